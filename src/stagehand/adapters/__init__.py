@@ -1,0 +1,1 @@
+"""Platform adapters: each streams comments into the pipeline and carries host actions out."""

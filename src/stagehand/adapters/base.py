@@ -1,0 +1,95 @@
+"""The adapter contract every platform implements.
+
+An adapter turns its platform's events into domain values and hands them to an `AdapterSink`
+(the live show implements it); it never touches widgets or the store. Host actions come back
+through the `Adapter` methods, each returning an `ActionResult` the console shows as it is.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from stagehand.domain import Author, Comment, ModerationKind
+
+
+class ConnectionState(StrEnum):
+    DISCONNECTED = "disconnected"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    FAILED = "failed"
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    ok: bool
+    message: str
+
+    @classmethod
+    def done(cls, message: str) -> ActionResult:
+        return cls(True, message)
+
+    @classmethod
+    def failed(cls, message: str) -> ActionResult:
+        return cls(False, message)
+
+
+class AdapterSink(Protocol):
+    """Where adapters deliver what their platform tells them. All calls are on the event loop."""
+
+    def comment_received(self, comment: Comment) -> None: ...
+
+    def comment_edited(self, platform: str, comment_id: str, text: str, ts: datetime) -> None: ...
+
+    def comment_deleted(self, platform: str, comment_id: str, ts: datetime) -> None: ...
+
+    def hand_changed(self, author: Author, raised: bool) -> None: ...
+
+    def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
+        ...
+
+
+class Adapter(abc.ABC):
+    """One platform connection. `run` lives as long as the show; actions may be called any time."""
+
+    platform: str = ""
+
+    @abc.abstractmethod
+    async def run(self, sink: AdapterSink) -> None:
+        """Connect, deliver events to `sink` until `close` is called; reconnect on drops."""
+
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Disconnect cleanly."""
+
+    async def send(self, text: str) -> ActionResult:
+        """Post a message to the show's chat."""
+        return ActionResult.failed(f"{self.platform}: sending to chat is not supported")
+
+    async def reply(self, comment: Comment, text: str) -> ActionResult:
+        """Reply in chat to `comment` (threaded where the platform allows it)."""
+        return ActionResult.failed(f"{self.platform}: replying is not supported")
+
+    async def invite_to_stage(self, author: Author, comment: Comment | None) -> ActionResult:
+        """Invite `author` onto the show (stage invite, whisper or DM with the guest link)."""
+        return ActionResult.failed(f"{self.platform}: stage invitations are not supported")
+
+    async def end_stage(self, author: Author) -> ActionResult:
+        """Take `author` off stage where the platform has a notion of it."""
+        return ActionResult.done(f"{author.shown_name} is off stage")
+
+    async def moderate(
+        self,
+        comment: Comment,
+        kind: ModerationKind,
+        *,
+        duration_seconds: int | None = None,
+        reason: str = "",
+    ) -> ActionResult:
+        """Delete the comment, time out or ban its author."""
+        return ActionResult.failed(f"{self.platform}: moderation is not supported")

@@ -1,0 +1,178 @@
+"""The domain model: plain values every other module speaks. No I/O here, ever.
+
+Times are timezone-aware UTC datetimes. Platform ids are strings (Twitch and Discord both
+use numeric strings; the replay adapter uses whatever the transcript says).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC (the only clock the core reads)."""
+    return datetime.now(UTC)
+
+
+class Role(StrEnum):
+    """Roles an author can hold, mapped from each platform's badges or guild roles."""
+
+    BROADCASTER = "broadcaster"
+    HOST = "host"
+    MODERATOR = "moderator"
+    VIP = "vip"
+    SUBSCRIBER = "subscriber"
+    MEMBER = "member"
+
+
+#: Roles that may steer the show from chat (moderator commands).
+STEERING_ROLES = frozenset({Role.BROADCASTER, Role.HOST, Role.MODERATOR})
+
+
+class HostActionKind(StrEnum):
+    """What the hosts did; the same words as the transcript's `host` events."""
+
+    ANSWER = "answer"
+    DISMISS = "dismiss"
+    REPLY = "reply"
+    STAGE_START = "stage_start"
+    STAGE_END = "stage_end"
+    MODERATE = "moderate"
+
+
+class ModerationKind(StrEnum):
+    DELETE = "delete"
+    TIMEOUT = "timeout"
+    BAN = "ban"
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorKey:
+    """Identifies an author across the whole system: a platform and its user id."""
+
+    platform: str
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    platform: str
+    id: str
+    name: str
+    display_name: str = ""
+    roles: frozenset[str] = frozenset()
+
+    @property
+    def key(self) -> AuthorKey:
+        return AuthorKey(self.platform, self.id)
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.name
+
+    @property
+    def can_steer(self) -> bool:
+        """Broadcasters, hosts and moderators may use moderator commands."""
+        return bool(self.roles & STEERING_ROLES)
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """One chat message as the platform delivered it (after normalizing, before sanitizing).
+
+    `id` is the platform's message id: platforms deliver at least once, so it is the key that
+    makes storing idempotent. `text` is the original text, kept for the record; `clean_text`
+    is the sanitized text that is scored, shown and searched (filled in by the pipeline).
+    """
+
+    id: str
+    platform: str
+    channel: str
+    author: Author
+    text: str
+    ts: datetime
+    reply_to: str | None = None
+    first_message: bool = False
+    attachments: tuple[str, ...] = ()
+    clean_text: str = ""
+    truncated: bool = False
+
+    @property
+    def shown_text(self) -> str:
+        return self.clean_text or self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    name: str
+    title: str = ""
+    description: str = ""
+    started_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A topic that is live from `started_at` on. `position` counts from 1 within a show."""
+
+    position: int
+    title: str
+    keywords: tuple[str, ...] = ()
+    started_at: datetime | None = None
+
+    @property
+    def topic_text(self) -> str:
+        return " ".join([self.title, *self.keywords])
+
+
+@dataclass(frozen=True, slots=True)
+class HostAction:
+    """Something the hosts did, logged with its time. `comment_id` is a platform message id."""
+
+    kind: HostActionKind
+    ts: datetime
+    comment_id: str | None = None
+    platform: str | None = None
+    author_id: str | None = None
+    text: str = ""
+    outcome: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StageSession:
+    """One appearance of a viewer on stage."""
+
+    author: Author
+    started_at: datetime
+    ended_at: datetime | None = None
+    comment_id: str | None = None
+
+    def seconds(self, now: datetime) -> float:
+        return ((self.ended_at or now) - self.started_at).total_seconds()
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A comment's score with its parts.
+
+    `value` is the score at the moment the comment was judged; `reasons` maps each signal to
+    its contribution; `rank_key` folds the time decay in, so a queue ordered by it never needs
+    re-sorting as time passes; `flags` names what the signals found (question, on_topic, ...).
+    """
+
+    value: float
+    rank_key: float
+    reasons: Mapping[str, float] = field(default_factory=dict)
+    flags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class RankedComment:
+    comment: Comment
+    score: Score
+    segment: int = 0

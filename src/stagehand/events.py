@@ -1,0 +1,93 @@
+"""What the core tells its listeners (the console bridge, tests, the headless runner).
+
+Plain past-tense values; the console turns them into Textual messages in its bridge.
+The core never imports the console: listeners are just callables taking one of these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from stagehand.domain import Author, Comment, HostAction, RankedComment, Segment, StageSession
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRanked:
+    ranked: RankedComment
+
+
+@dataclass(frozen=True, slots=True)
+class CommentEdited:
+    platform: str
+    comment_id: str
+    clean_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommentDeleted:
+    platform: str
+    comment_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class HostActionLogged:
+    action: HostAction
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentChanged:
+    segment: Segment
+
+
+@dataclass(frozen=True, slots=True)
+class StageChanged:
+    """Who is on stage now (an empty tuple when nobody is)."""
+
+    on_stage: tuple[StageSession, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HandsChanged:
+    """The raised-hands queue, oldest first."""
+
+    hands: tuple[Author, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionChanged:
+    platform: str
+    state: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CommandHandled:
+    """A chat command and its outcome (for the console's log line)."""
+
+    comment: Comment
+    command: str
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the hosts should read: an action's result, a storage problem, ..."""
+
+    text: str
+    level: str = "info"  # info | warning | error
+
+
+CoreEvent = (
+    CommentRanked
+    | CommentEdited
+    | CommentDeleted
+    | HostActionLogged
+    | SegmentChanged
+    | StageChanged
+    | HandsChanged
+    | ConnectionChanged
+    | CommandHandled
+    | Notice
+)
+Listener = Callable[[CoreEvent], None]
