@@ -93,3 +93,13 @@ class Adapter(abc.ABC):
     ) -> ActionResult:
         """Delete the comment, time out or ban its author."""
         return ActionResult.failed(f"{self.platform}: moderation is not supported")
+
+
+@dataclass(frozen=True, slots=True)
+class DoctorCheck:
+    """One line of `stagehand doctor`: what was checked, whether it holds, how to fix it."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""

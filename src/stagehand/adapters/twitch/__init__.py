@@ -1,0 +1,1 @@
+"""Twitch through twitchio 3: EventSub chat in, Helix out."""

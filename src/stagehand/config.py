@@ -1,0 +1,195 @@
+"""Settings: one validated model from a TOML file plus `STAGEHAND_*` environment variables.
+
+Where the file is looked for, in order: the path given with `-c`, `$STAGEHAND_CONFIG`,
+`./stagehand.toml`, then the user's config directory. Environment variables override the file:
+`STAGEHAND_<SECTION>_<KEY>`, e.g. `STAGEHAND_TWITCH_CLIENT_SECRET`, `STAGEHAND_DATABASE_PATH`.
+A wrong value raises `ConfigError` naming the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from stagehand.adapters.discord.settings import DiscordSettings
+from stagehand.adapters.twitch.settings import TwitchSettings
+from stagehand.commands_settings import CommandSettings
+from stagehand.ranking.settings import RankingSettings
+
+APP_NAME = "stagehand"
+CONFIG_FILENAME = "stagehand.toml"
+
+
+def user_config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def user_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    """Where the database lives unless `--db` or `[database] path` says otherwise."""
+    env = os.environ.get("STAGEHAND_DATABASE_PATH")
+    return Path(env).expanduser() if env else user_data_dir() / "stagehand.db"
+
+
+class ConfigError(Exception):
+    """A config problem, worded for the person who has to fix the file."""
+
+
+class SegmentPlan(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    title: str = Field(min_length=1)
+    """The segment's title, shown in the console header."""
+
+    keywords: list[str] = []
+    """Words and phrases the segment is about; the ranking lifts comments that use them."""
+
+
+class ShowSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    name: str = Field(default="live", min_length=1)
+    """The show's name in the database. Running again with the same name resumes that show."""
+
+    title: str = ""
+    """The show's title, shown in the console and the reports."""
+
+    description: str = ""
+    """What the show is about; words from it count a little towards every segment's topic."""
+
+    guest_link: str = ""
+    """The link guests use to join the show (StreamYard, VDO.Ninja, ...), sent when pulling someone on stage."""
+
+    hosts: list[str] = []
+    """Extra accounts that may use moderator commands, as "platform:name", e.g. "twitch:cohost"."""
+
+    segments: list[SegmentPlan] = []
+    """Planned segments, in order; `n` in the console moves to the next one."""
+
+
+class DatabaseSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    path: Path | None = None
+    """The SQLite file. Default: stagehand.db in the user's data directory."""
+
+    batch_size: int = Field(default=500, ge=1, le=100_000)
+    """Most comments written in one transaction."""
+
+    flush_interval_seconds: float = Field(default=0.25, gt=0, le=5)
+    """Longest a comment waits before it is written (what a crash can lose at most)."""
+
+
+class ConsoleSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    show_raw_chat: bool = True
+    """Show the raw chat panel at start (toggle it with `c`)."""
+
+    redraw_per_second: float = Field(default=8.0, gt=0, le=60)
+    """Most redraws of the queue per second, however fast chat is."""
+
+    queue_size: int = Field(default=200, ge=10, le=5000)
+    """How many ranked comments the queue keeps."""
+
+
+class Settings(BaseSettings):
+    """Everything stagehand reads from stagehand.toml and the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="STAGEHAND_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        extra="forbid",
+        use_attribute_docstrings=True,
+    )
+
+    show: ShowSettings = ShowSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    console: ConsoleSettings = ConsoleSettings()
+    ranking: RankingSettings = RankingSettings()
+    commands: CommandSettings = CommandSettings()
+    twitch: TwitchSettings = TwitchSettings()
+    discord: DiscordSettings = DiscordSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment wins over the file (init_settings carries the parsed TOML).
+        return (env_settings, init_settings)
+
+    def db_path(self) -> Path:
+        return (self.database.path or default_db_path()).expanduser()
+
+
+def candidate_paths(explicit: Path | None) -> list[Path]:
+    if explicit is not None:
+        return [explicit]
+    env = os.environ.get("STAGEHAND_CONFIG")
+    if env:
+        return [Path(env)]
+    return [Path.cwd() / CONFIG_FILENAME, user_config_dir() / "config.toml"]
+
+
+def load_settings(path: Path | None = None, *, required: bool = True) -> Settings:
+    """Read and validate the config. Without a file and `required=False`, defaults + environment."""
+    paths = candidate_paths(path)
+    found = next((p for p in paths if p.is_file()), None)
+    if found is None:
+        if required or path is not None or os.environ.get("STAGEHAND_CONFIG"):
+            looked = ", ".join(str(p) for p in paths)
+            raise ConfigError(
+                f"No config file found (looked in: {looked}). "
+                "Copy config.example.toml to stagehand.toml and edit it, or pass -c PATH."
+            )
+        return _validate({}, source="(defaults and environment)")
+    try:
+        data = tomllib.loads(found.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{found}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{found}: cannot read: {exc.strerror}") from None
+    return _validate(data, source=str(found))
+
+
+def _validate(data: dict[str, Any], *, source: str) -> Settings:
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source)) from None
+
+
+def _describe(exc: ValidationError, source: str) -> str:
+    lines = [f"{source}: invalid configuration"]
+    for error in exc.errors(include_url=False):
+        key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown key (see config.example.toml for the keys there are)"
+        elif "input" in error and not _looks_secret(key):
+            message = f"{message} (got {error['input']!r})"
+        lines.append(f"  {key}: {message}")
+    return "\n".join(lines)
+
+
+def _looks_secret(key: str) -> bool:
+    return any(word in key for word in ("token", "secret", "password"))

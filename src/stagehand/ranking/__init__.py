@@ -1,0 +1,1 @@
+"""Ranking: pure signals over domain values, and the Ranker that holds a show's state."""
