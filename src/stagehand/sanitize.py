@@ -1,0 +1,107 @@
+"""Hostile chat text in, inert text out.
+
+Chat text is data: it must never move the cursor, set the terminal title, write the clipboard
+(OSC 52), open links (OSC 8), reorder what is shown (bidi overrides, CVE-2021-42574) or drown a
+line in combining marks (zalgo). `clean_text` is what the console shows, the ranking reads and
+search finds; the original text is kept in the database for the record.
+
+Markup is not this module's concern: the console renders clean text as plain `Content`, never
+as markup, so `[b]` stays the three characters `[b]`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+#: Longest text kept for display, ranking and search; the original is stored whole.
+MAX_CHARS = 2000
+TRUNCATION_MARKER = " […]"
+#: Unicode's stream-safe format caps a run of combining marks at 30; chat needs far fewer.
+MAX_COMBINING_RUN = 4
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), DCS/SOS/PM/APC
+# (ESC P|X|^|_ ... ESC \), and two-character escapes. Also their 8-bit C1 forms.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                      # CSI
+  | (?:\x1b\]|\x9d).*?(?:\x07|\x1b\\|\x9c|$)              # OSC, to BEL / ST / end
+  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]).*?(?:\x1b\\|\x9c|$)  # DCS, SOS, PM, APC
+  | \x1b[ -/]*[0-~]?                                      # other escapes (or a lone ESC)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+# Bidi embeddings, overrides and isolates (the Trojan Source set), plus the invisible marks.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+# Zero-width characters that hide text or split words to dodge filters; ZWJ (U+200D) stays
+# because emoji sequences need it.
+_INVISIBLE = frozenset("\u200b\u2060\ufeff\u180e\u00ad")
+
+
+@dataclass(frozen=True, slots=True)
+class Sanitized:
+    text: str
+    truncated: bool
+    changed: bool
+
+
+def sanitize(raw: str, *, max_chars: int = MAX_CHARS) -> Sanitized:
+    """Make chat text safe to store as clean text, rank, search and show in a terminal."""
+    text = _ESCAPE_SEQUENCE.sub("", raw)
+    text = unicodedata.normalize("NFC", text)
+    text = _strip_controls(text)
+    text = _cap_combining_runs(text)
+    text = " ".join(text.split())  # newlines and tabs become single spaces: one comment, one line
+    truncated = len(text) > max_chars
+    if truncated:
+        text = text[: max_chars - len(TRUNCATION_MARKER)].rstrip() + TRUNCATION_MARKER
+    return Sanitized(text=text, truncated=truncated, changed=text != raw)
+
+
+def clean(raw: str, *, max_chars: int = MAX_CHARS) -> str:
+    """`sanitize(raw).text`, for names, topics and command arguments."""
+    return sanitize(raw, max_chars=max_chars).text
+
+
+def _strip_controls(text: str) -> str:
+    kept: list[str] = []
+    for char in text:
+        if char in _BIDI_CONTROLS or char in _INVISIBLE:
+            continue
+        category = unicodedata.category(char)
+        if category == "Cc":
+            # Tabs and line breaks become spaces (split() folds them); every other C0/C1 goes.
+            if char in "\t\n\r":
+                kept.append(" ")
+            continue
+        if category in ("Cs", "Co", "Cn"):
+            # Lone surrogates, private use and unassigned code points render unpredictably.
+            continue
+        if category in ("Zl", "Zp"):
+            kept.append(" ")
+            continue
+        kept.append(char)
+    return "".join(kept)
+
+
+def _cap_combining_runs(text: str) -> str:
+    kept: list[str] = []
+    run = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me"):
+            run += 1
+            if run > MAX_COMBINING_RUN:
+                continue
+        else:
+            run = 0
+        kept.append(char)
+    return "".join(kept)
+
+
+def has_control_characters(text: str) -> bool:
+    """True if any character could act on a terminal (used by tests and display guards)."""
+    return any(
+        unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS for char in text
+    )
