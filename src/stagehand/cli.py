@@ -1,0 +1,256 @@
+"""The `stagehand` command: a thin click layer over the Python API.
+
+Heavy imports (textual, the platform libraries) happen inside the commands that need them, so
+`stagehand --help` and the reporting commands start fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from stagehand import __version__
+from stagehand.config import ConfigError, Settings, load_settings
+from stagehand.store import StoreError
+
+DB_OPTION_HELP = "SQLite database file (default: stagehand.db in your data directory)."
+
+
+def _db_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=DB_OPTION_HELP,
+    )(func)
+
+
+def _config_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "-c",
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Config file (default: $STAGEHAND_CONFIG, ./stagehand.toml, then your config directory).",
+    )(func)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+def _settings(config_path: Path | None, *, required: bool) -> Settings:
+    try:
+        return load_settings(config_path, required=required)
+    except ConfigError as exc:
+        _fail(str(exc))
+        raise AssertionError from exc  # unreachable
+
+
+@click.group()
+@click.version_option(__version__, prog_name="stagehand")
+def cli() -> None:
+    """stagehand: see the comments that matter, answer them on air, bring viewers on stage.
+
+    Start with `stagehand demo`: the console on a bundled show, no accounts needed.
+    """
+
+
+@cli.command()
+@click.option("--speed", type=click.FloatRange(min=0.1, max=1000), default=2.0, show_default=True,
+              help="Playback speed (1 = real time).")
+@click.option("--show", "show_name", default=None,
+              help="Show name in the database (default: a new 'demo-<time>' show).")
+@_db_option
+@_config_option
+@click.option("--headless", is_flag=True, help="No console: play the show into the database and exit.")
+def demo(speed: float, show_name: str | None, db_path: Path | None,
+         config_path: Path | None, headless: bool) -> None:
+    """The console on the bundled demo show (no accounts needed)."""
+    from stagehand.demo import demo_transcript_path
+
+    name = show_name or "demo-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    _replay(demo_transcript_path(), db_path=db_path, config_path=config_path, show_name=name,
+            speed=speed, instant=False, headless=headless)
+
+
+@cli.command()
+@click.argument("transcript", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_db_option
+@_config_option
+@click.option("--show", "show_name", default=None,
+              help="Show name in the database (default: the transcript's file name). "
+                   "An existing show is resumed, not duplicated.")
+@click.option("--speed", type=click.FloatRange(min=0.1, max=100000), default=1.0, show_default=True,
+              help="Playback speed (1 = real time).")
+@click.option("--instant", is_flag=True, help="Play as fast as possible.")
+@click.option("--headless", is_flag=True, help="No console: play into the database and exit.")
+def replay(transcript: Path, db_path: Path | None, config_path: Path | None,
+           show_name: str | None, speed: float, instant: bool, headless: bool) -> None:
+    """Play TRANSCRIPT (JSON Lines) through the full pipeline, with the console or headless."""
+    _replay(transcript, db_path=db_path, config_path=config_path,
+            show_name=show_name or transcript.stem, speed=speed, instant=instant,
+            headless=headless)
+
+
+def _replay(transcript: Path, *, db_path: Path | None, config_path: Path | None,
+            show_name: str, speed: float, instant: bool, headless: bool) -> None:
+    from stagehand.adapters.replay import ReplayAdapter
+    from stagehand.live import LiveShow
+    from stagehand.transcript import ShowEvent, TranscriptError, read_transcript
+
+    settings = _settings(config_path, required=False)
+    title, description = "", ""
+    try:
+        first = next(iter(read_transcript(transcript, skip_bad_lines=True)), None)
+    except (OSError, TranscriptError) as exc:
+        _fail(str(exc))
+    if isinstance(first, ShowEvent):
+        title, description = first.title, first.description
+    try:
+        live = LiveShow.open(settings, db_path=db_path, show_name=show_name, title=title,
+                             description=description, source=str(transcript))
+    except StoreError as exc:
+        _fail(str(exc))
+    adapter = ReplayAdapter(transcript, speed=speed, instant=instant)
+    live.add_adapter(adapter)
+    if headless:
+        _run_headless(live)
+    else:
+        _run_console(live, settings)
+
+
+def _run_headless(live) -> None:  # type: ignore[no-untyped-def]
+    from stagehand.events import Notice
+    from stagehand.logs import configure_logging
+
+    configure_logging(to_file=False)
+
+    def print_problems(event: object) -> None:
+        if isinstance(event, Notice) and event.level == "error":
+            click.echo(event.text, err=True)
+
+    live.add_listener(print_problems)
+
+    async def play() -> bool:
+        try:
+            await live.run_adapters()
+        finally:
+            ok = await live.close()
+        return ok
+
+    try:
+        ok = asyncio.run(play())
+    except KeyboardInterrupt:
+        _fail("interrupted; what was received so far is stored")
+    verb = "Resumed" if live.resumed else "Stored"
+    click.echo(
+        f"{verb} show {live.show.name!r}: {live.pipeline.accepted} comments "
+        f"({live.pipeline.duplicates} duplicates skipped), {len(live.segments)} segments "
+        f"in {live.db_path}"
+    )
+    if not ok:
+        _fail(live.writer.last_error or "not everything could be written to the database")
+
+
+def _run_console(live, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from stagehand.console.app import make_app
+    from stagehand.logs import configure_logging
+
+    log_path = configure_logging(to_file=True)
+    app = make_app(live, settings)
+    app.run()
+    click.echo(f"Show {live.show.name!r} saved in {live.db_path} (log: {log_path})")
+
+
+@cli.command()
+@_config_option
+@_db_option
+@click.option("--show", "show_name", default=None, help="Show name (default: [show] name from the config).")
+@click.option("--headless", is_flag=True, help="No console: store chat and answer commands only.")
+def run(config_path: Path | None, db_path: Path | None, show_name: str | None, headless: bool) -> None:
+    """The live show from a config file: connect the enabled platforms and open the console."""
+    from stagehand.adapters.registry import AdapterUnavailable, build_adapters
+    from stagehand.live import LiveShow
+
+    settings = _settings(config_path, required=True)
+    try:
+        adapters = build_adapters(settings)
+    except AdapterUnavailable as exc:
+        _fail(str(exc))
+    try:
+        live = LiveShow.open(settings, db_path=db_path, show_name=show_name)
+    except StoreError as exc:
+        _fail(str(exc))
+    for adapter in adapters:
+        live.add_adapter(adapter)
+    if headless:
+        _run_headless(live)
+    else:
+        _run_console(live, settings)
+
+
+@cli.command()
+@click.argument("show", required=False)
+@_db_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def export(show: str | None, db_path: Path | None, output: Path | None) -> None:
+    """Write SHOW (default: the latest) back out as a transcript (JSON Lines)."""
+    from stagehand.store.queries import export_events, resolve_show
+    from stagehand.transcript import write_events
+
+    db = _open_existing(db_path)
+    try:
+        row = resolve_show(db, show)
+    except StoreError as exc:
+        _fail(str(exc))
+    events = export_events(db, row)
+    if output is None:
+        write_events(events, sys.stdout)
+        return
+    with output.open("w", encoding="utf-8") as handle:
+        count = write_events(events, handle)
+    click.echo(f"Wrote {count} events of show {row.name!r} to {output}", err=True)
+
+
+@cli.command()
+@_db_option
+def shows(db_path: Path | None) -> None:
+    """The shows in a database, newest first, with their size and time."""
+    from stagehand.store.queries import list_shows
+
+    db = _open_existing(db_path)
+    rows = list_shows(db)
+    if not rows:
+        click.echo("No shows yet. Run `stagehand demo` to make one.")
+        return
+    click.echo(f"{'SHOW':<28} {'STARTED (UTC)':<17} {'LENGTH':>7} {'COMMENTS':>9} {'PEOPLE':>7}  TITLE")
+    for row in rows:
+        end = row.ended_at or row.last_comment_at or row.started_at
+        minutes = max(0, int((end - row.started_at).total_seconds() // 60))
+        click.echo(
+            f"{row.name[:28]:<28} {row.started_at:%Y-%m-%d %H:%M} {minutes:>5} m "
+            f"{row.comments:>9} {row.participants:>7}  {row.title[:40]}"
+        )
+
+
+def _open_existing(db_path: Path | None):  # type: ignore[no-untyped-def]
+    from stagehand.store import open_database
+
+    path = db_path or _settings(None, required=False).db_path()
+    try:
+        return open_database(path, create=False)
+    except StoreError as exc:
+        _fail(str(exc))
+
+
+def main() -> None:
+    cli()

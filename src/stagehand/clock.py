@@ -1,0 +1,34 @@
+"""The show clock: real time for live shows, transcript time for replays.
+
+A replay at speed X anchors the clock on each event it plays, so ages, answer delays and stage
+times are in show time whatever the playback speed; an instant replay stands still at the last
+event played.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from stagehand.domain import utcnow
+
+
+class ShowClock:
+    def __init__(self, wall: Callable[[], datetime] = utcnow) -> None:
+        self._wall = wall
+        self._anchor: tuple[datetime, datetime] | None = None
+        self._speed = 1.0
+
+    def now(self) -> datetime:
+        if self._anchor is None:
+            return self._wall()
+        show_at, wall_at = self._anchor
+        return show_at + (self._wall() - wall_at) * self._speed
+
+    def follow(self, show_ts: datetime, speed: float) -> None:
+        """Anchor on a replayed event: show time `show_ts` is now; time runs at `speed` (0 stops it)."""
+        self._anchor = (show_ts, self._wall())
+        self._speed = speed
+
+    def elapsed_since(self, start: datetime) -> timedelta:
+        return self.now() - start

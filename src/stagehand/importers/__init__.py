@@ -1,0 +1,1 @@
+"""Importers: real chat captures into domain values."""

@@ -1,0 +1,568 @@
+"""The live show: its state (segment, stage, raised hands) and every host action.
+
+`LiveShow` is what adapters deliver to (it implements `AdapterSink`) and what the console and
+chat commands act through: pressing `p` in the console and `!stage @user` in chat both call
+`pull_on_stage`. Every action is logged as a host action with its time; listeners (the console's
+bridge, tests) hear about everything as `CoreEvent` values.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+from stagehand.adapters.base import ActionResult, Adapter, ConnectionState
+from stagehand.clock import ShowClock
+from stagehand.config import Settings
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    HostAction,
+    HostActionKind,
+    ModerationKind,
+    RankedComment,
+    Segment,
+    StageSession,
+)
+from stagehand.events import (
+    CommentDeleted,
+    CommentEdited,
+    ConnectionChanged,
+    CoreEvent,
+    HandsChanged,
+    HostActionLogged,
+    Listener,
+    Notice,
+    SegmentChanged,
+    StageChanged,
+)
+from stagehand.pipeline import Pipeline
+from stagehand.ranking.ranker import Ranker
+from stagehand.sanitize import clean
+from stagehand.store import open_database
+from stagehand.store.ops import (
+    StoreDeletion,
+    StoreEdit,
+    StoreHostAction,
+    StoreOp,
+    StoreSegment,
+    StoreShowEnd,
+    StoreStageEnd,
+    StoreStageStart,
+)
+from stagehand.store.queries import ShowRow, open_show, resumed_state
+from stagehand.store.writer import StoreWriter
+
+log = logging.getLogger(__name__)
+
+#: Comments kept in memory so host actions can find them by id (older ones are in the database).
+RECENT_COMMENTS = 20_000
+
+CommandRouter = Callable[[RankedComment], Awaitable[None] | None]
+
+
+class LiveShow:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        db_path: Path,
+        show: ShowRow,
+        resumed: bool,
+        writer: StoreWriter,
+        clock: ShowClock | None = None,
+    ) -> None:
+        self.settings = settings
+        self.db_path = db_path
+        self.show = show
+        self.resumed = resumed
+        self.clock = clock or ShowClock()
+        self.writer = writer
+        self.ranker = Ranker(
+            settings.ranking,
+            show_description=show.description,
+            command_prefix=settings.commands.prefix,
+        )
+        self.segments: list[Segment] = []
+        self.stage: dict[AuthorKey, StageSession] = {}
+        self.hands: OrderedDict[AuthorKey, Author] = OrderedDict()
+        self.connections: dict[str, tuple[ConnectionState, str]] = {}
+        self.adapters: dict[str, Adapter] = {}
+        self.command_router: CommandRouter | None = None
+        self._recent: OrderedDict[tuple[str, str], Comment] = OrderedDict()
+        self._listeners: list[Listener] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        seen: Iterable[tuple[str, str]] = ()
+        if resumed:
+            seen = self._restore()
+        self.pipeline = Pipeline(
+            show_id=show.id,
+            scorer=self.ranker,
+            store=self._store,
+            notify=self._notify,
+            seen=seen,
+        )
+
+    # -- opening and closing ---------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        db_path: Path | None = None,
+        show_name: str | None = None,
+        title: str = "",
+        description: str = "",
+        source: str = "live",
+        clock: ShowClock | None = None,
+    ) -> LiveShow:
+        """Open the database and the show (resuming it if it exists). Raises StoreError."""
+        path = (db_path or settings.db_path()).expanduser()
+        clock = clock or ShowClock()
+        db = open_database(path)
+        try:
+            show, resumed = open_show(
+                db,
+                show_name or settings.show.name,
+                title=title or settings.show.title,
+                description=description or settings.show.description,
+                source=source,
+                started_at=clock.now(),
+            )
+        finally:
+            db.conn.close()
+        writer = StoreWriter(
+            path,
+            batch_size=settings.database.batch_size,
+            flush_interval=settings.database.flush_interval_seconds,
+        )
+        live = cls(
+            settings, db_path=path, show=show, resumed=resumed, writer=writer, clock=clock
+        )
+        writer._on_problem = live._storage_problem
+        writer._on_recovered = live._storage_recovered
+        writer.start()
+        return live
+
+    def _restore(self) -> frozenset[tuple[str, str]]:
+        db = open_database(self.db_path)
+        try:
+            state = resumed_state(db, self.show.id)
+        finally:
+            db.conn.close()
+        for row in state.segments:
+            self.segments.append(Segment(row.position, row.title, row.keywords, row.started_at))
+        if self.segments:
+            self.ranker.set_segment(self.segments[-1])
+        for author, started_at, comment_id in state.on_stage:
+            self.stage[author.key] = StageSession(author, started_at, None, comment_id)
+            self.ranker.set_on_stage(author.key, True)
+        self.last_stored_at = state.last_comment_at
+        return state.recent_comment_ids
+
+    last_stored_at: datetime | None = None
+
+    def bind_loop(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self._loop = loop or asyncio.get_running_loop()
+
+    async def close(self) -> bool:
+        """End open stage appearances, stop adapters, write everything. False if writes failed."""
+        for adapter in list(self.adapters.values()):
+            with contextlib.suppress(Exception):
+                await adapter.close()
+        for task in list(self._tasks):
+            task.cancel()
+        now = self.clock.now()
+        for session in list(self.stage.values()):
+            self._store(StoreStageEnd(self.show.id, session.author.key, now))
+        self._store(StoreShowEnd(self.show.id, now))
+        return await asyncio.to_thread(self.writer.close)
+
+    # -- listeners -------------------------------------------------------------------------
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _notify(self, event: CoreEvent) -> None:
+        for listener in self._listeners:
+            try:
+                listener(event)
+            except Exception:  # a broken listener must not stop the show
+                log.exception("listener failed on %s", type(event).__name__)
+
+    def _notify_threadsafe(self, event: CoreEvent) -> None:
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._notify, event)
+
+    def _store(self, op: StoreOp) -> None:
+        self.writer.put(op)
+
+    def _storage_problem(self, message: str) -> None:
+        self._notify_threadsafe(Notice(f"Storage problem: {message}", "error"))
+
+    def _storage_recovered(self) -> None:
+        self._notify_threadsafe(Notice("Storage works again; nothing was lost.", "info"))
+
+    # -- adapters --------------------------------------------------------------------------
+
+    def add_adapter(self, adapter: Adapter) -> None:
+        self.adapters[adapter.platform] = adapter
+
+    async def run_adapters(self) -> None:
+        """Run every adapter until they finish or the show closes; one failing never stops others."""
+        self.bind_loop()
+        runs = [self._run_adapter(adapter) for adapter in self.adapters.values()]
+        await asyncio.gather(*runs)
+
+    async def _run_adapter(self, adapter: Adapter) -> None:
+        try:
+            await adapter.run(self)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("%s adapter stopped", adapter.platform)
+            self.connection_changed(adapter.platform, ConnectionState.FAILED, str(exc))
+
+    # -- AdapterSink -----------------------------------------------------------------------
+
+    def comment_received(self, comment: Comment) -> None:
+        ranked = self.pipeline.accept(comment, self.current_segment_position)
+        if ranked is None:
+            return
+        key = (comment.platform, comment.id)
+        self._recent[key] = ranked.comment
+        if len(self._recent) > RECENT_COMMENTS:
+            self._recent.popitem(last=False)
+        if self.command_router is not None and self.settings.commands.enabled:
+            result = self.command_router(ranked)
+            if result is not None:
+                self._spawn(result)
+
+    def comment_edited(self, platform: str, comment_id: str, text: str, ts: datetime) -> None:
+        cleaned = clean(text)
+        self._store(StoreEdit(self.show.id, platform, comment_id, cleaned, text, ts))
+        self._notify(CommentEdited(platform, comment_id, cleaned))
+
+    def comment_deleted(self, platform: str, comment_id: str, ts: datetime) -> None:
+        self._store(StoreDeletion(self.show.id, platform, comment_id, ts))
+        self._notify(CommentDeleted(platform, comment_id))
+
+    def hand_changed(self, author: Author, raised: bool) -> None:
+        if raised and author.key not in self.hands and author.key not in self.stage:
+            self.hands[author.key] = author
+        elif not raised and author.key in self.hands:
+            del self.hands[author.key]
+        else:
+            return
+        self.ranker.set_hand(author.key, raised)
+        self._notify(HandsChanged(tuple(self.hands.values())))
+
+    def connection_changed(
+        self, platform: str, state: ConnectionState, detail: str = ""
+    ) -> None:
+        self.connections[platform] = (state, detail)
+        self._notify(ConnectionChanged(platform, state.value, detail))
+
+    # -- replay ----------------------------------------------------------------------------
+
+    def host_action_replayed(self, action: HostAction) -> None:
+        """Apply a transcript's host event as if the hosts had done it then (no platform calls)."""
+        comment = self.find_comment(action.platform, action.comment_id)
+        kind = action.kind
+        if kind in (HostActionKind.ANSWER, HostActionKind.DISMISS) and comment is not None:
+            self._record_reaction(comment, kind, ts=action.ts)
+        elif kind == HostActionKind.STAGE_START:
+            author = comment.author if comment else self._author_for(action)
+            if author is not None:
+                self._stage_started(author, comment, action.ts, outcome="replayed")
+        elif kind == HostActionKind.STAGE_END:
+            author = self._author_for(action) or (comment.author if comment else None)
+            self._stage_ended(author, action.ts, outcome="replayed")
+        else:
+            self._log_action(
+                HostAction(
+                    kind,
+                    action.ts,
+                    comment.id if comment else action.comment_id,
+                    comment.platform if comment else action.platform,
+                    action.author_id,
+                    action.text,
+                    action.outcome or "replayed",
+                )
+            )
+
+    def _author_for(self, action: HostAction) -> Author | None:
+        for key, session in self.stage.items():
+            if key.id == action.author_id and action.platform in (None, key.platform):
+                return session.author
+        for comment in reversed(self._recent.values()):
+            if comment.author.id == action.author_id and action.platform in (
+                None,
+                comment.platform,
+            ):
+                return comment.author
+        return None
+
+    # -- segments and topic ----------------------------------------------------------------
+
+    @property
+    def current_segment(self) -> Segment | None:
+        return self.segments[-1] if self.segments else None
+
+    @property
+    def current_segment_position(self) -> int:
+        return len(self.segments)
+
+    def start_segment(
+        self, title: str, keywords: Iterable[str] = (), *, ts: datetime | None = None
+    ) -> Segment:
+        """A new segment is live from now on; the ranking follows its topic at once."""
+        segment = Segment(
+            position=len(self.segments) + 1,
+            title=clean(title, max_chars=200) or f"Segment {len(self.segments) + 1}",
+            keywords=tuple(k for k in (clean(word, max_chars=80) for word in keywords) if k),
+            started_at=ts or self.clock.now(),
+        )
+        self.segments.append(segment)
+        self._activate(segment)
+        return segment
+
+    def next_segment(self) -> Segment:
+        """Move to the next planned segment from the config, or an untitled one."""
+        planned = self.settings.show.segments
+        index = len(self.segments)
+        if index < len(planned):
+            return self.start_segment(planned[index].title, planned[index].keywords)
+        return self.start_segment(f"Segment {index + 1}")
+
+    def set_topic(self, title: str, keywords: Iterable[str]) -> Segment:
+        """Edit the live segment's title and keywords (starts one if none is live)."""
+        current = self.current_segment
+        if current is None:
+            return self.start_segment(title, keywords)
+        segment = Segment(
+            current.position,
+            clean(title, max_chars=200) or current.title,
+            tuple(k for k in (clean(word, max_chars=80) for word in keywords) if k),
+            current.started_at,
+        )
+        self.segments[-1] = segment
+        self._activate(segment)
+        return segment
+
+    def _activate(self, segment: Segment) -> None:
+        assert segment.started_at is not None
+        self.ranker.set_segment(segment)
+        self._store(
+            StoreSegment(
+                self.show.id, segment.position, segment.title, segment.keywords, segment.started_at
+            )
+        )
+        self._notify(SegmentChanged(segment))
+
+    # -- host actions ----------------------------------------------------------------------
+
+    def find_comment(self, platform: str | None, comment_id: str | None) -> Comment | None:
+        if comment_id is None:
+            return None
+        if platform is not None:
+            return self._recent.get((platform, comment_id))
+        for (_, message_id), comment in reversed(self._recent.items()):
+            if message_id == comment_id:
+                return comment
+        return None
+
+    def answer(self, comment: Comment, *, ts: datetime | None = None) -> HostAction:
+        """The hosts answered this comment on air; comments like it rise."""
+        return self._record_reaction(comment, HostActionKind.ANSWER, ts=ts)
+
+    def dismiss(self, comment: Comment, *, ts: datetime | None = None) -> HostAction:
+        """Take the comment off the queue; comments like it sink."""
+        return self._record_reaction(comment, HostActionKind.DISMISS, ts=ts)
+
+    def _record_reaction(
+        self, comment: Comment, kind: HostActionKind, *, ts: datetime | None
+    ) -> HostAction:
+        self.ranker.feedback(comment, positive=kind == HostActionKind.ANSWER)
+        return self._log_action(
+            HostAction(kind, ts or self.clock.now(), comment.id, comment.platform, comment.author.id)
+        )
+
+    async def reply(self, comment: Comment, text: str) -> ActionResult:
+        """Reply in chat through the comment's platform."""
+        text = clean(text, max_chars=500)
+        if not text:
+            return ActionResult.failed("Nothing to send: the reply is empty")
+        result = await self._via_adapter(
+            comment.platform, lambda adapter: adapter.reply(comment, text)
+        )
+        self._log_action(
+            HostAction(
+                HostActionKind.REPLY,
+                self.clock.now(),
+                comment.id,
+                comment.platform,
+                comment.author.id,
+                text,
+                _outcome(result),
+            )
+        )
+        return self._announce(result)
+
+    async def send(self, platform: str, text: str) -> ActionResult:
+        """Post a message in a platform's chat (used by chat commands)."""
+        return await self._via_adapter(platform, lambda adapter: adapter.send(text))
+
+    async def pull_on_stage(
+        self, comment: Comment | None = None, *, author: Author | None = None
+    ) -> ActionResult:
+        """Invite the comment's author (or `author`) onto the show and put them on the stage panel."""
+        who = author or (comment.author if comment else None)
+        if who is None:
+            return self._announce(ActionResult.failed("Pick a comment or a person first"))
+        if who.key in self.stage:
+            return self._announce(ActionResult.failed(f"{who.shown_name} is already on stage"))
+        result = await self._via_adapter(
+            who.platform, lambda adapter: adapter.invite_to_stage(who, comment)
+        )
+        if result.ok:
+            self._stage_started(who, comment, self.clock.now(), outcome=result.message)
+        else:
+            self._log_action(
+                HostAction(
+                    HostActionKind.STAGE_START,
+                    self.clock.now(),
+                    comment.id if comment else None,
+                    who.platform,
+                    who.id,
+                    "",
+                    _outcome(result),
+                )
+            )
+        return self._announce(result)
+
+    async def end_stage(self, author: Author | None = None) -> ActionResult:
+        """End `author`'s appearance, or the most recent one when no one is named."""
+        if not self.stage:
+            return self._announce(ActionResult.failed("Nobody is on stage"))
+        session = self.stage.get(author.key) if author else list(self.stage.values())[-1]
+        if session is None:
+            return self._announce(ActionResult.failed("They are not on stage"))
+        result = await self._via_adapter(
+            session.author.platform, lambda adapter: adapter.end_stage(session.author)
+        )
+        self._stage_ended(session.author, self.clock.now(), outcome=_outcome(result))
+        return self._announce(result)
+
+    def _stage_started(
+        self, author: Author, comment: Comment | None, ts: datetime, *, outcome: str
+    ) -> None:
+        if author.key in self.stage:
+            return
+        session = StageSession(author, ts, None, comment.id if comment else None)
+        self.stage[author.key] = session
+        self.ranker.set_on_stage(author.key, True)
+        if author.key in self.hands:
+            del self.hands[author.key]
+            self.ranker.set_hand(author.key, False)
+            self._notify(HandsChanged(tuple(self.hands.values())))
+        self._store(
+            StoreStageStart(self.show.id, author.key, author.name, session.comment_id, ts)
+        )
+        self._log_action(
+            HostAction(
+                HostActionKind.STAGE_START,
+                ts,
+                session.comment_id,
+                author.platform,
+                author.id,
+                "",
+                outcome,
+            )
+        )
+        self._notify(StageChanged(tuple(self.stage.values())))
+
+    def _stage_ended(self, author: Author | None, ts: datetime, *, outcome: str) -> None:
+        if author is None or author.key not in self.stage:
+            return
+        del self.stage[author.key]
+        self.ranker.set_on_stage(author.key, False)
+        self._store(StoreStageEnd(self.show.id, author.key, ts))
+        self._log_action(
+            HostAction(
+                HostActionKind.STAGE_END, ts, None, author.platform, author.id, "", outcome
+            )
+        )
+        self._notify(StageChanged(tuple(self.stage.values())))
+
+    async def moderate(
+        self,
+        comment: Comment,
+        kind: ModerationKind,
+        *,
+        duration_seconds: int | None = None,
+        reason: str = "",
+    ) -> ActionResult:
+        """Delete the comment, time out or ban its author, through its platform."""
+        result = await self._via_adapter(
+            comment.platform,
+            lambda adapter: adapter.moderate(
+                comment, kind, duration_seconds=duration_seconds, reason=reason
+            ),
+        )
+        self._log_action(
+            HostAction(
+                HostActionKind.MODERATE,
+                self.clock.now(),
+                comment.id,
+                comment.platform,
+                comment.author.id,
+                kind.value,
+                _outcome(result),
+            )
+        )
+        return self._announce(result)
+
+    def raise_hand(self, author: Author) -> None:
+        self.hand_changed(author, True)
+
+    def lower_hand(self, author: Author) -> None:
+        self.hand_changed(author, False)
+
+    def _log_action(self, action: HostAction) -> HostAction:
+        self._store(StoreHostAction(self.show.id, action))
+        self._notify(HostActionLogged(action))
+        return action
+
+    async def _via_adapter(
+        self, platform: str, call: Callable[[Adapter], Awaitable[ActionResult]]
+    ) -> ActionResult:
+        adapter = self.adapters.get(platform)
+        if adapter is None:
+            return ActionResult.done(f"recorded (no {platform} connection to act through)")
+        try:
+            return await call(adapter)
+        except Exception as exc:  # an adapter bug must not take the console down
+            log.exception("%s action failed", platform)
+            return ActionResult.failed(f"{platform}: {type(exc).__name__}: {exc}")
+
+    def _announce(self, result: ActionResult) -> ActionResult:
+        self._notify(Notice(result.message, "info" if result.ok else "warning"))
+        return result
+
+    def _spawn(self, awaitable: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(awaitable)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+def _outcome(result: ActionResult) -> str:
+    return ("ok: " if result.ok else "failed: ") + result.message

@@ -1,0 +1,305 @@
+"""Turn queued ops into SQL on the writer's connection (called inside its transaction)."""
+
+from __future__ import annotations
+
+import json
+from functools import singledispatchmethod
+
+from sqlite_utils import Database
+
+from stagehand.domain import Author, AuthorKey
+from stagehand.store.ops import (
+    StoreCommand,
+    StoreComment,
+    StoreDeletion,
+    StoreEdit,
+    StoreForget,
+    StoreHostAction,
+    StoreOp,
+    StoreOptOut,
+    StoreSegment,
+    StoreShowEnd,
+    StoreStageEnd,
+    StoreStageStart,
+)
+from stagehand.transcript import format_ts
+
+ANONYMOUS_TEXT = ""
+
+_UPSERT_AUTHOR = """
+INSERT INTO authors (platform, platform_user_id, name, display_name, roles, first_seen_at)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (platform, platform_user_id) DO UPDATE SET
+    name = CASE WHEN opted_out THEN name ELSE excluded.name END,
+    display_name = CASE WHEN opted_out THEN display_name ELSE excluded.display_name END,
+    roles = excluded.roles
+RETURNING id, opted_out
+"""
+
+_INSERT_COMMENT = """
+INSERT OR IGNORE INTO comments (
+    show_id, segment_id, author_id, platform, message_id, channel, ts, text, original_text,
+    reply_to, first_message, attachments, truncated, score, rank_key, reasons, flags,
+    is_question, on_topic, side_chatter, anonymized
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+class OpApplier:
+    """Applies ops, caching author and segment row ids (the hot path avoids lookups)."""
+
+    def __init__(self, db: Database) -> None:
+        self.conn = db.conn
+        self._authors: dict[AuthorKey, tuple[int, bool, tuple[str, str, frozenset[str]]]] = {}
+        self._segments: dict[tuple[int, int], int] = {}
+
+    def forget_cached_ids(self) -> None:
+        """After a rolled-back transaction, cached row ids may not exist: drop them."""
+        self._authors.clear()
+        self._segments.clear()
+
+    @singledispatchmethod
+    def apply(self, op: StoreOp) -> None:
+        raise TypeError(f"unknown store op {op!r}")
+
+    @apply.register
+    def _segment(self, op: StoreSegment) -> None:
+        row = self.conn.execute(
+            "INSERT INTO segments (show_id, position, title, keywords, started_at) VALUES (?,?,?,?,?)"
+            " ON CONFLICT (show_id, position) DO UPDATE SET title = excluded.title,"
+            " keywords = excluded.keywords RETURNING id",
+            (op.show_id, op.position, op.title, json.dumps(list(op.keywords)), format_ts(op.ts)),
+        ).fetchone()
+        self._segments[(op.show_id, op.position)] = row[0]
+
+    @apply.register
+    def _comment(self, op: StoreComment) -> None:
+        ranked = op.ranked
+        comment = ranked.comment
+        author_id, opted_out = self.author_id(comment.author, comment.ts)
+        score = ranked.score
+        flags = score.flags
+        text, original = (
+            (ANONYMOUS_TEXT, ANONYMOUS_TEXT) if opted_out else (comment.clean_text, comment.text)
+        )
+        self.conn.execute(
+            _INSERT_COMMENT,
+            (
+                op.show_id,
+                self.segment_id(op.show_id, ranked.segment),
+                author_id,
+                comment.platform,
+                comment.id,
+                comment.channel,
+                format_ts(comment.ts),
+                text,
+                original,
+                comment.reply_to,
+                int(comment.first_message),
+                json.dumps(list(comment.attachments)),
+                int(comment.truncated),
+                score.value,
+                score.rank_key,
+                json.dumps(dict(score.reasons), sort_keys=True),
+                " ".join(sorted(flags)),
+                int("question" in flags),
+                int("on_topic" in flags),
+                int("side_chatter" in flags),
+                int(opted_out),
+            ),
+        )
+
+    @apply.register
+    def _host_action(self, op: StoreHostAction) -> None:
+        action = op.action
+        comment_row = self.comment_row(op.show_id, action.platform, action.comment_id)
+        author_id = None
+        if comment_row is not None:
+            author_id = comment_row[1]
+        if action.author_id is not None and action.platform is not None:
+            author_id = self.existing_author_id(AuthorKey(action.platform, action.author_id))
+        self.conn.execute(
+            "INSERT INTO host_actions (show_id, ts, action, comment_id, author_id, text, outcome)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (
+                op.show_id,
+                format_ts(action.ts),
+                action.kind.value,
+                comment_row[0] if comment_row else None,
+                author_id,
+                action.text,
+                action.outcome,
+            ),
+        )
+
+    @apply.register
+    def _stage_start(self, op: StoreStageStart) -> None:
+        author_id = self.existing_author_id(op.author)
+        if author_id is None:
+            author_id, _ = self.author_id(
+                Author(op.author.platform, op.author.id, op.author_name), op.ts
+            )
+        comment_row = self.comment_row(op.show_id, op.author.platform, op.comment_id)
+        self.conn.execute(
+            "INSERT INTO stage_sessions (show_id, author_id, comment_id, started_at)"
+            " VALUES (?,?,?,?)",
+            (op.show_id, author_id, comment_row[0] if comment_row else None, format_ts(op.ts)),
+        )
+
+    @apply.register
+    def _stage_end(self, op: StoreStageEnd) -> None:
+        author_id = self.existing_author_id(op.author)
+        self.conn.execute(
+            "UPDATE stage_sessions SET ended_at = ? WHERE show_id = ? AND author_id = ?"
+            " AND ended_at IS NULL",
+            (format_ts(op.ts), op.show_id, author_id),
+        )
+
+    @apply.register
+    def _edit(self, op: StoreEdit) -> None:
+        row = self.conn.execute(
+            "SELECT id, text, anonymized FROM comments"
+            " WHERE show_id = ? AND platform = ? AND message_id = ?",
+            (op.show_id, op.platform, op.message_id),
+        ).fetchone()
+        if row is None or row[2]:
+            return
+        self.conn.execute(
+            "INSERT INTO comment_edits (comment_id, ts, previous_text, text) VALUES (?,?,?,?)",
+            (row[0], format_ts(op.ts), row[1], op.clean_text),
+        )
+        self.conn.execute(
+            "UPDATE comments SET text = ?, original_text = ?, edited_at = ? WHERE id = ?",
+            (op.clean_text, op.original_text, format_ts(op.ts), row[0]),
+        )
+
+    @apply.register
+    def _deletion(self, op: StoreDeletion) -> None:
+        self.conn.execute(
+            "UPDATE comments SET deleted_at = ? WHERE show_id = ? AND platform = ? AND message_id = ?",
+            (format_ts(op.ts), op.show_id, op.platform, op.message_id),
+        )
+
+    @apply.register
+    def _command(self, op: StoreCommand) -> None:
+        comment_row = self.comment_row(op.show_id, op.platform, op.message_id)
+        self.conn.execute(
+            "INSERT INTO commands (show_id, comment_id, author_id, ts, name, args, outcome)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (
+                op.show_id,
+                comment_row[0] if comment_row else None,
+                self.existing_author_id(op.author),
+                format_ts(op.ts),
+                op.name,
+                op.args,
+                op.outcome,
+            ),
+        )
+
+    @apply.register
+    def _opt_out(self, op: StoreOptOut) -> None:
+        author_id = self.existing_author_id(op.author)
+        if author_id is None:
+            return
+        self.conn.execute(
+            "UPDATE authors SET opted_out = ? WHERE id = ?", (int(op.opted_out), author_id)
+        )
+        if op.opted_out:
+            self._anonymize(author_id)
+        self._authors.pop(op.author, None)
+
+    @apply.register
+    def _forget(self, op: StoreForget) -> None:
+        author_id = self.existing_author_id(op.author)
+        if author_id is None:
+            return
+        self._anonymize(author_id)
+        self.conn.execute("DELETE FROM comment_edits WHERE comment_id IN"
+                          " (SELECT id FROM comments WHERE author_id = ?)", (author_id,))
+        self.conn.execute("UPDATE commands SET args = '' WHERE author_id = ?", (author_id,))
+        self.conn.execute("UPDATE host_actions SET text = '' WHERE comment_id IN"
+                          " (SELECT id FROM comments WHERE author_id = ?)", (author_id,))
+        self._authors.pop(op.author, None)
+
+    @apply.register
+    def _show_end(self, op: StoreShowEnd) -> None:
+        self.conn.execute(
+            "UPDATE shows SET ended_at = ? WHERE id = ?", (format_ts(op.ts), op.show_id)
+        )
+
+    def _anonymize(self, author_id: int) -> None:
+        anonymous = f"anonymous-{author_id}"
+        self.conn.execute(
+            "UPDATE authors SET name = ?, display_name = ?, roles = '[]' WHERE id = ?",
+            (anonymous, anonymous, author_id),
+        )
+        self.conn.execute(
+            "UPDATE comments SET text = '', original_text = '', anonymized = 1 WHERE author_id = ?",
+            (author_id,),
+        )
+
+    # -- id resolution ---------------------------------------------------------------------
+
+    def author_id(self, author: Author, ts: object) -> tuple[int, bool]:
+        """Row id and opted-out flag for an author, inserting or refreshing the row as needed."""
+        identity = (author.name, author.display_name, author.roles)
+        cached = self._authors.get(author.key)
+        if cached is not None and cached[2] == identity:
+            return cached[0], cached[1]
+        first_seen = format_ts(ts) if hasattr(ts, "astimezone") else str(ts)
+        row = self.conn.execute(
+            _UPSERT_AUTHOR,
+            (
+                author.platform,
+                author.id,
+                author.name,
+                author.display_name,
+                json.dumps(sorted(author.roles)),
+                first_seen,
+            ),
+        ).fetchone()
+        self._authors[author.key] = (row[0], bool(row[1]), identity)
+        return row[0], bool(row[1])
+
+    def existing_author_id(self, key: AuthorKey) -> int | None:
+        cached = self._authors.get(key)
+        if cached is not None:
+            return cached[0]
+        row = self.conn.execute(
+            "SELECT id FROM authors WHERE platform = ? AND platform_user_id = ?",
+            (key.platform, key.id),
+        ).fetchone()
+        return row[0] if row else None
+
+    def segment_id(self, show_id: int, position: int) -> int | None:
+        if position <= 0:
+            return None
+        cached = self._segments.get((show_id, position))
+        if cached is not None:
+            return cached
+        row = self.conn.execute(
+            "SELECT id FROM segments WHERE show_id = ? AND position = ?", (show_id, position)
+        ).fetchone()
+        if row:
+            self._segments[(show_id, position)] = row[0]
+        return row[0] if row else None
+
+    def comment_row(
+        self, show_id: int, platform: str | None, message_id: str | None
+    ) -> tuple[int, int] | None:
+        """(comment row id, author row id) for a platform message id in this show."""
+        if message_id is None:
+            return None
+        if platform is None:
+            row = self.conn.execute(
+                "SELECT id, author_id FROM comments WHERE show_id = ? AND message_id = ?",
+                (show_id, message_id),
+            ).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT id, author_id FROM comments"
+                " WHERE show_id = ? AND platform = ? AND message_id = ?",
+                (show_id, platform, message_id),
+            ).fetchone()
+        return (row[0], row[1]) if row else None

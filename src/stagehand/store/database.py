@@ -1,0 +1,56 @@
+"""Opening the database: WAL, foreign keys, a busy timeout, migrations applied."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from stagehand.store.schema import migrations
+
+
+class StoreError(Exception):
+    """A storage problem worded for the host: which file, what went wrong, what to do."""
+
+
+def connect(path: Path | str) -> Database:
+    """A connection with the pragmas every stagehand connection uses (no migrations)."""
+    conn = sqlite3.connect(str(path), timeout=10.0, check_same_thread=False)
+    db = Database(conn)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no committed batch
+    return db
+
+
+def open_database(path: Path | str, *, create: bool = True) -> Database:
+    """Open (and create or migrate) the database at `path`; errors name the file."""
+    path = Path(path).expanduser()
+    if not create and not path.exists():
+        raise StoreError(f"{path}: no such database (run a show first, or pass --db PATH)")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = connect(path)
+        db.execute("PRAGMA journal_mode = WAL")
+        migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(describe_sqlite_error(path, exc)) from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open the database: {exc.strerror}") from None
+    return db
+
+
+def describe_sqlite_error(path: Path | str, exc: BaseException) -> str:
+    """One line a host can act on, for the errors SQLite gives when storage goes wrong."""
+    message = str(exc).lower()
+    if "readonly" in message or "read-only" in message:
+        return f"{path}: the database is read-only; check the file's permissions or pass --db PATH"
+    if "full" in message:
+        return f"{path}: the disk is full; chat is kept in memory until there is room again"
+    if "not a database" in message or "malformed" in message:
+        return f"{path}: this file is not a stagehand database (or is damaged)"
+    if "locked" in message or "busy" in message:
+        return f"{path}: the database is locked by another program; close it and retry"
+    if "unable to open" in message:
+        return f"{path}: cannot open the database file; check the folder exists and is writable"
+    return f"{path}: database error: {exc}"

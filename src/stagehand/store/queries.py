@@ -1,0 +1,279 @@
+"""Reads: shows, resuming a show, searching comments, exporting a show as transcript events.
+
+These run on their own connection (the CLI's, or a console worker's), never the writer's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from stagehand.domain import Author, AuthorKey, Comment, HostAction, HostActionKind
+from stagehand.store.database import StoreError
+from stagehand.transcript import (
+    CommentEvent,
+    HostEvent,
+    SegmentEvent,
+    ShowEvent,
+    TranscriptEvent,
+    format_ts,
+    parse_ts,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ShowRow:
+    id: int
+    name: str
+    title: str
+    description: str
+    started_at: datetime
+    ended_at: datetime | None
+    comments: int = 0
+    participants: int = 0
+    last_comment_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRow:
+    position: int
+    title: str
+    keywords: tuple[str, ...]
+    started_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ResumedState:
+    """What a resumed show already has: its segments, who is still on stage, its last comment."""
+
+    segments: tuple[SegmentRow, ...]
+    on_stage: tuple[tuple[Author, datetime, str | None], ...]
+    last_comment_at: datetime | None
+    recent_comment_ids: frozenset[tuple[str, str]]
+
+
+def open_show(
+    db: Database, name: str, *, title: str, description: str, source: str, started_at: datetime
+) -> tuple[ShowRow, bool]:
+    """The show called `name`, created if new. Returns (show, resumed)."""
+    existing = find_show(db, name)
+    if existing is not None:
+        if (title and title != existing.title) or (description and not existing.description):
+            db.execute(
+                "UPDATE shows SET title = ?, description = ?, ended_at = NULL WHERE id = ?",
+                (title or existing.title, description or existing.description, existing.id),
+            )
+        else:
+            db.execute("UPDATE shows SET ended_at = NULL WHERE id = ?", (existing.id,))
+        db.conn.commit()
+        return find_show(db, name) or existing, True
+    db.execute(
+        "INSERT INTO shows (name, title, description, source, started_at) VALUES (?,?,?,?,?)",
+        (name, title, description, source, format_ts(started_at)),
+    )
+    db.conn.commit()
+    created = find_show(db, name)
+    assert created is not None
+    return created, False
+
+
+def _show_from_row(row: dict) -> ShowRow:
+    return ShowRow(
+        id=row["id"],
+        name=row["name"],
+        title=row["title"],
+        description=row["description"],
+        started_at=parse_ts(row["started_at"]),
+        ended_at=parse_ts(row["ended_at"]) if row.get("ended_at") else None,
+        comments=row.get("comments") or 0,
+        participants=row.get("participants") or 0,
+        last_comment_at=parse_ts(row["last_comment_at"]) if row.get("last_comment_at") else None,
+    )
+
+
+_SHOW_SUMMARY = """
+SELECT shows.*, count(comments.id) AS comments, count(DISTINCT comments.author_id) AS participants,
+       max(comments.ts) AS last_comment_at
+FROM shows LEFT JOIN comments ON comments.show_id = shows.id
+"""
+
+
+def find_show(db: Database, name: str) -> ShowRow | None:
+    rows = list(db.query(_SHOW_SUMMARY + " WHERE shows.name = ? GROUP BY shows.id", [name]))
+    return _show_from_row(rows[0]) if rows else None
+
+
+def list_shows(db: Database) -> list[ShowRow]:
+    """Every show, newest first, with comment and participant counts."""
+    rows = db.query(_SHOW_SUMMARY + " GROUP BY shows.id ORDER BY shows.started_at DESC, shows.id DESC")
+    return [_show_from_row(row) for row in rows]
+
+
+def resolve_show(db: Database, name: str | None) -> ShowRow:
+    """The named show, or the latest one; a StoreError that lists what there is otherwise."""
+    if name is None:
+        shows = list_shows(db)
+        if not shows:
+            raise StoreError("this database has no shows yet (run `stagehand demo` to make one)")
+        return shows[0]
+    show = find_show(db, name)
+    if show is None:
+        known = ", ".join(s.name for s in list_shows(db)[:10]) or "none"
+        raise StoreError(f"no show called {name!r} (shows here: {known})")
+    return show
+
+
+def segments_of(db: Database, show_id: int) -> list[SegmentRow]:
+    return [
+        SegmentRow(
+            position=row["position"],
+            title=row["title"],
+            keywords=tuple(json.loads(row["keywords"])),
+            started_at=parse_ts(row["started_at"]),
+        )
+        for row in db.query(
+            "SELECT * FROM segments WHERE show_id = ? ORDER BY position", [show_id]
+        )
+    ]
+
+
+def resumed_state(db: Database, show_id: int, *, recent: int = 20_000) -> ResumedState:
+    on_stage = tuple(
+        (
+            Author(row["platform"], row["platform_user_id"], row["name"], row["display_name"]),
+            parse_ts(row["started_at"]),
+            row["message_id"],
+        )
+        for row in db.query(
+            """SELECT authors.platform, authors.platform_user_id, authors.name,
+                      authors.display_name, stage_sessions.started_at, comments.message_id
+               FROM stage_sessions JOIN authors ON authors.id = stage_sessions.author_id
+               LEFT JOIN comments ON comments.id = stage_sessions.comment_id
+               WHERE stage_sessions.show_id = ? AND stage_sessions.ended_at IS NULL""",
+            [show_id],
+        )
+    )
+    last = db.execute("SELECT max(ts) FROM comments WHERE show_id = ?", [show_id]).fetchone()[0]
+    ids = frozenset(
+        (row[0], row[1])
+        for row in db.execute(
+            "SELECT platform, message_id FROM comments WHERE show_id = ? ORDER BY id DESC LIMIT ?",
+            [show_id, recent],
+        ).fetchall()
+    )
+    return ResumedState(
+        segments=tuple(segments_of(db, show_id)),
+        on_stage=on_stage,
+        last_comment_at=parse_ts(last) if last else None,
+        recent_comment_ids=ids,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    platform: str
+    message_id: str
+    author: str
+    ts: datetime
+    text: str
+    score: float
+
+
+def search_comments(db: Database, show_id: int, query: str, *, limit: int = 50) -> list[SearchHit]:
+    """Full-text search over a show's comments (words are matched as prefixes)."""
+    words = [word.replace('"', "") for word in query.split() if word.replace('"', "")]
+    if not words:
+        return []
+    match = " ".join(f'"{word}"*' for word in words)
+    rows = db.query(
+        """SELECT comments.platform, comments.message_id, authors.display_name, authors.name,
+                  comments.ts, comments.text, comments.score
+           FROM comments_fts JOIN comments ON comments.id = comments_fts.rowid
+           JOIN authors ON authors.id = comments.author_id
+           WHERE comments_fts MATCH ? AND comments.show_id = ?
+           ORDER BY comments.ts DESC LIMIT ?""",
+        [match, show_id, limit],
+    )
+    return [
+        SearchHit(
+            platform=row["platform"],
+            message_id=row["message_id"],
+            author=row["display_name"] or row["name"],
+            ts=parse_ts(row["ts"]),
+            text=row["text"],
+            score=row["score"],
+        )
+        for row in rows
+    ]
+
+
+def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
+    """A stored show as transcript events in time order (what `stagehand export` writes)."""
+    yield ShowEvent(ts=show.started_at, title=show.title, description=show.description)
+    timeline: list[tuple[str, int, TranscriptEvent]] = []
+    for segment in segments_of(db, show.id):
+        timeline.append(
+            (
+                format_ts(segment.started_at),
+                0,
+                SegmentEvent(segment.started_at, segment.title, segment.keywords),
+            )
+        )
+    for row in db.query(
+        """SELECT comments.*, authors.platform_user_id, authors.name AS author_name,
+                  authors.display_name AS author_display, authors.roles AS author_roles
+           FROM comments JOIN authors ON authors.id = comments.author_id
+           WHERE comments.show_id = ? ORDER BY comments.ts, comments.id""",
+        [show.id],
+    ):
+        author = Author(
+            platform=row["platform"],
+            id=row["platform_user_id"],
+            name=row["author_name"],
+            display_name=row["author_display"],
+            roles=frozenset(json.loads(row["author_roles"])),
+        )
+        comment = Comment(
+            id=row["message_id"],
+            platform=row["platform"],
+            channel=row["channel"],
+            author=author,
+            text=row["original_text"],
+            ts=parse_ts(row["ts"]),
+            reply_to=row["reply_to"],
+            first_message=bool(row["first_message"]),
+            attachments=tuple(json.loads(row["attachments"])),
+        )
+        timeline.append((row["ts"], 1, CommentEvent(comment)))
+    for row in db.query(
+        """SELECT host_actions.*, comments.message_id, comments.platform AS comment_platform,
+                  authors.platform_user_id, authors.platform AS author_platform
+           FROM host_actions LEFT JOIN comments ON comments.id = host_actions.comment_id
+           LEFT JOIN authors ON authors.id = host_actions.author_id
+           WHERE host_actions.show_id = ? ORDER BY host_actions.ts, host_actions.id""",
+        [show.id],
+    ):
+        action = HostAction(
+            kind=HostActionKind(row["action"]),
+            ts=parse_ts(row["ts"]),
+            comment_id=row["message_id"],
+            platform=row["comment_platform"] or row["author_platform"],
+            author_id=row["platform_user_id"],
+            text=row["text"],
+            outcome=row["outcome"],
+        )
+        timeline.append((row["ts"], 2, HostEvent(action)))
+    timeline.sort(key=lambda item: (item[0], item[1]))
+    for _, _, event in timeline:
+        yield event
+
+
+def author_keys_opted_out(db: Database) -> set[AuthorKey]:
+    return {
+        AuthorKey(row["platform"], row["platform_user_id"])
+        for row in db.query("SELECT platform, platform_user_id FROM authors WHERE opted_out")
+    }

@@ -1,0 +1,148 @@
+"""The database schema, as sqlite-utils migrations (docs/schema.md describes every table).
+
+Migrations are append-only: never edit one that has shipped; add the next.
+Timestamps are ISO 8601 UTC text ("2026-11-20T19:00:05.250Z"): sortable, and readable in any SQLite tool.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("stagehand")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE shows (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            started_at TEXT NOT NULL,
+            ended_at TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE segments (
+            id INTEGER PRIMARY KEY,
+            show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            keywords TEXT NOT NULL DEFAULT '[]',
+            started_at TEXT NOT NULL,
+            UNIQUE (show_id, position)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE authors (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            platform_user_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            display_name TEXT NOT NULL DEFAULT '',
+            roles TEXT NOT NULL DEFAULT '[]',
+            first_seen_at TEXT NOT NULL,
+            opted_out INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (platform, platform_user_id)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,
+            segment_id INTEGER REFERENCES segments(id),
+            author_id INTEGER NOT NULL REFERENCES authors(id),
+            platform TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            channel TEXT NOT NULL DEFAULT '',
+            ts TEXT NOT NULL,
+            text TEXT NOT NULL,
+            original_text TEXT NOT NULL,
+            reply_to TEXT,
+            first_message INTEGER NOT NULL DEFAULT 0,
+            attachments TEXT NOT NULL DEFAULT '[]',
+            truncated INTEGER NOT NULL DEFAULT 0,
+            score REAL NOT NULL DEFAULT 0,
+            rank_key REAL NOT NULL DEFAULT 0,
+            reasons TEXT NOT NULL DEFAULT '{}',
+            flags TEXT NOT NULL DEFAULT '',
+            is_question INTEGER NOT NULL DEFAULT 0,
+            on_topic INTEGER NOT NULL DEFAULT 0,
+            side_chatter INTEGER NOT NULL DEFAULT 0,
+            anonymized INTEGER NOT NULL DEFAULT 0,
+            edited_at TEXT,
+            deleted_at TEXT,
+            UNIQUE (show_id, platform, message_id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX comments_show_ts ON comments (show_id, ts)")
+    db.execute("CREATE INDEX comments_author ON comments (author_id)")
+    db.execute("CREATE INDEX comments_segment ON comments (segment_id)")
+    db.execute(
+        """
+        CREATE TABLE comment_edits (
+            id INTEGER PRIMARY KEY,
+            comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+            ts TEXT NOT NULL,
+            previous_text TEXT NOT NULL,
+            text TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE host_actions (
+            id INTEGER PRIMARY KEY,
+            show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,
+            ts TEXT NOT NULL,
+            action TEXT NOT NULL,
+            comment_id INTEGER REFERENCES comments(id) ON DELETE SET NULL,
+            author_id INTEGER REFERENCES authors(id) ON DELETE SET NULL,
+            text TEXT NOT NULL DEFAULT '',
+            outcome TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    db.execute("CREATE INDEX host_actions_show_ts ON host_actions (show_id, ts)")
+    db.execute("CREATE INDEX host_actions_comment ON host_actions (comment_id)")
+    db.execute(
+        """
+        CREATE TABLE stage_sessions (
+            id INTEGER PRIMARY KEY,
+            show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,
+            author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE,
+            comment_id INTEGER REFERENCES comments(id) ON DELETE SET NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX stage_sessions_show ON stage_sessions (show_id, started_at)")
+    db.execute(
+        """
+        CREATE TABLE commands (
+            id INTEGER PRIMARY KEY,
+            show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,
+            comment_id INTEGER REFERENCES comments(id) ON DELETE SET NULL,
+            author_id INTEGER REFERENCES authors(id) ON DELETE CASCADE,
+            ts TEXT NOT NULL,
+            name TEXT NOT NULL,
+            args TEXT NOT NULL DEFAULT '',
+            outcome TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    db.execute("CREATE INDEX commands_show ON commands (show_id, ts)")
+    # Full-text search over the sanitized text (the console's `/`), kept in step by triggers.
+    db["comments"].enable_fts(["text"], tokenize="porter", create_triggers=True)

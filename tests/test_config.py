@@ -1,0 +1,75 @@
+"""Config loading: a wrong value names the file, the key and what was expected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stagehand.config import ConfigError, load_settings
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "stagehand.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_example_config_is_valid() -> None:
+    example = Path(__file__).resolve().parent.parent / "config.example.toml"
+    settings = load_settings(example)
+    assert settings.show.name
+    assert settings.commands.prefix == "!"
+
+
+def test_a_wrong_value_names_file_key_and_expectation(tmp_path: Path) -> None:
+    path = write(tmp_path, '[database]\nbatch_size = "lots"\n[twitch]\nenabled = "maybe"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert str(path) in message
+    assert "database.batch_size: Input should be a valid integer" in message
+    assert "'lots'" in message
+    assert "twitch.enabled" in message and "boolean" in message
+
+
+def test_an_unknown_key_is_reported_not_ignored(tmp_path: Path) -> None:
+    path = write(tmp_path, "[show]\ntitel = 'typo'\n")
+    with pytest.raises(ConfigError, match=r"show\.titel: unknown key"):
+        load_settings(path)
+
+
+def test_invalid_toml_names_the_file_and_position(tmp_path: Path) -> None:
+    path = write(tmp_path, "[show\nname = 1\n")
+    with pytest.raises(ConfigError, match=rf"{path}: not valid TOML.*line 1"):
+        load_settings(path)
+
+
+def test_a_missing_file_says_where_it_looked(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="looked in: .*nope.toml"):
+        load_settings(tmp_path / "nope.toml")
+    with pytest.raises(ConfigError, match=r"stagehand\.toml.*config\.toml"):
+        load_settings()
+
+
+def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, "[twitch]\nchannel = 'fromfile'\nhelix_url = 'https://api.twitch.tv/helix/'\n")
+    monkeypatch.setenv("STAGEHAND_TWITCH_HELIX_URL", "http://127.0.0.1:9/helix/")
+    monkeypatch.setenv("STAGEHAND_CONFIG", str(path))
+    settings = load_settings()
+    assert settings.twitch.channel == "fromfile"
+    assert settings.twitch.helix_url == "http://127.0.0.1:9/helix/"
+
+
+def test_secrets_never_appear_in_errors_or_repr(tmp_path: Path, monkeypatch) -> None:
+    secret = "s3cr3t-client-secret-value"
+    path = write(tmp_path, f"[twitch]\nclient_secret = '{secret}'\n[discord]\ntoken = 12\n")
+    monkeypatch.setenv("STAGEHAND_DISCORD_TOKEN", "discord-token-value-123")
+    settings = load_settings(path)
+    assert secret not in repr(settings) and "discord-token-value-123" not in repr(settings)
+    assert settings.twitch.client_secret.get_secret_value() == secret
+    bad = write(tmp_path, f"[twitch]\nclient_secret = ['{secret}']\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(bad)
+    assert secret not in str(caught.value)
+    assert "twitch.client_secret" in str(caught.value)

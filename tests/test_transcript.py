@@ -1,0 +1,85 @@
+"""The transcript format: what replay reads and export writes (docs/transcript-format.md)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from stagehand.domain import HostActionKind
+from stagehand.transcript import (
+    CommentEvent,
+    HostEvent,
+    SegmentEvent,
+    ShowEvent,
+    TranscriptError,
+    iter_events,
+    read_transcript,
+    write_events,
+)
+
+
+def test_reads_every_kind_of_event(small_show: Path) -> None:
+    events = list(read_transcript(small_show))
+    assert isinstance(events[0], ShowEvent) and events[0].title == "Synth Night"
+    segment = events[1]
+    assert isinstance(segment, SegmentEvent)
+    assert segment.keywords == ("oscillator", "waveform", "VCO")
+    comment = events[4]
+    assert isinstance(comment, CommentEvent)
+    assert comment.comment.author.display_name == "Cleo"
+    assert comment.comment.reply_to == "m1"
+    assert comment.comment.ts.tzinfo is not None
+    hosts = [e for e in events if isinstance(e, HostEvent)]
+    assert [h.action.kind for h in hosts] == [
+        HostActionKind.ANSWER, HostActionKind.STAGE_START, HostActionKind.STAGE_END,
+        HostActionKind.REPLY,
+    ]
+
+
+def test_unknown_keys_and_kinds_are_ignored() -> None:
+    lines = [
+        json.dumps({"kind": "poll", "ts": "2026-01-01T00:00:00Z"}),
+        json.dumps({"kind": "comment", "id": "1", "ts": "2026-01-01T00:00:01Z", "author": "x",
+                    "text": "hi", "mood": "great", "intent": "greeting"}),
+    ]
+    events = list(iter_events(lines))
+    assert len(events) == 1 and isinstance(events[0], CommentEvent)
+
+
+def test_a_bad_line_names_the_file_and_line() -> None:
+    lines = ['{"kind": "segment", "ts": "2026-01-01T00:00:00Z", "title": "a"}', "{not json",
+             '{"kind": "comment", "id": "1", "ts": "2026-01-01T00:00:01Z", "author": "x"}']
+    with pytest.raises(TranscriptError, match=r"show\.jsonl:2"):
+        list(iter_events(lines, source="show.jsonl"))
+    skipped: list[TranscriptError] = []
+    events = list(iter_events(lines, source="show.jsonl", on_error=skipped.append))
+    assert len(events) == 1
+    assert [str(e) for e in skipped] == [
+        "show.jsonl:2: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+        'show.jsonl:3: missing "text"',
+    ]
+
+
+def test_a_bad_host_action_says_which_actions_exist() -> None:
+    line = json.dumps({"kind": "host", "ts": "2026-01-01T00:00:00Z", "action": "applaud"})
+    with pytest.raises(TranscriptError, match="answer|dismiss"):
+        list(iter_events([line]))
+
+
+def test_write_then_read_gives_the_same_events(small_show: Path) -> None:
+    events = list(read_transcript(small_show))
+    buffer = io.StringIO()
+    assert write_events(events, buffer) == len(events)
+    again = list(iter_events(buffer.getvalue().splitlines()))
+    assert again == events
+
+
+def test_timestamps_without_zone_are_utc_and_written_with_z() -> None:
+    line = json.dumps({"kind": "segment", "ts": "2026-01-01T10:00:00", "title": "a"})
+    (event,) = iter_events([line])
+    buffer = io.StringIO()
+    write_events([event], buffer)
+    assert '"ts": "2026-01-01T10:00:00.000Z"' in buffer.getvalue()
