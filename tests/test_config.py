@@ -46,14 +46,16 @@ def test_invalid_toml_names_the_file_and_position(tmp_path: Path) -> None:
 
 
 def test_a_missing_file_says_where_it_looked(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="looked in: .*nope.toml"):
+    with pytest.raises(ConfigError, match=r"looked in: .*nope\.toml"):
         load_settings(tmp_path / "nope.toml")
     with pytest.raises(ConfigError, match=r"stagehand\.toml.*config\.toml"):
         load_settings()
 
 
 def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write(tmp_path, "[twitch]\nchannel = 'fromfile'\nhelix_url = 'https://api.twitch.tv/helix/'\n")
+    path = write(
+        tmp_path, "[twitch]\nchannel = 'fromfile'\nhelix_url = 'https://api.twitch.tv/helix/'\n"
+    )
     monkeypatch.setenv("STAGEHAND_TWITCH_HELIX_URL", "http://127.0.0.1:9/helix/")
     monkeypatch.setenv("STAGEHAND_CONFIG", str(path))
     settings = load_settings()

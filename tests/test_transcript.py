@@ -34,7 +34,9 @@ def test_reads_every_kind_of_event(small_show: Path) -> None:
     assert comment.comment.ts.tzinfo is not None
     hosts = [e for e in events if isinstance(e, HostEvent)]
     assert [h.action.kind for h in hosts] == [
-        HostActionKind.ANSWER, HostActionKind.STAGE_START, HostActionKind.STAGE_END,
+        HostActionKind.ANSWER,
+        HostActionKind.STAGE_START,
+        HostActionKind.STAGE_END,
         HostActionKind.REPLY,
     ]
 
@@ -42,16 +44,28 @@ def test_reads_every_kind_of_event(small_show: Path) -> None:
 def test_unknown_keys_and_kinds_are_ignored() -> None:
     lines = [
         json.dumps({"kind": "poll", "ts": "2026-01-01T00:00:00Z"}),
-        json.dumps({"kind": "comment", "id": "1", "ts": "2026-01-01T00:00:01Z", "author": "x",
-                    "text": "hi", "mood": "great", "intent": "greeting"}),
+        json.dumps(
+            {
+                "kind": "comment",
+                "id": "1",
+                "ts": "2026-01-01T00:00:01Z",
+                "author": "x",
+                "text": "hi",
+                "mood": "great",
+                "intent": "greeting",
+            }
+        ),
     ]
     events = list(iter_events(lines))
     assert len(events) == 1 and isinstance(events[0], CommentEvent)
 
 
 def test_a_bad_line_names_the_file_and_line() -> None:
-    lines = ['{"kind": "segment", "ts": "2026-01-01T00:00:00Z", "title": "a"}', "{not json",
-             '{"kind": "comment", "id": "1", "ts": "2026-01-01T00:00:01Z", "author": "x"}']
+    lines = [
+        '{"kind": "segment", "ts": "2026-01-01T00:00:00Z", "title": "a"}',
+        "{not json",
+        '{"kind": "comment", "id": "1", "ts": "2026-01-01T00:00:01Z", "author": "x"}',
+    ]
     with pytest.raises(TranscriptError, match=r"show\.jsonl:2"):
         list(iter_events(lines, source="show.jsonl"))
     skipped: list[TranscriptError] = []
@@ -65,7 +79,7 @@ def test_a_bad_line_names_the_file_and_line() -> None:
 
 def test_a_bad_host_action_says_which_actions_exist() -> None:
     line = json.dumps({"kind": "host", "ts": "2026-01-01T00:00:00Z", "action": "applaud"})
-    with pytest.raises(TranscriptError, match="answer|dismiss"):
+    with pytest.raises(TranscriptError, match=r"answer\|dismiss"):
         list(iter_events([line]))
 
 

@@ -64,44 +64,97 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--speed", type=click.FloatRange(min=0.1, max=1000), default=2.0, show_default=True,
-              help="Playback speed (1 = real time).")
-@click.option("--show", "show_name", default=None,
-              help="Show name in the database (default: a new 'demo-<time>' show).")
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0.1, max=1000),
+    default=2.0,
+    show_default=True,
+    help="Playback speed (1 = real time).",
+)
+@click.option(
+    "--show",
+    "show_name",
+    default=None,
+    help="Show name in the database (default: a new 'demo-<time>' show).",
+)
 @_db_option
 @_config_option
-@click.option("--headless", is_flag=True, help="No console: play the show into the database and exit.")
-def demo(speed: float, show_name: str | None, db_path: Path | None,
-         config_path: Path | None, headless: bool) -> None:
+@click.option(
+    "--headless", is_flag=True, help="No console: play the show into the database and exit."
+)
+def demo(
+    speed: float,
+    show_name: str | None,
+    db_path: Path | None,
+    config_path: Path | None,
+    headless: bool,
+) -> None:
     """The console on the bundled demo show (no accounts needed)."""
     from stagehand.demo import demo_transcript_path
 
     name = show_name or "demo-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    _replay(demo_transcript_path(), db_path=db_path, config_path=config_path, show_name=name,
-            speed=speed, instant=False, headless=headless)
+    _replay(
+        demo_transcript_path(),
+        db_path=db_path,
+        config_path=config_path,
+        show_name=name,
+        speed=speed,
+        instant=False,
+        headless=headless,
+    )
 
 
 @cli.command()
 @click.argument("transcript", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_db_option
 @_config_option
-@click.option("--show", "show_name", default=None,
-              help="Show name in the database (default: the transcript's file name). "
-                   "An existing show is resumed, not duplicated.")
-@click.option("--speed", type=click.FloatRange(min=0.1, max=100000), default=1.0, show_default=True,
-              help="Playback speed (1 = real time).")
+@click.option(
+    "--show",
+    "show_name",
+    default=None,
+    help="Show name in the database (default: the transcript's file name). "
+    "An existing show is resumed, not duplicated.",
+)
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0.1, max=100000),
+    default=1.0,
+    show_default=True,
+    help="Playback speed (1 = real time).",
+)
 @click.option("--instant", is_flag=True, help="Play as fast as possible.")
 @click.option("--headless", is_flag=True, help="No console: play into the database and exit.")
-def replay(transcript: Path, db_path: Path | None, config_path: Path | None,
-           show_name: str | None, speed: float, instant: bool, headless: bool) -> None:
+def replay(
+    transcript: Path,
+    db_path: Path | None,
+    config_path: Path | None,
+    show_name: str | None,
+    speed: float,
+    instant: bool,
+    headless: bool,
+) -> None:
     """Play TRANSCRIPT (JSON Lines) through the full pipeline, with the console or headless."""
-    _replay(transcript, db_path=db_path, config_path=config_path,
-            show_name=show_name or transcript.stem, speed=speed, instant=instant,
-            headless=headless)
+    _replay(
+        transcript,
+        db_path=db_path,
+        config_path=config_path,
+        show_name=show_name or transcript.stem,
+        speed=speed,
+        instant=instant,
+        headless=headless,
+    )
 
 
-def _replay(transcript: Path, *, db_path: Path | None, config_path: Path | None,
-            show_name: str, speed: float, instant: bool, headless: bool) -> None:
+def _replay(
+    transcript: Path,
+    *,
+    db_path: Path | None,
+    config_path: Path | None,
+    show_name: str,
+    speed: float,
+    instant: bool,
+    headless: bool,
+) -> None:
     from stagehand.adapters.replay import ReplayAdapter
     from stagehand.live import LiveShow
     from stagehand.transcript import ShowEvent, TranscriptError, read_transcript
@@ -115,8 +168,14 @@ def _replay(transcript: Path, *, db_path: Path | None, config_path: Path | None,
     if isinstance(first, ShowEvent):
         title, description = first.title, first.description
     try:
-        live = LiveShow.open(settings, db_path=db_path, show_name=show_name, title=title,
-                             description=description, source=str(transcript))
+        live = LiveShow.open(
+            settings,
+            db_path=db_path,
+            show_name=show_name,
+            title=title,
+            description=description,
+            source=str(transcript),
+        )
     except StoreError as exc:
         _fail(str(exc))
     adapter = ReplayAdapter(transcript, speed=speed, instant=instant)
@@ -173,9 +232,13 @@ def _run_console(live, settings: Settings) -> None:  # type: ignore[no-untyped-d
 @cli.command()
 @_config_option
 @_db_option
-@click.option("--show", "show_name", default=None, help="Show name (default: [show] name from the config).")
+@click.option(
+    "--show", "show_name", default=None, help="Show name (default: [show] name from the config)."
+)
 @click.option("--headless", is_flag=True, help="No console: store chat and answer commands only.")
-def run(config_path: Path | None, db_path: Path | None, show_name: str | None, headless: bool) -> None:
+def run(
+    config_path: Path | None, db_path: Path | None, show_name: str | None, headless: bool
+) -> None:
     """The live show from a config file: connect the enabled platforms and open the console."""
     from stagehand.adapters.registry import AdapterUnavailable, build_adapters
     from stagehand.live import LiveShow
@@ -200,8 +263,13 @@ def run(config_path: Path | None, db_path: Path | None, show_name: str | None, h
 @cli.command()
 @click.argument("show", required=False)
 @_db_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
 def export(show: str | None, db_path: Path | None, output: Path | None) -> None:
     """Write SHOW (default: the latest) back out as a transcript (JSON Lines)."""
     from stagehand.store.queries import export_events, resolve_show
@@ -232,7 +300,9 @@ def shows(db_path: Path | None) -> None:
     if not rows:
         click.echo("No shows yet. Run `stagehand demo` to make one.")
         return
-    click.echo(f"{'SHOW':<28} {'STARTED (UTC)':<17} {'LENGTH':>7} {'COMMENTS':>9} {'PEOPLE':>7}  TITLE")
+    click.echo(
+        f"{'SHOW':<28} {'STARTED (UTC)':<17} {'LENGTH':>7} {'COMMENTS':>9} {'PEOPLE':>7}  TITLE"
+    )
     for row in rows:
         end = row.ended_at or row.last_comment_at or row.started_at
         minutes = max(0, int((end - row.started_at).total_seconds() // 60))
@@ -250,6 +320,14 @@ def _open_existing(db_path: Path | None):  # type: ignore[no-untyped-def]
         return open_database(path, create=False)
     except StoreError as exc:
         _fail(str(exc))
+
+
+@cli.command("config-example")
+def config_example() -> None:
+    """Print the example config, every key documented with its default."""
+    from stagehand.config_doc import render_example
+
+    click.echo(render_example(), nl=False)
 
 
 def main() -> None:

@@ -144,9 +144,7 @@ class LiveShow:
             batch_size=settings.database.batch_size,
             flush_interval=settings.database.flush_interval_seconds,
         )
-        live = cls(
-            settings, db_path=path, show=show, resumed=resumed, writer=writer, clock=clock
-        )
+        live = cls(settings, db_path=path, show=show, resumed=resumed, writer=writer, clock=clock)
         writer._on_problem = live._storage_problem
         writer._on_recovered = live._storage_recovered
         writer.start()
@@ -265,9 +263,7 @@ class LiveShow:
         self.ranker.set_hand(author.key, raised)
         self._notify(HandsChanged(tuple(self.hands.values())))
 
-    def connection_changed(
-        self, platform: str, state: ConnectionState, detail: str = ""
-    ) -> None:
+    def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
         self.connections[platform] = (state, detail)
         self._notify(ConnectionChanged(platform, state.value, detail))
 
@@ -393,7 +389,9 @@ class LiveShow:
     ) -> HostAction:
         self.ranker.feedback(comment, positive=kind == HostActionKind.ANSWER)
         return self._log_action(
-            HostAction(kind, ts or self.clock.now(), comment.id, comment.platform, comment.author.id)
+            HostAction(
+                kind, ts or self.clock.now(), comment.id, comment.platform, comment.author.id
+            )
         )
 
     async def reply(self, comment: Comment, text: str) -> ActionResult:
@@ -474,9 +472,7 @@ class LiveShow:
             del self.hands[author.key]
             self.ranker.set_hand(author.key, False)
             self._notify(HandsChanged(tuple(self.hands.values())))
-        self._store(
-            StoreStageStart(self.show.id, author.key, author.name, session.comment_id, ts)
-        )
+        self._store(StoreStageStart(self.show.id, author.key, author.name, session.comment_id, ts))
         self._log_action(
             HostAction(
                 HostActionKind.STAGE_START,
@@ -497,9 +493,7 @@ class LiveShow:
         self.ranker.set_on_stage(author.key, False)
         self._store(StoreStageEnd(self.show.id, author.key, ts))
         self._log_action(
-            HostAction(
-                HostActionKind.STAGE_END, ts, None, author.platform, author.id, "", outcome
-            )
+            HostAction(HostActionKind.STAGE_END, ts, None, author.platform, author.id, "", outcome)
         )
         self._notify(StageChanged(tuple(self.stage.values())))
 

@@ -34,7 +34,9 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 
 # Bidi embeddings, overrides and isolates (the Trojan Source set), plus the invisible marks.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
 # Zero-width characters that hide text or split words to dodge filters; ZWJ (U+200D) stays
 # because emoji sequences need it.
 _INVISIBLE = frozenset("\u200b\u2060\ufeff\u180e\u00ad")
@@ -102,6 +104,4 @@ def _cap_combining_runs(text: str) -> str:
 
 def has_control_characters(text: str) -> bool:
     """True if any character could act on a terminal (used by tests and display guards)."""
-    return any(
-        unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS for char in text
-    )
+    return any(unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS for char in text)

@@ -31,7 +31,9 @@ class TokenStore:
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
-            raise RuntimeError(f"{self.path}: token file unreadable ({type(exc).__name__})") from None
+            raise RuntimeError(
+                f"{self.path}: token file unreadable ({type(exc).__name__})"
+            ) from None
 
     def get(self, name: str) -> Any:
         return self.load().get(name)

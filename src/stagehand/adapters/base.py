@@ -50,8 +50,9 @@ class AdapterSink(Protocol):
 
     def hand_changed(self, author: Author, raised: bool) -> None: ...
 
-    def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
-        ...
+    def connection_changed(
+        self, platform: str, state: ConnectionState, detail: str = ""
+    ) -> None: ...
 
 
 class Adapter(abc.ABC):

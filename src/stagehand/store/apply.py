@@ -215,11 +215,17 @@ class OpApplier:
         if author_id is None:
             return
         self._anonymize(author_id)
-        self.conn.execute("DELETE FROM comment_edits WHERE comment_id IN"
-                          " (SELECT id FROM comments WHERE author_id = ?)", (author_id,))
+        self.conn.execute(
+            "DELETE FROM comment_edits WHERE comment_id IN"
+            " (SELECT id FROM comments WHERE author_id = ?)",
+            (author_id,),
+        )
         self.conn.execute("UPDATE commands SET args = '' WHERE author_id = ?", (author_id,))
-        self.conn.execute("UPDATE host_actions SET text = '' WHERE comment_id IN"
-                          " (SELECT id FROM comments WHERE author_id = ?)", (author_id,))
+        self.conn.execute(
+            "UPDATE host_actions SET text = '' WHERE comment_id IN"
+            " (SELECT id FROM comments WHERE author_id = ?)",
+            (author_id,),
+        )
         self._authors.pop(op.author, None)
 
     @apply.register

@@ -48,7 +48,8 @@ class SegmentRow:
 
 @dataclass(frozen=True, slots=True)
 class ResumedState:
-    """What a resumed show already has: its segments, who is still on stage, its last comment."""
+    """What a resumed show already has: its segments, who is still on stage, and how far it got
+    (the time of its last stored comment or host action)."""
 
     segments: tuple[SegmentRow, ...]
     on_stage: tuple[tuple[Author, datetime, str | None], ...]
@@ -109,7 +110,9 @@ def find_show(db: Database, name: str) -> ShowRow | None:
 
 def list_shows(db: Database) -> list[ShowRow]:
     """Every show, newest first, with comment and participant counts."""
-    rows = db.query(_SHOW_SUMMARY + " GROUP BY shows.id ORDER BY shows.started_at DESC, shows.id DESC")
+    rows = db.query(
+        _SHOW_SUMMARY + " GROUP BY shows.id ORDER BY shows.started_at DESC, shows.id DESC"
+    )
     return [_show_from_row(row) for row in rows]
 
 
@@ -135,9 +138,7 @@ def segments_of(db: Database, show_id: int) -> list[SegmentRow]:
             keywords=tuple(json.loads(row["keywords"])),
             started_at=parse_ts(row["started_at"]),
         )
-        for row in db.query(
-            "SELECT * FROM segments WHERE show_id = ? ORDER BY position", [show_id]
-        )
+        for row in db.query("SELECT * FROM segments WHERE show_id = ? ORDER BY position", [show_id])
     ]
 
 
@@ -157,7 +158,11 @@ def resumed_state(db: Database, show_id: int, *, recent: int = 20_000) -> Resume
             [show_id],
         )
     )
-    last = db.execute("SELECT max(ts) FROM comments WHERE show_id = ?", [show_id]).fetchone()[0]
+    last = db.execute(
+        "SELECT max(ts) FROM (SELECT max(ts) AS ts FROM comments WHERE show_id = ?"
+        " UNION ALL SELECT max(ts) FROM host_actions WHERE show_id = ?)",
+        [show_id, show_id],
+    ).fetchone()[0]
     ids = frozenset(
         (row[0], row[1])
         for row in db.execute(

@@ -1,0 +1,197 @@
+"""The store: a real SQLite file any tool can open, idempotent inserts, search, and safe failure."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from stagehand.domain import Author, Comment, RankedComment, Score
+from stagehand.pipeline import sanitized
+from stagehand.store import StoreError, open_database
+from stagehand.store.ops import StoreComment, StoreSegment
+from stagehand.store.queries import list_shows, open_show, search_comments
+from stagehand.store.writer import StoreWriter
+
+T0 = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
+
+
+def ranked(message_id: str, text: str, *, seconds: int = 0, author: str = "ana") -> RankedComment:
+    comment = sanitized(
+        Comment(
+            id=message_id,
+            platform="twitch",
+            channel="synthnight",
+            author=Author("twitch", f"id-{author}", author, author.title()),
+            text=text,
+            ts=T0 + timedelta(seconds=seconds),
+        )
+    )
+    return RankedComment(comment, Score(1.0, 1.0, {"topic": 1.0}, frozenset({"question"})), 1)
+
+
+@pytest.fixture
+def show_db(tmp_path: Path) -> tuple[Path, int]:
+    path = tmp_path / "show.db"
+    db = open_database(path)
+    show, resumed = open_show(
+        db, "synth", title="Synth Night", description="", source="test", started_at=T0
+    )
+    assert not resumed
+    db.conn.close()
+    return path, show.id
+
+
+def write_all(path: Path, ops: list) -> StoreWriter:
+    writer = StoreWriter(path, flush_interval=0.01).start()
+    for op in ops:
+        writer.put(op)
+    assert writer.flush(5)
+    writer.close()
+    return writer
+
+
+def test_schema_opens_in_plain_sqlite_with_wal_and_foreign_keys(show_db) -> None:
+    path, _ = show_db
+    conn = sqlite3.connect(path)
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {
+        "shows",
+        "segments",
+        "authors",
+        "comments",
+        "host_actions",
+        "stage_sessions",
+        "commands",
+        "comments_fts",
+    } <= tables
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    fks = conn.execute("PRAGMA foreign_key_list(comments)").fetchall()
+    assert {fk[2] for fk in fks} == {"shows", "segments", "authors"}
+    indexes = {row[1] for row in conn.execute("PRAGMA index_list(comments)")}
+    assert "comments_show_ts" in indexes
+
+
+def test_migrations_run_once(show_db) -> None:
+    path, _ = show_db
+    open_database(path).conn.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+
+
+def test_a_redelivered_message_is_stored_once(show_db) -> None:
+    path, show_id = show_db
+    op = StoreComment(show_id, ranked("msg-1", "hello"))
+    write_all(path, [StoreSegment(show_id, 1, "Oscillators", ("vco",), T0), op, op, op])
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM authors").fetchone()[0] == 1
+    row = conn.execute(
+        "SELECT segments.title FROM comments JOIN segments ON segments.id = comments.segment_id"
+    ).fetchone()
+    assert row == ("Oscillators",)
+
+
+def test_original_text_is_kept_beside_the_clean_text(show_db) -> None:
+    path, show_id = show_db
+    write_all(path, [StoreComment(show_id, ranked("m", "\x1b[2Jhi\u202e there"))])
+    text, original, flags = (
+        sqlite3.connect(path).execute("SELECT text, original_text, flags FROM comments").fetchone()
+    )
+    assert text == "hi there"
+    assert original == "\x1b[2Jhi\u202e there"
+    assert flags == "question"
+
+
+def test_search_finds_words_and_prefixes(show_db) -> None:
+    path, show_id = show_db
+    write_all(
+        path,
+        [
+            StoreComment(show_id, ranked("1", "the resonance is screaming", seconds=1)),
+            StoreComment(show_id, ranked("2", "love the oscillators", seconds=2, author="ben")),
+        ],
+    )
+    db = open_database(path)
+    hits = search_comments(db, show_id, "oscill")
+    assert [(h.message_id, h.author) for h in hits] == [("2", "Ben")]
+    assert search_comments(db, show_id, '"') == []
+    assert [h.message_id for h in search_comments(db, show_id, "RESONANCE")] == ["1"]
+
+
+def test_shows_are_listed_with_their_counts(show_db) -> None:
+    path, show_id = show_db
+    write_all(
+        path, [StoreComment(show_id, ranked(str(i), "hi", author=f"u{i % 3}")) for i in range(10)]
+    )
+    (row,) = list_shows(open_database(path))
+    assert (row.name, row.comments, row.participants) == ("synth", 10, 3)
+
+
+def test_reopening_a_show_by_name_resumes_it(show_db) -> None:
+    path, show_id = show_db
+    db = open_database(path)
+    show, resumed = open_show(db, "synth", title="", description="", source="t", started_at=T0)
+    assert resumed and show.id == show_id
+    assert len(list_shows(db)) == 1
+
+
+@pytest.fixture
+def read_only_db(tmp_path: Path):
+    """A database file nobody may write, even root (chattr +i), or skip where that is impossible."""
+    path = tmp_path / "ro.db"
+    open_database(path).conn.close()
+    if os.geteuid() != 0:
+        path.chmod(0o444)
+        yield path
+        return
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip(
+            "running as root on a filesystem without chattr +i: cannot make a read-only file"
+        )
+    yield path
+    subprocess.run(["chattr", "-i", str(path)], check=False)
+
+
+def test_a_read_only_database_is_a_clear_error(read_only_db: Path) -> None:
+    path = read_only_db
+    problems: list[str] = []
+    writer = StoreWriter(path, flush_interval=0.01, on_problem=problems.append).start()
+    writer.put(StoreSegment(1, 1, "x", (), T0))
+    assert not writer.flush(2)
+    assert problems and "read-only" in problems[0]
+
+
+def test_a_failing_write_is_kept_and_retried_until_it_works(show_db) -> None:
+    path, show_id = show_db
+    problems: list[str] = []
+    recovered: list[bool] = []
+    blocker = sqlite3.connect(path, timeout=0)
+    blocker.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+    writer = StoreWriter(
+        path,
+        flush_interval=0.01,
+        on_problem=problems.append,
+        on_recovered=lambda: recovered.append(True),
+    )
+    writer.start()
+    writer.put(StoreComment(show_id, ranked("late", "still here")))
+    assert not writer.flush(12.5)
+    assert problems and "locked" in problems[0]
+    blocker.rollback()
+    assert writer.flush(15)
+    assert recovered == [True]
+    writer.close()
+    count = sqlite3.connect(path).execute("SELECT count(*) FROM comments").fetchone()[0]
+    assert count == 1
+
+
+def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database" * 100)
+    with pytest.raises(StoreError, match=rf"{path}: this file is not a stagehand database"):
+        open_database(path)

@@ -1,0 +1,159 @@
+"""The whole road, headless: a transcript replayed into SQLite, exported back, resumed."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+from stagehand.adapters.replay import ReplayAdapter
+from stagehand.config import Settings
+from stagehand.events import CommentRanked, CoreEvent, StageChanged
+from stagehand.live import LiveShow
+from stagehand.store import open_database
+from stagehand.store.queries import export_events, resolve_show
+from stagehand.transcript import (
+    CommentEvent,
+    HostEvent,
+    SegmentEvent,
+    read_transcript,
+    write_events,
+)
+
+
+async def replay_into(db: Path, transcript: Path, *, name: str = "synth") -> tuple[LiveShow, list]:
+    live = LiveShow.open(Settings(), db_path=db, show_name=name, title="Synth Night")
+    seen: list[CoreEvent] = []
+    live.add_listener(seen.append)
+    live.add_adapter(ReplayAdapter(transcript, instant=True))
+    await live.run_adapters()
+    assert await live.close()
+    return live, seen
+
+
+async def test_replay_stores_comments_segments_and_host_actions(tmp_path, small_show) -> None:
+    db = tmp_path / "show.db"
+    _, seen = await replay_into(db, small_show)
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 5
+    assert conn.execute("SELECT title FROM segments ORDER BY position").fetchall() == [
+        ("Oscillators",),
+        ("Filters",),
+    ]
+    actions = conn.execute("SELECT action FROM host_actions ORDER BY ts").fetchall()
+    assert [a for (a,) in actions] == ["answer", "stage_start", "stage_end", "reply"]
+    (seconds,) = conn.execute(
+        "SELECT (julianday(ended_at) - julianday(started_at)) * 86400 FROM stage_sessions"
+    ).fetchone()
+    assert round(seconds) == 120
+    # each comment is tied to the segment that was live when it arrived
+    rows = conn.execute(
+        "SELECT comments.message_id, segments.position FROM comments "
+        "JOIN segments ON segments.id = comments.segment_id"
+    ).fetchall()
+    assert dict(rows) == {"m1": 1, "m2": 1, "m3": 1, "m4": 2, "m5": 2}
+    ranked = [e.ranked for e in seen if isinstance(e, CommentRanked)]
+    assert len(ranked) == 5 and all(r.score.reasons for r in ranked)
+    assert any(isinstance(e, StageChanged) and e.on_stage for e in seen)
+
+
+async def test_hostile_text_is_stored_clean_with_the_original_kept(tmp_path, small_show) -> None:
+    db = tmp_path / "show.db"
+    await replay_into(db, small_show)
+    text, original = (
+        sqlite3.connect(db)
+        .execute("SELECT text, original_text FROM comments WHERE message_id = 'm5'")
+        .fetchone()
+    )
+    assert text == "[@click=app.quit]x[/] evil"
+    assert original == "[@click=app.quit]x[/] \x1b[2J\u202eevil"
+
+
+async def test_export_round_trip_gives_back_the_same_show(tmp_path, small_show) -> None:
+    db = tmp_path / "show.db"
+    await replay_into(db, small_show)
+    database = open_database(db)
+    buffer = io.StringIO()
+    write_events(export_events(database, resolve_show(database, "synth")), buffer)
+    exported = tmp_path / "exported.jsonl"
+    exported.write_text(buffer.getvalue())
+
+    def essentials(path: Path) -> tuple[list, list, list]:
+        events = list(read_transcript(path))
+        return (
+            [e for e in events if isinstance(e, SegmentEvent)],
+            [e.comment for e in events if isinstance(e, CommentEvent)],
+            [
+                (e.action.kind, e.action.ts, e.action.comment_id, e.action.author_id, e.action.text)
+                for e in events
+                if isinstance(e, HostEvent)
+            ],
+        )
+
+    assert essentials(exported) == essentials(small_show)
+    # and it replays again into a second database with the same contents
+    db2 = tmp_path / "again.db"
+    await replay_into(db2, exported)
+    count = sqlite3.connect(db2).execute("SELECT count(*) FROM comments").fetchone()[0]
+    assert count == 5
+
+
+async def test_replaying_the_same_show_again_resumes_it(tmp_path, small_show) -> None:
+    db = tmp_path / "show.db"
+    await replay_into(db, small_show)
+    live, _ = await replay_into(db, small_show)
+    assert live.resumed
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM shows").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 5
+    assert conn.execute("SELECT count(*) FROM segments").fetchone()[0] == 2
+    assert conn.execute("SELECT count(*) FROM host_actions").fetchone()[0] == 4
+    assert live.pipeline.duplicates == 5
+
+
+async def test_a_duplicate_delivery_is_stored_once(tmp_path, small_show) -> None:
+    lines = small_show.read_text().splitlines()
+    twice = small_show.with_name("twice.jsonl")
+    twice.write_text("\n".join(lines + [line for line in lines if '"m2"' in line]) + "\n")
+    db = tmp_path / "show.db"
+    live, _ = await replay_into(db, twice)
+    assert live.pipeline.duplicates == 1
+    assert (
+        sqlite3.connect(db)
+        .execute("SELECT count(*) FROM comments WHERE message_id = 'm2'")
+        .fetchone()[0]
+        == 1
+    )
+
+
+async def test_bad_lines_are_skipped_and_the_rest_plays(tmp_path, small_show) -> None:
+    broken = small_show.with_name("broken.jsonl")
+    lines = small_show.read_text().splitlines()
+    lines.insert(3, "{this is not json")
+    lines.insert(5, json.dumps({"kind": "comment", "id": "x"}))
+    broken.write_text("\n".join(lines) + "\n")
+    db = tmp_path / "show.db"
+    live, _ = await replay_into(db, broken)
+    assert live.pipeline.accepted == 5
+
+
+async def test_real_twitch_chat_goes_through_the_pipeline(tmp_path, shared_data) -> None:
+    from stagehand.importers.twitch_irc import read_comments
+
+    capture = shared_data / "twitch-irc-raw" / "nymn-2024-01-06.recentmessages.json"
+    comments = list(read_comments(json.loads(capture.read_text())["messages"]))
+    live = LiveShow.open(Settings(), db_path=tmp_path / "nymn.db", show_name="nymn")
+    live.start_segment("Just chatting", ["stream", "game"], ts=comments[0].ts)
+    for comment in comments:
+        live.comment_received(comment)
+    assert await live.close()
+    conn = sqlite3.connect(tmp_path / "nymn.db")
+    stored, people = conn.execute(
+        "SELECT count(*), count(DISTINCT author_id) FROM comments"
+    ).fetchone()
+    assert stored == len(comments) == 798
+    assert people == 118
+    # nothing stored for display carries a control character
+    for (text,) in conn.execute("SELECT text FROM comments"):
+        assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text)
