@@ -28,3 +28,14 @@ class DiscordSettings(BaseModel):
 
     gateway_url: str = "wss://gateway.discord.gg/"
     """Gateway WebSocket URL."""
+
+    host_role_ids: list[int] = []
+    """Guild roles whose members are the show's hosts (they may steer the show from chat).
+    The server owner always counts as a host."""
+
+    moderator_role_ids: list[int] = []
+    """Extra guild roles that count as moderators. Members who can manage messages, time out,
+    kick or ban (administrators included) are moderators anyway."""
+
+    slash_commands: bool = True
+    """Register the audience commands (/ask, /hand, ...) as slash commands in the guild."""

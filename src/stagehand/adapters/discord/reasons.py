@@ -1,0 +1,48 @@
+"""Discord's refusals turned into reasons a host can act on, mid-show, in one line.
+
+Discord answers a refused request with an HTTP status and a JSON error code
+(https://discord.com/developers/docs/topics/opcodes-and-status-codes#json). The codes below are
+the ones stagehand's actions meet; anything else is passed on with its status.
+"""
+
+from __future__ import annotations
+
+import discord
+
+UNKNOWN_CHANNEL = 10003
+UNKNOWN_MEMBER = 10007
+UNKNOWN_MESSAGE = 10008
+UNKNOWN_USER = 10013
+UNKNOWN_VOICE_STATE = 10065
+MISSING_ACCESS = 50001
+CANNOT_DM = 50007
+MISSING_PERMISSIONS = 50013
+NOT_IN_VOICE = 40032
+
+
+def explain(exc: Exception, *, who: str = "", needs: str = "") -> str:
+    """Why an action failed. `who` names the member acted on, `needs` the permission it takes."""
+    someone = who or "that member"
+    if isinstance(exc, discord.HTTPException):
+        code = exc.code
+        if code == MISSING_PERMISSIONS or (isinstance(exc, discord.Forbidden) and code == 0):
+            wanted = f": the bot needs {needs}" if needs else ""
+            return f"missing permission{wanted} (or {someone} has a role above the bot's)"
+        if code == MISSING_ACCESS:
+            return "missing access: the bot cannot see that channel (check its channel permissions)"
+        if code in (UNKNOWN_MEMBER, UNKNOWN_USER):
+            return f"{someone} has left the server"
+        if code == UNKNOWN_MESSAGE:
+            return "the message is already gone"
+        if code == UNKNOWN_CHANNEL:
+            return "the channel no longer exists"
+        if code == CANNOT_DM:
+            return f"{someone} does not accept direct messages from this server's members"
+        if code in (UNKNOWN_VOICE_STATE, NOT_IN_VOICE):
+            return f"{someone} is no longer in the Stage channel"
+        detail = f": {exc.text}" if exc.text else ""
+        return f"Discord refused the request (HTTP {exc.status}){detail}"
+    if isinstance(exc, discord.ClientException):
+        return f"discord.py refused: {exc}"
+    # Network trouble: name the kind, never the request (it could carry a token in a URL).
+    return f"could not reach Discord ({type(exc).__name__})"

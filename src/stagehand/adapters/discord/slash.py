@@ -1,0 +1,99 @@
+"""Slash commands: the chat commands (/ask, /hand, /topic, ...) as Discord application commands.
+
+The adapter does not know what the commands do: `stagehand.commands` does, for every platform.
+It is given specs (name, description, whether the command takes text), registers them to the
+configured guild, and turns each invocation into the chat comment it stands for ("/ask why?" ->
+"!ask why?"), delivered like any other comment.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import NamedTuple
+
+import discord
+from discord import app_commands
+
+log = logging.getLogger(__name__)
+
+#: Called with (interaction, command name, text or None) when someone uses a slash command.
+Invoked = Callable[[discord.Interaction, str, str | None], Awaitable[None]]
+
+TEXT_OPTION = "text"
+
+
+class SlashCommandSpec(NamedTuple):
+    """One audience command. A plain tuple (name, description, takes_text) works as well."""
+
+    name: str
+    description: str
+    takes_text: bool = False
+    text_required: bool = False
+    text_description: str = "What to say"
+
+
+def as_specs(specs: Iterable[tuple]) -> list[SlashCommandSpec]:
+    """Accept SlashCommandSpec or plain tuples; names are lower-cased as Discord requires."""
+    out = []
+    for spec in specs:
+        parsed = SlashCommandSpec(*spec)
+        out.append(parsed._replace(name=parsed.name.lower(), description=parsed.description[:100]))
+    return out
+
+
+def build_tree(
+    client: discord.Client, specs: Iterable[SlashCommandSpec], guild_id: int, invoked: Invoked
+) -> app_commands.CommandTree:
+    """A command tree holding one guild command per spec."""
+    tree = app_commands.CommandTree(client)
+    guild = discord.Object(guild_id)
+    for spec in specs:
+        tree.add_command(_command(spec, invoked), guild=guild)
+    return tree
+
+
+def _command(spec: SlashCommandSpec, invoked: Invoked) -> app_commands.Command:
+    name = spec.name
+    if not spec.takes_text:
+
+        async def without_text(interaction: discord.Interaction) -> None:
+            await invoked(interaction, name, None)
+
+        return app_commands.Command(name=name, description=spec.description, callback=without_text)
+
+    if spec.text_required:
+
+        async def with_text(interaction: discord.Interaction, text: str) -> None:
+            await invoked(interaction, name, text)
+
+    else:
+
+        async def with_text(interaction: discord.Interaction, text: str | None = None) -> None:
+            await invoked(interaction, name, text)
+
+    described = app_commands.describe(text=spec.text_description[:100])(with_text)
+    return app_commands.Command(name=name, description=spec.description, callback=described)
+
+
+async def register(tree: app_commands.CommandTree, guild_id: int) -> str:
+    """Sync the commands to the guild; returns "" on success or why it failed.
+
+    A failure must not stop the show: chat commands typed with the prefix still work.
+    """
+    from stagehand.adapters.discord.reasons import MISSING_ACCESS, explain
+
+    try:
+        synced = await tree.sync(guild=discord.Object(guild_id))
+    except discord.HTTPException as exc:
+        if exc.code == MISSING_ACCESS:
+            why = (
+                "slash commands not registered: invite the bot with the applications.commands "
+                "scope (see docs/discord.md)"
+            )
+        else:
+            why = f"slash commands not registered: {explain(exc)}"
+        log.warning("discord: %s", why)
+        return why
+    log.info("discord: %d slash commands registered to guild %s", len(synced), guild_id)
+    return ""
