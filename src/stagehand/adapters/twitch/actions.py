@@ -1,0 +1,118 @@
+"""Host actions on Twitch through Helix: chat messages, whispers, moderation, Guest Star.
+
+Each function does one request (or a short series) and returns an `ActionResult` whose
+message the console shows as it is. The caller passes the ids; nothing here holds state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import twitchio
+from twitchio.http import Route
+
+from stagehand.adapters.base import ActionResult
+from stagehand.adapters.twitch.errors import describe_error
+from stagehand.domain import ModerationKind
+
+DEFAULT_TIMEOUT_SECONDS = 600
+MAX_TIMEOUT_SECONDS = 1_209_600  # Twitch's limit: two weeks
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelIds:
+    """Who is who for this show: the channel, the bot, and who moderates."""
+
+    broadcaster_id: str
+    bot_id: str
+    moderator_id: str | None  # the broadcaster when they authorized, else None
+
+
+async def post_chat(
+    client: twitchio.Client, ids: ChannelIds, text: str, reply_to: str | None = None
+) -> ActionResult:
+    """Send one message (at most 500 characters) as the bot, threaded when `reply_to` is set."""
+    channel = client.create_partialuser(ids.broadcaster_id)
+    try:
+        sent = await channel.send_message(
+            text, sender=ids.bot_id, token_for=ids.bot_id, reply_to_message_id=reply_to
+        )
+    except Exception as exc:  # HTTP, network: the console shows why, never a traceback
+        return ActionResult.failed(f"Twitch chat: {describe_error(exc)}")
+    if not sent.sent:
+        why = sent.dropped_message or sent.dropped_code or "no reason given"
+        return ActionResult.failed(f"Twitch dropped the message: {why}")
+    return ActionResult.done("sent to Twitch chat")
+
+
+async def whisper(
+    client: twitchio.Client, ids: ChannelIds, to_user_id: str, text: str
+) -> ActionResult:
+    bot = client.create_partialuser(ids.bot_id)
+    try:
+        await bot.send_whisper(to_user=to_user_id, message=text)
+    except Exception as exc:  # HTTP, network: the console shows why, never a traceback
+        return ActionResult.failed(f"Twitch whisper: {describe_error(exc)}")
+    return ActionResult.done("whispered the guest link")
+
+
+async def guest_star_invite(
+    client: twitchio.Client, ids: ChannelIds, guest_id: str
+) -> ActionResult:
+    """Invite `guest_id` into the running Guest Star session (a beta Helix API twitchio lacks)."""
+    if ids.moderator_id is None:
+        return ActionResult.failed(
+            "Guest Star: the broadcaster has not authorized stagehand: run `stagehand auth twitch`"
+        )
+    who = {"broadcaster_id": ids.broadcaster_id, "moderator_id": ids.moderator_id}
+    try:
+        session = await client.http.request_json(
+            Route("GET", "guest_star/session", params=dict(who), token_for=ids.moderator_id)
+        )
+        sessions = (session.get("data") or []) if isinstance(session, dict) else []
+        if not sessions:
+            return ActionResult.failed(
+                "Guest Star: no session is running (start Stream Together on Twitch first)"
+            )
+        params = {**who, "session_id": sessions[0]["id"], "guest_id": guest_id}
+        await client.http.request_json(
+            Route("POST", "guest_star/invites", params=params, token_for=ids.moderator_id)
+        )
+    except (KeyError, TypeError):
+        return ActionResult.failed("Guest Star: Twitch's answer had an unexpected shape (beta API)")
+    except Exception as exc:  # HTTP, network: the console shows why, never a traceback
+        return ActionResult.failed(f"Guest Star: {describe_error(exc)}")
+    return ActionResult.done("sent a Guest Star invite")
+
+
+async def moderate(
+    client: twitchio.Client,
+    ids: ChannelIds,
+    *,
+    kind: ModerationKind,
+    message_id: str,
+    user_id: str,
+    duration_seconds: int | None,
+    reason: str,
+) -> ActionResult:
+    if ids.moderator_id is None:
+        return ActionResult.failed(
+            "Twitch moderation: the broadcaster has not authorized stagehand: "
+            "run `stagehand auth twitch`"
+        )
+    channel = client.create_partialuser(ids.broadcaster_id)
+    mod = ids.moderator_id
+    try:
+        if kind is ModerationKind.DELETE:
+            await channel.delete_chat_messages(moderator=mod, message_id=message_id)
+            return ActionResult.done("message deleted on Twitch")
+        if kind is ModerationKind.TIMEOUT:
+            seconds = max(1, min(duration_seconds or DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS))
+            await channel.timeout_user(
+                moderator=mod, user=user_id, duration=seconds, reason=reason[:500] or None
+            )
+            return ActionResult.done(f"timed out on Twitch for {seconds} s")
+        await channel.ban_user(moderator=mod, user=user_id, reason=reason[:500] or None)
+        return ActionResult.done("banned on Twitch")
+    except Exception as exc:  # HTTP, network: the console shows why, never a traceback
+        return ActionResult.failed(f"Twitch moderation: {describe_error(exc)}")

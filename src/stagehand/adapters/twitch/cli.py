@@ -1,0 +1,47 @@
+"""The `stagehand auth twitch` click command (the lead registers it under `auth`)."""
+
+from __future__ import annotations
+
+import asyncio
+import webbrowser
+from pathlib import Path
+
+import click
+
+
+@click.command("twitch")
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Config file (default: the usual search, see `stagehand --help`).",
+)
+def auth_twitch(config_path: Path | None) -> None:
+    """Authorize stagehand on Twitch: register the app, then the bot and the broadcaster.
+
+    Tokens go to the user's token file (owner-only), never to the project directory.
+    """
+    from stagehand.adapters.twitch.auth import AuthFailed, Prompts, run_auth_flow
+    from stagehand.config import ConfigError, load_settings
+    from stagehand.tokens import TokenStore
+
+    try:
+        settings = load_settings(config_path, required=False)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    prompts = Prompts(
+        echo=click.echo,
+        ask=lambda text, hide: click.prompt(text, hide_input=hide),
+        confirm=lambda text: click.confirm(text, default=False),
+        open_url=lambda url: _open_browser(url),
+    )
+    try:
+        asyncio.run(run_auth_flow(settings.twitch, TokenStore(), prompts))
+    except AuthFailed as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _open_browser(url: str) -> None:
+    webbrowser.open(url)

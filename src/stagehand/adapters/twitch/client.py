@@ -1,0 +1,139 @@
+"""The twitchio `Client` stagehand runs: tokens from our store, chat to a callback.
+
+Three things differ from a stock `twitchio.Client`:
+- tokens come from and go back to `stagehand.tokens.TokenStore`; twitchio's default
+  `.tio.tokens.json` in the working directory (authentication/tokens.py:347) is never written;
+- every EventSub socket twitchio ever registers is remembered (`SocketIndex`), because
+  twitchio 3.3.2 drops the socket it moved to after a `session_reconnect` from its own
+  registry when Twitch keeps the session id (eventsub/websockets.py:295 registers the new
+  socket under the id, then the old socket's `_cleanup`, line 503, pops that same key);
+- a socket whose reader died on a malformed frame is given a new reader: twitchio reads
+  `data["metadata"]` outside its try block (eventsub/websockets.py:387), so a frame
+  without it ends the reader while the socket stays open, and only the 15-25 s keepalive
+  timeout would notice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import twitchio
+from twitchio.eventsub.websockets import Websocket
+from twitchio.exceptions import InvalidTokenException
+
+from stagehand.adapters.twitch.errors import AUTH_FIX, TwitchAuthError
+
+log = logging.getLogger(__name__)
+
+
+class _TrackedSockets(dict[str, Websocket]):
+    def __init__(self, seen: set[Websocket], initial: dict[str, Websocket] | None = None):
+        super().__init__()
+        self._seen = seen
+        for key, value in (initial or {}).items():
+            self[key] = value
+
+    def __setitem__(self, key: str, value: Websocket) -> None:
+        self._seen.add(value)
+        super().__setitem__(key, value)
+
+
+class SocketIndex(defaultdict[str, dict[str, Websocket]]):
+    """twitchio's `_websockets` mapping, remembering every socket stored in it."""
+
+    def __init__(self) -> None:
+        self.seen: set[Websocket] = set()  # Websocket has __slots__: no weak refs
+        super().__init__(lambda: _TrackedSockets(self.seen))
+
+    def __setitem__(self, key: str, value: dict[str, Websocket]) -> None:
+        super().__setitem__(key, _TrackedSockets(self.seen, value))
+
+    def open_sockets(self) -> list[Websocket]:
+        """Sockets twitchio has not closed for good (connected or reconnecting)."""
+        self.seen.difference_update([s for s in self.seen if s._closed])
+        return list(self.seen)
+
+
+def socket_connected(socket: Websocket) -> bool:
+    """Open and welcomed (twitchio clears `_ready` while it reconnects)."""
+    return socket.connected and socket._ready.is_set()
+
+
+def revive_reader(socket: Websocket) -> BaseException | None:
+    """Restart a socket's reader that died on a bad frame; returns what killed it."""
+    task = socket._listen_task
+    if task is None or not task.done() or task.cancelled() or not socket.connected:
+        return None
+    error = task.exception()
+    if error is None:  # ended on purpose (socket closing): twitchio reconnects by itself
+        return None
+    socket._listen_task = asyncio.create_task(socket._listen())
+    return error
+
+
+TokenSaver = Callable[[str, str, str, int | None], None]
+
+
+class ChatClient(twitchio.Client):
+    """A twitchio client wired to stagehand's token store and comment callback."""
+
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        bot_id: str,
+        user_tokens: list[tuple[str, str]],
+        on_chat_message: Callable[[Any], None],
+        on_token: TokenSaver,
+    ) -> None:
+        super().__init__(
+            client_id=client_id,
+            client_secret=client_secret,
+            bot_id=bot_id,
+            fetch_client_user=False,
+        )
+        self._websockets = SocketIndex()
+        self._user_tokens = user_tokens
+        self._on_chat_message = on_chat_message
+        self._on_token = on_token
+
+    @property
+    def sockets(self) -> SocketIndex:
+        return self._websockets  # type: ignore[return-value]
+
+    async def load_tokens(self, path: str | None = None, /) -> None:
+        """Add the stored user tokens (twitchio validates them, refreshing where needed)."""
+        for access, refresh in self._user_tokens:
+            try:
+                await self.add_token(access, refresh)
+            except InvalidTokenException:
+                # Its message quotes the token: replace it, and drop the chain that holds it.
+                raise TwitchAuthError(
+                    f"a stored Twitch token was rejected and could not be refreshed: {AUTH_FIX}"
+                ) from None
+        for user_id, data in self.tokens.items():
+            self._on_token(user_id, data["token"], data["refresh"], None)
+
+    async def save_tokens(self, path: str | None = None, /) -> None:
+        """Hand the current tokens back to the store (never to a file of twitchio's)."""
+        for user_id, data in self.tokens.items():
+            self._on_token(user_id, data["token"], data["refresh"], None)
+
+    async def event_token_refreshed(self, payload: twitchio.TokenRefreshedPayload) -> None:
+        self._on_token(payload.user_id, payload.token, payload.refresh_token, payload.expires_in)
+
+    async def event_message(self, payload: twitchio.ChatMessage) -> None:
+        self._on_chat_message(payload)
+
+    async def close_all_sockets(self) -> None:
+        """Close the sockets twitchio's own `close` may have lost track of."""
+        for socket in self.sockets.open_sockets():
+            try:
+                await socket.close()
+            except Exception:  # closing is best effort; the process may be exiting
+                log.debug("ignored an error while closing an EventSub socket", exc_info=True)

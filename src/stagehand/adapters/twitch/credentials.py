@@ -1,0 +1,125 @@
+"""The Twitch record in the token store: app credentials and the two accounts' tokens.
+
+Stored under the key "twitch" of `stagehand.tokens.TokenStore` (owner-only, outside the
+project). Secrets are `repr=False` so a stray `print(creds)` or log line shows none of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from stagehand.adapters.twitch.settings import TwitchSettings
+from stagehand.tokens import TokenStore
+
+TOKEN_KEY = "twitch"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountToken:
+    """One Twitch account's user token."""
+
+    user_id: str
+    login: str
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    scopes: tuple[str, ...] = ()
+    expires_at: datetime | None = None
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def missing_scopes(self, wanted: dict[str, str]) -> list[str]:
+        return [scope for scope in wanted if scope not in self.scopes]
+
+    def refreshed(self, access: str, refresh: str, expires_in: int, now: datetime) -> AccountToken:
+        return replace(
+            self,
+            access_token=access,
+            refresh_token=refresh,
+            expires_at=now + timedelta(seconds=expires_in),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "user_id": self.user_id,
+            "login": self.login,
+            "access_token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "scopes": list(self.scopes),
+            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> AccountToken | None:
+        if not isinstance(data, dict) or not data.get("access_token"):
+            return None
+        expires = data.get("expires_at")
+        return cls(
+            user_id=str(data.get("user_id", "")),
+            login=str(data.get("login", "")),
+            access_token=str(data["access_token"]),
+            refresh_token=str(data.get("refresh_token", "")),
+            scopes=tuple(str(s) for s in data.get("scopes") or ()),
+            expires_at=datetime.fromisoformat(expires) if expires else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TwitchCredentials:
+    """What `stagehand auth twitch` stores. The broadcaster may be the bot account itself."""
+
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    bot: AccountToken | None = None
+    broadcaster: AccountToken | None = None
+
+    @classmethod
+    def load(cls, store: TokenStore) -> TwitchCredentials:
+        data = store.get(TOKEN_KEY) or {}
+        if not isinstance(data, dict):
+            return cls()
+        return cls(
+            client_id=str(data.get("client_id", "")),
+            client_secret=str(data.get("client_secret", "")),
+            bot=AccountToken.from_json(data.get("bot")),
+            broadcaster=AccountToken.from_json(data.get("broadcaster")),
+        )
+
+    def save(self, store: TokenStore) -> None:
+        store.set(
+            TOKEN_KEY,
+            {
+                "client_id": self.client_id,
+                "client_secret": self.client_secret,
+                "bot": self.bot.to_json() if self.bot else None,
+                "broadcaster": self.broadcaster.to_json() if self.broadcaster else None,
+            },
+        )
+
+    def app_credentials(self, settings: TwitchSettings) -> tuple[str, str]:
+        """Client id and secret: the config (or environment) wins over the store."""
+        secret = settings.client_secret.get_secret_value() if settings.client_secret else ""
+        return (settings.client_id or self.client_id, secret or self.client_secret)
+
+    def accounts(self) -> list[AccountToken]:
+        """The distinct accounts with a token (one when the bot is the broadcaster)."""
+        seen: dict[str, AccountToken] = {}
+        for account in (self.bot, self.broadcaster):
+            if account is not None and account.user_id not in seen:
+                seen[account.user_id] = account
+        return list(seen.values())
+
+    def with_refreshed(
+        self, user_id: str, access: str, refresh: str, expires_in: int, now: datetime | None = None
+    ) -> TwitchCredentials:
+        """The same record with `user_id`'s token replaced (in both roles when they coincide)."""
+        now = now or datetime.now(UTC)
+
+        def swap(account: AccountToken | None) -> AccountToken | None:
+            if account is None or account.user_id != user_id:
+                return account
+            return account.refreshed(access, refresh, expires_in, now)
+
+        return replace(self, bot=swap(self.bot), broadcaster=swap(self.broadcaster))

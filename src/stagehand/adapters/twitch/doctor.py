@@ -1,0 +1,96 @@
+"""`stagehand doctor` lines for Twitch: what is missing, short of a scope, or expired.
+
+Offline on purpose (it reads the config and the token store only), so it answers
+instantly and works before the network or the app registration is right.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from stagehand.adapters.base import DoctorCheck
+from stagehand.adapters.twitch.credentials import AccountToken, TwitchCredentials
+from stagehand.adapters.twitch.scopes import bot_scopes, broadcaster_scopes
+from stagehand.adapters.twitch.settings import TwitchSettings
+from stagehand.tokens import TokenStore
+
+AUTH = "run `stagehand auth twitch`"
+
+
+def doctor_checks(
+    settings: TwitchSettings, tokens: TokenStore, *, now: datetime | None = None
+) -> list[DoctorCheck]:
+    """One check per thing the Twitch adapter needs, each with how to fix it."""
+    if not settings.enabled:
+        return [DoctorCheck("twitch", True, "disabled ([twitch] enabled = false)")]
+    now = now or datetime.now(UTC)
+    checks = [
+        DoctorCheck(
+            "twitch channel",
+            bool(settings.channel),
+            f"reading chat of {settings.channel}" if settings.channel else "no channel set",
+            "" if settings.channel else "set [twitch] channel to your channel's login",
+        )
+    ]
+    try:
+        creds = TwitchCredentials.load(tokens)
+    except RuntimeError as exc:
+        return [*checks, DoctorCheck("twitch tokens", False, str(exc), f"delete it and {AUTH}")]
+    client_id, secret = creds.app_credentials(settings)
+    checks.append(
+        DoctorCheck(
+            "twitch app",
+            bool(client_id and secret),
+            "client id and secret present"
+            if client_id and secret
+            else "missing "
+            + " and ".join(
+                n for n, v in (("client id", client_id), ("client secret", secret)) if not v
+            ),
+            "" if client_id and secret else AUTH,
+        )
+    )
+    checks.append(
+        DoctorCheck(
+            "twitch token file",
+            tokens.permissions_ok(),
+            f"{tokens.path} is readable by you only"
+            if tokens.permissions_ok()
+            else f"{tokens.path} is readable by others",
+            "" if tokens.permissions_ok() else f"chmod 600 {tokens.path}",
+        )
+    )
+    checks.append(_account("twitch bot", creds.bot, bot_scopes(settings), now))
+    broadcaster = _account(
+        "twitch broadcaster", creds.broadcaster, broadcaster_scopes(settings), now
+    )
+    if (
+        creds.broadcaster
+        and settings.channel
+        and creds.broadcaster.login != settings.channel.lower()
+    ):
+        broadcaster = DoctorCheck(
+            "twitch broadcaster",
+            False,
+            f"authorized as {creds.broadcaster.login}, but the channel is {settings.channel}",
+            f"{AUTH} and log in as {settings.channel}",
+        )
+    checks.append(broadcaster)
+    return checks
+
+
+def _account(
+    name: str, account: AccountToken | None, wanted: dict[str, str], now: datetime
+) -> DoctorCheck:
+    if account is None:
+        return DoctorCheck(name, False, "not authorized yet", AUTH)
+    missing = account.missing_scopes(wanted)
+    if missing:
+        return DoctorCheck(name, False, f"{account.login} lacks {', '.join(missing)}", AUTH)
+    if not account.refresh_token:
+        return DoctorCheck(name, False, f"{account.login} has no refresh token", AUTH)
+    if account.expired(now):
+        detail = f"{account.login}: access token expired; it is refreshed when stagehand connects"
+    else:
+        detail = f"{account.login} authorized"
+    return DoctorCheck(name, True, detail)

@@ -1,0 +1,106 @@
+"""Turning twitchio failures into sentences a host can act on, without leaking secrets.
+
+twitchio's `HTTPException` text embeds the request URL, and the OAuth token endpoints
+carry `client_secret` and `refresh_token` as query parameters (authentication/oauth.py
+`_create_params`); `InvalidTokenException` quotes the token itself. So never show `str(exc)`
+of a twitchio error: build the sentence from its status and Twitch's own message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+
+import aiohttp
+from twitchio.exceptions import HTTPException, WebsocketConnectionException
+
+AUTH_FIX = "run `stagehand auth twitch`"
+
+
+class TwitchAuthError(Exception):
+    """Credentials are missing, rejected or short of a scope: retrying will not help."""
+
+
+def twitch_message(exc: HTTPException) -> str:
+    extra = exc.extra if isinstance(exc.extra, dict) else {}
+    message = str(extra.get("message") or extra.get("error") or "").strip()
+    return message[:200]
+
+
+def describe_error(exc: BaseException) -> str:
+    """A short, secret-free account of what went wrong."""
+    if isinstance(exc, TwitchAuthError):
+        return str(exc)
+    if isinstance(exc, HTTPException):
+        message = twitch_message(exc)
+        if exc.status == 401:
+            return f"Twitch rejected the token (401 {message or 'unauthorized'}): {AUTH_FIX}"
+        if exc.status == 403:
+            return f"Twitch refused (403 {message or 'forbidden'})"
+        if exc.status == 429:
+            return "Twitch rate limit reached (429): wait a moment and try again"
+        return f"Twitch answered {exc.status}" + (f": {message}" if message else "")
+    if isinstance(exc, WebsocketConnectionException):
+        return "could not open the EventSub connection"
+    if isinstance(exc, aiohttp.ClientError | OSError | asyncio.TimeoutError):
+        return f"network error ({type(exc).__name__})"
+    return f"unexpected error ({type(exc).__name__})"
+
+
+#: twitchio warns on every Client() that its optional Starlette web adapter is missing;
+#: stagehand never uses a twitchio web adapter, so the warning only confuses.
+NOISE = "If you require the StarletteAdapter"
+
+
+class SecretMask(logging.Filter):
+    """Replaces known secrets in twitchio's log records (its debug lines may carry URLs)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def add(self, values: Iterable[str]) -> None:
+        self.secrets.update(v for v in values if v and len(v) >= 6)
+
+    def _mask(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith(NOISE):
+            return False
+        if not self.secrets:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:
+            message = str(record.msg)
+        record.msg, record.args = self._mask(message), None
+        if record.exc_info:
+            record.exc_text = self._mask(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+#: twitchio's module loggers (a filter on a parent logger does not see its children's records).
+TWITCHIO_LOGGERS = (
+    "twitchio.client",
+    "twitchio.http",
+    "twitchio.authentication.oauth",
+    "twitchio.authentication.tokens",
+    "twitchio.eventsub.websockets",
+    "twitchio.web.aio_adapter",
+)
+
+SECRET_MASK = SecretMask()
+
+
+def mask_twitchio_logs(secrets: Iterable[str]) -> None:
+    """Make sure none of `secrets` appears in anything twitchio logs from now on."""
+    SECRET_MASK.add(secrets)
+    for name in TWITCHIO_LOGGERS:
+        logger = logging.getLogger(name)
+        if SECRET_MASK not in logger.filters:
+            logger.addFilter(SECRET_MASK)

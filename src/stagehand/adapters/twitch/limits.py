@@ -1,0 +1,89 @@
+"""Twitch's sending limits: message length and messages per 30 seconds.
+
+Twitch collapses runs of whitespace and refuses messages over 500 characters (twitchio
+3.3.2 checks `" ".join(message.split())` against 500 before sending, user.py:1280); a bot
+may send 20 messages per 30 s, 100 when it moderates the channel. Going over the rate
+gets the bot silently dropped or briefly locked out, so the limiter refuses early instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+
+MAX_MESSAGE_CHARS = 500
+MAX_PARTS = 3
+ELLIPSIS = "…"
+
+
+def split_message(
+    text: str, limit: int = MAX_MESSAGE_CHARS, max_parts: int = MAX_PARTS
+) -> list[str]:
+    """Whitespace-collapsed `text` in parts of at most `limit` characters, cut at word ends.
+
+    At most `max_parts` parts: beyond that the last part is cut and ends with an ellipsis,
+    so a runaway reply never floods chat.
+    """
+    words = text.split()
+    parts: list[str] = []
+    current = ""
+    for word in words:
+        while len(word) > limit:  # a single "word" longer than a message: hard cut
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(word[:limit])
+            word = word[limit:]
+        if not current:
+            current = word
+        elif len(current) + 1 + len(word) <= limit:
+            current = f"{current} {word}"
+        else:
+            parts.append(current)
+            current = word
+    if current:
+        parts.append(current)
+    if len(parts) > max_parts:
+        last = parts[max_parts - 1]
+        cut = last[: limit - len(ELLIPSIS)].rstrip()
+        parts = [*parts[: max_parts - 1], cut + ELLIPSIS]
+    return parts
+
+
+class SendLimiter:
+    """A sliding-window limit: at most `max_messages` in any `per_seconds` window."""
+
+    def __init__(
+        self,
+        max_messages: int,
+        per_seconds: float = 30.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_messages = max_messages
+        self.per_seconds = per_seconds
+        self._clock = clock
+        self._sent: deque[float] = deque()
+
+    def _forget_old(self, now: float) -> None:
+        while self._sent and self._sent[0] <= now - self.per_seconds:
+            self._sent.popleft()
+
+    def delay_for(self, count: int = 1) -> float:
+        """Seconds until `count` more messages may go out (0 when they may go now)."""
+        if count > self.max_messages:
+            return float("inf")
+        now = self._clock()
+        self._forget_old(now)
+        over = len(self._sent) + count - self.max_messages
+        if over <= 0:
+            return 0.0
+        return max(0.0, self._sent[over - 1] + self.per_seconds - now)
+
+    async def acquire(self) -> None:
+        """Wait for a slot and take it."""
+        while (delay := self.delay_for(1)) > 0:
+            await asyncio.sleep(delay)
+        self._sent.append(self._clock())

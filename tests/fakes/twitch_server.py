@@ -1,0 +1,684 @@
+"""A fake Twitch on 127.0.0.1: OAuth, Helix and the EventSub WebSocket, as twitchio 3.3.2 uses them.
+
+One aiohttp server on a random port serves `/oauth2/...` (id.twitch.tv), `/helix/...`
+(api.twitch.tv) and `/ws` (eventsub.wss.twitch.tv). It checks what Twitch checks (client id,
+token, the token's user and scopes, message length) and records every request, so tests
+assert on the wire: path, query, headers and JSON body.
+
+Chat notifications are built from the real `channel.chat.message` capture in
+`<repo>/../shared/data/platform-payloads/` plus the keys Twitch has sent since shared chat
+launched (`source_*`, null outside a shared chat), which the 2024 capture predates and
+twitchio 3.3.2 requires (models/eventsub_.py:1492 reads `payload["source_broadcaster_user_id"]`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import itertools
+import json
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import WSCloseCode, web
+
+from stagehand.adapters.base import ConnectionState
+from stagehand.adapters.twitch.credentials import AccountToken, TwitchCredentials
+from stagehand.adapters.twitch.settings import TwitchSettings
+from stagehand.domain import Author, Comment
+from stagehand.tokens import TokenStore
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CAPTURE = (
+    REPO_ROOT.parent
+    / "shared/data/platform-payloads/twitch-eventsub-channel.chat.message.websocket-capture.json"
+)
+
+JSON_BODY = web.RequestKey("json_body", object)
+
+CLIENT_ID = "fakeclientid0123456789"
+CLIENT_SECRET = "fakeclientsecret0123456789"
+
+# The capture's broadcaster (TwitchDev) and chatter (nerixyz); the bot is ours.
+BROADCASTER = {"id": "141981764", "login": "twitchdev", "display_name": "TwitchDev"}
+CHATTER = {"id": "129546453", "login": "nerixyz", "display_name": "nerixyz"}
+BOT = {"id": "900000001", "login": "stagehandbot", "display_name": "StagehandBot"}
+
+
+BOT_SCOPES = ["user:read:chat", "user:write:chat", "user:manage:whispers"]
+BROADCASTER_SCOPES = [
+    "moderator:manage:chat_messages",
+    "moderator:manage:banned_users",
+    "channel:manage:guest_star",
+]
+
+
+def load_capture() -> dict[str, Any]:
+    """The real notification payload ({"subscription", "event"}); FileNotFoundError if absent."""
+    return json.loads(CAPTURE.read_text(encoding="utf-8"))
+
+
+def now_rfc3339() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f000Z")
+
+
+# -- chat events: the capture and its variations ------------------------------------------
+
+
+def chat_event(
+    *,
+    message_id: str | None = None,
+    text: str | None = None,
+    fragments: list[dict[str, Any]] | None = None,
+    chatter: dict[str, str] | None = None,
+    badges: list[tuple[str, str]] | None = None,
+    reply_to: dict[str, str] | None = None,
+    message_type: str | None = None,
+) -> dict[str, Any]:
+    """The captured event, with what a test changes. `reply_to` is the parent {id, body, user}."""
+    event = copy.deepcopy(load_capture()["event"])
+    for key in (
+        "source_broadcaster_user_id",
+        "source_broadcaster_user_login",
+        "source_broadcaster_user_name",
+        "source_message_id",
+        "source_badges",
+        "is_source_only",
+    ):
+        event.setdefault(key, None)
+    if message_id is not None:
+        event["message_id"] = message_id
+    if text is not None:
+        event["message"] = {"text": text, "fragments": fragments or [text_fragment(text)]}
+    elif fragments is not None:
+        event["message"] = {"text": "".join(f["text"] for f in fragments), "fragments": fragments}
+    if chatter is not None:
+        event["chatter_user_id"] = chatter["id"]
+        event["chatter_user_login"] = chatter["login"]
+        event["chatter_user_name"] = chatter["display_name"]
+    if badges is not None:
+        event["badges"] = [{"set_id": s, "id": i, "info": ""} for s, i in badges]
+    if message_type is not None:
+        event["message_type"] = message_type
+    if reply_to is not None:
+        parent = reply_to["user"]
+        event["reply"] = {
+            "parent_message_id": reply_to["id"],
+            "parent_message_body": reply_to.get("body", ""),
+            "parent_user_id": parent["id"],
+            "parent_user_name": parent["display_name"],
+            "parent_user_login": parent["login"],
+            "thread_message_id": reply_to["id"],
+            "thread_user_id": parent["id"],
+            "thread_user_name": parent["display_name"],
+            "thread_user_login": parent["login"],
+        }
+    return event
+
+
+def text_fragment(text: str) -> dict[str, Any]:
+    return {"type": "text", "text": text, "cheermote": None, "emote": None, "mention": None}
+
+
+def emote_fragment(name: str, emote_id: str) -> dict[str, Any]:
+    emote = {"id": emote_id, "emote_set_id": "0", "owner_id": "0", "format": ["static"]}
+    return {"type": "emote", "text": name, "cheermote": None, "emote": emote, "mention": None}
+
+
+def mention_fragment(user: dict[str, str]) -> dict[str, Any]:
+    mention = {
+        "user_id": user["id"],
+        "user_name": user["display_name"],
+        "user_login": user["login"],
+    }
+    return {
+        "type": "mention",
+        "text": f"@{user['display_name']}",
+        "cheermote": None,
+        "emote": None,
+        "mention": mention,
+    }
+
+
+# -- state ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    json: Any
+
+    @property
+    def token(self) -> str:
+        auth = self.headers.get("Authorization", "")
+        return auth.removeprefix("Bearer ").removeprefix("OAuth ")
+
+
+@dataclass
+class Token:
+    access: str
+    refresh: str
+    user_id: str | None  # None: an app token
+    scopes: list[str]
+    expires_in: int = 14_400
+
+
+@dataclass
+class Session:
+    id: str
+    ws: web.WebSocketResponse | None = None
+    subscriptions: list[dict[str, Any]] = field(default_factory=list)
+
+
+class FakeTwitch:
+    """`await fake.start()`, then point the adapter at `helix_url`, `oauth_url`, `eventsub_url`."""
+
+    def __init__(self, *, keepalive_seconds: float = 1.0) -> None:
+        self.keepalive_seconds = keepalive_seconds
+        self.keepalive_paused = False
+        self.welcome_delay = 0.0  # seconds between accepting a socket and welcoming it
+        self.requests: list[RecordedRequest] = []
+        self.users: dict[str, dict[str, str]] = {u["id"]: u for u in (BROADCASTER, CHATTER, BOT)}
+        self.tokens: dict[str, Token] = {}
+        self.codes: dict[str, Token] = {}
+        self.authorize_as: str | None = None
+        self.guest_star_session: str | None = None
+        self.sessions: dict[str, Session] = {}
+        self.subscribed = asyncio.Condition()
+        self.subscription_count = 0
+        self.ws_connections = 0
+        self._failures: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        self._ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.port = 0
+
+    # -- lifecycle
+
+    async def start(self) -> FakeTwitch:
+        app = web.Application(middlewares=[self._record])
+        app.router.add_route("*", "/oauth2/{name}", self._oauth)
+        app.router.add_route("*", "/helix/{path:.*}", self._helix)
+        app.router.add_get("/ws", self._eventsub)
+        self._runner = web.AppRunner(app, access_log=None)  # its lines would carry secrets
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        return self
+
+    async def stop(self) -> None:
+        for session in list(self.sessions.values()):
+            if session.ws is not None and not session.ws.closed:
+                await session.ws.close()
+        for task in list(self._tasks):
+            task.cancel()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def helix_url(self) -> str:
+        return f"{self.base_url}/helix/"
+
+    @property
+    def oauth_url(self) -> str:
+        return f"{self.base_url}/oauth2/"
+
+    @property
+    def eventsub_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    # -- setting the scene
+
+    def issue_token(
+        self, user_id: str | None, scopes: list[str], *, expires_in: int = 14_400
+    ) -> Token:
+        n = next(self._ids)
+        who = user_id or "app"
+        token = Token(
+            f"access-{who}-{n}-{secrets.token_hex(4)}",
+            f"refresh-{who}-{n}-{secrets.token_hex(4)}",
+            user_id,
+            list(scopes),
+            expires_in,
+        )
+        self.tokens[token.access] = token
+        return token
+
+    def fail_next(self, method: str, path: str, status: int, message: str) -> None:
+        """The next `method path` (e.g. "POST", "chat/messages") answers `status` with `message`."""
+        self._failures.setdefault((method, path), []).append((status, message))
+
+    def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.method == method and r.path == path]
+
+    # -- HTTP
+
+    @web.middleware
+    async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        body: Any = None
+        if request.can_read_body:
+            raw = await request.read()
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = raw.decode("utf-8", "replace")
+        path = request.path.removeprefix("/helix/").removeprefix("/")
+        self.requests.append(
+            RecordedRequest(request.method, path, dict(request.query), dict(request.headers), body)
+        )
+        request[JSON_BODY] = body
+        return await handler(request)
+
+    @staticmethod
+    def _error(status: int, message: str) -> web.Response:
+        reasons = {
+            400: "Bad Request",
+            401: "Unauthorized",
+            403: "Forbidden",
+            404: "Not Found",
+            409: "Conflict",
+            429: "Too Many Requests",
+            500: "Internal Server Error",
+        }
+        body = {"error": reasons.get(status, "Error"), "status": status, "message": message}
+        return web.json_response(body, status=status)
+
+    async def _oauth(self, request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        query = request.query
+        if name == "validate":
+            auth = request.headers.get("Authorization", "")
+            token = self.tokens.get(auth.removeprefix("OAuth ").removeprefix("Bearer "))
+            if token is None:
+                return self._error(401, "invalid access token")
+            body: dict[str, Any] = {
+                "client_id": CLIENT_ID,
+                "scopes": token.scopes,
+                "expires_in": token.expires_in,
+            }
+            if token.user_id:
+                body |= {"login": self.users[token.user_id]["login"], "user_id": token.user_id}
+            return web.json_response(body)
+        if name == "authorize":
+            if self.authorize_as is None:
+                return self._error(400, "nobody is logged in to the fake Twitch")
+            scopes = query.get("scope", "").replace("+", " ").split()
+            code = secrets.token_hex(8)
+            self.codes[code] = self.issue_token(self.authorize_as, scopes)
+            target = (
+                query["redirect_uri"]
+                + "?"
+                + urlencode(
+                    {"code": code, "scope": " ".join(scopes), "state": query.get("state", "")}
+                )
+            )
+            raise web.HTTPFound(target)
+        if name != "token" or request.method != "POST":
+            return self._error(404, "not found")
+        if query.get("client_id") != CLIENT_ID:
+            return self._error(400, "invalid client")
+        grant = query.get("grant_type")
+        if query.get("client_secret") != CLIENT_SECRET:
+            return self._error(403, "invalid client secret")
+        if grant == "client_credentials":
+            token = self.issue_token(None, [])
+            return web.json_response(
+                {
+                    "access_token": token.access,
+                    "expires_in": token.expires_in,
+                    "token_type": "bearer",
+                }
+            )
+        if grant == "refresh_token":
+            old = next(
+                (t for t in self.tokens.values() if t.refresh == query.get("refresh_token")), None
+            )
+            if old is None:
+                return self._error(400, "Invalid refresh token")
+            del self.tokens[old.access]
+            token = self.issue_token(old.user_id, old.scopes)
+        elif grant == "authorization_code":
+            token = self.codes.pop(query.get("code", ""), None)
+            if token is None:
+                return self._error(400, "Invalid authorization code")
+        else:
+            return self._error(400, "unsupported grant type")
+        return web.json_response(
+            {
+                "access_token": token.access,
+                "refresh_token": token.refresh,
+                "expires_in": token.expires_in,
+                "scope": token.scopes,
+                "token_type": "bearer",
+            }
+        )
+
+    def _caller(self, request: web.Request) -> Token | web.Response:
+        if request.headers.get("Client-Id") != CLIENT_ID:
+            return self._error(401, "Client ID and OAuth token do not match")
+        auth = request.headers.get("Authorization", "")
+        token = self.tokens.get(auth.removeprefix("Bearer "))
+        if not auth.startswith("Bearer ") or token is None:
+            return self._error(401, "Invalid OAuth token")
+        return token
+
+    def _needs(self, token: Token, user_id: str | None, scope: str) -> web.Response | None:
+        if token.user_id is None or token.user_id != user_id:
+            return self._error(
+                401, "The ID in the query must match the user ID in the access token."
+            )
+        if scope not in token.scopes:
+            return self._error(401, f"Missing scope: {scope}")
+        return None
+
+    async def _helix(self, request: web.Request) -> web.StreamResponse:
+        path = request.match_info["path"].rstrip("/")
+        failures = self._failures.get((request.method, path))
+        if failures:
+            return self._error(*failures.pop(0))
+        token = self._caller(request)
+        if isinstance(token, web.Response):
+            return token
+        query, body = request.query, request[JSON_BODY] or {}
+        route = (request.method, path)
+        if route == ("GET", "users"):
+            ids, logins = query.getall("id", []), query.getall("login", [])
+            found = [u for u in self.users.values() if u["id"] in ids or u["login"] in logins]
+            return web.json_response({"data": [self._user_json(u) for u in found]})
+        if route == ("POST", "eventsub/subscriptions"):
+            return await self._subscribe(token, body)
+        if route == ("POST", "chat/messages"):
+            if problem := self._needs(token, str(body.get("sender_id")), "user:write:chat"):
+                return problem
+            message = str(body.get("message", ""))
+            if len(message) > 500 or not message.strip():
+                return self._error(400, "The message field must be 1 to 500 characters")
+            sent = {"message_id": str(uuid.uuid4()), "is_sent": True, "drop_reason": None}
+            return web.json_response({"data": [sent]})
+        if route == ("DELETE", "moderation/chat"):
+            need = "moderator:manage:chat_messages"
+            if problem := self._needs(token, query.get("moderator_id"), need):
+                return problem
+            return web.Response(status=204)
+        if route == ("POST", "moderation/bans"):
+            need = "moderator:manage:banned_users"
+            if problem := self._needs(token, query.get("moderator_id"), need):
+                return problem
+            data = body.get("data") or {}
+            ban = {
+                "broadcaster_id": query["broadcaster_id"],
+                "moderator_id": query["moderator_id"],
+                "user_id": str(data.get("user_id")),
+                "created_at": now_rfc3339(),
+                "end_time": now_rfc3339() if data.get("duration") else None,
+            }
+            return web.json_response({"data": [ban]})
+        if route == ("POST", "whispers"):
+            if problem := self._needs(token, query.get("from_user_id"), "user:manage:whispers"):
+                return problem
+            return web.Response(status=204)
+        if route == ("GET", "guest_star/session"):
+            if problem := self._needs(
+                token, query.get("moderator_id"), "channel:manage:guest_star"
+            ):
+                return problem
+            sessions = (
+                [{"id": self.guest_star_session, "guests": []}] if self.guest_star_session else []
+            )
+            return web.json_response({"data": sessions})
+        if route == ("POST", "guest_star/invites"):
+            if problem := self._needs(
+                token, query.get("moderator_id"), "channel:manage:guest_star"
+            ):
+                return problem
+            if query.get("session_id") != self.guest_star_session:
+                return self._error(400, "Session not found")
+            return web.Response(status=204)
+        return self._error(404, f"the fake has no {request.method} {path}")
+
+    @staticmethod
+    def _user_json(user: dict[str, str]) -> dict[str, Any]:
+        return {
+            **user,
+            "type": "",
+            "broadcaster_type": "",
+            "description": "",
+            "profile_image_url": "https://example.invalid/p.png",
+            "offline_image_url": "",
+            "created_at": "2016-01-01T00:00:00Z",
+        }
+
+    async def _subscribe(self, token: Token, body: dict[str, Any]) -> web.Response:
+        transport = body.get("transport") or {}
+        condition = body.get("condition") or {}
+        session = self.sessions.get(transport.get("session_id", ""))
+        if transport.get("method") != "websocket" or session is None or session.ws is None:
+            return self._error(
+                400, "websocket transport session does not exist or has already disconnected"
+            )
+        if problem := self._needs(token, condition.get("user_id"), "user:read:chat"):
+            return problem
+        if any(
+            s["condition"] == condition and s["type"] == body.get("type")
+            for s in session.subscriptions
+        ):
+            return self._error(409, "subscription already exists")
+        sub = {
+            "id": str(uuid.uuid4()),
+            "status": "enabled",
+            "type": body["type"],
+            "version": body["version"],
+            "condition": condition,
+            "transport": {"method": "websocket", "session_id": session.id},
+            "created_at": now_rfc3339(),
+            "cost": 0,
+        }
+        session.subscriptions.append(sub)
+        async with self.subscribed:
+            self.subscription_count += 1
+            self.subscribed.notify_all()
+        return web.json_response(
+            {"data": [sub], "total": 1, "total_cost": 0, "max_total_cost": 10}, status=202
+        )
+
+    async def wait_for_subscriptions(self, count: int, timeout: float = 10.0) -> None:
+        """Wait until `count` subscriptions were created in all (counting re-subscriptions)."""
+        async with asyncio.timeout(timeout), self.subscribed:
+            await self.subscribed.wait_for(lambda: self.subscription_count >= count)
+
+    # -- EventSub WebSocket
+
+    async def _eventsub(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.ws_connections += 1
+        moved_from = request.query.get("reconnect")
+        if moved_from in self.sessions:
+            # Following a session_reconnect: same session, subscriptions carried over.
+            session = self.sessions[moved_from]
+        else:
+            session = Session(id=f"fake-session-{next(self._ids)}-{secrets.token_hex(6)}")
+            self.sessions[session.id] = session
+        session.ws = ws
+        await asyncio.sleep(self.welcome_delay)
+        await ws.send_json(self._frame("session_welcome", {"session": self._session_json(session)}))
+        keepalive = asyncio.create_task(self._keepalive(ws))
+        self._tasks.add(keepalive)
+        try:
+            async for _ in ws:  # the client sends nothing but pongs (aiohttp answers pings)
+                pass
+        finally:
+            keepalive.cancel()
+            self._tasks.discard(keepalive)
+            if session.ws is ws:  # a plain disconnect: Twitch drops the session's subscriptions
+                session.ws = None
+                session.subscriptions.clear()
+        return ws
+
+    def _session_json(self, session: Session, reconnect_url: str | None = None) -> dict[str, Any]:
+        return {
+            "id": session.id,
+            "status": "reconnecting" if reconnect_url else "connected",
+            "connected_at": now_rfc3339(),
+            "keepalive_timeout_seconds": None if reconnect_url else 10,
+            "reconnect_url": reconnect_url,
+            "recovery_url": None,
+        }
+
+    @staticmethod
+    def _frame(kind: str, payload: dict[str, Any], **metadata: str) -> dict[str, Any]:
+        meta = {
+            "message_id": str(uuid.uuid4()),
+            "message_type": kind,
+            "message_timestamp": now_rfc3339(),
+            **metadata,
+        }
+        return {"metadata": meta, "payload": payload}
+
+    async def _keepalive(self, ws: web.WebSocketResponse) -> None:
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            while not ws.closed:
+                await asyncio.sleep(self.keepalive_seconds)
+                if not self.keepalive_paused and not ws.closed:
+                    await ws.send_json(self._frame("session_keepalive", {}))
+
+    def _live_chat_sessions(self) -> list[Session]:
+        return [
+            s
+            for s in self.sessions.values()
+            if s.ws is not None
+            and not s.ws.closed
+            and any(sub["type"] == "channel.chat.message" for sub in s.subscriptions)
+        ]
+
+    async def send_chat(self, event: dict[str, Any], *, metadata_id: str | None = None) -> str:
+        """Deliver a channel.chat.message notification to every subscribed session."""
+        sessions = self._live_chat_sessions()
+        if not sessions:
+            raise AssertionError("no live session is subscribed to channel.chat.message")
+        for session in sessions:
+            sub = next(s for s in session.subscriptions if s["type"] == "channel.chat.message")
+            frame = self._frame(
+                "notification",
+                {"subscription": sub, "event": event},
+                subscription_type="channel.chat.message",
+                subscription_version="1",
+            )
+            if metadata_id:
+                frame["metadata"]["message_id"] = metadata_id
+            assert session.ws is not None
+            await session.ws.send_json(frame)
+        return str(event["message_id"])
+
+    async def send_raw(self, data: str | bytes) -> None:
+        """Send a frame as is (malformed-frame tests) to every live session."""
+        for session in self.sessions.values():
+            if session.ws is not None and not session.ws.closed:
+                if isinstance(data, bytes):
+                    await session.ws.send_bytes(data)
+                else:
+                    await session.ws.send_str(data)
+
+    async def send_reconnect(self) -> None:
+        """Ask every live session to move to a new connection (`session_reconnect`)."""
+        for session in list(self.sessions.values()):
+            if session.ws is not None and not session.ws.closed:
+                url = f"{self.eventsub_url}?reconnect={session.id}"
+                frame = self._frame(
+                    "session_reconnect", {"session": self._session_json(session, url)}
+                )
+                await session.ws.send_json(frame)
+
+    async def drop_connections(self) -> None:
+        """Close every EventSub socket from the server side, as a network blip would."""
+        for session in list(self.sessions.values()):
+            if session.ws is not None and not session.ws.closed:
+                await session.ws.close(code=WSCloseCode.GOING_AWAY, message=b"dropped")
+
+
+# -- the adapter's side: a sink that records, and settings/tokens pointing at a fake ------
+
+
+@dataclass
+class RecordingSink:
+    """An `AdapterSink` that keeps what it hears, so tests can wait for it."""
+
+    comments: list[Comment] = field(default_factory=list)
+    states: list[tuple[ConnectionState, str]] = field(default_factory=list)
+
+    def comment_received(self, comment: Comment) -> None:
+        self.comments.append(comment)
+
+    def comment_edited(self, platform: str, comment_id: str, text: str, ts: datetime) -> None:
+        pass
+
+    def comment_deleted(self, platform: str, comment_id: str, ts: datetime) -> None:
+        pass
+
+    def hand_changed(self, author: Author, raised: bool) -> None:
+        pass
+
+    def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
+        assert platform == "twitch"
+        self.states.append((state, detail))
+
+    @property
+    def state(self) -> ConnectionState | None:
+        return self.states[-1][0] if self.states else None
+
+    async def wait_for(self, predicate, timeout: float = 5.0) -> None:
+        async with asyncio.timeout(timeout):
+            while not predicate():
+                await asyncio.sleep(0.02)
+
+    async def wait_for_comments(self, count: int, timeout: float = 5.0) -> list[Comment]:
+        await self.wait_for(lambda: len(self.comments) >= count, timeout)
+        return self.comments
+
+
+def settings_for(fake: FakeTwitch, **changes: object) -> TwitchSettings:
+    return TwitchSettings(
+        enabled=True,
+        channel=BROADCASTER["login"],
+        helix_url=fake.helix_url,
+        oauth_url=fake.oauth_url,
+        eventsub_url=fake.eventsub_url,
+        reconnect_initial_seconds=0.05,
+        reconnect_max_seconds=0.2,
+        **changes,
+    )
+
+
+def store_credentials(
+    fake: FakeTwitch, path: Path, *, bot_expires_in: int = 14_400
+) -> tuple[TokenStore, Token, Token]:
+    bot = fake.issue_token(BOT["id"], BOT_SCOPES, expires_in=bot_expires_in)
+    owner = fake.issue_token(BROADCASTER["id"], BROADCASTER_SCOPES)
+    store = TokenStore(path)
+    TwitchCredentials(
+        CLIENT_ID,
+        CLIENT_SECRET,
+        bot=AccountToken(BOT["id"], BOT["login"], bot.access, bot.refresh, tuple(bot.scopes)),
+        broadcaster=AccountToken(
+            BROADCASTER["id"],
+            BROADCASTER["login"],
+            owner.access,
+            owner.refresh,
+            tuple(owner.scopes),
+        ),
+    ).save(store)
+    return store, bot, owner
