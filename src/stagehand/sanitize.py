@@ -51,10 +51,14 @@ class Sanitized:
 
 def sanitize(raw: str, *, max_chars: int = MAX_CHARS) -> Sanitized:
     """Make chat text safe to store as clean text, rank, search and show in a terminal."""
-    text = _ESCAPE_SEQUENCE.sub("", raw)
-    text = unicodedata.normalize("NFC", text)
-    text = _strip_controls(text)
-    text = _cap_combining_runs(text)
+    if raw.isascii() and raw.isprintable():
+        # Most chat: printable ASCII has no escapes, controls, bidi or combining marks.
+        text = raw
+    else:
+        text = _ESCAPE_SEQUENCE.sub("", raw)
+        text = unicodedata.normalize("NFC", text)
+        text = _strip_controls(text)
+        text = _cap_combining_runs(text)
     text = " ".join(text.split())  # newlines and tabs become single spaces: one comment, one line
     truncated = len(text) > max_chars
     if truncated:

@@ -42,12 +42,14 @@ class StoreWriter:
         flush_interval: float = 0.25,
         on_problem: Callable[[str], None] | None = None,
         on_recovered: Callable[[], None] | None = None,
+        on_committed: Callable[[list[StoreOp]], None] | None = None,
     ) -> None:
         self.path = Path(path)
         self.batch_size = batch_size
         self.flush_interval = flush_interval
         self._on_problem = on_problem or (lambda message: None)
         self._on_recovered = on_recovered or (lambda: None)
+        self._on_committed = on_committed
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="stagehand-writer", daemon=True)
         self._failing = False
@@ -142,6 +144,8 @@ class StoreWriter:
                 self._on_problem(message)
             return False
         self.written += len(ops)
+        if self._on_committed is not None:
+            self._on_committed(ops)  # latency measurement (benchmarks)
         if self._failing:
             self._failing = False
             self.last_error = None
