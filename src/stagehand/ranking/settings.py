@@ -1,8 +1,151 @@
-"""The `[ranking]` config section."""
+"""The `[ranking]` config section: weights, recency half-life and spam rules.
+
+Every field has a default that works for a typical talk show; the weights are the points a signal
+adds to (or takes from) a comment's score, so they read directly as the numbers in `reasons`.
+"""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
+
+DEFAULT_SPAM_PHRASES = [
+    "follow me",
+    "follow my channel",
+    "check out my channel",
+    "check my channel",
+    "sub to me",
+    "subscribe to my",
+    "free followers",
+    "free viewers",
+    "cheap viewers",
+    "buy followers",
+    "best viewers",
+    "promote your stream",
+    "free v bucks",
+    "free vbucks",
+    "free nitro",
+    "onlyfans",
+    "dm me for",
+    "earn money fast",
+    "crypto giveaway",
+]
+
+
+class RankingWeights(BaseModel):
+    """Points each signal adds to a comment's score (negative points sink it)."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    base: float = 1.0
+    """What every comment starts with; a comment that ends at 0 or below sinks under all others."""
+
+    topic: float = 3.0
+    """Points for a comment fully on the live segment's topic (scaled by relevance 0..1)."""
+
+    thread: float = 2.0
+    """Points for replying to, or following up on, an on-topic comment (scaled by its relevance)."""
+
+    question: float = 1.5
+    """Points for a question; an off-topic question gets 20% of it, an on-topic one all of it."""
+
+    ask: float = 1.0
+    """Extra points for a question sent with the !ask command."""
+
+    hand: float = 2.0
+    """Points while the author has their hand raised (!hand)."""
+
+    newcomer: float = 0.4
+    """Points for an author's first comment of the show (or the platform's first-message mark)."""
+
+    moderator: float = 0.3
+    """Points for comments from moderators."""
+
+    subscriber: float = 0.2
+    """Points for comments from subscribers, VIPs and members."""
+
+    on_stage: float = -0.5
+    """Points for comments from someone already on stage (they can simply say it)."""
+
+    host: float = -2.0
+    """Points for comments from the broadcaster or a host (they do not need to read themselves)."""
+
+    feedback: float = 2.0
+    """Points for resembling comments the hosts answered (minus for resembling dismissed ones)."""
+
+    greeting: float = -1.5
+    """Points for a greeting with nothing else in it ("Hey John!!")."""
+
+    side_chatter: float = -1.2
+    """Points for viewer-to-viewer talk that is not about the topic."""
+
+    emote_only: float = -2.0
+    """Points for a comment made only of emotes or emoji."""
+
+    laughter: float = -1.5
+    """Points for a comment that is only laughter ("lol", "hahaha", "KEKW")."""
+
+    command: float = -2.0
+    """Points for a chat command other than !ask (!uptime, !discord, ...)."""
+
+    short: float = -0.6
+    """Points for a comment with no content words ("ok", "yes", "thanks")."""
+
+    off_topic: float = -0.3
+    """Points for a comment with content that has nothing to do with the topic."""
+
+    link: float = -0.5
+    """Points for a comment carrying a link (from an author who is not a newcomer)."""
+
+    spam: float = -4.0
+    """Points for spam: a link from a newcomer or a configured spam phrase."""
+
+    repeat: float = -1.5
+    """Points for repeating one's own recent comment, or words repeated within one comment."""
+
+    copypasta: float = -3.0
+    """Points for a long text other authors already posted (copypasta)."""
+
+    shouting: float = -0.6
+    """Points for a comment written mostly in capitals."""
+
+
+class SpamRules(BaseModel):
+    """How spam, repeats and floods are recognised."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    phrases: list[str] = Field(default_factory=lambda: list(DEFAULT_SPAM_PHRASES))
+    """Phrases that mark a comment as spam (matched case-insensitively anywhere in the text)."""
+
+    newcomer_link_is_spam: bool = True
+    """Treat a link in an author's first comment of the show as spam."""
+
+    recent_texts: int = Field(default=400, ge=10, le=10_000)
+    """How many recent comments are remembered to recognise repeats and copypasta."""
+
+    near_duplicate_ratio: float = Field(default=88.0, ge=50, le=100)
+    """How similar (0-100, rapidfuzz ratio) two texts must be to count as the same text."""
+
+    copypasta_min_chars: int = Field(default=40, ge=5)
+    """Shortest text that counts as copypasta when another author already posted it."""
+
+    shouting_min_letters: int = Field(default=12, ge=3)
+    """Fewest letters a comment needs before capitals count as shouting."""
+
+    shouting_ratio: float = Field(default=0.7, gt=0, le=1)
+    """Share of capital letters from which a comment counts as shouting."""
+
+    author_free_comments: float = Field(default=4.0, ge=1)
+    """Comments an author may post within about a minute before each counts for less."""
+
+    author_window_seconds: float = Field(default=60.0, gt=0)
+    """Half-life of an author's recent-comment count (how fast a busy author recovers)."""
+
+    flood_comments: float = Field(default=8.0, ge=1)
+    """Recent-comment count from which an author is flagged as flooding."""
+
+    max_authors: int = Field(default=20_000, ge=100)
+    """Most authors whose history is kept (least recently seen are forgotten first)."""
 
 
 class RankingSettings(BaseModel):
@@ -10,3 +153,24 @@ class RankingSettings(BaseModel):
 
     half_life_seconds: float = Field(default=180.0, gt=0)
     """A comment's score halves every this many seconds (recency)."""
+
+    on_topic_threshold: float = Field(default=0.35, ge=0, le=1)
+    """Topic relevance (0..1) from which a comment counts as on topic (flag and metrics)."""
+
+    off_topic_threshold: float = Field(default=0.12, ge=0, le=1)
+    """Topic relevance below which a comment with content counts as off topic."""
+
+    description_weight: float = Field(default=0.3, ge=0, le=1)
+    """How much a word from the show description counts towards the topic (1 = a keyword)."""
+
+    learn_from_chat: bool = True
+    """Learn words that keep appearing in on-topic comments as part of the segment's topic."""
+
+    max_learned_terms: int = Field(default=400, ge=10, le=10_000)
+    """Most words the topic profile learns per segment (from chat and from host feedback)."""
+
+    weights: RankingWeights = RankingWeights()
+    """Points per signal."""
+
+    spam: SpamRules = SpamRules()
+    """Spam, repeat and flood rules."""

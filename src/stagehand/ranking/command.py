@@ -1,0 +1,81 @@
+"""`stagehand rank`: print how each segment's comments rank, with the reasons why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from stagehand.ranking.offline import RankedRow
+    from stagehand.ranking.settings import RankingSettings
+
+
+@click.command("rank")
+@click.argument(
+    "transcript", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
+)
+@click.option("--topic", help="Judge every segment against this topic instead of its own title.")
+@click.option(
+    "--keywords",
+    help="Comma-separated keywords or phrases, instead of each segment's own, e.g. 'vco,saw wave'.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["jsonl", "table"]),
+    default="jsonl",
+    show_default=True,
+    help="One JSON object per comment, or a table to read.",
+)
+def rank_command(
+    transcript: Path, topic: str | None, keywords: str | None, output_format: str
+) -> None:
+    """Rank each segment's comments of TRANSCRIPT as the queue stood when the segment ended.
+
+    Best first within each segment; every line carries the score and its reasons.
+    """
+    from stagehand.ranking.offline import rank_transcript
+    from stagehand.transcript import TranscriptError
+
+    words = [w.strip() for w in keywords.split(",") if w.strip()] if keywords else None
+    try:
+        rows = rank_transcript(transcript, topic=topic, keywords=words, settings=_settings())
+    except TranscriptError as exc:
+        raise click.ClickException(str(exc)) from None
+    if output_format == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row.to_json(), ensure_ascii=False, sort_keys=False))
+        return
+    _print_table(rows)
+
+
+def _settings() -> RankingSettings:
+    """The [ranking] section of the config when there is one, else the defaults."""
+    from stagehand.config import ConfigError, load_settings
+
+    try:
+        return load_settings(required=False).ranking
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _print_table(rows: list[RankedRow]) -> None:
+    from stagehand.sanitize import clean
+
+    segment = None
+    place = 0
+    for row in rows:
+        if row.segment != segment:
+            segment, place = row.segment, 0
+            click.echo(f"\n== segment {segment}")
+            click.echo(f"{'#':>3} {'score':>7}  {'author':<16} {'text':<50}  reasons")
+        place += 1
+        text = row.comment.clean_text
+        text = text if len(text) <= 50 else text[:49] + "…"
+        top = sorted(row.reasons.items(), key=lambda item: -abs(item[1]))[:4]
+        why = ", ".join(f"{name} {value:+.2f}" for name, value in top)
+        author = clean(row.comment.author.shown_name)[:16]
+        click.echo(f"{place:>3} {row.score:>7.3f}  {author:<16} {text:<50}  {why}")

@@ -1,0 +1,321 @@
+"""The Ranker: one per show, scores each comment once on arrival and learns from the hosts.
+
+`score` combines the pure signals (signals.py), the topic profile (topic.py) and the bounded show
+memory (memory.py) into a `Score`: `value` is the sum of `reasons`, `rank_key` folds the recency
+decay in (recency.py), `flags` names what was found using the names the store and metrics count.
+The cost per comment is a few regex passes, a set lookup per word and one rapidfuzz scan over a
+fixed-size ring of recent texts: constant, whatever the length of the show.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable
+
+from stagehand.domain import AuthorKey, Comment, Role, Score, Segment
+from stagehand.ranking import signals
+from stagehand.ranking.memory import LRU, AuthorState, RecentTexts, decayed
+from stagehand.ranking.recency import rank_key
+from stagehand.ranking.settings import RankingSettings
+from stagehand.ranking.text import Words, normalize_for_repeat, split_words
+from stagehand.ranking.topic import TopicProfile
+
+#: How long an author's or a comment's topic carries to replies and follow-ups (seconds).
+THREAD_HALF_LIFE = 300.0
+REPLY_CARRY = 0.8
+MENTION_CARRY = 0.8
+FOLLOW_UP_CARRY = 0.5
+OFF_TOPIC_QUESTION_SHARE = 0.2
+EXEMPLARS = 50
+MIN_SIMILARITY = 0.25
+_HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
+_SUBSCRIBER_ROLES = frozenset({Role.SUBSCRIBER.value, Role.VIP.value, Role.MEMBER.value})
+
+
+class Ranker:
+    """Holds a show's ranking state; see docs/ranking.md for the signals and the weights."""
+
+    def __init__(
+        self, settings: RankingSettings, *, show_description: str = "", command_prefix: str = "!"
+    ) -> None:
+        self.settings = settings
+        self.command_prefix = command_prefix
+        spam = settings.spam
+        self.topic = TopicProfile(
+            description_weight=settings.description_weight,
+            max_learned_terms=settings.max_learned_terms,
+            learn=settings.learn_from_chat,
+        )
+        self.topic.set_description(show_description)
+        self._recent = RecentTexts(spam.recent_texts, spam.near_duplicate_ratio)
+        self._authors: LRU[AuthorKey, AuthorState] = LRU(spam.max_authors)
+        self._names: LRU[str, AuthorKey] = LRU(spam.max_authors)
+        self._comment_topic: LRU[str, float] = LRU(spam.recent_texts * 10)
+        self._comment_author: LRU[str, AuthorKey] = LRU(spam.recent_texts * 10)
+        self._host_names: set[str] = set()
+        self._raised: set[AuthorKey] = set()
+        self._on_stage: set[AuthorKey] = set()
+        self._liked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
+        self._disliked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
+
+    # -- what the hosts tell the ranker -------------------------------------------------------
+
+    def set_segment(self, segment: Segment) -> None:
+        """A new topic, at once: what was learned for the old one no longer applies."""
+        self.topic.set_topic(segment.title, segment.keywords)
+        self._liked.clear()
+
+    def add_topic_terms(self, terms: Iterable[str]) -> None:
+        self.topic.add_terms(terms)
+
+    def set_hand(self, author: AuthorKey, raised: bool) -> None:
+        (self._raised.add if raised else self._raised.discard)(author)
+
+    def set_on_stage(self, author: AuthorKey, on_stage: bool) -> None:
+        (self._on_stage.add if on_stage else self._on_stage.discard)(author)
+
+    def feedback(self, comment: Comment, positive: bool) -> None:
+        """Answered or staged (positive) lifts similar comments; dismissed sinks them."""
+        words = split_words(self._body(comment)[0])
+        if not words.content:
+            return
+        (self._liked if positive else self._disliked).append(words.content)
+        self.topic.feedback(words, positive)
+
+    # -- scoring -------------------------------------------------------------------------------
+
+    def score(self, comment: Comment) -> Score:
+        settings = self.settings
+        weights = settings.weights
+        spam = settings.spam
+        now = comment.ts.timestamp()
+        body, ask = self._body(comment)
+        words = split_words(body)
+        key = comment.author.key
+        state = self._authors.get(key) or AuthorState()
+        roles = comment.author.roles
+        if roles & _HOST_ROLES:
+            self._host_names.update({comment.author.name.lower(), comment.channel.lower()})
+        reasons: dict[str, float] = {"base": weights.base}
+        flags: set[str] = set()
+
+        # What kind of comment is it?
+        command = not ask and signals.is_other_command(body, self.command_prefix)
+        emote_only = signals.is_emote_only(body, words)
+        laughter = signals.is_laughter(body, words)
+        greeting = signals.is_greeting(body, words, self._known_names(words))
+        noise = command or emote_only or laughter or greeting
+
+        # Topic: direct relevance, and what the comment inherits from the thread it is part of.
+        direct = self.topic.match(words).relevance
+        addressed = signals.addressed_names(body, words, self._names_view())
+        to_viewers = [
+            n for n in addressed if n not in self._host_names and not self._is_channel(n, comment)
+        ]
+        inherited = 0.0 if noise else self._inherited(comment, state, addressed, now)
+        relevance = max(direct, inherited)
+        if direct > 0:
+            reasons["topic"] = weights.topic * direct
+        if relevance > direct:
+            reasons["thread"] = weights.thread * (relevance - direct)
+        if relevance >= settings.on_topic_threshold:
+            flags.add("on_topic")
+
+        # Questions.
+        strength = 1.0 if ask else signals.question_strength(body, words)
+        if strength > 0 and not noise:
+            flags.add("question")
+            share = OFF_TOPIC_QUESTION_SHARE + (1 - OFF_TOPIC_QUESTION_SHARE) * relevance
+            reasons["question"] = weights.question * strength * share
+        if ask:
+            flags.update({"ask", "question"})
+            reasons["ask"] = weights.ask
+
+        # Low-value kinds.
+        if command:
+            reasons["command"] = weights.command
+        elif emote_only:
+            flags.add("emote_only")
+            reasons["emote"] = weights.emote_only
+        if laughter:
+            flags.add("laughter")
+            reasons["laughter"] = weights.laughter
+        if greeting:
+            flags.add("greeting")
+            reasons["greeting"] = weights.greeting
+        replying_to_viewer = self._replies_to_viewer(comment)
+        if (to_viewers or replying_to_viewer) and relevance < settings.on_topic_threshold:
+            flags.add("side_chatter")
+            reasons["side_chatter"] = weights.side_chatter
+        if not noise and not words.content and strength == 0:
+            reasons["short"] = weights.short
+        elif not noise and relevance < settings.off_topic_threshold and len(words.content) >= 2:
+            flags.add("off_topic")
+            reasons["off_topic"] = weights.off_topic
+
+        # Spam, repeats, shouting.
+        newcomer = comment.first_message or state.comments == 0
+        steering = bool(roles & (_HOST_ROLES | {Role.MODERATOR.value}))
+        if signals.has_link(body) and not steering:
+            flags.add("link")
+            # Link spam rarely talks about the topic; an on-topic link is just a link.
+            if newcomer and spam.newcomer_link_is_spam and relevance < settings.on_topic_threshold:
+                flags.add("spam")
+                reasons["spam"] = weights.spam
+            else:
+                reasons["link"] = weights.link
+        if "spam" not in flags and signals.spam_phrase(body, spam.phrases) and not steering:
+            flags.add("spam")
+            reasons["spam"] = weights.spam
+        normalized = normalize_for_repeat(body)
+        match = self._recent.find(normalized, str(key)) if not emote_only else None
+        if match is not None and match.same_author:
+            flags.add("repeat")
+            reasons["repeat"] = weights.repeat
+        elif match is not None and len(normalized) >= spam.copypasta_min_chars:
+            flags.add("copypasta")
+            reasons["copypasta"] = weights.copypasta
+        elif match is not None and not noise:
+            # Others said it already: a chat wave counts fully from the third time on.
+            flags.add("repeat")
+            reasons["repeat"] = weights.repeat if match.times >= 2 else weights.repeat / 2
+        if "repeat" not in flags and signals.repeats_itself(words):
+            flags.add("repeat")
+            reasons["repeat"] = weights.repeat
+        if signals.is_shouting(
+            body, min_letters=spam.shouting_min_letters, ratio=spam.shouting_ratio
+        ):
+            flags.add("shouting")
+            reasons["shouting"] = weights.shouting
+
+        # Who wrote it.
+        if newcomer:
+            flags.add("newcomer")
+            reasons["newcomer"] = weights.newcomer
+        if key in self._raised:
+            flags.add("raised_hand")
+            reasons["hand"] = weights.hand
+        if key in self._on_stage:
+            flags.add("on_stage")
+            reasons["on_stage"] = weights.on_stage
+        if Role.MODERATOR.value in roles:
+            flags.add("moderator")
+            reasons["moderator"] = weights.moderator
+        if roles & _SUBSCRIBER_ROLES:
+            flags.add("subscriber")
+            reasons["subscriber"] = weights.subscriber
+        if roles & _HOST_ROLES:
+            reasons["host"] = weights.host
+
+        # What the hosts taught this show.
+        learned = self._feedback_similarity(words.content)
+        if learned:
+            reasons["feedback"] = weights.feedback * learned
+
+        # One author posting a lot: each further comment counts for less (diminishing returns).
+        recent = decayed(state.recent, state.recent_ts, now, spam.author_window_seconds) + 1
+        if recent > spam.author_free_comments:
+            factor = math.sqrt(spam.author_free_comments / recent)
+            positive = sum(v for v in reasons.values() if v > 0)
+            reasons["flood"] = -(1 - factor) * positive
+            if recent >= spam.flood_comments:
+                flags.add("flood")
+
+        value = sum(reasons.values())
+        self._remember(comment, key, state, words, normalized, direct, relevance, recent, now)
+        return Score(
+            value=value,
+            rank_key=rank_key(value, now, settings.half_life_seconds),
+            reasons={name: round(v, 4) for name, v in reasons.items()},
+            flags=frozenset(flags),
+        )
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _body(self, comment: Comment) -> tuple[str, bool]:
+        text = comment.clean_text or comment.text
+        ask = signals.is_ask_command(text, self.command_prefix)
+        return (signals.strip_ask(text, self.command_prefix) if ask else text), ask
+
+    def _names_view(self) -> _NameView:
+        return _NameView(self._names)
+
+    def _known_names(self, words: Words) -> list[str]:
+        return [t for t in words.tokens if t in self._names]
+
+    @staticmethod
+    def _is_channel(name: str, comment: Comment) -> bool:
+        return bool(comment.channel) and name == comment.channel.lstrip("#").lower()
+
+    def _inherited(
+        self, comment: Comment, state: AuthorState, addressed: tuple[str, ...], now: float
+    ) -> float:
+        carried = FOLLOW_UP_CARRY * decayed(state.topic, state.topic_ts, now, THREAD_HALF_LIFE)
+        if comment.reply_to is not None:
+            parent = self._comment_topic.get(comment.reply_to)
+            if parent:
+                carried = max(carried, REPLY_CARRY * parent)
+        for name in addressed:
+            other_key = self._names.get(name)
+            other = self._authors.get(other_key) if other_key is not None else None
+            if other is not None and other_key != comment.author.key:
+                affinity = decayed(other.topic, other.topic_ts, now, THREAD_HALF_LIFE)
+                carried = max(carried, MENTION_CARRY * affinity)
+        return carried
+
+    def _replies_to_viewer(self, comment: Comment) -> bool:
+        if comment.reply_to is None:
+            return False
+        parent_author = self._comment_author.get(comment.reply_to)
+        return parent_author is not None and parent_author != comment.author.key
+
+    def _feedback_similarity(self, content: frozenset[str]) -> float:
+        if not content or not (self._liked or self._disliked):
+            return 0.0
+        liked = max((_cosine(content, other) for other in self._liked), default=0.0)
+        disliked = max((_cosine(content, other) for other in self._disliked), default=0.0)
+        liked = liked if liked >= MIN_SIMILARITY else 0.0
+        disliked = disliked if disliked >= MIN_SIMILARITY else 0.0
+        return liked - disliked
+
+    def _remember(
+        self,
+        comment: Comment,
+        key: AuthorKey,
+        state: AuthorState,
+        words: Words,
+        normalized: str,
+        direct: float,
+        relevance: float,
+        recent: float,
+        now: float,
+    ) -> None:
+        state.comments += 1
+        state.recent, state.recent_ts = recent, now
+        topic_now = decayed(state.topic, state.topic_ts, now, THREAD_HALF_LIFE)
+        state.topic, state.topic_ts = max(topic_now, relevance), now
+        self._authors.put(key, state)
+        self._names.put(comment.author.name.lower(), key)
+        if comment.author.display_name:
+            self._names.put(comment.author.display_name.lower(), key)
+        self._comment_topic.put(comment.id, relevance)
+        self._comment_author.put(comment.id, key)
+        self._recent.remember(normalized, str(key))
+        self.topic.observe(words, direct)
+
+
+class _NameView:
+    """`in` over the LRU of author names without touching its recency order."""
+
+    def __init__(self, names: LRU[str, AuthorKey]) -> None:
+        self._names = names
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+
+def _cosine(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / math.sqrt(len(a) * len(b))

@@ -1,0 +1,425 @@
+"""Words out of chat text: tokens, stems, stopwords and emote-shaped tokens.
+
+Everything here is pure and cheap; stems are cached in a bounded LRU because chat repeats a small
+vocabulary endlessly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "aren't",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "can't",
+        "cannot",
+        "could",
+        "couldn't",
+        "did",
+        "didn't",
+        "do",
+        "does",
+        "doesn't",
+        "doing",
+        "don't",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "get",
+        "got",
+        "had",
+        "hadn't",
+        "has",
+        "hasn't",
+        "have",
+        "haven't",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "i'm",
+        "i've",
+        "if",
+        "in",
+        "into",
+        "is",
+        "isn't",
+        "it",
+        "it's",
+        "its",
+        "itself",
+        "just",
+        "let's",
+        "like",
+        "me",
+        "more",
+        "most",
+        "much",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "own",
+        "really",
+        "same",
+        "she",
+        "should",
+        "shouldn't",
+        "so",
+        "some",
+        "still",
+        "such",
+        "than",
+        "that",
+        "that's",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "there's",
+        "these",
+        "they",
+        "they're",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "us",
+        "very",
+        "was",
+        "wasn't",
+        "we",
+        "we're",
+        "were",
+        "weren't",
+        "what",
+        "what's",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "won't",
+        "would",
+        "wouldn't",
+        "you",
+        "you're",
+        "your",
+        "yours",
+        "yourself",
+        "im",
+        "ive",
+        "dont",
+        "cant",
+        "doesnt",
+        "isnt",
+        "wont",
+        "didnt",
+        "u",
+        "ur",
+        "ya",
+        "yeah",
+        "yes",
+        "yep",
+        "nope",
+        "ok",
+        "okay",
+        "oh",
+        "ah",
+        "um",
+        "uh",
+        "hmm",
+        "well",
+        "gonna",
+        "wanna",
+        "gotta",
+        "thing",
+        "things",
+        "something",
+        "anything",
+        "everything",
+        "stuff",
+        "one",
+        "way",
+        "know",
+        "think",
+        "see",
+        "want",
+        "need",
+        "make",
+        "try",
+        "use",
+        "using",
+        "go",
+        "going",
+        "come",
+        "say",
+        "said",
+        "even",
+        "maybe",
+        "lot",
+        "lots",
+        "guys",
+        "guy",
+        "chat",
+        "someone",
+        "anyone",
+        "anybody",
+        "everyone",
+        "people",
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "np",
+        "please",
+        "pls",
+        "plz",
+        "sure",
+        "cool",
+        "nice",
+        "right",
+        "good",
+        "great",
+    ]
+)
+
+#: Emotes every Twitch chat knows (global, BTTV, FFZ, 7TV); camel-humped names are caught by shape.
+KNOWN_EMOTES = frozenset(
+    [
+        "kappa",
+        "kapp",
+        "keepo",
+        "lul",
+        "lulw",
+        "omegalul",
+        "kekw",
+        "kekl",
+        "kek",
+        "pog",
+        "pogu",
+        "poggers",
+        "pogchamp",
+        "pagchomp",
+        "pagman",
+        "ez",
+        "clap",
+        "monkas",
+        "monkaw",
+        "monkahmm",
+        "pepega",
+        "pepehands",
+        "pepelaugh",
+        "sadge",
+        "feelsbadman",
+        "feelsgoodman",
+        "feelsweirdman",
+        "weirdchamp",
+        "residentsleeper",
+        "biblethump",
+        "kreygasm",
+        "4head",
+        "3head",
+        "notlikethis",
+        "wutface",
+        "dansgame",
+        "failfish",
+        "trihard",
+        "cmonbruh",
+        "anele",
+        "nam",
+        "jebaited",
+        "hahaa",
+        "haha",
+        "heyguys",
+        "seemsgood",
+        "coolstorybob",
+        "ayaya",
+        "kkona",
+        "kkonaw",
+        "copium",
+        "hopium",
+        "aware",
+        "clueless",
+        "modcheck",
+        "catjam",
+        "pepepls",
+        "ratjam",
+        "blobdance",
+        "d:",
+        ":)",
+        ":(",
+        ":d",
+        ":p",
+        "xd",
+        ";)",
+        "<3",
+    ]
+)
+
+LAUGHTER = re.compile(
+    r"^(?:(?:a?ha){2,}h?|(?:he){2,}h?|(?:hi){3,}|l+o+l+[sz]*|lmf?a+o+|rofl+|xd+|kek\w*|lul\w*"
+    r"|omegalul\w*|ja(?:ja)+|ka(?:ka)+|jsjs\w*|ksks\w*|w{3,}|hah\w*|😂+|🤣+|😆+|😹+)$",
+    re.IGNORECASE,
+)
+
+_CHUNK = re.compile(r"\S+")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+_CAMEL_HUMP = re.compile(r"^[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*$|^[A-Z]{2,}[a-z]+[A-Z]?$")
+_MENTION = re.compile(r"^@[\w.\-]+[,:]?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A comment's words, split the ways the signals need them."""
+
+    tokens: tuple[str, ...]
+    """Every lower-cased word, in order (for phrases and question openers)."""
+    stems: tuple[str, ...]
+    """Stems of `tokens`, aligned with them."""
+    content: frozenset[str]
+    """Stems of the content words: no stopwords, emotes, mentions or one-letter words."""
+    emote_like: int
+    """How many whitespace chunks look like emotes or emoji."""
+    chunks: int
+    """How many whitespace-separated chunks the text has."""
+    mentions: tuple[str, ...]
+    """Lower-cased names mentioned with @name."""
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """The snowball stem of a lower-cased word (cached: chat vocabulary is small)."""
+    return _STEMMER.stemWord(word)
+
+
+def is_emote_chunk(chunk: str) -> bool:
+    """True for a chunk that is an emote or emoji rather than a word."""
+    bare = chunk.strip(".,!?")
+    if not bare:
+        return not any(ch.isalnum() for ch in chunk) and not set(chunk) <= set(".,!?")
+    if not any(ch.isalnum() for ch in bare):
+        return True  # emoji, kaomoji, symbols
+    if bare.lower() in KNOWN_EMOTES:
+        return True
+    return bool(_CAMEL_HUMP.match(bare))
+
+
+def is_symbolic(chunk: str) -> bool:
+    """True for emoji and symbols (no letters or digits at all)."""
+    return not any(ch.isalnum() for ch in chunk) and any(
+        unicodedata.category(ch).startswith("S") for ch in chunk
+    )
+
+
+def split_words(text: str) -> Words:
+    """Tokens, stems and content stems of a (clean) comment text."""
+    tokens: list[str] = []
+    content: set[str] = set()
+    emote_like = 0
+    mentions: list[str] = []
+    chunks = _CHUNK.findall(text)
+    for chunk in chunks:
+        if _MENTION.match(chunk):
+            mentions.append(chunk[1:].rstrip(",:").lower())
+            continue
+        emote = is_emote_chunk(chunk)
+        emote_like += emote
+        words = [w.lower().replace("'", "") for w in _WORD.findall(chunk)]
+        if len(words) > 1 and "-" in chunk:
+            words.append("".join(words))  # wi-fi also matches wifi
+        for word in words:
+            tokens.append(word)
+            if emote or len(word) < 2 or word in STOPWORDS or word.isdigit():
+                continue
+            content.add(stem(word))
+    return Words(
+        tokens=tuple(tokens),
+        stems=tuple(stem(t) for t in tokens),
+        content=frozenset(content),
+        emote_like=emote_like,
+        chunks=len(chunks),
+        mentions=tuple(mentions),
+    )
+
+
+def phrase_stems(phrase: str) -> tuple[str, ...]:
+    """The stems of a keyword or phrase, every word kept (phrases match word for word)."""
+    return tuple(stem(w.lower().replace("'", "")) for w in _WORD.findall(phrase))
+
+
+def normalize_for_repeat(text: str) -> str:
+    """Text reduced for near-duplicate checks: lower case, runs of the same word collapsed."""
+    out: list[str] = []
+    for word in text.lower().split():
+        if not out or out[-1] != word:
+            out.append(word)
+    return " ".join(out)[:300]

@@ -1,0 +1,215 @@
+"""The live segment's topic profile: weighted word stems and phrases, and what it learns.
+
+Relevance is the saturating sum of the weights of the topic stems a comment uses:
+`1 - exp(-1.2 * sum)`, so one keyword gives about 0.7, two about 0.9, a single word from the show
+description about 0.3. Three sources let a comment score without using any keyword:
+
+- the show description (a little weight on every word),
+- words learned from chat: a word that keeps turning up in on-topic comments much more often than
+  in chat at large (lift) joins the profile with a small weight (co-occurrence expansion),
+- words of comments the hosts answered or pulled on stage (relevance feedback).
+
+Misspellings and word forms are covered by stemming and, for longer words, a rapidfuzz ratio
+against the explicit topic words. Every table here is bounded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from stagehand.ranking.text import STOPWORDS, Words, phrase_stems
+
+TITLE_WEIGHT = 0.7
+KEYWORD_WEIGHT = 1.0
+PHRASE_WORD_WEIGHT = 0.5
+FUZZY_FACTOR = 0.8
+FUZZY_CUTOFF = 85.0
+LEARNED_CAP = 0.4
+FEEDBACK_STEP = 0.35
+SATURATION = 1.2
+#: Direct relevance from which a comment teaches the profile its other words.
+TEACHING_RELEVANCE = 0.5
+_DECAY_EVERY = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMatch:
+    relevance: float
+    """0..1: how much the comment is about the topic."""
+    terms: tuple[str, ...]
+    """The topic stems (and phrases) it used, for explanations and tests."""
+
+
+def relevance_from_sum(total: float) -> float:
+    """Turn summed term weights into a 0..1 relevance that saturates."""
+    return 1.0 - math.exp(-SATURATION * total) if total > 0 else 0.0
+
+
+class TopicProfile:
+    """Stems and phrases with weights for the live segment, plus bounded learned tables."""
+
+    def __init__(
+        self, *, description_weight: float = 0.3, max_learned_terms: int = 400, learn: bool = True
+    ) -> None:
+        self.description_weight = description_weight
+        self.max_learned_terms = max_learned_terms
+        self.learn = learn
+        self._explicit: dict[str, float] = {}
+        self._phrases: dict[tuple[str, ...], float] = {}
+        self._description: dict[str, float] = {}
+        self._feedback: dict[str, float] = {}
+        self._fuzzy_keys: list[str] = []
+        # Chat-wide document frequency (kept across segments) and on-topic co-occurrence.
+        self._df: dict[str, float] = {}
+        self._docs = 0.0
+        self._co: dict[str, float] = {}
+        self._rel_docs = 0.0
+        self._seen = 0
+
+    # -- building the profile -------------------------------------------------------------
+
+    def set_description(self, description: str) -> None:
+        self._description = {
+            s: self.description_weight for s in _content_stems(description) if len(s) > 1
+        }
+
+    def set_topic(self, title: str, keywords: Iterable[str]) -> None:
+        """Replace the topic at once: explicit words, phrases, and everything learned for it."""
+        self._explicit = {}
+        self._phrases = {}
+        self._feedback = {}
+        self._co = {}
+        self._rel_docs = 0.0
+        for stem_ in _content_stems(title):
+            self._explicit[stem_] = max(self._explicit.get(stem_, 0.0), TITLE_WEIGHT)
+        self.add_terms(keywords)
+
+    def add_terms(self, terms: Iterable[str]) -> None:
+        """Keywords or phrases the hosts add; a phrase also lifts its words a little."""
+        for term in terms:
+            stems = phrase_stems(term)
+            if not stems:
+                continue
+            if len(stems) == 1:
+                self._explicit[stems[0]] = KEYWORD_WEIGHT
+                continue
+            self._phrases[stems] = KEYWORD_WEIGHT
+            for stem_ in stems:
+                if len(stem_) > 1 and stem_ not in STOPWORDS:
+                    weight = max(self._explicit.get(stem_, 0.0), PHRASE_WORD_WEIGHT)
+                    self._explicit[stem_] = weight
+        self._fuzzy_keys = [s for s, w in self._explicit.items() if len(s) >= 5 and w >= 0.5]
+
+    @property
+    def terms(self) -> dict[str, float]:
+        """The explicit topic stems and their weights (for display and tests)."""
+        return dict(self._explicit)
+
+    # -- judging ----------------------------------------------------------------------------
+
+    def match(self, words: Words) -> TopicMatch:
+        total = 0.0
+        used: list[str] = []
+        for stem_ in words.content:
+            weight = self._weight(stem_)
+            if weight > 0:
+                total += weight
+                used.append(stem_)
+        for phrase, weight in self._phrases.items():
+            if _contains_run(words.stems, phrase):
+                total += weight
+                used.append(" ".join(phrase))
+        return TopicMatch(relevance_from_sum(total), tuple(sorted(used)))
+
+    def _weight(self, stem_: str) -> float:
+        weight = max(
+            self._explicit.get(stem_, 0.0),
+            self._feedback.get(stem_, 0.0),
+            self._description.get(stem_, 0.0),
+            self._learned_weight(stem_),
+        )
+        if weight == 0.0 and len(stem_) >= 5 and self._fuzzy_keys:
+            found = process.extractOne(
+                stem_, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+            )
+            if found is not None:
+                weight = self._explicit[found[0]] * FUZZY_FACTOR
+        return weight
+
+    def _learned_weight(self, stem_: str) -> float:
+        if not self.learn or self._rel_docs < 2:
+            return 0.0
+        co = self._co.get(stem_, 0.0)
+        if co < 1.5:
+            return 0.0
+        p_topic = co / self._rel_docs
+        p_chat = self._df.get(stem_, 0.0) / max(self._docs, 1.0)
+        lift = p_topic / max(p_chat, 1e-9)
+        if lift < 2.0:
+            return 0.0
+        return LEARNED_CAP * min(1.0, (co - 1.0) / 3.0) * min(1.0, (lift - 1.0) / 4.0)
+
+    # -- learning ---------------------------------------------------------------------------
+
+    def observe(self, words: Words, direct_relevance: float) -> None:
+        """Count the comment's words; on-topic comments teach their other words to the topic."""
+        if not self.learn:
+            return
+        self._docs += 1
+        for stem_ in words.content:
+            self._df[stem_] = self._df.get(stem_, 0.0) + 1
+        if direct_relevance >= TEACHING_RELEVANCE:
+            self._rel_docs += direct_relevance
+            for stem_ in words.content:
+                if stem_ not in self._explicit:
+                    self._co[stem_] = self._co.get(stem_, 0.0) + direct_relevance
+        self._seen += 1
+        if self._seen % _DECAY_EVERY == 0:
+            self._decay()
+
+    def feedback(self, words: Words, positive: bool) -> None:
+        """The hosts answered (positive) or dismissed a comment: move its words with it."""
+        step = FEEDBACK_STEP if positive else -FEEDBACK_STEP
+        for stem_ in words.content:
+            if stem_ in self._explicit:
+                continue
+            weight = min(1.0, max(0.0, self._feedback.get(stem_, 0.0) + step))
+            if weight > 0:
+                self._feedback[stem_] = weight
+            else:
+                self._feedback.pop(stem_, None)
+        self._feedback = _keep_top(self._feedback, self.max_learned_terms)
+
+    def _decay(self) -> None:
+        # Halve the counts so old chat fades, and keep only the most frequent words.
+        self._docs /= 2
+        self._rel_docs /= 2
+        self._df = _keep_top({k: v / 2 for k, v in self._df.items()}, self.max_learned_terms * 10)
+        self._co = _keep_top({k: v / 2 for k, v in self._co.items()}, self.max_learned_terms)
+
+    def size(self) -> int:
+        """How many entries the tables hold (for the bounded-memory test)."""
+        return len(self._df) + len(self._co) + len(self._feedback) + len(self._explicit)
+
+
+def _content_stems(text: str) -> list[str]:
+    return [s for s in phrase_stems(text) if s not in STOPWORDS and len(s) > 1]
+
+
+def _contains_run(stems: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    first = phrase[0]
+    return any(
+        stems[i] == first and stems[i : i + size] == phrase for i in range(len(stems) - size + 1)
+    )
+
+
+def _keep_top(table: dict[str, float], limit: int) -> dict[str, float]:
+    if len(table) <= limit:
+        return table
+    kept = sorted(table.items(), key=lambda item: item[1], reverse=True)[:limit]
+    return dict(kept)

@@ -1,0 +1,88 @@
+"""`stagehand rank`: the offline API and the click command, on a small transcript."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stagehand.ranking.command import rank_command
+from stagehand.ranking.offline import rank_transcript
+
+TRANSCRIPT = [
+    {"kind": "show", "title": "Friday Night Build", "description": "We build a synth from scratch"},
+    {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Choosing the oscillator",
+     "keywords": ["oscillator", "waveform", "VCO"]},
+    {"kind": "comment", "id": "c1", "ts": "2026-11-20T19:00:05Z", "author": "synthfan",
+     "text": "what waveform is best for bass?"},
+    {"kind": "comment", "id": "c2", "ts": "2026-11-20T19:00:06Z", "author": "bob", "text": "Hey John!!"},
+    {"kind": "comment", "id": "c3", "ts": "2026-11-20T19:00:07Z", "author": "carl", "text": "LUL LUL LUL"},
+    {"kind": "comment", "id": "c4", "ts": "2026-11-20T19:00:08Z", "author": "dan",
+     "text": "do oscillators drift when they warm up"},
+    {"kind": "host", "ts": "2026-11-20T19:00:30Z", "action": "answer", "comment_id": "c1"},
+    {"kind": "segment", "ts": "2026-11-20T19:10:00Z", "title": "Filters", "keywords": ["filter", "resonance"]},
+    {"kind": "comment", "id": "c5", "ts": "2026-11-20T19:10:05Z", "author": "eve",
+     "text": "\u001b]0;owned\u0007how much resonance before it self-oscillates?"},
+    {"kind": "comment", "id": "c6", "ts": "2026-11-20T19:10:06Z", "author": "fay", "text": "gg"},
+]  # fmt: skip
+
+
+@pytest.fixture
+def transcript(tmp_path: Path) -> Path:
+    path = tmp_path / "show.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in TRANSCRIPT) + "\n", encoding="utf-8")
+    return path
+
+
+def test_each_segment_is_ranked_best_first_with_reasons_that_add_up(transcript: Path) -> None:
+    rows = rank_transcript(transcript)
+    assert [(r.segment, r.comment.id) for r in rows][:2] == [(1, "c1"), (1, "c4")]
+    assert [r.comment.id for r in rows if r.segment == 2] == ["c5", "c6"]
+    for row in rows:
+        assert sum(row.reasons.values()) == pytest.approx(row.score, abs=1e-3)
+    # judged when segment 1 ended, ten minutes later: recency took its share
+    assert rows[0].reasons["recency"] < 0
+    # the escape sequence never reaches the ranking
+    assert rows[[r.comment.id for r in rows].index("c5")].comment.clean_text.startswith("how much")
+
+
+def test_topic_options_replace_the_segments_topic(transcript: Path) -> None:
+    rows = rank_transcript(transcript, topic="warm-up drift", keywords=["drift"])
+    assert rows[0].comment.id == "c4"
+
+
+def test_command_prints_json_lines_deterministically(transcript: Path) -> None:
+    runner = CliRunner()
+    first = runner.invoke(rank_command, [str(transcript)])
+    second = runner.invoke(rank_command, [str(transcript), "--format", "jsonl"])
+    assert first.exit_code == 0, first.output
+    assert first.output == second.output
+    lines = [json.loads(line) for line in first.output.splitlines()]
+    assert set(lines[0]) == {"id", "segment", "score", "reasons"}
+    assert [line["segment"] for line in lines] == [1, 1, 1, 1, 2, 2]
+    assert lines[0]["id"] == "c1"
+
+
+def test_command_table_and_bad_input(transcript: Path, tmp_path: Path) -> None:
+    table = CliRunner().invoke(rank_command, [str(transcript), "--format", "table"])
+    assert table.exit_code == 0 and "segment 2" in table.output and "\x1b" not in table.output
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"kind": "comment", "id": "x"}\n', encoding="utf-8")
+    result = CliRunner().invoke(rank_command, [str(bad)])
+    assert result.exit_code != 0 and "bad.jsonl:1" in result.output
+
+
+def test_python_m_stagehand_rank_when_registered(transcript: Path) -> None:
+    cli = Path(__file__).resolve().parents[2] / "src" / "stagehand" / "cli.py"
+    if "rank_command" not in cli.read_text(encoding="utf-8"):
+        pytest.skip("the lead has not registered rank_command in cli.py yet")
+    done = subprocess.run(
+        [sys.executable, "-m", "stagehand", "rank", str(transcript)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[0])["id"] == "c1"

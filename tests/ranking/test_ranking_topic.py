@@ -1,0 +1,72 @@
+"""Topic relevance: word forms, phrases, typos, and words learned during the show."""
+
+from __future__ import annotations
+
+from stagehand.ranking.text import split_words
+from stagehand.ranking.topic import TopicProfile
+
+
+def profile(**kwargs) -> TopicProfile:
+    made = TopicProfile(**kwargs)
+    made.set_description("We build a synthesizer from scratch")
+    made.set_topic("Choosing the oscillator", ["waveform", "VCO", "saw wave"])
+    return made
+
+
+def rel(p: TopicProfile, text: str) -> float:
+    return p.match(split_words(text)).relevance
+
+
+def test_word_forms_match_through_stemming() -> None:
+    p = profile()
+    assert rel(p, "do oscillators drift?") > 0.5
+    assert rel(p, "which waveforms do you like") > 0.5
+
+
+def test_a_phrase_counts_more_than_its_words_apart() -> None:
+    p = profile()
+    assert rel(p, "that saw wave is huge") > rel(p, "I saw a wave at the beach")
+
+
+def test_typos_of_long_topic_words_still_match() -> None:
+    assert rel(profile(), "the oscilator sounds thin") > 0.4
+
+
+def test_unrelated_chat_has_no_relevance_and_description_words_a_little() -> None:
+    p = profile()
+    assert rel(p, "did you watch the game last night") == 0
+    assert 0 < rel(p, "synthesizers are fun") < 0.35
+
+
+def test_words_that_keep_coming_with_the_topic_are_learned_from_chat() -> None:
+    p = profile()
+    assert rel(p, "detune the pulse width a bit") == 0
+    for _ in range(6):
+        p.observe(split_words("the vco pulse width sounds great"), 0.9)
+        p.observe(split_words("pizza tonight"), 0.0)
+        p.observe(split_words("hello everyone"), 0.0)
+    assert rel(p, "detune the pulse width a bit") > 0.35
+
+
+def test_learning_from_chat_can_be_switched_off() -> None:
+    p = profile(learn=False)
+    for _ in range(6):
+        p.observe(split_words("the vco pulse width sounds great"), 0.9)
+    assert rel(p, "pulse width") == 0
+
+
+def test_host_feedback_teaches_and_unteaches_words() -> None:
+    p = profile()
+    p.feedback(split_words("what about through-zero FM"), positive=True)
+    assert rel(p, "is FM hard to do") > 0.3
+    p.feedback(split_words("what about through-zero FM"), positive=False)
+    assert rel(p, "is FM hard to do") == 0
+
+
+def test_a_new_topic_replaces_the_old_at_once() -> None:
+    p = profile()
+    p.feedback(split_words("through-zero FM"), positive=True)
+    p.set_topic("Filters", ["cutoff", "resonance"])
+    assert rel(p, "which oscillator chip") == 0
+    assert rel(p, "through-zero FM") == 0
+    assert rel(p, "how much resonance") > 0.5
