@@ -330,5 +330,32 @@ def config_example() -> None:
     click.echo(render_example(), nl=False)
 
 
+@cli.command()
+@_config_option
+@click.option("--offline", is_flag=True, help="Skip the checks that ask the platforms.")
+def doctor(config_path: Path | None, offline: bool) -> None:
+    """Check the config, database, tokens and platform set-up; say how to fix what is missing."""
+    from stagehand.doctor import format_check, run_checks
+
+    checks = run_checks(config_path, online=not offline)
+    for check in checks:
+        click.echo(format_check(check))
+    if not all(check.ok for check in checks):
+        sys.exit(1)
+
+
+@cli.group()
+def auth() -> None:
+    """Authorize stagehand with a platform (`stagehand auth twitch`, `stagehand auth discord`)."""
+
+
+def _register_platform_commands() -> None:
+    from stagehand.adapters.discord.cli import auth_discord
+    from stagehand.adapters.twitch.cli import auth_twitch
+
+    auth.add_command(auth_twitch, "twitch")
+    auth.add_command(auth_discord, "discord")
+
+
 def main() -> None:
     cli()

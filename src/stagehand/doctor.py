@@ -1,0 +1,94 @@
+"""`stagehand doctor`: what is set up, what is missing or expired, and how to fix each."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from stagehand.adapters.base import DoctorCheck
+from stagehand.config import ConfigError, Settings, load_settings
+from stagehand.store import StoreError, open_database
+from stagehand.tokens import TokenStore
+
+
+def run_checks(config_path: Path | None, *, online: bool = True) -> list[DoctorCheck]:
+    """Every check in the order a user would fix things: config, database, tokens, platforms."""
+    try:
+        settings = load_settings(config_path, required=False)
+    except ConfigError as exc:
+        return [DoctorCheck("config", False, str(exc), "fix the file as the message says")]
+    checks = [_config_check(config_path), _database_check(settings)]
+    tokens = TokenStore()
+    checks.append(_token_file_check(tokens))
+    checks.extend(_platform_checks(settings, tokens, online=online))
+    return checks
+
+
+def _config_check(config_path: Path | None) -> DoctorCheck:
+    from stagehand.config import candidate_paths
+
+    found = next((p for p in candidate_paths(config_path) if p.is_file()), None)
+    if found is None:
+        return DoctorCheck(
+            "config",
+            True,
+            "no config file: demo and replay work; `stagehand run` needs one",
+            "copy config.example.toml to stagehand.toml",
+        )
+    return DoctorCheck("config", True, f"{found} is valid")
+
+
+def _database_check(settings: Settings) -> DoctorCheck:
+    path = settings.db_path()
+    try:
+        db = open_database(path)
+        shows = db.execute("SELECT count(*) FROM shows").fetchone()[0]
+        db.conn.close()
+    except (StoreError, sqlite3.Error) as exc:
+        return DoctorCheck("database", False, str(exc), "pass --db PATH or fix [database] path")
+    if not os.access(path, os.W_OK):
+        return DoctorCheck("database", False, f"{path} is not writable", "check its permissions")
+    return DoctorCheck("database", True, f"{path} ({shows} shows)")
+
+
+def _token_file_check(tokens: TokenStore) -> DoctorCheck:
+    if not tokens.path.exists():
+        return DoctorCheck("token store", True, f"{tokens.path} (empty)")
+    if not tokens.permissions_ok():
+        return DoctorCheck(
+            "token store",
+            False,
+            f"{tokens.path} can be read by other users",
+            f"chmod 600 {tokens.path}",
+        )
+    return DoctorCheck("token store", True, f"{tokens.path} (owner-only)")
+
+
+def _platform_checks(settings: Settings, tokens: TokenStore, *, online: bool) -> list[DoctorCheck]:
+    checks: list[DoctorCheck] = []
+    if settings.twitch.enabled:
+        from stagehand.adapters.twitch.doctor import doctor_checks as twitch_checks
+
+        checks.extend(twitch_checks(settings.twitch, tokens))
+    if settings.discord.enabled:
+        from stagehand.adapters.discord.doctor import doctor_checks as discord_checks
+
+        checks.extend(discord_checks(settings.discord, tokens, online=online))
+    if not checks:
+        checks.append(
+            DoctorCheck(
+                "platforms",
+                True,
+                "none enabled (set enabled = true under [twitch] or [discord] to go live)",
+            )
+        )
+    return checks
+
+
+def format_check(check: DoctorCheck) -> str:
+    mark = "ok  " if check.ok else "FIX "
+    line = f"{mark} {check.name}: {check.detail}"
+    if not check.ok and check.fix:
+        line += f"\n      -> {check.fix}"
+    return line

@@ -1,0 +1,86 @@
+"""A crash mid-show loses at most the last moment of chat, and running the show again resumes it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from conftest import write_jsonl
+
+RATE = 100  # comments per second of show time
+SECONDS = 30
+START = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
+
+
+def dense_show(path: Path) -> Path:
+    records: list[dict] = [
+        {"kind": "show", "ts": START.isoformat(), "title": "Crash test", "description": ""},
+        {"kind": "segment", "ts": START.isoformat(), "title": "Everything", "keywords": ["x"]},
+    ]
+    for index in range(RATE * SECONDS):
+        ts = START + timedelta(seconds=index / RATE)
+        records.append({
+            "kind": "comment", "id": f"c{index:05d}", "ts": ts.isoformat(), "platform": "twitch",
+            "channel": "crash", "author_id": str(index % 57), "author": f"viewer{index % 57}",
+            "text": f"comment number {index} about the show", "roles": [], "reply_to": None,
+        })
+    return write_jsonl(path, records)
+
+
+def stored_ids(db: Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return [row[0] for row in conn.execute("SELECT message_id FROM comments ORDER BY ts")]
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        conn.close()
+
+
+def replay(transcript: Path, db: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "stagehand", "replay", str(transcript), "--db", str(db),
+         "--show", "crashy", "--headless", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+    )
+
+
+def test_sigkill_mid_replay_loses_at_most_a_second_and_the_show_resumes(tmp_path: Path) -> None:
+    transcript = dense_show(tmp_path / "dense.jsonl")
+    db = tmp_path / "crash.db"
+    process = replay(transcript, db, "--speed", "1")
+    deadline = time.monotonic() + 30
+    while not stored_ids(db) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first_seen = time.monotonic()
+    assert stored_ids(db), "the replay never stored anything"
+    time.sleep(3.0)
+    killed_at = time.monotonic()
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(10)
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    ids = stored_ids(db)
+    # what was stored is exactly the start of the show, with no gap
+    assert ids == [f"c{index:05d}" for index in range(len(ids))]
+    # comments due by the kill (played at speed 1 since the first was seen stored)
+    due = int((killed_at - first_seen) * RATE)
+    assert len(ids) >= due - RATE, f"lost more than a second: {due} due, {len(ids)} stored"
+
+    resumed = replay(transcript, db, "--instant")
+    out, err = resumed.communicate(timeout=60)
+    assert resumed.returncode == 0, err
+    assert "Resumed show 'crashy'" in out
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM shows").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM segments").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*), count(DISTINCT message_id) FROM comments").fetchone() == (
+        RATE * SECONDS, RATE * SECONDS)
