@@ -11,7 +11,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import write_jsonl
+from fakes.transcripts import write_jsonl
 
 RATE = 100  # comments per second of show time
 SECONDS = 30

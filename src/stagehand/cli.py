@@ -349,6 +349,16 @@ def auth() -> None:
     """Authorize stagehand with a platform (`stagehand auth twitch`, `stagehand auth discord`)."""
 
 
+def _register_commands() -> None:
+    """Commands whose code lives with the feature they belong to."""
+    from stagehand.ranking.command import rank_command
+
+    cli.add_command(rank_command, "rank")
+
+
+_register_commands()
+
+
 def _register_platform_commands() -> None:
     from stagehand.adapters.discord.cli import auth_discord
     from stagehand.adapters.twitch.cli import auth_twitch
