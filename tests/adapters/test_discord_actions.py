@@ -21,7 +21,7 @@ from fakes.discord_server import (
     RecordingSink,
     running_adapter,
 )
-from stagehand.domain import Author, ModerationKind
+from stagehand.domain import Author, Comment, ModerationKind
 
 LISTENER = Author("discord", LISTENER_ID, "listener", "Lis Tener")
 SLASH = [
@@ -82,6 +82,31 @@ async def test_a_reply_to_a_thread_goes_to_the_thread(fake, sink, tokens):
         result = await adapter.reply(comment, "answered")
     assert result.ok
     assert fake.requests_to("POST", f"/channels/{THREAD_ID}/messages")
+
+
+async def test_a_reply_after_a_restart_finds_the_channel_by_its_name(fake, sink, tokens):
+    async with running_adapter(fake, sink, tokens) as adapter:
+        stored = Comment(
+            id="1250000000000000001",
+            platform="discord",
+            channel="show-chat/Q&A",  # as the database has it from an earlier run
+            author=Author("discord", MASON_ID, "Mason", "Mase"),
+            text="still there?",
+            ts=datetime.now(UTC),
+        )
+        result = await adapter.reply(stored, "yes")
+    assert result.ok
+    [sent] = fake.requests_to("POST", f"/channels/{THREAD_ID}/messages")
+    assert sent.json["message_reference"]["message_id"] == 1250000000000000001
+
+
+async def test_the_shows_messages_go_to_the_first_channel(fake, sink, tokens):
+    async with running_adapter(fake, sink, tokens) as adapter:
+        result = await adapter.send("We are live! Ask with /ask @everyone")
+    assert result.ok and result.message == "discord: sent to #show-chat"
+    [sent] = fake.requests_to("POST", f"/channels/{SHOW_CHANNEL_ID}/messages")
+    assert sent.json["content"] == "We are live! Ask with /ask @everyone"
+    assert sent.json["allowed_mentions"] == {"parse": []}
 
 
 async def test_a_long_reply_is_shortened_and_says_so(fake, sink, tokens):
@@ -313,6 +338,7 @@ async def test_a_slash_command_becomes_the_chat_command_it_stands_for(fake, sink
     assert (comment.id, comment.channel, comment.author.id) == (event["id"], "general", MASON_ID)
     assert callback.json["type"] == 4  # a message, only for the person who typed it
     assert callback.json["data"]["flags"] & 64
+    assert callback.json["data"]["content"] == "Sent to the show: /ask why analog?"
     assert answered.ok
     [followup] = fake.requests_to("POST", rf"/webhooks/\d+/{event['token']}")
     assert followup.json["content"] == "because it is warm"

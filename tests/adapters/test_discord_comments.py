@@ -133,6 +133,7 @@ async def test_thread_and_stage_chat_count_other_places_do_not(fake, sink, token
             fake.message(channel_id=UNWATCHED_CHANNEL_ID, content="staff talk"),
             fake.message(author_id=BOT_ID, content="a bot"),
             fake.message(content="", type=7),  # "Mason joined the server"
+            fake.message(content="", embeds=[{"type": "rich", "title": "a poll"}]),
             {**fake.message(content="elsewhere"), "guild_id": "999", "channel_id": "998"},
         ):
             await fake.dispatch("MESSAGE_CREATE", ignored)
@@ -148,7 +149,9 @@ async def test_thread_and_stage_chat_count_other_places_do_not(fake, sink, token
 
 async def test_every_text_channel_counts_when_none_are_configured(fake, sink, tokens):
     async with running_adapter(fake, sink, tokens, channel_ids=[]):
-        await fake.dispatch("MESSAGE_CREATE", fake.message(channel_id=UNWATCHED_CHANNEL_ID))
+        await fake.dispatch(
+            "MESSAGE_CREATE", fake.message(channel_id=UNWATCHED_CHANNEL_ID, content="hi staff")
+        )
         [comment] = await sink.wait_until(lambda: sink.comments)
     assert comment.channel == "staff-only"
 

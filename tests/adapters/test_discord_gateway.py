@@ -36,15 +36,19 @@ def tokens(tmp_path: Path) -> Path:
     return tmp_path / "tokens.json"
 
 
-async def test_identify_asks_for_exactly_the_intents_it_needs(fake, sink, tokens):
+async def test_identify_asks_for_exactly_the_intents_it_needs(fake, sink, tokens, caplog):
+    caplog.set_level(logging.DEBUG)
     async with running_adapter(fake, sink, tokens):
         [identify] = fake.sent_ops(2)
+        await fake.dispatch("MESSAGE_CREATE", fake.message(content="hello"))
+        await sink.wait_until(lambda: sink.comments)
     guilds, guild_messages, voice_states, message_content = 1 << 0, 1 << 9, 1 << 7, 1 << 15
     assert identify["d"]["intents"] == guilds | guild_messages | voice_states | message_content
     assert identify["d"]["token"] == TOKEN
     assert fake.requests[0].headers["Authorization"] == f"Bot {TOKEN}"
     assert sink.states[0][1] == "connecting"
     assert sink.states[1][1:] == ("connected", "Stagehand Test Server as stagehand-bot")
+    assert TOKEN not in caplog.text  # not even in discord.py's debug log
 
 
 async def test_a_dropped_gateway_resumes_without_losing_messages(fake, sink, tokens):
@@ -107,6 +111,7 @@ async def test_a_refused_message_content_intent_is_a_clear_message(tokens, caplo
     ):
         await sink.wait_until(lambda: sink.last_state == "failed")
     assert fake.close_codes_sent == [4014]
+    assert [state for _, state, _ in sink.states] == ["connecting", "failed"]
     detail = sink.states[-1][2]
     assert "Message Content Intent" in detail
     assert f"https://discord.com/developers/applications/{APP_ID}/bot" in detail

@@ -52,6 +52,7 @@ LISTENER_ID = "1100000000000000202"  # in the Stage audience, hand down
 HOST_ROLE_ID = "1100000000000000301"
 MOD_ROLE_ID = "1100000000000000302"
 ADMIN_ROLE_ID = "1100000000000000303"
+BOT_ROLE_ID = "1100000000000000304"
 
 # Permission bits (https://discord.com/developers/docs/topics/permissions).
 ADMINISTRATOR = 1 << 3
@@ -59,6 +60,8 @@ MANAGE_MESSAGES = 1 << 13
 MODERATE_MEMBERS = 1 << 40
 EVERYONE_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 16) | (1 << 20) | (1 << 21) | (1 << 32)
 MESSAGE_CONTENT_INTENT = 1 << 15
+# What docs/discord.md tells users to grant the bot (the invite URL's permissions integer).
+BOT_PERMISSIONS = 1374393805828
 
 
 def load_payload(name: str) -> dict[str, Any]:
@@ -223,7 +226,7 @@ class FakeDiscord:
     def _build_guild(self) -> None:
         self.bot_user = user_payload(BOT_ID, "stagehand-bot", "Stagehand", bot=True)
         people = {
-            BOT_ID: (self.bot_user, [], None),
+            BOT_ID: (self.bot_user, [BOT_ROLE_ID], None),
             OWNER_ID: (user_payload(OWNER_ID, "ownerlogin", "The Owner"), [], None),
             ADMIN_ID: (user_payload(ADMIN_ID, "adminlogin", "Admin Ada"), [ADMIN_ROLE_ID], None),
             MASON_ID: (user_payload(MASON_ID, "Mason", "Mason G"), [], "Mase"),
@@ -237,6 +240,7 @@ class FakeDiscord:
             role_payload(HOST_ROLE_ID, "Show Host", EVERYONE_PERMISSIONS, 1),
             role_payload(MOD_ROLE_ID, "Moderator", MANAGE_MESSAGES | MODERATE_MEMBERS, 2),
             role_payload(ADMIN_ROLE_ID, "Admin", ADMINISTRATOR, 3),
+            role_payload(BOT_ROLE_ID, "Stagehand", BOT_PERMISSIONS, 4),
         ]
         stage = text_channel(STAGE_CHANNEL_ID, "Live Stage", 3)
         stage.update(type=13, bitrate=64000, user_limit=10000, rtc_region=None)
@@ -608,6 +612,8 @@ class FakeDiscord:
                 return _json(self.bot_user)
             case "GET", ["oauth2", "applications", "@me"]:
                 return _json(self.application_payload())
+            case "GET", ["guilds", gid, "channels"]:
+                return _json(self.channels) if gid == GUILD_ID else _unknown("Guild", 10004)
             case "GET", ["guilds", gid]:
                 return _json(self.guild_payload()) if gid == GUILD_ID else _unknown("Guild", 10004)
             case "GET", ["channels", cid]:

@@ -77,7 +77,7 @@ async def reply(
         if interaction is not None and not interaction.is_expired():
             # A slash command has no message to reply to: answer the interaction instead.
             await interaction.followup.send(content, allowed_mentions=NO_MENTIONS)
-            return ActionResult.done(f"discord: answered {who}'s /command{note}")
+            return ActionResult.done(f"discord: answered {who}'s slash command{note}")
         channel = find_channel(client, comment)
         if channel is None:
             return ActionResult.failed(f"discord: cannot find the channel {comment.channel!r}")

@@ -96,15 +96,15 @@ class DiscordAdapter(Adapter):
             self.client = client
             state = ConnectionState.CONNECTING if attempt == 0 else ConnectionState.RECONNECTING
             sink.connection_changed(self.platform, state, "")
+            fatal = ""
             try:
                 await client.start(token.get_secret_value())
             except discord.PrivilegedIntentsRequired:
-                return self._fail(sink, intent_message(client.application_id))
+                fatal = intent_message(client.application_id)
             except discord.LoginFailure:
-                return self._fail(
-                    sink,
+                fatal = (
                     "Discord refused the bot token: copy a new one from the developer portal "
-                    "(Bot -> Reset Token) into `stagehand auth discord`",
+                    "(Bot -> Reset Token) into `stagehand auth discord`"
                 )
             except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
                 why = normalize_error(exc)
@@ -115,8 +115,11 @@ class DiscordAdapter(Adapter):
             else:
                 why = "the client stopped"
             finally:
+                # Closed before reporting, so its own late "disconnect" event stays quiet.
                 if not client.is_closed():
                     await client.close()
+            if fatal:
+                return self._fail(sink, fatal)
             if self._closing.is_set():
                 break
             delay = self.retry_delays[min(attempt, len(self.retry_delays) - 1)]
@@ -154,9 +157,10 @@ class DiscordAdapter(Adapter):
         while len(self._interactions) > REMEMBERED_INTERACTIONS:
             self._interactions.popitem(last=False)
         # Discord wants an answer within 3 s; the show's answer (if any) comes as a follow-up.
+        typed = f"/{name} {text.strip()}" if text and text.strip() else f"/{name}"
         try:
             await interaction.response.send_message(
-                f"Sent to the show: {comment.text}"[:2000],
+                f"Sent to the show: {typed}"[:2000],
                 ephemeral=True,
                 allowed_mentions=actions.NO_MENTIONS,
             )

@@ -185,6 +185,8 @@ class StagehandClient(discord.Client):
         if not self.is_comment(message):
             return
         comment = normalize.comment_from_message(message, self.map_roles)
+        if not comment.text.strip() and not comment.attachments:
+            return  # a poll or an embed alone: nothing a host could read out
         self.remember(comment.id, message.channel.id)
         self.sink.comment_received(comment)
 
