@@ -130,6 +130,14 @@ async def test_a_refused_token_says_how_to_fix_it(fake, sink, tokens):
     assert TOKEN not in str(sink.states)
 
 
+async def test_a_token_refused_by_the_gateway_is_not_retried_forever(fake, sink, tokens):
+    fake.identify_close_code = 4004
+    async with running_adapter(fake, sink, tokens, connected=False):
+        await sink.wait_until(lambda: sink.last_state == "failed")
+    assert fake.close_codes_sent == [4004]
+    assert "refused the bot token" in sink.states[-1][2]
+
+
 async def test_no_token_anywhere_says_where_to_put_one(tmp_path):
     sink = RecordingSink()
     adapter = DiscordAdapter(DiscordSettings(guild_id=1), TokenStore(tmp_path / "none.json"))

@@ -175,6 +175,7 @@ class FakeDiscord:
 
     def __init__(self, *, message_content_enabled: bool = True) -> None:
         self.message_content_enabled = message_content_enabled
+        self.identify_close_code: int | None = None  # e.g. 4004: authentication failed
         self.requests: list[Recorded] = []
         self.frames: list[dict] = []  # every gateway frame the client sent, in order
         self.close_codes_sent: list[int] = []
@@ -496,6 +497,10 @@ class FakeDiscord:
         if data.get("intents", 0) & MESSAGE_CONTENT_INTENT and not self.message_content_enabled:
             self.close_codes_sent.append(4014)
             await ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
+        if self.identify_close_code is not None:
+            self.close_codes_sent.append(self.identify_close_code)
+            await ws.close(code=self.identify_close_code, message=b"Refused by the test.")
             return
         session = Session(id=f"session-{len(self.sessions) + 1}")
         session.socket = ws

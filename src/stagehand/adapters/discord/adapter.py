@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)
 REMEMBERED_INTERACTIONS = 500
 PORTAL = "https://discord.com/developers/applications"
+GATEWAY_AUTH_FAILED = 4004
+TOKEN_REFUSED = (
+    "Discord refused the bot token: copy a new one from the developer portal "
+    "(Bot -> Reset Token) into `stagehand auth discord`"
+)
 
 
 def intent_message(application_id: int | None) -> str:
@@ -73,6 +78,7 @@ class DiscordAdapter(Adapter):
     # --- the connection ---------------------------------------------------------------------
 
     async def run(self, sink: AdapterSink) -> None:
+        """Connect and deliver until `close`; one run per adapter instance."""
         self._sink = sink
         token, _source = bot_token(self.settings, self.tokens)
         if token is None:
@@ -102,10 +108,12 @@ class DiscordAdapter(Adapter):
             except discord.PrivilegedIntentsRequired:
                 fatal = intent_message(client.application_id)
             except discord.LoginFailure:
-                fatal = (
-                    "Discord refused the bot token: copy a new one from the developer portal "
-                    "(Bot -> Reset Token) into `stagehand auth discord`"
-                )
+                fatal = TOKEN_REFUSED
+            except discord.ConnectionClosed as exc:
+                if exc.code == GATEWAY_AUTH_FAILED:
+                    fatal = TOKEN_REFUSED
+                why = normalize_error(exc)
+                log.warning("discord: connection failed: %s", why)
             except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
                 why = normalize_error(exc)
                 log.warning("discord: connection failed: %s", why)
@@ -122,6 +130,8 @@ class DiscordAdapter(Adapter):
                 return self._fail(sink, fatal)
             if self._closing.is_set():
                 break
+            if client.was_ready:
+                attempt = 0  # it worked for a while: start the backoff afresh
             delay = self.retry_delays[min(attempt, len(self.retry_delays) - 1)]
             attempt += 1
             sink.connection_changed(

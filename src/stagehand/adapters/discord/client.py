@@ -99,6 +99,7 @@ class StagehandClient(discord.Client):
         self.channel_of: OrderedDict[str, int] = OrderedDict()
         self.hands: dict[int, Author] = {}
         self.problem = ""
+        self.was_ready = False
         guard_parsers(self)
 
     # --- helpers ----------------------------------------------------------------------------
@@ -154,6 +155,7 @@ class StagehandClient(discord.Client):
         self.problem = await slash.register(self.tree, self.settings.guild_id)
 
     async def on_ready(self) -> None:
+        self.was_ready = True
         guild = self.guild
         if guild is None:
             self._state(
