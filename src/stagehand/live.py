@@ -42,6 +42,7 @@ from stagehand.events import (
     SegmentChanged,
     StageChanged,
 )
+from stagehand.logs import redact
 from stagehand.pipeline import Pipeline
 from stagehand.ranking.ranker import Ranker
 from stagehand.sanitize import clean
@@ -227,7 +228,7 @@ class LiveShow:
             raise
         except Exception as exc:
             log.exception("%s adapter stopped", adapter.platform)
-            self.connection_changed(adapter.platform, ConnectionState.FAILED, str(exc))
+            self.connection_changed(adapter.platform, ConnectionState.FAILED, redact(str(exc)))
 
     # -- AdapterSink -----------------------------------------------------------------------
 
@@ -546,7 +547,8 @@ class LiveShow:
             return await call(adapter)
         except Exception as exc:  # an adapter bug must not take the console down
             log.exception("%s action failed", platform)
-            return ActionResult.failed(f"{platform}: {type(exc).__name__}: {exc}")
+            # Library errors can carry secrets (URLs with tokens): mask before showing.
+            return ActionResult.failed(f"{platform}: {type(exc).__name__}: {redact(str(exc))}")
 
     def _announce(self, result: ActionResult) -> ActionResult:
         self._notify(Notice(result.message, "info" if result.ok else "warning"))
