@@ -180,7 +180,7 @@ def test_a_failing_write_is_kept_and_retried_until_it_works(show_db) -> None:
     )
     writer.start()
     writer.put(StoreComment(show_id, ranked("late", "still here")))
-    assert not writer.flush(12.5)
+    assert not writer.flush(4)
     assert problems and "locked" in problems[0]
     blocker.rollback()
     assert writer.flush(15)
@@ -195,3 +195,21 @@ def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
     path.write_text("these are my notes, not a database" * 100)
     with pytest.raises(StoreError, match=rf"{path}: this file is not a stagehand database"):
         open_database(path)
+
+
+def test_a_full_disk_is_described_for_the_host(tmp_path: Path) -> None:
+    from stagehand.store.database import describe_sqlite_error
+
+    conn = sqlite3.connect(tmp_path / "tiny.db")
+    conn.execute("PRAGMA max_page_count = 2")  # SQLite's own "disk is full", for real
+    conn.execute("CREATE TABLE t (x TEXT)")
+    try:
+        with conn:
+            conn.executemany("INSERT INTO t VALUES (?)", [("x" * 1000,)] * 50)
+    except sqlite3.OperationalError as exc:
+        message = describe_sqlite_error(tmp_path / "tiny.db", exc)
+    else:
+        pytest.fail("SQLite did not report a full database")
+    assert message == (
+        f"{tmp_path / 'tiny.db'}: the disk is full; chat is kept in memory until there is room again"
+    )

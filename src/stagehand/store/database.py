@@ -14,9 +14,9 @@ class StoreError(Exception):
     """A storage problem worded for the host: which file, what went wrong, what to do."""
 
 
-def connect(path: Path | str) -> Database:
+def connect(path: Path | str, *, busy_timeout: float = 10.0) -> Database:
     """A connection with the pragmas every stagehand connection uses (no migrations)."""
-    conn = sqlite3.connect(str(path), timeout=10.0, check_same_thread=False)
+    conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
     db = Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no committed batch

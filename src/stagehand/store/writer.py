@@ -85,7 +85,8 @@ class StoreWriter:
         return self._failing
 
     def _run(self) -> None:
-        db = connect(self.path)
+        # A short busy timeout: if another program holds the lock, say so soon and retry.
+        db = connect(self.path, busy_timeout=2.0)
         applier = OpApplier(db)
         pending: list[StoreOp] = []
         barriers: list[_Barrier] = []
