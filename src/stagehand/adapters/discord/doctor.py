@@ -1,6 +1,7 @@
 """`stagehand doctor` for Discord: is everything in place for the bot to join the show?
 
-Offline checks read the settings and the token store. Online checks ask Discord's REST API
+Offline checks read the settings and the token store (whose file permissions the general
+doctor checks once for every platform). Online checks ask Discord's REST API
 (the configured `api_url`) what a user would otherwise find out mid-show: whether the token is
 accepted, the Message Content intent enabled, the bot in the server with the permissions it
 needs, and the configured channels there.
@@ -68,15 +69,6 @@ def offline_checks(settings: DiscordSettings, tokens: TokenStore) -> list[Doctor
         )
     else:
         checks.append(DoctorCheck("discord token", True, f"found in the {source}"))
-    if not tokens.permissions_ok():
-        checks.append(
-            DoctorCheck(
-                "token file",
-                False,
-                f"{tokens.path} can be read by other users",
-                f"chmod 600 {tokens.path}",
-            )
-        )
     if settings.guild_id is None:
         checks.append(
             DoctorCheck(
