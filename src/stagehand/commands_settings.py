@@ -5,7 +5,31 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class SendBudget(BaseModel):
+    """At most `messages` answers in any window of `per_seconds` seconds."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    messages: int = Field(default=20, ge=0, le=1000)
+    """How many messages may go out in one window (0 never answers)."""
+
+    per_seconds: float = Field(default=30.0, gt=0, le=3600)
+    """The window's length in seconds."""
+
+
+def _platform_budgets() -> dict[str, SendBudget]:
+    # Twitch lets an ordinary account send 20 messages per 30 s in all; 15 leaves room for the
+    # hosts' own replies. Discord allows about 5 messages per 5 s in a channel.
+    return {
+        "twitch": SendBudget(messages=15, per_seconds=30.0),
+        "discord": SendBudget(messages=4, per_seconds=5.0),
+    }
+
+
 class CommandSettings(BaseModel):
+    """Chat commands: !ask, !hand, !topic, ... for viewers; !stage, !segment, ... for moderators.
+    docs/commands.md describes each one."""
+
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     enabled: bool = True
@@ -13,3 +37,34 @@ class CommandSettings(BaseModel):
 
     prefix: str = Field(default="!", min_length=1, max_length=3)
     """What starts a chat command, e.g. "!" for !ask."""
+
+    cooldown_seconds: float = Field(default=10.0, ge=0, le=3600)
+    """How long a viewer waits before the same command works again for them (moderators never wait); uses in between are logged and ignored."""
+
+    max_argument_chars: int = Field(default=200, ge=10, le=2000)
+    """Longest command argument kept (a question, a title, a name); longer ones are cut."""
+
+    max_keywords: int = Field(default=10, ge=0, le=50)
+    """Most keywords a moderator's !segment or !topic may set; more are dropped."""
+
+    forget_confirm_seconds: float = Field(default=60.0, ge=5, le=3600)
+    """How long "!forget confirm" is accepted after "!forget" asked for confirmation."""
+
+    confirm_hands: bool = False
+    """Answer !hand and !lower in chat (the console shows the queue either way; answers cost send budget)."""
+
+    send_budgets: dict[str, SendBudget] = Field(default_factory=_platform_budgets)
+    """Most command answers per platform, under each platform's rate limit (Twitch: 20 per 30 s for an ordinary account, shared with the hosts' replies). Answers over budget are dropped, not queued."""
+
+    default_send_budget: SendBudget = SendBudget()
+    """The send budget of platforms not listed in send_budgets."""
+
+    answers_per_viewer: SendBudget = SendBudget(messages=3, per_seconds=60.0)
+    """Most answers one viewer gets, so that nobody can spend the whole budget alone."""
+
+    recent_authors: int = Field(default=5000, ge=10, le=1_000_000)
+    """How many recent chatters !stage @name can find (by user name, never by display name)."""
+
+    def budget_for(self, platform: str) -> SendBudget:
+        """The send budget of `platform`."""
+        return self.send_budgets.get(platform, self.default_send_budget)

@@ -1,0 +1,51 @@
+"""Chat commands (!ask, !hand, !stage, ...): one parser and one set of handlers for every platform.
+
+Wire them into a show with `install_commands(live)`; docs/commands.md describes each command,
+who may use it, what it answers and its limits. The Discord adapter registers
+`slash_command_specs()` as slash commands, which come back here as "!name text" comments.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from stagehand.commands.parse import ParsedCommand, parse_command
+from stagehand.commands.router import CommandRouter
+from stagehand.commands.specs import (
+    AUDIENCE_SPECS,
+    MODERATOR_SPECS,
+    CommandSpec,
+    slash_command_specs,
+)
+from stagehand.store import open_database
+from stagehand.store.queries import author_keys_opted_out
+
+if TYPE_CHECKING:
+    from stagehand.live import LiveShow
+
+__all__ = [
+    "AUDIENCE_SPECS",
+    "MODERATOR_SPECS",
+    "CommandRouter",
+    "CommandSpec",
+    "ParsedCommand",
+    "install_commands",
+    "parse_command",
+    "slash_command_specs",
+]
+
+
+def install_commands(live: LiveShow) -> CommandRouter:
+    """Answer chat commands in `live` from now on; returns the router (tests `drain()` it).
+
+    Reads which authors opted out in earlier shows, so their command arguments are not kept.
+    """
+    db = open_database(live.db_path)
+    try:
+        opted_out = author_keys_opted_out(db)
+    finally:
+        db.conn.close()
+    # LiveShow has no public notify yet: see the report (a one-line `notify` method would do).
+    router = CommandRouter(live, notify=live._notify, opted_out=opted_out)
+    live.command_router = router.handle
+    return router

@@ -1,0 +1,88 @@
+"""Reading a chat command out of a comment: one parser for every platform.
+
+The input is the comment's sanitized `clean_text`, so control characters, bidi overrides and
+zalgo are already gone; here arguments are cut to length and split into their parts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stagehand.sanitize import clean
+
+#: A command name: letters only, so "!!!" or "!1" never look like commands.
+_NAME = re.compile(r"[a-z]{1,20}")
+#: A Discord user mention as typed (`<@123>`, `<@!123>`): an id, which cannot be spoofed.
+_USER_ID_MENTION = re.compile(r"<@!?(\d{1,25})>")
+#: Names people type after @: Twitch logins and Discord usernames ([a-z0-9_.]).
+_HANDLE = re.compile(r"@?([\w.]{1,40})", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCommand:
+    """`name` in lower case without the prefix; `args` sanitized and cut to the limit."""
+
+    name: str
+    args: str
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Who a moderator named: by user id (a mention) or by user name (never a display name)."""
+
+    user_id: str | None = None
+    name: str | None = None
+
+
+def parse_command(
+    text: str, prefix: str, *, max_args: int, is_reply: bool = False
+) -> ParsedCommand | None:
+    """The command in `text`, or None when the text is not a command.
+
+    A reply may start with the platform's automatic "@parent " mention (Twitch puts it in the
+    text), so one leading @word is skipped on replies.
+    """
+    text = text.strip()
+    if is_reply and text.startswith("@"):
+        _, _, text = text.partition(" ")
+        text = text.lstrip()
+    if not text.startswith(prefix):
+        return None
+    head, _, rest = text[len(prefix) :].partition(" ")
+    name = head.casefold()
+    if not _NAME.fullmatch(name):
+        return None
+    return ParsedCommand(name, limit_argument(rest, max_args))
+
+
+def limit_argument(text: str, max_chars: int) -> str:
+    """Sanitized and at most `max_chars` long (cut at the limit: a flood cannot grow a row)."""
+    return clean(text[: max_chars * 2], max_chars=max_chars).strip()
+
+
+def parse_target(args: str) -> Target | None:
+    """The person named by `!stage @ana`, `!stage ana` or a Discord `<@123>` mention."""
+    first = args.split(" ", 1)[0] if args else ""
+    if not first:
+        return None
+    if mention := _USER_ID_MENTION.fullmatch(first):
+        return Target(user_id=mention[1])
+    if handle := _HANDLE.fullmatch(first):
+        return Target(name=handle[1].casefold())
+    return None
+
+
+def parse_topic(
+    args: str, *, max_keywords: int, max_keyword_chars: int = 40
+) -> tuple[str, list[str] | None]:
+    """`Title | kw1, kw2` -> ("Title", ["kw1", "kw2"]); keywords are None when no `|` is given."""
+    title, bar, rest = args.partition("|")
+    if not bar:
+        return title.strip(), None
+    keywords: list[str] = []
+    for word in rest.split(","):
+        word = clean(word, max_chars=max_keyword_chars).strip()
+        if word and word.casefold() not in (k.casefold() for k in keywords):
+            keywords.append(word)
+    return title.strip(), keywords[:max_keywords]

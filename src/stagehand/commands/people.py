@@ -1,0 +1,69 @@
+"""Who is who: moderators, and the recent chatters a moderator can name in `!stage @name`.
+
+Names are matched on the platform's user name (Twitch login, Discord username), which the
+platform keeps unique, and never on the display name, which anyone can set to anything: a
+viewer who calls themselves "Ana" must not be pulled on stage when a moderator means @ana.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable
+
+from stagehand.domain import Author, AuthorKey, Comment
+
+
+def host_accounts(hosts: Iterable[str]) -> frozenset[tuple[str, str]]:
+    """`[show] hosts` entries ("twitch:cohost") as (platform, casefolded user name) pairs."""
+    accounts = set()
+    for entry in hosts:
+        platform, colon, name = entry.strip().partition(":")
+        if colon and platform and name:
+            accounts.add((platform.strip().casefold(), name.strip().lstrip("@").casefold()))
+    return frozenset(accounts)
+
+
+def may_steer(author: Author, hosts: frozenset[tuple[str, str]]) -> bool:
+    """Broadcasters, hosts and moderators (by the platform's roles) or a configured host account."""
+    return author.can_steer or (author.platform.casefold(), author.name.casefold()) in hosts
+
+
+class RecentChatters:
+    """The latest comment of each recent chatter, findable by user name or user id per platform."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._by_key: OrderedDict[AuthorKey, Comment] = OrderedDict()
+        self._by_name: dict[tuple[str, str], AuthorKey] = {}
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def saw(self, comment: Comment) -> None:
+        key = comment.author.key
+        previous = self._by_key.pop(key, None)
+        if previous is not None:
+            self._drop_name(previous.author)
+        self._by_key[key] = comment
+        self._by_name[(key.platform, comment.author.name.casefold())] = key
+        while len(self._by_key) > self.size:
+            _, oldest = self._by_key.popitem(last=False)
+            self._drop_name(oldest.author)
+
+    def _drop_name(self, author: Author) -> None:
+        name_key = (author.platform, author.name.casefold())
+        if self._by_name.get(name_key) == author.key:
+            del self._by_name[name_key]
+
+    def by_name(self, platform: str, name: str) -> Comment | None:
+        key = self._by_name.get((platform, name.casefold()))
+        return self._by_key.get(key) if key is not None else None
+
+    def by_id(self, platform: str, user_id: str) -> Comment | None:
+        return self._by_key.get(AuthorKey(platform, user_id))
+
+    def forget(self, key: AuthorKey) -> None:
+        """Drop an author who asked to be forgotten."""
+        comment = self._by_key.pop(key, None)
+        if comment is not None:
+            self._drop_name(comment.author)

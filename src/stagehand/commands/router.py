@@ -1,0 +1,221 @@
+"""`CommandRouter`: every accepted comment passes here; commands are checked, run and logged.
+
+What happens to a command, in order (all of it on the event loop, before the next comment):
+parse -> known? (unknown ones are ignored without a trace: other bots' !uptime is not ours) ->
+allowed? (moderator commands from viewers are refused quietly) -> cooldown? (viewers only) ->
+run (through `LiveShow`, the same methods as the console's keys) -> answer within the send
+budget -> one row in the `commands` table and a `CommandHandled` event for the console.
+
+Only sending and platform actions (`!stage`, `!unstage`) wait for the network: they run as a
+task, and everything about them that can be decided up front (permission, cooldown, the
+answer's slot in the send budget) is decided before, so a replay meets the same limits at the
+same comments whatever the timing of the tasks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from stagehand.adapters.base import ActionResult
+from stagehand.commands.handlers import HANDLERS, Call, Done
+from stagehand.commands.limits import Cooldowns, KeyedWindows, SlidingWindow
+from stagehand.commands.parse import ParsedCommand, parse_command
+from stagehand.commands.people import RecentChatters, host_accounts, may_steer
+from stagehand.commands.specs import MODERATOR_COMMANDS
+from stagehand.domain import AuthorKey, Comment, RankedComment
+from stagehand.events import CommandHandled, CoreEvent, Notice
+from stagehand.sanitize import clean
+from stagehand.store.ops import StoreCommand
+
+if TYPE_CHECKING:
+    from stagehand.live import LiveShow
+
+log = logging.getLogger(__name__)
+
+#: Twitch refuses messages over 500 characters; every platform's answers stay under that.
+MAX_ANSWER_CHARS = 450
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """Whether an answer may be sent, decided when the command arrived."""
+
+    allowed: bool
+    why_not: str = ""
+
+
+class CommandRouter:
+    """Install with `live.command_router = router.handle` (or `install_commands(live)`)."""
+
+    def __init__(
+        self,
+        live: LiveShow,
+        *,
+        notify: Callable[[CoreEvent], None],
+        opted_out: Iterable[AuthorKey] = (),
+    ) -> None:
+        self.live = live
+        self.settings = live.settings.commands
+        self.notify = notify
+        self.hosts = host_accounts(live.settings.show.hosts)
+        self.chatters = RecentChatters(self.settings.recent_authors)
+        self.cooldowns = Cooldowns(self.settings.cooldown_seconds)
+        per_viewer = self.settings.answers_per_viewer
+        self.viewer_answers = KeyedWindows(per_viewer.messages, per_viewer.per_seconds)
+        self.platform_answers: dict[str, SlidingWindow] = {}
+        self.opted_out: set[AuthorKey] = set(opted_out)
+        self.forget_requests: dict[AuthorKey, float] = {}
+        self._pending: set[asyncio.Task[None]] = set()
+        # Platform actions run one at a time in arrival order: "!stage @a" then "!unstage"
+        # must find @a on stage however long the invitation took. (asyncio.Lock is FIFO.)
+        self._steering = asyncio.Lock()
+
+    # -- the hook LiveShow calls -----------------------------------------------------------
+
+    def handle(self, ranked: RankedComment) -> asyncio.Task[None] | None:
+        """Run the comment's command, if it has one; a task when it must wait for the network."""
+        comment = ranked.comment
+        self.chatters.saw(comment)
+        parsed = parse_command(
+            comment.clean_text,
+            self.settings.prefix,
+            max_args=self.settings.max_argument_chars,
+            is_reply=comment.reply_to is not None,
+        )
+        if parsed is None or parsed.name not in HANDLERS:
+            return None
+        try:
+            return self._run(ranked, parsed)
+        except Exception as exc:  # a command bug must not stop the comments behind it
+            log.exception("command %s failed", parsed.name)
+            self._record(comment, parsed, f"failed: {type(exc).__name__}")
+            return None
+
+    async def drain(self) -> None:
+        """Wait until every answer and platform action started so far has finished."""
+        while self._pending:
+            await asyncio.gather(*list(self._pending), return_exceptions=True)
+
+    # -- one command -----------------------------------------------------------------------
+
+    def _run(self, ranked: RankedComment, parsed: ParsedCommand) -> asyncio.Task[None] | None:
+        comment = ranked.comment
+        now = self.live.clock.now().timestamp()
+        moderator = may_steer(comment.author, self.hosts)
+        steering = parsed.name in MODERATOR_COMMANDS or (parsed.name == "topic" and parsed.args)
+        if steering and not moderator:
+            self._record(comment, parsed, "refused: moderators only")
+            return None
+        if not moderator:
+            group = _cooldown_group(parsed)
+            key = (comment.author.key, group)
+            left = self.cooldowns.remaining(key, now)
+            if left > 0:
+                self._record(comment, parsed, f"ignored: cooldown, {left:.0f} s left")
+                return None
+            self.cooldowns.start(key, now)
+        call = Call(self, ranked, parsed.args, moderator, now)
+        done = HANDLERS[parsed.name](call)
+        if isinstance(done, Done):
+            slot = self._answer_slot(comment, moderator, now) if done.answer else _Slot(True)
+            self._record(comment, parsed, _with_slot(done.outcome, slot))
+            if done.answer and slot.allowed:
+                return self._spawn(self._deliver(comment, parsed.name, done.answer))
+            return None
+        # A platform action: the answer's slot is taken now, the outcome is known later.
+        slot = self._answer_slot(comment, moderator, now)
+        return self._spawn(self._finish(comment, parsed, done, slot))
+
+    async def _finish(
+        self, comment: Comment, parsed: ParsedCommand, pending: Awaitable[Done], slot: _Slot
+    ) -> None:
+        try:
+            async with self._steering:
+                done = await pending
+        except Exception as exc:
+            log.exception("command %s failed", parsed.name)
+            done = Done(f"failed: {type(exc).__name__}")
+        self._record(
+            comment, parsed, _with_slot(done.outcome, slot) if done.answer else done.outcome
+        )
+        if done.answer and slot.allowed:
+            await self._deliver(comment, parsed.name, done.answer)
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def _answer_slot(self, comment: Comment, moderator: bool, now: float) -> _Slot:
+        """Take a place in the platform's budget (and the viewer's) if both have room."""
+        platform = self.platform_answers.get(comment.platform)
+        if platform is None:
+            budget = self.settings.budget_for(comment.platform)
+            platform = SlidingWindow(budget.messages, budget.per_seconds)
+            self.platform_answers[comment.platform] = platform
+        if platform.used(now) >= platform.limit:
+            return _Slot(False, f"{comment.platform} send budget spent")
+        if not moderator and not self.viewer_answers.try_take(comment.author.key, now):
+            return _Slot(False, "this viewer's answers spent")
+        platform.try_take(now)
+        return _Slot(True)
+
+    async def _deliver(self, comment: Comment, name: str, text: str) -> None:
+        """Answer in the comment's chat, threaded where the platform allows it.
+
+        Straight through the adapter rather than `LiveShow.reply`: the bot's answers are not
+        host actions (they would count as the hosts' replies); the `commands` row records them.
+        """
+        adapter = self.live.adapters.get(comment.platform)
+        if adapter is None:  # a replay without that platform connected: nothing to send through
+            return
+        try:
+            result = await adapter.reply(comment, clean(text, max_chars=MAX_ANSWER_CHARS))
+        except Exception as exc:
+            log.exception("%s: answering %s failed", comment.platform, name)
+            result = ActionResult.failed(f"{type(exc).__name__}: {exc}")
+        if not result.ok:
+            self.notify(
+                Notice(
+                    f"Could not answer !{name} on {comment.platform}: {result.message}", "warning"
+                )
+            )
+
+    # -- the record ------------------------------------------------------------------------
+
+    def _record(self, comment: Comment, parsed: ParsedCommand, outcome: str) -> None:
+        """One `commands` row (no arguments kept for opted-out viewers) and a console event."""
+        args = "" if comment.author.key in self.opted_out else parsed.args
+        self.live.writer.put(
+            StoreCommand(
+                self.live.show.id,
+                comment.platform,
+                comment.id,
+                comment.author.key,
+                parsed.name,
+                args,
+                outcome,
+                comment.ts,
+            )
+        )
+        self.notify(CommandHandled(comment, parsed.name, outcome))
+
+    def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
+        task = asyncio.ensure_future(work)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+        return task
+
+
+def _cooldown_group(parsed: ParsedCommand) -> str:
+    """!hand and !lower share a cooldown (toggling is the flood); "!forget confirm" has its own."""
+    if parsed.name in ("hand", "lower"):
+        return "hand"
+    if parsed.name == "forget" and parsed.args.casefold() == "confirm":
+        return "forget confirm"
+    return parsed.name
+
+
+def _with_slot(outcome: str, slot: _Slot) -> str:
+    return outcome if slot.allowed else f"{outcome}; answer dropped: {slot.why_not}"

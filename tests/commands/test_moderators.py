@@ -1,0 +1,231 @@
+"""Moderator commands and who may use them: !stage, !unstage, !segment, !topic with text."""
+
+from __future__ import annotations
+
+from commands.chat import play, say, segment
+from stagehand.config import Settings, ShowSettings
+
+MOD = ["moderator"]
+
+
+async def test_a_moderator_brings_a_recent_chatter_on_stage_by_user_name(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "!hand", t=1, display_name="Ana"),
+            say("m2", "mo", "!stage @ANA", t=5, roles=MOD),
+        ],
+    )
+    assert played.on_stage() == ["ana"]
+    assert played.hands() == []  # coming on stage takes the hand down
+    assert [(s.kind, s.to) for s in played.sent()] == [("invite", "ana"), ("reply", "m2")]
+    assert played.answers() == ["@ana: invited ana"]
+    (started,) = played.db.execute(
+        "SELECT authors.name FROM stage_sessions JOIN authors ON authors.id = author_id"
+    ).fetchone()
+    assert started == "ana"
+    assert played.outcomes("stage") == ["ok: @ana: invited ana"]
+
+
+async def test_the_broadcaster_and_configured_hosts_may_steer(tmp_path) -> None:
+    settings = Settings(show=ShowSettings(hosts=["twitch:cohost", "discord:@Deb"]))
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "hi", t=1),
+            say("m2", "streamer", "!segment Intro", t=2, roles=["broadcaster"]),
+            say("m3", "cohost", "!segment Oscillators | vco", t=3),
+            say("m4", "deb", "!segment Filters", t=4, platform="discord"),
+        ],
+        settings=settings,
+    )
+    titles = played.db.execute("SELECT title FROM segments ORDER BY position").fetchall()
+    assert titles == [("Intro",), ("Oscillators",), ("Filters",)]
+
+
+async def test_a_viewer_cannot_steer_and_hears_nothing_back(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            segment("Oscillators", ["vco"]),
+            say("m1", "ana", "hi", t=1),
+            say("m2", "ben", "!stage @ana", t=2),
+            say("m3", "ben", "!stage @ben", t=3),
+            say("m4", "ben", "!segment Free giveaways", t=4),
+            say("m5", "ben", "!topic Free giveaways", t=5),
+            say("m6", "ben", "!unstage", t=6),
+        ],
+    )
+    assert played.on_stage() == []
+    assert played.live.current_segment.title == "Oscillators"
+    assert played.sent() == []
+    assert {outcome for _, _, _, outcome in played.commands()} == {"refused: moderators only"}
+
+
+async def test_a_host_account_is_matched_by_user_name_not_display_name(tmp_path) -> None:
+    settings = Settings(show=ShowSettings(hosts=["twitch:cohost"]))
+    played = await play(
+        tmp_path,
+        [
+            segment("Oscillators"),
+            say("m1", "impostor", "!segment Free giveaways", t=1, display_name="cohost"),
+        ],
+        settings=settings,
+    )
+    assert played.live.current_segment.title == "Oscillators"
+    assert played.outcomes("segment") == ["refused: moderators only"]
+
+
+async def test_a_spoofed_display_name_is_never_pulled_on_stage(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "hello", t=1, display_name="Ana"),
+            say("m2", "evil", "pick me", t=2, display_name="ana"),
+            say("m3", "mo", "!stage @ana", t=3, roles=MOD),
+        ],
+    )
+    assert played.on_stage() == ["ana"]
+    assert played.live.stage and next(iter(played.live.stage)).id == "id-ana"
+
+
+async def test_nobody_is_staged_when_only_a_display_name_matches(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "evil", "pick me", t=1, display_name="ana"),
+            say("m2", "mo", "!stage @ana", t=2, roles=MOD),
+        ],
+    )
+    assert played.on_stage() == []
+    assert played.outcomes("stage") == ["failed: no recent comment from @ana on twitch"]
+    assert "user names, not display names" in played.answers()[0]
+
+
+async def test_stage_looks_only_on_the_moderators_platform(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "hi from discord", t=1, platform="discord"),
+            say("m2", "mo", "!stage @ana", t=2, roles=MOD),
+        ],
+    )
+    assert played.on_stage() == []
+
+
+async def test_stage_by_replying_to_the_viewers_message(tmp_path) -> None:
+    # Twitch puts the automatic "@parent " mention at the start of a reply's text.
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "I built one of these!", t=1, display_name="Ana"),
+            say("m2", "mo", "@Ana !stage", t=2, roles=MOD, reply_to="m1"),
+            say("m3", "cleo", "me too", t=3, platform="discord"),
+            say("m4", "dmod", "!stage", t=4, roles=MOD, platform="discord", reply_to="m3"),
+        ],
+    )
+    assert sorted(played.on_stage()) == ["ana", "cleo"]
+
+
+async def test_a_discord_mention_names_the_user_by_id(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "cleo", "hi", t=1, platform="discord", author_id="9001"),
+            say("m2", "dmod", "!stage <@9001>", t=2, roles=MOD, platform="discord"),
+        ],
+    )
+    assert played.on_stage() == ["cleo"]
+
+
+async def test_stage_without_anyone_named_explains_the_usage(tmp_path) -> None:
+    played = await play(tmp_path, [say("m1", "mo", "!stage", t=1, roles=MOD)])
+    assert played.answers() == ["Usage: !stage @username (or reply to their message with !stage)"]
+    assert played.outcomes("stage") == ["failed: usage"]
+
+
+async def test_unstage_ends_the_latest_or_the_named_appearance(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "hi", t=1),
+            say("m2", "ben", "hey", t=2),
+            say("m3", "mo", "!stage @ana", t=3, roles=MOD),
+            say("m4", "mo", "!stage @ben", t=4, roles=MOD),
+            say("m5", "mo", "!unstage @ana", t=60, roles=MOD),
+        ],
+    )
+    assert played.on_stage() == ["ben"]
+    ended = played.db.execute(
+        "SELECT authors.name, ended_at FROM stage_sessions JOIN authors ON authors.id = author_id"
+        " ORDER BY stage_sessions.id"
+    ).fetchall()
+    assert ended[0] == ("ana", "2026-11-20T19:01:00.000Z")  # when the moderator said so
+    assert ended[1][0] == "ben"  # still on stage until the show closed
+    assert played.outcomes("unstage") == ["ok: @ana: ana is off stage"]
+
+
+async def test_unstage_without_a_name_ends_the_latest_and_says_when_nobody_is_on(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m0", "mo", "!unstage", t=0, roles=MOD),
+            say("m1", "ana", "hi", t=1),
+            say("m2", "mo", "!stage @ana", t=2, roles=MOD),
+            say("m3", "mo", "!unstage", t=30, roles=MOD),
+            say("m4", "mo", "!unstage @ghost", t=31, roles=MOD),
+        ],
+    )
+    assert played.on_stage() == []
+    assert played.outcomes("unstage") == [
+        "ignored: nobody is on stage",
+        "ok: @ana: ana is off stage",
+        "ignored: nobody is on stage",
+    ]
+
+
+async def test_segment_starts_a_topic_that_the_ranking_and_the_store_follow(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            segment("Oscillators", ["vco"]),
+            say("m1", "mo", "!segment Filters | cutoff, Resonance, cutoff", t=10, roles=MOD),
+            say("m2", "ana", "the resonance screams at high cutoff", t=12),
+        ],
+    )
+    position, title, keywords = played.db.execute(
+        "SELECT position, title, keywords FROM segments ORDER BY position DESC LIMIT 1"
+    ).fetchone()
+    assert (position, title, keywords) == (2, "Filters", '["cutoff", "Resonance"]')
+    (on_topic,) = played.db.execute(
+        "SELECT on_topic FROM comments WHERE message_id = 'm2'"
+    ).fetchone()
+    assert on_topic == 1
+    assert played.answers() == ["Segment 2: Filters (cutoff, Resonance)"]
+
+
+async def test_a_moderator_sets_the_topic_keeping_keywords_unless_given(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            segment("Filters", ["cutoff"]),
+            say("m1", "mo", "!topic Ladder filters", t=1, roles=MOD),
+            say("m2", "mo", "!topic | moog, ladder", t=2, roles=MOD),
+            say("m3", "ana", "!topic", t=3),
+        ],
+    )
+    assert played.live.current_segment.title == "Ladder filters"
+    assert played.live.current_segment.keywords == ("moog", "ladder")
+    assert played.answers()[-1] == "Now on the show: Ladder filters (moog, ladder)"
+    assert played.db.execute("SELECT count(*) FROM segments").fetchone()[0] == 1
+
+
+async def test_moderators_are_not_held_by_cooldowns(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "mo", "!segment One", t=1, roles=MOD),
+            say("m2", "mo", "!segment Two", t=2, roles=MOD),
+        ],
+    )
+    assert played.live.current_segment.title == "Two"
