@@ -190,6 +190,10 @@ class LiveShow:
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
+    def notify(self, event: CoreEvent) -> None:
+        """Tell every listener (chat commands report their outcome to the console this way)."""
+        self._notify(event)
+
     def _notify(self, event: CoreEvent) -> None:
         for listener in self._listeners:
             try:
