@@ -1,0 +1,83 @@
+"""Participation metrics, defined once (docs/metrics.md), used by the console and the reports.
+
+    from stagehand.metrics import show_metrics, trend
+    metrics = show_metrics(db)            # the latest show; or show_metrics(db, "friday-37")
+    metrics.totals.participation_rate     # every number lives on `Metrics`
+    metrics.to_dict()                     # what `stagehand report --format json` prints
+
+`read` runs the SQL (a few aggregate passes), `compute` the pure definitions, `model` holds the
+result values.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from stagehand.metrics.compute import measure, share, show_metrics_from
+from stagehand.metrics.model import (
+    FollowUpQuestion,
+    Metrics,
+    ParticipantRow,
+    PlatformMetrics,
+    SegmentMetrics,
+    ShowInfo,
+    ShowMetrics,
+    TimelinePoint,
+    TrendRow,
+)
+from stagehand.metrics.read import FOLLOW_UP_LIMIT, read_show_facts, show_openings
+from stagehand.store.queries import ShowRow, find_show, resolve_show
+
+__all__ = [
+    "FOLLOW_UP_LIMIT",
+    "FollowUpQuestion",
+    "Metrics",
+    "ParticipantRow",
+    "PlatformMetrics",
+    "SegmentMetrics",
+    "ShowInfo",
+    "ShowMetrics",
+    "TimelinePoint",
+    "TrendRow",
+    "measure",
+    "share",
+    "show_metrics",
+    "trend",
+]
+
+
+def show_metrics(
+    db: Database,
+    show: ShowRow | str | None = None,
+    *,
+    now: datetime | None = None,
+    follow_up_limit: int | None = FOLLOW_UP_LIMIT,
+) -> ShowMetrics:
+    """Every metric of one show (default: the latest). Raises StoreError for an unknown show.
+
+    `now` is for a show still running (the console's header): stage appearances that have not
+    ended count up to it. `follow_up_limit=None` lists every unanswered on-topic question.
+    """
+    row = show if isinstance(show, ShowRow) else resolve_show(db, show)
+    return show_metrics_from(read_show_facts(db, row, now=now, follow_up_limit=follow_up_limit))
+
+
+def trend(db: Database) -> list[TrendRow]:
+    """The headline metrics of every show in the database, oldest first.
+
+    Newcomers and returning viewers follow the same order: a viewer returns in a show when they
+    commented in any show that opened before it.
+    """
+    rows: list[TrendRow] = []
+    seen: set[int] = set()
+    for show_id, _ in show_openings(db):
+        name = db.conn.execute("SELECT name FROM shows WHERE id = ?", (show_id,)).fetchone()[0]
+        show = find_show(db, name)
+        assert show is not None
+        facts = read_show_facts(db, show, follow_up_limit=0, seen_before=frozenset(seen))
+        seen.update(cell.author_id for cell in facts.cells)
+        metrics = show_metrics_from(facts)
+        rows.append(TrendRow(metrics.show, metrics.totals))
+    return rows

@@ -1,0 +1,144 @@
+"""The facts a show's metrics are computed from: small rows read by `metrics.read`.
+
+Each fact is already aggregated (a `Cell` is one author's comments in one segment on one
+platform), so the pure functions in `metrics.compute` never see a million rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from stagehand.store.queries import ShowRow
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorInfo:
+    id: int
+    platform: str
+    name: str
+    display_name: str
+    is_host: bool
+    opted_out: bool
+
+    @property
+    def shown_name(self) -> str:
+        """The name reports print: a pseudonym for anyone who opted out."""
+        if self.opted_out:
+            return anonymous_name(self.id)
+        return self.display_name or self.name
+
+
+def anonymous_name(author_id: int) -> str:
+    """The pseudonym the store gives opted-out authors (stable, says nothing about the person)."""
+    return f"anonymous-{author_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentInfo:
+    id: int
+    position: int
+    title: str
+    started_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One author's comments in one segment on one platform (deleted ones counted apart)."""
+
+    author_id: int
+    segment_id: int | None
+    platform: str
+    comments: int
+    questions: int
+    on_topic: int
+    on_topic_questions: int
+    side_chatter: int
+    deleted: int
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """A comment the hosts answered on air or replied to, with its first answer's delay."""
+
+    comment_id: int
+    author_id: int
+    segment_id: int | None
+    platform: str
+    is_question: bool
+    on_topic: bool
+    deleted: bool
+    commented_at: datetime
+    first_answered_at: datetime
+
+    @property
+    def seconds_to_answer(self) -> float:
+        # Clocks of two systems can disagree by a little: an answer is never before its question.
+        return max(0.0, (self.first_answered_at - self.commented_at).total_seconds())
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """`count` comments by one author replying to another author's comments."""
+
+    author_id: int
+    to_author_id: int
+    segment_id: int | None
+    platform: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """One stage appearance; `segment_id` is the segment live when it started."""
+
+    author_id: int
+    platform: str
+    segment_id: int | None
+    started_at: datetime
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Minute:
+    """Viewer comments sent in one minute of the show (minute 0 is the show's first minute)."""
+
+    minute: int
+    comments: int
+    on_topic: int
+    questions: int
+    on_topic_questions: int
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """An on-topic question nobody answered: what the hosts can pick up after the show."""
+
+    comment_id: int
+    author_id: int
+    platform: str
+    segment_id: int | None
+    ts: datetime
+    text: str
+    score: float
+    dismissed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ShowFacts:
+    show: ShowRow
+    opened_at: datetime
+    closed_at: datetime
+    segments: tuple[SegmentInfo, ...]
+    authors: dict[int, AuthorInfo]
+    cells: tuple[Cell, ...]
+    answered: tuple[Answered, ...]
+    replies: tuple[Reply, ...]
+    appearances: tuple[Appearance, ...]
+    minutes: tuple[Minute, ...]
+    follow_ups: tuple[FollowUp, ...]
+    returning_authors: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def host_ids(self) -> frozenset[int]:
+        return frozenset(a.id for a in self.authors.values() if a.is_host)

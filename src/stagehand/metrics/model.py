@@ -1,0 +1,187 @@
+"""What the metrics say: plain result values the console and every report renderer read.
+
+`Metrics` is the one set of numbers (docs/metrics.md defines each); a show has it for the whole
+show, per segment and per platform. `to_dict` gives the JSON shape `stagehand report --format
+json` prints, so the keys here are part of the public interface.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from stagehand.transcript import format_ts
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    comments: int = 0
+    participants: int = 0
+    comments_per_participant: float | None = None
+    top_three_share: float | None = None
+    questions: int = 0
+    on_topic_questions: int = 0
+    on_topic_share: float | None = None
+    side_chatter_share: float | None = None
+    answered: int = 0
+    answered_on_topic_questions: int = 0
+    answered_share_of_on_topic_questions: float | None = None
+    median_seconds_to_answer: float | None = None
+    stage_appearances: int = 0
+    stage_guests: int = 0
+    stage_seconds: float = 0.0
+    engaged_participants: int = 0
+    participation_rate: float | None = None
+    viewer_replies: int = 0
+    newcomers: int = 0
+    returning: int = 0
+    host_comments: int = 0
+    deleted_comments: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _rounded(getattr(self, f.name)) for f in fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentMetrics:
+    """A segment's metrics; position 0 is chat before the first segment started."""
+
+    position: int
+    title: str
+    started_at: datetime | None
+    minute: int
+    metrics: Metrics
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "position": self.position,
+            "title": self.title,
+            "started_at": format_ts(self.started_at) if self.started_at else None,
+            "minute": self.minute,
+            **self.metrics.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformMetrics:
+    platform: str
+    metrics: Metrics
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"platform": self.platform, **self.metrics.to_dict()}
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePoint:
+    """One minute of the show: viewer comments sent, and comments first answered, in it."""
+
+    minute: int
+    comments: int
+    on_topic: int
+    questions: int
+    on_topic_questions: int
+    answers: int
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpQuestion:
+    """An unanswered on-topic question; `author` is already anonymized where it must be."""
+
+    author: str
+    platform: str
+    ts: datetime
+    minute: int
+    segment: str
+    text: str
+    score: float
+    dismissed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ts"] = format_ts(self.ts)
+        data["score"] = round(self.score, 3)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantRow:
+    """One viewer's part in the show (the CSV export's row)."""
+
+    author: str
+    platform: str
+    comments: int
+    questions: int
+    on_topic_questions: int
+    answered: int
+    stage_appearances: int
+    stage_seconds: float
+    viewer_replies: int
+    returning: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: _rounded(value) for key, value in asdict(self).items()}
+
+
+@dataclass(frozen=True, slots=True)
+class ShowInfo:
+    name: str
+    title: str
+    description: str
+    opened_at: datetime
+    closed_at: datetime
+
+    @property
+    def duration_seconds(self) -> float:
+        return max(0.0, (self.closed_at - self.opened_at).total_seconds())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "opened_at": format_ts(self.opened_at),
+            "closed_at": format_ts(self.closed_at),
+            "duration_seconds": round(self.duration_seconds, 1),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ShowMetrics:
+    show: ShowInfo
+    totals: Metrics
+    segments: tuple[SegmentMetrics, ...]
+    platforms: tuple[PlatformMetrics, ...]
+    timeline: tuple[TimelinePoint, ...]
+    follow_ups: tuple[FollowUpQuestion, ...]
+    unanswered_on_topic_questions: int
+    participants: tuple[ParticipantRow, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every metric, JSON-ready: the headline numbers at the top level, then the breakdowns."""
+        return {
+            "show": self.show.to_dict(),
+            **self.totals.to_dict(),
+            "segments": [s.to_dict() for s in self.segments],
+            "platforms": [p.to_dict() for p in self.platforms],
+            "timeline": [asdict(point) for point in self.timeline],
+            "unanswered_questions": [q.to_dict() for q in self.follow_ups],
+            "unanswered_questions_total": self.unanswered_on_topic_questions,
+            "people": [p.to_dict() for p in self.participants],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TrendRow:
+    show: ShowInfo
+    metrics: Metrics
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"show": self.show.to_dict(), **self.metrics.to_dict()}
+
+
+def _rounded(value: Any) -> Any:
+    # Shares and seconds to 4 and 1 places: enough for any report, stable in tests and diffs.
+    if isinstance(value, float):
+        return round(value, 4)
+    return value

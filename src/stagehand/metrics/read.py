@@ -1,0 +1,297 @@
+"""Reading a show's facts out of SQLite: the only part of `stagehand.metrics` that runs SQL.
+
+Each query reads a show's comments at most once and aggregates in SQL where that pays: the big
+pass groups them by (author, segment, platform), so a million comments come back as a few
+thousand rows. Everything after that (docs/metrics.md) is pure Python over these facts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from stagehand.metrics.facts import (
+    Answered,
+    Appearance,
+    AuthorInfo,
+    Cell,
+    FollowUp,
+    Minute,
+    Reply,
+    SegmentInfo,
+    ShowFacts,
+)
+from stagehand.store.queries import ShowRow
+from stagehand.transcript import parse_ts
+
+#: Roles that make an author one of the show's own people rather than a viewer.
+HOST_ROLES = frozenset({"broadcaster", "host"})
+#: Host actions that count as answering a comment (on air, or in chat).
+ANSWER_ACTIONS = ("answer", "reply")
+#: How many follow-up questions a report lists unless asked for more.
+FOLLOW_UP_LIMIT = 50
+
+# A reply the platform refused never reached the viewer: it does not count as an answer.
+_ANSWERED = f"action IN {ANSWER_ACTIONS!r} AND outcome NOT LIKE 'failed%'"
+
+
+def read_show_facts(
+    db: Database,
+    show: ShowRow,
+    *,
+    now: datetime | None = None,
+    follow_up_limit: int | None = FOLLOW_UP_LIMIT,
+    seen_before: frozenset[int] | None = None,
+) -> ShowFacts:
+    """Everything the metrics need about `show`, read in a handful of queries.
+
+    `now` ends stage appearances still running (the console passes its clock; a report uses the
+    show's end). `seen_before` is the set of authors with comments in earlier shows, when the
+    caller already knows it (the trend computes it once for all shows).
+    """
+    conn = db.conn
+    opened, closed = _show_bounds(db, show)
+    segments = tuple(
+        SegmentInfo(row[0], row[1], row[2], parse_ts(row[3]))
+        for row in conn.execute(
+            "SELECT id, position, title, started_at FROM segments WHERE show_id = ? ORDER BY position",
+            (show.id,),
+        )
+    )
+    if segments:
+        opened = min(opened, segments[0].started_at)
+    cells = tuple(
+        # SQLite's total() gives floats; these are whole counts.
+        Cell(row[0], row[1], row[2], row[3], *(int(v) for v in row[4:8]), row[8])
+        for row in conn.execute(
+            """SELECT author_id, segment_id, platform,
+                      count(*) - count(deleted_at),
+                      total(is_question AND deleted_at IS NULL),
+                      total(on_topic AND deleted_at IS NULL),
+                      total(is_question AND on_topic AND deleted_at IS NULL),
+                      total(side_chatter AND deleted_at IS NULL),
+                      count(deleted_at)
+               FROM comments WHERE show_id = ? GROUP BY author_id, segment_id, platform""",
+            (show.id,),
+        )
+    )
+    answered = tuple(
+        Answered(*row[:4], *(bool(v) for v in row[4:7]), parse_ts(row[7]), parse_ts(row[8]))
+        for row in conn.execute(
+            f"""SELECT comments.id, comments.author_id, comments.segment_id, comments.platform,
+                       comments.is_question, comments.on_topic, comments.deleted_at IS NOT NULL,
+                       comments.ts, min(host_actions.ts)
+                FROM host_actions JOIN comments ON comments.id = host_actions.comment_id
+                WHERE host_actions.show_id = ? AND {_ANSWERED}
+                GROUP BY comments.id""",
+            (show.id,),
+        )
+    )
+    replies = tuple(
+        Reply(*row)
+        for row in conn.execute(
+            """SELECT reply.author_id, parent.author_id, reply.segment_id, reply.platform, count(*)
+               FROM comments AS reply JOIN comments AS parent
+                 ON parent.show_id = reply.show_id AND parent.platform = reply.platform
+                AND parent.message_id = reply.reply_to
+               WHERE reply.show_id = ? AND reply.reply_to IS NOT NULL
+                 AND reply.deleted_at IS NULL AND parent.author_id != reply.author_id
+               GROUP BY 1, 2, 3, 4""",
+            (show.id,),
+        )
+    )
+    appearances = _appearances(db, show, segments, now or closed)
+    author_ids = {c.author_id for c in cells} | {a.author_id for a in appearances}
+    author_ids |= {r.to_author_id for r in replies}
+    authors = _authors(db, author_ids)
+    hosts = sorted(a.id for a in authors.values() if a.is_host)
+    minutes = _minutes(db, show, opened, hosts)
+    follow_ups = _follow_ups(db, show, hosts, follow_up_limit)
+    for follow_up in follow_ups:
+        author_ids.add(follow_up.author_id)
+    if seen_before is None:
+        seen_before = authors_seen_before(db, show)
+    viewers = {c.author_id for c in cells} | {a.author_id for a in appearances}
+    return ShowFacts(
+        show=show,
+        opened_at=opened,
+        closed_at=max(closed, now) if now else closed,
+        segments=segments,
+        authors=authors,
+        cells=cells,
+        answered=answered,
+        replies=replies,
+        appearances=appearances,
+        minutes=minutes,
+        follow_ups=follow_ups,
+        returning_authors=frozenset(viewers & seen_before),
+    )
+
+
+def show_opening(db: Database, show: ShowRow) -> datetime:
+    """When the show's chat began: its first comment, or when it was opened if it has none.
+
+    A replayed show is opened today but its comments keep the transcript's times, so the first
+    comment, not `shows.started_at`, places a show in time among the others.
+    """
+    (first,) = db.conn.execute(
+        "SELECT min(ts) FROM comments WHERE show_id = ?", (show.id,)
+    ).fetchone()
+    return parse_ts(first) if first else show.started_at
+
+
+def _show_bounds(db: Database, show: ShowRow) -> tuple[datetime, datetime]:
+    """(first activity, last activity): comments and host actions, not the wall clock of a replay."""
+    first_comment, last_comment = db.conn.execute(
+        "SELECT min(ts), max(ts) FROM comments WHERE show_id = ?", (show.id,)
+    ).fetchone()
+    first_action, last_action = db.conn.execute(
+        "SELECT min(ts), max(ts) FROM host_actions WHERE show_id = ?", (show.id,)
+    ).fetchone()
+    firsts = [parse_ts(v) for v in (first_comment, first_action) if v]
+    lasts = [parse_ts(v) for v in (last_comment, last_action) if v]
+    opened = min(firsts) if firsts else show.started_at
+    closed = max(lasts) if lasts else (show.ended_at or opened)
+    if show.ended_at is not None and show.ended_at > closed:
+        closed = show.ended_at
+    return opened, closed
+
+
+def _appearances(
+    db: Database, show: ShowRow, segments: Sequence[SegmentInfo], until: datetime
+) -> tuple[Appearance, ...]:
+    result = []
+    for author_id, platform, started, ended in db.conn.execute(
+        """SELECT stage_sessions.author_id, authors.platform, stage_sessions.started_at,
+                  stage_sessions.ended_at
+           FROM stage_sessions JOIN authors ON authors.id = stage_sessions.author_id
+           WHERE stage_sessions.show_id = ? ORDER BY stage_sessions.started_at""",
+        (show.id,),
+    ):
+        start = parse_ts(started)
+        end = parse_ts(ended) if ended else until
+        result.append(
+            Appearance(
+                author_id,
+                platform,
+                segment_at(segments, start),
+                start,
+                max(0.0, (end - start).total_seconds()),
+            )
+        )
+    return tuple(result)
+
+
+def segment_at(segments: Sequence[SegmentInfo], ts: datetime) -> int | None:
+    """The id of the segment live at `ts` (None before the first one)."""
+    live = None
+    for segment in segments:
+        if segment.started_at <= ts:
+            live = segment.id
+        else:
+            break
+    return live
+
+
+def _authors(db: Database, ids: Iterable[int]) -> dict[int, AuthorInfo]:
+    wanted = sorted(ids)
+    found: dict[int, AuthorInfo] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in db.conn.execute(
+            "SELECT id, platform, name, display_name, roles, opted_out FROM authors"
+            f" WHERE id IN ({marks})",
+            chunk,
+        ):
+            roles = _roles(row[4])
+            found[row[0]] = AuthorInfo(
+                row[0], row[1], row[2], row[3], bool(roles & HOST_ROLES), bool(row[5])
+            )
+    return found
+
+
+def _roles(raw: str) -> frozenset[str]:
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return frozenset()
+    return frozenset(str(v) for v in value) if isinstance(value, list) else frozenset()
+
+
+def _not_hosts(hosts: Sequence[int]) -> str:
+    # Host ids are integers read from the database, so inlining them is safe.
+    return f" AND author_id NOT IN ({','.join(str(int(h)) for h in hosts)})" if hosts else ""
+
+
+def _minutes(
+    db: Database, show: ShowRow, opened: datetime, hosts: Sequence[int]
+) -> tuple[Minute, ...]:
+    origin = opened.replace(second=0, microsecond=0)
+    rows = db.conn.execute(
+        f"""SELECT substr(ts, 1, 16), count(*), total(on_topic), total(is_question),
+                   total(is_question AND on_topic)
+            FROM comments WHERE show_id = ? AND deleted_at IS NULL{_not_hosts(hosts)}
+            GROUP BY 1 ORDER BY 1""",
+        (show.id,),
+    )
+    minutes = []
+    for key, comments, on_topic, questions, on_topic_questions in rows:
+        offset = int((parse_ts(key + ":00Z") - origin).total_seconds() // 60)
+        minutes.append(
+            Minute(offset, comments, int(on_topic), int(questions), int(on_topic_questions))
+        )
+    return tuple(minutes)
+
+
+def _follow_ups(
+    db: Database, show: ShowRow, hosts: Sequence[int], limit: int | None
+) -> tuple[FollowUp, ...]:
+    # Anonymized comments have no text left to follow up on: they are counted, never listed.
+    rows = db.conn.execute(
+        f"""SELECT id, author_id, platform, segment_id, ts, text, score,
+                   EXISTS (SELECT 1 FROM host_actions WHERE comment_id = comments.id
+                           AND action = 'dismiss')
+            FROM comments
+            WHERE show_id = ? AND is_question AND on_topic AND deleted_at IS NULL
+              AND NOT anonymized{_not_hosts(hosts)}
+              AND author_id NOT IN (SELECT id FROM authors WHERE opted_out)
+              AND NOT EXISTS (SELECT 1 FROM host_actions WHERE comment_id = comments.id
+                              AND {_ANSWERED})
+            ORDER BY score DESC, ts, id LIMIT ?""",
+        (show.id, -1 if limit is None else limit),
+    )
+    return tuple(
+        FollowUp(row[0], row[1], row[2], row[3], parse_ts(row[4]), row[5], row[6], bool(row[7]))
+        for row in rows
+    )
+
+
+def authors_seen_before(db: Database, show: ShowRow) -> frozenset[int]:
+    """Authors with any comment in a show that opened before this one."""
+    openings = show_openings(db)
+    position = next((i for i, (sid, _) in enumerate(openings) if sid == show.id), len(openings))
+    seen: set[int] = set()
+    for sid, _ in openings[:position]:
+        seen.update(
+            row[0]
+            for row in db.conn.execute(
+                "SELECT DISTINCT author_id FROM comments WHERE show_id = ?", (sid,)
+            )
+        )
+    return frozenset(seen)
+
+
+def show_openings(db: Database) -> list[tuple[int, datetime]]:
+    """(show id, opening) for every show, in time order (see `show_opening`)."""
+    rows = db.conn.execute(
+        """SELECT shows.id, coalesce((SELECT min(ts) FROM comments WHERE show_id = shows.id),
+                                      shows.started_at)
+           FROM shows"""
+    ).fetchall()
+    return sorted(
+        ((sid, parse_ts(when)) for sid, when in rows), key=lambda item: (item[1], item[0])
+    )

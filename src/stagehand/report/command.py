@@ -1,0 +1,108 @@
+"""`stagehand report`: the click command (the lead registers it in cli.py as `report`).
+
+    stagehand report                       the latest show, in the terminal
+    stagehand report friday-37 --format html -o friday-37.html
+    stagehand report --trend --format md   every show compared
+
+A missing database or show is a one-line error and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from stagehand.report import FORMATS
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+def _open(db_path: Path | None):  # type: ignore[no-untyped-def]
+    """The existing database at db_path (or the configured one); exit 2 when it is not there."""
+    from stagehand.config import ConfigError, load_settings
+    from stagehand.store import StoreError, open_database
+
+    try:
+        path = db_path or load_settings(None, required=False).db_path()
+        return open_database(path, create=False)
+    except (ConfigError, StoreError) as exc:
+        _fail(str(exc))
+
+
+@click.command("report")
+@click.argument("show", required=False)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite database file (default: stagehand.db in your data directory).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="term",
+    show_default=True,
+    help="term: a summary here; md/html: a report to send around; "
+    "json: every metric; csv: one row per participant (with --trend: per show).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+@click.option("--trend", is_flag=True, help="Compare every show in the database instead.")
+@click.option(
+    "--follow-up",
+    "follow_up",
+    type=click.IntRange(min=0),
+    default=None,
+    help="How many unanswered on-topic questions to list (default 50; 0 lists all).",
+)
+def report_command(
+    show: str | None,
+    db_path: Path | None,
+    fmt: str,
+    output: Path | None,
+    trend: bool,
+    follow_up: int | None,
+) -> None:
+    """Participation report for SHOW (default: the latest): who took part, who was answered."""
+    from stagehand.metrics import FOLLOW_UP_LIMIT, show_metrics
+    from stagehand.metrics import trend as show_trend
+    from stagehand.report import render_show, render_trend
+    from stagehand.store import StoreError
+
+    if trend and show:
+        raise click.UsageError("--trend compares every show; leave SHOW out")
+    db = _open(db_path)
+    try:
+        if trend:
+            rows = show_trend(db)
+            what = f"{len(rows)} shows compared"
+            text = render_trend(rows, fmt)
+        else:
+            limit = FOLLOW_UP_LIMIT if follow_up is None else (follow_up or None)
+            metrics = show_metrics(db, show, follow_up_limit=limit)
+            what = f"the report on show {metrics.show.name!r}"
+            text = render_show(metrics, fmt)
+    except StoreError as exc:
+        _fail(str(exc))
+    finally:
+        db.conn.close()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{output}: cannot write the report: {exc.strerror}")
+    click.echo(f"Wrote {what} to {output}", err=True)

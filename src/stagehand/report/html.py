@@ -1,0 +1,239 @@
+"""The HTML report: one self-contained file (inline CSS and SVG, no script, no network).
+
+Everything from the database is escaped with `html.escape` on the way in; a Content Security
+Policy forbids scripts and remote loads besides, so even a missed escape could not run anything.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib.resources import files
+from string import Template
+
+from stagehand import __version__
+from stagehand.metrics import Metrics, ShowMetrics, TrendRow
+from stagehand.report import charts
+from stagehand.report.markdown import TREND_COLUMNS
+from stagehand.report.text import (
+    DASH,
+    clock,
+    duration,
+    headline,
+    one_line,
+    percent,
+    subline,
+    title_of,
+    when,
+)
+
+SEGMENT_COLUMNS = [
+    "Segment",
+    "From",
+    "Comments",
+    "People",
+    "On-topic questions",
+    "Answered",
+    "Median wait",
+    "Stage",
+    "Participation",
+]
+
+
+def h(text: object, limit: int = 600) -> str:
+    """Any value as inert HTML text (chat text made one line first)."""
+    return html.escape(one_line(str(text), limit), quote=True)
+
+
+def _page(title: str, body: str) -> str:
+    package = files("stagehand.report")
+    template = Template(package.joinpath("report.html").read_text("utf-8"))
+    return template.substitute(
+        version=h(__version__),
+        page_title=h(title),
+        css=package.joinpath("report.css").read_text("utf-8"),
+        body=body,
+        made_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+def _card(value: str, label: str, accent: bool = False) -> str:
+    kind = "card accent" if accent else "card"
+    return f'<div class="{kind}"><div class="value">{h(value)}</div><div class="label">{h(label)}</div></div>'
+
+
+def _cards(m: Metrics) -> str:
+    return (
+        '<section class="cards">'
+        + _card(f"{m.comments:,}", "comments")
+        + _card(f"{m.participants:,}", f"people ({m.newcomers:,} new)")
+        + _card(
+            f"{m.answered_on_topic_questions:,} / {m.on_topic_questions:,}",
+            "on-topic questions answered",
+            accent=True,
+        )
+        + _card(duration(m.median_seconds_to_answer), "median wait for an answer")
+        + _card(percent(m.participation_rate), "answered or on stage", accent=True)
+        + _card(f"{m.stage_guests:,}", f"on stage, {duration(m.stage_seconds)}")
+        + "</section>"
+    )
+
+
+def _legend(*items: tuple[str, str]) -> str:
+    spans = "".join(f'<span style="--c:{colour}">{h(label)}</span>' for label, colour in items)
+    return f'<div class="legend">{spans}</div>'
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    head = "".join(f"<th>{h(c)}</th>" for c in headers)
+    body = "".join("<tr>" + "".join(f"<td>{h(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _follow_ups(report: ShowMetrics) -> str:
+    total = report.unanswered_on_topic_questions
+    if not total:
+        return '<p class="note">Every on-topic question was answered.</p>'
+    shown = len(report.follow_ups)
+    intro = f"{total:,} on-topic question{'s' if total != 1 else ''} never answered"
+    intro += f"; the best {shown} below" if shown < total else ", best first"
+    items = []
+    for q in report.follow_ups:
+        tag = ' <span class="tag">dismissed</span>' if q.dismissed else ""
+        where = f" · {q.segment}" if q.segment else ""
+        items.append(
+            f'<li><span class="who">{h(q.author, 80)}</span>{tag} '
+            f'<span class="meta">{h(q.platform)} · {h(clock(q.ts))}{h(where)}</span>'
+            f"<br>{h(q.text)}</li>"
+        )
+    return f'<p class="note">{h(intro)}.</p><ol class="follow">{"".join(items)}</ol>'
+
+
+def render_show(report: ShowMetrics) -> str:
+    m = report.totals
+    sections = [
+        f'<header><p class="eyebrow">Post-show report · {h(report.show.name)}</p>'
+        f'<h1>{h(title_of(report))}</h1><p class="when">{h(when(report))}</p></header>',
+        f'<p class="lead">{h(headline(m))}.</p><p class="sub">{h(subline(m))}</p>',
+        _cards(m),
+        '<section class="panel"><h2>Through the show</h2>'
+        + _legend(
+            ("comments", charts.SLATE),
+            ("on topic", charts.TEAL),
+            ("answered (below the line)", charts.ORANGE),
+        )
+        + charts.timeline_chart(report)
+        + "</section>",
+        '<div class="two"><section class="panel"><h2>Segments</h2>'
+        + _legend(
+            ("comments", charts.SLATE),
+            ("on-topic questions", charts.INDIGO),
+            ("answered", charts.ORANGE),
+        )
+        + charts.segments_chart(report)
+        + '</section><section class="panel"><h2>Who took part</h2>'
+        + charts.people_chart(report)
+        + "</section></div>",
+        '<section class="panel"><h2>Follow up after the show</h2>'
+        + _follow_ups(report)
+        + "</section>",
+    ]
+    if report.segments:
+        sections.append(
+            '<section class="panel"><h2>Segments in numbers</h2>'
+            + _table(
+                SEGMENT_COLUMNS,
+                [
+                    [
+                        f"{s.position or DASH}. {s.title}",
+                        f"{s.minute}′",
+                        f"{s.metrics.comments:,}",
+                        f"{s.metrics.participants:,}",
+                        f"{s.metrics.on_topic_questions:,}",
+                        f"{s.metrics.answered_on_topic_questions:,}",
+                        duration(s.metrics.median_seconds_to_answer),
+                        duration(s.metrics.stage_seconds) if s.metrics.stage_appearances else DASH,
+                        percent(s.metrics.participation_rate),
+                    ]
+                    for s in report.segments
+                ],
+            )
+            + "</section>"
+        )
+    sections.append(
+        '<div class="two"><section class="panel"><h2>Platforms</h2>'
+        + _table(
+            ["Platform", "Comments", "People", "Answered", "Participation"],
+            [
+                [
+                    p.platform,
+                    f"{p.metrics.comments:,}",
+                    f"{p.metrics.participants:,}",
+                    f"{p.metrics.answered:,}",
+                    percent(p.metrics.participation_rate),
+                ]
+                for p in report.platforms
+            ],
+        )
+        + _more(m)
+        + '</section><section class="panel"><h2>Most active</h2>'
+        + _table(
+            ["Who", "Comments", "Questions", "Answered", "Stage"],
+            [
+                [
+                    f"{p.author} ({p.platform})",
+                    f"{p.comments:,}",
+                    f"{p.questions:,}",
+                    f"{p.answered:,}",
+                    duration(p.stage_seconds) if p.stage_appearances else DASH,
+                ]
+                for p in report.participants[:10]
+            ],
+        )
+        + "</section></div>"
+    )
+    return _page(f"{title_of(report)}: post-show report", "\n".join(sections))
+
+
+def _more(m: Metrics) -> str:
+    lines = [
+        f"The top three people wrote {percent(m.top_three_share)} of the comments.",
+        f"{percent(m.on_topic_share)} of comments were on topic, "
+        f"{percent(m.side_chatter_share)} side chatter.",
+        f"Viewers replied to each other {m.viewer_replies:,} times.",
+        f"{m.returning:,} people came back from earlier shows.",
+    ]
+    return '<p class="note">' + " ".join(h(line) for line in lines) + "</p>"
+
+
+def render_trend(rows: Sequence[TrendRow]) -> str:
+    body = [
+        '<header><p class="eyebrow">Across shows</p><h1>Shows compared</h1>'
+        f'<p class="when">{len(rows)} show{"s" if len(rows) != 1 else ""}, oldest first</p></header>',
+        '<section class="panel"><h2>People per show</h2>'
+        + _legend(("took part", charts.SLATE), ("answered or on stage", charts.TEAL))
+        + charts.trend_chart(rows)
+        + "</section>",
+        '<section class="panel">'
+        + _table(
+            TREND_COLUMNS,
+            [
+                [
+                    r.show.title or r.show.name,
+                    f"{r.show.opened_at:%Y-%m-%d}",
+                    f"{r.metrics.comments:,}",
+                    f"{r.metrics.participants:,}",
+                    f"{r.metrics.newcomers:,}",
+                    f"{r.metrics.on_topic_questions:,}",
+                    f"{r.metrics.answered_on_topic_questions:,}",
+                    duration(r.metrics.median_seconds_to_answer),
+                    duration(r.metrics.stage_seconds) if r.metrics.stage_appearances else DASH,
+                    percent(r.metrics.participation_rate),
+                ]
+                for r in rows
+            ],
+        )
+        + "</section>",
+    ]
+    return _page("Shows compared", "\n".join(body))

@@ -1,0 +1,175 @@
+"""The Markdown report: what a producer pastes into a wiki page, an issue or a chat.
+
+Chat text and names are escaped twice over: Markdown punctuation gets a backslash and `<`, `>`
+and `&` become entities, because most Markdown renderers pass raw HTML straight through.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from stagehand.metrics import ShowMetrics, TrendRow
+from stagehand.report.term import _details
+from stagehand.report.text import (
+    DASH,
+    clock,
+    count,
+    duration,
+    headline,
+    one_line,
+    percent,
+    subline,
+    title_of,
+    when,
+)
+
+SEGMENT_COLUMNS = [
+    "Segment",
+    "Comments",
+    "People",
+    "On-topic questions",
+    "Answered",
+    "Median wait",
+    "Stage",
+    "Participation",
+]
+TREND_COLUMNS = [
+    "Show",
+    "Date",
+    "Comments",
+    "People",
+    "New",
+    "On-topic questions",
+    "Answered",
+    "Median wait",
+    "Stage",
+    "Participation",
+]
+# Inside a line (every chat text here follows other text) only these start formatting,
+# links or images, or end a table cell.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|~])")
+
+
+def md(text: str, limit: int = 300) -> str:
+    """Chat text as inert Markdown: one line, no raw HTML, no formatting, no table breaks."""
+    flat = html.escape(one_line(text, limit), quote=False)
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", flat)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    aligns = ["---"] + ["---:"] * (len(headers) - 1)
+    return [
+        "| " + " | ".join(headers) + " |",
+        "| " + " | ".join(aligns) + " |",
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+
+
+def render_show(report: ShowMetrics) -> str:
+    m = report.totals
+    out = [
+        f"# {md(title_of(report))}",
+        "",
+        f"*{md(report.show.name)} · {when(report)}*",
+        "",
+        f"**{headline(m)}.** {subline(m)}",
+        "",
+        "## Participation",
+        "",
+        *_table(["Metric", "Value"], [[label, value] for label, value in _details(m)]),
+    ]
+    if report.segments:
+        out += ["", "## Segments", ""]
+        out += _table(
+            SEGMENT_COLUMNS,
+            [
+                [
+                    f"{s.position or DASH}. {md(s.title, 120)} ({s.minute}′)",
+                    f"{s.metrics.comments:,}",
+                    f"{s.metrics.participants:,}",
+                    f"{s.metrics.on_topic_questions:,}",
+                    f"{s.metrics.answered_on_topic_questions:,}",
+                    duration(s.metrics.median_seconds_to_answer),
+                    duration(s.metrics.stage_seconds) if s.metrics.stage_appearances else DASH,
+                    percent(s.metrics.participation_rate),
+                ]
+                for s in report.segments
+            ],
+        )
+    if report.platforms:
+        out += ["", "## Platforms", ""]
+        out += _table(
+            ["Platform", "Comments", "People", "On-topic questions", "Answered", "Participation"],
+            [
+                [
+                    md(p.platform),
+                    f"{p.metrics.comments:,}",
+                    f"{p.metrics.participants:,}",
+                    f"{p.metrics.on_topic_questions:,}",
+                    f"{p.metrics.answered_on_topic_questions:,}",
+                    percent(p.metrics.participation_rate),
+                ]
+                for p in report.platforms
+            ],
+        )
+    out += ["", "## Follow up", ""]
+    total = report.unanswered_on_topic_questions
+    if not total:
+        out.append("Every on-topic question was answered.")
+    else:
+        shown = len(report.follow_ups)
+        out.append(
+            f"{count(total, 'on-topic question')} never answered"
+            + (f" (the best {shown} below)" if shown < total else "")
+            + ", best first:"
+        )
+        out.append("")
+        for q in report.follow_ups:
+            mark = " *(dismissed)*" if q.dismissed else ""
+            out.append(
+                f"1. **{md(q.author, 80)}** ({md(q.platform)}, {clock(q.ts)}){mark}: {md(q.text)}"
+            )
+    if report.participants:
+        top = report.participants[:10]
+        out += ["", f"## Most active ({len(top)} of {len(report.participants):,})", ""]
+        out += _table(
+            ["Who", "Platform", "Comments", "Questions", "Answered", "Stage"],
+            [
+                [
+                    md(p.author, 80),
+                    md(p.platform),
+                    f"{p.comments:,}",
+                    f"{p.questions:,}",
+                    f"{p.answered:,}",
+                    duration(p.stage_seconds) if p.stage_appearances else DASH,
+                ]
+                for p in top
+            ],
+        )
+    out += ["", "*Definitions: docs/metrics.md. Hosts' own comments are not counted.*"]
+    return "\n".join(out) + "\n"
+
+
+def render_trend(rows: Sequence[TrendRow]) -> str:
+    out = ["# Shows compared", "", f"{count(len(rows), 'show')}, oldest first.", ""]
+    out += _table(
+        TREND_COLUMNS,
+        [
+            [
+                md(r.show.title or r.show.name, 80),
+                f"{r.show.opened_at:%Y-%m-%d}",
+                f"{r.metrics.comments:,}",
+                f"{r.metrics.participants:,}",
+                f"{r.metrics.newcomers:,}",
+                f"{r.metrics.on_topic_questions:,}",
+                f"{r.metrics.answered_on_topic_questions:,}",
+                duration(r.metrics.median_seconds_to_answer),
+                duration(r.metrics.stage_seconds) if r.metrics.stage_appearances else DASH,
+                percent(r.metrics.participation_rate),
+            ]
+            for r in rows
+        ],
+    )
+    return "\n".join(out) + "\n"

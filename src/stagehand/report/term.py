@@ -1,0 +1,207 @@
+"""The terminal report: plain text, headline first, then the details.
+
+Every piece of chat text and every name goes through `one_line` (control characters and escape
+sequences stripped), so a hostile comment cannot move the cursor or recolour the terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from stagehand.metrics import Metrics, ShowMetrics, TrendRow
+from stagehand.report.text import (
+    DASH,
+    clock,
+    count,
+    duration,
+    headline,
+    number,
+    one_line,
+    percent,
+    subline,
+    title_of,
+    when,
+)
+
+
+def _fit(text: str, width: int) -> str:
+    text = one_line(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -> list[str]:
+    """Columns padded to their widest cell; the first `left` columns are left-aligned."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i < left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return ["  " + line(headers), *("  " + line(r) for r in rows)]
+
+
+def _details(m: Metrics) -> list[tuple[str, str]]:
+    return [
+        ("Comments", f"{m.comments:,}  ({number(m.comments_per_participant)} per person)"),
+        ("People taking part", f"{m.participants:,}  ({m.newcomers:,} new, {m.returning:,} back)"),
+        ("Top three wrote", percent(m.top_three_share) + " of the comments"),
+        ("Questions", f"{m.questions:,}  ({m.on_topic_questions:,} on topic)"),
+        ("On-topic comments", percent(m.on_topic_share)),
+        ("Side chatter", percent(m.side_chatter_share)),
+        ("Answered or replied to", f"{m.answered:,} comments"),
+        (
+            "On-topic questions answered",
+            f"{m.answered_on_topic_questions:,} of {m.on_topic_questions:,}"
+            f"  ({percent(m.answered_share_of_on_topic_questions)})",
+        ),
+        ("Median time to answer", duration(m.median_seconds_to_answer)),
+        (
+            "Stage",
+            f"{count(m.stage_appearances, 'appearance')} by {count(m.stage_guests, 'guest')}, "
+            f"{duration(m.stage_seconds)}",
+        ),
+        (
+            "Participation rate",
+            f"{percent(m.participation_rate)}  ({m.engaged_participants:,} answered or on stage)",
+        ),
+        ("Viewers replying to viewers", f"{m.viewer_replies:,}"),
+        ("Host comments (not counted)", f"{m.host_comments:,}"),
+        ("Deleted comments (not counted)", f"{m.deleted_comments:,}"),
+    ]
+
+
+def render_show(report: ShowMetrics) -> str:
+    m = report.totals
+    out = [
+        _fit(title_of(report), 100) + f"  [{_fit(report.show.name, 40)}]",
+        when(report),
+        "",
+        headline(m) + ".",
+    ]
+    if subline(m):
+        out.append(subline(m))
+    out += ["", "PARTICIPATION"]
+    width = max(len(label) for label, _ in _details(m))
+    out += [f"  {label.ljust(width)}  {value}" for label, value in _details(m)]
+    if report.segments:
+        out += ["", "SEGMENTS"]
+        out += _table(
+            [
+                "#",
+                "segment",
+                "from",
+                "comments",
+                "people",
+                "on-topic Q",
+                "answered",
+                "median",
+                "stage",
+                "rate",
+            ],
+            [
+                [
+                    str(s.position) if s.position else DASH,
+                    _fit(s.title, 34),
+                    f"{s.minute}'",
+                    f"{s.metrics.comments:,}",
+                    f"{s.metrics.participants:,}",
+                    f"{s.metrics.on_topic_questions:,}",
+                    f"{s.metrics.answered_on_topic_questions:,}",
+                    duration(s.metrics.median_seconds_to_answer),
+                    duration(s.metrics.stage_seconds) if s.metrics.stage_appearances else DASH,
+                    percent(s.metrics.participation_rate),
+                ]
+                for s in report.segments
+            ],
+            left=2,
+        )
+    if report.platforms:
+        out += ["", "PLATFORMS"]
+        out += _table(
+            ["platform", "comments", "people", "on-topic Q", "answered", "median", "rate"],
+            [
+                [
+                    _fit(p.platform, 20),
+                    f"{p.metrics.comments:,}",
+                    f"{p.metrics.participants:,}",
+                    f"{p.metrics.on_topic_questions:,}",
+                    f"{p.metrics.answered_on_topic_questions:,}",
+                    duration(p.metrics.median_seconds_to_answer),
+                    percent(p.metrics.participation_rate),
+                ]
+                for p in report.platforms
+            ],
+        )
+    out += ["", _follow_up_heading(report)]
+    for q in report.follow_ups:
+        mark = "  (dismissed)" if q.dismissed else ""
+        out.append(
+            f"  {clock(q.ts)}  {_fit(q.author, 24)} ({q.platform}){mark}: {_fit(q.text, 160)}"
+        )
+    if report.participants:
+        top = report.participants[:10]
+        out += ["", f"MOST ACTIVE ({len(top)} of {len(report.participants):,})"]
+        out += _table(
+            ["who", "platform", "comments", "questions", "answered", "stage"],
+            [
+                [
+                    _fit(p.author, 28),
+                    _fit(p.platform, 12),
+                    f"{p.comments:,}",
+                    f"{p.questions:,}",
+                    f"{p.answered:,}",
+                    duration(p.stage_seconds) if p.stage_appearances else DASH,
+                ]
+                for p in top
+            ],
+            left=2,
+        )
+    return "\n".join(out) + "\n"
+
+
+def _follow_up_heading(report: ShowMetrics) -> str:
+    total = report.unanswered_on_topic_questions
+    if not total:
+        return "FOLLOW UP: every on-topic question was answered."
+    listed = len(report.follow_ups)
+    more = f", {listed} listed" if listed < total else ""
+    return f"FOLLOW UP: {count(total, 'on-topic question')} never answered{more}, best first"
+
+
+def render_trend(rows: Sequence[TrendRow]) -> str:
+    if not rows:
+        return "No shows in this database yet.\n"
+    lines = [f"{count(len(rows), 'show')}, oldest first", ""]
+    lines += _table(
+        [
+            "show",
+            "date",
+            "comments",
+            "people",
+            "new",
+            "on-topic Q",
+            "answered",
+            "median",
+            "stage",
+            "rate",
+        ],
+        [
+            [
+                _fit(r.show.name, 28),
+                f"{r.show.opened_at:%Y-%m-%d}",
+                f"{r.metrics.comments:,}",
+                f"{r.metrics.participants:,}",
+                f"{r.metrics.newcomers:,}",
+                f"{r.metrics.on_topic_questions:,}",
+                f"{r.metrics.answered_on_topic_questions:,}",
+                duration(r.metrics.median_seconds_to_answer),
+                duration(r.metrics.stage_seconds) if r.metrics.stage_appearances else DASH,
+                percent(r.metrics.participation_rate),
+            ]
+            for r in rows
+        ],
+        left=2,
+    )
+    return "\n".join(lines) + "\n"

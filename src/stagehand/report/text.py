@@ -1,0 +1,88 @@
+"""Wording shared by every renderer: numbers, shares, durations, the headline sentence.
+
+Nothing here knows about markup. Renderers escape what these return for their own format
+(HTML, Markdown, CSV, the terminal).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from stagehand.metrics import Metrics, ShowMetrics
+from stagehand.sanitize import clean
+
+DASH = "—"
+
+
+def count(n: int | float, one: str, many: str | None = None) -> str:
+    """'1 comment', '147 comments', '12,480 comments'."""
+    word = one if n == 1 else (many or one + "s")
+    return f"{n:,} {word}" if isinstance(n, int) else f"{n:,.0f} {word}"
+
+
+def percent(value: float | None) -> str:
+    return DASH if value is None else f"{value * 100:.0f}%"
+
+
+def number(value: float | None, places: int = 1) -> str:
+    return DASH if value is None else f"{value:,.{places}f}"
+
+
+def duration(seconds: float | None) -> str:
+    """'48 s', '3 min 05 s', '1 h 02 min': how a producer says it."""
+    if seconds is None:
+        return DASH
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, secs = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def clock(ts: datetime | None) -> str:
+    return DASH if ts is None else f"{ts:%H:%M}"
+
+
+def when(report: ShowMetrics) -> str:
+    """'2026-11-20 19:00–19:25 UTC · 25 min 49 s'."""
+    show = report.show
+    return (
+        f"{show.opened_at:%Y-%m-%d %H:%M}–{show.closed_at:%H:%M} UTC · "
+        f"{duration(show.duration_seconds)}"
+    )
+
+
+def headline(m: Metrics) -> str:
+    """The one sentence that replaces the vanity count: who took part and who was answered."""
+    parts = [
+        f"{count(m.comments, 'comment')} from {count(m.participants, 'person', 'people')}",
+        f"{count(m.on_topic_questions, 'on-topic question')}, {m.answered_on_topic_questions:,} answered",
+    ]
+    if m.stage_appearances:
+        parts.append(f"{count(m.stage_guests, 'guest')} on stage")
+    return "; ".join(parts)
+
+
+def subline(m: Metrics) -> str:
+    """The second sentence: how fast and how widely the hosts responded."""
+    bits = []
+    if m.median_seconds_to_answer is not None:
+        bits.append(f"half the answers came within {duration(m.median_seconds_to_answer)}")
+    if m.participation_rate is not None:
+        bits.append(
+            f"{percent(m.participation_rate)} of participants were answered or brought on stage"
+        )
+    return "; ".join(bits).capitalize() + "." if bits else ""
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """Chat text made inert for a terminal or a table cell: no control characters, one line."""
+    flat = clean(text, max_chars=limit).replace("\n", " ").replace("\r", " ")
+    return flat
+
+
+def title_of(report: ShowMetrics) -> str:
+    return report.show.title or report.show.name
