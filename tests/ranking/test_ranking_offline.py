@@ -44,8 +44,8 @@ def test_each_segment_is_ranked_best_first_with_reasons_that_add_up(transcript: 
     assert [r.comment.id for r in rows if r.segment == 2] == ["c5", "c6"]
     for row in rows:
         assert sum(row.reasons.values()) == pytest.approx(row.score, abs=1e-3)
-    # judged when segment 1 ended, ten minutes later: recency took its share
-    assert rows[0].reasons["recency"] < 0
+    # looked back on as a whole segment: a comment from its first minute keeps its full score
+    assert rows[0].score == rows[0].arrival.value and "recency" not in rows[0].reasons
     # the escape sequence never reaches the ranking
     assert rows[[r.comment.id for r in rows].index("c5")].comment.clean_text.startswith("how much")
 

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 
 from stagehand.domain import AuthorKey, Comment, HostActionKind, Score, Segment
 from stagehand.ranking.ranker import Ranker
-from stagehand.ranking.recency import decayed_score
 from stagehand.ranking.settings import RankingSettings
 from stagehand.sanitize import sanitize
 from stagehand.transcript import (
@@ -104,39 +102,24 @@ def rank_events(
     seen_segment = False
     by_id: dict[str, Comment] = {}
     judged: list[tuple[int, int, Comment, Score]] = []
-    ends: dict[int, datetime] = {}
-    last_ts: datetime | None = None
     for event in events:
         if isinstance(event, SegmentEvent):
             if seen_segment:
-                ends[position] = event.ts
                 position += 1
                 ranker.set_segment(segment_for(event, position))
             seen_segment = True
-            last_ts = event.ts
         elif isinstance(event, CommentEvent):
             cleaned = sanitize(event.comment.text)
             comment = replace(event.comment, clean_text=cleaned.text, truncated=cleaned.truncated)
             by_id[comment.id] = comment
             judged.append((position, len(judged), comment, ranker.score(comment)))
-            last_ts = comment.ts
         elif isinstance(event, HostEvent):
             _apply_host_action(ranker, event, by_id)
-            last_ts = event.action.ts
-    if last_ts is not None:
-        ends.setdefault(position, last_ts)
 
-    half_life = settings.half_life_seconds
     rows: list[tuple[int, float, int, RankedRow]] = []
     for segment, arrival_index, comment, score in judged:
-        end = ends.get(segment, comment.ts)
-        now = max(end, comment.ts).timestamp()
-        value = decayed_score(score.value, comment.ts.timestamp(), now, half_life)
-        reasons = dict(score.reasons)
-        if value != score.value:
-            reasons["recency"] = round(value - score.value, 4)
-        row = RankedRow(comment, segment, value, reasons, score)
-        rows.append((segment, -score.rank_key, arrival_index, row))
+        row = RankedRow(comment, segment, score.value, dict(score.reasons), score)
+        rows.append((segment, -score.value, arrival_index, row))
     rows.sort(key=lambda item: item[:3])
     return [item[3] for item in rows]
 
