@@ -81,6 +81,7 @@ class FakePlatform(Adapter):
     def __init__(self, platform: str) -> None:
         self.platform = platform
         self.sent: list[Sent] = []
+        self.refuse_invites = ""  # set to a reason to have invitations fail
 
     async def run(self, sink: AdapterSink) -> None:
         return None  # the comments come from the replay
@@ -97,6 +98,8 @@ class FakePlatform(Adapter):
         return ActionResult.done("replied")
 
     async def invite_to_stage(self, author: Author, comment: Comment | None) -> ActionResult:
+        if self.refuse_invites:
+            return ActionResult.failed(self.refuse_invites)
         self.sent.append(Sent("invite", "", author.name))
         return ActionResult.done(f"invited {author.name}")
 
@@ -166,6 +169,7 @@ async def play(
     *,
     settings: Settings | None = None,
     platforms: Iterable[str] = ("twitch", "discord"),
+    refuse_invites: str = "",
 ) -> Played:
     """Replay `records` into tmp_path/show.db with chat commands on; wait for every answer."""
     transcript = write_transcript(tmp_path / "show.jsonl", records)
@@ -176,6 +180,7 @@ async def play(
     router = install_commands(live)
     fakes = {name: FakePlatform(name) for name in platforms}
     for fake in fakes.values():
+        fake.refuse_invites = refuse_invites
         live.add_adapter(fake)
     live.add_adapter(ReplayAdapter(transcript, instant=True))
     await live.run_adapters()

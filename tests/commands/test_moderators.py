@@ -19,7 +19,7 @@ async def test_a_moderator_brings_a_recent_chatter_on_stage_by_user_name(tmp_pat
     assert played.on_stage() == ["ana"]
     assert played.hands() == []  # coming on stage takes the hand down
     assert [(s.kind, s.to) for s in played.sent()] == [("invite", "ana"), ("reply", "m2")]
-    assert played.answers() == ["@ana: invited ana"]
+    assert played.answers() == ["Invited @ana on stage."]
     (started,) = played.db.execute(
         "SELECT authors.name FROM stage_sessions JOIN authors ON authors.id = author_id"
     ).fetchone()
@@ -229,3 +229,18 @@ async def test_moderators_are_not_held_by_cooldowns(tmp_path) -> None:
         ],
     )
     assert played.live.current_segment.title == "Two"
+
+
+async def test_a_refused_invitation_is_explained_to_the_moderator(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [say("m1", "ana", "hi", t=1), say("m2", "mo", "!stage @ana", t=2, roles=MOD)],
+        refuse_invites="no guest link to send: set [show] guest_link",
+    )
+    assert played.on_stage() == []
+    assert played.answers() == [
+        "Could not bring @ana on stage: no guest link to send: set [show] guest_link"
+    ]
+    assert played.outcomes("stage") == [
+        "failed: @ana: no guest link to send: set [show] guest_link"
+    ]

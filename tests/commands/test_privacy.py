@@ -120,3 +120,10 @@ async def test_a_forgotten_viewer_can_no_longer_be_named_for_the_stage(tmp_path)
         ],
     )
     assert played.on_stage() == []
+
+
+async def test_an_opt_out_from_an_earlier_run_still_holds_after_a_restart(tmp_path) -> None:
+    await play(tmp_path, [say("m1", "ana", "!optout", t=1)])
+    played = await play(tmp_path, [say("m2", "ana", "!ask is my question kept?", t=30)])
+    assert played.stored("m2")[0] == ""
+    assert [args for _, name, args, _ in played.commands() if name == "ask"] == [""]

@@ -166,7 +166,8 @@ def stage(call: Call) -> Done | Awaitable[Done]:
 
 async def _staged(call: Call, target: Comment) -> Done:
     result = await call.router.live.pull_on_stage(target, author=target.author)
-    return _from_result(result, f"@{target.author.name}")
+    who = f"@{target.author.name}"
+    return _from_result(result, who, f"Invited {who} on stage.", f"Could not bring {who} on stage")
 
 
 async def unstage(call: Call) -> Done:
@@ -188,7 +189,8 @@ async def unstage(call: Call) -> Done:
             author = replied.author
     who = author or list(live.stage.values())[-1].author
     result = await live.end_stage(who)
-    return _from_result(result, f"@{who.name}")
+    name = f"@{who.name}"
+    return _from_result(result, name, f"{name} is off stage.", f"Could not end {name}'s appearance")
 
 
 def segment(call: Call) -> Done:
@@ -242,9 +244,11 @@ def _on_stage(call: Call, target: Target) -> Author | None:
     return None
 
 
-def _from_result(result: ActionResult, who: str) -> Done:
-    state = "ok" if result.ok else "failed"
-    return Done(f"{state}: {who}: {result.message}", f"{who}: {result.message}")
+def _from_result(result: ActionResult, who: str, done: str, failed: str) -> Done:
+    """The platform's own words go to the log; the moderator reads a short sentence."""
+    if result.ok:
+        return Done(f"ok: {who}: {result.message}", done)
+    return Done(f"failed: {who}: {result.message}", f"{failed}: {result.message}")
 
 
 def _usage(call: Call, usage: str) -> Done:

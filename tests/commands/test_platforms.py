@@ -1,0 +1,189 @@
+"""Commands through the real platform libraries: twitchio and discord.py against the fakes.
+
+The same commands as in the replay tests, typed in a Twitch chat and used as a Discord slash
+command; the answers and stage invitations are asserted on the wire, the log in SQLite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import twitchio.http
+from twitchio.eventsub import websockets
+
+from fakes.discord_server import (
+    LISTENER_ID,
+    SHOW_CHANNEL_ID,
+    ZEYLA_ID,
+    FakeDiscord,
+    payloads_available,
+    running_adapter,
+)
+from fakes.discord_server import RecordingSink as DiscordSink
+from fakes.twitch_server import (
+    BROADCASTER,
+    CHATTER,
+    FakeTwitch,
+    chat_event,
+    load_capture,
+    settings_for,
+    store_credentials,
+)
+from stagehand.adapters.base import ConnectionState
+from stagehand.adapters.twitch.adapter import TwitchAdapter
+from stagehand.commands import install_commands, slash_command_specs
+from stagehand.config import Settings, ShowSettings
+from stagehand.live import LiveShow
+
+GUEST_LINK = "https://vdo.ninja/?room=synth"
+
+
+async def wait_for(predicate, timeout: float = 5.0):
+    async with asyncio.timeout(timeout):
+        while not (found := predicate()):
+            await asyncio.sleep(0.02)
+    return found
+
+
+def logged(db: Path) -> list[tuple[str, str, str]]:
+    return (
+        sqlite3.connect(db)
+        .execute(
+            "SELECT authors.name, commands.name, commands.outcome FROM commands"
+            " JOIN authors ON authors.id = commands.author_id ORDER BY commands.id"
+        )
+        .fetchall()
+    )
+
+
+# -- Twitch -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def fake_twitch(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeTwitch]:
+    try:
+        load_capture()
+    except FileNotFoundError:
+        pytest.skip("the real Twitch payload is absent (../shared/data/platform-payloads)")
+    # The adapter points twitchio's process-wide URLs at the fake; put them back afterwards.
+    monkeypatch.setattr(twitchio.http.Route, "BASE", twitchio.http.Route.BASE)
+    monkeypatch.setattr(twitchio.http.Route, "ID_BASE", twitchio.http.Route.ID_BASE)
+    monkeypatch.setattr(websockets, "WSS", websockets.WSS)
+    server = await FakeTwitch(keepalive_seconds=0.5).start()
+    yield server
+    await server.stop()
+
+
+async def test_twitch_chat_commands_answer_in_thread_and_stage_the_right_viewer(
+    fake_twitch: FakeTwitch, tmp_path: Path
+) -> None:
+    fake = fake_twitch
+    db = tmp_path / "show.db"
+    live = LiveShow.open(Settings(show=ShowSettings(guest_link=GUEST_LINK)), db_path=db)
+    router = install_commands(live)
+    store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
+    live.add_adapter(TwitchAdapter(settings_for(fake), store, guest_link=GUEST_LINK))
+    running = asyncio.create_task(live.run_adapters())
+    try:
+        await fake.wait_for_subscriptions(1)
+        await wait_for(lambda: live.connections["twitch"][0] is ConnectionState.CONNECTED)
+        live.start_segment("Filters", ["cutoff"])
+        impostor = {"id": "666", "login": "evil", "display_name": CHATTER["login"]}
+        moderator = {"id": "555", "login": "synthmod", "display_name": "SynthMod"}
+
+        await fake.send_chat(chat_event(message_id="q1", text="!topic"))
+        await fake.send_chat(chat_event(message_id="e1", text="pick me", chatter=impostor))
+        await fake.send_chat(chat_event(message_id="e2", text="!stage @evil", chatter=impostor))
+        await fake.send_chat(
+            chat_event(
+                message_id="s1",
+                text=f"!stage @{CHATTER['login']}",
+                chatter=moderator,
+                badges=[("moderator", "1")],
+            )
+        )
+        await wait_for(lambda: len(fake.requests_to("POST", "chat/messages")) >= 3)
+        await router.drain()
+    finally:
+        await live.close()
+        await running
+
+    sent = [
+        (r.json["message"], r.json.get("reply_parent_message_id"))
+        for r in fake.requests_to("POST", "chat/messages")
+    ]
+    assert sent == [
+        ("Now on the show: Filters (cutoff)", "q1"),
+        (f"@{CHATTER['login']} you're invited on stage! Join here: {GUEST_LINK}", "q1"),
+        (f"Invited @{CHATTER['login']} on stage.", "s1"),
+    ]
+    staged = sqlite3.connect(db).execute(
+        "SELECT authors.platform_user_id FROM stage_sessions JOIN authors ON authors.id = author_id"
+    )
+    assert staged.fetchall() == [(CHATTER["id"],)]  # the real nerixyz, not the look-alike
+    log = logged(db)
+    assert log[0] == (CHATTER["login"], "topic", "ok: told the topic")
+    assert log[1] == ("evil", "stage", "refused: moderators only")
+    assert log[2][:2] == ("synthmod", "stage") and log[2][2].startswith("ok: @nerixyz")
+    assert BROADCASTER["id"] == fake.requests_to("POST", "chat/messages")[0].json["broadcaster_id"]
+
+
+# -- Discord ----------------------------------------------------------------------------------
+
+
+class ShowSink(DiscordSink):
+    """The live show as the adapter's sink, still recording connection states for the helper."""
+
+    def __init__(self, live: LiveShow) -> None:
+        super().__init__()
+        self.live = live
+
+    def comment_received(self, comment) -> None:
+        super().comment_received(comment)
+        self.live.comment_received(comment)
+
+    def hand_changed(self, author, raised: bool) -> None:
+        super().hand_changed(author, raised)
+        self.live.hand_changed(author, raised)
+
+
+async def test_discord_slash_and_chat_commands_go_through_the_same_handlers(tmp_path: Path) -> None:
+    if not payloads_available():
+        pytest.skip("real Discord payloads not found in ../shared/data/platform-payloads")
+    db = tmp_path / "show.db"
+    live = LiveShow.open(Settings(), db_path=db)
+    router = install_commands(live)
+    live.start_segment("Filters", ["cutoff"])
+    sink = ShowSink(live)
+    async with (
+        FakeDiscord() as fake,
+        running_adapter(
+            fake, sink, tmp_path / "tokens.json", slash_commands=slash_command_specs()
+        ) as adapter,
+    ):
+        live.add_adapter(adapter)
+        slash = fake.interaction("topic")
+        await fake.dispatch("INTERACTION_CREATE", slash)
+        await fake.dispatch("MESSAGE_CREATE", fake.message(author_id=LISTENER_ID, content="hi!"))
+        await fake.dispatch(
+            "MESSAGE_CREATE", fake.message(author_id=ZEYLA_ID, content="!stage @listener")
+        )
+        await sink.wait_until(lambda: len(sink.comments) >= 3)
+        await router.drain()
+        registered = fake.requests_to("PUT", r"/applications/\d+/guilds/\d+/commands")
+        followups = fake.requests_to("POST", rf"/webhooks/\d+/{slash['token']}")
+        answers = fake.requests_to("POST", rf"/channels/{SHOW_CHANNEL_ID}/messages")
+        on_stage = [s.author.id for s in live.stage.values()]
+    await live.close()
+
+    assert {c["name"] for c in registered[0].json} >= {"ask", "hand", "topic", "forget"}
+    assert [f.json["content"] for f in followups] == ["Now on the show: Filters (cutoff)"]
+    assert on_stage == [LISTENER_ID]
+    assert any(a.json.get("message_reference") for a in answers)  # the moderator was answered
+    log = logged(db)
+    assert log[0][1:] == ("topic", "ok: told the topic")
+    assert log[1][:2] == ("zeyla", "stage") and log[1][2].startswith("ok: @listener")
