@@ -1,0 +1,140 @@
+"""`stagehand report` in every format, on the hand-worked show (showdb.py), through click."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from showdb import build
+
+from stagehand.report.command import report_command
+
+HEADLINE = "12 comments from 4 people; 6 on-topic questions, 3 answered; 1 guest on stage"
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("formats"))
+
+
+def report(*args: str) -> str:
+    result = CliRunner().invoke(report_command, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_term_puts_the_headline_first_and_strips_control_characters(db_path) -> None:
+    out = report("synth", "--db", str(db_path))
+    lines = out.splitlines()
+    assert lines[0].startswith("Synth Night")
+    assert lines[3] == HEADLINE + "."
+    assert "Half the answers came within 1 min 00 s" in out
+    assert "\x1b" not in out and "[@click=app.quit]hi[/]" in out  # inert text, shown as text
+    assert "FOLLOW UP: 3 on-topic questions never answered, 2 listed" in out
+    assert "is a ladder filter hard to build?" in out
+    assert " dev " not in out and "anonymous-" in out
+
+
+def test_markdown_escapes_chat_text(db_path) -> None:
+    out = report("synth", "--db", str(db_path), "--format", "md")
+    assert out.startswith("# Synth Night\n")
+    assert f"**{HEADLINE}.**" in out
+    assert "<script" not in out and "&lt;script&gt;" in out
+    assert r"\[@click=app\.quit\]" not in out and r"\[@click=app.quit\]hi\[/\]" in out
+    assert r"=cmd\|x" in out  # a pipe in chat cannot break a table
+    assert "| 1. Oscillators (0′) | 7 | 4 | 2 | 2 | 45 s | — | 50% |" in out
+
+
+def test_html_is_self_contained_and_escaped(db_path) -> None:
+    out = report("synth", "--db", str(db_path), "--format", "html")
+    assert out.startswith("<!doctype html>")
+    assert "<script" not in out.lower() and "&lt;script&gt;alert(&quot;x&quot;)" in out
+    assert "&lt;/svg&gt;" in out
+    assert out.count("<svg") == 3  # timeline, segments, people
+    # nothing to fetch: no external stylesheet, image, font or script
+    for needle in ("src=", "<link", "url(", "@import", "https://"):
+        assert needle not in out
+    assert "default-src 'none'" in out
+    assert HEADLINE in out
+
+
+def test_json_has_every_key_per_show_and_per_segment(db_path) -> None:
+    data = json.loads(report("synth", "--db", str(db_path), "--format", "json"))
+    required = [
+        "comments", "participants", "questions", "answered", "median_seconds_to_answer",
+        "stage_appearances", "stage_seconds", "participation_rate",
+    ]  # fmt: skip
+    assert data["show"]["name"] == "synth"
+    assert [data[k] for k in required] == [12, 4, 7, 3, 60.0, 1, 120.0, 0.5]
+    assert len(data["segments"]) == 2
+    for segment in data["segments"]:
+        assert set(required) <= set(segment)
+    assert data["segments"][1]["stage_seconds"] == 120.0
+    assert [(q["author"], q["text"][:15]) for q in data["unanswered_questions"]] == [
+        ("ana", "is a ladder fil"),
+        ("Cleo", "cutoff vs reson"),
+    ]
+    assert data["unanswered_questions_total"] == 3
+    assert "dev" not in json.dumps(data)
+
+
+def test_csv_is_the_per_participant_table(db_path, tmp_path) -> None:
+    hostile = tmp_path / "copy.db"
+    shutil.copy(db_path, hostile)
+    with sqlite3.connect(hostile) as conn:
+        conn.execute("UPDATE authors SET display_name = '=1+2' WHERE name = 'ben'")
+    rows = list(
+        csv.DictReader(io.StringIO(report("synth", "--db", str(hostile), "--format", "csv")))
+    )
+    assert [r["author"] for r in rows][:2] == ["ana", "'=1+2"]  # never a spreadsheet formula
+    ben = rows[1]
+    assert (ben["comments"], ben["answered"], ben["stage_seconds"]) == ("3", "2", "120.0")
+    assert {r["author"] for r in rows} >= {"Cleo"} and "dev" not in {r["author"] for r in rows}
+    assert rows[0]["returning"] == "1"
+
+
+@pytest.mark.parametrize("fmt", ["term", "md", "html", "json", "csv"])
+def test_trend_compares_every_show(db_path, fmt) -> None:
+    out = report("--trend", "--db", str(db_path), "--format", fmt)
+    assert "pilot" in out.lower() and "synth" in out.lower()
+    if fmt == "json":
+        shows = json.loads(out)["shows"]
+        assert [(s["show"]["name"], s["participants"], s["returning"]) for s in shows] == [
+            ("pilot", 2, 0),
+            ("synth", 4, 1),
+        ]
+
+
+def test_output_file(db_path, tmp_path) -> None:
+    target = tmp_path / "synth.html"
+    result = CliRunner().invoke(
+        report_command, ["synth", "--db", str(db_path), "--format", "html", "-o", str(target)]
+    )
+    assert result.exit_code == 0
+    assert f"Wrote the report on show 'synth' to {target}" in result.output
+    assert target.read_text("utf-8").startswith("<!doctype html>")
+
+
+def test_latest_show_is_the_default(db_path) -> None:
+    assert report("--db", str(db_path)).startswith("Synth Night")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--db", "missing.db"], "no such database"),
+        (["nosuch", "--db", "{db}"], "no show called 'nosuch' (shows here: synth, pilot)"),
+        (["synth", "--trend", "--db", "{db}"], "--trend compares every show"),
+    ],
+)
+def test_errors_are_one_clear_line_and_exit_2(db_path, args, message) -> None:
+    result = CliRunner().invoke(report_command, [a.format(db=db_path) for a in args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
