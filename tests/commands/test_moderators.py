@@ -52,14 +52,24 @@ async def test_a_viewer_cannot_steer_and_hears_nothing_back(tmp_path) -> None:
             say("m2", "ben", "!stage @ana", t=2),
             say("m3", "ben", "!stage @ben", t=3),
             say("m4", "ben", "!segment Free giveaways", t=4),
-            say("m5", "ben", "!topic Free giveaways", t=5),
-            say("m6", "ben", "!unstage", t=6),
+            say("m5", "ben", "!unstage", t=6),
         ],
     )
     assert played.on_stage() == []
     assert played.live.current_segment.title == "Oscillators"
     assert played.sent() == []
     assert {outcome for _, _, _, outcome in played.commands()} == {"refused: moderators only"}
+
+
+async def test_a_viewers_topic_with_text_only_asks_for_the_topic(tmp_path) -> None:
+    played = await play(
+        tmp_path, [segment("Oscillators", ["vco"]), say("m1", "ben", "!topic Free giveaways", t=1)]
+    )
+    assert played.live.current_segment.title == "Oscillators"
+    assert played.answers() == ["Now on the show: Oscillators (vco)"]
+    assert played.outcomes("topic") == [
+        "ok: told the topic (text ignored: setting the topic is for moderators)"
+    ]
 
 
 async def test_a_host_account_is_matched_by_user_name_not_display_name(tmp_path) -> None:

@@ -84,12 +84,14 @@ def lower(call: Call) -> Done:
 
 
 def topic(call: Call) -> Done:
-    if call.args:  # only moderators get here with text (the router checks)
+    if call.args and call.moderator:
         return _set_topic(call)
+    # A viewer's "!topic what is it?" is a question about the topic, not an attempt to set it.
+    ignored = " (text ignored: setting the topic is for moderators)" if call.args else ""
     segment = call.router.live.current_segment
     if segment is None:
-        return Done("ok: no topic yet", "No topic is set yet.")
-    return Done("ok: told the topic", f"Now on the show: {_describe(segment)}")
+        return Done(f"ok: no topic yet{ignored}", "No topic is set yet.")
+    return Done(f"ok: told the topic{ignored}", f"Now on the show: {_describe(segment)}")
 
 
 def optout(call: Call) -> Done:

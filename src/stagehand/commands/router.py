@@ -106,8 +106,7 @@ class CommandRouter:
         comment = ranked.comment
         now = self.live.clock.now().timestamp()
         moderator = may_steer(comment.author, self.hosts)
-        steering = parsed.name in MODERATOR_COMMANDS or (parsed.name == "topic" and parsed.args)
-        if steering and not moderator:
+        if parsed.name in MODERATOR_COMMANDS and not moderator:
             self._record(comment, parsed, "refused: moderators only")
             return None
         if not moderator:

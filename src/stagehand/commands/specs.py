@@ -43,8 +43,8 @@ MODERATOR_SPECS: tuple[CommandSpec, ...] = (
     ),
 )
 
-#: Commands only moderators, the broadcaster and host accounts may use. `!topic` with text is
-#: one too (without text anyone may ask for the topic); the router checks that case itself.
+#: Commands only moderators, the broadcaster and host accounts may use. `!topic` with text
+#: sets the topic for them; for anyone else it only asks what the topic is.
 MODERATOR_COMMANDS = frozenset(spec.name for spec in MODERATOR_SPECS)
 AUDIENCE_COMMANDS = frozenset(spec.name for spec in AUDIENCE_SPECS)
 KNOWN_COMMANDS = MODERATOR_COMMANDS | AUDIENCE_COMMANDS
