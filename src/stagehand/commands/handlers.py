@@ -126,6 +126,10 @@ def forget(call: Call) -> Done:
             "Done: your name and messages stored by this show are deleted. "
             f"{call.prefix}optout stops keeping new ones.",
         )
+    if len(router.forget_requests) > 10_000:  # unconfirmed requests expire; drop them
+        expired = [k for k, t in router.forget_requests.items() if call.now - t > window]
+        for stale in expired:
+            del router.forget_requests[stale]
     router.forget_requests[key] = call.now
     return Done(
         "ok: asked to confirm",
