@@ -28,7 +28,8 @@ from stagehand.metrics.model import (
     TrendRow,
 )
 from stagehand.metrics.read import FOLLOW_UP_LIMIT, read_show_facts, show_openings
-from stagehand.store.queries import ShowRow, find_show, resolve_show
+from stagehand.store.queries import ShowRow, resolve_show
+from stagehand.transcript import parse_ts
 
 __all__ = [
     "FOLLOW_UP_LIMIT",
@@ -60,7 +61,7 @@ def show_metrics(
     `now` is for a show still running (the console's header): stage appearances that have not
     ended count up to it. `follow_up_limit=None` lists every unanswered on-topic question.
     """
-    row = show if isinstance(show, ShowRow) else resolve_show(db, show)
+    row = show if isinstance(show, ShowRow) else _find(db, show)
     return show_metrics_from(read_show_facts(db, row, now=now, follow_up_limit=follow_up_limit))
 
 
@@ -73,11 +74,34 @@ def trend(db: Database) -> list[TrendRow]:
     rows: list[TrendRow] = []
     seen: set[int] = set()
     for show_id, _ in show_openings(db):
-        name = db.conn.execute("SELECT name FROM shows WHERE id = ?", (show_id,)).fetchone()[0]
-        show = find_show(db, name)
+        show = _show_row(db, "id = ?", show_id)
         assert show is not None
         facts = read_show_facts(db, show, follow_up_limit=0, seen_before=frozenset(seen))
         seen.update(cell.author_id for cell in facts.cells)
         metrics = show_metrics_from(facts)
         rows.append(TrendRow(metrics.show, metrics.totals))
     return rows
+
+
+def _show_row(db: Database, where: str, value: object) -> ShowRow | None:
+    # The store's find_show also counts comments (a full pass on a big show): not needed here.
+    row = db.conn.execute(
+        f"SELECT id, name, title, description, started_at, ended_at FROM shows WHERE {where}",
+        (value,),
+    ).fetchone()
+    if row is None:
+        return None
+    return ShowRow(
+        row[0], row[1], row[2], row[3], parse_ts(row[4]), parse_ts(row[5]) if row[5] else None
+    )
+
+
+def _find(db: Database, name: str | None) -> ShowRow:
+    """The named show, or the latest; resolve_show's errors (and its wording) otherwise."""
+    if name is not None:
+        found = _show_row(db, "name = ?", name)
+    else:
+        found = _show_row(
+            db, "id = (SELECT id FROM shows ORDER BY started_at DESC, id DESC LIMIT ?)", 1
+        )
+    return found if found is not None else resolve_show(db, name)
