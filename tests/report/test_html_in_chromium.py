@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from png import read_png, rows_with
+from pngread import read_png, rows_with
 from showdb import build
 
 from stagehand.metrics import show_metrics
