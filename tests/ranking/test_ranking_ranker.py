@@ -179,3 +179,23 @@ def test_memory_stays_bounded_and_cost_per_comment_stays_flat(make) -> None:
         ranker.topic.size() < 10 * settings.max_learned_terms + 2 * settings.max_learned_terms + 50
     )
     assert late < early * 3
+
+
+def test_a_short_emote_reaction_echoing_the_topic_ranks_under_a_real_remark(
+    ranker: Ranker, make
+) -> None:
+    cheer = ranker.score(make("OSCILLATOR LULW", "fan"))
+    remark = ranker.score(make("the oscillator drifts when it warms up", "maker", seconds=1))
+    assert cheer.reasons["reaction"] < 0 and remark.value > cheer.value + 1
+
+
+def test_a_slow_conversation_stays_on_topic_while_people_keep_answering(make) -> None:
+    ranker = Ranker(RankingSettings())
+    ranker.set_segment(Segment(1, "Mounting NTFS partitions", ("ntfs",)))
+    ranker.score(make("how do I mount my ntfs partition?", "asker"))
+    ranker.score(make("other: pizza is better cold", "x", seconds=60))
+    for minute in range(1, 12):
+        reply = ranker.score(
+            make("asker: try sudo fdisk -l first", f"h{minute}", seconds=minute * 90)
+        )
+    assert "on_topic" in reply.flags and "side_chatter" not in reply.flags

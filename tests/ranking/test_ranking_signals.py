@@ -98,3 +98,15 @@ def test_addressed_names_cover_at_mentions_and_irc_openers() -> None:
     text = "holycow: and @bob what about ntfs"
     assert signals.addressed_names(text, words(text), {"holycow"}) == ("bob", "holycow")
     assert signals.addressed_names("note: it works", words("note: it works"), set()) == ()
+
+
+@pytest.mark.parametrize("text", ["PRO GAMER LULW", "ALIAN VISA PogU", "😎 PRO GAMER"])
+def test_short_emote_reactions(text: str) -> None:
+    assert signals.is_reaction(words(text))
+
+
+@pytest.mark.parametrize(
+    "text", ["PogU PogU", "PogU that oscillator drifts a lot when warm", "saw wave please"]
+)
+def test_emote_walls_and_real_remarks_are_not_reactions(text: str) -> None:
+    assert not signals.is_reaction(words(text))

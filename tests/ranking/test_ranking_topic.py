@@ -70,3 +70,14 @@ def test_a_new_topic_replaces_the_old_at_once() -> None:
     assert rel(p, "which oscillator chip") == 0
     assert rel(p, "through-zero FM") == 0
     assert rel(p, "how much resonance") > 0.5
+
+
+def test_words_the_chat_uses_everywhere_count_less_once_the_chat_is_known() -> None:
+    p = profile()
+    p.set_topic("Installing the oscillator", [])
+    fresh = rel(p, "installing it now")
+    for i in range(120):
+        p.observe(split_words(f"installing thing number w{i}" if i % 3 else f"hello w{i}"), 0.0)
+    p.set_topic("Installing the oscillator", [])
+    assert rel(p, "installing it now") < fresh / 2
+    assert rel(p, "the oscillator drifts") > 0.5  # rare in chat: full weight

@@ -22,10 +22,10 @@ from stagehand.ranking.text import Words, normalize_for_repeat, split_words
 from stagehand.ranking.topic import TopicProfile
 
 #: How long an author's or a comment's topic carries to replies and follow-ups (seconds).
-THREAD_HALF_LIFE = 300.0
+THREAD_HALF_LIFE = 600.0
 REPLY_CARRY = 0.8
 MENTION_CARRY = 0.8
-FOLLOW_UP_CARRY = 0.5
+FOLLOW_UP_CARRY = 0.7
 OFF_TOPIC_QUESTION_SHARE = 0.2
 EXEMPLARS = 50
 MIN_SIMILARITY = 0.25
@@ -113,7 +113,8 @@ class Ranker:
         to_viewers = [
             n for n in addressed if n not in self._host_names and not self._is_channel(n, comment)
         ]
-        inherited = 0.0 if noise else self._inherited(comment, state, addressed, now)
+        partners: list[AuthorState] = []
+        inherited = 0.0 if noise else self._inherited(comment, state, addressed, now, partners)
         relevance = max(direct, inherited)
         if direct > 0:
             reasons["topic"] = weights.topic * direct
@@ -138,6 +139,11 @@ class Ranker:
         elif emote_only:
             flags.add("emote_only")
             reasons["emote"] = weights.emote_only
+        if not noise and strength == 0 and signals.is_reaction(words):
+            # An emote reaction that echoes a topic word is the chat cheering, not a remark.
+            gained = reasons.get("topic", 0.0) + reasons.get("thread", 0.0)
+            if gained > 0:
+                reasons["reaction"] = max(weights.reaction, -gained)
         if laughter:
             flags.add("laughter")
             reasons["laughter"] = weights.laughter
@@ -146,8 +152,10 @@ class Ranker:
             reasons["greeting"] = weights.greeting
         replying_to_viewer = self._replies_to_viewer(comment)
         if (to_viewers or replying_to_viewer) and relevance < settings.on_topic_threshold:
+            # The closer a reply comes to the topic, the less it is a side conversation.
             flags.add("side_chatter")
-            reasons["side_chatter"] = weights.side_chatter
+            threshold = settings.on_topic_threshold
+            reasons["side_chatter"] = weights.side_chatter * (1 - relevance / threshold)
         if not noise and not words.content and strength == 0:
             reasons["short"] = weights.short
         elif not noise and relevance < settings.off_topic_threshold and len(words.content) >= 2:
@@ -224,6 +232,9 @@ class Ranker:
 
         value = sum(reasons.values())
         self._remember(comment, key, state, words, normalized, direct, relevance, recent, now)
+        for partner in partners:
+            # Being answered keeps a thread alive: its topic does not fade while people answer.
+            partner.topic_ts = now
         return Score(
             value=value,
             rank_key=rank_key(value, now, settings.half_life_seconds),
@@ -249,19 +260,30 @@ class Ranker:
         return bool(comment.channel) and name == comment.channel.lstrip("#").lower()
 
     def _inherited(
-        self, comment: Comment, state: AuthorState, addressed: tuple[str, ...], now: float
+        self,
+        comment: Comment,
+        state: AuthorState,
+        addressed: tuple[str, ...],
+        now: float,
+        partners: list[AuthorState],
     ) -> float:
+        """The topic a comment carries from its thread; `partners` gets the authors it talks to."""
         carried = FOLLOW_UP_CARRY * decayed(state.topic, state.topic_ts, now, THREAD_HALF_LIFE)
         if comment.reply_to is not None:
             parent = self._comment_topic.get(comment.reply_to)
             if parent:
                 carried = max(carried, REPLY_CARRY * parent)
+            parent_key = self._comment_author.get(comment.reply_to)
+            parent_state = self._authors.get(parent_key) if parent_key is not None else None
+            if parent_state is not None and parent_key != comment.author.key:
+                partners.append(parent_state)
         for name in addressed:
             other_key = self._names.get(name)
             other = self._authors.get(other_key) if other_key is not None else None
             if other is not None and other_key != comment.author.key:
                 affinity = decayed(other.topic, other.topic_ts, now, THREAD_HALF_LIFE)
                 carried = max(carried, MENTION_CARRY * affinity)
+                partners.append(other)
         return carried
 
     def _replies_to_viewer(self, comment: Comment) -> bool:

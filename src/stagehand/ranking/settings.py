@@ -39,10 +39,10 @@ class RankingWeights(BaseModel):
     base: float = 1.0
     """What every comment starts with; a comment that ends at 0 or below sinks under all others."""
 
-    topic: float = 3.0
+    topic: float = 4.0
     """Points for a comment fully on the live segment's topic (scaled by relevance 0..1)."""
 
-    thread: float = 2.0
+    thread: float = 2.7
     """Points for replying to, or following up on, an on-topic comment (scaled by its relevance)."""
 
     question: float = 1.5
@@ -54,7 +54,7 @@ class RankingWeights(BaseModel):
     hand: float = 2.0
     """Points while the author has their hand raised (!hand)."""
 
-    newcomer: float = 0.4
+    newcomer: float = 0.2
     """Points for an author's first comment of the show (or the platform's first-message mark)."""
 
     moderator: float = 0.3
@@ -80,6 +80,10 @@ class RankingWeights(BaseModel):
 
     emote_only: float = -2.0
     """Points for a comment made only of emotes or emoji."""
+
+    reaction: float = -1.5
+    """Points for a short emote reaction that only echoes the topic ("PRO GAMER LULW"); it never
+    takes more than the topic gave."""
 
     laughter: float = -1.5
     """Points for a comment that is only laughter ("lol", "hahaha", "KEKW")."""
@@ -151,7 +155,7 @@ class SpamRules(BaseModel):
 class RankingSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
-    half_life_seconds: float = Field(default=180.0, gt=0)
+    half_life_seconds: float = Field(default=600.0, gt=0)
     """A comment's score halves every this many seconds (recency)."""
 
     on_topic_threshold: float = Field(default=0.35, ge=0, le=1)

@@ -252,6 +252,12 @@ def is_emote_only(text: str, words: Words) -> bool:
     return words.chunks > 0 and words.emote_like == words.chunks and not words.mentions
 
 
+def is_reaction(words: Words) -> bool:
+    """A short comment carried by emotes: at most two content words next to an emote or emoji
+    ("PRO GAMER LULW", "ALIAN VISA PogU", "😎 PRO GAMER")."""
+    return 0 < words.emote_like < words.chunks and len(words.content) <= 2 and words.chunks <= 4
+
+
 def has_link(text: str) -> bool:
     """True when the text carries a URL or a bare domain (example.com/path)."""
     return bool(_LINK.search(text))

@@ -33,6 +33,13 @@ FEEDBACK_STEP = 0.35
 SATURATION = 1.2
 #: Direct relevance from which a comment teaches the profile its other words.
 TEACHING_RELEVANCE = 0.5
+#: Everyday words: a topic word already used by this share of chat counts for nothing more than
+#: EVERYDAY_FLOOR of its weight, one used by at most RARE_SHARE counts fully (log scale between).
+EVERYDAY_SHARE = 0.1
+RARE_SHARE = 0.005
+EVERYDAY_FLOOR = 0.15
+#: Comments seen before chat-wide word shares are trusted.
+EVERYDAY_MIN_DOCS = 50.0
 _DECAY_EVERY = 1000
 
 
@@ -61,6 +68,7 @@ class TopicProfile:
         self._explicit: dict[str, float] = {}
         self._phrases: dict[tuple[str, ...], float] = {}
         self._description: dict[str, float] = {}
+        self._description_stems: list[str] = []
         self._feedback: dict[str, float] = {}
         self._fuzzy_keys: list[str] = []
         # Chat-wide document frequency (kept across segments) and on-topic co-occurrence.
@@ -73,9 +81,8 @@ class TopicProfile:
     # -- building the profile -------------------------------------------------------------
 
     def set_description(self, description: str) -> None:
-        self._description = {
-            s: self.description_weight for s in _content_stems(description) if len(s) > 1
-        }
+        self._description_stems = [s for s in _content_stems(description) if len(s) > 1]
+        self._description = {s: self.description_weight for s in self._description_stems}
 
     def set_topic(self, title: str, keywords: Iterable[str]) -> None:
         """Replace the topic at once: explicit words, phrases, and everything learned for it."""
@@ -84,9 +91,26 @@ class TopicProfile:
         self._feedback = {}
         self._co = {}
         self._rel_docs = 0.0
+        # Words this chat already uses everywhere ("ubuntu" in #ubuntu) say little about the
+        # segment: damp them by how common they were before it began (an IDF learned from chat).
+        self._description = {
+            s: self.description_weight * self.everyday_factor(s) for s in self._description_stems
+        }
         for stem_ in _content_stems(title):
-            self._explicit[stem_] = max(self._explicit.get(stem_, 0.0), TITLE_WEIGHT)
+            weight = TITLE_WEIGHT * self.everyday_factor(stem_)
+            self._explicit[stem_] = max(self._explicit.get(stem_, 0.0), weight)
         self.add_terms(keywords)
+
+    def everyday_factor(self, stem_: str) -> float:
+        """1 for a word rare in the chat so far, down to EVERYDAY_FLOOR for an everyday one."""
+        if self._docs < EVERYDAY_MIN_DOCS:
+            return 1.0
+        share = (self._df.get(stem_, 0.0) + 0.5) / (self._docs + 1.0)
+        if share <= RARE_SHARE:
+            return 1.0
+        span = math.log(EVERYDAY_SHARE / RARE_SHARE)
+        factor = math.log(EVERYDAY_SHARE / share) / span
+        return min(1.0, max(EVERYDAY_FLOOR, factor))
 
     def add_terms(self, terms: Iterable[str]) -> None:
         """Keywords or phrases the hosts add; a phrase also lifts its words a little."""
