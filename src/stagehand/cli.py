@@ -7,6 +7,7 @@ Heavy imports (textual, the platform libraries) happen inside the commands that 
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -180,35 +181,54 @@ def _replay(
         _fail(str(exc))
     adapter = ReplayAdapter(transcript, speed=speed, instant=instant)
     live.add_adapter(adapter)
+    _install_commands(live)
     if headless:
         _run_headless(live)
     else:
         _run_console(live, settings)
 
 
+def _install_commands(live) -> None:  # type: ignore[no-untyped-def]
+    from stagehand.commands import install_commands
+
+    if live.settings.commands.enabled:
+        install_commands(live)
+
+
 def _run_headless(live) -> None:  # type: ignore[no-untyped-def]
-    from stagehand.events import Notice
+    from stagehand.events import ConnectionChanged, Notice
     from stagehand.logs import configure_logging
 
     configure_logging(to_file=False)
 
-    def print_problems(event: object) -> None:
+    def print_status(event: object) -> None:
+        # Headless, the terminal is the console: connection changes and problems only.
         if isinstance(event, Notice) and event.level == "error":
             click.echo(event.text, err=True)
+        elif isinstance(event, ConnectionChanged) and event.platform != "replay":
+            detail = f" ({event.detail})" if event.detail else ""
+            click.echo(f"{event.platform}: {event.state}{detail}", err=True)
 
-    live.add_listener(print_problems)
+    live.add_listener(print_status)
 
     async def play() -> bool:
+        # SIGINT / SIGTERM end the show cleanly: adapters close, everything queued is written.
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        adapters = asyncio.ensure_future(live.run_adapters())
+        stopping = asyncio.ensure_future(stop.wait())
         try:
-            await live.run_adapters()
+            await asyncio.wait({adapters, stopping}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             ok = await live.close()
+            for task in (adapters, stopping):
+                task.cancel()
+            await asyncio.gather(adapters, stopping, return_exceptions=True)
         return ok
 
-    try:
-        ok = asyncio.run(play())
-    except KeyboardInterrupt:
-        _fail("interrupted; what was received so far is stored")
+    ok = asyncio.run(play())
     verb = "Resumed" if live.resumed else "Stored"
     click.echo(
         f"{verb} show {live.show.name!r}: {live.pipeline.accepted} comments "
@@ -254,6 +274,7 @@ def run(
         _fail(str(exc))
     for adapter in adapters:
         live.add_adapter(adapter)
+    _install_commands(live)
     if headless:
         _run_headless(live)
     else:
@@ -352,8 +373,10 @@ def auth() -> None:
 def _register_commands() -> None:
     """Commands whose code lives with the feature they belong to."""
     from stagehand.ranking.command import rank_command
+    from stagehand.report.command import report_command
 
     cli.add_command(rank_command, "rank")
+    cli.add_command(report_command, "report")
 
 
 _register_commands()
@@ -365,6 +388,9 @@ def _register_platform_commands() -> None:
 
     auth.add_command(auth_twitch, "twitch")
     auth.add_command(auth_discord, "discord")
+
+
+_register_platform_commands()
 
 
 def main() -> None:

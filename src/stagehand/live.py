@@ -174,6 +174,9 @@ class LiveShow:
 
     async def close(self) -> bool:
         """End open stage appearances, stop adapters, write everything. False if writes failed."""
+        if self._tasks:
+            # Let invitations and command answers already in flight finish (briefly).
+            await asyncio.wait(list(self._tasks), timeout=2)
         for adapter in list(self.adapters.values()):
             with contextlib.suppress(Exception):
                 await adapter.close()

@@ -7,6 +7,7 @@ token that slips into an exception message or a library's debug line never reach
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import platformdirs
@@ -53,7 +54,10 @@ def log_dir() -> Path:
 
 
 def configure_logging(*, to_file: bool, verbose: bool = False) -> Path | None:
-    """Route stagehand's (and the platform libraries') logs; returns the log file, if any."""
+    """Route stagehand's (and the platform libraries') logs; returns the log file, if any.
+
+    `STAGEHAND_LOG_LEVEL=DEBUG` (or INFO, ...) overrides the level, e.g. to report a bug.
+    """
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
@@ -68,5 +72,9 @@ def configure_logging(*, to_file: bool, verbose: bool = False) -> Path | None:
     handler.addFilter(RedactSecrets())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
-    root.setLevel(logging.DEBUG if verbose else logging.INFO if to_file else logging.WARNING)
+    level = os.environ.get("STAGEHAND_LOG_LEVEL", "").upper()
+    if level in logging.getLevelNamesMapping():
+        root.setLevel(level)
+    else:
+        root.setLevel(logging.DEBUG if verbose else logging.INFO if to_file else logging.WARNING)
     return path

@@ -127,3 +127,23 @@ async def test_an_opt_out_from_an_earlier_run_still_holds_after_a_restart(tmp_pa
     played = await play(tmp_path, [say("m2", "ana", "!ask is my question kept?", t=30)])
     assert played.stored("m2")[0] == ""
     assert [args for _, name, args, _ in played.commands() if name == "ask"] == [""]
+
+
+async def test_talking_again_after_forget_does_not_reattach_the_forgotten_history(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "my address is 1 Synth Road", t=1, display_name="Ana"),
+            say("m2", "ana", "!forget", t=2),
+            say("m3", "ana", "!forget confirm", t=3),
+            say("m4", "ana", "hi again", t=40, display_name="Ana"),
+        ],
+    )
+    assert played.stored("m4") == ("hi again", "ana", 0)
+    forgotten = {played.stored(m)[1] for m in ("m1", "m2", "m3")}
+    assert len(forgotten) == 1 and "ana" not in forgotten.pop().casefold()
+    (ana_comments,) = played.db.execute(
+        "SELECT count(*) FROM comments JOIN authors ON authors.id = comments.author_id"
+        " WHERE authors.platform_user_id = 'id-ana'"
+    ).fetchone()
+    assert ana_comments == 1  # only what she said after forgetting is tied to her account

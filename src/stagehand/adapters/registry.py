@@ -27,7 +27,17 @@ def build_adapters(settings: Settings) -> list[Adapter]:
             from stagehand.adapters.discord.adapter import DiscordAdapter
         except ImportError as exc:
             raise AdapterUnavailable(f"the Discord adapter is not available: {exc}") from None
-        adapters.append(DiscordAdapter(settings.discord, tokens, guest_link=guest_link))
+        from stagehand.commands import slash_command_specs
+
+        adapters.append(
+            DiscordAdapter(
+                settings.discord,
+                tokens,
+                guest_link=guest_link,
+                slash_commands=slash_command_specs() if settings.commands.enabled else (),
+                command_prefix=settings.commands.prefix,
+            )
+        )
     if not adapters:
         raise AdapterUnavailable(
             "no platform is enabled in the config: set `enabled = true` under [twitch] or "

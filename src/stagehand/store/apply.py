@@ -211,21 +211,53 @@ class OpApplier:
 
     @apply.register
     def _forget(self, op: StoreForget) -> None:
+        """Cut every stored trace loose from the person: text goes, counts stay, name goes.
+
+        Their rows move to a fresh anonymous author whose id means nothing, and their own author
+        row is deleted, so a later comment starts a new, unconnected row (a newcomer again);
+        only an opt-out survives, so a later comment stays anonymous.
+        """
         author_id = self.existing_author_id(op.author)
         if author_id is None:
             return
-        self._anonymize(author_id)
+        anonymous_id = self.conn.execute(
+            "INSERT INTO authors (platform, platform_user_id, name, display_name, roles,"
+            " first_seen_at, opted_out)"
+            " SELECT platform, 'forgotten:' || lower(hex(randomblob(8))), '', '', '[]',"
+            " first_seen_at, 1 FROM authors WHERE id = ? RETURNING id",
+            (author_id,),
+        ).fetchone()[0]
+        anonymous = f"anonymous-{anonymous_id}"
+        self.conn.execute(
+            "UPDATE authors SET name = ?, display_name = ? WHERE id = ?",
+            (anonymous, anonymous, anonymous_id),
+        )
         self.conn.execute(
             "DELETE FROM comment_edits WHERE comment_id IN"
             " (SELECT id FROM comments WHERE author_id = ?)",
             (author_id,),
         )
-        self.conn.execute("UPDATE commands SET args = '' WHERE author_id = ?", (author_id,))
         self.conn.execute(
             "UPDATE host_actions SET text = '' WHERE comment_id IN"
             " (SELECT id FROM comments WHERE author_id = ?)",
             (author_id,),
         )
+        self.conn.execute(
+            "UPDATE comments SET author_id = ?, text = '', original_text = '', anonymized = 1"
+            " WHERE author_id = ?",
+            (anonymous_id, author_id),
+        )
+        self.conn.execute(
+            "UPDATE commands SET author_id = ?, args = '' WHERE author_id = ?",
+            (anonymous_id, author_id),
+        )
+        for table in ("stage_sessions", "host_actions"):
+            self.conn.execute(
+                f"UPDATE {table} SET author_id = ? WHERE author_id = ?", (anonymous_id, author_id)
+            )
+        # Someone who opted out stays opted out (an empty, anonymous row remembers it);
+        # everyone else is simply gone.
+        self.conn.execute("DELETE FROM authors WHERE id = ? AND NOT opted_out", (author_id,))
         self._authors.pop(op.author, None)
 
     @apply.register
