@@ -1,0 +1,410 @@
+"""The moderator console: the hub that wires widgets, keys and the live show together.
+
+Every host action goes through `LiveShow` (so it is logged with its time, in the database too);
+the console never writes anything itself. Chat reaches the screen through `ConsoleBridge`, which
+folds core events into `ConsoleState` and asks for a redraw at a bounded rate. Keys redraw at
+once. Adapters run in one worker on Textual's loop; failures of any worker are handled in one
+place (`on_worker_state_changed`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from stagehand.config import Settings
+from stagehand.console.bridge import ConsoleBridge
+from stagehand.console.messages import ShowUpdated
+from stagehand.console.screens.confirm import ConfirmScreen
+from stagehand.console.screens.help import HelpScreen
+from stagehand.console.screens.moderate import ModerateScreen, ModerationChoice
+from stagehand.console.screens.reply import ReplyScreen
+from stagehand.console.screens.search import SearchScreen
+from stagehand.console.screens.topic import TopicScreen
+from stagehand.console.state import ConsoleState
+from stagehand.console.text import name_of, plain
+from stagehand.console.widgets.detail import CommentDetail
+from stagehand.console.widgets.hands import HandsPanel
+from stagehand.console.widgets.header import ShowHeader
+from stagehand.console.widgets.notices import NoticeLine
+from stagehand.console.widgets.queue import QueueView
+from stagehand.console.widgets.raw_chat import RawChat
+from stagehand.console.widgets.stage import StagePanel
+from stagehand.domain import RankedComment
+from stagehand.live import LiveShow
+
+log = logging.getLogger(__name__)
+
+#: At this width and more the side column grows and the detail pane shows more lines.
+WIDE_COLUMNS = 140
+
+
+class StagehandApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "stagehand"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("a", "answer", "Answer"),
+        Binding("d", "dismiss", "Dismiss"),
+        Binding("p", "pull_on_stage", "Stage"),
+        Binding("e", "end_stage", "End"),
+        Binding("r", "reply", "Reply"),
+        Binding("m", "moderate", "Mod"),
+        Binding("slash", "search", "Search"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+        Binding("n", "next_segment", "Next"),
+        Binding("t", "edit_topic", "Topic"),
+        Binding("space", "toggle_freeze", "Freeze"),
+        Binding("h", "stage_hand", "Stage hand", show=False),
+        Binding("w", "toggle_reasons", "Why", show=False),
+        Binding("c", "toggle_raw_chat", "Chat", show=False),
+    ]
+
+    def __init__(self, live: LiveShow, settings: Settings) -> None:
+        super().__init__()
+        self.live = live
+        self.settings = settings
+        console = settings.console
+        self.state = ConsoleState(queue_size=console.queue_size)
+        self.state.segment = live.current_segment
+        self.state.stage_changed(tuple(live.stage.values()))
+        self.state.hands = tuple(live.hands.values())
+        self.state.connections = {p: (s.value, d) for p, (s, d) in live.connections.items()}
+        self.bridge = ConsoleBridge(
+            self.state, self.post_message, redraw_per_second=console.redraw_per_second
+        )
+        live.add_listener(self.bridge)
+        self.frozen = False
+        self.show_reasons = False
+        self.closed = False
+        self.redraws = 0
+        self.title = f"stagehand: {live.show.title or live.show.name}"
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield ShowHeader(id="header")
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield QueueView(id="queue")
+                yield CommentDetail(id="detail")
+            with Vertical(id="side"):
+                yield StagePanel(id="stage")
+                yield HandsPanel(id="hands")
+                yield RawChat(id="raw")
+        yield NoticeLine(id="notices")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#queue").border_title = "Queue"
+        self.query_one("#detail").border_title = "Selected"
+        self.query_one("#stage").border_title = "On stage"
+        self.query_one("#hands").border_title = "Raised hands"
+        self.query_one("#raw").border_title = "Chat"
+        self.query_one("#raw").display = self.settings.console.show_raw_chat
+        self.query_one(QueueView).focus()
+        self._fit(self.size.width)
+        self.redraw()
+        # Ages, elapsed time and stage time move even when chat is quiet.
+        self.set_interval(1.0, self.redraw, name="clock")
+        self.run_adapters()
+
+    def on_resize(self, event: object) -> None:
+        self._fit(self.size.width)
+
+    def _fit(self, width: int) -> None:
+        self.screen.set_class(width >= WIDE_COLUMNS, "-wide")
+
+    # -- adapters and workers --------------------------------------------------------------
+
+    @work(exclusive=True, group="adapters", exit_on_error=False, name="chat connections")
+    async def run_adapters(self) -> None:
+        await self.live.run_adapters()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures land: a notice the host can read, the app stays up."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        log.error("%s failed", event.worker.name, exc_info=error)
+        self.state.notify(
+            f"{event.worker.name or 'a task'} stopped: {type(error).__name__}: {error}", "error"
+        )
+        self.redraw()
+
+    def _act(self, action: Awaitable[object], name: str) -> None:
+        """Run a host action that talks to a platform without blocking keys; redraw after."""
+
+        async def run() -> None:
+            await action
+            self.redraw()
+
+        self.run_worker(run(), name=name, group="actions", exit_on_error=False)
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def on_show_updated(self, message: ShowUpdated) -> None:
+        self.redraw()
+
+    def now(self) -> datetime:
+        return self.live.clock.now()
+
+    def show_started_at(self) -> datetime:
+        """When the show began in show time (a replay starts at its transcript, not today)."""
+        started = self.live.show.started_at
+        if "replay" in self.live.adapters:
+            firsts = [self.state.first_comment_at]
+            if self.live.segments:
+                firsts.append(self.live.segments[0].started_at)
+            known = [ts for ts in firsts if ts is not None]
+            if known:
+                return min(known)
+        return started
+
+    def redraw(self) -> None:
+        """Draw the whole state; called at most `redraw_per_second` times for chat, and per key."""
+        self.bridge.redrawn()
+        if not self.is_running or self.closed:
+            return
+        self.redraws += 1
+        state = self.state
+        now = self.now()
+        on_stage = state.on_stage_keys
+        queue = self.query_one(QueueView)
+        if self.frozen:
+            kept = [
+                r for r in queue.entries if (r.comment.platform, r.comment.id) not in state.removed
+            ]
+            queue.set_entries(kept, now=now, on_stage=on_stage)
+        else:
+            queue.set_entries(state.ranked_queue(), now=now, on_stage=on_stage)
+        queue.border_title = f"Queue ({len(state.queue)})" + ("  FROZEN" if self.frozen else "")
+        self.query_one(ShowHeader).show(
+            title=self.live.show.title or self.live.show.name,
+            segment=state.segment,
+            elapsed_seconds=(now - self.show_started_at()).total_seconds(),
+            chat_per_minute=state.chat_rate(now),
+            connections=state.connections,
+            frozen=self.frozen,
+            pending=self._pending_while_frozen(queue),
+        )
+        self._draw_detail(queue.selected, now)
+        self.query_one(StagePanel).show(state.stage, state.stage_said, now=now)
+        self.query_one(HandsPanel).show(state.hands)
+        raw = self.query_one(RawChat)
+        if raw.display:
+            raw.show(state.raw, on_stage)
+        self.query_one(NoticeLine).show(state.notice)
+
+    def _pending_while_frozen(self, queue: QueueView) -> int:
+        if not self.frozen:
+            return 0
+        shown = {(r.comment.platform, r.comment.id) for r in queue.entries}
+        return sum(1 for key in self.state.queue if key not in shown)
+
+    def _draw_detail(self, ranked: RankedComment | None, now: datetime) -> None:
+        self.query_one(CommentDetail).show(ranked, now=now, reasons=self.show_reasons)
+
+    def on_queue_view_moved(self, message: QueueView.Moved) -> None:
+        self._draw_detail(message.ranked, self.now())
+
+    # -- the selected comment --------------------------------------------------------------
+
+    @property
+    def selected(self) -> RankedComment | None:
+        return self.query_one(QueueView).selected
+
+    def _need_selected(self, what: str) -> RankedComment | None:
+        ranked = self.selected
+        if ranked is None:
+            self.state.notify(f"Nothing to {what}: the queue is empty", "warning")
+            self.redraw()
+        return ranked
+
+    def _say(self, text: Content | str, level: str = "info") -> None:
+        self.state.notify(str(text), level)
+        self.redraw()
+
+    # -- actions (keys and the command palette) --------------------------------------------
+
+    def action_answer(self) -> None:
+        ranked = self._need_selected("answer")
+        if ranked is not None:
+            self.live.answer(ranked.comment)
+            self._say(f"Answered {name_of(ranked.comment.author)} on air")
+
+    def action_dismiss(self) -> None:
+        ranked = self._need_selected("dismiss")
+        if ranked is not None:
+            self.live.dismiss(ranked.comment)
+            self._say(f"Dismissed {name_of(ranked.comment.author)}'s comment")
+
+    def action_pull_on_stage(self) -> None:
+        ranked = self._need_selected("bring on stage")
+        if ranked is not None:
+            self._act(self.live.pull_on_stage(ranked.comment), "pull on stage")
+
+    def action_stage_hand(self) -> None:
+        if not self.live.hands:
+            self._say("No raised hands to bring on stage", "warning")
+            return
+        first = next(iter(self.live.hands.values()))
+        self._act(self.live.pull_on_stage(author=first), "pull on stage")
+
+    def action_end_stage(self) -> None:
+        ranked = self.selected
+        author = ranked.comment.author if ranked else None
+        if author is not None and author.key not in self.live.stage:
+            author = None  # the selected comment's author is not on stage: end the latest
+        self._act(self.live.end_stage(author), "end stage")
+
+    def action_reply(self) -> None:
+        ranked = self._need_selected("reply to")
+        if ranked is None:
+            return
+        comment = ranked.comment
+
+        def send(text: str | None) -> None:
+            if text:
+                self._act(self.live.reply(comment, text), "reply")
+
+        self.push_screen(ReplyScreen(comment), send)
+
+    def action_moderate(self) -> None:
+        ranked = self._need_selected("moderate")
+        if ranked is None:
+            return
+        comment = ranked.comment
+
+        def apply(choice: ModerationChoice | None) -> None:
+            if choice is not None:
+                self._act(
+                    self.live.moderate(
+                        comment, choice.kind, duration_seconds=choice.duration_seconds
+                    ),
+                    "moderate",
+                )
+
+        self.push_screen(ModerateScreen(comment), apply)
+
+    def action_next_segment(self) -> None:
+        segment = self.live.next_segment()
+        self._say(f"Segment {segment.position} is live: {segment.title}")
+
+    def action_edit_topic(self) -> None:
+        def save(result: tuple[str, list[str]] | None) -> None:
+            if result is not None:
+                title, keywords = result
+                segment = self.live.set_topic(title, keywords)
+                self._say(
+                    f"Topic: {segment.title} ({', '.join(segment.keywords) or 'no keywords'})"
+                )
+
+        self.push_screen(TopicScreen(self.live.current_segment), save)
+
+    def action_search(self) -> None:
+        self.push_screen(SearchScreen(Path(self.live.db_path), self.live.show.id))
+
+    def action_toggle_freeze(self) -> None:
+        self.frozen = not self.frozen
+        self.redraw()
+
+    def action_toggle_reasons(self) -> None:
+        self.show_reasons = not self.show_reasons
+        self._draw_detail(self.selected, self.now())
+
+    def action_toggle_raw_chat(self) -> None:
+        raw = self.query_one(RawChat)
+        raw.display = not raw.display
+        self.redraw()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        question = Content.assemble(
+            ("Quit the show?", "bold"),
+            "\n",
+            ("Chat stops being recorded; anyone on stage is taken off.", "$text-muted"),
+        )
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.close_show_and_exit()
+
+        self.push_screen(ConfirmScreen(question, yes="Quit"), decided)
+
+    @work(exclusive=True, group="quit", exit_on_error=False, name="closing the show")
+    async def close_show_and_exit(self) -> None:
+        await self.close_show()
+        self.exit()
+
+    async def close_show(self) -> bool:
+        """Close the live show once: end stage appearances, stop adapters, write everything."""
+        if self.closed:
+            return True
+        self.closed = True
+        self.bridge.close()
+        ok = await self.live.close()
+        if not ok:
+            log.error("not everything could be written: %s", self.live.writer.last_error)
+        return ok
+
+    async def on_unmount(self) -> None:
+        # Quit asks first and closes the show; this catches every other way out (ctrl+c, errors).
+        if not self.closed:
+            await self.close_show()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands: list[tuple[str, str, Callable[[], object]]] = [
+            ("Answer", "Answer the selected comment on air (a)", self.action_answer),
+            (
+                "Pull on stage",
+                "Bring the selected comment's author on stage (p)",
+                self.action_pull_on_stage,
+            ),
+            (
+                "Stage the first raised hand",
+                "Bring the first raised hand on stage (h)",
+                self.action_stage_hand,
+            ),
+            ("End stage", "End the current stage appearance (e)", self.action_end_stage),
+            ("Dismiss", "Take the selected comment off the queue (d)", self.action_dismiss),
+            ("Reply", "Reply in chat to the selected comment (r)", self.action_reply),
+            ("Moderate", "Delete, time out or ban (m)", self.action_moderate),
+            ("Next segment", "Move to the next segment (n)", self.action_next_segment),
+            ("Edit topic", "Edit the segment's title and keywords (t)", self.action_edit_topic),
+            ("Search comments", "Search this show's past comments (/)", self.action_search),
+            ("Freeze queue", "Freeze or thaw the queue (space)", self.action_toggle_freeze),
+            (
+                "Why",
+                "Show or hide the selected comment's score reasons (w)",
+                self.action_toggle_reasons,
+            ),
+            ("Raw chat", "Show or hide the raw chat (c)", self.action_toggle_raw_chat),
+            ("Help", "Every key and what it records (?)", self.action_help),
+        ]
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)
+
+
+def make_app(live: LiveShow, settings: Settings) -> StagehandApp:
+    """The console for a live show (used by `stagehand demo`, `replay`, `run` and the tests)."""
+    return StagehandApp(live, settings)
+
+
+__all__ = ["StagehandApp", "make_app", "plain"]

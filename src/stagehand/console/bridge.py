@@ -1,0 +1,70 @@
+"""The bridge between the core and the console: a LiveShow listener that never floods the UI.
+
+The core calls the bridge once per event on the asyncio loop (the same loop Textual runs on).
+The bridge folds the event into `ConsoleState` at once (cheap, bounded) and asks the app to
+redraw at most `redraw_per_second` times a second, however many comments arrive: one
+`ShowUpdated` message is in flight at a time, and the next waits out the interval.
+Keys redraw at once through `redrawn()`, so a flood never delays what the host just did.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from textual.message import Message
+
+from stagehand.console.messages import ShowUpdated
+from stagehand.console.state import ConsoleState
+from stagehand.events import CoreEvent
+
+
+class ConsoleBridge:
+    def __init__(
+        self,
+        state: ConsoleState,
+        post: Callable[[Message], object],
+        *,
+        redraw_per_second: float,
+    ) -> None:
+        self.state = state
+        self._post = post
+        self.interval = 1.0 / redraw_per_second
+        self._last_redraw = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+        self._in_flight = False
+        self.events = 0
+        self.posted = 0
+
+    def __call__(self, event: CoreEvent) -> None:
+        """The LiveShow listener: fold the event in, schedule one redraw."""
+        self.events += 1
+        self.state.apply(event)
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if self._timer is not None or self._in_flight:
+            return
+        delay = max(0.0, self._last_redraw + self.interval - time.monotonic())
+        self._timer = asyncio.get_running_loop().call_later(delay, self._fire)
+
+    def _fire(self) -> None:
+        self._timer = None
+        self._in_flight = True
+        self.posted += 1
+        self._post(ShowUpdated())
+
+    def redrawn(self) -> None:
+        """The app has drawn the current state (on `ShowUpdated` or after a key)."""
+        self._last_redraw = time.monotonic()
+        if self._in_flight:
+            self._in_flight = False
+
+    def changed_since_redraw(self) -> bool:
+        return self._timer is not None or self._in_flight
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None

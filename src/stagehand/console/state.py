@@ -1,0 +1,219 @@
+"""What the console shows, kept bounded however fast chat runs.
+
+The bridge folds every core event into one `ConsoleState`; widgets read it when they redraw.
+Nothing here touches Textual, so the bounds (queue capped at `queue_size`, raw chat and stage
+lines in fixed-size deques) are plain Python that tests can check directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    HostAction,
+    HostActionKind,
+    RankedComment,
+    Segment,
+    StageSession,
+)
+from stagehand.events import (
+    CommandHandled,
+    CommentDeleted,
+    CommentEdited,
+    CommentRanked,
+    ConnectionChanged,
+    CoreEvent,
+    HandsChanged,
+    HostActionLogged,
+    Notice,
+    SegmentChanged,
+    StageChanged,
+)
+
+CommentKey = tuple[str, str]
+
+#: Raw chat lines kept: far more than any screen shows, little memory.
+RAW_CHAT_LINES = 500
+#: What someone said while on stage, per person.
+STAGE_LINES = 50
+#: Keys of comments taken off the queue (answered, dismissed, deleted), remembered so a frozen
+#: queue drops them too.
+REMOVED_KEYS = 5_000
+#: The chat rate counts comments in this window of show time.
+RATE_WINDOW_SECONDS = 60
+NOTICES_KEPT = 50
+
+
+def key_of(comment: Comment) -> CommentKey:
+    return (comment.platform, comment.id)
+
+
+@dataclass(slots=True)
+class RawLine:
+    comment: Comment
+    deleted: bool = False
+
+
+@dataclass(slots=True)
+class ShownNotice:
+    text: str
+    level: str
+    at: datetime | None = None
+
+
+@dataclass(slots=True)
+class ConsoleState:
+    queue_size: int = 200
+    raw_size: int = RAW_CHAT_LINES
+    queue: dict[CommentKey, RankedComment] = field(default_factory=dict)
+    removed: OrderedDict[CommentKey, None] = field(default_factory=OrderedDict)
+    raw: deque[RawLine] = field(default_factory=deque)
+    segment: Segment | None = None
+    stage: tuple[StageSession, ...] = ()
+    stage_said: dict[AuthorKey, deque[Comment]] = field(default_factory=dict)
+    hands: tuple[Author, ...] = ()
+    connections: dict[str, tuple[str, str]] = field(default_factory=dict)
+    notices: deque[ShownNotice] = field(default_factory=lambda: deque(maxlen=NOTICES_KEPT))
+    first_comment_at: datetime | None = None
+    comments_seen: int = 0
+    _rate: deque[list[int]] = field(default_factory=deque)  # [second, count], oldest first
+    _raw_index: dict[CommentKey, RawLine] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.raw = deque(maxlen=self.raw_size)
+
+    # -- folding events in ------------------------------------------------------------------
+
+    def apply(self, event: CoreEvent) -> None:
+        """Fold one core event into the state (cheap: this runs once per comment in a flood)."""
+        if isinstance(event, CommentRanked):
+            self.add_comment(event.ranked)
+        elif isinstance(event, HostActionLogged):
+            self.host_acted(event.action)
+        elif isinstance(event, CommentDeleted):
+            self.take_off((event.platform, event.comment_id), deleted=True)
+        elif isinstance(event, CommentEdited):
+            self._edited(event)
+        elif isinstance(event, StageChanged):
+            self.stage_changed(event.on_stage)
+        elif isinstance(event, HandsChanged):
+            self.hands = event.hands
+        elif isinstance(event, SegmentChanged):
+            self.segment = event.segment
+        elif isinstance(event, ConnectionChanged):
+            self.connections[event.platform] = (event.state, event.detail)
+        elif isinstance(event, Notice):
+            self.notify(event.text, event.level)
+        elif isinstance(event, CommandHandled):
+            self.notify(f"{event.command}: {event.outcome}", "info")
+
+    def add_comment(self, ranked: RankedComment) -> None:
+        comment = ranked.comment
+        key = key_of(comment)
+        self.comments_seen += 1
+        if self.first_comment_at is None:
+            self.first_comment_at = comment.ts
+        self._count(comment.ts)
+        line = RawLine(comment)
+        if len(self.raw) == self.raw.maxlen:
+            oldest = self.raw[0]
+            self._raw_index.pop(key_of(oldest.comment), None)
+        self.raw.append(line)
+        self._raw_index[key] = line
+        author = comment.author.key
+        if author in self.stage_said:
+            self.stage_said[author].append(comment)
+        if key in self.removed:
+            return
+        self.queue[key] = ranked
+        if len(self.queue) > self.queue_size + max(10, self.queue_size // 4):
+            self._prune()
+
+    def _prune(self) -> None:
+        """Keep the best `queue_size` comments (amortized: runs once per queue_size/4 adds)."""
+        best = sorted(self.queue.values(), key=_rank, reverse=True)[: self.queue_size]
+        self.queue = {key_of(r.comment): r for r in best}
+
+    def host_acted(self, action: HostAction) -> None:
+        if action.comment_id is None or action.platform is None:
+            return
+        key = (action.platform, action.comment_id)
+        if action.kind in (HostActionKind.ANSWER, HostActionKind.DISMISS):
+            self.take_off(key)
+        elif action.kind == HostActionKind.MODERATE and not action.outcome.startswith("failed"):
+            self.take_off(key, deleted=action.text == "delete")
+
+    def take_off(self, key: CommentKey, *, deleted: bool = False) -> None:
+        self.queue.pop(key, None)
+        self.removed[key] = None
+        if len(self.removed) > REMOVED_KEYS:
+            self.removed.popitem(last=False)
+        if deleted and key in self._raw_index:
+            self._raw_index[key].deleted = True
+
+    def _edited(self, event: CommentEdited) -> None:
+        key = (event.platform, event.comment_id)
+        ranked = self.queue.get(key)
+        if ranked is not None:
+            comment = dataclasses.replace(ranked.comment, clean_text=event.clean_text)
+            self.queue[key] = dataclasses.replace(ranked, comment=comment)
+        line = self._raw_index.get(key)
+        if line is not None:
+            line.comment = dataclasses.replace(line.comment, clean_text=event.clean_text)
+
+    def stage_changed(self, on_stage: tuple[StageSession, ...]) -> None:
+        self.stage = on_stage
+        keys = {session.author.key for session in on_stage}
+        for gone in set(self.stage_said) - keys:
+            del self.stage_said[gone]
+        for key in keys - set(self.stage_said):
+            self.stage_said[key] = deque(maxlen=STAGE_LINES)
+
+    def notify(self, text: str, level: str = "info", at: datetime | None = None) -> None:
+        self.notices.append(ShownNotice(text, level, at))
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def ranked_queue(self) -> list[RankedComment]:
+        """The queue, best first (by `Score.rank_key`, newest first on ties)."""
+        ordered = sorted(self.queue.values(), key=_rank, reverse=True)
+        return ordered[: self.queue_size]
+
+    @property
+    def on_stage_keys(self) -> frozenset[AuthorKey]:
+        return frozenset(session.author.key for session in self.stage)
+
+    @property
+    def notice(self) -> ShownNotice | None:
+        return self.notices[-1] if self.notices else None
+
+    def chat_rate(self, now: datetime) -> int:
+        """Comments in the last minute of show time."""
+        newest = int(now.timestamp())
+        self._expire(newest)
+        return sum(count for second, count in self._rate if second > newest - RATE_WINDOW_SECONDS)
+
+    def _count(self, ts: datetime) -> None:
+        second = int(ts.timestamp())
+        if self._rate and self._rate[-1][0] == second:
+            self._rate[-1][1] += 1
+            return
+        self._rate.append([second, 1])
+        self._expire(second)
+
+    def _expire(self, newest: int) -> None:
+        # Bounded by the window: at most RATE_WINDOW_SECONDS buckets stay (plus out-of-order ones).
+        while self._rate and self._rate[0][0] <= newest - RATE_WINDOW_SECONDS:
+            self._rate.popleft()
+        while len(self._rate) > RATE_WINDOW_SECONDS * 4:
+            self._rate.popleft()
+
+
+def _rank(ranked: RankedComment) -> tuple[float, datetime]:
+    return (ranked.score.rank_key, ranked.comment.ts)

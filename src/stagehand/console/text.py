@@ -1,0 +1,64 @@
+"""Chat text to screen text: always plain `Content`, never markup.
+
+Everything a viewer can type (comment text, names, topics, search results) goes through
+`plain()`: sanitized again (the core already did, but names and titles come from many places),
+capped, and wrapped in `Content(...)`, which Textual never parses as markup. So `[b]`,
+`[@click=app.quit]x[/]` and a lone `[` are shown as the characters they are.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.content import Content
+
+from stagehand.domain import Author
+from stagehand.sanitize import clean
+
+#: Longest chat text put on screen in one piece (the detail pane wraps it).
+MAX_SHOWN_CHARS = 2000
+
+PLATFORM_TAGS: dict[str, str] = {"twitch": "TW", "discord": "DC", "replay": "RP"}
+PLATFORM_STYLES: dict[str, str] = {
+    "twitch": "bold #a970ff",
+    "discord": "bold #7984f5",
+}
+
+
+def plain(text: str, *, max_chars: int = MAX_SHOWN_CHARS, style: str = "") -> Content:
+    """Hostile text as inert screen text."""
+    return Content.styled(clean(text, max_chars=max_chars), style)
+
+
+def name_of(author: Author, *, max_chars: int = 40) -> str:
+    """The author's shown name, cleaned and cut to `max_chars` (with `…` when cut)."""
+    name = clean(author.shown_name, max_chars=200) or clean(author.id, max_chars=200) or "?"
+    return name if len(name) <= max_chars else name[: max_chars - 1] + "…"
+
+
+def platform_tag(platform: str) -> Content:
+    tag = PLATFORM_TAGS.get(platform, clean(platform, max_chars=2).upper()[:2] or "??")
+    return Content.styled(tag, PLATFORM_STYLES.get(platform, "bold"))
+
+
+def age(seconds: float) -> str:
+    """A short age: `now`, `42s`, `7m`, `2h`."""
+    if seconds < 5:
+        return "now"
+    if seconds < 60:
+        return f"{int(seconds)}s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    return f"{int(seconds // 3600)}h"
+
+
+def clock_time(seconds: float) -> str:
+    """`m:ss` under an hour, `h:mm:ss` after."""
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def seconds_between(start: datetime | None, end: datetime) -> float:
+    return 0.0 if start is None else max(0.0, (end - start).total_seconds())

@@ -1,0 +1,56 @@
+"""The selected comment in full, and on demand (`w`) why it ranks where it does."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.content import Content
+from textual.widgets import Static
+
+from stagehand.console.text import age, name_of, plain, platform_tag
+from stagehand.domain import RankedComment
+
+
+def reasons_line(ranked: RankedComment) -> Content:
+    """`score 2.35 = topic +1.20 · question +0.80 · flood −0.30 …`, biggest parts first."""
+    score = ranked.score
+    parts = sorted(score.reasons.items(), key=lambda item: -abs(item[1]))
+    pieces: list[Content] = [Content.styled(f"score {score.value:.2f} = ", "bold")]
+    for index, (name, value) in enumerate(parts):
+        if index:
+            pieces.append(Content.styled(" · ", "$text-muted"))
+        style = "$text-success" if value > 0 else "$text-error" if value < 0 else "$text-muted"
+        pieces.append(plain(name, max_chars=30))
+        pieces.append(Content.styled(f" {value:+.2f}", style))
+    if score.flags:
+        pieces.append(Content.styled("   flags: ", "$text-muted"))
+        pieces.append(plain(", ".join(sorted(score.flags)), max_chars=200, style="italic"))
+    return Content.assemble(*pieces)
+
+
+def _ago(seconds: float) -> str:
+    shown = age(seconds)
+    return "just now" if shown == "now" else f"{shown} ago"
+
+
+class CommentDetail(Static):
+    def show(self, ranked: RankedComment | None, *, now: datetime, reasons: bool) -> None:
+        if ranked is None:
+            self.update(Content.styled("No comment selected.", "$text-muted"))
+            return
+        comment = ranked.comment
+        head = Content.assemble(
+            plain(name_of(comment.author), style="bold"),
+            " ",
+            platform_tag(comment.platform),
+            (f"  {_ago((now - comment.ts).total_seconds())}", "$text-muted"),
+            ("  ", ""),
+            plain(
+                ", ".join(sorted(comment.author.roles)), max_chars=80, style="italic $text-muted"
+            ),
+            ("   (w: why)" if not reasons else "", "$text-muted"),
+        )
+        lines = [head, plain(comment.shown_text)]
+        if reasons:
+            lines.append(reasons_line(ranked))
+        self.update(Content("\n").join(lines))

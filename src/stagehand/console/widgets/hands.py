@@ -1,0 +1,33 @@
+"""The raised-hands queue, oldest first (`h` brings the first one on stage)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.content import Content
+from textual.widgets import Static
+
+from stagehand.console.text import name_of, plain, platform_tag
+from stagehand.domain import Author
+
+HANDS_SHOWN = 8
+
+
+class HandsPanel(Static):
+    def show(self, hands: Sequence[Author]) -> None:
+        self.border_title = f"Raised hands ({len(hands)})"
+        if not hands:
+            self.update(Content.styled("No raised hands (viewers type !hand).", "$text-muted"))
+            return
+        lines = [
+            Content.assemble(
+                (f"{index}. ", "$text-muted"),
+                plain(name_of(author), style="bold"),
+                " ",
+                platform_tag(author.platform),
+            )
+            for index, author in enumerate(hands[:HANDS_SHOWN], 1)
+        ]
+        if len(hands) > HANDS_SHOWN:
+            lines.append(Content.styled(f"… and {len(hands) - HANDS_SHOWN} more", "$text-muted"))
+        self.update(Content("\n").join(lines))

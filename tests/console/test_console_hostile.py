@@ -1,0 +1,68 @@
+"""Chat text is data: markup, escapes and 10,000 characters stay inert, readable text."""
+
+from __future__ import annotations
+
+from conftest import HOSTILE, open_console, played, screen_text
+from stagehand.console.widgets.queue import QueueView
+
+SIZE = (160, 40)
+
+
+async def test_hostile_comments_show_as_plain_text_and_trigger_nothing(tmp_path, hostile_file):
+    console = open_console(tmp_path / "show.db", hostile_file)
+    seen: list[object] = []
+    async with console.app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await played(console, pilot)
+        app = console.app
+        queue = app.query_one(QueueView)
+        assert len(queue.entries) == 5
+        lines = screen_text(app).splitlines()
+        text = "\n".join(lines)
+        # markup is shown as the characters typed
+        assert "[@click=app.quit]x[/] click me" in text
+        assert "[b]bold?[/b] and a lone [ bracket [red]" in text
+        assert "[@click=app.quit]name[/]" in text  # in a name, too
+        # escape sequences are gone, their harmless text stays
+        assert "before red after evil" in text
+        assert "\x1b" not in text and "pwned" not in text and "\u202e" not in text
+        # the layout holds: every line is the terminal's width, header on top, footer at the bottom
+        assert len(lines) == SIZE[1] and all(len(line) <= SIZE[0] for line in lines)
+        assert lines[0].startswith(" stagehand Synth Night")
+        assert "Ready." in lines[-2] or "Answered" in lines[-2]
+        # the 10,000-character comment takes one queue row (cut with …), not the screen
+        long_rows = [line for line in lines if "AAAAAAAA" in line]
+        assert long_rows and all("…" in row for row in long_rows)
+        # click the markup link in the queue and in the detail pane: nothing but selection
+        index = next(i for i, r in enumerate(queue.entries) if r.comment.id == "h1")
+        await pilot.click(QueueView, offset=(30, index))
+        assert queue.selected is not None and queue.selected.comment.id == "h1"
+        await pilot.click("#detail", offset=(3, 2))
+        await pilot.pause()
+        assert app.is_running
+        assert not any(type(m).__name__ == "ExitApp" for m in seen)
+        # the detail pane shows the whole (sanitized, capped) text without breaking out
+        await pilot.press("end")
+        detail = app.query_one("#detail")
+        assert detail.size.height <= 12  # capped: the long text cannot push the queue away
+        assert queue.size.height >= 10
+        assert app.is_running
+    assert console.db().execute("SELECT count(*) FROM host_actions").fetchone() == (0,)
+
+
+async def test_hostile_text_in_dialogs_and_search_is_inert(tmp_path, hostile_file):
+    console = open_console(tmp_path / "show.db", hostile_file)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        queue = console.app.query_one(QueueView)
+        queue.move_to(next(i for i, r in enumerate(queue.entries) if r.comment.id == "h1"))
+        await pilot.press("r")
+        assert "[@click=app.quit]x[/] click me" in screen_text(console.app)
+        await pilot.press("escape", "slash", *"click", "enter")
+        await console.app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(console.app)
+        assert "[@click=app.quit]x[/] click me" in text
+        assert console.app.is_running
+    assert set(HOSTILE) <= {
+        row[0] for row in console.db().execute("SELECT message_id FROM comments")
+    }
