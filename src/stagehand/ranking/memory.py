@@ -30,10 +30,14 @@ class LRU(Generic[K, V]):
         return value
 
     def put(self, key: K, value: V) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self.limit:
-            self._items.popitem(last=False)
+        items = self._items
+        if key in items:
+            items.move_to_end(key)
+            items[key] = value
+            return
+        items[key] = value
+        if len(items) > self.limit:
+            items.popitem(last=False)
 
     def __contains__(self, key: object) -> bool:
         return key in self._items

@@ -30,6 +30,8 @@ OFF_TOPIC_QUESTION_SHARE = 0.2
 EXEMPLARS = 50
 MIN_SIMILARITY = 0.25
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
+_MODERATOR = Role.MODERATOR.value
+_STEERING_ROLES = _HOST_ROLES | {_MODERATOR}
 _SUBSCRIBER_ROLES = frozenset({Role.SUBSCRIBER.value, Role.VIP.value, Role.MEMBER.value})
 
 
@@ -51,8 +53,9 @@ class Ranker:
         self._recent = RecentTexts(spam.recent_texts, spam.near_duplicate_ratio)
         self._authors: LRU[AuthorKey, AuthorState] = LRU(spam.max_authors)
         self._names: LRU[str, AuthorKey] = LRU(spam.max_authors)
-        self._comment_topic: LRU[str, float] = LRU(spam.recent_texts * 10)
-        self._comment_author: LRU[str, AuthorKey] = LRU(spam.recent_texts * 10)
+        # Recent comment id -> (its topic relevance, its author), for replies.
+        self._comments: LRU[str, tuple[float, AuthorKey]] = LRU(spam.recent_texts * 10)
+        self._spam_phrases = tuple(p for p in spam.phrases if p)
         self._host_names: set[str] = set()
         self._raised: set[AuthorKey] = set()
         self._on_stage: set[AuthorKey] = set()
@@ -164,7 +167,7 @@ class Ranker:
 
         # Spam, repeats, shouting.
         newcomer = comment.first_message or state.comments == 0
-        steering = bool(roles & (_HOST_ROLES | {Role.MODERATOR.value}))
+        steering = bool(roles & _STEERING_ROLES)
         if signals.has_link(body) and not steering:
             flags.add("link")
             # Link spam rarely talks about the topic; an on-topic link is just a link.
@@ -173,7 +176,7 @@ class Ranker:
                 reasons["spam"] = weights.spam
             else:
                 reasons["link"] = weights.link
-        if "spam" not in flags and signals.spam_phrase(body, spam.phrases) and not steering:
+        if "spam" not in flags and signals.spam_phrase(body, self._spam_phrases) and not steering:
             flags.add("spam")
             reasons["spam"] = weights.spam
         normalized = normalize_for_repeat(body)
@@ -192,7 +195,7 @@ class Ranker:
             flags.add("repeat")
             reasons["repeat"] = weights.repeat
         if signals.is_shouting(
-            body, min_letters=spam.shouting_min_letters, ratio=spam.shouting_ratio
+            body, min_letters=spam.shouting_min_letters, ratio=spam.shouting_ratio, words=words
         ):
             flags.add("shouting")
             reasons["shouting"] = weights.shouting
@@ -207,7 +210,7 @@ class Ranker:
         if key in self._on_stage:
             flags.add("on_stage")
             reasons["on_stage"] = weights.on_stage
-        if Role.MODERATOR.value in roles:
+        if _MODERATOR in roles:
             flags.add("moderator")
             reasons["moderator"] = weights.moderator
         if roles & _SUBSCRIBER_ROLES:
@@ -270,13 +273,13 @@ class Ranker:
         """The topic a comment carries from its thread; `partners` gets the authors it talks to."""
         carried = FOLLOW_UP_CARRY * decayed(state.topic, state.topic_ts, now, THREAD_HALF_LIFE)
         if comment.reply_to is not None:
-            parent = self._comment_topic.get(comment.reply_to)
-            if parent:
-                carried = max(carried, REPLY_CARRY * parent)
-            parent_key = self._comment_author.get(comment.reply_to)
-            parent_state = self._authors.get(parent_key) if parent_key is not None else None
-            if parent_state is not None and parent_key != comment.author.key:
-                partners.append(parent_state)
+            parent = self._comments.get(comment.reply_to)
+            if parent is not None:
+                parent_topic, parent_key = parent
+                carried = max(carried, REPLY_CARRY * parent_topic)
+                parent_state = self._authors.get(parent_key)
+                if parent_state is not None and parent_key != comment.author.key:
+                    partners.append(parent_state)
         for name in addressed:
             other_key = self._names.get(name)
             other = self._authors.get(other_key) if other_key is not None else None
@@ -289,8 +292,8 @@ class Ranker:
     def _replies_to_viewer(self, comment: Comment) -> bool:
         if comment.reply_to is None:
             return False
-        parent_author = self._comment_author.get(comment.reply_to)
-        return parent_author is not None and parent_author != comment.author.key
+        parent = self._comments.get(comment.reply_to)
+        return parent is not None and parent[1] != comment.author.key
 
     def _feedback_similarity(self, content: frozenset[str]) -> float:
         if not content or not (self._liked or self._disliked):
@@ -317,12 +320,14 @@ class Ranker:
         state.recent, state.recent_ts = recent, now
         topic_now = decayed(state.topic, state.topic_ts, now, THREAD_HALF_LIFE)
         state.topic, state.topic_ts = max(topic_now, relevance), now
-        self._authors.put(key, state)
-        self._names.put(comment.author.name.lower(), key)
-        if comment.author.display_name:
-            self._names.put(comment.author.display_name.lower(), key)
-        self._comment_topic.put(comment.id, relevance)
-        self._comment_author.put(comment.id, key)
+        if state.comments == 1:
+            self._authors.put(key, state)  # later comments: `get` already made it most recent
+        name = comment.author.name.lower()
+        self._names.put(name, key)
+        shown = comment.author.display_name.lower() if comment.author.display_name else name
+        if shown != name:
+            self._names.put(shown, key)
+        self._comments.put(comment.id, (relevance, key))
         self._recent.remember(normalized, str(key))
         self.topic.observe(words, direct)
 

@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import math
 
-#: Values are clamped away from 0 so log2 stays finite; far below any real score.
-_FLOOR = 1e-6
-
 
 def rank_key(value: float, ts_seconds: float, half_life: float) -> float:
     """The sort key: higher means higher in the queue now and at any later time."""
     if value == 0.0:
         return 0.0
     age_term = ts_seconds / half_life
-    magnitude = math.log2(max(abs(value), _FLOOR)) + age_term
+    magnitude = math.log2(abs(value)) + age_term  # finite for every non-zero float
     return magnitude if value > 0 else -magnitude
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
-from stagehand.ranking.text import LAUGHTER, STOPWORDS, Words, is_emote_chunk
+from stagehand.ranking.text import STOPWORDS, Words, analyse_chunk
 
 _QUESTION_OPENERS = frozenset(
     [
@@ -234,17 +235,7 @@ def is_greeting(text: str, words: Words, names: Iterable[str] = ()) -> bool:
 
 def is_laughter(text: str, words: Words) -> bool:
     """Only laughter (and maybe emotes): "lol", "hahaha", "LULW LULW", "😂😂"."""
-    chunks = text.split()
-    if not chunks:
-        return False
-    laughing = False
-    for chunk in chunks:
-        bare = chunk.strip(".,!?")
-        if bare and LAUGHTER.match(bare):
-            laughing = True
-        elif not is_emote_chunk(chunk):
-            return False
-    return laughing
+    return words.laughter_only
 
 
 def is_emote_only(text: str, words: Words) -> bool:
@@ -264,20 +255,31 @@ def has_link(text: str) -> bool:
 
 
 def spam_phrase(text: str, phrases: Iterable[str]) -> str | None:
-    """The first configured spam phrase found in the text, if any."""
+    """The first configured spam phrase found in the text (case-insensitive), if any."""
     lowered = text.lower()
-    return next((p for p in phrases if p and p.lower() in lowered), None)
+    for phrase in _lowered(tuple(phrases)):
+        if phrase in lowered:
+            return phrase
+    return None
 
 
-def is_shouting(text: str, *, min_letters: int, ratio: float) -> bool:
-    """Mostly capitals over enough letters; emote names do not count as shouting."""
-    letters = [
-        ch for chunk in text.split() if not is_emote_chunk(chunk) for ch in chunk if ch.isalpha()
-    ]
-    if len(letters) < min_letters:
-        return False
-    upper = sum(1 for ch in letters if ch.isupper())
-    return upper / len(letters) >= ratio
+@lru_cache(maxsize=16)
+def _lowered(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p.lower() for p in phrases if p)
+
+
+def is_shouting(text: str, *, min_letters: int, ratio: float, words: Words | None = None) -> bool:
+    """Mostly capitals over enough letters; emote names do not count as shouting.
+
+    Pass the text's `words` when they are at hand: their letter counts are already made.
+    """
+    if words is None:
+        chunks = [analyse_chunk(chunk) for chunk in text.split()]
+        letters = sum(c.letters for c in chunks)
+        capitals = sum(c.capitals for c in chunks)
+    else:
+        letters, capitals = words.letters, words.capitals
+    return letters >= min_letters and capitals >= ratio * letters
 
 
 def repeats_itself(words: Words) -> bool:

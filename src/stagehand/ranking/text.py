@@ -331,7 +331,6 @@ LAUGHTER = re.compile(
     re.IGNORECASE,
 )
 
-_CHUNK = re.compile(r"\S+")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 _CAMEL_HUMP = re.compile(r"^[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*$|^[A-Z]{2,}[a-z]+[A-Z]?$")
 _MENTION = re.compile(r"^@[\w.\-]+[,:]?$")
@@ -353,6 +352,12 @@ class Words:
     """How many whitespace-separated chunks the text has."""
     mentions: tuple[str, ...]
     """Lower-cased names mentioned with @name."""
+    laughter_only: bool = False
+    """Every chunk is laughter or an emote, and at least one laughs ("lol", "KEKW LULW")."""
+    letters: int = 0
+    """Letters outside emotes (for shouting)."""
+    capitals: int = 0
+    """Capital letters among `letters`."""
 
 
 @lru_cache(maxsize=50_000)
@@ -363,6 +368,31 @@ def stem(word: str) -> str:
 
 def is_emote_chunk(chunk: str) -> bool:
     """True for a chunk that is an emote or emoji rather than a word."""
+    return analyse_chunk(chunk).emote
+
+
+def is_symbolic(chunk: str) -> bool:
+    """True for emoji and symbols (no letters or digits at all)."""
+    return not any(ch.isalnum() for ch in chunk) and any(
+        unicodedata.category(ch).startswith("S") for ch in chunk
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """What one whitespace-separated chunk is, worked out once (chat repeats its chunks)."""
+
+    mention: str | None
+    emote: bool
+    laughter: bool
+    tokens: tuple[str, ...]
+    stems: tuple[str, ...]
+    content: tuple[str, ...]
+    letters: int
+    capitals: int
+
+
+def _emote_shaped(chunk: str) -> bool:
     bare = chunk.strip(".,!?")
     if not bare:
         return not any(ch.isalnum() for ch in chunk) and not set(chunk) <= set(".,!?")
@@ -373,41 +403,70 @@ def is_emote_chunk(chunk: str) -> bool:
     return bool(_CAMEL_HUMP.match(bare))
 
 
-def is_symbolic(chunk: str) -> bool:
-    """True for emoji and symbols (no letters or digits at all)."""
-    return not any(ch.isalnum() for ch in chunk) and any(
-        unicodedata.category(ch).startswith("S") for ch in chunk
+@lru_cache(maxsize=65_536)
+def analyse_chunk(chunk: str) -> Chunk:
+    """The chunk's kind, words, stems and letters; cached, so a busy chat pays once per chunk."""
+    if _MENTION.match(chunk):
+        return Chunk(chunk[1:].rstrip(",:").lower(), False, False, (), (), (), 0, 0)
+    emote = _emote_shaped(chunk)
+    bare = chunk.strip(".,!?")
+    laughter = bool(bare) and bool(LAUGHTER.match(bare))
+    words = [w.lower().replace("'", "") for w in _WORD.findall(chunk)]
+    if len(words) > 1 and "-" in chunk:
+        words.append("".join(words))  # wi-fi also matches wifi
+    stems = tuple(stem(w) for w in words)
+    content = tuple(
+        s
+        for w, s in zip(words, stems, strict=True)
+        if not (emote or len(w) < 2 or w in STOPWORDS or w.isdigit())
     )
+    letters = capitals = 0
+    if not emote:
+        for ch in chunk:
+            if ch.isalpha():
+                letters += 1
+                capitals += ch.isupper()
+    return Chunk(None, emote, laughter, tuple(words), stems, content, letters, capitals)
 
 
+@lru_cache(maxsize=8192)
 def split_words(text: str) -> Words:
-    """Tokens, stems and content stems of a (clean) comment text."""
+    """Tokens, stems and content stems of a (clean) comment text.
+
+    Cached (the result is immutable): live chat repeats whole texts ("LULW", "o7", waves).
+    """
     tokens: list[str] = []
+    stems: list[str] = []
     content: set[str] = set()
-    emote_like = 0
     mentions: list[str] = []
-    chunks = _CHUNK.findall(text)
-    for chunk in chunks:
-        if _MENTION.match(chunk):
-            mentions.append(chunk[1:].rstrip(",:").lower())
+    emote_like = letters = capitals = 0
+    laughing = True
+    laughs = False
+    chunks = text.split()
+    for raw in chunks:
+        chunk = analyse_chunk(raw)
+        if chunk.mention is not None:
+            mentions.append(chunk.mention)
+            laughing = False
             continue
-        emote = is_emote_chunk(chunk)
-        emote_like += emote
-        words = [w.lower().replace("'", "") for w in _WORD.findall(chunk)]
-        if len(words) > 1 and "-" in chunk:
-            words.append("".join(words))  # wi-fi also matches wifi
-        for word in words:
-            tokens.append(word)
-            if emote or len(word) < 2 or word in STOPWORDS or word.isdigit():
-                continue
-            content.add(stem(word))
+        emote_like += chunk.emote
+        laughs = laughs or chunk.laughter
+        laughing = laughing and (chunk.laughter or chunk.emote)
+        tokens += chunk.tokens
+        stems += chunk.stems
+        content.update(chunk.content)
+        letters += chunk.letters
+        capitals += chunk.capitals
     return Words(
         tokens=tuple(tokens),
-        stems=tuple(stem(t) for t in tokens),
+        stems=tuple(stems),
         content=frozenset(content),
         emote_like=emote_like,
         chunks=len(chunks),
         mentions=tuple(mentions),
+        laughter_only=bool(chunks) and laughing and laughs,
+        letters=letters,
+        capitals=capitals,
     )
 
 

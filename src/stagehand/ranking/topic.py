@@ -41,6 +41,7 @@ EVERYDAY_FLOOR = 0.15
 #: Comments seen before chat-wide word shares are trusted.
 EVERYDAY_MIN_DOCS = 50.0
 _DECAY_EVERY = 1000
+_FUZZY_MEMORY = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,8 @@ class TopicProfile:
         self._description_stems: list[str] = []
         self._feedback: dict[str, float] = {}
         self._fuzzy_keys: list[str] = []
+        self._fuzzy: dict[str, float] = {}
+        self._static: dict[str, float] = {}
         # Chat-wide document frequency (kept across segments) and on-topic co-occurrence.
         self._df: dict[str, float] = {}
         self._docs = 0.0
@@ -83,6 +86,7 @@ class TopicProfile:
     def set_description(self, description: str) -> None:
         self._description_stems = [s for s in _content_stems(description) if len(s) > 1]
         self._description = {s: self.description_weight for s in self._description_stems}
+        self._rebuild()
 
     def set_topic(self, title: str, keywords: Iterable[str]) -> None:
         """Replace the topic at once: explicit words, phrases, and everything learned for it."""
@@ -126,7 +130,7 @@ class TopicProfile:
                 if len(stem_) > 1 and stem_ not in STOPWORDS:
                     weight = max(self._explicit.get(stem_, 0.0), PHRASE_WORD_WEIGHT)
                     self._explicit[stem_] = weight
-        self._fuzzy_keys = [s for s, w in self._explicit.items() if len(s) >= 5 and w >= 0.5]
+        self._rebuild()
 
     @property
     def terms(self) -> dict[str, float]:
@@ -150,19 +154,36 @@ class TopicProfile:
         return TopicMatch(relevance_from_sum(total), tuple(sorted(used)))
 
     def _weight(self, stem_: str) -> float:
-        weight = max(
-            self._explicit.get(stem_, 0.0),
-            self._feedback.get(stem_, 0.0),
-            self._description.get(stem_, 0.0),
-            self._learned_weight(stem_),
-        )
+        weight = self._static.get(stem_, 0.0)
+        if self._co:
+            weight = max(weight, self._learned_weight(stem_))
         if weight == 0.0 and len(stem_) >= 5 and self._fuzzy_keys:
-            found = process.extractOne(
-                stem_, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
-            )
-            if found is not None:
-                weight = self._explicit[found[0]] * FUZZY_FACTOR
+            weight = self._fuzzy.get(stem_, -1.0)
+            if weight < 0:
+                weight = self._fuzzy_weight(stem_)
         return weight
+
+    def _fuzzy_weight(self, stem_: str) -> float:
+        """A misspelt topic word counts a little less; remembered, chat repeats its typos."""
+        found = process.extractOne(
+            stem_, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+        )
+        weight = self._explicit[found[0]] * FUZZY_FACTOR if found is not None else 0.0
+        if len(self._fuzzy) >= _FUZZY_MEMORY:
+            self._fuzzy.clear()
+        self._fuzzy[stem_] = weight
+        return weight
+
+    def _rebuild(self) -> None:
+        """One table of the fixed weights (explicit, host feedback, description) for `match`."""
+        static = dict(self._description)
+        for table in (self._feedback, self._explicit):
+            for stem_, weight in table.items():
+                if weight > static.get(stem_, 0.0):
+                    static[stem_] = weight
+        self._static = static
+        self._fuzzy_keys = [s for s, w in self._explicit.items() if len(s) >= 5 and w >= 0.5]
+        self._fuzzy = {}
 
     def _learned_weight(self, stem_: str) -> float:
         if not self.learn or self._rel_docs < 2:
@@ -207,6 +228,7 @@ class TopicProfile:
             else:
                 self._feedback.pop(stem_, None)
         self._feedback = _keep_top(self._feedback, self.max_learned_terms)
+        self._rebuild()
 
     def _decay(self) -> None:
         # Halve the counts so old chat fades, and keep only the most frequent words.
