@@ -582,7 +582,7 @@ class FakeTwitch:
                 frame["metadata"]["message_id"] = metadata_id
             assert session.ws is not None
             await session.ws.send_json(frame)
-        return str(event["message_id"])
+        return str(event.get("message_id"))
 
     async def send_raw(self, data: str | bytes) -> None:
         """Send a frame as is (malformed-frame tests) to every live session."""
