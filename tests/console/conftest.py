@@ -209,7 +209,8 @@ def screen_text(app: StagehandApp) -> str:
 async def actions_done(pilot) -> None:
     """Wait for host actions the console started (not the long-lived adapters worker)."""
     app = pilot.app
-    running = [w for w in app.workers if w.group == "actions"]
-    if running:  # (an empty list would mean "every worker", the adapters' too)
-        await app.workers.wait_for_complete(running)
-    await pilot.pause()
+    for group in ("actions", "metrics"):  # the action, then the header numbers it changed
+        running = [w for w in app.workers if w.group == group]
+        if running:  # (an empty list would mean "every worker", the adapters' too)
+            await app.workers.wait_for_complete(running)
+        await pilot.pause()

@@ -67,6 +67,10 @@ async def test_answer_takes_the_comment_off_the_queue_and_logs_it(tmp_path, show
             .fetchall()
         )
         assert rows == [("answer", "2026-11-20T19:07:00.000Z", "m4")]
+        # the header's participation numbers (stagehand.metrics) follow: 1 of 6 viewers reached
+        await console.app.workers.wait_for_complete([console.app.refresh_metrics()])
+        await pilot.pause()
+        assert "6 people, 17% reached" in screen_text(console.app).splitlines()[1]
 
 
 async def test_dismiss_takes_the_comment_off_and_logs_it(tmp_path, show_file):

@@ -17,15 +17,17 @@ def settle(console, *keys: str):
     async def run_before(pilot) -> None:
         await asyncio.wait_for(console.replay.finished.wait(), 10)
         await pilot.pause()
+        assert console.live.writer.flush()
+        await console.app.workers.wait_for_complete([console.app.refresh_metrics()])
         console.app.redraw()
         await pilot.pause()
         if keys:
             await pilot.press(*keys)
-        if any(w.group == "actions" for w in console.app.workers):
-            await console.app.workers.wait_for_complete(
-                [w for w in console.app.workers if w.group == "actions"]
-            )
-        await pilot.pause()
+        for group in ("actions", "metrics"):  # host actions, then the numbers they changed
+            running = [w for w in console.app.workers if w.group == group]
+            if running:
+                await console.app.workers.wait_for_complete(running)
+            await pilot.pause()
         console.app.redraw()
         await pilot.pause()
 

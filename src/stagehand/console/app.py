@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -43,17 +44,26 @@ from stagehand.console.widgets.raw_chat import RawChat
 from stagehand.console.widgets.stage import StagePanel
 from stagehand.domain import RankedComment
 from stagehand.live import LiveShow
+from stagehand.metrics import Metrics, show_metrics
+from stagehand.store.database import connect
 
 log = logging.getLogger(__name__)
 
 #: At this width and more the side column grows and the detail pane shows more lines.
 WIDE_COLUMNS = 140
+#: How often the header's participation numbers are recomputed from the database.
+METRICS_SECONDS = 10.0
 
 
 class StagehandApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "stagehand"
     ENABLE_COMMAND_PALETTE = True
+    # The screen gets -narrow or -wide as the terminal's width crosses WIDE_COLUMNS (app.tcss).
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-narrow"),
+        (WIDE_COLUMNS, "-wide"),
+    ]
 
     BINDINGS = [
         Binding("a", "answer", "Answer"),
@@ -91,6 +101,7 @@ class StagehandApp(App[None]):
         self.show_reasons = False
         self.closed = False
         self.redraws = 0
+        self.metrics: Metrics | None = None
         self.title = f"stagehand: {live.show.title or live.show.name}"
 
     # -- layout ----------------------------------------------------------------------------
@@ -106,7 +117,8 @@ class StagehandApp(App[None]):
                 yield HandsPanel(id="hands")
                 yield RawChat(id="raw")
         yield NoticeLine(id="notices")
-        yield Footer(compact=True)
+        # ctrl+p (the palette) is in the help; at 80 columns the footer needs the room.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#queue").border_title = "Queue"
@@ -116,23 +128,36 @@ class StagehandApp(App[None]):
         self.query_one("#raw").border_title = "Chat"
         self.query_one("#raw").display = self.settings.console.show_raw_chat
         self.query_one(QueueView).focus()
-        self._fit(self.size.width)
         self.redraw()
         # Ages, elapsed time and stage time move even when chat is quiet.
         self.set_interval(1.0, self.redraw, name="clock")
+        self.set_interval(METRICS_SECONDS, self.refresh_metrics, name="metrics")
         self.run_adapters()
-
-    def on_resize(self, event: object) -> None:
-        self._fit(self.size.width)
-
-    def _fit(self, width: int) -> None:
-        self.screen.set_class(width >= WIDE_COLUMNS, "-wide")
 
     # -- adapters and workers --------------------------------------------------------------
 
     @work(exclusive=True, group="adapters", exit_on_error=False, name="chat connections")
     async def run_adapters(self) -> None:
         await self.live.run_adapters()
+
+    @work(thread=True, exclusive=True, group="metrics", exit_on_error=False, name="metrics")
+    def refresh_metrics(self) -> None:
+        """Participation numbers, defined once in stagehand.metrics, on a read connection."""
+        if self.closed:
+            return
+        self.live.writer.flush(timeout=2.0)  # count what was just done, not the last batch
+        db = connect(self.live.db_path)
+        try:
+            metrics = show_metrics(
+                db, self.live.show.name, now=self.live.clock.now(), follow_up_limit=1
+            )
+        finally:
+            db.conn.close()
+        self.call_from_thread(self._metrics_ready, metrics.totals)
+
+    def _metrics_ready(self, totals: Metrics) -> None:
+        self.metrics = totals
+        self.redraw()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures land: a notice the host can read, the app stays up."""
@@ -151,6 +176,7 @@ class StagehandApp(App[None]):
         async def run() -> None:
             await action
             self.redraw()
+            self.refresh_metrics()
 
         self.run_worker(run(), name=name, group="actions", exit_on_error=False)
 
@@ -198,6 +224,7 @@ class StagehandApp(App[None]):
             elapsed_seconds=(now - self.show_started_at()).total_seconds(),
             chat_per_minute=state.chat_rate(now),
             connections=state.connections,
+            metrics=self.metrics,
             frozen=self.frozen,
             pending=self._pending_while_frozen(queue),
         )
@@ -237,6 +264,7 @@ class StagehandApp(App[None]):
     def _say(self, text: Content | str, level: str = "info") -> None:
         self.state.notify(str(text), level)
         self.redraw()
+        self.refresh_metrics()  # a host action changes who was reached
 
     # -- actions (keys and the command palette) --------------------------------------------
 

@@ -1,4 +1,10 @@
-"""The header: show, live segment and topic, elapsed show time, chat rate, connections."""
+"""The header: show, live segment and topic, elapsed show time, chat rate, connections, and
+the participation numbers from `stagehand.metrics` (people taking part, share the show reached).
+
+The chat rate is counted here, in memory, per second of show time: the metrics package reads
+the database, which is right for the reports and for a number refreshed every few seconds, but
+not for a rate redrawn 8 times a second.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from textual.widgets import Static
 
 from stagehand.console.text import clock_time, plain
 from stagehand.domain import Segment
+from stagehand.metrics import Metrics
 
 CONNECTION_STYLES = {
     "connected": ("●", "bold $success"),
@@ -29,6 +36,7 @@ class ShowHeader(Static):
         elapsed_seconds: float,
         chat_per_minute: int,
         connections: dict[str, tuple[str, str]],
+        metrics: Metrics | None = None,
         frozen: bool,
         pending: int,
     ) -> None:
@@ -59,6 +67,15 @@ class ShowHeader(Static):
             mark, style = CONNECTION_STYLES.get(state, ("?", ""))
             bottom = bottom + Content.assemble(
                 ("  │  ", "$text-muted"), plain(platform, max_chars=20), (f" {mark} {state}", style)
+            )
+        if metrics is not None:
+            rate = metrics.participation_rate
+            bottom = bottom + Content.assemble(
+                ("  │  ", "$text-muted"),
+                (f"{metrics.participants}", "bold"),
+                (" people, ", "$text-muted"),
+                ("—" if rate is None else f"{rate:.0%}", "bold"),
+                (" reached", "$text-muted"),
             )
         if frozen:
             bottom = bottom + Content.assemble(
