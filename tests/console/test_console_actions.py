@@ -351,3 +351,29 @@ async def test_a_failing_connection_is_shown_not_fatal(tmp_path, show_file):
         header = screen_text(console.app).splitlines()[1]
         assert "discord ✕ failed" in header
         assert console.app.is_running
+
+
+async def test_leaving_without_the_quit_key_still_closes_the_show(tmp_path, show_file):
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        console.app.exit()
+        await pilot.pause()
+    assert console.app.closed
+    assert console.db().execute("SELECT ended_at IS NOT NULL FROM shows").fetchone() == (1,)
+
+
+async def test_answering_in_a_frozen_queue_still_takes_the_comment_off(tmp_path, show_file):
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        await pilot.press("space")
+        select(console.app, "m2")
+        await pilot.press("a")
+        queue = console.app.query_one(QueueView)
+        assert "m2" not in [r.comment.id for r in queue.entries]
+        assert queue.selected is not None and queue.selected.comment.id != "m2"
+        assert "FROZEN" in screen_text(console.app).splitlines()[1]
+        assert console.db().execute(
+            "SELECT count(*) FROM host_actions WHERE action = 'answer'"
+        ).fetchone() == (1,)

@@ -34,7 +34,7 @@ from stagehand.console.screens.reply import ReplyScreen
 from stagehand.console.screens.search import SearchScreen
 from stagehand.console.screens.topic import TopicScreen
 from stagehand.console.state import ConsoleState
-from stagehand.console.text import name_of, plain
+from stagehand.console.text import name_of
 from stagehand.console.widgets.detail import CommentDetail
 from stagehand.console.widgets.hands import HandsPanel
 from stagehand.console.widgets.header import ShowHeader
@@ -45,6 +45,7 @@ from stagehand.console.widgets.stage import StagePanel
 from stagehand.domain import RankedComment
 from stagehand.live import LiveShow
 from stagehand.metrics import Metrics, show_metrics
+from stagehand.sanitize import clean
 from stagehand.store.database import connect
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,8 @@ class StagehandApp(App[None]):
         self.closed = False
         self.redraws = 0
         self.metrics: Metrics | None = None
-        self.title = f"stagehand: {live.show.title or live.show.name}"
+        # The title can reach the terminal's title bar: only cleaned text goes there.
+        self.title = "stagehand: " + clean(live.show.title or live.show.name, max_chars=80)
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -435,4 +437,4 @@ def make_app(live: LiveShow, settings: Settings) -> StagehandApp:
     return StagehandApp(live, settings)
 
 
-__all__ = ["StagehandApp", "make_app", "plain"]
+__all__ = ["StagehandApp", "make_app"]

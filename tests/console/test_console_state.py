@@ -1,0 +1,78 @@
+"""ConsoleState folds core events the way the host expects to see them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from stagehand.console.state import ConsoleState
+from stagehand.domain import (
+    Author,
+    Comment,
+    HostAction,
+    HostActionKind,
+    RankedComment,
+    Score,
+    StageSession,
+)
+from stagehand.events import (
+    CommentDeleted,
+    CommentEdited,
+    CommentRanked,
+    HostActionLogged,
+    StageChanged,
+)
+
+START = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
+ANA = Author("twitch", "1", "ana")
+
+
+def comment(id: str, seconds: int, author: Author = ANA, value: float = 1.0) -> CommentRanked:
+    c = Comment(id, "twitch", "show", author, f"text {id}", START + timedelta(seconds=seconds))
+    return CommentRanked(RankedComment(c, Score(value, rank_key=value)))
+
+
+def test_deleted_comments_leave_the_queue_and_are_marked_in_raw_chat() -> None:
+    state = ConsoleState()
+    state.apply(comment("a", 0))
+    state.apply(comment("b", 1))
+    state.apply(CommentDeleted("twitch", "a"))
+    assert [r.comment.id for r in state.ranked_queue()] == ["b"]
+    assert [(line.comment.id, line.deleted) for line in state.raw] == [("a", True), ("b", False)]
+
+
+def test_edits_show_the_new_text_and_answers_leave_the_queue() -> None:
+    state = ConsoleState()
+    state.apply(comment("a", 0))
+    state.apply(CommentEdited("twitch", "a", "fixed typo"))
+    assert state.ranked_queue()[0].comment.shown_text == "fixed typo"
+    assert state.raw[-1].comment.shown_text == "fixed typo"
+    state.apply(HostActionLogged(HostAction(HostActionKind.ANSWER, START, "a", "twitch", "1")))
+    assert state.ranked_queue() == []
+    state.apply(comment("a", 5))  # redelivered after the answer: stays off the queue
+    assert state.ranked_queue() == []
+
+
+def test_a_failed_moderation_keeps_the_comment_in_the_queue() -> None:
+    state = ConsoleState()
+    state.apply(comment("a", 0))
+    failed = HostAction(HostActionKind.MODERATE, START, "a", "twitch", "1", "ban", "failed: no")
+    state.apply(HostActionLogged(failed))
+    assert [r.comment.id for r in state.ranked_queue()] == ["a"]
+
+
+def test_what_a_guest_says_on_stage_is_kept_until_they_leave() -> None:
+    state = ConsoleState()
+    state.apply(comment("before", 0))
+    state.apply(StageChanged((StageSession(ANA, START + timedelta(seconds=10)),)))
+    state.apply(comment("during", 20))
+    assert [c.id for c in state.stage_said[ANA.key]] == ["during"]
+    state.apply(StageChanged(()))
+    assert state.stage_said == {}
+
+
+def test_chat_rate_counts_the_last_minute_of_show_time() -> None:
+    state = ConsoleState()
+    for n in range(120):
+        state.apply(comment(f"c{n}", n, value=0.5))
+    assert state.chat_rate(START + timedelta(seconds=119)) == 60
+    assert state.chat_rate(START + timedelta(seconds=600)) == 0
