@@ -334,7 +334,7 @@ async def test_quit_asks_first_then_closes_the_show(tmp_path, show_file):
         assert console.app.is_running and not console.app.closed
         await pilot.press("q", "y")
         await pilot.pause(0.5)
-    assert console.app.closed and twitch.closed.is_set()
+    assert console.app.closed and console.app.close_ok and twitch.closed.is_set()
     db = console.db()
     assert db.execute("SELECT ended_at IS NOT NULL FROM shows").fetchone() == (1,)
     assert db.execute("SELECT ended_at IS NOT NULL FROM stage_sessions").fetchone() == (1,)

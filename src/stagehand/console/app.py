@@ -101,6 +101,8 @@ class StagehandApp(App[None]):
         self.frozen = False
         self.show_reasons = False
         self.closed = False
+        #: After the show is closed: False if not everything could be written (the CLI can say so).
+        self.close_ok: bool | None = None
         self.redraws = 0
         self.metrics: Metrics | None = None
         # The title can reach the terminal's title bar: only cleaned text goes there.
@@ -389,6 +391,7 @@ class StagehandApp(App[None]):
         self.closed = True
         self.bridge.close()
         ok = await self.live.close()
+        self.close_ok = ok
         if not ok:
             log.error("not everything could be written: %s", self.live.writer.last_error)
         return ok
