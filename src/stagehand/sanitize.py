@@ -56,9 +56,11 @@ def sanitize(raw: str, *, max_chars: int = MAX_CHARS) -> Sanitized:
         text = raw
     else:
         text = _ESCAPE_SEQUENCE.sub("", raw)
-        text = unicodedata.normalize("NFC", text)
         text = _strip_controls(text)
-        text = _cap_combining_runs(text)
+        # Normalize after removing controls (a removed control can let marks compose), and
+        # again after capping marks, so sanitizing clean text changes nothing.
+        text = unicodedata.normalize("NFC", text)
+        text = unicodedata.normalize("NFC", _cap_combining_runs(text))
     text = " ".join(text.split())  # newlines and tabs become single spaces: one comment, one line
     truncated = len(text) > max_chars
     if truncated:
