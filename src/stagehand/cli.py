@@ -246,6 +246,8 @@ def _run_console(live, settings: Settings) -> None:  # type: ignore[no-untyped-d
     log_path = configure_logging(to_file=True)
     app = make_app(live, settings)
     app.run()
+    if app.close_ok is False:
+        _fail(live.writer.last_error or "not everything could be written to the database")
     click.echo(f"Show {live.show.name!r} saved in {live.db_path} (log: {log_path})")
 
 

@@ -123,9 +123,13 @@ class LiveShow:
         title: str = "",
         description: str = "",
         source: str = "live",
+        started_at: datetime | None = None,
         clock: ShowClock | None = None,
     ) -> LiveShow:
-        """Open the database and the show (resuming it if it exists). Raises StoreError."""
+        """Open the database and the show (resuming it if it exists). Raises StoreError.
+
+        `started_at` is when the show began (a replay passes its transcript's time); default now.
+        """
         path = (db_path or settings.db_path()).expanduser()
         clock = clock or ShowClock()
         db = open_database(path)
@@ -136,7 +140,7 @@ class LiveShow:
                 title=title or settings.show.title,
                 description=description or settings.show.description,
                 source=source,
-                started_at=clock.now(),
+                started_at=started_at or clock.now(),
             )
         finally:
             db.conn.close()

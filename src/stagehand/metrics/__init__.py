@@ -83,11 +83,11 @@ def trend(db: Database) -> list[TrendRow]:
     return rows
 
 
-def _show_row(db: Database, where: str, value: object) -> ShowRow | None:
+def _show_row(db: Database, where: str, *values: object) -> ShowRow | None:
     # The store's find_show also counts comments (a full pass on a big show): not needed here.
     row = db.conn.execute(
         f"SELECT id, name, title, description, started_at, ended_at FROM shows WHERE {where}",
-        (value,),
+        values,
     ).fetchone()
     if row is None:
         return None
@@ -101,7 +101,6 @@ def _find(db: Database, name: str | None) -> ShowRow:
     if name is not None:
         found = _show_row(db, "name = ?", name)
     else:
-        found = _show_row(
-            db, "id = (SELECT id FROM shows ORDER BY started_at DESC, id DESC LIMIT ?)", 1
-        )
+        # "Latest" means most recently created, as in `stagehand shows` (resolve_show).
+        found = _show_row(db, "id = (SELECT max(id) FROM shows)")
     return found if found is not None else resolve_show(db, name)

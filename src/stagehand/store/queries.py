@@ -109,10 +109,9 @@ def find_show(db: Database, name: str) -> ShowRow | None:
 
 
 def list_shows(db: Database) -> list[ShowRow]:
-    """Every show, newest first, with comment and participant counts."""
-    rows = db.query(
-        _SHOW_SUMMARY + " GROUP BY shows.id ORDER BY shows.started_at DESC, shows.id DESC"
-    )
+    """Every show, most recently created first (a replay of an old transcript counts as the
+    newest), with comment and participant counts."""
+    rows = db.query(_SHOW_SUMMARY + " GROUP BY shows.id ORDER BY shows.id DESC")
     return [_show_from_row(row) for row in rows]
 
 
