@@ -25,11 +25,20 @@ def dense_show(path: Path) -> Path:
     ]
     for index in range(RATE * SECONDS):
         ts = START + timedelta(seconds=index / RATE)
-        records.append({
-            "kind": "comment", "id": f"c{index:05d}", "ts": ts.isoformat(), "platform": "twitch",
-            "channel": "crash", "author_id": str(index % 57), "author": f"viewer{index % 57}",
-            "text": f"comment number {index} about the show", "roles": [], "reply_to": None,
-        })
+        records.append(
+            {
+                "kind": "comment",
+                "id": f"c{index:05d}",
+                "ts": ts.isoformat(),
+                "platform": "twitch",
+                "channel": "crash",
+                "author_id": str(index % 57),
+                "author": f"viewer{index % 57}",
+                "text": f"comment number {index} about the show",
+                "roles": [],
+                "reply_to": None,
+            }
+        )
     return write_jsonl(path, records)
 
 
@@ -45,9 +54,23 @@ def stored_ids(db: Path) -> list[str]:
 
 def replay(transcript: Path, db: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "stagehand", "replay", str(transcript), "--db", str(db),
-         "--show", "crashy", "--headless", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "stagehand",
+            "replay",
+            str(transcript),
+            "--db",
+            str(db),
+            "--show",
+            "crashy",
+            "--headless",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -83,4 +106,6 @@ def test_sigkill_mid_replay_loses_at_most_a_second_and_the_show_resumes(tmp_path
     assert conn.execute("SELECT count(*) FROM shows").fetchone()[0] == 1
     assert conn.execute("SELECT count(*) FROM segments").fetchone()[0] == 1
     assert conn.execute("SELECT count(*), count(DISTINCT message_id) FROM comments").fetchone() == (
-        RATE * SECONDS, RATE * SECONDS)
+        RATE * SECONDS,
+        RATE * SECONDS,
+    )

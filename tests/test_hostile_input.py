@@ -19,8 +19,27 @@ from stagehand.sanitize import MAX_CHARS, has_control_characters, sanitize
 
 # Text that leans towards what attackers send: escapes, controls, bidi, combining marks, brackets.
 NASTY = st.sampled_from(
-    ["\x1b", "\x1b[", "\x1b]", "\x07", "\x9b", "\u202e", "\u2066", "\u0300", "\u200b", "[", "]",
-     "[@click=app.quit]", "[/]", "\r\n", "\x00", "\ud800", "\U000e0001", "\ufeff", "\x1b\\"]
+    [
+        "\x1b",
+        "\x1b[",
+        "\x1b]",
+        "\x07",
+        "\x9b",
+        "\u202e",
+        "\u2066",
+        "\u0300",
+        "\u200b",
+        "[",
+        "]",
+        "[@click=app.quit]",
+        "[/]",
+        "\r\n",
+        "\x00",
+        "\ud800",
+        "\U000e0001",
+        "\ufeff",
+        "\x1b\\",
+    ]
 )
 HOSTILE_TEXT = st.lists(st.one_of(st.text(max_size=20), NASTY), max_size=40).map("".join)
 
@@ -67,8 +86,11 @@ def test_the_pipeline_stores_exactly_what_was_received(messages: list[tuple[str,
         for index, (text, (_, name)) in enumerate(zip(received, messages, strict=True)):
             live.comment_received(_comment(index, text, name.encode("utf-8", "replace").decode()))
         assert asyncio.run(live.close())
-        rows = sqlite3.connect(db).execute(
-            "SELECT original_text, text FROM comments ORDER BY id").fetchall()
+        rows = (
+            sqlite3.connect(db)
+            .execute("SELECT original_text, text FROM comments ORDER BY id")
+            .fetchall()
+        )
     assert [original for original, _ in rows] == received
     for _, shown in rows:
         assert not has_control_characters(shown)
