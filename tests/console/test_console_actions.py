@@ -28,8 +28,10 @@ async def test_queue_is_ranked_and_marked_and_the_header_tells_the_show(tmp_path
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
         queue = console.app.query_one(QueueView)
-        keys = [r.score.rank_key for r in queue.entries]
+        # the live segment (#2 Filters) first, each segment best first by rank key
+        keys = [(r.segment, r.score.rank_key) for r in queue.entries]
         assert keys == sorted(keys, reverse=True) and len(keys) == 6
+        assert [r.segment for r in queue.entries] == [2, 2, 2, 1, 1, 1]
         text = screen_text(console.app)
         lines = text.splitlines()
         assert "Synth Night" in lines[0] and "#2 Filters" in lines[0]

@@ -137,7 +137,7 @@ class ConsoleState:
 
     def _prune(self) -> None:
         """Keep the best `queue_size` comments (amortized: runs once per queue_size/4 adds)."""
-        best = sorted(self.queue.values(), key=_rank, reverse=True)[: self.queue_size]
+        best = sorted(self.queue.values(), key=self._rank, reverse=True)[: self.queue_size]
         self.queue = {key_of(r.comment): r for r in best}
 
     def host_acted(self, action: HostAction) -> None:
@@ -181,9 +181,16 @@ class ConsoleState:
     # -- reading ----------------------------------------------------------------------------
 
     def ranked_queue(self) -> list[RankedComment]:
-        """The queue, best first (by `Score.rank_key`, newest first on ties)."""
-        ordered = sorted(self.queue.values(), key=_rank, reverse=True)
+        """The queue, best first: the live segment's comments by `Score.rank_key` (newest first on
+        ties), then earlier segments' comments, still there to answer but below."""
+        ordered = sorted(self.queue.values(), key=self._rank, reverse=True)
         return ordered[: self.queue_size]
+
+    def _rank(self, ranked: RankedComment) -> tuple[bool, float, datetime]:
+        # A comment was scored against the topic live when it arrived: once the segment moves
+        # on, that score says nothing about the new topic, so the comment sinks as a group.
+        live_segment = self.segment.position if self.segment else 0
+        return (ranked.segment >= live_segment, ranked.score.rank_key, ranked.comment.ts)
 
     @property
     def on_stage_keys(self) -> frozenset[AuthorKey]:
@@ -214,6 +221,3 @@ class ConsoleState:
         while len(self._rate) > RATE_WINDOW_SECONDS * 4:
             self._rate.popleft()
 
-
-def _rank(ranked: RankedComment) -> tuple[float, datetime]:
-    return (ranked.score.rank_key, ranked.comment.ts)
