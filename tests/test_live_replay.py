@@ -157,3 +157,42 @@ async def test_real_twitch_chat_goes_through_the_pipeline(tmp_path, shared_data)
     # nothing stored for display carries a control character
     for (text,) in conn.execute("SELECT text FROM comments"):
         assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text)
+
+
+async def test_a_segment_command_and_its_recorded_segment_make_one_segment(tmp_path) -> None:
+    from fakes.transcripts import SMALL_SHOW, write_jsonl
+    from stagehand.commands import install_commands
+
+    records = [dict(r) for r in SMALL_SHOW]
+    # what a live show exports when a moderator typed !segment: the command and the segment
+    command = {
+        "kind": "comment",
+        "id": "cmd",
+        "ts": "2026-11-20T19:04:59Z",
+        "platform": "twitch",
+        "channel": "synthnight",
+        "author_id": "1",
+        "author": "mod",
+        "roles": ["moderator"],
+        "text": "!segment Filters | filter, cutoff, resonance",
+        "reply_to": None,
+    }
+    records.insert(6, command)
+    transcript = write_jsonl(tmp_path / "with-command.jsonl", records)
+    live = LiveShow.open(Settings(), db_path=tmp_path / "c.db", show_name="c")
+    install_commands(live)
+    live.add_adapter(ReplayAdapter(transcript, instant=True))
+    await live.run_adapters()
+    assert await live.close()
+    conn = sqlite3.connect(tmp_path / "c.db")
+    assert conn.execute("SELECT title FROM segments ORDER BY position").fetchall() == [
+        ("Oscillators",),
+        ("Filters",),
+    ]
+    assert conn.execute("SELECT outcome FROM commands").fetchall() == [
+        ("ok: segment 2 started: Filters",)
+    ]
+    # and the round trip through export keeps two segments
+    database = open_database(tmp_path / "c.db")
+    events = list(export_events(database, resolve_show(database, "c")))
+    assert sum(isinstance(e, SegmentEvent) for e in events) == 2

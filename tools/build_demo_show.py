@@ -583,7 +583,7 @@ SCRIPT: list[Segment | Beat] = [
     ]),
     Segment("12:00", "The filter: a transistor ladder", ("filter", "ladder", "cutoff", "resonance", "VCF", "Moog", "low-pass", "capacitor", "self-oscillation", "diode ladder", "poles")),
     Beat("12:02", CHAT, [
-        t("mod_marta", C, "!segment The filter: transistor ladder"),
+        t("mod_marta", C, "!segment The filter: a transistor ladder"),
         t("dj_lowpass", R, "FINALLY my segment. the ladder is the heart of the sound"),
         t("dj_lowpass", Q, "diode ladder or transistor ladder?", key="q_diode"),
         Host("answer", "q_diode", 34),

@@ -306,6 +306,8 @@ class LiveShow:
                     action.outcome or "replayed",
                 )
             )
+            if kind == HostActionKind.MODERATE and action.text == "delete" and comment:
+                self.comment_deleted(comment.platform, comment.id, action.ts)
 
     def _author_for(self, action: HostAction) -> Author | None:
         for key, session in self.stage.items():
@@ -332,7 +334,14 @@ class LiveShow:
     def start_segment(
         self, title: str, keywords: Iterable[str] = (), *, ts: datetime | None = None
     ) -> Segment:
-        """A new segment is live from now on; the ranking follows its topic at once."""
+        """A new segment is live from now on; the ranking follows its topic at once.
+
+        Starting the segment that is already live (same title) only updates its keywords: a
+        replayed show carries both a moderator's `!segment` and the segment it started.
+        """
+        current = self.current_segment
+        if current is not None and _same_title(current.title, title):
+            return self.set_topic(current.title, keywords or current.keywords)
         segment = Segment(
             position=len(self.segments) + 1,
             title=clean(title, max_chars=200) or f"Segment {len(self.segments) + 1}",
@@ -535,6 +544,9 @@ class LiveShow:
                 _outcome(result),
             )
         )
+        if result.ok and kind == ModerationKind.DELETE:
+            # Not every platform echoes our own deletions back (Twitch does not): record it here.
+            self.comment_deleted(comment.platform, comment.id, self.clock.now())
         return self._announce(result)
 
     def raise_hand(self, author: Author) -> None:
@@ -569,6 +581,10 @@ class LiveShow:
         task = asyncio.ensure_future(awaitable)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def _same_title(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(clean(b, max_chars=200).casefold().split())
 
 
 def _outcome(result: ActionResult) -> str:

@@ -220,4 +220,3 @@ class ConsoleState:
             self._rate.popleft()
         while len(self._rate) > RATE_WINDOW_SECONDS * 4:
             self._rate.popleft()
-
