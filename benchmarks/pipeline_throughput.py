@@ -2,10 +2,10 @@
 
 Replays real Twitch chat (the captures in ../shared/data/twitch-irc-raw, repeated with fresh
 message ids to reach --comments) through the whole road a live comment takes:
-normalize -> sanitize -> rank -> store (LiveShow.comment_received, the writer thread committing
-in batches), and prints:
+normalize -> sanitize -> rank -> store (the replay adapter into LiveShow, the writer thread
+committing in batches), and prints:
 
-- throughput: comments per second, flat out, until the last one is committed;
+- throughput: comments per second, flat out (an instant replay), until the last is committed;
 - latency: p50 / p99 from arrival to ranked-and-stored (committed), with comments arriving at a
   steady --rate (a flood far above normal chat);
 - memory: resident set size sampled along the run (flat means bounded);
@@ -40,7 +40,9 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "twitch-irc-raw
 
 def real_chat() -> list[Comment]:
     if not DATA.is_dir():
-        sys.exit(f"real chat not found at {DATA}: this benchmark needs ../shared/data beside the repo")
+        sys.exit(
+            f"real chat not found at {DATA}: this benchmark needs ../shared/data beside the repo"
+        )
     comments = list(read_comments((DATA / "xqcow-2019-09-15.irc.txt").open(encoding="utf-8")))
     recent = json.loads((DATA / "nymn-2024-01-06.recentmessages.json").read_text("utf-8"))
     comments += list(read_comments(recent["messages"]))
@@ -84,14 +86,30 @@ def close(live: LiveShow) -> None:
 
 
 def measure_throughput(base: list[Comment], count: int, directory: Path) -> tuple[float, list]:
+    """Flat out through the replay adapter (which waits when the writer falls behind)."""
+    import asyncio
+
+    from stagehand.adapters.replay import ReplayAdapter
+    from stagehand.events import CommentRanked
+    from stagehand.transcript import CommentEvent
+
     live = open_live(directory, "throughput")
     samples: list[tuple[int, float]] = []
+    every = max(1, count // 10)
+
+    def sample(event: object) -> None:
+        if isinstance(event, CommentRanked) and live.pipeline.accepted % every == 0:
+            samples.append((live.pipeline.accepted, rss_mb()))
+
+    live.add_listener(sample)
+    live.add_adapter(ReplayAdapter((CommentEvent(c) for c in stream(base, count)), instant=True))
+
+    async def play() -> None:
+        await live.run_adapters()
+        await asyncio.to_thread(live.writer.flush, None)
+
     start = time.perf_counter()
-    for index, comment in enumerate(stream(base, count), start=1):
-        live.comment_received(comment)
-        if index % max(1, count // 10) == 0:
-            samples.append((index, rss_mb()))
-    live.writer.flush(timeout=None)
+    asyncio.run(play())
     elapsed = time.perf_counter() - start
     close(live)
     return count / elapsed, samples
@@ -161,7 +179,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--comments", type=int, default=200_000, help="comments for throughput")
     parser.add_argument("--latency-comments", type=int, default=20_000)
-    parser.add_argument("--rate", type=float, default=2_000.0, help="arrivals per second for latency")
+    parser.add_argument(
+        "--rate", type=float, default=2_000.0, help="arrivals per second for latency"
+    )
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -179,7 +199,9 @@ def main() -> None:
     print(f"\nlatency arrival -> ranked and stored, at {args.rate:,.0f} comments/s")
     print(f"  p50 {percentile(latencies, 0.50) * 1000:8.1f} ms")
     print(f"  p99 {percentile(latencies, 0.99) * 1000:8.1f} ms   (target < 50 ms)")
-    print(f"  max {max(latencies) * 1000:8.1f} ms   mean {statistics.mean(latencies) * 1000:.1f} ms")
+    print(
+        f"  max {max(latencies) * 1000:8.1f} ms   mean {statistics.mean(latencies) * 1000:.1f} ms"
+    )
     print("\nmemory (resident set) along the throughput run")
     for index, megabytes in samples:
         print(f"  after {index:>10,} comments  {megabytes:8.1f} MB")

@@ -221,6 +221,11 @@ class LiveShow:
     def _storage_recovered(self) -> None:
         self._notify_threadsafe(Notice("Storage works again; nothing was lost.", "info"))
 
+    @property
+    def backlog(self) -> int:
+        """Changes waiting for the database writer; producers that can wait (replays) do."""
+        return self.writer.backlog
+
     # -- adapters --------------------------------------------------------------------------
 
     def add_adapter(self, adapter: Adapter) -> None:

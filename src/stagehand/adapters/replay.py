@@ -31,12 +31,16 @@ log = logging.getLogger(__name__)
 
 #: In instant mode, let the event loop breathe (redraws, keys) every this many events.
 YIELD_EVERY = 200
+#: A replay can outrun the database writer; past this many queued changes it waits for the
+#: writer to catch up, so memory stays flat however long the transcript.
+MAX_BACKLOG = 20_000
 
 
 class ReplaySink(AdapterSink, Protocol):
     clock: ShowClock
     segments: list[Segment]
     last_stored_at: datetime | None
+    backlog: int
 
     def start_segment(
         self, title: str, keywords: Iterable[str] = (), *, ts: datetime | None = None
@@ -105,6 +109,8 @@ class ReplayAdapter(Adapter):
                 self.played += 1
                 if (self.instant or catching_up) and self.played % YIELD_EVERY == 0:
                     await asyncio.sleep(0)
+                    while sink.backlog > MAX_BACKLOG and not self._closed:
+                        await asyncio.sleep(0.02)
         except OSError as exc:
             sink.connection_changed(self.platform, ConnectionState.FAILED, f"{label}: {exc}")
             raise

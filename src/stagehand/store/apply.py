@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from datetime import datetime
 from functools import singledispatchmethod
 
 from sqlite_utils import Database
 
-from stagehand.domain import Author, AuthorKey
+from stagehand.domain import Author, AuthorKey, Comment
 from stagehand.store.ops import (
     StoreCommand,
     StoreComment,
@@ -35,6 +37,25 @@ ON CONFLICT (platform, platform_user_id) DO UPDATE SET
     roles = excluded.roles
 RETURNING id, opted_out
 """
+
+#: Rows per multi-row INSERT. One statement is one step into SQLite, one GIL hand-off: with
+#: executemany every row is a hand-off, and under a flood each costs a switch interval.
+ROWS_PER_STATEMENT = 400
+
+
+@functools.cache
+def _insert_comments_sql(rows: int) -> str:
+    head, values = _INSERT_COMMENT.split("VALUES")
+    return head + "VALUES " + ", ".join([values.strip()] * rows)
+
+
+@functools.cache
+def _upsert_authors_sql(rows: int) -> str:
+    head, rest = _UPSERT_AUTHOR.split("VALUES")
+    values, conflict = rest.split("ON CONFLICT")
+    conflict = conflict.replace("RETURNING id, opted_out", "")
+    return head + "VALUES " + ", ".join([values.strip()] * rows) + " ON CONFLICT" + conflict
+
 
 _INSERT_COMMENT = """
 INSERT OR IGNORE INTO comments (
@@ -74,40 +95,100 @@ class OpApplier:
 
     @apply.register
     def _comment(self, op: StoreComment) -> None:
+        self.comments([op])
+
+    def apply_all(self, ops: list[StoreOp]) -> None:
+        """Apply ops in order; each run of comments goes in one `executemany`.
+
+        Few calls into SQLite matter more than it seems: each call hands the GIL over, and
+        while the event loop is busy with a flood, getting it back costs a switch interval.
+        """
+        run: list[StoreComment] = []
+        for op in ops:
+            if isinstance(op, StoreComment):
+                run.append(op)
+                continue
+            if run:
+                self.comments(run)
+                run = []
+            self.apply(op)
+        if run:
+            self.comments(run)
+
+    def comments(self, ops: list[StoreComment]) -> None:
+        self._resolve_authors([op.ranked.comment for op in ops])
+        rows = [self._comment_row(op) for op in ops]
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start : start + ROWS_PER_STATEMENT]
+            self.conn.execute(_insert_comments_sql(len(chunk)), [v for row in chunk for v in row])
+
+    def _comment_row(self, op: StoreComment) -> tuple[object, ...]:
         ranked = op.ranked
         comment = ranked.comment
-        author_id, opted_out = self.author_id(comment.author, comment.ts)
+        author_id, opted_out, _ = self._authors[comment.author.key]
         score = ranked.score
         flags = score.flags
         text, original = (
             (ANONYMOUS_TEXT, ANONYMOUS_TEXT) if opted_out else (comment.clean_text, comment.text)
         )
-        self.conn.execute(
-            _INSERT_COMMENT,
-            (
-                op.show_id,
-                self.segment_id(op.show_id, ranked.segment),
-                author_id,
-                comment.platform,
-                comment.id,
-                comment.channel,
-                format_ts(comment.ts),
-                text,
-                original,
-                comment.reply_to,
-                int(comment.first_message),
-                json.dumps(list(comment.attachments)),
-                int(comment.truncated),
-                score.value,
-                score.rank_key,
-                json.dumps(dict(score.reasons), sort_keys=True),
-                " ".join(sorted(flags)),
-                int("question" in flags),
-                int("on_topic" in flags),
-                int("side_chatter" in flags),
-                int(opted_out),
-            ),
+        return (
+            op.show_id,
+            self.segment_id(op.show_id, ranked.segment),
+            author_id,
+            comment.platform,
+            comment.id,
+            comment.channel,
+            format_ts(comment.ts),
+            text,
+            original,
+            comment.reply_to,
+            int(comment.first_message),
+            json.dumps(list(comment.attachments)),
+            int(comment.truncated),
+            score.value,
+            score.rank_key,
+            json.dumps(dict(score.reasons), sort_keys=True),
+            " ".join(sorted(flags)),
+            int("question" in flags),
+            int("on_topic" in flags),
+            int("side_chatter" in flags),
+            int(opted_out),
         )
+
+    def _resolve_authors(self, comments: list[Comment]) -> None:
+        """Insert or refresh the authors of these comments and cache their row ids, in bulk."""
+        changed: dict[AuthorKey, tuple[Author, datetime]] = {}
+        for comment in comments:
+            author = comment.author
+            cached = self._authors.get(author.key)
+            identity = (author.name, author.display_name, author.roles)
+            if cached is None or cached[2] != identity:
+                first = changed.get(author.key)
+                changed[author.key] = (author, first[1] if first else comment.ts)
+        if not changed:
+            return
+        rows = [
+            (a.platform, a.id, a.name, a.display_name, json.dumps(sorted(a.roles)), format_ts(ts))
+            for a, ts in changed.values()
+        ]
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start : start + ROWS_PER_STATEMENT]
+            self.conn.execute(_upsert_authors_sql(len(chunk)), [v for row in chunk for v in row])
+        keys = list(changed)
+        for start in range(0, len(keys), 400):
+            chunk = keys[start : start + 400]
+            placeholders = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                "SELECT id, opted_out, platform, platform_user_id FROM authors"
+                f" WHERE platform_user_id IN ({placeholders})",
+                [key.id for key in chunk],
+            ).fetchall()
+            for row_id, opted_out, platform, user_id in rows:
+                key = AuthorKey(platform, user_id)
+                if key in changed:
+                    author = changed[key][0]
+                    identity = (author.name, author.display_name, author.roles)
+                    self._authors[key] = (row_id, bool(opted_out), identity)
 
     @apply.register
     def _host_action(self, op: StoreHostAction) -> None:

@@ -81,6 +81,11 @@ class StoreWriter:
         return not self._thread.is_alive()
 
     @property
+    def backlog(self) -> int:
+        """Ops queued and not yet taken by the writer (approximate, cheap)."""
+        return self._queue.qsize()
+
+    @property
     def failing(self) -> bool:
         return self._failing
 
@@ -133,11 +138,14 @@ class StoreWriter:
     def _commit(self, db: Database, applier: OpApplier, ops: list[StoreOp]) -> bool:
         try:
             with db.conn:
-                for op in ops:
-                    applier.apply(op)
-        except sqlite3.Error as exc:
+                applier.apply_all(ops)
+        except Exception as exc:  # SQLite's errors, and any bug: the thread must live on
             applier.forget_cached_ids()
-            message = describe_sqlite_error(self.path, exc)
+            if isinstance(exc, sqlite3.Error):
+                message = describe_sqlite_error(self.path, exc)
+            else:
+                log.exception("writing to the database failed")
+                message = f"{self.path}: could not write ({type(exc).__name__}); see the log"
             self.last_error = message
             if not self._failing:
                 self._failing = True
