@@ -213,3 +213,19 @@ def test_a_full_disk_is_described_for_the_host(tmp_path: Path) -> None:
     assert message == (
         f"{tmp_path / 'tiny.db'}: the disk is full; chat is kept in memory until there is room again"
     )
+
+
+def test_a_change_that_cannot_apply_is_skipped_and_the_rest_is_written(show_db) -> None:
+    path, show_id = show_db
+    problems: list[str] = []
+    writer = StoreWriter(path, flush_interval=0.01, on_problem=problems.append).start()
+    writer.put(StoreComment(show_id, ranked("before", "one")))
+    writer.put("not an op")  # type: ignore[arg-type]  # a bug elsewhere must not stop writing
+    writer.put(StoreComment(show_id, ranked("after", "two", seconds=1)))
+    assert writer.flush(5)
+    writer.put(StoreComment(show_id, ranked("later", "three", seconds=2)))
+    assert writer.close()
+    ids = [
+        r[0] for r in sqlite3.connect(path).execute("SELECT message_id FROM comments ORDER BY ts")
+    ]
+    assert ids == ["before", "after", "later"]

@@ -139,19 +139,19 @@ class StoreWriter:
         try:
             with db.conn:
                 applier.apply_all(ops)
-        except Exception as exc:  # SQLite's errors, and any bug: the thread must live on
+        except sqlite3.Error as exc:  # storage trouble: keep the batch, retry with backoff
             applier.forget_cached_ids()
-            if isinstance(exc, sqlite3.Error):
-                message = describe_sqlite_error(self.path, exc)
-            else:
-                log.exception("writing to the database failed")
-                message = f"{self.path}: could not write ({type(exc).__name__}); see the log"
-            self.last_error = message
-            if not self._failing:
-                self._failing = True
-                log.error("cannot write to the database: %s", message)
-                self._on_problem(message)
+            self._report(describe_sqlite_error(self.path, exc))
             return False
+        except Exception:  # a bug with one op must not cost the others, nor the thread
+            applier.forget_cached_ids()
+            log.exception("a batch failed to apply; writing it one change at a time")
+            try:
+                ops = self._apply_one_by_one(db, applier, ops)
+            except sqlite3.Error as exc:
+                applier.forget_cached_ids()
+                self._report(describe_sqlite_error(self.path, exc))
+                return False
         self.written += len(ops)
         if self._on_committed is not None:
             self._on_committed(ops)  # latency measurement (benchmarks)
@@ -161,3 +161,26 @@ class StoreWriter:
             log.info("writing to the database works again")
             self._on_recovered()
         return True
+
+    def _apply_one_by_one(self, db: Database, applier: OpApplier, ops: list[StoreOp]) -> list:
+        """Apply each op in its own transaction, skipping (and logging) any that cannot apply."""
+        applied: list[StoreOp] = []
+        for op in ops:
+            try:
+                with db.conn:
+                    applier.apply_all([op])
+            except sqlite3.Error:
+                raise
+            except Exception:
+                applier.forget_cached_ids()
+                log.exception("skipped a change the database could not take: %r", type(op))
+                continue
+            applied.append(op)
+        return applied
+
+    def _report(self, message: str) -> None:
+        self.last_error = message
+        if not self._failing:
+            self._failing = True
+            log.error("cannot write to the database: %s", message)
+            self._on_problem(message)
