@@ -68,8 +68,9 @@ _QUESTION_PHRASES = re.compile(
 )
 _QUESTION_MARK = re.compile(r"[?？¿](?:\s|$|[)\"'!.,:;?？])|[?？]$")
 
-_GREETING_WORDS = frozenset(
-    [
+# Words that open a greeting ("hey john", "gm chat")...
+_GREETING_OPENERS = frozenset(
+    {
         "hi",
         "hii",
         "hiii",
@@ -96,23 +97,28 @@ _GREETING_WORDS = frozenset(
         "moin",
         "servus",
         "greetings",
-        "morning",
-        "evening",
-        "afternoon",
         "gm",
         "gn",
-        "night",
         "goodnight",
         "bye",
         "byee",
         "cya",
-        "later",
-        "welcome",
         "wb",
         "o7",
         "hai",
         "ello",
         "ahoy",
+    }
+)
+# ...and those that count as a greeting anywhere in a short line.
+_GREETING_WORDS = _GREETING_OPENERS | frozenset(
+    {
+        "morning",
+        "evening",
+        "afternoon",
+        "night",
+        "later",
+        "welcome",
         "everyone",
         "everybody",
         "all",
@@ -125,48 +131,7 @@ _GREETING_WORDS = frozenset(
         "yall",
         "there",
         "good",
-    ]
-)
-_GREETING_OPENERS = frozenset(
-    [
-        "hi",
-        "hii",
-        "hiii",
-        "hiiii",
-        "hello",
-        "helo",
-        "hallo",
-        "hullo",
-        "hey",
-        "heyy",
-        "heyyy",
-        "heya",
-        "hiya",
-        "yo",
-        "sup",
-        "wassup",
-        "whatsup",
-        "howdy",
-        "hola",
-        "ola",
-        "ciao",
-        "salut",
-        "bonjour",
-        "moin",
-        "servus",
-        "greetings",
-        "gm",
-        "gn",
-        "goodnight",
-        "bye",
-        "byee",
-        "cya",
-        "wb",
-        "o7",
-        "hai",
-        "ello",
-        "ahoy",
-    ]
+    }
 )
 _GREETING_PHRASES = re.compile(
     r"^(?:good (?:morning|evening|afternoon|night)|what'?s up|hello there|greetings from)\b",

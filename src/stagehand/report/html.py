@@ -25,6 +25,7 @@ from stagehand.report.text import (
     percent,
     subline,
     title_of,
+    trend_cells,
     when,
 )
 
@@ -218,21 +219,7 @@ def render_trend(rows: Sequence[TrendRow]) -> str:
         '<section class="panel">'
         + _table(
             TREND_COLUMNS,
-            [
-                [
-                    r.show.title or r.show.name,
-                    f"{r.show.opened_at:%Y-%m-%d}",
-                    f"{r.metrics.comments:,}",
-                    f"{r.metrics.participants:,}",
-                    f"{r.metrics.newcomers:,}",
-                    f"{r.metrics.on_topic_questions:,}",
-                    f"{r.metrics.answered_on_topic_questions:,}",
-                    duration(r.metrics.median_seconds_to_answer),
-                    duration(r.metrics.stage_seconds) if r.metrics.stage_appearances else DASH,
-                    percent(r.metrics.participation_rate),
-                ]
-                for r in rows
-            ],
+            [[r.show.title or r.show.name, *trend_cells(r)] for r in rows],
         )
         + "</section>",
     ]

@@ -22,6 +22,7 @@ from stagehand.report.text import (
     percent,
     subline,
     title_of,
+    trend_cells,
     when,
 )
 
@@ -156,20 +157,6 @@ def render_trend(rows: Sequence[TrendRow]) -> str:
     out = ["# Shows compared", "", f"{count(len(rows), 'show')}, oldest first.", ""]
     out += _table(
         TREND_COLUMNS,
-        [
-            [
-                md(r.show.title or r.show.name, 80),
-                f"{r.show.opened_at:%Y-%m-%d}",
-                f"{r.metrics.comments:,}",
-                f"{r.metrics.participants:,}",
-                f"{r.metrics.newcomers:,}",
-                f"{r.metrics.on_topic_questions:,}",
-                f"{r.metrics.answered_on_topic_questions:,}",
-                duration(r.metrics.median_seconds_to_answer),
-                duration(r.metrics.stage_seconds) if r.metrics.stage_appearances else DASH,
-                percent(r.metrics.participation_rate),
-            ]
-            for r in rows
-        ],
+        [[md(r.show.title or r.show.name, 80), *trend_cells(r)] for r in rows],
     )
     return "\n".join(out) + "\n"

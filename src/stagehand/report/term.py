@@ -20,6 +20,7 @@ from stagehand.report.text import (
     percent,
     subline,
     title_of,
+    trend_cells,
     when,
 )
 
@@ -187,21 +188,7 @@ def render_trend(rows: Sequence[TrendRow]) -> str:
             "stage",
             "rate",
         ],
-        [
-            [
-                _fit(r.show.name, 28),
-                f"{r.show.opened_at:%Y-%m-%d}",
-                f"{r.metrics.comments:,}",
-                f"{r.metrics.participants:,}",
-                f"{r.metrics.newcomers:,}",
-                f"{r.metrics.on_topic_questions:,}",
-                f"{r.metrics.answered_on_topic_questions:,}",
-                duration(r.metrics.median_seconds_to_answer),
-                duration(r.metrics.stage_seconds) if r.metrics.stage_appearances else DASH,
-                percent(r.metrics.participation_rate),
-            ]
-            for r in rows
-        ],
+        [[_fit(r.show.name, 28), *trend_cells(r)] for r in rows],
         left=2,
     )
     return "\n".join(lines) + "\n"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from stagehand.metrics import Metrics, ShowMetrics
+from stagehand.metrics import Metrics, ShowMetrics, TrendRow
 from stagehand.sanitize import clean
 
 DASH = "—"
@@ -86,3 +86,19 @@ def one_line(text: str, limit: int = 300) -> str:
 
 def title_of(report: ShowMetrics) -> str:
     return report.show.title or report.show.name
+
+
+def trend_cells(row: TrendRow) -> list[str]:
+    """One show's cells of the trend table after its name (the same in every format)."""
+    m = row.metrics
+    return [
+        f"{row.show.opened_at:%Y-%m-%d}",
+        f"{m.comments:,}",
+        f"{m.participants:,}",
+        f"{m.newcomers:,}",
+        f"{m.on_topic_questions:,}",
+        f"{m.answered_on_topic_questions:,}",
+        duration(m.median_seconds_to_answer),
+        duration(m.stage_seconds) if m.stage_appearances else DASH,
+        percent(m.participation_rate),
+    ]
