@@ -193,7 +193,7 @@ def test_a_failing_write_is_kept_and_retried_until_it_works(show_db) -> None:
 def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("these are my notes, not a database" * 100)
-    with pytest.raises(StoreError, match=rf"{path}: this file is not a stagehand database"):
+    with pytest.raises(StoreError, match=rf"not a stagehand database \(or damaged\): {path}"):
         open_database(path)
 
 
@@ -211,7 +211,7 @@ def test_a_full_disk_is_described_for_the_host(tmp_path: Path) -> None:
     else:
         pytest.fail("SQLite did not report a full database")
     assert message == (
-        f"{tmp_path / 'tiny.db'}: the disk is full; chat is kept in memory until there is room again"
+        f"disk is full: {tmp_path / 'tiny.db'}; chat is kept in memory until there is room again"
     )
 
 

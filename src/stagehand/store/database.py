@@ -41,16 +41,21 @@ def open_database(path: Path | str, *, create: bool = True) -> Database:
 
 
 def describe_sqlite_error(path: Path | str, exc: BaseException) -> str:
-    """One line a host can act on, for the errors SQLite gives when storage goes wrong."""
+    """One line a host can act on: what went wrong first (screens cut long lines), then where."""
     message = str(exc).lower()
     if "readonly" in message or "read-only" in message:
-        return f"{path}: the database is read-only; check the file's permissions or pass --db PATH"
+        return f"database is read-only: {path} (check the file's permissions, or pass --db PATH)"
+    if "disk i/o" in message:
+        return (
+            f"cannot write the database (disk I/O error; read-only, full or gone?): {path}; "
+            "chat is kept in memory and retried"
+        )
     if "full" in message:
-        return f"{path}: the disk is full; chat is kept in memory until there is room again"
+        return f"disk is full: {path}; chat is kept in memory until there is room again"
     if "not a database" in message or "malformed" in message:
-        return f"{path}: this file is not a stagehand database (or is damaged)"
+        return f"not a stagehand database (or damaged): {path}"
     if "locked" in message or "busy" in message:
-        return f"{path}: the database is locked by another program; close it and retry"
+        return f"database is locked by another program: {path}; close it and stagehand retries"
     if "unable to open" in message:
-        return f"{path}: cannot open the database file; check the folder exists and is writable"
-    return f"{path}: database error: {exc}"
+        return f"cannot open the database file: {path} (check the folder exists and is writable)"
+    return f"database error ({exc}): {path}"

@@ -1,0 +1,95 @@
+"""Faults the hosts must see plainly: a database that stops taking writes, a platform that
+fails with a secret in its error text. Neither may crash the console or show the secret."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+from conftest import RecordingAdapter, actions_done, open_console, played, screen_text
+
+from stagehand.logs import register_secret
+from stagehand.store.ops import StoreSegment
+
+
+class Freezer:
+    """Makes files unwritable even for root (chattr +i), and writable again."""
+
+    def __init__(self) -> None:
+        self.frozen: list = []
+
+    def freeze(self, path) -> None:
+        if os.geteuid() != 0:
+            path.chmod(0o444)
+        elif subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+            pytest.skip("cannot make a read-only file here (root without chattr +i)")
+        self.frozen.append(path)
+
+    def thaw(self) -> None:
+        for path in self.frozen:
+            if os.geteuid() == 0:
+                subprocess.run(["chattr", "-i", str(path)], check=False)
+            path.chmod(0o644)
+        self.frozen.clear()
+
+
+@pytest.fixture
+def freezer():
+    frozen = Freezer()
+    yield frozen
+    frozen.thaw()
+
+
+async def test_a_database_that_stops_taking_writes_is_said_in_the_console(
+    tmp_path, show_file, freezer
+):
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(100, 30)) as pilot:
+        await played(console, pilot)
+        assert console.live.writer.flush()
+        freezer.freeze(tmp_path / "show.db-wal")  # where WAL mode writes first
+        live = console.live
+        live.writer.put(StoreSegment(live.show.id, 9, "late", (), live.clock.now()))
+        try:
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if "Storage problem" in screen_text(console.app):
+                    break
+            text = screen_text(console.app)
+            assert "Storage problem: cannot write the database" in text
+            assert console.app.is_running  # no traceback, the show goes on
+        finally:
+            freezer.thaw()
+        # and once the file is writable again, nothing queued was lost
+        assert live.writer.flush(15)
+        assert console.db().execute("SELECT title FROM segments WHERE position = 9").fetchone()
+
+
+class LeakyAdapter(RecordingAdapter):
+    """A platform library whose error message carries the token (twitchio's do, in URLs)."""
+
+    async def reply(self, comment, text):
+        raise RuntimeError("POST https://api.example/chat?access_token=tok-SECRET-123456 failed")
+
+
+async def test_a_secret_in_a_platform_error_never_reaches_the_screen(tmp_path, show_file):
+    register_secret("tok-SECRET-123456")
+    console = open_console(tmp_path / "show.db", show_file, adapters=(LeakyAdapter(),))
+    async with console.app.run_test(size=(100, 30)) as pilot:
+        await played(console, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"thanks!")
+        await pilot.press("enter")
+        await actions_done(pilot)
+        await pilot.pause(0.2)
+        text = screen_text(console.app)
+        assert "RuntimeError" in text  # the host is told the reply failed...
+        assert "tok-SECRET-123456" not in text  # ...without the token
+        (outcome,) = (
+            console.db()
+            .execute("SELECT outcome FROM host_actions WHERE action = 'reply'")
+            .fetchone()
+        )
+        assert outcome.startswith("failed:") and "tok-SECRET-123456" not in outcome
