@@ -7,8 +7,8 @@ import os
 import subprocess
 
 import pytest
-from conftest import RecordingAdapter, actions_done, open_console, played, screen_text
 
+from conftest import RecordingAdapter, actions_done, open_console, played, screen_text
 from stagehand.logs import register_secret
 from stagehand.store.ops import StoreSegment
 
