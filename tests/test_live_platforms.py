@@ -25,7 +25,7 @@ from fakes.twitch_server import (
     store_credentials,
 )
 
-DISCORD_TOKEN = "MTEwMDAwMDAwMDAwMDAwMTAw.G1a2b3.known-fake-discord-token-for-the-leak-test"
+DISCORD_TOKEN = "fake-discord-bot-token.for-the-leak-test.0123456789abcdef"
 
 
 @pytest.fixture
