@@ -9,11 +9,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from stagehand.console.screens.confirm import ConfirmScreen
-from stagehand.console.text import name_of, plain, platform_tag
+from stagehand.console.screens.quoted import quoted_comment
+from stagehand.console.text import name_of, plain
 from stagehand.domain import Comment, ModerationKind
 
 TIMEOUT_SECONDS = 600
@@ -48,18 +49,8 @@ class ModerateScreen(ModalScreen[ModerationChoice | None]):
         self.comment = comment
 
     def compose(self) -> ComposeResult:
-        author = self.comment.author
         with Vertical(classes="dialog"):
-            yield Static(
-                Content.assemble(
-                    ("Moderate ", "bold"),
-                    plain(name_of(author), style="bold"),
-                    " on ",
-                    platform_tag(self.comment.platform),
-                ),
-                classes="dialog-title",
-            )
-            yield Static(plain(self.comment.shown_text, max_chars=400), classes="dialog-quote")
+            yield from quoted_comment("Moderate", self.comment)
             yield OptionList(
                 *(
                     Option(Content.assemble((f"{index}  ", "bold"), label), id=name)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
-from stagehand.console.text import name_of, plain, platform_tag
+from stagehand.console.screens.quoted import quoted_comment
 from stagehand.domain import Comment
 
 
@@ -21,18 +20,8 @@ class ReplyScreen(ModalScreen[str | None]):
         self.comment = comment
 
     def compose(self) -> ComposeResult:
-        author = self.comment.author
         with Vertical(classes="dialog"):
-            yield Static(
-                Content.assemble(
-                    ("Reply to ", "bold"),
-                    plain(name_of(author), style="bold"),
-                    " on ",
-                    platform_tag(self.comment.platform),
-                ),
-                classes="dialog-title",
-            )
-            yield Static(plain(self.comment.shown_text, max_chars=400), classes="dialog-quote")
+            yield from quoted_comment("Reply to", self.comment)
             yield Input(
                 placeholder="Your reply (Enter sends, Escape cancels)", max_length=500, id="reply"
             )
