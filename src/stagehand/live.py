@@ -137,8 +137,9 @@ class LiveShow:
             show, resumed = open_show(
                 db,
                 show_name or settings.show.name,
-                title=title or settings.show.title,
-                description=description or settings.show.description,
+                # A transcript's title is as untrusted as chat: it reaches screens and reports.
+                title=clean(title or settings.show.title, max_chars=200),
+                description=clean(description or settings.show.description),
                 source=source,
                 started_at=started_at or clock.now(),
             )
