@@ -94,3 +94,27 @@ def test_the_pipeline_stores_exactly_what_was_received(messages: list[tuple[str,
     assert [original for original, _ in rows] == received
     for _, shown in rows:
         assert not has_control_characters(shown)
+
+
+@given(HOSTILE_TEXT, st.sampled_from(["!", "?", "~~"]), st.booleans())
+@settings(max_examples=500, deadline=None)
+def test_command_parsing_never_crashes_and_never_lets_controls_through(
+    raw: str, prefix: str, is_reply: bool
+) -> None:
+    from stagehand.commands.parse import parse_command, parse_target, parse_topic
+
+    text = sanitize(raw).text  # commands are parsed from the sanitized text, as in the pipeline
+    for candidate in (text, prefix + text, f"{prefix}stage @{text}", f"{prefix}segment {text}"):
+        parsed = parse_command(candidate, prefix, max_args=200, is_reply=is_reply)
+        if parsed is None:
+            continue
+        assert parsed.name.isascii() and parsed.name.isalpha()
+        assert len(parsed.args) <= 200 and not has_control_characters(parsed.args)
+        target = parse_target(parsed.args)
+        if target is not None and target.name is not None:
+            assert " " not in target.name and not has_control_characters(target.name)
+        title, keywords = parse_topic(parsed.args, max_keywords=10)
+        assert not has_control_characters(title)
+        assert keywords is None or (
+            len(keywords) <= 10 and all(not has_control_characters(k) for k in keywords)
+        )
