@@ -18,6 +18,7 @@ from stagehand.report.text import (
     number,
     one_line,
     percent,
+    segment_cells,
     subline,
     title_of,
     trend_cells,
@@ -106,13 +107,7 @@ def render_show(report: ShowMetrics) -> str:
                     str(s.position) if s.position else DASH,
                     _fit(s.title, 34),
                     f"{s.minute}'",
-                    f"{s.metrics.comments:,}",
-                    f"{s.metrics.participants:,}",
-                    f"{s.metrics.on_topic_questions:,}",
-                    f"{s.metrics.answered_on_topic_questions:,}",
-                    duration(s.metrics.median_seconds_to_answer),
-                    duration(s.metrics.stage_seconds) if s.metrics.stage_appearances else DASH,
-                    percent(s.metrics.participation_rate),
+                    *segment_cells(s.metrics),
                 ]
                 for s in report.segments
             ],

@@ -102,3 +102,16 @@ def trend_cells(row: TrendRow) -> list[str]:
         duration(m.stage_seconds) if m.stage_appearances else DASH,
         percent(m.participation_rate),
     ]
+
+
+def segment_cells(m: Metrics) -> list[str]:
+    """A segment's numbers in the segments table (the same in every format)."""
+    return [
+        f"{m.comments:,}",
+        f"{m.participants:,}",
+        f"{m.on_topic_questions:,}",
+        f"{m.answered_on_topic_questions:,}",
+        duration(m.median_seconds_to_answer),
+        duration(m.stage_seconds) if m.stage_appearances else DASH,
+        percent(m.participation_rate),
+    ]
