@@ -128,12 +128,21 @@ def ubuntu_comments(path: Path, first: int, last: int) -> list[Comment]:
 _IRC = re.compile(r"^@(\S+) :(\w+)!\S+ PRIVMSG #(\w+) :(.*)$")
 
 
+@functools.cache
+def _raw_irc_lines(path: Path) -> list[str]:
+    """A capture's raw IRC lines: one per line of a text file, or a recent-messages JSON dump's list."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        return list(json.loads(text)["messages"])
+    return text.split("\n")
+
+
 def twitch_comments(path: Path, first: int, last: int) -> list[Comment]:
     """Raw Twitch IRC lines first..last (0-based) as comments, with roles from the badges."""
-    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = _raw_irc_lines(path)
     comments = []
-    for number in range(first, last + 1):
-        match = _IRC.match(lines[number])
+    for number in range(first, min(last, len(lines) - 1) + 1):
+        match = _IRC.match(lines[number].rstrip("\r"))
         if not match:
             continue
         raw_tags, login, channel, text = match.groups()
@@ -187,7 +196,7 @@ def labelled_queries(data: Path) -> dict[str, list[Query]]:
                 if c.ts >= start - timedelta(minutes=CONTEXT_MINUTES)
             ]
             events: list[TranscriptEvent] = [
-                ShowEvent(None, "", spec.get("show_description", "")),
+                ShowEvent(None, "", window.get("show_description", spec.get("show_description", ""))),
                 SegmentEvent(before[0].ts if before else start, "", ()),
                 *(CommentEvent(c) for c in before),
                 SegmentEvent(start, window["title"], tuple(window["keywords"])),
@@ -382,7 +391,7 @@ def throughput(data: Path, settings: RankingSettings) -> tuple[int, float] | Non
     path = data / "twitch-irc-raw" / "xqcow-2019-09-15.irc.txt"
     if not path.is_file():
         return None
-    raw = twitch_comments(path, 0, len(path.read_text(encoding="utf-8").split("\n")) - 1)
+    raw = twitch_comments(path, 0, len(_raw_irc_lines(path)) - 1)
     comments = [replace(c, clean_text=sanitize(c.text).text) for c in raw]
     best = 0.0
     for _ in range(3):
