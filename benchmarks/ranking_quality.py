@@ -196,7 +196,9 @@ def labelled_queries(data: Path) -> dict[str, list[Query]]:
                 if c.ts >= start - timedelta(minutes=CONTEXT_MINUTES)
             ]
             events: list[TranscriptEvent] = [
-                ShowEvent(None, "", window.get("show_description", spec.get("show_description", ""))),
+                ShowEvent(
+                    None, "", window.get("show_description", spec.get("show_description", ""))
+                ),
                 SegmentEvent(before[0].ts if before else start, "", ()),
                 *(CommentEvent(c) for c in before),
                 SegmentEvent(start, window["title"], tuple(window["keywords"])),
