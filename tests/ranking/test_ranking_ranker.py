@@ -60,6 +60,17 @@ def test_repeats_copypasta_and_shouting_sink(ranker: Ranker, make) -> None:
     assert "shouting" in loud.flags
 
 
+def test_a_self_repeating_line_posted_again_sinks_below_its_first_copy(
+    ranker: Ranker, make
+) -> None:
+    wall = "VCO DRIFT monkaW VCO DRIFT monkaW VCO DRIFT monkaW"
+    first = ranker.score(make(wall, "ana"))
+    again = ranker.score(make(wall, "ana", seconds=5))
+    assert first.reasons["repeat"] < 0
+    assert again.reasons["repeat"] < first.reasons["repeat"]
+    assert again.rank_key < first.rank_key
+
+
 def test_one_author_posting_a_lot_gets_diminishing_returns(ranker: Ranker, make) -> None:
     values = [
         ranker.score(make(f"oscillator thought number {word}", "spammy", seconds=i)).value

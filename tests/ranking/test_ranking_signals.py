@@ -20,13 +20,18 @@ def words(text: str):
         "anyone know a good VCO chip",
         "is there a way to let rsync only show changed files",
         "Control+Alt+Backspace, right?",
+        "the output seems really quiet after the filter, is that normal",  # asked at the end
+        "should the caps be matched or not",
     ],
 )
 def test_questions_are_recognised_with_and_without_a_question_mark(text: str) -> None:
     assert signals.question_strength(text, words(text)) > 0
 
 
-@pytest.mark.parametrize("text", ["nice build", "????????", "LULW", "the saw wave sounds great"])
+@pytest.mark.parametrize(
+    "text",
+    ["nice build", "????????", "LULW", "the saw wave sounds great", "that is normal for a ladder"],
+)
 def test_statements_and_bare_question_marks_are_not_questions(text: str) -> None:
     assert signals.question_strength(text, words(text)) == 0
 

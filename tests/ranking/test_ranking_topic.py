@@ -81,3 +81,53 @@ def test_words_the_chat_uses_everywhere_count_less_once_the_chat_is_known() -> N
     p.set_topic("Installing the oscillator", [])
     assert rel(p, "installing it now") < fresh / 2
     assert rel(p, "the oscillator drifts") > 0.5  # rare in chat: full weight
+
+
+def test_words_that_frame_a_title_do_not_make_a_topic() -> None:
+    p = TopicProfile()
+    p.set_topic("First look at a weird rat rave game", [])
+    assert rel(p, "don't look behind you") < 0.35
+    assert rel(p, "a rave in a sewer") > 0.5
+    p.set_topic("Envelope, MIDI and your questions", [])
+    assert rel(p, "quick question, can i ask something") < 0.35
+    assert rel(p, "does it take midi clock") > 0.5
+
+
+def test_clipped_forms_of_long_topic_words_match() -> None:
+    p = TopicProfile()
+    p.set_topic("Scopes and probes", ["oscilloscope", "repository"])
+    assert rel(p, "which scope should i buy") > 0.35  # the end of a compound
+    assert rel(p, "add the repo first") > 0.35  # the start of a word
+    assert rel(p, "the office network") == 0  # neither ("work" is not short for "network")
+
+
+def test_clipped_forms_that_are_everyday_chat_words_count_little() -> None:
+    p = TopicProfile()
+    for i in range(200):
+        p.observe(split_words(f"be right back w{i}" if i % 4 else f"hello w{i}"), 0.0)
+    p.set_topic("Restoring a backup", ["backup"])
+    assert rel(p, "brb, back soon") < 0.2
+    assert rel(p, "the backup failed") > 0.5
+
+
+def test_words_many_viewers_suddenly_use_join_the_topic() -> None:
+    p = TopicProfile()
+    for i in range(100):
+        p.observe(split_words(f"nice play w{i}"), 0.0, f"viewer{i % 20}")
+    p.set_topic("A pro gamer refused a US work visa", ["visa"])
+    assert rel(p, "he lied in the interview") == 0
+    for i in range(40):
+        text = "he lied in the interview" if i % 4 == 0 else f"wow w{i}"
+        p.observe(split_words(text), 0.0, f"fan{i}")
+    assert rel(p, "why did he lie in the interview") > 0
+
+
+def test_a_burst_from_a_few_people_is_a_conversation_not_the_topic() -> None:
+    p = TopicProfile()
+    for i in range(100):
+        p.observe(split_words(f"nice play w{i}"), 0.0, f"viewer{i % 20}")
+    p.set_topic("A pro gamer refused a US work visa", ["visa"])
+    for i in range(40):
+        text = "my kernel panics again" if i % 4 == 0 else f"wow w{i}"
+        p.observe(split_words(text), 0.0, f"helper{i % 2}")
+    assert rel(p, "kernel panics are the worst") == 0

@@ -191,9 +191,10 @@ class Ranker:
             # Others said it already: a chat wave counts fully from the third time on.
             flags.add("repeat")
             reasons["repeat"] = weights.repeat if match.times >= 2 else weights.repeat / 2
-        if "repeat" not in flags and signals.repeats_itself(words):
+        if signals.repeats_itself(words):
+            # Words repeated within the comment ("VISA VISA VISA"), on top of any repeat above.
             flags.add("repeat")
-            reasons["repeat"] = weights.repeat
+            reasons["repeat"] = reasons.get("repeat", 0.0) + weights.repeat
         if signals.is_shouting(
             body, min_letters=spam.shouting_min_letters, ratio=spam.shouting_ratio, words=words
         ):
@@ -329,7 +330,7 @@ class Ranker:
             self._names.put(shown, key)
         self._comments.put(comment.id, (relevance, key))
         self._recent.remember(normalized, str(key))
-        self.topic.observe(words, direct)
+        self.topic.observe(words, direct, str(key))
 
 
 class _NameView:

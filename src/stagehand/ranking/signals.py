@@ -63,7 +63,9 @@ _QUESTION_OPENERS = frozenset(
 _QUESTION_PHRASES = re.compile(
     r"\b(?:i wonder|i was wondering|wondering (?:if|whether|how|why|what)|any ?(?:one|body) know"
     r"|any idea|any tips|help me|can (?:some|any)(?:one|body)|is there (?:a|any) way|how to"
-    r"|what about|thoughts on|question:|q:|do you (?:think|know|recommend))",
+    r"|what about|thoughts on|question:|q:|do you (?:think|know|recommend)"
+    r"|(?:is|was|are) (?:that|this|it|these|those) (?:normal|ok|okay|right|correct|expected|safe"
+    r"|fine|bad|a problem)|or not\b)",
     re.IGNORECASE,
 )
 _QUESTION_MARK = re.compile(r"[?？¿](?:\s|$|[)\"'!.,:;?？])|[?？]$")

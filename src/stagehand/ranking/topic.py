@@ -21,18 +21,40 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from stagehand.ranking.text import STOPWORDS, Words, phrase_stems
+from stagehand.ranking.text import STOPWORDS, Words, phrase_stems, stem
 
 TITLE_WEIGHT = 0.7
 KEYWORD_WEIGHT = 1.0
 PHRASE_WORD_WEIGHT = 0.5
 FUZZY_FACTOR = 0.8
 FUZZY_CUTOFF = 85.0
+#: A word that is the start ("config", "repo") or the end of a compound ("scope") of a longer
+#: topic word, at least SHORT_FORM_MIN letters and SHORT_FORM_SHARE of it, counts at
+#: SHORT_FORM_FACTOR of its weight.
+SHORT_FORM_FACTOR = 0.6
+SHORT_FORM_MIN = 3
+SHORT_FORM_SHARE = 0.33
 LEARNED_CAP = 0.4
+BURST_CAP = 0.3
+BURST_MIN_DOCS = 30
+BURST_AUTHORS = 6
 FEEDBACK_STEP = 0.35
 SATURATION = 1.2
 #: Direct relevance from which a comment teaches the profile its other words.
 TEACHING_RELEVANCE = 0.5
+#: Words that frame a segment title rather than say what it is about ("First look at ...",
+#: "Envelope, MIDI and your questions", "Hello, and ..."): kept at this share of a title word's
+#: weight, so "hello" or "questions" in a title does not put every greeting or question on topic.
+TITLE_FILLER_FACTOR = 0.2
+TITLE_FILLER = frozenset(
+    stem(word)
+    for word in [
+        *("first", "look", "hello", "hi", "welcome", "intro", "introduction", "episode"),
+        *("segment", "today", "tonight", "live", "show", "stream", "talk", "talking", "discuss"),
+        *("discussion", "chat", "news", "update", "updates", "question", "questions", "answers"),
+        *("ama", "recap", "wrap", "new", "quick", "thoughts"),
+    ]
+)
 #: Everyday words: a topic word already used by this share of chat counts for nothing more than
 #: EVERYDAY_FLOOR of its weight, one used by at most RARE_SHARE counts fully (log scale between).
 EVERYDAY_SHARE = 0.1
@@ -71,7 +93,7 @@ class TopicProfile:
         self._description: dict[str, float] = {}
         self._description_stems: list[str] = []
         self._feedback: dict[str, float] = {}
-        self._fuzzy_keys: list[str] = []
+        self._near_keys: list[str] = []
         self._fuzzy: dict[str, float] = {}
         self._static: dict[str, float] = {}
         # Chat-wide document frequency (kept across segments) and on-topic co-occurrence.
@@ -79,6 +101,9 @@ class TopicProfile:
         self._docs = 0.0
         self._co: dict[str, float] = {}
         self._rel_docs = 0.0
+        self._seg_df: dict[str, float] = {}
+        self._seg_users: dict[str, set[str]] = {}
+        self._seg_docs = 0.0
         self._seen = 0
 
     # -- building the profile -------------------------------------------------------------
@@ -95,6 +120,9 @@ class TopicProfile:
         self._feedback = {}
         self._co = {}
         self._rel_docs = 0.0
+        self._seg_df = {}
+        self._seg_users = {}
+        self._seg_docs = 0.0
         # Words this chat already uses everywhere ("ubuntu" in #ubuntu) say little about the
         # segment: damp them by how common they were before it began (an IDF learned from chat).
         self._description = {
@@ -102,6 +130,8 @@ class TopicProfile:
         }
         for stem_ in _content_stems(title):
             weight = TITLE_WEIGHT * self.everyday_factor(stem_)
+            if stem_ in TITLE_FILLER:
+                weight *= TITLE_FILLER_FACTOR
             self._explicit[stem_] = max(self._explicit.get(stem_, 0.0), weight)
         self.add_terms(keywords)
 
@@ -157,18 +187,31 @@ class TopicProfile:
         weight = self._static.get(stem_, 0.0)
         if self._co:
             weight = max(weight, self._learned_weight(stem_))
-        if weight == 0.0 and len(stem_) >= 5 and self._fuzzy_keys:
+        if self._seg_docs >= BURST_MIN_DOCS:
+            weight = max(weight, self._burst_weight(stem_))
+        if weight == 0.0 and len(stem_) >= SHORT_FORM_MIN and self._near_keys:
             weight = self._fuzzy.get(stem_, -1.0)
             if weight < 0:
-                weight = self._fuzzy_weight(stem_)
+                weight = self._near_weight(stem_)
         return weight
 
-    def _fuzzy_weight(self, stem_: str) -> float:
-        """A misspelt topic word counts a little less; remembered, chat repeats its typos."""
-        found = process.extractOne(
-            stem_, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
-        )
-        weight = self._explicit[found[0]] * FUZZY_FACTOR if found is not None else 0.0
+    def _near_weight(self, stem_: str) -> float:
+        """A topic word in another form counts a little less: misspelt ("oscilator"), or a short
+        form of it ("scope" for oscilloscope, "config" for configuration). Remembered: chat repeats
+        its typos and its short forms."""
+        weight = 0.0
+        for key in self._near_keys:
+            if _short_form(stem_, key):
+                weight = max(weight, self._explicit[key] * SHORT_FORM_FACTOR)
+        if weight:
+            # An everyday word of this chat ("back", "get") is itself, not a clipped topic word.
+            weight *= self.everyday_factor(stem_) ** 2
+        if len(stem_) >= 5:
+            found = process.extractOne(
+                stem_, self._near_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+            )
+            if found is not None:
+                weight = max(weight, self._explicit[found[0]] * FUZZY_FACTOR)
         if len(self._fuzzy) >= _FUZZY_MEMORY:
             self._fuzzy.clear()
         self._fuzzy[stem_] = weight
@@ -182,7 +225,7 @@ class TopicProfile:
                 if weight > static.get(stem_, 0.0):
                     static[stem_] = weight
         self._static = static
-        self._fuzzy_keys = [s for s, w in self._explicit.items() if len(s) >= 5 and w >= 0.5]
+        self._near_keys = [s for s, w in self._explicit.items() if len(s) >= 4 and w >= 0.5]
         self._fuzzy = {}
 
     def _learned_weight(self, stem_: str) -> float:
@@ -198,15 +241,31 @@ class TopicProfile:
             return 0.0
         return LEARNED_CAP * min(1.0, (co - 1.0) / 3.0) * min(1.0, (lift - 1.0) / 4.0)
 
+    def _burst_weight(self, stem_: str) -> float:
+        seg = self._seg_df.get(stem_, 0.0)
+        if seg < 3 or len(self._seg_users.get(stem_, ())) < BURST_AUTHORS:
+            return 0.0
+        before = max(self._df.get(stem_, 0.0) - seg, 0.0)
+        docs_before = max(self._docs - self._seg_docs, 1.0)
+        lift = (seg / self._seg_docs) / ((before + 1.0) / docs_before)
+        if lift < 3.0:
+            return 0.0
+        return BURST_CAP * min(1.0, (seg - 2.0) / 4.0) * min(1.0, (lift - 2.0) / 6.0)
+
     # -- learning ---------------------------------------------------------------------------
 
-    def observe(self, words: Words, direct_relevance: float) -> None:
+    def observe(self, words: Words, direct_relevance: float, author: str = "") -> None:
         """Count the comment's words; on-topic comments teach their other words to the topic."""
         if not self.learn:
             return
         self._docs += 1
+        self._seg_docs += 1
         for stem_ in words.content:
             self._df[stem_] = self._df.get(stem_, 0.0) + 1
+            self._seg_df[stem_] = self._seg_df.get(stem_, 0.0) + 1
+            users = self._seg_users.setdefault(stem_, set())
+            if len(users) < BURST_AUTHORS:
+                users.add(author)
         if direct_relevance >= TEACHING_RELEVANCE:
             self._rel_docs += direct_relevance
             for stem_ in words.content:
@@ -236,6 +295,11 @@ class TopicProfile:
         self._rel_docs /= 2
         self._df = _keep_top({k: v / 2 for k, v in self._df.items()}, self.max_learned_terms * 10)
         self._co = _keep_top({k: v / 2 for k, v in self._co.items()}, self.max_learned_terms)
+        self._seg_docs /= 2
+        self._seg_df = _keep_top(
+            {k: v / 2 for k, v in self._seg_df.items()}, self.max_learned_terms * 10
+        )
+        self._seg_users = {k: v for k, v in self._seg_users.items() if k in self._seg_df}
 
     def size(self) -> int:
         """How many entries the tables hold (for the bounded-memory test)."""
@@ -244,6 +308,19 @@ class TopicProfile:
 
 def _content_stems(text: str) -> list[str]:
     return [s for s in phrase_stems(text) if s not in STOPWORDS and len(s) > 1]
+
+
+def _short_form(word: str, topic_word: str) -> bool:
+    """True when `word` is a clipped form of the longer `topic_word`: its start ("repo" of
+    "repositori", "config" of "configur"), or its end after a part of at least as many letters
+    ("scope" of "oscilloscop"; not "witch" of "switch" or "work" of "network")."""
+    if len(word) < SHORT_FORM_MIN or len(word) >= len(topic_word):
+        return False
+    if len(word) < SHORT_FORM_SHARE * len(topic_word):
+        return False
+    if topic_word.startswith(word):
+        return True
+    return topic_word.endswith(word) and len(topic_word) - len(word) >= SHORT_FORM_MIN
 
 
 def _contains_run(stems: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
