@@ -303,7 +303,8 @@ class TopicProfile:
 
     def size(self) -> int:
         """How many entries the tables hold (for the bounded-memory test)."""
-        return len(self._df) + len(self._co) + len(self._feedback) + len(self._explicit)
+        tables = (self._df, self._co, self._feedback, self._explicit, self._seg_df, self._seg_users)
+        return sum(len(table) for table in tables)
 
 
 def _content_stems(text: str) -> list[str]:
