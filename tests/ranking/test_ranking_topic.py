@@ -131,3 +131,11 @@ def test_a_burst_from_a_few_people_is_a_conversation_not_the_topic() -> None:
         text = "my kernel panics again" if i % 4 == 0 else f"wow w{i}"
         p.observe(split_words(text), 0.0, f"helper{i % 2}")
     assert rel(p, "kernel panics are the worst") == 0
+
+
+def test_the_show_description_s_instructions_do_not_make_a_greeting_on_topic() -> None:
+    p = TopicProfile()
+    p.set_description("Friday evening build. Ask questions with !ask, raise your hand with !hand.")
+    p.set_topic("The filter", ["ladder"])
+    assert rel(p, "evening all, questions for the hosts with !ask") == 0
+    assert rel(p, "which build is this") > 0

@@ -42,17 +42,20 @@ FEEDBACK_STEP = 0.35
 SATURATION = 1.2
 #: Direct relevance from which a comment teaches the profile its other words.
 TEACHING_RELEVANCE = 0.5
-#: Words that frame a segment title rather than say what it is about ("First look at ...",
-#: "Envelope, MIDI and your questions", "Hello, and ..."): kept at this share of a title word's
-#: weight, so "hello" or "questions" in a title does not put every greeting or question on topic.
-TITLE_FILLER_FACTOR = 0.2
-TITLE_FILLER = frozenset(
+#: Words that frame a title or a show description rather than say what it is about ("First look
+#: at ...", "Envelope, MIDI and your questions", "Ask questions with !ask, raise your hand"): a
+#: title keeps FRAMING_FACTOR of such a word's weight and the description drops it, so "hello" or
+#: "questions" there does not put every greeting or question on topic.
+FRAMING_FACTOR = 0.2
+FRAMING_WORDS = frozenset(
     stem(word)
     for word in [
         *("first", "look", "hello", "hi", "welcome", "intro", "introduction", "episode"),
         *("segment", "today", "tonight", "live", "show", "stream", "talk", "talking", "discuss"),
         *("discussion", "chat", "news", "update", "updates", "question", "questions", "answers"),
-        *("ama", "recap", "wrap", "new", "quick", "thoughts"),
+        *("ama", "recap", "wrap", "new", "quick", "thoughts", "ask", "raise", "hand"),
+        *("morning", "evening", "night", "monday", "tuesday", "wednesday", "thursday", "friday"),
+        *("saturday", "sunday", "weekly", "daily"),
     ]
 )
 #: Everyday words: a topic word already used by this share of chat counts for nothing more than
@@ -109,7 +112,9 @@ class TopicProfile:
     # -- building the profile -------------------------------------------------------------
 
     def set_description(self, description: str) -> None:
-        self._description_stems = [s for s in _content_stems(description) if len(s) > 1]
+        self._description_stems = [
+            s for s in _content_stems(description) if len(s) > 1 and s not in FRAMING_WORDS
+        ]
         self._description = {s: self.description_weight for s in self._description_stems}
         self._rebuild()
 
@@ -130,8 +135,8 @@ class TopicProfile:
         }
         for stem_ in _content_stems(title):
             weight = TITLE_WEIGHT * self.everyday_factor(stem_)
-            if stem_ in TITLE_FILLER:
-                weight *= TITLE_FILLER_FACTOR
+            if stem_ in FRAMING_WORDS:
+                weight *= FRAMING_FACTOR
             self._explicit[stem_] = max(self._explicit.get(stem_, 0.0), weight)
         self.add_terms(keywords)
 
