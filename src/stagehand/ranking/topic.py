@@ -247,6 +247,8 @@ class TopicProfile:
         return LEARNED_CAP * min(1.0, (co - 1.0) / 3.0) * min(1.0, (lift - 1.0) / 4.0)
 
     def _burst_weight(self, stem_: str) -> float:
+        """Up to BURST_CAP for a word BURST_AUTHORS viewers took up during this segment: used at
+        least 3 times, and at least 3x as often as in the chat before the segment began."""
         seg = self._seg_df.get(stem_, 0.0)
         if seg < 3 or len(self._seg_users.get(stem_, ())) < BURST_AUTHORS:
             return 0.0
@@ -326,7 +328,7 @@ def _short_form(word: str, topic_word: str) -> bool:
         return False
     if topic_word.startswith(word):
         return True
-    return topic_word.endswith(word) and len(topic_word) - len(word) >= SHORT_FORM_MIN
+    return topic_word.endswith(word) and len(topic_word) - len(word) >= len(word)
 
 
 def _contains_run(stems: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
