@@ -196,3 +196,27 @@ async def test_a_segment_command_and_its_recorded_segment_make_one_segment(tmp_p
     database = open_database(tmp_path / "c.db")
     events = list(export_events(database, resolve_show(database, "c")))
     assert sum(isinstance(e, SegmentEvent) for e in events) == 2
+
+
+async def test_host_actions_are_kept_once_per_show_whatever_replays_them(
+    tmp_path, small_show
+) -> None:
+    """A host event's key travels through export: replaying the export into the same show adds
+    nothing, and a live action (a fresh key) is still logged."""
+    db = tmp_path / "show.db"
+    await replay_into(db, small_show)
+    database = open_database(db)
+    exported = tmp_path / "exported.jsonl"
+    with exported.open("w") as handle:
+        write_events(export_events(database, resolve_show(database, "synth")), handle)
+    database.conn.close()
+    keys = [json.loads(line).get("id") for line in exported.read_text().splitlines()]
+    host_keys = [k for k, line in zip(keys, exported.read_text().splitlines()) if '"host"' in line]
+    assert len(host_keys) == 4 and all(host_keys)
+    # The stored show ends before its last host events: force them to be replayed again.
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE comments SET ts = '2000-01-01T00:00:00.000Z'")
+    conn.execute("UPDATE host_actions SET ts = '2000-01-01T00:00:00.000Z'")
+    conn.commit()
+    await replay_into(db, exported)
+    assert conn.execute("SELECT count(*) FROM host_actions").fetchone()[0] == 4

@@ -41,6 +41,7 @@ class HostActionKind(StrEnum):
     STAGE_START = "stage_start"
     STAGE_END = "stage_end"
     MODERATE = "moderate"
+    UNDO = "undo"
 
 
 class ModerationKind(StrEnum):
@@ -132,7 +133,13 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class HostAction:
-    """Something the hosts did, logged with its time. `comment_id` is a platform message id."""
+    """Something the hosts did, logged with its time. `comment_id` is a platform message id.
+
+    `key` names the action uniquely within its show (a random id for live actions, a digest of
+    the transcript line for replayed ones, kept by export): the database stores an action once
+    per key, so a resumed or replayed show never applies it twice. `undoes` is set on an `undo`
+    action: the key of the action it takes back (the log stays append-only).
+    """
 
     kind: HostActionKind
     ts: datetime
@@ -141,6 +148,8 @@ class HostAction:
     author_id: str | None = None
     text: str = ""
     outcome: str = ""
+    key: str = ""
+    undoes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

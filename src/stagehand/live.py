@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
+import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
@@ -292,14 +294,14 @@ class LiveShow:
         comment = self.find_comment(action.platform, action.comment_id)
         kind = action.kind
         if kind in (HostActionKind.ANSWER, HostActionKind.DISMISS) and comment is not None:
-            self._record_reaction(comment, kind, ts=action.ts)
+            self._record_reaction(comment, kind, ts=action.ts, key=action.key)
         elif kind == HostActionKind.STAGE_START:
             author = comment.author if comment else self._author_for(action)
             if author is not None:
-                self._stage_started(author, comment, action.ts, outcome="replayed")
+                self._stage_started(author, comment, action.ts, outcome="replayed", key=action.key)
         elif kind == HostActionKind.STAGE_END:
             author = self._author_for(action) or (comment.author if comment else None)
-            self._stage_ended(author, action.ts, outcome="replayed")
+            self._stage_ended(author, action.ts, outcome="replayed", key=action.key)
         else:
             self._log_action(
                 HostAction(
@@ -310,6 +312,8 @@ class LiveShow:
                     action.author_id,
                     action.text,
                     action.outcome or "replayed",
+                    key=action.key,
+                    undoes=action.undoes,
                 )
             )
             if kind == HostActionKind.MODERATE and action.text == "delete" and comment:
@@ -412,12 +416,17 @@ class LiveShow:
         return self._record_reaction(comment, HostActionKind.DISMISS, ts=ts)
 
     def _record_reaction(
-        self, comment: Comment, kind: HostActionKind, *, ts: datetime | None
+        self, comment: Comment, kind: HostActionKind, *, ts: datetime | None, key: str = ""
     ) -> HostAction:
         self.ranker.feedback(comment, positive=kind == HostActionKind.ANSWER)
         return self._log_action(
             HostAction(
-                kind, ts or self.clock.now(), comment.id, comment.platform, comment.author.id
+                kind,
+                ts or self.clock.now(),
+                comment.id,
+                comment.platform,
+                comment.author.id,
+                key=key,
             )
         )
 
@@ -488,7 +497,7 @@ class LiveShow:
         return self._announce(result)
 
     def _stage_started(
-        self, author: Author, comment: Comment | None, ts: datetime, *, outcome: str
+        self, author: Author, comment: Comment | None, ts: datetime, *, outcome: str, key: str = ""
     ) -> None:
         if author.key in self.stage:
             return
@@ -509,18 +518,23 @@ class LiveShow:
                 author.id,
                 "",
                 outcome,
+                key=key,
             )
         )
         self._notify(StageChanged(tuple(self.stage.values())))
 
-    def _stage_ended(self, author: Author | None, ts: datetime, *, outcome: str) -> None:
+    def _stage_ended(
+        self, author: Author | None, ts: datetime, *, outcome: str, key: str = ""
+    ) -> None:
         if author is None or author.key not in self.stage:
             return
         del self.stage[author.key]
         self.ranker.set_on_stage(author.key, False)
         self._store(StoreStageEnd(self.show.id, author.key, ts))
         self._log_action(
-            HostAction(HostActionKind.STAGE_END, ts, None, author.platform, author.id, "", outcome)
+            HostAction(
+                HostActionKind.STAGE_END, ts, None, author.platform, author.id, "", outcome, key
+            )
         )
         self._notify(StageChanged(tuple(self.stage.values())))
 
@@ -562,6 +576,8 @@ class LiveShow:
         self.hand_changed(author, False)
 
     def _log_action(self, action: HostAction) -> HostAction:
+        if not action.key:
+            action = dataclasses.replace(action, key=uuid.uuid4().hex)
         self._store(StoreHostAction(self.show.id, action))
         self._notify(HostActionLogged(action))
         return action

@@ -6,6 +6,7 @@ exported again gives back its comments, segments and host actions.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -140,6 +141,7 @@ def _host_action_from_dict(record: dict[str, Any]) -> HostAction:
     comment_id = record.get("comment_id")
     author_id = record.get("author_id")
     platform = record.get("platform")
+    undoes = record.get("undoes")
     return HostAction(
         kind=kind,
         ts=parse_ts(record.get("ts")),
@@ -148,7 +150,21 @@ def _host_action_from_dict(record: dict[str, Any]) -> HostAction:
         author_id=str(author_id) if author_id is not None else None,
         text=_text(record, "text", ""),
         outcome=_text(record, "outcome", ""),
+        key=_text(record, "id", "") or host_action_key(record),
+        undoes=str(undoes) if undoes is not None else None,
     )
+
+
+def host_action_key(record: dict[str, Any]) -> str:
+    """A stable key for a host event written without an `id`: a digest of what it says.
+
+    Replaying the same transcript twice (or resuming it) then names each action the same way,
+    and the database keeps it once.
+    """
+    fields = {k: record.get(k) for k in ("ts", "action", "comment_id", "platform", "author_id")}
+    fields["text"] = record.get("text", "")
+    digest = hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode())
+    return "t-" + digest.hexdigest()[:24]
 
 
 def iter_events(
@@ -238,6 +254,10 @@ def host_action_to_dict(action: HostAction) -> dict[str, Any]:
     }
     if action.platform:
         record["platform"] = action.platform
+    if action.key:
+        record["id"] = action.key
+    if action.undoes:
+        record["undoes"] = action.undoes
     return record
 
 

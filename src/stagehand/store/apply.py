@@ -199,9 +199,11 @@ class OpApplier:
             author_id = comment_row[1]
         if action.author_id is not None and action.platform is not None:
             author_id = self.existing_author_id(AuthorKey(action.platform, action.author_id))
+        # The key makes it exactly once: a resumed show or a replayed transcript logs it again.
         self.conn.execute(
-            "INSERT INTO host_actions (show_id, ts, action, comment_id, author_id, text, outcome)"
-            " VALUES (?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO host_actions"
+            " (show_id, ts, action, comment_id, author_id, text, outcome, key, undoes)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
             (
                 op.show_id,
                 format_ts(action.ts),
@@ -210,6 +212,8 @@ class OpApplier:
                 author_id,
                 action.text,
                 action.outcome,
+                action.key or None,
+                action.undoes,
             ),
         )
 

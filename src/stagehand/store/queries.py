@@ -269,6 +269,8 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
             author_id=row["platform_user_id"],
             text=row["text"],
             outcome=row["outcome"],
+            key=row["key"] or "",
+            undoes=row["undoes"],
         )
         timeline.append((row["ts"], 2, HostEvent(action)))
     timeline.sort(key=lambda item: (item[0], item[1]))

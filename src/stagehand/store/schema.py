@@ -146,3 +146,13 @@ def m001_initial(db: Database) -> None:
     db.execute("CREATE INDEX commands_show ON commands (show_id, ts)")
     # Full-text search over the sanitized text (the console's `/`), kept in step by triggers.
     db["comments"].enable_fts(["text"], tokenize="porter", create_triggers=True)
+
+
+@migrations()
+def m002_host_action_keys(db: Database) -> None:
+    """Host actions get a key unique within their show (exactly once, however often a show is
+    resumed or replayed) and, for `undo` actions, the key of the action they take back."""
+    db.execute("ALTER TABLE host_actions ADD COLUMN key TEXT")
+    db.execute("ALTER TABLE host_actions ADD COLUMN undoes TEXT")
+    db.execute("UPDATE host_actions SET key = 'legacy-' || id")
+    db.execute("CREATE UNIQUE INDEX host_actions_key ON host_actions (show_id, key)")
