@@ -41,6 +41,10 @@ class HostActionKind(StrEnum):
     STAGE_START = "stage_start"
     STAGE_END = "stage_end"
     MODERATE = "moderate"
+    #: The console moved to the next segment (`text` is its title; the `segments` row holds it).
+    SEGMENT = "segment"
+    #: The console edited the live segment's title and keywords (`text` is the new title).
+    TOPIC = "topic"
     UNDO = "undo"
 
 

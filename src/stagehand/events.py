@@ -32,12 +32,25 @@ class CommentDeleted:
 
 @dataclass(frozen=True, slots=True)
 class HostActionLogged:
+    """A host action was logged; `comment` is the comment it acted on, when the core has it."""
+
     action: HostAction
+    comment: Comment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRestored:
+    """An undo gave a comment back: it belongs in the queue again, where its score puts it."""
+
+    platform: str
+    comment_id: str
 
 
 @dataclass(frozen=True, slots=True)
 class SegmentChanged:
-    segment: Segment
+    """The live segment now (None: an undo took back the first one)."""
+
+    segment: Segment | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +88,7 @@ class Notice:
     """Something the hosts should read: an action's result, a storage problem, ..."""
 
     text: str
-    level: str = "info"  # info | warning | error
+    level: str = "info"  # ok | info | ignored | warning | refused | failed | error
 
 
 CoreEvent = (
@@ -83,6 +96,7 @@ CoreEvent = (
     | CommentEdited
     | CommentDeleted
     | HostActionLogged
+    | CommentRestored
     | SegmentChanged
     | StageChanged
     | HandsChanged

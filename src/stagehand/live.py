@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from stagehand.adapters.base import ActionResult, Adapter, ConnectionState
 from stagehand.clock import ShowClock
@@ -61,16 +62,19 @@ from stagehand.store.ops import (
 )
 from stagehand.store.queries import ShowRow, open_show, resumed_state
 from stagehand.store.writer import StoreWriter
+from stagehand.undo import ActionHistory, Done, Undoing
 
 log = logging.getLogger(__name__)
 
 #: Comments kept in memory so host actions can find them by id (older ones are in the database).
 RECENT_COMMENTS = 20_000
+#: How platforms are named in what the hosts read.
+PLATFORM_NAMES = {"twitch": "Twitch", "discord": "Discord"}
 
 CommandRouter = Callable[[RankedComment], Awaitable[None] | None]
 
 
-class LiveShow:
+class LiveShow(Undoing):
     def __init__(
         self,
         settings: Settings,
@@ -99,6 +103,7 @@ class LiveShow:
         self.adapters: dict[str, Adapter] = {}
         self.command_router: CommandRouter | None = None
         self._recent: OrderedDict[tuple[str, str], Comment] = OrderedDict()
+        self.history = ActionHistory()
         self._listeners: list[Listener] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -293,7 +298,9 @@ class LiveShow:
         """Apply a transcript's host event as if the hosts had done it then (no platform calls)."""
         comment = self.find_comment(action.platform, action.comment_id)
         kind = action.kind
-        if kind in (HostActionKind.ANSWER, HostActionKind.DISMISS) and comment is not None:
+        if kind is HostActionKind.UNDO:
+            self.undo_replayed(action)
+        elif kind in (HostActionKind.ANSWER, HostActionKind.DISMISS) and comment is not None:
             self._record_reaction(comment, kind, ts=action.ts, key=action.key)
         elif kind == HostActionKind.STAGE_START:
             author = comment.author if comment else self._author_for(action)
@@ -314,7 +321,8 @@ class LiveShow:
                     action.outcome or "replayed",
                     key=action.key,
                     undoes=action.undoes,
-                )
+                ),
+                comment,
             )
             if kind == HostActionKind.MODERATE and action.text == "delete" and comment:
                 self.comment_deleted(comment.platform, comment.id, action.ts)
@@ -363,12 +371,39 @@ class LiveShow:
         return segment
 
     def next_segment(self) -> Segment:
-        """Move to the next planned segment from the config, or an untitled one."""
+        """The hosts move to the next planned segment from the config, or an untitled one.
+
+        Logged as a `segment` host action, so it can be undone.
+        """
+        before = self.current_segment
         planned = self.settings.show.segments
         index = len(self.segments)
         if index < len(planned):
-            return self.start_segment(planned[index].title, planned[index].keywords)
-        return self.start_segment(f"Segment {index + 1}")
+            segment = self.start_segment(planned[index].title, planned[index].keywords)
+        else:
+            segment = self.start_segment(f"Segment {index + 1}")
+        same = before is not None and before.position == segment.position
+        kind = HostActionKind.TOPIC if same else HostActionKind.SEGMENT
+        self._log_segment_action(kind, before, segment)
+        return segment
+
+    def edit_topic(self, title: str, keywords: Iterable[str]) -> Segment:
+        """The hosts edit the live segment's title and keywords (a `topic` host action)."""
+        before = self.current_segment
+        segment = self.set_topic(title, keywords)
+        kind = HostActionKind.TOPIC if before is not None else HostActionKind.SEGMENT
+        self._log_segment_action(kind, before, segment)
+        return segment
+
+    def _log_segment_action(
+        self, kind: HostActionKind, before: Segment | None, after: Segment
+    ) -> None:
+        text = after.title if kind is HostActionKind.SEGMENT else _topic_text(after)
+        self._log_action(
+            HostAction(kind, self.clock.now(), text=text, outcome=f"ok: segment {after.position}"),
+            before=before,
+            after=after,
+        )
 
     def set_topic(self, title: str, keywords: Iterable[str]) -> Segment:
         """Edit the live segment's title and keywords (starts one if none is live)."""
@@ -418,7 +453,7 @@ class LiveShow:
     def _record_reaction(
         self, comment: Comment, kind: HostActionKind, *, ts: datetime | None, key: str = ""
     ) -> HostAction:
-        self.ranker.feedback(comment, positive=kind == HostActionKind.ANSWER)
+        feedback = self.ranker.feedback(comment, positive=kind == HostActionKind.ANSWER)
         return self._log_action(
             HostAction(
                 kind,
@@ -427,7 +462,9 @@ class LiveShow:
                 comment.platform,
                 comment.author.id,
                 key=key,
-            )
+            ),
+            comment,
+            feedback=feedback,
         )
 
     async def reply(self, comment: Comment, text: str) -> ActionResult:
@@ -436,9 +473,9 @@ class LiveShow:
         if not text:
             return ActionResult.failed("Nothing to send: the reply is empty")
         result = await self._via_adapter(
-            comment.platform, lambda adapter: adapter.reply(comment, text)
+            comment.platform, lambda adapter: adapter.reply(comment, text), what="reply"
         )
-        self._log_action(
+        action = self._log_action(
             HostAction(
                 HostActionKind.REPLY,
                 self.clock.now(),
@@ -447,13 +484,14 @@ class LiveShow:
                 comment.author.id,
                 text,
                 _outcome(result),
-            )
+            ),
+            comment,
         )
-        return self._announce(result)
+        return self._announce(dataclasses.replace(result, key=action.key))
 
     async def send(self, platform: str, text: str) -> ActionResult:
         """Post a message in a platform's chat (used by chat commands)."""
-        return await self._via_adapter(platform, lambda adapter: adapter.send(text))
+        return await self._via_adapter(platform, lambda adapter: adapter.send(text), what="message")
 
     async def pull_on_stage(
         self, comment: Comment | None = None, *, author: Author | None = None
@@ -461,16 +499,18 @@ class LiveShow:
         """Invite the comment's author (or `author`) onto the show and put them on the stage panel."""
         who = author or (comment.author if comment else None)
         if who is None:
-            return self._announce(ActionResult.failed("Pick a comment or a person first"))
+            return self._refuse("Pick a comment or a person first")
         if who.key in self.stage:
-            return self._announce(ActionResult.failed(f"{who.shown_name} is already on stage"))
+            return self._refuse(f"{who.shown_name} is already on stage")
         result = await self._via_adapter(
-            who.platform, lambda adapter: adapter.invite_to_stage(who, comment)
+            who.platform,
+            lambda adapter: adapter.invite_to_stage(who, comment),
+            what="stage start",
         )
         if result.ok:
-            self._stage_started(who, comment, self.clock.now(), outcome=result.message)
+            action = self._stage_started(who, comment, self.clock.now(), outcome=result.message)
         else:
-            self._log_action(
+            action = self._log_action(
                 HostAction(
                     HostActionKind.STAGE_START,
                     self.clock.now(),
@@ -479,37 +519,42 @@ class LiveShow:
                     who.id,
                     "",
                     _outcome(result),
-                )
+                ),
+                comment,
+                author=who,
             )
-        return self._announce(result)
+        return self._announce(dataclasses.replace(result, key=action.key if action else ""))
 
     async def end_stage(self, author: Author | None = None) -> ActionResult:
         """End `author`'s appearance, or the most recent one when no one is named."""
         if not self.stage:
-            return self._announce(ActionResult.failed("Nobody is on stage"))
+            return self._refuse("Nobody is on stage")
         session = self.stage.get(author.key) if author else list(self.stage.values())[-1]
         if session is None:
-            return self._announce(ActionResult.failed("They are not on stage"))
+            return self._refuse("They are not on stage")
         result = await self._via_adapter(
-            session.author.platform, lambda adapter: adapter.end_stage(session.author)
+            session.author.platform,
+            lambda adapter: adapter.end_stage(session.author),
+            what="stage end",
         )
-        self._stage_ended(session.author, self.clock.now(), outcome=_outcome(result))
-        return self._announce(result)
+        action = self._stage_ended(session.author, self.clock.now(), outcome=_outcome(result))
+        return self._announce(dataclasses.replace(result, key=action.key if action else ""))
 
     def _stage_started(
         self, author: Author, comment: Comment | None, ts: datetime, *, outcome: str, key: str = ""
-    ) -> None:
+    ) -> HostAction | None:
         if author.key in self.stage:
-            return
+            return None
         session = StageSession(author, ts, None, comment.id if comment else None)
         self.stage[author.key] = session
         self.ranker.set_on_stage(author.key, True)
-        if author.key in self.hands:
+        hand_was_raised = author.key in self.hands
+        if hand_was_raised:
             del self.hands[author.key]
             self.ranker.set_hand(author.key, False)
             self._notify(HandsChanged(tuple(self.hands.values())))
         self._store(StoreStageStart(self.show.id, author.key, author.name, session.comment_id, ts))
-        self._log_action(
+        action = self._log_action(
             HostAction(
                 HostActionKind.STAGE_START,
                 ts,
@@ -519,24 +564,32 @@ class LiveShow:
                 "",
                 outcome,
                 key=key,
-            )
+            ),
+            comment,
+            author=author,
+            hand_was_raised=hand_was_raised,
         )
         self._notify(StageChanged(tuple(self.stage.values())))
+        return action
 
     def _stage_ended(
         self, author: Author | None, ts: datetime, *, outcome: str, key: str = ""
-    ) -> None:
+    ) -> HostAction | None:
         if author is None or author.key not in self.stage:
-            return
-        del self.stage[author.key]
+            return None
+        session = self.stage.pop(author.key)
         self.ranker.set_on_stage(author.key, False)
         self._store(StoreStageEnd(self.show.id, author.key, ts))
-        self._log_action(
+        action = self._log_action(
             HostAction(
                 HostActionKind.STAGE_END, ts, None, author.platform, author.id, "", outcome, key
-            )
+            ),
+            self.find_comment(author.platform, session.comment_id),
+            author=author,
+            session=dataclasses.replace(session, ended_at=ts),
         )
         self._notify(StageChanged(tuple(self.stage.values())))
+        return action
 
     async def moderate(
         self,
@@ -552,8 +605,9 @@ class LiveShow:
             lambda adapter: adapter.moderate(
                 comment, kind, duration_seconds=duration_seconds, reason=reason
             ),
+            what=f"moderation ({kind.value})",
         )
-        self._log_action(
+        action = self._log_action(
             HostAction(
                 HostActionKind.MODERATE,
                 self.clock.now(),
@@ -562,12 +616,13 @@ class LiveShow:
                 comment.author.id,
                 kind.value,
                 _outcome(result),
-            )
+            ),
+            comment,
         )
         if result.ok and kind == ModerationKind.DELETE:
             # Not every platform echoes our own deletions back (Twitch does not): record it here.
             self.comment_deleted(comment.platform, comment.id, self.clock.now())
-        return self._announce(result)
+        return self._announce(dataclasses.replace(result, key=action.key))
 
     def raise_hand(self, author: Author) -> None:
         self.hand_changed(author, True)
@@ -575,19 +630,29 @@ class LiveShow:
     def lower_hand(self, author: Author) -> None:
         self.hand_changed(author, False)
 
-    def _log_action(self, action: HostAction) -> HostAction:
+    def _log_action(
+        self, action: HostAction, comment: Comment | None = None, **undo_context: Any
+    ) -> HostAction:
+        """Store and announce a host action, and remember what it takes to undo it."""
         if not action.key:
             action = dataclasses.replace(action, key=uuid.uuid4().hex)
         self._store(StoreHostAction(self.show.id, action))
-        self._notify(HostActionLogged(action))
+        author = undo_context.pop("author", None) or (comment.author if comment else None)
+        self.history.remember(Done(action, comment, author, **undo_context))
+        self._notify(HostActionLogged(action, comment))
         return action
 
     async def _via_adapter(
-        self, platform: str, call: Callable[[Adapter], Awaitable[ActionResult]]
+        self,
+        platform: str,
+        call: Callable[[Adapter], Awaitable[ActionResult]],
+        *,
+        what: str = "action",
     ) -> ActionResult:
         adapter = self.adapters.get(platform)
         if adapter is None:
-            return ActionResult.done(f"recorded (no {platform} connection to act through)")
+            name = PLATFORM_NAMES.get(platform, platform)
+            return ActionResult.recorded(f"{what} recorded; no {name} connection to act through")
         try:
             return await call(adapter)
         except Exception as exc:  # an adapter bug must not take the console down
@@ -596,8 +661,14 @@ class LiveShow:
             return ActionResult.failed(f"{platform}: {type(exc).__name__}: {redact(str(exc))}")
 
     def _announce(self, result: ActionResult) -> ActionResult:
-        self._notify(Notice(result.message, "info" if result.ok else "warning"))
+        level = "failed" if not result.ok else "ok" if result.acted else "info"
+        self._notify(Notice(result.message, level))
         return result
+
+    def _refuse(self, message: str) -> ActionResult:
+        """Nothing was asked of a platform: stagehand itself says no (and says why)."""
+        self._notify(Notice(message, "refused"))
+        return ActionResult.failed(message)
 
     def _spawn(self, awaitable: Awaitable[None]) -> None:
         task = asyncio.ensure_future(awaitable)
@@ -607,6 +678,10 @@ class LiveShow:
 
 def _same_title(a: str, b: str) -> bool:
     return " ".join(a.casefold().split()) == " ".join(clean(b, max_chars=200).casefold().split())
+
+
+def _topic_text(segment: Segment) -> str:
+    return f"{segment.title} | {', '.join(segment.keywords)}" if segment.keywords else segment.title
 
 
 def _outcome(result: ActionResult) -> str:

@@ -283,6 +283,27 @@ async def test_delete_timeout_and_ban_reach_discord(fake, sink, tokens):
     assert ban.query == {"delete_message_seconds": "0"}  # the ban deletes nothing by itself
 
 
+async def test_a_ban_and_a_timeout_are_lifted_on_discord(fake, sink, tokens):
+    """Undoing a ban removes the guild ban; undoing a timeout clears the member's timeout."""
+    async with running_adapter(fake, sink, tokens) as adapter:
+        comment = await comment_from(fake, sink, author_id=ZEYLA_ID, content="fine message")
+        not_banned = await adapter.unban(comment.author)
+        await adapter.moderate(comment, ModerationKind.BAN)
+        assert ZEYLA_ID in fake.bans
+        unbanned = await adapter.unban(comment.author)
+        await adapter.moderate(comment, ModerationKind.TIMEOUT, duration_seconds=300)
+        untimed = await adapter.unban(comment.author, ModerationKind.TIMEOUT)
+
+    assert not not_banned.ok
+    assert not_banned.message == "discord: unban failed: zeyla is not banned (any more)"
+    assert unbanned.ok and unbanned.message == "discord: zeyla unbanned"
+    assert ZEYLA_ID not in fake.bans
+    assert len(fake.requests_to("DELETE", f"/guilds/{GUILD_ID}/bans/{ZEYLA_ID}")) == 2
+    assert untimed.ok and untimed.message == "discord: zeyla's timeout lifted"
+    _timeout, lift = fake.requests_to("PATCH", f"/guilds/{GUILD_ID}/members/{ZEYLA_ID}")
+    assert lift.json == {"communication_disabled_until": None}
+
+
 async def test_moderation_refusals_name_the_reason(fake, sink, tokens):
     fake.forbid("DELETE", r"/channels/\d+/messages/\d+")
     fake.forbid("PUT", r"/guilds/\d+/bans/\d+")

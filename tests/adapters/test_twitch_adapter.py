@@ -454,6 +454,35 @@ async def test_moderation_acts_as_the_broadcaster(show: Show) -> None:
         assert request.token == show.broadcaster_token.access
 
 
+async def test_a_ban_and_a_timeout_are_lifted_as_the_broadcaster(show: Show) -> None:
+    """Undoing a ban or a timeout: Helix DELETE /moderation/bans, which removes either."""
+    await show.fake.send_chat(chat_event(message_id="oops-1", text="totally fine message"))
+    [comment] = await show.sink.wait_for_comments(1)
+    author = comment.author
+
+    not_banned = await show.adapter.unban(author)
+    assert not not_banned.ok and "not banned" in not_banned.message
+
+    await show.adapter.moderate(comment, ModerationKind.BAN)
+    assert CHATTER["id"] in show.fake.bans
+    lifted = await show.adapter.unban(author)
+    assert lifted.ok and lifted.message == "unbanned on Twitch"
+    assert CHATTER["id"] not in show.fake.bans
+
+    await show.adapter.moderate(comment, ModerationKind.TIMEOUT, duration_seconds=60)
+    untimed = await show.adapter.unban(author, ModerationKind.TIMEOUT)
+    assert untimed.ok and untimed.message == "timeout lifted on Twitch"
+    assert show.fake.bans == {}
+
+    unban, _, untimeout = show.fake.requests_to("DELETE", "moderation/bans")
+    assert unban.query == {
+        "broadcaster_id": BROADCASTER["id"],
+        "moderator_id": BROADCASTER["id"],
+        "user_id": CHATTER["id"],
+    }
+    assert untimeout.token == show.broadcaster_token.access
+
+
 async def test_moderation_failure_gives_a_clear_reason(show: Show) -> None:
     await show.fake.send_chat(chat_event(message_id="mod-msg", chatter=BROADCASTER))
     [comment] = await show.sink.wait_for_comments(1)

@@ -78,7 +78,7 @@ async def test_a_secret_in_a_platform_error_never_reaches_the_screen(tmp_path, s
     console = open_console(tmp_path / "show.db", show_file, adapters=(LeakyAdapter(),))
     async with console.app.run_test(size=(100, 30)) as pilot:
         await played(console, pilot)
-        await pilot.press("r")
+        await pilot.press("j", "r")  # select the top comment, reply to it
         await pilot.pause()
         await pilot.press(*"thanks!")
         await pilot.press("enter")

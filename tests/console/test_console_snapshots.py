@@ -57,7 +57,7 @@ def test_stage_state(snap_compare, tmp_path, show_file) -> None:
     async def pull_dev(pilot) -> None:
         await settle(console)(pilot)
         queue = console.app.query_one(QueueView)
-        queue.move_to(next(i for i, r in enumerate(queue.entries) if r.comment.id == "m4"))
+        queue.select(next(i for i, r in enumerate(queue.entries) if r.comment.id == "m4"))
         await settle(console, "p")(pilot)
 
     assert snap_compare(console.app, terminal_size=(120, 36), run_before=pull_dev)

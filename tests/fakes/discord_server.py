@@ -187,6 +187,7 @@ class FakeDiscord:
         self._failures: list[Failure] = []
         self._background: set[asyncio.Task] = set()
         self.channels_dm: dict[str, dict] = {}
+        self.bans: set[str] = set()  # user ids banned from the guild
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._changed = asyncio.Condition()
@@ -653,7 +654,14 @@ class FakeDiscord:
                 state.update(suppress=bool(body.get("suppress")), request_to_speak_timestamp=None)
                 self._soon("VOICE_STATE_UPDATE", dict(state))
                 return web.Response(status=204)
-            case "PUT", ["guilds", _gid, "bans", _uid]:
+            case "PUT", ["guilds", _gid, "bans", uid]:
+                self.bans.add(uid)
+                return web.Response(status=204)
+            case "DELETE", ["guilds", _gid, "bans", uid]:
+                # Discord: 204, or 404 "Unknown Ban" (10026) when the user is not banned.
+                if uid not in self.bans:
+                    return _unknown("Ban", 10026)
+                self.bans.discard(uid)
                 return web.Response(status=204)
             case "PUT", ["applications", _app, "guilds", _gid, "commands"]:
                 self.commands = [

@@ -192,6 +192,8 @@ class FakeTwitch:
         self.codes: dict[str, Token] = {}
         self.authorize_as: str | None = None
         self.guest_star_session: str | None = None
+        #: Bans and timeouts in force: user id -> the ban object Helix returned.
+        self.bans: dict[str, dict[str, Any]] = {}
         self.sessions: dict[str, Session] = {}
         self.subscribed = asyncio.Condition()
         self.subscription_count = 0
@@ -426,7 +428,16 @@ class FakeTwitch:
                 "created_at": now_rfc3339(),
                 "end_time": now_rfc3339() if data.get("duration") else None,
             }
+            self.bans[ban["user_id"]] = ban
             return web.json_response({"data": [ban]})
+        if route == ("DELETE", "moderation/bans"):
+            # Helix: removes a ban or a timeout; 400 when the user is neither banned nor timed out.
+            need = "moderator:manage:banned_users"
+            if problem := self._needs(token, query.get("moderator_id"), need):
+                return problem
+            if self.bans.pop(str(query.get("user_id")), None) is None:
+                return self._error(400, "The user specified in the user_id field is not banned.")
+            return web.Response(status=204)
         if route == ("POST", "whispers"):
             if problem := self._needs(token, query.get("from_user_id"), "user:manage:whispers"):
                 return problem

@@ -27,8 +27,14 @@ class ConnectionState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ActionResult:
+    """What a platform (or the core) answered. `acted` is False when the action was only
+    recorded: no connection to act through (a replay), so nothing reached a platform. `key` is
+    the host action it was logged as (`LiveShow` fills it in; an undo names it)."""
+
     ok: bool
     message: str
+    acted: bool = True
+    key: str = ""
 
     @classmethod
     def done(cls, message: str) -> ActionResult:
@@ -37,6 +43,10 @@ class ActionResult:
     @classmethod
     def failed(cls, message: str) -> ActionResult:
         return cls(False, message)
+
+    @classmethod
+    def recorded(cls, message: str) -> ActionResult:
+        return cls(True, message, acted=False)
 
 
 class AdapterSink(Protocol):
@@ -94,6 +104,12 @@ class Adapter(abc.ABC):
     ) -> ActionResult:
         """Delete the comment, time out or ban its author."""
         return ActionResult.failed(f"{self.platform}: moderation is not supported")
+
+    async def unban(
+        self, author: Author, kind: ModerationKind = ModerationKind.BAN
+    ) -> ActionResult:
+        """Lift a ban or a timeout (`kind`) of `author`: how a moderation is undone."""
+        return ActionResult.failed(f"{self.platform}: lifting a {kind.value} is not supported")
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,11 @@ the console never writes anything itself. Chat reaches the screen through `Conso
 folds core events into `ConsoleState` and asks for a redraw at a bounded rate. Keys redraw at
 once. Adapters run in one worker on Textual's loop; failures of any worker are handled in one
 place (`on_worker_state_changed`).
+
+A key acts on the comment the host sees selected, and on nothing else: the selection changes
+only by the host's hand (widgets/queue.py), and when the selected comment has left the queue
+by the time the key arrives, nothing happens and the notice says so. `u` undoes this console's
+last action through `LiveShow.undo` (an `undo` host action in the log).
 """
 
 from __future__ import annotations
@@ -24,16 +29,20 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
+from stagehand.adapters.base import ActionResult
+from stagehand.commands.people import host_accounts
 from stagehand.config import Settings
 from stagehand.console.bridge import ConsoleBridge
 from stagehand.console.messages import ShowUpdated
 from stagehand.console.screens.confirm import ConfirmScreen
+from stagehand.console.screens.handled import HandledScreen
 from stagehand.console.screens.help import HelpScreen
 from stagehand.console.screens.moderate import ModerateScreen, ModerationChoice
+from stagehand.console.screens.notices import NoticesScreen
 from stagehand.console.screens.reply import ReplyScreen
-from stagehand.console.screens.search import SearchScreen
+from stagehand.console.screens.search import SearchChoice, SearchScreen
 from stagehand.console.screens.topic import TopicScreen
-from stagehand.console.state import ConsoleState
+from stagehand.console.state import ConsoleState, Handled, key_of
 from stagehand.console.text import name_of
 from stagehand.console.widgets.detail import CommentDetail
 from stagehand.console.widgets.hands import HandsPanel
@@ -42,11 +51,12 @@ from stagehand.console.widgets.notices import NoticeLine
 from stagehand.console.widgets.queue import QueueView
 from stagehand.console.widgets.raw_chat import RawChat
 from stagehand.console.widgets.stage import StagePanel
-from stagehand.domain import RankedComment
+from stagehand.domain import HostAction, RankedComment
 from stagehand.live import LiveShow
 from stagehand.metrics import Metrics, show_metrics
 from stagehand.sanitize import clean
 from stagehand.store.database import connect
+from stagehand.undo import UndoResult
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +83,15 @@ class StagehandApp(App[None]):
         Binding("e", "end_stage", "End"),
         Binding("r", "reply", "Reply"),
         Binding("m", "moderate", "Mod"),
+        Binding("u", "undo", "Undo"),
         Binding("slash", "search", "Search"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
+        Binding("l", "handled", "Handled"),
         Binding("n", "next_segment", "Next"),
         Binding("t", "edit_topic", "Topic"),
         Binding("space", "toggle_freeze", "Freeze"),
+        Binding("i", "notices", "Notices", show=False),
         Binding("h", "stage_hand", "Stage hand", show=False),
         Binding("w", "toggle_reasons", "Why", show=False),
         Binding("c", "toggle_raw_chat", "Chat", show=False),
@@ -89,7 +102,7 @@ class StagehandApp(App[None]):
         self.live = live
         self.settings = settings
         console = settings.console
-        self.state = ConsoleState(queue_size=console.queue_size)
+        self.state = ConsoleState(queue_size=console.queue_size, clock=live.clock.now)
         self.state.segment = live.current_segment
         self.state.stage_changed(tuple(live.stage.values()))
         self.state.hands = tuple(live.hands.values())
@@ -100,6 +113,9 @@ class StagehandApp(App[None]):
         live.add_listener(self.bridge)
         self.frozen = False
         self.show_reasons = False
+        #: Keys of this console's host actions, newest last: what `u` takes back.
+        self.undo_stack: list[str] = []
+        self.hosts = host_accounts(settings.show.hosts)
         self.closed = False
         #: After the show is closed: False if not everything could be written (the CLI can say so).
         self.close_ok: bool | None = None
@@ -175,14 +191,23 @@ class StagehandApp(App[None]):
         self.redraw()
 
     def _act(self, action: Awaitable[object], name: str) -> None:
-        """Run a host action that talks to a platform without blocking keys; redraw after."""
+        """Run a host action that talks to a platform without blocking keys; redraw after.
+
+        An action that was done (and logged) goes on the undo stack.
+        """
 
         async def run() -> None:
-            await action
+            result = await action
+            if isinstance(result, ActionResult) and result.ok and result.key:
+                self.undo_stack.append(result.key)
             self.redraw()
             self.refresh_metrics()
 
         self.run_worker(run(), name=name, group="actions", exit_on_error=False)
+
+    def _did(self, action: HostAction) -> None:
+        """A host action done at once (answer, dismiss, segment, topic): `u` can take it back."""
+        self.undo_stack.append(action.key)
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -221,7 +246,10 @@ class StagehandApp(App[None]):
             queue.set_entries(kept, now=now, on_stage=on_stage)
         else:
             queue.set_entries(state.ranked_queue(), now=now, on_stage=on_stage)
-        queue.border_title = f"Queue ({len(state.queue)})" + ("  FROZEN" if self.frozen else "")
+        title = f"Queue ({len(state.queue)})" + ("  FROZEN" if self.frozen else "")
+        if queue.new_above:
+            title += f"  ↑ {queue.new_above} new (Home)"
+        queue.border_title = title
         self.query_one(ShowHeader).show(
             title=self.live.show.title or self.live.show.name,
             segment=state.segment,
@@ -232,7 +260,7 @@ class StagehandApp(App[None]):
             frozen=self.frozen,
             pending=self._pending_while_frozen(queue),
         )
-        self._draw_detail(queue.selected, now)
+        self._draw_detail(now)
         self.query_one(StagePanel).show(state.stage, state.stage_said, now=now)
         self.query_one(HandsPanel).show(state.hands)
         raw = self.query_one(RawChat)
@@ -246,11 +274,23 @@ class StagehandApp(App[None]):
         shown = {(r.comment.platform, r.comment.id) for r in queue.entries}
         return sum(1 for key in self.state.queue if key not in shown)
 
-    def _draw_detail(self, ranked: RankedComment | None, now: datetime) -> None:
-        self.query_one(CommentDetail).show(ranked, now=now, reasons=self.show_reasons)
+    def _draw_detail(self, now: datetime) -> None:
+        queue = self.query_one(QueueView)
+        lost = queue.lost
+        why = ""
+        if lost is not None:
+            why = self.state.removed.get(key_of(lost.comment), "pushed out by better comments")
+        self.query_one(CommentDetail).show(
+            queue.selected,
+            now=now,
+            reasons=self.show_reasons,
+            outside=queue.outside,
+            lost=lost,
+            lost_why=why,
+        )
 
     def on_queue_view_moved(self, message: QueueView.Moved) -> None:
-        self._draw_detail(message.ranked, self.now())
+        self._draw_detail(self.now())
 
     # -- the selected comment --------------------------------------------------------------
 
@@ -259,10 +299,27 @@ class StagehandApp(App[None]):
         return self.query_one(QueueView).selected
 
     def _need_selected(self, what: str) -> RankedComment | None:
-        ranked = self.selected
+        """The comment the host sees selected, if it is still there to act on.
+
+        Nothing is done when nothing is selected, or when the selected comment left the queue
+        (answered elsewhere, moderated) after it was drawn: the notice says which and why.
+        """
+        queue = self.query_one(QueueView)
+        ranked = queue.selected
         if ranked is None:
-            self.state.notify(f"Nothing to {what}: the queue is empty", "warning")
-            self.redraw()
+            lost = queue.lost
+            if lost is not None:
+                gone = f"{name_of(lost.comment.author)}'s comment left the queue"
+                self._say(f"Nothing to {what}: {gone}; select a comment first", "ignored")
+            else:
+                self._say(f"Nothing to {what}: nothing is selected (j or ↓ selects)", "ignored")
+            return None
+        why = self.state.removed.get(key_of(ranked.comment))
+        if why is not None and not queue.outside:
+            queue.lose_selection()
+            name = name_of(ranked.comment.author)
+            self._say(f"Nothing to {what}: {name}'s comment was {why} just before", "ignored")
+            return None
         return ranked
 
     def _say(self, text: Content | str, level: str = "info") -> None:
@@ -275,14 +332,14 @@ class StagehandApp(App[None]):
     def action_answer(self) -> None:
         ranked = self._need_selected("answer")
         if ranked is not None:
-            self.live.answer(ranked.comment)
-            self._say(f"Answered {name_of(ranked.comment.author)} on air")
+            self._did(self.live.answer(ranked.comment))
+            self._say(f"Answered {name_of(ranked.comment.author)} on air (u undoes)", "ok")
 
     def action_dismiss(self) -> None:
         ranked = self._need_selected("dismiss")
         if ranked is not None:
-            self.live.dismiss(ranked.comment)
-            self._say(f"Dismissed {name_of(ranked.comment.author)}'s comment")
+            self._did(self.live.dismiss(ranked.comment))
+            self._say(f"Dismissed {name_of(ranked.comment.author)}'s comment (u undoes)", "ok")
 
     def action_pull_on_stage(self) -> None:
         ranked = self._need_selected("bring on stage")
@@ -291,13 +348,15 @@ class StagehandApp(App[None]):
 
     def action_stage_hand(self) -> None:
         if not self.live.hands:
-            self._say("No raised hands to bring on stage", "warning")
+            self._say("No raised hands to bring on stage", "ignored")
             return
         first = next(iter(self.live.hands.values()))
         self._act(self.live.pull_on_stage(author=first), "pull on stage")
 
     def action_end_stage(self) -> None:
         ranked = self.selected
+        if ranked is not None and key_of(ranked.comment) in self.state.removed:
+            ranked = None  # gone since it was drawn: end the latest appearance instead
         author = ranked.comment.author if ranked else None
         if author is not None and author.key not in self.live.stage:
             author = None  # the selected comment's author is not on stage: end the latest
@@ -330,25 +389,80 @@ class StagehandApp(App[None]):
                     "moderate",
                 )
 
-        self.push_screen(ModerateScreen(comment), apply)
+        self.push_screen(ModerateScreen(comment, hosts=self.hosts), apply)
 
     def action_next_segment(self) -> None:
         segment = self.live.next_segment()
-        self._say(f"Segment {segment.position} is live: {segment.title}")
+        self._did_last()
+        self._say(f"Segment {segment.position} is live: {segment.title} (u undoes)", "ok")
 
     def action_edit_topic(self) -> None:
         def save(result: tuple[str, list[str]] | None) -> None:
             if result is not None:
                 title, keywords = result
-                segment = self.live.set_topic(title, keywords)
-                self._say(
-                    f"Topic: {segment.title} ({', '.join(segment.keywords) or 'no keywords'})"
-                )
+                segment = self.live.edit_topic(title, keywords)
+                self._did_last()
+                keywords_text = ", ".join(segment.keywords) or "no keywords"
+                self._say(f"Topic: {segment.title} ({keywords_text}) (u undoes)", "ok")
 
         self.push_screen(TopicScreen(self.live.current_segment), save)
 
+    def _did_last(self) -> None:
+        """The segment or topic action just logged (LiveShow returns the segment, not it)."""
+        last = self.live.history.last()
+        if last is not None:
+            self._did(last.action)
+
+    def action_undo(self) -> None:
+        """Take back this console's last action (the notice says what, or why not)."""
+        if not self.undo_stack:
+            self._say("Nothing to undo: this console has done nothing yet", "ignored")
+            return
+        key = self.undo_stack.pop()
+        self._act(self._undo(key), "undo")
+
+    async def _undo(self, key: str) -> UndoResult:
+        result = await self.live.undo(key)
+        if result.retry:
+            self.undo_stack.append(key)  # a platform said no: u tries it again
+        elif result.undone:
+            self._reselect(key)
+        return result
+
+    def _reselect(self, key: str) -> None:
+        """The host's own undo gave back the comment that was selected: select it again."""
+        done = self.live.history.get(key)
+        queue = self.query_one(QueueView)
+        if done is None or done.comment is None or queue.selected is not None:
+            return
+        lost = queue.lost
+        if lost is not None and key_of(lost.comment) == key_of(done.comment):
+            self.redraw()  # the comment is back in the queue's rows
+            queue.select_comment(lost)
+
+    def action_handled(self) -> None:
+        def restore(entry: Handled | None) -> None:
+            if entry is not None:
+                if entry.key in self.undo_stack:
+                    self.undo_stack.remove(entry.key)
+                self._act(self._undo(entry.key), "restore")
+
+        self.push_screen(HandledScreen(self.state.handled_newest_first()), restore)
+
+    def action_notices(self) -> None:
+        self.push_screen(NoticesScreen(list(self.state.notices)))
+
     def action_search(self) -> None:
-        self.push_screen(SearchScreen(Path(self.live.db_path), self.live.show.id))
+        def chosen(choice: SearchChoice | None) -> None:
+            if choice is None:
+                return
+            queue = self.query_one(QueueView)
+            queue.select_comment(choice.ranked)
+            self.redraw()
+            if choice.action is not None:
+                getattr(self, f"action_{choice.action}")()
+
+        self.push_screen(SearchScreen(Path(self.live.db_path), self.live.show.id), chosen)
 
     def action_toggle_freeze(self) -> None:
         self.frozen = not self.frozen
@@ -356,7 +470,7 @@ class StagehandApp(App[None]):
 
     def action_toggle_reasons(self) -> None:
         self.show_reasons = not self.show_reasons
-        self._draw_detail(self.selected, self.now())
+        self._draw_detail(self.now())
 
     def action_toggle_raw_chat(self) -> None:
         raw = self.query_one(RawChat)
@@ -417,6 +531,13 @@ class StagehandApp(App[None]):
             ),
             ("End stage", "End the current stage appearance (e)", self.action_end_stage),
             ("Dismiss", "Take the selected comment off the queue (d)", self.action_dismiss),
+            ("Undo", "Take back this console's last action (u)", self.action_undo),
+            (
+                "Handled comments",
+                "Answered, dismissed and staged comments; restore one (l)",
+                self.action_handled,
+            ),
+            ("Notices", "The last 100 notices with their times (i)", self.action_notices),
             ("Reply", "Reply in chat to the selected comment (r)", self.action_reply),
             ("Moderate", "Delete, time out or ban (m)", self.action_moderate),
             ("Next segment", "Move to the next segment (n)", self.action_next_segment),

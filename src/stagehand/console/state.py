@@ -8,7 +8,9 @@ lines in fixed-size deques) are plain Python that tests can check directly.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,6 +29,7 @@ from stagehand.events import (
     CommentDeleted,
     CommentEdited,
     CommentRanked,
+    CommentRestored,
     ConnectionChanged,
     CoreEvent,
     HandsChanged,
@@ -42,12 +45,21 @@ CommentKey = tuple[str, str]
 RAW_CHAT_LINES = 500
 #: What someone said while on stage, per person.
 STAGE_LINES = 50
-#: Keys of comments taken off the queue (answered, dismissed, deleted), remembered so a frozen
-#: queue drops them too.
+#: Keys of comments taken off the queue (answered, dismissed, deleted), remembered with why, so
+#: a frozen queue drops them too and an undo can put them back.
 REMOVED_KEYS = 5_000
+#: Handled comments (answered, dismissed, brought on stage) listed for the hosts to restore.
+HANDLED_KEPT = 500
 #: The chat rate counts comments in this window of show time.
 RATE_WINDOW_SECONDS = 60
-NOTICES_KEPT = 50
+#: Notices kept for the history (`i`).
+NOTICES_KEPT = 100
+#: What a host action did to its comment, in the words the console uses.
+HANDLED_WORDS = {
+    HostActionKind.ANSWER: "answered",
+    HostActionKind.DISMISS: "dismissed",
+    HostActionKind.STAGE_START: "brought on stage",
+}
 
 
 def key_of(comment: Comment) -> CommentKey:
@@ -62,9 +74,23 @@ class RawLine:
 
 @dataclass(slots=True)
 class ShownNotice:
+    """A notice: `at` is show time (for the history), `posted` the monotonic clock (it expires)."""
+
     text: str
     level: str
     at: datetime | None = None
+    posted: float = field(default_factory=time.monotonic)
+
+
+@dataclass(slots=True)
+class Handled:
+    """A comment the hosts handled, for the handled list: `key` is the host action's key."""
+
+    key: str
+    kind: HostActionKind
+    at: datetime
+    comment: Comment
+    undone: bool = False
 
 
 @dataclass(slots=True)
@@ -72,7 +98,11 @@ class ConsoleState:
     queue_size: int = 200
     raw_size: int = RAW_CHAT_LINES
     queue: dict[CommentKey, RankedComment] = field(default_factory=dict)
-    removed: OrderedDict[CommentKey, None] = field(default_factory=OrderedDict)
+    #: Comments taken off the queue and why ("answered", "dismissed", "deleted", ...).
+    removed: OrderedDict[CommentKey, str] = field(default_factory=OrderedDict)
+    #: Those of them that were in the queue, so an undo puts them back where they were.
+    taken_off: OrderedDict[CommentKey, RankedComment] = field(default_factory=OrderedDict)
+    handled: OrderedDict[str, Handled] = field(default_factory=OrderedDict)
     raw: deque[RawLine] = field(default_factory=deque)
     segment: Segment | None = None
     stage: tuple[StageSession, ...] = ()
@@ -82,6 +112,8 @@ class ConsoleState:
     notices: deque[ShownNotice] = field(default_factory=lambda: deque(maxlen=NOTICES_KEPT))
     first_comment_at: datetime | None = None
     comments_seen: int = 0
+    #: Show time, for the notice history (the app sets it to the show clock).
+    clock: Callable[[], datetime] | None = None
     _rate: deque[list[int]] = field(default_factory=deque)  # [second, count], oldest first
     _raw_index: dict[CommentKey, RawLine] = field(default_factory=dict)
 
@@ -95,7 +127,9 @@ class ConsoleState:
         if isinstance(event, CommentRanked):
             self.add_comment(event.ranked)
         elif isinstance(event, HostActionLogged):
-            self.host_acted(event.action)
+            self.host_acted(event.action, event.comment)
+        elif isinstance(event, CommentRestored):
+            self.restore((event.platform, event.comment_id))
         elif isinstance(event, CommentDeleted):
             self.take_off((event.platform, event.comment_id), deleted=True)
         elif isinstance(event, CommentEdited):
@@ -111,7 +145,8 @@ class ConsoleState:
         elif isinstance(event, Notice):
             self.notify(event.text, event.level)
         elif isinstance(event, CommandHandled):
-            self.notify(f"{event.command}: {event.outcome}", "info")
+            level = event.outcome.split(":", 1)[0] if ":" in event.outcome else "info"
+            self.notify(f"!{event.command}: {event.outcome}", level)
 
     def add_comment(self, ranked: RankedComment) -> None:
         comment = ranked.comment
@@ -140,22 +175,56 @@ class ConsoleState:
         best = sorted(self.queue.values(), key=self._rank, reverse=True)[: self.queue_size]
         self.queue = {key_of(r.comment): r for r in best}
 
-    def host_acted(self, action: HostAction) -> None:
+    def host_acted(self, action: HostAction, comment: Comment | None = None) -> None:
+        if action.kind is HostActionKind.UNDO:
+            undone = self.handled.get(action.undoes or "")
+            if undone is not None and not action.outcome.startswith("failed"):
+                undone.undone = True
+            return
         if action.comment_id is None or action.platform is None:
             return
         key = (action.platform, action.comment_id)
+        failed = action.outcome.startswith("failed")
+        if action.kind in HANDLED_WORDS and not failed:
+            comment = comment or self._known_comment(key)
+            if comment is not None:
+                self.handled[action.key] = Handled(action.key, action.kind, action.ts, comment)
+                if len(self.handled) > HANDLED_KEPT:
+                    self.handled.popitem(last=False)
         if action.kind in (HostActionKind.ANSWER, HostActionKind.DISMISS):
-            self.take_off(key)
-        elif action.kind == HostActionKind.MODERATE and not action.outcome.startswith("failed"):
-            self.take_off(key, deleted=action.text == "delete")
+            self.take_off(key, why=HANDLED_WORDS[action.kind])
+        elif action.kind == HostActionKind.MODERATE and not failed:
+            deleted = action.text == "delete"
+            self.take_off(key, deleted=deleted, why="deleted" if deleted else "moderated")
 
-    def take_off(self, key: CommentKey, *, deleted: bool = False) -> None:
-        self.queue.pop(key, None)
-        self.removed[key] = None
+    def _known_comment(self, key: CommentKey) -> Comment | None:
+        ranked = self.queue.get(key) or self.taken_off.get(key)
+        if ranked is not None:
+            return ranked.comment
+        line = self._raw_index.get(key)
+        return line.comment if line is not None else None
+
+    def take_off(self, key: CommentKey, *, deleted: bool = False, why: str = "deleted") -> None:
+        ranked = self.queue.pop(key, None)
+        if ranked is not None:
+            self.taken_off[key] = ranked
+            if len(self.taken_off) > REMOVED_KEYS:
+                self.taken_off.popitem(last=False)
+        self.removed[key] = why
         if len(self.removed) > REMOVED_KEYS:
             self.removed.popitem(last=False)
         if deleted and key in self._raw_index:
             self._raw_index[key].deleted = True
+
+    def restore(self, key: CommentKey) -> None:
+        """An undo gave the comment back: into the queue again if it was there before (a deleted
+        message stays out: an undo cannot bring it back)."""
+        if self.removed.get(key) == "deleted":
+            return
+        self.removed.pop(key, None)
+        ranked = self.taken_off.pop(key, None)
+        if ranked is not None:
+            self.queue[key] = ranked
 
     def _edited(self, event: CommentEdited) -> None:
         key = (event.platform, event.comment_id)
@@ -176,7 +245,12 @@ class ConsoleState:
             self.stage_said[key] = deque(maxlen=STAGE_LINES)
 
     def notify(self, text: str, level: str = "info", at: datetime | None = None) -> None:
+        if at is None and self.clock is not None:
+            at = self.clock()
         self.notices.append(ShownNotice(text, level, at))
+
+    def handled_newest_first(self) -> list[Handled]:
+        return list(reversed(self.handled.values()))
 
     # -- reading ----------------------------------------------------------------------------
 

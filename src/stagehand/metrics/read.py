@@ -34,8 +34,13 @@ ANSWER_ACTIONS = ("answer", "reply")
 #: How many follow-up questions a report lists unless asked for more.
 FOLLOW_UP_LIMIT = 50
 
+# An action the hosts took back (an `undo` row naming its key, that did not fail) counts as
+# never done. The log is append-only, so this is decided here, for every metric.
+_NOT_UNDONE = """NOT EXISTS (SELECT 1 FROM host_actions AS undo
+    WHERE undo.show_id = host_actions.show_id AND undo.action = 'undo'
+      AND undo.undoes = host_actions.key AND undo.outcome NOT LIKE 'failed%')"""
 # A reply the platform refused never reached the viewer: it does not count as an answer.
-_ANSWERED = f"action IN {ANSWER_ACTIONS!r} AND outcome NOT LIKE 'failed%'"
+_ANSWERED = f"action IN {ANSWER_ACTIONS!r} AND outcome NOT LIKE 'failed%' AND {_NOT_UNDONE}"
 
 
 def read_show_facts(
@@ -165,10 +170,14 @@ def _appearances(
 ) -> tuple[Appearance, ...]:
     result = []
     for author_id, platform, started, ended in db.conn.execute(
-        """SELECT stage_sessions.author_id, authors.platform, stage_sessions.started_at,
+        f"""SELECT stage_sessions.author_id, authors.platform, stage_sessions.started_at,
                   stage_sessions.ended_at
            FROM stage_sessions JOIN authors ON authors.id = stage_sessions.author_id
-           WHERE stage_sessions.show_id = ? ORDER BY stage_sessions.started_at""",
+           WHERE stage_sessions.show_id = ? AND NOT EXISTS (
+               SELECT 1 FROM host_actions WHERE host_actions.show_id = stage_sessions.show_id
+                 AND action = 'stage_start' AND host_actions.author_id = stage_sessions.author_id
+                 AND host_actions.ts = stage_sessions.started_at AND NOT ({_NOT_UNDONE}))
+           ORDER BY stage_sessions.started_at""",
         (show.id,),
     ):
         start = parse_ts(started)
@@ -254,7 +263,7 @@ def _follow_ups(
     rows = db.conn.execute(
         f"""SELECT id, author_id, platform, segment_id, ts, text, score,
                    EXISTS (SELECT 1 FROM host_actions WHERE comment_id = comments.id
-                           AND action = 'dismiss')
+                           AND action = 'dismiss' AND {_NOT_UNDONE})
             FROM comments
             WHERE show_id = ? AND is_question AND on_topic AND deleted_at IS NULL
               AND NOT anonymized{_not_hosts(hosts)}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from stagehand.domain import AuthorKey, Comment, Role, Score, Segment
 from stagehand.ranking import signals
@@ -33,6 +34,16 @@ _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
 _MODERATOR = Role.MODERATOR.value
 _STEERING_ROLES = _HOST_ROLES | {_MODERATOR}
 _SUBSCRIBER_ROLES = frozenset({Role.SUBSCRIBER.value, Role.VIP.value, Role.MEMBER.value})
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """What one answer or dismissal taught the ranker, kept so an undo can take it back."""
+
+    content: frozenset[str]
+    positive: bool
+    before: dict[str, float | None]
+    topic_changes: int
 
 
 class Ranker:
@@ -61,6 +72,7 @@ class Ranker:
         self._on_stage: set[AuthorKey] = set()
         self._liked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
         self._disliked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
+        self._topic_changes = 0  # what feedback learned belongs to the topic it was given under
 
     # -- what the hosts tell the ranker -------------------------------------------------------
 
@@ -68,6 +80,7 @@ class Ranker:
         """A new topic, at once: what was learned for the old one no longer applies."""
         self.topic.set_topic(segment.title, segment.keywords)
         self._liked.clear()
+        self._topic_changes += 1
 
     def add_topic_terms(self, terms: Iterable[str]) -> None:
         self.topic.add_terms(terms)
@@ -78,13 +91,25 @@ class Ranker:
     def set_on_stage(self, author: AuthorKey, on_stage: bool) -> None:
         (self._on_stage.add if on_stage else self._on_stage.discard)(author)
 
-    def feedback(self, comment: Comment, positive: bool) -> None:
-        """Answered or staged (positive) lifts similar comments; dismissed sinks them."""
+    def feedback(self, comment: Comment, positive: bool) -> Feedback | None:
+        """Answered or staged (positive) lifts similar comments; dismissed sinks them.
+
+        Returns what was learned, for `take_back` when the hosts undo the answer or dismissal.
+        """
         words = split_words(self._body(comment)[0])
         if not words.content:
-            return
+            return None
         (self._liked if positive else self._disliked).append(words.content)
-        self.topic.feedback(words, positive)
+        before = self.topic.feedback(words, positive)
+        return Feedback(words.content, positive, before, self._topic_changes)
+
+    def take_back(self, feedback: Feedback) -> None:
+        """Forget an undone answer or dismissal (unless the topic changed since: then it is gone)."""
+        examples = self._liked if feedback.positive else self._disliked
+        if feedback.content in examples:
+            examples.remove(feedback.content)
+        if feedback.topic_changes == self._topic_changes:
+            self.topic.restore_feedback(feedback.before)
 
     # -- scoring -------------------------------------------------------------------------------
 

@@ -282,9 +282,13 @@ class TopicProfile:
         if self._seen % _DECAY_EVERY == 0:
             self._decay()
 
-    def feedback(self, words: Words, positive: bool) -> None:
-        """The hosts answered (positive) or dismissed a comment: move its words with it."""
+    def feedback(self, words: Words, positive: bool) -> dict[str, float | None]:
+        """The hosts answered (positive) or dismissed a comment: move its words with it.
+
+        Returns each moved word's weight before (None: it had none), so an undo can put it back.
+        """
         step = FEEDBACK_STEP if positive else -FEEDBACK_STEP
+        before = {s: self._feedback.get(s) for s in words.content if s not in self._explicit}
         for stem_ in words.content:
             if stem_ in self._explicit:
                 continue
@@ -294,6 +298,16 @@ class TopicProfile:
             else:
                 self._feedback.pop(stem_, None)
         self._feedback = _keep_top(self._feedback, self.max_learned_terms)
+        self._rebuild()
+        return before
+
+    def restore_feedback(self, before: dict[str, float | None]) -> None:
+        """Put words back where an undone answer or dismissal found them."""
+        for stem_, weight in before.items():
+            if weight is None:
+                self._feedback.pop(stem_, None)
+            else:
+                self._feedback[stem_] = weight
         self._rebuild()
 
     def _decay(self) -> None:

@@ -20,8 +20,10 @@ from stagehand.store.ops import (
     StoreOp,
     StoreOptOut,
     StoreSegment,
+    StoreSegmentUndone,
     StoreShowEnd,
     StoreStageEnd,
+    StoreStageResumed,
     StoreStageStart,
 )
 from stagehand.transcript import format_ts
@@ -239,6 +241,29 @@ class OpApplier:
             " AND ended_at IS NULL",
             (format_ts(op.ts), op.show_id, author_id),
         )
+
+    @apply.register
+    def _stage_resumed(self, op: StoreStageResumed) -> None:
+        author_id = self.existing_author_id(op.author)
+        ended = format_ts(op.ended_at) if op.ended_at else None
+        self.conn.execute(
+            "UPDATE stage_sessions SET ended_at = NULL WHERE id = (SELECT id FROM stage_sessions"
+            " WHERE show_id = ? AND author_id = ? AND ended_at IS ? ORDER BY started_at DESC"
+            " LIMIT 1)",
+            (op.show_id, author_id, ended),
+        )
+
+    @apply.register
+    def _segment_undone(self, op: StoreSegmentUndone) -> None:
+        undone = self.segment_id(op.show_id, op.position)
+        if undone is None:
+            return
+        self.conn.execute(
+            "UPDATE comments SET segment_id = ? WHERE segment_id = ?",
+            (self.segment_id(op.show_id, op.position - 1), undone),
+        )
+        self.conn.execute("DELETE FROM segments WHERE id = ?", (undone,))
+        self._segments.pop((op.show_id, op.position), None)
 
     @apply.register
     def _edit(self, op: StoreEdit) -> None:

@@ -51,6 +51,24 @@ class StoreStageEnd:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreStageResumed:
+    """An undone stage end: the appearance that ended at `ended_at` goes on."""
+
+    show_id: int
+    author: AuthorKey
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSegmentUndone:
+    """An undone move to a new segment: its comments belong to the segment before, and the
+    segment itself is gone (the host action log keeps the move and its undo)."""
+
+    show_id: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
 class StoreEdit:
     show_id: int
     platform: str
@@ -107,6 +125,8 @@ StoreOp = (
     | StoreHostAction
     | StoreStageStart
     | StoreStageEnd
+    | StoreStageResumed
+    | StoreSegmentUndone
     | StoreEdit
     | StoreDeletion
     | StoreCommand

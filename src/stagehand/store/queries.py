@@ -7,12 +7,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlite_utils import Database
 
-from stagehand.domain import Author, AuthorKey, Comment, HostAction, HostActionKind
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    HostAction,
+    HostActionKind,
+    RankedComment,
+    Score,
+)
 from stagehand.store.database import StoreError
 from stagehand.transcript import (
     CommentEvent,
@@ -179,12 +187,42 @@ def resumed_state(db: Database, show_id: int, *, recent: int = 20_000) -> Resume
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
+    """A comment found by search, with what it takes to act on it again (`ranked`)."""
+
     platform: str
     message_id: str
     author: str
     ts: datetime
     text: str
     score: float
+    author_id: str = ""
+    author_name: str = ""
+    display_name: str = ""
+    roles: frozenset[str] = frozenset()
+    channel: str = ""
+    reply_to: str | None = None
+    rank_key: float = 0.0
+    reasons: dict[str, float] = field(default_factory=dict)
+    flags: frozenset[str] = frozenset()
+    segment: int = 0
+
+    def ranked(self) -> RankedComment:
+        """The comment as the queue knew it: scored when it arrived, in its segment."""
+        author = Author(
+            self.platform, self.author_id, self.author_name, self.display_name, self.roles
+        )
+        comment = Comment(
+            self.message_id,
+            self.platform,
+            self.channel,
+            author,
+            self.text,
+            self.ts,
+            reply_to=self.reply_to,
+            clean_text=self.text,
+        )
+        score = Score(self.score, self.rank_key, self.reasons, self.flags)
+        return RankedComment(comment, score, self.segment)
 
 
 def search_comments(db: Database, show_id: int, query: str, *, limit: int = 50) -> list[SearchHit]:
@@ -195,9 +233,12 @@ def search_comments(db: Database, show_id: int, query: str, *, limit: int = 50) 
     match = " ".join(f'"{word}"*' for word in words)
     rows = db.query(
         """SELECT comments.platform, comments.message_id, authors.display_name, authors.name,
-                  comments.ts, comments.text, comments.score
+                  authors.platform_user_id, authors.roles, comments.channel, comments.reply_to,
+                  comments.ts, comments.text, comments.score, comments.rank_key,
+                  comments.reasons, comments.flags, segments.position
            FROM comments_fts JOIN comments ON comments.id = comments_fts.rowid
            JOIN authors ON authors.id = comments.author_id
+           LEFT JOIN segments ON segments.id = comments.segment_id
            WHERE comments_fts MATCH ? AND comments.show_id = ?
            ORDER BY comments.ts DESC LIMIT ?""",
         [match, show_id, limit],
@@ -210,9 +251,37 @@ def search_comments(db: Database, show_id: int, query: str, *, limit: int = 50) 
             ts=parse_ts(row["ts"]),
             text=row["text"],
             score=row["score"],
+            author_id=row["platform_user_id"],
+            author_name=row["name"],
+            display_name=row["display_name"],
+            roles=frozenset(_json_list(row["roles"])),
+            channel=row["channel"] or "",
+            reply_to=row["reply_to"],
+            rank_key=row["rank_key"] or 0.0,
+            reasons=_json_dict(row["reasons"]),
+            flags=frozenset((row["flags"] or "").split()),
+            segment=row["position"] or 0,
         )
         for row in rows
     ]
+
+
+def _json_list(raw: str | None) -> list[str]:
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _json_dict(raw: str | None) -> dict[str, float]:
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): float(v) for k, v in value.items() if isinstance(v, int | float)}
 
 
 def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:

@@ -156,3 +156,12 @@ def m002_host_action_keys(db: Database) -> None:
     db.execute("ALTER TABLE host_actions ADD COLUMN undoes TEXT")
     db.execute("UPDATE host_actions SET key = 'legacy-' || id")
     db.execute("CREATE UNIQUE INDEX host_actions_key ON host_actions (show_id, key)")
+
+
+@migrations()
+def m003_console_undo_lookup(db: Database) -> None:
+    """Finding an action's undo by the key it names: metrics ask it once per answer."""
+    db.execute(
+        "CREATE INDEX host_actions_undoes ON host_actions (show_id, undoes)"
+        " WHERE undoes IS NOT NULL"
+    )

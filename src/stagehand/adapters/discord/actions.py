@@ -205,6 +205,27 @@ async def moderate(
         )
 
 
+async def unban(client: StagehandClient, author: Author, kind: ModerationKind) -> ActionResult:
+    """Lift a ban (guild ban removal) or a timeout (the member's timeout cleared)."""
+    who = author.shown_name
+    guild = client.guild
+    if guild is None:
+        return ActionResult.failed("discord: not connected to the server")
+    try:
+        if kind is ModerationKind.TIMEOUT:
+            member = await guild.fetch_member(int(author.id))
+            await member.timeout(None)
+            return ActionResult.done(f"discord: {who}'s timeout lifted")
+        await guild.unban(discord.Object(int(author.id)))
+        return ActionResult.done(f"discord: {who} unbanned")
+    except (discord.DiscordException, OSError) as exc:
+        needs = "Moderate Members" if kind is ModerationKind.TIMEOUT else "Ban Members"
+        lifting = "lifting the timeout" if kind is ModerationKind.TIMEOUT else "unban"
+        return ActionResult.failed(
+            f"discord: {lifting} failed: {explain(exc, who=who, needs=needs)}"
+        )
+
+
 def _duration(length: timedelta) -> str:
     seconds = int(length.total_seconds())
     if seconds % 86400 == 0:

@@ -218,6 +218,13 @@ class DiscordAdapter(Adapter):
             return _not_connected()
         return await actions.moderate(client, comment, kind, duration_seconds, reason)
 
+    async def unban(
+        self, author: Author, kind: ModerationKind = ModerationKind.BAN
+    ) -> ActionResult:
+        if (client := self._connected()) is None:
+            return _not_connected()
+        return await actions.unban(client, author, kind)
+
 
 def _not_connected() -> ActionResult:
     return ActionResult.failed("discord: not connected")

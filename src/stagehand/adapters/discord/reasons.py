@@ -14,6 +14,7 @@ UNKNOWN_MEMBER = 10007
 UNKNOWN_MESSAGE = 10008
 UNKNOWN_USER = 10013
 UNKNOWN_VOICE_STATE = 10065
+UNKNOWN_BAN = 10026
 MISSING_ACCESS = 50001
 CANNOT_DM = 50007
 MISSING_PERMISSIONS = 50013
@@ -34,6 +35,8 @@ def explain(exc: Exception, *, who: str = "", needs: str = "") -> str:
             return f"{someone} has left the server"
         if code == UNKNOWN_MESSAGE:
             return "the message is already gone"
+        if code == UNKNOWN_BAN:
+            return f"{someone} is not banned (any more)"
         if code == UNKNOWN_CHANNEL:
             return "the channel no longer exists"
         if code == CANNOT_DM:

@@ -116,3 +116,21 @@ async def moderate(
         return ActionResult.done("banned on Twitch")
     except Exception as exc:  # HTTP, network: the console shows why, never a traceback
         return ActionResult.failed(f"Twitch moderation: {describe_error(exc)}")
+
+
+async def unban(
+    client: twitchio.Client, ids: ChannelIds, *, user_id: str, kind: ModerationKind
+) -> ActionResult:
+    """Lift a ban or a timeout: Helix `DELETE /moderation/bans` removes either."""
+    if ids.moderator_id is None:
+        return ActionResult.failed(
+            "Twitch moderation: the broadcaster has not authorized stagehand: "
+            "run `stagehand auth twitch`"
+        )
+    channel = client.create_partialuser(ids.broadcaster_id)
+    try:
+        await channel.unban_user(moderator=ids.moderator_id, user_id=user_id)
+    except Exception as exc:  # HTTP, network: the console shows why, never a traceback
+        return ActionResult.failed(f"Twitch moderation: {describe_error(exc)}")
+    lifted = "timeout lifted" if kind is ModerationKind.TIMEOUT else "unbanned"
+    return ActionResult.done(f"{lifted} on Twitch")

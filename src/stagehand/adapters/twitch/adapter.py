@@ -296,6 +296,17 @@ class TwitchAdapter(Adapter):
             reason=reason,
         )
 
+    async def unban(
+        self, author: Author, kind: ModerationKind = ModerationKind.BAN
+    ) -> ActionResult:
+        if author.platform != PLATFORM:
+            return ActionResult.failed(f"not a Twitch viewer ({author.platform})")
+        ready = self._ready()
+        if isinstance(ready, ActionResult):
+            return ready
+        client, ids = ready
+        return await actions.unban(client, ids, user_id=author.id, kind=kind)
+
 
 def _require(value: object, problem: str) -> None:
     if not value:

@@ -1,4 +1,9 @@
-"""Moderate a comment: delete it, time its author out, or ban them (then confirm)."""
+"""Moderate a comment: delete it, time its author out, or ban them (then confirm).
+
+Timing out or banning one of the show's own people (the broadcaster, a co-host from
+`[show] hosts` or the platform's host role, a moderator) is almost always a slip of the finger:
+the confirmation then says who they are and wants the action's name typed, not a `y`.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,16 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from stagehand.console.screens.confirm import ConfirmScreen
+from stagehand.commands.people import may_steer
+from stagehand.console.screens.confirm import ConfirmScreen, TypedConfirmScreen
+from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.screens.quoted import quoted_comment
 from stagehand.console.text import name_of, plain
-from stagehand.domain import Comment, ModerationKind
+from stagehand.domain import Author, Comment, ModerationKind, Role
 
 TIMEOUT_SECONDS = 600
 
@@ -34,9 +39,26 @@ CHOICES = {
     ),
     "ban": (ModerationChoice(ModerationKind.BAN), "Ban the author"),
 }
+UNDO_HINT = {
+    "delete": "A deleted message cannot be restored.",
+    "timeout": "u undoes it (the timeout is lifted on the platform).",
+    "ban": "u undoes it (the ban is lifted on the platform).",
+}
 
 
-class ModerateScreen(ModalScreen[ModerationChoice | None]):
+def show_role(author: Author, hosts: frozenset[tuple[str, str]]) -> str | None:
+    """What the author is to the show, when they are one of its own people."""
+    roles = author.roles
+    if Role.BROADCASTER.value in roles:
+        return "the broadcaster"
+    if Role.HOST.value in roles or (author.platform.casefold(), author.name.casefold()) in hosts:
+        return "a co-host of this show"
+    if Role.MODERATOR.value in roles:
+        return "a moderator"
+    return "one of the show's hosts" if may_steer(author, hosts) else None
+
+
+class ModerateScreen(DockedScreen[ModerationChoice | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("1", "choose('delete')", "Delete", show=False),
@@ -44,20 +66,22 @@ class ModerateScreen(ModalScreen[ModerationChoice | None]):
         Binding("3", "choose('ban')", "Ban", show=False),
     ]
 
-    def __init__(self, comment: Comment) -> None:
+    def __init__(
+        self, comment: Comment, *, hosts: frozenset[tuple[str, str]] = frozenset()
+    ) -> None:
         super().__init__()
         self.comment = comment
+        self.hosts = hosts
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield from quoted_comment("Moderate", self.comment)
-            yield OptionList(
-                *(
-                    Option(Content.assemble((f"{index}  ", "bold"), label), id=name)
-                    for index, (name, (_, label)) in enumerate(CHOICES.items(), 1)
-                ),
-                id="choices",
-            )
+    def compose_dock(self) -> ComposeResult:
+        yield from quoted_comment("Moderate", self.comment)
+        yield OptionList(
+            *(
+                Option(Content.assemble((f"{index}  ", "bold"), label), id=name)
+                for index, (name, (_, label)) in enumerate(CHOICES.items(), 1)
+            ),
+            id="choices",
+        )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
@@ -65,19 +89,34 @@ class ModerateScreen(ModalScreen[ModerationChoice | None]):
 
     def action_choose(self, name: str) -> None:
         choice, label = CHOICES[name]
-        question = Content.assemble(
-            (label, "bold"),
-            "\n",
-            ("Author: ", "$text-muted"),
-            plain(name_of(self.comment.author)),
-            "\n",
-            ("This cannot be undone from here.", "$text-muted"),
-        )
+        author = self.comment.author
+        role = show_role(author, self.hosts) if name != "delete" else None
 
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.dismiss(choice)
 
+        if role is not None:
+            warning = Content.assemble(
+                ("⚠ ", "bold $text-error"),
+                plain(name_of(author), style="bold $text-error"),
+                (f" is {role}.", "bold $text-error"),
+                "\n",
+                (label, "bold"),
+                (" anyway? Type ", "$text-muted"),
+                (name, "bold"),
+                (" and Enter to go ahead, Escape to cancel.", "$text-muted"),
+            )
+            self.app.push_screen(TypedConfirmScreen(warning, word=name), confirmed)
+            return
+        question = Content.assemble(
+            (label, "bold"),
+            "\n",
+            ("Author: ", "$text-muted"),
+            plain(name_of(author)),
+            "\n",
+            (UNDO_HINT[name], "$text-muted"),
+        )
         self.app.push_screen(ConfirmScreen(question, yes=name.capitalize()), confirmed)
 
     def action_cancel(self) -> None:

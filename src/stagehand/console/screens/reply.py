@@ -4,27 +4,25 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input
 
+from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.screens.quoted import quoted_comment
 from stagehand.domain import Comment
 
 
-class ReplyScreen(ModalScreen[str | None]):
+class ReplyScreen(DockedScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, comment: Comment) -> None:
         super().__init__()
         self.comment = comment
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield from quoted_comment("Reply to", self.comment)
-            yield Input(
-                placeholder="Your reply (Enter sends, Escape cancels)", max_length=500, id="reply"
-            )
+    def compose_dock(self) -> ComposeResult:
+        yield from quoted_comment("Reply to", self.comment)
+        yield Input(
+            placeholder="Your reply (Enter sends, Escape cancels)", max_length=500, id="reply"
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()

@@ -3,22 +3,27 @@
 The writer thread owns the only write connection; searching opens a separate read-only
 connection per query (WAL lets readers run beside the writer), so typing never waits for
 storage and storage never waits for typing.
+
+Results can be acted on: Enter in the query searches and moves to the results; there, Enter
+selects the highlighted comment in the console (in the queue when it is there), and `a`, `p`,
+`r` select it and answer it, bring its author on stage, or reply to it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.text import plain, platform_tag
+from stagehand.domain import RankedComment
 from stagehand.store.database import connect
 from stagehand.store.queries import SearchHit, search_comments
 
@@ -34,26 +39,38 @@ def find(db_path: Path, show_id: int, query: str) -> list[SearchHit]:
         db.conn.close()
 
 
-class SearchScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "close", "Close")]
+@dataclass(frozen=True, slots=True)
+class SearchChoice:
+    """The comment the host picked, and the console action to run on it (None: select it)."""
+
+    ranked: RankedComment
+    action: str | None = None
+
+
+class SearchScreen(DockedScreen[SearchChoice | None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("a", "pick('answer')", "Answer", show=False),
+        Binding("p", "pick('pull_on_stage')", "Stage", show=False),
+        Binding("r", "pick('reply')", "Reply", show=False),
+        Binding("slash", "focus_query", "New search", show=False),
+    ]
 
     def __init__(self, db_path: Path, show_id: int) -> None:
         super().__init__()
         self.db_path = db_path
         self.show_id = show_id
         self.searches = 0
+        self.hits: list[SearchHit] = []
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Static(
-                Content.styled("Search this show's comments", "bold"), classes="dialog-title"
-            )
-            yield Input(placeholder="words to find (Enter searches, Escape closes)", id="query")
-            yield Static(
-                Content.styled("Words match as prefixes: 'oscil' finds oscillator.", "$text-muted"),
-                id="search-status",
-            )
-            yield OptionList(id="hits")
+    def compose_dock(self) -> ComposeResult:
+        yield Static(Content.styled("Search this show's comments", "bold"), classes="dialog-title")
+        yield Input(placeholder="words to find (Enter searches, Escape closes)", id="query")
+        yield Static(
+            Content.styled("Words match as prefixes: 'oscil' finds oscillator.", "$text-muted"),
+            id="search-status",
+        )
+        yield OptionList(id="hits")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         query = event.value.strip()
@@ -79,12 +96,17 @@ class SearchScreen(ModalScreen[None]):
 
     def show_hits(self, query: str, hits: list[SearchHit]) -> None:
         self.searches += 1
+        self.hits = hits
         status = f"{len(hits)} comment{'s' if len(hits) != 1 else ''} found"
         if len(hits) == RESULTS:
             status += f" (the newest {RESULTS})"
+        hint = "   Enter selects · a answer · p stage · r reply · / new search" if hits else ""
         self.query_one("#search-status", Static).update(
             Content.assemble(
-                plain(status), ("  for ", "$text-muted"), plain(query, max_chars=80, style="italic")
+                plain(status),
+                ("  for ", "$text-muted"),
+                plain(query, max_chars=80, style="italic"),
+                (hint, "$text-muted"),
             )
         )
         options = self.query_one("#hits", OptionList)
@@ -102,6 +124,22 @@ class SearchScreen(ModalScreen[None]):
             )
             for hit in hits
         )
+        if hits:
+            options.highlighted = 0
+            options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_pick(None)
+
+    def action_pick(self, action: str | None) -> None:
+        options = self.query_one("#hits", OptionList)
+        index = options.highlighted
+        if not options.has_focus or index is None or not 0 <= index < len(self.hits):
+            return
+        self.dismiss(SearchChoice(self.hits[index].ranked(), action))
+
+    def action_focus_query(self) -> None:
+        self.query_one("#query", Input).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

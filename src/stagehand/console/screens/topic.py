@@ -4,30 +4,28 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from stagehand.console.screens.docked import DockedScreen
 from stagehand.domain import Segment
 
 
-class TopicScreen(ModalScreen[tuple[str, list[str]] | None]):
+class TopicScreen(DockedScreen[tuple[str, list[str]] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, segment: Segment | None) -> None:
         super().__init__()
         self.segment = segment
 
-    def compose(self) -> ComposeResult:
+    def compose_dock(self) -> ComposeResult:
         title = self.segment.title if self.segment else ""
         keywords = ", ".join(self.segment.keywords) if self.segment else ""
-        with Vertical(classes="dialog"):
-            yield Label("Topic of the live segment", classes="dialog-title")
-            yield Input(title, placeholder="Title", max_length=200, id="title")
-            yield Label("Keywords, separated by commas (Enter saves, Tab moves, Escape cancels)")
-            yield Input(
-                keywords, placeholder="oscillator, waveform, VCO", max_length=500, id="keywords"
-            )
+        yield Label("Topic of the live segment", classes="dialog-title")
+        yield Input(title, placeholder="Title", max_length=200, id="title")
+        yield Label("Keywords, separated by commas (Enter saves, Tab moves, Escape cancels)")
+        yield Input(
+            keywords, placeholder="oscillator, waveform, VCO", max_length=500, id="keywords"
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         title = self.query_one("#title", Input).value.strip()

@@ -33,10 +33,23 @@ def _ago(seconds: float) -> str:
     return "just now" if shown == "now" else f"{shown} ago"
 
 
+#: What the detail pane says when nothing is selected (before the first key press).
+NOTHING_SELECTED = "Nothing selected. ↓ or j selects the top comment; a click selects a row."
+
+
 class CommentDetail(Static):
-    def show(self, ranked: RankedComment | None, *, now: datetime, reasons: bool) -> None:
+    def show(
+        self,
+        ranked: RankedComment | None,
+        *,
+        now: datetime,
+        reasons: bool,
+        outside: bool = False,
+        lost: RankedComment | None = None,
+        lost_why: str = "",
+    ) -> None:
         if ranked is None:
-            self.update(Content.styled("No comment selected.", "$text-muted"))
+            self.update(self._nothing_selected(lost, lost_why))
             return
         comment = ranked.comment
         head = Content.assemble(
@@ -48,9 +61,27 @@ class CommentDetail(Static):
             plain(
                 ", ".join(sorted(comment.author.roles)), max_chars=80, style="italic $text-muted"
             ),
+            ("  (from search: not in the queue)" if outside else "", "bold $text-warning"),
             ("   (w: why)" if not reasons else "", "$text-muted"),
         )
         lines = [head, plain(comment.shown_text)]
         if reasons:
             lines.append(reasons_line(ranked))
         self.update(Content("\n").join(lines))
+
+    @staticmethod
+    def _nothing_selected(lost: RankedComment | None, why: str) -> Content:
+        if lost is None:
+            return Content.styled(NOTHING_SELECTED, "$text-muted")
+        gone = Content.assemble(
+            plain(name_of(lost.comment.author), style="bold"),
+            ("'s comment left the queue", "bold $text-warning"),
+            (f" ({why})" if why else "", "$text-warning"),
+            (": ", ""),
+            plain(lost.comment.shown_text, max_chars=120, style="italic $text-muted"),
+        )
+        hint = Content.styled(
+            "Nothing is selected now: j/↓ selects the comment in its row, k/↑ the one above.",
+            "$text-muted",
+        )
+        return Content("\n").join([gone, hint])

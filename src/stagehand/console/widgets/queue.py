@@ -1,8 +1,14 @@
-"""The ranked queue: one line per comment, best first, a cursor the host acts on.
+"""The ranked queue: one line per comment, best first, and the comment the host selected.
 
 Drawn by hand (only the rows that fit are built) so a full queue costs the same as a short
-one. The cursor sticks to a comment, not a row: when better comments arrive above it, the row
-moves and the cursor moves with it. Until the host moves it, the cursor rides the top comment.
+one. Nothing moves under the host's hands:
+
+- The selection is a comment, never a row, and only a key press or a click changes it. Before
+  the first one nothing is selected. When the selected comment leaves the queue (answered,
+  dismissed, moderated, pushed out by better ones) nothing is selected, and `lost` says which
+  comment that was; `j`/`↓` then selects the comment now in its row, `k`/`↑` the one above.
+- At the top, new comments appear as they rank. Scrolled away from the top, the rows on screen
+  stay where they are and `new_above` counts what arrived above them ("↑ 12 new").
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ MARKERS = (
     ("newcomer", "N", "bold $success"),
     ("on_stage", "S", "bold $secondary"),
 )
+#: Rows one turn of the mouse wheel scrolls.
+WHEEL_ROWS = 3
 
 
 def markers(ranked: RankedComment, on_stage: bool) -> Content:
@@ -49,7 +57,7 @@ class QueueView(Widget, can_focus=True):
     ]
 
     class Moved(Message):
-        """The cursor is on another comment (or none)."""
+        """The host selected another comment (or the selected one left: `ranked` is None)."""
 
         def __init__(self, ranked: RankedComment | None) -> None:
             super().__init__()
@@ -58,94 +66,182 @@ class QueueView(Widget, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[RankedComment] = []
-        self.cursor = 0
         self.top = 0
-        self.follow_top = True
-        self._cursor_key: CommentKey | None = None
+        self.new_above = 0
+        #: The selected comment (None: nothing selected) and whether it is outside the queue
+        #: (picked from search results).
+        self.selected_key: CommentKey | None = None
+        self.outside = False
+        #: The selected comment that left the queue, until the host selects another.
+        self.lost: RankedComment | None = None
+        self._selected: RankedComment | None = None
+        self._row = -1  # the selected comment's row, or where it was before it left
+        self._index: dict[CommentKey, int] = {}
+        self._anchor: CommentKey | None = None  # the first row on screen, away from the top
+        self._arrived_away: set[CommentKey] = set()
         self._now: datetime | None = None
         self._on_stage: frozenset[AuthorKey] = frozenset()
 
+    # -- what is selected --------------------------------------------------------------------
+
     @property
     def selected(self) -> RankedComment | None:
-        return self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
+        return self._selected
+
+    @property
+    def cursor(self) -> int | None:
+        """The selected comment's row (None: nothing selected, or selected outside the queue)."""
+        return self._index.get(self.selected_key) if self.selected_key else None
+
+    def select(self, index: int) -> None:
+        """Select the comment in row `index` (clamped), by the host's hand."""
+        if not self.entries:
+            return
+        index = max(0, min(index, len(self.entries) - 1))
+        self._set_selection(self.entries[index], outside=False)
+        self._row = index
+        self._show_row(index)
+        self.refresh()
+
+    def select_comment(self, ranked: RankedComment) -> None:
+        """Select `ranked` (from search): its row if it is in the queue, else outside it."""
+        index = self._index.get(key_of(ranked.comment))
+        if index is not None:
+            self.select(index)
+            return
+        self._set_selection(ranked, outside=True)
+        self.refresh()
+
+    def lose_selection(self) -> None:
+        """The selected comment is gone (an action found it so): select nothing."""
+        if self._selected is not None:
+            self.lost = self._selected
+            self._set_selection(None, outside=False)
+            self.refresh()
+
+    def _set_selection(self, ranked: RankedComment | None, *, outside: bool) -> None:
+        before = self.selected_key
+        self._selected = ranked
+        self.selected_key = key_of(ranked.comment) if ranked else None
+        self.outside = outside and ranked is not None
+        if ranked is not None:
+            self.lost = None
+        if self.selected_key != before or ranked is None:
+            self.post_message(self.Moved(ranked))
+
+    # -- new entries ---------------------------------------------------------------------------
 
     def set_entries(
         self, entries: list[RankedComment], *, now: datetime, on_stage: frozenset[AuthorKey]
     ) -> None:
-        """Show `entries` (best first), keeping the cursor on the same comment if it is there."""
-        before = self.selected
+        """Show `entries` (best first). The selection and the rows on screen stay put."""
+        away = self.top > 0
+        if away:
+            self._arrived_away.update(
+                key for key in (key_of(r.comment) for r in entries) if key not in self._index
+            )
         self.entries = entries
+        self._index = {key_of(r.comment): i for i, r in enumerate(entries)}
         self._now = now
         self._on_stage = on_stage
-        if self.follow_top:
-            self.cursor = 0
-        else:
-            index = next(
-                (i for i, r in enumerate(entries) if key_of(r.comment) == self._cursor_key), None
-            )
-            # Gone (answered, dismissed, pushed out): stay on the same row, i.e. the next one.
-            self.cursor = index if index is not None else min(self.cursor, len(entries) - 1)
-        self._settle(before)
+        if self.selected_key is not None and not self.outside:
+            row = self._index.get(self.selected_key)
+            if row is None:
+                self.lost = self._selected
+                self._set_selection(None, outside=False)
+            else:
+                self._row = row
+                self._selected = entries[row]  # an edit replaces the comment's text
+        if away and self._anchor is not None and self._anchor in self._index:
+            self.top = self._index[self._anchor]
+        self._settle()
         self.refresh()
 
-    def _settle(self, before: RankedComment | None) -> None:
-        self.cursor = max(0, min(self.cursor, len(self.entries) - 1))
+    def _settle(self) -> None:
         height = max(1, self.size.height)
-        if self.cursor < self.top:
-            self.top = self.cursor
-        elif self.cursor >= self.top + height:
-            self.top = self.cursor - height + 1
         self.top = max(0, min(self.top, max(0, len(self.entries) - height)))
-        after = self.selected
-        self._cursor_key = key_of(after.comment) if after else None
-        if after is not before:
-            self.post_message(self.Moved(after))
+        row = self.cursor
+        if row is not None and row >= self.top + height:
+            self.top = row - height + 1  # pushed below the screen by better comments
+        self._anchor = key_of(self.entries[self.top].comment) if self.top > 0 else None
+        if self.top == 0:
+            self._arrived_away.clear()
+            self.new_above = 0
+        else:
+            above = (key_of(r.comment) for r in self.entries[: self.top])
+            self.new_above = sum(1 for key in above if key in self._arrived_away)
+            if len(self._arrived_away) > 4 * max(50, len(self.entries)):
+                self._arrived_away &= set(self._index)
 
-    def move_to(self, index: int) -> None:
-        before = self.selected
-        self.cursor = index
-        self.follow_top = index <= 0
-        self._settle(before)
-        self.refresh()
+    def _show_row(self, index: int) -> None:
+        """Scroll just enough for row `index` to be on screen (after a key moved to it)."""
+        height = max(1, self.size.height)
+        if index < self.top:
+            self.top = index
+        elif index >= self.top + height:
+            self.top = index - height + 1
+        self._settle()
+
+    # -- keys and the mouse --------------------------------------------------------------------
 
     def action_cursor(self, step: int) -> None:
-        self.move_to(self.cursor + step)
+        row = self.cursor
+        if row is None:
+            # Nothing selected: down takes the comment now in the row the last one left
+            # (the top one at first), up the one above it.
+            start = max(0, self._row) if not self.outside else 0
+            self.select(start if step > 0 else start - 1)
+        else:
+            self.select(row + step)
 
     def action_page(self, step: int) -> None:
-        self.move_to(self.cursor + step * max(1, self.size.height - 1))
+        row = self.cursor if self.cursor is not None else max(0, self._row)
+        self.select(row + step * max(1, self.size.height - 1))
 
     def action_first(self) -> None:
-        self.move_to(0)
+        self.select(0)
 
     def action_last(self) -> None:
-        self.move_to(len(self.entries) - 1)
+        self.select(len(self.entries) - 1)
 
     def on_click(self, event: events.Click) -> None:
-        row = self.top + event.y
+        offset = event.get_content_offset(self)
+        if offset is None:  # the title line, not a row
+            return
+        row = self.top + offset.y
         if 0 <= row < len(self.entries):
-            self.move_to(row)
+            self.select(row)
+
+    def scroll_rows(self, rows: int) -> None:
+        """Move what is on screen; the selection stays where it is."""
+        self.top += rows
+        self._settle()
+        self.refresh()
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        self.move_to(self.cursor + 1)
+        self.scroll_rows(WHEEL_ROWS)
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        self.move_to(self.cursor - 1)
+        self.scroll_rows(-WHEEL_ROWS)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._settle(self.selected)
+        self._settle()
+
+    # -- drawing -------------------------------------------------------------------------------
 
     def render(self) -> Content:
         if not self.entries:
             return Content.styled("Waiting for chat… the best comments rise here.", "$text-muted")
         width = max(10, self.size.width)
         height = max(1, self.size.height)
+        selected = self.cursor
         lines = [
-            self._row(self.entries[index], index == self.cursor, width)
+            self._row_content(self.entries[index], index == selected, width)
             for index in range(self.top, min(len(self.entries), self.top + height))
         ]
         return Content("\n").join(lines)
 
-    def _row(self, ranked: RankedComment, current: bool, width: int) -> Content:
+    def _row_content(self, ranked: RankedComment, current: bool, width: int) -> Content:
         comment = ranked.comment
         on_stage = comment.author.key in self._on_stage
         seconds = (self._now - comment.ts).total_seconds() if self._now else 0.0

@@ -1,0 +1,86 @@
+"""The comments handled so far (answered, dismissed, brought on stage), newest first.
+
+Enter or `u` restores the highlighted one: the action is undone through `LiveShow.undo` (and
+logged), so an answered or dismissed comment is back in the queue and a stage appearance ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from stagehand.console.screens.docked import DockedScreen
+from stagehand.console.state import HANDLED_WORDS, Handled
+from stagehand.console.text import name_of, plain, platform_tag
+
+
+def handled_line(entry: Handled) -> Content:
+    comment = entry.comment
+    what = HANDLED_WORDS.get(entry.kind, entry.kind.value)
+    return Content.assemble(
+        (f"{entry.at:%H:%M:%S} ", "$text-muted"),
+        (f"{what:<16} ", "$text-muted" if entry.undone else "bold"),
+        platform_tag(comment.platform),
+        " ",
+        plain(name_of(comment.author, max_chars=20), style="bold"),
+        ": ",
+        plain(comment.shown_text, max_chars=300),
+        ("   (undone)" if entry.undone else "", "italic $text-warning"),
+    )
+
+
+class HandledScreen(DockedScreen[Handled | None]):
+    BINDINGS = [
+        Binding("escape,l", "close", "Close"),
+        Binding("u", "restore", "Restore"),
+    ]
+
+    def __init__(self, entries: Sequence[Handled]) -> None:
+        super().__init__()
+        self.entries = list(entries)
+
+    def compose_dock(self) -> ComposeResult:
+        count = len(self.entries)
+        yield Static(
+            Content.assemble(
+                (f"Handled comments ({count})", "bold"),
+                ("   Enter or u restores the highlighted one · Escape closes", "$text-muted"),
+            ),
+            classes="dialog-title",
+        )
+        if not self.entries:
+            yield Static(
+                Content.styled("Nothing answered, dismissed or staged yet.", "$text-muted")
+            )
+        yield OptionList(
+            *(
+                Option(handled_line(entry), id=entry.key, disabled=entry.undone)
+                for entry in self.entries
+            ),
+            id="handled",
+        )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        options = self.query_one("#handled", OptionList)
+        options.focus()
+        first = next((i for i, e in enumerate(self.entries) if not e.undone), None)
+        options.highlighted = first
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_restore()
+
+    def action_restore(self) -> None:
+        index = self.query_one("#handled", OptionList).highlighted
+        if index is not None and 0 <= index < len(self.entries):
+            entry = self.entries[index]
+            if not entry.undone:
+                self.dismiss(entry)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,54 @@
+"""The notice history: the last 100 notices with their show time, newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from stagehand.console.screens.docked import DockedScreen
+from stagehand.console.state import ShownNotice
+from stagehand.console.widgets.notices import notice_content
+
+
+def history_content(notices: Sequence[ShownNotice]) -> Content:
+    if not notices:
+        return Content.styled("No notices yet.", "$text-muted")
+    lines = [
+        Content.assemble(
+            (f"{notice.at:%H:%M:%S}  " if notice.at else "          ", "$text-muted"),
+            notice_content(notice, max_chars=500),
+        )
+        for notice in reversed(notices)
+    ]
+    return Content("\n").join(lines)
+
+
+class NoticesScreen(DockedScreen[None]):
+    BINDINGS = [Binding("escape,i", "close", "Close")]
+
+    def __init__(self, notices: Sequence[ShownNotice]) -> None:
+        super().__init__()
+        self.notices = list(notices)
+
+    def compose_dock(self) -> ComposeResult:
+        yield Static(
+            Content.assemble(
+                (f"Notices ({len(self.notices)}, newest first)", "bold"),
+                ("   Escape closes", "$text-muted"),
+            ),
+            classes="dialog-title",
+        )
+        with VerticalScroll(id="notice-history"):
+            yield Static(history_content(self.notices))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#notice-history").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
