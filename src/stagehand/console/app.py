@@ -239,6 +239,7 @@ class StagehandApp(App[None]):
         now = self.now()
         on_stage = state.on_stage_keys
         queue = self.query_one(QueueView)
+        queue.title_prefix = f"Queue ({len(state.queue)})" + ("  FROZEN" if self.frozen else "")
         if self.frozen:
             kept = [
                 r for r in queue.entries if (r.comment.platform, r.comment.id) not in state.removed
@@ -246,10 +247,6 @@ class StagehandApp(App[None]):
             queue.set_entries(kept, now=now, on_stage=on_stage)
         else:
             queue.set_entries(state.ranked_queue(), now=now, on_stage=on_stage)
-        title = f"Queue ({len(state.queue)})" + ("  FROZEN" if self.frozen else "")
-        if queue.new_above:
-            title += f"  ↑ {queue.new_above} new (Home)"
-        queue.border_title = title
         self.query_one(ShowHeader).show(
             title=self.live.show.title or self.live.show.name,
             segment=state.segment,

@@ -68,6 +68,8 @@ class QueueView(Widget, can_focus=True):
         self.entries: list[RankedComment] = []
         self.top = 0
         self.new_above = 0
+        #: The title's start ("Queue (42)  FROZEN"); the widget adds "↑ N new" itself.
+        self.title_prefix = "Queue"
         #: The selected comment (None: nothing selected) and whether it is outside the queue
         #: (picked from search results).
         self.selected_key: CommentKey | None = None
@@ -172,6 +174,8 @@ class QueueView(Widget, can_focus=True):
             self.new_above = sum(1 for key in above if key in self._arrived_away)
             if len(self._arrived_away) > 4 * max(50, len(self.entries)):
                 self._arrived_away &= set(self._index)
+        new = f"  ↑ {self.new_above} new (Home)" if self.new_above else ""
+        self.border_title = self.title_prefix + new
 
     def _show_row(self, index: int) -> None:
         """Scroll just enough for row `index` to be on screen (after a key moved to it)."""
