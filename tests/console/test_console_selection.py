@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import actions_done, open_console, played, screen_text
 from textual.widgets._footer import FooterKey
 
+from conftest import actions_done, open_console, played, screen_text
 from stagehand.console.widgets.queue import QueueView
 from stagehand.domain import Author, Comment
 

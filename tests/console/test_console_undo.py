@@ -7,9 +7,9 @@ import asyncio
 
 import pytest
 import twitchio.http
-from conftest import RecordingAdapter, actions_done, open_console, played, screen_text
 from twitchio.eventsub import websockets
 
+from conftest import RecordingAdapter, actions_done, open_console, played, screen_text
 from fakes.twitch_server import FakeTwitch, load_capture, settings_for, store_credentials
 from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.console.widgets.queue import QueueView
