@@ -22,7 +22,7 @@ def select(app, message_id: str) -> None:
 
 def chat(console, message_id: str, author: Author, text: str) -> None:
     live = console.live
-    live.clock.follow(live.clock.now() + timedelta(seconds=5), 0.0)
+    live.clock.follow(live.clock.now() + timedelta(seconds=1), 0.0)
     live.comment_received(
         Comment(message_id, author.platform, "synthnight", author, text, live.clock.now())
     )
@@ -44,13 +44,16 @@ async def test_a_dialog_keeps_the_queue_and_the_chat_in_view_and_moving(
     console = open_console(tmp_path / "show.db", show_file)
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
+        for n in range(40):  # enough chat to fill the chat column down to its last line
+            chat(console, f"c{n}", Author("twitch", f"{200 + n}", f"viewer{n}"), f"lol {n}")
+        await pilot.pause(0.3)
         await pilot.press(*keys)
         text = screen_text(console.app)
         assert dialog in text
         lines = text.splitlines()
         # the queue's rows and the chat column are still there above and beside the dialog
         assert any("fin" in line and "ladder filter" in line for line in lines[:12])
-        assert "Chat" in text and "ana: hi everyone!!" in text
+        assert "Chat" in text and "viewer39: lol 39" in text  # the newest line, at the bottom
         # and chat keeps arriving while the host types
         chat(console, "m7", Author("twitch", "106", "gus"), "what cutoff do you use on bass?")
         await pilot.pause(0.3)

@@ -41,7 +41,7 @@ def test_main_screen_80x24(snap_compare, tmp_path, show_file) -> None:
 
 def test_main_screen_200x60_with_reasons(snap_compare, tmp_path, show_file) -> None:
     console = open_console(tmp_path / "show.db", show_file)
-    assert snap_compare(console.app, terminal_size=(200, 60), run_before=settle(console, "w"))
+    assert snap_compare(console.app, terminal_size=(200, 60), run_before=settle(console, "j", "w"))
 
 
 def test_help_screen(snap_compare, tmp_path, show_file) -> None:
@@ -61,3 +61,10 @@ def test_stage_state(snap_compare, tmp_path, show_file) -> None:
         await settle(console, "p")(pilot)
 
     assert snap_compare(console.app, terminal_size=(120, 36), run_before=pull_dev)
+
+
+def test_reply_dialog_docked_beside_the_chat(snap_compare, tmp_path, show_file) -> None:
+    console = open_console(tmp_path / "show.db", show_file)
+    assert snap_compare(
+        console.app, terminal_size=(120, 36), run_before=settle(console, "j", "r", *"thanks")
+    )

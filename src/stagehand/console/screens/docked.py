@@ -2,17 +2,18 @@
 
 While the host types a reply, picks a moderation or searches, the queue above the dialog and
 the whole side column (stage, raised hands, chat) stay on screen and keep updating, so the host
-can read chat while typing. The screen underneath is not dimmed; only the dialog's own rows
-cover it.
+can read chat while typing. The screen underneath is not dimmed: only the dialog's own cells
+cover it (a widget is never see-through in Textual, so the dialog is exactly as wide as the
+queue's column, measured when it opens and when the terminal is resized).
 """
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen, ScreenResultType
-from textual.widgets import Static
 
 #: Columns kept free on the right when the side column cannot be measured.
 SIDE_COLUMNS = 32
@@ -22,19 +23,23 @@ class DockedScreen(ModalScreen[ScreenResultType]):
     """Subclasses yield their widgets from `compose_dock`."""
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="dock-row"):
-            with Vertical(classes="dock"):
-                yield from self.compose_dock()
-            yield Static(classes="dock-gap")
+        with Vertical(classes="dock"):
+            yield from self.compose_dock()
 
     def compose_dock(self) -> ComposeResult:
         yield from ()
 
     def on_mount(self) -> None:
+        self._fit()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
         try:
             side = self.app.query_one("#side")
         except NoMatches:
-            width = SIDE_COLUMNS
+            beside = SIDE_COLUMNS
         else:
-            width = side.outer_size.width if side.display else 0
-        self.query_one(".dock-gap").styles.width = width
+            beside = side.outer_size.width if side.display else 0
+        self.query_one(".dock").styles.width = max(20, self.size.width - beside)

@@ -11,7 +11,8 @@ from textual.widgets import Static
 
 #: (key, what it does, the host action or row it records in the database)
 KEYS: tuple[tuple[str, str, str], ...] = (
-    ("↑ ↓ j k", "move through the queue", "—"),
+    ("↑ ↓ j k", "select a comment (nothing is selected until you do)", "—"),
+    ("click", "select the row clicked; the wheel scrolls without selecting", "—"),
     ("a", "answer the selected comment on air (it leaves the queue)", "answer"),
     ("d", "dismiss the selected comment (it leaves the queue)", "dismiss"),
     ("p", "pull the selected comment's author on stage", "stage_start"),
@@ -19,12 +20,16 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("e", "end the stage appearance (selected author's, else latest)", "stage_end"),
     ("r", "reply in chat, through the comment's platform", "reply"),
     ("m", "moderate: delete / timeout / ban, after a confirmation", "moderate"),
+    ("u", "undo this console's last action (a sent reply or deletion stays)", "undo"),
+    ("l", "handled comments: answered, dismissed, staged; Enter restores", "undo"),
     ("n", "next segment (the next planned one, or a new one)", "segment"),
-    ("t", "edit the live segment's title and keywords", "segment"),
-    ("/", "search this show's past comments", "—"),
+    ("t", "edit the live segment's title and keywords", "topic"),
+    ("/", "search this show; Enter selects a result, a p r act on it", "—"),
+    ("i", "the last 100 notices, with their times", "—"),
     ("w", "why: show the selected comment's score reasons", "—"),
     ("c", "show or hide the raw chat", "—"),
     ("space", "freeze the queue while you read (again to thaw)", "—"),
+    ("Home", "back to the top of the queue (↑ N new: what arrived above)", "—"),
     ("ctrl+p", "command palette: every action by name", "—"),
     ("?", "this help", "—"),
     ("q", "quit (asks first); anyone on stage is taken off", "stage_end"),
