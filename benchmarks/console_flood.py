@@ -106,23 +106,21 @@ def rss_mb() -> float:
 
 
 def instrument(app: StagehandApp) -> dict[str, float]:
-    """Record when the queue and the header last drew (their render is the screen's input)."""
+    """Record when the queue and the header last drew: `render_lines` is what the compositor
+    asks each widget for when it paints the screen."""
     drawn: dict[str, float] = {}
-    queue, header = app.query_one(QueueView), app.query_one(ShowHeader)
-    queue_render, header_render = queue.render, header.render
+    for name, widget in (
+        ("queue", app.query_one(QueueView)),
+        ("header", app.query_one(ShowHeader)),
+    ):
+        original = widget.render_lines
 
-    def timed_queue():  # type: ignore[no-untyped-def]
-        result = queue_render()
-        drawn["queue"] = time.perf_counter()
-        return result
+        def timed(crop, original=original, name=name):  # type: ignore[no-untyped-def]
+            result = original(crop)
+            drawn[name] = time.perf_counter()
+            return result
 
-    def timed_header():  # type: ignore[no-untyped-def]
-        result = header_render()
-        drawn["header"] = time.perf_counter()
-        return result
-
-    queue.render = timed_queue  # type: ignore[method-assign]
-    header.render = timed_header  # type: ignore[method-assign]
+        widget.render_lines = timed  # type: ignore[method-assign]
     return drawn
 
 

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 #: In instant mode, let the event loop breathe (redraws, keys) every this many events.
 YIELD_EVERY = 200
+#: Paced and behind schedule, let the loop breathe after this long (a key waits no longer).
+BUSY_SECONDS = 0.004
 #: A replay can outrun the database writer; past this many queued changes it waits for the
 #: writer to catch up, so memory stays flat however long the transcript.
 MAX_BACKLOG = 20_000
@@ -67,6 +69,7 @@ class ReplayAdapter(Adapter):
         self.played = 0
         self.finished = asyncio.Event()
         self._closed = False
+        self._breathed = 0.0
 
     def _events(self) -> Iterable[TranscriptEvent]:
         if isinstance(self.source, Path):
@@ -120,11 +123,17 @@ class ReplayAdapter(Adapter):
 
     async def _wait_until(self, wall_start: float, show_start: datetime, ts: datetime) -> None:
         due = wall_start + (ts - show_start).total_seconds() / self.speed
-        delay = due - time.monotonic()
+        now = time.monotonic()
+        delay = due - now
         if delay > 0:
             await asyncio.sleep(delay)
-        elif self.played % YIELD_EVERY == 0:
+        elif now - self._breathed > BUSY_SECONDS:
+            # Behind schedule (a redraw, the writer): catch up, but never hold the loop long
+            # enough to keep a key waiting (live platforms arrive one message at a time too).
             await asyncio.sleep(0)
+        else:
+            return
+        self._breathed = time.monotonic()
 
     async def close(self) -> None:
         self._closed = True

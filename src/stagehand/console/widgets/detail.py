@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from textual.content import Content
-from textual.widgets import Static
 
 from stagehand.console.text import age, name_of, plain, platform_tag
+from stagehand.console.widgets.panel import Panel
 from stagehand.domain import RankedComment
 
 
@@ -37,7 +37,7 @@ def _ago(seconds: float) -> str:
 NOTHING_SELECTED = "Nothing selected. ↓ or j selects the top comment; a click selects a row."
 
 
-class CommentDetail(Static):
+class CommentDetail(Panel):
     def show(
         self,
         ranked: RankedComment | None,
@@ -49,7 +49,7 @@ class CommentDetail(Static):
         lost_why: str = "",
     ) -> None:
         if ranked is None:
-            self.update(self._nothing_selected(lost, lost_why))
+            self.set_content(self._nothing_selected(lost, lost_why))
             return
         comment = ranked.comment
         head = Content.assemble(
@@ -67,7 +67,7 @@ class CommentDetail(Static):
         lines = [head, plain(comment.shown_text)]
         if reasons:
             lines.append(reasons_line(ranked))
-        self.update(Content("\n").join(lines))
+        self.set_content(Content("\n").join(lines))
 
     @staticmethod
     def _nothing_selected(lost: RankedComment | None, why: str) -> Content:

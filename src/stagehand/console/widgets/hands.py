@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.content import Content
-from textual.widgets import Static
 
 from stagehand.console.text import name_of, plain, platform_tag
+from stagehand.console.widgets.panel import Panel
 from stagehand.domain import Author
 
 HANDS_SHOWN = 8
 
 
-class HandsPanel(Static):
+class HandsPanel(Panel):
     def show(self, hands: Sequence[Author]) -> None:
-        self.border_title = f"Raised hands ({len(hands)})"
+        self.set_title(f"Raised hands ({len(hands)})")
         if not hands:
-            self.update(Content.styled("No raised hands (viewers type !hand).", "$text-muted"))
+            self.set_content(Content.styled("No raised hands (viewers type !hand).", "$text-muted"))
             return
         lines = [
             Content.assemble(
@@ -30,4 +30,4 @@ class HandsPanel(Static):
         ]
         if len(hands) > HANDS_SHOWN:
             lines.append(Content.styled(f"… and {len(hands) - HANDS_SHOWN} more", "$text-muted"))
-        self.update(Content("\n").join(lines))
+        self.set_content(Content("\n").join(lines))

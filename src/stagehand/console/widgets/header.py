@@ -9,9 +9,9 @@ not for a rate redrawn 8 times a second.
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
 from stagehand.console.text import clock_time, plain
+from stagehand.console.widgets.panel import Panel
 from stagehand.domain import Segment
 from stagehand.metrics import Metrics
 
@@ -25,7 +25,9 @@ CONNECTION_STYLES = {
 }
 
 
-class ShowHeader(Static):
+class ShowHeader(Panel):
+    FIXED_HEIGHT = True
+
     """Two lines the host reads at a glance: what is live, and is chat coming in."""
 
     def show(
@@ -83,4 +85,4 @@ class ShowHeader(Static):
                 (" FROZEN ", "bold reverse $warning"),
                 (f" +{pending} new (space)" if pending else " (space)", "$warning"),
             )
-        self.update(Content("\n").join([top, bottom]))
+        self.set_content(Content("\n").join([top, bottom]))

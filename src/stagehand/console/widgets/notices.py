@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 
 from textual.content import Content
-from textual.widgets import Static
 
 from stagehand.console.state import ShownNotice
 from stagehand.console.text import plain
+from stagehand.console.widgets.panel import Panel
 
 #: How long a notice stays on the line, by whether it reports a problem.
 NOTICE_SECONDS = 6.0
@@ -47,11 +47,13 @@ def expired(notice: ShownNotice, now: float | None = None) -> bool:
     return (now if now is not None else time.monotonic()) - notice.posted > lasts
 
 
-class NoticeLine(Static):
+class NoticeLine(Panel):
+    FIXED_HEIGHT = True
+
     def show(self, notice: ShownNotice | None) -> None:
         if notice is None or expired(notice):
-            self.update(Content.styled(IDLE, "$text-muted"))
+            self.set_content(Content.styled(IDLE, "$text-muted"))
             self.set_class(False, "-problem")
             return
-        self.update(notice_content(notice))
+        self.set_content(notice_content(notice))
         self.set_class(is_problem(notice), "-problem")

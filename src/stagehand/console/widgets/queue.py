@@ -1,7 +1,8 @@
 """The ranked queue: one line per comment, best first, and the comment the host selected.
 
-Drawn by hand (only the rows that fit are built) so a full queue costs the same as a short
-one. Nothing moves under the host's hands:
+Drawn line by line (Textual's line API): only the rows on screen are built, and a row already
+drawn is reused while its comment, age and highlight are unchanged, so a redraw under a flood
+renders just the rows that are new. Nothing moves under the host's hands:
 
 - The selection is a comment, never a row, and only a key press or a click changes it. Before
   the first one nothing is selected. When the selected comment leaves the queue (answered,
@@ -19,6 +20,8 @@ from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
+from textual.strip import Strip
+from textual.visual import Visual
 from textual.widget import Widget
 
 from stagehand.console.state import CommentKey, key_of
@@ -34,6 +37,10 @@ MARKERS = (
 )
 #: Rows one turn of the mouse wheel scrolls.
 WHEEL_ROWS = 3
+#: Rows kept drawn for reuse (a few screens' worth; cleared when it fills).
+DRAWN_ROWS = 2_000
+
+RowKey = tuple[CommentKey, str, bool, bool, bool, int, str]
 
 
 def markers(ranked: RankedComment, on_stage: bool) -> Content:
@@ -83,6 +90,7 @@ class QueueView(Widget, can_focus=True):
         self._arrived_away: set[CommentKey] = set()
         self._now: datetime | None = None
         self._on_stage: frozenset[AuthorKey] = frozenset()
+        self._drawn: dict[RowKey, Strip] = {}
 
     # -- what is selected --------------------------------------------------------------------
 
@@ -98,6 +106,7 @@ class QueueView(Widget, can_focus=True):
     def select(self, index: int) -> None:
         """Select the comment in row `index` (clamped), by the host's hand."""
         if not self.entries:
+            self.refresh()  # a key redraws at once, even when there is nothing to select
             return
         index = max(0, min(index, len(self.entries) - 1))
         self._set_selection(self.entries[index], outside=False)
@@ -175,7 +184,8 @@ class QueueView(Widget, can_focus=True):
             if len(self._arrived_away) > 4 * max(50, len(self.entries)):
                 self._arrived_away &= set(self._index)
         new = f"  ↑ {self.new_above} new (Home)" if self.new_above else ""
-        self.border_title = self.title_prefix + new
+        if self.border_title != self.title_prefix + new:
+            self.border_title = self.title_prefix + new
 
     def _show_row(self, index: int) -> None:
         """Scroll just enough for row `index` to be on screen (after a key moved to it)."""
@@ -233,22 +243,55 @@ class QueueView(Widget, can_focus=True):
 
     # -- drawing -------------------------------------------------------------------------------
 
-    def render(self) -> Content:
-        if not self.entries:
-            return Content.styled("Waiting for chat… the best comments rise here.", "$text-muted")
+    def render_line(self, y: int) -> Strip:
         width = max(10, self.size.width)
-        height = max(1, self.size.height)
-        selected = self.cursor
-        lines = [
-            self._row_content(self.entries[index], index == selected, width)
-            for index in range(self.top, min(len(self.entries), self.top + height))
-        ]
-        return Content("\n").join(lines)
-
-    def _row_content(self, ranked: RankedComment, current: bool, width: int) -> Content:
+        if not self.entries:
+            if y == 0:
+                return self._strip(self.EMPTY, width)
+            return Strip.blank(width, self.visual_style.rich_style)
+        index = self.top + y
+        if index >= len(self.entries):
+            return Strip.blank(width, self.visual_style.rich_style)
+        ranked = self.entries[index]
         comment = ranked.comment
+        key = key_of(comment)
+        current = key == self.selected_key and not self.outside
         on_stage = comment.author.key in self._on_stage
         seconds = (self._now - comment.ts).total_seconds() if self._now else 0.0
+        shown_age = age(seconds)
+        row_key = (
+            key,
+            shown_age,
+            current,
+            on_stage,
+            current and self.has_focus,
+            width,
+            self.app.theme,
+        )
+        strip = self._drawn.get(row_key)
+        if strip is None:
+            if len(self._drawn) >= DRAWN_ROWS:
+                self._drawn.clear()
+            content = self._row_content(ranked, shown_age, current, on_stage, width)
+            strip = self._drawn[row_key] = self._strip(content, width)
+        return strip
+
+    EMPTY = Content.styled("Waiting for chat… the best comments rise here.", "$text-muted")
+
+    def _strip(self, content: Content, width: int) -> Strip:
+        strips = Visual.to_strips(self, content, width, 1, self.visual_style, pad=True)
+        return strips[0] if strips else Strip.blank(width, self.visual_style.rich_style)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def _row_content(
+        self, ranked: RankedComment, shown_age: str, current: bool, on_stage: bool, width: int
+    ) -> Content:
+        comment = ranked.comment
         row = Content.assemble(
             markers(ranked, on_stage),
             " ",
@@ -257,7 +300,7 @@ class QueueView(Widget, can_focus=True):
             ),
             " ",
             platform_tag(comment.platform),
-            (f" {age(seconds):>4} ", "$text-muted"),
+            (f" {shown_age:>4} ", "$text-muted"),
             plain(comment.shown_text, max_chars=width * 2),
         ).truncate(width, ellipsis=True, pad=True)
         if current:

@@ -1,8 +1,8 @@
 """The raw chat as it arrives: the newest lines that fit, one line per comment.
 
-Only the tail that fits is built, from the bounded deque in the state, so a flood costs one
-small redraw per frame. Comments by whoever is on stage are highlighted; deleted ones are
-struck through.
+Drawn line by line from the bounded deque in the state; a line already drawn is reused while
+its comment is unchanged, so a redraw renders only the lines that are new. Comments by whoever
+is on stage are highlighted; deleted ones show as `‹deleted›`.
 """
 
 from __future__ import annotations
@@ -10,11 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.content import Content
+from textual.strip import Strip
+from textual.visual import Visual
 from textual.widget import Widget
 
-from stagehand.console.state import RawLine
+from stagehand.console.state import RawLine, key_of
 from stagehand.console.text import name_of, plain
 from stagehand.domain import AuthorKey
+
+#: Lines kept drawn for reuse (cleared when it fills).
+DRAWN_LINES = 2_000
+EMPTY = Content.styled("Chat appears here as it arrives.", "$text-muted")
 
 
 class RawChat(Widget):
@@ -22,32 +28,56 @@ class RawChat(Widget):
         super().__init__(id=id)
         self._lines: Sequence[RawLine] = ()
         self._on_stage: frozenset[AuthorKey] = frozenset()
+        self._drawn: dict[tuple[object, ...], Strip] = {}
 
     def show(self, lines: Sequence[RawLine], on_stage: frozenset[AuthorKey]) -> None:
         height = max(1, self.size.height)
-        self._lines = list(lines)[-height:] if len(lines) > height else list(lines)
+        if len(lines) > height:
+            # the deque's tail without copying the whole of it
+            self._lines = [lines[i] for i in range(len(lines) - height, len(lines))]
+        else:
+            self._lines = list(lines)
         self._on_stage = on_stage
         self.refresh()
 
-    def render(self) -> Content:
-        if not self._lines:
-            return Content.styled("Chat appears here as it arrives.", "$text-muted")
+    def render_line(self, y: int) -> Strip:
         width = max(10, self.size.width)
-        height = max(1, self.size.height)
-        rows: list[Content] = []
-        for line in self._lines[-height:]:
-            comment = line.comment
-            row = Content.assemble(
-                plain(name_of(comment.author, max_chars=20), style="bold $text-secondary"),
-                ": ",
-                plain(comment.shown_text, max_chars=width * 2),
+        if not self._lines:
+            return self._strip(EMPTY, width) if y == 0 else self._blank(width)
+        if y >= len(self._lines):
+            return self._blank(width)
+        line = self._lines[y]
+        comment = line.comment
+        on_stage = comment.author.key in self._on_stage
+        drawn_key = (key_of(comment), comment.shown_text, line.deleted, on_stage, width)
+        drawn_key += (self.app.theme,)
+        strip = self._drawn.get(drawn_key)
+        if strip is None:
+            if len(self._drawn) >= DRAWN_LINES:
+                self._drawn.clear()
+            strip = self._drawn[drawn_key] = self._strip(self._content(line, on_stage), width)
+        return strip
+
+    @staticmethod
+    def _content(line: RawLine, on_stage: bool) -> Content:
+        comment = line.comment
+        if line.deleted:
+            return Content.assemble(
+                plain(name_of(comment.author, max_chars=20), style="$text-muted"),
+                (": ‹deleted›", "italic $text-muted"),
             )
-            if line.deleted:
-                row = Content.assemble(
-                    plain(name_of(comment.author, max_chars=20), style="$text-muted"),
-                    (": ‹deleted›", "italic $text-muted"),
-                )
-            elif comment.author.key in self._on_stage:
-                row = row.stylize("bold $text-warning")
-            rows.append(row.truncate(width, ellipsis=True))
-        return Content("\n").join(rows)
+        row = Content.assemble(
+            plain(name_of(comment.author, max_chars=20), style="bold $text-secondary"),
+            ": ",
+            plain(comment.shown_text, max_chars=400),
+        )
+        return row.stylize("bold $text-warning") if on_stage else row
+
+    def _strip(self, content: Content, width: int) -> Strip:
+        strips = Visual.to_strips(
+            self, content.truncate(width, ellipsis=True), width, 1, self.visual_style, pad=True
+        )
+        return strips[0] if strips else self._blank(width)
+
+    def _blank(self, width: int) -> Strip:
+        return Strip.blank(width, self.visual_style.rich_style)

@@ -6,16 +6,16 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from textual.content import Content
-from textual.widgets import Static
 
 from stagehand.console.text import clock_time, name_of, plain, platform_tag
+from stagehand.console.widgets.panel import Panel
 from stagehand.domain import AuthorKey, Comment, StageSession
 
 #: Lines of what each guest said shown under their name (the newest).
 SAID_SHOWN = 4
 
 
-class StagePanel(Static):
+class StagePanel(Panel):
     def show(
         self,
         sessions: Sequence[StageSession],
@@ -25,7 +25,7 @@ class StagePanel(Static):
     ) -> None:
         self.set_class(bool(sessions), "-live")
         if not sessions:
-            self.update(
+            self.set_content(
                 Content.styled("Nobody on stage. p brings the selected author on.", "$text-muted")
             )
             return
@@ -51,4 +51,4 @@ class StagePanel(Static):
                         plain(comment.shown_text, max_chars=300, style="$text-warning"),
                     )
                 )
-        self.update(Content("\n").join(lines))
+        self.set_content(Content("\n").join(lines))
