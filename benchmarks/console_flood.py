@@ -1,9 +1,10 @@
-"""The console under a chat flood: key-to-screen latency and memory at 1,000 comments/s.
+"""The console under a chat flood: key-to-screen latency and memory at 1,000 or 2,000 comments/s.
 
 Replays real Twitch chat (../shared/data/twitch-irc-raw, looped with fresh ids) or, without
 it, generated chat, at a fixed rate through a ReplayAdapter into the full console running
 headless (Textual's Pilot). While the flood runs it presses keys and times each one from the
-press until the widget that shows it has drawn the new state. It does the same with no chat
+press until the widget that shows it has drawn the new state (its `render_lines`, what the
+compositor paints the screen from). It does the same with no chat
 first: that is the baseline. Memory is the process's resident size (RSS) sampled during the
 flood; bounded means it levels off instead of growing with the number of comments.
 

@@ -157,3 +157,17 @@ async def test_scrolled_down_the_rows_stay_and_new_ones_are_counted_above(tmp_pa
         await pilot.press("home")
         assert queue.top == 0 and "new (Home)" not in screen_text(console.app)
         assert {"q0", "q1", "q2"} <= {r.comment.id for r in queue.entries[:4]}
+
+
+async def test_a_row_shows_an_edit_made_on_the_platform(tmp_path, show_file):
+    """Rows are drawn once and reused: an edit must still reach the screen."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        assert "how do you stop the resonance" in screen_text(console.app)
+        live = console.live
+        live.comment_edited("twitch", "m4", "how do you tame the resonance peak?", live.clock.now())
+        await pilot.pause(0.3)
+        queue_rows = screen_text(console.app).split("Selected")[0]
+        assert "how do you tame the resonance peak?" in queue_rows
+        assert "how do you stop the resonance" not in queue_rows

@@ -14,6 +14,7 @@ last action through `LiveShow.undo` (an `undo` host action in the log).
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
@@ -56,7 +57,7 @@ from stagehand.live import LiveShow
 from stagehand.metrics import Metrics, show_metrics
 from stagehand.sanitize import clean
 from stagehand.store.database import connect
-from stagehand.undo import UndoResult
+from stagehand.undo import HISTORY, UndoResult
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,25 @@ log = logging.getLogger(__name__)
 WIDE_COLUMNS = 140
 #: How often the header's participation numbers are recomputed from the database.
 METRICS_SECONDS = 10.0
+#: Garbage collection thresholds while the console runs (Python's default is 700, 10, 10).
+GC_THRESHOLDS = (5_000, 20, 100)
+
+
+def calm_garbage_collection() -> None:
+    """Keep full garbage collections from stopping the console for a tenth of a second.
+
+    Under a flood every comment leaves objects that live long enough to reach the oldest
+    generation (the 20,000 recent comments, the dedupe window), so Python ran a full collection
+    every two seconds, each scanning Textual and every library too: 100-150 ms with the loop
+    stopped, the longest waits a key had. What exists when the console starts is never garbage:
+    freeze it; and collect young objects less often (they die by reference count anyway).
+    Once per process.
+    """
+    if gc.get_freeze_count():
+        return
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 class StagehandApp(App[None]):
@@ -141,6 +161,7 @@ class StagehandApp(App[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        calm_garbage_collection()
         self.query_one("#queue").border_title = "Queue"
         self.query_one("#detail").border_title = "Selected"
         self.query_one("#stage").border_title = "On stage"
@@ -199,7 +220,7 @@ class StagehandApp(App[None]):
         async def run() -> None:
             result = await action
             if isinstance(result, ActionResult) and result.ok and result.key:
-                self.undo_stack.append(result.key)
+                self._remember(result.key)
             self.redraw()
             self.refresh_metrics()
 
@@ -207,7 +228,12 @@ class StagehandApp(App[None]):
 
     def _did(self, action: HostAction) -> None:
         """A host action done at once (answer, dismiss, segment, topic): `u` can take it back."""
-        self.undo_stack.append(action.key)
+        self._remember(action.key)
+
+    def _remember(self, key: str) -> None:
+        self.undo_stack.append(key)
+        if len(self.undo_stack) > HISTORY:  # the core forgets older actions too
+            del self.undo_stack[0]
 
     # -- drawing ---------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ WHEEL_ROWS = 3
 #: Rows kept drawn for reuse (a few screens' worth; cleared when it fills).
 DRAWN_ROWS = 2_000
 
-RowKey = tuple[CommentKey, str, bool, bool, bool, int, str]
+RowKey = tuple[CommentKey, str, str, bool, bool, bool, int, str]
 
 
 def markers(ranked: RankedComment, on_stage: bool) -> Content:
@@ -261,6 +261,7 @@ class QueueView(Widget, can_focus=True):
         shown_age = age(seconds)
         row_key = (
             key,
+            comment.shown_text,  # an edit on the platform changes it
             shown_age,
             current,
             on_stage,
