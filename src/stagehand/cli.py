@@ -316,6 +316,7 @@ def export(show: str | None, db_path: Path | None, output: Path | None) -> None:
 @_db_option
 def shows(db_path: Path | None) -> None:
     """The shows in a database, newest first, with their size and time."""
+    from stagehand.metrics import show_counts
     from stagehand.store.queries import list_shows
 
     db = _open_existing(db_path)
@@ -329,9 +330,11 @@ def shows(db_path: Path | None) -> None:
     for row in rows:
         end = row.ended_at or row.last_comment_at or row.started_at
         minutes = max(0, int((end - row.started_at).total_seconds() // 60))
+        # Counted as the report counts them (docs/metrics.md): viewers' comments, not commands.
+        counts = show_counts(db, row)
         click.echo(
             f"{row.name[:28]:<28} {row.started_at:%Y-%m-%d %H:%M} {minutes:>5} m "
-            f"{row.comments:>9} {row.participants:>7}  {row.title[:40]}"
+            f"{counts.comments:>9} {counts.participants:>7}  {row.title[:40]}"
         )
 
 

@@ -33,6 +33,8 @@ from stagehand.domain import (
     StageSession,
 )
 from stagehand.events import (
+    AuthorForgotten,
+    AuthorRemoved,
     CommentDeleted,
     CommentEdited,
     ConnectionChanged,
@@ -44,6 +46,7 @@ from stagehand.events import (
     SegmentChanged,
     StageChanged,
 )
+from stagehand.kinds import CommentKinds
 from stagehand.logs import redact
 from stagehand.pipeline import Pipeline
 from stagehand.ranking.ranker import Ranker
@@ -52,6 +55,7 @@ from stagehand.store import open_database
 from stagehand.store.ops import (
     StoreDeletion,
     StoreEdit,
+    StoreForget,
     StoreHostAction,
     StoreOp,
     StoreSegment,
@@ -66,6 +70,8 @@ log = logging.getLogger(__name__)
 
 #: Comments kept in memory so host actions can find them by id (older ones are in the database).
 RECENT_COMMENTS = 20_000
+#: How a guest who asked to be forgotten while on stage is shown until their appearance ends.
+FORGOTTEN_NAME = "a forgotten viewer"
 
 CommandRouter = Callable[[RankedComment], Awaitable[None] | None]
 
@@ -111,6 +117,11 @@ class LiveShow:
             store=self._store,
             notify=self._notify,
             seen=seen,
+            kinds=CommentKinds(
+                prefix=settings.commands.prefix,
+                hosts=settings.show.hosts,
+                bots=settings.ranking.bots,
+            ),
         )
 
     # -- opening and closing ---------------------------------------------------------------
@@ -316,8 +327,11 @@ class LiveShow:
                     undoes=action.undoes,
                 )
             )
-            if kind == HostActionKind.MODERATE and action.text == "delete" and comment:
-                self.comment_deleted(comment.platform, comment.id, action.ts)
+            if kind == HostActionKind.MODERATE and comment and not _failed(action.outcome):
+                if action.text == ModerationKind.DELETE:
+                    self.comment_deleted(comment.platform, comment.id, action.ts)
+                elif action.text in (ModerationKind.BAN, ModerationKind.TIMEOUT):
+                    self._author_removed(comment.author, ModerationKind(action.text))
 
     def _author_for(self, action: HostAction) -> Author | None:
         for key, session in self.stage.items():
@@ -567,7 +581,30 @@ class LiveShow:
         if result.ok and kind == ModerationKind.DELETE:
             # Not every platform echoes our own deletions back (Twitch does not): record it here.
             self.comment_deleted(comment.platform, comment.id, self.clock.now())
+        elif result.ok:
+            self._author_removed(comment.author, kind)
         return self._announce(result)
+
+    def _author_removed(self, author: Author, kind: ModerationKind) -> None:
+        """A ban or timeout took effect: their hand goes down, every queue drops their comments."""
+        self.hand_changed(author, False)
+        self._notify(AuthorRemoved(author.key, kind.value))
+
+    def forget(self, author: Author) -> None:
+        """The author asked to be forgotten: the store cuts their rows loose (`StoreForget`),
+        and everything in memory lets go of them now, so no screen shows them a moment longer."""
+        key = author.key
+        self._store(StoreForget(key))
+        for comment_key in [k for k, c in self._recent.items() if c.author.key == key]:
+            del self._recent[comment_key]
+        self.hand_changed(author, False)
+        session = self.stage.get(key)
+        if session is not None:
+            # Still on the show (ending it is the hosts' call), but no longer by name.
+            anonymous = Author(author.platform, author.id, "", FORGOTTEN_NAME)
+            self.stage[key] = dataclasses.replace(session, author=anonymous)
+            self._notify(StageChanged(tuple(self.stage.values())))
+        self._notify(AuthorForgotten(key))
 
     def raise_hand(self, author: Author) -> None:
         self.hand_changed(author, True)
@@ -611,3 +648,7 @@ def _same_title(a: str, b: str) -> bool:
 
 def _outcome(result: ActionResult) -> str:
     return ("ok: " if result.ok else "failed: ") + result.message
+
+
+def _failed(outcome: str) -> bool:
+    return outcome.startswith(("failed", "refused"))

@@ -172,6 +172,14 @@ class ShowMetrics:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowCounts:
+    """A show's `comments` and `participants`, as `Metrics` counts them (`stagehand shows`)."""
+
+    comments: int
+    participants: int
+
+
+@dataclass(frozen=True, slots=True)
 class TrendRow:
     show: ShowInfo
     metrics: Metrics

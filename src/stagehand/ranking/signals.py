@@ -166,9 +166,10 @@ def question_strength(text: str, words: Words) -> float:
 
 
 def is_ask_command(text: str, prefix: str = "!") -> bool:
-    """True when the comment is an `!ask` (the question the viewer wants answered on air)."""
+    """True when the comment is an `!ask` with a question after it (the question the viewer
+    wants answered on air); a bare `!ask` is a command like any other, not a question."""
     head = text[: len(prefix) + 4].lower()
-    return head == f"{prefix}ask" or head.startswith(f"{prefix}ask ")
+    return head.startswith(f"{prefix}ask ") and bool(text[len(prefix) + 4 :].strip())
 
 
 def strip_ask(text: str, prefix: str = "!") -> str:
@@ -256,11 +257,32 @@ def repeats_itself(words: Words) -> bool:
 
 
 def addressed_names(text: str, words: Words, known_names: Iterable[str]) -> tuple[str, ...]:
-    """Names the comment speaks to: @mentions, and IRC style "name: ..." / "name, ..." openers."""
+    """Names the comment speaks to: @mentions, IRC style "name: ..." / "name, ..." openers, and
+    a known name opening a line that speaks to "you" ("wren did your panels arrive?")."""
     names = list(words.mentions)
     first = text.split(maxsplit=1)[0] if text.strip() else ""
     if len(first) > 1 and first[-1] in ":,":
         candidate = first[:-1].lstrip("@").lower()
         if candidate and candidate in known_names:
             names.append(candidate)
+    elif (
+        words.tokens
+        and len(words.tokens[0]) >= 3
+        and words.tokens[0] in known_names
+        and words.tokens[0] not in STOPWORDS
+        and words.tokens[0] not in _QUESTION_OPENERS
+        and _SECOND_PERSON.intersection(words.tokens[1:])
+    ):
+        names.append(words.tokens[0])
     return tuple(dict.fromkeys(names))
+
+
+#: Words that put a question to the whole chat rather than to the show.
+_TO_CHAT = frozenset({"anyone", "anybody", "everyone", "everyones", "everybody", "yall", "y'all"})
+_SECOND_PERSON = frozenset({"you", "your", "youre", "yours", "u", "ur"})
+
+
+def asks_the_chat(words: Words) -> bool:
+    """A question put to the other viewers: "anyone going to superbooth?", "whats everyone's
+    favourite album?" (one of the first three words asks the whole chat)."""
+    return bool(_TO_CHAT.intersection(words.tokens[:3]))

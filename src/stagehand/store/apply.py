@@ -61,8 +61,8 @@ _INSERT_COMMENT = """
 INSERT OR IGNORE INTO comments (
     show_id, segment_id, author_id, platform, message_id, channel, ts, text, original_text,
     reply_to, first_message, attachments, truncated, score, rank_key, reasons, flags,
-    is_question, on_topic, side_chatter, anonymized
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    is_question, on_topic, side_chatter, anonymized, kind, to_chat
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 
@@ -153,6 +153,8 @@ class OpApplier:
             int("on_topic" in flags),
             int("side_chatter" in flags),
             int(opted_out),
+            ranked.kind.value,
+            int("to_chat" in flags),
         )
 
     def _resolve_authors(self, comments: list[Comment]) -> None:

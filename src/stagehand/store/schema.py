@@ -156,3 +156,52 @@ def m002_host_action_keys(db: Database) -> None:
     db.execute("ALTER TABLE host_actions ADD COLUMN undoes TEXT")
     db.execute("UPDATE host_actions SET key = 'legacy-' || id")
     db.execute("CREATE UNIQUE INDEX host_actions_key ON host_actions (show_id, key)")
+
+
+@migrations()
+def m010_queue_comment_kinds(db: Database) -> None:
+    """Each comment's kind (comment, command, host, moderator, bot: `stagehand.kinds`), which
+    decides what may enter the queue and what the metrics count, and `to_chat`: said to other
+    viewers (a reply to or @mention of a viewer, a question put to the chat), not to the show.
+
+    Older rows are classified here as the pipeline would with the default settings (prefix `!`,
+    the default bot list, no `[show] hosts` accounts); `to_chat` from replies and leading @s.
+    """
+    db.execute("ALTER TABLE comments ADD COLUMN kind TEXT NOT NULL DEFAULT 'comment'")
+    db.execute("ALTER TABLE comments ADD COLUMN to_chat INTEGER NOT NULL DEFAULT 0")
+    bots = ",".join(
+        f"'{name}'"
+        for name in (
+            "nightbot",
+            "streamelements",
+            "moobot",
+            "fossabot",
+            "streamlabs",
+            "wizebot",
+            "botisimo",
+            "sery_bot",
+            "soundalerts",
+        )
+    )
+    db.execute(
+        f"""UPDATE comments SET kind = CASE
+              WHEN author_id IN (SELECT id FROM authors WHERE lower(name) IN ({bots})) THEN 'bot'
+              WHEN ltrim(original_text) GLOB '![A-Za-z]*'
+                   AND NOT (lower(ltrim(original_text)) LIKE '!ask %'
+                            AND trim(substr(ltrim(original_text), 6)) != '') THEN 'command'
+              WHEN author_id IN (SELECT id FROM authors WHERE roles LIKE '%"broadcaster"%'
+                                 OR roles LIKE '%"host"%') THEN 'host'
+              WHEN author_id IN (SELECT id FROM authors WHERE roles LIKE '%"moderator"%')
+                   THEN 'moderator'
+              ELSE 'comment' END"""
+    )
+    db.execute(
+        """UPDATE comments SET to_chat = 1
+           WHERE ltrim(text) LIKE '@%' OR EXISTS (
+               SELECT 1 FROM comments AS parent JOIN authors ON authors.id = parent.author_id
+               WHERE parent.show_id = comments.show_id AND parent.platform = comments.platform
+                 AND parent.message_id = comments.reply_to
+                 AND parent.author_id != comments.author_id
+                 AND authors.roles NOT LIKE '%"broadcaster"%'
+                 AND authors.roles NOT LIKE '%"host"%')"""
+    )
