@@ -196,6 +196,11 @@ class FakeTwitch:
         self.subscribed = asyncio.Condition()
         self.subscription_count = 0
         self.ws_connections = 0
+        #: Twitch shows the bot's own messages in chat like anyone's: they come back as
+        #: channel.chat.message notifications with the bot as chatter. Off to test without.
+        self.echo_sent_messages = True
+        self.echoed: list[dict[str, Any]] = []
+        self.delivered: dict[str, dict[str, Any]] = {}  # message id -> chat event, for replies
         self._failures: dict[tuple[str, str], list[tuple[int, str]]] = {}
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -408,6 +413,7 @@ class FakeTwitch:
             if len(message) > 500 or not message.strip():
                 return self._error(400, "The message field must be 1 to 500 characters")
             sent = {"message_id": str(uuid.uuid4()), "is_sent": True, "drop_reason": None}
+            self._echo(str(body["sender_id"]), message, sent["message_id"], body)
             return web.json_response({"data": [sent]})
         if route == ("DELETE", "moderation/chat"):
             need = "moderator:manage:chat_messages"
@@ -449,6 +455,43 @@ class FakeTwitch:
                 return self._error(400, "Session not found")
             return web.Response(status=204)
         return self._error(404, f"the fake has no {request.method} {path}")
+
+    def _echo(self, sender_id: str, text: str, message_id: str, body: dict[str, Any]) -> None:
+        """Send the message back to chat subscribers, from the sender, after the response."""
+        if not self.echo_sent_messages or sender_id not in self.users:
+            return
+        parent = self.delivered.get(str(body.get("reply_parent_message_id") or ""))
+        reply_to = None
+        if parent is not None:
+            reply_to = {
+                "id": parent["message_id"],
+                "body": parent["message"]["text"],
+                "user": {
+                    "id": parent["chatter_user_id"],
+                    "login": parent["chatter_user_login"],
+                    "display_name": parent["chatter_user_name"],
+                },
+            }
+        event = chat_event(
+            message_id=message_id,
+            text=text,
+            chatter=self.users[sender_id],
+            badges=[],
+            reply_to=reply_to,
+            message_type="text",
+        )
+        if reply_to is None:
+            event["reply"] = None
+
+        async def deliver() -> None:
+            await asyncio.sleep(0)  # after the HTTP response, as Twitch does
+            if self._live_chat_sessions():
+                await self.send_chat(event)
+                self.echoed.append(event)
+
+        task = asyncio.ensure_future(deliver())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     @staticmethod
     def _user_json(user: dict[str, str]) -> dict[str, Any]:
@@ -582,6 +625,7 @@ class FakeTwitch:
                 frame["metadata"]["message_id"] = metadata_id
             assert session.ws is not None
             await session.ws.send_json(frame)
+        self.delivered[str(event.get("message_id"))] = event
         return str(event.get("message_id"))
 
     async def send_raw(self, data: str | bytes) -> None:

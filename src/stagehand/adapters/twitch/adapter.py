@@ -65,6 +65,7 @@ class TwitchAdapter(Adapter):
         self._client: ChatClient | None = None
         self._ids: actions.ChannelIds | None = None
         self._closing = asyncio.Event()
+        self._bot_id = ""
         self._state: ConnectionState | None = None
         self._detail = ""
 
@@ -121,6 +122,7 @@ class TwitchAdapter(Adapter):
         bot = creds.bot
         _require(bot, "the bot account has not authorized stagehand: " + AUTH_FIX)
         assert bot is not None
+        self._bot_id = str(bot.user_id)
         mask_twitchio_logs(
             [secret, *(t for a in creds.accounts() for t in (a.access_token, a.refresh_token))]
         )
@@ -188,6 +190,8 @@ class TwitchAdapter(Adapter):
                 await asyncio.wait_for(self._closing.wait(), timeout=WATCH_SECONDS)
 
     def _chat_message(self, message: Any) -> None:
+        if self._from_bot(message):
+            return
         try:
             comment = comment_from_chat_message(message)
         except (MalformedChatMessage, AttributeError, TypeError, ValueError) as exc:
@@ -195,6 +199,13 @@ class TwitchAdapter(Adapter):
             return
         if self._sink is not None:
             self._sink.comment_received(comment)
+
+    def _from_bot(self, message: Any) -> bool:
+        """Twitch echoes what the bot sends back as chat (chatter = the bot's user id): the bot's
+        own answers are not viewers' comments. Skipped by id, as twitchio's own `Bot` does
+        (`event_message`), never by name, which a viewer could imitate with a display name."""
+        chatter = getattr(message, "chatter", None)
+        return bool(self._bot_id) and str(getattr(chatter, "id", "")) == self._bot_id
 
     def _store_token(self, user_id: str, access: str, refresh: str, expires_in: int | None) -> None:
         """Persist a token twitchio refreshed, so the next start does not need to."""
