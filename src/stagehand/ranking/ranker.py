@@ -116,7 +116,9 @@ class Ranker:
         noise = command or emote_only or laughter or greeting
 
         # Topic: direct relevance, and what the comment inherits from the thread it is part of.
-        direct = self.topic.match(words).relevance
+        # A greeting or a farewell is about no topic, whatever words it shares with the show's
+        # description: the hosts' names ("hey john hey priya"), "build" ("great build!").
+        direct = 0.0 if greeting else self.topic.match(words).relevance
         addressed = signals.addressed_names(body, words, self._names_view())
         to_viewers = [
             n for n in addressed if n not in self._host_names and not self._is_channel(n, comment)
@@ -159,7 +161,7 @@ class Ranker:
             flags.add("greeting")
             reasons["greeting"] = weights.greeting
         replying_to_viewer = self._replies_to_viewer(comment)
-        if to_viewers or replying_to_viewer or (strength > 0 and signals.asks_the_chat(words)):
+        if to_viewers or replying_to_viewer or self._to_chat(comment, words, strength):
             # Said to other viewers, not to the show: never a question for the hosts' follow-up.
             flags.add("to_chat")
         if (to_viewers or replying_to_viewer) and relevance < settings.on_topic_threshold:
@@ -228,8 +230,8 @@ class Ranker:
         if roles & _HOST_ROLES:
             reasons["host"] = weights.host
 
-        # What the hosts taught this show.
-        learned = self._feedback_similarity(words.content)
+        # What the hosts taught this show (a greeting resembling an answered comment is still one).
+        learned = 0.0 if greeting else self._feedback_similarity(words.content)
         if learned:
             reasons["feedback"] = weights.feedback * learned
 
@@ -299,6 +301,19 @@ class Ranker:
                 carried = max(carried, MENTION_CARRY * affinity)
                 partners.append(other)
         return carried
+
+    def _to_chat(self, comment: Comment, words: Words, question_strength: float) -> bool:
+        """A question put to the whole chat ("anyone going to superbooth?") or opened with a
+        viewer's name ("wren did your panels arrive?")."""
+        if question_strength > 0 and signals.asks_the_chat(words):
+            return True
+        name = signals.named_first(words, self._names_view())
+        return (
+            name is not None
+            and name not in self._host_names
+            and not self._is_channel(name, comment)
+            and self._names.get(name) != comment.author.key
+        )
 
     def _replies_to_viewer(self, comment: Comment) -> bool:
         """A reply to another viewer's comment (not to the author's own, nor to a host's)."""
