@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from stagehand.domain import Author, Comment, RankedComment, Score
+from stagehand.metrics import ShowCounts, show_counts
 from stagehand.pipeline import sanitized
 from stagehand.store import StoreError, open_database
 from stagehand.store.ops import StoreComment, StoreSegment
-from stagehand.metrics import ShowCounts, show_counts
 from stagehand.store.queries import list_shows, open_show, search_comments
 from stagehand.store.schema import migrations
 from stagehand.store.writer import StoreWriter
