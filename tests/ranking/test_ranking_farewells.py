@@ -41,7 +41,15 @@ def demo_ranker() -> Ranker:
     return ranker
 
 
-@pytest.mark.parametrize("text", ["hey john hey priya", "hey John!!", "hey John!! hey chat"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hey john hey priya",
+        "hey John!!",
+        "hey John!! hey chat",
+        "hey John!! friday build lets gooo",
+    ],
+)
 def test_greeting_the_hosts_named_in_the_description_is_not_on_topic(
     demo_ranker: Ranker, text: str
 ) -> None:

@@ -133,8 +133,13 @@ _GREETING_WORDS = _GREETING_OPENERS | frozenset(
         "yall",
         "there",
         "good",
+        # the cheer that comes with a hello ("hey John!! friday build lets gooo")
+        *("lets", "let's", "go", "hype", "ayy", "ay", "back", "live", "happy"),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
     }
 )
+#: "gooo", "hiii", "heyyy": a letter held for effect counts once.
+_HELD = re.compile(r"(.)\1{2,}")
 _GREETING_PHRASES = re.compile(
     r"^(?:good (?:morning|evening|afternoon|night)|what'?s up|hello there|greetings from)\b",
     re.IGNORECASE,
@@ -223,7 +228,7 @@ def is_greeting(text: str, words: Words, names: Iterable[str] = ()) -> bool:
 
     A greeting that goes on to say something ("hi, how do I ...") is not one: the rest is judged.
     """
-    tokens = [t for t in words.tokens if t]
+    tokens = [_HELD.sub(r"\1", t) for t in words.tokens if t]
     if not tokens:
         return False
     stripped = text.strip()
