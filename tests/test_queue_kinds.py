@@ -180,3 +180,29 @@ def test_old_databases_get_kinds_for_their_comments(tmp_path: Path) -> None:
     assert to_chat["r"] == 1 and to_chat["v"] == 0
     migrated.conn.close()
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+async def test_a_replayed_ban_takes_all_the_authors_comments_off_every_queue(
+    tmp_path: Path,
+) -> None:
+    """A transcript's recorded ban acts as the live one does: the core tells every screen."""
+    ban = {
+        "kind": "host",
+        "ts": "2026-11-20T19:00:10Z",
+        "action": "moderate",
+        "comment_id": "s2",
+        "platform": "twitch",
+        "author_id": "id-spammer",
+        "text": "ban",
+    }
+    played = await play(
+        tmp_path,
+        [
+            say("s1", "spammer", "cheap ladder kits at my shop", t=1),
+            say("v1", "ana", "how do you tune the ladder?", t=2),
+            say("s2", "spammer", "cheap ladder kits at my shop!!", t=3),
+            ban,
+            say("v2", "ben", "the ladder sounds warm", t=20),
+        ],
+    )
+    assert [r.comment.id for r in console_state(played).ranked_queue()] == ["v1", "v2"]
