@@ -92,10 +92,11 @@ class Pipeline:
             return None
         comment = sanitized(comment)
         classified = self.kinds.classify(comment)
-        asked = classified.question is not None
-        if asked:
+        question = classified.question
+        asked = question is not None
+        if question is not None:
             # Shown, scored and searched as the question; the original keeps the `!ask`.
-            comment = dataclasses.replace(comment, clean_text=classified.question)
+            comment = dataclasses.replace(comment, clean_text=question)
         kind = classified.kind
         score = UNSCORED if kind in UNSCORED_KINDS else self.scorer.score(comment, ask=asked)
         ranked = RankedComment(comment, score, segment, kind)
