@@ -249,6 +249,19 @@ class LiveShow:
             log.exception("%s adapter stopped", adapter.platform)
             self.connection_changed(adapter.platform, ConnectionState.FAILED, redact(str(exc)))
 
+    def live_platforms(self) -> list[str]:
+        """The platforms this show connects to (a replay is not one)."""
+        return [name for name in self.adapters if name != "replay"]
+
+    def failed_platforms(self) -> dict[str, str]:
+        """Live platforms whose connection ended failed, with the reason each gave."""
+        return {
+            name: detail or "failed"
+            for name in self.live_platforms()
+            for state, detail in [self.connections.get(name, (None, ""))]
+            if state is ConnectionState.FAILED
+        }
+
     # -- AdapterSink -----------------------------------------------------------------------
 
     def comment_received(self, comment: Comment) -> None:

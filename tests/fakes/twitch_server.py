@@ -258,6 +258,14 @@ class FakeTwitch:
         self.tokens[token.access] = token
         return token
 
+    def revoke(self, user_id: str) -> None:
+        """The user disconnected the app (Twitch Settings -> Connections): every access and
+        refresh token of theirs stops working, as after `POST /oauth2/revoke`."""
+        for access in [a for a, t in self.tokens.items() if t.user_id == user_id]:
+            del self.tokens[access]
+        for code in [c for c, t in self.codes.items() if t.user_id == user_id]:
+            del self.codes[code]
+
     def fail_next(self, method: str, path: str, status: int, message: str) -> None:
         """The next `method path` (e.g. "POST", "chat/messages") answers `status` with `message`."""
         self._failures.setdefault((method, path), []).append((status, message))
@@ -303,8 +311,8 @@ class FakeTwitch:
         if name == "validate":
             auth = request.headers.get("Authorization", "")
             token = self.tokens.get(auth.removeprefix("OAuth ").removeprefix("Bearer "))
-            if token is None:
-                return self._error(401, "invalid access token")
+            if token is None:  # unknown, expired or revoked: Twitch's body has no "error" key
+                return web.json_response({"status": 401, "message": "invalid access token"}, status=401)
             body: dict[str, Any] = {
                 "client_id": CLIENT_ID,
                 "scopes": token.scopes,
