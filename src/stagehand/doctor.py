@@ -1,4 +1,9 @@
-"""`stagehand doctor`: what is set up, what is missing or expired, and how to fix each."""
+"""`stagehand doctor`: what is set up, what is missing or expired, and how to fix each.
+
+Every line is `ok` or `FIX`; any FIX means `stagehand run` would not go live as configured,
+and the command exits 1. Doctor only looks: it opens an existing database read-only and never
+creates one (nor its folder).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from pathlib import Path
 
 from stagehand.adapters.base import DoctorCheck
 from stagehand.config import ConfigError, Settings, load_settings
-from stagehand.store import StoreError, open_database
+from stagehand.store.database import describe_sqlite_error
 from stagehand.tokens import TokenStore
 
 
@@ -32,21 +37,34 @@ def _config_check(config_path: Path | None) -> DoctorCheck:
     if found is None:
         return DoctorCheck(
             "config",
-            True,
-            "no config file: demo and replay work; `stagehand run` needs one",
-            "copy config.example.toml to stagehand.toml",
+            False,
+            "no config file: `stagehand run` needs one (demo and replay work without)",
+            "`stagehand config-example > stagehand.toml`, then enable a platform in it",
         )
     return DoctorCheck("config", True, f"{found} is valid")
 
 
 def _database_check(settings: Settings) -> DoctorCheck:
-    path = settings.db_path()
+    path = settings.db_path().expanduser()
+    fix = "pass --db PATH or fix [database] path"
+    if not path.exists():
+        folder = next((p for p in path.parents if p.exists()), Path("/"))
+        if not os.access(folder, os.W_OK):
+            return DoctorCheck(
+                "database", False, f"cannot create {path}: {folder} is read-only", fix
+            )
+        return DoctorCheck(
+            "database", True, f"{path} does not exist yet; the first show creates it"
+        )
     try:
-        db = open_database(path)
-        shows = db.execute("SELECT count(*) FROM shows").fetchone()[0]
-        db.conn.close()
-    except (StoreError, sqlite3.Error) as exc:
-        return DoctorCheck("database", False, str(exc), "pass --db PATH or fix [database] path")
+        # Read-only, no migrations: looking must not change (or create) anything.
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            shows = conn.execute("SELECT count(*) FROM shows").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return DoctorCheck("database", False, describe_sqlite_error(path, exc), fix)
     if not os.access(path, os.W_OK):
         return DoctorCheck("database", False, f"{path} is not writable", "check its permissions")
     return DoctorCheck("database", True, f"{path} ({shows} shows)")
@@ -70,7 +88,7 @@ def _platform_checks(settings: Settings, tokens: TokenStore, *, online: bool) ->
     if settings.twitch.enabled:
         from stagehand.adapters.twitch.doctor import doctor_checks as twitch_checks
 
-        checks.extend(twitch_checks(settings.twitch, tokens))
+        checks.extend(twitch_checks(settings.twitch, tokens, online=online))
     if settings.discord.enabled:
         from stagehand.adapters.discord.doctor import doctor_checks as discord_checks
 
@@ -79,8 +97,9 @@ def _platform_checks(settings: Settings, tokens: TokenStore, *, online: bool) ->
         checks.append(
             DoctorCheck(
                 "platforms",
-                True,
-                "none enabled (set enabled = true under [twitch] or [discord] to go live)",
+                False,
+                "none enabled: `stagehand run` would have nothing to connect to",
+                "set enabled = true under [twitch] or [discord] (docs/twitch.md, docs/discord.md)",
             )
         )
     return checks

@@ -170,6 +170,7 @@ class Token:
     user_id: str | None  # None: an app token
     scopes: list[str]
     expires_in: int = 14_400
+    expired: bool = False  # the access token ran out; its refresh token still works
 
 
 @dataclass
@@ -266,6 +267,15 @@ class FakeTwitch:
         for code in [c for c, t in self.codes.items() if t.user_id == user_id]:
             del self.codes[code]
 
+    def expire(self, access: str) -> None:
+        """The access token ran out (they last about four hours); its refresh token still works."""
+        self.tokens[access].expired = True
+
+    def live_token(self, access: str) -> Token | None:
+        """The token behind an access token, if Twitch would still accept it."""
+        token = self.tokens.get(access)
+        return None if token is None or token.expired else token
+
     def fail_next(self, method: str, path: str, status: int, message: str) -> None:
         """The next `method path` (e.g. "POST", "chat/messages") answers `status` with `message`."""
         self._failures.setdefault((method, path), []).append((status, message))
@@ -310,9 +320,11 @@ class FakeTwitch:
         query = request.query
         if name == "validate":
             auth = request.headers.get("Authorization", "")
-            token = self.tokens.get(auth.removeprefix("OAuth ").removeprefix("Bearer "))
+            token = self.live_token(auth.removeprefix("OAuth ").removeprefix("Bearer "))
             if token is None:  # unknown, expired or revoked: Twitch's body has no "error" key
-                return web.json_response({"status": 401, "message": "invalid access token"}, status=401)
+                return web.json_response(
+                    {"status": 401, "message": "invalid access token"}, status=401
+                )
             body: dict[str, Any] = {
                 "client_id": CLIENT_ID,
                 "scopes": token.scopes,
@@ -379,7 +391,7 @@ class FakeTwitch:
         if request.headers.get("Client-Id") != CLIENT_ID:
             return self._error(401, "Client ID and OAuth token do not match")
         auth = request.headers.get("Authorization", "")
-        token = self.tokens.get(auth.removeprefix("Bearer "))
+        token = self.live_token(auth.removeprefix("Bearer "))
         if not auth.startswith("Bearer ") or token is None:
             return self._error(401, "Invalid OAuth token")
         return token
