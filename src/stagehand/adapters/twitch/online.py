@@ -6,15 +6,11 @@ after a scope was dropped; only Twitch knows. These checks ask it the way the ad
 (`GET /helix/users`), and each account's token (`GET /oauth2/validate`, whose answer lists the
 scopes the token really has). An access token that merely ran out (they last about four
 hours) is refreshed, and the refreshed token is stored, exactly as the adapter would do.
-
-Plain aiohttp, not twitchio: twitchio's error texts quote request URLs carrying the client
-secret and refresh token, and its OAuth client retries in the background.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,55 +19,13 @@ import aiohttp
 
 from stagehand.adapters.base import DoctorCheck
 from stagehand.adapters.twitch.credentials import AccountToken, TwitchCredentials
+from stagehand.adapters.twitch.probe import NETWORK_ERRORS, TwitchProbe
 from stagehand.adapters.twitch.scopes import bot_scopes, broadcaster_scopes
 from stagehand.adapters.twitch.settings import TwitchSettings
 from stagehand.tokens import TokenStore
 
 AUTH = "run `stagehand auth twitch`"
 APPS = "https://dev.twitch.tv/console/apps"
-
-
-@dataclass(frozen=True, slots=True)
-class _Answer:
-    status: int
-    body: dict[str, Any]
-
-    @property
-    def message(self) -> str:
-        return str(self.body.get("message") or self.body.get("error") or "")[:200]
-
-
-class _Twitch:
-    """The three requests doctor makes, against the configured endpoints."""
-
-    def __init__(self, http: aiohttp.ClientSession, settings: TwitchSettings, client_id: str):
-        self.http = http
-        self.oauth = settings.oauth_url
-        self.helix = settings.helix_url
-        self.client_id = client_id
-
-    async def _answer(self, response: aiohttp.ClientResponse) -> _Answer:
-        try:
-            body = await response.json(content_type=None)
-        except ValueError:
-            body = {}
-        return _Answer(response.status, body if isinstance(body, dict) else {})
-
-    async def token(self, **form: str) -> _Answer:
-        # Twitch takes these as query parameters (twitchio sends them the same way).
-        async with self.http.post(self.oauth + "token", params=form) as response:
-            return await self._answer(response)
-
-    async def validate(self, access: str) -> _Answer:
-        headers = {"Authorization": f"OAuth {access}"}
-        async with self.http.get(self.oauth + "validate", headers=headers) as response:
-            return await self._answer(response)
-
-    async def user(self, login: str, app_token: str) -> _Answer:
-        headers = {"Authorization": f"Bearer {app_token}", "Client-Id": self.client_id}
-        params = {"login": login}
-        async with self.http.get(self.helix + "users", headers=headers, params=params) as response:
-            return await self._answer(response)
 
 
 async def online_checks(
@@ -83,9 +37,9 @@ async def online_checks(
     host = urlsplit(settings.oauth_url).netloc
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as http:
-            twitch = _Twitch(http, settings, client_id)
+            twitch = TwitchProbe(http, settings, client_id)
             return await _ask(twitch, settings, tokens, creds, secret)
-    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+    except NETWORK_ERRORS as exc:
         return [
             DoctorCheck(
                 "twitch api",
@@ -98,15 +52,13 @@ async def online_checks(
 
 
 async def _ask(
-    twitch: _Twitch,
+    twitch: TwitchProbe,
     settings: TwitchSettings,
     tokens: TokenStore,
     creds: TwitchCredentials,
     secret: str,
 ) -> list[DoctorCheck]:
-    app = await twitch.token(
-        client_id=twitch.client_id, client_secret=secret, grant_type="client_credentials"
-    )
+    app = await twitch.app_token(secret)
     if app.status != 200 or not app.body.get("access_token"):
         return [
             DoctorCheck(
@@ -140,7 +92,7 @@ async def _ask(
 
 
 async def _account(
-    twitch: _Twitch,
+    twitch: TwitchProbe,
     tokens: TokenStore,
     secret: str,
     name: str,
