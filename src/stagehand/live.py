@@ -481,7 +481,7 @@ class LiveShow:
             who.platform, lambda adapter: adapter.invite_to_stage(who, comment)
         )
         if result.ok:
-            self._stage_started(who, comment, self.clock.now(), outcome=result.message)
+            self._stage_started(who, comment, self.clock.now(), outcome=_outcome(result))
         else:
             self._log_action(
                 HostAction(
@@ -609,7 +609,10 @@ class LiveShow:
             return ActionResult.failed(f"{platform}: {type(exc).__name__}: {redact(str(exc))}")
 
     def _announce(self, result: ActionResult) -> ActionResult:
-        self._notify(Notice(result.message, "info" if result.ok else "warning"))
+        # A hint means something still needs the host (a Guest Star invite that failed while
+        # the guest link went out): a warning even when the action itself worked.
+        level = "info" if result.ok and not result.hint else "warning"
+        self._notify(Notice(result.for_host, level))
         return result
 
     def _spawn(self, awaitable: Awaitable[None]) -> None:
@@ -623,4 +626,4 @@ def _same_title(a: str, b: str) -> bool:
 
 
 def _outcome(result: ActionResult) -> str:
-    return ("ok: " if result.ok else "failed: ") + result.message
+    return ("ok: " if result.ok else "failed: ") + result.for_host

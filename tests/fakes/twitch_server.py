@@ -193,6 +193,12 @@ class FakeTwitch:
         self.codes: dict[str, Token] = {}
         self.authorize_as: str | None = None
         self.guest_star_session: str | None = None
+        # Whispers: who blocks whispers from strangers, whose phone is unverified, who whispered
+        # whom today (Twitch allows 40 distinct recipients a day).
+        self.whisper_blockers: set[str] = set()
+        self.unverified_phones: set[str] = set()
+        self.whispered: dict[str, set[str]] = {}
+        self.whisper_recipients_per_day = 40
         self.sessions: dict[str, Session] = {}
         self.subscribed = asyncio.Condition()
         self.subscription_count = 0
@@ -448,9 +454,7 @@ class FakeTwitch:
             }
             return web.json_response({"data": [ban]})
         if route == ("POST", "whispers"):
-            if problem := self._needs(token, query.get("from_user_id"), "user:manage:whispers"):
-                return problem
-            return web.Response(status=204)
+            return self._whisper(token, query, body)
         if route == ("GET", "guest_star/session"):
             if problem := self._needs(
                 token, query.get("moderator_id"), "channel:manage:guest_star"
@@ -469,6 +473,39 @@ class FakeTwitch:
                 return self._error(400, "Session not found")
             return web.Response(status=204)
         return self._error(404, f"the fake has no {request.method} {path}")
+
+    def _whisper(self, token: Token, query: Any, body: dict[str, Any]) -> web.Response:
+        """Send Whisper, with the checks and messages of Twitch's reference, in its order."""
+        sender, to = query.get("from_user_id"), query.get("to_user_id")
+        if problem := self._needs(token, sender, "user:manage:whispers"):
+            return problem
+        if sender in self.unverified_phones:
+            return self._error(
+                401,
+                "The user in the from_user_id query parameter must have a verified phone number.",
+            )
+        if sender == to:
+            return self._error(
+                400, "The ID in the from_user_id and to_user_id query parameters must be different."
+            )
+        if not str(body.get("message", "")):
+            return self._error(400, "The message field must not contain an empty string.")
+        if to not in self.users:
+            return self._error(404, "The ID in to_user_id was not found.")
+        if to in self.whisper_blockers:
+            return self._error(
+                400,
+                "The user that you're sending the whisper to doesn't allow whisper messages "
+                "(see the Block Whispers from Strangers setting in your Security and Privacy "
+                "settings).",
+            )
+        recipients = self.whispered.setdefault(str(sender), set())
+        if to not in recipients and len(recipients) >= self.whisper_recipients_per_day:
+            return self._error(
+                429, "The sending user exceeded the number of whisper requests that they may make."
+            )
+        recipients.add(str(to))
+        return web.Response(status=204)
 
     @staticmethod
     def _user_json(user: dict[str, str]) -> dict[str, Any]:
