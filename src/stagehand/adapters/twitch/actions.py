@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import twitchio
-from twitchio.http import Route
-
 from twitchio.exceptions import HTTPException
+from twitchio.http import Route
 
 from stagehand.adapters.base import ActionResult
 from stagehand.adapters.twitch.errors import describe_error, twitch_message
