@@ -296,6 +296,14 @@ class LiveShow:
         self.ranker.set_hand(author.key, raised)
         self._notify(HandsChanged(tuple(self.hands.values())))
 
+    def left_stage(self, author: Author, detail: str) -> None:
+        """A guest left the platform's stage by themselves: off the panel, their time recorded."""
+        session = self.stage.get(author.key)
+        if session is None:
+            return  # an audience member, not a guest
+        self._stage_ended(session.author, self.clock.now(), outcome=f"ok: {detail}")
+        self._notify(Notice(f"{session.author.shown_name} {detail}: off stage", "info"))
+
     def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
         self.connections[platform] = (state, detail)
         self._notify(ConnectionChanged(platform, state.value, detail))

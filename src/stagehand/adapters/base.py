@@ -59,6 +59,10 @@ class AdapterSink(Protocol):
 
     def hand_changed(self, author: Author, raised: bool) -> None: ...
 
+    def left_stage(self, author: Author, detail: str) -> None:
+        """`author` left the platform's stage (e.g. a Discord Stage channel); `detail` says how."""
+        ...
+
     def connection_changed(
         self, platform: str, state: ConnectionState, detail: str = ""
     ) -> None: ...
