@@ -157,3 +157,26 @@ async def test_nothing_to_run_exits_non_zero(tmp_path) -> None:
     code, output = await doctor("-c", str(empty), env=env)
     assert code == 1, output
     assert line(output, "platforms").startswith("FIX")
+
+
+async def test_a_missing_pseudonym_key_is_fix(fake, setup, tmp_path, monkeypatch) -> None:
+    """Someone opted out in an earlier show; the key that recognises them is gone."""
+    from commands.chat import play, say
+    from stagehand.pseudonyms import KeyFile
+
+    for name, value in setup["env"].items():  # the show below uses the same token folder
+        monkeypatch.setenv(name, value)
+    show_dir = setup["db"].parent
+    show_dir.mkdir(parents=True)
+    await play(show_dir, [say("m1", "ana", "!optout", t=1)])
+    (show_dir / "show.db").rename(setup["db"])
+    key = KeyFile()
+    assert key.path.parent == setup["tokens"].parent  # beside the token file
+    config = twitch_config(tmp_path / "stagehand.toml", fake)
+    code, output = await doctor("-c", str(config), env=setup["env"])
+    assert code == 0, output
+    assert "recognises 1 viewer who opted out" in line(output, "pseudonym key")
+    key.path.unlink()
+    code, output = await doctor("-c", str(config), env=setup["env"])
+    assert code == 1, output
+    assert line(output, "pseudonym key").startswith("FIX") and "missing" in output

@@ -210,6 +210,8 @@ def _run_headless(live) -> None:  # type: ignore[no-untyped-def]
             click.echo(f"{event.platform}: {event.state}{detail}", err=True)
 
     live.add_listener(print_status)
+    for notice in live.startup_notices:  # e.g. a missing pseudonym key: said before anything
+        click.echo(notice.text, err=True)
 
     async def play() -> bool:
         # SIGINT / SIGTERM end the show cleanly: adapters close, everything queued is written.

@@ -26,6 +26,7 @@ def run_checks(config_path: Path | None, *, online: bool = True) -> list[DoctorC
     checks = [_config_check(config_path), _database_check(settings)]
     tokens = TokenStore()
     checks.append(_token_file_check(tokens))
+    checks.extend(_pseudonym_key_check(settings))
     checks.extend(_platform_checks(settings, tokens, online=online))
     return checks
 
@@ -58,7 +59,7 @@ def _database_check(settings: Settings) -> DoctorCheck:
         )
     try:
         # Read-only, no migrations: looking must not change (or create) anything.
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = _read_only(path)
         try:
             shows = conn.execute("SELECT count(*) FROM shows").fetchone()[0]
         finally:
@@ -68,6 +69,65 @@ def _database_check(settings: Settings) -> DoctorCheck:
     if not os.access(path, os.W_OK):
         return DoctorCheck("database", False, f"{path} is not writable", "check its permissions")
     return DoctorCheck("database", True, f"{path} ({shows} shows)")
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _pseudonym_key_check(settings: Settings) -> list[DoctorCheck]:
+    """Whether viewers who opted out will be recognised when they come back (if any did)."""
+    from stagehand.pseudonyms import KeyFile
+    from stagehand.store.pseudonymize import pseudonym_key_problem
+
+    key_file = KeyFile()
+    path = settings.db_path().expanduser()
+    problem, opted_out = None, 0
+    if path.exists():
+        try:
+            conn = _read_only(path)
+            try:
+                problem = pseudonym_key_problem(conn, key_file)
+                opted_out = conn.execute(
+                    "SELECT count(*) FROM authors WHERE platform_user_id LIKE 'pseudonym:%'"
+                ).fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return []  # the database line already says what is wrong with it
+    if problem:
+        return [
+            DoctorCheck(
+                "pseudonym key",
+                False,
+                f"{problem}: {_viewers(opted_out)} who opted out will not be recognised when "
+                "they come back (their new comments would be kept under their names)",
+                f"restore {key_file.path} from a backup of the machine that made the database; "
+                "without it they must type !optout again",
+            )
+        ]
+    if not key_file.path.exists():
+        return []  # nobody has opted out yet: no key is needed
+    if not key_file.permissions_ok():
+        return [
+            DoctorCheck(
+                "pseudonym key",
+                False,
+                f"{key_file.path} can be read by other users (with it, pseudonyms can be reversed)",
+                f"chmod 600 {key_file.path}",
+            )
+        ]
+    return [
+        DoctorCheck(
+            "pseudonym key",
+            True,
+            f"{key_file.path} (owner-only; recognises {_viewers(opted_out)} who opted out)",
+        )
+    ]
+
+
+def _viewers(n: int) -> str:
+    return f"{n} viewer" if n == 1 else f"{n} viewers"
 
 
 def _token_file_check(tokens: TokenStore) -> DoctorCheck:

@@ -59,6 +59,7 @@ from stagehand.store.ops import (
     StoreStageEnd,
     StoreStageStart,
 )
+from stagehand.store.pseudonymize import pseudonym_key_problem
 from stagehand.store.queries import ShowRow, open_show, resumed_state
 from stagehand.store.writer import StoreWriter
 
@@ -98,6 +99,7 @@ class LiveShow:
         self.connections: dict[str, tuple[ConnectionState, str]] = {}
         self.adapters: dict[str, Adapter] = {}
         self.command_router: CommandRouter | None = None
+        self.startup_notices = []
         self._recent: OrderedDict[tuple[str, str], Comment] = OrderedDict()
         self._listeners: list[Listener] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -136,6 +138,7 @@ class LiveShow:
         clock = clock or ShowClock()
         db = open_database(path)
         try:
+            key_problem = pseudonym_key_problem(db.conn)
             show, resumed = open_show(
                 db,
                 show_name or settings.show.name,
@@ -156,6 +159,14 @@ class LiveShow:
         writer._on_problem = live._storage_problem
         writer._on_recovered = live._storage_recovered
         writer.start()
+        if key_problem:
+            live.startup_notices.append(
+                Notice(
+                    f"Viewers who opted out before will not be recognised: {key_problem} "
+                    "(restore it from a backup of this machine; see `stagehand doctor`)",
+                    "warning",
+                )
+            )
         return live
 
     def _restore(self) -> frozenset[tuple[str, str]]:
@@ -175,6 +186,8 @@ class LiveShow:
         return state.recent_comment_ids
 
     last_stored_at: datetime | None = None
+    #: Said once the show runs and someone listens (the console, headless output).
+    startup_notices: list[Notice]
 
     def bind_loop(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self._loop = loop or asyncio.get_running_loop()
@@ -237,6 +250,9 @@ class LiveShow:
     async def run_adapters(self) -> None:
         """Run every adapter until they finish or the show closes; one failing never stops others."""
         self.bind_loop()
+        for notice in self.startup_notices:
+            self._notify(notice)
+        self.startup_notices = []
         runs = [self._run_adapter(adapter) for adapter in self.adapters.values()]
         await asyncio.gather(*runs)
 
