@@ -316,3 +316,18 @@ async def test_the_report_says_how_many_questions_are_hidden_by_opt_outs(tmp_pat
     ]
     assert "1 is not listed: their authors opted out" in report("term")
     assert "1 is not listed: their authors opted out" in report("md")
+
+
+async def test_a_restored_key_joins_the_viewer_back_to_their_pseudonym(tmp_path) -> None:
+    await play(tmp_path, [say("m1", "ana", "!optout", t=1)])
+    key = KeyFile().path
+    key.rename(tmp_path / "backup.key")  # lost for a while: ana comes back unrecognised
+    await play(tmp_path, [say("m2", "ana", "am I anonymous?", t=30)])
+    (tmp_path / "backup.key").rename(key)  # restored from the backup
+    played = await play(tmp_path, [say("m3", "ana", "!optout", t=60)])
+    rows = played.db.execute(
+        "SELECT authors.platform_user_id, count(*) FROM comments JOIN authors"
+        " ON authors.id = comments.author_id GROUP BY authors.id"
+    ).fetchall()
+    assert rows == [(pseudonym_of("id-ana"), 3)]  # one viewer again, anonymous throughout
+    assert played.stored("m2")[0] == ""

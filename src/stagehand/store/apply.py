@@ -26,7 +26,7 @@ from stagehand.store.ops import (
     StoreStageEnd,
     StoreStageStart,
 )
-from stagehand.store.pseudonymize import Pseudonymizer
+from stagehand.store.pseudonymize import Pseudonymizer, merge_author
 from stagehand.transcript import format_ts
 
 log = logging.getLogger(__name__)
@@ -177,6 +177,7 @@ class OpApplier:
         new = [key for key in changed if key not in self._authors]
         for key, row_id in self.pseudonyms.find(new).items():
             author = changed.pop(key)[0]
+            self._recognised(key, row_id)
             self._authors[key] = (row_id, True, (author.name, author.display_name, author.roles))
         if not changed:
             return
@@ -417,13 +418,26 @@ class OpApplier:
         cached = self._authors.get(key)
         if cached is not None:
             return cached[0]
+        pseudonymous = self.pseudonyms.find([key]).get(key)
+        if pseudonymous is not None:
+            self._recognised(key, pseudonymous)
+            return pseudonymous
         row = self.conn.execute(
             "SELECT id FROM authors WHERE platform = ? AND platform_user_id = ?",
             (key.platform, key.id),
         ).fetchone()
-        if row is not None:
-            return row[0]
-        return self.pseudonyms.find([key]).get(key)
+        return row[0] if row else None
+
+    def _recognised(self, key: AuthorKey, pseudonymous: int) -> None:
+        """An opted-out author known by their pseudonym again: anything stored under their id
+        meanwhile (while the key was missing) becomes anonymous and joins their row."""
+        stray = self.conn.execute(
+            "SELECT id FROM authors WHERE platform = ? AND platform_user_id = ?",
+            (key.platform, key.id),
+        ).fetchone()
+        if stray is not None:
+            self._anonymize(stray[0])
+            merge_author(self.conn, stray[0], into=pseudonymous)
 
     def segment_id(self, show_id: int, position: int) -> int | None:
         if position <= 0:

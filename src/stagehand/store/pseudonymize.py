@@ -58,18 +58,18 @@ class Pseudonymizer:
             return {}
         by_pseudonym = {(a.platform, key.pseudonym(a.platform, a.id)): a for a in wanted}
         found: dict[AuthorKey, int] = {}
-        names = [pseudonym for _, pseudonym in by_pseudonym]
-        for start in range(0, len(names), 400):
-            chunk = names[start : start + 400]
-            rows = self.conn.execute(
-                "SELECT id, platform, platform_user_id FROM authors"
-                f" WHERE platform_user_id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            ).fetchall()
-            for row_id, platform, pseudonym in rows:
-                author = by_pseudonym.get((platform, pseudonym))
-                if author is not None:
-                    found[author] = row_id
+        for platform in {a.platform for a in wanted}:
+            names = [p for plat, p in by_pseudonym if plat == platform]
+            for start in range(0, len(names), 400):
+                chunk = names[start : start + 400]
+                # (platform, platform_user_id) is the unique index: a lookup, not a scan.
+                rows = self.conn.execute(
+                    "SELECT id, platform_user_id FROM authors WHERE platform = ?"
+                    f" AND platform_user_id IN ({','.join('?' * len(chunk))})",
+                    [platform, *chunk],
+                ).fetchall()
+                for row_id, pseudonym in rows:
+                    found[by_pseudonym[(platform, pseudonym)]] = row_id
         return found
 
     def hide_opted_out(self) -> int:
