@@ -689,6 +689,9 @@ class RecordingSink:
     def hand_changed(self, author: Author, raised: bool) -> None:
         pass
 
+    def left_stage(self, author: Author, detail: str) -> None:
+        pass  # Twitch has no stage the adapter watches
+
     def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
         assert platform == "twitch"
         self.states.append((state, detail))
