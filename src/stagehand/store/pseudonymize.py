@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from stagehand.domain import AuthorKey
 from stagehand.pseudonyms import PREFIX, KeyFile, PseudonymKey, PseudonymKeyError
+from stagehand.transcript import format_ts
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ class Pseudonymizer:
         key = self._key
         self.conn.execute(
             "INSERT OR IGNORE INTO pseudonym_keys (fingerprint, first_used_at) VALUES (?, ?)",
-            (key.fingerprint, datetime.now(UTC).isoformat().replace("+00:00", "Z")),
+            (key.fingerprint, format_ts(datetime.now(UTC))),
         )
         self._active = True
         for row_id, platform, user_id in leftovers:
