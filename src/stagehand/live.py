@@ -99,7 +99,8 @@ class LiveShow:
         self.connections: dict[str, tuple[ConnectionState, str]] = {}
         self.adapters: dict[str, Adapter] = {}
         self.command_router: CommandRouter | None = None
-        self.startup_notices = []
+        #: Said once the show runs and someone listens (the console, headless output).
+        self.startup_notices: list[Notice] = []
         self._recent: OrderedDict[tuple[str, str], Comment] = OrderedDict()
         self._listeners: list[Listener] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -186,8 +187,6 @@ class LiveShow:
         return state.recent_comment_ids
 
     last_stored_at: datetime | None = None
-    #: Said once the show runs and someone listens (the console, headless output).
-    startup_notices: list[Notice]
 
     def bind_loop(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self._loop = loop or asyncio.get_running_loop()
