@@ -196,7 +196,7 @@ def test_a_failing_write_is_kept_and_retried_until_it_works(show_db) -> None:
 def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("these are my notes, not a database" * 100)
-    with pytest.raises(StoreError, match=rf"not a stagehand database \(or damaged\): {path}"):
+    with pytest.raises(StoreError, match=rf"not a SQLite database: {path}; pass --db"):
         open_database(path)
 
 

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from stagehand.cli_support import StagehandCommand
+
 if TYPE_CHECKING:
     from stagehand.ranking.offline import RankedRow
     from stagehand.ranking.settings import RankingSettings
 
 
-@click.command("rank")
+@click.command("rank", cls=StagehandCommand)
 @click.argument(
     "transcript", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
 )
@@ -36,15 +38,12 @@ def rank_command(
     """Rank each segment's comments of TRANSCRIPT as the queue stood when the segment ended.
 
     Best first within each segment; every line carries the score and its reasons.
+    A bad line in TRANSCRIPT stops the ranking with one line naming it (exit status 2).
     """
     from stagehand.ranking.offline import rank_transcript
-    from stagehand.transcript import TranscriptError
 
     words = [w.strip() for w in keywords.split(",") if w.strip()] if keywords else None
-    try:
-        rows = rank_transcript(transcript, topic=topic, keywords=words, settings=_settings())
-    except TranscriptError as exc:
-        raise click.ClickException(str(exc)) from None
+    rows = rank_transcript(transcript, topic=topic, keywords=words, settings=_settings())
     if output_format == "jsonl":
         for row in rows:
             click.echo(json.dumps(row.to_json(), ensure_ascii=False, sort_keys=False))
@@ -54,12 +53,9 @@ def rank_command(
 
 def _settings() -> RankingSettings:
     """The [ranking] section of the config when there is one, else the defaults."""
-    from stagehand.config import ConfigError, load_settings
+    from stagehand.config import load_settings
 
-    try:
-        return load_settings(required=False).ranking
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    return load_settings(required=False).ranking
 
 
 def _print_table(rows: list[RankedRow]) -> None:

@@ -156,3 +156,14 @@ def m002_host_action_keys(db: Database) -> None:
     db.execute("ALTER TABLE host_actions ADD COLUMN undoes TEXT")
     db.execute("UPDATE host_actions SET key = 'legacy-' || id")
     db.execute("CREATE UNIQUE INDEX host_actions_key ON host_actions (show_id, key)")
+
+
+# -- the version stamp (docs/schema.md, "Schema version") --------------------------------------
+# Keep this at the end of the file: it counts the migrations above.
+
+#: `PRAGMA application_id` of a stagehand database ("STGH"), so a file can be told apart from
+#: another program's SQLite database (`file stagehand.db` shows it too).
+APPLICATION_ID = 0x53544748
+#: `PRAGMA user_version` written after migrating: how many migrations this stagehand knows.
+#: Migrations are append-only, so a database stamped higher was written by a newer stagehand.
+SCHEMA_VERSION = len(migrations._migrations)

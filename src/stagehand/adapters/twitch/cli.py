@@ -8,8 +8,10 @@ from pathlib import Path
 
 import click
 
+from stagehand.cli_support import StagehandCommand, UserError
 
-@click.command("twitch")
+
+@click.command("twitch", cls=StagehandCommand)
 @click.option(
     "-c",
     "--config",
@@ -30,7 +32,7 @@ def auth_twitch(config_path: Path | None) -> None:
     try:
         settings = load_settings(config_path, required=False)
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UserError(str(exc)) from None
     prompts = Prompts(
         echo=click.echo,
         ask=lambda text, hide: click.prompt(text, hide_input=hide),
@@ -40,7 +42,7 @@ def auth_twitch(config_path: Path | None) -> None:
     try:
         asyncio.run(run_auth_flow(settings.twitch, TokenStore(), prompts))
     except AuthFailed as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UserError(str(exc)) from None
 
 
 def _open_browser(url: str) -> None:
