@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from stagehand.cli_support import StagehandCommand
+from stagehand.cli_support import StagehandCommand, UserError
 
 if TYPE_CHECKING:
     from stagehand.ranking.offline import RankedRow
@@ -41,9 +41,14 @@ def rank_command(
     A bad line in TRANSCRIPT stops the ranking with one line naming it (exit status 2).
     """
     from stagehand.ranking.offline import rank_transcript
+    from stagehand.transcript import TranscriptError
 
     words = [w.strip() for w in keywords.split(",") if w.strip()] if keywords else None
-    rows = rank_transcript(transcript, topic=topic, keywords=words, settings=_settings())
+    try:
+        rows = rank_transcript(transcript, topic=topic, keywords=words, settings=_settings())
+    except TranscriptError as exc:
+        # Ranking judges the whole show, so unlike `replay` it does not skip a bad line.
+        raise UserError(f"{exc}; fix or delete that line and rank again") from None
     if output_format == "jsonl":
         for row in rows:
             click.echo(json.dumps(row.to_json(), ensure_ascii=False, sort_keys=False))
