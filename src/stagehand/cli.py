@@ -8,6 +8,7 @@ Heavy imports (textual, the platform libraries) happen inside the commands that 
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import sys
 from datetime import UTC, datetime
@@ -176,7 +177,8 @@ def _replay(
     def report_bad_line(text: str) -> None:
         if headless:
             click.echo(text, err=True)
-        else:
+        else:  # the console owns the terminal: a notice there, and the line in the log
+            logging.getLogger("stagehand.replay").warning("%s", text)
             live.notify(Notice(text, "warning"))
 
     bad_lines = BadLines(report_bad_line)
