@@ -235,6 +235,8 @@ def _run_headless(live) -> None:  # type: ignore[no-untyped-def]
             click.echo(f"{event.platform}: {event.state}{detail}", err=True)
 
     live.add_listener(print_status)
+    for notice in live.startup_notices:  # e.g. a missing pseudonym key: said before anything
+        click.echo(notice.text, err=True)
 
     async def play() -> bool:
         # SIGINT / SIGTERM end the show cleanly: adapters close, everything queued is written.
@@ -254,14 +256,23 @@ def _run_headless(live) -> None:  # type: ignore[no-untyped-def]
         return ok
 
     ok = asyncio.run(play())
-    verb = "Resumed" if live.resumed else "Stored"
-    click.echo(
-        f"{verb} show {live.show.name!r}: {live.pipeline.accepted} comments "
-        f"({live.pipeline.duplicates} duplicates skipped), {len(live.segments)} segments "
-        f"in {live.db_path}"
-    )
+    failed = live.failed_platforms()
+    nothing_connected = bool(failed) and set(failed) == set(live.live_platforms())
+    if not (nothing_connected and live.pipeline.accepted == 0):
+        verb = "Resumed" if live.resumed else "Stored"
+        click.echo(
+            f"{verb} show {live.show.name!r}: {live.pipeline.accepted} comments "
+            f"({live.pipeline.duplicates} duplicates skipped), {len(live.segments)} segments "
+            f"in {live.db_path}"
+        )
     if not ok:
         raise UserError(live.writer.last_error or "not everything could be written to the database")
+    if nothing_connected:
+        # Every platform gave up for a reason waiting cannot fix (a refused token, a missing
+        # scope or intent): a service manager must see the show did not run.
+        raise UserError(
+            "no platform could connect: " + "; ".join(f"{p}: {d}" for p, d in failed.items())
+        )
 
 
 def _run_console(live, settings: Settings) -> None:  # type: ignore[no-untyped-def]

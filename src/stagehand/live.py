@@ -60,6 +60,7 @@ from stagehand.store.ops import (
     StoreStageEnd,
     StoreStageStart,
 )
+from stagehand.store.pseudonymize import pseudonym_key_problem
 from stagehand.store.queries import ShowRow, open_show, resumed_state
 from stagehand.store.writer import StoreWriter
 
@@ -99,6 +100,8 @@ class LiveShow:
         self.connections: dict[str, tuple[ConnectionState, str]] = {}
         self.adapters: dict[str, Adapter] = {}
         self.command_router: CommandRouter | None = None
+        #: Said once the show runs and someone listens (the console, headless output).
+        self.startup_notices: list[Notice] = []
         self._recent: OrderedDict[tuple[str, str], Comment] = OrderedDict()
         self._listeners: list[Listener] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -138,6 +141,7 @@ class LiveShow:
         # Checked before going live: a damaged file would lose the show's chat, not just one row.
         db = open_database(path, verify=True)
         with contextlib.closing(db.conn), store_errors(path):
+            key_problem = pseudonym_key_problem(db.conn)
             show, resumed = open_show(
                 db,
                 show_name or settings.show.name,
@@ -156,6 +160,14 @@ class LiveShow:
         writer._on_problem = live._storage_problem
         writer._on_recovered = live._storage_recovered
         writer.start()
+        if key_problem:
+            live.startup_notices.append(
+                Notice(
+                    f"Viewers who opted out before will not be recognised: {key_problem} "
+                    "(restore it from a backup of this machine; see `stagehand doctor`)",
+                    "warning",
+                )
+            )
         return live
 
     def _restore(self) -> frozenset[tuple[str, str]]:
@@ -235,6 +247,9 @@ class LiveShow:
     async def run_adapters(self) -> None:
         """Run every adapter until they finish or the show closes; one failing never stops others."""
         self.bind_loop()
+        for notice in self.startup_notices:
+            self._notify(notice)
+        self.startup_notices = []
         runs = [self._run_adapter(adapter) for adapter in self.adapters.values()]
         await asyncio.gather(*runs)
 
@@ -246,6 +261,19 @@ class LiveShow:
         except Exception as exc:
             log.exception("%s adapter stopped", adapter.platform)
             self.connection_changed(adapter.platform, ConnectionState.FAILED, str(exc))
+
+    def live_platforms(self) -> list[str]:
+        """The platforms this show connects to (a replay is not one)."""
+        return [name for name in self.adapters if name != "replay"]
+
+    def failed_platforms(self) -> dict[str, str]:
+        """Live platforms whose connection ended failed, with the reason each gave."""
+        return {
+            name: detail or "failed"
+            for name in self.live_platforms()
+            for state, detail in [self.connections.get(name, (None, ""))]
+            if state is ConnectionState.FAILED
+        }
 
     # -- AdapterSink -----------------------------------------------------------------------
 
@@ -280,6 +308,14 @@ class LiveShow:
             return
         self.ranker.set_hand(author.key, raised)
         self._notify(HandsChanged(tuple(self.hands.values())))
+
+    def left_stage(self, author: Author, detail: str) -> None:
+        """A guest left the platform's stage by themselves: off the panel, their time recorded."""
+        session = self.stage.get(author.key)
+        if session is None:
+            return  # an audience member, not a guest
+        self._stage_ended(session.author, self.clock.now(), outcome=f"ok: {detail}")
+        self._notify(Notice(f"{session.author.shown_name} {detail}: off stage", "info"))
 
     def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
         detail = redact(detail)  # a platform's error can quote the request, secrets and all
@@ -467,7 +503,7 @@ class LiveShow:
             who.platform, lambda adapter: adapter.invite_to_stage(who, comment)
         )
         if result.ok:
-            self._stage_started(who, comment, self.clock.now(), outcome=result.message)
+            self._stage_started(who, comment, self.clock.now(), outcome=_outcome(result))
         else:
             self._log_action(
                 HostAction(
@@ -594,10 +630,13 @@ class LiveShow:
             # Library errors can carry secrets (URLs with tokens): mask before showing.
             return ActionResult.failed(f"{platform}: {type(exc).__name__}: {redact(str(exc))}")
         # What a platform answered reaches the screen and the database (the action's outcome).
-        return dataclasses.replace(result, message=redact(result.message))
+        return dataclasses.replace(result, message=redact(result.message), hint=redact(result.hint))
 
     def _announce(self, result: ActionResult) -> ActionResult:
-        self._notify(Notice(result.message, "info" if result.ok else "warning"))
+        # A hint means something still needs the host (a Guest Star invite that failed while
+        # the guest link went out): a warning even when the action itself worked.
+        level = "info" if result.ok and not result.hint else "warning"
+        self._notify(Notice(result.for_host, level))
         return result
 
     def _spawn(self, awaitable: Awaitable[None]) -> None:
@@ -611,4 +650,4 @@ def _same_title(a: str, b: str) -> bool:
 
 
 def _outcome(result: ActionResult) -> str:
-    return ("ok: " if result.ok else "failed: ") + result.message
+    return ("ok: " if result.ok else "failed: ") + result.for_host

@@ -170,6 +170,7 @@ class Token:
     user_id: str | None  # None: an app token
     scopes: list[str]
     expires_in: int = 14_400
+    expired: bool = False  # the access token ran out; its refresh token still works
 
 
 @dataclass
@@ -192,6 +193,12 @@ class FakeTwitch:
         self.codes: dict[str, Token] = {}
         self.authorize_as: str | None = None
         self.guest_star_session: str | None = None
+        # Whispers: who blocks whispers from strangers, whose phone is unverified, who whispered
+        # whom today (Twitch allows 40 distinct recipients a day).
+        self.whisper_blockers: set[str] = set()
+        self.unverified_phones: set[str] = set()
+        self.whispered: dict[str, set[str]] = {}
+        self.whisper_recipients_per_day = 40
         self.sessions: dict[str, Session] = {}
         self.subscribed = asyncio.Condition()
         self.subscription_count = 0
@@ -258,6 +265,23 @@ class FakeTwitch:
         self.tokens[token.access] = token
         return token
 
+    def revoke(self, user_id: str) -> None:
+        """The user disconnected the app (Twitch Settings -> Connections): every access and
+        refresh token of theirs stops working, as after `POST /oauth2/revoke`."""
+        for access in [a for a, t in self.tokens.items() if t.user_id == user_id]:
+            del self.tokens[access]
+        for code in [c for c, t in self.codes.items() if t.user_id == user_id]:
+            del self.codes[code]
+
+    def expire(self, access: str) -> None:
+        """The access token ran out (they last about four hours); its refresh token still works."""
+        self.tokens[access].expired = True
+
+    def live_token(self, access: str) -> Token | None:
+        """The token behind an access token, if Twitch would still accept it."""
+        token = self.tokens.get(access)
+        return None if token is None or token.expired else token
+
     def fail_next(self, method: str, path: str, status: int, message: str) -> None:
         """The next `method path` (e.g. "POST", "chat/messages", "oauth2/token") answers `status`
         with `message`.
@@ -321,9 +345,11 @@ class FakeTwitch:
             return failure
         if name == "validate":
             auth = request.headers.get("Authorization", "")
-            token = self.tokens.get(auth.removeprefix("OAuth ").removeprefix("Bearer "))
-            if token is None:
-                return self._error(401, "invalid access token")
+            token = self.live_token(auth.removeprefix("OAuth ").removeprefix("Bearer "))
+            if token is None:  # unknown, expired or revoked: Twitch's body has no "error" key
+                return web.json_response(
+                    {"status": 401, "message": "invalid access token"}, status=401
+                )
             body: dict[str, Any] = {
                 "client_id": CLIENT_ID,
                 "scopes": token.scopes,
@@ -390,7 +416,7 @@ class FakeTwitch:
         if request.headers.get("Client-Id") != CLIENT_ID:
             return self._error(401, "Client ID and OAuth token do not match")
         auth = request.headers.get("Authorization", "")
-        token = self.tokens.get(auth.removeprefix("Bearer "))
+        token = self.live_token(auth.removeprefix("Bearer "))
         if not auth.startswith("Bearer ") or token is None:
             return self._error(401, "Invalid OAuth token")
         return token
@@ -446,9 +472,7 @@ class FakeTwitch:
             }
             return web.json_response({"data": [ban]})
         if route == ("POST", "whispers"):
-            if problem := self._needs(token, query.get("from_user_id"), "user:manage:whispers"):
-                return problem
-            return web.Response(status=204)
+            return self._whisper(token, query, body)
         if route == ("GET", "guest_star/session"):
             if problem := self._needs(
                 token, query.get("moderator_id"), "channel:manage:guest_star"
@@ -467,6 +491,39 @@ class FakeTwitch:
                 return self._error(400, "Session not found")
             return web.Response(status=204)
         return self._error(404, f"the fake has no {request.method} {path}")
+
+    def _whisper(self, token: Token, query: Any, body: dict[str, Any]) -> web.Response:
+        """Send Whisper, with the checks and messages of Twitch's reference, in its order."""
+        sender, to = query.get("from_user_id"), query.get("to_user_id")
+        if problem := self._needs(token, sender, "user:manage:whispers"):
+            return problem
+        if sender in self.unverified_phones:
+            return self._error(
+                401,
+                "The user in the from_user_id query parameter must have a verified phone number.",
+            )
+        if sender == to:
+            return self._error(
+                400, "The ID in the from_user_id and to_user_id query parameters must be different."
+            )
+        if not str(body.get("message", "")):
+            return self._error(400, "The message field must not contain an empty string.")
+        if to not in self.users:
+            return self._error(404, "The ID in to_user_id was not found.")
+        if to in self.whisper_blockers:
+            return self._error(
+                400,
+                "The user that you're sending the whisper to doesn't allow whisper messages "
+                "(see the Block Whispers from Strangers setting in your Security and Privacy "
+                "settings).",
+            )
+        recipients = self.whispered.setdefault(str(sender), set())
+        if to not in recipients and len(recipients) >= self.whisper_recipients_per_day:
+            return self._error(
+                429, "The sending user exceeded the number of whisper requests that they may make."
+            )
+        recipients.add(str(to))
+        return web.Response(status=204)
 
     @staticmethod
     def _user_json(user: dict[str, str]) -> dict[str, Any]:
@@ -649,6 +706,9 @@ class RecordingSink:
 
     def hand_changed(self, author: Author, raised: bool) -> None:
         pass
+
+    def left_stage(self, author: Author, detail: str) -> None:
+        pass  # Twitch has no stage the adapter watches
 
     def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
         assert platform == "twitch"

@@ -28,6 +28,7 @@ from stagehand.commands.people import RecentChatters, host_accounts, may_steer
 from stagehand.commands.specs import MODERATOR_COMMANDS
 from stagehand.domain import AuthorKey, Comment, RankedComment
 from stagehand.events import CommandHandled, CoreEvent, Notice
+from stagehand.pseudonyms import OptedOutViewers
 from stagehand.sanitize import clean
 from stagehand.store.ops import StoreCommand
 
@@ -56,7 +57,7 @@ class CommandRouter:
         live: LiveShow,
         *,
         notify: Callable[[CoreEvent], None],
-        opted_out: Iterable[AuthorKey] = (),
+        opted_out: OptedOutViewers | Iterable[AuthorKey] = (),
     ) -> None:
         self.live = live
         self.settings = live.settings.commands
@@ -67,7 +68,9 @@ class CommandRouter:
         per_viewer = self.settings.answers_per_viewer
         self.viewer_answers = KeyedWindows(per_viewer.messages, per_viewer.per_seconds)
         self.platform_answers: dict[str, SlidingWindow] = {}
-        self.opted_out: set[AuthorKey] = set(opted_out)
+        self.opted_out = (
+            opted_out if isinstance(opted_out, OptedOutViewers) else OptedOutViewers(keys=opted_out)
+        )
         self.forget_requests: dict[AuthorKey, float] = {}
         self._pending: set[asyncio.Task[None]] = set()
         # Platform actions run one at a time in arrival order: "!stage @a" then "!unstage"

@@ -110,6 +110,7 @@ def read_show_facts(
     hosts = sorted(a.id for a in authors.values() if a.is_host)
     minutes = _minutes(db, show, opened, hosts)
     follow_ups = _follow_ups(db, show, hosts, follow_up_limit)
+    hidden = _hidden_follow_ups(db, show, hosts)
     for follow_up in follow_ups:
         author_ids.add(follow_up.author_id)
     if seen_before is None:
@@ -128,6 +129,7 @@ def read_show_facts(
         minutes=minutes,
         follow_ups=follow_ups,
         returning_authors=frozenset(viewers & seen_before),
+        hidden_follow_ups=hidden,
     )
 
 
@@ -247,6 +249,18 @@ def _minutes(
     return tuple(minutes)
 
 
+def _unanswered_questions(hosts: Sequence[int]) -> str:
+    """The follow-up candidates: on-topic questions of this show, never answered, not deleted,
+    not the hosts' own. Whether they can be listed is decided apart (anonymity)."""
+    return f"""show_id = ? AND is_question AND on_topic AND deleted_at IS NULL{_not_hosts(hosts)}
+              AND NOT EXISTS (SELECT 1 FROM host_actions WHERE comment_id = comments.id
+                              AND {_ANSWERED})"""
+
+
+#: Comments whose author opted out (or asked to be forgotten): counted, never shown.
+_ANONYMOUS = "(anonymized OR author_id IN (SELECT id FROM authors WHERE opted_out))"
+
+
 def _follow_ups(
     db: Database, show: ShowRow, hosts: Sequence[int], limit: int | None
 ) -> tuple[FollowUp, ...]:
@@ -256,11 +270,7 @@ def _follow_ups(
                    EXISTS (SELECT 1 FROM host_actions WHERE comment_id = comments.id
                            AND action = 'dismiss')
             FROM comments
-            WHERE show_id = ? AND is_question AND on_topic AND deleted_at IS NULL
-              AND NOT anonymized{_not_hosts(hosts)}
-              AND author_id NOT IN (SELECT id FROM authors WHERE opted_out)
-              AND NOT EXISTS (SELECT 1 FROM host_actions WHERE comment_id = comments.id
-                              AND {_ANSWERED})
+            WHERE {_unanswered_questions(hosts)} AND NOT {_ANONYMOUS}
             ORDER BY score DESC, ts, id LIMIT ?""",
         (show.id, -1 if limit is None else limit),
     )
@@ -268,6 +278,14 @@ def _follow_ups(
         FollowUp(row[0], row[1], row[2], row[3], parse_ts(row[4]), row[5], row[6], bool(row[7]))
         for row in rows
     )
+
+
+def _hidden_follow_ups(db: Database, show: ShowRow, hosts: Sequence[int]) -> int:
+    """Follow-up questions left out of the list because their authors opted out."""
+    return db.conn.execute(
+        f"SELECT count(*) FROM comments WHERE {_unanswered_questions(hosts)} AND {_ANONYMOUS}",
+        (show.id,),
+    ).fetchone()[0]
 
 
 def authors_seen_before(db: Database, show: ShowRow) -> frozenset[int]:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from stagehand.domain import Author, AuthorKey, Comment, HostAction, HostActionKind
+from stagehand.domain import Author, Comment, HostAction, HostActionKind
 from stagehand.store.database import StoreError
 from stagehand.transcript import (
     CommentEvent,
@@ -278,8 +278,12 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
         yield event
 
 
-def author_keys_opted_out(db: Database) -> set[AuthorKey]:
+def opted_out_pseudonyms(db: Database) -> set[tuple[str, str]]:
+    """(platform, pseudonym) of everyone who opted out and has not opted in since."""
     return {
-        AuthorKey(row["platform"], row["platform_user_id"])
-        for row in db.query("SELECT platform, platform_user_id FROM authors WHERE opted_out")
+        (row["platform"], row["platform_user_id"])
+        for row in db.query(
+            "SELECT platform, platform_user_id FROM authors"
+            " WHERE opted_out AND platform_user_id LIKE 'pseudonym:%'"
+        )
     }

@@ -6,6 +6,8 @@ Timestamps are ISO 8601 UTC text ("2026-11-20T19:00:05.250Z"): sortable, and rea
 
 from __future__ import annotations
 
+import logging
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -156,6 +158,28 @@ def m002_host_action_keys(db: Database) -> None:
     db.execute("ALTER TABLE host_actions ADD COLUMN undoes TEXT")
     db.execute("UPDATE host_actions SET key = 'legacy-' || id")
     db.execute("CREATE UNIQUE INDEX host_actions_key ON host_actions (show_id, key)")
+
+
+@migrations()
+def m030_golive_pseudonyms(db: Database) -> None:
+    """Opted-out authors keep a pseudonym (a keyed hash, `stagehand.pseudonyms`) instead of
+    their platform id; `pseudonym_keys` names, by fingerprint, every key that made one here."""
+    db.execute(
+        """
+        CREATE TABLE pseudonym_keys (
+            fingerprint TEXT PRIMARY KEY,
+            first_used_at TEXT NOT NULL
+        )
+        """
+    )
+    # Opt-outs recorded before pseudonyms existed get theirs now (the key is made only if so).
+    from stagehand.pseudonyms import PseudonymKeyError
+    from stagehand.store.pseudonymize import Pseudonymizer
+
+    try:
+        Pseudonymizer(db.conn).hide_opted_out()
+    except PseudonymKeyError as exc:  # anonymized already; the next opt-out catches up
+        logging.getLogger(__name__).warning("%s: opted-out viewers keep their ids for now", exc)
 
 
 # -- the version stamp (docs/schema.md, "Schema version") --------------------------------------

@@ -247,6 +247,11 @@ class TwitchAdapter(Adapter):
         return result
 
     async def invite_to_stage(self, author: Author, comment: Comment | None) -> ActionResult:
+        """Send the guest link (a whisper unless public chat was chosen) and/or a Guest Star invite.
+
+        The guest is on stage as soon as one invitation reached them; what failed besides goes
+        to the host as a hint (console only), never into the chat answer.
+        """
         if author.platform != PLATFORM:
             return ActionResult.failed(f"not a Twitch viewer ({author.platform})")
         ready = self._ready()
@@ -262,15 +267,14 @@ class TwitchAdapter(Adapter):
             text = self.settings.invite_message.replace("{name}", author.shown_name).replace(
                 "{link}", self.guest_link
             )
-            if self.settings.invite_via == "whisper":
-                results.append(await actions.whisper(client, ids, author.id, text))
-            else:
+            if self.settings.invite_via == "public_chat":
                 reply_to = comment.id if comment and comment.platform == PLATFORM else None
                 results.append(await self._send_parts(text, reply_to=reply_to))
+            else:
+                results.append(await actions.whisper(client, ids, author, text))
         if self.settings.guest_star:
             results.append(await actions.guest_star_invite(client, ids, author.id))
-        ok = all(r.ok for r in results)
-        return ActionResult(ok, f"{author.shown_name}: " + "; ".join(r.message for r in results))
+        return actions.combine(author, results)
 
     async def moderate(
         self,

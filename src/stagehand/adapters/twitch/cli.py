@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import webbrowser
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from stagehand.cli_support import StagehandCommand, UserError
 def auth_twitch(config_path: Path | None) -> None:
     """Authorize stagehand on Twitch: register the app, then the bot and the broadcaster.
 
-    Tokens go to the user's token file (owner-only), never to the project directory.
+    Tokens go to the user's token file (owner-only), never to the project directory. Without a
+    browser on this machine (over SSH), open the printed link on your own computer with the
+    callback port forwarded (`ssh -L 4343:localhost:4343 ...`; docs/twitch.md).
     """
     from stagehand.adapters.twitch.auth import AuthFailed, Prompts, run_auth_flow
     from stagehand.config import ConfigError, load_settings
@@ -43,7 +46,12 @@ def auth_twitch(config_path: Path | None) -> None:
         asyncio.run(run_auth_flow(settings.twitch, TokenStore(), prompts))
     except AuthFailed as exc:
         raise UserError(str(exc)) from None
+    except KeyboardInterrupt:
+        raise click.Abort() from None
+    except OSError as exc:  # the token file's folder cannot be written, say
+        raise UserError(f"cannot save the tokens: {exc.strerror or exc}") from None
 
 
 def _open_browser(url: str) -> None:
-    webbrowser.open(url)
+    with contextlib.suppress(Exception):  # no browser here is fine: the link is printed above
+        webbrowser.open(url)
