@@ -17,7 +17,7 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, NoReturn, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -38,10 +38,6 @@ class UserError(click.ClickException):
 
     def __init__(self, message: str) -> None:
         super().__init__(redact(message))
-
-
-def fail(message: str) -> NoReturn:
-    raise UserError(message)
 
 
 class StagehandCommand(click.Command):
@@ -85,11 +81,9 @@ def user_error_from(exc: BaseException, db_path: Path | None = None) -> UserErro
     if isinstance(exc, OSError) and exc.strerror:
         if exc.filename:
             return UserError(f"{exc.filename}: {exc.strerror}")
-        return UserError(
-            f"cannot write the output: {exc.strerror}; {_WRITE_FIXES.get(exc.errno or 0, '')}".rstrip(
-                "; "
-            )
-        )
+        if fix := _WRITE_FIXES.get(exc.errno or 0):  # standard output on a full disk, say
+            return UserError(f"cannot write the output: {exc.strerror}; {fix}")
+        return UserError(exc.strerror)
     return None
 
 
