@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from stagehand.store.locks import lock_holders
-from stagehand.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+from stagehand.store.schema import APPLICATION_ID, migrations, schema_version
 
 #: How long opening waits for another program's write lock before saying who holds it.
 OPEN_BUSY_SECONDS = 3.0
@@ -97,10 +97,10 @@ def _check_format(db: Database, path: Path) -> None:
             f"{path} is another program's SQLite database, not stagehand's: "
             "pass --db with a new file or a stagehand database"
         )
-    if version > SCHEMA_VERSION:
+    if version > schema_version():
         raise StoreError(
             f"{path} was written by a newer stagehand (schema {version}; this one knows up to "
-            f"{SCHEMA_VERSION}): upgrade stagehand, or pass --db PATH for another database"
+            f"{schema_version()}): upgrade stagehand, or pass --db PATH for another database"
         )
 
 
@@ -126,8 +126,8 @@ def _stamp(db: Database) -> None:
     """Mark the file as stagehand's, at the schema version this stagehand wrote."""
     if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    if db.execute("PRAGMA user_version").fetchone()[0] != schema_version():
+        db.execute(f"PRAGMA user_version = {schema_version()}")
 
 
 def _damaged(path: Path | str, detail: str) -> str:

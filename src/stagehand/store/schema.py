@@ -13,6 +13,19 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("stagehand")
 
+#: `PRAGMA application_id` of a stagehand database ("STGH"), so a file can be told apart from
+#: another program's SQLite database (`file stagehand.db` shows it too). docs/schema.md.
+APPLICATION_ID = 0x53544748
+
+
+def schema_version() -> int:
+    """The `PRAGMA user_version` this stagehand writes: how many migrations it knows.
+
+    Migrations are append-only, so a database stamped higher was written by a newer stagehand.
+    Counted when asked, so a migration added anywhere in this file counts.
+    """
+    return len(migrations._migrations)
+
 
 @migrations()
 def m001_initial(db: Database) -> None:
@@ -180,14 +193,3 @@ def m030_golive_pseudonyms(db: Database) -> None:
         Pseudonymizer(db.conn).hide_opted_out()
     except PseudonymKeyError as exc:  # anonymized already; the next opt-out catches up
         logging.getLogger(__name__).warning("%s: opted-out viewers keep their ids for now", exc)
-
-
-# -- the version stamp (docs/schema.md, "Schema version") --------------------------------------
-# Keep this at the end of the file: it counts the migrations above.
-
-#: `PRAGMA application_id` of a stagehand database ("STGH"), so a file can be told apart from
-#: another program's SQLite database (`file stagehand.db` shows it too).
-APPLICATION_ID = 0x53544748
-#: `PRAGMA user_version` written after migrating: how many migrations this stagehand knows.
-#: Migrations are append-only, so a database stamped higher was written by a newer stagehand.
-SCHEMA_VERSION = len(migrations._migrations)
