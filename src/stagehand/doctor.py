@@ -65,7 +65,7 @@ def _database_check(settings: Settings) -> DoctorCheck:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        return DoctorCheck("database", False, describe_sqlite_error(path, exc), fix)
+        return DoctorCheck("database", False, describe_sqlite_error(path, exc, retrying=False), fix)
     if not os.access(path, os.W_OK):
         return DoctorCheck("database", False, f"{path} is not writable", "check its permissions")
     return DoctorCheck("database", True, f"{path} ({shows} shows)")

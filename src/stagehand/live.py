@@ -52,6 +52,7 @@ from stagehand.pipeline import Pipeline
 from stagehand.ranking.ranker import Ranker
 from stagehand.sanitize import clean
 from stagehand.store import open_database
+from stagehand.store.database import store_errors
 from stagehand.store.ops import (
     StoreDeletion,
     StoreEdit,
@@ -148,8 +149,9 @@ class LiveShow:
         """
         path = (db_path or settings.db_path()).expanduser()
         clock = clock or ShowClock()
-        db = open_database(path)
-        try:
+        # Checked before going live: a damaged file would lose the show's chat, not just one row.
+        db = open_database(path, verify=True)
+        with contextlib.closing(db.conn), store_errors(path):
             key_problem = pseudonym_key_problem(db.conn)
             show, resumed = open_show(
                 db,
@@ -160,8 +162,6 @@ class LiveShow:
                 source=source,
                 started_at=started_at or clock.now(),
             )
-        finally:
-            db.conn.close()
         writer = StoreWriter(
             path,
             batch_size=settings.database.batch_size,
@@ -183,10 +183,8 @@ class LiveShow:
 
     def _restore(self) -> frozenset[tuple[str, str]]:
         db = open_database(self.db_path)
-        try:
+        with contextlib.closing(db.conn), store_errors(self.db_path):
             state = resumed_state(db, self.show.id)
-        finally:
-            db.conn.close()
         for row in state.segments:
             self.segments.append(Segment(row.position, row.title, row.keywords, row.started_at))
         if self.segments:
@@ -273,7 +271,7 @@ class LiveShow:
             raise
         except Exception as exc:
             log.exception("%s adapter stopped", adapter.platform)
-            self.connection_changed(adapter.platform, ConnectionState.FAILED, redact(str(exc)))
+            self.connection_changed(adapter.platform, ConnectionState.FAILED, str(exc))
 
     def live_platforms(self) -> list[str]:
         """The platforms this show connects to (a replay is not one)."""
@@ -331,6 +329,7 @@ class LiveShow:
         self._notify(Notice(f"{session.author.shown_name} {detail}: off stage", "info"))
 
     def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
+        detail = redact(detail)  # a platform's error can quote the request, secrets and all
         self.connections[platform] = (state, detail)
         self._notify(ConnectionChanged(platform, state.value, detail))
 
@@ -662,11 +661,13 @@ class LiveShow:
         if adapter is None:
             return ActionResult.done(f"recorded (no {platform} connection to act through)")
         try:
-            return await call(adapter)
+            result = await call(adapter)
         except Exception as exc:  # an adapter bug must not take the console down
             log.exception("%s action failed", platform)
             # Library errors can carry secrets (URLs with tokens): mask before showing.
             return ActionResult.failed(f"{platform}: {type(exc).__name__}: {redact(str(exc))}")
+        # What a platform answered reaches the screen and the database (the action's outcome).
+        return dataclasses.replace(result, message=redact(result.message), hint=redact(result.hint))
 
     def _announce(self, result: ActionResult) -> ActionResult:
         # A hint means something still needs the host (a Guest Star invite that failed while

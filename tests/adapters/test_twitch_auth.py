@@ -291,7 +291,7 @@ def test_the_command_without_network_fails_in_one_line(tmp_path: Path) -> None:
         env=env,
         stdin=subprocess.DEVNULL,
     )
-    assert result.returncode == 1, result.stderr
+    assert result.returncode == 2, result.stderr  # a user error, like every command's
     assert "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("Error: cannot reach Twitch") and "check the network" in line

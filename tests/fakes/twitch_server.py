@@ -288,8 +288,25 @@ class FakeTwitch:
         return None if token is None or token.expired else token
 
     def fail_next(self, method: str, path: str, status: int, message: str) -> None:
-        """The next `method path` (e.g. "POST", "chat/messages") answers `status` with `message`."""
+        """The next `method path` (e.g. "POST", "chat/messages", "oauth2/token") answers `status`
+        with `message`.
+
+        `{request}` in the message is replaced by the request as sent: method, path, query and
+        Authorization header. Twitch's own errors never quote secrets, but proxies, gateways and
+        error pages do, and a platform error worded that way is the worst case for a leak.
+        """
         self._failures.setdefault((method, path), []).append((status, message))
+
+    def _failure(self, request: web.Request, path: str) -> web.Response | None:
+        failures = self._failures.get((request.method, path))
+        if not failures:
+            return None
+        status, message = failures.pop(0)
+        sent = (
+            f"{request.method} {request.path_qs} "
+            f"Authorization: {request.headers.get('Authorization', '')}"
+        )
+        return self._error(status, message.replace("{request}", sent))
 
     def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == method and r.path == path]
@@ -329,6 +346,8 @@ class FakeTwitch:
     async def _oauth(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
         query = request.query
+        if failure := self._failure(request, f"oauth2/{name}"):
+            return failure
         if name == "validate":
             auth = request.headers.get("Authorization", "")
             token = self.live_token(auth.removeprefix("OAuth ").removeprefix("Bearer "))
@@ -418,9 +437,8 @@ class FakeTwitch:
 
     async def _helix(self, request: web.Request) -> web.StreamResponse:
         path = request.match_info["path"].rstrip("/")
-        failures = self._failures.get((request.method, path))
-        if failures:
-            return self._error(*failures.pop(0))
+        if failure := self._failure(request, path):
+            return failure
         token = self._caller(request)
         if isinstance(token, web.Response):
             return token

@@ -199,7 +199,7 @@ def test_a_failing_write_is_kept_and_retried_until_it_works(show_db) -> None:
 def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("these are my notes, not a database" * 100)
-    with pytest.raises(StoreError, match=rf"not a stagehand database \(or damaged\): {path}"):
+    with pytest.raises(StoreError, match=rf"not a SQLite database: {path}; pass --db"):
         open_database(path)
 
 
@@ -235,3 +235,18 @@ def test_a_change_that_cannot_apply_is_skipped_and_the_rest_is_written(show_db) 
         r[0] for r in sqlite3.connect(path).execute("SELECT message_id FROM comments ORDER BY ts")
     ]
     assert ids == ["before", "after", "later"]
+
+
+def test_the_file_says_it_is_stagehands_and_which_schema(show_db, tmp_path: Path) -> None:
+    path, _ = show_db
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x53544748  # "STGH"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations._migrations)
+    # A database from before the stamp (version 0, migrations recorded) is stamped, not refused.
+    conn.execute("PRAGMA user_version = 0")
+    conn.execute("PRAGMA application_id = 0")
+    conn.close()
+    open_database(path).conn.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations._migrations)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x53544748

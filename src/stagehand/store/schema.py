@@ -13,6 +13,19 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("stagehand")
 
+#: `PRAGMA application_id` of a stagehand database ("STGH"), so a file can be told apart from
+#: another program's SQLite database (`file stagehand.db` shows it too). docs/schema.md.
+APPLICATION_ID = 0x53544748
+
+
+def schema_version() -> int:
+    """The `PRAGMA user_version` this stagehand writes: how many migrations it knows.
+
+    Migrations are append-only, so a database stamped higher was written by a newer stagehand.
+    Counted when asked, so a migration added anywhere in this file counts.
+    """
+    return len(migrations._migrations)
+
 
 @migrations()
 def m001_initial(db: Database) -> None:

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import click
 
+from stagehand.cli_support import StagehandCommand, UserError
 
-@click.command("twitch")
+
+@click.command("twitch", cls=StagehandCommand)
 @click.option(
     "-c",
     "--config",
@@ -33,7 +35,7 @@ def auth_twitch(config_path: Path | None) -> None:
     try:
         settings = load_settings(config_path, required=False)
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UserError(str(exc)) from None
     prompts = Prompts(
         echo=click.echo,
         ask=lambda text, hide: click.prompt(text, hide_input=hide),
@@ -43,11 +45,11 @@ def auth_twitch(config_path: Path | None) -> None:
     try:
         asyncio.run(run_auth_flow(settings.twitch, TokenStore(), prompts))
     except AuthFailed as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UserError(str(exc)) from None
     except KeyboardInterrupt:
         raise click.Abort() from None
     except OSError as exc:  # the token file's folder cannot be written, say
-        raise click.ClickException(f"cannot save the tokens: {exc.strerror or exc}") from None
+        raise UserError(f"cannot save the tokens: {exc.strerror or exc}") from None
 
 
 def _open_browser(url: str) -> None:
