@@ -211,7 +211,11 @@ async def test_host_actions_are_kept_once_per_show_whatever_replays_them(
         write_events(export_events(database, resolve_show(database, "synth")), handle)
     database.conn.close()
     keys = [json.loads(line).get("id") for line in exported.read_text().splitlines()]
-    host_keys = [k for k, line in zip(keys, exported.read_text().splitlines()) if '"host"' in line]
+    host_keys = [
+        k
+        for k, line in zip(keys, exported.read_text().splitlines(), strict=True)
+        if '"host"' in line
+    ]
     assert len(host_keys) == 4 and all(host_keys)
     # The stored show ends before its last host events: force them to be replayed again.
     conn = sqlite3.connect(db)

@@ -1,4 +1,4 @@
-"""The one road every comment takes: sanitize -> dedupe -> score -> store -> notify.
+"""The one road every comment takes: dedupe -> sanitize -> classify -> score -> store -> notify.
 
 Adapters (through `LiveShow`) call `Pipeline.accept` on the event loop. Nothing here blocks:
 storing is a queue put, the writer thread commits in batches.
@@ -11,8 +11,9 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from stagehand.domain import Comment, RankedComment, Score
+from stagehand.domain import Comment, CommentKind, RankedComment, Score
 from stagehand.events import CommentRanked, CoreEvent
+from stagehand.kinds import CommentKinds
 from stagehand.sanitize import sanitize
 from stagehand.store.ops import StoreComment, StoreOp
 
@@ -20,9 +21,15 @@ from stagehand.store.ops import StoreComment, StoreOp
 #: or minutes; the database's unique key catches anything older.
 DEDUPE_WINDOW = 100_000
 
+#: Lines that are not comments are stored with this score and never reach the ranker: a `!hand`
+#: or a bot's announcement must not teach it anything (a viewer's first real comment is still
+#: their first, and commands do not count towards flooding).
+UNSCORED = Score(0.0, 0.0)
+UNSCORED_KINDS = frozenset({CommentKind.COMMAND, CommentKind.BOT})
+
 
 class Scorer(Protocol):
-    def score(self, comment: Comment) -> Score: ...
+    def score(self, comment: Comment, *, ask: bool | None = None) -> Score: ...
 
 
 class RecentIds:
@@ -67,9 +74,11 @@ class Pipeline:
         store: Callable[[StoreOp], None],
         notify: Callable[[CoreEvent], None],
         seen: Iterable[tuple[str, str]] = (),
+        kinds: CommentKinds | None = None,
     ) -> None:
         self.show_id = show_id
         self.scorer = scorer
+        self.kinds = kinds or CommentKinds()
         self._store = store
         self._notify = notify
         self._recent = RecentIds(initial=seen)
@@ -82,7 +91,15 @@ class Pipeline:
             self.duplicates += 1
             return None
         comment = sanitized(comment)
-        ranked = RankedComment(comment, self.scorer.score(comment), segment)
+        classified = self.kinds.classify(comment)
+        question = classified.question
+        asked = question is not None
+        if question is not None:
+            # Shown, scored and searched as the question; the original keeps the `!ask`.
+            comment = dataclasses.replace(comment, clean_text=question)
+        kind = classified.kind
+        score = UNSCORED if kind in UNSCORED_KINDS else self.scorer.score(comment, ask=asked)
+        ranked = RankedComment(comment, score, segment, kind)
         self._store(StoreComment(self.show_id, ranked))
         self.accepted += 1
         self._notify(CommentRanked(ranked))

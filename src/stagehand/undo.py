@@ -38,7 +38,13 @@ from stagehand.domain import (
     Segment,
     StageSession,
 )
-from stagehand.events import CommentRestored, Notice, SegmentChanged, StageChanged
+from stagehand.events import (
+    AuthorRestored,
+    CommentRestored,
+    Notice,
+    SegmentChanged,
+    StageChanged,
+)
 from stagehand.store.ops import StoreSegmentUndone, StoreStageEnd, StoreStageResumed
 
 if TYPE_CHECKING:
@@ -257,6 +263,9 @@ class Undoing:
         action = done.action
         if action.platform and action.comment_id:
             self._notify(CommentRestored(action.platform, action.comment_id))
+        if done.kind is HostActionKind.MODERATE and done.author is not None:
+            self._notify(AuthorRestored(done.author.key))  # every comment the ban took off
+            return f"Undid {what}: their comments are back in the queue"
         return f"Undid {what}: the comment is back in the queue"
 
     def _take_off_stage(self, done: Done, ts: datetime, what: str) -> str:

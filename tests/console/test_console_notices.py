@@ -83,7 +83,7 @@ async def test_what_was_recorded_is_said_and_not_passed_off_as_done(tmp_path, sh
         line = notice_line(console.app).strip()
         assert line == "· stage start recorded; no Twitch connection to act through"
         assert console.db().execute("SELECT outcome FROM host_actions").fetchall() == [
-            ("stage start recorded; no Twitch connection to act through",)
+            ("ok: stage start recorded; no Twitch connection to act through",)
         ]
 
 

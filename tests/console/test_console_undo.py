@@ -189,8 +189,9 @@ async def test_u_lifts_a_ban_on_twitch(tmp_path, show_file, fake_twitch):
         await pilot.press("u")
         await actions_done(pilot)
         assert fake_twitch.bans == {}
-        assert "Undid the ban of eve: the comment is back in the queue (unbanned on Twitch)" in (
-            screen_text(console.app)
+        assert (
+            "Undid the ban of eve: their comments are back in the queue (unbanned on Twitch)"
+            in (screen_text(console.app))
         )
         assert "m5" in queue_ids(console.app)
         rows = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -23,6 +23,7 @@ from stagehand.transcript import (
     CommentEvent,
     HostEvent,
     SegmentEvent,
+    TranscriptError,
     TranscriptEvent,
     read_transcript,
 )
@@ -60,12 +61,17 @@ class ReplayAdapter(Adapter):
         *,
         speed: float = 1.0,
         instant: bool = False,
+        on_bad_line: Callable[[TranscriptError], None] | None = None,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be above 0")
         self.source = source
         self.speed = speed
         self.instant = instant
+        #: Hears about each bad line, which is skipped (default: a logged warning).
+        self.on_bad_line = on_bad_line
+        #: Why the transcript could not be read to its end (a read error, an endless line).
+        self.error: str | None = None
         self.played = 0
         self.finished = asyncio.Event()
         self._closed = False
@@ -73,7 +79,7 @@ class ReplayAdapter(Adapter):
 
     def _events(self) -> Iterable[TranscriptEvent]:
         if isinstance(self.source, Path):
-            return read_transcript(self.source, skip_bad_lines=True)
+            return read_transcript(self.source, skip_bad_lines=True, on_error=self.on_bad_line)
         return self.source
 
     async def run(self, sink: AdapterSink) -> None:
@@ -114,9 +120,11 @@ class ReplayAdapter(Adapter):
                     await asyncio.sleep(0)
                     while sink.backlog > MAX_BACKLOG and not self._closed:
                         await asyncio.sleep(0.02)
-        except OSError as exc:
-            sink.connection_changed(self.platform, ConnectionState.FAILED, f"{label}: {exc}")
-            raise
+        except (OSError, TranscriptError) as exc:
+            # Reported, not raised: the show so far is kept and the command says it stopped.
+            self.error = f"{label}: {exc.strerror or exc}" if isinstance(exc, OSError) else str(exc)
+            sink.connection_changed(self.platform, ConnectionState.FAILED, self.error)
+            return
         finally:
             self.finished.set()
         sink.connection_changed(self.platform, ConnectionState.FINISHED, label)

@@ -43,7 +43,7 @@ from stagehand.console.screens.notices import NoticesScreen
 from stagehand.console.screens.reply import ReplyScreen
 from stagehand.console.screens.search import SearchChoice, SearchScreen
 from stagehand.console.screens.topic import TopicScreen
-from stagehand.console.state import ConsoleState, Handled, key_of
+from stagehand.console.state import FORGOTTEN, ConsoleState, Handled, key_of
 from stagehand.console.text import name_of
 from stagehand.console.widgets.detail import CommentDetail
 from stagehand.console.widgets.hands import HandsPanel
@@ -122,7 +122,11 @@ class StagehandApp(App[None]):
         self.live = live
         self.settings = settings
         console = settings.console
-        self.state = ConsoleState(queue_size=console.queue_size, clock=live.clock.now)
+        self.state = ConsoleState(
+            queue_size=console.queue_size,
+            half_life_seconds=settings.ranking.half_life_seconds,
+            clock=live.clock.now,
+        )
         self.state.segment = live.current_segment
         self.state.stage_changed(tuple(live.stage.values()))
         self.state.hands = tuple(live.hands.values())
@@ -299,12 +303,15 @@ class StagehandApp(App[None]):
 
     def _draw_detail(self, now: datetime) -> None:
         queue = self.query_one(QueueView)
-        lost = queue.lost
+        selected, lost = queue.selected, queue.lost
+        if selected is not None and self.state.removed.get(key_of(selected.comment)) == FORGOTTEN:
+            queue.lose_selection()  # picked from search, and its author asked to be forgotten
+            selected, lost = None, queue.lost
         why = ""
         if lost is not None:
             why = self.state.removed.get(key_of(lost.comment), "pushed out by better comments")
         self.query_one(CommentDetail).show(
-            queue.selected,
+            selected,
             now=now,
             reasons=self.show_reasons,
             outside=queue.outside,
@@ -332,18 +339,24 @@ class StagehandApp(App[None]):
         if ranked is None:
             lost = queue.lost
             if lost is not None:
-                gone = f"{name_of(lost.comment.author)}'s comment left the queue"
+                gone = f"{self._whose(lost)} comment left the queue"
                 self._say(f"Nothing to {what}: {gone}; select a comment first", "ignored")
             else:
                 self._say(f"Nothing to {what}: nothing is selected (j or ↓ selects)", "ignored")
             return None
         why = self.state.removed.get(key_of(ranked.comment))
-        if why is not None and not queue.outside:
+        if why is not None and (not queue.outside or why == FORGOTTEN):
             queue.lose_selection()
-            name = name_of(ranked.comment.author)
-            self._say(f"Nothing to {what}: {name}'s comment was {why} just before", "ignored")
+            whose = self._whose(ranked)
+            self._say(f"Nothing to {what}: {whose} comment was {why} just before", "ignored")
             return None
         return ranked
+
+    def _whose(self, ranked: RankedComment) -> str:
+        """`ben's`, or no name at all for someone who asked to be forgotten."""
+        if self.state.removed.get(key_of(ranked.comment)) == FORGOTTEN:
+            return "the selected"
+        return f"{name_of(ranked.comment.author)}'s"
 
     def _say(self, text: Content | str, level: str = "info") -> None:
         self.state.notify(str(text), level)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from textual.content import Content
 
+from stagehand.console.state import FORGOTTEN
 from stagehand.console.text import age, name_of, plain, platform_tag
 from stagehand.console.widgets.panel import Panel
 from stagehand.domain import RankedComment
@@ -73,6 +74,12 @@ class CommentDetail(Panel):
     def _nothing_selected(lost: RankedComment | None, why: str) -> Content:
         if lost is None:
             return Content.styled(NOTHING_SELECTED, "$text-muted")
+        if why == FORGOTTEN:  # not a word of theirs on screen
+            gone = Content.styled(
+                "The selected comment's author asked to be forgotten.", "bold $text-warning"
+            )
+            hint = Content.styled("Nothing is selected now: j/↓ selects a comment.", "$text-muted")
+            return Content("\n").join([gone, hint])
         gone = Content.assemble(
             plain(name_of(lost.comment.author), style="bold"),
             ("'s comment left the queue", "bold $text-warning"),
