@@ -109,7 +109,11 @@ async def test_replaying_the_same_show_again_resumes_it(tmp_path, small_show) ->
     assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 5
     assert conn.execute("SELECT count(*) FROM segments").fetchone()[0] == 2
     assert conn.execute("SELECT count(*) FROM host_actions").fetchone()[0] == 4
-    assert live.pipeline.duplicates == 5
+    # It picked up where the stored show ends (here: the end), playing nothing again.
+    replay = live.adapters["replay"]
+    assert isinstance(replay, ReplayAdapter)
+    assert replay.resumed_after_line == len(small_show.read_text().splitlines())
+    assert replay.played == 0
 
 
 async def test_a_duplicate_delivery_is_stored_once(tmp_path, small_show) -> None:
@@ -211,7 +215,11 @@ async def test_host_actions_are_kept_once_per_show_whatever_replays_them(
         write_events(export_events(database, resolve_show(database, "synth")), handle)
     database.conn.close()
     keys = [json.loads(line).get("id") for line in exported.read_text().splitlines()]
-    host_keys = [k for k, line in zip(keys, exported.read_text().splitlines()) if '"host"' in line]
+    host_keys = [
+        k
+        for k, line in zip(keys, exported.read_text().splitlines(), strict=True)
+        if '"host"' in line
+    ]
     assert len(host_keys) == 4 and all(host_keys)
     # The stored show ends before its last host events: force them to be replayed again.
     conn = sqlite3.connect(db)

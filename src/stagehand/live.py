@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import sqlite3
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
@@ -54,18 +55,23 @@ from stagehand.store.ops import (
     StoreEdit,
     StoreHostAction,
     StoreOp,
+    StoreReplayPosition,
     StoreSegment,
     StoreShowEnd,
     StoreStageEnd,
     StoreStageStart,
 )
-from stagehand.store.queries import ShowRow, open_show, resumed_state
+from stagehand.store.queries import ReplayPositionRow, ShowRow, open_show, resumed_state
 from stagehand.store.writer import StoreWriter
+from stagehand.transcript_resume import TranscriptPosition
 
 log = logging.getLogger(__name__)
 
 #: Comments kept in memory so host actions can find them by id (older ones are in the database).
 RECENT_COMMENTS = 20_000
+#: A resumed show scores its latest stored comments again (storing nothing) so the ranking
+#: remembers recent texts, threads and who is flooding, as if it had never stopped.
+WARM_UP_COMMENTS = 2_000
 
 CommandRouter = Callable[[RankedComment], Awaitable[None] | None]
 
@@ -102,15 +108,21 @@ class LiveShow:
         self._listeners: list[Listener] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        seen: Iterable[tuple[str, str]] = ()
+        self._reader: sqlite3.Connection | None = None
+        #: Where a replay of this show got to in its transcript (None: live, or nothing yet).
+        self.replay_position: ReplayPositionRow | None = None
+        #: The time of the latest comment or host action stored before this session.
+        self.last_stored_at: datetime | None = None
         if resumed:
-            seen = self._restore()
+            self._restore()
         self.pipeline = Pipeline(
             show_id=show.id,
             scorer=self.ranker,
             store=self._store,
             notify=self._notify,
-            seen=seen,
+            seen=self._recent.values(),
+            stored=self._is_stored,
+            stored_until=self.last_stored_at,
         )
 
     # -- opening and closing ---------------------------------------------------------------
@@ -147,21 +159,18 @@ class LiveShow:
             )
         finally:
             db.conn.close()
-        writer = StoreWriter(
-            path,
-            batch_size=settings.database.batch_size,
-            flush_interval=settings.database.flush_interval_seconds,
-        )
+        writer = StoreWriter(path, batch_size=settings.database.batch_size)
         live = cls(settings, db_path=path, show=show, resumed=resumed, writer=writer, clock=clock)
         writer._on_problem = live._storage_problem
         writer._on_recovered = live._storage_recovered
         writer.start()
         return live
 
-    def _restore(self) -> frozenset[tuple[str, str]]:
+    def _restore(self) -> None:
+        """Pick a stored show up where it stopped: segments, stage, hands, recent chat."""
         db = open_database(self.db_path)
         try:
-            state = resumed_state(db, self.show.id)
+            state = resumed_state(db, self.show.id, recent=RECENT_COMMENTS)
         finally:
             db.conn.close()
         for row in state.segments:
@@ -171,10 +180,32 @@ class LiveShow:
         for author, started_at, comment_id in state.on_stage:
             self.stage[author.key] = StageSession(author, started_at, None, comment_id)
             self.ranker.set_on_stage(author.key, True)
+        for author in state.raised_hands:
+            self.hands[author.key] = author
+            self.ranker.set_hand(author.key, True)
+        for comment in state.recent_comments:
+            self._recent[(comment.platform, comment.id)] = comment
+        for key, count in state.author_comments:
+            self.ranker.recall_author(key, count)
+        for comment in state.recent_comments[-WARM_UP_COMMENTS:]:
+            self.ranker.score(comment)
         self.last_stored_at = state.last_comment_at
-        return state.recent_comment_ids
+        self.replay_position = state.replay_position
 
-    last_stored_at: datetime | None = None
+    def _is_stored(self, key: tuple[str, str]) -> bool:
+        """Whether the database has this comment (a point lookup on its unique key)."""
+        if self._reader is None:
+            self._reader = sqlite3.connect(str(self.db_path), check_same_thread=False)
+        row = self._reader.execute(
+            "SELECT 1 FROM comments WHERE show_id = ? AND platform = ? AND message_id = ?",
+            (self.show.id, key[0], key[1]),
+        ).fetchone()
+        return row is not None
+
+    @property
+    def recent_comments(self) -> list[Comment]:
+        """The comments kept in memory, oldest first (a resumed show's stored ones too)."""
+        return list(self._recent.values())
 
     def bind_loop(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self._loop = loop or asyncio.get_running_loop()
@@ -187,13 +218,24 @@ class LiveShow:
         for adapter in list(self.adapters.values()):
             with contextlib.suppress(Exception):
                 await adapter.close()
-        for task in list(self._tasks):
+        pending = list(self._tasks)
+        for task in pending:
             task.cancel()
+        # A cancelled task still hands its comment's changes to the writer (in its callbacks).
+        await asyncio.gather(*pending, return_exceptions=True)
         now = self.clock.now()
         for session in list(self.stage.values()):
             self._store(StoreStageEnd(self.show.id, session.author.key, now))
         self._store(StoreShowEnd(self.show.id, now))
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         return await asyncio.to_thread(self.writer.close)
+
+    async def settled(self) -> None:
+        """Wait until everything started so far (command tasks) has finished and is queued."""
+        while self._tasks:
+            await asyncio.wait(list(self._tasks))
 
     # -- listeners -------------------------------------------------------------------------
 
@@ -252,17 +294,20 @@ class LiveShow:
     # -- AdapterSink -----------------------------------------------------------------------
 
     def comment_received(self, comment: Comment) -> None:
-        ranked = self.pipeline.accept(comment, self.current_segment_position)
-        if ranked is None:
-            return
-        key = (comment.platform, comment.id)
-        self._recent[key] = ranked.comment
-        if len(self._recent) > RECENT_COMMENTS:
-            self._recent.popitem(last=False)
-        if self.command_router is not None and self.settings.commands.enabled:
-            result = self.command_router(ranked)
-            if result is not None:
-                self._spawn(result)
+        # The comment and everything it causes (its command, a stage appearance) are stored in
+        # one transaction: a resumed show that finds the comment stored finds all of it.
+        with self.writer.atomic():
+            ranked = self.pipeline.accept(comment, self.current_segment_position)
+            if ranked is None:
+                return
+            key = (ranked.comment.platform, ranked.comment.id)
+            self._recent[key] = ranked.comment
+            if len(self._recent) > RECENT_COMMENTS:
+                self._recent.popitem(last=False)
+            if self.command_router is not None and self.settings.commands.enabled:
+                result = self.command_router(ranked)
+                if result is not None:
+                    self._spawn(result)
 
     def comment_edited(self, platform: str, comment_id: str, text: str, ts: datetime) -> None:
         cleaned = clean(text)
@@ -318,6 +363,11 @@ class LiveShow:
             )
             if kind == HostActionKind.MODERATE and action.text == "delete" and comment:
                 self.comment_deleted(comment.platform, comment.id, action.ts)
+
+    def replay_reached(self, source: str, position: TranscriptPosition) -> None:
+        """A replay has played (and queued) everything up to `position` of its transcript."""
+        op = StoreReplayPosition(self.show.id, source, position, self.clock.now())
+        self._store(op)
 
     def _author_for(self, action: HostAction) -> Author | None:
         for key, session in self.stage.items():
@@ -508,7 +558,11 @@ class LiveShow:
             del self.hands[author.key]
             self.ranker.set_hand(author.key, False)
             self._notify(HandsChanged(tuple(self.hands.values())))
-        self._store(StoreStageStart(self.show.id, author.key, author.name, session.comment_id, ts))
+        # The appearance shares its key with the host action that started it: stored once.
+        key = key or uuid.uuid4().hex
+        self._store(
+            StoreStageStart(self.show.id, author.key, author.name, session.comment_id, ts, key)
+        )
         self._log_action(
             HostAction(
                 HostActionKind.STAGE_START,

@@ -9,15 +9,16 @@ from __future__ import annotations
 import dataclasses
 from collections import deque
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Protocol
 
 from stagehand.domain import Comment, RankedComment, Score
 from stagehand.events import CommentRanked, CoreEvent
-from stagehand.sanitize import sanitize
+from stagehand.sanitize import sanitize, storable
 from stagehand.store.ops import StoreComment, StoreOp
 
 #: How many recent message ids are remembered for dedupe. Platforms redeliver within seconds
-#: or minutes; the database's unique key catches anything older.
+#: or minutes; anything older is looked up in the database, whose unique key is the truth.
 DEDUPE_WINDOW = 100_000
 
 
@@ -26,14 +27,14 @@ class Scorer(Protocol):
 
 
 class RecentIds:
-    """A bounded set of (platform, message id): remembers the last `size` ids seen."""
+    """A bounded set of (platform, message id): remembers the last `size` ids seen, and the
+    latest comment time among those it had to forget (`forgotten_until`)."""
 
-    def __init__(self, size: int = DEDUPE_WINDOW, initial: Iterable[tuple[str, str]] = ()) -> None:
+    def __init__(self, size: int = DEDUPE_WINDOW) -> None:
         self._size = size
-        self._order: deque[tuple[str, str]] = deque()
+        self._order: deque[tuple[tuple[str, str], datetime]] = deque()
         self._ids: set[tuple[str, str]] = set()
-        for key in initial:
-            self.add(key)
+        self.forgotten_until: datetime | None = None
 
     def __contains__(self, key: tuple[str, str]) -> bool:
         return key in self._ids
@@ -41,21 +42,58 @@ class RecentIds:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def add(self, key: tuple[str, str]) -> bool:
-        """Remember `key`; False if it was already there."""
+    def add(self, key: tuple[str, str], ts: datetime) -> bool:
+        """Remember `key` (a comment sent at `ts`); False if it was already there."""
         if key in self._ids:
             return False
         self._ids.add(key)
-        self._order.append(key)
+        self._order.append((key, ts))
         if len(self._order) > self._size:
-            self._ids.discard(self._order.popleft())
+            old_key, old_ts = self._order.popleft()
+            self._ids.discard(old_key)
+            if self.forgotten_until is None or old_ts > self.forgotten_until:
+                self.forgotten_until = old_ts
         return True
 
 
 def sanitized(comment: Comment) -> Comment:
     """The comment with `clean_text` filled in (the original `text` is kept for the record)."""
+    comment = storable_comment(comment)
     result = sanitize(comment.text)
     return dataclasses.replace(comment, clean_text=result.text, truncated=result.truncated)
+
+
+def storable_comment(comment: Comment) -> Comment:
+    """The comment with any lone surrogate replaced, in every text the store keeps: the database
+    must take exactly what the pipeline counted (JSON escapes can carry them from anywhere)."""
+    author = comment.author
+    if (
+        comment.text.isascii()
+        and author.name.isascii()
+        and author.display_name.isascii()
+        and comment.id.isascii()
+        and author.id.isascii()
+        and comment.channel.isascii()
+        and comment.platform.isascii()
+        and (comment.reply_to is None or comment.reply_to.isascii())
+    ):
+        return comment  # roles and attachments are stored as JSON, which escapes them
+    author = dataclasses.replace(
+        author,
+        platform=storable(author.platform),
+        id=storable(author.id),
+        name=storable(author.name),
+        display_name=storable(author.display_name),
+    )
+    return dataclasses.replace(
+        comment,
+        id=storable(comment.id),
+        platform=storable(comment.platform),
+        channel=storable(comment.channel),
+        author=author,
+        text=storable(comment.text),
+        reply_to=storable(comment.reply_to) if comment.reply_to is not None else None,
+    )
 
 
 class Pipeline:
@@ -66,19 +104,30 @@ class Pipeline:
         scorer: Scorer,
         store: Callable[[StoreOp], None],
         notify: Callable[[CoreEvent], None],
-        seen: Iterable[tuple[str, str]] = (),
+        seen: Iterable[Comment] = (),
+        stored: Callable[[tuple[str, str]], bool] | None = None,
+        stored_until: datetime | None = None,
     ) -> None:
+        """`seen`: comments already stored (a resumed show's latest); `stored` asks the
+        database whether it has a comment; `stored_until` is the time of the latest comment it
+        had when the show was opened."""
         self.show_id = show_id
         self.scorer = scorer
         self._store = store
         self._notify = notify
-        self._recent = RecentIds(initial=seen)
+        self._recent = RecentIds()
+        for comment in seen:
+            self._recent.add((comment.platform, comment.id), comment.ts)
+        self._stored = stored
+        self._stored_until = stored_until
         self.accepted = 0
         self.duplicates = 0
 
     def accept(self, comment: Comment, segment: int) -> RankedComment | None:
         """Take one comment down the road; None if it was a duplicate delivery."""
-        if not self._recent.add((comment.platform, comment.id)):
+        comment = storable_comment(comment)
+        key = (comment.platform, comment.id)
+        if not self._recent.add(key, comment.ts) or self._stored_before(key, comment.ts):
             self.duplicates += 1
             return None
         comment = sanitized(comment)
@@ -87,3 +136,18 @@ class Pipeline:
         self.accepted += 1
         self._notify(CommentRanked(ranked))
         return ranked
+
+    def _stored_before(self, key: tuple[str, str], ts: datetime) -> bool:
+        """Whether the database already has a comment the window does not remember.
+
+        Asked only when it could: the comment is no later than the latest the database had when
+        the show was opened (a resumed show) or than the latest the window forgot (a long one).
+        A platform's redelivery keeps its first time, so a new comment never costs a lookup.
+        """
+        if self._stored is None:
+            return False
+        horizon = self._stored_until
+        forgotten = self._recent.forgotten_until
+        if forgotten is not None and (horizon is None or forgotten > horizon):
+            horizon = forgotten
+        return horizon is not None and ts <= horizon and self._stored(key)

@@ -172,9 +172,13 @@ def iter_events(
     *,
     source: str = "<transcript>",
     on_error: Callable[[TranscriptError], None] | None = None,
+    first_line: int = 1,
 ) -> Iterator[TranscriptEvent]:
-    """Decode lines; a bad line raises, or goes to `on_error` and is skipped when one is given."""
-    for number, line in enumerate(lines, start=1):
+    """Decode lines; a bad line raises, or goes to `on_error` and is skipped when one is given.
+
+    `first_line` is the number of the first line given (a resumed replay starts mid-file).
+    """
+    for number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
         try:
