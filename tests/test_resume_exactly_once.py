@@ -9,6 +9,7 @@ and host action exactly once, however the kills fell between a comment and what 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import signal
@@ -16,9 +17,18 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
-from fakes.big_show import BigShow, write_big_show
+import pytest
+
+from fakes.big_show import START, BigShow, write_big_show
+from stagehand import pipeline
+from stagehand.adapters.replay import ReplayAdapter
+from stagehand.commands import install_commands
+from stagehand.config import Settings
+from stagehand.domain import Author, Comment
+from stagehand.live import LiveShow
 
 COMMENTS = 200_000
 KILLS = 3
@@ -115,6 +125,10 @@ def assert_exactly_once(conn: sqlite3.Connection, show: BigShow, seed: int) -> N
     assert conn.execute("SELECT count(*) FROM segments").fetchone()[0] == show.segments, where
 
     # Each chat command: one row, for its own comment, none missing.
+    rows, commented = conn.execute(
+        "SELECT count(*), count(DISTINCT comment_id) FROM commands"
+    ).fetchone()
+    assert rows == commented == len(show.commands), (where, rows, commented)
     keys = [key for (key,) in conn.execute("SELECT key FROM commands")]
     assert sorted(keys) == sorted(f"twitch:{message_id}" for message_id in show.commands), where
     linked = conn.execute(
@@ -140,3 +154,83 @@ def assert_exactly_once(conn: sqlite3.Connection, show: BigShow, seed: int) -> N
         " FROM stage_sessions JOIN authors ON authors.id = stage_sessions.author_id"
     ).fetchall()
     assert sorted(appearances) == sorted(show.stage), where
+
+
+# -- the same, in process and smaller: each way a comment can come again -------------------
+
+
+async def play(db: Path, transcript: Path) -> LiveShow:
+    """Replay `transcript` into the show "big" of `db` as `stagehand replay --instant` does."""
+    live = LiveShow.open(Settings(), db_path=db, show_name="big")
+    install_commands(live)
+    live.add_adapter(ReplayAdapter(transcript, instant=True))
+    await live.run_adapters()
+    assert await live.close()
+    return live
+
+
+async def test_a_resumed_replay_picks_up_after_the_last_stored_line(tmp_path: Path) -> None:
+    show = write_big_show(tmp_path / "big.jsonl", 25_000)
+    lines = show.path.read_text().splitlines(keepends=True)
+    # What a crash leaves: the show stored up to some line (here, exactly; a kill mid-batch
+    # leaves the recorded place a little behind what is stored, which plays again, once).
+    cut = 15_003
+    prefix = tmp_path / "prefix.jsonl"
+    prefix.write_text("".join(lines[:cut]))
+    db = tmp_path / "big.db"
+    await play(db, prefix)
+
+    resumed = await play(db, show.path)
+    assert_exactly_once(sqlite3.connect(db), show, seed=0)
+    replay = resumed.adapters["replay"]
+    assert isinstance(replay, ReplayAdapter)
+    assert replay.played == len(lines) - cut  # nothing before the cut was played again
+    assert replay.resumed_after_line == cut
+
+
+async def test_a_transcript_that_changed_is_played_again_and_applied_once(tmp_path: Path) -> None:
+    """When the stored place cannot be trusted (the transcript was edited, or the show was
+    stored by an older stagehand), the replay starts over: the database's keys keep it once,
+    including comments far older than the dedupe window remembers."""
+    show = write_big_show(tmp_path / "big.jsonl", 25_000)
+    db = tmp_path / "big.db"
+    await play(db, show.path)
+    edited = show.path.read_text().replace('"title": "Big show"', '"title": "Big show!"', 1)
+    show.path.write_text(edited)
+
+    again = await play(db, show.path)
+    assert_exactly_once(sqlite3.connect(db), show, seed=0)
+    assert again.pipeline.duplicates == show.comments
+    assert again.writer.stored.comments == 0
+
+
+async def test_a_live_redelivery_older_than_the_window_is_not_run_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A platform redelivers a `!hand` the in-memory window has forgotten: the database knows."""
+    monkeypatch.setattr(pipeline, "DEDUPE_WINDOW", 50)
+    live = LiveShow.open(Settings(), db_path=tmp_path / "live.db", show_name="live")
+    install_commands(live)
+    live.bind_loop()
+    chat = [
+        Comment(
+            id=f"m{index}",
+            platform="twitch",
+            channel="live",
+            author=Author("twitch", f"u{index}", f"viewer{index}"),
+            text="!hand" if index == 0 else f"message {index}",
+            ts=START + timedelta(seconds=index),
+        )
+        for index in range(200)
+    ]
+    for comment in chat:
+        live.comment_received(comment)
+    assert await asyncio.to_thread(live.writer.flush)
+    live.lower_hand(chat[0].author)
+    live.comment_received(chat[0])  # the same message again, long after
+    assert live.pipeline.duplicates == 1
+    assert live.hands == {}  # the old `!hand` did not raise the hand again
+    assert await live.close()
+    conn = sqlite3.connect(tmp_path / "live.db")
+    assert conn.execute("SELECT count(*) FROM commands").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 200

@@ -30,8 +30,8 @@ class RecentIds:
     """A bounded set of (platform, message id): remembers the last `size` ids seen, and the
     latest comment time among those it had to forget (`forgotten_until`)."""
 
-    def __init__(self, size: int = DEDUPE_WINDOW) -> None:
-        self._size = size
+    def __init__(self, size: int | None = None) -> None:
+        self._size = size or DEDUPE_WINDOW
         self._order: deque[tuple[tuple[str, str], datetime]] = deque()
         self._ids: set[tuple[str, str]] = set()
         self.forgotten_until: datetime | None = None

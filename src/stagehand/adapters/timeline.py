@@ -3,9 +3,9 @@
 A transcript is in time order, but one comment from a machine with a wrong clock (dated 2099,
 or 1970, or hours off by a time-zone slip) must not stall a `--speed` replay that waits for it,
 stretch the show over 73 years, or hide the events after it. An event more than `MAX_JUMP` away
-from the show time so far is *off the clock* unless the `CONFIRM` events after it agree with it
-(within `MAX_JUMP` of it): then the show really moved on (a break, a second part) and the clock
-follows. An event off the clock is played at the show time so far: its time is replaced, and
+from the show time so far is *off the clock* unless the `CONFIRM` events after it agree: after a
+jump ahead none of them goes back before it (the show had a break and goes on from there), after
+a jump back all of them stay near it. Then the clock follows. An event off the clock is played at the show time so far: its time is replaced, and
 `on_clamped` hears about it (the replay logs it with its line).
 
 The decision looks at the next events only, never at the wall clock, so playing a transcript
@@ -60,8 +60,13 @@ class Timeline:
             self.now = max(self.now, ts)
             return ts
         after = list(following)
-        agree = bool(after) and all(abs(other - ts) <= MAX_JUMP for other in after)
-        if agree or (self.now is None and not after):
+        if self.now is None:  # the first time: one of the next events must be near it
+            believed = not after or any(abs(other - ts) <= MAX_JUMP for other in after)
+        elif ts > self.now:  # a break: what follows goes on from there (or later still)
+            believed = bool(after) and all(other >= ts - MAX_JUMP for other in after)
+        else:  # back in time: only if the show really goes on from there
+            believed = bool(after) and all(abs(other - ts) <= MAX_JUMP for other in after)
+        if believed:
             self.now = ts
             return ts
         self.clamped += 1
