@@ -62,8 +62,18 @@ def test_a_2099_comment_does_not_stall_a_speed_replay(tmp_path: Path) -> None:
     db = tmp_path / "clock.db"
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "stagehand", "replay", str(transcript), "--db", str(db)]
-        + ["--speed", "20", "--headless"],
+        [
+            sys.executable,
+            "-m",
+            "stagehand",
+            "replay",
+            str(transcript),
+            "--db",
+            str(db),
+            "--speed",
+            "20",
+            "--headless",
+        ],
         capture_output=True,
         text=True,
         timeout=30,
