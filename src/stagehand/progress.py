@@ -16,6 +16,12 @@ from contextlib import contextmanager
 from typing import TextIO
 
 BAR_WIDTH = 24
+#: Work done within this many seconds shows no progress at all.
+DELAY = 1.0
+#: Off a terminal, one line this often.
+LINE_EVERY = 5.0
+#: On a terminal, the bar is redrawn at most this often.
+REDRAW_EVERY = 0.1
 
 
 class Progress:
@@ -26,9 +32,7 @@ class Progress:
         start: float = 0.0,
         stream: TextIO | None = None,
         tty: bool | None = None,
-        delay: float = 1.0,
-        line_every: float = 5.0,
-        redraw_every: float = 0.1,
+        delay: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.label = label
@@ -37,9 +41,8 @@ class Progress:
         self.tty = self.stream.isatty() if tty is None else tty
         self._clock = clock
         self._started = clock()
-        self._delay = delay
-        self._every = redraw_every if self.tty else line_every
-        self._next = self._started + delay
+        self._every = REDRAW_EVERY if self.tty else LINE_EVERY
+        self._next = self._started + (DELAY if delay is None else delay)
         self._fraction: float | None = None
         self._detail = ""
         self._drawn = False
