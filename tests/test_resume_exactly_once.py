@@ -10,6 +10,7 @@ and host action exactly once, however the kills fell between a comment and what 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import random
 import signal
@@ -227,7 +228,9 @@ async def test_a_live_redelivery_older_than_the_window_is_not_run_again(
         live.comment_received(comment)
     assert await asyncio.to_thread(live.writer.flush)
     live.lower_hand(chat[0].author)
-    live.comment_received(chat[0])  # the same message again, long after
+    # The same message again, long after, stamped with the time it was sent again (as Twitch
+    # stamps a redelivered notification).
+    live.comment_received(dataclasses.replace(chat[0], ts=START + timedelta(minutes=10)))
     assert live.pipeline.duplicates == 1
     assert live.hands == {}  # the old `!hand` did not raise the hand again
     assert await live.close()

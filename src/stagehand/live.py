@@ -120,9 +120,9 @@ class LiveShow:
             scorer=self.ranker,
             store=self._store,
             notify=self._notify,
-            seen=self._recent.values(),
+            seen=self._recent.keys(),
             stored=self._is_stored,
-            stored_until=self.last_stored_at,
+            resumed=resumed,
         )
 
     # -- opening and closing ---------------------------------------------------------------

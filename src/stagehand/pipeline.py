@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 from collections import deque
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Protocol
 
 from stagehand.domain import Comment, RankedComment, Score
@@ -27,14 +26,14 @@ class Scorer(Protocol):
 
 
 class RecentIds:
-    """A bounded set of (platform, message id): remembers the last `size` ids seen, and the
-    latest comment time among those it had to forget (`forgotten_until`)."""
+    """A bounded set of (platform, message id): remembers the last `size` ids seen, and whether
+    it ever had to forget one (`forgot`)."""
 
     def __init__(self, size: int | None = None) -> None:
         self._size = size or DEDUPE_WINDOW
-        self._order: deque[tuple[tuple[str, str], datetime]] = deque()
+        self._order: deque[tuple[str, str]] = deque()
         self._ids: set[tuple[str, str]] = set()
-        self.forgotten_until: datetime | None = None
+        self.forgot = False
 
     def __contains__(self, key: tuple[str, str]) -> bool:
         return key in self._ids
@@ -42,17 +41,15 @@ class RecentIds:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def add(self, key: tuple[str, str], ts: datetime) -> bool:
-        """Remember `key` (a comment sent at `ts`); False if it was already there."""
+    def add(self, key: tuple[str, str]) -> bool:
+        """Remember `key`; False if it was already there."""
         if key in self._ids:
             return False
         self._ids.add(key)
-        self._order.append((key, ts))
+        self._order.append(key)
         if len(self._order) > self._size:
-            old_key, old_ts = self._order.popleft()
-            self._ids.discard(old_key)
-            if self.forgotten_until is None or old_ts > self.forgotten_until:
-                self.forgotten_until = old_ts
+            self._ids.discard(self._order.popleft())
+            self.forgot = True
         return True
 
 
@@ -104,22 +101,21 @@ class Pipeline:
         scorer: Scorer,
         store: Callable[[StoreOp], None],
         notify: Callable[[CoreEvent], None],
-        seen: Iterable[Comment] = (),
+        seen: Iterable[tuple[str, str]] = (),
         stored: Callable[[tuple[str, str]], bool] | None = None,
-        stored_until: datetime | None = None,
+        resumed: bool = False,
     ) -> None:
-        """`seen`: comments already stored (a resumed show's latest); `stored` asks the
-        database whether it has a comment; `stored_until` is the time of the latest comment it
-        had when the show was opened."""
+        """`seen`: ids already stored (a resumed show's latest); `stored` asks the database
+        whether it has a comment; `resumed`: the database had this show's comments before."""
         self.show_id = show_id
         self.scorer = scorer
         self._store = store
         self._notify = notify
         self._recent = RecentIds()
-        for comment in seen:
-            self._recent.add((comment.platform, comment.id), comment.ts)
+        for key in seen:
+            self._recent.add(key)
         self._stored = stored
-        self._stored_until = stored_until
+        self._resumed = resumed
         self.accepted = 0
         self.duplicates = 0
 
@@ -127,7 +123,7 @@ class Pipeline:
         """Take one comment down the road; None if it was a duplicate delivery."""
         comment = storable_comment(comment)
         key = (comment.platform, comment.id)
-        if not self._recent.add(key, comment.ts) or self._stored_before(key, comment.ts):
+        if not self._recent.add(key) or self._stored_before(key):
             self.duplicates += 1
             return None
         comment = sanitized(comment)
@@ -137,17 +133,13 @@ class Pipeline:
         self._notify(CommentRanked(ranked))
         return ranked
 
-    def _stored_before(self, key: tuple[str, str], ts: datetime) -> bool:
-        """Whether the database already has a comment the window does not remember.
+    def _stored_before(self, key: tuple[str, str]) -> bool:
+        """Whether the database has a comment the window does not remember: asked only when it
+        could (the show was resumed, or ran long enough for the window to forget), since a new
+        comment then costs one lookup on the database's unique key (a few microseconds).
 
-        Asked only when it could: the comment is no later than the latest the database had when
-        the show was opened (a resumed show) or than the latest the window forgot (a long one).
-        A platform's redelivery keeps its first time, so a new comment never costs a lookup.
+        Not by time: a platform may stamp a redelivery with the time it was sent again.
         """
-        if self._stored is None:
+        if self._stored is None or not (self._resumed or self._recent.forgot):
             return False
-        horizon = self._stored_until
-        forgotten = self._recent.forgotten_until
-        if forgotten is not None and (horizon is None or forgotten > horizon):
-            horizon = forgotten
-        return horizon is not None and ts <= horizon and self._stored(key)
+        return self._stored(key)
