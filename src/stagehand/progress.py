@@ -122,8 +122,8 @@ def _time_left(elapsed: float, fraction: float | None, start: float) -> str:
     """At the pace so far (from where the work started: a resumed replay starts midway)."""
     if fraction is None or fraction >= 1 or fraction <= start or elapsed < 1:
         return ""
-    rate = (fraction - start) / elapsed
-    return f"about {_duration((1 - fraction) / rate)} left"
+    left = (1 - fraction) / ((fraction - start) / elapsed)
+    return f"about {_duration(left)} left" if left >= 1 else ""
 
 
 def _duration(seconds: float) -> str:

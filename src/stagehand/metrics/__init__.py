@@ -66,9 +66,7 @@ def show_metrics(
     return show_metrics_from(read_show_facts(db, row, now=now, follow_up_limit=follow_up_limit))
 
 
-def trend(
-    db: Database, *, on_show: Callable[[int, int], None] | None = None
-) -> list[TrendRow]:
+def trend(db: Database, *, on_show: Callable[[int, int], None] | None = None) -> list[TrendRow]:
     """The headline metrics of every show in the database, oldest first.
 
     Newcomers and returning viewers follow the same order: a viewer returns in a show when they
