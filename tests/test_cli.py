@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from stagehand.cli import cli
@@ -128,3 +129,25 @@ def test_config_example_matches_the_committed_file() -> None:
     assert result.stdout == example.read_text(encoding="utf-8"), (
         "config.example.toml is stale: run `stagehand config-example > config.example.toml`"
     )
+
+
+def test_a_bug_is_one_line_pointing_at_the_log_never_a_traceback(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from stagehand.cli_support import StagehandCommand
+    from stagehand.logs import log_file_path, register_secret
+
+    register_secret("s3cr3t-token-value")
+
+    @click.command(cls=StagehandCommand)
+    def broken() -> None:
+        raise KeyError("the s3cr3t-token-value was in a dict")
+
+    result = CliRunner().invoke(broken, [])
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()
+    assert line.startswith("Error: stagehand failed unexpectedly (KeyError: ")
+    assert line.endswith(f"this is a bug: the details are in {log_file_path()}")
+    logged = log_file_path().read_text()
+    assert "Traceback" in logged and "raise KeyError" in logged
+    assert "s3cr3t-token-value" not in logged + result.output

@@ -17,6 +17,7 @@ import pytest
 
 from fakes.discord_server import GUILD_ID, SHOW_CHANNEL_ID, STAGE_CHANNEL_ID, FakeDiscord
 from fakes.twitch_server import (
+    BOT,
     BROADCASTER,
     CLIENT_SECRET,
     FakeTwitch,
@@ -153,3 +154,62 @@ gateway_url = "{discord.gateway_url}"
     for name, text in outputs.items():
         for secret in secrets:
             assert secret not in text, f"a token leaked into {name}"
+
+
+async def test_headless_run_fails_when_no_platform_can_connect(fakes, tmp_path) -> None:
+    """Twitch's tokens were revoked and Discord refuses the bot token: the run says so, exits 1."""
+    twitch, discord = fakes
+    token_file = tmp_path / "config" / "tokens.json"
+    token_file.parent.mkdir()
+    store_credentials(twitch, token_file)
+    twitch.revoke(BOT["id"])
+    twitch.revoke(BROADCASTER["id"])
+    discord.identify_close_code = 4004  # Discord: "Authentication failed"
+    db = tmp_path / "live.db"
+    config = tmp_path / "stagehand.toml"
+    config.write_text(
+        f"""
+[show]
+name = "doomed"
+
+[twitch]
+enabled = true
+channel = "{BROADCASTER["login"]}"
+helix_url = "{twitch.helix_url}"
+oauth_url = "{twitch.oauth_url}"
+eventsub_url = "{twitch.eventsub_url}"
+
+[discord]
+enabled = true
+guild_id = {GUILD_ID}
+api_url = "{discord.api_url}"
+gateway_url = "{discord.gateway_url}"
+""",
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "STAGEHAND_TOKEN_FILE": str(token_file),
+        "STAGEHAND_DISCORD_TOKEN": DISCORD_TOKEN,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "stagehand", "run", "-c", str(config), "--db", str(db), "--headless"),
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+    err = stderr.decode()
+    assert process.returncode not in (0, None), err
+    assert "Traceback" not in err
+    [verdict] = [line for line in err.splitlines() if line.startswith("Error:")]
+    assert "no platform could connect" in verdict
+    assert "twitch:" in verdict and "stagehand auth twitch" in verdict
+    assert "discord:" in verdict and "Reset Token" in verdict
+    assert "Stored show" not in stdout.decode()  # no summary that sounds like a show happened

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ def test_a_bad_line_names_the_file_and_line() -> None:
     events = list(iter_events(lines, source="show.jsonl", on_error=skipped.append))
     assert len(events) == 1
     assert [str(e) for e in skipped] == [
-        "show.jsonl:2: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+        "show.jsonl:2: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
         'show.jsonl:3: missing "text"',
     ]
 
@@ -97,3 +98,25 @@ def test_timestamps_without_zone_are_utc_and_written_with_z() -> None:
     buffer = io.StringIO()
     write_events([event], buffer)
     assert '"ts": "2026-01-01T10:00:00.000Z"' in buffer.getvalue()
+
+
+def test_an_export_is_exact_yet_safe_to_cat() -> None:
+    hostile = "\x1b]0;owned\x07\x1b[2J\u202eevil\x9b31m \ud800 end"
+    line = json.dumps(
+        {
+            "kind": "comment",
+            "id": "1",
+            "ts": "2026-01-01T00:00:01Z",
+            "author": hostile,
+            "text": hostile,
+        }
+    )
+    (event,) = iter_events([line])
+    buffer = io.StringIO()
+    write_events([event], buffer)
+    written = buffer.getvalue()
+    assert not [c for c in written.rstrip("\n") if unicodedata.category(c) in ("Cc", "Cs", "Cf")]
+    buffer.getvalue().encode("utf-8")  # writable to a UTF-8 file (no raw lone surrogate)
+    (again,) = iter_events(written.splitlines())
+    assert again.comment.text == hostile.replace("\ud800", "\ufffd")
+    assert again == event

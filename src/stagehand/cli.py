@@ -1,12 +1,14 @@
 """The `stagehand` command: a thin click layer over the Python API.
 
 Heavy imports (textual, the platform libraries) happen inside the commands that need them, so
-`stagehand --help` and the reporting commands start fast.
+`stagehand --help` and the reporting commands start fast. Every command fails the same way
+(stagehand.cli_support): one `Error: ...` line naming the problem and the fix, exit status 2.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import sys
 from datetime import UTC, datetime
@@ -15,8 +17,13 @@ from pathlib import Path
 import click
 
 from stagehand import __version__
-from stagehand.config import ConfigError, Settings, load_settings
-from stagehand.store import StoreError
+from stagehand.cli_support import (
+    StagehandGroup,
+    UserError,
+    open_existing_database,
+    write_output,
+)
+from stagehand.config import Settings, load_settings
 
 DB_OPTION_HELP = "SQLite database file (default: stagehand.db in your data directory)."
 
@@ -42,26 +49,18 @@ def _config_option(func):  # type: ignore[no-untyped-def]
     )(func)
 
 
-def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(2)
-
-
-def _settings(config_path: Path | None, *, required: bool) -> Settings:
-    try:
-        return load_settings(config_path, required=required)
-    except ConfigError as exc:
-        _fail(str(exc))
-        raise AssertionError from exc  # unreachable
-
-
-@click.group()
+@click.group(cls=StagehandGroup)
 @click.version_option(__version__, prog_name="stagehand")
 def cli() -> None:
     """stagehand: see the comments that matter, answer them on air, bring viewers on stage.
 
     Start with `stagehand demo`: the console on a bundled show, no accounts needed.
     """
+    from stagehand.logs import configure_logging
+
+    # Until a command sets up its own logging: warnings to stderr, secrets masked (Python's
+    # fallback handler would print them unfiltered).
+    configure_logging(to_file=False)
 
 
 @cli.command()
@@ -156,35 +155,64 @@ def _replay(
     instant: bool,
     headless: bool,
 ) -> None:
-    from stagehand.adapters.replay import ReplayAdapter, transcript_opening
+    from stagehand.adapters.replay import ReplayAdapter, transcript_start
+    from stagehand.events import Notice
     from stagehand.live import LiveShow
-    from stagehand.transcript import TranscriptError
+    from stagehand.transcript import BadLines, ShowEvent
 
-    settings = _settings(config_path, required=False)
-    try:
-        title, description, started_at = transcript_opening(transcript)
-    except (OSError, TranscriptError) as exc:
-        _fail(str(exc))
-    try:
+    settings = load_settings(config_path, required=False)
+    first = _first_event(transcript)
+    title, description = "", ""
+    if isinstance(first, ShowEvent):
+        title, description = first.title, first.description
+    live = LiveShow.open(
+        settings,
+        db_path=db_path,
+        show_name=show_name,
+        title=title,
+        description=description,
+        source=str(transcript),
         # A replayed show starts when its transcript does: all its times are on the show clock.
-        live = LiveShow.open(
-            settings,
-            db_path=db_path,
-            show_name=show_name,
-            title=title,
-            description=description,
-            source=str(transcript),
-            started_at=started_at,
-        )
-    except StoreError as exc:
-        _fail(str(exc))
-    adapter = ReplayAdapter(transcript, speed=speed, instant=instant)
+        started_at=transcript_start(transcript),
+    )
+
+    def report_bad_line(text: str) -> None:
+        if headless:
+            click.echo(text, err=True)
+        else:  # the console owns the terminal: a notice there, and the line in the log
+            logging.getLogger("stagehand.replay").warning("%s", text)
+            live.notify(Notice(text, "warning"))
+
+    bad_lines = BadLines(report_bad_line)
+    adapter = ReplayAdapter(transcript, speed=speed, instant=instant, on_bad_line=bad_lines)
     live.add_adapter(adapter)
     _install_commands(live)
     if headless:
         _run_headless(live)
     else:
         _run_console(live, settings)
+    if summary := bad_lines.summary():
+        click.echo(summary, err=True)
+    if adapter.error:
+        raise UserError(f"the replay stopped early: {adapter.error}")
+
+
+def _first_event(transcript: Path):  # type: ignore[no-untyped-def]
+    """The transcript's first event (the show's title may be in it); UserError if it has none.
+
+    Bad lines before it are only counted here: the replay reports each one as it plays.
+    """
+    from stagehand.transcript import TranscriptError, read_transcript
+
+    skipped: list[TranscriptError] = []
+    first = next(iter(read_transcript(transcript, on_error=skipped.append)), None)
+    if first is None:
+        because = f"; the first bad line: {skipped[0]}" if skipped else " (the file is empty)"
+        raise UserError(
+            f"{transcript}: no transcript events in it{because}; "
+            "see docs/transcript-format.md for the format"
+        )
+    return first
 
 
 def _install_commands(live) -> None:  # type: ignore[no-untyped-def]
@@ -196,19 +224,21 @@ def _install_commands(live) -> None:  # type: ignore[no-untyped-def]
 
 def _run_headless(live) -> None:  # type: ignore[no-untyped-def]
     from stagehand.events import ConnectionChanged, Notice
-    from stagehand.logs import configure_logging
+    from stagehand.logs import configure_logging, redact
 
     configure_logging(to_file=False)
 
     def print_status(event: object) -> None:
         # Headless, the terminal is the console: connection changes and problems only.
         if isinstance(event, Notice) and event.level == "error":
-            click.echo(event.text, err=True)
+            click.echo(redact(event.text), err=True)
         elif isinstance(event, ConnectionChanged) and event.platform != "replay":
             detail = f" ({event.detail})" if event.detail else ""
             click.echo(f"{event.platform}: {event.state}{detail}", err=True)
 
     live.add_listener(print_status)
+    for notice in live.startup_notices:  # e.g. a missing pseudonym key: said before anything
+        click.echo(notice.text, err=True)
 
     async def play() -> bool:
         # SIGINT / SIGTERM end the show cleanly: adapters close, everything queued is written.
@@ -231,9 +261,18 @@ def _run_headless(live) -> None:  # type: ignore[no-untyped-def]
         return ok
 
     ok = asyncio.run(play())
-    click.echo(_summary(live))
+    failed = live.failed_platforms()
+    nothing_connected = bool(failed) and set(failed) == set(live.live_platforms())
+    if not (nothing_connected and live.pipeline.accepted == 0):
+        click.echo(_summary(live))
     if not ok:
-        _fail(live.writer.last_error or "not everything could be written to the database")
+        raise UserError(live.writer.last_error or "not everything could be written to the database")
+    if nothing_connected:
+        # Every platform gave up for a reason waiting cannot fix (a refused token, a missing
+        # scope or intent): a service manager must see the show did not run.
+        raise UserError(
+            "no platform could connect: " + "; ".join(f"{p}: {d}" for p, d in failed.items())
+        )
 
 
 async def _replay_progress(live) -> None:  # type: ignore[no-untyped-def]
@@ -292,7 +331,7 @@ def _run_console(live, settings: Settings) -> None:  # type: ignore[no-untyped-d
     app = make_app(live, settings)
     app.run()
     if app.close_ok is False:
-        _fail(live.writer.last_error or "not everything could be written to the database")
+        raise UserError(live.writer.last_error or "not everything could be written to the database")
     click.echo(f"Show {live.show.name!r} saved in {live.db_path} (log: {log_path})")
 
 
@@ -307,18 +346,12 @@ def run(
     config_path: Path | None, db_path: Path | None, show_name: str | None, headless: bool
 ) -> None:
     """The live show from a config file: connect the enabled platforms and open the console."""
-    from stagehand.adapters.registry import AdapterUnavailable, build_adapters
+    from stagehand.adapters.registry import build_adapters
     from stagehand.live import LiveShow
 
-    settings = _settings(config_path, required=True)
-    try:
-        adapters = build_adapters(settings)
-    except AdapterUnavailable as exc:
-        _fail(str(exc))
-    try:
-        live = LiveShow.open(settings, db_path=db_path, show_name=show_name)
-    except StoreError as exc:
-        _fail(str(exc))
+    settings = load_settings(config_path, required=True)
+    adapters = build_adapters(settings)
+    live = LiveShow.open(settings, db_path=db_path, show_name=show_name)
     for adapter in adapters:
         live.add_adapter(adapter)
     _install_commands(live)
@@ -343,17 +376,13 @@ def export(show: str | None, db_path: Path | None, output: Path | None) -> None:
     from stagehand.store.queries import export_events, resolve_show
     from stagehand.transcript import write_events
 
-    db = _open_existing(db_path)
-    try:
-        row = resolve_show(db, show)
-    except StoreError as exc:
-        _fail(str(exc))
+    db = open_existing_database(db_path)
+    row = resolve_show(db, show)
     events = export_events(db, row)
     if output is None:
         write_events(events, sys.stdout)
         return
-    with output.open("w", encoding="utf-8") as handle:
-        count = write_events(events, handle)
+    count = write_output(output, lambda handle: write_events(events, handle))
     click.echo(f"Wrote {count} events of show {row.name!r} to {output}", err=True)
 
 
@@ -361,9 +390,10 @@ def export(show: str | None, db_path: Path | None, output: Path | None) -> None:
 @_db_option
 def shows(db_path: Path | None) -> None:
     """The shows in a database, newest first, with their size and time."""
+    from stagehand.metrics import show_counts
     from stagehand.store.queries import list_shows
 
-    db = _open_existing(db_path)
+    db = open_existing_database(db_path)
     rows = list_shows(db)
     if not rows:
         click.echo("No shows yet. Run `stagehand demo` to make one.")
@@ -374,20 +404,12 @@ def shows(db_path: Path | None) -> None:
     for row in rows:
         end = row.ended_at or row.last_comment_at or row.started_at
         minutes = max(0, int((end - row.started_at).total_seconds() // 60))
+        # Counted as the report counts them (docs/metrics.md): viewers' comments, not commands.
+        counts = show_counts(db, row)
         click.echo(
             f"{row.name[:28]:<28} {row.started_at:%Y-%m-%d %H:%M} {minutes:>5} m "
-            f"{row.comments:>9} {row.participants:>7}  {row.title[:40]}"
+            f"{counts.comments:>9} {counts.participants:>7}  {row.title[:40]}"
         )
-
-
-def _open_existing(db_path: Path | None):  # type: ignore[no-untyped-def]
-    from stagehand.store import open_database
-
-    path = db_path or _settings(None, required=False).db_path()
-    try:
-        return open_database(path, create=False)
-    except StoreError as exc:
-        _fail(str(exc))
 
 
 @cli.command("config-example")
@@ -404,10 +426,11 @@ def config_example() -> None:
 def doctor(config_path: Path | None, offline: bool) -> None:
     """Check the config, database, tokens and platform set-up; say how to fix what is missing."""
     from stagehand.doctor import format_check, run_checks
+    from stagehand.logs import redact
 
     checks = run_checks(config_path, online=not offline)
     for check in checks:
-        click.echo(format_check(check))
+        click.echo(redact(format_check(check)))
     if not all(check.ok for check in checks):
         sys.exit(1)
 

@@ -8,23 +8,27 @@ A wrong value raises `ConfigError` naming the file, the key and what was expecte
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
 )
 
 from stagehand.adapters.discord.settings import DiscordSettings
 from stagehand.adapters.twitch.settings import TwitchSettings
 from stagehand.commands_settings import CommandSettings
+from stagehand.logs import register_secret
 from stagehand.ranking.settings import RankingSettings
 
 log = logging.getLogger(__name__)
@@ -176,19 +180,77 @@ def load_settings(path: Path | None = None, *, required: bool = True) -> Setting
             )
         return _validate({}, source="(defaults and environment)")
     try:
-        data = tomllib.loads(found.read_text(encoding="utf-8"))
+        data = tomllib.loads(_read_text(found))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{found}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{found}: not valid TOML: nested too deeply") from None
     except OSError as exc:
         raise ConfigError(f"{found}: cannot read: {exc.strerror}") from None
     return _validate(data, source=str(found))
 
 
+def _read_text(path: Path) -> str:
+    """The file as UTF-8 text (a leading byte order mark dropped); ConfigError if it is not."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}, column "
+            f"{column}): save the file as UTF-8"
+        ) from None
+
+
 def _validate(data: dict[str, Any], *, source: str) -> Settings:
     try:
-        return Settings(**data)
+        settings = Settings(**data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source)) from None
+    except (SettingsError, RecursionError) as exc:
+        # pydantic-settings names only the section; find the variable the user has to fix.
+        raise ConfigError(_describe_environment_error(exc)) from None
+    _register_secrets(settings)
+    return settings
+
+
+def _register_secrets(model: BaseModel) -> None:
+    """Every secret in the settings is masked in logs and messages from now on."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, SecretStr):
+            register_secret(value.get_secret_value())
+        elif isinstance(value, BaseModel):
+            _register_secrets(value)
+
+
+def _describe_environment_error(exc: BaseException) -> str:
+    """Which STAGEHAND_* variable holds JSON that does not parse, and how to write it."""
+    match = re.search(r'field "(\w+)"', str(exc))
+    prefix = "STAGEHAND_" + (match.group(1).upper() if match else "")
+    candidates = sorted(
+        name
+        for name in os.environ
+        if name.upper().startswith(prefix) and name.upper() != prefix + "CONFIG"
+    )
+    for name in candidates:
+        try:
+            json.loads(os.environ[name])
+        except json.JSONDecodeError as error:
+            reason = f"{error.msg} at column {error.colno}"
+        except RecursionError:
+            reason = "nested too deeply"
+        else:
+            continue
+        if name.upper() == prefix or os.environ[name].lstrip()[:1] in ("[", "{"):
+            return (
+                f"environment variable {name}: not valid JSON ({reason}); write lists and "
+                """sections as JSON, e.g. '["twitch:cohost"]' or '{"name": "friday"}', or unset it"""
+            )
+    named = ", ".join(candidates) or "STAGEHAND_*"
+    return f"environment variables {named}: a value could not be read as JSON; fix or unset it"
 
 
 def _describe(exc: ValidationError, source: str) -> str:

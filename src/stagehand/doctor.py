@@ -1,4 +1,9 @@
-"""`stagehand doctor`: what is set up, what is missing or expired, and how to fix each."""
+"""`stagehand doctor`: what is set up, what is missing or expired, and how to fix each.
+
+Every line is `ok` or `FIX`; any FIX means `stagehand run` would not go live as configured,
+and the command exits 1. Doctor only looks: it opens an existing database read-only and never
+creates one (nor its folder).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from pathlib import Path
 
 from stagehand.adapters.base import DoctorCheck
 from stagehand.config import ConfigError, Settings, load_settings
-from stagehand.store import StoreError, open_database
+from stagehand.store.database import describe_sqlite_error
 from stagehand.tokens import TokenStore
 
 
@@ -21,6 +26,7 @@ def run_checks(config_path: Path | None, *, online: bool = True) -> list[DoctorC
     checks = [_config_check(config_path), _database_check(settings)]
     tokens = TokenStore()
     checks.append(_token_file_check(tokens))
+    checks.extend(_pseudonym_key_check(settings))
     checks.extend(_platform_checks(settings, tokens, online=online))
     return checks
 
@@ -32,24 +38,96 @@ def _config_check(config_path: Path | None) -> DoctorCheck:
     if found is None:
         return DoctorCheck(
             "config",
-            True,
-            "no config file: demo and replay work; `stagehand run` needs one",
-            "copy config.example.toml to stagehand.toml",
+            False,
+            "no config file: `stagehand run` needs one (demo and replay work without)",
+            "`stagehand config-example > stagehand.toml`, then enable a platform in it",
         )
     return DoctorCheck("config", True, f"{found} is valid")
 
 
 def _database_check(settings: Settings) -> DoctorCheck:
-    path = settings.db_path()
+    path = settings.db_path().expanduser()
+    fix = "pass --db PATH or fix [database] path"
+    if not path.exists():
+        folder = next((p for p in path.parents if p.exists()), Path("/"))
+        if not os.access(folder, os.W_OK):
+            return DoctorCheck(
+                "database", False, f"cannot create {path}: {folder} is read-only", fix
+            )
+        return DoctorCheck(
+            "database", True, f"{path} does not exist yet; the first show creates it"
+        )
     try:
-        db = open_database(path)
-        shows = db.execute("SELECT count(*) FROM shows").fetchone()[0]
-        db.conn.close()
-    except (StoreError, sqlite3.Error) as exc:
-        return DoctorCheck("database", False, str(exc), "pass --db PATH or fix [database] path")
+        # Read-only, no migrations: looking must not change (or create) anything.
+        conn = _read_only(path)
+        try:
+            shows = conn.execute("SELECT count(*) FROM shows").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return DoctorCheck("database", False, describe_sqlite_error(path, exc, retrying=False), fix)
     if not os.access(path, os.W_OK):
         return DoctorCheck("database", False, f"{path} is not writable", "check its permissions")
     return DoctorCheck("database", True, f"{path} ({shows} shows)")
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _pseudonym_key_check(settings: Settings) -> list[DoctorCheck]:
+    """Whether viewers who opted out will be recognised when they come back (if any did)."""
+    from stagehand.pseudonyms import KeyFile
+    from stagehand.store.pseudonymize import pseudonym_key_problem
+
+    key_file = KeyFile()
+    path = settings.db_path().expanduser()
+    problem, opted_out = None, 0
+    if path.exists():
+        try:
+            conn = _read_only(path)
+            try:
+                problem = pseudonym_key_problem(conn, key_file)
+                opted_out = conn.execute(
+                    "SELECT count(*) FROM authors WHERE platform_user_id LIKE 'pseudonym:%'"
+                ).fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return []  # the database line already says what is wrong with it
+    if problem:
+        return [
+            DoctorCheck(
+                "pseudonym key",
+                False,
+                f"{problem}: {_viewers(opted_out)} who opted out will not be recognised when "
+                "they come back (their new comments would be kept under their names)",
+                f"restore {key_file.path} from a backup of the machine that made the database; "
+                "without it they must type !optout again",
+            )
+        ]
+    if not key_file.path.exists():
+        return []  # nobody has opted out yet: no key is needed
+    if not key_file.permissions_ok():
+        return [
+            DoctorCheck(
+                "pseudonym key",
+                False,
+                f"{key_file.path} can be read by other users (with it, pseudonyms can be reversed)",
+                f"chmod 600 {key_file.path}",
+            )
+        ]
+    return [
+        DoctorCheck(
+            "pseudonym key",
+            True,
+            f"{key_file.path} (owner-only; recognises {_viewers(opted_out)} who opted out)",
+        )
+    ]
+
+
+def _viewers(n: int) -> str:
+    return f"{n} viewer" if n == 1 else f"{n} viewers"
 
 
 def _token_file_check(tokens: TokenStore) -> DoctorCheck:
@@ -70,7 +148,7 @@ def _platform_checks(settings: Settings, tokens: TokenStore, *, online: bool) ->
     if settings.twitch.enabled:
         from stagehand.adapters.twitch.doctor import doctor_checks as twitch_checks
 
-        checks.extend(twitch_checks(settings.twitch, tokens))
+        checks.extend(twitch_checks(settings.twitch, tokens, online=online))
     if settings.discord.enabled:
         from stagehand.adapters.discord.doctor import doctor_checks as discord_checks
 
@@ -79,8 +157,9 @@ def _platform_checks(settings: Settings, tokens: TokenStore, *, online: bool) ->
         checks.append(
             DoctorCheck(
                 "platforms",
-                True,
-                "none enabled (set enabled = true under [twitch] or [discord] to go live)",
+                False,
+                "none enabled: `stagehand run` would have nothing to connect to",
+                "set enabled = true under [twitch] or [discord] (docs/twitch.md, docs/discord.md)",
             )
         )
     return checks

@@ -32,6 +32,30 @@ class Role(StrEnum):
 STEERING_ROLES = frozenset({Role.BROADCASTER, Role.HOST, Role.MODERATOR})
 
 
+class CommentKind(StrEnum):
+    """What a chat line is, decided once by the pipeline (`stagehand.kinds`).
+
+    Only `comment` may enter the queue; every screen reads the kind, none decides it again.
+    The metrics read it too (docs/metrics.md): commands and bot lines are not comments at all,
+    host lines are counted apart, moderators' lines count but are never questions.
+    """
+
+    COMMENT = "comment"
+    """A viewer's comment, an `!ask` question included: what the hosts may take on air."""
+    COMMAND = "command"
+    """A chat command, ours or another bot's (`!hand`, `!uptime`, a bare `!ask`)."""
+    HOST = "host"
+    """The broadcaster, a host, or a `[show] hosts` account: the show itself."""
+    MODERATOR = "moderator"
+    """A moderator: staff, still a participant."""
+    BOT = "bot"
+    """The bot's own account or a known chat bot (`[ranking] bots`)."""
+
+    @property
+    def may_queue(self) -> bool:
+        return self is CommentKind.COMMENT
+
+
 class HostActionKind(StrEnum):
     """What the hosts did; the same words as the transcript's `host` events."""
 
@@ -182,6 +206,9 @@ class Score:
 
 @dataclass(frozen=True, slots=True)
 class RankedComment:
+    """A comment as the pipeline judged it: its score, the segment it arrived in, its kind."""
+
     comment: Comment
     score: Score
     segment: int = 0
+    kind: CommentKind = CommentKind.COMMENT

@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from stagehand.domain import Author, Comment, HostAction, RankedComment, Segment, StageSession
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    HostAction,
+    RankedComment,
+    Segment,
+    StageSession,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +36,23 @@ class CommentEdited:
 class CommentDeleted:
     platform: str
     comment_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorRemoved:
+    """A ban or a timeout took effect (`why` is "ban" or "timeout"): every screen takes all of
+    this author's comments off its queue at once."""
+
+    author: AuthorKey
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorForgotten:
+    """The author asked to be forgotten (`!forget confirm`): every screen drops them at once,
+    from the queue, raw chat, what they said on stage, the raised hands and the selection."""
+
+    author: AuthorKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +107,8 @@ CoreEvent = (
     CommentRanked
     | CommentEdited
     | CommentDeleted
+    | AuthorRemoved
+    | AuthorForgotten
     | HostActionLogged
     | SegmentChanged
     | StageChanged

@@ -34,6 +34,8 @@ from stagehand.domain import (
     StageSession,
 )
 from stagehand.events import (
+    AuthorForgotten,
+    AuthorRemoved,
     CommentDeleted,
     CommentEdited,
     ConnectionChanged,
@@ -45,14 +47,17 @@ from stagehand.events import (
     SegmentChanged,
     StageChanged,
 )
+from stagehand.kinds import CommentKinds
 from stagehand.logs import redact
-from stagehand.pipeline import Pipeline
+from stagehand.pipeline import UNSCORED_KINDS, Pipeline
 from stagehand.ranking.ranker import Ranker
 from stagehand.sanitize import clean
 from stagehand.store import open_database
+from stagehand.store.database import store_errors
 from stagehand.store.ops import (
     StoreDeletion,
     StoreEdit,
+    StoreForget,
     StoreHostAction,
     StoreOp,
     StoreReplayPosition,
@@ -61,6 +66,7 @@ from stagehand.store.ops import (
     StoreStageEnd,
     StoreStageStart,
 )
+from stagehand.store.pseudonymize import pseudonym_key_problem
 from stagehand.store.queries import ReplayPositionRow, ShowRow, open_show, resumed_state
 from stagehand.store.writer import StoreWriter
 from stagehand.transcript_resume import TranscriptPosition
@@ -72,6 +78,9 @@ RECENT_COMMENTS = 20_000
 #: A resumed show scores its latest stored comments again (storing nothing) so the ranking
 #: remembers recent texts, threads and who is flooding, as if it had never stopped.
 WARM_UP_COMMENTS = 2_000
+
+#: How a guest who asked to be forgotten while on stage is shown until their appearance ends.
+FORGOTTEN_NAME = "a forgotten viewer"
 
 CommandRouter = Callable[[RankedComment], Awaitable[None] | None]
 
@@ -104,6 +113,8 @@ class LiveShow:
         self.connections: dict[str, tuple[ConnectionState, str]] = {}
         self.adapters: dict[str, Adapter] = {}
         self.command_router: CommandRouter | None = None
+        #: Said once the show runs and someone listens (the console, headless output).
+        self.startup_notices: list[Notice] = []
         self._recent: OrderedDict[tuple[str, str], Comment] = OrderedDict()
         self._listeners: list[Listener] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -123,6 +134,11 @@ class LiveShow:
             seen=self._recent.keys(),
             stored=self._is_stored,
             resumed=resumed,
+            kinds=CommentKinds(
+                prefix=settings.commands.prefix,
+                hosts=settings.show.hosts,
+                bots=settings.ranking.bots,
+            ),
         )
 
     # -- opening and closing ---------------------------------------------------------------
@@ -146,8 +162,10 @@ class LiveShow:
         """
         path = (db_path or settings.db_path()).expanduser()
         clock = clock or ShowClock()
-        db = open_database(path)
-        try:
+        # Checked before going live: a damaged file would lose the show's chat, not just one row.
+        db = open_database(path, verify=True)
+        with contextlib.closing(db.conn), store_errors(path):
+            key_problem = pseudonym_key_problem(db.conn)
             show, resumed = open_show(
                 db,
                 show_name or settings.show.name,
@@ -157,22 +175,26 @@ class LiveShow:
                 source=source,
                 started_at=started_at or clock.now(),
             )
-        finally:
-            db.conn.close()
         writer = StoreWriter(path, batch_size=settings.database.batch_size)
         live = cls(settings, db_path=path, show=show, resumed=resumed, writer=writer, clock=clock)
         writer._on_problem = live._storage_problem
         writer._on_recovered = live._storage_recovered
         writer.start()
+        if key_problem:
+            live.startup_notices.append(
+                Notice(
+                    f"Viewers who opted out before will not be recognised: {key_problem} "
+                    "(restore it from a backup of this machine; see `stagehand doctor`)",
+                    "warning",
+                )
+            )
         return live
 
     def _restore(self) -> None:
         """Pick a stored show up where it stopped: segments, stage, hands, recent chat."""
         db = open_database(self.db_path)
-        try:
+        with contextlib.closing(db.conn), store_errors(self.db_path):
             state = resumed_state(db, self.show.id, recent=RECENT_COMMENTS)
-        finally:
-            db.conn.close()
         for row in state.segments:
             self.segments.append(Segment(row.position, row.title, row.keywords, row.started_at))
         if self.segments:
@@ -183,11 +205,12 @@ class LiveShow:
         for author in state.raised_hands:
             self.hands[author.key] = author
             self.ranker.set_hand(author.key, True)
-        for comment in state.recent_comments:
+        for comment, _ in state.recent_comments:
             self._recent[(comment.platform, comment.id)] = comment
         for key, count in state.author_comments:
             self.ranker.recall_author(key, count)
-        for comment in state.recent_comments[-WARM_UP_COMMENTS:]:
+        scored = [c for c, kind in state.recent_comments if kind not in UNSCORED_KINDS]
+        for comment in scored[-WARM_UP_COMMENTS:]:
             self.ranker.score(comment)
         self.last_stored_at = state.last_comment_at
         self.replay_position = state.replay_position
@@ -279,6 +302,9 @@ class LiveShow:
     async def run_adapters(self) -> None:
         """Run every adapter until they finish or the show closes; one failing never stops others."""
         self.bind_loop()
+        for notice in self.startup_notices:
+            self._notify(notice)
+        self.startup_notices = []
         runs = [self._run_adapter(adapter) for adapter in self.adapters.values()]
         await asyncio.gather(*runs)
 
@@ -289,7 +315,20 @@ class LiveShow:
             raise
         except Exception as exc:
             log.exception("%s adapter stopped", adapter.platform)
-            self.connection_changed(adapter.platform, ConnectionState.FAILED, redact(str(exc)))
+            self.connection_changed(adapter.platform, ConnectionState.FAILED, str(exc))
+
+    def live_platforms(self) -> list[str]:
+        """The platforms this show connects to (a replay is not one)."""
+        return [name for name in self.adapters if name != "replay"]
+
+    def failed_platforms(self) -> dict[str, str]:
+        """Live platforms whose connection ended failed, with the reason each gave."""
+        return {
+            name: detail or "failed"
+            for name in self.live_platforms()
+            for state, detail in [self.connections.get(name, (None, ""))]
+            if state is ConnectionState.FAILED
+        }
 
     # -- AdapterSink -----------------------------------------------------------------------
 
@@ -328,7 +367,16 @@ class LiveShow:
         self.ranker.set_hand(author.key, raised)
         self._notify(HandsChanged(tuple(self.hands.values())))
 
+    def left_stage(self, author: Author, detail: str) -> None:
+        """A guest left the platform's stage by themselves: off the panel, their time recorded."""
+        session = self.stage.get(author.key)
+        if session is None:
+            return  # an audience member, not a guest
+        self._stage_ended(session.author, self.clock.now(), outcome=f"ok: {detail}")
+        self._notify(Notice(f"{session.author.shown_name} {detail}: off stage", "info"))
+
     def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
+        detail = redact(detail)  # a platform's error can quote the request, secrets and all
         self.connections[platform] = (state, detail)
         self._notify(ConnectionChanged(platform, state.value, detail))
 
@@ -361,8 +409,11 @@ class LiveShow:
                     undoes=action.undoes,
                 )
             )
-            if kind == HostActionKind.MODERATE and action.text == "delete" and comment:
-                self.comment_deleted(comment.platform, comment.id, action.ts)
+            if kind == HostActionKind.MODERATE and comment and not _failed(action.outcome):
+                if action.text == ModerationKind.DELETE:
+                    self.comment_deleted(comment.platform, comment.id, action.ts)
+                elif action.text in (ModerationKind.BAN, ModerationKind.TIMEOUT):
+                    self._author_removed(comment.author, ModerationKind(action.text))
 
     def replay_reached(self, source: str, position: TranscriptPosition) -> None:
         """A replay has played (and queued) everything up to `position` of its transcript."""
@@ -518,7 +569,7 @@ class LiveShow:
             who.platform, lambda adapter: adapter.invite_to_stage(who, comment)
         )
         if result.ok:
-            self._stage_started(who, comment, self.clock.now(), outcome=result.message)
+            self._stage_started(who, comment, self.clock.now(), outcome=_outcome(result))
         else:
             self._log_action(
                 HostAction(
@@ -621,7 +672,30 @@ class LiveShow:
         if result.ok and kind == ModerationKind.DELETE:
             # Not every platform echoes our own deletions back (Twitch does not): record it here.
             self.comment_deleted(comment.platform, comment.id, self.clock.now())
+        elif result.ok:
+            self._author_removed(comment.author, kind)
         return self._announce(result)
+
+    def _author_removed(self, author: Author, kind: ModerationKind) -> None:
+        """A ban or timeout took effect: their hand goes down, every queue drops their comments."""
+        self.hand_changed(author, False)
+        self._notify(AuthorRemoved(author.key, kind.value))
+
+    def forget(self, author: Author) -> None:
+        """The author asked to be forgotten: the store cuts their rows loose (`StoreForget`),
+        and everything in memory lets go of them now, so no screen shows them a moment longer."""
+        key = author.key
+        self._store(StoreForget(key))
+        for comment_key in [k for k, c in self._recent.items() if c.author.key == key]:
+            del self._recent[comment_key]
+        self.hand_changed(author, False)
+        session = self.stage.get(key)
+        if session is not None:
+            # Still on the show (ending it is the hosts' call), but no longer by name.
+            anonymous = Author(author.platform, author.id, "", FORGOTTEN_NAME)
+            self.stage[key] = dataclasses.replace(session, author=anonymous)
+            self._notify(StageChanged(tuple(self.stage.values())))
+        self._notify(AuthorForgotten(key))
 
     def raise_hand(self, author: Author) -> None:
         self.hand_changed(author, True)
@@ -643,14 +717,19 @@ class LiveShow:
         if adapter is None:
             return ActionResult.done(f"recorded (no {platform} connection to act through)")
         try:
-            return await call(adapter)
+            result = await call(adapter)
         except Exception as exc:  # an adapter bug must not take the console down
             log.exception("%s action failed", platform)
             # Library errors can carry secrets (URLs with tokens): mask before showing.
             return ActionResult.failed(f"{platform}: {type(exc).__name__}: {redact(str(exc))}")
+        # What a platform answered reaches the screen and the database (the action's outcome).
+        return dataclasses.replace(result, message=redact(result.message), hint=redact(result.hint))
 
     def _announce(self, result: ActionResult) -> ActionResult:
-        self._notify(Notice(result.message, "info" if result.ok else "warning"))
+        # A hint means something still needs the host (a Guest Star invite that failed while
+        # the guest link went out): a warning even when the action itself worked.
+        level = "info" if result.ok and not result.hint else "warning"
+        self._notify(Notice(result.for_host, level))
         return result
 
     def _spawn(self, awaitable: Awaitable[None]) -> None:
@@ -664,4 +743,8 @@ def _same_title(a: str, b: str) -> bool:
 
 
 def _outcome(result: ActionResult) -> str:
-    return ("ok: " if result.ok else "failed: ") + result.message
+    return ("ok: " if result.ok else "failed: ") + result.for_host
+
+
+def _failed(outcome: str) -> bool:
+    return outcome.startswith(("failed", "refused"))

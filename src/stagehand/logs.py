@@ -2,30 +2,53 @@
 
 Every handler carries a filter that masks registered secrets (tokens, client secrets), so a
 token that slips into an exception message or a library's debug line never reaches a log.
+Secrets are registered where they are loaded: the config and environment (config.py), the
+token store (tokens.py) and tokens a platform library obtains at run time (the adapters).
+The log file and its folder are readable by their owner only: logs quote chat and errors.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
+from urllib.parse import quote, quote_plus
 
 import platformdirs
 
 MASK = "***"
 _secrets: set[str] = set()
+#: The secrets longest first, so a secret containing another is masked whole.
+_masking_order: tuple[str, ...] = ()
 
 
 def register_secret(value: str | None) -> None:
-    """Mask `value` wherever it would appear in a log record from now on."""
-    if value and len(value) >= 6:
-        _secrets.add(value)
-        if value.startswith("oauth:"):
-            _secrets.add(value.removeprefix("oauth:"))
+    """Mask `value` wherever it would appear in a log record from now on.
+
+    Also its forms inside a URL (an echoed request quotes it percent-encoded) and without
+    Twitch's `oauth:` prefix.
+    """
+    global _masking_order
+    if not value or len(value) < 6:
+        return
+    bare = value.removeprefix("oauth:")
+    forms = {value, bare, quote(value, safe=""), quote(bare, safe=""), quote_plus(bare)}
+    if forms <= _secrets:
+        return
+    _secrets.update(form for form in forms if len(form) >= 6)
+    _masking_order = tuple(sorted(_secrets, key=len, reverse=True))
+
+
+def register_secrets(values: Iterable[str | None]) -> None:
+    for value in values:
+        register_secret(value)
 
 
 def redact(text: str) -> str:
-    for secret in _secrets:
+    """`text` with every registered secret replaced by ***."""
+    for secret in _masking_order:
         if secret in text:
             text = text.replace(secret, MASK)
     return text
@@ -53,6 +76,29 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir("stagehand", appauthor=False))
 
 
+def log_file_path() -> Path:
+    return log_dir() / "stagehand.log"
+
+
+def _private_log_file() -> Path:
+    """The log file, created (or narrowed to) owner-only in an owner-only folder."""
+    path = log_file_path()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.parent.chmod(0o700)  # made by an older stagehand, or by mkdir under a lax umask
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    return path
+
+
+def open_log_file() -> tuple[Path, IO[str]]:
+    """The log file opened for appending (owner-only), for a report written outside logging."""
+    path = _private_log_file()
+    return path, path.open("a", encoding="utf-8")
+
+
 def configure_logging(*, to_file: bool, verbose: bool = False) -> Path | None:
     """Route stagehand's (and the platform libraries') logs; returns the log file, if any.
 
@@ -64,8 +110,7 @@ def configure_logging(*, to_file: bool, verbose: bool = False) -> Path | None:
     path: Path | None = None
     handler: logging.Handler
     if to_file:
-        path = log_dir() / "stagehand.log"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = _private_log_file()
         handler = logging.FileHandler(path, encoding="utf-8")
     else:
         handler = logging.StreamHandler()

@@ -1,4 +1,4 @@
-"""The one road every comment takes: sanitize -> dedupe -> score -> store -> notify.
+"""The one road every comment takes: dedupe -> sanitize -> classify -> score -> store -> notify.
 
 Adapters (through `LiveShow`) call `Pipeline.accept` on the event loop. Nothing here blocks:
 storing is a queue put, the writer thread commits in batches.
@@ -11,8 +11,9 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from stagehand.domain import Comment, RankedComment, Score
+from stagehand.domain import Comment, CommentKind, RankedComment, Score
 from stagehand.events import CommentRanked, CoreEvent
+from stagehand.kinds import CommentKinds
 from stagehand.sanitize import sanitize, storable
 from stagehand.store.ops import StoreComment, StoreOp
 
@@ -20,9 +21,15 @@ from stagehand.store.ops import StoreComment, StoreOp
 #: or minutes; anything older is looked up in the database, whose unique key is the truth.
 DEDUPE_WINDOW = 100_000
 
+#: Lines that are not comments are stored with this score and never reach the ranker: a `!hand`
+#: or a bot's announcement must not teach it anything (a viewer's first real comment is still
+#: their first, and commands do not count towards flooding).
+UNSCORED = Score(0.0, 0.0)
+UNSCORED_KINDS = frozenset({CommentKind.COMMAND, CommentKind.BOT})
+
 
 class Scorer(Protocol):
-    def score(self, comment: Comment) -> Score: ...
+    def score(self, comment: Comment, *, ask: bool | None = None) -> Score: ...
 
 
 class RecentIds:
@@ -104,11 +111,13 @@ class Pipeline:
         seen: Iterable[tuple[str, str]] = (),
         stored: Callable[[tuple[str, str]], bool] | None = None,
         resumed: bool = False,
+        kinds: CommentKinds | None = None,
     ) -> None:
         """`seen`: ids already stored (a resumed show's latest); `stored` asks the database
         whether it has a comment; `resumed`: the database had this show's comments before."""
         self.show_id = show_id
         self.scorer = scorer
+        self.kinds = kinds or CommentKinds()
         self._store = store
         self._notify = notify
         self._recent = RecentIds()
@@ -127,7 +136,15 @@ class Pipeline:
             self.duplicates += 1
             return None
         comment = sanitized(comment)
-        ranked = RankedComment(comment, self.scorer.score(comment), segment)
+        classified = self.kinds.classify(comment)
+        question = classified.question
+        asked = question is not None
+        if question is not None:
+            # Shown, scored and searched as the question; the original keeps the `!ask`.
+            comment = dataclasses.replace(comment, clean_text=question)
+        kind = classified.kind
+        score = UNSCORED if kind in UNSCORED_KINDS else self.scorer.score(comment, ask=asked)
+        ranked = RankedComment(comment, score, segment, kind)
         self._store(StoreComment(self.show_id, ranked))
         self.accepted += 1
         self._notify(CommentRanked(ranked))

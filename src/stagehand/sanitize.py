@@ -11,9 +11,11 @@ as markup, so `[b]` stays the three characters `[b]`.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 #: Longest text kept for display, ranking and search; the original is stored whole.
 MAX_CHARS = 2000
@@ -40,6 +42,15 @@ _BIDI_CONTROLS = frozenset(
 # Zero-width characters that hide text or split words to dodge filters; ZWJ (U+200D) stays
 # because emoji sequences need it.
 _INVISIBLE = frozenset("\u200b\u2060\ufeff\u180e\u00ad")
+
+
+# What must never reach a terminal raw from a JSON file, beyond the C0 controls `json.dumps`
+# escapes itself (and whose layout newlines must stay): DEL and C1 controls, bidi and invisible
+# format characters, line/paragraph separators and lone surrogates (which cannot even be encoded
+# as UTF-8). `inert_json` writes them as \uXXXX escapes.
+_RAW_IN_JSON = re.compile(
+    "[\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,3 +133,10 @@ def _cap_combining_runs(text: str) -> str:
 def has_control_characters(text: str) -> bool:
     """True if any character could act on a terminal (used by tests and display guards)."""
     return any(unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS for char in text)
+
+
+def inert_json(value: Any, *, indent: int | None = None) -> str:
+    """`json.dumps` whose output is safe to `cat`: readable UTF-8, but every character that could
+    act on a terminal or reorder text escaped. Lossless: a JSON reader gets `value` back."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from stagehand.config import user_config_dir
+from stagehand.logs import register_secret
 
 
 def default_token_path() -> Path:
@@ -26,19 +27,23 @@ class TokenStore:
         self.path = path or default_token_path()
 
     def load(self) -> dict[str, Any]:
+        """The whole document; every token and secret in it is masked in logs from now on."""
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             raise RuntimeError(
                 f"{self.path}: token file unreadable ({type(exc).__name__})"
             ) from None
+        _register_secrets(data)
+        return data
 
     def get(self, name: str) -> Any:
         return self.load().get(name)
 
     def set(self, name: str, value: Any) -> None:
+        _register_secrets(value)
         data = self.load()
         data[name] = value
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -56,3 +61,15 @@ class TokenStore:
         except FileNotFoundError:
             return True
         return mode & 0o077 == 0
+
+
+def _register_secrets(value: Any, key: str = "") -> None:
+    """Register every string stored under a key that names a token or secret."""
+    if isinstance(value, dict):
+        for item_key, item in value.items():
+            _register_secrets(item, str(item_key))
+    elif isinstance(value, list):
+        for item in value:
+            _register_secrets(item, key)
+    elif isinstance(value, str) and ("token" in key or "secret" in key):
+        register_secret(value)

@@ -9,15 +9,32 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from stagehand.domain import Author, Comment, HostAction, HostActionKind
+from stagehand.sanitize import inert_json
 
 log = logging.getLogger(__name__)
+
+#: Longest line read. A chat message is short (Twitch 500 characters, Discord 4,000; JSON
+#: escapes make that at most 6 times as many bytes); a longer line is skipped unread, so a
+#: hostile or broken file cannot make one line eat the memory.
+MAX_LINE_BYTES = 1 << 20
+#: A "line" still without a line break after this much is not JSON Lines at all (`/dev/zero`,
+#: a disk image): reading stops there instead of discarding bytes forever.
+MAX_UNBROKEN_BYTES = 64 << 20
+#: Bad lines reported one by one before the rest are only counted (a binary file has millions).
+BAD_LINES_LISTED = 20
+
+# JSON may spell a lone UTF-16 surrogate (`"\ud800"`), which no platform sends and SQLite cannot
+# store as UTF-8; only a line with such an escape needs the (slower) repair.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class TranscriptError(ValueError):
@@ -58,7 +75,10 @@ def parse_ts(value: Any) -> datetime:
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first representable UTC time
+        raise ValueError(f"timestamp {value!r} is out of range") from None
 
 
 def format_ts(value: datetime) -> str:
@@ -168,7 +188,7 @@ def host_action_key(record: dict[str, Any]) -> str:
 
 
 def iter_events(
-    lines: Iterable[str],
+    lines: Iterable[str | bytes | None],
     *,
     source: str = "<transcript>",
     on_error: Callable[[TranscriptError], None] | None = None,
@@ -176,18 +196,15 @@ def iter_events(
 ) -> Iterator[TranscriptEvent]:
     """Decode lines; a bad line raises, or goes to `on_error` and is skipped when one is given.
 
-    `first_line` is the number of the first line given (a resumed replay starts mid-file).
+    Lines may be text, UTF-8 bytes (decoded here, so one bad byte costs one line) or None for
+    a line too long to read (see `MAX_LINE_BYTES`). `first_line` is the number of the first
+    line given (a resumed replay starts mid-file).
     """
     for number, line in enumerate(lines, start=first_line):
-        if not line.strip():
-            continue
         try:
-            record = json.loads(line)
-            if not isinstance(record, dict):
-                raise ValueError("each line must be a JSON object")
-            event = event_from_dict(record)
-        except (ValueError, TypeError) as exc:
-            error = TranscriptError(f"{source}:{number}: {exc}")
+            event = _event_from_line(line, first=number == 1)
+        except (ValueError, TypeError, RecursionError) as exc:
+            error = TranscriptError(f"{source}:{number}: {_reason(exc)}")
             if on_error is None:
                 raise error from None
             on_error(error)
@@ -196,14 +213,114 @@ def iter_events(
             yield event
 
 
-def read_transcript(path: Path, *, skip_bad_lines: bool = False) -> Iterator[TranscriptEvent]:
-    """Events of a transcript file, in file order. Bad lines are logged and skipped on request."""
+def _event_from_line(line: str | bytes | None, *, first: bool) -> TranscriptEvent | None:
+    if line is None:
+        raise ValueError(f"line longer than {MAX_LINE_BYTES >> 20} MiB (not a transcript line?)")
+    text = line.decode("utf-8") if isinstance(line, bytes) else line
+    if first:
+        text = text.removeprefix("\ufeff")  # a byte order mark, as Windows editors write
+    if not text.strip():
+        return None
+    record = json.loads(text)
+    if not isinstance(record, dict):
+        raise ValueError("each line must be a JSON object")
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        record = _without_lone_surrogates(record)
+    return event_from_dict(record)
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a line is bad, in words that point at the fix."""
+    if isinstance(exc, UnicodeDecodeError):
+        return (
+            f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at column {exc.start + 1}); "
+            "save the transcript as UTF-8"
+        )
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON ({exc.msg} at column {exc.colno})"
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply"
+    return str(exc)
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """`value` with every unpaired surrogate replaced by U+FFFD (JSON pairs the valid ones)."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {
+            _without_lone_surrogates(key): _without_lone_surrogates(item)
+            for key, item in value.items()
+        }
+    return value
+
+
+def read_lines(handle: BinaryIO, *, source: str = "<transcript>") -> Iterator[bytes | None]:
+    """The lines of a binary file, each at most `MAX_LINE_BYTES`; None for a longer one.
+
+    Raises TranscriptError when no line break comes for `MAX_UNBROKEN_BYTES`: the input is
+    not JSON Lines, and reading on would never end (`/dev/zero`) or take very long.
+    """
+    number = 0
+    while line := handle.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield line
+            continue
+        unbroken = len(line)
+        while (rest := handle.readline(1 << 16)) and not rest.endswith(b"\n"):
+            unbroken += len(rest)
+            if unbroken > MAX_UNBROKEN_BYTES:
+                raise TranscriptError(
+                    f"{source}:{number}: no line break in {MAX_UNBROKEN_BYTES >> 20} MiB: "
+                    "not a JSON Lines transcript"
+                )
+        yield None
+
+
+def read_transcript(
+    path: Path,
+    *,
+    skip_bad_lines: bool = False,
+    on_error: Callable[[TranscriptError], None] | None = None,
+) -> Iterator[TranscriptEvent]:
+    """Events of a transcript file, in file order.
+
+    A bad line raises TranscriptError, unless `on_error` is given (it hears about each bad line,
+    which is then skipped) or `skip_bad_lines` (bad lines are logged and skipped). An endless
+    line raises either way (see `read_lines`).
+    """
 
     def warn(error: TranscriptError) -> None:
         log.warning("skipped a bad transcript line: %s", error)
 
-    with path.open(encoding="utf-8") as handle:
-        yield from iter_events(handle, source=str(path), on_error=warn if skip_bad_lines else None)
+    if on_error is None and skip_bad_lines:
+        on_error = warn
+    with path.open("rb") as handle:
+        lines = read_lines(handle, source=str(path))
+        yield from iter_events(lines, source=str(path), on_error=on_error)
+
+
+class BadLines:
+    """Hears about skipped lines: reports the first `listed` of them, counts the rest."""
+
+    def __init__(self, report: Callable[[str], None], *, listed: int = BAD_LINES_LISTED) -> None:
+        self.report = report
+        self.listed = listed
+        self.count = 0
+
+    def __call__(self, error: TranscriptError) -> None:
+        self.count += 1
+        if self.count <= self.listed:
+            self.report(f"{error} (line skipped)")
+
+    def summary(self) -> str | None:
+        """A closing line when some bad lines were not listed, else None."""
+        if self.count <= self.listed:
+            return None
+        return f"{self.count:,} bad lines skipped in all (the first {self.listed} are listed above)"
 
 
 def event_to_dict(event: TranscriptEvent) -> dict[str, Any]:
@@ -266,9 +383,13 @@ def host_action_to_dict(action: HostAction) -> dict[str, Any]:
 
 
 def write_events(events: Iterable[TranscriptEvent], handle: IO[str]) -> int:
-    """Write events as JSON Lines; returns how many were written."""
+    """Write events as JSON Lines; returns how many were written.
+
+    Text is written exactly (a transcript is the record), with terminal controls and bidi
+    characters as JSON escapes, so `cat` of an export cannot retitle or clear a terminal.
+    """
     count = 0
     for event in events:
-        handle.write(json.dumps(event_to_dict(event), ensure_ascii=False) + "\n")
+        handle.write(inert_json(event_to_dict(event)) + "\n")
         count += 1
     return count

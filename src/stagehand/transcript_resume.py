@@ -6,8 +6,8 @@ number, and a digest of every byte before the offset). Resuming checks the diges
 file and seeks straight there; an edited or different transcript is played from its start instead
 (nothing is stored twice either way: the database's unique keys decide).
 
-Lines are decoded by `transcript.iter_events`, the same as `read_transcript`; this module only
-adds the byte positions, which a text-mode file cannot give while it is iterated.
+Lines are read by `transcript.read_lines` and decoded by `transcript.iter_events`, the same as
+`read_transcript` does; this module only counts the bytes they read, and digests them.
 """
 
 from __future__ import annotations
@@ -19,13 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from stagehand.transcript import TranscriptError, TranscriptEvent, iter_events
+from stagehand.transcript import TranscriptError, TranscriptEvent, iter_events, read_lines
 
-#: A line longer than this is no chat event: it is skipped (and cannot eat all memory).
-MAX_LINE_BYTES = 1 << 20
-#: A "line" that runs on past this is not a transcript at all (say, /dev/zero): stop reading.
-GIVE_UP_BYTES = 64 * MAX_LINE_BYTES
-_CHUNK = 1 << 16
+_CHUNK = 1 << 20
+#: A big buffer: each refill lets the writer thread take the GIL for a while.
 _READ_BUFFER = 1 << 20
 
 
@@ -49,7 +46,7 @@ def position_holds(path: Path, position: TranscriptPosition) -> bool:
     try:
         with path.open("rb") as handle:
             while left > 0:
-                chunk = handle.read(min(left, _CHUNK * 16))
+                chunk = handle.read(min(left, _CHUNK))
                 if not chunk:
                     return False
                 digest.update(chunk)
@@ -106,14 +103,12 @@ class TranscriptReader:
             yield event, Mark(self._offset, self._line, self._digest.copy())
 
     def __iter__(self) -> Iterator[TranscriptEvent]:
-        # A big buffer: each refill lets the writer thread take the GIL for a while.
         with self.path.open("rb", buffering=_READ_BUFFER) as handle:
-            stat = os.fstat(handle.fileno())
-            self.size = stat.st_size or None
+            self.size = os.fstat(handle.fileno()).st_size or None
             if self.start is not None:
                 self._hash_prefix(handle, self.start.offset)
             yield from iter_events(
-                self._lines(handle),
+                self._lines(_Counted(handle, self)),
                 source=str(self.path),
                 on_error=self._on_error,
                 first_line=self._line + 1,
@@ -122,55 +117,30 @@ class TranscriptReader:
     def _hash_prefix(self, handle: BinaryIO, offset: int) -> None:
         left = offset
         while left > 0:
-            chunk = handle.read(min(left, _CHUNK * 16))
+            chunk = handle.read(min(left, _CHUNK))
             if not chunk:
                 break
             self._digest.update(chunk)
             left -= len(chunk)
 
-    def _lines(self, handle: BinaryIO) -> Iterator[str]:
-        """Decoded lines; a line that is too long or not UTF-8 is reported and given as blank
-        (so line numbers stay right and `iter_events` skips it)."""
-        while True:
-            raw = handle.readline(MAX_LINE_BYTES + 1)
-            if not raw:
-                return
-            self._took(raw)
-            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-                self._skip_rest_of_line(handle)
-                self._report(f"line longer than {MAX_LINE_BYTES:,} bytes")
-                yield ""
-                continue
-            try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                self._report(f"not UTF-8 text (byte {exc.start + 1} of the line)")
-                yield ""
+    def _lines(self, handle: _Counted) -> Iterator[bytes | None]:
+        for line in read_lines(handle, source=str(self.path)):  # type: ignore[arg-type]
+            self._line += 1
+            yield line
 
     def _took(self, raw: bytes) -> None:
         self._digest.update(raw)
         self._offset += len(raw)
-        self._line += 1
 
-    def _skip_rest_of_line(self, handle: BinaryIO) -> None:
-        skipped = 0
-        while True:
-            raw = handle.readline(_CHUNK)
-            if not raw:
-                return
-            self._digest.update(raw)
-            self._offset += len(raw)
-            if raw.endswith(b"\n"):
-                return
-            skipped += len(raw)
-            if skipped > GIVE_UP_BYTES:
-                raise TranscriptError(
-                    f"{self.path}:{self._line}: not a transcript (a line runs on past "
-                    f"{GIVE_UP_BYTES // (1 << 20)} MiB)"
-                )
 
-    def _report(self, reason: str) -> None:
-        error = TranscriptError(f"{self.path}:{self._line}: {reason}")
-        if self._on_error is None:
-            raise error
-        self._on_error(error)
+class _Counted:
+    """The transcript file as `read_lines` reads it, every byte counted and digested."""
+
+    def __init__(self, handle: BinaryIO, reader: TranscriptReader) -> None:
+        self._handle = handle
+        self._reader = reader
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self._handle.readline(limit)
+        self._reader._took(line)
+        return line

@@ -207,6 +207,10 @@ async def test_a_dm_refused_by_the_member_is_explained(fake, sink, tokens):
         "discord: guest link not sent: zeyla does not accept direct messages from this "
         "server's members"
     )
+    # The host is asked to send it some other way; the channel never gets the private link.
+    assert "another way" in result.hint
+    posted = [r for r in fake.requests if r.path == f"/channels/{SHOW_CHANNEL_ID}/messages"]
+    assert not any(GUEST_LINK in (r.json or {}).get("content", "") for r in posted)
 
 
 async def test_inviting_someone_who_left_the_server_is_explained(fake, sink, tokens):

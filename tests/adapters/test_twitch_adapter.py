@@ -379,17 +379,23 @@ async def test_a_refused_message_says_why(show: Show) -> None:
     assert "403" in result.message and "banned" in result.message
 
 
-async def test_invite_to_stage_mentions_the_guest_link_in_a_threaded_reply(show: Show) -> None:
-    await show.fake.send_chat(chat_event(message_id="hand-1", text="can I join?"))
-    [comment] = await show.sink.wait_for_comments(1)
-    result = await show.adapter.invite_to_stage(comment.author, comment)
-    assert result.ok, result.message
-    [request] = show.fake.requests_to("POST", "chat/messages")
-    assert request.json["message"] == (
-        "@nerixyz you're invited on stage! Join here: https://vdo.ninja/?room=synth"
-    )
-    assert request.json["reply_parent_message_id"] == "hand-1"
-    assert request.token == show.bot_token.access
+async def test_invite_in_public_chat_mentions_the_guest_link_in_a_threaded_reply(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    show = await start_show(fake, tmp_path, invite_via="public_chat")
+    try:
+        await show.fake.send_chat(chat_event(message_id="hand-1", text="can I join?"))
+        [comment] = await show.sink.wait_for_comments(1)
+        result = await show.adapter.invite_to_stage(comment.author, comment)
+        assert result.ok, result.message
+        [request] = show.fake.requests_to("POST", "chat/messages")
+        assert request.json["message"] == (
+            "@nerixyz you're invited on stage! Join here: https://vdo.ninja/?room=synth"
+        )
+        assert request.json["reply_parent_message_id"] == "hand-1"
+        assert request.token == show.bot_token.access
+    finally:
+        await stop_show(show)
 
 
 async def test_invite_by_whisper_and_guest_star(fake: FakeTwitch, tmp_path: Path) -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
@@ -145,3 +148,151 @@ def test_the_command_has_help() -> None:
     result = CliRunner().invoke(auth_twitch, ["--help"])
     assert result.exit_code == 0
     assert "the bot and the broadcaster" in " ".join(result.output.split())
+
+
+# -- failures say what failed and what to do; the browser is told the truth ------------------
+
+
+class CarefulBrowser(Browser):
+    """Logs in, then stops at Twitch's redirect so the test can interfere before the callback."""
+
+    def __init__(self, fake: FakeTwitch, accounts: list[str], before_callback) -> None:
+        super().__init__(fake, accounts)
+        self.before_callback = before_callback
+        self.pages: list[str] = []
+
+    async def open(self, url: str) -> None:
+        self.visited.append(url)
+        self.fake.authorize_as = self.accounts.pop(0)
+        async with aiohttp.ClientSession() as session:
+            async with session.get(url, allow_redirects=False) as response:
+                callback = response.headers["Location"]
+            await self.before_callback()
+            async with session.get(callback) as response:
+                self.pages.append(await response.text())
+
+
+async def test_the_page_says_authorized_only_once_the_tokens_are_in(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    settings = settings_for(fake, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+
+    async def code_expires() -> None:
+        fake.codes.clear()  # Twitch will refuse to exchange it
+
+    browser = CarefulBrowser(fake, [BROADCASTER["id"]], code_expires)
+    prompts = prompts_for(browser, separate=False, said=[], asked=[])
+    with pytest.raises(AuthFailed, match="Invalid authorization code"):
+        await run_auth_flow(settings, TokenStore(tmp_path / "tokens.json"), prompts)
+    [page] = browser.pages
+    assert "authorized" not in page.replace("not authorized", "")
+    assert "Invalid authorization code" in page and "terminal" in page
+
+    good = CarefulBrowser(fake, [BROADCASTER["id"]], code_expires_never)
+    creds = await run_auth_flow(
+        settings,
+        TokenStore(tmp_path / "tokens.json"),
+        prompts_for(good, separate=False, said=[], asked=[]),
+    )
+    assert creds.broadcaster is not None
+    assert good.pages == ["stagehand: authorized as twitchdev. You can close this tab."]
+
+
+async def code_expires_never() -> None:
+    return None
+
+
+async def test_losing_the_network_mid_flow_is_one_clear_failure(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    settings = settings_for(fake, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    browser = CarefulBrowser(fake, [BROADCASTER["id"]], fake.stop)  # Twitch is gone after login
+    prompts = prompts_for(browser, separate=False, said=[], asked=[])
+    with pytest.raises(AuthFailed, match=r"cannot reach Twitch .*check the network"):
+        await run_auth_flow(settings, TokenStore(tmp_path / "tokens.json"), prompts)
+    assert "not authorized" in browser.pages[0]
+
+
+async def test_the_channel_is_asked_first_and_checked_with_twitch(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    settings = settings_for(fake).model_copy(update={"channel": ""})
+    asked: list = []
+    browser = Browser(fake, [BROADCASTER["id"]])
+    answers = {"Your Twitch channel": "nosuchchannel", "Client ID": CLIENT_ID}
+    answers["Client Secret (not shown)"] = CLIENT_SECRET
+
+    def ask(question: str, hide: bool) -> str:
+        asked.append(question)
+        return answers[next(key for key in answers if question.startswith(key))]
+
+    prompts = Prompts(echo=lambda _: None, ask=ask, confirm=lambda _: False, open_url=browser.open)
+    with pytest.raises(AuthFailed, match="Twitch has no channel named 'nosuchchannel'"):
+        await run_auth_flow(settings, TokenStore(tmp_path / "tokens.json"), prompts)
+    assert asked[0].startswith("Your Twitch channel") and asked[1:] == [
+        "Client ID",
+        "Client Secret (not shown)",
+    ]
+    assert browser.visited == []  # found out before anyone logged in anywhere
+
+
+async def test_a_refused_secret_stops_before_the_browser(fake: FakeTwitch, tmp_path: Path) -> None:
+    settings = settings_for(fake, client_id=CLIENT_ID, client_secret="not-the-secret-0123456")
+    browser = Browser(fake, [BROADCASTER["id"]])
+    prompts = prompts_for(browser, separate=False, said=[], asked=[])
+    with pytest.raises(AuthFailed) as failure:
+        await run_auth_flow(settings, TokenStore(tmp_path / "tokens.json"), prompts)
+    message = str(failure.value)
+    assert "Twitch refused the client id and secret (403 invalid client secret)" in message
+    assert "STAGEHAND_TWITCH_CLIENT_SECRET" in message  # where the refused secret came from
+    assert "not-the-secret" not in message
+    assert browser.visited == []
+
+
+async def test_the_output_explains_authorizing_without_a_browser(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    settings = settings_for(fake, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    port = urlsplit(settings.redirect_uri).port
+    said: list[str] = []
+    browser = Browser(fake, [BROADCASTER["id"]])
+    await run_auth_flow(
+        settings,
+        TokenStore(tmp_path / "tokens.json"),
+        prompts_for(browser, separate=False, said=said, asked=[]),
+    )
+    output = "\n".join(said)
+    assert browser.visited[0] in output  # the URL to open elsewhere
+    assert f"ssh -L {port}:localhost:{port}" in output
+
+
+def test_the_command_without_network_fails_in_one_line(tmp_path: Path) -> None:
+    closed = free_port()
+    config = tmp_path / "stagehand.toml"
+    config.write_text(
+        "[twitch]\n"
+        'channel = "twitchdev"\n'
+        f'client_id = "{CLIENT_ID}"\n'
+        f'oauth_url = "http://127.0.0.1:{closed}/oauth2/"\n'
+        f'helix_url = "http://127.0.0.1:{closed}/helix/"\n',
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "STAGEHAND_TWITCH_CLIENT_SECRET": CLIENT_SECRET,
+        "STAGEHAND_TOKEN_FILE": str(tmp_path / "tokens.json"),
+        "BROWSER": "true",  # never open a real browser from a test
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "stagehand", "auth", "twitch", "-c", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2, result.stderr  # a user error, like every command's
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Error: cannot reach Twitch") and "check the network" in line
+    assert not (tmp_path / "tokens.json").exists()

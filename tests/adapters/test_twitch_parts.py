@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from twitchio.models.eventsub_ import create_event_instance
 
 from fakes.twitch_server import (
+    BOT_SCOPES,
     BROADCASTER_SCOPES,
     CLIENT_ID,
     CLIENT_SECRET,
@@ -172,7 +173,7 @@ def saved(tmp_path: Path, **changes) -> TokenStore:
     creds = {
         "client_id": CLIENT_ID,
         "client_secret": CLIENT_SECRET,
-        "bot": account("9", "stagehandbot", ["user:read:chat", "user:write:chat"], later),
+        "bot": account("9", "stagehandbot", BOT_SCOPES, later),
         "broadcaster": account("1", "twitchdev", BROADCASTER_SCOPES, later),
     } | changes
     TwitchCredentials(**creds).save(store)
@@ -219,16 +220,17 @@ def test_doctor_names_missing_scopes_for_what_the_config_enables(tmp_path: Path)
         enabled=True, channel="twitchdev", invite_via="whisper", guest_star=True
     )
     checks = doctor(
-        tmp_path, settings, broadcaster=account("1", "twitchdev", BROADCASTER_SCOPES[:2], None)
+        tmp_path,
+        settings,
+        bot=account("9", "stagehandbot", ["user:read:chat", "user:write:chat"], None),
+        broadcaster=account("1", "twitchdev", BROADCASTER_SCOPES[:2], None),
     )
     assert "user:manage:whispers" in checks["twitch bot"].detail
     assert "channel:manage:guest_star" in checks["twitch broadcaster"].detail
 
 
 def test_doctor_on_expired_tokens_and_the_wrong_broadcaster(tmp_path: Path) -> None:
-    expired = account(
-        "9", "stagehandbot", ["user:read:chat", "user:write:chat"], NOW - timedelta(1)
-    )
+    expired = account("9", "stagehandbot", BOT_SCOPES, NOW - timedelta(1))
     other = account("2", "someoneelse", BROADCASTER_SCOPES, None)
     checks = doctor(tmp_path, bot=expired, broadcaster=other)
     assert (

@@ -106,7 +106,7 @@ async def test_twitch_chat_commands_answer_in_thread_and_stage_the_right_viewer(
                 badges=[("moderator", "1")],
             )
         )
-        await wait_for(lambda: len(fake.requests_to("POST", "chat/messages")) >= 3)
+        await wait_for(lambda: len(fake.requests_to("POST", "chat/messages")) >= 2)
         await router.drain()
     finally:
         await live.close()
@@ -118,9 +118,13 @@ async def test_twitch_chat_commands_answer_in_thread_and_stage_the_right_viewer(
     ]
     assert sent == [
         ("Now on the show: Filters (cutoff)", "q1"),
-        (f"@{CHATTER['login']} you're invited on stage! Join here: {GUEST_LINK}", "q1"),
         (f"Invited @{CHATTER['login']} on stage.", "s1"),
     ]
+    [whisper] = fake.requests_to("POST", "whispers")  # the private link, privately
+    assert whisper.query["to_user_id"] == CHATTER["id"]
+    assert whisper.json["message"] == (
+        f"@{CHATTER['login']} you're invited on stage! Join here: {GUEST_LINK}"
+    )
     staged = sqlite3.connect(db).execute(
         "SELECT authors.platform_user_id FROM stage_sessions JOIN authors ON authors.id = author_id"
     )

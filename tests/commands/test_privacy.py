@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 from commands.chat import play, say
+from stagehand.pseudonyms import KeyFile
+
+
+def pseudonym_of(user_id: str, platform: str = "twitch") -> str:
+    key = KeyFile().load()
+    assert key is not None, "no pseudonym key was made"
+    return key.pseudonym(platform, user_id)
+
+
+def ids_of(db) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(row[0] for row in db.execute("SELECT platform_user_id FROM authors"))
 
 
 async def test_optout_anonymizes_past_and_later_comments_but_keeps_counting_them(tmp_path) -> None:
@@ -21,9 +37,10 @@ async def test_optout_anonymizes_past_and_later_comments_but_keeps_counting_them
     assert played.stored("m4") == ("hi all", "ben", 0)
     (counted,) = played.db.execute(
         "SELECT count(*) FROM comments JOIN authors ON authors.id = author_id"
-        " WHERE authors.platform_user_id = 'id-ana'"
+        " WHERE authors.platform_user_id = ?",
+        (pseudonym_of("id-ana"),),
     ).fetchone()
-    assert counted == 3
+    assert counted == 3  # still counted, under her pseudonym
     assert "not kept" in played.answers()[0]
     # not even a command's arguments are kept for someone who opted out
     assert [args for _, name, args, _ in played.commands() if name == "ask"] == [""]
@@ -147,3 +164,170 @@ async def test_talking_again_after_forget_does_not_reattach_the_forgotten_histor
         " WHERE authors.platform_user_id = 'id-ana'"
     ).fetchone()
     assert ana_comments == 1  # only what she said after forgetting is tied to her account
+
+
+# -- pseudonyms: opted-out viewers are known by a keyed hash, never by their platform id -------
+
+
+async def test_an_opted_out_viewer_keeps_no_platform_id_in_the_database_or_export(
+    tmp_path,
+) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "my synth is a Juno", t=1),
+            say("m2", "ana", "!optout", t=2),
+            say("m3", "ana", "what about filters?", t=20),
+            say("m4", "ben", "hi all", t=21),
+        ],
+    )
+    assert "id-ana" not in ids_of(played.db)
+    assert pseudonym_of("id-ana") in ids_of(played.db)
+    assert "id-ben" in ids_of(played.db)  # nobody else is affected
+    key = KeyFile()
+    assert key.path.parent == KeyFile().path.parent  # beside the token file, in the config dir
+    assert os.stat(key.path).st_mode & 0o777 == 0o600
+    exported = subprocess.run(
+        [sys.executable, "-m", "stagehand", "export", "--db", str(tmp_path / "show.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert "id-ana" not in exported.stdout and "my synth is a Juno" not in exported.stdout
+    authors = {
+        json.loads(line).get("author_id") for line in exported.stdout.splitlines() if line.strip()
+    }
+    assert pseudonym_of("id-ana") in authors and "id-ben" in authors
+
+
+async def test_no_key_is_made_while_nobody_opts_out(tmp_path) -> None:
+    await play(tmp_path, [say("m1", "ana", "hello", t=1)])
+    assert not KeyFile().path.exists()
+
+
+async def test_a_returning_opted_out_viewer_is_recognised_as_the_same_anonymous_viewer(
+    tmp_path,
+) -> None:
+    await play(tmp_path, [say("m1", "ana", "!optout", t=1)])
+    played = await play(tmp_path, [say("m2", "ana", "back again", t=30, display_name="Ana")])
+    assert played.stored("m2")[0] == ""  # still anonymous
+    rows = played.db.execute(
+        "SELECT platform_user_id, name, count(comments.id) FROM authors"
+        " JOIN comments ON comments.author_id = authors.id GROUP BY authors.id"
+    ).fetchall()
+    assert len(rows) == 1  # one viewer, seen twice: not a newcomer the second time
+    assert rows[0][0] == pseudonym_of("id-ana") and rows[0][1].startswith("anonymous-")
+    assert rows[0][2] == 2
+
+
+async def test_optin_starts_afresh_and_leaves_the_anonymous_past_unlinked(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "!optout", t=1),
+            say("m2", "ana", "secret", t=2),
+            say("m3", "ana", "!optin", t=3),
+            say("m4", "ana", "hello again", t=4),
+        ],
+    )
+    assert played.stored("m4") == ("hello again", "ana", 0)
+    ids = ids_of(played.db)
+    assert pseudonym_of("id-ana") not in ids  # nothing links the anonymous past to her
+    [past] = played.db.execute(
+        "SELECT DISTINCT authors.platform_user_id FROM comments JOIN authors"
+        " ON authors.id = comments.author_id WHERE message_id IN ('m1', 'm2', 'm3')"
+    ).fetchall()
+    assert past[0].startswith("opted-in:")
+    # and a later run does not mistake her for someone who opted out
+    again = await play(tmp_path, [say("m5", "ana", "!ask still kept?", t=40)])
+    assert again.stored("m5")[0] == "still kept?"  # the question (an !ask is shown without it)
+    assert [args for _, name, args, _ in again.commands() if name == "ask"] == ["still kept?"]
+
+
+async def test_forgetting_an_opted_out_viewer_keeps_only_the_opt_out(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "my address is 1 Synth Road", t=1),
+            say("m2", "ana", "!optout", t=2),
+            say("m3", "ana", "!forget", t=3),
+            say("m4", "ana", "!forget confirm", t=4),
+            say("m5", "ana", "still me", t=5),
+        ],
+    )
+    [(_, comments)] = played.db.execute(
+        "SELECT platform_user_id, count(comments.id) FROM authors"
+        " LEFT JOIN comments ON comments.author_id = authors.id"
+        " WHERE platform_user_id = ? GROUP BY authors.id",
+        (pseudonym_of("id-ana"),),
+    ).fetchall()
+    assert comments == 1  # only what came after forgetting: m5, anonymous
+    assert played.stored("m5")[0] == ""
+    assert "id-ana" not in ids_of(played.db)
+
+
+async def test_a_missing_key_is_said_at_start_and_the_viewer_is_not_recognised(tmp_path) -> None:
+    await play(tmp_path, [say("m1", "ana", "!optout", t=1)])
+    KeyFile().path.unlink()  # a new machine, a lost config folder
+    played = await play(tmp_path, [say("m2", "ana", "hello", t=30)])
+    notices = [e.text for e in played.events if type(e).__name__ == "Notice"]
+    assert any("pseudonym key" in text and "missing" in text for text in notices), notices
+    assert played.stored("m2") == ("hello", "ana", 0)  # the documented consequence
+
+
+async def test_the_report_says_how_many_questions_are_hidden_by_opt_outs(tmp_path) -> None:
+    from commands.chat import segment
+
+    await play(
+        tmp_path,
+        [
+            segment("Filters", ["filter", "cutoff", "resonance"], t=0),
+            say("m1", "ana", "which filter cutoff do you use for the bass?", t=5),
+            say("m2", "ben", "how much resonance on that filter?", t=6),
+            say("m3", "ana", "!optout", t=7),
+        ],
+    )
+
+    def report(fmt: str) -> str:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "stagehand",
+                "report",
+                "--db",
+                str(tmp_path / "show.db"),
+                "--format",
+                fmt,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    data = json.loads(report("json"))
+    assert data["unanswered_questions_total"] == 2
+    assert data["unanswered_questions_hidden_opted_out"] == 1
+    assert [q["text"] for q in data["unanswered_questions"]] == [
+        "how much resonance on that filter?"
+    ]
+    assert "1 is not listed: their authors opted out" in report("term")
+    assert "1 is not listed: their authors opted out" in report("md")
+
+
+async def test_a_restored_key_joins_the_viewer_back_to_their_pseudonym(tmp_path) -> None:
+    await play(tmp_path, [say("m1", "ana", "!optout", t=1)])
+    key = KeyFile().path
+    key.rename(tmp_path / "backup.key")  # lost for a while: ana comes back unrecognised
+    await play(tmp_path, [say("m2", "ana", "am I anonymous?", t=30)])
+    (tmp_path / "backup.key").rename(key)  # restored from the backup
+    played = await play(tmp_path, [say("m3", "ana", "!optout", t=60)])
+    rows = played.db.execute(
+        "SELECT authors.platform_user_id, count(*) FROM comments JOIN authors"
+        " ON authors.id = comments.author_id GROUP BY authors.id"
+    ).fetchall()
+    assert rows == [(pseudonym_of("id-ana"), 3)]  # one viewer again, anonymous throughout
+    assert played.stored("m2")[0] == ""

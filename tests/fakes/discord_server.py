@@ -299,6 +299,21 @@ class FakeDiscord:
             self.voice_states[uid] = state
         return state
 
+    async def voice_update(
+        self,
+        uid: str,
+        channel_id: str | None,
+        *,
+        hand_raised: bool = False,
+        suppress: bool = True,
+    ) -> None:
+        """A member joins, moves or leaves voice (None): Discord dispatches VOICE_STATE_UPDATE
+        with their whole state, `channel_id` null on leaving (suppress false, no request)."""
+        if channel_id is None:
+            hand_raised, suppress = False, False
+        state = self.set_voice_state(uid, channel_id, hand_raised=hand_raised, suppress=suppress)
+        await self.dispatch("VOICE_STATE_UPDATE", state)
+
     def guild_payload(self) -> dict:
         states = [
             {k: v for k, v in s.items() if k not in ("guild_id", "member")}
@@ -733,6 +748,7 @@ class RecordingSink:
         self.edits: list[tuple[str, str, str, datetime]] = []
         self.deletions: list[tuple[str, str, datetime]] = []
         self.hands: list[tuple[Any, bool]] = []
+        self.left: list[tuple[Any, str]] = []
         self.states: list[tuple[str, str, str]] = []
 
     def comment_received(self, comment: Any) -> None:
@@ -746,6 +762,9 @@ class RecordingSink:
 
     def hand_changed(self, author: Any, raised: bool) -> None:
         self.hands.append((author, raised))
+
+    def left_stage(self, author: Any, detail: str) -> None:
+        self.left.append((author, detail))
 
     def connection_changed(self, platform: str, state: Any, detail: str = "") -> None:
         self.states.append((platform, str(state), detail))

@@ -170,6 +170,7 @@ class Token:
     user_id: str | None  # None: an app token
     scopes: list[str]
     expires_in: int = 14_400
+    expired: bool = False  # the access token ran out; its refresh token still works
 
 
 @dataclass
@@ -192,10 +193,21 @@ class FakeTwitch:
         self.codes: dict[str, Token] = {}
         self.authorize_as: str | None = None
         self.guest_star_session: str | None = None
+        # Whispers: who blocks whispers from strangers, whose phone is unverified, who whispered
+        # whom today (Twitch allows 40 distinct recipients a day).
+        self.whisper_blockers: set[str] = set()
+        self.unverified_phones: set[str] = set()
+        self.whispered: dict[str, set[str]] = {}
+        self.whisper_recipients_per_day = 40
         self.sessions: dict[str, Session] = {}
         self.subscribed = asyncio.Condition()
         self.subscription_count = 0
         self.ws_connections = 0
+        #: Twitch shows the bot's own messages in chat like anyone's: they come back as
+        #: channel.chat.message notifications with the bot as chatter. Off to test without.
+        self.echo_sent_messages = True
+        self.echoed: list[dict[str, Any]] = []
+        self.delivered: dict[str, dict[str, Any]] = {}  # message id -> chat event, for replies
         self._failures: dict[tuple[str, str], list[tuple[int, str]]] = {}
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -258,9 +270,43 @@ class FakeTwitch:
         self.tokens[token.access] = token
         return token
 
+    def revoke(self, user_id: str) -> None:
+        """The user disconnected the app (Twitch Settings -> Connections): every access and
+        refresh token of theirs stops working, as after `POST /oauth2/revoke`."""
+        for access in [a for a, t in self.tokens.items() if t.user_id == user_id]:
+            del self.tokens[access]
+        for code in [c for c, t in self.codes.items() if t.user_id == user_id]:
+            del self.codes[code]
+
+    def expire(self, access: str) -> None:
+        """The access token ran out (they last about four hours); its refresh token still works."""
+        self.tokens[access].expired = True
+
+    def live_token(self, access: str) -> Token | None:
+        """The token behind an access token, if Twitch would still accept it."""
+        token = self.tokens.get(access)
+        return None if token is None or token.expired else token
+
     def fail_next(self, method: str, path: str, status: int, message: str) -> None:
-        """The next `method path` (e.g. "POST", "chat/messages") answers `status` with `message`."""
+        """The next `method path` (e.g. "POST", "chat/messages", "oauth2/token") answers `status`
+        with `message`.
+
+        `{request}` in the message is replaced by the request as sent: method, path, query and
+        Authorization header. Twitch's own errors never quote secrets, but proxies, gateways and
+        error pages do, and a platform error worded that way is the worst case for a leak.
+        """
         self._failures.setdefault((method, path), []).append((status, message))
+
+    def _failure(self, request: web.Request, path: str) -> web.Response | None:
+        failures = self._failures.get((request.method, path))
+        if not failures:
+            return None
+        status, message = failures.pop(0)
+        sent = (
+            f"{request.method} {request.path_qs} "
+            f"Authorization: {request.headers.get('Authorization', '')}"
+        )
+        return self._error(status, message.replace("{request}", sent))
 
     def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == method and r.path == path]
@@ -300,11 +346,15 @@ class FakeTwitch:
     async def _oauth(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
         query = request.query
+        if failure := self._failure(request, f"oauth2/{name}"):
+            return failure
         if name == "validate":
             auth = request.headers.get("Authorization", "")
-            token = self.tokens.get(auth.removeprefix("OAuth ").removeprefix("Bearer "))
-            if token is None:
-                return self._error(401, "invalid access token")
+            token = self.live_token(auth.removeprefix("OAuth ").removeprefix("Bearer "))
+            if token is None:  # unknown, expired or revoked: Twitch's body has no "error" key
+                return web.json_response(
+                    {"status": 401, "message": "invalid access token"}, status=401
+                )
             body: dict[str, Any] = {
                 "client_id": CLIENT_ID,
                 "scopes": token.scopes,
@@ -371,7 +421,7 @@ class FakeTwitch:
         if request.headers.get("Client-Id") != CLIENT_ID:
             return self._error(401, "Client ID and OAuth token do not match")
         auth = request.headers.get("Authorization", "")
-        token = self.tokens.get(auth.removeprefix("Bearer "))
+        token = self.live_token(auth.removeprefix("Bearer "))
         if not auth.startswith("Bearer ") or token is None:
             return self._error(401, "Invalid OAuth token")
         return token
@@ -387,9 +437,8 @@ class FakeTwitch:
 
     async def _helix(self, request: web.Request) -> web.StreamResponse:
         path = request.match_info["path"].rstrip("/")
-        failures = self._failures.get((request.method, path))
-        if failures:
-            return self._error(*failures.pop(0))
+        if failure := self._failure(request, path):
+            return failure
         token = self._caller(request)
         if isinstance(token, web.Response):
             return token
@@ -408,6 +457,7 @@ class FakeTwitch:
             if len(message) > 500 or not message.strip():
                 return self._error(400, "The message field must be 1 to 500 characters")
             sent = {"message_id": str(uuid.uuid4()), "is_sent": True, "drop_reason": None}
+            self._echo(str(body["sender_id"]), message, sent["message_id"], body)
             return web.json_response({"data": [sent]})
         if route == ("DELETE", "moderation/chat"):
             need = "moderator:manage:chat_messages"
@@ -428,9 +478,7 @@ class FakeTwitch:
             }
             return web.json_response({"data": [ban]})
         if route == ("POST", "whispers"):
-            if problem := self._needs(token, query.get("from_user_id"), "user:manage:whispers"):
-                return problem
-            return web.Response(status=204)
+            return self._whisper(token, query, body)
         if route == ("GET", "guest_star/session"):
             if problem := self._needs(
                 token, query.get("moderator_id"), "channel:manage:guest_star"
@@ -449,6 +497,76 @@ class FakeTwitch:
                 return self._error(400, "Session not found")
             return web.Response(status=204)
         return self._error(404, f"the fake has no {request.method} {path}")
+
+    def _echo(self, sender_id: str, text: str, message_id: str, body: dict[str, Any]) -> None:
+        """Send the message back to chat subscribers, from the sender, after the response."""
+        if not self.echo_sent_messages or sender_id not in self.users:
+            return
+        parent = self.delivered.get(str(body.get("reply_parent_message_id") or ""))
+        reply_to = None
+        if parent is not None:
+            reply_to = {
+                "id": parent["message_id"],
+                "body": parent["message"]["text"],
+                "user": {
+                    "id": parent["chatter_user_id"],
+                    "login": parent["chatter_user_login"],
+                    "display_name": parent["chatter_user_name"],
+                },
+            }
+        event = chat_event(
+            message_id=message_id,
+            text=text,
+            chatter=self.users[sender_id],
+            badges=[],
+            reply_to=reply_to,
+            message_type="text",
+        )
+        if reply_to is None:
+            event["reply"] = None
+
+        async def deliver() -> None:
+            await asyncio.sleep(0)  # after the HTTP response, as Twitch does
+            if self._live_chat_sessions():
+                await self.send_chat(event)
+                self.echoed.append(event)
+
+        task = asyncio.ensure_future(deliver())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _whisper(self, token: Token, query: Any, body: dict[str, Any]) -> web.Response:
+        """Send Whisper, with the checks and messages of Twitch's reference, in its order."""
+        sender, to = query.get("from_user_id"), query.get("to_user_id")
+        if problem := self._needs(token, sender, "user:manage:whispers"):
+            return problem
+        if sender in self.unverified_phones:
+            return self._error(
+                401,
+                "The user in the from_user_id query parameter must have a verified phone number.",
+            )
+        if sender == to:
+            return self._error(
+                400, "The ID in the from_user_id and to_user_id query parameters must be different."
+            )
+        if not str(body.get("message", "")):
+            return self._error(400, "The message field must not contain an empty string.")
+        if to not in self.users:
+            return self._error(404, "The ID in to_user_id was not found.")
+        if to in self.whisper_blockers:
+            return self._error(
+                400,
+                "The user that you're sending the whisper to doesn't allow whisper messages "
+                "(see the Block Whispers from Strangers setting in your Security and Privacy "
+                "settings).",
+            )
+        recipients = self.whispered.setdefault(str(sender), set())
+        if to not in recipients and len(recipients) >= self.whisper_recipients_per_day:
+            return self._error(
+                429, "The sending user exceeded the number of whisper requests that they may make."
+            )
+        recipients.add(str(to))
+        return web.Response(status=204)
 
     @staticmethod
     def _user_json(user: dict[str, str]) -> dict[str, Any]:
@@ -582,6 +700,7 @@ class FakeTwitch:
                 frame["metadata"]["message_id"] = metadata_id
             assert session.ws is not None
             await session.ws.send_json(frame)
+        self.delivered[str(event.get("message_id"))] = event
         return str(event.get("message_id"))
 
     async def send_raw(self, data: str | bytes) -> None:
@@ -631,6 +750,9 @@ class RecordingSink:
 
     def hand_changed(self, author: Author, raised: bool) -> None:
         pass
+
+    def left_stage(self, author: Author, detail: str) -> None:
+        pass  # Twitch has no stage the adapter watches
 
     def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
         assert platform == "twitch"

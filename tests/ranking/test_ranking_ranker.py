@@ -17,7 +17,7 @@ from stagehand.ranking.settings import RankingSettings
 CONTRACT_FLAGS = {
     "question", "on_topic", "off_topic", "side_chatter", "greeting", "emote_only", "laughter",
     "spam", "link", "repeat", "copypasta", "shouting", "flood", "newcomer", "raised_hand",
-    "on_stage", "moderator", "subscriber", "ask",
+    "on_stage", "moderator", "subscriber", "ask", "to_chat",
 }  # fmt: skip
 
 

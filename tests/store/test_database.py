@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from stagehand.domain import Author, Comment, RankedComment, Score
+from stagehand.metrics import ShowCounts, show_counts
 from stagehand.pipeline import sanitized
 from stagehand.store import StoreError, open_database
 from stagehand.store.ops import StoreComment, StoreSegment
@@ -131,8 +132,10 @@ def test_shows_are_listed_with_their_counts(show_db) -> None:
     write_all(
         path, [StoreComment(show_id, ranked(str(i), "hi", author=f"u{i % 3}")) for i in range(10)]
     )
-    (row,) = list_shows(open_database(path))
-    assert (row.name, row.comments, row.participants) == ("synth", 10, 3)
+    db = open_database(path)
+    (row,) = list_shows(db)
+    # Counting is a metric, defined once (docs/metrics.md): the listing counts as the report.
+    assert (row.name, show_counts(db, row)) == ("synth", ShowCounts(10, 3))
 
 
 def test_reopening_a_show_by_name_resumes_it(show_db) -> None:
@@ -195,7 +198,7 @@ def test_a_failing_write_is_kept_and_retried_until_it_works(show_db) -> None:
 def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("these are my notes, not a database" * 100)
-    with pytest.raises(StoreError, match=rf"not a stagehand database \(or damaged\): {path}"):
+    with pytest.raises(StoreError, match=rf"not a SQLite database: {path}; pass --db"):
         open_database(path)
 
 
@@ -234,3 +237,18 @@ def test_a_change_that_cannot_apply_is_skipped_and_the_rest_is_written(show_db) 
         r[0] for r in sqlite3.connect(path).execute("SELECT message_id FROM comments ORDER BY ts")
     ]
     assert ids == ["before", "after", "later"]
+
+
+def test_the_file_says_it_is_stagehands_and_which_schema(show_db, tmp_path: Path) -> None:
+    path, _ = show_db
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x53544748  # "STGH"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations._migrations)
+    # A database from before the stamp (version 0, migrations recorded) is stamped, not refused.
+    conn.execute("PRAGMA user_version = 0")
+    conn.execute("PRAGMA application_id = 0")
+    conn.close()
+    open_database(path).conn.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations._migrations)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x53544748

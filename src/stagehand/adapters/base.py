@@ -27,16 +27,25 @@ class ConnectionState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ActionResult:
+    """What came of a host action. `message` may be repeated in chat (a command's answer);
+    `hint` is what the host should do next, and only ever reaches the console."""
+
     ok: bool
     message: str
+    hint: str = ""
 
     @classmethod
-    def done(cls, message: str) -> ActionResult:
-        return cls(True, message)
+    def done(cls, message: str, hint: str = "") -> ActionResult:
+        return cls(True, message, hint)
 
     @classmethod
-    def failed(cls, message: str) -> ActionResult:
-        return cls(False, message)
+    def failed(cls, message: str, hint: str = "") -> ActionResult:
+        return cls(False, message, hint)
+
+    @property
+    def for_host(self) -> str:
+        """The message with the hint, for the console and the host-action log."""
+        return f"{self.message}; {self.hint}" if self.hint else self.message
 
 
 class AdapterSink(Protocol):
@@ -49,6 +58,10 @@ class AdapterSink(Protocol):
     def comment_deleted(self, platform: str, comment_id: str, ts: datetime) -> None: ...
 
     def hand_changed(self, author: Author, raised: bool) -> None: ...
+
+    def left_stage(self, author: Author, detail: str) -> None:
+        """`author` left the platform's stage (e.g. a Discord Stage channel); `detail` says how."""
+        ...
 
     def connection_changed(
         self, platform: str, state: ConnectionState, detail: str = ""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +31,6 @@ from stagehand.transcript import (
     CommentEvent,
     HostEvent,
     SegmentEvent,
-    ShowEvent,
     TranscriptError,
     TranscriptEvent,
     format_ts,
@@ -82,12 +81,17 @@ class ReplayAdapter(Adapter):
         *,
         speed: float = 1.0,
         instant: bool = False,
+        on_bad_line: Callable[[TranscriptError], None] | None = None,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be above 0")
         self.source = source
         self.speed = speed
         self.instant = instant
+        #: Hears about each bad line, which is skipped (default: a logged warning).
+        self.on_bad_line = on_bad_line
+        #: Why the transcript could not be read to its end (a read error, an endless line).
+        self.error: str | None = None
         self.played = 0
         #: Events placed at the show's time because their own was far off it.
         self.clamped = 0
@@ -106,7 +110,8 @@ class ReplayAdapter(Adapter):
             return ((event, None) for event in self.source)
         start = self._resume_point(sink)
         self.resumed_after_line = start.line if start else 0
-        self.reader = TranscriptReader(self.source, start=start, on_error=_skipped_line)
+        on_error = self.on_bad_line or _skipped_line
+        self.reader = TranscriptReader(self.source, start=start, on_error=on_error)
         return self.reader.marked()
 
     def _resume_point(self, sink: ReplaySink) -> TranscriptPosition | None:
@@ -129,8 +134,11 @@ class ReplayAdapter(Adapter):
         try:
             await self._play(sink)
         except (OSError, TranscriptError) as exc:
-            sink.connection_changed(self.platform, ConnectionState.FAILED, f"{self.label}: {exc}")
-            raise
+            # Reported, not raised: the show so far is kept and the command says it stopped.
+            label = self.label
+            self.error = f"{label}: {exc.strerror or exc}" if isinstance(exc, OSError) else str(exc)
+            sink.connection_changed(self.platform, ConnectionState.FAILED, self.error)
+            return
         finally:
             self.finished.set()
         sink.connection_changed(self.platform, ConnectionState.FINISHED, self.label)
@@ -223,19 +231,16 @@ class ReplayAdapter(Adapter):
         self._closed = True
 
 
-def transcript_opening(path: Path) -> tuple[str, str, datetime | None]:
-    """(title, description, start time) of a transcript: its `show` event and its first time
-    on the show's clock (what `stagehand shows` and the reports measure the show from)."""
-    title = description = ""
+def transcript_start(path: Path) -> datetime | None:
+    """The transcript's first time on the show's clock (what `stagehand shows` and the reports
+    measure a replayed show from); None if it has no timed event near its start."""
     reader = TranscriptReader(path, on_error=lambda error: None)
     with closing(Timeline().play(reader, lambda event: event)) as events:
-        for index, (event, placed) in enumerate(events):
-            if isinstance(event, ShowEvent):
-                title, description = event.title, event.description
+        for index, (_, placed) in enumerate(events):
             ts = event_ts(placed)
             if ts is not None or index >= 10:
-                return title, description, ts
-    return title, description, None
+                return ts
+    return None
 
 
 def _skipped_line(error: TranscriptError) -> None:

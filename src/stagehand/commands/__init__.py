@@ -17,8 +17,9 @@ from stagehand.commands.specs import (
     CommandSpec,
     slash_command_specs,
 )
+from stagehand.pseudonyms import KeyFile, OptedOutViewers, PseudonymKeyError
 from stagehand.store import open_database
-from stagehand.store.queries import author_keys_opted_out
+from stagehand.store.queries import opted_out_pseudonyms
 
 if TYPE_CHECKING:
     from stagehand.live import LiveShow
@@ -38,13 +39,21 @@ __all__ = [
 def install_commands(live: LiveShow) -> CommandRouter:
     """Answer chat commands in `live` from now on; returns the router (tests `drain()` it).
 
-    Reads which authors opted out in earlier shows, so their command arguments are not kept.
+    Reads who opted out in earlier shows (stored as pseudonyms only), so their command
+    arguments are not kept.
     """
     db = open_database(live.db_path)
     try:
-        opted_out = author_keys_opted_out(db)
+        pseudonyms = opted_out_pseudonyms(db)
     finally:
         db.conn.close()
+    key = None
+    if pseudonyms:
+        try:
+            key = KeyFile().load()
+        except PseudonymKeyError:
+            key = None  # the show says so at start (LiveShow); commands carry on
+    opted_out = OptedOutViewers(pseudonyms, key)
     # LiveShow has no public notify yet: see the report (a one-line `notify` method would do).
     router = CommandRouter(live, notify=live._notify, opted_out=opted_out)
     for comment in live.recent_comments:  # a resumed show: `!stage @name` finds who spoke

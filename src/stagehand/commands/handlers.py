@@ -16,7 +16,7 @@ from stagehand.adapters.base import ActionResult
 from stagehand.commands.parse import Target, parse_target, parse_topic
 from stagehand.commands.specs import help_text
 from stagehand.domain import Author, AuthorKey, Comment, RankedComment, Segment
-from stagehand.store.ops import StoreForget, StoreOptOut
+from stagehand.store.ops import StoreOptOut
 
 if TYPE_CHECKING:
     from stagehand.commands.router import CommandRouter
@@ -56,9 +56,11 @@ Handler = Callable[[Call], Done | Awaitable[Done]]
 
 
 def ask(call: Call) -> Done:
-    # The ranking already read the comment as a question (flag "ask"): nothing to send.
+    # The pipeline already made the comment a question (flag "ask"): nothing to send.
     if not call.args:
         return Done("ignored: no question after the command")
+    if not call.ranked.kind.may_queue:  # the hosts' and moderators' lines stay in raw chat
+        return Done(f"ok: a question from {call.ranked.kind.value} (raw chat, not the queue)")
     return Done("ok: in the queue as a question")
 
 
@@ -119,7 +121,7 @@ def forget(call: Call) -> Done:
     asked_at = router.forget_requests.get(key)
     if call.args.casefold() == "confirm" and asked_at is not None and call.now - asked_at <= window:
         del router.forget_requests[key]
-        router.live.writer.put(StoreForget(key))
+        router.live.forget(call.author)
         router.chatters.forget(key)
         return Done(
             "ok: forgotten",

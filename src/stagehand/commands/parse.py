@@ -43,6 +43,19 @@ def parse_command(
     A reply may start with the platform's automatic "@parent " mention (Twitch puts it in the
     text), so one leading @word is skipped on replies.
     """
+    split = split_command(text, prefix, is_reply=is_reply)
+    if split is None:
+        return None
+    name, rest = split
+    return ParsedCommand(name, limit_argument(rest, max_args))
+
+
+def split_command(text: str, prefix: str, *, is_reply: bool = False) -> tuple[str, str] | None:
+    """(command name in lower case, the raw rest of the line), or None when it is no command.
+
+    The cheap half of `parse_command` (nothing is sanitized or cut): the pipeline asks it of
+    every comment to decide what the comment is (`stagehand.kinds`).
+    """
     text = text.strip()
     if is_reply and text.startswith("@"):
         _, _, text = text.partition(" ")
@@ -53,7 +66,7 @@ def parse_command(
     name = head.casefold()
     if not _NAME.fullmatch(name):
         return None
-    return ParsedCommand(name, limit_argument(rest, max_args))
+    return name, rest.strip()
 
 
 def limit_argument(text: str, max_chars: int) -> str:

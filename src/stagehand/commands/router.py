@@ -1,7 +1,9 @@
 """`CommandRouter`: every accepted comment passes here; commands are checked, run and logged.
 
 What happens to a command, in order (all of it on the event loop, before the next comment):
-parse -> known? (unknown ones are ignored without a trace: other bots' !uptime is not ours) ->
+a command? (the pipeline's `CommentKind` says so, once for every screen; `!ask <question>` is
+a question, flagged `ask`) -> parse -> known? (unknown ones are ignored without a trace: other
+bots' !uptime is not ours) ->
 allowed? (moderator commands from viewers are refused quietly) -> cooldown? (viewers only) ->
 run (through `LiveShow`, the same methods as the console's keys) -> answer within the send
 budget -> one row in the `commands` table and a `CommandHandled` event for the console.
@@ -23,11 +25,12 @@ from typing import TYPE_CHECKING
 from stagehand.adapters.base import ActionResult
 from stagehand.commands.handlers import HANDLERS, Call, Done
 from stagehand.commands.limits import Cooldowns, KeyedWindows, SlidingWindow
-from stagehand.commands.parse import ParsedCommand, parse_command
+from stagehand.commands.parse import ParsedCommand, limit_argument, parse_command
 from stagehand.commands.people import RecentChatters, host_accounts, may_steer
 from stagehand.commands.specs import MODERATOR_COMMANDS
-from stagehand.domain import AuthorKey, Comment, RankedComment
+from stagehand.domain import AuthorKey, Comment, CommentKind, RankedComment
 from stagehand.events import CommandHandled, CoreEvent, Notice
+from stagehand.pseudonyms import OptedOutViewers
 from stagehand.sanitize import clean
 from stagehand.store.ops import StoreCommand
 
@@ -56,7 +59,7 @@ class CommandRouter:
         live: LiveShow,
         *,
         notify: Callable[[CoreEvent], None],
-        opted_out: Iterable[AuthorKey] = (),
+        opted_out: OptedOutViewers | Iterable[AuthorKey] = (),
     ) -> None:
         self.live = live
         self.settings = live.settings.commands
@@ -67,7 +70,9 @@ class CommandRouter:
         per_viewer = self.settings.answers_per_viewer
         self.viewer_answers = KeyedWindows(per_viewer.messages, per_viewer.per_seconds)
         self.platform_answers: dict[str, SlidingWindow] = {}
-        self.opted_out: set[AuthorKey] = set(opted_out)
+        self.opted_out = (
+            opted_out if isinstance(opted_out, OptedOutViewers) else OptedOutViewers(keys=opted_out)
+        )
         self.forget_requests: dict[AuthorKey, float] = {}
         self._pending: set[asyncio.Task[None]] = set()
         # Platform actions run one at a time in arrival order: "!stage @a" then "!unstage"
@@ -80,12 +85,7 @@ class CommandRouter:
         """Run the comment's command, if it has one; a task when it must wait for the network."""
         comment = ranked.comment
         self.chatters.saw(comment)
-        parsed = parse_command(
-            comment.clean_text,
-            self.settings.prefix,
-            max_args=self.settings.max_argument_chars,
-            is_reply=comment.reply_to is not None,
-        )
+        parsed = self._command_in(ranked)
         if parsed is None or parsed.name not in HANDLERS:
             return None
         try:
@@ -94,6 +94,22 @@ class CommandRouter:
             log.exception("command %s failed", parsed.name)
             self._record(comment, parsed, f"failed: {type(exc).__name__}")
             return None
+
+    def _command_in(self, ranked: RankedComment) -> ParsedCommand | None:
+        """The command the pipeline found (its kind says so); `!ask <question>` is a question
+        whose text the pipeline already cut down to the question, with the flag `ask`."""
+        comment = ranked.comment
+        limit = self.settings.max_argument_chars
+        if "ask" in ranked.score.flags:
+            return ParsedCommand("ask", limit_argument(comment.clean_text, limit))
+        if ranked.kind is not CommentKind.COMMAND:
+            return None
+        return parse_command(
+            comment.clean_text,
+            self.settings.prefix,
+            max_args=limit,
+            is_reply=comment.reply_to is not None,
+        )
 
     async def drain(self) -> None:
         """Wait until every answer and platform action started so far has finished."""

@@ -89,7 +89,9 @@ class StagehandApp(App[None]):
         self.live = live
         self.settings = settings
         console = settings.console
-        self.state = ConsoleState(queue_size=console.queue_size)
+        self.state = ConsoleState(
+            queue_size=console.queue_size, half_life_seconds=settings.ranking.half_life_seconds
+        )
         self.state.segment = live.current_segment
         self.state.stage_changed(tuple(live.stage.values()))
         self.state.hands = tuple(live.hands.values())

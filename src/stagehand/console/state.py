@@ -3,6 +3,10 @@
 The bridge folds every core event into one `ConsoleState`; widgets read it when they redraw.
 Nothing here touches Textual, so the bounds (queue capped at `queue_size`, raw chat and stage
 lines in fixed-size deques) are plain Python that tests can check directly.
+
+What may enter the queue and in what order is the core's decision, not this module's: a line's
+`RankedComment.kind` says whether it is a viewer's comment (commands, hosts', moderators' and
+bots' lines go to raw chat only), and `stagehand.ranking.queue_order` orders the queue.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from stagehand.domain import (
     Author,
@@ -23,6 +27,8 @@ from stagehand.domain import (
     StageSession,
 )
 from stagehand.events import (
+    AuthorForgotten,
+    AuthorRemoved,
     CommandHandled,
     CommentDeleted,
     CommentEdited,
@@ -35,6 +41,7 @@ from stagehand.events import (
     SegmentChanged,
     StageChanged,
 )
+from stagehand.ranking.queue_order import order_queue, queue_key, with_hand_down
 
 CommentKey = tuple[str, str]
 
@@ -71,6 +78,8 @@ class ShownNotice:
 class ConsoleState:
     queue_size: int = 200
     raw_size: int = RAW_CHAT_LINES
+    #: The ranking's half-life (`[ranking] half_life_seconds`): how scores decay in the queue.
+    half_life_seconds: float = 600.0
     queue: dict[CommentKey, RankedComment] = field(default_factory=dict)
     removed: OrderedDict[CommentKey, None] = field(default_factory=OrderedDict)
     raw: deque[RawLine] = field(default_factory=deque)
@@ -81,6 +90,8 @@ class ConsoleState:
     connections: dict[str, tuple[str, str]] = field(default_factory=dict)
     notices: deque[ShownNotice] = field(default_factory=lambda: deque(maxlen=NOTICES_KEPT))
     first_comment_at: datetime | None = None
+    #: The newest comment's time: the show's "now" for the queue's order (a replay's too).
+    latest_comment_at: datetime | None = None
     comments_seen: int = 0
     _rate: deque[list[int]] = field(default_factory=deque)  # [second, count], oldest first
     _raw_index: dict[CommentKey, RawLine] = field(default_factory=dict)
@@ -103,7 +114,11 @@ class ConsoleState:
         elif isinstance(event, StageChanged):
             self.stage_changed(event.on_stage)
         elif isinstance(event, HandsChanged):
-            self.hands = event.hands
+            self.hands_changed(event.hands)
+        elif isinstance(event, AuthorRemoved):
+            self.author_removed(event.author)
+        elif isinstance(event, AuthorForgotten):
+            self.author_forgotten(event.author)
         elif isinstance(event, SegmentChanged):
             self.segment = event.segment
         elif isinstance(event, ConnectionChanged):
@@ -119,6 +134,8 @@ class ConsoleState:
         self.comments_seen += 1
         if self.first_comment_at is None:
             self.first_comment_at = comment.ts
+        if self.latest_comment_at is None or comment.ts > self.latest_comment_at:
+            self.latest_comment_at = comment.ts
         self._count(comment.ts)
         line = RawLine(comment)
         if len(self.raw) == self.raw.maxlen:
@@ -129,8 +146,10 @@ class ConsoleState:
         author = comment.author.key
         if author in self.stage_said:
             self.stage_said[author].append(comment)
-        if key in self.removed:
+        if key in self.removed or not ranked.kind.may_queue:
             return
+        if "raised_hand" in ranked.score.flags and author not in self._hand_keys():
+            ranked = with_hand_down(ranked, half_life=self.half_life_seconds)
         self.queue[key] = ranked
         if len(self.queue) > self.queue_size + max(10, self.queue_size // 4):
             self._prune()
@@ -139,6 +158,36 @@ class ConsoleState:
         """Keep the best `queue_size` comments (amortized: runs once per queue_size/4 adds)."""
         best = sorted(self.queue.values(), key=self._rank, reverse=True)[: self.queue_size]
         self.queue = {key_of(r.comment): r for r in best}
+
+    def hands_changed(self, hands: tuple[Author, ...]) -> None:
+        """A hand went down (lowered, or its owner is on stage now): their queued comments lose
+        the raised-hand bonus and the `H` marker (`queue_order.with_hand_down`)."""
+        self.hands = hands
+        up = self._hand_keys()
+        for key, ranked in list(self.queue.items()):
+            if "raised_hand" in ranked.score.flags and ranked.comment.author.key not in up:
+                self.queue[key] = with_hand_down(ranked, half_life=self.half_life_seconds)
+
+    def _hand_keys(self) -> frozenset[AuthorKey]:
+        return frozenset(author.key for author in self.hands)
+
+    def author_removed(self, author: AuthorKey) -> None:
+        """Banned or timed out: none of their comments stays in the queue (a frozen one too)."""
+        for key in [k for k, r in self.queue.items() if r.comment.author.key == author]:
+            self.take_off(key)
+        for line in self.raw:
+            if line.comment.author.key == author:
+                self._remember_removed(key_of(line.comment))
+
+    def author_forgotten(self, author: AuthorKey) -> None:
+        """Asked to be forgotten: gone from the queue, raw chat, stage lines and hands at once."""
+        self.author_removed(author)
+        kept = [line for line in self.raw if line.comment.author.key != author]
+        if len(kept) != len(self.raw):
+            self.raw = deque(kept, maxlen=self.raw_size)
+            self._raw_index = {key_of(line.comment): line for line in self.raw}
+        self.stage_said.pop(author, None)
+        self.hands = tuple(a for a in self.hands if a.key != author)
 
     def host_acted(self, action: HostAction) -> None:
         if action.comment_id is None or action.platform is None:
@@ -151,11 +200,14 @@ class ConsoleState:
 
     def take_off(self, key: CommentKey, *, deleted: bool = False) -> None:
         self.queue.pop(key, None)
+        self._remember_removed(key)
+        if deleted and key in self._raw_index:
+            self._raw_index[key].deleted = True
+
+    def _remember_removed(self, key: CommentKey) -> None:
         self.removed[key] = None
         if len(self.removed) > REMOVED_KEYS:
             self.removed.popitem(last=False)
-        if deleted and key in self._raw_index:
-            self._raw_index[key].deleted = True
 
     def _edited(self, event: CommentEdited) -> None:
         key = (event.platform, event.comment_id)
@@ -181,16 +233,30 @@ class ConsoleState:
     # -- reading ----------------------------------------------------------------------------
 
     def ranked_queue(self) -> list[RankedComment]:
-        """The queue, best first: the live segment's comments by `Score.rank_key` (newest first on
-        ties), then earlier segments' comments, still there to answer but below."""
-        ordered = sorted(self.queue.values(), key=self._rank, reverse=True)
-        return ordered[: self.queue_size]
+        """The queue, best first, in the core's order (`stagehand.ranking.queue_order`): the live
+        segment's comments and earlier questions still waiting, then earlier segments' comments."""
+        return order_queue(
+            self.queue.values(),
+            live_segment=self._live_segment(),
+            now=self._now(),
+            half_life=self.half_life_seconds,
+            limit=self.queue_size,
+        )
 
     def _rank(self, ranked: RankedComment) -> tuple[bool, float, datetime]:
-        # A comment was scored against the topic live when it arrived: once the segment moves
-        # on, that score says nothing about the new topic, so the comment sinks as a group.
-        live_segment = self.segment.position if self.segment else 0
-        return (ranked.segment >= live_segment, ranked.score.rank_key, ranked.comment.ts)
+        return queue_key(
+            ranked,
+            live_segment=self._live_segment(),
+            now=self._now(),
+            half_life=self.half_life_seconds,
+        )
+
+    def _live_segment(self) -> int:
+        return self.segment.position if self.segment else 0
+
+    def _now(self) -> datetime:
+        # Staleness only matters against newer comments, so the newest one's time is "now".
+        return self.latest_comment_at or datetime.min.replace(tzinfo=UTC)
 
     @property
     def on_stage_keys(self) -> frozenset[AuthorKey]:

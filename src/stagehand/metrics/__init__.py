@@ -23,12 +23,18 @@ from stagehand.metrics.model import (
     ParticipantRow,
     PlatformMetrics,
     SegmentMetrics,
+    ShowCounts,
     ShowInfo,
     ShowMetrics,
     TimelinePoint,
     TrendRow,
 )
-from stagehand.metrics.read import FOLLOW_UP_LIMIT, read_show_facts, show_openings
+from stagehand.metrics.read import (
+    FOLLOW_UP_LIMIT,
+    read_counting_facts,
+    read_show_facts,
+    show_openings,
+)
 from stagehand.store.queries import ShowRow, resolve_show
 from stagehand.transcript import parse_ts
 
@@ -39,12 +45,14 @@ __all__ = [
     "ParticipantRow",
     "PlatformMetrics",
     "SegmentMetrics",
+    "ShowCounts",
     "ShowInfo",
     "ShowMetrics",
     "TimelinePoint",
     "TrendRow",
     "measure",
     "share",
+    "show_counts",
     "show_metrics",
     "trend",
 ]
@@ -64,6 +72,14 @@ def show_metrics(
     """
     row = show if isinstance(show, ShowRow) else _find(db, show)
     return show_metrics_from(read_show_facts(db, row, now=now, follow_up_limit=follow_up_limit))
+
+
+def show_counts(db: Database, show: ShowRow) -> ShowCounts:
+    """A show's comments and people, counted as the report counts them (the same `measure`
+    over the same rows), without the report's other passes: what `stagehand shows` lists."""
+    cells, appearances, hosts = read_counting_facts(db, show)
+    counted = measure(cells, (), (), appearances, hosts=hosts, returning_authors=())
+    return ShowCounts(counted.comments, counted.participants)
 
 
 def trend(db: Database, *, on_show: Callable[[int, int], None] | None = None) -> list[TrendRow]:

@@ -160,6 +160,7 @@ def show_metrics_from(facts: ShowFacts) -> ShowMetrics:
         unanswered_on_topic_questions=totals.on_topic_questions
         - totals.answered_on_topic_questions,
         participants=participant_rows(facts),
+        unanswered_hidden_opted_out=facts.hidden_follow_ups,
     )
 
 

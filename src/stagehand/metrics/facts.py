@@ -138,6 +138,8 @@ class ShowFacts:
     minutes: tuple[Minute, ...]
     follow_ups: tuple[FollowUp, ...]
     returning_authors: frozenset[int] = field(default_factory=frozenset)
+    #: Unanswered on-topic questions not listed because their authors opted out.
+    hidden_follow_ups: int = 0
 
     @property
     def host_ids(self) -> frozenset[int]:

@@ -156,6 +156,8 @@ class ShowMetrics:
     follow_ups: tuple[FollowUpQuestion, ...]
     unanswered_on_topic_questions: int
     participants: tuple[ParticipantRow, ...]
+    #: Of the unanswered on-topic questions, how many are not listed: their authors opted out.
+    unanswered_hidden_opted_out: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Every metric, JSON-ready: the headline numbers at the top level, then the breakdowns."""
@@ -167,8 +169,17 @@ class ShowMetrics:
             "timeline": [asdict(point) for point in self.timeline],
             "unanswered_questions": [q.to_dict() for q in self.follow_ups],
             "unanswered_questions_total": self.unanswered_on_topic_questions,
+            "unanswered_questions_hidden_opted_out": self.unanswered_hidden_opted_out,
             "people": [p.to_dict() for p in self.participants],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class ShowCounts:
+    """A show's `comments` and `participants`, as `Metrics` counts them (`stagehand shows`)."""
+
+    comments: int
+    participants: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,18 @@ from stagehand.metrics.facts import (
 from stagehand.store.queries import ShowRow
 from stagehand.transcript import parse_ts
 
-#: Roles that make an author one of the show's own people rather than a viewer.
+#: Roles that make an author one of the show's own people rather than a viewer (so does a
+#: `host` kind on their lines: a `[show] hosts` account has no such role on its platform).
 HOST_ROLES = frozenset({"broadcaster", "host"})
+
+# What counts, defined once (docs/metrics.md) and used by every query here, by the report and
+# by `stagehand shows`. The kinds are the pipeline's (`stagehand.kinds`).
+#: A line that is a comment at all: chat commands and bots' lines are not, anywhere.
+COUNTED = "kind NOT IN ('command', 'bot')"
+#: A question for the show: a viewer's comment (not a moderator's, not a host's) the ranking
+#: flagged as a question, and not said to the other viewers (a reply or @mention to one of them,
+#: "anyone going to superbooth?").
+QUESTION = "(is_question AND kind = 'comment' AND NOT to_chat)"
 #: Host actions that count as answering a comment (on air, or in chat).
 ANSWER_ACTIONS = ("answer", "reply")
 #: How many follow-up questions a report lists unless asked for more.
@@ -63,29 +73,15 @@ def read_show_facts(
     )
     if segments:
         opened = min(opened, segments[0].started_at)
-    cells = tuple(
-        # SQLite's total() gives floats; these are whole counts.
-        Cell(row[0], row[1], row[2], row[3], *(int(v) for v in row[4:8]), row[8])
-        for row in conn.execute(
-            """SELECT author_id, segment_id, platform,
-                      count(*) - count(deleted_at),
-                      total(is_question AND deleted_at IS NULL),
-                      total(on_topic AND deleted_at IS NULL),
-                      total(is_question AND on_topic AND deleted_at IS NULL),
-                      total(side_chatter AND deleted_at IS NULL),
-                      count(deleted_at)
-               FROM comments WHERE show_id = ? GROUP BY author_id, segment_id, platform""",
-            (show.id,),
-        )
-    )
+    cells, hosting = _cells(db, show)
     answered = tuple(
         Answered(*row[:4], *(bool(v) for v in row[4:7]), parse_ts(row[7]), parse_ts(row[8]))
         for row in conn.execute(
             f"""SELECT comments.id, comments.author_id, comments.segment_id, comments.platform,
-                       comments.is_question, comments.on_topic, comments.deleted_at IS NOT NULL,
+                       {QUESTION}, comments.on_topic, comments.deleted_at IS NOT NULL,
                        comments.ts, min(host_actions.ts)
                 FROM host_actions JOIN comments ON comments.id = host_actions.comment_id
-                WHERE host_actions.show_id = ? AND {_ANSWERED}
+                WHERE host_actions.show_id = ? AND {_ANSWERED} AND comments.{COUNTED}
                 GROUP BY comments.id""",
             (show.id,),
         )
@@ -93,12 +89,13 @@ def read_show_facts(
     replies = tuple(
         Reply(*row)
         for row in conn.execute(
-            """SELECT reply.author_id, parent.author_id, reply.segment_id, reply.platform, count(*)
+            f"""SELECT reply.author_id, parent.author_id, reply.segment_id, reply.platform, count(*)
                FROM comments AS reply JOIN comments AS parent
                  ON parent.show_id = reply.show_id AND parent.platform = reply.platform
                 AND parent.message_id = reply.reply_to
                WHERE reply.show_id = ? AND reply.reply_to IS NOT NULL
                  AND reply.deleted_at IS NULL AND parent.author_id != reply.author_id
+                 AND reply.{COUNTED} AND parent.{COUNTED}
                GROUP BY 1, 2, 3, 4""",
             (show.id,),
         )
@@ -106,10 +103,11 @@ def read_show_facts(
     appearances = _appearances(db, show, segments, now or closed)
     author_ids = {c.author_id for c in cells} | {a.author_id for a in appearances}
     author_ids |= {r.to_author_id for r in replies}
-    authors = _authors(db, author_ids)
+    authors = _authors(db, author_ids, hosting)
     hosts = sorted(a.id for a in authors.values() if a.is_host)
     minutes = _minutes(db, show, opened, hosts)
     follow_ups = _follow_ups(db, show, hosts, follow_up_limit)
+    hidden = _hidden_follow_ups(db, show, hosts)
     for follow_up in follow_ups:
         author_ids.add(follow_up.author_id)
     if seen_before is None:
@@ -128,7 +126,45 @@ def read_show_facts(
         minutes=minutes,
         follow_ups=follow_ups,
         returning_authors=frozenset(viewers & seen_before),
+        hidden_follow_ups=hidden,
     )
+
+
+def _cells(db: Database, show: ShowRow) -> tuple[tuple[Cell, ...], frozenset[int]]:
+    """The show's comments grouped by (author, segment, platform), and the authors whose lines
+    the pipeline judged to be a host's (`[show] hosts` accounts included)."""
+    cells = []
+    hosting = set()
+    for row in db.conn.execute(
+        f"""SELECT author_id, segment_id, platform,
+                  count(*) - count(deleted_at),
+                  total({QUESTION} AND deleted_at IS NULL),
+                  total(on_topic AND deleted_at IS NULL),
+                  total({QUESTION} AND on_topic AND deleted_at IS NULL),
+                  total(side_chatter AND deleted_at IS NULL),
+                  count(deleted_at),
+                  max(kind = 'host')
+           FROM comments WHERE show_id = ? AND {COUNTED}
+           GROUP BY author_id, segment_id, platform""",
+        (show.id,),
+    ):
+        # SQLite's total() gives floats; these are whole counts.
+        cells.append(Cell(row[0], row[1], row[2], row[3], *(int(v) for v in row[4:8]), row[8]))
+        if row[9]:
+            hosting.add(row[0])
+    return tuple(cells), frozenset(hosting)
+
+
+def read_counting_facts(
+    db: Database, show: ShowRow
+) -> tuple[tuple[Cell, ...], tuple[Appearance, ...], frozenset[int]]:
+    """Just what counting a show's comments and people takes (its grouped comments, stage
+    appearances and hosts), for `stagehand shows`: the same rows the report counts."""
+    cells, hosting = _cells(db, show)
+    appearances = _appearances(db, show, (), show.ended_at or show.started_at)
+    author_ids = {c.author_id for c in cells} | {a.author_id for a in appearances}
+    authors = _authors(db, author_ids, hosting)
+    return cells, appearances, frozenset(a.id for a in authors.values() if a.is_host)
 
 
 def show_opening(db: Database, show: ShowRow) -> datetime:
@@ -196,7 +232,9 @@ def segment_at(segments: Sequence[SegmentInfo], ts: datetime) -> int | None:
     return live
 
 
-def _authors(db: Database, ids: Iterable[int]) -> dict[int, AuthorInfo]:
+def _authors(
+    db: Database, ids: Iterable[int], hosting: frozenset[int] = frozenset()
+) -> dict[int, AuthorInfo]:
     wanted = sorted(ids)
     found: dict[int, AuthorInfo] = {}
     for start in range(0, len(wanted), 500):
@@ -208,9 +246,8 @@ def _authors(db: Database, ids: Iterable[int]) -> dict[int, AuthorInfo]:
             chunk,
         ):
             roles = _roles(row[4])
-            found[row[0]] = AuthorInfo(
-                row[0], row[1], row[2], row[3], bool(roles & HOST_ROLES), bool(row[5])
-            )
+            is_host = bool(roles & HOST_ROLES) or row[0] in hosting
+            found[row[0]] = AuthorInfo(row[0], row[1], row[2], row[3], is_host, bool(row[5]))
     return found
 
 
@@ -232,9 +269,10 @@ def _minutes(
 ) -> tuple[Minute, ...]:
     origin = opened.replace(second=0, microsecond=0)
     rows = db.conn.execute(
-        f"""SELECT substr(ts, 1, 16), count(*), total(on_topic), total(is_question),
-                   total(is_question AND on_topic)
-            FROM comments WHERE show_id = ? AND deleted_at IS NULL{_not_hosts(hosts)}
+        f"""SELECT substr(ts, 1, 16), count(*), total(on_topic), total({QUESTION}),
+                   total({QUESTION} AND on_topic)
+            FROM comments WHERE show_id = ? AND deleted_at IS NULL AND {COUNTED}
+                 {_not_hosts(hosts)}
             GROUP BY 1 ORDER BY 1""",
         (show.id,),
     )
@@ -247,6 +285,18 @@ def _minutes(
     return tuple(minutes)
 
 
+def _unanswered_questions(hosts: Sequence[int]) -> str:
+    """The follow-up candidates: on-topic questions of this show, never answered, not deleted,
+    not the hosts' own. Whether they can be listed is decided apart (anonymity)."""
+    return f"""show_id = ? AND {QUESTION} AND on_topic AND deleted_at IS NULL{_not_hosts(hosts)}
+              AND NOT EXISTS (SELECT 1 FROM host_actions WHERE comment_id = comments.id
+                              AND {_ANSWERED})"""
+
+
+#: Comments whose author opted out (or asked to be forgotten): counted, never shown.
+_ANONYMOUS = "(anonymized OR author_id IN (SELECT id FROM authors WHERE opted_out))"
+
+
 def _follow_ups(
     db: Database, show: ShowRow, hosts: Sequence[int], limit: int | None
 ) -> tuple[FollowUp, ...]:
@@ -256,11 +306,7 @@ def _follow_ups(
                    EXISTS (SELECT 1 FROM host_actions WHERE comment_id = comments.id
                            AND action = 'dismiss')
             FROM comments
-            WHERE show_id = ? AND is_question AND on_topic AND deleted_at IS NULL
-              AND NOT anonymized{_not_hosts(hosts)}
-              AND author_id NOT IN (SELECT id FROM authors WHERE opted_out)
-              AND NOT EXISTS (SELECT 1 FROM host_actions WHERE comment_id = comments.id
-                              AND {_ANSWERED})
+            WHERE {_unanswered_questions(hosts)} AND NOT {_ANONYMOUS}
             ORDER BY score DESC, ts, id LIMIT ?""",
         (show.id, -1 if limit is None else limit),
     )
@@ -268,6 +314,14 @@ def _follow_ups(
         FollowUp(row[0], row[1], row[2], row[3], parse_ts(row[4]), row[5], row[6], bool(row[7]))
         for row in rows
     )
+
+
+def _hidden_follow_ups(db: Database, show: ShowRow, hosts: Sequence[int]) -> int:
+    """Follow-up questions left out of the list because their authors opted out."""
+    return db.conn.execute(
+        f"SELECT count(*) FROM comments WHERE {_unanswered_questions(hosts)} AND {_ANONYMOUS}",
+        (show.id,),
+    ).fetchone()[0]
 
 
 def authors_seen_before(db: Database, show: ShowRow) -> frozenset[int]:

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from stagehand.cli_support import StagehandCommand, UserError
+
 if TYPE_CHECKING:
     from stagehand.ranking.offline import RankedRow
     from stagehand.ranking.settings import RankingSettings
 
 
-@click.command("rank")
+@click.command("rank", cls=StagehandCommand)
 @click.argument(
     "transcript", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
 )
@@ -36,6 +38,7 @@ def rank_command(
     """Rank each segment's comments of TRANSCRIPT as the queue stood when the segment ended.
 
     Best first within each segment; every line carries the score and its reasons.
+    A bad line in TRANSCRIPT stops the ranking with one line naming it (exit status 2).
     """
     from stagehand.ranking.offline import rank_transcript
     from stagehand.transcript import TranscriptError
@@ -44,7 +47,8 @@ def rank_command(
     try:
         rows = rank_transcript(transcript, topic=topic, keywords=words, settings=_settings())
     except TranscriptError as exc:
-        raise click.ClickException(str(exc)) from None
+        # Ranking judges the whole show, so unlike `replay` it does not skip a bad line.
+        raise UserError(f"{exc}; fix or delete that line and rank again") from None
     if output_format == "jsonl":
         for row in rows:
             click.echo(json.dumps(row.to_json(), ensure_ascii=False, sort_keys=False))
@@ -54,12 +58,9 @@ def rank_command(
 
 def _settings() -> RankingSettings:
     """The [ranking] section of the config when there is one, else the defaults."""
-    from stagehand.config import ConfigError, load_settings
+    from stagehand.config import load_settings
 
-    try:
-        return load_settings(required=False).ranking
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    return load_settings(required=False).ranking
 
 
 def _print_table(rows: list[RankedRow]) -> None:

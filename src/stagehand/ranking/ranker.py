@@ -29,6 +29,8 @@ FOLLOW_UP_CARRY = 0.7
 OFF_TOPIC_QUESTION_SHARE = 0.2
 EXEMPLARS = 50
 MIN_SIMILARITY = 0.25
+#: Host accounts remembered (a show has a handful; the cap only guards memory).
+MAX_HOSTS = 1000
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
 _MODERATOR = Role.MODERATOR.value
 _STEERING_ROLES = _HOST_ROLES | {_MODERATOR}
@@ -57,6 +59,7 @@ class Ranker:
         self._comments: LRU[str, tuple[float, AuthorKey]] = LRU(spam.recent_texts * 10)
         self._spam_phrases = tuple(p for p in spam.phrases if p)
         self._host_names: set[str] = set()
+        self._host_keys: set[AuthorKey] = set()
         self._raised: set[AuthorKey] = set()
         self._on_stage: set[AuthorKey] = set()
         self._liked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
@@ -93,18 +96,20 @@ class Ranker:
 
     # -- scoring -------------------------------------------------------------------------------
 
-    def score(self, comment: Comment) -> Score:
+    def score(self, comment: Comment, *, ask: bool | None = None) -> Score:
+        """Score one comment on arrival. `ask` says whether it came as `!ask <question>` (the
+        pipeline has already cut the command word off); None lets the ranker read it off the text."""
         settings = self.settings
         weights = settings.weights
         spam = settings.spam
         now = comment.ts.timestamp()
-        body, ask = self._body(comment)
+        body, ask = self._body(comment, ask)
         words = split_words(body)
         key = comment.author.key
         state = self._authors.get(key) or AuthorState()
         roles = comment.author.roles
         if roles & _HOST_ROLES:
-            self._host_names.update({comment.author.name.lower(), comment.channel.lower()})
+            self._learn_host(comment)
         reasons: dict[str, float] = {"base": weights.base}
         flags: set[str] = set()
 
@@ -116,7 +121,9 @@ class Ranker:
         noise = command or emote_only or laughter or greeting
 
         # Topic: direct relevance, and what the comment inherits from the thread it is part of.
-        direct = self.topic.match(words).relevance
+        # A greeting or a farewell is about no topic, whatever words it shares with the show's
+        # description: the hosts' names ("hey john hey priya"), "build" ("great build!").
+        direct = 0.0 if greeting else self.topic.match(words).relevance
         addressed = signals.addressed_names(body, words, self._names_view())
         to_viewers = [
             n for n in addressed if n not in self._host_names and not self._is_channel(n, comment)
@@ -159,6 +166,9 @@ class Ranker:
             flags.add("greeting")
             reasons["greeting"] = weights.greeting
         replying_to_viewer = self._replies_to_viewer(comment)
+        if to_viewers or replying_to_viewer or self._to_chat(comment, words, strength):
+            # Said to other viewers, not to the show: never a question for the hosts' follow-up.
+            flags.add("to_chat")
         if (to_viewers or replying_to_viewer) and relevance < settings.on_topic_threshold:
             # The closer a reply comes to the topic, the less it is a side conversation.
             flags.add("side_chatter")
@@ -225,8 +235,8 @@ class Ranker:
         if roles & _HOST_ROLES:
             reasons["host"] = weights.host
 
-        # What the hosts taught this show.
-        learned = self._feedback_similarity(words.content)
+        # What the hosts taught this show (a greeting resembling an answered comment is still one).
+        learned = 0.0 if greeting else self._feedback_similarity(words.content)
         if learned:
             reasons["feedback"] = weights.feedback * learned
 
@@ -253,8 +263,10 @@ class Ranker:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _body(self, comment: Comment) -> tuple[str, bool]:
+    def _body(self, comment: Comment, ask: bool | None = None) -> tuple[str, bool]:
         text = comment.clean_text or comment.text
+        if ask is not None:
+            return text, ask
         ask = signals.is_ask_command(text, self.command_prefix)
         return (signals.strip_ask(text, self.command_prefix) if ask else text), ask
 
@@ -295,11 +307,39 @@ class Ranker:
                 partners.append(other)
         return carried
 
+    def _to_chat(self, comment: Comment, words: Words, question_strength: float) -> bool:
+        """A question put to the whole chat ("anyone going to superbooth?") or opened with a
+        viewer's name ("wren did your panels arrive?")."""
+        if question_strength > 0 and signals.asks_the_chat(words):
+            return True
+        name = signals.named_first(words, self._names_view())
+        return (
+            name is not None
+            and name not in self._host_names
+            and not self._is_channel(name, comment)
+            and self._names.get(name) != comment.author.key
+        )
+
     def _replies_to_viewer(self, comment: Comment) -> bool:
+        """A reply to another viewer's comment (not to the author's own, nor to a host's)."""
         if comment.reply_to is None:
             return False
         parent = self._comments.get(comment.reply_to)
-        return parent is not None and parent[1] != comment.author.key
+        return (
+            parent is not None
+            and parent[1] != comment.author.key
+            and parent[1] not in self._host_keys
+        )
+
+    def _learn_host(self, comment: Comment) -> None:
+        """Remember a host's names (replies and mentions to them are not side chatter)."""
+        author = comment.author
+        names = {author.name.lower(), comment.channel.lower()}
+        if author.display_name:
+            names.add(author.display_name.lower())
+        if len(self._host_keys) < MAX_HOSTS:
+            self._host_names.update(names)
+            self._host_keys.add(author.key)
 
     def _feedback_similarity(self, content: frozenset[str]) -> float:
         if not content or not (self._liked or self._disliked):

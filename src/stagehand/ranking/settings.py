@@ -30,6 +30,19 @@ DEFAULT_SPAM_PHRASES = [
     "crypto giveaway",
 ]
 
+#: Chat bots common on Twitch and Discord: their lines are announcements, never comments.
+DEFAULT_BOTS = [
+    "nightbot",
+    "streamelements",
+    "moobot",
+    "fossabot",
+    "streamlabs",
+    "wizebot",
+    "botisimo",
+    "sery_bot",
+    "soundalerts",
+]
+
 
 class RankingWeights(BaseModel):
     """Points each signal adds to a comment's score (negative points sink it)."""
@@ -172,6 +185,11 @@ class RankingSettings(BaseModel):
 
     max_learned_terms: int = Field(default=400, ge=10, le=10_000)
     """Most words the topic profile learns per segment (from chat and from host feedback)."""
+
+    bots: list[str] = Field(default_factory=lambda: list(DEFAULT_BOTS))
+    """Chat bot accounts whose lines are never comments (not queued, not counted): a user name on
+    any platform ("nightbot") or on one ("twitch:nightbot"). Add your own bot's account here when
+    a transcript carries its lines."""
 
     weights: RankingWeights = RankingWeights()
     """Points per signal."""

@@ -7,7 +7,7 @@ makes each one testable on its own and cheap: a few regex passes over a short st
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from functools import lru_cache
 
 from stagehand.ranking.text import STOPWORDS, Words, analyse_chunk
@@ -133,10 +133,47 @@ _GREETING_WORDS = _GREETING_OPENERS | frozenset(
         "yall",
         "there",
         "good",
+        # the cheer that comes with a hello ("hey John!! friday build lets gooo")
+        *("lets", "let's", "go", "hype", "ayy", "ay", "back", "live", "happy"),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
     }
 )
+#: "gooo", "hiii", "heyyy": a letter held for effect counts once.
+_HELD = re.compile(r"(.)\1{2,}")
 _GREETING_PHRASES = re.compile(
     r"^(?:good (?:morning|evening|afternoon|night)|what'?s up|hello there|greetings from)\b",
+    re.IGNORECASE,
+)
+# Farewells are greetings too ("thanks for having us, great build!", "see you next week"): at the
+# end of a show they come in a wave, and must not top the queue.
+_THANKS = frozenset({"thanks", "thank", "thx", "thnx", "ty", "tysm", "tyvm", "thankyou"})
+_FAREWELL_WORDS = frozenset(
+    {
+        *("you", "so", "much", "for", "having", "us", "me", "great", "good", "awesome"),
+        *("amazing", "fun", "nice", "cool", "show", "stream", "see", "ya", "next", "week"),
+        *("time", "again", "lot", "lots", "both", "tonight", "today", "same", "soon", "was"),
+        *("that", "this", "it", "one", "u"),
+    }
+)
+# A thanks is a farewell when it thanks the show or the people in it ("thanks for having us",
+# "thanks both, great stream", "thanks John!!"); a bare "thanks" or "thanks, gonna try" in a help
+# channel is part of a conversation, judged like any short comment.
+_FAREWELL_MARKERS = frozenset(
+    {
+        *("having", "show", "stream", "build", "see", "week", "next", "same", "tonight"),
+        *("everyone", "everybody", "all", "both", "guys", "chat", "folks", "yall"),
+    }
+)
+_FAREWELL_PHRASES = re.compile(
+    r"^(?:(?:good|great|awesome|amazing|fun|nice|cool) (?:show|stream|build|session|episode)"
+    r"|see (?:you|ya|u)\b|same time next|that was (?:fun|great|awesome|amazing))",
+    re.IGNORECASE,
+)
+# Who a greeting or a thanks is for: the word right after the opener, with nothing between
+# ("hey John!!", "thank you priya"; not "hi, first time here").
+_GREETED = re.compile(
+    r"(?:^|[\s,.!])(?:hey+|hi+|hello|heya|hiya|yo|howdy|hola|bye+|cya|gm|gn|morning|evening"
+    r"|thanks|thank you|thank u|thx|ty|tysm)\s+@?([^\W\d_][\w.'-]*)",
     re.IGNORECASE,
 )
 
@@ -166,9 +203,10 @@ def question_strength(text: str, words: Words) -> float:
 
 
 def is_ask_command(text: str, prefix: str = "!") -> bool:
-    """True when the comment is an `!ask` (the question the viewer wants answered on air)."""
+    """True when the comment is an `!ask` with a question after it (the question the viewer
+    wants answered on air); a bare `!ask` is a command like any other, not a question."""
     head = text[: len(prefix) + 4].lower()
-    return head == f"{prefix}ask" or head.startswith(f"{prefix}ask ")
+    return head.startswith(f"{prefix}ask ") and bool(text[len(prefix) + 4 :].strip())
 
 
 def strip_ask(text: str, prefix: str = "!") -> str:
@@ -185,19 +223,56 @@ def is_other_command(text: str, prefix: str = "!") -> bool:
 
 
 def is_greeting(text: str, words: Words, names: Iterable[str] = ()) -> bool:
-    """A greeting with nothing else in it: "hi", "Hey John!!", "good morning chat o7".
+    """A greeting or a farewell with nothing else in it: "hi", "Hey John!!", "good morning chat
+    o7", "thanks for having us, great build!", "good show. see you next week".
 
     A greeting that goes on to say something ("hi, how do I ...") is not one: the rest is judged.
     """
-    tokens = [t for t in words.tokens if t]
+    tokens = [_HELD.sub(r"\1", t) for t in words.tokens if t]
     if not tokens:
         return False
-    opens = tokens[0] in _GREETING_OPENERS or bool(_GREETING_PHRASES.match(text.strip()))
+    stripped = text.strip()
+    greeted = greeted_names(text)
+    opens = (
+        tokens[0] in _GREETING_OPENERS
+        or (tokens[0] in _THANKS and bool(greeted or _FAREWELL_MARKERS.intersection(tokens)))
+        or bool(_GREETING_PHRASES.match(stripped))
+        or bool(_FAREWELL_PHRASES.match(stripped))
+    )
     if not opens:
         return False
-    known = {n.lower() for n in names} | set(words.mentions)
-    rest = [t for t in tokens if t not in _GREETING_WORDS and t not in STOPWORDS and t not in known]
+    known = {n.lower() for n in names} | set(words.mentions) | set(greeted)
+    rest = [
+        t
+        for t in tokens
+        if t not in _GREETING_WORDS
+        and t not in _FAREWELL_WORDS
+        and t not in _THANKS
+        and t not in STOPWORDS
+        and t not in known
+    ]
     return len(rest) <= 1 and words.chunks <= 8
+
+
+def greeted_names(text: str) -> tuple[str, ...]:
+    """Who a greeting or a thanks speaks to: "hey john hey priya" -> ("john", "priya").
+
+    Only a word that directly follows the opener, and is no greeting, thanks or common word:
+    "thanks everyone" and "hi, first time here" name nobody.
+    """
+    names = []
+    for match in _GREETED.finditer(text):
+        name = match[1].lower().rstrip(".'-")
+        if (
+            len(name) >= 2
+            and name not in _GREETING_WORDS
+            and name not in _FAREWELL_WORDS
+            and name not in _THANKS
+            and name not in STOPWORDS
+            and name not in _QUESTION_OPENERS
+        ):
+            names.append(name)
+    return tuple(dict.fromkeys(names))
 
 
 def is_laughter(text: str, words: Words) -> bool:
@@ -264,3 +339,26 @@ def addressed_names(text: str, words: Words, known_names: Iterable[str]) -> tupl
         if candidate and candidate in known_names:
             names.append(candidate)
     return tuple(dict.fromkeys(names))
+
+
+def named_first(words: Words, known_names: Container[str]) -> str | None:
+    """A known name opening a line that speaks to "you": "wren did your panels ever arrive?"
+    (looser than `addressed_names`: good enough to tell a question for a viewer from one for
+    the show, too loose to move a score)."""
+    tokens = words.tokens
+    if not tokens or len(tokens[0]) < 3 or tokens[0] not in known_names:
+        return None
+    if tokens[0] in STOPWORDS or tokens[0] in _QUESTION_OPENERS:
+        return None
+    return tokens[0] if _SECOND_PERSON.intersection(tokens[1:]) else None
+
+
+#: Words that put a question to the whole chat rather than to the show.
+_TO_CHAT = frozenset({"anyone", "anybody", "everyone", "everyones", "everybody", "yall", "y'all"})
+_SECOND_PERSON = frozenset({"you", "your", "youre", "yours", "u", "ur"})
+
+
+def asks_the_chat(words: Words) -> bool:
+    """A question put to the other viewers: "anyone going to superbooth?", "whats everyone's
+    favourite album?" (one of the first three words asks the whole chat)."""
+    return bool(_TO_CHAT.intersection(words.tokens[:3]))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from stagehand.metrics import ShowMetrics, TimelinePoint, TrendRow
+from stagehand.report.text import one_line
 
 SLATE = "#94a3b8"  # all comments
 TEAL = "#0d9488"  # on topic / engaged
@@ -26,7 +27,8 @@ MAX_BARS = 180
 
 
 def esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    """A label as inert SVG text: control and bidi characters gone, markup escaped."""
+    return html.escape(one_line(text), quote=True)
 
 
 def _nice_max(value: float) -> float:

@@ -4,37 +4,21 @@
     stagehand report friday-37 --format html -o friday-37.html
     stagehand report --trend --format md   every show compared
 
-A missing database or show is a one-line error and exit status 2, never a traceback.
+A missing database or show is a one-line error and exit status 2, never a traceback
+(stagehand.cli_support); `-o` writes the whole report or leaves nothing behind.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from stagehand.cli_support import StagehandCommand, open_existing_database, write_output
 from stagehand.report import FORMATS
 
 
-def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(2)
-
-
-def _open(db_path: Path | None):  # type: ignore[no-untyped-def]
-    """The existing database at db_path (or the configured one); exit 2 when it is not there."""
-    from stagehand.config import ConfigError, load_settings
-    from stagehand.store import StoreError, open_database
-
-    try:
-        path = db_path or load_settings(None, required=False).db_path()
-        return open_database(path, create=False)
-    except (ConfigError, StoreError) as exc:
-        _fail(str(exc))
-
-
-@click.command("report")
+@click.command("report", cls=StagehandCommand)
 @click.argument("show", required=False)
 @click.option(
     "--db",
@@ -80,11 +64,10 @@ def report_command(
     from stagehand.metrics import trend as show_trend
     from stagehand.progress import Progress
     from stagehand.report import render_show, render_trend
-    from stagehand.store import StoreError
 
     if trend and show:
         raise click.UsageError("--trend compares every show; leave SHOW out")
-    db = _open(db_path)
+    db = open_existing_database(db_path)
     # A long report (a big show, many shows) says how far it got; a quick one stays quiet.
     progress = Progress("report")
     try:
@@ -107,15 +90,10 @@ def report_command(
                 what = f"the report on show {metrics.show.name!r}"
                 progress.update(None, f"writing the {fmt} report")
                 text = render_show(metrics, fmt)
-    except StoreError as exc:
-        _fail(str(exc))
     finally:
         db.conn.close()
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        _fail(f"{output}: cannot write the report: {exc.strerror}")
+    write_output(output, lambda handle: handle.write(text))
     click.echo(f"Wrote {what} to {output}", err=True)

@@ -1,18 +1,22 @@
 """The machine-readable exports: JSON (every metric) and CSV (one row per participant).
 
-CSV cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) get a leading
-apostrophe: a viewer named `=HYPERLINK(...)` must stay a name.
+Every text in them is sanitized like the other formats (no control characters, escape
+sequences or bidi overrides), so `cat report.csv` cannot retitle or clear a terminal. CSV
+follows OWASP's CSV-injection rule: a cell a spreadsheet would run as a formula (`=`, `+`,
+`-`, `@`, tab or CR first) gets a leading apostrophe, so a viewer named `=HYPERLINK(...)` stays
+a name; cells are quoted as RFC 4180 says (CRLF rows, any cell with a quote, comma or line break
+in quotes).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from stagehand.metrics import ParticipantRow, ShowMetrics, TrendRow
+from stagehand.sanitize import clean, inert_json
 
 PARTICIPANT_COLUMNS = [
     "author",
@@ -29,11 +33,26 @@ PARTICIPANT_COLUMNS = [
 
 
 def render_json(report: ShowMetrics) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return inert_json(_sanitized(report.to_dict()), indent=2) + "\n"
 
 
 def render_trend_json(rows: Sequence[TrendRow]) -> str:
-    return json.dumps({"shows": [r.to_dict() for r in rows]}, indent=2, ensure_ascii=False) + "\n"
+    return inert_json(_sanitized({"shows": [r.to_dict() for r in rows]}), indent=2) + "\n"
+
+
+def _sanitized(value: Any) -> Any:
+    """Every string in a JSON-ready tree cleaned as the other formats clean chat text."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list | tuple):
+        return [_sanitized(item) for item in value]
+    if isinstance(value, dict):
+        return {_sanitized(key): _sanitized(item) for key, item in value.items()}
+    return value
+
+
+#: First characters that make a spreadsheet evaluate a cell (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> Any:
@@ -41,14 +60,15 @@ def _cell(value: Any) -> Any:
         return int(value)
     if isinstance(value, float):
         return round(value, 3)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, str):
+        text = clean(value)
+        return "'" + text if text.startswith(FORMULA_STARTS) else text
     return value
 
 
 def _csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(header)
     writer.writerows([_cell(v) for v in row] for row in rows)
     return buffer.getvalue()

@@ -21,6 +21,7 @@ from stagehand.report.text import (
     clock,
     duration,
     headline,
+    hidden_follow_ups,
     one_line,
     percent,
     segment_cells,
@@ -100,6 +101,8 @@ def _follow_ups(report: ShowMetrics) -> str:
     shown = len(report.follow_ups)
     intro = f"{total:,} on-topic question{'s' if total != 1 else ''} never answered"
     intro += f"; the best {shown} below" if shown < total else ", best first"
+    if hidden := hidden_follow_ups(report):
+        intro += f"; {hidden}"
     items = []
     for q in report.follow_ups:
         tag = ' <span class="tag">dismissed</span>' if q.dismissed else ""

@@ -18,6 +18,7 @@ from stagehand.report.text import (
     count,
     duration,
     headline,
+    hidden_follow_ups,
     one_line,
     percent,
     segment_cells,
@@ -116,9 +117,11 @@ def render_show(report: ShowMetrics) -> str:
         out.append("Every on-topic question was answered.")
     else:
         shown = len(report.follow_ups)
+        hidden = hidden_follow_ups(report)
         out.append(
             f"{count(total, 'on-topic question')} never answered"
             + (f" (the best {shown} below)" if shown < total else "")
+            + (f"; {hidden}" if hidden else "")
             + ", best first:"
         )
         out.append("")

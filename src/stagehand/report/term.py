@@ -15,6 +15,7 @@ from stagehand.report.text import (
     count,
     duration,
     headline,
+    hidden_follow_ups,
     number,
     one_line,
     percent,
@@ -163,7 +164,9 @@ def _follow_up_heading(report: ShowMetrics) -> str:
         return "FOLLOW UP: every on-topic question was answered."
     listed = len(report.follow_ups)
     more = f", {listed} listed" if listed < total else ""
-    return f"FOLLOW UP: {count(total, 'on-topic question')} never answered{more}, best first"
+    heading = f"FOLLOW UP: {count(total, 'on-topic question')} never answered{more}, best first"
+    hidden = hidden_follow_ups(report)
+    return f"{heading} ({hidden})" if hidden else heading
 
 
 def render_trend(rows: Sequence[TrendRow]) -> str:

@@ -78,6 +78,15 @@ def subline(m: Metrics) -> str:
     return "; ".join(bits).capitalize() + "." if bits else ""
 
 
+def hidden_follow_ups(report: ShowMetrics) -> str:
+    """'' or e.g. '2 more are not listed: their authors opted out'."""
+    hidden = report.unanswered_hidden_opted_out
+    if not hidden:
+        return ""
+    verb = "is" if hidden == 1 else "are"
+    return f"{hidden:,} {verb} not listed: their authors opted out"
+
+
 def one_line(text: str, limit: int = 300) -> str:
     """Chat text made inert for a terminal or a table cell: no control characters, one line."""
     flat = clean(text, max_chars=limit).replace("\n", " ").replace("\r", " ")

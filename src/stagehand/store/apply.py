@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from functools import singledispatchmethod
@@ -11,6 +12,7 @@ from functools import singledispatchmethod
 from sqlite_utils import Database
 
 from stagehand.domain import Author, AuthorKey, Comment
+from stagehand.pseudonyms import PseudonymKeyError, is_pseudonym
 from stagehand.store.ops import (
     StoreCommand,
     StoreComment,
@@ -26,7 +28,10 @@ from stagehand.store.ops import (
     StoreStageEnd,
     StoreStageStart,
 )
+from stagehand.store.pseudonymize import Pseudonymizer, merge_author
 from stagehand.transcript import format_ts
+
+log = logging.getLogger(__name__)
 
 ANONYMOUS_TEXT = ""
 
@@ -63,8 +68,8 @@ _INSERT_COMMENT = """
 INSERT OR IGNORE INTO comments (
     show_id, segment_id, author_id, platform, message_id, channel, ts, text, original_text,
     reply_to, first_message, attachments, truncated, score, rank_key, reasons, flags,
-    is_question, on_topic, side_chatter, anonymized
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    is_question, on_topic, side_chatter, anonymized, kind, to_chat
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 
@@ -87,12 +92,13 @@ class Stored:
 class OpApplier:
     """Applies ops, caching author and segment row ids (the hot path avoids lookups)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, pseudonyms: Pseudonymizer | None = None) -> None:
         self.conn = db.conn
         #: What the current transaction stored; the writer adds it up once it commits.
         self.counts = Stored()
         self._authors: dict[AuthorKey, tuple[int, bool, tuple[str, str, frozenset[str]]]] = {}
         self._segments: dict[tuple[int, int], int] = {}
+        self.pseudonyms = pseudonyms or Pseudonymizer(self.conn)
 
     def start_counting(self) -> None:
         self.counts = Stored()
@@ -181,6 +187,8 @@ class OpApplier:
             int("on_topic" in flags),
             int("side_chatter" in flags),
             int(opted_out),
+            ranked.kind.value,
+            int("to_chat" in flags),
         )
 
     def _resolve_authors(self, comments: list[Comment]) -> None:
@@ -190,9 +198,17 @@ class OpApplier:
             author = comment.author
             cached = self._authors.get(author.key)
             identity = (author.name, author.display_name, author.roles)
+            if cached is not None and cached[1]:
+                continue  # opted out: the row stays anonymous whatever they call themselves now
             if cached is None or cached[2] != identity:
                 first = changed.get(author.key)
                 changed[author.key] = (author, first[1] if first else comment.ts)
+        # Someone who opted out comes back under their pseudonym, never as a new row.
+        new = [key for key in changed if key not in self._authors]
+        for key, row_id in self.pseudonyms.find(new).items():
+            author = changed.pop(key)[0]
+            self._recognised(key, row_id)
+            self._authors[key] = (row_id, True, (author.name, author.display_name, author.roles))
         if not changed:
             return
         rows = [
@@ -321,15 +337,30 @@ class OpApplier:
 
     @apply.register
     def _opt_out(self, op: StoreOptOut) -> None:
+        """`!optout`: anonymous, and known by a pseudonym only. `!optin`: a fresh start.
+
+        Opting in again keeps what was said while opted out anonymous and unlinked (the
+        pseudonym is dropped); their comments from then on start a new row under their id.
+        """
         author_id = self.existing_author_id(op.author)
+        self._authors.pop(op.author, None)
         if author_id is None:
             return
-        self.conn.execute(
-            "UPDATE authors SET opted_out = ? WHERE id = ?", (int(op.opted_out), author_id)
-        )
-        if op.opted_out:
-            self._anonymize(author_id)
-        self._authors.pop(op.author, None)
+        user_id = self.conn.execute(
+            "SELECT platform_user_id FROM authors WHERE id = ?", (author_id,)
+        ).fetchone()[0]
+        if not op.opted_out:
+            if is_pseudonym(user_id):
+                self.pseudonyms.release(author_id)
+            else:
+                self.conn.execute("UPDATE authors SET opted_out = 0 WHERE id = ?", (author_id,))
+            return
+        self.conn.execute("UPDATE authors SET opted_out = 1 WHERE id = ?", (author_id,))
+        self._anonymize(author_id)
+        try:
+            self.pseudonyms.hide_opted_out()
+        except PseudonymKeyError as exc:  # anonymized anyway; the next opt-out catches up
+            log.error("%s: this viewer's platform id stays in the database for now", exc)
 
     @apply.register
     def _forget(self, op: StoreForget) -> None:
@@ -444,11 +475,26 @@ class OpApplier:
         cached = self._authors.get(key)
         if cached is not None:
             return cached[0]
+        pseudonymous = self.pseudonyms.find([key]).get(key)
+        if pseudonymous is not None:
+            self._recognised(key, pseudonymous)
+            return pseudonymous
         row = self.conn.execute(
             "SELECT id FROM authors WHERE platform = ? AND platform_user_id = ?",
             (key.platform, key.id),
         ).fetchone()
         return row[0] if row else None
+
+    def _recognised(self, key: AuthorKey, pseudonymous: int) -> None:
+        """An opted-out author known by their pseudonym again: anything stored under their id
+        meanwhile (while the key was missing) becomes anonymous and joins their row."""
+        stray = self.conn.execute(
+            "SELECT id FROM authors WHERE platform = ? AND platform_user_id = ?",
+            (key.platform, key.id),
+        ).fetchone()
+        if stray is not None:
+            self._anonymize(stray[0])
+            merge_author(self.conn, stray[0], into=pseudonymous)
 
     def segment_id(self, show_id: int, position: int) -> int | None:
         if position <= 0:

@@ -1,13 +1,25 @@
-"""Opening the database: WAL, foreign keys, a busy timeout, migrations applied."""
+"""Opening the database: WAL, foreign keys, a busy timeout, migrations applied.
+
+Opening refuses, with one line naming the problem and the fix and before anything is written,
+a file that is not SQLite, another program's database, a database from a newer stagehand,
+and (when asked to `verify`, as a show does before it goes live) a damaged one.
+"""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from stagehand.store.schema import migrations
+from stagehand.store.locks import lock_holders
+from stagehand.store.schema import APPLICATION_ID, migrations, schema_version
+
+#: How long opening waits for another program's write lock before saying who holds it.
+OPEN_BUSY_SECONDS = 3.0
 
 
 class StoreError(Exception):
@@ -23,39 +35,152 @@ def connect(path: Path | str, *, busy_timeout: float = 10.0) -> Database:
     return db
 
 
-def open_database(path: Path | str, *, create: bool = True) -> Database:
-    """Open (and create or migrate) the database at `path`; errors name the file."""
+def open_database(path: Path | str, *, create: bool = True, verify: bool = False) -> Database:
+    """Open (and create or migrate) the database at `path`; errors are StoreErrors naming it.
+
+    `create=False` is for reading: a missing file is an error. Otherwise the caller means to
+    write, so a read-only file or another program's lock is refused now, not at the first
+    write. `verify` runs SQLite's quick integrity check (about 0.1 s per 100 MB when cached).
+    """
     path = Path(path).expanduser()
     if not create and not path.exists():
         raise StoreError(f"{path}: no such database (run a show first, or pass --db PATH)")
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file: pass --db FILE")
+    db: Database | None = None
+    is_new = not path.exists()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = connect(path)
-        db.execute("PRAGMA journal_mode = WAL")
-        migrations.apply(db)
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(describe_sqlite_error(path, exc)) from None
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot open the database: {exc.strerror}") from None
+        with store_errors(path):
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            db = connect(path, busy_timeout=OPEN_BUSY_SECONDS)
+            _check_format(db, path)
+            if verify:
+                _check_integrity(db, path)
+            if create:
+                _check_writable(db)
+            db.execute("PRAGMA journal_mode = WAL")
+            migrated = bool(migrations.pending(db))
+            migrations.apply(db)
+            if create or migrated:
+                _stamp(db)
+    except StoreError:
+        if db is not None:
+            db.conn.close()
+        if is_new:  # leave no empty database behind (e.g. on a full disk)
+            for leftover in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+        raise
     return db
 
 
-def describe_sqlite_error(path: Path | str, exc: BaseException) -> str:
-    """One line a host can act on: what went wrong first (screens cut long lines), then where."""
-    message = str(exc).lower()
-    if "readonly" in message or "read-only" in message:
-        return f"database is read-only: {path} (check the file's permissions, or pass --db PATH)"
-    if "disk i/o" in message:
-        return (
-            f"cannot write the database (disk I/O error; read-only, full or gone?): {path}; "
-            "chat is kept in memory and retried"
+@contextmanager
+def store_errors(path: Path | str) -> Iterator[None]:
+    """SQLite and file errors inside become a StoreError worded for the host."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StoreError(describe_sqlite_error(path, exc, retrying=False)) from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open the database: {exc.strerror}") from None
+
+
+def _check_format(db: Database, path: Path) -> None:
+    """Refuse another program's database and one from a newer stagehand (nothing written yet)."""
+    application_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    foreign = application_id not in (0, APPLICATION_ID) or (
+        application_id == 0 and _has_tables(db) and not migrations.applied(db)
+    )
+    if foreign:
+        raise StoreError(
+            f"{path} is another program's SQLite database, not stagehand's: "
+            "pass --db with a new file or a stagehand database"
         )
-    if "full" in message:
-        return f"disk is full: {path}; chat is kept in memory until there is room again"
-    if "not a database" in message or "malformed" in message:
-        return f"not a stagehand database (or damaged): {path}"
-    if "locked" in message or "busy" in message:
-        return f"database is locked by another program: {path}; close it and stagehand retries"
-    if "unable to open" in message:
+    if version > schema_version():
+        raise StoreError(
+            f"{path} was written by a newer stagehand (schema {version}; this one knows up to "
+            f"{schema_version()}): upgrade stagehand, or pass --db PATH for another database"
+        )
+
+
+def _has_tables(db: Database) -> bool:
+    row = db.execute("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+    return row.fetchone()[0] > 0
+
+
+def _check_integrity(db: Database, path: Path) -> None:
+    problem = db.execute("PRAGMA quick_check(1)").fetchone()[0]
+    if problem != "ok":  # e.g. "*** in database main ***\nPage 4: btreeInitPage() returns ..."
+        detail = " ".join(problem.replace("*** in database main ***", "").split())
+        raise StoreError(_damaged(path, detail))
+
+
+def _check_writable(db: Database) -> None:
+    """Take the write lock and give it back: a read-only file or a held lock shows up now."""
+    db.execute("BEGIN IMMEDIATE")
+    db.execute("ROLLBACK")
+
+
+def _stamp(db: Database) -> None:
+    """Mark the file as stagehand's, at the schema version this stagehand wrote."""
+    if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    if db.execute("PRAGMA user_version").fetchone()[0] != schema_version():
+        db.execute(f"PRAGMA user_version = {schema_version()}")
+
+
+def _damaged(path: Path | str, detail: str) -> str:
+    return (
+        f"database is damaged ({detail}): {path}; restore a backup, or pass --db NEW.db "
+        "(`sqlite3 FILE .recover` can rescue what is left)"
+    )
+
+
+def _disk_full(path: Path | str) -> bool:
+    """True when the database's disk has (almost) no room: SQLite reports a full disk as an I/O
+    error when it happens while growing the -shm file."""
+    try:
+        return shutil.disk_usage(Path(path).parent).free < 1 << 20
+    except OSError:
+        return False
+
+
+def describe_sqlite_error(path: Path | str, exc: BaseException, *, retrying: bool = True) -> str:
+    """One line a host can act on: what went wrong first (screens cut long lines), then where.
+
+    `retrying` is the writer's view (chat stays queued and is written once the problem goes);
+    otherwise the command stops here and the line says how to fix it.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    message = str(exc).lower()
+    if primary == sqlite3.SQLITE_READONLY or "readonly" in message or "read-only" in message:
+        return f"database is read-only: {path} (check the file's permissions, or pass --db PATH)"
+    io_trouble = primary in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN) or "disk i/o" in message
+    if primary == sqlite3.SQLITE_FULL or "full" in message or (io_trouble and _disk_full(path)):
+        if retrying:
+            return f"disk is full: {path}; chat is kept in memory until there is room again"
+        return f"disk is full: {path}; free some space, or pass --db PATH on another disk"
+    if primary == sqlite3.SQLITE_IOERR or "disk i/o" in message:
+        if retrying:
+            return (
+                f"cannot write the database (disk I/O error; read-only, full or gone?): {path}; "
+                "chat is kept in memory and retried"
+            )
+        return (
+            f"cannot write the database (disk I/O error): {path}; check the disk, or pass --db PATH"
+        )
+    if primary == sqlite3.SQLITE_NOTADB or "not a database" in message:
+        return f"not a SQLite database: {path}; pass --db with a stagehand database file"
+    if primary == sqlite3.SQLITE_CORRUPT or "malformed" in message:
+        return _damaged(path, str(exc))
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in message:
+        holders = lock_holders(path)
+        who = ", ".join(holders) or "another program"
+        if retrying:
+            return f"database is locked by {who}: {path}; close it and stagehand retries"
+        return f"database is locked by {who}: {path}; close that program and try again"
+    if primary == sqlite3.SQLITE_CANTOPEN or "unable to open" in message:
         return f"cannot open the database file: {path} (check the folder exists and is writable)"
     return f"database error ({exc}): {path}"

@@ -12,7 +12,14 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from stagehand.domain import Author, AuthorKey, Comment, HostAction, HostActionKind
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    CommentKind,
+    HostAction,
+    HostActionKind,
+)
 from stagehand.store.database import StoreError
 from stagehand.transcript import (
     CommentEvent,
@@ -34,8 +41,6 @@ class ShowRow:
     description: str
     started_at: datetime
     ended_at: datetime | None
-    comments: int = 0
-    participants: int = 0
     last_comment_at: datetime | None = None
 
 
@@ -63,7 +68,7 @@ class ResumedState:
     segments: tuple[SegmentRow, ...]
     on_stage: tuple[tuple[Author, datetime, str | None], ...]
     last_comment_at: datetime | None
-    recent_comments: tuple[Comment, ...]
+    recent_comments: tuple[tuple[Comment, CommentKind], ...]
     author_comments: tuple[tuple[AuthorKey, int], ...]
     raised_hands: tuple[Author, ...]
     replay_position: ReplayPositionRow | None
@@ -102,15 +107,14 @@ def _show_from_row(row: dict) -> ShowRow:
         description=row["description"],
         started_at=parse_ts(row["started_at"]),
         ended_at=parse_ts(row["ended_at"]) if row.get("ended_at") else None,
-        comments=row.get("comments") or 0,
-        participants=row.get("participants") or 0,
         last_comment_at=parse_ts(row["last_comment_at"]) if row.get("last_comment_at") else None,
     )
 
 
+# How many comments and people a show had is a metric (`stagehand.metrics.show_counts`),
+# defined once there: the store only knows when the show's last comment came.
 _SHOW_SUMMARY = """
-SELECT shows.*, count(comments.id) AS comments, count(DISTINCT comments.author_id) AS participants,
-       max(comments.ts) AS last_comment_at
+SELECT shows.*, max(comments.ts) AS last_comment_at
 FROM shows LEFT JOIN comments ON comments.show_id = shows.id
 """
 
@@ -122,7 +126,7 @@ def find_show(db: Database, name: str) -> ShowRow | None:
 
 def list_shows(db: Database) -> list[ShowRow]:
     """Every show, most recently created first (a replay of an old transcript counts as the
-    newest), with comment and participant counts."""
+    newest)."""
     rows = db.query(_SHOW_SUMMARY + " GROUP BY shows.id ORDER BY shows.id DESC")
     return [_show_from_row(row) for row in rows]
 
@@ -178,7 +182,7 @@ def resumed_state(
     ).fetchone()[0]
     # `+show_id`: walk the rows newest first and stop at `recent`, instead of sorting them all.
     latest = [
-        _comment_from_row(row)
+        (_comment_from_row(row), CommentKind(row["kind"]))
         for row in db.query(
             _COMMENTS_WITH_AUTHORS
             + " WHERE +comments.show_id = ? ORDER BY comments.id DESC LIMIT ?",
@@ -191,8 +195,8 @@ def resumed_state(
         for row in db.execute(
             """SELECT authors.platform, authors.platform_user_id, count(*)
                FROM comments JOIN authors ON authors.id = comments.author_id
-               WHERE comments.show_id = ? GROUP BY comments.author_id
-               ORDER BY max(comments.id) DESC LIMIT ?""",
+               WHERE comments.show_id = ? AND comments.kind NOT IN ('command', 'bot')
+               GROUP BY comments.author_id ORDER BY max(comments.id) DESC LIMIT ?""",
             [show_id, authors],
         ).fetchall()[::-1]
     )
@@ -366,8 +370,12 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
         yield event
 
 
-def author_keys_opted_out(db: Database) -> set[AuthorKey]:
+def opted_out_pseudonyms(db: Database) -> set[tuple[str, str]]:
+    """(platform, pseudonym) of everyone who opted out and has not opted in since."""
     return {
-        AuthorKey(row["platform"], row["platform_user_id"])
-        for row in db.query("SELECT platform, platform_user_id FROM authors WHERE opted_out")
+        (row["platform"], row["platform_user_id"])
+        for row in db.query(
+            "SELECT platform, platform_user_id FROM authors"
+            " WHERE opted_out AND platform_user_id LIKE 'pseudonym:%'"
+        )
     }

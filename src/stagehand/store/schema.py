@@ -6,10 +6,25 @@ Timestamps are ISO 8601 UTC text ("2026-11-20T19:00:05.250Z"): sortable, and rea
 
 from __future__ import annotations
 
+import logging
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("stagehand")
+
+#: `PRAGMA application_id` of a stagehand database ("STGH"), so a file can be told apart from
+#: another program's SQLite database (`file stagehand.db` shows it too). docs/schema.md.
+APPLICATION_ID = 0x53544748
+
+
+def schema_version() -> int:
+    """The `PRAGMA user_version` this stagehand writes: how many migrations it knows.
+
+    Migrations are append-only, so a database stamped higher was written by a newer stagehand.
+    Counted when asked, so a migration added anywhere in this file counts.
+    """
+    return len(migrations._migrations)
 
 
 @migrations()
@@ -156,6 +171,78 @@ def m002_host_action_keys(db: Database) -> None:
     db.execute("ALTER TABLE host_actions ADD COLUMN undoes TEXT")
     db.execute("UPDATE host_actions SET key = 'legacy-' || id")
     db.execute("CREATE UNIQUE INDEX host_actions_key ON host_actions (show_id, key)")
+
+
+@migrations()
+def m030_golive_pseudonyms(db: Database) -> None:
+    """Opted-out authors keep a pseudonym (a keyed hash, `stagehand.pseudonyms`) instead of
+    their platform id; `pseudonym_keys` names, by fingerprint, every key that made one here."""
+    db.execute(
+        """
+        CREATE TABLE pseudonym_keys (
+            fingerprint TEXT PRIMARY KEY,
+            first_used_at TEXT NOT NULL
+        )
+        """
+    )
+    # Opt-outs recorded before pseudonyms existed get theirs now (the key is made only if so).
+    from stagehand.pseudonyms import PseudonymKeyError
+    from stagehand.store.pseudonymize import Pseudonymizer
+
+    try:
+        Pseudonymizer(db.conn).hide_opted_out()
+    except PseudonymKeyError as exc:  # anonymized already; the next opt-out catches up
+        logging.getLogger(__name__).warning("%s: opted-out viewers keep their ids for now", exc)
+
+
+@migrations()
+def m010_queue_comment_kinds(db: Database) -> None:
+    """Each comment's kind (comment, command, host, moderator, bot: `stagehand.kinds`), which
+    decides what may enter the queue and what the metrics count, and `to_chat`: said to other
+    viewers (a reply to or @mention of a viewer, a question put to the chat), not to the show.
+
+    Older rows are classified here as the pipeline would with the default settings (prefix `!`,
+    the default bot list, no `[show] hosts` accounts); `to_chat` from replies and leading @s.
+    """
+    db.execute("ALTER TABLE comments ADD COLUMN kind TEXT NOT NULL DEFAULT 'comment'")
+    db.execute("ALTER TABLE comments ADD COLUMN to_chat INTEGER NOT NULL DEFAULT 0")
+    bots = ",".join(
+        f"'{name}'"
+        for name in (
+            "nightbot",
+            "streamelements",
+            "moobot",
+            "fossabot",
+            "streamlabs",
+            "wizebot",
+            "botisimo",
+            "sery_bot",
+            "soundalerts",
+        )
+    )
+    db.execute(
+        f"""UPDATE comments SET kind = CASE
+              WHEN author_id IN (SELECT id FROM authors WHERE lower(name) IN ({bots})) THEN 'bot'
+              WHEN ltrim(original_text) GLOB '![A-Za-z]*'
+                   AND NOT (lower(ltrim(original_text)) LIKE '!ask %'
+                            AND trim(substr(ltrim(original_text), 6)) != '') THEN 'command'
+              WHEN author_id IN (SELECT id FROM authors WHERE roles LIKE '%"broadcaster"%'
+                                 OR roles LIKE '%"host"%') THEN 'host'
+              WHEN author_id IN (SELECT id FROM authors WHERE roles LIKE '%"moderator"%')
+                   THEN 'moderator'
+              ELSE 'comment' END"""
+    )
+    db.execute(
+        """UPDATE comments SET to_chat = 1
+           WHERE ltrim(text) LIKE '@%' OR EXISTS (
+               SELECT 1 FROM comments AS parent JOIN authors ON authors.id = parent.author_id
+               WHERE parent.show_id = comments.show_id AND parent.platform = comments.platform
+                 AND parent.message_id = comments.reply_to
+                 AND parent.author_id != comments.author_id
+                 AND authors.roles NOT LIKE '%"broadcaster"%'
+                 AND authors.roles NOT LIKE '%"host"%')"""
+    )
+
 
 
 @migrations()

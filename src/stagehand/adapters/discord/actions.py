@@ -139,7 +139,11 @@ async def invite_to_stage(client: StagehandClient, author: Author, guest_link: s
     try:
         await member.send(text, allowed_mentions=NO_MENTIONS)
     except (discord.DiscordException, OSError) as exc:
-        return ActionResult.failed(f"discord: guest link not sent: {explain(exc, who=who)}")
+        # As on Twitch: the private link is never posted in the channel instead.
+        return ActionResult.failed(
+            f"discord: guest link not sent: {explain(exc, who=who)}",
+            hint=f"send {who} the guest link another way (it was not posted in the channel)",
+        )
     return ActionResult.done(f"discord: guest link sent to {who} by direct message")
 
 

@@ -12,6 +12,7 @@ import click
 from pydantic import SecretStr
 
 from stagehand.adapters.discord.credentials import looks_like_bot_token, store_bot_token
+from stagehand.cli_support import StagehandCommand, UserError
 from stagehand.tokens import TokenStore
 
 STEPS = """\
@@ -21,7 +22,7 @@ Paste the bot token of your Discord application.
 The full set-up (intents, permissions, invite link) is in docs/discord.md."""
 
 
-@click.command("discord")
+@click.command("discord", cls=StagehandCommand)
 @click.option(
     "--token-stdin",
     is_flag=True,
@@ -36,16 +37,16 @@ def auth_discord(token_stdin: bool) -> None:
         token = click.prompt("Bot token", hide_input=True, show_default=False).strip()
     token = token.removeprefix("Bot ").strip()
     if not token:
-        raise click.ClickException("no token given; nothing was stored")
+        raise UserError("no token given; nothing was stored")
     if not looks_like_bot_token(SecretStr(token)) and not click.confirm(
         "That does not look like a bot token (three parts separated by dots). Store it anyway?",
         default=False,
     ):
-        raise click.ClickException("nothing was stored")
+        raise UserError("nothing was stored")
     store = TokenStore()
     try:
         store_bot_token(store, token)
     except (OSError, RuntimeError) as exc:
-        raise click.ClickException(f"could not write {store.path}: {exc}") from None
+        raise UserError(f"could not write {store.path}: {exc}") from None
     click.echo(f"Stored the Discord bot token in {store.path} (readable by you only).")
     click.echo("Next: set [discord] guild_id and enabled = true, then run `stagehand doctor`.")

@@ -231,6 +231,20 @@ class StagehandClient(discord.Client):
         raised = self._hand_up(member.voice)
         if raised != (member.id in self.hands):
             self._set_hand(member, raised)
+        if self._in_stage(before) and not self._in_stage(member.voice):
+            # Whoever is on the show's stage panel comes off it (the show knows who is).
+            self.sink.left_stage(
+                normalize.author_of(member, self.map_roles), "left the Stage channel"
+            )
+
+    def _in_stage(self, state: discord.VoiceState | None) -> bool:
+        stage_id = self.settings.stage_channel_id
+        return (
+            stage_id is not None
+            and state is not None
+            and state.channel is not None
+            and state.channel.id == stage_id
+        )
 
     def _hand_up(self, state: discord.VoiceState | None) -> bool:
         stage_id = self.settings.stage_channel_id

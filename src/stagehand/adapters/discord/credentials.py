@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import SecretStr
 
 from stagehand.adapters.discord.settings import DiscordSettings
+from stagehand.logs import register_secret
 from stagehand.tokens import TokenStore
 
 TOKEN_KEY = "discord"
@@ -14,16 +15,21 @@ def bot_token(settings: DiscordSettings, tokens: TokenStore) -> tuple[SecretStr 
     """The token and where it was found ("" when nowhere).
 
     `settings.token` carries both `[discord] token` and STAGEHAND_DISCORD_TOKEN (config.py reads
-    the environment); `stagehand auth discord` stores {"token": ...} under "discord".
+    the environment); `stagehand auth discord` stores {"token": ...} under "discord". The token
+    as used (trimmed) is masked in logs and messages from now on.
     """
+    found: tuple[SecretStr | None, str] = (None, "")
     if settings.token is not None and settings.token.get_secret_value().strip():
-        return SecretStr(settings.token.get_secret_value().strip()), "config or environment"
-    stored = tokens.get(TOKEN_KEY)
-    if isinstance(stored, dict):
-        stored = stored.get("token")
-    if isinstance(stored, str) and stored.strip():
-        return SecretStr(stored.strip()), f"token store ({tokens.path})"
-    return None, ""
+        found = SecretStr(settings.token.get_secret_value().strip()), "config or environment"
+    else:
+        stored = tokens.get(TOKEN_KEY)
+        if isinstance(stored, dict):
+            stored = stored.get("token")
+        if isinstance(stored, str) and stored.strip():
+            found = SecretStr(stored.strip()), f"token store ({tokens.path})"
+    if found[0] is not None:
+        register_secret(found[0].get_secret_value())
+    return found
 
 
 def looks_like_bot_token(token: SecretStr) -> bool:

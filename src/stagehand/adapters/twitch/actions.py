@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import twitchio
+from twitchio.exceptions import HTTPException
 from twitchio.http import Route
 
 from stagehand.adapters.base import ActionResult
-from stagehand.adapters.twitch.errors import describe_error
-from stagehand.domain import ModerationKind
+from stagehand.adapters.twitch.errors import describe_error, twitch_message
+from stagehand.domain import Author, ModerationKind
 
 DEFAULT_TIMEOUT_SECONDS = 600
 MAX_TIMEOUT_SECONDS = 1_209_600  # Twitch's limit: two weeks
@@ -45,15 +46,40 @@ async def post_chat(
     return ActionResult.done("sent to Twitch chat")
 
 
-async def whisper(
-    client: twitchio.Client, ids: ChannelIds, to_user_id: str, text: str
-) -> ActionResult:
+async def whisper(client: twitchio.Client, ids: ChannelIds, to: Author, text: str) -> ActionResult:
+    """Whisper `text` to `to` as the bot (Helix `POST /whispers`); a refusal says why."""
     bot = client.create_partialuser(ids.bot_id)
     try:
-        await bot.send_whisper(to_user=to_user_id, message=text)
+        await bot.send_whisper(to_user=to.id, message=text)
     except Exception as exc:  # HTTP, network: the console shows why, never a traceback
-        return ActionResult.failed(f"Twitch whisper: {describe_error(exc)}")
+        return ActionResult.failed(
+            f"guest link not whispered: {whisper_refusal(exc, to.shown_name)}",
+            hint=f"send {to.shown_name} the guest link another way (it was not posted in chat)",
+        )
     return ActionResult.done("whispered the guest link")
+
+
+def whisper_refusal(exc: BaseException, who: str) -> str:
+    """Twitch's reasons for refusing a whisper (its API reference, Send Whisper), in words."""
+    if not isinstance(exc, HTTPException):
+        return describe_error(exc)
+    said = twitch_message(exc).casefold()
+    if exc.status == 401 and "phone" in said:
+        return (
+            "the bot account has no verified phone number, which Twitch requires for whispers "
+            "(Twitch settings -> Security and Privacy -> Phone Number)"
+        )
+    if exc.status == 400 and "allow whisper" in said:
+        return f"{who} does not accept whispers from strangers"
+    if exc.status == 400 and "suspended" in said:
+        return f"{who}'s account is suspended"
+    if exc.status == 403:
+        return "the bot account is suspended and may not whisper"
+    if exc.status == 404:
+        return f"Twitch no longer knows {who}"
+    if exc.status == 429:
+        return "the bot reached Twitch's whisper limit (40 new people a day, 100 whispers a minute)"
+    return describe_error(exc)
 
 
 async def guest_star_invite(
@@ -62,7 +88,8 @@ async def guest_star_invite(
     """Invite `guest_id` into the running Guest Star session (a beta Helix API twitchio lacks)."""
     if ids.moderator_id is None:
         return ActionResult.failed(
-            "Guest Star: the broadcaster has not authorized stagehand: run `stagehand auth twitch`"
+            "Guest Star invite not sent: the broadcaster has not authorized stagehand",
+            hint="run `stagehand auth twitch`",
         )
     who = {"broadcaster_id": ids.broadcaster_id, "moderator_id": ids.moderator_id}
     try:
@@ -72,17 +99,37 @@ async def guest_star_invite(
         sessions = (session.get("data") or []) if isinstance(session, dict) else []
         if not sessions:
             return ActionResult.failed(
-                "Guest Star: no session is running (start Stream Together on Twitch first)"
+                "Guest Star invite not sent: no session is running",
+                hint="start Stream Together on Twitch first",
             )
         params = {**who, "session_id": sessions[0]["id"], "guest_id": guest_id}
         await client.http.request_json(
             Route("POST", "guest_star/invites", params=params, token_for=ids.moderator_id)
         )
     except (KeyError, TypeError):
-        return ActionResult.failed("Guest Star: Twitch's answer had an unexpected shape (beta API)")
+        return ActionResult.failed(
+            "Guest Star invite not sent: Twitch's answer had an unexpected shape (beta API)"
+        )
     except Exception as exc:  # HTTP, network: the console shows why, never a traceback
-        return ActionResult.failed(f"Guest Star: {describe_error(exc)}")
+        return ActionResult.failed(f"Guest Star invite not sent: {describe_error(exc)}")
     return ActionResult.done("sent a Guest Star invite")
+
+
+def combine(guest: Author, results: list[ActionResult]) -> ActionResult:
+    """One result for an invitation made of a guest link and/or a Guest Star invite.
+
+    Invited if anything reached the guest; what failed besides is the host's to sort out (a
+    hint), while the message stays fit for chat.
+    """
+    reached = [r for r in results if r.ok]
+    missed = [r for r in results if not r.ok]
+    if not reached:
+        return ActionResult.failed(
+            f"{guest.shown_name}: " + "; ".join(r.message for r in missed),
+            hint="; ".join(r.hint for r in missed if r.hint),
+        )
+    hint = "; ".join(r.for_host for r in missed)
+    return ActionResult.done(f"{guest.shown_name}: " + "; ".join(r.message for r in reached), hint)
 
 
 async def moderate(

@@ -65,6 +65,7 @@ class TwitchAdapter(Adapter):
         self._client: ChatClient | None = None
         self._ids: actions.ChannelIds | None = None
         self._closing = asyncio.Event()
+        self._bot_id = ""
         self._state: ConnectionState | None = None
         self._detail = ""
 
@@ -121,6 +122,7 @@ class TwitchAdapter(Adapter):
         bot = creds.bot
         _require(bot, "the bot account has not authorized stagehand: " + AUTH_FIX)
         assert bot is not None
+        self._bot_id = str(bot.user_id)
         mask_twitchio_logs(
             [secret, *(t for a in creds.accounts() for t in (a.access_token, a.refresh_token))]
         )
@@ -188,6 +190,8 @@ class TwitchAdapter(Adapter):
                 await asyncio.wait_for(self._closing.wait(), timeout=WATCH_SECONDS)
 
     def _chat_message(self, message: Any) -> None:
+        if self._from_bot(message):
+            return
         try:
             comment = comment_from_chat_message(message)
         except (MalformedChatMessage, AttributeError, TypeError, ValueError) as exc:
@@ -195,6 +199,13 @@ class TwitchAdapter(Adapter):
             return
         if self._sink is not None:
             self._sink.comment_received(comment)
+
+    def _from_bot(self, message: Any) -> bool:
+        """Twitch echoes what the bot sends back as chat (chatter = the bot's user id): the bot's
+        own answers are not viewers' comments. Skipped by id, as twitchio's own `Bot` does
+        (`event_message`), never by name, which a viewer could imitate with a display name."""
+        chatter = getattr(message, "chatter", None)
+        return bool(self._bot_id) and str(getattr(chatter, "id", "")) == self._bot_id
 
     def _store_token(self, user_id: str, access: str, refresh: str, expires_in: int | None) -> None:
         """Persist a token twitchio refreshed, so the next start does not need to."""
@@ -247,6 +258,11 @@ class TwitchAdapter(Adapter):
         return result
 
     async def invite_to_stage(self, author: Author, comment: Comment | None) -> ActionResult:
+        """Send the guest link (a whisper unless public chat was chosen) and/or a Guest Star invite.
+
+        The guest is on stage as soon as one invitation reached them; what failed besides goes
+        to the host as a hint (console only), never into the chat answer.
+        """
         if author.platform != PLATFORM:
             return ActionResult.failed(f"not a Twitch viewer ({author.platform})")
         ready = self._ready()
@@ -262,15 +278,14 @@ class TwitchAdapter(Adapter):
             text = self.settings.invite_message.replace("{name}", author.shown_name).replace(
                 "{link}", self.guest_link
             )
-            if self.settings.invite_via == "whisper":
-                results.append(await actions.whisper(client, ids, author.id, text))
-            else:
+            if self.settings.invite_via == "public_chat":
                 reply_to = comment.id if comment and comment.platform == PLATFORM else None
                 results.append(await self._send_parts(text, reply_to=reply_to))
+            else:
+                results.append(await actions.whisper(client, ids, author, text))
         if self.settings.guest_star:
             results.append(await actions.guest_star_invite(client, ids, author.id))
-        ok = all(r.ok for r in results)
-        return ActionResult(ok, f"{author.shown_name}: " + "; ".join(r.message for r in results))
+        return actions.combine(author, results)
 
     async def moderate(
         self,

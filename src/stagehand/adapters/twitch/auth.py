@@ -1,21 +1,27 @@
 """`stagehand auth twitch`: create the app, authorize the bot and the broadcaster, store tokens.
 
-The authorization-code flow: the browser goes to Twitch's authorize page, Twitch sends it
-back to the app's redirect URL on this machine, where a one-shot local server takes the
-code; the code is exchanged for tokens (twitchio's OAuth client), validated, checked for
-the scopes asked for, and stored with `TokenStore` (owner-only, outside the project).
-Nothing here prints a token or the client secret.
+What can be checked without a browser is checked first, so a typo costs seconds, not a
+login: the channel (from the config, or asked), then the app's client id and secret, which
+Twitch must accept, and the channel, which must exist on Twitch. Then the authorization-code
+flow: the browser goes to Twitch's authorize page, Twitch sends it back to the app's redirect
+URL on this machine, where a one-shot local server takes the code; the code is exchanged for
+tokens (twitchio's OAuth client), validated, checked for the scopes asked for and for the
+right account, and only then does the browser page say "authorized". Tokens are stored with
+`TokenStore` (owner-only, outside the project). Every failure is an `AuthFailed` whose one
+line says what failed and what to do; nothing here prints a token or the client secret.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
+import aiohttp
 from aiohttp import web
 from twitchio.authentication import OAuth
 from twitchio.exceptions import HTTPException
@@ -23,16 +29,25 @@ from twitchio.exceptions import HTTPException
 from stagehand.adapters.twitch.credentials import AccountToken, TwitchCredentials
 from stagehand.adapters.twitch.endpoints import point_twitchio_at
 from stagehand.adapters.twitch.errors import describe_error
+from stagehand.adapters.twitch.probe import NETWORK_ERRORS, TwitchProbe
 from stagehand.adapters.twitch.scopes import bot_scopes, broadcaster_scopes
 from stagehand.adapters.twitch.settings import TwitchSettings
 from stagehand.tokens import TokenStore
 
 APP_CONSOLE = "https://dev.twitch.tv/console/apps/create"
+APPS = "https://dev.twitch.tv/console/apps"
 CALLBACK_TIMEOUT_SECONDS = 300.0
+#: Twitch logins: 4-25 characters, letters, digits and underscores (older ones may be shorter).
+LOGIN = re.compile(r"[a-z0-9_]{3,25}")
+STORED = "the token file (an earlier `stagehand auth twitch`)"
 
 
 class AuthFailed(Exception):
     """The authorization did not complete; the message says what to do."""
+
+
+class AppRefused(AuthFailed):
+    """Twitch refused the client id or secret (not a network problem)."""
 
 
 @dataclass
@@ -75,32 +90,39 @@ def authorize_url(settings: TwitchSettings, client_id: str, scopes: list[str], s
     return f"{settings.oauth_url}authorize?{query}"
 
 
-async def wait_for_code(
-    redirect_uri: str, state: str, opened: Callable[[], Awaitable[None]]
-) -> str:
-    """Serve the redirect URL once, call `opened` when listening, return the code Twitch sent."""
+async def wait_for_authorization(
+    redirect_uri: str,
+    state: str,
+    opened: Callable[[], Awaitable[None]],
+    finish: Callable[[str], Awaitable[AccountToken]],
+) -> AccountToken:
+    """Serve the redirect URL once; hand Twitch's code to `finish` and tell the browser the truth.
+
+    The page answers only after `finish` has the tokens (or has failed), so "authorized" in the
+    browser means the terminal has them too.
+    """
     parts = urlsplit(redirect_uri)
     if parts.scheme != "http" or parts.hostname not in ("localhost", "127.0.0.1"):
         raise AuthFailed(f"redirect_uri must be http://localhost:PORT/...; got {redirect_uri}")
-    result: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    result: asyncio.Future[AccountToken] = asyncio.get_running_loop().create_future()
 
     async def callback(request: web.Request) -> web.Response:
+        if result.done():
+            return web.Response(text="stagehand: this tab is no longer needed; you can close it.")
         query = request.query
-        if query.get("state") != state:
-            text = "stagehand: this answer was not for the request just made; try again."
-            if not result.done():
-                result.set_exception(
-                    AuthFailed("the state did not match (a stale or forged redirect)")
-                )
-        elif "code" not in query:
-            text = "stagehand: Twitch did not authorize the app. You can close this tab."
-            why = query.get("error_description") or query.get("error") or "no code"
-            if not result.done():
-                result.set_exception(AuthFailed(f"Twitch did not authorize stagehand: {why}"))
+        try:
+            if query.get("state") != state:
+                raise AuthFailed("the state did not match (a stale or forged redirect)")
+            if "code" not in query:
+                why = query.get("error_description") or query.get("error") or "no code"
+                raise AuthFailed(f"Twitch did not authorize stagehand: {why}")
+            account = await finish(query["code"])
+        except AuthFailed as exc:
+            result.set_exception(exc)
+            text = f"stagehand: not authorized: {exc}. See the terminal; you can close this tab."
         else:
-            text = "stagehand: authorized. You can close this tab and go back to the terminal."
-            if not result.done():
-                result.set_result(query["code"])
+            result.set_result(account)
+            text = f"stagehand: authorized as {account.login}. You can close this tab."
         return web.Response(text=text)  # plain text: nothing from the query is rendered
 
     app = web.Application()
@@ -112,14 +134,39 @@ async def wait_for_code(
         try:
             await site.start()
         except OSError as exc:
-            raise AuthFailed(f"cannot listen on {parts.netloc} ({exc.strerror})") from None
+            raise AuthFailed(
+                f"cannot listen on {parts.netloc} ({exc.strerror}): close what uses that port, "
+                "or register another redirect URL and set [twitch] redirect_uri to it"
+            ) from None
         await opened()
         try:
-            return await asyncio.wait_for(result, CALLBACK_TIMEOUT_SECONDS)
+            return await asyncio.wait_for(asyncio.shield(result), CALLBACK_TIMEOUT_SECONDS)
         except TimeoutError:
-            raise AuthFailed("no answer from the browser within 5 minutes") from None
+            raise AuthFailed(
+                "no answer from the browser within 5 minutes: run the command again and open "
+                "the link it prints"
+            ) from None
     finally:
         await runner.cleanup()
+
+
+def no_browser_hint(redirect_uri: str) -> list[str]:
+    """How to authorize from a machine without a browser (a server over SSH)."""
+    port = urlsplit(redirect_uri).port or 80
+    return [
+        "   No browser on this machine (e.g. over SSH)? On your own computer run",
+        f"     ssh -L {port}:localhost:{port} <you>@<this machine>",
+        "   keep it open, and open the link above there: Twitch's answer comes back through",
+        f"   the tunnel to port {port} here.",
+    ]
+
+
+def unreachable(url: str, exc: BaseException) -> AuthFailed:
+    host = urlsplit(url).netloc or url
+    return AuthFailed(
+        f"cannot reach Twitch at {host} ({type(exc).__name__}): check the network "
+        "connection and run `stagehand auth twitch` again"
+    )
 
 
 async def authorize_account(
@@ -128,18 +175,40 @@ async def authorize_account(
     client_secret: str,
     scopes: dict[str, str],
     prompts: Prompts,
+    accept: Callable[[AccountToken], None] = lambda account: None,
 ) -> AccountToken:
-    """One browser round trip: the account logged in on Twitch grants `scopes`."""
+    """One browser round trip: the account logged in on Twitch grants `scopes`.
+
+    `accept` raises `AuthFailed` for an account that must not be used (the wrong one), before
+    the browser is told anything.
+    """
     state = secrets.token_urlsafe(24)
     url = authorize_url(settings, client_id, list(scopes), state)
 
     async def opened() -> None:
         prompts.echo(f"   If no browser opens, visit:\n   {url}")
+        for line in no_browser_hint(settings.redirect_uri):
+            prompts.echo(line)
         maybe = prompts.open_url(url)
         if maybe is not None:
             await maybe
 
-    code = await wait_for_code(settings.redirect_uri, state, opened)
+    async def finish(code: str) -> AccountToken:
+        account = await exchange_code(settings, client_id, client_secret, scopes, code)
+        accept(account)
+        return account
+
+    return await wait_for_authorization(settings.redirect_uri, state, opened, finish)
+
+
+async def exchange_code(
+    settings: TwitchSettings,
+    client_id: str,
+    client_secret: str,
+    scopes: dict[str, str],
+    code: str,
+) -> AccountToken:
+    """Twitch's code -> tokens (twitchio's OAuth client), validated and checked for `scopes`."""
     oauth = OAuth(
         client_id=client_id, client_secret=client_secret, redirect_uri=settings.redirect_uri
     )
@@ -148,6 +217,8 @@ async def authorize_account(
         valid = await oauth.validate_token(token.access_token)
     except HTTPException as exc:
         raise AuthFailed(f"exchanging the code failed: {describe_error(exc)}") from None
+    except NETWORK_ERRORS as exc:
+        raise unreachable(settings.oauth_url, exc) from None
     finally:
         await oauth.close()
     missing = [s for s in scopes if s not in valid.scopes]
@@ -165,14 +236,63 @@ async def authorize_account(
     )
 
 
+async def check_app(
+    settings: TwitchSettings, client_id: str, client_secret: str, channel: str, source: str
+) -> None:
+    """Before any browser: Twitch accepts the app's credentials, and the channel exists."""
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as http:
+            probe = TwitchProbe(http, settings, client_id)
+            app = await probe.app_token(client_secret)
+            if app.status >= 500 or app.status == 429:
+                raise AuthFailed(
+                    f"Twitch is not answering properly ({app.status} {app.message}): "
+                    "try again in a few minutes"
+                )
+            if app.status != 200 or not app.body.get("access_token"):
+                raise AppRefused(
+                    f"Twitch refused the client id and secret ({app.status} {app.message}); "
+                    f"they came from {source}: copy the Client ID again, or press New Secret, "
+                    f"at {APPS}"
+                )
+            found = await probe.user(channel, str(app.body["access_token"]))
+    except NETWORK_ERRORS as exc:
+        raise unreachable(settings.oauth_url, exc) from None
+    if found.status == 200 and not found.body.get("data"):
+        raise AuthFailed(
+            f"Twitch has no channel named {channel!r}: set [twitch] channel to your channel's "
+            "login (the name in its URL, twitch.tv/<login>)"
+        )
+
+
+def ask_channel(settings: TwitchSettings, prompts: Prompts) -> tuple[str, bool]:
+    """The channel's login, from the config or asked for; and whether it was asked."""
+    if settings.channel:
+        channel, asked = settings.channel.strip().lower(), False
+    else:
+        answer = prompts.ask("Your Twitch channel (its login, as in twitch.tv/<login>)", False)
+        channel, asked = answer.strip().lstrip("@").lower(), True
+    if not LOGIN.fullmatch(channel):
+        raise AuthFailed(
+            f"{channel!r} is not a Twitch login (letters, digits and _, at most 25): "
+            "set [twitch] channel to your channel's login"
+        )
+    return channel, asked
+
+
 async def run_auth_flow(
     settings: TwitchSettings, store: TokenStore, prompts: Prompts
 ) -> TwitchCredentials:
     """The whole walk-through; returns what it stored."""
     point_twitchio_at(settings)
-    stored = TwitchCredentials.load(store)
-    client_id, client_secret = stored.app_credentials(settings)
     say = prompts.echo
+    channel, channel_asked = ask_channel(settings, prompts)
+    try:
+        stored = TwitchCredentials.load(store)
+    except RuntimeError as exc:  # an unreadable token file: say which, never a traceback
+        raise AuthFailed(f"{exc}: move it away and run the command again") from None
+    client_id, client_secret = stored.app_credentials(settings)
+    source = _credentials_source(settings, stored)
     if not client_id or not client_secret:
         say("First, register stagehand as a Twitch application:")
         for line in setup_steps(settings):
@@ -183,9 +303,24 @@ async def run_auth_flow(
         client_secret = prompts.ask("Client Secret (not shown)", True).strip()
     if not client_id or not client_secret:
         raise AuthFailed("a client id and a client secret are both needed")
-    channel = settings.channel.lower()
-    if not channel:
-        raise AuthFailed("set [twitch] channel (your channel's login) first")
+    try:
+        await check_app(settings, client_id, client_secret, channel, source)
+    except AppRefused as refused:
+        if source != STORED:
+            raise
+        # Stored by an earlier run and refused now (a new secret was made): ask again.
+        say(f"{refused}.")
+        client_id = prompts.ask("Client ID", False).strip()
+        client_secret = prompts.ask("Client Secret (not shown)", True).strip()
+        await check_app(settings, client_id, client_secret, channel, "what you typed")
+
+    def not_the_channel(account: AccountToken) -> None:
+        if account.login == channel:
+            raise AuthFailed(f"that was {channel} itself: log in as the bot account instead")
+
+    def the_channel(account: AccountToken) -> None:
+        if account.login != channel:
+            raise AuthFailed(f"authorized as {account.login}, but [twitch] channel is {channel}")
 
     separate = prompts.confirm(f"Will the bot chat from its own account (not {channel})?")
     if separate:
@@ -195,10 +330,8 @@ async def run_auth_flow(
         ):
             say(line)
         bot = await authorize_account(
-            settings, client_id, client_secret, bot_scopes(settings), prompts
+            settings, client_id, client_secret, bot_scopes(settings), prompts, not_the_channel
         )
-        if bot.login == channel:
-            raise AuthFailed(f"that was {channel} itself: log in as the bot account instead")
         say(f"   Bot authorized: {bot.login}")
         say("")
         for line in scope_lines(
@@ -207,19 +340,35 @@ async def run_auth_flow(
         ):
             say(line)
         broadcaster = await authorize_account(
-            settings, client_id, client_secret, broadcaster_scopes(settings), prompts
+            settings,
+            client_id,
+            client_secret,
+            broadcaster_scopes(settings),
+            prompts,
+            the_channel,
         )
     else:
         wanted = {**bot_scopes(settings), **broadcaster_scopes(settings)}
         say("")
         for line in scope_lines(f"In the browser, log in as {channel} and allow:", wanted):
             say(line)
-        broadcaster = await authorize_account(settings, client_id, client_secret, wanted, prompts)
+        broadcaster = await authorize_account(
+            settings, client_id, client_secret, wanted, prompts, the_channel
+        )
         bot = broadcaster
-    if broadcaster.login != channel:
-        raise AuthFailed(f"authorized as {broadcaster.login}, but [twitch] channel is {channel}")
     say(f"   Broadcaster authorized: {broadcaster.login}")
     creds = TwitchCredentials(client_id, client_secret, bot, broadcaster)
     creds.save(store)
     say(f"Saved to {store.path} (readable by you only). Check with `stagehand doctor`.")
+    if channel_asked:
+        say(f'Put the channel in your config too: under [twitch], channel = "{channel}"')
     return creds
+
+
+def _credentials_source(settings: TwitchSettings, stored: TwitchCredentials) -> str:
+    """Where the client id and secret come from, so a refusal names what to fix."""
+    if settings.client_secret or settings.client_id:
+        return "the config or environment ([twitch] client_id, STAGEHAND_TWITCH_CLIENT_SECRET)"
+    if stored.client_id:
+        return STORED
+    return "what you typed"

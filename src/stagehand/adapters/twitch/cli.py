@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import webbrowser
 from pathlib import Path
 
 import click
 
+from stagehand.cli_support import StagehandCommand, UserError
 
-@click.command("twitch")
+
+@click.command("twitch", cls=StagehandCommand)
 @click.option(
     "-c",
     "--config",
@@ -21,7 +24,9 @@ import click
 def auth_twitch(config_path: Path | None) -> None:
     """Authorize stagehand on Twitch: register the app, then the bot and the broadcaster.
 
-    Tokens go to the user's token file (owner-only), never to the project directory.
+    Tokens go to the user's token file (owner-only), never to the project directory. Without a
+    browser on this machine (over SSH), open the printed link on your own computer with the
+    callback port forwarded (`ssh -L 4343:localhost:4343 ...`; docs/twitch.md).
     """
     from stagehand.adapters.twitch.auth import AuthFailed, Prompts, run_auth_flow
     from stagehand.config import ConfigError, load_settings
@@ -30,7 +35,7 @@ def auth_twitch(config_path: Path | None) -> None:
     try:
         settings = load_settings(config_path, required=False)
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UserError(str(exc)) from None
     prompts = Prompts(
         echo=click.echo,
         ask=lambda text, hide: click.prompt(text, hide_input=hide),
@@ -40,8 +45,13 @@ def auth_twitch(config_path: Path | None) -> None:
     try:
         asyncio.run(run_auth_flow(settings.twitch, TokenStore(), prompts))
     except AuthFailed as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UserError(str(exc)) from None
+    except KeyboardInterrupt:
+        raise click.Abort() from None
+    except OSError as exc:  # the token file's folder cannot be written, say
+        raise UserError(f"cannot save the tokens: {exc.strerror or exc}") from None
 
 
 def _open_browser(url: str) -> None:
-    webbrowser.open(url)
+    with contextlib.suppress(Exception):  # no browser here is fine: the link is printed above
+        webbrowser.open(url)

@@ -26,6 +26,7 @@ from twitchio.eventsub.websockets import Websocket
 from twitchio.exceptions import InvalidTokenException
 
 from stagehand.adapters.twitch.errors import AUTH_FIX, TwitchAuthError
+from stagehand.logs import register_secrets
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,24 @@ class ChatClient(twitchio.Client):
         self._user_tokens = user_tokens
         self._on_chat_message = on_chat_message
         self._on_token = on_token
+        self._mask_app_tokens()
+
+    def _mask_app_tokens(self) -> None:
+        """Register each app token twitchio obtains (at login, and again after a 401) as a secret.
+
+        twitchio keeps it in its HTTP client and fetches it with `client_credentials_token`
+        (client.py:658 at login, authentication/tokens.py:215 after a 401): the one place to see
+        every new one.
+        """
+        http = self._http
+        fetch = http.client_credentials_token
+
+        async def client_credentials_token(*args: Any, **kwargs: Any) -> Any:
+            payload = await fetch(*args, **kwargs)
+            register_secrets([payload.access_token])
+            return payload
+
+        http.client_credentials_token = client_credentials_token  # type: ignore[method-assign]
 
     @property
     def sockets(self) -> SocketIndex:
@@ -125,6 +144,7 @@ class ChatClient(twitchio.Client):
             self._on_token(user_id, data["token"], data["refresh"], None)
 
     async def event_token_refreshed(self, payload: twitchio.TokenRefreshedPayload) -> None:
+        register_secrets([payload.token, payload.refresh_token])
         self._on_token(payload.user_id, payload.token, payload.refresh_token, payload.expires_in)
 
     async def event_message(self, payload: twitchio.ChatMessage) -> None:

@@ -1,7 +1,9 @@
-"""`stagehand doctor` lines for Twitch: what is missing, short of a scope, or expired.
+"""`stagehand doctor` lines for Twitch: what is missing, short of a scope, expired or revoked.
 
-Offline on purpose (it reads the config and the token store only), so it answers
-instantly and works before the network or the app registration is right.
+The offline checks read the config and the token store only, so they answer instantly and
+work before the network or the app registration is right. With `online=True` (doctor's
+default) Twitch itself is asked whether it still accepts what is stored (see `online.py`),
+and its answer replaces the offline verdict for the app and each account.
 """
 
 from __future__ import annotations
@@ -18,9 +20,41 @@ AUTH = "run `stagehand auth twitch`"
 
 
 def doctor_checks(
-    settings: TwitchSettings, tokens: TokenStore, *, now: datetime | None = None
+    settings: TwitchSettings,
+    tokens: TokenStore,
+    *,
+    now: datetime | None = None,
+    online: bool = False,
 ) -> list[DoctorCheck]:
     """One check per thing the Twitch adapter needs, each with how to fix it."""
+    checks = offline_checks(settings, tokens, now=now, online=online)
+    names = {check.name: check for check in checks}
+    app = names.get("twitch app")
+    if not online or not settings.enabled or app is None or not app.ok:
+        return checks
+    from stagehand.adapters.twitch.online import run_online_checks
+
+    return merge(checks, run_online_checks(settings, tokens))
+
+
+def merge(offline: list[DoctorCheck], online: list[DoctorCheck]) -> list[DoctorCheck]:
+    """Twitch's word replaces an offline "ok" of the same name; an offline FIX stands."""
+    answers = {check.name: check for check in online}
+    merged = [
+        answers.pop(check.name) if check.ok and check.name in answers else check
+        for check in offline
+    ]
+    return merged + [check for check in online if check.name in answers]
+
+
+def offline_checks(
+    settings: TwitchSettings,
+    tokens: TokenStore,
+    *,
+    now: datetime | None = None,
+    online: bool = False,
+) -> list[DoctorCheck]:
+    """What the config and the token file alone can tell."""
     if not settings.enabled:
         return [DoctorCheck("twitch", True, "disabled ([twitch] enabled = false)")]
     now = now or datetime.now(UTC)
@@ -60,9 +94,9 @@ def doctor_checks(
             "" if tokens.permissions_ok() else f"chmod 600 {tokens.path}",
         )
     )
-    checks.append(_account("twitch bot", creds.bot, bot_scopes(settings), now))
+    checks.append(_account("twitch bot", creds.bot, bot_scopes(settings), now, online))
     broadcaster = _account(
-        "twitch broadcaster", creds.broadcaster, broadcaster_scopes(settings), now
+        "twitch broadcaster", creds.broadcaster, broadcaster_scopes(settings), now, online
     )
     if (
         creds.broadcaster
@@ -80,7 +114,7 @@ def doctor_checks(
 
 
 def _account(
-    name: str, account: AccountToken | None, wanted: dict[str, str], now: datetime
+    name: str, account: AccountToken | None, wanted: dict[str, str], now: datetime, online: bool
 ) -> DoctorCheck:
     if account is None:
         return DoctorCheck(name, False, "not authorized yet", AUTH)
@@ -93,4 +127,6 @@ def _account(
         detail = f"{account.login}: access token expired; it is refreshed when stagehand connects"
     else:
         detail = f"{account.login} authorized"
+    if not online:
+        detail += " (not checked online: Twitch may have revoked it)"
     return DoctorCheck(name, True, detail)

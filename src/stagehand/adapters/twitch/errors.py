@@ -15,6 +15,8 @@ from collections.abc import Iterable
 import aiohttp
 from twitchio.exceptions import HTTPException, WebsocketConnectionException
 
+from stagehand.logs import redact, register_secrets
+
 AUTH_FIX = "run `stagehand auth twitch`"
 
 
@@ -54,32 +56,25 @@ NOISE = "If you require the StarletteAdapter"
 
 
 class SecretMask(logging.Filter):
-    """Replaces known secrets in twitchio's log records (its debug lines may carry URLs)."""
+    """Masks secrets in twitchio's log records (its debug lines may carry URLs) at the source,
+    whatever handler later prints them, and drops twitchio's web-adapter noise.
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
+    The secrets are stagehand's one registry (`stagehand.logs`), so every handler's filter
+    masks them too."""
 
     def add(self, values: Iterable[str]) -> None:
-        self.secrets.update(v for v in values if v and len(v) >= 6)
-
-    def _mask(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return text
+        register_secrets(values)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str) and record.msg.startswith(NOISE):
             return False
-        if not self.secrets:
-            return True
         try:
             message = record.getMessage()
         except Exception:
             message = str(record.msg)
-        record.msg, record.args = self._mask(message), None
+        record.msg, record.args = redact(message), None
         if record.exc_info:
-            record.exc_text = self._mask(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         return True
 

@@ -27,9 +27,11 @@ class TwitchSettings(BaseModel):
     """Most chat messages the bot sends per 30 seconds.
     Twitch allows 20, or 100 when the bot is a moderator or the broadcaster."""
 
-    invite_via: Literal["chat", "whisper"] = "chat"
-    """How a viewer pulled on stage gets the guest link: "chat" (a mention) or "whisper".
-    Whispers need a bot account with a verified phone number."""
+    invite_via: Literal["whisper", "public_chat"] = "whisper"
+    """How a viewer pulled on stage gets the guest link: "whisper" (private; the bot account
+    needs a verified phone number) or "public_chat" (a reply in chat: anyone in chat can read
+    the link and join your private room, so only for links that admit nobody unasked).
+    If a whisper is refused, the console says why and asks you to send the link yourself."""
 
     invite_message: str = "@{name} you're invited on stage! Join here: {link}"
     """The invitation text; {name} is the viewer's display name, {link} the show's guest link."""
@@ -55,6 +57,18 @@ class TwitchSettings(BaseModel):
 
     eventsub_url: str = Field(default="wss://eventsub.wss.twitch.tv/ws")
     """EventSub WebSocket URL."""
+
+    @field_validator("invite_via", mode="before")
+    @classmethod
+    def _no_silent_public_link(cls, value: object) -> object:
+        # "chat" was the default once: a config copied then must not keep posting the private
+        # link publicly without anyone having chosen it.
+        if value == "chat":
+            raise ValueError(
+                '"chat" is no longer accepted: the guest link is whispered by default now. To '
+                'post it in public chat anyway (anyone in chat can then join), write "public_chat"'
+            )
+        return value
 
     @field_validator("helix_url")
     @classmethod

@@ -1,0 +1,77 @@
+"""What a chat line is: decided once, here, for every screen and every metric.
+
+The pipeline asks `CommentKinds.classify` of each comment before it is scored. Only a viewer's
+comment (`CommentKind.COMMENT`) may enter the queue; the console today, and any other screen
+tomorrow, read the kind stored on `RankedComment` (and in `comments.kind`) instead of deciding
+again, so they cannot disagree.
+
+In order, the first that fits:
+1. a known chat bot's account (`[ranking] bots`): `bot`;
+2. a chat command, ours or another bot's (`!hand`, `!uptime`, a bare `!ask`): `command`.
+   `!ask <question>` is not a command here: it is the author's question, shown without `!ask `;
+3. the broadcaster, a host, or a `[show] hosts` account: `host`;
+4. a moderator: `moderator`;
+5. everything else: `comment`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from stagehand.commands.parse import split_command
+from stagehand.commands.people import host_accounts
+from stagehand.domain import Comment, CommentKind, Role
+
+_HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
+_ASK = "ask"
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    """A comment's kind and, for `!ask <question>`, the question without the command word."""
+
+    kind: CommentKind
+    question: str | None = None
+
+
+class CommentKinds:
+    """Classifies comments for one show (command prefix, host accounts and bots from settings)."""
+
+    def __init__(
+        self, *, prefix: str = "!", hosts: Iterable[str] = (), bots: Iterable[str] = ()
+    ) -> None:
+        self.prefix = prefix
+        self.hosts = host_accounts(hosts)
+        bots_on: set[tuple[str, str]] = set()
+        anywhere: set[str] = set()
+        for entry in bots:
+            platform, colon, name = entry.strip().partition(":")
+            if colon:
+                bots_on.add((platform.strip().casefold(), name.strip().lstrip("@").casefold()))
+            elif platform:
+                anywhere.add(platform.lstrip("@").casefold())
+        self.bots_anywhere = frozenset(anywhere)
+        self.bots_on = frozenset(bots_on)
+
+    def classify(self, comment: Comment) -> Classified:
+        """The comment's kind (its `clean_text` should be filled in: that is what is read)."""
+        author = comment.author
+        name = author.name.casefold()
+        platform = author.platform.casefold()
+        if name in self.bots_anywhere or (platform, name) in self.bots_on:
+            return Classified(CommentKind.BOT)
+        question = None
+        command = split_command(
+            comment.shown_text, self.prefix, is_reply=comment.reply_to is not None
+        )
+        if command is not None:
+            name_of_command, rest = command
+            if name_of_command != _ASK or not rest:
+                return Classified(CommentKind.COMMAND)
+            question = rest
+        if author.roles & _HOST_ROLES or (platform, name) in self.hosts:
+            return Classified(CommentKind.HOST, question)
+        if Role.MODERATOR.value in author.roles:
+            return Classified(CommentKind.MODERATOR, question)
+        return Classified(CommentKind.COMMENT, question)

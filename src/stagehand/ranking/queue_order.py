@@ -1,0 +1,92 @@
+"""The queue's order, and what a queued comment is worth now: one rule for every screen.
+
+A comment is scored once, on arrival (`Ranker.score`), and ordered by `Score.rank_key` from then
+on. Two things change after arrival, and both are settled here, in the core, so the console and
+any other screen (a show server's remote views) show the same queue:
+
+- **the segment moves on.** A comment was scored against the topic live when it arrived; once
+  the segment changes, that score says nothing about the new topic, so an earlier segment's
+  comments sink below the live segment's as a group. Except the questions still waiting: an
+  earlier segment's question (not said to the other viewers) keeps its place among the live
+  comments, by its decayed score, until it is answered, dismissed, or has decayed below
+  `STILL_WAITING_SCORE`, so "what cap for the integrator?" is not buried under the next
+  segment's "SeemsGood".
+- **a hand goes down** (lowered, or its owner brought on stage). The `hand` bonus was given while
+  the hand was up; `with_hand_down` takes it (and the `raised_hand` flag) back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import datetime
+
+from stagehand.domain import RankedComment, Score
+from stagehand.ranking.recency import decayed_score, rank_key
+
+#: An earlier segment's question stays among the live segment's comments while its score,
+#: decayed by the half-life, is at least this: twice a plain comment's (`base` is 1). A score-5
+#: question waits about 23 minutes at the default 600 s half-life, a score-3 one about 6.
+STILL_WAITING_SCORE = 2.0
+
+QueueKey = tuple[bool, float, datetime]
+
+
+def still_waiting(
+    ranked: RankedComment, *, live_segment: int, now: datetime, half_life: float
+) -> bool:
+    """True for an earlier segment's question for the show that has not gone stale."""
+    score = ranked.score
+    if ranked.segment >= live_segment or "question" not in score.flags:
+        return False
+    if "to_chat" in score.flags:
+        return False
+    ts = ranked.comment.ts.timestamp()
+    return decayed_score(score.value, ts, now.timestamp(), half_life) >= STILL_WAITING_SCORE
+
+
+def queue_key(
+    ranked: RankedComment, *, live_segment: int, now: datetime, half_life: float
+) -> QueueKey:
+    """Sort key, highest first: the live segment (and questions still waiting) above earlier
+    segments, then `rank_key` (the decayed score), then the newest on ties."""
+    current = ranked.segment >= live_segment or still_waiting(
+        ranked, live_segment=live_segment, now=now, half_life=half_life
+    )
+    return (current, ranked.score.rank_key, ranked.comment.ts)
+
+
+def order_queue(
+    entries: Iterable[RankedComment],
+    *,
+    live_segment: int,
+    now: datetime,
+    half_life: float,
+    limit: int | None = None,
+) -> list[RankedComment]:
+    """The queue, best first (at most `limit` comments)."""
+    ordered = sorted(
+        entries,
+        key=lambda r: queue_key(r, live_segment=live_segment, now=now, half_life=half_life),
+        reverse=True,
+    )
+    return ordered if limit is None else ordered[:limit]
+
+
+def with_hand_down(ranked: RankedComment, *, half_life: float) -> RankedComment:
+    """The comment without the raised-hand bonus it was given (its author's hand is down now).
+
+    `value` stays the sum of `reasons`, and `rank_key` follows the new value.
+    """
+    score = ranked.score
+    if "raised_hand" not in score.flags and "hand" not in score.reasons:
+        return ranked
+    reasons = {name: points for name, points in score.reasons.items() if name != "hand"}
+    value = score.value - score.reasons.get("hand", 0.0)
+    lowered = Score(
+        value=value,
+        rank_key=rank_key(value, ranked.comment.ts.timestamp(), half_life),
+        reasons=reasons,
+        flags=score.flags - {"raised_hand"},
+    )
+    return dataclasses.replace(ranked, score=lowered)

@@ -1,0 +1,255 @@
+"""The queue holds only what a host may take on air (issue 13, items 1, 2, 4, 5, 6).
+
+The real console, driven headless with Pilot, on shows replayed into real SQLite files; the
+chat commands are installed as `stagehand demo` and `replay` install them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from conftest import (
+    RecordingAdapter,
+    actions_done,
+    comment_record,
+    open_console,
+    played,
+    screen_text,
+)
+from stagehand.commands import install_commands
+from stagehand.console.widgets.queue import QueueView
+from stagehand.domain import Author, Comment, ModerationKind
+
+SIZE = (120, 36)
+MOD = ["moderator"]
+
+
+def at(seconds: int) -> str:
+    minutes, seconds = divmod(seconds, 60)
+    return f"2026-11-20T19:{minutes:02d}:{seconds:02d}Z"
+
+
+def transcript(tmp_path: Path, records: list[dict]) -> Path:
+    head = [
+        {"kind": "show", "ts": at(0), "title": "Synth Night", "description": "An analog synth"},
+        {"kind": "segment", "ts": at(0), "title": "Filters", "keywords": ["ladder", "cutoff"]},
+    ]
+    path = tmp_path / "show.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in head + records), "utf-8")
+    return path
+
+
+def queued_ids(app) -> list[str]:
+    return [r.comment.id for r in app.query_one(QueueView).entries]
+
+
+def queue_text(app) -> str:
+    """The queue's rows as the host reads them."""
+    return app.query_one(QueueView).render().plain
+
+
+async def test_commands_hosts_moderators_and_bots_stay_in_raw_chat(tmp_path: Path) -> None:
+    path = transcript(
+        tmp_path,
+        [
+            comment_record("h1", at(1), "fridaybuild", "1", "we're live! hi chat", roles=["broadcaster"]),
+            comment_record("c1", at(2), "ana", "101", "!hand"),
+            comment_record("v1", at(3), "ben", "102", "what cutoff do you use for the ladder?"),
+            comment_record("m1", at(4), "mo", "103", "@spammer no self promo", roles=MOD),
+            comment_record("c2", at(5), "cleo", "104", "!uptime"),
+            comment_record("a1", at(6), "dev", "105", "!ask is the ladder hard to tune?"),
+            comment_record("a2", at(7), "eve", "106", "!ask"),
+            comment_record("b1", at(8), "nightbot", "107", "Follow for more!"),
+            comment_record("v2", at(9), "fin", "108", "the ladder sounds warm"),
+        ],
+    )  # fmt: skip
+    console = open_console(tmp_path / "show.db", path)
+    install_commands(console.live)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        assert sorted(queued_ids(console.app)) == ["a1", "v1", "v2"]
+        # The first row, selected at start, is a viewer's: never the broadcaster's hello.
+        selected = console.app.query_one(QueueView).selected
+        assert selected is not None and selected.comment.author.name != "fridaybuild"
+        rows = queue_text(console.app)
+        assert "is the ladder hard to tune?" in rows and "!ask" not in rows
+        for said in ("we're live", "!hand", "no self promo", "!uptime", "Follow for more"):
+            assert said not in rows
+        # Raw chat still shows everything as it was said.
+        screen = screen_text(console.app)
+        assert "!uptime" in screen and "Follow for more" in screen and "no self promo" in screen
+
+
+async def test_a_ban_or_timeout_takes_all_the_authors_comments_off_the_queue(
+    tmp_path: Path,
+) -> None:
+    path = transcript(
+        tmp_path,
+        [
+            comment_record("z1", at(1), "zed", "201", "what cutoff for the ladder?"),
+            comment_record("z2", at(2), "zed", "201", "is the ladder hard to tune?"),
+            comment_record("v1", at(3), "ben", "102", "the ladder sounds warm"),
+            comment_record("z3", at(4), "zed", "201", "ladder ladder ladder"),
+            comment_record("y1", at(5), "yan", "202", "how low does the cutoff go?"),
+            comment_record("y2", at(6), "yan", "202", "and how high?"),
+        ],
+    )
+    twitch = RecordingAdapter("twitch")
+    console = open_console(tmp_path / "show.db", path, adapters=(twitch,))
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        await pilot.press("space")  # even a frozen queue lets them go
+        zed = console.live.find_comment("twitch", "z2")
+        assert zed is not None
+        assert (await console.live.moderate(zed, ModerationKind.BAN)).ok
+        await pilot.pause()
+        console.app.redraw()
+        assert sorted(queued_ids(console.app)) == ["v1", "y1", "y2"]
+        assert "zed" not in queue_text(console.app)
+        await pilot.press("space")
+        assert sorted(queued_ids(console.app)) == ["v1", "y1", "y2"]
+
+        twitch.ok = False  # a refused timeout changes nothing
+        yan = console.live.find_comment("twitch", "y1")
+        assert yan is not None
+        assert not (
+            await console.live.moderate(yan, ModerationKind.TIMEOUT, duration_seconds=60)
+        ).ok
+        await pilot.pause()
+        assert sorted(queued_ids(console.app)) == ["v1", "y1", "y2"]
+        twitch.ok = True
+        assert (await console.live.moderate(yan, ModerationKind.TIMEOUT, duration_seconds=60)).ok
+        await pilot.pause()
+        console.app.redraw()
+        assert queued_ids(console.app) == ["v1"]
+
+
+async def test_a_forgotten_viewer_disappears_from_every_panel_at_once(tmp_path: Path) -> None:
+    path = transcript(
+        tmp_path,
+        [
+            comment_record("q1", at(1), "zephyrine", "301", "what cutoff for the ladder?"),
+            comment_record("q2", at(2), "ben", "102", "the ladder sounds warm"),
+            comment_record("h1", at(3), "zephyrine", "301", "!hand"),
+            comment_record("q3", at(4), "zephyrine", "301", "how do you tune the ladder?"),
+        ],
+    )
+    console = open_console(tmp_path / "show.db", path)
+    install_commands(console.live)
+    async with console.app.run_test(size=(160, 40)) as pilot:
+        await played(console, pilot)
+        queue = console.app.query_one(QueueView)
+        queue.move_to(queued_ids(console.app).index("q3"))  # the host is looking at her
+        await pilot.pause()
+        assert "zephyrine" in screen_text(console.app)
+        assert "Raised hands (1)" in screen_text(console.app)
+
+        def said(message_id: str, text: str) -> None:
+            ts = console.live.clock.now()
+            author = Author("twitch", "301", "zephyrine")
+            console.live.comment_received(
+                Comment(message_id, "twitch", "synthnight", author, text, ts)
+            )
+
+        said("f1", "!forget")
+        said("f2", "!forget confirm")
+        await asyncio.sleep(0)
+        await pilot.pause()
+        console.app.redraw()
+        await pilot.pause()
+        screen = screen_text(console.app)
+        assert "zephyrine" not in screen  # queue, raw chat, hands, detail pane: all of it
+        assert "how do you tune the ladder" not in screen
+        assert "Raised hands (0)" in screen or "Raised hands" not in screen
+        assert queued_ids(console.app) == ["q2"]
+        assert console.live.hands == {}
+
+
+async def test_a_new_segment_does_not_bury_the_questions_still_waiting(tmp_path: Path) -> None:
+    path = transcript(
+        tmp_path,
+        [
+            comment_record(
+                "q1", at(10), "ana", "101", "what cap are you using for the ladder cutoff?"
+            ),
+            comment_record("r1", at(20), "ben", "102", "the ladder sounds warm"),
+        ],
+    )
+    console = open_console(tmp_path / "show.db", path)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        await pilot.press("n")  # the hosts move on
+        start = console.live.clock.now()
+        for n, (who, text) in enumerate(
+            [
+                ("cy", "SeemsGood"),
+                ("di", "my cat just walked over the keyboard"),
+                ("ed", "the cat is the real host"),
+                ("fi", "hello from finland"),
+            ]
+        ):
+            console.live.comment_received(
+                Comment(
+                    f"n{n}",
+                    "twitch",
+                    "synthnight",
+                    Author("twitch", f"40{n}", who),
+                    text,
+                    start + timedelta(seconds=30 + n),
+                )
+            )
+        await pilot.pause()
+        console.app.redraw()
+        ids = queued_ids(console.app)
+        # The question waits on top of the new segment's chatter; the old remark sinks.
+        assert ids[0] == "q1"
+        assert ids.index("r1") > max(ids.index(f"n{n}") for n in range(4))
+        # Answered, it goes; nothing else of segment 1 climbs back.
+        queue = console.app.query_one(QueueView)
+        queue.move_to(0)
+        await pilot.press("a")
+        await actions_done(pilot)
+        assert "q1" not in queued_ids(console.app)
+        assert queued_ids(console.app)[-1] == "r1"
+
+
+async def test_someone_on_stage_loses_the_raised_hand_bonus_and_marker(tmp_path: Path) -> None:
+    path = transcript(tmp_path, [comment_record("c1", at(1), "ben", "102", "the ladder is warm")])
+    twitch = RecordingAdapter("twitch")
+    console = open_console(tmp_path / "show.db", path, adapters=(twitch,))
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        gus = Author("twitch", "501", "gus")
+        console.live.raise_hand(gus)
+        console.live.comment_received(
+            Comment(
+                "g1",
+                "twitch",
+                "synthnight",
+                gus,
+                "i built a ladder filter last week, can i show it?",
+                console.live.clock.now(),
+            )
+        )
+        await pilot.pause()
+        console.app.redraw()
+        queue = console.app.query_one(QueueView)
+        ranked = next(r for r in queue.entries if r.comment.id == "g1")
+        assert "raised_hand" in ranked.score.flags and ranked.score.reasons["hand"] > 0
+        row = next(line for line in queue_text(console.app).splitlines() if "gus" in line)
+        assert row[1] == "H"
+        before = ranked.score.value
+
+        queue.move_to(queued_ids(console.app).index("g1"))
+        await pilot.press("p")
+        await actions_done(pilot)
+        console.app.redraw()
+        ranked = next(r for r in queue.entries if r.comment.id == "g1")
+        assert "raised_hand" not in ranked.score.flags and "hand" not in ranked.score.reasons
+        assert abs(ranked.score.value - sum(ranked.score.reasons.values())) < 1e-3
+        assert ranked.score.value < before
+        row = next(line for line in queue_text(console.app).splitlines() if "gus" in line)
+        assert row[1] != "H" and row[3] == "S"  # on stage, no longer a raised hand

@@ -1,0 +1,182 @@
+"""`stagehand doctor` as a user runs it: the CLI as a subprocess, Twitch checked online at the fake.
+
+Exit code 0 means `stagehand run` can go live; any FIX line (a revoked token, no config, no
+platform) exits 1. Doctor only looks: it never creates the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from fakes.twitch_server import (
+    BOT,
+    BOT_SCOPES,
+    BROADCASTER,
+    CLIENT_SECRET,
+    FakeTwitch,
+    store_credentials,
+)
+from stagehand.adapters.twitch.credentials import TwitchCredentials
+from stagehand.tokens import TokenStore
+
+
+@pytest.fixture
+async def fake():
+    server = await FakeTwitch().start()
+    yield server
+    await server.stop()
+
+
+def twitch_config(path: Path, fake: FakeTwitch, **extra: str) -> Path:
+    lines = [
+        "[twitch]",
+        "enabled = true",
+        f'channel = "{BROADCASTER["login"]}"',
+        f'helix_url = "{fake.helix_url}"',
+        f'oauth_url = "{fake.oauth_url}"',
+        f'eventsub_url = "{fake.eventsub_url}"',
+        *(f"{key} = {value}" for key, value in extra.items()),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+async def doctor(*args: str, env: dict[str, str]) -> tuple[int, str]:
+    """Run `stagehand doctor` while the fake keeps serving on this loop; (exit code, output)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "stagehand", "doctor", *args),
+        env={**os.environ, **env},
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, output.decode()
+
+
+def line(output: str, name: str) -> str:
+    found = [row for row in output.splitlines() if f" {name}: " in row]
+    assert found, f"no {name!r} line in:\n{output}"
+    return found[0]
+
+
+@pytest.fixture
+def setup(fake: FakeTwitch, tmp_path: Path) -> dict:
+    tokens = tmp_path / "config" / "tokens.json"
+    tokens.parent.mkdir()
+    _, bot, owner = store_credentials(fake, tokens)
+    db = tmp_path / "data" / "stagehand.db"
+    env = {"STAGEHAND_TOKEN_FILE": str(tokens), "STAGEHAND_DATABASE_PATH": str(db)}
+    return {"env": env, "tokens": tokens, "db": db, "bot": bot, "owner": owner}
+
+
+async def test_a_working_setup_is_confirmed_online(fake, setup, tmp_path) -> None:
+    config = twitch_config(tmp_path / "stagehand.toml", fake)
+    code, output = await doctor("-c", str(config), env=setup["env"])
+    assert code == 0, output
+    assert "Twitch confirms" in line(output, "twitch bot")
+    assert "Twitch confirms" in line(output, "twitch broadcaster")
+    validated = {r.token for r in fake.requests_to("GET", "oauth2/validate")}
+    assert {setup["bot"].access, setup["owner"].access} <= validated
+    assert CLIENT_SECRET not in output and setup["bot"].access not in output
+
+
+async def test_a_revoked_token_is_fix_not_ok(fake, setup, tmp_path) -> None:
+    config = twitch_config(tmp_path / "stagehand.toml", fake)
+    fake.revoke(BOT["id"])  # the bot account disconnected stagehand on Twitch
+    code, output = await doctor("-c", str(config), env=setup["env"])
+    assert code == 1, output
+    bot_line = line(output, "twitch bot")
+    assert bot_line.startswith("FIX") and "revoked" in bot_line, output
+    assert "stagehand auth twitch" in output
+    assert line(output, "twitch broadcaster").startswith("ok")
+
+
+async def test_an_expired_token_is_refreshed_and_kept(fake, setup, tmp_path) -> None:
+    config = twitch_config(tmp_path / "stagehand.toml", fake)
+    fake.expire(setup["bot"].access)  # four hours later: the access token ran out
+    code, output = await doctor("-c", str(config), env=setup["env"])
+    assert code == 0, output
+    assert "refreshed" in line(output, "twitch bot")
+    stored = TwitchCredentials.load(TokenStore(setup["tokens"]))
+    assert stored.bot is not None and stored.bot.access_token != setup["bot"].access
+    assert stored.bot.access_token in fake.tokens  # the new token works, and it was kept
+
+
+async def test_scopes_are_the_ones_twitch_reports(fake, setup, tmp_path) -> None:
+    # The token file claims the whisper scope; Twitch says the token does not have it.
+    fake.tokens[setup["bot"].access].scopes = [s for s in BOT_SCOPES if "whispers" not in s]
+    config = twitch_config(tmp_path / "stagehand.toml", fake, invite_via='"whisper"')
+    code, output = await doctor("-c", str(config), env=setup["env"])
+    assert code == 1, output
+    bot_line = line(output, "twitch bot")
+    assert bot_line.startswith("FIX") and "user:manage:whispers" in bot_line
+
+
+async def test_offline_asks_no_platform(fake, setup, tmp_path) -> None:
+    config = twitch_config(tmp_path / "stagehand.toml", fake)
+    fake.revoke(BOT["id"])  # unknowable offline
+    code, output = await doctor("-c", str(config), "--offline", env=setup["env"])
+    assert fake.requests == []
+    assert code == 0, output
+    assert "not checked online" in line(output, "twitch bot")
+
+
+async def test_unreachable_twitch_is_fix_with_the_way_out(setup, tmp_path) -> None:
+    server = await FakeTwitch().start()
+    config = twitch_config(tmp_path / "stagehand.toml", server)
+    await server.stop()  # nothing listens there any more
+    code, output = await doctor("-c", str(config), env=setup["env"])
+    assert code == 1, output
+    assert "cannot reach Twitch" in output and "--offline" in output
+    assert "Traceback" not in output
+
+
+async def test_doctor_creates_no_database(fake, setup, tmp_path) -> None:
+    config = twitch_config(tmp_path / "stagehand.toml", fake)
+    code, output = await doctor("-c", str(config), env=setup["env"])
+    assert code == 0, output
+    assert "first show creates it" in line(output, "database")
+    assert not setup["db"].exists() and not setup["db"].parent.exists()
+
+
+async def test_nothing_to_run_exits_non_zero(tmp_path) -> None:
+    env = {"STAGEHAND_DATABASE_PATH": str(tmp_path / "x.db")}
+    code, output = await doctor(env=env)  # no config anywhere
+    assert code == 1, output
+    assert line(output, "config").startswith("FIX")
+    empty = tmp_path / "stagehand.toml"
+    empty.write_text('[show]\nname = "friday"\n', encoding="utf-8")
+    code, output = await doctor("-c", str(empty), env=env)
+    assert code == 1, output
+    assert line(output, "platforms").startswith("FIX")
+
+
+async def test_a_missing_pseudonym_key_is_fix(fake, setup, tmp_path, monkeypatch) -> None:
+    """Someone opted out in an earlier show; the key that recognises them is gone."""
+    from commands.chat import play, say
+    from stagehand.pseudonyms import KeyFile
+
+    for name, value in setup["env"].items():  # the show below uses the same token folder
+        monkeypatch.setenv(name, value)
+    show_dir = setup["db"].parent
+    show_dir.mkdir(parents=True)
+    await play(show_dir, [say("m1", "ana", "!optout", t=1)])
+    (show_dir / "show.db").rename(setup["db"])
+    key = KeyFile()
+    assert key.path.parent == setup["tokens"].parent  # beside the token file
+    config = twitch_config(tmp_path / "stagehand.toml", fake)
+    code, output = await doctor("-c", str(config), env=setup["env"])
+    assert code == 0, output
+    assert "recognises 1 viewer who opted out" in line(output, "pseudonym key")
+    key.path.unlink()
+    code, output = await doctor("-c", str(config), env=setup["env"])
+    assert code == 1, output
+    assert line(output, "pseudonym key").startswith("FIX") and "missing" in output

@@ -1,0 +1,208 @@
+"""The queue holds only what a host may take on air, decided once in the core (issue 13, 1-2).
+
+A show with chat commands, hosts, moderators and bots is replayed through the real pipeline,
+with the chat commands installed, into a real SQLite file; the console's state is folded from
+the events the core sent, exactly as the console's bridge folds them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from commands.chat import Played, play, say, segment
+from stagehand.config import Settings, ShowSettings
+from stagehand.console.state import ConsoleState
+from stagehand.events import CommentRanked
+
+MOD = ["moderator"]
+
+SHOW_WITH_COMMANDS = [
+    segment("Filters", ["resonance", "cutoff", "ladder"]),
+    say("h1", "fridaybuild", "we're live! hi chat, give us a sec", t=1, roles=["broadcaster"]),
+    say("h2", "priya", "hi discord, chat here", t=2, roles=["host"], platform="discord"),
+    say("h3", "cohost", "the ladder is next, stay tuned", t=3),  # a [show] hosts account
+    say("v1", "ana", "how do you stop the resonance from screaming?", t=4),
+    say("c1", "ana", "!hand", t=5),
+    say("c2", "ben", "!help", t=6),
+    say("c3", "ben", "!uptime", t=7),  # another bot's command
+    say("c4", "cleo", "!optin", t=8),
+    say("c5", "mo", "!stage @ana", t=9, roles=MOD),
+    say("m1", "mo", "@spammer no self promo please", t=10, roles=MOD),
+    say("c6", "mo", "!segment The ladder | ladder, transistor", t=11, roles=MOD),
+    say("c7", "dan", "!forget confirm", t=12),
+    say("c8", "dan", "!topic what is it?", t=13),
+    say("c9", "ana", "!lower", t=14),
+    say("a1", "eve", "!ask what cutoff do you use for bass?", t=15),
+    say("a2", "fin", "!ask", t=16),
+    say("b1", "nightbot", "Follow the channel for more builds!", t=17),
+    say("v2", "gus", "the ladder filter sounds amazing", t=18),
+]
+
+
+def settings() -> Settings:
+    return Settings(show=ShowSettings(hosts=["twitch:cohost"]))
+
+
+def console_state(played: Played) -> ConsoleState:
+    state = ConsoleState()
+    for event in played.events:
+        state.apply(event)
+    return state
+
+
+async def test_only_viewers_comments_enter_the_queue_and_commands_are_still_handled(
+    tmp_path: Path,
+) -> None:
+    played = await play(tmp_path, SHOW_WITH_COMMANDS, settings=settings())
+    state = console_state(played)
+
+    queued = {r.comment.id: r.comment.shown_text for r in state.ranked_queue()}
+    assert queued == {
+        "v1": "how do you stop the resonance from screaming?",
+        "a1": "what cutoff do you use for bass?",  # the question, without "!ask "
+        "v2": "the ladder filter sounds amazing",
+    }
+    # Everything is still in raw chat, as it was said.
+    assert [line.comment.id for line in state.raw] == [r["id"] for r in SHOW_WITH_COMMANDS[1:]]
+    # The router still handled and logged every command of ours (not other bots' !uptime);
+    # !stage waits for the platform, so it is logged when that answers.
+    assert sorted(name for _, name, _, _ in played.commands()) == sorted(
+        ["hand", "help", "optin", "stage", "segment", "forget", "topic", "lower", "ask", "ask"]
+    )
+    assert played.outcomes("ask") == [
+        "ok: in the queue as a question",
+        "ignored: no question after the command",
+    ]
+
+
+async def test_every_line_is_stored_with_its_kind_and_ask_keeps_its_original(
+    tmp_path: Path,
+) -> None:
+    played = await play(tmp_path, SHOW_WITH_COMMANDS, settings=settings())
+    kinds = dict(played.db.execute("SELECT message_id, kind FROM comments").fetchall())
+    assert kinds == {
+        "h1": "host",
+        "h2": "host",
+        "h3": "host",
+        "v1": "comment",
+        "c1": "command",
+        "c2": "command",
+        "c3": "command",
+        "c4": "command",
+        "c5": "command",
+        "m1": "moderator",
+        "c6": "command",
+        "c7": "command",
+        "c8": "command",
+        "c9": "command",
+        "a1": "comment",
+        "a2": "command",
+        "b1": "bot",
+        "v2": "comment",
+    }
+    ask = played.db.execute(
+        "SELECT text, original_text, is_question FROM comments WHERE message_id = 'a1'"
+    ).fetchone()
+    assert ask == ("what cutoff do you use for bass?", "!ask what cutoff do you use for bass?", 1)
+    bare = played.db.execute(
+        "SELECT is_question, flags FROM comments WHERE message_id = 'a2'"
+    ).fetchone()
+    assert bare == (0, "")  # a bare !ask is a command, not a question anywhere
+
+
+async def test_the_core_says_the_kind_once_for_every_screen(tmp_path: Path) -> None:
+    """The console does not decide: the kind travels on the event every listener hears."""
+    played = await play(tmp_path, SHOW_WITH_COMMANDS, settings=settings())
+    kinds = {
+        e.ranked.comment.id: e.ranked.kind.value
+        for e in played.events
+        if isinstance(e, CommentRanked)
+    }
+    stored = dict(played.db.execute("SELECT message_id, kind FROM comments").fetchall())
+    assert kinds == stored
+
+
+def test_old_databases_get_kinds_for_their_comments(tmp_path: Path) -> None:
+    """A database made before kinds existed is classified by the migration (default settings)."""
+    from sqlite_utils import Database
+
+    from stagehand.store.database import open_database
+    from stagehand.store.schema import migrations
+
+    path = tmp_path / "old.db"
+    db = Database(path)
+    # The schema as it was before kinds, filled the old way.
+    migrations.apply(db, stop_before="m010_queue_comment_kinds")
+    db.execute("INSERT INTO shows (id, name, started_at) VALUES (1, 'old', '2026-11-20T19:00Z')")
+    authors = [
+        (1, "fridaybuild", '["broadcaster"]'),
+        (2, "mo", '["moderator"]'),
+        (3, "ana", "[]"),
+        (4, "nightbot", "[]"),
+    ]
+    for author_id, name, roles in authors:
+        db.execute(
+            "INSERT INTO authors (id, platform, platform_user_id, name, roles, first_seen_at)"
+            " VALUES (?, 'twitch', ?, ?, ?, '2026-11-20T19:00Z')",
+            (author_id, str(author_id), name, roles),
+        )
+    lines = [
+        ("h", 1, "hi chat", None),
+        ("m", 2, "no links please", None),
+        ("v", 3, "how does the ladder work?", None),
+        ("c", 3, "!hand", None),
+        ("a", 3, "!ask why a ladder?", None),
+        ("b", 4, "Follow the channel!", None),
+        ("r", 2, "good question", "v"),
+    ]
+    for message_id, author_id, text, reply_to in lines:
+        db.execute(
+            "INSERT INTO comments (show_id, author_id, platform, message_id, ts, text,"
+            " original_text, reply_to) VALUES (1, ?, 'twitch', ?, '2026-11-20T19:00Z', ?, ?, ?)",
+            (author_id, message_id, text, text, reply_to),
+        )
+    db.conn.commit()
+    db.conn.close()
+
+    migrated = open_database(path)
+    rows = dict(migrated.conn.execute("SELECT message_id, kind FROM comments").fetchall())
+    assert rows == {
+        "h": "host",
+        "m": "moderator",
+        "v": "comment",
+        "c": "command",
+        "a": "comment",
+        "b": "bot",
+        "r": "moderator",
+    }
+    to_chat = dict(migrated.conn.execute("SELECT message_id, to_chat FROM comments").fetchall())
+    assert to_chat["r"] == 1 and to_chat["v"] == 0
+    migrated.conn.close()
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+async def test_a_replayed_ban_takes_all_the_authors_comments_off_every_queue(
+    tmp_path: Path,
+) -> None:
+    """A transcript's recorded ban acts as the live one does: the core tells every screen."""
+    ban = {
+        "kind": "host",
+        "ts": "2026-11-20T19:00:10Z",
+        "action": "moderate",
+        "comment_id": "s2",
+        "platform": "twitch",
+        "author_id": "id-spammer",
+        "text": "ban",
+    }
+    played = await play(
+        tmp_path,
+        [
+            say("s1", "spammer", "cheap ladder kits at my shop", t=1),
+            say("v1", "ana", "how do you tune the ladder?", t=2),
+            say("s2", "spammer", "cheap ladder kits at my shop!!", t=3),
+            ban,
+            say("v2", "ben", "the ladder sounds warm", t=20),
+        ],
+    )
+    assert [r.comment.id for r in console_state(played).ranked_queue()] == ["v1", "v2"]

@@ -1,0 +1,195 @@
+"""Secrets never reach a screen, a log, the database or an export, even when a platform's error
+quotes the request that carried them.
+
+The real twitchio client talks to the fake Twitch, which answers chosen requests with an error
+that echoes the request: its URL (the OAuth token request carries `client_secret` in the query)
+and its Authorization header (a user token, or the app token twitchio obtained at run time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import twitchio.http
+from twitchio.eventsub import websockets
+
+from fakes.twitch_server import (
+    BROADCASTER,
+    CLIENT_SECRET,
+    FakeTwitch,
+    chat_event,
+    load_capture,
+    settings_for,
+    store_credentials,
+)
+from stagehand.adapters.base import ConnectionState
+from stagehand.adapters.twitch.adapter import TwitchAdapter
+from stagehand.config import Settings
+from stagehand.live import LiveShow
+from stagehand.logs import MASK, configure_logging, log_file_path
+
+ECHO = "bad request: {request}"
+
+
+@pytest.fixture
+async def fake(monkeypatch: pytest.MonkeyPatch):
+    try:
+        load_capture()
+    except FileNotFoundError:
+        pytest.skip("the real Twitch payload is absent (../shared/data/platform-payloads)")
+    monkeypatch.setattr(twitchio.http.Route, "BASE", twitchio.http.Route.BASE)
+    monkeypatch.setattr(twitchio.http.Route, "ID_BASE", twitchio.http.Route.ID_BASE)
+    monkeypatch.setattr(websockets, "WSS", websockets.WSS)
+    server = await FakeTwitch(keepalive_seconds=0.5).start()
+    yield server
+    await server.stop()
+
+
+def secrets_of(fake: FakeTwitch) -> list[str]:
+    """Every secret in play: the client secret and every token the fake issued (user and app)."""
+    tokens = [value for t in fake.tokens.values() for value in (t.access, t.refresh)]
+    app_tokens = [t.access for t in fake.tokens.values() if t.user_id is None]
+    assert app_tokens, "twitchio should have fetched an app token"
+    return [CLIENT_SECRET, *tokens]
+
+
+def leaks(texts: dict[str, str], secrets: list[str]) -> list[str]:
+    return [f"{name} holds {secret[:12]}…" for name, text in texts.items() for secret in secrets
+            if secret in text]  # fmt: skip
+
+
+def cli(*args: str, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "stagehand", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout + result.stderr
+
+
+def database_texts(db: Path) -> dict[str, str]:
+    return {
+        p.name: p.read_bytes().decode("utf-8", "replace") for p in db.parent.glob(db.name + "*")
+    }
+
+
+def exports(db: Path, folder: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    texts = {"export": cli("export", "--db", str(db), env=env)}
+    for fmt in ("json", "csv", "md", "html", "term"):
+        texts[f"report {fmt}"] = cli("report", "--db", str(db), "--format", fmt, env=env)
+    return texts
+
+
+async def test_a_headless_run_shows_echoed_errors_masked_on_stderr(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    token_file = tmp_path / "tokens.json"
+    store_credentials(fake, token_file)
+    # The app-token request quotes client_secret; the channel lookup quotes the app token.
+    fake.fail_next("POST", "oauth2/token", 400, ECHO)
+    fake.fail_next("GET", "users", 500, ECHO)
+    config = tmp_path / "stagehand.toml"
+    config.write_text(
+        f"""
+[show]
+name = "leaky"
+
+[twitch]
+enabled = true
+channel = "{BROADCASTER["login"]}"
+helix_url = "{fake.helix_url}"
+oauth_url = "{fake.oauth_url}"
+eventsub_url = "{fake.eventsub_url}"
+reconnect_initial_seconds = 0.05
+reconnect_max_seconds = 0.2
+""",
+        encoding="utf-8",
+    )
+    db = tmp_path / "leaky.db"
+    env = {**os.environ, "STAGEHAND_TOKEN_FILE": str(token_file), "STAGEHAND_LOG_LEVEL": "DEBUG"}
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "stagehand", "run", "-c", str(config), "--db", str(db)),
+        "--headless",
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await fake.wait_for_subscriptions(1, timeout=20)
+        await fake.send_chat(chat_event(message_id="tw-1", text="what saw wave do you use?"))
+        await asyncio.sleep(0.5)
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    err = stderr.decode()
+    assert process.returncode == 0, err[-3000:]
+    # The echoed errors were shown, masked: the host still learns what went wrong.
+    echoed = [line for line in err.splitlines() if "bad request:" in line]
+    assert any("client_secret=" + MASK in line for line in echoed), echoed
+    assert any("Authorization: Bearer " + MASK in line for line in echoed), echoed
+    texts = {"stdout": stdout.decode(), "stderr": err, **database_texts(db)}
+    texts |= exports(db, tmp_path)
+    assert leaks(texts, secrets_of(fake)) == []
+
+
+async def test_the_log_file_and_the_database_hold_no_secret_an_error_echoed(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    log_path = log_file_path()
+    log_path.parent.mkdir(parents=True)
+    log_path.parent.chmod(0o755)
+    log_path.write_text("a line from an older stagehand\n")
+    log_path.chmod(0o644)  # as older versions left it: world-readable
+    assert configure_logging(to_file=True) == log_path
+    try:
+        store, bot, _ = store_credentials(fake, tmp_path / "tokens.json")
+        fake.fail_next("POST", "oauth2/token", 400, ECHO)
+        db = tmp_path / "show.db"
+        live = LiveShow.open(Settings(), db_path=db, show_name="leaky")
+        live.add_adapter(TwitchAdapter(settings_for(fake), store))
+        running = asyncio.create_task(live.run_adapters())
+        try:
+            await fake.wait_for_subscriptions(1)
+            await fake.send_chat(chat_event(message_id="tw-1", text="which filter?"))
+            async with asyncio.timeout(5):
+                while (comment := live.find_comment("twitch", "tw-1")) is None:
+                    await asyncio.sleep(0.02)
+            fake.fail_next("POST", "chat/messages", 401, ECHO)  # quotes the bot's user token
+            result = await live.reply(comment, "a ladder filter")
+            assert not result.ok and f"Bearer {MASK}" in result.message
+            assert live.connections["twitch"][0] is ConnectionState.CONNECTED
+        finally:
+            assert await live.close()
+            async with asyncio.timeout(5):
+                await running
+    finally:
+        root = logging.getLogger()
+        for handler in list(root.handlers):
+            if isinstance(handler, logging.FileHandler):
+                root.removeHandler(handler)
+                handler.close()
+
+    log_text = log_path.read_text()
+    assert f"client_secret={MASK}" in log_text  # the echoed error was logged, masked
+    assert stat.S_IMODE(log_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(log_path.parent.stat().st_mode) == 0o700
+    (outcome,) = sqlite3.connect(db).execute("SELECT outcome FROM host_actions").fetchone()
+    assert outcome.startswith("failed: Twitch chat: ") and f"Bearer {MASK}" in outcome
+    texts = {"log": log_text, **database_texts(db), **exports(db, tmp_path)}
+    assert leaks(texts, [bot.access, *secrets_of(fake)]) == []
