@@ -119,6 +119,8 @@ class LiveShow:
         self._listeners: list[Listener] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        #: Tasks whose comment's changes wait for them (platform actions such as `!stage`).
+        self._holding: set[asyncio.Future[object]] = set()
         self._reader: sqlite3.Connection | None = None
         #: Where a replay of this show got to in its transcript (None: live, or nothing yet).
         self.replay_position: ReplayPositionRow | None = None
@@ -256,9 +258,16 @@ class LiveShow:
         return await asyncio.to_thread(self.writer.close)
 
     async def settled(self) -> None:
-        """Wait until everything started so far (command tasks) has finished and is queued."""
-        while self._tasks:
-            await asyncio.wait(list(self._tasks))
+        """Wait until every comment so far is queued for the writer whole: the platform actions
+        their changes wait for (`hold_comment_until`) have finished."""
+        while self._holding:
+            await asyncio.wait(list(self._holding))
+
+    def hold_comment_until(self, task: asyncio.Future[object]) -> None:
+        """The comment being handled is stored with what `task` does, once it is done."""
+        self.writer.hold_until(task)
+        self._holding.add(task)
+        task.add_done_callback(self._holding.discard)
 
     # -- listeners -------------------------------------------------------------------------
 

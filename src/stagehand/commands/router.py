@@ -145,7 +145,7 @@ class CommandRouter:
         # changes are stored with the comment, in one transaction, once it is known.
         slot = self._answer_slot(comment, moderator, now)
         task = self._spawn(self._finish(comment, parsed, done, slot))
-        self.live.writer.hold_until(task)
+        self.live.hold_comment_until(task)
         return task
 
     async def _finish(

@@ -244,7 +244,6 @@ def m010_queue_comment_kinds(db: Database) -> None:
     )
 
 
-
 @migrations()
 def m020_resume_exactly_once(db: Database) -> None:
     """Exactly once, however often a show is resumed: every command and stage appearance gets
