@@ -85,3 +85,31 @@ def test_a_comment_the_database_refuses_makes_the_replay_fail(tmp_path: Path) ->
     assert result.stderr.strip().splitlines()[-1].startswith("Error: 1 change(s) could not be")
     assert "Traceback" not in result.stderr.strip().splitlines()[-1]
     assert sqlite3.connect(db).execute("SELECT count(*) FROM comments").fetchone()[0] == 4
+
+
+async def test_a_live_comment_with_lone_surrogates_is_stored(tmp_path: Path) -> None:
+    """A platform's JSON can carry them too (discord.py decodes "\\udfff" as it is)."""
+    from stagehand.config import Settings
+    from stagehand.domain import Author, Comment
+    from stagehand.live import LiveShow
+    from stagehand.transcript import parse_ts
+
+    live = LiveShow.open(Settings(), db_path=tmp_path / "live.db", show_name="live")
+    live.bind_loop()
+    live.comment_received(
+        Comment(
+            id="m\ud800",
+            platform="discord",
+            channel="chat",
+            author=Author("discord", "42", "cleo\udfff", "Cleo \ud83d"),
+            text="hi \udc00 there",
+            ts=parse_ts("2026-11-20T19:00:00Z"),
+        )
+    )
+    assert await live.close()
+    assert live.writer.stored.comments == 1
+    row = sqlite3.connect(tmp_path / "live.db").execute(
+        "SELECT comments.message_id, comments.original_text, authors.name, authors.display_name"
+        " FROM comments JOIN authors ON authors.id = comments.author_id"
+    ).fetchone()
+    assert row == ("m\ufffd", "hi \ufffd there", "cleo\ufffd", "Cleo \ufffd")
