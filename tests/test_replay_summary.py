@@ -108,8 +108,12 @@ async def test_a_live_comment_with_lone_surrogates_is_stored(tmp_path: Path) -> 
     )
     assert await live.close()
     assert live.writer.stored.comments == 1
-    row = sqlite3.connect(tmp_path / "live.db").execute(
-        "SELECT comments.message_id, comments.original_text, authors.name, authors.display_name"
-        " FROM comments JOIN authors ON authors.id = comments.author_id"
-    ).fetchone()
+    row = (
+        sqlite3.connect(tmp_path / "live.db")
+        .execute(
+            "SELECT comments.message_id, comments.original_text, authors.name, authors.display_name"
+            " FROM comments JOIN authors ON authors.id = comments.author_id"
+        )
+        .fetchone()
+    )
     assert row == ("m\ufffd", "hi \ufffd there", "cleo\ufffd", "Cleo \ufffd")
