@@ -122,7 +122,7 @@ class ReplayAdapter(Adapter):
         if position_holds(self.source, stored.position):
             return stored.position
         log.warning(
-            "%s is not the transcript show was stored from (or it changed since): playing it "
+            "%s is not the transcript the show was stored from (or it changed since): playing it "
             "from the start; what is stored already is not stored again",
             self.source,
         )
