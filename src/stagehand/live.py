@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from stagehand.adapters.base import ActionResult, Adapter, ConnectionState
 from stagehand.clock import ShowClock
@@ -120,7 +121,7 @@ class LiveShow:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         #: Tasks whose comment's changes wait for them (platform actions such as `!stage`).
-        self._holding: set[asyncio.Future[object]] = set()
+        self._holding: set[asyncio.Future[Any]] = set()
         self._reader: sqlite3.Connection | None = None
         #: Where a replay of this show got to in its transcript (None: live, or nothing yet).
         self.replay_position: ReplayPositionRow | None = None
@@ -263,7 +264,7 @@ class LiveShow:
         while self._holding:
             await asyncio.wait(list(self._holding))
 
-    def hold_comment_until(self, task: asyncio.Future[object]) -> None:
+    def hold_comment_until(self, task: asyncio.Future[Any]) -> None:
         """The comment being handled is stored with what `task` does, once it is done."""
         self.writer.hold_until(task)
         self._holding.add(task)

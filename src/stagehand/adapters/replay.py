@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 from stagehand.adapters.base import Adapter, AdapterSink, ConnectionState
 from stagehand.adapters.timeline import MAX_JUMP, Timeline, event_ts
@@ -247,7 +247,7 @@ def _skipped_line(error: TranscriptError) -> None:
     log.warning("skipped a bad transcript line: %s", error)
 
 
-def _is_replay_sink(sink: AdapterSink) -> bool:
+def _is_replay_sink(sink: AdapterSink) -> TypeGuard[ReplaySink]:
     return all(
         hasattr(sink, name)
         for name in (

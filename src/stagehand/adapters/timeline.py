@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from datetime import datetime, timedelta
 from itertools import islice
 from typing import TypeVar
@@ -81,7 +81,7 @@ class Timeline:
         event_of: Callable[[T], TranscriptEvent],
         *,
         on_clamped: Callable[[T, datetime], None] | None = None,
-    ) -> Iterator[tuple[T, TranscriptEvent]]:
+    ) -> Generator[tuple[T, TranscriptEvent], None, None]:
         """Each item with its event placed on the show clock (looking `CONFIRM` events ahead)."""
         ahead: deque[tuple[T, datetime | None]] = deque()
         source = iter(items)

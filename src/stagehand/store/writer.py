@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -51,7 +52,7 @@ class _Group:
         self._waiting = 0
         self.queued = False
 
-    def wait_for(self, task: asyncio.Future[object]) -> None:
+    def wait_for(self, task: asyncio.Future[Any]) -> None:
         self._waiting += 1
         task.add_done_callback(self._released)
 
@@ -132,7 +133,7 @@ class StoreWriter:
         and its outcome)."""
         return _Atomic(self._queue)
 
-    def hold_until(self, task: asyncio.Future[object]) -> None:
+    def hold_until(self, task: asyncio.Future[Any]) -> None:
         """Keep the open group (if any) from committing until `task` has finished."""
         group = _open_group.get()
         if group is not None and not group.queued:
