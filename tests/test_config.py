@@ -75,3 +75,18 @@ def test_secrets_never_appear_in_errors_or_repr(tmp_path: Path, monkeypatch) -> 
         load_settings(bad)
     assert secret not in str(caught.value)
     assert "twitch.client_secret" in str(caught.value)
+
+
+def test_flush_interval_is_gone_and_old_configs_still_load(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`[database] flush_interval_seconds` never did anything (chat is written as soon as it
+    arrives): the example no longer offers it, and a config that still sets it loads with a
+    warning that says to remove it."""
+    example = Path(__file__).resolve().parent.parent / "config.example.toml"
+    assert "flush_interval" not in example.read_text(encoding="utf-8")
+    path = write(tmp_path, "[database]\nbatch_size = 100\nflush_interval_seconds = 0.5\n")
+    settings = load_settings(path)
+    assert settings.database.batch_size == 100
+    assert "flush_interval_seconds is no longer used" in caplog.text
+    assert "remove it from your config" in caplog.text

@@ -109,7 +109,11 @@ async def test_replaying_the_same_show_again_resumes_it(tmp_path, small_show) ->
     assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 5
     assert conn.execute("SELECT count(*) FROM segments").fetchone()[0] == 2
     assert conn.execute("SELECT count(*) FROM host_actions").fetchone()[0] == 4
-    assert live.pipeline.duplicates == 5
+    # It picked up where the stored show ends (here: the end), playing nothing again.
+    replay = live.adapters["replay"]
+    assert isinstance(replay, ReplayAdapter)
+    assert replay.resumed_after_line == len(small_show.read_text().splitlines())
+    assert replay.played == 0
 
 
 async def test_a_duplicate_delivery_is_stored_once(tmp_path, small_show) -> None:

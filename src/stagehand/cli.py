@@ -155,7 +155,7 @@ def _replay(
     instant: bool,
     headless: bool,
 ) -> None:
-    from stagehand.adapters.replay import ReplayAdapter
+    from stagehand.adapters.replay import ReplayAdapter, transcript_start
     from stagehand.events import Notice
     from stagehand.live import LiveShow
     from stagehand.transcript import BadLines, ShowEvent
@@ -172,6 +172,8 @@ def _replay(
         title=title,
         description=description,
         source=str(transcript),
+        # A replayed show starts when its transcript does: all its times are on the show clock.
+        started_at=transcript_start(transcript),
     )
 
     def report_bad_line(text: str) -> None:
@@ -246,9 +248,12 @@ def _run_headless(live) -> None:  # type: ignore[no-untyped-def]
             loop.add_signal_handler(signum, stop.set)
         adapters = asyncio.ensure_future(live.run_adapters())
         stopping = asyncio.ensure_future(stop.wait())
+        progress = asyncio.ensure_future(_replay_progress(live))
         try:
             await asyncio.wait({adapters, stopping}, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            progress.cancel()
+            await asyncio.gather(progress, return_exceptions=True)
             ok = await live.close()
             for task in (adapters, stopping):
                 task.cancel()
@@ -259,12 +264,7 @@ def _run_headless(live) -> None:  # type: ignore[no-untyped-def]
     failed = live.failed_platforms()
     nothing_connected = bool(failed) and set(failed) == set(live.live_platforms())
     if not (nothing_connected and live.pipeline.accepted == 0):
-        verb = "Resumed" if live.resumed else "Stored"
-        click.echo(
-            f"{verb} show {live.show.name!r}: {live.pipeline.accepted} comments "
-            f"({live.pipeline.duplicates} duplicates skipped), {len(live.segments)} segments "
-            f"in {live.db_path}"
-        )
+        click.echo(_summary(live))
     if not ok:
         raise UserError(live.writer.last_error or "not everything could be written to the database")
     if nothing_connected:
@@ -273,6 +273,54 @@ def _run_headless(live) -> None:  # type: ignore[no-untyped-def]
         raise UserError(
             "no platform could connect: " + "; ".join(f"{p}: {d}" for p, d in failed.items())
         )
+
+
+async def _replay_progress(live) -> None:  # type: ignore[no-untyped-def]
+    """A bar (or, off a terminal, a line now and then) while a long replay plays headless."""
+    from stagehand.adapters.replay import ReplayAdapter
+    from stagehand.progress import Progress
+
+    adapter = live.adapters.get("replay")
+    if not isinstance(adapter, ReplayAdapter):
+        return
+    progress: Progress | None = None
+    try:
+        while not adapter.finished.is_set():
+            reader = adapter.reader
+            if reader is not None and reader.size:
+                if progress is None:
+                    start = reader.start.offset / reader.size if reader.start else 0.0
+                    progress = Progress("replay", start=start)
+                progress.update(reader.offset / reader.size, f"{adapter.played:,} events played")
+            await asyncio.sleep(0.1)
+    finally:
+        if progress is not None:
+            progress.finish()
+
+
+def _summary(live) -> str:  # type: ignore[no-untyped-def]
+    """What the database confirmed it stored, not what was sent its way."""
+    from stagehand.adapters.replay import ReplayAdapter
+
+    stored = live.writer.stored
+    duplicates = live.pipeline.duplicates + stored.comments_already_stored
+    verb = "Resumed" if live.resumed else "Stored"
+    line = (
+        f"{verb} show {live.show.name!r}: {stored.comments} comments "
+        f"({duplicates} duplicates skipped), {len(live.segments)} segments in {live.db_path}"
+    )
+    replay = live.adapters.get("replay")
+    if isinstance(replay, ReplayAdapter):
+        if replay.resumed_after_line and not replay.played:
+            line += "; it was already stored to the end of the transcript"
+        elif replay.resumed_after_line:
+            line += f"; picked up after line {replay.resumed_after_line} of the transcript"
+        if replay.clamped:
+            line += (
+                f"; {replay.clamped} event(s) dated far off the show's clock were played "
+                "at the show's time (see the warnings)"
+            )
+    return line
 
 
 def _run_console(live, settings: Settings) -> None:  # type: ignore[no-untyped-def]

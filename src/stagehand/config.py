@@ -9,6 +9,7 @@ A wrong value raises `ConfigError` naming the file, the key and what was expecte
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import tomllib
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -29,6 +30,8 @@ from stagehand.adapters.twitch.settings import TwitchSettings
 from stagehand.commands_settings import CommandSettings
 from stagehand.logs import register_secret
 from stagehand.ranking.settings import RankingSettings
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "stagehand"
 CONFIG_FILENAME = "stagehand.toml"
@@ -91,10 +94,20 @@ class DatabaseSettings(BaseModel):
     """The SQLite file. Default: stagehand.db in the user's data directory."""
 
     batch_size: int = Field(default=500, ge=1, le=100_000)
-    """Most comments written in one transaction."""
+    """Most comments written in one transaction (chat is written as soon as it arrives)."""
 
-    flush_interval_seconds: float = Field(default=0.25, gt=0, le=5)
-    """Longest a comment waits before it is written (what a crash can lose at most)."""
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_retired_keys(cls, data: Any) -> Any:
+        # `flush_interval_seconds` never did anything (the writer commits whatever is queued at
+        # once); older config files that set it still load.
+        if isinstance(data, dict) and "flush_interval_seconds" in data:
+            data = {key: value for key, value in data.items() if key != "flush_interval_seconds"}
+            log.warning(
+                "[database] flush_interval_seconds is no longer used (chat is written as soon "
+                "as it arrives): remove it from your config"
+            )
+        return data
 
 
 class ConsoleSettings(BaseModel):

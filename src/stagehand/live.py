@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import sqlite3
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
@@ -49,7 +50,7 @@ from stagehand.events import (
 )
 from stagehand.kinds import CommentKinds
 from stagehand.logs import redact
-from stagehand.pipeline import Pipeline
+from stagehand.pipeline import UNSCORED_KINDS, Pipeline
 from stagehand.ranking.ranker import Ranker
 from stagehand.sanitize import clean
 from stagehand.store import open_database
@@ -60,14 +61,16 @@ from stagehand.store.ops import (
     StoreForget,
     StoreHostAction,
     StoreOp,
+    StoreReplayPosition,
     StoreSegment,
     StoreShowEnd,
     StoreStageEnd,
     StoreStageStart,
 )
 from stagehand.store.pseudonymize import pseudonym_key_problem
-from stagehand.store.queries import ShowRow, open_show, resumed_state
+from stagehand.store.queries import ReplayPositionRow, ShowRow, open_show, resumed_state
 from stagehand.store.writer import StoreWriter
+from stagehand.transcript_resume import TranscriptPosition
 from stagehand.undo import ActionHistory, Done, Undoing
 
 log = logging.getLogger(__name__)
@@ -76,6 +79,10 @@ log = logging.getLogger(__name__)
 RECENT_COMMENTS = 20_000
 #: How platforms are named in what the hosts read.
 PLATFORM_NAMES = {"twitch": "Twitch", "discord": "Discord"}
+#: A resumed show scores its latest stored comments again (storing nothing) so the ranking
+#: remembers recent texts, threads and who is flooding, as if it had never stopped.
+WARM_UP_COMMENTS = 2_000
+
 #: How a guest who asked to be forgotten while on stage is shown until their appearance ends.
 FORGOTTEN_NAME = "a forgotten viewer"
 
@@ -117,15 +124,23 @@ class LiveShow(Undoing):
         self._listeners: list[Listener] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        seen: Iterable[tuple[str, str]] = ()
+        #: Tasks whose comment's changes wait for them (platform actions such as `!stage`).
+        self._holding: set[asyncio.Future[Any]] = set()
+        self._reader: sqlite3.Connection | None = None
+        #: Where a replay of this show got to in its transcript (None: live, or nothing yet).
+        self.replay_position: ReplayPositionRow | None = None
+        #: The time of the latest comment or host action stored before this session.
+        self.last_stored_at: datetime | None = None
         if resumed:
-            seen = self._restore()
+            self._restore()
         self.pipeline = Pipeline(
             show_id=show.id,
             scorer=self.ranker,
             store=self._store,
             notify=self._notify,
-            seen=seen,
+            seen=self._recent.keys(),
+            stored=self._is_stored,
+            resumed=resumed,
             kinds=CommentKinds(
                 prefix=settings.commands.prefix,
                 hosts=settings.show.hosts,
@@ -167,11 +182,7 @@ class LiveShow(Undoing):
                 source=source,
                 started_at=started_at or clock.now(),
             )
-        writer = StoreWriter(
-            path,
-            batch_size=settings.database.batch_size,
-            flush_interval=settings.database.flush_interval_seconds,
-        )
+        writer = StoreWriter(path, batch_size=settings.database.batch_size)
         live = cls(settings, db_path=path, show=show, resumed=resumed, writer=writer, clock=clock)
         writer._on_problem = live._storage_problem
         writer._on_recovered = live._storage_recovered
@@ -186,10 +197,11 @@ class LiveShow(Undoing):
             )
         return live
 
-    def _restore(self) -> frozenset[tuple[str, str]]:
+    def _restore(self) -> None:
+        """Pick a stored show up where it stopped: segments, stage, hands, recent chat."""
         db = open_database(self.db_path)
         with contextlib.closing(db.conn), store_errors(self.db_path):
-            state = resumed_state(db, self.show.id)
+            state = resumed_state(db, self.show.id, recent=RECENT_COMMENTS)
         for row in state.segments:
             self.segments.append(Segment(row.position, row.title, row.keywords, row.started_at))
         if self.segments:
@@ -197,10 +209,33 @@ class LiveShow(Undoing):
         for author, started_at, comment_id in state.on_stage:
             self.stage[author.key] = StageSession(author, started_at, None, comment_id)
             self.ranker.set_on_stage(author.key, True)
+        for author in state.raised_hands:
+            self.hands[author.key] = author
+            self.ranker.set_hand(author.key, True)
+        for comment, _ in state.recent_comments:
+            self._recent[(comment.platform, comment.id)] = comment
+        for key, count in state.author_comments:
+            self.ranker.recall_author(key, count)
+        scored = [c for c, kind in state.recent_comments if kind not in UNSCORED_KINDS]
+        for comment in scored[-WARM_UP_COMMENTS:]:
+            self.ranker.score(comment)
         self.last_stored_at = state.last_comment_at
-        return state.recent_comment_ids
+        self.replay_position = state.replay_position
 
-    last_stored_at: datetime | None = None
+    def _is_stored(self, key: tuple[str, str]) -> bool:
+        """Whether the database has this comment (a point lookup on its unique key)."""
+        if self._reader is None:
+            self._reader = sqlite3.connect(str(self.db_path), check_same_thread=False)
+        row = self._reader.execute(
+            "SELECT 1 FROM comments WHERE show_id = ? AND platform = ? AND message_id = ?",
+            (self.show.id, key[0], key[1]),
+        ).fetchone()
+        return row is not None
+
+    @property
+    def recent_comments(self) -> list[Comment]:
+        """The comments kept in memory, oldest first (a resumed show's stored ones too)."""
+        return list(self._recent.values())
 
     def bind_loop(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self._loop = loop or asyncio.get_running_loop()
@@ -213,13 +248,31 @@ class LiveShow(Undoing):
         for adapter in list(self.adapters.values()):
             with contextlib.suppress(Exception):
                 await adapter.close()
-        for task in list(self._tasks):
+        pending = list(self._tasks)
+        for task in pending:
             task.cancel()
+        # A cancelled task still hands its comment's changes to the writer (in its callbacks).
+        await asyncio.gather(*pending, return_exceptions=True)
         now = self.clock.now()
         for session in list(self.stage.values()):
             self._store(StoreStageEnd(self.show.id, session.author.key, now))
         self._store(StoreShowEnd(self.show.id, now))
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         return await asyncio.to_thread(self.writer.close)
+
+    async def settled(self) -> None:
+        """Wait until every comment so far is queued for the writer whole: the platform actions
+        their changes wait for (`hold_comment_until`) have finished."""
+        while self._holding:
+            await asyncio.wait(list(self._holding))
+
+    def hold_comment_until(self, task: asyncio.Future[Any]) -> None:
+        """The comment being handled is stored with what `task` does, once it is done."""
+        self.writer.hold_until(task)
+        self._holding.add(task)
+        task.add_done_callback(self._holding.discard)
 
     # -- listeners -------------------------------------------------------------------------
 
@@ -294,17 +347,20 @@ class LiveShow(Undoing):
     # -- AdapterSink -----------------------------------------------------------------------
 
     def comment_received(self, comment: Comment) -> None:
-        ranked = self.pipeline.accept(comment, self.current_segment_position)
-        if ranked is None:
-            return
-        key = (comment.platform, comment.id)
-        self._recent[key] = ranked.comment
-        if len(self._recent) > RECENT_COMMENTS:
-            self._recent.popitem(last=False)
-        if self.command_router is not None and self.settings.commands.enabled:
-            result = self.command_router(ranked)
-            if result is not None:
-                self._spawn(result)
+        # The comment and everything it causes (its command, a stage appearance) are stored in
+        # one transaction: a resumed show that finds the comment stored finds all of it.
+        with self.writer.atomic():
+            ranked = self.pipeline.accept(comment, self.current_segment_position)
+            if ranked is None:
+                return
+            key = (ranked.comment.platform, ranked.comment.id)
+            self._recent[key] = ranked.comment
+            if len(self._recent) > RECENT_COMMENTS:
+                self._recent.popitem(last=False)
+            if self.command_router is not None and self.settings.commands.enabled:
+                result = self.command_router(ranked)
+                if result is not None:
+                    self._spawn(result)
 
     def comment_edited(self, platform: str, comment_id: str, text: str, ts: datetime) -> None:
         cleaned = clean(text)
@@ -375,6 +431,11 @@ class LiveShow(Undoing):
                     self.comment_deleted(comment.platform, comment.id, action.ts)
                 elif action.text in (ModerationKind.BAN, ModerationKind.TIMEOUT):
                     self._author_removed(comment.author, ModerationKind(action.text))
+
+    def replay_reached(self, source: str, position: TranscriptPosition) -> None:
+        """A replay has played (and queued) everything up to `position` of its transcript."""
+        op = StoreReplayPosition(self.show.id, source, position, self.clock.now())
+        self._store(op)
 
     def _author_for(self, action: HostAction) -> Author | None:
         for key, session in self.stage.items():
@@ -602,7 +663,11 @@ class LiveShow(Undoing):
             del self.hands[author.key]
             self.ranker.set_hand(author.key, False)
             self._notify(HandsChanged(tuple(self.hands.values())))
-        self._store(StoreStageStart(self.show.id, author.key, author.name, session.comment_id, ts))
+        # The appearance shares its key with the host action that started it: stored once.
+        key = key or uuid.uuid4().hex
+        self._store(
+            StoreStageStart(self.show.id, author.key, author.name, session.comment_id, ts, key)
+        )
         action = self._log_action(
             HostAction(
                 HostActionKind.STAGE_START,

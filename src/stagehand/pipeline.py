@@ -14,11 +14,11 @@ from typing import Protocol
 from stagehand.domain import Comment, CommentKind, RankedComment, Score
 from stagehand.events import CommentRanked, CoreEvent
 from stagehand.kinds import CommentKinds
-from stagehand.sanitize import sanitize
+from stagehand.sanitize import sanitize, storable
 from stagehand.store.ops import StoreComment, StoreOp
 
 #: How many recent message ids are remembered for dedupe. Platforms redeliver within seconds
-#: or minutes; the database's unique key catches anything older.
+#: or minutes; anything older is looked up in the database, whose unique key is the truth.
 DEDUPE_WINDOW = 100_000
 
 #: Lines that are not comments are stored with this score and never reach the ranker: a `!hand`
@@ -33,14 +33,14 @@ class Scorer(Protocol):
 
 
 class RecentIds:
-    """A bounded set of (platform, message id): remembers the last `size` ids seen."""
+    """A bounded set of (platform, message id): remembers the last `size` ids seen, and whether
+    it ever had to forget one (`forgot`)."""
 
-    def __init__(self, size: int = DEDUPE_WINDOW, initial: Iterable[tuple[str, str]] = ()) -> None:
-        self._size = size
+    def __init__(self, size: int | None = None) -> None:
+        self._size = size or DEDUPE_WINDOW
         self._order: deque[tuple[str, str]] = deque()
         self._ids: set[tuple[str, str]] = set()
-        for key in initial:
-            self.add(key)
+        self.forgot = False
 
     def __contains__(self, key: tuple[str, str]) -> bool:
         return key in self._ids
@@ -56,13 +56,48 @@ class RecentIds:
         self._order.append(key)
         if len(self._order) > self._size:
             self._ids.discard(self._order.popleft())
+            self.forgot = True
         return True
 
 
 def sanitized(comment: Comment) -> Comment:
     """The comment with `clean_text` filled in (the original `text` is kept for the record)."""
+    comment = storable_comment(comment)
     result = sanitize(comment.text)
     return dataclasses.replace(comment, clean_text=result.text, truncated=result.truncated)
+
+
+def storable_comment(comment: Comment) -> Comment:
+    """The comment with any lone surrogate replaced, in every text the store keeps: the database
+    must take exactly what the pipeline counted (JSON escapes can carry them from anywhere)."""
+    author = comment.author
+    if (
+        comment.text.isascii()
+        and author.name.isascii()
+        and author.display_name.isascii()
+        and comment.id.isascii()
+        and author.id.isascii()
+        and comment.channel.isascii()
+        and comment.platform.isascii()
+        and (comment.reply_to is None or comment.reply_to.isascii())
+    ):
+        return comment  # roles and attachments are stored as JSON, which escapes them
+    author = dataclasses.replace(
+        author,
+        platform=storable(author.platform),
+        id=storable(author.id),
+        name=storable(author.name),
+        display_name=storable(author.display_name),
+    )
+    return dataclasses.replace(
+        comment,
+        id=storable(comment.id),
+        platform=storable(comment.platform),
+        channel=storable(comment.channel),
+        author=author,
+        text=storable(comment.text),
+        reply_to=storable(comment.reply_to) if comment.reply_to is not None else None,
+    )
 
 
 class Pipeline:
@@ -74,20 +109,30 @@ class Pipeline:
         store: Callable[[StoreOp], None],
         notify: Callable[[CoreEvent], None],
         seen: Iterable[tuple[str, str]] = (),
+        stored: Callable[[tuple[str, str]], bool] | None = None,
+        resumed: bool = False,
         kinds: CommentKinds | None = None,
     ) -> None:
+        """`seen`: ids already stored (a resumed show's latest); `stored` asks the database
+        whether it has a comment; `resumed`: the database had this show's comments before."""
         self.show_id = show_id
         self.scorer = scorer
         self.kinds = kinds or CommentKinds()
         self._store = store
         self._notify = notify
-        self._recent = RecentIds(initial=seen)
+        self._recent = RecentIds()
+        for key in seen:
+            self._recent.add(key)
+        self._stored = stored
+        self._resumed = resumed
         self.accepted = 0
         self.duplicates = 0
 
     def accept(self, comment: Comment, segment: int) -> RankedComment | None:
         """Take one comment down the road; None if it was a duplicate delivery."""
-        if not self._recent.add((comment.platform, comment.id)):
+        comment = storable_comment(comment)
+        key = (comment.platform, comment.id)
+        if not self._recent.add(key) or self._stored_before(key):
             self.duplicates += 1
             return None
         comment = sanitized(comment)
@@ -104,3 +149,14 @@ class Pipeline:
         self.accepted += 1
         self._notify(CommentRanked(ranked))
         return ranked
+
+    def _stored_before(self, key: tuple[str, str]) -> bool:
+        """Whether the database has a comment the window does not remember: asked only when it
+        could (the show was resumed, or ran long enough for the window to forget), since a new
+        comment then costs one lookup on the database's unique key (a few microseconds).
+
+        Not by time: a platform may stamp a redelivery with the time it was sent again.
+        """
+        if self._stored is None or not (self._resumed or self._recent.forgot):
+            return False
+        return self._stored(key)

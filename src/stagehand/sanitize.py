@@ -84,6 +84,17 @@ def clean(raw: str, *, max_chars: int = MAX_CHARS) -> str:
     return sanitize(raw, max_chars=max_chars).text
 
 
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """The text exactly, except lone surrogates (JSON's "\\ud800" makes them), which no UTF-8
+    store can take: they become U+FFFD, so a name or a line is stored instead of refused."""
+    if text.isascii():
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def _strip_controls(text: str) -> str:
     kept: list[str] = []
     for char in text:

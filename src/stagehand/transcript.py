@@ -192,13 +192,15 @@ def iter_events(
     *,
     source: str = "<transcript>",
     on_error: Callable[[TranscriptError], None] | None = None,
+    first_line: int = 1,
 ) -> Iterator[TranscriptEvent]:
     """Decode lines; a bad line raises, or goes to `on_error` and is skipped when one is given.
 
     Lines may be text, UTF-8 bytes (decoded here, so one bad byte costs one line) or None for
-    a line too long to read (see `MAX_LINE_BYTES`).
+    a line too long to read (see `MAX_LINE_BYTES`). `first_line` is the number of the first
+    line given (a resumed replay starts mid-file).
     """
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first_line):
         try:
             event = _event_from_line(line, first=number == 1)
         except (ValueError, TypeError, RecursionError) as exc:

@@ -175,6 +175,7 @@ def open_console(
     *,
     adapters: tuple[Adapter, ...] = (),
     settings: Settings | None = None,
+    speed: float | None = None,
 ) -> Console:
     settings = settings or Settings()
     live = LiveShow.open(
@@ -186,7 +187,7 @@ def open_console(
         source=str(transcript),
         clock=ShowClock(wall=lambda: FIXED_WALL),
     )
-    replay = ReplayAdapter(transcript, instant=True)
+    replay = ReplayAdapter(transcript, instant=speed is None, speed=speed or 1.0)
     live.add_adapter(replay)
     for adapter in adapters:
         live.add_adapter(adapter)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from conftest import (
@@ -378,3 +379,19 @@ async def test_answering_in_a_frozen_queue_still_takes_the_comment_off(tmp_path,
         assert console.db().execute(
             "SELECT count(*) FROM host_actions WHERE action = 'answer'"
         ).fetchone() == (1,)
+
+
+async def test_the_on_air_time_stops_when_a_replay_finishes(tmp_path, show_file):
+    """The header's clock is show time: once the replay has played its last event it stops,
+    however long the host keeps the console open."""
+    from stagehand.clock import ShowClock
+
+    console = open_console(tmp_path / "show.db", show_file, speed=3000)
+    console.live.clock = ShowClock()  # the real wall clock: time passes during the test
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        header = screen_text(console.app).splitlines()[1]
+        assert "on air 7:00 " in header  # 19:00:00 -> 19:07:00, the last comment
+        await asyncio.sleep(1.2)  # 3,600 s of show time at that speed, if the clock ran on
+        console.app.redraw()
+        assert screen_text(console.app).splitlines()[1].split("│")[0] == header.split("│")[0]

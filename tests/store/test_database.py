@@ -49,7 +49,7 @@ def show_db(tmp_path: Path) -> tuple[Path, int]:
 
 
 def write_all(path: Path, ops: list) -> StoreWriter:
-    writer = StoreWriter(path, flush_interval=0.01).start()
+    writer = StoreWriter(path).start()
     for op in ops:
         writer.put(op)
     assert writer.flush(5)
@@ -166,7 +166,7 @@ def read_only_db(tmp_path: Path):
 def test_a_read_only_database_is_a_clear_error(read_only_db: Path) -> None:
     path = read_only_db
     problems: list[str] = []
-    writer = StoreWriter(path, flush_interval=0.01, on_problem=problems.append).start()
+    writer = StoreWriter(path, on_problem=problems.append).start()
     writer.put(StoreSegment(1, 1, "x", (), T0))
     assert not writer.flush(2)
     assert problems and "read-only" in problems[0]
@@ -180,7 +180,6 @@ def test_a_failing_write_is_kept_and_retried_until_it_works(show_db) -> None:
     blocker.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
     writer = StoreWriter(
         path,
-        flush_interval=0.01,
         on_problem=problems.append,
         on_recovered=lambda: recovered.append(True),
     )
@@ -224,13 +223,16 @@ def test_a_full_disk_is_described_for_the_host(tmp_path: Path) -> None:
 def test_a_change_that_cannot_apply_is_skipped_and_the_rest_is_written(show_db) -> None:
     path, show_id = show_db
     problems: list[str] = []
-    writer = StoreWriter(path, flush_interval=0.01, on_problem=problems.append).start()
+    writer = StoreWriter(path, on_problem=problems.append).start()
     writer.put(StoreComment(show_id, ranked("before", "one")))
     writer.put("not an op")  # type: ignore[arg-type]  # a bug elsewhere must not stop writing
     writer.put(StoreComment(show_id, ranked("after", "two", seconds=1)))
     assert writer.flush(5)
     writer.put(StoreComment(show_id, ranked("later", "three", seconds=2)))
-    assert writer.close()
+    # ...but the writer does not pretend: closing says not everything could be stored.
+    assert not writer.close()
+    assert writer.lost == 1
+    assert writer.last_error and "1 change(s) could not be stored" in writer.last_error
     ids = [
         r[0] for r in sqlite3.connect(path).execute("SELECT message_id FROM comments ORDER BY ts")
     ]

@@ -2,8 +2,13 @@
 
 Comments go down the same road as live chat; segment and host events are applied as the hosts
 did them. Pacing follows the transcript's timestamps at `speed`, or as fast as possible with
-`instant`. Replaying a show that is already partly stored resumes it: what was stored before is
-played instantly (and deduplicated), the rest at speed.
+`instant`; a time far off the show's clock is placed on it instead (adapters/timeline.py).
+
+Replaying a show that is already partly stored resumes it: the replay records, with the rows it
+stores, how far into the transcript it got, and picks up right there (docs/architecture.md,
+"Resuming"). Whatever is played again (the last moments before a crash, or a whole transcript
+that changed since) is applied once: comments by their ids, host actions by their keys,
+segments by their start times. The show clock stops when the replay ends.
 """
 
 from __future__ import annotations
@@ -11,38 +16,51 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 from stagehand.adapters.base import Adapter, AdapterSink, ConnectionState
+from stagehand.adapters.timeline import MAX_JUMP, Timeline, event_ts
 from stagehand.clock import ShowClock
 from stagehand.domain import HostAction, Segment
+from stagehand.store.queries import ReplayPositionRow
 from stagehand.transcript import (
     CommentEvent,
     HostEvent,
     SegmentEvent,
     TranscriptError,
     TranscriptEvent,
-    read_transcript,
+    format_ts,
+)
+from stagehand.transcript_resume import (
+    Mark,
+    TranscriptPosition,
+    TranscriptReader,
+    position_holds,
 )
 
 log = logging.getLogger(__name__)
 
-#: In instant mode, let the event loop breathe (redraws, keys) every this many events.
+#: In instant mode, let the event loop breathe (redraws, keys) every this many events; a
+#: checkpoint (how far the stored show goes) is recorded at the same moments.
 YIELD_EVERY = 200
 #: Paced and behind schedule, let the loop breathe after this long (a key waits no longer).
 BUSY_SECONDS = 0.004
 #: A replay can outrun the database writer; past this many queued changes it waits for the
 #: writer to catch up, so memory stays flat however long the transcript.
 MAX_BACKLOG = 20_000
+#: Most clock warnings logged one by one (the rest are counted).
+CLOCK_WARNINGS = 10
 
 
 class ReplaySink(AdapterSink, Protocol):
     clock: ShowClock
     segments: list[Segment]
     last_stored_at: datetime | None
+    replay_position: ReplayPositionRow | None
     backlog: int
 
     def start_segment(
@@ -50,6 +68,10 @@ class ReplaySink(AdapterSink, Protocol):
     ) -> Segment: ...
 
     def host_action_replayed(self, action: HostAction) -> None: ...
+
+    def replay_reached(self, source: str, position: TranscriptPosition) -> None: ...
+
+    async def settled(self) -> None: ...
 
 
 class ReplayAdapter(Adapter):
@@ -73,66 +95,137 @@ class ReplayAdapter(Adapter):
         #: Why the transcript could not be read to its end (a read error, an endless line).
         self.error: str | None = None
         self.played = 0
+        #: Events placed at the show's time because their own was far off it.
+        self.clamped = 0
+        #: The transcript line a resumed replay started after (0: from the start).
+        self.resumed_after_line = 0
+        self.reader: TranscriptReader | None = None
         self.finished = asyncio.Event()
         self._closed = False
         self._breathed = 0.0
 
-    def _events(self) -> Iterable[TranscriptEvent]:
-        if isinstance(self.source, Path):
-            return read_transcript(self.source, skip_bad_lines=True, on_error=self.on_bad_line)
-        return self.source
+    @property
+    def label(self) -> str:
+        return str(self.source) if isinstance(self.source, Path) else "transcript"
+
+    def _marked_events(self, sink: ReplaySink) -> Iterator[tuple[TranscriptEvent, Mark | None]]:
+        if not isinstance(self.source, Path):
+            return ((event, None) for event in self.source)
+        start = self._resume_point(sink)
+        self.resumed_after_line = start.line if start else 0
+        on_error = self.on_bad_line or _skipped_line
+        self.reader = TranscriptReader(self.source, start=start, on_error=on_error)
+        return self.reader.marked()
+
+    def _resume_point(self, sink: ReplaySink) -> TranscriptPosition | None:
+        """Where the stored show ends in this transcript, if it is the one it was stored from."""
+        stored = sink.replay_position
+        if stored is None or not isinstance(self.source, Path):
+            return None
+        if position_holds(self.source, stored.position):
+            return stored.position
+        log.warning(
+            "%s is not the transcript the show was stored from (or it changed since): playing it "
+            "from the start; what is stored already is not stored again",
+            self.source,
+        )
+        return None
 
     async def run(self, sink: AdapterSink) -> None:
         assert _is_replay_sink(sink), "the replay adapter needs a LiveShow to play into"
-        label = str(self.source) if isinstance(self.source, Path) else "transcript"
-        sink.connection_changed(self.platform, ConnectionState.CONNECTED, label)
-        resume_at = sink.last_stored_at
-        segments_seen = 0
-        segments_stored = len(sink.segments)
-        wall_start: float | None = None
-        show_start: datetime | None = None
+        sink.connection_changed(self.platform, ConnectionState.CONNECTED, self.label)
         try:
-            for event in self._events():
-                if self._closed:
-                    break
-                ts = _event_ts(event)
-                catching_up = resume_at is not None and ts is not None and ts <= resume_at
-                if ts is not None and not catching_up:
-                    if self.instant:
-                        sink.clock.follow(ts, 0.0)
-                    else:
-                        if wall_start is None or show_start is None:
-                            wall_start, show_start = time.monotonic(), ts
-                        await self._wait_until(wall_start, show_start, ts)
-                        sink.clock.follow(ts, self.speed)
-                elif ts is not None:
-                    sink.clock.follow(ts, 0.0)
-                if isinstance(event, SegmentEvent):
-                    segments_seen += 1
-                    if segments_seen > segments_stored:
-                        sink.start_segment(event.title, event.keywords, ts=event.ts)
-                elif isinstance(event, CommentEvent):
-                    sink.comment_received(event.comment)
-                elif isinstance(event, HostEvent) and not catching_up:
-                    sink.host_action_replayed(event.action)
-                self.played += 1
-                if (self.instant or catching_up) and self.played % YIELD_EVERY == 0:
-                    await asyncio.sleep(0)
-                    while sink.backlog > MAX_BACKLOG and not self._closed:
-                        await asyncio.sleep(0.02)
+            await self._play(sink)
         except (OSError, TranscriptError) as exc:
             # Reported, not raised: the show so far is kept and the command says it stopped.
+            label = self.label
             self.error = f"{label}: {exc.strerror or exc}" if isinstance(exc, OSError) else str(exc)
             sink.connection_changed(self.platform, ConnectionState.FAILED, self.error)
             return
         finally:
             self.finished.set()
-        sink.connection_changed(self.platform, ConnectionState.FINISHED, label)
+        sink.connection_changed(self.platform, ConnectionState.FINISHED, self.label)
+
+    async def _play(self, sink: ReplaySink) -> None:
+        stored = sink.replay_position
+        timeline = Timeline(now=stored.show_ts if stored else None)
+        # What the database had already is played at once, however fast the replay.
+        stored_until = sink.last_stored_at
+        stored_segments = {format_ts(s.started_at) for s in sink.segments if s.started_at}
+        wall_start: float | None = None
+        show_start: datetime | None = None
+        last: Mark | None = None
+        items = self._marked_events(sink)
+        for (_event, mark), placed in timeline.play(
+            items, lambda item: item[0], on_clamped=self._clock_warning
+        ):
+            if self._closed:
+                break
+            ts = event_ts(placed)
+            if ts is not None:
+                at_once = self.instant or (stored_until is not None and ts <= stored_until)
+                if at_once:
+                    sink.clock.follow(ts, 0.0)
+                else:
+                    if wall_start is None or show_start is None or ts < show_start - MAX_JUMP:
+                        wall_start, show_start = time.monotonic(), ts
+                    if self._delay(wall_start, show_start, ts) > 0 and last is not None:
+                        await self._checkpoint(sink, last)  # idle anyway: note how far it got
+                    await self._wait_until(wall_start, show_start, ts)
+                    sink.clock.follow(ts, self.speed)
+            self._apply(sink, placed, stored_segments)
+            # A command's platform action (`!stage`) finishes before the next event, at the
+            # command's time: a replay plays out the same however the tasks are scheduled.
+            await sink.settled()
+            self.played += 1
+            last = mark or last
+            if self.played % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+                while sink.backlog > MAX_BACKLOG and not self._closed:
+                    await asyncio.sleep(0.02)
+                if last is not None:
+                    await self._checkpoint(sink, last)
+        if self.reader is not None and not self._closed:
+            await sink.settled()
+            sink.replay_reached(self.label, self.reader.position())  # to the end of the file
+        elif last is not None:
+            await self._checkpoint(sink, last)
+        if timeline.now is not None:
+            sink.clock.follow(timeline.now, 0.0)  # the show is over: its clock stops
+
+    def _apply(self, sink: ReplaySink, event: TranscriptEvent, stored_segments: set[str]) -> None:
+        if isinstance(event, SegmentEvent):
+            if format_ts(event.ts) not in stored_segments:
+                sink.start_segment(event.title, event.keywords, ts=event.ts)
+        elif isinstance(event, CommentEvent):
+            sink.comment_received(event.comment)
+        elif isinstance(event, HostEvent):
+            sink.host_action_replayed(event.action)
+
+    async def _checkpoint(self, sink: ReplaySink, mark: Mark) -> None:
+        """Record how far the show is played, once everything before it is queued."""
+        await sink.settled()
+        sink.replay_reached(self.label, mark.position())
+
+    def _clock_warning(self, item: tuple[TranscriptEvent, Mark | None], original: datetime) -> None:
+        self.clamped += 1
+        if self.clamped > CLOCK_WARNINGS:
+            return
+        mark = item[1]
+        where = f"{self.label}:{mark.line}" if mark is not None else self.label
+        log.warning(
+            "%s: time %s is far off the show's clock; played at the show's time instead",
+            where,
+            format_ts(original),
+        )
+
+    def _delay(self, wall_start: float, show_start: datetime, ts: datetime) -> float:
+        due = wall_start + (ts - show_start).total_seconds() / self.speed
+        return due - time.monotonic()
 
     async def _wait_until(self, wall_start: float, show_start: datetime, ts: datetime) -> None:
-        due = wall_start + (ts - show_start).total_seconds() / self.speed
+        delay = self._delay(wall_start, show_start, ts)
         now = time.monotonic()
-        delay = due - now
         if delay > 0:
             await asyncio.sleep(delay)
         elif now - self._breathed > BUSY_SECONDS:
@@ -147,16 +240,31 @@ class ReplayAdapter(Adapter):
         self._closed = True
 
 
-def _event_ts(event: TranscriptEvent) -> datetime | None:
-    if isinstance(event, CommentEvent):
-        return event.comment.ts
-    if isinstance(event, HostEvent):
-        return event.action.ts
-    return getattr(event, "ts", None)
+def transcript_start(path: Path) -> datetime | None:
+    """The transcript's first time on the show's clock (what `stagehand shows` and the reports
+    measure a replayed show from); None if it has no timed event near its start."""
+    reader = TranscriptReader(path, on_error=lambda error: None)
+    with closing(Timeline().play(reader, lambda event: event)) as events:
+        for index, (_, placed) in enumerate(events):
+            ts = event_ts(placed)
+            if ts is not None or index >= 10:
+                return ts
+    return None
 
 
-def _is_replay_sink(sink: AdapterSink) -> bool:
+def _skipped_line(error: TranscriptError) -> None:
+    log.warning("skipped a bad transcript line: %s", error)
+
+
+def _is_replay_sink(sink: AdapterSink) -> TypeGuard[ReplaySink]:
     return all(
         hasattr(sink, name)
-        for name in ("clock", "segments", "start_segment", "host_action_replayed")
+        for name in (
+            "clock",
+            "segments",
+            "start_segment",
+            "host_action_replayed",
+            "replay_reached",
+            "settled",
+        )
     )

@@ -56,5 +56,7 @@ def install_commands(live: LiveShow) -> CommandRouter:
     opted_out = OptedOutViewers(pseudonyms, key)
     # LiveShow has no public notify yet: see the report (a one-line `notify` method would do).
     router = CommandRouter(live, notify=live._notify, opted_out=opted_out)
+    for comment in live.recent_comments:  # a resumed show: `!stage @name` finds who spoke
+        router.chatters.saw(comment)
     live.command_router = router.handle
     return router

@@ -141,9 +141,12 @@ class CommandRouter:
             if done.answer and slot.allowed:
                 return self._spawn(self._deliver(comment, parsed.name, done.answer))
             return None
-        # A platform action: the answer's slot is taken now, the outcome is known later.
+        # A platform action: the answer's slot is taken now, the outcome is known later. Its
+        # changes are stored with the comment, in one transaction, once it is known.
         slot = self._answer_slot(comment, moderator, now)
-        return self._spawn(self._finish(comment, parsed, done, slot))
+        task = self._spawn(self._finish(comment, parsed, done, slot))
+        self.live.hold_comment_until(task)
+        return task
 
     async def _finish(
         self, comment: Comment, parsed: ParsedCommand, pending: Awaitable[Done], slot: _Slot

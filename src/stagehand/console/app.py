@@ -248,15 +248,17 @@ class StagehandApp(App[None]):
         return self.live.clock.now()
 
     def show_started_at(self) -> datetime:
-        """When the show began in show time (a replay starts at its transcript, not today)."""
+        """When the show began in show time (a replay starts at its transcript, not today).
+
+        The CLI opens a replayed show at its transcript's start; a show opened without one
+        (a test, an older database) falls back on its first comment or segment.
+        """
         started = self.live.show.started_at
         if "replay" in self.live.adapters:
-            firsts = [self.state.first_comment_at]
+            firsts = [started, self.state.first_comment_at]
             if self.live.segments:
                 firsts.append(self.live.segments[0].started_at)
-            known = [ts for ts in firsts if ts is not None]
-            if known:
-                return min(known)
+            return min(ts for ts in firsts if ts is not None)
         return started
 
     def redraw(self) -> None:

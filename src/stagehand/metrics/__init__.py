@@ -11,6 +11,7 @@ result values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -81,15 +82,19 @@ def show_counts(db: Database, show: ShowRow) -> ShowCounts:
     return ShowCounts(counted.comments, counted.participants)
 
 
-def trend(db: Database) -> list[TrendRow]:
+def trend(db: Database, *, on_show: Callable[[int, int], None] | None = None) -> list[TrendRow]:
     """The headline metrics of every show in the database, oldest first.
 
     Newcomers and returning viewers follow the same order: a viewer returns in a show when they
-    commented in any show that opened before it.
+    commented in any show that opened before it. `on_show(done, total)` hears of each show read
+    (for progress).
     """
     rows: list[TrendRow] = []
     seen: set[int] = set()
-    for show_id, _ in show_openings(db):
+    openings = show_openings(db)
+    for done, (show_id, _) in enumerate(openings):
+        if on_show is not None:
+            on_show(done, len(openings))
         show = _show_row(db, "id = ?", show_id)
         assert show is not None
         facts = read_show_facts(db, show, follow_up_limit=0, seen_before=frozenset(seen))

@@ -94,6 +94,11 @@ class Ranker:
     def set_on_stage(self, author: AuthorKey, on_stage: bool) -> None:
         (self._on_stage.add if on_stage else self._on_stage.discard)(author)
 
+    def recall_author(self, author: AuthorKey, comments: int) -> None:
+        """A resumed show: `author` already wrote `comments` comments (no newcomer any more)."""
+        if comments > 0 and self._authors.get(author) is None:
+            self._authors.put(author, AuthorState(comments=comments))
+
     def feedback(self, comment: Comment, positive: bool) -> Feedback | None:
         """Answered or staged (positive) lifts similar comments; dismissed sinks them.
 

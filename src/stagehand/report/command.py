@@ -62,21 +62,34 @@ def report_command(
     """Participation report for SHOW (default: the latest): who took part, who was answered."""
     from stagehand.metrics import FOLLOW_UP_LIMIT, show_metrics
     from stagehand.metrics import trend as show_trend
+    from stagehand.progress import Progress
     from stagehand.report import render_show, render_trend
 
     if trend and show:
         raise click.UsageError("--trend compares every show; leave SHOW out")
     db = open_existing_database(db_path)
+    # A long report (a big show, many shows) says how far it got; a quick one stays quiet.
+    progress = Progress("report")
     try:
-        if trend:
-            rows = show_trend(db)
-            what = f"{len(rows)} shows compared"
-            text = render_trend(rows, fmt)
-        else:
-            limit = FOLLOW_UP_LIMIT if follow_up is None else (follow_up or None)
-            metrics = show_metrics(db, show, follow_up_limit=limit)
-            what = f"the report on show {metrics.show.name!r}"
-            text = render_show(metrics, fmt)
+        with progress.ticking():
+            if trend:
+                progress.update(0.0, "reading the shows")
+                rows = show_trend(
+                    db,
+                    on_show=lambda done, total: progress.update(
+                        done / total, f"reading show {done + 1} of {total}"
+                    ),
+                )
+                what = f"{len(rows)} shows compared"
+                progress.update(1.0, f"writing the {fmt} report")
+                text = render_trend(rows, fmt)
+            else:
+                limit = FOLLOW_UP_LIMIT if follow_up is None else (follow_up or None)
+                progress.update(None, f"reading show {show or '(the latest)'}")
+                metrics = show_metrics(db, show, follow_up_limit=limit)
+                what = f"the report on show {metrics.show.name!r}"
+                progress.update(None, f"writing the {fmt} report")
+                text = render_show(metrics, fmt)
     finally:
         db.conn.close()
     if output is None:

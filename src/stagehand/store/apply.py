@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from functools import singledispatchmethod
 
@@ -21,6 +22,7 @@ from stagehand.store.ops import (
     StoreHostAction,
     StoreOp,
     StoreOptOut,
+    StoreReplayPosition,
     StoreSegment,
     StoreSegmentUndone,
     StoreShowEnd,
@@ -73,14 +75,35 @@ INSERT OR IGNORE INTO comments (
 """
 
 
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What the database confirmed it stored (counted from SQLite's own change counts)."""
+
+    comments: int = 0
+    """Comment rows inserted."""
+    comments_already_stored: int = 0
+    """Comments the database already had (a redelivery, a resumed show): not stored again."""
+
+    def __add__(self, other: Stored) -> Stored:
+        return Stored(
+            self.comments + other.comments,
+            self.comments_already_stored + other.comments_already_stored,
+        )
+
+
 class OpApplier:
     """Applies ops, caching author and segment row ids (the hot path avoids lookups)."""
 
     def __init__(self, db: Database, pseudonyms: Pseudonymizer | None = None) -> None:
         self.conn = db.conn
+        #: What the current transaction stored; the writer adds it up once it commits.
+        self.counts = Stored()
         self._authors: dict[AuthorKey, tuple[int, bool, tuple[str, str, frozenset[str]]]] = {}
         self._segments: dict[tuple[int, int], int] = {}
         self.pseudonyms = pseudonyms or Pseudonymizer(self.conn)
+
+    def start_counting(self) -> None:
+        self.counts = Stored()
 
     def forget_cached_ids(self) -> None:
         """After a rolled-back transaction, cached row ids may not exist: drop them."""
@@ -126,9 +149,14 @@ class OpApplier:
     def comments(self, ops: list[StoreComment]) -> None:
         self._resolve_authors([op.ranked.comment for op in ops])
         rows = [self._comment_row(op) for op in ops]
+        inserted = 0
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             chunk = rows[start : start + ROWS_PER_STATEMENT]
-            self.conn.execute(_insert_comments_sql(len(chunk)), [v for row in chunk for v in row])
+            cursor = self.conn.execute(
+                _insert_comments_sql(len(chunk)), [v for row in chunk for v in row]
+            )
+            inserted += cursor.rowcount  # rows SQLite inserted: the ignored repeats do not count
+        self.counts = self.counts + Stored(inserted, len(rows) - inserted)
 
     def _comment_row(self, op: StoreComment) -> tuple[object, ...]:
         ranked = op.ranked
@@ -244,9 +272,15 @@ class OpApplier:
             )
         comment_row = self.comment_row(op.show_id, op.author.platform, op.comment_id)
         self.conn.execute(
-            "INSERT INTO stage_sessions (show_id, author_id, comment_id, started_at)"
-            " VALUES (?,?,?,?)",
-            (op.show_id, author_id, comment_row[0] if comment_row else None, format_ts(op.ts)),
+            "INSERT OR IGNORE INTO stage_sessions (show_id, author_id, comment_id, started_at, key)"
+            " VALUES (?,?,?,?,?)",
+            (
+                op.show_id,
+                author_id,
+                comment_row[0] if comment_row else None,
+                format_ts(op.ts),
+                op.key,
+            ),
         )
 
     @apply.register
@@ -309,9 +343,11 @@ class OpApplier:
     @apply.register
     def _command(self, op: StoreCommand) -> None:
         comment_row = self.comment_row(op.show_id, op.platform, op.message_id)
+        # One row per comment: a command is applied once, however often its comment arrives.
         self.conn.execute(
-            "INSERT INTO commands (show_id, comment_id, author_id, ts, name, args, outcome)"
-            " VALUES (?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO commands"
+            " (show_id, comment_id, author_id, ts, name, args, outcome, key)"
+            " VALUES (?,?,?,?,?,?,?,?)",
             (
                 op.show_id,
                 comment_row[0] if comment_row else None,
@@ -320,6 +356,7 @@ class OpApplier:
                 op.name,
                 op.args,
                 op.outcome,
+                f"{op.platform}:{op.message_id}",
             ),
         )
 
@@ -405,6 +442,24 @@ class OpApplier:
     def _show_end(self, op: StoreShowEnd) -> None:
         self.conn.execute(
             "UPDATE shows SET ended_at = ? WHERE id = ?", (format_ts(op.ts), op.show_id)
+        )
+
+    @apply.register
+    def _replay_position(self, op: StoreReplayPosition) -> None:
+        position = op.position
+        self.conn.execute(
+            "INSERT INTO replay_positions (show_id, source, offset, line, show_ts, digest)"
+            " VALUES (?,?,?,?,?,?) ON CONFLICT (show_id) DO UPDATE SET source = excluded.source,"
+            " offset = excluded.offset, line = excluded.line, show_ts = excluded.show_ts,"
+            " digest = excluded.digest",
+            (
+                op.show_id,
+                op.source,
+                position.offset,
+                position.line,
+                format_ts(op.show_ts) if op.show_ts else None,
+                position.digest,
+            ),
         )
 
     def _anonymize(self, author_id: int) -> None:

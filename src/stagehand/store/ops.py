@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from stagehand.domain import AuthorKey, HostAction, RankedComment
+from stagehand.transcript_resume import TranscriptPosition
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +37,15 @@ class StoreHostAction:
 
 @dataclass(frozen=True, slots=True)
 class StoreStageStart:
+    """An appearance on stage; `key` (the key of the host action that started it) makes it
+    stored once, however often the show is resumed."""
+
     show_id: int
     author: AuthorKey
     author_name: str
     comment_id: str | None
     ts: datetime
+    key: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +93,8 @@ class StoreDeletion:
 
 @dataclass(frozen=True, slots=True)
 class StoreCommand:
+    """A chat command's record: one per comment (its platform and message id are the key)."""
+
     show_id: int
     platform: str
     message_id: str
@@ -119,6 +126,17 @@ class StoreShowEnd:
     ts: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class StoreReplayPosition:
+    """How far into its transcript a replayed show is stored: queued after the ops of every
+    event before it, so it never runs ahead of what it stands for."""
+
+    show_id: int
+    source: str
+    position: TranscriptPosition
+    show_ts: datetime | None
+
+
 StoreOp = (
     StoreSegment
     | StoreComment
@@ -133,4 +151,5 @@ StoreOp = (
     | StoreOptOut
     | StoreForget
     | StoreShowEnd
+    | StoreReplayPosition
 )

@@ -12,7 +12,16 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from stagehand.domain import Author, Comment, HostAction, HostActionKind, RankedComment, Score
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    CommentKind,
+    HostAction,
+    HostActionKind,
+    RankedComment,
+    Score,
+)
 from stagehand.store.database import StoreError
 from stagehand.transcript import (
     CommentEvent,
@@ -23,6 +32,7 @@ from stagehand.transcript import (
     format_ts,
     parse_ts,
 )
+from stagehand.transcript_resume import TranscriptPosition
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +55,25 @@ class SegmentRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplayPositionRow:
+    source: str
+    position: TranscriptPosition
+    show_ts: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class ResumedState:
-    """What a resumed show already has: its segments, who is still on stage, and how far it got
-    (the time of its last stored comment or host action)."""
+    """What a resumed show already has: its segments, who is still on stage or has a hand up,
+    its latest comments (oldest first), how often its recent authors spoke, how far it got (the
+    time of its last stored comment or host action) and, for a replay, where in its transcript."""
 
     segments: tuple[SegmentRow, ...]
     on_stage: tuple[tuple[Author, datetime, str | None], ...]
     last_comment_at: datetime | None
-    recent_comment_ids: frozenset[tuple[str, str]]
+    recent_comments: tuple[tuple[Comment, CommentKind], ...]
+    author_comments: tuple[tuple[AuthorKey, int], ...]
+    raised_hands: tuple[Author, ...]
+    replay_position: ReplayPositionRow | None
 
 
 def open_show(
@@ -138,7 +159,9 @@ def segments_of(db: Database, show_id: int) -> list[SegmentRow]:
     ]
 
 
-def resumed_state(db: Database, show_id: int, *, recent: int = 20_000) -> ResumedState:
+def resumed_state(
+    db: Database, show_id: int, *, recent: int = 20_000, authors: int = 20_000
+) -> ResumedState:
     on_stage = tuple(
         (
             Author(row["platform"], row["platform_user_id"], row["name"], row["display_name"]),
@@ -159,18 +182,112 @@ def resumed_state(db: Database, show_id: int, *, recent: int = 20_000) -> Resume
         " UNION ALL SELECT max(ts) FROM host_actions WHERE show_id = ?)",
         [show_id, show_id],
     ).fetchone()[0]
-    ids = frozenset(
-        (row[0], row[1])
-        for row in db.execute(
-            "SELECT platform, message_id FROM comments WHERE show_id = ? ORDER BY id DESC LIMIT ?",
+    # `+show_id`: walk the rows newest first and stop at `recent`, instead of sorting them all.
+    latest = [
+        (_comment_from_row(row), CommentKind(row["kind"]))
+        for row in db.query(
+            _COMMENTS_WITH_AUTHORS
+            + " WHERE +comments.show_id = ? ORDER BY comments.id DESC LIMIT ?",
             [show_id, recent],
-        ).fetchall()
+        )
+    ]
+    latest.reverse()
+    counts = tuple(
+        (AuthorKey(row[0], row[1]), row[2])
+        for row in db.execute(
+            """SELECT authors.platform, authors.platform_user_id, count(*)
+               FROM comments JOIN authors ON authors.id = comments.author_id
+               WHERE comments.show_id = ? AND comments.kind NOT IN ('command', 'bot')
+               GROUP BY comments.author_id ORDER BY max(comments.id) DESC LIMIT ?""",
+            [show_id, authors],
+        ).fetchall()[::-1]
     )
     return ResumedState(
         segments=tuple(segments_of(db, show_id)),
         on_stage=on_stage,
         last_comment_at=parse_ts(last) if last else None,
-        recent_comment_ids=ids,
+        recent_comments=tuple(latest),
+        author_comments=counts,
+        raised_hands=_raised_hands(db, show_id),
+        replay_position=replay_position(db, show_id),
+    )
+
+
+def replay_position(db: Database, show_id: int) -> ReplayPositionRow | None:
+    """How far into its transcript a replayed show is stored (None for a live show)."""
+    row = db.execute(
+        "SELECT source, offset, line, digest, show_ts FROM replay_positions WHERE show_id = ?",
+        [show_id],
+    ).fetchone()
+    if row is None:
+        return None
+    return ReplayPositionRow(
+        row[0], TranscriptPosition(row[1], row[2], row[3]), parse_ts(row[4]) if row[4] else None
+    )
+
+
+def _raised_hands(db: Database, show_id: int) -> tuple[Author, ...]:
+    """Hands still up, in the order they went up: the last `!hand`/`!lower` that worked, less
+    anyone brought on stage since (coming on stage takes the hand down)."""
+    hands: dict[AuthorKey, tuple[Author, str]] = {}
+    for row in db.query(
+        """SELECT commands.name AS command, commands.ts, authors.platform,
+                  authors.platform_user_id, authors.name, authors.display_name, authors.roles
+           FROM commands JOIN authors ON authors.id = commands.author_id
+           WHERE commands.show_id = ? AND commands.name IN ('hand', 'lower')
+             AND commands.outcome LIKE 'ok:%' ORDER BY commands.id""",
+        [show_id],
+    ):
+        author = _author_from_row(row, prefix="")
+        hands.pop(author.key, None)
+        if row["command"] == "hand":
+            hands[author.key] = (author, row["ts"])
+    if not hands:
+        return ()
+    staged = {
+        AuthorKey(row[0], row[1]): row[2]
+        for row in db.execute(
+            """SELECT authors.platform, authors.platform_user_id, max(stage_sessions.started_at)
+               FROM stage_sessions JOIN authors ON authors.id = stage_sessions.author_id
+               WHERE stage_sessions.show_id = ? GROUP BY stage_sessions.author_id""",
+            [show_id],
+        ).fetchall()
+    }
+    return tuple(
+        author for key, (author, ts) in hands.items() if not (key in staged and staged[key] >= ts)
+    )
+
+
+_COMMENTS_WITH_AUTHORS = """
+SELECT comments.*, authors.platform_user_id, authors.name AS author_name,
+       authors.display_name AS author_display_name, authors.roles AS author_roles
+FROM comments JOIN authors ON authors.id = comments.author_id"""
+
+
+def _author_from_row(row: dict, *, prefix: str = "author_") -> Author:
+    return Author(
+        platform=row["platform"],
+        id=row["platform_user_id"],
+        name=row[f"{prefix}name"],
+        display_name=row[f"{prefix}display_name"],
+        roles=frozenset(json.loads(row[f"{prefix}roles"])),
+    )
+
+
+def _comment_from_row(row: dict) -> Comment:
+    """A stored comment as the domain knows it: `text` as received, `clean_text` as shown."""
+    return Comment(
+        id=row["message_id"],
+        platform=row["platform"],
+        channel=row["channel"],
+        author=_author_from_row(row),
+        text=row["original_text"],
+        ts=parse_ts(row["ts"]),
+        reply_to=row["reply_to"],
+        first_message=bool(row["first_message"]),
+        attachments=tuple(json.loads(row["attachments"])),
+        clean_text=row["text"],
+        truncated=bool(row["truncated"]),
     )
 
 
@@ -286,31 +403,11 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
             )
         )
     for row in db.query(
-        """SELECT comments.*, authors.platform_user_id, authors.name AS author_name,
-                  authors.display_name AS author_display, authors.roles AS author_roles
-           FROM comments JOIN authors ON authors.id = comments.author_id
-           WHERE comments.show_id = ? ORDER BY comments.ts, comments.id""",
+        _COMMENTS_WITH_AUTHORS + " WHERE comments.show_id = ? ORDER BY comments.ts, comments.id",
         [show.id],
     ):
-        author = Author(
-            platform=row["platform"],
-            id=row["platform_user_id"],
-            name=row["author_name"],
-            display_name=row["author_display"],
-            roles=frozenset(json.loads(row["author_roles"])),
-        )
-        comment = Comment(
-            id=row["message_id"],
-            platform=row["platform"],
-            channel=row["channel"],
-            author=author,
-            text=row["original_text"],
-            ts=parse_ts(row["ts"]),
-            reply_to=row["reply_to"],
-            first_message=bool(row["first_message"]),
-            attachments=tuple(json.loads(row["attachments"])),
-        )
-        timeline.append((row["ts"], 1, CommentEvent(comment)))
+        # Export writes the text as received (`comment.text`); replay cleans it again.
+        timeline.append((row["ts"], 1, CommentEvent(_comment_from_row(row))))
     for row in db.query(
         """SELECT host_actions.*, comments.message_id, comments.platform AS comment_platform,
                   authors.platform_user_id, authors.platform AS author_platform

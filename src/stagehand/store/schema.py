@@ -245,6 +245,39 @@ def m010_queue_comment_kinds(db: Database) -> None:
 
 
 @migrations()
+def m020_resume_exactly_once(db: Database) -> None:
+    """Exactly once, however often a show is resumed: every command and stage appearance gets
+    a key unique within its show, and a replay records how far into its transcript the stored
+    show goes (written in the same transaction as the rows it stands for)."""
+    db.execute("ALTER TABLE commands ADD COLUMN key TEXT")
+    db.execute("UPDATE commands SET key = 'legacy-' || id")
+    # The first row of each comment gets the comment's key; repeats a resume made keep theirs.
+    db.execute(
+        """UPDATE commands SET key = (
+               SELECT comments.platform || ':' || comments.message_id FROM comments
+               WHERE comments.id = commands.comment_id)
+           WHERE id IN (SELECT min(id) FROM commands WHERE comment_id IS NOT NULL
+                        GROUP BY show_id, comment_id)"""
+    )
+    db.execute("CREATE UNIQUE INDEX commands_key ON commands (show_id, key)")
+    db.execute("ALTER TABLE stage_sessions ADD COLUMN key TEXT")
+    db.execute("UPDATE stage_sessions SET key = 'legacy-' || id")
+    db.execute("CREATE UNIQUE INDEX stage_sessions_key ON stage_sessions (show_id, key)")
+    db.execute(
+        """
+        CREATE TABLE replay_positions (
+            show_id INTEGER PRIMARY KEY REFERENCES shows(id) ON DELETE CASCADE,
+            source TEXT NOT NULL,
+            offset INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            show_ts TEXT,
+            digest TEXT NOT NULL
+        )
+        """
+    )
+
+
+@migrations()
 def m040_console_undo_lookup(db: Database) -> None:
     """Finding an action's undo by the key it names: metrics ask it once per answer."""
     db.execute(

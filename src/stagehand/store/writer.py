@@ -1,25 +1,33 @@
 """The one writer: a thread with its own connection that applies queued ops in batches.
 
-Group commit: the thread takes what is queued (up to `batch_size`) and commits it in one
-transaction, so under load batches grow and cost per comment falls, while a quiet chat is
-written within `flush_interval` of arriving. If SQLite fails (disk full, read-only file) the
-batch is kept and retried with backoff; `on_problem` tells the host once, `on_recovered` when
-writing works again. Nothing queued is dropped.
+Group commit: the thread takes whatever is queued (up to `batch_size`) and commits it in one
+transaction, as soon as it is there: under load batches grow and cost per comment falls, while a
+quiet chat is written at once. If SQLite fails (disk full, read-only file) the batch is kept and
+retried with backoff; `on_problem` tells the host once, `on_recovered` when writing works again.
+Nothing queued is dropped silently: a change that cannot be stored at all is counted in `lost`,
+and `close()` then says writing failed.
+
+`atomic()` keeps a comment and everything it causes (its command's row, a stage appearance, a
+host action) in one transaction, so a crash never leaves half of it stored: a resumed show that
+finds the comment stored knows all of it is.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
-from stagehand.store.apply import OpApplier
+from stagehand.store.apply import OpApplier, Stored
 from stagehand.store.database import connect, describe_sqlite_error
 from stagehand.store.ops import StoreOp
 
@@ -33,20 +41,68 @@ class _Barrier:
         self.done = threading.Event()
 
 
+class _Group:
+    """Ops put while a group is open (in its context, including tasks started there), queued
+    as one item once the block has ended and every task it waits for has finished."""
+
+    def __init__(self, queue_: queue.SimpleQueue[object]) -> None:
+        self.ops: list[StoreOp] = []
+        self._queue = queue_
+        self._open = True
+        self._waiting = 0
+        self.queued = False
+
+    def wait_for(self, task: asyncio.Future[Any]) -> None:
+        self._waiting += 1
+        task.add_done_callback(self._released)
+
+    def _released(self, _: object) -> None:
+        self._waiting -= 1
+        self._queue_when_complete()
+
+    def close(self) -> None:
+        self._open = False
+        self._queue_when_complete()
+
+    def _queue_when_complete(self) -> None:
+        if self._open or self._waiting or self.queued:
+            return
+        self.queued = True
+        if self.ops:
+            self._queue.put(tuple(self.ops))
+
+
+_open_group: ContextVar[_Group | None] = ContextVar("stagehand_store_group", default=None)
+
+
+class _Atomic:
+    """The `with` block of `StoreWriter.atomic()` (a class: it runs once per comment)."""
+
+    __slots__ = ("_group", "_token")
+
+    def __init__(self, queue_: queue.SimpleQueue[object]) -> None:
+        self._group = _Group(queue_)
+
+    def __enter__(self) -> None:
+        self._token = _open_group.set(self._group)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _open_group.reset(self._token)
+        self._group.close()
+
+
 class StoreWriter:
     def __init__(
         self,
         path: Path | str,
         *,
         batch_size: int = 500,
-        flush_interval: float = 0.25,
         on_problem: Callable[[str], None] | None = None,
         on_recovered: Callable[[], None] | None = None,
         on_committed: Callable[[list[StoreOp]], None] | None = None,
     ) -> None:
         self.path = Path(path)
         self.batch_size = batch_size
-        self.flush_interval = flush_interval
         self._on_problem = on_problem or (lambda message: None)
         self._on_recovered = on_recovered or (lambda: None)
         self._on_committed = on_committed
@@ -54,6 +110,9 @@ class StoreWriter:
         self._thread = threading.Thread(target=self._run, name="stagehand-writer", daemon=True)
         self._failing = False
         self.written = 0
+        self.stored = Stored()
+        #: Changes that could not be stored at all (skipped, or given up at shutdown).
+        self.lost = 0
         self.last_error: str | None = None
 
     def start(self) -> StoreWriter:
@@ -62,7 +121,23 @@ class StoreWriter:
 
     def put(self, op: StoreOp) -> None:
         """Queue an op; returns at once (safe from any thread)."""
+        group = _open_group.get()
+        if group is not None and not group.queued:
+            group.ops.append(op)
+            return
         self._queue.put(op)
+
+    def atomic(self) -> _Atomic:
+        """`with writer.atomic():` everything put inside the block commits in one transaction,
+        with what tasks started inside put later if `hold_until` names them (a platform action
+        and its outcome)."""
+        return _Atomic(self._queue)
+
+    def hold_until(self, task: asyncio.Future[Any]) -> None:
+        """Keep the open group (if any) from committing until `task` has finished."""
+        group = _open_group.get()
+        if group is not None and not group.queued:
+            group.wait_for(task)
 
     def flush(self, timeout: float | None = 10.0) -> bool:
         """Wait until everything queued so far is committed. False on timeout (e.g. disk full)."""
@@ -73,12 +148,11 @@ class StoreWriter:
         return barrier.done.wait(timeout)
 
     def close(self, timeout: float = 10.0) -> bool:
-        """Write what is queued and stop the thread. False if it could not finish in time."""
-        if not self._thread.is_alive():
-            return True
-        self._queue.put(_STOP)
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
+        """Write what is queued and stop the thread. False if anything could not be stored."""
+        if self._thread.is_alive():
+            self._queue.put(_STOP)
+            self._thread.join(timeout)
+        return not self._thread.is_alive() and self.lost == 0
 
     @property
     def backlog(self) -> int:
@@ -112,6 +186,7 @@ class StoreWriter:
                     tries_left_at_stop -= 1
                     if tries_left_at_stop == 0:
                         log.error("gave up writing %d queued changes at shutdown", len(pending))
+                        self.lost += len(pending)
                         break
                 time.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
@@ -131,14 +206,22 @@ class StoreWriter:
             return True
         if isinstance(item, _Barrier):
             barriers.append(item)
+        elif isinstance(item, tuple):
+            pending.extend(item)  # an atomic group: never split across transactions
         else:
             pending.append(item)  # type: ignore[arg-type]
         return False
 
     def _commit(self, db: Database, applier: OpApplier, ops: list[StoreOp]) -> bool:
+        applier.start_counting()
         try:
             with db.conn:
                 applier.apply_all(ops)
+        except sqlite3.IntegrityError:  # one change breaks a rule (a trigger, a constraint)
+            applier.forget_cached_ids()
+            log.exception("a batch broke a database rule; writing it one change at a time")
+            if not self._apply_one_by_one(db, applier, ops):
+                return False
         except sqlite3.Error as exc:  # storage trouble: keep the batch, retry with backoff
             applier.forget_cached_ids()
             self._report(describe_sqlite_error(self.path, exc))
@@ -146,13 +229,10 @@ class StoreWriter:
         except Exception:  # a bug with one op must not cost the others, nor the thread
             applier.forget_cached_ids()
             log.exception("a batch failed to apply; writing it one change at a time")
-            try:
-                ops = self._apply_one_by_one(db, applier, ops)
-            except sqlite3.Error as exc:
-                applier.forget_cached_ids()
-                self._report(describe_sqlite_error(self.path, exc))
+            if not self._apply_one_by_one(db, applier, ops):
                 return False
         self.written += len(ops)
+        self.stored = self.stored + applier.counts
         if self._on_committed is not None:
             self._on_committed(ops)  # latency measurement (benchmarks)
         if self._failing:
@@ -162,21 +242,33 @@ class StoreWriter:
             self._on_recovered()
         return True
 
-    def _apply_one_by_one(self, db: Database, applier: OpApplier, ops: list[StoreOp]) -> list:
-        """Apply each op in its own transaction, skipping (and logging) any that cannot apply."""
-        applied: list[StoreOp] = []
+    def _apply_one_by_one(self, db: Database, applier: OpApplier, ops: list[StoreOp]) -> bool:
+        """Apply each op in its own transaction, skipping (and counting as lost) any that cannot
+        apply; False on storage trouble (the caller retries the whole batch: stored ops are
+        idempotent)."""
+        applier.start_counting()
         for op in ops:
+            counted = applier.counts
             try:
                 with db.conn:
                     applier.apply_all([op])
-            except sqlite3.Error:
-                raise
-            except Exception:
+            except sqlite3.Error as exc:
                 applier.forget_cached_ids()
-                log.exception("skipped a change the database could not take: %r", type(op))
-                continue
-            applied.append(op)
-        return applied
+                applier.counts = counted
+                if not isinstance(exc, sqlite3.IntegrityError):
+                    self._report(describe_sqlite_error(self.path, exc))
+                    return False
+                self._skipped(op, exc)
+            except Exception as exc:
+                applier.forget_cached_ids()
+                applier.counts = counted
+                self._skipped(op, exc)
+        return True
+
+    def _skipped(self, op: StoreOp, exc: BaseException) -> None:
+        log.error("could not store a change (%s): %s", type(op).__name__, exc, exc_info=exc)
+        self.lost += 1
+        self.last_error = f"{self.lost} change(s) could not be stored in {self.path} (see the log)"
 
     def _report(self, message: str) -> None:
         self.last_error = message

@@ -1,0 +1,119 @@
+"""The replay's summary counts what the database confirmed, and any write failure is an error."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from fakes.transcripts import SMALL_SHOW
+from stagehand.store import open_database
+
+
+def replay(transcript: Path, db: Path) -> subprocess.CompletedProcess[str]:
+    stagehand = [sys.executable, "-m", "stagehand"]
+    return subprocess.run(
+        [
+            *stagehand,
+            "replay",
+            str(transcript),
+            "--db",
+            str(db),
+            "--instant",
+            "--headless",
+            "--show",
+            "s",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def small_show(path: Path, **names: str) -> Path:
+    """The small show, with some authors renamed; written the way `json.dumps` escapes text."""
+    records = [dict(record) for record in SMALL_SHOW]
+    for record in records:
+        if record.get("author") in names:
+            record["author"] = names[record["author"]]
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
+    return path
+
+
+def database_with_trigger(path: Path, action: str) -> Path:
+    """A stagehand database whose comments table does `action` with comment m3."""
+    open_database(path).conn.close()
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "CREATE TRIGGER refuse_m3 BEFORE INSERT ON comments WHEN NEW.message_id = 'm3'"
+        f" BEGIN SELECT RAISE({action}); END"
+    )
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_lone_surrogates_in_names_are_stored_not_dropped(tmp_path: Path) -> None:
+    # "\ud800" in JSON decodes to a lone surrogate, which no UTF-8 database can take as is.
+    transcript = small_show(tmp_path / "s.jsonl", ana="ana\ud800", ben="\udfffben")
+    assert "\\ud800" in transcript.read_text()
+    db = tmp_path / "s.db"
+    result = replay(transcript, db)
+    assert result.returncode == 0, result.stderr
+    assert "Stored show 's': 5 comments" in result.stdout
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 5
+    names = {name for (name,) in conn.execute("SELECT name FROM authors")}
+    assert {"ana\ufffd", "\ufffdben"} <= names
+
+
+def test_the_summary_counts_only_rows_the_database_kept(tmp_path: Path) -> None:
+    db = database_with_trigger(tmp_path / "s.db", "IGNORE")
+    result = replay(small_show(tmp_path / "s.jsonl"), db)
+    assert result.returncode == 0, result.stderr
+    assert "Stored show 's': 4 comments" in result.stdout
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM comments").fetchone()[0] == 4
+
+
+def test_a_comment_the_database_refuses_makes_the_replay_fail(tmp_path: Path) -> None:
+    db = database_with_trigger(tmp_path / "s.db", "ABORT, 'refused'")
+    result = replay(small_show(tmp_path / "s.jsonl"), db)
+    assert result.returncode != 0
+    assert "Stored show 's': 4 comments" in result.stdout  # the others were kept
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: 1 change(s) could not be")
+    assert "Traceback" not in result.stderr.strip().splitlines()[-1]
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM comments").fetchone()[0] == 4
+
+
+async def test_a_live_comment_with_lone_surrogates_is_stored(tmp_path: Path) -> None:
+    """A platform's JSON can carry them too (discord.py decodes "\\udfff" as it is)."""
+    from stagehand.config import Settings
+    from stagehand.domain import Author, Comment
+    from stagehand.live import LiveShow
+    from stagehand.transcript import parse_ts
+
+    live = LiveShow.open(Settings(), db_path=tmp_path / "live.db", show_name="live")
+    live.bind_loop()
+    live.comment_received(
+        Comment(
+            id="m\ud800",
+            platform="discord",
+            channel="chat",
+            author=Author("discord", "42", "cleo\udfff", "Cleo \ud83d"),
+            text="hi \udc00 there",
+            ts=parse_ts("2026-11-20T19:00:00Z"),
+        )
+    )
+    assert await live.close()
+    assert live.writer.stored.comments == 1
+    row = (
+        sqlite3.connect(tmp_path / "live.db")
+        .execute(
+            "SELECT comments.message_id, comments.original_text, authors.name, authors.display_name"
+            " FROM comments JOIN authors ON authors.id = comments.author_id"
+        )
+        .fetchone()
+    )
+    assert row == ("m\ufffd", "hi \ufffd there", "cleo\ufffd", "Cleo \ufffd")
