@@ -38,7 +38,7 @@ from stagehand.console.app import StagehandApp, make_app
 from stagehand.console.widgets.header import ShowHeader
 from stagehand.console.widgets.queue import QueueView
 from stagehand.domain import Author, Comment
-from stagehand.live import LiveShow
+from stagehand.show.live import LiveShow
 from stagehand.transcript import CommentEvent, SegmentEvent, ShowEvent, TranscriptEvent
 
 REPO = Path(__file__).resolve().parent.parent

@@ -32,7 +32,7 @@ from pathlib import Path
 from stagehand.config import Settings
 from stagehand.domain import Comment
 from stagehand.importers.twitch_irc import read_comments
-from stagehand.live import LiveShow
+from stagehand.show.live import LiveShow
 from stagehand.store.ops import StoreComment, StoreOp
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "twitch-irc-raw"

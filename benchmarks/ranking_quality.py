@@ -37,10 +37,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from stagehand.config.ranking import RankingSettings
 from stagehand.domain import Author, Comment, Segment
 from stagehand.ranking.offline import RankedRow, rank_events
 from stagehand.ranking.ranker import Ranker
-from stagehand.ranking.settings import RankingSettings
 from stagehand.ranking.text import STOPWORDS
 from stagehand.sanitize import sanitize
 from stagehand.transcript import (

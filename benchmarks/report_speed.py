@@ -26,7 +26,7 @@ from pathlib import Path
 from stagehand.metrics import show_metrics, trend
 from stagehand.report import FORMATS, render_show
 from stagehand.store import open_database
-from stagehand.transcript import format_ts
+from stagehand.times import format_ts
 
 START = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
 HOURS = 4

@@ -134,7 +134,7 @@ def test_config_example_matches_the_committed_file() -> None:
 def test_a_bug_is_one_line_pointing_at_the_log_never_a_traceback(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from stagehand.cli_support import StagehandCommand
+    from stagehand.cli.errors import StagehandCommand
     from stagehand.logs import log_file_path, register_secret
 
     register_secret("s3cr3t-token-value")

@@ -22,12 +22,12 @@ from typing import Any
 import pytest
 
 from stagehand.demo import demo_transcript_path
+from stagehand.times import parse_ts
 from stagehand.transcript import (
     CommentEvent,
     HostEvent,
     SegmentEvent,
     ShowEvent,
-    parse_ts,
     read_transcript,
 )
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from stagehand.config import Settings
 from stagehand.domain import Author, Comment
-from stagehand.live import LiveShow
 from stagehand.sanitize import MAX_CHARS, has_control_characters, sanitize
+from stagehand.show.live import LiveShow
 
 # Text that leans towards what attackers send: escapes, controls, bidi, combining marks, brackets.
 NASTY = st.sampled_from(

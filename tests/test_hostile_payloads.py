@@ -32,8 +32,8 @@ from fakes.twitch_server import (
 from stagehand.adapters.discord.adapter import DiscordAdapter
 from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.config import Settings
-from stagehand.live import LiveShow
 from stagehand.sanitize import has_control_characters
+from stagehand.show.live import LiveShow
 
 JSON = st.recursive(
     st.none()

@@ -10,7 +10,7 @@ from pathlib import Path
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.config import Settings
 from stagehand.events import CommentRanked, CoreEvent, StageChanged
-from stagehand.live import LiveShow
+from stagehand.show.live import LiveShow
 from stagehand.store import open_database
 from stagehand.store.queries import export_events, resolve_show
 from stagehand.transcript import (

@@ -150,7 +150,7 @@ def test_latest_show_by_default_and_trend(db_path) -> None:
 
 def test_an_empty_show_has_no_shares_rather_than_zero(tmp_path) -> None:
     from stagehand.store.queries import open_show
-    from stagehand.transcript import parse_ts
+    from stagehand.times import parse_ts
 
     db = open_database(tmp_path / "empty.db")
     open_show(db, "quiet", title="", description="", source="", started_at=parse_ts("2026-11-20T19:00:00Z"))  # fmt: skip

@@ -91,8 +91,8 @@ async def test_a_live_comment_with_lone_surrogates_is_stored(tmp_path: Path) -> 
     """A platform's JSON can carry them too (discord.py decodes "\\udfff" as it is)."""
     from stagehand.config import Settings
     from stagehand.domain import Author, Comment
-    from stagehand.live import LiveShow
-    from stagehand.transcript import parse_ts
+    from stagehand.show.live import LiveShow
+    from stagehand.times import parse_ts
 
     live = LiveShow.open(Settings(), db_path=tmp_path / "live.db", show_name="live")
     live.bind_loop()

@@ -24,12 +24,12 @@ from pathlib import Path
 import pytest
 
 from fakes.big_show import START, BigShow, write_big_show
-from stagehand import pipeline
+from stagehand.show import pipeline
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.commands import install_commands
 from stagehand.config import Settings
 from stagehand.domain import Author, Comment
-from stagehand.live import LiveShow
+from stagehand.show.live import LiveShow
 
 COMMENTS = 200_000
 KILLS = 3

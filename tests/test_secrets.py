@@ -31,11 +31,11 @@ from fakes.twitch_server import (
     settings_for,
     store_credentials,
 )
-from stagehand.adapters.base import ConnectionState
 from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.config import Settings
-from stagehand.live import LiveShow
 from stagehand.logs import MASK, configure_logging, log_file_path
+from stagehand.platform import ConnectionState
+from stagehand.show.live import LiveShow
 
 ECHO = "bad request: {request}"
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.config import Settings
-from stagehand.live import LiveShow
 from stagehand.metrics import show_metrics
+from stagehand.show.live import LiveShow
 from stagehand.store import open_database
-from stagehand.transcript import format_ts
+from stagehand.times import format_ts
 
 
 def stagehand(*args: str) -> subprocess.CompletedProcess[str]:

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from fakes.transcripts import SMALL_SHOW, write_jsonl
-from stagehand.adapters.base import ActionResult, Adapter, AdapterSink
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.config import Settings
 from stagehand.domain import Author, Comment, ModerationKind
 from stagehand.events import CommentRestored, CoreEvent, Notice
-from stagehand.live import LiveShow
 from stagehand.metrics import show_metrics
+from stagehand.platform import ActionResult, Adapter, AdapterSink
+from stagehand.show.live import LiveShow
 from stagehand.store import open_database
 from stagehand.store.queries import export_events, resolve_show
 from stagehand.transcript import write_events

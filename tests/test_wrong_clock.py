@@ -13,7 +13,7 @@ from fakes.transcripts import write_jsonl
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.adapters.timeline import Timeline
 from stagehand.config import Settings
-from stagehand.live import LiveShow
+from stagehand.show.live import LiveShow
 
 START = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
 COMMENTS = 300

@@ -11,8 +11,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from stagehand.adapters.base import DoctorCheck
 from stagehand.config import ConfigError, Settings, load_settings
+from stagehand.platform import DoctorCheck
 from stagehand.store.database import describe_sqlite_error
 from stagehand.tokens import TokenStore
 

@@ -33,7 +33,7 @@ STEERING_ROLES = frozenset({Role.BROADCASTER, Role.HOST, Role.MODERATOR})
 
 
 class CommentKind(StrEnum):
-    """What a chat line is, decided once by the pipeline (`stagehand.kinds`).
+    """What a chat line is, decided once by the pipeline (`stagehand.show.kinds`).
 
     Only `comment` may enter the queue; every screen reads the kind, none decides it again.
     The metrics read it too (docs/metrics.md): commands and bot lines are not comments at all,

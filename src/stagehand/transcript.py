@@ -12,12 +12,13 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from stagehand.domain import Author, Comment, HostAction, HostActionKind
 from stagehand.sanitize import inert_json
+from stagehand.times import format_ts, parse_ts
 
 log = logging.getLogger(__name__)
 
@@ -66,24 +67,6 @@ class HostEvent:
 
 
 TranscriptEvent = ShowEvent | SegmentEvent | CommentEvent | HostEvent
-
-
-def parse_ts(value: Any) -> datetime:
-    """ISO 8601 to an aware UTC datetime; a time without a zone is taken as UTC."""
-    if not isinstance(value, str):
-        raise ValueError(f"expected an ISO 8601 timestamp string, got {value!r}")
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    try:
-        return parsed.astimezone(UTC)
-    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first representable UTC time
-        raise ValueError(f"timestamp {value!r} is out of range") from None
-
-
-def format_ts(value: datetime) -> str:
-    """An aware datetime as ISO 8601 UTC with a Z, milliseconds kept."""
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _text(record: dict[str, Any], key: str, default: str | None = None) -> str:

@@ -130,7 +130,7 @@ async def test_a_reply_without_permission_says_so(fake, sink, tokens):
 
 async def test_actions_before_connecting_fail_cleanly(fake, tokens):
     from stagehand.adapters.discord.adapter import DiscordAdapter
-    from stagehand.adapters.discord.settings import DiscordSettings
+    from stagehand.config.discord import DiscordSettings
     from stagehand.tokens import TokenStore
 
     adapter = DiscordAdapter(DiscordSettings(), TokenStore(tokens))

@@ -14,7 +14,7 @@ from fakes.discord_server import (
     running_adapter,
 )
 from stagehand.adapters.discord.adapter import DiscordAdapter
-from stagehand.adapters.discord.settings import DiscordSettings
+from stagehand.config.discord import DiscordSettings
 from stagehand.tokens import TokenStore
 
 TOKEN = "MTEwMDAw.fake.bot-token"

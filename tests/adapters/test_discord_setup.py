@@ -21,13 +21,13 @@ from fakes.discord_server import (
     role_payload,
 )
 from stagehand.adapters.discord.adapter import DiscordAdapter
-from stagehand.adapters.discord.cli import auth_discord
 from stagehand.adapters.discord.doctor import doctor_checks_async
 from stagehand.adapters.discord.permissions import NEEDED, PERMISSIONS, invite_url
-from stagehand.adapters.discord.settings import DiscordSettings
+from stagehand.cli.auth import auth_discord
 from stagehand.config import Settings
+from stagehand.config.discord import DiscordSettings
 from stagehand.events import CommentRanked
-from stagehand.live import LiveShow
+from stagehand.show.live import LiveShow
 from stagehand.tokens import TokenStore
 
 TOKEN = "MTEwMDAw.fake.bot-token"

@@ -19,12 +19,12 @@ from fakes.discord_server import (
     FakeDiscord,
     adapter_settings,
 )
-from stagehand.adapters.base import ConnectionState
 from stagehand.adapters.discord.adapter import DiscordAdapter
 from stagehand.config import Settings
 from stagehand.domain import Author
 from stagehand.events import CoreEvent, Notice, StageChanged
-from stagehand.live import LiveShow
+from stagehand.platform import ConnectionState
+from stagehand.show.live import LiveShow
 from stagehand.tokens import TokenStore
 
 LISTENER = Author("discord", LISTENER_ID, "listener", "Lis Tener")

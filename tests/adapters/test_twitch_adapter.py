@@ -29,11 +29,11 @@ from fakes.twitch_server import (
     store_credentials,
     text_fragment,
 )
-from stagehand.adapters.base import ConnectionState
 from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.adapters.twitch.credentials import TwitchCredentials
-from stagehand.adapters.twitch.settings import TwitchSettings
+from stagehand.config.twitch import TwitchSettings
 from stagehand.domain import Author, ModerationKind, Role
+from stagehand.platform import ConnectionState
 from stagehand.tokens import TokenStore
 
 

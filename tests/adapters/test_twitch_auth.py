@@ -18,10 +18,10 @@ from twitchio.eventsub import websockets
 
 from fakes.twitch_server import BOT, BROADCASTER, CLIENT_ID, CLIENT_SECRET, FakeTwitch
 from stagehand.adapters.twitch.auth import AuthFailed, Prompts, run_auth_flow
-from stagehand.adapters.twitch.cli import auth_twitch
 from stagehand.adapters.twitch.credentials import TwitchCredentials
 from stagehand.adapters.twitch.scopes import bot_scopes, broadcaster_scopes
-from stagehand.adapters.twitch.settings import TwitchSettings
+from stagehand.cli.auth import auth_twitch
+from stagehand.config.twitch import TwitchSettings
 from stagehand.tokens import TokenStore
 
 

@@ -28,8 +28,8 @@ from stagehand.commands import install_commands
 from stagehand.config import Settings
 from stagehand.console.state import ConsoleState
 from stagehand.events import CommentRanked, CoreEvent
-from stagehand.live import LiveShow
 from stagehand.metrics import show_metrics
+from stagehand.show.live import LiveShow
 from stagehand.store import open_database
 
 

@@ -28,9 +28,9 @@ from fakes.twitch_server import (
 from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.commands import install_commands
 from stagehand.config import Settings, load_settings
-from stagehand.config_doc import render_example
+from stagehand.config.example import render_example
 from stagehand.events import CoreEvent, Notice
-from stagehand.live import LiveShow
+from stagehand.show.live import LiveShow
 
 LINK = "https://vdo.ninja/?room=private-synth-room"
 

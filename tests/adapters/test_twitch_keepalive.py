@@ -21,8 +21,8 @@ from fakes.twitch_server import (
     settings_for,
     store_credentials,
 )
-from stagehand.adapters.base import ConnectionState
 from stagehand.adapters.twitch.adapter import TwitchAdapter
+from stagehand.platform import ConnectionState
 
 pytestmark = pytest.mark.slow
 

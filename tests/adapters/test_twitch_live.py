@@ -18,11 +18,11 @@ from fakes.twitch_server import (
     settings_for,
     store_credentials,
 )
-from stagehand.adapters.base import ConnectionState
 from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.config import Settings
 from stagehand.events import CommentRanked, ConnectionChanged, CoreEvent
-from stagehand.live import LiveShow
+from stagehand.platform import ConnectionState
+from stagehand.show.live import LiveShow
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from stagehand.adapters.twitch.credentials import AccountToken, TwitchCredential
 from stagehand.adapters.twitch.doctor import doctor_checks
 from stagehand.adapters.twitch.limits import SendLimiter, split_message
 from stagehand.adapters.twitch.normalize import comment_from_chat_message
-from stagehand.adapters.twitch.settings import TwitchSettings
 from stagehand.config import load_settings
+from stagehand.config.twitch import TwitchSettings
 from stagehand.domain import Role
 from stagehand.tokens import TokenStore
 

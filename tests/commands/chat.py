@@ -19,13 +19,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from stagehand.adapters.base import ActionResult, Adapter, AdapterSink
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.commands import CommandRouter, install_commands
 from stagehand.config import Settings
 from stagehand.domain import Author, Comment
 from stagehand.events import CommandHandled, CoreEvent, HandsChanged
-from stagehand.live import LiveShow
+from stagehand.platform import ActionResult, Adapter, AdapterSink
+from stagehand.show.live import LiveShow
 
 START = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
 

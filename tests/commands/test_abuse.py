@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from commands.chat import play, say, segment
-from stagehand.commands_settings import CommandSettings, SendBudget
 from stagehand.config import Settings
+from stagehand.config.commands import CommandSettings, SendBudget
 
 MOD = ["moderator"]
 

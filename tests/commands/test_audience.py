@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from commands.chat import play, say, segment
-from stagehand.commands_settings import CommandSettings
 from stagehand.config import Settings
+from stagehand.config.commands import CommandSettings
 
 
 async def test_hand_puts_viewers_in_the_queue_in_order_and_lower_takes_them_out(tmp_path) -> None:

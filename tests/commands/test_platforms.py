@@ -33,11 +33,11 @@ from fakes.twitch_server import (
     settings_for,
     store_credentials,
 )
-from stagehand.adapters.base import ConnectionState
 from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.commands import install_commands, slash_command_specs
 from stagehand.config import Settings, ShowSettings
-from stagehand.live import LiveShow
+from stagehand.platform import ConnectionState
+from stagehand.show.live import LiveShow
 
 GUEST_LINK = "https://vdo.ninja/?room=synth"
 

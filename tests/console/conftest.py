@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from stagehand.adapters.base import ActionResult, Adapter, AdapterSink, ConnectionState
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.clock import ShowClock
 from stagehand.config import Settings
 from stagehand.console.app import StagehandApp, make_app
 from stagehand.domain import Author, Comment, ModerationKind
-from stagehand.live import LiveShow
+from stagehand.platform import ActionResult, Adapter, AdapterSink, ConnectionState
+from stagehand.show.live import LiveShow
 
 #: The wall clock the console sees in tests (replays anchor show time on their events anyway).
 FIXED_WALL = datetime(2026, 11, 20, 19, 30, tzinfo=UTC)

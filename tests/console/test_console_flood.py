@@ -15,7 +15,7 @@ from stagehand.console.bridge import ConsoleBridge
 from stagehand.console.state import RAW_CHAT_LINES, ConsoleState
 from stagehand.domain import Author, Comment, RankedComment, Score
 from stagehand.events import CommentRanked
-from stagehand.live import LiveShow
+from stagehand.show.live import LiveShow
 from stagehand.transcript import CommentEvent, SegmentEvent
 
 START = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)

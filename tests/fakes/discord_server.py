@@ -796,7 +796,7 @@ GUEST_LINK = "https://vdo.ninja/?room=stagehand-test"
 
 def adapter_settings(fake: FakeDiscord, **overrides: Any) -> Any:
     """`[discord]` settings aimed at the fake: the show's channel, the Stage, a token."""
-    from stagehand.adapters.discord.settings import DiscordSettings
+    from stagehand.config.discord import DiscordSettings
 
     values: dict[str, Any] = {
         "enabled": True,

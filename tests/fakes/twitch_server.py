@@ -28,10 +28,10 @@ from urllib.parse import urlencode
 
 from aiohttp import WSCloseCode, web
 
-from stagehand.adapters.base import ConnectionState
 from stagehand.adapters.twitch.credentials import AccountToken, TwitchCredentials
-from stagehand.adapters.twitch.settings import TwitchSettings
+from stagehand.config.twitch import TwitchSettings
 from stagehand.domain import Author, Comment
+from stagehand.platform import ConnectionState
 from stagehand.tokens import TokenStore
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

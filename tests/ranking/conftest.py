@@ -7,9 +7,9 @@ from itertools import count
 
 import pytest
 
+from stagehand.config.ranking import RankingSettings
 from stagehand.domain import Author, Comment, Segment
 from stagehand.ranking.ranker import Ranker
-from stagehand.ranking.settings import RankingSettings
 from stagehand.sanitize import clean
 
 START = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)

@@ -17,12 +17,12 @@ from conftest import make_comment
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.commands import install_commands
 from stagehand.config import Settings
+from stagehand.config.ranking import RankingSettings
 from stagehand.console.state import ConsoleState
 from stagehand.demo import demo_transcript_path
 from stagehand.domain import Segment
-from stagehand.live import LiveShow
 from stagehand.ranking.ranker import Ranker
-from stagehand.ranking.settings import RankingSettings
+from stagehand.show.live import LiveShow
 from stagehand.transcript import ShowEvent, read_transcript
 
 DEMO_DESCRIPTION = next(

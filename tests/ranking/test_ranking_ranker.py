@@ -9,10 +9,10 @@ import time
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stagehand.config.ranking import RankingSettings
 from stagehand.domain import Segment
 from stagehand.ranking.ranker import Ranker
 from stagehand.ranking.recency import decayed_score, rank_key
-from stagehand.ranking.settings import RankingSettings
 
 CONTRACT_FLAGS = {
     "question", "on_topic", "off_topic", "side_chatter", "greeting", "emote_only", "laughter",

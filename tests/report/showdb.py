@@ -16,11 +16,11 @@ from pathlib import Path
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.config import Settings
 from stagehand.domain import AuthorKey
-from stagehand.live import LiveShow
+from stagehand.show.live import LiveShow
 from stagehand.store import open_database
 from stagehand.store.apply import OpApplier
 from stagehand.store.ops import StoreDeletion, StoreOptOut
-from stagehand.transcript import parse_ts
+from stagehand.times import parse_ts
 
 HOSTILE = '<script>alert("x")</script></svg>\x1b[2J [@click=app.quit]hi[/] =cmd|x'
 

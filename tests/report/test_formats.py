@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from showdb import build
 
-from stagehand.report.command import report_command
+from stagehand.cli.report import report_command
 
 HEADLINE = "12 comments from 4 people; 6 on-topic questions, 3 answered; 1 guest on stage"
 

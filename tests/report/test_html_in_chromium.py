@@ -27,7 +27,7 @@ def _demo_db(directory: Path) -> Path | None:
     from stagehand.adapters.replay import ReplayAdapter
     from stagehand.config import Settings
     from stagehand.demo import demo_transcript_path
-    from stagehand.live import LiveShow
+    from stagehand.show.live import LiveShow
 
     transcript = demo_transcript_path()
     if not transcript.exists():

@@ -12,7 +12,7 @@ import pytest
 
 from stagehand.domain import Author, Comment, RankedComment, Score
 from stagehand.metrics import ShowCounts, show_counts
-from stagehand.pipeline import sanitized
+from stagehand.show.pipeline import sanitized
 from stagehand.store import StoreError, open_database
 from stagehand.store.ops import StoreComment, StoreSegment
 from stagehand.store.queries import list_shows, open_show, search_comments

@@ -22,18 +22,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol, TypeGuard
 
-from stagehand.adapters.base import Adapter, AdapterSink, ConnectionState
 from stagehand.adapters.timeline import MAX_JUMP, Timeline, event_ts
 from stagehand.clock import ShowClock
 from stagehand.domain import HostAction, Segment
+from stagehand.platform import Adapter, AdapterSink, ConnectionState
 from stagehand.store.queries import ReplayPositionRow
+from stagehand.times import format_ts
 from stagehand.transcript import (
     CommentEvent,
     HostEvent,
     SegmentEvent,
     TranscriptError,
     TranscriptEvent,
-    format_ts,
 )
 from stagehand.transcript_resume import (
     Mark,

@@ -22,7 +22,7 @@ from stagehand.store import open_database
 from stagehand.store.queries import opted_out_pseudonyms
 
 if TYPE_CHECKING:
-    from stagehand.live import LiveShow
+    from stagehand.show.live import LiveShow
 
 __all__ = [
     "AUDIENCE_SPECS",

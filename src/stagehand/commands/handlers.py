@@ -12,10 +12,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from stagehand.adapters.base import ActionResult
 from stagehand.commands.parse import Target, parse_target, parse_topic
 from stagehand.commands.specs import help_text
 from stagehand.domain import Author, AuthorKey, Comment, RankedComment, Segment
+from stagehand.platform import ActionResult
 from stagehand.store.ops import StoreOptOut
 
 if TYPE_CHECKING:

@@ -54,7 +54,7 @@ def split_command(text: str, prefix: str, *, is_reply: bool = False) -> tuple[st
     """(command name in lower case, the raw rest of the line), or None when it is no command.
 
     The cheap half of `parse_command` (nothing is sanitized or cut): the pipeline asks it of
-    every comment to decide what the comment is (`stagehand.kinds`).
+    every comment to decide what the comment is (`stagehand.show.kinds`).
     """
     text = text.strip()
     if is_reply and text.startswith("@"):

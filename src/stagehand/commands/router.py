@@ -22,7 +22,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from stagehand.adapters.base import ActionResult
 from stagehand.commands.handlers import HANDLERS, Call, Done
 from stagehand.commands.limits import Cooldowns, KeyedWindows, SlidingWindow
 from stagehand.commands.parse import ParsedCommand, limit_argument, parse_command
@@ -30,12 +29,13 @@ from stagehand.commands.people import RecentChatters, host_accounts, may_steer
 from stagehand.commands.specs import MODERATOR_COMMANDS
 from stagehand.domain import AuthorKey, Comment, CommentKind, RankedComment
 from stagehand.events import CommandHandled, CoreEvent, Notice
+from stagehand.platform import ActionResult
 from stagehand.pseudonyms import OptedOutViewers
 from stagehand.sanitize import clean
 from stagehand.store.ops import StoreCommand
 
 if TYPE_CHECKING:
-    from stagehand.live import LiveShow
+    from stagehand.show.live import LiveShow
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,6 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from stagehand.adapters.base import ActionResult
 from stagehand.commands.people import host_accounts
 from stagehand.config import Settings
 from stagehand.console.bridge import ConsoleBridge
@@ -53,11 +52,12 @@ from stagehand.console.widgets.queue import QueueView
 from stagehand.console.widgets.raw_chat import RawChat
 from stagehand.console.widgets.stage import StagePanel
 from stagehand.domain import HostAction, RankedComment
-from stagehand.live import LiveShow
 from stagehand.metrics import Metrics, show_metrics
+from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
+from stagehand.show.live import LiveShow
+from stagehand.show.undo import HISTORY, UndoResult
 from stagehand.store.database import connect
-from stagehand.undo import HISTORY, UndoResult
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from stagehand.metrics.read import (
     show_openings,
 )
 from stagehand.store.queries import ShowRow, resolve_show
-from stagehand.transcript import parse_ts
+from stagehand.times import parse_ts
 
 __all__ = [
     "FOLLOW_UP_LIMIT",

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from stagehand.transcript import format_ts
+from stagehand.times import format_ts
 
 
 @dataclass(frozen=True, slots=True)

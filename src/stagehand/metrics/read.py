@@ -25,14 +25,14 @@ from stagehand.metrics.facts import (
     ShowFacts,
 )
 from stagehand.store.queries import ShowRow
-from stagehand.transcript import parse_ts
+from stagehand.times import parse_ts
 
 #: Roles that make an author one of the show's own people rather than a viewer (so does a
 #: `host` kind on their lines: a `[show] hosts` account has no such role on its platform).
 HOST_ROLES = frozenset({"broadcaster", "host"})
 
 # What counts, defined once (docs/metrics.md) and used by every query here, by the report and
-# by `stagehand shows`. The kinds are the pipeline's (`stagehand.kinds`).
+# by `stagehand shows`. The kinds are the pipeline's (`stagehand.show.kinds`).
 #: A line that is a comment at all: chat commands and bots' lines are not, anywhere.
 COUNTED = "kind NOT IN ('command', 'bot')"
 #: A question for the show: a viewer's comment (not a moderator's, not a host's) the ranking

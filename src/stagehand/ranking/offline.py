@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from stagehand.config.ranking import RankingSettings
 from stagehand.domain import AuthorKey, Comment, HostActionKind, Score, Segment
 from stagehand.ranking.ranker import Ranker
-from stagehand.ranking.settings import RankingSettings
 from stagehand.sanitize import sanitize
 from stagehand.transcript import (
     CommentEvent,

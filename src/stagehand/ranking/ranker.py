@@ -14,11 +14,11 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from stagehand.config.ranking import RankingSettings
 from stagehand.domain import AuthorKey, Comment, Role, Score, Segment
 from stagehand.ranking import signals
 from stagehand.ranking.memory import LRU, AuthorState, RecentTexts, decayed
 from stagehand.ranking.recency import rank_key
-from stagehand.ranking.settings import RankingSettings
 from stagehand.ranking.text import Words, normalize_for_repeat, split_words
 from stagehand.ranking.topic import TopicProfile
 

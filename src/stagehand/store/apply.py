@@ -31,7 +31,7 @@ from stagehand.store.ops import (
     StoreStageStart,
 )
 from stagehand.store.pseudonymize import Pseudonymizer, merge_author
-from stagehand.transcript import format_ts
+from stagehand.times import format_ts
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from stagehand.domain import AuthorKey
 from stagehand.pseudonyms import PREFIX, KeyFile, PseudonymKey, PseudonymKeyError
-from stagehand.transcript import format_ts
+from stagehand.times import format_ts
 
 log = logging.getLogger(__name__)
 

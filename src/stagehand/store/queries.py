@@ -23,14 +23,13 @@ from stagehand.domain import (
     Score,
 )
 from stagehand.store.database import StoreError
+from stagehand.times import format_ts, parse_ts
 from stagehand.transcript import (
     CommentEvent,
     HostEvent,
     SegmentEvent,
     ShowEvent,
     TranscriptEvent,
-    format_ts,
-    parse_ts,
 )
 from stagehand.transcript_resume import TranscriptPosition
 

@@ -197,7 +197,7 @@ def m030_golive_pseudonyms(db: Database) -> None:
 
 @migrations()
 def m010_queue_comment_kinds(db: Database) -> None:
-    """Each comment's kind (comment, command, host, moderator, bot: `stagehand.kinds`), which
+    """Each comment's kind (comment, command, host, moderator, bot: `stagehand.show.kinds`), which
     decides what may enter the queue and what the metrics count, and `to_chat`: said to other
     viewers (a reply to or @mention of a viewer, a question put to the chat), not to the show.
 

@@ -11,11 +11,11 @@ from datetime import timedelta
 
 import discord
 
-from stagehand.adapters.base import ActionResult
 from stagehand.adapters.discord import normalize
 from stagehand.adapters.discord.client import StagehandClient
 from stagehand.adapters.discord.reasons import explain
 from stagehand.domain import Author, Comment, ModerationKind
+from stagehand.platform import ActionResult
 
 log = logging.getLogger(__name__)
 

@@ -17,12 +17,12 @@ from collections.abc import Iterable, Sequence
 import aiohttp
 import discord
 
-from stagehand.adapters.base import ActionResult, Adapter, AdapterSink, ConnectionState
 from stagehand.adapters.discord import actions, normalize, slash
 from stagehand.adapters.discord.client import StagehandClient, point_at
 from stagehand.adapters.discord.credentials import bot_token
-from stagehand.adapters.discord.settings import DiscordSettings
+from stagehand.config.discord import DiscordSettings
 from stagehand.domain import Author, Comment, ModerationKind
+from stagehand.platform import ActionResult, Adapter, AdapterSink, ConnectionState
 from stagehand.tokens import TokenStore
 
 log = logging.getLogger(__name__)

@@ -15,10 +15,10 @@ from typing import Any
 import discord
 import yarl
 
-from stagehand.adapters.base import AdapterSink, ConnectionState
 from stagehand.adapters.discord import normalize, slash
-from stagehand.adapters.discord.settings import DiscordSettings
+from stagehand.config.discord import DiscordSettings
 from stagehand.domain import Author, utcnow
+from stagehand.platform import AdapterSink, ConnectionState
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from stagehand.adapters.discord.settings import DiscordSettings
+from stagehand.config.discord import DiscordSettings
 from stagehand.logs import register_secret
 from stagehand.tokens import TokenStore
 

@@ -15,10 +15,10 @@ from typing import Any
 import aiohttp
 from pydantic import SecretStr
 
-from stagehand.adapters.base import DoctorCheck
 from stagehand.adapters.discord import permissions
 from stagehand.adapters.discord.credentials import bot_token, looks_like_bot_token
-from stagehand.adapters.discord.settings import DiscordSettings
+from stagehand.config.discord import DiscordSettings
+from stagehand.platform import DoctorCheck
 from stagehand.tokens import TokenStore
 
 PORTAL = "https://discord.com/developers/applications"

@@ -12,9 +12,9 @@ import twitchio
 from twitchio.exceptions import HTTPException
 from twitchio.http import Route
 
-from stagehand.adapters.base import ActionResult
 from stagehand.adapters.twitch.errors import describe_error, twitch_message
 from stagehand.domain import Author, ModerationKind
+from stagehand.platform import ActionResult
 
 DEFAULT_TIMEOUT_SECONDS = 600
 MAX_TIMEOUT_SECONDS = 1_209_600  # Twitch's limit: two weeks

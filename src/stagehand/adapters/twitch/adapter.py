@@ -18,7 +18,6 @@ from typing import Any
 from twitchio.eventsub import ChatMessageSubscription
 from twitchio.exceptions import HTTPException
 
-from stagehand.adapters.base import ActionResult, Adapter, AdapterSink, ConnectionState
 from stagehand.adapters.twitch import actions
 from stagehand.adapters.twitch.client import ChatClient, revive_reader, socket_connected
 from stagehand.adapters.twitch.credentials import TwitchCredentials
@@ -35,8 +34,9 @@ from stagehand.adapters.twitch.normalize import (
     MalformedChatMessage,
     comment_from_chat_message,
 )
-from stagehand.adapters.twitch.settings import TwitchSettings
+from stagehand.config.twitch import TwitchSettings
 from stagehand.domain import Author, Comment, ModerationKind
+from stagehand.platform import ActionResult, Adapter, AdapterSink, ConnectionState
 from stagehand.tokens import TokenStore
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,7 @@ from stagehand.adapters.twitch.endpoints import point_twitchio_at
 from stagehand.adapters.twitch.errors import describe_error
 from stagehand.adapters.twitch.probe import NETWORK_ERRORS, TwitchProbe
 from stagehand.adapters.twitch.scopes import bot_scopes, broadcaster_scopes
-from stagehand.adapters.twitch.settings import TwitchSettings
+from stagehand.config.twitch import TwitchSettings
 from stagehand.tokens import TokenStore
 
 APP_CONSOLE = "https://dev.twitch.tv/console/apps/create"

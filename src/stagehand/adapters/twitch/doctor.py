@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from stagehand.adapters.base import DoctorCheck
 from stagehand.adapters.twitch.credentials import AccountToken, TwitchCredentials
 from stagehand.adapters.twitch.scopes import bot_scopes, broadcaster_scopes
-from stagehand.adapters.twitch.settings import TwitchSettings
+from stagehand.config.twitch import TwitchSettings
+from stagehand.platform import DoctorCheck
 from stagehand.tokens import TokenStore
 
 AUTH = "run `stagehand auth twitch`"

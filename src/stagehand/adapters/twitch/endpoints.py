@@ -12,7 +12,7 @@ from __future__ import annotations
 from twitchio.eventsub import websockets
 from twitchio.http import Route
 
-from stagehand.adapters.twitch.settings import TwitchSettings
+from stagehand.config.twitch import TwitchSettings
 
 
 def id_base(oauth_url: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 import aiohttp
 
-from stagehand.adapters.twitch.settings import TwitchSettings
+from stagehand.config.twitch import TwitchSettings
 
 #: What a failure to reach Twitch at all is (no network, DNS, refused, timed out).
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)

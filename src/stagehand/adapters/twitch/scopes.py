@@ -7,7 +7,7 @@ always moderates their own channel, so the bot needs no moderator status for it.
 
 from __future__ import annotations
 
-from stagehand.adapters.twitch.settings import TwitchSettings
+from stagehand.config.twitch import TwitchSettings
 
 #: Asked of the bot account (the account that reads and writes chat).
 BOT_SCOPES: dict[str, str] = {

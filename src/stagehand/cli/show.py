@@ -1,69 +1,21 @@
-"""The `stagehand` command: a thin click layer over the Python API.
-
-Heavy imports (textual, the platform libraries) happen inside the commands that need them, so
-`stagehand --help` and the reporting commands start fast. Every command fails the same way
-(stagehand.cli_support): one `Error: ...` line naming the problem and the fix, exit status 2.
-"""
+"""`stagehand demo`, `replay` and `run`: a show played or run live, with the console or headless."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from stagehand import __version__
-from stagehand.cli_support import (
-    StagehandGroup,
-    UserError,
-    open_existing_database,
-    write_output,
-)
+from stagehand.cli.errors import StagehandCommand, UserError
+from stagehand.cli.options import config_option, db_option
 from stagehand.config import Settings, load_settings
 
-DB_OPTION_HELP = "SQLite database file (default: stagehand.db in your data directory)."
 
-
-def _db_option(func):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--db",
-        "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help=DB_OPTION_HELP,
-    )(func)
-
-
-def _config_option(func):  # type: ignore[no-untyped-def]
-    return click.option(
-        "-c",
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Config file (default: $STAGEHAND_CONFIG, ./stagehand.toml, then your config directory).",
-    )(func)
-
-
-@click.group(cls=StagehandGroup)
-@click.version_option(__version__, prog_name="stagehand")
-def cli() -> None:
-    """stagehand: see the comments that matter, answer them on air, bring viewers on stage.
-
-    Start with `stagehand demo`: the console on a bundled show, no accounts needed.
-    """
-    from stagehand.logs import configure_logging
-
-    # Until a command sets up its own logging: warnings to stderr, secrets masked (Python's
-    # fallback handler would print them unfiltered).
-    configure_logging(to_file=False)
-
-
-@cli.command()
+@click.command(cls=StagehandCommand)
 @click.option(
     "--speed",
     type=click.FloatRange(min=0.1, max=1000),
@@ -77,8 +29,8 @@ def cli() -> None:
     default=None,
     help="Show name in the database (default: a new 'demo-<time>' show).",
 )
-@_db_option
-@_config_option
+@db_option
+@config_option
 @click.option(
     "--headless", is_flag=True, help="No console: play the show into the database and exit."
 )
@@ -104,10 +56,10 @@ def demo(
     )
 
 
-@cli.command()
+@click.command(cls=StagehandCommand)
 @click.argument("transcript", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_db_option
-@_config_option
+@db_option
+@config_option
 @click.option(
     "--show",
     "show_name",
@@ -157,7 +109,7 @@ def _replay(
 ) -> None:
     from stagehand.adapters.replay import ReplayAdapter, transcript_start
     from stagehand.events import Notice
-    from stagehand.live import LiveShow
+    from stagehand.show.live import LiveShow
     from stagehand.transcript import BadLines, ShowEvent
 
     settings = load_settings(config_path, required=False)
@@ -335,9 +287,9 @@ def _run_console(live, settings: Settings) -> None:  # type: ignore[no-untyped-d
     click.echo(f"Show {live.show.name!r} saved in {live.db_path} (log: {log_path})")
 
 
-@cli.command()
-@_config_option
-@_db_option
+@click.command(cls=StagehandCommand)
+@config_option
+@db_option
 @click.option(
     "--show", "show_name", default=None, help="Show name (default: [show] name from the config)."
 )
@@ -346,8 +298,8 @@ def run(
     config_path: Path | None, db_path: Path | None, show_name: str | None, headless: bool
 ) -> None:
     """The live show from a config file: connect the enabled platforms and open the console."""
-    from stagehand.adapters.registry import build_adapters
-    from stagehand.live import LiveShow
+    from stagehand.session import build_adapters
+    from stagehand.show.live import LiveShow
 
     settings = load_settings(config_path, required=True)
     adapters = build_adapters(settings)
@@ -359,109 +311,3 @@ def run(
         _run_headless(live)
     else:
         _run_console(live, settings)
-
-
-@cli.command()
-@click.argument("show", required=False)
-@_db_option
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file instead of standard output.",
-)
-def export(show: str | None, db_path: Path | None, output: Path | None) -> None:
-    """Write SHOW (default: the latest) back out as a transcript (JSON Lines)."""
-    from stagehand.store.queries import export_events, resolve_show
-    from stagehand.transcript import write_events
-
-    db = open_existing_database(db_path)
-    row = resolve_show(db, show)
-    events = export_events(db, row)
-    if output is None:
-        write_events(events, sys.stdout)
-        return
-    count = write_output(output, lambda handle: write_events(events, handle))
-    click.echo(f"Wrote {count} events of show {row.name!r} to {output}", err=True)
-
-
-@cli.command()
-@_db_option
-def shows(db_path: Path | None) -> None:
-    """The shows in a database, newest first, with their size and time."""
-    from stagehand.metrics import show_counts
-    from stagehand.store.queries import list_shows
-
-    db = open_existing_database(db_path)
-    rows = list_shows(db)
-    if not rows:
-        click.echo("No shows yet. Run `stagehand demo` to make one.")
-        return
-    click.echo(
-        f"{'SHOW':<28} {'STARTED (UTC)':<17} {'LENGTH':>7} {'COMMENTS':>9} {'PEOPLE':>7}  TITLE"
-    )
-    for row in rows:
-        end = row.ended_at or row.last_comment_at or row.started_at
-        minutes = max(0, int((end - row.started_at).total_seconds() // 60))
-        # Counted as the report counts them (docs/metrics.md): viewers' comments, not commands.
-        counts = show_counts(db, row)
-        click.echo(
-            f"{row.name[:28]:<28} {row.started_at:%Y-%m-%d %H:%M} {minutes:>5} m "
-            f"{counts.comments:>9} {counts.participants:>7}  {row.title[:40]}"
-        )
-
-
-@cli.command("config-example")
-def config_example() -> None:
-    """Print the example config, every key documented with its default."""
-    from stagehand.config_doc import render_example
-
-    click.echo(render_example(), nl=False)
-
-
-@cli.command()
-@_config_option
-@click.option("--offline", is_flag=True, help="Skip the checks that ask the platforms.")
-def doctor(config_path: Path | None, offline: bool) -> None:
-    """Check the config, database, tokens and platform set-up; say how to fix what is missing."""
-    from stagehand.doctor import format_check, run_checks
-    from stagehand.logs import redact
-
-    checks = run_checks(config_path, online=not offline)
-    for check in checks:
-        click.echo(redact(format_check(check)))
-    if not all(check.ok for check in checks):
-        sys.exit(1)
-
-
-@cli.group()
-def auth() -> None:
-    """Authorize stagehand with a platform (`stagehand auth twitch`, `stagehand auth discord`)."""
-
-
-def _register_commands() -> None:
-    """Commands whose code lives with the feature they belong to."""
-    from stagehand.ranking.command import rank_command
-    from stagehand.report.command import report_command
-
-    cli.add_command(rank_command, "rank")
-    cli.add_command(report_command, "report")
-
-
-_register_commands()
-
-
-def _register_platform_commands() -> None:
-    from stagehand.adapters.discord.cli import auth_discord
-    from stagehand.adapters.twitch.cli import auth_twitch
-
-    auth.add_command(auth_twitch, "twitch")
-    auth.add_command(auth_discord, "discord")
-
-
-_register_platform_commands()
-
-
-def main() -> None:
-    cli()

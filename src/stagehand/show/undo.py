@@ -27,7 +27,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from stagehand.adapters.base import ActionResult, Adapter
 from stagehand.domain import (
     Author,
     AuthorKey,
@@ -45,6 +44,7 @@ from stagehand.events import (
     SegmentChanged,
     StageChanged,
 )
+from stagehand.platform import ActionResult, Adapter
 from stagehand.store.ops import StoreSegmentUndone, StoreStageEnd, StoreStageResumed
 
 if TYPE_CHECKING:

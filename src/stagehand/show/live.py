@@ -20,7 +20,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from stagehand.adapters.base import ActionResult, Adapter, ConnectionState
 from stagehand.clock import ShowClock
 from stagehand.config import Settings
 from stagehand.domain import (
@@ -48,11 +47,13 @@ from stagehand.events import (
     SegmentChanged,
     StageChanged,
 )
-from stagehand.kinds import CommentKinds
 from stagehand.logs import redact
-from stagehand.pipeline import UNSCORED_KINDS, Pipeline
+from stagehand.platform import ActionResult, Adapter, ConnectionState
 from stagehand.ranking.ranker import Ranker
 from stagehand.sanitize import clean
+from stagehand.show.kinds import CommentKinds
+from stagehand.show.pipeline import UNSCORED_KINDS, Pipeline
+from stagehand.show.undo import ActionHistory, Done, Undoing
 from stagehand.store import open_database
 from stagehand.store.database import store_errors
 from stagehand.store.ops import (
@@ -71,7 +72,6 @@ from stagehand.store.pseudonymize import pseudonym_key_problem
 from stagehand.store.queries import ReplayPositionRow, ShowRow, open_show, resumed_state
 from stagehand.store.writer import StoreWriter
 from stagehand.transcript_resume import TranscriptPosition
-from stagehand.undo import ActionHistory, Done, Undoing
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from typing import Protocol
 
 from stagehand.domain import Comment, CommentKind, RankedComment, Score
 from stagehand.events import CommentRanked, CoreEvent
-from stagehand.kinds import CommentKinds
 from stagehand.sanitize import sanitize, storable
+from stagehand.show.kinds import CommentKinds
 from stagehand.store.ops import StoreComment, StoreOp
 
 #: How many recent message ids are remembered for dedupe. Platforms redeliver within seconds

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from stagehand.cli_support import StagehandCommand, UserError
+from stagehand.cli.errors import StagehandCommand, UserError
 
 if TYPE_CHECKING:
+    from stagehand.config.ranking import RankingSettings
     from stagehand.ranking.offline import RankedRow
-    from stagehand.ranking.settings import RankingSettings
 
 
 @click.command("rank", cls=StagehandCommand)

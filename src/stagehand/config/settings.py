@@ -25,11 +25,11 @@ from pydantic_settings import (
     SettingsError,
 )
 
-from stagehand.adapters.discord.settings import DiscordSettings
-from stagehand.adapters.twitch.settings import TwitchSettings
-from stagehand.commands_settings import CommandSettings
+from stagehand.config.commands import CommandSettings
+from stagehand.config.discord import DiscordSettings
+from stagehand.config.ranking import RankingSettings
+from stagehand.config.twitch import TwitchSettings
 from stagehand.logs import register_secret
-from stagehand.ranking.settings import RankingSettings
 
 log = logging.getLogger(__name__)
 

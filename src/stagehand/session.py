@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from stagehand.adapters.base import Adapter
 from stagehand.config import Settings
+from stagehand.platform import Adapter
 
 
 class AdapterUnavailable(Exception):

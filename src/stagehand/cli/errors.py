@@ -68,8 +68,8 @@ class StagehandGroup(click.Group):
 
 def user_error_from(exc: BaseException, db_path: Path | None = None) -> UserError | None:
     """The one-line error for a problem the user can fix; None for a bug."""
-    from stagehand.adapters.registry import AdapterUnavailable
     from stagehand.config import ConfigError
+    from stagehand.session import AdapterUnavailable
     from stagehand.store import StoreError
     from stagehand.store.database import describe_sqlite_error
     from stagehand.transcript import TranscriptError

@@ -5,7 +5,7 @@
     stagehand report --trend --format md   every show compared
 
 A missing database or show is a one-line error and exit status 2, never a traceback
-(stagehand.cli_support); `-o` writes the whole report or leaves nothing behind.
+(stagehand.cli.errors); `-o` writes the whole report or leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from stagehand.cli_support import StagehandCommand, open_existing_database, write_output
+from stagehand.cli.errors import StagehandCommand, open_existing_database, write_output
 from stagehand.report import FORMATS
 
 

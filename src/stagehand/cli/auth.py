@@ -1,0 +1,108 @@
+"""`stagehand auth twitch` and `stagehand auth discord`: authorize stagehand with a platform.
+
+Tokens go to the user's token file (owner-only), never to the project directory. Importing this
+module imports neither twitchio nor discord.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import webbrowser
+from pathlib import Path
+
+import click
+from pydantic import SecretStr
+
+from stagehand.cli.errors import StagehandCommand, StagehandGroup, UserError
+from stagehand.tokens import TokenStore
+
+
+@click.group(cls=StagehandGroup)
+def auth() -> None:
+    """Authorize stagehand with a platform (`stagehand auth twitch`, `stagehand auth discord`)."""
+
+
+@auth.command("twitch", cls=StagehandCommand)
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Config file (default: the usual search, see `stagehand --help`).",
+)
+def auth_twitch(config_path: Path | None) -> None:
+    """Authorize stagehand on Twitch: register the app, then the bot and the broadcaster.
+
+    Tokens go to the user's token file (owner-only), never to the project directory. Without a
+    browser on this machine (over SSH), open the printed link on your own computer with the
+    callback port forwarded (`ssh -L 4343:localhost:4343 ...`; docs/twitch.md).
+    """
+    from stagehand.adapters.twitch.auth import AuthFailed, Prompts, run_auth_flow
+    from stagehand.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(config_path, required=False)
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+    prompts = Prompts(
+        echo=click.echo,
+        ask=lambda text, hide: click.prompt(text, hide_input=hide),
+        confirm=lambda text: click.confirm(text, default=False),
+        open_url=lambda url: _open_browser(url),
+    )
+    try:
+        asyncio.run(run_auth_flow(settings.twitch, TokenStore(), prompts))
+    except AuthFailed as exc:
+        raise UserError(str(exc)) from None
+    except KeyboardInterrupt:
+        raise click.Abort() from None
+    except OSError as exc:  # the token file's folder cannot be written, say
+        raise UserError(f"cannot save the tokens: {exc.strerror or exc}") from None
+
+
+def _open_browser(url: str) -> None:
+    with contextlib.suppress(Exception):  # no browser here is fine: the link is printed above
+        webbrowser.open(url)
+
+
+STEPS = """\
+Paste the bot token of your Discord application.
+  1. https://discord.com/developers/applications -> your app -> Bot -> Reset Token
+  2. Copy the token (it is shown once) and paste it here; it is not echoed.
+The full set-up (intents, permissions, invite link) is in docs/discord.md."""
+
+
+@auth.command("discord", cls=StagehandCommand)
+@click.option(
+    "--token-stdin",
+    is_flag=True,
+    help="Read the token from standard input instead of prompting (for scripts).",
+)
+def auth_discord(token_stdin: bool) -> None:
+    """Store the Discord bot token in the token store (owner-only file)."""
+    from stagehand.adapters.discord.credentials import looks_like_bot_token, store_bot_token
+
+    if token_stdin:
+        token = sys.stdin.readline().strip()
+    else:
+        click.echo(STEPS)
+        token = click.prompt("Bot token", hide_input=True, show_default=False).strip()
+    token = token.removeprefix("Bot ").strip()
+    if not token:
+        raise UserError("no token given; nothing was stored")
+    if not looks_like_bot_token(SecretStr(token)) and not click.confirm(
+        "That does not look like a bot token (three parts separated by dots). Store it anyway?",
+        default=False,
+    ):
+        raise UserError("nothing was stored")
+
+    store = TokenStore()
+    try:
+        store_bot_token(store, token)
+    except (OSError, RuntimeError) as exc:
+        raise UserError(f"could not write {store.path}: {exc}") from None
+    click.echo(f"Stored the Discord bot token in {store.path} (readable by you only).")
+    click.echo("Next: set [discord] guild_id and enabled = true, then run `stagehand doctor`.")

@@ -1,0 +1,62 @@
+"""`stagehand export` and `stagehand shows`: what a database holds."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from stagehand.cli.errors import StagehandCommand, open_existing_database, write_output
+from stagehand.cli.options import db_option
+
+
+@click.command(cls=StagehandCommand)
+@click.argument("show", required=False)
+@db_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+def export(show: str | None, db_path: Path | None, output: Path | None) -> None:
+    """Write SHOW (default: the latest) back out as a transcript (JSON Lines)."""
+    from stagehand.store.queries import export_events, resolve_show
+    from stagehand.transcript import write_events
+
+    db = open_existing_database(db_path)
+    row = resolve_show(db, show)
+    events = export_events(db, row)
+    if output is None:
+        write_events(events, sys.stdout)
+        return
+    count = write_output(output, lambda handle: write_events(events, handle))
+    click.echo(f"Wrote {count} events of show {row.name!r} to {output}", err=True)
+
+
+@click.command(cls=StagehandCommand)
+@db_option
+def shows(db_path: Path | None) -> None:
+    """The shows in a database, newest first, with their size and time."""
+    from stagehand.metrics import show_counts
+    from stagehand.store.queries import list_shows
+
+    db = open_existing_database(db_path)
+    rows = list_shows(db)
+    if not rows:
+        click.echo("No shows yet. Run `stagehand demo` to make one.")
+        return
+    click.echo(
+        f"{'SHOW':<28} {'STARTED (UTC)':<17} {'LENGTH':>7} {'COMMENTS':>9} {'PEOPLE':>7}  TITLE"
+    )
+    for row in rows:
+        end = row.ended_at or row.last_comment_at or row.started_at
+        minutes = max(0, int((end - row.started_at).total_seconds() // 60))
+        # Counted as the report counts them (docs/metrics.md): viewers' comments, not commands.
+        counts = show_counts(db, row)
+        click.echo(
+            f"{row.name[:28]:<28} {row.started_at:%Y-%m-%d %H:%M} {minutes:>5} m "
+            f"{counts.comments:>9} {counts.participants:>7}  {row.title[:40]}"
+        )

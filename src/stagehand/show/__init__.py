@@ -1,0 +1,1 @@
+"""The show: its state, the one road every comment takes, and every host action."""

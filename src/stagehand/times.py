@@ -1,0 +1,28 @@
+"""Timestamps as stagehand writes them everywhere: ISO 8601 UTC text, milliseconds kept.
+
+Sortable, and readable in any SQLite tool ("2026-11-20T19:00:05.250Z"); transcripts, the
+database and reports all use these two functions.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+
+def parse_ts(value: Any) -> datetime:
+    """ISO 8601 to an aware UTC datetime; a time without a zone is taken as UTC."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO 8601 timestamp string, got {value!r}")
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first representable UTC time
+        raise ValueError(f"timestamp {value!r} is out of range") from None
+
+
+def format_ts(value: datetime) -> str:
+    """An aware datetime as ISO 8601 UTC with a Z, milliseconds kept."""
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
