@@ -38,7 +38,7 @@ from stagehand.console.app import StagehandApp, make_app
 from stagehand.console.widgets.header import ShowHeader
 from stagehand.console.widgets.queue import QueueView
 from stagehand.domain import Author, Comment
-from stagehand.show.live import LiveShow
+from stagehand.session import open_show
 from stagehand.transcript import CommentEvent, SegmentEvent, ShowEvent, TranscriptEvent
 
 REPO = Path(__file__).resolve().parent.parent
@@ -164,12 +164,12 @@ async def run(rate: float, seconds: float, presses: int, size: tuple[int, int]) 
     settings = Settings(console=ConsoleSettings())
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "flood.db"
-        live = LiveShow.open(settings, db_path=db, show_name="flood", title="Flood")
+        # The baseline first: the same console with no chat flowing yet (no adapter).
+        live = open_show(
+            settings, db_path=db, show_name="flood", title="Flood", adapters=[], commands=False
+        )
         adapter = ReplayAdapter(list(flood(rate, seconds)), speed=1.0)
-        live.add_adapter(adapter)
         app = make_app(live, settings)
-        # The baseline: the same console with no chat flowing yet.
-        live.adapters.pop("replay")
         async with app.run_test(size=size) as pilot:
             await pilot.pause(0.3)
             drawn = instrument(app)
@@ -191,7 +191,7 @@ async def run(rate: float, seconds: float, presses: int, size: tuple[int, int]) 
             queue_len, raw_len = len(app.state.queue), len(app.state.raw)
             redraws_per_second = app.bridge.posted / elapsed
             await app.close_show()
-        comments = live.pipeline.accepted
+        comments = live.accepted
     print(
         f"flood: {comments} comments in {elapsed:.1f} s = {comments / elapsed:,.0f}/s "
         f"(asked {rate:,.0f}/s), console {size[0]}x{size[1]}"

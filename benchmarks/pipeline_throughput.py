@@ -2,8 +2,8 @@
 
 Replays real Twitch chat (the captures in ../shared/data/twitch-irc-raw, repeated with fresh
 message ids to reach --comments) through the whole road a live comment takes:
-normalize -> sanitize -> rank -> store (the replay adapter into LiveShow, the writer thread
-committing in batches), and prints:
+normalize -> sanitize -> rank -> store (the replay adapter into a show opened by
+`stagehand.session.open_show`, the writer thread committing in batches), and prints:
 
 - throughput: comments per second, flat out (an instant replay), until the last is committed;
 - latency: p50 / p99 from arrival to ranked-and-stored (committed), with comments arriving at a
@@ -31,9 +31,11 @@ from pathlib import Path
 
 from stagehand.config import Settings
 from stagehand.domain import Comment
+from stagehand.events import CommentRanked, CoreEvent
 from stagehand.importers.twitch_irc import read_comments
+from stagehand.platform import Adapter
+from stagehand.session import open_show
 from stagehand.show.live import LiveShow
-from stagehand.store.ops import StoreComment, StoreOp
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "twitch-irc-raw"
 
@@ -72,9 +74,16 @@ def rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def open_live(directory: Path, name: str, on_committed=None) -> LiveShow:  # type: ignore[no-untyped-def]
-    live = LiveShow.open(Settings(), db_path=directory / f"{name}.db", show_name=name)
-    live.writer._on_committed = on_committed
+def open_live(directory: Path, name: str, *, adapters=(), on_committed=None) -> LiveShow:  # type: ignore[no-untyped-def]
+    # Chat commands off, as in the earlier runs of this benchmark: the numbers stay comparable.
+    live = open_show(
+        Settings(),
+        db_path=directory / f"{name}.db",
+        show_name=name,
+        adapters=adapters,
+        commands=False,
+        on_committed=on_committed,
+    )
     live.start_segment("Devil May Cry 5", ["dmc", "devil may cry", "boss", "combo"])
     return live
 
@@ -90,23 +99,22 @@ def measure_throughput(base: list[Comment], count: int, directory: Path) -> tupl
     import asyncio
 
     from stagehand.adapters.replay import ReplayAdapter
-    from stagehand.events import CommentRanked
     from stagehand.transcript import CommentEvent
 
-    live = open_live(directory, "throughput")
+    replay: Adapter = ReplayAdapter((CommentEvent(c) for c in stream(base, count)), instant=True)
+    live = open_live(directory, "throughput", adapters=[replay])
     samples: list[tuple[int, float]] = []
     every = max(1, count // 10)
 
     def sample(event: object) -> None:
-        if isinstance(event, CommentRanked) and live.pipeline.accepted % every == 0:
-            samples.append((live.pipeline.accepted, rss_mb()))
+        if isinstance(event, CommentRanked) and live.accepted % every == 0:
+            samples.append((live.accepted, rss_mb()))
 
     live.add_listener(sample)
-    live.add_adapter(ReplayAdapter((CommentEvent(c) for c in stream(base, count)), instant=True))
 
     async def play() -> None:
         await live.run_adapters()
-        await asyncio.to_thread(live.writer.flush, None)
+        await asyncio.to_thread(live.flush, None)
 
     start = time.perf_counter()
     asyncio.run(play())
@@ -119,15 +127,15 @@ def measure_latency(base: list[Comment], count: int, rate: float, directory: Pat
     arrivals: dict[str, float] = {}
     latencies: list[float] = []
 
-    def committed(ops: list[StoreOp]) -> None:
+    def committed(events: list[CoreEvent]) -> None:
         now = time.perf_counter()
-        for op in ops:
-            if isinstance(op, StoreComment):
-                arrived = arrivals.pop(op.ranked.comment.id, None)
+        for event in events:
+            if isinstance(event, CommentRanked):
+                arrived = arrivals.pop(event.ranked.comment.id, None)
                 if arrived is not None:
                     latencies.append(now - arrived)
 
-    live = open_live(directory, "latency", committed)
+    live = open_live(directory, "latency", on_committed=committed)
     interval = 1.0 / rate
     start = time.perf_counter()
     for index, comment in enumerate(stream(base, count)):
@@ -136,7 +144,7 @@ def measure_latency(base: list[Comment], count: int, rate: float, directory: Pat
             time.sleep(min(0.001, max(0.0, due - time.perf_counter())))
         arrivals[comment.id] = time.perf_counter()
         live.comment_received(comment)
-    live.writer.flush(timeout=None)
+    live.flush(timeout=None)
     close(live)
     return latencies
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from stagehand.config import Settings
 from stagehand.domain import Author, Comment
 from stagehand.sanitize import MAX_CHARS, has_control_characters, sanitize
-from stagehand.show.live import LiveShow
+from stagehand.session import open_show
 
 # Text that leans towards what attackers send: escapes, controls, bidi, combining marks, brackets.
 NASTY = st.sampled_from(
@@ -81,7 +81,7 @@ def test_the_pipeline_stores_exactly_what_was_received(messages: list[tuple[str,
     ]
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "hostile.db"
-        live = LiveShow.open(Settings(), db_path=db, show_name="hostile")
+        live = open_show(Settings(), db_path=db, show_name="hostile", adapters=[], commands=False)
         live.start_segment("anything", ["x"])
         for index, (text, (_, name)) in enumerate(zip(received, messages, strict=True)):
             live.comment_received(_comment(index, text, name.encode("utf-8", "replace").decode()))

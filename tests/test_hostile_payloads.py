@@ -33,7 +33,7 @@ from stagehand.adapters.discord.adapter import DiscordAdapter
 from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.config import Settings
 from stagehand.sanitize import has_control_characters
-from stagehand.show.live import LiveShow
+from stagehand.session import open_show
 
 JSON = st.recursive(
     st.none()
@@ -101,13 +101,18 @@ class BackgroundShow:
         self.twitch = await FakeTwitch(keepalive_seconds=0.5).start()
         self.discord = FakeDiscord()
         await self.discord.__aenter__()
-        self.live = LiveShow.open(Settings(), db_path=self.tmp / "payloads.db", show_name="p")
-        self.live.start_segment("Anything", ["synth"])
         tokens, _, _ = store_credentials(self.twitch, self.tmp / "tokens.json")
-        self.live.add_adapter(TwitchAdapter(settings_for(self.twitch), tokens))
-        self.live.add_adapter(
-            DiscordAdapter(adapter_settings(self.discord), tokens, guild_ready_timeout=0.05)
+        self.live = open_show(
+            Settings(),
+            db_path=self.tmp / "payloads.db",
+            show_name="p",
+            adapters=[
+                TwitchAdapter(settings_for(self.twitch), tokens),
+                DiscordAdapter(adapter_settings(self.discord), tokens, guild_ready_timeout=0.05),
+            ],
+            commands=False,
         )
+        self.live.start_segment("Anything", ["synth"])
         self.running = asyncio.ensure_future(self.live.run_adapters())
         await self.twitch.wait_for_subscriptions(1)
         async with asyncio.timeout(10):
@@ -127,7 +132,7 @@ class BackgroundShow:
         await self.twitch.stop()
 
     def stored(self, message_id: str) -> tuple[str, str] | None:
-        assert self.live.writer.flush(10)
+        assert self.live.flush(10)
         conn = sqlite3.connect(self.tmp / "payloads.db")
         try:
             return conn.execute(
@@ -138,7 +143,7 @@ class BackgroundShow:
 
     async def wait_stored(self, message_id: str) -> None:
         async with asyncio.timeout(10):
-            while not any(key[1] == message_id for key in self.live._recent):
+            while self.live.find_comment(None, message_id) is None:
                 await asyncio.sleep(0.01)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.config import Settings
 from stagehand.events import CommentRanked, CoreEvent, StageChanged
+from stagehand.session import open_show
 from stagehand.show.live import LiveShow
 from stagehand.store import open_database
 from stagehand.store.queries import export_events, resolve_show
@@ -22,11 +23,19 @@ from stagehand.transcript import (
 )
 
 
-async def replay_into(db: Path, transcript: Path, *, name: str = "synth") -> tuple[LiveShow, list]:
-    live = LiveShow.open(Settings(), db_path=db, show_name=name, title="Synth Night")
+async def replay_into(
+    db: Path, transcript: Path, *, name: str = "synth", replay: ReplayAdapter | None = None
+) -> tuple[LiveShow, list]:
+    live = open_show(
+        Settings(),
+        db_path=db,
+        show_name=name,
+        title="Synth Night",
+        adapters=[replay or ReplayAdapter(transcript, instant=True)],
+        commands=False,
+    )
     seen: list[CoreEvent] = []
     live.add_listener(seen.append)
-    live.add_adapter(ReplayAdapter(transcript, instant=True))
     await live.run_adapters()
     assert await live.close()
     return live, seen
@@ -102,7 +111,8 @@ async def test_export_round_trip_gives_back_the_same_show(tmp_path, small_show) 
 async def test_replaying_the_same_show_again_resumes_it(tmp_path, small_show) -> None:
     db = tmp_path / "show.db"
     await replay_into(db, small_show)
-    live, _ = await replay_into(db, small_show)
+    replay = ReplayAdapter(small_show, instant=True)
+    live, _ = await replay_into(db, small_show, replay=replay)
     assert live.resumed
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM shows").fetchone()[0] == 1
@@ -110,8 +120,6 @@ async def test_replaying_the_same_show_again_resumes_it(tmp_path, small_show) ->
     assert conn.execute("SELECT count(*) FROM segments").fetchone()[0] == 2
     assert conn.execute("SELECT count(*) FROM host_actions").fetchone()[0] == 4
     # It picked up where the stored show ends (here: the end), playing nothing again.
-    replay = live.adapters["replay"]
-    assert isinstance(replay, ReplayAdapter)
     assert replay.resumed_after_line == len(small_show.read_text().splitlines())
     assert replay.played == 0
 
@@ -122,7 +130,7 @@ async def test_a_duplicate_delivery_is_stored_once(tmp_path, small_show) -> None
     twice.write_text("\n".join(lines + [line for line in lines if '"m2"' in line]) + "\n")
     db = tmp_path / "show.db"
     live, _ = await replay_into(db, twice)
-    assert live.pipeline.duplicates == 1
+    assert live.duplicates == 1
     assert (
         sqlite3.connect(db)
         .execute("SELECT count(*) FROM comments WHERE message_id = 'm2'")
@@ -139,7 +147,7 @@ async def test_bad_lines_are_skipped_and_the_rest_plays(tmp_path, small_show) ->
     broken.write_text("\n".join(lines) + "\n")
     db = tmp_path / "show.db"
     live, _ = await replay_into(db, broken)
-    assert live.pipeline.accepted == 5
+    assert live.accepted == 5
 
 
 async def test_real_twitch_chat_goes_through_the_pipeline(tmp_path, shared_data) -> None:
@@ -147,7 +155,9 @@ async def test_real_twitch_chat_goes_through_the_pipeline(tmp_path, shared_data)
 
     capture = shared_data / "twitch-irc-raw" / "nymn-2024-01-06.recentmessages.json"
     comments = list(read_comments(json.loads(capture.read_text())["messages"]))
-    live = LiveShow.open(Settings(), db_path=tmp_path / "nymn.db", show_name="nymn")
+    live = open_show(
+        Settings(), db_path=tmp_path / "nymn.db", show_name="nymn", adapters=[], commands=False
+    )
     live.start_segment("Just chatting", ["stream", "game"], ts=comments[0].ts)
     for comment in comments:
         live.comment_received(comment)
@@ -165,7 +175,6 @@ async def test_real_twitch_chat_goes_through_the_pipeline(tmp_path, shared_data)
 
 async def test_a_segment_command_and_its_recorded_segment_make_one_segment(tmp_path) -> None:
     from fakes.transcripts import SMALL_SHOW, write_jsonl
-    from stagehand.commands import install_commands
 
     records = [dict(r) for r in SMALL_SHOW]
     # what a live show exports when a moderator typed !segment: the command and the segment
@@ -183,9 +192,12 @@ async def test_a_segment_command_and_its_recorded_segment_make_one_segment(tmp_p
     }
     records.insert(6, command)
     transcript = write_jsonl(tmp_path / "with-command.jsonl", records)
-    live = LiveShow.open(Settings(), db_path=tmp_path / "c.db", show_name="c")
-    install_commands(live)
-    live.add_adapter(ReplayAdapter(transcript, instant=True))
+    live = open_show(
+        Settings(),
+        db_path=tmp_path / "c.db",
+        show_name="c",
+        adapters=[ReplayAdapter(transcript, instant=True)],
+    )
     await live.run_adapters()
     assert await live.close()
     conn = sqlite3.connect(tmp_path / "c.db")

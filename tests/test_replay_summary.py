@@ -91,11 +91,12 @@ async def test_a_live_comment_with_lone_surrogates_is_stored(tmp_path: Path) -> 
     """A platform's JSON can carry them too (discord.py decodes "\\udfff" as it is)."""
     from stagehand.config import Settings
     from stagehand.domain import Author, Comment
-    from stagehand.show.live import LiveShow
+    from stagehand.session import open_show
     from stagehand.times import parse_ts
 
-    live = LiveShow.open(Settings(), db_path=tmp_path / "live.db", show_name="live")
-    live.bind_loop()
+    live = open_show(
+        Settings(), db_path=tmp_path / "live.db", show_name="live", adapters=[], commands=False
+    )
     live.comment_received(
         Comment(
             id="m\ud800",
@@ -107,7 +108,7 @@ async def test_a_live_comment_with_lone_surrogates_is_stored(tmp_path: Path) -> 
         )
     )
     assert await live.close()
-    assert live.writer.stored.comments == 1
+    assert live.stored.comments == 1
     row = (
         sqlite3.connect(tmp_path / "live.db")
         .execute(

@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 
 from fakes.big_show import START, BigShow, write_big_show
-from stagehand.show import pipeline
 from stagehand.adapters.replay import ReplayAdapter
-from stagehand.commands import install_commands
 from stagehand.config import Settings
 from stagehand.domain import Author, Comment
+from stagehand.session import open_show
+from stagehand.show import pipeline
 from stagehand.show.live import LiveShow
 
 COMMENTS = 200_000
@@ -160,14 +160,13 @@ def assert_exactly_once(conn: sqlite3.Connection, show: BigShow, seed: int) -> N
 # -- the same, in process and smaller: each way a comment can come again -------------------
 
 
-async def play(db: Path, transcript: Path) -> LiveShow:
+async def play(db: Path, transcript: Path) -> tuple[LiveShow, ReplayAdapter]:
     """Replay `transcript` into the show "big" of `db` as `stagehand replay --instant` does."""
-    live = LiveShow.open(Settings(), db_path=db, show_name="big")
-    install_commands(live)
-    live.add_adapter(ReplayAdapter(transcript, instant=True))
+    replay = ReplayAdapter(transcript, instant=True)
+    live = open_show(Settings(), db_path=db, show_name="big", adapters=[replay])
     await live.run_adapters()
     assert await live.close()
-    return live
+    return live, replay
 
 
 async def test_a_resumed_replay_picks_up_after_the_last_stored_line(tmp_path: Path) -> None:
@@ -181,10 +180,8 @@ async def test_a_resumed_replay_picks_up_after_the_last_stored_line(tmp_path: Pa
     db = tmp_path / "big.db"
     await play(db, prefix)
 
-    resumed = await play(db, show.path)
+    _, replay = await play(db, show.path)
     assert_exactly_once(sqlite3.connect(db), show, seed=0)
-    replay = resumed.adapters["replay"]
-    assert isinstance(replay, ReplayAdapter)
     assert replay.played == len(lines) - cut  # nothing before the cut was played again
     assert replay.resumed_after_line == cut
 
@@ -199,10 +196,10 @@ async def test_a_transcript_that_changed_is_played_again_and_applied_once(tmp_pa
     edited = show.path.read_text().replace('"title": "Big show"', '"title": "Big show!"', 1)
     show.path.write_text(edited)
 
-    again = await play(db, show.path)
+    again, _ = await play(db, show.path)
     assert_exactly_once(sqlite3.connect(db), show, seed=0)
-    assert again.pipeline.duplicates == show.comments
-    assert again.writer.stored.comments == 0
+    assert again.duplicates == show.comments
+    assert again.stored.comments == 0
 
 
 async def test_a_live_redelivery_older_than_the_window_is_not_run_again(
@@ -210,9 +207,7 @@ async def test_a_live_redelivery_older_than_the_window_is_not_run_again(
 ) -> None:
     """A platform redelivers a `!hand` the in-memory window has forgotten: the database knows."""
     monkeypatch.setattr(pipeline, "DEDUPE_WINDOW", 50)
-    live = LiveShow.open(Settings(), db_path=tmp_path / "live.db", show_name="live")
-    install_commands(live)
-    live.bind_loop()
+    live = open_show(Settings(), db_path=tmp_path / "live.db", show_name="live", adapters=[])
     chat = [
         Comment(
             id=f"m{index}",
@@ -226,13 +221,13 @@ async def test_a_live_redelivery_older_than_the_window_is_not_run_again(
     ]
     for comment in chat:
         live.comment_received(comment)
-    assert await asyncio.to_thread(live.writer.flush)
+    assert await asyncio.to_thread(live.flush)
     live.lower_hand(chat[0].author)
     # The same message again, long after, stamped with the time it was sent again (as Twitch
     # stamps a redelivered notification).
     live.comment_received(dataclasses.replace(chat[0], ts=START + timedelta(minutes=10)))
-    assert live.pipeline.duplicates == 1
-    assert live.hands == {}  # the old `!hand` did not raise the hand again
+    assert live.duplicates == 1
+    assert live.hands == ()  # the old `!hand` did not raise the hand again
     assert await live.close()
     conn = sqlite3.connect(tmp_path / "live.db")
     assert conn.execute("SELECT count(*) FROM commands").fetchone()[0] == 1

@@ -35,7 +35,7 @@ from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.config import Settings
 from stagehand.logs import MASK, configure_logging, log_file_path
 from stagehand.platform import ConnectionState
-from stagehand.show.live import LiveShow
+from stagehand.session import open_show
 
 ECHO = "bad request: {request}"
 
@@ -161,8 +161,13 @@ async def test_the_log_file_and_the_database_hold_no_secret_an_error_echoed(
         store, bot, _ = store_credentials(fake, tmp_path / "tokens.json")
         fake.fail_next("POST", "oauth2/token", 400, ECHO)
         db = tmp_path / "show.db"
-        live = LiveShow.open(Settings(), db_path=db, show_name="leaky")
-        live.add_adapter(TwitchAdapter(settings_for(fake), store))
+        live = open_show(
+            Settings(),
+            db_path=db,
+            show_name="leaky",
+            adapters=[TwitchAdapter(settings_for(fake), store)],
+            commands=False,
+        )
         running = asyncio.create_task(live.run_adapters())
         try:
             await fake.wait_for_subscriptions(1)

@@ -16,7 +16,7 @@ from pathlib import Path
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.config import Settings
 from stagehand.metrics import show_metrics
-from stagehand.show.live import LiveShow
+from stagehand.session import open_show
 from stagehand.store import open_database
 from stagehand.times import format_ts
 
@@ -44,13 +44,12 @@ def test_shows_gives_a_replayed_show_its_length(tmp_path: Path, small_show: Path
 async def test_the_clock_stops_when_the_replay_ends(tmp_path: Path, small_show: Path) -> None:
     """Idle time after the replay finished is not show time: not in its length, not on stage."""
     db = tmp_path / "clock.db"
-    live = LiveShow.open(Settings(), db_path=db, show_name="synth")
     replay = ReplayAdapter(small_show, speed=2000)
-    live.add_adapter(replay)
+    live = open_show(Settings(), db_path=db, show_name="synth", adapters=[replay], commands=False)
     await live.run_adapters()
-    at_the_end = live.clock.now()
+    at_the_end = live.now()
     await asyncio.sleep(1.0)  # the host looks at the console a while (2,000 s of show time)
-    assert live.clock.now() == at_the_end
+    assert live.now() == at_the_end
     assert await live.close()
 
     database = open_database(db)

@@ -17,6 +17,7 @@ from stagehand.domain import Author, Comment, ModerationKind
 from stagehand.events import CommentRestored, CoreEvent, Notice
 from stagehand.metrics import show_metrics
 from stagehand.platform import ActionResult, Adapter, AdapterSink
+from stagehand.session import open_show
 from stagehand.show.live import LiveShow
 from stagehand.store import open_database
 from stagehand.store.queries import export_events, resolve_show
@@ -67,15 +68,19 @@ def small_show(tmp_path: Path) -> Path:
 
 
 async def played(tmp_path: Path, small_show: Path, *, name: str = "synth") -> LiveShow:
-    live = LiveShow.open(Settings(), db_path=tmp_path / "show.db", show_name=name)
-    live.add_adapter(ReplayAdapter(small_show, instant=True))
+    live = open_show(
+        Settings(),
+        db_path=tmp_path / "show.db",
+        show_name=name,
+        adapters=[ReplayAdapter(small_show, instant=True)],
+        commands=False,
+    )
     await live.run_adapters()
-    live.adapters.pop("replay")
     return live
 
 
 def rows(live: LiveShow, sql: str) -> list[tuple]:
-    assert live.writer.flush()
+    assert live.flush()
     conn = sqlite3.connect(live.db_path)
     try:
         return conn.execute(sql).fetchall()
@@ -84,7 +89,7 @@ def rows(live: LiveShow, sql: str) -> list[tuple]:
 
 
 def totals(live: LiveShow):
-    assert live.writer.flush()
+    assert live.flush()
     db = open_database(live.db_path)
     try:
         return show_metrics(db, live.show.name).totals
@@ -103,7 +108,7 @@ async def test_an_undone_answer_is_logged_and_counts_as_never_answered(tmp_path,
 
     result = await live.undo(answer.key)
 
-    assert result.undone and "back in the queue" in result.message
+    assert result.ok and "back in the queue" in result.message
     assert CommentRestored("twitch", "m2") in seen
     assert totals(live).answered == answered_before
     # the log is append-only: the answer stays, an undo names it
@@ -112,7 +117,7 @@ async def test_an_undone_answer_is_logged_and_counts_as_never_answered(tmp_path,
     assert log[-1][0] == "undo" and log[-1][2] == answer.key and log[-1][3] == "answer"
     # a second undo of the same action is refused, and logs nothing
     again = await live.undo(answer.key)
-    assert not again.undone and not again.retry and "already undone" in again.message
+    assert not again.ok and not again.retry and "already undone" in again.message
     assert len(rows(live, "SELECT id FROM host_actions")) == len(log)
     assert await live.close()
 
@@ -122,7 +127,7 @@ async def test_an_undone_dismissal_is_not_marked_dismissed_in_the_follow_ups(tmp
     question = live.find_comment("twitch", "m2")
     dismissal = live.dismiss(question)
     await live.undo(dismissal.key)
-    assert live.writer.flush()
+    assert live.flush()
     db = open_database(live.db_path)
     follow_ups = show_metrics(db, live.show.name).follow_ups
     db.conn.close()
@@ -136,18 +141,16 @@ async def test_an_undone_segment_gives_the_previous_one_back_everywhere(tmp_path
     live = await played(tmp_path, small_show)
     filters = live.current_segment
     assert filters is not None and filters.position == 2
-    live.next_segment()
+    segment_action = live.next_segment()
     live.comment_received(
-        Comment(
-            "m9", "twitch", "synthnight", Author("twitch", "109", "ivy"), "nice", live.clock.now()
-        )
+        Comment("m9", "twitch", "synthnight", Author("twitch", "109", "ivy"), "nice", live.now())
     )
-    segment_action = live.history.last()
-    assert segment_action is not None and segment_action.action.kind.value == "segment"
+    key = segment_action.key
+    assert rows(live, f"SELECT action FROM host_actions WHERE key = '{key}'") == [("segment",)]
 
-    result = await live.undo(segment_action.action.key)
+    result = await live.undo(segment_action.key)
 
-    assert result.undone and "segment 2 (Filters) is live again" in result.message
+    assert result.ok and "segment 2 (Filters) is live again" in result.message
     assert live.current_segment == filters
     assert rows(live, "SELECT position, title FROM segments ORDER BY position") == [
         (1, "Oscillators"),
@@ -160,18 +163,18 @@ async def test_an_undone_segment_gives_the_previous_one_back_everywhere(tmp_path
         " WHERE message_id = 'm9'",
     ) == [(2,)]
     # and the next `n` starts segment 3 afresh
-    assert live.next_segment().position == 3
+    live.next_segment()
+    assert live.current_segment.position == 3
     assert rows(live, "SELECT count(*) FROM segments") == [(3,)]
     assert await live.close()
 
 
 async def test_an_undone_topic_edit_puts_title_and_keywords_back(tmp_path, small_show):
     live = await played(tmp_path, small_show)
-    live.edit_topic("Envelopes", ["ADSR"])
-    edit = live.history.last()
-    assert edit is not None
-    result = await live.undo(edit.action.key)
-    assert result.undone
+    edit = live.edit_topic("Envelopes", ["ADSR"])
+    assert edit.ok and edit.key
+    result = await live.undo(edit.key)
+    assert result.ok
     assert rows(live, "SELECT title, keywords FROM segments WHERE position = 2") == [
         ("Filters", '["filter", "cutoff", "resonance"]')
     ]
@@ -186,15 +189,15 @@ async def test_an_undone_stage_start_ends_the_appearance_and_is_not_counted(tmp_
     live.raise_hand(ben.author)
     appearances = totals(live).stage_appearances
     started = await live.pull_on_stage(ben)
-    assert started.ok and started.key and ben.author.key in live.stage
-    assert ben.author.key not in live.hands
+    assert started.ok and started.key and live.is_on_stage(ben.author.key)
+    assert not live.has_hand_up(ben.author.key)
 
     result = await live.undo(started.key)
 
-    assert result.undone and "twitch: end_stage done" in result.message
+    assert result.ok and "twitch: end_stage done" in result.message
     assert twitch.calls == ["invite", "end_stage"]
-    assert ben.author.key not in live.stage
-    assert ben.author.key in live.hands  # the raised hand is back where it was
+    assert not live.is_on_stage(ben.author.key)
+    assert live.has_hand_up(ben.author.key)  # the raised hand is back where it was
     assert rows(live, "SELECT ended_at IS NOT NULL FROM stage_sessions") == [(1,)] * len(
         rows(live, "SELECT id FROM stage_sessions")
     )
@@ -212,7 +215,7 @@ async def test_an_undone_stage_end_brings_the_guest_back_in_the_same_appearance(
     await live.pull_on_stage(ben)
     ended = await live.end_stage(ben.author)
     result = await live.undo(ended.key)
-    assert result.undone and ben.author.key in live.stage
+    assert result.ok and live.is_on_stage(ben.author.key)
     assert twitch.calls == ["invite", "end_stage", "invite"]
     assert rows(
         live,
@@ -237,21 +240,19 @@ async def test_what_went_out_says_it_cannot_be_unsent_and_a_ban_is_lifted(tmp_pa
 
     cannot_reply = await live.undo(reply.key)
     cannot_delete = await live.undo(deleted.key)
-    assert not cannot_reply.undone and not cannot_reply.retry
+    assert not cannot_reply.ok and not cannot_reply.retry
     assert "the reply to ben: a message sent to chat cannot be unsent" in cannot_reply.message
     assert "a deleted message cannot be restored" in cannot_delete.message
     assert len(rows(live, "SELECT id FROM host_actions")) == before  # nothing happened
 
     refused = await live.undo(banned.key)  # the platform says no: nothing is undone, try again
-    assert (
-        not refused.undone and refused.retry and "twitch refused the unban ban" in refused.message
-    )
+    assert not refused.ok and refused.retry and "twitch refused the unban ban" in refused.message
     assert rows(live, "SELECT outcome FROM host_actions WHERE action = 'undo'") == [
         ("failed: twitch refused the unban ban",)
     ]
     twitch.refuse.clear()
     lifted = await live.undo(banned.key)
-    assert lifted.undone and "twitch: unban ban done" in lifted.message
+    assert lifted.ok and "twitch: unban ban done" in lifted.message
     assert CommentRestored("twitch", "m2") in seen
     levels = {e.level for e in seen if isinstance(e, Notice)}
     assert {"refused", "failed", "ok"} <= levels
@@ -272,10 +273,15 @@ async def test_a_replayed_undo_is_applied_again(tmp_path, small_show):
     exported = tmp_path / "exported.jsonl"
     exported.write_text(transcript.getvalue(), "utf-8")
 
-    again = LiveShow.open(Settings(), db_path=tmp_path / "again.db", show_name="again")
+    again = open_show(
+        Settings(),
+        db_path=tmp_path / "again.db",
+        show_name="again",
+        adapters=[ReplayAdapter(exported, instant=True)],
+        commands=False,
+    )
     seen: list[CoreEvent] = []
     again.add_listener(seen.append)
-    again.add_adapter(ReplayAdapter(exported, instant=True))
     await again.run_adapters()
     assert CommentRestored("twitch", "m2") in seen
     assert totals(again).answered == answered

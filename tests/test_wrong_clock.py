@@ -13,7 +13,7 @@ from fakes.transcripts import write_jsonl
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.adapters.timeline import Timeline
 from stagehand.config import Settings
-from stagehand.show.live import LiveShow
+from stagehand.session import open_show
 
 START = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
 COMMENTS = 300
@@ -99,8 +99,13 @@ async def test_after_a_crash_every_later_host_event_is_still_applied(tmp_path: P
     crashed.write_text("".join(lines[:40]))  # stored up to a little after the 2099 comment
     db = tmp_path / "clock.db"
     for played in (crashed, transcript):
-        live = LiveShow.open(Settings(), db_path=db, show_name="clock")
-        live.add_adapter(ReplayAdapter(played, instant=True))
+        live = open_show(
+            Settings(),
+            db_path=db,
+            show_name="clock",
+            adapters=[ReplayAdapter(played, instant=True)],
+            commands=False,
+        )
         await live.run_adapters()
         assert await live.close()
     conn = sqlite3.connect(db)

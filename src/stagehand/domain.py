@@ -216,3 +216,21 @@ class RankedComment:
     score: Score
     segment: int = 0
     kind: CommentKind = CommentKind.COMMENT
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptPosition:
+    """Where a replay got to: `offset` bytes (the first `line` lines) played, their `digest`."""
+
+    offset: int
+    line: int
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayPosition:
+    """How far into its transcript (`source`) a replayed show is stored, and its show time then."""
+
+    source: str
+    position: TranscriptPosition
+    show_ts: datetime | None

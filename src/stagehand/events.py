@@ -1,13 +1,21 @@
-"""What the core tells its listeners (the console bridge, tests, the headless runner).
+"""What happened in a show: the one vocabulary of past-tense events.
 
-Plain past-tense values; the console turns them into Textual messages in its bridge.
-The core never imports the console: listeners are just callables taking one of these.
+Every change to a show is one of these, published once by `LiveShow`, in order, on the event
+loop. Every listener hears the same events: the store's writer records the ones it keeps
+(`stagehand.store.recorder`), the console folds them into what it shows, the headless runner
+prints a few. So nothing is stored that was not shown, or shown that was not stored.
+
+Plain frozen values made of domain values (a show server can send them to remote screens as
+they are). An event carries every fact needed to record it; the show it belongs to is the
+listener's: one writer, one console per show. The core never imports the console: listeners
+are just callables taking one of these.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from stagehand.domain import (
     Author,
@@ -17,23 +25,71 @@ from stagehand.domain import (
     RankedComment,
     Segment,
     StageSession,
+    TranscriptPosition,
 )
+
+# -- chat -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class CommentRanked:
+    """A comment arrived (once: redeliveries are dropped before this), cleaned, classified and
+    scored; `ranked.segment` is the position of the segment it arrived in."""
+
     ranked: RankedComment
 
 
 @dataclass(frozen=True, slots=True)
 class CommentEdited:
+    """The author edited a comment: `clean_text` is shown, `original_text` kept for the record."""
+
     platform: str
     comment_id: str
     clean_text: str
+    original_text: str
+    ts: datetime
 
 
 @dataclass(frozen=True, slots=True)
 class CommentDeleted:
+    """A comment was deleted on its platform (by its author, a moderator, or the hosts)."""
+
+    platform: str
+    comment_id: str
+    ts: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CommandHandled:
+    """A chat command and its outcome: one `commands` row (its comment's platform and id are its
+    key) and the console's log line. `args` is empty for a viewer who opted out."""
+
+    comment: Comment
+    command: str
+    outcome: str
+    args: str = ""
+
+    @property
+    def key(self) -> str:
+        """One command per comment, however often the platform delivers it."""
+        return f"{self.comment.platform}:{self.comment.id}"
+
+
+# -- the hosts' actions and what they did ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HostActionLogged:
+    """A host action was logged; `comment` is the comment it acted on, when the core has it."""
+
+    action: HostAction
+    comment: Comment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRestored:
+    """An undo gave a comment back: it belongs in the queue again, where its score puts it."""
+
     platform: str
     comment_id: str
 
@@ -56,39 +112,46 @@ class AuthorRestored:
 
 
 @dataclass(frozen=True, slots=True)
-class AuthorForgotten:
-    """The author asked to be forgotten (`!forget confirm`): every screen drops them at once,
-    from the queue, raw chat, what they said on stage, the raised hands and the selection."""
-
-    author: AuthorKey
-
-
-@dataclass(frozen=True, slots=True)
-class HostActionLogged:
-    """A host action was logged; `comment` is the comment it acted on, when the core has it."""
-
-    action: HostAction
-    comment: Comment | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CommentRestored:
-    """An undo gave a comment back: it belongs in the queue again, where its score puts it."""
-
-    platform: str
-    comment_id: str
-
-
-@dataclass(frozen=True, slots=True)
 class SegmentChanged:
-    """The live segment now (None: an undo took back the first one)."""
+    """The live segment now: a new one, or the live one's title and keywords edited (None: an
+    undo took back the first one). `undone` is the position of a segment an undo took back: its
+    comments belong to the one before, and it is gone (the host action log keeps the move)."""
 
     segment: Segment | None
+    undone: int | None = None
+
+
+# -- the stage and the raised hands ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StageStarted:
+    """An appearance on stage began; `key` (the key of the host action that started it) makes it
+    stored once, however often the show is resumed."""
+
+    session: StageSession
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class StageEnded:
+    """An appearance ended (`session.ended_at` says when)."""
+
+    session: StageSession
+
+
+@dataclass(frozen=True, slots=True)
+class StageResumed:
+    """An undone stage end: the appearance that ended at `ended_at` goes on."""
+
+    session: StageSession
+    ended_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
 class StageChanged:
-    """Who is on stage now (an empty tuple when nobody is)."""
+    """Who is on stage now (an empty tuple when nobody is): the view screens draw, published
+    after each change above (and when a guest's name is forgotten)."""
 
     on_stage: tuple[StageSession, ...]
 
@@ -100,20 +163,58 @@ class HandsChanged:
     hands: tuple[Author, ...]
 
 
+# -- viewers' choices -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorOptedOut:
+    """`!optout`: the author's name and text are no longer kept; what is stored is anonymized."""
+
+    author: AuthorKey
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorOptedIn:
+    """`!optin`: the author's name and text are kept again from now on."""
+
+    author: AuthorKey
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorForgotten:
+    """The author asked to be forgotten (`!forget confirm`): what is stored about them is cut
+    loose (text and names go, counts stay), and every screen drops them at once, from the queue,
+    raw chat, what they said on stage, the raised hands and the selection."""
+
+    author: AuthorKey
+
+
+# -- the show ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayReached:
+    """A replay has played (and published) everything up to `position` of its transcript
+    `source`; `show_ts` is the show time then. Published after the events of every line before
+    it, so what is stored of it never runs ahead of what it stands for."""
+
+    source: str
+    position: TranscriptPosition
+    show_ts: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowEnded:
+    """The show was closed at `ts` (its open stage appearances ended just before)."""
+
+    ts: datetime
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectionChanged:
     platform: str
     state: str
     detail: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class CommandHandled:
-    """A chat command and its outcome (for the console's log line)."""
-
-    comment: Comment
-    command: str
-    outcome: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,16 +229,23 @@ CoreEvent = (
     CommentRanked
     | CommentEdited
     | CommentDeleted
-    | AuthorRemoved
-    | AuthorForgotten
+    | CommandHandled
     | HostActionLogged
     | CommentRestored
+    | AuthorRemoved
     | AuthorRestored
     | SegmentChanged
+    | StageStarted
+    | StageEnded
+    | StageResumed
     | StageChanged
     | HandsChanged
+    | AuthorOptedOut
+    | AuthorOptedIn
+    | AuthorForgotten
+    | ReplayReached
+    | ShowEnded
     | ConnectionChanged
-    | CommandHandled
     | Notice
 )
 Listener = Callable[[CoreEvent], None]

@@ -3,17 +3,29 @@
 An adapter turns its platform's events into domain values and hands them to an `AdapterSink`
 (the live show implements it); it never touches widgets or the store. Host actions come back
 through the `Adapter` methods, each returning an `ActionResult` the console shows as it is.
+The replay adapter plays into a `ReplaySink` (the live show again), which also takes a recorded
+show's segments and host actions. `CommandSpec` is what a platform registers of a chat command
+(Discord's slash commands).
 """
 
 from __future__ import annotations
 
 import abc
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
-from stagehand.domain import Author, Comment, ModerationKind
+from stagehand.domain import (
+    Author,
+    Comment,
+    HostAction,
+    ModerationKind,
+    ReplayPosition,
+    Segment,
+    TranscriptPosition,
+)
 
 
 class ConnectionState(StrEnum):
@@ -31,13 +43,14 @@ class ActionResult:
     `hint` is what the host should do next, and only ever reaches the console. `acted` is False
     when the action was only recorded: no connection to act through (a replay), so nothing
     reached a platform. `key` is the host action it was logged as (`LiveShow` fills it in; an
-    undo names it)."""
+    undo names it). `retry`: a platform refused, and trying again may work (an undo)."""
 
     ok: bool
     message: str
     hint: str = ""
     acted: bool = True
     key: str = ""
+    retry: bool = False
 
     @classmethod
     def done(cls, message: str, hint: str = "") -> ActionResult:
@@ -77,13 +90,57 @@ class AdapterSink(Protocol):
     ) -> None: ...
 
 
-class Adapter(abc.ABC):
+class ReplaySink(AdapterSink, Protocol):
+    """Where a replay plays a recorded show (the live show implements it): what any adapter
+    delivers, plus the show's clock to follow, how far a stored show already got, and the
+    transcript's segments and host actions as the hosts did them."""
+
+    @property
+    def segments(self) -> Sequence[Segment]: ...
+
+    @property
+    def last_stored_at(self) -> datetime | None:
+        """The time of the latest comment or host action stored before this session."""
+        ...
+
+    @property
+    def replay_position(self) -> ReplayPosition | None:
+        """Where a replay of this show got to in its transcript (None: nothing yet)."""
+        ...
+
+    @property
+    def backlog(self) -> int:
+        """Changes waiting for the database writer (a replay waits when there are many)."""
+        ...
+
+    def follow_clock(self, show_ts: datetime, speed: float) -> None:
+        """Show time `show_ts` is now, and runs on at `speed` (0 stops the clock)."""
+        ...
+
+    def start_segment(
+        self, title: str, keywords: Iterable[str] = (), *, ts: datetime | None = None
+    ) -> ActionResult: ...
+
+    def host_action_replayed(self, action: HostAction) -> None: ...
+
+    def replay_reached(self, source: str, position: TranscriptPosition) -> None: ...
+
+    async def settled(self) -> None:
+        """Once every comment so far is stored whole (the platform actions it waits for)."""
+        ...
+
+
+#: The sink an adapter needs: every platform takes any `AdapterSink`; the replay a `ReplaySink`.
+SinkT = TypeVar("SinkT", bound=AdapterSink, contravariant=True)
+
+
+class Adapter(abc.ABC, Generic[SinkT]):
     """One platform connection. `run` lives as long as the show; actions may be called any time."""
 
     platform: str = ""
 
     @abc.abstractmethod
-    async def run(self, sink: AdapterSink) -> None:
+    async def run(self, sink: SinkT) -> None:
         """Connect, deliver events to `sink` until `close` is called; reconnect on drops."""
 
     @abc.abstractmethod
@@ -132,3 +189,14 @@ class DoctorCheck:
     ok: bool
     detail: str
     fix: str = ""
+
+
+class CommandSpec(NamedTuple):
+    """A chat command as a platform registers it (a Discord slash command): its name, what it
+    does, and whether it takes text (required or not, described as `text_description`)."""
+
+    name: str
+    description: str
+    takes_text: bool = False
+    text_required: bool = False
+    text_description: str = "What to say"

@@ -1,21 +1,113 @@
-"""Build the adapters a config enables (for `stagehand run`)."""
+"""Where a show is put together: the one place that opens the database, starts the writer,
+builds the live show, installs the chat commands and adds the platform adapters.
+
+`stagehand run`, `demo` and `replay`, the tests and the benchmarks all open their shows with
+`open_show`, so what they run is the same thing.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+from stagehand.clock import ShowClock
+from stagehand.commands import install_commands, slash_command_specs
 from stagehand.config import Settings
-from stagehand.platform import Adapter
+from stagehand.events import CoreEvent, Notice
+from stagehand.platform import Adapter, ReplaySink
+from stagehand.sanitize import clean
+from stagehand.show.live import LiveShow
+from stagehand.show.state import RECENT_COMMENTS
+from stagehand.store import open_database, queries
+from stagehand.store.database import store_errors
+from stagehand.store.pseudonymize import pseudonym_key_problem
+from stagehand.store.writer import StoreWriter
 
 
 class AdapterUnavailable(Exception):
     """An enabled adapter cannot be built; the message says which and why."""
 
 
-def build_adapters(settings: Settings) -> list[Adapter]:
+def open_show(
+    settings: Settings,
+    *,
+    db_path: Path | None = None,
+    show_name: str | None = None,
+    title: str = "",
+    description: str = "",
+    source: str = "live",
+    started_at: datetime | None = None,
+    clock: ShowClock | None = None,
+    adapters: Iterable[Adapter[ReplaySink]] | None = None,
+    commands: bool = True,
+    on_committed: Callable[[list[CoreEvent]], None] | None = None,
+) -> LiveShow:
+    """Open (or resume: same name, same database) a show, ready to run. Raises StoreError, and
+    AdapterUnavailable before anything is opened.
+
+    `adapters`: the platforms to connect (a replay, test fakes); default: those the config
+    enables. `commands`: answer chat commands (when `[commands] enabled`). `started_at`: when
+    the show began (a replay passes its transcript's time); default now. `on_committed` hears
+    each batch the writer committed (benchmarks measure latency with it).
+    """
+    adapters = list(adapters) if adapters is not None else build_adapters(settings)
+    path = (db_path or settings.db_path()).expanduser()
+    clock = clock or ShowClock()
+    # Checked before going live: a damaged file would lose the show's chat, not just one row.
+    db = open_database(path, verify=True)
+    with contextlib.closing(db.conn), store_errors(path):
+        key_problem = pseudonym_key_problem(db.conn)
+        show, resumed = queries.open_show(
+            db,
+            show_name or settings.show.name,
+            # A transcript's title is as untrusted as chat: it reaches screens and reports.
+            title=clean(title or settings.show.title, max_chars=200),
+            description=clean(description or settings.show.description),
+            source=source,
+            started_at=started_at or clock.now(),
+        )
+        state = queries.resumed_state(db, show.id, recent=RECENT_COMMENTS) if resumed else None
+    notices = []
+    if key_problem:
+        notices.append(
+            Notice(
+                f"Viewers who opted out before will not be recognised: {key_problem} "
+                "(restore it from a backup of this machine; see `stagehand doctor`)",
+                "warning",
+            )
+        )
+    writer = StoreWriter(
+        path,
+        show_id=show.id,
+        batch_size=settings.database.batch_size,
+        on_committed=on_committed,
+    )
+    live = LiveShow(
+        settings,
+        db_path=path,
+        show=show,
+        writer=writer,
+        clock=clock,
+        resumed=state,
+        startup_notices=notices,
+    )
+    writer.start()
+    for adapter in adapters:
+        live.add_adapter(adapter)
+    if commands and settings.commands.enabled:
+        install_commands(live)
+    return live
+
+
+def build_adapters(settings: Settings) -> list[Adapter[ReplaySink]]:
+    """The platform adapters the config enables (AdapterUnavailable if none, or one cannot be)."""
     from stagehand.tokens import TokenStore
 
     tokens = TokenStore()
     guest_link = settings.show.guest_link
-    adapters: list[Adapter] = []
+    adapters: list[Adapter[ReplaySink]] = []
     if settings.twitch.enabled:
         try:
             from stagehand.adapters.twitch.adapter import TwitchAdapter
@@ -27,8 +119,6 @@ def build_adapters(settings: Settings) -> list[Adapter]:
             from stagehand.adapters.discord.adapter import DiscordAdapter
         except ImportError as exc:
             raise AdapterUnavailable(f"the Discord adapter is not available: {exc}") from None
-        from stagehand.commands import slash_command_specs
-
         adapters.append(
             DiscordAdapter(
                 settings.discord,

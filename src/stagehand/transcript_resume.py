@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from stagehand.domain import TranscriptPosition
 from stagehand.transcript import TranscriptError, TranscriptEvent, iter_events, read_lines
 
 _CHUNK = 1 << 20
@@ -28,15 +29,6 @@ _READ_BUFFER = 1 << 20
 
 def _new_digest() -> hashlib.blake2b:
     return hashlib.blake2b(digest_size=20)
-
-
-@dataclass(frozen=True, slots=True)
-class TranscriptPosition:
-    """Where a replay got to: `offset` bytes (the first `line` lines) played, their `digest`."""
-
-    offset: int
-    line: int
-    digest: str
 
 
 def position_holds(path: Path, position: TranscriptPosition) -> bool:

@@ -27,7 +27,7 @@ from stagehand.cli.auth import auth_discord
 from stagehand.config import Settings
 from stagehand.config.discord import DiscordSettings
 from stagehand.events import CommentRanked
-from stagehand.show.live import LiveShow
+from stagehand.session import open_show
 from stagehand.tokens import TokenStore
 
 TOKEN = "MTEwMDAw.fake.bot-token"
@@ -135,8 +135,9 @@ def test_the_invite_url_asks_for_exactly_the_documented_permissions():
 
 async def test_a_duplicate_message_is_stored_once(tmp_path):
     db_path = tmp_path / "show.db"
-    live = LiveShow.open(Settings(), db_path=db_path, show_name="discord-night")
-    live.bind_loop()
+    live = open_show(
+        Settings(), db_path=db_path, show_name="discord-night", adapters=[], commands=False
+    )
     seen = []
     live.add_listener(seen.append)
     async with FakeDiscord() as fake:

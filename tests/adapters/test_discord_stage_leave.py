@@ -24,7 +24,7 @@ from stagehand.config import Settings
 from stagehand.domain import Author
 from stagehand.events import CoreEvent, Notice, StageChanged
 from stagehand.platform import ConnectionState
-from stagehand.show.live import LiveShow
+from stagehand.session import open_show
 from stagehand.tokens import TokenStore
 
 LISTENER = Author("discord", LISTENER_ID, "listener", "Lis Tener")
@@ -38,7 +38,7 @@ async def until(predicate, timeout: float = 5.0) -> None:  # type: ignore[no-unt
 
 async def test_a_guest_leaving_the_stage_channel_is_taken_off_stage(tmp_path: Path) -> None:
     db = tmp_path / "show.db"
-    live = LiveShow.open(Settings(), db_path=db, show_name="friday")
+    live = open_show(Settings(), db_path=db, show_name="friday", adapters=[], commands=False)
     events: list[CoreEvent] = []
     live.add_listener(events.append)
     async with FakeDiscord() as fake:
@@ -56,14 +56,14 @@ async def test_a_guest_leaving_the_stage_channel_is_taken_off_stage(tmp_path: Pa
             )
             invited = await live.pull_on_stage(author=LISTENER)  # a listener in the Stage
             assert invited.ok, invited.message
-            assert list(live.stage) == [LISTENER.key]
+            assert [session.author.key for session in live.on_stage] == [LISTENER.key]
 
             # Someone not on the panel moving about changes nothing.
             await fake.voice_update(MASON_ID, STAGE_CHANNEL_ID)
             await fake.voice_update(MASON_ID, OTHER_CHANNEL_ID)
             # The guest closes Discord's Stage window: Discord says their channel is null.
             await fake.voice_update(LISTENER_ID, None)
-            await until(lambda: not live.stage)
+            await until(lambda: not live.on_stage)
         finally:
             assert await live.close()
             await asyncio.wait_for(running, 5)

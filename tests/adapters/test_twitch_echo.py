@@ -24,12 +24,11 @@ from fakes.twitch_server import (
     store_credentials,
 )
 from stagehand.adapters.twitch.adapter import TwitchAdapter
-from stagehand.commands import install_commands
 from stagehand.config import Settings
 from stagehand.console.state import ConsoleState
 from stagehand.events import CommentRanked, CoreEvent
 from stagehand.metrics import show_metrics
-from stagehand.show.live import LiveShow
+from stagehand.session import open_show
 from stagehand.store import open_database
 
 
@@ -57,19 +56,22 @@ async def test_the_bots_own_messages_never_become_comments(
     fake: FakeTwitch, tmp_path: Path
 ) -> None:
     db_path = tmp_path / "show.db"
-    live = LiveShow.open(Settings(), db_path=db_path, show_name="synth-night")
+    store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
+    live = open_show(
+        Settings(),
+        db_path=db_path,
+        show_name="synth-night",
+        adapters=[TwitchAdapter(settings_for(fake), store)],
+    )
     events: list[CoreEvent] = []
     live.add_listener(events.append)
-    router = install_commands(live)
-    store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
-    live.add_adapter(TwitchAdapter(settings_for(fake), store))
     running = asyncio.create_task(live.run_adapters())
     try:
         await fake.wait_for_subscriptions(1)
         await fake.send_chat(chat_event(message_id="v1", text="!topic"))
         await fake.send_chat(chat_event(message_id="v2", text="which waveform for a fat bass?"))
         await until(lambda: sum(isinstance(e, CommentRanked) for e in events) >= 2)
-        await router.drain()  # the bot answered !topic in chat
+        await live.drain()  # the bot answered !topic in chat
         viewer = live.find_comment("twitch", "v2")
         assert viewer is not None
         assert (await live.reply(viewer, "saw, through the ladder")).ok  # the host replied

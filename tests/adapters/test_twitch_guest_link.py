@@ -26,10 +26,10 @@ from fakes.twitch_server import (
     store_credentials,
 )
 from stagehand.adapters.twitch.adapter import TwitchAdapter
-from stagehand.commands import install_commands
 from stagehand.config import Settings, load_settings
 from stagehand.config.example import render_example
 from stagehand.events import CoreEvent, Notice
+from stagehand.session import open_show
 from stagehand.show.live import LiveShow
 
 LINK = "https://vdo.ninja/?room=private-synth-room"
@@ -66,26 +66,28 @@ class LiveTwitch:
         return [e for e in self.events if isinstance(e, Notice)]
 
     async def comment(self, message_id: str, **event) -> None:
-        count = self.live.pipeline.accepted
+        count = self.live.accepted
         await self.fake.send_chat(chat_event(message_id=message_id, **event))
         async with asyncio.timeout(5):
-            while self.live.pipeline.accepted == count:
+            while self.live.accepted == count:
                 await asyncio.sleep(0.02)
 
 
 @pytest.fixture
 async def show(fake: FakeTwitch, tmp_path: Path, request) -> AsyncIterator[LiveTwitch]:
     changes = getattr(request, "param", {})
-    live = LiveShow.open(Settings(), db_path=tmp_path / "show.db", show_name="friday")
     store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
-    live.add_adapter(TwitchAdapter(settings_for(fake, **changes), store, guest_link=LINK))
-    router = install_commands(live)
+    live = open_show(
+        Settings(),
+        db_path=tmp_path / "show.db",
+        show_name="friday",
+        adapters=[TwitchAdapter(settings_for(fake, **changes), store, guest_link=LINK)],
+    )
     running = asyncio.create_task(live.run_adapters())
     await fake.wait_for_subscriptions(1)
     show = LiveTwitch(live, fake, running)
-    show.router = router  # type: ignore[attr-defined]
     yield show
-    await router.drain()
+    await live.drain()
     assert await live.close()
     async with asyncio.timeout(5):
         await running
@@ -105,7 +107,7 @@ async def test_by_default_the_link_is_whispered_never_posted(show: LiveTwitch) -
     assert whisper.query == {"from_user_id": BOT["id"], "to_user_id": CHATTER["id"]}
     assert LINK in whisper.json["message"]
     assert not any(LINK in text for text in show.chat_posts())
-    assert [s.author.id for s in show.live.stage.values()] == [CHATTER["id"]]
+    assert [s.author.id for s in show.live.on_stage] == [CHATTER["id"]]
 
 
 async def test_a_refused_whisper_says_why_and_asks_the_host_to_send_it_another_way(
@@ -116,7 +118,7 @@ async def test_a_refused_whisper_says_why_and_asks_the_host_to_send_it_another_w
     assert not result.ok
     assert "does not accept whispers from strangers" in result.message
     assert "another way" in result.hint
-    assert show.live.stage == {}  # nobody was invited, nobody is on stage
+    assert show.live.on_stage == ()  # nobody was invited, nobody is on stage
     assert not any(LINK in text for text in show.chat_posts())
     [notice] = show.notices()
     assert "strangers" in notice.text and "another way" in notice.text
@@ -139,15 +141,15 @@ async def test_a_failed_guest_star_invite_keeps_the_guest_on_stage_and_the_hint_
     # No Stream Together session is running: Guest Star fails, the whisper went out.
     await show.comment("hand-1", text="can I come on?")
     await show.comment("mod-1", text=f"!stage @{CHATTER['login']}", chatter=BROADCASTER)
-    await show.router.drain()  # type: ignore[attr-defined]
-    assert [s.author.id for s in show.live.stage.values()] == [CHATTER["id"]]
+    await show.live.drain()
+    assert [s.author.id for s in show.live.on_stage] == [CHATTER["id"]]
     assert len(show.fake.requests_to("POST", "whispers")) == 1
     posts = show.chat_posts()
     assert posts == [f"Invited @{CHATTER['login']} on stage."]  # the bot's only word in chat
     hints = [n for n in show.notices() if "Stream Together" in n.text]
     assert hints and hints[0].level == "warning"
     db = sqlite_utils.Database(show.live.db_path)
-    await asyncio.to_thread(show.live.writer.flush)
+    await asyncio.to_thread(show.live.flush)
     [outcome] = [
         row["outcome"]
         for row in db.query("SELECT outcome FROM host_actions WHERE action = ?", ["stage_start"])

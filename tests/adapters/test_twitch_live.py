@@ -22,7 +22,7 @@ from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.config import Settings
 from stagehand.events import CommentRanked, ConnectionChanged, CoreEvent
 from stagehand.platform import ConnectionState
-from stagehand.show.live import LiveShow
+from stagehand.session import open_show
 
 
 @pytest.fixture
@@ -41,11 +41,16 @@ async def fake(monkeypatch: pytest.MonkeyPatch):
 
 async def test_a_duplicate_is_stored_once_and_shown_once(fake: FakeTwitch, tmp_path: Path) -> None:
     db_path = tmp_path / "show.db"
-    live = LiveShow.open(Settings(), db_path=db_path, show_name="synth-night")
+    store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
+    live = open_show(
+        Settings(),
+        db_path=db_path,
+        show_name="synth-night",
+        adapters=[TwitchAdapter(settings_for(fake), store, guest_link="https://vdo.ninja/x")],
+        commands=False,
+    )
     seen: list[CoreEvent] = []
     live.add_listener(seen.append)
-    store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
-    live.add_adapter(TwitchAdapter(settings_for(fake), store, guest_link="https://vdo.ninja/x"))
     running = asyncio.create_task(live.run_adapters())
     try:
         await fake.wait_for_subscriptions(1)

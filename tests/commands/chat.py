@@ -1,7 +1,7 @@
 """A show played from a transcript with command lines, into a real SQLite file.
 
 `play()` writes the transcript as JSON Lines, replays it through `ReplayAdapter(instant=True)`
-into a `LiveShow` with the commands installed, and returns what a user could see afterwards:
+into a show opened as the CLI opens one (`stagehand.session.open_show`: commands installed), and returns what a user could see afterwards:
 the database, the events the console heard, and what the bot said on each platform.
 
 `FakePlatform` is a chat platform (an `Adapter`) that keeps what the bot sent instead of
@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from stagehand.adapters.replay import ReplayAdapter
-from stagehand.commands import CommandRouter, install_commands
 from stagehand.config import Settings
 from stagehand.domain import Author, Comment
 from stagehand.events import CommandHandled, CoreEvent, HandsChanged
 from stagehand.platform import ActionResult, Adapter, AdapterSink
+from stagehand.session import open_show
 from stagehand.show.live import LiveShow
 
 START = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
@@ -114,7 +114,6 @@ class FakePlatform(Adapter):
 @dataclass
 class Played:
     live: LiveShow
-    router: CommandRouter
     db: sqlite3.Connection
     events: list[CoreEvent]
     platforms: dict[str, FakePlatform] = field(default_factory=dict)
@@ -136,10 +135,10 @@ class Played:
         return self.platforms[platform].sent
 
     def hands(self) -> list[str]:
-        return [author.name for author in self.live.hands.values()]
+        return [author.name for author in self.live.hands]
 
     def on_stage(self) -> list[str]:
-        return [session.author.name for session in self.live.stage.values()]
+        return [session.author.name for session in self.live.on_stage]
 
     def handled(self) -> list[CommandHandled]:
         return [e for e in self.events if isinstance(e, CommandHandled)]
@@ -174,16 +173,18 @@ async def play(
     """Replay `records` into tmp_path/show.db with chat commands on; wait for every answer."""
     transcript = write_transcript(tmp_path / "show.jsonl", records)
     db_path = tmp_path / "show.db"
-    live = LiveShow.open(settings or Settings(), db_path=db_path, show_name="synth")
-    events: list[CoreEvent] = []
-    live.add_listener(events.append)
-    router = install_commands(live)
     fakes = {name: FakePlatform(name) for name in platforms}
     for fake in fakes.values():
         fake.refuse_invites = refuse_invites
-        live.add_adapter(fake)
-    live.add_adapter(ReplayAdapter(transcript, instant=True))
+    live = open_show(
+        settings or Settings(),
+        db_path=db_path,
+        show_name="synth",
+        adapters=[*fakes.values(), ReplayAdapter(transcript, instant=True)],
+    )
+    events: list[CoreEvent] = []
+    live.add_listener(events.append)
     await live.run_adapters()
-    await router.drain()
+    await live.drain()
     assert await live.close(), "the writer failed"
-    return Played(live, router, sqlite3.connect(db_path), events, fakes)
+    return Played(live, sqlite3.connect(db_path), events, fakes)

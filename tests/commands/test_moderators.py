@@ -96,7 +96,7 @@ async def test_a_spoofed_display_name_is_never_pulled_on_stage(tmp_path) -> None
         ],
     )
     assert played.on_stage() == ["ana"]
-    assert played.live.stage and next(iter(played.live.stage)).id == "id-ana"
+    assert played.live.on_stage and played.live.on_stage[0].author.id == "id-ana"
 
 
 async def test_nobody_is_staged_when_only_a_display_name_matches(tmp_path) -> None:

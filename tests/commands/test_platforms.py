@@ -34,9 +34,10 @@ from fakes.twitch_server import (
     store_credentials,
 )
 from stagehand.adapters.twitch.adapter import TwitchAdapter
-from stagehand.commands import install_commands, slash_command_specs
+from stagehand.commands import slash_command_specs
 from stagehand.config import Settings, ShowSettings
 from stagehand.platform import ConnectionState
+from stagehand.session import open_show
 from stagehand.show.live import LiveShow
 
 GUEST_LINK = "https://vdo.ninja/?room=synth"
@@ -83,10 +84,12 @@ async def test_twitch_chat_commands_answer_in_thread_and_stage_the_right_viewer(
 ) -> None:
     fake = fake_twitch
     db = tmp_path / "show.db"
-    live = LiveShow.open(Settings(show=ShowSettings(guest_link=GUEST_LINK)), db_path=db)
-    router = install_commands(live)
     store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
-    live.add_adapter(TwitchAdapter(settings_for(fake), store, guest_link=GUEST_LINK))
+    live = open_show(
+        Settings(show=ShowSettings(guest_link=GUEST_LINK)),
+        db_path=db,
+        adapters=[TwitchAdapter(settings_for(fake), store, guest_link=GUEST_LINK)],
+    )
     running = asyncio.create_task(live.run_adapters())
     try:
         await fake.wait_for_subscriptions(1)
@@ -107,7 +110,7 @@ async def test_twitch_chat_commands_answer_in_thread_and_stage_the_right_viewer(
             )
         )
         await wait_for(lambda: len(fake.requests_to("POST", "chat/messages")) >= 2)
-        await router.drain()
+        await live.drain()
     finally:
         await live.close()
         await running
@@ -159,8 +162,7 @@ async def test_discord_slash_and_chat_commands_go_through_the_same_handlers(tmp_
     if not payloads_available():
         pytest.skip("real Discord payloads not found in ../shared/data/platform-payloads")
     db = tmp_path / "show.db"
-    live = LiveShow.open(Settings(), db_path=db)
-    router = install_commands(live)
+    live = open_show(Settings(), db_path=db, adapters=[])
     live.start_segment("Filters", ["cutoff"])
     sink = ShowSink(live)
     async with (
@@ -177,11 +179,11 @@ async def test_discord_slash_and_chat_commands_go_through_the_same_handlers(tmp_
             "MESSAGE_CREATE", fake.message(author_id=ZEYLA_ID, content="!stage @listener")
         )
         await sink.wait_until(lambda: len(sink.comments) >= 3)
-        await router.drain()
+        await live.drain()
         registered = fake.requests_to("PUT", r"/applications/\d+/guilds/\d+/commands")
         followups = fake.requests_to("POST", rf"/webhooks/\d+/{slash['token']}")
         answers = fake.requests_to("POST", rf"/channels/{SHOW_CHANNEL_ID}/messages")
-        on_stage = [s.author.id for s in live.stage.values()]
+        on_stage = [s.author.id for s in live.on_stage]
     await live.close()
 
     assert {c["name"] for c in registered[0].json} >= {"ask", "hand", "topic", "forget"}

@@ -19,6 +19,7 @@ from stagehand.config import Settings
 from stagehand.console.app import StagehandApp, make_app
 from stagehand.domain import Author, Comment, ModerationKind
 from stagehand.platform import ActionResult, Adapter, AdapterSink, ConnectionState
+from stagehand.session import open_show
 from stagehand.show.live import LiveShow
 
 #: The wall clock the console sees in tests (replays anchor show time on their events anyway).
@@ -162,10 +163,12 @@ class Console:
     app: StagehandApp
     live: LiveShow
     replay: ReplayAdapter
+    #: The show's clock: tests move show time on with `clock.follow`.
+    clock: ShowClock
 
     def db(self) -> sqlite3.Connection:
         """The show's SQLite file, as anyone would read it, after the writer caught up."""
-        assert self.live.writer.flush()
+        assert self.live.flush()
         return sqlite3.connect(self.live.db_path)
 
 
@@ -176,22 +179,25 @@ def open_console(
     adapters: tuple[Adapter, ...] = (),
     settings: Settings | None = None,
     speed: float | None = None,
+    clock: ShowClock | None = None,
+    commands: bool = False,
 ) -> Console:
+    """The console on a show replayed from `transcript` (chat commands off unless `commands`)."""
     settings = settings or Settings()
-    live = LiveShow.open(
+    clock = clock or ShowClock(wall=lambda: FIXED_WALL)
+    replay = ReplayAdapter(transcript, instant=speed is None, speed=speed or 1.0)
+    live = open_show(
         settings,
         db_path=db_path,
         show_name="synth",
         title="Synth Night",
         description="We build an analog synthesizer live",
         source=str(transcript),
-        clock=ShowClock(wall=lambda: FIXED_WALL),
+        clock=clock,
+        adapters=[replay, *adapters],
+        commands=commands,
     )
-    replay = ReplayAdapter(transcript, instant=speed is None, speed=speed or 1.0)
-    live.add_adapter(replay)
-    for adapter in adapters:
-        live.add_adapter(adapter)
-    return Console(make_app(live, settings), live, replay)
+    return Console(make_app(live, settings), live, replay, clock)
 
 
 async def played(console: Console, pilot) -> None:

@@ -107,7 +107,7 @@ async def test_stage_flow_pull_highlight_end_and_stage_time_stored(tmp_path, sho
         assert "★ dev TW  on stage 0:00" in text
         assert "twitch: invite done" in text
         # what they say while on stage shows in the stage panel, highlighted
-        console.live.clock.follow(console.live.clock.now() + timedelta(seconds=95), 0.0)
+        console.clock.follow(console.live.now() + timedelta(seconds=95), 0.0)
         console.live.comment_received(
             Comment(
                 "m9",
@@ -115,7 +115,7 @@ async def test_stage_flow_pull_highlight_end_and_stage_time_stored(tmp_path, sho
                 "synthnight",
                 Author("twitch", "103", "dev"),
                 "thanks for having me, my filter is a Moog clone",
-                console.live.clock.now(),
+                console.live.now(),
             )
         )
         await pilot.pause(0.3)
@@ -226,7 +226,7 @@ async def test_search_finds_past_comments_without_writing(tmp_path, show_file):
     console = open_console(tmp_path / "show.db", show_file)
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
-        assert console.live.writer.flush()
+        assert console.live.flush()
         await pilot.press("slash", *"reson", "enter")
         await console.app.screen.workers.wait_for_complete()
         await pilot.pause()
@@ -252,7 +252,7 @@ async def test_space_freezes_the_queue_while_chat_goes_on(tmp_path, show_file):
                 "synthnight",
                 Author("twitch", "106", "gus"),
                 "what cutoff frequency do you use for the filter on bass?",
-                console.live.clock.now(),
+                console.live.now(),
             )
         )
         await pilot.pause(0.3)
@@ -386,8 +386,8 @@ async def test_the_on_air_time_stops_when_a_replay_finishes(tmp_path, show_file)
     however long the host keeps the console open."""
     from stagehand.clock import ShowClock
 
-    console = open_console(tmp_path / "show.db", show_file, speed=3000)
-    console.live.clock = ShowClock()  # the real wall clock: time passes during the test
+    # The real wall clock: time passes during the test.
+    console = open_console(tmp_path / "show.db", show_file, speed=3000, clock=ShowClock())
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
         header = screen_text(console.app).splitlines()[1]

@@ -22,9 +22,9 @@ def select(app, message_id: str) -> None:
 
 def chat(console, message_id: str, author: Author, text: str) -> None:
     live = console.live
-    live.clock.follow(live.clock.now() + timedelta(seconds=1), 0.0)
+    console.clock.follow(live.now() + timedelta(seconds=1), 0.0)
     live.comment_received(
-        Comment(message_id, author.platform, "synthnight", author, text, live.clock.now())
+        Comment(message_id, author.platform, "synthnight", author, text, live.now())
     )
 
 
@@ -65,7 +65,7 @@ async def test_a_dialog_keeps_the_queue_and_the_chat_in_view_and_moving(
 
 async def pick_by_search(console, pilot, words: str) -> None:
     """The show's own people never enter the queue: a host finds their line by search."""
-    assert console.live.writer.flush()
+    assert console.live.flush()
     await pilot.press("slash", *words, "enter")
     await pilot.pause()
     running = [w for w in console.app.workers if w.group == "search"]

@@ -15,7 +15,7 @@ from stagehand.console.bridge import ConsoleBridge
 from stagehand.console.state import RAW_CHAT_LINES, ConsoleState
 from stagehand.domain import Author, Comment, RankedComment, Score
 from stagehand.events import CommentRanked
-from stagehand.show.live import LiveShow
+from stagehand.session import open_show
 from stagehand.transcript import CommentEvent, SegmentEvent
 
 START = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
@@ -63,12 +63,6 @@ def test_state_keeps_the_best_comments_and_bounded_chat() -> None:
 
 async def test_console_stays_responsive_and_bounded_in_a_flood(tmp_path) -> None:
     settings = Settings(console=ConsoleSettings(queue_size=100, redraw_per_second=8))
-    live = LiveShow.open(
-        settings,
-        db_path=tmp_path / "flood.db",
-        show_name="flood",
-        clock=ShowClock(wall=lambda: FIXED_WALL),
-    )
     events = [SegmentEvent(START, "Filters", ("filter", "cutoff"))]
     events += [
         CommentEvent(
@@ -84,7 +78,14 @@ async def test_console_stays_responsive_and_bounded_in_a_flood(tmp_path) -> None
         for n in range(6_000)
     ]
     replay = ReplayAdapter(events, instant=True)
-    live.add_adapter(replay)
+    live = open_show(
+        settings,
+        db_path=tmp_path / "flood.db",
+        show_name="flood",
+        clock=ShowClock(wall=lambda: FIXED_WALL),
+        adapters=[replay],
+        commands=False,
+    )
     app = make_app(live, settings)
     async with app.run_test(size=(100, 30)) as pilot:
         started = time.monotonic()
@@ -93,7 +94,7 @@ async def test_console_stays_responsive_and_bounded_in_a_flood(tmp_path) -> None
         await asyncio.wait_for(replay.finished.wait(), 30)
         elapsed = time.monotonic() - started
         await pilot.press("space")
-        assert live.pipeline.accepted == 6_000
+        assert live.accepted == 6_000
         assert app.bridge.posted <= elapsed * 8 + 2
         assert len(app.state.queue) <= 100 + 25 and len(app.state.raw) <= RAW_CHAT_LINES
         assert len(app.query_one("#queue").entries) == 100

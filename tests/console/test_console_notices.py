@@ -6,10 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conftest import RecordingAdapter, actions_done, open_console, played, screen_text
-from stagehand.commands import install_commands
 from stagehand.console.widgets.queue import QueueView
 from stagehand.domain import Author, Comment
-from stagehand.events import Notice
 
 SIZE = (120, 36)
 
@@ -48,17 +46,16 @@ async def test_a_notice_fades_after_a_few_seconds_and_a_problem_stays_longer(tmp
 
 
 async def test_outcomes_look_different_and_ignored_is_not_a_tick(tmp_path, show_file):
-    console = open_console(tmp_path / "show.db", show_file)
-    install_commands(console.live)
+    console = open_console(tmp_path / "show.db", show_file, commands=True)
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
         app, live = console.app, console.live
         gus = Author("twitch", "106", "gus")
 
         def say(message_id: str, text: str, author: Author = gus) -> None:
-            live.clock.follow(live.clock.now() + timedelta(seconds=10), 0.0)
+            console.clock.follow(live.now() + timedelta(seconds=10), 0.0)
             live.comment_received(
-                Comment(message_id, "twitch", "synthnight", author, text, live.clock.now())
+                Comment(message_id, "twitch", "synthnight", author, text, live.now())
             )
 
         say("c1", "!hand")
@@ -92,7 +89,7 @@ async def test_i_shows_the_last_hundred_notices_with_their_times(tmp_path, show_
     async with console.app.run_test(size=(120, 40)) as pilot:
         await played(console, pilot)
         for n in range(120):
-            console.live.notify(Notice(f"notice number {n}", "failed" if n == 119 else "info"))
+            console.live.say(f"notice number {n}", "failed" if n == 119 else "info")
         await pilot.pause()
         await pilot.press("i")
         text = screen_text(console.app)

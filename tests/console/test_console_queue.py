@@ -19,7 +19,6 @@ from conftest import (
     played,
     screen_text,
 )
-from stagehand.commands import install_commands
 from stagehand.console.widgets.queue import QueueView
 from stagehand.domain import Author, Comment, ModerationKind
 
@@ -67,8 +66,7 @@ async def test_commands_hosts_moderators_and_bots_stay_in_raw_chat(tmp_path: Pat
             comment_record("v2", at(9), "fin", "108", "the ladder sounds warm"),
         ],
     )  # fmt: skip
-    console = open_console(tmp_path / "show.db", path)
-    install_commands(console.live)
+    console = open_console(tmp_path / "show.db", path, commands=True)
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
         assert sorted(queued_ids(console.app)) == ["a1", "v1", "v2"]
@@ -140,8 +138,7 @@ async def test_a_forgotten_viewer_disappears_from_every_panel_at_once(tmp_path: 
             comment_record("q3", at(4), "zephyrine", "301", "how do you tune the ladder?"),
         ],
     )
-    console = open_console(tmp_path / "show.db", path)
-    install_commands(console.live)
+    console = open_console(tmp_path / "show.db", path, commands=True)
     async with console.app.run_test(size=(160, 40)) as pilot:
         await played(console, pilot)
         queue = console.app.query_one(QueueView)
@@ -151,7 +148,7 @@ async def test_a_forgotten_viewer_disappears_from_every_panel_at_once(tmp_path: 
         assert "Raised hands (1)" in screen_text(console.app)
 
         def said(message_id: str, text: str) -> None:
-            ts = console.live.clock.now()
+            ts = console.live.now()
             author = Author("twitch", "301", "zephyrine")
             console.live.comment_received(
                 Comment(message_id, "twitch", "synthnight", author, text, ts)
@@ -168,7 +165,7 @@ async def test_a_forgotten_viewer_disappears_from_every_panel_at_once(tmp_path: 
         assert "how do you tune the ladder" not in screen
         assert "Raised hands (0)" in screen or "Raised hands" not in screen
         assert queued_ids(console.app) == ["q2"]
-        assert console.live.hands == {}
+        assert console.live.hands == ()
 
 
 async def test_a_new_segment_does_not_bury_the_questions_still_waiting(tmp_path: Path) -> None:
@@ -185,7 +182,7 @@ async def test_a_new_segment_does_not_bury_the_questions_still_waiting(tmp_path:
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
         await pilot.press("n")  # the hosts move on
-        start = console.live.clock.now()
+        start = console.live.now()
         for n, (who, text) in enumerate(
             [
                 ("cy", "SeemsGood"),
@@ -234,7 +231,7 @@ async def test_someone_on_stage_loses_the_raised_hand_bonus_and_marker(tmp_path:
                 "synthnight",
                 gus,
                 "i built a ladder filter last week, can i show it?",
-                console.live.clock.now(),
+                console.live.now(),
             )
         )
         await pilot.pause()

@@ -32,7 +32,7 @@ def row_of(queue: QueueView, message_id: str) -> int:
 
 def chat(console, message_id: str, name: str, text: str, *, seconds: float = 1.0) -> None:
     live = console.live
-    live.clock.follow(live.clock.now() + timedelta(seconds=seconds), 0.0)
+    console.clock.follow(live.now() + timedelta(seconds=seconds), 0.0)
     live.comment_received(
         Comment(
             message_id,
@@ -40,7 +40,7 @@ def chat(console, message_id: str, name: str, text: str, *, seconds: float = 1.0
             "synthnight",
             Author("twitch", f"u-{name}", name),
             text,
-            live.clock.now(),
+            live.now(),
         )
     )
 
@@ -166,7 +166,7 @@ async def test_a_row_shows_an_edit_made_on_the_platform(tmp_path, show_file):
         await played(console, pilot)
         assert "how do you stop the resonance" in screen_text(console.app)
         live = console.live
-        live.comment_edited("twitch", "m4", "how do you tame the resonance peak?", live.clock.now())
+        live.comment_edited("twitch", "m4", "how do you tame the resonance peak?", live.now())
         await pilot.pause(0.3)
         queue_rows = screen_text(console.app).split("Selected")[0]
         assert "how do you tame the resonance peak?" in queue_rows

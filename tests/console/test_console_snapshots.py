@@ -17,7 +17,7 @@ def settle(console, *keys: str):
     async def run_before(pilot) -> None:
         await asyncio.wait_for(console.replay.finished.wait(), 10)
         await pilot.pause()
-        assert console.live.writer.flush()
+        assert console.live.flush()
         await console.app.workers.wait_for_complete([console.app.refresh_metrics()])
         console.app.redraw()
         await pilot.pause()

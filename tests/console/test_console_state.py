@@ -35,7 +35,7 @@ def test_deleted_comments_leave_the_queue_and_are_marked_in_raw_chat() -> None:
     state = ConsoleState()
     state.apply(comment("a", 0))
     state.apply(comment("b", 1))
-    state.apply(CommentDeleted("twitch", "a"))
+    state.apply(CommentDeleted("twitch", "a", START))
     assert [r.comment.id for r in state.ranked_queue()] == ["b"]
     assert [(line.comment.id, line.deleted) for line in state.raw] == [("a", True), ("b", False)]
 
@@ -43,7 +43,7 @@ def test_deleted_comments_leave_the_queue_and_are_marked_in_raw_chat() -> None:
 def test_edits_show_the_new_text_and_answers_leave_the_queue() -> None:
     state = ConsoleState()
     state.apply(comment("a", 0))
-    state.apply(CommentEdited("twitch", "a", "fixed typo"))
+    state.apply(CommentEdited("twitch", "a", "fixed typo", "fixed typo", START))
     assert state.ranked_queue()[0].comment.shown_text == "fixed typo"
     assert state.raw[-1].comment.shown_text == "fixed typo"
     state.apply(HostActionLogged(HostAction(HostActionKind.ANSWER, START, "a", "twitch", "1")))

@@ -246,7 +246,7 @@ async def test_search_results_can_be_selected_and_acted_on(tmp_path, show_file):
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
         app = console.app
-        assert console.live.writer.flush()
+        assert console.live.flush()
         await pilot.press("slash", *"waveform", "enter")
         await searched(pilot)
         await pilot.press("enter")  # select the (only) result

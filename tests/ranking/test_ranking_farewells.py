@@ -15,14 +15,13 @@ import pytest
 
 from conftest import make_comment
 from stagehand.adapters.replay import ReplayAdapter
-from stagehand.commands import install_commands
 from stagehand.config import Settings
 from stagehand.config.ranking import RankingSettings
 from stagehand.console.state import ConsoleState
 from stagehand.demo import demo_transcript_path
 from stagehand.domain import Segment
 from stagehand.ranking.ranker import Ranker
-from stagehand.show.live import LiveShow
+from stagehand.session import open_show
 from stagehand.transcript import ShowEvent, read_transcript
 
 DEMO_DESCRIPTION = next(
@@ -103,11 +102,14 @@ def test_no_farewell_tops_the_queue_at_the_end_of_the_demo(tmp_path: Path) -> No
     }
 
     async def play() -> ConsoleState:
-        live = LiveShow.open(Settings(), db_path=tmp_path / "demo.db", show_name="demo")
+        live = open_show(
+            Settings(),
+            db_path=tmp_path / "demo.db",
+            show_name="demo",
+            adapters=[ReplayAdapter(demo_transcript_path(), instant=True)],
+        )
         state = ConsoleState()
         live.add_listener(state.apply)
-        install_commands(live)
-        live.add_adapter(ReplayAdapter(demo_transcript_path(), instant=True))
         await live.run_adapters()
         assert await live.close()
         return state

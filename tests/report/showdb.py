@@ -1,10 +1,11 @@
 """A small show with every case the metrics must get right, stored through the real pipeline.
 
-The transcript is replayed by `LiveShow` + `ReplayAdapter` into a real SQLite file. The ranking's
+The transcript is replayed by a show opened as the CLI opens one (`stagehand.session.open_show`)
+with a `ReplayAdapter`, into a real SQLite file. The ranking's
 judgement (question, on topic, side chatter, score) is then pinned with SQL, so the expected
 numbers in the tests depend on the metrics' definitions alone, not on the ranker's mood.
 An earlier show ("pilot") lets `ana` count as returning. `dev` opts out after the show and one of
-`ana`'s comments is deleted, both through the store's own writer ops.
+`ana`'s comments is deleted, both recorded by the store's own recorder from the show's events.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from pathlib import Path
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.config import Settings
 from stagehand.domain import AuthorKey
-from stagehand.show.live import LiveShow
+from stagehand.events import AuthorOptedOut, CommentDeleted
+from stagehand.session import open_show
 from stagehand.store import open_database
-from stagehand.store.apply import OpApplier
-from stagehand.store.ops import StoreDeletion, StoreOptOut
+from stagehand.store.recorder import Recorder
 from stagehand.times import parse_ts
 
 HOSTILE = '<script>alert("x")</script></svg>\x1b[2J [@click=app.quit]hi[/] =cmd|x'
@@ -102,8 +103,14 @@ JUDGED = {
 
 
 async def _replay(db: Path, transcript: Path, name: str) -> None:
-    live = LiveShow.open(Settings(), db_path=db, show_name=name, title=name.title() + " Night")
-    live.add_adapter(ReplayAdapter(transcript, instant=True))
+    live = open_show(
+        Settings(),
+        db_path=db,
+        show_name=name,
+        title=name.title() + " Night",
+        adapters=[ReplayAdapter(transcript, instant=True)],
+        commands=False,
+    )
     await live.run_adapters()
     assert await live.close()
 
@@ -128,8 +135,8 @@ def build(directory: Path) -> Path:
                 (question, on_topic, chatter, score, message_id),
             )
         (synth_id,) = db.execute("SELECT id FROM shows WHERE name = 'synth'").fetchone()
-        applier = OpApplier(db)
-        applier.apply(StoreDeletion(synth_id, "twitch", "c12", parse_ts("2026-11-20T19:04:41Z")))
-        applier.apply(StoreOptOut(AuthorKey("twitch", "103"), True))
+        recorder = Recorder(db, synth_id)
+        recorder.record(CommentDeleted("twitch", "c12", parse_ts("2026-11-20T19:04:41Z")))
+        recorder.record(AuthorOptedOut(AuthorKey("twitch", "103")))
     db.conn.close()
     return db_path

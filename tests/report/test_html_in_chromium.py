@@ -27,7 +27,7 @@ def _demo_db(directory: Path) -> Path | None:
     from stagehand.adapters.replay import ReplayAdapter
     from stagehand.config import Settings
     from stagehand.demo import demo_transcript_path
-    from stagehand.show.live import LiveShow
+    from stagehand.session import open_show
 
     transcript = demo_transcript_path()
     if not transcript.exists():
@@ -35,8 +35,10 @@ def _demo_db(directory: Path) -> Path | None:
     db = directory / "demo.db"
 
     async def play() -> None:
-        live = LiveShow.open(Settings(), db_path=db, show_name="demo")
-        live.add_adapter(ReplayAdapter(transcript, instant=True))
+        replay = ReplayAdapter(transcript, instant=True)
+        live = open_show(
+            Settings(), db_path=db, show_name="demo", adapters=[replay], commands=False
+        )
         await live.run_adapters()
         assert await live.close()
 

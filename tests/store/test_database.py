@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from stagehand.domain import Author, Comment, RankedComment, Score
+from stagehand.domain import Author, Comment, RankedComment, Score, Segment
+from stagehand.events import CommentEdited, CommentRanked, SegmentChanged
 from stagehand.metrics import ShowCounts, show_counts
 from stagehand.show.pipeline import sanitized
 from stagehand.store import StoreError, open_database
-from stagehand.store.ops import StoreComment, StoreSegment
 from stagehand.store.queries import list_shows, open_show, search_comments
 from stagehand.store.schema import migrations
 from stagehand.store.writer import StoreWriter
@@ -48,10 +48,10 @@ def show_db(tmp_path: Path) -> tuple[Path, int]:
     return path, show.id
 
 
-def write_all(path: Path, ops: list) -> StoreWriter:
-    writer = StoreWriter(path).start()
-    for op in ops:
-        writer.put(op)
+def write_all(path: Path, show_id: int, events: list) -> StoreWriter:
+    writer = StoreWriter(path, show_id=show_id).start()
+    for event in events:
+        writer.record(event)
     assert writer.flush(5)
     writer.close()
     return writer
@@ -89,8 +89,9 @@ def test_migrations_run_once(show_db) -> None:
 
 def test_a_redelivered_message_is_stored_once(show_db) -> None:
     path, show_id = show_db
-    op = StoreComment(show_id, ranked("msg-1", "hello"))
-    write_all(path, [StoreSegment(show_id, 1, "Oscillators", ("vco",), T0), op, op, op])
+    event = CommentRanked(ranked("msg-1", "hello"))
+    segment = SegmentChanged(Segment(1, "Oscillators", ("vco",), T0))
+    write_all(path, show_id, [segment, event, event, event])
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 1
     assert conn.execute("SELECT count(*) FROM authors").fetchone()[0] == 1
@@ -102,7 +103,7 @@ def test_a_redelivered_message_is_stored_once(show_db) -> None:
 
 def test_original_text_is_kept_beside_the_clean_text(show_db) -> None:
     path, show_id = show_db
-    write_all(path, [StoreComment(show_id, ranked("m", "\x1b[2Jhi\u202e there"))])
+    write_all(path, show_id, [CommentRanked(ranked("m", "\x1b[2Jhi\u202e there"))])
     text, original, flags = (
         sqlite3.connect(path).execute("SELECT text, original_text, flags FROM comments").fetchone()
     )
@@ -115,9 +116,10 @@ def test_search_finds_words_and_prefixes(show_db) -> None:
     path, show_id = show_db
     write_all(
         path,
+        show_id,
         [
-            StoreComment(show_id, ranked("1", "the resonance is screaming", seconds=1)),
-            StoreComment(show_id, ranked("2", "love the oscillators", seconds=2, author="ben")),
+            CommentRanked(ranked("1", "the resonance is screaming", seconds=1)),
+            CommentRanked(ranked("2", "love the oscillators", seconds=2, author="ben")),
         ],
     )
     db = open_database(path)
@@ -130,7 +132,7 @@ def test_search_finds_words_and_prefixes(show_db) -> None:
 def test_shows_are_listed_with_their_counts(show_db) -> None:
     path, show_id = show_db
     write_all(
-        path, [StoreComment(show_id, ranked(str(i), "hi", author=f"u{i % 3}")) for i in range(10)]
+        path, show_id, [CommentRanked(ranked(str(i), "hi", author=f"u{i % 3}")) for i in range(10)]
     )
     db = open_database(path)
     (row,) = list_shows(db)
@@ -166,8 +168,8 @@ def read_only_db(tmp_path: Path):
 def test_a_read_only_database_is_a_clear_error(read_only_db: Path) -> None:
     path = read_only_db
     problems: list[str] = []
-    writer = StoreWriter(path, on_problem=problems.append).start()
-    writer.put(StoreSegment(1, 1, "x", (), T0))
+    writer = StoreWriter(path, show_id=1, on_problem=problems.append).start()
+    writer.record(SegmentChanged(Segment(1, "x", (), T0)))
     assert not writer.flush(2)
     assert problems and "read-only" in problems[0]
 
@@ -180,11 +182,12 @@ def test_a_failing_write_is_kept_and_retried_until_it_works(show_db) -> None:
     blocker.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
     writer = StoreWriter(
         path,
+        show_id=show_id,
         on_problem=problems.append,
         on_recovered=lambda: recovered.append(True),
     )
     writer.start()
-    writer.put(StoreComment(show_id, ranked("late", "still here")))
+    writer.record(CommentRanked(ranked("late", "still here")))
     assert not writer.flush(4)
     assert problems and "locked" in problems[0]
     blocker.rollback()
@@ -223,12 +226,13 @@ def test_a_full_disk_is_described_for_the_host(tmp_path: Path) -> None:
 def test_a_change_that_cannot_apply_is_skipped_and_the_rest_is_written(show_db) -> None:
     path, show_id = show_db
     problems: list[str] = []
-    writer = StoreWriter(path, on_problem=problems.append).start()
-    writer.put(StoreComment(show_id, ranked("before", "one")))
-    writer.put("not an op")  # type: ignore[arg-type]  # a bug elsewhere must not stop writing
-    writer.put(StoreComment(show_id, ranked("after", "two", seconds=1)))
+    writer = StoreWriter(path, show_id=show_id, on_problem=problems.append).start()
+    writer.record(CommentRanked(ranked("before", "one")))
+    # A bug elsewhere (an edit without its time) must not stop writing.
+    writer.record(CommentEdited("twitch", "before", "x", "x", None))  # type: ignore[arg-type]
+    writer.record(CommentRanked(ranked("after", "two", seconds=1)))
     assert writer.flush(5)
-    writer.put(StoreComment(show_id, ranked("later", "three", seconds=2)))
+    writer.record(CommentRanked(ranked("later", "three", seconds=2)))
     # ...but the writer does not pretend: closing says not everything could be stored.
     assert not writer.close()
     assert writer.lost == 1

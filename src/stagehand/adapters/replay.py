@@ -20,13 +20,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol, TypeGuard
 
 from stagehand.adapters.timeline import MAX_JUMP, Timeline, event_ts
-from stagehand.clock import ShowClock
-from stagehand.domain import HostAction, Segment
-from stagehand.platform import Adapter, AdapterSink, ConnectionState
-from stagehand.store.queries import ReplayPositionRow
+from stagehand.platform import Adapter, ConnectionState, ReplaySink
 from stagehand.times import format_ts
 from stagehand.transcript import (
     CommentEvent,
@@ -56,25 +52,7 @@ MAX_BACKLOG = 20_000
 CLOCK_WARNINGS = 10
 
 
-class ReplaySink(AdapterSink, Protocol):
-    clock: ShowClock
-    segments: list[Segment]
-    last_stored_at: datetime | None
-    replay_position: ReplayPositionRow | None
-    backlog: int
-
-    def start_segment(
-        self, title: str, keywords: Iterable[str] = (), *, ts: datetime | None = None
-    ) -> Segment: ...
-
-    def host_action_replayed(self, action: HostAction) -> None: ...
-
-    def replay_reached(self, source: str, position: TranscriptPosition) -> None: ...
-
-    async def settled(self) -> None: ...
-
-
-class ReplayAdapter(Adapter):
+class ReplayAdapter(Adapter[ReplaySink]):
     platform = "replay"
 
     def __init__(
@@ -131,8 +109,7 @@ class ReplayAdapter(Adapter):
         )
         return None
 
-    async def run(self, sink: AdapterSink) -> None:
-        assert _is_replay_sink(sink), "the replay adapter needs a LiveShow to play into"
+    async def run(self, sink: ReplaySink) -> None:
         sink.connection_changed(self.platform, ConnectionState.CONNECTED, self.label)
         try:
             await self._play(sink)
@@ -165,14 +142,14 @@ class ReplayAdapter(Adapter):
             if ts is not None:
                 at_once = self.instant or (stored_until is not None and ts <= stored_until)
                 if at_once:
-                    sink.clock.follow(ts, 0.0)
+                    sink.follow_clock(ts, 0.0)
                 else:
                     if wall_start is None or show_start is None or ts < show_start - MAX_JUMP:
                         wall_start, show_start = time.monotonic(), ts
                     if self._delay(wall_start, show_start, ts) > 0 and last is not None:
                         await self._checkpoint(sink, last)  # idle anyway: note how far it got
                     await self._wait_until(wall_start, show_start, ts)
-                    sink.clock.follow(ts, self.speed)
+                    sink.follow_clock(ts, self.speed)
             self._apply(sink, placed, stored_segments)
             # A command's platform action (`!stage`) finishes before the next event, at the
             # command's time: a replay plays out the same however the tasks are scheduled.
@@ -191,7 +168,7 @@ class ReplayAdapter(Adapter):
         elif last is not None:
             await self._checkpoint(sink, last)
         if timeline.now is not None:
-            sink.clock.follow(timeline.now, 0.0)  # the show is over: its clock stops
+            sink.follow_clock(timeline.now, 0.0)  # the show is over: its clock stops
 
     def _apply(self, sink: ReplaySink, event: TranscriptEvent, stored_segments: set[str]) -> None:
         if isinstance(event, SegmentEvent):
@@ -254,17 +231,3 @@ def transcript_start(path: Path) -> datetime | None:
 
 def _skipped_line(error: TranscriptError) -> None:
     log.warning("skipped a bad transcript line: %s", error)
-
-
-def _is_replay_sink(sink: AdapterSink) -> TypeGuard[ReplaySink]:
-    return all(
-        hasattr(sink, name)
-        for name in (
-            "clock",
-            "segments",
-            "start_segment",
-            "host_action_replayed",
-            "replay_reached",
-            "settled",
-        )
-    )

@@ -17,11 +17,14 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from stagehand.logs import open_log_file, redact
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 #: Exit status of a user error, the same as click's usage errors.
 USER_ERROR = 2
@@ -104,7 +107,7 @@ def _internal_error(exc: BaseException) -> click.ClickException:
     return error
 
 
-def open_existing_database(db_path: Path | None):  # type: ignore[no-untyped-def]
+def open_existing_database(db_path: Path | None) -> Database:
     """The database a reading command works on (`--db`, else the configured one); must exist.
 
     Remembered on the click context, so a SQLite error later in the command names this file.

@@ -7,12 +7,18 @@ import logging
 import signal
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from stagehand.cli.errors import StagehandCommand, UserError
 from stagehand.cli.options import config_option, db_option
 from stagehand.config import Settings, load_settings
+
+if TYPE_CHECKING:  # imported where used: `stagehand --help` stays quick
+    from stagehand.adapters.replay import ReplayAdapter
+    from stagehand.show.live import LiveShow
+    from stagehand.transcript import TranscriptEvent
 
 
 @click.command(cls=StagehandCommand)
@@ -108,8 +114,7 @@ def _replay(
     headless: bool,
 ) -> None:
     from stagehand.adapters.replay import ReplayAdapter, transcript_start
-    from stagehand.events import Notice
-    from stagehand.show.live import LiveShow
+    from stagehand.session import open_show
     from stagehand.transcript import BadLines, ShowEvent
 
     settings = load_settings(config_path, required=False)
@@ -117,7 +122,17 @@ def _replay(
     title, description = "", ""
     if isinstance(first, ShowEvent):
         title, description = first.title, first.description
-    live = LiveShow.open(
+
+    def report_bad_line(text: str) -> None:  # called while the show plays (`live` is open)
+        if headless:
+            click.echo(text, err=True)
+        else:  # the console owns the terminal: a notice there, and the line in the log
+            logging.getLogger("stagehand.replay").warning("%s", text)
+            live.say(text, "warning")
+
+    bad_lines = BadLines(report_bad_line)
+    adapter = ReplayAdapter(transcript, speed=speed, instant=instant, on_bad_line=bad_lines)
+    live = open_show(
         settings,
         db_path=db_path,
         show_name=show_name,
@@ -126,21 +141,10 @@ def _replay(
         source=str(transcript),
         # A replayed show starts when its transcript does: all its times are on the show clock.
         started_at=transcript_start(transcript),
+        adapters=[adapter],
     )
-
-    def report_bad_line(text: str) -> None:
-        if headless:
-            click.echo(text, err=True)
-        else:  # the console owns the terminal: a notice there, and the line in the log
-            logging.getLogger("stagehand.replay").warning("%s", text)
-            live.notify(Notice(text, "warning"))
-
-    bad_lines = BadLines(report_bad_line)
-    adapter = ReplayAdapter(transcript, speed=speed, instant=instant, on_bad_line=bad_lines)
-    live.add_adapter(adapter)
-    _install_commands(live)
     if headless:
-        _run_headless(live)
+        _run_headless(live, adapter)
     else:
         _run_console(live, settings)
     if summary := bad_lines.summary():
@@ -149,7 +153,7 @@ def _replay(
         raise UserError(f"the replay stopped early: {adapter.error}")
 
 
-def _first_event(transcript: Path):  # type: ignore[no-untyped-def]
+def _first_event(transcript: Path) -> TranscriptEvent:
     """The transcript's first event (the show's title may be in it); UserError if it has none.
 
     Bad lines before it are only counted here: the replay reports each one as it plays.
@@ -167,20 +171,13 @@ def _first_event(transcript: Path):  # type: ignore[no-untyped-def]
     return first
 
 
-def _install_commands(live) -> None:  # type: ignore[no-untyped-def]
-    from stagehand.commands import install_commands
-
-    if live.settings.commands.enabled:
-        install_commands(live)
-
-
-def _run_headless(live) -> None:  # type: ignore[no-untyped-def]
-    from stagehand.events import ConnectionChanged, Notice
+def _run_headless(live: LiveShow, replay: ReplayAdapter | None = None) -> None:
+    from stagehand.events import ConnectionChanged, CoreEvent, Notice
     from stagehand.logs import configure_logging, redact
 
     configure_logging(to_file=False)
 
-    def print_status(event: object) -> None:
+    def print_status(event: CoreEvent) -> None:
         # Headless, the terminal is the console: connection changes and problems only.
         if isinstance(event, Notice) and event.level == "error":
             click.echo(redact(event.text), err=True)
@@ -200,7 +197,7 @@ def _run_headless(live) -> None:  # type: ignore[no-untyped-def]
             loop.add_signal_handler(signum, stop.set)
         adapters = asyncio.ensure_future(live.run_adapters())
         stopping = asyncio.ensure_future(stop.wait())
-        progress = asyncio.ensure_future(_replay_progress(live))
+        progress = asyncio.ensure_future(_replay_progress(replay))
         try:
             await asyncio.wait({adapters, stopping}, return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -215,10 +212,10 @@ def _run_headless(live) -> None:  # type: ignore[no-untyped-def]
     ok = asyncio.run(play())
     failed = live.failed_platforms()
     nothing_connected = bool(failed) and set(failed) == set(live.live_platforms())
-    if not (nothing_connected and live.pipeline.accepted == 0):
-        click.echo(_summary(live))
+    if not (nothing_connected and live.accepted == 0):
+        click.echo(_summary(live, replay))
     if not ok:
-        raise UserError(live.writer.last_error or "not everything could be written to the database")
+        raise UserError(live.storage_error or "not everything could be written to the database")
     if nothing_connected:
         # Every platform gave up for a reason waiting cannot fix (a refused token, a missing
         # scope or intent): a service manager must see the show did not run.
@@ -227,42 +224,37 @@ def _run_headless(live) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-async def _replay_progress(live) -> None:  # type: ignore[no-untyped-def]
+async def _replay_progress(replay: ReplayAdapter | None) -> None:
     """A bar (or, off a terminal, a line now and then) while a long replay plays headless."""
-    from stagehand.adapters.replay import ReplayAdapter
     from stagehand.progress import Progress
 
-    adapter = live.adapters.get("replay")
-    if not isinstance(adapter, ReplayAdapter):
+    if replay is None:
         return
     progress: Progress | None = None
     try:
-        while not adapter.finished.is_set():
-            reader = adapter.reader
+        while not replay.finished.is_set():
+            reader = replay.reader
             if reader is not None and reader.size:
                 if progress is None:
                     start = reader.start.offset / reader.size if reader.start else 0.0
                     progress = Progress("replay", start=start)
-                progress.update(reader.offset / reader.size, f"{adapter.played:,} events played")
+                progress.update(reader.offset / reader.size, f"{replay.played:,} events played")
             await asyncio.sleep(0.1)
     finally:
         if progress is not None:
             progress.finish()
 
 
-def _summary(live) -> str:  # type: ignore[no-untyped-def]
+def _summary(live: LiveShow, replay: ReplayAdapter | None) -> str:
     """What the database confirmed it stored, not what was sent its way."""
-    from stagehand.adapters.replay import ReplayAdapter
-
-    stored = live.writer.stored
-    duplicates = live.pipeline.duplicates + stored.comments_already_stored
+    stored = live.stored
+    duplicates = live.duplicates + stored.comments_already_stored
     verb = "Resumed" if live.resumed else "Stored"
     line = (
         f"{verb} show {live.show.name!r}: {stored.comments} comments "
         f"({duplicates} duplicates skipped), {len(live.segments)} segments in {live.db_path}"
     )
-    replay = live.adapters.get("replay")
-    if isinstance(replay, ReplayAdapter):
+    if replay is not None:
         if replay.resumed_after_line and not replay.played:
             line += "; it was already stored to the end of the transcript"
         elif replay.resumed_after_line:
@@ -275,7 +267,7 @@ def _summary(live) -> str:  # type: ignore[no-untyped-def]
     return line
 
 
-def _run_console(live, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def _run_console(live: LiveShow, settings: Settings) -> None:
     from stagehand.console.app import make_app
     from stagehand.logs import configure_logging
 
@@ -283,7 +275,7 @@ def _run_console(live, settings: Settings) -> None:  # type: ignore[no-untyped-d
     app = make_app(live, settings)
     app.run()
     if app.close_ok is False:
-        raise UserError(live.writer.last_error or "not everything could be written to the database")
+        raise UserError(live.storage_error or "not everything could be written to the database")
     click.echo(f"Show {live.show.name!r} saved in {live.db_path} (log: {log_path})")
 
 
@@ -298,15 +290,10 @@ def run(
     config_path: Path | None, db_path: Path | None, show_name: str | None, headless: bool
 ) -> None:
     """The live show from a config file: connect the enabled platforms and open the console."""
-    from stagehand.session import build_adapters
-    from stagehand.show.live import LiveShow
+    from stagehand.session import open_show
 
     settings = load_settings(config_path, required=True)
-    adapters = build_adapters(settings)
-    live = LiveShow.open(settings, db_path=db_path, show_name=show_name)
-    for adapter in adapters:
-        live.add_adapter(adapter)
-    _install_commands(live)
+    live = open_show(settings, db_path=db_path, show_name=show_name)
     if headless:
         _run_headless(live)
     else:

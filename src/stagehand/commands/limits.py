@@ -1,6 +1,6 @@
 """Cooldowns and send budgets: what keeps a flood of commands from becoming a flood of answers.
 
-Times are show-clock seconds (`LiveShow.clock`), so a replayed show meets the same limits at
+Times are show-clock seconds (the show's `now()`), so a replayed show meets the same limits at
 the same moments as it did live, whatever the playback speed.
 """
 

@@ -67,3 +67,28 @@ class RecentChatters:
         comment = self._by_key.pop(key, None)
         if comment is not None:
             self._drop_name(comment.author)
+
+
+class ForgetRequests:
+    """Who asked `!forget` and when: `!forget confirm` within `window` seconds goes ahead."""
+
+    #: Unconfirmed requests kept before the expired ones are dropped.
+    LIMIT = 10_000
+
+    def __init__(self, window: float) -> None:
+        self.window = window
+        self._asked: dict[AuthorKey, float] = {}
+
+    def ask(self, key: AuthorKey, now: float) -> None:
+        if len(self._asked) > self.LIMIT:
+            for stale in [k for k, t in self._asked.items() if now - t > self.window]:
+                del self._asked[stale]
+        self._asked[key] = now
+
+    def confirm(self, key: AuthorKey, now: float) -> bool:
+        """True (and the request is done with) if `key` asked within the window."""
+        asked_at = self._asked.get(key)
+        if asked_at is None or now - asked_at > self.window:
+            return False
+        del self._asked[key]
+        return True

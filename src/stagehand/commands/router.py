@@ -5,8 +5,9 @@ a command? (the pipeline's `CommentKind` says so, once for every screen; `!ask <
 a question, flagged `ask`) -> parse -> known? (unknown ones are ignored without a trace: other
 bots' !uptime is not ours) ->
 allowed? (moderator commands from viewers are refused quietly) -> cooldown? (viewers only) ->
-run (through `LiveShow`, the same methods as the console's keys) -> answer within the send
-budget -> one row in the `commands` table and a `CommandHandled` event for the console.
+run (through the show's controls, the same methods as the console's keys) -> answer within the
+send budget -> `record_command`: one `CommandHandled` event (the `commands` row, the console's
+line).
 
 Only sending and platform actions (`!stage`, `!unstage`) wait for the network: they run as a
 task, and everything about them that can be decided up front (permission, cooldown, the
@@ -18,24 +19,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from stagehand.commands.handlers import HANDLERS, Call, Done
+from stagehand.commands.context import CommandContext, Done, ShowControls
 from stagehand.commands.limits import Cooldowns, KeyedWindows, SlidingWindow
 from stagehand.commands.parse import ParsedCommand, limit_argument, parse_command
-from stagehand.commands.people import RecentChatters, host_accounts, may_steer
-from stagehand.commands.specs import MODERATOR_COMMANDS
+from stagehand.commands.people import ForgetRequests, RecentChatters, host_accounts, may_steer
+from stagehand.commands.registry import COMMANDS, Command, Registry
 from stagehand.domain import AuthorKey, Comment, CommentKind, RankedComment
-from stagehand.events import CommandHandled, CoreEvent, Notice
-from stagehand.platform import ActionResult
 from stagehand.pseudonyms import OptedOutViewers
 from stagehand.sanitize import clean
-from stagehand.store.ops import StoreCommand
-
-if TYPE_CHECKING:
-    from stagehand.show.live import LiveShow
 
 log = logging.getLogger(__name__)
 
@@ -52,19 +46,19 @@ class _Slot:
 
 
 class CommandRouter:
-    """Install with `live.command_router = router.handle` (or `install_commands(live)`)."""
+    """Install with `show.use_commands(router.handle)` (or `install_commands(show)`)."""
 
     def __init__(
         self,
-        live: LiveShow,
+        show: ShowControls,
         *,
-        notify: Callable[[CoreEvent], None],
+        commands: Registry = COMMANDS,
         opted_out: OptedOutViewers | Iterable[AuthorKey] = (),
     ) -> None:
-        self.live = live
-        self.settings = live.settings.commands
-        self.notify = notify
-        self.hosts = host_accounts(live.settings.show.hosts)
+        self.show = show
+        self.commands = commands
+        self.settings = show.settings.commands
+        self.hosts = host_accounts(show.settings.show.hosts)
         self.chatters = RecentChatters(self.settings.recent_authors)
         self.cooldowns = Cooldowns(self.settings.cooldown_seconds)
         per_viewer = self.settings.answers_per_viewer
@@ -73,23 +67,24 @@ class CommandRouter:
         self.opted_out = (
             opted_out if isinstance(opted_out, OptedOutViewers) else OptedOutViewers(keys=opted_out)
         )
-        self.forget_requests: dict[AuthorKey, float] = {}
+        self.forget_requests = ForgetRequests(self.settings.forget_confirm_seconds)
         self._pending: set[asyncio.Task[None]] = set()
         # Platform actions run one at a time in arrival order: "!stage @a" then "!unstage"
         # must find @a on stage however long the invitation took. (asyncio.Lock is FIFO.)
         self._steering = asyncio.Lock()
 
-    # -- the hook LiveShow calls -----------------------------------------------------------
+    # -- the hook the show calls -----------------------------------------------------------
 
     def handle(self, ranked: RankedComment) -> asyncio.Task[None] | None:
         """Run the comment's command, if it has one; a task when it must wait for the network."""
         comment = ranked.comment
         self.chatters.saw(comment)
         parsed = self._command_in(ranked)
-        if parsed is None or parsed.name not in HANDLERS:
+        command = self.commands.get(parsed.name) if parsed is not None else None
+        if parsed is None or command is None:
             return None
         try:
-            return self._run(ranked, parsed)
+            return self._run(ranked, parsed, command)
         except Exception as exc:  # a command bug must not stop the comments behind it
             log.exception("command %s failed", parsed.name)
             self._record(comment, parsed, f"failed: {type(exc).__name__}")
@@ -118,23 +113,34 @@ class CommandRouter:
 
     # -- one command -----------------------------------------------------------------------
 
-    def _run(self, ranked: RankedComment, parsed: ParsedCommand) -> asyncio.Task[None] | None:
+    def _run(
+        self, ranked: RankedComment, parsed: ParsedCommand, command: Command
+    ) -> asyncio.Task[None] | None:
         comment = ranked.comment
-        now = self.live.clock.now().timestamp()
+        now = self.show.now().timestamp()
         moderator = may_steer(comment.author, self.hosts)
-        if parsed.name in MODERATOR_COMMANDS and not moderator:
+        if command.moderators_only and not moderator:
             self._record(comment, parsed, "refused: moderators only")
             return None
         if not moderator:
-            group = _cooldown_group(parsed)
-            key = (comment.author.key, group)
+            key = (comment.author.key, command.cooldown_key(parsed.args))
             left = self.cooldowns.remaining(key, now)
             if left > 0:
                 self._record(comment, parsed, f"ignored: cooldown, {left:.0f} s left")
                 return None
             self.cooldowns.start(key, now)
-        call = Call(self, ranked, parsed.args, moderator, now)
-        done = HANDLERS[parsed.name](call)
+        context = CommandContext(
+            ranked,
+            parsed.args,
+            moderator,
+            now,
+            self.settings,
+            self.show,
+            self.chatters,
+            self.opted_out,
+            self.forget_requests,
+        )
+        done = command.handler(context)
         if isinstance(done, Done):
             slot = self._answer_slot(comment, moderator, now) if done.answer else _Slot(True)
             self._record(comment, parsed, _with_slot(done.outcome, slot))
@@ -145,7 +151,7 @@ class CommandRouter:
         # changes are stored with the comment, in one transaction, once it is known.
         slot = self._answer_slot(comment, moderator, now)
         task = self._spawn(self._finish(comment, parsed, done, slot))
-        self.live.hold_comment_until(task)
+        self.show.hold_comment_until(task)
         return task
 
     async def _finish(
@@ -182,57 +188,27 @@ class CommandRouter:
     async def _deliver(self, comment: Comment, name: str, text: str) -> None:
         """Answer in the comment's chat, threaded where the platform allows it.
 
-        Straight through the adapter rather than `LiveShow.reply`: the bot's answers are not
-        host actions (they would count as the hosts' replies); the `commands` row records them.
+        `answer_in_chat` rather than `reply`: the bot's answers are not host actions (they
+        would count as the hosts' replies); the `commands` row records them. A replay without
+        that platform connected has nothing to send through: the answer is only recorded.
         """
-        adapter = self.live.adapters.get(comment.platform)
-        if adapter is None:  # a replay without that platform connected: nothing to send through
-            return
-        try:
-            result = await adapter.reply(comment, clean(text, max_chars=MAX_ANSWER_CHARS))
-        except Exception as exc:
-            log.exception("%s: answering %s failed", comment.platform, name)
-            result = ActionResult.failed(f"{type(exc).__name__}: {exc}")
+        result = await self.show.answer_in_chat(comment, clean(text, max_chars=MAX_ANSWER_CHARS))
         if not result.ok:
-            self.notify(
-                Notice(
-                    f"Could not answer !{name} on {comment.platform}: {result.message}", "warning"
-                )
-            )
+            message = f"Could not answer !{name} on {comment.platform}: {result.message}"
+            self.show.say(message, "warning")
 
     # -- the record ------------------------------------------------------------------------
 
     def _record(self, comment: Comment, parsed: ParsedCommand, outcome: str) -> None:
-        """One `commands` row (no arguments kept for opted-out viewers) and a console event."""
+        """One `commands` row (no arguments kept for opted-out viewers) and a console line."""
         args = "" if comment.author.key in self.opted_out else parsed.args
-        self.live.writer.put(
-            StoreCommand(
-                self.live.show.id,
-                comment.platform,
-                comment.id,
-                comment.author.key,
-                parsed.name,
-                args,
-                outcome,
-                comment.ts,
-            )
-        )
-        self.notify(CommandHandled(comment, parsed.name, outcome))
+        self.show.record_command(comment, parsed.name, args, outcome)
 
     def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
         task = asyncio.ensure_future(work)
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
         return task
-
-
-def _cooldown_group(parsed: ParsedCommand) -> str:
-    """!hand and !lower share a cooldown (toggling is the flood); "!forget confirm" has its own."""
-    if parsed.name in ("hand", "lower"):
-        return "hand"
-    if parsed.name == "forget" and parsed.args.casefold() == "confirm":
-        return "forget confirm"
-    return parsed.name
 
 
 def _with_slot(outcome: str, slot: _Slot) -> str:

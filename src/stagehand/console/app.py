@@ -51,12 +51,12 @@ from stagehand.console.widgets.notices import NoticeLine
 from stagehand.console.widgets.queue import QueueView
 from stagehand.console.widgets.raw_chat import RawChat
 from stagehand.console.widgets.stage import StagePanel
-from stagehand.domain import HostAction, RankedComment
+from stagehand.domain import RankedComment
 from stagehand.metrics import Metrics, show_metrics
 from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
+from stagehand.show.history import HISTORY
 from stagehand.show.live import LiveShow
-from stagehand.show.undo import HISTORY, UndoResult
 from stagehand.store.database import connect
 
 log = logging.getLogger(__name__)
@@ -125,11 +125,11 @@ class StagehandApp(App[None]):
         self.state = ConsoleState(
             queue_size=console.queue_size,
             half_life_seconds=settings.ranking.half_life_seconds,
-            clock=live.clock.now,
+            clock=live.now,
         )
         self.state.segment = live.current_segment
-        self.state.stage_changed(tuple(live.stage.values()))
-        self.state.hands = tuple(live.hands.values())
+        self.state.stage_changed(live.on_stage)
+        self.state.hands = live.hands
         self.state.connections = {p: (s.value, d) for p, (s, d) in live.connections.items()}
         self.bridge = ConsoleBridge(
             self.state, self.post_message, redraw_per_second=console.redraw_per_second
@@ -190,12 +190,10 @@ class StagehandApp(App[None]):
         """Participation numbers, defined once in stagehand.metrics, on a read connection."""
         if self.closed:
             return
-        self.live.writer.flush(timeout=2.0)  # count what was just done, not the last batch
+        self.live.flush(timeout=2.0)  # count what was just done, not the last batch
         db = connect(self.live.db_path)
         try:
-            metrics = show_metrics(
-                db, self.live.show.name, now=self.live.clock.now(), follow_up_limit=1
-            )
+            metrics = show_metrics(db, self.live.show.name, now=self.live.now(), follow_up_limit=1)
         finally:
             db.conn.close()
         self.call_from_thread(self._metrics_ready, metrics.totals)
@@ -230,9 +228,9 @@ class StagehandApp(App[None]):
 
         self.run_worker(run(), name=name, group="actions", exit_on_error=False)
 
-    def _did(self, action: HostAction) -> None:
+    def _did(self, result: ActionResult) -> None:
         """A host action done at once (answer, dismiss, segment, topic): `u` can take it back."""
-        self._remember(action.key)
+        self._remember(result.key)
 
     def _remember(self, key: str) -> None:
         self.undo_stack.append(key)
@@ -245,7 +243,7 @@ class StagehandApp(App[None]):
         self.redraw()
 
     def now(self) -> datetime:
-        return self.live.clock.now()
+        return self.live.now()
 
     def show_started_at(self) -> datetime:
         """When the show began in show time (a replay starts at its transcript, not today).
@@ -254,7 +252,7 @@ class StagehandApp(App[None]):
         (a test, an older database) falls back on its first comment or segment.
         """
         started = self.live.show.started_at
-        if "replay" in self.live.adapters:
+        if "replay" in self.live.platforms:
             firsts = [started, self.state.first_comment_at]
             if self.live.segments:
                 firsts.append(self.live.segments[0].started_at)
@@ -388,15 +386,14 @@ class StagehandApp(App[None]):
         if not self.live.hands:
             self._say("No raised hands to bring on stage", "ignored")
             return
-        first = next(iter(self.live.hands.values()))
-        self._act(self.live.pull_on_stage(author=first), "pull on stage")
+        self._act(self.live.pull_on_stage(author=self.live.hands[0]), "pull on stage")
 
     def action_end_stage(self) -> None:
         ranked = self.selected
         if ranked is not None and key_of(ranked.comment) in self.state.removed:
             ranked = None  # gone since it was drawn: end the latest appearance instead
         author = ranked.comment.author if ranked else None
-        if author is not None and author.key not in self.live.stage:
+        if author is not None and not self.live.is_on_stage(author.key):
             author = None  # the selected comment's author is not on stage: end the latest
         self._act(self.live.end_stage(author), "end stage")
 
@@ -430,26 +427,21 @@ class StagehandApp(App[None]):
         self.push_screen(ModerateScreen(comment, hosts=self.hosts), apply)
 
     def action_next_segment(self) -> None:
-        segment = self.live.next_segment()
-        self._did_last()
-        self._say(f"Segment {segment.position} is live: {segment.title} (u undoes)", "ok")
+        result = self.live.next_segment()
+        self._did(result)
+        self._say(f"{result.message} (u undoes)", "ok")
 
     def action_edit_topic(self) -> None:
         def save(result: tuple[str, list[str]] | None) -> None:
             if result is not None:
                 title, keywords = result
-                segment = self.live.edit_topic(title, keywords)
-                self._did_last()
+                self._did(self.live.edit_topic(title, keywords))
+                segment = self.live.current_segment
+                assert segment is not None  # the edit made one live if none was
                 keywords_text = ", ".join(segment.keywords) or "no keywords"
                 self._say(f"Topic: {segment.title} ({keywords_text}) (u undoes)", "ok")
 
         self.push_screen(TopicScreen(self.live.current_segment), save)
-
-    def _did_last(self) -> None:
-        """The segment or topic action just logged (LiveShow returns the segment, not it)."""
-        last = self.live.history.last()
-        if last is not None:
-            self._did(last.action)
 
     def action_undo(self) -> None:
         """Take back this console's last action (the notice says what, or why not)."""
@@ -459,22 +451,21 @@ class StagehandApp(App[None]):
         key = self.undo_stack.pop()
         self._act(self._undo(key), "undo")
 
-    async def _undo(self, key: str) -> UndoResult:
+    async def _undo(self, key: str) -> None:
         result = await self.live.undo(key)
         if result.retry:
             self.undo_stack.append(key)  # a platform said no: u tries it again
-        elif result.undone:
+        elif result.ok:
             self._reselect(key)
-        return result
 
     def _reselect(self, key: str) -> None:
         """The host's own undo gave back the comment that was selected: select it again."""
-        done = self.live.history.get(key)
+        comment = self.live.acted_on(key)
         queue = self.query_one(QueueView)
-        if done is None or done.comment is None or queue.selected is not None:
+        if comment is None or queue.selected is not None:
             return
         lost = queue.lost
-        if lost is not None and key_of(lost.comment) == key_of(done.comment):
+        if lost is not None and key_of(lost.comment) == key_of(comment):
             self.redraw()  # the comment is back in the queue's rows
             queue.select_comment(lost)
 
@@ -545,7 +536,7 @@ class StagehandApp(App[None]):
         ok = await self.live.close()
         self.close_ok = ok
         if not ok:
-            log.error("not everything could be written: %s", self.live.writer.last_error)
+            log.error("not everything could be written: %s", self.live.storage_error)
         return ok
 
     async def on_unmount(self) -> None:

@@ -1,7 +1,8 @@
-"""The one road every comment takes: dedupe -> sanitize -> classify -> score -> store -> notify.
+"""The one road every comment takes: dedupe -> sanitize -> classify -> score -> publish.
 
 Adapters (through `LiveShow`) call `Pipeline.accept` on the event loop. Nothing here blocks:
-storing is a queue put, the writer thread commits in batches.
+the comment is published as one `CommentRanked` event, which the store's writer queues (its
+thread commits in batches) and every screen shows.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from stagehand.domain import Comment, CommentKind, RankedComment, Score
 from stagehand.events import CommentRanked, CoreEvent
 from stagehand.sanitize import sanitize, storable
 from stagehand.show.kinds import CommentKinds
-from stagehand.store.ops import StoreComment, StoreOp
 
 #: How many recent message ids are remembered for dedupe. Platforms redeliver within seconds
 #: or minutes; anything older is looked up in the database, whose unique key is the truth.
@@ -104,10 +104,8 @@ class Pipeline:
     def __init__(
         self,
         *,
-        show_id: int,
         scorer: Scorer,
-        store: Callable[[StoreOp], None],
-        notify: Callable[[CoreEvent], None],
+        publish: Callable[[CoreEvent], None],
         seen: Iterable[tuple[str, str]] = (),
         stored: Callable[[tuple[str, str]], bool] | None = None,
         resumed: bool = False,
@@ -115,11 +113,9 @@ class Pipeline:
     ) -> None:
         """`seen`: ids already stored (a resumed show's latest); `stored` asks the database
         whether it has a comment; `resumed`: the database had this show's comments before."""
-        self.show_id = show_id
         self.scorer = scorer
         self.kinds = kinds or CommentKinds()
-        self._store = store
-        self._notify = notify
+        self._publish = publish
         self._recent = RecentIds()
         for key in seen:
             self._recent.add(key)
@@ -145,9 +141,8 @@ class Pipeline:
         kind = classified.kind
         score = UNSCORED if kind in UNSCORED_KINDS else self.scorer.score(comment, ask=asked)
         ranked = RankedComment(comment, score, segment, kind)
-        self._store(StoreComment(self.show_id, ranked))
         self.accepted += 1
-        self._notify(CommentRanked(ranked))
+        self._publish(CommentRanked(ranked))
         return ranked
 
     def _stored_before(self, key: tuple[str, str]) -> bool:

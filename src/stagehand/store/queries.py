@@ -20,7 +20,9 @@ from stagehand.domain import (
     HostAction,
     HostActionKind,
     RankedComment,
+    ReplayPosition,
     Score,
+    TranscriptPosition,
 )
 from stagehand.store.database import StoreError
 from stagehand.times import format_ts, parse_ts
@@ -31,7 +33,6 @@ from stagehand.transcript import (
     ShowEvent,
     TranscriptEvent,
 )
-from stagehand.transcript_resume import TranscriptPosition
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +55,6 @@ class SegmentRow:
 
 
 @dataclass(frozen=True, slots=True)
-class ReplayPositionRow:
-    source: str
-    position: TranscriptPosition
-    show_ts: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
 class ResumedState:
     """What a resumed show already has: its segments, who is still on stage or has a hand up,
     its latest comments (oldest first), how often its recent authors spoke, how far it got (the
@@ -72,7 +66,7 @@ class ResumedState:
     recent_comments: tuple[tuple[Comment, CommentKind], ...]
     author_comments: tuple[tuple[AuthorKey, int], ...]
     raised_hands: tuple[Author, ...]
-    replay_position: ReplayPositionRow | None
+    replay_position: ReplayPosition | None
 
 
 def open_show(
@@ -212,7 +206,7 @@ def resumed_state(
     )
 
 
-def replay_position(db: Database, show_id: int) -> ReplayPositionRow | None:
+def replay_position(db: Database, show_id: int) -> ReplayPosition | None:
     """How far into its transcript a replayed show is stored (None for a live show)."""
     row = db.execute(
         "SELECT source, offset, line, digest, show_ts FROM replay_positions WHERE show_id = ?",
@@ -220,7 +214,7 @@ def replay_position(db: Database, show_id: int) -> ReplayPositionRow | None:
     ).fetchone()
     if row is None:
         return None
-    return ReplayPositionRow(
+    return ReplayPosition(
         row[0], TranscriptPosition(row[1], row[2], row[3]), parse_ts(row[4]) if row[4] else None
     )
 

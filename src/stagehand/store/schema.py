@@ -160,7 +160,7 @@ def m001_initial(db: Database) -> None:
     )
     db.execute("CREATE INDEX commands_show ON commands (show_id, ts)")
     # Full-text search over the sanitized text (the console's `/`), kept in step by triggers.
-    db["comments"].enable_fts(["text"], tokenize="porter", create_triggers=True)
+    db.table("comments").enable_fts(["text"], tokenize="porter", create_triggers=True)
 
 
 @migrations()

@@ -1,4 +1,7 @@
-"""The one writer: a thread with its own connection that applies queued ops in batches.
+"""The one writer: a thread with its own connection that records the show's events in batches.
+
+It listens to the show (`record` is the listener): the events the store keeps
+(`stagehand.store.recorder.KEPT`) are queued, the rest ignored; the thread records them in order.
 
 Group commit: the thread takes whatever is queued (up to `batch_size`) and commits it in one
 transaction, as soon as it is there: under load batches grow and cost per comment falls, while a
@@ -8,7 +11,7 @@ Nothing queued is dropped silently: a change that cannot be stored at all is cou
 and `close()` then says writing failed.
 
 `atomic()` keeps a comment and everything it causes (its command's row, a stage appearance, a
-host action) in one transaction, so a crash never leaves half of it stored: a resumed show that
+host action: the events published while it is open) in one transaction, so a crash never leaves half of it stored: a resumed show that
 finds the comment stored knows all of it is.
 """
 
@@ -27,9 +30,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from stagehand.store.apply import OpApplier, Stored
+from stagehand.events import CoreEvent
 from stagehand.store.database import connect, describe_sqlite_error
-from stagehand.store.ops import StoreOp
+from stagehand.store.recorder import KEPT, Recorder, Stored
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +45,11 @@ class _Barrier:
 
 
 class _Group:
-    """Ops put while a group is open (in its context, including tasks started there), queued
+    """Events recorded while a group is open (in its context, including tasks started there), queued
     as one item once the block has ended and every task it waits for has finished."""
 
     def __init__(self, queue_: queue.SimpleQueue[object]) -> None:
-        self.ops: list[StoreOp] = []
+        self.events: list[CoreEvent] = []
         self._queue = queue_
         self._open = True
         self._waiting = 0
@@ -68,8 +71,8 @@ class _Group:
         if self._open or self._waiting or self.queued:
             return
         self.queued = True
-        if self.ops:
-            self._queue.put(tuple(self.ops))
+        if self.events:
+            self._queue.put(tuple(self.events))
 
 
 _open_group: ContextVar[_Group | None] = ContextVar("stagehand_store_group", default=None)
@@ -96,12 +99,14 @@ class StoreWriter:
         self,
         path: Path | str,
         *,
+        show_id: int,
         batch_size: int = 500,
         on_problem: Callable[[str], None] | None = None,
         on_recovered: Callable[[], None] | None = None,
-        on_committed: Callable[[list[StoreOp]], None] | None = None,
+        on_committed: Callable[[list[CoreEvent]], None] | None = None,
     ) -> None:
         self.path = Path(path)
+        self.show_id = show_id
         self.batch_size = batch_size
         self._on_problem = on_problem or (lambda message: None)
         self._on_recovered = on_recovered or (lambda: None)
@@ -119,13 +124,23 @@ class StoreWriter:
         self._thread.start()
         return self
 
-    def put(self, op: StoreOp) -> None:
-        """Queue an op; returns at once (safe from any thread)."""
+    def report_to(
+        self, on_problem: Callable[[str], None], on_recovered: Callable[[], None]
+    ) -> None:
+        """Who hears (on the writer's thread) that writing fails, and that it works again."""
+        self._on_problem = on_problem
+        self._on_recovered = on_recovered
+
+    def record(self, event: CoreEvent) -> None:
+        """The show's listener: queue the event if the store keeps it; returns at once (safe
+        from any thread). Inside `atomic()` it joins the open group."""
+        if type(event) not in KEPT:
+            return
         group = _open_group.get()
         if group is not None and not group.queued:
-            group.ops.append(op)
+            group.events.append(event)
             return
-        self._queue.put(op)
+        self._queue.put(event)
 
     def atomic(self) -> _Atomic:
         """`with writer.atomic():` everything put inside the block commits in one transaction,
@@ -156,7 +171,7 @@ class StoreWriter:
 
     @property
     def backlog(self) -> int:
-        """Ops queued and not yet taken by the writer (approximate, cheap)."""
+        """Events queued and not yet taken by the writer (approximate, cheap)."""
         return self._queue.qsize()
 
     @property
@@ -166,8 +181,8 @@ class StoreWriter:
     def _run(self) -> None:
         # A short busy timeout: if another program holds the lock, say so soon and retry.
         db = connect(self.path, busy_timeout=2.0)
-        applier = OpApplier(db)
-        pending: list[StoreOp] = []
+        recorder = Recorder(db, self.show_id)
+        pending: list[CoreEvent] = []
         barriers: list[_Barrier] = []
         stopping = False
         backoff = 0.5
@@ -181,7 +196,7 @@ class StoreWriter:
                 except queue.Empty:
                     break
                 stopping = self._take(item, pending, barriers)
-            if pending and not self._commit(db, applier, pending):
+            if pending and not self._commit(db, recorder, pending):
                 if stopping:
                     tries_left_at_stop -= 1
                     if tries_left_at_stop == 0:
@@ -200,7 +215,7 @@ class StoreWriter:
                 break
         db.conn.close()
 
-    def _take(self, item: object, pending: list[StoreOp], barriers: list[_Barrier]) -> bool:
+    def _take(self, item: object, pending: list[CoreEvent], barriers: list[_Barrier]) -> bool:
         """File one queued item; True when it is the stop signal."""
         if item is _STOP:
             return True
@@ -212,29 +227,29 @@ class StoreWriter:
             pending.append(item)  # type: ignore[arg-type]
         return False
 
-    def _commit(self, db: Database, applier: OpApplier, ops: list[StoreOp]) -> bool:
-        applier.start_counting()
+    def _commit(self, db: Database, recorder: Recorder, events: list[CoreEvent]) -> bool:
+        recorder.start_counting()
         try:
             with db.conn:
-                applier.apply_all(ops)
+                recorder.record_all(events)
         except sqlite3.IntegrityError:  # one change breaks a rule (a trigger, a constraint)
-            applier.forget_cached_ids()
+            recorder.forget_cached_ids()
             log.exception("a batch broke a database rule; writing it one change at a time")
-            if not self._apply_one_by_one(db, applier, ops):
+            if not self._record_one_by_one(db, recorder, events):
                 return False
         except sqlite3.Error as exc:  # storage trouble: keep the batch, retry with backoff
-            applier.forget_cached_ids()
+            recorder.forget_cached_ids()
             self._report(describe_sqlite_error(self.path, exc))
             return False
-        except Exception:  # a bug with one op must not cost the others, nor the thread
-            applier.forget_cached_ids()
+        except Exception:  # a bug with one event must not cost the others, nor the thread
+            recorder.forget_cached_ids()
             log.exception("a batch failed to apply; writing it one change at a time")
-            if not self._apply_one_by_one(db, applier, ops):
+            if not self._record_one_by_one(db, recorder, events):
                 return False
-        self.written += len(ops)
-        self.stored = self.stored + applier.counts
+        self.written += len(events)
+        self.stored = self.stored + recorder.counts
         if self._on_committed is not None:
-            self._on_committed(ops)  # latency measurement (benchmarks)
+            self._on_committed(events)  # latency measurement (benchmarks)
         if self._failing:
             self._failing = False
             self.last_error = None
@@ -242,31 +257,31 @@ class StoreWriter:
             self._on_recovered()
         return True
 
-    def _apply_one_by_one(self, db: Database, applier: OpApplier, ops: list[StoreOp]) -> bool:
-        """Apply each op in its own transaction, skipping (and counting as lost) any that cannot
-        apply; False on storage trouble (the caller retries the whole batch: stored ops are
-        idempotent)."""
-        applier.start_counting()
-        for op in ops:
-            counted = applier.counts
+    def _record_one_by_one(self, db: Database, recorder: Recorder, events: list[CoreEvent]) -> bool:
+        """Record each event in its own transaction, skipping (and counting as lost) any that
+        cannot be recorded; False on storage trouble (the caller retries the whole batch:
+        recorded events are idempotent)."""
+        recorder.start_counting()
+        for event in events:
+            counted = recorder.counts
             try:
                 with db.conn:
-                    applier.apply_all([op])
+                    recorder.record_all([event])
             except sqlite3.Error as exc:
-                applier.forget_cached_ids()
-                applier.counts = counted
+                recorder.forget_cached_ids()
+                recorder.counts = counted
                 if not isinstance(exc, sqlite3.IntegrityError):
                     self._report(describe_sqlite_error(self.path, exc))
                     return False
-                self._skipped(op, exc)
+                self._skipped(event, exc)
             except Exception as exc:
-                applier.forget_cached_ids()
-                applier.counts = counted
-                self._skipped(op, exc)
+                recorder.forget_cached_ids()
+                recorder.counts = counted
+                self._skipped(event, exc)
         return True
 
-    def _skipped(self, op: StoreOp, exc: BaseException) -> None:
-        log.error("could not store a change (%s): %s", type(op).__name__, exc, exc_info=exc)
+    def _skipped(self, event: CoreEvent, exc: BaseException) -> None:
+        log.error("could not store a change (%s): %s", type(event).__name__, exc, exc_info=exc)
         self.lost += 1
         self.last_error = f"{self.lost} change(s) could not be stored in {self.path} (see the log)"
 

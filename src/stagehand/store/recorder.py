@@ -1,4 +1,12 @@
-"""Turn queued ops into SQL on the writer's connection (called inside its transaction)."""
+"""The store's side of the show's events: each event it keeps becomes SQL, on the writer's
+connection, inside the writer's transaction.
+
+`KEPT` is what is recorded (comments, host actions, segments, stage appearances, commands,
+opt-outs, forgetting, the show's end, a replay's place); the rest (notices, connection states,
+the derived stage and hands views) is for screens only. Events name things by their natural keys
+(platform message ids, author keys, segment positions); the recorder resolves row ids itself,
+and knows the one show its events belong to.
+"""
 
 from __future__ import annotations
 
@@ -11,25 +19,25 @@ from functools import singledispatchmethod
 
 from sqlite_utils import Database
 
-from stagehand.domain import Author, AuthorKey, Comment
-from stagehand.pseudonyms import PseudonymKeyError, is_pseudonym
-from stagehand.store.ops import (
-    StoreCommand,
-    StoreComment,
-    StoreDeletion,
-    StoreEdit,
-    StoreForget,
-    StoreHostAction,
-    StoreOp,
-    StoreOptOut,
-    StoreReplayPosition,
-    StoreSegment,
-    StoreSegmentUndone,
-    StoreShowEnd,
-    StoreStageEnd,
-    StoreStageResumed,
-    StoreStageStart,
+from stagehand.domain import Author, AuthorKey, Comment, RankedComment
+from stagehand.events import (
+    AuthorForgotten,
+    AuthorOptedIn,
+    AuthorOptedOut,
+    CommandHandled,
+    CommentDeleted,
+    CommentEdited,
+    CommentRanked,
+    CoreEvent,
+    HostActionLogged,
+    ReplayReached,
+    SegmentChanged,
+    ShowEnded,
+    StageEnded,
+    StageResumed,
+    StageStarted,
 )
+from stagehand.pseudonyms import PseudonymKeyError, is_pseudonym
 from stagehand.store.pseudonymize import Pseudonymizer, merge_author
 from stagehand.times import format_ts
 
@@ -91,15 +99,17 @@ class Stored:
         )
 
 
-class OpApplier:
-    """Applies ops, caching author and segment row ids (the hot path avoids lookups)."""
+class Recorder:
+    """Records one show's events, caching author and segment row ids (the hot path avoids
+    lookups)."""
 
-    def __init__(self, db: Database, pseudonyms: Pseudonymizer | None = None) -> None:
+    def __init__(self, db: Database, show_id: int, pseudonyms: Pseudonymizer | None = None) -> None:
         self.conn = db.conn
+        self.show_id = show_id
         #: What the current transaction stored; the writer adds it up once it commits.
         self.counts = Stored()
         self._authors: dict[AuthorKey, tuple[int, bool, tuple[str, str, frozenset[str]]]] = {}
-        self._segments: dict[tuple[int, int], int] = {}
+        self._segments: dict[int, int] = {}
         self.pseudonyms = pseudonyms or Pseudonymizer(self.conn)
 
     def start_counting(self) -> None:
@@ -111,44 +121,34 @@ class OpApplier:
         self._segments.clear()
 
     @singledispatchmethod
-    def apply(self, op: StoreOp) -> None:
-        raise TypeError(f"unknown store op {op!r}")
+    def record(self, event: CoreEvent) -> None:
+        raise TypeError(f"not an event the store keeps: {event!r}")
 
-    @apply.register
-    def _segment(self, op: StoreSegment) -> None:
-        row = self.conn.execute(
-            "INSERT INTO segments (show_id, position, title, keywords, started_at) VALUES (?,?,?,?,?)"
-            " ON CONFLICT (show_id, position) DO UPDATE SET title = excluded.title,"
-            " keywords = excluded.keywords RETURNING id",
-            (op.show_id, op.position, op.title, json.dumps(list(op.keywords)), format_ts(op.ts)),
-        ).fetchone()
-        self._segments[(op.show_id, op.position)] = row[0]
-
-    @apply.register
-    def _comment(self, op: StoreComment) -> None:
-        self.comments([op])
-
-    def apply_all(self, ops: list[StoreOp]) -> None:
-        """Apply ops in order; each run of comments goes in one `executemany`.
+    def record_all(self, events: list[CoreEvent]) -> None:
+        """Record events in order; each run of comments goes in one multi-row INSERT.
 
         Few calls into SQLite matter more than it seems: each call hands the GIL over, and
         while the event loop is busy with a flood, getting it back costs a switch interval.
         """
-        run: list[StoreComment] = []
-        for op in ops:
-            if isinstance(op, StoreComment):
-                run.append(op)
+        run: list[RankedComment] = []
+        for event in events:
+            if type(event) is CommentRanked:
+                run.append(event.ranked)
                 continue
             if run:
                 self.comments(run)
                 run = []
-            self.apply(op)
+            self.record(event)
         if run:
             self.comments(run)
 
-    def comments(self, ops: list[StoreComment]) -> None:
-        self._resolve_authors([op.ranked.comment for op in ops])
-        rows = [self._comment_row(op) for op in ops]
+    @record.register
+    def _comment(self, event: CommentRanked) -> None:
+        self.comments([event.ranked])
+
+    def comments(self, ranked: list[RankedComment]) -> None:
+        self._resolve_authors([r.comment for r in ranked])
+        rows = [self._comment_row(r) for r in ranked]
         inserted = 0
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             chunk = rows[start : start + ROWS_PER_STATEMENT]
@@ -158,8 +158,7 @@ class OpApplier:
             inserted += cursor.rowcount  # rows SQLite inserted: the ignored repeats do not count
         self.counts = self.counts + Stored(inserted, len(rows) - inserted)
 
-    def _comment_row(self, op: StoreComment) -> tuple[object, ...]:
-        ranked = op.ranked
+    def _comment_row(self, ranked: RankedComment) -> tuple[object, ...]:
         comment = ranked.comment
         author_id, opted_out, _ = self._authors[comment.author.key]
         score = ranked.score
@@ -168,8 +167,8 @@ class OpApplier:
             (ANONYMOUS_TEXT, ANONYMOUS_TEXT) if opted_out else (comment.clean_text, comment.text)
         )
         return (
-            op.show_id,
-            self.segment_id(op.show_id, ranked.segment),
+            self.show_id,
+            self.segment_id(ranked.segment),
             author_id,
             comment.platform,
             comment.id,
@@ -222,24 +221,58 @@ class OpApplier:
             self.conn.execute(_upsert_authors_sql(len(chunk)), [v for row in chunk for v in row])
         keys = list(changed)
         for start in range(0, len(keys), 400):
-            chunk = keys[start : start + 400]
-            placeholders = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
+            some = keys[start : start + 400]
+            placeholders = ",".join("?" * len(some))
+            found = self.conn.execute(
                 "SELECT id, opted_out, platform, platform_user_id FROM authors"
                 f" WHERE platform_user_id IN ({placeholders})",
-                [key.id for key in chunk],
+                [key.id for key in some],
             ).fetchall()
-            for row_id, opted_out, platform, user_id in rows:
+            for row_id, opted_out, platform, user_id in found:
                 key = AuthorKey(platform, user_id)
                 if key in changed:
                     author = changed[key][0]
                     identity = (author.name, author.display_name, author.roles)
                     self._authors[key] = (row_id, bool(opted_out), identity)
 
-    @apply.register
-    def _host_action(self, op: StoreHostAction) -> None:
-        action = op.action
-        comment_row = self.comment_row(op.show_id, action.platform, action.comment_id)
+    @record.register
+    def _segment(self, event: SegmentChanged) -> None:
+        if event.undone is not None:
+            self._segment_undone(event.undone)
+            return
+        segment = event.segment
+        if segment is None or segment.started_at is None:
+            return
+        row = self.conn.execute(
+            "INSERT INTO segments (show_id, position, title, keywords, started_at) VALUES (?,?,?,?,?)"
+            " ON CONFLICT (show_id, position) DO UPDATE SET title = excluded.title,"
+            " keywords = excluded.keywords RETURNING id",
+            (
+                self.show_id,
+                segment.position,
+                segment.title,
+                json.dumps(list(segment.keywords)),
+                format_ts(segment.started_at),
+            ),
+        ).fetchone()
+        self._segments[segment.position] = row[0]
+
+    def _segment_undone(self, position: int) -> None:
+        """Its comments belong to the segment before; the segment itself is gone."""
+        undone = self.segment_id(position)
+        if undone is None:
+            return
+        self.conn.execute(
+            "UPDATE comments SET segment_id = ? WHERE segment_id = ?",
+            (self.segment_id(position - 1), undone),
+        )
+        self.conn.execute("DELETE FROM segments WHERE id = ?", (undone,))
+        self._segments.pop(position, None)
+
+    @record.register
+    def _host_action(self, event: HostActionLogged) -> None:
+        action = event.action
+        comment_row = self.comment_row(action.platform, action.comment_id)
         author_id = None
         if comment_row is not None:
             author_id = comment_row[1]
@@ -251,7 +284,7 @@ class OpApplier:
             " (show_id, ts, action, comment_id, author_id, text, outcome, key, undoes)"
             " VALUES (?,?,?,?,?,?,?,?,?)",
             (
-                op.show_id,
+                self.show_id,
                 format_ts(action.ts),
                 action.kind.value,
                 comment_row[0] if comment_row else None,
@@ -263,118 +296,118 @@ class OpApplier:
             ),
         )
 
-    @apply.register
-    def _stage_start(self, op: StoreStageStart) -> None:
-        author_id = self.existing_author_id(op.author)
+    @record.register
+    def _stage_start(self, event: StageStarted) -> None:
+        session = event.session
+        author = session.author
+        author_id = self.existing_author_id(author.key)
         if author_id is None:
             author_id, _ = self.author_id(
-                Author(op.author.platform, op.author.id, op.author_name), op.ts
+                Author(author.platform, author.id, author.name), session.started_at
             )
-        comment_row = self.comment_row(op.show_id, op.author.platform, op.comment_id)
+        comment_row = self.comment_row(author.platform, session.comment_id)
         self.conn.execute(
             "INSERT OR IGNORE INTO stage_sessions (show_id, author_id, comment_id, started_at, key)"
             " VALUES (?,?,?,?,?)",
             (
-                op.show_id,
+                self.show_id,
                 author_id,
                 comment_row[0] if comment_row else None,
-                format_ts(op.ts),
-                op.key,
+                format_ts(session.started_at),
+                event.key,
             ),
         )
 
-    @apply.register
-    def _stage_end(self, op: StoreStageEnd) -> None:
-        author_id = self.existing_author_id(op.author)
+    @record.register
+    def _stage_end(self, event: StageEnded) -> None:
+        session = event.session
+        author_id = self.existing_author_id(session.author.key)
+        ended_at = session.ended_at or session.started_at
         self.conn.execute(
             "UPDATE stage_sessions SET ended_at = ? WHERE show_id = ? AND author_id = ?"
             " AND ended_at IS NULL",
-            (format_ts(op.ts), op.show_id, author_id),
+            (format_ts(ended_at), self.show_id, author_id),
         )
 
-    @apply.register
-    def _stage_resumed(self, op: StoreStageResumed) -> None:
-        author_id = self.existing_author_id(op.author)
-        ended = format_ts(op.ended_at) if op.ended_at else None
+    @record.register
+    def _stage_resumed(self, event: StageResumed) -> None:
+        author_id = self.existing_author_id(event.session.author.key)
+        ended = format_ts(event.ended_at) if event.ended_at else None
         self.conn.execute(
             "UPDATE stage_sessions SET ended_at = NULL WHERE id = (SELECT id FROM stage_sessions"
             " WHERE show_id = ? AND author_id = ? AND ended_at IS ? ORDER BY started_at DESC"
             " LIMIT 1)",
-            (op.show_id, author_id, ended),
+            (self.show_id, author_id, ended),
         )
 
-    @apply.register
-    def _segment_undone(self, op: StoreSegmentUndone) -> None:
-        undone = self.segment_id(op.show_id, op.position)
-        if undone is None:
-            return
-        self.conn.execute(
-            "UPDATE comments SET segment_id = ? WHERE segment_id = ?",
-            (self.segment_id(op.show_id, op.position - 1), undone),
-        )
-        self.conn.execute("DELETE FROM segments WHERE id = ?", (undone,))
-        self._segments.pop((op.show_id, op.position), None)
-
-    @apply.register
-    def _edit(self, op: StoreEdit) -> None:
+    @record.register
+    def _edit(self, event: CommentEdited) -> None:
         row = self.conn.execute(
             "SELECT id, text, anonymized FROM comments"
             " WHERE show_id = ? AND platform = ? AND message_id = ?",
-            (op.show_id, op.platform, op.message_id),
+            (self.show_id, event.platform, event.comment_id),
         ).fetchone()
         if row is None or row[2]:
             return
         self.conn.execute(
             "INSERT INTO comment_edits (comment_id, ts, previous_text, text) VALUES (?,?,?,?)",
-            (row[0], format_ts(op.ts), row[1], op.clean_text),
+            (row[0], format_ts(event.ts), row[1], event.clean_text),
         )
         self.conn.execute(
             "UPDATE comments SET text = ?, original_text = ?, edited_at = ? WHERE id = ?",
-            (op.clean_text, op.original_text, format_ts(op.ts), row[0]),
+            (event.clean_text, event.original_text, format_ts(event.ts), row[0]),
         )
 
-    @apply.register
-    def _deletion(self, op: StoreDeletion) -> None:
+    @record.register
+    def _deletion(self, event: CommentDeleted) -> None:
         self.conn.execute(
             "UPDATE comments SET deleted_at = ? WHERE show_id = ? AND platform = ? AND message_id = ?",
-            (format_ts(op.ts), op.show_id, op.platform, op.message_id),
+            (format_ts(event.ts), self.show_id, event.platform, event.comment_id),
         )
 
-    @apply.register
-    def _command(self, op: StoreCommand) -> None:
-        comment_row = self.comment_row(op.show_id, op.platform, op.message_id)
+    @record.register
+    def _command(self, event: CommandHandled) -> None:
+        comment = event.comment
+        comment_row = self.comment_row(comment.platform, comment.id)
         # One row per comment: a command is applied once, however often its comment arrives.
         self.conn.execute(
             "INSERT OR IGNORE INTO commands"
             " (show_id, comment_id, author_id, ts, name, args, outcome, key)"
             " VALUES (?,?,?,?,?,?,?,?)",
             (
-                op.show_id,
+                self.show_id,
                 comment_row[0] if comment_row else None,
-                self.existing_author_id(op.author),
-                format_ts(op.ts),
-                op.name,
-                op.args,
-                op.outcome,
-                f"{op.platform}:{op.message_id}",
+                self.existing_author_id(comment.author.key),
+                format_ts(comment.ts),
+                event.command,
+                event.args,
+                event.outcome,
+                event.key,
             ),
         )
 
-    @apply.register
-    def _opt_out(self, op: StoreOptOut) -> None:
+    @record.register
+    def _opted_out(self, event: AuthorOptedOut) -> None:
+        self._opt_out(event.author, True)
+
+    @record.register
+    def _opted_in(self, event: AuthorOptedIn) -> None:
+        self._opt_out(event.author, False)
+
+    def _opt_out(self, key: AuthorKey, opted_out: bool) -> None:
         """`!optout`: anonymous, and known by a pseudonym only. `!optin`: a fresh start.
 
         Opting in again keeps what was said while opted out anonymous and unlinked (the
         pseudonym is dropped); their comments from then on start a new row under their id.
         """
-        author_id = self.existing_author_id(op.author)
-        self._authors.pop(op.author, None)
+        author_id = self.existing_author_id(key)
+        self._authors.pop(key, None)
         if author_id is None:
             return
         user_id = self.conn.execute(
             "SELECT platform_user_id FROM authors WHERE id = ?", (author_id,)
         ).fetchone()[0]
-        if not op.opted_out:
+        if not opted_out:
             if is_pseudonym(user_id):
                 self.pseudonyms.release(author_id)
             else:
@@ -387,15 +420,15 @@ class OpApplier:
         except PseudonymKeyError as exc:  # anonymized anyway; the next opt-out catches up
             log.error("%s: this viewer's platform id stays in the database for now", exc)
 
-    @apply.register
-    def _forget(self, op: StoreForget) -> None:
+    @record.register
+    def _forget(self, event: AuthorForgotten) -> None:
         """Cut every stored trace loose from the person: text goes, counts stay, name goes.
 
         Their rows move to a fresh anonymous author whose id means nothing, and their own author
         row is deleted, so a later comment starts a new, unconnected row (a newcomer again);
         only an opt-out survives, so a later comment stays anonymous.
         """
-        author_id = self.existing_author_id(op.author)
+        author_id = self.existing_author_id(event.author)
         if author_id is None:
             return
         anonymous_id = self.conn.execute(
@@ -436,28 +469,28 @@ class OpApplier:
         # Someone who opted out stays opted out (an empty, anonymous row remembers it);
         # everyone else is simply gone.
         self.conn.execute("DELETE FROM authors WHERE id = ? AND NOT opted_out", (author_id,))
-        self._authors.pop(op.author, None)
+        self._authors.pop(event.author, None)
 
-    @apply.register
-    def _show_end(self, op: StoreShowEnd) -> None:
+    @record.register
+    def _show_end(self, event: ShowEnded) -> None:
         self.conn.execute(
-            "UPDATE shows SET ended_at = ? WHERE id = ?", (format_ts(op.ts), op.show_id)
+            "UPDATE shows SET ended_at = ? WHERE id = ?", (format_ts(event.ts), self.show_id)
         )
 
-    @apply.register
-    def _replay_position(self, op: StoreReplayPosition) -> None:
-        position = op.position
+    @record.register
+    def _replay_position(self, event: ReplayReached) -> None:
+        position = event.position
         self.conn.execute(
             "INSERT INTO replay_positions (show_id, source, offset, line, show_ts, digest)"
             " VALUES (?,?,?,?,?,?) ON CONFLICT (show_id) DO UPDATE SET source = excluded.source,"
             " offset = excluded.offset, line = excluded.line, show_ts = excluded.show_ts,"
             " digest = excluded.digest",
             (
-                op.show_id,
-                op.source,
+                self.show_id,
+                event.source,
                 position.offset,
                 position.line,
-                format_ts(op.show_ts) if op.show_ts else None,
+                format_ts(event.show_ts) if event.show_ts else None,
                 position.digest,
             ),
         )
@@ -475,13 +508,13 @@ class OpApplier:
 
     # -- id resolution ---------------------------------------------------------------------
 
-    def author_id(self, author: Author, ts: object) -> tuple[int, bool]:
+    def author_id(self, author: Author, ts: datetime) -> tuple[int, bool]:
         """Row id and opted-out flag for an author, inserting or refreshing the row as needed."""
         identity = (author.name, author.display_name, author.roles)
         cached = self._authors.get(author.key)
         if cached is not None and cached[2] == identity:
             return cached[0], cached[1]
-        first_seen = format_ts(ts) if hasattr(ts, "astimezone") else str(ts)
+        first_seen = format_ts(ts)
         row = self.conn.execute(
             _UPSERT_AUTHOR,
             (
@@ -521,34 +554,38 @@ class OpApplier:
             self._anonymize(stray[0])
             merge_author(self.conn, stray[0], into=pseudonymous)
 
-    def segment_id(self, show_id: int, position: int) -> int | None:
+    def segment_id(self, position: int) -> int | None:
         if position <= 0:
             return None
-        cached = self._segments.get((show_id, position))
+        cached = self._segments.get(position)
         if cached is not None:
             return cached
         row = self.conn.execute(
-            "SELECT id FROM segments WHERE show_id = ? AND position = ?", (show_id, position)
+            "SELECT id FROM segments WHERE show_id = ? AND position = ?", (self.show_id, position)
         ).fetchone()
         if row:
-            self._segments[(show_id, position)] = row[0]
+            self._segments[position] = row[0]
         return row[0] if row else None
 
-    def comment_row(
-        self, show_id: int, platform: str | None, message_id: str | None
-    ) -> tuple[int, int] | None:
+    def comment_row(self, platform: str | None, message_id: str | None) -> tuple[int, int] | None:
         """(comment row id, author row id) for a platform message id in this show."""
         if message_id is None:
             return None
         if platform is None:
             row = self.conn.execute(
                 "SELECT id, author_id FROM comments WHERE show_id = ? AND message_id = ?",
-                (show_id, message_id),
+                (self.show_id, message_id),
             ).fetchone()
         else:
             row = self.conn.execute(
                 "SELECT id, author_id FROM comments"
                 " WHERE show_id = ? AND platform = ? AND message_id = ?",
-                (show_id, platform, message_id),
+                (self.show_id, platform, message_id),
             ).fetchone()
         return (row[0], row[1]) if row else None
+
+
+#: The events the store records (every other event is for screens only): those `record` takes.
+KEPT: frozenset[type] = frozenset(
+    cls for cls in vars(Recorder)["record"].dispatcher.registry if cls is not object
+)

@@ -1,0 +1,135 @@
+"""What a command handler is given, and what it answers.
+
+A handler acts through `ShowControls`: the few things of the show a chat command may read or
+do, the same methods the console's keys call. `LiveShow` has them all (it satisfies the
+protocol as it is: commands never import the show). What the router remembers of the viewers
+(recent chatters, opt-outs, unconfirmed `!forget`s) is reached through small methods only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from stagehand.commands.people import ForgetRequests, RecentChatters
+from stagehand.config import Settings
+from stagehand.config.commands import CommandSettings
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    RankedComment,
+    Segment,
+    StageSession,
+)
+from stagehand.platform import ActionResult
+from stagehand.pseudonyms import OptedOutViewers
+
+
+class ShowControls(Protocol):
+    """The show as chat commands see it (`LiveShow` is one)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def db_path(self) -> Path: ...
+
+    @property
+    def recent_comments(self) -> Sequence[Comment]: ...
+
+    @property
+    def current_segment(self) -> Segment | None: ...
+
+    @property
+    def on_stage(self) -> tuple[StageSession, ...]: ...
+
+    @property
+    def hands(self) -> tuple[Author, ...]: ...
+
+    def now(self) -> datetime: ...
+
+    def is_on_stage(self, key: AuthorKey) -> bool: ...
+
+    def has_hand_up(self, key: AuthorKey) -> bool: ...
+
+    def find_comment(self, platform: str | None, comment_id: str | None) -> Comment | None: ...
+
+    def raise_hand(self, author: Author) -> ActionResult: ...
+
+    def lower_hand(self, author: Author) -> ActionResult: ...
+
+    def set_opted_out(self, author: Author, opted_out: bool) -> ActionResult: ...
+
+    def forget_author(self, author: Author) -> ActionResult: ...
+
+    async def pull_on_stage(
+        self, comment: Comment | None = None, *, author: Author | None = None
+    ) -> ActionResult: ...
+
+    async def end_stage(self, author: Author | None = None) -> ActionResult: ...
+
+    def start_segment(
+        self, title: str, keywords: Iterable[str] = (), *, ts: datetime | None = None
+    ) -> ActionResult: ...
+
+    def set_topic(self, title: str, keywords: Iterable[str]) -> ActionResult: ...
+
+    def record_command(self, comment: Comment, name: str, args: str, outcome: str) -> ActionResult:
+        """Log a handled command (its `commands` row, the console's line)."""
+        ...
+
+    async def answer_in_chat(self, comment: Comment, text: str) -> ActionResult:
+        """The bot's answer, in the comment's chat (not a host action)."""
+        ...
+
+    def say(self, text: str, level: str = "info") -> None:
+        """A notice for every screen."""
+        ...
+
+    def hold_comment_until(self, task: asyncio.Future[Any]) -> None:
+        """Store the comment being handled together with what `task` does."""
+        ...
+
+    def use_commands(self, handler: Callable[[RankedComment], Awaitable[None] | None]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """What came of a command: its `outcome` for the log ("ok: ...", "ignored: ...",
+    "refused: ...", "failed: ..."), and `answer`, what the bot says in chat, if anything."""
+
+    outcome: str
+    answer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommandContext:
+    """One command as its handler sees it: the comment, the command's text (`args`), whether
+    its author may steer the show, the show-clock time (`now`, seconds), and what it acts on."""
+
+    ranked: RankedComment
+    args: str
+    moderator: bool
+    now: float
+    settings: CommandSettings
+    show: ShowControls
+    chatters: RecentChatters
+    opted_out: OptedOutViewers
+    forget_requests: ForgetRequests
+
+    @property
+    def comment(self) -> Comment:
+        return self.ranked.comment
+
+    @property
+    def author(self) -> Author:
+        return self.ranked.comment.author
+
+    @property
+    def prefix(self) -> str:
+        return self.settings.prefix

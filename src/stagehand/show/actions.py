@@ -1,0 +1,219 @@
+"""What the hosts (console keys), moderators and viewers (chat commands) can do in a show.
+
+Pressing `p` in the console and `!stage @user` in chat both call `pull_on_stage`. Every intent
+answers an `ActionResult` (whether it worked, what to tell, the key of the host action it was
+logged as) and publishes what changed; actions through a platform also tell every screen how
+they went (a `Notice`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from stagehand.domain import (
+    Author,
+    Comment,
+    HostAction,
+    HostActionKind,
+    ModerationKind,
+)
+from stagehand.events import (
+    AuthorForgotten,
+    AuthorOptedIn,
+    AuthorOptedOut,
+    CommandHandled,
+    Notice,
+    StageChanged,
+)
+from stagehand.platform import ActionResult
+from stagehand.sanitize import clean
+from stagehand.show.changes import ShowChanges
+from stagehand.show.core import outcome_of
+
+#: How a guest who asked to be forgotten while on stage is shown until their appearance ends.
+FORGOTTEN_NAME = "a forgotten viewer"
+
+
+class HostActions(ShowChanges):
+    # -- the selected comment ----------------------------------------------------------------
+
+    def answer(self, comment: Comment) -> ActionResult:
+        """The hosts answered this comment on air; comments like it rise."""
+        action = self._record_reaction(comment, HostActionKind.ANSWER, ts=None)
+        return ActionResult(True, f"Answered {comment.author.shown_name} on air", key=action.key)
+
+    def dismiss(self, comment: Comment) -> ActionResult:
+        """Take the comment off the queue; comments like it sink."""
+        action = self._record_reaction(comment, HostActionKind.DISMISS, ts=None)
+        message = f"Dismissed {comment.author.shown_name}'s comment"
+        return ActionResult(True, message, key=action.key)
+
+    async def reply(self, comment: Comment, text: str) -> ActionResult:
+        """Reply in chat through the comment's platform."""
+        text = clean(text, max_chars=500)
+        if not text:
+            return ActionResult.failed("Nothing to send: the reply is empty")
+        result = await self._platforms.act(
+            comment.platform, lambda adapter: adapter.reply(comment, text), what="reply"
+        )
+        action = self._log_action(
+            HostAction(
+                HostActionKind.REPLY,
+                self._clock.now(),
+                comment.id,
+                comment.platform,
+                comment.author.id,
+                text,
+                outcome_of(result),
+            ),
+            comment,
+        )
+        return self._announce(dataclasses.replace(result, key=action.key))
+
+    async def moderate(
+        self,
+        comment: Comment,
+        kind: ModerationKind,
+        *,
+        duration_seconds: int | None = None,
+        reason: str = "",
+    ) -> ActionResult:
+        """Delete the comment, time out or ban its author, through its platform."""
+        result = await self._platforms.act(
+            comment.platform,
+            lambda adapter: adapter.moderate(
+                comment, kind, duration_seconds=duration_seconds, reason=reason
+            ),
+            what=f"moderation ({kind.value})",
+        )
+        action = self._log_action(
+            HostAction(
+                HostActionKind.MODERATE,
+                self._clock.now(),
+                comment.id,
+                comment.platform,
+                comment.author.id,
+                kind.value,
+                outcome_of(result),
+            ),
+            comment,
+        )
+        if result.ok and kind == ModerationKind.DELETE:
+            # Not every platform echoes our own deletions back (Twitch does not): record it here.
+            self._comment_deleted(comment.platform, comment.id, self._clock.now())
+        elif result.ok:
+            self._author_removed(comment.author, kind)
+        return self._announce(dataclasses.replace(result, key=action.key))
+
+    # -- the stage -------------------------------------------------------------------------
+
+    async def pull_on_stage(
+        self, comment: Comment | None = None, *, author: Author | None = None
+    ) -> ActionResult:
+        """Invite the comment's author (or `author`) onto the show and put them on the stage panel."""
+        who = author or (comment.author if comment else None)
+        if who is None:
+            return self._refuse("Pick a comment or a person first")
+        if self._is_on_stage(who.key):
+            return self._refuse(f"{who.shown_name} is already on stage")
+        result = await self._platforms.act(
+            who.platform,
+            lambda adapter: adapter.invite_to_stage(who, comment),
+            what="stage start",
+        )
+        if result.ok:
+            action = self._stage_started(
+                who, comment, self._clock.now(), outcome=outcome_of(result)
+            )
+        else:
+            action = self._log_action(
+                HostAction(
+                    HostActionKind.STAGE_START,
+                    self._clock.now(),
+                    comment.id if comment else None,
+                    who.platform,
+                    who.id,
+                    "",
+                    outcome_of(result),
+                ),
+                comment,
+                author=who,
+            )
+        return self._announce(dataclasses.replace(result, key=action.key if action else ""))
+
+    async def end_stage(self, author: Author | None = None) -> ActionResult:
+        """End `author`'s appearance, or the most recent one when no one is named."""
+        stage = self._state.stage
+        if not stage:
+            return self._refuse("Nobody is on stage")
+        session = stage.get(author.key) if author else list(stage.values())[-1]
+        if session is None:
+            return self._refuse("They are not on stage")
+        result = await self._platforms.act(
+            session.author.platform,
+            lambda adapter: adapter.end_stage(session.author),
+            what="stage end",
+        )
+        action = self._stage_ended(session.author, self._clock.now(), outcome=outcome_of(result))
+        return self._announce(dataclasses.replace(result, key=action.key if action else ""))
+
+    # -- viewers (chat commands) -------------------------------------------------------------
+
+    def raise_hand(self, author: Author) -> ActionResult:
+        """`author` wants to come on stage (not when on stage already, or with a hand up)."""
+        if self._set_hand(author, True):
+            return ActionResult.done(f"{author.shown_name}'s hand is up")
+        return ActionResult.failed(
+            f"{author.shown_name}'s hand is up already, or they are on stage"
+        )
+
+    def lower_hand(self, author: Author) -> ActionResult:
+        if self._set_hand(author, False):
+            return ActionResult.done(f"{author.shown_name}'s hand is down")
+        return ActionResult.failed(f"{author.shown_name} has no hand up")
+
+    def set_opted_out(self, author: Author, opted_out: bool) -> ActionResult:
+        """Stop (or go back to) keeping `author`'s name and text; opting out anonymizes what is
+        stored of them already."""
+        if opted_out:
+            self.publish(AuthorOptedOut(author.key))
+            return ActionResult.done(f"{author.shown_name} opted out")
+        self.publish(AuthorOptedIn(author.key))
+        return ActionResult.done(f"{author.shown_name} opted in")
+
+    def forget_author(self, author: Author) -> ActionResult:
+        """The author asked to be forgotten: the store cuts their rows loose, and everything in
+        memory lets go of them now, so no screen shows them a moment longer."""
+        key = author.key
+        self._state.recent.forget_author(key)
+        self._history.forget_author(key)
+        self._set_hand(author, False)
+        # Still on the show if on stage (ending it is the hosts' call), but no longer by name.
+        anonymous = Author(author.platform, author.id, "", FORGOTTEN_NAME)
+        if self._state.rename_on_stage(key, anonymous):
+            self.publish(StageChanged(self._state.on_stage))
+        self.publish(AuthorForgotten(key))
+        return ActionResult.done("forgotten")
+
+    def record_command(self, comment: Comment, name: str, args: str, outcome: str) -> ActionResult:
+        """A chat command was handled (`outcome` starts with ok, ignored, refused or failed)."""
+        self.publish(CommandHandled(comment, name, outcome, args))
+        return ActionResult(outcome.startswith("ok"), outcome)
+
+    async def answer_in_chat(self, comment: Comment, text: str) -> ActionResult:
+        """The bot's answer to a command, in the comment's chat (threaded where the platform
+        allows it). Not a host action (it would count as the hosts' reply): the command's
+        record says what it answered."""
+        return await self._platforms.act(
+            comment.platform, lambda adapter: adapter.reply(comment, text), what="answer"
+        )
+
+    async def send(self, platform: str, text: str) -> ActionResult:
+        """Post a message in a platform's chat."""
+        return await self._platforms.act(
+            platform, lambda adapter: adapter.send(text), what="message"
+        )
+
+    def say(self, text: str, level: str = "info") -> None:
+        """Something every screen should show the hosts (`level` as in `Notice`)."""
+        self.publish(Notice(text, level))

@@ -1,0 +1,185 @@
+"""What every part of the live show shares: its state, its parts, and the one way it publishes.
+
+`ShowCore` is the base of `LiveShow` (show/live.py) and of the parts it is made of (host actions,
+segments, undo, replays: each a module of its own). Every change is published once, as one
+event, in order, on the event loop: the store's writer is the first listener (it records the
+events it keeps), then the screens. A change made inside `writer.atomic()` (a comment and what
+it causes) is committed in one transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from stagehand.clock import ShowClock
+from stagehand.config import Settings
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    HostAction,
+    RankedComment,
+    ReplayPosition,
+)
+from stagehand.events import CoreEvent, HostActionLogged, Listener, Notice
+from stagehand.platform import ActionResult
+from stagehand.ranking.ranker import Ranker
+from stagehand.show.history import ActionHistory, Done
+from stagehand.show.kinds import CommentKinds
+from stagehand.show.pipeline import Pipeline
+from stagehand.show.platforms import Platforms
+from stagehand.show.resume import restore
+from stagehand.show.state import ShowState
+from stagehand.store.lookup import StoredComments
+from stagehand.store.queries import ResumedState, ShowRow
+from stagehand.store.writer import StoreWriter
+
+log = logging.getLogger(__name__)
+
+#: What handles each accepted comment's chat command (`stagehand.commands`); an awaitable when
+#: it waits for the network (its answer, a platform action).
+CommandHandler = Callable[[RankedComment], Awaitable[None] | None]
+
+
+class ShowCore:
+    """The show's state and parts; `publish`, `_log_action` and friends for the parts above."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        db_path: Path,
+        show: ShowRow,
+        writer: StoreWriter,
+        clock: ShowClock | None = None,
+        resumed: ResumedState | None = None,
+        startup_notices: Iterable[Notice] = (),
+    ) -> None:
+        self._settings = settings
+        self._db_path = db_path
+        self._show = show
+        self._resumed = resumed is not None
+        self._clock = clock or ShowClock()
+        self._writer = writer
+        self._ranker = Ranker(
+            settings.ranking,
+            show_description=show.description,
+            command_prefix=settings.commands.prefix,
+        )
+        self._state = ShowState()
+        self._history = ActionHistory()
+        self._platforms = Platforms()
+        self._commands: CommandHandler | None = None
+        #: The store's writer hears every event first: what is stored is what is shown.
+        self._listeners: list[Listener] = [writer.record]
+        writer.report_to(self._storage_problem, self._storage_recovered)
+        #: A show opened on the event loop binds to it now, one opened before it when it runs.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        with contextlib.suppress(RuntimeError):
+            self._loop = asyncio.get_running_loop()
+        self._tasks: set[asyncio.Task[None]] = set()
+        #: Tasks whose comment's changes wait for them (platform actions such as `!stage`).
+        self._holding: set[asyncio.Future[Any]] = set()
+        #: Said once the show runs and someone listens (the console, headless output).
+        self._startup_notices = list(startup_notices)
+        #: Where a replay of this show got to in its transcript (None: live, or nothing yet).
+        self._replay_position: ReplayPosition | None = None
+        #: The time of the latest comment or host action stored before this session.
+        self._last_stored_at: datetime | None = None
+        if resumed is not None:
+            restore(self._state, self._ranker, resumed)
+            self._last_stored_at = resumed.last_comment_at
+            self._replay_position = resumed.replay_position
+        self._stored_comments = StoredComments(db_path, show.id)
+        self._pipeline = Pipeline(
+            scorer=self._ranker,
+            publish=self.publish,
+            seen=self._state.recent.keys(),
+            stored=self._stored_comments,
+            resumed=self._resumed,
+            kinds=CommentKinds(
+                prefix=settings.commands.prefix,
+                hosts=settings.show.hosts,
+                bots=settings.ranking.bots,
+            ),
+        )
+
+    # -- publishing ------------------------------------------------------------------------
+
+    def add_listener(self, listener: Listener) -> None:
+        """Hear every event from now on, in order, on the event loop."""
+        self._listeners.append(listener)
+
+    def publish(self, event: CoreEvent) -> None:
+        """Tell every listener, the store's writer first."""
+        for listener in self._listeners:
+            try:
+                listener(event)
+            except Exception:  # a broken listener must not stop the show
+                log.exception("listener failed on %s", type(event).__name__)
+
+    def _publish_threadsafe(self, event: CoreEvent) -> None:
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self.publish, event)
+
+    def _storage_problem(self, message: str) -> None:
+        self._publish_threadsafe(Notice(f"Storage problem: {message}", "error"))
+
+    def _storage_recovered(self) -> None:
+        self._publish_threadsafe(Notice("Storage works again; nothing was lost.", "info"))
+
+    # -- host actions: logged, told, remembered ------------------------------------------------
+
+    def _log_action(
+        self,
+        action: HostAction,
+        comment: Comment | None = None,
+        *,
+        author: Author | None = None,
+        **undo_context: Any,
+    ) -> HostAction:
+        """Publish a host action, and remember what it takes to undo it."""
+        if not action.key:
+            action = dataclasses.replace(action, key=uuid.uuid4().hex)
+        author = author or (comment.author if comment else None)
+        self._history.remember(Done(action, comment, author, **undo_context))
+        self.publish(HostActionLogged(action, comment))
+        return action
+
+    def _announce(self, result: ActionResult) -> ActionResult:
+        # A hint means something still needs the host (a Guest Star invite that failed while
+        # the guest link went out): a warning even when the action itself worked.
+        if result.hint:
+            level = "warning"
+        elif not result.ok:
+            level = "failed"
+        else:
+            level = "ok" if result.acted else "info"
+        self.publish(Notice(result.for_host, level))
+        return result
+
+    def _refuse(self, message: str) -> ActionResult:
+        """Nothing was asked of a platform: stagehand itself says no (and says why)."""
+        self.publish(Notice(message, "refused"))
+        return ActionResult.failed(message)
+
+    def _spawn(self, awaitable: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(awaitable)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _is_on_stage(self, key: AuthorKey) -> bool:
+        return key in self._state.stage
+
+
+def outcome_of(result: ActionResult) -> str:
+    """How an action's result reads in the host-action log."""
+    return ("ok: " if result.ok else "failed: ") + result.for_host

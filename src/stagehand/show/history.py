@@ -1,0 +1,152 @@
+"""The host actions a show remembers: what each did, and what it takes to undo it.
+
+`ActionHistory` keeps the last `HISTORY` actions by key (older ones can no longer be taken back
+from a screen). `Done` is one action as it was done; `HandledAction` is what screens list of the
+comments the hosts handled (answered, dismissed, brought on stage).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    HostAction,
+    HostActionKind,
+    Segment,
+    StageSession,
+)
+
+if TYPE_CHECKING:
+    from stagehand.ranking.ranker import Feedback
+
+#: Host actions remembered for undo (older ones can no longer be taken back from the console).
+HISTORY = 5_000
+
+#: What `handled()` lists: the actions that take a comment off the queue or bring its author on.
+HANDLED_KINDS = frozenset(
+    {HostActionKind.ANSWER, HostActionKind.DISMISS, HostActionKind.STAGE_START}
+)
+
+_NAMES = {
+    HostActionKind.ANSWER: "the answer",
+    HostActionKind.DISMISS: "the dismissal",
+    HostActionKind.REPLY: "the reply",
+    HostActionKind.STAGE_START: "bringing on stage",
+    HostActionKind.STAGE_END: "ending the stage appearance",
+    HostActionKind.MODERATE: "the moderation",
+    HostActionKind.SEGMENT: "the move to a new segment",
+    HostActionKind.TOPIC: "the topic edit",
+    HostActionKind.UNDO: "an undo",
+}
+
+
+@dataclass(slots=True)
+class Done:
+    """A host action as it was done, with what it takes to undo it."""
+
+    action: HostAction
+    comment: Comment | None = None
+    author: Author | None = None
+    #: stage_end: the appearance that ended.
+    session: StageSession | None = None
+    #: stage_start: the guest's hand was raised before (it comes back on undo).
+    hand_was_raised: bool = False
+    #: answer/dismiss: what the ranking learned from it.
+    feedback: Feedback | None = None
+    #: segment/topic: what was live before, and what the action made live.
+    before: Segment | None = None
+    after: Segment | None = None
+    #: The key of the undo that took it back.
+    undone_by: str | None = None
+    #: Its author asked to be forgotten: no screen lists it any more.
+    forgotten: bool = False
+
+    @property
+    def kind(self) -> HostActionKind:
+        return self.action.kind
+
+    def describe(self) -> str:
+        """`the answer to ben`, `bringing dev on stage`, `the move to segment 3 (Envelopes)`."""
+        who = self.author.shown_name if self.author else None
+        kind = self.kind
+        if kind is HostActionKind.ANSWER and who:
+            return f"the answer to {who}"
+        if kind is HostActionKind.DISMISS and who:
+            return f"the dismissal of {who}'s comment"
+        if kind is HostActionKind.REPLY and who:
+            return f"the reply to {who}"
+        if kind is HostActionKind.STAGE_START and who:
+            return f"bringing {who} on stage"
+        if kind is HostActionKind.STAGE_END and who:
+            return f"ending {who}'s stage appearance"
+        if kind is HostActionKind.MODERATE and who:
+            return {"delete": f"deleting {who}'s message", "timeout": f"the timeout of {who}"}.get(
+                self.action.text, f"the ban of {who}"
+            )
+        if kind is HostActionKind.SEGMENT and self.after is not None:
+            return f"the move to segment {self.after.position} ({self.after.title})"
+        return _NAMES.get(kind, kind.value)
+
+
+@dataclass(frozen=True, slots=True)
+class HandledAction:
+    """A comment the hosts handled: the action's `key` (an undo names it), what they did, when,
+    to which comment, and whether it was undone since."""
+
+    key: str
+    kind: HostActionKind
+    at: datetime
+    comment: Comment
+    undone: bool = False
+
+
+class ActionHistory:
+    """The last `HISTORY` host actions by key, with what it takes to undo each."""
+
+    def __init__(self, size: int = HISTORY) -> None:
+        self._size = size
+        self._done: OrderedDict[str, Done] = OrderedDict()
+
+    def remember(self, done: Done) -> None:
+        self._done[done.action.key] = done
+        if len(self._done) > self._size:
+            self._done.popitem(last=False)
+
+    def get(self, key: str) -> Done | None:
+        return self._done.get(key)
+
+    def last(self) -> Done | None:
+        return next(reversed(self._done.values()), None)
+
+    def newest_first(self) -> Iterator[Done]:
+        return reversed(self._done.values())
+
+    def forget_author(self, key: AuthorKey) -> None:
+        """Their actions stay undoable, but are listed no more."""
+        for done in self._done.values():
+            if done.author is not None and done.author.key == key:
+                done.forgotten = True
+
+    def handled(self) -> tuple[HandledAction, ...]:
+        """The comments handled, newest first (see `HANDLED_KINDS`)."""
+        return tuple(
+            HandledAction(
+                done.action.key,
+                done.kind,
+                done.action.ts,
+                done.comment,
+                done.undone_by is not None,
+            )
+            for done in self.newest_first()
+            if done.kind in HANDLED_KINDS
+            and done.comment is not None
+            and not done.forgotten
+            and not done.action.outcome.startswith("failed")
+        )

@@ -1,0 +1,83 @@
+"""A recorded show played again: its host actions applied as the hosts did them, its clock
+followed, and how far into its transcript it is stored (the `ReplaySink` side of `LiveShow`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from stagehand.domain import (
+    Author,
+    HostAction,
+    HostActionKind,
+    ModerationKind,
+    ReplayPosition,
+    TranscriptPosition,
+)
+from stagehand.events import ReplayReached
+from stagehand.show.undo import Undoing
+
+
+class Replaying(Undoing):
+    @property
+    def replay_position(self) -> ReplayPosition | None:
+        """Where a replay of this show got to in its transcript (None: live, or nothing yet)."""
+        return self._replay_position
+
+    @property
+    def last_stored_at(self) -> datetime | None:
+        """The time of the latest comment or host action stored before this session."""
+        return self._last_stored_at
+
+    def follow_clock(self, show_ts: datetime, speed: float) -> None:
+        """Show time `show_ts` is now, and runs on at `speed` (0 stops the clock)."""
+        self._clock.follow(show_ts, speed)
+
+    def host_action_replayed(self, action: HostAction) -> None:
+        """Apply a transcript's host event as if the hosts had done it then (no platform calls)."""
+        comment = self._state.recent.find(action.platform, action.comment_id)
+        kind = action.kind
+        if kind is HostActionKind.UNDO:
+            self.undo_replayed(action)
+        elif kind in (HostActionKind.ANSWER, HostActionKind.DISMISS) and comment is not None:
+            self._record_reaction(comment, kind, ts=action.ts, key=action.key)
+        elif kind == HostActionKind.STAGE_START:
+            author = comment.author if comment else self._author_for(action)
+            if author is not None:
+                self._stage_started(author, comment, action.ts, outcome="replayed", key=action.key)
+        elif kind == HostActionKind.STAGE_END:
+            author = self._author_for(action) or (comment.author if comment else None)
+            self._stage_ended(author, action.ts, outcome="replayed", key=action.key)
+        else:
+            self._log_action(
+                HostAction(
+                    kind,
+                    action.ts,
+                    comment.id if comment else action.comment_id,
+                    comment.platform if comment else action.platform,
+                    action.author_id,
+                    action.text,
+                    action.outcome or "replayed",
+                    key=action.key,
+                    undoes=action.undoes,
+                ),
+                comment,
+            )
+            if kind == HostActionKind.MODERATE and comment and not _failed(action.outcome):
+                if action.text == ModerationKind.DELETE:
+                    self._comment_deleted(comment.platform, comment.id, action.ts)
+                elif action.text in (ModerationKind.BAN, ModerationKind.TIMEOUT):
+                    self._author_removed(comment.author, ModerationKind(action.text))
+
+    def replay_reached(self, source: str, position: TranscriptPosition) -> None:
+        """A replay has played (and published) everything up to `position` of its transcript."""
+        self.publish(ReplayReached(source, position, self._clock.now()))
+
+    def _author_for(self, action: HostAction) -> Author | None:
+        for key, session in self._state.stage.items():
+            if key.id == action.author_id and action.platform in (None, key.platform):
+                return session.author
+        return self._state.recent.latest_by(action.author_id, action.platform)
+
+
+def _failed(outcome: str) -> bool:
+    return outcome.startswith(("failed", "refused"))

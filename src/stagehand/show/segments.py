@@ -1,0 +1,94 @@
+"""The show's segments: starting one, editing the live one's topic, moving to the next.
+
+The console's `n` and `t` are host actions (logged, so they can be undone); a moderator's
+`!segment` / `!topic` and a transcript's segment events change the segment without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from stagehand.domain import HostAction, HostActionKind, Segment
+from stagehand.platform import ActionResult
+from stagehand.sanitize import clean
+from stagehand.show.changes import ShowChanges
+
+
+class SegmentActions(ShowChanges):
+    def start_segment(
+        self, title: str, keywords: Iterable[str] = (), *, ts: datetime | None = None
+    ) -> ActionResult:
+        """A new segment is live from now on (or `ts`); the ranking follows its topic at once.
+
+        Starting the segment that is already live (same title) only updates its keywords: a
+        replayed show carries both a moderator's `!segment` and the segment it started.
+        """
+        return _live(self._start_segment(title, keywords, ts=ts))
+
+    def set_topic(self, title: str, keywords: Iterable[str]) -> ActionResult:
+        """Edit the live segment's title and keywords (starts one if none is live)."""
+        return _live(self._set_topic(title, keywords))
+
+    def next_segment(self) -> ActionResult:
+        """The hosts move to the next planned segment from the config, or an untitled one.
+
+        Logged as a `segment` host action, so it can be undone.
+        """
+        before = self._state.current_segment
+        planned = self._settings.show.segments
+        index = len(self._state.segments)
+        if index < len(planned):
+            segment = self._start_segment(planned[index].title, planned[index].keywords)
+        else:
+            segment = self._start_segment(f"Segment {index + 1}")
+        same = before is not None and before.position == segment.position
+        kind = HostActionKind.TOPIC if same else HostActionKind.SEGMENT
+        return self._log_segment_action(kind, before, segment)
+
+    def edit_topic(self, title: str, keywords: Iterable[str]) -> ActionResult:
+        """The hosts edit the live segment's title and keywords (a `topic` host action)."""
+        before = self._state.current_segment
+        segment = self._set_topic(title, keywords)
+        kind = HostActionKind.TOPIC if before is not None else HostActionKind.SEGMENT
+        return self._log_segment_action(kind, before, segment)
+
+    def _start_segment(
+        self, title: str, keywords: Iterable[str] = (), *, ts: datetime | None = None
+    ) -> Segment:
+        current = self._state.current_segment
+        if current is not None and _same_title(current.title, title):
+            return self._set_topic(current.title, keywords or current.keywords)
+        segment = self._state.add_segment(title, keywords, ts or self._clock.now())
+        self._activate(segment)
+        return segment
+
+    def _set_topic(self, title: str, keywords: Iterable[str]) -> Segment:
+        if self._state.current_segment is None:
+            return self._start_segment(title, keywords)
+        segment = self._state.edit_segment(title, keywords)
+        self._activate(segment)
+        return segment
+
+    def _log_segment_action(
+        self, kind: HostActionKind, before: Segment | None, after: Segment
+    ) -> ActionResult:
+        text = after.title if kind is HostActionKind.SEGMENT else _topic_text(after)
+        action = self._log_action(
+            HostAction(kind, self._clock.now(), text=text, outcome=f"ok: segment {after.position}"),
+            before=before,
+            after=after,
+        )
+        return _live(after, key=action.key)
+
+
+def _live(segment: Segment, *, key: str = "") -> ActionResult:
+    return ActionResult(True, f"Segment {segment.position} is live: {segment.title}", key=key)
+
+
+def _same_title(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(clean(b, max_chars=200).casefold().split())
+
+
+def _topic_text(segment: Segment) -> str:
+    return f"{segment.title} | {', '.join(segment.keywords)}" if segment.keywords else segment.title
