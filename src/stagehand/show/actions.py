@@ -176,9 +176,9 @@ class HostActions(ShowChanges):
         """Stop (or go back to) keeping `author`'s name and text; opting out anonymizes what is
         stored of them already."""
         if opted_out:
-            self.publish(AuthorOptedOut(author.key))
+            self._publish(AuthorOptedOut(author.key))
             return ActionResult.done(f"{author.shown_name} opted out")
-        self.publish(AuthorOptedIn(author.key))
+        self._publish(AuthorOptedIn(author.key))
         return ActionResult.done(f"{author.shown_name} opted in")
 
     def forget_author(self, author: Author) -> ActionResult:
@@ -191,13 +191,13 @@ class HostActions(ShowChanges):
         # Still on the show if on stage (ending it is the hosts' call), but no longer by name.
         anonymous = Author(author.platform, author.id, "", FORGOTTEN_NAME)
         if self._state.rename_on_stage(key, anonymous):
-            self.publish(StageChanged(self._state.on_stage))
-        self.publish(AuthorForgotten(key))
+            self._publish(StageChanged(self._state.on_stage))
+        self._publish(AuthorForgotten(key))
         return ActionResult.done("forgotten")
 
     def record_command(self, comment: Comment, name: str, args: str, outcome: str) -> ActionResult:
         """A chat command was handled (`outcome` starts with ok, ignored, refused or failed)."""
-        self.publish(CommandHandled(comment, name, outcome, args))
+        self._publish(CommandHandled(comment, name, outcome, args))
         return ActionResult(outcome.startswith("ok"), outcome)
 
     async def answer_in_chat(self, comment: Comment, text: str) -> ActionResult:
@@ -216,4 +216,4 @@ class HostActions(ShowChanges):
 
     def say(self, text: str, level: str = "info") -> None:
         """Something every screen should show the hosts (`level` as in `Notice`)."""
-        self.publish(Notice(text, level))
+        self._publish(Notice(text, level))

@@ -39,7 +39,7 @@ class ShowChanges(ShowCore):
         changed = state.raise_hand(author) if raised else state.lower_hand(author.key)
         if changed:
             self._ranker.set_hand(author.key, raised)
-            self.publish(HandsChanged(tuple(state.hands.values())))
+            self._publish(HandsChanged(tuple(state.hands.values())))
         return changed
 
     # -- stage -----------------------------------------------------------------------------
@@ -54,10 +54,10 @@ class ShowChanges(ShowCore):
         hand_was_raised = self._state.lower_hand(author.key)
         if hand_was_raised:
             self._ranker.set_hand(author.key, False)
-            self.publish(HandsChanged(tuple(self._state.hands.values())))
+            self._publish(HandsChanged(tuple(self._state.hands.values())))
         # The appearance shares its key with the host action that started it: stored once.
         key = key or uuid.uuid4().hex
-        self.publish(StageStarted(session, key))
+        self._publish(StageStarted(session, key))
         action = self._log_action(
             HostAction(
                 HostActionKind.STAGE_START,
@@ -73,7 +73,7 @@ class ShowChanges(ShowCore):
             author=author,
             hand_was_raised=hand_was_raised,
         )
-        self.publish(StageChanged(self._state.on_stage))
+        self._publish(StageChanged(self._state.on_stage))
         return action
 
     def _stage_ended(
@@ -85,7 +85,7 @@ class ShowChanges(ShowCore):
         if ended is None:
             return None
         self._ranker.set_on_stage(author.key, False)
-        self.publish(StageEnded(ended))
+        self._publish(StageEnded(ended))
         action = self._log_action(
             HostAction(
                 HostActionKind.STAGE_END, ts, None, author.platform, author.id, "", outcome, key
@@ -94,7 +94,7 @@ class ShowChanges(ShowCore):
             author=author,
             session=ended,
         )
-        self.publish(StageChanged(self._state.on_stage))
+        self._publish(StageChanged(self._state.on_stage))
         return action
 
     # -- segments --------------------------------------------------------------------------
@@ -102,7 +102,7 @@ class ShowChanges(ShowCore):
     def _activate(self, segment: Segment) -> None:
         """`segment` is live (new, or edited): the ranking follows its topic at once."""
         self._ranker.set_segment(segment)
-        self.publish(SegmentChanged(segment))
+        self._publish(SegmentChanged(segment))
 
     # -- comments and their authors ----------------------------------------------------------
 
@@ -124,9 +124,9 @@ class ShowChanges(ShowCore):
         )
 
     def _comment_deleted(self, platform: str, comment_id: str, ts: datetime) -> None:
-        self.publish(CommentDeleted(platform, comment_id, ts))
+        self._publish(CommentDeleted(platform, comment_id, ts))
 
     def _author_removed(self, author: Author, kind: ModerationKind) -> None:
         """A ban or timeout took effect: their hand goes down, every queue drops their comments."""
         self._set_hand(author, False)
-        self.publish(AuthorRemoved(author.key, kind.value))
+        self._publish(AuthorRemoved(author.key, kind.value))

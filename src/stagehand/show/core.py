@@ -50,7 +50,7 @@ CommandHandler = Callable[[RankedComment], Awaitable[None] | None]
 
 
 class ShowCore:
-    """The show's state and parts; `publish`, `_log_action` and friends for the parts above."""
+    """The show's state and parts; `_publish`, `_log_action` and friends for the parts above."""
 
     def __init__(
         self,
@@ -101,7 +101,7 @@ class ShowCore:
         self._stored_comments = StoredComments(db_path, show.id)
         self._pipeline = Pipeline(
             scorer=self._ranker,
-            publish=self.publish,
+            publish=self._publish,
             seen=self._state.recent.keys(),
             stored=self._stored_comments,
             resumed=self._resumed,
@@ -118,7 +118,7 @@ class ShowCore:
         """Hear every event from now on, in order, on the event loop."""
         self._listeners.append(listener)
 
-    def publish(self, event: CoreEvent) -> None:
+    def _publish(self, event: CoreEvent) -> None:
         """Tell every listener, the store's writer first."""
         for listener in self._listeners:
             try:
@@ -128,7 +128,7 @@ class ShowCore:
 
     def _publish_threadsafe(self, event: CoreEvent) -> None:
         if self._loop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self.publish, event)
+            self._loop.call_soon_threadsafe(self._publish, event)
 
     def _storage_problem(self, message: str) -> None:
         self._publish_threadsafe(Notice(f"Storage problem: {message}", "error"))
@@ -151,7 +151,7 @@ class ShowCore:
             action = dataclasses.replace(action, key=uuid.uuid4().hex)
         author = author or (comment.author if comment else None)
         self._history.remember(Done(action, comment, author, **undo_context))
-        self.publish(HostActionLogged(action, comment))
+        self._publish(HostActionLogged(action, comment))
         return action
 
     def _announce(self, result: ActionResult) -> ActionResult:
@@ -163,12 +163,12 @@ class ShowCore:
             level = "failed"
         else:
             level = "ok" if result.acted else "info"
-        self.publish(Notice(result.for_host, level))
+        self._publish(Notice(result.for_host, level))
         return result
 
     def _refuse(self, message: str) -> ActionResult:
         """Nothing was asked of a platform: stagehand itself says no (and says why)."""
-        self.publish(Notice(message, "refused"))
+        self._publish(Notice(message, "refused"))
         return ActionResult.failed(message)
 
     def _spawn(self, awaitable: Awaitable[None]) -> None:

@@ -172,7 +172,7 @@ class LiveShow(HostActions, SegmentActions, Replaying):
         """Run every adapter until they finish or the show closes; one failing never stops others."""
         self._loop = asyncio.get_running_loop()
         for notice in self._startup_notices:
-            self.publish(notice)
+            self._publish(notice)
         self._startup_notices = []
         await self._platforms.run(self)
 
@@ -190,8 +190,8 @@ class LiveShow(HostActions, SegmentActions, Replaying):
         # Every appearance ends with the show (its views keep showing how the show ended).
         now = self._clock.now()
         for session in self._state.on_stage:
-            self.publish(StageEnded(dataclasses.replace(session, ended_at=now)))
-        self.publish(ShowEnded(now))
+            self._publish(StageEnded(dataclasses.replace(session, ended_at=now)))
+        self._publish(ShowEnded(now))
         self._stored_comments.close()
         return await asyncio.to_thread(self._writer.close)
 
@@ -232,10 +232,10 @@ class LiveShow(HostActions, SegmentActions, Replaying):
                     self._spawn(result)
 
     def comment_edited(self, platform: str, comment_id: str, text: str, ts: datetime) -> None:
-        self.publish(CommentEdited(platform, comment_id, clean(text), text, ts))
+        self._publish(CommentEdited(platform, comment_id, clean(text), text, ts))
 
     def comment_deleted(self, platform: str, comment_id: str, ts: datetime) -> None:
-        self.publish(CommentDeleted(platform, comment_id, ts))
+        self._publish(CommentDeleted(platform, comment_id, ts))
 
     def hand_changed(self, author: Author, raised: bool) -> None:
         self._set_hand(author, raised)
@@ -246,8 +246,8 @@ class LiveShow(HostActions, SegmentActions, Replaying):
         if session is None:
             return  # an audience member, not a guest
         self._stage_ended(session.author, self._clock.now(), outcome=f"ok: {detail}")
-        self.publish(Notice(f"{session.author.shown_name} {detail}: off stage", "info"))
+        self._publish(Notice(f"{session.author.shown_name} {detail}: off stage", "info"))
 
     def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
         detail = self._platforms.connection_changed(platform, state, detail)
-        self.publish(ConnectionChanged(platform, state.value, detail))
+        self._publish(ConnectionChanged(platform, state.value, detail))

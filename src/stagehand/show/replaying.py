@@ -70,7 +70,7 @@ class Replaying(Undoing):
 
     def replay_reached(self, source: str, position: TranscriptPosition) -> None:
         """A replay has played (and published) everything up to `position` of its transcript."""
-        self.publish(ReplayReached(source, position, self._clock.now()))
+        self._publish(ReplayReached(source, position, self._clock.now()))
 
     def _author_for(self, action: HostAction) -> Author | None:
         for key, session in self._state.stage.items():

@@ -157,9 +157,9 @@ class Undoing(ShowChanges):
             self._ranker.take_back(done.feedback)
         action = done.action
         if action.platform and action.comment_id:
-            self.publish(CommentRestored(action.platform, action.comment_id))
+            self._publish(CommentRestored(action.platform, action.comment_id))
         if done.kind is HostActionKind.MODERATE and done.author is not None:
-            self.publish(AuthorRestored(done.author.key))  # every comment the ban took off
+            self._publish(AuthorRestored(done.author.key))  # every comment the ban took off
             return f"Undid {what}: their comments are back in the queue"
         return f"Undid {what}: the comment is back in the queue"
 
@@ -171,8 +171,8 @@ class Undoing(ShowChanges):
             ended = self._state.end_stage(author.key, ts)
             assert ended is not None
             self._ranker.set_on_stage(author.key, False)
-            self.publish(StageEnded(ended))
-            self.publish(StageChanged(self._state.on_stage))
+            self._publish(StageEnded(ended))
+            self._publish(StageChanged(self._state.on_stage))
             if done.hand_was_raised:
                 self._set_hand(author, True)
             return f"Undid {what}: the appearance ended and is not counted"
@@ -183,8 +183,8 @@ class Undoing(ShowChanges):
         assert session is not None and author is not None
         resumed = self._state.resume_stage(session)
         self._ranker.set_on_stage(author.key, True)
-        self.publish(StageResumed(resumed, session.ended_at))
-        self.publish(StageChanged(self._state.on_stage))
+        self._publish(StageResumed(resumed, session.ended_at))
+        self._publish(StageChanged(self._state.on_stage))
         return f"Undid {what}: {author.shown_name} is on stage again"
 
     def _segment_back(self, done: Done, what: str) -> str:
@@ -192,7 +192,7 @@ class Undoing(ShowChanges):
         if done.kind is HostActionKind.SEGMENT:
             undone = self._state.drop_segment()
             self._ranker.set_segment(before or Segment(0, ""))
-            self.publish(SegmentChanged(before, undone=undone.position))
+            self._publish(SegmentChanged(before, undone=undone.position))
             if before is None:
                 return f"Undid {what}: no segment is live"
             return f"Undid {what}: segment {before.position} ({before.title}) is live again"
@@ -223,7 +223,7 @@ class Undoing(ShowChanges):
 
     def _undo_told(self, result: ActionResult) -> ActionResult:
         level = "ok" if result.ok else "failed" if result.retry else "refused"
-        self.publish(Notice(result.message, level))
+        self._publish(Notice(result.message, level))
         return result
 
 
