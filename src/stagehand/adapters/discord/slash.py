@@ -15,6 +15,8 @@ from typing import NamedTuple
 import discord
 from discord import app_commands
 
+from stagehand.adapters.discord.errors import MISSING_ACCESS, explain
+
 log = logging.getLogger(__name__)
 
 #: Called with (interaction, command name, text or None) when someone uses a slash command.
@@ -62,16 +64,14 @@ def _command(spec: SlashCommandSpec, invoked: Invoked) -> app_commands.Command:
 
         return app_commands.Command(name=name, description=spec.description, callback=without_text)
 
-    if spec.text_required:
+    # discord.py reads the option from the callback's signature: required text has no default.
+    async def with_required_text(interaction: discord.Interaction, text: str) -> None:
+        await invoked(interaction, name, text)
 
-        async def with_text(interaction: discord.Interaction, text: str) -> None:
-            await invoked(interaction, name, text)
+    async def with_optional_text(interaction: discord.Interaction, text: str | None = None) -> None:
+        await invoked(interaction, name, text)
 
-    else:
-
-        async def with_text(interaction: discord.Interaction, text: str | None = None) -> None:
-            await invoked(interaction, name, text)
-
+    with_text = with_required_text if spec.text_required else with_optional_text
     described = app_commands.describe(text=spec.text_description[:100])(with_text)
     return app_commands.Command(name=name, description=spec.description, callback=described)
 
@@ -81,8 +81,6 @@ async def register(tree: app_commands.CommandTree, guild_id: int) -> str:
 
     A failure must not stop the show: chat commands typed with the prefix still work.
     """
-    from stagehand.adapters.discord.reasons import MISSING_ACCESS, explain
-
     try:
         synced = await tree.sync(guild=discord.Object(guild_id))
     except discord.HTTPException as exc:
