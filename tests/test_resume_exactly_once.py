@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 
 from fakes.big_show import START, BigShow, write_big_show
-from stagehand.show import pipeline
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.commands import install_commands
 from stagehand.config import Settings
 from stagehand.domain import Author, Comment
+from stagehand.show import pipeline
 from stagehand.show.live import LiveShow
 
 COMMENTS = 200_000
