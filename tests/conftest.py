@@ -9,6 +9,9 @@ import pytest
 from fakes.transcripts import SMALL_SHOW, write_jsonl
 from stagehand.config import Settings
 
+#: The fake platforms' fixtures (fake_twitch, fake_discord, ...), defined once there.
+pytest_plugins = ["fakes.fixtures"]
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 

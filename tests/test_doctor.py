@@ -26,10 +26,8 @@ from stagehand.tokens import TokenStore
 
 
 @pytest.fixture
-async def fake():
-    server = await FakeTwitch().start()
-    yield server
-    await server.stop()
+def fake(fake_twitch: FakeTwitch) -> FakeTwitch:
+    return fake_twitch
 
 
 def twitch_config(path: Path, fake: FakeTwitch, **extra: str) -> Path:

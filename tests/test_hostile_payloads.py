@@ -21,11 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fakes.discord_server import FakeDiscord, adapter_settings, payloads_available
+from fakes.discord_server import FakeDiscord, adapter_settings
 from fakes.twitch_server import (
     FakeTwitch,
     chat_event,
-    load_capture,
     settings_for,
     store_credentials,
 )
@@ -148,13 +147,9 @@ class BackgroundShow:
 
 
 @pytest.fixture(scope="module")
-def show(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackgroundShow]:
-    if not payloads_available():
-        pytest.skip("real payloads not found in ../shared/data/platform-payloads")
-    try:
-        load_capture()
-    except FileNotFoundError:
-        pytest.skip("the real Twitch payload is absent (../shared/data/platform-payloads)")
+def show(
+    discord_payloads: None, twitch_capture: dict, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BackgroundShow]:
     running = BackgroundShow(tmp_path_factory.mktemp("payloads"))
     running.start()
     yield running

@@ -22,7 +22,6 @@ from fakes.twitch_server import (
     CLIENT_SECRET,
     FakeTwitch,
     chat_event,
-    load_capture,
     store_credentials,
 )
 
@@ -30,15 +29,10 @@ DISCORD_TOKEN = "fake-discord-bot-token.for-the-leak-test.0123456789abcdef"
 
 
 @pytest.fixture
-async def fakes():
-    try:
-        load_capture()
-    except FileNotFoundError:
-        pytest.skip("the real Twitch payload is absent (../shared/data/platform-payloads)")
-    twitch = await FakeTwitch(keepalive_seconds=0.5).start()
-    async with FakeDiscord() as discord:
-        yield twitch, discord
-    await twitch.stop()
+def fakes(
+    twitch_capture: dict, fake_twitch: FakeTwitch, fake_discord: FakeDiscord
+) -> tuple[FakeTwitch, FakeDiscord]:
+    return fake_twitch, fake_discord
 
 
 def count(db: Path, platform: str) -> int:

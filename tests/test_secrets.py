@@ -19,15 +19,12 @@ import sys
 from pathlib import Path
 
 import pytest
-import twitchio.http
-from twitchio.eventsub import websockets
 
 from fakes.twitch_server import (
     BROADCASTER,
     CLIENT_SECRET,
     FakeTwitch,
     chat_event,
-    load_capture,
     settings_for,
     store_credentials,
 )
@@ -41,17 +38,8 @@ ECHO = "bad request: {request}"
 
 
 @pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch):
-    try:
-        load_capture()
-    except FileNotFoundError:
-        pytest.skip("the real Twitch payload is absent (../shared/data/platform-payloads)")
-    monkeypatch.setattr(twitchio.http.Route, "BASE", twitchio.http.Route.BASE)
-    monkeypatch.setattr(twitchio.http.Route, "ID_BASE", twitchio.http.Route.ID_BASE)
-    monkeypatch.setattr(websockets, "WSS", websockets.WSS)
-    server = await FakeTwitch(keepalive_seconds=0.5).start()
-    yield server
-    await server.stop()
+def fake(twitch_capture: dict, fake_twitch: FakeTwitch) -> FakeTwitch:
+    return fake_twitch
 
 
 def secrets_of(fake: FakeTwitch) -> list[str]:

@@ -105,8 +105,8 @@ def configure_logging(*, to_file: bool, verbose: bool = False) -> Path | None:
     `STAGEHAND_LOG_LEVEL=DEBUG` (or INFO, ...) overrides the level, e.g. to report a bug.
     """
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
+    for old in list(root.handlers):
+        root.removeHandler(old)
     path: Path | None = None
     handler: logging.Handler
     if to_file:

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import twitchio.http
-from twitchio.eventsub import websockets
 
 from fakes.discord_server import (
     LISTENER_ID,
@@ -29,7 +26,6 @@ from fakes.twitch_server import (
     CHATTER,
     FakeTwitch,
     chat_event,
-    load_capture,
     settings_for,
     store_credentials,
 )
@@ -64,21 +60,7 @@ def logged(db: Path) -> list[tuple[str, str, str]]:
 # -- Twitch -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def fake_twitch(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeTwitch]:
-    try:
-        load_capture()
-    except FileNotFoundError:
-        pytest.skip("the real Twitch payload is absent (../shared/data/platform-payloads)")
-    # The adapter points twitchio's process-wide URLs at the fake; put them back afterwards.
-    monkeypatch.setattr(twitchio.http.Route, "BASE", twitchio.http.Route.BASE)
-    monkeypatch.setattr(twitchio.http.Route, "ID_BASE", twitchio.http.Route.ID_BASE)
-    monkeypatch.setattr(websockets, "WSS", websockets.WSS)
-    server = await FakeTwitch(keepalive_seconds=0.5).start()
-    yield server
-    await server.stop()
-
-
+@pytest.mark.usefixtures("twitch_capture")
 async def test_twitch_chat_commands_answer_in_thread_and_stage_the_right_viewer(
     fake_twitch: FakeTwitch, tmp_path: Path
 ) -> None:

@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-import twitchio.http
-from twitchio.eventsub import websockets
 
 from conftest import RecordingAdapter, actions_done, open_console, played, screen_text
-from fakes.twitch_server import FakeTwitch, load_capture, settings_for, store_credentials
+from fakes.twitch_server import settings_for, store_credentials
 from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.console.widgets.queue import QueueView
 
@@ -157,21 +155,7 @@ async def test_u_says_a_sent_reply_cannot_be_unsent_and_goes_on_to_the_action_be
         ]
 
 
-@pytest.fixture
-async def fake_twitch(monkeypatch: pytest.MonkeyPatch):
-    try:
-        load_capture()
-    except FileNotFoundError:
-        pytest.skip("the real Twitch payload is absent (../shared/data/platform-payloads)")
-    # the adapter repoints twitchio's process-wide URLs: put them back after the test
-    monkeypatch.setattr(twitchio.http.Route, "BASE", twitchio.http.Route.BASE)
-    monkeypatch.setattr(twitchio.http.Route, "ID_BASE", twitchio.http.Route.ID_BASE)
-    monkeypatch.setattr(websockets, "WSS", websockets.WSS)
-    server = await FakeTwitch(keepalive_seconds=0.5).start()
-    yield server
-    await server.stop()
-
-
+@pytest.mark.usefixtures("twitch_capture")
 async def test_u_lifts_a_ban_on_twitch(tmp_path, show_file, fake_twitch):
     """The real Twitch adapter against the fake Twitch: the ban and its undo go over Helix."""
     store, _, _ = store_credentials(fake_twitch, tmp_path / "tokens.json")

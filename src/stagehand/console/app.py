@@ -14,16 +14,13 @@ last action through `LiveShow.undo` (an `undo` host action in the log).
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -32,7 +29,9 @@ from textual.worker import Worker, WorkerState
 
 from stagehand.commands.people import host_accounts
 from stagehand.config import Settings
+from stagehand.console.actions import ACTIONS, bindings, palette_commands
 from stagehand.console.bridge import ConsoleBridge
+from stagehand.console.garbage import calm_garbage_collection
 from stagehand.console.messages import ShowUpdated
 from stagehand.console.screens.confirm import ConfirmScreen
 from stagehand.console.screens.handled import HandledScreen
@@ -65,25 +64,6 @@ log = logging.getLogger(__name__)
 WIDE_COLUMNS = 140
 #: How often the header's participation numbers are recomputed from the database.
 METRICS_SECONDS = 10.0
-#: Garbage collection thresholds while the console runs (Python's default is 700, 10, 10).
-GC_THRESHOLDS = (5_000, 20, 100)
-
-
-def calm_garbage_collection() -> None:
-    """Keep full garbage collections from stopping the console for a tenth of a second.
-
-    Under a flood every comment leaves objects that live long enough to reach the oldest
-    generation (the 20,000 recent comments, the dedupe window), so Python ran a full collection
-    every two seconds, each scanning Textual and every library too: 100-150 ms with the loop
-    stopped, the longest waits a key had. What exists when the console starts is never garbage:
-    freeze it; and collect young objects less often (they die by reference count anyway).
-    Once per process.
-    """
-    if gc.get_freeze_count():
-        return
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
 
 
 class StagehandApp(App[None]):
@@ -91,31 +71,9 @@ class StagehandApp(App[None]):
     TITLE = "stagehand"
     ENABLE_COMMAND_PALETTE = True
     # The screen gets -narrow or -wide as the terminal's width crosses WIDE_COLUMNS (app.tcss).
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
-        (0, "-narrow"),
-        (WIDE_COLUMNS, "-wide"),
-    ]
-
-    BINDINGS = [
-        Binding("a", "answer", "Answer"),
-        Binding("d", "dismiss", "Dismiss"),
-        Binding("p", "pull_on_stage", "Stage"),
-        Binding("e", "end_stage", "End"),
-        Binding("r", "reply", "Reply"),
-        Binding("m", "moderate", "Mod"),
-        Binding("u", "undo", "Undo"),
-        Binding("slash", "search", "Search"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
-        Binding("l", "handled", "Handled"),
-        Binding("n", "next_segment", "Next"),
-        Binding("t", "edit_topic", "Topic"),
-        Binding("space", "toggle_freeze", "Freeze"),
-        Binding("i", "notices", "Notices", show=False),
-        Binding("h", "stage_hand", "Stage hand", show=False),
-        Binding("w", "toggle_reasons", "Why", show=False),
-        Binding("c", "toggle_raw_chat", "Chat", show=False),
-    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_COLUMNS, "-wide")]
+    # Every key is declared once, in console/actions.py (the palette and the help come from it).
+    BINDINGS = bindings()
 
     def __init__(self, live: LiveShow, settings: Settings) -> None:
         super().__init__()
@@ -328,12 +286,14 @@ class StagehandApp(App[None]):
     def selected(self) -> RankedComment | None:
         return self.query_one(QueueView).selected
 
-    def _need_selected(self, what: str) -> RankedComment | None:
-        """The comment the host sees selected, if it is still there to act on.
+    def _need_selected(self, action: str) -> RankedComment | None:
+        """The comment the host sees selected, if it is still there for `action` to act on.
 
         Nothing is done when nothing is selected, or when the selected comment left the queue
-        (answered elsewhere, moderated) after it was drawn: the notice says which and why.
+        (answered elsewhere, moderated) after it was drawn: the notice says which and why, in
+        the action's words from the table (console/actions.py).
         """
+        what = ACTIONS[action].needs_selection
         queue = self.query_one(QueueView)
         ranked = queue.selected
         if ranked is None:
@@ -378,7 +338,7 @@ class StagehandApp(App[None]):
             self._say(f"Dismissed {name_of(ranked.comment.author)}'s comment (u undoes)", "ok")
 
     def action_pull_on_stage(self) -> None:
-        ranked = self._need_selected("bring on stage")
+        ranked = self._need_selected("pull_on_stage")
         if ranked is not None:
             self._act(self.live.pull_on_stage(ranked.comment), "pull on stage")
 
@@ -398,7 +358,7 @@ class StagehandApp(App[None]):
         self._act(self.live.end_stage(author), "end stage")
 
     def action_reply(self) -> None:
-        ranked = self._need_selected("reply to")
+        ranked = self._need_selected("reply")
         if ranked is None:
             return
         comment = ranked.comment
@@ -545,44 +505,16 @@ class StagehandApp(App[None]):
             await self.close_show()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        commands: list[tuple[str, str, Callable[[], object]]] = [
-            ("Answer", "Answer the selected comment on air (a)", self.action_answer),
-            (
-                "Pull on stage",
-                "Bring the selected comment's author on stage (p)",
-                self.action_pull_on_stage,
-            ),
-            (
-                "Stage the first raised hand",
-                "Bring the first raised hand on stage (h)",
-                self.action_stage_hand,
-            ),
-            ("End stage", "End the current stage appearance (e)", self.action_end_stage),
-            ("Dismiss", "Take the selected comment off the queue (d)", self.action_dismiss),
-            ("Undo", "Take back this console's last action (u)", self.action_undo),
-            (
-                "Handled comments",
-                "Answered, dismissed and staged comments; restore one (l)",
-                self.action_handled,
-            ),
-            ("Notices", "The last 100 notices with their times (i)", self.action_notices),
-            ("Reply", "Reply in chat to the selected comment (r)", self.action_reply),
-            ("Moderate", "Delete, time out or ban (m)", self.action_moderate),
-            ("Next segment", "Move to the next segment (n)", self.action_next_segment),
-            ("Edit topic", "Edit the segment's title and keywords (t)", self.action_edit_topic),
-            ("Search comments", "Search this show's past comments (/)", self.action_search),
-            ("Freeze queue", "Freeze or thaw the queue (space)", self.action_toggle_freeze),
-            (
-                "Why",
-                "Show or hide the selected comment's score reasons (w)",
-                self.action_toggle_reasons,
-            ),
-            ("Raw chat", "Show or hide the raw chat (c)", self.action_toggle_raw_chat),
-            ("Help", "Every key and what it records (?)", self.action_help),
-        ]
-        for title, help_text, callback in commands:
-            yield SystemCommand(title, help_text, callback)
+        """Textual's commands (theme, keys, screenshot) and every console action by name.
+
+        Ours replace Textual's of the same title: Quit says that it asks first, as `q` does.
+        """
+        ours = list(palette_commands(lambda name: getattr(self, f"action_{name}")))
+        titles = {command.title for command in ours}
+        for command in super().get_system_commands(screen):
+            if command.title not in titles:
+                yield command
+        yield from ours
 
 
 def make_app(live: LiveShow, settings: Settings) -> StagehandApp:

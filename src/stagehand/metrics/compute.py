@@ -16,6 +16,7 @@ from stagehand.metrics.facts import (
     Answered,
     Appearance,
     Cell,
+    Placed,
     Reply,
     ShowFacts,
 )
@@ -98,7 +99,7 @@ def measure(
     )
 
 
-def measure_where(facts: ShowFacts, keep: Callable[[object], bool]) -> Metrics:
+def measure_where(facts: ShowFacts, keep: Callable[[Placed], bool]) -> Metrics:
     """`measure` over the facts `keep` accepts (each fact has segment_id and platform)."""
     return measure(
         (c for c in facts.cells if keep(c)),
@@ -120,11 +121,11 @@ def show_metrics_from(facts: ShowFacts) -> ShowMetrics:
             s.title,
             s.started_at,
             _minute(origin, s.started_at),
-            measure_where(facts, lambda fact, sid=s.id: fact.segment_id == sid),  # type: ignore[attr-defined]
+            measure_where(facts, _in_segment(s.id)),
         )
         for s in facts.segments
     ]
-    loose = measure_where(facts, lambda fact: fact.segment_id is None)  # type: ignore[attr-defined]
+    loose = measure_where(facts, _in_segment(None))
     if facts.segments and (loose.comments or loose.stage_appearances or loose.host_comments):
         segments.insert(0, SegmentMetrics(0, BEFORE_FIRST_SEGMENT, None, 0, loose))
     platforms = sorted({c.platform for c in facts.cells} | {a.platform for a in facts.appearances})
@@ -140,8 +141,7 @@ def show_metrics_from(facts: ShowFacts) -> ShowMetrics:
         totals=totals,
         segments=tuple(segments),
         platforms=tuple(
-            PlatformMetrics(p, measure_where(facts, lambda fact, p=p: fact.platform == p))  # type: ignore[attr-defined]
-            for p in platforms
+            PlatformMetrics(p, measure_where(facts, _on_platform(p))) for p in platforms
         ),
         timeline=timeline(facts, origin),
         follow_ups=tuple(
@@ -242,3 +242,12 @@ def _segment_title(facts: ShowFacts, titles: dict[int, str], segment_id: int | N
 
 def _minute(origin: datetime, ts: datetime) -> int:
     return max(0, int((ts - origin).total_seconds() // 60))
+
+
+def _in_segment(segment_id: int | None) -> Callable[[Placed], bool]:
+    """Facts of one segment (None: before the first segment)."""
+    return lambda fact: fact.segment_id == segment_id
+
+
+def _on_platform(platform: str) -> Callable[[Placed], bool]:
+    return lambda fact: fact.platform == platform

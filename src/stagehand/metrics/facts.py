@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from stagehand.store.queries import ShowRow
 
@@ -40,6 +41,16 @@ class SegmentInfo:
     position: int
     title: str
     started_at: datetime
+
+
+class Placed(Protocol):
+    """Every fact belongs to a segment (or none) and a platform: the slices metrics are cut by."""
+
+    @property
+    def segment_id(self) -> int | None: ...
+
+    @property
+    def platform(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

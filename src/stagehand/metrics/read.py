@@ -80,7 +80,17 @@ def read_show_facts(
         opened = min(opened, segments[0].started_at)
     cells, hosting = _cells(db, show)
     answered = tuple(
-        Answered(*row[:4], *(bool(v) for v in row[4:7]), parse_ts(row[7]), parse_ts(row[8]))
+        Answered(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            bool(row[4]),
+            bool(row[5]),
+            bool(row[6]),
+            parse_ts(row[7]),
+            parse_ts(row[8]),
+        )
         for row in conn.execute(
             f"""SELECT comments.id, comments.author_id, comments.segment_id, comments.platform,
                        {QUESTION}, comments.on_topic, comments.deleted_at IS NOT NULL,
@@ -154,7 +164,20 @@ def _cells(db: Database, show: ShowRow) -> tuple[tuple[Cell, ...], frozenset[int
         (show.id,),
     ):
         # SQLite's total() gives floats; these are whole counts.
-        cells.append(Cell(row[0], row[1], row[2], row[3], *(int(v) for v in row[4:8]), row[8]))
+        questions, on_topic, on_topic_questions, side_chatter = (int(v) for v in row[4:8])
+        cells.append(
+            Cell(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                questions,
+                on_topic,
+                on_topic_questions,
+                side_chatter,
+                row[8],
+            )
+        )
         if row[9]:
             hosting.add(row[0])
     return tuple(cells), frozenset(hosting)

@@ -330,7 +330,7 @@ def repeats_itself(words: Words) -> bool:
     return len(tokens) >= 6 and len(set(tokens)) / len(tokens) < 0.5
 
 
-def addressed_names(text: str, words: Words, known_names: Iterable[str]) -> tuple[str, ...]:
+def addressed_names(text: str, words: Words, known_names: Container[str]) -> tuple[str, ...]:
     """Names the comment speaks to: @mentions, and IRC style "name: ..." / "name, ..." openers."""
     names = list(words.mentions)
     first = text.split(maxsplit=1)[0] if text.strip() else ""

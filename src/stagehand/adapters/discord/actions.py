@@ -1,7 +1,7 @@
 """Host actions carried to Discord: reply, Stage invitations, moderation.
 
 Each returns an `ActionResult` worded for the console: what happened, or why not (see
-reasons.py). None raises: a refused action must never take the show down.
+errors.py). None raises: a refused action must never take the show down.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import discord
 
 from stagehand.adapters.discord import normalize
 from stagehand.adapters.discord.client import StagehandClient
-from stagehand.adapters.discord.reasons import explain
+from stagehand.adapters.discord.errors import explain
 from stagehand.domain import Author, Comment, ModerationKind
 from stagehand.platform import ActionResult
 
@@ -46,7 +46,12 @@ def find_channel(client: StagehandClient, comment: Comment) -> discord.abc.Messa
         found = guild.get_channel_or_thread(channel_id)
         if isinstance(found, discord.abc.Messageable):
             return found
-    for channel in [*guild.text_channels, *guild.threads, *guild.stage_channels]:
+    channels: list[discord.TextChannel | discord.Thread | discord.StageChannel] = [
+        *guild.text_channels,
+        *guild.threads,
+        *guild.stage_channels,
+    ]
+    for channel in channels:
         if normalize.channel_label(channel) == comment.channel:
             return channel
     return None
@@ -120,8 +125,12 @@ async def invite_to_stage(client: StagehandClient, author: Author, guest_link: s
     who = member.display_name
     stage_id = client.settings.stage_channel_id
     voice = member.voice
-    in_audience = voice is not None and voice.channel is not None and voice.channel.id == stage_id
-    if stage_id is not None and in_audience:
+    if (
+        stage_id is not None
+        and voice is not None
+        and voice.channel is not None
+        and voice.channel.id == stage_id
+    ):  # in the Stage: audience or speaker
         if not voice.suppress:
             return ActionResult.done(f"discord: {who} is already speaking on the Stage")
         try:

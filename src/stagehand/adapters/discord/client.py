@@ -13,17 +13,19 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import discord
-import yarl
 
 from stagehand.adapters.discord import normalize, slash
 from stagehand.config.discord import DiscordSettings
 from stagehand.domain import Author, utcnow
-from stagehand.platform import AdapterSink, ConnectionState
+from stagehand.platform import AdapterSink, CommandSpec, ConnectionState
 
 log = logging.getLogger(__name__)
 
 PLATFORM = normalize.PLATFORM
 REMEMBERED_MESSAGES = 20_000
+
+#: How the client tells the adapter's connection what state it is in.
+ReportState = Callable[[ConnectionState, str], None]
 
 
 def build_intents() -> discord.Intents:
@@ -39,12 +41,6 @@ def build_intents() -> discord.Intents:
     intents.message_content = True
     intents.voice_states = True
     return intents
-
-
-def point_at(api_url: str, gateway_url: str) -> None:
-    """Aim discord.py at the configured endpoints (its only hooks are these class attributes)."""
-    discord.http.Route.BASE = api_url.rstrip("/")
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
 def guard_parsers(client: discord.Client) -> None:
@@ -72,14 +68,18 @@ def guard_parsers(client: discord.Client) -> None:
 
 
 class StagehandClient(discord.Client):
-    """One connection's worth of client; the adapter makes a new one for each attempt."""
+    """One connection's worth of client; the adapter makes a new one for each attempt.
+
+    Events go to `sink`; connection states to `report` (the adapter's `Connection`).
+    """
 
     def __init__(
         self,
         settings: DiscordSettings,
         sink: AdapterSink,
         *,
-        specs: Sequence[slash.SlashCommandSpec] = (),
+        report: ReportState,
+        specs: Sequence[CommandSpec] = (),
         command_prefix: str = "!",
         guild_ready_timeout: float = 2.0,
         on_command: slash.Invoked | None = None,
@@ -93,13 +93,13 @@ class StagehandClient(discord.Client):
         )
         self.settings = settings
         self.sink = sink
+        self.report = report
         self.command_prefix = command_prefix
         self.specs = list(specs) if settings.slash_commands else []
         self.on_command = on_command
         self.channel_of: OrderedDict[str, int] = OrderedDict()
         self.hands: dict[int, Author] = {}
         self.problem = ""
-        self.was_ready = False
         guard_parsers(self)
 
     # --- helpers ----------------------------------------------------------------------------
@@ -143,9 +143,6 @@ class StagehandClient(discord.Client):
         while len(self.channel_of) > REMEMBERED_MESSAGES:
             self.channel_of.popitem(last=False)
 
-    def _state(self, state: ConnectionState, detail: str = "") -> None:
-        self.sink.connection_changed(PLATFORM, state, detail)
-
     # --- start-up ---------------------------------------------------------------------------
 
     async def setup_hook(self) -> None:
@@ -155,17 +152,16 @@ class StagehandClient(discord.Client):
         self.problem = await slash.register(self.tree, self.settings.guild_id)
 
     async def on_ready(self) -> None:
-        self.was_ready = True
         guild = self.guild
         if guild is None:
-            self._state(
+            self.report(
                 ConnectionState.FAILED,
                 f"the bot is not in the server {self.settings.guild_id}: invite it with the URL "
                 "in docs/discord.md, or fix [discord] guild_id",
             )
             return
         detail = f"{guild.name} as {self.user}"
-        self._state(
+        self.report(
             ConnectionState.CONNECTED, f"{detail}; {self.problem}" if self.problem else detail
         )
         self._sync_hands(guild)
@@ -175,11 +171,11 @@ class StagehandClient(discord.Client):
             await self.on_ready()
 
     async def on_resumed(self) -> None:
-        self._state(ConnectionState.CONNECTED, "resumed")
+        self.report(ConnectionState.CONNECTED, "resumed")
 
     async def on_disconnect(self) -> None:
         if not self.is_closed():
-            self._state(ConnectionState.RECONNECTING, "gateway connection lost; resuming")
+            self.report(ConnectionState.RECONNECTING, "gateway connection lost; resuming")
 
     # --- chat -------------------------------------------------------------------------------
 

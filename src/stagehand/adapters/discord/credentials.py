@@ -9,6 +9,8 @@ from stagehand.logs import register_secret
 from stagehand.tokens import TokenStore
 
 TOKEN_KEY = "discord"
+#: Where a bot's token, intents and invite are managed.
+PORTAL = "https://discord.com/developers/applications"
 
 
 def bot_token(settings: DiscordSettings, tokens: TokenStore) -> tuple[SecretStr | None, str]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from typing import NamedTuple
 
 import discord
 from discord import app_commands
+
+from stagehand.adapters.discord.errors import MISSING_ACCESS, explain
+from stagehand.platform import CommandSpec
 
 log = logging.getLogger(__name__)
 
@@ -23,27 +25,18 @@ Invoked = Callable[[discord.Interaction, str, str | None], Awaitable[None]]
 TEXT_OPTION = "text"
 
 
-class SlashCommandSpec(NamedTuple):
-    """One audience command. A plain tuple (name, description, takes_text) works as well."""
-
-    name: str
-    description: str
-    takes_text: bool = False
-    text_required: bool = False
-    text_description: str = "What to say"
-
-
-def as_specs(specs: Iterable[tuple]) -> list[SlashCommandSpec]:
-    """Accept SlashCommandSpec or plain tuples; names are lower-cased as Discord requires."""
+def as_specs(specs: Iterable[tuple]) -> list[CommandSpec]:
+    """Accept `CommandSpec`s (platform.py) or plain tuples (name, description, takes_text, ...);
+    names are lower-cased as Discord requires."""
     out = []
     for spec in specs:
-        parsed = SlashCommandSpec(*spec)
+        parsed = CommandSpec(*spec)
         out.append(parsed._replace(name=parsed.name.lower(), description=parsed.description[:100]))
     return out
 
 
 def build_tree(
-    client: discord.Client, specs: Iterable[SlashCommandSpec], guild_id: int, invoked: Invoked
+    client: discord.Client, specs: Iterable[CommandSpec], guild_id: int, invoked: Invoked
 ) -> app_commands.CommandTree:
     """A command tree holding one guild command per spec."""
     tree = app_commands.CommandTree(client)
@@ -53,7 +46,7 @@ def build_tree(
     return tree
 
 
-def _command(spec: SlashCommandSpec, invoked: Invoked) -> app_commands.Command:
+def _command(spec: CommandSpec, invoked: Invoked) -> app_commands.Command:
     name = spec.name
     if not spec.takes_text:
 
@@ -62,16 +55,14 @@ def _command(spec: SlashCommandSpec, invoked: Invoked) -> app_commands.Command:
 
         return app_commands.Command(name=name, description=spec.description, callback=without_text)
 
-    if spec.text_required:
+    # discord.py reads the option from the callback's signature: required text has no default.
+    async def with_required_text(interaction: discord.Interaction, text: str) -> None:
+        await invoked(interaction, name, text)
 
-        async def with_text(interaction: discord.Interaction, text: str) -> None:
-            await invoked(interaction, name, text)
+    async def with_optional_text(interaction: discord.Interaction, text: str | None = None) -> None:
+        await invoked(interaction, name, text)
 
-    else:
-
-        async def with_text(interaction: discord.Interaction, text: str | None = None) -> None:
-            await invoked(interaction, name, text)
-
+    with_text = with_required_text if spec.text_required else with_optional_text
     described = app_commands.describe(text=spec.text_description[:100])(with_text)
     return app_commands.Command(name=name, description=spec.description, callback=described)
 
@@ -81,8 +72,6 @@ async def register(tree: app_commands.CommandTree, guild_id: int) -> str:
 
     A failure must not stop the show: chat commands typed with the prefix still work.
     """
-    from stagehand.adapters.discord.reasons import MISSING_ACCESS, explain
-
     try:
         synced = await tree.sync(guild=discord.Object(guild_id))
     except discord.HTTPException as exc:

@@ -12,12 +12,17 @@ import twitchio
 from twitchio.exceptions import HTTPException
 from twitchio.http import Route
 
+from stagehand.adapters.twitch.credentials import AUTH_FIX
 from stagehand.adapters.twitch.errors import describe_error, twitch_message
 from stagehand.domain import Author, ModerationKind
 from stagehand.platform import ActionResult
 
 DEFAULT_TIMEOUT_SECONDS = 600
 MAX_TIMEOUT_SECONDS = 1_209_600  # Twitch's limit: two weeks
+#: Moderation acts as the broadcaster: without their token there is no one to act as.
+_NO_MODERATOR = ActionResult.failed(
+    f"Twitch moderation: the broadcaster has not authorized stagehand: {AUTH_FIX}"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +94,7 @@ async def guest_star_invite(
     if ids.moderator_id is None:
         return ActionResult.failed(
             "Guest Star invite not sent: the broadcaster has not authorized stagehand",
-            hint="run `stagehand auth twitch`",
+            hint=AUTH_FIX,
         )
     who = {"broadcaster_id": ids.broadcaster_id, "moderator_id": ids.moderator_id}
     try:
@@ -143,10 +148,7 @@ async def moderate(
     reason: str,
 ) -> ActionResult:
     if ids.moderator_id is None:
-        return ActionResult.failed(
-            "Twitch moderation: the broadcaster has not authorized stagehand: "
-            "run `stagehand auth twitch`"
-        )
+        return _NO_MODERATOR
     channel = client.create_partialuser(ids.broadcaster_id)
     mod = ids.moderator_id
     try:
@@ -170,10 +172,7 @@ async def unban(
 ) -> ActionResult:
     """Lift a ban or a timeout: Helix `DELETE /moderation/bans` removes either."""
     if ids.moderator_id is None:
-        return ActionResult.failed(
-            "Twitch moderation: the broadcaster has not authorized stagehand: "
-            "run `stagehand auth twitch`"
-        )
+        return _NO_MODERATOR
     channel = client.create_partialuser(ids.broadcaster_id)
     try:
         await channel.unban_user(moderator=ids.moderator_id, user_id=user_id)

@@ -2,9 +2,9 @@
 
 One twitchio client per connection attempt. twitchio itself reconnects a dropped EventSub
 socket and follows `session_reconnect`; this adapter watches the sockets to report the
-connection state, restarts the whole session with backoff when twitchio gives up (or the
-first connection fails), and stops for good on an authorization problem, which waiting
-would not fix.
+connection state. The shared `Connection` loop (adapters/connection.py) starts a new session
+with backoff when twitchio gives up (or the first connection fails), and stops for good on an
+authorization problem, which waiting would not fix.
 """
 
 from __future__ import annotations
@@ -12,22 +12,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any
 
 from twitchio.eventsub import ChatMessageSubscription
 from twitchio.exceptions import HTTPException
 
+from stagehand.adapters.connection import Backoff, Connection, ConnectionLost
 from stagehand.adapters.twitch import actions
 from stagehand.adapters.twitch.client import ChatClient, revive_reader, socket_connected
-from stagehand.adapters.twitch.credentials import TwitchCredentials
-from stagehand.adapters.twitch.endpoints import point_twitchio_at
-from stagehand.adapters.twitch.errors import (
+from stagehand.adapters.twitch.credentials import (
     AUTH_FIX,
-    TwitchAuthError,
-    describe_error,
-    mask_twitchio_logs,
+    TwitchCredentials,
+    store_refreshed_token,
 )
+from stagehand.adapters.twitch.endpoints import point_library_at
+from stagehand.adapters.twitch.errors import TwitchAuthError, describe_error, mask_twitchio_logs
 from stagehand.adapters.twitch.limits import SendLimiter, split_message
 from stagehand.adapters.twitch.normalize import (
     PLATFORM,
@@ -47,8 +47,12 @@ WATCH_SECONDS = 0.2
 MAX_SEND_WAIT_SECONDS = 3.0
 
 
-class _SessionLost(Exception):
-    """twitchio closed every EventSub socket for good: start a new session."""
+@dataclass(frozen=True, slots=True)
+class Link:
+    """What actions act through: the session's client, and who is who in the channel."""
+
+    client: ChatClient
+    ids: actions.ChannelIds
 
 
 class TwitchAdapter(Adapter):
@@ -61,67 +65,38 @@ class TwitchAdapter(Adapter):
         self.tokens = tokens
         self.guest_link = guest_link
         self.limiter = SendLimiter(settings.messages_per_30s, 30.0)
+        self.connection: Connection[Link] = Connection(
+            PLATFORM,
+            backoff=Backoff.doubling(
+                settings.reconnect_initial_seconds, settings.reconnect_max_seconds
+            ),
+            not_connected="Twitch is not connected",
+        )
         self._sink: AdapterSink | None = None
-        self._client: ChatClient | None = None
-        self._ids: actions.ChannelIds | None = None
-        self._closing = asyncio.Event()
         self._bot_id = ""
-        self._state: ConnectionState | None = None
-        self._detail = ""
 
     # -- the connection -------------------------------------------------------------------
 
     async def run(self, sink: AdapterSink) -> None:
         self._sink = sink
-        self._closing.clear()
-        point_twitchio_at(self.settings)
+        self.connection.closing.clear()
+        point_library_at(self.settings)
         mask_twitchio_logs(())
-        delay = self.settings.reconnect_initial_seconds
-        self._set_state(ConnectionState.CONNECTING)
-        while not self._closing.is_set():
-            try:
-                await self._run_session()
-            except TwitchAuthError as exc:
-                self._set_state(ConnectionState.FAILED, str(exc))
-                return
-            except _SessionLost as exc:
-                detail = str(exc)
-            except Exception as exc:  # any failure: say why, wait, try again
-                detail = describe_error(exc)
-                log.warning("Twitch connection failed: %s", detail)
-            else:
-                break
-            if self._closing.is_set():
-                break
-            if self._state is ConnectionState.CONNECTED:
-                delay = self.settings.reconnect_initial_seconds
-            self._set_state(
-                ConnectionState.RECONNECTING, f"{detail}; retrying in {delay:.3g} s", force=True
-            )
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closing.wait(), timeout=delay)
-            delay = min(delay * 2, self.settings.reconnect_max_seconds)
-        self._set_state(ConnectionState.DISCONNECTED)
+        await self.connection.keep(sink, self._run_session, describe_error)
 
     async def close(self) -> None:
-        self._closing.set()
-
-    def _set_state(self, state: ConnectionState, detail: str = "", *, force: bool = False) -> None:
-        if (state, detail) == (self._state, self._detail) and not force:
-            return
-        self._state, self._detail = state, detail
-        if self._sink is not None:
-            self._sink.connection_changed(PLATFORM, state, detail)
+        self.connection.close()
 
     async def _run_session(self) -> None:
+        """One twitchio client, logged in and subscribed, until `close` or twitchio gives up."""
         creds = TwitchCredentials.load(self.tokens)
         client_id, secret = creds.app_credentials(self.settings)
         _require(client_id, "no Twitch client id: set [twitch] client_id or " + AUTH_FIX)
         _require(secret, "no Twitch client secret: " + AUTH_FIX)
         _require(self.settings.channel, "no Twitch channel: set [twitch] channel")
         bot = creds.bot
-        _require(bot, "the bot account has not authorized stagehand: " + AUTH_FIX)
-        assert bot is not None
+        if bot is None:
+            raise TwitchAuthError("the bot account has not authorized stagehand: " + AUTH_FIX)
         self._bot_id = str(bot.user_id)
         mask_twitchio_logs(
             [secret, *(t for a in creds.accounts() for t in (a.access_token, a.refresh_token))]
@@ -134,21 +109,21 @@ class TwitchAdapter(Adapter):
             on_chat_message=self._chat_message,
             on_token=self._store_token,
         )
-        self._client = client
         try:
             await client.login()
             broadcaster_id = await self._broadcaster_id(client)
             # Moderation acts as the broadcaster, whose token only the broadcaster can give.
             owners = {a.user_id for a in creds.accounts()}
-            self._ids = actions.ChannelIds(
+            ids = actions.ChannelIds(
                 broadcaster_id=broadcaster_id,
                 bot_id=bot.user_id,
                 moderator_id=broadcaster_id if broadcaster_id in owners else None,
             )
+            self.connection.link = Link(client, ids)
             await self._subscribe(client, broadcaster_id, bot.user_id)
             await self._watch(client)
         finally:
-            self._client = None
+            self.connection.link = None
             await client.close()
             await client.close_all_sockets()
 
@@ -171,11 +146,12 @@ class TwitchAdapter(Adapter):
             raise
 
     async def _watch(self, client: ChatClient) -> None:
-        """Report the state until `close`; raise `_SessionLost` when twitchio gives up."""
-        while not self._closing.is_set():
+        """Report the state until `close`; raise `ConnectionLost` when twitchio gives up."""
+        closing = self.connection.closing
+        while not closing.is_set():
             sockets = client.sockets.open_sockets()
             if not sockets:
-                raise _SessionLost("the EventSub connection closed")
+                raise ConnectionLost("the EventSub connection closed")
             for socket in sockets:
                 if (error := revive_reader(socket)) is not None:
                     log.warning(
@@ -183,11 +159,11 @@ class TwitchAdapter(Adapter):
                         type(error).__name__,
                     )
             if any(socket_connected(s) for s in sockets):
-                self._set_state(ConnectionState.CONNECTED)
+                self.connection.report(ConnectionState.CONNECTED)
             else:
-                self._set_state(ConnectionState.RECONNECTING, "EventSub connection dropped")
+                self.connection.report(ConnectionState.RECONNECTING, "EventSub connection dropped")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closing.wait(), timeout=WATCH_SECONDS)
+                await asyncio.wait_for(closing.wait(), timeout=WATCH_SECONDS)
 
     def _chat_message(self, message: Any) -> None:
         if self._from_bot(message):
@@ -208,37 +184,22 @@ class TwitchAdapter(Adapter):
         return bool(self._bot_id) and str(getattr(chatter, "id", "")) == self._bot_id
 
     def _store_token(self, user_id: str, access: str, refresh: str, expires_in: int | None) -> None:
-        """Persist a token twitchio refreshed, so the next start does not need to."""
-        creds = TwitchCredentials.load(self.tokens)
-        current = [a for a in creds.accounts() if a.user_id == user_id]
-        if not current or (current[0].access_token == access and expires_in is None):
-            return
         mask_twitchio_logs([access, refresh])
-        updated = creds.with_refreshed(user_id, access, refresh, expires_in or 0, datetime.now(UTC))
-        if expires_in is None:  # refreshed, lifetime unknown until twitchio's event says it
-            updated = _forget_expiry(updated, user_id)
-        updated.save(self.tokens)
+        store_refreshed_token(self.tokens, user_id, access, refresh, expires_in)
 
     # -- host actions ---------------------------------------------------------------------
-
-    def _ready(self) -> tuple[ChatClient, actions.ChannelIds] | ActionResult:
-        if self._client is None or self._ids is None:
-            return ActionResult.failed("Twitch is not connected")
-        return self._client, self._ids
 
     async def send(self, text: str) -> ActionResult:
         return await self._send_parts(text, reply_to=None)
 
     async def reply(self, comment: Comment, text: str) -> ActionResult:
-        if comment.platform != PLATFORM:
-            return ActionResult.failed(f"not a Twitch comment ({comment.platform})")
+        if (refused := _not_twitch(comment.platform, "comment")) is not None:
+            return refused
         return await self._send_parts(text, reply_to=comment.id)
 
     async def _send_parts(self, text: str, reply_to: str | None) -> ActionResult:
-        ready = self._ready()
-        if isinstance(ready, ActionResult):
-            return ready
-        client, ids = ready
+        if (link := self.connection.ready()) is None:
+            return self.connection.not_connected()
         parts = split_message(text)
         if not parts:
             return ActionResult.failed("nothing to send: the message is empty")
@@ -250,7 +211,7 @@ class TwitchAdapter(Adapter):
             )
         for part in parts:
             await self.limiter.acquire()
-            result = await actions.post_chat(client, ids, part, reply_to)
+            result = await actions.post_chat(link.client, link.ids, part, reply_to)
             if not result.ok:
                 return result
         if len(parts) > 1:
@@ -263,12 +224,10 @@ class TwitchAdapter(Adapter):
         The guest is on stage as soon as one invitation reached them; what failed besides goes
         to the host as a hint (console only), never into the chat answer.
         """
-        if author.platform != PLATFORM:
-            return ActionResult.failed(f"not a Twitch viewer ({author.platform})")
-        ready = self._ready()
-        if isinstance(ready, ActionResult):
-            return ready
-        client, ids = ready
+        if (refused := _not_twitch(author.platform, "viewer")) is not None:
+            return refused
+        if (link := self.connection.ready()) is None:
+            return self.connection.not_connected()
         if not self.guest_link and not self.settings.guest_star:
             return ActionResult.failed(
                 "no guest link to send: set [show] guest_link (or [twitch] guest_star = true)"
@@ -282,9 +241,9 @@ class TwitchAdapter(Adapter):
                 reply_to = comment.id if comment and comment.platform == PLATFORM else None
                 results.append(await self._send_parts(text, reply_to=reply_to))
             else:
-                results.append(await actions.whisper(client, ids, author, text))
+                results.append(await actions.whisper(link.client, link.ids, author, text))
         if self.settings.guest_star:
-            results.append(await actions.guest_star_invite(client, ids, author.id))
+            results.append(await actions.guest_star_invite(link.client, link.ids, author.id))
         return actions.combine(author, results)
 
     async def moderate(
@@ -295,15 +254,13 @@ class TwitchAdapter(Adapter):
         duration_seconds: int | None = None,
         reason: str = "",
     ) -> ActionResult:
-        if comment.platform != PLATFORM:
-            return ActionResult.failed(f"not a Twitch comment ({comment.platform})")
-        ready = self._ready()
-        if isinstance(ready, ActionResult):
-            return ready
-        client, ids = ready
+        if (refused := _not_twitch(comment.platform, "comment")) is not None:
+            return refused
+        if (link := self.connection.ready()) is None:
+            return self.connection.not_connected()
         return await actions.moderate(
-            client,
-            ids,
+            link.client,
+            link.ids,
             kind=kind,
             message_id=comment.id,
             user_id=comment.author.id,
@@ -314,13 +271,11 @@ class TwitchAdapter(Adapter):
     async def unban(
         self, author: Author, kind: ModerationKind = ModerationKind.BAN
     ) -> ActionResult:
-        if author.platform != PLATFORM:
-            return ActionResult.failed(f"not a Twitch viewer ({author.platform})")
-        ready = self._ready()
-        if isinstance(ready, ActionResult):
-            return ready
-        client, ids = ready
-        return await actions.unban(client, ids, user_id=author.id, kind=kind)
+        if (refused := _not_twitch(author.platform, "viewer")) is not None:
+            return refused
+        if (link := self.connection.ready()) is None:
+            return self.connection.not_connected()
+        return await actions.unban(link.client, link.ids, user_id=author.id, kind=kind)
 
 
 def _require(value: object, problem: str) -> None:
@@ -328,12 +283,8 @@ def _require(value: object, problem: str) -> None:
         raise TwitchAuthError(problem)
 
 
-def _forget_expiry(creds: TwitchCredentials, user_id: str) -> TwitchCredentials:
-    from dataclasses import replace
-
-    def clear(account: Any) -> Any:
-        if account is None or account.user_id != user_id:
-            return account
-        return replace(account, expires_at=None)
-
-    return replace(creds, bot=clear(creds.bot), broadcaster=clear(creds.broadcaster))
+def _not_twitch(platform: str, what: str) -> ActionResult | None:
+    """Refuses to act on another platform's comment or viewer."""
+    if platform == PLATFORM:
+        return None
+    return ActionResult.failed(f"not a Twitch {what} ({platform})")

@@ -27,7 +27,7 @@ from twitchio.authentication import OAuth
 from twitchio.exceptions import HTTPException
 
 from stagehand.adapters.twitch.credentials import AccountToken, TwitchCredentials
-from stagehand.adapters.twitch.endpoints import point_twitchio_at
+from stagehand.adapters.twitch.endpoints import point_library_at
 from stagehand.adapters.twitch.errors import describe_error
 from stagehand.adapters.twitch.probe import NETWORK_ERRORS, TwitchProbe
 from stagehand.adapters.twitch.scopes import bot_scopes, broadcaster_scopes
@@ -284,7 +284,7 @@ async def run_auth_flow(
     settings: TwitchSettings, store: TokenStore, prompts: Prompts
 ) -> TwitchCredentials:
     """The whole walk-through; returns what it stored."""
-    point_twitchio_at(settings)
+    point_library_at(settings)
     say = prompts.echo
     channel, channel_asked = ask_channel(settings, prompts)
     try:

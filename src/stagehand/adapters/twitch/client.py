@@ -25,7 +25,8 @@ import twitchio
 from twitchio.eventsub.websockets import Websocket
 from twitchio.exceptions import InvalidTokenException
 
-from stagehand.adapters.twitch.errors import AUTH_FIX, TwitchAuthError
+from stagehand.adapters.twitch.credentials import AUTH_FIX
+from stagehand.adapters.twitch.errors import TwitchAuthError
 from stagehand.logs import register_secrets
 
 log = logging.getLogger(__name__)

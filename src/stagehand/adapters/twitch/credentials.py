@@ -14,6 +14,8 @@ from stagehand.config.twitch import TwitchSettings
 from stagehand.tokens import TokenStore
 
 TOKEN_KEY = "twitch"
+#: What fixes any missing, rejected or short-scoped Twitch credential.
+AUTH_FIX = "run `stagehand auth twitch`"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +35,15 @@ class AccountToken:
     def missing_scopes(self, wanted: dict[str, str]) -> list[str]:
         return [scope for scope in wanted if scope not in self.scopes]
 
-    def refreshed(self, access: str, refresh: str, expires_in: int, now: datetime) -> AccountToken:
+    def refreshed(
+        self, access: str, refresh: str, expires_in: int | None, now: datetime
+    ) -> AccountToken:
+        """The account with a new token; `expires_in` None: its lifetime is not known yet."""
         return replace(
             self,
             access_token=access,
             refresh_token=refresh,
-            expires_at=now + timedelta(seconds=expires_in),
+            expires_at=None if expires_in is None else now + timedelta(seconds=expires_in),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -112,7 +117,12 @@ class TwitchCredentials:
         return list(seen.values())
 
     def with_refreshed(
-        self, user_id: str, access: str, refresh: str, expires_in: int, now: datetime | None = None
+        self,
+        user_id: str,
+        access: str,
+        refresh: str,
+        expires_in: int | None,
+        now: datetime | None = None,
     ) -> TwitchCredentials:
         """The same record with `user_id`'s token replaced (in both roles when they coincide)."""
         now = now or datetime.now(UTC)
@@ -123,3 +133,18 @@ class TwitchCredentials:
             return account.refreshed(access, refresh, expires_in, now)
 
         return replace(self, bot=swap(self.bot), broadcaster=swap(self.broadcaster))
+
+
+def store_refreshed_token(
+    tokens: TokenStore, user_id: str, access: str, refresh: str, expires_in: int | None
+) -> None:
+    """Persist a token twitchio refreshed, so the next start does not need to.
+
+    `expires_in` None: refreshed, lifetime unknown until twitchio's event says it. A token that
+    is already stored, with nothing new to say about it, is not written again.
+    """
+    creds = TwitchCredentials.load(tokens)
+    current = [a for a in creds.accounts() if a.user_id == user_id]
+    if not current or (current[0].access_token == access and expires_in is None):
+        return
+    creds.with_refreshed(user_id, access, refresh, expires_in, datetime.now(UTC)).save(tokens)

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from stagehand.adapters.twitch.credentials import AccountToken, TwitchCredentials
+from stagehand.adapters.twitch.credentials import AUTH_FIX, AccountToken, TwitchCredentials
 from stagehand.adapters.twitch.scopes import bot_scopes, broadcaster_scopes
 from stagehand.config.twitch import TwitchSettings
 from stagehand.platform import DoctorCheck
 from stagehand.tokens import TokenStore
-
-AUTH = "run `stagehand auth twitch`"
 
 
 def doctor_checks(
@@ -69,7 +67,7 @@ def offline_checks(
     try:
         creds = TwitchCredentials.load(tokens)
     except RuntimeError as exc:
-        return [*checks, DoctorCheck("twitch tokens", False, str(exc), f"delete it and {AUTH}")]
+        return [*checks, DoctorCheck("twitch tokens", False, str(exc), f"delete it and {AUTH_FIX}")]
     client_id, secret = creds.app_credentials(settings)
     checks.append(
         DoctorCheck(
@@ -81,7 +79,7 @@ def offline_checks(
             + " and ".join(
                 n for n, v in (("client id", client_id), ("client secret", secret)) if not v
             ),
-            "" if client_id and secret else AUTH,
+            "" if client_id and secret else AUTH_FIX,
         )
     )
     checks.append(
@@ -107,7 +105,7 @@ def offline_checks(
             "twitch broadcaster",
             False,
             f"authorized as {creds.broadcaster.login}, but the channel is {settings.channel}",
-            f"{AUTH} and log in as {settings.channel}",
+            f"{AUTH_FIX} and log in as {settings.channel}",
         )
     checks.append(broadcaster)
     return checks
@@ -117,12 +115,12 @@ def _account(
     name: str, account: AccountToken | None, wanted: dict[str, str], now: datetime, online: bool
 ) -> DoctorCheck:
     if account is None:
-        return DoctorCheck(name, False, "not authorized yet", AUTH)
+        return DoctorCheck(name, False, "not authorized yet", AUTH_FIX)
     missing = account.missing_scopes(wanted)
     if missing:
-        return DoctorCheck(name, False, f"{account.login} lacks {', '.join(missing)}", AUTH)
+        return DoctorCheck(name, False, f"{account.login} lacks {', '.join(missing)}", AUTH_FIX)
     if not account.refresh_token:
-        return DoctorCheck(name, False, f"{account.login} has no refresh token", AUTH)
+        return DoctorCheck(name, False, f"{account.login} has no refresh token", AUTH_FIX)
     if account.expired(now):
         detail = f"{account.login}: access token expired; it is refreshed when stagehand connects"
     else:

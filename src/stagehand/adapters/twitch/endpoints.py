@@ -20,7 +20,8 @@ def id_base(oauth_url: str) -> str:
     return oauth_url.rstrip("/").removesuffix("oauth2")
 
 
-def point_twitchio_at(settings: TwitchSettings) -> None:
+def point_library_at(settings: TwitchSettings) -> None:
+    """Aim twitchio at `settings`' endpoints (process-wide)."""
     Route.BASE = settings.helix_url
     Route.ID_BASE = id_base(settings.oauth_url)
     websockets.WSS = settings.eventsub_url

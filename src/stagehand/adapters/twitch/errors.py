@@ -15,12 +15,12 @@ from collections.abc import Iterable
 import aiohttp
 from twitchio.exceptions import HTTPException, WebsocketConnectionException
 
+from stagehand.adapters.connection import ConnectionRefused
+from stagehand.adapters.twitch.credentials import AUTH_FIX
 from stagehand.logs import redact, register_secrets
 
-AUTH_FIX = "run `stagehand auth twitch`"
 
-
-class TwitchAuthError(Exception):
+class TwitchAuthError(ConnectionRefused):
     """Credentials are missing, rejected or short of a scope: retrying will not help."""
 
 

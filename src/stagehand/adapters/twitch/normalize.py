@@ -41,7 +41,7 @@ def comment_from_chat_message(message: Any) -> Comment:
     message_id = str(getattr(message, "id", "") or "")
     chatter = getattr(message, "chatter", None)
     chatter_id = str(getattr(chatter, "id", "") or "")
-    if not message_id or not chatter_id:
+    if chatter is None or not message_id or not chatter_id:
         raise MalformedChatMessage("chat message without a message id or chatter id")
     broadcaster = message.broadcaster
     roles = set(roles_from_badges(badge.set_id for badge in message.badges or ()))

@@ -17,14 +17,13 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from stagehand.adapters.twitch.credentials import AccountToken, TwitchCredentials
+from stagehand.adapters.twitch.credentials import AUTH_FIX, AccountToken, TwitchCredentials
 from stagehand.adapters.twitch.probe import NETWORK_ERRORS, TwitchProbe
 from stagehand.adapters.twitch.scopes import bot_scopes, broadcaster_scopes
 from stagehand.config.twitch import TwitchSettings
 from stagehand.platform import DoctorCheck
 from stagehand.tokens import TokenStore
 
-AUTH = "run `stagehand auth twitch`"
 APPS = "https://dev.twitch.tv/console/apps"
 
 
@@ -65,7 +64,7 @@ async def _ask(
                 "twitch app",
                 False,
                 f"Twitch refused the client id and secret ({app.status} {app.message})",
-                f"copy the Client ID again, or press New Secret, at {APPS}; then {AUTH}",
+                f"copy the Client ID again, or press New Secret, at {APPS}; then {AUTH_FIX}",
             )
         ]
     checks = [DoctorCheck("twitch app", True, "Twitch accepts the client id and secret")]
@@ -116,18 +115,21 @@ async def _account(
                 False,
                 f"{account.login}: Twitch no longer accepts the token, and refused to refresh it "
                 f"({renewed.status} {renewed.message}): stagehand was revoked or disconnected",
-                f"{AUTH} and log in as {account.login}",
+                f"{AUTH_FIX} and log in as {account.login}",
             )
         _store_refreshed(tokens, account, renewed.body)
         valid = await twitch.validate(access)
         refreshed = "; its access token had expired and was refreshed"
     if valid.status != 200:
         return DoctorCheck(
-            name, False, f"{account.login}: Twitch answered {valid.status} {valid.message}", AUTH
+            name,
+            False,
+            f"{account.login}: Twitch answered {valid.status} {valid.message}",
+            AUTH_FIX,
         )
     if str(valid.body.get("user_id") or "") != account.user_id:
         return DoctorCheck(
-            name, False, f"{account.login}: the stored token belongs to another account", AUTH
+            name, False, f"{account.login}: the stored token belongs to another account", AUTH_FIX
         )
     granted = {str(scope) for scope in valid.body.get("scopes") or ()}
     missing = [scope for scope in wanted if scope not in granted]
@@ -136,7 +138,7 @@ async def _account(
             name,
             False,
             f"{account.login}: Twitch says the token lacks {', '.join(missing)}",
-            f"{AUTH} (it asks for every scope the config needs)",
+            f"{AUTH_FIX} (it asks for every scope the config needs)",
         )
     detail = f"{account.login}: Twitch confirms the token and its {len(wanted)} scopes{refreshed}"
     return DoctorCheck(name, True, detail)

@@ -1,4 +1,4 @@
-"""Every key, what it does, and what it records (the same table as docs/console.md)."""
+"""Every key, what it does, and what it records (console/actions.py; docs/console.md says the same)."""
 
 from __future__ import annotations
 
@@ -9,31 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-#: (key, what it does, the host action or row it records in the database)
-KEYS: tuple[tuple[str, str, str], ...] = (
-    ("↑ ↓ j k", "select a comment (nothing is selected until you do)", "—"),
-    ("click", "select the row clicked; the wheel scrolls without selecting", "—"),
-    ("a", "answer the selected comment on air (it leaves the queue)", "answer"),
-    ("d", "dismiss the selected comment (it leaves the queue)", "dismiss"),
-    ("p", "pull the selected comment's author on stage", "stage_start"),
-    ("h", "pull the first raised hand on stage", "stage_start"),
-    ("e", "end the stage appearance (selected author's, else latest)", "stage_end"),
-    ("r", "reply in chat, through the comment's platform", "reply"),
-    ("m", "moderate: delete / timeout / ban, after a confirmation", "moderate"),
-    ("u", "undo this console's last action (a sent reply or deletion stays)", "undo"),
-    ("l", "handled comments: answered, dismissed, staged; Enter restores", "undo"),
-    ("n", "next segment (the next planned one, or a new one)", "segment"),
-    ("t", "edit the live segment's title and keywords", "topic"),
-    ("/", "search this show; Enter selects a result, a p r act on it", "—"),
-    ("i", "the last 100 notices, with their times", "—"),
-    ("w", "why: show the selected comment's score reasons", "—"),
-    ("c", "show or hide the raw chat", "—"),
-    ("space", "freeze the queue while you read (again to thaw)", "—"),
-    ("Home", "back to the top of the queue (↑ N new: what arrived above)", "—"),
-    ("ctrl+p", "command palette: every action by name", "—"),
-    ("?", "this help", "—"),
-    ("q", "quit (asks first); anyone on stage is taken off", "stage_end"),
-)
+from stagehand.console.actions import KEYS
 
 MARKERS_HELP = (
     ("?", "a question"),
@@ -49,12 +25,12 @@ def help_content() -> Content:
             ("Keys", "bold $accent"), ("   (→ what it records in the database)", "$text-muted")
         )
     ]
-    for key, does, records in KEYS:
+    for entry in KEYS:
         lines.append(
             Content.assemble(
-                (f"{key:>8}  ", "bold"),
-                (does, ""),
-                (f"  → {records}" if records != "—" else "", "$text-muted"),
+                (f"{entry.shown_keys:>8}  ", "bold"),
+                (entry.description, ""),
+                (f"  → {entry.records}" if entry.records is not None else "", "$text-muted"),
             )
         )
     lines.append(Content(""))

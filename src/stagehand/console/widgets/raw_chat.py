@@ -49,8 +49,8 @@ class RawChat(Widget):
         line = self._lines[y]
         comment = line.comment
         on_stage = comment.author.key in self._on_stage
-        drawn_key = (key_of(comment), comment.shown_text, line.deleted, on_stage, width)
-        drawn_key += (self.app.theme,)
+        theme = self.app.theme
+        drawn_key = (key_of(comment), comment.shown_text, line.deleted, on_stage, width, theme)
         strip = self._drawn.get(drawn_key)
         if strip is None:
             if len(self._drawn) >= DRAWN_LINES:

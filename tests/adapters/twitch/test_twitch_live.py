@@ -5,16 +5,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import pytest
 import sqlite_utils
-import twitchio.http
-from twitchio.eventsub import websockets
 
 from fakes.twitch_server import (
     BROADCASTER,
     FakeTwitch,
     chat_event,
-    load_capture,
     settings_for,
     store_credentials,
 )
@@ -23,20 +19,6 @@ from stagehand.config import Settings
 from stagehand.events import CommentRanked, ConnectionChanged, CoreEvent
 from stagehand.platform import ConnectionState
 from stagehand.session import open_show
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch):
-    try:
-        load_capture()
-    except FileNotFoundError:
-        pytest.skip("the real Twitch payload is absent (../shared/data/platform-payloads)")
-    monkeypatch.setattr(twitchio.http.Route, "BASE", twitchio.http.Route.BASE)
-    monkeypatch.setattr(twitchio.http.Route, "ID_BASE", twitchio.http.Route.ID_BASE)
-    monkeypatch.setattr(websockets, "WSS", websockets.WSS)
-    server = await FakeTwitch(keepalive_seconds=0.5).start()
-    yield server
-    await server.stop()
 
 
 async def test_a_duplicate_is_stored_once_and_shown_once(fake: FakeTwitch, tmp_path: Path) -> None:

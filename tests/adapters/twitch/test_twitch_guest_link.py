@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-import twitchio.http
-from twitchio.eventsub import websockets
 
 from fakes.twitch_server import (
     BOT,
@@ -21,7 +19,6 @@ from fakes.twitch_server import (
     CHATTER,
     FakeTwitch,
     chat_event,
-    load_capture,
     settings_for,
     store_credentials,
 )
@@ -33,20 +30,6 @@ from stagehand.session import open_show
 from stagehand.show.live import LiveShow
 
 LINK = "https://vdo.ninja/?room=private-synth-room"
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeTwitch]:
-    try:
-        load_capture()
-    except FileNotFoundError:
-        pytest.skip("the real Twitch payload is absent (../shared/data/platform-payloads)")
-    monkeypatch.setattr(twitchio.http.Route, "BASE", twitchio.http.Route.BASE)
-    monkeypatch.setattr(twitchio.http.Route, "ID_BASE", twitchio.http.Route.ID_BASE)
-    monkeypatch.setattr(websockets, "WSS", websockets.WSS)
-    server = await FakeTwitch(keepalive_seconds=0.5).start()
-    yield server
-    await server.stop()
 
 
 class LiveTwitch:

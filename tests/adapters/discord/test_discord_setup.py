@@ -124,7 +124,7 @@ def test_the_invite_url_asks_for_exactly_the_documented_permissions():
     url = invite_url(APP_ID, int(GUILD_ID))
     assert f"permissions={PERMISSIONS}" in url and PERMISSIONS == 1374393805828
     assert "scope=bot+applications.commands" in url
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "discord.md").read_text("utf-8")
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "discord.md").read_text("utf-8")
     assert str(PERMISSIONS) in docs
     for bit, name, _why in NEEDED:  # every permission asked for is explained to the user
         assert f"| {name} | `1 << {bit.bit_length() - 1}` |" in docs

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-
-import pytest
 
 from fakes.discord_server import (
     APP_ID,
@@ -18,22 +15,6 @@ from stagehand.config.discord import DiscordSettings
 from stagehand.tokens import TokenStore
 
 TOKEN = "MTEwMDAw.fake.bot-token"
-
-
-@pytest.fixture
-async def fake():
-    async with FakeDiscord() as server:
-        yield server
-
-
-@pytest.fixture
-def sink() -> RecordingSink:
-    return RecordingSink()
-
-
-@pytest.fixture
-def tokens(tmp_path: Path) -> Path:
-    return tmp_path / "tokens.json"
 
 
 async def test_identify_asks_for_exactly_the_intents_it_needs(fake, sink, tokens, caplog):

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from fakes.discord_server import (
     GUEST_LINK,
@@ -17,8 +14,6 @@ from fakes.discord_server import (
     STAGE_CHANNEL_ID,
     THREAD_ID,
     ZEYLA_ID,
-    FakeDiscord,
-    RecordingSink,
     running_adapter,
 )
 from stagehand.domain import Author, Comment, ModerationKind
@@ -29,22 +24,6 @@ SLASH = [
     ("hand", "Raise your hand to come on stage", False),
     ("topic", "What the show is talking about now", True),
 ]
-
-
-@pytest.fixture
-async def fake():
-    async with FakeDiscord() as server:
-        yield server
-
-
-@pytest.fixture
-def sink() -> RecordingSink:
-    return RecordingSink()
-
-
-@pytest.fixture
-def tokens(tmp_path: Path) -> Path:
-    return tmp_path / "tokens.json"
 
 
 async def comment_from(fake, sink, **message):

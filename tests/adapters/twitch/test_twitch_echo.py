@@ -10,16 +10,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import pytest
-import twitchio.http
-from twitchio.eventsub import websockets
-
 from fakes.twitch_server import (
     BOT,
     CHATTER,
     FakeTwitch,
     chat_event,
-    load_capture,
     settings_for,
     store_credentials,
 )
@@ -30,20 +25,6 @@ from stagehand.events import CommentRanked, CoreEvent
 from stagehand.metrics import show_metrics
 from stagehand.session import open_show
 from stagehand.store import open_database
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch):
-    try:
-        load_capture()
-    except FileNotFoundError:
-        pytest.skip("the real Twitch payload is absent (../shared/data/platform-payloads)")
-    monkeypatch.setattr(twitchio.http.Route, "BASE", twitchio.http.Route.BASE)
-    monkeypatch.setattr(twitchio.http.Route, "ID_BASE", twitchio.http.Route.ID_BASE)
-    monkeypatch.setattr(websockets, "WSS", websockets.WSS)
-    server = await FakeTwitch(keepalive_seconds=0.5).start()
-    yield server
-    await server.stop()
 
 
 async def until(predicate, timeout: float = 5.0) -> None:

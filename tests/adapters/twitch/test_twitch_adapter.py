@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import twitchio.http
-from twitchio.eventsub import websockets
 
 from fakes.twitch_server import (
     BOT,
@@ -23,7 +21,6 @@ from fakes.twitch_server import (
     Token,
     chat_event,
     emote_fragment,
-    load_capture,
     mention_fragment,
     settings_for,
     store_credentials,
@@ -47,29 +44,6 @@ class Show:
     store: TokenStore
     bot_token: Token
     broadcaster_token: Token
-
-
-@pytest.fixture
-def real_capture() -> None:
-    try:
-        load_capture()
-    except FileNotFoundError:
-        pytest.skip("the real Twitch payload is absent (../shared/data/platform-payloads)")
-
-
-@pytest.fixture
-def twitchio_urls(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The adapter repoints twitchio's process-wide URLs; put them back after each test."""
-    monkeypatch.setattr(twitchio.http.Route, "BASE", twitchio.http.Route.BASE)
-    monkeypatch.setattr(twitchio.http.Route, "ID_BASE", twitchio.http.Route.ID_BASE)
-    monkeypatch.setattr(websockets, "WSS", websockets.WSS)
-
-
-@pytest.fixture
-async def fake(real_capture: None, twitchio_urls: None) -> AsyncIterator[FakeTwitch]:
-    server = await FakeTwitch(keepalive_seconds=0.5).start()
-    yield server
-    await server.stop()
 
 
 async def start_show(

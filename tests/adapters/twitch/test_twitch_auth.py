@@ -6,15 +6,12 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
-import twitchio.http
 from click.testing import CliRunner
-from twitchio.eventsub import websockets
 
 from fakes.twitch_server import BOT, BROADCASTER, CLIENT_ID, CLIENT_SECRET, FakeTwitch
 from stagehand.adapters.twitch.auth import AuthFailed, Prompts, run_auth_flow
@@ -26,13 +23,9 @@ from stagehand.tokens import TokenStore
 
 
 @pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeTwitch]:
-    monkeypatch.setattr(twitchio.http.Route, "BASE", twitchio.http.Route.BASE)
-    monkeypatch.setattr(twitchio.http.Route, "ID_BASE", twitchio.http.Route.ID_BASE)
-    monkeypatch.setattr(websockets, "WSS", websockets.WSS)
-    server = await FakeTwitch().start()
-    yield server
-    await server.stop()
+def fake(fake_twitch: FakeTwitch) -> FakeTwitch:
+    """Authorizing sends no chat: the fake Twitch without the real capture."""
+    return fake_twitch
 
 
 def free_port() -> int:

@@ -96,15 +96,7 @@ def parsed(event: dict) -> object:
     return create_event_instance("channel.chat.message", notification, http=None)
 
 
-@pytest.fixture
-def real_capture() -> None:
-    try:
-        load_capture()
-    except FileNotFoundError:
-        pytest.skip("the real Twitch payload is absent (../shared/data/platform-payloads)")
-
-
-def test_the_capture_as_twitch_sends_it_today(real_capture: None) -> None:
+def test_the_capture_as_twitch_sends_it_today(twitch_capture: dict) -> None:
     comment = comment_from_chat_message(parsed(chat_event()))
     assert comment.ts == datetime(2024, 2, 24, 17, 17, 50, 123456, tzinfo=UTC)
     assert comment.author.key.platform == "twitch"
@@ -120,13 +112,13 @@ def test_the_capture_as_twitch_sends_it_today(real_capture: None) -> None:
         ([("premium", "1"), ("no_video", "1")], set()),
     ],
 )
-def test_roles_come_from_badges(real_capture: None, badges: list, roles: set) -> None:
+def test_roles_come_from_badges(twitch_capture: dict, badges: list, roles: set) -> None:
     comment = comment_from_chat_message(parsed(chat_event(badges=badges)))
     assert comment.author.roles == roles
 
 
 def test_the_2024_capture_without_shared_chat_keys_is_refused_by_twitchio(
-    real_capture: None,
+    twitch_capture: dict,
 ) -> None:
     """Why the fake adds `source_*`: twitchio 3.3.2 needs them, and Twitch sends them now."""
     with pytest.raises(KeyError):

@@ -10,14 +10,11 @@ import asyncio
 from pathlib import Path
 
 import pytest
-import twitchio.http
-from twitchio.eventsub import websockets
 
 from fakes.twitch_server import (
     FakeTwitch,
     RecordingSink,
     chat_event,
-    load_capture,
     settings_for,
     store_credentials,
 )
@@ -28,16 +25,8 @@ pytestmark = pytest.mark.slow
 
 
 async def test_silence_from_twitch_leads_to_a_new_session_and_chat_goes_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, fake: FakeTwitch
 ) -> None:
-    try:
-        load_capture()
-    except FileNotFoundError:
-        pytest.skip("the real Twitch payload is absent (../shared/data/platform-payloads)")
-    monkeypatch.setattr(twitchio.http.Route, "BASE", twitchio.http.Route.BASE)
-    monkeypatch.setattr(twitchio.http.Route, "ID_BASE", twitchio.http.Route.ID_BASE)
-    monkeypatch.setattr(websockets, "WSS", websockets.WSS)
-    fake = await FakeTwitch(keepalive_seconds=0.5).start()
     store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
     adapter = TwitchAdapter(settings_for(fake), store)
     sink = RecordingSink()
@@ -57,4 +46,3 @@ async def test_silence_from_twitch_leads_to_a_new_session_and_chat_goes_on(
     finally:
         await adapter.close()
         await task
-        await fake.stop()

@@ -1,13 +1,25 @@
-"""Discord's refusals turned into reasons a host can act on, mid-show, in one line.
+"""Discord's refusals and failures turned into sentences a host can act on, in one line.
 
 Discord answers a refused request with an HTTP status and a JSON error code
 (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json). The codes below are
-the ones stagehand's actions meet; anything else is passed on with its status.
+the ones stagehand's actions meet; anything else is passed on with its status. A failed
+connection is described without the request (a URL could carry a token); what the user must fix
+(a refused token or intent) says where to fix it.
 """
 
 from __future__ import annotations
 
+import aiohttp
 import discord
+
+from stagehand.adapters.discord.credentials import PORTAL
+
+#: The gateway's close code for a token it does not accept.
+GATEWAY_AUTH_FAILED = 4004
+TOKEN_REFUSED = (
+    "Discord refused the bot token: copy a new one from the developer portal "
+    "(Bot -> Reset Token) into `stagehand auth discord`"
+)
 
 UNKNOWN_CHANNEL = 10003
 UNKNOWN_MEMBER = 10007
@@ -49,3 +61,21 @@ def explain(exc: Exception, *, who: str = "", needs: str = "") -> str:
         return f"discord.py refused: {exc}"
     # Network trouble: name the kind, never the request (it could carry a token in a URL).
     return f"could not reach Discord ({type(exc).__name__})"
+
+
+def intent_message(application_id: int | None) -> str:
+    """Discord closed with 4014: the Message Content intent is not enabled for the bot."""
+    where = f"{PORTAL}/{application_id}/bot" if application_id else f"{PORTAL} -> your app -> Bot"
+    return (
+        "Discord refused the Message Content intent: enable Message Content Intent under "
+        f"Privileged Gateway Intents at {where}, save, then restart stagehand"
+    )
+
+
+def describe_error(exc: Exception) -> str | None:
+    """Why a connection attempt failed; None for an error that is not Discord's or the network's."""
+    if isinstance(exc, discord.ConnectionClosed):
+        return f"the gateway closed the connection (code {exc.code})"
+    if isinstance(exc, discord.DiscordException | aiohttp.ClientError | OSError | TimeoutError):
+        return explain(exc)
+    return None

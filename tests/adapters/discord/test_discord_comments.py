@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -22,39 +21,14 @@ from fakes.discord_server import (
     THREAD_ID,
     UNWATCHED_CHANNEL_ID,
     ZEYLA_ID,
-    FakeDiscord,
-    RecordingSink,
     load_payload,
-    payloads_available,
     running_adapter,
 )
 from stagehand.adapters.discord.normalize import resolve_mentions
 from stagehand.domain import Role
 
 
-@pytest.fixture
-def real_payloads() -> None:
-    if not payloads_available():
-        pytest.skip("real Discord payloads not found in ../shared/data/platform-payloads")
-
-
-@pytest.fixture
-async def fake():
-    async with FakeDiscord() as server:
-        yield server
-
-
-@pytest.fixture
-def sink() -> RecordingSink:
-    return RecordingSink()
-
-
-@pytest.fixture
-def tokens(tmp_path: Path) -> Path:
-    return tmp_path / "tokens.json"
-
-
-async def test_the_docs_example_arrives_as_a_comment(real_payloads, fake, sink, tokens):
+async def test_the_docs_example_arrives_as_a_comment(discord_payloads, fake, sink, tokens):
     async with running_adapter(fake, sink, tokens):
         await fake.dispatch("MESSAGE_CREATE", fake.message(load_payload(DOCS_EXAMPLE)))
         [comment] = await sink.wait_until(lambda: sink.comments)
@@ -71,7 +45,9 @@ async def test_the_docs_example_arrives_as_a_comment(real_payloads, fake, sink, 
     assert comment.ts.date() == datetime(2017, 7, 11, tzinfo=UTC).date()
 
 
-async def test_the_serenity_capture_arrives_from_its_own_channel(real_payloads, fake, sink, tokens):
+async def test_the_serenity_capture_arrives_from_its_own_channel(
+    discord_payloads, fake, sink, tokens
+):
     async with running_adapter(fake, sink, tokens):
         data = fake.message(load_payload(SERENITY_CAPTURE), author_id=ZEYLA_ID)
         await fake.dispatch("MESSAGE_CREATE", data)
@@ -83,7 +59,7 @@ async def test_the_serenity_capture_arrives_from_its_own_channel(real_payloads, 
     assert Role.MODERATOR in comment.author.roles  # the Moderator role can manage messages
 
 
-async def test_replies_mentions_and_attachments_are_kept(real_payloads, fake, sink, tokens):
+async def test_replies_mentions_and_attachments_are_kept(discord_payloads, fake, sink, tokens):
     base = load_payload(DOCS_EXAMPLE)
     attachment = {
         "id": "1200000000000000001",

@@ -1,0 +1,64 @@
+"""The fixtures that start the fake platforms, defined once for every test.
+
+Registered in tests/conftest.py (`pytest_plugins`), so any test asks for them by name:
+
+- `fake_twitch`: the fake Twitch (OAuth, Helix, EventSub) on 127.0.0.1, with twitchio's
+  process-wide URLs put back afterwards (`twitchio_urls`: the adapter repoints them);
+- `fake_discord`: the fake Discord (REST and gateway) on 127.0.0.1;
+- `twitch_capture`, `discord_payloads`: the real payloads from ../shared/data, or a skip when
+  they are absent (the fakes build their chat from them).
+
+Where a folder of tests calls a fake just `fake`, its conftest.py says which one it means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import twitchio.http
+from twitchio.eventsub import websockets
+
+from fakes.discord_server import FakeDiscord, payloads_available
+from fakes.twitch_server import FakeTwitch, load_capture
+
+#: Fast enough for tests, slow enough not to flood: twitchio only needs one every 10 s.
+KEEPALIVE_SECONDS = 0.5
+
+
+@pytest.fixture(scope="session")
+def twitch_capture() -> dict[str, Any]:
+    """The real `channel.chat.message` capture every fake Twitch chat event is built from."""
+    try:
+        return load_capture()
+    except FileNotFoundError:
+        pytest.skip("the real Twitch payload is absent (../shared/data/platform-payloads)")
+
+
+@pytest.fixture(scope="session")
+def discord_payloads() -> None:
+    """The real Discord messages (the docs example and a capture) some tests replay."""
+    if not payloads_available():
+        pytest.skip("real Discord payloads not found in ../shared/data/platform-payloads")
+
+
+@pytest.fixture
+def twitchio_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The adapter repoints twitchio's process-wide URLs; put them back after each test."""
+    monkeypatch.setattr(twitchio.http.Route, "BASE", twitchio.http.Route.BASE)
+    monkeypatch.setattr(twitchio.http.Route, "ID_BASE", twitchio.http.Route.ID_BASE)
+    monkeypatch.setattr(websockets, "WSS", websockets.WSS)
+
+
+@pytest.fixture
+async def fake_twitch(twitchio_urls: None) -> AsyncIterator[FakeTwitch]:
+    server = await FakeTwitch(keepalive_seconds=KEEPALIVE_SECONDS).start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def fake_discord() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as server:
+        yield server
