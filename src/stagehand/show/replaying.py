@@ -37,7 +37,7 @@ class Replaying(Undoing):
         comment = self._state.recent.find(action.platform, action.comment_id)
         kind = action.kind
         if kind is HostActionKind.UNDO:
-            self.undo_replayed(action)
+            self._undo_replayed(action)
         elif kind in (HostActionKind.ANSWER, HostActionKind.DISMISS) and comment is not None:
             self._record_reaction(comment, kind, ts=action.ts, key=action.key)
         elif kind == HostActionKind.STAGE_START:

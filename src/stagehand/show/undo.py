@@ -72,7 +72,7 @@ class Undoing(ShowChanges):
                 return done
         return None
 
-    def undo_replayed(self, action: HostAction) -> None:
+    def _undo_replayed(self, action: HostAction) -> None:
         """A transcript's `undo` event: the same effects as a live undo, no platform calls."""
         done = self._history.get(action.undoes or "")
         if done is None or self._refusal(done) is not None:
