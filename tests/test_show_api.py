@@ -89,3 +89,22 @@ async def test_views_are_copies_not_the_show(tmp_path, small_show) -> None:
     live.lower_hand(viewer)
     assert hands == (viewer,) and live.hands == ()  # the earlier view stays what it was
     assert await live.close()
+
+
+async def test_closing_the_show_logs_the_end_of_every_appearance(tmp_path, small_show) -> None:
+    """Quitting with a guest on stage ends their appearance as a `stage_end` like any other:
+    the log says when and why, and the stage session's end matches it."""
+    live = await played(tmp_path, small_show)
+    guest = live.find_comment("twitch", "m2")
+    assert guest is not None
+    assert (await live.pull_on_stage(guest)).ok
+    assert await live.close()
+    conn = sqlite3.connect(tmp_path / "show.db")
+    end = conn.execute(
+        "SELECT ts, outcome FROM host_actions WHERE action = 'stage_end' ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert end is not None and end[1] == "ok: the show ended"
+    (ended_at,) = conn.execute(
+        "SELECT ended_at FROM stage_sessions ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert ended_at == end[0]

@@ -14,7 +14,6 @@ installs the chat commands and adds the adapters.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +27,6 @@ from stagehand.events import (
     ConnectionChanged,
     Notice,
     ShowEnded,
-    StageEnded,
 )
 from stagehand.platform import Adapter, ConnectionState, ReplaySink
 from stagehand.sanitize import clean
@@ -187,10 +185,10 @@ class LiveShow(HostActions, SegmentActions, Replaying):
             task.cancel()
         # A cancelled task still hands its comment's changes to the writer (in its callbacks).
         await asyncio.gather(*pending, return_exceptions=True)
-        # Every appearance ends with the show (its views keep showing how the show ended).
+        # Every appearance ends with the show, logged as the hosts' `stage_end` like any other.
         now = self._clock.now()
         for session in self._state.on_stage:
-            self._publish(StageEnded(dataclasses.replace(session, ended_at=now)))
+            self._stage_ended(session.author, now, outcome="ok: the show ended")
         self._publish(ShowEnded(now))
         self._stored_comments.close()
         return await asyncio.to_thread(self._writer.close)
