@@ -120,3 +120,27 @@ def test_an_export_is_exact_yet_safe_to_cat() -> None:
     (again,) = iter_events(written.splitlines())
     assert again.comment.text == hostile.replace("\ud800", "\ufffd")
     assert again == event
+
+
+def test_a_highlight_survives_the_round_trip_and_a_bad_one_is_named(tmp_path) -> None:
+    """Paid and highlighted messages (Super Chat, bits, channel points) keep what the platform
+    said about them through a transcript; a malformed one is a bad line, not a crash."""
+    from stagehand.domain import Highlight, HighlightKind
+    from stagehand.transcript import CommentEvent, comment_to_dict, event_from_dict
+
+    record = {
+        "kind": "comment",
+        "id": "yt-1",
+        "ts": "2026-11-20T19:00:00Z",
+        "platform": "youtube",
+        "author": "ana",
+        "text": "love the show",
+        "highlight": {"kind": "super_chat", "amount": 5, "currency": "USD", "shown": "$5.00"},
+    }
+    event = event_from_dict(record)
+    assert isinstance(event, CommentEvent)
+    assert event.comment.highlight == Highlight(HighlightKind.SUPER_CHAT, 5.0, "USD", "$5.00")
+    assert comment_to_dict(event.comment)["highlight"] == record["highlight"]
+    for bad in ({"kind": "gold"}, {"kind": "bits", "amount": -1}, "bits"):
+        with pytest.raises(ValueError, match="highlight"):
+            event_from_dict(record | {"highlight": bad})

@@ -111,6 +111,33 @@ class Author:
         return bool(self.roles & STEERING_ROLES)
 
 
+class HighlightKind(StrEnum):
+    """How a platform made a message stand out, usually because the viewer paid for it."""
+
+    CHANNEL_POINTS = "channel_points"
+    """Twitch "Highlight my message", bought with channel points."""
+    BITS = "bits"
+    """A Twitch cheer; `amount` is the bits."""
+    SUPER_CHAT = "super_chat"
+    """A YouTube Super Chat; `amount` in `currency`'s major unit."""
+    SUPER_STICKER = "super_sticker"
+    """A YouTube Super Sticker; `amount` in `currency`'s major unit."""
+    MEMBERSHIP = "membership"
+    """A new member, a milestone, or gifted memberships (YouTube, Twitch subscriptions)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """What the platform said about a highlighted or paid message, as the platform showed it."""
+
+    kind: HighlightKind
+    amount: float = 0.0
+    currency: str = ""
+    """ISO 4217 for money ("USD"); "bits" for cheers; empty when there is no amount."""
+    shown: str = ""
+    """The amount as the platform displays it ("$5.00", "100 bits"), for screens and reports."""
+
+
 @dataclass(frozen=True, slots=True)
 class Comment:
     """One chat message as the platform delivered it (after normalizing, before sanitizing).
@@ -131,6 +158,7 @@ class Comment:
     attachments: tuple[str, ...] = ()
     clean_text: str = ""
     truncated: bool = False
+    highlight: Highlight | None = None
 
     @property
     def shown_text(self) -> str:

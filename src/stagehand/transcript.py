@@ -16,7 +16,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from stagehand.domain import Author, Comment, HostAction, HostActionKind
+from stagehand.domain import (
+    Author,
+    Comment,
+    Highlight,
+    HighlightKind,
+    HostAction,
+    HostActionKind,
+)
 from stagehand.sanitize import inert_json
 from stagehand.times import format_ts, parse_ts
 
@@ -131,7 +138,28 @@ def _comment_from_dict(record: dict[str, Any]) -> Comment:
         attachments=tuple(str(item) for item in attachments)
         if isinstance(attachments, list)
         else (),
+        highlight=_highlight_from(record.get("highlight")),
     )
+
+
+def _highlight_from(value: Any) -> Highlight | None:
+    """`{"kind": "super_chat", "amount": 5, "currency": "USD", "shown": "$5.00"}`, or absent."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError('"highlight" must be an object with a "kind"')
+    try:
+        kind = HighlightKind(str(value.get("kind")))
+    except ValueError:
+        allowed = "|".join(k.value for k in HighlightKind)
+        raise ValueError(f'"highlight.kind" must be one of {allowed}') from None
+    amount = value.get("amount", 0)
+    if isinstance(amount, bool) or not isinstance(amount, int | float) or not amount >= 0:
+        raise ValueError('"highlight.amount" must be a number, 0 or more')
+    currency, shown = value.get("currency", ""), value.get("shown", "")
+    if not isinstance(currency, str) or not isinstance(shown, str):
+        raise ValueError('"highlight.currency" and "highlight.shown" must be strings')
+    return Highlight(kind, float(amount), currency[:12], shown[:40])
 
 
 def _host_action_from_dict(record: dict[str, Any]) -> HostAction:
@@ -344,6 +372,13 @@ def comment_to_dict(comment: Comment) -> dict[str, Any]:
         record["first_message"] = True
     if comment.attachments:
         record["attachments"] = list(comment.attachments)
+    if comment.highlight is not None:
+        highlight = comment.highlight
+        record["highlight"] = {"kind": highlight.kind.value, "amount": highlight.amount}
+        if highlight.currency:
+            record["highlight"]["currency"] = highlight.currency
+        if highlight.shown:
+            record["highlight"]["shown"] = highlight.shown
     return record
 
 
