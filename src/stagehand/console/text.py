@@ -18,10 +18,11 @@ from stagehand.sanitize import clean
 #: Longest chat text put on screen in one piece (the detail pane wraps it).
 MAX_SHOWN_CHARS = 2000
 
-PLATFORM_TAGS: dict[str, str] = {"twitch": "TW", "discord": "DC", "replay": "RP"}
+PLATFORM_TAGS: dict[str, str] = {"twitch": "TW", "discord": "DC", "youtube": "YT", "replay": "RP"}
 PLATFORM_STYLES: dict[str, str] = {
     "twitch": "bold #a970ff",
     "discord": "bold #7984f5",
+    "youtube": "bold #ff4e45",
 }
 
 
