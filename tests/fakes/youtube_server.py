@@ -265,7 +265,7 @@ class FakeYouTube:
         shown = shown or f"${micros / 1_000_000:.2f}"
         snippet = {
             "type": "superChatEvent",
-            "displayMessage": f"{shown} from {who['displayName']}: \"{text}\"",
+            "displayMessage": f'{shown} from {who["displayName"]}: "{text}"',
             "superChatDetails": {
                 "amountMicros": str(micros),
                 "currency": currency,
@@ -432,7 +432,11 @@ class FakeYouTube:
                 domain="global",
             )
         if method.startswith("liveChat") and params.get("liveChatId", CHAT_ID) != CHAT_ID:
-            return refuse(404, "liveChatNotFound", "The live chat that you are trying to retrieve cannot be found.")
+            return refuse(
+                404,
+                "liveChatNotFound",
+                "The live chat that you are trying to retrieve cannot be found.",
+            )
         if method.startswith("liveChat") and self.ended:
             return refuse(403, "liveChatEnded", "The live chat is no longer live.")
         self.charged += COSTS[method]
@@ -575,7 +579,9 @@ class FakeYouTube:
         snippet = dict(body.get("snippet") or {})
         channel = (snippet.get("bannedUserDetails") or {}).get("channelId")
         if snippet.get("liveChatId") != CHAT_ID or not channel:
-            return google_error(400, "invalidValue", "liveChatId and the banned channel are required.")
+            return google_error(
+                400, "invalidValue", "liveChatId and the banned channel are required."
+            )
         if snippet.get("type") not in ("temporary", "permanent"):
             return google_error(400, "invalidValue", "type must be temporary or permanent.")
         seconds = None
@@ -669,7 +675,11 @@ class FakeYouTube:
         del self.tokens[token.access]  # not valid until exchanged
         code = f"4/fake-code-{secrets.token_hex(6)}"
         self.codes[code] = (token, query["code_challenge"], query.get("redirect_uri", ""))
-        target = query.get("redirect_uri", "") + "?" + urlencode({"code": code, "state": query.get("state", ""), "scope": " ".join(scopes)})
+        target = (
+            query.get("redirect_uri", "")
+            + "?"
+            + urlencode({"code": code, "state": query.get("state", ""), "scope": " ".join(scopes)})
+        )
         raise web.HTTPFound(target)
 
     async def _token(self, request: web.Request) -> web.Response:
@@ -703,10 +713,15 @@ class FakeYouTube:
                 }
             )
         if grant == "refresh_token":
-            old = next((t for t in self.tokens.values() if t.refresh == form.get("refresh_token")), None)
+            old = next(
+                (t for t in self.tokens.values() if t.refresh == form.get("refresh_token")), None
+            )
             if old is None:
                 return web.json_response(
-                    {"error": "invalid_grant", "error_description": "Token has been expired or revoked."},
+                    {
+                        "error": "invalid_grant",
+                        "error_description": "Token has been expired or revoked.",
+                    },
                     status=400,
                 )
             fresh = self.issue_token(old.channel_id, old.scopes)
@@ -737,7 +752,15 @@ class FakeYouTube:
         if missing:
             raise web.HTTPBadRequest(
                 text=json.dumps(
-                    {"error": {"code": 400, "message": f"Required parameter: {missing[0]}", "errors": [{"reason": "required", "domain": "global", "message": "Required"}]}}
+                    {
+                        "error": {
+                            "code": 400,
+                            "message": f"Required parameter: {missing[0]}",
+                            "errors": [
+                                {"reason": "required", "domain": "global", "message": "Required"}
+                            ],
+                        }
+                    }
                 ),
                 content_type="application/json",
             )

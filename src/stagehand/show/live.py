@@ -42,8 +42,8 @@ from stagehand.sanitize import clean
 from stagehand.show.actions import HostActions
 from stagehand.show.core import CommandHandler
 from stagehand.show.history import HandledAction
-from stagehand.show.replaying import Replaying
 from stagehand.show.platforms import platform_name
+from stagehand.show.replaying import Replaying
 from stagehand.show.segments import SegmentActions
 from stagehand.store import queries
 from stagehand.store.database import connect

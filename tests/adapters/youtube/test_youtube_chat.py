@@ -61,7 +61,9 @@ async def test_text_super_chat_and_sticker_arrive_ranked_stored_and_shown(
     assert sticker is not None and sticker.kind is HighlightKind.SUPER_STICKER
     assert (sticker.amount, sticker.currency) == (2.0, "EUR")
 
-    kinds = {e.ranked.comment.text: e.ranked.kind for e in show.seen if isinstance(e, CommentRanked)}
+    kinds = {
+        e.ranked.comment.text: e.ranked.kind for e in show.seen if isinstance(e, CommentRanked)
+    }
     assert kinds["which filter is that, the ladder one?"] is CommentKind.COMMENT
     assert kinds["welcome all, we start in a minute"] is CommentKind.HOST
     rows = show.query(
@@ -142,8 +144,10 @@ async def test_deletions_and_bans_made_on_youtube_leave_the_queue(
         fake.delete_event(spam["id"])
         fake.ban_event(VIEWER, seconds=300)
         await show.wait_for(
-            lambda: any(isinstance(e, AuthorRemoved) for e in show.seen)
-            and any(isinstance(e, CommentDeleted) for e in show.seen)
+            lambda: (
+                any(isinstance(e, AuthorRemoved) for e in show.seen)
+                and any(isinstance(e, CommentDeleted) for e in show.seen)
+            )
         )
     finally:
         await show.stop()
