@@ -53,7 +53,7 @@ def test_an_eight_hour_show_waits_between_reads_so_the_quota_lasts() -> None:
 
 
 def test_reading_stops_before_the_reserve_and_actions_may_still_spend_it() -> None:
-    quota, heard, _ = governor(daily_quota=1_000, reserve_units=100)
+    quota, _, _ = governor(daily_quota=1_000, reserve_units=100)
     quota.used = 1_000 - 104  # 896 spent, 104 left
     assert not quota.may_read()  # a read (5) would leave 99 < 100
     assert quota.may_spend("liveChatMessages.insert")  # a reply (20) still fits
