@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import aiohttp
@@ -141,7 +141,9 @@ class YouTubeClient:
 
     # -- reading ----------------------------------------------------------------------------
 
-    async def stream(self, live_chat_id: str, page_token: str | None) -> AsyncIterator[dict]:
+    async def stream(
+        self, live_chat_id: str, page_token: str | None
+    ) -> AsyncGenerator[dict[str, Any], None]:
         """One streamList call: each batch (a liveChatMessageListResponse) as it arrives,
         until YouTube closes the stream (after about 10 s)."""
         params = {"liveChatId": live_chat_id, "part": MESSAGE_PARTS, "maxResults": MAX_RESULTS}
