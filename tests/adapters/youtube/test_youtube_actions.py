@@ -9,7 +9,7 @@ from adapters.youtube.show import Running, start_show
 from fakes.youtube_server import CHAT_ID, SCOPE_READONLY, VIEWER, FakeYouTube
 from stagehand.config import Settings
 from stagehand.domain import Comment, ModerationKind
-from stagehand.events import CommandHandled
+from stagehand.events import CommandHandled, Notice
 
 
 async def _viewer_comment(show: Running, text: str) -> Comment:
@@ -104,8 +104,13 @@ async def test_delete_timeout_ban_and_undoing_the_ban(fake: FakeYouTube, tmp_pat
         timed_out = await show.live.moderate(spam, ModerationKind.TIMEOUT, duration_seconds=600)
         banned = await show.live.moderate(spam, ModerationKind.BAN)
         undone = await show.live.undo(banned.key)
+        started = fake.streams_started
+        await fake.wait_for(lambda: fake.streams_started > started + 1)  # the bans came back
     finally:
         await show.stop()
+    # YouTube echoes stagehand's own bans into the chat: not news "from a moderator there".
+    said = [e.text for e in show.seen if isinstance(e, Notice)]
+    assert not any("by a moderator there" in text for text in said), said
     assert deleted.ok and timed_out.ok and banned.ok, (deleted, timed_out, banned)
     assert undone.ok, undone.message
     [delete] = fake.calls_of("liveChatMessages.delete")

@@ -95,6 +95,7 @@ class YouTubeAdapter(Adapter):
         self._sent_ids: set[str] = set()
         self._sending: list[str] = []  # texts on their way out (their echo may come first)
         self._bans: dict[str, str] = {}  # author channel id -> ban id, for undoing a ban
+        self._banned_here: set[str] = set()  # channel ids stagehand banned: their echo is ours
 
     # -- the connection -------------------------------------------------------------------
 
@@ -246,7 +247,10 @@ class YouTubeAdapter(Adapter):
         elif isinstance(event, MessageDeleted):
             sink.comment_deleted(PLATFORM, event.message_id, event.ts)
         elif isinstance(event, UserBanned):
-            sink.author_banned(event.author, event.kind.value, event.detail)
+            if event.author.id in self._banned_here:  # our own ban, coming back: already shown
+                self._banned_here.discard(event.author.id)
+            else:
+                sink.author_banned(event.author, event.kind.value, event.detail)
         elif isinstance(event, ChatEnded):
             return True
         return False
@@ -346,6 +350,8 @@ class YouTubeAdapter(Adapter):
         )
         if ban_id:
             self._bans[comment.author.id] = ban_id
+        if result.ok:
+            self._banned_here.add(comment.author.id)
         return result
 
     async def unban(
