@@ -369,7 +369,19 @@ def _paid(db: Database, show: ShowRow) -> tuple[Paid, ...]:
         (show.id,),
     )
     return tuple(
-        Paid(row[0], row[1], row[2], parse_ts(row[3]), *row[4:9], bool(row[9])) for row in rows
+        Paid(
+            comment_id=row[0],
+            author_id=row[1],
+            platform=row[2],
+            ts=parse_ts(row[3]),
+            kind=row[4],
+            amount=float(row[5]),
+            currency=row[6],
+            shown=row[7],
+            text=row[8],
+            answered=bool(row[9]),
+        )
+        for row in rows
     )
 
 

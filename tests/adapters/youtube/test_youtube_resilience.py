@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 from pathlib import Path
 
+import pytest
+
 from adapters.youtube.show import start_show
-from fakes.youtube_server import FakeYouTube, decode_token
+from fakes.youtube_server import CLIENT_SECRET, FakeYouTube, decode_token, settings_for
+from stagehand.adapters.youtube.adapter import YouTubeAdapter
+from stagehand.config import Settings
 from stagehand.platform import ConnectionState
+from stagehand.session import open_show
+from stagehand.tokens import TokenStore
 
 
 async def test_a_network_drop_mid_stream_resumes_where_it_was_with_nothing_lost_or_doubled(
@@ -162,3 +170,41 @@ async def test_a_revoked_authorization_stops_with_the_fix(
     finally:
         await show.stop()
     assert "run `stagehand auth youtube`" in detail
+
+
+async def test_without_an_authorization_the_youtube_side_fails_with_the_fix(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    adapter = YouTubeAdapter(settings_for(fake), TokenStore(tmp_path / "empty.json"))
+    live = open_show(Settings(), db_path=tmp_path / "s.db", adapters=[adapter], commands=False)
+    await asyncio.wait_for(live.run_adapters(), 5)
+    assert await live.close()
+    failed = live.failed_platforms()["youtube"]
+    assert failed.startswith("no YouTube OAuth client id or secret")
+    assert "stagehand auth youtube" in failed
+    assert fake.calls == []
+
+
+async def test_no_token_or_secret_reaches_the_logs_or_the_database(
+    fake: FakeYouTube, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    show = await start_show(fake, tmp_path)
+    try:
+        link = show.adapter.connection.link
+        assert link is not None
+        fake.expire(link.client.creds.access_token)  # a refresh: new tokens pass by
+        fake.fail_next("liveChatMessages.streamList", 503, "backendError")
+        fake.say("hello")
+        started = fake.streams_started
+        await fake.wait_for(lambda: fake.streams_started > started + 2)
+    finally:
+        await show.stop()
+    secrets = {CLIENT_SECRET}
+    for token in fake.tokens.values():
+        secrets |= {token.access, token.refresh}
+    dump = "\n".join(sqlite3.connect(show.db_path).iterdump())
+    logged = caplog.text
+    for secret in secrets:
+        assert secret not in logged
+        assert secret not in dump
