@@ -1,85 +1,129 @@
-"""Pipeline throughput and latency on real chat, against a raw-insert baseline from the same run.
+"""Pipeline throughput, latency and memory on real chat, beside a raw-SQLite baseline of the
+same rows measured in the same run.
 
-Replays real Twitch chat (the captures in ../shared/data/twitch-irc-raw, repeated with fresh
-message ids to reach --comments) through the whole road a live comment takes:
-normalize -> sanitize -> rank -> store (the replay adapter into a show opened by
-`stagehand.session.open_show`, the writer thread committing in batches), and prints:
+The chat is real Twitch chat (../shared/data/twitch-irc-raw) made into a long show by
+benchmarks/chat_stream.py: in `realistic` mode with a growing audience (one new viewer per five
+comments by default: 200,000 distinct viewers over 1M comments) and fresh text (61% of comments
+repeat a recent text, as in the capture; 6% of words are new to the show); in `repeated` mode
+the capture looped as it is with fresh ids (the old, kind benchmark: 1,323 viewers, texts that
+every cache already holds).
 
-- throughput: comments per second, flat out (an instant replay), until the last is committed;
-- latency: p50 / p99 from arrival to ranked-and-stored (committed), with comments arriving at a
-  steady --rate (a flood far above normal chat);
-- memory: resident set size sampled along the run (flat means bounded);
-- baseline: raw batched inserts of the same rows into SQLite with the sqlite3 module, and the ratio.
+For each size (10k, 100k, 1M comments) and mode, in a fresh process each:
 
-Pinned to one core. Run:  python3 benchmarks/pipeline_throughput.py [--comments 1000000]
+- baseline: the same rows inserted with the sqlite3 module into a table whose cost per row does
+  not grow (an integer primary key and nothing else: no unique text key, no index, no FTS), in
+  transactions of 500 rows;
+- throughput: the whole road a comment takes (normalize -> sanitize -> classify -> rank -> store,
+  through `stagehand.session.open_show` and an instant replay) flat out, until the last comment
+  is committed; the cost per comment is its inverse;
+- latency: then, on the same show, LATENCY comments more arriving at a steady --rate: from each
+  comment's scheduled arrival to the commit that stored it, p50 / p99 / max;
+- memory: the resident set of the process and its children at 10%, 50% and 100% of the
+  flat-out part; "growth" is 100% minus 50%.
+
+    python3 benchmarks/pipeline_throughput.py                        # realistic, 10k and 100k
+    python3 benchmarks/pipeline_throughput.py --sizes 10k,100k,1M --mode both
+    python3 benchmarks/pipeline_throughput.py --sizes 1M --repeat 3  # medians of 3
+    python3 benchmarks/pipeline_throughput.py --cores 1              # pinned to one core
+
+The machine's load average is printed with each run: figures taken while other work runs are
+noisy; the ratio to the baseline of the same run is the steadier figure.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import asyncio
+import itertools
 import json
 import os
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from chat_stream import ChatShape, ChatStream, describe, real_chat
 
 from stagehand.config import Settings
 from stagehand.domain import Comment
 from stagehand.events import CommentRanked, CoreEvent
-from stagehand.importers.twitch_irc import read_comments
-from stagehand.platform import Adapter
 from stagehand.session import open_show
 from stagehand.show.live import LiveShow
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "twitch-irc-raw"
+LATENCY_COMMENTS = 20_000
+BASELINE_BATCH = 500
 
 
-def real_chat() -> list[Comment]:
-    if not DATA.is_dir():
-        sys.exit(
-            f"real chat not found at {DATA}: this benchmark needs ../shared/data beside the repo"
+# -- memory ------------------------------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(child) for child in handle.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def tree_rss_mb(pid: int | None = None) -> float:
+    """Resident set of a process and all its descendants (a worker process counts too)."""
+    pid = pid or os.getpid()
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            pages = int(handle.read().split()[1])
+    except OSError:
+        return 0.0
+    total = pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+    return total + sum(tree_rss_mb(child) for child in _children(pid))
+
+
+# -- one measurement ---------------------------------------------------------------------------
+
+
+def measure_baseline(rows: Iterable[Comment], directory: Path) -> tuple[float, int]:
+    """Raw batched inserts of the same rows with sqlite3: comments per second."""
+    conn = sqlite3.connect(directory / "baseline.db")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(
+        "CREATE TABLE comments (id INTEGER PRIMARY KEY, platform TEXT, message_id TEXT,"
+        " channel TEXT, author_id TEXT, author TEXT, ts TEXT, text TEXT)"
+    )
+    insert = "INSERT INTO comments VALUES (NULL,?,?,?,?,?,?,?)"
+    count = 0
+    start = time.perf_counter()
+    pending: list[tuple[str, ...]] = []
+    for c in rows:
+        pending.append(
+            (c.platform, c.id, c.channel, c.author.id, c.author.name, c.ts.isoformat(), c.text)
         )
-    comments = list(read_comments((DATA / "xqcow-2019-09-15.irc.txt").open(encoding="utf-8")))
-    recent = json.loads((DATA / "nymn-2024-01-06.recentmessages.json").read_text("utf-8"))
-    comments += list(read_comments(recent["messages"]))
-    return comments
+        if len(pending) == BASELINE_BATCH:
+            with conn:
+                conn.executemany(insert, pending)
+            count += len(pending)
+            pending = []
+    if pending:
+        with conn:
+            conn.executemany(insert, pending)
+        count += len(pending)
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return count / elapsed, count
 
 
-def stream(base: list[Comment], count: int) -> Iterator[Comment]:
-    """`count` comments: the real chat over and over, each round with new ids and later times."""
-    span = base[-1].ts - base[0].ts + timedelta(seconds=1)
-    produced = 0
-    round_number = 0
-    while produced < count:
-        shift = span * round_number
-        for comment in base:
-            if produced == count:
-                return
-            yield dataclasses.replace(
-                comment, id=f"{comment.id}-{round_number}", ts=comment.ts + shift
-            )
-            produced += 1
-        round_number += 1
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as handle:
-        pages = int(handle.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
-
-
-def open_live(directory: Path, name: str, *, adapters=(), on_committed=None) -> LiveShow:  # type: ignore[no-untyped-def]
-    # Chat commands off, as in the earlier runs of this benchmark: the numbers stay comparable.
+def open_live(directory: Path, *, adapters: list, on_committed) -> LiveShow:  # type: ignore[no-untyped-def,type-arg]
+    # Chat commands off, as in every run of this benchmark: the figures stay comparable.
     live = open_show(
         Settings(),
-        db_path=directory / f"{name}.db",
-        show_name=name,
+        db_path=directory / "show.db",
+        show_name="benchmark",
         adapters=adapters,
         commands=False,
         on_committed=on_committed,
@@ -88,46 +132,30 @@ def open_live(directory: Path, name: str, *, adapters=(), on_committed=None) -> 
     return live
 
 
-def close(live: LiveShow) -> None:
-    import asyncio
+def sampled(
+    comments: Iterator[Comment], count: int, samples: dict[int, float]
+) -> Iterator[Comment]:
+    """The first `count` comments, noting the resident set at 10%, 50% and 100% of them."""
+    marks = {max(1, count // 10): 10, max(1, count // 2): 50}
+    for index, comment in enumerate(itertools.islice(comments, count), start=1):
+        if index in marks:
+            samples[marks[index]] = tree_rss_mb()
+        yield comment
 
-    asyncio.run(live.close())
 
-
-def measure_throughput(base: list[Comment], count: int, directory: Path) -> tuple[float, list]:
-    """Flat out through the replay adapter (which waits when the writer falls behind)."""
-    import asyncio
-
+def measure_pipeline(
+    comments: Iterator[Comment], count: int, rate: float, latency_count: int, directory: Path
+) -> dict[str, object]:
+    """Throughput flat out for `count` comments, then latency at `rate` for `latency_count`."""
     from stagehand.adapters.replay import ReplayAdapter
     from stagehand.transcript import CommentEvent
 
-    replay: Adapter = ReplayAdapter((CommentEvent(c) for c in stream(base, count)), instant=True)
-    live = open_live(directory, "throughput", adapters=[replay])
-    samples: list[tuple[int, float]] = []
-    every = max(1, count // 10)
-
-    def sample(event: object) -> None:
-        if isinstance(event, CommentRanked) and live.accepted % every == 0:
-            samples.append((live.accepted, rss_mb()))
-
-    live.add_listener(sample)
-
-    async def play() -> None:
-        await live.run_adapters()
-        await asyncio.to_thread(live.flush, None)
-
-    start = time.perf_counter()
-    asyncio.run(play())
-    elapsed = time.perf_counter() - start
-    close(live)
-    return count / elapsed, samples
-
-
-def measure_latency(base: list[Comment], count: int, rate: float, directory: Path) -> list[float]:
     arrivals: dict[str, float] = {}
     latencies: list[float] = []
 
     def committed(events: list[CoreEvent]) -> None:
+        if not arrivals:
+            return
         now = time.perf_counter()
         for event in events:
             if isinstance(event, CommentRanked):
@@ -135,86 +163,216 @@ def measure_latency(base: list[Comment], count: int, rate: float, directory: Pat
                 if arrived is not None:
                     latencies.append(now - arrived)
 
-    live = open_live(directory, "latency", on_committed=committed)
-    interval = 1.0 / rate
-    start = time.perf_counter()
-    for index, comment in enumerate(stream(base, count)):
-        due = start + index * interval
-        while time.perf_counter() < due:
-            time.sleep(min(0.001, max(0.0, due - time.perf_counter())))
-        arrivals[comment.id] = time.perf_counter()
-        live.comment_received(comment)
-    live.flush(timeout=None)
-    close(live)
-    return latencies
+    rss: dict[int, float] = {}
+    replay = ReplayAdapter((CommentEvent(c) for c in sampled(comments, count, rss)), instant=True)
+    live = open_live(directory, adapters=[replay], on_committed=committed)
+    result: dict[str, object] = {}
+
+    async def run() -> None:
+        start = time.perf_counter()
+        await live.run_adapters()
+        await asyncio.to_thread(live.flush, None)
+        elapsed = time.perf_counter() - start
+        rss[100] = tree_rss_mb()
+        result["throughput"] = live.stored.comments / elapsed
+        result["stored"] = live.stored.comments
+        # Latency: comments arriving one by one at a steady rate, on the show as it now is.
+        interval = 1.0 / rate
+        begin = time.perf_counter() + 0.05
+        for index, comment in enumerate(itertools.islice(comments, latency_count)):
+            due = begin + index * interval
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            # Arrival is when the comment was due: a late loop is latency a viewer would see.
+            arrivals[comment.id] = due
+            live.comment_received(comment)
+        await asyncio.to_thread(live.flush, None)
+        await live.close()
+
+    asyncio.run(run())
+    result["rss"] = rss
+    result["cache_hits"] = cache_hit_rates()
+    result["latencies_ms"] = sorted(latency * 1000 for latency in latencies)
+    return result
 
 
-def measure_baseline(base: list[Comment], count: int, directory: Path, batch: int = 500) -> float:
-    """Raw batched inserts of the same rows (no sanitize, rank, FTS or indexes) with sqlite3."""
-    conn = sqlite3.connect(directory / "baseline.db")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute(
-        "CREATE TABLE comments (id INTEGER PRIMARY KEY, platform TEXT, message_id TEXT UNIQUE,"
-        " channel TEXT, author_id TEXT, author TEXT, ts TEXT, text TEXT)"
-    )
-    rows = (
-        (c.platform, c.id, c.channel, c.author.id, c.author.name, c.ts.isoformat(), c.text)
-        for c in stream(base, count)
-    )
-    start = time.perf_counter()
-    pending: list[tuple] = []
-    for row in rows:
-        pending.append(row)
-        if len(pending) == batch:
-            with conn:
-                conn.executemany("INSERT INTO comments VALUES (NULL,?,?,?,?,?,?,?)", pending)
-            pending = []
-    if pending:
-        with conn:
-            conn.executemany("INSERT INTO comments VALUES (NULL,?,?,?,?,?,?,?)", pending)
-    elapsed = time.perf_counter() - start
-    conn.close()
-    return count / elapsed
+def cache_hit_rates() -> dict[str, float]:
+    """How often the ranker's text caches hit over the whole run (what fresh text costs)."""
+    from stagehand.ranking import text
+
+    rates: dict[str, float] = {}
+    for name in ("split_words", "analyse_chunk", "stem"):
+        info = getattr(text, name).cache_info()
+        rates[name] = info.hits / max(1, info.hits + info.misses)
+    return rates
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
+def percentile(ordered: list[float], fraction: float) -> float:
+    if not ordered:
+        return float("nan")
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def run_one(size: int, mode: str, authors: float, rate: float, latency_count: int) -> dict:  # type: ignore[type-arg]
+    base = real_chat()
+    shape = ChatShape(realistic=mode == "realistic", authors=int(size * authors))
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="stagehand-bench-") as tmp:
+        directory = Path(tmp)
+        baseline, baseline_rows = measure_baseline(ChatStream(base, size, shape), directory)
+        stream = iter(ChatStream(base, size + latency_count, shape))
+        measured = measure_pipeline(stream, size, rate, latency_count, directory)
+    latencies = measured.pop("latencies_ms")
+    assert isinstance(latencies, list)
+    return {
+        "size": size,
+        "mode": mode,
+        "baseline": baseline,
+        "baseline_rows": baseline_rows,
+        **measured,
+        "p50": percentile(latencies, 0.50),
+        "p99": percentile(latencies, 0.99),
+        "max": max(latencies, default=float("nan")),
+        "latency_comments": len(latencies),
+        "load": (load_before, os.getloadavg()[0]),
+    }
+
+
+# -- the report --------------------------------------------------------------------------------
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().lower().replace("_", "").replace(",", "")
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text.rstrip("km")) * factor)
+
+
+def spawn(size: int, mode: str, args: argparse.Namespace) -> dict:  # type: ignore[type-arg]
+    command = [
+        sys.executable,
+        __file__,
+        "--one",
+        f"{size}:{mode}",
+        "--authors-per-comment",
+        str(args.authors_per_comment),
+        "--rate",
+        str(args.rate),
+        "--latency-comments",
+        str(args.latency_comments),
+        "--cores",
+        str(args.cores),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"the run for {size:,} {mode} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def pin(cores: int) -> None:
+    if cores and hasattr(os, "sched_setaffinity"):
+        available = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, set(available[:cores]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--comments", type=int, default=200_000, help="comments for throughput")
-    parser.add_argument("--latency-comments", type=int, default=20_000)
+    parser.add_argument("--sizes", default="10k,100k", help="comma-separated: 10k,100k,1M")
+    parser.add_argument("--mode", choices=["realistic", "repeated", "both"], default="realistic")
     parser.add_argument(
-        "--rate", type=float, default=2_000.0, help="arrivals per second for latency"
+        "--authors-per-comment",
+        type=float,
+        default=0.2,
+        help="realistic mode: distinct viewers per comment by the end (0.2: 200k over 1M)",
     )
+    parser.add_argument("--rate", type=float, default=2_000.0, help="arrivals/s for latency")
+    parser.add_argument("--latency-comments", type=int, default=LATENCY_COMMENTS)
+    parser.add_argument("--repeat", type=int, default=1, help="runs per figure (medians)")
+    parser.add_argument("--cores", type=int, default=0, help="pin to this many cores (0: all)")
+    parser.add_argument("--describe", action="store_true", help="measure the chat stream too")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    pin(args.cores)
+    if args.one:
+        size, mode = args.one.split(":")
+        print(
+            json.dumps(
+                run_one(int(size), mode, args.authors_per_comment, args.rate, args.latency_comments)
+            )
+        )
+        return
+
+    sizes = [parse_size(size) for size in args.sizes.split(",")]
+    modes = ["realistic", "repeated"] if args.mode == "both" else [args.mode]
     base = real_chat()
-    print(f"real chat: {len(base)} comments from ../shared/data/twitch-irc-raw, repeated as needed")
-    with tempfile.TemporaryDirectory() as tmp:
-        directory = Path(tmp)
-        baseline = measure_baseline(base, args.comments, directory)
-        throughput, samples = measure_throughput(base, args.comments, directory)
-        latencies = measure_latency(base, args.latency_comments, args.rate, directory)
-    print(f"\nthroughput ({args.comments:,} comments, one core)")
-    print(f"  stagehand pipeline      {throughput:>10,.0f} comments/s   (target >= 2,000)")
-    print(f"  baseline raw inserts    {baseline:>10,.0f} comments/s")
-    print(f"  ratio baseline/pipeline {baseline / throughput:>10.1f}x")
-    print(f"\nlatency arrival -> ranked and stored, at {args.rate:,.0f} comments/s")
-    print(f"  p50 {percentile(latencies, 0.50) * 1000:8.1f} ms")
-    print(f"  p99 {percentile(latencies, 0.99) * 1000:8.1f} ms   (target < 50 ms)")
+    cores = args.cores or len(os.sched_getaffinity(0))
     print(
-        f"  max {max(latencies) * 1000:8.1f} ms   mean {statistics.mean(latencies) * 1000:.1f} ms"
+        f"real chat: {len(base):,} comments from ../shared/data/twitch-irc-raw; {cores} core(s);"
+        f" latency: {args.latency_comments:,} comments at {args.rate:,.0f}/s after the flat-out part"
     )
-    print("\nmemory (resident set) along the throughput run")
-    for index, megabytes in samples:
-        print(f"  after {index:>10,} comments  {megabytes:8.1f} MB")
-    growth = samples[-1][1] - samples[len(samples) // 2][1] if len(samples) > 1 else 0.0
-    print(f"  growth over the second half: {growth:+.1f} MB")
+    if args.describe:
+        for mode in modes:
+            size = max(sizes)
+            shape = ChatShape(mode == "realistic", int(size * args.authors_per_comment))
+            seen = describe(ChatStream(base, size, shape))
+            cached = describe(ChatStream(base, size, shape), window=8_192)
+            print(
+                f"  {mode} chat over {size:,}: {seen['authors']:,} viewers; "
+                f"{seen['text_repeats']:.0%} of comments repeat one of the last 5,000 texts "
+                f"({cached['text_repeats']:.0%} of the last 8,192); "
+                f"{seen['new_words']:.1%} of words new to the show"
+            )
+    runs: dict[tuple[int, str], list[dict]] = {}  # type: ignore[type-arg]
+    for _ in range(args.repeat):  # interleaved: each repeat measures every figure once
+        for mode in modes:
+            for size in sizes:
+                result = spawn(size, mode, args)
+                runs.setdefault((size, mode), []).append(result)
+                load = result["load"]
+                print(
+                    f"  ran {mode} {size:>9,}: {result['throughput']:>8,.0f}/s pipeline,"
+                    f" {result['baseline']:>8,.0f}/s baseline (load {load[0]:.1f} -> {load[1]:.1f})",
+                    flush=True,
+                )
+    print()
+    header = (
+        f"{'mode':<10}{'comments':>10}{'pipeline/s':>12}{'baseline/s':>12}{'ratio':>7}"
+        f"{'us/comment':>11}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}"
+        f"{'RSS 10%':>9}{'50%':>7}{'100%':>7}{'growth':>8}"
+    )
+    print(header)
+    cost: dict[tuple[int, str], float] = {}
+    for (size, mode), results in runs.items():
+        throughput = statistics.median(r["throughput"] for r in results)
+        baseline = statistics.median(r["baseline"] for r in results)
+        ratio = statistics.median(r["baseline"] / r["throughput"] for r in results)
+        middle = sorted(results, key=lambda r: r["throughput"])[len(results) // 2]
+        rss = {int(k): v for k, v in middle["rss"].items()}
+        cost[(size, mode)] = 1e6 / throughput
+        print(
+            f"{mode:<10}{size:>10,}{throughput:>12,.0f}{baseline:>12,.0f}{ratio:>6.1f}x"
+            f"{1e6 / throughput:>11.1f}{middle['p50']:>8.1f}{middle['p99']:>8.1f}"
+            f"{middle['max']:>8.1f}{rss.get(10, 0):>9.0f}{rss.get(50, 0):>7.0f}"
+            f"{rss.get(100, 0):>7.0f}{rss.get(100, 0) - rss.get(50, 0):>+8.1f}"
+        )
+        hits = middle.get("cache_hits") or {}
+        if hits:
+            print(
+                f"{'':<10}{'':>10}  cache hits: "
+                + ", ".join(f"{name} {rate:.0%}" for name, rate in hits.items())
+            )
+        if len(results) > 1:
+            spread = [r["throughput"] for r in results]
+            print(f"{'':<10}{'':>10}  runs: " + ", ".join(f"{value:,.0f}" for value in spread))
+    for mode in modes:
+        big, small = max(sizes), [s for s in sizes if s < max(sizes)]
+        if small:
+            reference = max(small)
+            growth = cost[(big, mode)] / cost[(reference, mode)]
+            print(
+                f"\n{mode}: cost per comment at {big:,} is {growth:.2f}x the cost at"
+                f" {reference:,} (linear: 1.00x)"
+            )
 
 
 if __name__ == "__main__":
