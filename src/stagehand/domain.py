@@ -228,12 +228,16 @@ class Score:
     `value` is the score at the moment the comment was judged; `reasons` maps each signal to
     its contribution; `rank_key` folds the time decay in, so a queue ordered by it never needs
     re-sorting as time passes; `flags` names what the signals found (question, on_topic, ...).
+    `same_as` is set on a question another viewer already asked this segment: the (platform,
+    message id) of the first comment that asked it. Every screen shows such questions as one
+    queue row, "asked by N" (`stagehand.ranking.queue_order`).
     """
 
     value: float
     rank_key: float
     reasons: Mapping[str, float] = field(default_factory=dict)
     flags: frozenset[str] = frozenset()
+    same_as: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,7 +62,11 @@ def test_command_prints_json_lines_deterministically(transcript: Path) -> None:
     assert first.exit_code == 0, first.output
     assert first.output == second.output
     lines = [json.loads(line) for line in first.output.splitlines()]
-    assert set(lines[0]) == {"id", "segment", "score", "reasons"}
+    assert set(lines[0]) == {
+        "id", "segment", "score", "reasons", "platform", "author", "text", "asked_by", "askers"
+    }  # fmt: skip
+    assert (lines[0]["author"], lines[0]["text"]) == ("synthfan", "what waveform is best for bass?")
+    assert lines[0]["askers"] == ["c1"] and lines[0]["asked_by"] == 1
     assert [line["segment"] for line in lines] == [1, 1, 1, 1, 2, 2]
     assert lines[0]["id"] == "c1"
 

@@ -17,7 +17,8 @@ from stagehand.ranking.recency import decayed_score, rank_key
 CONTRACT_FLAGS = {
     "question", "on_topic", "off_topic", "side_chatter", "greeting", "emote_only", "laughter",
     "spam", "link", "repeat", "copypasta", "shouting", "flood", "newcomer", "raised_hand",
-    "on_stage", "moderator", "subscriber", "ask", "to_chat",
+    "on_stage", "moderator", "subscriber", "ask", "to_chat", "to_show", "to_guest", "highlight",
+    "same_question",
 }  # fmt: skip
 
 

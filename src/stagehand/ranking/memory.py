@@ -52,6 +52,8 @@ class RepeatMatch:
     similarity: float
     times: int
     """How many remembered texts it matched at or above the cutoff (at most a handful)."""
+    other_text: str = ""
+    """The closest matching text someone else wrote ("" when only the author's own matched)."""
 
 
 class RecentTexts:
@@ -75,7 +77,10 @@ class RecentTexts:
             return None
         same = [hit for hit in found if self._authors[hit[2]] == author]
         best = same[0] if same else found[0]
-        return RepeatMatch(same_author=bool(same), similarity=best[1], times=len(found))
+        other = next((hit[0] for hit in found if self._authors[hit[2]] != author), "")
+        return RepeatMatch(
+            same_author=bool(same), similarity=best[1], times=len(found), other_text=other
+        )
 
     def remember(self, text: str, author: str) -> None:
         if not text:

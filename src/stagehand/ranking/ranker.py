@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from stagehand.config.ranking import RankingSettings
 from stagehand.domain import AuthorKey, Comment, Role, Score, Segment
 from stagehand.ranking import signals
+from stagehand.ranking.audience import Audience
 from stagehand.ranking.memory import LRU, AuthorState, RecentTexts, decayed
+from stagehand.ranking.questions import speaks_to_you
 from stagehand.ranking.recency import rank_key
+from stagehand.ranking.same_question import SameQuestions
 from stagehand.ranking.text import Words, normalize_for_repeat, split_words
 from stagehand.ranking.topic import TopicProfile
 
@@ -30,8 +33,6 @@ FOLLOW_UP_CARRY = 0.7
 OFF_TOPIC_QUESTION_SHARE = 0.2
 EXEMPLARS = 50
 MIN_SIMILARITY = 0.25
-#: Host accounts remembered (a show has a handful; the cap only guards memory).
-MAX_HOSTS = 1000
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
 _MODERATOR = Role.MODERATOR.value
 _STEERING_ROLES = _HOST_ROLES | {_MODERATOR}
@@ -69,8 +70,8 @@ class Ranker:
         # Recent comment id -> (its topic relevance, its author), for replies.
         self._comments: LRU[str, tuple[float, AuthorKey]] = LRU(spam.recent_texts * 10)
         self._spam_phrases = tuple(p for p in spam.phrases if p)
-        self._host_names: set[str] = set()
-        self._host_keys: set[AuthorKey] = set()
+        self._audience = Audience()
+        self._same = SameQuestions()
         self._raised: set[AuthorKey] = set()
         self._on_stage: set[AuthorKey] = set()
         self._liked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
@@ -83,6 +84,7 @@ class Ranker:
         """A new topic, at once: what was learned for the old one no longer applies."""
         self.topic.set_topic(segment.title, segment.keywords)
         self._liked.clear()
+        self._same.clear()
         self._topic_changes += 1
 
     def add_topic_terms(self, terms: Iterable[str]) -> None:
@@ -91,8 +93,15 @@ class Ranker:
     def set_hand(self, author: AuthorKey, raised: bool) -> None:
         (self._raised.add if raised else self._raised.discard)(author)
 
-    def set_on_stage(self, author: AuthorKey, on_stage: bool) -> None:
+    def set_on_stage(self, author: AuthorKey, on_stage: bool, *, names: Iterable[str] = ()) -> None:
+        """`author` came on stage or left it; `names` (their user and display names) let the
+        ranker lift comments that name them while they are there."""
         (self._on_stage.add if on_stage else self._on_stage.discard)(author)
+        self._audience.set_guest(author, on_stage, names)
+
+    def add_host_names(self, names: Iterable[str]) -> None:
+        """The hosts' names, before they speak: questions naming them are put to the show."""
+        self._audience.add_host_names(names)
 
     def recall_author(self, author: AuthorKey, comments: int) -> None:
         """A resumed show: `author` already wrote `comments` comments (no newcomer any more)."""
@@ -134,7 +143,7 @@ class Ranker:
         state = self._authors.get(key) or AuthorState()
         roles = comment.author.roles
         if roles & _HOST_ROLES:
-            self._learn_host(comment)
+            self._audience.learn_host(comment)
         reasons: dict[str, float] = {"base": weights.base}
         flags: set[str] = set()
 
@@ -150,11 +159,18 @@ class Ranker:
         # description: the hosts' names ("hey john hey priya"), "build" ("great build!").
         direct = 0.0 if greeting else self.topic.match(words).relevance
         addressed = signals.addressed_names(body, words, self._names_view())
+        audience = self._audience
         to_viewers = [
-            n for n in addressed if n not in self._host_names and not self._is_channel(n, comment)
+            n
+            for n in addressed
+            if not audience.is_show_name(n) and not self._is_channel(n, comment)
         ]
+        parent = self._comments.get(comment.reply_to) if comment.reply_to is not None else None
+        parent_key = parent[1] if parent is not None else None
         partners: list[AuthorState] = []
-        inherited = 0.0 if noise else self._inherited(comment, state, addressed, now, partners)
+        inherited = (
+            0.0 if noise else self._inherited(comment, state, parent, addressed, now, partners)
+        )
         relevance = max(direct, inherited)
         if direct > 0:
             reasons["topic"] = weights.topic * direct
@@ -173,6 +189,38 @@ class Ranker:
             flags.update({"ask", "question"})
             reasons["ask"] = weights.ask
 
+        # Said to other viewers, not to the show: never a question for the hosts' follow-up.
+        replying_to_viewer = (
+            parent_key is not None and parent_key != key and not audience.is_show_key(parent_key)
+        )
+        to_chat = bool(to_viewers or replying_to_viewer or self._to_chat(comment, words, strength))
+        if to_chat:
+            flags.add("to_chat")
+
+        # Said to a guest on stage, or a question put to the show.
+        to_guest = (
+            not noise
+            and audience.has_guests
+            and (
+                (parent_key is not None and audience.is_guest(parent_key))
+                or audience.names_a_guest(words, addressed)
+            )
+            and not audience.is_guest(key)
+        )
+        if to_guest:
+            flags.add("to_guest")
+            reasons["guest"] = weights.guest
+        if "question" in flags and not noise and not to_chat and not roles & _HOST_ROLES:
+            to_show = (
+                to_guest
+                or speaks_to_you(words)
+                or (parent_key is not None and audience.is_show_key(parent_key))
+                or audience.names_a_host(words, addressed)
+            )
+            if to_show:
+                flags.add("to_show")
+                reasons["to_show"] = weights.to_show * strength * (1 - relevance)
+
         # Low-value kinds.
         if command:
             reasons["command"] = weights.command
@@ -190,10 +238,6 @@ class Ranker:
         if greeting:
             flags.add("greeting")
             reasons["greeting"] = weights.greeting
-        replying_to_viewer = self._replies_to_viewer(comment)
-        if to_viewers or replying_to_viewer or self._to_chat(comment, words, strength):
-            # Said to other viewers, not to the show: never a question for the hosts' follow-up.
-            flags.add("to_chat")
         if (to_viewers or replying_to_viewer) and relevance < settings.on_topic_threshold:
             # The closer a reply comes to the topic, the less it is a side conversation.
             flags.add("side_chatter")
@@ -241,7 +285,10 @@ class Ranker:
             flags.add("shouting")
             reasons["shouting"] = weights.shouting
 
-        # Who wrote it.
+        # Who wrote it, and what the platform made of it.
+        if comment.highlight is not None:
+            flags.add("highlight")
+            reasons["highlight"] = signals.highlight_points(comment.highlight, weights.highlight)
         if newcomer:
             flags.add("newcomer")
             reasons["newcomer"] = weights.newcomer
@@ -274,6 +321,21 @@ class Ranker:
             if recent >= spam.flood_comments:
                 flags.add("flood")
 
+        # The same question as another viewer's earlier this segment: one queue row for both.
+        same_as = None
+        if "question" in flags and not noise and not to_chat and not roles & _STEERING_ROLES:
+            if "copypasta" not in flags:
+                same_as = self._same.find(
+                    words.content,
+                    str(key),
+                    same_text=match.other_text if match is not None else "",
+                    topic_words=self.topic.explicit_terms,
+                )
+                if same_as is not None:
+                    flags.add("same_question")
+            own = (comment.platform, comment.id)
+            self._same.remember(own, str(key), words.content, normalized, same_as)
+
         value = sum(reasons.values())
         self._remember(comment, key, state, words, normalized, direct, relevance, recent, now)
         for partner in partners:
@@ -284,6 +346,7 @@ class Ranker:
             rank_key=rank_key(value, now, settings.half_life_seconds),
             reasons={name: round(v, 4) for name, v in reasons.items()},
             flags=frozenset(flags),
+            same_as=same_as,
         )
 
     # -- helpers -------------------------------------------------------------------------------
@@ -309,20 +372,20 @@ class Ranker:
         self,
         comment: Comment,
         state: AuthorState,
+        parent: tuple[float, AuthorKey] | None,
         addressed: tuple[str, ...],
         now: float,
         partners: list[AuthorState],
     ) -> float:
-        """The topic a comment carries from its thread; `partners` gets the authors it talks to."""
+        """The topic a comment carries from its thread (`parent`: the comment it replies to);
+        `partners` gets the authors it talks to."""
         carried = FOLLOW_UP_CARRY * decayed(state.topic, state.topic_ts, now, THREAD_HALF_LIFE)
-        if comment.reply_to is not None:
-            parent = self._comments.get(comment.reply_to)
-            if parent is not None:
-                parent_topic, parent_key = parent
-                carried = max(carried, REPLY_CARRY * parent_topic)
-                parent_state = self._authors.get(parent_key)
-                if parent_state is not None and parent_key != comment.author.key:
-                    partners.append(parent_state)
+        if parent is not None:
+            parent_topic, parent_key = parent
+            carried = max(carried, REPLY_CARRY * parent_topic)
+            parent_state = self._authors.get(parent_key)
+            if parent_state is not None and parent_key != comment.author.key:
+                partners.append(parent_state)
         for name in addressed:
             other_key = self._names.get(name)
             other = self._authors.get(other_key) if other_key is not None else None
@@ -340,31 +403,10 @@ class Ranker:
         name = signals.named_first(words, self._names_view())
         return (
             name is not None
-            and name not in self._host_names
+            and not self._audience.is_show_name(name)
             and not self._is_channel(name, comment)
             and self._names.get(name) != comment.author.key
         )
-
-    def _replies_to_viewer(self, comment: Comment) -> bool:
-        """A reply to another viewer's comment (not to the author's own, nor to a host's)."""
-        if comment.reply_to is None:
-            return False
-        parent = self._comments.get(comment.reply_to)
-        return (
-            parent is not None
-            and parent[1] != comment.author.key
-            and parent[1] not in self._host_keys
-        )
-
-    def _learn_host(self, comment: Comment) -> None:
-        """Remember a host's names (replies and mentions to them are not side chatter)."""
-        author = comment.author
-        names = {author.name.lower(), comment.channel.lower()}
-        if author.display_name:
-            names.add(author.display_name.lower())
-        if len(self._host_keys) < MAX_HOSTS:
-            self._host_names.update(names)
-            self._host_keys.add(author.key)
 
     def _feedback_similarity(self, content: frozenset[str]) -> float:
         if not content or not (self._liked or self._disliked):

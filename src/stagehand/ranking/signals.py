@@ -6,12 +6,18 @@ makes each one testable on its own and cheap: a few regex passes over a short st
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Container, Iterable
 from functools import lru_cache
 
+from stagehand.domain import Highlight, HighlightKind
+
+# The ranker asks every signal here; question detection is big enough for its own module.
+from stagehand.ranking.questions import question_strength as question_strength
 from stagehand.ranking.text import STOPWORDS, Words, analyse_chunk
 
+#: English question words: never a viewer's name ("how", "whats").
 _QUESTION_OPENERS = frozenset(
     [
         "how",
@@ -60,16 +66,6 @@ _QUESTION_OPENERS = frozenset(
         "whos",
     ]
 )
-_QUESTION_PHRASES = re.compile(
-    r"\b(?:i wonder|i was wondering|wondering (?:if|whether|how|why|what)|any ?(?:one|body) know"
-    r"|any idea|any tips|help me|can (?:some|any)(?:one|body)|is there (?:a|any) way|how to"
-    r"|what about|thoughts on|question:|q:|do you (?:think|know|recommend)"
-    r"|(?:is|was|are) (?:that|this|it|these|those) (?:normal|ok|okay|right|correct|expected|safe"
-    r"|fine|bad|a problem)|or not\b)",
-    re.IGNORECASE,
-)
-_QUESTION_MARK = re.compile(r"[?？¿](?:\s|$|[)\"'!.,:;?？])|[?？]$")
-
 # Words that open a greeting ("hey john", "gm chat")...
 _GREETING_OPENERS = frozenset(
     {
@@ -182,24 +178,6 @@ _LINK = re.compile(
     r"|link|live|shop|app|site|online|store|club)(?:/\S*)?\b",
     re.IGNORECASE,
 )
-
-
-def question_strength(text: str, words: Words) -> float:
-    """0 for no question; 0.8 for a question mark or a question opener; 1.0 for both.
-
-    Chat often drops the question mark ("how do i mount ntfs"), so an interrogative first word
-    counts too; a lone "???" (confusion, not a question) does not.
-    """
-    if len(words.tokens) < 2:
-        return 0.0
-    mark = bool(_QUESTION_MARK.search(text))
-    opener = words.tokens[0] in _QUESTION_OPENERS and len(words.tokens) >= 3
-    phrase = bool(_QUESTION_PHRASES.search(text))
-    if mark and (opener or phrase):
-        return 1.0
-    if mark or opener or phrase:
-        return 0.8
-    return 0.0
 
 
 def is_ask_command(text: str, prefix: str = "!") -> bool:
@@ -354,7 +332,13 @@ def named_first(words: Words, known_names: Container[str]) -> str | None:
 
 
 #: Words that put a question to the whole chat rather than to the show.
-_TO_CHAT = frozenset({"anyone", "anybody", "everyone", "everyones", "everybody", "yall", "y'all"})
+_TO_CHAT = frozenset(
+    {
+        *("anyone", "anybody", "everyone", "everyones", "everybody", "yall", "y'all"),
+        # alguien, alguém, quelqu'un, jemand, qualcuno (apostrophes and case already gone)
+        *("alguien", "alguém", "alguem", "quelquun", "jemand", "irgendwer", "qualcuno"),
+    }
+)
 _SECOND_PERSON = frozenset({"you", "your", "youre", "yours", "u", "ur"})
 
 
@@ -362,3 +346,28 @@ def asks_the_chat(words: Words) -> bool:
     """A question put to the other viewers: "anyone going to superbooth?", "whats everyone's
     favourite album?" (one of the first three words asks the whole chat)."""
     return bool(_TO_CHAT.intersection(words.tokens[:3]))
+
+
+#: What a highlight is worth, as a share of the `highlight` weight, before its amount counts.
+_HIGHLIGHT_SHARE = {
+    HighlightKind.CHANNEL_POINTS: 1.0,
+    HighlightKind.BITS: 1.0,
+    HighlightKind.SUPER_CHAT: 1.0,
+    HighlightKind.SUPER_STICKER: 0.5,  # a sticker: no words to take on air
+    HighlightKind.MEMBERSHIP: 0.5,
+}
+
+
+def highlight_points(highlight: Highlight, weight: float) -> float:
+    """Points for a paid or platform highlight: `weight` for channel points, a Bits cheer or a
+    Super Chat, half of it for a sticker or a membership. Bits and money count more with the
+    amount, by a quarter per tenfold, up to twice as much: 1 000 bits x1.25, 10 000 x1.5 (Bits
+    in hundreds: a cent each); $10 x1.25, $100 x1.5. Money is in its currency's major unit and
+    not converted (a show's Super Chats mostly share one currency)."""
+    points = weight * _HIGHLIGHT_SHARE.get(highlight.kind, 1.0)
+    if highlight.kind in (HighlightKind.CHANNEL_POINTS, HighlightKind.MEMBERSHIP):
+        return points
+    amount = highlight.amount / 100 if highlight.kind is HighlightKind.BITS else highlight.amount
+    if amount > 1:
+        points *= min(2.0, 1.0 + 0.25 * math.log10(amount))
+    return points

@@ -16,7 +16,7 @@ against the explicit topic words. Every table here is bounded.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -171,6 +171,11 @@ class TopicProfile:
     def terms(self) -> dict[str, float]:
         """The explicit topic stems and their weights (for display and tests)."""
         return dict(self._explicit)
+
+    @property
+    def explicit_terms(self) -> Mapping[str, float]:
+        """The same, without a copy (read it, never change it): asked once per question."""
+        return self._explicit
 
     # -- judging ----------------------------------------------------------------------------
 
