@@ -35,10 +35,10 @@ class Language:
     """Question words that open a question ("how", "cómo", "warum"), accents kept: "qué" asks,
     while "que" may not (it is in `ambiguous`)."""
     ambiguous: frozenset[str]
-    """Openers (accents folded) that are also everyday non-question words: a question only
-    with one of `markers` in the comment."""
-    markers: frozenset[str]
-    """Common words that show a comment is in this language."""
+    """Openers (accents folded) that are also everyday non-question words ("como siempre"): a
+    question only when one of `follows` comes next or the comment says "you" in the language."""
+    follows: frozenset[str]
+    """Words that, right after an ambiguous opener, make it ask ("como se", "was ist")."""
     second_person: frozenset[str]
     """Words that speak to someone: "you", "vocês", "ihr"."""
     stopwords: frozenset[str]
@@ -61,7 +61,7 @@ ENGLISH = Language(
         " cant wont wouldnt shouldnt couldnt whats hows whys wheres whos"
     ),
     ambiguous=_words("was"),  # "was" is German's "what" too
-    markers=_words("the and you is are to of it that this what how with for my your"),
+    follows=_words("it that this there he she the your you"),
     second_person=_words("you your yours youre yourself yourselves u ur yall y'all"),
     stopwords=frozenset(),  # text.STOPWORDS has English's
 )
@@ -72,9 +72,8 @@ SPANISH = Language(
         "qué cómo cuándo dónde adónde cuál cuáles quién quiénes cuánto cuánta cuántos cuántas"
     ),
     ambiguous=_words("que como cuando donde cual cuales quien quienes cuanto cuanta cuantos"),
-    markers=_words(
-        "el la los las un una es y pero para por con del al lo se su muy también tiene tienes"
-        " puedes usas haces hiciste usted ustedes vos hay esto eso este esta está estás"
+    follows=_words(
+        "se es son tal hay puedo tiempo cuesta sirve significa pasa paso opinan piensan"
     ),
     second_person=_words(
         "tú usted ustedes vos vosotros vosotras contigo tus vuestro vuestra vuestros tienes"
@@ -91,12 +90,9 @@ SPANISH = Language(
 
 PORTUGUESE = Language(
     "pt",
-    openers=_exact("cadê quantos quantas quais"),
-    ambiguous=_words("como quando onde qual quem quanto quanta"),
-    markers=_words(
-        "o os a as um uma é e mas para pra com do da dos das no na nos nas não nao você vocês"
-        " voce voces vc vcs também tem isso isto esse essa muito pode podem usam fazem"
-    ),
+    openers=_exact("cadê quantos quantas qual quais"),
+    ambiguous=_words("como quando onde quem quanto quanta"),
+    follows=_words("se é fica faz faço tempo custa posso foi usa usam tem vai"),
     second_person=_words(
         "você vocês voce voces vc vcs contigo teu tua teus tuas usam fazem podem acham"
     ),
@@ -115,10 +111,7 @@ FRENCH = Language(
         "pourquoi quand où quel quelle quels quelles combien quoi lequel laquelle lesquels"
     ),
     ambiguous=_words("comment qui"),  # "comment" is English too
-    markers=_words(
-        "le la les un une des est et mais pour avec dans du au aux ce cette vous tu nous il"
-        " elle je pas ne sur sont avez as pouvez peux faites fais c'est est-ce"
-    ),
+    follows=_words("tu vous on ça faire fait faites est as avez peut sait"),
     second_person=_words("tu toi ton tes vous votre vos t'as tas avez pouvez faites"),
     stopwords=_words(
         "le la les un une des et ou mais pour par avec sans dans du au aux de ce cet cette"
@@ -136,9 +129,9 @@ GERMAN = Language(
         " welcher welches welchen welchem wer wen wem wessen wieviel wievielen"
     ),
     ambiguous=_words("was"),
-    markers=_words(
-        "der die das ein eine ist und aber für mit auf ich du ihr wir nicht auch es sie man"
-        " hast habt bist seid kannst könnt gibt noch schon mal den dem"
+    follows=_words(
+        "ist sind macht machst für hast habt kostet soll kann denkt denkst haltet hältst heißt"
+        " bedeutet passiert"
     ),
     second_person=_words(
         "du dich dir dein deine deinen deinem deiner ihr euch euer eure euren eurem ihnen"
@@ -154,13 +147,10 @@ GERMAN = Language(
 
 ITALIAN = Language(
     "it",
-    openers=_exact("quale quali quanti quante cosa cosè"),
-    # "come" and "dove" are English words too; "perché" is also "because"
-    ambiguous=_words("come chi perché quando dove quanto quanta"),
-    markers=_words(
-        "il lo la gli le un una è e ma per con del della che non sono hai avete fai fate"
-        " puoi potete si di da questo questa anche molto ci mi ti voi"
-    ),
+    openers=_exact("perché quale quali quanti quante cosa cosè"),
+    # "come" and "dove" are English words too; "perche" may be "because"
+    ambiguous=_words("come chi perche quando dove quanto quanta"),
+    follows=_words("si mai è hai avete fai fate usi usate fa ha sono posso ci tempo costa"),
     second_person=_words("tu ti tuo tua tuoi tue voi vostro vostra vostri vostre hai avete"),
     stopwords=_words(
         "il lo la gli le un uno una e ed o ma per con senza del dello della dei degli delle"
@@ -200,6 +190,10 @@ _REQUESTS = {
         r"|considered|used)|is it (?:possible|worth|better|okay|ok|safe|normal|true|hard)"
         r"|does (?:it|that|this) (?:matter|work|help|make)|thoughts on|opinion on"
         r"|what do (?:you|u) (?:think|use|recommend)|how about|what if"
+        # a question word, maybe one more word, a verb and its subject: "in summer how often
+        # should you feed it", "so what do we do now"
+        r"|(?:how|what|why|when|where|which|who)(?: \w+)? (?:do|does|did|should|would|can|could"
+        r"|will|is|are|was|were|have|has) (?:you|u|ya|i|we|they|he|she|it)"
     ),
     "es": (
         r"alguien sabe|algun (?:consejo|tip|truco)|alguna (?:recomendacion|sugerencia|idea|receta"

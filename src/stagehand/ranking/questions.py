@@ -4,7 +4,7 @@ Chat drops question marks ("compile times tripled after that, how did you cope")
 many languages ("vocês usam fermento natural", "habt ihr das schon probiert"). A comment is a
 question when it has a question mark (`?`, `¿`, `？`), opens with a question word of any of the
 languages in `languages.py` (an ambiguous one only with another word of its language: "como
-siempre" is no question, "como hiciste la masa" is), opens a later clause with one ("…, how did
+siempre" is no question, "como hiciste la masa" and "como se hace" are), opens a later clause with one ("…, how did
 you cope"), asks in German word order ("hast du …"), or makes a request ("any tips", "tell us
 about", "cuéntanos", "alguma dica", "est-ce que", "weiß jemand", "qualcuno sa").
 
@@ -34,11 +34,12 @@ _QUESTION_PHRASES = re.compile(
 )
 _QUESTION_MARK = re.compile(r"[?？¿](?:\s|$|[)\"'!.,:;?？])|[?？]$|¿\w")
 
-#: Ambiguous openers (accents folded), each with the words that must come with it to ask.
-_AMBIGUOUS: dict[str, frozenset[str]] = {}
+#: Ambiguous openers (accents folded): what may follow them to ask, and each language's "you".
+_AMBIGUOUS: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 for _lang in LANGUAGES:
     for _word in _lang.ambiguous:
-        _AMBIGUOUS[_word] = _AMBIGUOUS.get(_word, frozenset()) | _lang.markers
+        follows, you = _AMBIGUOUS.get(_word, (frozenset(), frozenset()))
+        _AMBIGUOUS[_word] = (follows | _lang.follows, you | _lang.second_person)
 #: Question words that open a question with no doubt: as written ("qué"), and without their
 #: accents when that is no everyday word ("cadê" as "cade"; not "que").
 _OPENERS = frozenset().union(*(lang.openers for lang in LANGUAGES))
@@ -131,9 +132,11 @@ def _opens_question(written: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
         return False
     if written[0] in _OPENERS or first in _FOLDED_OPENERS:
         return True
-    needs = _AMBIGUOUS.get(first)
-    if needs is not None and needs.intersection(tokens[1:]):
-        return True
+    ambiguous = _AMBIGUOUS.get(first)
+    if ambiguous is not None:
+        follows, you = ambiguous
+        if second in follows or you.intersection(tokens[1:]):
+            return True
     if first == "por" and second in ("que", "quê"):  # "por qué", "por que" (why)
         return True
     if first in _YOU_FIRST and second not in _COPULAS:

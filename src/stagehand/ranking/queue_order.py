@@ -115,7 +115,8 @@ class QueueRow:
 
     @property
     def asked_by(self) -> int:
-        return len(self.askers)
+        """How many viewers asked it."""
+        return len({r.comment.author.key for r in self.askers})
 
     @property
     def others(self) -> tuple[RankedComment, ...]:
@@ -155,7 +156,8 @@ def merge_askers(
 def _merged(members: list[RankedComment], *, half_life: float, asked_by_points: float) -> QueueRow:
     first = members[0]
     score = first.score
-    extra = asked_by_points * min(len(members) - 1, MAX_ASKED_BY)
+    viewers = len({r.comment.author.key for r in members})
+    extra = asked_by_points * min(viewers - 1, MAX_ASKED_BY)
     value = score.value + extra
     latest = max(r.comment.ts for r in members)
     lifted = Score(

@@ -33,6 +33,8 @@ FOLLOW_UP_CARRY = 0.7
 OFF_TOPIC_QUESTION_SHARE = 0.2
 EXEMPLARS = 50
 MIN_SIMILARITY = 0.25
+#: A repeated text this close (rapidfuzz ratio) to another author's was pasted, not typed again.
+PASTED_SIMILARITY = 97.0
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
 _MODERATOR = Role.MODERATOR.value
 _STEERING_ROLES = _HOST_ROLES | {_MODERATOR}
@@ -268,7 +270,13 @@ class Ranker:
         if match is not None and match.same_author:
             flags.add("repeat")
             reasons["repeat"] = weights.repeat
-        elif match is not None and len(normalized) >= spam.copypasta_min_chars:
+        elif (
+            match is not None
+            and len(normalized) >= spam.copypasta_min_chars
+            and not (strength > 0 and match.similarity < PASTED_SIMILARITY)
+        ):
+            # A long text posted again by others. A question typed again in nearly the same
+            # words is the same question asked again (merged below), not a paste.
             flags.add("copypasta")
             reasons["copypasta"] = weights.copypasta
         elif match is not None and not noise:

@@ -38,7 +38,12 @@ class _Asked:
     key: CommentKey
     lead: CommentKey
     author: str
+    lead_author: str
     content: frozenset[str]
+
+    def asked_by(self, author: str) -> bool:
+        """`author` asked this question already (here, or as its first asker)."""
+        return author in (self.author, self.lead_author)
 
 
 class SameQuestions:
@@ -69,7 +74,7 @@ class SameQuestions:
         """
         if same_text:
             earlier = self._get(self._by_text.get(same_text, -1))
-            if earlier is not None and earlier.author != author:
+            if earlier is not None and not earlier.asked_by(author):
                 return earlier.lead
         if len(content) < 2:
             return None
@@ -84,7 +89,7 @@ class SameQuestions:
             if weight < MIN_SHARED:
                 continue
             earlier = self._get(number)
-            if earlier is None or earlier.author == author:
+            if earlier is None or earlier.asked_by(author):
                 continue
             theirs = sum(TOPIC_WORD_WEIGHT if s in topic_words else 1.0 for s in earlier.content)
             overlap = weight / min(own, theirs)
@@ -106,7 +111,11 @@ class SameQuestions:
         """Remember a question (`lead`: the first asker's comment when it was asked before)."""
         number = self._next
         self._next += 1
-        self._asked.append(_Asked(number, key, lead or key, author, content))
+        lead_author = author
+        if lead is not None:
+            first = next((a for a in reversed(self._asked) if a.key == lead), None)
+            lead_author = first.author if first is not None else ""
+        self._asked.append(_Asked(number, key, lead or key, author, lead_author, content))
         for stem in content:
             self._by_stem.setdefault(stem, []).append(number)
         if text:

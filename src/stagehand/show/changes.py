@@ -107,9 +107,17 @@ class ShowChanges(ShowCore):
     # -- comments and their authors ----------------------------------------------------------
 
     def _record_reaction(
-        self, comment: Comment, kind: HostActionKind, *, ts: datetime | None, key: str = ""
+        self,
+        comment: Comment,
+        kind: HostActionKind,
+        *,
+        ts: datetime | None,
+        key: str = "",
+        learn: bool = True,
     ) -> HostAction:
-        feedback = self._ranker.feedback(comment, positive=kind == HostActionKind.ANSWER)
+        """An answer or a dismissal; `learn`: the ranking learns from it (once per queue row)."""
+        positive = kind == HostActionKind.ANSWER
+        feedback = self._ranker.feedback(comment, positive=positive) if learn else None
         return self._log_action(
             HostAction(
                 kind,
