@@ -13,7 +13,7 @@ Script lines (`;;` starts a comment line):
 
     @show 2026-03-14T18:00:00Z | title | description
     @channel <platform> <channel>            the channel comments on that platform post in
-    @user <key> <platform> <login> [display=Name] [roles=moderator,subscriber] [id=123]
+    @user <key> <platform> <login> [display=Name] [roles=moderator,subscriber] [id=123] [lang=es]
     @pace <seconds>                          mean gap between chat lines from here on
     @at <m:ss | h:mm:ss>                     the show clock jumps to this offset (never back)
     @segment <dev|heldout> | <title> | <keyword>, <keyword>, ...
@@ -24,10 +24,12 @@ A chat line's options, in brackets right after the user: `id=<label>` names the 
 replies, host actions and groups; `re=<label>` replies to that line; `same=<group>` puts it in a
 merge group (the same question asked again, in near-identical words); `first` marks the
 author's first message in the channel; `+<s>` overrides the gap before it; `hl=<kind>[:amount
-[:currency[:shown]]]` is a highlight (`~` in `shown` is a space).
+[:currency[:shown]]]` is a highlight (`~` in `shown` is a space); `lang=<code>` the language of
+this line when it is not the author's usual one (a user's `lang`, default English).
 
-Each comment gets `grade` (0, 1, 2), each segment `split`, and each member of a merge group
-`same_as`: the id of the group's first comment (the first one carries its own id).
+Each comment gets `grade` (0, 1, 2), each segment `split`, each member of a merge group
+`same_as`: the id of the group's first comment (the first one carries its own id), and a line
+written in another language than English `lang` (ISO 639-1; not on lines without a letter).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class User:
     user_id: str
     display: str = ""
     roles: list[str] = field(default_factory=list)
+    lang: str = "en"
 
 
 @dataclass
@@ -169,6 +172,7 @@ def build(script: Path) -> list[dict[str, Any]]:
                         options.get("id") or _user_id(platform, rng),
                         options.get("display", "").replace("~", " "),
                         [r for r in options.get("roles", "").split(",") if r],
+                        options.get("lang", "en"),
                     )
                 elif word == "pace":
                     pace = float(rest)
@@ -241,7 +245,7 @@ def _comment(
             else:
                 flags.add(option)
         text = text[match.end() :]
-    unknown = set(options) - {"id", "re", "same", "hl"} or flags - {"first"}
+    unknown = set(options) - {"id", "re", "same", "hl", "lang"} or flags - {"first"}
     if unknown:
         raise ScriptError(f"unknown options {sorted(unknown)}")
     ts = advance(gap)
@@ -263,6 +267,9 @@ def _comment(
         record["first_message"] = True
     if "hl" in options:
         record["highlight"] = _highlight(options["hl"])
+    lang = options.get("lang", user.lang)
+    if lang != "en" and any(ch.isalpha() for ch in text):
+        record["lang"] = lang
     record["grade"] = int(grade)
     record["_segment"] = built.segment
     if "id" in options:
