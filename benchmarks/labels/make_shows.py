@@ -42,7 +42,7 @@ import re
 import sys
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +157,12 @@ def build(script: Path) -> list[dict[str, Any]]:
                     when, title, description = (p.strip() for p in rest.split("|", 2))
                     start = clock = datetime.fromisoformat(when.replace("Z", "+00:00"))
                     built.events.append(
-                        {"kind": "show", "ts": _ts(start), "title": title, "description": description}
+                        {
+                            "kind": "show",
+                            "ts": _ts(start),
+                            "title": title,
+                            "description": description,
+                        }
                     )
                 elif word == "channel":
                     platform, name = rest.split()
@@ -305,22 +310,32 @@ def _host(built: Built, users: dict[str, User], rest: str, advance: Any) -> None
     built.events.append(record)
 
 
+def render(events: list[dict[str, Any]]) -> str:
+    return "".join(json.dumps(event, ensure_ascii=False) + "\n" for event in events)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("names", nargs="*", help="scripts to build (default: all)")
+    parser.add_argument(
+        "--check", action="store_true", help="only check that each .jsonl is what its script builds"
+    )
     args = parser.parse_args()
     scripts = sorted(SHOWS.glob("*.chat"))
     if args.names:
         scripts = [s for s in scripts if s.stem in args.names]
+    stale = []
     for script in scripts:
         try:
             events = build(script)
         except ScriptError as exc:
             sys.exit(f"Error: {exc}")
         out = script.with_suffix(".jsonl")
-        with out.open("w", encoding="utf-8") as handle:
-            for event in events:
-                handle.write(json.dumps(event, ensure_ascii=False) + "\n")
+        if args.check:
+            if not out.is_file() or out.read_text(encoding="utf-8") != render(events):
+                stale.append(out.name)
+            continue
+        out.write_text(render(events), encoding="utf-8")
         comments = [e for e in events if e["kind"] == "comment"]
         per_segment: dict[int, list[int]] = {}
         segment = 0
@@ -332,6 +347,10 @@ def main() -> None:
                 per_segment[segment][event["grade"]] += 1
         summary = "  ".join(f"s{s}: {g[0]}/{g[1]}/{g[2]}" for s, g in per_segment.items())
         print(f"{out.name}: {len(comments)} comments (grades 0/1/2 per segment: {summary})")
+    if stale:
+        sys.exit(f"Error: {', '.join(stale)} differ from their scripts; run make_shows.py")
+    if args.check:
+        print(f"{len(scripts)} labelled shows match their scripts")
 
 
 if __name__ == "__main__":
