@@ -2,7 +2,8 @@
 
     python benchmarks/ranking_quality.py [--data ../shared/data] [--verbose] [--half-life S]
 
-Each labelled window (benchmarks/labels/*.json, plus the demo show's segments) is one query. The
+Each labelled window (benchmarks/labels/*.json), each segment of the labelled show transcripts
+(benchmarks/labels/shows/*.jsonl) and each of the demo show's segments is one query. The
 window is replayed once through `stagehand.ranking.offline.rank_events` -- the same code
 `stagehand rank` runs, one Ranker fed in arrival order -- and judged two ways:
 
@@ -56,6 +57,7 @@ from stagehand.transcript import (
 REPO = Path(__file__).resolve().parent.parent
 LABELS = REPO / "benchmarks" / "labels"
 DEMO = REPO / "src" / "stagehand" / "demo" / "show.jsonl"
+SHOWS = LABELS / "shows"
 K = 10
 #: The live queue's candidates: comments a host could still act on.
 LIVE_MINUTES = 5
@@ -249,6 +251,50 @@ def demo_queries(path: Path = DEMO) -> list[Query]:
         )
         for i, segment in enumerate(segments, start=1)
     ]
+
+
+def show_queries(path: Path) -> list[Query]:
+    """One query per segment of a labelled show transcript (benchmarks/labels/shows/*.jsonl).
+
+    The transcript is replayed whole, as the demo show is. Each comment carries its `grade`,
+    each segment its `split`, and each member of a merge group `same_as` (benchmarks/labels/README.md).
+    """
+    grades: dict[str, int] = {}
+    same_as: dict[str, str] = {}
+    splits: list[str] = []
+    segment_of: dict[str, int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        if record.get("kind") == "segment":
+            splits.append(record.get("split", "dev"))
+        elif record.get("kind") == "comment":
+            comment_id = str(record["id"])
+            grades[comment_id] = int(record["grade"])
+            segment_of[comment_id] = len(splits)
+            if "same_as" in record:
+                same_as[comment_id] = str(record["same_as"])
+    events = list(read_transcript(path))
+    segments = [e for e in events if isinstance(e, SegmentEvent)]
+    return [
+        Query(
+            f"{path.stem} segment {i}",
+            events,
+            grades,
+            [segment.title, *segment.keywords],
+            split,
+            i,
+            path.stem,
+            same_as={c: g for c, g in same_as.items() if segment_of[c] == i},
+        )
+        for i, (segment, split) in enumerate(zip(segments, splits, strict=True), start=1)
+    ]
+
+
+def labelled_shows(folder: Path = SHOWS) -> dict[str, list[Query]]:
+    """Every labelled show transcript, one set each, named by its file."""
+    return {path.stem: show_queries(path) for path in sorted(folder.glob("*.jsonl"))}
 
 
 # -- metrics ------------------------------------------------------------------------------------
@@ -503,6 +549,7 @@ def main() -> None:
     demo = demo_queries()
     if demo:
         sets["demo-show"] = demo
+    sets.update(labelled_shows())
     if args.only:
         sets = {k: v for k, v in sets.items() if args.only in k}
     print(
