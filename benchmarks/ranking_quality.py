@@ -541,7 +541,16 @@ def main() -> None:
     parser.add_argument("--half-life", type=float, help="override the recency half-life (s)")
     parser.add_argument("--verbose", action="store_true", help="show each window's top 10")
     parser.add_argument("--only", help="evaluate only sets whose name contains this")
+    parser.add_argument(
+        "--split",
+        choices=["dev", "heldout", "both"],
+        default="both",
+        help="evaluate only these queries (tune with --split dev --verbose: held-out windows are"
+        " never looked at one by one)",
+    )
     args = parser.parse_args()
+    if args.verbose and args.split != "dev":
+        parser.error("--verbose shows each window's top 10: only with --split dev")
     settings = RankingSettings()
     if args.half_life:
         settings = settings.model_copy(update={"half_life_seconds": args.half_life})
@@ -552,6 +561,9 @@ def main() -> None:
     sets.update(labelled_shows())
     if args.only:
         sets = {k: v for k, v in sets.items() if args.only in k}
+    if args.split != "both":
+        sets = {k: [q for q in v if q.split == args.split] for k, v in sets.items()}
+        sets = {k: v for k, v in sets.items() if v}
     print(
         f"half-life {settings.half_life_seconds:g} s; live queue = comments of the last "
         f"{LIVE_MINUTES} min, every {CHECK_EVERY} s; nDCG@10 / P@10, mean over queries"

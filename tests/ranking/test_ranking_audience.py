@@ -22,10 +22,14 @@ def bread(ranker: Ranker) -> Ranker:
 
 
 def test_a_question_put_to_the_hosts_in_another_language_rises_above_chat(bread: Ranker) -> None:
-    asked = bread.score(make_comment("vocês usam água filtrada ou da torneira", "rui"))
-    chatter = bread.score(make_comment("my cat just knocked over my coffee", "kim", seconds=1))
+    question = "vocês usam água filtrada ou da torneira"
+    in_a_channel = bread.score(make_comment(question, "ray"))
+    assert "to_show" not in in_a_channel.flags  # no hosts yet: "you" is anyone in the channel
+    bread.add_host_names(["fridaybuild"])
+    asked = bread.score(make_comment(question, "rui", seconds=1))
+    chatter = bread.score(make_comment("my cat just knocked over my coffee", "kim", seconds=2))
     assert {"question", "to_show"} <= asked.flags and asked.reasons["to_show"] > 0
-    assert asked.value > chatter.value + 1.0
+    assert asked.value > chatter.value + 2.0
     # `w` stays honest: no topic points were invented for it
     assert "topic" not in asked.reasons
 

@@ -19,18 +19,23 @@ MAX_HOSTS = 1000
 #: Parts of a user name that chat uses on their own ("chef_marco" -> "marco"), at least this long.
 NAME_PART_MIN = 4
 _NAME_PARTS = re.compile(r"[^\W\d_]+")
+_CAMEL_PARTS = re.compile(r"[A-Z][a-z]+")
 
 
 def names_for(*names: str) -> frozenset[str]:
     """What chat may call someone: their names, lower-cased, and the longer parts of them
-    ("Dana Whitfield" -> dana whitfield, dana, whitfield; "chef_marco" -> chef_marco, marco)."""
+    ("Dana Whitfield" -> dana whitfield, dana, whitfield; "chef_marco" -> chef_marco, marco;
+    "NoorHaddad" -> noorhaddad, noor, haddad)."""
     found: set[str] = set()
     for name in names:
-        lowered = name.strip().lstrip("@").lower()
-        if not lowered:
+        name = name.strip().lstrip("@")
+        if not name:
             continue
-        found.add(lowered)
-        for part in _NAME_PARTS.findall(lowered):
+        found.add(name.lower())
+        # words of the name: "chef_marco" -> marco; "NoorHaddad" -> noor, haddad
+        parts = _NAME_PARTS.findall(name) + _CAMEL_PARTS.findall(name)
+        for part in parts:
+            part = part.lower()
             if len(part) >= NAME_PART_MIN and part not in STOPWORDS:
                 found.add(part)
     return frozenset(found)
@@ -44,15 +49,15 @@ class Audience:
         self.host_keys: set[AuthorKey] = set()
         self._guests: dict[AuthorKey, frozenset[str]] = {}
         self._guest_names: frozenset[str] = frozenset()
+        #: The hosts answered a comment on air: someone runs a show here.
+        self.answered = False
 
     def learn_host(self, comment: Comment) -> None:
         """A host spoke: replies and mentions to their names are not side chatter."""
         author = comment.author
         if len(self.host_keys) >= MAX_HOSTS:
             return
-        self.host_names.update(n.lower() for n in (author.name, comment.channel) if n)
-        if author.display_name:
-            self.host_names.add(author.display_name.lower())
+        self.host_names.update(names_for(author.name, author.display_name, comment.channel))
         self.host_keys.add(author.key)
 
     def add_host_names(self, names: Iterable[str]) -> None:
@@ -67,6 +72,13 @@ class Audience:
         else:
             self._guests.pop(key, None)
         self._guest_names = frozenset().union(*self._guests.values())
+
+    @property
+    def has_hosts(self) -> bool:
+        """A show with hosts: one spoke, answered a comment, was named in `[show] hosts`, or a
+        guest is on stage. In a channel without them (a help channel replayed) "you" means
+        anyone there, not a show."""
+        return bool(self.host_names or self.answered or self._guests)
 
     def is_guest(self, key: AuthorKey) -> bool:
         return key in self._guests

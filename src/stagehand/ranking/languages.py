@@ -190,9 +190,9 @@ _REQUESTS = {
         r"|considered|used)|is it (?:possible|worth|better|okay|ok|safe|normal|true|hard)"
         r"|does (?:it|that|this) (?:matter|work|help|make)|thoughts on|opinion on"
         r"|what do (?:you|u) (?:think|use|recommend)|how about|what if"
-        # a question word, maybe one more word, a verb and its subject: "in summer how often
-        # should you feed it", "so what do we do now"
-        r"|(?:how|what|why|when|where|which|who)(?: \w+)? (?:do|does|did|should|would|can|could"
+        # a question word, up to four more words, a verb and its subject: "in summer how often
+        # should you feed it", "noor how many hours a day were you working"
+        r"|(?:how|what|why|when|where|which|who)(?: \w+){0,4} (?:do|does|did|should|would|can|could"
         r"|will|is|are|was|were|have|has) (?:you|u|ya|i|we|they|he|she|it)"
     ),
     "es": (
@@ -217,7 +217,7 @@ _REQUESTS = {
         r"|pouvez[- ]vous|tu peux|peux[- ]tu|pourriez[- ]vous|pourrais[- ]tu) (?:nous |me )?"
         r"(?:montrer|expliquer|dire|parler|repeter|partager)|dites[- ](?:nous|moi)"
         r"|dis[- ](?:nous|moi)|montrez[- ]nous|montre[- ]nous|racontez|raconte[- ]nous"
-        r"|expliquez|explique[- ]nous|est[- ]ce qu|qu'?est[- ]ce|est[- ]il possible"
+        r"|expliquez|explique[- ]nous|est[- ]ce que?|qu'?est[- ]ce|est[- ]il possible"
         r"|c'?est possible de|je me demande|j'?aimerais savoir|avez[- ]vous|as[- ]tu"
         r"|vous utilisez|tu utilises|vous avez deja|tu as deja"
     ),

@@ -33,8 +33,10 @@ FOLLOW_UP_CARRY = 0.7
 OFF_TOPIC_QUESTION_SHARE = 0.2
 EXEMPLARS = 50
 MIN_SIMILARITY = 0.25
+#: A question that neither says "you" nor names anyone is still likely for the show, less surely.
+IMPLICIT_TO_SHOW = 0.7
 #: A repeated text this close (rapidfuzz ratio) to another author's was pasted, not typed again.
-PASTED_SIMILARITY = 97.0
+PASTED_SIMILARITY = 99.0
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
 _MODERATOR = Role.MODERATOR.value
 _STEERING_ROLES = _HOST_ROLES | {_MODERATOR}
@@ -115,6 +117,8 @@ class Ranker:
 
         Returns what was learned, for `take_back` when the hosts undo the answer or dismissal.
         """
+        if positive:
+            self._audience.answered = True
         words = split_words(self._body(comment)[0])
         if not words.content:
             return None
@@ -153,7 +157,9 @@ class Ranker:
         command = not ask and signals.is_other_command(body, self.command_prefix)
         emote_only = signals.is_emote_only(body, words)
         laughter = signals.is_laughter(body, words)
-        greeting = signals.is_greeting(body, words, self._known_names(words))
+        greeting = signals.is_greeting(
+            body, words, self._known_names(words)
+        ) or signals.is_catching_up(body)
         noise = command or emote_only or laughter or greeting
 
         # Topic: direct relevance, and what the comment inherits from the thread it is part of.
@@ -212,16 +218,12 @@ class Ranker:
         if to_guest:
             flags.add("to_guest")
             reasons["guest"] = weights.guest
+        to_show = 0.0
         if "question" in flags and not noise and not to_chat and not roles & _HOST_ROLES:
-            to_show = (
-                to_guest
-                or speaks_to_you(words)
-                or (parent_key is not None and audience.is_show_key(parent_key))
-                or audience.names_a_host(words, addressed)
-            )
-            if to_show:
+            to_show = self._put_to_show(words, addressed, parent_key, to_guest)
+            if to_show > 0:
                 flags.add("to_show")
-                reasons["to_show"] = weights.to_show * strength * (1 - relevance)
+                reasons["to_show"] = weights.to_show * to_show * strength * (1 - relevance)
 
         # Low-value kinds.
         if command:
@@ -247,7 +249,12 @@ class Ranker:
             reasons["side_chatter"] = weights.side_chatter * (1 - relevance / threshold)
         if not noise and not words.content and strength == 0:
             reasons["short"] = weights.short
-        elif not noise and relevance < settings.off_topic_threshold and len(words.content) >= 2:
+        elif (
+            not noise
+            and not to_show
+            and relevance < settings.off_topic_threshold
+            and len(words.content) >= 2
+        ):
             flags.add("off_topic")
             reasons["off_topic"] = weights.off_topic
 
@@ -402,6 +409,31 @@ class Ranker:
                 carried = max(carried, MENTION_CARRY * affinity)
                 partners.append(other)
         return carried
+
+    def _put_to_show(
+        self,
+        words: Words,
+        addressed: tuple[str, ...],
+        parent_key: AuthorKey | None,
+        to_guest: bool,
+    ) -> float:
+        """How surely a question (not put to the chat) is for the show: 1 when it speaks to a
+        guest on stage, says "you", names a host or replies to one; IMPLICIT_TO_SHOW for any
+        other; 0 where there is no show (no hosts: `Audience.has_hosts`). While a guest is on
+        stage the segment is theirs: a question naming only a host is banter, not for it."""
+        audience = self._audience
+        if to_guest:
+            return 1.0
+        if not audience.has_hosts:
+            return 0.0
+        names_host = audience.names_a_host(words, addressed) or (
+            parent_key is not None and parent_key in audience.host_keys
+        )
+        if names_host and audience.has_guests:
+            return 0.0
+        if names_host or speaks_to_you(words):
+            return 1.0
+        return IMPLICIT_TO_SHOW
 
     def _to_chat(self, comment: Comment, words: Words, question_strength: float) -> bool:
         """A question put to the whole chat ("anyone going to superbooth?") or opened with a

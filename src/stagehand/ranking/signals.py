@@ -200,6 +200,21 @@ def is_other_command(text: str, prefix: str = "!") -> bool:
     return bool(rest) and not rest[0].isspace() and rest[0] not in "!?"
 
 
+_CATCHING_UP = re.compile(
+    r"^(?:i'?m |im )?back\b|\bwhat(?:'?d| did) i miss\b|\bdid i miss (?:anything|much|it)\b"
+    r"|\bjust (?:got here|joined|arrived|tuned in)\b|\blate to the (?:stream|show|party)\b"
+    r"|\bque me perd[ií]|\bo que (?:eu )?perdi|\bqu'?est[- ]ce que j'?ai rat[ée]"
+    r"|\bwas hab(?:e)? ich verpasst|\bcosa mi sono pers[oa]",
+    re.IGNORECASE,
+)
+
+
+def is_catching_up(text: str) -> bool:
+    """Someone arriving or back, asking what they missed: "back! what did I miss?". A hello in
+    other words: it names the topic ("is the dough done yet?") but is about nothing."""
+    return bool(_CATCHING_UP.search(text))
+
+
 def is_greeting(text: str, words: Words, names: Iterable[str] = ()) -> bool:
     """A greeting or a farewell with nothing else in it: "hi", "Hey John!!", "good morning chat
     o7", "thanks for having us, great build!", "good show. see you next week".
