@@ -128,10 +128,15 @@ GERMAN = Language(
         "wie warum wieso weshalb weswegen wann wo woher wohin womit wofür worauf welche"
         " welcher welches welchen welchem wer wen wem wessen wieviel wievielen"
     ),
-    ambiguous=_words("was"),
+    # "was" is English too; a verb first asks in German ("ist das normal", "sind die Ränder
+    # nicht zu dick", "kann man das einfrieren") when a subject follows it
+    ambiguous=_words(
+        "was ist sind kann muss soll gibt geht macht braucht reicht klappt darf wird würde hält"
+        " nimmt funktioniert"
+    ),
     follows=_words(
         "ist sind macht machst für hast habt kostet soll kann denkt denkst haltet hältst heißt"
-        " bedeutet passiert"
+        " bedeutet passiert der die das den dem des ein eine einen man es er sie ihr du"
     ),
     second_person=_words(
         "du dich dir dein deine deinen deinem deiner ihr euch euer eure euren eurem ihnen"
@@ -151,7 +156,10 @@ ITALIAN = Language(
     # "come" and "dove" are English words too; "perche" may be "because"
     ambiguous=_words("come chi perche quando dove quanto quanta"),
     follows=_words("si mai è hai avete fai fate usi usate fa ha sono posso ci tempo costa"),
-    second_person=_words("tu ti tuo tua tuoi tue voi vostro vostra vostri vostre hai avete"),
+    second_person=_words(
+        "tu ti tuo tua tuoi tue voi vostro vostra vostri vostre hai avete fai fate usi usate"
+        " metti mettete sei siete puoi potete"
+    ),
     stopwords=_words(
         "il lo la gli le un uno una e ed o ma per con senza del dello della dei degli delle"
         " di da in nel nella su sul sulla è sono era essere avere ho hai ha abbiamo avete"
@@ -165,6 +173,8 @@ LANGUAGES = (ENGLISH, SPANISH, PORTUGUESE, FRENCH, GERMAN, ITALIAN)
 
 #: Every language's "you".
 SECOND_PERSON = frozenset().union(*(lang.second_person for lang in LANGUAGES))
+#: "or" in each language: "you" with a choice asks ("tu les fais sécher ou tu les cuis").
+OR = frozenset({"or", "o", "ou", "oder"})
 
 #: Function words of the other five languages. Words that are also English content words
 #: ("die", "pour", "hat", "fur", "comment", "todo", "ai", "os", "ci", "io") are left out.

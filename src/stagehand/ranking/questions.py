@@ -5,7 +5,8 @@ many languages ("vocês usam fermento natural", "habt ihr das schon probiert"). 
 question when it has a question mark (`?`, `¿`, `？`), opens with a question word of any of the
 languages in `languages.py` (an ambiguous one only with another word of its language: "como
 siempre" is no question, "como hiciste la masa" and "como se hace" are), opens a later clause with one ("…, how did
-you cope"), asks in German word order ("hast du …"), or makes a request ("any tips", "tell us
+you cope"), asks in German word order ("hast du …", "ist das normal"), offers "you" a choice ("tu
+les fais sécher ou tu les cuis"), or makes a request ("any tips", "tell us
 about", "cuéntanos", "alguma dica", "est-ce que", "weiß jemand", "qualcuno sa").
 
 Answers are cached per text: chat repeats itself.
@@ -18,6 +19,7 @@ from functools import lru_cache
 
 from stagehand.ranking.languages import (
     LANGUAGES,
+    OR,
     REQUESTS,
     SECOND_PERSON,
     fold,
@@ -120,6 +122,8 @@ def _asks(text: str, words: Words) -> bool:
     lowered = fold(text)
     if REQUESTS.search(lowered):
         return True
+    if len(tokens) >= 4 and OR.intersection(tokens[2:]) and SECOND_PERSON.intersection(tokens):
+        return True  # you with a choice: "tu les fais sécher ou tu les cuis"
     return any(_clause_asks(clause.split()) for clause in _CLAUSE.split(lowered)[1:])
 
 

@@ -339,17 +339,19 @@ class Ranker:
         # The same question as another viewer's earlier this segment: one queue row for both.
         same_as = None
         if "question" in flags and not noise and not to_chat and not roles & _STEERING_ROLES:
+            tokens = frozenset(words.tokens)
             if "copypasta" not in flags:
                 same_as = self._same.find(
                     words.content,
                     str(key),
                     same_text=match.other_text if match is not None else "",
-                    topic_words=self.topic.explicit_terms,
+                    topic_words=self.topic,
+                    tokens=tokens,
                 )
                 if same_as is not None:
                     flags.add("same_question")
             own = (comment.platform, comment.id)
-            self._same.remember(own, str(key), words.content, normalized, same_as)
+            self._same.remember(own, str(key), words.content, normalized, same_as, tokens)
 
         value = sum(reasons.values())
         self._remember(comment, key, state, words, normalized, direct, relevance, recent, now)

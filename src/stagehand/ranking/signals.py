@@ -6,6 +6,7 @@ makes each one testable on its own and cheap: a few regex passes over a short st
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Container, Iterable
@@ -359,8 +360,15 @@ _SECOND_PERSON = frozenset({"you", "your", "youre", "yours", "u", "ur"})
 
 def asks_the_chat(words: Words) -> bool:
     """A question put to the other viewers: "anyone going to superbooth?", "whats everyone's
-    favourite album?" (one of the first three words asks the whole chat)."""
-    return bool(_TO_CHAT.intersection(words.tokens[:3]))
+    favourite album?" (one of the first three words asks the whole chat), "is the stream quiet
+    for anyone else?"."""
+    tokens = words.tokens
+    if _TO_CHAT.intersection(tokens[:3]):
+        return True
+    return any(
+        token in _TO_CHAT and following in ("else", "here")
+        for token, following in itertools.pairwise(tokens)
+    )
 
 
 #: What a highlight is worth, as a share of the `highlight` weight, before its amount counts.
