@@ -57,7 +57,10 @@ class Audience:
         author = comment.author
         if len(self.host_keys) >= MAX_HOSTS:
             return
-        self.host_names.update(names_for(author.name, author.display_name, comment.channel))
+        # Whole names only: a channel is often a brand ("TwoDevsDeadline"), whose parts
+        # ("deadline", "devs") are everyday words of its chat.
+        names = (author.name, author.display_name, comment.channel)
+        self.host_names.update(n.strip().lstrip("@").lower() for n in names if n.strip())
         self.host_keys.add(author.key)
 
     def add_host_names(self, names: Iterable[str]) -> None:
@@ -93,6 +96,10 @@ class Audience:
 
     def is_show_key(self, key: AuthorKey) -> bool:
         return key in self.host_keys or key in self._guests
+
+    def names_in(self, words: Words) -> list[str]:
+        """The hosts' and guests' names the comment uses."""
+        return [t for t in words.tokens if t in self.host_names or t in self._guest_names]
 
     def names_a_guest(self, words: Words, addressed: Iterable[str]) -> bool:
         """The comment names a guest on stage: @mention, "name:" or the name in its text."""

@@ -157,9 +157,12 @@ class Ranker:
         command = not ask and signals.is_other_command(body, self.command_prefix)
         emote_only = signals.is_emote_only(body, words)
         laughter = signals.is_laughter(body, words)
-        greeting = signals.is_greeting(
-            body, words, self._known_names(words)
-        ) or signals.is_catching_up(body)
+        names = self._known_names(words)
+        greeting = (
+            signals.is_greeting(body, words, names)
+            or signals.is_catching_up(body)
+            or signals.is_praise(words, [*names, *self._audience.names_in(words)])
+        )
         noise = command or emote_only or laughter or greeting
 
         # Topic: direct relevance, and what the comment inherits from the thread it is part of.

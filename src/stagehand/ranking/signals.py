@@ -204,6 +204,7 @@ def is_other_command(text: str, prefix: str = "!") -> bool:
 _CATCHING_UP = re.compile(
     r"^(?:i'?m |im )?back\b|\bwhat(?:'?d| did) i miss\b|\bdid i miss (?:anything|much|it)\b"
     r"|\bjust (?:got here|joined|arrived|tuned in)\b|\blate to the (?:stream|show|party)\b"
+    r"|\b(?:here|on|live|back) yet\b|\bwhen (?:is|does|will) \w+ (?:coming|come|get) on\b"
     r"|\bque me perd[ií]|\bo que (?:eu )?perdi|\bqu'?est[- ]ce que j'?ai rat[ée]"
     r"|\bwas hab(?:e)? ich verpasst|\bcosa mi sono pers[oa]",
     re.IGNORECASE,
@@ -214,6 +215,41 @@ def is_catching_up(text: str) -> bool:
     """Someone arriving or back, asking what they missed: "back! what did I miss?". A hello in
     other words: it names the topic ("is the dough done yet?") but is about nothing."""
     return bool(_CATCHING_UP.search(text))
+
+
+#: Praise with nothing else in it ("Noor you're an inspiration", "ur a legend", "sos un crack").
+_PRAISE = frozenset(
+    {
+        *("inspiration", "inspiring", "amazing", "awesome", "legend", "legendary", "goat"),
+        *("goated", "hero", "queen", "king", "icon", "incredible", "brilliant", "genius"),
+        *("talented", "fantastic", "wholesome", "proud", "respect", "based", "cracked", "crack"),
+        *("increíble", "increible", "genial", "incrível", "incrivel", "maravilhosa"),
+        *("maravilhoso", "demais", "génial", "incroyable", "toll", "bravissima", "bravissimo"),
+    }
+)
+_PRAISE_FILLER = frozenset(
+    {
+        *("you", "youre", "your", "ur", "u", "are", "an", "a", "the", "so", "such", "truly"),
+        *("really", "literally", "just", "absolute", "absolutely", "total", "totally", "true"),
+        *("real", "my", "our", "all", "love", "great", "best", "sos", "eres", "es", "tu", "um"),
+        *("uma", "é", "voce", "você", "est", "une", "un", "bist", "du", "ein", "eine", "sei"),
+    }
+)
+
+
+#: A Bits cheer in the text ("Cheer100", "Kappa500"): the cheer, not a word.
+_CHEERMOTE = re.compile(r"^[a-z]+\d+$")
+
+
+def is_praise(words: Words, names: Iterable[str] = ()) -> bool:
+    """Praise for the show or a guest with nothing else said: "Noor you're an inspiration"."""
+    tokens = words.tokens
+    if not tokens or len(tokens) > 8 or not _PRAISE.intersection(tokens):
+        return False
+    known = {n.lower() for n in names} | set(words.mentions)
+    return all(
+        t in _PRAISE or t in _PRAISE_FILLER or t in known or _CHEERMOTE.match(t) for t in tokens
+    )
 
 
 def is_greeting(text: str, words: Words, names: Iterable[str] = ()) -> bool:
