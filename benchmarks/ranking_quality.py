@@ -361,7 +361,10 @@ Ordering = Callable[[list[RankedComment], Query, dict[int, int]], list[Unit]]
 def _rows(cands: list[RankedComment], arrival: dict[int, int]) -> list[tuple[QueueRow, int]]:
     settings = MEASURED_WITH.settings
     rows = merge_askers(
-        cands, half_life=settings.half_life_seconds, asked_by_points=settings.weights.asked_by
+        cands,
+        half_life=settings.half_life_seconds,
+        asked_by_points=settings.weights.asked_by,
+        pasted_points=settings.weights.copypasta,
     )
     return [(row, arrival[id(row.askers[0].comment)]) for row in rows]
 

@@ -228,9 +228,10 @@ class Score:
     `value` is the score at the moment the comment was judged; `reasons` maps each signal to
     its contribution; `rank_key` folds the time decay in, so a queue ordered by it never needs
     re-sorting as time passes; `flags` names what the signals found (question, on_topic, ...).
-    `same_as` is set on a question another viewer already asked this segment: the (platform,
-    message id) of the first comment that asked it. Every screen shows such questions as one
-    queue row, "asked by N" (`stagehand.ranking.queue_order`).
+    `same_as` is set on a question another viewer already asked this segment, or on a paste of
+    another viewer's long text: the (platform, message id) of the first comment that asked (or
+    posted) it. Every screen shows them as one queue row with it: "asked by N", or a copypasta
+    wave that sinks (`stagehand.ranking.queue_order`).
     """
 
     value: float

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import START, make_comment
-from stagehand.domain import Author, Highlight, HighlightKind, Segment
+from stagehand.domain import Author, Highlight, HighlightKind, RankedComment, Segment
 from stagehand.ranking.bots import BotAccounts
+from stagehand.ranking.queue_order import merge_askers
 from stagehand.ranking.ranker import Ranker
 from stagehand.ranking.same_question import SameQuestions
 from stagehand.ranking.text import split_words
@@ -102,11 +103,21 @@ def _id_of(ranker: Ranker, author: str) -> str:
     return next(a.key[1] for a in ranker._same._asked if a.author == f"twitch:{author}")
 
 
-def test_a_pasted_question_is_copypasta_not_a_second_asker(bread: Ranker) -> None:
+def test_a_pasted_question_is_copypasta_and_sinks_its_first_post(bread: Ranker) -> None:
     text = "does the water matter, bottled or straight from the sink?"
-    bread.score(make_comment(text, "a"))
-    pasted = bread.score(make_comment(text, "b", seconds=5))
-    assert "copypasta" in pasted.flags and pasted.same_as is None
+    first = make_comment(text, "a")
+    scored = [RankedComment(first, bread.score(first), 1)]
+    for n, author in enumerate(["b", "c", "d"], start=1):
+        pasted = make_comment(text, author, seconds=5 * n)
+        scored.append(RankedComment(pasted, bread.score(pasted), 1))
+    assert all("copypasta" in r.score.flags for r in scored[1:])
+    assert all(r.score.same_as == ("twitch", first.id) for r in scored[1:])
+    [row] = merge_askers(scored, half_life=600)
+    assert row.ranked.comment.id == first.id and row.asked_by == 4
+    assert (
+        row.ranked.score.reasons["copypasta"] == -3.0 and "asked_by" not in row.ranked.score.reasons
+    )
+    assert row.ranked.score.value < scored[0].score.value - 2.0  # the wave sinks its start
 
 
 def test_a_new_segment_starts_with_no_questions_asked() -> None:

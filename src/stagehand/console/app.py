@@ -84,6 +84,7 @@ class StagehandApp(App[None]):
             queue_size=console.queue_size,
             half_life_seconds=settings.ranking.half_life_seconds,
             asked_by_points=settings.ranking.weights.asked_by,
+            pasted_points=settings.ranking.weights.copypasta,
             clock=live.now,
         )
         self.state.segment = live.current_segment

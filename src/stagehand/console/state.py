@@ -112,8 +112,10 @@ class ConsoleState:
     raw_size: int = RAW_CHAT_LINES
     #: The ranking's half-life (`[ranking] half_life_seconds`): how scores decay in the queue.
     half_life_seconds: float = 600.0
-    #: What a merged row gains per further asker (`[ranking.weights] asked_by`).
+    #: What a merged row gains per further asker (`[ranking.weights] asked_by`), and what a
+    #: wave of pastes loses (`copypasta`).
     asked_by_points: float = 1.0
+    pasted_points: float = -3.0
     queue: dict[CommentKey, RankedComment] = field(default_factory=dict)
     #: Comments taken off the queue and why ("answered", "dismissed", "deleted", ...).
     removed: OrderedDict[CommentKey, str] = field(default_factory=OrderedDict)
@@ -341,6 +343,7 @@ class ConsoleState:
             now=self._now(),
             half_life=self.half_life_seconds,
             asked_by_points=self.asked_by_points,
+            pasted_points=self.pasted_points,
             limit=self.queue_size,
         )
 

@@ -125,8 +125,13 @@ def rows_of(judged: Sequence[RankedComment], settings: RankingSettings) -> list[
     arrival = {id(r.comment): i for i, r in enumerate(judged)}
     queued = [r for r in judged if r.kind.may_queue]
     rows: list[tuple[int, float, int, RankedRow]] = []
-    weight = settings.weights.asked_by
-    for row in merge_askers(queued, half_life=settings.half_life_seconds, asked_by_points=weight):
+    weights = settings.weights
+    for row in merge_askers(
+        queued,
+        half_life=settings.half_life_seconds,
+        asked_by_points=weights.asked_by,
+        pasted_points=weights.copypasta,
+    ):
         ranked = row.ranked
         first = row.askers[0]
         result = RankedRow(

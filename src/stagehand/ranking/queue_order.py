@@ -135,7 +135,11 @@ def group_key(ranked: RankedComment) -> tuple[str, str]:
 
 
 def merge_askers(
-    entries: Iterable[RankedComment], *, half_life: float, asked_by_points: float = 1.0
+    entries: Iterable[RankedComment],
+    *,
+    half_life: float,
+    asked_by_points: float = 1.0,
+    pasted_points: float = -3.0,
 ) -> list[QueueRow]:
     """The entries as rows: each question asked again joins its first asker's row (unordered)."""
     groups: dict[tuple[str, str], list[RankedComment]] = {}
@@ -149,13 +153,33 @@ def merge_askers(
         members.sort(
             key=lambda r: (group_key(r) != (r.comment.platform, r.comment.id), r.comment.ts)
         )
-        rows.append(_merged(members, half_life=half_life, asked_by_points=asked_by_points))
+        rows.append(
+            _merged(
+                members,
+                half_life=half_life,
+                asked_by_points=asked_by_points,
+                pasted_points=pasted_points,
+            )
+        )
     return rows
 
 
-def _merged(members: list[RankedComment], *, half_life: float, asked_by_points: float) -> QueueRow:
+def _merged(
+    members: list[RankedComment], *, half_life: float, asked_by_points: float, pasted_points: float
+) -> QueueRow:
     first = members[0]
     score = first.score
+    if any("copypasta" in r.score.flags for r in members[1:]):
+        # A wave of pastes: the first post was the copypasta's start; it sinks with the wave.
+        value = score.value + pasted_points
+        changed = Score(
+            value=value,
+            rank_key=rank_key(value, first.comment.ts.timestamp(), half_life),
+            reasons={**score.reasons, "copypasta": round(pasted_points, 4)},
+            flags=score.flags | {"copypasta"},
+            same_as=score.same_as,
+        )
+        return QueueRow(dataclasses.replace(first, score=changed), tuple(members))
     viewers = len({r.comment.author.key for r in members})
     extra = asked_by_points * min(viewers - 1, MAX_ASKED_BY)
     value = score.value + extra
@@ -177,11 +201,17 @@ def queue_rows(
     now: datetime,
     half_life: float,
     asked_by_points: float = 1.0,
+    pasted_points: float = -3.0,
     limit: int | None = None,
 ) -> list[QueueRow]:
     """The queue as every screen shows it: rows best first (at most `limit`), each question
-    asked by several viewers one row."""
-    rows = merge_askers(entries, half_life=half_life, asked_by_points=asked_by_points)
+    asked by several viewers one row (and each copypasta wave one row, sunk)."""
+    rows = merge_askers(
+        entries,
+        half_life=half_life,
+        asked_by_points=asked_by_points,
+        pasted_points=pasted_points,
+    )
     rows.sort(
         key=lambda row: queue_key(
             row.ranked, live_segment=live_segment, now=now, half_life=half_life

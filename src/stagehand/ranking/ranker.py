@@ -277,6 +277,7 @@ class Ranker:
             reasons["spam"] = weights.spam
         normalized = normalize_for_repeat(body)
         match = self._recent.find(normalized, str(key)) if not emote_only else None
+        pasted_from: tuple[str, str] | None = None
         if match is not None and match.same_author:
             flags.add("repeat")
             reasons["repeat"] = weights.repeat
@@ -286,8 +287,10 @@ class Ranker:
             and not (strength > 0 and match.similarity < PASTED_SIMILARITY)
         ):
             # A long text posted again by others. A question typed again in nearly the same
-            # words is the same question asked again (merged below), not a paste.
+            # words is the same question asked again (merged below), not a paste. The wave
+            # is one queue row with its first post, which it sinks too (`queue_order`).
             flags.add("copypasta")
+            pasted_from = match.other_first
             reasons["copypasta"] = weights.copypasta
         elif match is not None and not noise:
             # Others said it already: a chat wave counts fully from the third time on.
@@ -356,8 +359,13 @@ class Ranker:
             own = (comment.platform, comment.id)
             self._same.remember(own, str(key), words.content, normalized, same_as, tokens)
 
+        if pasted_from is not None:
+            same_as = pasted_from
+        first = pasted_from or (comment.platform, comment.id)
         value = sum(reasons.values())
-        self._remember(comment, key, state, words, normalized, direct, relevance, recent, now)
+        self._remember(
+            comment, key, state, words, normalized, direct, relevance, recent, now, first
+        )
         for partner in partners:
             # Being answered keeps a thread alive: its topic does not fade while people answer.
             partner.topic_ts = now
@@ -473,6 +481,7 @@ class Ranker:
         relevance: float,
         recent: float,
         now: float,
+        first: tuple[str, str],
     ) -> None:
         state.comments += 1
         state.recent, state.recent_ts = recent, now
@@ -486,7 +495,7 @@ class Ranker:
         if shown != name:
             self._names.put(shown, key)
         self._comments.put(comment.id, (relevance, key))
-        self._recent.remember(normalized, str(key))
+        self._recent.remember(normalized, str(key), first)
         self.topic.observe(words, direct, str(key))
 
 

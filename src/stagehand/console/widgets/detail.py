@@ -30,8 +30,10 @@ def reasons_line(ranked: RankedComment) -> Content:
 
 
 def asked_by_line(askers: tuple[RankedComment, ...]) -> Content:
-    """`asked by 3: fin TW, ben DC, eve TW`: everyone who asked the row's question."""
-    pieces: list[Content] = [Content.styled(f"asked by {len(askers)}: ", "bold $accent")]
+    """`asked by 3: fin TW, ben DC, eve TW`: everyone who asked the row's question (or
+    `pasted by 4: ...` for a copypasta wave)."""
+    verb = "pasted" if any("copypasta" in a.score.flags for a in askers) else "asked"
+    pieces: list[Content] = [Content.styled(f"{verb} by {len(askers)}: ", "bold $accent")]
     for index, asker in enumerate(askers):
         if index:
             pieces.append(Content.styled(", ", "$text-muted"))

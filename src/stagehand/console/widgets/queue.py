@@ -320,7 +320,10 @@ class QueueView(Widget, can_focus=True):
         asked_by: int = 0,
     ) -> Content:
         comment = ranked.comment
-        many = f"asked by {asked_by} " if asked_by > 1 else ""
+        many = ""
+        if asked_by > 1:
+            pasted = "copypasta" in ranked.score.flags
+            many = f"{'pasted' if pasted else 'asked'} by {asked_by} "
         row = Content.assemble(
             markers(ranked, on_stage),
             " ",
