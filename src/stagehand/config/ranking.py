@@ -73,7 +73,7 @@ class RankingWeights(BaseModel):
     hand: float = 2.0
     """Points while the author has their hand raised (!hand)."""
 
-    to_show: float = 4.0
+    to_show: float = 3.5
     """Points for a question put to the hosts or a guest (it says "you", names them or replies
     to them), scaled by how little the topic explains it: such a question is likely on topic."""
 
