@@ -128,3 +128,44 @@ async def test_bringing_the_row_on_stage_invites_every_asker(tmp_path: Path) -> 
     undone = await live.undo(result.key)
     assert undone.ok and live.on_stage == ()
     await live.close()
+
+
+GUEST_SHOW = [
+    segment("Noor on making Lanternfall", ["lanternfall", "solo dev"]),
+    say("g1", "noorhaddad_dev", "hi chat!! so nice to be here", t=5, display_name="NoorHaddad"),
+    say("b1", "pat", "didn't you use to run a studio yourself, how did that end?", t=20),
+    say("n1", "ola", "noor how many hours a day were you working on it", t=30),
+    say("r1", "kim", "how cold does the lighthouse room get", t=40, reply_to="g1"),
+]
+
+
+async def test_a_guest_on_stage_lifts_the_comments_naming_or_replying_to_them(
+    tmp_path: Path,
+) -> None:
+    """Issue 16: while the guest is on stage, naming them or replying to them rises."""
+    stage = {
+        "kind": "host",
+        "ts": "2026-11-20T19:00:10Z",
+        "action": "stage_start",
+        "comment_id": "g1",
+        "platform": "twitch",
+        "author_id": "id-noorhaddad_dev",
+    }
+    transcript = write_transcript(
+        tmp_path / "show.jsonl", [*GUEST_SHOW[:2], stage, *GUEST_SHOW[2:]]
+    )
+    live = open_show(
+        Settings(),
+        db_path=tmp_path / "show.db",
+        show_name="ama",
+        adapters=[ReplayAdapter(transcript, instant=True)],
+        commands=False,
+    )
+    events: list[CoreEvent] = []
+    live.add_listener(events.append)
+    await live.run_adapters()
+    rows = {r.ranked.comment.id: r.ranked.score for r in rows_of(events).queue_rows()}
+    assert rows["n1"].reasons["guest"] > 0 and rows["r1"].reasons["guest"] > 0
+    assert "guest" not in rows["b1"].reasons
+    assert rows["n1"].value > rows["b1"].value and rows["r1"].value > rows["b1"].value
+    await live.close()

@@ -50,7 +50,7 @@ class ShowChanges(ShowCore):
         session = self._state.start_stage(author, ts, comment.id if comment else None)
         if session is None:
             return None
-        self._ranker.set_on_stage(author.key, True)
+        self._ranker.set_on_stage(author.key, True, names=(author.name, author.display_name))
         hand_was_raised = self._state.lower_hand(author.key)
         if hand_was_raised:
             self._ranker.set_hand(author.key, False)

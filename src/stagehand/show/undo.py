@@ -196,7 +196,7 @@ class Undoing(ShowChanges):
         session, author = done.session, done.author
         assert session is not None and author is not None
         resumed = self._state.resume_stage(session)
-        self._ranker.set_on_stage(author.key, True)
+        self._ranker.set_on_stage(author.key, True, names=(author.name, author.display_name))
         self._publish(StageResumed(resumed, session.ended_at))
         self._publish(StageChanged(self._state.on_stage))
         return f"Undid {what}: {author.shown_name} is on stage again"
