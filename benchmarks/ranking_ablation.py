@@ -90,7 +90,7 @@ _ENGLISH_PHRASES = re.compile(
 
 
 def _english_only(text_: str, words: Words) -> bool:
-    opener = words.tokens[0] in _ENGLISH_OPENERS and len(words.tokens) >= 3
+    opener = len(words.tokens) >= 3 and words.tokens[0] in _ENGLISH_OPENERS
     return opener or bool(_ENGLISH_PHRASES.search(text_))
 
 

@@ -104,6 +104,8 @@ def _strength(text: str) -> float:
     if len(words.tokens) < 2:
         return 0.0
     mark = bool(_QUESTION_MARK.search(text))
+    if not mark and 0 < words.emote_like < words.chunks <= 4 and len(words.content) <= 2:
+        return 0.0  # an emote reaction ("SHOW US PogU") cheers, it does not ask
     form = _asks(text, words)
     if mark and form:
         return 1.0
