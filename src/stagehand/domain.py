@@ -166,6 +166,31 @@ class Comment:
 
 
 @dataclass(frozen=True, slots=True)
+class QuotaUse:
+    """One call against a platform's daily API quota (YouTube's), and the budget after it.
+
+    `day` is the quota day the call counts against (YouTube's resets at midnight Pacific time);
+    `used` is what stagehand spent of it so far, this call included; `read_delay` is the wait the
+    governor now puts between reads (0: chat is read as fast as it comes); `warning`, when set, is
+    what the hosts should read now (a threshold was just crossed).
+    """
+
+    method: str
+    units: int
+    ts: datetime
+    day: str
+    used: int
+    limit: int
+    read_delay: float = 0.0
+    outcome: str = "ok"
+    warning: str = ""
+
+    @property
+    def left(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+@dataclass(frozen=True, slots=True)
 class Show:
     name: str
     title: str = ""

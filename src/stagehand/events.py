@@ -22,6 +22,7 @@ from stagehand.domain import (
     AuthorKey,
     Comment,
     HostAction,
+    QuotaUse,
     RankedComment,
     Segment,
     StageSession,
@@ -211,6 +212,15 @@ class ShowEnded:
 
 
 @dataclass(frozen=True, slots=True)
+class QuotaSpent:
+    """A platform API call that cost quota units (YouTube's daily quota): one `quota_calls` row,
+    and the budget left after it for the console's header."""
+
+    platform: str
+    use: QuotaUse
+
+
+@dataclass(frozen=True, slots=True)
 class ConnectionChanged:
     platform: str
     state: str
@@ -245,6 +255,7 @@ CoreEvent = (
     | AuthorForgotten
     | ReplayReached
     | ShowEnded
+    | QuotaSpent
     | ConnectionChanged
     | Notice
 )

@@ -29,6 +29,7 @@ from stagehand.config.commands import CommandSettings
 from stagehand.config.discord import DiscordSettings
 from stagehand.config.ranking import RankingSettings
 from stagehand.config.twitch import TwitchSettings
+from stagehand.config.youtube import YouTubeSettings
 from stagehand.logs import register_secret
 
 log = logging.getLogger(__name__)
@@ -141,6 +142,7 @@ class Settings(BaseSettings):
     commands: CommandSettings = CommandSettings()
     twitch: TwitchSettings = TwitchSettings()
     discord: DiscordSettings = DiscordSettings()
+    youtube: YouTubeSettings = YouTubeSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -251,6 +251,7 @@ class StagehandApp(App[None]):
             elapsed_seconds=(now - self.show_started_at()).total_seconds(),
             chat_per_minute=state.chat_rate(now),
             connections=state.connections,
+            quotas=state.quotas,
             metrics=self.metrics,
             frozen=self.frozen,
             pending=self._pending_while_frozen(queue),

@@ -24,6 +24,7 @@ from stagehand.domain import (
     Comment,
     HostAction,
     HostActionKind,
+    QuotaUse,
     RankedComment,
     Segment,
     StageSession,
@@ -42,6 +43,7 @@ from stagehand.events import (
     HandsChanged,
     HostActionLogged,
     Notice,
+    QuotaSpent,
     SegmentChanged,
     StageChanged,
 )
@@ -106,6 +108,10 @@ class Handled:
     undone: bool = False
 
 
+#: Connection states after which a platform is not tried again (said as a notice).
+STOPPED_STATES = frozenset({"failed", "finished"})
+
+
 @dataclass(slots=True)
 class ConsoleState:
     queue_size: int = 200
@@ -128,6 +134,8 @@ class ConsoleState:
     stage_said: dict[AuthorKey, deque[Comment]] = field(default_factory=dict)
     hands: tuple[Author, ...] = ()
     connections: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Each quota-limited platform's budget after its latest call (YouTube's daily units).
+    quotas: dict[str, QuotaUse] = field(default_factory=dict)
     notices: deque[ShownNotice] = field(default_factory=lambda: deque(maxlen=NOTICES_KEPT))
     first_comment_at: datetime | None = None
     #: The newest comment's time: the show's "now" for the queue's order (a replay's too).
@@ -168,7 +176,9 @@ class ConsoleState:
         elif isinstance(event, SegmentChanged):
             self.segment = event.segment
         elif isinstance(event, ConnectionChanged):
-            self.connections[event.platform] = (event.state, event.detail)
+            self._connection_changed(event)
+        elif isinstance(event, QuotaSpent):
+            self.quotas[event.platform] = event.use
         elif isinstance(event, Notice):
             self.notify(event.text, event.level)
         elif isinstance(event, CommandHandled):
@@ -318,6 +328,20 @@ class ConsoleState:
             del self.stage_said[gone]
         for key in keys - set(self.stage_said):
             self.stage_said[key] = deque(maxlen=STAGE_LINES)
+
+    def _connection_changed(self, event: ConnectionChanged) -> None:
+        """The header shows each state; why a live platform stopped for good (a refused
+        token, spent quota, a chat that ended) is also said once, in words, as a notice."""
+        before = self.connections.get(event.platform)
+        self.connections[event.platform] = (event.state, event.detail)
+        if (
+            event.state in STOPPED_STATES
+            and event.detail
+            and event.platform != "replay"
+            and before != (event.state, event.detail)
+        ):
+            level = "error" if event.state == "failed" else "info"
+            self.notify(f"{event.platform}: {event.state}: {event.detail}", level)
 
     def notify(self, text: str, level: str = "info", at: datetime | None = None) -> None:
         if at is None and self.clock is not None:

@@ -20,6 +20,8 @@ from stagehand.metrics.compute import measure, share, show_metrics_from
 from stagehand.metrics.model import (
     FollowUpQuestion,
     Metrics,
+    PaidMessage,
+    PaidTotal,
     ParticipantRow,
     PlatformMetrics,
     SegmentMetrics,
@@ -42,6 +44,8 @@ __all__ = [
     "FOLLOW_UP_LIMIT",
     "FollowUpQuestion",
     "Metrics",
+    "PaidMessage",
+    "PaidTotal",
     "ParticipantRow",
     "PlatformMetrics",
     "SegmentMetrics",

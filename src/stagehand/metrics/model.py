@@ -124,6 +124,44 @@ class ParticipantRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PaidMessage:
+    """A Super Chat, Super Sticker, cheer or other highlighted comment, as the report lists it;
+    `author` is already anonymized where it must be, `text` empty then."""
+
+    author: str
+    platform: str
+    ts: datetime
+    minute: int
+    kind: str
+    amount: float
+    currency: str
+    shown: str
+    text: str
+    answered: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ts"] = format_ts(self.ts)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class PaidTotal:
+    """What one currency (or "bits") added up to over the show, and in how many messages."""
+
+    currency: str
+    amount: float
+    messages: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "currency": self.currency,
+            "amount": round(self.amount, 2),
+            "messages": self.messages,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ShowInfo:
     name: str
     title: str
@@ -158,6 +196,10 @@ class ShowMetrics:
     participants: tuple[ParticipantRow, ...]
     #: Of the unanswered on-topic questions, how many are not listed: their authors opted out.
     unanswered_hidden_opted_out: int = 0
+    #: Super Chats, Super Stickers, cheers and other highlighted comments, oldest first.
+    paid: tuple[PaidMessage, ...] = ()
+    #: Their amounts added up per currency, largest first.
+    paid_totals: tuple[PaidTotal, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Every metric, JSON-ready: the headline numbers at the top level, then the breakdowns."""
@@ -171,6 +213,8 @@ class ShowMetrics:
             "unanswered_questions_total": self.unanswered_on_topic_questions,
             "unanswered_questions_hidden_opted_out": self.unanswered_hidden_opted_out,
             "people": [p.to_dict() for p in self.participants],
+            "highlights": [p.to_dict() for p in self.paid],
+            "highlight_totals": [t.to_dict() for t in self.paid_totals],
         }
 
 

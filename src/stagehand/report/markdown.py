@@ -20,6 +20,8 @@ from stagehand.report.text import (
     headline,
     hidden_follow_ups,
     one_line,
+    paid_label,
+    paid_summary,
     percent,
     segment_cells,
     subline,
@@ -111,6 +113,15 @@ def render_show(report: ShowMetrics) -> str:
                 for p in report.platforms
             ],
         )
+    if report.paid:
+        out += ["", "## Super Chats and highlights", "", md(paid_summary(report)) + ":", ""]
+        for paid in report.paid:
+            mark = " *(answered)*" if paid.answered else ""
+            said = f": {md(paid.text)}" if paid.text else ""
+            out.append(
+                f"1. **{md(paid_label(paid), 60)}** from **{md(paid.author, 80)}** "
+                f"({md(paid.platform)}, {clock(paid.ts)}){mark}{said}"
+            )
     out += ["", "## Follow up", ""]
     total = report.unanswered_on_topic_questions
     if not total:

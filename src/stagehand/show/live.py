@@ -14,27 +14,43 @@ installs the chat commands and adds the adapters.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from stagehand.config import Settings
-from stagehand.domain import Author, AuthorKey, Comment, Segment, StageSession
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    HostAction,
+    HostActionKind,
+    ModerationKind,
+    QuotaUse,
+    Segment,
+    StageSession,
+)
 from stagehand.events import (
     CommentDeleted,
     CommentEdited,
     ConnectionChanged,
     Notice,
+    QuotaSpent,
     ShowEnded,
+    StageEnded,
 )
 from stagehand.platform import Adapter, ConnectionState, ReplaySink
 from stagehand.sanitize import clean
 from stagehand.show.actions import HostActions
 from stagehand.show.core import CommandHandler
 from stagehand.show.history import HandledAction
+from stagehand.show.platforms import platform_name
 from stagehand.show.replaying import Replaying
 from stagehand.show.segments import SegmentActions
+from stagehand.store import queries
+from stagehand.store.database import connect
 from stagehand.store.queries import ShowRow
 from stagehand.store.recorder import Stored
 
@@ -185,10 +201,25 @@ class LiveShow(HostActions, SegmentActions, Replaying):
             task.cancel()
         # A cancelled task still hands its comment's changes to the writer (in its callbacks).
         await asyncio.gather(*pending, return_exceptions=True)
-        # Every appearance ends with the show, logged as the hosts' `stage_end` like any other.
+        # Every appearance ends with the show, logged as a `stage_end` like any other (the views
+        # keep showing who was on stage when the show ended).
         now = self._clock.now()
         for session in self._state.on_stage:
-            self._stage_ended(session.author, now, outcome="ok: the show ended")
+            ended = dataclasses.replace(session, ended_at=now)
+            guest = session.author
+            self._publish(StageEnded(ended))
+            self._log_action(
+                HostAction(
+                    HostActionKind.STAGE_END,
+                    now,
+                    None,
+                    guest.platform,
+                    guest.id,
+                    outcome="ok: the show ended",
+                ),
+                author=guest,
+                session=ended,
+            )
         self._publish(ShowEnded(now))
         self._stored_comments.close()
         return await asyncio.to_thread(self._writer.close)
@@ -249,3 +280,26 @@ class LiveShow(HostActions, SegmentActions, Replaying):
     def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
         detail = self._platforms.connection_changed(platform, state, detail)
         self._publish(ConnectionChanged(platform, state.value, detail))
+
+    def author_banned(self, author: Author, why: str, detail: str) -> None:
+        """Banned or timed out on the platform by someone else: off every queue, hand down."""
+        kind = ModerationKind.TIMEOUT if why == ModerationKind.TIMEOUT else ModerationKind.BAN
+        self._author_removed(author, kind)
+        self._publish(Notice(f"{author.shown_name} {detail}", "info"))
+
+    def quota_spent(self, platform: str, use: QuotaUse) -> None:
+        self._publish(QuotaSpent(platform, use))
+        if use.warning:
+            self._publish(Notice(f"{platform_name(platform)}: {use.warning}", "warning"))
+
+    async def quota_used(self, platform: str, day: str) -> int:
+        """What earlier runs stored as spent of `platform`'s quota on `day` (0 on a new file)."""
+
+        def read() -> int:
+            db = connect(self._db_path)
+            try:
+                return queries.quota_spent(db, platform, day)
+            finally:
+                db.conn.close()
+
+        return await asyncio.to_thread(read)

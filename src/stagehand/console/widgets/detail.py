@@ -7,7 +7,7 @@ from datetime import datetime
 from textual.content import Content
 
 from stagehand.console.state import FORGOTTEN
-from stagehand.console.text import age, name_of, plain, platform_tag
+from stagehand.console.text import age, highlight_label, name_of, plain, platform_tag
 from stagehand.console.widgets.panel import Panel
 from stagehand.domain import RankedComment
 
@@ -74,6 +74,8 @@ class CommentDetail(Panel):
             platform_tag(comment.platform),
             (f"  {_ago((now - comment.ts).total_seconds())}", "$text-muted"),
             ("  ", ""),
+            highlight_label(comment.highlight) if comment.highlight else Content(""),
+            ("  " if comment.highlight else "", ""),
             plain(
                 ", ".join(sorted(comment.author.roles)), max_chars=80, style="italic $text-muted"
             ),
