@@ -143,7 +143,13 @@ _GREETING_PHRASES = re.compile(
 )
 # Farewells are greetings too ("thanks for having us, great build!", "see you next week"): at the
 # end of a show they come in a wave, and must not top the queue.
-_THANKS = frozenset({"thanks", "thank", "thx", "thnx", "ty", "tysm", "tyvm", "thankyou"})
+_THANKS = frozenset(
+    {
+        *("thanks", "thank", "thx", "thnx", "ty", "tysm", "tyvm", "thankyou"),
+        # gracias, obrigado, valeu, merci, danke, grazie
+        *("gracias", "obrigado", "obrigada", "valeu", "merci", "danke", "grazie"),
+    }
+)
 _FAREWELL_WORDS = frozenset(
     {
         *("you", "so", "much", "for", "having", "us", "me", "great", "good", "awesome"),
@@ -170,7 +176,8 @@ _FAREWELL_PHRASES = re.compile(
 # ("hey John!!", "thank you priya"; not "hi, first time here").
 _GREETED = re.compile(
     r"(?:^|[\s,.!])(?:hey+|hi+|hello|heya|hiya|yo|howdy|hola|bye+|cya|gm|gn|morning|evening"
-    r"|thanks|thank you|thank u|thx|ty|tysm)\s+@?([^\W\d_][\w.'-]*)",
+    r"|thanks|thank you|thank u|thx|ty|tysm|gracias|obrigad[oa]|valeu|merci|danke|grazie)"
+    r"\s+@?([^\W\d_][\w.'-]*)",
     re.IGNORECASE,
 )
 
