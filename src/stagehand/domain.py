@@ -253,12 +253,17 @@ class Score:
     `value` is the score at the moment the comment was judged; `reasons` maps each signal to
     its contribution; `rank_key` folds the time decay in, so a queue ordered by it never needs
     re-sorting as time passes; `flags` names what the signals found (question, on_topic, ...).
+    `same_as` is set on a question another viewer already asked this segment, or on a paste of
+    another viewer's long text: the (platform, message id) of the first comment that asked (or
+    posted) it. Every screen shows them as one queue row with it: "asked by N", or a copypasta
+    wave that sinks (`stagehand.ranking.queue_order`).
     """
 
     value: float
     rank_key: float
     reasons: Mapping[str, float] = field(default_factory=dict)
     flags: frozenset[str] = frozenset()
+    same_as: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

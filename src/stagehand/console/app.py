@@ -50,7 +50,7 @@ from stagehand.console.widgets.notices import NoticeLine
 from stagehand.console.widgets.queue import QueueView
 from stagehand.console.widgets.raw_chat import RawChat
 from stagehand.console.widgets.stage import StagePanel
-from stagehand.domain import RankedComment
+from stagehand.domain import Comment, RankedComment
 from stagehand.metrics import Metrics, show_metrics
 from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
@@ -83,6 +83,8 @@ class StagehandApp(App[None]):
         self.state = ConsoleState(
             queue_size=console.queue_size,
             half_life_seconds=settings.ranking.half_life_seconds,
+            asked_by_points=settings.ranking.weights.asked_by,
+            pasted_points=settings.ranking.weights.copypasta,
             clock=live.now,
         )
         self.state.segment = live.current_segment
@@ -232,9 +234,17 @@ class StagehandApp(App[None]):
             kept = [
                 r for r in queue.entries if (r.comment.platform, r.comment.id) not in state.removed
             ]
-            queue.set_entries(kept, now=now, on_stage=on_stage)
+            askers = {
+                key: tuple(a for a in row if key_of(a.comment) not in state.removed)
+                for key, row in queue.askers.items()
+            }
+            queue.set_entries(kept, now=now, on_stage=on_stage, askers=askers)
         else:
-            queue.set_entries(state.ranked_queue(), now=now, on_stage=on_stage)
+            rows = state.queue_rows()
+            askers = {key_of(row.ranked.comment): row.askers for row in rows if row.asked_by > 1}
+            queue.set_entries(
+                [row.ranked for row in rows], now=now, on_stage=on_stage, askers=askers
+            )
         self.query_one(ShowHeader).show(
             title=self.live.show.title or self.live.show.name,
             segment=state.segment,
@@ -271,6 +281,7 @@ class StagehandApp(App[None]):
             why = self.state.removed.get(key_of(lost.comment), "pushed out by better comments")
         self.query_one(CommentDetail).show(
             selected,
+            askers=queue.askers_of(selected),
             now=now,
             reasons=self.show_reasons,
             outside=queue.outside,
@@ -326,22 +337,34 @@ class StagehandApp(App[None]):
 
     # -- actions (keys and the command palette) --------------------------------------------
 
+    def _others(self, ranked: RankedComment) -> list[Comment]:
+        """The rest of the selected row: the other viewers who asked the same question."""
+        removed = self.state.removed
+        return [
+            r.comment
+            for r in self.query_one(QueueView).askers_of(ranked)[1:]
+            if key_of(r.comment) not in removed
+        ]
+
     def action_answer(self) -> None:
         ranked = self._need_selected("answer")
         if ranked is not None:
-            self._did(self.live.answer(ranked.comment))
-            self._say(f"Answered {name_of(ranked.comment.author)} on air (u undoes)", "ok")
+            result = self.live.answer(ranked.comment, also=self._others(ranked))
+            self._did(result)
+            self._say(f"{result.message} (u undoes)", "ok")
 
     def action_dismiss(self) -> None:
         ranked = self._need_selected("dismiss")
         if ranked is not None:
-            self._did(self.live.dismiss(ranked.comment))
-            self._say(f"Dismissed {name_of(ranked.comment.author)}'s comment (u undoes)", "ok")
+            result = self.live.dismiss(ranked.comment, also=self._others(ranked))
+            self._did(result)
+            self._say(f"{result.message} (u undoes)", "ok")
 
     def action_pull_on_stage(self) -> None:
         ranked = self._need_selected("pull_on_stage")
         if ranked is not None:
-            self._act(self.live.pull_on_stage(ranked.comment), "pull on stage")
+            also = self._others(ranked)
+            self._act(self.live.pull_on_stage(ranked.comment, also=also), "pull on stage")
 
     def action_stage_hand(self) -> None:
         if not self.live.hands:
@@ -363,10 +386,11 @@ class StagehandApp(App[None]):
         if ranked is None:
             return
         comment = ranked.comment
+        also = self._others(ranked)
 
         def send(text: str | None) -> None:
             if text:
-                self._act(self.live.reply(comment, text), "reply")
+                self._act(self.live.reply(comment, text, also=also), "reply")
 
         self.push_screen(ReplyScreen(comment), send)
 

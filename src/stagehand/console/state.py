@@ -47,7 +47,7 @@ from stagehand.events import (
     SegmentChanged,
     StageChanged,
 )
-from stagehand.ranking.queue_order import order_queue, queue_key, with_hand_down
+from stagehand.ranking.queue_order import QueueRow, queue_key, queue_rows, with_hand_down
 
 CommentKey = tuple[str, str]
 
@@ -118,6 +118,10 @@ class ConsoleState:
     raw_size: int = RAW_CHAT_LINES
     #: The ranking's half-life (`[ranking] half_life_seconds`): how scores decay in the queue.
     half_life_seconds: float = 600.0
+    #: What a merged row gains per further asker (`[ranking.weights] asked_by`), and what a
+    #: wave of pastes loses (`copypasta`).
+    asked_by_points: float = 1.0
+    pasted_points: float = -3.0
     queue: dict[CommentKey, RankedComment] = field(default_factory=dict)
     #: Comments taken off the queue and why ("answered", "dismissed", "deleted", ...).
     removed: OrderedDict[CommentKey, str] = field(default_factory=OrderedDict)
@@ -350,13 +354,20 @@ class ConsoleState:
     # -- reading ----------------------------------------------------------------------------
 
     def ranked_queue(self) -> list[RankedComment]:
+        """What each row of the queue shows, best first (`queue_rows`)."""
+        return [row.ranked for row in self.queue_rows()]
+
+    def queue_rows(self) -> list[QueueRow]:
         """The queue, best first, in the core's order (`stagehand.ranking.queue_order`): the live
-        segment's comments and earlier questions still waiting, then earlier segments' comments."""
-        return order_queue(
+        segment's comments and earlier questions still waiting, then earlier segments' comments;
+        one question asked by several viewers is one row."""
+        return queue_rows(
             self.queue.values(),
             live_segment=self._live_segment(),
             now=self._now(),
             half_life=self.half_life_seconds,
+            asked_by_points=self.asked_by_points,
+            pasted_points=self.pasted_points,
             limit=self.queue_size,
         )
 

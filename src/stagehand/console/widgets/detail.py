@@ -29,6 +29,20 @@ def reasons_line(ranked: RankedComment) -> Content:
     return Content.assemble(*pieces)
 
 
+def asked_by_line(askers: tuple[RankedComment, ...]) -> Content:
+    """`asked by 3: fin TW, ben DC, eve TW`: everyone who asked the row's question (or
+    `pasted by 4: ...` for a copypasta wave)."""
+    verb = "pasted" if any("copypasta" in a.score.flags for a in askers) else "asked"
+    pieces: list[Content] = [Content.styled(f"{verb} by {len(askers)}: ", "bold $accent")]
+    for index, asker in enumerate(askers):
+        if index:
+            pieces.append(Content.styled(", ", "$text-muted"))
+        pieces.append(plain(name_of(asker.comment.author), style="bold"))
+        pieces.append(Content(" "))
+        pieces.append(platform_tag(asker.comment.platform))
+    return Content.assemble(*pieces)
+
+
 def _ago(seconds: float) -> str:
     shown = age(seconds)
     return "just now" if shown == "now" else f"{shown} ago"
@@ -43,6 +57,7 @@ class CommentDetail(Panel):
         self,
         ranked: RankedComment | None,
         *,
+        askers: tuple[RankedComment, ...] = (),
         now: datetime,
         reasons: bool,
         outside: bool = False,
@@ -68,6 +83,8 @@ class CommentDetail(Panel):
             ("   (w: why)" if not reasons else "", "$text-muted"),
         )
         lines = [head, plain(comment.shown_text)]
+        if len(askers) > 1:
+            lines.append(asked_by_line(askers))
         if reasons:
             lines.append(reasons_line(ranked))
         self.set_content(Content("\n").join(lines))

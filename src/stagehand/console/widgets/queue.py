@@ -10,10 +10,14 @@ renders just the rows that are new. Nothing moves under the host's hands:
   comment that was; `j`/`↓` then selects the comment now in its row, `k`/`↑` the one above.
 - At the top, new comments appear as they rank. Scrolled away from the top, the rows on screen
   stay where they are and `new_above` counts what arrived above them ("↑ 12 new").
+
+One question asked by several viewers is one row (the core merges them), shown with its first
+asker's comment and "asked by N"; `askers_of` gives every asker's comment of a row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from textual import events
@@ -40,7 +44,7 @@ WHEEL_ROWS = 3
 #: Rows kept drawn for reuse (a few screens' worth; cleared when it fills).
 DRAWN_ROWS = 2_000
 
-RowKey = tuple[CommentKey, str, str, bool, bool, bool, int, str]
+RowKey = tuple[CommentKey, str, str, bool, bool, bool, int, str, int]
 
 
 def markers(ranked: RankedComment, on_stage: bool) -> Content:
@@ -73,6 +77,8 @@ class QueueView(Widget, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[RankedComment] = []
+        #: Rows of one question asked by several viewers: every asker's comment, the shown first.
+        self.askers: dict[CommentKey, tuple[RankedComment, ...]] = {}
         self.top = 0
         self.new_above = 0
         #: The title's start ("Queue (42)  FROZEN"); the widget adds "↑ N new" itself.
@@ -142,10 +148,23 @@ class QueueView(Widget, can_focus=True):
 
     # -- new entries ---------------------------------------------------------------------------
 
+    def askers_of(self, ranked: RankedComment | None) -> tuple[RankedComment, ...]:
+        """Every asker's comment of the row showing `ranked` (just `ranked` for most rows)."""
+        if ranked is None:
+            return ()
+        return self.askers.get(key_of(ranked.comment)) or (ranked,)
+
     def set_entries(
-        self, entries: list[RankedComment], *, now: datetime, on_stage: frozenset[AuthorKey]
+        self,
+        entries: list[RankedComment],
+        *,
+        now: datetime,
+        on_stage: frozenset[AuthorKey],
+        askers: Mapping[CommentKey, tuple[RankedComment, ...]] | None = None,
     ) -> None:
-        """Show `entries` (best first). The selection and the rows on screen stay put."""
+        """Show `entries` (best first); `askers`: the rows asked by several viewers. The
+        selection and the rows on screen stay put."""
+        self.askers = dict(askers or {})
         away = self.top > 0
         if away:
             self._arrived_away.update(
@@ -268,12 +287,14 @@ class QueueView(Widget, can_focus=True):
             current and self.has_focus,
             width,
             self.app.theme,
+            len(self.askers.get(key, ())),
         )
         strip = self._drawn.get(row_key)
         if strip is None:
             if len(self._drawn) >= DRAWN_ROWS:
                 self._drawn.clear()
-            content = self._row_content(ranked, shown_age, current, on_stage, width)
+            asked_by = len(self.askers.get(key, ()))
+            content = self._row_content(ranked, shown_age, current, on_stage, width, asked_by)
             strip = self._drawn[row_key] = self._strip(content, width)
         return strip
 
@@ -290,9 +311,19 @@ class QueueView(Widget, can_focus=True):
         self.refresh()
 
     def _row_content(
-        self, ranked: RankedComment, shown_age: str, current: bool, on_stage: bool, width: int
+        self,
+        ranked: RankedComment,
+        shown_age: str,
+        current: bool,
+        on_stage: bool,
+        width: int,
+        asked_by: int = 0,
     ) -> Content:
         comment = ranked.comment
+        many = ""
+        if asked_by > 1:
+            pasted = "copypasta" in ranked.score.flags
+            many = f"{'pasted' if pasted else 'asked'} by {asked_by} "
         row = Content.assemble(
             markers(ranked, on_stage),
             " ",
@@ -302,6 +333,7 @@ class QueueView(Widget, can_focus=True):
             " ",
             platform_tag(comment.platform),
             (f" {shown_age:>4} ", "$text-muted"),
+            (many, "bold $accent"),
             plain(comment.shown_text, max_chars=width * 2),
         ).truncate(width, ellipsis=True, pad=True)
         if current:
