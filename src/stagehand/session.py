@@ -82,6 +82,7 @@ def open_show(
         path,
         show_id=show.id,
         batch_size=settings.database.batch_size,
+        cached_authors=settings.database.cached_authors,
         on_committed=on_committed,
     )
     live = LiveShow(

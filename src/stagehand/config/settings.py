@@ -97,6 +97,11 @@ class DatabaseSettings(BaseModel):
     batch_size: int = Field(default=500, ge=1, le=100_000)
     """Most comments written in one transaction (chat is written as soon as it arrives)."""
 
+    cached_authors: int = Field(default=50_000, ge=100, le=10_000_000)
+    """Most authors whose database row ids the writer remembers (least recently seen are
+    forgotten first; one who speaks again is looked up by the unique index): memory stays
+    flat however many new viewers a show meets."""
+
     @model_validator(mode="before")
     @classmethod
     def _drop_retired_keys(cls, data: Any) -> Any:

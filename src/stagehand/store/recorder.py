@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import singledispatchmethod
@@ -56,6 +57,10 @@ ON CONFLICT (platform, platform_user_id) DO UPDATE SET
 RETURNING id, opted_out
 """
 
+#: Authors whose row ids the writer remembers (`[database] cached_authors`): the least recently
+#: seen are forgotten first; one forgotten who speaks again costs one indexed upsert.
+CACHED_AUTHORS = 50_000
+
 #: Rows per multi-row INSERT. One statement is one step into SQLite, one GIL hand-off: with
 #: executemany every row is a hand-off, and under a flood each costs a switch interval.
 ROWS_PER_STATEMENT = 400
@@ -69,9 +74,13 @@ def _insert_comments_sql(rows: int) -> str:
 
 @functools.cache
 def _upsert_authors_sql(rows: int) -> str:
+    """Many authors in one upsert that answers each one's row id: no second lookup (a lookup
+    by user id alone cannot use the (platform, user id) index: it scanned the whole table)."""
     head, rest = _UPSERT_AUTHOR.split("VALUES")
     values, conflict = rest.split("ON CONFLICT")
-    conflict = conflict.replace("RETURNING id, opted_out", "")
+    conflict = conflict.replace(
+        "RETURNING id, opted_out", "RETURNING id, opted_out, platform, platform_user_id"
+    )
     return head + "VALUES " + ", ".join([values.strip()] * rows) + " ON CONFLICT" + conflict
 
 
@@ -105,12 +114,23 @@ class Recorder:
     """Records one show's events, caching author and segment row ids (the hot path avoids
     lookups)."""
 
-    def __init__(self, db: Database, show_id: int, pseudonyms: Pseudonymizer | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        show_id: int,
+        pseudonyms: Pseudonymizer | None = None,
+        *,
+        cached_authors: int = CACHED_AUTHORS,
+    ) -> None:
         self.conn = db.conn
         self.show_id = show_id
         #: What the current transaction stored; the writer adds it up once it commits.
         self.counts = Stored()
-        self._authors: dict[AuthorKey, tuple[int, bool, tuple[str, str, frozenset[str]]]] = {}
+        #: Author key -> (row id, opted out, the identity stored), least recently seen first:
+        #: bounded, so a big channel's tens of thousands of new chatters do not grow memory.
+        self._authors: OrderedDict[AuthorKey, tuple[int, bool, tuple[str, str, frozenset[str]]]]
+        self._authors = OrderedDict()
+        self._cached_authors = max(1, cached_authors)
         self._segments: dict[int, int] = {}
         self.pseudonyms = pseudonyms or Pseudonymizer(self.conn)
 
@@ -149,8 +169,8 @@ class Recorder:
         self.comments([event.ranked])
 
     def comments(self, ranked: list[RankedComment]) -> None:
-        self._resolve_authors([r.comment for r in ranked])
-        rows = [self._comment_row(r) for r in ranked]
+        authors = self._resolve_authors([r.comment for r in ranked])
+        rows = [self._comment_row(r, authors[r.comment.author.key]) for r in ranked]
         inserted = 0
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             chunk = rows[start : start + ROWS_PER_STATEMENT]
@@ -160,9 +180,9 @@ class Recorder:
             inserted += cursor.rowcount  # rows SQLite inserted: the ignored repeats do not count
         self.counts = self.counts + Stored(inserted, len(rows) - inserted)
 
-    def _comment_row(self, ranked: RankedComment) -> tuple[object, ...]:
+    def _comment_row(self, ranked: RankedComment, author: tuple[int, bool]) -> tuple[object, ...]:
         comment = ranked.comment
-        author_id, opted_out, _ = self._authors[comment.author.key]
+        author_id, opted_out = author
         score = ranked.score
         flags = score.flags
         text, original = (
@@ -199,15 +219,24 @@ class Recorder:
             highlight.shown if highlight else "",
         )
 
-    def _resolve_authors(self, comments: list[Comment]) -> None:
-        """Insert or refresh the authors of these comments and cache their row ids, in bulk."""
+    def _resolve_authors(self, comments: list[Comment]) -> dict[AuthorKey, tuple[int, bool]]:
+        """Insert or refresh the authors of these comments, in bulk: their (row id, opted out).
+
+        Linear however many authors the show has: cached ids, then one upsert per 400 new or
+        changed authors that answers their ids itself.
+        """
+        resolved: dict[AuthorKey, tuple[int, bool]] = {}
         changed: dict[AuthorKey, tuple[Author, datetime]] = {}
+        cache = self._authors
         for comment in comments:
             author = comment.author
-            cached = self._authors.get(author.key)
+            cached = cache.get(author.key)
             identity = (author.name, author.display_name, author.roles)
-            if cached is not None and cached[1]:
-                continue  # opted out: the row stays anonymous whatever they call themselves now
+            if cached is not None:
+                cache.move_to_end(author.key)
+                resolved[author.key] = (cached[0], cached[1])
+                if cached[1]:
+                    continue  # opted out: the row stays anonymous whatever they call themselves
             if cached is None or cached[2] != identity:
                 first = changed.get(author.key)
                 changed[author.key] = (author, first[1] if first else comment.ts)
@@ -216,31 +245,42 @@ class Recorder:
         for key, row_id in self.pseudonyms.find(new).items():
             author = changed.pop(key)[0]
             self._recognised(key, row_id)
-            self._authors[key] = (row_id, True, (author.name, author.display_name, author.roles))
+            self._cache_author(
+                key, (row_id, True, (author.name, author.display_name, author.roles))
+            )
+            resolved[key] = (row_id, True)
         if not changed:
-            return
+            return resolved
         rows = [
             (a.platform, a.id, a.name, a.display_name, json.dumps(sorted(a.roles)), format_ts(ts))
             for a, ts in changed.values()
         ]
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             chunk = rows[start : start + ROWS_PER_STATEMENT]
-            self.conn.execute(_upsert_authors_sql(len(chunk)), [v for row in chunk for v in row])
-        keys = list(changed)
-        for start in range(0, len(keys), 400):
-            some = keys[start : start + 400]
-            placeholders = ",".join("?" * len(some))
             found = self.conn.execute(
-                "SELECT id, opted_out, platform, platform_user_id FROM authors"
-                f" WHERE platform_user_id IN ({placeholders})",
-                [key.id for key in some],
+                _upsert_authors_sql(len(chunk)), [v for row in chunk for v in row]
             ).fetchall()
             for row_id, opted_out, platform, user_id in found:
                 key = AuthorKey(platform, user_id)
-                if key in changed:
-                    author = changed[key][0]
-                    identity = (author.name, author.display_name, author.roles)
-                    self._authors[key] = (row_id, bool(opted_out), identity)
+                author = changed[key][0]
+                identity = (author.name, author.display_name, author.roles)
+                self._cache_author(key, (row_id, bool(opted_out), identity))
+                resolved[key] = (row_id, bool(opted_out))
+        return resolved
+
+    def _cache_author(
+        self, key: AuthorKey, value: tuple[int, bool, tuple[str, str, frozenset[str]]]
+    ) -> None:
+        cache = self._authors
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > self._cached_authors:
+            cache.popitem(last=False)
+
+    @property
+    def cached_authors(self) -> int:
+        """How many authors' row ids are remembered now (at most `[database] cached_authors`)."""
+        return len(self._authors)
 
     @record.register
     def _segment(self, event: SegmentChanged) -> None:
@@ -550,7 +590,7 @@ class Recorder:
                 first_seen,
             ),
         ).fetchone()
-        self._authors[author.key] = (row[0], bool(row[1]), identity)
+        self._cache_author(author.key, (row[0], bool(row[1]), identity))
         return row[0], bool(row[1])
 
     def existing_author_id(self, key: AuthorKey) -> int | None:

@@ -32,7 +32,7 @@ from sqlite_utils import Database
 
 from stagehand.events import CoreEvent
 from stagehand.store.database import connect, describe_sqlite_error
-from stagehand.store.recorder import KEPT, Recorder, Stored
+from stagehand.store.recorder import CACHED_AUTHORS, KEPT, Recorder, Stored
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ class StoreWriter:
         *,
         show_id: int,
         batch_size: int = 500,
+        cached_authors: int = CACHED_AUTHORS,
         on_problem: Callable[[str], None] | None = None,
         on_recovered: Callable[[], None] | None = None,
         on_committed: Callable[[list[CoreEvent]], None] | None = None,
@@ -108,6 +109,7 @@ class StoreWriter:
         self.path = Path(path)
         self.show_id = show_id
         self.batch_size = batch_size
+        self.cached_authors = cached_authors
         self._on_problem = on_problem or (lambda message: None)
         self._on_recovered = on_recovered or (lambda: None)
         self._on_committed = on_committed
@@ -119,6 +121,7 @@ class StoreWriter:
         #: Changes that could not be stored at all (skipped, or given up at shutdown).
         self.lost = 0
         self.last_error: str | None = None
+        self._recorder: Recorder | None = None
 
     def start(self) -> StoreWriter:
         self._thread.start()
@@ -175,13 +178,18 @@ class StoreWriter:
         return self._queue.qsize()
 
     @property
+    def cached_authors_now(self) -> int:
+        """How many authors' row ids the writer remembers now (bounded by `cached_authors`)."""
+        return self._recorder.cached_authors if self._recorder is not None else 0
+
+    @property
     def failing(self) -> bool:
         return self._failing
 
     def _run(self) -> None:
         # A short busy timeout: if another program holds the lock, say so soon and retry.
         db = connect(self.path, busy_timeout=2.0)
-        recorder = Recorder(db, self.show_id)
+        recorder = self._recorder = Recorder(db, self.show_id, cached_authors=self.cached_authors)
         pending: list[CoreEvent] = []
         barriers: list[_Barrier] = []
         stopping = False

@@ -1,0 +1,187 @@
+"""A long show with a growing audience: the store's cost per comment and its memory stay flat.
+
+A big channel meets tens of thousands of new chatters in one stream. Resolving their authors must
+not read the whole authors table for each batch (the cost per comment grew with every viewer the
+show had met), and what the writer and the ranker remember of them must stay within the bounds
+in the config, however many keep arriving.
+"""
+
+from __future__ import annotations
+
+import gc
+import sqlite3
+import tracemalloc
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from stagehand.config.ranking import RankingSettings, SpamRules
+from stagehand.domain import Author, Comment, RankedComment, Score
+from stagehand.events import CommentRanked
+from stagehand.ranking.ranker import Ranker
+from stagehand.show.pipeline import sanitized
+from stagehand.store import open_database
+from stagehand.store.queries import open_show
+from stagehand.store.recorder import Recorder
+from stagehand.store.writer import StoreWriter
+
+T0 = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
+TEXTS = [
+    "what synth is that?",
+    "that bassline is huge",
+    "LUL",
+    "hello from Berlin",
+    "is the filter analog or digital?",
+    "more reverb please",
+]
+
+
+def comment(number: int, *, author: int | None = None) -> Comment:
+    who = number if author is None else author
+    return sanitized(
+        Comment(
+            id=f"m-{number}",
+            platform="twitch",
+            channel="synthnight",
+            author=Author("twitch", f"viewer-{who}", f"viewer{who}", f"Viewer{who}"),
+            text=TEXTS[number % len(TEXTS)],
+            ts=T0 + timedelta(milliseconds=50 * number),
+        )
+    )
+
+
+def ranked(number: int) -> RankedComment:
+    return RankedComment(comment(number), Score(1.0, 1.0), 1)
+
+
+def new_show(path: Path) -> int:
+    db = open_database(path)
+    show, _ = open_show(db, "big", title="Big", description="", source="test", started_at=T0)
+    db.conn.close()
+    return show.id
+
+
+def steps_to_record(path: Path, show_id: int, first: int, count: int) -> int:
+    """SQLite virtual-machine steps (in hundreds) to store `count` comments of new authors."""
+    db = open_database(path)
+    steps = 0
+
+    def count_step() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    recorder = Recorder(db, show_id)
+    with db.conn:  # once per show: is anyone known by a pseudonym?
+        recorder.comments([ranked(first - 1)])
+    db.conn.set_progress_handler(count_step, 100)
+    with db.conn:
+        recorder.comments([ranked(n) for n in range(first, first + count)])
+    db.conn.set_progress_handler(None, 0)
+    stored = db.execute(
+        "SELECT count(*) FROM comments WHERE author_id IN (SELECT id FROM authors"
+        " WHERE platform_user_id = ?)",
+        (f"viewer-{first}",),
+    ).fetchone()[0]
+    db.conn.close()
+    assert stored == 1
+    return steps
+
+
+def add_authors(path: Path, count: int) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.executemany(
+            "INSERT INTO authors (platform, platform_user_id, name, first_seen_at)"
+            " VALUES ('twitch', ?, ?, '2026-11-20T19:00:00.000Z')",
+            ((f"earlier-{n}", f"earlier{n}") for n in range(count)),
+        )
+    conn.close()
+
+
+def test_new_authors_cost_the_same_however_many_the_show_has_met(tmp_path: Path) -> None:
+    small, big = tmp_path / "small.db", tmp_path / "big.db"
+    small_id, big_id = new_show(small), new_show(big)
+    add_authors(small, 1_000)
+    add_authors(big, 100_000)
+
+    with_few = steps_to_record(small, small_id, 1, 400)
+    with_many = steps_to_record(big, big_id, 1, 400)
+
+    # A scan of the authors table per batch made this 100x more work with 100x the authors.
+    assert with_many < 1.5 * with_few, (with_few, with_many)
+
+
+def traced_growth(run_half: object) -> tuple[int, int]:
+    """Bytes Python holds more after the second of two equal halves than after the first."""
+    assert callable(run_half)
+    tracemalloc.start()
+    try:
+        run_half(0)
+        gc.collect()
+        first = tracemalloc.get_traced_memory()[0]
+        run_half(1)
+        gc.collect()
+        second = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    return first, second - first
+
+
+def test_the_writer_remembers_a_bounded_number_of_authors_while_new_ones_keep_coming(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "show.db"
+    show_id = new_show(path)
+    half = 10_000
+    events = [CommentRanked(ranked(n)) for n in range(2 * half)]  # each from a new author
+    writer = StoreWriter(path, show_id=show_id, cached_authors=500).start()
+
+    def run_half(which: int) -> None:
+        for event in events[which * half : (which + 1) * half]:
+            writer.record(event)
+        assert writer.flush(30)
+
+    _, growth = traced_growth(run_half)
+    assert writer.close()
+
+    assert writer.stored.comments == 2 * half
+    assert writer.cached_authors_now <= 500
+    # Every new author used to stay in the writer's memory: about 300 bytes each (3 MB here).
+    assert growth < 300_000, f"memory grew by {growth:,} bytes over the second half"
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM authors").fetchone()[0] == 2 * half
+    conn.close()
+
+
+def test_an_author_the_writer_forgot_keeps_their_row(tmp_path: Path) -> None:
+    path = tmp_path / "show.db"
+    show_id = new_show(path)
+    writer = StoreWriter(path, show_id=show_id, cached_authors=100).start()
+    for n in range(300):  # viewer-0 is forgotten long before they speak again
+        writer.record(CommentRanked(RankedComment(comment(n), Score(1.0, 1.0), 1)))
+    writer.record(CommentRanked(RankedComment(comment(300, author=0), Score(1.0, 1.0), 1)))
+    assert writer.close()
+
+    conn = sqlite3.connect(path)
+    rows = conn.execute(
+        "SELECT count(*), count(DISTINCT author_id) FROM comments"
+        " JOIN authors ON authors.id = author_id WHERE platform_user_id = 'viewer-0'"
+    ).fetchone()
+    assert rows == (2, 1)
+    assert conn.execute("SELECT count(*) FROM authors").fetchone()[0] == 300
+    conn.close()
+
+
+def test_the_ranker_remembers_a_bounded_number_of_authors_while_new_ones_keep_coming() -> None:
+    ranker = Ranker(RankingSettings(spam=SpamRules(max_authors=500)))
+    half = 6_000
+    comments = [comment(n) for n in range(2 * half)]
+    for warm in range(len(TEXTS)):  # the text caches hold these texts from the start
+        ranker.score(comment(2 * half + warm))
+
+    def run_half(which: int) -> None:
+        for c in comments[which * half : (which + 1) * half]:
+            ranker.score(c)
+
+    _, growth = traced_growth(run_half)
+    assert growth < 300_000, f"memory grew by {growth:,} bytes over the second half"
