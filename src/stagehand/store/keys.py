@@ -46,3 +46,8 @@ def find_comment(
     if row is None:
         row = conn.execute(_COLLIDED, (show_id, platform, message_id)).fetchone()
     return (row[0], row[1]) if row else None
+
+
+def install_message_key(conn: sqlite3.Connection) -> None:
+    """`stagehand_message_key(platform, message_id)` in SQL on this connection (migrations)."""
+    conn.create_function("stagehand_message_key", 2, message_key, deterministic=True)

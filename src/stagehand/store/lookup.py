@@ -5,9 +5,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from stagehand.store.keys import find_comment
+
 
 class StoredComments:
-    """A point lookup on a comment's unique key (show, platform, message id): a few microseconds.
+    """A point lookup on a comment's unique key (show, message key: store/keys.py): a few
+    microseconds.
 
     Opened on first use, on a read connection of its own (asked from the event loop while the
     writer thread writes); `close` when the show ends.
@@ -21,11 +24,7 @@ class StoredComments:
     def __call__(self, key: tuple[str, str]) -> bool:
         if self._conn is None:
             self._conn = sqlite3.connect(str(self._path), check_same_thread=False)
-        row = self._conn.execute(
-            "SELECT 1 FROM comments WHERE show_id = ? AND platform = ? AND message_id = ?",
-            (self._show_id, key[0], key[1]),
-        ).fetchone()
-        return row is not None
+        return find_comment(self._conn, self._show_id, key[0], key[1]) is not None
 
     def close(self) -> None:
         if self._conn is not None:

@@ -40,6 +40,7 @@ from stagehand.events import (
     StageStarted,
 )
 from stagehand.pseudonyms import PseudonymKeyError, is_pseudonym
+from stagehand.store.keys import find_comment, message_key
 from stagehand.store.pseudonymize import Pseudonymizer, merge_author
 from stagehand.times import format_ts
 
@@ -89,9 +90,17 @@ INSERT OR IGNORE INTO comments (
     show_id, segment_id, author_id, platform, message_id, channel, ts, text, original_text,
     reply_to, first_message, attachments, truncated, score, rank_key, reasons, flags,
     is_question, on_topic, side_chatter, anonymized, kind, to_chat,
-    highlight_kind, highlight_amount, highlight_currency, highlight_shown
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    highlight_kind, highlight_amount, highlight_currency, highlight_shown, msg_key
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
+
+#: Where a comment row (as `_comment_row` builds it) has its platform, message id and key.
+_PLATFORM, _MESSAGE_ID, _KEY = 3, 4, -1
+
+#: New rows join full-text search once per batch: a trigger per row cost ~13 µs a comment.
+_SEARCH_NEW_ROWS = (
+    "INSERT INTO comments_fts (rowid, text) SELECT id, text FROM comments WHERE id > ?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +180,8 @@ class Recorder:
     def comments(self, ranked: list[RankedComment]) -> None:
         authors = self._resolve_authors([r.comment for r in ranked])
         rows = [self._comment_row(r, authors[r.comment.author.key]) for r in ranked]
+        # Row ids only grow (no AUTOINCREMENT, one writer): what is new is above this.
+        last_before = self.conn.execute("SELECT coalesce(max(id), 0) FROM comments").fetchone()[0]
         inserted = 0
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             chunk = rows[start : start + ROWS_PER_STATEMENT]
@@ -178,7 +189,34 @@ class Recorder:
                 _insert_comments_sql(len(chunk)), [v for row in chunk for v in row]
             )
             inserted += cursor.rowcount  # rows SQLite inserted: the ignored repeats do not count
+        if inserted < len(rows):
+            inserted += self._store_collided(rows)
+        if inserted:
+            self.conn.execute(_SEARCH_NEW_ROWS, (last_before,))
         self.counts = self.counts + Stored(inserted, len(rows) - inserted)
+
+    def _store_collided(self, rows: list[tuple[object, ...]]) -> int:
+        """Store the rows refused only because another message holds their key (store/keys.py):
+        with no key, where the partial unique index on their text refuses a second copy.
+        Asked only when a batch had refusals (a redelivery, a resumed show): almost never."""
+        holders: dict[object, tuple[object, object]] = {}
+        keys = [row[_KEY] for row in rows]
+        for start in range(0, len(keys), ROWS_PER_STATEMENT):
+            some = keys[start : start + ROWS_PER_STATEMENT]
+            found = self.conn.execute(
+                "SELECT msg_key, platform, message_id FROM comments WHERE show_id = ?"
+                f" AND msg_key IN ({','.join('?' * len(some))})",
+                [self.show_id, *some],
+            )
+            holders.update((key, (platform, message_id)) for key, platform, message_id in found)
+        stored = 0
+        for row in rows:
+            if holders.get(row[_KEY]) == (row[_PLATFORM], row[_MESSAGE_ID]):
+                continue  # stored already (now or before): the key holder is this very message
+            log.warning("two messages share a database key; storing %s by its id", row[_MESSAGE_ID])
+            cursor = self.conn.execute(_insert_comments_sql(1), (*row[:_KEY], None))
+            stored += cursor.rowcount
+        return stored
 
     def _comment_row(self, ranked: RankedComment, author: tuple[int, bool]) -> tuple[object, ...]:
         comment = ranked.comment
@@ -217,6 +255,7 @@ class Recorder:
             highlight.amount if highlight else 0.0,
             highlight.currency if highlight else "",
             highlight.shown if highlight else "",
+            message_key(comment.platform, comment.id),
         )
 
     def _resolve_authors(self, comments: list[Comment]) -> dict[AuthorKey, tuple[int, bool]]:
@@ -389,11 +428,14 @@ class Recorder:
 
     @record.register
     def _edit(self, event: CommentEdited) -> None:
-        row = self.conn.execute(
-            "SELECT id, text, anonymized FROM comments"
-            " WHERE show_id = ? AND platform = ? AND message_id = ?",
-            (self.show_id, event.platform, event.comment_id),
-        ).fetchone()
+        found = find_comment(self.conn, self.show_id, event.platform, event.comment_id)
+        row = (
+            self.conn.execute(
+                "SELECT id, text, anonymized FROM comments WHERE id = ?", (found[0],)
+            ).fetchone()
+            if found
+            else None
+        )
         if row is None or row[2]:
             return
         self.conn.execute(
@@ -407,10 +449,11 @@ class Recorder:
 
     @record.register
     def _deletion(self, event: CommentDeleted) -> None:
-        self.conn.execute(
-            "UPDATE comments SET deleted_at = ? WHERE show_id = ? AND platform = ? AND message_id = ?",
-            (format_ts(event.ts), self.show_id, event.platform, event.comment_id),
-        )
+        found = find_comment(self.conn, self.show_id, event.platform, event.comment_id)
+        if found is not None:
+            self.conn.execute(
+                "UPDATE comments SET deleted_at = ? WHERE id = ?", (format_ts(event.ts), found[0])
+            )
 
     @record.register
     def _command(self, event: CommandHandled) -> None:
@@ -635,17 +678,13 @@ class Recorder:
         """(comment row id, author row id) for a platform message id in this show."""
         if message_id is None:
             return None
-        if platform is None:
-            row = self.conn.execute(
-                "SELECT id, author_id FROM comments WHERE show_id = ? AND message_id = ?",
-                (self.show_id, message_id),
-            ).fetchone()
-        else:
-            row = self.conn.execute(
-                "SELECT id, author_id FROM comments"
-                " WHERE show_id = ? AND platform = ? AND message_id = ?",
-                (self.show_id, platform, message_id),
-            ).fetchone()
+        if platform is not None:
+            return find_comment(self.conn, self.show_id, platform, message_id)
+        # No platform named (a host action of an older transcript): the show's rows are read.
+        row = self.conn.execute(
+            "SELECT id, author_id FROM comments WHERE show_id = ? AND message_id = ?",
+            (self.show_id, message_id),
+        ).fetchone()
         return (row[0], row[1]) if row else None
 
 

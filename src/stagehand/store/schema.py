@@ -7,6 +7,8 @@ Timestamps are ISO 8601 UTC text ("2026-11-20T19:00:05.250Z"): sortable, and rea
 from __future__ import annotations
 
 import logging
+import re
+import sqlite3
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -318,3 +320,92 @@ def m181_yt18_comment_highlights(db: Database) -> None:
     db.execute("ALTER TABLE comments ADD COLUMN highlight_amount REAL NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE comments ADD COLUMN highlight_currency TEXT NOT NULL DEFAULT ''")
     db.execute("ALTER TABLE comments ADD COLUMN highlight_shown TEXT NOT NULL DEFAULT ''")
+
+
+@migrations(transactional=False)
+def m190_perf19_message_keys(db: Database) -> None:
+    """Comments are kept unique per show by an integer key (`store.keys.message_key`: 8 bytes of
+    a BLAKE2b digest of platform and message id) instead of a unique index over the message id's
+    text, and full-text search is filled once per batch by the writer instead of by a trigger
+    per row: together about half of what storing a comment cost on a long show.
+
+    The table is rebuilt (SQLite cannot drop a table's UNIQUE clause): same rows, same row ids,
+    the search index kept as it is. Foreign keys are off while it runs, or dropping the old table
+    would cascade into the edits, commands and host actions that point at its rows; so this runs
+    in a transaction of its own. Two stored messages that share a key (about one show in 37
+    million of a million comments) keep it on the earlier row; the later gets NULL and the
+    partial unique index `comments_collided` keeps that one unique by its text.
+    """
+    from stagehand.store.keys import install_message_key
+
+    conn = db.conn
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(comments)")]
+    if "msg_key" in columns:
+        return  # applied; only its record was missing (a crash in between)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            _rebuild_comments_with_keys(conn, columns)
+            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise sqlite3.IntegrityError(f"foreign keys broken by the rebuild: {problems[:3]}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+    install_message_key(conn)
+
+
+def _rebuild_comments_with_keys(conn: sqlite3.Connection, columns: list[str]) -> None:
+    from stagehand.store.keys import install_message_key
+
+    install_message_key(conn)
+    sql = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'comments'"
+    ).fetchone()[0]
+    sql, found = re.subn(r",\s*UNIQUE\s*\(\s*show_id\s*,\s*platform\s*,\s*message_id\s*\)", "", sql)
+    if found != 1:
+        raise sqlite3.IntegrityError("the comments table does not have the expected unique key")
+    sql = re.sub(r"^CREATE TABLE\s+\"?comments\"?", "CREATE TABLE comments_rebuilt", sql)
+    end = sql.rstrip().rfind(")")
+    conn.execute(sql[:end].rstrip() + ",\n    msg_key INTEGER\n)")
+    listed = ", ".join(columns)
+    conn.execute(
+        f"INSERT INTO comments_rebuilt ({listed}, msg_key)"
+        f" SELECT {listed}, stagehand_message_key(platform, message_id) FROM comments ORDER BY id"
+    )
+    shared = conn.execute(
+        "SELECT show_id, msg_key, min(id) FROM comments_rebuilt"
+        " GROUP BY show_id, msg_key HAVING count(*) > 1"
+    ).fetchall()
+    for show_id, key, first in shared:
+        conn.execute(
+            "UPDATE comments_rebuilt SET msg_key = NULL WHERE show_id = ? AND msg_key = ? AND id != ?",
+            (show_id, key, first),
+        )
+    conn.execute("DROP TABLE comments")  # its triggers go with it; comments_fts stays
+    conn.execute("ALTER TABLE comments_rebuilt RENAME TO comments")
+    conn.execute("CREATE UNIQUE INDEX comments_key ON comments (show_id, msg_key)")
+    conn.execute(
+        "CREATE UNIQUE INDEX comments_collided ON comments (show_id, platform, message_id)"
+        " WHERE msg_key IS NULL"
+    )
+    conn.execute("CREATE INDEX comments_show_ts ON comments (show_id, ts)")
+    conn.execute("CREATE INDEX comments_author ON comments (author_id)")
+    conn.execute("CREATE INDEX comments_segment ON comments (segment_id)")
+    # Edits, anonymizing and forgetting keep search in step row by row (rare); new rows are
+    # added to search by the writer, once per batch (store/recorder.py).
+    conn.execute(
+        """CREATE TRIGGER comments_ad AFTER DELETE ON comments BEGIN
+             INSERT INTO comments_fts (comments_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+           END"""
+    )
+    conn.execute(
+        """CREATE TRIGGER comments_au AFTER UPDATE OF text ON comments BEGIN
+             INSERT INTO comments_fts (comments_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+             INSERT INTO comments_fts (rowid, text) VALUES (new.rowid, new.text);
+           END"""
+    )
