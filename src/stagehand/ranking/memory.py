@@ -58,6 +58,10 @@ class RepeatMatch:
     """The comment (platform, id) that first posted that text, when it was remembered so."""
 
 
+#: Remembered texts a near-duplicate check reports at most.
+MATCHES = 5
+
+
 class RecentTexts:
     """A ring of the last N normalized texts with their authors, for near-duplicate checks."""
 
@@ -68,14 +72,22 @@ class RecentTexts:
         self._authors: list[str] = []
         self._firsts: list[tuple[str, str] | None] = []
         self._next = 0
+        #: Where in the ring each text is: a wave's exact copies are found without a fuzzy scan.
+        self._copies: dict[str, list[int]] = {}
 
     def find(self, text: str, author: str) -> RepeatMatch | None:
         """The closest remembered text at or above the cutoff, preferring the same author's."""
         if not text or not self._texts:
             return None
-        found = process.extract(
-            text, self._texts, scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=5
-        )
+        copies = self._copies.get(text)
+        if copies is not None and len(copies) >= MATCHES:
+            # What the scan would answer: only an identical text scores 100, and ties come in
+            # ring order.
+            found = [(text, 100.0, index) for index in sorted(copies)[:MATCHES]]
+        else:
+            found = process.extract(
+                text, self._texts, scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=MATCHES
+            )
         if not found:
             return None
         same = [hit for hit in found if self._authors[hit[2]] == author]
@@ -93,15 +105,22 @@ class RecentTexts:
         """Remember `text`; `first`: the comment that first posted it (for a wave of pastes)."""
         if not text:
             return
+        index = self._next
         if len(self._texts) < self.size:
             self._texts.append(text)
             self._authors.append(author)
             self._firsts.append(first)
         else:
-            self._texts[self._next] = text
-            self._authors[self._next] = author
-            self._firsts[self._next] = first
-        self._next = (self._next + 1) % self.size
+            replaced = self._texts[index]
+            places = self._copies[replaced]
+            places.remove(index)
+            if not places:
+                del self._copies[replaced]
+            self._texts[index] = text
+            self._authors[index] = author
+            self._firsts[index] = first
+        self._copies.setdefault(text, []).append(index)
+        self._next = (index + 1) % self.size
 
     def __len__(self) -> int:
         return len(self._texts)

@@ -1,0 +1,57 @@
+"""The near-duplicate check finds a chat wave's exact copies without scanning, and answers
+exactly what the full fuzzy scan answers (the ranking must not change for being faster)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+
+from stagehand.ranking.memory import MATCHES, RecentTexts, RepeatMatch
+
+TEXTS = ["pog", "what synth is that", "what synth is that?", "gg", "hello chat", "hello chat!"]
+
+
+def scanned(ring: RecentTexts, text: str, author: str) -> RepeatMatch | None:
+    """The answer of a fuzzy scan over the whole ring (what `find` answered before)."""
+    found = process.extract(
+        text, ring._texts, scorer=fuzz.ratio, score_cutoff=ring.cutoff, limit=MATCHES
+    )
+    if not found:
+        return None
+    same = [hit for hit in found if ring._authors[hit[2]] == author]
+    best = same[0] if same else found[0]
+    other = next((hit for hit in found if ring._authors[hit[2]] != author), None)
+    return RepeatMatch(
+        same_author=bool(same),
+        similarity=best[1],
+        times=len(found),
+        other_text=other[0] if other is not None else "",
+        other_first=ring._firsts[other[2]] if other is not None else None,
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(TEXTS), st.sampled_from(["ana", "bo", "cy"])),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_find_answers_what_the_full_scan_answers(said: list[tuple[str, str]]) -> None:
+    ring = RecentTexts(size=12, cutoff=88.0)
+    for number, (text, author) in enumerate(said):
+        assert ring.find(text, author) == scanned(ring, text, author)
+        ring.remember(text, author, ("twitch", f"m{number}"))
+
+
+def test_a_wave_is_found_without_a_scan(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ring = RecentTexts(size=400, cutoff=88.0)
+    for number in range(MATCHES):
+        ring.remember("pog champ", f"viewer{number}", ("twitch", f"m{number}"))
+    monkeypatch.setattr(process, "extract", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
+
+    match = ring.find("pog champ", "viewer9")
+
+    assert match == RepeatMatch(False, 100.0, MATCHES, "pog champ", ("twitch", "m0"))
