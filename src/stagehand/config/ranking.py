@@ -207,6 +207,10 @@ class RankingSettings(BaseModel):
     max_learned_terms: int = Field(default=400, ge=10, le=10_000)
     """Most words the topic profile learns per segment (from chat and from host feedback)."""
 
+    cached_texts: int = Field(default=8192, ge=256, le=1_000_000)
+    """Most distinct comment texts whose word analysis is kept for repeats (8 times as many
+    chunks and 6 times as many words): memory stays flat while a long show brings new words."""
+
     bots: list[str] = Field(default_factory=lambda: list(DEFAULT_BOTS))
     """Chat bot accounts whose lines are never comments (not queued, not counted): a user name on
     any platform ("nightbot") or on one ("twitch:nightbot"). Add your own bot's account here when

@@ -22,7 +22,7 @@ from stagehand.ranking.memory import LRU, AuthorState, RecentTexts, decayed
 from stagehand.ranking.questions import speaks_to_you
 from stagehand.ranking.recency import rank_key
 from stagehand.ranking.same_question import SameQuestions
-from stagehand.ranking.text import Words, normalize_for_repeat, split_words
+from stagehand.ranking.text import Words, bound_caches, normalize_for_repeat, split_words
 from stagehand.ranking.topic import TopicProfile
 
 #: How long an author's or a comment's topic carries to replies and follow-ups (seconds).
@@ -61,6 +61,7 @@ class Ranker:
     ) -> None:
         self.settings = settings
         self.command_prefix = command_prefix
+        bound_caches(settings.cached_texts)
         spam = settings.spam
         self.topic = TopicProfile(
             description_weight=settings.description_weight,

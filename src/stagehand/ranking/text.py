@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import _CacheInfo, lru_cache
+from typing import Generic, TypeVar
 
 import snowballstemmer
 
@@ -362,8 +364,48 @@ class Words:
     """Capital letters among `letters`."""
 
 
-@lru_cache(maxsize=50_000)
-def stem(word: str) -> str:
+T = TypeVar("T")
+
+#: Texts whose analysis is kept by default (`[ranking] cached_texts`); chunks and words get
+#: CHUNKS_PER_TEXT and WORDS_PER_TEXT times as many places.
+CACHED_TEXTS = 8192
+CHUNKS_PER_TEXT = 8
+WORDS_PER_TEXT = 6
+
+
+class BoundedCache(Generic[T]):
+    """`functools.lru_cache` around a one-argument function, with a bound the config can set
+    (`bound_caches`): chat repeats its texts, chunks and words, and a long show brings new ones
+    every minute, so each cache holds at most its bound, whatever the show's length."""
+
+    def __init__(self, function: Callable[[str], T], maxsize: int) -> None:
+        self.__wrapped__ = function
+        self.__doc__ = function.__doc__
+        self._cached = lru_cache(maxsize=maxsize)(function)
+
+    def __call__(self, key: str) -> T:
+        return self._cached(key)
+
+    def resize(self, maxsize: int) -> None:
+        """A new bound (what is cached is dropped only when the bound changes)."""
+        if maxsize != self._cached.cache_info().maxsize:
+            self._cached = lru_cache(maxsize=maxsize)(self.__wrapped__)
+
+    def cache_info(self) -> _CacheInfo:
+        return self._cached.cache_info()
+
+    def cache_clear(self) -> None:
+        self._cached.cache_clear()
+
+
+def bound_caches(texts: int) -> None:
+    """Bound the text caches (process-wide) by `[ranking] cached_texts`."""
+    split_words.resize(texts)
+    analyse_chunk.resize(texts * CHUNKS_PER_TEXT)
+    stem.resize(texts * WORDS_PER_TEXT)
+
+
+def _stem(word: str) -> str:
     """The snowball stem of a lower-cased word (cached: chat vocabulary is small)."""
     return _STEMMER.stemWord(word)
 
@@ -405,8 +447,7 @@ def _emote_shaped(chunk: str) -> bool:
     return bool(_CAMEL_HUMP.match(bare))
 
 
-@lru_cache(maxsize=65_536)
-def analyse_chunk(chunk: str) -> Chunk:
+def _analyse_chunk(chunk: str) -> Chunk:
     """The chunk's kind, words, stems and letters; cached, so a busy chat pays once per chunk."""
     if _MENTION.match(chunk):
         return Chunk(chunk[1:].rstrip(",:").lower(), False, False, (), (), (), 0, 0)
@@ -433,8 +474,7 @@ def analyse_chunk(chunk: str) -> Chunk:
     return Chunk(None, emote, laughter, tuple(words), stems, content, letters, capitals)
 
 
-@lru_cache(maxsize=8192)
-def split_words(text: str) -> Words:
+def _split_words(text: str) -> Words:
     """Tokens, stems and content stems of a (clean) comment text.
 
     Cached (the result is immutable): live chat repeats whole texts ("LULW", "o7", waves).
@@ -472,6 +512,11 @@ def split_words(text: str) -> Words:
         letters=letters,
         capitals=capitals,
     )
+
+
+stem = BoundedCache(_stem, CACHED_TEXTS * WORDS_PER_TEXT)
+analyse_chunk = BoundedCache(_analyse_chunk, CACHED_TEXTS * CHUNKS_PER_TEXT)
+split_words = BoundedCache(_split_words, CACHED_TEXTS)
 
 
 def phrase_stems(phrase: str) -> tuple[str, ...]:

@@ -1,0 +1,49 @@
+"""However many new words a long show brings, the ranker's text caches hold at most their bound
+from the config (`[ranking] cached_texts`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from stagehand.config.ranking import RankingSettings
+from stagehand.domain import Author, Comment
+from stagehand.ranking import text
+from stagehand.ranking.ranker import Ranker
+
+T0 = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def default_bounds_after() -> Iterator[None]:
+    yield
+    text.bound_caches(text.CACHED_TEXTS)  # the caches are the process's: leave them as found
+
+
+def fresh(number: int) -> Comment:
+    """A comment with words nobody used before (names, typos, new slang)."""
+    words = " ".join(f"word{number}x{k}" for k in range(3))
+    return Comment(
+        id=f"m{number}",
+        platform="twitch",
+        channel="synthnight",
+        author=Author("twitch", f"u{number}", f"viewer{number}"),
+        text=f"is {words} a synth?",
+        ts=T0 + timedelta(seconds=number),
+    )
+
+
+def test_text_caches_stay_within_the_configured_bound_while_new_words_keep_coming() -> None:
+    ranker = Ranker(RankingSettings(cached_texts=300))
+    for number in range(3_000):
+        ranker.score(fresh(number))
+
+    assert text.split_words.cache_info().currsize <= 300
+    assert text.analyse_chunk.cache_info().currsize <= 300 * text.CHUNKS_PER_TEXT
+    assert text.stem.cache_info().currsize <= 300 * text.WORDS_PER_TEXT
+    # Still a cache: a repeated text is analysed once.
+    hits = text.split_words.cache_info().hits
+    ranker.score(fresh(2_999))
+    assert text.split_words.cache_info().hits > hits
