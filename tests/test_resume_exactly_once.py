@@ -30,6 +30,7 @@ from stagehand.domain import Author, Comment
 from stagehand.session import open_show
 from stagehand.show import pipeline
 from stagehand.show.live import LiveShow
+from stagehand.store import lookup
 
 COMMENTS = 200_000
 KILLS = 3
@@ -232,3 +233,42 @@ async def test_a_live_redelivery_older_than_the_window_is_not_run_again(
     conn = sqlite3.connect(tmp_path / "live.db")
     assert conn.execute("SELECT count(*) FROM commands").fetchone()[0] == 1
     assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 200
+
+
+async def test_a_long_show_asks_the_database_only_about_ids_it_may_have_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the window, a new comment is not looked up in the database (each lookup cost the
+    event loop CPU and a wait for the GIL), yet a forgotten redelivery still is, and refused."""
+    monkeypatch.setattr(pipeline, "DEDUPE_WINDOW", 50)
+    asked: list[str] = []
+    find_comment = lookup.find_comment
+
+    def spy(conn: sqlite3.Connection, show_id: int, platform: str, message_id: str) -> object:
+        asked.append(message_id)
+        return find_comment(conn, show_id, platform, message_id)
+
+    monkeypatch.setattr(lookup, "find_comment", spy)
+    live = open_show(Settings(), db_path=tmp_path / "long.db", show_name="long", adapters=[])
+    chat = [
+        Comment(
+            id=f"m{index}",
+            platform="twitch",
+            channel="long",
+            author=Author("twitch", f"u{index}", f"viewer{index}"),
+            text=f"message {index}",
+            ts=START + timedelta(seconds=index),
+        )
+        for index in range(300)
+    ]
+    for comment in chat:
+        live.comment_received(comment)
+    assert asked == []
+
+    assert await asyncio.to_thread(live.flush)
+    live.comment_received(dataclasses.replace(chat[0], ts=START + timedelta(minutes=10)))
+    assert asked == ["m0"]
+    assert live.duplicates == 1
+    assert await live.close()
+    conn = sqlite3.connect(tmp_path / "long.db")
+    assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 300
