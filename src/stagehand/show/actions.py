@@ -38,8 +38,12 @@ class HostActions(ShowChanges):
     # -- the selected comment ----------------------------------------------------------------
 
     def answer(self, comment: Comment) -> ActionResult:
-        """The hosts answered this comment on air; comments like it rise."""
+        """The hosts answered this comment on air; comments like it rise. With `[overlay]
+        feature_on_answer` it goes on stream too (undoing the answer takes it off)."""
         action = self._record_reaction(comment, HostActionKind.ANSWER, ts=None)
+        if self._settings.overlay.feature_on_answer:
+            # The time on stream shares the answer's key: undoing the answer uncounts it too.
+            self._feature_started(comment, action.ts, key=action.key, actor=action.actor)
         return ActionResult(True, f"Answered {comment.author.shown_name} on air", key=action.key)
 
     def dismiss(self, comment: Comment) -> ActionResult:

@@ -1,5 +1,6 @@
 """The changes every way into the show shares: a hand up or down, an appearance on stage begun or
-ended, a segment made live, a comment answered or dismissed, an author removed.
+ended, a segment made live, a comment answered or dismissed, an author removed, a comment put
+on stream or taken off, a pin set or dropped.
 
 The console's keys, chat commands, a replayed transcript and undo all change the show through
 these, so each change is published the same way whoever made it.
@@ -7,21 +8,30 @@ these, so each change is published the same way whoever made it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from datetime import datetime
 
 from stagehand.domain import (
     Author,
     Comment,
+    Featured,
     HostAction,
     HostActionKind,
     ModerationKind,
+    Pin,
     Segment,
 )
 from stagehand.events import (
     AuthorRemoved,
     CommentDeleted,
+    CommentPinned,
+    CommentUnpinned,
+    FeatureEnded,
+    FeatureStarted,
     HandsChanged,
+    Notice,
     SegmentChanged,
     StageChanged,
     StageEnded,
@@ -110,6 +120,7 @@ class ShowChanges(ShowCore):
         self, comment: Comment, kind: HostActionKind, *, ts: datetime | None, key: str = ""
     ) -> HostAction:
         feedback = self._ranker.feedback(comment, positive=kind == HostActionKind.ANSWER)
+        self._unpinned(comment.platform, comment.id)  # handled: the pin has done its job
         return self._log_action(
             HostAction(
                 kind,
@@ -130,3 +141,68 @@ class ShowChanges(ShowCore):
         """A ban or timeout took effect: their hand goes down, every queue drops their comments."""
         self._set_hand(author, False)
         self._publish(AuthorRemoved(author.key, kind.value))
+
+    # -- on stream (the overlay) -------------------------------------------------------------
+
+    def _feature_started(
+        self, comment: Comment, ts: datetime, *, key: str, actor: str, timed: bool = True
+    ) -> Featured:
+        """`comment` is on stream from `ts`; the one before leaves ("replaced"). `key` is the host
+        action that put it there (its `on_stream` row shares it). With `timed`, it leaves by
+        itself after `[overlay] feature_seconds` of real time."""
+        self._feature_ended(ts, "replaced")
+        featured = Featured(comment, ts, key, actor)
+        self._state.featured = featured
+        self._publish(FeatureStarted(featured))
+        seconds = self._settings.overlay.feature_seconds
+        if timed and seconds > 0:
+            with contextlib.suppress(RuntimeError):  # no loop (a test's sync call): no timeout
+                loop = asyncio.get_running_loop()
+                self._feature_timer = loop.call_later(seconds, self._feature_timed_out, key)
+        return featured
+
+    def _feature_ended(self, ts: datetime, why: str) -> Featured | None:
+        """The featured comment (if any) leaves the stream at `ts`; `why` as in `FeatureEnded`."""
+        featured = self._state.featured
+        if self._feature_timer is not None:
+            self._feature_timer.cancel()
+            self._feature_timer = None
+        if featured is None:
+            return None
+        self._state.featured = None
+        self._publish(FeatureEnded(featured, max(ts, featured.since), why))
+        return featured
+
+    def _feature_timed_out(self, key: str) -> None:
+        featured = self._state.featured
+        self._feature_timer = None
+        if featured is None or featured.key != key:
+            return
+        self._feature_ended(self._clock.now(), "timeout")
+        who = featured.comment.author.shown_name
+        self._publish(Notice(f"{who}'s comment left the stream (time is up)", "info"))
+
+    # -- pins ------------------------------------------------------------------------------
+
+    def _handled_how(self, comment: Comment) -> str | None:
+        """ "answered" or "dismissed" when the hosts took the comment off the queue (not undone
+        since); None while it may still be in the queue."""
+        for done in self._history.handled():
+            same = (done.comment.platform, done.comment.id) == (comment.platform, comment.id)
+            if same and not done.undone:
+                if done.kind is HostActionKind.ANSWER:
+                    return "answered"
+                if done.kind is HostActionKind.DISMISS:
+                    return "dismissed"
+        return None
+
+    def _pinned(self, pin: Pin) -> None:
+        self._state.pins[(pin.comment.platform, pin.comment.id)] = pin
+        self._publish(CommentPinned(pin))
+
+    def _unpinned(self, platform: str, comment_id: str) -> Pin | None:
+        """Drop the pin of this comment, if it has one (and tell every screen)."""
+        pin = self._state.pins.pop((platform, comment_id), None)
+        if pin is not None:
+            self._publish(CommentUnpinned(platform, comment_id))
+        return pin

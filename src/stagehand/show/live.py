@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from stagehand.config import Settings
-from stagehand.domain import Author, AuthorKey, Comment, Segment, StageSession
+from stagehand.domain import Author, AuthorKey, Comment, HostAction, Segment, StageSession
 from stagehand.events import (
     CommentDeleted,
     CommentEdited,
@@ -32,6 +32,7 @@ from stagehand.platform import Adapter, ConnectionState, ReplaySink
 from stagehand.sanitize import clean
 from stagehand.show.actions import HostActions
 from stagehand.show.core import CommandHandler
+from stagehand.show.featuring import Featuring
 from stagehand.show.history import HandledAction
 from stagehand.show.replaying import Replaying
 from stagehand.show.segments import SegmentActions
@@ -39,7 +40,7 @@ from stagehand.store.queries import ShowRow
 from stagehand.store.recorder import Stored
 
 
-class LiveShow(HostActions, SegmentActions, Replaying):
+class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
     """A show on air (or replayed): see the module docstring."""
 
     # -- views -----------------------------------------------------------------------------
@@ -125,6 +126,11 @@ class LiveShow(HostActions, SegmentActions, Replaying):
         done = self._history.get(key)
         return done.comment if done is not None else None
 
+    def host_action(self, key: str) -> HostAction | None:
+        """The host action logged as `key` (who did what, when), if the show remembers it."""
+        done = self._history.get(key)
+        return done.action if done is not None else None
+
     @property
     def accepted(self) -> int:
         """Comments taken in this session (redeliveries not counted)."""
@@ -189,6 +195,7 @@ class LiveShow(HostActions, SegmentActions, Replaying):
         now = self._clock.now()
         for session in self._state.on_stage:
             self._stage_ended(session.author, now, outcome="ok: the show ended")
+        self._feature_ended(now, "show ended")
         self._publish(ShowEnded(now))
         self._stored_comments.close()
         return await asyncio.to_thread(self._writer.close)
