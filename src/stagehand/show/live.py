@@ -28,6 +28,7 @@ from stagehand.events import (
     Notice,
     ShowEnded,
 )
+from stagehand.metrics import Metrics, show_metrics
 from stagehand.platform import Adapter, ConnectionState, ReplaySink
 from stagehand.sanitize import clean
 from stagehand.show.actions import HostActions
@@ -36,7 +37,8 @@ from stagehand.show.featuring import Featuring
 from stagehand.show.history import HandledAction
 from stagehand.show.replaying import Replaying
 from stagehand.show.segments import SegmentActions
-from stagehand.store.queries import ShowRow
+from stagehand.store.database import connect
+from stagehand.store.queries import SearchHit, ShowRow, search_comments
 from stagehand.store.recorder import Stored
 
 
@@ -155,6 +157,25 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
     def backlog(self) -> int:
         """Changes waiting for the database writer; producers that can wait (replays) do."""
         return self._writer.backlog
+
+    def participation(self) -> Metrics:
+        """The participation numbers so far, what was just done included (blocking: it waits
+        for the writer and reads the database on its own connection; call it from a thread)."""
+        self.flush(timeout=2.0)
+        db = connect(self._db_path)
+        try:
+            return show_metrics(db, self._show.name, now=self.now(), follow_up_limit=1).totals
+        finally:
+            db.conn.close()
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """This show's comments matching `query`, full text (blocking: a read connection of its
+        own, closed after; call it from a thread)."""
+        db = connect(self._db_path)
+        try:
+            return search_comments(db, self._show.id, query, limit=limit)
+        finally:
+            db.conn.close()
 
     @property
     def startup_notices(self) -> tuple[Notice, ...]:

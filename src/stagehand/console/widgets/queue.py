@@ -14,6 +14,7 @@ renders just the rows that are new. Nothing moves under the host's hands:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from textual import events
@@ -40,7 +41,7 @@ WHEEL_ROWS = 3
 #: Rows kept drawn for reuse (a few screens' worth; cleared when it fills).
 DRAWN_ROWS = 2_000
 
-RowKey = tuple[CommentKey, str, str, bool, bool, bool, int, str]
+RowKey = tuple[CommentKey, str, str, bool, bool, bool, int, str, bool]
 
 
 def markers(ranked: RankedComment, on_stage: bool) -> Content:
@@ -90,6 +91,7 @@ class QueueView(Widget, can_focus=True):
         self._arrived_away: set[CommentKey] = set()
         self._now: datetime | None = None
         self._on_stage: frozenset[AuthorKey] = frozenset()
+        self._pinned: Collection[CommentKey] = ()
         self._drawn: dict[RowKey, Strip] = {}
 
     # -- what is selected --------------------------------------------------------------------
@@ -143,9 +145,15 @@ class QueueView(Widget, can_focus=True):
     # -- new entries ---------------------------------------------------------------------------
 
     def set_entries(
-        self, entries: list[RankedComment], *, now: datetime, on_stage: frozenset[AuthorKey]
+        self,
+        entries: list[RankedComment],
+        *,
+        now: datetime,
+        on_stage: frozenset[AuthorKey],
+        pinned: Collection[CommentKey] = (),
     ) -> None:
-        """Show `entries` (best first). The selection and the rows on screen stay put."""
+        """Show `entries` (best first; the `pinned` ones highlighted). The selection and the
+        rows on screen stay put."""
         away = self.top > 0
         if away:
             self._arrived_away.update(
@@ -155,6 +163,7 @@ class QueueView(Widget, can_focus=True):
         self._index = {key_of(r.comment): i for i, r in enumerate(entries)}
         self._now = now
         self._on_stage = on_stage
+        self._pinned = pinned
         if self.selected_key is not None and not self.outside:
             row = self._index.get(self.selected_key)
             if row is None:
@@ -257,8 +266,9 @@ class QueueView(Widget, can_focus=True):
         key = key_of(comment)
         current = key == self.selected_key and not self.outside
         on_stage = comment.author.key in self._on_stage
+        pinned = key in self._pinned
         seconds = (self._now - comment.ts).total_seconds() if self._now else 0.0
-        shown_age = age(seconds)
+        shown_age = "pin" if pinned else age(seconds)
         row_key = (
             key,
             comment.shown_text,  # an edit on the platform changes it
@@ -268,12 +278,13 @@ class QueueView(Widget, can_focus=True):
             current and self.has_focus,
             width,
             self.app.theme,
+            pinned,
         )
         strip = self._drawn.get(row_key)
         if strip is None:
             if len(self._drawn) >= DRAWN_ROWS:
                 self._drawn.clear()
-            content = self._row_content(ranked, shown_age, current, on_stage, width)
+            content = self._row_content(ranked, shown_age, current, on_stage, width, pinned)
             strip = self._drawn[row_key] = self._strip(content, width)
         return strip
 
@@ -290,7 +301,13 @@ class QueueView(Widget, can_focus=True):
         self.refresh()
 
     def _row_content(
-        self, ranked: RankedComment, shown_age: str, current: bool, on_stage: bool, width: int
+        self,
+        ranked: RankedComment,
+        shown_age: str,
+        current: bool,
+        on_stage: bool,
+        width: int,
+        pinned: bool = False,
     ) -> Content:
         comment = ranked.comment
         row = Content.assemble(
@@ -301,11 +318,13 @@ class QueueView(Widget, can_focus=True):
             ),
             " ",
             platform_tag(comment.platform),
-            (f" {shown_age:>4} ", "$text-muted"),
+            (f" {shown_age:>4} ", "bold $text-success" if pinned else "$text-muted"),
             plain(comment.shown_text, max_chars=width * 2),
         ).truncate(width, ellipsis=True, pad=True)
         if current:
             return row.stylize_before("bold on $accent 30%" if self.has_focus else "on $panel")
+        if pinned:  # a producer lifted it for the hosts
+            return row.stylize_before("on $success 20%")
         if on_stage:
             return row.stylize_before("on $warning 15%")
         return row
