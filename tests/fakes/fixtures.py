@@ -5,6 +5,7 @@ Registered in tests/conftest.py (`pytest_plugins`), so any test asks for them by
 - `fake_twitch`: the fake Twitch (OAuth, Helix, EventSub) on 127.0.0.1, with twitchio's
   process-wide URLs put back afterwards (`twitchio_urls`: the adapter repoints them);
 - `fake_discord`: the fake Discord (REST and gateway) on 127.0.0.1;
+- `fake_obs`: a fake OBS Studio (obs-websocket 5) on 127.0.0.1, with a password;
 - `twitch_capture`, `discord_payloads`: the real payloads from ../shared/data, or a skip when
   they are absent (the fakes build their chat from them).
 
@@ -21,6 +22,7 @@ import twitchio.http
 from twitchio.eventsub import websockets
 
 from fakes.discord_server import FakeDiscord, payloads_available
+from fakes.obs_server import FakeObs
 from fakes.twitch_server import FakeTwitch, load_capture
 
 #: Fast enough for tests, slow enough not to flood: twitchio only needs one every 10 s.
@@ -62,3 +64,10 @@ async def fake_twitch(twitchio_urls: None) -> AsyncIterator[FakeTwitch]:
 async def fake_discord() -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord() as server:
         yield server
+
+
+@pytest.fixture
+async def fake_obs() -> AsyncIterator[FakeObs]:
+    server = await FakeObs().start()
+    yield server
+    await server.stop()

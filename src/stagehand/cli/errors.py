@@ -100,11 +100,13 @@ def _internal_error(exc: BaseException) -> click.ClickException:
         where = f"the details are in {path}"
     except OSError:
         where = "run again with STAGEHAND_LOG_LEVEL=DEBUG for details"
-    error = click.ClickException(
-        f"stagehand failed unexpectedly ({summary}); this is a bug: {where}"
-    )
-    error.exit_code = INTERNAL_ERROR
-    return error
+    return InternalError(f"stagehand failed unexpectedly ({summary}); this is a bug: {where}")
+
+
+class InternalError(click.ClickException):
+    """stagehand itself failed (a bug): one line saying where the details are, exit status 1."""
+
+    exit_code = INTERNAL_ERROR
 
 
 def open_existing_database(db_path: Path | None) -> Database:

@@ -82,21 +82,22 @@ class StagehandApp(App[None]):
         settings: Settings,
         *,
         server_url: str | None = None,
-        attached_as: str | None = None,
+        attached_as: tuple[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.live = live
         self.settings = settings
         #: The show server's address (the help shows it, and the overlay's).
         self.server_url = server_url
-        #: Who this console is when attached to a show elsewhere ("alice, producer"); None for
-        #: the console in the show's own process (quitting it ends the show).
+        #: Who this console is when attached to a show elsewhere (its token's name and role);
+        #: None for the console in the show's own process (quitting it ends the show).
         self.attached_as = attached_as
         console = settings.console
         self.state = ConsoleState(
             queue_size=console.queue_size,
             half_life_seconds=settings.ranking.half_life_seconds,
             clock=live.now,
+            me=attached_as[0] if attached_as else "",
         )
         self.state.segment = live.current_segment
         self.state.stage_changed(live.on_stage)
@@ -120,7 +121,8 @@ class StagehandApp(App[None]):
         # The title can reach the terminal's title bar: only cleaned text goes there.
         self.title = "stagehand: " + clean(live.show.title or live.show.name, max_chars=80)
         if attached_as:
-            self.title += f" (attached as {clean(attached_as, max_chars=60)})"
+            name, role = attached_as
+            self.title += f" (attached as {clean(name, max_chars=40)}, {role})"
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -147,6 +149,11 @@ class StagehandApp(App[None]):
         self.query_one("#raw").border_title = "Chat"
         self.query_one("#raw").display = self.settings.console.show_raw_chat
         self.query_one(QueueView).focus()
+        if self.server_url and not self.attached_as:
+            self.state.notify(
+                f"Show server: {self.server_url} (overlay for OBS: {self.server_url}/overlay; "
+                "? shows it again)"
+            )
         self.redraw()
         # Ages, elapsed time and stage time move even when chat is quiet.
         self.set_interval(1.0, self.redraw, name="clock")
@@ -617,10 +624,11 @@ def make_app(
     settings: Settings,
     *,
     server_url: str | None = None,
-    attached_as: str | None = None,
+    attached_as: tuple[str, str] | None = None,
 ) -> StagehandApp:
     """The console for a show: the one in this process (`stagehand demo`, `replay`, `run`), or
-    one on another machine (`stagehand attach`, `attached_as` naming this console's token)."""
+    one on another machine (`stagehand attach`; `attached_as`: this console's token's name and
+    role)."""
     return StagehandApp(live, settings, server_url=server_url, attached_as=attached_as)
 
 

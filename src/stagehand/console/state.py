@@ -76,6 +76,8 @@ HANDLED_KEPT = 500
 RATE_WINDOW_SECONDS = 60
 #: Notices kept for the history (`i`).
 NOTICES_KEPT = 100
+#: Another console's notices of these levels are its own business ("Nothing to undo").
+QUIET_FOR_OTHERS = frozenset({"refused", "ignored"})
 
 
 @dataclass(slots=True)
@@ -120,6 +122,10 @@ class ConsoleState(ShowQueue):
     comments_seen: int = 0
     #: Show time, for the notice history (the app sets it to the show clock).
     clock: Callable[[], datetime] | None = None
+    #: This console's name on the show server ("" in the show's own process). Notices of its
+    #: own actions read as they are; another console's are prefixed with its name, and its
+    #: refusals ("Nothing to undo") stay on that console.
+    me: str = ""
     _rate: deque[list[int]] = field(default_factory=deque)  # [second, count], oldest first
     _raw_index: dict[CommentKey, RawLine] = field(default_factory=dict)
 
@@ -139,7 +145,7 @@ class ConsoleState(ShowQueue):
         elif isinstance(event, ConnectionChanged):
             self.connections[event.platform] = (event.state, event.detail)
         elif isinstance(event, Notice):
-            self.notify(f"{event.actor}: {event.text}" if event.actor else event.text, event.level)
+            self._notice(event)
         elif isinstance(event, CommandHandled):
             level = event.outcome.split(":", 1)[0] if ":" in event.outcome else "info"
             self.notify(f"!{event.command}: {event.outcome}", level)
@@ -237,6 +243,12 @@ class ConsoleState(ShowQueue):
             del self.stage_said[gone]
         for key in keys - set(self.stage_said):
             self.stage_said[key] = deque(maxlen=STAGE_LINES)
+
+    def _notice(self, event: Notice) -> None:
+        if not event.actor or event.actor == self.me:
+            self.notify(event.text, event.level)
+        elif event.level not in QUIET_FOR_OTHERS:  # what another console did, by name
+            self.notify(f"{event.actor}: {event.text}", event.level)
 
     def notify(self, text: str, level: str = "info", at: datetime | None = None) -> None:
         if at is None and self.clock is not None:
