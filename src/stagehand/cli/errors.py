@@ -43,6 +43,12 @@ class UserError(click.ClickException):
         super().__init__(redact(message))
 
 
+class InternalError(click.ClickException):
+    """stagehand itself failed: one line pointing at the log, exit status 1."""
+
+    exit_code = INTERNAL_ERROR
+
+
 class StagehandCommand(click.Command):
     """A click command whose failures all leave through `user_error_from` (see the module doc)."""
 
@@ -101,12 +107,6 @@ def _internal_error(exc: BaseException) -> click.ClickException:
     except OSError:
         where = "run again with STAGEHAND_LOG_LEVEL=DEBUG for details"
     return InternalError(f"stagehand failed unexpectedly ({summary}); this is a bug: {where}")
-
-
-class InternalError(click.ClickException):
-    """stagehand itself failed (a bug): one line saying where the details are, exit status 1."""
-
-    exit_code = INTERNAL_ERROR
 
 
 def open_existing_database(db_path: Path | None) -> Database:

@@ -14,19 +14,29 @@ installs the chat commands and adds the adapters.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from stagehand.config import Settings
-from stagehand.domain import Author, AuthorKey, Comment, HostAction, Segment, StageSession
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    HostAction,
+    HostActionKind,
+    Segment,
+    StageSession,
+)
 from stagehand.events import (
     CommentDeleted,
     CommentEdited,
     ConnectionChanged,
     Notice,
     ShowEnded,
+    StageEnded,
 )
 from stagehand.metrics import Metrics, show_metrics
 from stagehand.platform import Adapter, ConnectionState, ReplaySink
@@ -212,10 +222,25 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
             task.cancel()
         # A cancelled task still hands its comment's changes to the writer (in its callbacks).
         await asyncio.gather(*pending, return_exceptions=True)
-        # Every appearance ends with the show, logged as the hosts' `stage_end` like any other.
+        # Every appearance ends with the show, logged as a `stage_end` like any other (the views
+        # keep showing who was on stage when the show ended).
         now = self._clock.now()
         for session in self._state.on_stage:
-            self._stage_ended(session.author, now, outcome="ok: the show ended")
+            ended = dataclasses.replace(session, ended_at=now)
+            guest = session.author
+            self._publish(StageEnded(ended))
+            self._log_action(
+                HostAction(
+                    HostActionKind.STAGE_END,
+                    now,
+                    None,
+                    guest.platform,
+                    guest.id,
+                    outcome="ok: the show ended",
+                ),
+                author=guest,
+                session=ended,
+            )
         self._feature_ended(now, "show ended")
         self._publish(ShowEnded(now))
         self._stored_comments.close()
