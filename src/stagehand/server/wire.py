@@ -19,7 +19,7 @@ import json
 import sys
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -81,65 +81,98 @@ def decode_event(data: Any) -> CoreEvent:
 def decode(kind: Any, data: Any) -> Any:
     """`data` (decoded JSON) as a value of type `kind` (WireError when it cannot be)."""
     try:
-        return _decode(kind, data)
+        return _decoder(kind)(data)
     except WireError:
         raise
-    except (TypeError, ValueError, KeyError) as exc:
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise WireError(f"not a {getattr(kind, '__name__', kind)}: {exc}") from None
 
 
-def _decode(kind: Any, data: Any) -> Any:
+Decoder = Callable[[Any], Any]
+
+
+@functools.cache
+def _decoder(kind: Any) -> Decoder:
+    """A function that decodes JSON into `kind`, built once per type: an attached console
+    decodes every event of a flood, so the type is read once, not per value."""
     origin = typing.get_origin(kind)
     if kind is Any:
-        return data
+        return lambda data: data
     if origin in (typing.Union, types.UnionType):
-        options = [arg for arg in typing.get_args(kind) if arg is not type(None)]
-        if data is None:
-            return None
-        if len(options) == 1:
-            return _decode(options[0], data)
-        for option in options:  # e.g. `str | int`: the first that takes it
-            try:
-                return _decode(option, data)
-            except (TypeError, ValueError, KeyError, WireError):
-                continue
-        raise WireError(f"{data!r} fits none of {kind}")
+        return _union([arg for arg in typing.get_args(kind) if arg is not type(None)])
     if origin is tuple:
         args = typing.get_args(kind)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_decode(args[0], item) for item in _list(data))
-        return tuple(_decode(arg, item) for arg, item in zip(args, _list(data), strict=True))
+            item = _decoder(args[0])
+            return lambda data: tuple(item(value) for value in _list(data))
+        items = [_decoder(arg) for arg in args]
+        return lambda data: tuple(one(value) for one, value in zip(items, _list(data), strict=True))
     if origin in (frozenset, set):
         (arg,) = typing.get_args(kind)
-        return frozenset(_decode(arg, item) for item in _list(data))
+        member = _decoder(arg)
+        return lambda data: frozenset(member(value) for value in _list(data))
     if origin in (dict, Mapping) or kind in (dict, Mapping):
-        args = typing.get_args(kind) or (str, Any)
-        if not isinstance(data, dict):
-            raise WireError("expected an object")
-        return {_decode(args[0], k): _decode(args[1], v) for k, v in data.items()}
-    if isinstance(kind, type):
-        if dataclasses.is_dataclass(kind):
-            if not isinstance(data, dict):
-                raise WireError(f"{kind.__name__} must be an object")
-            hints = _hints(kind)
-            values = {
-                f.name: _decode(hints[f.name], data[f.name])
-                for f in dataclasses.fields(kind)
-                if f.name in data
-            }
-            return kind(**values)
-        if issubclass(kind, enum.Enum):
-            return kind(data)
-        if kind is datetime:
-            if not isinstance(data, str):
-                raise WireError("a time must be a string")
-            return datetime.fromisoformat(data)
-        if kind is float and isinstance(data, int | float) and not isinstance(data, bool):
-            return float(data)
-        if kind in (str, int, bool) and type(data) is kind:
-            return data
+        key_type, value_type = typing.get_args(kind) or (str, Any)
+        keys, values = _decoder(key_type), _decoder(value_type)
+        return lambda data: {keys(k): values(v) for k, v in _object(data).items()}
+    if not isinstance(kind, type):
+        raise WireError(f"cannot decode {kind}")
+    if dataclasses.is_dataclass(kind):
+        return _dataclass(kind)
+    if issubclass(kind, enum.Enum):
+        return kind
+    if kind is datetime:
+        return lambda data: datetime.fromisoformat(_typed(str, data))
+    if kind is float:
+        return _float
+    if kind in (str, int, bool):
+        return lambda data: _typed(kind, data)
+    raise WireError(f"cannot decode {kind.__name__}")
+
+
+def _dataclass(kind: type) -> Decoder:
+    hints = _hints(kind)
+    fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(kind)]
+
+    def build(data: Any) -> Any:
+        values = _object(data)
+        return kind(**{name: one(values[name]) for name, one in fields if name in values})
+
+    return build
+
+
+def _union(options: list[Any]) -> Decoder:
+    decoders = [_decoder(option) for option in options]
+
+    def first_that_fits(data: Any) -> Any:
+        if data is None:
+            return None
+        for one in decoders:  # e.g. `str | int`: the first that takes it
+            try:
+                return one(data)
+            except (TypeError, ValueError, KeyError, WireError):
+                continue
+        raise WireError(f"{data!r} fits none of {options}")
+
+    return first_that_fits
+
+
+def _typed(kind: type, data: Any) -> Any:
+    if type(data) is not kind:
         raise WireError(f"expected {kind.__name__}, got {type(data).__name__}")
-    raise WireError(f"cannot decode {kind}")
+    return data
+
+
+def _float(data: Any) -> float:
+    if isinstance(data, int | float) and not isinstance(data, bool):
+        return float(data)
+    raise WireError(f"expected a number, got {type(data).__name__}")
+
+
+def _object(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise WireError("expected an object")
+    return data
 
 
 def _list(data: Any) -> list[Any]:
