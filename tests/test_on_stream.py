@@ -84,7 +84,7 @@ async def test_a_featured_comment_leaves_by_itself_after_feature_seconds(
     await asyncio.sleep(0.4)
     assert live.featured is None
     ended = [e for e in heard if isinstance(e, FeatureEnded)]
-    assert [e.why for e in ended] == ["timeout"]
+    assert [e.why for e in ended] == ["time up"]
     assert await live.close()
 
 
@@ -159,3 +159,18 @@ async def test_a_show_run_from_one_console_has_no_answered_by_table(tmp_path, sm
     report = show_metrics(open_database(live.db_path, create=False), "synth")
     assert report.answered_by == () and report.on_stream == ()
     assert "ANSWERED BY" not in render_show(report, "term")
+
+
+async def test_the_stream_drops_a_comment_deleted_banned_or_forgotten(tmp_path, small_show) -> None:
+    live = await played(tmp_path, small_show)
+    ana = comment(live, "m1")
+    live.feature(ana)
+    live.comment_edited("twitch", "m1", "hi everyone (edited)", live.now())
+    assert live.featured is not None and live.featured.comment.shown_text == "hi everyone (edited)"
+    live.comment_deleted("twitch", "m1", live.now())
+    assert live.featured is None  # a deleted message is never left on stream
+    live.feature(comment(live, "m4"))
+    live.pin(comment(live, "m4"), "next")
+    live.forget_author(comment(live, "m4").author)
+    assert live.featured is None and live.pins == ()
+    assert await live.close()

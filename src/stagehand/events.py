@@ -178,8 +178,9 @@ class FeatureStarted:
 
 @dataclass(frozen=True, slots=True)
 class FeatureEnded:
-    """The featured comment left the stream at `ended_at`; `why`: "taken off" (by hand), "timeout",
-    "replaced", "undone" (it does not count as shown), "show ended"."""
+    """The featured comment left the stream at `ended_at`; `why`: "taken off" (by hand), "time up"
+    (`[overlay] feature_seconds`), "replaced", "undone" (it does not count as shown), "deleted",
+    "ban" or "timeout" (its author was moderated), "forgotten" (its author asked), "show ended"."""
 
     featured: Featured
     ended_at: datetime

@@ -74,6 +74,11 @@ async def test_two_attached_consoles_see_each_other_within_a_second(tmp_path) ->
             pinned = producer_app.query_one("QueueView").selected.comment
             waited = await until(lambda: key_of(pinned) in host_app.state.pins, pilot=host_pilot)
             assert waited < 1.0
+            # The host is told who did it; the producer reads it as their own.
+            await until(lambda: "alice: Pinned" in host_app.state.notice.text, pilot=host_pilot)
+            await until(
+                lambda: producer_app.state.notice.text.startswith("Pinned"), pilot=producer_pilot
+            )
             host_app.redraw()
             await host_pilot.pause()
             top = host_app.query_one("QueueView").entries[0].comment
@@ -89,7 +94,10 @@ async def test_two_attached_consoles_see_each_other_within_a_second(tmp_path) ->
                 lambda: key_of(pinned) not in producer_app.state.queue, pilot=producer_pilot
             )
             assert waited < 1.0
-            assert "Answered" in host_app.state.notice.text
+            await until(
+                lambda: host_app.state.notice.text.startswith("Answered "), pilot=host_pilot
+            )
+            assert "hana: Answered" in producer_app.state.notice.text
             # A producer may not answer on air: refused, and said so on their console.
             await producer_pilot.press("home", "a")
             await until(

@@ -193,6 +193,8 @@ def _check_serving(settings: Settings, serve: ServeOptions) -> None:
     """Refuse a show server that could not start as configured, before the show opens."""
     from stagehand.server.app import ServerRefused, check_address
 
+    if not settings.server.enabled:
+        return
     try:
         check_address(settings, listen=serve.listen, insecure_remote=serve.insecure_remote)
     except ServerRefused as exc:

@@ -383,12 +383,16 @@ class StagehandApp(App[None]):
             )
 
     def _done_saying(self, text: Content | str) -> Callable[[ActionResult], None]:
-        """What an intent's success does: `u` can take it back, and the notice says `text`."""
+        """What an intent's success does: `u` can take it back, and the notice says `text` (an
+        attached console's notice comes from the show, which tells every console)."""
 
         def done(result: ActionResult) -> None:
             if result.ok:
                 self._did(result)
-                self._say(text, "ok")
+                if self.attached_as:
+                    self.redraw()
+                else:
+                    self._say(text, "ok")
 
         return done
 
@@ -408,9 +412,7 @@ class StagehandApp(App[None]):
             self._perform(self.live.feature(ranked.comment), "feature", self._done_saying_result)
 
     def _done_saying_result(self, result: ActionResult) -> None:
-        if result.ok:
-            self._did(result)
-            self._say(f"{result.message} (u undoes)", "ok")
+        self._done_saying(f"{result.message} (u undoes)")(result)
 
     def action_pin(self) -> None:
         """Pin the selected comment to the top of every host's queue, with a note (`f` again
@@ -483,13 +485,11 @@ class StagehandApp(App[None]):
 
     def action_edit_topic(self) -> None:
         def edited(result: ActionResult) -> None:
-            if not result.ok:
-                return
-            self._did(result)
             segment = self.live.current_segment
-            assert segment is not None  # the edit made one live if none was
-            keywords_text = ", ".join(segment.keywords) or "no keywords"
-            self._say(f"Topic: {segment.title} ({keywords_text}) (u undoes)", "ok")
+            keywords_text = ", ".join(segment.keywords) if segment else ""
+            title = segment.title if segment else ""
+            text = f"Topic: {title} ({keywords_text or 'no keywords'}) (u undoes)"
+            self._done_saying(text)(result)
 
         def save(result: tuple[str, list[str]] | None) -> None:
             if result is not None:

@@ -29,6 +29,11 @@ from stagehand.show.live import LiveShow
 ON_A_COMMENT = frozenset(
     {"answer", "dismiss", "stage", "feature", "pin", "unpin", "reply", "moderate"}
 )
+#: Actions the show does not announce itself (a console says its own at once): the server tells
+#: every screen, naming who acted, so the host sees what a producer just did.
+UNANNOUNCED = frozenset(
+    {"answer", "dismiss", "feature", "unfeature", "pin", "unpin", "next_segment", "topic"}
+)
 #: What each action is called in a refusal ("a producer may not <this>").
 WORDS = {
     "answer": "answer on air",
@@ -76,6 +81,8 @@ async def perform(live: LiveShow, hub: EventHub, caller: Caller, body: Any) -> A
         result = run()
         if not isinstance(result, ActionResult):
             result = await result
+        if result.ok and action in UNANNOUNCED:
+            live.say(result.message, "ok")
     return Answer(
         200,
         {

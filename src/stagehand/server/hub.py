@@ -20,11 +20,11 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from stagehand.domain import RankedComment
 from stagehand.events import (
+    CommentEdited,
     CommentRanked,
     CoreEvent,
     FeatureEnded,
@@ -43,8 +43,8 @@ BACKLOG = 10_000
 RECENT_CHAT = 200
 #: Events a client may fall behind before it is let go.
 CLIENT_LIMIT = 20_000
-#: The events that change what the overlay shows.
-OVERLAY_EVENTS = (FeatureStarted, FeatureEnded, StageChanged, SegmentChanged)
+#: The events that change what the overlay shows (an edit of the comment on stream too).
+OVERLAY_EVENTS = (FeatureStarted, FeatureEnded, StageChanged, SegmentChanged, CommentEdited)
 
 
 @dataclass(eq=False)
@@ -215,7 +215,3 @@ class EventHub:
         self._overlay_text = text
         for watcher in self.overlays:
             watcher.push(text)
-
-
-def iso(ts: datetime | None) -> str | None:
-    return ts.isoformat() if ts else None

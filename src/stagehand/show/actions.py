@@ -22,7 +22,6 @@ from stagehand.events import (
     AuthorOptedIn,
     AuthorOptedOut,
     CommandHandled,
-    Notice,
     StageChanged,
 )
 from stagehand.platform import ActionResult
@@ -192,6 +191,9 @@ class HostActions(ShowChanges):
         self._state.recent.forget_author(key)
         self._history.forget_author(key)
         self._set_hand(author, False)
+        self._off_stream_if(lambda c: c.author.key == key, self._clock.now(), "forgotten")
+        for pin in [p for p in self._state.pins.values() if p.comment.author.key == key]:
+            self._unpinned(pin.comment.platform, pin.comment.id)
         # Still on the show if on stage (ending it is the hosts' call), but no longer by name.
         anonymous = Author(author.platform, author.id, "", FORGOTTEN_NAME)
         if self._state.rename_on_stage(key, anonymous):
@@ -219,5 +221,6 @@ class HostActions(ShowChanges):
         )
 
     def say(self, text: str, level: str = "info") -> None:
-        """Something every screen should show the hosts (`level` as in `Notice`)."""
-        self._publish(Notice(text, level))
+        """Something every screen should show the hosts (`level` as in `Notice`), naming who
+        acted when it was someone at another console (`acting_as`)."""
+        self._notice(text, level)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from stagehand.domain import (
@@ -135,11 +137,16 @@ class ShowChanges(ShowCore):
         )
 
     def _comment_deleted(self, platform: str, comment_id: str, ts: datetime) -> None:
+        """Gone from the platform: gone from every queue, and from the stream if it is on it."""
+        self._off_stream_if(lambda c: (c.platform, c.id) == (platform, comment_id), ts, "deleted")
+        self._unpinned(platform, comment_id)
         self._publish(CommentDeleted(platform, comment_id, ts))
 
     def _author_removed(self, author: Author, kind: ModerationKind) -> None:
-        """A ban or timeout took effect: their hand goes down, every queue drops their comments."""
+        """A ban or timeout took effect: their hand goes down, every queue drops their comments,
+        and the stream does not show them a moment longer."""
         self._set_hand(author, False)
+        self._off_stream_if(lambda c: c.author.key == author.key, self._clock.now(), kind.value)
         self._publish(AuthorRemoved(author.key, kind.value))
 
     # -- on stream (the overlay) -------------------------------------------------------------
@@ -173,12 +180,28 @@ class ShowChanges(ShowCore):
         self._publish(FeatureEnded(featured, max(ts, featured.since), why))
         return featured
 
+    def _off_stream_if(self, shows: Callable[[Comment], bool], ts: datetime, why: str) -> None:
+        """Take the featured comment off stream when `shows` says it is the one to go."""
+        featured = self._state.featured
+        if featured is not None and shows(featured.comment):
+            self._feature_ended(ts, why)
+
+    def _featured_edited(self, platform: str, comment_id: str, clean_text: str) -> None:
+        """The author edited the comment on stream: the stream shows the new text."""
+        featured = self._state.featured
+        if featured is not None and (featured.comment.platform, featured.comment.id) == (
+            platform,
+            comment_id,
+        ):
+            comment = dataclasses.replace(featured.comment, clean_text=clean_text)
+            self._state.featured = dataclasses.replace(featured, comment=comment)
+
     def _feature_timed_out(self, key: str) -> None:
         featured = self._state.featured
         self._feature_timer = None
         if featured is None or featured.key != key:
             return
-        self._feature_ended(self._clock.now(), "timeout")
+        self._feature_ended(self._clock.now(), "time up")
         who = featured.comment.author.shown_name
         self._publish(Notice(f"{who}'s comment left the stream (time is up)", "info"))
 

@@ -31,7 +31,6 @@ from stagehand.domain import (
     StageSession,
 )
 from stagehand.events import (
-    CommentDeleted,
     CommentEdited,
     ConnectionChanged,
     Notice,
@@ -283,10 +282,12 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
                     self._spawn(result)
 
     def comment_edited(self, platform: str, comment_id: str, text: str, ts: datetime) -> None:
-        self._publish(CommentEdited(platform, comment_id, clean(text), text, ts))
+        shown = clean(text)
+        self._featured_edited(platform, comment_id, shown)
+        self._publish(CommentEdited(platform, comment_id, shown, text, ts))
 
     def comment_deleted(self, platform: str, comment_id: str, ts: datetime) -> None:
-        self._publish(CommentDeleted(platform, comment_id, ts))
+        self._comment_deleted(platform, comment_id, ts)
 
     def hand_changed(self, author: Author, raised: bool) -> None:
         self._set_hand(author, raised)
