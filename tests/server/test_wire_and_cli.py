@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 
-from showserver import act, call, serve
+from showserver import act, call, serve, write_show
 
 from stagehand.events import CoreEvent
 from stagehand.server.wire import EVENT_TYPES, decode_event, dumps, encode_event
@@ -79,11 +79,12 @@ def test_a_non_loopback_address_needs_tls_or_says_why(tmp_path) -> None:
     assert "--insecure-remote" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "d.db").exists()  # refused before anything was opened
 
+    transcript = write_show(tmp_path / "show.jsonl")
     allowed = stagehand(
-        "demo",
+        "replay",
+        str(transcript),
+        "--instant",
         "--headless",
-        "--speed",
-        "1000",
         "--listen",
         "0.0.0.0:0",
         "--insecure-remote",
@@ -91,6 +92,7 @@ def test_a_non_loopback_address_needs_tls_or_says_why(tmp_path) -> None:
         str(tmp_path / "d.db"),
     )
     assert allowed.returncode == 0, allowed.stderr
+    assert "Show server: http://127.0.0.1:" in allowed.stdout
 
     bad = stagehand("demo", "--headless", "--listen", "localhost", "--db", str(tmp_path / "e.db"))
     assert bad.returncode == 2 and "expected HOST:PORT" in bad.stderr
