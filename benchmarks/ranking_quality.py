@@ -2,7 +2,8 @@
 
     python benchmarks/ranking_quality.py [--data ../shared/data] [--verbose] [--half-life S]
 
-Each labelled window (benchmarks/labels/*.json, plus the demo show's segments) is one query. The
+Each labelled window (benchmarks/labels/*.json), each segment of the labelled show transcripts
+(benchmarks/labels/shows/*.jsonl) and each of the demo show's segments is one query. The
 window is replayed once through `stagehand.ranking.offline.rank_events` -- the same code
 `stagehand rank` runs, one Ranker fed in arrival order -- and judged two ways:
 
@@ -38,11 +39,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from stagehand.config.ranking import RankingSettings
-from stagehand.domain import Author, Comment, Segment
-from stagehand.ranking.offline import RankedRow, rank_events
+from stagehand.domain import Author, Comment, CommentKind, RankedComment, Segment
+from stagehand.ranking.offline import judge_events
+from stagehand.ranking.queue_order import QueueRow, merge_askers
 from stagehand.ranking.ranker import Ranker
 from stagehand.ranking.text import STOPWORDS
 from stagehand.sanitize import sanitize
+from stagehand.show.kinds import CommentKinds
 from stagehand.transcript import (
     CommentEvent,
     SegmentEvent,
@@ -54,6 +57,7 @@ from stagehand.transcript import (
 REPO = Path(__file__).resolve().parent.parent
 LABELS = REPO / "benchmarks" / "labels"
 DEMO = REPO / "src" / "stagehand" / "demo" / "show.jsonl"
+SHOWS = LABELS / "shows"
 K = 10
 #: The live queue's candidates: comments a host could still act on.
 LIVE_MINUTES = 5
@@ -74,6 +78,9 @@ class Query:
     """Which segment of the replay the query grades (the demo show has several)."""
     set_name: str = ""
     terms: set[str] = field(default_factory=set)
+    same_as: dict[str, str] = field(default_factory=dict)
+    """Merge ground truth: each comment of a group of near-identical questions in this segment ->
+    the id of the group's first comment (labelled shows only; empty elsewhere)."""
 
 
 # -- loading labelled windows ----------------------------------------------------------------
@@ -246,6 +253,50 @@ def demo_queries(path: Path = DEMO) -> list[Query]:
     ]
 
 
+def show_queries(path: Path) -> list[Query]:
+    """One query per segment of a labelled show transcript (benchmarks/labels/shows/*.jsonl).
+
+    The transcript is replayed whole, as the demo show is. Each comment carries its `grade`,
+    each segment its `split`, and each member of a merge group `same_as` (benchmarks/labels/README.md).
+    """
+    grades: dict[str, int] = {}
+    same_as: dict[str, str] = {}
+    splits: list[str] = []
+    segment_of: dict[str, int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        if record.get("kind") == "segment":
+            splits.append(record.get("split", "dev"))
+        elif record.get("kind") == "comment":
+            comment_id = str(record["id"])
+            grades[comment_id] = int(record["grade"])
+            segment_of[comment_id] = len(splits)
+            if "same_as" in record:
+                same_as[comment_id] = str(record["same_as"])
+    events = list(read_transcript(path))
+    segments = [e for e in events if isinstance(e, SegmentEvent)]
+    return [
+        Query(
+            f"{path.stem} segment {i}",
+            events,
+            grades,
+            [segment.title, *segment.keywords],
+            split,
+            i,
+            path.stem,
+            same_as={c: g for c, g in same_as.items() if segment_of[c] == i},
+        )
+        for i, (segment, split) in enumerate(zip(segments, splits, strict=True), start=1)
+    ]
+
+
+def labelled_shows(folder: Path = SHOWS) -> dict[str, list[Query]]:
+    """Every labelled show transcript, one set each, named by its file."""
+    return {path.stem: show_queries(path) for path in sorted(folder.glob("*.jsonl"))}
+
+
 # -- metrics ------------------------------------------------------------------------------------
 
 
@@ -253,8 +304,8 @@ def dcg(grades: Sequence[int]) -> float:
     return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades[:K]))
 
 
-def ndcg(ranked: Sequence[int], all_grades: Sequence[int]) -> float:
-    ideal = dcg(sorted(all_grades, reverse=True))
+def ndcg(ranked: Sequence[int], ideal_grades: Sequence[int]) -> float:
+    ideal = dcg(sorted(ideal_grades, reverse=True))
     return dcg(ranked) / ideal if ideal > 0 else 0.0
 
 
@@ -263,26 +314,78 @@ def precision(ranked: Sequence[int]) -> float:
 
 
 @dataclass(frozen=True)
-class Candidate:
-    row: RankedRow
+class Unit:
+    """One line of a list a host reads: a queue row (stagehand: one question with every viewer
+    who asked it) or one comment (the baselines), with the comments in it."""
+
+    members: tuple[RankedComment, ...]
     arrival_index: int
 
-
-Ordering = Callable[[list[Candidate], Query], list[Candidate]]
-
-
-def stagehand_queue(cands: list[Candidate], query: Query) -> list[Candidate]:
-    """The live queue: `rank_key` descending (the decayed score now), arrival order on ties."""
-    return sorted(cands, key=lambda c: (-c.row.arrival.rank_key, c.arrival_index))
+    @property
+    def comment(self) -> Comment:
+        return self.members[0].comment
 
 
-def stagehand_rank(cands: list[Candidate], query: Query) -> list[Candidate]:
-    """What `stagehand rank` prints for the segment (its own order, kept as given)."""
-    return cands
+def gains(units: Sequence[Unit], query: Query) -> list[int]:
+    """Each line's grade, counting each labelled question once: a line whose questions were all
+    shown higher up already (the same question asked again, `same_as` in the labels) gains 0,
+    however it is graded. Without merge labels every comment is its own question."""
+    grade = query.grades.get
+    credited: set[str] = set()
+    out = []
+    for unit in units:
+        new = {}
+        for member in unit.members:
+            cid = member.comment.id
+            group = query.same_as.get(cid, cid)
+            if group not in credited:
+                new[group] = max(new.get(group, 0), grade(cid, 0))
+        credited.update(new)
+        out.append(max(new.values(), default=0))
+    return out
 
 
-def newest_first(cands: list[Candidate], query: Query) -> list[Candidate]:
-    return sorted(cands, key=lambda c: (c.row.comment.ts, c.arrival_index), reverse=True)
+def ideal_grades(cands: Sequence[RankedComment], query: Query) -> list[int]:
+    """The best list: each labelled question once, at its best grade."""
+    best: dict[str, int] = {}
+    for ranked in cands:
+        cid = ranked.comment.id
+        group = query.same_as.get(cid, cid)
+        best[group] = max(best.get(group, 0), query.grades.get(cid, 0))
+    return list(best.values())
+
+
+Ordering = Callable[[list[RankedComment], Query, dict[int, int]], list[Unit]]
+
+
+def _rows(cands: list[RankedComment], arrival: dict[int, int]) -> list[tuple[QueueRow, int]]:
+    settings = MEASURED_WITH.settings
+    rows = merge_askers(
+        cands,
+        half_life=settings.half_life_seconds,
+        asked_by_points=settings.weights.asked_by,
+        pasted_points=settings.weights.copypasta,
+    )
+    return [(row, arrival[id(row.askers[0].comment)]) for row in rows]
+
+
+def stagehand_queue(
+    cands: list[RankedComment], query: Query, arrival: dict[int, int]
+) -> list[Unit]:
+    """The live queue: rows by `rank_key` descending (the decayed score now), arrival on ties."""
+    rows = sorted(_rows(cands, arrival), key=lambda item: (-item[0].ranked.score.rank_key, item[1]))
+    return [Unit(row.askers, index) for row, index in rows]
+
+
+def stagehand_rank(cands: list[RankedComment], query: Query, arrival: dict[int, int]) -> list[Unit]:
+    """What `stagehand rank` prints for the segment: rows by score, arrival order on ties."""
+    rows = sorted(_rows(cands, arrival), key=lambda item: (-item[0].ranked.score.value, item[1]))
+    return [Unit(row.askers, index) for row, index in rows]
+
+
+def newest_first(cands: list[RankedComment], query: Query, arrival: dict[int, int]) -> list[Unit]:
+    units = [Unit((c,), arrival[id(c.comment)]) for c in cands]
+    return sorted(units, key=lambda u: (u.comment.ts, u.arrival_index), reverse=True)
 
 
 def keyword_terms(query: Query) -> set[str]:
@@ -293,10 +396,10 @@ def keyword_terms(query: Query) -> set[str]:
     return {t for t in terms if t not in STOPWORDS and len(t) > 1}
 
 
-def keyword_match(cands: list[Candidate], query: Query) -> list[Candidate]:
+def keyword_match(cands: list[RankedComment], query: Query, arrival: dict[int, int]) -> list[Unit]:
     terms = query.terms
-    newest = newest_first(cands, query)
-    return sorted(newest, key=lambda c: -sum(t in c.row.comment.text.lower() for t in terms))
+    newest = newest_first(cands, query, arrival)
+    return sorted(newest, key=lambda u: -sum(t in u.comment.text.lower() for t in terms))
 
 
 LIVE: dict[str, Ordering] = {
@@ -311,27 +414,52 @@ AT_END: dict[str, Ordering] = {
 }
 
 
-def window_rows(query: Query, settings: RankingSettings) -> tuple[list[Candidate], float]:
-    """The query's comments as `rank` orders them, and the window's end (Unix seconds)."""
+def classify_as_the_pipeline_does(settings: RankingSettings) -> Callable[[Comment], CommentKind]:
+    """The live pipeline's classifier (default prefix, no extra hosts): only viewers' comments
+    are queue candidates; commands, bots', hosts' and moderators' lines never are."""
+    kinds = CommentKinds(bots=settings.bots)
+    return lambda comment: kinds.classify(comment).kind
+
+
+@dataclass
+class MeasuredWith:
+    """What the query being evaluated is measured with (`benchmarks/ranking_ablation.py`
+    swaps the classifier to measure what leaving the other kinds out of the queue does)."""
+
+    settings: RankingSettings = field(default_factory=RankingSettings)
+    classify: Callable[[RankingSettings], Callable[[Comment], CommentKind]] = (
+        classify_as_the_pipeline_does
+    )
+
+
+MEASURED_WITH = MeasuredWith()
+
+
+def window_comments(
+    query: Query, settings: RankingSettings
+) -> tuple[list[RankedComment], dict[int, int], float]:
+    """The query's queued comments as judged on arrival, their arrival order and the window's
+    end (Unix seconds). Only what the live queue takes (`CommentKind.COMMENT`) is a candidate."""
     events = query.events
-    rows = [r for r in rank_events(events, settings=settings) if r.segment == query.segment]
-    order = {r.comment.id: i for i, r in enumerate(sorted(rows, key=lambda r: r.comment.ts))}
+    judged = judge_events(events, settings=settings, classify=MEASURED_WITH.classify(settings))
+    cands = [r for r in judged if r.segment == query.segment and r.kind.may_queue]
+    arrival = {id(r.comment): i for i, r in enumerate(cands)}
     segments = [e.ts for e in events if isinstance(e, SegmentEvent)]
-    last = max(r.comment.ts for r in rows).timestamp()
+    last = max(r.comment.ts for r in cands).timestamp()
     end = segments[query.segment].timestamp() if query.segment < len(segments) else last
-    return [Candidate(r, order[r.comment.id]) for r in rows], max(end, last)
+    return cands, arrival, max(end, last)
 
 
-def checkpoints(cands: list[Candidate], end: float) -> list[tuple[float, list[Candidate]]]:
+def checkpoints(cands: list[RankedComment], end: float) -> list[tuple[float, list[RankedComment]]]:
     """(time, candidates) every CHECK_EVERY seconds through the window and at its end."""
-    start = min(c.row.comment.ts.timestamp() for c in cands)
+    start = min(c.comment.ts.timestamp() for c in cands)
     moments = [start + CHECK_EVERY * k for k in range(1, int((end - start) // CHECK_EVERY) + 1)]
     if not moments or moments[-1] < end:
         moments.append(end)
     horizon = LIVE_MINUTES * 60
     out = []
     for moment in moments:
-        live = [c for c in cands if moment - horizon < c.row.comment.ts.timestamp() <= moment]
+        live = [c for c in cands if moment - horizon < c.comment.ts.timestamp() <= moment]
         if live:
             out.append((moment, live))
     return out
@@ -343,36 +471,38 @@ Figures = dict[str, dict[str, tuple[float, float]]]
 def evaluate_query(query: Query, settings: RankingSettings, verbose: bool) -> Figures:
     """{view: {ordering: (nDCG@10, P@10)}} for one query."""
     query.terms = keyword_terms(query)
-    cands, end = window_rows(query, settings)
+    MEASURED_WITH.settings = settings
+    cands, arrival, end = window_comments(query, settings)
     grade = query.grades.get
     figures: Figures = {"live queue": {}, "segment end": {}}
     moments = [
         (t, live)
         for t, live in checkpoints(cands, end)
-        if any(grade(c.row.comment.id, 0) for c in live)
+        if any(grade(c.comment.id, 0) for c in live)
     ]
     for name, order in LIVE.items():
         n = p = 0.0
         for _, live in moments:
-            all_grades = [grade(c.row.comment.id, 0) for c in live]
-            ranked = [grade(c.row.comment.id, 0) for c in order(live, query)]
-            n += ndcg(ranked, all_grades)
+            ranked = gains(order(live, query, arrival), query)
+            n += ndcg(ranked, ideal_grades(live, query))
             p += precision(ranked)
         count = max(len(moments), 1)
         figures["live queue"][name] = (n / count, p / count)
-    all_grades = [grade(c.row.comment.id, 0) for c in cands]
     for name, order in AT_END.items():
-        ranked = [grade(c.row.comment.id, 0) for c in order(cands, query)]
-        figures["segment end"][name] = (ndcg(ranked, all_grades), precision(ranked))
+        ranked = gains(order(cands, query, arrival), query)
+        figures["segment end"][name] = (ndcg(ranked, ideal_grades(cands, query)), precision(ranked))
     if verbose:
         live_n = figures["live queue"]["stagehand"][0]
         end_n = figures["segment end"]["stagehand"][0]
         print(
             f"  {query.name} [{query.split}]: live {live_n:.3f}  end {end_n:.3f}  {query.topic_words[0][:60]!r}"
         )
-        for cand in stagehand_rank(cands, query)[:K]:
-            row = cand.row
-            print(f"     {grade(row.comment.id, 0)} {row.score:7.3f} {row.comment.text[:90]!r}")
+        units = stagehand_rank(cands, query, arrival)
+        for unit, gain in zip(units[:K], gains(units, query)[:K], strict=True):
+            first = unit.members[0]
+            many = f" (asked by {len(unit.members)})" if len(unit.members) > 1 else ""
+            value = first.score.value
+            print(f"     {gain} {value:7.3f}{many} {first.comment.text[:90]!r}")
     return figures
 
 
@@ -414,7 +544,16 @@ def main() -> None:
     parser.add_argument("--half-life", type=float, help="override the recency half-life (s)")
     parser.add_argument("--verbose", action="store_true", help="show each window's top 10")
     parser.add_argument("--only", help="evaluate only sets whose name contains this")
+    parser.add_argument(
+        "--split",
+        choices=["dev", "heldout", "both"],
+        default="both",
+        help="evaluate only these queries (tune with --split dev --verbose: held-out windows are"
+        " never looked at one by one)",
+    )
     args = parser.parse_args()
+    if args.verbose and args.split != "dev":
+        parser.error("--verbose shows each window's top 10: only with --split dev")
     settings = RankingSettings()
     if args.half_life:
         settings = settings.model_copy(update={"half_life_seconds": args.half_life})
@@ -422,8 +561,12 @@ def main() -> None:
     demo = demo_queries()
     if demo:
         sets["demo-show"] = demo
+    sets.update(labelled_shows())
     if args.only:
         sets = {k: v for k, v in sets.items() if args.only in k}
+    if args.split != "both":
+        sets = {k: [q for q in v if q.split == args.split] for k, v in sets.items()}
+        sets = {k: v for k, v in sets.items() if v}
     print(
         f"half-life {settings.half_life_seconds:g} s; live queue = comments of the last "
         f"{LIVE_MINUTES} min, every {CHECK_EVERY} s; nDCG@10 / P@10, mean over queries"

@@ -8,6 +8,7 @@ acting on comments that never came, or a file that drifted from its generator.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import re
 import subprocess
@@ -122,15 +123,16 @@ def test_timestamps_never_go_backwards_and_are_utc_with_z(records: list[dict[str
     assert all(record["ts"].endswith("Z") for record in records)
 
 
-def test_hundreds_of_comments_from_dozens_of_viewers_on_two_platforms(
+def test_hundreds_of_comments_from_dozens_of_viewers_on_three_platforms(
     comments: list[dict[str, Any]],
 ) -> None:
     assert 400 <= len(comments) <= 900
     authors = {(comment["platform"], comment["author_id"]) for comment in comments}
-    assert 30 <= len(authors) <= 70
+    assert 30 <= len(authors) <= 90
     platforms = Counter(comment["platform"] for comment in comments)
-    assert set(platforms) == {"twitch", "discord"}
-    assert min(platforms.values()) >= 50
+    assert set(platforms) == {"twitch", "discord", "youtube"}
+    assert min(platforms["twitch"], platforms["discord"]) >= 50
+    assert platforms["youtube"] >= 30
     roles = Counter(role for comment in comments for role in comment["roles"])
     assert roles["moderator"] and roles["subscriber"]
 
@@ -225,11 +227,17 @@ def test_hostile_lines_cover_every_trick(comments: list[dict[str, Any]]) -> None
 
 
 def test_ids_look_like_the_platforms_own(comments: list[dict[str, Any]]) -> None:
-    """Twitch: numeric user ids, uuid message ids. Discord: snowflakes carrying the send time."""
+    """Twitch: numeric user ids, uuid message ids. Discord: snowflakes carrying the send time.
+    YouTube: "UC" channel ids, "LCC." chat message ids, the simulcast's video as the channel."""
     for comment in comments:
         if comment["platform"] == "twitch":
             assert comment["author_id"].isdigit()
             assert str(uuid.UUID(comment["id"])) == comment["id"]
+        elif comment["platform"] == "youtube":
+            assert re.fullmatch(r"UC[0-9A-Za-z_-]{22}", comment["author_id"])
+            assert re.fullmatch(r"LCC\.[0-9A-Za-z_-]{20,}", comment["id"])
+            assert re.fullmatch(r"[0-9A-Za-z_-]{11}", comment["channel"])
+            assert comment["display_name"] == "@" + comment["author"]
         else:
             assert re.fullmatch(r"\d{17,20}", comment["author_id"])
             sent_ms = (int(comment["id"]) >> 22) + DISCORD_EPOCH_MS
@@ -260,6 +268,31 @@ def test_chat_starts_quiet_and_bursts(comments: list[dict[str, Any]]) -> None:
     busiest = max(bisect.bisect_left(times, when + window) - i for i, when in enumerate(times))
     average = len(times) / ((times[-1] - times[0]) / window)
     assert busiest >= 4 * average
+
+
+def test_the_youtube_simulcast_has_super_chats_and_a_super_sticker(
+    comments: list[dict[str, Any]],
+) -> None:
+    paid = [c for c in comments if "highlight" in c]
+    assert {c["platform"] for c in paid} == {"youtube"}
+    kinds = Counter(c["highlight"]["kind"] for c in paid)
+    assert kinds["super_chat"] >= 3 and kinds["super_sticker"] >= 1
+    assert all(c["highlight"]["amount"] > 0 for c in paid if c["highlight"]["kind"] != "membership")
+    assert any(c["highlight"]["shown"] == "$5.00" for c in paid)
+    youtube = [c for c in comments if c["platform"] == "youtube"]
+    assert {c["intent"] for c in youtube} >= {"on_topic_question", "spam", "hostile", "greeting"}
+
+
+def test_the_twitch_and_discord_lines_are_the_ones_the_benchmark_labels(
+    records: list[dict[str, Any]],
+) -> None:
+    """The YouTube simulcast was added to the demo after the ranking benchmark's labels were
+    set on it: without the YouTube lines the file is byte for byte what it was then."""
+    lines = demo_transcript_path().read_bytes().splitlines(keepends=True)
+    kept = [line for line in lines if json.loads(line).get("platform") != "youtube"]
+    assert len(kept) < len(lines)
+    digest = hashlib.sha256(b"".join(kept)).hexdigest()
+    assert digest == "90e4eca71a53bef48796d31417966161e039f73e5a4b47fd5b82bc4b481245bc"
 
 
 def test_regenerating_gives_the_identical_file(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """Build the bundled demo show, src/stagehand/demo/show.jsonl, from the script below.
 
 "Friday Night Build": John (Twitch) and Priya (Discord) build an analog synth voice on
-breadboards in one evening, live, with chat on Twitch and on the show's Discord.
+breadboards in one evening, live, with chat on Twitch and on the show's Discord, and a
+simulcast on YouTube whose chat (Super Chats included) reaches the same queue.
 
 Every chat line, who says it and what it is (its `intent`, a label for the ranking work; the
 reader ignores the key) is written by hand here. Seeded randomness only decides the gaps between
@@ -13,6 +14,10 @@ lines and the platform ids, so the output is byte-for-byte the same on every run
 
 To edit the show, change the script and rebuild; `--timeline` shows beats that overran the time
 they were planned for (they are pushed later, never overlapped).
+
+The YouTube simulcast's chat (`YOUTUBE_SCRIPT`) was added after the ranking benchmark labelled
+the Twitch and Discord lines: it is timed and numbered by randomness of its own, so every
+earlier line, id and `intent` stays byte-for-byte what it was.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import json
 import random
 import sys
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +37,7 @@ OUTPUT = Path(__file__).resolve().parent.parent / "src" / "stagehand" / "demo" /
 TWITCH_CHANNEL = "fridaybuild"
 DISCORD_CHANNEL = "live-chat"
 DISCORD_EPOCH_MS = 1_420_070_400_000  # 2015-01-01T00:00:00Z, the start of Discord snowflakes
+YOUTUBE_VIDEO = "Fb37synthLv"  # the simulcast's video id: YouTube comments' channel
 
 # Intents, the label on each comment, judged against the segment live at the time:
 # questions and remarks about the build are on topic, anything else is off topic; side_chatter is
@@ -79,6 +85,11 @@ def tw(login: str, display: str = "", *roles: str, first: bool = False, note: st
 
 def dc(login: str, display: str = "", *roles: str, note: str = "") -> Viewer:
     return Viewer(login, "discord", display, roles, False, note)
+
+
+def yt(handle: str, *roles: str, note: str = "") -> Viewer:
+    """A YouTube viewer: YouTube shows the @handle, and the handle is the name."""
+    return Viewer(handle, "youtube", "@" + handle, roles, False, note)
 
 
 # fmt: off
@@ -153,6 +164,17 @@ VIEWERS = [
     dc("nibbler.byte", "nibbler", note="side chatter"),
     dc("mirror.mirror", "", note="tries a bidi-override file name"),
     dc("nitro.drop.2026", "Nitro Drops", note="fake Nitro spam"),
+    # The YouTube simulcast (YOUTUBE_SCRIPT below). Members count as subscribers.
+    yt("TapeWarble", note="YouTube regular; puts money behind a good question"),
+    yt("AnalogDad", "subscriber", note="channel member, builds at night after the kids sleep"),
+    yt("RitaResonance", note="sound designer, filter and resonance questions"),
+    yt("PatchPierre", note="watching from Lyon, asks about parts and tools"),
+    yt("BeatmakerBo", note="producer, wants it in his DAW, a bit off topic"),
+    yt("ModJules", "moderator", note="moderates the YouTube chat"),
+    yt("LurkingLena", note="emotes and short reactions"),
+    yt("SynthGrandpa", "subscriber", note="built a Moog clone in 1979, Super Sticker fan"),
+    yt("FreeCryptoGiftNow", note="giveaway spam bot"),
+    yt("tag_injector", note="tries markup in YouTube chat"),
 ]
 # fmt: on
 BY_LOGIN = {viewer.login: viewer for viewer in VIEWERS}
@@ -168,6 +190,7 @@ class Line:
     text: str
     key: str | None = None  # a name other lines and host events refer to
     re: str | None = None  # the key of the comment this one replies to
+    paid: tuple[str, float, str, str] | None = None  # highlight: kind, amount, currency, shown
 
 
 @dataclass(frozen=True)
@@ -201,6 +224,23 @@ class Beat:
 
 def t(who: str, intent: str, text: str, key: str | None = None, re: str | None = None) -> Line:
     return Line(who, intent, text, key, re)
+
+
+def sc(
+    who: str, intent: str, text: str, shown: str, amount: float, currency: str, key: str | None = None
+) -> Line:
+    """A YouTube Super Chat: the text with the amount the viewer paid, as YouTube showed it."""
+    return Line(who, intent, text, key, None, ("super_chat", amount, currency, shown))
+
+
+def sticker(who: str, intent: str, text: str, shown: str, amount: float, currency: str) -> Line:
+    """A YouTube Super Sticker (`text` is what YouTube displays for it)."""
+    return Line(who, intent, text, None, None, ("super_sticker", amount, currency, shown))
+
+
+def member(who: str, intent: str, text: str) -> Line:
+    """A membership milestone message: the member's own words, no amount."""
+    return Line(who, intent, text, None, None, ("membership", 0.0, "", ""))
 
 
 def flood(texts: str | list[str], who: Iterable[str], intent: str = F) -> list[Line]:
@@ -942,6 +982,80 @@ SCRIPT: list[Segment | Beat] = [
 ]
 # fmt: on
 
+# The YouTube simulcast's chat, timed on its own (see the module docstring). Every beat's lines
+# react to what happens on the Twitch/Discord side at the same minute.
+# fmt: off
+YOUTUBE_SCRIPT: list[Beat] = [
+    Beat("01:40", CHAT, [
+        t("TapeWarble", G, "hi from the youtube stream!"),
+        t("AnalogDad", G, "evening all, kids finally asleep"),
+        t("PatchPierre", OQ, "does the youtube chat reach you too or only twitch?", key="yt_reach"),
+        Host("reply", "yt_reach", 35, "yes! YouTube chat lands in the same queue as Twitch and Discord"),
+        t("LurkingLena", E, "👋👋"),
+        t("ModJules", G, "welcome in, YouTube. questions start with !ask"),
+    ]),
+    Beat("03:05", CHAT, [
+        sc("TapeWarble", Q, "for the parts fund! how many breadboards does the whole voice take?", "$5.00", 5.0, "USD", key="yt_boards"),
+        Host("answer", "yt_boards", 40),
+        t("AnalogDad", R, "the current limiting tip is gold, i fried two chips last month"),
+        t("BeatmakerBo", OQ, "what DAW do you use for the demo tracks?", key="yt_daw"),
+        Host("dismiss", "yt_daw", 30),
+        t("LurkingLena", L, "the resistor bag 😂"),
+    ]),
+    Beat("06:15", CHAT, [
+        t("RitaResonance", Q, "why an exponential converter and not just a linear one?", key="yt_expo"),
+        Host("answer", "yt_expo", 55),
+        t("PatchPierre", Q, "which op-amp would you pick for the integrator if tl072 is sold out?", key="yt_opamp"),
+        Host("reply", "yt_opamp", 45, "@PatchPierre any JFET-input dual works: TL082, LF353, even an NE5532 in a pinch"),
+        t("AnalogDad", R, "tempco resistor saved my last vco, it wandered a semitone before"),
+        t("LurkingLena", E, "🔥🔥🔥"),
+    ]),
+    Beat("08:05", CALM, [
+        t("FreeCryptoGiftNow", SP, "🎁 ELON GIVEAWAY 🎁 send 0.1 BTC get 1 BTC back, only today: crypto-double dot live", key="yt_spam"),
+        Host("moderate", "yt_spam", 6, "delete"),
+        t("ModJules", S, "removed that one, never send crypto to anyone in chat"),
+        t("SynthGrandpa", R, "matched the expo pair with a dab of thermal paste in 1979, still works"),
+    ]),
+    Beat("09:35", CHAT, [
+        sc("SynthGrandpa", Q, "great stream. how do you keep the saw core in tune once the room warms up?", "£10.00", 10.0, "GBP", key="yt_drift"),
+        Host("answer", "yt_drift", 50),
+        t("TapeWarble", R, "that sawtooth on the scope is so clean"),
+        t("LurkingLena", E, "so smooth"),
+    ]),
+    Beat("14:25", CHAT, [
+        t("RitaResonance", Q, "is the ladder the same topology as the original moog one or a variation?", key="yt_moog"),
+        Host("answer", "yt_moog", 30),
+        sticker("SynthGrandpa", E, "Super Sticker €2.00 from @SynthGrandpa", "€2.00", 2.0, "EUR"),
+        t("BeatmakerBo", R, "resonance at 11 on a saw, yes please"),
+    ]),
+    Beat("15:20", CHAT, [
+        t("tag_injector", H, "[b]YOUTUBE[/b] [@click=app.quit]was here[/] <script>alert(1)</script>", key="yt_markup"),
+        Host("moderate", "yt_markup", 8, "delete"),
+        t("PatchPierre", OQ, "what headphones is priya wearing?"),
+        t("AnalogDad", S, "@PatchPierre they look like the sony studio ones", re=None),
+        t("RitaResonance", R, "the self-oscillation sweep sounded amazing in headphones"),
+        t("TapeWarble", C, "!hand"),
+    ]),
+    Beat("19:35", CHAT, [
+        member("AnalogDad", OR, "a year as a member today, still learning something every week"),
+        t("BeatmakerBo", Q, "could the arduino take midi clock from my DAW to sync the envelope?", key="yt_clock"),
+        Host("reply", "yt_clock", 50, "@BeatmakerBo yes, MIDI clock in is a few lines more, next week!"),
+    ]),
+    Beat("22:05", CHAT, [
+        t("AnalogDad", C, "!ask can the arduino send velocity to the vca too?", key="yt_velocity"),
+        Host("answer", "yt_velocity", 45),
+        t("LurkingLena", E, "that envelope snap 🔥"),
+    ]),
+    Beat("24:25", CHAT, [
+        sc("TapeWarble", G, "thanks both, see you next friday!", "$2.00", 2.0, "USD"),
+        t("SynthGrandpa", G, "wonderful show, goodnight from devon"),
+        t("PatchPierre", G, "merci, bonne soirée!"),
+        t("LurkingLena", G, "byeee 👋"),
+        t("ModJules", G, "thanks for watching on youtube, see you next week"),
+    ]),
+]
+# fmt: on
+
 
 # --- rendering -----------------------------------------------------------------------------
 
@@ -985,6 +1099,27 @@ class Ids:
         ms = int(when.timestamp() * 1000) - DISCORD_EPOCH_MS
         worker, process = self.rng.randrange(32), self.rng.randrange(32)
         return str((ms << 22) | (worker << 17) | (process << 12) | self.increment)
+
+
+class YouTubeIds:
+    """YouTube-shaped ids: "UC" channel ids and "LCC." chat message ids."""
+
+    ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+    def __init__(self, seed: str) -> None:
+        self.rng = random.Random(seed)
+        self.users: dict[str, str] = {}
+
+    def _chars(self, n: int) -> str:
+        return "".join(self.rng.choice(self.ALPHABET) for _ in range(n))
+
+    def user(self, viewer: Viewer) -> str:
+        if viewer.login not in self.users:
+            self.users[viewer.login] = "UC" + self._chars(22)
+        return self.users[viewer.login]
+
+    def message(self) -> str:
+        return "LCC." + self._chars(52)
 
 
 @dataclass
@@ -1082,10 +1217,12 @@ def render(verbose: bool = False) -> Iterator[dict[str, object]]:
     # One question at a time on air: an answer waits until the previous one is done.
     timed_hosts.sort(key=lambda pair: pair[1])
     last_answer = -ANSWER_SPACING_MS
+    on_air: list[int] = []  # when each answer is given, for the simulcast's answers to fit in
     for index, (host, offset) in enumerate(timed_hosts):
         if host.action == "answer":
             offset = max(offset, last_answer + ANSWER_SPACING_MS + timing.randrange(0, 3000))
             last_answer = offset
+            on_air.append(offset)
             waited = (offset - offsets[host.key]) / 1000
             if not 20 <= waited <= 120:
                 raise ValueError(f"answer to {host.key!r} comes {waited:.0f}s after it")
@@ -1103,9 +1240,84 @@ def render(verbose: bool = False) -> Iterator[dict[str, object]]:
         }
         emit(offset, record)
 
+    render_youtube(emit, on_air)
     events.sort(key=lambda timed: (timed.offset_ms, timed.order))
     for timed in events:
         yield timed.record
+
+
+def render_youtube(emit: Callable[[int, dict[str, object]], None], on_air: list[int]) -> None:
+    """The simulcast's chat and what the hosts did about it, with randomness of its own.
+
+    Emitted after every other event, so an instant shared with an earlier line keeps that line
+    first; an answer on air waits for a free slot between the answers already given.
+    """
+    timing = random.Random("friday-night-build-37/youtube")
+    ids = YouTubeIds("friday-night-build-37/youtube-ids")
+    comments: dict[str, dict[str, object]] = {}
+    offsets: dict[str, int] = {}
+    hosts: list[Host] = []
+    for beat in YOUTUBE_SCRIPT:
+        cursor = int(seconds(beat.at) * 1000) + timing.randrange(0, 1500)
+        first = True
+        for entry in beat.items:
+            if isinstance(entry, Host):
+                if entry.delay is None:
+                    raise ValueError("simulcast host events are timed from their comment")
+                hosts.append(entry)
+                continue
+            if not first:
+                cursor += max(250, int(beat.pace * timing.uniform(0.35, 1.65) * 1000))
+            first = False
+            viewer = BY_LOGIN[entry.who]
+            record: dict[str, object] = {
+                "kind": "comment",
+                "id": ids.message(),
+                "ts": stamp(cursor),
+                "platform": viewer.platform,
+                "channel": YOUTUBE_VIDEO,
+                "author_id": ids.user(viewer),
+                "author": viewer.login,
+                "text": entry.text,
+                "roles": sorted(viewer.roles),
+                "reply_to": None,
+                "display_name": viewer.display,
+            }
+            if entry.paid is not None:
+                kind, amount, currency, shown = entry.paid
+                paid: dict[str, object] = {"kind": kind, "amount": amount}
+                if currency:
+                    paid["currency"] = currency
+                if shown:
+                    paid["shown"] = shown
+                record["highlight"] = paid
+            record["intent"] = entry.intent
+            if entry.key is not None:
+                comments[entry.key] = record
+                offsets[entry.key] = cursor
+            emit(cursor, record)
+    for host in hosts:
+        offset = offsets[host.key] + int((host.delay or 0) * 1000) + timing.randrange(0, 900)
+        if host.action == "answer":
+            while clash := [a for a in on_air if abs(a - offset) < ANSWER_SPACING_MS]:
+                offset = max(clash) + ANSWER_SPACING_MS + timing.randrange(0, 3000)
+            waited = (offset - offsets[host.key]) / 1000
+            if not 20 <= waited <= 120:
+                raise ValueError(f"answer to {host.key!r} comes {waited:.0f}s after it")
+            on_air.append(offset)
+        target = comments[host.key]
+        emit(
+            offset,
+            {
+                "kind": "host",
+                "ts": stamp(offset),
+                "action": host.action,
+                "comment_id": target["id"],
+                "author_id": target["author_id"],
+                "text": host.text,
+                "platform": target["platform"],
+            },
+        )
 
 
 def build(verbose: bool = False) -> str:

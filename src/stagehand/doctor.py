@@ -11,6 +11,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from stagehand.config import ConfigError, Settings, load_settings
 from stagehand.platform import DoctorCheck
 from stagehand.store.database import describe_sqlite_error
@@ -153,16 +155,56 @@ def _platform_checks(settings: Settings, tokens: TokenStore, *, online: bool) ->
         from stagehand.adapters.discord.doctor import doctor_checks as discord_checks
 
         checks.extend(discord_checks(settings.discord, tokens, online=online))
+    if settings.youtube.enabled:
+        from stagehand.adapters.youtube.doctor import doctor_checks as youtube_checks
+
+        checks.extend(youtube_checks(settings.youtube, tokens, online=online))
+        checks.append(_youtube_quota_check(settings))
     if not checks:
         checks.append(
             DoctorCheck(
                 "platforms",
                 False,
                 "none enabled: `stagehand run` would have nothing to connect to",
-                "set enabled = true under [twitch] or [discord] (docs/twitch.md, docs/discord.md)",
+                "set enabled = true under [twitch], [discord] or [youtube] (docs/twitch.md, "
+                "docs/discord.md, docs/youtube.md)",
             )
         )
     return checks
+
+
+def _youtube_quota_check(settings: Settings) -> DoctorCheck:
+    """Today's YouTube quota spend, as stagehand counted it (every show in the database)."""
+    from stagehand.adapters.youtube.quota import quota_day, spoken_duration, until_reset
+    from stagehand.domain import utcnow
+    from stagehand.store.queries import quota_spent
+
+    now = utcnow()
+    day, limit = quota_day(now), settings.youtube.daily_quota
+    path = settings.db_path().expanduser()
+    spent = 0
+    if path.exists():
+        try:
+            conn = _read_only(path)
+            try:
+                has_table = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'quota_calls'"
+                ).fetchone()
+                if has_table:
+                    spent = quota_spent(Database(conn), "youtube", day)
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass  # the database line already says what is wrong with it
+    left = max(0, limit - spent)
+    reset = spoken_duration(until_reset(now))
+    detail = (
+        f"{spent:,} of {limit:,} units spent today ({day}, Pacific), {left:,} left; resets in "
+        f"{reset} (stagehand's own calls: the Cloud console counts the whole project's)"
+    )
+    ok = left > settings.youtube.reserve_units
+    fix = "" if ok else "wait for the reset, or ask Google for more quota and raise daily_quota"
+    return DoctorCheck("youtube quota", ok, detail, fix)
 
 
 def format_check(check: DoctorCheck) -> str:

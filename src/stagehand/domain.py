@@ -173,6 +173,31 @@ class Comment:
 
 
 @dataclass(frozen=True, slots=True)
+class QuotaUse:
+    """One call against a platform's daily API quota (YouTube's), and the budget after it.
+
+    `day` is the quota day the call counts against (YouTube's resets at midnight Pacific time);
+    `used` is what stagehand spent of it so far, this call included; `read_delay` is the wait the
+    governor now puts between reads (0: chat is read as fast as it comes); `warning`, when set, is
+    what the hosts should read now (a threshold was just crossed).
+    """
+
+    method: str
+    units: int
+    ts: datetime
+    day: str
+    used: int
+    limit: int
+    read_delay: float = 0.0
+    outcome: str = "ok"
+    warning: str = ""
+
+    @property
+    def left(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+@dataclass(frozen=True, slots=True)
 class Show:
     name: str
     title: str = ""
@@ -260,12 +285,17 @@ class Score:
     `value` is the score at the moment the comment was judged; `reasons` maps each signal to
     its contribution; `rank_key` folds the time decay in, so a queue ordered by it never needs
     re-sorting as time passes; `flags` names what the signals found (question, on_topic, ...).
+    `same_as` is set on a question another viewer already asked this segment, or on a paste of
+    another viewer's long text: the (platform, message id) of the first comment that asked (or
+    posted) it. Every screen shows them as one queue row with it: "asked by N", or a copypasta
+    wave that sinks (`stagehand.ranking.queue_order`).
     """
 
     value: float
     rank_key: float
     reasons: Mapping[str, float] = field(default_factory=dict)
     flags: frozenset[str] = frozenset()
+    same_as: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

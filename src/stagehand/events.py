@@ -24,6 +24,7 @@ from stagehand.domain import (
     Featured,
     HostAction,
     Pin,
+    QuotaUse,
     RankedComment,
     Segment,
     StageSession,
@@ -250,6 +251,15 @@ class ShowEnded:
 
 
 @dataclass(frozen=True, slots=True)
+class QuotaSpent:
+    """A platform API call that cost quota units (YouTube's daily quota): one `quota_calls` row,
+    and the budget left after it for the console's header."""
+
+    platform: str
+    use: QuotaUse
+
+
+@dataclass(frozen=True, slots=True)
 class ConnectionChanged:
     platform: str
     state: str
@@ -290,6 +300,7 @@ CoreEvent = (
     | AuthorForgotten
     | ReplayReached
     | ShowEnded
+    | QuotaSpent
     | ConnectionChanged
     | Notice
 )

@@ -22,6 +22,7 @@ from stagehand.domain import (
     Comment,
     HostAction,
     ModerationKind,
+    QuotaUse,
     ReplayPosition,
     Segment,
     TranscriptPosition,
@@ -88,6 +89,19 @@ class AdapterSink(Protocol):
     def connection_changed(
         self, platform: str, state: ConnectionState, detail: str = ""
     ) -> None: ...
+
+    def author_banned(self, author: Author, why: str, detail: str) -> None:
+        """A moderator banned (`why` "ban") or timed out (`why` "timeout") `author` on the
+        platform itself: every screen takes their comments off its queue."""
+        ...
+
+    def quota_spent(self, platform: str, use: QuotaUse) -> None:
+        """A call cost units of the platform's daily API quota (stored, shown in the header)."""
+        ...
+
+    async def quota_used(self, platform: str, day: str) -> int:
+        """Units of `platform`'s quota day `day` stored as spent (earlier runs the same day)."""
+        ...
 
 
 class ReplaySink(AdapterSink, Protocol):

@@ -128,9 +128,13 @@ def build_adapters(settings: Settings) -> list[Adapter[ReplaySink]]:
                 command_prefix=settings.commands.prefix,
             )
         )
+    if settings.youtube.enabled:
+        from stagehand.adapters.youtube.adapter import YouTubeAdapter
+
+        adapters.append(YouTubeAdapter(settings.youtube, tokens, guest_link=guest_link))
     if not adapters:
         raise AdapterUnavailable(
-            "no platform is enabled in the config: set `enabled = true` under [twitch] or "
-            "[discord] (see config.example.toml), or try `stagehand demo`"
+            "no platform is enabled in the config: set `enabled = true` under [twitch], "
+            "[discord] or [youtube] (see config.example.toml), or try `stagehand demo`"
         )
     return adapters

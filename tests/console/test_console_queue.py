@@ -253,3 +253,44 @@ async def test_someone_on_stage_loses_the_raised_hand_bonus_and_marker(tmp_path:
         assert ranked.score.value < before
         row = next(line for line in queue_text(console.app).splitlines() if "gus" in line)
         assert row[1] != "H" and row[3] == "S"  # on stage, no longer a raised hand
+
+
+async def test_the_same_question_from_three_viewers_is_one_row_asked_by_3(tmp_path: Path) -> None:
+    """Issue 16: one row "asked by 3" above the single questions; `a` answers all three, the
+    detail pane lists every asker, `u` takes all three answers back."""
+    path = transcript(
+        tmp_path,
+        [
+            comment_record("q1", at(5), "ana", "101", "what cutoff do you use for the ladder bass?"),
+            comment_record("o1", at(10), "ben", "102", "does the ladder need matched transistors?"),
+            comment_record("q2", at(15), "cleo", "103", "what cutoff do you use for a ladder bass", platform="discord"),
+            comment_record("q3", at(20), "dev", "104", "which cutoff would you use for ladder bass?"),
+        ],
+    )  # fmt: skip
+    console = open_console(tmp_path / "show.db", path)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        assert queued_ids(console.app) == ["q1", "o1"]
+        first_row = queue_text(console.app).splitlines()[0]
+        assert (
+            "asked by 3" in first_row and "what cutoff do you use for the ladder bass?" in first_row
+        )
+        await pilot.press("j", "w")
+        screen = screen_text(console.app)
+        assert "asked by 3: ana TW, cleo DC, dev TW" in screen and "asked_by +2.00" in screen
+        await pilot.press("a")
+        await actions_done(pilot)
+        assert queued_ids(console.app) == ["o1"]
+        answered = (
+            console.db()
+            .execute(
+                "SELECT comments.message_id FROM host_actions JOIN comments ON comments.id = comment_id"
+                " WHERE action = 'answer' ORDER BY comments.message_id"
+            )
+            .fetchall()
+        )
+        assert answered == [("q1",), ("q2",), ("q3",)]
+        await pilot.press("u")
+        await actions_done(pilot)
+        assert queued_ids(console.app) == ["q1", "o1"]
+        assert "asked by 3" in queue_text(console.app).splitlines()[0]

@@ -146,8 +146,13 @@ async def test_scrolled_down_the_rows_stay_and_new_ones_are_counted_above(tmp_pa
         assert queue.top > 0
         shown = [r.comment.id for r in queue.entries[queue.top : queue.top + queue.size.height]]
         selected = queue.selected
-        for n in range(3):
-            chat(console, f"q{n}", f"asker{n}", f"what cutoff resonance filter setting {n}?")
+        asked = [
+            "what cutoff do you use for the bass patch?",
+            "does resonance change the filter volume?",
+            "which filter setting suits slow pads?",
+        ]  # three different questions: one row each (the same question asked again is one row)
+        for n, question in enumerate(asked):
+            chat(console, f"q{n}", f"asker{n}", question)
         await pilot.pause(0.3)
         still = [r.comment.id for r in queue.entries[queue.top : queue.top + queue.size.height]]
         assert still == shown  # nothing scrolled under the host's eyes

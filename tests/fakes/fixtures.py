@@ -6,6 +6,8 @@ Registered in tests/conftest.py (`pytest_plugins`), so any test asks for them by
   process-wide URLs put back afterwards (`twitchio_urls`: the adapter repoints them);
 - `fake_discord`: the fake Discord (REST and gateway) on 127.0.0.1;
 - `fake_obs`: a fake OBS Studio (obs-websocket 5) on 127.0.0.1, with a password;
+- `fake_youtube`: the fake YouTube (Data API live chat, Google OAuth) on 127.0.0.1, its streams
+  closed after `YOUTUBE_STREAM_SECONDS` instead of YouTube's ~10 s;
 - `twitch_capture`, `discord_payloads`: the real payloads from ../shared/data, or a skip when
   they are absent (the fakes build their chat from them).
 
@@ -24,9 +26,12 @@ from twitchio.eventsub import websockets
 from fakes.discord_server import FakeDiscord, payloads_available
 from fakes.obs_server import FakeObs
 from fakes.twitch_server import FakeTwitch, load_capture
+from fakes.youtube_server import FakeYouTube
 
 #: Fast enough for tests, slow enough not to flood: twitchio only needs one every 10 s.
 KEEPALIVE_SECONDS = 0.5
+#: YouTube closes each stream after about 10 s; tests need many closes, quickly.
+YOUTUBE_STREAM_SECONDS = 0.4
 
 
 @pytest.fixture(scope="session")
@@ -69,5 +74,12 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
 @pytest.fixture
 async def fake_obs() -> AsyncIterator[FakeObs]:
     server = await FakeObs().start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def fake_youtube() -> AsyncIterator[FakeYouTube]:
+    server = await FakeYouTube(stream_seconds=YOUTUBE_STREAM_SECONDS).start()
     yield server
     await server.stop()

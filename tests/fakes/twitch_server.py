@@ -80,8 +80,11 @@ def chat_event(
     badges: list[tuple[str, str]] | None = None,
     reply_to: dict[str, str] | None = None,
     message_type: str | None = None,
+    cheer_bits: int | None = None,
 ) -> dict[str, Any]:
-    """The captured event, with what a test changes. `reply_to` is the parent {id, body, user}."""
+    """The captured event, with what a test changes. `reply_to` is the parent {id, body, user};
+    `cheer_bits`: a Bits cheer (the event's `cheer` object, as Twitch sends it with the
+    cheermote in the text)."""
     event = copy.deepcopy(load_capture()["event"])
     for key in (
         "source_broadcaster_user_id",
@@ -106,6 +109,8 @@ def chat_event(
         event["badges"] = [{"set_id": s, "id": i, "info": ""} for s, i in badges]
     if message_type is not None:
         event["message_type"] = message_type
+    if cheer_bits is not None:
+        event["cheer"] = {"bits": cheer_bits}
     if reply_to is not None:
         parent = reply_to["user"]
         event["reply"] = {
@@ -124,6 +129,17 @@ def chat_event(
 
 def text_fragment(text: str) -> dict[str, Any]:
     return {"type": "text", "text": text, "cheermote": None, "emote": None, "mention": None}
+
+
+def cheermote_fragment(prefix: str, bits: int) -> dict[str, Any]:
+    cheermote = {"prefix": prefix.lower(), "bits": bits, "tier": 100 if bits >= 100 else 1}
+    return {
+        "type": "cheermote",
+        "text": f"{prefix}{bits}",
+        "cheermote": cheermote,
+        "emote": None,
+        "mention": None,
+    }
 
 
 def emote_fragment(name: str, emote_id: str) -> dict[str, Any]:

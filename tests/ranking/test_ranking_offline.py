@@ -62,7 +62,11 @@ def test_command_prints_json_lines_deterministically(transcript: Path) -> None:
     assert first.exit_code == 0, first.output
     assert first.output == second.output
     lines = [json.loads(line) for line in first.output.splitlines()]
-    assert set(lines[0]) == {"id", "segment", "score", "reasons"}
+    assert set(lines[0]) == {
+        "id", "segment", "score", "reasons", "platform", "author", "text", "asked_by", "askers"
+    }  # fmt: skip
+    assert (lines[0]["author"], lines[0]["text"]) == ("synthfan", "what waveform is best for bass?")
+    assert lines[0]["askers"] == ["c1"] and lines[0]["asked_by"] == 1
     assert [line["segment"] for line in lines] == [1, 1, 1, 1, 2, 2]
     assert lines[0]["id"] == "c1"
 
@@ -83,3 +87,38 @@ def test_python_m_stagehand_rank(transcript: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[0])["id"] == "c1"
+
+
+MERGED_AND_BOTS = [
+    {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Fresh pasta", "keywords": ["dough"]},
+    {"kind": "comment", "id": "q1", "ts": "2026-11-20T19:00:05Z", "author": "ana",
+     "text": "can you freeze the ravioli?"},
+    {"kind": "comment", "id": "n1", "ts": "2026-11-20T19:00:06Z", "author": "Nightbot",
+     "text": "Follow the channel! Recipe with grams: !recipe"},
+    {"kind": "comment", "id": "m1", "ts": "2026-11-20T19:00:07Z", "author": "MEE6",
+     "platform": "discord", "text": "GG @ana, you just advanced to level 5! dough dough"},
+    {"kind": "comment", "id": "q2", "ts": "2026-11-20T19:00:08Z", "author": "ben",
+     "text": "can you freeze ravioli?"},
+    {"kind": "comment", "id": "c1", "ts": "2026-11-20T19:00:09Z", "author": "cy",
+     "text": "!uptime"},
+    {"kind": "comment", "id": "d1", "ts": "2026-11-20T19:00:10Z", "author": "dee",
+     "text": "the dough looks so smooth"},
+]  # fmt: skip
+
+
+def test_rank_rows_merge_the_same_question_and_never_list_bots_or_commands(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "pasta.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in MERGED_AND_BOTS) + "\n", "utf-8")
+    result = CliRunner().invoke(rank_command, [str(path)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    rows = {line["id"]: line for line in lines}
+    assert set(rows) == {"q1", "d1"}  # no Nightbot, no MEE6, no !uptime; q2 is in q1's row
+    asked = rows["q1"]
+    assert asked["askers"] == ["q1", "q2"] and asked["asked_by"] == 2
+    assert asked["reasons"]["asked_by"] == 1.0
+    assert asked["author"] == "ana" and asked["text"] == "can you freeze the ravioli?"
+    table = CliRunner().invoke(rank_command, [str(path), "--format", "table"])
+    assert "(asked by 2) can you freeze the ravioli?" in table.output

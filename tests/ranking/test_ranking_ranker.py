@@ -17,7 +17,8 @@ from stagehand.ranking.recency import decayed_score, rank_key
 CONTRACT_FLAGS = {
     "question", "on_topic", "off_topic", "side_chatter", "greeting", "emote_only", "laughter",
     "spam", "link", "repeat", "copypasta", "shouting", "flood", "newcomer", "raised_hand",
-    "on_stage", "moderator", "subscriber", "ask", "to_chat",
+    "on_stage", "moderator", "subscriber", "ask", "to_chat", "to_show", "to_guest", "highlight",
+    "same_question",
 }  # fmt: skip
 
 
@@ -180,12 +181,17 @@ def test_memory_stays_bounded_and_cost_per_comment_stays_flat(make) -> None:
             ranker.score(
                 make(f"message {i} about word{i % 997} and oscillator{i}", f"u{i}", seconds=i)
             )
+            # ... and as many questions, each new, for the same-question memory
+            ranker.score(make(f"how does word{i} change oscillator{i}?", f"q{i}", seconds=i))
         return (time.perf_counter() - start) / n
 
     early = run(2000, 0)
     late = run(2000, 14_000)
     run(6_000, 20_000)
     assert len(ranker._authors) <= 500 and len(ranker._recent) <= 100
+    same = ranker._same  # the segment's questions: a ring, and indexes pruned with it
+    assert len(same) <= same.size and len(same._by_text) <= 2 * same.size
+    assert sum(len(numbers) for numbers in same._by_stem.values()) <= 2 * 8 * same.size
     # Word tables: chat-wide and this segment's counts (and who used them) keep 10x the learned
     # terms each, learned and feedback terms 1x each; plus at most 1000 comments' new words in
     # each of the three count tables since the last pruning.

@@ -11,6 +11,8 @@ deliver until `close`, or raise when the connection is lost; and puts a failure 
   after the `Backoff` delay, which starts afresh after an attempt that got connected;
 - `ConnectionRefused` (a rejected token, a missing setting, a refused intent): FAILED with the
   fix, and no retry, since waiting would not fix it;
+- `ConnectionFinished` (the platform ended what was being read: a live chat that ended):
+  FINISHED with the reason, and no retry, since there is nothing left to read;
 - `close()`: the attempt ends (the platform watches `closing`), then DISCONNECTED.
 """
 
@@ -34,6 +36,10 @@ MAX_DOUBLINGS = 64
 
 class ConnectionRefused(Exception):
     """The platform refused for a reason waiting will not fix; the message says what to do."""
+
+
+class ConnectionFinished(Exception):
+    """The platform ended what was read for good (a live chat that ended); the message says so."""
 
 
 class ConnectionLost(Exception):
@@ -149,6 +155,10 @@ class Connection(Generic[LinkT]):
                 await attempt()
             except ConnectionRefused as exc:
                 self.fail(str(exc))
+                return
+            except ConnectionFinished as exc:
+                log.info("%s: %s", self.platform, exc)
+                self.report(ConnectionState.FINISHED, str(exc))
                 return
             except ConnectionLost as exc:
                 why = str(exc)

@@ -1,4 +1,4 @@
-"""`stagehand auth twitch` and `stagehand auth discord`: authorize stagehand with a platform.
+"""`stagehand auth twitch`, `discord` and `youtube`: authorize stagehand with a platform.
 
 Tokens go to the user's token file (owner-only), never to the project directory. Importing this
 module imports neither twitchio nor discord.py.
@@ -21,7 +21,7 @@ from stagehand.tokens import TokenStore
 
 @click.group(cls=StagehandGroup)
 def auth() -> None:
-    """Authorize stagehand with a platform (`stagehand auth twitch`, `stagehand auth discord`)."""
+    """Authorize stagehand with a platform (`stagehand auth twitch`, `discord`, `youtube`)."""
 
 
 @auth.command("twitch", cls=StagehandCommand)
@@ -55,6 +55,45 @@ def auth_twitch(config_path: Path | None) -> None:
     )
     try:
         asyncio.run(run_auth_flow(settings.twitch, TokenStore(), prompts))
+    except AuthFailed as exc:
+        raise UserError(str(exc)) from None
+    except KeyboardInterrupt:
+        raise click.Abort() from None
+    except OSError as exc:  # the token file's folder cannot be written, say
+        raise UserError(f"cannot save the tokens: {exc.strerror or exc}") from None
+
+
+@auth.command("youtube", cls=StagehandCommand)
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Config file (default: the usual search, see `stagehand --help`).",
+)
+def auth_youtube(config_path: Path | None) -> None:
+    """Authorize stagehand on YouTube with Google's installed-app flow (a loopback redirect).
+
+    Needs an OAuth client of type "Desktop app" from your Google Cloud project (the command
+    says how). Tokens go to the user's token file (owner-only). Without a browser on this
+    machine, open the printed link on your own computer with the callback port forwarded
+    (`ssh -L 4345:127.0.0.1:4345 ...`; docs/youtube.md). Costs no YouTube quota.
+    """
+    from stagehand.adapters.youtube.auth import AuthFailed, Prompts, run_auth_flow
+    from stagehand.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(config_path, required=False)
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+    prompts = Prompts(
+        echo=click.echo,
+        ask=lambda text, hide: click.prompt(text, hide_input=hide),
+        open_url=lambda url: _open_browser(url),
+    )
+    try:
+        asyncio.run(run_auth_flow(settings.youtube, TokenStore(), prompts))
     except AuthFailed as exc:
         raise UserError(str(exc)) from None
     except KeyboardInterrupt:

@@ -11,7 +11,7 @@ import click
 from stagehand.cli.errors import StagehandCommand, UserError
 
 if TYPE_CHECKING:
-    from stagehand.config.ranking import RankingSettings
+    from stagehand.config import Settings
     from stagehand.ranking.offline import RankedRow
 
 
@@ -37,15 +37,30 @@ def rank_command(
 ) -> None:
     """Rank each segment's comments of TRANSCRIPT as the queue stood when the segment ended.
 
-    Best first within each segment; every line carries the score and its reasons.
-    A bad line in TRANSCRIPT stops the ranking with one line naming it (exit status 2).
+    Best first within each segment; every line carries the score and its reasons, the author
+    and the text. One question asked by several viewers is one row, listing every asker's id.
+    Only viewers' comments are ranked: commands, bots', hosts' and moderators' lines never
+    enter the queue. A bad line in TRANSCRIPT stops the ranking with one line naming it (exit
+    status 2).
     """
     from stagehand.ranking.offline import rank_transcript
+    from stagehand.show.kinds import CommentKinds
     from stagehand.transcript import TranscriptError
 
     words = [w.strip() for w in keywords.split(",") if w.strip()] if keywords else None
+    settings = _settings()
+    kinds = CommentKinds(
+        prefix=settings.commands.prefix, hosts=settings.show.hosts, bots=settings.ranking.bots
+    )
     try:
-        rows = rank_transcript(transcript, topic=topic, keywords=words, settings=_settings())
+        rows = rank_transcript(
+            transcript,
+            topic=topic,
+            keywords=words,
+            settings=settings.ranking,
+            command_prefix=settings.commands.prefix,
+            classify=lambda comment: kinds.classify(comment).kind,
+        )
     except TranscriptError as exc:
         # Ranking judges the whole show, so unlike `replay` it does not skip a bad line.
         raise UserError(f"{exc}; fix or delete that line and rank again") from None
@@ -56,11 +71,11 @@ def rank_command(
     _print_table(rows)
 
 
-def _settings() -> RankingSettings:
-    """The [ranking] section of the config when there is one, else the defaults."""
+def _settings() -> Settings:
+    """The config when there is one, else the defaults."""
     from stagehand.config import load_settings
 
-    return load_settings(required=False).ranking
+    return load_settings(required=False)
 
 
 def _print_table(rows: list[RankedRow]) -> None:
@@ -75,6 +90,8 @@ def _print_table(rows: list[RankedRow]) -> None:
             click.echo(f"{'#':>3} {'score':>7}  {'author':<16} {'text':<50}  reasons")
         place += 1
         text = row.comment.clean_text
+        if len(row.askers) > 1:
+            text = f"(asked by {len(row.askers)}) {text}"
         text = text if len(text) <= 50 else text[:49] + "…"
         top = sorted(row.reasons.items(), key=lambda item: -abs(item[1]))[:4]
         why = ", ".join(f"{name} {value:+.2f}" for name, value in top)

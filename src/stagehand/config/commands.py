@@ -19,10 +19,13 @@ class SendBudget(BaseModel):
 
 def _platform_budgets() -> dict[str, SendBudget]:
     # Twitch lets an ordinary account send 20 messages per 30 s in all; 15 leaves room for the
-    # hosts' own replies. Discord allows about 5 messages per 5 s in a channel.
+    # hosts' own replies. Discord allows about 5 messages per 5 s in a channel. On YouTube
+    # every message costs 20 of the day's 10,000 quota units: few answers, so replies stay
+    # affordable.
     return {
         "twitch": SendBudget(messages=15, per_seconds=30.0),
         "discord": SendBudget(messages=4, per_seconds=5.0),
+        "youtube": SendBudget(messages=2, per_seconds=60.0),
     }
 
 

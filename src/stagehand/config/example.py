@@ -18,7 +18,8 @@ HEADER = """\
 # stagehand configuration: copy this file to stagehand.toml (or pass -c PATH) and edit it.
 # Every key is optional; the values shown are the defaults. Commented-out keys have no default.
 # Any key can also come from the environment as STAGEHAND_<SECTION>_<KEY>, e.g.
-# STAGEHAND_TWITCH_CLIENT_SECRET or STAGEHAND_DISCORD_TOKEN: prefer that for secrets.
+# STAGEHAND_TWITCH_CLIENT_SECRET, STAGEHAND_DISCORD_TOKEN or STAGEHAND_YOUTUBE_CLIENT_SECRET:
+# prefer that for secrets.
 # Regenerate with: stagehand config-example > config.example.toml
 """
 

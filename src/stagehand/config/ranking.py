@@ -41,6 +41,12 @@ DEFAULT_BOTS = [
     "botisimo",
     "sery_bot",
     "soundalerts",
+    "mee6",
+    "pretzelrocks",
+    "commanderroot",
+    # Twitch's own accounts for system messages (subscriptions, hosts) in IRC-era captures
+    "twitchnotify",
+    "jtv",
 ]
 
 
@@ -66,6 +72,21 @@ class RankingWeights(BaseModel):
 
     hand: float = 2.0
     """Points while the author has their hand raised (!hand)."""
+
+    to_show: float = 3.5
+    """Points for a question put to the hosts or a guest (it says "you", names them or replies
+    to them), scaled by how little the topic explains it: such a question is likely on topic."""
+
+    guest: float = 1.5
+    """Points for naming or replying to a guest while they are on stage."""
+
+    highlight: float = 1.5
+    """Points for a paid or platform highlight (channel points, Bits, Super Chat); Bits and
+    money up to twice this with the amount."""
+
+    asked_by: float = 1.0
+    """Points a queue row of one question asked by several viewers gains per further asker
+    (at most 4 of them count)."""
 
     newcomer: float = 0.2
     """Points for an author's first comment of the show (or the platform's first-message mark)."""

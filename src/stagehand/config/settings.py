@@ -32,6 +32,7 @@ from stagehand.config.overlay import OverlaySettings
 from stagehand.config.ranking import RankingSettings
 from stagehand.config.server import ServerSettings
 from stagehand.config.twitch import TwitchSettings
+from stagehand.config.youtube import YouTubeSettings
 from stagehand.logs import register_secret
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,7 @@ class Settings(BaseSettings):
     server: ServerSettings = ServerSettings()
     overlay: OverlaySettings = OverlaySettings()
     obs: ObsSettings = ObsSettings()
+    youtube: YouTubeSettings = YouTubeSettings()
 
     @classmethod
     def settings_customise_sources(

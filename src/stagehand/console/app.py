@@ -52,7 +52,7 @@ from stagehand.console.widgets.notices import NoticeLine
 from stagehand.console.widgets.queue import QueueView
 from stagehand.console.widgets.raw_chat import RawChat
 from stagehand.console.widgets.stage import StagePanel
-from stagehand.domain import RankedComment
+from stagehand.domain import Comment, RankedComment
 from stagehand.metrics import Metrics
 from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
@@ -96,6 +96,8 @@ class StagehandApp(App[None]):
         self.state = ConsoleState(
             queue_size=console.queue_size,
             half_life_seconds=settings.ranking.half_life_seconds,
+            asked_by_points=settings.ranking.weights.asked_by,
+            pasted_points=settings.ranking.weights.copypasta,
             clock=live.now,
             me=attached_as[0] if attached_as else "",
         )
@@ -264,10 +266,22 @@ class StagehandApp(App[None]):
             kept = [
                 r for r in queue.entries if (r.comment.platform, r.comment.id) not in state.removed
             ]
-            queue.set_entries(kept, now=now, on_stage=on_stage, pinned=state.pins.keys())
-        else:
+            askers = {
+                key: tuple(a for a in row if key_of(a.comment) not in state.removed)
+                for key, row in queue.askers.items()
+            }
             queue.set_entries(
-                state.ranked_queue(), now=now, on_stage=on_stage, pinned=state.pins.keys()
+                kept, now=now, on_stage=on_stage, askers=askers, pinned=state.pins.keys()
+            )
+        else:
+            rows = state.queue_rows()
+            askers = {key_of(row.ranked.comment): row.askers for row in rows if row.asked_by > 1}
+            queue.set_entries(
+                [row.ranked for row in rows],
+                now=now,
+                on_stage=on_stage,
+                askers=askers,
+                pinned=state.pins.keys(),
             )
         self.query_one(ShowHeader).show(
             title=self.live.show.title or self.live.show.name,
@@ -275,6 +289,7 @@ class StagehandApp(App[None]):
             elapsed_seconds=(now - self.show_started_at()).total_seconds(),
             chat_per_minute=state.chat_rate(now),
             connections=state.connections,
+            quotas=state.quotas,
             metrics=self.metrics,
             frozen=self.frozen,
             pending=self._pending_while_frozen(queue),
@@ -306,6 +321,7 @@ class StagehandApp(App[None]):
             why = self.state.removed.get(key_of(lost.comment), "pushed out by better comments")
         self.query_one(CommentDetail).show(
             selected,
+            askers=queue.askers_of(selected),
             now=now,
             reasons=self.show_reasons,
             outside=queue.outside,
@@ -362,24 +378,31 @@ class StagehandApp(App[None]):
 
     # -- actions (keys and the command palette) --------------------------------------------
 
+    def _others(self, ranked: RankedComment) -> list[Comment]:
+        """The rest of the selected row: the other viewers who asked the same question."""
+        removed = self.state.removed
+        return [
+            r.comment
+            for r in self.query_one(QueueView).askers_of(ranked)[1:]
+            if key_of(r.comment) not in removed
+        ]
+
     def action_answer(self) -> None:
         ranked = self._need_selected("answer")
         if ranked is not None:
-            who = name_of(ranked.comment.author)
             self._perform(
-                self.live.answer(ranked.comment),
+                self.live.answer(ranked.comment, also=self._others(ranked)),
                 "answer",
-                self._done_saying(f"Answered {who} on air (u undoes)"),
+                self._done_saying_result,
             )
 
     def action_dismiss(self) -> None:
         ranked = self._need_selected("dismiss")
         if ranked is not None:
-            who = name_of(ranked.comment.author)
             self._perform(
-                self.live.dismiss(ranked.comment),
+                self.live.dismiss(ranked.comment, also=self._others(ranked)),
                 "dismiss",
-                self._done_saying(f"Dismissed {who}'s comment (u undoes)"),
+                self._done_saying_result,
             )
 
     def _done_saying(self, text: Content | str) -> Callable[[ActionResult], None]:
@@ -434,7 +457,8 @@ class StagehandApp(App[None]):
     def action_pull_on_stage(self) -> None:
         ranked = self._need_selected("pull_on_stage")
         if ranked is not None:
-            self._act(self.live.pull_on_stage(ranked.comment), "pull on stage")
+            also = self._others(ranked)
+            self._act(self.live.pull_on_stage(ranked.comment, also=also), "pull on stage")
 
     def action_stage_hand(self) -> None:
         if not self.live.hands:
@@ -456,10 +480,11 @@ class StagehandApp(App[None]):
         if ranked is None:
             return
         comment = ranked.comment
+        also = self._others(ranked)
 
         def send(text: str | None) -> None:
             if text:
-                self._act(self.live.reply(comment, text), "reply")
+                self._act(self.live.reply(comment, text, also=also), "reply")
 
         self.push_screen(ReplyScreen(comment), send)
 

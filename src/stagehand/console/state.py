@@ -26,6 +26,7 @@ from stagehand.domain import (
     Featured,
     HostAction,
     HostActionKind,
+    QuotaUse,
     RankedComment,
     StageSession,
 )
@@ -39,6 +40,7 @@ from stagehand.events import (
     FeatureStarted,
     HostActionLogged,
     Notice,
+    QuotaSpent,
     StageChanged,
 )
 from stagehand.show.queue import (
@@ -107,6 +109,10 @@ class Handled:
     undone: bool = False
 
 
+#: Connection states after which a platform is not tried again (said as a notice).
+STOPPED_STATES = frozenset({"failed", "finished"})
+
+
 @dataclass(slots=True)
 class ConsoleState(ShowQueue):
     raw_size: int = RAW_CHAT_LINES
@@ -115,6 +121,8 @@ class ConsoleState(ShowQueue):
     stage: tuple[StageSession, ...] = ()
     stage_said: dict[AuthorKey, deque[Comment]] = field(default_factory=dict)
     connections: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Each quota-limited platform's budget after its latest call (YouTube's daily units).
+    quotas: dict[str, QuotaUse] = field(default_factory=dict)
     notices: deque[ShownNotice] = field(default_factory=lambda: deque(maxlen=NOTICES_KEPT))
     #: The comment on stream (the overlay shows it), None when none is.
     featured: Featured | None = None
@@ -143,7 +151,9 @@ class ConsoleState(ShowQueue):
         elif isinstance(event, StageChanged):
             self.stage_changed(event.on_stage)
         elif isinstance(event, ConnectionChanged):
-            self.connections[event.platform] = (event.state, event.detail)
+            self._connection_changed(event)
+        elif isinstance(event, QuotaSpent):
+            self.quotas[event.platform] = event.use
         elif isinstance(event, Notice):
             self._notice(event)
         elif isinstance(event, CommandHandled):
@@ -249,6 +259,20 @@ class ConsoleState(ShowQueue):
             self.notify(event.text, event.level)
         elif event.level not in QUIET_FOR_OTHERS:  # what another console did, by name
             self.notify(f"{event.actor}: {event.text}", event.level)
+
+    def _connection_changed(self, event: ConnectionChanged) -> None:
+        """The header shows each state; why a live platform stopped for good (a refused
+        token, spent quota, a chat that ended) is also said once, in words, as a notice."""
+        before = self.connections.get(event.platform)
+        self.connections[event.platform] = (event.state, event.detail)
+        if (
+            event.state in STOPPED_STATES
+            and event.detail
+            and event.platform != "replay"
+            and before != (event.state, event.detail)
+        ):
+            level = "error" if event.state == "failed" else "info"
+            self.notify(f"{event.platform}: {event.state}: {event.detail}", level)
 
     def notify(self, text: str, level: str = "info", at: datetime | None = None) -> None:
         if at is None and self.clock is not None:

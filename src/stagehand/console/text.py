@@ -12,16 +12,17 @@ from datetime import datetime
 
 from textual.content import Content
 
-from stagehand.domain import Author
+from stagehand.domain import Author, Highlight
 from stagehand.sanitize import clean
 
 #: Longest chat text put on screen in one piece (the detail pane wraps it).
 MAX_SHOWN_CHARS = 2000
 
-PLATFORM_TAGS: dict[str, str] = {"twitch": "TW", "discord": "DC", "replay": "RP"}
+PLATFORM_TAGS: dict[str, str] = {"twitch": "TW", "discord": "DC", "youtube": "YT", "replay": "RP"}
 PLATFORM_STYLES: dict[str, str] = {
     "twitch": "bold #a970ff",
     "discord": "bold #7984f5",
+    "youtube": "bold #ff4e45",
 }
 
 
@@ -62,3 +63,22 @@ def clock_time(seconds: float) -> str:
 
 def seconds_between(start: datetime | None, end: datetime) -> float:
     return 0.0 if start is None else max(0.0, (end - start).total_seconds())
+
+
+#: How each highlight is named on screen.
+HIGHLIGHT_NAMES = {
+    "super_chat": "Super Chat",
+    "super_sticker": "Super Sticker",
+    "bits": "cheer",
+    "channel_points": "highlighted",
+    "membership": "member",
+}
+
+
+def highlight_label(highlight: Highlight) -> Content:
+    """`$5.00 Super Chat`: what the viewer paid, as the platform showed it (plain text)."""
+    name = HIGHLIGHT_NAMES.get(highlight.kind.value, highlight.kind.value)
+    amount = highlight.shown or (
+        f"{highlight.amount:,.2f} {highlight.currency}" if highlight.amount else ""
+    )
+    return plain(f"{amount} {name}".strip(), max_chars=40, style="bold $warning")

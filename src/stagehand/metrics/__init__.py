@@ -21,6 +21,8 @@ from stagehand.metrics.compute import measure, share, show_metrics_from
 from stagehand.metrics.model import (
     FollowUpQuestion,
     Metrics,
+    PaidMessage,
+    PaidTotal,
     ParticipantRow,
     PlatformMetrics,
     SegmentMetrics,
@@ -46,6 +48,8 @@ __all__ = [
     "FollowUpQuestion",
     "Metrics",
     "OnStreamRow",
+    "PaidMessage",
+    "PaidTotal",
     "ParticipantRow",
     "PlatformMetrics",
     "SegmentMetrics",

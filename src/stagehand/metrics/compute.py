@@ -23,6 +23,8 @@ from stagehand.metrics.facts import (
 from stagehand.metrics.model import (
     FollowUpQuestion,
     Metrics,
+    PaidMessage,
+    PaidTotal,
     ParticipantRow,
     PlatformMetrics,
     SegmentMetrics,
@@ -161,6 +163,36 @@ def show_metrics_from(facts: ShowFacts) -> ShowMetrics:
         - totals.answered_on_topic_questions,
         participants=participant_rows(facts),
         unanswered_hidden_opted_out=facts.hidden_follow_ups,
+        paid=tuple(
+            PaidMessage(
+                author=_name(facts, p.author_id),
+                platform=p.platform,
+                ts=p.ts,
+                minute=_minute(origin, p.ts),
+                kind=p.kind,
+                amount=p.amount,
+                currency=p.currency,
+                shown=p.shown,
+                text=p.text,
+                answered=p.answered,
+            )
+            for p in facts.paid
+        ),
+        paid_totals=paid_totals(facts),
+    )
+
+
+def paid_totals(facts: ShowFacts) -> tuple[PaidTotal, ...]:
+    """Money (and bits) per currency; memberships and channel points carry no amount."""
+    amounts: Counter[str] = Counter()
+    messages: Counter[str] = Counter()
+    for paid in facts.paid:
+        if paid.amount > 0 and paid.currency:
+            amounts[paid.currency] += paid.amount  # type: ignore[assignment]
+            messages[paid.currency] += 1
+    return tuple(
+        PaidTotal(currency, amounts[currency], messages[currency])
+        for currency in sorted(amounts, key=lambda c: (-amounts[c], c))
     )
 
 

@@ -136,6 +136,23 @@ class FollowUp:
 
 
 @dataclass(frozen=True, slots=True)
+class Paid:
+    """A highlighted comment (a Super Chat or Super Sticker, bits, channel points, a membership
+    message), as the platform showed its amount; `text` is "" for an author who opted out."""
+
+    comment_id: int
+    author_id: int
+    platform: str
+    ts: datetime
+    kind: str
+    amount: float
+    currency: str
+    shown: str
+    text: str
+    answered: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ShowFacts:
     show: ShowRow
     opened_at: datetime
@@ -151,6 +168,7 @@ class ShowFacts:
     returning_authors: frozenset[int] = field(default_factory=frozenset)
     #: Unanswered on-topic questions not listed because their authors opted out.
     hidden_follow_ups: int = 0
+    paid: tuple[Paid, ...] = ()
 
     @property
     def host_ids(self) -> frozenset[int]:

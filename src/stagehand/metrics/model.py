@@ -127,6 +127,44 @@ class ParticipantRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PaidMessage:
+    """A Super Chat, Super Sticker, cheer or other highlighted comment, as the report lists it;
+    `author` is already anonymized where it must be, `text` empty then."""
+
+    author: str
+    platform: str
+    ts: datetime
+    minute: int
+    kind: str
+    amount: float
+    currency: str
+    shown: str
+    text: str
+    answered: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ts"] = format_ts(self.ts)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class PaidTotal:
+    """What one currency (or "bits") added up to over the show, and in how many messages."""
+
+    currency: str
+    amount: float
+    messages: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "currency": self.currency,
+            "amount": round(self.amount, 2),
+            "messages": self.messages,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ShowInfo:
     name: str
     title: str
@@ -165,6 +203,10 @@ class ShowMetrics:
     answered_by: tuple[ActorRow, ...] = ()
     #: Each comment shown on stream (the overlay), in order.
     on_stream: tuple[OnStreamRow, ...] = ()
+    #: Super Chats, Super Stickers, cheers and other highlighted comments, oldest first.
+    paid: tuple[PaidMessage, ...] = ()
+    #: Their amounts added up per currency, largest first.
+    paid_totals: tuple[PaidTotal, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Every metric, JSON-ready: the headline numbers at the top level, then the breakdowns."""
@@ -180,6 +222,8 @@ class ShowMetrics:
             "people": [p.to_dict() for p in self.participants],
             "answered_by": [a.to_dict() for a in self.answered_by],
             "shown_on_stream": [s.to_dict() for s in self.on_stream],
+            "highlights": [p.to_dict() for p in self.paid],
+            "highlight_totals": [t.to_dict() for t in self.paid_totals],
         }
 
 

@@ -20,6 +20,7 @@ from stagehand.metrics.facts import (
     Cell,
     FollowUp,
     Minute,
+    Paid,
     Reply,
     SegmentInfo,
     ShowFacts,
@@ -123,6 +124,10 @@ def read_show_facts(
     minutes = _minutes(db, show, opened, hosts)
     follow_ups = _follow_ups(db, show, hosts, follow_up_limit)
     hidden = _hidden_follow_ups(db, show, hosts)
+    paid = _paid(db, show)
+    missing = {p.author_id for p in paid} - author_ids
+    if missing:
+        authors.update(_authors(db, missing, hosting))
     for follow_up in follow_ups:
         author_ids.add(follow_up.author_id)
     if seen_before is None:
@@ -142,6 +147,7 @@ def read_show_facts(
         follow_ups=follow_ups,
         returning_authors=frozenset(viewers & seen_before),
         hidden_follow_ups=hidden,
+        paid=paid,
     )
 
 
@@ -344,6 +350,37 @@ def _follow_ups(
     )
     return tuple(
         FollowUp(row[0], row[1], row[2], row[3], parse_ts(row[4]), row[5], row[6], bool(row[7]))
+        for row in rows
+    )
+
+
+def _paid(db: Database, show: ShowRow) -> tuple[Paid, ...]:
+    """The show's highlighted comments (Super Chats, bits, ...), oldest first; deleted ones
+    are left out (a moderator took them back), anonymized ones keep their amount only."""
+    rows = db.conn.execute(
+        f"""SELECT id, author_id, platform, ts, highlight_kind, highlight_amount,
+                   highlight_currency, highlight_shown,
+                   CASE WHEN {_ANONYMOUS} THEN '' ELSE text END,
+                   EXISTS (SELECT 1 FROM host_actions WHERE comment_id = comments.id
+                           AND {_ANSWERED})
+            FROM comments
+            WHERE show_id = ? AND highlight_kind IS NOT NULL AND deleted_at IS NULL
+            ORDER BY ts, id""",
+        (show.id,),
+    )
+    return tuple(
+        Paid(
+            comment_id=row[0],
+            author_id=row[1],
+            platform=row[2],
+            ts=parse_ts(row[3]),
+            kind=row[4],
+            amount=float(row[5]),
+            currency=row[6],
+            shown=row[7],
+            text=row[8],
+            answered=bool(row[9]),
+        )
         for row in rows
     )
 

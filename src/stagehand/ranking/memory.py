@@ -52,6 +52,10 @@ class RepeatMatch:
     similarity: float
     times: int
     """How many remembered texts it matched at or above the cutoff (at most a handful)."""
+    other_text: str = ""
+    """The closest matching text someone else wrote ("" when only the author's own matched)."""
+    other_first: tuple[str, str] | None = None
+    """The comment (platform, id) that first posted that text, when it was remembered so."""
 
 
 class RecentTexts:
@@ -62,6 +66,7 @@ class RecentTexts:
         self.cutoff = cutoff
         self._texts: list[str] = []
         self._authors: list[str] = []
+        self._firsts: list[tuple[str, str] | None] = []
         self._next = 0
 
     def find(self, text: str, author: str) -> RepeatMatch | None:
@@ -75,17 +80,27 @@ class RecentTexts:
             return None
         same = [hit for hit in found if self._authors[hit[2]] == author]
         best = same[0] if same else found[0]
-        return RepeatMatch(same_author=bool(same), similarity=best[1], times=len(found))
+        other = next((hit for hit in found if self._authors[hit[2]] != author), None)
+        return RepeatMatch(
+            same_author=bool(same),
+            similarity=best[1],
+            times=len(found),
+            other_text=other[0] if other is not None else "",
+            other_first=self._firsts[other[2]] if other is not None else None,
+        )
 
-    def remember(self, text: str, author: str) -> None:
+    def remember(self, text: str, author: str, first: tuple[str, str] | None = None) -> None:
+        """Remember `text`; `first`: the comment that first posted it (for a wave of pastes)."""
         if not text:
             return
         if len(self._texts) < self.size:
             self._texts.append(text)
             self._authors.append(author)
+            self._firsts.append(first)
         else:
             self._texts[self._next] = text
             self._authors[self._next] = author
+            self._firsts[self._next] = first
         self._next = (self._next + 1) % self.size
 
     def __len__(self) -> int:

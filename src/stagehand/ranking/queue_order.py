@@ -13,12 +13,19 @@ any other screen (a show server's remote views) show the same queue:
   segment's "SeemsGood".
 - **a hand goes down** (lowered, or its owner brought on stage). The `hand` bonus was given while
   the hand was up; `with_hand_down` takes it (and the `raised_hand` flag) back.
+
+And one question asked by several viewers is one row (`queue_rows`): every comment whose
+`Score.same_as` names the same first asker joins that asker's row, "asked by N". The row shows
+the first asker's comment (the one still queued, if the first has left), rises with N (the
+`asked_by` weight per further asker, at most `MAX_ASKED_BY` of them) and is as fresh as its latest
+asker. Acting on a row acts for every asker in it (`LiveShow.answer(comment, also=...)`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from stagehand.domain import RankedComment, Score
@@ -28,6 +35,8 @@ from stagehand.ranking.recency import decayed_score, rank_key
 #: decayed by the half-life, is at least this: twice a plain comment's (`base` is 1). A score-5
 #: question waits about 23 minutes at the default 600 s half-life, a score-3 one about 6.
 STILL_WAITING_SCORE = 2.0
+#: Further askers a merged row gains points for (the sixth asker adds nothing more).
+MAX_ASKED_BY = 4
 
 QueueKey = tuple[bool, float, datetime]
 
@@ -90,3 +99,123 @@ def with_hand_down(ranked: RankedComment, *, half_life: float) -> RankedComment:
         flags=score.flags - {"raised_hand"},
     )
     return dataclasses.replace(ranked, score=lowered)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One row of the queue: a comment, or one question with every viewer who asked it.
+
+    `ranked` is what the row shows and sorts by: its first asker's comment, scored as the row
+    (an `asked_by` reason added for the others). `askers` is every asker's comment as it was
+    scored, the first asker first (just `ranked` for a row of one).
+    """
+
+    ranked: RankedComment
+    askers: tuple[RankedComment, ...]
+
+    @property
+    def asked_by(self) -> int:
+        """How many viewers asked it."""
+        return len({r.comment.author.key for r in self.askers})
+
+    @property
+    def others(self) -> tuple[RankedComment, ...]:
+        """The askers other than the one the row shows."""
+        shown = self.ranked.comment
+        return tuple(
+            r
+            for r in self.askers
+            if (r.comment.platform, r.comment.id) != (shown.platform, shown.id)
+        )
+
+
+def group_key(ranked: RankedComment) -> tuple[str, str]:
+    """The first asker's comment of a question asked again; the comment itself otherwise."""
+    return ranked.score.same_as or (ranked.comment.platform, ranked.comment.id)
+
+
+def merge_askers(
+    entries: Iterable[RankedComment],
+    *,
+    half_life: float,
+    asked_by_points: float = 1.0,
+    pasted_points: float = -3.0,
+) -> list[QueueRow]:
+    """The entries as rows: each question asked again joins its first asker's row (unordered)."""
+    groups: dict[tuple[str, str], list[RankedComment]] = {}
+    for ranked in entries:
+        groups.setdefault(group_key(ranked), []).append(ranked)
+    rows = []
+    for members in groups.values():
+        if len(members) == 1:
+            rows.append(QueueRow(members[0], (members[0],)))
+            continue
+        members.sort(
+            key=lambda r: (group_key(r) != (r.comment.platform, r.comment.id), r.comment.ts)
+        )
+        rows.append(
+            _merged(
+                members,
+                half_life=half_life,
+                asked_by_points=asked_by_points,
+                pasted_points=pasted_points,
+            )
+        )
+    return rows
+
+
+def _merged(
+    members: list[RankedComment], *, half_life: float, asked_by_points: float, pasted_points: float
+) -> QueueRow:
+    first = members[0]
+    score = first.score
+    if any("copypasta" in r.score.flags for r in members[1:]):
+        # A wave of pastes: the first post was the copypasta's start; it sinks with the wave.
+        value = score.value + pasted_points
+        changed = Score(
+            value=value,
+            rank_key=rank_key(value, first.comment.ts.timestamp(), half_life),
+            reasons={**score.reasons, "copypasta": round(pasted_points, 4)},
+            flags=score.flags | {"copypasta"},
+            same_as=score.same_as,
+        )
+        return QueueRow(dataclasses.replace(first, score=changed), tuple(members))
+    viewers = len({r.comment.author.key for r in members})
+    extra = asked_by_points * min(viewers - 1, MAX_ASKED_BY)
+    value = score.value + extra
+    latest = max(r.comment.ts for r in members)
+    lifted = Score(
+        value=value,
+        rank_key=rank_key(value, latest.timestamp(), half_life),
+        reasons={**score.reasons, "asked_by": round(extra, 4)},
+        flags=score.flags,
+        same_as=score.same_as,
+    )
+    return QueueRow(dataclasses.replace(first, score=lifted), tuple(members))
+
+
+def queue_rows(
+    entries: Iterable[RankedComment],
+    *,
+    live_segment: int,
+    now: datetime,
+    half_life: float,
+    asked_by_points: float = 1.0,
+    pasted_points: float = -3.0,
+    limit: int | None = None,
+) -> list[QueueRow]:
+    """The queue as every screen shows it: rows best first (at most `limit`), each question
+    asked by several viewers one row (and each copypasta wave one row, sunk)."""
+    rows = merge_askers(
+        entries,
+        half_life=half_life,
+        asked_by_points=asked_by_points,
+        pasted_points=pasted_points,
+    )
+    rows.sort(
+        key=lambda row: queue_key(
+            row.ranked, live_segment=live_segment, now=now, half_life=half_life
+        ),
+        reverse=True,
+    )
+    return rows if limit is None else rows[:limit]

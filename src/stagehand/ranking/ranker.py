@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from stagehand.config.ranking import RankingSettings
 from stagehand.domain import AuthorKey, Comment, Role, Score, Segment
 from stagehand.ranking import signals
+from stagehand.ranking.audience import Audience
 from stagehand.ranking.memory import LRU, AuthorState, RecentTexts, decayed
+from stagehand.ranking.questions import speaks_to_you
 from stagehand.ranking.recency import rank_key
+from stagehand.ranking.same_question import SameQuestions
 from stagehand.ranking.text import Words, normalize_for_repeat, split_words
 from stagehand.ranking.topic import TopicProfile
 
@@ -30,8 +33,10 @@ FOLLOW_UP_CARRY = 0.7
 OFF_TOPIC_QUESTION_SHARE = 0.2
 EXEMPLARS = 50
 MIN_SIMILARITY = 0.25
-#: Host accounts remembered (a show has a handful; the cap only guards memory).
-MAX_HOSTS = 1000
+#: A question that neither says "you" nor names anyone is still likely for the show, less surely.
+IMPLICIT_TO_SHOW = 0.7
+#: A repeated text this close (rapidfuzz ratio) to another author's was pasted, not typed again.
+PASTED_SIMILARITY = 99.0
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
 _MODERATOR = Role.MODERATOR.value
 _STEERING_ROLES = _HOST_ROLES | {_MODERATOR}
@@ -69,8 +74,8 @@ class Ranker:
         # Recent comment id -> (its topic relevance, its author), for replies.
         self._comments: LRU[str, tuple[float, AuthorKey]] = LRU(spam.recent_texts * 10)
         self._spam_phrases = tuple(p for p in spam.phrases if p)
-        self._host_names: set[str] = set()
-        self._host_keys: set[AuthorKey] = set()
+        self._audience = Audience()
+        self._same = SameQuestions()
         self._raised: set[AuthorKey] = set()
         self._on_stage: set[AuthorKey] = set()
         self._liked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
@@ -83,6 +88,7 @@ class Ranker:
         """A new topic, at once: what was learned for the old one no longer applies."""
         self.topic.set_topic(segment.title, segment.keywords)
         self._liked.clear()
+        self._same.clear()
         self._topic_changes += 1
 
     def add_topic_terms(self, terms: Iterable[str]) -> None:
@@ -91,8 +97,15 @@ class Ranker:
     def set_hand(self, author: AuthorKey, raised: bool) -> None:
         (self._raised.add if raised else self._raised.discard)(author)
 
-    def set_on_stage(self, author: AuthorKey, on_stage: bool) -> None:
+    def set_on_stage(self, author: AuthorKey, on_stage: bool, *, names: Iterable[str] = ()) -> None:
+        """`author` came on stage or left it; `names` (their user and display names) let the
+        ranker lift comments that name them while they are there."""
         (self._on_stage.add if on_stage else self._on_stage.discard)(author)
+        self._audience.set_guest(author, on_stage, names)
+
+    def add_host_names(self, names: Iterable[str]) -> None:
+        """The hosts' names, before they speak: questions naming them are put to the show."""
+        self._audience.add_host_names(names)
 
     def recall_author(self, author: AuthorKey, comments: int) -> None:
         """A resumed show: `author` already wrote `comments` comments (no newcomer any more)."""
@@ -104,6 +117,8 @@ class Ranker:
 
         Returns what was learned, for `take_back` when the hosts undo the answer or dismissal.
         """
+        if positive:
+            self._audience.answered = True
         words = split_words(self._body(comment)[0])
         if not words.content:
             return None
@@ -134,7 +149,7 @@ class Ranker:
         state = self._authors.get(key) or AuthorState()
         roles = comment.author.roles
         if roles & _HOST_ROLES:
-            self._learn_host(comment)
+            self._audience.learn_host(comment)
         reasons: dict[str, float] = {"base": weights.base}
         flags: set[str] = set()
 
@@ -142,7 +157,12 @@ class Ranker:
         command = not ask and signals.is_other_command(body, self.command_prefix)
         emote_only = signals.is_emote_only(body, words)
         laughter = signals.is_laughter(body, words)
-        greeting = signals.is_greeting(body, words, self._known_names(words))
+        names = self._known_names(words)
+        greeting = (
+            signals.is_greeting(body, words, names)
+            or signals.is_catching_up(body)
+            or signals.is_praise(words, [*names, *self._audience.names_in(words)])
+        )
         noise = command or emote_only or laughter or greeting
 
         # Topic: direct relevance, and what the comment inherits from the thread it is part of.
@@ -150,11 +170,18 @@ class Ranker:
         # description: the hosts' names ("hey john hey priya"), "build" ("great build!").
         direct = 0.0 if greeting else self.topic.match(words).relevance
         addressed = signals.addressed_names(body, words, self._names_view())
+        audience = self._audience
         to_viewers = [
-            n for n in addressed if n not in self._host_names and not self._is_channel(n, comment)
+            n
+            for n in addressed
+            if not audience.is_show_name(n) and not self._is_channel(n, comment)
         ]
+        parent = self._comments.get(comment.reply_to) if comment.reply_to is not None else None
+        parent_key = parent[1] if parent is not None else None
         partners: list[AuthorState] = []
-        inherited = 0.0 if noise else self._inherited(comment, state, addressed, now, partners)
+        inherited = (
+            0.0 if noise else self._inherited(comment, state, parent, addressed, now, partners)
+        )
         relevance = max(direct, inherited)
         if direct > 0:
             reasons["topic"] = weights.topic * direct
@@ -173,6 +200,34 @@ class Ranker:
             flags.update({"ask", "question"})
             reasons["ask"] = weights.ask
 
+        # Said to other viewers, not to the show: never a question for the hosts' follow-up.
+        replying_to_viewer = (
+            parent_key is not None and parent_key != key and not audience.is_show_key(parent_key)
+        )
+        to_chat = bool(to_viewers or replying_to_viewer or self._to_chat(comment, words, strength))
+        if to_chat:
+            flags.add("to_chat")
+
+        # Said to a guest on stage, or a question put to the show.
+        to_guest = (
+            not noise
+            and audience.has_guests
+            and (
+                (parent_key is not None and audience.is_guest(parent_key))
+                or audience.names_a_guest(words, addressed)
+            )
+            and not audience.is_guest(key)
+        )
+        if to_guest:
+            flags.add("to_guest")
+            reasons["guest"] = weights.guest
+        to_show = 0.0
+        if "question" in flags and not noise and not to_chat and not roles & _HOST_ROLES:
+            to_show = self._put_to_show(words, addressed, parent_key, to_guest)
+            if to_show > 0:
+                flags.add("to_show")
+                reasons["to_show"] = weights.to_show * to_show * strength * (1 - relevance)
+
         # Low-value kinds.
         if command:
             reasons["command"] = weights.command
@@ -190,10 +245,6 @@ class Ranker:
         if greeting:
             flags.add("greeting")
             reasons["greeting"] = weights.greeting
-        replying_to_viewer = self._replies_to_viewer(comment)
-        if to_viewers or replying_to_viewer or self._to_chat(comment, words, strength):
-            # Said to other viewers, not to the show: never a question for the hosts' follow-up.
-            flags.add("to_chat")
         if (to_viewers or replying_to_viewer) and relevance < settings.on_topic_threshold:
             # The closer a reply comes to the topic, the less it is a side conversation.
             flags.add("side_chatter")
@@ -201,7 +252,12 @@ class Ranker:
             reasons["side_chatter"] = weights.side_chatter * (1 - relevance / threshold)
         if not noise and not words.content and strength == 0:
             reasons["short"] = weights.short
-        elif not noise and relevance < settings.off_topic_threshold and len(words.content) >= 2:
+        elif (
+            not noise
+            and not to_show
+            and relevance < settings.off_topic_threshold
+            and len(words.content) >= 2
+        ):
             flags.add("off_topic")
             reasons["off_topic"] = weights.off_topic
 
@@ -221,11 +277,20 @@ class Ranker:
             reasons["spam"] = weights.spam
         normalized = normalize_for_repeat(body)
         match = self._recent.find(normalized, str(key)) if not emote_only else None
+        pasted_from: tuple[str, str] | None = None
         if match is not None and match.same_author:
             flags.add("repeat")
             reasons["repeat"] = weights.repeat
-        elif match is not None and len(normalized) >= spam.copypasta_min_chars:
+        elif (
+            match is not None
+            and len(normalized) >= spam.copypasta_min_chars
+            and not (strength > 0 and match.similarity < PASTED_SIMILARITY)
+        ):
+            # A long text posted again by others. A question typed again in nearly the same
+            # words is the same question asked again (merged below), not a paste. The wave
+            # is one queue row with its first post, which it sinks too (`queue_order`).
             flags.add("copypasta")
+            pasted_from = match.other_first
             reasons["copypasta"] = weights.copypasta
         elif match is not None and not noise:
             # Others said it already: a chat wave counts fully from the third time on.
@@ -241,7 +306,10 @@ class Ranker:
             flags.add("shouting")
             reasons["shouting"] = weights.shouting
 
-        # Who wrote it.
+        # Who wrote it, and what the platform made of it.
+        if comment.highlight is not None:
+            flags.add("highlight")
+            reasons["highlight"] = signals.highlight_points(comment.highlight, weights.highlight)
         if newcomer:
             flags.add("newcomer")
             reasons["newcomer"] = weights.newcomer
@@ -274,8 +342,30 @@ class Ranker:
             if recent >= spam.flood_comments:
                 flags.add("flood")
 
+        # The same question as another viewer's earlier this segment: one queue row for both.
+        same_as = None
+        if "question" in flags and not noise and not to_chat and not roles & _STEERING_ROLES:
+            tokens = frozenset(words.tokens)
+            if "copypasta" not in flags:
+                same_as = self._same.find(
+                    words.content,
+                    str(key),
+                    same_text=match.other_text if match is not None else "",
+                    topic_words=self.topic,
+                    tokens=tokens,
+                )
+                if same_as is not None:
+                    flags.add("same_question")
+            own = (comment.platform, comment.id)
+            self._same.remember(own, str(key), words.content, normalized, same_as, tokens)
+
+        if pasted_from is not None:
+            same_as = pasted_from
+        first = pasted_from or (comment.platform, comment.id)
         value = sum(reasons.values())
-        self._remember(comment, key, state, words, normalized, direct, relevance, recent, now)
+        self._remember(
+            comment, key, state, words, normalized, direct, relevance, recent, now, first
+        )
         for partner in partners:
             # Being answered keeps a thread alive: its topic does not fade while people answer.
             partner.topic_ts = now
@@ -284,6 +374,7 @@ class Ranker:
             rank_key=rank_key(value, now, settings.half_life_seconds),
             reasons={name: round(v, 4) for name, v in reasons.items()},
             flags=frozenset(flags),
+            same_as=same_as,
         )
 
     # -- helpers -------------------------------------------------------------------------------
@@ -309,20 +400,20 @@ class Ranker:
         self,
         comment: Comment,
         state: AuthorState,
+        parent: tuple[float, AuthorKey] | None,
         addressed: tuple[str, ...],
         now: float,
         partners: list[AuthorState],
     ) -> float:
-        """The topic a comment carries from its thread; `partners` gets the authors it talks to."""
+        """The topic a comment carries from its thread (`parent`: the comment it replies to);
+        `partners` gets the authors it talks to."""
         carried = FOLLOW_UP_CARRY * decayed(state.topic, state.topic_ts, now, THREAD_HALF_LIFE)
-        if comment.reply_to is not None:
-            parent = self._comments.get(comment.reply_to)
-            if parent is not None:
-                parent_topic, parent_key = parent
-                carried = max(carried, REPLY_CARRY * parent_topic)
-                parent_state = self._authors.get(parent_key)
-                if parent_state is not None and parent_key != comment.author.key:
-                    partners.append(parent_state)
+        if parent is not None:
+            parent_topic, parent_key = parent
+            carried = max(carried, REPLY_CARRY * parent_topic)
+            parent_state = self._authors.get(parent_key)
+            if parent_state is not None and parent_key != comment.author.key:
+                partners.append(parent_state)
         for name in addressed:
             other_key = self._names.get(name)
             other = self._authors.get(other_key) if other_key is not None else None
@@ -332,6 +423,31 @@ class Ranker:
                 partners.append(other)
         return carried
 
+    def _put_to_show(
+        self,
+        words: Words,
+        addressed: tuple[str, ...],
+        parent_key: AuthorKey | None,
+        to_guest: bool,
+    ) -> float:
+        """How surely a question (not put to the chat) is for the show: 1 when it speaks to a
+        guest on stage, says "you", names a host or replies to one; IMPLICIT_TO_SHOW for any
+        other; 0 where there is no show (no hosts: `Audience.has_hosts`). While a guest is on
+        stage the segment is theirs: a question naming only a host is banter, not for it."""
+        audience = self._audience
+        if to_guest:
+            return 1.0
+        if not audience.has_hosts:
+            return 0.0
+        names_host = audience.names_a_host(words, addressed) or (
+            parent_key is not None and parent_key in audience.host_keys
+        )
+        if names_host and audience.has_guests:
+            return 0.0
+        if names_host or speaks_to_you(words):
+            return 1.0
+        return IMPLICIT_TO_SHOW
+
     def _to_chat(self, comment: Comment, words: Words, question_strength: float) -> bool:
         """A question put to the whole chat ("anyone going to superbooth?") or opened with a
         viewer's name ("wren did your panels arrive?")."""
@@ -340,31 +456,10 @@ class Ranker:
         name = signals.named_first(words, self._names_view())
         return (
             name is not None
-            and name not in self._host_names
+            and not self._audience.is_show_name(name)
             and not self._is_channel(name, comment)
             and self._names.get(name) != comment.author.key
         )
-
-    def _replies_to_viewer(self, comment: Comment) -> bool:
-        """A reply to another viewer's comment (not to the author's own, nor to a host's)."""
-        if comment.reply_to is None:
-            return False
-        parent = self._comments.get(comment.reply_to)
-        return (
-            parent is not None
-            and parent[1] != comment.author.key
-            and parent[1] not in self._host_keys
-        )
-
-    def _learn_host(self, comment: Comment) -> None:
-        """Remember a host's names (replies and mentions to them are not side chatter)."""
-        author = comment.author
-        names = {author.name.lower(), comment.channel.lower()}
-        if author.display_name:
-            names.add(author.display_name.lower())
-        if len(self._host_keys) < MAX_HOSTS:
-            self._host_names.update(names)
-            self._host_keys.add(author.key)
 
     def _feedback_similarity(self, content: frozenset[str]) -> float:
         if not content or not (self._liked or self._disliked):
@@ -386,6 +481,7 @@ class Ranker:
         relevance: float,
         recent: float,
         now: float,
+        first: tuple[str, str],
     ) -> None:
         state.comments += 1
         state.recent, state.recent_ts = recent, now
@@ -399,7 +495,7 @@ class Ranker:
         if shown != name:
             self._names.put(shown, key)
         self._comments.put(comment.id, (relevance, key))
-        self._recent.remember(normalized, str(key))
+        self._recent.remember(normalized, str(key), first)
         self.topic.observe(words, direct, str(key))
 
 

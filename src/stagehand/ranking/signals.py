@@ -6,12 +6,19 @@ makes each one testable on its own and cheap: a few regex passes over a short st
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from collections.abc import Container, Iterable
 from functools import lru_cache
 
+from stagehand.domain import Highlight, HighlightKind
+
+# The ranker asks every signal here; question detection is big enough for its own module.
+from stagehand.ranking.questions import question_strength as question_strength
 from stagehand.ranking.text import STOPWORDS, Words, analyse_chunk
 
+#: English question words: never a viewer's name ("how", "whats").
 _QUESTION_OPENERS = frozenset(
     [
         "how",
@@ -60,16 +67,6 @@ _QUESTION_OPENERS = frozenset(
         "whos",
     ]
 )
-_QUESTION_PHRASES = re.compile(
-    r"\b(?:i wonder|i was wondering|wondering (?:if|whether|how|why|what)|any ?(?:one|body) know"
-    r"|any idea|any tips|help me|can (?:some|any)(?:one|body)|is there (?:a|any) way|how to"
-    r"|what about|thoughts on|question:|q:|do you (?:think|know|recommend)"
-    r"|(?:is|was|are) (?:that|this|it|these|those) (?:normal|ok|okay|right|correct|expected|safe"
-    r"|fine|bad|a problem)|or not\b)",
-    re.IGNORECASE,
-)
-_QUESTION_MARK = re.compile(r"[?？¿](?:\s|$|[)\"'!.,:;?？])|[?？]$")
-
 # Words that open a greeting ("hey john", "gm chat")...
 _GREETING_OPENERS = frozenset(
     {
@@ -146,7 +143,13 @@ _GREETING_PHRASES = re.compile(
 )
 # Farewells are greetings too ("thanks for having us, great build!", "see you next week"): at the
 # end of a show they come in a wave, and must not top the queue.
-_THANKS = frozenset({"thanks", "thank", "thx", "thnx", "ty", "tysm", "tyvm", "thankyou"})
+_THANKS = frozenset(
+    {
+        *("thanks", "thank", "thx", "thnx", "ty", "tysm", "tyvm", "thankyou"),
+        # gracias, obrigado, valeu, merci, danke, grazie
+        *("gracias", "obrigado", "obrigada", "valeu", "merci", "danke", "grazie"),
+    }
+)
 _FAREWELL_WORDS = frozenset(
     {
         *("you", "so", "much", "for", "having", "us", "me", "great", "good", "awesome"),
@@ -173,7 +176,8 @@ _FAREWELL_PHRASES = re.compile(
 # ("hey John!!", "thank you priya"; not "hi, first time here").
 _GREETED = re.compile(
     r"(?:^|[\s,.!])(?:hey+|hi+|hello|heya|hiya|yo|howdy|hola|bye+|cya|gm|gn|morning|evening"
-    r"|thanks|thank you|thank u|thx|ty|tysm)\s+@?([^\W\d_][\w.'-]*)",
+    r"|thanks|thank you|thank u|thx|ty|tysm|gracias|obrigad[oa]|valeu|merci|danke|grazie)"
+    r"\s+@?([^\W\d_][\w.'-]*)",
     re.IGNORECASE,
 )
 
@@ -182,24 +186,6 @@ _LINK = re.compile(
     r"|link|live|shop|app|site|online|store|club)(?:/\S*)?\b",
     re.IGNORECASE,
 )
-
-
-def question_strength(text: str, words: Words) -> float:
-    """0 for no question; 0.8 for a question mark or a question opener; 1.0 for both.
-
-    Chat often drops the question mark ("how do i mount ntfs"), so an interrogative first word
-    counts too; a lone "???" (confusion, not a question) does not.
-    """
-    if len(words.tokens) < 2:
-        return 0.0
-    mark = bool(_QUESTION_MARK.search(text))
-    opener = words.tokens[0] in _QUESTION_OPENERS and len(words.tokens) >= 3
-    phrase = bool(_QUESTION_PHRASES.search(text))
-    if mark and (opener or phrase):
-        return 1.0
-    if mark or opener or phrase:
-        return 0.8
-    return 0.0
 
 
 def is_ask_command(text: str, prefix: str = "!") -> bool:
@@ -220,6 +206,57 @@ def is_other_command(text: str, prefix: str = "!") -> bool:
         return False
     rest = text[len(prefix) :]
     return bool(rest) and not rest[0].isspace() and rest[0] not in "!?"
+
+
+_CATCHING_UP = re.compile(
+    r"^(?:i'?m |im )?back\b|\bwhat(?:'?d| did) i miss\b|\bdid i miss (?:anything|much|it)\b"
+    r"|\bjust (?:got here|joined|arrived|tuned in)\b|\blate to the (?:stream|show|party)\b"
+    r"|\b(?:here|on|live|back) yet\b|\bwhen (?:is|does|will) \w+ (?:coming|come|get) on\b"
+    r"|\bque me perd[ií]|\bo que (?:eu )?perdi|\bqu'?est[- ]ce que j'?ai rat[ée]"
+    r"|\bwas hab(?:e)? ich verpasst|\bcosa mi sono pers[oa]",
+    re.IGNORECASE,
+)
+
+
+def is_catching_up(text: str) -> bool:
+    """Someone arriving or back, asking what they missed: "back! what did I miss?". A hello in
+    other words: it names the topic ("is the dough done yet?") but is about nothing."""
+    return bool(_CATCHING_UP.search(text))
+
+
+#: Praise with nothing else in it ("Noor you're an inspiration", "ur a legend", "sos un crack").
+_PRAISE = frozenset(
+    {
+        *("inspiration", "inspiring", "amazing", "awesome", "legend", "legendary", "goat"),
+        *("goated", "hero", "queen", "king", "icon", "incredible", "brilliant", "genius"),
+        *("talented", "fantastic", "wholesome", "proud", "respect", "based", "cracked", "crack"),
+        *("increíble", "increible", "genial", "incrível", "incrivel", "maravilhosa"),
+        *("maravilhoso", "demais", "génial", "incroyable", "toll", "bravissima", "bravissimo"),
+    }
+)
+_PRAISE_FILLER = frozenset(
+    {
+        *("you", "youre", "your", "ur", "u", "are", "an", "a", "the", "so", "such", "truly"),
+        *("really", "literally", "just", "absolute", "absolutely", "total", "totally", "true"),
+        *("real", "my", "our", "all", "love", "great", "best", "sos", "eres", "es", "tu", "um"),
+        *("uma", "é", "voce", "você", "est", "une", "un", "bist", "du", "ein", "eine", "sei"),
+    }
+)
+
+
+#: A Bits cheer in the text ("Cheer100", "Kappa500"): the cheer, not a word.
+_CHEERMOTE = re.compile(r"^[a-z]+\d+$")
+
+
+def is_praise(words: Words, names: Iterable[str] = ()) -> bool:
+    """Praise for the show or a guest with nothing else said: "Noor you're an inspiration"."""
+    tokens = words.tokens
+    if not tokens or len(tokens) > 8 or not _PRAISE.intersection(tokens):
+        return False
+    known = {n.lower() for n in names} | set(words.mentions)
+    return all(
+        t in _PRAISE or t in _PRAISE_FILLER or t in known or _CHEERMOTE.match(t) for t in tokens
+    )
 
 
 def is_greeting(text: str, words: Words, names: Iterable[str] = ()) -> bool:
@@ -354,11 +391,49 @@ def named_first(words: Words, known_names: Container[str]) -> str | None:
 
 
 #: Words that put a question to the whole chat rather than to the show.
-_TO_CHAT = frozenset({"anyone", "anybody", "everyone", "everyones", "everybody", "yall", "y'all"})
+_TO_CHAT = frozenset(
+    {
+        *("anyone", "anybody", "everyone", "everyones", "everybody", "yall", "y'all"),
+        # alguien, alguém, quelqu'un, jemand, qualcuno (apostrophes and case already gone)
+        *("alguien", "alguém", "alguem", "quelquun", "jemand", "irgendwer", "qualcuno"),
+    }
+)
 _SECOND_PERSON = frozenset({"you", "your", "youre", "yours", "u", "ur"})
 
 
 def asks_the_chat(words: Words) -> bool:
     """A question put to the other viewers: "anyone going to superbooth?", "whats everyone's
-    favourite album?" (one of the first three words asks the whole chat)."""
-    return bool(_TO_CHAT.intersection(words.tokens[:3]))
+    favourite album?" (one of the first three words asks the whole chat), "is the stream quiet
+    for anyone else?"."""
+    tokens = words.tokens
+    if _TO_CHAT.intersection(tokens[:3]):
+        return True
+    return any(
+        token in _TO_CHAT and following in ("else", "here")
+        for token, following in itertools.pairwise(tokens)
+    )
+
+
+#: What a highlight is worth, as a share of the `highlight` weight, before its amount counts.
+_HIGHLIGHT_SHARE = {
+    HighlightKind.CHANNEL_POINTS: 1.0,
+    HighlightKind.BITS: 1.0,
+    HighlightKind.SUPER_CHAT: 1.0,
+    HighlightKind.SUPER_STICKER: 0.5,  # a sticker: no words to take on air
+    HighlightKind.MEMBERSHIP: 0.5,
+}
+
+
+def highlight_points(highlight: Highlight, weight: float) -> float:
+    """Points for a paid or platform highlight: `weight` for channel points, a Bits cheer or a
+    Super Chat, half of it for a sticker or a membership. Bits and money count more with the
+    amount, by a quarter per tenfold, up to twice as much: 1 000 bits x1.25, 10 000 x1.5 (Bits
+    in hundreds: a cent each); $10 x1.25, $100 x1.5. Money is in its currency's major unit and
+    not converted (a show's Super Chats mostly share one currency)."""
+    points = weight * _HIGHLIGHT_SHARE.get(highlight.kind, 1.0)
+    if highlight.kind in (HighlightKind.CHANNEL_POINTS, HighlightKind.MEMBERSHIP):
+        return points
+    amount = highlight.amount / 100 if highlight.kind is HighlightKind.BITS else highlight.amount
+    if amount > 1:
+        points *= min(2.0, 1.0 + 0.25 * math.log10(amount))
+    return points

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from stagehand.ranking.languages import FOREIGN_STOPWORDS, fold
+
 _STEMMER = snowballstemmer.stemmer("english")
 
 STOPWORDS = frozenset(
@@ -418,7 +420,9 @@ def analyse_chunk(chunk: str) -> Chunk:
     content = tuple(
         s
         for w, s in zip(words, stems, strict=True)
-        if not (emote or len(w) < 2 or w in STOPWORDS or w.isdigit())
+        if not (
+            emote or len(w) < 2 or w in STOPWORDS or w.isdigit() or fold(w) in FOREIGN_STOPWORDS
+        )
     )
     letters = capitals = 0
     if not emote:

@@ -172,6 +172,10 @@ class TopicProfile:
         """The explicit topic stems and their weights (for display and tests)."""
         return dict(self._explicit)
 
+    def __contains__(self, stem: object) -> bool:
+        """`stem` is part of the topic as it stands (explicit, learned, bursting or taught)."""
+        return isinstance(stem, str) and self._weight(stem) > 0
+
     # -- judging ----------------------------------------------------------------------------
 
     def match(self, words: Words) -> TopicMatch:
@@ -336,8 +340,8 @@ def _short_form(word: str, topic_word: str) -> bool:
     """True when `word` is a clipped form of the longer `topic_word`: its start ("repo" of
     "repositori", "config" of "configur"), or its end after a part of at least as many letters
     ("scope" of "oscilloscop"; not "witch" of "switch" or "work" of "network")."""
-    if len(word) < SHORT_FORM_MIN or len(word) >= len(topic_word):
-        return False
+    if len(word) < SHORT_FORM_MIN or len(word) + 2 > len(topic_word):
+        return False  # "new" is no clipped "news": a clipped word drops at least two letters
     if len(word) < SHORT_FORM_SHARE * len(topic_word):
         return False
     if topic_word.startswith(word):

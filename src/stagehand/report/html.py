@@ -30,6 +30,8 @@ from stagehand.report.text import (
     headline,
     hidden_follow_ups,
     one_line,
+    paid_label,
+    paid_summary,
     percent,
     segment_cells,
     subline,
@@ -122,6 +124,19 @@ def _follow_ups(report: ShowMetrics) -> str:
     return f'<p class="note">{h(intro)}.</p><ol class="follow">{"".join(items)}</ol>'
 
 
+def _paid(report: ShowMetrics) -> str:
+    items = []
+    for paid in report.paid:
+        tag = ' <span class="tag">answered</span>' if paid.answered else ""
+        said = f"<br>{h(paid.text)}" if paid.text else ""
+        items.append(
+            f'<li><span class="who">{h(paid_label(paid), 60)}</span> from '
+            f'<span class="who">{h(paid.author, 80)}</span>{tag} '
+            f'<span class="meta">{h(paid.platform)} · {h(clock(paid.ts))}</span>{said}</li>'
+        )
+    return f'<p class="note">{h(paid_summary(report))}.</p><ol class="follow">{"".join(items)}</ol>'
+
+
 def render_show(report: ShowMetrics) -> str:
     m = report.totals
     sections = [
@@ -153,6 +168,12 @@ def render_show(report: ShowMetrics) -> str:
     ]
     if report.answered_by or report.on_stream:
         sections.append(_team(report))
+    if report.paid:
+        sections.append(
+            '<section class="panel"><h2>Super Chats and highlights</h2>'
+            + _paid(report)
+            + "</section>"
+        )
     if report.segments:
         sections.append(
             '<section class="panel"><h2>Segments in numbers</h2>'

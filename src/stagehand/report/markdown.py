@@ -26,6 +26,8 @@ from stagehand.report.text import (
     headline,
     hidden_follow_ups,
     one_line,
+    paid_label,
+    paid_summary,
     percent,
     segment_cells,
     subline,
@@ -129,6 +131,15 @@ def render_show(report: ShowMetrics) -> str:
             f"1. {at} **{md(whose, 80)}** for {length}, by {md(by, 40)}: {md(text)}"
             for at, whose, length, by, text in on_stream_rows(report)
         ]
+    if report.paid:
+        out += ["", "## Super Chats and highlights", "", md(paid_summary(report)) + ":", ""]
+        for paid in report.paid:
+            mark = " *(answered)*" if paid.answered else ""
+            said = f": {md(paid.text)}" if paid.text else ""
+            out.append(
+                f"1. **{md(paid_label(paid), 60)}** from **{md(paid.author, 80)}** "
+                f"({md(paid.platform)}, {clock(paid.ts)}){mark}{said}"
+            )
     out += ["", "## Follow up", ""]
     total = report.unanswered_on_topic_questions
     if not total:

@@ -24,6 +24,8 @@ from stagehand.report.text import (
     hidden_follow_ups,
     number,
     one_line,
+    paid_label,
+    paid_summary,
     percent,
     segment_cells,
     subline,
@@ -148,6 +150,15 @@ def render_show(report: ShowMetrics) -> str:
             f"  {at}  {_fit(whose, 30)}  {length}  by {_fit(by, 20)}: {_fit(text, 120)}"
             for at, whose, length, by, text in on_stream_rows(report)
         ]
+    if report.paid:
+        out += ["", "SUPER CHATS AND HIGHLIGHTS: " + paid_summary(report)]
+        for paid in report.paid:
+            mark = "  (answered)" if paid.answered else ""
+            said = f": {_fit(paid.text, 120)}" if paid.text else ""
+            out.append(
+                f"  {clock(paid.ts)}  {_fit(paid_label(paid), 28)}  {_fit(paid.author, 24)}"
+                f" ({paid.platform}){mark}{said}"
+            )
     out += ["", _follow_up_heading(report)]
     for q in report.follow_ups:
         mark = "  (dismissed)" if q.dismissed else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from stagehand.metrics import Metrics, ShowMetrics, TrendRow
+from stagehand.metrics import Metrics, PaidMessage, ShowMetrics, TrendRow
 from stagehand.sanitize import clean
 
 DASH = "—"
@@ -124,3 +124,27 @@ def segment_cells(m: Metrics) -> list[str]:
         duration(m.stage_seconds) if m.stage_appearances else DASH,
         percent(m.participation_rate),
     ]
+
+
+#: How each kind of highlight is named in a report.
+HIGHLIGHT_NAMES = {
+    "super_chat": "Super Chat",
+    "super_sticker": "Super Sticker",
+    "bits": "cheer",
+    "channel_points": "highlighted",
+    "membership": "membership",
+}
+
+
+def paid_label(paid: PaidMessage) -> str:
+    """'$5.00 Super Chat', '100 bits cheer', 'membership': the amount as the platform showed it."""
+    name = HIGHLIGHT_NAMES.get(paid.kind, paid.kind)
+    amount = paid.shown or (f"{paid.amount:,.2f} {paid.currency}" if paid.amount else "")
+    return f"{amount} {name}".strip()
+
+
+def paid_summary(report: ShowMetrics) -> str:
+    """'3 Super Chats and highlights: USD 12.00 (2), EUR 2.00 (1)'."""
+    totals = ", ".join(f"{t.currency} {t.amount:,.2f} ({t.messages})" for t in report.paid_totals)
+    head = count(len(report.paid), "highlighted comment")
+    return f"{head}: {totals}" if totals else head

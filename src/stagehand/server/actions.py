@@ -74,7 +74,8 @@ async def perform(live: LiveShow, hub: EventHub, caller: Caller, body: Any) -> A
         if isinstance(found, Answer):
             return found
         comment = found
-    run = _intent(live, caller, action, comment, body)
+    also = hub.queue.others_in_row(comment) if comment is not None else []
+    run = _intent(live, caller, action, comment, body, also)
     if isinstance(run, Answer):
         return run
     with live.acting_as(caller.name):
@@ -99,9 +100,16 @@ Intent = Callable[[], ActionResult | Awaitable[ActionResult]]
 
 
 def _intent(
-    live: LiveShow, caller: Caller, action: str, comment: Comment | None, body: dict[str, Any]
+    live: LiveShow,
+    caller: Caller,
+    action: str,
+    comment: Comment | None,
+    body: dict[str, Any],
+    also: list[Comment],
 ) -> Intent | Answer:
-    """What to call for `action` (its arguments checked), or why not."""
+    """What to call for `action` (its arguments checked), or why not. `also`: the rest of the
+    comment's queue row (one question several viewers asked): answered, dismissed, replied to
+    or brought on stage with it, as the console does."""
     text = body.get("text", "")
     if not isinstance(text, str):
         return refused(400, '"text" must be a string')
@@ -109,11 +117,11 @@ def _intent(
         c = comment
         match action:
             case "answer":
-                return lambda: live.answer(c)
+                return lambda: live.answer(c, also=also)
             case "dismiss":
-                return lambda: live.dismiss(c)
+                return lambda: live.dismiss(c, also=also)
             case "stage":
-                return lambda: live.pull_on_stage(c)
+                return lambda: live.pull_on_stage(c, also=also)
             case "feature":
                 return lambda: live.feature(c)
             case "pin":
@@ -123,7 +131,7 @@ def _intent(
             case "reply":
                 if not text.strip():
                     return refused(400, 'a reply needs "text"')
-                return lambda: live.reply(c, text)
+                return lambda: live.reply(c, text, also=also)
             case "moderate":
                 return _moderation(live, c, body)
             case "end_stage":

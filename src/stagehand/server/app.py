@@ -27,6 +27,7 @@ from aiohttp import WSMsgType, web
 
 from stagehand.config import Settings
 from stagehand.config.server import DEFAULT_LISTEN, ListenAddress
+from stagehand.ranking.queue_order import QueueRow
 from stagehand.server import actions, overlay
 from stagehand.server.access import AccessTokens, Caller
 from stagehand.server.hub import EventHub
@@ -112,7 +113,7 @@ async def state(request: web.Request) -> web.Response:
     except ValueError:
         return _json(400, {"ok": False, "message": "limit must be a number"})
     pins = {(p.comment.platform, p.comment.id): p for p in live.pins}
-    queue = hub.queue.ranked_queue()[:limit]
+    rows = hub.queue.queue_rows()[:limit]
     segment = live.current_segment
     featured = live.featured
     return _json(
@@ -132,7 +133,10 @@ async def state(request: web.Request) -> web.Response:
                 "keywords": list(segment.keywords),
                 "started_at": segment.started_at.isoformat() if segment.started_at else None,
             },
-            "queue": [_queued(r, pins.get((r.comment.platform, r.comment.id))) for r in queue],
+            "queue": [
+                _queued(row, pins.get((row.ranked.comment.platform, row.ranked.comment.id)))
+                for row in rows
+            ],
             "stage": [
                 {
                     **_person(s.author),
@@ -169,14 +173,18 @@ def _comment_fields(comment: Any) -> dict[str, Any]:
     }
 
 
-def _queued(ranked: Any, pin: Any) -> dict[str, Any]:
-    score = ranked.score
+def _queued(row: QueueRow, pin: Any) -> dict[str, Any]:
+    """A queue row: its comment, scored as the row; `asked_by`: the viewers who asked the same
+    question (1 for most rows), `askers`: each of them (acting on the row acts for all)."""
+    score = row.ranked.score
     return {
-        **_comment_fields(ranked.comment),
+        **_comment_fields(row.ranked.comment),
         "score": round(score.value, 3),
         "flags": sorted(score.flags),
         "reasons": {name: round(points, 3) for name, points in score.reasons.items()},
         "pinned": None if pin is None else {"by": pin.actor, "note": pin.note},
+        "asked_by": row.asked_by,
+        "askers": [_comment_fields(r.comment) for r in row.askers],
     }
 
 

@@ -96,6 +96,8 @@ class EventHub:
         self.queue = ShowQueue(
             queue_size=settings.console.queue_size,
             half_life_seconds=settings.ranking.half_life_seconds,
+            asked_by_points=settings.ranking.weights.asked_by,
+            pasted_points=settings.ranking.weights.copypasta,
             segment=live.current_segment,
             hands=live.hands,
         )
@@ -161,7 +163,8 @@ class EventHub:
             "platforms": list(live.platforms),
             "featured": encode(live.featured),
             "pins": encode(live.pins),
-            "queue": encode(self.queue.ranked_queue()),
+            # Every asker's comment of each row: the client's own fold merges them as here.
+            "queue": encode(tuple(a for row in self.queue.queue_rows() for a in row.askers)),
             "chat": encode(tuple(self.recent)),
         }
 

@@ -22,7 +22,7 @@ import json
 import logging
 import time
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -387,13 +387,18 @@ class RemoteShow:
 
     # -- intents (ShowAPI) --------------------------------------------------------------------
 
-    async def answer(self, comment: Comment) -> ActionResult:
+    # `also` (the rest of a merged queue row) is not sent: the show acts on the row its own
+    # queue holds for the comment, which is the row this console shows (the same fold).
+
+    async def answer(self, comment: Comment, *, also: Sequence[Comment] = ()) -> ActionResult:
         return await self._act("answer", comment)
 
-    async def dismiss(self, comment: Comment) -> ActionResult:
+    async def dismiss(self, comment: Comment, *, also: Sequence[Comment] = ()) -> ActionResult:
         return await self._act("dismiss", comment)
 
-    async def reply(self, comment: Comment, text: str) -> ActionResult:
+    async def reply(
+        self, comment: Comment, text: str, *, also: Sequence[Comment] = ()
+    ) -> ActionResult:
         return await self._act("reply", comment, text=text)
 
     async def moderate(
@@ -410,7 +415,11 @@ class RemoteShow:
         return await self._act("moderate", comment, **fields)
 
     async def pull_on_stage(
-        self, comment: Comment | None = None, *, author: Author | None = None
+        self,
+        comment: Comment | None = None,
+        *,
+        author: Author | None = None,
+        also: Sequence[Comment] = (),
     ) -> ActionResult:
         if comment is not None:
             return await self._act("stage", comment)

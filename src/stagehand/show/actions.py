@@ -9,6 +9,7 @@ they went (a `Notice`).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from stagehand.domain import (
     Author,
@@ -26,6 +27,7 @@ from stagehand.events import (
 )
 from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
+from stagehand.show.askers import askers, by_platform, naming_the_others, who
 from stagehand.show.changes import ShowChanges
 from stagehand.show.core import outcome_of
 
@@ -36,42 +38,72 @@ FORGOTTEN_NAME = "a forgotten viewer"
 class HostActions(ShowChanges):
     # -- the selected comment ----------------------------------------------------------------
 
-    def answer(self, comment: Comment) -> ActionResult:
-        """The hosts answered this comment on air; comments like it rise. With `[overlay]
-        feature_on_answer` it goes on stream too (undoing the answer takes it off)."""
-        action = self._record_reaction(comment, HostActionKind.ANSWER, ts=None)
+    def answer(self, comment: Comment, *, also: Sequence[Comment] = ()) -> ActionResult:
+        """The hosts answered this comment on air; comments like it rise. `also`: the other
+        viewers' comments of its queue row (the same question): answered with it. With
+        `[overlay] feature_on_answer` the row's comment goes on stream too (undoing the answer
+        takes it off)."""
+        asked = askers(comment, also)
+        action = self._react_for_all(asked, HostActionKind.ANSWER)
         if self._settings.overlay.feature_on_answer:
             # The time on stream shares the answer's key: undoing the answer uncounts it too.
             self._feature_started(comment, action.ts, key=action.key, actor=action.actor)
-        return ActionResult(True, f"Answered {comment.author.shown_name} on air", key=action.key)
+        return ActionResult(True, f"Answered {who(asked)} on air", key=action.key)
 
-    def dismiss(self, comment: Comment) -> ActionResult:
-        """Take the comment off the queue; comments like it sink."""
-        action = self._record_reaction(comment, HostActionKind.DISMISS, ts=None)
-        message = f"Dismissed {comment.author.shown_name}'s comment"
-        return ActionResult(True, message, key=action.key)
+    def dismiss(self, comment: Comment, *, also: Sequence[Comment] = ()) -> ActionResult:
+        """Take the comment (and `also`, the rest of its queue row) off the queue; comments like
+        it sink."""
+        asked = askers(comment, also)
+        key = self._react_for_all(asked, HostActionKind.DISMISS).key
+        if len(asked) > 1:
+            return ActionResult(True, f"Dismissed the question of {who(asked)}", key=key)
+        return ActionResult(True, f"Dismissed {comment.author.shown_name}'s comment", key=key)
 
-    async def reply(self, comment: Comment, text: str) -> ActionResult:
-        """Reply in chat through the comment's platform."""
+    def _react_for_all(self, asked: list[Comment], kind: HostActionKind) -> HostAction:
+        """One answer or dismissal per asker, linked for undo; the ranking learns once, from
+        the comment the hosts saw. Returns the shown comment's action (its key undoes all)."""
+        first = self._record_reaction(asked[0], kind, ts=None)
+        keys = [first.key]
+        keys += [self._record_reaction(c, kind, ts=None, learn=False).key for c in asked[1:]]
+        self._history.link(keys)
+        return first
+
+    async def reply(
+        self, comment: Comment, text: str, *, also: Sequence[Comment] = ()
+    ) -> ActionResult:
+        """Reply in chat through the comment's platform. `also`: the rest of its queue row: the
+        reply goes out once per platform, threaded to its first asker and naming the others."""
         text = clean(text, max_chars=500)
         if not text:
             return ActionResult.failed("Nothing to send: the reply is empty")
-        result = await self._platforms.act(
-            comment.platform, lambda adapter: adapter.reply(comment, text), what="reply"
+        asked = askers(comment, also)
+        keys: list[str] = []
+        results: list[ActionResult] = []
+        for platform, comments in by_platform(asked).items():
+            sent = naming_the_others(text, comments[1:])
+            result = await self._reply_once(platform, comments[0], sent)
+            results.append(result)
+            for replied in comments:
+                action = self._log_action(
+                    HostAction(
+                        HostActionKind.REPLY,
+                        self._clock.now(),
+                        replied.id,
+                        replied.platform,
+                        replied.author.id,
+                        sent,
+                        outcome_of(result),
+                    ),
+                    replied,
+                )
+                keys.append(action.key)
+        self._history.link(keys)
+        return self._announce(dataclasses.replace(_together(results), key=keys[0]))
+
+    async def _reply_once(self, platform: str, comment: Comment, text: str) -> ActionResult:
+        return await self._platforms.act(
+            platform, lambda adapter: adapter.reply(comment, text), what="reply"
         )
-        action = self._log_action(
-            HostAction(
-                HostActionKind.REPLY,
-                self._clock.now(),
-                comment.id,
-                comment.platform,
-                comment.author.id,
-                text,
-                outcome_of(result),
-            ),
-            comment,
-        )
-        return self._announce(dataclasses.replace(result, key=action.key))
 
     async def moderate(
         self,
@@ -111,14 +143,24 @@ class HostActions(ShowChanges):
     # -- the stage -------------------------------------------------------------------------
 
     async def pull_on_stage(
-        self, comment: Comment | None = None, *, author: Author | None = None
+        self,
+        comment: Comment | None = None,
+        *,
+        author: Author | None = None,
+        also: Sequence[Comment] = (),
     ) -> ActionResult:
-        """Invite the comment's author (or `author`) onto the show and put them on the stage panel."""
+        """Invite the comment's author (or `author`) onto the show and put them on the stage
+        panel. `also`: the rest of the comment's queue row: every asker is invited."""
+        if comment is not None and also:
+            return await self._pull_askers_on_stage(askers(comment, also))
         who = author or (comment.author if comment else None)
         if who is None:
             return self._refuse("Pick a comment or a person first")
         if self._is_on_stage(who.key):
             return self._refuse(f"{who.shown_name} is already on stage")
+        return await self._invite(who, comment)
+
+    async def _invite(self, who: Author, comment: Comment | None) -> ActionResult:
         result = await self._platforms.act(
             who.platform,
             lambda adapter: adapter.invite_to_stage(who, comment),
@@ -143,6 +185,19 @@ class HostActions(ShowChanges):
                 author=who,
             )
         return self._announce(dataclasses.replace(result, key=action.key if action else ""))
+
+    async def _pull_askers_on_stage(self, asked: list[Comment]) -> ActionResult:
+        """Every asker of a merged row not on stage yet, each their own appearance (linked)."""
+        invited: dict[object, Comment] = {}
+        for comment in asked:
+            if not self._is_on_stage(comment.author.key):
+                invited.setdefault(comment.author.key, comment)
+        if not invited:
+            return self._refuse(f"{who(asked)}: all on stage already")
+        results = [await self._invite(c.author, c) for c in invited.values()]
+        keys = [r.key for r in results if r.key]
+        self._history.link(keys)
+        return dataclasses.replace(_together(results), key=keys[0] if keys else "")
 
     async def end_stage(self, author: Author | None = None) -> ActionResult:
         """End `author`'s appearance, or the most recent one when no one is named."""
@@ -224,3 +279,15 @@ class HostActions(ShowChanges):
         """Something every screen should show the hosts (`level` as in `Notice`), naming who
         acted when it was someone at another console (`acting_as`)."""
         self._notice(text, level)
+
+
+def _together(results: list[ActionResult]) -> ActionResult:
+    """What came of one action done on several platforms or for several people."""
+    if len(results) == 1:
+        return results[0]
+    return ActionResult(
+        all(r.ok for r in results),
+        "; ".join(dict.fromkeys(r.message for r in results)),
+        "; ".join(dict.fromkeys(r.hint for r in results if r.hint)),
+        acted=any(r.acted for r in results),
+    )

@@ -13,7 +13,7 @@ refused intent has told every screen why (a `Notice`) by the time its result arr
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -89,11 +89,16 @@ class ShowAPI(Protocol):
 
     # -- intents ---------------------------------------------------------------------------
 
-    def answer(self, comment: Comment) -> Outcome: ...
+    # `also`: the rest of the comment's queue row (the other viewers who asked the same
+    # question): acted on with it.
 
-    def dismiss(self, comment: Comment) -> Outcome: ...
+    def answer(self, comment: Comment, *, also: Sequence[Comment] = ()) -> Outcome: ...
 
-    async def reply(self, comment: Comment, text: str) -> ActionResult: ...
+    def dismiss(self, comment: Comment, *, also: Sequence[Comment] = ()) -> Outcome: ...
+
+    async def reply(
+        self, comment: Comment, text: str, *, also: Sequence[Comment] = ()
+    ) -> ActionResult: ...
 
     async def moderate(
         self,
@@ -105,7 +110,11 @@ class ShowAPI(Protocol):
     ) -> ActionResult: ...
 
     async def pull_on_stage(
-        self, comment: Comment | None = None, *, author: Author | None = None
+        self,
+        comment: Comment | None = None,
+        *,
+        author: Author | None = None,
+        also: Sequence[Comment] = (),
     ) -> ActionResult: ...
 
     async def end_stage(self, author: Author | None = None) -> ActionResult: ...

@@ -62,7 +62,7 @@ class ShowChanges(ShowCore):
         session = self._state.start_stage(author, ts, comment.id if comment else None)
         if session is None:
             return None
-        self._ranker.set_on_stage(author.key, True)
+        self._ranker.set_on_stage(author.key, True, names=(author.name, author.display_name))
         hand_was_raised = self._state.lower_hand(author.key)
         if hand_was_raised:
             self._ranker.set_hand(author.key, False)
@@ -119,9 +119,17 @@ class ShowChanges(ShowCore):
     # -- comments and their authors ----------------------------------------------------------
 
     def _record_reaction(
-        self, comment: Comment, kind: HostActionKind, *, ts: datetime | None, key: str = ""
+        self,
+        comment: Comment,
+        kind: HostActionKind,
+        *,
+        ts: datetime | None,
+        key: str = "",
+        learn: bool = True,
     ) -> HostAction:
-        feedback = self._ranker.feedback(comment, positive=kind == HostActionKind.ANSWER)
+        """An answer or a dismissal; `learn`: the ranking learns from it (once per queue row)."""
+        positive = kind == HostActionKind.ANSWER
+        feedback = self._ranker.feedback(comment, positive=positive) if learn else None
         self._unpinned(comment.platform, comment.id)  # handled: the pin has done its job
         return self._log_action(
             HostAction(

@@ -81,6 +81,8 @@ class ShowCore:
             show_description=show.description,
             command_prefix=settings.commands.prefix,
         )
+        # `[show] hosts` accounts ("twitch:cohost"): questions naming them are for the show.
+        self._ranker.add_host_names(entry.rpartition(":")[2] for entry in settings.show.hosts)
         self._state = ShowState()
         self._history = ActionHistory()
         self._platforms = Platforms()

@@ -77,6 +77,9 @@ class Done:
     undone_by: str | None = None
     #: Its author asked to be forgotten: no screen lists it any more.
     forgotten: bool = False
+    #: The keys of the actions done with it by one host action on a merged queue row (one
+    #: answer per asker): an undo takes them all back.
+    together: tuple[str, ...] = ()
 
     @property
     def kind(self) -> HostActionKind:
@@ -139,6 +142,19 @@ class ActionHistory:
 
     def get(self, key: str) -> Done | None:
         return self._done.get(key)
+
+    def link(self, keys: list[str]) -> None:
+        """The actions `keys` were one host action (a merged queue row): undone together."""
+        if len(keys) < 2:
+            return
+        for key in keys:
+            done = self._done.get(key)
+            if done is not None:
+                done.together = tuple(k for k in keys if k != key)
+
+    def together_with(self, done: Done) -> list[Done]:
+        """The actions done with `done` that are still remembered."""
+        return [d for k in done.together if (d := self._done.get(k)) is not None]
 
     def last(self) -> Done | None:
         return next(reversed(self._done.values()), None)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from stagehand.commands.parse import split_command
 from stagehand.commands.people import host_accounts
 from stagehand.domain import Comment, CommentKind, Role
+from stagehand.ranking.bots import BotAccounts
 
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
 _ASK = "ask"
@@ -43,24 +44,15 @@ class CommentKinds:
     ) -> None:
         self.prefix = prefix
         self.hosts = host_accounts(hosts)
-        bots_on: set[tuple[str, str]] = set()
-        anywhere: set[str] = set()
-        for entry in bots:
-            platform, colon, name = entry.strip().partition(":")
-            if colon:
-                bots_on.add((platform.strip().casefold(), name.strip().lstrip("@").casefold()))
-            elif platform:
-                anywhere.add(platform.lstrip("@").casefold())
-        self.bots_anywhere = frozenset(anywhere)
-        self.bots_on = frozenset(bots_on)
+        self.bots = BotAccounts(bots)
 
     def classify(self, comment: Comment) -> Classified:
         """The comment's kind (its `clean_text` should be filled in: that is what is read)."""
         author = comment.author
+        if self.bots.is_bot(author):
+            return Classified(CommentKind.BOT)
         name = author.name.casefold()
         platform = author.platform.casefold()
-        if name in self.bots_anywhere or (platform, name) in self.bots_on:
-            return Classified(CommentKind.BOT)
         question = None
         command = split_command(
             comment.shown_text, self.prefix, is_reply=comment.reply_to is not None

@@ -27,6 +27,8 @@ from stagehand.domain import (
     Comment,
     HostAction,
     HostActionKind,
+    ModerationKind,
+    QuotaUse,
     Segment,
     StageSession,
 )
@@ -34,6 +36,7 @@ from stagehand.events import (
     CommentEdited,
     ConnectionChanged,
     Notice,
+    QuotaSpent,
     ShowEnded,
     StageEnded,
 )
@@ -44,8 +47,10 @@ from stagehand.show.actions import HostActions
 from stagehand.show.core import CommandHandler
 from stagehand.show.featuring import Featuring
 from stagehand.show.history import HandledAction
+from stagehand.show.platforms import platform_name
 from stagehand.show.replaying import Replaying
 from stagehand.show.segments import SegmentActions
+from stagehand.store import queries
 from stagehand.store.database import connect
 from stagehand.store.queries import SearchHit, ShowRow, search_comments
 from stagehand.store.recorder import Stored
@@ -303,3 +308,26 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
     def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
         detail = self._platforms.connection_changed(platform, state, detail)
         self._publish(ConnectionChanged(platform, state.value, detail))
+
+    def author_banned(self, author: Author, why: str, detail: str) -> None:
+        """Banned or timed out on the platform by someone else: off every queue, hand down."""
+        kind = ModerationKind.TIMEOUT if why == ModerationKind.TIMEOUT else ModerationKind.BAN
+        self._author_removed(author, kind)
+        self._publish(Notice(f"{author.shown_name} {detail}", "info"))
+
+    def quota_spent(self, platform: str, use: QuotaUse) -> None:
+        self._publish(QuotaSpent(platform, use))
+        if use.warning:
+            self._publish(Notice(f"{platform_name(platform)}: {use.warning}", "warning"))
+
+    async def quota_used(self, platform: str, day: str) -> int:
+        """What earlier runs stored as spent of `platform`'s quota on `day` (0 on a new file)."""
+
+        def read() -> int:
+            db = connect(self._db_path)
+            try:
+                return queries.quota_spent(db, platform, day)
+            finally:
+                db.conn.close()
+
+        return await asyncio.to_thread(read)

@@ -14,9 +14,14 @@ from stagehand.platform import ActionResult, Adapter, ConnectionState, ReplaySin
 log = logging.getLogger(__name__)
 
 #: How platforms are named in what the hosts read.
-PLATFORM_NAMES = {"twitch": "Twitch", "discord": "Discord"}
+PLATFORM_NAMES = {"twitch": "Twitch", "discord": "Discord", "youtube": "YouTube"}
 #: The platform name of the adapter that plays a transcript (not a live platform).
 REPLAY = "replay"
+
+
+def platform_name(platform: str) -> str:
+    """A platform as the hosts read it ("YouTube", not "youtube")."""
+    return PLATFORM_NAMES.get(platform, platform)
 
 
 class Platforms:

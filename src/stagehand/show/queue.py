@@ -44,7 +44,7 @@ from stagehand.events import (
     HostActionLogged,
     SegmentChanged,
 )
-from stagehand.ranking.queue_order import order_queue, queue_key, with_hand_down
+from stagehand.ranking.queue_order import QueueRow, queue_key, queue_rows, with_hand_down
 
 CommentKey = tuple[str, str]
 
@@ -73,6 +73,10 @@ class ShowQueue:
     queue_size: int = 200
     #: The ranking's half-life (`[ranking] half_life_seconds`): how scores decay in the queue.
     half_life_seconds: float = 600.0
+    #: What a merged row gains per further asker (`[ranking.weights] asked_by`), and what a
+    #: wave of pastes loses (`copypasta`).
+    asked_by_points: float = 1.0
+    pasted_points: float = -3.0
     queue: dict[CommentKey, RankedComment] = field(default_factory=dict)
     #: Comments taken off the queue and why ("answered", "dismissed", "deleted", ...).
     removed: OrderedDict[CommentKey, str] = field(default_factory=OrderedDict)
@@ -226,18 +230,36 @@ class ShowQueue:
     # -- reading ----------------------------------------------------------------------------
 
     def ranked_queue(self) -> list[RankedComment]:
-        """The queue, best first: the pinned comments (oldest pin first), then the core's order
-        (`stagehand.ranking.queue_order`): the live segment's comments and earlier questions
-        still waiting, then earlier segments' comments."""
+        """What each row of the queue shows, best first (`queue_rows`)."""
+        return [row.ranked for row in self.queue_rows()]
+
+    def queue_rows(self) -> list[QueueRow]:
+        """The queue, best first: the pinned comments (oldest pin first, a row each), then the
+        core's order (`stagehand.ranking.queue_order`): the live segment's comments and earlier
+        questions still waiting, then earlier segments' comments; one question asked by several
+        viewers is one row."""
         pinned = [self.queue[key] for key in self.pins if key in self.queue]
         rest = (r for key, r in self.queue.items() if key not in self.pins)
-        return pinned + order_queue(
+        return [QueueRow(r, (r,)) for r in pinned] + queue_rows(
             rest if self.pins else self.queue.values(),
             live_segment=self._live_segment(),
             now=self._now(),
             half_life=self.half_life_seconds,
+            asked_by_points=self.asked_by_points,
+            pasted_points=self.pasted_points,
             limit=self.queue_size - len(pinned),
         )
+
+    def others_in_row(self, comment: Comment) -> list[Comment]:
+        """The other askers' comments of the queue row `comment` is in (one question several
+        viewers asked); none for a row of one or a comment not in the queue."""
+        key = key_of(comment)
+        if key not in self.queue:
+            return []
+        for row in self.queue_rows():
+            if any(key_of(r.comment) == key for r in row.askers):
+                return [r.comment for r in row.askers if key_of(r.comment) != key]
+        return []
 
     def _rank(self, ranked: RankedComment) -> tuple[bool, float, datetime]:
         return queue_key(

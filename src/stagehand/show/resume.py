@@ -21,7 +21,7 @@ def restore(state: ShowState, ranker: Ranker, resumed: ResumedState) -> None:
         ranker.set_segment(state.segments[-1])
     for author, started_at, comment_id in resumed.on_stage:
         state.start_stage(author, started_at, comment_id)
-        ranker.set_on_stage(author.key, True)
+        ranker.set_on_stage(author.key, True, names=(author.name, author.display_name))
     for author in resumed.raised_hands:
         state.hands[author.key] = author
         ranker.set_hand(author.key, True)

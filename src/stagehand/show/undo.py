@@ -60,16 +60,30 @@ class Undoing(ShowChanges):
         refusal = self._refusal(done)
         if refusal is not None or done is None:
             return self._undo_told(ActionResult.failed(refusal or "Nothing to undo"))
+        result = await self._undo_one(done)
+        # One key press on a merged queue row did one action per asker: take them all back.
+        others = [d for d in self._history.together_with(done) if self._refusal(d) is None]
+        for other in others:
+            await self._undo_one(other)
+        if others and result.ok:
+            also = len(others)
+            result = dataclasses.replace(
+                result,
+                message=f"{result.message} (and for {also} other asker{'s' if also > 1 else ''})",
+            )
+        return self._undo_told(result)
+
+    async def _undo_one(self, done: Done) -> ActionResult:
         platform = await self._undo_on_platform(done)
         now = self._clock.now()
         if platform is not None and not platform.ok and _platform_must_agree(done):
             undo = self._log_undo(done, now, f"failed: {platform.message}")
             message = f"Could not undo {done.describe()}: {platform.message}"
-            return self._undo_told(ActionResult(False, message, key=undo.key, retry=True))
+            return ActionResult(False, message, key=undo.key, retry=True)
         message, undo = self._apply_undo(done, now, "")
         if platform is not None:
             message += f" ({platform.message})"
-        return self._undo_told(ActionResult(True, message, key=undo.key))
+        return ActionResult(True, message, key=undo.key)
 
     def _latest_undoable(self, actor: str | None = None) -> Done | None:
         for done in self._history.newest_first():
@@ -201,7 +215,7 @@ class Undoing(ShowChanges):
         session, author = done.session, done.author
         assert session is not None and author is not None
         resumed = self._state.resume_stage(session)
-        self._ranker.set_on_stage(author.key, True)
+        self._ranker.set_on_stage(author.key, True, names=(author.name, author.display_name))
         self._publish(StageResumed(resumed, session.ended_at))
         self._publish(StageChanged(self._state.on_stage))
         return f"Undid {what}: {author.shown_name} is on stage again"

@@ -17,6 +17,8 @@ from stagehand.domain import (
     AuthorKey,
     Comment,
     CommentKind,
+    Highlight,
+    HighlightKind,
     HostAction,
     HostActionKind,
     RankedComment,
@@ -281,7 +283,33 @@ def _comment_from_row(row: dict) -> Comment:
         attachments=tuple(json.loads(row["attachments"])),
         clean_text=row["text"],
         truncated=bool(row["truncated"]),
+        highlight=_highlight_from_row(row),
     )
+
+
+def _highlight_from_row(row: dict) -> Highlight | None:
+    kind = row.get("highlight_kind")
+    if not kind:
+        return None
+    try:
+        highlight_kind = HighlightKind(kind)
+    except ValueError:  # a kind a newer stagehand wrote: the comment stays, plain
+        return None
+    return Highlight(
+        highlight_kind,
+        amount=float(row.get("highlight_amount") or 0.0),
+        currency=str(row.get("highlight_currency") or ""),
+        shown=str(row.get("highlight_shown") or ""),
+    )
+
+
+def quota_spent(db: Database, platform: str, day: str) -> int:
+    """Units stagehand spent of `platform`'s API quota on the quota day `day`, every show."""
+    row = db.execute(
+        "SELECT coalesce(sum(units), 0) FROM quota_calls WHERE platform = ? AND day = ?",
+        [platform, day],
+    ).fetchone()
+    return int(row[0])
 
 
 @dataclass(frozen=True, slots=True)

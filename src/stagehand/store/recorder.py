@@ -2,7 +2,8 @@
 connection, inside the writer's transaction.
 
 `KEPT` is what is recorded (comments, host actions, segments, stage appearances, comments shown
-on stream, commands, opt-outs, forgetting, the show's end, a replay's place); the rest (notices, connection states,
+on stream, commands, opt-outs, forgetting, the show's end, a replay's place, calls against a
+platform's API quota); the rest (notices, connection states,
 the derived stage and hands views) is for screens only. Events name things by their natural keys
 (platform message ids, author keys, segment positions); the recorder resolves row ids itself,
 and knows the one show its events belong to.
@@ -32,6 +33,7 @@ from stagehand.events import (
     FeatureEnded,
     FeatureStarted,
     HostActionLogged,
+    QuotaSpent,
     ReplayReached,
     SegmentChanged,
     ShowEnded,
@@ -80,8 +82,9 @@ _INSERT_COMMENT = """
 INSERT OR IGNORE INTO comments (
     show_id, segment_id, author_id, platform, message_id, channel, ts, text, original_text,
     reply_to, first_message, attachments, truncated, score, rank_key, reasons, flags,
-    is_question, on_topic, side_chatter, anonymized, kind, to_chat
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    is_question, on_topic, side_chatter, anonymized, kind, to_chat,
+    highlight_kind, highlight_amount, highlight_currency, highlight_shown
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 
@@ -168,6 +171,7 @@ class Recorder:
         text, original = (
             (ANONYMOUS_TEXT, ANONYMOUS_TEXT) if opted_out else (comment.clean_text, comment.text)
         )
+        highlight = comment.highlight
         return (
             self.show_id,
             self.segment_id(ranked.segment),
@@ -192,6 +196,10 @@ class Recorder:
             int(opted_out),
             ranked.kind.value,
             int("to_chat" in flags),
+            highlight.kind.value if highlight else None,
+            highlight.amount if highlight else 0.0,
+            highlight.currency if highlight else "",
+            highlight.shown if highlight else "",
         )
 
     def _resolve_authors(self, comments: list[Comment]) -> None:
@@ -502,6 +510,23 @@ class Recorder:
     def _show_end(self, event: ShowEnded) -> None:
         self.conn.execute(
             "UPDATE shows SET ended_at = ? WHERE id = ?", (format_ts(event.ts), self.show_id)
+        )
+
+    @record.register
+    def _quota_call(self, event: QuotaSpent) -> None:
+        use = event.use
+        self.conn.execute(
+            "INSERT INTO quota_calls (show_id, platform, day, ts, method, units, outcome)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (
+                self.show_id,
+                event.platform,
+                use.day,
+                format_ts(use.ts),
+                use.method,
+                use.units,
+                use.outcome,
+            ),
         )
 
     @record.register

@@ -306,3 +306,37 @@ def m110_server17_actors_on_stream(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m180_yt18_quota_calls(db: Database) -> None:
+    """Every call stagehand made against a platform's daily API quota (YouTube's 10,000 units),
+    with its cost: the governor's memory across restarts on the same quota day, and what
+    `stagehand doctor` adds up. `day` is the quota day the call counts against (YouTube's starts
+    at midnight Pacific time), so one day's spend is one indexed sum whatever the show."""
+    db.execute(
+        """
+        CREATE TABLE quota_calls (
+            id INTEGER PRIMARY KEY,
+            show_id INTEGER REFERENCES shows(id) ON DELETE SET NULL,
+            platform TEXT NOT NULL,
+            day TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            method TEXT NOT NULL,
+            units INTEGER NOT NULL,
+            outcome TEXT NOT NULL DEFAULT 'ok'
+        )
+        """
+    )
+    db.execute("CREATE INDEX quota_calls_day ON quota_calls (platform, day)")
+
+
+@migrations()
+def m181_yt18_comment_highlights(db: Database) -> None:
+    """How the platform made a comment stand out (`domain.Highlight`): a YouTube Super Chat or
+    Super Sticker with its amount, a membership, Twitch bits or channel points. NULL kind: an
+    ordinary comment. `highlight_shown` is the amount as the platform displayed it ("$5.00")."""
+    db.execute("ALTER TABLE comments ADD COLUMN highlight_kind TEXT")
+    db.execute("ALTER TABLE comments ADD COLUMN highlight_amount REAL NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE comments ADD COLUMN highlight_currency TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE comments ADD COLUMN highlight_shown TEXT NOT NULL DEFAULT ''")

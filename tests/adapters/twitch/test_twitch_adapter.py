@@ -20,6 +20,7 @@ from fakes.twitch_server import (
     RecordingSink,
     Token,
     chat_event,
+    cheermote_fragment,
     emote_fragment,
     mention_fragment,
     settings_for,
@@ -29,7 +30,7 @@ from fakes.twitch_server import (
 from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.adapters.twitch.credentials import TwitchCredentials
 from stagehand.config.twitch import TwitchSettings
-from stagehand.domain import Author, ModerationKind, Role
+from stagehand.domain import Author, Highlight, HighlightKind, ModerationKind, Role
 from stagehand.platform import ConnectionState
 from stagehand.tokens import TokenStore
 
@@ -128,6 +129,26 @@ async def test_badges_replies_first_messages_emotes_and_mentions(show: Show) -> 
     assert comments["m-reply"].reply_to == "m-sub"
     assert comments["m-first"].first_message is True
     assert comments["m-rich"].text == "@TwitchDev that bass Kappa <b>[bold]</b>"
+
+
+async def test_channel_points_highlights_and_bits_cheers_are_highlights(show: Show) -> None:
+    await show.fake.send_chat(
+        chat_event(
+            message_id="m-points",
+            text="how long do you let the dough rest?",
+            message_type="channel_points_highlighted",
+        )
+    )
+    fragments = [cheermote_fragment("Cheer", 500), text_fragment(" what flour is that?")]
+    await show.fake.send_chat(chat_event(message_id="m-bits", fragments=fragments, cheer_bits=500))
+    await show.fake.send_chat(chat_event(message_id="m-plain", text="nice loaf"))
+    comments = {c.id: c for c in await show.sink.wait_for_comments(3)}
+    assert comments["m-points"].highlight == Highlight(
+        HighlightKind.CHANNEL_POINTS, shown="highlighted with channel points"
+    )
+    assert comments["m-bits"].highlight == Highlight(HighlightKind.BITS, 500.0, "bits", "500 bits")
+    assert comments["m-bits"].text == "Cheer500 what flour is that?"
+    assert comments["m-plain"].highlight is None
 
 
 async def test_a_duplicate_delivery_reaches_the_sink_twice(show: Show) -> None:

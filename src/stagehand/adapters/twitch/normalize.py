@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from stagehand.domain import Author, Comment, Role, utcnow
+from stagehand.domain import Author, Comment, Highlight, HighlightKind, Role, utcnow
 
 PLATFORM = "twitch"
 
@@ -26,6 +26,8 @@ BADGE_ROLES: dict[str, Role] = {
 #: Twitch's message_type for a first-time chatter's introduction: the only first-message
 #: signal EventSub gives (IRC's `first-msg` tag has no EventSub counterpart).
 FIRST_MESSAGE_TYPE = "user_intro"
+#: The message_type of a message highlighted with channel points ("Highlight My Message").
+HIGHLIGHTED_TYPE = "channel_points_highlighted"
 
 
 class MalformedChatMessage(ValueError):
@@ -64,4 +66,16 @@ def comment_from_chat_message(message: Any) -> Comment:
         ts=message.timestamp or utcnow(),
         reply_to=str(reply.parent_message_id) if reply and reply.parent_message_id else None,
         first_message=getattr(message, "type", "") == FIRST_MESSAGE_TYPE,
+        highlight=highlight_of(message),
     )
+
+
+def highlight_of(message: Any) -> Highlight | None:
+    """A Bits cheer (the event's `cheer`) or a channel-points highlight, as Twitch marked it."""
+    cheer = getattr(message, "cheer", None)
+    bits = int(getattr(cheer, "bits", 0) or 0) if cheer is not None else 0
+    if bits > 0:
+        return Highlight(HighlightKind.BITS, float(bits), "bits", f"{bits} bits")
+    if getattr(message, "type", "") == HIGHLIGHTED_TYPE:
+        return Highlight(HighlightKind.CHANNEL_POINTS, shown="highlighted with channel points")
+    return None

@@ -7,7 +7,7 @@ from datetime import datetime
 from textual.content import Content
 
 from stagehand.console.state import FORGOTTEN
-from stagehand.console.text import age, name_of, plain, platform_tag
+from stagehand.console.text import age, highlight_label, name_of, plain, platform_tag
 from stagehand.console.widgets.panel import Panel
 from stagehand.domain import Pin, RankedComment
 
@@ -40,6 +40,20 @@ def pinned_line(pin: Pin) -> Content:
     )
 
 
+def asked_by_line(askers: tuple[RankedComment, ...]) -> Content:
+    """`asked by 3: fin TW, ben DC, eve TW`: everyone who asked the row's question (or
+    `pasted by 4: ...` for a copypasta wave)."""
+    verb = "pasted" if any("copypasta" in a.score.flags for a in askers) else "asked"
+    pieces: list[Content] = [Content.styled(f"{verb} by {len(askers)}: ", "bold $accent")]
+    for index, asker in enumerate(askers):
+        if index:
+            pieces.append(Content.styled(", ", "$text-muted"))
+        pieces.append(plain(name_of(asker.comment.author), style="bold"))
+        pieces.append(Content(" "))
+        pieces.append(platform_tag(asker.comment.platform))
+    return Content.assemble(*pieces)
+
+
 def _ago(seconds: float) -> str:
     shown = age(seconds)
     return "just now" if shown == "now" else f"{shown} ago"
@@ -54,6 +68,7 @@ class CommentDetail(Panel):
         self,
         ranked: RankedComment | None,
         *,
+        askers: tuple[RankedComment, ...] = (),
         now: datetime,
         reasons: bool,
         outside: bool = False,
@@ -71,6 +86,8 @@ class CommentDetail(Panel):
             platform_tag(comment.platform),
             (f"  {_ago((now - comment.ts).total_seconds())}", "$text-muted"),
             ("  ", ""),
+            highlight_label(comment.highlight) if comment.highlight else Content(""),
+            ("  " if comment.highlight else "", ""),
             plain(
                 ", ".join(sorted(comment.author.roles)), max_chars=80, style="italic $text-muted"
             ),
@@ -80,6 +97,8 @@ class CommentDetail(Panel):
         lines = [head, plain(comment.shown_text)]
         if pin is not None:
             lines.append(pinned_line(pin))
+        if len(askers) > 1:
+            lines.append(asked_by_line(askers))
         if reasons:
             lines.append(reasons_line(ranked))
         self.set_content(Content("\n").join(lines))

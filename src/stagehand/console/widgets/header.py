@@ -12,7 +12,7 @@ from textual.content import Content
 
 from stagehand.console.text import clock_time, plain
 from stagehand.console.widgets.panel import Panel
-from stagehand.domain import Segment
+from stagehand.domain import QuotaUse, Segment
 from stagehand.metrics import Metrics
 
 CONNECTION_STYLES = {
@@ -38,6 +38,7 @@ class ShowHeader(Panel):
         elapsed_seconds: float,
         chat_per_minute: int,
         connections: dict[str, tuple[str, str]],
+        quotas: dict[str, QuotaUse] | None = None,
         metrics: Metrics | None = None,
         frozen: bool,
         pending: int,
@@ -70,6 +71,9 @@ class ShowHeader(Panel):
             bottom = bottom + Content.assemble(
                 ("  │  ", "$text-muted"), plain(platform, max_chars=20), (f" {mark} {state}", style)
             )
+            use = (quotas or {}).get(platform)
+            if use is not None:
+                bottom = bottom + quota_content(use)
         if metrics is not None:
             rate = metrics.participation_rate
             bottom = bottom + Content.assemble(
@@ -86,3 +90,19 @@ class ShowHeader(Panel):
                 (f" +{pending} new (space)" if pending else " (space)", "$warning"),
             )
         self.set_content(Content("\n").join([top, bottom]))
+
+
+def quota_content(use: QuotaUse) -> Content:
+    """Units left today and the reading delay they imply: " 8,245 units · read +5 s"."""
+    low = use.left <= use.limit * 0.2
+    delay = use.read_delay
+    if delay == float("inf"):
+        pace = "reading paused"
+    elif delay < 1:
+        pace = "live"
+    else:
+        pace = f"read +{delay:.0f} s"
+    return Content.assemble(
+        (f" {use.left:,} units", "bold $warning" if low else "bold"),
+        (f" · {pace}", "$warning" if low or delay == float("inf") else "$text-muted"),
+    )

@@ -10,11 +10,14 @@ renders just the rows that are new. Nothing moves under the host's hands:
   comment that was; `j`/`↓` then selects the comment now in its row, `k`/`↑` the one above.
 - At the top, new comments appear as they rank. Scrolled away from the top, the rows on screen
   stay where they are and `new_above` counts what arrived above them ("↑ 12 new").
+
+One question asked by several viewers is one row (the core merges them), shown with its first
+asker's comment and "asked by N"; `askers_of` gives every asker's comment of a row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from textual import events
@@ -41,7 +44,7 @@ WHEEL_ROWS = 3
 #: Rows kept drawn for reuse (a few screens' worth; cleared when it fills).
 DRAWN_ROWS = 2_000
 
-RowKey = tuple[CommentKey, str, str, bool, bool, bool, int, str, bool]
+RowKey = tuple[CommentKey, str, str, bool, bool, bool, int, str, bool, int]
 
 
 def markers(ranked: RankedComment, on_stage: bool) -> Content:
@@ -74,6 +77,8 @@ class QueueView(Widget, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[RankedComment] = []
+        #: Rows of one question asked by several viewers: every asker's comment, the shown first.
+        self.askers: dict[CommentKey, tuple[RankedComment, ...]] = {}
         self.top = 0
         self.new_above = 0
         #: The title's start ("Queue (42)  FROZEN"); the widget adds "↑ N new" itself.
@@ -144,16 +149,24 @@ class QueueView(Widget, can_focus=True):
 
     # -- new entries ---------------------------------------------------------------------------
 
+    def askers_of(self, ranked: RankedComment | None) -> tuple[RankedComment, ...]:
+        """Every asker's comment of the row showing `ranked` (just `ranked` for most rows)."""
+        if ranked is None:
+            return ()
+        return self.askers.get(key_of(ranked.comment)) or (ranked,)
+
     def set_entries(
         self,
         entries: list[RankedComment],
         *,
         now: datetime,
         on_stage: frozenset[AuthorKey],
+        askers: Mapping[CommentKey, tuple[RankedComment, ...]] | None = None,
         pinned: Collection[CommentKey] = (),
     ) -> None:
-        """Show `entries` (best first; the `pinned` ones highlighted). The selection and the
-        rows on screen stay put."""
+        """Show `entries` (best first; the `pinned` ones highlighted); `askers`: the rows asked
+        by several viewers. The selection and the rows on screen stay put."""
+        self.askers = dict(askers or {})
         away = self.top > 0
         if away:
             self._arrived_away.update(
@@ -269,6 +282,7 @@ class QueueView(Widget, can_focus=True):
         pinned = key in self._pinned
         seconds = (self._now - comment.ts).total_seconds() if self._now else 0.0
         shown_age = "pin" if pinned else age(seconds)
+        asked_by = len(self.askers.get(key, ()))
         row_key = (
             key,
             comment.shown_text,  # an edit on the platform changes it
@@ -279,12 +293,15 @@ class QueueView(Widget, can_focus=True):
             width,
             self.app.theme,
             pinned,
+            asked_by,
         )
         strip = self._drawn.get(row_key)
         if strip is None:
             if len(self._drawn) >= DRAWN_ROWS:
                 self._drawn.clear()
-            content = self._row_content(ranked, shown_age, current, on_stage, width, pinned)
+            content = self._row_content(
+                ranked, shown_age, current, on_stage, width, pinned, asked_by
+            )
             strip = self._drawn[row_key] = self._strip(content, width)
         return strip
 
@@ -308,8 +325,13 @@ class QueueView(Widget, can_focus=True):
         on_stage: bool,
         width: int,
         pinned: bool = False,
+        asked_by: int = 0,
     ) -> Content:
         comment = ranked.comment
+        many = ""
+        if asked_by > 1:
+            pasted = "copypasta" in ranked.score.flags
+            many = f"{'pasted' if pasted else 'asked'} by {asked_by} "
         row = Content.assemble(
             markers(ranked, on_stage),
             " ",
@@ -319,6 +341,7 @@ class QueueView(Widget, can_focus=True):
             " ",
             platform_tag(comment.platform),
             (f" {shown_age:>4} ", "bold $text-success" if pinned else "$text-muted"),
+            (many, "bold $accent"),
             plain(comment.shown_text, max_chars=width * 2),
         ).truncate(width, ellipsis=True, pad=True)
         if current:

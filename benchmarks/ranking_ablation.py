@@ -1,0 +1,193 @@
+"""What each ranking signal adds: the quality benchmark with one signal taken away at a time.
+
+    python benchmarks/ranking_ablation.py [--data ../shared/data] [--only NAME] [--view live]
+
+Runs `ranking_quality.py`'s evaluation over every labelled set once with everything on, then
+once per signal with that signal off, and prints mean nDCG@10 per set and split (dev and held
+out; held-out means are read, never tuned on). A positive "adds" is what the signal is worth.
+
+The signals of issue 16, and how each is taken away:
+
+- `questions`: question forms in six languages (`ranking/questions.py`) -> the English-only
+  rule they replaced (an English question word first, or an English phrase, or `?`);
+- `stopwords`: other languages' function words -> counted as content words again;
+- `to_show`, `guest`, `highlight`, `asked_by`: their weights -> 0;
+- `merging`: one row per question asked again -> every comment its own row;
+- `kinds`: only viewers' comments as candidates -> every line a candidate, as `rank` did before.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import ranking_quality as rq
+
+from stagehand.config.ranking import RankingSettings
+from stagehand.domain import Comment, CommentKind
+from stagehand.ranking import questions, same_question, text
+from stagehand.ranking.text import Words
+
+_ENGLISH_OPENERS = frozenset(
+    [
+        "how",
+        "what",
+        "why",
+        "when",
+        "where",
+        "who",
+        "whom",
+        "which",
+        "whose",
+        "can",
+        "could",
+        "would",
+        "should",
+        "shall",
+        "is",
+        "are",
+        "am",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "will",
+        "has",
+        "have",
+        "had",
+        "any",
+        "anyone",
+        "anybody",
+        "isnt",
+        "arent",
+        "dont",
+        "doesnt",
+        "didnt",
+        "cant",
+        "wont",
+        "wouldnt",
+        "shouldnt",
+        "couldnt",
+        "whats",
+        "hows",
+        "whys",
+        "wheres",
+        "whos",
+    ]
+)
+_ENGLISH_PHRASES = re.compile(
+    r"\b(?:i wonder|i was wondering|wondering (?:if|whether|how|why|what)|any ?(?:one|body) know"
+    r"|any idea|any tips|help me|can (?:some|any)(?:one|body)|is there (?:a|any) way|how to"
+    r"|what about|thoughts on|question:|q:|do you (?:think|know|recommend)"
+    r"|(?:is|was|are) (?:that|this|it|these|those) (?:normal|ok|okay|right|correct|expected|safe"
+    r"|fine|bad|a problem)|or not\b)",
+    re.IGNORECASE,
+)
+
+
+def _english_only(text_: str, words: Words) -> bool:
+    opener = len(words.tokens) >= 3 and words.tokens[0] in _ENGLISH_OPENERS
+    return opener or bool(_ENGLISH_PHRASES.search(text_))
+
+
+def _clear_caches() -> None:
+    questions._strength.cache_clear()
+    text.split_words.cache_clear()
+    text.analyse_chunk.cache_clear()
+
+
+Ablation = Callable[[], contextlib.AbstractContextManager[RankingSettings]]
+
+
+@contextlib.contextmanager
+def _patched(target: object, name: str, value: object) -> Iterator[RankingSettings]:
+    before = getattr(target, name)
+    setattr(target, name, value)
+    _clear_caches()
+    try:
+        yield RankingSettings()
+    finally:
+        setattr(target, name, before)
+        _clear_caches()
+
+
+def _weight_off(name: str) -> Ablation:
+    @contextlib.contextmanager
+    def off() -> Iterator[RankingSettings]:
+        settings = RankingSettings()
+        yield settings.model_copy(
+            update={"weights": settings.weights.model_copy(update={name: 0.0})}
+        )
+
+    return off
+
+
+def _every_line_a_comment(settings: RankingSettings) -> Callable[[Comment], CommentKind]:
+    return lambda comment: CommentKind.COMMENT
+
+
+ABLATIONS: dict[str, Ablation] = {
+    "questions": lambda: _patched(questions, "_asks", _english_only),
+    "stopwords": lambda: _patched(text, "FOREIGN_STOPWORDS", frozenset()),
+    "to_show": _weight_off("to_show"),
+    "guest": _weight_off("guest"),
+    "highlight": _weight_off("highlight"),
+    "asked_by": _weight_off("asked_by"),
+    "merging": lambda: _patched(same_question.SameQuestions, "find", lambda *a, **k: None),
+    "kinds": lambda: _patched(rq.MEASURED_WITH, "classify", _every_line_a_comment),
+}
+
+
+def _sets(data: Path) -> dict[str, list[rq.Query]]:
+    sets = rq.labelled_queries(data)
+    demo = rq.demo_queries()
+    if demo:
+        sets["demo-show"] = demo
+    shows = getattr(rq, "labelled_shows", None)
+    if shows is not None:
+        sets.update(shows())
+    return sets
+
+
+Means = dict[tuple[str, str], float]
+
+
+def _measure(sets: dict[str, list[rq.Query]], view: str, settings: RankingSettings) -> Means:
+    means: Means = {}
+    for name, queries in sets.items():
+        figures = [(q.split, rq.evaluate_query(q, settings, False)) for q in queries]
+        for split in ("dev", "heldout"):
+            chosen = [f[view]["stagehand"][0] for s, f in figures if s == split]
+            if chosen:
+                means[(name, split)] = sum(chosen) / len(chosen)
+    return means
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=rq.REPO.parent / "shared" / "data")
+    parser.add_argument("--only", help="evaluate only sets whose name contains this")
+    parser.add_argument("--view", choices=["live", "end"], default="live")
+    args = parser.parse_args()
+    view = "live queue" if args.view == "live" else "segment end"
+    sets = _sets(args.data)
+    if args.only:
+        sets = {k: v for k, v in sets.items() if args.only in k}
+    full = _measure(sets, view, RankingSettings())
+    taken: dict[str, Means] = {}
+    for name, ablation in ABLATIONS.items():
+        with ablation() as settings:
+            taken[name] = _measure(sets, view, settings)
+    print(f"{view}: nDCG@10 with everything, and what each signal adds (everything - without it)")
+    print(f"{'set':<22} {'split':<8} {'all':>6}" + "".join(f"{n:>10}" for n in ABLATIONS))
+    for key, value in full.items():
+        adds = "".join(f"{value - taken[n][key]:>+10.3f}" for n in ABLATIONS)
+        print(f"{key[0]:<22} {key[1]:<8} {value:>6.3f}{adds}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,386 @@
+"""`YouTubeAdapter`: YouTube live chat into the show, host actions out, on the running loop.
+
+Chat is read with `liveChatMessages.streamList` (docs/decisions.md says why): one call streams
+the chat for about 10 s, then YouTube closes it and the next call resumes from the last
+`nextPageToken`, so nothing is read twice and nothing is skipped. Between calls the quota
+governor (quota.py) waits as long as it takes for the day's quota to last the planned show.
+The shared `Connection` loop (adapters/connection.py) reconnects after a network drop or a 5xx,
+with backoff, from the same page token; a chat that ended ends the YouTube side (FINISHED);
+spent quota or a refused authorization stops it with the fix (FAILED), and the show goes on on
+the other platforms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import aiohttp
+
+from stagehand.adapters.connection import (
+    Backoff,
+    Connection,
+    ConnectionFinished,
+    ConnectionRefused,
+)
+from stagehand.adapters.youtube import actions
+from stagehand.adapters.youtube.client import YouTubeClient
+from stagehand.adapters.youtube.errors import (
+    NotLiveYet,
+    YouTubeApiError,
+    chat_over,
+    describe_error,
+    quota_exceeded_message,
+)
+from stagehand.adapters.youtube.limits import SendPace
+from stagehand.adapters.youtube.normalize import (
+    PLATFORM,
+    ChatEnded,
+    ChatInfo,
+    MalformedMessage,
+    MessageDeleted,
+    UserBanned,
+    event_from_message,
+)
+from stagehand.adapters.youtube.quota import QuotaGovernor
+from stagehand.config.youtube import YouTubeSettings
+from stagehand.domain import Author, Comment, ModerationKind, QuotaUse
+from stagehand.platform import ActionResult, Adapter, AdapterSink, ConnectionState
+from stagehand.tokens import TokenStore
+
+log = logging.getLogger(__name__)
+
+#: Message ids remembered to drop redeliveries before they reach the show.
+REMEMBERED_IDS = 20_000
+#: How often a paused reader looks whether the quota has room again.
+PAUSED_CHECK_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """What actions act through: the client, and the chat being read."""
+
+    client: YouTubeClient
+    chat: ChatInfo
+
+
+class YouTubeAdapter(Adapter):
+    platform = PLATFORM
+
+    def __init__(
+        self, settings: YouTubeSettings, tokens: TokenStore, *, guest_link: str = ""
+    ) -> None:
+        self.settings = settings
+        self.tokens = tokens
+        self.guest_link = guest_link
+        self.pace = SendPace(settings.messages_per_30s, 30.0)
+        self.connection: Connection[Link] = Connection(
+            PLATFORM,
+            backoff=Backoff.doubling(
+                settings.reconnect_initial_seconds, settings.reconnect_max_seconds
+            ),
+            not_connected="YouTube is not connected",
+        )
+        self.quota = QuotaGovernor(settings, self._quota_spent)
+        #: Where reading resumes: the last whole batch's nextPageToken (kept across attempts).
+        self.page_token: str | None = None
+        self.chat: ChatInfo | None = None
+        self._sink: AdapterSink | None = None
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._sent_ids: set[str] = set()
+        self._sending: list[str] = []  # texts on their way out (their echo may come first)
+        self._bans: dict[str, str] = {}  # author channel id -> ban id, for undoing a ban
+        self._banned_here: set[str] = set()  # channel ids stagehand banned: their echo is ours
+
+    # -- the connection -------------------------------------------------------------------
+
+    async def run(self, sink: AdapterSink) -> None:
+        self._sink = sink
+        self.connection.closing.clear()
+        self.quota.start(await sink.quota_used(PLATFORM, self.quota.day))
+        async with aiohttp.ClientSession() as http:
+            await self.connection.keep(sink, lambda: self._session(http), describe_error)
+
+    async def close(self) -> None:
+        self.connection.close()
+
+    def _quota_spent(self, use: QuotaUse) -> None:
+        if self._sink is not None:
+            self._sink.quota_spent(PLATFORM, use)
+
+    async def _session(self, http: aiohttp.ClientSession) -> None:
+        """Find the chat (once), then read it stream after stream until `close` or its end."""
+        client = YouTubeClient(self.settings, self.tokens, self.quota, http)
+        try:
+            if self.chat is None:
+                self.chat = await self._find_chat(client)
+            self.connection.link = Link(client, self.chat)
+            await self._read(client, self.chat)
+        except YouTubeApiError as exc:
+            if exc.chat_over:
+                raise chat_over(exc.reason) from None
+            if exc.quota_exceeded:
+                raise ConnectionRefused(quota_exceeded_message()) from None
+            if exc.status in (401, 403) and not exc.retryable:
+                raise ConnectionRefused(describe_error(exc) or str(exc)) from None
+            raise
+        finally:
+            self.connection.link = None
+
+    async def _find_chat(self, client: YouTubeClient) -> ChatInfo:
+        """The live chat to read: the configured video's, or the account's live broadcast's."""
+        if self.settings.video_id:
+            return await self._video_chat(client, self.settings.video_id)
+        broadcasts = await client.active_broadcasts()
+        if not broadcasts:
+            raise NotLiveYet("no live broadcast on the authorized channel yet")
+        broadcast = broadcasts[0]
+        snippet = broadcast.get("snippet") or {}
+        owner = str(snippet.get("channelId") or "")
+        wanted = self.settings.channel_id
+        if wanted and owner and owner != wanted:
+            raise ConnectionRefused(
+                f"the authorized account's live broadcast belongs to channel {owner}, not "
+                f"[youtube] channel_id {wanted}: run `stagehand auth youtube` and choose that "
+                "channel's account, or set [youtube] video_id to read another channel's chat"
+            )
+        chat_id = str(snippet.get("liveChatId") or "")
+        if not chat_id:
+            raise NotLiveYet("the live broadcast has no chat yet")
+        return ChatInfo(
+            live_chat_id=chat_id,
+            video_id=str(broadcast.get("id") or ""),
+            owner_channel_id=owner,
+            title=str(snippet.get("title") or ""),
+            own_channel_id=owner,
+        )
+
+    async def _video_chat(self, client: YouTubeClient, video_id: str) -> ChatInfo:
+        video = await client.video(video_id)
+        if video is None:
+            raise ConnectionRefused(
+                f"YouTube has no video {video_id!r}: check [youtube] video_id (the id in "
+                "youtube.com/watch?v=<id>)"
+            )
+        details = video.get("liveStreamingDetails") or {}
+        chat_id = str(details.get("activeLiveChatId") or "")
+        if not chat_id:
+            if details.get("actualEndTime"):
+                raise ConnectionFinished(f"the live stream of video {video_id} has ended")
+            raise NotLiveYet(f"video {video_id} is not live yet")
+        snippet = video.get("snippet") or {}
+        return ChatInfo(
+            live_chat_id=chat_id,
+            video_id=video_id,
+            owner_channel_id=str(snippet.get("channelId") or ""),
+            title=str(snippet.get("title") or ""),
+            own_channel_id=await client.my_channel_id(),
+        )
+
+    async def _read(self, client: YouTubeClient, chat: ChatInfo) -> None:
+        closing = self.connection.closing
+        while not closing.is_set():
+            if not self.quota.may_read():
+                self.connection.report(ConnectionState.CONNECTED, self.quota.paused_message())
+                await _wait(closing, PAUSED_CHECK_SECONDS)
+                continue
+            started = time.monotonic()
+            reading = asyncio.ensure_future(self._read_stream(client, chat))
+            stopping = asyncio.ensure_future(closing.wait())
+            try:
+                await asyncio.wait({reading, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                stopping.cancel()
+                if not reading.done():  # closing: stop reading mid-stream
+                    reading.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await reading
+            if closing.is_set():
+                return
+            reading.result()  # a failure of the stream: the connection loop retries
+            self.quota.last_read_seconds = max(1.0, time.monotonic() - started)
+            delay = self.quota.read_delay()
+            if math.isfinite(delay) and delay > 0:
+                await _wait(closing, delay)
+
+    async def _read_stream(self, client: YouTubeClient, chat: ChatInfo) -> None:
+        """One streamList call, each batch handed on as it arrives."""
+        async with contextlib.aclosing(
+            client.stream(chat.live_chat_id, self.page_token)
+        ) as batches:
+            async for batch in batches:
+                self.connection.report(ConnectionState.CONNECTED, chat.title)
+                self._deliver(batch, chat)
+
+    def _deliver(self, batch: dict, chat: ChatInfo) -> None:
+        """Hand one batch's messages to the show, then remember where the next read starts."""
+        items = batch.get("items")
+        ended = False
+        for item in items if isinstance(items, list) else ():
+            try:
+                event = event_from_message(item, chat)
+            except MalformedMessage as exc:
+                log.warning("Skipped a malformed YouTube chat message (%s)", exc)
+                continue
+            ended = self._hand_on(event, chat) or ended
+        token = batch.get("nextPageToken")
+        if isinstance(token, str) and token:
+            self.page_token = token
+        if ended or batch.get("offlineAt"):
+            raise chat_over("liveChatEnded")
+
+    def _hand_on(self, event: object, chat: ChatInfo) -> bool:
+        """Pass one event on; True when it says the chat ended."""
+        sink = self._sink
+        if sink is None:
+            return False
+        if isinstance(event, Comment):
+            if event.id in self._seen or self._own_echo(event, chat):
+                return False
+            self._remember(event.id)
+            sink.comment_received(event)
+        elif isinstance(event, MessageDeleted):
+            sink.comment_deleted(PLATFORM, event.message_id, event.ts)
+        elif isinstance(event, UserBanned):
+            if event.author.id in self._banned_here:  # our own ban, coming back: already shown
+                self._banned_here.discard(event.author.id)
+            else:
+                sink.author_banned(event.author, event.kind.value, event.detail)
+        elif isinstance(event, ChatEnded):
+            return True
+        return False
+
+    def _remember(self, message_id: str) -> None:
+        self._seen[message_id] = None
+        while len(self._seen) > REMEMBERED_IDS:
+            self._seen.popitem(last=False)
+
+    def _own_echo(self, comment: Comment, chat: ChatInfo) -> bool:
+        """YouTube shows stagehand's own messages in the chat it reads: they are not comments.
+        Known by the id the send returned, or (when the echo outruns the answer) by author and
+        text; never by name, which a viewer could imitate."""
+        return comment.id in self._sent_ids or (
+            comment.author.id == chat.own_channel_id and comment.text in self._sending
+        )
+
+    # -- host actions ---------------------------------------------------------------------
+
+    def _ready(self) -> Link | ActionResult:
+        if self.settings.read_only:
+            return ActionResult.failed(
+                "YouTube is read-only here ([youtube] read_only = true): act in YouTube Studio"
+            )
+        link = self.connection.ready()
+        return link if link is not None else self.connection.not_connected()
+
+    async def _post(self, text: str) -> ActionResult:
+        link = self._ready()
+        if isinstance(link, ActionResult):
+            return link
+        wait = self.pace.wait_for_slot()
+        if wait > 0:
+            return ActionResult.failed(
+                f"YouTube send limit: {self.pace.max_messages} messages per 30 s "
+                f"([youtube] messages_per_30s); try again in {math.ceil(wait)} s"
+            )
+        self.pace.take()
+        shown = " ".join(text.split())
+        self._sending.append(shown)
+        try:
+            result, message_id = await actions.send(link.client, link.chat.live_chat_id, text)
+        finally:
+            self._sending.remove(shown)
+        if message_id:
+            self._sent_ids.add(message_id)
+        return result
+
+    async def send(self, text: str) -> ActionResult:
+        return await self._post(text)
+
+    async def reply(self, comment: Comment, text: str) -> ActionResult:
+        if (refused := _not_youtube(comment.platform, "comment")) is not None:
+            return refused
+        return await self._post(actions.addressed(comment.author, text))
+
+    async def invite_to_stage(self, author: Author, comment: Comment | None) -> ActionResult:
+        """YouTube has no private messages: post the public invitation text, never the link."""
+        if (refused := _not_youtube(author.platform, "viewer")) is not None:
+            return refused
+        text = self.settings.stage_invite_text.replace("{name}", author.name.lstrip("@"))
+        if self.guest_link and self.guest_link in text:
+            return ActionResult.failed(
+                "not sent: [youtube] stage_invite_text contains the private guest link, and "
+                "YouTube chat is public",
+                hint="say where to find the link instead (the description, Discord)",
+            )
+        result = await self._post(text)
+        if not result.ok:
+            return result
+        return ActionResult.done(
+            f"{author.shown_name}: invited in YouTube chat (public text; no link posted)",
+            hint=f"give {author.shown_name} the guest link another way: YouTube has no private "
+            "messages",
+        )
+
+    async def moderate(
+        self,
+        comment: Comment,
+        kind: ModerationKind,
+        *,
+        duration_seconds: int | None = None,
+        reason: str = "",
+    ) -> ActionResult:
+        if (refused := _not_youtube(comment.platform, "comment")) is not None:
+            return refused
+        link = self._ready()
+        if isinstance(link, ActionResult):
+            return link
+        if kind is ModerationKind.DELETE:
+            return await actions.delete(link.client, comment.id)
+        seconds = None
+        if kind is ModerationKind.TIMEOUT:
+            seconds = duration_seconds or actions.DEFAULT_TIMEOUT_SECONDS
+        result, ban_id = await actions.ban(
+            link.client, link.chat.live_chat_id, comment.author, seconds
+        )
+        if ban_id:
+            self._bans[comment.author.id] = ban_id
+        if result.ok:
+            self._banned_here.add(comment.author.id)
+        return result
+
+    async def unban(
+        self, author: Author, kind: ModerationKind = ModerationKind.BAN
+    ) -> ActionResult:
+        if (refused := _not_youtube(author.platform, "viewer")) is not None:
+            return refused
+        link = self._ready()
+        if isinstance(link, ActionResult):
+            return link
+        ban_id = self._bans.get(author.id)
+        if ban_id is None:
+            return ActionResult.failed(
+                f"no YouTube ban of {author.shown_name} made in this session to lift",
+                hint="lift it in YouTube Studio (Settings -> Community -> Hidden users)",
+            )
+        result = await actions.unban(link.client, ban_id, kind)
+        if result.ok:
+            self._bans.pop(author.id, None)
+        return result
+
+
+async def _wait(event: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), timeout=seconds)
+
+
+def _not_youtube(platform: str, what: str) -> ActionResult | None:
+    """Refuses to act on another platform's comment or viewer."""
+    if platform == PLATFORM:
+        return None
+    return ActionResult.failed(f"not a YouTube {what} ({platform})")

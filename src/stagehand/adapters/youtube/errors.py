@@ -1,0 +1,120 @@
+"""YouTube's refusals and failures in one secret-free line a host can act on.
+
+The Data API answers a refused call with an HTTP status and a JSON error whose `errors[0].reason`
+names the cause (`quotaExceeded`, `liveChatEnded`, `forbidden`, ...; each method's reference page
+lists its own). Nothing here quotes a request: URLs and bodies may carry tokens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+
+from stagehand.adapters.connection import ConnectionFinished, ConnectionRefused
+from stagehand.adapters.youtube.credentials import AUTH_FIX
+from stagehand.adapters.youtube.quota import spoken_duration, until_reset
+from stagehand.domain import utcnow
+
+#: Where a project's quota is seen and more is asked for.
+QUOTA_PAGE = "https://console.cloud.google.com/apis/api/youtube.googleapis.com/quotas"
+#: Reasons that mean the chat is over: nothing more will be said in it.
+CHAT_OVER = frozenset({"liveChatEnded", "liveChatNotFound", "liveChatDisabled"})
+#: Network trouble of any kind (no connection, reset, timeout).
+NETWORK_ERRORS = (aiohttp.ClientError, OSError, asyncio.TimeoutError)
+
+
+class YouTubeApiError(Exception):
+    """A refused call: HTTP `status`, Google's `reason`, and its `message` (cut short)."""
+
+    def __init__(self, status: int, reason: str = "", message: str = "") -> None:
+        super().__init__(f"{status} {reason}".strip())
+        self.status = status
+        self.reason = reason
+        self.message = message[:200]
+
+    @classmethod
+    def from_body(cls, status: int, body: Any) -> YouTubeApiError:
+        error = body.get("error") if isinstance(body, dict) else None
+        if not isinstance(error, dict):
+            return cls(status)
+        details = error.get("errors")
+        first = details[0] if isinstance(details, list) and details else {}
+        reason = str(first.get("reason", "") if isinstance(first, dict) else "")
+        code = error.get("code")
+        return cls(
+            int(code) if isinstance(code, int) else status, reason, str(error.get("message", ""))
+        )
+
+    @property
+    def quota_exceeded(self) -> bool:
+        return self.reason in ("quotaExceeded", "dailyLimitExceeded")
+
+    @property
+    def chat_over(self) -> bool:
+        return self.reason in CHAT_OVER
+
+    @property
+    def retryable(self) -> bool:
+        """A server-side hiccup (5xx, rate limit) that waiting fixes."""
+        return self.status >= 500 or self.status == 429 or self.reason == "rateLimitExceeded"
+
+
+class NotLiveYet(Exception):
+    """No live broadcast (or the video is not live) yet: worth looking again later."""
+
+
+class YouTubeAuthError(ConnectionRefused):
+    """Credentials missing, refused or short of a scope: retrying will not help."""
+
+
+def quota_exceeded_message() -> str:
+    """The one line the host reads when Google refuses for quota."""
+    wait = spoken_duration(until_reset(utcnow()))
+    return (
+        "YouTube refused: the project's daily quota is used up. YouTube chat stops; the show "
+        f"goes on elsewhere. It resets at midnight Pacific (in {wait}); ask for more at "
+        f"{QUOTA_PAGE}"
+    )
+
+
+def chat_over(reason: str) -> ConnectionFinished:
+    if reason == "liveChatDisabled":
+        return ConnectionFinished("chat is turned off for this YouTube live stream")
+    return ConnectionFinished("the YouTube live chat ended (the stream is offline)")
+
+
+def describe(exc: BaseException) -> str:
+    """A short, secret-free account of a failed call."""
+    if isinstance(exc, YouTubeApiError):
+        if exc.quota_exceeded:
+            return quota_exceeded_message()
+        if exc.status == 401:
+            return f"YouTube no longer accepts the authorization (401): {AUTH_FIX}"
+        if exc.reason in ("insufficientPermissions", "forbidden") or exc.status == 403:
+            said = f": {exc.message}" if exc.message else ""
+            return f"YouTube refused ({exc.status} {exc.reason or 'forbidden'}){said}"
+        if exc.retryable:
+            return f"YouTube is not answering properly ({exc.status}); trying again"
+        said = f": {exc.message}" if exc.message else ""
+        return f"YouTube answered {exc.status} {exc.reason}{said}".strip()
+    if isinstance(exc, ConnectionRefused | ConnectionFinished):
+        return str(exc)
+    if isinstance(exc, NETWORK_ERRORS):
+        return f"network error ({type(exc).__name__})"
+    return f"unexpected error ({type(exc).__name__})"
+
+
+def describe_error(exc: Exception) -> str | None:
+    """Why a connection attempt failed; None for an error that is neither YouTube's nor the
+    network's (its traceback goes to the log)."""
+    if isinstance(exc, NotLiveYet):
+        return str(exc)
+    if isinstance(exc, ValueError):  # an answer that is not what the reference describes
+        return f"YouTube sent an answer stagehand cannot read ({exc})"
+    if isinstance(exc, YouTubeApiError | ConnectionRefused | ConnectionFinished):
+        return describe(exc)
+    if isinstance(exc, NETWORK_ERRORS):
+        return describe(exc)
+    return None

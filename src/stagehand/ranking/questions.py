@@ -1,0 +1,170 @@
+"""Is a comment a question, and is it put to the show? In six languages, with or without `?`.
+
+Chat drops question marks ("compile times tripled after that, how did you cope") and asks in
+many languages ("vocês usam fermento natural", "habt ihr das schon probiert"). A comment is a
+question when it has a question mark (`?`, `¿`, `？`), opens with a question word of any of the
+languages in `languages.py` (an ambiguous one only with another word of its language: "como
+siempre" is no question, "como hiciste la masa" and "como se hace" are), opens a later clause with one ("…, how did
+you cope"), asks in German word order ("hast du …", "ist das normal"), offers "you" a choice ("tu
+les fais sécher ou tu les cuis"), or makes a request ("any tips", "tell us
+about", "cuéntanos", "alguma dica", "est-ce que", "weiß jemand", "qualcuno sa").
+
+Answers are cached per text: chat repeats itself.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from stagehand.ranking.languages import (
+    LANGUAGES,
+    OR,
+    REQUESTS,
+    SECOND_PERSON,
+    fold,
+)
+from stagehand.ranking.text import Words, split_words
+
+_QUESTION_PHRASES = re.compile(
+    r"\b(?:i wonder|i was wondering|wondering (?:if|whether|how|why|what)|any ?(?:one|body) know"
+    r"|any idea|any tips|help me|can (?:some|any)(?:one|body)|is there (?:a|any) way|how to"
+    r"|what about|thoughts on|question:|q:|do you (?:think|know|recommend)"
+    r"|(?:is|was|are) (?:that|this|it|these|those) (?:normal|ok|okay|right|correct|expected|safe"
+    r"|fine|bad|a problem)|or not\b)",
+    re.IGNORECASE,
+)
+_QUESTION_MARK = re.compile(r"[?？¿](?:\s|$|[)\"'!.,:;?？])|[?？]$|¿\w")
+
+#: Ambiguous openers (accents folded): what may follow them to ask, and each language's "you".
+_AMBIGUOUS: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+for _lang in LANGUAGES:
+    for _word in _lang.ambiguous:
+        follows, you = _AMBIGUOUS.get(_word, (frozenset(), frozenset()))
+        _AMBIGUOUS[_word] = (follows | _lang.follows, you | _lang.second_person)
+#: Question words that open a question with no doubt: as written ("qué"), and without their
+#: accents when that is no everyday word ("cadê" as "cade"; not "que").
+_OPENERS = frozenset().union(*(lang.openers for lang in LANGUAGES))
+_FOLDED_OPENERS = frozenset(fold(w) for w in _OPENERS) - frozenset(_AMBIGUOUS)
+
+#: "what a game", "how cool is that": exclamations, not questions.
+_EXCLAIMED = frozenset({"a", "an", "cool", "nice", "awesome", "great", "cute", "funny", "sick"})
+#: Inside a comment, a clause that opens with a question word and goes on with a verb or a
+#: pronoun asks ("…, how did you cope"); so does a verb with "you" ("…, did you try x").
+_WH = frozenset({"how", "what", "why", "when", "where", "who", "which", "whats", "hows", "whys"})
+_AUX = frozenset(
+    [
+        "do",
+        "does",
+        "did",
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "have",
+        "has",
+        "had",
+        "dont",
+        "doesnt",
+        "didnt",
+        "isnt",
+        "arent",
+        "cant",
+        "wont",
+    ]
+)
+_SUBJECTS = frozenset({"you", "u", "ya", "it", "there", "we", "they", "he", "she", "that", "this"})
+_CLAUSE = re.compile(r"[,;:.!…–—]+\s*|\s+(?:but|and|so|also)\s+")
+#: German yes/no questions open with the verb: "hast du …", "benutzt ihr …".
+_GERMAN_YOU = frozenset({"du", "ihr"})
+_NOT_VERBS = frozenset({"und", "oder", "aber", "weil", "dass", "wenn", "als", "ob", "ich", "wir"})
+#: Portuguese and Spanish ask yes/no questions in the order of a statement; opened with the
+#: polite "you" and a verb ("vocês usam fermento natural"), a comment to the hosts asks.
+_YOU_FIRST = frozenset({"voce", "voces", "vc", "vcs", "usted", "ustedes"})
+#: ... unless the verb is "to be": "vocês são demais" praises.
+_COPULAS = frozenset({"sao", "e", "estao", "esta", "son", "es", "estan", "eres", "sois"})
+
+
+def question_strength(text: str, words: Words | None = None) -> float:
+    """0 for no question; 0.8 for a question mark or a question form; 1.0 for both.
+
+    A lone "???" (confusion, not a question) is none. `words` is `split_words(text)`.
+    """
+    return _strength(text)
+
+
+@lru_cache(maxsize=16_384)
+def _strength(text: str) -> float:
+    words = split_words(text)
+    if len(words.tokens) < 2:
+        return 0.0
+    mark = bool(_QUESTION_MARK.search(text))
+    if not mark and 0 < words.emote_like < words.chunks <= 4 and len(words.content) <= 2:
+        return 0.0  # an emote reaction ("SHOW US PogU") cheers, it does not ask
+    form = _asks(text, words)
+    if mark and form:
+        return 1.0
+    if mark or form:
+        return 0.8
+    return 0.0
+
+
+def _asks(text: str, words: Words) -> bool:
+    """A question form, question mark or not."""
+    tokens = tuple(fold(t) for t in words.tokens)
+    if _opens_question(words.tokens, tokens):
+        return True
+    if _QUESTION_PHRASES.search(text):
+        return True
+    lowered = fold(text)
+    if REQUESTS.search(lowered):
+        return True
+    if len(tokens) >= 4 and OR.intersection(tokens[2:]) and SECOND_PERSON.intersection(tokens):
+        return True  # you with a choice: "tu les fais sécher ou tu les cuis"
+    return any(_clause_asks(clause.split()) for clause in _CLAUSE.split(lowered)[1:])
+
+
+def _opens_question(written: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
+    """`written`: the words as written (lower case); `tokens`: the same, accents folded."""
+    if len(tokens) < 3:
+        return False
+    first, second = tokens[0], tokens[1]
+    if first in ("what", "how") and second in _EXCLAIMED:
+        return False
+    if written[0] in _OPENERS or first in _FOLDED_OPENERS:
+        return True
+    ambiguous = _AMBIGUOUS.get(first)
+    if ambiguous is not None:
+        follows, you = ambiguous
+        if second in follows or you.intersection(tokens[1:]):
+            return True
+    if first == "por" and second in ("que", "quê"):  # "por qué", "por que" (why)
+        return True
+    if first in _YOU_FIRST and second not in _COPULAS:
+        return True
+    return second in _GERMAN_YOU and first not in _NOT_VERBS and first.isalpha()
+
+
+def _clause_asks(tokens: list[str]) -> bool:
+    """A later clause asking: "how did you cope", "did you try", "what about the oven"."""
+    if len(tokens) < 2:
+        return False
+    first, second = tokens[0].strip("'\""), tokens[1].strip("'\",")
+    if first in _WH and (second in _AUX or second in _SUBJECTS or second == "about"):
+        return True
+    return first in _AUX and second in _SUBJECTS
+
+
+def speaks_to_you(words: Words) -> bool:
+    """The comment says "you" in any of the languages ("you", "vocês", "ihr", "vous")."""
+    return any(fold(token) in SECOND_PERSON for token in words.tokens)
+
+
+def is_question(text: str) -> bool:
+    """Convenience for tests and tools: `question_strength(text) > 0`."""
+    return _strength(text) > 0

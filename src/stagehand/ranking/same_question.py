@@ -1,0 +1,165 @@
+"""The same question from several viewers: found on arrival, shown as one row "asked by N".
+
+A question is the same as an earlier one of this segment, by someone else, when
+- its text is nearly the same (the repeat check's rapidfuzz ratio, >= 88: "what flour is
+  that?" and "what flour is that"), or
+- they share the words that matter: at least 1.5 of shared weight and at least 0.6 of the
+  lighter question's weight, each word weighing 1, or 0.5 when it is part of the segment's topic
+  as it stands ("how long do you proof the dough" and "how long should the dough proof": same;
+  two questions that only share "sourdough starter": not), or
+- a short question shares a word that is not a topic word and nearly all its words with the
+  other ("what engine did you use?" and "what engine did you use for it": at least 0.8 of the
+  shorter one's words and 0.6 of both).
+
+The answer is the first asker's comment (its platform and id), which every later asker of the
+same question points to (`Score.same_as`). A copypasta is never merged (the ranker leaves it
+out): a text of 40 characters or more posted again word for word by others is a wave, not a
+question asked again. Everything here is bounded: the last `size` questions of the segment, with
+an index from word to question so a new question is compared only with those sharing a word.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Container
+from dataclasses import dataclass
+
+CommentKey = tuple[str, str]
+
+#: Questions of the live segment remembered.
+KEPT_QUESTIONS = 300
+#: Shared weight a question needs with an earlier one, and the share of its own weight.
+MIN_SHARED = 1.5
+MIN_OVERLAP = 0.6
+#: For the word-for-word check: share of the shorter question's words, and of both.
+MIN_CONTAINED = 0.8
+MIN_JACCARD = 0.6
+#: What one of the segment's own topic words weighs (every question on topic uses them).
+TOPIC_WORD_WEIGHT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    number: int
+    key: CommentKey
+    lead: CommentKey
+    author: str
+    lead_author: str
+    content: frozenset[str]
+    tokens: frozenset[str]
+
+    def asked_by(self, author: str) -> bool:
+        """`author` asked this question already (here, or as its first asker)."""
+        return author in (self.author, self.lead_author)
+
+
+class SameQuestions:
+    """The live segment's questions, to tell whether a new one was asked already."""
+
+    def __init__(self, size: int = KEPT_QUESTIONS) -> None:
+        self.size = size
+        self.clear()
+
+    def clear(self) -> None:
+        """A new segment: its questions are new questions."""
+        self._asked: deque[_Asked] = deque(maxlen=self.size)
+        self._by_stem: dict[str, list[int]] = {}
+        self._by_text: dict[str, int] = {}
+        self._next = 0
+
+    def find(
+        self,
+        content: frozenset[str],
+        author: str,
+        *,
+        same_text: str = "",
+        topic_words: Container[str] = (),
+        tokens: frozenset[str] = frozenset(),
+    ) -> CommentKey | None:
+        """The first asker's comment of the question this one asks again, if any.
+
+        `same_text`: a nearly identical earlier text by someone else (from the repeat check);
+        `topic_words`: the segment's topic as it stands; `tokens`: every word of the question.
+        """
+        if same_text:
+            earlier = self._get(self._by_text.get(same_text, -1))
+            if earlier is not None and not earlier.asked_by(author):
+                return earlier.lead
+        weights = {stem: TOPIC_WORD_WEIGHT if stem in topic_words else 1.0 for stem in content}
+        shared: dict[int, float] = {}
+        for stem, weight in weights.items():
+            for number in self._by_stem.get(stem, ()):
+                shared[number] = shared.get(number, 0.0) + weight
+        own = sum(weights.values())
+        best: tuple[float, int] | None = None
+        for number, weight in shared.items():
+            earlier = self._get(number)
+            if earlier is None or earlier.asked_by(author):
+                continue
+            if weight >= MIN_SHARED:
+                theirs = sum(
+                    TOPIC_WORD_WEIGHT if s in topic_words else 1.0 for s in earlier.content
+                )
+                overlap = weight / min(own, theirs)
+            elif weight >= 1.0 and _word_for_word(tokens, earlier.tokens):
+                overlap = MIN_OVERLAP
+            else:
+                continue
+            if overlap >= MIN_OVERLAP and (best is None or (overlap, -number) > best):
+                best = (overlap, -number)
+        if best is None:
+            return None
+        found = self._get(-best[1])
+        return found.lead if found is not None else None
+
+    def remember(
+        self,
+        key: CommentKey,
+        author: str,
+        content: frozenset[str],
+        text: str,
+        lead: CommentKey | None = None,
+        tokens: frozenset[str] = frozenset(),
+    ) -> None:
+        """Remember a question (`lead`: the first asker's comment when it was asked before)."""
+        number = self._next
+        self._next += 1
+        lead_author = author
+        if lead is not None:
+            first = next((a for a in reversed(self._asked) if a.key == lead), None)
+            lead_author = first.author if first is not None else ""
+        self._asked.append(_Asked(number, key, lead or key, author, lead_author, content, tokens))
+        for stem in content:
+            self._by_stem.setdefault(stem, []).append(number)
+        if text:
+            self._by_text[text] = number
+        if number % self.size == self.size - 1:
+            self._forget_old()
+
+    def _get(self, number: int) -> _Asked | None:
+        if not self._asked:
+            return None
+        index = number - self._asked[0].number
+        return self._asked[index] if 0 <= index < len(self._asked) else None
+
+    def _forget_old(self) -> None:
+        """Drop index entries of questions the ring no longer holds (once per `size` questions)."""
+        oldest = self._asked[0].number if self._asked else self._next
+        self._by_stem = {
+            stem: kept
+            for stem, numbers in self._by_stem.items()
+            if (kept := [n for n in numbers if n >= oldest])
+        }
+        self._by_text = {text: n for text, n in self._by_text.items() if n >= oldest}
+
+    def __len__(self) -> int:
+        return len(self._asked)
+
+
+def _word_for_word(mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """Nearly all the words of the shorter question are in the other."""
+    if min(len(mine), len(theirs)) < 3:
+        return False
+    common = len(mine & theirs)
+    contained = common / min(len(mine), len(theirs))
+    return contained >= MIN_CONTAINED and common / len(mine | theirs) >= MIN_JACCARD

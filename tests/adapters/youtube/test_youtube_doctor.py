@@ -1,0 +1,82 @@
+"""`stagehand doctor` for YouTube as a user runs it: the CLI as a subprocess, the fake Google."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from adapters.youtube.show import start_show
+from fakes.youtube_server import CLIENT_SECRET, FakeYouTube, store_credentials
+
+
+def youtube_config(path: Path, fake: FakeYouTube) -> Path:
+    lines = [
+        "[youtube]",
+        "enabled = true",
+        f'api_url = "{fake.api_url}"',
+        f'oauth_url = "{fake.oauth_url}"',
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+async def doctor(*args: str, env: dict[str, str]) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "stagehand", "doctor", *args),
+        env={**os.environ, **env},
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, output.decode()
+
+
+def line(output: str, name: str) -> str:
+    found = [row for row in output.splitlines() if f" {name}: " in row]
+    assert found, f"no {name!r} line in:\n{output}"
+    return found[0]
+
+
+async def test_doctor_shows_the_days_spend_and_checks_the_authorization_online(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    db = tmp_path / "stagehand.db"
+    show = await start_show(fake, tmp_path, db_path=db)
+    fake.say("hello")
+    await show.wait_for_comments(1)
+    await show.stop()
+    spent = fake.charged
+    env = {"STAGEHAND_TOKEN_FILE": str(show.store.path), "STAGEHAND_DATABASE_PATH": str(db)}
+    config = youtube_config(tmp_path / "stagehand.toml", fake)
+
+    code, output = await doctor("-c", str(config), env=env)
+
+    assert code == 0, output
+    assert line(output, "youtube quota").startswith(
+        f"ok   youtube quota: {spent:,} of 10,000 units spent today"
+    )
+    assert "Google confirms the authorization" in line(output, "youtube account")
+    assert CLIENT_SECRET not in output
+    assert fake.charged == spent  # doctor spends no quota
+
+
+async def test_a_revoked_authorization_is_fix(fake: FakeYouTube, tmp_path: Path) -> None:
+    store, token = store_credentials(fake, tmp_path / "tokens.json")
+    fake.revoke(token.channel_id)
+    env = {
+        "STAGEHAND_TOKEN_FILE": str(store.path),
+        "STAGEHAND_DATABASE_PATH": str(tmp_path / "none.db"),
+    }
+    config = youtube_config(tmp_path / "stagehand.toml", fake)
+    code, output = await doctor("-c", str(config), env=env)
+    assert code == 1
+    account = line(output, "youtube account")
+    assert account.startswith("FIX  youtube account: Google no longer accepts")
+    assert "stagehand auth youtube" in output
+    assert "0 of 10,000 units spent today" in line(output, "youtube quota")
+    assert not (tmp_path / "none.db").exists()

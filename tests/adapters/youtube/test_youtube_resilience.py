@@ -1,0 +1,210 @@
+"""Drops, server errors, the end of the chat and spent quota, through the real adapter."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from adapters.youtube.show import start_show
+from fakes.youtube_server import CLIENT_SECRET, FakeYouTube, decode_token, settings_for
+from stagehand.adapters.youtube.adapter import YouTubeAdapter
+from stagehand.config import Settings
+from stagehand.platform import ConnectionState
+from stagehand.session import open_show
+from stagehand.tokens import TokenStore
+
+
+async def test_a_network_drop_mid_stream_resumes_where_it_was_with_nothing_lost_or_doubled(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    """The connection breaks after one batch, halfway through the next: what was half sent is
+    read again from the last whole batch's page token, once."""
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("before the drop")
+        await show.wait_for_comments(1)
+        fake.cut_next_stream(after_batches=1, mid_element=True)
+        started = fake.streams_started
+        await fake.wait_for(lambda: fake.streams_started > started)
+        fake.say("sent while it broke")
+        await show.wait_for_state(ConnectionState.RECONNECTING.value)
+        fake.say("after the drop")
+        await show.wait_for_comments(3)
+        await asyncio.sleep(0.5)  # room for a (wrong) second copy
+    finally:
+        await show.stop()
+    assert [c.text for c in show.comments()] == [
+        "before the drop",
+        "sent while it broke",
+        "after the drop",
+    ]
+    detail = next(d for s, d in show.states() if s == ConnectionState.RECONNECTING.value)
+    assert "network error" in detail and "retrying in" in detail
+
+
+async def test_a_server_error_is_retried_with_backoff_from_the_same_page(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("one")
+        await show.wait_for_comments(1)
+        fake.fail_next("liveChatMessages.streamList", 503, "backendError", times=2)
+        await fake.wait_for(
+            lambda: sum(c.status == 503 for c in fake.calls_of("liveChatMessages.streamList")) == 2
+        )
+        fake.say("two")
+        await show.wait_for_comments(2)
+    finally:
+        await show.stop()
+    assert [c.text for c in show.comments()] == ["one", "two"]
+    retries = [d for s, d in show.states() if s == ConnectionState.RECONNECTING.value]
+    assert len(retries) == 2
+    assert all("(503)" in d for d in retries)
+    assert "retrying in 0.05 s" in retries[0] and "retrying in 0.1 s" in retries[1]
+    streams = fake.calls_of("liveChatMessages.streamList")
+    failed = [i for i, call in enumerate(streams) if call.status == 503]
+    after = streams[failed[-1] + 1]
+    assert decode_token(after.params["pageToken"]) == decode_token(
+        streams[failed[0]].params["pageToken"]
+    )
+
+
+async def test_the_chat_ending_ends_the_youtube_side_cleanly(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("last words")
+        await show.wait_for_comments(1)
+        fake.end_chat()
+        detail = await show.wait_for_state(ConnectionState.FINISHED.value)
+        calls = len(fake.calls)
+        await asyncio.sleep(0.6)
+        assert len(fake.calls) == calls  # nothing more is asked of YouTube
+        assert show.live.failed_platforms() == {}
+    finally:
+        await show.stop()
+    assert detail == "the YouTube live chat ended (the stream is offline)"
+    assert [c.text for c in show.comments()] == ["last words"]
+
+
+async def test_a_chat_that_already_ended_is_finished_at_once(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    fake.end_chat()
+    fake.live = True  # the broadcast is still listed, but its chat is over
+    show = await start_show(fake, tmp_path, wait=False)
+    try:
+        detail = await show.wait_for_state(ConnectionState.FINISHED.value)
+    finally:
+        await show.stop()
+    assert "chat ended" in detail
+
+
+async def test_no_live_broadcast_yet_is_looked_for_again(fake: FakeYouTube, tmp_path: Path) -> None:
+    fake.live = False
+    show = await start_show(fake, tmp_path, wait=False)
+    try:
+        detail = await show.wait_for_state(ConnectionState.RECONNECTING.value)
+        assert "no live broadcast on the authorized channel yet" in detail
+        fake.live = True
+        await fake.wait_for(lambda: fake.open_streams > 0)
+        fake.say("we are live")
+        await show.wait_for_comments(1)
+    finally:
+        await show.stop()
+
+
+async def test_quota_exceeded_is_one_line_for_the_host_and_the_show_goes_on(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("read before the quota ran out")
+        await show.wait_for_comments(1)
+        fake.use_up_quota()  # another tool on the same Google Cloud project spent the rest
+        detail = await show.wait_for_state(ConnectionState.FAILED.value)
+        # The show itself is fine: it still takes host actions and comments from elsewhere.
+        result = show.live.next_segment()
+        assert result.ok
+    finally:
+        await show.stop()
+    assert "\n" not in detail
+    assert detail.startswith("YouTube refused: the project's daily quota is used up.")
+    assert "resets at midnight Pacific" in detail
+    assert "console.cloud.google.com" in detail
+    assert show.live.failed_platforms() == {"youtube": detail}
+
+
+async def test_an_expired_token_is_refreshed_and_stored(fake: FakeYouTube, tmp_path: Path) -> None:
+    show = await start_show(fake, tmp_path)
+    try:
+        first = show.adapter.connection.link
+        assert first is not None
+        old = first.client.creds.access_token
+        fake.expire(old)
+        started = fake.streams_started
+        await fake.wait_for(lambda: fake.streams_started > started + 1)
+        fake.say("after the token ran out")
+        await show.wait_for_comments(1)
+    finally:
+        await show.stop()
+    stored = show.store.get("youtube")
+    assert stored["access_token"] != old
+    assert fake.tokens[stored["access_token"]].expired is False
+    assert show.store.permissions_ok()
+
+
+async def test_a_revoked_authorization_stops_with_the_fix(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.revoke(show.fake.consent_channel)
+        detail = await show.wait_for_state(ConnectionState.FAILED.value)
+    finally:
+        await show.stop()
+    assert "run `stagehand auth youtube`" in detail
+
+
+async def test_without_an_authorization_the_youtube_side_fails_with_the_fix(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    adapter = YouTubeAdapter(settings_for(fake), TokenStore(tmp_path / "empty.json"))
+    live = open_show(Settings(), db_path=tmp_path / "s.db", adapters=[adapter], commands=False)
+    await asyncio.wait_for(live.run_adapters(), 5)
+    assert await live.close()
+    failed = live.failed_platforms()["youtube"]
+    assert failed.startswith("no YouTube OAuth client id or secret")
+    assert "stagehand auth youtube" in failed
+    assert fake.calls == []
+
+
+async def test_no_token_or_secret_reaches_the_logs_or_the_database(
+    fake: FakeYouTube, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    show = await start_show(fake, tmp_path)
+    try:
+        link = show.adapter.connection.link
+        assert link is not None
+        fake.expire(link.client.creds.access_token)  # a refresh: new tokens pass by
+        fake.fail_next("liveChatMessages.streamList", 503, "backendError")
+        fake.say("hello")
+        started = fake.streams_started
+        await fake.wait_for(lambda: fake.streams_started > started + 2)
+    finally:
+        await show.stop()
+    secrets = {CLIENT_SECRET}
+    for token in fake.tokens.values():
+        secrets |= {token.access, token.refresh}
+    dump = "\n".join(sqlite3.connect(show.db_path).iterdump())
+    logged = caplog.text
+    for secret in secrets:
+        assert secret not in logged
+        assert secret not in dump

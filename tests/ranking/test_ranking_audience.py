@@ -1,0 +1,136 @@
+"""Who a comment speaks to, and what the platform made of it (issue 16): questions put to the
+show, a guest on stage, paid highlights, bots, the same question asked again."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import START, make_comment
+from stagehand.domain import Author, Highlight, HighlightKind, RankedComment, Segment
+from stagehand.ranking.bots import BotAccounts
+from stagehand.ranking.queue_order import merge_askers
+from stagehand.ranking.ranker import Ranker
+from stagehand.ranking.same_question import SameQuestions
+from stagehand.ranking.text import split_words
+
+BREAD = Segment(1, "Feeding the starter", ("starter", "feeding", "hydration"), START)
+
+
+@pytest.fixture
+def bread(ranker: Ranker) -> Ranker:
+    ranker.set_segment(BREAD)
+    return ranker
+
+
+def test_a_question_put_to_the_hosts_in_another_language_rises_above_chat(bread: Ranker) -> None:
+    question = "vocês usam água filtrada ou da torneira"
+    in_a_channel = bread.score(make_comment(question, "ray"))
+    assert "to_show" not in in_a_channel.flags  # no hosts yet: "you" is anyone in the channel
+    bread.add_host_names(["fridaybuild"])
+    asked = bread.score(make_comment(question, "rui", seconds=1))
+    chatter = bread.score(make_comment("my cat just knocked over my coffee", "kim", seconds=2))
+    assert {"question", "to_show"} <= asked.flags and asked.reasons["to_show"] > 0
+    assert asked.value > chatter.value + 2.0
+    # `w` stays honest: no topic points were invented for it
+    assert "topic" not in asked.reasons
+
+
+def test_a_question_to_the_chat_is_not_put_to_the_show(bread: Ranker) -> None:
+    score = bread.score(make_comment("alguien sabe a qué hora termina", "lu"))
+    assert "to_chat" in score.flags and "to_show" not in score.flags
+
+
+def test_naming_or_replying_to_the_guest_rises_while_they_are_on_stage(bread: Ranker) -> None:
+    guest = Author("twitch", "dana-id", "dana_bakes", "Dana Whitfield")
+    said = make_comment("rye takes longer in my experience", "dana_bakes")
+    said = said.__class__(**{**_fields(said), "author": guest})
+    bread.score(said)
+    banter = "didn't you use to run a bakery yourself?"
+    before = bread.score(make_comment("dana what rye do you feed it", "ola", seconds=5))
+    bread.set_on_stage(guest.key, True, names=(guest.name, guest.display_name))
+    named = bread.score(make_comment("dana what rye do you feed it", "ola2", seconds=6))
+    replied = bread.score(make_comment("how cold is too cold", "ola3", seconds=7, reply_to=said.id))
+    host_banter = bread.score(make_comment(banter, "pat", seconds=8))
+    assert "guest" not in before.reasons
+    assert named.reasons["guest"] > 0 and "to_guest" in named.flags
+    assert "to_chat" not in named.flags and "side_chatter" not in named.flags
+    assert replied.reasons["guest"] > 0 and "to_chat" not in replied.flags
+    assert named.value > host_banter.value and replied.value > host_banter.value
+    bread.set_on_stage(guest.key, False)
+    after = bread.score(make_comment("dana what rye do you feed it", "ola4", seconds=9))
+    assert "guest" not in after.reasons
+
+
+def _fields(comment):
+    return {name: getattr(comment, name) for name in comment.__dataclass_fields__}
+
+
+@pytest.mark.parametrize(
+    ("highlight", "points"),
+    [
+        (Highlight(HighlightKind.CHANNEL_POINTS), 1.5),
+        (Highlight(HighlightKind.BITS, 100, "bits", "100 bits"), 1.5),
+        (Highlight(HighlightKind.BITS, 10_000, "bits", "10000 bits"), 2.25),
+        (Highlight(HighlightKind.SUPER_CHAT, 5.0, "USD", "$5.00"), 1.5 * 1.1747),
+        (Highlight(HighlightKind.MEMBERSHIP), 0.75),
+    ],
+)
+def test_a_highlighted_comment_is_lifted_and_says_so(
+    bread: Ranker, highlight: Highlight, points: float
+) -> None:
+    plain = bread.score(make_comment("love the crumb on this one", "ivy"))
+    lifted = make_comment("the oven spring on that loaf", "ivo", seconds=1)
+    lifted = lifted.__class__(**{**_fields(lifted), "highlight": highlight})
+    score = bread.score(lifted)
+    assert "highlight" in score.flags
+    assert score.reasons["highlight"] == pytest.approx(points, abs=1e-3)
+    assert score.value > plain.value
+
+
+def test_the_same_question_from_another_viewer_points_to_the_first(bread: Ranker) -> None:
+    first = bread.score(make_comment("how often do you feed the starter in summer?", "a"))
+    again = make_comment("in summer how often should you feed your starter", "b", seconds=20)
+    second = bread.score(again)
+    mine = bread.score(make_comment("how often do you feed the starter in summer", "a", seconds=30))
+    other = bread.score(make_comment("what hydration is your starter at?", "c", seconds=40))
+    assert first.same_as is None
+    assert second.same_as == ("twitch", _id_of(bread, "a")) and "same_question" in second.flags
+    assert mine.same_as is None  # the same author again is a repeat, not a second asker
+    assert other.same_as is None  # shares only the segment's own words: another question
+
+
+def _id_of(ranker: Ranker, author: str) -> str:
+    return next(a.key[1] for a in ranker._same._asked if a.author == f"twitch:{author}")
+
+
+def test_a_pasted_question_is_copypasta_and_sinks_its_first_post(bread: Ranker) -> None:
+    text = "does the water matter, bottled or straight from the sink?"
+    first = make_comment(text, "a")
+    scored = [RankedComment(first, bread.score(first), 1)]
+    for n, author in enumerate(["b", "c", "d"], start=1):
+        pasted = make_comment(text, author, seconds=5 * n)
+        scored.append(RankedComment(pasted, bread.score(pasted), 1))
+    assert all("copypasta" in r.score.flags for r in scored[1:])
+    assert all(r.score.same_as == ("twitch", first.id) for r in scored[1:])
+    [row] = merge_askers(scored, half_life=600)
+    assert row.ranked.comment.id == first.id and row.asked_by == 4
+    assert (
+        row.ranked.score.reasons["copypasta"] == -3.0 and "asked_by" not in row.ranked.score.reasons
+    )
+    assert row.ranked.score.value < scored[0].score.value - 2.0  # the wave sinks its start
+
+
+def test_a_new_segment_starts_with_no_questions_asked() -> None:
+    same = SameQuestions()
+    content = split_words("how long do you proof the dough").content
+    same.remember(("twitch", "1"), "a", content, "how long do you proof the dough")
+    assert same.find(content, "b") == ("twitch", "1")
+    same.clear()
+    assert same.find(content, "b") is None
+
+
+def test_bots_are_known_by_name_on_any_platform_or_on_one() -> None:
+    bots = BotAccounts(["mee6", "twitch:helperbot"])
+    assert bots.is_bot(Author("discord", "1", "MEE6"))
+    assert bots.is_bot(Author("twitch", "2", "helperbot"))
+    assert not bots.is_bot(Author("discord", "3", "helperbot"))

@@ -1,0 +1,171 @@
+"""One question asked by several viewers is one queue row, and acting on it acts for every asker
+(issue 16, merging): the real pipeline, a real SQLite file, the metrics read from it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from commands.chat import FakePlatform, say, segment, write_transcript
+from stagehand.adapters.replay import ReplayAdapter
+from stagehand.config import Settings
+from stagehand.console.state import ConsoleState
+from stagehand.events import CoreEvent
+from stagehand.metrics import show_metrics
+from stagehand.session import open_show
+from stagehand.show.live import LiveShow
+from stagehand.store import open_database
+
+SAME_QUESTION = [
+    segment("Shaping the loaf", ["shaping", "banneton", "surface tension"]),
+    say("q1", "ana", "how long do you proof the dough before shaping?", t=10),
+    say("x1", "ben", "the crumb on that last loaf looked great", t=20),
+    say("q2", "cleo", "how long should the dough proof before you shape it?", t=30),
+    say("o1", "dan", "what flour do you use for the banneton dusting?", t=40),
+    say(
+        "q3", "eve", "how long do you let the dough proof before shaping", t=50, platform="discord"
+    ),
+]
+
+
+async def replayed(tmp_path: Path) -> tuple[LiveShow, list[CoreEvent], dict[str, FakePlatform]]:
+    transcript = write_transcript(tmp_path / "show.jsonl", SAME_QUESTION)
+    fakes = {name: FakePlatform(name) for name in ("twitch", "discord")}
+    live = open_show(
+        Settings(),
+        db_path=tmp_path / "show.db",
+        show_name="bread",
+        adapters=[*fakes.values(), ReplayAdapter(transcript, instant=True)],
+        commands=False,
+    )
+    events: list[CoreEvent] = []
+    live.add_listener(events.append)
+    await live.run_adapters()
+    return live, events, fakes
+
+
+def totals(live: LiveShow):
+    assert live.flush()
+    db = open_database(live.db_path)
+    try:
+        return show_metrics(db, live.show.name).totals
+    finally:
+        db.conn.close()
+
+
+def rows_of(events: list[CoreEvent]) -> ConsoleState:
+    state = ConsoleState()
+    for event in events:
+        state.apply(event)
+    return state
+
+
+async def test_the_same_question_from_three_viewers_is_one_row_above_single_questions(
+    tmp_path: Path,
+) -> None:
+    live, events, _ = await replayed(tmp_path)
+    rows = rows_of(events).queue_rows()
+    top = rows[0]
+    assert [r.comment.id for r in top.askers] == ["q1", "q2", "q3"]  # every asker, first first
+    assert top.ranked.comment.id == "q1" and top.asked_by == 3
+    assert top.ranked.score.reasons["asked_by"] == 2.0  # risen with N, and `w` says why
+    assert len(rows) == 3  # q-row, the other question, the remark
+    single = next(r for r in rows if r.ranked.comment.id == "o1")
+    assert top.ranked.score.rank_key > single.ranked.score.rank_key
+    await live.close()
+
+
+async def test_answering_the_row_answers_every_asker_and_one_undo_takes_it_back(
+    tmp_path: Path,
+) -> None:
+    live, events, _ = await replayed(tmp_path)
+    row = rows_of(events).queue_rows()[0]
+    result = live.answer(row.ranked.comment, also=[r.comment for r in row.others])
+    assert result.ok and "ana and 2 others who asked the same" in result.message
+    assert rows_of(events).queue_rows()[0].ranked.comment.id != "q1"  # the whole row left
+
+    answered = totals(live)
+    assert answered.answered == 3 and answered.answered_on_topic_questions == 3  # each asker
+
+    undone = await live.undo(result.key)
+    assert undone.ok and "2 other askers" in undone.message
+    assert rows_of(events).queue_rows()[0].asked_by == 3  # the row is back, whole
+    assert totals(live).answered == 0
+    await live.close()
+    db = sqlite3.connect(tmp_path / "show.db")
+    undos = db.execute("SELECT count(*) FROM host_actions WHERE action = 'undo'").fetchone()[0]
+    assert undos == 3  # one per answer: the log stays exact
+
+
+async def test_a_reply_to_the_row_reaches_every_asker_once_per_platform(tmp_path: Path) -> None:
+    live, events, fakes = await replayed(tmp_path)
+    row = rows_of(events).queue_rows()[0]
+    result = await live.reply(
+        row.ranked.comment, "about 3 hours", also=[r.comment for r in row.others]
+    )
+    assert result.ok
+    twitch = [(s.to, s.text) for s in fakes["twitch"].sent if s.kind == "reply"]
+    discord = [(s.to, s.text) for s in fakes["discord"].sent if s.kind == "reply"]
+    assert twitch == [("q1", "@cleo about 3 hours")]  # threaded to the first, naming the other
+    assert discord == [("q3", "about 3 hours")]
+    await live.close()
+    db = sqlite3.connect(tmp_path / "show.db")
+    replied = db.execute(
+        "SELECT comments.message_id FROM host_actions JOIN comments ON comments.id = comment_id"
+        " WHERE action = 'reply' ORDER BY comments.message_id"
+    ).fetchall()
+    assert replied == [("q1",), ("q2",), ("q3",)]
+
+
+async def test_bringing_the_row_on_stage_invites_every_asker(tmp_path: Path) -> None:
+    live, events, fakes = await replayed(tmp_path)
+    row = rows_of(events).queue_rows()[0]
+    result = await live.pull_on_stage(row.ranked.comment, also=[r.comment for r in row.others])
+    assert result.ok
+    assert sorted(s.author.name for s in live.on_stage) == ["ana", "cleo", "eve"]
+    invited = [s.to for fake in fakes.values() for s in fake.sent if s.kind == "invite"]
+    assert sorted(invited) == ["ana", "cleo", "eve"]  # each through their own platform
+    undone = await live.undo(result.key)
+    assert undone.ok and live.on_stage == ()
+    await live.close()
+
+
+GUEST_SHOW = [
+    segment("Noor on making Lanternfall", ["lanternfall", "solo dev"]),
+    say("g1", "noorhaddad_dev", "hi chat!! so nice to be here", t=5, display_name="NoorHaddad"),
+    say("b1", "pat", "didn't you use to run a studio yourself, how did that end?", t=20),
+    say("n1", "ola", "noor how many hours a day were you working on it", t=30),
+    say("r1", "kim", "how cold does the lighthouse room get", t=40, reply_to="g1"),
+]
+
+
+async def test_a_guest_on_stage_lifts_the_comments_naming_or_replying_to_them(
+    tmp_path: Path,
+) -> None:
+    """Issue 16: while the guest is on stage, naming them or replying to them rises."""
+    stage = {
+        "kind": "host",
+        "ts": "2026-11-20T19:00:10Z",
+        "action": "stage_start",
+        "comment_id": "g1",
+        "platform": "twitch",
+        "author_id": "id-noorhaddad_dev",
+    }
+    transcript = write_transcript(
+        tmp_path / "show.jsonl", [*GUEST_SHOW[:2], stage, *GUEST_SHOW[2:]]
+    )
+    live = open_show(
+        Settings(),
+        db_path=tmp_path / "show.db",
+        show_name="ama",
+        adapters=[ReplayAdapter(transcript, instant=True)],
+        commands=False,
+    )
+    events: list[CoreEvent] = []
+    live.add_listener(events.append)
+    await live.run_adapters()
+    rows = {r.ranked.comment.id: r.ranked.score for r in rows_of(events).queue_rows()}
+    assert rows["n1"].reasons["guest"] > 0 and rows["r1"].reasons["guest"] > 0
+    assert "guest" not in rows["b1"].reasons
+    assert rows["n1"].value > rows["b1"].value and rows["r1"].value > rows["b1"].value
+    await live.close()
