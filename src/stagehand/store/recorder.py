@@ -101,8 +101,10 @@ INSERT OR IGNORE INTO comments (
 _PLATFORM, _MESSAGE_ID, _KEY = 3, 4, -1
 
 #: New rows join full-text search once per batch: a trigger per row cost ~13 µs a comment.
+#: (Only this show's: another show in the same file has its own writer.)
 _SEARCH_NEW_ROWS = (
-    "INSERT INTO comments_fts (rowid, text) SELECT id, text FROM comments WHERE id > ?"
+    "INSERT INTO comments_fts (rowid, text)"
+    " SELECT id, text FROM comments WHERE id > ? AND show_id = ?"
 )
 
 
@@ -195,7 +197,7 @@ class Recorder:
         if inserted < len(rows):
             inserted += self._store_collided(rows)
         if inserted:
-            self.conn.execute(_SEARCH_NEW_ROWS, (last_before,))
+            self.conn.execute(_SEARCH_NEW_ROWS, (last_before, self.show_id))
         self.counts = self.counts + Stored(inserted, len(rows) - inserted)
 
     def _store_collided(self, rows: list[tuple[object, ...]]) -> int:

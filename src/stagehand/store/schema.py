@@ -361,14 +361,15 @@ def m190_perf19_message_keys(db: Database) -> None:
     from stagehand.store.keys import install_message_key
 
     conn = db.conn
-    columns = [row[1] for row in conn.execute("PRAGMA table_info(comments)")]
-    if "msg_key" in columns:
-        return  # applied; only its record was missing (a crash in between)
     conn.execute("PRAGMA foreign_keys = OFF")
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            _rebuild_comments_with_keys(conn, columns)
+            # Read under the write lock: another stagehand may have migrated the file meanwhile,
+            # or a crash came between this commit and its record.
+            columns = [row[1] for row in conn.execute("PRAGMA table_info(comments)")]
+            if "msg_key" not in columns:
+                _rebuild_comments_with_keys(conn, columns)
             problems = conn.execute("PRAGMA foreign_key_check").fetchall()
             if problems:
                 raise sqlite3.IntegrityError(f"foreign keys broken by the rebuild: {problems[:3]}")
