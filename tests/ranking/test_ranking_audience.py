@@ -134,3 +134,17 @@ def test_bots_are_known_by_name_on_any_platform_or_on_one() -> None:
     assert bots.is_bot(Author("discord", "1", "MEE6"))
     assert bots.is_bot(Author("twitch", "2", "helperbot"))
     assert not bots.is_bot(Author("discord", "3", "helperbot"))
+
+
+def test_a_question_about_the_broadcast_gets_no_lift_for_being_put_to_the_show(
+    bread: Ranker,
+) -> None:
+    bread.add_host_names(["fridaybuild"])
+    meta = bread.score(make_comment("which microphone are you using, sounds warm", "ana"))
+    real = bread.score(make_comment("do you ever leave it out overnight", "ben", seconds=1))
+    assert "to_show" not in meta.flags and "about_broadcast" in meta.flags
+    assert real.value > meta.value + 2.0
+    # a segment about the setup: there the same question is the topic
+    bread.set_segment(Segment(2, "Q&A: the streaming setup", ("lights", "desk"), START))
+    on_topic = bread.score(make_comment("which microphone are you using, sounds warm", "cy"))
+    assert "to_show" in on_topic.flags and "about_broadcast" not in on_topic.flags

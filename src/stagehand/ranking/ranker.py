@@ -81,6 +81,7 @@ class Ranker:
         self._liked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
         self._disliked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
         self._topic_changes = 0  # what feedback learned belongs to the topic it was given under
+        self._setup_segment = False  # the segment is about the hosts' setup (mic, camera, ...)
 
     # -- what the hosts tell the ranker -------------------------------------------------------
 
@@ -90,6 +91,7 @@ class Ranker:
         self._liked.clear()
         self._same.clear()
         self._topic_changes += 1
+        self._setup_segment = _about_the_setup(segment)
 
     def add_topic_terms(self, terms: Iterable[str]) -> None:
         self.topic.add_terms(terms)
@@ -208,9 +210,15 @@ class Ranker:
         if to_chat:
             flags.add("to_chat")
 
-        # Said to a guest on stage, or a question put to the show.
+        # Said to a guest on stage, or a question put to the show. A question about the
+        # broadcast or the room ("what mic is she using?") is for the show but about no segment:
+        # it gets neither lift, unless the segment is about the setup.
+        broadcast = not self._setup_segment and signals.about_the_broadcast(words, self.topic)
+        if broadcast and strength > 0:
+            flags.add("about_broadcast")
         to_guest = (
             not noise
+            and not broadcast
             and audience.has_guests
             and (
                 (parent_key is not None and audience.is_guest(parent_key))
@@ -222,7 +230,13 @@ class Ranker:
             flags.add("to_guest")
             reasons["guest"] = weights.guest
         to_show = 0.0
-        if "question" in flags and not noise and not to_chat and not roles & _HOST_ROLES:
+        if (
+            "question" in flags
+            and not noise
+            and not to_chat
+            and not broadcast
+            and not roles & _HOST_ROLES
+        ):
             to_show = self._put_to_show(words, addressed, parent_key, to_guest)
             if to_show > 0:
                 flags.add("to_show")
@@ -497,6 +511,12 @@ class Ranker:
         self._comments.put(comment.id, (relevance, key))
         self._recent.remember(normalized, str(key), first)
         self.topic.observe(words, direct, str(key))
+
+
+def _about_the_setup(segment: Segment) -> bool:
+    """The segment's title or keywords name the setup ("Chat Q&A: setup and gear")."""
+    words = split_words(" ".join([segment.title, *segment.keywords])).tokens
+    return not signals.SETUP_WORDS.isdisjoint(words)
 
 
 class _NameView:

@@ -437,3 +437,31 @@ def highlight_points(highlight: Highlight, weight: float) -> float:
     if amount > 1:
         points *= min(2.0, 1.0 + 0.25 * math.log10(amount))
     return points
+
+
+#: What a question about the broadcast itself talks about: "is the audio quiet for anyone
+#: else", "what mic is she using", "is the camera lagging". Put to the show, but about no
+#: segment (the words as written, in the six languages). Only the broadcast's own sound and
+#: picture: the platforms ("did youtube bring you wishlists"), pets and things in the room ("is
+#: the keeper's cat based on yours") can be what a show talks about.
+_BROADCAST_WORDS = frozenset(
+    {
+        *("mic", "mics", "microphone", "audio", "camera", "cam", "webcam", "facecam", "lag"),
+        *("lagging", "laggy", "buffering", "bitrate", "1080p", "720p"),
+        # micro, micrófono, microfone, Mikrofon, microfono; cámara, câmera, caméra, Kamera
+        *("micro", "micrófono", "microfono", "microfone", "mikrofon", "áudio", "cámara"),
+        *("câmera", "caméra", "kamera", "telecamera"),
+    }
+)
+#: A segment about these is about the setup: there a question on the mic or the camera is on topic.
+SETUP_WORDS = frozenset({*_BROADCAST_WORDS, "setup", "gear", "equipment", "rig", "streaming"})
+
+
+def about_the_broadcast(words: Words, topic: Container[str] = ()) -> bool:
+    """The comment talks about the broadcast rather than a topic: "is the audio quiet for
+    anyone else", "what mic is she using". A word that is part of the `topic` (stems: a
+    segment on recording a podcast has "mic") is the topic."""
+    return any(
+        token in _BROADCAST_WORDS and stem not in topic
+        for token, stem in zip(words.tokens, words.stems, strict=False)
+    )
