@@ -148,3 +148,18 @@ def test_a_question_about_the_broadcast_gets_no_lift_for_being_put_to_the_show(
     bread.set_segment(Segment(2, "Q&A: the streaming setup", ("lights", "desk"), START))
     on_topic = bread.score(make_comment("which microphone are you using, sounds warm", "cy"))
     assert "to_show" in on_topic.flags and "about_broadcast" not in on_topic.flags
+
+
+def test_in_a_show_a_viewer_telling_another_viewer_about_the_topic_ranks_under_questions(
+    bread: Ranker,
+) -> None:
+    remark = "@kim_k the starter doubled already, feeding next"
+    in_a_channel = bread.score(make_comment(remark, "lee"))
+    assert "to_viewer" not in in_a_channel.reasons  # a help channel: viewers are the show
+    bread.add_host_names(["fridaybuild"])
+    bread.score(make_comment("is it bubbly yet", "kim_k", seconds=1))
+    told = bread.score(make_comment(remark, "lee2", seconds=2))
+    asked = bread.score(make_comment("how warm does the kitchen need to be", "mo", seconds=3))
+    assert told.reasons["to_viewer"] < 0 and "to_chat" in told.flags
+    assert told.value < in_a_channel.value
+    assert asked.value > told.value

@@ -35,6 +35,8 @@ EXEMPLARS = 50
 MIN_SIMILARITY = 0.25
 #: A question that neither says "you" nor names anyone is still likely for the show, less surely.
 IMPLICIT_TO_SHOW = 0.7
+#: The share of its topic a viewer's remark to another viewer loses in a show with hosts.
+VIEWER_TALK_DAMPING = 0.5
 #: A repeated text this close (rapidfuzz ratio) to another author's was pasted, not typed again.
 PASTED_SIMILARITY = 99.0
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
@@ -259,6 +261,18 @@ class Ranker:
         if greeting:
             flags.add("greeting")
             reasons["greeting"] = weights.greeting
+        if (
+            (to_viewers or replying_to_viewer)
+            and strength == 0
+            and not noise
+            and audience.has_hosts
+            and not roles & _STEERING_ROLES
+        ):
+            # In a show, a viewer telling another viewer something ("@kim she's kneading now")
+            # is a side conversation even on topic: it keeps part of what the topic gave.
+            gained = reasons.get("topic", 0.0) + reasons.get("thread", 0.0)
+            if gained > 0:
+                reasons["to_viewer"] = -VIEWER_TALK_DAMPING * gained
         if (to_viewers or replying_to_viewer) and relevance < settings.on_topic_threshold:
             # The closer a reply comes to the topic, the less it is a side conversation.
             flags.add("side_chatter")
