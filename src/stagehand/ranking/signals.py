@@ -107,6 +107,19 @@ _GREETING_OPENERS = frozenset(
         "hai",
         "ello",
         "ahoy",
+        # oi, olá, buenas, bom dia, boa tarde, bonsoir, buongiorno, salve, welcome in five more
+        *("oi", "olá", "buenas", "buenos", "bom", "boa", "bonsoir", "buongiorno", "buonasera"),
+        *(
+            "guten",
+            "salve",
+            "saludos",
+            "welcome",
+            "bienvenida",
+            "bienvenido",
+            "bienvenidos",
+            "bienvenue",
+        ),
+        *("willkommen", "benvenuta", "benvenuto", "benvenuti", "bem-vinda", "bem-vindo"),
     }
 )
 # ...and those that count as a greeting anywhere in a short line.
@@ -133,12 +146,21 @@ _GREETING_WORDS = _GREETING_OPENERS | frozenset(
         # the cheer that comes with a hello ("hey John!! friday build lets gooo")
         *("lets", "let's", "go", "hype", "ayy", "ay", "back", "live", "happy"),
         *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        # días, tardes, noches, pessoal, gente, tout le monde, a tutti, zusammen, Leute, Abend
+        *("dia", "días", "dias", "tarde", "tardes", "noches", "noite", "pessoal", "gente"),
+        *("todos", "tout", "monde", "tutti", "zusammen", "leute", "abend", "tag", "morgen"),
+        *("crew", "squad", "checking", "first", "erster", "primero", "primeiro", "premier"),
     }
 )
+#: Where a greeting comes from ("hello from the discord side", "boa tarde do Rio"): the place
+#: after these words is part of the hello.
+_GREETED_FROM = frozenset({"from", "desde", "da", "de", "del", "aus", "von", "depuis", "dal"})
 #: "gooo", "hiii", "heyyy": a letter held for effect counts once.
 _HELD = re.compile(r"(.)\1{2,}")
 _GREETING_PHRASES = re.compile(
-    r"^(?:good (?:morning|evening|afternoon|night)|what'?s up|hello there|greetings from)\b",
+    r"^(?:(?:good (?:morning|evening|afternoon|night)|what'?s up|hello there|greetings from"
+    r"|[\w ]{0,30}\bchecking in)\b"
+    r"|(?:first|erste[rs]?|primer[oa]|primeir[oa]|premi[eè]re?|prim[oa])\s*!)",
     re.IGNORECASE,
 )
 # Farewells are greetings too ("thanks for having us, great build!", "see you next week"): at the
@@ -281,7 +303,7 @@ def is_greeting(text: str, words: Words, names: Iterable[str] = ()) -> bool:
     known = {n.lower() for n in names} | set(words.mentions) | set(greeted)
     rest = [
         t
-        for t in tokens
+        for t in _without_origin(tokens)
         if t not in _GREETING_WORDS
         and t not in _FAREWELL_WORDS
         and t not in _THANKS
@@ -289,6 +311,15 @@ def is_greeting(text: str, words: Words, names: Iterable[str] = ()) -> bool:
         and t not in known
     ]
     return len(rest) <= 1 and words.chunks <= 8
+
+
+def _without_origin(tokens: list[str]) -> list[str]:
+    """The words of a greeting without where it comes from: "hello from the discord side" ->
+    hello (up to three words after "from", "desde", "de", "aus", ...)."""
+    for i, token in enumerate(tokens[1:], start=1):
+        if token in _GREETED_FROM:
+            return tokens[:i] + tokens[i + 4 :]
+    return tokens
 
 
 def greeted_names(text: str) -> tuple[str, ...]:
