@@ -74,6 +74,29 @@ STATEMENTS = {
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "didn't help, same error after reboot",
+        "don't worry about the hum",
+        "can't wait for the next build",
+        "can confirm the firmware fixed it",
+        "have checked the wiring twice already",
+        "is still crackling on my side",
+    ],
+)
+def test_an_auxiliary_followed_by_a_verb_opens_a_statement(text: str) -> None:
+    assert not is_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["didn't the old firmware fix it", "do pickled eggs keep", "have you tried flux", "is it done"],
+)
+def test_an_auxiliary_followed_by_its_subject_still_asks(text: str) -> None:
+    assert is_question(text)
+
+
+@pytest.mark.parametrize(
     ("language", "text"), [(lang, text) for lang, texts in ASKS.items() for text in texts]
 )
 def test_questions_without_a_question_mark_are_questions(language: str, text: str) -> None:
