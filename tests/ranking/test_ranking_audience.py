@@ -144,6 +144,8 @@ def test_a_question_about_the_broadcast_gets_no_lift_for_being_put_to_the_show(
     real = bread.score(make_comment("do you ever leave it out overnight", "ben", seconds=1))
     assert "to_show" not in meta.flags and "about_broadcast" in meta.flags
     assert real.value > meta.value + 2.0
+    vod = bread.score(make_comment("will there be a vod of this one", "dee", seconds=2))
+    assert "about_broadcast" in vod.flags and "to_show" not in vod.flags
     # a segment about the setup: there the same question is the topic
     bread.set_segment(Segment(2, "Q&A: the streaming setup", ("lights", "desk"), START))
     on_topic = bread.score(make_comment("which microphone are you using, sounds warm", "cy"))

@@ -65,11 +65,16 @@ ASKS = {
 
 STATEMENTS = {
     "en": ["what a game", "come on guys lets go", "the saw wave sounds great", "nice build"],
-    "es": ["como siempre increible", "que bueno esta el pan", "cuando lo hice quedo perfecto"],
-    "pt": ["vocês são demais", "quando eu fiz ficou bom", "que pão lindo"],
+    "es": [
+        "como siempre increible",
+        "que bueno esta el pan",
+        "cuando lo hice quedo perfecto",
+        "qué bonito queda el mueble",
+    ],
+    "pt": ["vocês são demais", "quando eu fiz ficou bom", "que pão lindo", "que legal ficou"],
     "fr": ["comment dire, c'est magnifique", "qui l'eût cru, superbe"],
     "de": ["das brot sieht super aus", "wir backen morgen auch"],
-    "it": ["che bella pasta", "come sempre bravissimi"],
+    "it": ["che bella pasta", "come sempre bravissimi", "che bello vedervi"],
 }
 
 

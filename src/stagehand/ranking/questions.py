@@ -49,6 +49,17 @@ _FOLDED_OPENERS = frozenset(fold(w) for w in _OPENERS) - frozenset(_AMBIGUOUS)
 
 #: "what a game", "how cool is that": exclamations, not questions.
 _EXCLAIMED = frozenset({"a", "an", "cool", "nice", "awesome", "great", "cute", "funny", "sick"})
+#: "qué bien", "que lindo", "che bello": Spanish, Portuguese and Italian exclaim with "what"
+#: too (accents folded).
+_EXCLAIMED_ROMANCE = frozenset(
+    {
+        *("bien", "bueno", "buena", "buenisimo", "rico", "rica", "lindo", "linda", "bonito"),
+        *("bonita", "hermoso", "hermosa", "precioso", "preciosa", "genial", "increible", "guapo"),
+        *("guapa", "maravilla", "pinta", "bom", "boa", "legal", "delicia", "belo", "bela"),
+        *("maravilha", "incrivel", "bello", "bella", "buono", "buona", "brava", "bravo", "figo"),
+        *("fantastico", "carino", "carina", "meraviglia", "spettacolo", "gostoso", "gostosa"),
+    }
+)
 #: Inside a comment, a clause that opens with a question word and goes on with a verb or a
 #: pronoun asks ("…, how did you cope"); so does a verb with "you" ("…, did you try x").
 _WH = frozenset({"how", "what", "why", "when", "where", "who", "which", "whats", "hows", "whys"})
@@ -136,6 +147,8 @@ def _opens_question(written: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
     first, second = tokens[0], tokens[1]
     if first in ("what", "how") and second in _EXCLAIMED:
         return False
+    if first in ("que", "che") and second in _EXCLAIMED_ROMANCE:
+        return False  # "qué bien suena hoy", "que lindo ficou", "che bello"
     if first in _AUX_OPENERS and _statement_after_aux(first, second):
         return False  # "didn't work, weird", "can confirm", "have checked the manual"
     if written[0] in _OPENERS or first in _FOLDED_OPENERS:

@@ -478,7 +478,7 @@ def highlight_points(highlight: Highlight, weight: float) -> float:
 _BROADCAST_WORDS = frozenset(
     {
         *("mic", "mics", "microphone", "audio", "camera", "cam", "webcam", "facecam", "lag"),
-        *("lagging", "laggy", "buffering", "bitrate", "1080p", "720p"),
+        *("lagging", "laggy", "buffering", "bitrate", "1080p", "720p", "vod", "vods"),
         # micro, micrófono, microfone, Mikrofon, microfono; cámara, câmera, caméra, Kamera
         *("micro", "micrófono", "microfono", "microfone", "mikrofon", "áudio", "cámara"),
         *("câmera", "caméra", "kamera", "telecamera"),
