@@ -151,3 +151,13 @@ def test_a_hello_that_goes_on_to_ask_is_no_greeting(text: str) -> None:
     ranker = Ranker(RankingSettings(), show_description="A weekly woodworking show")
     ranker.set_segment(Segment(1, "Cutting dovetails", ("dovetail", "saw", "chisel")))
     assert "greeting" not in ranker.score(make_comment(text, "viewer")).flags
+
+
+@pytest.mark.parametrize(
+    "text", ["did i miss the dovetail part", "did we miss Ada", "back! what did I miss?"]
+)
+def test_catching_up_on_what_was_missed_is_a_hello_not_a_question(text: str) -> None:
+    ranker = Ranker(RankingSettings(), show_description="A weekly woodworking show")
+    ranker.set_segment(Segment(1, "Cutting dovetails", ("dovetail", "saw", "chisel")))
+    score = ranker.score(make_comment(text, "viewer"))
+    assert "greeting" in score.flags and "topic" not in score.reasons

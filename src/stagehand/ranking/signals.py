@@ -231,7 +231,7 @@ def is_other_command(text: str, prefix: str = "!") -> bool:
 
 
 _CATCHING_UP = re.compile(
-    r"^(?:i'?m |im )?back\b|\bwhat(?:'?d| did) i miss\b|\bdid i miss (?:anything|much|it)\b"
+    r"^(?:i'?m |im )?back\b|\bwhat(?:'?d| did) i miss\b|\bdid (?:i|we) miss\b"
     r"|\bjust (?:got here|joined|arrived|tuned in)\b|\blate to the (?:stream|show|party)\b"
     r"|\b(?:here|on|live|back) yet\b|\bwhen (?:is|does|will) \w+ (?:coming|come|get) on\b"
     r"|\bque me perd[ií]|\bo que (?:eu )?perdi|\bqu'?est[- ]ce que j'?ai rat[ée]"
