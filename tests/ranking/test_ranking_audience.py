@@ -165,3 +165,21 @@ def test_in_a_show_a_viewer_telling_another_viewer_about_the_topic_ranks_under_q
     assert told.reasons["to_viewer"] < 0 and "to_chat" in told.flags
     assert told.value < in_a_channel.value
     assert asked.value > told.value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could you bake a rye loaf next week",
+        "¿la próxima vez pueden hacer focaccia?",
+        "some day a panettone?",
+    ],
+)
+def test_a_request_for_a_later_show_gets_no_lift_for_being_put_to_the_show(
+    bread: Ranker, text: str
+) -> None:
+    bread.add_host_names(["fridaybuild"])
+    later = bread.score(make_comment(text, "ana"))
+    now = bread.score(make_comment("could you show how thick it gets", "ben", seconds=1))
+    assert "for_later" in later.flags and "to_show" not in later.flags
+    assert now.value > later.value + 2.0

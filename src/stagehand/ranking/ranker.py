@@ -213,11 +213,16 @@ class Ranker:
             flags.add("to_chat")
 
         # Said to a guest on stage, or a question put to the show. A question about the
-        # broadcast or the room ("what mic is she using?") is for the show but about no segment:
-        # it gets neither lift, unless the segment is about the setup.
+        # broadcast ("what mic is she using?"), unless the segment is about the setup, or for a
+        # later show ("can you do gnocchi next week") is for the show but not for this segment:
+        # it gets neither lift.
         broadcast = not self._setup_segment and signals.about_the_broadcast(words, self.topic)
-        if broadcast and strength > 0:
-            flags.add("about_broadcast")
+        later = signals.asks_for_another_show(body)
+        if strength > 0:
+            flags.update(
+                n for n, on in (("about_broadcast", broadcast), ("for_later", later)) if on
+            )
+        broadcast = broadcast or later
         to_guest = (
             not noise
             and not broadcast

@@ -496,3 +496,18 @@ def about_the_broadcast(words: Words, topic: Container[str] = ()) -> bool:
         token in _BROADCAST_WORDS and stem not in topic
         for token, stem in zip(words.tokens, words.stems, strict=False)
     )
+
+
+_ANOTHER_SHOW = re.compile(
+    r"\bnext (?:week|time|stream|show|episode|ep|month|year)\b|\banother (?:time|day|stream)\b"
+    r"|\bsome ?day\b|\bone day\b|\bpr[oó]xima (?:semana|vez|semaine)\b|\bpr[oó]ximo (?:stream|mes)\b"
+    r"|\bprochaine? (?:fois|semaine|stream|émission)\b|\bn[aä]chste[ns]? (?:woche|mal|stream|folge)\b"
+    r"|\bprossim[ao] (?:volta|settimana|stream|puntata)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_another_show(text: str) -> bool:
+    """A request for a later show rather than a question on this one: "can you do gnocchi next
+    week", "la próxima vez hacen pan?", "machst du nächste Woche Brot"."""
+    return bool(_ANOTHER_SHOW.search(text))
