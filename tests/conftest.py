@@ -36,6 +36,9 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local/state"))
     monkeypatch.delenv("STAGEHAND_CONFIG", raising=False)
     monkeypatch.delenv("STAGEHAND_DATABASE_PATH", raising=False)
+    monkeypatch.delenv("STAGEHAND_SERVER_TOKEN", raising=False)
+    # Every show runs a show server: on a free port, so shows run at once never collide.
+    monkeypatch.setenv("STAGEHAND_SERVER_LISTEN", "127.0.0.1:0")
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     return home
 

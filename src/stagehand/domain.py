@@ -70,6 +70,13 @@ class HostActionKind(StrEnum):
     #: The console edited the live segment's title and keywords (`text` is the new title).
     TOPIC = "topic"
     UNDO = "undo"
+    #: The comment was put on the stream's overlay ("show on stream": `s`, the API's `feature`).
+    FEATURE = "feature"
+    #: The featured comment was taken off the overlay by hand (a timeout is not a host action).
+    UNFEATURE = "unfeature"
+    #: A producer pinned the comment to the top of the hosts' queue (`text` is their note).
+    PIN = "pin"
+    UNPIN = "unpin"
 
 
 class ModerationKind(StrEnum):
@@ -219,7 +226,9 @@ class HostAction:
     `key` names the action uniquely within its show (a random id for live actions, a digest of
     the transcript line for replayed ones, kept by export): the database stores an action once
     per key, so a resumed or replayed show never applies it twice. `undoes` is set on an `undo`
-    action: the key of the action it takes back (the log stays append-only).
+    action: the key of the action it takes back (the log stays append-only). `actor` names who
+    did it: the show server's token name (`alice`); empty for the console on the show's own
+    machine, chat commands, and transcripts that name nobody.
     """
 
     kind: HostActionKind
@@ -231,6 +240,29 @@ class HostAction:
     outcome: str = ""
     key: str = ""
     undoes: str | None = None
+    actor: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Featured:
+    """A comment shown on stream (the overlay) since `since`; `key` is the `feature` host action
+    that put it there, `actor` who did."""
+
+    comment: Comment
+    since: datetime
+    key: str
+    actor: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """A comment pinned to the top of the hosts' queue by `actor` (a producer), with a note."""
+
+    comment: Comment
+    note: str
+    at: datetime
+    key: str
+    actor: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,9 @@ from stagehand.domain import (
     Author,
     AuthorKey,
     Comment,
+    Featured,
     HostAction,
+    Pin,
     QuotaUse,
     RankedComment,
     Segment,
@@ -164,6 +166,43 @@ class HandsChanged:
     hands: tuple[Author, ...]
 
 
+# -- on stream and pinned -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureStarted:
+    """A comment is on stream (the overlay shows it) from `featured.since`; one at a time, so
+    a comment featured while another is ends that one first (`FeatureEnded`, "replaced")."""
+
+    featured: Featured
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureEnded:
+    """The featured comment left the stream at `ended_at`; `why`: "taken off" (by hand), "time up"
+    (`[overlay] feature_seconds`), "replaced", "undone" (it does not count as shown), "deleted",
+    "ban" or "timeout" (its author was moderated), "forgotten" (its author asked), "show ended"."""
+
+    featured: Featured
+    ended_at: datetime
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommentPinned:
+    """A producer pinned a comment to the top of the hosts' queue (every screen lifts it)."""
+
+    pin: Pin
+
+
+@dataclass(frozen=True, slots=True)
+class CommentUnpinned:
+    """The pin is gone: taken off by hand, undone, or its comment answered or dismissed."""
+
+    platform: str
+    comment_id: str
+
+
 # -- viewers' choices -----------------------------------------------------------------------
 
 
@@ -229,10 +268,12 @@ class ConnectionChanged:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """Something the hosts should read: an action's result, a storage problem, ..."""
+    """Something the hosts should read: an action's result, a storage problem, ...; `actor` is
+    who acted, when it was someone at another console (a show server token's name)."""
 
     text: str
     level: str = "info"  # ok | info | ignored | warning | refused | failed | error
+    actor: str = ""
 
 
 CoreEvent = (
@@ -250,6 +291,10 @@ CoreEvent = (
     | StageResumed
     | StageChanged
     | HandsChanged
+    | FeatureStarted
+    | FeatureEnded
+    | CommentPinned
+    | CommentUnpinned
     | AuthorOptedOut
     | AuthorOptedIn
     | AuthorForgotten

@@ -24,7 +24,7 @@ from stagehand.domain import (
     HostAction,
     HostActionKind,
 )
-from stagehand.sanitize import inert_json
+from stagehand.sanitize import clean, inert_json
 from stagehand.times import format_ts, parse_ts
 
 log = logging.getLogger(__name__)
@@ -183,6 +183,8 @@ def _host_action_from_dict(record: dict[str, Any]) -> HostAction:
         outcome=_text(record, "outcome", ""),
         key=_text(record, "id", "") or host_action_key(record),
         undoes=str(undoes) if undoes is not None else None,
+        # Who acted is as untrusted as chat: it reaches screens and reports.
+        actor=clean(_text(record, "actor", ""), max_chars=64),
     )
 
 
@@ -397,6 +399,8 @@ def host_action_to_dict(action: HostAction) -> dict[str, Any]:
         record["id"] = action.key
     if action.undoes:
         record["undoes"] = action.undoes
+    if action.actor:
+        record["actor"] = action.actor
     return record
 
 

@@ -5,6 +5,7 @@ Registered in tests/conftest.py (`pytest_plugins`), so any test asks for them by
 - `fake_twitch`: the fake Twitch (OAuth, Helix, EventSub) on 127.0.0.1, with twitchio's
   process-wide URLs put back afterwards (`twitchio_urls`: the adapter repoints them);
 - `fake_discord`: the fake Discord (REST and gateway) on 127.0.0.1;
+- `fake_obs`: a fake OBS Studio (obs-websocket 5) on 127.0.0.1, with a password;
 - `fake_youtube`: the fake YouTube (Data API live chat, Google OAuth) on 127.0.0.1, its streams
   closed after `YOUTUBE_STREAM_SECONDS` instead of YouTube's ~10 s;
 - `twitch_capture`, `discord_payloads`: the real payloads from ../shared/data, or a skip when
@@ -23,6 +24,7 @@ import twitchio.http
 from twitchio.eventsub import websockets
 
 from fakes.discord_server import FakeDiscord, payloads_available
+from fakes.obs_server import FakeObs
 from fakes.twitch_server import FakeTwitch, load_capture
 from fakes.youtube_server import FakeYouTube
 
@@ -67,6 +69,13 @@ async def fake_twitch(twitchio_urls: None) -> AsyncIterator[FakeTwitch]:
 async def fake_discord() -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord() as server:
         yield server
+
+
+@pytest.fixture
+async def fake_obs() -> AsyncIterator[FakeObs]:
+    server = await FakeObs().start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ import zlib
 from pathlib import Path
 
 
-def read_png(path: Path) -> tuple[int, int, list[bytes]]:
-    """(width, height, rows of RGB bytes) of a non-interlaced 8-bit RGB or RGBA PNG."""
+def read_png(path: Path, *, keep_alpha: bool = False) -> tuple[int, int, list[bytes]]:
+    """(width, height, rows of RGB bytes) of a non-interlaced 8-bit RGB or RGBA PNG (RGBA rows
+    with `keep_alpha`, from an RGBA PNG: a transparent overlay's screenshot)."""
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
     pos, idat = 8, b""
@@ -50,7 +51,9 @@ def read_png(path: Path) -> tuple[int, int, list[bytes]]:
                 pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
                 line[i] = (line[i] + pred) & 0xFF
         previous = line
-        if channels == 4:
+        if channels == 4 and keep_alpha:
+            rows.append(bytes(line))
+        elif channels == 4:
             rgb = bytearray(width * 3)
             rgb[0::3], rgb[1::3], rgb[2::3] = line[0::4], line[1::4], line[2::4]
             rows.append(bytes(rgb))

@@ -15,6 +15,7 @@ from stagehand.cli.data import export, shows
 from stagehand.cli.errors import StagehandGroup
 from stagehand.cli.rank import rank_command
 from stagehand.cli.report import report_command
+from stagehand.cli.server import attach, token
 from stagehand.cli.setup import config_example, doctor
 from stagehand.cli.show import demo, replay, run
 
@@ -33,10 +34,11 @@ def cli() -> None:
     configure_logging(to_file=False)
 
 
-for command in (demo, replay, run, export, shows, rank_command, report_command, doctor):
+for command in (demo, replay, run, attach, export, shows, rank_command, report_command, doctor):
     cli.add_command(command)
 cli.add_command(config_example, "config-example")
 cli.add_command(auth)
+cli.add_command(token)
 
 
 def main() -> None:

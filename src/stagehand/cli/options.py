@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from stagehand.config.server import ListenAddress, parse_listen
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -31,4 +34,40 @@ def config_option(func: _F) -> _F:
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
         help="Config file (default: $STAGEHAND_CONFIG, ./stagehand.toml, then your config directory).",
+    )(func)
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """Where the show server listens (`--listen`; None: `[server] listen`), and whether a
+    non-loopback address may go without TLS (`--insecure-remote`)."""
+
+    listen: ListenAddress | None = None
+    insecure_remote: bool = False
+
+
+def _listen(ctx: click.Context, param: click.Parameter, value: str | None) -> ListenAddress | None:
+    if value is None:
+        return None
+    try:
+        return parse_listen(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def server_options(func: _F) -> _F:
+    """`--listen HOST:PORT` and `--insecure-remote`, for every command that runs a show."""
+    func = click.option(
+        "--insecure-remote",
+        is_flag=True,
+        help="Let the show server listen on a non-loopback address without TLS (a network "
+        "you trust only: tokens and chat cross it in the clear).",
+    )(func)
+    return click.option(
+        "--listen",
+        "listen",
+        default=None,
+        metavar="HOST:PORT",
+        callback=_listen,
+        help="Where the show server listens (default: [server] listen, 127.0.0.1:8765).",
     )(func)

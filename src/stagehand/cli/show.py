@@ -12,11 +12,19 @@ from typing import TYPE_CHECKING
 import click
 
 from stagehand.cli.errors import StagehandCommand, UserError
-from stagehand.cli.options import config_option, db_option
+from stagehand.cli.options import (
+    ServeOptions,
+    config_option,
+    db_option,
+    server_options,
+)
 from stagehand.config import Settings, load_settings
+from stagehand.config.server import ListenAddress
 
 if TYPE_CHECKING:  # imported where used: `stagehand --help` stays quick
     from stagehand.adapters.replay import ReplayAdapter
+    from stagehand.server.app import ShowServer
+    from stagehand.server.obs import ObsStage
     from stagehand.show.live import LiveShow
     from stagehand.transcript import TranscriptEvent
 
@@ -40,14 +48,17 @@ if TYPE_CHECKING:  # imported where used: `stagehand --help` stays quick
 @click.option(
     "--headless", is_flag=True, help="No console: play the show into the database and exit."
 )
+@server_options
 def demo(
     speed: float,
     show_name: str | None,
     db_path: Path | None,
     config_path: Path | None,
     headless: bool,
+    listen: ListenAddress | None,
+    insecure_remote: bool,
 ) -> None:
-    """The console on the bundled demo show (no accounts needed)."""
+    """The console on the bundled demo show (no accounts needed); its overlay URL is printed."""
     from stagehand.demo import demo_transcript_path
 
     name = show_name or "demo-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -59,6 +70,7 @@ def demo(
         speed=speed,
         instant=False,
         headless=headless,
+        serve=ServeOptions(listen, insecure_remote),
     )
 
 
@@ -82,6 +94,7 @@ def demo(
 )
 @click.option("--instant", is_flag=True, help="Play as fast as possible.")
 @click.option("--headless", is_flag=True, help="No console: play into the database and exit.")
+@server_options
 def replay(
     transcript: Path,
     db_path: Path | None,
@@ -90,6 +103,8 @@ def replay(
     speed: float,
     instant: bool,
     headless: bool,
+    listen: ListenAddress | None,
+    insecure_remote: bool,
 ) -> None:
     """Play TRANSCRIPT (JSON Lines) through the full pipeline, with the console or headless."""
     _replay(
@@ -100,6 +115,7 @@ def replay(
         speed=speed,
         instant=instant,
         headless=headless,
+        serve=ServeOptions(listen, insecure_remote),
     )
 
 
@@ -112,12 +128,14 @@ def _replay(
     speed: float,
     instant: bool,
     headless: bool,
+    serve: ServeOptions,
 ) -> None:
     from stagehand.adapters.replay import ReplayAdapter, transcript_start
     from stagehand.session import open_show
     from stagehand.transcript import BadLines, ShowEvent
 
     settings = load_settings(config_path, required=False)
+    _check_serving(settings, serve)
     first = _first_event(transcript)
     title, description = "", ""
     if isinstance(first, ShowEvent):
@@ -144,9 +162,9 @@ def _replay(
         adapters=[adapter],
     )
     if headless:
-        _run_headless(live, adapter)
+        _run_headless(live, settings, serve, adapter)
     else:
-        _run_console(live, settings)
+        _run_console(live, settings, serve)
     if summary := bad_lines.summary():
         click.echo(summary, err=True)
     if adapter.error:
@@ -171,7 +189,57 @@ def _first_event(transcript: Path) -> TranscriptEvent:
     return first
 
 
-def _run_headless(live: LiveShow, replay: ReplayAdapter | None = None) -> None:
+def _check_serving(settings: Settings, serve: ServeOptions) -> None:
+    """Refuse a show server that could not start as configured, before the show opens."""
+    from stagehand.server.app import ServerRefused, check_address
+
+    if not settings.server.enabled:
+        return
+    try:
+        check_address(settings, listen=serve.listen, insecure_remote=serve.insecure_remote)
+    except ServerRefused as exc:
+        raise UserError(str(exc)) from None
+
+
+async def _serve(
+    live: LiveShow, settings: Settings, serve: ServeOptions
+) -> tuple[ShowServer | None, ObsStage | None]:
+    """Start the show server (and OBS control) on the running loop, and say where it is.
+
+    A server that cannot start ends the show before it ran (closed and stored), with the reason.
+    """
+    from stagehand.server.app import ServerRefused, start_server
+    from stagehand.server.obs import ObsStage
+
+    obs = ObsStage.follow(live, settings.obs) if settings.obs.enabled else None
+    if not settings.server.enabled:
+        return None, obs
+    try:
+        server = await start_server(
+            live, settings, listen=serve.listen, insecure_remote=serve.insecure_remote
+        )
+    except ServerRefused as exc:
+        if obs is not None:
+            await obs.close()
+        await live.close()
+        raise UserError(str(exc)) from None
+    click.echo(f"Show server: {server.url}  (overlay for OBS: {server.url}/overlay)")
+    return server, obs
+
+
+async def _stop_serving(server: ShowServer | None, obs: ObsStage | None) -> None:
+    if server is not None:
+        await server.stop()
+    if obs is not None:
+        await obs.close()
+
+
+def _run_headless(
+    live: LiveShow,
+    settings: Settings,
+    serve: ServeOptions,
+    replay: ReplayAdapter | None = None,
+) -> None:
     from stagehand.events import ConnectionChanged, CoreEvent, Notice
     from stagehand.logs import configure_logging, redact
 
@@ -195,6 +263,7 @@ def _run_headless(live: LiveShow, replay: ReplayAdapter | None = None) -> None:
         stop = asyncio.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
+        server, obs = await _serve(live, settings, serve)
         adapters = asyncio.ensure_future(live.run_adapters())
         stopping = asyncio.ensure_future(stop.wait())
         progress = asyncio.ensure_future(_replay_progress(replay))
@@ -204,6 +273,7 @@ def _run_headless(live: LiveShow, replay: ReplayAdapter | None = None) -> None:
             progress.cancel()
             await asyncio.gather(progress, return_exceptions=True)
             ok = await live.close()
+            await _stop_serving(server, obs)
             for task in (adapters, stopping):
                 task.cancel()
             await asyncio.gather(adapters, stopping, return_exceptions=True)
@@ -267,13 +337,23 @@ def _summary(live: LiveShow, replay: ReplayAdapter | None) -> str:
     return line
 
 
-def _run_console(live: LiveShow, settings: Settings) -> None:
-    from stagehand.console.app import make_app
+def _run_console(live: LiveShow, settings: Settings, serve: ServeOptions) -> None:
+    from stagehand.console.app import StagehandApp, make_app
     from stagehand.logs import configure_logging
 
     log_path = configure_logging(to_file=True)
-    app = make_app(live, settings)
-    app.run()
+
+    async def run() -> StagehandApp:
+        # The show server runs on the console's loop, beside the show, until the console quits.
+        server, obs = await _serve(live, settings, serve)
+        app = make_app(live, settings, server_url=server.url if server else None)
+        try:
+            await app.run_async()
+        finally:
+            await _stop_serving(server, obs)
+        return app
+
+    app = asyncio.run(run())
     if app.close_ok is False:
         raise UserError(live.storage_error or "not everything could be written to the database")
     click.echo(f"Show {live.show.name!r} saved in {live.db_path} (log: {log_path})")
@@ -286,15 +366,23 @@ def _run_console(live: LiveShow, settings: Settings) -> None:
     "--show", "show_name", default=None, help="Show name (default: [show] name from the config)."
 )
 @click.option("--headless", is_flag=True, help="No console: store chat and answer commands only.")
+@server_options
 def run(
-    config_path: Path | None, db_path: Path | None, show_name: str | None, headless: bool
+    config_path: Path | None,
+    db_path: Path | None,
+    show_name: str | None,
+    headless: bool,
+    listen: ListenAddress | None,
+    insecure_remote: bool,
 ) -> None:
     """The live show from a config file: connect the enabled platforms and open the console."""
     from stagehand.session import open_show
 
     settings = load_settings(config_path, required=True)
+    serve = ServeOptions(listen, insecure_remote)
+    _check_serving(settings, serve)
     live = open_show(settings, db_path=db_path, show_name=show_name)
     if headless:
-        _run_headless(live)
+        _run_headless(live, settings, serve)
     else:
-        _run_console(live, settings)
+        _run_console(live, settings, serve)

@@ -27,7 +27,10 @@ from pydantic_settings import (
 
 from stagehand.config.commands import CommandSettings
 from stagehand.config.discord import DiscordSettings
+from stagehand.config.obs import ObsSettings
+from stagehand.config.overlay import OverlaySettings
 from stagehand.config.ranking import RankingSettings
+from stagehand.config.server import ServerSettings
 from stagehand.config.twitch import TwitchSettings
 from stagehand.config.youtube import YouTubeSettings
 from stagehand.logs import register_secret
@@ -142,6 +145,9 @@ class Settings(BaseSettings):
     commands: CommandSettings = CommandSettings()
     twitch: TwitchSettings = TwitchSettings()
     discord: DiscordSettings = DiscordSettings()
+    server: ServerSettings = ServerSettings()
+    overlay: OverlaySettings = OverlaySettings()
+    obs: ObsSettings = ObsSettings()
     youtube: YouTubeSettings = YouTubeSettings()
 
     @classmethod

@@ -1,7 +1,9 @@
 """The moderator console: the hub that wires widgets, keys and the live show together.
 
-Every host action goes through `LiveShow` (so it is logged with its time, in the database too);
-the console never writes anything itself. Chat reaches the screen through `ConsoleBridge`, which
+The console is written against `ShowAPI` (show/api.py): the `LiveShow` in this process, or a
+show on another machine reached through its show server (`stagehand attach`). Every host action
+goes through it (so it is logged with its time and who did it, in the database too); the
+console never writes anything itself. Chat reaches the screen through `ConsoleBridge`, which
 folds core events into `ConsoleState` and asks for a redraw at a bounded rate. Keys redraw at
 once. Adapters run in one worker on Textual's loop; failures of any worker are handled in one
 place (`on_worker_state_changed`).
@@ -15,9 +17,8 @@ last action through `LiveShow.undo` (an `undo` host action in the log).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
-from pathlib import Path
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -38,6 +39,7 @@ from stagehand.console.screens.handled import HandledScreen
 from stagehand.console.screens.help import HelpScreen
 from stagehand.console.screens.moderate import ModerateScreen, ModerationChoice
 from stagehand.console.screens.notices import NoticesScreen
+from stagehand.console.screens.pin import PinScreen
 from stagehand.console.screens.reply import ReplyScreen
 from stagehand.console.screens.search import SearchChoice, SearchScreen
 from stagehand.console.screens.topic import TopicScreen
@@ -51,12 +53,11 @@ from stagehand.console.widgets.queue import QueueView
 from stagehand.console.widgets.raw_chat import RawChat
 from stagehand.console.widgets.stage import StagePanel
 from stagehand.domain import Comment, RankedComment
-from stagehand.metrics import Metrics, show_metrics
+from stagehand.metrics import Metrics
 from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
+from stagehand.show.api import Outcome, ShowAPI
 from stagehand.show.history import HISTORY
-from stagehand.show.live import LiveShow
-from stagehand.store.database import connect
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +76,22 @@ class StagehandApp(App[None]):
     # Every key is declared once, in console/actions.py (the palette and the help come from it).
     BINDINGS = bindings()
 
-    def __init__(self, live: LiveShow, settings: Settings) -> None:
+    def __init__(
+        self,
+        live: ShowAPI,
+        settings: Settings,
+        *,
+        server_url: str | None = None,
+        attached_as: tuple[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.live = live
         self.settings = settings
+        #: The show server's address (the help shows it, and the overlay's).
+        self.server_url = server_url
+        #: Who this console is when attached to a show elsewhere (its token's name and role);
+        #: None for the console in the show's own process (quitting it ends the show).
+        self.attached_as = attached_as
         console = settings.console
         self.state = ConsoleState(
             queue_size=console.queue_size,
@@ -86,10 +99,12 @@ class StagehandApp(App[None]):
             asked_by_points=settings.ranking.weights.asked_by,
             pasted_points=settings.ranking.weights.copypasta,
             clock=live.now,
+            me=attached_as[0] if attached_as else "",
         )
         self.state.segment = live.current_segment
         self.state.stage_changed(live.on_stage)
         self.state.hands = live.hands
+        self.state.featured = live.featured
         self.state.connections = {p: (s.value, d) for p, (s, d) in live.connections.items()}
         self.bridge = ConsoleBridge(
             self.state, self.post_message, redraw_per_second=console.redraw_per_second
@@ -107,6 +122,9 @@ class StagehandApp(App[None]):
         self.metrics: Metrics | None = None
         # The title can reach the terminal's title bar: only cleaned text goes there.
         self.title = "stagehand: " + clean(live.show.title or live.show.name, max_chars=80)
+        if attached_as:
+            name, role = attached_as
+            self.title += f" (attached as {clean(name, max_chars=40)}, {role})"
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -133,6 +151,11 @@ class StagehandApp(App[None]):
         self.query_one("#raw").border_title = "Chat"
         self.query_one("#raw").display = self.settings.console.show_raw_chat
         self.query_one(QueueView).focus()
+        if self.server_url and not self.attached_as:
+            self.state.notify(
+                f"Show server: {self.server_url} (overlay for OBS: {self.server_url}/overlay; "
+                "? shows it again)"
+            )
         self.redraw()
         # Ages, elapsed time and stage time move even when chat is quiet.
         self.set_interval(1.0, self.redraw, name="clock")
@@ -150,13 +173,8 @@ class StagehandApp(App[None]):
         """Participation numbers, defined once in stagehand.metrics, on a read connection."""
         if self.closed:
             return
-        self.live.flush(timeout=2.0)  # count what was just done, not the last batch
-        db = connect(self.live.db_path)
-        try:
-            metrics = show_metrics(db, self.live.show.name, now=self.live.now(), follow_up_limit=1)
-        finally:
-            db.conn.close()
-        self.call_from_thread(self._metrics_ready, metrics.totals)
+        # What was just done counts (the show waits for its writer before it reads).
+        self.call_from_thread(self._metrics_ready, self.live.participation())
 
     def _metrics_ready(self, totals: Metrics) -> None:
         self.metrics = totals
@@ -185,6 +203,20 @@ class StagehandApp(App[None]):
                 self._remember(result.key)
             self.redraw()
             self.refresh_metrics()
+
+        self.run_worker(run(), name=name, group="actions", exit_on_error=False)
+
+    def _perform(self, outcome: Outcome, name: str, then: Callable[[ActionResult], None]) -> None:
+        """Run an intent that may answer at once (a show in this process) or after a round trip
+        (an attached console): `then` hears its result either way. A refusal has been told on
+        the notices line by the show itself."""
+        if isinstance(outcome, ActionResult):
+            then(outcome)
+            return
+
+        async def run() -> None:
+            then(await outcome)
+            self.redraw()
 
         self.run_worker(run(), name=name, group="actions", exit_on_error=False)
 
@@ -238,12 +270,18 @@ class StagehandApp(App[None]):
                 key: tuple(a for a in row if key_of(a.comment) not in state.removed)
                 for key, row in queue.askers.items()
             }
-            queue.set_entries(kept, now=now, on_stage=on_stage, askers=askers)
+            queue.set_entries(
+                kept, now=now, on_stage=on_stage, askers=askers, pinned=state.pins.keys()
+            )
         else:
             rows = state.queue_rows()
             askers = {key_of(row.ranked.comment): row.askers for row in rows if row.asked_by > 1}
             queue.set_entries(
-                [row.ranked for row in rows], now=now, on_stage=on_stage, askers=askers
+                [row.ranked for row in rows],
+                now=now,
+                on_stage=on_stage,
+                askers=askers,
+                pinned=state.pins.keys(),
             )
         self.query_one(ShowHeader).show(
             title=self.live.show.title or self.live.show.name,
@@ -257,7 +295,9 @@ class StagehandApp(App[None]):
             pending=self._pending_while_frozen(queue),
         )
         self._draw_detail(now)
-        self.query_one(StagePanel).show(state.stage, state.stage_said, now=now)
+        self.query_one(StagePanel).show(
+            state.stage, state.stage_said, now=now, featured=state.featured
+        )
         self.query_one(HandsPanel).show(state.hands)
         raw = self.query_one(RawChat)
         if raw.display:
@@ -287,6 +327,7 @@ class StagehandApp(App[None]):
             outside=queue.outside,
             lost=lost,
             lost_why=why,
+            pin=self.state.pins.get(key_of(selected.comment)) if selected else None,
         )
 
     def on_queue_view_moved(self, message: QueueView.Moved) -> None:
@@ -349,16 +390,69 @@ class StagehandApp(App[None]):
     def action_answer(self) -> None:
         ranked = self._need_selected("answer")
         if ranked is not None:
-            result = self.live.answer(ranked.comment, also=self._others(ranked))
-            self._did(result)
-            self._say(f"{result.message} (u undoes)", "ok")
+            self._perform(
+                self.live.answer(ranked.comment, also=self._others(ranked)),
+                "answer",
+                self._done_saying_result,
+            )
 
     def action_dismiss(self) -> None:
         ranked = self._need_selected("dismiss")
         if ranked is not None:
-            result = self.live.dismiss(ranked.comment, also=self._others(ranked))
-            self._did(result)
-            self._say(f"{result.message} (u undoes)", "ok")
+            self._perform(
+                self.live.dismiss(ranked.comment, also=self._others(ranked)),
+                "dismiss",
+                self._done_saying_result,
+            )
+
+    def _done_saying(self, text: Content | str) -> Callable[[ActionResult], None]:
+        """What an intent's success does: `u` can take it back, and the notice says `text` (an
+        attached console's notice comes from the show, which tells every console)."""
+
+        def done(result: ActionResult) -> None:
+            if result.ok:
+                self._did(result)
+                if self.attached_as:
+                    self.redraw()
+                else:
+                    self._say(text, "ok")
+
+        return done
+
+    def action_feature(self) -> None:
+        """Show the selected comment on stream, or take the one on stream off (`s` again)."""
+        featured = self.live.featured
+        ranked = self.selected
+        gone = ranked is not None and key_of(ranked.comment) in self.state.removed
+        on_stream = featured is not None and (
+            ranked is None or gone or key_of(ranked.comment) == key_of(featured.comment)
+        )
+        if on_stream:
+            self._perform(self.live.unfeature(), "unfeature", self._done_saying_result)
+            return
+        ranked = self._need_selected("feature")
+        if ranked is not None:
+            self._perform(self.live.feature(ranked.comment), "feature", self._done_saying_result)
+
+    def _done_saying_result(self, result: ActionResult) -> None:
+        self._done_saying(f"{result.message} (u undoes)")(result)
+
+    def action_pin(self) -> None:
+        """Pin the selected comment to the top of every host's queue, with a note (`f` again
+        on a pinned comment takes the pin off)."""
+        ranked = self._need_selected("pin")
+        if ranked is None:
+            return
+        comment = ranked.comment
+        if key_of(comment) in self.state.pins:
+            self._perform(self.live.unpin(comment), "unpin", self._done_saying_result)
+            return
+
+        def pin(note: str | None) -> None:
+            if note is not None:
+                self._perform(self.live.pin(comment, note), "pin", self._done_saying_result)
+
+        self.push_screen(PinScreen(comment), pin)
 
     def action_pull_on_stage(self) -> None:
         ranked = self._need_selected("pull_on_stage")
@@ -412,19 +506,20 @@ class StagehandApp(App[None]):
         self.push_screen(ModerateScreen(comment, hosts=self.hosts), apply)
 
     def action_next_segment(self) -> None:
-        result = self.live.next_segment()
-        self._did(result)
-        self._say(f"{result.message} (u undoes)", "ok")
+        self._perform(self.live.next_segment(), "next segment", self._done_saying_result)
 
     def action_edit_topic(self) -> None:
+        def edited(result: ActionResult) -> None:
+            segment = self.live.current_segment
+            keywords_text = ", ".join(segment.keywords) if segment else ""
+            title = segment.title if segment else ""
+            text = f"Topic: {title} ({keywords_text or 'no keywords'}) (u undoes)"
+            self._done_saying(text)(result)
+
         def save(result: tuple[str, list[str]] | None) -> None:
             if result is not None:
                 title, keywords = result
-                self._did(self.live.edit_topic(title, keywords))
-                segment = self.live.current_segment
-                assert segment is not None  # the edit made one live if none was
-                keywords_text = ", ".join(segment.keywords) or "no keywords"
-                self._say(f"Topic: {segment.title} ({keywords_text}) (u undoes)", "ok")
+                self._perform(self.live.edit_topic(title, keywords), "topic", edited)
 
         self.push_screen(TopicScreen(self.live.current_segment), save)
 
@@ -476,7 +571,7 @@ class StagehandApp(App[None]):
             if choice.action is not None:
                 getattr(self, f"action_{choice.action}")()
 
-        self.push_screen(SearchScreen(Path(self.live.db_path), self.live.show.id), chosen)
+        self.push_screen(SearchScreen(self.live.search), chosen)
 
     def action_toggle_freeze(self) -> None:
         self.frozen = not self.frozen
@@ -492,14 +587,21 @@ class StagehandApp(App[None]):
         self.redraw()
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.server_url))
 
     async def action_quit(self) -> None:
-        question = Content.assemble(
-            ("Quit the show?", "bold"),
-            "\n",
-            ("Chat stops being recorded; anyone on stage is taken off.", "$text-muted"),
-        )
+        if self.attached_as:
+            question = Content.assemble(
+                ("Leave the show?", "bold"),
+                "\n",
+                ("The show goes on and keeps recording; this console disconnects.", "$text-muted"),
+            )
+        else:
+            question = Content.assemble(
+                ("Quit the show?", "bold"),
+                "\n",
+                ("Chat stops being recorded; anyone on stage is taken off.", "$text-muted"),
+            )
 
         def decided(yes: bool | None) -> None:
             if yes:
@@ -542,9 +644,17 @@ class StagehandApp(App[None]):
         yield from ours
 
 
-def make_app(live: LiveShow, settings: Settings) -> StagehandApp:
-    """The console for a live show (used by `stagehand demo`, `replay`, `run` and the tests)."""
-    return StagehandApp(live, settings)
+def make_app(
+    live: ShowAPI,
+    settings: Settings,
+    *,
+    server_url: str | None = None,
+    attached_as: tuple[str, str] | None = None,
+) -> StagehandApp:
+    """The console for a show: the one in this process (`stagehand demo`, `replay`, `run`), or
+    one on another machine (`stagehand attach`; `attached_as`: this console's token's name and
+    role)."""
+    return StagehandApp(live, settings, server_url=server_url, attached_as=attached_as)
 
 
 __all__ = ["StagehandApp", "make_app"]

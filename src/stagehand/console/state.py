@@ -4,9 +4,11 @@ The bridge folds every core event into one `ConsoleState`; widgets read it when 
 Nothing here touches Textual, so the bounds (queue capped at `queue_size`, raw chat and stage
 lines in fixed-size deques) are plain Python that tests can check directly.
 
-What may enter the queue and in what order is the core's decision, not this module's: a line's
-`RankedComment.kind` says whether it is a viewer's comment (commands, hosts', moderators' and
-bots' lines go to raw chat only), and `stagehand.ranking.queue_order` orders the queue.
+The queue itself is `stagehand.show.queue.ShowQueue`, the fold every screen shares (the show
+server's too): what may enter it is the pipeline's decision (a line's `RankedComment.kind`),
+its order `stagehand.ranking.queue_order`'s, pins on top. This adds what only the console
+shows: raw chat, what guests say on stage, the handled list, notices, connections, the chat
+rate and what is on stream.
 """
 
 from __future__ import annotations
@@ -16,69 +18,68 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from stagehand.domain import (
-    Author,
     AuthorKey,
     Comment,
+    Featured,
     HostAction,
     HostActionKind,
     QuotaUse,
     RankedComment,
-    Segment,
     StageSession,
 )
 from stagehand.events import (
-    AuthorForgotten,
-    AuthorRemoved,
-    AuthorRestored,
     CommandHandled,
-    CommentDeleted,
     CommentEdited,
     CommentRanked,
-    CommentRestored,
     ConnectionChanged,
     CoreEvent,
-    HandsChanged,
+    FeatureEnded,
+    FeatureStarted,
     HostActionLogged,
     Notice,
     QuotaSpent,
-    SegmentChanged,
     StageChanged,
 )
-from stagehand.ranking.queue_order import QueueRow, queue_key, queue_rows, with_hand_down
+from stagehand.show.queue import (
+    FORGOTTEN,
+    HANDLED_WORDS,
+    MODERATED,
+    MODERATED_WORDS,
+    REMOVED_KEYS,
+    CommentKey,
+    ShowQueue,
+    key_of,
+)
 
-CommentKey = tuple[str, str]
+__all__ = [
+    "FORGOTTEN",
+    "HANDLED_WORDS",
+    "MODERATED",
+    "MODERATED_WORDS",
+    "REMOVED_KEYS",
+    "CommentKey",
+    "ConsoleState",
+    "Handled",
+    "RawLine",
+    "ShownNotice",
+    "key_of",
+]
 
 #: Raw chat lines kept: far more than any screen shows, little memory.
 RAW_CHAT_LINES = 500
 #: What someone said while on stage, per person.
 STAGE_LINES = 50
-#: Keys of comments taken off the queue (answered, dismissed, deleted), remembered with why, so
-#: a frozen queue drops them too and an undo can put them back.
-REMOVED_KEYS = 5_000
 #: Handled comments (answered, dismissed, brought on stage) listed for the hosts to restore.
 HANDLED_KEPT = 500
 #: The chat rate counts comments in this window of show time.
 RATE_WINDOW_SECONDS = 60
 #: Notices kept for the history (`i`).
 NOTICES_KEPT = 100
-#: Why the comments of someone who asked to be forgotten left (nothing of them is shown).
-FORGOTTEN = "forgotten"
-#: Why a ban or timeout took comments off the queue, in the console's words.
-MODERATED_WORDS = {"ban": "banned", "timeout": "timed out"}
-MODERATED = frozenset({"moderated", *MODERATED_WORDS.values()})
-#: What a host action did to its comment, in the words the console uses.
-HANDLED_WORDS = {
-    HostActionKind.ANSWER: "answered",
-    HostActionKind.DISMISS: "dismissed",
-    HostActionKind.STAGE_START: "brought on stage",
-}
-
-
-def key_of(comment: Comment) -> CommentKey:
-    return (comment.platform, comment.id)
+#: Another console's notices of these levels are its own business ("Nothing to undo").
+QUIET_FOR_OTHERS = frozenset({"refused", "ignored"})
 
 
 @dataclass(slots=True)
@@ -113,36 +114,26 @@ STOPPED_STATES = frozenset({"failed", "finished"})
 
 
 @dataclass(slots=True)
-class ConsoleState:
-    queue_size: int = 200
+class ConsoleState(ShowQueue):
     raw_size: int = RAW_CHAT_LINES
-    #: The ranking's half-life (`[ranking] half_life_seconds`): how scores decay in the queue.
-    half_life_seconds: float = 600.0
-    #: What a merged row gains per further asker (`[ranking.weights] asked_by`), and what a
-    #: wave of pastes loses (`copypasta`).
-    asked_by_points: float = 1.0
-    pasted_points: float = -3.0
-    queue: dict[CommentKey, RankedComment] = field(default_factory=dict)
-    #: Comments taken off the queue and why ("answered", "dismissed", "deleted", ...).
-    removed: OrderedDict[CommentKey, str] = field(default_factory=OrderedDict)
-    #: Those of them that were in the queue, so an undo puts them back where they were.
-    taken_off: OrderedDict[CommentKey, RankedComment] = field(default_factory=OrderedDict)
     handled: OrderedDict[str, Handled] = field(default_factory=OrderedDict)
     raw: deque[RawLine] = field(default_factory=deque)
-    segment: Segment | None = None
     stage: tuple[StageSession, ...] = ()
     stage_said: dict[AuthorKey, deque[Comment]] = field(default_factory=dict)
-    hands: tuple[Author, ...] = ()
     connections: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: Each quota-limited platform's budget after its latest call (YouTube's daily units).
     quotas: dict[str, QuotaUse] = field(default_factory=dict)
     notices: deque[ShownNotice] = field(default_factory=lambda: deque(maxlen=NOTICES_KEPT))
+    #: The comment on stream (the overlay shows it), None when none is.
+    featured: Featured | None = None
     first_comment_at: datetime | None = None
-    #: The newest comment's time: the show's "now" for the queue's order (a replay's too).
-    latest_comment_at: datetime | None = None
     comments_seen: int = 0
     #: Show time, for the notice history (the app sets it to the show clock).
     clock: Callable[[], datetime] | None = None
+    #: This console's name on the show server ("" in the show's own process). Notices of its
+    #: own actions read as they are; another console's are prefixed with its name, and its
+    #: refusals ("Nothing to undo") stay on that console.
+    me: str = ""
     _rate: deque[list[int]] = field(default_factory=deque)  # [second, count], oldest first
     _raw_index: dict[CommentKey, RawLine] = field(default_factory=dict)
 
@@ -153,37 +144,28 @@ class ConsoleState:
 
     def apply(self, event: CoreEvent) -> None:
         """Fold one core event into the state (cheap: this runs once per comment in a flood)."""
-        if isinstance(event, CommentRanked):
+        if isinstance(event, CommentRanked):  # first: nearly every event is one
             self.add_comment(event.ranked)
         elif isinstance(event, HostActionLogged):
             self.host_acted(event.action, event.comment)
-        elif isinstance(event, CommentRestored):
-            self.restore((event.platform, event.comment_id))
-        elif isinstance(event, CommentDeleted):
-            self.take_off((event.platform, event.comment_id), deleted=True)
-        elif isinstance(event, CommentEdited):
-            self._edited(event)
         elif isinstance(event, StageChanged):
             self.stage_changed(event.on_stage)
-        elif isinstance(event, HandsChanged):
-            self.hands_changed(event.hands)
-        elif isinstance(event, AuthorRemoved):
-            self.author_removed(event.author, MODERATED_WORDS.get(event.why, "moderated"))
-        elif isinstance(event, AuthorRestored):
-            self.author_restored(event.author)
-        elif isinstance(event, AuthorForgotten):
-            self.author_forgotten(event.author)
-        elif isinstance(event, SegmentChanged):
-            self.segment = event.segment
         elif isinstance(event, ConnectionChanged):
             self._connection_changed(event)
         elif isinstance(event, QuotaSpent):
             self.quotas[event.platform] = event.use
         elif isinstance(event, Notice):
-            self.notify(event.text, event.level)
+            self._notice(event)
         elif isinstance(event, CommandHandled):
             level = event.outcome.split(":", 1)[0] if ":" in event.outcome else "info"
             self.notify(f"!{event.command}: {event.outcome}", level)
+        elif isinstance(event, FeatureStarted):
+            self.featured = event.featured
+        elif isinstance(event, FeatureEnded):
+            if self.featured is not None and self.featured.key == event.featured.key:
+                self.featured = None
+        else:
+            ShowQueue.apply(self, event)
 
     def add_comment(self, ranked: RankedComment) -> None:
         comment = ranked.comment
@@ -191,8 +173,6 @@ class ConsoleState:
         self.comments_seen += 1
         if self.first_comment_at is None:
             self.first_comment_at = comment.ts
-        if self.latest_comment_at is None or comment.ts > self.latest_comment_at:
-            self.latest_comment_at = comment.ts
         self._count(comment.ts)
         line = RawLine(comment)
         if len(self.raw) == self.raw.maxlen:
@@ -203,51 +183,19 @@ class ConsoleState:
         author = comment.author.key
         if author in self.stage_said:
             self.stage_said[author].append(comment)
-        if key in self.removed or not ranked.kind.may_queue:
-            return
-        if "raised_hand" in ranked.score.flags and author not in self._hand_keys():
-            ranked = with_hand_down(ranked, half_life=self.half_life_seconds)
-        self.queue[key] = ranked
-        if len(self.queue) > self.queue_size + max(10, self.queue_size // 4):
-            self._prune()
-
-    def _prune(self) -> None:
-        """Keep the best `queue_size` comments (amortized: runs once per queue_size/4 adds)."""
-        best = sorted(self.queue.values(), key=self._rank, reverse=True)[: self.queue_size]
-        self.queue = {key_of(r.comment): r for r in best}
-
-    def hands_changed(self, hands: tuple[Author, ...]) -> None:
-        """A hand went down (lowered, or its owner is on stage now): their queued comments lose
-        the raised-hand bonus and the `H` marker (`queue_order.with_hand_down`)."""
-        self.hands = hands
-        up = self._hand_keys()
-        for key, ranked in list(self.queue.items()):
-            if "raised_hand" in ranked.score.flags and ranked.comment.author.key not in up:
-                self.queue[key] = with_hand_down(ranked, half_life=self.half_life_seconds)
-
-    def _hand_keys(self) -> frozenset[AuthorKey]:
-        return frozenset(author.key for author in self.hands)
+        ShowQueue.add_comment(self, ranked)
 
     def author_removed(self, author: AuthorKey, why: str = "moderated") -> None:
         """Banned or timed out: none of their comments stays in the queue (a frozen one too)."""
-        for key in [k for k, r in self.queue.items() if r.comment.author.key == author]:
-            self.take_off(key, why=why)
+        ShowQueue.author_removed(self, author, why)
         for line in self.raw:
             if line.comment.author.key == author:
                 self._remember_removed(key_of(line.comment), why)
 
-    def author_restored(self, author: AuthorKey) -> None:
-        """Their ban or timeout was undone: what it took off the queue is back."""
-        for key in [k for k, r in self.taken_off.items() if r.comment.author.key == author]:
-            if self.removed.get(key) in MODERATED:
-                self.restore(key)
-
     def author_forgotten(self, author: AuthorKey) -> None:
         """Asked to be forgotten: gone from the queue, raw chat, stage lines, hands and the
         handled list at once (and never given back by an undo)."""
-        self.author_removed(author, FORGOTTEN)
-        for key in [k for k, r in self.taken_off.items() if r.comment.author.key == author]:
-            del self.taken_off[key]
+        ShowQueue.author_forgotten(self, author)
         for action_key in [k for k, h in self.handled.items() if h.comment.author.key == author]:
             del self.handled[action_key]
         kept = [line for line in self.raw if line.comment.author.key != author]
@@ -255,7 +203,8 @@ class ConsoleState:
             self.raw = deque(kept, maxlen=self.raw_size)
             self._raw_index = {key_of(line.comment): line for line in self.raw}
         self.stage_said.pop(author, None)
-        self.hands = tuple(a for a in self.hands if a.key != author)
+        if self.featured is not None and self.featured.comment.author.key == author:
+            self.featured = None
 
     def host_acted(self, action: HostAction, comment: Comment | None = None) -> None:
         if action.kind is HostActionKind.UNDO:
@@ -273,11 +222,10 @@ class ConsoleState:
                 self.handled[action.key] = Handled(action.key, action.kind, action.ts, comment)
                 if len(self.handled) > HANDLED_KEPT:
                     self.handled.popitem(last=False)
-        if action.kind in (HostActionKind.ANSWER, HostActionKind.DISMISS):
-            self.take_off(key, why=HANDLED_WORDS[action.kind])
-        elif action.kind == HostActionKind.MODERATE and not failed:
-            deleted = action.text == "delete"
-            self.take_off(key, deleted=deleted, why="deleted" if deleted else "moderated")
+        ShowQueue.host_acted(self, action)
+        if action.actor and action.kind in (HostActionKind.ANSWER, HostActionKind.DISMISS):
+            # Shown when the host had it selected: another console took it (docs/console.md).
+            self.removed[key] = f"{HANDLED_WORDS[action.kind]} by {action.actor}"
 
     def _known_comment(self, key: CommentKey) -> Comment | None:
         ranked = self.queue.get(key) or self.taken_off.get(key)
@@ -287,36 +235,13 @@ class ConsoleState:
         return line.comment if line is not None else None
 
     def take_off(self, key: CommentKey, *, deleted: bool = False, why: str = "deleted") -> None:
-        ranked = self.queue.pop(key, None)
-        if ranked is not None:
-            self.taken_off[key] = ranked
-            if len(self.taken_off) > REMOVED_KEYS:
-                self.taken_off.popitem(last=False)
-        self._remember_removed(key, why)
+        ShowQueue.take_off(self, key, deleted=deleted, why=why)
         if deleted and key in self._raw_index:
             self._raw_index[key].deleted = True
 
-    def _remember_removed(self, key: CommentKey, why: str) -> None:
-        self.removed[key] = why
-        if len(self.removed) > REMOVED_KEYS:
-            self.removed.popitem(last=False)
-
-    def restore(self, key: CommentKey) -> None:
-        """An undo gave the comment back: into the queue again if it was there before (a deleted
-        message stays out: an undo cannot bring it back)."""
-        if self.removed.get(key) == "deleted":
-            return
-        self.removed.pop(key, None)
-        ranked = self.taken_off.pop(key, None)
-        if ranked is not None:
-            self.queue[key] = ranked
-
-    def _edited(self, event: CommentEdited) -> None:
+    def edited(self, event: CommentEdited) -> None:
+        ShowQueue.edited(self, event)
         key = (event.platform, event.comment_id)
-        ranked = self.queue.get(key)
-        if ranked is not None:
-            comment = dataclasses.replace(ranked.comment, clean_text=event.clean_text)
-            self.queue[key] = dataclasses.replace(ranked, comment=comment)
         line = self._raw_index.get(key)
         if line is not None:
             line.comment = dataclasses.replace(line.comment, clean_text=event.clean_text)
@@ -328,6 +253,12 @@ class ConsoleState:
             del self.stage_said[gone]
         for key in keys - set(self.stage_said):
             self.stage_said[key] = deque(maxlen=STAGE_LINES)
+
+    def _notice(self, event: Notice) -> None:
+        if not event.actor or event.actor == self.me:
+            self.notify(event.text, event.level)
+        elif event.level not in QUIET_FOR_OTHERS:  # what another console did, by name
+            self.notify(f"{event.actor}: {event.text}", event.level)
 
     def _connection_changed(self, event: ConnectionChanged) -> None:
         """The header shows each state; why a live platform stopped for good (a refused
@@ -352,39 +283,6 @@ class ConsoleState:
         return list(reversed(self.handled.values()))
 
     # -- reading ----------------------------------------------------------------------------
-
-    def ranked_queue(self) -> list[RankedComment]:
-        """What each row of the queue shows, best first (`queue_rows`)."""
-        return [row.ranked for row in self.queue_rows()]
-
-    def queue_rows(self) -> list[QueueRow]:
-        """The queue, best first, in the core's order (`stagehand.ranking.queue_order`): the live
-        segment's comments and earlier questions still waiting, then earlier segments' comments;
-        one question asked by several viewers is one row."""
-        return queue_rows(
-            self.queue.values(),
-            live_segment=self._live_segment(),
-            now=self._now(),
-            half_life=self.half_life_seconds,
-            asked_by_points=self.asked_by_points,
-            pasted_points=self.pasted_points,
-            limit=self.queue_size,
-        )
-
-    def _rank(self, ranked: RankedComment) -> tuple[bool, float, datetime]:
-        return queue_key(
-            ranked,
-            live_segment=self._live_segment(),
-            now=self._now(),
-            half_life=self.half_life_seconds,
-        )
-
-    def _live_segment(self) -> int:
-        return self.segment.position if self.segment else 0
-
-    def _now(self) -> datetime:
-        # Staleness only matters against newer comments, so the newest one's time is "now".
-        return self.latest_comment_at or datetime.min.replace(tzinfo=UTC)
 
     @property
     def on_stage_keys(self) -> frozenset[AuthorKey]:

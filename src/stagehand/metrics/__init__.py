@@ -11,6 +11,7 @@ result values.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 
@@ -37,13 +38,16 @@ from stagehand.metrics.read import (
     read_show_facts,
     show_openings,
 )
+from stagehand.metrics.team import ActorRow, OnStreamRow, read_answered_by, read_on_stream
 from stagehand.store.queries import ShowRow, resolve_show
 from stagehand.times import parse_ts
 
 __all__ = [
     "FOLLOW_UP_LIMIT",
+    "ActorRow",
     "FollowUpQuestion",
     "Metrics",
+    "OnStreamRow",
     "PaidMessage",
     "PaidTotal",
     "ParticipantRow",
@@ -75,7 +79,13 @@ def show_metrics(
     ended count up to it. `follow_up_limit=None` lists every unanswered on-topic question.
     """
     row = show if isinstance(show, ShowRow) else _find(db, show)
-    return show_metrics_from(read_show_facts(db, row, now=now, follow_up_limit=follow_up_limit))
+    metrics = show_metrics_from(read_show_facts(db, row, now=now, follow_up_limit=follow_up_limit))
+    # Who did what, and what the stream showed (metrics/team.py): the report's, not the trend's.
+    return dataclasses.replace(
+        metrics,
+        answered_by=read_answered_by(db, row),
+        on_stream=read_on_stream(db, row, metrics.show.closed_at),
+    )
 
 
 def show_counts(db: Database, show: ShowRow) -> ShowCounts:

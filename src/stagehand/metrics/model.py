@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stagehand.times import format_ts
+
+if TYPE_CHECKING:
+    from stagehand.metrics.team import ActorRow, OnStreamRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +199,10 @@ class ShowMetrics:
     participants: tuple[ParticipantRow, ...]
     #: Of the unanswered on-topic questions, how many are not listed: their authors opted out.
     unanswered_hidden_opted_out: int = 0
+    #: Who did what, by token name (empty when nobody acted by name: metrics/team.py).
+    answered_by: tuple[ActorRow, ...] = ()
+    #: Each comment shown on stream (the overlay), in order.
+    on_stream: tuple[OnStreamRow, ...] = ()
     #: Super Chats, Super Stickers, cheers and other highlighted comments, oldest first.
     paid: tuple[PaidMessage, ...] = ()
     #: Their amounts added up per currency, largest first.
@@ -213,6 +220,8 @@ class ShowMetrics:
             "unanswered_questions_total": self.unanswered_on_topic_questions,
             "unanswered_questions_hidden_opted_out": self.unanswered_hidden_opted_out,
             "people": [p.to_dict() for p in self.participants],
+            "answered_by": [a.to_dict() for a in self.answered_by],
+            "shown_on_stream": [s.to_dict() for s in self.on_stream],
             "highlights": [p.to_dict() for p in self.paid],
             "highlight_totals": [t.to_dict() for t in self.paid_totals],
         }

@@ -16,6 +16,13 @@ from stagehand import __version__
 from stagehand.metrics import Metrics, ShowMetrics, TrendRow
 from stagehand.report import charts
 from stagehand.report.markdown import TREND_COLUMNS
+from stagehand.report.team import (
+    ANSWERED_BY_COLUMNS,
+    ON_STREAM_COLUMNS,
+    answered_by_rows,
+    on_stream_rows,
+    on_stream_summary,
+)
 from stagehand.report.text import (
     DASH,
     clock,
@@ -159,6 +166,8 @@ def render_show(report: ShowMetrics) -> str:
         + _follow_ups(report)
         + "</section>",
     ]
+    if report.answered_by or report.on_stream:
+        sections.append(_team(report))
     if report.paid:
         sections.append(
             '<section class="panel"><h2>Super Chats and highlights</h2>'
@@ -214,6 +223,26 @@ def render_show(report: ShowMetrics) -> str:
         + "</section></div>"
     )
     return _page(f"{title_of(report)}: post-show report", "\n".join(sections))
+
+
+def _team(report: ShowMetrics) -> str:
+    """Who did what (by token name), and what the stream showed."""
+    panels = []
+    if report.answered_by:
+        columns = [c.capitalize() for c in ANSWERED_BY_COLUMNS]
+        panels.append(
+            '<section class="panel"><h2>Answered by</h2>'
+            + _table(columns, answered_by_rows(report))
+            + "</section>"
+        )
+    if report.on_stream:
+        panels.append(
+            '<section class="panel"><h2>Shown on stream</h2>'
+            + f'<p class="note">{h(on_stream_summary(report))}.</p>'
+            + _table([c.capitalize() for c in ON_STREAM_COLUMNS], on_stream_rows(report))
+            + "</section>"
+        )
+    return '<div class="two">' + "".join(panels) + "</div>"
 
 
 def _more(m: Metrics) -> str:

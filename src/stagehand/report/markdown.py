@@ -11,6 +11,12 @@ import re
 from collections.abc import Sequence
 
 from stagehand.metrics import ShowMetrics, TrendRow
+from stagehand.report.team import (
+    ANSWERED_BY_COLUMNS,
+    answered_by_rows,
+    on_stream_rows,
+    on_stream_summary,
+)
 from stagehand.report.term import _details
 from stagehand.report.text import (
     DASH,
@@ -113,6 +119,18 @@ def render_show(report: ShowMetrics) -> str:
                 for p in report.platforms
             ],
         )
+    if report.answered_by:
+        out += ["", "## Answered by", ""]
+        out += _table(
+            [c.capitalize() for c in ANSWERED_BY_COLUMNS],
+            [[md(c, 80) for c in row] for row in answered_by_rows(report)],
+        )
+    if report.on_stream:
+        out += ["", "## Shown on stream", "", on_stream_summary(report) + ":", ""]
+        out += [
+            f"1. {at} **{md(whose, 80)}** for {length}, by {md(by, 40)}: {md(text)}"
+            for at, whose, length, by, text in on_stream_rows(report)
+        ]
     if report.paid:
         out += ["", "## Super Chats and highlights", "", md(paid_summary(report)) + ":", ""]
         for paid in report.paid:

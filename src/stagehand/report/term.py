@@ -9,6 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from stagehand.metrics import Metrics, ShowMetrics, TrendRow
+from stagehand.report.team import (
+    ANSWERED_BY_COLUMNS,
+    answered_by_rows,
+    on_stream_rows,
+    on_stream_summary,
+)
 from stagehand.report.text import (
     DASH,
     clock,
@@ -133,6 +139,17 @@ def render_show(report: ShowMetrics) -> str:
                 for p in report.platforms
             ],
         )
+    if report.answered_by:
+        out += ["", "ANSWERED BY (who did what, by token name)"]
+        out += _table(
+            ANSWERED_BY_COLUMNS, [[_fit(c, 40) for c in r] for r in answered_by_rows(report)]
+        )
+    if report.on_stream:
+        out += ["", "SHOWN ON STREAM: " + on_stream_summary(report)]
+        out += [
+            f"  {at}  {_fit(whose, 30)}  {length}  by {_fit(by, 20)}: {_fit(text, 120)}"
+            for at, whose, length, by, text in on_stream_rows(report)
+        ]
     if report.paid:
         out += ["", "SUPER CHATS AND HIGHLIGHTS: " + paid_summary(report)]
         for paid in report.paid:

@@ -23,7 +23,6 @@ from stagehand.events import (
     AuthorOptedIn,
     AuthorOptedOut,
     CommandHandled,
-    Notice,
     StageChanged,
 )
 from stagehand.platform import ActionResult
@@ -41,27 +40,33 @@ class HostActions(ShowChanges):
 
     def answer(self, comment: Comment, *, also: Sequence[Comment] = ()) -> ActionResult:
         """The hosts answered this comment on air; comments like it rise. `also`: the other
-        viewers' comments of its queue row (the same question): answered with it."""
+        viewers' comments of its queue row (the same question): answered with it. With
+        `[overlay] feature_on_answer` the row's comment goes on stream too (undoing the answer
+        takes it off)."""
         asked = askers(comment, also)
-        key = self._react_for_all(asked, HostActionKind.ANSWER)
-        return ActionResult(True, f"Answered {who(asked)} on air", key=key)
+        action = self._react_for_all(asked, HostActionKind.ANSWER)
+        if self._settings.overlay.feature_on_answer:
+            # The time on stream shares the answer's key: undoing the answer uncounts it too.
+            self._feature_started(comment, action.ts, key=action.key, actor=action.actor)
+        return ActionResult(True, f"Answered {who(asked)} on air", key=action.key)
 
     def dismiss(self, comment: Comment, *, also: Sequence[Comment] = ()) -> ActionResult:
         """Take the comment (and `also`, the rest of its queue row) off the queue; comments like
         it sink."""
         asked = askers(comment, also)
-        key = self._react_for_all(asked, HostActionKind.DISMISS)
+        key = self._react_for_all(asked, HostActionKind.DISMISS).key
         if len(asked) > 1:
             return ActionResult(True, f"Dismissed the question of {who(asked)}", key=key)
         return ActionResult(True, f"Dismissed {comment.author.shown_name}'s comment", key=key)
 
-    def _react_for_all(self, asked: list[Comment], kind: HostActionKind) -> str:
+    def _react_for_all(self, asked: list[Comment], kind: HostActionKind) -> HostAction:
         """One answer or dismissal per asker, linked for undo; the ranking learns once, from
-        the comment the hosts saw. The key returned is the shown comment's action's."""
-        keys = [self._record_reaction(asked[0], kind, ts=None).key]
+        the comment the hosts saw. Returns the shown comment's action (its key undoes all)."""
+        first = self._record_reaction(asked[0], kind, ts=None)
+        keys = [first.key]
         keys += [self._record_reaction(c, kind, ts=None, learn=False).key for c in asked[1:]]
         self._history.link(keys)
-        return keys[0]
+        return first
 
     async def reply(
         self, comment: Comment, text: str, *, also: Sequence[Comment] = ()
@@ -241,6 +246,9 @@ class HostActions(ShowChanges):
         self._state.recent.forget_author(key)
         self._history.forget_author(key)
         self._set_hand(author, False)
+        self._off_stream_if(lambda c: c.author.key == key, self._clock.now(), "forgotten")
+        for pin in [p for p in self._state.pins.values() if p.comment.author.key == key]:
+            self._unpinned(pin.comment.platform, pin.comment.id)
         # Still on the show if on stage (ending it is the hosts' call), but no longer by name.
         anonymous = Author(author.platform, author.id, "", FORGOTTEN_NAME)
         if self._state.rename_on_stage(key, anonymous):
@@ -268,8 +276,9 @@ class HostActions(ShowChanges):
         )
 
     def say(self, text: str, level: str = "info") -> None:
-        """Something every screen should show the hosts (`level` as in `Notice`)."""
-        self._publish(Notice(text, level))
+        """Something every screen should show the hosts (`level` as in `Notice`), naming who
+        acted when it was someone at another console (`acting_as`)."""
+        self._notice(text, level)
 
 
 def _together(results: list[ActionResult]) -> ActionResult:

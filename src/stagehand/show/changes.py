@@ -1,5 +1,6 @@
 """The changes every way into the show shares: a hand up or down, an appearance on stage begun or
-ended, a segment made live, a comment answered or dismissed, an author removed.
+ended, a segment made live, a comment answered or dismissed, an author removed, a comment put
+on stream or taken off, a pin set or dropped.
 
 The console's keys, chat commands, a replayed transcript and undo all change the show through
 these, so each change is published the same way whoever made it.
@@ -7,21 +8,32 @@ these, so each change is published the same way whoever made it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import dataclasses
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from stagehand.domain import (
     Author,
     Comment,
+    Featured,
     HostAction,
     HostActionKind,
     ModerationKind,
+    Pin,
     Segment,
 )
 from stagehand.events import (
     AuthorRemoved,
     CommentDeleted,
+    CommentPinned,
+    CommentUnpinned,
+    FeatureEnded,
+    FeatureStarted,
     HandsChanged,
+    Notice,
     SegmentChanged,
     StageChanged,
     StageEnded,
@@ -118,6 +130,7 @@ class ShowChanges(ShowCore):
         """An answer or a dismissal; `learn`: the ranking learns from it (once per queue row)."""
         positive = kind == HostActionKind.ANSWER
         feedback = self._ranker.feedback(comment, positive=positive) if learn else None
+        self._unpinned(comment.platform, comment.id)  # handled: the pin has done its job
         return self._log_action(
             HostAction(
                 kind,
@@ -132,9 +145,95 @@ class ShowChanges(ShowCore):
         )
 
     def _comment_deleted(self, platform: str, comment_id: str, ts: datetime) -> None:
+        """Gone from the platform: gone from every queue, and from the stream if it is on it."""
+        self._off_stream_if(lambda c: (c.platform, c.id) == (platform, comment_id), ts, "deleted")
+        self._unpinned(platform, comment_id)
         self._publish(CommentDeleted(platform, comment_id, ts))
 
     def _author_removed(self, author: Author, kind: ModerationKind) -> None:
-        """A ban or timeout took effect: their hand goes down, every queue drops their comments."""
+        """A ban or timeout took effect: their hand goes down, every queue drops their comments,
+        and the stream does not show them a moment longer."""
         self._set_hand(author, False)
+        self._off_stream_if(lambda c: c.author.key == author.key, self._clock.now(), kind.value)
         self._publish(AuthorRemoved(author.key, kind.value))
+
+    # -- on stream (the overlay) -------------------------------------------------------------
+
+    def _feature_started(
+        self, comment: Comment, ts: datetime, *, key: str, actor: str, timed: bool = True
+    ) -> Featured:
+        """`comment` is on stream from `ts`; the one before leaves ("replaced"). `key` is the host
+        action that put it there (its `on_stream` row shares it). With `timed`, it leaves by
+        itself after `[overlay] feature_seconds` of real time."""
+        self._feature_ended(ts, "replaced")
+        featured = Featured(comment, ts, key, actor)
+        self._state.featured = featured
+        self._publish(FeatureStarted(featured))
+        seconds = self._settings.overlay.feature_seconds
+        if timed and seconds > 0:
+            with contextlib.suppress(RuntimeError):  # no loop (a test's sync call): no timeout
+                loop = asyncio.get_running_loop()
+                self._feature_timer = loop.call_later(seconds, self._feature_timed_out, key)
+        return featured
+
+    def _feature_ended(self, ts: datetime, why: str) -> Featured | None:
+        """The featured comment (if any) leaves the stream at `ts`; `why` as in `FeatureEnded`."""
+        featured = self._state.featured
+        if self._feature_timer is not None:
+            self._feature_timer.cancel()
+            self._feature_timer = None
+        if featured is None:
+            return None
+        self._state.featured = None
+        self._publish(FeatureEnded(featured, max(ts, featured.since), why))
+        return featured
+
+    def _off_stream_if(self, shows: Callable[[Comment], bool], ts: datetime, why: str) -> None:
+        """Take the featured comment off stream when `shows` says it is the one to go."""
+        featured = self._state.featured
+        if featured is not None and shows(featured.comment):
+            self._feature_ended(ts, why)
+
+    def _featured_edited(self, platform: str, comment_id: str, clean_text: str) -> None:
+        """The author edited the comment on stream: the stream shows the new text."""
+        featured = self._state.featured
+        if featured is not None and (featured.comment.platform, featured.comment.id) == (
+            platform,
+            comment_id,
+        ):
+            comment = dataclasses.replace(featured.comment, clean_text=clean_text)
+            self._state.featured = dataclasses.replace(featured, comment=comment)
+
+    def _feature_timed_out(self, key: str) -> None:
+        featured = self._state.featured
+        self._feature_timer = None
+        if featured is None or featured.key != key:
+            return
+        self._feature_ended(self._clock.now(), "time up")
+        who = featured.comment.author.shown_name
+        self._publish(Notice(f"{who}'s comment left the stream (time is up)", "info"))
+
+    # -- pins ------------------------------------------------------------------------------
+
+    def _handled_how(self, comment: Comment) -> str | None:
+        """ "answered" or "dismissed" when the hosts took the comment off the queue (not undone
+        since); None while it may still be in the queue."""
+        for done in self._history.handled():
+            same = (done.comment.platform, done.comment.id) == (comment.platform, comment.id)
+            if same and not done.undone:
+                if done.kind is HostActionKind.ANSWER:
+                    return "answered"
+                if done.kind is HostActionKind.DISMISS:
+                    return "dismissed"
+        return None
+
+    def _pinned(self, pin: Pin) -> None:
+        self._state.pins[(pin.comment.platform, pin.comment.id)] = pin
+        self._publish(CommentPinned(pin))
+
+    def _unpinned(self, platform: str, comment_id: str) -> Pin | None:
+        """Drop the pin of this comment, if it has one (and tell every screen)."""
+        pin = self._state.pins.pop((platform, comment_id), None)
+        if pin is not None:
+            self._publish(CommentUnpinned(platform, comment_id))
+        return pin

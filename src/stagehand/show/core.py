@@ -14,7 +14,8 @@ import contextlib
 import dataclasses
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,12 @@ from stagehand.store.queries import ResumedState, ShowRow
 from stagehand.store.writer import StoreWriter
 
 log = logging.getLogger(__name__)
+
+#: Who is acting in the current task: a show server token's name (`LiveShow.acting_as`). Host
+#: actions and the notices they publish are logged as theirs; empty for the console on the
+#: show's own machine, chat commands and replays. A context variable, so every request the show
+#: server handles at once (each its own task) keeps its own.
+ACTING: ContextVar[str] = ContextVar("stagehand_acting", default="")
 
 #: What handles each accepted comment's chat command (`stagehand.commands`); an awaitable when
 #: it waits for the network (its answer, a platform action).
@@ -90,6 +97,8 @@ class ShowCore:
         self._tasks: set[asyncio.Task[None]] = set()
         #: Tasks whose comment's changes wait for them (platform actions such as `!stage`).
         self._holding: set[asyncio.Future[Any]] = set()
+        #: Takes the featured comment off stream after `[overlay] feature_seconds`.
+        self._feature_timer: asyncio.TimerHandle | None = None
         #: Said once the show runs and someone listens (the console, headless output).
         self._startup_notices = list(startup_notices)
         #: Where a replay of this show got to in its transcript (None: live, or nothing yet).
@@ -140,6 +149,16 @@ class ShowCore:
 
     # -- host actions: logged, told, remembered ------------------------------------------------
 
+    @contextlib.contextmanager
+    def acting_as(self, actor: str) -> Iterator[None]:
+        """Host actions taken inside (in this task, and tasks it starts) are `actor`'s: the
+        show server names each request's token so the log says who did what."""
+        token = ACTING.set(actor)
+        try:
+            yield
+        finally:
+            ACTING.reset(token)
+
     def _log_action(
         self,
         action: HostAction,
@@ -151,6 +170,8 @@ class ShowCore:
         """Publish a host action, and remember what it takes to undo it."""
         if not action.key:
             action = dataclasses.replace(action, key=uuid.uuid4().hex)
+        if not action.actor and (actor := ACTING.get()):
+            action = dataclasses.replace(action, actor=actor)
         author = author or (comment.author if comment else None)
         self._history.remember(Done(action, comment, author, **undo_context))
         self._publish(HostActionLogged(action, comment))
@@ -165,13 +186,17 @@ class ShowCore:
             level = "failed"
         else:
             level = "ok" if result.acted else "info"
-        self._publish(Notice(result.for_host, level))
+        self._notice(result.for_host, level)
         return result
 
     def _refuse(self, message: str) -> ActionResult:
         """Nothing was asked of a platform: stagehand itself says no (and says why)."""
-        self._publish(Notice(message, "refused"))
+        self._notice(message, "refused")
         return ActionResult.failed(message)
+
+    def _notice(self, text: str, level: str) -> None:
+        """A notice for every screen, naming who acted when it was another console."""
+        self._publish(Notice(text, level, ACTING.get()))
 
     def _spawn(self, awaitable: Awaitable[None]) -> None:
         task = asyncio.ensure_future(awaitable)

@@ -17,8 +17,10 @@ from stagehand.domain import (
     Author,
     AuthorKey,
     Comment,
+    Featured,
     HostAction,
     HostActionKind,
+    Pin,
     Segment,
     StageSession,
 )
@@ -44,6 +46,10 @@ _NAMES = {
     HostActionKind.SEGMENT: "the move to a new segment",
     HostActionKind.TOPIC: "the topic edit",
     HostActionKind.UNDO: "an undo",
+    HostActionKind.FEATURE: "showing a comment on stream",
+    HostActionKind.UNFEATURE: "taking a comment off stream",
+    HostActionKind.PIN: "the pin",
+    HostActionKind.UNPIN: "the unpin",
 }
 
 
@@ -63,6 +69,10 @@ class Done:
     #: segment/topic: what was live before, and what the action made live.
     before: Segment | None = None
     after: Segment | None = None
+    #: unfeature: what was on stream (an undo shows it again).
+    featured: Featured | None = None
+    #: unpin: the pin that was taken off (an undo pins it again, note and all).
+    pin: Pin | None = None
     #: The key of the undo that took it back.
     undone_by: str | None = None
     #: Its author asked to be forgotten: no screen lists it any more.
@@ -93,6 +103,14 @@ class Done:
             return {"delete": f"deleting {who}'s message", "timeout": f"the timeout of {who}"}.get(
                 self.action.text, f"the ban of {who}"
             )
+        if kind is HostActionKind.FEATURE and who:
+            return f"showing {who}'s comment on stream"
+        if kind is HostActionKind.UNFEATURE and who:
+            return f"taking {who}'s comment off stream"
+        if kind is HostActionKind.PIN and who:
+            return f"the pin of {who}'s comment"
+        if kind is HostActionKind.UNPIN and who:
+            return f"the unpin of {who}'s comment"
         if kind is HostActionKind.SEGMENT and self.after is not None:
             return f"the move to segment {self.after.position} ({self.after.title})"
         return _NAMES.get(kind, kind.value)

@@ -33,7 +33,6 @@ from stagehand.domain import (
     StageSession,
 )
 from stagehand.events import (
-    CommentDeleted,
     CommentEdited,
     ConnectionChanged,
     Notice,
@@ -41,21 +40,23 @@ from stagehand.events import (
     ShowEnded,
     StageEnded,
 )
+from stagehand.metrics import Metrics, show_metrics
 from stagehand.platform import Adapter, ConnectionState, ReplaySink
 from stagehand.sanitize import clean
 from stagehand.show.actions import HostActions
 from stagehand.show.core import CommandHandler
+from stagehand.show.featuring import Featuring
 from stagehand.show.history import HandledAction
 from stagehand.show.platforms import platform_name
 from stagehand.show.replaying import Replaying
 from stagehand.show.segments import SegmentActions
 from stagehand.store import queries
 from stagehand.store.database import connect
-from stagehand.store.queries import ShowRow
+from stagehand.store.queries import SearchHit, ShowRow, search_comments
 from stagehand.store.recorder import Stored
 
 
-class LiveShow(HostActions, SegmentActions, Replaying):
+class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
     """A show on air (or replayed): see the module docstring."""
 
     # -- views -----------------------------------------------------------------------------
@@ -141,6 +142,11 @@ class LiveShow(HostActions, SegmentActions, Replaying):
         done = self._history.get(key)
         return done.comment if done is not None else None
 
+    def host_action(self, key: str) -> HostAction | None:
+        """The host action logged as `key` (who did what, when), if the show remembers it."""
+        done = self._history.get(key)
+        return done.action if done is not None else None
+
     @property
     def accepted(self) -> int:
         """Comments taken in this session (redeliveries not counted)."""
@@ -165,6 +171,25 @@ class LiveShow(HostActions, SegmentActions, Replaying):
     def backlog(self) -> int:
         """Changes waiting for the database writer; producers that can wait (replays) do."""
         return self._writer.backlog
+
+    def participation(self) -> Metrics:
+        """The participation numbers so far, what was just done included (blocking: it waits
+        for the writer and reads the database on its own connection; call it from a thread)."""
+        self.flush(timeout=2.0)
+        db = connect(self._db_path)
+        try:
+            return show_metrics(db, self._show.name, now=self.now(), follow_up_limit=1).totals
+        finally:
+            db.conn.close()
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """This show's comments matching `query`, full text (blocking: a read connection of its
+        own, closed after; call it from a thread)."""
+        db = connect(self._db_path)
+        try:
+            return search_comments(db, self._show.id, query, limit=limit)
+        finally:
+            db.conn.close()
 
     @property
     def startup_notices(self) -> tuple[Notice, ...]:
@@ -220,6 +245,7 @@ class LiveShow(HostActions, SegmentActions, Replaying):
                 author=guest,
                 session=ended,
             )
+        self._feature_ended(now, "show ended")
         self._publish(ShowEnded(now))
         self._stored_comments.close()
         return await asyncio.to_thread(self._writer.close)
@@ -261,10 +287,12 @@ class LiveShow(HostActions, SegmentActions, Replaying):
                     self._spawn(result)
 
     def comment_edited(self, platform: str, comment_id: str, text: str, ts: datetime) -> None:
-        self._publish(CommentEdited(platform, comment_id, clean(text), text, ts))
+        shown = clean(text)
+        self._featured_edited(platform, comment_id, shown)
+        self._publish(CommentEdited(platform, comment_id, shown, text, ts))
 
     def comment_deleted(self, platform: str, comment_id: str, ts: datetime) -> None:
-        self._publish(CommentDeleted(platform, comment_id, ts))
+        self._comment_deleted(platform, comment_id, ts)
 
     def hand_changed(self, author: Author, raised: bool) -> None:
         self._set_hand(author, raised)

@@ -7,9 +7,11 @@ from datetime import datetime
 
 from stagehand.domain import (
     Author,
+    Comment,
     HostAction,
     HostActionKind,
     ModerationKind,
+    Pin,
     ReplayPosition,
     TranscriptPosition,
 )
@@ -34,6 +36,10 @@ class Replaying(Undoing):
 
     def host_action_replayed(self, action: HostAction) -> None:
         """Apply a transcript's host event as if the hosts had done it then (no platform calls)."""
+        with self.acting_as(action.actor):
+            self._replay_action(action)
+
+    def _replay_action(self, action: HostAction) -> None:
         comment = self._state.recent.find(action.platform, action.comment_id)
         kind = action.kind
         if kind is HostActionKind.UNDO:
@@ -62,11 +68,27 @@ class Replaying(Undoing):
                 ),
                 comment,
             )
+            self._replay_stream_or_pin(kind, comment, action)
             if kind == HostActionKind.MODERATE and comment and not _failed(action.outcome):
                 if action.text == ModerationKind.DELETE:
                     self._comment_deleted(comment.platform, comment.id, action.ts)
                 elif action.text in (ModerationKind.BAN, ModerationKind.TIMEOUT):
                     self._author_removed(comment.author, ModerationKind(action.text))
+
+    def _replay_stream_or_pin(
+        self, kind: HostActionKind, comment: Comment | None, action: HostAction
+    ) -> None:
+        """A recorded feature or pin: on stream (or pinned) as it was then; no timeout."""
+        if kind is HostActionKind.FEATURE and comment is not None:
+            self._feature_started(
+                comment, action.ts, key=action.key, actor=action.actor, timed=False
+            )
+        elif kind is HostActionKind.UNFEATURE:
+            self._feature_ended(action.ts, "taken off")
+        elif kind is HostActionKind.PIN and comment is not None:
+            self._pinned(Pin(comment, action.text, action.ts, action.key, action.actor))
+        elif kind is HostActionKind.UNPIN and comment is not None:
+            self._unpinned(comment.platform, comment.id)
 
     def replay_reached(self, source: str, position: TranscriptPosition) -> None:
         """A replay has played (and published) everything up to `position` of its transcript."""

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from stagehand.domain import Author, AuthorKey, Comment, Segment, StageSession
+from stagehand.domain import Author, AuthorKey, Comment, Featured, Pin, Segment, StageSession
 from stagehand.sanitize import clean
 
 #: Comments kept in memory so host actions can find them by id (older ones are in the database).
@@ -66,13 +66,18 @@ class RecentComments:
 
 class ShowState:
     """Segments (the live one last), stage appearances and raised hands (in the order they
-    began), and the recent comments host actions act on."""
+    began), the comment on stream and the pinned ones, and the recent comments host actions
+    act on."""
 
     def __init__(self) -> None:
         self.segments: list[Segment] = []
         self.stage: dict[AuthorKey, StageSession] = {}
         self.hands: OrderedDict[AuthorKey, Author] = OrderedDict()
         self.recent = RecentComments()
+        #: The comment the overlay shows (one at a time), and the comments pinned for the
+        #: hosts, oldest pin first.
+        self.featured: Featured | None = None
+        self.pins: OrderedDict[tuple[str, str], Pin] = OrderedDict()
 
     # -- segments --------------------------------------------------------------------------
 

@@ -13,6 +13,9 @@ that key. Nothing is edited or deleted in the log: metrics skip undone actions
 | segment | the segment is gone: the one before is live again and its comments are counted there |
 | topic | the live segment's title and keywords are what they were |
 | timeout, ban | lifted on the platform (`Adapter.unban`); the comment is back in the queue |
+| feature | the comment leaves the stream (if still on it) and does not count as shown |
+| unfeature | the comment is on stream again |
+| pin, unpin | the pin is gone, or back with its note |
 | delete, reply | cannot be undone: a deleted message cannot be restored, a sent message cannot be unsent |
 
 Platform calls happen first; a platform that refuses an unban or a new invitation leaves the
@@ -23,14 +26,14 @@ events are applied the same way, without platform calls (`host_action_replayed`)
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Awaitable
 from datetime import datetime
 
-from stagehand.domain import HostAction, HostActionKind, ModerationKind, Segment
+from stagehand.domain import HostAction, HostActionKind, ModerationKind, Pin, Segment
 from stagehand.events import (
     AuthorRestored,
     CommentRestored,
-    Notice,
     SegmentChanged,
     StageChanged,
     StageEnded,
@@ -38,16 +41,18 @@ from stagehand.events import (
 )
 from stagehand.platform import ActionResult, Adapter, ReplaySink
 from stagehand.show.changes import ShowChanges
+from stagehand.show.core import ACTING
 from stagehand.show.history import Done
 
 
 class Undoing(ShowChanges):
-    async def undo(self, key: str | None = None) -> ActionResult:
-        """Take back the host action `key`, or the latest one not taken back yet (see the
-        module docstring for what each undoes). `retry`: a platform refused; trying again may
-        work. `key` of the result: the `undo` host action logged."""
+    async def undo(self, key: str | None = None, *, mine: bool = False) -> ActionResult:
+        """Take back the host action `key`, or the latest one not taken back yet (with `mine`:
+        the latest one whoever is acting did; see the module docstring for what each undoes).
+        `retry`: a platform refused; trying again may work. `key` of the result: the `undo`
+        host action logged."""
         if key is None:
-            done = self._latest_undoable()
+            done = self._latest_undoable(ACTING.get() if mine else None)
             if done is None:
                 return self._undo_told(ActionResult.failed("Nothing to undo yet"))
         else:
@@ -80,9 +85,10 @@ class Undoing(ShowChanges):
             message += f" ({platform.message})"
         return ActionResult(True, message, key=undo.key)
 
-    def _latest_undoable(self) -> Done | None:
+    def _latest_undoable(self, actor: str | None = None) -> Done | None:
         for done in self._history.newest_first():
-            if done.kind is not HostActionKind.UNDO and done.undone_by is None:
+            undoable = done.kind is not HostActionKind.UNDO and done.undone_by is None
+            if undoable and actor in (None, done.action.actor):
                 return done
         return None
 
@@ -119,6 +125,10 @@ class Undoing(ShowChanges):
                 return f"Cannot undo {what}: another segment has started since"
         if kind is HostActionKind.STAGE_END and done.author and self._is_on_stage(done.author.key):
             return f"Cannot undo {what}: {done.author.shown_name} is on stage again already"
+        if kind is HostActionKind.UNPIN and done.comment is not None:
+            handled = self._handled_how(done.comment)
+            if handled is not None:
+                return f"Cannot undo {what}: the comment was {handled} since"
         return None
 
     async def _undo_on_platform(self, done: Done) -> ActionResult | None:
@@ -156,19 +166,28 @@ class Undoing(ShowChanges):
         the `undo` action logged."""
         kind = done.kind
         what = done.describe()
+        # Known now: what an undo puts back (on stream, a pin) shares the undo's key.
+        key = key or uuid.uuid4().hex
         if kind in (HostActionKind.ANSWER, HostActionKind.DISMISS, HostActionKind.MODERATE):
-            message = self._give_comment_back(done, what)
+            message = self._give_comment_back(done, ts, what)
         elif kind is HostActionKind.STAGE_START:
             message = self._take_off_stage(done, ts, what)
         elif kind is HostActionKind.STAGE_END:
             message = self._back_on_stage(done, what)
+        elif kind in (HostActionKind.FEATURE, HostActionKind.UNFEATURE):
+            message = self._stream_back(done, ts, what, key)
+        elif kind in (HostActionKind.PIN, HostActionKind.UNPIN):
+            message = self._pin_back(done, ts, what, key)
         else:
             message = self._segment_back(done, what)
         return message, self._log_undo(done, ts, outcome or f"ok: {message}", key=key)
 
-    def _give_comment_back(self, done: Done, what: str) -> str:
+    def _give_comment_back(self, done: Done, ts: datetime, what: str) -> str:
         if done.feedback is not None:
             self._ranker.take_back(done.feedback)
+        featured = self._state.featured
+        if featured is not None and featured.key == done.action.key:
+            self._feature_ended(ts, "undone")  # shown by the answer (`feature_on_answer`)
         action = done.action
         if action.platform and action.comment_id:
             self._publish(CommentRestored(action.platform, action.comment_id))
@@ -200,6 +219,33 @@ class Undoing(ShowChanges):
         self._publish(StageResumed(resumed, session.ended_at))
         self._publish(StageChanged(self._state.on_stage))
         return f"Undid {what}: {author.shown_name} is on stage again"
+
+    def _stream_back(self, done: Done, ts: datetime, what: str, key: str) -> str:
+        featured = self._state.featured
+        if done.kind is HostActionKind.FEATURE:
+            if featured is not None and featured.key == done.action.key:
+                self._feature_ended(ts, "undone")
+                return f"Undid {what}: it is off stream and does not count as shown"
+            return f"Undid {what}: it does not count as shown"
+        if done.featured is None:  # a replayed transcript's: nothing known to show again
+            return f"Undid {what}"
+        comment = done.featured.comment
+        self._feature_started(comment, ts, key=key, actor=ACTING.get())
+        return f"Undid {what}: {comment.author.shown_name}'s comment is on stream again"
+
+    def _pin_back(self, done: Done, ts: datetime, what: str, key: str) -> str:
+        action = done.action
+        if done.kind is HostActionKind.PIN:
+            pin = self._state.pins.get((action.platform or "", action.comment_id or ""))
+            if pin is not None and pin.key == action.key:
+                self._unpinned(pin.comment.platform, pin.comment.id)
+                return f"Undid {what}: it is not pinned any more"
+            return f"Undid {what} (the pin was gone already)"
+        before = done.pin
+        if before is None:  # a replayed transcript's: nothing known to pin again
+            return f"Undid {what}"
+        self._pinned(Pin(before.comment, before.note, ts, key, ACTING.get() or before.actor))
+        return f"Undid {what}: it is pinned again"
 
     def _segment_back(self, done: Done, what: str) -> str:
         before = done.before
@@ -237,7 +283,7 @@ class Undoing(ShowChanges):
 
     def _undo_told(self, result: ActionResult) -> ActionResult:
         level = "ok" if result.ok else "failed" if result.retry else "refused"
-        self._publish(Notice(result.message, level))
+        self._notice(result.message, level)
         return result
 
 

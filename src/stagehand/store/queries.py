@@ -447,6 +447,7 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
             outcome=row["outcome"],
             key=row["key"] or "",
             undoes=row["undoes"],
+            actor=row["actor"],
         )
         timeline.append((row["ts"], 2, HostEvent(action)))
     timeline.sort(key=lambda item: (item[0], item[1]))

@@ -1,8 +1,9 @@
 """The store's side of the show's events: each event it keeps becomes SQL, on the writer's
 connection, inside the writer's transaction.
 
-`KEPT` is what is recorded (comments, host actions, segments, stage appearances, commands,
-opt-outs, forgetting, the show's end, a replay's place, calls against a platform's API quota); the rest (notices, connection states,
+`KEPT` is what is recorded (comments, host actions, segments, stage appearances, comments shown
+on stream, commands, opt-outs, forgetting, the show's end, a replay's place, calls against a
+platform's API quota); the rest (notices, connection states,
 the derived stage and hands views) is for screens only. Events name things by their natural keys
 (platform message ids, author keys, segment positions); the recorder resolves row ids itself,
 and knows the one show its events belong to.
@@ -29,6 +30,8 @@ from stagehand.events import (
     CommentEdited,
     CommentRanked,
     CoreEvent,
+    FeatureEnded,
+    FeatureStarted,
     HostActionLogged,
     QuotaSpent,
     ReplayReached,
@@ -288,8 +291,8 @@ class Recorder:
         # The key makes it exactly once: a resumed show or a replayed transcript logs it again.
         self.conn.execute(
             "INSERT OR IGNORE INTO host_actions"
-            " (show_id, ts, action, comment_id, author_id, text, outcome, key, undoes)"
-            " VALUES (?,?,?,?,?,?,?,?,?)",
+            " (show_id, ts, action, comment_id, author_id, text, outcome, key, undoes, actor)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
                 self.show_id,
                 format_ts(action.ts),
@@ -300,6 +303,7 @@ class Recorder:
                 action.outcome,
                 action.key or None,
                 action.undoes,
+                action.actor,
             ),
         )
 
@@ -345,6 +349,30 @@ class Recorder:
             " WHERE show_id = ? AND author_id = ? AND ended_at IS ? ORDER BY started_at DESC"
             " LIMIT 1)",
             (self.show_id, author_id, ended),
+        )
+
+    @record.register
+    def _feature_start(self, event: FeatureStarted) -> None:
+        featured = event.featured
+        comment_row = self.comment_row(featured.comment.platform, featured.comment.id)
+        # The key is the `feature` host action's: stored once, however often the show resumes.
+        self.conn.execute(
+            "INSERT OR IGNORE INTO on_stream (show_id, comment_id, started_at, key, actor)"
+            " VALUES (?,?,?,?,?)",
+            (
+                self.show_id,
+                comment_row[0] if comment_row else None,
+                format_ts(featured.since),
+                featured.key,
+                featured.actor,
+            ),
+        )
+
+    @record.register
+    def _feature_end(self, event: FeatureEnded) -> None:
+        self.conn.execute(
+            "UPDATE on_stream SET ended_at = ? WHERE show_id = ? AND key = ? AND ended_at IS NULL",
+            (format_ts(event.ended_at), self.show_id, event.featured.key),
         )
 
     @record.register

@@ -287,6 +287,28 @@ def m040_console_undo_lookup(db: Database) -> None:
 
 
 @migrations()
+def m110_server17_actors_on_stream(db: Database) -> None:
+    """Who did each host action (`actor`: the show server token's name; empty for the console
+    on the show's machine), and `on_stream`: each time a comment was shown on the stream's
+    overlay, from when to when (what the report's "shown on stream" adds up)."""
+    db.execute("ALTER TABLE host_actions ADD COLUMN actor TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        """
+        CREATE TABLE on_stream (
+            id INTEGER PRIMARY KEY,
+            show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,
+            comment_id INTEGER REFERENCES comments(id) ON DELETE SET NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            key TEXT NOT NULL,
+            actor TEXT NOT NULL DEFAULT '',
+            UNIQUE (show_id, key)
+        )
+        """
+    )
+
+
+@migrations()
 def m180_yt18_quota_calls(db: Database) -> None:
     """Every call stagehand made against a platform's daily API quota (YouTube's 10,000 units),
     with its cost: the governor's memory across restarts on the same quota day, and what

@@ -10,17 +10,37 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from stagehand.console.actions import KEYS
+from stagehand.console.text import plain
 
 MARKERS_HELP = (
     ("?", "a question"),
     ("H", "the author has a raised hand"),
     ("N", "a newcomer (first message)"),
     ("S", "the author is on stage (their lines are highlighted)"),
+    ("pin", "pinned for the hosts by a producer (on top, highlighted; the note is in Selected)"),
 )
 
 
-def help_content() -> Content:
-    lines: list[Content] = [
+def server_lines(url: str) -> list[Content]:
+    """Where the show is served: the API and events, and the overlay for OBS (docs/server.md)."""
+    return [
+        Content.styled("Show server", "bold $accent"),
+        Content.assemble(("     API  ", "bold"), plain(url, max_chars=200)),
+        Content.assemble(
+            (" overlay  ", "bold"),
+            plain(f"{url}/overlay", max_chars=200),
+            ("  (OBS: add a Browser source with this URL)", "$text-muted"),
+        ),
+        Content.styled(
+            "          stagehand attach URL --token T opens this console elsewhere", "$text-muted"
+        ),
+        Content(""),
+    ]
+
+
+def help_content(server_url: str | None = None) -> Content:
+    lines: list[Content] = server_lines(server_url) if server_url else []
+    lines += [
         Content.assemble(
             ("Keys", "bold $accent"), ("   (→ what it records in the database)", "$text-muted")
         )
@@ -45,9 +65,13 @@ def help_content() -> Content:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 
+    def __init__(self, server_url: str | None = None) -> None:
+        super().__init__()
+        self.server_url = server_url
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide", id="help"):
-            yield Static(help_content())
+            yield Static(help_content(self.server_url))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,8 +1,8 @@
-"""Search past comments of this show (FTS), on a worker thread with its own read connection.
+"""Search past comments of this show (FTS), on a worker thread, through the show (`ShowAPI.search`).
 
-The writer thread owns the only write connection; searching opens a separate read-only
-connection per query (WAL lets readers run beside the writer), so typing never waits for
-storage and storage never waits for typing.
+A show in this process searches on a read connection of its own per query (the writer thread
+owns the only write connection; WAL lets readers run beside it), so typing never waits for
+storage and storage never waits for typing; an attached console asks the show server.
 
 Results can be acted on: Enter in the query searches and moves to the results; there, Enter
 selects the highlighted comment in the console (in the queue when it is there), and `a`, `p`,
@@ -11,8 +11,8 @@ selects the highlighted comment in the console (in the queue when it is there), 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
@@ -24,19 +24,12 @@ from textual.widgets.option_list import Option
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.text import plain, platform_tag
 from stagehand.domain import RankedComment
-from stagehand.store.database import connect
-from stagehand.store.queries import SearchHit, search_comments
+from stagehand.store.queries import SearchHit
 
 RESULTS = 50
 
-
-def find(db_path: Path, show_id: int, query: str) -> list[SearchHit]:
-    """One search on a fresh connection (closed after), safe to run on any thread."""
-    db = connect(db_path)
-    try:
-        return search_comments(db, show_id, query, limit=RESULTS)
-    finally:
-        db.conn.close()
+#: One search (blocking; run on a worker thread): the show's own (`ShowAPI.search`).
+Finder = Callable[[str, int], list[SearchHit]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +49,9 @@ class SearchScreen(DockedScreen[SearchChoice | None]):
         Binding("slash", "focus_query", "New search", show=False),
     ]
 
-    def __init__(self, db_path: Path, show_id: int) -> None:
+    def __init__(self, find: Finder) -> None:
         super().__init__()
-        self.db_path = db_path
-        self.show_id = show_id
+        self.find = find
         self.searches = 0
         self.hits: list[SearchHit] = []
 
@@ -83,7 +75,7 @@ class SearchScreen(DockedScreen[SearchChoice | None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
         try:
-            hits = find(self.db_path, self.show_id, query)
+            hits = self.find(query, RESULTS)
         except Exception as exc:  # a locked or damaged file: say so, keep the console up
             self.app.call_from_thread(self.show_failure, f"{type(exc).__name__}: {exc}")
             return

@@ -9,7 +9,7 @@ from textual.content import Content
 from stagehand.console.state import FORGOTTEN
 from stagehand.console.text import age, highlight_label, name_of, plain, platform_tag
 from stagehand.console.widgets.panel import Panel
-from stagehand.domain import RankedComment
+from stagehand.domain import Pin, RankedComment
 
 
 def reasons_line(ranked: RankedComment) -> Content:
@@ -27,6 +27,17 @@ def reasons_line(ranked: RankedComment) -> Content:
         pieces.append(Content.styled("   flags: ", "$text-muted"))
         pieces.append(plain(", ".join(sorted(score.flags)), max_chars=200, style="italic"))
     return Content.assemble(*pieces)
+
+
+def pinned_line(pin: Pin) -> Content:
+    """`▲ pinned by alice: ask this one next` (the note is a producer's text: plain, capped)."""
+    return Content.assemble(
+        ("▲ pinned", "bold $text-success"),
+        (" by ", "$text-success"),
+        plain(pin.actor or "the hosts", max_chars=40, style="bold $text-success"),
+        (": " if pin.note else "", "$text-success"),
+        plain(pin.note, max_chars=200, style="italic $text-success"),
+    )
 
 
 def asked_by_line(askers: tuple[RankedComment, ...]) -> Content:
@@ -63,6 +74,7 @@ class CommentDetail(Panel):
         outside: bool = False,
         lost: RankedComment | None = None,
         lost_why: str = "",
+        pin: Pin | None = None,
     ) -> None:
         if ranked is None:
             self.set_content(self._nothing_selected(lost, lost_why))
@@ -83,6 +95,8 @@ class CommentDetail(Panel):
             ("   (w: why)" if not reasons else "", "$text-muted"),
         )
         lines = [head, plain(comment.shown_text)]
+        if pin is not None:
+            lines.append(pinned_line(pin))
         if len(askers) > 1:
             lines.append(asked_by_line(askers))
         if reasons:

@@ -17,7 +17,7 @@ asker's comment and "asked by N"; `askers_of` gives every asker's comment of a r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from textual import events
@@ -44,7 +44,7 @@ WHEEL_ROWS = 3
 #: Rows kept drawn for reuse (a few screens' worth; cleared when it fills).
 DRAWN_ROWS = 2_000
 
-RowKey = tuple[CommentKey, str, str, bool, bool, bool, int, str, int]
+RowKey = tuple[CommentKey, str, str, bool, bool, bool, int, str, bool, int]
 
 
 def markers(ranked: RankedComment, on_stage: bool) -> Content:
@@ -96,6 +96,7 @@ class QueueView(Widget, can_focus=True):
         self._arrived_away: set[CommentKey] = set()
         self._now: datetime | None = None
         self._on_stage: frozenset[AuthorKey] = frozenset()
+        self._pinned: Collection[CommentKey] = ()
         self._drawn: dict[RowKey, Strip] = {}
 
     # -- what is selected --------------------------------------------------------------------
@@ -161,9 +162,10 @@ class QueueView(Widget, can_focus=True):
         now: datetime,
         on_stage: frozenset[AuthorKey],
         askers: Mapping[CommentKey, tuple[RankedComment, ...]] | None = None,
+        pinned: Collection[CommentKey] = (),
     ) -> None:
-        """Show `entries` (best first); `askers`: the rows asked by several viewers. The
-        selection and the rows on screen stay put."""
+        """Show `entries` (best first; the `pinned` ones highlighted); `askers`: the rows asked
+        by several viewers. The selection and the rows on screen stay put."""
         self.askers = dict(askers or {})
         away = self.top > 0
         if away:
@@ -174,6 +176,7 @@ class QueueView(Widget, can_focus=True):
         self._index = {key_of(r.comment): i for i, r in enumerate(entries)}
         self._now = now
         self._on_stage = on_stage
+        self._pinned = pinned
         if self.selected_key is not None and not self.outside:
             row = self._index.get(self.selected_key)
             if row is None:
@@ -276,8 +279,10 @@ class QueueView(Widget, can_focus=True):
         key = key_of(comment)
         current = key == self.selected_key and not self.outside
         on_stage = comment.author.key in self._on_stage
+        pinned = key in self._pinned
         seconds = (self._now - comment.ts).total_seconds() if self._now else 0.0
-        shown_age = age(seconds)
+        shown_age = "pin" if pinned else age(seconds)
+        asked_by = len(self.askers.get(key, ()))
         row_key = (
             key,
             comment.shown_text,  # an edit on the platform changes it
@@ -287,14 +292,16 @@ class QueueView(Widget, can_focus=True):
             current and self.has_focus,
             width,
             self.app.theme,
-            len(self.askers.get(key, ())),
+            pinned,
+            asked_by,
         )
         strip = self._drawn.get(row_key)
         if strip is None:
             if len(self._drawn) >= DRAWN_ROWS:
                 self._drawn.clear()
-            asked_by = len(self.askers.get(key, ()))
-            content = self._row_content(ranked, shown_age, current, on_stage, width, asked_by)
+            content = self._row_content(
+                ranked, shown_age, current, on_stage, width, pinned, asked_by
+            )
             strip = self._drawn[row_key] = self._strip(content, width)
         return strip
 
@@ -317,6 +324,7 @@ class QueueView(Widget, can_focus=True):
         current: bool,
         on_stage: bool,
         width: int,
+        pinned: bool = False,
         asked_by: int = 0,
     ) -> Content:
         comment = ranked.comment
@@ -332,12 +340,14 @@ class QueueView(Widget, can_focus=True):
             ),
             " ",
             platform_tag(comment.platform),
-            (f" {shown_age:>4} ", "$text-muted"),
+            (f" {shown_age:>4} ", "bold $text-success" if pinned else "$text-muted"),
             (many, "bold $accent"),
             plain(comment.shown_text, max_chars=width * 2),
         ).truncate(width, ellipsis=True, pad=True)
         if current:
             return row.stylize_before("bold on $accent 30%" if self.has_focus else "on $panel")
+        if pinned:  # a producer lifted it for the hosts
+            return row.stylize_before("on $success 20%")
         if on_stage:
             return row.stylize_before("on $warning 15%")
         return row

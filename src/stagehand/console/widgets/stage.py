@@ -9,10 +9,23 @@ from textual.content import Content
 
 from stagehand.console.text import clock_time, name_of, plain, platform_tag
 from stagehand.console.widgets.panel import Panel
-from stagehand.domain import AuthorKey, Comment, StageSession
+from stagehand.domain import AuthorKey, Comment, Featured, StageSession
 
 #: Lines of what each guest said shown under their name (the newest).
 SAID_SHOWN = 4
+
+
+def on_stream_line(featured: Featured, now: datetime) -> Content:
+    """`▶ on stream 0:12  ben: which waveform…` (s takes it off)."""
+    comment = featured.comment
+    return Content.assemble(
+        ("▶ on stream ", "bold $accent"),
+        (clock_time((now - featured.since).total_seconds()), "bold $accent"),
+        "  ",
+        plain(name_of(comment.author), style="bold"),
+        ": ",
+        plain(comment.shown_text, max_chars=200, style="italic"),
+    )
 
 
 class StagePanel(Panel):
@@ -22,14 +35,18 @@ class StagePanel(Panel):
         said: Mapping[AuthorKey, Sequence[Comment]],
         *,
         now: datetime,
+        featured: Featured | None = None,
     ) -> None:
         self.set_class(bool(sessions), "-live")
+        lines: list[Content] = []
+        if featured is not None:  # what the overlay shows, above who is on stage
+            lines.append(on_stream_line(featured, now))
         if not sessions:
-            self.set_content(
+            lines.append(
                 Content.styled("Nobody on stage. p brings the selected author on.", "$text-muted")
             )
+            self.set_content(Content("\n").join(lines))
             return
-        lines: list[Content] = []
         for session in sessions:
             author = session.author
             lines.append(

@@ -1,0 +1,156 @@
+"""`stagehand token create|list|revoke` and `stagehand attach`: who may use a show server, and
+the console on a show running elsewhere."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from stagehand.cli.errors import StagehandCommand, StagehandGroup, UserError
+from stagehand.cli.options import config_option
+
+if TYPE_CHECKING:  # imported where used: `stagehand --help` stays quick
+    from stagehand.config import Settings
+    from stagehand.server.access import AccessTokens
+
+
+@click.group(cls=StagehandGroup)
+def token() -> None:
+    """Tokens for the show server: a console elsewhere, Stream Deck buttons, the API."""
+
+
+def _tokens() -> AccessTokens:
+    from stagehand.server.access import AccessTokens
+
+    return AccessTokens()
+
+
+@token.command("create", cls=StagehandCommand)
+@click.option(
+    "--role",
+    type=click.Choice(["host", "producer", "viewer"]),
+    default="producer",
+    show_default=True,
+    help="host: everything; producer: screen, feature, pin, reply (no answering on air, "
+    "stage, bans or segments); viewer: read only.",
+)
+@click.option(
+    "--name",
+    default=None,
+    help="Who it is for (shown in the host-action log and the report: 'answered by alice'). "
+    "Default: the role and a number.",
+)
+def token_create(role: str, name: str | None) -> None:
+    """Make a token and print it (once: only its hash is kept)."""
+    from stagehand.server.access import Role, TokenError
+
+    tokens = _tokens()
+    try:
+        if name is None:
+            taken = {entry.name for entry in tokens.entries()}
+            name = next(f"{role}-{n}" for n in range(1, 10_000) if f"{role}-{n}" not in taken)
+        secret = tokens.create(name, Role(role))
+    except TokenError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(
+        f"Created the {role} token {name!r}: shown once, kept hashed in {tokens.path} "
+        f"(stagehand token revoke {name} ends it). Use it with:\n"
+        f"  stagehand attach http://HOST:PORT --token TOKEN",
+        err=True,
+    )
+    click.echo(secret)
+
+
+@token.command("list", cls=StagehandCommand)
+def token_list() -> None:
+    """The tokens made here: name, role, when, and whether revoked (never the tokens)."""
+    from stagehand.server.access import TokenError
+
+    tokens = _tokens()
+    try:
+        entries = tokens.entries()
+    except TokenError as exc:
+        raise UserError(str(exc)) from None
+    if not entries:
+        click.echo("No tokens yet: stagehand token create --name alice --role producer")
+        return
+    width = max(len(entry.name) for entry in entries)
+    for entry in entries:
+        status = f"revoked {entry.revoked_at}" if entry.revoked_at else "live"
+        click.echo(
+            f"{entry.name.ljust(width)}  {entry.role.value:<8}  {entry.created_at}  {status}"
+        )
+
+
+@token.command("revoke", cls=StagehandCommand)
+@click.argument("name")
+def token_revoke(name: str) -> None:
+    """Revoke the token NAME: a running show refuses it from its next request on."""
+    from stagehand.server.access import TokenError
+
+    try:
+        entry = _tokens().revoke(name)
+    except TokenError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"Revoked {entry.name!r} ({entry.role.value}); consoles using it are disconnected.")
+
+
+@click.command(cls=StagehandCommand)
+@click.argument("url")
+@click.option(
+    "--token",
+    "token_value",
+    default=None,
+    help="The token the host gave you (or $STAGEHAND_ATTACH_TOKEN; asked for when missing).",
+)
+@config_option
+def attach(url: str, token_value: str | None, config_path: Path | None) -> None:
+    """Open the console on a show running elsewhere, through its show server at URL.
+
+    What you can do depends on your token's role; quitting leaves the show running.
+    """
+    from stagehand.config import load_settings
+    from stagehand.logs import configure_logging, register_secret
+
+    url = _base_url(url)
+    secret = token_value or os.environ.get("STAGEHAND_ATTACH_TOKEN")
+    if not secret:
+        secret = click.prompt("Token", hide_input=True, show_default=False).strip()
+    register_secret(secret)
+    settings = load_settings(config_path, required=False)
+    log_path = configure_logging(to_file=True)
+    name = asyncio.run(_attach(url, secret, settings))
+    click.echo(f"Left {name!r} at {url}; the show goes on (log: {log_path})")
+
+
+async def _attach(url: str, secret: str, settings: Settings) -> str:
+    from stagehand.console.app import make_app
+    from stagehand.server.remote import RemoteError, RemoteShow
+
+    remote = RemoteShow(url, secret)
+    try:
+        await remote.connect()
+    except RemoteError as exc:
+        raise UserError(str(exc)) from None
+    app = make_app(remote, settings, server_url=remote.url, attached_as=(remote.name, remote.role))
+    try:
+        await app.run_async()
+    finally:
+        await remote.close()
+    return remote.show.name
+
+
+def _base_url(url: str) -> str:
+    """`host:port` or a copied `/overlay` link to the server's address."""
+    url = url.strip().rstrip("/")
+    if "://" not in url:
+        url = "http://" + url
+    if not url.startswith(("http://", "https://")):
+        raise UserError(f"{url}: give the show server's http:// or https:// address")
+    for tail in ("/overlay", "/api/state", "/api/events"):
+        url = url.removesuffix(tail)
+    return url

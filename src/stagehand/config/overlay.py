@@ -1,0 +1,21 @@
+"""The `[overlay]` config section: the OBS browser-source page and what goes on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class OverlaySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    css: Path | None = None
+    """A CSS file that themes the overlay (read on every page load; see docs/server.md for the
+    classes). It cannot load anything from the network: the page forbids it."""
+
+    feature_on_answer: bool = False
+    """Answering a comment on air (`a`) also shows it on stream."""
+
+    feature_seconds: float = Field(default=60.0, ge=0, le=86_400)
+    """Seconds a comment stays on stream before it leaves by itself (0: until taken off)."""

@@ -1,0 +1,96 @@
+"""The `[server]` config section: where the show server listens, TLS, and a token for scripts.
+
+Every running show (`run`, `demo`, `replay`) serves its API, events and overlay (docs/server.md).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, SecretStr, field_validator, model_validator
+
+#: Where a show server listens unless `--listen` or `[server] listen` says otherwise.
+DEFAULT_LISTEN = "127.0.0.1:8765"
+
+
+class ListenAddress(BaseModel):
+    """A parsed `HOST:PORT` (`[::1]:8765` for IPv6)."""
+
+    host: str
+    port: int
+
+    @property
+    def loopback(self) -> bool:
+        """Only this machine can connect (127.0.0.0/8, ::1, localhost)."""
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False  # a host name: it may resolve to anything
+
+    def __str__(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+def parse_listen(text: str) -> ListenAddress:
+    """`HOST:PORT` to an address; ValueError naming what is wrong."""
+    text = text.strip()
+    host, sep, port = text.rpartition(":")
+    if not sep or not host:
+        raise ValueError(f"expected HOST:PORT such as 127.0.0.1:8765, got {text!r}")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    try:
+        number = int(port)
+    except ValueError:
+        raise ValueError(f"the port must be a number, got {port!r}") from None
+    if not 0 <= number <= 65535:
+        raise ValueError(f"the port must be between 0 and 65535, got {number}")
+    return ListenAddress(host=host, port=number)
+
+
+class ServerSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    enabled: bool = True
+    """Serve the show (API, events, overlay) while it runs."""
+
+    listen: str = DEFAULT_LISTEN
+    """HOST:PORT to listen on. Anything but a loopback address (127.0.0.1, ::1) needs TLS below, or
+    `insecure_remote`: tokens and chat would cross the network in the clear."""
+
+    token: SecretStr | None = None
+    """A host token for scripts (Stream Deck, Companion). Prefer STAGEHAND_SERVER_TOKEN; tokens made
+    with `stagehand token create` work as well."""
+
+    tls_cert: Path | None = None
+    """A PEM certificate (chain) to serve HTTPS and WSS with; needs `tls_key`."""
+
+    tls_key: Path | None = None
+    """The certificate's PEM private key."""
+
+    insecure_remote: bool = False
+    """Listen on a non-loopback address without TLS anyway (a trusted LAN only; same as
+    `--insecure-remote`)."""
+
+    @field_validator("listen")
+    @classmethod
+    def _valid_listen(cls, value: str) -> str:
+        parse_listen(value)
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> ServerSettings:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key go together: set both, or neither")
+        return self
+
+    @property
+    def address(self) -> ListenAddress:
+        return parse_listen(self.listen)
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert is not None

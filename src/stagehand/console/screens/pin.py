@@ -1,0 +1,36 @@
+"""Pin a comment for the hosts with an optional note; Enter pins it, Escape cancels."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input
+
+from stagehand.console.screens.docked import DockedScreen
+from stagehand.console.screens.quoted import quoted_comment
+from stagehand.domain import Comment
+from stagehand.show.featuring import NOTE_CHARS
+
+
+class PinScreen(DockedScreen[str | None]):
+    """Answers the note ("" for none), or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, comment: Comment) -> None:
+        super().__init__()
+        self.comment = comment
+
+    def compose_dock(self) -> ComposeResult:
+        yield from quoted_comment("Pin for the hosts:", self.comment)
+        yield Input(
+            placeholder="A note for the hosts, or nothing (Enter pins, Escape cancels)",
+            max_length=NOTE_CHARS,
+            id="note",
+        )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

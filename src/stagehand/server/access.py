@@ -1,0 +1,230 @@
+"""Who may use a show server, and what each may do: named tokens with roles.
+
+`stagehand token create --name alice --role producer` prints a token once; only its SHA-256 is
+kept, in an owner-only file in the user's config directory (`server-tokens.json`, or
+`$STAGEHAND_ACCESS_FILE`). A token is 32 random bytes, so a plain hash is enough to make
+the file useless to whoever reads it. Revoking marks the entry; a running show reads the file
+again when it changes, so a revoked token stops working at once. `[server] token` (or
+`STAGEHAND_SERVER_TOKEN`) is one more host token, named `script`, for Stream Deck buttons.
+
+Roles (docs/server.md):
+- `host`: everything.
+- `producer`: screening for the hosts: dismiss, feature and unfeature, pin and unpin, reply,
+  and undo their own actions; no answering on air, stage, moderation or segment changes.
+- `viewer`: reads the state and the events; changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from stagehand.config import user_config_dir
+
+#: How a generated token starts (so a leaked one is recognisable in a secret scanner).
+TOKEN_PREFIX = "shs_"
+#: The name `[server] token` acts under.
+CONFIG_TOKEN_NAME = "script"
+#: What a token's name may be: it is shown in reports ("answered by alice").
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+
+
+class Role(StrEnum):
+    HOST = "host"
+    PRODUCER = "producer"
+    VIEWER = "viewer"
+
+
+#: The API actions (`POST /api/actions`) each role may take.
+ALLOWED: dict[Role, frozenset[str]] = {
+    Role.HOST: frozenset(
+        {
+            "answer",
+            "dismiss",
+            "stage",
+            "stage_hand",
+            "end_stage",
+            "feature",
+            "unfeature",
+            "pin",
+            "unpin",
+            "reply",
+            "moderate",
+            "next_segment",
+            "topic",
+            "undo",
+        }
+    ),
+    Role.PRODUCER: frozenset({"dismiss", "feature", "unfeature", "pin", "unpin", "reply", "undo"}),
+    Role.VIEWER: frozenset(),
+}
+
+
+def may(role: Role, action: str) -> bool:
+    return action in ALLOWED[role]
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Whoever presented a valid token: its name (what the log records) and role."""
+
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class TokenEntry:
+    name: str
+    role: Role
+    sha256: str
+    created_at: str
+    revoked_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "role": self.role.value,
+            "sha256": self.sha256,
+            "created_at": self.created_at,
+            "revoked_at": self.revoked_at,
+        }
+
+
+class TokenError(Exception):
+    """A token file problem or a refused change, worded for the person running the command."""
+
+
+def default_tokens_path() -> Path:
+    env = os.environ.get("STAGEHAND_ACCESS_FILE")
+    return Path(env).expanduser() if env else user_config_dir() / "server-tokens.json"
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class AccessTokens:
+    """The token file: create, list, revoke; and who a presented token is."""
+
+    def __init__(self, path: Path | None = None, *, config_token: str | None = None) -> None:
+        self.path = path or default_tokens_path()
+        self._config_digest = digest(config_token) if config_token else None
+        self._entries: list[TokenEntry] = []
+        self._stamp: tuple[int, int] | None = None
+
+    # -- the show server's side --------------------------------------------------------------
+
+    def caller(self, token: str) -> Caller | None:
+        """Who `token` is, or None: unknown, revoked, or the file unreadable (refused, never
+        let in). The file is read again whenever it changed, so revoking takes effect now."""
+        if not token:
+            return None
+        presented = digest(token)
+        if self._config_digest and hmac.compare_digest(presented, self._config_digest):
+            return Caller(CONFIG_TOKEN_NAME, Role.HOST)
+        try:
+            entries = self._fresh_entries()
+        except TokenError:
+            return None
+        for entry in entries:
+            if hmac.compare_digest(presented, entry.sha256):
+                return None if entry.revoked_at else Caller(entry.name, entry.role)
+        return None
+
+    def _fresh_entries(self) -> list[TokenEntry]:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            self._entries, self._stamp = [], None
+            return []
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp != self._stamp:
+            self._entries = self.entries()
+            self._stamp = stamp
+        return self._entries
+
+    # -- `stagehand token` -------------------------------------------------------------------
+
+    def entries(self) -> list[TokenEntry]:
+        """Every token made here, revoked ones too (TokenError if the file is unreadable)."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError, RecursionError) as exc:
+            raise TokenError(
+                f"{self.path}: the token file is unreadable ({type(exc).__name__}); "
+                "move it aside and create the tokens again"
+            ) from None
+        try:
+            return [
+                TokenEntry(
+                    str(item["name"]),
+                    Role(item["role"]),
+                    str(item["sha256"]),
+                    str(item["created_at"]),
+                    item.get("revoked_at"),
+                )
+                for item in data["tokens"]
+            ]
+        except (KeyError, TypeError, ValueError):
+            raise TokenError(
+                f"{self.path}: not a stagehand token file; move it aside and create the tokens "
+                "again"
+            ) from None
+
+    def create(self, name: str, role: Role) -> str:
+        """A new token for `name` (shown once: only its hash is kept)."""
+        if not NAME_PATTERN.match(name):
+            raise TokenError(
+                f"the name {name!r} cannot be used: letters, digits, '_', '.' and '-' only, "
+                "32 at most, starting with a letter or digit (it is shown in reports)"
+            )
+        if name == CONFIG_TOKEN_NAME:
+            raise TokenError(f"{name!r} is the name of [server] token; choose another")
+        entries = self.entries()
+        if any(entry.name == name and not entry.revoked_at for entry in entries):
+            raise TokenError(
+                f"a token named {name!r} exists already: revoke it first "
+                f"(stagehand token revoke {name}) or choose another name"
+            )
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        created = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        entries.append(TokenEntry(name, role, digest(token), created))
+        self._write(entries)
+        return token
+
+    def revoke(self, name: str) -> TokenEntry:
+        """Revoke the live token named `name` (TokenError if there is none)."""
+        entries = self.entries()
+        now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        for index, entry in enumerate(entries):
+            if entry.name == name and not entry.revoked_at:
+                revoked = TokenEntry(entry.name, entry.role, entry.sha256, entry.created_at, now)
+                entries[index] = revoked
+                self._write(entries)
+                return revoked
+        known = ", ".join(sorted({e.name for e in entries if not e.revoked_at})) or "none"
+        raise TokenError(f"no live token named {name!r} (live tokens: {known})")
+
+    def _write(self, entries: list[TokenEntry]) -> None:
+        """Owner-only, replaced whole (a crash leaves the old file or the new one)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp = self.path.with_suffix(".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({"tokens": [e.to_dict() for e in entries]}, handle, indent=2)
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            raise TokenError(f"cannot write {self.path}: {exc.strerror or exc}") from None

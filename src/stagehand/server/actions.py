@@ -1,0 +1,228 @@
+"""`POST /api/actions`: one request, one intent of the show, as the token's owner.
+
+The body names the action and what it acts on (docs/server.md has the full list):
+
+    {"action": "answer", "comment_id": "m42"}                 the comment m42 (any platform)
+    {"action": "feature", "comment_id": "top"}                the top of the queue (pins first)
+    {"action": "reply", "comment_id": "m42", "text": "thanks!"}
+    {"action": "undo"}                                        this token's last action
+
+Each intent runs through `LiveShow` inside `acting_as(<token name>)`, so the host-action log
+says who did it, and answers `{"ok", "message", "key", "seq"}` (`seq`: the last event the
+action published; a client that has seen it sees the show as the action left it). A role that
+may not take the action gets 403, a comment the show does not know 404, a malformed body 400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from stagehand.domain import Author, Comment, ModerationKind
+from stagehand.platform import ActionResult
+from stagehand.server.access import ALLOWED, Caller, Role, may
+from stagehand.server.hub import EventHub
+from stagehand.show.live import LiveShow
+
+#: Actions that act on one comment (`comment_id`, optionally `platform`; "top" for the queue's).
+ON_A_COMMENT = frozenset(
+    {"answer", "dismiss", "stage", "feature", "pin", "unpin", "reply", "moderate"}
+)
+#: Actions the show does not announce itself (a console says its own at once): the server tells
+#: every screen, naming who acted, so the host sees what a producer just did.
+UNANNOUNCED = frozenset(
+    {"answer", "dismiss", "feature", "unfeature", "pin", "unpin", "next_segment", "topic"}
+)
+#: What each action is called in a refusal ("a producer may not <this>").
+WORDS = {
+    "answer": "answer on air",
+    "stage": "bring viewers on stage",
+    "stage_hand": "bring viewers on stage",
+    "end_stage": "end stage appearances",
+    "moderate": "moderate (delete, time out, ban)",
+    "next_segment": "change the segment",
+    "topic": "change the segment's topic",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An HTTP status and the JSON body to send with it."""
+
+    status: int
+    body: dict[str, Any]
+
+
+def refused(status: int, message: str) -> Answer:
+    return Answer(status, {"ok": False, "message": message})
+
+
+async def perform(live: LiveShow, hub: EventHub, caller: Caller, body: Any) -> Answer:
+    """Check, then take the action `body` asks for as `caller` (see the module docstring)."""
+    if not isinstance(body, dict):
+        return refused(400, 'the body must be a JSON object such as {"action": "answer", ...}')
+    action = body.get("action")
+    known = sorted(ALLOWED[Role.HOST])
+    if not isinstance(action, str) or action not in known:
+        return refused(400, f"unknown action {action!r}: one of {', '.join(known)}")
+    if not may(caller.role, action):
+        return refused(403, _not_allowed(caller, action))
+    comment: Comment | None = None
+    if action in ON_A_COMMENT or (action == "end_stage" and body.get("comment_id")):
+        found = _comment(live, hub, body)
+        if isinstance(found, Answer):
+            return found
+        comment = found
+    also = hub.queue.others_in_row(comment) if comment is not None else []
+    run = _intent(live, caller, action, comment, body, also)
+    if isinstance(run, Answer):
+        return run
+    with live.acting_as(caller.name):
+        result = run()
+        if not isinstance(result, ActionResult):
+            result = await result
+        if result.ok and action in UNANNOUNCED:
+            live.say(result.message, "ok")
+    return Answer(
+        200,
+        {
+            "ok": result.ok,
+            "message": result.for_host,
+            "key": result.key,
+            "retry": result.retry,
+            "seq": hub.seq,
+        },
+    )
+
+
+Intent = Callable[[], ActionResult | Awaitable[ActionResult]]
+
+
+def _intent(
+    live: LiveShow,
+    caller: Caller,
+    action: str,
+    comment: Comment | None,
+    body: dict[str, Any],
+    also: list[Comment],
+) -> Intent | Answer:
+    """What to call for `action` (its arguments checked), or why not. `also`: the rest of the
+    comment's queue row (one question several viewers asked): answered, dismissed, replied to
+    or brought on stage with it, as the console does."""
+    text = body.get("text", "")
+    if not isinstance(text, str):
+        return refused(400, '"text" must be a string')
+    if comment is not None:
+        c = comment
+        match action:
+            case "answer":
+                return lambda: live.answer(c, also=also)
+            case "dismiss":
+                return lambda: live.dismiss(c, also=also)
+            case "stage":
+                return lambda: live.pull_on_stage(c, also=also)
+            case "feature":
+                return lambda: live.feature(c)
+            case "pin":
+                return lambda: live.pin(c, text)
+            case "unpin":
+                return lambda: live.unpin(c)
+            case "reply":
+                if not text.strip():
+                    return refused(400, 'a reply needs "text"')
+                return lambda: live.reply(c, text, also=also)
+            case "moderate":
+                return _moderation(live, c, body)
+            case "end_stage":
+                return lambda: live.end_stage(c.author)
+    match action:
+        case "stage_hand":
+            hands = live.hands
+            if not hands:
+                return refused(409, "no raised hands to bring on stage")
+            named = _named(body, hands)
+            if isinstance(named, Answer):
+                return named
+            guest = named or hands[0]
+            return lambda: live.pull_on_stage(author=guest)
+        case "end_stage":
+            named = _named(body, tuple(s.author for s in live.on_stage))
+            if isinstance(named, Answer):
+                return named
+            return lambda: live.end_stage(named)
+        case "unfeature":
+            return lambda: live.unfeature()
+        case "next_segment":
+            return lambda: live.next_segment()
+        case "topic":
+            keywords = body.get("keywords", [])
+            if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+                return refused(400, '"keywords" must be a list of strings')
+            return lambda: live.edit_topic(text or body.get("title", "") or "", keywords)
+        case "undo":
+            return _undo(live, caller, body)
+    return refused(400, f"{action} needs a comment_id")
+
+
+def _named(body: dict[str, Any], people: tuple[Author, ...]) -> Author | Answer | None:
+    """The person `author_id` (and `platform`) names among `people`; None when none is named."""
+    author_id = body.get("author_id")
+    if author_id is None:
+        return None
+    platform = body.get("platform")
+    for person in people:
+        if person.id == str(author_id) and platform in (None, person.platform):
+            return person
+    return refused(409, f"{author_id!r} is not there any more (the show moved on)")
+
+
+def _moderation(live: LiveShow, comment: Comment, body: dict[str, Any]) -> Intent | Answer:
+    try:
+        kind = ModerationKind(str(body.get("kind")))
+    except ValueError:
+        return refused(400, '"kind" must be one of delete, timeout, ban')
+    duration = body.get("duration_seconds")
+    if kind is ModerationKind.TIMEOUT:
+        duration = 600 if duration is None else duration
+        if not isinstance(duration, int) or not 1 <= duration <= 1_209_600:
+            return refused(400, '"duration_seconds" must be a whole number from 1 to 1209600')
+    return lambda: live.moderate(comment, kind, duration_seconds=duration)
+
+
+def _undo(live: LiveShow, caller: Caller, body: dict[str, Any]) -> Intent | Answer:
+    key = body.get("key")
+    if key is None:
+        return lambda: live.undo(mine=True)  # this token's own last action
+    if not isinstance(key, str):
+        return refused(400, '"key" must be the key of a host action')
+    if caller.role is not Role.HOST:
+        done = live.host_action(key)
+        if done is None or done.actor != caller.name:
+            return refused(403, f"a {caller.role.value} may undo only their own actions")
+    return lambda: live.undo(key)
+
+
+def _comment(live: LiveShow, hub: EventHub, body: dict[str, Any]) -> Comment | Answer:
+    comment_id = body.get("comment_id")
+    platform = body.get("platform")
+    if not isinstance(comment_id, str) or not comment_id:
+        return refused(400, f'{body.get("action")} needs "comment_id" (or "top")')
+    if platform is not None and not isinstance(platform, str):
+        return refused(400, '"platform" must be a string')
+    if comment_id == "top":
+        ranked = hub.queue.ranked_queue()
+        if not ranked:
+            return refused(409, "the queue is empty")
+        return ranked[0].comment
+    found = live.find_comment(platform, comment_id)
+    if found is None:
+        return refused(404, f"no comment {comment_id!r} in this show's recent chat")
+    return found
+
+
+def _not_allowed(caller: Caller, action: str) -> str:
+    what = WORDS.get(action, action)
+    if caller.role is Role.VIEWER:
+        return f"{caller.name} has a viewer token: it may read the show, not {what}"
+    return f"a {caller.role.value} may not {what}: that takes a host token"

@@ -1,0 +1,403 @@
+"""The show server: the routes, and starting and stopping it beside a running show.
+
+    GET  /api/state      the show now (token)
+    POST /api/actions    one intent of the show (token; the role decides which)
+    GET  /api/events     WebSocket: a snapshot, then every event as it happens (token)
+    GET  /api/metrics    the participation numbers so far (token)
+    GET  /api/search     ?q=words: this show's comments (token)
+    GET  /overlay        the OBS browser source (no token: it holds only what is on stream)
+    GET  /overlay/events WebSocket: what the overlay shows, whenever it changes (no token)
+
+docs/server.md documents each. Every API request presents `Authorization: Bearer <token>`;
+401 without a valid one, 403 when the token's role may not do what it asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import json
+import logging
+import ssl
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from stagehand.config import Settings
+from stagehand.config.server import DEFAULT_LISTEN, ListenAddress
+from stagehand.ranking.queue_order import QueueRow
+from stagehand.server import actions, overlay
+from stagehand.server.access import AccessTokens, Caller
+from stagehand.server.hub import EventHub
+from stagehand.server.wire import dumps, encode
+from stagehand.show.live import LiveShow
+
+log = logging.getLogger(__name__)
+
+#: The request's caller, set by the auth middleware for every /api route.
+CALLER = web.RequestKey("caller", Caller)
+LIVE = web.AppKey("live", LiveShow)
+HUB = web.AppKey("hub", EventHub)
+SETTINGS = web.AppKey("settings", Settings)
+#: Seconds between clock frames on an idle events socket (they carry show time).
+CLOCK_SECONDS = 2.0
+#: Ports tried after the default one when it is taken (another show running here).
+PORTS_TO_TRY = 20
+
+
+class ServerRefused(Exception):
+    """The server cannot start as configured; the message says why and what to change."""
+
+
+def _json(status: int, body: dict[str, Any]) -> web.Response:
+    return web.Response(
+        status=status,
+        text=dumps(body),
+        content_type="application/json",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _unauthorized(message: str) -> web.Response:
+    response = _json(401, {"ok": False, "message": message})
+    response.headers["WWW-Authenticate"] = 'Bearer realm="stagehand"'
+    return response
+
+
+def build_app(
+    live: LiveShow, hub: EventHub, tokens: AccessTokens, settings: Settings
+) -> web.Application:
+    """The aiohttp application serving `live` (see the module docstring for the routes)."""
+
+    @web.middleware
+    async def authenticate(request: web.Request, handler: Any) -> web.StreamResponse:
+        if not request.path.startswith("/api/"):
+            return await handler(request)
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return _unauthorized(
+                "no token: send `Authorization: Bearer <token>` "
+                "(stagehand token create --role producer makes one)"
+            )
+        caller = tokens.caller(token.strip())
+        if caller is None:
+            return _unauthorized("this token is not valid here (unknown or revoked)")
+        request[CALLER] = caller
+        return await handler(request)
+
+    app = web.Application(middlewares=[authenticate], client_max_size=64 * 1024)
+    app[LIVE] = live
+    app[HUB] = hub
+    app[SETTINGS] = settings
+    app.router.add_get("/api/state", state)
+    app.router.add_post("/api/actions", post_action)
+    app.router.add_get("/api/events", events)
+    app.router.add_get("/api/metrics", metrics)
+    app.router.add_get("/api/search", search)
+    app.router.add_get("/overlay", overlay_page)
+    app.router.add_get("/overlay/events", overlay_events)
+    return app
+
+
+# -- the API ------------------------------------------------------------------------------------
+
+
+async def state(request: web.Request) -> web.Response:
+    """The show now, in the documented shape (docs/server.md)."""
+    live, hub = request.app[LIVE], request.app[HUB]
+    caller: Caller = request[CALLER]
+    try:
+        limit = int(request.query.get("limit", "0")) or None
+    except ValueError:
+        return _json(400, {"ok": False, "message": "limit must be a number"})
+    pins = {(p.comment.platform, p.comment.id): p for p in live.pins}
+    rows = hub.queue.queue_rows()[:limit]
+    segment = live.current_segment
+    featured = live.featured
+    return _json(
+        200,
+        {
+            "show": {
+                "name": live.show.name,
+                "title": live.show.title,
+                "started_at": live.show.started_at.isoformat(),
+                "now": live.now().isoformat(),
+            },
+            "segment": None
+            if segment is None
+            else {
+                "position": segment.position,
+                "title": segment.title,
+                "keywords": list(segment.keywords),
+                "started_at": segment.started_at.isoformat() if segment.started_at else None,
+            },
+            "queue": [
+                _queued(row, pins.get((row.ranked.comment.platform, row.ranked.comment.id)))
+                for row in rows
+            ],
+            "stage": [
+                {
+                    **_person(s.author),
+                    "since": s.started_at.isoformat(),
+                    "comment_id": s.comment_id,
+                }
+                for s in live.on_stage
+            ],
+            "hands": [_person(author) for author in live.hands],
+            "featured": None
+            if featured is None
+            else {
+                **_comment_fields(featured.comment),
+                "since": featured.since.isoformat(),
+                "by": featured.actor,
+            },
+            "you": {"name": caller.name, "role": caller.role.value},
+        },
+    )
+
+
+def _person(author: Any) -> dict[str, Any]:
+    return {"author": author.shown_name, "author_id": author.id, "platform": author.platform}
+
+
+def _comment_fields(comment: Any) -> dict[str, Any]:
+    return {
+        "id": comment.id,
+        "platform": comment.platform,
+        "author": comment.author.shown_name,
+        "author_id": comment.author.id,
+        "text": comment.shown_text,
+        "ts": comment.ts.isoformat(),
+    }
+
+
+def _queued(row: QueueRow, pin: Any) -> dict[str, Any]:
+    """A queue row: its comment, scored as the row; `asked_by`: the viewers who asked the same
+    question (1 for most rows), `askers`: each of them (acting on the row acts for all)."""
+    score = row.ranked.score
+    return {
+        **_comment_fields(row.ranked.comment),
+        "score": round(score.value, 3),
+        "flags": sorted(score.flags),
+        "reasons": {name: round(points, 3) for name, points in score.reasons.items()},
+        "pinned": None if pin is None else {"by": pin.actor, "note": pin.note},
+        "asked_by": row.asked_by,
+        "askers": [_comment_fields(r.comment) for r in row.askers],
+    }
+
+
+async def post_action(request: web.Request) -> web.Response:
+    caller: Caller = request[CALLER]
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _json(400, {"ok": False, "message": "the body must be JSON"})
+    answer = await actions.perform(request.app[LIVE], request.app[HUB], caller, body)
+    return _json(answer.status, answer.body)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    totals = await asyncio.to_thread(request.app[LIVE].participation)
+    return _json(200, encode(totals))
+
+
+async def search(request: web.Request) -> web.Response:
+    query = request.query.get("q", "").strip()
+    if not query:
+        return _json(400, {"ok": False, "message": "search needs ?q=words"})
+    try:
+        limit = max(1, min(200, int(request.query.get("limit", "50"))))
+    except ValueError:
+        return _json(400, {"ok": False, "message": "limit must be a number"})
+    hits = await asyncio.to_thread(request.app[LIVE].search, query, limit)
+    return _json(200, {"hits": encode(hits)})
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    """A snapshot (or, with `?since=N`, the events after N), then every event as it happens;
+    each message is `{"now": <show time>, "events": [...]}`."""
+    hub = request.app[HUB]
+    caller: Caller = request[CALLER]
+    since_text = request.query.get("since")
+    since = int(since_text) if since_text and since_text.isdigit() else None
+    ws = web.WebSocketResponse(heartbeat=20, compress=False, max_msg_size=64 * 1024)
+    await ws.prepare(request)
+    client, first = hub.subscribe(caller, since)
+    reader = asyncio.ensure_future(_drain(ws))
+    try:
+        await ws.send_str(hub.frame(client.take(), first))
+        while not ws.closed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(client.ready.wait(), CLOCK_SECONDS)
+            if reader.done():
+                break
+            if client.dropped:
+                await ws.close(code=1013, message=b"too far behind: reconnect with ?since=")
+                break
+            await ws.send_str(hub.frame(client.take()))
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass
+    finally:
+        hub.unsubscribe(client)
+        reader.cancel()
+    return ws
+
+
+async def _drain(ws: web.WebSocketResponse) -> None:
+    """Read (and ignore) what a client sends, so its close and pings are handled."""
+    async for message in ws:
+        if message.type == WSMsgType.ERROR:
+            break
+
+
+# -- the overlay --------------------------------------------------------------------------------
+
+
+async def overlay_page(request: web.Request) -> web.Response:
+    hub, settings = request.app[HUB], request.app[SETTINGS]
+    theme = overlay.theme_css(settings.overlay.css)
+    page = overlay.render_page(hub.overlay_state(), theme)
+    return web.Response(
+        text=page,
+        content_type="text/html",
+        headers={
+            "Content-Security-Policy": overlay.policy(
+                theme, request.headers.get("Host"), secure=request.secure
+            ),
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def overlay_events(request: web.Request) -> web.StreamResponse:
+    hub = request.app[HUB]
+    ws = web.WebSocketResponse(heartbeat=20, compress=False, max_msg_size=4096)
+    await ws.prepare(request)
+    watcher = hub.watch_overlay()
+    reader = asyncio.ensure_future(_drain(ws))
+    try:
+        while not ws.closed and not reader.done():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(watcher.ready.wait(), 10)
+            text = watcher.take()
+            if text is not None and not ws.closed:
+                await ws.send_str(text)
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass
+    finally:
+        hub.unwatch_overlay(watcher)
+        reader.cancel()
+    return ws
+
+
+# -- running beside a show ------------------------------------------------------------------------
+
+
+@dataclass
+class ShowServer:
+    """A running show server: its address, and how to stop it."""
+
+    runner: web.AppRunner
+    hub: EventHub
+    url: str
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+
+
+async def start_server(
+    live: LiveShow,
+    settings: Settings,
+    *,
+    listen: ListenAddress | None = None,
+    insecure_remote: bool = False,
+) -> ShowServer:
+    """Serve `live` (on the running loop) until `stop`. ServerRefused when the address needs
+    TLS it does not have, the TLS files do not load, or the port is taken."""
+    config = settings.server
+    explicit = listen is not None or config.listen != DEFAULT_LISTEN
+    address = check_address(settings, listen=listen, insecure_remote=insecure_remote)
+    context = _tls_context(settings) if config.tls else None
+    token = config.token.get_secret_value() if config.token else None
+    tokens = AccessTokens(config_token=token)
+    hub = EventHub(live)
+    live.add_listener(hub)
+    app = build_app(live, hub, tokens, settings)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+    await runner.setup()
+    ports = [address.port] if explicit or address.port == 0 else _ports_from(address.port)
+    for port in ports:
+        site = web.TCPSite(runner, address.host, port, ssl_context=context)
+        try:
+            await site.start()
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE and port != ports[-1]:
+                continue
+            await runner.cleanup()
+            raise ServerRefused(_bind_problem(address, port, exc, explicit)) from None
+        break
+    bound = _bound_port(site) or address.port
+    host = f"[{address.host}]" if ":" in address.host else address.host
+    if address.host in ("0.0.0.0", "::"):
+        host = "127.0.0.1"  # this machine's own view; others use its network name
+    url = f"{'https' if context else 'http'}://{host}:{bound}"
+    return ShowServer(runner, hub, url)
+
+
+def check_address(
+    settings: Settings, *, listen: ListenAddress | None = None, insecure_remote: bool = False
+) -> ListenAddress:
+    """Where the server will listen; ServerRefused for a non-loopback address without TLS
+    (unless `insecure_remote`) or TLS files that do not load."""
+    config = settings.server
+    address = listen or config.address
+    if not address.loopback and not config.tls and not (insecure_remote or config.insecure_remote):
+        raise ServerRefused(
+            f"the show server would listen on {address}, where anyone on the network could "
+            "read tokens and chat in the clear: set [server] tls_cert and tls_key, or put a "
+            "TLS reverse proxy in front and listen on 127.0.0.1, or pass --insecure-remote on "
+            "a network you trust (docs/server.md)"
+        )
+    if config.tls:
+        _tls_context(settings)
+    return address
+
+
+def _ports_from(port: int) -> list[int]:
+    return [p for p in range(port, port + PORTS_TO_TRY) if p <= 65535]
+
+
+def _bound_port(site: web.TCPSite) -> int | None:
+    server = site._server  # aiohttp keeps the asyncio server here; the port 0 picked is on it
+    sockets = getattr(server, "sockets", None) or []
+    return sockets[0].getsockname()[1] if sockets else None
+
+
+def _bind_problem(address: ListenAddress, port: int, exc: OSError, explicit: bool) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        where = f"port {port}" if explicit else f"ports {address.port}-{port}"
+        return (
+            f"the show server cannot listen on {address.host}: {where} in use (another show "
+            "running?); choose another with --listen HOST:PORT or [server] listen"
+        )
+    return (
+        f"the show server cannot listen on {address.host}:{port}: {exc.strerror or exc}; "
+        "choose another address with --listen HOST:PORT or [server] listen"
+    )
+
+
+def _tls_context(settings: Settings) -> ssl.SSLContext:
+    cert, key = settings.server.tls_cert, settings.server.tls_key
+    assert cert is not None and key is not None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(cert.expanduser(), key.expanduser())
+    except (OSError, ssl.SSLError) as exc:
+        raise ServerRefused(
+            f"[server] tls_cert / tls_key do not load ({exc}): give a PEM certificate and its key"
+        ) from None
+    return context

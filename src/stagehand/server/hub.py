@@ -1,0 +1,220 @@
+"""The show server's listener: every event numbered, folded into what screens need, fanned out.
+
+`EventHub` hears the show's events like the store and the console do (on the event loop, in
+order). It numbers them (`seq`), keeps the queue every screen shows (`ShowQueue`) and the last
+chat lines for clients that attach later, and keeps the last `BACKLOG` events so a client that
+lost its connection for a moment picks up exactly where it was (`?since=`).
+
+A client never slows the show: each has its own pending list, filled by the listener without
+waiting, and drained by that client's own sender task. A client that falls `CLIENT_LIMIT`
+events behind is let go (it reconnects and resumes, or gets a fresh snapshot); the show, and
+what it records, never waits for anyone's network. An event is encoded to JSON once, for every
+client, and only while someone is connected.
+
+The overlay hears only what the hosts chose to put on stream (the featured comment, who is on
+stage, the segment's title), pushed the moment it changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from stagehand.domain import RankedComment
+from stagehand.events import (
+    CommentEdited,
+    CommentRanked,
+    CoreEvent,
+    FeatureEnded,
+    FeatureStarted,
+    SegmentChanged,
+    StageChanged,
+)
+from stagehand.server.access import Caller
+from stagehand.server.wire import dumps, encode, encode_event
+from stagehand.show.live import LiveShow
+from stagehand.show.queue import ShowQueue
+
+#: Events kept for clients that reconnect (`?since=`): minutes of chat, seconds of a flood.
+BACKLOG = 10_000
+#: Chat lines a client attaching now is given (raw chat that never entered the queue).
+RECENT_CHAT = 200
+#: Events a client may fall behind before it is let go.
+CLIENT_LIMIT = 20_000
+#: The events that change what the overlay shows (an edit of the comment on stream too).
+OVERLAY_EVENTS = (FeatureStarted, FeatureEnded, StageChanged, SegmentChanged, CommentEdited)
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One events client: what is waiting to be sent to it, in order."""
+
+    limit: int = CLIENT_LIMIT
+    pending: list[str] = field(default_factory=list)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Fell too far behind: its connection is closed, and it must resume or start again.
+    dropped: bool = False
+
+    def push(self, text: str) -> None:
+        if self.dropped:
+            return
+        self.pending.append(text)
+        if len(self.pending) > self.limit:
+            self.dropped = True
+            self.pending.clear()
+        self.ready.set()
+
+    def take(self) -> list[str]:
+        batch, self.pending = self.pending, []
+        self.ready.clear()
+        return batch
+
+
+@dataclass(eq=False)
+class OverlayWatcher:
+    """One overlay page: the latest state it has not been sent yet (older ones are moot)."""
+
+    latest: str | None = None
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def push(self, text: str) -> None:
+        self.latest = text
+        self.ready.set()
+
+    def take(self) -> str | None:
+        text, self.latest = self.latest, None
+        self.ready.clear()
+        return text
+
+
+class EventHub:
+    def __init__(self, live: LiveShow) -> None:
+        self.live = live
+        settings = live.settings
+        self.queue = ShowQueue(
+            queue_size=settings.console.queue_size,
+            half_life_seconds=settings.ranking.half_life_seconds,
+            asked_by_points=settings.ranking.weights.asked_by,
+            pasted_points=settings.ranking.weights.copypasta,
+            segment=live.current_segment,
+            hands=live.hands,
+        )
+        for pin in live.pins:
+            self.queue.pinned(pin)
+        self.recent: deque[RankedComment] = deque(maxlen=RECENT_CHAT)
+        self.seq = 0
+        self.backlog: deque[tuple[int, CoreEvent]] = deque(maxlen=BACKLOG)
+        self.clients: set[Subscriber] = set()
+        self.overlays: set[OverlayWatcher] = set()
+        self._overlay_text = dumps(self.overlay_state())
+
+    # -- the listener --------------------------------------------------------------------------
+
+    def __call__(self, event: CoreEvent) -> None:
+        self.seq += 1
+        self.queue.apply(event)
+        if isinstance(event, CommentRanked):
+            self.recent.append(event.ranked)
+        self.backlog.append((self.seq, event))
+        if self.clients:
+            text = dumps(encode_event(event, self.seq))
+            for client in self.clients:
+                client.push(text)
+        if isinstance(event, OVERLAY_EVENTS):
+            self._overlay_changed()
+
+    # -- events clients ------------------------------------------------------------------------
+
+    def subscribe(
+        self, caller: Caller, since: int | None = None
+    ) -> tuple[Subscriber, dict[str, Any]]:
+        """A new client, and what it gets first: the events after `since` when they are all
+        still here, or else a snapshot of the show (`"snapshot"`). Nothing can happen between
+        the two (no await): the client misses nothing and sees nothing twice."""
+        client = Subscriber()
+        first: dict[str, Any]
+        oldest = self.backlog[0][0] if self.backlog else self.seq + 1
+        if since is not None and 0 <= since <= self.seq and since + 1 >= oldest:
+            for seq, event in self.backlog:
+                if seq > since:
+                    client.push(dumps(encode_event(event, seq)))
+            first = {}
+        else:
+            first = {"snapshot": self.snapshot(caller)}
+        self.clients.add(client)
+        return client, first
+
+    def unsubscribe(self, client: Subscriber) -> None:
+        self.clients.discard(client)
+
+    def snapshot(self, caller: Caller) -> dict[str, Any]:
+        """The whole show as a screen needs it to start from, as of event `seq`."""
+        live = self.live
+        return {
+            "seq": self.seq,
+            "you": {"name": caller.name, "role": caller.role.value},
+            "show": encode(live.show),
+            "segments": encode(live.segments),
+            "on_stage": encode(live.on_stage),
+            "hands": encode(live.hands),
+            "connections": {p: [s.value, d] for p, (s, d) in live.connections.items()},
+            "platforms": list(live.platforms),
+            "featured": encode(live.featured),
+            "pins": encode(live.pins),
+            # Every asker's comment of each row: the client's own fold merges them as here.
+            "queue": encode(tuple(a for row in self.queue.queue_rows() for a in row.askers)),
+            "chat": encode(tuple(self.recent)),
+        }
+
+    def frame(self, events: list[str], first: dict[str, Any] | None = None) -> str:
+        """One WebSocket message: show time now, and events (already JSON) in order."""
+        head = dumps({"now": self.live.now().isoformat(), **(first or {})})
+        return head[:-1] + ',"events":[' + ",".join(events) + "]}"
+
+    # -- the overlay ---------------------------------------------------------------------------
+
+    def overlay_state(self) -> dict[str, Any]:
+        """Only what the hosts put on stream: never the queue or the chat."""
+        live = self.live
+        featured = live.featured
+        segment = live.current_segment
+        return {
+            "featured": None
+            if featured is None
+            else {
+                "author": featured.comment.author.shown_name,
+                "platform": featured.comment.platform,
+                "text": featured.comment.shown_text,
+                "since": featured.since.isoformat(),
+            },
+            "stage": [
+                {"author": s.author.shown_name, "platform": s.author.platform}
+                for s in live.on_stage
+            ],
+            "segment": None
+            if segment is None
+            else {"position": segment.position, "title": segment.title},
+        }
+
+    @property
+    def overlay_text(self) -> str:
+        return self._overlay_text
+
+    def watch_overlay(self) -> OverlayWatcher:
+        watcher = OverlayWatcher()
+        watcher.push(self._overlay_text)
+        self.overlays.add(watcher)
+        return watcher
+
+    def unwatch_overlay(self, watcher: OverlayWatcher) -> None:
+        self.overlays.discard(watcher)
+
+    def _overlay_changed(self) -> None:
+        text = dumps(self.overlay_state())
+        if text == self._overlay_text:
+            return
+        self._overlay_text = text
+        for watcher in self.overlays:
+            watcher.push(text)

@@ -1,0 +1,537 @@
+"""A show running somewhere else, through its show server: what `stagehand attach` gives the console.
+
+`RemoteShow` satisfies `ShowAPI` (show/api.py), the interface the console is written against,
+so the same console runs on another terminal or machine. It keeps a mirror of the show (its
+segments, stage, hands, connections, what is on stream, pins, the queue) from the events
+WebSocket: a snapshot first, then every event, each handed on to its listeners exactly as a
+`LiveShow` in this process would hand it. Intents are `POST /api/actions` as this console's
+token; the result comes back once the events it caused have arrived here too, so the views
+agree with it.
+
+The show does not depend on this console: when the connection drops, the header says
+`show ◌ reconnecting`, it connects again and asks for the events it missed (`?since=`), or a
+fresh snapshot when too many were missed. Closing it (quitting this console) leaves the show
+running and recording.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+import aiohttp
+
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    Featured,
+    ModerationKind,
+    Pin,
+    RankedComment,
+    Segment,
+    StageSession,
+)
+from stagehand.events import (
+    CommentPinned,
+    CommentRanked,
+    CommentUnpinned,
+    ConnectionChanged,
+    CoreEvent,
+    FeatureEnded,
+    FeatureStarted,
+    HandsChanged,
+    HostActionLogged,
+    Listener,
+    Notice,
+    SegmentChanged,
+    StageChanged,
+)
+from stagehand.metrics import Metrics
+from stagehand.platform import ActionResult, ConnectionState
+from stagehand.server.wire import WireError, decode, decode_event
+from stagehand.show.queue import ShowQueue
+from stagehand.store.queries import SearchHit, ShowRow
+
+log = logging.getLogger(__name__)
+
+#: The connection to the show, as the console's header names it.
+LINK = "show"
+#: Comments remembered for `acted_on` (an undo selects its comment again).
+ACTED_KEPT = 5_000
+#: Seconds an intent's result waits for its events to arrive here.
+CATCH_UP_SECONDS = 2.0
+#: Seconds between reconnection attempts, growing to the last.
+RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)
+_T = TypeVar("_T")
+
+
+class RemoteError(Exception):
+    """The show server cannot be used; the message says why and what to do."""
+
+
+class RemoteShow:
+    """A show reached through its show server (see the module docstring)."""
+
+    def __init__(self, url: str, token: str, *, timeout: float = 10.0) -> None:
+        self.url = url.rstrip("/")
+        self._token = token
+        self._timeout = timeout
+        self._listeners: list[Listener] = []
+        self._session: aiohttp.ClientSession | None = None
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closing = False
+        self._seq = 0
+        self._advanced = asyncio.Event()
+        #: Who this console is, as the show server knows its token.
+        self.name = ""
+        self.role = ""
+        # -- the mirror --
+        self._show: ShowRow | None = None
+        self._now: tuple[datetime, float] | None = None
+        self._segments: list[Segment] = []
+        self._stage: tuple[StageSession, ...] = ()
+        self._hands: tuple[Author, ...] = ()
+        self._connections: dict[str, tuple[ConnectionState, str]] = {}
+        self._platforms: tuple[str, ...] = ()
+        self._featured: Featured | None = None
+        self._pins: OrderedDict[tuple[str, str], Pin] = OrderedDict()
+        self._queue = ShowQueue()
+        self._chat: deque[RankedComment] = deque(maxlen=500)
+        self._acted: OrderedDict[str, Comment | None] = OrderedDict()
+
+    # -- connecting ------------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        """Reach the show and load its snapshot (RemoteError: unreachable, not a show server,
+        or the token refused)."""
+        self._loop = asyncio.get_running_loop()
+        self._session = aiohttp.ClientSession(
+            headers={"Authorization": f"Bearer {self._token}"},
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=self._timeout),
+        )
+        try:
+            await self._open(since=None)
+        except RemoteError:
+            await self._session.close()
+            raise
+        self._link(ConnectionState.CONNECTED, f"as {self.name} ({self.role})")
+
+    async def _open(self, since: int | None) -> None:
+        assert self._session is not None
+        query = f"?since={since}" if since is not None else ""
+        try:
+            ws = await self._session.ws_connect(
+                f"{self.url}/api/events{query}", heartbeat=20, max_msg_size=0
+            )
+        except aiohttp.WSServerHandshakeError as exc:
+            if exc.status == 401:
+                raise RemoteError(
+                    f"{self.url} refused the token (wrong, or revoked): ask the host for one "
+                    "(stagehand token create --name NAME --role producer)"
+                ) from None
+            raise RemoteError(
+                f"{self.url} is not a stagehand show server (HTTP {exc.status} on /api/events)"
+            ) from None
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise RemoteError(
+                f"cannot reach {self.url} ({_why(exc)}): is the show running? Its console's "
+                "help (?) and its first line say where it is served"
+            ) from None
+        try:
+            first = await ws.receive(timeout=self._timeout)
+            frame = json.loads(first.data) if first.type == aiohttp.WSMsgType.TEXT else None
+            if not isinstance(frame, dict):
+                raise WireError("no snapshot")
+            self._ws = ws
+            self._take(frame, first=since is None)
+        except (WireError, ValueError, TimeoutError) as exc:
+            await ws.close()
+            raise RemoteError(f"{self.url} did not send a show ({exc})") from None
+
+    # -- following the show ----------------------------------------------------------------------
+
+    async def run_adapters(self) -> None:
+        """Follow the show's events until `close` (reconnecting when the connection drops)."""
+        while not self._closing:
+            ws = self._ws
+            if ws is None or ws.closed:
+                if not await self._reconnect():
+                    return
+                continue
+            message = await ws.receive()
+            if message.type == aiohttp.WSMsgType.TEXT:
+                try:
+                    self._take(json.loads(message.data))
+                except (WireError, ValueError) as exc:
+                    log.warning("an event from the show could not be read: %s", exc)
+            elif message.type in (
+                aiohttp.WSMsgType.CLOSE,
+                aiohttp.WSMsgType.CLOSED,
+                aiohttp.WSMsgType.CLOSING,
+                aiohttp.WSMsgType.ERROR,
+            ):
+                await ws.close()
+
+    async def _reconnect(self) -> bool:
+        """Connect again, picking up after the last event seen; False once it cannot be."""
+        attempt = 0
+        while not self._closing:
+            delay = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
+            self._link(ConnectionState.RECONNECTING, f"lost the show; retrying in {delay:g} s")
+            await asyncio.sleep(delay)
+            attempt += 1
+            try:
+                await self._open(since=self._seq)
+            except RemoteError as exc:
+                if "refused the token" in str(exc):
+                    self._link(ConnectionState.FAILED, str(exc))
+                    self._publish(Notice(str(exc), "error"))
+                    return False
+                continue
+            self._link(ConnectionState.CONNECTED, f"as {self.name} ({self.role})")
+            return True
+        return False
+
+    def _take(self, frame: dict[str, Any], *, first: bool = False) -> None:
+        """One message from the show: its clock, maybe a snapshot, then events in order."""
+        now = frame.get("now")
+        if isinstance(now, str):
+            self._now = (datetime.fromisoformat(now), time.monotonic())
+        snapshot = frame.get("snapshot")
+        if isinstance(snapshot, dict):
+            self._load(snapshot)
+            if not first:  # too much was missed: the screens catch up as well as they can
+                for event in self._catch_up():
+                    self._publish(event)
+                self._publish(
+                    Notice(
+                        "Reconnected to the show; what changed meanwhile may be missing", "warning"
+                    )
+                )
+        events = frame.get("events", [])
+        if not isinstance(events, list):
+            raise WireError("events must be a list")
+        for data in events:
+            event = decode_event(data)
+            self._seq = max(self._seq, int(data.get("seq", self._seq)))
+            self._fold(event)
+            self._publish(event)
+        self._advanced.set()
+
+    def _load(self, snapshot: dict[str, Any]) -> None:
+        you = snapshot.get("you") or {}
+        self.name, self.role = str(you.get("name", "")), str(you.get("role", ""))
+        self._seq = int(snapshot["seq"])
+        self._show = decode(ShowRow, snapshot["show"])
+        self._segments = list(decode(tuple[Segment, ...], snapshot["segments"]))
+        self._stage = decode(tuple[StageSession, ...], snapshot["on_stage"])
+        self._hands = decode(tuple[Author, ...], snapshot["hands"])
+        self._connections = {
+            platform: (ConnectionState(state), str(detail))
+            for platform, (state, detail) in snapshot.get("connections", {}).items()
+        }
+        self._platforms = tuple(snapshot.get("platforms", ()))
+        self._featured = decode(Featured | None, snapshot.get("featured"))
+        pins = decode(tuple[Pin, ...], snapshot.get("pins", []))
+        self._pins = OrderedDict(((p.comment.platform, p.comment.id), p) for p in pins)
+        self._queue = ShowQueue(segment=self.current_segment, hands=self._hands)
+        for ranked in decode(tuple[RankedComment, ...], snapshot.get("queue", [])):
+            self._queue.add_comment(ranked)
+        for pin in pins:
+            self._queue.pinned(pin)
+        self._chat = deque(decode(tuple[RankedComment, ...], snapshot.get("chat", [])), maxlen=500)
+
+    def _fold(self, event: CoreEvent) -> None:
+        """Keep the mirror as the show is (the views read it)."""
+        self._queue.apply(event)
+        if isinstance(event, CommentRanked):
+            self._chat.append(event.ranked)
+        elif isinstance(event, HostActionLogged):
+            self._acted[event.action.key] = event.comment
+            if len(self._acted) > ACTED_KEPT:
+                self._acted.popitem(last=False)
+        elif isinstance(event, SegmentChanged):
+            if event.undone is not None:
+                self._segments = [s for s in self._segments if s.position < event.undone]
+            segment = event.segment
+            if segment is not None:
+                if self._segments and self._segments[-1].position == segment.position:
+                    self._segments[-1] = segment
+                elif not self._segments or self._segments[-1].position < segment.position:
+                    self._segments.append(segment)
+        elif isinstance(event, StageChanged):
+            self._stage = event.on_stage
+        elif isinstance(event, HandsChanged):
+            self._hands = event.hands
+        elif isinstance(event, ConnectionChanged) and event.platform != LINK:
+            with contextlib.suppress(ValueError):
+                self._connections[event.platform] = (ConnectionState(event.state), event.detail)
+        elif isinstance(event, FeatureStarted):
+            self._featured = event.featured
+        elif isinstance(event, FeatureEnded):
+            if self._featured is not None and self._featured.key == event.featured.key:
+                self._featured = None
+        elif isinstance(event, CommentPinned):
+            self._pins[(event.pin.comment.platform, event.pin.comment.id)] = event.pin
+        elif isinstance(event, CommentUnpinned):
+            self._pins.pop((event.platform, event.comment_id), None)
+
+    def _catch_up(self) -> list[CoreEvent]:
+        """What a screen attaching now is told first: the queue and the chat lines that never
+        enter one (commands, the hosts' lines), oldest first, then the pins."""
+        queued = {(r.comment.platform, r.comment.id): r for r in self._queue.queue.values()}
+        lines = dict(queued)
+        for ranked in self._chat:
+            if not ranked.kind.may_queue:
+                lines[(ranked.comment.platform, ranked.comment.id)] = ranked
+        ordered = sorted(lines.values(), key=lambda r: r.comment.ts)
+        return [
+            *(CommentRanked(r) for r in ordered),
+            *(CommentPinned(pin) for pin in self._pins.values()),
+        ]
+
+    def _link(self, state: ConnectionState, detail: str) -> None:
+        self._connections[LINK] = (state, detail)
+        self._publish(ConnectionChanged(LINK, state.value, detail))
+
+    def _publish(self, event: CoreEvent) -> None:
+        for listener in self._listeners:
+            try:
+                listener(event)
+            except Exception:  # a broken screen must not stop the others
+                log.exception("listener failed on %s", type(event).__name__)
+
+    # -- views (ShowAPI) ----------------------------------------------------------------------
+
+    @property
+    def show(self) -> ShowRow:
+        if self._show is None:
+            raise RuntimeError("connect() first")
+        return self._show
+
+    def now(self) -> datetime:
+        """The show's time: as its server last said, plus the time since."""
+        if self._now is None:
+            raise RuntimeError("connect() first")
+        said, at = self._now
+        return said + timedelta(seconds=time.monotonic() - at)
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        return tuple(self._segments)
+
+    @property
+    def current_segment(self) -> Segment | None:
+        return self._segments[-1] if self._segments else None
+
+    @property
+    def on_stage(self) -> tuple[StageSession, ...]:
+        return self._stage
+
+    def is_on_stage(self, key: AuthorKey) -> bool:
+        return any(session.author.key == key for session in self._stage)
+
+    @property
+    def hands(self) -> tuple[Author, ...]:
+        return self._hands
+
+    @property
+    def connections(self) -> Mapping[str, tuple[ConnectionState, str]]:
+        return dict(self._connections)
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        return self._platforms
+
+    @property
+    def featured(self) -> Featured | None:
+        return self._featured
+
+    @property
+    def pins(self) -> tuple[Pin, ...]:
+        return tuple(self._pins.values())
+
+    def acted_on(self, key: str) -> Comment | None:
+        return self._acted.get(key)
+
+    @property
+    def storage_error(self) -> str | None:
+        return None  # the show's machine handles its storage (its notices reach here)
+
+    @property
+    def seq(self) -> int:
+        """The last event of the show seen here."""
+        return self._seq
+
+    def participation(self) -> Metrics:
+        return decode(Metrics, self._blocking(self._get("/api/metrics")))
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        found = self._blocking(self._get("/api/search", q=query, limit=str(limit)))
+        return list(decode(tuple[SearchHit, ...], found.get("hits", [])))
+
+    def add_listener(self, listener: Listener) -> None:
+        """Hear every event from now on, after what the show holds now (the queue, pins)."""
+        for event in self._catch_up():
+            listener(event)
+        self._listeners.append(listener)
+
+    # -- intents (ShowAPI) --------------------------------------------------------------------
+
+    # `also` (the rest of a merged queue row) is not sent: the show acts on the row its own
+    # queue holds for the comment, which is the row this console shows (the same fold).
+
+    async def answer(self, comment: Comment, *, also: Sequence[Comment] = ()) -> ActionResult:
+        return await self._act("answer", comment)
+
+    async def dismiss(self, comment: Comment, *, also: Sequence[Comment] = ()) -> ActionResult:
+        return await self._act("dismiss", comment)
+
+    async def reply(
+        self, comment: Comment, text: str, *, also: Sequence[Comment] = ()
+    ) -> ActionResult:
+        return await self._act("reply", comment, text=text)
+
+    async def moderate(
+        self,
+        comment: Comment,
+        kind: ModerationKind,
+        *,
+        duration_seconds: int | None = None,
+        reason: str = "",
+    ) -> ActionResult:
+        fields: dict[str, Any] = {"kind": kind.value}
+        if duration_seconds is not None:
+            fields["duration_seconds"] = duration_seconds
+        return await self._act("moderate", comment, **fields)
+
+    async def pull_on_stage(
+        self,
+        comment: Comment | None = None,
+        *,
+        author: Author | None = None,
+        also: Sequence[Comment] = (),
+    ) -> ActionResult:
+        if comment is not None:
+            return await self._act("stage", comment)
+        if author is not None:
+            return await self._act("stage_hand", author_id=author.id, platform=author.platform)
+        return await self._act("stage_hand")
+
+    async def end_stage(self, author: Author | None = None) -> ActionResult:
+        if author is None:
+            return await self._act("end_stage")
+        return await self._act("end_stage", author_id=author.id, platform=author.platform)
+
+    async def next_segment(self) -> ActionResult:
+        return await self._act("next_segment")
+
+    async def edit_topic(self, title: str, keywords: Iterable[str]) -> ActionResult:
+        return await self._act("topic", text=title, keywords=list(keywords))
+
+    async def feature(self, comment: Comment) -> ActionResult:
+        return await self._act("feature", comment)
+
+    async def unfeature(self) -> ActionResult:
+        return await self._act("unfeature")
+
+    async def pin(self, comment: Comment, note: str = "") -> ActionResult:
+        return await self._act("pin", comment, text=note)
+
+    async def unpin(self, comment: Comment) -> ActionResult:
+        return await self._act("unpin", comment)
+
+    async def undo(self, key: str | None = None, *, mine: bool = False) -> ActionResult:
+        if key is None:
+            return await self._act("undo")  # this console's own last action, on the show
+        return await self._act("undo", key=key)
+
+    async def _act(
+        self, action: str, comment: Comment | None = None, **fields: Any
+    ) -> ActionResult:
+        body: dict[str, Any] = {"action": action, **fields}
+        if comment is not None:
+            body.update(comment_id=comment.id, platform=comment.platform)
+        if self._session is None:
+            return self._failed("not connected to the show", "failed")
+        try:
+            async with self._session.post(f"{self.url}/api/actions", json=body) as response:
+                status = response.status
+                data = await response.json(content_type=None)
+        except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
+            return self._failed(
+                f"the show did not answer ({_why(exc)}): nothing was done", "failed"
+            )
+        if not isinstance(data, dict):
+            return self._failed(f"the show answered HTTP {status} without a result", "failed")
+        message = str(data.get("message", ""))
+        if status != 200:
+            return self._failed(message or f"the show refused (HTTP {status})", "refused")
+        await self._caught_up(int(data.get("seq", 0)))
+        return ActionResult(
+            bool(data.get("ok")),
+            message,
+            key=str(data.get("key") or ""),
+            retry=bool(data.get("retry")),
+        )
+
+    def _failed(self, message: str, level: str) -> ActionResult:
+        """Nothing reached the show: this console's screens hear why (the show cannot tell them)."""
+        self._publish(Notice(message, level))
+        return ActionResult.failed(message)
+
+    async def _caught_up(self, seq: int) -> None:
+        """Until the events the action published have arrived (briefly: they are on the way)."""
+        deadline = time.monotonic() + CATCH_UP_SECONDS
+        while self._seq < seq and (left := deadline - time.monotonic()) > 0:
+            self._advanced.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._advanced.wait(), left)
+
+    # -- reading over HTTP -------------------------------------------------------------------
+
+    async def _get(self, path: str, **query: str) -> Any:
+        assert self._session is not None
+        async with self._session.get(f"{self.url}{path}", params=query) as response:
+            data = await response.json(content_type=None)
+            if response.status != 200:
+                raise RemoteError(str(data.get("message", f"HTTP {response.status}")))
+            return data
+
+    def _blocking(self, call: Awaitable[_T]) -> _T:
+        """`call` on the show's loop, from a worker thread (search, the header's numbers)."""
+        if self._loop is None:
+            raise RemoteError("not connected to the show")
+
+        async def run() -> _T:
+            return await call
+
+        try:
+            return asyncio.run_coroutine_threadsafe(run(), self._loop).result(timeout=15)
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise RemoteError(f"the show did not answer ({_why(exc)})") from None
+
+    # -- closing -----------------------------------------------------------------------------
+
+    async def close(self) -> bool:
+        """Disconnect this console; the show goes on (nothing here needs writing)."""
+        self._closing = True
+        if self._ws is not None:
+            await self._ws.close()
+        if self._session is not None:
+            await self._session.close()
+        return True
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

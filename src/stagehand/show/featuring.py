@@ -1,0 +1,97 @@
+"""Putting a comment on stream and pinning one for the hosts: the overlay's and the producers'
+intents (`LiveShow` is made of this part too).
+
+One comment is on stream at a time (the overlay at `/overlay` shows it): `feature` puts the
+selected comment there (the one before leaves), `unfeature` takes it off, and after
+`[overlay] feature_seconds` it leaves by itself. Each time on stream is recorded (table
+`on_stream`), so the report can say what was shown and for how long. A producer's `pin` lifts a
+comment to the top of every host's queue with a note; answering or dismissing it drops the pin.
+All four are host actions: logged with who did them, and undone by `undo`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from stagehand.domain import Comment, Featured, HostAction, HostActionKind, Pin
+from stagehand.platform import ActionResult
+from stagehand.sanitize import clean
+from stagehand.show.changes import ShowChanges
+
+#: The longest note a producer can pin with a comment.
+NOTE_CHARS = 200
+
+
+class Featuring(ShowChanges):
+    # -- views -----------------------------------------------------------------------------
+
+    @property
+    def featured(self) -> Featured | None:
+        """The comment on stream now (None: the overlay shows no comment)."""
+        return self._state.featured
+
+    @property
+    def pins(self) -> tuple[Pin, ...]:
+        """The pinned comments, oldest pin first (the order the hosts' queue shows them in)."""
+        return tuple(self._state.pins.values())
+
+    # -- intents ---------------------------------------------------------------------------
+
+    def feature(self, comment: Comment) -> ActionResult:
+        """Show `comment` on stream (the overlay); the comment shown before leaves."""
+        featured = self._state.featured
+        who = comment.author.shown_name
+        if featured is not None and _same(featured.comment, comment):
+            return self._refuse(f"{who}'s comment is on stream already")
+        now = self._clock.now()
+        action = self._log_action(_acting_on(HostActionKind.FEATURE, comment, now), comment)
+        self._feature_started(comment, now, key=action.key, actor=action.actor)
+        return ActionResult(True, f"On stream: {who}'s comment", key=action.key)
+
+    def unfeature(self) -> ActionResult:
+        """Take the comment on stream off it (the overlay shows no comment)."""
+        featured = self._state.featured
+        if featured is None:
+            return self._refuse("Nothing is on stream")
+        comment = featured.comment
+        now = self._clock.now()
+        action = self._log_action(
+            _acting_on(HostActionKind.UNFEATURE, comment, now), comment, featured=featured
+        )
+        self._feature_ended(now, "taken off")
+        who = comment.author.shown_name
+        return ActionResult(True, f"Off stream: {who}'s comment", key=action.key)
+
+    def pin(self, comment: Comment, note: str = "") -> ActionResult:
+        """Pin `comment` to the top of every host's queue, with a note for the hosts."""
+        who = comment.author.shown_name
+        if (comment.platform, comment.id) in self._state.pins:
+            return self._refuse(f"{who}'s comment is pinned already")
+        handled = self._handled_how(comment)
+        if handled is not None:
+            return self._refuse(f"Nothing to pin: {who}'s comment was {handled} already")
+        note = clean(note, max_chars=NOTE_CHARS)
+        now = self._clock.now()
+        action = self._log_action(_acting_on(HostActionKind.PIN, comment, now, text=note), comment)
+        self._pinned(Pin(comment, note, now, action.key, action.actor))
+        return ActionResult(True, f"Pinned {who}'s comment for the hosts", key=action.key)
+
+    def unpin(self, comment: Comment) -> ActionResult:
+        """Take the pin off `comment` (it goes back to where its score puts it)."""
+        who = comment.author.shown_name
+        pin = self._state.pins.get((comment.platform, comment.id))
+        if pin is None:
+            return self._refuse(f"{who}'s comment is not pinned")
+        action = self._log_action(
+            _acting_on(HostActionKind.UNPIN, comment, self._clock.now()), comment, pin=pin
+        )
+        self._unpinned(comment.platform, comment.id)
+        return ActionResult(True, f"Unpinned {who}'s comment", key=action.key)
+
+
+def _same(a: Comment, b: Comment) -> bool:
+    return (a.platform, a.id) == (b.platform, b.id)
+
+
+def _acting_on(kind: HostActionKind, comment: Comment, ts: datetime, text: str = "") -> HostAction:
+    return HostAction(kind, ts, comment.id, comment.platform, comment.author.id, text)

@@ -1,0 +1,277 @@
+"""The queue every screen shows: the show's events folded into what is waiting for the hosts.
+
+The core publishes events; each screen folds them into its own queue with `ShowQueue`, so the
+console (`console/state.py` builds on it), the show server's `/api/state` and a console
+attached from another machine show the same comments in the same order. What may enter the
+queue is the pipeline's decision (a line's `kind`); the order is `ranking.queue_order`'s, with
+pinned comments (a producer's `f`) on top in the order they were pinned.
+
+Bounded: at most `queue_size` comments are kept (the best ones; pinned ones always), and the
+keys of comments taken off (answered, dismissed, deleted, moderated) are remembered up to
+`REMOVED_KEYS`, so a redelivered or frozen comment stays off and an undo can put it back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    HostAction,
+    HostActionKind,
+    Pin,
+    RankedComment,
+    Score,
+    Segment,
+)
+from stagehand.events import (
+    AuthorForgotten,
+    AuthorRemoved,
+    AuthorRestored,
+    CommentDeleted,
+    CommentEdited,
+    CommentPinned,
+    CommentRanked,
+    CommentRestored,
+    CommentUnpinned,
+    CoreEvent,
+    HandsChanged,
+    HostActionLogged,
+    SegmentChanged,
+)
+from stagehand.ranking.queue_order import QueueRow, queue_key, queue_rows, with_hand_down
+
+CommentKey = tuple[str, str]
+
+#: Keys of comments taken off the queue (answered, dismissed, deleted), remembered with why, so
+#: a frozen queue drops them too and an undo can put them back.
+REMOVED_KEYS = 5_000
+#: Why the comments of someone who asked to be forgotten left (nothing of them is shown).
+FORGOTTEN = "forgotten"
+#: Why a ban or timeout took comments off the queue, in the console's words.
+MODERATED_WORDS = {"ban": "banned", "timeout": "timed out"}
+MODERATED = frozenset({"moderated", *MODERATED_WORDS.values()})
+#: What a host action did to its comment, in the words the screens use.
+HANDLED_WORDS = {
+    HostActionKind.ANSWER: "answered",
+    HostActionKind.DISMISS: "dismissed",
+    HostActionKind.STAGE_START: "brought on stage",
+}
+
+
+def key_of(comment: Comment) -> CommentKey:
+    return (comment.platform, comment.id)
+
+
+@dataclass(slots=True)
+class ShowQueue:
+    queue_size: int = 200
+    #: The ranking's half-life (`[ranking] half_life_seconds`): how scores decay in the queue.
+    half_life_seconds: float = 600.0
+    #: What a merged row gains per further asker (`[ranking.weights] asked_by`), and what a
+    #: wave of pastes loses (`copypasta`).
+    asked_by_points: float = 1.0
+    pasted_points: float = -3.0
+    queue: dict[CommentKey, RankedComment] = field(default_factory=dict)
+    #: Comments taken off the queue and why ("answered", "dismissed", "deleted", ...).
+    removed: OrderedDict[CommentKey, str] = field(default_factory=OrderedDict)
+    #: Those of them that were in the queue, so an undo puts them back where they were.
+    taken_off: OrderedDict[CommentKey, RankedComment] = field(default_factory=OrderedDict)
+    #: Pinned comments, oldest pin first: on top of the queue in this order.
+    pins: OrderedDict[CommentKey, Pin] = field(default_factory=OrderedDict)
+    segment: Segment | None = None
+    hands: tuple[Author, ...] = ()
+    #: The newest comment's time: the show's "now" for the queue's order (a replay's too).
+    latest_comment_at: datetime | None = None
+
+    def apply(self, event: CoreEvent) -> None:
+        """Fold one event into the queue (the events that change it; others are ignored)."""
+        if isinstance(event, CommentRanked):
+            self.add_comment(event.ranked)
+        elif isinstance(event, HostActionLogged):
+            self.host_acted(event.action)
+        elif isinstance(event, CommentRestored):
+            self.restore((event.platform, event.comment_id))
+        elif isinstance(event, CommentDeleted):
+            self.take_off((event.platform, event.comment_id), deleted=True)
+        elif isinstance(event, CommentEdited):
+            self.edited(event)
+        elif isinstance(event, HandsChanged):
+            self.hands_changed(event.hands)
+        elif isinstance(event, AuthorRemoved):
+            self.author_removed(event.author, MODERATED_WORDS.get(event.why, "moderated"))
+        elif isinstance(event, AuthorRestored):
+            self.author_restored(event.author)
+        elif isinstance(event, AuthorForgotten):
+            self.author_forgotten(event.author)
+        elif isinstance(event, SegmentChanged):
+            self.segment = event.segment
+        elif isinstance(event, CommentPinned):
+            self.pinned(event.pin)
+        elif isinstance(event, CommentUnpinned):
+            self.pins.pop((event.platform, event.comment_id), None)
+
+    # -- folding events in ----------------------------------------------------------------------
+
+    def add_comment(self, ranked: RankedComment) -> None:
+        """A ranked comment arrived: into the queue if it may be there."""
+        comment = ranked.comment
+        if self.latest_comment_at is None or comment.ts > self.latest_comment_at:
+            self.latest_comment_at = comment.ts
+        key = key_of(comment)
+        if key in self.removed or not ranked.kind.may_queue:
+            return
+        if "raised_hand" in ranked.score.flags and comment.author.key not in self._hand_keys():
+            ranked = with_hand_down(ranked, half_life=self.half_life_seconds)
+        self.queue[key] = ranked
+        if len(self.queue) > self.queue_size + max(10, self.queue_size // 4):
+            self._prune()
+
+    def _prune(self) -> None:
+        """Keep the best `queue_size` comments and the pinned ones (amortized: runs once per
+        queue_size/4 adds)."""
+        best = sorted(self.queue.values(), key=self._rank, reverse=True)[: self.queue_size]
+        kept = {key_of(r.comment): r for r in best}
+        for key in self.pins:
+            if key in self.queue:
+                kept[key] = self.queue[key]
+        self.queue = kept
+
+    def hands_changed(self, hands: tuple[Author, ...]) -> None:
+        """A hand went down (lowered, or its owner is on stage now): their queued comments lose
+        the raised-hand bonus and the `H` marker (`queue_order.with_hand_down`)."""
+        self.hands = hands
+        up = self._hand_keys()
+        for key, ranked in list(self.queue.items()):
+            if "raised_hand" in ranked.score.flags and ranked.comment.author.key not in up:
+                self.queue[key] = with_hand_down(ranked, half_life=self.half_life_seconds)
+
+    def _hand_keys(self) -> frozenset[AuthorKey]:
+        return frozenset(author.key for author in self.hands)
+
+    def host_acted(self, action: HostAction) -> None:
+        """An answer or a dismissal takes its comment off; a moderation that worked too."""
+        if action.comment_id is None or action.platform is None:
+            return
+        key = (action.platform, action.comment_id)
+        failed = action.outcome.startswith("failed")
+        if action.kind in (HostActionKind.ANSWER, HostActionKind.DISMISS):
+            self.take_off(key, why=HANDLED_WORDS[action.kind])
+        elif action.kind == HostActionKind.MODERATE and not failed:
+            deleted = action.text == "delete"
+            self.take_off(key, deleted=deleted, why="deleted" if deleted else "moderated")
+
+    def author_removed(self, author: AuthorKey, why: str = "moderated") -> None:
+        """Banned or timed out: none of their comments stays in the queue (a frozen one too)."""
+        for key in [k for k, r in self.queue.items() if r.comment.author.key == author]:
+            self.take_off(key, why=why)
+
+    def author_restored(self, author: AuthorKey) -> None:
+        """Their ban or timeout was undone: what it took off the queue is back."""
+        for key in [k for k, r in self.taken_off.items() if r.comment.author.key == author]:
+            if self.removed.get(key) in MODERATED:
+                self.restore(key)
+
+    def author_forgotten(self, author: AuthorKey) -> None:
+        """Asked to be forgotten: gone from the queue and the hands at once (and never given
+        back by an undo)."""
+        self.author_removed(author, FORGOTTEN)
+        for key in [k for k, r in self.taken_off.items() if r.comment.author.key == author]:
+            del self.taken_off[key]
+        self.hands = tuple(a for a in self.hands if a.key != author)
+
+    def take_off(self, key: CommentKey, *, deleted: bool = False, why: str = "deleted") -> None:
+        ranked = self.queue.pop(key, None)
+        self.pins.pop(key, None)
+        if ranked is not None:
+            self.taken_off[key] = ranked
+            if len(self.taken_off) > REMOVED_KEYS:
+                self.taken_off.popitem(last=False)
+        self._remember_removed(key, why)
+
+    def _remember_removed(self, key: CommentKey, why: str) -> None:
+        self.removed[key] = why
+        if len(self.removed) > REMOVED_KEYS:
+            self.removed.popitem(last=False)
+
+    def restore(self, key: CommentKey) -> None:
+        """An undo gave the comment back: into the queue again if it was there before (a deleted
+        message stays out: an undo cannot bring it back)."""
+        if self.removed.get(key) == "deleted":
+            return
+        self.removed.pop(key, None)
+        ranked = self.taken_off.pop(key, None)
+        if ranked is not None:
+            self.queue[key] = ranked
+
+    def edited(self, event: CommentEdited) -> None:
+        key = (event.platform, event.comment_id)
+        ranked = self.queue.get(key)
+        if ranked is not None:
+            comment = dataclasses.replace(ranked.comment, clean_text=event.clean_text)
+            self.queue[key] = dataclasses.replace(ranked, comment=comment)
+
+    def pinned(self, pin: Pin) -> None:
+        """On top of the queue until answered, dismissed or unpinned (a comment this screen
+        does not hold, pruned or from before it attached, is put in with no score)."""
+        key = key_of(pin.comment)
+        if key in self.removed:
+            return
+        if key not in self.queue:
+            live = self.segment.position if self.segment else 0
+            self.queue[key] = RankedComment(pin.comment, Score(0.0, 0.0), segment=live)
+        self.pins[key] = pin
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def ranked_queue(self) -> list[RankedComment]:
+        """What each row of the queue shows, best first (`queue_rows`)."""
+        return [row.ranked for row in self.queue_rows()]
+
+    def queue_rows(self) -> list[QueueRow]:
+        """The queue, best first: the pinned comments (oldest pin first, a row each), then the
+        core's order (`stagehand.ranking.queue_order`): the live segment's comments and earlier
+        questions still waiting, then earlier segments' comments; one question asked by several
+        viewers is one row."""
+        pinned = [self.queue[key] for key in self.pins if key in self.queue]
+        rest = (r for key, r in self.queue.items() if key not in self.pins)
+        return [QueueRow(r, (r,)) for r in pinned] + queue_rows(
+            rest if self.pins else self.queue.values(),
+            live_segment=self._live_segment(),
+            now=self._now(),
+            half_life=self.half_life_seconds,
+            asked_by_points=self.asked_by_points,
+            pasted_points=self.pasted_points,
+            limit=self.queue_size - len(pinned),
+        )
+
+    def others_in_row(self, comment: Comment) -> list[Comment]:
+        """The other askers' comments of the queue row `comment` is in (one question several
+        viewers asked); none for a row of one or a comment not in the queue."""
+        key = key_of(comment)
+        if key not in self.queue:
+            return []
+        for row in self.queue_rows():
+            if any(key_of(r.comment) == key for r in row.askers):
+                return [r.comment for r in row.askers if key_of(r.comment) != key]
+        return []
+
+    def _rank(self, ranked: RankedComment) -> tuple[bool, float, datetime]:
+        return queue_key(
+            ranked,
+            live_segment=self._live_segment(),
+            now=self._now(),
+            half_life=self.half_life_seconds,
+        )
+
+    def _live_segment(self) -> int:
+        return self.segment.position if self.segment else 0
+
+    def _now(self) -> datetime:
+        # Staleness only matters against newer comments, so the newest one's time is "now".
+        return self.latest_comment_at or datetime.min.replace(tzinfo=UTC)

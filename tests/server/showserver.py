@@ -1,0 +1,142 @@
+"""A show with its show server, as `stagehand demo` runs one: a transcript replayed into a real
+SQLite file through `session.open_show`, the server on a free port of 127.0.0.1, and tokens made
+the way `stagehand token create` makes them (in the test's own config directory)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from stagehand.adapters.replay import ReplayAdapter
+from stagehand.config import Settings
+from stagehand.config.server import parse_listen
+from stagehand.platform import Adapter
+from stagehand.server.access import AccessTokens, Role
+from stagehand.server.app import ShowServer, start_server
+from stagehand.session import open_show
+from stagehand.show.live import LiveShow
+
+
+def comment(id: str, ts: str, author: str, author_id: str, text: str, **extra: Any) -> dict:
+    return {
+        "kind": "comment",
+        "id": id,
+        "ts": f"2026-11-20T19:{ts}Z",
+        "platform": extra.pop("platform", "twitch"),
+        "channel": "synthnight",
+        "author_id": author_id,
+        "author": author,
+        "text": text,
+        "roles": extra.pop("roles", []),
+        "reply_to": None,
+        **extra,
+    }
+
+
+SHOW = [
+    {"kind": "show", "ts": "2026-11-20T19:00:00Z", "title": "Synth Night"},
+    {
+        "kind": "segment",
+        "ts": "2026-11-20T19:00:00Z",
+        "title": "Oscillators",
+        "keywords": ["oscillator", "waveform", "VCO"],
+    },
+    comment("m1", "00:05", "ana", "101", "hi everyone!!"),
+    comment("m2", "00:20", "ben", "102", "which waveform makes the fattest bass, saw or square?"),
+    comment("m3", "00:31", "cleo", "9001", "the VCO drifts when it warms up", platform="discord"),
+    comment("m4", "00:40", "dev", "103", "how do you stop the oscillator from drifting?"),
+]
+
+#: What a viewer would type to take over a page that shows chat as HTML.
+HOSTILE = (
+    "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned2'</script>"
+    '</div></section><b>bold?</b> & "quotes"'
+)
+
+
+def write_show(path: Path, records: Iterable[dict] = SHOW) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    return path
+
+
+@dataclass
+class Served:
+    live: LiveShow
+    server: ShowServer
+    replay: ReplayAdapter
+    #: One token per role, named after its holder: hana (host), alice (producer), vic (viewer).
+    tokens: dict[str, str]
+    runner: asyncio.Task[None]
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def db(self) -> sqlite3.Connection:
+        assert self.live.flush()
+        return sqlite3.connect(self.live.db_path)
+
+    async def played(self) -> None:
+        await asyncio.wait_for(self.replay.finished.wait(), 20)
+        await asyncio.sleep(0)
+
+    async def close(self) -> None:
+        await self.server.stop()
+        await self.live.close()
+        self.runner.cancel()
+        await asyncio.gather(self.runner, return_exceptions=True)
+
+
+async def serve(
+    tmp_path: Path,
+    records: Iterable[dict] = SHOW,
+    *,
+    settings: Settings | None = None,
+    speed: float | None = None,
+    adapters: Iterable[Adapter] = (),
+) -> Served:
+    """The show playing (instantly unless `speed`), served on a free port."""
+    settings = settings or Settings()
+    transcript = write_show(tmp_path / "show.jsonl", records)
+    replay = ReplayAdapter(transcript, instant=speed is None, speed=speed or 1.0)
+    live = open_show(
+        settings,
+        db_path=tmp_path / "show.db",
+        show_name="synth",
+        source=str(transcript),
+        adapters=[replay, *adapters],
+        commands=False,
+    )
+    tokens = AccessTokens()
+    made = {
+        "hana": tokens.create("hana", Role.HOST),
+        "alice": tokens.create("alice", Role.PRODUCER),
+        "vic": tokens.create("vic", Role.VIEWER),
+    }
+    server = await start_server(live, settings, listen=parse_listen("127.0.0.1:0"))
+    runner = asyncio.ensure_future(live.run_adapters())
+    return Served(live, server, replay, made, runner)
+
+
+async def call(
+    served: Served, method: str, path: str, token: str | None = None, body: Any = None
+) -> tuple[int, Any]:
+    """One HTTP request to the show server, as curl would make it: (status, JSON body)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.request(method, served.url + path, headers=headers, json=body) as response,
+    ):
+        return response.status, await response.json(content_type=None)
+
+
+async def act(served: Served, who: str, **body: Any) -> tuple[int, dict]:
+    """`POST /api/actions` with `who`'s token."""
+    return await call(served, "POST", "/api/actions", served.tokens[who], body)

@@ -1,0 +1,162 @@
+"""Who may use the show server: no token, a wrong one, a revoked one (401); a role that may not
+do what it asks (403); and the token file itself (hashed, owner-only)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+
+from showserver import act, call, serve
+
+from stagehand.config import Settings
+from stagehand.server.access import AccessTokens, default_tokens_path
+
+
+async def test_no_token_or_a_wrong_one_gets_401_and_says_how_to_get_one(tmp_path) -> None:
+    served = await serve(tmp_path)
+    try:
+        status, body = await call(served, "GET", "/api/state")
+        assert status == 401 and "Authorization: Bearer" in body["message"]
+        status, body = await call(served, "GET", "/api/state", token="shs_not-a-real-token")
+        assert status == 401 and body == {
+            "ok": False,
+            "message": "this token is not valid here (unknown or revoked)",
+        }
+        status, _ = await call(served, "POST", "/api/actions", body={"action": "answer"})
+        assert status == 401
+    finally:
+        await served.close()
+
+
+async def test_each_role_does_what_it_may_and_gets_403_for_the_rest(tmp_path) -> None:
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        status, state = await call(served, "GET", "/api/state", served.tokens["vic"])
+        assert status == 200 and state["you"] == {"name": "vic", "role": "viewer"}
+        assert {c["id"] for c in state["queue"]} == {"m1", "m2", "m3", "m4"}
+
+        status, body = await act(served, "vic", action="dismiss", comment_id="m1")
+        assert status == 403 and "viewer token" in body["message"]
+        status, body = await act(served, "alice", action="answer", comment_id="m2")
+        assert (status, body["message"]) == (
+            403,
+            "a producer may not answer on air: that takes a host token",
+        )
+        for action in ("stage", "moderate", "next_segment", "end_stage"):
+            status, _ = await act(served, "alice", action=action, comment_id="m2", kind="ban")
+            assert status == 403, action
+
+        status, body = await act(served, "alice", action="dismiss", comment_id="m1")
+        assert status == 200 and body["ok"] and body["key"]
+        status, body = await act(served, "hana", action="answer", comment_id="m2")
+        assert status == 200 and body["message"] == "Answered ben on air"
+
+        # A producer undoes only what they did; a host anything.
+        host_key = body["key"]
+        status, body = await act(served, "alice", action="undo", key=host_key)
+        assert status == 403 and "only their own" in body["message"]
+        status, body = await act(served, "alice", action="undo")
+        assert status == 200 and body["ok"], body
+        assert "dismissal of ana's comment" in body["message"]
+
+        db = served.db()
+        rows = db.execute("SELECT action, actor FROM host_actions ORDER BY id").fetchall()
+        assert rows == [("dismiss", "alice"), ("answer", "hana"), ("undo", "alice")]
+    finally:
+        await served.close()
+
+
+async def test_bad_requests_say_what_is_wrong(tmp_path) -> None:
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        status, body = await act(served, "hana", action="launch")
+        assert status == 400 and "unknown action 'launch'" in body["message"]
+        status, body = await act(served, "hana", action="answer")
+        assert status == 400 and "comment_id" in body["message"]
+        status, body = await act(served, "hana", action="answer", comment_id="nope")
+        assert status == 404 and "no comment 'nope'" in body["message"]
+        status, body = await act(served, "hana", action="reply", comment_id="m1")
+        assert status == 400 and "text" in body["message"]
+    finally:
+        await served.close()
+
+
+async def test_a_revoked_token_stops_working_on_a_running_show(tmp_path) -> None:
+    served = await serve(tmp_path)
+    try:
+        status, _ = await call(served, "GET", "/api/state", served.tokens["alice"])
+        assert status == 200
+        AccessTokens().revoke("alice")  # as `stagehand token revoke alice` does
+        status, body = await call(served, "GET", "/api/state", served.tokens["alice"])
+        assert status == 401 and "revoked" in body["message"]
+        status, _ = await act(served, "alice", action="dismiss", comment_id="m1")
+        assert status == 401
+        status, _ = await call(served, "GET", "/api/state", served.tokens["hana"])
+        assert status == 200  # the others still work
+    finally:
+        await served.close()
+
+
+async def test_the_config_token_is_a_host_named_script(tmp_path) -> None:
+    settings = Settings(server={"token": "a-long-enough-script-token"})
+    served = await serve(tmp_path, settings=settings)
+    try:
+        await served.played()
+        status, body = await call(
+            served,
+            "POST",
+            "/api/actions",
+            "a-long-enough-script-token",
+            {"action": "feature", "comment_id": "top"},
+        )
+        assert status == 200 and body["ok"]
+        actor = served.db().execute("SELECT actor FROM host_actions").fetchone()[0]
+        assert actor == "script"
+    finally:
+        await served.close()
+
+
+def stagehand(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stagehand", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_token_commands_print_a_token_once_and_keep_only_its_hash() -> None:
+    made = stagehand("token", "create", "--name", "alice", "--role", "producer")
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    assert token.startswith("shs_") and len(token) > 40
+    assert "producer token 'alice'" in made.stderr
+
+    path = default_tokens_path()
+    stored = path.read_text()
+    assert token not in stored and "sha256" in stored
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert json.loads(stored)["tokens"][0]["role"] == "producer"
+
+    listed = stagehand("token", "list")
+    assert listed.returncode == 0 and "alice" in listed.stdout and "live" in listed.stdout
+    assert token not in listed.stdout
+
+    again = stagehand("token", "create", "--name", "alice")
+    assert again.returncode == 2 and "exists already" in again.stderr
+    assert "Traceback" not in again.stderr
+
+    revoked = stagehand("token", "revoke", "alice")
+    assert revoked.returncode == 0 and "Revoked 'alice'" in revoked.stdout
+    assert "revoked" in stagehand("token", "list").stdout
+    missing = stagehand("token", "revoke", "bob")
+    assert missing.returncode == 2 and "no live token named 'bob'" in missing.stderr
+
+    bad = stagehand("token", "create", "--name", "<script>")
+    assert bad.returncode == 2 and "cannot be used" in bad.stderr

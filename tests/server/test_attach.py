@@ -1,0 +1,236 @@
+"""`stagehand attach`: the console on a show elsewhere, through its show server.
+
+Two attached consoles (Pilot) on one show see each other's actions within a second; an action
+from the API reaches a console and the store; a console that drops mid-show loses nothing and
+stops nothing: the show goes on recording, and the console picks up where it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+
+from showserver import act, call, comment, serve
+
+from stagehand.config import Settings
+from stagehand.console.app import StagehandApp, make_app
+from stagehand.server.remote import RemoteShow
+from stagehand.show.queue import key_of
+
+
+def screen_text(app: StagehandApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def attached(served, who: str) -> tuple[RemoteShow, StagehandApp]:
+    remote = RemoteShow(served.url, served.tokens[who])
+    await remote.connect()
+    app = make_app(
+        remote, Settings(), server_url=remote.url, attached_as=(remote.name, remote.role)
+    )
+    return remote, app
+
+
+async def until(check, seconds: float = 1.0, pilot=None) -> float:
+    """Seconds until `check()` holds (AssertionError after `seconds`)."""
+    start = time.monotonic()
+    while not check():
+        if time.monotonic() - start > seconds:
+            raise AssertionError(f"not within {seconds} s")
+        await (pilot.pause(0.01) if pilot else asyncio.sleep(0.01))
+    return time.monotonic() - start
+
+
+async def test_two_attached_consoles_see_each_other_within_a_second(tmp_path) -> None:
+    served = await serve(tmp_path)
+    await served.played()
+    host, host_app = await attached(served, "hana")
+    producer, producer_app = await attached(served, "alice")
+    try:
+        async with (
+            host_app.run_test(size=(120, 35)) as host_pilot,
+            producer_app.run_test(size=(120, 35)) as producer_pilot,
+        ):
+            await host_pilot.pause()
+            await producer_pilot.pause()
+            assert "attached as alice, producer" in producer_app.title
+            # Both start from the show's queue as it is.
+            assert (
+                set(host_app.state.queue)
+                == set(producer_app.state.queue)
+                == {
+                    ("twitch", "m1"),
+                    ("twitch", "m2"),
+                    ("discord", "m3"),
+                    ("twitch", "m4"),
+                }
+            )
+            # The producer screens: selects the last comment, pins it with a note.
+            await producer_pilot.press("end", "f")
+            await producer_pilot.pause()
+            await producer_pilot.press(*"ask this next", "enter")
+            pinned = producer_app.query_one("QueueView").selected.comment
+            waited = await until(lambda: key_of(pinned) in host_app.state.pins, pilot=host_pilot)
+            assert waited < 1.0
+            # The host is told who did it; the producer reads it as their own.
+            await until(lambda: "alice: Pinned" in host_app.state.notice.text, pilot=host_pilot)
+            await until(
+                lambda: producer_app.state.notice.text.startswith("Pinned"), pilot=producer_pilot
+            )
+            host_app.redraw()
+            await host_pilot.pause()
+            top = host_app.query_one("QueueView").entries[0].comment
+            assert key_of(top) == key_of(pinned)  # on top of the host's queue
+            await host_pilot.press("j")
+            await host_pilot.pause()
+            text = screen_text(host_app)
+            assert "pin" in text and "▲ pinned by alice: ask this next" in text
+
+            # The host answers it; the producer's queue drops it within a second.
+            await host_pilot.press("a")
+            waited = await until(
+                lambda: key_of(pinned) not in producer_app.state.queue, pilot=producer_pilot
+            )
+            assert waited < 1.0
+            await until(
+                lambda: host_app.state.notice.text.startswith("Answered "), pilot=host_pilot
+            )
+            assert "hana: Answered" in producer_app.state.notice.text
+            # A producer may not answer on air: refused, and said so on their console.
+            await producer_pilot.press("home", "a")
+            await until(
+                lambda: "may not answer on air" in producer_app.state.notice.text,
+                pilot=producer_pilot,
+            )
+            assert producer_app.state.notice.level == "refused"
+    finally:
+        await host.close()
+        await producer.close()
+    rows = (
+        served.db()
+        .execute("SELECT action, actor, text FROM host_actions WHERE actor != '' ORDER BY id")
+        .fetchall()
+    )
+    assert rows == [("pin", "alice", "ask this next"), ("answer", "hana", "")]
+    await served.close()
+
+
+async def test_an_api_action_reaches_the_console_and_the_store(tmp_path) -> None:
+    served = await serve(tmp_path)
+    await served.played()
+    remote, app = await attached(served, "hana")
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.pause()
+            # A Stream Deck button: show the top of the queue on stream.
+            status, body = await act(served, "alice", action="feature", comment_id="top")
+            assert status == 200 and body["ok"]
+            await until(lambda: app.state.featured is not None, pilot=pilot)
+            app.redraw()
+            await pilot.pause()
+            assert "▶ on stream" in screen_text(app)
+            # `s` on the host's console takes it off again.
+            await pilot.press("s")
+            await until(lambda: app.state.featured is None, pilot=pilot)
+    finally:
+        await remote.close()
+    status, state = await call(served, "GET", "/api/state", served.tokens["vic"])
+    assert state["featured"] is None
+    rows = (
+        served.db()
+        .execute("SELECT action, actor FROM host_actions WHERE action LIKE '%feature' ORDER BY id")
+        .fetchall()
+    )
+    assert rows == [("feature", "alice"), ("unfeature", "hana")]
+    (shown,) = served.db().execute("SELECT count(*) FROM on_stream WHERE ended_at IS NOT NULL")
+    assert shown == (1,)
+    await served.close()
+
+
+def long_show(comments: int) -> list[dict]:
+    """A show whose chat arrives over `comments` seconds of show time."""
+    records = [{"kind": "show", "ts": "2026-11-20T19:00:00Z", "title": "Long Night"}]
+    for n in range(comments):
+        minutes, seconds = divmod(n, 60)
+        records.append(
+            comment(
+                f"c{n}", f"{minutes:02d}:{seconds:02d}", f"viewer{n % 7}", str(n % 7), f"msg {n}"
+            )
+        )
+    return records
+
+
+async def test_a_console_that_drops_mid_show_loses_nothing_and_stops_nothing(tmp_path) -> None:
+    served = await serve(tmp_path, long_show(120), speed=60)  # two seconds of chat
+    remote, app = await attached(served, "alice")
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await until(lambda: remote.seq > 20, seconds=5, pilot=pilot)
+            # The network drops: the console reconnects and asks for what it missed.
+            assert remote._ws is not None
+            await remote._ws.close()
+            await until(lambda: "reconnecting" in str(remote.connections["show"]), 2, pilot)
+            await until(lambda: remote.connections["show"][0].value == "connected", 3, pilot)
+            await asyncio.wait_for(served.replay.finished.wait(), 10)
+            await until(lambda: remote.seq == served.server.hub.seq, 3, pilot)
+            # Every comment reached the console, none twice, in the show's order.
+            assert len(app.state.raw) == 120 and app.state.comments_seen == 120
+            assert [line.comment.id for line in app.state.raw] == [f"c{n}" for n in range(120)]
+            # Quitting the attached console leaves the show running.
+            await pilot.press("q")
+            await pilot.pause()
+            assert "The show goes on and keeps recording" in screen_text(app)
+            await pilot.press("y")
+            await pilot.pause()
+    finally:
+        await remote.close()
+    status, _ = await call(served, "GET", "/api/state", served.tokens["vic"])
+    assert status == 200  # the show still serves
+    db = served.db()
+    assert db.execute("SELECT count(*) FROM comments").fetchone() == (120,)
+    assert db.execute("SELECT ended_at FROM shows").fetchone() == (None,)
+    await served.close()
+
+
+def test_attach_says_what_is_wrong_in_one_line(tmp_path) -> None:
+    def attach(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "stagehand", "attach", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    done = attach("http://127.0.0.1:9", "--token", "shs_whatever")
+    assert done.returncode == 2
+    assert done.stderr.startswith("Error: cannot reach http://127.0.0.1:9")
+    assert "is the show running?" in done.stderr and "Traceback" not in done.stderr
+    assert "shs_whatever" not in done.stderr
+
+    done = attach("ftp://example.invalid", "--token", "x")
+    assert done.returncode == 2 and "http:// or https://" in done.stderr
+
+
+async def test_attach_with_a_refused_token_says_so(tmp_path) -> None:
+    served = await serve(tmp_path)
+    try:
+        done = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "stagehand",
+            "attach",
+            served.url,
+            "--token",
+            "shs_revoked-or-wrong",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(done.communicate(), 60)
+        assert done.returncode == 2
+        assert b"refused the token (wrong, or revoked)" in stderr
+        assert b"shs_revoked-or-wrong" not in stderr
+    finally:
+        await served.close()

@@ -1,0 +1,118 @@
+"""OBS follows the stage: our obs-websocket 5 client against a fake OBS that speaks the real
+handshake (Hello / Identify with the authentication challenge) and answers the real requests."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import secrets
+import time
+
+from showserver import serve
+
+from fakes.obs_server import _expected
+from stagehand.config.obs import ObsSettings
+from stagehand.events import CoreEvent, Notice
+from stagehand.server.obs import ObsClient, ObsError, ObsStage, auth_response
+
+
+async def until(check, seconds: float = 3.0) -> None:
+    start = time.monotonic()
+    while not check():
+        assert time.monotonic() - start < seconds, "not in time"
+        await asyncio.sleep(0.01)
+
+
+def test_the_auth_string_is_the_one_the_reference_describes() -> None:
+    for _ in range(20):
+        password = secrets.token_urlsafe(12)
+        salt = base64.b64encode(secrets.token_bytes(32)).decode()
+        challenge = base64.b64encode(secrets.token_bytes(32)).decode()
+        assert auth_response(password, salt, challenge) == _expected(password, salt, challenge)
+
+
+async def test_a_guest_on_stage_switches_scenes_and_shows_their_camera(tmp_path, fake_obs) -> None:
+    served = await serve(tmp_path)
+    await served.played()
+    live = served.live
+    settings = ObsSettings(
+        enabled=True,
+        url=fake_obs.url,
+        password=fake_obs.password,
+        stage_scene="Interview",
+        show_scene="Main",
+        stage_source="Guest cam",
+        source_scene="Main",
+    )
+    stage = ObsStage.follow(live, settings)
+    try:
+        ben = live.find_comment("twitch", "m2")
+        assert (await live.pull_on_stage(ben)).ok
+        await until(
+            lambda: fake_obs.program == "Interview" and fake_obs.enabled("Main", "Guest cam")
+        )
+        assert (await live.end_stage()).ok
+        await until(
+            lambda: fake_obs.program == "Main" and not fake_obs.enabled("Main", "Guest cam")
+        )
+        assert [kind for kind, _ in fake_obs.requests] == [
+            "SetCurrentProgramScene",
+            "GetSceneItemId",
+            "SetSceneItemEnabled",
+            "SetCurrentProgramScene",
+            "GetSceneItemId",
+            "SetSceneItemEnabled",
+        ]
+        assert fake_obs.refused_logins == 0 and stage.last_error is None
+    finally:
+        await stage.close()
+        await served.close()
+
+
+async def test_obs_saying_no_is_told_and_the_show_goes_on(tmp_path, fake_obs) -> None:
+    served = await serve(tmp_path)
+    await served.played()
+    live = served.live
+    heard: list[CoreEvent] = []
+    live.add_listener(heard.append)
+    wrong = ObsSettings(enabled=True, url=fake_obs.url, password="not it", stage_scene="Interview")
+    stage = ObsStage.follow(live, wrong)
+    try:
+        assert (await live.pull_on_stage(live.find_comment("twitch", "m2"))).ok
+        await until(lambda: stage.last_error is not None)
+        assert stage.last_error == "OBS refused the password: check [obs] password"
+        assert fake_obs.refused_logins == 1 and fake_obs.program == "Main"
+        said = [e for e in heard if isinstance(e, Notice) and e.text.startswith("OBS:")]
+        assert [n.level for n in said] == ["warning"]
+        assert "not it" not in said[0].text
+        assert [s.author.name for s in live.on_stage] == ["ben"]  # the stage is the show's
+    finally:
+        await stage.close()
+        await served.close()
+
+
+async def test_a_missing_scene_or_no_obs_at_all_is_said_plainly(fake_obs) -> None:
+    client = ObsClient(fake_obs.url, fake_obs.password, timeout=2)
+    try:
+        await client.request("SetCurrentProgramScene", sceneName="Nope")
+    except ObsError as exc:
+        assert str(exc) == (
+            "OBS refused SetCurrentProgramScene: No source was found by the name of `Nope`."
+        )
+    else:
+        raise AssertionError("OBS said yes to a missing scene")
+    finally:
+        await client.close()
+    no_password = ObsClient(fake_obs.url, None, timeout=2)
+    try:
+        await no_password.connect()
+    except ObsError as exc:
+        assert "OBS asks for a password" in str(exc)
+    await no_password.close()
+    nowhere = ObsClient("ws://127.0.0.1:9", "x", timeout=2)
+    try:
+        await nowhere.connect()
+    except ObsError as exc:
+        assert str(exc).startswith("OBS is not reachable at ws://127.0.0.1:9")
+    else:
+        raise AssertionError("connected to nothing")

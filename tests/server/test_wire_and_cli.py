@@ -1,0 +1,111 @@
+"""The events WebSocket carries every event as it was (a round trip gives the same value), the
+server's queue is the console's, and the commands that run a show serve it: the URL printed,
+a non-loopback address refused without TLS (and why), a bad `--listen` told in one line."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+
+from showserver import act, call, serve, write_show
+
+from stagehand.events import CoreEvent
+from stagehand.server.wire import EVENT_TYPES, decode_event, dumps, encode_event
+from stagehand.show.queue import ShowQueue
+
+
+async def test_every_event_a_show_publishes_comes_back_the_same(tmp_path) -> None:
+    served = await serve(tmp_path)
+    heard: list[CoreEvent] = []
+    served.live.add_listener(heard.append)
+    await served.played()
+    for body in (
+        {"action": "feature", "comment_id": "m2"},
+        {"action": "pin", "comment_id": "m4", "text": "next"},
+        {"action": "dismiss", "comment_id": "m1"},
+        {"action": "next_segment"},
+        {"action": "undo"},
+        {"action": "unfeature"},
+        {"action": "stage", "comment_id": "m3"},
+        {"action": "end_stage"},
+    ):
+        status, answer = await act(served, "hana", **body)
+        assert status == 200, answer
+    await served.close()
+    kinds = {type(event).__name__ for event in heard}
+    assert {"FeatureStarted", "FeatureEnded", "CommentPinned", "StageChanged"} <= kinds
+    for seq, event in enumerate(heard):
+        assert decode_event(json.loads(dumps(encode_event(event, seq)))) == event
+    assert set(EVENT_TYPES) >= kinds
+
+
+async def test_the_api_queue_is_the_queue_every_screen_folds(tmp_path) -> None:
+    served = await serve(tmp_path)
+    folded = ShowQueue()
+    served.live.add_listener(folded.apply)
+    await served.played()
+    await act(served, "alice", action="pin", comment_id="m1", text="first")
+    await act(served, "hana", action="dismiss", comment_id="m3", platform="discord")
+    _, state = await call(served, "GET", "/api/state", served.tokens["vic"])
+    assert [c["id"] for c in state["queue"]] == [r.comment.id for r in folded.ranked_queue()]
+    assert state["queue"][0]["pinned"] == {"by": "alice", "note": "first"}
+    assert "m3" not in {c["id"] for c in state["queue"]}
+    await served.close()
+
+
+def stagehand(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stagehand", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_demo_prints_where_it_is_served_and_its_overlay(tmp_path) -> None:
+    done = stagehand("demo", "--headless", "--speed", "1000", "--db", str(tmp_path / "d.db"))
+    assert done.returncode == 0, done.stderr
+    line = next(line for line in done.stdout.splitlines() if line.startswith("Show server:"))
+    assert "http://127.0.0.1:" in line and "/overlay" in line and "for OBS" in line
+
+
+def test_a_non_loopback_address_needs_tls_or_says_why(tmp_path) -> None:
+    done = stagehand("demo", "--headless", "--listen", "0.0.0.0:0", "--db", str(tmp_path / "d.db"))
+    assert done.returncode == 2
+    assert "anyone on the network could read tokens and chat in the clear" in done.stderr
+    assert "--insecure-remote" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "d.db").exists()  # refused before anything was opened
+
+    transcript = write_show(tmp_path / "show.jsonl")
+    allowed = stagehand(
+        "replay",
+        str(transcript),
+        "--instant",
+        "--headless",
+        "--listen",
+        "0.0.0.0:0",
+        "--insecure-remote",
+        "--db",
+        str(tmp_path / "d.db"),
+    )
+    assert allowed.returncode == 0, allowed.stderr
+    assert "Show server: http://127.0.0.1:" in allowed.stdout
+
+    bad = stagehand("demo", "--headless", "--listen", "localhost", "--db", str(tmp_path / "e.db"))
+    assert bad.returncode == 2 and "expected HOST:PORT" in bad.stderr
+
+
+def test_a_taken_port_is_told_before_the_show_runs(tmp_path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = stagehand(
+            "demo", "--headless", "--listen", f"127.0.0.1:{port}", "--db", str(tmp_path / "d.db")
+        )
+    assert done.returncode == 2
+    assert f"port {port} in use (another show running?)" in done.stderr
+    assert "--listen HOST:PORT" in done.stderr and "Traceback" not in done.stderr
