@@ -183,3 +183,17 @@ def test_a_request_for_a_later_show_gets_no_lift_for_being_put_to_the_show(
     now = bread.score(make_comment("could you show how thick it gets", "ben", seconds=1))
     assert "for_later" in later.flags and "to_show" not in later.flags
     assert now.value > later.value + 2.0
+
+
+def test_a_remark_to_another_viewer_keeps_half_of_what_the_hosts_answers_taught_too(
+    bread: Ranker,
+) -> None:
+    bread.add_host_names(["fridaybuild"])
+    answered = make_comment("does rye flour make it rise faster", "ana")
+    bread.score(answered)
+    bread.feedback(answered, positive=True)
+    bread.score(make_comment("mine never rises", "kim_k", seconds=1))
+    told = bread.score(make_comment("@kim_k rye flour makes it rise faster", "lee", seconds=2))
+    gained = sum(told.reasons.get(name, 0.0) for name in ("topic", "thread", "feedback"))
+    assert told.reasons["feedback"] > 0
+    assert told.reasons["to_viewer"] == pytest.approx(-0.5 * gained, abs=1e-3)

@@ -266,18 +266,6 @@ class Ranker:
         if greeting:
             flags.add("greeting")
             reasons["greeting"] = weights.greeting
-        if (
-            (to_viewers or replying_to_viewer)
-            and strength == 0
-            and not noise
-            and audience.has_hosts
-            and not roles & _STEERING_ROLES
-        ):
-            # In a show, a viewer telling another viewer something ("@kim she's kneading now")
-            # is a side conversation even on topic: it keeps part of what the topic gave.
-            gained = reasons.get("topic", 0.0) + reasons.get("thread", 0.0)
-            if gained > 0:
-                reasons["to_viewer"] = -VIEWER_TALK_DAMPING * gained
         if (to_viewers or replying_to_viewer) and relevance < settings.on_topic_threshold:
             # The closer a reply comes to the topic, the less it is a side conversation.
             flags.add("side_chatter")
@@ -365,6 +353,19 @@ class Ranker:
         learned = 0.0 if greeting else self._feedback_similarity(words.content)
         if learned:
             reasons["feedback"] = weights.feedback * learned
+        if (
+            (to_viewers or replying_to_viewer)
+            and strength == 0
+            and not noise
+            and audience.has_hosts
+            and not roles & _STEERING_ROLES
+        ):
+            # In a show, a viewer telling another viewer something ("@kim she's kneading now")
+            # is a side conversation even on topic: it keeps part of what the topic (and what
+            # the hosts' answers taught) gave.
+            gained = sum(max(0.0, reasons.get(n, 0.0)) for n in ("topic", "thread", "feedback"))
+            if gained > 0:
+                reasons["to_viewer"] = -VIEWER_TALK_DAMPING * gained
 
         # One author posting a lot: each further comment counts for less (diminishing returns).
         recent = decayed(state.recent, state.recent_ts, now, spam.author_window_seconds) + 1
