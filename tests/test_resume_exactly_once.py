@@ -94,6 +94,7 @@ def kill_when_stored(transcript: Path, db: Path, rows: int, seed: int) -> float:
     return first_new
 
 
+@pytest.mark.timeout(600)  # ~45 s on a quiet 2-core machine; a loaded one takes minutes
 def test_a_big_replay_killed_again_and_again_stores_everything_exactly_once(
     tmp_path: Path,
 ) -> None:

@@ -10,13 +10,19 @@ import asyncio
 import contextlib
 import sys
 import webbrowser
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from pydantic import SecretStr
 
 from stagehand.cli.errors import StagehandCommand, StagehandGroup, UserError
+from stagehand.cli.options import config_option
 from stagehand.tokens import TokenStore
+
+if TYPE_CHECKING:
+    from stagehand.config import Settings
 
 
 @click.group(cls=StagehandGroup)
@@ -25,14 +31,7 @@ def auth() -> None:
 
 
 @auth.command("twitch", cls=StagehandCommand)
-@click.option(
-    "-c",
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Config file (default: the usual search, see `stagehand --help`).",
-)
+@config_option
 def auth_twitch(config_path: Path | None) -> None:
     """Authorize stagehand on Twitch: register the app, then the bot and the broadcaster.
 
@@ -40,38 +39,20 @@ def auth_twitch(config_path: Path | None) -> None:
     browser on this machine (over SSH), open the printed link on your own computer with the
     callback port forwarded (`ssh -L 4343:localhost:4343 ...`; docs/twitch.md).
     """
-    from stagehand.adapters.twitch.auth import AuthFailed, Prompts, run_auth_flow
-    from stagehand.config import ConfigError, load_settings
+    from stagehand.adapters.twitch.auth import Prompts, run_auth_flow
 
-    try:
-        settings = load_settings(config_path, required=False)
-    except ConfigError as exc:
-        raise UserError(str(exc)) from None
+    settings = _settings(config_path)
     prompts = Prompts(
         echo=click.echo,
         ask=lambda text, hide: click.prompt(text, hide_input=hide),
         confirm=lambda text: click.confirm(text, default=False),
         open_url=lambda url: _open_browser(url),
     )
-    try:
-        asyncio.run(run_auth_flow(settings.twitch, TokenStore(), prompts))
-    except AuthFailed as exc:
-        raise UserError(str(exc)) from None
-    except KeyboardInterrupt:
-        raise click.Abort() from None
-    except OSError as exc:  # the token file's folder cannot be written, say
-        raise UserError(f"cannot save the tokens: {exc.strerror or exc}") from None
+    _authorize(run_auth_flow(settings.twitch, TokenStore(), prompts))
 
 
 @auth.command("youtube", cls=StagehandCommand)
-@click.option(
-    "-c",
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Config file (default: the usual search, see `stagehand --help`).",
-)
+@config_option
 def auth_youtube(config_path: Path | None) -> None:
     """Authorize stagehand on YouTube with Google's installed-app flow (a loopback redirect).
 
@@ -80,20 +61,34 @@ def auth_youtube(config_path: Path | None) -> None:
     machine, open the printed link on your own computer with the callback port forwarded
     (`ssh -L 4345:127.0.0.1:4345 ...`; docs/youtube.md). Costs no YouTube quota.
     """
-    from stagehand.adapters.youtube.auth import AuthFailed, Prompts, run_auth_flow
-    from stagehand.config import ConfigError, load_settings
+    from stagehand.adapters.youtube.auth import Prompts, run_auth_flow
 
-    try:
-        settings = load_settings(config_path, required=False)
-    except ConfigError as exc:
-        raise UserError(str(exc)) from None
+    settings = _settings(config_path)
     prompts = Prompts(
         echo=click.echo,
         ask=lambda text, hide: click.prompt(text, hide_input=hide),
         open_url=lambda url: _open_browser(url),
     )
+    _authorize(run_auth_flow(settings.youtube, TokenStore(), prompts))
+
+
+def _settings(config_path: Path | None) -> Settings:
+    """The config (none needed: the flows ask for what is missing), or one line on what is
+    wrong with it."""
+    from stagehand.config import ConfigError, load_settings
+
     try:
-        asyncio.run(run_auth_flow(settings.youtube, TokenStore(), prompts))
+        return load_settings(config_path, required=False)
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _authorize(flow: Coroutine[Any, Any, object]) -> None:
+    """Run a platform's authorization walk-through; its failure is one line."""
+    from stagehand.adapters.redirect import AuthFailed
+
+    try:
+        asyncio.run(flow)
     except AuthFailed as exc:
         raise UserError(str(exc)) from None
     except KeyboardInterrupt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -246,7 +247,8 @@ async def test_the_output_explains_authorizing_without_a_browser(
     fake: FakeTwitch, tmp_path: Path
 ) -> None:
     settings = settings_for(fake, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
-    port = urlsplit(settings.redirect_uri).port
+    redirect = urlsplit(settings.redirect_uri)
+    port = redirect.port
     said: list[str] = []
     browser = Browser(fake, [BROADCASTER["id"]])
     await run_auth_flow(
@@ -256,7 +258,7 @@ async def test_the_output_explains_authorizing_without_a_browser(
     )
     output = "\n".join(said)
     assert browser.visited[0] in output  # the URL to open elsewhere
-    assert f"ssh -L {port}:localhost:{port}" in output
+    assert f"ssh -L {port}:{redirect.hostname}:{port}" in output  # to where it listens
 
 
 def test_the_command_without_network_fails_in_one_line(tmp_path: Path) -> None:
@@ -289,3 +291,20 @@ def test_the_command_without_network_fails_in_one_line(tmp_path: Path) -> None:
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("Error: cannot reach Twitch") and "check the network" in line
     assert not (tmp_path / "tokens.json").exists()
+
+
+async def test_the_authorization_code_never_reaches_a_log(
+    fake: FakeTwitch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The browser's redirect carries the code (and the state) in its query: the one-shot
+    server that catches it keeps no access log."""
+    settings = settings_for(fake, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    browser = Browser(fake, [BROADCASTER["id"]])
+    with caplog.at_level(logging.DEBUG):
+        await run_auth_flow(
+            settings,
+            TokenStore(tmp_path / "tokens.json"),
+            prompts_for(browser, separate=False, said=[], asked=[]),
+        )
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "code=" not in logged and "state=" not in logged

@@ -18,9 +18,10 @@ from fakes.twitch_server import (
     chat_event,
     load_capture,
 )
+from stagehand.adapters.sending import SendLimiter
 from stagehand.adapters.twitch.credentials import AccountToken, TwitchCredentials
 from stagehand.adapters.twitch.doctor import doctor_checks
-from stagehand.adapters.twitch.limits import SendLimiter, split_message
+from stagehand.adapters.twitch.limits import split_message
 from stagehand.adapters.twitch.normalize import comment_from_chat_message
 from stagehand.config import load_settings
 from stagehand.config.twitch import TwitchSettings

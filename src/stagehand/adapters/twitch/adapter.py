@@ -19,6 +19,7 @@ from twitchio.eventsub import ChatMessageSubscription
 from twitchio.exceptions import HTTPException
 
 from stagehand.adapters.connection import Backoff, Connection, ConnectionLost
+from stagehand.adapters.sending import SendLimiter
 from stagehand.adapters.twitch import actions
 from stagehand.adapters.twitch.client import ChatClient, revive_reader, socket_connected
 from stagehand.adapters.twitch.credentials import (
@@ -28,7 +29,7 @@ from stagehand.adapters.twitch.credentials import (
 )
 from stagehand.adapters.twitch.endpoints import point_library_at
 from stagehand.adapters.twitch.errors import TwitchAuthError, describe_error, mask_twitchio_logs
-from stagehand.adapters.twitch.limits import SendLimiter, split_message
+from stagehand.adapters.twitch.limits import split_message
 from stagehand.adapters.twitch.normalize import (
     PLATFORM,
     MalformedChatMessage,

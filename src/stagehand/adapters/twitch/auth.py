@@ -13,7 +13,6 @@ line says what failed and what to do; nothing here prints a token or the client 
 
 from __future__ import annotations
 
-import asyncio
 import re
 import secrets
 from collections.abc import Awaitable, Callable
@@ -22,10 +21,10 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 import aiohttp
-from aiohttp import web
 from twitchio.authentication import OAuth
 from twitchio.exceptions import HTTPException
 
+from stagehand.adapters.redirect import AuthFailed, no_browser_hint, wait_for_code
 from stagehand.adapters.twitch.credentials import AccountToken, TwitchCredentials
 from stagehand.adapters.twitch.endpoints import point_library_at
 from stagehand.adapters.twitch.errors import describe_error
@@ -36,14 +35,9 @@ from stagehand.tokens import TokenStore
 
 APP_CONSOLE = "https://dev.twitch.tv/console/apps/create"
 APPS = "https://dev.twitch.tv/console/apps"
-CALLBACK_TIMEOUT_SECONDS = 300.0
 #: Twitch logins: 4-25 characters, letters, digits and underscores (older ones may be shorter).
 LOGIN = re.compile(r"[a-z0-9_]{3,25}")
 STORED = "the token file (an earlier `stagehand auth twitch`)"
-
-
-class AuthFailed(Exception):
-    """The authorization did not complete; the message says what to do."""
 
 
 class AppRefused(AuthFailed):
@@ -90,77 +84,6 @@ def authorize_url(settings: TwitchSettings, client_id: str, scopes: list[str], s
     return f"{settings.oauth_url}authorize?{query}"
 
 
-async def wait_for_authorization(
-    redirect_uri: str,
-    state: str,
-    opened: Callable[[], Awaitable[None]],
-    finish: Callable[[str], Awaitable[AccountToken]],
-) -> AccountToken:
-    """Serve the redirect URL once; hand Twitch's code to `finish` and tell the browser the truth.
-
-    The page answers only after `finish` has the tokens (or has failed), so "authorized" in the
-    browser means the terminal has them too.
-    """
-    parts = urlsplit(redirect_uri)
-    if parts.scheme != "http" or parts.hostname not in ("localhost", "127.0.0.1"):
-        raise AuthFailed(f"redirect_uri must be http://localhost:PORT/...; got {redirect_uri}")
-    result: asyncio.Future[AccountToken] = asyncio.get_running_loop().create_future()
-
-    async def callback(request: web.Request) -> web.Response:
-        if result.done():
-            return web.Response(text="stagehand: this tab is no longer needed; you can close it.")
-        query = request.query
-        try:
-            if query.get("state") != state:
-                raise AuthFailed("the state did not match (a stale or forged redirect)")
-            if "code" not in query:
-                why = query.get("error_description") or query.get("error") or "no code"
-                raise AuthFailed(f"Twitch did not authorize stagehand: {why}")
-            account = await finish(query["code"])
-        except AuthFailed as exc:
-            result.set_exception(exc)
-            text = f"stagehand: not authorized: {exc}. See the terminal; you can close this tab."
-        else:
-            result.set_result(account)
-            text = f"stagehand: authorized as {account.login}. You can close this tab."
-        return web.Response(text=text)  # plain text: nothing from the query is rendered
-
-    app = web.Application()
-    app.router.add_get(parts.path or "/", callback)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, parts.hostname, parts.port or 80)
-        try:
-            await site.start()
-        except OSError as exc:
-            raise AuthFailed(
-                f"cannot listen on {parts.netloc} ({exc.strerror}): close what uses that port, "
-                "or register another redirect URL and set [twitch] redirect_uri to it"
-            ) from None
-        await opened()
-        try:
-            return await asyncio.wait_for(asyncio.shield(result), CALLBACK_TIMEOUT_SECONDS)
-        except TimeoutError:
-            raise AuthFailed(
-                "no answer from the browser within 5 minutes: run the command again and open "
-                "the link it prints"
-            ) from None
-    finally:
-        await runner.cleanup()
-
-
-def no_browser_hint(redirect_uri: str) -> list[str]:
-    """How to authorize from a machine without a browser (a server over SSH)."""
-    port = urlsplit(redirect_uri).port or 80
-    return [
-        "   No browser on this machine (e.g. over SSH)? On your own computer run",
-        f"     ssh -L {port}:localhost:{port} <you>@<this machine>",
-        "   keep it open, and open the link above there: Twitch's answer comes back through",
-        f"   the tunnel to port {port} here.",
-    ]
-
-
 def unreachable(url: str, exc: BaseException) -> AuthFailed:
     host = urlsplit(url).netloc or url
     return AuthFailed(
@@ -187,7 +110,7 @@ async def authorize_account(
 
     async def opened() -> None:
         prompts.echo(f"   If no browser opens, visit:\n   {url}")
-        for line in no_browser_hint(settings.redirect_uri):
+        for line in no_browser_hint(settings.redirect_uri, "Twitch"):
             prompts.echo(line)
         maybe = prompts.open_url(url)
         if maybe is not None:
@@ -198,7 +121,15 @@ async def authorize_account(
         accept(account)
         return account
 
-    return await wait_for_authorization(settings.redirect_uri, state, opened, finish)
+    return await wait_for_code(
+        settings.redirect_uri,
+        state,
+        platform="Twitch",
+        setting="[twitch] redirect_uri",
+        opened=opened,
+        finish=finish,
+        said=lambda account: f"authorized as {account.login}",
+    )
 
 
 async def exchange_code(

@@ -3,15 +3,11 @@
 Twitch collapses runs of whitespace and refuses messages over 500 characters (twitchio
 3.3.2 checks `" ".join(message.split())` against 500 before sending, user.py:1280); a bot
 may send 20 messages per 30 s, 100 when it moderates the channel. Going over the rate
-gets the bot silently dropped or briefly locked out, so the limiter refuses early instead.
+gets the bot silently dropped or briefly locked out, so the limiter (`adapters/sending.py`)
+refuses early instead.
 """
 
 from __future__ import annotations
-
-import asyncio
-import time
-from collections import deque
-from collections.abc import Callable
 
 MAX_MESSAGE_CHARS = 500
 MAX_PARTS = 3
@@ -50,40 +46,3 @@ def split_message(
         cut = last[: limit - len(ELLIPSIS)].rstrip()
         parts = [*parts[: max_parts - 1], cut + ELLIPSIS]
     return parts
-
-
-class SendLimiter:
-    """A sliding-window limit: at most `max_messages` in any `per_seconds` window."""
-
-    def __init__(
-        self,
-        max_messages: int,
-        per_seconds: float = 30.0,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.max_messages = max_messages
-        self.per_seconds = per_seconds
-        self._clock = clock
-        self._sent: deque[float] = deque()
-
-    def _forget_old(self, now: float) -> None:
-        while self._sent and self._sent[0] <= now - self.per_seconds:
-            self._sent.popleft()
-
-    def delay_for(self, count: int = 1) -> float:
-        """Seconds until `count` more messages may go out (0 when they may go now)."""
-        if count > self.max_messages:
-            return float("inf")
-        now = self._clock()
-        self._forget_old(now)
-        over = len(self._sent) + count - self.max_messages
-        if over <= 0:
-            return 0.0
-        return max(0.0, self._sent[over - 1] + self.per_seconds - now)
-
-    async def acquire(self) -> None:
-        """Wait for a slot and take it."""
-        while (delay := self.delay_for(1)) > 0:
-            await asyncio.sleep(delay)
-        self._sent.append(self._clock())

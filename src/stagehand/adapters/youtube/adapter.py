@@ -28,6 +28,7 @@ from stagehand.adapters.connection import (
     ConnectionFinished,
     ConnectionRefused,
 )
+from stagehand.adapters.sending import SendLimiter
 from stagehand.adapters.youtube import actions
 from stagehand.adapters.youtube.client import YouTubeClient
 from stagehand.adapters.youtube.errors import (
@@ -37,7 +38,6 @@ from stagehand.adapters.youtube.errors import (
     describe_error,
     quota_exceeded_message,
 )
-from stagehand.adapters.youtube.limits import SendPace
 from stagehand.adapters.youtube.normalize import (
     PLATFORM,
     ChatEnded,
@@ -78,7 +78,7 @@ class YouTubeAdapter(Adapter):
         self.settings = settings
         self.tokens = tokens
         self.guest_link = guest_link
-        self.pace = SendPace(settings.messages_per_30s, 30.0)
+        self.pace = SendLimiter(settings.messages_per_30s, 30.0)
         self.connection: Connection[Link] = Connection(
             PLATFORM,
             backoff=Backoff.doubling(
@@ -282,7 +282,7 @@ class YouTubeAdapter(Adapter):
         link = self._ready()
         if isinstance(link, ActionResult):
             return link
-        wait = self.pace.wait_for_slot()
+        wait = self.pace.delay_for(1)
         if wait > 0:
             return ActionResult.failed(
                 f"YouTube send limit: {self.pace.max_messages} messages per 30 s "

@@ -9,7 +9,6 @@ the token file (owner-only). No YouTube Data API call is made, so authorizing co
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import secrets
@@ -18,8 +17,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import aiohttp
-from aiohttp import web
 
+from stagehand.adapters.redirect import AuthFailed, no_browser_hint, wait_for_code
 from stagehand.adapters.youtube.credentials import (
     YouTubeCredentials,
     scopes_cover,
@@ -31,11 +30,6 @@ from stagehand.config.youtube import YouTubeSettings
 from stagehand.tokens import TokenStore
 
 CONSOLE = "https://console.cloud.google.com"
-CALLBACK_TIMEOUT_SECONDS = 300.0
-
-
-class AuthFailed(Exception):
-    """The authorization did not complete; the message says what to do."""
 
 
 @dataclass
@@ -85,76 +79,6 @@ def consent_url(
     return f"{settings.auth_url}?{query}"
 
 
-def no_browser_hint(redirect_uri: str) -> list[str]:
-    port = urlsplit(redirect_uri).port or 80
-    return [
-        "   No browser on this machine (e.g. over SSH)? On your own computer run",
-        f"     ssh -L {port}:127.0.0.1:{port} <you>@<this machine>",
-        "   keep it open, and open the link above there: Google's answer comes back through",
-        f"   the tunnel to port {port} here.",
-    ]
-
-
-async def wait_for_code(
-    redirect_uri: str,
-    state: str,
-    opened: Callable[[], Awaitable[None]],
-    finish: Callable[[str], Awaitable[str]],
-) -> None:
-    """Serve the redirect once; hand Google's code to `finish` (which returns what to tell the
-    browser) and answer the browser only once the terminal has the tokens."""
-    parts = urlsplit(redirect_uri)
-    if parts.scheme != "http" or parts.hostname not in ("127.0.0.1", "localhost", "[::1]"):
-        raise AuthFailed(
-            f"[youtube] redirect_uri must be a loopback address, http://127.0.0.1:PORT/; "
-            f"got {redirect_uri}"
-        )
-    result: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-    async def callback(request: web.Request) -> web.Response:
-        if result.done():
-            return web.Response(text="stagehand: this tab is no longer needed; you can close it.")
-        query = request.query
-        try:
-            if query.get("state") != state:
-                raise AuthFailed("the state did not match (a stale or forged redirect)")
-            if "code" not in query:
-                why = query.get("error") or "no code"
-                raise AuthFailed(f"Google did not authorize stagehand: {why}")
-            said = await finish(query["code"])
-        except AuthFailed as exc:
-            result.set_exception(exc)
-            text = f"stagehand: not authorized: {exc}. See the terminal; you can close this tab."
-        else:
-            result.set_result(None)
-            text = f"stagehand: {said}. You can close this tab."
-        return web.Response(text=text)  # plain text: nothing from the query is rendered
-
-    app = web.Application()
-    app.router.add_get(parts.path or "/", callback)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, parts.hostname, parts.port or 80)
-        try:
-            await site.start()
-        except OSError as exc:
-            raise AuthFailed(
-                f"cannot listen on {parts.netloc} ({exc.strerror}): close what uses that port, "
-                "or set [youtube] redirect_uri to another port (http://127.0.0.1:PORT/)"
-            ) from None
-        await opened()
-        try:
-            await asyncio.wait_for(asyncio.shield(result), CALLBACK_TIMEOUT_SECONDS)
-        except TimeoutError:
-            raise AuthFailed(
-                "no answer from the browser within 5 minutes: run the command again and open "
-                "the link it prints"
-            ) from None
-    finally:
-        await runner.cleanup()
-
-
 async def run_auth_flow(
     settings: YouTubeSettings, store: TokenStore, prompts: Prompts
 ) -> YouTubeCredentials:
@@ -188,7 +112,7 @@ async def run_auth_flow(
 
     async def opened() -> None:
         say(f"   If no browser opens, visit:\n   {url}")
-        for line in no_browser_hint(settings.redirect_uri):
+        for line in no_browser_hint(settings.redirect_uri, "Google"):
             say(line)
         maybe = prompts.open_url(url)
         if maybe is not None:
@@ -218,7 +142,15 @@ async def run_auth_flow(
         )
         return "authorized"
 
-    await wait_for_code(settings.redirect_uri, state, opened, finish)
+    await wait_for_code(
+        settings.redirect_uri,
+        state,
+        platform="Google",
+        setting="[youtube] redirect_uri",
+        opened=opened,
+        finish=finish,
+        said=lambda said: said,
+    )
     creds = granted[0]
     creds.save(store)
     say(f"Authorized. Saved to {store.path} (readable by you only).")
