@@ -38,54 +38,9 @@ from stagehand.domain import Comment, CommentKind
 from stagehand.ranking import questions, ranker, same_question, signals, text
 from stagehand.ranking.text import Words
 
-_ENGLISH_OPENERS = frozenset(
-    [
-        "how",
-        "what",
-        "why",
-        "when",
-        "where",
-        "who",
-        "whom",
-        "which",
-        "whose",
-        "can",
-        "could",
-        "would",
-        "should",
-        "shall",
-        "is",
-        "are",
-        "am",
-        "was",
-        "were",
-        "do",
-        "does",
-        "did",
-        "will",
-        "has",
-        "have",
-        "had",
-        "any",
-        "anyone",
-        "anybody",
-        "isnt",
-        "arent",
-        "dont",
-        "doesnt",
-        "didnt",
-        "cant",
-        "wont",
-        "wouldnt",
-        "shouldnt",
-        "couldnt",
-        "whats",
-        "hows",
-        "whys",
-        "wheres",
-        "whos",
-    ]
-)
+#: The English-only rule's question words: the ones the ranker still uses to tell a question
+#: word from a viewer's name.
+_ENGLISH_OPENERS = signals.ENGLISH_QUESTION_WORDS
 _ENGLISH_PHRASES = re.compile(
     r"\b(?:i wonder|i was wondering|wondering (?:if|whether|how|why|what)|any ?(?:one|body) know"
     r"|any idea|any tips|help me|can (?:some|any)(?:one|body)|is there (?:a|any) way|how to"

@@ -19,7 +19,7 @@ from stagehand.ranking.questions import question_strength as question_strength
 from stagehand.ranking.text import STOPWORDS, Words, analyse_chunk
 
 #: English question words: never a viewer's name ("how", "whats").
-_QUESTION_OPENERS = frozenset(
+ENGLISH_QUESTION_WORDS = frozenset(
     [
         "how",
         "what",
@@ -337,7 +337,7 @@ def greeted_names(text: str) -> tuple[str, ...]:
             and name not in _FAREWELL_WORDS
             and name not in _THANKS
             and name not in STOPWORDS
-            and name not in _QUESTION_OPENERS
+            and name not in ENGLISH_QUESTION_WORDS
         ):
             names.append(name)
     return tuple(dict.fromkeys(names))
@@ -416,7 +416,7 @@ def named_first(words: Words, known_names: Container[str]) -> str | None:
     tokens = words.tokens
     if not tokens or len(tokens[0]) < 3 or tokens[0] not in known_names:
         return None
-    if tokens[0] in STOPWORDS or tokens[0] in _QUESTION_OPENERS:
+    if tokens[0] in STOPWORDS or tokens[0] in ENGLISH_QUESTION_WORDS:
         return None
     return tokens[0] if _SECOND_PERSON.intersection(tokens[1:]) else None
 
