@@ -14,6 +14,13 @@ The signals of issue 16, and how each is taken away:
 - `to_show`, `guest`, `highlight`, `asked_by`: their weights -> 0;
 - `merging`: one row per question asked again -> every comment its own row;
 - `kinds`: only viewers' comments as candidates -> every line a candidate, as `rank` did before.
+
+And those of its second pass:
+
+- `to_viewer`: a viewer's remark to another viewer keeping half its topic in a show -> all of it;
+- `broadcast`: questions about the broadcast's sound or picture kept from `to_show`/`guest` ->
+  lifted like any other;
+- `later`: requests for a later show kept from `to_show`/`guest` -> lifted like any other.
 """
 
 from __future__ import annotations
@@ -28,57 +35,12 @@ import ranking_quality as rq
 
 from stagehand.config.ranking import RankingSettings
 from stagehand.domain import Comment, CommentKind
-from stagehand.ranking import questions, same_question, text
+from stagehand.ranking import questions, ranker, same_question, signals, text
 from stagehand.ranking.text import Words
 
-_ENGLISH_OPENERS = frozenset(
-    [
-        "how",
-        "what",
-        "why",
-        "when",
-        "where",
-        "who",
-        "whom",
-        "which",
-        "whose",
-        "can",
-        "could",
-        "would",
-        "should",
-        "shall",
-        "is",
-        "are",
-        "am",
-        "was",
-        "were",
-        "do",
-        "does",
-        "did",
-        "will",
-        "has",
-        "have",
-        "had",
-        "any",
-        "anyone",
-        "anybody",
-        "isnt",
-        "arent",
-        "dont",
-        "doesnt",
-        "didnt",
-        "cant",
-        "wont",
-        "wouldnt",
-        "shouldnt",
-        "couldnt",
-        "whats",
-        "hows",
-        "whys",
-        "wheres",
-        "whos",
-    ]
-)
+#: The English-only rule's question words: the ones the ranker still uses to tell a question
+#: word from a viewer's name.
+_ENGLISH_OPENERS = signals.ENGLISH_QUESTION_WORDS
 _ENGLISH_PHRASES = re.compile(
     r"\b(?:i wonder|i was wondering|wondering (?:if|whether|how|why|what)|any ?(?:one|body) know"
     r"|any idea|any tips|help me|can (?:some|any)(?:one|body)|is there (?:a|any) way|how to"
@@ -139,6 +101,9 @@ ABLATIONS: dict[str, Ablation] = {
     "asked_by": _weight_off("asked_by"),
     "merging": lambda: _patched(same_question.SameQuestions, "find", lambda *a, **k: None),
     "kinds": lambda: _patched(rq.MEASURED_WITH, "classify", _every_line_a_comment),
+    "to_viewer": lambda: _patched(ranker, "VIEWER_TALK_DAMPING", 0.0),
+    "broadcast": lambda: _patched(signals, "about_the_broadcast", lambda *a, **k: False),
+    "later": lambda: _patched(signals, "asks_for_another_show", lambda *a, **k: False),
 }
 
 

@@ -134,3 +134,66 @@ def test_bots_are_known_by_name_on_any_platform_or_on_one() -> None:
     assert bots.is_bot(Author("discord", "1", "MEE6"))
     assert bots.is_bot(Author("twitch", "2", "helperbot"))
     assert not bots.is_bot(Author("discord", "3", "helperbot"))
+
+
+def test_a_question_about_the_broadcast_gets_no_lift_for_being_put_to_the_show(
+    bread: Ranker,
+) -> None:
+    bread.add_host_names(["fridaybuild"])
+    meta = bread.score(make_comment("which microphone are you using, sounds warm", "ana"))
+    real = bread.score(make_comment("do you ever leave it out overnight", "ben", seconds=1))
+    assert "to_show" not in meta.flags and "about_broadcast" in meta.flags
+    assert real.value > meta.value + 2.0
+    vod = bread.score(make_comment("will there be a vod of this one", "dee", seconds=2))
+    assert "about_broadcast" in vod.flags and "to_show" not in vod.flags
+    # a segment about the setup: there the same question is the topic
+    bread.set_segment(Segment(2, "Q&A: the streaming setup", ("lights", "desk"), START))
+    on_topic = bread.score(make_comment("which microphone are you using, sounds warm", "cy"))
+    assert "to_show" in on_topic.flags and "about_broadcast" not in on_topic.flags
+
+
+def test_in_a_show_a_viewer_telling_another_viewer_about_the_topic_ranks_under_questions(
+    bread: Ranker,
+) -> None:
+    remark = "@kim_k the starter doubled already, feeding next"
+    in_a_channel = bread.score(make_comment(remark, "lee"))
+    assert "to_viewer" not in in_a_channel.reasons  # a help channel: viewers are the show
+    bread.add_host_names(["fridaybuild"])
+    bread.score(make_comment("is it bubbly yet", "kim_k", seconds=1))
+    told = bread.score(make_comment(remark, "lee2", seconds=2))
+    asked = bread.score(make_comment("how warm does the kitchen need to be", "mo", seconds=3))
+    assert told.reasons["to_viewer"] < 0 and "to_chat" in told.flags
+    assert told.value < in_a_channel.value
+    assert asked.value > told.value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could you bake a rye loaf next week",
+        "¿la próxima vez pueden hacer focaccia?",
+        "some day a panettone?",
+    ],
+)
+def test_a_request_for_a_later_show_gets_no_lift_for_being_put_to_the_show(
+    bread: Ranker, text: str
+) -> None:
+    bread.add_host_names(["fridaybuild"])
+    later = bread.score(make_comment(text, "ana"))
+    now = bread.score(make_comment("could you show how thick it gets", "ben", seconds=1))
+    assert "for_later" in later.flags and "to_show" not in later.flags
+    assert now.value > later.value + 2.0
+
+
+def test_a_remark_to_another_viewer_keeps_half_of_what_the_hosts_answers_taught_too(
+    bread: Ranker,
+) -> None:
+    bread.add_host_names(["fridaybuild"])
+    answered = make_comment("does rye flour make it rise faster", "ana")
+    bread.score(answered)
+    bread.feedback(answered, positive=True)
+    bread.score(make_comment("mine never rises", "kim_k", seconds=1))
+    told = bread.score(make_comment("@kim_k rye flour makes it rise faster", "lee", seconds=2))
+    gained = sum(told.reasons.get(name, 0.0) for name in ("topic", "thread", "feedback"))
+    assert told.reasons["feedback"] > 0
+    assert told.reasons["to_viewer"] == pytest.approx(-0.5 * gained, abs=1e-3)

@@ -117,3 +117,47 @@ def test_no_farewell_tops_the_queue_at_the_end_of_the_demo(tmp_path: Path) -> No
     top = asyncio.run(play()).ranked_queue()[:10]
     said = [(intents[r.comment.id], r.comment.shown_text) for r in top]
     assert not [text for intent, text in said if intent == "greeting"], said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "buenas noches desde Lima",
+        "bom dia pessoal",
+        "bonsoir tout le monde",
+        "buongiorno a tutti",
+        "guten Morgen zusammen",
+        "welcome Ada!",
+        "hi from the youtube side",
+        "first!!",
+        "the night shift crew checking in",
+    ],
+)
+def test_a_hello_in_any_of_the_six_languages_or_from_somewhere_is_a_greeting(text: str) -> None:
+    ranker = Ranker(RankingSettings(), show_description="A weekly woodworking show")
+    ranker.set_segment(Segment(1, "Cutting dovetails", ("dovetail", "saw", "chisel")))
+    assert "greeting" in ranker.score(make_comment(text, "viewer")).flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi do you sharpen the chisel first",
+        "first time here, how do you mark the tails",
+        "buenas, qué sierra usas para las colas",
+    ],
+)
+def test_a_hello_that_goes_on_to_ask_is_no_greeting(text: str) -> None:
+    ranker = Ranker(RankingSettings(), show_description="A weekly woodworking show")
+    ranker.set_segment(Segment(1, "Cutting dovetails", ("dovetail", "saw", "chisel")))
+    assert "greeting" not in ranker.score(make_comment(text, "viewer")).flags
+
+
+@pytest.mark.parametrize(
+    "text", ["did i miss the dovetail part", "did we miss Ada", "back! what did I miss?"]
+)
+def test_catching_up_on_what_was_missed_is_a_hello_not_a_question(text: str) -> None:
+    ranker = Ranker(RankingSettings(), show_description="A weekly woodworking show")
+    ranker.set_segment(Segment(1, "Cutting dovetails", ("dovetail", "saw", "chisel")))
+    score = ranker.score(make_comment(text, "viewer"))
+    assert "greeting" in score.flags and "topic" not in score.reasons

@@ -65,12 +65,40 @@ ASKS = {
 
 STATEMENTS = {
     "en": ["what a game", "come on guys lets go", "the saw wave sounds great", "nice build"],
-    "es": ["como siempre increible", "que bueno esta el pan", "cuando lo hice quedo perfecto"],
-    "pt": ["vocês são demais", "quando eu fiz ficou bom", "que pão lindo"],
+    "es": [
+        "como siempre increible",
+        "que bueno esta el pan",
+        "cuando lo hice quedo perfecto",
+        "qué bonito queda el mueble",
+    ],
+    "pt": ["vocês são demais", "quando eu fiz ficou bom", "que pão lindo", "que legal ficou"],
     "fr": ["comment dire, c'est magnifique", "qui l'eût cru, superbe"],
     "de": ["das brot sieht super aus", "wir backen morgen auch"],
-    "it": ["che bella pasta", "come sempre bravissimi"],
+    "it": ["che bella pasta", "come sempre bravissimi", "che bello vedervi"],
 }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "didn't help, same error after reboot",
+        "don't worry about the hum",
+        "can't wait for the next build",
+        "can confirm the firmware fixed it",
+        "have checked the wiring twice already",
+        "is still crackling on my side",
+    ],
+)
+def test_an_auxiliary_followed_by_a_verb_opens_a_statement(text: str) -> None:
+    assert not is_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["didn't the old firmware fix it", "do pickled eggs keep", "have you tried flux", "is it done"],
+)
+def test_an_auxiliary_followed_by_its_subject_still_asks(text: str) -> None:
+    assert is_question(text)
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ CONTRACT_FLAGS = {
     "question", "on_topic", "off_topic", "side_chatter", "greeting", "emote_only", "laughter",
     "spam", "link", "repeat", "copypasta", "shouting", "flood", "newcomer", "raised_hand",
     "on_stage", "moderator", "subscriber", "ask", "to_chat", "to_show", "to_guest", "highlight",
-    "same_question",
+    "same_question", "about_broadcast", "for_later",
 }  # fmt: skip
 
 

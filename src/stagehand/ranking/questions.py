@@ -49,6 +49,17 @@ _FOLDED_OPENERS = frozenset(fold(w) for w in _OPENERS) - frozenset(_AMBIGUOUS)
 
 #: "what a game", "how cool is that": exclamations, not questions.
 _EXCLAIMED = frozenset({"a", "an", "cool", "nice", "awesome", "great", "cute", "funny", "sick"})
+#: "qué bien", "que lindo", "che bello": Spanish, Portuguese and Italian exclaim with "what"
+#: too (accents folded).
+_EXCLAIMED_ROMANCE = frozenset(
+    {
+        *("bien", "bueno", "buena", "buenisimo", "rico", "rica", "lindo", "linda", "bonito"),
+        *("bonita", "hermoso", "hermosa", "precioso", "preciosa", "genial", "increible", "guapo"),
+        *("guapa", "maravilla", "pinta", "bom", "boa", "legal", "delicia", "belo", "bela"),
+        *("maravilha", "incrivel", "bello", "bella", "buono", "buona", "brava", "bravo", "figo"),
+        *("fantastico", "carino", "carina", "meraviglia", "spettacolo", "gostoso", "gostosa"),
+    }
+)
 #: Inside a comment, a clause that opens with a question word and goes on with a verb or a
 #: pronoun asks ("…, how did you cope"); so does a verb with "you" ("…, did you try x").
 _WH = frozenset({"how", "what", "why", "when", "where", "who", "which", "whats", "hows", "whys"})
@@ -136,6 +147,10 @@ def _opens_question(written: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
     first, second = tokens[0], tokens[1]
     if first in ("what", "how") and second in _EXCLAIMED:
         return False
+    if first in ("que", "che") and second in _EXCLAIMED_ROMANCE:
+        return False  # "qué bien suena hoy", "que lindo ficou", "che bello"
+    if first in _AUX_OPENERS and _statement_after_aux(first, second):
+        return False  # "didn't work, weird", "can confirm", "have checked the manual"
     if written[0] in _OPENERS or first in _FOLDED_OPENERS:
         return True
     ambiguous = _AMBIGUOUS.get(first)
@@ -148,6 +163,45 @@ def _opens_question(written: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
     if first in _YOU_FIRST and second not in _COPULAS:
         return True
     return second in _GERMAN_YOU and first not in _NOT_VERBS and first.isalpha()
+
+
+#: English openers that are auxiliaries: a question puts the subject after them ("did you",
+#: "is the oven"); straight after them a verb or an adverb makes a statement ("didn't work",
+#: "don't worry", "can't wait", "can confirm", "have checked the manual", "is still broken").
+_AUX_OPENERS = _AUX | frozenset(
+    {"am", "shall", "wouldnt", "shouldnt", "couldnt", "hasnt", "havent", "wasnt", "werent"}
+)
+_STATEMENT_VERBS = frozenset(
+    {
+        *("be", "been", "being", "do", "done", "get", "got", "go", "gone", "have", "had", "know"),
+        *("think", "wait", "worry", "care", "mind", "matter", "work", "works", "want", "like"),
+        *("love", "need", "seem", "seems", "look", "looks", "see", "seen", "forget", "make"),
+        *("made", "help", "start", "understand", "remember", "recommend", "confirm", "relate"),
+        *("agree", "believe", "tell", "say", "said", "try", "tried", "find", "found", "use"),
+        *("used", "happen", "exist", "stop", "feel", "hear", "guess", "bother", "hurt", "sound"),
+        *("also", "still", "just", "really", "actually", "already", "never", "not", "too"),
+        *("even", "probably", "definitely", "totally", "always", "literally", "finally"),
+    }
+)
+
+
+#: Auxiliaries after which a participle forms a statement ("is working", "have checked"); after
+#: the others it is an adjective of the subject ("do pickled eggs keep").
+_PARTICIPLE_AUX = frozenset(
+    {"is", "are", "was", "were", "am", "has", "have", "had", "isnt", "arent", "hasnt", "havent"}
+)
+
+
+def _statement_after_aux(aux: str, word: str) -> bool:
+    """A verb or an adverb, where a question would have its subject."""
+    if word in _STATEMENT_VERBS:
+        return True
+    return (
+        aux in _PARTICIPLE_AUX
+        and len(word) > 4
+        and word.endswith(("ed", "ing"))
+        and word not in ("anything", "something")
+    )
 
 
 def _clause_asks(tokens: list[str]) -> bool:

@@ -35,6 +35,8 @@ EXEMPLARS = 50
 MIN_SIMILARITY = 0.25
 #: A question that neither says "you" nor names anyone is still likely for the show, less surely.
 IMPLICIT_TO_SHOW = 0.7
+#: The share of its topic a viewer's remark to another viewer loses in a show with hosts.
+VIEWER_TALK_DAMPING = 0.5
 #: A repeated text this close (rapidfuzz ratio) to another author's was pasted, not typed again.
 PASTED_SIMILARITY = 99.0
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
@@ -82,6 +84,7 @@ class Ranker:
         self._liked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
         self._disliked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
         self._topic_changes = 0  # what feedback learned belongs to the topic it was given under
+        self._setup_segment = False  # the segment is about the hosts' setup (mic, camera, ...)
 
     # -- what the hosts tell the ranker -------------------------------------------------------
 
@@ -91,6 +94,7 @@ class Ranker:
         self._liked.clear()
         self._same.clear()
         self._topic_changes += 1
+        self._setup_segment = _about_the_setup(segment)
 
     def add_topic_terms(self, terms: Iterable[str]) -> None:
         self.topic.add_terms(terms)
@@ -209,9 +213,20 @@ class Ranker:
         if to_chat:
             flags.add("to_chat")
 
-        # Said to a guest on stage, or a question put to the show.
+        # Said to a guest on stage, or a question put to the show. A question about the
+        # broadcast ("what mic is she using?"), unless the segment is about the setup, or for a
+        # later show ("can you do gnocchi next week") is for the show but not for this segment:
+        # it gets neither lift.
+        broadcast = not self._setup_segment and signals.about_the_broadcast(words, self.topic)
+        later = signals.asks_for_another_show(body)
+        if strength > 0:
+            flags.update(
+                n for n, on in (("about_broadcast", broadcast), ("for_later", later)) if on
+            )
+        broadcast = broadcast or later
         to_guest = (
             not noise
+            and not broadcast
             and audience.has_guests
             and (
                 (parent_key is not None and audience.is_guest(parent_key))
@@ -223,7 +238,13 @@ class Ranker:
             flags.add("to_guest")
             reasons["guest"] = weights.guest
         to_show = 0.0
-        if "question" in flags and not noise and not to_chat and not roles & _HOST_ROLES:
+        if (
+            "question" in flags
+            and not noise
+            and not to_chat
+            and not broadcast
+            and not roles & _HOST_ROLES
+        ):
             to_show = self._put_to_show(words, addressed, parent_key, to_guest)
             if to_show > 0:
                 flags.add("to_show")
@@ -333,6 +354,19 @@ class Ranker:
         learned = 0.0 if greeting else self._feedback_similarity(words.content)
         if learned:
             reasons["feedback"] = weights.feedback * learned
+        if (
+            (to_viewers or replying_to_viewer)
+            and strength == 0
+            and not noise
+            and audience.has_hosts
+            and not roles & _STEERING_ROLES
+        ):
+            # In a show, a viewer telling another viewer something ("@kim she's kneading now")
+            # is a side conversation even on topic: it keeps part of what the topic (and what
+            # the hosts' answers taught) gave.
+            gained = sum(max(0.0, reasons.get(n, 0.0)) for n in ("topic", "thread", "feedback"))
+            if gained > 0:
+                reasons["to_viewer"] = -VIEWER_TALK_DAMPING * gained
 
         # One author posting a lot: each further comment counts for less (diminishing returns).
         recent = decayed(state.recent, state.recent_ts, now, spam.author_window_seconds) + 1
@@ -498,6 +532,12 @@ class Ranker:
         self._comments.put(comment.id, (relevance, key))
         self._recent.remember(normalized, str(key), first)
         self.topic.observe(words, direct, str(key))
+
+
+def _about_the_setup(segment: Segment) -> bool:
+    """The segment's title or keywords name the setup ("Chat Q&A: setup and gear")."""
+    words = split_words(" ".join([segment.title, *segment.keywords])).tokens
+    return not signals.SETUP_WORDS.isdisjoint(words)
 
 
 class _NameView:

@@ -19,7 +19,7 @@ from stagehand.ranking.questions import question_strength as question_strength
 from stagehand.ranking.text import STOPWORDS, Words, analyse_chunk
 
 #: English question words: never a viewer's name ("how", "whats").
-_QUESTION_OPENERS = frozenset(
+ENGLISH_QUESTION_WORDS = frozenset(
     [
         "how",
         "what",
@@ -107,6 +107,19 @@ _GREETING_OPENERS = frozenset(
         "hai",
         "ello",
         "ahoy",
+        # oi, olá, buenas, bom dia, boa tarde, bonsoir, buongiorno, salve, welcome in five more
+        *("oi", "olá", "buenas", "buenos", "bom", "boa", "bonsoir", "buongiorno", "buonasera"),
+        *(
+            "guten",
+            "salve",
+            "saludos",
+            "welcome",
+            "bienvenida",
+            "bienvenido",
+            "bienvenidos",
+            "bienvenue",
+        ),
+        *("willkommen", "benvenuta", "benvenuto", "benvenuti", "bem-vinda", "bem-vindo"),
     }
 )
 # ...and those that count as a greeting anywhere in a short line.
@@ -133,12 +146,21 @@ _GREETING_WORDS = _GREETING_OPENERS | frozenset(
         # the cheer that comes with a hello ("hey John!! friday build lets gooo")
         *("lets", "let's", "go", "hype", "ayy", "ay", "back", "live", "happy"),
         *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        # días, tardes, noches, pessoal, gente, tout le monde, a tutti, zusammen, Leute, Abend
+        *("dia", "días", "dias", "tarde", "tardes", "noches", "noite", "pessoal", "gente"),
+        *("todos", "tout", "monde", "tutti", "zusammen", "leute", "abend", "tag", "morgen"),
+        *("crew", "squad", "checking", "first", "erster", "primero", "primeiro", "premier"),
     }
 )
+#: Where a greeting comes from ("hello from the discord side", "boa tarde do Rio"): the place
+#: after these words is part of the hello.
+_GREETED_FROM = frozenset({"from", "desde", "da", "de", "del", "aus", "von", "depuis", "dal"})
 #: "gooo", "hiii", "heyyy": a letter held for effect counts once.
 _HELD = re.compile(r"(.)\1{2,}")
 _GREETING_PHRASES = re.compile(
-    r"^(?:good (?:morning|evening|afternoon|night)|what'?s up|hello there|greetings from)\b",
+    r"^(?:(?:good (?:morning|evening|afternoon|night)|what'?s up|hello there|greetings from"
+    r"|[\w ]{0,30}\bchecking in)\b"
+    r"|(?:first|erste[rs]?|primer[oa]|primeir[oa]|premi[eè]re?|prim[oa])\s*!)",
     re.IGNORECASE,
 )
 # Farewells are greetings too ("thanks for having us, great build!", "see you next week"): at the
@@ -209,7 +231,7 @@ def is_other_command(text: str, prefix: str = "!") -> bool:
 
 
 _CATCHING_UP = re.compile(
-    r"^(?:i'?m |im )?back\b|\bwhat(?:'?d| did) i miss\b|\bdid i miss (?:anything|much|it)\b"
+    r"^(?:i'?m |im )?back\b|\bwhat(?:'?d| did) i miss\b|\bdid (?:i|we) miss\b"
     r"|\bjust (?:got here|joined|arrived|tuned in)\b|\blate to the (?:stream|show|party)\b"
     r"|\b(?:here|on|live|back) yet\b|\bwhen (?:is|does|will) \w+ (?:coming|come|get) on\b"
     r"|\bque me perd[ií]|\bo que (?:eu )?perdi|\bqu'?est[- ]ce que j'?ai rat[ée]"
@@ -281,7 +303,7 @@ def is_greeting(text: str, words: Words, names: Iterable[str] = ()) -> bool:
     known = {n.lower() for n in names} | set(words.mentions) | set(greeted)
     rest = [
         t
-        for t in tokens
+        for t in _without_origin(tokens)
         if t not in _GREETING_WORDS
         and t not in _FAREWELL_WORDS
         and t not in _THANKS
@@ -289,6 +311,15 @@ def is_greeting(text: str, words: Words, names: Iterable[str] = ()) -> bool:
         and t not in known
     ]
     return len(rest) <= 1 and words.chunks <= 8
+
+
+def _without_origin(tokens: list[str]) -> list[str]:
+    """The words of a greeting without where it comes from: "hello from the discord side" ->
+    hello (up to three words after "from", "desde", "de", "aus", ...)."""
+    for i, token in enumerate(tokens[1:], start=1):
+        if token in _GREETED_FROM:
+            return tokens[:i] + tokens[i + 4 :]
+    return tokens
 
 
 def greeted_names(text: str) -> tuple[str, ...]:
@@ -306,7 +337,7 @@ def greeted_names(text: str) -> tuple[str, ...]:
             and name not in _FAREWELL_WORDS
             and name not in _THANKS
             and name not in STOPWORDS
-            and name not in _QUESTION_OPENERS
+            and name not in ENGLISH_QUESTION_WORDS
         ):
             names.append(name)
     return tuple(dict.fromkeys(names))
@@ -385,7 +416,7 @@ def named_first(words: Words, known_names: Container[str]) -> str | None:
     tokens = words.tokens
     if not tokens or len(tokens[0]) < 3 or tokens[0] not in known_names:
         return None
-    if tokens[0] in STOPWORDS or tokens[0] in _QUESTION_OPENERS:
+    if tokens[0] in STOPWORDS or tokens[0] in ENGLISH_QUESTION_WORDS:
         return None
     return tokens[0] if _SECOND_PERSON.intersection(tokens[1:]) else None
 
@@ -437,3 +468,46 @@ def highlight_points(highlight: Highlight, weight: float) -> float:
     if amount > 1:
         points *= min(2.0, 1.0 + 0.25 * math.log10(amount))
     return points
+
+
+#: What a question about the broadcast itself talks about: "is the audio quiet for anyone
+#: else", "what mic is she using", "is the camera lagging". Put to the show, but about no
+#: segment (the words as written, in the six languages). Only the broadcast's own sound and
+#: picture: the platforms ("did youtube bring you wishlists"), pets and things in the room ("is
+#: the keeper's cat based on yours") can be what a show talks about.
+_BROADCAST_WORDS = frozenset(
+    {
+        *("mic", "mics", "microphone", "audio", "camera", "cam", "webcam", "facecam", "lag"),
+        *("lagging", "laggy", "buffering", "bitrate", "1080p", "720p", "vod", "vods"),
+        # micro, micrófono, microfone, Mikrofon, microfono; cámara, câmera, caméra, Kamera
+        *("micro", "micrófono", "microfono", "microfone", "mikrofon", "áudio", "cámara"),
+        *("câmera", "caméra", "kamera", "telecamera"),
+    }
+)
+#: A segment about these is about the setup: there a question on the mic or the camera is on topic.
+SETUP_WORDS = frozenset({*_BROADCAST_WORDS, "setup", "gear", "equipment", "rig", "streaming"})
+
+
+def about_the_broadcast(words: Words, topic: Container[str] = ()) -> bool:
+    """The comment talks about the broadcast rather than a topic: "is the audio quiet for
+    anyone else", "what mic is she using". A word that is part of the `topic` (stems: a
+    segment on recording a podcast has "mic") is the topic."""
+    return any(
+        token in _BROADCAST_WORDS and stem not in topic
+        for token, stem in zip(words.tokens, words.stems, strict=False)
+    )
+
+
+_ANOTHER_SHOW = re.compile(
+    r"\bnext (?:week|time|stream|show|episode|ep|month|year)\b|\banother (?:time|day|stream)\b"
+    r"|\bsome ?day\b|\bone day\b|\bpr[oó]xima (?:semana|vez|semaine)\b|\bpr[oó]ximo (?:stream|mes)\b"
+    r"|\bprochaine? (?:fois|semaine|stream|émission)\b|\bn[aä]chste[ns]? (?:woche|mal|stream|folge)\b"
+    r"|\bprossim[ao] (?:volta|settimana|stream|puntata)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_another_show(text: str) -> bool:
+    """A request for a later show rather than a question on this one: "can you do gnocchi next
+    week", "la próxima vez hacen pan?", "machst du nächste Woche Brot"."""
+    return bool(_ANOTHER_SHOW.search(text))
