@@ -20,6 +20,7 @@ from stagehand.events import CommentRanked
 from stagehand.ranking.ranker import Ranker
 from stagehand.show.pipeline import sanitized
 from stagehand.store import open_database
+from stagehand.store.keys import install_message_key
 from stagehand.store.queries import open_show
 from stagehand.store.recorder import Recorder
 from stagehand.store.writer import StoreWriter
@@ -108,6 +109,39 @@ def test_new_authors_cost_the_same_however_many_the_show_has_met(tmp_path: Path)
     with_many = steps_to_record(big, big_id, 1, 400)
 
     # A scan of the authors table per batch made this 100x more work with 100x the authors.
+    assert with_many < 1.5 * with_few, (with_few, with_many)
+
+
+def add_comments(path: Path, show_id: int, count: int) -> None:
+    """`count` comments stored before (by one earlier author), as a long show has them."""
+    conn = sqlite3.connect(path)
+    install_message_key(conn)
+    with conn:
+        conn.execute(
+            "INSERT INTO authors (platform, platform_user_id, name, first_seen_at)"
+            " VALUES ('twitch', 'earlier', 'earlier', '2026-11-20T19:00:00.000Z')"
+        )
+        conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+            " INSERT INTO comments (show_id, author_id, platform, message_id, msg_key, ts, text,"
+            " original_text) SELECT ?, (SELECT id FROM authors WHERE name = 'earlier'), 'twitch',"
+            " 'earlier-' || i, stagehand_message_key('twitch', 'earlier-' || i),"
+            " '2026-11-20T18:00:00.000Z', 'hello', 'hello' FROM n",
+            (count, show_id),
+        )
+    conn.close()
+
+
+def test_a_batch_costs_the_same_however_many_comments_the_show_has(tmp_path: Path) -> None:
+    small, big = tmp_path / "small.db", tmp_path / "big.db"
+    small_id, big_id = new_show(small), new_show(big)
+    add_comments(small, small_id, 1_000)
+    add_comments(big, big_id, 100_000)
+
+    with_few = steps_to_record(small, small_id, 1, 400)
+    with_many = steps_to_record(big, big_id, 1, 400)
+
+    # Search filled through the (show, ts) index read the whole show for every batch.
     assert with_many < 1.5 * with_few, (with_few, with_many)
 
 

@@ -101,10 +101,11 @@ INSERT OR IGNORE INTO comments (
 _PLATFORM, _MESSAGE_ID, _KEY = 3, 4, -1
 
 #: New rows join full-text search once per batch: a trigger per row cost ~13 µs a comment.
-#: (Only this show's: another show in the same file has its own writer.)
+#: Only this show's (another show in the same file has its own writer); `+show_id` keeps SQLite
+#: on the row id range: by the (show_id, ts) index it would read the whole show every batch.
 _SEARCH_NEW_ROWS = (
     "INSERT INTO comments_fts (rowid, text)"
-    " SELECT id, text FROM comments WHERE id > ? AND show_id = ?"
+    " SELECT id, text FROM comments WHERE id > ? AND +show_id = ?"
 )
 
 
