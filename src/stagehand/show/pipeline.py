@@ -8,6 +8,7 @@ thread commits in batches) and every screen shows.
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Protocol
@@ -20,6 +21,13 @@ from stagehand.show.kinds import CommentKinds
 #: How many recent message ids are remembered for dedupe. Platforms redeliver within seconds
 #: or minutes; anything older is looked up in the database, whose unique key is the truth.
 DEDUPE_WINDOW = 100_000
+
+#: Every this many comments, what the show holds by then (its bounded memories of ids, authors,
+#: texts) is moved out of the garbage collector's reach (`gc.freeze`): a full collection over that
+#: heap stopped the event loop for a few hundred milliseconds, the p99 latency of a long show
+#: (373 ms at 2,000 comments/s after 100k comments; 23 ms with the heap frozen). Objects that
+#: later die are still freed by reference counting; only cyclic garbage caught in a freeze stays.
+FREEZE_EVERY = 20_000
 
 #: Lines that are not comments are stored with this score and never reach the ranker: a `!hand`
 #: or a bot's announcement must not teach it anything (a viewer's first real comment is still
@@ -181,6 +189,8 @@ class Pipeline:
         score = UNSCORED if kind in UNSCORED_KINDS else self.scorer.score(comment, ask=asked)
         ranked = RankedComment(comment, score, segment, kind)
         self.accepted += 1
+        if self.accepted % FREEZE_EVERY == 0:
+            gc.freeze()
         self._publish(CommentRanked(ranked))
         return ranked
 

@@ -1,0 +1,52 @@
+"""A long show keeps the garbage collector's full passes short: what the show holds in memory
+is frozen out of them as it grows (a full pass over it stopped the event loop for a few hundred
+milliseconds: the p99 latency of a long show, benchmarks/pipeline_throughput.py)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from stagehand.config.ranking import RankingSettings
+from stagehand.domain import Author, Comment
+from stagehand.events import CoreEvent
+from stagehand.ranking.ranker import Ranker
+from stagehand.show import pipeline
+
+T0 = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_what_a_long_show_holds_is_kept_out_of_full_collections(
+    unfrozen: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "FREEZE_EVERY", 500)
+    published: list[CoreEvent] = []
+    road = pipeline.Pipeline(scorer=Ranker(RankingSettings()), publish=published.append)
+    for number in range(499):
+        road.accept(
+            Comment(
+                id=f"m{number}",
+                platform="twitch",
+                channel="synthnight",
+                author=Author("twitch", f"u{number}", f"viewer{number}"),
+                text=f"what synth is that {number}?",
+                ts=T0 + timedelta(seconds=number),
+            ),
+            1,
+        )
+    assert gc.get_freeze_count() == 0
+
+    road.accept(Comment("m499", "twitch", "synthnight", Author("twitch", "u", "ana"), "hi", T0), 1)
+
+    # Every comment the show holds (and what the ranker remembers) is out of the full passes.
+    assert gc.get_freeze_count() > len(published) == 500
