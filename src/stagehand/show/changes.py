@@ -42,7 +42,6 @@ from stagehand.events import (
 from stagehand.show.core import ShowCore
 from stagehand.show.history import Done
 
-
 #: How a removed author is described when the stream refuses their comment.
 REMOVED_WORDS = {ModerationKind.BAN: "is banned", ModerationKind.TIMEOUT: "is timed out"}
 
