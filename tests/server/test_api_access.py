@@ -160,3 +160,45 @@ def test_token_commands_print_a_token_once_and_keep_only_its_hash() -> None:
 
     bad = stagehand("token", "create", "--name", "<script>")
     assert bad.returncode == 2 and "cannot be used" in bad.stderr
+
+
+async def test_a_comment_already_handled_is_not_handled_twice(tmp_path) -> None:
+    """Two consoles racing, or a button pressed twice: the second answer/dismiss/stage on one
+    comment is refused (409), so the show records one answer and the ranking learns once."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        status, body = await act(served, "hana", action="answer", comment_id="m2")
+        assert status == 200 and body["ok"]
+        for action in ("answer", "dismiss", "stage"):
+            status, body = await act(served, "hana", action=action, comment_id="m2")
+            assert status == 409, action
+            assert body == {"ok": False, "message": "ben's comment was answered already"}
+        status, body = await act(served, "alice", action="dismiss", comment_id="m2")
+        assert status == 409
+        db = served.db()
+        rows = db.execute("SELECT action FROM host_actions WHERE action != 'reply'").fetchall()
+        assert rows == [("answer",)]
+
+        # Undone, it may be answered again.
+        status, body = await act(served, "hana", action="undo")
+        assert status == 200 and body["ok"]
+        status, body = await act(served, "hana", action="answer", comment_id="m2")
+        assert status == 200 and body["ok"]
+    finally:
+        await served.close()
+
+
+async def test_a_queued_comment_older_than_the_recent_chat_can_still_be_acted_on(
+    tmp_path,
+) -> None:
+    """In a flood the show's memory of recent chat moves on, while the queue keeps its best
+    comments however old: a console acting on such a row still reaches it."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        served.live._state.recent.drop("twitch", "m2")  # as if 20,000 lines came after it
+        status, body = await act(served, "hana", action="answer", comment_id="m2")
+        assert status == 200 and body["message"] == "Answered ben on air"
+    finally:
+        await served.close()
