@@ -202,3 +202,34 @@ async def test_a_queued_comment_older_than_the_recent_chat_can_still_be_acted_on
         assert status == 200 and body["message"] == "Answered ben on air"
     finally:
         await served.close()
+
+
+async def test_revoking_a_token_closes_the_events_socket_it_holds(tmp_path) -> None:
+    """`stagehand token revoke` says consoles using the token are disconnected: they are, within
+    seconds, and told why (a console's reconnect is then refused with 401)."""
+    import asyncio
+
+    import aiohttp
+
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        headers = {"Authorization": f"Bearer {served.tokens['alice']}"}
+        async with (
+            aiohttp.ClientSession(headers=headers) as session,
+            session.ws_connect(served.url + "/api/events") as ws,
+        ):
+            first = await ws.receive(timeout=5)
+            assert "snapshot" in json.loads(first.data)
+            AccessTokens().revoke("alice")
+            closed_by = None
+            async with asyncio.timeout(5):
+                while closed_by is None:
+                    message = await ws.receive()
+                    if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                        closed_by = ws.close_code
+            assert closed_by == 4401
+        status, _ = await call(served, "GET", "/api/state", served.tokens["alice"])
+        assert status == 401
+    finally:
+        await served.close()

@@ -38,11 +38,16 @@ log = logging.getLogger(__name__)
 
 #: The request's caller, set by the auth middleware for every /api route.
 CALLER = web.RequestKey("caller", Caller)
+#: The token the request presented (an events socket checks it again while it stays open).
+TOKEN = web.RequestKey("token", str)
+TOKENS = web.AppKey("tokens", AccessTokens)
 LIVE = web.AppKey("live", LiveShow)
 HUB = web.AppKey("hub", EventHub)
 SETTINGS = web.AppKey("settings", Settings)
 #: Seconds between clock frames on an idle events socket (they carry show time).
 CLOCK_SECONDS = 2.0
+#: The close code an events socket gets when its token is revoked (a 401 over WebSocket).
+REVOKED = 4401
 #: Ports tried after the default one when it is taken (another show running here).
 PORTS_TO_TRY = 20
 
@@ -85,12 +90,14 @@ def build_app(
         if caller is None:
             return _unauthorized("this token is not valid here (unknown or revoked)")
         request[CALLER] = caller
+        request[TOKEN] = token.strip()
         return await handler(request)
 
     app = web.Application(middlewares=[authenticate], client_max_size=64 * 1024)
     app[LIVE] = live
     app[HUB] = hub
     app[SETTINGS] = settings
+    app[TOKENS] = tokens
     app.router.add_get("/api/state", state)
     app.router.add_post("/api/actions", post_action)
     app.router.add_get("/api/events", events)
@@ -232,6 +239,10 @@ async def events(request: web.Request) -> web.StreamResponse:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(client.ready.wait(), CLOCK_SECONDS)
             if reader.done():
+                break
+            if request.app[TOKENS].caller(request[TOKEN]) is None:
+                # Revoked while connected (the check is a stat of the token file).
+                await ws.close(code=REVOKED, message=b"this token was revoked")
                 break
             if client.dropped:
                 await ws.close(code=1013, message=b"too far behind: reconnect with ?since=")
