@@ -233,3 +233,48 @@ async def test_revoking_a_token_closes_the_events_socket_it_holds(tmp_path) -> N
         assert status == 401
     finally:
         await served.close()
+
+
+async def test_a_foreign_host_or_origin_is_refused_so_a_web_page_cannot_rebind_to_the_show(
+    tmp_path,
+) -> None:
+    """DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 talks to the
+    show with Host (and Origin) evil.example. The show answers only to its own names."""
+    import aiohttp
+
+    from stagehand.config import Settings
+
+    served = await serve(tmp_path, settings=Settings(server={"public_host": "show.example.org"}))
+    try:
+        token = served.tokens["hana"]
+        auth = {"Authorization": f"Bearer {token}"}
+        async with aiohttp.ClientSession() as session:
+
+            async def status(path: str, **headers: str) -> int:
+                async with session.get(served.url + path, headers=headers) as response:
+                    return response.status
+
+            assert await status("/api/state", Host="evil.example", **auth) == 421
+            assert await status("/overlay", Host="evil.example:8765") == 421
+            assert await status("/api/state", Origin="http://evil.example", **auth) == 421
+            try:
+                await session.ws_connect(
+                    served.url + "/overlay/events", headers={"Host": "evil.example"}
+                )
+                raise AssertionError("the overlay's socket opened for a foreign Host")
+            except aiohttp.WSServerHandshakeError as refused:
+                assert refused.status == 421
+            async with session.get(
+                served.url + "/overlay", headers={"Host": "evil.example"}
+            ) as response:
+                assert "[server] public_host" in await response.text()
+
+            # Its own names: loopback, the proxy's public name, an address (never rebound).
+            assert await status("/api/state", **auth) == 200
+            assert await status("/api/state", Host="localhost:8765", **auth) == 200
+            assert await status("/api/state", Host="show.example.org", **auth) == 200
+            assert await status("/overlay", Host="192.168.1.20:8765") == 200
+            origin = "https://show.example.org"
+            assert await status("/api/state", Host="show.example.org", Origin=origin, **auth) == 200
+    finally:
+        await served.close()

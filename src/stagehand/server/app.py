@@ -22,6 +22,7 @@ import logging
 import ssl
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 
@@ -78,6 +79,21 @@ def build_app(
     """The aiohttp application serving `live` (see the module docstring for the routes)."""
 
     @web.middleware
+    async def own_names_only(request: web.Request, handler: Any) -> web.StreamResponse:
+        foreign = _foreign_name(request, settings)
+        if foreign is not None:
+            return _json(
+                421,
+                {
+                    "ok": False,
+                    "message": f"this show server does not answer to {foreign!r}: reach it by "
+                    "its address or localhost, or set [server] public_host to the name a "
+                    "reverse proxy serves it under (docs/server.md)",
+                },
+            )
+        return await handler(request)
+
+    @web.middleware
     async def authenticate(request: web.Request, handler: Any) -> web.StreamResponse:
         if not request.path.startswith("/api/"):
             return await handler(request)
@@ -94,7 +110,7 @@ def build_app(
         request[TOKEN] = token.strip()
         return await handler(request)
 
-    app = web.Application(middlewares=[authenticate], client_max_size=64 * 1024)
+    app = web.Application(middlewares=[own_names_only, authenticate], client_max_size=64 * 1024)
     app[LIVE] = live
     app[HUB] = hub
     app[SETTINGS] = settings
@@ -107,6 +123,20 @@ def build_app(
     app.router.add_get("/overlay", overlay_page)
     app.router.add_get("/overlay/events", overlay_events)
     return app
+
+
+def _foreign_name(request: web.Request, settings: Settings) -> str | None:
+    """The Host, or the Origin's host, when it is not one of this server's names (a page
+    elsewhere whose name was pointed at this machine: DNS rebinding); None when all is well."""
+    host = request.headers.get("Host")
+    if host is not None and not settings.server.answers_to(host):
+        return host
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        origin_host = urlsplit(origin).netloc
+        if not origin_host or not settings.server.answers_to(origin_host):
+            return origin
+    return None
 
 
 # -- the API ------------------------------------------------------------------------------------
