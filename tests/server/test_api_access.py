@@ -278,3 +278,43 @@ async def test_a_foreign_host_or_origin_is_refused_so_a_web_page_cannot_rebind_t
             assert await status("/api/state", Host="show.example.org", Origin=origin, **auth) == 200
     finally:
         await served.close()
+
+
+async def test_malformed_requests_get_a_400_not_a_server_error(tmp_path) -> None:
+    """Each of these crashed a handler (500 and a traceback in the show's terminal) or quietly
+    did something else than asked."""
+    import aiohttp
+
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        token = served.tokens["hana"]
+        status, body = await call(served, "GET", "/api/state?limit=-1", token)
+        assert status == 400 and "limit" in body["message"]
+        status, body = await call(served, "GET", "/api/state?limit=1", token)
+        assert status == 200 and len(body["queue"]) == 1
+        status, body = await call(served, "GET", "/api/search?q=%00drift", token)
+        assert status == 200 and {h["message_id"] for h in body["hits"]} == {"m3", "m4"}
+        status, body = await act(
+            served,
+            "hana",
+            action="moderate",
+            comment_id="m1",
+            kind="timeout",
+            duration_seconds=True,
+        )
+        assert status == 400 and "duration_seconds" in body["message"]
+        async with aiohttp.ClientSession() as session:
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            async with session.post(
+                served.url + "/api/actions", data="[" * 20_000, headers=headers
+            ) as response:
+                assert response.status == 400
+                assert "JSON" in (await response.json())["message"]
+            async with session.ws_connect(
+                served.url + "/api/events?since=\u00b2", headers=headers
+            ) as ws:
+                first = await ws.receive_json(timeout=5)
+                assert "snapshot" in first  # not a number: a fresh start, not a crash
+    finally:
+        await served.close()

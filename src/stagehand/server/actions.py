@@ -188,7 +188,8 @@ def _moderation(live: LiveShow, comment: Comment, body: dict[str, Any]) -> Inten
     duration = body.get("duration_seconds")
     if kind is ModerationKind.TIMEOUT:
         duration = 600 if duration is None else duration
-        if not isinstance(duration, int) or not 1 <= duration <= 1_209_600:
+        whole = isinstance(duration, int) and not isinstance(duration, bool)
+        if not whole or not 1 <= duration <= 1_209_600:
             return refused(400, '"duration_seconds" must be a whole number from 1 to 1209600')
     return lambda: live.moderate(comment, kind, duration_seconds=duration)
 

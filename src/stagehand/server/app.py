@@ -146,10 +146,10 @@ async def state(request: web.Request) -> web.Response:
     """The show now, in the documented shape (docs/server.md)."""
     live, hub = request.app[LIVE], request.app[HUB]
     caller: Caller = request[CALLER]
-    try:
-        limit = int(request.query.get("limit", "0")) or None
-    except ValueError:
-        return _json(400, {"ok": False, "message": "limit must be a number"})
+    limit_text = request.query.get("limit")
+    limit = _whole_number(limit_text) if limit_text is not None else None
+    if limit_text is not None and (limit is None or limit < 1):
+        return _json(400, {"ok": False, "message": "limit must be a whole number from 1 on"})
     pins = {(p.comment.platform, p.comment.id): p for p in live.pins}
     rows = hub.queue.queue_rows()[:limit]
     segment = live.current_segment
@@ -234,7 +234,7 @@ async def post_action(request: web.Request) -> web.Response:
     caller: Caller = request[CALLER]
     try:
         body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return _json(400, {"ok": False, "message": "the body must be JSON"})
     answer = await actions.perform(request.app[LIVE], request.app[HUB], caller, body)
     return _json(answer.status, answer.body)
@@ -249,10 +249,10 @@ async def search(request: web.Request) -> web.Response:
     query = request.query.get("q", "").strip()
     if not query:
         return _json(400, {"ok": False, "message": "search needs ?q=words"})
-    try:
-        limit = max(1, min(200, int(request.query.get("limit", "50"))))
-    except ValueError:
-        return _json(400, {"ok": False, "message": "limit must be a number"})
+    limit = _whole_number(request.query.get("limit", "50"))
+    if limit is None:
+        return _json(400, {"ok": False, "message": "limit must be a whole number"})
+    limit = max(1, min(200, limit))
     hits = await asyncio.to_thread(request.app[LIVE].search, query, limit)
     return _json(200, {"hits": encode(hits)})
 
@@ -263,7 +263,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     hub = request.app[HUB]
     caller: Caller = request[CALLER]
     since_text = request.query.get("since")
-    since = int(since_text) if since_text and since_text.isdigit() else None
+    since = _whole_number(since_text) if since_text else None
     ws = web.WebSocketResponse(heartbeat=20, compress=False, max_msg_size=64 * 1024)
     await ws.prepare(request)
     client, first = hub.subscribe(caller, since)
@@ -289,6 +289,15 @@ async def events(request: web.Request) -> web.StreamResponse:
         hub.unsubscribe(client)
         reader.cancel()
     return ws
+
+
+def _whole_number(text: str) -> int | None:
+    """`text` as a whole number (ASCII digits, an optional minus), or None: `isdigit` alone
+    accepts "²", which `int()` then refuses; `int()` alone accepts " 1_0 "."""
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    return int(text)
 
 
 async def _drain(ws: web.WebSocketResponse) -> None:
