@@ -234,3 +234,54 @@ async def test_attach_with_a_refused_token_says_so(tmp_path) -> None:
         assert b"shs_revoked-or-wrong" not in stderr
     finally:
         await served.close()
+
+
+async def test_a_key_pressed_against_a_hung_show_says_so_within_seconds(tmp_path) -> None:
+    """The show's process stops answering (stopped, swapping, a stuck loop): a key pressed in
+    an attached console tells the host within seconds, and does not claim nothing happened."""
+    import os
+    import signal
+    import sys
+
+    token = "hung-show-test-token-0123456789"
+    show = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "stagehand",
+        "demo",
+        "--headless",
+        "--speed",
+        "1",
+        "--db",
+        str(tmp_path / "d.db"),
+        env={**os.environ, "STAGEHAND_SERVER_TOKEN": token},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert show.stdout is not None
+        url = ""
+        async with asyncio.timeout(60):
+            while not url:
+                line = (await show.stdout.readline()).decode()
+                assert line, "the demo ended before serving"
+                if line.startswith("Show server:"):
+                    url = line.split()[2]
+        remote = RemoteShow(url, token)
+        await remote.connect()
+        follow = asyncio.ensure_future(remote.run_adapters())
+        os.kill(show.pid, signal.SIGSTOP)
+        try:
+            start = time.monotonic()
+            result = await remote.next_segment()
+            waited = time.monotonic() - start
+        finally:
+            os.kill(show.pid, signal.SIGCONT)
+        assert not result.ok and waited < 8
+        assert "did not answer in 5 s" in result.message and "may still" in result.message
+        await remote.close()
+        follow.cancel()
+        await asyncio.gather(follow, return_exceptions=True)
+    finally:
+        show.terminate()
+        await show.wait()

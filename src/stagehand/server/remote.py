@@ -70,6 +70,9 @@ ACTED_KEPT = 5_000
 CATCH_UP_SECONDS = 2.0
 #: Seconds between reconnection attempts, growing to the last.
 RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)
+#: How long a key press waits for the show's answer before the host is told (a show that is
+#: stopped or stuck may still act on it later).
+ACT_SECONDS = 5.0
 _T = TypeVar("_T")
 
 
@@ -464,10 +467,20 @@ class RemoteShow:
         if self._session is None:
             return self._failed("not connected to the show", "failed")
         try:
-            async with self._session.post(f"{self.url}/api/actions", json=body) as response:
+            async with self._session.post(
+                f"{self.url}/api/actions",
+                json=body,
+                timeout=aiohttp.ClientTimeout(total=ACT_SECONDS),
+            ) as response:
                 status = response.status
                 data = await response.json(content_type=None)
-        except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
+        except TimeoutError:
+            return self._failed(
+                f"the show did not answer in {ACT_SECONDS:g} s: it may still act on this "
+                "(watch the queue before pressing again)",
+                "warning",
+            )
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
             return self._failed(
                 f"the show did not answer ({_why(exc)}): nothing was done", "failed"
             )
