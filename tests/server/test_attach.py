@@ -213,6 +213,55 @@ def test_attach_says_what_is_wrong_in_one_line(tmp_path) -> None:
     done = attach("ftp://example.invalid", "--token", "x")
     assert done.returncode == 2 and "http:// or https://" in done.stderr
 
+    # A mistyped address is said to be one (not blamed on the show not running).
+    for url, says in (
+        ("http://127.0.0.1:99999", "port must be a number from 1 to 65535"),
+        ("localhost:notaport", "port must be a number from 1 to 65535"),
+        ("http://", "no host in 'http://'"),
+    ):
+        done = attach(url, "--token", "x")
+        assert done.returncode == 2 and says in done.stderr, (url, done.stderr)
+        assert "is the show running?" not in done.stderr and "Traceback" not in done.stderr
+
+
+async def test_attach_to_a_self_signed_show_says_it_is_the_certificate(tmp_path) -> None:
+    import shutil
+
+    import pytest
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a self-signed certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    served = await serve(tmp_path, settings=Settings(server={"tls_cert": cert, "tls_key": key}))
+    try:
+        assert served.url.startswith("https://")
+        done = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "stagehand",
+            "attach",
+            served.url,
+            "--token",
+            served.tokens["alice"],
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(done.communicate(), 60)
+        assert done.returncode == 2
+        message = stderr.decode()
+        assert "certificate" in message and "SSL_CERT_FILE" in message
+        assert "is the show running?" not in message and "Traceback" not in message
+    finally:
+        await served.close()
+
 
 async def test_attach_with_a_refused_token_says_so(tmp_path) -> None:
     served = await serve(tmp_path)

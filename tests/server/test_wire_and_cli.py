@@ -109,3 +109,4 @@ def test_a_taken_port_is_told_before_the_show_runs(tmp_path) -> None:
     assert done.returncode == 2
     assert f"port {port} in use (another show running?)" in done.stderr
     assert "--listen HOST:PORT" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "d.db").exists()  # no empty, ended show left behind

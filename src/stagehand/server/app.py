@@ -19,6 +19,7 @@ import contextlib
 import errno
 import json
 import logging
+import socket
 import ssl
 from dataclasses import dataclass
 from typing import Any
@@ -364,18 +365,40 @@ class ShowServer:
         await self.runner.cleanup()
 
 
+def bind(
+    settings: Settings, *, listen: ListenAddress | None = None, insecure_remote: bool = False
+) -> socket.socket:
+    """The server's listening socket, bound now (before the show opens, so a refusal leaves no
+    show behind). ServerRefused when the address needs TLS it does not have, the TLS files do
+    not load, or the port is taken (the default port: the next free one of `PORTS_TO_TRY`)."""
+    config = settings.server
+    explicit = listen is not None or config.listen != DEFAULT_LISTEN
+    address = check_address(settings, listen=listen, insecure_remote=insecure_remote)
+    ports = [address.port] if explicit or address.port == 0 else _ports_from(address.port)
+    family = socket.AF_INET6 if ":" in address.host else socket.AF_INET
+    for port in ports:
+        try:
+            return socket.create_server((address.host, port), family=family, backlog=128)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE and port != ports[-1]:
+                continue
+            raise ServerRefused(_bind_problem(address, port, exc, explicit)) from None
+    raise AssertionError("unreachable: the last port raises")
+
+
 async def start_server(
     live: LiveShow,
     settings: Settings,
     *,
     listen: ListenAddress | None = None,
     insecure_remote: bool = False,
+    sock: socket.socket | None = None,
 ) -> ShowServer:
-    """Serve `live` (on the running loop) until `stop`. ServerRefused when the address needs
-    TLS it does not have, the TLS files do not load, or the port is taken."""
+    """Serve `live` (on the running loop) until `stop`, on `sock` (from `bind`; bound here when
+    None). ServerRefused as `bind` says."""
     config = settings.server
-    explicit = listen is not None or config.listen != DEFAULT_LISTEN
-    address = check_address(settings, listen=listen, insecure_remote=insecure_remote)
+    if sock is None:
+        sock = bind(settings, listen=listen, insecure_remote=insecure_remote)
     context = _tls_context(settings) if config.tls else None
     token = config.token.get_secret_value() if config.token else None
     tokens = AccessTokens(config_token=token)
@@ -384,18 +407,10 @@ async def start_server(
     app = build_app(live, hub, tokens, settings)
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
     await runner.setup()
-    ports = [address.port] if explicit or address.port == 0 else _ports_from(address.port)
-    for port in ports:
-        site = web.TCPSite(runner, address.host, port, ssl_context=context)
-        try:
-            await site.start()
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE and port != ports[-1]:
-                continue
-            await runner.cleanup()
-            raise ServerRefused(_bind_problem(address, port, exc, explicit)) from None
-        break
-    bound = _bound_port(site) or address.port
+    site = web.SockSite(runner, sock, ssl_context=context)
+    await site.start()
+    address = listen or config.address
+    bound = sock.getsockname()[1]
     host = f"[{address.host}]" if ":" in address.host else address.host
     if address.host in ("0.0.0.0", "::"):
         host = "127.0.0.1"  # this machine's own view; others use its network name
@@ -424,12 +439,6 @@ def check_address(
 
 def _ports_from(port: int) -> list[int]:
     return [p for p in range(port, port + PORTS_TO_TRY) if p <= 65535]
-
-
-def _bound_port(site: web.TCPSite) -> int | None:
-    server = site._server  # aiohttp keeps the asyncio server here; the port 0 picked is on it
-    sockets = getattr(server, "sockets", None) or []
-    return sockets[0].getsockname()[1] if sockets else None
 
 
 def _bind_problem(address: ListenAddress, port: int, exc: OSError, explicit: bool) -> str:

@@ -144,6 +144,13 @@ class RemoteShow:
             raise RemoteError(
                 f"{self.url} is not a stagehand show server (HTTP {exc.status} on /api/events)"
             ) from None
+        except aiohttp.ClientConnectorCertificateError as exc:
+            raise RemoteError(
+                f"{self.url} answered with a certificate this machine does not trust "
+                f"({exc.certificate_error}): if the show uses its own certificate, point "
+                "SSL_CERT_FILE at a copy of it (SSL_CERT_FILE=show-cert.pem stagehand attach "
+                "...), or reach the show through an SSH tunnel (docs/server.md)"
+            ) from None
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise RemoteError(
                 f"cannot reach {self.url} ({_why(exc)}): is the show running? Its console's "
