@@ -110,3 +110,26 @@ def test_a_taken_port_is_told_before_the_show_runs(tmp_path) -> None:
     assert f"port {port} in use (another show running?)" in done.stderr
     assert "--listen HOST:PORT" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "d.db").exists()  # no empty, ended show left behind
+
+
+async def test_a_client_let_go_for_lagging_resumes_without_losing_events(tmp_path) -> None:
+    """A client too slow for a flood is let go; reconnecting with `?since=` it gets every event
+    it missed, not the snapshot that warns "what changed meanwhile may be missing"."""
+    from stagehand.server.access import Caller, Role
+    from stagehand.server.hub import CLIENT_LIMIT
+
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        hub, caller = served.server.hub, Caller("alice", Role.PRODUCER)
+        client, _ = hub.subscribe(caller)
+        seen = hub.seq
+        for n in range(CLIENT_LIMIT + 1):
+            served.live.say(f"flood {n}", "info")
+        assert client.dropped
+        hub.unsubscribe(client)
+        again, first = hub.subscribe(caller, since=seen)
+        assert "snapshot" not in first
+        assert len(again.take()) == hub.seq - seen
+    finally:
+        await served.close()

@@ -42,8 +42,9 @@ from stagehand.show.queue import ShowQueue
 BACKLOG = 10_000
 #: Chat lines a client attaching now is given (raw chat that never entered the queue).
 RECENT_CHAT = 200
-#: Events a client may fall behind before it is let go.
-CLIENT_LIMIT = 20_000
+#: Events a client may fall behind before it is let go: well inside `BACKLOG`, so a client let
+#: go can always resume where it was (`?since=`) instead of starting again from a snapshot.
+CLIENT_LIMIT = BACKLOG // 2
 #: The events that change what the overlay shows (an edit of the comment on stream too).
 OVERLAY_EVENTS = (FeatureStarted, FeatureEnded, StageChanged, SegmentChanged, CommentEdited)
 
@@ -138,9 +139,11 @@ class EventHub:
         first: dict[str, Any]
         oldest = self.backlog[0][0] if self.backlog else self.seq + 1
         if since is not None and 0 <= since <= self.seq and since + 1 >= oldest:
-            for seq, event in self.backlog:
-                if seq > since:
-                    client.push(dumps(encode_event(event, seq)))
+            missed = [dumps(encode_event(event, seq)) for seq, event in self.backlog if seq > since]
+            # What it missed does not count against its limit: it may fall as far behind again.
+            client.limit += len(missed)
+            client.pending.extend(missed)
+            client.ready.set()
             first = {}
         else:
             first = {"snapshot": self.snapshot(caller)}
