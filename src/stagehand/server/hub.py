@@ -49,6 +49,21 @@ CLIENT_LIMIT = BACKLOG // 2
 OVERLAY_EVENTS = (FeatureStarted, FeatureEnded, StageChanged, SegmentChanged, CommentEdited)
 
 
+@dataclass(slots=True)
+class Kept:
+    """An event kept for clients that resume: its JSON made the first time a client needs it
+    (while one is connected: at once), then reused by every client resuming after it."""
+
+    seq: int
+    event: CoreEvent
+    text: str | None = None
+
+    def encoded(self) -> str:
+        if self.text is None:
+            self.text = dumps(encode_event(self.event, self.seq))
+        return self.text
+
+
 @dataclass(eq=False)
 class Subscriber:
     """One events client: what is waiting to be sent to it, in order."""
@@ -107,7 +122,7 @@ class EventHub:
             self.queue.pinned(pin)
         self.recent: deque[RankedComment] = deque(maxlen=RECENT_CHAT)
         self.seq = 0
-        self.backlog: deque[tuple[int, CoreEvent]] = deque(maxlen=BACKLOG)
+        self.backlog: deque[Kept] = deque(maxlen=BACKLOG)
         self.clients: set[Subscriber] = set()
         self.overlays: set[OverlayWatcher] = set()
         self._overlay_text = dumps(self.overlay_state())
@@ -119,9 +134,10 @@ class EventHub:
         self.queue.apply(event)
         if isinstance(event, CommentRanked):
             self.recent.append(event.ranked)
-        self.backlog.append((self.seq, event))
+        kept = Kept(self.seq, event)
+        self.backlog.append(kept)
         if self.clients:
-            text = dumps(encode_event(event, self.seq))
+            text = kept.encoded()
             for client in self.clients:
                 client.push(text)
         if isinstance(event, OVERLAY_EVENTS):
@@ -137,9 +153,9 @@ class EventHub:
         the two (no await): the client misses nothing and sees nothing twice."""
         client = Subscriber()
         first: dict[str, Any]
-        oldest = self.backlog[0][0] if self.backlog else self.seq + 1
+        oldest = self.backlog[0].seq if self.backlog else self.seq + 1
         if since is not None and 0 <= since <= self.seq and since + 1 >= oldest:
-            missed = [dumps(encode_event(event, seq)) for seq, event in self.backlog if seq > since]
+            missed = [kept.encoded() for kept in self.backlog if kept.seq > since]
             # What it missed does not count against its limit: it may fall as far behind again.
             client.limit += len(missed)
             client.pending.extend(missed)
