@@ -128,7 +128,7 @@ async def test_a_client_let_go_for_lagging_resumes_without_losing_events(tmp_pat
             served.live.say(f"flood {n}", "info")
         assert client.dropped
         hub.unsubscribe(client)
-        again, first = hub.subscribe(caller, since=seen)
+        again, first = hub.subscribe(caller, since=seen, epoch=hub.epoch)
         assert "snapshot" not in first
         assert len(again.take()) == hub.seq - seen
     finally:
@@ -154,7 +154,7 @@ async def test_clients_resuming_again_and_again_do_not_stall_the_show(tmp_path) 
 
         def resume() -> float:
             start = time.perf_counter()
-            client, first = hub.subscribe(caller, since=since)
+            client, first = hub.subscribe(caller, since=since, epoch=hub.epoch)
             hub.unsubscribe(client)
             assert "snapshot" not in first and len(client.take()) == hub.seq - since
             return time.perf_counter() - start
@@ -164,3 +164,43 @@ async def test_clients_resuming_again_and_again_do_not_stall_the_show(tmp_path) 
         assert again < 5 * once, (once, again)  # re-encoding each time: about 19 times `once`
     finally:
         await served.close()
+
+
+async def test_resuming_against_another_or_a_restarted_show_gets_a_fresh_snapshot(
+    tmp_path, monkeypatch
+) -> None:
+    """`?since=` names the show's numbering (its epoch) as well as the event: a client whose
+    show restarted (numbering from 0 again), or that now reaches another show on the same port,
+    starts from a snapshot instead of mirroring the wrong events."""
+    import aiohttp
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first_show = await serve(tmp_path / "a")
+    monkeypatch.setenv("STAGEHAND_ACCESS_FILE", str(tmp_path / "b" / "tokens.json"))
+    other_show = await serve(tmp_path / "b")
+    try:
+        await first_show.played()
+        await other_show.played()
+
+        async def first_frame(served, since: str) -> dict:
+            headers = {"Authorization": f"Bearer {served.tokens['vic']}"}
+            async with (
+                aiohttp.ClientSession(headers=headers) as session,
+                session.ws_connect(f"{served.url}/api/events?since={since}") as ws,
+            ):
+                return await ws.receive_json(timeout=5)
+
+        snapshot = (await first_frame(first_show, "x"))["snapshot"]
+        epoch, seq = snapshot["epoch"], snapshot["seq"]
+        assert epoch and seq > 1
+        resumed = await first_frame(first_show, f"{epoch}:{seq - 1}")
+        assert "snapshot" not in resumed and [e["seq"] for e in resumed["events"]] == [seq]
+
+        # Same numbers, another show (or this one restarted): a snapshot, never its events.
+        elsewhere = await first_frame(other_show, f"{epoch}:{seq - 1}")
+        assert "snapshot" in elsewhere and elsewhere["snapshot"]["epoch"] != epoch
+        assert "snapshot" in await first_frame(other_show, str(seq - 1))  # no epoch: no resume
+    finally:
+        await first_show.close()
+        await other_show.close()

@@ -259,15 +259,18 @@ async def search(request: web.Request) -> web.Response:
 
 
 async def events(request: web.Request) -> web.StreamResponse:
-    """A snapshot (or, with `?since=N`, the events after N), then every event as it happens;
+    """A snapshot (or, with `?since=EPOCH:N`, the events after N), then every event as it happens;
     each message is `{"now": <show time>, "events": [...]}`."""
     hub = request.app[HUB]
     caller: Caller = request[CALLER]
     since_text = request.query.get("since")
-    since = _whole_number(since_text) if since_text else None
+    # `?since=EPOCH:SEQ` (the snapshot's "epoch" and the last "seq" seen); anything else: a
+    # snapshot, never another numbering's events.
+    epoch, _, seq_text = (since_text or "").rpartition(":")
+    since = _whole_number(seq_text) if seq_text else None
     ws = web.WebSocketResponse(heartbeat=20, compress=False, max_msg_size=64 * 1024)
     await ws.prepare(request)
-    client, first = hub.subscribe(caller, since)
+    client, first = hub.subscribe(caller, since, epoch or None)
     reader = asyncio.ensure_future(_drain(ws))
     try:
         await ws.send_str(hub.frame(client.take(), first))

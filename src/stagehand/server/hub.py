@@ -18,6 +18,7 @@ stage, the segment's title), pushed the moment it changes.
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +123,9 @@ class EventHub:
             self.queue.pinned(pin)
         self.recent: deque[RankedComment] = deque(maxlen=RECENT_CHAT)
         self.seq = 0
+        #: This hub's numbering: `seq` restarts at 0 with every show (and restart), so a client
+        #: resumes (`?since=EPOCH:SEQ`) only where the epoch is the one it had.
+        self.epoch = secrets.token_hex(6)
         self.backlog: deque[Kept] = deque(maxlen=BACKLOG)
         self.clients: set[Subscriber] = set()
         self.overlays: set[OverlayWatcher] = set()
@@ -146,15 +150,17 @@ class EventHub:
     # -- events clients ------------------------------------------------------------------------
 
     def subscribe(
-        self, caller: Caller, since: int | None = None
+        self, caller: Caller, since: int | None = None, epoch: str | None = None
     ) -> tuple[Subscriber, dict[str, Any]]:
         """A new client, and what it gets first: the events after `since` when they are all
-        still here, or else a snapshot of the show (`"snapshot"`). Nothing can happen between
-        the two (no await): the client misses nothing and sees nothing twice."""
+        still here and `epoch` is this hub's, or else a snapshot of the show (`"snapshot"`).
+        Nothing can happen between the two (no await): the client misses nothing and sees
+        nothing twice."""
         client = Subscriber()
         first: dict[str, Any]
         oldest = self.backlog[0].seq if self.backlog else self.seq + 1
-        if since is not None and 0 <= since <= self.seq and since + 1 >= oldest:
+        ours = epoch == self.epoch
+        if ours and since is not None and 0 <= since <= self.seq and since + 1 >= oldest:
             missed = [kept.encoded() for kept in self.backlog if kept.seq > since]
             # What it missed does not count against its limit: it may fall as far behind again.
             client.limit += len(missed)
@@ -174,6 +180,7 @@ class EventHub:
         live = self.live
         return {
             "seq": self.seq,
+            "epoch": self.epoch,
             "you": {"name": caller.name, "role": caller.role.value},
             "show": encode(live.show),
             "segments": encode(live.segments),

@@ -93,6 +93,8 @@ class RemoteShow:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closing = False
         self._seq = 0
+        #: The show's numbering (its snapshot's "epoch"): a reconnect resumes only within it.
+        self._epoch = ""
         self._advanced = asyncio.Event()
         #: Who this console is, as the show server knows its token.
         self.name = ""
@@ -130,7 +132,7 @@ class RemoteShow:
 
     async def _open(self, since: int | None) -> None:
         assert self._session is not None
-        query = f"?since={since}" if since is not None else ""
+        query = f"?since={self._epoch}:{since}" if since is not None else ""
         try:
             ws = await self._session.ws_connect(
                 f"{self.url}/api/events{query}", heartbeat=20, max_msg_size=0
@@ -241,6 +243,7 @@ class RemoteShow:
         you = snapshot.get("you") or {}
         self.name, self.role = str(you.get("name", "")), str(you.get("role", ""))
         self._seq = int(snapshot["seq"])
+        self._epoch = str(snapshot.get("epoch", ""))
         self._show = decode(ShowRow, snapshot["show"])
         self._segments = list(decode(tuple[Segment, ...], snapshot["segments"]))
         self._stage = decode(tuple[StageSession, ...], snapshot["on_stage"])
