@@ -334,3 +334,32 @@ async def test_a_key_pressed_against_a_hung_show_says_so_within_seconds(tmp_path
     finally:
         show.terminate()
         await show.wait()
+
+
+async def test_an_attached_console_orders_the_queue_as_the_show_does(tmp_path) -> None:
+    """The queue's order is the show's config (the merged-row weights, `[ranking]
+    half_life_seconds`, `[console] queue_size`), not the attaching machine's: a producer and
+    the host see the same queue in the same order."""
+    from test_merged_rows import SAME_QUESTION
+
+    # This show does not lift a question for being asked by several viewers.
+    show = Settings(ranking={"weights": {"asked_by": -5}})
+    served = await serve(tmp_path, SAME_QUESTION, settings=show)
+    await served.played()
+    _, state = await call(served, "GET", "/api/state", served.tokens["vic"])
+    shows = [row["id"] for row in state["queue"]]
+    assert shows[-1] == "q1"
+    remote = RemoteShow(served.url, served.tokens["alice"])
+    await remote.connect()
+    # The producer's own config (the defaults) would put the question asked by three on top.
+    app = make_app(
+        remote, Settings(), server_url=remote.url, attached_as=(remote.name, remote.role)
+    )
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.pause()
+            await until(lambda: len(app.query_one("QueueView").entries) == len(shows), pilot=pilot)
+            assert [e.comment.id for e in app.query_one("QueueView").entries] == shows
+    finally:
+        await remote.close()
+        await served.close()

@@ -110,14 +110,8 @@ class OverlayWatcher:
 class EventHub:
     def __init__(self, live: LiveShow) -> None:
         self.live = live
-        settings = live.settings
         self.queue = ShowQueue(
-            queue_size=settings.console.queue_size,
-            half_life_seconds=settings.ranking.half_life_seconds,
-            asked_by_points=settings.ranking.weights.asked_by,
-            pasted_points=settings.ranking.weights.copypasta,
-            segment=live.current_segment,
-            hands=live.hands,
+            **live.queue_settings.fields(), segment=live.current_segment, hands=live.hands
         )
         for pin in live.pins:
             self.queue.pinned(pin)
@@ -190,6 +184,8 @@ class EventHub:
             "platforms": list(live.platforms),
             "featured": encode(live.featured),
             "pins": encode(live.pins),
+            # How this show orders its queue: an attached console folds with the show's.
+            "queue_settings": encode(live.queue_settings),
             # Every asker's comment of each row: the client's own fold merges them as here.
             "queue": encode(tuple(a for row in self.queue.queue_rows() for a in row.askers)),
             "chat": encode(tuple(self.recent)),

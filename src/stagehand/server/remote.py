@@ -57,7 +57,7 @@ from stagehand.events import (
 from stagehand.metrics import Metrics
 from stagehand.platform import ActionResult, ConnectionState
 from stagehand.server.wire import WireError, decode, decode_event
-from stagehand.show.queue import ShowQueue
+from stagehand.show.queue import QueueSettings, ShowQueue
 from stagehand.store.queries import SearchHit, ShowRow
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,7 @@ class RemoteShow:
         self._platforms: tuple[str, ...] = ()
         self._featured: Featured | None = None
         self._pins: OrderedDict[tuple[str, str], Pin] = OrderedDict()
+        self._queue_settings = QueueSettings()
         self._queue = ShowQueue()
         self._chat: deque[RankedComment] = deque(maxlen=500)
         self._acted: OrderedDict[str, Comment | None] = OrderedDict()
@@ -256,7 +257,10 @@ class RemoteShow:
         self._featured = decode(Featured | None, snapshot.get("featured"))
         pins = decode(tuple[Pin, ...], snapshot.get("pins", []))
         self._pins = OrderedDict(((p.comment.platform, p.comment.id), p) for p in pins)
-        self._queue = ShowQueue(segment=self.current_segment, hands=self._hands)
+        self._queue_settings = decode(QueueSettings, snapshot.get("queue_settings", {}))
+        self._queue = ShowQueue(
+            **self._queue_settings.fields(), segment=self.current_segment, hands=self._hands
+        )
         for ranked in decode(tuple[RankedComment, ...], snapshot.get("queue", [])):
             self._queue.add_comment(ranked)
         for pin in pins:
@@ -368,6 +372,10 @@ class RemoteShow:
     @property
     def featured(self) -> Featured | None:
         return self._featured
+
+    @property
+    def queue_settings(self) -> QueueSettings:
+        return self._queue_settings
 
     @property
     def pins(self) -> tuple[Pin, ...]:
