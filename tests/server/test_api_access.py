@@ -293,6 +293,7 @@ async def test_malformed_requests_get_a_400_not_a_server_error(tmp_path) -> None
         assert status == 400 and "limit" in body["message"]
         status, body = await call(served, "GET", "/api/state?limit=1", token)
         assert status == 200 and len(body["queue"]) == 1
+        served.db().close()  # search reads the store: every comment written first
         status, body = await call(served, "GET", "/api/search?q=%00drift", token)
         assert status == 200 and {h["message_id"] for h in body["hits"]} == {"m3", "m4"}
         status, body = await act(

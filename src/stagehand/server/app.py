@@ -36,6 +36,7 @@ from stagehand.server.access import AccessTokens, Caller
 from stagehand.server.hub import EventHub
 from stagehand.server.wire import dumps, encode
 from stagehand.show.live import LiveShow
+from stagehand.show.queue import key_of
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,6 @@ async def state(request: web.Request) -> web.Response:
     limit = _whole_number(limit_text) if limit_text is not None else None
     if limit_text is not None and (limit is None or limit < 1):
         return _json(400, {"ok": False, "message": "limit must be a whole number from 1 on"})
-    pins = {(p.comment.platform, p.comment.id): p for p in live.pins}
     rows = hub.queue.queue_rows()[:limit]
     segment = live.current_segment
     featured = live.featured
@@ -172,10 +172,7 @@ async def state(request: web.Request) -> web.Response:
                 "keywords": list(segment.keywords),
                 "started_at": segment.started_at.isoformat() if segment.started_at else None,
             },
-            "queue": [
-                _queued(row, pins.get((row.ranked.comment.platform, row.ranked.comment.id)))
-                for row in rows
-            ],
+            "queue": [_queued(row, hub.queue.pins.get(key_of(row.ranked.comment))) for row in rows],
             "stage": [
                 {
                     **_person(s.author),

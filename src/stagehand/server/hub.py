@@ -220,10 +220,6 @@ class EventHub:
             else {"position": segment.position, "title": segment.title},
         }
 
-    @property
-    def overlay_text(self) -> str:
-        return self._overlay_text
-
     def watch_overlay(self) -> OverlayWatcher:
         watcher = OverlayWatcher()
         watcher.push(self._overlay_text)
