@@ -90,3 +90,27 @@ def test_flush_interval_is_gone_and_old_configs_still_load(
     assert settings.database.batch_size == 100
     assert "flush_interval_seconds is no longer used" in caplog.text
     assert "remove it from your config" in caplog.text
+
+
+def test_a_weak_server_token_or_a_url_as_public_host_is_a_config_error(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """`[server] token` is a host token anyone on the show's network may try to guess."""
+    path = write(tmp_path, "[server]\ntoken = 'deck'\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert str(path) in message and "server.token" in message
+    assert "at least 24 characters" in message and "deck" not in message.split("server.token")[1]
+    monkeypatch.setenv("STAGEHAND_SERVER_TOKEN", "short")
+    with pytest.raises(ConfigError, match="at least 24 characters"):
+        load_settings(write(tmp_path, ""))
+    monkeypatch.delenv("STAGEHAND_SERVER_TOKEN")
+
+    bad = write(tmp_path, "[server]\npublic_host = 'https://show.example.org/'\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(bad)
+    assert "server.public_host" in str(caught.value)
+    assert "a host name such as show.example.org" in str(caught.value)
+    good = write(tmp_path, "[server]\npublic_host = 'show.example.org'\n")
+    assert load_settings(good).server.public_host == "show.example.org"

@@ -174,3 +174,33 @@ async def test_the_stream_drops_a_comment_deleted_banned_or_forgotten(tmp_path, 
     live.forget_author(comment(live, "m4").author)
     assert live.featured is None and live.pins == ()
     assert await live.close()
+
+
+async def test_a_deleted_banned_or_forgotten_comment_never_goes_back_on_stream(
+    tmp_path, small_show
+) -> None:
+    """Found by the review of issue 17: every way onto the stream refuses such a comment."""
+    live = await played(tmp_path, small_show)
+    ana, ben = comment(live, "m1"), comment(live, "m2")
+
+    live.comment_deleted("twitch", "m1", live.now())
+    refused = live.feature(ana)
+    assert not refused.ok and refused.message == "Not on stream: ana's comment was deleted"
+    assert live.featured is None
+    assert live.find_comment("twitch", "m1") is None  # nothing can act on it by its id
+
+    live.author_banned(ben.author, "ban", "was banned")
+    refused = live.feature(ben)
+    assert not refused.ok and refused.message == "Not on stream: ben is banned"
+    assert live.featured is None
+
+    # Taken off by a host, then deleted on the platform: undoing the unfeature leaves it off.
+    live.feature(comment(live, "m5"))
+    off = live.unfeature()
+    live.comment_deleted("twitch", "m5", live.now())
+    undone = await live.undo(off.key)
+    assert undone.ok and "on stream again" not in undone.message
+    assert "stays off stream: dev's comment was deleted" in undone.message
+    assert live.featured is None
+
+    assert await live.close()

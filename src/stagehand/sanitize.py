@@ -84,6 +84,17 @@ def clean(raw: str, *, max_chars: int = MAX_CHARS) -> str:
     return sanitize(raw, max_chars=max_chars).text
 
 
+#: The longest display name shown on stream or sent to an API client (cut with `…`).
+NAME_CHARS = 40
+
+
+def clean_name(shown_name: str, user_id: str = "") -> str:
+    """A viewer's name as screens outside the console show it: cleaned like chat text (no
+    bidi overrides, escapes or mark towers), at most `NAME_CHARS`; the user id when nothing
+    is left of it."""
+    return clean(shown_name, max_chars=NAME_CHARS) or clean(user_id, max_chars=NAME_CHARS) or "?"
+
+
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 

@@ -160,3 +160,162 @@ def test_token_commands_print_a_token_once_and_keep_only_its_hash() -> None:
 
     bad = stagehand("token", "create", "--name", "<script>")
     assert bad.returncode == 2 and "cannot be used" in bad.stderr
+
+
+async def test_a_comment_already_handled_is_not_handled_twice(tmp_path) -> None:
+    """Two consoles racing, or a button pressed twice: the second answer/dismiss/stage on one
+    comment is refused (409), so the show records one answer and the ranking learns once."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        status, body = await act(served, "hana", action="answer", comment_id="m2")
+        assert status == 200 and body["ok"]
+        for action in ("answer", "dismiss", "stage"):
+            status, body = await act(served, "hana", action=action, comment_id="m2")
+            assert status == 409, action
+            assert body == {"ok": False, "message": "ben's comment was answered already"}
+        status, body = await act(served, "alice", action="dismiss", comment_id="m2")
+        assert status == 409
+        db = served.db()
+        rows = db.execute("SELECT action FROM host_actions WHERE action != 'reply'").fetchall()
+        assert rows == [("answer",)]
+
+        # Undone, it may be answered again.
+        status, body = await act(served, "hana", action="undo")
+        assert status == 200 and body["ok"]
+        status, body = await act(served, "hana", action="answer", comment_id="m2")
+        assert status == 200 and body["ok"]
+    finally:
+        await served.close()
+
+
+async def test_a_queued_comment_older_than_the_recent_chat_can_still_be_acted_on(
+    tmp_path,
+) -> None:
+    """In a flood the show's memory of recent chat moves on, while the queue keeps its best
+    comments however old: a console acting on such a row still reaches it."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        served.live._state.recent.drop("twitch", "m2")  # as if 20,000 lines came after it
+        status, body = await act(served, "hana", action="answer", comment_id="m2")
+        assert status == 200 and body["message"] == "Answered ben on air"
+    finally:
+        await served.close()
+
+
+async def test_revoking_a_token_closes_the_events_socket_it_holds(tmp_path) -> None:
+    """`stagehand token revoke` says consoles using the token are disconnected: they are, within
+    seconds, and told why (a console's reconnect is then refused with 401)."""
+    import asyncio
+
+    import aiohttp
+
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        headers = {"Authorization": f"Bearer {served.tokens['alice']}"}
+        async with (
+            aiohttp.ClientSession(headers=headers) as session,
+            session.ws_connect(served.url + "/api/events") as ws,
+        ):
+            first = await ws.receive(timeout=5)
+            assert "snapshot" in json.loads(first.data)
+            AccessTokens().revoke("alice")
+            closed_by = None
+            async with asyncio.timeout(5):
+                while closed_by is None:
+                    message = await ws.receive()
+                    if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                        closed_by = ws.close_code
+            assert closed_by == 4401
+        status, _ = await call(served, "GET", "/api/state", served.tokens["alice"])
+        assert status == 401
+    finally:
+        await served.close()
+
+
+async def test_a_foreign_host_or_origin_is_refused_so_a_web_page_cannot_rebind_to_the_show(
+    tmp_path,
+) -> None:
+    """DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 talks to the
+    show with Host (and Origin) evil.example. The show answers only to its own names."""
+    import aiohttp
+
+    from stagehand.config import Settings
+
+    served = await serve(tmp_path, settings=Settings(server={"public_host": "show.example.org"}))
+    try:
+        token = served.tokens["hana"]
+        auth = {"Authorization": f"Bearer {token}"}
+        async with aiohttp.ClientSession() as session:
+
+            async def status(path: str, **headers: str) -> int:
+                async with session.get(served.url + path, headers=headers) as response:
+                    return response.status
+
+            assert await status("/api/state", Host="evil.example", **auth) == 421
+            assert await status("/overlay", Host="evil.example:8765") == 421
+            assert await status("/api/state", Origin="http://evil.example", **auth) == 421
+            try:
+                await session.ws_connect(
+                    served.url + "/overlay/events", headers={"Host": "evil.example"}
+                )
+                raise AssertionError("the overlay's socket opened for a foreign Host")
+            except aiohttp.WSServerHandshakeError as refused:
+                assert refused.status == 421
+            async with session.get(
+                served.url + "/overlay", headers={"Host": "evil.example"}
+            ) as response:
+                assert "[server] public_host" in await response.text()
+
+            # Its own names: loopback, the proxy's public name, an address (never rebound).
+            assert await status("/api/state", **auth) == 200
+            assert await status("/api/state", Host="localhost:8765", **auth) == 200
+            assert await status("/api/state", Host="show.example.org", **auth) == 200
+            assert await status("/overlay", Host="192.168.1.20:8765") == 200
+            origin = "https://show.example.org"
+            assert await status("/api/state", Host="show.example.org", Origin=origin, **auth) == 200
+    finally:
+        await served.close()
+
+
+async def test_malformed_requests_get_a_400_not_a_server_error(tmp_path) -> None:
+    """Each of these crashed a handler (500 and a traceback in the show's terminal) or quietly
+    did something else than asked."""
+    import aiohttp
+
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        token = served.tokens["hana"]
+        status, body = await call(served, "GET", "/api/state?limit=-1", token)
+        assert status == 400 and "limit" in body["message"]
+        status, body = await call(served, "GET", "/api/state?limit=1", token)
+        assert status == 200 and len(body["queue"]) == 1
+        served.db().close()  # search reads the store: every comment written first
+        status, body = await call(served, "GET", "/api/search?q=%00drift", token)
+        assert status == 200 and {h["message_id"] for h in body["hits"]} == {"m3", "m4"}
+        status, body = await act(
+            served,
+            "hana",
+            action="moderate",
+            comment_id="m1",
+            kind="timeout",
+            duration_seconds=True,
+        )
+        assert status == 400 and "duration_seconds" in body["message"]
+        async with aiohttp.ClientSession() as session:
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            async with session.post(
+                served.url + "/api/actions", data="[" * 20_000, headers=headers
+            ) as response:
+                assert response.status == 400
+                assert "JSON" in (await response.json())["message"]
+            async with session.ws_connect(
+                served.url + "/api/events?since=\u00b2", headers=headers
+            ) as ws:
+                first = await ws.receive_json(timeout=5)
+                assert "snapshot" in first  # not a number: a fresh start, not a crash
+    finally:
+        await served.close()

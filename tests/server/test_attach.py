@@ -213,6 +213,55 @@ def test_attach_says_what_is_wrong_in_one_line(tmp_path) -> None:
     done = attach("ftp://example.invalid", "--token", "x")
     assert done.returncode == 2 and "http:// or https://" in done.stderr
 
+    # A mistyped address is said to be one (not blamed on the show not running).
+    for url, says in (
+        ("http://127.0.0.1:99999", "port must be a number from 1 to 65535"),
+        ("localhost:notaport", "port must be a number from 1 to 65535"),
+        ("http://", "no host in 'http://'"),
+    ):
+        done = attach(url, "--token", "x")
+        assert done.returncode == 2 and says in done.stderr, (url, done.stderr)
+        assert "is the show running?" not in done.stderr and "Traceback" not in done.stderr
+
+
+async def test_attach_to_a_self_signed_show_says_it_is_the_certificate(tmp_path) -> None:
+    import shutil
+
+    import pytest
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a self-signed certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    served = await serve(tmp_path, settings=Settings(server={"tls_cert": cert, "tls_key": key}))
+    try:
+        assert served.url.startswith("https://")
+        done = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "stagehand",
+            "attach",
+            served.url,
+            "--token",
+            served.tokens["alice"],
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(done.communicate(), 60)
+        assert done.returncode == 2
+        message = stderr.decode()
+        assert "certificate" in message and "SSL_CERT_FILE" in message
+        assert "is the show running?" not in message and "Traceback" not in message
+    finally:
+        await served.close()
+
 
 async def test_attach_with_a_refused_token_says_so(tmp_path) -> None:
     served = await serve(tmp_path)
@@ -233,4 +282,84 @@ async def test_attach_with_a_refused_token_says_so(tmp_path) -> None:
         assert b"refused the token (wrong, or revoked)" in stderr
         assert b"shs_revoked-or-wrong" not in stderr
     finally:
+        await served.close()
+
+
+async def test_a_key_pressed_against_a_hung_show_says_so_within_seconds(tmp_path) -> None:
+    """The show's process stops answering (stopped, swapping, a stuck loop): a key pressed in
+    an attached console tells the host within seconds, and does not claim nothing happened."""
+    import os
+    import signal
+    import sys
+
+    token = "hung-show-test-token-0123456789"
+    show = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "stagehand",
+        "demo",
+        "--headless",
+        "--speed",
+        "1",
+        "--db",
+        str(tmp_path / "d.db"),
+        env={**os.environ, "STAGEHAND_SERVER_TOKEN": token},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert show.stdout is not None
+        url = ""
+        async with asyncio.timeout(60):
+            while not url:
+                line = (await show.stdout.readline()).decode()
+                assert line, "the demo ended before serving"
+                if line.startswith("Show server:"):
+                    url = line.split()[2]
+        remote = RemoteShow(url, token)
+        await remote.connect()
+        follow = asyncio.ensure_future(remote.run_adapters())
+        os.kill(show.pid, signal.SIGSTOP)
+        try:
+            start = time.monotonic()
+            result = await remote.next_segment()
+            waited = time.monotonic() - start
+        finally:
+            os.kill(show.pid, signal.SIGCONT)
+        assert not result.ok and waited < 8
+        assert "did not answer in 5 s" in result.message and "may still" in result.message
+        await remote.close()
+        follow.cancel()
+        await asyncio.gather(follow, return_exceptions=True)
+    finally:
+        show.terminate()
+        await show.wait()
+
+
+async def test_an_attached_console_orders_the_queue_as_the_show_does(tmp_path) -> None:
+    """The queue's order is the show's config (the merged-row weights, `[ranking]
+    half_life_seconds`, `[console] queue_size`), not the attaching machine's: a producer and
+    the host see the same queue in the same order."""
+    from test_merged_rows import SAME_QUESTION
+
+    # This show does not lift a question for being asked by several viewers.
+    show = Settings(ranking={"weights": {"asked_by": -5}})
+    served = await serve(tmp_path, SAME_QUESTION, settings=show)
+    await served.played()
+    _, state = await call(served, "GET", "/api/state", served.tokens["vic"])
+    shows = [row["id"] for row in state["queue"]]
+    assert shows[-1] == "q1"
+    remote = RemoteShow(served.url, served.tokens["alice"])
+    await remote.connect()
+    # The producer's own config (the defaults) would put the question asked by three on top.
+    app = make_app(
+        remote, Settings(), server_url=remote.url, attached_as=(remote.name, remote.role)
+    )
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.pause()
+            await until(lambda: len(app.query_one("QueueView").entries) == len(shows), pilot=pilot)
+            assert [e.comment.id for e in app.query_one("QueueView").entries] == shows
+    finally:
+        await remote.close()
         await served.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,8 @@ class ServeOptions:
 
     listen: ListenAddress | None = None
     insecure_remote: bool = False
+    #: The server's socket, bound before the show opens (`_check_serving`).
+    sock: socket.socket | None = None
 
 
 def _listen(ctx: click.Context, param: click.Parameter, value: str | None) -> ListenAddress | None:

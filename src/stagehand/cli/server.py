@@ -7,6 +7,7 @@ import asyncio
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import click
 
@@ -145,12 +146,27 @@ async def _attach(url: str, secret: str, settings: Settings) -> str:
 
 
 def _base_url(url: str) -> str:
-    """`host:port` or a copied `/overlay` link to the server's address."""
-    url = url.strip().rstrip("/")
-    if "://" not in url:
-        url = "http://" + url
-    if not url.startswith(("http://", "https://")):
-        raise UserError(f"{url}: give the show server's http:// or https:// address")
+    """`host:port` or a copied `/overlay` link to the server's address; UserError for one that
+    cannot be (no host, a port out of range), so it is not blamed on the show not running."""
+    given = url.strip()
+    url = given if "://" in given else "http://" + given
+    url = url.rstrip("/")
     for tail in ("/overlay", "/api/state", "/api/events"):
         url = url.removesuffix(tail)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise UserError(f"{url}: give the show server's http:// or https:// address")
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if not parts.hostname:
+        raise UserError(
+            f"no host in {given!r}: give the show's address, e.g. http://127.0.0.1:8765"
+        )
+    if port is not None and not 1 <= port <= 65535:
+        raise UserError(
+            f"{url}: the port must be a number from 1 to 65535 (the show's first line says "
+            "where it is served)"
+        )
     return url

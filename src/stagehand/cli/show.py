@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import signal
 from datetime import UTC, datetime
@@ -135,7 +136,7 @@ def _replay(
     from stagehand.transcript import BadLines, ShowEvent
 
     settings = load_settings(config_path, required=False)
-    _check_serving(settings, serve)
+    serve = _check_serving(settings, serve)
     first = _first_event(transcript)
     title, description = "", ""
     if isinstance(first, ShowEvent):
@@ -189,16 +190,18 @@ def _first_event(transcript: Path) -> TranscriptEvent:
     return first
 
 
-def _check_serving(settings: Settings, serve: ServeOptions) -> None:
-    """Refuse a show server that could not start as configured, before the show opens."""
-    from stagehand.server.app import ServerRefused, check_address
+def _check_serving(settings: Settings, serve: ServeOptions) -> ServeOptions:
+    """Bind the show server's socket, or refuse one that could not start as configured (a
+    taken port too), before the show opens: a refusal leaves no empty show behind."""
+    from stagehand.server.app import ServerRefused, bind
 
     if not settings.server.enabled:
-        return
+        return serve
     try:
-        check_address(settings, listen=serve.listen, insecure_remote=serve.insecure_remote)
+        sock = bind(settings, listen=serve.listen, insecure_remote=serve.insecure_remote)
     except ServerRefused as exc:
         raise UserError(str(exc)) from None
+    return dataclasses.replace(serve, sock=sock)
 
 
 async def _serve(
@@ -216,7 +219,11 @@ async def _serve(
         return None, obs
     try:
         server = await start_server(
-            live, settings, listen=serve.listen, insecure_remote=serve.insecure_remote
+            live,
+            settings,
+            listen=serve.listen,
+            insecure_remote=serve.insecure_remote,
+            sock=serve.sock,
         )
     except ServerRefused as exc:
         if obs is not None:
@@ -380,7 +387,7 @@ def run(
 
     settings = load_settings(config_path, required=True)
     serve = ServeOptions(listen, insecure_remote)
-    _check_serving(settings, serve)
+    serve = _check_serving(settings, serve)
     live = open_show(settings, db_path=db_path, show_name=show_name)
     if headless:
         _run_headless(live, settings, serve)

@@ -10,6 +10,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, SecretStr, field_validator, model_validator
 
+#: The shortest `[server] token` accepted: a host token that anyone who can reach the server may
+#: try to guess (`stagehand token create` makes 32 random bytes).
+MIN_TOKEN_CHARS = 24
+#: Host names a show server always answers to (its addresses, any IP literal, are fine too).
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "127.0.0.1", "::1"})
+
 #: Where a show server listens unless `--listen` or `[server] listen` says otherwise.
 DEFAULT_LISTEN = "127.0.0.1:8765"
 
@@ -65,6 +71,12 @@ class ServerSettings(BaseModel):
     """A host token for scripts (Stream Deck, Companion). Prefer STAGEHAND_SERVER_TOKEN; tokens made
     with `stagehand token create` work as well."""
 
+    public_host: str | None = None
+    """The host name browsers and consoles use to reach the show through a reverse proxy (e.g.
+    "show.example.org"; no scheme, no path). The server answers only to requests whose Host and
+    Origin name it, an IP address, localhost, or the `listen` host: a web page elsewhere cannot
+    reach the show by pointing its own name at this machine (DNS rebinding)."""
+
     tls_cert: Path | None = None
     """A PEM certificate (chain) to serve HTTPS and WSS with; needs `tls_key`."""
 
@@ -81,6 +93,29 @@ class ServerSettings(BaseModel):
         parse_listen(value)
         return value.strip()
 
+    @field_validator("token")
+    @classmethod
+    def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < MIN_TOKEN_CHARS:
+            raise ValueError(
+                f"must be at least {MIN_TOKEN_CHARS} characters, random (e.g. the output of "
+                "`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'`), or leave it "
+                "out and use `stagehand token create`"
+            )
+        return value
+
+    @field_validator("public_host")
+    @classmethod
+    def _host_name(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        host = value.strip()
+        if not host or any(c in host for c in "/@ ?#") or "://" in host:
+            raise ValueError(
+                f"expected a host name such as show.example.org (no scheme, no path), got {value!r}"
+            )
+        return host
+
     @model_validator(mode="after")
     def _tls_pair(self) -> ServerSettings:
         if (self.tls_cert is None) != (self.tls_key is None):
@@ -91,6 +126,31 @@ class ServerSettings(BaseModel):
     def address(self) -> ListenAddress:
         return parse_listen(self.listen)
 
+    def answers_to(self, host: str) -> bool:
+        """Whether a request naming `host` (a Host header, or an Origin's host; a port is
+        ignored) is meant for this server: an IP address (a page's own name is what DNS
+        rebinding forges, never an address), a loopback name, the `listen` host or
+        `public_host`."""
+        name = _host_part(host).lower()
+        try:
+            ipaddress.ip_address(name)
+            return True
+        except ValueError:
+            pass
+        own = {self.address.host.lower(), *LOOPBACK_NAMES}
+        if self.public_host:
+            own.add(_host_part(self.public_host).lower())
+        return name in own
+
     @property
     def tls(self) -> bool:
         return self.tls_cert is not None
+
+
+def _host_part(host: str) -> str:
+    """`host` without its port: `[::1]:8765` -> `::1`, `example.org:443` -> `example.org`."""
+    host = host.strip()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    name, sep, port = host.rpartition(":")
+    return name if sep and port.isdigit() and ":" not in name else host

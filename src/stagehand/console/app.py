@@ -93,11 +93,9 @@ class StagehandApp(App[None]):
         #: None for the console in the show's own process (quitting it ends the show).
         self.attached_as = attached_as
         console = settings.console
+        # The show's queue settings, not this machine's: an attached console orders as the show.
         self.state = ConsoleState(
-            queue_size=console.queue_size,
-            half_life_seconds=settings.ranking.half_life_seconds,
-            asked_by_points=settings.ranking.weights.asked_by,
-            pasted_points=settings.ranking.weights.copypasta,
+            **live.queue_settings.fields(),
             clock=live.now,
             me=attached_as[0] if attached_as else "",
         )

@@ -29,6 +29,9 @@ from stagehand.show.live import LiveShow
 ON_A_COMMENT = frozenset(
     {"answer", "dismiss", "stage", "feature", "pin", "unpin", "reply", "moderate"}
 )
+#: Actions that take a comment off the queue: refused (409) on one taken off already, so two
+#: consoles racing (or a button pressed twice) record one answer and teach the ranking once.
+TAKES_OFF = frozenset({"answer", "dismiss", "stage"})
 #: Actions the show does not announce itself (a console says its own at once): the server tells
 #: every screen, naming who acted, so the host sees what a producer just did.
 UNANNOUNCED = frozenset(
@@ -185,7 +188,8 @@ def _moderation(live: LiveShow, comment: Comment, body: dict[str, Any]) -> Inten
     duration = body.get("duration_seconds")
     if kind is ModerationKind.TIMEOUT:
         duration = 600 if duration is None else duration
-        if not isinstance(duration, int) or not 1 <= duration <= 1_209_600:
+        whole = isinstance(duration, int) and not isinstance(duration, bool)
+        if not whole or not 1 <= duration <= 1_209_600:
             return refused(400, '"duration_seconds" must be a whole number from 1 to 1209600')
     return lambda: live.moderate(comment, kind, duration_seconds=duration)
 
@@ -215,10 +219,26 @@ def _comment(live: LiveShow, hub: EventHub, body: dict[str, Any]) -> Comment | A
         if not ranked:
             return refused(409, "the queue is empty")
         return ranked[0].comment
-    found = live.find_comment(platform, comment_id)
+    found = _queued(hub, platform, comment_id) or live.find_comment(platform, comment_id)
     if found is None:
         return refused(404, f"no comment {comment_id!r} in this show's recent chat")
+    why = hub.queue.removed.get((found.platform, found.id))
+    if why is not None and body.get("action") in TAKES_OFF:
+        return refused(409, f"{found.author.shown_name}'s comment was {why} already")
     return found
+
+
+def _queued(hub: EventHub, platform: str | None, comment_id: str) -> Comment | None:
+    """The queued comment with this id: the queue keeps its best rows however old they are,
+    longer than the show remembers recent chat in a flood."""
+    queue = hub.queue.queue
+    if platform is not None:
+        ranked = queue.get((platform, comment_id))
+        return None if ranked is None else ranked.comment
+    for (_, queued_id), ranked in queue.items():
+        if queued_id == comment_id:
+            return ranked.comment
+    return None
 
 
 def _not_allowed(caller: Caller, action: str) -> str:

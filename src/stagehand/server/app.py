@@ -19,30 +19,39 @@ import contextlib
 import errno
 import json
 import logging
+import socket
 import ssl
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 
 from stagehand.config import Settings
 from stagehand.config.server import DEFAULT_LISTEN, ListenAddress
 from stagehand.ranking.queue_order import QueueRow
+from stagehand.sanitize import clean_name
 from stagehand.server import actions, overlay
 from stagehand.server.access import AccessTokens, Caller
 from stagehand.server.hub import EventHub
 from stagehand.server.wire import dumps, encode
 from stagehand.show.live import LiveShow
+from stagehand.show.queue import key_of
 
 log = logging.getLogger(__name__)
 
 #: The request's caller, set by the auth middleware for every /api route.
 CALLER = web.RequestKey("caller", Caller)
+#: The token the request presented (an events socket checks it again while it stays open).
+TOKEN = web.RequestKey("token", str)
+TOKENS = web.AppKey("tokens", AccessTokens)
 LIVE = web.AppKey("live", LiveShow)
 HUB = web.AppKey("hub", EventHub)
 SETTINGS = web.AppKey("settings", Settings)
 #: Seconds between clock frames on an idle events socket (they carry show time).
 CLOCK_SECONDS = 2.0
+#: The close code an events socket gets when its token is revoked (a 401 over WebSocket).
+REVOKED = 4401
 #: Ports tried after the default one when it is taken (another show running here).
 PORTS_TO_TRY = 20
 
@@ -72,6 +81,21 @@ def build_app(
     """The aiohttp application serving `live` (see the module docstring for the routes)."""
 
     @web.middleware
+    async def own_names_only(request: web.Request, handler: Any) -> web.StreamResponse:
+        foreign = _foreign_name(request, settings)
+        if foreign is not None:
+            return _json(
+                421,
+                {
+                    "ok": False,
+                    "message": f"this show server does not answer to {foreign!r}: reach it by "
+                    "its address or localhost, or set [server] public_host to the name a "
+                    "reverse proxy serves it under (docs/server.md)",
+                },
+            )
+        return await handler(request)
+
+    @web.middleware
     async def authenticate(request: web.Request, handler: Any) -> web.StreamResponse:
         if not request.path.startswith("/api/"):
             return await handler(request)
@@ -85,12 +109,14 @@ def build_app(
         if caller is None:
             return _unauthorized("this token is not valid here (unknown or revoked)")
         request[CALLER] = caller
+        request[TOKEN] = token.strip()
         return await handler(request)
 
-    app = web.Application(middlewares=[authenticate], client_max_size=64 * 1024)
+    app = web.Application(middlewares=[own_names_only, authenticate], client_max_size=64 * 1024)
     app[LIVE] = live
     app[HUB] = hub
     app[SETTINGS] = settings
+    app[TOKENS] = tokens
     app.router.add_get("/api/state", state)
     app.router.add_post("/api/actions", post_action)
     app.router.add_get("/api/events", events)
@@ -101,6 +127,20 @@ def build_app(
     return app
 
 
+def _foreign_name(request: web.Request, settings: Settings) -> str | None:
+    """The Host, or the Origin's host, when it is not one of this server's names (a page
+    elsewhere whose name was pointed at this machine: DNS rebinding); None when all is well."""
+    host = request.headers.get("Host")
+    if host is not None and not settings.server.answers_to(host):
+        return host
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        origin_host = urlsplit(origin).netloc
+        if not origin_host or not settings.server.answers_to(origin_host):
+            return origin
+    return None
+
+
 # -- the API ------------------------------------------------------------------------------------
 
 
@@ -108,11 +148,10 @@ async def state(request: web.Request) -> web.Response:
     """The show now, in the documented shape (docs/server.md)."""
     live, hub = request.app[LIVE], request.app[HUB]
     caller: Caller = request[CALLER]
-    try:
-        limit = int(request.query.get("limit", "0")) or None
-    except ValueError:
-        return _json(400, {"ok": False, "message": "limit must be a number"})
-    pins = {(p.comment.platform, p.comment.id): p for p in live.pins}
+    limit_text = request.query.get("limit")
+    limit = _whole_number(limit_text) if limit_text is not None else None
+    if limit_text is not None and (limit is None or limit < 1):
+        return _json(400, {"ok": False, "message": "limit must be a whole number from 1 on"})
     rows = hub.queue.queue_rows()[:limit]
     segment = live.current_segment
     featured = live.featured
@@ -133,10 +172,7 @@ async def state(request: web.Request) -> web.Response:
                 "keywords": list(segment.keywords),
                 "started_at": segment.started_at.isoformat() if segment.started_at else None,
             },
-            "queue": [
-                _queued(row, pins.get((row.ranked.comment.platform, row.ranked.comment.id)))
-                for row in rows
-            ],
+            "queue": [_queued(row, hub.queue.pins.get(key_of(row.ranked.comment))) for row in rows],
             "stage": [
                 {
                     **_person(s.author),
@@ -159,14 +195,18 @@ async def state(request: web.Request) -> web.Response:
 
 
 def _person(author: Any) -> dict[str, Any]:
-    return {"author": author.shown_name, "author_id": author.id, "platform": author.platform}
+    return {
+        "author": clean_name(author.shown_name, author.id),
+        "author_id": author.id,
+        "platform": author.platform,
+    }
 
 
 def _comment_fields(comment: Any) -> dict[str, Any]:
     return {
         "id": comment.id,
         "platform": comment.platform,
-        "author": comment.author.shown_name,
+        "author": clean_name(comment.author.shown_name, comment.author.id),
         "author_id": comment.author.id,
         "text": comment.shown_text,
         "ts": comment.ts.isoformat(),
@@ -192,7 +232,7 @@ async def post_action(request: web.Request) -> web.Response:
     caller: Caller = request[CALLER]
     try:
         body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return _json(400, {"ok": False, "message": "the body must be JSON"})
     answer = await actions.perform(request.app[LIVE], request.app[HUB], caller, body)
     return _json(answer.status, answer.body)
@@ -207,24 +247,27 @@ async def search(request: web.Request) -> web.Response:
     query = request.query.get("q", "").strip()
     if not query:
         return _json(400, {"ok": False, "message": "search needs ?q=words"})
-    try:
-        limit = max(1, min(200, int(request.query.get("limit", "50"))))
-    except ValueError:
-        return _json(400, {"ok": False, "message": "limit must be a number"})
+    limit = _whole_number(request.query.get("limit", "50"))
+    if limit is None:
+        return _json(400, {"ok": False, "message": "limit must be a whole number"})
+    limit = max(1, min(200, limit))
     hits = await asyncio.to_thread(request.app[LIVE].search, query, limit)
     return _json(200, {"hits": encode(hits)})
 
 
 async def events(request: web.Request) -> web.StreamResponse:
-    """A snapshot (or, with `?since=N`, the events after N), then every event as it happens;
+    """A snapshot (or, with `?since=EPOCH:N`, the events after N), then every event as it happens;
     each message is `{"now": <show time>, "events": [...]}`."""
     hub = request.app[HUB]
     caller: Caller = request[CALLER]
     since_text = request.query.get("since")
-    since = int(since_text) if since_text and since_text.isdigit() else None
+    # `?since=EPOCH:SEQ` (the snapshot's "epoch" and the last "seq" seen); anything else: a
+    # snapshot, never another numbering's events.
+    epoch, _, seq_text = (since_text or "").rpartition(":")
+    since = _whole_number(seq_text) if seq_text else None
     ws = web.WebSocketResponse(heartbeat=20, compress=False, max_msg_size=64 * 1024)
     await ws.prepare(request)
-    client, first = hub.subscribe(caller, since)
+    client, first = hub.subscribe(caller, since, epoch or None)
     reader = asyncio.ensure_future(_drain(ws))
     try:
         await ws.send_str(hub.frame(client.take(), first))
@@ -232,6 +275,10 @@ async def events(request: web.Request) -> web.StreamResponse:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(client.ready.wait(), CLOCK_SECONDS)
             if reader.done():
+                break
+            if request.app[TOKENS].caller(request[TOKEN]) is None:
+                # Revoked while connected (the check is a stat of the token file).
+                await ws.close(code=REVOKED, message=b"this token was revoked")
                 break
             if client.dropped:
                 await ws.close(code=1013, message=b"too far behind: reconnect with ?since=")
@@ -243,6 +290,15 @@ async def events(request: web.Request) -> web.StreamResponse:
         hub.unsubscribe(client)
         reader.cancel()
     return ws
+
+
+def _whole_number(text: str) -> int | None:
+    """`text` as a whole number (ASCII digits, an optional minus), or None: `isdigit` alone
+    accepts "²", which `int()` then refuses; `int()` alone accepts " 1_0 "."""
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    return int(text)
 
 
 async def _drain(ws: web.WebSocketResponse) -> None:
@@ -309,18 +365,40 @@ class ShowServer:
         await self.runner.cleanup()
 
 
+def bind(
+    settings: Settings, *, listen: ListenAddress | None = None, insecure_remote: bool = False
+) -> socket.socket:
+    """The server's listening socket, bound now (before the show opens, so a refusal leaves no
+    show behind). ServerRefused when the address needs TLS it does not have, the TLS files do
+    not load, or the port is taken (the default port: the next free one of `PORTS_TO_TRY`)."""
+    config = settings.server
+    explicit = listen is not None or config.listen != DEFAULT_LISTEN
+    address = check_address(settings, listen=listen, insecure_remote=insecure_remote)
+    ports = [address.port] if explicit or address.port == 0 else _ports_from(address.port)
+    family = socket.AF_INET6 if ":" in address.host else socket.AF_INET
+    for port in ports:
+        try:
+            return socket.create_server((address.host, port), family=family, backlog=128)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE and port != ports[-1]:
+                continue
+            raise ServerRefused(_bind_problem(address, port, exc, explicit)) from None
+    raise AssertionError("unreachable: the last port raises")
+
+
 async def start_server(
     live: LiveShow,
     settings: Settings,
     *,
     listen: ListenAddress | None = None,
     insecure_remote: bool = False,
+    sock: socket.socket | None = None,
 ) -> ShowServer:
-    """Serve `live` (on the running loop) until `stop`. ServerRefused when the address needs
-    TLS it does not have, the TLS files do not load, or the port is taken."""
+    """Serve `live` (on the running loop) until `stop`, on `sock` (from `bind`; bound here when
+    None). ServerRefused as `bind` says."""
     config = settings.server
-    explicit = listen is not None or config.listen != DEFAULT_LISTEN
-    address = check_address(settings, listen=listen, insecure_remote=insecure_remote)
+    if sock is None:
+        sock = bind(settings, listen=listen, insecure_remote=insecure_remote)
     context = _tls_context(settings) if config.tls else None
     token = config.token.get_secret_value() if config.token else None
     tokens = AccessTokens(config_token=token)
@@ -329,18 +407,10 @@ async def start_server(
     app = build_app(live, hub, tokens, settings)
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
     await runner.setup()
-    ports = [address.port] if explicit or address.port == 0 else _ports_from(address.port)
-    for port in ports:
-        site = web.TCPSite(runner, address.host, port, ssl_context=context)
-        try:
-            await site.start()
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE and port != ports[-1]:
-                continue
-            await runner.cleanup()
-            raise ServerRefused(_bind_problem(address, port, exc, explicit)) from None
-        break
-    bound = _bound_port(site) or address.port
+    site = web.SockSite(runner, sock, ssl_context=context)
+    await site.start()
+    address = listen or config.address
+    bound = sock.getsockname()[1]
     host = f"[{address.host}]" if ":" in address.host else address.host
     if address.host in ("0.0.0.0", "::"):
         host = "127.0.0.1"  # this machine's own view; others use its network name
@@ -369,12 +439,6 @@ def check_address(
 
 def _ports_from(port: int) -> list[int]:
     return [p for p in range(port, port + PORTS_TO_TRY) if p <= 65535]
-
-
-def _bound_port(site: web.TCPSite) -> int | None:
-    server = site._server  # aiohttp keeps the asyncio server here; the port 0 picked is on it
-    sockets = getattr(server, "sockets", None) or []
-    return sockets[0].getsockname()[1] if sockets else None
 
 
 def _bind_problem(address: ListenAddress, port: int, exc: OSError, explicit: bool) -> str:

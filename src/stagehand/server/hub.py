@@ -18,11 +18,12 @@ stage, the segment's title), pushed the moment it changes.
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from stagehand.domain import RankedComment
+from stagehand.domain import Author, RankedComment
 from stagehand.events import (
     CommentEdited,
     CommentRanked,
@@ -32,6 +33,7 @@ from stagehand.events import (
     SegmentChanged,
     StageChanged,
 )
+from stagehand.sanitize import clean_name
 from stagehand.server.access import Caller
 from stagehand.server.wire import dumps, encode, encode_event
 from stagehand.show.live import LiveShow
@@ -41,10 +43,26 @@ from stagehand.show.queue import ShowQueue
 BACKLOG = 10_000
 #: Chat lines a client attaching now is given (raw chat that never entered the queue).
 RECENT_CHAT = 200
-#: Events a client may fall behind before it is let go.
-CLIENT_LIMIT = 20_000
+#: Events a client may fall behind before it is let go: well inside `BACKLOG`, so a client let
+#: go can always resume where it was (`?since=`) instead of starting again from a snapshot.
+CLIENT_LIMIT = BACKLOG // 2
 #: The events that change what the overlay shows (an edit of the comment on stream too).
 OVERLAY_EVENTS = (FeatureStarted, FeatureEnded, StageChanged, SegmentChanged, CommentEdited)
+
+
+@dataclass(slots=True)
+class Kept:
+    """An event kept for clients that resume: its JSON made the first time a client needs it
+    (while one is connected: at once), then reused by every client resuming after it."""
+
+    seq: int
+    event: CoreEvent
+    text: str | None = None
+
+    def encoded(self) -> str:
+        if self.text is None:
+            self.text = dumps(encode_event(self.event, self.seq))
+        return self.text
 
 
 @dataclass(eq=False)
@@ -92,20 +110,17 @@ class OverlayWatcher:
 class EventHub:
     def __init__(self, live: LiveShow) -> None:
         self.live = live
-        settings = live.settings
         self.queue = ShowQueue(
-            queue_size=settings.console.queue_size,
-            half_life_seconds=settings.ranking.half_life_seconds,
-            asked_by_points=settings.ranking.weights.asked_by,
-            pasted_points=settings.ranking.weights.copypasta,
-            segment=live.current_segment,
-            hands=live.hands,
+            **live.queue_settings.fields(), segment=live.current_segment, hands=live.hands
         )
         for pin in live.pins:
             self.queue.pinned(pin)
         self.recent: deque[RankedComment] = deque(maxlen=RECENT_CHAT)
         self.seq = 0
-        self.backlog: deque[tuple[int, CoreEvent]] = deque(maxlen=BACKLOG)
+        #: This hub's numbering: `seq` restarts at 0 with every show (and restart), so a client
+        #: resumes (`?since=EPOCH:SEQ`) only where the epoch is the one it had.
+        self.epoch = secrets.token_hex(6)
+        self.backlog: deque[Kept] = deque(maxlen=BACKLOG)
         self.clients: set[Subscriber] = set()
         self.overlays: set[OverlayWatcher] = set()
         self._overlay_text = dumps(self.overlay_state())
@@ -117,9 +132,10 @@ class EventHub:
         self.queue.apply(event)
         if isinstance(event, CommentRanked):
             self.recent.append(event.ranked)
-        self.backlog.append((self.seq, event))
+        kept = Kept(self.seq, event)
+        self.backlog.append(kept)
         if self.clients:
-            text = dumps(encode_event(event, self.seq))
+            text = kept.encoded()
             for client in self.clients:
                 client.push(text)
         if isinstance(event, OVERLAY_EVENTS):
@@ -128,18 +144,22 @@ class EventHub:
     # -- events clients ------------------------------------------------------------------------
 
     def subscribe(
-        self, caller: Caller, since: int | None = None
+        self, caller: Caller, since: int | None = None, epoch: str | None = None
     ) -> tuple[Subscriber, dict[str, Any]]:
         """A new client, and what it gets first: the events after `since` when they are all
-        still here, or else a snapshot of the show (`"snapshot"`). Nothing can happen between
-        the two (no await): the client misses nothing and sees nothing twice."""
+        still here and `epoch` is this hub's, or else a snapshot of the show (`"snapshot"`).
+        Nothing can happen between the two (no await): the client misses nothing and sees
+        nothing twice."""
         client = Subscriber()
         first: dict[str, Any]
-        oldest = self.backlog[0][0] if self.backlog else self.seq + 1
-        if since is not None and 0 <= since <= self.seq and since + 1 >= oldest:
-            for seq, event in self.backlog:
-                if seq > since:
-                    client.push(dumps(encode_event(event, seq)))
+        oldest = self.backlog[0].seq if self.backlog else self.seq + 1
+        ours = epoch == self.epoch
+        if ours and since is not None and 0 <= since <= self.seq and since + 1 >= oldest:
+            missed = [kept.encoded() for kept in self.backlog if kept.seq > since]
+            # What it missed does not count against its limit: it may fall as far behind again.
+            client.limit += len(missed)
+            client.pending.extend(missed)
+            client.ready.set()
             first = {}
         else:
             first = {"snapshot": self.snapshot(caller)}
@@ -154,6 +174,7 @@ class EventHub:
         live = self.live
         return {
             "seq": self.seq,
+            "epoch": self.epoch,
             "you": {"name": caller.name, "role": caller.role.value},
             "show": encode(live.show),
             "segments": encode(live.segments),
@@ -163,6 +184,8 @@ class EventHub:
             "platforms": list(live.platforms),
             "featured": encode(live.featured),
             "pins": encode(live.pins),
+            # How this show orders its queue: an attached console folds with the show's.
+            "queue_settings": encode(live.queue_settings),
             # Every asker's comment of each row: the client's own fold merges them as here.
             "queue": encode(tuple(a for row in self.queue.queue_rows() for a in row.askers)),
             "chat": encode(tuple(self.recent)),
@@ -184,23 +207,18 @@ class EventHub:
             "featured": None
             if featured is None
             else {
-                "author": featured.comment.author.shown_name,
+                "author": _name(featured.comment.author),
                 "platform": featured.comment.platform,
                 "text": featured.comment.shown_text,
                 "since": featured.since.isoformat(),
             },
             "stage": [
-                {"author": s.author.shown_name, "platform": s.author.platform}
-                for s in live.on_stage
+                {"author": _name(s.author), "platform": s.author.platform} for s in live.on_stage
             ],
             "segment": None
             if segment is None
             else {"position": segment.position, "title": segment.title},
         }
-
-    @property
-    def overlay_text(self) -> str:
-        return self._overlay_text
 
     def watch_overlay(self) -> OverlayWatcher:
         watcher = OverlayWatcher()
@@ -218,3 +236,7 @@ class EventHub:
         self._overlay_text = text
         for watcher in self.overlays:
             watcher.push(text)
+
+
+def _name(author: Author) -> str:
+    return clean_name(author.shown_name, author.id)

@@ -32,7 +32,9 @@ body { font: 600 28px/1.3 system-ui, "DejaVu Sans", sans-serif; color: #fff; }
 [hidden] { display: none !important; }
 .card { background: rgb(20, 24, 38); border-left: 8px solid rgb(255, 176, 32);
   border-radius: 10px; padding: 16px 24px; max-width: 100%; box-sizing: border-box; }
-#featured .author { font-size: 22px; color: rgb(255, 176, 32); }
+#featured .author { font-size: 22px; color: rgb(255, 176, 32); white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; max-width: 100%; }
+.name, .names { unicode-bidi: isolate; }
 #featured .platform { font-size: 16px; color: rgb(190, 196, 214); margin-left: 8px;
   text-transform: uppercase; letter-spacing: 0.08em; }
 #featured .text { overflow-wrap: anywhere; white-space: pre-wrap; max-height: 6.5em;

@@ -57,7 +57,7 @@ from stagehand.events import (
 from stagehand.metrics import Metrics
 from stagehand.platform import ActionResult, ConnectionState
 from stagehand.server.wire import WireError, decode, decode_event
-from stagehand.show.queue import ShowQueue
+from stagehand.show.queue import QueueSettings, ShowQueue
 from stagehand.store.queries import SearchHit, ShowRow
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,9 @@ ACTED_KEPT = 5_000
 CATCH_UP_SECONDS = 2.0
 #: Seconds between reconnection attempts, growing to the last.
 RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)
+#: How long a key press waits for the show's answer before the host is told (a show that is
+#: stopped or stuck may still act on it later).
+ACT_SECONDS = 5.0
 _T = TypeVar("_T")
 
 
@@ -90,6 +93,8 @@ class RemoteShow:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closing = False
         self._seq = 0
+        #: The show's numbering (its snapshot's "epoch"): a reconnect resumes only within it.
+        self._epoch = ""
         self._advanced = asyncio.Event()
         #: Who this console is, as the show server knows its token.
         self.name = ""
@@ -104,6 +109,7 @@ class RemoteShow:
         self._platforms: tuple[str, ...] = ()
         self._featured: Featured | None = None
         self._pins: OrderedDict[tuple[str, str], Pin] = OrderedDict()
+        self._queue_settings = QueueSettings()
         self._queue = ShowQueue()
         self._chat: deque[RankedComment] = deque(maxlen=500)
         self._acted: OrderedDict[str, Comment | None] = OrderedDict()
@@ -127,7 +133,7 @@ class RemoteShow:
 
     async def _open(self, since: int | None) -> None:
         assert self._session is not None
-        query = f"?since={since}" if since is not None else ""
+        query = f"?since={self._epoch}:{since}" if since is not None else ""
         try:
             ws = await self._session.ws_connect(
                 f"{self.url}/api/events{query}", heartbeat=20, max_msg_size=0
@@ -140,6 +146,13 @@ class RemoteShow:
                 ) from None
             raise RemoteError(
                 f"{self.url} is not a stagehand show server (HTTP {exc.status} on /api/events)"
+            ) from None
+        except aiohttp.ClientConnectorCertificateError as exc:
+            raise RemoteError(
+                f"{self.url} answered with a certificate this machine does not trust "
+                f"({exc.certificate_error}): if the show uses its own certificate, point "
+                "SSL_CERT_FILE at a copy of it (SSL_CERT_FILE=show-cert.pem stagehand attach "
+                "...), or reach the show through an SSH tunnel (docs/server.md)"
             ) from None
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise RemoteError(
@@ -231,6 +244,7 @@ class RemoteShow:
         you = snapshot.get("you") or {}
         self.name, self.role = str(you.get("name", "")), str(you.get("role", ""))
         self._seq = int(snapshot["seq"])
+        self._epoch = str(snapshot.get("epoch", ""))
         self._show = decode(ShowRow, snapshot["show"])
         self._segments = list(decode(tuple[Segment, ...], snapshot["segments"]))
         self._stage = decode(tuple[StageSession, ...], snapshot["on_stage"])
@@ -243,7 +257,10 @@ class RemoteShow:
         self._featured = decode(Featured | None, snapshot.get("featured"))
         pins = decode(tuple[Pin, ...], snapshot.get("pins", []))
         self._pins = OrderedDict(((p.comment.platform, p.comment.id), p) for p in pins)
-        self._queue = ShowQueue(segment=self.current_segment, hands=self._hands)
+        self._queue_settings = decode(QueueSettings, snapshot.get("queue_settings", {}))
+        self._queue = ShowQueue(
+            **self._queue_settings.fields(), segment=self.current_segment, hands=self._hands
+        )
         for ranked in decode(tuple[RankedComment, ...], snapshot.get("queue", [])):
             self._queue.add_comment(ranked)
         for pin in pins:
@@ -357,6 +374,10 @@ class RemoteShow:
         return self._featured
 
     @property
+    def queue_settings(self) -> QueueSettings:
+        return self._queue_settings
+
+    @property
     def pins(self) -> tuple[Pin, ...]:
         return tuple(self._pins.values())
 
@@ -464,10 +485,20 @@ class RemoteShow:
         if self._session is None:
             return self._failed("not connected to the show", "failed")
         try:
-            async with self._session.post(f"{self.url}/api/actions", json=body) as response:
+            async with self._session.post(
+                f"{self.url}/api/actions",
+                json=body,
+                timeout=aiohttp.ClientTimeout(total=ACT_SECONDS),
+            ) as response:
                 status = response.status
                 data = await response.json(content_type=None)
-        except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
+        except TimeoutError:
+            return self._failed(
+                f"the show did not answer in {ACT_SECONDS:g} s: it may still act on this "
+                "(watch the queue before pressing again)",
+                "warning",
+            )
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
             return self._failed(
                 f"the show did not answer ({_why(exc)}): nothing was done", "failed"
             )

@@ -243,6 +243,7 @@ class HostActions(ShowChanges):
         """The author asked to be forgotten: the store cuts their rows loose, and everything in
         memory lets go of them now, so no screen shows them a moment longer."""
         key = author.key
+        self._state.removed_authors[key] = (self._clock.now(), "asked to be forgotten")
         self._state.recent.forget_author(key)
         self._history.forget_author(key)
         self._set_hand(author, False)

@@ -30,6 +30,7 @@ from stagehand.domain import (
 from stagehand.events import Listener
 from stagehand.metrics import Metrics
 from stagehand.platform import ActionResult, ConnectionState
+from stagehand.show.queue import QueueSettings
 from stagehand.store.queries import SearchHit, ShowRow
 
 #: What an intent answers: its result now, or once the show has answered.
@@ -73,6 +74,11 @@ class ShowAPI(Protocol):
 
     @property
     def pins(self) -> tuple[Pin, ...]: ...
+
+    @property
+    def queue_settings(self) -> QueueSettings:
+        """How the show orders its queue (its config): a screen's queue follows it."""
+        ...
 
     def acted_on(self, key: str) -> Comment | None: ...
 

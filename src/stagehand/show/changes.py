@@ -40,6 +40,10 @@ from stagehand.events import (
     StageStarted,
 )
 from stagehand.show.core import ShowCore
+from stagehand.show.history import Done
+
+#: How a removed author is described when the stream refuses their comment.
+REMOVED_WORDS = {ModerationKind.BAN: "is banned", ModerationKind.TIMEOUT: "is timed out"}
 
 
 class ShowChanges(ShowCore):
@@ -145,7 +149,10 @@ class ShowChanges(ShowCore):
         )
 
     def _comment_deleted(self, platform: str, comment_id: str, ts: datetime) -> None:
-        """Gone from the platform: gone from every queue, and from the stream if it is on it."""
+        """Gone from the platform: gone from every queue, and from the stream if it is on it (and
+        never put back there: `_why_not_on_stream`)."""
+        self._state.deleted.add((platform, comment_id))
+        self._state.recent.drop(platform, comment_id)
         self._off_stream_if(lambda c: (c.platform, c.id) == (platform, comment_id), ts, "deleted")
         self._unpinned(platform, comment_id)
         self._publish(CommentDeleted(platform, comment_id, ts))
@@ -154,17 +161,43 @@ class ShowChanges(ShowCore):
         """A ban or timeout took effect: their hand goes down, every queue drops their comments,
         and the stream does not show them a moment longer."""
         self._set_hand(author, False)
-        self._off_stream_if(lambda c: c.author.key == author.key, self._clock.now(), kind.value)
+        now = self._clock.now()
+        self._state.removed_authors[author.key] = (now, REMOVED_WORDS.get(kind, kind.value))
+        self._off_stream_if(lambda c: c.author.key == author.key, now, kind.value)
         self._publish(AuthorRemoved(author.key, kind.value))
+
+    def _moderation_undone(self, done: Done) -> None:
+        """A host's deletion, ban or timeout was undone: its comment (or author's comments) may
+        be acted on and shown again, as every queue gives them back."""
+        action, comment = done.action, done.comment
+        if action.text == ModerationKind.DELETE and comment is not None:
+            self._state.deleted.discard((comment.platform, comment.id))
+            self._state.recent.add(comment)
+        elif done.author is not None:
+            self._state.removed_authors.pop(done.author.key, None)
 
     # -- on stream (the overlay) -------------------------------------------------------------
 
+    def _why_not_on_stream(self, comment: Comment) -> str | None:
+        """Why `comment` may not be shown on stream, in a host's words; None when it may. Deleted
+        on the platform, or its author banned, timed out or forgotten since they wrote it."""
+        if (comment.platform, comment.id) in self._state.deleted:
+            return f"{comment.author.shown_name}'s comment was deleted"
+        removed = self._state.removed_authors.get(comment.author.key)
+        if removed is not None and comment.ts <= removed[0]:
+            return f"{comment.author.shown_name} {removed[1]}"
+        return None
+
     def _feature_started(
         self, comment: Comment, ts: datetime, *, key: str, actor: str, timed: bool = True
-    ) -> Featured:
+    ) -> Featured | None:
         """`comment` is on stream from `ts`; the one before leaves ("replaced"). `key` is the host
         action that put it there (its `on_stream` row shares it). With `timed`, it leaves by
-        itself after `[overlay] feature_seconds` of real time."""
+        itself after `[overlay] feature_seconds` of real time. None (nothing changes) when the
+        comment may not be shown (`_why_not_on_stream`): every way onto the stream (a host's
+        feature, an answer with `feature_on_answer`, an undo, a replay) passes here."""
+        if self._why_not_on_stream(comment) is not None:
+            return None
         self._feature_ended(ts, "replaced")
         featured = Featured(comment, ts, key, actor)
         self._state.featured = featured

@@ -43,6 +43,9 @@ class Featuring(ShowChanges):
         who = comment.author.shown_name
         if featured is not None and _same(featured.comment, comment):
             return self._refuse(f"{who}'s comment is on stream already")
+        why_not = self._why_not_on_stream(comment)
+        if why_not is not None:
+            return self._refuse(f"Not on stream: {why_not}")
         now = self._clock.now()
         action = self._log_action(_acting_on(HostActionKind.FEATURE, comment, now), comment)
         self._feature_started(comment, now, key=action.key, actor=action.actor)

@@ -48,6 +48,7 @@ from stagehand.show.core import CommandHandler
 from stagehand.show.featuring import Featuring
 from stagehand.show.history import HandledAction
 from stagehand.show.platforms import platform_name
+from stagehand.show.queue import QueueSettings
 from stagehand.show.replaying import Replaying
 from stagehand.show.segments import SegmentActions
 from stagehand.store import queries
@@ -68,6 +69,10 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
     @property
     def settings(self) -> Settings:
         return self._settings
+
+    @property
+    def queue_settings(self) -> QueueSettings:
+        return QueueSettings.of(self._settings)
 
     @property
     def resumed(self) -> bool:

@@ -17,7 +17,9 @@ import dataclasses
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypedDict
 
+from stagehand.config import Settings
 from stagehand.domain import (
     Author,
     AuthorKey,
@@ -62,6 +64,47 @@ HANDLED_WORDS = {
     HostActionKind.DISMISS: "dismissed",
     HostActionKind.STAGE_START: "brought on stage",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSettings:
+    """How a show orders its queue, from its config: every screen folds the show's events
+    with the show's own (an attached console too, whatever its machine's config says)."""
+
+    #: `[console] queue_size`: the comments kept (the best ones).
+    queue_size: int = 200
+    #: `[ranking] half_life_seconds`: how scores decay in the queue.
+    half_life_seconds: float = 600.0
+    #: `[ranking.weights] asked_by` and `copypasta`: what a merged row gains per further
+    #: asker, and what a wave of pastes loses.
+    asked_by_points: float = 1.0
+    pasted_points: float = -3.0
+
+    @classmethod
+    def of(cls, settings: Settings) -> QueueSettings:
+        ranking = settings.ranking
+        return cls(
+            queue_size=settings.console.queue_size,
+            half_life_seconds=ranking.half_life_seconds,
+            asked_by_points=ranking.weights.asked_by,
+            pasted_points=ranking.weights.copypasta,
+        )
+
+    def fields(self) -> QueueArgs:
+        """As keyword arguments of `ShowQueue` (and the console's state built on it)."""
+        return QueueArgs(
+            queue_size=self.queue_size,
+            half_life_seconds=self.half_life_seconds,
+            asked_by_points=self.asked_by_points,
+            pasted_points=self.pasted_points,
+        )
+
+
+class QueueArgs(TypedDict):
+    queue_size: int
+    half_life_seconds: float
+    asked_by_points: float
+    pasted_points: float
 
 
 def key_of(comment: Comment) -> CommentKey:

@@ -59,6 +59,10 @@ class RecentComments:
                 return comment.author
         return None
 
+    def drop(self, platform: str, comment_id: str) -> None:
+        """Forget one comment (deleted on the platform: nothing may act on it by its id)."""
+        self._comments.pop((platform, comment_id), None)
+
     def forget_author(self, key: AuthorKey) -> None:
         for comment_key in [k for k, c in self._comments.items() if c.author.key == key]:
             del self._comments[comment_key]
@@ -78,6 +82,10 @@ class ShowState:
         #: hosts, oldest pin first.
         self.featured: Featured | None = None
         self.pins: OrderedDict[tuple[str, str], Pin] = OrderedDict()
+        #: Comments deleted on the platform, and authors banned, timed out or forgotten (when,
+        #: and in the words a host reads): what the stream must never show (again).
+        self.deleted: set[tuple[str, str]] = set()
+        self.removed_authors: dict[AuthorKey, tuple[datetime, str]] = {}
 
     # -- segments --------------------------------------------------------------------------
 

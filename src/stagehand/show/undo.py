@@ -191,6 +191,8 @@ class Undoing(ShowChanges):
         action = done.action
         if action.platform and action.comment_id:
             self._publish(CommentRestored(action.platform, action.comment_id))
+        if done.kind is HostActionKind.MODERATE:
+            self._moderation_undone(done)
         if done.kind is HostActionKind.MODERATE and done.author is not None:
             self._publish(AuthorRestored(done.author.key))  # every comment the ban took off
             return f"Undid {what}: their comments are back in the queue"
@@ -230,6 +232,9 @@ class Undoing(ShowChanges):
         if done.featured is None:  # a replayed transcript's: nothing known to show again
             return f"Undid {what}"
         comment = done.featured.comment
+        why_not = self._why_not_on_stream(comment)
+        if why_not is not None:
+            return f"Undid {what}: it stays off stream: {why_not}"
         self._feature_started(comment, ts, key=key, actor=ACTING.get())
         return f"Undid {what}: {comment.author.shown_name}'s comment is on stream again"
 

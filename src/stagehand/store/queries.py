@@ -354,7 +354,8 @@ class SearchHit:
 
 def search_comments(db: Database, show_id: int, query: str, *, limit: int = 50) -> list[SearchHit]:
     """Full-text search over a show's comments (words are matched as prefixes)."""
-    words = [word.replace('"', "") for word in query.split() if word.replace('"', "")]
+    # Quotes would end the FTS phrase, and SQLite refuses a NUL in a query: both are dropped.
+    words = [w for w in (word.replace('"', "").replace("\x00", "") for word in query.split()) if w]
     if not words:
         return []
     match = " ".join(f'"{word}"*' for word in words)
