@@ -51,6 +51,20 @@ _NAMES = {
     HostActionKind.PIN: "the pin",
     HostActionKind.UNPIN: "the unpin",
 }
+#: The same, naming whose comment or who it was about (`{who}`).
+_NAMES_WITH_WHO = {
+    HostActionKind.ANSWER: "the answer to {who}",
+    HostActionKind.DISMISS: "the dismissal of {who}'s comment",
+    HostActionKind.REPLY: "the reply to {who}",
+    HostActionKind.STAGE_START: "bringing {who} on stage",
+    HostActionKind.STAGE_END: "ending {who}'s stage appearance",
+    HostActionKind.FEATURE: "showing {who}'s comment on stream",
+    HostActionKind.UNFEATURE: "taking {who}'s comment off stream",
+    HostActionKind.PIN: "the pin of {who}'s comment",
+    HostActionKind.UNPIN: "the unpin of {who}'s comment",
+}
+#: A moderation, by what it did (`HostAction.text`); anything else is a ban.
+_MODERATIONS = {"delete": "deleting {who}'s message", "timeout": "the timeout of {who}"}
 
 
 @dataclass(slots=True)
@@ -89,28 +103,10 @@ class Done:
         """`the answer to ben`, `bringing dev on stage`, `the move to segment 3 (Envelopes)`."""
         who = self.author.shown_name if self.author else None
         kind = self.kind
-        if kind is HostActionKind.ANSWER and who:
-            return f"the answer to {who}"
-        if kind is HostActionKind.DISMISS and who:
-            return f"the dismissal of {who}'s comment"
-        if kind is HostActionKind.REPLY and who:
-            return f"the reply to {who}"
-        if kind is HostActionKind.STAGE_START and who:
-            return f"bringing {who} on stage"
-        if kind is HostActionKind.STAGE_END and who:
-            return f"ending {who}'s stage appearance"
-        if kind is HostActionKind.MODERATE and who:
-            return {"delete": f"deleting {who}'s message", "timeout": f"the timeout of {who}"}.get(
-                self.action.text, f"the ban of {who}"
-            )
-        if kind is HostActionKind.FEATURE and who:
-            return f"showing {who}'s comment on stream"
-        if kind is HostActionKind.UNFEATURE and who:
-            return f"taking {who}'s comment off stream"
-        if kind is HostActionKind.PIN and who:
-            return f"the pin of {who}'s comment"
-        if kind is HostActionKind.UNPIN and who:
-            return f"the unpin of {who}'s comment"
+        if who and kind is HostActionKind.MODERATE:
+            return _MODERATIONS.get(self.action.text, "the ban of {who}").format(who=who)
+        if who and kind in _NAMES_WITH_WHO:
+            return _NAMES_WITH_WHO[kind].format(who=who)
         if kind is HostActionKind.SEGMENT and self.after is not None:
             return f"the move to segment {self.after.position} ({self.after.title})"
         return _NAMES.get(kind, kind.value)
