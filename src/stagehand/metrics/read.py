@@ -54,6 +54,28 @@ _NOT_UNDONE = """NOT EXISTS (SELECT 1 FROM host_actions AS undo
 _ANSWERED = f"action IN {ANSWER_ACTIONS!r} AND outcome NOT LIKE 'failed%' AND {_NOT_UNDONE}"
 
 
+def _replies_joined(parent_key: str) -> str:
+    return f"""SELECT reply.author_id AS from_author, parent.author_id AS to_author,
+                      reply.segment_id AS segment_id, reply.platform AS platform
+               FROM comments AS reply JOIN comments AS parent
+                 ON parent.show_id = reply.show_id AND {parent_key}
+                AND parent.platform = reply.platform AND parent.message_id = reply.reply_to
+               WHERE reply.show_id = ? AND reply.reply_to IS NOT NULL
+                 AND reply.deleted_at IS NULL AND parent.author_id != reply.author_id
+                 AND reply.{COUNTED} AND parent.{COUNTED}"""
+
+
+#: Viewers replying to viewers: each reply joined to its parent through the parent's integer key
+#: (`store/keys.py`; `stagehand_message_key` is on every connection), or among the few messages
+#: stored keyless after a key collision. A join on the message id's text alone has no index since
+#: issue 19 and read the whole show once per reply.
+_REPLIES = f"""SELECT from_author, to_author, segment_id, platform, count(*) FROM (
+    {_replies_joined("parent.msg_key = stagehand_message_key(reply.platform, reply.reply_to)")}
+    UNION ALL
+    {_replies_joined("parent.msg_key IS NULL")}
+) GROUP BY 1, 2, 3, 4"""
+
+
 def read_show_facts(
     db: Database,
     show: ShowRow,
@@ -102,20 +124,7 @@ def read_show_facts(
             (show.id,),
         )
     )
-    replies = tuple(
-        Reply(*row)
-        for row in conn.execute(
-            f"""SELECT reply.author_id, parent.author_id, reply.segment_id, reply.platform, count(*)
-               FROM comments AS reply JOIN comments AS parent
-                 ON parent.show_id = reply.show_id AND parent.platform = reply.platform
-                AND parent.message_id = reply.reply_to
-               WHERE reply.show_id = ? AND reply.reply_to IS NOT NULL
-                 AND reply.deleted_at IS NULL AND parent.author_id != reply.author_id
-                 AND reply.{COUNTED} AND parent.{COUNTED}
-               GROUP BY 1, 2, 3, 4""",
-            (show.id,),
-        )
-    )
+    replies = tuple(Reply(*row) for row in conn.execute(_REPLIES, (show.id, show.id)))
     appearances = _appearances(db, show, segments, now or closed)
     author_ids = {c.author_id for c in cells} | {a.author_id for a in appearances}
     author_ids |= {r.to_author_id for r in replies}

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from stagehand.store.keys import install_message_key
 from stagehand.store.locks import lock_holders
 from stagehand.store.schema import APPLICATION_ID, migrations, schema_version
 
@@ -32,6 +33,7 @@ def connect(path: Path | str, *, busy_timeout: float = 10.0) -> Database:
     db = Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no committed batch
+    install_message_key(conn)  # `stagehand_message_key(platform, id)` for queries by key
     return db
 
 
