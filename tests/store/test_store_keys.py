@@ -201,3 +201,24 @@ def test_search_follows_edits_after_the_migration(tmp_path: Path) -> None:
     assert search_comments(db, show_id, "synth") == []
     db.execute("INSERT INTO comments_fts (comments_fts) VALUES ('integrity-check')")
     db.conn.close()
+
+
+def test_a_reference_broken_before_the_migration_does_not_refuse_the_database(
+    tmp_path: Path,
+) -> None:
+    """Another tool wrote the file with foreign keys off and left a command pointing at no
+    comment: the rebuild is not to blame, and the file still opens (the old code opened it)."""
+    path = tmp_path / "old.db"
+    old_database(path)
+    conn = sqlite3.connect(path)  # foreign keys are off in a plain sqlite3 connection
+    with conn:
+        conn.execute(
+            "INSERT INTO commands (show_id, comment_id, author_id, ts, name, key)"
+            " VALUES (1, 999, 1, '2026-11-20T19:00:07.000Z', 'hand', 'twitch:gone')"
+        )
+    conn.close()
+
+    db = open_database(path)
+    assert "msg_key" in [row[1] for row in db.execute("PRAGMA table_info(comments)")]
+    assert db.execute("SELECT count(*) FROM comments").fetchone()[0] == 3
+    db.conn.close()

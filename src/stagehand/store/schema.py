@@ -368,11 +368,16 @@ def m190_perf19_message_keys(db: Database) -> None:
             # Read under the write lock: another stagehand may have migrated the file meanwhile,
             # or a crash came between this commit and its record.
             columns = [row[1] for row in conn.execute("PRAGMA table_info(comments)")]
+            # A reference already broken before (another tool wrote the file with foreign keys
+            # off) is not the rebuild's doing: only what the rebuild would break refuses it.
+            before = set(conn.execute("PRAGMA foreign_key_check").fetchall())
             if "msg_key" not in columns:
                 _rebuild_comments_with_keys(conn, columns)
-            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+            problems = set(conn.execute("PRAGMA foreign_key_check").fetchall()) - before
             if problems:
-                raise sqlite3.IntegrityError(f"foreign keys broken by the rebuild: {problems[:3]}")
+                raise sqlite3.IntegrityError(
+                    f"foreign keys broken by the rebuild: {sorted(problems)[:3]}"
+                )
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
