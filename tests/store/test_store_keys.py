@@ -7,6 +7,7 @@ happen to be the same, and full-text search must find every stored comment.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -222,3 +223,24 @@ def test_a_reference_broken_before_the_migration_does_not_refuse_the_database(
     assert "msg_key" in [row[1] for row in db.execute("PRAGMA table_info(comments)")]
     assert db.execute("SELECT count(*) FROM comments").fetchone()[0] == 3
     db.conn.close()
+
+
+def test_upgrading_a_big_archive_says_so_before_the_wait(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A host opening last year's million-comment archive waits seconds for the rebuild: a line
+    says why, so it does not look like a hang (small files upgrade in silence)."""
+    path = tmp_path / "old.db"
+    show_id = old_database(path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(
+            "INSERT INTO comments (id, show_id, author_id, platform, message_id, ts, text,"
+            " original_text) VALUES (400000, ?, 1, 'twitch', 'late', ?, 'hi', 'hi')",
+            (show_id, "2026-11-20T19:10:00.000Z"),
+        )
+    conn.close()
+
+    with caplog.at_level(logging.WARNING):
+        open_database(path).conn.close()
+    assert "400,000 comments get an integer key (about 3 s)" in caplog.text

@@ -387,10 +387,21 @@ def m190_perf19_message_keys(db: Database) -> None:
     install_message_key(conn)
 
 
+#: Comments above which the key migration says it is working (it rebuilds about 110,000 a second).
+SAY_REBUILD_FROM = 200_000
+
+
 def _rebuild_comments_with_keys(conn: sqlite3.Connection, columns: list[str]) -> None:
     from stagehand.store.keys import install_message_key
 
     install_message_key(conn)
+    stored = conn.execute("SELECT max(id) FROM comments").fetchone()[0] or 0
+    if stored >= SAY_REBUILD_FROM:  # a long wait on opening an archive should not look like a hang
+        logging.getLogger(__name__).warning(
+            "upgrading this database once: %s comments get an integer key (about %d s)",
+            f"{stored:,}",
+            max(1, stored // 110_000),
+        )
     sql = conn.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'comments'"
     ).fetchone()[0]
