@@ -6,13 +6,11 @@ platform) exits 1. Doctor only looks: it never creates the database.
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 
 import pytest
 
+from doctor_run import doctor, line
 from fakes.twitch_server import (
     BOT,
     BOT_SCOPES,
@@ -42,27 +40,6 @@ def twitch_config(path: Path, fake: FakeTwitch, **extra: str) -> Path:
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-async def doctor(*args: str, env: dict[str, str]) -> tuple[int, str]:
-    """Run `stagehand doctor` while the fake keeps serving on this loop; (exit code, output)."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "stagehand", "doctor", *args),
-        env={**os.environ, **env},
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode is not None
-    return process.returncode, output.decode()
-
-
-def line(output: str, name: str) -> str:
-    found = [row for row in output.splitlines() if f" {name}: " in row]
-    assert found, f"no {name!r} line in:\n{output}"
-    return found[0]
 
 
 @pytest.fixture

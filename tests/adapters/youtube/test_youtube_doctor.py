@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 
 from adapters.youtube.show import start_show
+from doctor_run import doctor, line
 from fakes.youtube_server import CLIENT_SECRET, FakeYouTube, store_credentials
 
 
@@ -20,26 +18,6 @@ def youtube_config(path: Path, fake: FakeYouTube) -> Path:
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-async def doctor(*args: str, env: dict[str, str]) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "stagehand", "doctor", *args),
-        env={**os.environ, **env},
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode is not None
-    return process.returncode, output.decode()
-
-
-def line(output: str, name: str) -> str:
-    found = [row for row in output.splitlines() if f" {name}: " in row]
-    assert found, f"no {name!r} line in:\n{output}"
-    return found[0]
 
 
 async def test_doctor_shows_the_days_spend_and_checks_the_authorization_online(
