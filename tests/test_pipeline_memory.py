@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from stagehand.config.ranking import RankingSettings
-from stagehand.domain import Author, Comment
-from stagehand.events import CoreEvent
+from stagehand.domain import Author, Comment, RankedComment
+from stagehand.ranking.link import LocalRanking
 from stagehand.ranking.ranker import Ranker
 from stagehand.show import pipeline
 
@@ -30,8 +30,10 @@ def test_what_a_long_show_holds_is_kept_out_of_full_collections(
     unfrozen: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pipeline, "FREEZE_EVERY", 500)
-    published: list[CoreEvent] = []
-    road = pipeline.Pipeline(scorer=Ranker(RankingSettings()), publish=published.append)
+    published: list[RankedComment] = []
+    road = pipeline.Pipeline(
+        scorer=LocalRanking(Ranker(RankingSettings())), on_ranked=published.append
+    )
     for number in range(499):
         road.accept(
             Comment(

@@ -6,6 +6,8 @@ adds to (or takes from) a comment's score, so they read directly as the numbers 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 DEFAULT_SPAM_PHRASES = [
@@ -210,6 +212,12 @@ class RankingSettings(BaseModel):
     cached_texts: int = Field(default=8192, ge=256, le=1_000_000)
     """Most distinct comment texts whose word analysis is kept for repeats (8 times as many
     chunks and 6 times as many words): memory stays flat while a long show brings new words."""
+
+    worker: Literal["auto", "process", "inline"] = "auto"
+    """Where the ranker runs during a show: "process" (a process of its own, on a second core:
+    the show's process is left to take chat, store it and draw the console), "inline" (in the
+    show's process), or "auto" (a process of its own when the machine gives this one two cores
+    or more). Scores are the same either way."""
 
     bots: list[str] = Field(default_factory=lambda: list(DEFAULT_BOTS))
     """Chat bot accounts whose lines are never comments (not queued, not counted): a user name on

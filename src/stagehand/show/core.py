@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import threading
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextvars import ContextVar
@@ -30,9 +31,9 @@ from stagehand.domain import (
     RankedComment,
     ReplayPosition,
 )
-from stagehand.events import CoreEvent, HostActionLogged, Listener, Notice
+from stagehand.events import CommentRanked, CoreEvent, HostActionLogged, Listener, Notice
 from stagehand.platform import ActionResult
-from stagehand.ranking.ranker import Ranker
+from stagehand.ranking.link import open_ranking
 from stagehand.show.history import ActionHistory, Done
 from stagehand.show.kinds import CommentKinds
 from stagehand.show.pipeline import Pipeline
@@ -76,11 +77,15 @@ class ShowCore:
         self._resumed = resumed is not None
         self._clock = clock or ShowClock()
         self._writer = writer
-        self._ranker = Ranker(
+        #: The ranker, in a worker process or in this one (`[ranking] worker`, ranking/link.py).
+        self._ranker = open_ranking(
             settings.ranking,
             show_description=show.description,
             command_prefix=settings.commands.prefix,
+            on_fallback=self._ranking_fell_back,
         )
+        #: Inside `_comment_ranked`: what it publishes belongs to the comment, in its place.
+        self._completing = False
         # `[show] hosts` accounts ("twitch:cohost"): questions naming them are for the show.
         self._ranker.add_host_names(entry.rpartition(":")[2] for entry in settings.show.hosts)
         self._state = ShowState()
@@ -112,7 +117,7 @@ class ShowCore:
         self._stored_comments = StoredComments(db_path, show.id)
         self._pipeline = Pipeline(
             scorer=self._ranker,
-            publish=self._publish,
+            on_ranked=self._comment_ranked,
             seen=self._state.recent.keys(),
             stored=self._stored_comments,
             resumed=self._resumed,
@@ -130,12 +135,58 @@ class ShowCore:
         self._listeners.append(listener)
 
     def _publish(self, event: CoreEvent) -> None:
-        """Tell every listener, the store's writer first."""
+        """Tell every listener, the store's writer first; comments still being scored come first
+        (they arrived before whatever this event says)."""
+        if not self._completing and self._ranker.pending:
+            self._ranker.catch_up()
         for listener in self._listeners:
             try:
                 listener(event)
             except Exception:  # a broken listener must not stop the show
                 log.exception("listener failed on %s", type(event).__name__)
+
+    def _comment_ranked(self, ranked: RankedComment) -> None:
+        """A comment has its score (in arrival order): stored, shown and its command run, all in
+        one transaction with what it causes (a resumed show that finds the comment stored finds
+        all of it)."""
+        self._completing = True
+        try:
+            with self._writer.atomic():
+                self._publish(CommentRanked(ranked))
+                self._state.recent.add(ranked.comment)
+                if self._commands is not None and self._settings.commands.enabled:
+                    result = self._commands(ranked)
+                    if result is not None:
+                        self._spawn(result)
+        finally:
+            self._completing = False
+
+    def _caught_up(self) -> None:
+        """Every comment that arrived so far has its score and is published (before a change
+        from anywhere else reads or changes the show)."""
+        if self._ranker.pending and not self._completing:
+            self._ranker.catch_up()
+
+    def _caught_up_from_any_thread(self, timeout: float | None) -> bool:
+        """`_caught_up`, on the event loop's thread whichever thread asks (the ranking's answers
+        are read there); False if the loop did not get to it within `timeout`."""
+        loop = self._loop
+        if loop is None or loop.is_closed() or not loop.is_running() or _on_loop(loop):
+            self._caught_up()
+            return True
+        done = threading.Event()
+
+        def catch_up() -> None:
+            try:
+                self._caught_up()
+            finally:
+                done.set()
+
+        loop.call_soon_threadsafe(catch_up)
+        return done.wait(timeout)
+
+    def _ranking_fell_back(self, message: str) -> None:
+        self._publish(Notice(message, "warning"))
 
     def _publish_threadsafe(self, event: CoreEvent) -> None:
         if self._loop is not None and not self._loop.is_closed():
@@ -205,6 +256,13 @@ class ShowCore:
 
     def _is_on_stage(self, key: AuthorKey) -> bool:
         return key in self._state.stage
+
+
+def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
 
 
 def outcome_of(result: ActionResult) -> str:

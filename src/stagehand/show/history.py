@@ -26,7 +26,7 @@ from stagehand.domain import (
 )
 
 if TYPE_CHECKING:
-    from stagehand.ranking.ranker import Feedback
+    from stagehand.ranking.link import Learned
 
 #: Host actions remembered for undo (older ones can no longer be taken back from the console).
 HISTORY = 5_000
@@ -79,7 +79,7 @@ class Done:
     #: stage_start: the guest's hand was raised before (it comes back on undo).
     hand_was_raised: bool = False
     #: answer/dismiss: what the ranking learned from it.
-    feedback: Feedback | None = None
+    feedback: Learned | None = None
     #: segment/topic: what was live before, and what the action made live.
     before: Segment | None = None
     after: Segment | None = None

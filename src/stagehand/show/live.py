@@ -197,6 +197,11 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
             db.conn.close()
 
     @property
+    def ranking_worker_pid(self) -> int | None:
+        """The worker process ranking this show (None: it ranks in this process)."""
+        return self._ranker.worker_pid
+
+    @property
     def startup_notices(self) -> tuple[Notice, ...]:
         """What the hosts should read before the show starts (e.g. a missing pseudonym key)."""
         return tuple(self._startup_notices)
@@ -226,6 +231,7 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
             # Let invitations and command answers already in flight finish (briefly).
             await asyncio.wait(list(self._tasks), timeout=2)
         await self._platforms.close()
+        self._caught_up()  # the last comments' scores, and the commands they carry
         pending = list(self._tasks)
         for task in pending:
             task.cancel()
@@ -252,11 +258,15 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
             )
         self._feature_ended(now, "show ended")
         self._publish(ShowEnded(now))
+        self._ranker.close()
         self._stored_comments.close()
         return await asyncio.to_thread(self._writer.close)
 
     def flush(self, timeout: float | None = 10.0) -> bool:
-        """Wait (blocking) until everything published so far is committed; False on timeout."""
+        """Wait (blocking) until every comment so far is scored and everything published is
+        committed; False on timeout. From any thread."""
+        if not self._caught_up_from_any_thread(timeout):
+            return False
         return self._writer.flush(timeout)
 
     async def settled(self) -> None:
@@ -279,31 +289,26 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
     # -- AdapterSink -----------------------------------------------------------------------
 
     def comment_received(self, comment: Comment) -> None:
-        # The comment and everything it causes (its command, a stage appearance) are stored in
-        # one transaction: a resumed show that finds the comment stored finds all of it.
-        with self._writer.atomic():
-            ranked = self._pipeline.accept(comment, len(self._state.segments))
-            if ranked is None:
-                return
-            self._state.recent.add(ranked.comment)
-            if self._commands is not None and self._settings.commands.enabled:
-                result = self._commands(ranked)
-                if result is not None:
-                    self._spawn(result)
+        # Once scored, `_comment_ranked` publishes it with everything it causes.
+        self._pipeline.accept(comment, len(self._state.segments))
 
     def comment_edited(self, platform: str, comment_id: str, text: str, ts: datetime) -> None:
+        self._caught_up()
         shown = clean(text)
         self._featured_edited(platform, comment_id, shown)
         self._publish(CommentEdited(platform, comment_id, shown, text, ts))
 
     def comment_deleted(self, platform: str, comment_id: str, ts: datetime) -> None:
+        self._caught_up()
         self._comment_deleted(platform, comment_id, ts)
 
     def hand_changed(self, author: Author, raised: bool) -> None:
+        self._caught_up()
         self._set_hand(author, raised)
 
     def left_stage(self, author: Author, detail: str) -> None:
         """A guest left the platform's stage by themselves: off the panel, their time recorded."""
+        self._caught_up()
         session = self._state.stage.get(author.key)
         if session is None:
             return  # an audience member, not a guest
@@ -316,6 +321,7 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
 
     def author_banned(self, author: Author, why: str, detail: str) -> None:
         """Banned or timed out on the platform by someone else: off every queue, hand down."""
+        self._caught_up()
         kind = ModerationKind.TIMEOUT if why == ModerationKind.TIMEOUT else ModerationKind.BAN
         self._author_removed(author, kind)
         self._publish(Notice(f"{author.shown_name} {detail}", "info"))

@@ -1,8 +1,9 @@
 """The one road every comment takes: dedupe -> sanitize -> classify -> score -> publish.
 
 Adapters (through `LiveShow`) call `Pipeline.accept` on the event loop. Nothing here blocks:
-the comment is published as one `CommentRanked` event, which the store's writer queues (its
-thread commits in batches) and every screen shows.
+the comment goes to the ranker (in a worker process, or scored at once in this one), and once
+it has its score the show publishes it as one `CommentRanked` event, in arrival order, which
+the store's writer queues (its thread commits in batches) and every screen shows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from stagehand.domain import Comment, CommentKind, RankedComment, Score
-from stagehand.events import CommentRanked, CoreEvent
 from stagehand.sanitize import sanitize, storable
 from stagehand.show.kinds import CommentKinds
 
@@ -37,7 +37,11 @@ UNSCORED_KINDS = frozenset({CommentKind.COMMAND, CommentKind.BOT})
 
 
 class Scorer(Protocol):
-    def score(self, comment: Comment, *, ask: bool | None = None) -> Score: ...
+    """The ranking as the pipeline uses it (`stagehand.ranking.link.RankingLink`)."""
+
+    def submit(self, comment: Comment, ask: bool | None, done: Callable[[Score], None]) -> None: ...
+
+    def catch_up(self) -> None: ...
 
 
 class RecentIds:
@@ -149,7 +153,7 @@ class Pipeline:
         self,
         *,
         scorer: Scorer,
-        publish: Callable[[CoreEvent], None],
+        on_ranked: Callable[[RankedComment], None],
         seen: Iterable[tuple[str, str]] = (),
         stored: Callable[[tuple[str, str]], bool] | None = None,
         resumed: bool = False,
@@ -159,7 +163,7 @@ class Pipeline:
         whether it has a comment; `resumed`: the database had this show's comments before."""
         self.scorer = scorer
         self.kinds = kinds or CommentKinds()
-        self._publish = publish
+        self._on_ranked = on_ranked
         self._recent = RecentIds()
         self._seen = SeenKeys()
         for key in seen:
@@ -170,13 +174,14 @@ class Pipeline:
         self.accepted = 0
         self.duplicates = 0
 
-    def accept(self, comment: Comment, segment: int) -> RankedComment | None:
-        """Take one comment down the road; None if it was a duplicate delivery."""
+    def accept(self, comment: Comment, segment: int) -> bool:
+        """Take one comment down the road (False if it was a duplicate delivery): `on_ranked` is
+        given it once it has its score, after every comment accepted before it."""
         comment = storable_comment(comment)
         key = (comment.platform, comment.id)
         if not self._recent.add(key) or self._stored_before(key):
             self.duplicates += 1
-            return None
+            return False
         self._seen.add(key)
         comment = sanitized(comment)
         classified = self.kinds.classify(comment)
@@ -186,13 +191,20 @@ class Pipeline:
             # Shown, scored and searched as the question; the original keeps the `!ask`.
             comment = dataclasses.replace(comment, clean_text=question)
         kind = classified.kind
-        score = UNSCORED if kind in UNSCORED_KINDS else self.scorer.score(comment, ask=asked)
-        ranked = RankedComment(comment, score, segment, kind)
         self.accepted += 1
         if self.accepted % FREEZE_EVERY == 0:
             gc.freeze()
-        self._publish(CommentRanked(ranked))
-        return ranked
+        if kind in UNSCORED_KINDS:
+            self.scorer.catch_up()  # the comments before it first
+            self._on_ranked(RankedComment(comment, UNSCORED, segment, kind))
+        else:
+            on_ranked = self._on_ranked
+            self.scorer.submit(
+                comment,
+                asked,
+                lambda score: on_ranked(RankedComment(comment, score, segment, kind)),
+            )
+        return True
 
     def _stored_before(self, key: tuple[str, str]) -> bool:
         """Whether the database has a comment the window does not remember: asked only when it

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stagehand.domain import Segment
-from stagehand.ranking.ranker import Ranker
+from stagehand.ranking.link import RankingLink
 from stagehand.show.pipeline import UNSCORED_KINDS
 from stagehand.show.state import ShowState
 from stagehand.store.queries import ResumedState
@@ -13,7 +13,7 @@ from stagehand.store.queries import ResumedState
 WARM_UP_COMMENTS = 2_000
 
 
-def restore(state: ShowState, ranker: Ranker, resumed: ResumedState) -> None:
+def restore(state: ShowState, ranker: RankingLink, resumed: ResumedState) -> None:
     """Segments, stage, hands and recent chat as stored; the ranking warmed up on them."""
     for row in resumed.segments:
         state.segments.append(Segment(row.position, row.title, row.keywords, row.started_at))
@@ -31,4 +31,4 @@ def restore(state: ShowState, ranker: Ranker, resumed: ResumedState) -> None:
         ranker.recall_author(key, count)
     scored = [c for c, kind in resumed.recent_comments if kind not in UNSCORED_KINDS]
     for comment in scored[-WARM_UP_COMMENTS:]:
-        ranker.score(comment)
+        ranker.warm(comment)

@@ -1,0 +1,167 @@
+"""How the show talks to its ranker, wherever the ranker runs: in the show's own process
+(`LocalRanking`) or in a process of its own on the machine's second core (`ranking/worker.py`).
+
+The calls are the `Ranker`'s own. Every call that changes what the ranker knows (a new segment,
+a raised hand, a guest on stage, an answer) travels in the same ordered stream as the comments,
+so the ranker sees them in the order the show did, wherever it runs. Scoring is
+`submit(comment, ask, done)`: `done(score)` runs in arrival order, at once in the show's
+process, when the score comes back from a worker. `catch_up()` returns once every submitted
+comment's `done` has run: the show calls it before anything else happens, so the rest of the
+show never sees a comment out of its place.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from typing import Literal
+
+from stagehand.config.ranking import RankingSettings
+from stagehand.domain import AuthorKey, Comment, Score, Segment
+from stagehand.ranking.ranker import Feedback, Ranker
+
+#: What `done` is given: the comment's score.
+ScoreDone = Callable[[Score], None]
+#: What an answer or a dismissal taught the ranker, as the undo hands it back: the `Feedback`
+#: itself in the show's process, a ticket naming it in a worker.
+Learned = Feedback | int
+
+
+class RankingLink(ABC):
+    """The ranker as the show uses it; see the module docstring."""
+
+    @abstractmethod
+    def submit(self, comment: Comment, ask: bool | None, done: ScoreDone) -> None:
+        """Score `comment`; `done(score)` runs after every comment submitted before it."""
+
+    @abstractmethod
+    def catch_up(self) -> None:
+        """Return once every submitted comment's `done` has run (at once when none waits)."""
+
+    @property
+    @abstractmethod
+    def pending(self) -> int:
+        """Comments submitted whose `done` has not run yet."""
+
+    @property
+    def worker_pid(self) -> int | None:
+        """The worker process ranking the show (None: it ranks in the show's process)."""
+        return None
+
+    @abstractmethod
+    def warm(self, comment: Comment) -> None:
+        """Score `comment` and forget the score: a resumed show's memory of its recent chat."""
+
+    @abstractmethod
+    def set_segment(self, segment: Segment) -> None: ...
+
+    @abstractmethod
+    def add_topic_terms(self, terms: Iterable[str]) -> None: ...
+
+    @abstractmethod
+    def set_hand(self, author: AuthorKey, raised: bool) -> None: ...
+
+    @abstractmethod
+    def set_on_stage(
+        self, author: AuthorKey, on_stage: bool, *, names: Iterable[str] = ()
+    ) -> None: ...
+
+    @abstractmethod
+    def add_host_names(self, names: Iterable[str]) -> None: ...
+
+    @abstractmethod
+    def recall_author(self, author: AuthorKey, comments: int) -> None: ...
+
+    @abstractmethod
+    def feedback(self, comment: Comment, positive: bool) -> Learned | None:
+        """Learn from an answer (positive) or a dismissal; what `take_back` needs to undo it."""
+
+    @abstractmethod
+    def take_back(self, learned: Learned) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None:
+        """Nothing more will be submitted: let go of what the ranking holds."""
+
+
+class LocalRanking(RankingLink):
+    """The ranker in the show's own process: each comment scored as it arrives."""
+
+    def __init__(self, ranker: Ranker) -> None:
+        self.ranker = ranker
+
+    def submit(self, comment: Comment, ask: bool | None, done: ScoreDone) -> None:
+        done(self.ranker.score(comment, ask=ask))
+
+    def catch_up(self) -> None:
+        return None
+
+    @property
+    def pending(self) -> int:
+        return 0
+
+    def warm(self, comment: Comment) -> None:
+        self.ranker.score(comment)
+
+    def set_segment(self, segment: Segment) -> None:
+        self.ranker.set_segment(segment)
+
+    def add_topic_terms(self, terms: Iterable[str]) -> None:
+        self.ranker.add_topic_terms(terms)
+
+    def set_hand(self, author: AuthorKey, raised: bool) -> None:
+        self.ranker.set_hand(author, raised)
+
+    def set_on_stage(self, author: AuthorKey, on_stage: bool, *, names: Iterable[str] = ()) -> None:
+        self.ranker.set_on_stage(author, on_stage, names=names)
+
+    def add_host_names(self, names: Iterable[str]) -> None:
+        self.ranker.add_host_names(names)
+
+    def recall_author(self, author: AuthorKey, comments: int) -> None:
+        self.ranker.recall_author(author, comments)
+
+    def feedback(self, comment: Comment, positive: bool) -> Learned | None:
+        return self.ranker.feedback(comment, positive)
+
+    def take_back(self, learned: Learned) -> None:
+        if isinstance(learned, Feedback):
+            self.ranker.take_back(learned)
+
+    def close(self) -> None:
+        return None
+
+
+def worker_wanted(setting: Literal["auto", "process", "inline"]) -> bool:
+    """Whether `[ranking] worker` asks for a process of its own: `auto` does when this process
+    may use two cores or more (a second core is what a worker is for)."""
+    if setting != "auto":
+        return setting == "process"
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return cores >= 2
+
+
+def open_ranking(
+    settings: RankingSettings,
+    *,
+    show_description: str = "",
+    command_prefix: str = "!",
+    on_fallback: Callable[[str], None] | None = None,
+) -> RankingLink:
+    """The show's ranking, in a worker process or in this one as `[ranking] worker` says."""
+    if worker_wanted(settings.worker):
+        from stagehand.ranking.worker import RankerWorker
+
+        return RankerWorker(
+            settings,
+            show_description=show_description,
+            command_prefix=command_prefix,
+            on_fallback=on_fallback,
+        )
+    return LocalRanking(
+        Ranker(settings, show_description=show_description, command_prefix=command_prefix)
+    )

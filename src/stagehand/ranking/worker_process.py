@@ -1,0 +1,88 @@
+"""The ranker's worker process: `python -m stagehand.ranking.worker_process FD`, started by
+ranking/worker.py with one end of a socket pair as FD. Operations in, scores out (ranking/wire.py),
+one show at a time, until the show's process closes the socket or dies.
+
+It runs in a session of its own with no terminal: Ctrl-C in the host's terminal is the show's to
+handle, and nothing of the worker's can ever reach the screen the console draws on.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import OrderedDict
+from multiprocessing.connection import Connection
+from typing import Any
+
+from stagehand.domain import Comment
+from stagehand.ranking import wire
+from stagehand.ranking.ranker import Feedback, Ranker
+
+#: Answers remembered for an undo (an undo older than that no longer takes its lesson back).
+KEPT_TICKETS = 1_000
+
+
+class _Show:
+    """One show's ranker, and the answers it learned from (by ticket, for an undo)."""
+
+    def __init__(self, ranker: Ranker) -> None:
+        self.ranker = ranker
+        self.learned: OrderedDict[int, Feedback] = OrderedDict()
+
+    def apply(self, operation: tuple[Any, ...], scores: list[wire.EncodedScore | str]) -> None:
+        kind = operation[0]
+        try:
+            if kind == wire.SCORE:
+                score = self.ranker.score(wire.decode(operation[1]), ask=operation[2])
+                scores.append(wire.encode_score(score))
+            elif kind == wire.WARM:
+                self.ranker.score(wire.decode(operation[1]))
+            elif kind == wire.CALL and operation[1] in wire.CALLS:
+                getattr(self.ranker, operation[1])(*operation[2], **operation[3])
+            elif kind == wire.FEEDBACK:
+                self.feedback(operation[1], wire.decode(operation[2]), operation[3])
+            elif kind == wire.TAKE_BACK and (feedback := self.learned.pop(operation[1], None)):
+                self.ranker.take_back(feedback)
+        except Exception as exc:  # one bad comment must not stop the ranking
+            if kind == wire.SCORE:
+                scores.append(f"{type(exc).__name__}: {exc}")
+
+    def feedback(self, ticket: int, comment: Comment, positive: bool) -> None:
+        feedback = self.ranker.feedback(comment, positive)
+        if feedback is not None:
+            self.learned[ticket] = feedback
+            if len(self.learned) > KEPT_TICKETS:
+                self.learned.popitem(last=False)
+
+
+def serve(conn: Connection) -> None:
+    """Operations in, scores out, until the other end closes."""
+    show: _Show | None = None
+    while True:
+        try:
+            batch = conn.recv()
+        except (EOFError, OSError):
+            return
+        scores: list[wire.EncodedScore | str] = []
+        for operation in batch:
+            if operation[0] == wire.START:
+                _, settings, description, prefix = operation
+                show = _Show(Ranker(settings, show_description=description, command_prefix=prefix))
+            elif operation[0] == wire.RESET:
+                show = None
+            elif show is not None:
+                show.apply(operation, scores)
+            elif operation[0] == wire.SCORE:
+                scores.append("no show started")
+        if scores:
+            try:
+                conn.send(scores)
+            except OSError:
+                return
+
+
+def main(argv: list[str]) -> None:
+    serve(Connection(int(argv[1])))
+
+
+if __name__ == "__main__":
+    main(sys.argv)

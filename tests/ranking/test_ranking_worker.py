@@ -1,0 +1,255 @@
+"""The ranker in a worker process (`[ranking] worker`, ranking/worker.py) ranks a show exactly as
+it would in the show's own process, keeps every event in arrival order, and loses nothing when
+the worker dies: the show ranks in its own process from then on and says so.
+
+Real shows are replayed into real SQLite files through `open_show`, once with the worker and
+once without, and compared row for row and event for event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from stagehand.adapters.replay import ReplayAdapter
+from stagehand.config import Settings
+from stagehand.demo import demo_transcript_path
+from stagehand.domain import Author, Comment, HostAction, HostActionKind
+from stagehand.events import CommentRanked, CoreEvent, HostActionLogged, Notice, SegmentChanged
+from stagehand.importers.twitch_irc import read_comments
+from stagehand.ranking import worker
+from stagehand.session import open_show
+from stagehand.transcript import CommentEvent, SegmentEvent, TranscriptEvent
+
+T0 = datetime(2026, 12, 6, 19, 0, tzinfo=UTC)
+
+
+def settings(where: str) -> Settings:
+    return Settings.model_validate({"ranking": {"worker": where}})
+
+
+def replay(
+    db: Path, where: str, source: Path | Iterable[TranscriptEvent], *, kill_worker_at: int = 0
+) -> tuple[list[CoreEvent], bool]:
+    """Play `source` flat out into `db`; the events heard, and whether the worker was still
+    ranking at the end. `kill_worker_at`: SIGKILL the worker once that many comments are in."""
+    heard: list[CoreEvent] = []
+
+    async def play() -> bool:
+        live = open_show(
+            settings(where),
+            db_path=db,
+            show_name="show",
+            adapters=[ReplayAdapter(source, instant=True)],
+        )
+        seen = 0
+
+        def listen(event: CoreEvent) -> None:
+            nonlocal seen
+            heard.append(event)
+            if isinstance(event, CommentRanked):
+                seen += 1
+                if seen == kill_worker_at:
+                    os.kill(live.ranking_worker_pid or 0, signal.SIGKILL)
+
+        live.add_listener(listen)
+        await live.run_adapters()
+        await live.drain()
+        in_worker = live.ranking_worker_pid is not None
+        assert await live.close()
+        return in_worker
+
+    return heard, asyncio.run(play())
+
+
+def scored_rows(db: Path) -> list[tuple[object, ...]]:
+    """Each comment's kind, segment and score. Scores to 9 places: a sum over a set of words
+    may add in another order in another process (string hashing differs per process)."""
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT message_id, kind, segment_id, round(score, 9), round(rank_key, 6), reasons,"
+            " flags FROM comments ORDER BY id"
+        ).fetchall()
+
+
+def in_order(heard: list[CoreEvent]) -> list[tuple[str, str]]:
+    """Every event's type and what it is about, in the order the screens heard them."""
+    out = []
+    for event in heard:
+        if isinstance(event, CommentRanked):
+            out.append(("comment", event.ranked.comment.id))
+        elif isinstance(event, HostActionLogged):
+            out.append(("action", f"{event.action.kind}:{event.action.comment_id}"))
+        elif not isinstance(event, Notice):
+            out.append((type(event).__name__, ""))
+    return out
+
+
+def test_a_show_ranked_in_the_worker_is_the_show_ranked_at_home(tmp_path: Path) -> None:
+    # The demo: chat, commands, answers the ranking learns from, guests, segments, undos.
+    at_home, home_ranker = replay(tmp_path / "home.db", "inline", demo_transcript_path())
+    away, away_ranker = replay(tmp_path / "away.db", "process", demo_transcript_path())
+
+    assert not home_ranker and away_ranker  # it really ran in a worker, to the end
+    assert scored_rows(tmp_path / "away.db") == scored_rows(tmp_path / "home.db")
+    assert len(scored_rows(tmp_path / "home.db")) > 600
+    # Not one event moved: each answer still follows the comment it answers, each segment
+    # change the comments that came before it.
+    assert in_order(away) == in_order(at_home)
+
+
+def real_chat(shared_data: Path, count: int) -> list[TranscriptEvent]:
+    """Real Twitch chat, with a segment change every 2,000 comments."""
+    path = shared_data / "twitch-irc-raw" / "xqcow-2019-09-15.irc.txt"
+    with path.open(encoding="utf-8") as lines:
+        comments = list(read_comments(lines))[:count]
+    events: list[TranscriptEvent] = []
+    for number, comment in enumerate(comments):
+        if number % 2_000 == 0:
+            events.append(SegmentEvent(comment.ts, f"part {number // 2_000}", ("boss", "combo")))
+        events.append(CommentEvent(comment))
+    return events
+
+
+def test_real_chat_flat_out_ranks_the_same_in_the_worker(shared_data: Path, tmp_path: Path) -> None:
+    # Enough chat for full batches and for the show to wait on the worker (MAX_IN_FLIGHT).
+    events = real_chat(shared_data, 6_000)
+    replay(tmp_path / "home.db", "inline", events)
+    replay(tmp_path / "away.db", "process", events)
+
+    rows = scored_rows(tmp_path / "away.db")
+    assert rows == scored_rows(tmp_path / "home.db")
+    assert len(rows) > worker.MAX_IN_FLIGHT * 4
+
+
+def test_a_killed_worker_loses_no_comment_and_the_show_says_so(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    events = real_chat(shared_data, 6_000)
+    comments = sum(isinstance(event, CommentEvent) for event in events)
+
+    heard, still_in_worker = replay(tmp_path / "killed.db", "process", events, kill_worker_at=1_500)
+
+    assert not still_in_worker
+    with sqlite3.connect(tmp_path / "killed.db") as conn:
+        stored = conn.execute(
+            "SELECT count(*), count(DISTINCT message_id) FROM comments"
+        ).fetchone()
+        unscored = conn.execute(
+            "SELECT count(*) FROM comments WHERE kind = 'comment' AND reasons = '{}'"
+        ).fetchone()[0]
+    assert stored == (comments, comments)  # every comment, once
+    assert unscored == 0  # the ones the worker had when it died were scored at home
+    said = [e.text for e in heard if isinstance(e, Notice) and "worker process stopped" in e.text]
+    assert len(said) == 1 and "none lost" in said[0]
+    assert [e for e in heard if isinstance(e, CommentRanked)][-1].ranked.score.reasons
+
+
+def viewer(number: int) -> Author:
+    return Author("twitch", f"u{number}", f"viewer{number}")
+
+
+def comment(number: int, text: str, seconds: int) -> Comment:
+    return Comment(
+        f"m{number}", "twitch", "show", viewer(number), text, T0 + timedelta(seconds=seconds)
+    )
+
+
+def test_what_the_hosts_do_reaches_the_worker_in_its_place(tmp_path: Path) -> None:
+    """Answers, undos, hands, guests and segment changes, made while comments are still being
+    scored, shape the scores exactly as they do at home; each host action finds its comment."""
+
+    def run(where: str) -> tuple[list[tuple[str, float]], list[tuple[str, str]]]:
+        heard: list[CoreEvent] = []
+
+        async def play() -> None:
+            live = open_show(
+                settings(where), db_path=tmp_path / f"{where}.db", show_name="s", adapters=[]
+            )
+            live.add_listener(heard.append)
+            live.start_segment("Modular synths", ["oscillator", "patch"])
+            n = 0
+            for round_ in range(30):
+                for _ in range(20):
+                    n += 1
+                    text = (
+                        f"how do you patch the oscillator number {n}?"
+                        if n % 3
+                        else f"wave {n} hello chat"
+                    )
+                    live.comment_received(comment(n, text, n))
+                # At once, while the round's comments may still be with the worker:
+                action = HostActionKind.ANSWER if round_ % 2 else HostActionKind.DISMISS
+                live.host_action_replayed(
+                    HostAction(
+                        action, T0 + timedelta(seconds=n), f"m{n - 1}", "twitch", f"u{n - 1}"
+                    )
+                )
+                if round_ % 5 == 0:
+                    await live.undo()
+                if round_ % 7 == 0:
+                    live.hand_changed(viewer(n - 2), True)
+                if round_ == 12:
+                    live.start_segment("Filters", ["filter", "cutoff"])
+                await asyncio.sleep(0)
+            await live.close()
+
+        asyncio.run(play())
+        scores = [
+            (e.ranked.comment.id, round(e.ranked.score.value, 9))
+            for e in heard
+            if isinstance(e, CommentRanked)
+        ]
+        return scores, in_order(heard)
+
+    home_scores, home_order = run("inline")
+    away_scores, away_order = run("process")
+    assert away_scores == home_scores and len(home_scores) == 600
+    assert away_order == home_order
+    # Each answer or dismissal came after the comment it acts on, and after the whole round.
+    for index, (kind, about) in enumerate(away_order):
+        if kind == "action" and about.startswith(("answer", "dismiss")):
+            number = int(about.split(":m")[1])
+            assert away_order[index - 2 : index] == [
+                ("comment", f"m{number}"),
+                ("comment", f"m{number + 1}"),
+            ]
+    segment_changes = [i for i, e in enumerate(away_order) if e[0] == SegmentChanged.__name__]
+    assert len(segment_changes) == 2
+
+
+def test_a_closed_show_hands_its_worker_to_the_next_show(tmp_path: Path) -> None:
+    """A process that opens show after show (a test run, a host replaying several) starts one
+    worker, not one per show."""
+    pids = set()
+    for number in range(3):
+
+        async def play(number: int = number) -> None:
+            live = open_show(
+                settings("process"), db_path=tmp_path / f"{number}.db", show_name="s", adapters=[]
+            )
+            live.comment_received(comment(1, "what oscillator is that?", 1))
+            pids.add(live.ranking_worker_pid)
+            assert await live.close()
+
+        asyncio.run(play())
+    assert len(pids) == 1 and None not in pids
+
+
+@pytest.mark.parametrize("where", ["inline", "process"])
+def test_inline_and_process_are_what_the_setting_says(tmp_path: Path, where: str) -> None:
+    async def play() -> int | None:
+        live = open_show(settings(where), db_path=tmp_path / "s.db", show_name="s", adapters=[])
+        pid = live.ranking_worker_pid
+        await live.close()
+        return pid
+
+    pid = asyncio.run(play())
+    assert (pid is not None) == (where == "process")
