@@ -118,10 +118,10 @@ def measure_baseline(rows: Iterable[Comment], directory: Path) -> tuple[float, i
     return count / elapsed, count
 
 
-def open_live(directory: Path, *, adapters: list, on_committed) -> LiveShow:  # type: ignore[no-untyped-def,type-arg]
+def open_live(directory: Path, *, adapters: list, on_committed, ranking: str = "auto") -> LiveShow:  # type: ignore[no-untyped-def,type-arg]
     # Chat commands off, as in every run of this benchmark: the figures stay comparable.
     live = open_show(
-        Settings(),
+        Settings.model_validate({"ranking": {"worker": ranking}}),
         db_path=directory / "show.db",
         show_name="benchmark",
         adapters=adapters,
@@ -144,7 +144,12 @@ def sampled(
 
 
 def measure_pipeline(
-    comments: Iterator[Comment], count: int, rate: float, latency_count: int, directory: Path
+    comments: Iterator[Comment],
+    count: int,
+    rate: float,
+    latency_count: int,
+    directory: Path,
+    ranking: str = "auto",
 ) -> dict[str, object]:
     """Throughput flat out for `count` comments, then latency at `rate` for `latency_count`."""
     from stagehand.adapters.replay import ReplayAdapter
@@ -165,17 +170,21 @@ def measure_pipeline(
 
     rss: dict[int, float] = {}
     replay = ReplayAdapter((CommentEvent(c) for c in sampled(comments, count, rss)), instant=True)
-    live = open_live(directory, adapters=[replay], on_committed=committed)
+    live = open_live(directory, adapters=[replay], on_committed=committed, ranking=ranking)
     result: dict[str, object] = {}
 
     async def run() -> None:
         start = time.perf_counter()
-        cpu_start = time.process_time()
+        worker = live.ranking_worker_pid
+        cpu_start = time.process_time() + cpu_seconds(worker)
         await live.run_adapters()
         await asyncio.to_thread(live.flush, None)
         elapsed = time.perf_counter() - start
-        # CPU time of every thread: steadier than throughput while others share the machine.
-        result["cpu_us"] = (time.process_time() - cpu_start) / max(1, live.stored.comments) * 1e6
+        # CPU time of every thread, and of the ranker's worker process: steadier than throughput
+        # while others share the machine.
+        cpu = time.process_time() + cpu_seconds(worker) - cpu_start
+        result["cpu_us"] = cpu / max(1, live.stored.comments) * 1e6
+        result["ranking"] = "worker process" if worker else "show's process"
         rss[100] = tree_rss_mb()
         result["throughput"] = live.stored.comments / elapsed
         result["stored"] = live.stored.comments
@@ -217,7 +226,20 @@ def percentile(ordered: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def run_one(size: int, mode: str, authors: float, rate: float, latency_count: int) -> dict:  # type: ignore[type-arg]
+def cpu_seconds(pid: int | None) -> float:
+    """The CPU time process `pid` has used so far (0 for None, or where /proc is not there)."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_one(
+    size: int, mode: str, authors: float, rate: float, latency_count: int, ranking: str
+) -> dict:  # type: ignore[type-arg]
     base = real_chat()
     shape = ChatShape(realistic=mode == "realistic", authors=int(size * authors))
     load_before = os.getloadavg()[0]
@@ -225,7 +247,7 @@ def run_one(size: int, mode: str, authors: float, rate: float, latency_count: in
         directory = Path(tmp)
         baseline, baseline_rows = measure_baseline(ChatStream(base, size, shape), directory)
         stream = iter(ChatStream(base, size + latency_count, shape))
-        measured = measure_pipeline(stream, size, rate, latency_count, directory)
+        measured = measure_pipeline(stream, size, rate, latency_count, directory, ranking)
     latencies = measured.pop("latencies_ms")
     assert isinstance(latencies, list)
     return {
@@ -251,12 +273,12 @@ def parse_size(text: str) -> int:
     return int(float(text.rstrip("km")) * factor)
 
 
-def spawn(size: int, mode: str, args: argparse.Namespace) -> dict:  # type: ignore[type-arg]
+def spawn(size: int, mode: str, ranking: str, args: argparse.Namespace) -> dict:  # type: ignore[type-arg]
     command = [
         sys.executable,
         __file__,
         "--one",
-        f"{size}:{mode}",
+        f"{size}:{mode}:{ranking}",
         "--authors-per-comment",
         str(args.authors_per_comment),
         "--rate",
@@ -292,21 +314,27 @@ def main() -> None:
     parser.add_argument("--latency-comments", type=int, default=LATENCY_COMMENTS)
     parser.add_argument("--repeat", type=int, default=1, help="runs per figure (medians)")
     parser.add_argument("--cores", type=int, default=0, help="pin to this many cores (0: all)")
+    parser.add_argument(
+        "--ranking",
+        choices=["auto", "process", "inline", "both"],
+        default="auto",
+        help="where the ranker runs ([ranking] worker); both: each figure twice, side by side",
+    )
     parser.add_argument("--describe", action="store_true", help="measure the chat stream too")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     pin(args.cores)
     if args.one:
-        size, mode = args.one.split(":")
-        print(
-            json.dumps(
-                run_one(int(size), mode, args.authors_per_comment, args.rate, args.latency_comments)
-            )
+        size, mode, ranking = args.one.split(":")
+        result = run_one(
+            int(size), mode, args.authors_per_comment, args.rate, args.latency_comments, ranking
         )
+        print(json.dumps(result))
         return
 
     sizes = [parse_size(size) for size in args.sizes.split(",")]
     modes = ["realistic", "repeated"] if args.mode == "both" else [args.mode]
+    placements = ["process", "inline"] if args.ranking == "both" else [args.ranking]
     base = real_chat()
     cores = args.cores or len(os.sched_getaffinity(0))
     print(
@@ -326,59 +354,67 @@ def main() -> None:
                 f"{seen['new_words']:.1%} of words new to the show"
             )
     runs: dict[tuple[int, str], list[dict]] = {}  # type: ignore[type-arg]
+    labels = [f"{mode}/{placement}" for mode in modes for placement in placements]
     for _ in range(args.repeat):  # interleaved: each repeat measures every figure once
-        for mode in modes:
+        for label in labels:
+            mode, placement = label.split("/")
             for size in sizes:
-                result = spawn(size, mode, args)
-                runs.setdefault((size, mode), []).append(result)
+                result = spawn(size, mode, placement, args)
+                runs.setdefault((size, label), []).append(result)
                 load = result["load"]
                 print(
-                    f"  ran {mode} {size:>9,}: {result['throughput']:>8,.0f}/s pipeline,"
+                    f"  ran {label} {size:>9,} (ranking in the {result['ranking']}):"
+                    f" {result['throughput']:>8,.0f}/s pipeline,"
                     f" {result['baseline']:>8,.0f}/s baseline (load {load[0]:.1f} -> {load[1]:.1f})",
                     flush=True,
                 )
     print()
     header = (
-        f"{'mode':<10}{'comments':>10}{'pipeline/s':>12}{'baseline/s':>12}{'ratio':>7}"
+        f"{'mode/ranking':<19}{'comments':>10}{'pipeline/s':>12}{'baseline/s':>12}{'ratio':>7}"
         f"{'us/comment':>11}{'cpu us':>8}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}"
         f"{'RSS 10%':>9}{'50%':>7}{'100%':>7}{'growth':>8}"
     )
     print(header)
     cost: dict[tuple[int, str], float] = {}
     cpu: dict[tuple[int, str], float] = {}
-    for (size, mode), results in runs.items():
+    for (size, label), results in runs.items():
         throughput = statistics.median(r["throughput"] for r in results)
         baseline = statistics.median(r["baseline"] for r in results)
         ratio = statistics.median(r["baseline"] / r["throughput"] for r in results)
         middle = sorted(results, key=lambda r: r["throughput"])[len(results) // 2]
         rss = {int(k): v for k, v in middle["rss"].items()}
-        cost[(size, mode)] = 1e6 / throughput
-        cpu[(size, mode)] = statistics.median(r.get("cpu_us", 0.0) for r in results)
+        cost[(size, label)] = 1e6 / throughput
+        cpu[(size, label)] = statistics.median(r.get("cpu_us", 0.0) for r in results)
         print(
-            f"{mode:<10}{size:>10,}{throughput:>12,.0f}{baseline:>12,.0f}{ratio:>6.1f}x"
+            f"{label:<19}{size:>10,}{throughput:>12,.0f}{baseline:>12,.0f}{ratio:>6.1f}x"
             f"{1e6 / throughput:>11.1f}{middle.get('cpu_us', 0):>8.1f}{middle['p50']:>8.1f}{middle['p99']:>8.1f}"
             f"{middle['max']:>8.1f}{rss.get(10, 0):>9.0f}{rss.get(50, 0):>7.0f}"
             f"{rss.get(100, 0):>7.0f}{rss.get(100, 0) - rss.get(50, 0):>+8.1f}"
         )
         hits = middle.get("cache_hits") or {}
-        if hits:
+        if hits and label.endswith("/inline"):  # a worker's caches are in the worker
             print(
-                f"{'':<10}{'':>10}  cache hits: "
+                f"{'':<19}{'':>10}  cache hits: "
                 + ", ".join(f"{name} {rate:.0%}" for name, rate in hits.items())
             )
         if len(results) > 1:
             spread = [r["throughput"] for r in results]
-            print(f"{'':<10}{'':>10}  runs: " + ", ".join(f"{value:,.0f}" for value in spread))
-    for mode in modes:
+            print(f"{'':<19}{'':>10}  runs: " + ", ".join(f"{value:,.0f}" for value in spread))
+    for label in labels:
         big, small = max(sizes), [s for s in sizes if s < max(sizes)]
         if small:
             reference = max(small)
-            growth = cost[(big, mode)] / cost[(reference, mode)]
-            cpu_growth = cpu[(big, mode)] / max(cpu[(reference, mode)], 1e-9)
+            growth = cost[(big, label)] / cost[(reference, label)]
+            cpu_growth = cpu[(big, label)] / max(cpu[(reference, label)], 1e-9)
             print(
-                f"\n{mode}: cost per comment at {big:,} is {growth:.2f}x the cost at"
+                f"\n{label}: cost per comment at {big:,} is {growth:.2f}x the cost at"
                 f" {reference:,} ({cpu_growth:.2f}x in CPU time; linear: 1.00x)"
             )
+    for mode in modes:
+        for size in sizes:
+            if (size, f"{mode}/process") in runs and (size, f"{mode}/inline") in runs:
+                gain = cost[(size, f"{mode}/inline")] / cost[(size, f"{mode}/process")]
+                print(f"{mode} {size:,}: the worker process gives x{gain:.2f} against inline")
 
 
 if __name__ == "__main__":

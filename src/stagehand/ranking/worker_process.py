@@ -8,6 +8,7 @@ handle, and nothing of the worker's can ever reach the screen the console draws 
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections import OrderedDict
 from multiprocessing.connection import Connection
@@ -17,6 +18,10 @@ from stagehand.domain import Comment
 from stagehand.ranking import wire
 from stagehand.ranking.ranker import Feedback, Ranker
 
+#: Every this many comments scored, what the ranker holds by then is moved out of the garbage
+#: collector's full passes (`gc.freeze`), as the show's process does (show/pipeline.py): a full
+#: pass over a long show's memory stopped scoring for a few hundred milliseconds.
+FREEZE_EVERY = 20_000
 #: Answers remembered for an undo (an undo older than that no longer takes its lesson back).
 KEPT_TICKETS = 1_000
 
@@ -27,6 +32,7 @@ class _Show:
     def __init__(self, ranker: Ranker) -> None:
         self.ranker = ranker
         self.learned: OrderedDict[int, Feedback] = OrderedDict()
+        self.scored = 0
 
     def apply(self, operation: tuple[Any, ...], scores: list[wire.EncodedScore | str]) -> None:
         kind = operation[0]
@@ -34,6 +40,9 @@ class _Show:
             if kind == wire.SCORE:
                 score = self.ranker.score(wire.decode(operation[1]), ask=operation[2])
                 scores.append(wire.encode_score(score))
+                self.scored += 1
+                if self.scored % FREEZE_EVERY == 0:
+                    gc.freeze()
             elif kind == wire.WARM:
                 self.ranker.score(wire.decode(operation[1]))
             elif kind == wire.CALL and operation[1] in wire.CALLS:
