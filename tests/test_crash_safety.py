@@ -109,3 +109,81 @@ def test_sigkill_mid_replay_loses_at_most_a_second_and_the_show_resumes(tmp_path
         RATE * SECONDS,
         RATE * SECONDS,
     )
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def ranking_worker(show: subprocess.Popen) -> int:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if workers := children(show.pid):
+            return workers[0]
+        time.sleep(0.05)
+    raise AssertionError("the show started no ranking worker")
+
+
+def wait_gone(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not alive(pid)
+
+
+def test_a_killed_show_leaves_no_ranking_worker_behind(tmp_path: Path) -> None:
+    transcript = dense_show(tmp_path / "dense.jsonl")
+    show = replay(transcript, tmp_path / "crash.db", "--speed", "1")
+    worker = ranking_worker(show)
+    os.kill(show.pid, signal.SIGKILL)
+    show.wait(10)
+    # The worker notices its socket closed and leaves: nothing lingers after a crash.
+    assert wait_gone(worker)
+
+
+def test_ctrl_c_stops_the_show_not_its_worker_first(tmp_path: Path) -> None:
+    """Ctrl-C in a terminal signals the whole foreground group; the worker is in a session of
+    its own, so the show winds down with every comment scored and no traceback on the screen."""
+    transcript = dense_show(tmp_path / "dense.jsonl")
+    db = tmp_path / "ctrl-c.db"
+    command = ["replay", str(transcript), "--db", str(db), "--show", "ctrl-c", "--headless"]
+    show = subprocess.Popen(
+        [sys.executable, "-m", "stagehand", *command, "--speed", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # its own group, as a terminal's foreground job
+    )
+    worker = ranking_worker(show)
+    assert os.getsid(worker) != os.getsid(show.pid)
+    deadline = time.monotonic() + 30
+    while len(stored_ids(db)) < 50 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(show.pid, signal.SIGINT)
+    _, stderr = show.communicate(timeout=30)
+    assert "Traceback" not in stderr
+    assert wait_gone(worker)
+    with sqlite3.connect(db) as conn:
+        unscored = conn.execute(
+            "SELECT count(*) FROM comments WHERE kind = 'comment' AND reasons = '{}'"
+        ).fetchone()[0]
+    assert len(stored_ids(db)) >= 50 and unscored == 0

@@ -32,6 +32,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
@@ -56,6 +57,10 @@ SEND_BATCH = 64
 #: scores (about 70 bytes each) always fit the socket's buffer, so neither side can block the
 #: other.
 MAX_IN_FLIGHT = 512
+#: A worker that keeps comments this long without a word is stuck: the show ranks at home.
+WORKER_SILENCE = 10.0
+#: How often a wait for the worker checks it is still there.
+POLL_SECONDS = 0.5
 #: How long closing waits for a worker that has to be stopped.
 STOP_SECONDS = 2.0
 
@@ -157,6 +162,8 @@ class RankerWorker(RankingLink):
 
     def submit(self, comment: Comment, ask: bool | None, done: ScoreDone) -> None:
         self._journal.scored(comment, ask)
+        if self._closed and self._local is None:
+            self._rank_here()  # a straggler after close: the worker went back to the pool
         if self._local is not None:
             done(self._local.score(comment, ask=ask))
             return
@@ -254,6 +261,8 @@ class RankerWorker(RankingLink):
     # -- the pipe ------------------------------------------------------------------------------
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> None:
+        if self._closed and self._local is None:
+            self._rank_here()
         if self._local is not None:
             getattr(self._local, name)(*args, **kwargs)
         else:
@@ -261,6 +270,8 @@ class RankerWorker(RankingLink):
 
     def _operate(self, *operation: Any) -> None:
         """Queue an operation behind the comments already queued (sent with the next batch)."""
+        if self._closed and self._local is None:
+            self._rank_here()
         if self._local is not None:
             if operation[0] == wire.WARM:
                 self._local.score(wire.decode(operation[1]))
@@ -320,6 +331,9 @@ class RankerWorker(RankingLink):
                 if until is not None and len(self._waiting) <= until:
                     return
                 try:
+                    if until is not None and not self._answers_within(WORKER_SILENCE):
+                        self._fall_back(f"no answer for {WORKER_SILENCE:.0f} s")
+                        return
                     scores = self._conn.recv()
                 except (EOFError, OSError) as exc:
                     self._fall_back(type(exc).__name__)
@@ -330,6 +344,15 @@ class RankerWorker(RankingLink):
         finally:
             self._receiving = False
 
+    def _answers_within(self, seconds: float) -> bool:
+        """Wait until the worker has something to say; False if it is gone or says nothing for
+        `seconds` (the show must never hang on it)."""
+        deadline = time.monotonic() + seconds
+        while not self._conn.poll(POLL_SECONDS):
+            if self._worker.popen.poll() is not None or time.monotonic() > deadline:
+                return False
+        return True
+
     def _score_from(self, score: wire.EncodedScore | str, comment: Comment) -> Score:
         if isinstance(score, str):  # the ranker failed on it: kept, with the base score only
             log.error("ranking failed on %s:%s: %s", comment.platform, comment.id, score)
@@ -339,11 +362,23 @@ class RankerWorker(RankingLink):
         return wire.decode_score(score)
 
     def _fall_back(self, why: str) -> None:
-        """The worker is gone: rank in this process from now on, nothing lost."""
+        """The worker is gone (or stuck): rank in this process from now on, nothing lost."""
         if self._local is not None:
             return
         self._stop_reading()
         self._worker.stop()
+        waiting = self._rank_here()
+        message = (
+            f"Ranking: its worker process stopped ({why}); the show ranks in its own process "
+            f"from now on ({waiting} comments that were waiting scored there, none lost)."
+        )
+        log.warning(message)
+        if self._on_fallback is not None:
+            self._on_fallback(message)
+
+    def _rank_here(self) -> int:
+        """Build the ranker in this process from the journal and score what was waiting there;
+        how many comments were waiting."""
         local = Ranker(
             self._settings, show_description=self._description, command_prefix=self._prefix
         )
@@ -358,10 +393,4 @@ class RankerWorker(RankingLink):
         for comment, ask, done in waiting:
             self._journal.scored(comment, ask)
             done(local.score(comment, ask=ask))
-        message = (
-            f"Ranking: its worker process stopped ({why}); the show ranks in its own process "
-            f"from now on ({len(waiting)} comments that were waiting scored there, none lost)."
-        )
-        log.warning(message)
-        if self._on_fallback is not None:
-            self._on_fallback(message)
+        return len(waiting)
