@@ -78,7 +78,8 @@ class WorkerProcess:
     def __init__(self) -> None:
         ours, theirs = socket.socketpair()
         package_root = str(Path(stagehand.__file__).resolve().parent.parent)
-        env = dict(os.environ)
+        # The worker needs no secret: none of the show's settings from the environment.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("STAGEHAND_")}
         env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
         with theirs:
             self.popen = subprocess.Popen(
