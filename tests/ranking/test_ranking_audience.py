@@ -194,6 +194,7 @@ def test_a_remark_to_another_viewer_keeps_half_of_what_the_hosts_answers_taught_
     bread.feedback(answered, positive=True)
     bread.score(make_comment("mine never rises", "kim_k", seconds=1))
     told = bread.score(make_comment("@kim_k rye flour makes it rise faster", "lee", seconds=2))
-    gained = sum(told.reasons.get(name, 0.0) for name in ("topic", "thread", "feedback"))
+    topical = ("topic", "learned_topic", "thread", "feedback")
+    gained = sum(told.reasons.get(name, 0.0) for name in topical)
     assert told.reasons["feedback"] > 0
     assert told.reasons["to_viewer"] == pytest.approx(-0.5 * gained, abs=1e-3)
