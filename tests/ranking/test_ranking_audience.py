@@ -198,18 +198,3 @@ def test_a_remark_to_another_viewer_keeps_half_of_what_the_hosts_answers_taught_
     gained = sum(told.reasons.get(name, 0.0) for name in topical)
     assert told.reasons["feedback"] > 0
     assert told.reasons["to_viewer"] == pytest.approx(-0.5 * gained, abs=1e-3)
-
-
-def test_ask_and_being_put_to_the_show_are_one_piece_of_evidence_counted_once(
-    bread: Ranker,
-) -> None:
-    """`!ask` says a question is for the show; so does `to_show`: an off-topic `!ask` question
-    does not climb over an on-topic question on that alone."""
-    bread.add_host_names(["fridaybuild"])
-    off_topic = bread.score(make_comment("is that a cat behind you?", "kim"), ask=True)
-    on_topic = bread.score(make_comment("how warm should the starter be?", "ana"))
-    assert {"ask", "to_show"} <= off_topic.flags
-    weights = bread.settings.weights  # "you", no topic, with `?`: the full to_show weight
-    lifted = off_topic.reasons["ask"] + off_topic.reasons["to_show"]
-    assert lifted == pytest.approx(max(weights.ask, weights.to_show))
-    assert on_topic.value > off_topic.value

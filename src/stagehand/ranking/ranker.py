@@ -260,12 +260,7 @@ class Ranker:
             to_show = self._put_to_show(words, addressed, parent_key, to_guest)
             if to_show > 0:
                 flags.add("to_show")
-                points = weights.to_show * to_show * strength * (1 - relevance)
-                if ask:
-                    # `!ask` already says the question is for the show: count that once.
-                    points = max(0.0, points - weights.ask)
-                if points > 0:
-                    reasons["to_show"] = points
+                reasons["to_show"] = weights.to_show * to_show * strength * (1 - relevance)
 
         # Low-value kinds.
         if command:
