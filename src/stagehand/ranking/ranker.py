@@ -416,6 +416,10 @@ class Ranker:
         for partner in partners:
             # Being answered keeps a thread alive: its topic does not fade while people answer.
             partner.topic_ts = now
+        if roles & _HOST_ROLES and not noise:
+            # The hosts talk about what they are doing: their words are the segment's vocabulary
+            # (not their greetings or commands).
+            self.topic.teach(words, HOST_LINE_EVIDENCE)
         return Score(
             value=value,
             rank_key=rank_key(value, now, settings.half_life_seconds),
@@ -544,9 +548,6 @@ class Ranker:
         self._comments.put(comment.id, (relevance, key))
         self._recent.remember(normalized, str(key), first)
         self.topic.observe(words, direct, str(key))
-        if comment.author.roles & _HOST_ROLES:
-            # The hosts talk about what they are doing: their words are the segment's vocabulary.
-            self.topic.teach(words, HOST_LINE_EVIDENCE)
 
 
 def _about_the_setup(segment: Segment) -> bool:
