@@ -67,3 +67,21 @@ def test_an_answer_teaches_the_segment_s_vocabulary_and_undoing_it_takes_that_ba
     assert taught > before
     ranker.take_back(lesson)
     assert ranker.topic.match(split_words("what about the cloud bounce")).learned < taught
+
+
+def test_what_the_hosts_teach_stays_bounded_over_a_long_show() -> None:
+    settings = RankingSettings(max_learned_terms=50)
+    ranker = Ranker(settings)
+    ranker.set_segment(ROUTE)
+    for i in range(6_000):
+        said = make_comment(
+            f"ok next trick{i} then combo{i} and route", "speedy", seconds=i, roles=HOST
+        )
+        ranker.score(said)
+        if i % 10 == 0:
+            asked = make_comment(f"how does move{i} work", f"v{i}", seconds=i)
+            ranker.score(asked)
+            ranker.feedback(asked, positive=True)
+    # Pruned with the other learned words every 1000 comments: the bound, plus what at most
+    # 1000 comments taught since (three new words a line).
+    assert len(ranker.topic._co) <= 50 + 3 * 1000
