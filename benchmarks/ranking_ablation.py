@@ -25,7 +25,8 @@ And those of its second pass:
 And those of its third pass:
 
 - `vocabulary`: the hosts' own lines and the comments they answer teaching the segment's
-  vocabulary (`TopicProfile.teach`) -> only on-topic chat, bursts and answered words, as before.
+  vocabulary (`TopicProfile.teach`) -> only on-topic chat, bursts and answered words, as before;
+- `remark`: in a show, a remark to the room keeping part of its topic -> all of it.
 """
 
 from __future__ import annotations
@@ -120,6 +121,7 @@ ABLATIONS: dict[str, Ablation] = {
     "vocabulary": lambda: _patched_all(
         (ranker, "HOST_LINE_EVIDENCE", 0.0), (ranker, "ANSWER_EVIDENCE", 0.0)
     ),
+    "remark": lambda: _patched(ranker, "REMARK_TOPIC_SHARE", 1.0),
 }
 
 

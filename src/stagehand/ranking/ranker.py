@@ -37,6 +37,9 @@ MIN_SIMILARITY = 0.25
 IMPLICIT_TO_SHOW = 0.7
 #: The share of its topic a viewer's remark to another viewer loses in a show with hosts.
 VIEWER_TALK_DAMPING = 0.5
+#: The share of its topic a viewer's remark to the room keeps in a show with hosts (a question
+#: keeps all of it).
+REMARK_TOPIC_SHARE = 0.7
 #: A repeated text this close (rapidfuzz ratio) to another author's was pasted, not typed again.
 PASTED_SIMILARITY = 99.0
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
@@ -366,19 +369,17 @@ class Ranker:
         learned = 0.0 if greeting else self._feedback_similarity(words.content)
         if learned:
             reasons["feedback"] = weights.feedback * learned
-        if (
-            (to_viewers or replying_to_viewer)
-            and strength == 0
-            and not noise
-            and audience.has_hosts
-            and not roles & _STEERING_ROLES
-        ):
-            # In a show, a viewer telling another viewer something ("@kim she's kneading now")
-            # is a side conversation even on topic: it keeps part of what the topic (and what
-            # the hosts' answers taught) gave.
+        if strength == 0 and not noise and audience.has_hosts and not roles & _STEERING_ROLES:
+            # In a show the queue is for what the hosts take on air, and that is questions: a
+            # remark keeps part of what the topic (the thread, what the hosts' answers taught)
+            # gave, so it stays under the questions put to the show. Told to another viewer
+            # ("@kim she's kneading now") it is a side conversation; told to the room ("the
+            # volcano of flour, my favourite bit") it is a reaction the hosts may read out.
             gained = sum(max(0.0, reasons.get(n, 0.0)) for n in _TOPICAL)
-            if gained > 0:
+            if gained > 0 and (to_viewers or replying_to_viewer):
                 reasons["to_viewer"] = -VIEWER_TALK_DAMPING * gained
+            elif gained > 0:
+                reasons["remark"] = -(1 - REMARK_TOPIC_SHARE) * gained
 
         # One author posting a lot: each further comment counts for less (diminishing returns).
         recent = decayed(state.recent, state.recent_ts, now, spam.author_window_seconds) + 1
