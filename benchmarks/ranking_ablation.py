@@ -21,6 +21,12 @@ And those of its second pass:
 - `broadcast`: questions about the broadcast's sound or picture kept from `to_show`/`guest` ->
   lifted like any other;
 - `later`: requests for a later show kept from `to_show`/`guest` -> lifted like any other.
+
+And those of its third pass:
+
+- `vocabulary`: the hosts' own lines and the comments they answer teaching the segment's
+  vocabulary (`TopicProfile.teach`) -> only on-topic chat, bursts and answered words, as before;
+- `remark`: in a show, a remark to the room keeping part of its topic -> all of it.
 """
 
 from __future__ import annotations
@@ -77,6 +83,14 @@ def _patched(target: object, name: str, value: object) -> Iterator[RankingSettin
         _clear_caches()
 
 
+@contextlib.contextmanager
+def _patched_all(*changes: tuple[object, str, object]) -> Iterator[RankingSettings]:
+    with contextlib.ExitStack() as stack:
+        for target, name, value in changes:
+            settings = stack.enter_context(_patched(target, name, value))
+        yield settings
+
+
 def _weight_off(name: str) -> Ablation:
     @contextlib.contextmanager
     def off() -> Iterator[RankingSettings]:
@@ -104,6 +118,10 @@ ABLATIONS: dict[str, Ablation] = {
     "to_viewer": lambda: _patched(ranker, "VIEWER_TALK_DAMPING", 0.0),
     "broadcast": lambda: _patched(signals, "about_the_broadcast", lambda *a, **k: False),
     "later": lambda: _patched(signals, "asks_for_another_show", lambda *a, **k: False),
+    "vocabulary": lambda: _patched_all(
+        (ranker, "HOST_LINE_EVIDENCE", 0.0), (ranker, "ANSWER_EVIDENCE", 0.0)
+    ),
+    "remark": lambda: _patched(ranker, "REMARK_TOPIC_SHARE", 1.0),
 }
 
 
@@ -148,9 +166,9 @@ def main() -> None:
         with ablation() as settings:
             taken[name] = _measure(sets, view, settings)
     print(f"{view}: nDCG@10 with everything, and what each signal adds (everything - without it)")
-    print(f"{'set':<22} {'split':<8} {'all':>6}" + "".join(f"{n:>10}" for n in ABLATIONS))
+    print(f"{'set':<22} {'split':<8} {'all':>6}" + "".join(f"{n:>11}" for n in ABLATIONS))
     for key, value in full.items():
-        adds = "".join(f"{value - taken[n][key]:>+10.3f}" for n in ABLATIONS)
+        adds = "".join(f"{value - taken[n][key]:>+11.3f}" for n in ABLATIONS)
         print(f"{key[0]:<22} {key[1]:<8} {value:>6.3f}{adds}")
 
 

@@ -194,6 +194,23 @@ def test_a_remark_to_another_viewer_keeps_half_of_what_the_hosts_answers_taught_
     bread.feedback(answered, positive=True)
     bread.score(make_comment("mine never rises", "kim_k", seconds=1))
     told = bread.score(make_comment("@kim_k rye flour makes it rise faster", "lee", seconds=2))
-    gained = sum(told.reasons.get(name, 0.0) for name in ("topic", "thread", "feedback"))
+    topical = ("topic", "learned_topic", "thread", "feedback")
+    gained = sum(told.reasons.get(name, 0.0) for name in topical)
     assert told.reasons["feedback"] > 0
     assert told.reasons["to_viewer"] == pytest.approx(-0.5 * gained, abs=1e-3)
+
+
+def test_in_a_show_a_question_to_the_hosts_outranks_an_on_topic_remark_to_the_room(
+    bread: Ranker,
+) -> None:
+    """The queue is for what the hosts take on air: in a show a remark keeps only part of its
+    topic; in a channel without hosts (a help channel) it keeps all of it."""
+    in_a_channel = bread.score(make_comment("my starter doubled overnight", "kim"))
+    assert in_a_channel.reasons["topic"] > 0 and "remark" not in in_a_channel.reasons
+    bread.add_host_names(["fridaybuild"])
+    remark = bread.score(make_comment("the starter smells so yeasty today", "lee", seconds=1))
+    question = bread.score(make_comment("why not just use rye instead", "ana", seconds=2))
+    assert remark.reasons["topic"] > 0 and "question" not in remark.flags
+    assert remark.reasons["remark"] == pytest.approx(-0.3 * remark.reasons["topic"], abs=1e-3)
+    assert "topic" not in question.reasons and "to_show" in question.flags
+    assert question.value > remark.value

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from stagehand.config.ranking import RankingSettings
 from stagehand.domain import AuthorKey, Comment, Role, Score, Segment
@@ -23,7 +23,7 @@ from stagehand.ranking.questions import speaks_to_you
 from stagehand.ranking.recency import rank_key
 from stagehand.ranking.same_question import SameQuestions
 from stagehand.ranking.text import Words, bound_caches, normalize_for_repeat, split_words
-from stagehand.ranking.topic import TopicProfile
+from stagehand.ranking.topic import ANSWER_EVIDENCE, HOST_LINE_EVIDENCE, TopicProfile
 
 #: How long an author's or a comment's topic carries to replies and follow-ups (seconds).
 THREAD_HALF_LIFE = 600.0
@@ -37,12 +37,17 @@ MIN_SIMILARITY = 0.25
 IMPLICIT_TO_SHOW = 0.7
 #: The share of its topic a viewer's remark to another viewer loses in a show with hosts.
 VIEWER_TALK_DAMPING = 0.5
+#: The share of its topic a viewer's remark to the room keeps in a show with hosts (a question
+#: keeps all of it).
+REMARK_TOPIC_SHARE = 0.7
 #: A repeated text this close (rapidfuzz ratio) to another author's was pasted, not typed again.
 PASTED_SIMILARITY = 99.0
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
 _MODERATOR = Role.MODERATOR.value
 _STEERING_ROLES = _HOST_ROLES | {_MODERATOR}
 _SUBSCRIBER_ROLES = frozenset({Role.SUBSCRIBER.value, Role.VIP.value, Role.MEMBER.value})
+#: The reasons that say a comment is about the segment (what a side conversation keeps half of).
+_TOPICAL = ("topic", "learned_topic", "thread", "feedback")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +58,8 @@ class Feedback:
     positive: bool
     before: dict[str, float | None]
     topic_changes: int
+    taught: dict[str, float] = field(default_factory=dict)
+    """What an answer taught the segment's vocabulary (`TopicProfile.teach`)."""
 
 
 class Ranker:
@@ -129,7 +136,8 @@ class Ranker:
             return None
         (self._liked if positive else self._disliked).append(words.content)
         before = self.topic.feedback(words, positive)
-        return Feedback(words.content, positive, before, self._topic_changes)
+        taught = self.topic.teach(words, ANSWER_EVIDENCE) if positive else {}
+        return Feedback(words.content, positive, before, self._topic_changes, taught)
 
     def take_back(self, feedback: Feedback) -> None:
         """Forget an undone answer or dismissal (unless the topic changed since: then it is gone)."""
@@ -138,6 +146,7 @@ class Ranker:
             examples.remove(feedback.content)
         if feedback.topic_changes == self._topic_changes:
             self.topic.restore_feedback(feedback.before)
+            self.topic.unteach(feedback.taught)
 
     # -- scoring -------------------------------------------------------------------------------
 
@@ -173,7 +182,8 @@ class Ranker:
         # Topic: direct relevance, and what the comment inherits from the thread it is part of.
         # A greeting or a farewell is about no topic, whatever words it shares with the show's
         # description: the hosts' names ("hey john hey priya"), "build" ("great build!").
-        direct = 0.0 if greeting else self.topic.match(words).relevance
+        topic = None if greeting else self.topic.match(words)
+        direct = topic.relevance if topic is not None else 0.0
         addressed = signals.addressed_names(body, words, self._names_view())
         audience = self._audience
         to_viewers = [
@@ -188,8 +198,13 @@ class Ranker:
             0.0 if noise else self._inherited(comment, state, parent, addressed, now, partners)
         )
         relevance = max(direct, inherited)
-        if direct > 0:
-            reasons["topic"] = weights.topic * direct
+        if topic is not None and direct > 0:
+            # What the configured words give, and what only the words learned during the segment
+            # (its chat, the hosts' lines, what they answered) add: `w` says which is which.
+            if direct > topic.learned:
+                reasons["topic"] = weights.topic * (direct - topic.learned)
+            if topic.learned > 0:
+                reasons["learned_topic"] = weights.topic * topic.learned
         if relevance > direct:
             reasons["thread"] = weights.thread * (relevance - direct)
         if relevance >= settings.on_topic_threshold:
@@ -258,7 +273,7 @@ class Ranker:
             reasons["emote"] = weights.emote_only
         if not noise and strength == 0 and signals.is_reaction(words):
             # An emote reaction that echoes a topic word is the chat cheering, not a remark.
-            gained = reasons.get("topic", 0.0) + reasons.get("thread", 0.0)
+            gained = sum(reasons.get(n, 0.0) for n in ("topic", "learned_topic", "thread"))
             if gained > 0:
                 reasons["reaction"] = max(weights.reaction, -gained)
         if laughter:
@@ -354,19 +369,17 @@ class Ranker:
         learned = 0.0 if greeting else self._feedback_similarity(words.content)
         if learned:
             reasons["feedback"] = weights.feedback * learned
-        if (
-            (to_viewers or replying_to_viewer)
-            and strength == 0
-            and not noise
-            and audience.has_hosts
-            and not roles & _STEERING_ROLES
-        ):
-            # In a show, a viewer telling another viewer something ("@kim she's kneading now")
-            # is a side conversation even on topic: it keeps part of what the topic (and what
-            # the hosts' answers taught) gave.
-            gained = sum(max(0.0, reasons.get(n, 0.0)) for n in ("topic", "thread", "feedback"))
-            if gained > 0:
+        if strength == 0 and not noise and audience.has_hosts and not roles & _STEERING_ROLES:
+            # In a show the queue is for what the hosts take on air, and that is questions: a
+            # remark keeps part of what the topic (the thread, what the hosts' answers taught)
+            # gave, so it stays under the questions put to the show. Told to another viewer
+            # ("@kim she's kneading now") it is a side conversation; told to the room ("the
+            # volcano of flour, my favourite bit") it is a reaction the hosts may read out.
+            gained = sum(max(0.0, reasons.get(n, 0.0)) for n in _TOPICAL)
+            if gained > 0 and (to_viewers or replying_to_viewer):
                 reasons["to_viewer"] = -VIEWER_TALK_DAMPING * gained
+            elif gained > 0:
+                reasons["remark"] = -(1 - REMARK_TOPIC_SHARE) * gained
 
         # One author posting a lot: each further comment counts for less (diminishing returns).
         recent = decayed(state.recent, state.recent_ts, now, spam.author_window_seconds) + 1
@@ -404,6 +417,10 @@ class Ranker:
         for partner in partners:
             # Being answered keeps a thread alive: its topic does not fade while people answer.
             partner.topic_ts = now
+        if roles & _HOST_ROLES and not noise:
+            # The hosts talk about what they are doing: their words are the segment's vocabulary
+            # (not their greetings or commands).
+            self.topic.teach(words, HOST_LINE_EVIDENCE)
         return Score(
             value=value,
             rank_key=rank_key(value, now, settings.half_life_seconds),

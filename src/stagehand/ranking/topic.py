@@ -2,12 +2,17 @@
 
 Relevance is the saturating sum of the weights of the topic stems a comment uses:
 `1 - exp(-1.2 * sum)`, so one keyword gives about 0.7, two about 0.9, a single word from the show
-description about 0.3. Three sources let a comment score without using any keyword:
+description about 0.3. Besides the configured words (title, keywords, `t`, the show description),
+the profile learns the segment's working vocabulary while it runs (pseudo-relevance feedback):
 
-- the show description (a little weight on every word),
-- words learned from chat: a word that keeps turning up in on-topic comments much more often than
-  in chat at large (lift) joins the profile with a small weight (co-occurrence expansion),
-- words of comments the hosts answered or pulled on stage (relevance feedback).
+- words that keep turning up in on-topic comments, in the hosts' own lines and in the comments
+  the hosts answered or staged, much more often than in chat at large (lift), join it with a
+  small weight (co-occurrence expansion);
+- words many viewers suddenly take up during the segment (bursts);
+- the words of comments the hosts answered or staged (relevance feedback).
+
+`TopicMatch.learned` says how much of a comment's relevance only the learned words give, so the
+explanation can tell "on topic" from "talks like this segment's chat".
 
 Misspellings and word forms are covered by stemming and, for longer words, a rapidfuzz ratio
 against the explicit topic words. Every table here is bounded.
@@ -42,6 +47,11 @@ FEEDBACK_STEP = 0.35
 SATURATION = 1.2
 #: Direct relevance from which a comment teaches the profile its other words.
 TEACHING_RELEVANCE = 0.5
+#: How much a line known to be about the segment teaches, as an on-topic comment of this
+#: relevance would: a host's own line (the hosts talk about what they are doing), a comment the
+#: hosts answered or staged (they judged it on topic).
+HOST_LINE_EVIDENCE = 0.5
+ANSWER_EVIDENCE = 1.0
 #: Words that frame a title or a show description rather than say what it is about ("First look
 #: at ...", "Envelope, MIDI and your questions", "Ask questions with !ask, raise your hand"): a
 #: title keeps FRAMING_FACTOR of such a word's weight and the description drops it, so "hello" or
@@ -75,6 +85,9 @@ class TopicMatch:
     """0..1: how much the comment is about the topic."""
     terms: tuple[str, ...]
     """The topic stems (and phrases) it used, for explanations and tests."""
+    learned: float = 0.0
+    """The part of `relevance` only words learned during the segment give (from its chat, the
+    hosts' lines and what the hosts answered): `relevance` minus the configured words' own."""
 
 
 def relevance_from_sum(total: float) -> float:
@@ -99,6 +112,7 @@ class TopicProfile:
         self._near_keys: list[str] = []
         self._fuzzy: dict[str, float] = {}
         self._static: dict[str, float] = {}
+        self._configured: dict[str, float] = {}
         # Chat-wide document frequency (kept across segments) and on-topic co-occurrence.
         self._df: dict[str, float] = {}
         self._docs = 0.0
@@ -174,26 +188,33 @@ class TopicProfile:
 
     def __contains__(self, stem: object) -> bool:
         """`stem` is part of the topic as it stands (explicit, learned, bursting or taught)."""
-        return isinstance(stem, str) and self._weight(stem) > 0
+        return isinstance(stem, str) and self._weight(stem)[0] > 0
 
     # -- judging ----------------------------------------------------------------------------
 
     def match(self, words: Words) -> TopicMatch:
-        total = 0.0
+        total = configured = 0.0
         used: list[str] = []
         for stem_ in words.content:
-            weight = self._weight(stem_)
+            weight, own = self._weight(stem_)
             if weight > 0:
                 total += weight
+                configured += own
                 used.append(stem_)
         for phrase, weight in self._phrases.items():
             if _contains_run(words.stems, phrase):
                 total += weight
+                configured += weight
                 used.append(" ".join(phrase))
-        return TopicMatch(relevance_from_sum(total), tuple(sorted(used)))
+        relevance = relevance_from_sum(total)
+        learned = relevance - relevance_from_sum(configured) if total > configured else 0.0
+        return TopicMatch(relevance, tuple(sorted(used)), learned)
 
-    def _weight(self, stem_: str) -> float:
+    def _weight(self, stem_: str) -> tuple[float, float]:
+        """The stem's weight, and the part of it the configured words give (the rest was learned
+        during the segment)."""
         weight = self._static.get(stem_, 0.0)
+        own = self._configured.get(stem_, 0.0) if weight else 0.0
         if self._co:
             weight = max(weight, self._learned_weight(stem_))
         if self._seg_docs >= BURST_MIN_DOCS:
@@ -202,7 +223,8 @@ class TopicProfile:
             weight = self._fuzzy.get(stem_, -1.0)
             if weight < 0:
                 weight = self._near_weight(stem_)
-        return weight
+            own = weight  # a clipped or misspelt configured word
+        return weight, own
 
     def _near_weight(self, stem_: str) -> float:
         """A topic word in another form counts a little less: misspelt ("oscilator"), or a short
@@ -228,11 +250,15 @@ class TopicProfile:
 
     def _rebuild(self) -> None:
         """One table of the fixed weights (explicit, host feedback, description) for `match`."""
-        static = dict(self._description)
-        for table in (self._feedback, self._explicit):
-            for stem_, weight in table.items():
-                if weight > static.get(stem_, 0.0):
-                    static[stem_] = weight
+        configured = dict(self._description)
+        for stem_, weight in self._explicit.items():
+            if weight > configured.get(stem_, 0.0):
+                configured[stem_] = weight
+        static = dict(configured)
+        for stem_, weight in self._feedback.items():
+            if weight > static.get(stem_, 0.0):
+                static[stem_] = weight
+        self._configured = configured
         self._static = static
         self._near_keys = [s for s, w in self._explicit.items() if len(s) >= 4 and w >= 0.5]
         self._fuzzy = {}
@@ -285,6 +311,32 @@ class TopicProfile:
         self._seen += 1
         if self._seen % _DECAY_EVERY == 0:
             self._decay()
+
+    def teach(self, words: Words, evidence: float) -> dict[str, float]:
+        """A line known to be about the segment (a host's own line, a comment the hosts answered):
+        its words count as co-occurring with the topic, as an on-topic comment's do.
+
+        Returns what it added, so an undone answer can take it back (`unteach`)."""
+        if not self.learn or evidence <= 0:
+            return {}
+        added = {s: evidence for s in words.content if s not in self._explicit}
+        if added:
+            self._rel_docs += evidence
+            for stem_, amount in added.items():
+                self._co[stem_] = self._co.get(stem_, 0.0) + amount
+        return added
+
+    def unteach(self, added: dict[str, float]) -> None:
+        """Take back what `teach` added (an undone answer)."""
+        if not added:
+            return
+        self._rel_docs = max(0.0, self._rel_docs - max(added.values()))
+        for stem_, amount in added.items():
+            left = self._co.get(stem_, 0.0) - amount
+            if left > 1e-9:
+                self._co[stem_] = left
+            else:
+                self._co.pop(stem_, None)
 
     def feedback(self, words: Words, positive: bool) -> dict[str, float | None]:
         """The hosts answered (positive) or dismissed a comment: move its words with it.
