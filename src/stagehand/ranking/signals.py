@@ -16,7 +16,7 @@ from stagehand.domain import Highlight, HighlightKind
 
 # The ranker asks every signal here; question detection is big enough for its own module.
 from stagehand.ranking.questions import question_strength as question_strength
-from stagehand.ranking.text import STOPWORDS, Words, analyse_chunk
+from stagehand.ranking.text import STOPWORDS, Words, analyse_chunk, cached_per_text, split_words
 
 #: English question words: never a viewer's name ("how", "whats").
 ENGLISH_QUESTION_WORDS = frozenset(
@@ -240,6 +240,7 @@ _CATCHING_UP = re.compile(
 )
 
 
+@cached_per_text
 def is_catching_up(text: str) -> bool:
     """Someone arriving or back, asking what they missed: "back! what did I miss?". A hello in
     other words: it names the topic ("is the dough done yet?") but is about nothing."""
@@ -287,9 +288,24 @@ def is_greeting(text: str, words: Words, names: Iterable[str] = ()) -> bool:
 
     A greeting that goes on to say something ("hi, how do I ...") is not one: the rest is judged.
     """
-    tokens = [_HELD.sub(r"\1", t) for t in words.tokens if t]
-    if not tokens:
+    shape = _greeting_shape(text)
+    if shape is None or words.chunks > 8:
         return False
+    rest, greeted = shape
+    if len(rest) > 1:
+        known = {n.lower() for n in names} | set(words.mentions) | set(greeted)
+        rest = tuple(t for t in rest if t not in known)
+    return len(rest) <= 1
+
+
+@cached_per_text
+def _greeting_shape(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """What `is_greeting` reads of the text alone (cached per text): None when it does not open
+    as a greeting or a farewell; else its words that are no greeting, farewell, thanks or common
+    word, and the names it greets."""
+    tokens = [_HELD.sub(r"\1", t) for t in split_words(text).tokens if t]
+    if not tokens:
+        return None
     stripped = text.strip()
     greeted = greeted_names(text)
     opens = (
@@ -299,18 +315,16 @@ def is_greeting(text: str, words: Words, names: Iterable[str] = ()) -> bool:
         or bool(_FAREWELL_PHRASES.match(stripped))
     )
     if not opens:
-        return False
-    known = {n.lower() for n in names} | set(words.mentions) | set(greeted)
-    rest = [
+        return None
+    rest = tuple(
         t
         for t in _without_origin(tokens)
         if t not in _GREETING_WORDS
         and t not in _FAREWELL_WORDS
         and t not in _THANKS
         and t not in STOPWORDS
-        and t not in known
-    ]
-    return len(rest) <= 1 and words.chunks <= 8
+    )
+    return rest, greeted
 
 
 def _without_origin(tokens: list[str]) -> list[str]:
@@ -359,6 +373,7 @@ def is_reaction(words: Words) -> bool:
     return 0 < words.emote_like < words.chunks and len(words.content) <= 2 and words.chunks <= 4
 
 
+@cached_per_text
 def has_link(text: str) -> bool:
     """True when the text carries a URL or a bare domain (example.com/path)."""
     return bool(_LINK.search(text))
@@ -507,6 +522,7 @@ _ANOTHER_SHOW = re.compile(
 )
 
 
+@cached_per_text
 def asks_for_another_show(text: str) -> bool:
     """A request for a later show rather than a question on this one: "can you do gnocchi next
     week", "la próxima vez hacen pan?", "machst du nächste Woche Brot"."""

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import _CacheInfo, lru_cache
-from typing import Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import snowballstemmer
 
@@ -376,12 +376,19 @@ WORDS_PER_TEXT = 6
 class BoundedCache(Generic[T]):
     """`functools.lru_cache` around a one-argument function, with a bound the config can set
     (`bound_caches`): chat repeats its texts, chunks and words, and a long show brings new ones
-    every minute, so each cache holds at most its bound, whatever the show's length."""
+    every minute, so each cache holds at most its bound, whatever the show's length.
 
-    def __init__(self, function: Callable[[str], T], maxsize: int) -> None:
+    `per_text`: how many entries per cached text it may hold (the bound is `cached_texts` times
+    that); every cache made with it is resized by `bound_caches`."""
+
+    _per_text: ClassVar[list[tuple[BoundedCache[Any], int]]] = []
+
+    def __init__(self, function: Callable[[str], T], maxsize: int, *, per_text: int = 0) -> None:
         self.__wrapped__ = function
         self.__doc__ = function.__doc__
         self._cached = lru_cache(maxsize=maxsize)(function)
+        if per_text:
+            BoundedCache._per_text.append((self, per_text))
 
     def __call__(self, key: str) -> T:
         return self._cached(key)
@@ -400,9 +407,13 @@ class BoundedCache(Generic[T]):
 
 def bound_caches(texts: int) -> None:
     """Bound the text caches (process-wide) by `[ranking] cached_texts`."""
-    split_words.resize(texts)
-    analyse_chunk.resize(texts * CHUNKS_PER_TEXT)
-    stem.resize(texts * WORDS_PER_TEXT)
+    for cache, per_text in BoundedCache._per_text:
+        cache.resize(texts * per_text)
+
+
+def cached_per_text(function: Callable[[str], T]) -> BoundedCache[T]:
+    """`function` of a comment's text, cached like `split_words` (one entry per text)."""
+    return BoundedCache(function, CACHED_TEXTS, per_text=1)
 
 
 def _stem(word: str) -> str:
@@ -514,9 +525,11 @@ def _split_words(text: str) -> Words:
     )
 
 
-stem = BoundedCache(_stem, CACHED_TEXTS * WORDS_PER_TEXT)
-analyse_chunk = BoundedCache(_analyse_chunk, CACHED_TEXTS * CHUNKS_PER_TEXT)
-split_words = BoundedCache(_split_words, CACHED_TEXTS)
+stem = BoundedCache(_stem, CACHED_TEXTS * WORDS_PER_TEXT, per_text=WORDS_PER_TEXT)
+analyse_chunk = BoundedCache(
+    _analyse_chunk, CACHED_TEXTS * CHUNKS_PER_TEXT, per_text=CHUNKS_PER_TEXT
+)
+split_words = cached_per_text(_split_words)
 
 
 def phrase_stems(phrase: str) -> tuple[str, ...]:

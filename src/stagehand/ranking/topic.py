@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -404,6 +405,8 @@ def _short_form(word: str, topic_word: str) -> bool:
 def _contains_run(stems: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     size = len(phrase)
     first = phrase[0]
+    if first not in stems:  # most comments: one pass in C instead of a Python loop
+        return False
     return any(
         stems[i] == first and stems[i : i + size] == phrase for i in range(len(stems) - size + 1)
     )
@@ -412,5 +415,5 @@ def _contains_run(stems: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 def _keep_top(table: dict[str, float], limit: int) -> dict[str, float]:
     if len(table) <= limit:
         return table
-    kept = sorted(table.items(), key=lambda item: item[1], reverse=True)[:limit]
+    kept = sorted(table.items(), key=itemgetter(1), reverse=True)[:limit]
     return dict(kept)
