@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from stagehand.domain import Author, Comment, RankedComment, Score, Segment
-from stagehand.events import CommentEdited, CommentRanked, SegmentChanged
+from stagehand.events import CommentDeleted, CommentEdited, CommentRanked, SegmentChanged
 from stagehand.metrics import ShowCounts, show_counts
 from stagehand.show.pipeline import sanitized
 from stagehand.store import StoreError, open_database
@@ -127,6 +127,22 @@ def test_search_finds_words_and_prefixes(show_db) -> None:
     assert [(h.message_id, h.author) for h in hits] == [("2", "Ben")]
     assert search_comments(db, show_id, '"') == []
     assert [h.message_id for h in search_comments(db, show_id, "RESONANCE")] == ["1"]
+
+
+def test_search_never_finds_a_comment_deleted_on_its_platform(show_db) -> None:
+    # A moderator took it down: the host's search must not bring it back to the screen.
+    path, show_id = show_db
+    write_all(
+        path,
+        show_id,
+        [
+            CommentRanked(ranked("1", "oscillators are a scam, buy my course", seconds=1)),
+            CommentRanked(ranked("2", "which oscillators do you use?", seconds=2, author="ben")),
+            CommentDeleted("twitch", "1", T0 + timedelta(seconds=3)),
+        ],
+    )
+    hits = search_comments(open_database(path), show_id, "oscillators")
+    assert [h.message_id for h in hits] == ["2"]
 
 
 def test_shows_are_listed_with_their_counts(show_db) -> None:

@@ -353,7 +353,8 @@ class SearchHit:
 
 
 def search_comments(db: Database, show_id: int, query: str, *, limit: int = 50) -> list[SearchHit]:
-    """Full-text search over a show's comments (words are matched as prefixes)."""
+    """Full-text search over a show's comments (words are matched as prefixes); a comment
+    deleted on its platform is never found (a moderator took it down)."""
     # Quotes would end the FTS phrase, and SQLite refuses a NUL in a query: both are dropped.
     words = [w for w in (word.replace('"', "").replace("\x00", "") for word in query.split()) if w]
     if not words:
@@ -367,7 +368,7 @@ def search_comments(db: Database, show_id: int, query: str, *, limit: int = 50) 
            FROM comments_fts JOIN comments ON comments.id = comments_fts.rowid
            JOIN authors ON authors.id = comments.author_id
            LEFT JOIN segments ON segments.id = comments.segment_id
-           WHERE comments_fts MATCH ? AND comments.show_id = ?
+           WHERE comments_fts MATCH ? AND comments.show_id = ? AND comments.deleted_at IS NULL
            ORDER BY comments.ts DESC LIMIT ?""",
         [match, show_id, limit],
     )
