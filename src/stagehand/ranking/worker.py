@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 #: Comments sent to the worker together (fewer, larger messages: pickling and waking cost per
 #: message); a batch also leaves at the end of every turn of the event loop, full or not.
 SEND_BATCH = 64
+#: Fewer comments than this with the worker, and a new one is sent at once.
+LOW_WATER = 8
 #: Most comments waiting for their scores before the show's process waits for the worker. Their
 #: scores (about 70 bytes each) always fit the socket's buffer, so neither side can block the
 #: other.
@@ -173,13 +175,18 @@ class RankerWorker(RankingLink):
         loop = self._running_loop()
         if loop is None:
             self.catch_up()  # no event loop to read the answer later: wait for it now
-        elif len(self._outgoing) >= SEND_BATCH:
+        elif len(self._outgoing) >= SEND_BATCH or self._worker_idle():
             self._send()
         elif not self._send_scheduled:
             self._send_scheduled = True
             loop.call_soon(self._send_when_scheduled)
         if len(self._waiting) >= MAX_IN_FLIGHT:
             self._receive(until=MAX_IN_FLIGHT // 2)
+
+    def _worker_idle(self) -> bool:
+        """Whether the worker is about to run out of comments (it should get these now, not at
+        the end of the loop's turn: a replay refills it right after waiting for it)."""
+        return len(self._waiting) - len(self._outgoing) < LOW_WATER
 
     def catch_up(self) -> None:
         if self._waiting and not self._receiving:
