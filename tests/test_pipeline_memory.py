@@ -32,7 +32,8 @@ def test_what_a_long_show_holds_is_kept_out_of_full_collections(
     monkeypatch.setattr(pipeline, "FREEZE_EVERY", 500)
     published: list[RankedComment] = []
     road = pipeline.Pipeline(
-        scorer=LocalRanking(Ranker(RankingSettings())), on_ranked=published.append
+        scorer=LocalRanking(Ranker(RankingSettings())),
+        on_ranked=lambda ranked, _arrived: published.append(ranked),
     )
     for number in range(499):
         road.accept(

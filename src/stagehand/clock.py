@@ -18,8 +18,11 @@ class ShowClock:
         self._wall = wall
         self._anchor: tuple[datetime, datetime] | None = None
         self._speed = 1.0
+        self._held: datetime | None = None
 
     def now(self) -> datetime:
+        if self._held is not None:
+            return self._held
         if self._anchor is None:
             return self._wall()
         show_at, wall_at = self._anchor
@@ -29,6 +32,12 @@ class ShowClock:
         """Anchor on a replayed event: show time `show_ts` is now; time runs at `speed` (0 stops it)."""
         self._anchor = (show_ts, self._wall())
         self._speed = speed
+
+    def hold(self, at: datetime | None) -> datetime | None:
+        """`now()` is `at` until held elsewhere or released (`hold(None)`); what was held before
+        (hand it back to `hold` to restore it)."""
+        before, self._held = self._held, at
+        return before
 
     def elapsed_since(self, start: datetime) -> timedelta:
         return self.now() - start

@@ -9,10 +9,14 @@ once without, and compared row for row and event for event.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import os
 import signal
+import socket
 import sqlite3
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,11 +25,13 @@ import pytest
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.config import Settings
 from stagehand.demo import demo_transcript_path
-from stagehand.domain import Author, Comment, HostAction, HostActionKind
+from stagehand.domain import Author, Comment, HostAction, HostActionKind, Score
 from stagehand.events import CommentRanked, CoreEvent, HostActionLogged, Notice, SegmentChanged
 from stagehand.importers.twitch_irc import read_comments
-from stagehand.ranking import worker
+from stagehand.ranking import channel, worker
+from stagehand.ranking.ranker import Ranker
 from stagehand.session import open_show
+from stagehand.show.live import LiveShow
 from stagehand.transcript import CommentEvent, SegmentEvent, TranscriptEvent
 
 T0 = datetime(2026, 12, 6, 19, 0, tzinfo=UTC)
@@ -253,3 +259,170 @@ def test_inline_and_process_are_what_the_setting_says(tmp_path: Path, where: str
 
     pid = asyncio.run(play())
     assert (pid is not None) == (where == "process")
+
+
+# -- what a worker can do wrong, and what the show does then ------------------------------------
+
+
+def flood(live: LiveShow, count: int, *, length: int = 80) -> None:
+    """`count` comments at once, without a turn of the event loop (one adapter callback can
+    deliver a burst like that)."""
+    for number in range(count):
+        text = (f"question {number} " + "about the oscillator and the patch route " * 60)[:length]
+        live.comment_received(comment(number, text, number))
+
+
+def stored_once(db: Path) -> tuple[int, int]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*), count(DISTINCT message_id) FROM comments").fetchone()
+
+
+def test_a_stuck_worker_is_given_up_on_and_nothing_waits_for_ever(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that is alive but answers nothing (stopped, swapped out, looping) holds the show
+    at most `WORKER_SILENCE`, even while long comments fill the socket."""
+    monkeypatch.setattr(worker, "WORKER_SILENCE", 1.0)
+    heard: list[CoreEvent] = []
+
+    async def play() -> None:
+        live = open_show(settings("process"), db_path=tmp_path / "s.db", show_name="s", adapters=[])
+        live.add_listener(heard.append)
+        pid = live.ranking_worker_pid or 0
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            flood(live, 1_500, length=480)
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # the show stopped it already
+                os.kill(pid, signal.SIGKILL)
+        assert live.ranking_worker_pid is None
+        assert await live.close()
+
+    asyncio.run(asyncio.wait_for(play(), 60))
+    assert stored_once(tmp_path / "s.db") == (1_500, 1_500)
+    said = [e.text for e in heard if isinstance(e, Notice) and "worker process stopped" in e.text]
+    assert said == [said[0]] and "no answer in time" in said[0]
+
+
+def test_tiny_socket_buffers_cannot_deadlock_the_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some systems give a socket pair 8 KiB buffers (macOS): the show keeps reading scores
+    while it writes, so a burst of long comments goes through."""
+    real_socketpair = socket.socketpair
+
+    def small_socketpair() -> tuple[socket.socket, socket.socket]:
+        pair = real_socketpair()
+        for end in pair:
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8_192)
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8_192)
+        return pair
+
+    monkeypatch.setattr(worker.socket, "socketpair", small_socketpair)
+    monkeypatch.setattr(channel, "BUFFER_BYTES", 8_192)
+    worker.WorkerProcess.stop_idle()  # a worker with the small socket, not one from the pool
+
+    async def play() -> int | None:
+        live = open_show(settings("process"), db_path=tmp_path / "s.db", show_name="s", adapters=[])
+        flood(live, 3_000, length=400)
+        pid = live.ranking_worker_pid
+        assert await live.close()
+        return pid
+
+    assert asyncio.run(asyncio.wait_for(play(), 60)) is not None  # still in the worker
+    assert stored_once(tmp_path / "s.db") == (3_000, 3_000)
+    worker.WorkerProcess.stop_idle()
+
+
+def test_a_worker_dying_at_a_quiet_moment_is_noticed_at_once(tmp_path: Path) -> None:
+    heard: list[CoreEvent] = []
+
+    async def play() -> float:
+        live = open_show(settings("process"), db_path=tmp_path / "s.db", show_name="s", adapters=[])
+        live.add_listener(heard.append)
+        live.comment_received(comment(1, "what oscillator is that?", 1))
+        await asyncio.sleep(0.2)
+        os.kill(live.ranking_worker_pid or 0, signal.SIGKILL)
+        cpu = time.process_time()
+        await asyncio.sleep(1.0)  # no comment comes: the show must not spin on the dead socket
+        spent = time.process_time() - cpu
+        # Said at once, not when the next comment (or the end of the show) comes.
+        assert any(isinstance(e, Notice) and "worker process stopped" in e.text for e in heard)
+        assert live.ranking_worker_pid is None
+        assert await live.close()
+        return spent
+
+    assert asyncio.run(play()) < 0.3
+
+
+def test_a_worker_that_cannot_start_leaves_the_ranking_at_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(worker.sys, "executable", str(tmp_path / "no-python-here"))
+    worker.WorkerProcess.stop_idle()
+
+    async def play() -> tuple[int | None, tuple[Notice, ...]]:
+        live = open_show(settings("process"), db_path=tmp_path / "s.db", show_name="s", adapters=[])
+        notices = live.startup_notices
+        live.comment_received(comment(1, "what oscillator is that?", 1))
+        pid = live.ranking_worker_pid
+        assert await live.close()
+        return pid, notices
+
+    pid, notices = asyncio.run(play())
+    assert pid is None
+    assert any("could not start" in notice.text for notice in notices)
+    assert stored_once(tmp_path / "s.db") == (1, 1)
+
+
+def test_chat_commands_decide_as_at_home(tmp_path: Path) -> None:
+    """A command runs when its comment has its score; its cooldown and its answer read the show's
+    clock as it was when the comment arrived, not when the score came back."""
+    events: list[TranscriptEvent] = [SegmentEvent(T0, "Patching", ("patch", "oscillator"))]
+    number = 0
+    for round_ in range(12):
+        seconds = round_ * 4
+        number += 1
+        asking = comment(number, f"!ask how do I patch oscillator {round_}?", seconds)
+        events.append(CommentEvent(dataclasses.replace(asking, author=viewer(0))))
+        for chatter in range(30):
+            number += 1
+            line = comment(number, f"chat line {number} about the patch", seconds)
+            events.append(
+                CommentEvent(
+                    dataclasses.replace(line, ts=line.ts + timedelta(seconds=0.1 * chatter))
+                )
+            )
+    outcomes = {}
+    for where in ("inline", "process"):
+        replay(tmp_path / f"{where}.db", where, events)
+        with sqlite3.connect(tmp_path / f"{where}.db") as conn:
+            outcomes[where] = conn.execute(
+                "SELECT ts, name, outcome FROM commands ORDER BY id"
+            ).fetchall()
+    assert outcomes["process"] == outcomes["inline"]
+    assert any("cooldown" in outcome for _, _, outcome in outcomes["inline"])
+
+
+def test_one_failing_comment_handler_does_not_shift_the_others_scores() -> None:
+    """A bug in what handles one ranked comment (a listener, a command) is logged; every other
+    comment still gets its own score."""
+    link = worker.RankerWorker(settings("process").ranking)
+    home = Ranker(settings("inline").ranking)
+    got: dict[str, float] = {}
+    expected: dict[str, float] = {}
+
+    def keep(key: str) -> Callable[[Score], None]:
+        def done(score: Score) -> None:
+            got[key] = round(score.value, 9)
+            if key == "m3":
+                raise RuntimeError("a listener's bug")
+
+        return done
+
+    for number in range(20):
+        line = comment(number, f"how do you patch oscillator {number}?", number)
+        link.submit(line, None, keep(line.id))
+        expected[line.id] = round(home.score(line).value, 9)
+    link.close()
+    assert got == expected

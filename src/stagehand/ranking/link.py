@@ -12,14 +12,18 @@ show never sees a comment out of its place.
 
 from __future__ import annotations
 
+import logging
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Literal
 
 from stagehand.config.ranking import RankingSettings
 from stagehand.domain import AuthorKey, Comment, Score, Segment
 from stagehand.ranking.ranker import Feedback, Ranker
+
+log = logging.getLogger(__name__)
 
 #: What `done` is given: the comment's score.
 ScoreDone = Callable[[Score], None]
@@ -34,6 +38,11 @@ class RankingLink(ABC):
     @abstractmethod
     def submit(self, comment: Comment, ask: bool | None, done: ScoreDone) -> None:
         """Score `comment`; `done(score)` runs after every comment submitted before it."""
+
+    @abstractmethod
+    def then(self, callback: Callable[[], None]) -> None:
+        """Run `callback` after every comment submitted before it has had its `done` (at once
+        when none waits): what needs no score keeps its place without waiting for the ranker."""
 
     @abstractmethod
     def catch_up(self) -> None:
@@ -94,6 +103,9 @@ class LocalRanking(RankingLink):
     def submit(self, comment: Comment, ask: bool | None, done: ScoreDone) -> None:
         done(self.ranker.score(comment, ask=ask))
 
+    def then(self, callback: Callable[[], None]) -> None:
+        callback()
+
     def catch_up(self) -> None:
         return None
 
@@ -134,15 +146,26 @@ class LocalRanking(RankingLink):
 
 
 def worker_wanted(setting: Literal["auto", "process", "inline"]) -> bool:
-    """Whether `[ranking] worker` asks for a process of its own: `auto` does when this process
-    may use two cores or more (a second core is what a worker is for)."""
-    if setting != "auto":
-        return setting == "process"
+    """Whether `[ranking] worker` asks for a process of its own. `auto` does on a POSIX system
+    where this process may use two cores or more (a second core is what a worker is for: its
+    affinity and, in a container, its CPU quota say how many it may use)."""
+    if setting == "inline" or os.name != "posix":
+        return False  # the worker needs POSIX (a socket handed to the child, its own session)
+    return setting == "process" or usable_cores() >= 2
+
+
+def usable_cores() -> float:
     try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
+        cores: float = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS
         cores = os.cpu_count() or 1
-    return cores >= 2
+    try:  # cgroup v2: "max 100000" or "<quota> <period>" (microseconds)
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            cores = min(cores, int(quota) / int(period))
+    except (OSError, ValueError):
+        pass
+    return cores
 
 
 def open_ranking(
@@ -152,16 +175,26 @@ def open_ranking(
     command_prefix: str = "!",
     on_fallback: Callable[[str], None] | None = None,
 ) -> RankingLink:
-    """The show's ranking, in a worker process or in this one as `[ranking] worker` says."""
+    """The show's ranking, in a worker process or in this one as `[ranking] worker` says. A
+    worker that cannot start leaves it in this process (`on_fallback` says why)."""
     if worker_wanted(settings.worker):
         from stagehand.ranking.worker import RankerWorker
 
-        return RankerWorker(
-            settings,
-            show_description=show_description,
-            command_prefix=command_prefix,
-            on_fallback=on_fallback,
-        )
+        try:
+            return RankerWorker(
+                settings,
+                show_description=show_description,
+                command_prefix=command_prefix,
+                on_fallback=on_fallback,
+            )
+        except OSError as exc:
+            message = (
+                f"Ranking: its worker process could not start ({exc}); the show ranks in its "
+                "own process."
+            )
+            log.warning(message)
+            if on_fallback is not None:
+                on_fallback(message)
     return LocalRanking(
         Ranker(settings, show_description=show_description, command_prefix=command_prefix)
     )

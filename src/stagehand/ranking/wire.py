@@ -2,11 +2,12 @@
 operations in one ordered stream, and scores back, as plain values that pickle fast.
 
 Show -> worker, a list of operations per message, each a tuple starting with its code:
-`START` (settings, show description, command prefix: a new show's ranker), `SCORE` (comment,
-ask), `WARM` (comment), `CALL` (a `Ranker` method that changes what it knows, args, kwargs),
+`START` (settings, show description, command prefix: a new show's ranker), `SCORE` (sequence
+number, comment, ask), `WARM` (comment), `CALL` (a `Ranker` method that changes what it knows, args, kwargs),
 `FEEDBACK` (ticket, comment, positive), `TAKE_BACK` (ticket), `RESET` (the show closed: the
 worker waits for the next). Worker -> show: a list with one entry per `SCORE` of the message, in
-order: the score's parts, or a string naming why the ranker failed on that comment.
+order: its sequence number and the score's parts, or a string naming why the ranker failed on
+that comment.
 """
 
 from __future__ import annotations

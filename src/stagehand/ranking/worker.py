@@ -14,11 +14,16 @@ are the same (tests/ranking/test_ranking_worker.py compares them over real chat)
 At most `MAX_IN_FLIGHT` comments wait for their scores: the show's process then waits for the
 worker, so memory stays flat and a slow worker slows the replay, not the host. Keys and host
 actions first let every comment before them finish (the show calls `catch_up`), so the rest
-of the show never sees a comment out of its place.
+of the show never sees a comment out of its place; what needs no score (a bot's line, a replay's
+checkpoint) waits its turn without stopping anything (`then`). The socket never blocks the
+show for long (ranking/channel.py): a worker that stops answering for `WORKER_SILENCE` seconds
+is treated as dead.
 
 If the worker dies (killed, out of memory), nothing is lost: a ranker is built in the show's
 process from what the worker was told (ranking/journal.py), the comments that were waiting are
-scored there, and the show goes on; `on_fallback` says so once.
+scored there, and the show goes on; `on_fallback` says so once, and what the worker wrote on
+its way out is logged. A worker that cannot even start (no `fork`, no interpreter to run) leaves
+the ranker in the show's process from the start (`open_ranking`).
 """
 
 from __future__ import annotations
@@ -26,23 +31,22 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import contextvars
 import itertools
+import json
 import logging
 import os
 import socket
 import subprocess
 import sys
-import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
-import stagehand
 from stagehand.config.ranking import RankingSettings
 from stagehand.domain import AuthorKey, Comment, Score, Segment
 from stagehand.ranking import wire
+from stagehand.ranking.channel import Channel, WorkerGone
 from stagehand.ranking.journal import RankerJournal
 from stagehand.ranking.link import Learned, RankingLink, ScoreDone
 from stagehand.ranking.ranker import Feedback, Ranker
@@ -55,16 +59,22 @@ log = logging.getLogger(__name__)
 SEND_BATCH = 64
 #: Fewer comments than this with the worker, and a new one is sent at once.
 LOW_WATER = 8
-#: Most comments waiting for their scores before the show's process waits for the worker. Their
-#: scores (about 70 bytes each) always fit the socket's buffer, so neither side can block the
-#: other.
-MAX_IN_FLIGHT = 512
+#: Most comments waiting for their scores before the show's process waits for the worker: memory
+#: stays flat, and a host's key waits for at most this many (about 20 ms of scoring).
+MAX_IN_FLIGHT = 256
 #: A worker that keeps comments this long without a word is stuck: the show ranks at home.
 WORKER_SILENCE = 10.0
-#: How often a wait for the worker checks it is still there.
-POLL_SECONDS = 0.5
 #: How long closing waits for a worker that has to be stopped.
 STOP_SECONDS = 2.0
+#: What a worker wrote on its way out that is logged (its last words: a traceback).
+LAST_WORDS = 4_000
+
+#: How the worker starts: this process's import path, then the worker's `main`. The path is
+#: given whole rather than through PYTHONPATH, which would put it before the standard library.
+_BOOT = (
+    "import sys, json; sys.path[:] = json.loads(sys.argv[2]); "
+    "from stagehand.ranking.worker_process import main; main(sys.argv)"
+)
 
 
 class WorkerProcess:
@@ -72,28 +82,31 @@ class WorkerProcess:
 
     One show at a time; a closed show hands it back (`release`) for the next show of this
     process, so a process that opens many shows (a test run, a host replaying several) starts one
-    interpreter, not one per show.
+    interpreter, not one per show. Raises OSError when it cannot start.
     """
 
     _idle: list[WorkerProcess] = []
 
     def __init__(self) -> None:
         ours, theirs = socket.socketpair()
-        package_root = str(Path(stagehand.__file__).resolve().parent.parent)
         # The worker needs no secret: none of the show's settings from the environment.
         env = {k: v for k, v in os.environ.items() if not k.startswith("STAGEHAND_")}
-        env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
         with theirs:
-            self.popen = subprocess.Popen(
-                [sys.executable, "-m", "stagehand.ranking.worker_process", str(theirs.fileno())],
-                pass_fds=(theirs.fileno(),),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,  # no terminal: Ctrl-C and hang-ups are the show's
-                env=env,
-            )
-        self.conn = Connection(ours.detach())
+            try:
+                self.popen = subprocess.Popen(
+                    [sys.executable, "-c", _BOOT, str(theirs.fileno()), json.dumps(sys.path)],
+                    pass_fds=(theirs.fileno(),),
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,  # read only if it dies: its last words
+                    start_new_session=True,  # no terminal: Ctrl-C and hang-ups are the show's
+                    env=env,
+                )
+            except BaseException:
+                ours.close()
+                raise
+        os.set_blocking(self.popen.stderr.fileno(), False)  # type: ignore[union-attr]
+        self.channel = Channel(ours, alive=lambda: self.popen.poll() is None)
 
     @classmethod
     def take(cls) -> WorkerProcess:
@@ -114,12 +127,20 @@ class WorkerProcess:
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
-            self.conn.close()
+            self.channel.close()
         try:
             self.popen.wait(STOP_SECONDS)  # it leaves when its socket closes
         except subprocess.TimeoutExpired:
             self.popen.kill()
             self.popen.wait()
+
+    def last_words(self) -> str:
+        """What the worker wrote to its error output (a traceback when it failed), if anything."""
+        try:
+            written = self.popen.stderr.read(LAST_WORDS) if self.popen.stderr else None
+        except OSError:
+            return ""
+        return (written or b"").decode("utf-8", "replace").strip()
 
     @classmethod
     def stop_idle(cls) -> None:
@@ -128,6 +149,27 @@ class WorkerProcess:
 
 
 atexit.register(WorkerProcess.stop_idle)
+
+
+class _Waiting:
+    """A comment waiting for its score (`seq` names it to the worker), or something that only
+    waits its turn (`score` None: a bot's line, a replay's checkpoint)."""
+
+    __slots__ = ("ask", "comment", "done", "seq", "then")
+
+    def __init__(
+        self,
+        seq: int,
+        comment: Comment | None,
+        ask: bool | None,
+        done: ScoreDone | None,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        self.seq = seq
+        self.comment = comment
+        self.ask = ask
+        self.done = done
+        self.then = then
 
 
 class RankerWorker(RankingLink):
@@ -146,12 +188,13 @@ class RankerWorker(RankingLink):
         self._prefix = command_prefix
         self._on_fallback = on_fallback
         self._worker = WorkerProcess.take()
-        self._conn = self._worker.conn
+        self._channel = self._worker.channel
         self._outgoing: list[tuple[Any, ...]] = [
             (wire.START, settings, show_description, command_prefix)
         ]
-        #: Submitted, not yet done: each comment, how it was asked, and its `done`.
-        self._waiting: deque[tuple[Comment, bool | None, ScoreDone]] = deque()
+        self._waiting: deque[_Waiting] = deque()
+        self._scores_waited = 0  # how many of `_waiting` wait for a score
+        self._sequence = itertools.count(1)
         self._journal = RankerJournal(settings.spam.max_authors)
         self._tickets = itertools.count(1)
         self._local: Ranker | None = None  # the ranker in this process, once the worker died
@@ -164,29 +207,30 @@ class RankerWorker(RankingLink):
     # -- scoring -------------------------------------------------------------------------------
 
     def submit(self, comment: Comment, ask: bool | None, done: ScoreDone) -> None:
+        self._here_if_closed()
         self._journal.scored(comment, ask)
-        if self._closed and self._local is None:
-            self._rank_here()  # a straggler after close: the worker went back to the pool
         if self._local is not None:
-            done(self._local.score(comment, ask=ask))
+            self._run_done(done, self._local.score(comment, ask=ask))
             return
-        self._waiting.append((comment, ask, done))
-        self._outgoing.append((wire.SCORE, wire.encode(comment), ask))
+        seq = next(self._sequence)
+        self._waiting.append(_Waiting(seq, comment, ask, done))
+        self._scores_waited += 1
+        self._outgoing.append((wire.SCORE, seq, wire.encode(comment), ask))
         loop = self._running_loop()
         if loop is None:
             self.catch_up()  # no event loop to read the answer later: wait for it now
         elif len(self._outgoing) >= SEND_BATCH or self._worker_idle():
             self._send()
-        elif not self._send_scheduled:
-            self._send_scheduled = True
-            loop.call_soon(self._send_when_scheduled)
-        if len(self._waiting) >= MAX_IN_FLIGHT:
+        else:
+            self._send_soon(loop)
+        if self._scores_waited >= MAX_IN_FLIGHT:
             self._receive(until=MAX_IN_FLIGHT // 2)
 
-    def _worker_idle(self) -> bool:
-        """Whether the worker is about to run out of comments (it should get these now, not at
-        the end of the loop's turn: a replay refills it right after waiting for it)."""
-        return len(self._waiting) - len(self._outgoing) < LOW_WATER
+    def then(self, callback: Callable[[], None]) -> None:
+        if not self._waiting:
+            callback()
+        else:
+            self._waiting.append(_Waiting(0, None, None, None, callback))
 
     def catch_up(self) -> None:
         if self._waiting and not self._receiving:
@@ -196,40 +240,52 @@ class RankerWorker(RankingLink):
     def pending(self) -> int:
         return len(self._waiting)
 
+    @property
+    def worker_pid(self) -> int | None:
+        return self._worker.popen.pid if self._local is None and not self._closed else None
+
     def warm(self, comment: Comment) -> None:
+        self._here_if_closed()
         self._journal.scored(comment, None)
         self._operate(wire.WARM, wire.encode(comment))
 
     # -- what the ranker is told ---------------------------------------------------------------
 
     def set_segment(self, segment: Segment) -> None:
+        self._here_if_closed()
         self._journal.set_segment(segment)
         self._call("set_segment", segment)
 
     def add_topic_terms(self, terms: Iterable[str]) -> None:
+        self._here_if_closed()
         terms = list(terms)
         self._journal.add_topic_terms(terms)
         self._call("add_topic_terms", terms)
 
     def set_hand(self, author: AuthorKey, raised: bool) -> None:
+        self._here_if_closed()
         self._journal.set_hand(author, raised)
         self._call("set_hand", author, raised)
 
     def set_on_stage(self, author: AuthorKey, on_stage: bool, *, names: Iterable[str] = ()) -> None:
+        self._here_if_closed()
         names = tuple(names)
         self._journal.set_on_stage(author, on_stage, names)
         self._call("set_on_stage", author, on_stage, names=names)
 
     def add_host_names(self, names: Iterable[str]) -> None:
+        self._here_if_closed()
         names = list(names)
         self._journal.add_host_names(names)
         self._call("add_host_names", names)
 
     def recall_author(self, author: AuthorKey, comments: int) -> None:
+        self._here_if_closed()
         self._journal.recall_author(author, comments)
         self._call("recall_author", author, comments)
 
     def feedback(self, comment: Comment, positive: bool) -> Learned | None:
+        self._here_if_closed()
         if self._local is not None:
             return self._local.feedback(comment, positive)
         ticket = next(self._tickets)
@@ -238,6 +294,7 @@ class RankerWorker(RankingLink):
         return ticket
 
     def take_back(self, learned: Learned) -> None:
+        self._here_if_closed()
         if isinstance(learned, Feedback):  # learned by the ranker in this process
             if self._local is not None:
                 self._local.take_back(learned)
@@ -257,20 +314,25 @@ class RankerWorker(RankingLink):
         if self._local is None:
             self._outgoing.append((wire.RESET,))
             self._send()
-        self._closed = True
         self._stop_reading()
+        self._closed = True
         if self._local is None:
             self._worker.release()
 
-    @property
-    def worker_pid(self) -> int | None:
-        return self._worker.popen.pid if self._local is None and not self._closed else None
+    # -- the socket ----------------------------------------------------------------------------
 
-    # -- the pipe ------------------------------------------------------------------------------
-
-    def _call(self, name: str, *args: Any, **kwargs: Any) -> None:
+    def _here_if_closed(self) -> None:
+        """A straggler after `close` (a comment from an adapter still stopping): the worker
+        went back to the pool, so the ranking goes on in this process, as it was."""
         if self._closed and self._local is None:
             self._rank_here()
+
+    def _worker_idle(self) -> bool:
+        """Whether the worker is about to run out of comments (it should get these now, not at
+        the end of the loop's turn: a replay refills it right after waiting for it)."""
+        return self._scores_waited - len(self._outgoing) < LOW_WATER
+
+    def _call(self, name: str, *args: Any, **kwargs: Any) -> None:
         if self._local is not None:
             getattr(self._local, name)(*args, **kwargs)
         else:
@@ -278,8 +340,6 @@ class RankerWorker(RankingLink):
 
     def _operate(self, *operation: Any) -> None:
         """Queue an operation behind the comments already queued (sent with the next batch)."""
-        if self._closed and self._local is None:
-            self._rank_here()
         if self._local is not None:
             if operation[0] == wire.WARM:
                 self._local.score(wire.decode(operation[1]))
@@ -288,7 +348,11 @@ class RankerWorker(RankingLink):
         loop = self._running_loop()
         if loop is None:
             self._send()
-        elif not self._send_scheduled:
+        else:
+            self._send_soon(loop)
+
+    def _send_soon(self, loop: asyncio.AbstractEventLoop) -> None:
+        if not self._send_scheduled:
             self._send_scheduled = True
             loop.call_soon(self._send_when_scheduled)
 
@@ -301,9 +365,9 @@ class RankerWorker(RankingLink):
             return
         batch, self._outgoing = self._outgoing, []
         try:
-            self._conn.send(batch)
-        except (OSError, ValueError) as exc:
-            self._fall_back(type(exc).__name__)
+            self._channel.send(batch, WORKER_SILENCE)
+        except WorkerGone as gone:
+            self._fall_back(str(gone))
 
     def _running_loop(self) -> asyncio.AbstractEventLoop | None:
         """The event loop the answers are read on (None outside one); read there from now on."""
@@ -311,55 +375,82 @@ class RankerWorker(RankingLink):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return None
-        if loop is not self._loop and not self._closed:
+        if loop is not self._loop and not self._closed and self._local is None:
             self._stop_reading()
-            loop.add_reader(self._conn.fileno(), self._on_readable)
+            # From a context of its own: the reader must not carry whoever first scored (a
+            # host's `acting_as`, a writer's open group) into every later answer.
+            contextvars.Context().run(loop.add_reader, self._channel.fileno(), self._on_readable)
             self._loop = loop
         return loop
 
     def _stop_reading(self) -> None:
         if self._loop is not None and not self._loop.is_closed():
             with contextlib.suppress(ValueError, OSError):
-                self._loop.remove_reader(self._conn.fileno())
+                self._loop.remove_reader(self._channel.fileno())
         self._loop = None
 
     def _on_readable(self) -> None:
-        if not self._receiving:
+        if self._receiving:
+            return
+        try:
+            ready = self._channel.ready()
+        except WorkerGone as gone:  # it died, also at a quiet moment: notice it now
+            self._fall_back(str(gone))
+            return
+        if ready:
             self._receive(until=None)
 
     def _receive(self, *, until: int | None) -> None:
-        """Run `done` for the scores that came back: those there now (`until` None), or waiting
-        for more until at most `until` comments are left without one."""
+        """Run what waits for the scores that came back: those there now (`until` None), or
+        waiting for more until at most `until` things are left waiting."""
         self._receiving = True
         try:
             self._send()
-            while self._waiting and self._local is None:
-                if until is None and not self._conn.poll():
-                    return
-                if until is not None and len(self._waiting) <= until:
+            while self._local is None:
+                self._run_ready_callbacks()
+                if not self._waiting or (until is not None and len(self._waiting) <= until):
                     return
                 try:
-                    if until is not None and not self._answers_within(WORKER_SILENCE):
-                        self._fall_back(f"no answer for {WORKER_SILENCE:.0f} s")
+                    if until is None and not self._channel.ready():
                         return
-                    scores = self._conn.recv()
-                except (EOFError, OSError) as exc:
-                    self._fall_back(type(exc).__name__)
+                    scores = self._channel.receive(WORKER_SILENCE)
+                except WorkerGone as gone:
+                    self._fall_back(str(gone))
                     return
-                for score in scores:
-                    comment, _ask, done = self._waiting.popleft()
-                    done(self._score_from(score, comment))
+                for seq, score in scores:
+                    self._run_ready_callbacks()
+                    waiting = self._waiting.popleft()
+                    self._scores_waited -= 1
+                    if waiting.seq != seq or waiting.comment is None or waiting.done is None:
+                        # Never expected: a score for another comment. Rank here instead.
+                        self._waiting.appendleft(waiting)
+                        self._scores_waited += 1
+                        self._fall_back(f"its answers went out of step ({seq} for {waiting.seq})")
+                        return
+                    self._run_done(waiting.done, self._score_from(score, waiting.comment))
         finally:
             self._receiving = False
 
-    def _answers_within(self, seconds: float) -> bool:
-        """Wait until the worker has something to say; False if it is gone or says nothing for
-        `seconds` (the show must never hang on it)."""
-        deadline = time.monotonic() + seconds
-        while not self._conn.poll(POLL_SECONDS):
-            if self._worker.popen.poll() is not None or time.monotonic() > deadline:
-                return False
-        return True
+    def _run_ready_callbacks(self) -> None:
+        """What waits only for its turn, once everything before it is done."""
+        while self._waiting and self._waiting[0].then is not None:
+            callback = self._waiting.popleft().then
+            assert callback is not None
+            self._run_then(callback)
+
+    @staticmethod
+    def _run_done(done: ScoreDone, score: Score) -> None:
+        try:
+            done(score)
+        except Exception:  # the show's problem with one comment must not stop the others
+            log.exception("handling a ranked comment failed")
+
+    @staticmethod
+    def _run_then(callback: Callable[[], None]) -> None:
+        try:
+            callback()
+        except Exception:
+            log.exception("handling a queued change failed")
 
     def _score_from(self, score: wire.EncodedScore | str, comment: Comment) -> Score:
         if isinstance(score, str):  # the ranker failed on it: kept, with the base score only
@@ -375,6 +466,8 @@ class RankerWorker(RankingLink):
             return
         self._stop_reading()
         self._worker.stop()
+        if last_words := self._worker.last_words():
+            log.warning("the ranking's worker process wrote before it stopped:\n%s", last_words)
         waiting = self._rank_here()
         message = (
             f"Ranking: its worker process stopped ({why}); the show ranks in its own process "
@@ -385,20 +478,25 @@ class RankerWorker(RankingLink):
             self._on_fallback(message)
 
     def _rank_here(self) -> int:
-        """Build the ranker in this process from the journal and score what was waiting there;
-        how many comments were waiting."""
+        """Build the ranker in this process from the journal and score what was waiting there,
+        in order; how many comments were waiting."""
         local = Ranker(
             self._settings, show_description=self._description, command_prefix=self._prefix
         )
         waiting = list(self._waiting)
         self._waiting.clear()
+        self._scores_waited = 0
         self._outgoing.clear()
+        scored = [w for w in waiting if w.comment is not None]
         # The journal already counts the waiting comments as scored: warm up on the rest only.
-        for _ in waiting:
+        for _ in scored:
             self._journal.forget_latest()
         self._relearned = self._journal.rebuild(local)
         self._local = local
-        for comment, ask, done in waiting:
-            self._journal.scored(comment, ask)
-            done(local.score(comment, ask=ask))
-        return len(waiting)
+        for entry in waiting:
+            if entry.then is not None:
+                self._run_then(entry.then)
+            elif entry.comment is not None and entry.done is not None:
+                self._journal.scored(entry.comment, entry.ask)
+                self._run_done(entry.done, local.score(entry.comment, ask=entry.ask))
+        return len(scored)

@@ -22,8 +22,8 @@ from stagehand.ranking.ranker import Feedback, Ranker
 #: collector's full passes (`gc.freeze`), as the show's process does (show/pipeline.py): a full
 #: pass over a long show's memory stopped scoring for a few hundred milliseconds.
 FREEZE_EVERY = 20_000
-#: Answers remembered for an undo (an undo older than that no longer takes its lesson back).
-KEPT_TICKETS = 1_000
+#: Answers remembered for an undo: as many as the show's undo history keeps (show/history.py).
+KEPT_TICKETS = 5_000
 
 
 class _Show:
@@ -34,12 +34,14 @@ class _Show:
         self.learned: OrderedDict[int, Feedback] = OrderedDict()
         self.scored = 0
 
-    def apply(self, operation: tuple[Any, ...], scores: list[wire.EncodedScore | str]) -> None:
+    def apply(
+        self, operation: tuple[Any, ...], scores: list[tuple[int, wire.EncodedScore | str]]
+    ) -> None:
         kind = operation[0]
         try:
             if kind == wire.SCORE:
-                score = self.ranker.score(wire.decode(operation[1]), ask=operation[2])
-                scores.append(wire.encode_score(score))
+                score = self.ranker.score(wire.decode(operation[2]), ask=operation[3])
+                scores.append((operation[1], wire.encode_score(score)))
                 self.scored += 1
                 if self.scored % FREEZE_EVERY == 0:
                     gc.freeze()
@@ -53,7 +55,7 @@ class _Show:
                 self.ranker.take_back(feedback)
         except Exception as exc:  # one bad comment must not stop the ranking
             if kind == wire.SCORE:
-                scores.append(f"{type(exc).__name__}: {exc}")
+                scores.append((operation[1], f"{type(exc).__name__}: {exc}"))
 
     def feedback(self, ticket: int, comment: Comment, positive: bool) -> None:
         feedback = self.ranker.feedback(comment, positive)
@@ -71,7 +73,7 @@ def serve(conn: Connection) -> None:
             batch = conn.recv()
         except (EOFError, OSError):
             return
-        scores: list[wire.EncodedScore | str] = []
+        scores: list[tuple[int, wire.EncodedScore | str]] = []
         for operation in batch:
             if operation[0] == wire.START:
                 _, settings, description, prefix = operation
@@ -81,7 +83,7 @@ def serve(conn: Connection) -> None:
             elif show is not None:
                 show.apply(operation, scores)
             elif operation[0] == wire.SCORE:
-                scores.append("no show started")
+                scores.append((operation[1], "no show started"))
         if scores:
             try:
                 conn.send(scores)

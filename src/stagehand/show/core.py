@@ -14,10 +14,12 @@ import contextlib
 import dataclasses
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextvars import ContextVar
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +79,9 @@ class ShowCore:
         self._resumed = resumed is not None
         self._clock = clock or ShowClock()
         self._writer = writer
+        #: Said once the show runs and someone listens (the console, headless output).
+        self._startup_notices = list(startup_notices)
+        self._opened = False
         #: The ranker, in a worker process or in this one (`[ranking] worker`, ranking/link.py).
         self._ranker = open_ranking(
             settings.ranking,
@@ -104,8 +109,6 @@ class ShowCore:
         self._holding: set[asyncio.Future[Any]] = set()
         #: Takes the featured comment off stream after `[overlay] feature_seconds`.
         self._feature_timer: asyncio.TimerHandle | None = None
-        #: Said once the show runs and someone listens (the console, headless output).
-        self._startup_notices = list(startup_notices)
         #: Where a replay of this show got to in its transcript (None: live, or nothing yet).
         self._replay_position: ReplayPosition | None = None
         #: The time of the latest comment or host action stored before this session.
@@ -126,7 +129,9 @@ class ShowCore:
                 hosts=settings.show.hosts,
                 bots=settings.ranking.bots,
             ),
+            now=self._clock.now,
         )
+        self._opened = True
 
     # -- publishing ------------------------------------------------------------------------
 
@@ -145,11 +150,14 @@ class ShowCore:
             except Exception:  # a broken listener must not stop the show
                 log.exception("listener failed on %s", type(event).__name__)
 
-    def _comment_ranked(self, ranked: RankedComment) -> None:
+    def _comment_ranked(self, ranked: RankedComment, arrived: datetime) -> None:
         """A comment has its score (in arrival order): stored, shown and its command run, all in
         one transaction with what it causes (a resumed show that finds the comment stored finds
-        all of it)."""
+        all of it). The show's clock reads `arrived` meanwhile: what the comment causes (a
+        command's cooldown, a stage appearance) happens when it arrived, however long its score
+        took (a replay's clock has moved on by then)."""
         self._completing = True
+        held = self._clock.hold(arrived)
         try:
             with self._writer.atomic():
                 self._publish(CommentRanked(ranked))
@@ -159,7 +167,20 @@ class ShowCore:
                     if result is not None:
                         self._spawn(result)
         finally:
+            self._clock.hold(held)
             self._completing = False
+
+    def _publish_in_turn(self, event: CoreEvent) -> None:
+        """Publish `event` once the comments that arrived before it are published, without
+        waiting for their scores here (a replay's checkpoint: it needs no score of its own)."""
+        self._ranker.then(partial(self._publish_now, event))
+
+    def _publish_now(self, event: CoreEvent) -> None:
+        completing, self._completing = self._completing, True
+        try:
+            self._publish(event)
+        finally:
+            self._completing = completing
 
     def _caught_up(self) -> None:
         """Every comment that arrived so far has its score and is published (before a change
@@ -182,11 +203,22 @@ class ShowCore:
             finally:
                 done.set()
 
-        loop.call_soon_threadsafe(catch_up)
-        return done.wait(timeout)
+        try:
+            loop.call_soon_threadsafe(catch_up)
+        except RuntimeError:  # the loop closed meanwhile: nothing runs there any more
+            return not self._ranker.pending
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not done.wait(0.1):
+            if not loop.is_running() or (deadline is not None and time.monotonic() > deadline):
+                return False
+        return True
 
     def _ranking_fell_back(self, message: str) -> None:
-        self._publish(Notice(message, "warning"))
+        notice = Notice(message, "warning")
+        if self._opened:
+            self._publish(notice)
+        else:  # the worker could not start: said with the other notices when the show runs
+            self._startup_notices.append(notice)
 
     def _publish_threadsafe(self, event: CoreEvent) -> None:
         if self._loop is not None and not self._loop.is_closed():

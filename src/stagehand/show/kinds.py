@@ -34,6 +34,8 @@ class Classified:
 
     kind: CommentKind
     question: str | None = None
+    #: A command's name in lower case (`hand` for `!hand`), ours or another bot's.
+    command: str | None = None
 
 
 class CommentKinds:
@@ -60,7 +62,7 @@ class CommentKinds:
         if command is not None:
             name_of_command, rest = command
             if name_of_command != _ASK or not rest:
-                return Classified(CommentKind.COMMAND)
+                return Classified(CommentKind.COMMAND, command=name_of_command)
             question = rest
         if author.roles & _HOST_ROLES or (platform, name) in self.hosts:
             return Classified(CommentKind.HOST, question)

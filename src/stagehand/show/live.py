@@ -227,6 +227,7 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
 
     async def close(self) -> bool:
         """End open stage appearances, stop adapters, write everything. False if writes failed."""
+        self._caught_up()  # the last comments' commands get their tasks before the wait below
         if self._tasks:
             # Let invitations and command answers already in flight finish (briefly).
             await asyncio.wait(list(self._tasks), timeout=2)

@@ -1,9 +1,11 @@
 """The one road every comment takes: dedupe -> sanitize -> classify -> score -> publish.
 
-Adapters (through `LiveShow`) call `Pipeline.accept` on the event loop. Nothing here blocks:
-the comment goes to the ranker (in a worker process, or scored at once in this one), and once
-it has its score the show publishes it as one `CommentRanked` event, in arrival order, which
-the store's writer queues (its thread commits in batches) and every screen shows.
+Adapters (through `LiveShow`) call `Pipeline.accept` on the event loop. The comment goes to
+the ranker (in a worker process, or scored at once in this one), and once it has its score the
+show publishes it as one `CommentRanked` event, in arrival order, which the store's writer
+queues (its thread commits in batches) and every screen shows. Nothing here waits, except for
+one of our chat commands, which waits until the comments before it are scored (it may change
+what the ranker knows), and when too many comments wait for the worker.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import dataclasses
 import gc
 from collections import deque
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Protocol
 
-from stagehand.domain import Comment, CommentKind, RankedComment, Score
+from stagehand.commands import COMMANDS
+from stagehand.domain import Comment, CommentKind, RankedComment, Score, utcnow
 from stagehand.sanitize import sanitize, storable
 from stagehand.show.kinds import CommentKinds
 
@@ -41,7 +45,13 @@ class Scorer(Protocol):
 
     def submit(self, comment: Comment, ask: bool | None, done: Callable[[Score], None]) -> None: ...
 
+    def then(self, callback: Callable[[], None]) -> None: ...
+
     def catch_up(self) -> None: ...
+
+
+#: What the pipeline hands on: the comment as judged, and when it arrived (show time).
+OnRanked = Callable[[RankedComment, datetime], None]
 
 
 class RecentIds:
@@ -153,17 +163,20 @@ class Pipeline:
         self,
         *,
         scorer: Scorer,
-        on_ranked: Callable[[RankedComment], None],
+        on_ranked: OnRanked,
         seen: Iterable[tuple[str, str]] = (),
         stored: Callable[[tuple[str, str]], bool] | None = None,
         resumed: bool = False,
         kinds: CommentKinds | None = None,
+        now: Callable[[], datetime] = utcnow,
     ) -> None:
         """`seen`: ids already stored (a resumed show's latest); `stored` asks the database
-        whether it has a comment; `resumed`: the database had this show's comments before."""
+        whether it has a comment; `resumed`: the database had this show's comments before;
+        `now`: the show's clock."""
         self.scorer = scorer
         self.kinds = kinds or CommentKinds()
         self._on_ranked = on_ranked
+        self._now = now
         self._recent = RecentIds()
         self._seen = SeenKeys()
         for key in seen:
@@ -194,16 +207,23 @@ class Pipeline:
         self.accepted += 1
         if self.accepted % FREEZE_EVERY == 0:
             gc.freeze()
-        if kind in UNSCORED_KINDS:
-            self.scorer.catch_up()  # the comments before it first
-            self._on_ranked(RankedComment(comment, UNSCORED, segment, kind))
-        else:
-            on_ranked = self._on_ranked
+        on_ranked = self._on_ranked
+        arrived = self._now()
+        if kind not in UNSCORED_KINDS:
             self.scorer.submit(
                 comment,
                 asked,
-                lambda score: on_ranked(RankedComment(comment, score, segment, kind)),
+                lambda score: on_ranked(RankedComment(comment, score, segment, kind), arrived),
             )
+            return True
+        ranked = RankedComment(comment, UNSCORED, segment, kind)
+        if kind is CommentKind.COMMAND and COMMANDS.get(classified.command or "") is not None:
+            # One of ours may change what the ranker knows (`!hand`, `!stage`, `!segment`):
+            # the comments before it are scored first, and those after it see the change.
+            self.scorer.catch_up()
+            on_ranked(ranked, arrived)
+        else:  # a bot's line, another bot's command: it only needs its place
+            self.scorer.then(lambda: on_ranked(ranked, arrived))
         return True
 
     def _stored_before(self, key: tuple[str, str]) -> bool:

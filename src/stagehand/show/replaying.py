@@ -92,8 +92,9 @@ class Replaying(Undoing):
             self._unpinned(comment.platform, comment.id)
 
     def replay_reached(self, source: str, position: TranscriptPosition) -> None:
-        """A replay has played (and published) everything up to `position` of its transcript."""
-        self._publish(ReplayReached(source, position, self._clock.now()))
+        """A replay has played (and published) everything up to `position` of its transcript:
+        recorded once the comments before it are, without waiting for their scores here."""
+        self._publish_in_turn(ReplayReached(source, position, self._clock.now()))
 
     def _author_for(self, action: HostAction) -> Author | None:
         for key, session in self._state.stage.items():
