@@ -51,7 +51,7 @@ class RankerJournal:
     def set_hand(self, author: AuthorKey, raised: bool) -> None:
         (self._hands.add if raised else self._hands.discard)(author)
 
-    def set_on_stage(self, author: AuthorKey, on_stage: bool, names: Iterable[str]) -> None:
+    def set_on_stage(self, author: AuthorKey, on_stage: bool, *, names: Iterable[str] = ()) -> None:
         if on_stage:
             self._on_stage[author] = tuple(names)
         else:

@@ -252,37 +252,22 @@ class RankerWorker(RankingLink):
     # -- what the ranker is told ---------------------------------------------------------------
 
     def set_segment(self, segment: Segment) -> None:
-        self._here_if_closed()
-        self._journal.set_segment(segment)
-        self._call("set_segment", segment)
+        self._tell("set_segment", segment)
 
     def add_topic_terms(self, terms: Iterable[str]) -> None:
-        self._here_if_closed()
-        terms = list(terms)
-        self._journal.add_topic_terms(terms)
-        self._call("add_topic_terms", terms)
+        self._tell("add_topic_terms", list(terms))
 
     def set_hand(self, author: AuthorKey, raised: bool) -> None:
-        self._here_if_closed()
-        self._journal.set_hand(author, raised)
-        self._call("set_hand", author, raised)
+        self._tell("set_hand", author, raised)
 
     def set_on_stage(self, author: AuthorKey, on_stage: bool, *, names: Iterable[str] = ()) -> None:
-        self._here_if_closed()
-        names = tuple(names)
-        self._journal.set_on_stage(author, on_stage, names)
-        self._call("set_on_stage", author, on_stage, names=names)
+        self._tell("set_on_stage", author, on_stage, names=tuple(names))
 
     def add_host_names(self, names: Iterable[str]) -> None:
-        self._here_if_closed()
-        names = list(names)
-        self._journal.add_host_names(names)
-        self._call("add_host_names", names)
+        self._tell("add_host_names", list(names))
 
     def recall_author(self, author: AuthorKey, comments: int) -> None:
-        self._here_if_closed()
-        self._journal.recall_author(author, comments)
-        self._call("recall_author", author, comments)
+        self._tell("recall_author", author, comments)
 
     def feedback(self, comment: Comment, positive: bool) -> Learned | None:
         self._here_if_closed()
@@ -331,6 +316,13 @@ class RankerWorker(RankingLink):
         """Whether the worker is about to run out of comments (it should get these now, not at
         the end of the loop's turn: a replay refills it right after waiting for it)."""
         return self._scores_waited - len(self._outgoing) < LOW_WATER
+
+    def _tell(self, name: str, *args: Any, **kwargs: Any) -> None:
+        """Tell the ranker `name(*args)` wherever it runs, and the journal (from which a ranker
+        is rebuilt in this process if the worker dies)."""
+        self._here_if_closed()
+        getattr(self._journal, name)(*args, **kwargs)
+        self._call(name, *args, **kwargs)
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> None:
         if self._local is not None:
