@@ -28,7 +28,7 @@ from stagehand.demo import demo_transcript_path
 from stagehand.domain import Author, Comment, HostAction, HostActionKind, Score
 from stagehand.events import CommentRanked, CoreEvent, HostActionLogged, Notice, SegmentChanged
 from stagehand.importers.twitch_irc import read_comments
-from stagehand.ranking import channel, worker
+from stagehand.ranking import channel, worker, worker_pool
 from stagehand.ranking.ranker import Ranker
 from stagehand.session import open_show
 from stagehand.show.live import LiveShow
@@ -318,9 +318,9 @@ def test_tiny_socket_buffers_cannot_deadlock_the_show(
             end.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8_192)
         return pair
 
-    monkeypatch.setattr(worker.socket, "socketpair", small_socketpair)
+    monkeypatch.setattr(worker_pool.socket, "socketpair", small_socketpair)
     monkeypatch.setattr(channel, "BUFFER_BYTES", 8_192)
-    worker.WorkerProcess.stop_idle()  # a worker with the small socket, not one from the pool
+    worker_pool.WorkerProcess.stop_idle()  # a worker with the small socket, not one from the pool
 
     async def play() -> int | None:
         live = open_show(settings("process"), db_path=tmp_path / "s.db", show_name="s", adapters=[])
@@ -331,7 +331,7 @@ def test_tiny_socket_buffers_cannot_deadlock_the_show(
 
     assert asyncio.run(asyncio.wait_for(play(), 60)) is not None  # still in the worker
     assert stored_once(tmp_path / "s.db") == (3_000, 3_000)
-    worker.WorkerProcess.stop_idle()
+    worker_pool.WorkerProcess.stop_idle()
 
 
 def test_a_worker_dying_at_a_quiet_moment_is_noticed_at_once(tmp_path: Path) -> None:
@@ -358,8 +358,8 @@ def test_a_worker_dying_at_a_quiet_moment_is_noticed_at_once(tmp_path: Path) -> 
 def test_a_worker_that_cannot_start_leaves_the_ranking_at_home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(worker.sys, "executable", str(tmp_path / "no-python-here"))
-    worker.WorkerProcess.stop_idle()
+    monkeypatch.setattr(worker_pool.sys, "executable", str(tmp_path / "no-python-here"))
+    worker_pool.WorkerProcess.stop_idle()
 
     async def play() -> tuple[int | None, tuple[Notice, ...]]:
         live = open_show(settings("process"), db_path=tmp_path / "s.db", show_name="s", adapters=[])
