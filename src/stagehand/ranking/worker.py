@@ -371,9 +371,10 @@ class RankerWorker(RankingLink):
         if last_words := self._worker.last_words():
             log.warning("the ranking's worker process wrote before it stopped:\n%s", last_words)
         waiting = self._rank_here()
+        scored = "1 comment that was waiting" if waiting == 1 else f"{waiting} comments waiting"
         message = (
             f"Ranking: its worker process stopped ({why}); the show ranks in its own process "
-            f"from now on ({waiting} comments that were waiting scored there, none lost)."
+            f"from now on ({scored} scored there, none lost)."
         )
         log.warning(message)
         if self._on_fallback is not None:
