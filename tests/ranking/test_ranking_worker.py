@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import dataclasses
 import os
+import resource
 import signal
 import socket
 import sqlite3
@@ -426,3 +427,60 @@ def test_one_failing_comment_handler_does_not_shift_the_others_scores() -> None:
         expected[line.id] = round(home.score(line).value, 9)
     link.close()
     assert got == expected
+
+
+def test_comments_waiting_when_the_worker_dies_are_scored_before_what_came_after(
+    tmp_path: Path,
+) -> None:
+    """The worker dies while comments wait for their scores; then the host changes the segment.
+    Those comments arrived in the old segment, and are scored there, as at home."""
+
+    async def play(where: str) -> list[tuple[object, ...]]:
+        live = open_show(
+            settings(where), db_path=tmp_path / f"{where}.db", show_name="s", adapters=[]
+        )
+        live.start_segment("Cooking", ["pasta", "sauce"])
+        for number in range(20):
+            live.comment_received(comment(number, f"which pasta sauce is that {number}?", number))
+        await asyncio.sleep(0.3)  # scored and published
+        for number in range(20, 40):
+            live.comment_received(
+                comment(number, f"what about dragons and wyverns {number}?", number)
+            )
+        if where == "process":  # they wait for their scores now; the worker dies
+            os.kill(live.ranking_worker_pid or 0, signal.SIGKILL)
+            time.sleep(0.3)
+        live.start_segment("Dragons", ["dragons", "wyverns"])  # the host's key
+        assert await live.close()
+        return scored_rows(tmp_path / f"{where}.db")
+
+    home = asyncio.run(play("inline"))
+    assert asyncio.run(play("process")) == home and len(home) == 40
+
+
+def test_a_show_holding_many_files_still_talks_to_its_worker(tmp_path: Path) -> None:
+    """Past 1,023 open files (a long show's connections, a raised ulimit), waiting on the worker
+    must still work: `select` refuses such descriptors, `poll` does not."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1_300:
+        pytest.skip(f"this machine allows {hard} open files; the test needs 1,300")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1_300), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1_100)]
+    worker_pool.WorkerProcess.stop_idle()  # a worker whose socket is past 1,023
+
+    async def play() -> int | None:
+        live = open_show(settings("process"), db_path=tmp_path / "s.db", show_name="s", adapters=[])
+        flood(live, 300)
+        live.start_segment("Patching", ["patch"])  # waits for the 300 scores
+        pid = live.ranking_worker_pid
+        assert await live.close()
+        return pid
+
+    try:
+        assert asyncio.run(play()) is not None  # still in the worker: nothing failed
+    finally:
+        for descriptor in held:
+            os.close(descriptor)
+        worker_pool.WorkerProcess.stop_idle()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert stored_once(tmp_path / "s.db") == (300, 300)

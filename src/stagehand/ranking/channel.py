@@ -100,10 +100,14 @@ class Channel:
             raise WorkerGone("no answer in time")
         if not self._alive():
             raise WorkerGone("it exited")
-        readable, _, _ = select.select(
-            [self._sock], [self._sock] if writing else [], [], POLL_SECONDS
-        )
-        if readable:
+        # poll, not select: select refuses descriptors above 1023 (a show may hold more files).
+        poller = select.poll()
+        poller.register(self._sock, select.POLLIN | (select.POLLOUT if writing else 0))
+        try:
+            events = poller.poll(POLL_SECONDS * 1000)
+        except (OSError, ValueError) as exc:
+            raise WorkerGone(f"cannot wait for it ({exc})") from exc
+        if any(event & ~select.POLLOUT for _, event in events):  # data, end of file, an error
             self._read_available()
 
     def _read_available(self) -> None:

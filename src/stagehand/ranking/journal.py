@@ -35,11 +35,6 @@ class RankerJournal:
     def scored(self, comment: Comment, ask: bool | None) -> None:
         self._recent.append((comment, ask))
 
-    def forget_latest(self) -> None:
-        """The latest comment noted as scored was not (it is scored again, later)."""
-        if self._recent:
-            self._recent.pop()
-
     def set_segment(self, segment: Segment) -> None:
         self._segment = segment
         self._terms.clear()

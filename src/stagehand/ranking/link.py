@@ -16,11 +16,11 @@ import logging
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Literal
 
 from stagehand.config.ranking import RankingSettings
 from stagehand.domain import AuthorKey, Comment, Score, Segment
+from stagehand.ranking.cores import usable_cores
 from stagehand.ranking.ranker import Feedback, Ranker
 
 log = logging.getLogger(__name__)
@@ -148,24 +148,10 @@ class LocalRanking(RankingLink):
 def worker_wanted(setting: Literal["auto", "process", "inline"]) -> bool:
     """Whether `[ranking] worker` asks for a process of its own. `auto` does on a POSIX system
     where this process may use two cores or more (a second core is what a worker is for: its
-    affinity and, in a container, its CPU quota say how many it may use)."""
+    affinity and its control group's CPU quota say how many it may use, ranking/cores.py)."""
     if setting == "inline" or os.name != "posix":
         return False  # the worker needs POSIX (a socket handed to the child, its own session)
     return setting == "process" or usable_cores() >= 2
-
-
-def usable_cores() -> float:
-    try:
-        cores: float = len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS
-        cores = os.cpu_count() or 1
-    try:  # cgroup v2: "max 100000" or "<quota> <period>" (microseconds)
-        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
-        if quota != "max":
-            cores = min(cores, int(quota) / int(period))
-    except (OSError, ValueError):
-        pass
-    return cores
 
 
 def open_ranking(

@@ -61,25 +61,34 @@ MAX_IN_FLIGHT = 256
 WORKER_SILENCE = 10.0
 
 
-class _Waiting:
-    """A comment waiting for its score (`seq` names it to the worker), or something that only
-    waits its turn (`score` None: a bot's line, a replay's checkpoint)."""
+#: A change to what the ranker knows, as the journal records it: its name and arguments.
+_Change = tuple[str, tuple[Any, ...], dict[str, Any]]
 
-    __slots__ = ("ask", "comment", "done", "seq", "then")
+
+class _Waiting:
+    """In arrival order: a comment waiting for its score (`seq` names it to the worker),
+    something that only waits its turn (`then`: a bot's line, a replay's checkpoint), or a
+    change the journal records in its turn (`change`: the journal then always describes the
+    ranker as the oldest waiting comment finds it, so a ranker rebuilt from it scores the waiting
+    comments as the worker would have)."""
+
+    __slots__ = ("ask", "change", "comment", "done", "seq", "then")
 
     def __init__(
         self,
-        seq: int,
-        comment: Comment | None,
-        ask: bool | None,
-        done: ScoreDone | None,
+        seq: int = 0,
+        comment: Comment | None = None,
+        ask: bool | None = None,
+        done: ScoreDone | None = None,
         then: Callable[[], None] | None = None,
+        change: _Change | None = None,
     ) -> None:
         self.seq = seq
         self.comment = comment
         self.ask = ask
         self.done = done
         self.then = then
+        self.change = change
 
 
 class RankerWorker(RankingLink):
@@ -118,8 +127,8 @@ class RankerWorker(RankingLink):
 
     def submit(self, comment: Comment, ask: bool | None, done: ScoreDone) -> None:
         self._here_if_closed()
-        self._journal.scored(comment, ask)
         if self._local is not None:
+            self._journal.scored(comment, ask)
             self._run_done(done, self._local.score(comment, ask=ask))
             return
         seq = next(self._sequence)
@@ -140,7 +149,7 @@ class RankerWorker(RankingLink):
         if not self._waiting:
             callback()
         else:
-            self._waiting.append(_Waiting(0, None, None, None, callback))
+            self._waiting.append(_Waiting(then=callback))
 
     def catch_up(self) -> None:
         if self._waiting and not self._receiving:
@@ -156,7 +165,7 @@ class RankerWorker(RankingLink):
 
     def warm(self, comment: Comment) -> None:
         self._here_if_closed()
-        self._journal.scored(comment, None)
+        self._journal_in_turn("scored", comment, None)
         self._operate(wire.WARM, wire.encode(comment))
 
     # -- what the ranker is told ---------------------------------------------------------------
@@ -184,7 +193,7 @@ class RankerWorker(RankingLink):
         if self._local is not None:
             return self._local.feedback(comment, positive)
         ticket = next(self._tickets)
-        self._journal.feedback(ticket, comment, positive)
+        self._journal_in_turn("feedback", ticket, comment, positive)
         self._operate(wire.FEEDBACK, ticket, wire.encode(comment), positive)
         return ticket
 
@@ -194,11 +203,12 @@ class RankerWorker(RankingLink):
             if self._local is not None:
                 self._local.take_back(learned)
             return
-        self._journal.take_back(learned)
         if self._local is not None:
+            self._journal.take_back(learned)
             if (feedback := self._relearned.pop(learned, None)) is not None:
                 self._local.take_back(feedback)
             return
+        self._journal_in_turn("take_back", learned)
         self._operate(wire.TAKE_BACK, learned)
 
     def close(self) -> None:
@@ -231,8 +241,15 @@ class RankerWorker(RankingLink):
         """Tell the ranker `name(*args)` wherever it runs, and the journal (from which a ranker
         is rebuilt in this process if the worker dies)."""
         self._here_if_closed()
-        getattr(self._journal, name)(*args, **kwargs)
+        self._journal_in_turn(name, *args, **kwargs)
         self._call(name, *args, **kwargs)
+
+    def _journal_in_turn(self, name: str, *args: Any, **kwargs: Any) -> None:
+        """Record a change in the journal once the comments before it have their scores."""
+        if self._waiting and self._local is None:
+            self._waiting.append(_Waiting(change=(name, args, kwargs)))
+        else:
+            getattr(self._journal, name)(*args, **kwargs)
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> None:
         if self._local is not None:
@@ -329,16 +346,20 @@ class RankerWorker(RankingLink):
                         self._scores_waited += 1
                         self._fall_back(f"its answers went out of step ({seq} for {waiting.seq})")
                         return
+                    self._journal.scored(waiting.comment, waiting.ask)
                     self._run_done(waiting.done, self._score_from(score, waiting.comment))
         finally:
             self._receiving = False
 
     def _run_ready_callbacks(self) -> None:
         """What waits only for its turn, once everything before it is done."""
-        while self._waiting and self._waiting[0].then is not None:
-            callback = self._waiting.popleft().then
-            assert callback is not None
-            self._run_then(callback)
+        while self._waiting and self._waiting[0].comment is None:
+            entry = self._waiting.popleft()
+            if entry.then is not None:
+                self._run_then(entry.then)
+            elif entry.change is not None:
+                name, args, kwargs = entry.change
+                getattr(self._journal, name)(*args, **kwargs)
 
     @staticmethod
     def _run_done(done: ScoreDone, score: Score) -> None:
@@ -390,16 +411,33 @@ class RankerWorker(RankingLink):
         self._waiting.clear()
         self._scores_waited = 0
         self._outgoing.clear()
-        scored = [w for w in waiting if w.comment is not None]
-        # The journal already counts the waiting comments as scored: warm up on the rest only.
-        for _ in scored:
-            self._journal.forget_latest()
+        # The journal describes the ranker as the oldest waiting comment found it; what came
+        # after is replayed in its place, changes and comments alike.
         self._relearned = self._journal.rebuild(local)
         self._local = local
         for entry in waiting:
             if entry.then is not None:
                 self._run_then(entry.then)
+            elif entry.change is not None:
+                self._change_here(local, *entry.change)
             elif entry.comment is not None and entry.done is not None:
                 self._journal.scored(entry.comment, entry.ask)
                 self._run_done(entry.done, local.score(entry.comment, ask=entry.ask))
-        return len(scored)
+        return sum(entry.comment is not None for entry in waiting)
+
+    def _change_here(
+        self, local: Ranker, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        """A change that waited its turn, made to the journal and the ranker in this process."""
+        getattr(self._journal, name)(*args, **kwargs)
+        if name == "scored":
+            local.score(args[0], ask=args[1])
+        elif name == "feedback":
+            ticket, comment, positive = args
+            if (feedback := local.feedback(comment, positive)) is not None:
+                self._relearned[ticket] = feedback
+        elif name == "take_back":
+            if (feedback := self._relearned.pop(args[0], None)) is not None:
+                local.take_back(feedback)
+        else:
+            getattr(local, name)(*args, **kwargs)
