@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
 from collections.abc import Callable
+
+from stagehand.windows import SlidingWindow
 
 
 class SendLimiter:
-    """A sliding-window limit: at most `max_messages` in any `per_seconds` window."""
+    """A sliding-window limit on the wall clock: at most `max_messages` in any `per_seconds`."""
 
     def __init__(
         self,
@@ -27,26 +28,15 @@ class SendLimiter:
         self.max_messages = max_messages
         self.per_seconds = per_seconds
         self._clock = clock
-        self._sent: deque[float] = deque()
-
-    def _forget_old(self, now: float) -> None:
-        while self._sent and self._sent[0] <= now - self.per_seconds:
-            self._sent.popleft()
+        self._window = SlidingWindow(max_messages, per_seconds)
 
     def delay_for(self, count: int = 1) -> float:
         """Seconds until `count` more messages may go out (0 when they may go now)."""
-        if count > self.max_messages:
-            return float("inf")
-        now = self._clock()
-        self._forget_old(now)
-        over = len(self._sent) + count - self.max_messages
-        if over <= 0:
-            return 0.0
-        return max(0.0, self._sent[over - 1] + self.per_seconds - now)
+        return self._window.delay_for(self._clock(), count)
 
     def take(self) -> None:
         """One message goes now (the caller checked `delay_for`)."""
-        self._sent.append(self._clock())
+        self._window.take(self._clock())
 
     async def acquire(self) -> None:
         """Wait for a slot and take it."""

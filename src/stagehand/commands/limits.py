@@ -6,38 +6,12 @@ the same moments as it did live, whatever the playback speed.
 
 from __future__ import annotations
 
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Hashable
 
+from stagehand.windows import SlidingWindow
 
-class SlidingWindow:
-    """At most `limit` events in any window of `seconds`.
-
-    A sliding window rather than a token bucket: a bucket of 20 that refills 20 per 30 s lets
-    40 messages through in some 30 s stretch (a full bucket, then the refill), which is what
-    Twitch's "20 per 30 seconds" forbids.
-    """
-
-    def __init__(self, limit: int, seconds: float) -> None:
-        self.limit = limit
-        self.seconds = seconds
-        self._times: deque[float] = deque()
-
-    def _expire(self, now: float) -> None:
-        while self._times and self._times[0] <= now - self.seconds:
-            self._times.popleft()
-
-    def try_take(self, now: float) -> bool:
-        """Count one event at `now` if the window has room; False (nothing counted) if not."""
-        self._expire(now)
-        if len(self._times) >= self.limit:
-            return False
-        self._times.append(now)
-        return True
-
-    def used(self, now: float) -> int:
-        self._expire(now)
-        return len(self._times)
+__all__ = ["Cooldowns", "KeyedWindows", "SlidingWindow"]
 
 
 class KeyedWindows:

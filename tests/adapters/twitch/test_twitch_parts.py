@@ -62,7 +62,7 @@ def test_the_limiter_allows_a_window_full_then_says_how_long_to_wait() -> None:
     limiter = SendLimiter(20, 30.0, clock=lambda: clock[0])
     for _ in range(20):
         assert limiter.delay_for() == 0
-        limiter._sent.append(clock[0])
+        limiter.take()
         clock[0] += 0.5
     assert limiter.delay_for() == pytest.approx(30.0 - 10.0)
     clock[0] = 130.0  # the first message left the window
