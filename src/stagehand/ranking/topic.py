@@ -371,12 +371,10 @@ class TopicProfile:
         # Halve the counts so old chat fades, and keep only the most frequent words.
         self._docs /= 2
         self._rel_docs /= 2
-        self._df = _keep_top({k: v / 2 for k, v in self._df.items()}, self.max_learned_terms * 10)
-        self._co = _keep_top({k: v / 2 for k, v in self._co.items()}, self.max_learned_terms)
+        self._df = _halved_top(self._df, self.max_learned_terms * 10)
+        self._co = _halved_top(self._co, self.max_learned_terms)
         self._seg_docs /= 2
-        self._seg_df = _keep_top(
-            {k: v / 2 for k, v in self._seg_df.items()}, self.max_learned_terms * 10
-        )
+        self._seg_df = _halved_top(self._seg_df, self.max_learned_terms * 10)
         self._seg_users = {k: v for k, v in self._seg_users.items() if k in self._seg_df}
 
     def size(self) -> int:
@@ -410,6 +408,17 @@ def _contains_run(stems: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     return any(
         stems[i] == first and stems[i : i + size] == phrase for i in range(len(stems) - size + 1)
     )
+
+
+def _halved_top(table: dict[str, float], limit: int) -> dict[str, float]:
+    """`_keep_top` of the table with every count halved, without halving what is then dropped:
+    with fresh chat the word tables grow by thousands of words between two decays, so a decay
+    sorts the words once, by their counts before halving (halving keeps their order, ties
+    included: it is exact for any count above 1e-307), and halves the words it keeps."""
+    if len(table) <= limit:
+        return {k: v / 2 for k, v in table.items()}
+    kept = sorted(table, key=table.__getitem__, reverse=True)[:limit]
+    return {k: table[k] / 2 for k in kept}
 
 
 def _keep_top(table: dict[str, float], limit: int) -> dict[str, float]:
