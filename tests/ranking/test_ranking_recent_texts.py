@@ -55,3 +55,36 @@ def test_a_wave_is_found_without_a_scan(monkeypatch) -> None:  # type: ignore[no
     match = ring.find("pog champ", "viewer9")
 
     assert match == RepeatMatch(False, 100.0, MATCHES, "pog champ", ("twitch", "m0"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="ab c", min_size=1, max_size=90),
+            st.sampled_from(["ana", "bo", "cy"]),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from([50.0, 75.5, 88.0, 96.0, 100.0]),
+)
+def test_the_length_window_leaves_out_no_match(said: list[tuple[str, str]], cutoff: float) -> None:
+    """Texts of every length and near-copies of them, at any cutoff: the scan of the texts whose
+    length lets them match answers what the scan of the whole ring answers."""
+    ring = RecentTexts(size=15, cutoff=cutoff)
+    for number, (text, author) in enumerate(said):
+        for variant in (text, text + "a", text[1:] or text, text * 2):
+            assert ring.find(variant, author) == scanned(ring, variant, author)
+        ring.remember(text, author, ("twitch", f"m{number}"))
+
+
+def test_a_match_exactly_at_the_cutoff_is_found() -> None:
+    """22 letters against 28 score 200 * 22 / 50 = 88: at the cutoff, so a match."""
+    ring = RecentTexts(size=400, cutoff=88.0)
+    ring.remember("a" * 28, "ana")
+    ring.remember("a" * 29, "bo")  # 200 * 22 / 51: below it
+
+    match = ring.find("a" * 22, "cy")
+
+    assert match == RepeatMatch(False, 88.0, 1, "a" * 28, None)
