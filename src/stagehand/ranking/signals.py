@@ -518,6 +518,8 @@ def about_the_broadcast(words: Words, topic: Container[str] = ()) -> bool:
     """The comment talks about the broadcast rather than a topic: "is the audio quiet for
     anyone else", "what mic is she using". A word that is part of the `topic` (stems: a
     segment on recording a podcast has "mic") is the topic."""
+    if _BROADCAST_WORDS.isdisjoint(words.tokens):
+        return False  # most comments: one set operation instead of a loop over their words
     return any(
         token in _BROADCAST_WORDS and stem not in topic
         for token, stem in zip(words.tokens, words.stems, strict=False)
