@@ -9,7 +9,7 @@ chat: never side chatter, and while a guest is on stage it lifts the comment (`g
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from stagehand.domain import AuthorKey, Comment
 from stagehand.ranking.text import STOPWORDS, Words
@@ -97,9 +97,9 @@ class Audience:
     def is_show_key(self, key: AuthorKey) -> bool:
         return key in self.host_keys or key in self._guests
 
-    def names_in(self, words: Words) -> list[str]:
-        """The hosts' and guests' names the comment uses."""
-        return [t for t in words.tokens if t in self.host_names or t in self._guest_names]
+    def names_in(self, words: Words) -> Iterator[str]:
+        """The hosts' and guests' names the comment uses (looked for once asked for)."""
+        return (t for t in words.tokens if t in self.host_names or t in self._guest_names)
 
     def names_a_guest(self, words: Words, addressed: Iterable[str]) -> bool:
         """The comment names a guest on stage: @mention, "name:" or the name in its text."""

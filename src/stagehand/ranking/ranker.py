@@ -9,6 +9,7 @@ fixed-size ring of recent texts: constant, whatever the length of the show.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import deque
 from collections.abc import Iterable
@@ -175,7 +176,8 @@ class Ranker:
         greeting = (
             signals.is_greeting(body, words, names)
             or signals.is_catching_up(body)
-            or signals.is_praise(words, [*names, *self._audience.names_in(words)])
+            # Lazily: only a comment made of praise words needs the names looked for.
+            or signals.is_praise(words, itertools.chain(names, self._audience.names_in(words)))
         )
         noise = command or emote_only or laughter or greeting
 
