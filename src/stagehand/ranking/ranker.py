@@ -49,6 +49,8 @@ _STEERING_ROLES = _HOST_ROLES | {_MODERATOR}
 _SUBSCRIBER_ROLES = frozenset({Role.SUBSCRIBER.value, Role.VIP.value, Role.MEMBER.value})
 #: The reasons that say a comment is about the segment (what a side conversation keeps half of).
 _TOPICAL = ("topic", "learned_topic", "thread", "feedback")
+#: A `Score`'s fields in order: value, rank key, reasons, flags, same as.
+ScoreParts = tuple[float, float, dict[str, float], frozenset[str], tuple[str, str] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +156,11 @@ class Ranker:
     def score(self, comment: Comment, *, ask: bool | None = None) -> Score:
         """Score one comment on arrival. `ask` says whether it came as `!ask <question>` (the
         pipeline has already cut the command word off); None lets the ranker read it off the text."""
+        return Score(*self.score_parts(comment, ask=ask))
+
+    def score_parts(self, comment: Comment, *, ask: bool | None = None) -> ScoreParts:
+        """`score` as a plain tuple of the `Score`'s fields, in their order: what the worker
+        process sends back (ranking/wire.py), without building a `Score` to take it apart."""
         settings = self.settings
         weights = settings.weights
         spam = settings.spam
@@ -423,12 +430,12 @@ class Ranker:
             # The hosts talk about what they are doing: their words are the segment's vocabulary
             # (not their greetings or commands).
             self.topic.teach(words, HOST_LINE_EVIDENCE)
-        return Score(
-            value=value,
-            rank_key=rank_key(value, now, settings.half_life_seconds),
-            reasons={name: round(v, 4) for name, v in reasons.items()},
-            flags=frozenset(flags),
-            same_as=same_as,
+        return (
+            value,
+            rank_key(value, now, settings.half_life_seconds),
+            {name: round(v, 4) for name, v in reasons.items()},
+            frozenset(flags),
+            same_as,
         )
 
     # -- helpers -------------------------------------------------------------------------------

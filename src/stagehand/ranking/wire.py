@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from stagehand.domain import Author, Comment, Score
+from stagehand.ranking.ranker import ScoreParts
 
 START, SCORE, WARM, CALL, FEEDBACK, TAKE_BACK, RESET = range(7)
 #: The `Ranker` calls the worker forwards as they are (nothing else is called by name).
@@ -30,7 +31,8 @@ CALLS = frozenset(
 )
 
 EncodedComment = tuple[Any, ...]
-EncodedScore = tuple[float, float, dict[str, float], frozenset[str], tuple[str, str] | None]
+#: A score as the worker sends it back: its fields as `Ranker.score_parts` gives them.
+EncodedScore = ScoreParts
 
 
 def encode(comment: Comment) -> EncodedComment:
@@ -71,10 +73,6 @@ def decode(values: EncodedComment) -> Comment:
         clean_text=text,
         highlight=highlight,
     )
-
-
-def encode_score(score: Score) -> EncodedScore:
-    return score.value, score.rank_key, dict(score.reasons), score.flags, score.same_as
 
 
 def decode_score(values: EncodedScore) -> Score:

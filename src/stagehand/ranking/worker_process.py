@@ -40,8 +40,8 @@ class _Show:
         kind = operation[0]
         try:
             if kind == wire.SCORE:
-                score = self.ranker.score(wire.decode(operation[2]), ask=operation[3])
-                scores.append((operation[1], wire.encode_score(score)))
+                parts = self.ranker.score_parts(wire.decode(operation[2]), ask=operation[3])
+                scores.append((operation[1], parts))
                 self.scored += 1
                 if self.scored % FREEZE_EVERY == 0:
                     gc.freeze()
