@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stagehand.ranking import signals
+from stagehand.ranking.text import STOPWORDS
 
 #: Pieces of what the regexes look for, in every case, with neighbours that make or break them.
 PIECES = [
@@ -47,3 +48,41 @@ def test_every_catching_up_phrase_holds_a_hint() -> None:
     for alternative in alternatives:
         literal = re.sub(r"\(\?:[^)]*\)\??|\[[^]]*\]|\\[bw]\+?|\^|'\?|\(\?:|\)", "#", alternative)
         assert any(hint in literal for hint in hints), alternative
+
+
+GREETINGS = [
+    *("hi", "hiii", "heyyy", "hello", "thanks", "thx", "ty", "bye", "good morning", "o7"),
+    *("john", "@bob", "everyone", "chat", "from", "the discord side", "see you next week"),
+    *("great build!", "how do I", "what's up", ",", "!", "  "),
+]
+
+
+def greeting_shape_in_full(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """`_greeting_shape` as it reads without its early answer: every word and name first."""
+    tokens = [signals._HELD.sub(r"\1", t) for t in signals.split_words(text).tokens if t]
+    if not tokens:
+        return None
+    stripped = text.strip()
+    greeted = signals.greeted_names(text)
+    opens = (
+        tokens[0] in signals._GREETING_OPENERS
+        or (
+            tokens[0] in signals._THANKS
+            and bool(greeted or signals._FAREWELL_MARKERS.intersection(tokens))
+        )
+        or bool(signals._GREETING_PHRASES.match(stripped))
+        or bool(signals._FAREWELL_PHRASES.match(stripped))
+    )
+    if not opens:
+        return None
+    ignored = signals._GREETING_WORDS | signals._FAREWELL_WORDS | signals._THANKS
+    rest = tuple(
+        t for t in signals._without_origin(tokens) if t not in ignored and t not in STOPWORDS
+    )
+    return rest, greeted
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(GREETINGS), max_size=6).map(" ".join) | st.text(max_size=30))
+def test_the_greeting_shape_answers_what_the_full_reading_answers(text: str) -> None:
+    assert signals._greeting_shape.__wrapped__(text) == greeting_shape_in_full(text)

@@ -313,10 +313,19 @@ def _greeting_shape(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None
     """What `is_greeting` reads of the text alone (cached per text): None when it does not open
     as a greeting or a farewell; else its words that are no greeting, farewell, thanks or common
     word, and the names it greets."""
-    tokens = [_HELD.sub(_held_once, t) for t in split_words(text).tokens if t]
-    if not tokens:
+    written = [t for t in split_words(text).tokens if t]
+    if not written:
         return None
     stripped = text.strip()
+    first = _HELD.sub(_held_once, written[0])
+    if not (
+        first in _GREETING_OPENERS
+        or first in _THANKS
+        or _GREETING_PHRASES.match(stripped)
+        or _FAREWELL_PHRASES.match(stripped)
+    ):
+        return None  # most texts: what the test below says, without its names and its words
+    tokens = [first, *(_HELD.sub(_held_once, t) for t in written[1:])]
     greeted = greeted_names(text)
     opens = (
         tokens[0] in _GREETING_OPENERS
