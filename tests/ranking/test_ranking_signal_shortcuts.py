@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stagehand.ranking import signals
-from stagehand.ranking.text import STOPWORDS
+from stagehand.ranking import questions, signals
+from stagehand.ranking.text import STOPWORDS, AnyCase
 
 #: Pieces of what the regexes look for, in every case, with neighbours that make or break them.
 PIECES = [
@@ -86,3 +87,21 @@ def greeting_shape_in_full(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]
 @given(st.lists(st.sampled_from(GREETINGS), max_size=6).map(" ".join) | st.text(max_size=30))
 def test_the_greeting_shape_answers_what_the_full_reading_answers(text: str) -> None:
     assert signals._greeting_shape.__wrapped__(text) == greeting_shape_in_full(text)
+
+
+ASKING = [
+    *("I WONDER", "Any One Know", "how to", "Q:", "IS THAT NORMAL", "or not", "NEXT WEEK"),
+    *("some day", "PRÓXIMA VEZ", "nächste Woche", "Prochaine fois", "ſome day", "K", "İ", "?", " "),
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(ASKING), max_size=5).map(" ".join) | st.text(max_size=30))
+def test_any_case_answers_what_the_case_insensitive_regex_answers(text: str) -> None:
+    for pattern in (questions._QUESTION_PHRASES, signals._ANOTHER_SHOW):
+        assert pattern.found_in(text) == bool(pattern.regex.search(text))
+
+
+def test_any_case_refuses_a_pattern_not_in_lower_case() -> None:
+    with pytest.raises(ValueError, match="lower case"):
+        AnyCase(r"\S+ yet")

@@ -24,15 +24,14 @@ from stagehand.ranking.languages import (
     SECOND_PERSON,
     fold,
 )
-from stagehand.ranking.text import Words, split_words
+from stagehand.ranking.text import AnyCase, Words, split_words
 
-_QUESTION_PHRASES = re.compile(
+_QUESTION_PHRASES = AnyCase(
     r"\b(?:i wonder|i was wondering|wondering (?:if|whether|how|why|what)|any ?(?:one|body) know"
     r"|any idea|any tips|help me|can (?:some|any)(?:one|body)|is there (?:a|any) way|how to"
     r"|what about|thoughts on|question:|q:|do you (?:think|know|recommend)"
     r"|(?:is|was|are) (?:that|this|it|these|those) (?:normal|ok|okay|right|correct|expected|safe"
-    r"|fine|bad|a problem)|or not\b)",
-    re.IGNORECASE,
+    r"|fine|bad|a problem)|or not\b)"
 )
 _QUESTION_MARK = re.compile(r"[?？¿](?:\s|$|[)\"'!.,:;?？])|[?？]$|¿\w")
 
@@ -130,7 +129,7 @@ def _asks(text: str, words: Words) -> bool:
     tokens = tuple(fold(t) for t in words.tokens)
     if _opens_question(words.tokens, tokens):
         return True
-    if _QUESTION_PHRASES.search(text):
+    if _QUESTION_PHRASES.found_in(text):
         return True
     lowered = fold(text)
     if REQUESTS.search(lowered):

@@ -17,7 +17,14 @@ from stagehand.domain import Highlight, HighlightKind
 
 # The ranker asks every signal here; question detection is big enough for its own module.
 from stagehand.ranking.questions import question_strength as question_strength
-from stagehand.ranking.text import STOPWORDS, Words, analyse_chunk, cached_per_text, split_words
+from stagehand.ranking.text import (
+    STOPWORDS,
+    AnyCase,
+    Words,
+    analyse_chunk,
+    cached_per_text,
+    split_words,
+)
 
 #: English question words: never a viewer's name ("how", "whats").
 ENGLISH_QUESTION_WORDS = frozenset(
@@ -535,12 +542,11 @@ def about_the_broadcast(words: Words, topic: Container[str] = ()) -> bool:
     )
 
 
-_ANOTHER_SHOW = re.compile(
+_ANOTHER_SHOW = AnyCase(
     r"\bnext (?:week|time|stream|show|episode|ep|month|year)\b|\banother (?:time|day|stream)\b"
     r"|\bsome ?day\b|\bone day\b|\bpr[oó]xima (?:semana|vez|semaine)\b|\bpr[oó]ximo (?:stream|mes)\b"
     r"|\bprochaine? (?:fois|semaine|stream|émission)\b|\bn[aä]chste[ns]? (?:woche|mal|stream|folge)\b"
-    r"|\bprossim[ao] (?:volta|settimana|stream|puntata)\b",
-    re.IGNORECASE,
+    r"|\bprossim[ao] (?:volta|settimana|stream|puntata)\b"
 )
 
 
@@ -548,4 +554,4 @@ _ANOTHER_SHOW = re.compile(
 def asks_for_another_show(text: str) -> bool:
     """A request for a later show rather than a question on this one: "can you do gnocchi next
     week", "la próxima vez hacen pan?", "machst du nächste Woche Brot"."""
-    return bool(_ANOTHER_SHOW.search(text))
+    return _ANOTHER_SHOW.found_in(text)
