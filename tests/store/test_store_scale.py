@@ -1,5 +1,8 @@
 """A long show with a growing audience: the store's cost per comment and its memory stay flat.
 
+A flood is committed in big batches (a commit's cost is mostly the index pages it rewrites, so
+big batches are cheaper per comment), while a quiet chat is still written at once.
+
 A big channel meets tens of thousands of new chatters in one stream. Resolving their authors must
 not read the whole authors table for each batch (the cost per comment grew with every viewer the
 show had met), and what the writer and the ranker remember of them must stay within the bounds
@@ -10,13 +13,15 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+import threading
+import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from stagehand.config.ranking import RankingSettings, SpamRules
 from stagehand.domain import Author, Comment, RankedComment, Score
-from stagehand.events import CommentRanked
+from stagehand.events import CommentRanked, CoreEvent
 from stagehand.ranking.ranker import Ranker
 from stagehand.show.pipeline import sanitized
 from stagehand.store import open_database
@@ -219,3 +224,49 @@ def test_the_ranker_remembers_a_bounded_number_of_authors_while_new_ones_keep_co
 
     _, growth = traced_growth(run_half)
     assert growth < 300_000, f"memory grew by {growth:,} bytes over the second half"
+
+
+def event(number: int) -> CommentRanked:
+    return CommentRanked(ranked(number))
+
+
+def test_a_writer_that_is_behind_gathers_bigger_batches(tmp_path: Path) -> None:
+    path = tmp_path / "show.db"
+    show_id = new_show(path)
+    batches: list[int] = []
+
+    def slow_disk(events: list[CoreEvent]) -> None:
+        batches.append(len(events))
+        time.sleep(0.002)  # every commit takes a while: the queue is never empty after one
+
+    writer = StoreWriter(path, show_id=show_id, on_committed=slow_disk).start()
+
+    def chat() -> None:  # a steady flood, one comment every millisecond
+        for number in range(600):
+            writer.record(event(number))
+            time.sleep(0.001)
+
+    sender = threading.Thread(target=chat)
+    sender.start()
+    sender.join()
+    assert writer.close()
+
+    assert sum(batches) == 600
+    # Taking only what is queued gives batches of two or three here; gathering, about a dozen.
+    assert sum(batches) / len(batches) >= 6, batches
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM comments").fetchone() == (600,)
+
+
+def test_a_quiet_chat_is_written_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "show.db"
+    show_id = new_show(path)
+    committed = threading.Event()
+    writer = StoreWriter(path, show_id=show_id, on_committed=lambda _: committed.set()).start()
+    for number in range(3):  # a few lines, each after the last was written: never behind
+        committed.clear()
+        sent = time.monotonic()
+        writer.record(event(number))
+        assert committed.wait(5)
+        waited = time.monotonic() - sent
+        assert waited < 0.5, f"a lone comment waited {waited:.3f} s to be written"
+    assert writer.close()

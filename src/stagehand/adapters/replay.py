@@ -46,8 +46,11 @@ YIELD_EVERY = 200
 #: Paced and behind schedule, let the loop breathe after this long (a key waits no longer).
 BUSY_SECONDS = 0.004
 #: A replay can outrun the database writer; past this many queued changes it waits for the
-#: writer to catch up, so memory stays flat however long the transcript.
-MAX_BACKLOG = 20_000
+#: writer to catch up, so memory stays flat however long the transcript. 5,000 changes are a
+#: quarter second of the writer's work at full speed (it never runs dry) and about 10 MB; at
+#: 20,000, a million-comment replay's show process grew by about 25 MB once the writer fell
+#: behind.
+MAX_BACKLOG = 5_000
 #: Most clock warnings logged one by one (the rest are counted).
 CLOCK_WARNINGS = 10
 

@@ -122,7 +122,7 @@ def sanitized(comment: Comment) -> Comment:
     """The comment with `clean_text` filled in (the original `text` is kept for the record)."""
     comment = storable_comment(comment)
     result = sanitize(comment.text)
-    return dataclasses.replace(comment, clean_text=result.text, truncated=result.truncated)
+    return comment.cleaned(result.text, result.truncated)
 
 
 def storable_comment(comment: Comment) -> Comment:

@@ -245,7 +245,7 @@ class Recorder:
             original,
             comment.reply_to,
             int(comment.first_message),
-            json.dumps(list(comment.attachments)),
+            json.dumps(list(comment.attachments)) if comment.attachments else "[]",
             int(comment.truncated),
             score.value,
             score.rank_key,
