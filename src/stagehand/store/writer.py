@@ -4,10 +4,11 @@ It listens to the show (`record` is the listener): the events the store keeps
 (`stagehand.store.recorder.KEPT`) are queued, the rest ignored; the thread records them in order.
 
 Group commit: the thread takes whatever is queued (up to `batch_size`) and commits it in one
-transaction, as soon as it is there: a quiet chat is written at once. While the writer is behind
-(changes were waiting when it last committed), a batch waits up to 10 ms to grow to 300 changes:
-under a flood cost per comment falls. If SQLite fails (disk full, read-only file) the batch is kept and
-retried with backoff; `on_problem` tells the host once, `on_recovered` when writing works again.
+transaction, as soon as it is there: a quiet chat, and a busy one, are written at once. While the
+writer is behind (its last batch was big and changes were already waiting), a batch waits up to
+10 ms to grow to 300 changes: under a flood cost per comment falls. If SQLite fails (disk full,
+read-only file) the batch is kept and retried with backoff; `on_problem` tells the host once,
+`on_recovered` when writing works again.
 Nothing queued is dropped silently: a change that cannot be stored at all is counted in `lost`,
 and `close()` then says writing failed.
 
@@ -41,18 +42,13 @@ _STOP = object()
 
 #: While the writer is behind, a batch waits up to `GATHER_SECONDS` for this many changes.
 #: Measured on the realistic replay (benchmarks/pipeline_throughput.py): about 5 µs less CPU a
-#: comment in the show's process; the arrival-to-stored latency at 2,000/s does not change, since
-#: the writer is never behind at that rate.
+#: comment in the show's process.
 GATHER_ROWS = 300
 GATHER_SECONDS = 0.01
-#: The writer copies its log into the database file (a WAL checkpoint) every this many pages
-#: (about 32 MB), not SQLite's 1,000: the index pages a long show's batches keep rewriting are
-#: copied once per checkpoint, however often they changed. Measured inserting the realistic
-#: replay's rows in batches of 300: 30 → 22 µs a row at 600,000 rows. A crash loses nothing more
-#: (the log is replayed when the file is next opened).
-CHECKPOINT_PAGES = 8_000
-#: After a checkpoint the log file is cut back to this size (bytes), so it never keeps more disk.
-WAL_SIZE_LIMIT = 64 * 1024 * 1024
+#: Behind means: changes were waiting when the last batch was committed, and that batch had at
+#: least this many. At 2,000 comments/s a batch holds about ten (a commit takes a few ms), so
+#: a busy live show is written at once; only a flood gathers.
+BEHIND_BATCH = 50
 
 
 class _Barrier:
@@ -205,15 +201,13 @@ class StoreWriter:
     def _run(self) -> None:
         # A short busy timeout: if another program holds the lock, say so soon and retry.
         db = connect(self.path, busy_timeout=2.0)
-        db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
-        db.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         recorder = self._recorder = Recorder(db, self.show_id, cached_authors=self.cached_authors)
         pending: list[CoreEvent] = []
         barriers: list[_Barrier] = []
         stopping = False
         backoff = 0.5
         tries_left_at_stop = 3
-        behind = False  # changes were already waiting when the last batch was committed
+        behind = False  # a big batch was committed, and changes were already waiting
         while True:
             if not pending and not barriers and not stopping:
                 stopping = self._take(self._queue.get(), pending, barriers)
@@ -228,8 +222,8 @@ class StoreWriter:
                 time.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
                 continue
+            behind = len(pending) >= BEHIND_BATCH and not self._queue.empty()
             pending = []
-            behind = not self._queue.empty()
             backoff = 0.5
             for barrier in barriers:
                 barrier.done.set()
