@@ -23,53 +23,46 @@ def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1}, raising=False)
 
 
-def test_no_control_group_quota_means_every_core(tmp_path: Path) -> None:
-    root = tree(tmp_path, {"proc/self/cgroup": "0::/\n", "sys/fs/cgroup/cpu.max": "max 100000\n"})
-    assert usable_cores(root) == 2
-
-
-def test_a_container_limited_to_one_cpu_on_cgroup_v2(tmp_path: Path) -> None:
-    root = tree(
-        tmp_path, {"proc/self/cgroup": "0::/\n", "sys/fs/cgroup/cpu.max": "100000 100000\n"}
-    )
-    assert usable_cores(root) == 1
-
-
-def test_a_service_limited_on_cgroup_v2_is_found_along_its_own_path(tmp_path: Path) -> None:
-    root = tree(
-        tmp_path,
+#: Each case: the files a system shows (under a fake root), and the cores `auto` may count on.
+CASES = {
+    "no control group quota means every core": (
+        {"proc/self/cgroup": "0::/\n", "sys/fs/cgroup/cpu.max": "max 100000\n"},
+        2,
+    ),
+    "a container limited to one cpu on cgroup v2": (
+        {"proc/self/cgroup": "0::/\n", "sys/fs/cgroup/cpu.max": "100000 100000\n"},
+        1,
+    ),
+    "a service limited on cgroup v2 is found along its own path": (
         {
             "proc/self/cgroup": "0::/system.slice/stagehand.service\n",
             "sys/fs/cgroup/cpu.max": "max 100000\n",
             "sys/fs/cgroup/system.slice/stagehand.service/cpu.max": "50000 100000\n",
         },
-    )
-    assert usable_cores(root) == 0.5
-
-
-def test_a_container_limited_on_cgroup_v1(tmp_path: Path) -> None:
-    root = tree(
-        tmp_path,
+        0.5,
+    ),
+    "a container limited on cgroup v1": (
         {
             "proc/self/cgroup": "4:cpu,cpuacct:/docker/abc\n3:memory:/docker/abc\n",
             "sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_quota_us": "100000\n",
             "sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_period_us": "100000\n",
         },
-    )
-    assert usable_cores(root) == 1
-
-
-def test_no_limit_on_cgroup_v1(tmp_path: Path) -> None:
-    root = tree(
-        tmp_path,
+        1,
+    ),
+    "no limit on cgroup v1": (
         {
             "proc/self/cgroup": "4:cpu:/\n",
             "sys/fs/cgroup/cpu/cpu.cfs_quota_us": "-1\n",
             "sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000\n",
         },
-    )
-    assert usable_cores(root) == 2
+        2,
+    ),
+    "no control groups at all": ({}, 2),
+}
 
 
-def test_no_control_groups_at_all(tmp_path: Path) -> None:
-    assert usable_cores(tmp_path) == 2
+@pytest.mark.parametrize(("files", "cores"), CASES.values(), ids=CASES.keys())
+def test_auto_counts_the_cores_the_system_lets_the_show_use(
+    tmp_path: Path, files: dict[str, str], cores: float
+) -> None:
+    assert usable_cores(tree(tmp_path, files)) == cores
