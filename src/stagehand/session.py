@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
+from stagehand import heap
 from stagehand.clock import ShowClock
 from stagehand.commands import install_commands, slash_command_specs
 from stagehand.config import Settings
@@ -53,6 +54,7 @@ def open_show(
     each batch the writer committed (benchmarks measure latency with it).
     """
     adapters = list(adapters) if adapters is not None else build_adapters(settings)
+    heap.return_large_blocks()  # a long show's memory stays flat (stagehand/heap.py)
     path = (db_path or settings.db_path()).expanduser()
     clock = clock or ShowClock()
     # Checked before going live: a damaged file would lose the show's chat, not just one row.
