@@ -587,6 +587,9 @@ def said_once(normalized: str) -> str:
     posted again with more or fewer copies is the same text again. Any other text is itself.
 
     `normalized`: a text from `normalize_for_repeat` (lower case, runs of a word collapsed)."""
+    space = normalized.find(" ")
+    if space < 0 or f" {normalized[:space]}" not in normalized[space:]:
+        return normalized  # most texts: the opening word never comes back
     words = normalized.split(" ")
     count = len(words)
     if count < _WALL_WORDS:
