@@ -27,6 +27,16 @@ And those of its third pass:
 - `vocabulary`: the hosts' own lines and the comments they answer teaching the segment's
   vocabulary (`TopicProfile.teach`) -> only on-topic chat, bursts and answered words, as before;
 - `remark`: in a show, a remark to the room keeping part of its topic -> all of it.
+
+And those for emote-heavy chat (the real Twitch captures):
+
+- `walls`: a wall's phrase compared once by the repeat check (`text.said_once`) -> the whole
+  wall, so the same wall with more or fewer copies is new text;
+- `echo`: an emote reaction made only of the topic's words keeping none of it -> its weight 0
+  (the `reaction` rule alone, as before);
+- `substance`: a comment saying several things in a chat of emotes -> its weight 0.
+
+`--split dev` prints the dev means only (what tuning may read).
 """
 
 from __future__ import annotations
@@ -122,6 +132,9 @@ ABLATIONS: dict[str, Ablation] = {
         (ranker, "HOST_LINE_EVIDENCE", 0.0), (ranker, "ANSWER_EVIDENCE", 0.0)
     ),
     "remark": lambda: _patched(ranker, "REMARK_TOPIC_SHARE", 1.0),
+    "walls": lambda: _patched(ranker, "said_once", lambda normalized: normalized),
+    "echo": _weight_off("echo"),
+    "substance": _weight_off("substance"),
 }
 
 
@@ -139,11 +152,17 @@ def _sets(data: Path) -> dict[str, list[rq.Query]]:
 Means = dict[tuple[str, str], float]
 
 
-def _measure(sets: dict[str, list[rq.Query]], view: str, settings: RankingSettings) -> Means:
+def _measure(
+    sets: dict[str, list[rq.Query]],
+    view: str,
+    settings: RankingSettings,
+    splits: tuple[str, ...] = ("dev", "heldout"),
+) -> Means:
     means: Means = {}
     for name, queries in sets.items():
-        figures = [(q.split, rq.evaluate_query(q, settings, False)) for q in queries]
-        for split in ("dev", "heldout"):
+        chosen_queries = [q for q in queries if q.split in splits]
+        figures = [(q.split, rq.evaluate_query(q, settings, False)) for q in chosen_queries]
+        for split in splits:
             chosen = [f[view]["stagehand"][0] for s, f in figures if s == split]
             if chosen:
                 means[(name, split)] = sum(chosen) / len(chosen)
@@ -155,16 +174,18 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=rq.REPO.parent / "shared" / "data")
     parser.add_argument("--only", help="evaluate only sets whose name contains this")
     parser.add_argument("--view", choices=["live", "end"], default="live")
+    parser.add_argument("--split", choices=["dev", "heldout", "both"], default="both")
     args = parser.parse_args()
+    splits = ("dev", "heldout") if args.split == "both" else (args.split,)
     view = "live queue" if args.view == "live" else "segment end"
     sets = _sets(args.data)
     if args.only:
         sets = {k: v for k, v in sets.items() if args.only in k}
-    full = _measure(sets, view, RankingSettings())
+    full = _measure(sets, view, RankingSettings(), splits)
     taken: dict[str, Means] = {}
     for name, ablation in ABLATIONS.items():
         with ablation() as settings:
-            taken[name] = _measure(sets, view, settings)
+            taken[name] = _measure(sets, view, settings, splits)
     print(f"{view}: nDCG@10 with everything, and what each signal adds (everything - without it)")
     print(f"{'set':<22} {'split':<8} {'all':>6}" + "".join(f"{n:>11}" for n in ABLATIONS))
     for key, value in full.items():

@@ -223,10 +223,18 @@ def labelled_queries(data: Path) -> dict[str, list[Query]]:
 
 #: How the demo show's `intent` key maps to a grade (see benchmarks/labels/README.md).
 DEMO_GRADES = {"on_topic_question": 2, "on_topic_remark": 1}
+#: The demo's `!ask` lines graded by reading them, by a second reader blind to the ranker: its
+#: scripted intent (`command`) grades them 0 whatever they ask (benchmarks/labels/README.md).
+DEMO_ASKS_READ = LABELS / "demo" / "asks-read.json"
+#: The demo graded with those: reported beside the demo as scripted, never in "all".
+DEMO_READ_SET = "demo-show, !ask read"
 
 
-def demo_queries(path: Path = DEMO) -> list[Query]:
-    """One query per demo segment, graded from the transcript's `intent` key."""
+def demo_queries(
+    path: Path = DEMO, asks_read: Path | None = None, set_name: str = "demo-show"
+) -> list[Query]:
+    """One query per demo segment, graded from the transcript's `intent` key (and its `!ask`
+    lines from `asks_read`, if given)."""
     if not path.is_file():
         print(f"skipping the demo show: {path} is missing", file=sys.stderr)
         return []
@@ -239,6 +247,9 @@ def demo_queries(path: Path = DEMO) -> list[Query]:
     events = list(read_transcript(path))
     segments = [e for e in events if isinstance(e, SegmentEvent)]
     grades = {cid: DEMO_GRADES.get(intent, 0) for cid, intent in intents.items()}
+    if asks_read is not None:
+        read = json.loads(asks_read.read_text(encoding="utf-8"))["grades"]
+        grades.update({str(line["id"]): int(line["grade"]) for line in read})
     return [
         Query(
             f"demo segment {i}",
@@ -247,7 +258,7 @@ def demo_queries(path: Path = DEMO) -> list[Query]:
             [segment.title, *segment.keywords],
             "dev" if i % 2 else "heldout",
             i,
-            "demo-show",
+            set_name,
         )
         for i, segment in enumerate(segments, start=1)
     ]
@@ -561,6 +572,7 @@ def main() -> None:
     demo = demo_queries()
     if demo:
         sets["demo-show"] = demo
+        sets[DEMO_READ_SET] = demo_queries(asks_read=DEMO_ASKS_READ, set_name=DEMO_READ_SET)
     sets.update(labelled_shows())
     if args.only:
         sets = {k: v for k, v in sets.items() if args.only in k}
@@ -576,7 +588,9 @@ def main() -> None:
         if args.verbose:
             print(f"-- {name}")
         results[name] = [(q, evaluate_query(q, settings, args.verbose)) for q in queries]
-    everything = [item for items in results.values() for item in items]
+    everything = [
+        item for name, items in results.items() if name != DEMO_READ_SET for item in items
+    ]
     header = f"{'set':<22} {'split':<8} {'n':>4}  {'view':<12}" + "".join(
         f"{name:>16}" for name in LIVE
     )

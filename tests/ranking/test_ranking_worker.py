@@ -484,3 +484,53 @@ def test_a_show_holding_many_files_still_talks_to_its_worker(tmp_path: Path) -> 
         worker_pool.WorkerProcess.stop_idle()
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     assert stored_once(tmp_path / "s.db") == (300, 300)
+
+
+def test_a_change_the_worker_fails_on_reaches_the_shows_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Ranked at home, a change the ranker fails on raises where the show can log it; in the
+    worker it failed out of sight. Now the show's log names the call and the error, and the
+    comments around it keep their scores."""
+    link = worker.RankerWorker(settings("process").ranking)
+    home = Ranker(settings("inline").ranking)
+    got: dict[str, float] = {}
+
+    def keep(key: str) -> Callable[[Score], None]:
+        return lambda score: got.__setitem__(key, round(score.value, 9))
+
+    first = comment(1, "how do you patch the oscillator?", 1)
+    link.submit(first, None, keep(first.id))
+    link.add_host_names([None])  # type: ignore[list-item]  # a bug in the show's code
+    second = comment(2, "what filter is that?", 2)
+    link.submit(second, None, keep(second.id))
+    with caplog.at_level("ERROR", logger="stagehand.ranking.worker"):
+        link.close()
+    expected = {line.id: round(home.score(line).value, 9) for line in (first, second)}
+    assert got == expected
+    assert any(
+        "add_host_names failed: AttributeError" in record.getMessage() for record in caplog.records
+    ), [record.getMessage() for record in caplog.records]
+
+
+def test_a_failing_change_is_reported_while_no_comment_waits(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def show() -> None:
+        link = worker.RankerWorker(settings("process").ranking)
+        done = asyncio.Event()
+        link.submit(comment(1, "hello", 1), None, lambda _: done.set())
+        await asyncio.wait_for(done.wait(), 5)  # the worker is read from the event loop now
+        link.set_segment(None)  # type: ignore[arg-type]
+        for _ in range(50):  # a quiet moment: nothing else is sent or waits
+            await asyncio.sleep(0.02)
+            if caplog.records:
+                break
+        link.close()
+
+    with caplog.at_level("ERROR", logger="stagehand.ranking.worker"):
+        asyncio.run(show())
+    assert [r.getMessage() for r in caplog.records] == [
+        "the ranking's worker process: set_segment failed: AttributeError:"
+        " 'NoneType' object has no attribute 'title'"
+    ]

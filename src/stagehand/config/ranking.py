@@ -90,6 +90,11 @@ class RankingWeights(BaseModel):
     """Points a queue row of one question asked by several viewers gains per further asker
     (at most 4 of them count)."""
 
+    substance: float = 1.2
+    """Points for a comment that says several things (six content words or more; a part of it
+    from three) in a chat of emotes and one-word reactions, scaled by how terse the chat is:
+    nothing in a chat whose comments carry two content words or more on average."""
+
     newcomer: float = 0.2
     """Points for an author's first comment of the show (or the platform's first-message mark)."""
 
@@ -120,6 +125,10 @@ class RankingWeights(BaseModel):
     reaction: float = -1.5
     """Points for a short emote reaction that only echoes the topic ("PRO GAMER LULW"); it never
     takes more than the topic gave."""
+
+    echo: float = -3.0
+    """Points for an emote reaction made only of the topic's words ("PRO GAMER LULW" while the
+    segment is about a pro gamer): it takes what the topic gave beyond `reaction`, at most this."""
 
     laughter: float = -1.5
     """Points for a comment that is only laughter ("lol", "hahaha", "KEKW")."""

@@ -19,11 +19,18 @@ from stagehand.config.ranking import RankingSettings
 from stagehand.domain import AuthorKey, Comment, Role, Score, Segment
 from stagehand.ranking import signals
 from stagehand.ranking.audience import Audience
+from stagehand.ranking.chat_style import ChatStyle
 from stagehand.ranking.memory import LRU, AuthorState, RecentTexts, decayed
 from stagehand.ranking.questions import speaks_to_you
 from stagehand.ranking.recency import rank_key
 from stagehand.ranking.same_question import SameQuestions
-from stagehand.ranking.text import Words, bound_caches, normalize_for_repeat, split_words
+from stagehand.ranking.text import (
+    Words,
+    bound_caches,
+    normalize_for_repeat,
+    said_once,
+    split_words,
+)
 from stagehand.ranking.topic import ANSWER_EVIDENCE, HOST_LINE_EVIDENCE, TopicProfile
 
 #: How long an author's or a comment's topic carries to replies and follow-ups (seconds).
@@ -41,6 +48,10 @@ VIEWER_TALK_DAMPING = 0.5
 #: The share of its topic a viewer's remark to the room keeps in a show with hosts (a question
 #: keeps all of it).
 REMARK_TOPIC_SHARE = 0.7
+#: Content words from which a comment says more than a reaction (`substance`: beyond
+#: SUBSTANCE_FROM, growing to its full points at SUBSTANCE_FULL).
+SUBSTANCE_FROM = 2
+SUBSTANCE_FULL = 6
 #: A repeated text this close (rapidfuzz ratio) to another author's was pasted, not typed again.
 PASTED_SIMILARITY = 99.0
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
@@ -82,6 +93,7 @@ class Ranker:
         )
         self.topic.set_description(show_description)
         self._recent = RecentTexts(spam.recent_texts, spam.near_duplicate_ratio)
+        self._style = ChatStyle()
         self._authors: LRU[AuthorKey, AuthorState] = LRU(spam.max_authors)
         self._names: LRU[str, AuthorKey] = LRU(spam.max_authors)
         # Recent comment id -> (its topic relevance, its author), for replies.
@@ -285,6 +297,10 @@ class Ranker:
             gained = sum(reasons.get(n, 0.0) for n in ("topic", "learned_topic", "thread"))
             if gained > 0:
                 reasons["reaction"] = max(weights.reaction, -gained)
+                if topic is not None and topic.covers(words.content):
+                    # Nothing but the topic's own words ("PRO GAMER LULW" under "A pro gamer
+                    # refused a US work visa"): the chat saying the title back says nothing.
+                    reasons["echo"] = max(weights.echo, -(gained + reasons["reaction"]))
         if laughter:
             flags.add("laughter")
             reasons["laughter"] = weights.laughter
@@ -322,7 +338,8 @@ class Ranker:
             flags.add("spam")
             reasons["spam"] = weights.spam
         normalized = normalize_for_repeat(body)
-        match = self._recent.find(normalized, str(key)) if not emote_only else None
+        said = said_once(normalized)
+        match = self._recent.find(said, str(key)) if not emote_only else None
         pasted_from: tuple[str, str] | None = None
         if match is not None and match.same_author:
             flags.add("repeat")
@@ -351,6 +368,15 @@ class Ranker:
         ):
             flags.add("shouting")
             reasons["shouting"] = weights.shouting
+        if not noise and "repeat" not in flags and "copypasta" not in flags:
+            # In a chat of emotes and one-word reactions, a comment that says several things
+            # stands out: it is what a host can read out there (a long wall or a paste is not).
+            said_more = len(words.content) - SUBSTANCE_FROM
+            terse = self._style.terse
+            if said_more > 0 and terse > 0:
+                share = min(said_more, SUBSTANCE_FULL - SUBSTANCE_FROM)
+                share /= SUBSTANCE_FULL - SUBSTANCE_FROM
+                reasons["substance"] = weights.substance * share * terse
 
         # Who wrote it, and what the platform made of it.
         if comment.highlight is not None:
@@ -414,15 +440,14 @@ class Ranker:
                 if same_as is not None:
                     flags.add("same_question")
             own = (comment.platform, comment.id)
-            self._same.remember(own, str(key), words.content, normalized, same_as, tokens)
+            self._same.remember(own, str(key), words.content, said, same_as, tokens)
 
         if pasted_from is not None:
             same_as = pasted_from
         first = pasted_from or (comment.platform, comment.id)
         value = sum(reasons.values())
-        self._remember(
-            comment, key, state, words, normalized, direct, relevance, recent, now, first
-        )
+        self._remember(comment, key, state, words, said, direct, relevance, recent, now, first)
+        self._style.observe(len(words.content))
         for partner in partners:
             # Being answered keeps a thread alive: its topic does not fade while people answer.
             partner.topic_ts = now
@@ -537,7 +562,7 @@ class Ranker:
         key: AuthorKey,
         state: AuthorState,
         words: Words,
-        normalized: str,
+        said: str,
         direct: float,
         relevance: float,
         recent: float,
@@ -556,7 +581,7 @@ class Ranker:
         if shown != name:
             self._names.put(shown, key)
         self._comments.put(comment.id, (relevance, key))
-        self._recent.remember(normalized, str(key), first)
+        self._recent.remember(said, str(key), first)
         self.topic.observe(words, direct, str(key))
 
 

@@ -574,3 +574,34 @@ def normalize_for_repeat(text: str) -> str:
         if not out or out[-1] != word:
             out.append(word)
     return " ".join(out)[:300]
+
+
+#: Fewest words a text needs to be a wall (a phrase at least twice).
+_WALL_WORDS = 4
+
+
+def said_once(normalized: str) -> str:
+    """What a wall says, once: a phrase posted again and again in one comment ("xqc has no
+    visa monkaW xqc has no visa monkaW ...", its last copy maybe cut off by the platform's
+    length limit) is that phrase. The repeat check compares what was said, so the same wall
+    posted again with more or fewer copies is the same text again. Any other text is itself.
+
+    `normalized`: a text from `normalize_for_repeat` (lower case, runs of a word collapsed)."""
+    space = normalized.find(" ")
+    if space < 0 or f" {normalized[:space]}" not in normalized[space:]:
+        return normalized  # most texts: the opening word never comes back
+    words = normalized.split(" ")
+    count = len(words)
+    if count < _WALL_WORDS:
+        return normalized
+    first = words[0]
+    last = count - 1
+    for period in range(1, count // 2 + 1):
+        # Only where the opening word comes back can a copy start: most texts never pass this.
+        if (
+            words[period] == first
+            and words[period:last] == words[: last - period]
+            and words[last - period].startswith(words[last])  # the last word maybe cut short
+        ):
+            return " ".join(words[:period])
+    return normalized

@@ -90,6 +90,10 @@ class TopicMatch:
     """The part of `relevance` only words learned during the segment give (from its chat, the
     hosts' lines and what the hosts answered): `relevance` minus the configured words' own."""
 
+    def covers(self, content: frozenset[str]) -> bool:
+        """Every one of these content stems is a topic word (the comment adds none of its own)."""
+        return bool(content) and content.issubset(self.terms)
+
 
 def relevance_from_sum(total: float) -> float:
     """Turn summed term weights into a 0..1 relevance that saturates."""

@@ -7,7 +7,8 @@ number, comment, ask), `WARM` (comment), `CALL` (a `Ranker` method that changes 
 `FEEDBACK` (ticket, comment, positive), `TAKE_BACK` (ticket), `RESET` (the show closed: the
 worker waits for the next). Worker -> show: a list with one entry per `SCORE` of the message, in
 order: its sequence number and the score's parts, or a string naming why the ranker failed on
-that comment.
+that comment; an operation other than scoring that failed adds `(PROBLEM, what went wrong)` in
+its place.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from stagehand.domain import Author, Comment, Score
 from stagehand.ranking.ranker import ScoreParts
 
 START, SCORE, WARM, CALL, FEEDBACK, TAKE_BACK, RESET = range(7)
+#: In place of a sequence number: an operation other than scoring failed (the text says which
+#: and why). Sequence numbers start at 1.
+PROBLEM = -1
 #: The `Ranker` calls the worker forwards as they are (nothing else is called by name).
 CALLS = frozenset(
     {

@@ -327,9 +327,10 @@ class RankerWorker(RankingLink):
             self._send()
             while self._local is None:
                 self._run_ready_callbacks()
-                if not self._waiting or (until is not None and len(self._waiting) <= until):
+                if until is not None and len(self._waiting) <= until:
                     return
                 try:
+                    # With nothing waiting, what is there is a problem report: read it too.
                     if until is None and not self._channel.ready():
                         return
                     scores = self._channel.receive(WORKER_SILENCE)
@@ -337,6 +338,9 @@ class RankerWorker(RankingLink):
                     self._fall_back(str(gone))
                     return
                 for seq, score in scores:
+                    if seq == wire.PROBLEM:
+                        log.error("the ranking's worker process: %s", score)
+                        continue
                     self._run_ready_callbacks()
                     waiting = self._waiting.popleft()
                     self._scores_waited -= 1

@@ -54,9 +54,12 @@ class _Show:
                 self.feedback(operation[1], wire.decode(operation[2]), operation[3])
             elif kind == wire.TAKE_BACK and (feedback := self.learned.pop(operation[1], None)):
                 self.ranker.take_back(feedback)
-        except Exception as exc:  # one bad comment must not stop the ranking
+        except Exception as exc:  # one bad comment or change must not stop the ranking
+            why = f"{type(exc).__name__}: {exc}"
             if kind == wire.SCORE:
-                scores.append((operation[1], f"{type(exc).__name__}: {exc}"))
+                scores.append((operation[1], why))
+            else:  # the show's log says so, as it would if the ranker ran there
+                scores.append((wire.PROBLEM, f"{_name(operation)} failed: {why}"))
 
     def feedback(self, ticket: int, comment: Comment, positive: bool) -> None:
         feedback = self.ranker.feedback(comment, positive)
@@ -64,6 +67,14 @@ class _Show:
             self.learned[ticket] = feedback
             if len(self.learned) > KEPT_TICKETS:
                 self.learned.popitem(last=False)
+
+
+def _name(operation: tuple[Any, ...]) -> str:
+    """What the show asked, in words: the `Ranker` call it stands for."""
+    kind = operation[0]
+    if kind == wire.CALL:
+        return str(operation[1])
+    return {wire.WARM: "score (warming up)", wire.FEEDBACK: "feedback"}.get(kind, "take_back")
 
 
 def serve(conn: Connection) -> None:

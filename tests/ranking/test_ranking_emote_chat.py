@@ -1,0 +1,102 @@
+"""A big Twitch chat: emotes, one-word reactions, walls, and the title said back.
+
+What a host scrolling such a queue notices: a wall posted again (with more or fewer copies) sinks
+like any repeat, the chat saying the title back ranks under a reaction that adds a word of its
+own, and a comment that says several things rises above the one-word reactions around it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stagehand.config.ranking import RankingSettings
+from stagehand.domain import Segment
+from stagehand.ranking.ranker import Ranker
+from stagehand.ranking.text import normalize_for_repeat, said_once
+
+#: What a big channel's chat says between two real comments (each from its own viewer).
+REACTIONS = ["PogU", "LULW", "KEKW RUSH", "monkaW", "RUSH PogU", "Clap", "OMEGALUL", "NaM"]
+#: What a help channel or a talk show says instead.
+SENTENCES = [
+    "my patch cable order finally arrived today",
+    "does anyone else solder with lead free wire",
+    "the room upstairs gets loud during the stream",
+    "i printed the front panel in white plastic",
+]
+
+
+def _chat(ranker: Ranker, make, lines: list[str], count: int = 80) -> None:
+    for i in range(count):
+        ranker.score(make(lines[i % len(lines)], f"viewer{i}", seconds=i * 0.5))
+
+
+@pytest.mark.parametrize(
+    ("wall", "phrase"),
+    [
+        ("VCO DRIFT monkaW VCO DRIFT monkaW VCO DRIFT monkaW", "vco drift monkaw"),
+        ("saw wave gang saw wave gang saw wave gang saw wa", "saw wave gang"),  # cut off
+        ("go go go", "go"),  # a run of one word is collapsed before
+    ],
+)
+def test_a_wall_says_its_phrase_once(wall: str, phrase: str) -> None:
+    assert said_once(normalize_for_repeat(wall)) == phrase
+
+
+@pytest.mark.parametrize(
+    "text", ["the cat and the dog and the cat", "is it on is it", "how do you tune the vco"]
+)
+def test_a_sentence_that_repeats_a_word_is_no_wall(text: str) -> None:
+    normalized = normalize_for_repeat(text)
+    assert said_once(normalized) in (normalized, "is it")
+
+
+def test_a_wall_posted_again_with_fewer_copies_sinks_like_any_repeat(ranker: Ranker, make) -> None:
+    first = ranker.score(make(" ".join(["VCO DRIFT IS REAL monkaW"] * 5), "ana"))
+    again = ranker.score(make(" ".join(["VCO DRIFT IS REAL monkaW"] * 3), "ana", seconds=3))
+    assert "repeat" in again.flags
+    assert again.reasons["repeat"] < first.reasons["repeat"]
+    assert again.rank_key < first.rank_key
+
+
+def test_the_chat_saying_the_title_back_ranks_under_a_reaction_with_a_word_of_its_own(
+    ranker: Ranker, make
+) -> None:
+    echo = ranker.score(make("SAW WAVE LULW", "fan"))
+    reaction = ranker.score(make("WAVE BUZZING LULW", "other", seconds=1))
+    assert echo.reasons["echo"] < 0 and "echo" not in reaction.reasons
+    assert reaction.rank_key > echo.rank_key
+    # It keeps nothing of what the topic gave: a comment about nothing, not a sunk one.
+    topical = sum(echo.reasons[n] for n in ("topic", "reaction", "echo"))
+    assert topical == pytest.approx(0.0, abs=0.01) and echo.value > 0
+
+
+def test_in_a_chat_of_emotes_a_comment_that_says_several_things_rises_above_the_reactions(
+    ranker: Ranker, make
+) -> None:
+    _chat(ranker, make, REACTIONS)
+    sentence = ranker.score(
+        make("the new firmware bricked my sequencer twice last week", "maker", seconds=41)
+    )
+    cheer = ranker.score(make("RUSH PogU", "late", seconds=41))
+    assert sentence.reasons["substance"] > 0.5
+    assert sentence.rank_key > cheer.rank_key
+
+
+def test_where_everyone_writes_sentences_a_long_one_gets_nothing_for_its_length(
+    make, synth_segment: Segment
+) -> None:
+    ranker = Ranker(RankingSettings(), show_description="We build a synthesizer from scratch")
+    ranker.set_segment(synth_segment)
+    _chat(ranker, make, SENTENCES)
+    sentence = ranker.score(
+        make("the new firmware bricked my sequencer twice last week", "maker", seconds=41)
+    )
+    assert "substance" not in sentence.reasons
+
+
+def test_a_fresh_chat_is_not_taken_for_an_emote_chat(ranker: Ranker, make) -> None:
+    _chat(ranker, make, REACTIONS, count=10)
+    sentence = ranker.score(
+        make("the new firmware bricked my sequencer twice last week", "maker", seconds=6)
+    )
+    assert "substance" not in sentence.reasons
