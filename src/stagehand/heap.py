@@ -3,19 +3,20 @@
 A show's memories are bounded (docs/architecture.md, "Under load"), but a bounded dict still
 grows a new table now and then: every deletion leaves a hole, and once its entries run out the
 dict copies itself into a table of the same size. For the big ones (the ranker's text caches)
-that table is a few megabytes. glibc's malloc maps a block that large on
-its own, but once such a block is freed it raises that threshold to the block's size, so every
-later copy comes from the heap instead; small allocations made in between then pin the freed
-tables there. Over the second half of a 1M-comment replay that grew the ranker's worker by
+that table is a few megabytes. glibc's malloc maps a block that large on its own, but once such
+a block is freed it raises that threshold to the block's size, so every later copy comes from
+the heap instead; small allocations made in between then pin the freed tables there. Over the second half of a 1M-comment replay that grew the ranker's worker by
 about 5 MB and the show's process by about 4 MB while neither held more (tracemalloc's traced
 total stayed flat in the worker; the count of live blocks in both).
 
 `return_large_blocks` fixes the threshold where glibc starts it, which also stops it moving: a
-large block is always mapped on its own, and unmapped when freed.
+large block is always mapped on its own, and unmapped when freed. A threshold the user chose
+(`MALLOC_MMAP_THRESHOLD_` in the environment) is left as it is.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 #: glibc's `mallopt` parameter for the size from which a block is mapped on its own.
@@ -32,7 +33,7 @@ def return_large_blocks() -> bool:
     global _done
     if _done:
         return True
-    if not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux") or "MALLOC_MMAP_THRESHOLD_" in os.environ:
         return False
     try:
         import ctypes
