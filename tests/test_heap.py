@@ -16,7 +16,7 @@ PROBE = """
 import itertools
 import sys
 
-if sys.argv[1] == "show":  # a show was opened in this process
+if sys.argv[1] == "show":  # a show was opened in this process, its ranker in a worker
     import asyncio
     import tempfile
     from pathlib import Path
@@ -25,7 +25,7 @@ if sys.argv[1] == "show":  # a show was opened in this process
     from stagehand.session import open_show
 
     with tempfile.TemporaryDirectory() as directory:
-        settings = Settings.model_validate({"ranking": {"worker": "inline"}})
+        settings = Settings.model_validate({"ranking": {"worker": "process"}})
         live = open_show(settings, db_path=Path(directory) / "show.db", adapters=[])
         asyncio.run(live.close())
 elif sys.argv[1] == "worker":  # this process served as a ranker's worker (its show left at once)
