@@ -14,6 +14,7 @@ from collections import OrderedDict
 from multiprocessing.connection import Connection
 from typing import Any
 
+from stagehand import heap
 from stagehand.domain import Comment
 from stagehand.ranking import wire
 from stagehand.ranking.ranker import Feedback, Ranker
@@ -103,6 +104,7 @@ def serve(conn: Connection) -> None:
 
 
 def main(argv: list[str]) -> None:
+    heap.return_large_blocks()  # the ranker's big caches: memory stays flat (stagehand/heap.py)
     serve(Connection(int(argv[1])))
 
 
