@@ -25,4 +25,6 @@ def parse_ts(value: Any) -> datetime:
 
 def format_ts(value: datetime) -> str:
     """An aware datetime as ISO 8601 UTC with a Z, milliseconds kept."""
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    if value.tzinfo is not UTC:  # stagehand's own times are UTC already: no conversion
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="milliseconds")[:-6] + "Z"  # "+00:00" -> "Z"

@@ -18,6 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import singledispatchmethod
+from itertools import chain
 
 from sqlite_utils import Database
 
@@ -64,6 +65,10 @@ RETURNING id, opted_out
 #: Authors whose row ids the writer remembers (`[database] cached_authors`): the least recently
 #: seen are forgotten first; one forgotten who speaks again costs one indexed upsert.
 CACHED_AUTHORS = 50_000
+
+#: A score's reasons as stored: keys sorted (one encoder for every row: `json.dumps` with
+#: options builds a new one each call).
+_encode_reasons = json.JSONEncoder(sort_keys=True).encode
 
 #: Rows per multi-row INSERT. One statement is one step into SQLite, one GIL hand-off: with
 #: executemany every row is a hand-off, and under a flood each costs a switch interval.
@@ -185,14 +190,14 @@ class Recorder:
 
     def comments(self, ranked: list[RankedComment]) -> None:
         authors = self._resolve_authors([r.comment for r in ranked])
-        rows = [self._comment_row(r, authors[r.comment.author.key]) for r in ranked]
+        rows = [self._comment_row(r, author) for r, author in zip(ranked, authors, strict=True)]
         # Row ids only grow (no AUTOINCREMENT, one writer): what is new is above this.
         last_before = self.conn.execute("SELECT coalesce(max(id), 0) FROM comments").fetchone()[0]
         inserted = 0
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             chunk = rows[start : start + ROWS_PER_STATEMENT]
             cursor = self.conn.execute(
-                _insert_comments_sql(len(chunk)), [v for row in chunk for v in row]
+                _insert_comments_sql(len(chunk)), list(chain.from_iterable(chunk))
             )
             inserted += cursor.rowcount  # rows SQLite inserted: the ignored repeats do not count
         if inserted < len(rows):
@@ -249,7 +254,7 @@ class Recorder:
             int(comment.truncated),
             score.value,
             score.rank_key,
-            json.dumps(dict(score.reasons), sort_keys=True),
+            _encode_reasons(reasons if type(reasons := score.reasons) is dict else dict(reasons)),
             " ".join(sorted(flags)),
             int("question" in flags),
             int("on_topic" in flags),
@@ -264,27 +269,40 @@ class Recorder:
             message_key(comment.platform, comment.id),
         )
 
-    def _resolve_authors(self, comments: list[Comment]) -> dict[AuthorKey, tuple[int, bool]]:
-        """Insert or refresh the authors of these comments, in bulk: their (row id, opted out).
+    def _resolve_authors(self, comments: list[Comment]) -> list[tuple[int, bool]]:
+        """Insert or refresh the authors of these comments, in bulk: each comment's author's
+        (row id, opted out), in the comments' order.
 
         Linear however many authors the show has: cached ids, then one upsert per 400 new or
         changed authors that answers their ids itself.
         """
         resolved: dict[AuthorKey, tuple[int, bool]] = {}
         changed: dict[AuthorKey, tuple[Author, datetime]] = {}
+        keys = [comment.author.key for comment in comments]
         cache = self._authors
-        for comment in comments:
+        for comment, key in zip(comments, keys, strict=True):
+            cached = cache.get(key)
             author = comment.author
-            cached = cache.get(author.key)
-            identity = (author.name, author.display_name, author.roles)
             if cached is not None:
-                cache.move_to_end(author.key)
-                resolved[author.key] = (cached[0], cached[1])
+                cache.move_to_end(key)
+                resolved[key] = (cached[0], cached[1])
                 if cached[1]:
                     continue  # opted out: the row stays anonymous whatever they call themselves
-            if cached is None or cached[2] != identity:
-                first = changed.get(author.key)
-                changed[author.key] = (author, first[1] if first else comment.ts)
+                if cached[2] == (author.name, author.display_name, author.roles):
+                    continue
+            first = changed.get(key)
+            changed[key] = (author, first[1] if first else comment.ts)
+        if changed:
+            self._store_authors(changed, resolved)
+        return [resolved[key] for key in keys]
+
+    def _store_authors(
+        self,
+        changed: dict[AuthorKey, tuple[Author, datetime]],
+        resolved: dict[AuthorKey, tuple[int, bool]],
+    ) -> None:
+        """Upsert new or renamed authors (first seen at the time given), adding their ids to
+        `resolved`."""
         # Someone who opted out comes back under their pseudonym, never as a new row.
         new = [key for key in changed if key not in self._authors]
         for key, row_id in self.pseudonyms.find(new).items():
@@ -295,7 +313,7 @@ class Recorder:
             )
             resolved[key] = (row_id, True)
         if not changed:
-            return resolved
+            return
         rows = [
             (a.platform, a.id, a.name, a.display_name, json.dumps(sorted(a.roles)), format_ts(ts))
             for a, ts in changed.values()
@@ -303,7 +321,7 @@ class Recorder:
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             chunk = rows[start : start + ROWS_PER_STATEMENT]
             found = self.conn.execute(
-                _upsert_authors_sql(len(chunk)), [v for row in chunk for v in row]
+                _upsert_authors_sql(len(chunk)), list(chain.from_iterable(chunk))
             ).fetchall()
             for row_id, opted_out, platform, user_id in found:
                 key = AuthorKey(platform, user_id)
@@ -311,7 +329,6 @@ class Recorder:
                 identity = (author.name, author.display_name, author.roles)
                 self._cache_author(key, (row_id, bool(opted_out), identity))
                 resolved[key] = (row_id, bool(opted_out))
-        return resolved
 
     def _cache_author(
         self, key: AuthorKey, value: tuple[int, bool, tuple[str, str, frozenset[str]]]
