@@ -74,7 +74,12 @@ def _name(operation: tuple[Any, ...]) -> str:
     kind = operation[0]
     if kind == wire.CALL:
         return str(operation[1])
-    return {wire.WARM: "score (warming up)", wire.FEEDBACK: "feedback"}.get(kind, "take_back")
+    names = {
+        wire.WARM: "score (warming up)",
+        wire.FEEDBACK: "feedback",
+        wire.TAKE_BACK: "take_back",
+    }
+    return names.get(kind, f"operation {kind}")
 
 
 def serve(conn: Connection) -> None:

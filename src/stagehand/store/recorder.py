@@ -234,6 +234,7 @@ class Recorder:
         author_id, opted_out = author
         score = ranked.score
         flags = score.flags
+        reasons = score.reasons
         text, original = (
             (ANONYMOUS_TEXT, ANONYMOUS_TEXT) if opted_out else (comment.clean_text, comment.text)
         )
@@ -254,7 +255,7 @@ class Recorder:
             int(comment.truncated),
             score.value,
             score.rank_key,
-            _encode_reasons(reasons if type(reasons := score.reasons) is dict else dict(reasons)),
+            _encode_reasons(reasons if type(reasons) is dict else dict(reasons)),
             " ".join(sorted(flags)),
             int("question" in flags),
             int("on_topic" in flags),
