@@ -105,17 +105,17 @@ class SeenKeys:
         mask = self._MASK
         return h & mask, (h + step) & mask, (h + 2 * step) & mask, (h + 3 * step) & mask
 
-    def add(self, key: tuple[str, str]) -> None:
+    def add(self, key: tuple[str, str]) -> bool:
+        """Remember `key`; whether it may have been taken before (False: certainly new).
+        One pass for both: a long show asks it of every comment."""
         bits = self._bits
+        maybe_seen = True
         for place in self._places(key):
-            bits[place >> 3] |= 1 << (place & 7)
-
-    def __contains__(self, key: object) -> bool:
-        bits = self._bits
-        return all(
-            bits[place >> 3] & (1 << (place & 7))
-            for place in self._places(key)  # type: ignore[arg-type]
-        )
+            byte, bit = place >> 3, 1 << (place & 7)
+            if not bits[byte] & bit:
+                bits[byte] |= bit
+                maybe_seen = False
+        return maybe_seen
 
 
 def sanitized(comment: Comment) -> Comment:
@@ -192,10 +192,9 @@ class Pipeline:
         given it once it has its score, after every comment accepted before it."""
         comment = storable_comment(comment)
         key = (comment.platform, comment.id)
-        if not self._recent.add(key) or self._stored_before(key):
+        if not self._recent.add(key) or self._stored_before(key, self._seen.add(key)):
             self.duplicates += 1
             return False
-        self._seen.add(key)
         comment = sanitized(comment)
         classified = self.kinds.classify(comment)
         question = classified.question
@@ -226,15 +225,16 @@ class Pipeline:
             self.scorer.then(lambda: on_ranked(ranked, arrived))
         return True
 
-    def _stored_before(self, key: tuple[str, str]) -> bool:
+    def _stored_before(self, key: tuple[str, str], maybe_seen: bool) -> bool:
         """Whether the database has a comment the window does not remember: asked only when it
         could (the show was resumed, or ran long enough for the window to forget), since a new
         comment then costs one lookup on the database's unique key (a few microseconds).
 
-        Not by time: a platform may stamp a redelivery with the time it was sent again.
+        `maybe_seen`: what `SeenKeys.add` said of it. Not by time: a platform may stamp a
+        redelivery with the time it was sent again.
         """
         if self._stored is None or not (self._resumed or self._recent.forgot):
             return False
-        if not self._resumed and key not in self._seen:
+        if not self._resumed and not maybe_seen:
             return False  # never taken by this run, and the show had nothing stored before it
         return self._stored(key)
