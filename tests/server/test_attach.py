@@ -8,6 +8,7 @@ stops nothing: the show goes on recording, and the console picks up where it was
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import time
@@ -196,13 +197,22 @@ async def test_a_console_that_drops_mid_show_loses_nothing_and_stops_nothing(tmp
 
 def test_attach_says_what_is_wrong_in_one_line(tmp_path) -> None:
     def attach(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k != "STAGEHAND_ATTACH_TOKEN"}
         return subprocess.run(
             [sys.executable, "-m", "stagehand", "attach", *args],
             capture_output=True,
             text=True,
             timeout=60,
             check=False,
+            stdin=subprocess.DEVNULL,
+            env=env,
         )
+
+    # No token, and no terminal to ask for one (a script, a pipe): said, not asked.
+    done = attach("http://127.0.0.1:9")
+    assert done.returncode == 2
+    assert done.stderr.startswith("Error: attach needs the token") and "--token" in done.stderr
+    assert "Token:" not in done.stdout + done.stderr and "Warning" not in done.stderr
 
     done = attach("http://127.0.0.1:9", "--token", "shs_whatever")
     assert done.returncode == 2

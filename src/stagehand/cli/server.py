@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -119,6 +120,12 @@ def attach(url: str, token_value: str | None, config_path: Path | None) -> None:
 
     url = _base_url(url)
     secret = token_value or os.environ.get("STAGEHAND_ATTACH_TOKEN")
+    if not secret and not sys.stdin.isatty():
+        # Asking would read the token from a pipe or a script, echoed, and fail at its end.
+        raise UserError(
+            "attach needs the token the host gave you: pass --token TOKEN or set "
+            "STAGEHAND_ATTACH_TOKEN (there is no terminal here to ask for it)"
+        )
     if not secret:
         secret = click.prompt("Token", hide_input=True, show_default=False).strip()
     register_secret(secret)
