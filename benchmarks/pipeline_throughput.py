@@ -140,8 +140,8 @@ def open_live(directory: Path, *, adapters: list, on_committed, ranking: str = "
     return live
 
 
-#: A comment's fields, as the load holds them: id, platform, channel, author, text, time, reply
-#: to, first message.
+#: A comment's fields, as the load holds them: `Comment`'s first eight, in its order (id, platform,
+#: channel, author, text, time, reply to, first message).
 Fields = tuple[str, str, str, Author, str, datetime, str | None, bool]
 
 
@@ -156,17 +156,7 @@ def prepared(comments: Iterable[Comment]) -> list[Fields]:
 
 def delivered(load: Iterable[Fields]) -> Iterator[Comment]:
     """The load's comments, each made as it is played (what an adapter does with an event)."""
-    for message_id, platform, channel, author, text, ts, reply_to, first in load:
-        yield Comment(
-            id=message_id,
-            platform=platform,
-            channel=channel,
-            author=author,
-            text=text,
-            ts=ts,
-            reply_to=reply_to,
-            first_message=first,
-        )
+    return (Comment(*fields) for fields in load)
 
 
 def sampled(
