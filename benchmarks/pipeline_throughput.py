@@ -10,7 +10,7 @@ every cache already holds).
 
 For each size (10k, 100k, 1M comments) and mode, in a fresh process each:
 
-- the load is made first, before any clock starts: the comments' fields, in memory (making
+- the chat is made first, before any clock starts: the comments' fields, in memory (making
   realistic chat, new viewers and varied texts, costs about 3.4 µs a comment, which neither
   SQLite nor stagehand should be charged for: it used to run inside both timed loops);
 - baseline: the same rows inserted with the sqlite3 module into a table whose cost per row does
@@ -23,7 +23,7 @@ For each size (10k, 100k, 1M comments) and mode, in a fresh process each:
 - latency: then, on the same show, LATENCY comments more arriving at a steady --rate: from each
   comment's scheduled arrival to the commit that stored it, p50 / p99 / max;
 - memory: the resident set of the process and its children at 10%, 50% and 100% of the
-  flat-out part, less what the load held in memory took when it was made (printed with each
+  flat-out part, less what the chat held in memory took when it was made (printed with each
   run); "growth" is 100% minus 50%. The comments themselves are made as they are played and
   dropped by the show as it goes, so what the show keeps still shows.
 
@@ -140,13 +140,13 @@ def open_live(directory: Path, *, adapters: list, on_committed, ranking: str = "
     return live
 
 
-#: A comment's fields, as the load holds them: `Comment`'s first eight, in its order (id, platform,
+#: A comment's fields, as the chat made beforehand holds them: `Comment`'s first eight, in its order (id, platform,
 #: channel, author, text, time, reply to, first message).
 Fields = tuple[str, str, str, Author, str, datetime, str | None, bool]
 
 
 def prepared(comments: Iterable[Comment]) -> list[Fields]:
-    """The load, made before the clock starts: each comment's fields (the viewers and texts are
+    """The chat, made before the clock starts: each comment's fields (the viewers and texts are
     shared, as the stream made them)."""
     return [
         (c.id, c.platform, c.channel, c.author, c.text, c.ts, c.reply_to, c.first_message)
@@ -154,9 +154,9 @@ def prepared(comments: Iterable[Comment]) -> list[Fields]:
     ]
 
 
-def delivered(load: Iterable[Fields]) -> Iterator[Comment]:
-    """The load's comments, each made as it is played (what an adapter does with an event)."""
-    return (Comment(*fields) for fields in load)
+def delivered(chat: Iterable[Fields]) -> Iterator[Comment]:
+    """The chat's comments, each made as it is played (what an adapter does with an event)."""
+    return (Comment(*fields) for fields in chat)
 
 
 def sampled(
@@ -271,18 +271,18 @@ def run_one(
     shape = ChatShape(realistic=mode == "realistic", authors=int(size * authors))
     load_before = os.getloadavg()[0]
     before = tree_rss_mb()
-    load = prepared(ChatStream(base, size + latency_count, shape))
+    chat = prepared(ChatStream(base, size + latency_count, shape))
     gc.collect()
-    gc.freeze()  # the load is the benchmark's, not the show's: no collection walks it
-    load_mb = tree_rss_mb() - before
+    gc.freeze()  # the chat is the benchmark's, not the show's: no collection walks it
+    chat_mb = tree_rss_mb() - before
     with tempfile.TemporaryDirectory(prefix="stagehand-bench-") as tmp:
         directory = Path(tmp)
-        baseline, baseline_rows = measure_baseline(itertools.islice(load, size), directory)
-        stream = delivered(load)
+        baseline, baseline_rows = measure_baseline(itertools.islice(chat, size), directory)
+        stream = delivered(chat)
         measured = measure_pipeline(stream, size, rate, latency_count, directory, ranking)
     rss = measured["rss"]
     assert isinstance(rss, dict)
-    measured["rss"] = {mark: value - load_mb for mark, value in rss.items()}
+    measured["rss"] = {mark: value - chat_mb for mark, value in rss.items()}
     latencies = measured.pop("latencies_ms")
     assert isinstance(latencies, list)
     return {
@@ -296,7 +296,7 @@ def run_one(
         "max": max(latencies, default=float("nan")),
         "latency_comments": len(latencies),
         "load": (load_before, os.getloadavg()[0]),
-        "load_mb": load_mb,
+        "chat_mb": chat_mb,
     }
 
 
@@ -402,7 +402,7 @@ def main() -> None:
                     f"  ran {label} {size:>9,} (ranking in the {result['ranking']}):"
                     f" {result['throughput']:>8,.0f}/s pipeline,"
                     f" {result['baseline']:>8,.0f}/s baseline (load {load[0]:.1f} -> {load[1]:.1f};"
-                    f" comments made beforehand: {result['load_mb']:.0f} MB, not in RSS below)",
+                    f" comments made beforehand: {result['chat_mb']:.0f} MB, not in RSS below)",
                     flush=True,
                 )
     print()
