@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import getpass
 import sys
+import warnings
 import webbrowser
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from pydantic import SecretStr
@@ -44,8 +46,8 @@ def auth_twitch(config_path: Path | None) -> None:
     settings = _settings(config_path)
     prompts = Prompts(
         echo=click.echo,
-        ask=lambda text, hide: click.prompt(text, hide_input=hide),
-        confirm=lambda text: click.confirm(text, default=False),
+        ask=_ask,
+        confirm=_confirm,
         open_url=lambda url: _open_browser(url),
     )
     _authorize(run_auth_flow(settings.twitch, TokenStore(), prompts))
@@ -66,7 +68,7 @@ def auth_youtube(config_path: Path | None) -> None:
     settings = _settings(config_path)
     prompts = Prompts(
         echo=click.echo,
-        ask=lambda text, hide: click.prompt(text, hide_input=hide),
+        ask=_ask,
         open_url=lambda url: _open_browser(url),
     )
     _authorize(run_auth_flow(settings.youtube, TokenStore(), prompts))
@@ -97,6 +99,37 @@ def _authorize(flow: Coroutine[Any, Any, object]) -> None:
         raise UserError(f"cannot save the tokens: {exc.strerror or exc}") from None
 
 
+def _ask(text: str, hide: bool, *, for_scripts: str = "") -> str:
+    """An answer typed at the terminal; one Error line instead of "Aborted!" when standard input
+    ends first (a pipe, a script), saying `for_scripts` when there is a way to give it there."""
+    try:
+        with warnings.catch_warnings():
+            # Without a terminal, getpass warns (with a Python file name) that the answer echoes.
+            warnings.simplefilter("ignore", getpass.GetPassWarning)
+            return str(click.prompt(text, hide_input=hide, show_default=False))
+    except click.Abort:
+        _no_answer(text, for_scripts)
+
+
+def _confirm(text: str) -> bool:
+    try:
+        return click.confirm(text, default=False)
+    except click.Abort:
+        _no_answer(text)
+
+
+def _no_answer(question: str, for_scripts: str = "") -> NoReturn:
+    """Standard input ended before `question` had its answer: at a terminal the host pressed
+    Ctrl-D or Ctrl-C ("Aborted!"); elsewhere nobody was there to answer, and the line says so."""
+    if sys.stdin.isatty():
+        raise click.Abort()
+    hint = f"; {for_scripts}" if for_scripts else ""
+    raise UserError(
+        f"no answer to {question.strip().rstrip(':?')!r}: standard input ended "
+        f"(run this in a terminal{hint})"
+    ) from None
+
+
 def _open_browser(url: str) -> None:
     with contextlib.suppress(Exception):  # no browser here is fine: the link is printed above
         webbrowser.open(url)
@@ -123,13 +156,14 @@ def auth_discord(token_stdin: bool) -> None:
         token = sys.stdin.readline().strip()
     else:
         click.echo(STEPS)
-        token = click.prompt("Bot token", hide_input=True, show_default=False).strip()
+        token = _ask(
+            "Bot token", True, for_scripts="or pipe the token in with --token-stdin"
+        ).strip()
     token = token.removeprefix("Bot ").strip()
     if not token:
         raise UserError("no token given; nothing was stored")
-    if not looks_like_bot_token(SecretStr(token)) and not click.confirm(
-        "That does not look like a bot token (three parts separated by dots). Store it anyway?",
-        default=False,
+    if not looks_like_bot_token(SecretStr(token)) and not _confirm(
+        "That does not look like a bot token (three parts separated by dots). Store it anyway?"
     ):
         raise UserError("nothing was stored")
 

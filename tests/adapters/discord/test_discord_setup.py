@@ -6,6 +6,8 @@ import asyncio
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,6 +60,25 @@ def test_auth_reads_stdin_for_scripts_and_refuses_an_odd_token(token_file):
     odd = CliRunner().invoke(auth_discord, input="client-secret-not-a-token\nn\n")
     assert odd.exit_code != 0 and "nothing was stored" in odd.output
     assert json.loads(token_file.read_text())["discord"]["token"] == TOKEN
+
+
+def test_auth_without_a_terminal_says_how_to_give_the_token(token_file):
+    """Run from a script with nothing to read: an Error line that names --token-stdin, not a
+    prompt that ends in "Aborted!" after a Python warning naming getpass.py."""
+    done = subprocess.run(
+        [sys.executable, "-m", "stagehand", "auth", "discord"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    error = done.stderr.strip().splitlines()[-1]
+    assert "Error: no answer to 'Bot token'" in error and "--token-stdin" in error
+    assert "GetPassWarning" not in done.stderr and "getpass.py" not in done.stderr
+    assert "Aborted" not in done.stderr and "Traceback" not in done.stderr
+    assert not token_file.exists()
 
 
 def test_auth_has_help_text():
