@@ -157,7 +157,7 @@ def auth_discord(token_stdin: bool) -> None:
     else:
         click.echo(STEPS)
         token = _ask(
-            "Bot token", True, for_scripts="or pipe the token in with --token-stdin"
+            "Bot token", hide=True, for_scripts="or pipe the token in with --token-stdin"
         ).strip()
     token = token.removeprefix("Bot ").strip()
     if not token:
