@@ -95,6 +95,9 @@ def open_show(
         resumed=state,
         startup_notices=notices,
     )
+    # Every show, with a console or without: a collector at Python's defaults cost the show's
+    # process about a tenth of its time under a flood (stagehand/heap.py).
+    heap.calm_garbage_collection()
     if live.ranking_worker_pid is not None:
         # A long show's memory stays flat (stagehand/heap.py). Only beside a worker: with the
         # ranker in this process the 1M replay sat about 37 MB higher with it (not understood).

@@ -32,7 +32,6 @@ from stagehand.commands.people import host_accounts
 from stagehand.config import Settings
 from stagehand.console.actions import ACTIONS, bindings, palette_commands
 from stagehand.console.bridge import ConsoleBridge
-from stagehand.console.garbage import calm_garbage_collection
 from stagehand.console.messages import ShowUpdated
 from stagehand.console.screens.confirm import ConfirmScreen
 from stagehand.console.screens.handled import HandledScreen
@@ -53,6 +52,7 @@ from stagehand.console.widgets.queue import QueueView
 from stagehand.console.widgets.raw_chat import RawChat
 from stagehand.console.widgets.stage import StagePanel
 from stagehand.domain import Comment, RankedComment
+from stagehand.heap import calm_garbage_collection
 from stagehand.metrics import Metrics
 from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
