@@ -120,7 +120,11 @@ class SeenKeys:
 
 def sanitized(comment: Comment) -> Comment:
     """The comment with `clean_text` filled in (the original `text` is kept for the record)."""
-    comment = storable_comment(comment)
+    return _cleaned(storable_comment(comment))
+
+
+def _cleaned(comment: Comment) -> Comment:
+    """`sanitized` of a comment `storable_comment` has already been through."""
     result = sanitize(comment.text)
     return comment.cleaned(result.text, result.truncated)
 
@@ -195,7 +199,7 @@ class Pipeline:
         if not self._recent.add(key) or self._stored_before(key, self._seen.add(key)):
             self.duplicates += 1
             return False
-        comment = sanitized(comment)
+        comment = _cleaned(comment)  # storable since the first line
         classified = self.kinds.classify(comment)
         question = classified.question
         asked = question is not None
