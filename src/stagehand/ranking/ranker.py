@@ -96,6 +96,7 @@ class Ranker:
         self._style = ChatStyle()
         self._authors: LRU[AuthorKey, AuthorState] = LRU(spam.max_authors)
         self._names: LRU[str, AuthorKey] = LRU(spam.max_authors)
+        self._names_view = _NameView(self._names)
         # Recent comment id -> (its topic relevance, its author), for replies.
         self._comments: LRU[str, tuple[float, AuthorKey]] = LRU(spam.recent_texts * 10)
         self._spam_phrases = tuple(p for p in spam.phrases if p)
@@ -180,6 +181,7 @@ class Ranker:
         body, ask = self._body(comment, ask)
         words = split_words(body)
         key = comment.author.key
+        who = str(key)  # the author, as the text memories keep them
         state = self._authors.get(key) or AuthorState()
         roles = comment.author.roles
         if roles & _HOST_ROLES:
@@ -205,7 +207,7 @@ class Ranker:
         # description: the hosts' names ("hey john hey priya"), "build" ("great build!").
         topic = None if greeting else self.topic.match(words)
         direct = topic.relevance if topic is not None else 0.0
-        addressed = signals.addressed_names(body, words, self._names_view())
+        addressed = signals.addressed_names(body, words, self._names_view)
         audience = self._audience
         to_viewers = [
             n
@@ -339,7 +341,7 @@ class Ranker:
             reasons["spam"] = weights.spam
         normalized = normalize_for_repeat(body)
         said = said_once(normalized)
-        match = self._recent.find(said, str(key)) if not emote_only else None
+        match = self._recent.find(said, who) if not emote_only else None
         pasted_from: tuple[str, str] | None = None
         if match is not None and match.same_author:
             flags.add("repeat")
@@ -432,7 +434,7 @@ class Ranker:
             if "copypasta" not in flags:
                 same_as = self._same.find(
                     words.content,
-                    str(key),
+                    who,
                     same_text=match.other_text if match is not None else "",
                     topic_words=self.topic,
                     tokens=tokens,
@@ -440,13 +442,13 @@ class Ranker:
                 if same_as is not None:
                     flags.add("same_question")
             own = (comment.platform, comment.id)
-            self._same.remember(own, str(key), words.content, said, same_as, tokens)
+            self._same.remember(own, who, words.content, said, same_as, tokens)
 
         if pasted_from is not None:
             same_as = pasted_from
         first = pasted_from or (comment.platform, comment.id)
         value = sum(reasons.values())
-        self._remember(comment, key, state, words, said, direct, relevance, recent, now, first)
+        self._remember(comment, key, who, state, words, said, direct, relevance, recent, now, first)
         self._style.observe(len(words.content))
         for partner in partners:
             # Being answered keeps a thread alive: its topic does not fade while people answer.
@@ -458,7 +460,7 @@ class Ranker:
         return (
             value,
             rank_key(value, now, settings.half_life_seconds),
-            {name: round(v, 4) for name, v in reasons.items()},
+            {name: _rounded(v) for name, v in reasons.items()},
             frozenset(flags),
             same_as,
         )
@@ -471,9 +473,6 @@ class Ranker:
             return text, ask
         ask = signals.is_ask_command(text, self.command_prefix)
         return (signals.strip_ask(text, self.command_prefix) if ask else text), ask
-
-    def _names_view(self) -> _NameView:
-        return _NameView(self._names)
 
     def _known_names(self, words: Words) -> list[str]:
         return [t for t in words.tokens if t in self._names]
@@ -539,7 +538,7 @@ class Ranker:
         viewer's name ("wren did your panels arrive?")."""
         if question_strength > 0 and signals.asks_the_chat(words):
             return True
-        name = signals.named_first(words, self._names_view())
+        name = signals.named_first(words, self._names_view)
         return (
             name is not None
             and not self._audience.is_show_name(name)
@@ -560,6 +559,7 @@ class Ranker:
         self,
         comment: Comment,
         key: AuthorKey,
+        who: str,
         state: AuthorState,
         words: Words,
         said: str,
@@ -581,8 +581,8 @@ class Ranker:
         if shown != name:
             self._names.put(shown, key)
         self._comments.put(comment.id, (relevance, key))
-        self._recent.remember(said, str(key), first)
-        self.topic.observe(words, direct, str(key))
+        self._recent.remember(said, who, first)
+        self.topic.observe(words, direct, who)
 
 
 def _about_the_setup(segment: Segment) -> bool:
@@ -599,6 +599,22 @@ class _NameView:
 
     def __contains__(self, name: object) -> bool:
         return name in self._names
+
+
+#: `round(value, 4)` of the values a reason takes most: the weights themselves, comment after
+#: comment (95% of them in real chat). Rounding costs ten times a lookup.
+_ROUNDED: dict[float, float] = {}
+_ROUNDED_KEPT = 4_096
+
+
+def _rounded(value: float) -> float:
+    """`round(value, 4)`, remembered for the values that come back."""
+    rounded = _ROUNDED.get(value)
+    if rounded is None:
+        rounded = round(value, 4)
+        if value and len(_ROUNDED) < _ROUNDED_KEPT:  # not zero: 0.0 and -0.0 are one key
+            _ROUNDED[value] = rounded
+    return rounded
 
 
 def _cosine(a: frozenset[str], b: frozenset[str]) -> float:

@@ -302,11 +302,14 @@ class TopicProfile:
             return
         self._docs += 1
         self._seg_docs += 1
+        df, seg_df, seg_users = self._df, self._seg_df, self._seg_users
         for stem_ in words.content:
-            self._df[stem_] = self._df.get(stem_, 0.0) + 1
-            self._seg_df[stem_] = self._seg_df.get(stem_, 0.0) + 1
-            users = self._seg_users.setdefault(stem_, set())
-            if len(users) < BURST_AUTHORS:
+            df[stem_] = df.get(stem_, 0.0) + 1
+            seg_df[stem_] = seg_df.get(stem_, 0.0) + 1
+            users = seg_users.get(stem_)
+            if users is None:
+                seg_users[stem_] = {author}
+            elif len(users) < BURST_AUTHORS:
                 users.add(author)
         if direct_relevance >= TEACHING_RELEVANCE:
             self._rel_docs += direct_relevance
