@@ -70,3 +70,18 @@ def test_plain_chat_is_left_alone() -> None:
     result = sanitize("which waveform makes the fattest bass? PogChamp")
     assert result.text == "which waveform makes the fattest bass? PogChamp"
     assert not result.changed and not result.truncated
+
+
+def test_a_repeated_hostile_line_is_cleaned_the_same_every_time() -> None:
+    # Repeats are answered from memory (sanitize.REMEMBERED_TEXTS): the tenth copy of a wave
+    # must be as inert as the first, whatever length.
+    hostile = "\x1b]0;pwned\x07LUL \u202eevil\u202c \x1b[2J" + "\u0301" * 40
+    long_hostile = hostile + " spam" * 200  # past REMEMBERED_CHARS: cleaned afresh each time
+    for raw in (hostile, long_hostile):
+        first, again = sanitize(raw), sanitize(raw)
+        assert again == first
+        assert not has_control_characters(again.text)
+        assert again.text.startswith("LUL evil")
+    # Another length limit is never answered with the remembered full-length text.
+    short = sanitize(hostile, max_chars=12)
+    assert short.truncated and len(short.text) <= 12 and short.text.endswith(TRUNCATION_MARKER)

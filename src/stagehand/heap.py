@@ -26,8 +26,11 @@ _M_MMAP_THRESHOLD = -3
 #: That size: glibc's own starting value (128 KiB).
 LARGE_BLOCK = 128 * 1024
 
-#: Garbage collection thresholds for a show's processes (Python's default is 700, 10, 10).
-GC_THRESHOLDS = (5_000, 20, 100)
+#: Garbage collection thresholds for a show's processes (Python's default is 700, 10, 10). A
+#: young pass waits for 50,000 more objects than were freed: in a steady show that count hardly
+#: grows (the bounded memories free as much as they take), so the passes, which walked the
+#: comments in flight over and over, all but stop (docs/architecture.md, "Under load").
+GC_THRESHOLDS = (50_000, 20, 100)
 
 _done = False
 _calmed = False

@@ -11,6 +11,7 @@ as markup, so `[b]` stays the three characters `[b]`.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -20,6 +21,10 @@ from typing import Any
 #: Longest text kept for display, ranking and search; the original is stored whole.
 MAX_CHARS = 2000
 TRUNCATION_MARKER = " […]"
+#: Chat repeats itself (emotes, copypasta, "!hand"): the latest distinct texts up to this length
+#: keep their sanitized form, so a repeat costs a lookup (at most 4,096 × 500 characters).
+REMEMBERED_TEXTS = 4096
+REMEMBERED_CHARS = 500
 #: Unicode's stream-safe format caps a run of combining marks at 30; chat needs far fewer.
 MAX_COMBINING_RUN = 4
 
@@ -62,6 +67,17 @@ class Sanitized:
 
 def sanitize(raw: str, *, max_chars: int = MAX_CHARS) -> Sanitized:
     """Make chat text safe to store as clean text, rank, search and show in a terminal."""
+    if max_chars == MAX_CHARS and len(raw) <= REMEMBERED_CHARS:
+        return _sanitize_chat(raw)
+    return _sanitize(raw, max_chars)
+
+
+@functools.lru_cache(maxsize=REMEMBERED_TEXTS)
+def _sanitize_chat(raw: str) -> Sanitized:
+    return _sanitize(raw, MAX_CHARS)
+
+
+def _sanitize(raw: str, max_chars: int) -> Sanitized:
     if raw.isascii() and raw.isprintable():
         # Most chat: printable ASCII has no escapes, controls, bidi or combining marks.
         text = raw
