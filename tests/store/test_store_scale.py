@@ -28,7 +28,7 @@ from stagehand.store import open_database
 from stagehand.store.keys import install_message_key
 from stagehand.store.queries import open_show
 from stagehand.store.recorder import Recorder
-from stagehand.store.writer import StoreWriter
+from stagehand.store.writer import CHECKPOINT_PAGES, StoreWriter
 
 T0 = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
 TEXTS = [
@@ -302,3 +302,30 @@ def test_a_quiet_chat_is_written_at_once(tmp_path: Path) -> None:
         waited = time.monotonic() - sent
         assert waited < 0.5, f"a lone comment waited {waited:.3f} s to be written"
     assert writer.close()
+
+
+def test_a_long_flood_keeps_the_log_file_bounded(tmp_path: Path) -> None:
+    """The writer copies its log back into the database every `CHECKPOINT_PAGES` pages: a flood
+    of new viewers (index pages dirtied all over the file) leaves a log of bounded size, and the
+    comments in the database file itself."""
+    path = tmp_path / "show.db"
+    show_id = new_show(path)
+    wal = path.with_name(path.name + "-wal")
+    log_sizes: list[int] = []
+    writer = StoreWriter(
+        path, show_id=show_id, on_committed=lambda _: log_sizes.append(wal.stat().st_size)
+    ).start()
+    for start in range(0, 40_000, 400):
+        with writer.atomic():  # a flood: 400 comments a batch, each from a viewer never seen
+            for number in range(start, start + 400):
+                writer.record(event(number))
+    assert writer.close()
+
+    page = sqlite3.connect(path).execute("PRAGMA page_size").fetchone()[0]
+    frame = page + 24
+    frames = max(log_sizes) // frame
+    # One batch may pass the mark before the commit that copies the log back; and the log does
+    # reach the mark (checkpoints at SQLite's default of 1,000 pages made the writer a long
+    # show's bottleneck): here about 3,100 pages, 1,400 at the default.
+    assert CHECKPOINT_PAGES <= frames <= CHECKPOINT_PAGES + 1_500, frames
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM comments").fetchone() == (40_000,)

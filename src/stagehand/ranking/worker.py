@@ -55,8 +55,14 @@ SEND_BATCH = 64
 #: Fewer comments than this with the worker, and a new one is sent at once.
 LOW_WATER = 8
 #: Most comments waiting for their scores before the show's process waits for the worker: memory
-#: stays flat, and a host's key waits for at most this many (about 20 ms of scoring).
-MAX_IN_FLIGHT = 256
+#: stays flat, and a host's key waits for at most this many (about 25 ms of scoring). Only a
+#: flat-out replay fills it: a live show's worker keeps up, with a handful waiting.
+MAX_IN_FLIGHT = 512
+#: Once full, the show's process waits until only this many are left, so the worker still has
+#: work queued when the show's process is slow to get a core back. Flat-out 300k replays on two
+#: cores (docs/architecture.md, "Under load"): 256 resuming at 128 kept the cores busy 87% of the
+#: time, 512 resuming at 384 89%, 1,024 resuming at 512 90% (a host's key waiting twice as long).
+RESUME_AT = MAX_IN_FLIGHT * 3 // 4
 #: A worker that keeps comments this long without a word is stuck: the show ranks at home.
 WORKER_SILENCE = 10.0
 
@@ -143,7 +149,7 @@ class RankerWorker(RankingLink):
         else:
             self._send_soon(loop)
         if self._scores_waited >= MAX_IN_FLIGHT:
-            self._receive(until=MAX_IN_FLIGHT // 2)
+            self._receive(until=RESUME_AT)
 
     def then(self, callback: Callable[[], None]) -> None:
         if not self._waiting:
