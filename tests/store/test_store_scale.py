@@ -306,8 +306,8 @@ def test_a_quiet_chat_is_written_at_once(tmp_path: Path) -> None:
 
 def test_a_long_flood_keeps_the_log_file_bounded(tmp_path: Path) -> None:
     """The writer copies its log back into the database every `CHECKPOINT_PAGES` pages: a flood
-    of new viewers (index pages dirtied all over the file) leaves a log of bounded size, and the
-    comments in the database file itself."""
+    of new viewers (index pages dirtied all over the file) leaves a log of bounded size, and
+    every comment stored."""
     path = tmp_path / "show.db"
     show_id = new_show(path)
     wal = path.with_name(path.name + "-wal")
