@@ -34,12 +34,13 @@ async def attached(served, who: str) -> tuple[RemoteShow, StagehandApp]:
     return remote, app
 
 
-async def until(check, seconds: float = 1.0, pilot=None) -> float:
-    """Seconds until `check()` holds (AssertionError after `seconds`)."""
+async def until(check, seconds: float = 1.0, pilot=None, said=None) -> float:
+    """Seconds until `check()` holds (AssertionError after `seconds`, with `said()` if given:
+    what the console was showing instead)."""
     start = time.monotonic()
     while not check():
         if time.monotonic() - start > seconds:
-            raise AssertionError(f"not within {seconds} s")
+            raise AssertionError(f"not within {seconds} s" + (f": {said()}" if said else ""))
         await (pilot.pause(0.01) if pilot else asyncio.sleep(0.01))
     return time.monotonic() - start
 
@@ -89,10 +90,18 @@ async def test_two_attached_consoles_see_each_other_within_a_second(tmp_path) ->
             text = screen_text(host_app)
             assert "pin" in text and "▲ pinned by alice: ask this next" in text
 
-            # The host answers it; the producer's queue drops it within a second.
+            # The host answers it; the producer's screen drops it within a second. (Waiting for
+            # the screen, not the state: a key acts on what is drawn, and until the next redraw
+            # `a` would meet the answered comment and be told "answered just before".)
             await host_pilot.press("a")
+
+            def producer_shows_it() -> bool:
+                drawn = producer_app.query_one("QueueView").entries
+                return any(key_of(r.comment) == key_of(pinned) for r in drawn)
+
             waited = await until(
-                lambda: key_of(pinned) not in producer_app.state.queue, pilot=producer_pilot
+                lambda: key_of(pinned) not in producer_app.state.queue and not producer_shows_it(),
+                pilot=producer_pilot,
             )
             assert waited < 1.0
             await until(
@@ -104,6 +113,7 @@ async def test_two_attached_consoles_see_each_other_within_a_second(tmp_path) ->
             await until(
                 lambda: "may not answer on air" in producer_app.state.notice.text,
                 pilot=producer_pilot,
+                said=lambda: [n.text for n in producer_app.state.notices],
             )
             assert producer_app.state.notice.level == "refused"
     finally:
