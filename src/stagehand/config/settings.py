@@ -97,8 +97,9 @@ class DatabaseSettings(BaseModel):
     path: Path | None = None
     """The SQLite file. Default: stagehand.db in the user's data directory."""
 
-    batch_size: int = Field(default=500, ge=1, le=100_000)
-    """Most comments written in one transaction (chat is written as soon as it arrives)."""
+    batch_size: int = Field(default=4_000, ge=1, le=100_000)
+    """Most comments written in one transaction (chat is written as soon as it arrives; only a
+    flood fills a batch, and a bigger one stores a long show's flood faster)."""
 
     cached_authors: int = Field(default=50_000, ge=100, le=10_000_000)
     """Most authors whose database row ids the writer remembers (least recently seen are

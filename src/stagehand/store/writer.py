@@ -56,6 +56,13 @@ BEHIND_BATCH = 50
 #: about 75). At 3,000: 19 s, and 16 ms p99 at 2,000/s right after (10,000: 12 s, but 58 ms p99:
 #: one checkpoint holds up a live comment that long). The log file grows to about 12 MB.
 CHECKPOINT_PAGES = 3_000
+#: Most changes in one transaction (`[database] batch_size`). Only a flood fills a batch (a busy
+#: live show's hold a few comments): then every comment lands on a random page of the message key
+#: index, and a bigger batch shares the pages its commit rewrites. Measured on the 1M replay
+#: (four interleaved runs each): at 500 the replay waited for the writer 20-22 s and ran at
+#: 12,225-13,416/s; at 2,000, 5.6-8.9 s and 12,173-15,190/s; at 4,000, 3.8-5.5 s and
+#: 14,478-15,696/s, with p99 at 2,000/s right after it unchanged (17-23 ms).
+BATCH_SIZE = 4_000
 
 
 class _Barrier:
@@ -119,7 +126,7 @@ class StoreWriter:
         path: Path | str,
         *,
         show_id: int,
-        batch_size: int = 500,
+        batch_size: int = BATCH_SIZE,
         cached_authors: int = CACHED_AUTHORS,
         on_problem: Callable[[str], None] | None = None,
         on_recovered: Callable[[], None] | None = None,
