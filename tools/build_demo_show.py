@@ -227,7 +227,13 @@ def t(who: str, intent: str, text: str, key: str | None = None, re: str | None =
 
 
 def sc(
-    who: str, intent: str, text: str, shown: str, amount: float, currency: str, key: str | None = None
+    who: str,
+    intent: str,
+    text: str,
+    shown: str,
+    amount: float,
+    currency: str,
+    key: str | None = None,
 ) -> Line:
     """A YouTube Super Chat: the text with the amount the viewer paid, as YouTube showed it."""
     return Line(who, intent, text, key, None, ("super_chat", amount, currency, shown))
