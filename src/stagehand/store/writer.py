@@ -57,7 +57,7 @@ BEHIND_BATCH = 50
 #: one checkpoint holds up a live comment that long). The log file grows to about 12 MB.
 CHECKPOINT_PAGES = 3_000
 #: Most changes in one transaction (`[database] batch_size`). Only a flood fills a batch (a busy
-#: live show's hold a few comments): then every comment lands on a random page of the message key
+#: live show's batches hold a few comments): each comment lands on a random page of the message key
 #: index, and a bigger batch shares the pages its commit rewrites. Measured on the 1M replay
 #: (four interleaved runs each): at 500 the replay waited for the writer 20-22 s and ran at
 #: 12,225-13,416/s; at 2,000, 5.6-8.9 s and 12,173-15,190/s; at 4,000, 3.8-5.5 s and
