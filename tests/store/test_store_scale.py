@@ -326,6 +326,6 @@ def test_a_long_flood_keeps_the_log_file_bounded(tmp_path: Path) -> None:
     frames = max(log_sizes) // frame
     # One batch may pass the mark before the commit that copies the log back; and the log does
     # reach the mark (checkpoints at SQLite's default of 1,000 pages made the writer a long
-    # show's bottleneck): here about 3,100 pages, 1,400 at the default.
+    # show's bottleneck): here about 3,300 pages, 1,400 at the default.
     assert CHECKPOINT_PAGES <= frames <= CHECKPOINT_PAGES + 1_500, frames
     assert sqlite3.connect(path).execute("SELECT count(*) FROM comments").fetchone() == (40_000,)

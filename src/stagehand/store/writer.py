@@ -54,7 +54,9 @@ BEHIND_BATCH = 50
 #: pages all over the file, so at 1,000 a 1M-comment replay checkpointed every few hundred
 #: comments and the writer became the pipeline's bottleneck (the replay waited for it 23-28 s of
 #: about 75). At 3,000: 19 s, and 16 ms p99 at 2,000/s right after (10,000: 12 s, but 58 ms p99:
-#: one checkpoint holds up a live comment that long). The log file grows to about 12 MB.
+#: one checkpoint holds up a live comment that long; all with batches of 500). The log file
+#: peaks at 26 MB over a 1M-comment flood in batches of `BATCH_SIZE` (18 MB in batches of 500): a
+#: batch's pages are all in the log before the checkpoint after its commit copies them back.
 CHECKPOINT_PAGES = 3_000
 #: Most changes in one transaction (`[database] batch_size`). Only a flood fills a batch (a busy
 #: live show's batches hold a few comments): each comment lands on a random page of the message key
