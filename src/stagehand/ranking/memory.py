@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from collections.abc import KeysView
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -43,6 +44,10 @@ class LRU(Generic[K, V]):
     def __contains__(self, key: object) -> bool:
         return key in self._items
 
+    def keys(self) -> KeysView[K]:
+        """The keys, live: `in` on it is a dict's, and leaves the recency order as it is."""
+        return self._items.keys()
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -70,11 +75,20 @@ _BUCKET_GROWTH = math.log(1.1)
 _MARGIN = 1e-6
 
 
-def _bucket(length: int) -> int:
+def _bucket_of(length: int) -> int:
     """The length bucket of a text `length` long (never decreasing as the length grows)."""
     if length <= _EXACT_LENGTHS:
         return length
     return _EXACT_LENGTHS + int(math.log(length / _EXACT_LENGTHS) / _BUCKET_GROWTH)
+
+
+#: `_bucket_of` for the lengths chat has (a logarithm per lookup cost more than the lookup).
+_BUCKETS = tuple(_bucket_of(length) for length in range(4096))
+
+
+def _bucket(length: int) -> int:
+    """`_bucket_of(length)`, looked up."""
+    return _BUCKETS[length] if length < len(_BUCKETS) else _bucket_of(length)
 
 
 class RecentTexts:

@@ -96,7 +96,7 @@ class Ranker:
         self._style = ChatStyle()
         self._authors: LRU[AuthorKey, AuthorState] = LRU(spam.max_authors)
         self._names: LRU[str, AuthorKey] = LRU(spam.max_authors)
-        self._names_view = _NameView(self._names)
+        self._names_view = self._names.keys()  # `in` without touching the recency order
         # Recent comment id -> (its topic relevance, its author), for replies.
         self._comments: LRU[str, tuple[float, AuthorKey]] = LRU(spam.recent_texts * 10)
         self._spam_phrases = tuple(p for p in spam.phrases if p)
@@ -197,8 +197,10 @@ class Ranker:
         greeting = (
             signals.is_greeting(body, words, names)
             or signals.is_catching_up(body)
-            # Lazily: only a comment made of praise words needs the names looked for.
-            or signals.is_praise(words, itertools.chain(names, self._audience.names_in(words)))
+            # Lazily: only a comment with a word of praise needs the names looked for.
+            or signals.is_praise(
+                words, lambda: itertools.chain(names, self._audience.names_in(words))
+            )
         )
         noise = command or emote_only or laughter or greeting
 
@@ -387,10 +389,10 @@ class Ranker:
         if newcomer:
             flags.add("newcomer")
             reasons["newcomer"] = weights.newcomer
-        if key in self._raised:
+        if self._raised and key in self._raised:  # an empty set still hashes the key
             flags.add("raised_hand")
             reasons["hand"] = weights.hand
-        if key in self._on_stage:
+        if self._on_stage and key in self._on_stage:
             flags.add("on_stage")
             reasons["on_stage"] = weights.on_stage
         if _MODERATOR in roles:
@@ -475,7 +477,8 @@ class Ranker:
         return (signals.strip_ask(text, self.command_prefix) if ask else text), ask
 
     def _known_names(self, words: Words) -> list[str]:
-        return [t for t in words.tokens if t in self._names]
+        names = self._names_view
+        return [t for t in words.tokens if t in names]
 
     @staticmethod
     def _is_channel(name: str, comment: Comment) -> bool:
@@ -589,16 +592,6 @@ def _about_the_setup(segment: Segment) -> bool:
     """The segment's title or keywords name the setup ("Chat Q&A: setup and gear")."""
     words = split_words(" ".join([segment.title, *segment.keywords])).tokens
     return not signals.SETUP_WORDS.isdisjoint(words)
-
-
-class _NameView:
-    """`in` over the LRU of author names without touching its recency order."""
-
-    def __init__(self, names: LRU[str, AuthorKey]) -> None:
-        self._names = names
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._names
 
 
 #: `round(value, 4)` of the values a reason takes most: the weights themselves, comment after

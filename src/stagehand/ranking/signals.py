@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from functools import lru_cache
 from operator import itemgetter
 
@@ -288,12 +288,13 @@ _PRAISE_FILLER = frozenset(
 _CHEERMOTE = re.compile(r"^[a-z]+\d+$")
 
 
-def is_praise(words: Words, names: Iterable[str] = ()) -> bool:
-    """Praise for the show or a guest with nothing else said: "Noor you're an inspiration"."""
+def is_praise(words: Words, names: Callable[[], Iterable[str]] = tuple) -> bool:
+    """Praise for the show or a guest with nothing else said: "Noor you're an inspiration".
+    `names` gives the names it may address, asked only for a comment with a word of praise."""
     tokens = words.tokens
-    if not tokens or len(tokens) > 8 or not _PRAISE.intersection(tokens):
+    if not tokens or len(tokens) > 8 or _PRAISE.isdisjoint(tokens):
         return False
-    known = {n.lower() for n in names} | set(words.mentions)
+    known = {n.lower() for n in names()} | set(words.mentions)
     return all(
         t in _PRAISE or t in _PRAISE_FILLER or t in known or _CHEERMOTE.match(t) for t in tokens
     )

@@ -382,7 +382,8 @@ class TopicProfile:
         self._co = _halved_top(self._co, self.max_learned_terms)
         self._seg_docs /= 2
         self._seg_df = _halved_top(self._seg_df, self.max_learned_terms * 10)
-        self._seg_users = {k: v for k, v in self._seg_users.items() if k in self._seg_df}
+        users = self._seg_users  # every word of the segment's counts has its viewers here
+        self._seg_users = {k: users[k] for k in self._seg_df}
 
     def size(self) -> int:
         """How many entries the tables hold (for the bounded-memory test)."""
