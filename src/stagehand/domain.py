@@ -92,6 +92,12 @@ class AuthorKey:
     platform: str
     id: str
 
+    def __hash__(self) -> int:
+        # The id alone (its hash is cached in the string): every dict and set of authors hashes
+        # keys on every comment, and this is a third cheaper than hashing both fields. Equal
+        # keys have equal ids; the same id on two platforms only shares a bucket.
+        return hash(self.id)
+
     def __str__(self) -> str:
         return f"{self.platform}:{self.id}"
 
