@@ -89,6 +89,26 @@ def test_python_m_stagehand_rank(transcript: Path) -> None:
     assert json.loads(done.stdout.splitlines()[0])["id"] == "c1"
 
 
+def test_json_lines_are_safe_to_print_and_give_the_exact_name_back(tmp_path: Path) -> None:
+    # A display name with a bidi override (it reorders the rest of the line) and a C1 control
+    # (CSI, which some terminals obey): JSON escapes neither unless told to.
+    name = "ev\u202eil\u009b2J"
+    path = tmp_path / "hostile.jsonl"
+    lines = [
+        TRANSCRIPT[1],
+        {"kind": "comment", "id": "h1", "ts": "2026-11-20T19:00:05Z", "author_id": "u1",
+         "author": name, "text": "what waveform is best?"},
+    ]  # fmt: skip
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "stagehand", "rank", str(path), "--format", "jsonl"],
+        capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "\u202e" not in done.stdout and "\u009b" not in done.stdout
+    assert json.loads(done.stdout.splitlines()[0])["author"] == name
+
+
 MERGED_AND_BOTS = [
     {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Fresh pasta", "keywords": ["dough"]},
     {"kind": "comment", "id": "q1", "ts": "2026-11-20T19:00:05Z", "author": "ana",

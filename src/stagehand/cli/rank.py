@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,8 +64,12 @@ def rank_command(
         # Ranking judges the whole show, so unlike `replay` it does not skip a bad line.
         raise UserError(f"{exc}; fix or delete that line and rank again") from None
     if output_format == "jsonl":
+        from stagehand.sanitize import inert_json
+
         for row in rows:
-            click.echo(json.dumps(row.to_json(), ensure_ascii=False, sort_keys=False))
+            # Safe to print: a name's bidi override or control character is escaped, and a
+            # JSON reader gets the name back as the platform sent it.
+            click.echo(inert_json(row.to_json()))
         return
     _print_table(rows)
 
