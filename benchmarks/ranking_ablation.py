@@ -36,6 +36,12 @@ And those for emote-heavy chat (the real Twitch captures):
   (the `reaction` rule alone, as before);
 - `substance`: a comment saying several things in a chat of emotes -> its weight 0.
 
+And those of the tenth sitting, for the same chat:
+
+- `words`: `substance` counting every word a comment says (emotes aside) -> its content words
+  only, as before;
+- `fades`: `shouting` and `off_topic` fading as the chat gets terse -> their full weights.
+
 `--split dev` prints the dev means only (what tuning may read).
 """
 
@@ -135,6 +141,8 @@ ABLATIONS: dict[str, Ablation] = {
     "walls": lambda: _patched(ranker, "said_once", lambda normalized: normalized),
     "echo": _weight_off("echo"),
     "substance": _weight_off("substance"),
+    "words": lambda: _patched(ranker, "SUBSTANCE_COUNTS_WORDS", False),
+    "fades": lambda: _patched(ranker, "TERSE_FADES_PENALTIES", False),
 }
 
 

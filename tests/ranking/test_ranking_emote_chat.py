@@ -100,3 +100,30 @@ def test_a_fresh_chat_is_not_taken_for_an_emote_chat(ranker: Ranker, make) -> No
         make("the new firmware bricked my sequencer twice last week", "maker", seconds=6)
     )
     assert "substance" not in sentence.reasons
+
+
+def test_in_a_chat_of_emotes_a_shouted_claim_rises_above_one_word_reactions(
+    ranker: Ranker, make
+) -> None:
+    # The chat shouts and rarely names the topic: a claim in capitals that shares no word with
+    # it ("HE LIED IN THE INTERVIEW" while a visa story is on) is still what a host can read out.
+    _chat(ranker, make, REACTIONS)
+    claim = ranker.score(make("HE LIED IN THE INTERVIEW", "witness", seconds=41))
+    one_word = ranker.score(make("yeet", "late", seconds=41))
+    cheer = ranker.score(make("RUSH PogU", "later", seconds=41))
+    assert {"shouting", "off_topic"} <= claim.flags
+    assert claim.reasons["substance"] > 0.5
+    assert claim.rank_key > one_word.rank_key and claim.rank_key > cheer.rank_key
+
+
+def test_where_everyone_writes_sentences_shouting_and_off_topic_cost_in_full(
+    make, synth_segment: Segment
+) -> None:
+    settings = RankingSettings()
+    ranker = Ranker(settings, show_description="We build a synthesizer from scratch")
+    ranker.set_segment(synth_segment)
+    _chat(ranker, make, SENTENCES)
+    claim = ranker.score(make("HE LIED IN THE INTERVIEW ABOUT THE TRAIN", "witness", seconds=41))
+    assert claim.reasons["shouting"] == settings.weights.shouting
+    assert claim.reasons["off_topic"] == settings.weights.off_topic
+    assert "substance" not in claim.reasons

@@ -52,6 +52,14 @@ REMARK_TOPIC_SHARE = 0.7
 #: SUBSTANCE_FROM, growing to its full points at SUBSTANCE_FULL).
 SUBSTANCE_FROM = 2
 SUBSTANCE_FULL = 6
+#: `substance` counts every word a comment says (emotes aside), not only its content words:
+#: "HE LIED IN THE INTERVIEW" says one thing in five words, two of them content words.
+SUBSTANCE_COUNTS_WORDS = True
+#: In a terse chat, `shouting` and `off_topic` keep only (1 - terse) of their weight: where
+#: capitals are how the whole chat talks and most comments share no word with the topic,
+#: neither tells a comment from the ones around it (a quarter of each on #xqcow, all of each in
+#: a chat of sentences).
+TERSE_FADES_PENALTIES = True
 #: A repeated text this close (rapidfuzz ratio) to another author's was pasted, not typed again.
 PASTED_SIMILARITY = 99.0
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
@@ -316,6 +324,8 @@ class Ranker:
             flags.add("side_chatter")
             threshold = settings.on_topic_threshold
             reasons["side_chatter"] = weights.side_chatter * (1 - relevance / threshold)
+        terse = self._style.terse
+        penalty_share = 1.0 - terse if TERSE_FADES_PENALTIES else 1.0
         if not noise and not words.content and strength == 0:
             reasons["short"] = weights.short
         elif (
@@ -325,7 +335,7 @@ class Ranker:
             and len(words.content) >= 2
         ):
             flags.add("off_topic")
-            reasons["off_topic"] = weights.off_topic
+            reasons["off_topic"] = weights.off_topic * penalty_share
 
         # Spam, repeats, shouting.
         newcomer = comment.first_message or state.comments == 0
@@ -371,13 +381,15 @@ class Ranker:
             body, min_letters=spam.shouting_min_letters, ratio=spam.shouting_ratio, words=words
         ):
             flags.add("shouting")
-            reasons["shouting"] = weights.shouting
-        if not noise and "repeat" not in flags and "copypasta" not in flags:
+            reasons["shouting"] = weights.shouting * penalty_share
+        if not noise and "repeat" not in flags and "copypasta" not in flags and terse > 0:
             # In a chat of emotes and one-word reactions, a comment that says several things
             # stands out: it is what a host can read out there (a long wall or a paste is not).
-            said_more = len(words.content) - SUBSTANCE_FROM
-            terse = self._style.terse
-            if said_more > 0 and terse > 0:
+            saying = len(words.content)
+            if SUBSTANCE_COUNTS_WORDS:
+                saying = max(saying, len(words.tokens) - words.emote_like)
+            said_more = saying - SUBSTANCE_FROM
+            if said_more > 0:
                 share = min(said_more, SUBSTANCE_FULL - SUBSTANCE_FROM)
                 share /= SUBSTANCE_FULL - SUBSTANCE_FROM
                 reasons["substance"] = weights.substance * share * terse
