@@ -18,6 +18,10 @@ import snowballstemmer
 from stagehand.ranking.languages import FOREIGN_STOPWORDS, fold
 
 _STEMMER = snowballstemmer.stemmer("english")
+if hasattr(_STEMMER, "maxCacheSize"):
+    # PyStemmer keeps a cache of its own, and every 2,000 new words sorts its 10,000 entries to
+    # trim it: with fresh chat that cost more than stemming. `stem` below caches already.
+    _STEMMER.maxCacheSize = 0
 
 STOPWORDS = frozenset(
     [

@@ -378,12 +378,13 @@ class TopicProfile:
         # Halve the counts so old chat fades, and keep only the most frequent words.
         self._docs /= 2
         self._rel_docs /= 2
-        self._df = _halved_top(self._df, self.max_learned_terms * 10)
-        self._co = _halved_top(self._co, self.max_learned_terms)
+        self._df = _halved_top_and_dropped(self._df, self.max_learned_terms * 10)[0]
+        self._co = _halved_top_and_dropped(self._co, self.max_learned_terms)[0]
         self._seg_docs /= 2
-        self._seg_df = _halved_top(self._seg_df, self.max_learned_terms * 10)
+        self._seg_df, dropped = _halved_top_and_dropped(self._seg_df, self.max_learned_terms * 10)
         users = self._seg_users  # every word of the segment's counts has its viewers here
-        self._seg_users = {k: users[k] for k in self._seg_df}
+        for stem_ in dropped:  # a few hundred words of thousands: cheaper than a new dict
+            del users[stem_]
 
     def size(self) -> int:
         """How many entries the tables hold (for the bounded-memory test)."""
@@ -418,15 +419,23 @@ def _contains_run(stems: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     )
 
 
-def _halved_top(table: dict[str, float], limit: int) -> dict[str, float]:
-    """`_keep_top` of the table with every count halved, without halving what is then dropped:
-    with fresh chat the word tables grow by thousands of words between two decays, so a decay
-    sorts the words once, by their counts before halving (halving keeps their order, ties
-    included: it is exact for any count above 1e-307), and halves the words it keeps."""
+def _halved_top_and_dropped(
+    table: dict[str, float], limit: int
+) -> tuple[dict[str, float], list[str]]:
+    """`_keep_top` of the table with every count halved, without halving what is then dropped,
+    and the words dropped: with fresh chat the word tables grow by thousands of words between
+    two decays, so a decay sorts the words once, by their counts before halving (halving keeps
+    their order, ties included: it is exact for any count above 1e-307), and halves the words it
+    keeps (`v * 0.5` is `v / 2` exactly; mapped in C, it costs half a Python loop's time)."""
     if len(table) <= limit:
-        return {k: v / 2 for k, v in table.items()}
-    kept = sorted(table, key=table.__getitem__, reverse=True)[:limit]
-    return {k: table[k] / 2 for k in kept}
+        return dict(zip(table, map(_HALF, table.values()), strict=True)), []
+    ordered = sorted(table, key=table.__getitem__, reverse=True)
+    kept = ordered[:limit]
+    halved = map(_HALF, map(table.__getitem__, kept))
+    return dict(zip(kept, halved, strict=True)), ordered[limit:]
+
+
+_HALF = (0.5).__mul__
 
 
 def _keep_top(table: dict[str, float], limit: int) -> dict[str, float]:
