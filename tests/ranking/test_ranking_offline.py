@@ -142,3 +142,28 @@ def test_rank_rows_merge_the_same_question_and_never_list_bots_or_commands(
     assert asked["author"] == "ana" and asked["text"] == "can you freeze the ravioli?"
     table = CliRunner().invoke(rank_command, [str(path), "--format", "table"])
     assert "(asked by 2) can you freeze the ravioli?" in table.output
+
+
+PASTED = [
+    {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Filters", "keywords": ["filter"]},
+    *(
+        {"kind": "comment", "id": f"p{n}", "ts": f"2026-11-20T19:00:0{n}Z", "author": name,
+         "text": "I have NEVER heard a filter that ugly, call the capacitor police right now"}
+        for n, name in enumerate(["carl", "dora", "eli"], start=1)
+    ),
+    {"kind": "comment", "id": "q1", "ts": "2026-11-20T19:00:09Z", "author": "fay",
+     "text": "how much resonance before the filter self-oscillates?"},
+]  # fmt: skip
+
+
+def test_a_copypasta_wave_is_one_row_said_to_be_pasted_not_asked(tmp_path: Path) -> None:
+    path = tmp_path / "wave.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in PASTED) + "\n", "utf-8")
+    lines = CliRunner().invoke(rank_command, [str(path)]).output.splitlines()
+    rows = {row["id"]: row for row in map(json.loads, lines)}
+    assert set(rows) == {"q1", "p1"}  # the wave is one row, under the question
+    assert rows["p1"]["askers"] == ["p1", "p2", "p3"] and "copypasta" in rows["p1"]["reasons"]
+    assert lines[0].startswith('{"id": "q1"')
+    table = CliRunner().invoke(rank_command, [str(path), "--format", "table"]).output
+    assert "(pasted by 3) I have NEVER heard" in table
+    assert "asked by" not in table

@@ -94,7 +94,9 @@ def _print_table(rows: list[RankedRow]) -> None:
         place += 1
         text = row.comment.clean_text
         if len(row.askers) > 1:
-            text = f"(asked by {len(row.askers)}) {text}"
+            # As the console says it: a copypasta wave is pasted by its viewers, not asked.
+            verb = "pasted" if "copypasta" in row.reasons else "asked"
+            text = f"({verb} by {len(row.askers)}) {text}"
         text = text if len(text) <= 50 else text[:49] + "…"
         top = sorted(row.reasons.items(), key=lambda item: -abs(item[1]))[:4]
         why = ", ".join(f"{name} {value:+.2f}" for name, value in top)
