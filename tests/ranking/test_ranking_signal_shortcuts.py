@@ -27,13 +27,13 @@ texts = st.lists(st.sampled_from(PIECES), max_size=6).map("".join) | st.text(max
 @settings(max_examples=500, deadline=None)
 @given(texts)
 def test_catching_up_answers_what_its_regex_answers(text: str) -> None:
-    assert signals.is_catching_up.__wrapped__(text) == bool(signals._CATCHING_UP.search(text))
+    assert signals.is_catching_up(text) == bool(signals._CATCHING_UP.search(text))
 
 
 @settings(max_examples=500, deadline=None)
 @given(texts)
 def test_has_link_answers_what_its_regex_answers(text: str) -> None:
-    assert signals.has_link.__wrapped__(text) == bool(signals._LINK.search(text))
+    assert signals.has_link(text) == bool(signals._LINK.search(text))
 
 
 @settings(max_examples=500, deadline=None)

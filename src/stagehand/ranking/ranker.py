@@ -14,6 +14,7 @@ import math
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import _lru_cache_wrapper, lru_cache
 
 from stagehand.config.ranking import RankingSettings
 from stagehand.domain import AuthorKey, Comment, Role, Score, Segment
@@ -84,6 +85,29 @@ class Feedback:
     """What an answer taught the segment's vocabulary (`TopicProfile.teach`)."""
 
 
+@dataclass(frozen=True, slots=True)
+class _TextFacts:
+    """What a comment's text says by itself, worked out once per text: chat repeats its texts
+    (two comments in three repeat one of the last few thousand), and asking each signal's own
+    cache costs about as much, inside a busy ranker, as working most of them out."""
+
+    words: Words
+    command: bool
+    """A chat command other than `!ask` (when the comment did not come as one)."""
+    emote_only: bool
+    laughter: bool
+    catching_up: bool
+    strength: float
+    """`question_strength` (an `!ask` question counts 1.0 whatever this says)."""
+    link: bool
+    spam_phrase: bool
+    normalized: str
+    said: str
+    repeats_itself: bool
+    shouting: bool
+    for_later: bool
+
+
 class Ranker:
     """Holds a show's ranking state; see docs/ranking.md for the signals and the weights."""
 
@@ -116,6 +140,10 @@ class Ranker:
         self._disliked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
         self._topic_changes = 0  # what feedback learned belongs to the topic it was given under
         self._setup_segment = False  # the segment is about the hosts' setup (mic, camera, ...)
+        # Per ranker: the facts depend on its settings (prefix, spam phrases, shouting rule).
+        self._facts: _lru_cache_wrapper[_TextFacts] = lru_cache(maxsize=settings.cached_texts)(
+            self._text_facts
+        )
 
     # -- what the hosts tell the ranker -------------------------------------------------------
 
@@ -187,7 +215,8 @@ class Ranker:
         spam = settings.spam
         now = comment.ts.timestamp()
         body, ask = self._body(comment, ask)
-        words = split_words(body)
+        facts = self._facts(body)
+        words = facts.words
         key = comment.author.key
         who = str(key)  # the author, as the text memories keep them
         state = self._authors.get(key) or AuthorState()
@@ -198,13 +227,13 @@ class Ranker:
         flags: set[str] = set()
 
         # What kind of comment is it?
-        command = not ask and signals.is_other_command(body, self.command_prefix)
-        emote_only = signals.is_emote_only(body, words)
-        laughter = signals.is_laughter(body, words)
+        command = not ask and facts.command
+        emote_only = facts.emote_only
+        laughter = facts.laughter
         names = self._known_names(words)
         greeting = (
             signals.is_greeting(body, words, names)
-            or signals.is_catching_up(body)
+            or facts.catching_up
             # Lazily: only a comment with a word of praise needs the names looked for.
             or signals.is_praise(
                 words, lambda: itertools.chain(names, self._audience.names_in(words))
@@ -244,7 +273,7 @@ class Ranker:
             flags.add("on_topic")
 
         # Questions.
-        strength = 1.0 if ask else signals.question_strength(body, words)
+        strength = 1.0 if ask else facts.strength
         if strength > 0 and not noise:
             flags.add("question")
             share = OFF_TOPIC_QUESTION_SHARE + (1 - OFF_TOPIC_QUESTION_SHARE) * relevance
@@ -266,7 +295,7 @@ class Ranker:
         # later show ("can you do gnocchi next week") is for the show but not for this segment:
         # it gets neither lift.
         broadcast = not self._setup_segment and signals.about_the_broadcast(words, self.topic)
-        later = signals.asks_for_another_show(body)
+        later = facts.for_later
         if strength > 0:
             flags.update(
                 n for n, on in (("about_broadcast", broadcast), ("for_later", later)) if on
@@ -340,7 +369,7 @@ class Ranker:
         # Spam, repeats, shouting.
         newcomer = comment.first_message or state.comments == 0
         steering = bool(roles & _STEERING_ROLES)
-        if signals.has_link(body) and not steering:
+        if facts.link and not steering:
             flags.add("link")
             # Link spam rarely talks about the topic; an on-topic link is just a link.
             if newcomer and spam.newcomer_link_is_spam and relevance < settings.on_topic_threshold:
@@ -348,11 +377,10 @@ class Ranker:
                 reasons["spam"] = weights.spam
             else:
                 reasons["link"] = weights.link
-        if "spam" not in flags and signals.spam_phrase(body, self._spam_phrases) and not steering:
+        if "spam" not in flags and facts.spam_phrase and not steering:
             flags.add("spam")
             reasons["spam"] = weights.spam
-        normalized = normalize_for_repeat(body)
-        said = said_once(normalized)
+        normalized, said = facts.normalized, facts.said
         match = self._recent.find(said, who) if not emote_only else None
         pasted_from: tuple[str, str] | None = None
         if match is not None and match.same_author:
@@ -373,13 +401,11 @@ class Ranker:
             # Others said it already: a chat wave counts fully from the third time on.
             flags.add("repeat")
             reasons["repeat"] = weights.repeat if match.times >= 2 else weights.repeat / 2
-        if signals.repeats_itself(words):
+        if facts.repeats_itself:
             # Words repeated within the comment ("VISA VISA VISA"), on top of any repeat above.
             flags.add("repeat")
             reasons["repeat"] = reasons.get("repeat", 0.0) + weights.repeat
-        if signals.is_shouting(
-            body, min_letters=spam.shouting_min_letters, ratio=spam.shouting_ratio, words=words
-        ):
+        if facts.shouting:
             flags.add("shouting")
             reasons["shouting"] = weights.shouting * penalty_share
         if not noise and "repeat" not in flags and "copypasta" not in flags and terse > 0:
@@ -480,6 +506,29 @@ class Ranker:
         )
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _text_facts(self, body: str) -> _TextFacts:
+        """`_TextFacts` of a comment's text (cached per ranker: `self._facts`)."""
+        words = split_words(body)
+        spam = self.settings.spam
+        normalized = normalize_for_repeat(body)
+        return _TextFacts(
+            words=words,
+            command=signals.is_other_command(body, self.command_prefix),
+            emote_only=signals.is_emote_only(body, words),
+            laughter=signals.is_laughter(body, words),
+            catching_up=signals.is_catching_up(body),
+            strength=signals.question_strength(body, words),
+            link=signals.has_link(body),
+            spam_phrase=signals.spam_phrase(body, self._spam_phrases) is not None,
+            normalized=normalized,
+            said=said_once(normalized),
+            repeats_itself=signals.repeats_itself(words),
+            shouting=signals.is_shouting(
+                body, min_letters=spam.shouting_min_letters, ratio=spam.shouting_ratio, words=words
+            ),
+            for_later=signals.asks_for_another_show(body),
+        )
 
     def _body(self, comment: Comment, ask: bool | None = None) -> tuple[str, bool]:
         text = comment.clean_text or comment.text

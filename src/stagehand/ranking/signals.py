@@ -255,7 +255,6 @@ _CATCHING_UP = re.compile(
 _CATCHING_UP_HINTS = re.compile(r"back|miss|just|late|yet|when|perd|rat|verpasst|pers")
 
 
-@cached_per_text
 def is_catching_up(text: str) -> bool:
     """Someone arriving or back, asking what they missed: "back! what did I miss?". A hello in
     other words: it names the topic ("is the dough done yet?") but is about nothing."""
@@ -400,7 +399,6 @@ def is_reaction(words: Words) -> bool:
     return 0 < words.emote_like < words.chunks and len(words.content) <= 2 and words.chunks <= 4
 
 
-@cached_per_text
 def has_link(text: str) -> bool:
     """True when the text carries a URL or a bare domain (example.com/path)."""
     # Either holds "://" or a dot: most texts have neither, and that is quicker to see.
@@ -551,7 +549,6 @@ _ANOTHER_SHOW = AnyCase(
 )
 
 
-@cached_per_text
 def asks_for_another_show(text: str) -> bool:
     """A request for a later show rather than a question on this one: "can you do gnocchi next
     week", "la próxima vez hacen pan?", "machst du nächste Woche Brot"."""
