@@ -3,6 +3,8 @@ from the config (`[ranking] cached_texts`)."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -52,3 +54,18 @@ def test_text_caches_stay_within_the_configured_bound_while_new_words_keep_comin
     hits = ranker._facts.cache_info().hits
     ranker.score(fresh(2_999))
     assert ranker._facts.cache_info().hits > hits
+
+
+def test_a_finished_shows_ranker_is_freed_even_once_frozen_out_of_the_collector() -> None:
+    """The worker process freezes what it holds every 20,000 comments (`gc.freeze`): a ranker
+    that held itself (a cycle) would then outlive its show, caches and all, show after show."""
+    ranker = Ranker(RankingSettings())
+    for number in range(50):
+        ranker.score(fresh(number))
+    gone = weakref.ref(ranker)
+    gc.freeze()
+    try:
+        del ranker
+        assert gone() is None
+    finally:
+        gc.unfreeze()

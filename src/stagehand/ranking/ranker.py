@@ -14,9 +14,9 @@ import math
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import _lru_cache_wrapper, lru_cache
+from functools import _lru_cache_wrapper, lru_cache, partial
 
-from stagehand.config.ranking import RankingSettings
+from stagehand.config.ranking import RankingSettings, SpamRules
 from stagehand.domain import AuthorKey, Comment, Role, Score, Segment
 from stagehand.ranking import signals
 from stagehand.ranking.audience import Audience
@@ -88,8 +88,8 @@ class Feedback:
 @dataclass(frozen=True, slots=True)
 class _TextFacts:
     """What a comment's text says by itself, worked out once per text: chat repeats its texts
-    (two comments in three repeat one of the last few thousand), and asking each signal's own
-    cache costs about as much, inside a busy ranker, as working most of them out."""
+    (two comments in three repeat one of the last few thousand), and a repeat then costs one
+    lookup instead of one per signal."""
 
     words: Words
     command: bool
@@ -140,9 +140,11 @@ class Ranker:
         self._disliked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
         self._topic_changes = 0  # what feedback learned belongs to the topic it was given under
         self._setup_segment = False  # the segment is about the hosts' setup (mic, camera, ...)
-        # Per ranker: the facts depend on its settings (prefix, spam phrases, shouting rule).
+        # Per ranker: the facts depend on its settings (prefix, spam phrases, shouting rule). Not a
+        # bound method: the ranker would hold itself, and once `gc.freeze` had moved it out of
+        # the collector's reach (ranking/worker_process.py) a finished show's ranker would stay.
         self._facts: _lru_cache_wrapper[_TextFacts] = lru_cache(maxsize=settings.cached_texts)(
-            self._text_facts
+            partial(_text_facts, command_prefix, self._spam_phrases, spam)
         )
 
     # -- what the hosts tell the ranker -------------------------------------------------------
@@ -507,29 +509,6 @@ class Ranker:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _text_facts(self, body: str) -> _TextFacts:
-        """`_TextFacts` of a comment's text (cached per ranker: `self._facts`)."""
-        words = split_words(body)
-        spam = self.settings.spam
-        normalized = normalize_for_repeat(body)
-        return _TextFacts(
-            words=words,
-            command=signals.is_other_command(body, self.command_prefix),
-            emote_only=signals.is_emote_only(body, words),
-            laughter=signals.is_laughter(body, words),
-            catching_up=signals.is_catching_up(body),
-            strength=signals.question_strength(body, words),
-            link=signals.has_link(body),
-            spam_phrase=signals.spam_phrase(body, self._spam_phrases) is not None,
-            normalized=normalized,
-            said=said_once(normalized),
-            repeats_itself=signals.repeats_itself(words),
-            shouting=signals.is_shouting(
-                body, min_letters=spam.shouting_min_letters, ratio=spam.shouting_ratio, words=words
-            ),
-            for_later=signals.asks_for_another_show(body),
-        )
-
     def _body(self, comment: Comment, ask: bool | None = None) -> tuple[str, bool]:
         text = comment.clean_text or comment.text
         if ask is not None:
@@ -647,6 +626,31 @@ class Ranker:
         self._comments.put(comment.id, (relevance, key))
         self._recent.remember(said, who, first)
         self.topic.observe(words, direct, who)
+
+
+def _text_facts(
+    command_prefix: str, spam_phrases: tuple[str, ...], spam: SpamRules, body: str
+) -> _TextFacts:
+    """`_TextFacts` of a comment's text, under a ranker's settings (cached per ranker)."""
+    words = split_words(body)
+    normalized = normalize_for_repeat(body)
+    return _TextFacts(
+        words=words,
+        command=signals.is_other_command(body, command_prefix),
+        emote_only=signals.is_emote_only(body, words),
+        laughter=signals.is_laughter(body, words),
+        catching_up=signals.is_catching_up(body),
+        strength=signals.question_strength(body, words),
+        link=signals.has_link(body),
+        spam_phrase=signals.spam_phrase(body, spam_phrases) is not None,
+        normalized=normalized,
+        said=said_once(normalized),
+        repeats_itself=signals.repeats_itself(words),
+        shouting=signals.is_shouting(
+            body, min_letters=spam.shouting_min_letters, ratio=spam.shouting_ratio, words=words
+        ),
+        for_later=signals.asks_for_another_show(body),
+    )
 
 
 def _about_the_setup(segment: Segment) -> bool:
