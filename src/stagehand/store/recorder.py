@@ -46,6 +46,7 @@ from stagehand.events import (
 from stagehand.pseudonyms import PseudonymKeyError, is_pseudonym
 from stagehand.store.keys import find_comment, message_key
 from stagehand.store.pseudonymize import Pseudonymizer, merge_author
+from stagehand.store.reasons import encode_reasons
 from stagehand.times import format_ts
 
 log = logging.getLogger(__name__)
@@ -65,10 +66,6 @@ RETURNING id, opted_out
 #: Authors whose row ids the writer remembers (`[database] cached_authors`): the least recently
 #: seen are forgotten first; one forgotten who speaks again costs one indexed upsert.
 CACHED_AUTHORS = 50_000
-
-#: A score's reasons as stored: keys sorted (one encoder for every row: `json.dumps` with
-#: options builds a new one each call).
-_encode_reasons = json.JSONEncoder(sort_keys=True).encode
 
 #: Rows per multi-row INSERT. One statement is one step into SQLite, one GIL hand-off: with
 #: executemany every row is a hand-off, and under a flood each costs a switch interval.
@@ -255,7 +252,7 @@ class Recorder:
             int(comment.truncated),
             score.value,
             score.rank_key,
-            _encode_reasons(reasons if type(reasons) is dict else dict(reasons)),
+            encode_reasons(reasons),
             " ".join(sorted(flags)),
             int("question" in flags),
             int("on_topic" in flags),
