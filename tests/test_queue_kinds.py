@@ -206,3 +206,36 @@ async def test_a_replayed_ban_takes_all_the_authors_comments_off_every_queue(
         ],
     )
     assert [r.comment.id for r in console_state(played).ranked_queue()] == ["v1", "v2"]
+
+
+async def test_a_comment_with_nothing_left_to_show_takes_no_row_and_never_shows_its_raw_text(
+    tmp_path: Path,
+) -> None:
+    """Text of escape sequences, bidi marks or zero-width characters only is cleaned to
+    nothing: it is counted and stored, but a blank row could only be answered or put on stream
+    by mistake (and filled the queue), and its raw text must not reach any screen."""
+    blanks = {
+        "z1": "\u200b\u200b\u200b",
+        "z2": "\x1b[2J\x1b[H",
+        "z3": "\u202e\u202c",
+        "z4": "\u2061\u2062\u206a\ufff9",  # invisible operators and format characters
+    }
+    played = await play(
+        tmp_path,
+        [
+            segment("Filters", ["resonance", "cutoff"]),
+            say("v1", "ana", "how much resonance before the ladder self-oscillates?", t=1),
+            *(say(key, f"who{key}", text, t=2) for key, text in blanks.items()),
+        ],
+    )
+    state = console_state(played)
+
+    assert [r.comment.id for r in state.ranked_queue()] == ["v1"]
+    assert [line.comment.id for line in state.raw] == ["v1"]
+    assert state.comments_seen == 5  # still counted
+    seen = [e.ranked.comment for e in played.events if isinstance(e, CommentRanked)]
+    assert {c.id: c.shown_text for c in seen if c.id in blanks} == dict.fromkeys(blanks, "")
+    assert not played.live.feature(seen[1]).ok  # nothing to put on stream either
+    conn = sqlite3.connect(tmp_path / "show.db")
+    stored = dict(conn.execute("SELECT message_id, original_text FROM comments"))
+    assert {key: stored[key] for key in blanks} == blanks  # the record keeps the original

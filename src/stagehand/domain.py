@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from stagehand.sanitize import sanitize
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC (the only clock the core reads)."""
@@ -175,7 +177,12 @@ class Comment:
 
     @property
     def shown_text(self) -> str:
-        return self.clean_text or self.text
+        """What screens show: the sanitized text. Never the raw text, not even when nothing was
+        left of it (escapes, bidi or zero-width characters only): a comment that was never
+        sanitized (made by hand, in a test) is sanitized here."""
+        if self.clean_text or not self.text:
+            return self.clean_text
+        return sanitize(self.text).text
 
     def cleaned(self, clean_text: str, truncated: bool) -> Comment:
         """This comment with its sanitized text: `dataclasses.replace` without its field lookups,

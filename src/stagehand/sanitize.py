@@ -45,8 +45,13 @@ _BIDI_CONTROLS = frozenset(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 )
 # Zero-width characters that hide text or split words to dodge filters; ZWJ (U+200D) stays
-# because emoji sequences need it.
-_INVISIBLE = frozenset("\u200b\u2060\ufeff\u180e\u00ad")
+# because emoji sequences need it. Also the invisible math operators (U+2061-2064), the
+# deprecated shaping controls (U+206A-206F) and the interlinear annotation marks (U+FFF9-FFFB):
+# format characters that show nothing and carry nothing chat needs.
+_INVISIBLE = frozenset(
+    "\u200b\u2060\ufeff\u180e\u00ad\u2061\u2062\u2063\u2064"
+    "\u206a\u206b\u206c\u206d\u206e\u206f\ufff9\ufffa\ufffb"
+)
 
 
 # What must never reach a terminal raw from a JSON file, beyond the C0 controls `json.dumps`
@@ -54,7 +59,7 @@ _INVISIBLE = frozenset("\u200b\u2060\ufeff\u180e\u00ad")
 # format characters, line/paragraph separators and lone surrogates (which cannot even be encoded
 # as UTF-8). `inert_json` writes them as \uXXXX escapes.
 _RAW_IN_JSON = re.compile(
-    "[\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+    "[\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]"
 )
 
 

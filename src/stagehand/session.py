@@ -70,6 +70,7 @@ def open_show(
             started_at=started_at or clock.now(),
         )
         state = queries.resumed_state(db, show.id, recent=RECENT_COMMENTS) if resumed else None
+        opted_out = queries.opted_out_viewers(db)
     notices = []
     if key_problem:
         notices.append(
@@ -94,6 +95,7 @@ def open_show(
         clock=clock,
         resumed=state,
         startup_notices=notices,
+        opted_out=opted_out,
     )
     # Every show, with a console or without: a collector at Python's defaults cost the show's
     # process about a tenth of its time under a flood (stagehand/heap.py).

@@ -7,8 +7,12 @@ import os
 import subprocess
 import sys
 
-from commands.chat import play, say
+from commands.chat import START, play, say
+from stagehand.console.state import ConsoleState
+from stagehand.domain import Comment
+from stagehand.events import CommentRanked
 from stagehand.pseudonyms import KeyFile
+from stagehand.show.opted_out import OPTED_OUT_NAME
 
 
 def pseudonym_of(user_id: str, platform: str = "twitch") -> str:
@@ -331,3 +335,47 @@ async def test_a_restored_key_joins_the_viewer_back_to_their_pseudonym(tmp_path)
     ).fetchall()
     assert rows == [(pseudonym_of("id-ana"), 3)]  # one viewer again, anonymous throughout
     assert played.stored("m2")[0] == ""
+
+
+async def test_after_optout_no_screen_shows_the_viewer_by_name_or_by_what_they_said(
+    tmp_path,
+) -> None:
+    """README: anonymous everywhere from then on. The console, the show server's API and the
+    stream's overlay all read the show's events and memory: none may name them or quote them."""
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "how do you pick the filter cutoff?", t=1, display_name="Private Ana"),
+            say("m2", "ana", "!optout", t=2, display_name="Private Ana"),
+            say("m3", "ana", "which synth do you use for bass?", t=5, display_name="Private Ana"),
+            say("m4", "ben", "what about resonance on the ladder filter?", t=6),
+        ],
+    )
+    screen = ConsoleState()
+    for event in played.events:
+        screen.apply(event)
+    shown = [
+        (asker.comment.author.shown_name, asker.comment.shown_text)
+        for row in screen.queue_rows()
+        for asker in row.askers
+    ]
+    shown += [(line.comment.author.shown_name, line.comment.shown_text) for line in screen.raw]
+    shown += [(c.author.shown_name, c.shown_text) for c in played.live.recent_comments]
+    assert ("ben", "what about resonance on the ladder filter?") in shown
+    assert not [pair for pair in shown if "Ana" in pair[0] or "synth" in pair[1]]
+    assert not [pair for pair in shown if "cutoff" in pair[1] or pair[0] == "ana"]
+    later = [e.ranked.comment for e in played.events if isinstance(e, CommentRanked)][
+        2
+    ]  # what every screen got of m3
+    assert (later.id, later.author.shown_name, later.shown_text) == (
+        "m3",
+        OPTED_OUT_NAME,
+        "",
+    )
+    assert later.author.name == ""
+    # Nothing of them can be put on stream, not even by a producer's API call.
+    before = Comment("m1", "twitch", "synthnight", later.author, "how do you pick?", START)
+    assert not played.live.feature(before).ok
+    assert not played.live.feature(later).ok
+    assert played.live.featured is None
+    assert played.stored("m3")[0] == ""  # and the database keeps them anonymous, as before

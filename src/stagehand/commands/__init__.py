@@ -18,9 +18,6 @@ from stagehand.commands.parse import ParsedCommand, parse_command
 from stagehand.commands.registry import COMMANDS, Command, command, slash_command_specs
 from stagehand.commands.router import CommandRouter
 from stagehand.platform import CommandSpec
-from stagehand.pseudonyms import KeyFile, OptedOutViewers, PseudonymKeyError
-from stagehand.store import open_database
-from stagehand.store.queries import opted_out_pseudonyms
 
 __all__ = [
     "COMMANDS",
@@ -41,21 +38,10 @@ __all__ = [
 def install_commands(show: ShowControls) -> CommandRouter:
     """Answer chat commands in `show` from now on; returns the router.
 
-    Reads who opted out in earlier shows (stored as pseudonyms only), so their command
-    arguments are not kept.
+    Who opted out (in this show or an earlier one: `show.opted_out`) has their command
+    arguments left unkept.
     """
-    db = open_database(show.db_path)
-    try:
-        pseudonyms = opted_out_pseudonyms(db)
-    finally:
-        db.conn.close()
-    key = None
-    if pseudonyms:
-        try:
-            key = KeyFile().load()
-        except PseudonymKeyError:
-            key = None  # the show says so at start; commands carry on
-    router = CommandRouter(show, opted_out=OptedOutViewers(pseudonyms, key))
+    router = CommandRouter(show, opted_out=show.opted_out)
     for comment in show.recent_comments:  # a resumed show: `!stage @name` finds who spoke
         router.chatters.saw(comment)
     show.use_commands(router.handle)

@@ -43,6 +43,11 @@ class ShowControls(Protocol):
     def recent_comments(self) -> Sequence[Comment]: ...
 
     @property
+    def opted_out(self) -> OptedOutViewers:
+        """Who opted out, in this show or an earlier one (the show shows them anonymized)."""
+        ...
+
+    @property
     def current_segment(self) -> Segment | None: ...
 
     @property

@@ -174,6 +174,9 @@ class ConsoleState(ShowQueue):
         if self.first_comment_at is None:
             self.first_comment_at = comment.ts
         self._count(comment.ts)
+        if not comment.shown_text:  # nothing left to read (or its author opted out): counted only
+            ShowQueue.add_comment(self, ranked)
+            return
         line = RawLine(comment)
         if len(self.raw) == self.raw.maxlen:
             oldest = self.raw[0]
@@ -192,10 +195,10 @@ class ConsoleState(ShowQueue):
             if line.comment.author.key == author:
                 self._remember_removed(key_of(line.comment), why)
 
-    def author_forgotten(self, author: AuthorKey) -> None:
-        """Asked to be forgotten: gone from the queue, raw chat, stage lines, hands and the
-        handled list at once (and never given back by an undo)."""
-        ShowQueue.author_forgotten(self, author)
+    def author_forgotten(self, author: AuthorKey, why: str = FORGOTTEN) -> None:
+        """Asked to be forgotten, or opted out (`why`): gone from the queue, raw chat, stage
+        lines, hands and the handled list at once (and never given back by an undo)."""
+        ShowQueue.author_forgotten(self, author, why)
         for action_key in [k for k, h in self.handled.items() if h.comment.author.key == author]:
             del self.handled[action_key]
         kept = [line for line in self.raw if line.comment.author.key != author]

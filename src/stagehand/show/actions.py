@@ -30,6 +30,7 @@ from stagehand.sanitize import clean
 from stagehand.show.askers import askers, by_platform, naming_the_others, who
 from stagehand.show.changes import ShowChanges
 from stagehand.show.core import outcome_of
+from stagehand.show.opted_out import OPTED_OUT_NAME
 
 #: How a guest who asked to be forgotten while on stage is shown until their appearance ends.
 FORGOTTEN_NAME = "a forgotten viewer"
@@ -234,28 +235,38 @@ class HostActions(ShowChanges):
         """Stop (or go back to) keeping `author`'s name and text; opting out anonymizes what is
         stored of them already."""
         if opted_out:
+            self.opted_out.add(author.key)
+            # No screen shows them by name a moment longer: what they said before is taken
+            # off, and what they say from now on is published anonymized (show/opted_out.py).
+            self._let_go_of(author, "opted out", "opted out", OPTED_OUT_NAME)
             self._publish(AuthorOptedOut(author.key))
-            return ActionResult.done(f"{author.shown_name} opted out")
+            return ActionResult.done("a viewer opted out")
+        self.opted_out.discard(author.key)
         self._publish(AuthorOptedIn(author.key))
         return ActionResult.done(f"{author.shown_name} opted in")
 
     def forget_author(self, author: Author) -> ActionResult:
         """The author asked to be forgotten: the store cuts their rows loose, and everything in
         memory lets go of them now, so no screen shows them a moment longer."""
+        self._let_go_of(author, "asked to be forgotten", "forgotten", FORGOTTEN_NAME)
+        self._publish(AuthorForgotten(author.key))
+        return ActionResult.done("forgotten")
+
+    def _let_go_of(self, author: Author, why: str, gone: str, shown_as: str) -> None:
+        """Nothing in memory shows `author` by name or by what they said: off the recent chat,
+        the action history, the hands, the stream (`gone`: why it ended) and the pins; on stage
+        as `shown_as`. Their comments so far may not go on stream again (`why` says why not)."""
         key = author.key
-        self._state.removed_authors[key] = (self._clock.now(), "asked to be forgotten")
+        self._state.removed_authors[key] = (self._clock.now(), why)
         self._state.recent.forget_author(key)
         self._history.forget_author(key)
         self._set_hand(author, False)
-        self._off_stream_if(lambda c: c.author.key == key, self._clock.now(), "forgotten")
+        self._off_stream_if(lambda c: c.author.key == key, self._clock.now(), gone)
         for pin in [p for p in self._state.pins.values() if p.comment.author.key == key]:
             self._unpinned(pin.comment.platform, pin.comment.id)
         # Still on the show if on stage (ending it is the hosts' call), but no longer by name.
-        anonymous = Author(author.platform, author.id, "", FORGOTTEN_NAME)
-        if self._state.rename_on_stage(key, anonymous):
+        if self._state.rename_on_stage(key, Author(author.platform, author.id, "", shown_as)):
             self._publish(StageChanged(self._state.on_stage))
-        self._publish(AuthorForgotten(key))
-        return ActionResult.done("forgotten")
 
     def record_command(self, comment: Comment, name: str, args: str, outcome: str) -> ActionResult:
         """A chat command was handled (`outcome` starts with ok, ignored, refused or failed)."""

@@ -181,11 +181,14 @@ class ShowChanges(ShowCore):
     def _why_not_on_stream(self, comment: Comment) -> str | None:
         """Why `comment` may not be shown on stream, in a host's words; None when it may. Deleted
         on the platform, or its author banned, timed out or forgotten since they wrote it."""
+        if not comment.shown_text:
+            return "it has no text to show (nothing was left of it, or its author opted out)"
         if (comment.platform, comment.id) in self._state.deleted:
             return f"{comment.author.shown_name}'s comment was deleted"
         removed = self._state.removed_authors.get(comment.author.key)
         if removed is not None and comment.ts <= removed[0]:
-            return f"{comment.author.shown_name} {removed[1]}"
+            opted_out = comment.author.key in self.opted_out
+            return f"{'its author' if opted_out else comment.author.shown_name} {removed[1]}"
         return None
 
     def _feature_started(

@@ -35,9 +35,11 @@ from stagehand.domain import (
 )
 from stagehand.events import CommentRanked, CoreEvent, HostActionLogged, Listener, Notice
 from stagehand.platform import ActionResult
+from stagehand.pseudonyms import OptedOutViewers
 from stagehand.ranking.link import open_ranking
 from stagehand.show.history import ActionHistory, Done
 from stagehand.show.kinds import CommentKinds
+from stagehand.show.opted_out import anonymized
 from stagehand.show.pipeline import Pipeline
 from stagehand.show.platforms import Platforms
 from stagehand.show.resume import restore
@@ -72,8 +74,12 @@ class ShowCore:
         clock: ShowClock | None = None,
         resumed: ResumedState | None = None,
         startup_notices: Iterable[Notice] = (),
+        opted_out: OptedOutViewers | None = None,
     ) -> None:
         self._settings = settings
+        #: Who opted out (`!optout`, in this show or an earlier one): every screen gets their
+        #: comments with no name and no text (`show/opted_out.py`), as the database keeps them.
+        self.opted_out = opted_out if opted_out is not None else OptedOutViewers()
         self._db_path = db_path
         self._show = show
         self._resumed = resumed is not None
@@ -160,8 +166,12 @@ class ShowCore:
         held = self._clock.hold(arrived)
         try:
             with self._writer.atomic():
-                self._publish(CommentRanked(ranked))
-                self._state.recent.add(ranked.comment)
+                shown = (
+                    anonymized(ranked) if ranked.comment.author.key in self.opted_out else ranked
+                )
+                self._publish(CommentRanked(shown))
+                self._state.recent.add(shown.comment)
+                # The commands read the line itself: `!optin` must still be heard.
                 if self._commands is not None and self._settings.commands.enabled:
                     result = self._commands(ranked)
                     if result is not None:

@@ -33,6 +33,7 @@ from stagehand.domain import (
 )
 from stagehand.events import (
     AuthorForgotten,
+    AuthorOptedOut,
     AuthorRemoved,
     AuthorRestored,
     CommentDeleted,
@@ -55,6 +56,8 @@ CommentKey = tuple[str, str]
 REMOVED_KEYS = 5_000
 #: Why the comments of someone who asked to be forgotten left (nothing of them is shown).
 FORGOTTEN = "forgotten"
+#: Why the comments of someone who opted out left: from then on they are shown anonymized.
+OPTED_OUT = "opted out"
 #: Why a ban or timeout took comments off the queue, in the console's words.
 MODERATED_WORDS = {"ban": "banned", "timeout": "timed out"}
 MODERATED = frozenset({"moderated", *MODERATED_WORDS.values()})
@@ -152,6 +155,8 @@ class ShowQueue:
             self.author_restored(event.author)
         elif isinstance(event, AuthorForgotten):
             self.author_forgotten(event.author)
+        elif isinstance(event, AuthorOptedOut):
+            self.author_forgotten(event.author, OPTED_OUT)
         elif isinstance(event, SegmentChanged):
             self.segment = event.segment
         elif isinstance(event, CommentPinned):
@@ -167,8 +172,8 @@ class ShowQueue:
         if self.latest_comment_at is None or comment.ts > self.latest_comment_at:
             self.latest_comment_at = comment.ts
         key = key_of(comment)
-        if key in self.removed or not ranked.kind.may_queue:
-            return
+        if key in self.removed or not ranked.kind.may_queue or not comment.shown_text:
+            return  # nothing to take on air: a command, a host's line, or no text left to show
         if "raised_hand" in ranked.score.flags and comment.author.key not in self._hand_keys():
             ranked = with_hand_down(ranked, half_life=self.half_life_seconds)
         self.queue[key] = ranked
@@ -220,10 +225,10 @@ class ShowQueue:
             if self.removed.get(key) in MODERATED:
                 self.restore(key)
 
-    def author_forgotten(self, author: AuthorKey) -> None:
-        """Asked to be forgotten: gone from the queue and the hands at once (and never given
-        back by an undo)."""
-        self.author_removed(author, FORGOTTEN)
+    def author_forgotten(self, author: AuthorKey, why: str = FORGOTTEN) -> None:
+        """Asked to be forgotten, or opted out (`why`): gone from the queue and the hands at once
+        (and never given back by an undo)."""
+        self.author_removed(author, why)
         for key in [k for k, r in self.taken_off.items() if r.comment.author.key == author]:
             del self.taken_off[key]
         self.hands = tuple(a for a in self.hands if a.key != author)

@@ -26,6 +26,7 @@ from stagehand.domain import (
     Score,
     TranscriptPosition,
 )
+from stagehand.pseudonyms import KeyFile, OptedOutViewers, PseudonymKeyError
 from stagehand.store.database import StoreError
 from stagehand.times import format_ts, parse_ts
 from stagehand.transcript import (
@@ -455,6 +456,19 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
     timeline.sort(key=lambda item: (item[0], item[1]))
     for _, _, event in timeline:
         yield event
+
+
+def opted_out_viewers(db: Database) -> OptedOutViewers:
+    """Who opted out in this database's earlier shows (and has not opted in since), to be
+    recognised by their pseudonyms (which need the key file; without it, nobody is)."""
+    pseudonyms = opted_out_pseudonyms(db)
+    key = None
+    if pseudonyms:
+        try:
+            key = KeyFile().load()
+        except PseudonymKeyError:
+            key = None  # the show says so when it starts (`pseudonym_key_problem`)
+    return OptedOutViewers(pseudonyms, key)
 
 
 def opted_out_pseudonyms(db: Database) -> set[tuple[str, str]]:

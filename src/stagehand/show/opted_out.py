@@ -1,0 +1,31 @@
+"""What the live show keeps of a viewer who opted out (`!optout`): no name and no text.
+
+The database anonymizes them (store/recorder.py); every screen must too: the console, the show
+server's API and events, the stream's overlay. So from the moment they opt out, the core
+publishes each of their comments anonymized (still counted, and still stored, as an anonymous
+comment), and takes what the screens hold of them already off (show/actions.py). A comment with
+no text never enters the queue (show/queue.py), and the overlay refuses it (show/changes.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from stagehand.domain import Author, RankedComment
+
+#: How screens name a viewer who opted out.
+OPTED_OUT_NAME = "a viewer who opted out"
+
+
+def anonymized(ranked: RankedComment) -> RankedComment:
+    """The comment as screens may see it: its author's key only (the show still counts them),
+    no name, no text, no attachments."""
+    comment = ranked.comment
+    author = comment.author
+    anonymous = Author(author.platform, author.id, "", OPTED_OUT_NAME)
+    return dataclasses.replace(
+        ranked,
+        comment=dataclasses.replace(
+            comment, author=anonymous, text="", clean_text="", attachments=(), reply_to=None
+        ),
+    )
