@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from stagehand.sanitize import sanitize
+from stagehand.sanitize import clean_name, sanitize
 
 
 def utcnow() -> datetime:
@@ -118,7 +118,10 @@ class Author:
 
     @property
     def shown_name(self) -> str:
-        return self.display_name or self.name
+        """The name every screen and every message to the hosts shows: the display name (else
+        the user name) cleaned like chat text (no bidi overrides, escapes or mark towers, at
+        most `NAME_CHARS`), the user id when nothing is left of it. A name is as hostile as chat."""
+        return clean_name(self.display_name or self.name, self.id)
 
     @property
     def can_steer(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
@@ -19,6 +20,9 @@ from urllib.parse import quote, quote_plus
 import platformdirs
 
 MASK = "***"
+#: A token `stagehand token create` issues ("shs_" and 43 URL-safe characters): masked by its
+#: shape, since a show never holds one until a client sends it (in a header it may log).
+ISSUED_TOKEN = re.compile(r"shs_[A-Za-z0-9_-]{20,}")
 _secrets: set[str] = set()
 #: The secrets longest first, so a secret containing another is masked whole.
 _masking_order: tuple[str, ...] = ()
@@ -47,17 +51,17 @@ def register_secrets(values: Iterable[str | None]) -> None:
 
 
 def redact(text: str) -> str:
-    """`text` with every registered secret replaced by ***."""
+    """`text` with every registered secret, and every token shaped like ours, replaced by ***."""
     for secret in _masking_order:
         if secret in text:
             text = text.replace(secret, MASK)
+    if "shs_" in text:
+        text = ISSUED_TOKEN.sub(MASK, text)
     return text
 
 
 class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        if not _secrets:
-            return True
         message = record.getMessage()
         redacted = redact(message)
         if record.exc_info and record.exc_info[1] is not None:

@@ -319,3 +319,58 @@ async def test_malformed_requests_get_a_400_not_a_server_error(tmp_path) -> None
                 assert "snapshot" in first  # not a number: a fresh start, not a crash
     finally:
         await served.close()
+
+
+async def test_a_number_too_long_for_python_gets_a_400_or_a_snapshot(tmp_path) -> None:
+    """`int()` refuses more than 4,300 digits: these answered 500 with a traceback."""
+    import aiohttp
+
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        token = served.tokens["vic"]
+        digits = "1" * 5000
+        status, body = await call(served, "GET", f"/api/state?limit={digits}", token)
+        assert (status, body) == (
+            400,
+            {"ok": False, "message": "limit must be a whole number from 1 on"},
+        )
+        status, body = await call(served, "GET", f"/api/search?q=drift&limit={digits}", token)
+        assert (status, body["ok"]) == (400, False) and "limit" in body["message"]
+        headers = {"Authorization": f"Bearer {token}"}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(served.url + f"/api/events?since=x:{digits}", headers=headers) as ws,
+        ):
+            assert "snapshot" in await ws.receive_json(timeout=5)
+    finally:
+        await served.close()
+
+
+async def test_topic_needs_a_title_and_keeps_the_keywords_unless_given(tmp_path) -> None:
+    """`{"action": "topic"}` alone emptied the segment's keywords (which changes the ranking)
+    and answered "Segment 1 is live"."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+
+        async def segment() -> dict:
+            _, state = await call(served, "GET", "/api/state?limit=1", served.tokens["vic"])
+            return state["segment"]
+
+        before = await segment()
+        assert before["keywords"] == ["oscillator", "waveform", "VCO"]
+        for body in ({}, {"text": "  "}, {"keywords": ["bass"]}, {"text": 3}):
+            status, answer = await act(served, "hana", action="topic", **body)
+            assert status == 400, body
+            assert 'needs "text"' in answer["message"] or '"text" must' in answer["message"]
+        assert await segment() == before
+
+        status, answer = await act(served, "hana", action="topic", text="Filters")
+        assert status == 200 and answer["ok"]
+        now = await segment()
+        assert (now["title"], now["keywords"]) == ("Filters", before["keywords"])
+        status, _ = await act(served, "hana", action="topic", text="Filters", keywords=["cutoff"])
+        assert status == 200 and (await segment())["keywords"] == ["cutoff"]
+    finally:
+        await served.close()

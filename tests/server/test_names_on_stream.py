@@ -36,3 +36,34 @@ async def test_an_author_name_on_stream_and_in_the_api_is_cleaned(tmp_path) -> N
         assert "unicode-bidi: isolate" in page  # a name never reorders the text beside it
     finally:
         await served.close()
+
+
+async def test_search_and_an_actions_answer_name_a_viewer_as_the_state_does(tmp_path) -> None:
+    """`/api/search` gave the raw name, and an action's answer (a notice on every console too)
+    embedded it: bidi overrides and escape sequences reached API clients and terminals."""
+    from stagehand.events import Notice
+
+    served = await serve(tmp_path, [*SHOW, comment("h1", "01:00", RAW_NAME, "666", "hello?")])
+    notices: list[Notice] = []
+    served.live.add_listener(lambda e: notices.append(e) if isinstance(e, Notice) else None)
+    try:
+        await served.played()
+        _, state = await call(served, "GET", "/api/state", served.tokens["vic"])
+        shown = next(c["author"] for c in state["queue"] if c["id"] == "h1")
+        served.db().close()  # search reads the store: every comment written first
+
+        status, body = await call(served, "GET", "/api/search?q=hello", served.tokens["vic"])
+        assert status == 200
+        (hit,) = body["hits"]
+        assert hit["author"] == hit["display_name"] == shown
+
+        status, body = await act(served, "alice", action="feature", comment_id="h1")
+        assert status == 200 and body["ok"]
+        assert body["message"] == f"On stream: {shown}'s comment"
+        assert [n.text for n in notices] == [body["message"]]
+        status, body = await act(served, "alice", action="undo")  # the show says whose
+        assert status == 200 and body["ok"]
+        assert body["message"].startswith("Undid showing evi")
+        assert "\u202e" not in body["message"] and "\x1b" not in body["message"]
+    finally:
+        await served.close()

@@ -66,7 +66,8 @@ class RankedRow:
             "score": round(self.score, 4),
             "reasons": self.reasons,
             "platform": self.comment.platform,
-            "author": self.comment.author.shown_name,
+            # The exact name, as data (a JSON reader gets it back; `inert_json` keeps it inert).
+            "author": self.comment.author.display_name or self.comment.author.name,
             "text": self.comment.shown_text,
             "asked_by": len(askers),
             "askers": [c.id for c in askers],

@@ -159,13 +159,24 @@ def _intent(
         case "next_segment":
             return lambda: live.next_segment()
         case "topic":
-            keywords = body.get("keywords", [])
-            if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
-                return refused(400, '"keywords" must be a list of strings')
-            return lambda: live.edit_topic(text or body.get("title", "") or "", keywords)
+            return _topic(live, text or body.get("title", ""), body)
         case "undo":
             return _undo(live, caller, body)
     return refused(400, f"{action} needs a comment_id")
+
+
+def _topic(live: LiveShow, title: Any, body: dict[str, Any]) -> Intent | Answer:
+    """The live segment's new title, and its keywords when given (kept when not)."""
+    if not isinstance(title, str) or not title.strip():
+        return refused(400, 'topic needs "text": the segment\'s title')
+    if "keywords" not in body:
+        segment = live.current_segment
+        keywords = list(segment.keywords) if segment is not None else []
+    else:
+        keywords = body["keywords"]
+        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+            return refused(400, '"keywords" must be a list of strings')
+    return lambda: live.edit_topic(title, keywords)
 
 
 def _named(body: dict[str, Any], people: tuple[Author, ...]) -> Author | Answer | None:

@@ -21,7 +21,7 @@ import json
 import logging
 import socket
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,10 +33,12 @@ from stagehand.ranking.queue_order import QueueRow
 from stagehand.sanitize import clean_name
 from stagehand.server import actions, overlay
 from stagehand.server.access import AccessTokens, Caller
+from stagehand.server.connections import quiet_connections
 from stagehand.server.hub import EventHub
 from stagehand.server.wire import dumps, encode
 from stagehand.show.live import LiveShow
 from stagehand.show.queue import key_of
+from stagehand.store.queries import SearchHit
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +114,23 @@ def build_app(
         request[TOKEN] = token.strip()
         return await handler(request)
 
-    app = web.Application(middlewares=[own_names_only, authenticate], client_max_size=64 * 1024)
+    @web.middleware
+    async def api_errors_as_json(request: web.Request, handler: Any) -> web.StreamResponse:
+        """aiohttp's own refusals (no such route, a wrong method, a body too large) in the
+        API's shape, `{"ok": false, "message": ...}`, like every other API error."""
+        try:
+            return await handler(request)
+        except web.HTTPException as exc:
+            if exc.status < 400 or not _is_api(request.path):
+                raise
+            response = _json(exc.status, {"ok": False, "message": _refusal(request, exc)})
+            if "Allow" in exc.headers:
+                response.headers["Allow"] = exc.headers["Allow"]
+            return response
+
+    app = web.Application(
+        middlewares=[own_names_only, authenticate, api_errors_as_json], client_max_size=64 * 1024
+    )
     app[LIVE] = live
     app[HUB] = hub
     app[SETTINGS] = settings
@@ -125,6 +143,19 @@ def build_app(
     app.router.add_get("/overlay", overlay_page)
     app.router.add_get("/overlay/events", overlay_events)
     return app
+
+
+def _is_api(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+def _refusal(request: web.Request, exc: web.HTTPException) -> str:
+    if isinstance(exc, web.HTTPNotFound):
+        return f"no {request.path} in this show's API (docs/server.md lists the routes)"
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        allowed = ", ".join(sorted(exc.allowed_methods))
+        return f"{request.path} does not take {request.method}: only {allowed}"
+    return exc.text or exc.reason
 
 
 def _foreign_name(request: web.Request, settings: Settings) -> str | None:
@@ -252,7 +283,17 @@ async def search(request: web.Request) -> web.Response:
         return _json(400, {"ok": False, "message": "limit must be a whole number"})
     limit = max(1, min(200, limit))
     hits = await asyncio.to_thread(request.app[LIVE].search, query, limit)
-    return _json(200, {"hits": encode(hits)})
+    return _json(200, {"hits": encode([_named_as_shown(hit) for hit in hits])})
+
+
+def _named_as_shown(hit: SearchHit) -> SearchHit:
+    """The hit with its names cleaned as `/api/state` cleans them (the text is clean already)."""
+    return replace(
+        hit,
+        author=clean_name(hit.author, hit.author_id),
+        author_name=clean_name(hit.author_name, hit.author_id) if hit.author_name else "",
+        display_name=clean_name(hit.display_name, hit.author_id) if hit.display_name else "",
+    )
 
 
 async def events(request: web.Request) -> web.StreamResponse:
@@ -292,11 +333,16 @@ async def events(request: web.Request) -> web.StreamResponse:
     return ws
 
 
+#: The most digits a number in a query may have: more than any count here needs, and far below
+#: the 4,300 past which `int()` raises.
+MAX_DIGITS = 18
+
+
 def _whole_number(text: str) -> int | None:
     """`text` as a whole number (ASCII digits, an optional minus), or None: `isdigit` alone
     accepts "²", which `int()` then refuses; `int()` alone accepts " 1_0 "."""
     digits = text.removeprefix("-")
-    if not (digits.isascii() and digits.isdigit()):
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > MAX_DIGITS:
         return None
     return int(text)
 
@@ -405,6 +451,7 @@ async def start_server(
     hub = EventHub(live)
     live.add_listener(hub)
     app = build_app(live, hub, tokens, settings)
+    quiet_connections()
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
     await runner.setup()
     site = web.SockSite(runner, sock, ssl_context=context)
