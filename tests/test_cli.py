@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -151,3 +152,102 @@ def test_a_bug_is_one_line_pointing_at_the_log_never_a_traceback(tmp_path: Path)
     logged = log_file_path().read_text()
     assert "Traceback" in logged and "raise KeyError" in logged
     assert "s3cr3t-token-value" not in logged + result.output
+
+
+def test_shows_and_a_missing_show_keep_a_hostile_show_name_inert(
+    tmp_path: Path, small_show: Path
+) -> None:
+    """A show's name can be a received transcript's file name: no escape or bidi override from
+    it reaches the terminal."""
+    hostile = tmp_path / "ev\x1b[31mil\u202eshow.jsonl"
+    hostile.write_bytes(small_show.read_bytes())
+    db = tmp_path / "cli.db"
+    played = stagehand("replay", str(hostile), "--db", str(db), "--instant", "--headless")
+    assert played.returncode == 0, played.stderr
+    listing = stagehand("shows", "--db", str(db))
+    assert listing.returncode == 0, listing.stderr
+    assert "evilshow" in listing.stdout
+    assert "\x1b" not in listing.stdout and "\u202e" not in listing.stdout
+
+
+def columns(text: str) -> int:
+    """Terminal columns: two for a wide or full-width character (CJK, most emoji)."""
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
+
+
+def test_shows_aligns_its_columns_under_wide_names(tmp_path: Path, small_show: Path) -> None:
+    db = tmp_path / "cli.db"
+    for name in ("日本のシンセ", "plain"):
+        played = stagehand(
+            "replay", str(small_show), "--show", name, "--db", str(db), "--instant", "--headless"
+        )
+        assert played.returncode == 0, played.stderr
+    header, *rows = stagehand("shows", "--db", str(db)).stdout.splitlines()
+    started = columns(header[: header.index("STARTED")])
+    assert [columns(row[: row.index("2026-")]) for row in rows] == [started, started]
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN"])
+def test_a_speed_that_is_not_a_number_is_a_usage_error(value: str) -> None:
+    """click's FloatRange alone lets NaN through (every comparison with NaN is false)."""
+    from click.testing import CliRunner
+
+    from stagehand.cli.options import speed_option
+
+    @click.command()
+    @speed_option(default=1.0, most=100000)
+    def play(speed: float) -> None:
+        click.echo(f"playing at {speed}")
+
+    result = CliRunner().invoke(play, ["--speed", value])
+    assert result.exit_code == 2
+    assert f"Invalid value for '--speed': {value} is not a number in the range" in result.output
+    assert "playing" not in result.output
+
+
+def test_a_nan_ranking_weight_is_refused_before_any_chat_is_stored(
+    tmp_path: Path, small_show: Path
+) -> None:
+    config = tmp_path / "weights.toml"
+    config.write_text("[ranking.weights]\ntopic = nan\n", encoding="utf-8")
+    db = tmp_path / "w.db"
+    result = stagehand(
+        "replay", str(small_show), "-c", str(config), "--db", str(db), "--instant", "--headless"
+    )
+    assert result.returncode == 2, result.stdout
+    assert f"{config}: invalid configuration" in result.stderr
+    assert "ranking.weights.topic: Input should be a finite number (got nan)" in result.stderr
+    assert "Traceback" not in result.stderr and not db.exists()
+    doctor = stagehand("doctor", "--offline", "-c", str(config))
+    assert doctor.returncode == 1 and "FIX  config:" in doctor.stdout, doctor.stdout
+    assert "ranking.weights.topic" in doctor.stdout
+
+
+def test_a_bad_environment_variable_is_named_by_every_command(
+    tmp_path: Path, small_show: Path
+) -> None:
+    config = tmp_path / "ok.toml"
+    config.write_text("[twitch]\nenabled = false\n", encoding="utf-8")
+    env = {"STAGEHAND_TWITCH_ENABLED": "maybe"}
+    db = tmp_path / "x.db"
+    args = ("replay", str(small_show), "-c", str(config), "--db", str(db), "--headless")
+    result = stagehand(*args, "--instant", env=env)
+    assert result.returncode == 2
+    assert "environment variable STAGEHAND_TWITCH_ENABLED (twitch.enabled)" in result.stderr
+    assert str(config) not in result.stderr
+    doctor = stagehand("doctor", "--offline", "-c", str(config), env=env)
+    assert doctor.returncode == 1
+    assert "STAGEHAND_TWITCH_ENABLED" in doctor.stdout and "fix the file" not in doctor.stdout
+    assert "-> fix or unset the environment variable" in doctor.stdout
+
+
+@pytest.mark.parametrize("command", ["replay", "demo"])
+def test_a_speed_that_is_not_a_number_is_refused_before_any_show_is_made(
+    tmp_path: Path, small_show: Path, command: str
+) -> None:
+    db = tmp_path / "nan.db"
+    source = [str(small_show)] if command == "replay" else []
+    done = stagehand(command, *source, "--db", str(db), "--headless", "--speed", "nan")
+    assert done.returncode == 2
+    assert "Invalid value for '--speed': nan is not a number in the range" in done.stderr
+    assert "Traceback" not in done.stderr and not db.exists()

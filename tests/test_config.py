@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
+from pydantic import BaseModel
 
-from stagehand.config import ConfigError, load_settings
+from stagehand.config import ConfigError, Settings, load_settings
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -114,3 +116,83 @@ def test_a_weak_server_token_or_a_url_as_public_host_is_a_config_error(
     assert "a host name such as show.example.org" in str(caught.value)
     good = write(tmp_path, "[server]\npublic_host = 'show.example.org'\n")
     assert load_settings(good).server.public_host == "show.example.org"
+
+
+def _float_keys(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """The dotted key of every float in the settings model, however deep."""
+    keys = []
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            keys += _float_keys(annotation, f"{prefix}{name}.")
+        elif annotation is float or float in get_args(annotation):
+            keys.append(prefix + name)
+    return keys
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_every_float_in_the_config_must_be_finite(tmp_path: Path, value: str) -> None:
+    """TOML spells nan and inf; a NaN ranking weight would make SQLite drop chat unseen."""
+    keys = _float_keys(Settings)
+    assert "ranking.weights.topic" in keys and "console.redraw_per_second" in keys
+    path = write(tmp_path, "".join(f"{key} = {value}\n" for key in keys))
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: invalid configuration")
+    for key in keys:
+        assert f"\n  {key}: " in message, f"{key} = {value} was accepted"
+    assert f"  ranking.weights.topic: Input should be a finite number (got {value})" in message
+
+
+def test_a_non_finite_float_from_the_environment_is_refused_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "[ranking.weights]\ntopic = 4.0\n")
+    monkeypatch.setenv("STAGEHAND_RANKING_WEIGHTS", '{"question": "Infinity"}')
+    monkeypatch.setenv("STAGEHAND_RANKING_HALF_LIFE_SECONDS", "inf")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert "environment variable STAGEHAND_RANKING_WEIGHTS (ranking.weights.question)" in message
+    assert "STAGEHAND_RANKING_HALF_LIFE_SECONDS (ranking.half_life_seconds)" in message
+    assert "finite number" in message
+
+
+def test_a_bad_environment_variable_is_named_not_blamed_on_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "[twitch]\nenabled = false\n[show]\nname = 'friday'\n")
+    monkeypatch.setenv("STAGEHAND_TWITCH_ENABLED", "maybe")
+    monkeypatch.setenv("STAGEHAND_DATABASE_BATCH_SIZE", "abc")
+    monkeypatch.setenv("STAGEHAND_SHOW", '{"name": ""}')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert str(path) not in message, "the file is fine; the variables are not"
+    assert message.startswith("invalid configuration in the environment")
+    assert (
+        "  environment variable STAGEHAND_TWITCH_ENABLED (twitch.enabled): Input should be a "
+        "valid boolean" in message
+    )
+    assert "STAGEHAND_DATABASE_BATCH_SIZE (database.batch_size)" in message and "'abc'" in message
+    assert "STAGEHAND_SHOW (show.name)" in message
+    assert "unset" in caught.value.fix
+
+
+def test_a_file_error_beside_an_environment_error_names_each_where_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The variable's JSON section is merged with the file's: each wrong key is blamed on its own
+    # source, and a section variable that does not set the key is not blamed for it.
+    path = write(tmp_path, "[show]\nname = ''\n[twitch]\nenabled = 'maybe'\n")
+    monkeypatch.setenv("STAGEHAND_SHOW", '{"title": "Friday"}')
+    monkeypatch.setenv("STAGEHAND_DATABASE_BATCH_SIZE", "0")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: invalid configuration")
+    assert "\n  show.name: " in message and "\n  twitch.enabled: " in message
+    assert (
+        "\n  environment variable STAGEHAND_DATABASE_BATCH_SIZE (database.batch_size): " in message
+    )

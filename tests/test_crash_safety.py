@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -11,6 +12,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from fakes.big_show import write_big_show
 from fakes.transcripts import write_jsonl
 
 RATE = 100  # comments per second of show time
@@ -161,7 +165,8 @@ def test_a_killed_show_leaves_no_ranking_worker_behind(tmp_path: Path) -> None:
 
 def test_ctrl_c_stops_the_show_not_its_worker_first(tmp_path: Path) -> None:
     """Ctrl-C in a terminal signals the whole foreground group; the worker is in a session of
-    its own, so the show winds down with every comment scored and no traceback on the screen."""
+    its own, so the show winds down with every comment scored and no traceback on the screen,
+    and says the replay stopped short (exit 130), never that the show was stored whole."""
     transcript = dense_show(tmp_path / "dense.jsonl")
     db = tmp_path / "ctrl-c.db"
     command = ["replay", str(transcript), "--db", str(db), "--show", "ctrl-c", "--headless"]
@@ -179,11 +184,59 @@ def test_ctrl_c_stops_the_show_not_its_worker_first(tmp_path: Path) -> None:
     while len(stored_ids(db)) < 50 and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(show.pid, signal.SIGINT)
-    _, stderr = show.communicate(timeout=30)
+    stdout, stderr = show.communicate(timeout=30)
     assert "Traceback" not in stderr
     assert wait_gone(worker)
+    # Never claimed as the finished show: it says where it stopped, and the status says so too.
+    assert show.returncode == 128 + signal.SIGINT
+    summary = stdout.rstrip().splitlines()[-1]
+    assert summary.startswith("Stopped before the end of the transcript (")
+    assert summary.endswith("run the same command again to resume where it stopped")
     with sqlite3.connect(db) as conn:
         unscored = conn.execute(
             "SELECT count(*) FROM comments WHERE kind = 'comment' AND reasons = '{}'"
         ).fetchone()[0]
     assert len(stored_ids(db)) >= 50 and unscored == 0
+
+
+def test_a_disk_that_fills_mid_replay_is_said_as_it_is_when_the_replay_stops(
+    tmp_path: Path,
+) -> None:
+    """The disk fills while a long replay plays (a real 2 MiB tmpfs): stopped, the replay says
+    where it stopped and how to resume, never that the chat is kept in memory (the process is
+    about to go)."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root): no honest full disk")
+    try:
+        transcript = write_big_show(tmp_path / "big.jsonl", 60_000).path
+        db = mount / "full.db"
+        command = ["replay", str(transcript), "--db", str(db), "--headless", "--instant"]
+        show = subprocess.Popen(
+            [sys.executable, "-m", "stagehand", *command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while shutil.disk_usage(mount).free > 64 * 1024 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(2)  # the writer meets the full disk, and waits for room
+        show.send_signal(signal.SIGINT)
+        stdout, stderr = show.communicate(timeout=60)
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+    assert show.returncode == 2, stderr
+    assert "Traceback" not in stderr
+    last = stderr.rstrip().splitlines()[-1]
+    assert last.startswith(f"Error: disk is full: {db}; free some space")
+    assert last.endswith(
+        "then run the same command again: the replay resumes where the database stops"
+    )
+    assert "kept in memory" not in last
+    assert stdout.rstrip().splitlines()[-1].startswith("Stopped before the end of the transcript (")

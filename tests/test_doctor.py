@@ -6,6 +6,10 @@ platform) exits 1. Doctor only looks: it never creates the database.
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -155,3 +159,99 @@ async def test_a_missing_pseudonym_key_is_fix(fake, setup, tmp_path, monkeypatch
     code, output = await doctor("-c", str(config), env=setup["env"])
     assert code == 1, output
     assert line(output, "pseudonym key").startswith("FIX") and "missing" in output
+
+
+def _stagehand(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stagehand", *args],
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def _replayed(transcript: Path, db: Path) -> Path:
+    """A real stagehand database: the transcript replayed by the CLI."""
+    result = _stagehand("replay", str(transcript), "--db", str(db), "--instant", "--headless")
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def _files(folder: Path) -> set[str]:
+    """The files in `folder`, without SQLite's -wal and -shm (a reader of a WAL file makes them)."""
+    return {p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm"))}
+
+
+def _newer(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    conn.close()
+
+
+def _damaged(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    size = db.stat().st_size
+    with db.open("r+b") as handle:
+        handle.seek(size - 2 * 4096)  # a page of the last table written
+        handle.write(b"\xde\xad\xbe\xef" * 1024)
+
+
+def _foreign(db: Path) -> None:
+    db.unlink()
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    conn.close()
+
+
+def _folder(db: Path) -> None:
+    db.unlink()
+    db.mkdir()
+
+
+@pytest.mark.parametrize(
+    ("spoil", "problem", "refusing"),
+    [
+        (_newer, "was written by a newer stagehand (schema 999", ["shows"]),
+        (_damaged, "database is damaged (", ["replay", "--headless", "--instant"]),
+        (_foreign, "is another program's SQLite database, not stagehand's", ["shows"]),
+        (_folder, "is a folder, not a database file", ["shows"]),
+    ],
+    ids=["newer", "damaged", "foreign", "folder"],
+)
+async def test_a_database_the_shows_refuse_is_fix_in_one_line(
+    fake, setup, tmp_path, small_show, spoil, problem, refusing
+) -> None:
+    """What doctor says about the database is what a show would say, before the show starts."""
+    db = _replayed(small_show, tmp_path / "kept.db")
+    spoil(db)
+    before = _files(tmp_path)
+    config = twitch_config(tmp_path / "stagehand.toml", fake)
+    env = {**setup["env"], "STAGEHAND_DATABASE_PATH": str(db)}
+    code, output = await doctor("-c", str(config), "--offline", env=env)
+    assert code == 1, output
+    database = line(output, "database")
+    assert database.startswith("FIX") and problem in database, output
+    assert f"{db}" in database
+    assert "Traceback" not in output and "no such table" not in output
+    assert "--db" not in output.split(database)[1].splitlines()[0], "doctor has no --db option"
+    assert _files(tmp_path) == {*before, "stagehand.toml"}  # nothing made, nothing migrated
+    if db.is_dir():
+        assert not any(db.iterdir())
+    # the command the host would run next refuses the same file with the same words
+    if refusing[0] == "replay":  # a show checks the whole file before it goes live
+        refusing = [*refusing, str(small_show)]
+    refused = _stagehand(*refusing, env=env)
+    assert refused.returncode == 2 and problem in refused.stderr, refused.stderr
+
+
+async def test_a_healthy_database_is_ok_with_its_shows(fake, setup, tmp_path, small_show) -> None:
+    db = _replayed(small_show, tmp_path / "kept.db")
+    config = twitch_config(tmp_path / "stagehand.toml", fake)
+    env = {**setup["env"], "STAGEHAND_DATABASE_PATH": str(db)}
+    code, output = await doctor("-c", str(config), "--offline", env=env)
+    assert code == 0, output
+    assert line(output, "database") == f"ok   database: {db} (1 shows)"

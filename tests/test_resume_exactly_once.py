@@ -188,6 +188,26 @@ async def test_a_resumed_replay_picks_up_after_the_last_stored_line(tmp_path: Pa
     assert replay.resumed_after_line == cut
 
 
+async def test_a_transcript_cut_off_mid_line_plays_that_line_once_it_is_complete(
+    tmp_path: Path,
+) -> None:
+    """A recording still being written, or a copy cut short: its last line is half there. The
+    replay skips it, says why, and does not count it as played, so replaying the completed file
+    plays it (it was lost for good when the stored place went past it)."""
+    show = write_big_show(tmp_path / "big.jsonl", 2_000)
+    whole = show.path.read_bytes()
+    cut = whole.index(b'"kind": "comment"', len(whole) // 2) + 10  # inside a comment's line
+    show.path.write_bytes(whole[:cut])
+    db = tmp_path / "big.db"
+    await play(db, show.path)
+    cut_line = whole[:cut].count(b"\n") + 1
+
+    show.path.write_bytes(whole)  # the recording is complete now
+    _, second = await play(db, show.path)
+    assert_exactly_once(sqlite3.connect(db), show, seed=0)
+    assert second.resumed_after_line == cut_line - 1  # the cut line is played this time
+
+
 async def test_a_transcript_that_changed_is_played_again_and_applied_once(tmp_path: Path) -> None:
     """When the stored place cannot be trusted (the transcript was edited, or the show was
     stored by an older stagehand), the replay starts over: the database's keys keep it once,

@@ -144,3 +144,38 @@ def test_a_highlight_survives_the_round_trip_and_a_bad_one_is_named(tmp_path) ->
     for bad in ({"kind": "gold"}, {"kind": "bits", "amount": -1}, "bits"):
         with pytest.raises(ValueError, match="highlight"):
             event_from_dict(record | {"highlight": bad})
+
+
+def _super_chat_line(**highlight: object) -> str:
+    """One comment line with a Super Chat, written as a file would spell it (`Infinity` too)."""
+    return json.dumps(
+        {
+            "kind": "comment",
+            "id": "h1",
+            "ts": "2026-11-20T19:00:01Z",
+            "platform": "youtube",
+            "author": "ana",
+            "text": "what is a vco?",
+            "highlight": {"kind": "super_chat", "currency": "USD", "shown": "$5", **highlight},
+        }
+    )
+
+
+@pytest.mark.parametrize("amount", ["Infinity", "-Infinity", "NaN", "1e400", "1" + "0" * 400])
+def test_a_non_finite_amount_is_a_bad_line_named_by_file_and_line(amount: str) -> None:
+    """Python's JSON reader takes `Infinity`; a report could not write it back as JSON."""
+    line = _super_chat_line(amount=0).replace('"amount": 0', f'"amount": {amount}')
+    skipped: list[TranscriptError] = []
+    events = list(iter_events(["", line], source="paid.jsonl", on_error=skipped.append))
+    assert events == []
+    (error,) = skipped
+    assert str(error).startswith("paid.jsonl:2: ")
+    assert '"highlight.amount" must be' in str(error)
+
+
+def test_a_highlight_currency_and_shown_amount_are_inert_text() -> None:
+    """Both reach the report beside the chat text: no escape sequence survives the reading."""
+    line = _super_chat_line(amount=5, currency="US\x1b]0;PWNED\x07\u202eD", shown="$5\x1b[2J\x9b1m")
+    (event,) = iter_events([line])
+    highlight = event.comment.highlight
+    assert (highlight.currency, highlight.shown, highlight.amount) == ("USD", "$5", 5.0)

@@ -15,7 +15,8 @@ from sqlite_utils import Database
 
 from stagehand.config import ConfigError, Settings, load_settings
 from stagehand.platform import DoctorCheck
-from stagehand.store.database import describe_sqlite_error
+from stagehand.store import StoreError
+from stagehand.store.database import check_format, check_integrity, store_errors
 from stagehand.tokens import TokenStore
 
 
@@ -24,7 +25,7 @@ def run_checks(config_path: Path | None, *, online: bool = True) -> list[DoctorC
     try:
         settings = load_settings(config_path, required=False)
     except ConfigError as exc:
-        return [DoctorCheck("config", False, str(exc), "fix the file as the message says")]
+        return [DoctorCheck("config", False, str(exc), exc.fix)]
     checks = [_config_check(config_path), _database_check(settings)]
     tokens = TokenStore()
     checks.append(_token_file_check(tokens))
@@ -49,7 +50,9 @@ def _config_check(config_path: Path | None) -> DoctorCheck:
 
 def _database_check(settings: Settings) -> DoctorCheck:
     path = settings.db_path().expanduser()
-    fix = "pass --db PATH or fix [database] path"
+    fix = (
+        "set [database] path (or STAGEHAND_DATABASE_PATH) to a stagehand database, or fix this one"
+    )
     if not path.exists():
         folder = next((p for p in path.parents if p.exists()), Path("/"))
         if not os.access(folder, os.W_OK):
@@ -60,17 +63,31 @@ def _database_check(settings: Settings) -> DoctorCheck:
             "database", True, f"{path} does not exist yet; the first show creates it"
         )
     try:
-        # Read-only, no migrations: looking must not change (or create) anything.
-        conn = _read_only(path)
-        try:
-            shows = conn.execute("SELECT count(*) FROM shows").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        return DoctorCheck("database", False, describe_sqlite_error(path, exc, retrying=False), fix)
+        shows = _count_shows(path)
+    except StoreError as exc:
+        return DoctorCheck("database", False, str(exc), fix)
     if not os.access(path, os.W_OK):
         return DoctorCheck("database", False, f"{path} is not writable", "check its permissions")
     return DoctorCheck("database", True, f"{path} ({shows} shows)")
+
+
+def _count_shows(path: Path) -> int:
+    """How many shows the database holds, after the checks a show makes before it opens it
+    (a folder, another program's file, a newer schema, damage), worded the same way; read-only:
+    no migrations, nothing created."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file")
+    with store_errors(path):
+        conn = _read_only(path)
+        try:
+            db = Database(conn)
+            check_format(db, path)
+            check_integrity(db, path)
+            if not db["shows"].exists():
+                return 0  # an empty file: the first show fills it, as it would a new one
+            return int(conn.execute("SELECT count(*) FROM shows").fetchone()[0])
+        finally:
+            conn.close()
 
 
 def _read_only(path: Path) -> sqlite3.Connection:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -153,13 +154,28 @@ def _highlight_from(value: Any) -> Highlight | None:
     except ValueError:
         allowed = "|".join(k.value for k in HighlightKind)
         raise ValueError(f'"highlight.kind" must be one of {allowed}') from None
-    amount = value.get("amount", 0)
-    if isinstance(amount, bool) or not isinstance(amount, int | float) or not amount >= 0:
-        raise ValueError('"highlight.amount" must be a number, 0 or more')
+    amount = _finite_amount(value.get("amount", 0))
     currency, shown = value.get("currency", ""), value.get("shown", "")
     if not isinstance(currency, str) or not isinstance(shown, str):
         raise ValueError('"highlight.currency" and "highlight.shown" must be strings')
-    return Highlight(kind, float(amount), currency[:12], shown[:40])
+    # Both reach screens and reports beside the chat text: as untrusted, and cleaned the same.
+    return Highlight(kind, amount, clean(currency)[:12], clean(shown)[:40])
+
+
+def _finite_amount(amount: Any) -> float:
+    """A highlight's amount: a finite number, 0 or more (JSON readers accept `Infinity`, `NaN`
+    and `1e400`; a report could not write them back as JSON)."""
+    if isinstance(amount, bool) or not isinstance(amount, int | float):
+        raise ValueError('"highlight.amount" must be a number, 0 or more')
+    try:
+        number = float(amount)
+    except OverflowError:  # an integer too large for a float
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f'"highlight.amount" must be a finite number (got {str(amount)[:20]})')
+    if number < 0:
+        raise ValueError('"highlight.amount" must be a number, 0 or more')
+    return number
 
 
 def _host_action_from_dict(record: dict[str, Any]) -> HostAction:

@@ -79,6 +79,12 @@ class TranscriptReader:
         self._line = start.line if start else 0
         self._digest = _new_digest()
         self.size: int | None = None
+        #: Where the file's last line starts, when it has no line break (it may be cut off: a
+        #: recording still being written, a copy cut short).
+        self._unterminated_at: TranscriptPosition | None = None
+        #: Set when that line could not be read: how far the events really reach.
+        self._incomplete_at: TranscriptPosition | None = None
+        self._at_line_start = True
 
     @property
     def offset(self) -> int:
@@ -86,7 +92,10 @@ class TranscriptReader:
         return self._offset
 
     def position(self) -> TranscriptPosition:
-        """How far the events given out so far reach (the line of the last one included)."""
+        """How far the events given out so far reach (the line of the last one included). A
+        last line cut off mid-way is not included: it is played once the file is complete."""
+        if self._incomplete_at is not None:
+            return self._incomplete_at
         return TranscriptPosition(self._offset, self._line, self._digest.hexdigest())
 
     def marked(self) -> Iterator[tuple[TranscriptEvent, Mark]]:
@@ -102,9 +111,20 @@ class TranscriptReader:
             yield from iter_events(
                 self._lines(_Counted(handle, self)),
                 source=str(self.path),
-                on_error=self._on_error,
+                on_error=self._bad_line,
                 first_line=self._line + 1,
             )
+
+    def _bad_line(self, error: TranscriptError) -> None:
+        if self._unterminated_at is not None:  # only the file's last line can be unterminated
+            self._incomplete_at = self._unterminated_at
+            error = TranscriptError(
+                f"{error}; the file ends in the middle of this line, so it is not counted as "
+                "played: replaying the file once it is complete plays it"
+            )
+        if self._on_error is None:
+            raise error
+        self._on_error(error)
 
     def _hash_prefix(self, handle: BinaryIO, offset: int) -> None:
         left = offset
@@ -120,7 +140,12 @@ class TranscriptReader:
             self._line += 1
             yield line
 
-    def _took(self, raw: bytes) -> None:
+    def _took(self, raw: bytes, *, unterminated: bool) -> None:
+        if unterminated and self._at_line_start:  # (not the tail of an endless line: skipped)
+            self._unterminated_at = TranscriptPosition(
+                self._offset, self._line, self._digest.hexdigest()
+            )
+        self._at_line_start = raw.endswith(b"\n")
         self._digest.update(raw)
         self._offset += len(raw)
 
@@ -134,5 +159,7 @@ class _Counted:
 
     def readline(self, limit: int = -1) -> bytes:
         line = self._handle.readline(limit)
-        self._reader._took(line)
+        # Short of the limit and with no line break: the file ends there.
+        unterminated = bool(line) and not line.endswith(b"\n") and (limit < 0 or len(line) < limit)
+        self._reader._took(line, unterminated=unterminated)
         return line

@@ -41,6 +41,7 @@ def export(show: str | None, db_path: Path | None, output: Path | None) -> None:
 def shows(db_path: Path | None) -> None:
     """The shows in a database, newest first, with their size and time."""
     from stagehand.metrics import show_counts
+    from stagehand.report.text import fit, pad
     from stagehand.store.queries import list_shows
 
     db = open_existing_database(db_path)
@@ -56,7 +57,9 @@ def shows(db_path: Path | None) -> None:
         minutes = max(0, int((end - row.started_at).total_seconds() // 60))
         # Counted as the report counts them (docs/metrics.md): viewers' comments, not commands.
         counts = show_counts(db, row)
+        # A show's name can come from a transcript's file name: as untrusted as chat, cleaned
+        # like it (no escapes or bidi overrides) and padded by terminal columns.
         click.echo(
-            f"{row.name[:28]:<28} {row.started_at:%Y-%m-%d %H:%M} {minutes:>5} m "
-            f"{counts.comments:>9} {counts.participants:>7}  {row.title[:40]}"
+            f"{pad(fit(row.name, 28), 28, left=True)} {row.started_at:%Y-%m-%d %H:%M} "
+            f"{minutes:>5} m {counts.comments:>9} {counts.participants:>7}  {fit(row.title, 40)}"
         )

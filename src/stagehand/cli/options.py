@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,28 @@ def db_option(func: _F) -> _F:
         default=None,
         help=DB_OPTION_HELP,
     )(func)
+
+
+class FiniteFloatRange(click.FloatRange):
+    """click's `FloatRange`, refusing NaN too: every comparison with NaN is false, so the
+    range alone lets `--speed nan` through (and the show clock fails on it mid-show)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value} is not a number in the range {self._describe_range()}.", param, ctx)
+        return number
+
+
+def speed_option(*, default: float, most: float) -> Callable[[_F], _F]:
+    """`--speed`, for the commands that play a transcript (`demo`, `replay`)."""
+    return click.option(
+        "--speed",
+        type=FiniteFloatRange(min=0.1, max=most),
+        default=default,
+        show_default=True,
+        help="Playback speed (1 = real time).",
+    )
 
 
 def config_option(func: _F) -> _F:

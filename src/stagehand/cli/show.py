@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import signal
@@ -18,6 +19,7 @@ from stagehand.cli.options import (
     config_option,
     db_option,
     server_options,
+    speed_option,
 )
 from stagehand.config import Settings, load_settings
 from stagehand.config.server import ListenAddress
@@ -31,13 +33,7 @@ if TYPE_CHECKING:  # imported where used: `stagehand --help` stays quick
 
 
 @click.command(cls=StagehandCommand)
-@click.option(
-    "--speed",
-    type=click.FloatRange(min=0.1, max=1000),
-    default=2.0,
-    show_default=True,
-    help="Playback speed (1 = real time).",
-)
+@speed_option(default=2.0, most=1000)
 @click.option(
     "--show",
     "show_name",
@@ -86,13 +82,7 @@ def demo(
     help="Show name in the database (default: the transcript's file name). "
     "An existing show is resumed, not duplicated.",
 )
-@click.option(
-    "--speed",
-    type=click.FloatRange(min=0.1, max=100000),
-    default=1.0,
-    show_default=True,
-    help="Playback speed (1 = real time).",
-)
+@speed_option(default=1.0, most=100000)
 @click.option("--instant", is_flag=True, help="Play as fast as possible.")
 @click.option("--headless", is_flag=True, help="No console: play into the database and exit.")
 @server_options
@@ -264,18 +254,29 @@ def _run_headless(
     for notice in live.startup_notices:  # e.g. a missing pseudonym key: said before anything
         click.echo(notice.text, err=True)
 
+    #: The signal that ended a replay before the end of its transcript, if one did.
+    interrupted_by: list[int] = []
+
     async def play() -> bool:
         # SIGINT / SIGTERM end the show cleanly: adapters close, everything queued is written.
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
+        caught: list[int] = []
+
+        def caught_signal(signum: int) -> None:
+            caught.append(signum)
+            stop.set()
+
         for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
+            loop.add_signal_handler(signum, caught_signal, signum)
         server, obs = await _serve(live, settings, serve)
         adapters = asyncio.ensure_future(live.run_adapters())
         stopping = asyncio.ensure_future(stop.wait())
         progress = asyncio.ensure_future(_replay_progress(replay))
         try:
             await asyncio.wait({adapters, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if replay is not None and caught and not adapters.done():
+                interrupted_by.append(caught[0])  # a live show ends so; a replay stops short
         finally:
             progress.cancel()
             await asyncio.gather(progress, return_exceptions=True)
@@ -290,9 +291,16 @@ def _run_headless(
     failed = live.failed_platforms()
     nothing_connected = bool(failed) and set(failed) == set(live.live_platforms())
     if not (nothing_connected and live.accepted == 0):
-        click.echo(_summary(live, replay))
+        click.echo(_summary(live, replay, interrupted=bool(interrupted_by)))
     if not ok:
-        raise UserError(live.storage_error or "not everything could be written to the database")
+        problem = live.storage_error_at_exit or "not everything could be written to the database"
+        if replay is not None:
+            problem += (
+                "; then run the same command again: the replay resumes where the database stops"
+            )
+        raise UserError(problem)
+    if interrupted_by:  # what was stored is kept: the status says the replay did not finish
+        raise click.exceptions.Exit(128 + interrupted_by[0])
     if nothing_connected:
         # Every platform gave up for a reason waiting cannot fix (a refused token, a missing
         # scope or intent): a service manager must see the show did not run.
@@ -322,15 +330,34 @@ async def _replay_progress(replay: ReplayAdapter | None) -> None:
             progress.finish()
 
 
-def _summary(live: LiveShow, replay: ReplayAdapter | None) -> str:
+def _stored_segments(live: LiveShow) -> str:
+    """The show's segments the database holds (not those played: a write may have failed)."""
+    from stagehand.store import StoreError, open_database, queries
+
+    try:
+        db = open_database(live.db_path, create=False)
+    except StoreError:
+        return "?"
+    with contextlib.closing(db.conn):
+        return str(queries.stored_segments(db, live.show.id))
+
+
+def _summary(live: LiveShow, replay: ReplayAdapter | None, *, interrupted: bool = False) -> str:
     """What the database confirmed it stored, not what was sent its way."""
     stored = live.stored
     duplicates = live.duplicates + stored.comments_already_stored
     verb = "Resumed" if live.resumed else "Stored"
     line = (
         f"{verb} show {live.show.name!r}: {stored.comments} comments "
-        f"({duplicates} duplicates skipped), {len(live.segments)} segments in {live.db_path}"
+        f"({duplicates} duplicates skipped), {_stored_segments(live)} segments in {live.db_path}"
     )
+    if replay is not None and interrupted:
+        reader = replay.reader
+        where = f" ({reader.offset / reader.size:.0%} of it)" if reader and reader.size else ""
+        return (
+            f"Stopped before the end of the transcript{where}: {line[0].lower()}{line[1:]}; "
+            "run the same command again to resume where it stopped"
+        )
     if replay is not None:
         if replay.resumed_after_line and not replay.played:
             line += "; it was already stored to the end of the transcript"

@@ -1,8 +1,9 @@
 """Settings: one validated model from a TOML file plus `STAGEHAND_*` environment variables.
 
 Every section's model lives in this package (show, database and console in `sections`, the
-others in a module of their own); `settings` reads and validates them; `example` writes the
-example config from the same models.
+others in a module of their own), each a `section.Section` (unknown keys refused, every float
+finite); `settings` reads and validates them; `example` writes the example config from the same
+models.
 """
 
 from stagehand.config.settings import (

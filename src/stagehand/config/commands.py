@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from stagehand.config.section import Section
 
 
-class SendBudget(BaseModel):
+class SendBudget(Section):
     """At most `messages` answers in any window of `per_seconds` seconds."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     messages: int = Field(default=20, ge=0, le=1000)
     """How many messages may go out in one window (0 never answers)."""
@@ -29,11 +29,9 @@ def _platform_budgets() -> dict[str, SendBudget]:
     }
 
 
-class CommandSettings(BaseModel):
+class CommandSettings(Section):
     """Chat commands: !ask, !hand, !topic, ... for viewers; !stage, !segment, ... for moderators.
     docs/commands.md describes each one."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     enabled: bool = True
     """Answer chat commands at all."""

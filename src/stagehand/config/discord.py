@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import SecretStr
+
+from stagehand.config.section import Section
 
 
-class DiscordSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
+class DiscordSettings(Section):
     enabled: bool = False
     """Connect to Discord when `stagehand run` starts."""
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import Field, SecretStr
+
+from stagehand.config.section import Section
 
 
-class ObsSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
+class ObsSettings(Section):
     enabled: bool = False
     """Switch scenes or show a source in OBS when a guest comes on stage and when the stage empties."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from stagehand.config.section import Section
 
 
-class OverlaySettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
+class OverlaySettings(Section):
     css: Path | None = None
     """A CSS file that themes the overlay (read on every page load; see docs/server.md for the
     classes). It cannot load anything from the network: the page forbids it."""

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from stagehand.config.section import Section
 
 DEFAULT_SPAM_PHRASES = [
     "follow me",
@@ -52,10 +54,8 @@ DEFAULT_BOTS = [
 ]
 
 
-class RankingWeights(BaseModel):
+class RankingWeights(Section):
     """Points each signal adds to a comment's score (negative points sink it)."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     base: float = 1.0
     """What every comment starts with; a comment that ends at 0 or below sinks under all others."""
@@ -158,10 +158,8 @@ class RankingWeights(BaseModel):
     """Points for a comment written mostly in capitals."""
 
 
-class SpamRules(BaseModel):
+class SpamRules(Section):
     """How spam, repeats and floods are recognised."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     phrases: list[str] = Field(default_factory=lambda: list(DEFAULT_SPAM_PHRASES))
     """Phrases that mark a comment as spam (matched case-insensitively anywhere in the text)."""
@@ -197,9 +195,7 @@ class SpamRules(BaseModel):
     """Most authors whose history is kept (least recently seen are forgotten first)."""
 
 
-class RankingSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
+class RankingSettings(Section):
     half_life_seconds: float = Field(default=600.0, gt=0)
     """A comment's score halves every this many seconds (recency)."""
 

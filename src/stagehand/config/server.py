@@ -8,7 +8,9 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, SecretStr, field_validator, model_validator
+
+from stagehand.config.section import Section
 
 #: The shortest `[server] token` accepted: a host token that anyone who can reach the server may
 #: try to guess (`stagehand token create` makes 32 random bytes).
@@ -57,9 +59,7 @@ def parse_listen(text: str) -> ListenAddress:
     return ListenAddress(host=host, port=number)
 
 
-class ServerSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
+class ServerSettings(Section):
     enabled: bool = True
     """Serve the show (API, events, overlay) while it runs."""
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -30,6 +30,7 @@ from stagehand.config.discord import DiscordSettings
 from stagehand.config.obs import ObsSettings
 from stagehand.config.overlay import OverlaySettings
 from stagehand.config.ranking import RankingSettings
+from stagehand.config.section import Section
 from stagehand.config.server import ServerSettings
 from stagehand.config.twitch import TwitchSettings
 from stagehand.config.youtube import YouTubeSettings
@@ -55,13 +56,20 @@ def default_db_path() -> Path:
     return Path(env).expanduser() if env else user_data_dir() / "stagehand.db"
 
 
+FIX_THE_FILE = "fix the file as the message says"
+FIX_THE_VARIABLE = "fix or unset the environment variable as the message says"
+
+
 class ConfigError(Exception):
-    """A config problem, worded for the person who has to fix the file."""
+    """A config problem, worded for the person who has to fix the file (or the variable)."""
+
+    def __init__(self, message: str, *, fix: str = FIX_THE_FILE) -> None:
+        super().__init__(message)
+        #: What to do about it, for `doctor`'s `->` line.
+        self.fix = fix
 
 
-class SegmentPlan(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
+class SegmentPlan(Section):
     title: str = Field(min_length=1)
     """The segment's title, shown in the console header."""
 
@@ -69,9 +77,7 @@ class SegmentPlan(BaseModel):
     """Words and phrases the segment is about; the ranking lifts comments that use them."""
 
 
-class ShowSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
+class ShowSettings(Section):
     name: str = Field(default="live", min_length=1)
     """The show's name in the database. Running again with the same name resumes that show."""
 
@@ -91,9 +97,7 @@ class ShowSettings(BaseModel):
     """Planned segments, in order; `n` in the console moves to the next one."""
 
 
-class DatabaseSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
+class DatabaseSettings(Section):
     path: Path | None = None
     """The SQLite file. Default: stagehand.db in the user's data directory."""
 
@@ -120,9 +124,7 @@ class DatabaseSettings(BaseModel):
         return data
 
 
-class ConsoleSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
+class ConsoleSettings(Section):
     show_raw_chat: bool = True
     """Show the raw chat panel at start (toggle it with `c`)."""
 
@@ -142,6 +144,7 @@ class Settings(BaseSettings):
         env_nested_max_split=1,
         extra="forbid",
         use_attribute_docstrings=True,
+        allow_inf_nan=False,  # as in every section (config/section.py)
     )
 
     show: ShowSettings = ShowSettings()
@@ -222,10 +225,11 @@ def _validate(data: dict[str, Any], *, source: str) -> Settings:
     try:
         settings = Settings(**data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, source)) from None
+        message, fix = _describe(exc, source)
+        raise ConfigError(message, fix=fix) from None
     except (SettingsError, RecursionError) as exc:
         # pydantic-settings names only the section; find the variable the user has to fix.
-        raise ConfigError(_describe_environment_error(exc)) from None
+        raise ConfigError(_describe_environment_error(exc), fix=FIX_THE_VARIABLE) from None
     _register_secrets(settings)
     return settings
 
@@ -267,8 +271,11 @@ def _describe_environment_error(exc: BaseException) -> str:
     return f"environment variables {named}: a value could not be read as JSON; fix or unset it"
 
 
-def _describe(exc: ValidationError, source: str) -> str:
-    lines = [f"{source}: invalid configuration"]
+def _describe(exc: ValidationError, source: str) -> tuple[str, str]:
+    """The message naming where each wrong value came from (a key of the file, or the
+    `STAGEHAND_*` variable that overrides it), and what to fix."""
+    lines = []
+    variables = []
     for error in exc.errors(include_url=False):
         key = ".".join(str(part) for part in error["loc"]) or "(top level)"
         message = error["msg"]
@@ -276,8 +283,50 @@ def _describe(exc: ValidationError, source: str) -> str:
             message = "unknown key (see config.example.toml for the keys there are)"
         elif "input" in error and not _looks_secret(key):
             message = f"{message} (got {error['input']!r})"
+        variable = _variable_for(error["loc"])
+        if variable is not None:
+            variables.append(variable)
+            key = f"environment variable {variable} ({key})"
         lines.append(f"  {key}: {message}")
-    return "\n".join(lines)
+    if len(variables) == len(lines):
+        head, fix = "invalid configuration in the environment", FIX_THE_VARIABLE
+    else:
+        head, fix = f"{source}: invalid configuration", FIX_THE_FILE
+        if variables:
+            fix = "fix the file and the environment variables as the message says"
+    return "\n".join([head, *lines]), fix
+
+
+def _variable_for(loc: tuple[int | str, ...]) -> str | None:
+    """The `STAGEHAND_*` variable the value at `loc` came from; None if it came from the file.
+
+    A variable names a section (`STAGEHAND_SHOW`, JSON) or a key in one
+    (`STAGEHAND_TWITCH_ENABLED`, `STAGEHAND_RANKING_WEIGHTS` as JSON): the split stops after
+    the section (`env_nested_max_split=1`), so deeper keys live in the variable's JSON.
+    """
+    names = {name.upper(): name for name in os.environ}
+    for depth in range(min(len(loc), 2), 0, -1):
+        name = names.get("STAGEHAND_" + "_".join(str(part) for part in loc[:depth]).upper())
+        if name is not None and _holds(os.environ[name], loc[depth:]):
+            return name
+    return None
+
+
+def _holds(value: str, rest: tuple[int | str, ...]) -> bool:
+    """Whether a variable's value reaches down to `rest` (its JSON has that key)."""
+    if not rest:
+        return True
+    try:
+        node: Any = json.loads(value)
+    except (ValueError, RecursionError):
+        return False
+    for part in rest:
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (in_dict or in_list):
+            return False
+        node = node[part]
+    return True
 
 
 def _looks_secret(key: str) -> bool:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
+
+from stagehand.config.section import Section
 
 
-class TwitchSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
+class TwitchSettings(Section):
     enabled: bool = False
     """Connect to Twitch when `stagehand run` starts."""
 

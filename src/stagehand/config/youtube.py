@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
+
+from stagehand.config.section import Section
 
 #: YouTube channel ids: "UC" and 22 URL-safe base64 characters.
 CHANNEL_ID = re.compile(r"UC[0-9A-Za-z_-]{22}")
@@ -12,9 +14,7 @@ CHANNEL_ID = re.compile(r"UC[0-9A-Za-z_-]{22}")
 VIDEO_ID = re.compile(r"[0-9A-Za-z_-]{11}")
 
 
-class YouTubeSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
+class YouTubeSettings(Section):
     enabled: bool = False
     """Read and answer the YouTube live chat when `stagehand run` starts."""
 

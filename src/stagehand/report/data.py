@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,9 +42,13 @@ def render_trend_json(rows: Sequence[TrendRow]) -> str:
 
 
 def _sanitized(value: Any) -> Any:
-    """Every string in a JSON-ready tree cleaned as the other formats clean chat text."""
+    """Every string in a JSON-ready tree cleaned as the other formats clean chat text, and
+    every number one JSON can spell (no NaN or Infinity: a database from an older stagehand
+    may hold an infinite amount; it becomes null)."""
     if isinstance(value, str):
         return clean(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, list | tuple):
         return [_sanitized(item) for item in value]
     if isinstance(value, dict):

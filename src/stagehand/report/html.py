@@ -29,6 +29,7 @@ from stagehand.report.text import (
     duration,
     headline,
     hidden_follow_ups,
+    nothing_to_follow_up,
     one_line,
     paid_label,
     paid_summary,
@@ -106,7 +107,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def _follow_ups(report: ShowMetrics) -> str:
     total = report.unanswered_on_topic_questions
     if not total:
-        return '<p class="note">Every on-topic question was answered.</p>'
+        return f'<p class="note">{h(nothing_to_follow_up(report))}</p>'
     shown = len(report.follow_ups)
     intro = f"{total:,} on-topic question{'s' if total != 1 else ''} never answered"
     intro += f"; the best {shown} below" if shown < total else ", best first"

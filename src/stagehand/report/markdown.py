@@ -25,6 +25,7 @@ from stagehand.report.text import (
     duration,
     headline,
     hidden_follow_ups,
+    nothing_to_follow_up,
     one_line,
     paid_label,
     paid_summary,
@@ -143,7 +144,7 @@ def render_show(report: ShowMetrics) -> str:
     out += ["", "## Follow up", ""]
     total = report.unanswered_on_topic_questions
     if not total:
-        out.append("Every on-topic question was answered.")
+        out.append(nothing_to_follow_up(report))
     else:
         shown = len(report.follow_ups)
         hidden = hidden_follow_ups(report)

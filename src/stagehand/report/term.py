@@ -1,7 +1,8 @@
 """The terminal report: plain text, headline first, then the details.
 
-Every piece of chat text and every name goes through `one_line` (control characters and escape
-sequences stripped), so a hostile comment cannot move the cursor or recolour the terminal.
+Every piece of chat text and every name goes through `fit` or `one_line` (control characters and
+escape sequences stripped), so a hostile comment cannot move the cursor or recolour the terminal;
+tables are padded by terminal columns, so wide (CJK, emoji) names keep them aligned.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ from stagehand.report.text import (
     DASH,
     clock,
     count,
+    display_width,
     duration,
+    fit,
     headline,
     hidden_follow_ups,
+    nothing_to_follow_up,
     number,
-    one_line,
+    pad,
     paid_label,
     paid_summary,
     percent,
@@ -35,19 +39,16 @@ from stagehand.report.text import (
 )
 
 
-def _fit(text: str, width: int) -> str:
-    text = one_line(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -> list[str]:
-    """Columns padded to their widest cell; the first `left` columns are left-aligned."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    """Columns padded to their widest cell, measured in terminal columns, so a name in CJK or
+    with emoji keeps the columns after it aligned; the first `left` columns are left-aligned."""
+    widths = [
+        max(display_width(h), *(display_width(r[i]) for r in rows)) for i, h in enumerate(headers)
+    ]
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
-            c.ljust(w) if i < left else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            pad(c, w, left=i < left) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
 
     return ["  " + line(headers), *("  " + line(r) for r in rows)]
@@ -86,7 +87,7 @@ def _details(m: Metrics) -> list[tuple[str, str]]:
 def render_show(report: ShowMetrics) -> str:
     m = report.totals
     out = [
-        _fit(title_of(report), 100) + f"  [{_fit(report.show.name, 40)}]",
+        fit(title_of(report), 100) + f"  [{fit(report.show.name, 40)}]",
         when(report),
         "",
         headline(m) + ".",
@@ -114,7 +115,7 @@ def render_show(report: ShowMetrics) -> str:
             [
                 [
                     str(s.position) if s.position else DASH,
-                    _fit(s.title, 34),
+                    fit(s.title, 34),
                     f"{s.minute}'",
                     *segment_cells(s.metrics),
                 ]
@@ -128,7 +129,7 @@ def render_show(report: ShowMetrics) -> str:
             ["platform", "comments", "people", "on-topic Q", "answered", "median", "rate"],
             [
                 [
-                    _fit(p.platform, 20),
+                    fit(p.platform, 20),
                     f"{p.metrics.comments:,}",
                     f"{p.metrics.participants:,}",
                     f"{p.metrics.on_topic_questions:,}",
@@ -142,29 +143,27 @@ def render_show(report: ShowMetrics) -> str:
     if report.answered_by:
         out += ["", "ANSWERED BY (who did what, by token name)"]
         out += _table(
-            ANSWERED_BY_COLUMNS, [[_fit(c, 40) for c in r] for r in answered_by_rows(report)]
+            ANSWERED_BY_COLUMNS, [[fit(c, 40) for c in r] for r in answered_by_rows(report)]
         )
     if report.on_stream:
         out += ["", "SHOWN ON STREAM: " + on_stream_summary(report)]
         out += [
-            f"  {at}  {_fit(whose, 30)}  {length}  by {_fit(by, 20)}: {_fit(text, 120)}"
+            f"  {at}  {fit(whose, 30)}  {length}  by {fit(by, 20)}: {fit(text, 120)}"
             for at, whose, length, by, text in on_stream_rows(report)
         ]
     if report.paid:
         out += ["", "SUPER CHATS AND HIGHLIGHTS: " + paid_summary(report)]
         for paid in report.paid:
             mark = "  (answered)" if paid.answered else ""
-            said = f": {_fit(paid.text, 120)}" if paid.text else ""
+            said = f": {fit(paid.text, 120)}" if paid.text else ""
             out.append(
-                f"  {clock(paid.ts)}  {_fit(paid_label(paid), 28)}  {_fit(paid.author, 24)}"
+                f"  {clock(paid.ts)}  {fit(paid_label(paid), 28)}  {fit(paid.author, 24)}"
                 f" ({paid.platform}){mark}{said}"
             )
     out += ["", _follow_up_heading(report)]
     for q in report.follow_ups:
         mark = "  (dismissed)" if q.dismissed else ""
-        out.append(
-            f"  {clock(q.ts)}  {_fit(q.author, 24)} ({q.platform}){mark}: {_fit(q.text, 160)}"
-        )
+        out.append(f"  {clock(q.ts)}  {fit(q.author, 24)} ({q.platform}){mark}: {fit(q.text, 160)}")
     if report.participants:
         top = report.participants[:10]
         out += ["", f"MOST ACTIVE ({len(top)} of {len(report.participants):,})"]
@@ -172,8 +171,8 @@ def render_show(report: ShowMetrics) -> str:
             ["who", "platform", "comments", "questions", "answered", "stage"],
             [
                 [
-                    _fit(p.author, 28),
-                    _fit(p.platform, 12),
+                    fit(p.author, 28),
+                    fit(p.platform, 12),
                     f"{p.comments:,}",
                     f"{p.questions:,}",
                     f"{p.answered:,}",
@@ -189,7 +188,8 @@ def render_show(report: ShowMetrics) -> str:
 def _follow_up_heading(report: ShowMetrics) -> str:
     total = report.unanswered_on_topic_questions
     if not total:
-        return "FOLLOW UP: every on-topic question was answered."
+        sentence = nothing_to_follow_up(report)
+        return f"FOLLOW UP: {sentence[:1].lower()}{sentence[1:]}"
     listed = len(report.follow_ups)
     more = f", {listed} listed" if listed < total else ""
     heading = f"FOLLOW UP: {count(total, 'on-topic question')} never answered{more}, best first"
@@ -214,7 +214,7 @@ def render_trend(rows: Sequence[TrendRow]) -> str:
             "stage",
             "rate",
         ],
-        [[_fit(r.show.name, 28), *trend_cells(r)] for r in rows],
+        [[fit(r.show.name, 28), *trend_cells(r)] for r in rows],
         left=2,
     )
     return "\n".join(lines) + "\n"

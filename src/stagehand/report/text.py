@@ -6,6 +6,7 @@ Nothing here knows about markup. Renderers escape what these return for their ow
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from stagehand.metrics import Metrics, PaidMessage, ShowMetrics, TrendRow
@@ -78,6 +79,14 @@ def subline(m: Metrics) -> str:
     return "; ".join(bits).capitalize() + "." if bits else ""
 
 
+def nothing_to_follow_up(report: ShowMetrics) -> str:
+    """Why the follow-up list is empty: every on-topic question was answered, or none was asked
+    (a report never claims answers that did not happen)."""
+    if not report.totals.on_topic_questions:
+        return "No on-topic questions were asked."
+    return "Every on-topic question was answered."
+
+
 def hidden_follow_ups(report: ShowMetrics) -> str:
     """'' or e.g. '2 more are not listed: their authors opted out'."""
     hidden = report.unanswered_hidden_opted_out
@@ -91,6 +100,41 @@ def one_line(text: str, limit: int = 300) -> str:
     """Chat text made inert for a terminal or a table cell: no control characters, one line."""
     flat = clean(text, max_chars=limit).replace("\n", " ").replace("\r", " ")
     return flat
+
+
+def display_width(text: str) -> int:
+    """Terminal columns `text` takes: two for wide and full-width characters (CJK, most emoji),
+    none for combining marks and format characters (ZWJ, variation selectors), one otherwise."""
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(char) for char in text)
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def fit(text: str, width: int) -> str:
+    """`text` made inert and cut to `width` terminal columns (a CJK character or an emoji
+    takes two)."""
+    text = one_line(text)
+    if display_width(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        used += display_width(char)
+        if used > width - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
+def pad(text: str, width: int, *, left: bool) -> str:
+    """`text` padded with spaces to `width` terminal columns (not characters)."""
+    spaces = " " * max(0, width - display_width(text))
+    return text + spaces if left else spaces + text
 
 
 def title_of(report: ShowMetrics) -> str:
@@ -140,11 +184,14 @@ def paid_label(paid: PaidMessage) -> str:
     """'$5.00 Super Chat', '100 bits cheer', 'membership': the amount as the platform showed it."""
     name = HIGHLIGHT_NAMES.get(paid.kind, paid.kind)
     amount = paid.shown or (f"{paid.amount:,.2f} {paid.currency}" if paid.amount else "")
-    return f"{amount} {name}".strip()
+    return one_line(f"{amount} {name}")
 
 
 def paid_summary(report: ShowMetrics) -> str:
     """'3 Super Chats and highlights: USD 12.00 (2), EUR 2.00 (1)'."""
-    totals = ", ".join(f"{t.currency} {t.amount:,.2f} ({t.messages})" for t in report.paid_totals)
+    # The currency is chat data (a transcript or a platform says it): inert like the rest.
+    totals = ", ".join(
+        f"{one_line(t.currency, 12)} {t.amount:,.2f} ({t.messages})" for t in report.paid_totals
+    )
     head = count(len(report.paid), "highlighted comment")
     return f"{head}: {totals}" if totals else head

@@ -52,7 +52,7 @@ from stagehand.show.queue import QueueSettings
 from stagehand.show.replaying import Replaying
 from stagehand.show.segments import SegmentActions
 from stagehand.store import queries
-from stagehand.store.database import connect
+from stagehand.store.database import connect, describe_sqlite_error
 from stagehand.store.queries import SearchHit, ShowRow, search_comments
 from stagehand.store.recorder import Stored
 
@@ -170,6 +170,15 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
     @property
     def storage_error(self) -> str | None:
         """The last reason writing failed, while it fails (or a change could not be stored)."""
+        return self._writer.last_error
+
+    @property
+    def storage_error_at_exit(self) -> str | None:
+        """`storage_error` as a command that stops now says it: what to fix, with no promise to
+        keep chat (what was not written by now is not stored)."""
+        failing_with = self._writer.failing_with
+        if failing_with is not None:
+            return describe_sqlite_error(self._db_path, failing_with, retrying=False)
         return self._writer.last_error
 
     @property

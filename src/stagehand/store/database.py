@@ -56,9 +56,9 @@ def open_database(path: Path | str, *, create: bool = True, verify: bool = False
             if create:
                 path.parent.mkdir(parents=True, exist_ok=True)
             db = connect(path, busy_timeout=OPEN_BUSY_SECONDS)
-            _check_format(db, path)
+            check_format(db, path)
             if verify:
-                _check_integrity(db, path)
+                check_integrity(db, path)
             if create:
                 _check_writable(db)
             db.execute("PRAGMA journal_mode = WAL")
@@ -87,7 +87,7 @@ def store_errors(path: Path | str) -> Iterator[None]:
         raise StoreError(f"{path}: cannot open the database: {exc.strerror}") from None
 
 
-def _check_format(db: Database, path: Path) -> None:
+def check_format(db: Database, path: Path) -> None:
     """Refuse another program's database and one from a newer stagehand (nothing written yet)."""
     application_id = db.execute("PRAGMA application_id").fetchone()[0]
     version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -111,7 +111,7 @@ def _has_tables(db: Database) -> bool:
     return row.fetchone()[0] > 0
 
 
-def _check_integrity(db: Database, path: Path) -> None:
+def check_integrity(db: Database, path: Path) -> None:
     problem = db.execute("PRAGMA quick_check(1)").fetchone()[0]
     if problem != "ok":  # e.g. "*** in database main ***\nPage 4: btreeInitPage() returns ..."
         detail = " ".join(problem.replace("*** in database main ***", "").split())

@@ -27,6 +27,7 @@ from stagehand.domain import (
     TranscriptPosition,
 )
 from stagehand.pseudonyms import KeyFile, OptedOutViewers, PseudonymKeyError
+from stagehand.sanitize import clean
 from stagehand.store.database import StoreError
 from stagehand.times import format_ts, parse_ts
 from stagehand.transcript import (
@@ -122,6 +123,13 @@ def find_show(db: Database, name: str) -> ShowRow | None:
     return _show_from_row(rows[0]) if rows else None
 
 
+def stored_segments(db: Database, show_id: int) -> int:
+    """How many segments the database holds for the show."""
+    return int(
+        db.execute("SELECT count(*) FROM segments WHERE show_id = ?", [show_id]).fetchone()[0]
+    )
+
+
 def list_shows(db: Database) -> list[ShowRow]:
     """Every show, most recently created first (a replay of an old transcript counts as the
     newest)."""
@@ -138,7 +146,7 @@ def resolve_show(db: Database, name: str | None) -> ShowRow:
         return shows[0]
     show = find_show(db, name)
     if show is None:
-        known = ", ".join(s.name for s in list_shows(db)[:10]) or "none"
+        known = ", ".join(clean(s.name) for s in list_shows(db)[:10]) or "none"
         raise StoreError(f"no show called {name!r} (shows here: {known})")
     return show
 

@@ -149,6 +149,8 @@ class StoreWriter:
         #: Changes that could not be stored at all (skipped, or given up at shutdown).
         self.lost = 0
         self.last_error: str | None = None
+        #: What SQLite said while writing fails (None once it works again).
+        self.failing_with: sqlite3.Error | None = None
         self._recorder: Recorder | None = None
 
     def start(self) -> StoreWriter:
@@ -298,7 +300,7 @@ class StoreWriter:
                 return False
         except sqlite3.Error as exc:  # storage trouble: keep the batch, retry with backoff
             recorder.forget_cached_ids()
-            self._report(describe_sqlite_error(self.path, exc))
+            self._report(describe_sqlite_error(self.path, exc), exc)
             return False
         except Exception:  # a bug with one event must not cost the others, nor the thread
             recorder.forget_cached_ids()
@@ -312,6 +314,7 @@ class StoreWriter:
         if self._failing:
             self._failing = False
             self.last_error = None
+            self.failing_with = None
             log.info("writing to the database works again")
             self._on_recovered()
         return True
@@ -330,7 +333,7 @@ class StoreWriter:
                 recorder.forget_cached_ids()
                 recorder.counts = counted
                 if not isinstance(exc, sqlite3.IntegrityError):
-                    self._report(describe_sqlite_error(self.path, exc))
+                    self._report(describe_sqlite_error(self.path, exc), exc)
                     return False
                 self._skipped(event, exc)
             except Exception as exc:
@@ -344,8 +347,9 @@ class StoreWriter:
         self.lost += 1
         self.last_error = f"{self.lost} change(s) could not be stored in {self.path} (see the log)"
 
-    def _report(self, message: str) -> None:
+    def _report(self, message: str, exc: sqlite3.Error) -> None:
         self.last_error = message
+        self.failing_with = exc
         if not self._failing:
             self._failing = True
             log.error("cannot write to the database: %s", message)

@@ -1,0 +1,157 @@
+"""What the report says must be true and readable: no claim about questions nobody asked, no
+amount JSON cannot spell, no escape sequence from a currency, columns aligned under wide names.
+
+Shows replayed through the real pipeline into SQLite; `stagehand report` through click, as a
+user runs it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import sqlite3
+import unicodedata
+from pathlib import Path
+
+from click.testing import CliRunner
+from showdb import _c, _replay, write_transcript
+
+from stagehand.cli.report import report_command
+
+EMPTY_SHOW = [
+    {"kind": "show", "ts": "2026-11-20T19:00:00Z", "title": "Quiet Night", "description": ""},
+    {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Filters", "keywords": ["filter"]},
+]
+
+WIDE_NAMES = ["Zoë 🎉 日本", "東京のシンセ好き", "plainname", "ｆｕｌｌｗｉｄｔｈ"]
+WIDE_SHOW = [
+    {"kind": "show", "ts": "2026-11-20T19:00:00Z", "title": "Wide Night", "description": ""},
+    {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Filters", "keywords": ["filter"]},
+    *(
+        _c(f"w{i}", f"0{i}:10", name, f"u{i}", "which filter do you like best?")
+        for i, name in enumerate(WIDE_NAMES)
+    ),
+]
+
+PAID_SHOW = [
+    {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Filters", "keywords": ["filter"]},
+    _c(
+        "p1",
+        "00:10",
+        "ana",
+        "UCana",
+        "what filter is that?",
+        platform="youtube",
+        highlight={"kind": "super_chat", "amount": 5, "currency": "USD", "shown": ""},
+    ),
+]
+
+
+def columns(text: str) -> int:
+    """Terminal columns, measured independently of the code under test: wide and full-width
+    characters take two, combining and format characters none."""
+    return sum(
+        0
+        if unicodedata.category(char) in ("Mn", "Me", "Cf")
+        else 2
+        if unicodedata.east_asian_width(char) in ("W", "F")
+        else 1
+        for char in text
+    )
+
+
+def _db(directory: Path, name: str, events: list[dict]) -> Path:
+    db = directory / f"{name}.db"
+    asyncio.run(_replay(db, write_transcript(directory / f"{name}.jsonl", events), name))
+    return db
+
+
+def report(db: Path, *args: str) -> str:
+    result = CliRunner().invoke(report_command, ["--db", str(db), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_an_empty_show_does_not_claim_its_questions_were_answered(tmp_path: Path) -> None:
+    db = _db(tmp_path, "quiet", EMPTY_SHOW)
+    term = report(db)
+    assert "FOLLOW UP: no on-topic questions were asked." in term
+    assert "answered." not in term.splitlines()[-1]
+    md = report(db, "--format", "md")
+    follow_up = md[md.index("## Follow up") :]
+    assert "No on-topic questions were asked." in follow_up and "Every" not in follow_up
+    html = report(db, "--format", "html")
+    assert "No on-topic questions were asked." in html
+    assert "Every on-topic question was answered" not in html
+
+
+def test_an_answered_show_still_says_every_question_was_answered(tmp_path: Path) -> None:
+    events = [
+        *EMPTY_SHOW,
+        _c("q1", "00:10", "ana", "1", "which filter is that on the bass?"),
+        {
+            "kind": "host",
+            "ts": "2026-11-20T19:00:30Z",
+            "action": "answer",
+            "comment_id": "q1",
+            "author_id": "1",
+            "platform": "twitch",
+        },
+    ]
+    term = report(_db(tmp_path, "answered", events))
+    assert "1 on-topic question, 1 answered" in term
+    assert "FOLLOW UP: every on-topic question was answered." in term
+
+
+def test_wide_names_keep_the_terminal_columns_aligned(tmp_path: Path) -> None:
+    out = report(_db(tmp_path, "wide", WIDE_SHOW))
+    table = out[out.index("MOST ACTIVE") :].splitlines()[1:]
+    header, rows = table[0], [row for row in table[1:] if row.strip()]
+    assert {row.split()[0] for row in rows} >= {"plainname", "東京のシンセ好き"}
+    column = columns(header[: header.index("platform")])
+    for row in rows:
+        at = row.index("twitch")
+        assert columns(row[:at]) == column, f"'twitch' is not under 'platform': {row!r}"
+        assert columns(row) == columns(rows[0]), "rows of different widths"
+
+
+def test_an_escape_in_a_stored_currency_never_reaches_the_terminal(tmp_path: Path) -> None:
+    """A database written before transcripts were cleaned (or by a platform) can hold it."""
+    db = _db(tmp_path, "paid", PAID_SHOW)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE comments SET highlight_currency = ?", ("US\x1b]0;PWNED\x07\u202e",))
+    conn.close()
+    for fmt in ("term", "md", "html", "json", "csv"):
+        out = report(db, "--format", fmt)
+        assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, fmt
+    assert "SUPER CHATS AND HIGHLIGHTS: 1 highlighted comment: US 5.00 (1)" in report(db)
+
+
+def test_json_never_carries_a_number_json_cannot_spell(tmp_path: Path) -> None:
+    """An infinite amount already in a database becomes null, never `Infinity`."""
+    db = tmp_path / "inf.db"
+    shutil.copy(_db(tmp_path, "paid", PAID_SHOW), db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE comments SET highlight_amount = 9e999")
+    conn.close()
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    data = json.loads(report(db, "--format", "json"), parse_constant=refuse)
+    assert data["highlights"][0]["amount"] is None
+    assert data["highlight_totals"][0]["amount"] is None
+
+
+def test_a_transcript_with_an_infinite_amount_is_refused_line_by_line(tmp_path: Path) -> None:
+    """The reader skips the line and names it; nothing infinite reaches the database."""
+    line = json.dumps(PAID_SHOW[1]).replace('"amount": 5', '"amount": Infinity')
+    transcript = tmp_path / "inf.jsonl"
+    transcript.write_text(json.dumps(PAID_SHOW[0]) + "\n" + line + "\n", encoding="utf-8")
+    db = tmp_path / "inf.db"
+    asyncio.run(_replay(db, transcript, "inf"))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 0
+    conn.close()
+    assert "Infinity" not in report(db, "--format", "json")
