@@ -187,6 +187,11 @@ async def test_an_undone_stage_start_ends_the_appearance_and_is_not_counted(tmp_
     live.add_adapter(twitch)
     ben = live.find_comment("twitch", "m2")
     live.raise_hand(ben.author)
+    others = [c.author for c in live.recent_comments if c.author.key != ben.author.key]
+    for other in {a.key: a for a in others}.values():
+        live.raise_hand(other)  # in line after ben
+    line = [a.key for a in live.hands]
+    assert line[0] == ben.author.key and len(line) > 1
     appearances = totals(live).stage_appearances
     started = await live.pull_on_stage(ben)
     assert started.ok and started.key and live.is_on_stage(ben.author.key)
@@ -197,7 +202,7 @@ async def test_an_undone_stage_start_ends_the_appearance_and_is_not_counted(tmp_
     assert result.ok and "twitch: end_stage done" in result.message
     assert twitch.calls == ["invite", "end_stage"]
     assert not live.is_on_stage(ben.author.key)
-    assert live.has_hand_up(ben.author.key)  # the raised hand is back where it was
+    assert [a.key for a in live.hands] == line  # ben's hand is back, first in line as it was
     assert rows(live, "SELECT ended_at IS NOT NULL FROM stage_sessions") == [(1,)] * len(
         rows(live, "SELECT id FROM stage_sessions")
     )

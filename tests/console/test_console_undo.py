@@ -237,8 +237,15 @@ async def test_search_results_can_be_selected_and_acted_on(tmp_path, show_file):
         queue = app.query_one(QueueView)
         assert queue.selected is not None and queue.selected.comment.id == "m2"
         assert "Search this show" not in screen_text(app)
-        # answered from the queue, then found again by search and brought on stage
+        # answered from the queue, then found again by search: not answered twice
         await pilot.press("a")
+        await actions_done(pilot)
+        await pilot.press("slash", *"waveform", "enter")
+        await searched(pilot)
+        await pilot.press("a")
+        await actions_done(pilot)
+        assert "Nothing to answer: ben's comment was answered already" in screen_text(app)
+        # and brought on stage from search
         await pilot.press("slash", *"waveform", "enter")
         await searched(pilot)
         await pilot.press("p")

@@ -99,6 +99,35 @@ def test_the_same_question_from_another_viewer_points_to_the_first(bread: Ranker
     assert other.same_as is None  # shares only the segment's own words: another question
 
 
+def test_questions_sharing_their_words_but_asking_for_another_answer_stay_apart(
+    ranker: Ranker,
+) -> None:
+    """Answering a merged row answers every asker: two questions that ask which, and why, about
+    the same thing are two rows, or one of them is closed unanswered."""
+    ranker.set_segment(Segment(1, "Filters", ("filter", "cutoff", "resonance"), START))
+    which = ranker.score(make_comment("which capacitor do you use in the filter?", "ana"))
+    why = ranker.score(
+        make_comment("why does the capacitor on the filter get hot?", "ben", seconds=10)
+    )
+    again = ranker.score(
+        make_comment("hey why is the capacitor on the filter so hot?", "cy", seconds=20)
+    )
+    long = ranker.score(
+        make_comment("how long do you let the filter caps settle", "dee", seconds=30)
+    )
+    how = ranker.score(make_comment("how do you let the filter caps settle", "eve", seconds=40))
+    assert which.same_as is None and why.same_as is None
+    assert again.same_as == ("twitch", _id_of(ranker, "ben"))  # why and why: the same question
+    assert how.same_as is None and long.same_as is None  # how long, and how: not the same
+    # in the other languages too: "por que" asks why, "qual" asks which
+    ranker.set_segment(Segment(2, "A massa", ("massa", "farinha"), START))
+    qual = ranker.score(make_comment("qual farinha deixa a massa elástica?", "fia", seconds=50))
+    por_que = ranker.score(
+        make_comment("por que a farinha deixa a massa elástica?", "gil", seconds=60)
+    )
+    assert qual.same_as is None and por_que.same_as is None
+
+
 def _id_of(ranker: Ranker, author: str) -> str:
     return next(a.key[1] for a in ranker._same._asked if a.author == f"twitch:{author}")
 

@@ -42,7 +42,7 @@ from stagehand.console.screens.pin import PinScreen
 from stagehand.console.screens.reply import ReplyScreen
 from stagehand.console.screens.search import SearchChoice, SearchScreen
 from stagehand.console.screens.topic import TopicScreen
-from stagehand.console.state import FORGOTTEN, ConsoleState, Handled, key_of
+from stagehand.console.state import ConsoleState, Handled, key_of
 from stagehand.console.text import name_of
 from stagehand.console.widgets.detail import CommentDetail
 from stagehand.console.widgets.hands import HandsPanel
@@ -58,6 +58,7 @@ from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
 from stagehand.show.api import Outcome, ShowAPI
 from stagehand.show.history import HISTORY
+from stagehand.show.queue import GONE_BY_NAME
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +250,14 @@ class StagehandApp(App[None]):
             return min(ts for ts in firsts if ts is not None)
         return started
 
+    def _on_air_seconds(self, now: datetime) -> float:
+        """How long the show has been on, in show time. A replay's clock reads the wall clock
+        until its first event sets it to the transcript's time: 0 until then (it read weeks)."""
+        replay = "replay" in self.live.platforms
+        if replay and self.state.first_comment_at is None and not self.live.segments:
+            return 0.0
+        return max(0.0, (now - self.show_started_at()).total_seconds())
+
     def redraw(self) -> None:
         """Draw the whole state; called at most `redraw_per_second` times for chat, and per key."""
         self.bridge.redrawn()
@@ -284,7 +293,7 @@ class StagehandApp(App[None]):
         self.query_one(ShowHeader).show(
             title=self.live.show.title or self.live.show.name,
             segment=state.segment,
-            elapsed_seconds=(now - self.show_started_at()).total_seconds(),
+            elapsed_seconds=self._on_air_seconds(now),
             chat_per_minute=state.chat_rate(now),
             connections=state.connections,
             quotas=state.quotas,
@@ -311,8 +320,11 @@ class StagehandApp(App[None]):
     def _draw_detail(self, now: datetime) -> None:
         queue = self.query_one(QueueView)
         selected, lost = queue.selected, queue.lost
-        if selected is not None and self.state.removed.get(key_of(selected.comment)) == FORGOTTEN:
-            queue.lose_selection()  # picked from search, and its author asked to be forgotten
+        if (
+            selected is not None
+            and self.state.removed.get(key_of(selected.comment)) in GONE_BY_NAME
+        ):
+            queue.lose_selection()  # picked from search, and its author is gone by name since
             selected, lost = None, queue.lost
         why = ""
         if lost is not None:
@@ -356,16 +368,20 @@ class StagehandApp(App[None]):
                 self._say(f"Nothing to {what}: nothing is selected (j or ↓ selects)", "ignored")
             return None
         why = self.state.removed.get(key_of(ranked.comment))
-        if why is not None and (not queue.outside or why == FORGOTTEN):
+        # Picked from search, a comment off the queue may still be acted on (a dismissed one
+        # answered after all), but not answered twice, nor one whose author is gone by name.
+        again = action == "answer" and why is not None and why.startswith("answered")
+        if why is not None and (not queue.outside or why in GONE_BY_NAME or again):
+            when = "already" if queue.outside else "just before"
             queue.lose_selection()
             whose = self._whose(ranked)
-            self._say(f"Nothing to {what}: {whose} comment was {why} just before", "ignored")
+            self._say(f"Nothing to {what}: {whose} comment was {why} {when}", "ignored")
             return None
         return ranked
 
     def _whose(self, ranked: RankedComment) -> str:
-        """`ben's`, or no name at all for someone who asked to be forgotten."""
-        if self.state.removed.get(key_of(ranked.comment)) == FORGOTTEN:
+        """`ben's`, or no name at all for someone who asked to be forgotten or opted out."""
+        if self.state.removed.get(key_of(ranked.comment)) in GONE_BY_NAME:
             return "the selected"
         return f"{name_of(ranked.comment.author)}'s"
 

@@ -24,7 +24,7 @@ from stagehand.ranking.chat_style import ChatStyle
 from stagehand.ranking.memory import LRU, AuthorState, RecentTexts, decayed
 from stagehand.ranking.questions import speaks_to_you
 from stagehand.ranking.recency import rank_key
-from stagehand.ranking.same_question import SameQuestions
+from stagehand.ranking.same_question import SameQuestions, asks_for
 from stagehand.ranking.text import (
     Words,
     bound_caches,
@@ -473,6 +473,7 @@ class Ranker:
         same_as = None
         if "question" in flags and not noise and not to_chat and not roles & _STEERING_ROLES:
             tokens = frozenset(words.tokens)
+            asks = asks_for(words.tokens)
             if "copypasta" not in flags:
                 same_as = self._same.find(
                     words.content,
@@ -480,11 +481,12 @@ class Ranker:
                     same_text=match.other_text if match is not None else "",
                     topic_words=self.topic,
                     tokens=tokens,
+                    asks=asks,
                 )
                 if same_as is not None:
                     flags.add("same_question")
             own = (comment.platform, comment.id)
-            self._same.remember(own, who, words.content, said, same_as, tokens)
+            self._same.remember(own, who, words.content, said, same_as, tokens, asks)
 
         if pasted_from is not None:
             same_as = pasted_from

@@ -9,7 +9,12 @@ A question is the same as an earlier one of this segment, by someone else, when
   two questions that only share "sourdough starter": not), or
 - a short question shares a word that is not a topic word and nearly all its words with the
   other ("what engine did you use?" and "what engine did you use for it": at least 0.8 of the
-  shorter one's words and 0.6 of both).
+  shorter one's words and 0.6 of both);
+
+but never two questions that open by asking for different kinds of answer (`asks_for`: which
+thing, why, how, how much or long, when, where, who): "which capacitor do you use in the
+filter?" and "why does the capacitor on the filter get hot?" share their words, not their
+question, and answering one row would have closed the other unanswered.
 
 The answer is the first asker's comment (its platform and id), which every later asker of the
 same question points to (`Score.same_as`). A copypasta is never merged (the ranker leaves it
@@ -21,7 +26,7 @@ an index from word to question so a new question is compared only with those sha
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 CommentKey = tuple[str, str]
@@ -38,6 +43,57 @@ MIN_JACCARD = 0.6
 TOPIC_WORD_WEIGHT = 0.5
 
 
+def _each(words: str, kind: str) -> dict[str, str]:
+    return dict.fromkeys(words.split(), kind)
+
+
+#: The kind of answer a question's opening word asks for, in the six languages the question
+#: detection reads (ranking/languages.py), accented and folded. Words that open other sentences
+#: as often ("was", "come", "ou", "por" alone) are left out: a question opening with none of
+#: these asks for nothing in particular, and may be merged as before.
+_ASKS = {
+    **_each(
+        "what whats what's which qué que cuál cual cuáles cuales qual quais quel quelle quels"
+        " quelles quoi lequel laquelle lesquels welche welcher welches welchen welchem cosa"
+        " cosè quale quali",
+        "which",
+    ),
+    **_each("why whys why's pourquoi warum wieso weshalb weswegen perché perche", "why"),
+    **_each("how hows how's cómo como comment wie", "how"),
+    **_each(
+        "cuánto cuánta cuántos cuántas cuanto cuanta cuantos cuantas quanto quanta quantos"
+        " quantas quanti quante combien wieviel wievielen",
+        "how much",
+    ),
+    **_each("when whens when's cuándo cuando quando quand wann", "when"),
+    **_each(
+        "where wheres where's dónde donde adónde onde cadê où wo woher wohin dove",
+        "where",
+    ),
+    **_each(
+        "who whos who's whom whose quién quien quiénes quem qui wer wen wem wessen chi",
+        "who",
+    ),
+}
+#: "how" and the word after it that ask for an amount ("how long", "how many").
+_HOW_MUCH = frozenset(_each("long much many often big fast far old", "how much"))
+_WHY_AFTER_POR = frozenset({"qué", "que", "quê"})  # "por qué", "por que": why (es, pt)
+#: How far into a question its opening word may come ("hey chat, why ...").
+_OPENING_WORDS = 3
+
+
+def asks_for(tokens: Sequence[str]) -> str:
+    """The kind of answer the question's opening word asks for ("" when it opens otherwise)."""
+    for index, token in enumerate(tokens[:_OPENING_WORDS]):
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if token == "por" and following in _WHY_AFTER_POR:
+            return "why"
+        kind = _ASKS.get(token)
+        if kind is not None:
+            return "how much" if kind == "how" and following in _HOW_MUCH else kind
+    return ""
+
+
 @dataclass(frozen=True, slots=True)
 class _Asked:
     number: int
@@ -47,6 +103,11 @@ class _Asked:
     lead_author: str
     content: frozenset[str]
     tokens: frozenset[str]
+    asks: str
+
+    def asks_as(self, asks: str) -> bool:
+        """A question asking for `asks` may be this one (either may ask for nothing special)."""
+        return not (asks and self.asks) or asks == self.asks
 
     def asked_by(self, author: str) -> bool:
         """`author` asked this question already (here, or as its first asker)."""
@@ -75,15 +136,17 @@ class SameQuestions:
         same_text: str = "",
         topic_words: Container[str] = (),
         tokens: frozenset[str] = frozenset(),
+        asks: str = "",
     ) -> CommentKey | None:
         """The first asker's comment of the question this one asks again, if any.
 
         `same_text`: a nearly identical earlier text by someone else (from the repeat check);
-        `topic_words`: the segment's topic as it stands; `tokens`: every word of the question.
+        `topic_words`: the segment's topic as it stands; `tokens`: every word of the question;
+        `asks`: what it asks for (`asks_for`).
         """
         if same_text:
             earlier = self._get(self._by_text.get(same_text, -1))
-            if earlier is not None and not earlier.asked_by(author):
+            if earlier is not None and not earlier.asked_by(author) and earlier.asks_as(asks):
                 return earlier.lead
         weights = {stem: TOPIC_WORD_WEIGHT if stem in topic_words else 1.0 for stem in content}
         shared: dict[int, float] = {}
@@ -96,6 +159,8 @@ class SameQuestions:
             earlier = self._get(number)
             if earlier is None or earlier.asked_by(author):
                 continue
+            if not earlier.asks_as(asks):
+                continue  # the same words, asking for another kind of answer
             if weight >= MIN_SHARED:
                 theirs = sum(
                     TOPIC_WORD_WEIGHT if s in topic_words else 1.0 for s in earlier.content
@@ -120,6 +185,7 @@ class SameQuestions:
         text: str,
         lead: CommentKey | None = None,
         tokens: frozenset[str] = frozenset(),
+        asks: str = "",
     ) -> None:
         """Remember a question (`lead`: the first asker's comment when it was asked before)."""
         number = self._next
@@ -128,7 +194,9 @@ class SameQuestions:
         if lead is not None:
             first = next((a for a in reversed(self._asked) if a.key == lead), None)
             lead_author = first.author if first is not None else ""
-        self._asked.append(_Asked(number, key, lead or key, author, lead_author, content, tokens))
+        self._asked.append(
+            _Asked(number, key, lead or key, author, lead_author, content, tokens, asks)
+        )
         for stem in content:
             self._by_stem.setdefault(stem, []).append(number)
         if text:

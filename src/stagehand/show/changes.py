@@ -49,10 +49,11 @@ REMOVED_WORDS = {ModerationKind.BAN: "is banned", ModerationKind.TIMEOUT: "is ti
 class ShowChanges(ShowCore):
     # -- raised hands ----------------------------------------------------------------------
 
-    def _set_hand(self, author: Author, raised: bool) -> bool:
-        """Raise or lower `author`'s hand (a guest on stage has none); True if it changed."""
+    def _set_hand(self, author: Author, raised: bool, *, at: int | None = None) -> bool:
+        """Raise (at the end of the line, or back `at` its place) or lower `author`'s hand (a
+        guest on stage has none); True if it changed."""
         state = self._state
-        changed = state.raise_hand(author) if raised else state.lower_hand(author.key)
+        changed = state.raise_hand(author, at=at) if raised else state.lower_hand(author.key)
         if changed:
             self._ranker.set_hand(author.key, raised)
             self._publish(HandsChanged(tuple(state.hands.values())))
@@ -67,8 +68,8 @@ class ShowChanges(ShowCore):
         if session is None:
             return None
         self._ranker.set_on_stage(author.key, True, names=(author.name, author.display_name))
-        hand_was_raised = self._state.lower_hand(author.key)
-        if hand_was_raised:
+        hand_was_at = self._state.hand_position(author.key)
+        if self._state.lower_hand(author.key):
             self._ranker.set_hand(author.key, False)
             self._publish(HandsChanged(tuple(self._state.hands.values())))
         # The appearance shares its key with the host action that started it: stored once.
@@ -87,7 +88,7 @@ class ShowChanges(ShowCore):
             ),
             comment,
             author=author,
-            hand_was_raised=hand_was_raised,
+            hand_was_at=hand_was_at,
         )
         self._publish(StageChanged(self._state.on_stage))
         return action

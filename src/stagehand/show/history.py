@@ -76,8 +76,9 @@ class Done:
     author: Author | None = None
     #: stage_end: the appearance that ended.
     session: StageSession | None = None
-    #: stage_start: the guest's hand was raised before (it comes back on undo).
-    hand_was_raised: bool = False
+    #: stage_start: where the guest's hand was in the line of raised hands (0: first), None
+    #: when it was not raised (it comes back on undo, in its place).
+    hand_was_at: int | None = None
     #: answer/dismiss: what the ranking learned from it.
     feedback: Learned | None = None
     #: segment/topic: what was live before, and what the action made live.

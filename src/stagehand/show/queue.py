@@ -58,6 +58,8 @@ REMOVED_KEYS = 5_000
 FORGOTTEN = "forgotten"
 #: Why the comments of someone who opted out left: from then on they are shown anonymized.
 OPTED_OUT = "opted out"
+#: Why comments left whose author no screen may show by name any more.
+GONE_BY_NAME = frozenset({FORGOTTEN, OPTED_OUT})
 #: Why a ban or timeout took comments off the queue, in the console's words.
 MODERATED_WORDS = {"ban": "banned", "timeout": "timed out"}
 MODERATED = frozenset({"moderated", *MODERATED_WORDS.values()})

@@ -164,12 +164,25 @@ class ShowState:
 
     # -- raised hands ----------------------------------------------------------------------
 
-    def raise_hand(self, author: Author) -> bool:
-        """Up, unless it is already or they are on stage; True if it went up."""
+    def raise_hand(self, author: Author, *, at: int | None = None) -> bool:
+        """Up (last in line, or `at` that place: an undone stage start gives the hand back
+        where it was), unless it is already or they are on stage; True if it went up."""
         if author.key in self.hands or author.key in self.stage:
             return False
-        self.hands[author.key] = author
+        if at is None or at >= len(self.hands):
+            self.hands[author.key] = author
+            return True
+        line = list(self.hands.items())
+        line.insert(at, (author.key, author))
+        self.hands = OrderedDict(line)
         return True
+
+    def hand_position(self, key: AuthorKey) -> int | None:
+        """Where `key`'s raised hand is in the line (0: first), None when it is not raised."""
+        for position, raised in enumerate(self.hands):
+            if raised == key:
+                return position
+        return None
 
     def lower_hand(self, key: AuthorKey) -> bool:
         """Down; True if it was up."""

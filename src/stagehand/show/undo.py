@@ -208,8 +208,8 @@ class Undoing(ShowChanges):
             self._ranker.set_on_stage(author.key, False)
             self._publish(StageEnded(ended))
             self._publish(StageChanged(self._state.on_stage))
-            if done.hand_was_raised:
-                self._set_hand(author, True)
+            if done.hand_was_at is not None:
+                self._set_hand(author, True, at=done.hand_was_at)
             return f"Undid {what}: the appearance ended and is not counted"
         return f"Undid {what}: the appearance (already over) is not counted"
 
