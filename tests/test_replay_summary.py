@@ -75,6 +75,8 @@ def test_the_summary_counts_only_rows_the_database_kept(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Stored show 's': 4 comments" in result.stdout
     assert sqlite3.connect(db).execute("SELECT count(*) FROM comments").fetchone()[0] == 4
+    stored = sqlite3.connect(db).execute("SELECT count(*) FROM segments").fetchone()[0]
+    assert f"), {stored} segment{'' if stored == 1 else 's'} in {db}" in result.stdout
 
 
 def test_a_comment_the_database_refuses_makes_the_replay_fail(tmp_path: Path) -> None:

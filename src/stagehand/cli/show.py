@@ -337,9 +337,10 @@ def _stored_segments(live: LiveShow) -> str:
     try:
         db = open_database(live.db_path, create=False)
     except StoreError:
-        return "?"
+        return "? segments"
     with contextlib.closing(db.conn):
-        return str(queries.stored_segments(db, live.show.id))
+        stored = queries.stored_segments(db, live.show.id)
+    return f"{stored} segment{'' if stored == 1 else 's'}"
 
 
 def _summary(live: LiveShow, replay: ReplayAdapter | None, *, interrupted: bool = False) -> str:
@@ -349,7 +350,7 @@ def _summary(live: LiveShow, replay: ReplayAdapter | None, *, interrupted: bool 
     verb = "Resumed" if live.resumed else "Stored"
     line = (
         f"{verb} show {live.show.name!r}: {stored.comments} comments "
-        f"({duplicates} duplicates skipped), {_stored_segments(live)} segments in {live.db_path}"
+        f"({duplicates} duplicates skipped), {_stored_segments(live)} in {live.db_path}"
     )
     if replay is not None and interrupted:
         reader = replay.reader

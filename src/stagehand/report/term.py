@@ -62,7 +62,7 @@ def _details(m: Metrics) -> list[tuple[str, str]]:
         ("Questions", f"{m.questions:,}  ({m.on_topic_questions:,} on topic)"),
         ("On-topic comments", percent(m.on_topic_share)),
         ("Side chatter", percent(m.side_chatter_share)),
-        ("Answered or replied to", f"{m.answered:,} comments"),
+        ("Answered or replied to", count(m.answered, "comment")),
         (
             "On-topic questions answered",
             f"{m.answered_on_topic_questions:,} of {m.on_topic_questions:,}"
