@@ -251,3 +251,22 @@ def test_a_speed_that_is_not_a_number_is_refused_before_any_show_is_made(
     assert done.returncode == 2
     assert "Invalid value for '--speed': nan is not a number in the range" in done.stderr
     assert "Traceback" not in done.stderr and not db.exists()
+
+
+def test_the_reading_commands_read_the_database_the_config_names(
+    tmp_path: Path, small_show: Path
+) -> None:
+    """A show run with `-c show.toml` (its `[database] path` elsewhere) is found by `report`,
+    `shows` and `export` given the same `-c`, not looked for in the default database."""
+    db = tmp_path / "elsewhere" / "friday.db"
+    config = tmp_path / "show.toml"
+    config.write_text(f'[database]\npath = "{db}"\n', encoding="utf-8")
+    played = stagehand("replay", str(small_show), "-c", str(config), "--instant", "--headless")
+    assert played.returncode == 0, played.stderr
+    assert db.exists()
+    for command in (["report"], ["shows"], ["export"]):
+        done = stagehand(*command, "-c", str(config))
+        assert done.returncode == 0, done.stderr
+        assert "synth" in done.stdout.lower() or "Synth" in done.stdout, (command, done.stdout)
+    missing = stagehand("report", "-c", str(tmp_path / "missing.toml"))
+    assert missing.returncode == 2 and missing.stderr.startswith("Error: No config file found")

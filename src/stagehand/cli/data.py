@@ -8,12 +8,13 @@ from pathlib import Path
 import click
 
 from stagehand.cli.errors import StagehandCommand, open_existing_database, write_output
-from stagehand.cli.options import db_option
+from stagehand.cli.options import config_option, db_option
 
 
 @click.command(cls=StagehandCommand)
 @click.argument("show", required=False)
 @db_option
+@config_option
 @click.option(
     "-o",
     "--output",
@@ -21,12 +22,14 @@ from stagehand.cli.options import db_option
     default=None,
     help="Write to this file instead of standard output.",
 )
-def export(show: str | None, db_path: Path | None, output: Path | None) -> None:
+def export(
+    show: str | None, db_path: Path | None, config_path: Path | None, output: Path | None
+) -> None:
     """Write SHOW (default: the latest) back out as a transcript (JSON Lines)."""
     from stagehand.store.queries import export_events, resolve_show
     from stagehand.transcript import write_events
 
-    db = open_existing_database(db_path)
+    db = open_existing_database(db_path, config_path)
     row = resolve_show(db, show)
     events = export_events(db, row)
     if output is None:
@@ -38,13 +41,14 @@ def export(show: str | None, db_path: Path | None, output: Path | None) -> None:
 
 @click.command(cls=StagehandCommand)
 @db_option
-def shows(db_path: Path | None) -> None:
+@config_option
+def shows(db_path: Path | None, config_path: Path | None) -> None:
     """The shows in a database, newest first, with their size and time."""
     from stagehand.metrics import show_counts
     from stagehand.report.text import fit, pad
     from stagehand.store.queries import list_shows
 
-    db = open_existing_database(db_path)
+    db = open_existing_database(db_path, config_path)
     rows = list_shows(db)
     if not rows:
         click.echo("No shows yet. Run `stagehand demo` to make one.")

@@ -109,15 +109,16 @@ def _internal_error(exc: BaseException) -> click.ClickException:
     return InternalError(f"stagehand failed unexpectedly ({summary}); this is a bug: {where}")
 
 
-def open_existing_database(db_path: Path | None) -> Database:
-    """The database a reading command works on (`--db`, else the configured one); must exist.
+def open_existing_database(db_path: Path | None, config_path: Path | None = None) -> Database:
+    """The database a reading command works on (`--db`, else the one the config names: `-c`,
+    or the config found where `run` finds it); must exist.
 
     Remembered on the click context, so a SQLite error later in the command names this file.
     """
     from stagehand.config import load_settings
     from stagehand.store import open_database
 
-    path = db_path or load_settings(None, required=False).db_path()
+    path = db_path or load_settings(config_path, required=False).db_path()
     click.get_current_context().meta[_DB_PATH] = path
     return open_database(path, create=False)
 

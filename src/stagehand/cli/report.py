@@ -15,18 +15,14 @@ from pathlib import Path
 import click
 
 from stagehand.cli.errors import StagehandCommand, open_existing_database, write_output
+from stagehand.cli.options import config_option, db_option
 from stagehand.report import FORMATS
 
 
 @click.command("report", cls=StagehandCommand)
 @click.argument("show", required=False)
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="SQLite database file (default: stagehand.db in your data directory).",
-)
+@db_option
+@config_option
 @click.option(
     "--format",
     "fmt",
@@ -54,6 +50,7 @@ from stagehand.report import FORMATS
 def report_command(
     show: str | None,
     db_path: Path | None,
+    config_path: Path | None,
     fmt: str,
     output: Path | None,
     trend: bool,
@@ -67,7 +64,7 @@ def report_command(
 
     if trend and show:
         raise click.UsageError("--trend compares every show; leave SHOW out")
-    db = open_existing_database(db_path)
+    db = open_existing_database(db_path, config_path)
     # A long report (a big show, many shows) says how far it got; a quick one stays quiet.
     progress = Progress("report")
     try:
