@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from conftest import HOSTILE, open_console, played, screen_text
+from stagehand.console.text import name_of, plain
 from stagehand.console.widgets.queue import QueueView
+from stagehand.domain import Author
 
 SIZE = (160, 40)
 
@@ -68,3 +70,14 @@ async def test_hostile_text_in_dialogs_and_search_is_inert(tmp_path, hostile_fil
     assert set(HOSTILE) <= {
         row[0] for row in console.db().execute("SELECT message_id FROM comments")
     }
+
+
+def test_joined_emoji_are_drawn_apart_so_no_row_runs_into_the_next_panel() -> None:
+    """A ZWJ family, a VS16 heart, a skin tone or a subdivision flag is one glyph, two cells
+    wide, in the terminal; Textual counts its parts. Drawn apart, each emoji is as wide as
+    Textual counts it, so a line of them cannot push the queue's text into the hands panel."""
+    joined = "👨\u200d👩\u200d👧\u200d👦 ❤\ufe0f 👍🏽 🏳\ufe0f\u200d🌈 🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+    drawn = plain(joined).plain
+    assert drawn == "👨👩👧👦 ❤ 👍 🏳🌈 🏴"
+    assert name_of(Author("twitch", "1", "fam", "fam 👨\u200d👩\u200d👧")) == "fam 👨👩👧"
+    assert plain("no emoji, unchanged").plain == "no emoji, unchanged"
