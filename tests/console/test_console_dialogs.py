@@ -63,6 +63,25 @@ async def test_a_dialog_keeps_the_queue_and_the_chat_in_view_and_moving(
         assert dialog in text
 
 
+async def test_a_dialog_keeps_beside_the_side_column_when_the_terminal_is_resized(
+    tmp_path, show_file
+):
+    """Resized with the reply dialog open, the dialog stays as wide as the queue's column: the
+    side column (stage, hands, the newest chat) stays uncovered (it was measured on the
+    dialog itself, which has no side column, and spread across the chat)."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        await pilot.press("j", "r")
+        for size in ((200, 60), (90, 30), (160, 45)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.2)
+            side = console.app.screen_stack[0].query_one("#side")
+            dock = console.app.screen.query_one(".dock")
+            assert dock.outer_size.width + side.outer_size.width == size[0], size
+            assert "Reply to fin" in screen_text(console.app)
+
+
 async def pick_by_search(console, pilot, words: str) -> None:
     """The show's own people never enter the queue: a host finds their line by search."""
     assert console.live.flush()

@@ -13,7 +13,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen, ScreenResultType
+from textual.screen import ModalScreen, Screen, ScreenResultType
 
 #: Columns kept free on the right when the side column cannot be measured.
 SIDE_COLUMNS = 32
@@ -33,13 +33,22 @@ class DockedScreen(ModalScreen[ScreenResultType]):
         self._fit()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._fit()
+        # Measured once the show's screen underneath has laid out its new size (its side
+        # column may change width with the terminal's).
+        self.call_after_refresh(self._fit)
 
     def _fit(self) -> None:
         try:
-            side = self.app.query_one("#side")
+            side = self._underneath().query_one("#side")
         except NoMatches:
             beside = SIDE_COLUMNS
         else:
             beside = side.outer_size.width if side.display else 0
         self.query_one(".dock").styles.width = max(20, self.size.width - beside)
+
+    def _underneath(self) -> Screen[object]:
+        """The screen this dialog is docked on (the app's query would search this dialog once
+        it is the active screen: a resize then measured no side column at all)."""
+        stack = self.app.screen_stack
+        index = stack.index(self) if self in stack else len(stack)
+        return stack[index - 1] if index > 0 else self.app.screen
