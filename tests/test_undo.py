@@ -292,3 +292,23 @@ async def test_a_replayed_undo_is_applied_again(tmp_path, small_show):
     assert totals(again).answered == answered
     assert rows(again, "SELECT count(*) FROM host_actions WHERE action = 'undo'") == [(1,)]
     assert await again.close()
+
+
+async def test_a_reply_only_recorded_can_be_undone_and_no_longer_counts(tmp_path, small_show):
+    """No connection to send it through (a replay, a platform not connected): nothing reached
+    chat, so a mistyped reply can be taken back, and the report stops counting it."""
+    live = await played(tmp_path, small_show)  # no platform adapter for twitch
+    ben = live.find_comment("twitch", "m2")
+    replied = totals(live).answered
+    reply = await live.reply(ben, "saw, mostly")
+    assert reply.ok and not reply.acted
+    assert totals(live).answered == replied + 1
+
+    undone = await live.undo(reply.key)
+
+    assert undone.ok and "only recorded" in undone.message
+    assert totals(live).answered == replied
+    assert rows(live, "SELECT action, undoes FROM host_actions WHERE action = 'undo'") == [
+        ("undo", reply.key)
+    ]
+    assert await live.close()

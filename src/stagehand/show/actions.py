@@ -96,6 +96,7 @@ class HostActions(ShowChanges):
                         outcome_of(result),
                     ),
                     replied,
+                    reached_chat=result.acted,
                 )
                 keys.append(action.key)
         self._history.link(keys)

@@ -16,7 +16,8 @@ that key. Nothing is edited or deleted in the log: metrics skip undone actions
 | feature | the comment leaves the stream (if still on it) and does not count as shown |
 | unfeature | the comment is on stream again |
 | pin, unpin | the pin is gone, or back with its note |
-| delete, reply | cannot be undone: a deleted message cannot be restored, a sent message cannot be unsent |
+| reply only recorded (no connection to send it through) | it no longer counts |
+| delete, reply sent | cannot be undone: a deleted message cannot be restored, a sent message cannot be unsent |
 
 Platform calls happen first; a platform that refuses an unban or a new invitation leaves the
 action as it was (a failed `undo` row says so, and trying again may work). A transcript's `undo`
@@ -113,7 +114,7 @@ class Undoing(ShowChanges):
         if done.action.outcome.startswith("failed"):
             return f"Nothing to undo: {what} had failed"
         kind = done.kind
-        if kind is HostActionKind.REPLY:
+        if kind is HostActionKind.REPLY and done.reached_chat:
             return f"Cannot undo {what}: a message sent to chat cannot be unsent"
         if kind is HostActionKind.UNDO:
             return "An undo is not undone: do the action again instead"
@@ -178,6 +179,8 @@ class Undoing(ShowChanges):
             message = self._stream_back(done, ts, what, key)
         elif kind in (HostActionKind.PIN, HostActionKind.UNPIN):
             message = self._pin_back(done, ts, what, key)
+        elif kind is HostActionKind.REPLY:  # only recorded: nothing went out to take back
+            message = f"Undid {what}: it was only recorded, and no longer counts"
         else:
             message = self._segment_back(done, what)
         return message, self._log_undo(done, ts, outcome or f"ok: {message}", key=key)
