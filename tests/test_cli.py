@@ -270,3 +270,52 @@ def test_the_reading_commands_read_the_database_the_config_names(
         assert "synth" in done.stdout.lower() or "Synth" in done.stdout, (command, done.stdout)
     missing = stagehand("report", "-c", str(tmp_path / "missing.toml"))
     assert missing.returncode == 2 and missing.stderr.startswith("Error: No config file found")
+
+
+def test_export_then_replay_gives_back_the_same_show_when_a_viewer_changes_mid_show(
+    tmp_path: Path,
+) -> None:
+    """A viewer made a moderator (and renamed) mid-show: their earlier question stays a viewer's
+    question in the export, so a replay of the export reports the same show."""
+    records = [
+        {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "VCO", "keywords": ["vco"]},
+        {"kind": "comment", "id": "d1", "ts": "2026-11-20T19:00:01Z", "platform": "twitch",
+         "author_id": "42", "author": "kat", "display_name": "OldName", "text": "what is a vco?"},
+        {"kind": "comment", "id": "d2", "ts": "2026-11-20T19:00:02Z", "platform": "twitch",
+         "author_id": "42", "author": "kat", "display_name": "NewName", "text": "and a vcf?",
+         "roles": ["moderator"]},
+    ]  # fmt: skip
+    transcript = tmp_path / "dn.jsonl"
+    transcript.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    first, second = tmp_path / "first.db", tmp_path / "second.db"
+    assert (
+        stagehand(
+            "replay", str(transcript), "--db", str(first), "--instant", "--headless"
+        ).returncode
+        == 0
+    )
+    exported = tmp_path / "export.jsonl"
+    assert stagehand("export", "--db", str(first), "-o", str(exported)).returncode == 0
+    lines = {r["id"]: r for r in map(json.loads, exported.read_text().splitlines()) if r.get("id")}
+    assert (lines["d1"]["display_name"], lines["d1"]["roles"]) == ("OldName", [])
+    assert (lines["d2"]["display_name"], lines["d2"]["roles"]) == ("NewName", ["moderator"])
+    assert (
+        stagehand(
+            "replay", str(exported), "--db", str(second), "--instant", "--headless"
+        ).returncode
+        == 0
+    )
+    kinds = "SELECT message_id, kind FROM comments ORDER BY message_id"
+    assert sqlite3.connect(second).execute(kinds).fetchall() == [
+        ("d1", "comment"),
+        ("d2", "moderator"),
+    ]
+    assert sqlite3.connect(first).execute(kinds).fetchall() == [
+        ("d1", "comment"),
+        ("d2", "moderator"),
+    ]
+    reports = [
+        stagehand("report", "--db", str(db), "--format", "json").stdout for db in (first, second)
+    ]
+    counted = [json.loads(report)["on_topic_questions"] for report in reports]
+    assert counted == [1, 1]

@@ -379,3 +379,10 @@ async def test_after_optout_no_screen_shows_the_viewer_by_name_or_by_what_they_s
     assert not played.live.feature(later).ok
     assert played.live.featured is None
     assert played.stored("m3")[0] == ""  # and the database keeps them anonymous, as before
+    kept = played.db.execute(
+        "SELECT display_name_then, roles_then FROM comments WHERE message_id IN ('m1', 'm3')"
+    ).fetchall()
+    assert kept == [(None, None), (None, None)]  # not even the name they wrote under
+    assert played.db.execute(
+        "SELECT display_name_then FROM comments WHERE message_id = 'm4'"
+    ).fetchone() == ("ben",)

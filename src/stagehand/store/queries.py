@@ -262,9 +262,12 @@ def _raised_hands(db: Database, show_id: int) -> tuple[Author, ...]:
     )
 
 
+#: A comment with its author as they were when they wrote it (their display name and roles
+#: then; the author's row for comments stored before those were kept, and anonymous ones).
 _COMMENTS_WITH_AUTHORS = """
 SELECT comments.*, authors.platform_user_id, authors.name AS author_name,
-       authors.display_name AS author_display_name, authors.roles AS author_roles
+       coalesce(comments.display_name_then, authors.display_name) AS author_display_name,
+       coalesce(comments.roles_then, authors.roles) AS author_roles
 FROM comments JOIN authors ON authors.id = comments.author_id"""
 
 

@@ -72,6 +72,12 @@ CACHED_AUTHORS = 50_000
 ROWS_PER_STATEMENT = 400
 
 
+@functools.lru_cache(maxsize=256)
+def _roles_json(roles: frozenset[str]) -> str:
+    """An author's roles as stored (sorted JSON): a few sets come back comment after comment."""
+    return json.dumps(sorted(roles))
+
+
 @functools.cache
 def _insert_comments_sql(rows: int) -> str:
     head, values = _INSERT_COMMENT.split("VALUES")
@@ -95,8 +101,9 @@ INSERT OR IGNORE INTO comments (
     show_id, segment_id, author_id, platform, message_id, channel, ts, text, original_text,
     reply_to, first_message, attachments, truncated, score, rank_key, reasons, flags,
     is_question, on_topic, side_chatter, anonymized, kind, to_chat,
-    highlight_kind, highlight_amount, highlight_currency, highlight_shown, msg_key
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    highlight_kind, highlight_amount, highlight_currency, highlight_shown, display_name_then,
+    roles_then, msg_key
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 #: Where a comment row (as `_comment_row` builds it) has its platform, message id and key.
@@ -264,6 +271,8 @@ class Recorder:
             highlight.amount if highlight else 0.0,
             highlight.currency if highlight else "",
             highlight.shown if highlight else "",
+            None if opted_out else comment.author.display_name,
+            None if opted_out else _roles_json(comment.author.roles),
             message_key(comment.platform, comment.id),
         )
 
@@ -590,8 +599,8 @@ class Recorder:
             (author_id,),
         )
         self.conn.execute(
-            "UPDATE comments SET author_id = ?, text = '', original_text = '', anonymized = 1"
-            " WHERE author_id = ?",
+            "UPDATE comments SET author_id = ?, text = '', original_text = '', anonymized = 1,"
+            " display_name_then = NULL, roles_then = NULL WHERE author_id = ?",
             (anonymous_id, author_id),
         )
         self.conn.execute(
@@ -655,7 +664,8 @@ class Recorder:
             (anonymous, anonymous, author_id),
         )
         self.conn.execute(
-            "UPDATE comments SET text = '', original_text = '', anonymized = 1 WHERE author_id = ?",
+            "UPDATE comments SET text = '', original_text = '', anonymized = 1,"
+            " display_name_then = NULL, roles_then = NULL WHERE author_id = ?",
             (author_id,),
         )
 

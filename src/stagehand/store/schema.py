@@ -448,3 +448,15 @@ def _rebuild_comments_with_keys(conn: sqlite3.Connection, columns: list[str]) ->
              INSERT INTO comments_fts (rowid, text) VALUES (new.rowid, new.text);
            END"""
     )
+
+
+@migrations()
+def m200_comment_author_then(db: Database) -> None:
+    """Who a comment's author was when they wrote it: their display name and roles then
+    (`display_name_then`, `roles_then` as JSON). The authors table keeps only the latest: a
+    viewer made a moderator mid-show (or renamed) had their earlier comments exported as if
+    written so, and a replay of the export counted their questions as a moderator's lines. NULL:
+    a comment stored before this, or one whose author opted out or asked to be forgotten (the
+    author's row then says all there is)."""
+    db.execute("ALTER TABLE comments ADD COLUMN display_name_then TEXT")
+    db.execute("ALTER TABLE comments ADD COLUMN roles_then TEXT")
