@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import pty
+import select
 import shutil
 import signal
 import sqlite3
@@ -240,3 +242,61 @@ def test_a_disk_that_fills_mid_replay_is_said_as_it_is_when_the_replay_stops(
     )
     assert "kept in memory" not in last
     assert stdout.rstrip().splitlines()[-1].startswith("Stopped before the end of the transcript (")
+
+
+SHOW_ARGS = ("--show", "console", "--speed", "1")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
+def test_a_closed_terminal_closes_the_console_show_as_quitting_does(
+    tmp_path: Path, signum: int
+) -> None:
+    """The host closes the terminal window (SIGHUP), or the system stops the show (SIGTERM),
+    while the console runs in a real terminal: everything received is written and the show's
+    end is recorded, as `q` then `y` would (it was killed mid-batch, its end left empty)."""
+    transcript = dense_show(tmp_path / "dense.jsonl")
+    db = tmp_path / "console.db"
+    controller, terminal = pty.openpty()
+    show = subprocess.Popen(
+        [sys.executable, "-m", "stagehand", "replay", str(transcript), "--db", str(db), *SHOW_ARGS],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"},
+        start_new_session=True,
+    )
+    os.close(terminal)
+    screen = b""
+    try:
+        deadline = time.monotonic() + 60
+        while len(stored_ids(db)) < 50 and time.monotonic() < deadline:
+            screen += _read_some(controller)
+        show.send_signal(signum)
+        while show.poll() is None and time.monotonic() < deadline + 30:
+            screen += _read_some(controller)
+    finally:
+        os.close(controller)
+        if show.poll() is None:
+            show.kill()
+    assert show.wait(10) is not None
+    assert b"Traceback" not in screen
+    conn = sqlite3.connect(db)
+    (ended,) = conn.execute("SELECT ended_at FROM shows WHERE name = 'console'").fetchone()
+    unscored = conn.execute(
+        "SELECT count(*) FROM comments WHERE kind = 'comment' AND reasons = '{}'"
+    ).fetchone()[0]
+    conn.close()
+    assert ended is not None and unscored == 0
+    assert len(stored_ids(db)) >= 50
+
+
+def _read_some(fd: int) -> bytes:
+    """What the console drew since the last read (a terminal's buffer must be read, or the
+    console blocks writing to it)."""
+    ready, _, _ = select.select([fd], [], [], 0.1)
+    if not ready:
+        return b""
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the console closed its end
+        return b""

@@ -382,6 +382,12 @@ def _run_console(live: LiveShow, settings: Settings, serve: ServeOptions) -> Non
         # The show server runs on the console's loop, beside the show, until the console quits.
         server, obs = await _serve(live, settings, serve)
         app = make_app(live, settings, server_url=server.url if server else None)
+        # The terminal closed (SIGHUP) or the system stops the show (SIGTERM): the show closes
+        # as `q` closes it (everything queued is written, the show's end is recorded), without
+        # asking: there is no one to ask.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            loop.add_signal_handler(signum, app.call_later, app.close_show_and_exit)
         try:
             await app.run_async()
         finally:
