@@ -20,6 +20,7 @@ import contextlib
 import copy
 import itertools
 import json
+import math
 import re
 import time
 from collections.abc import AsyncIterator
@@ -160,6 +161,9 @@ class Failure:
     code: int
     message: str
     times: int
+    #: A 429's wait (seconds), answered as Discord does: `retry_after` in the JSON body,
+    #: `Retry-After` and the `X-RateLimit-*` headers, and Discord's edge in `Via`.
+    retry_after: float | None = None
 
 
 @dataclass
@@ -601,6 +605,15 @@ class FakeDiscord:
         """Answer the next `times` matching requests with a Discord error body."""
         self._failures.append(Failure(method, re.compile(path_regex), status, code, message, times))
 
+    def rate_limit(self, method: str, path_regex: str, retry_after: float, times: int = 1) -> None:
+        """Answer the next `times` matching requests with Discord's 429 (a per-route limit)."""
+        self._failures.append(
+            Failure(
+                method, re.compile(path_regex), 429, 0, "You are being rate limited.", times,
+                retry_after,
+            )
+        )  # fmt: skip
+
     def forbid(self, method: str, path_regex: str, times: int = 1) -> None:
         self.fail(method, path_regex, 403, 50013, "Missing Permissions", times)
 
@@ -619,6 +632,8 @@ class FakeDiscord:
             wanted = failure.method == request.method and failure.pattern.fullmatch(path)
             if failure.times > 0 and wanted:
                 failure.times -= 1
+                if failure.retry_after is not None:
+                    return _rate_limited(failure.retry_after)
                 return _json({"message": failure.message, "code": failure.code}, failure.status)
         # Interaction callbacks and webhooks are authorized by the token in their path.
         by_path = path.startswith(("/interactions/", "/webhooks/"))
@@ -732,6 +747,27 @@ class FakeDiscord:
             task = asyncio.get_running_loop().create_task(self.dispatch(event, data))
             self._background.add(task)
             task.add_done_callback(self._background.discard)
+
+
+def _rate_limited(retry_after: float) -> web.Response:
+    """Discord's answer to a request over a route's limit (docs: Rate Limits): the wait in the
+    JSON body and headers, through Discord's edge (discord.py trusts a 429 only with `Via`)."""
+    return web.Response(
+        status=429,
+        body=json.dumps(
+            {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
+        ).encode(),
+        headers={
+            "Content-Type": "application/json",  # exactly: discord.py parses nothing else
+            "Via": "1.1 google",
+            "Retry-After": str(math.ceil(retry_after)),
+            "X-RateLimit-Limit": "5",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset-After": str(retry_after),
+            "X-RateLimit-Bucket": "fake-bucket",
+            "X-RateLimit-Scope": "user",
+        },
+    )
 
 
 def _json(data: Any, status: int = 200) -> web.Response:

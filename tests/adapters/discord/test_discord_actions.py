@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 from fakes.discord_server import (
@@ -105,6 +106,35 @@ async def test_a_reply_without_permission_says_so(fake, sink, tokens):
     assert not result.ok
     assert result.message.startswith("discord: reply not sent: missing permission")
     assert "Send Messages" in result.message
+
+
+async def test_a_long_rate_limit_fails_the_action_at_once_saying_when_to_try_again(
+    fake, sink, tokens
+):
+    """Discord's 429 asks for a minute: the host's reply and ban fail now and say when to try
+    again, instead of hanging silently and landing a minute (or five retries) later."""
+    async with running_adapter(fake, sink, tokens) as adapter:
+        comment = await comment_from(fake, sink, content="which synth is that?")
+        fake.rate_limit("POST", f"/channels/{SHOW_CHANNEL_ID}/messages", 60.0)
+        fake.rate_limit("PUT", f"/guilds/{GUILD_ID}/bans/.*", 75.5)
+        started = time.monotonic()
+        replied = await adapter.reply(comment, "a Juno-106")
+        banned = await adapter.moderate(comment, ModerationKind.BAN)
+        took = time.monotonic() - started
+    assert took < 5
+    assert not replied.ok and replied.message.endswith("Discord rate limit: try again in 60 s")
+    assert not banned.ok and "Discord rate limit: try again in 76 s" in banned.message
+    assert not fake.requests_to("POST", f"/channels/{SHOW_CHANNEL_ID}/messages")[1:]
+    assert comment.author.id not in fake.bans
+
+
+async def test_a_short_rate_limit_is_waited_out_and_the_action_done(fake, sink, tokens):
+    async with running_adapter(fake, sink, tokens) as adapter:
+        comment = await comment_from(fake, sink, content="which synth is that?")
+        fake.rate_limit("POST", f"/channels/{SHOW_CHANNEL_ID}/messages", 1.0)
+        replied = await adapter.reply(comment, "a Juno-106")
+    assert replied.ok
+    assert len(fake.requests_to("POST", f"/channels/{SHOW_CHANNEL_ID}/messages")) == 2
 
 
 async def test_actions_before_connecting_fail_cleanly(fake, tokens):

@@ -67,6 +67,10 @@ def guard_parsers(client: discord.Client) -> None:
         parsers[event] = guarded(event, parse)
 
 
+#: The longest rate-limit wait an action sits out before failing (discord.py allows no less).
+MAX_RATE_LIMIT_WAIT_SECONDS = 30.0
+
+
 class StagehandClient(discord.Client):
     """One connection's worth of client; the adapter makes a new one for each attempt.
 
@@ -90,6 +94,9 @@ class StagehandClient(discord.Client):
             chunk_guilds_at_startup=False,
             max_messages=None,  # raw events carry everything; no message cache to grow
             enable_debug_events=False,
+            # A host's action waits out at most this much of a rate limit (discord.py's floor);
+            # a longer one fails at once, saying when to try again (errors.explain).
+            max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT_SECONDS,
         )
         self.settings = settings
         self.sink = sink

@@ -9,6 +9,8 @@ connection is described without the request (a URL could carry a token); what th
 
 from __future__ import annotations
 
+import math
+
 import aiohttp
 import discord
 
@@ -36,6 +38,8 @@ NOT_IN_VOICE = 40032
 def explain(exc: Exception, *, who: str = "", needs: str = "") -> str:
     """Why an action failed. `who` names the member acted on, `needs` the permission it takes."""
     someone = who or "that member"
+    if isinstance(exc, discord.RateLimited):
+        return f"Discord rate limit: try again in {math.ceil(exc.retry_after)} s"
     if isinstance(exc, discord.HTTPException):
         code = exc.code
         if code == MISSING_PERMISSIONS or (isinstance(exc, discord.Forbidden) and code == 0):
