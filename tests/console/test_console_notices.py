@@ -3,11 +3,16 @@ item 13)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from conftest import RecordingAdapter, actions_done, open_console, played, screen_text
+from conftest import FIXED_WALL, RecordingAdapter, actions_done, open_console, played, screen_text
+from stagehand.adapters.replay import ReplayAdapter
+from stagehand.clock import ShowClock
+from stagehand.config import Settings
+from stagehand.console.app import make_app
 from stagehand.console.widgets.queue import QueueView
 from stagehand.domain import Author, Comment
+from stagehand.session import open_show
 
 SIZE = (120, 36)
 
@@ -101,3 +106,29 @@ async def test_i_shows_the_last_hundred_notices_with_their_times(tmp_path, show_
         assert "notice number 19" not in text  # the oldest 20 are gone
         await pilot.press("escape")
         assert "Notices (" not in screen_text(console.app)
+
+
+async def test_before_a_replay_plays_the_console_reads_its_time_not_todays(tmp_path):
+    """A replay of an old show, before its first event: the header said "on air 391:31:43"
+    (today less the transcript's start) and the first notices were stamped with today's time,
+    listed beside the transcript's times in the notice history."""
+    transcript = tmp_path / "quiet.jsonl"
+    transcript.write_text('{"kind": "show", "ts": "2026-11-01T19:00:00Z", "title": "Old"}\n')
+    settings = Settings()
+    live = open_show(
+        settings,
+        db_path=tmp_path / "old.db",
+        show_name="old",
+        started_at=datetime(2026, 11, 1, 19, 0, tzinfo=UTC),
+        clock=ShowClock(wall=lambda: FIXED_WALL),  # nineteen days later
+        adapters=[ReplayAdapter(transcript, speed=1.0)],
+    )
+    app = make_app(live, settings)  # as the CLI makes it: the replay has not started yet
+    assert live.now() == FIXED_WALL
+    assert app.notice_time() == datetime(2026, 11, 1, 19, 0, tzinfo=UTC)
+    app.state.notify("Show server: http://127.0.0.1:8765")
+    assert app.state.notices[-1].at == datetime(2026, 11, 1, 19, 0, tzinfo=UTC)
+    assert app._on_air_seconds(live.now()) == 0.0
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "on air 0:00" in screen_text(app)

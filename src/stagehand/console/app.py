@@ -97,7 +97,7 @@ class StagehandApp(App[None]):
         # The show's queue settings, not this machine's: an attached console orders as the show.
         self.state = ConsoleState(
             **live.queue_settings.fields(),
-            clock=live.now,
+            clock=self.notice_time,
             me=attached_as[0] if attached_as else "",
         )
         self.state.segment = live.current_segment
@@ -251,12 +251,24 @@ class StagehandApp(App[None]):
         return started
 
     def _on_air_seconds(self, now: datetime) -> float:
-        """How long the show has been on, in show time. A replay's clock reads the wall clock
-        until its first event sets it to the transcript's time: 0 until then (it read weeks)."""
-        replay = "replay" in self.live.platforms
-        if replay and self.state.first_comment_at is None and not self.live.segments:
+        """How long the show has been on, in show time (0 before a replay's first event)."""
+        if self._replay_not_started():
             return 0.0
         return max(0.0, (now - self.show_started_at()).total_seconds())
+
+    def notice_time(self) -> datetime:
+        """When a notice is stamped, in show time: a replay's start until its first event (its
+        notices read today's time beside the transcript's otherwise)."""
+        if self._replay_not_started():
+            return self.live.show.started_at
+        return self.live.now()
+
+    def _replay_not_started(self) -> bool:
+        """A replay's clock reads the wall clock until its first event sets it to the
+        transcript's time (the header's on-air time read weeks)."""
+        if "replay" not in self.live.platforms:
+            return False
+        return self.state.first_comment_at is None and not self.live.segments
 
     def redraw(self) -> None:
         """Draw the whole state; called at most `redraw_per_second` times for chat, and per key."""
