@@ -19,13 +19,14 @@ OPTED_OUT_NAME = "a viewer who opted out"
 
 def anonymized(ranked: RankedComment) -> RankedComment:
     """The comment as screens may see it: its author's key only (the show still counts them),
-    no name, no text, no attachments."""
+    no name, no text, no attachments. What it replied to stays: another comment's id, counted
+    in the metrics (viewers replying to viewers), none of theirs."""
     comment = ranked.comment
     author = comment.author
     anonymous = Author(author.platform, author.id, "", OPTED_OUT_NAME)
     return dataclasses.replace(
         ranked,
         comment=dataclasses.replace(
-            comment, author=anonymous, text="", clean_text="", attachments=(), reply_to=None
+            comment, author=anonymous, text="", clean_text="", attachments=()
         ),
     )
