@@ -18,10 +18,13 @@ developers.google.com/youtube/data/reference/rest/v3), not stagehand's code:
 - errors as Google sends them: `{"error": {"code", "message", "errors": [{"domain", "reason",
   "message"}], "status"}}`: 401 for an unknown or expired token, 403 `quotaExceeded` once the
   day's units are spent, 403 `liveChatEnded` after the chat ended (a `chatEndedEvent` and
-  `offlineAt` end the last stream), 403 `insufficientPermissions` for a read-only token;
-- `POST /token` (authorization code with PKCE, refresh token), `GET /tokeninfo`, and the
-  consent page `GET /auth`, which "logs in" as `consent_channel` and redirects to the
-  `redirect_uri` with a code, as Google's does.
+  `offlineAt` end the last stream), 403 `insufficientPermissions` for a read-only token, 400
+  `pageTokenInvalid` for a page token YouTube does not (or no longer) accepts;
+- `POST /token` (authorization code with PKCE, refresh token; refusals as Google's OAuth 2.0
+  error responses: 400 `invalid_grant`, 401 `invalid_client`; and, on demand, the endpoint's
+  own trouble: a 5xx with Google's JSON error, a page that is not JSON, a dropped connection),
+  `GET /tokeninfo`, and the consent page `GET /auth`, which "logs in" as `consent_channel` and
+  redirects to the `redirect_uri` with a code, as Google's does.
 
 Quota: every answered request costs its method's units from Google's table
 (developers.google.com/youtube/v3/determine_quota_cost), except one refused for quota or for an
@@ -39,7 +42,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -72,22 +75,34 @@ VIEWER = {"channelId": "UCsynthfanviewerchannel1", "displayName": "@SynthFan"}
 MODERATOR = {"channelId": "UCmodmartamoderatorchan1", "displayName": "@ModMarta"}
 #: The latest messages a first stream (without a pageToken) gets.
 RECENT = 75
+#: How a request to the token endpoint fails on demand (`fail_next_token`).
+TokenTrouble = Literal["json", "page", "drop"]
 
 
 def iso_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def encode_token(position: int) -> str:
-    return base64.urlsafe_b64encode(f"pos:{position}".encode()).decode().rstrip("=")
+def encode_token(position: int, generation: int = 0) -> str:
+    raw = f"pos:{position}" + (f":{generation}" if generation else "")
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _token_parts(token: str) -> tuple[int, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        if not raw.startswith("pos:"):
+            return None
+        position, _, generation = raw.removeprefix("pos:").partition(":")
+        return int(position), int(generation or 0)
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def decode_token(token: str) -> int | None:
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        return int(raw.removeprefix("pos:")) if raw.startswith("pos:") else None
-    except (ValueError, UnicodeDecodeError):
-        return None
+    """The chat position a page token resumes at (None: not one of the fake's tokens)."""
+    parts = _token_parts(token)
+    return parts[0] if parts is not None else None
 
 
 def google_error(status: int, reason: str, message: str, domain: str = "youtube.liveChat"):
@@ -152,6 +167,11 @@ class FakeYouTube:
         self.streams_started = 0
         #: Injected trouble: (method) -> [(status, reason)], and streams to cut short.
         self._failures: dict[str, list[tuple[int, str]]] = {}
+        self._token_failures: list[tuple[int, str, TokenTrouble]] = []
+        #: Every request to the token endpoint: (grant_type, the status answered; 0: dropped).
+        self.token_requests: list[tuple[str, int]] = []
+        #: Page tokens of an older generation are refused (`expire_page_tokens`).
+        self._page_generation = 0
         self._cut_after: list[tuple[int, bool]] = []  # (batches, mid-element)
         self.redeliver_on_resume = False
         self._new_message = asyncio.Event()
@@ -226,6 +246,24 @@ class FakeYouTube:
         """The next `times` calls of `method` (e.g. "liveChatMessages.streamList") answer
         `status` with Google's error `reason` (charged like any answered call)."""
         self._failures.setdefault(method, []).extend([(status, reason)] * times)
+
+    def fail_next_token(
+        self,
+        status: int = 503,
+        error: str = "internal_failure",
+        *,
+        answer: TokenTrouble = "json",
+        times: int = 1,
+    ) -> None:
+        """The next `times` requests to the token endpoint fail: `status` with Google's JSON
+        error (`error`, "Backend Error"), or a `"page"` that is not JSON (a proxy's 502), or
+        `"drop"`: the connection closes before any answer."""
+        self._token_failures.extend([(status, error, answer)] * times)
+
+    def expire_page_tokens(self) -> None:
+        """YouTube stops accepting every page token handed out so far (400 pageTokenInvalid), as
+        it may after a long gap; tokens in batches from now on are accepted."""
+        self._page_generation += 1
 
     def cut_next_stream(self, after_batches: int = 1, *, mid_element: bool = False) -> None:
         """Drop the connection of the next stream after `after_batches` batches (with half of
@@ -448,7 +486,7 @@ class FakeYouTube:
         batch: dict[str, Any] = {
             "kind": "youtube#liveChatMessageListResponse",
             "etag": f"etag-batch-{end}",
-            "nextPageToken": encode_token(end),
+            "nextPageToken": encode_token(end, self._page_generation),
             "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)},
             "items": items,
         }
@@ -459,9 +497,13 @@ class FakeYouTube:
     def _start_position(self, token: str | None) -> int | web.Response:
         if token is None:
             return max(0, len(self.log) - self.recent)
-        position = decode_token(token)
-        if position is None or position > len(self.log):
+        parts = _token_parts(token)
+        if parts is None or parts[0] > len(self.log) or parts[1] != self._page_generation:
+            # Charged like any answered call (`_begin` just recorded it): record the refusal.
+            call = self.calls[-1]
+            call.status, call.reason = 400, "pageTokenInvalid"
             return google_error(400, "pageTokenInvalid", "The page token is not valid.")
+        position = parts[0]
         if self.redeliver_on_resume and position > 0:
             return position - 1  # at least once: the last message again
         return position
@@ -684,6 +726,29 @@ class FakeYouTube:
 
     async def _token(self, request: web.Request) -> web.Response:
         form = await request.post()
+        grant = str(form.get("grant_type") or "")
+        if self._token_failures:
+            status, error, answer = self._token_failures.pop(0)
+            if answer == "drop":
+                self.token_requests.append((grant, 0))
+                assert request.transport is not None
+                request.transport.close()  # the network drops before Google answers
+                return web.Response(status=500)
+            self.token_requests.append((grant, status))
+            if answer == "page":
+                return web.Response(
+                    status=status,
+                    text="<html><body><h1>502 Bad Gateway</h1></body></html>",
+                    content_type="text/html",
+                )
+            return web.json_response(
+                {"error": error, "error_description": "Backend Error"}, status=status
+            )
+        response = await self._answer_token(form)
+        self.token_requests.append((grant, response.status))
+        return response
+
+    async def _answer_token(self, form: Any) -> web.Response:
         if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:
             return web.json_response(
                 {"error": "invalid_client", "error_description": "Unauthorized"}, status=401

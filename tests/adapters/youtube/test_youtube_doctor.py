@@ -58,3 +58,20 @@ async def test_a_revoked_authorization_is_fix(fake: FakeYouTube, tmp_path: Path)
     assert "stagehand auth youtube" in output
     assert "0 of 10,000 units spent today" in line(output, "youtube quota")
     assert not (tmp_path / "none.db").exists()
+
+
+async def test_google_failing_to_answer_is_not_blamed_on_the_authorization(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    store, _ = store_credentials(fake, tmp_path / "tokens.json")
+    fake.fail_next_token(503)
+    env = {
+        "STAGEHAND_TOKEN_FILE": str(store.path),
+        "STAGEHAND_DATABASE_PATH": str(tmp_path / "none.db"),
+    }
+    config = youtube_config(tmp_path / "stagehand.toml", fake)
+    code, output = await doctor("-c", str(config), env=env)
+    assert code == 1
+    assert "answered 503" in line(output, "youtube account")
+    assert "run `stagehand doctor` again in a minute" in output
+    assert "stagehand auth youtube" not in output

@@ -74,6 +74,37 @@ async def test_a_server_error_is_retried_with_backoff_from_the_same_page(
     )
 
 
+async def test_a_chat_position_youtube_refuses_is_dropped_and_reading_goes_on_from_the_newest(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    """400 pageTokenInvalid: asking again with the same page token only spends quota. The
+    adapter drops it, reads on from the newest messages and tells the host, once."""
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("one")
+        await show.wait_for_comments(1)
+        fake.expire_page_tokens()  # the position the adapter holds is no longer accepted
+        await fake.wait_for(
+            lambda: any(c.status == 400 for c in fake.calls_of("liveChatMessages.streamList"))
+        )
+        fake.say("two")
+        await show.wait_for_comments(2)
+        started = fake.streams_started
+        await fake.wait_for(lambda: fake.streams_started > started + 2)  # and reading goes on
+        quota = show.query("SELECT outcome, units FROM quota_calls WHERE outcome != 'ok'")
+    finally:
+        await show.stop()
+    assert [c.text for c in show.comments()] == ["one", "two"]
+    streams = fake.calls_of("liveChatMessages.streamList")
+    [refused] = [i for i, call in enumerate(streams) if call.status != 200]
+    assert streams[refused].reason == "pageTokenInvalid"
+    assert "pageToken" not in streams[refused + 1].params  # from the newest messages
+    assert quota == [{"outcome": "pageTokenInvalid", "units": 5}]  # one refused read, not more
+    told = [d for _, d in show.states() if "some messages may have been missed" in d]
+    assert len(told) == 1 and "pageTokenInvalid" in told[0], show.states()
+    assert ConnectionState.FAILED.value not in [s for s, _ in show.states()]
+
+
 async def test_the_chat_ending_ends_the_youtube_side_cleanly(
     fake: FakeYouTube, tmp_path: Path
 ) -> None:

@@ -1,22 +1,33 @@
 """Host actions on YouTube: chat messages, deleting, timing out and banning.
 
 Each function makes one call and returns an `ActionResult` whose message the console shows as
-it is; nothing here raises. YouTube has no threaded replies and no private messages: a reply
-is a chat message that starts with the viewer's @handle, and a stage invitation is a public
-message (never the private guest link).
+it is; nothing here raises. A failure that trying again may get past (the network, a 5xx,
+Google's token endpoint failing while the access token is refreshed) comes back with `retry`; a
+refused authorization comes back with its fix. YouTube has no threaded replies and no private
+messages: a reply is a chat message that starts with the viewer's @handle, and a stage
+invitation is a public message (never the private guest link).
 """
 
 from __future__ import annotations
 
 from stagehand.adapters.youtube.client import NotEnoughQuota, YouTubeClient
-from stagehand.adapters.youtube.errors import NETWORK_ERRORS, YouTubeApiError, describe
+from stagehand.adapters.youtube.errors import (
+    NETWORK_ERRORS,
+    YouTubeApiError,
+    YouTubeAuthError,
+    describe,
+    transient,
+)
 from stagehand.adapters.youtube.limits import fit_message
+from stagehand.adapters.youtube.oauth import OAuthUnavailable
 from stagehand.domain import Author, ModerationKind
 from stagehand.platform import ActionResult
 
 #: YouTube's temporary bans: 300 s unless said, at most a day.
 DEFAULT_TIMEOUT_SECONDS = 300
 MAX_TIMEOUT_SECONDS = 86_400
+#: What a call can fail with, short of a bug: YouTube's answer, the token refresh, the network.
+CALL_FAILURES = (YouTubeApiError, YouTubeAuthError, OAuthUnavailable, *NETWORK_ERRORS)
 
 
 def mention(author: Author) -> str:
@@ -42,8 +53,8 @@ async def send(client: YouTubeClient, live_chat_id: str, text: str) -> tuple[Act
         sent = await client.insert_message(live_chat_id, text)
     except NotEnoughQuota as exc:
         return ActionResult.failed(str(exc), hint="reading stops before the last units"), ""
-    except (YouTubeApiError, *NETWORK_ERRORS) as exc:
-        return ActionResult.failed(f"YouTube chat: {_refusal(exc)}"), ""
+    except CALL_FAILURES as exc:
+        return _failed("YouTube chat", exc), ""
     return ActionResult.done("sent to YouTube chat"), str(sent.get("id") or "")
 
 
@@ -52,10 +63,10 @@ async def delete(client: YouTubeClient, message_id: str) -> ActionResult:
         await client.delete_message(message_id)
     except NotEnoughQuota as exc:
         return ActionResult.failed(str(exc))
-    except (YouTubeApiError, *NETWORK_ERRORS) as exc:
+    except CALL_FAILURES as exc:
         if isinstance(exc, YouTubeApiError) and exc.status == 404:
             return ActionResult.failed("YouTube moderation: the message is already gone")
-        return ActionResult.failed(f"YouTube moderation: {_refusal(exc)}")
+        return _failed("YouTube moderation", exc)
     return ActionResult.done("message deleted on YouTube")
 
 
@@ -69,8 +80,8 @@ async def ban(
         made = await client.insert_ban(live_chat_id, author.id, seconds)
     except NotEnoughQuota as exc:
         return ActionResult.failed(str(exc)), ""
-    except (YouTubeApiError, *NETWORK_ERRORS) as exc:
-        return ActionResult.failed(f"YouTube moderation: {_refusal(exc)}"), ""
+    except CALL_FAILURES as exc:
+        return _failed("YouTube moderation", exc), ""
     done = f"timed out on YouTube for {seconds} s" if seconds else "banned on YouTube"
     return ActionResult.done(done), str(made.get("id") or "")
 
@@ -80,10 +91,15 @@ async def unban(client: YouTubeClient, ban_id: str, kind: ModerationKind) -> Act
         await client.delete_ban(ban_id)
     except NotEnoughQuota as exc:
         return ActionResult.failed(str(exc))
-    except (YouTubeApiError, *NETWORK_ERRORS) as exc:
+    except CALL_FAILURES as exc:
         return ActionResult(False, f"YouTube moderation: {_refusal(exc)}", retry=True)
     lifted = "timeout lifted" if kind is ModerationKind.TIMEOUT else "unbanned"
     return ActionResult.done(f"{lifted} on YouTube")
+
+
+def _failed(what: str, exc: BaseException) -> ActionResult:
+    """A failed call in one line; `retry` when trying again may work."""
+    return ActionResult(False, f"{what}: {_refusal(exc)}", retry=transient(exc))
 
 
 def _refusal(exc: BaseException) -> str:

@@ -2,12 +2,14 @@
 
 Chat is read with `liveChatMessages.streamList` (docs/decisions.md says why): one call streams
 the chat for about 10 s, then YouTube closes it and the next call resumes from the last
-`nextPageToken`, so nothing is read twice and nothing is skipped. Between calls the quota
-governor (quota.py) waits as long as it takes for the day's quota to last the planned show.
-The shared `Connection` loop (adapters/connection.py) reconnects after a network drop or a 5xx,
-with backoff, from the same page token; a chat that ended ends the YouTube side (FINISHED);
-spent quota or a refused authorization stops it with the fix (FAILED), and the show goes on on
-the other platforms.
+`nextPageToken`, so nothing is read twice and nothing is skipped. A position YouTube refuses
+(`pageTokenInvalid`) is dropped: reading goes on from the newest messages, and the host hears
+that some may have been missed. Between calls the quota governor (quota.py) waits as long as it
+takes for the day's quota to last the planned show. The shared `Connection` loop
+(adapters/connection.py) reconnects after a network drop, a 5xx or a failure of Google's token
+endpoint, with backoff, from the same page token; a chat that ended ends the YouTube side
+(FINISHED); spent quota or a refused authorization stops it with the fix (FAILED), and the show
+goes on on the other platforms.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from stagehand.adapters.sending import SendLimiter
 from stagehand.adapters.youtube import actions
 from stagehand.adapters.youtube.client import YouTubeClient
 from stagehand.adapters.youtube.errors import (
+    PAGE_TOKEN_INVALID,
     NotLiveYet,
     YouTubeApiError,
     chat_over,
@@ -59,6 +62,11 @@ log = logging.getLogger(__name__)
 REMEMBERED_IDS = 20_000
 #: How often a paused reader looks whether the quota has room again.
 PAUSED_CHECK_SECONDS = 30.0
+#: What the host is told when YouTube refuses the saved chat position.
+POSITION_REFUSED = (
+    f"YouTube no longer accepts the saved chat position ({PAGE_TOKEN_INVALID}): reading "
+    "resumes from the newest messages; some messages may have been missed"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +210,12 @@ class YouTubeAdapter(Adapter):
                         await reading
             if closing.is_set():
                 return
-            reading.result()  # a failure of the stream: the connection loop retries
+            try:
+                reading.result()  # a failure of the stream: the connection loop retries
+            except YouTubeApiError as exc:
+                if exc.reason != PAGE_TOKEN_INVALID or self.page_token is None:
+                    raise
+                self._resume_from_newest()
             self.quota.last_read_seconds = max(1.0, time.monotonic() - started)
             delay = self.quota.read_delay()
             if math.isfinite(delay) and delay > 0:
@@ -216,6 +229,14 @@ class YouTubeAdapter(Adapter):
             async for batch in batches:
                 self.connection.report(ConnectionState.CONNECTED, chat.title)
                 self._deliver(batch, chat)
+
+    def _resume_from_newest(self) -> None:
+        """YouTube refused the saved chat position: asking again with it would be refused
+        again (and charged), so read on from the newest messages, and say once that what was
+        said in between may be missing (`_seen` drops what is read twice)."""
+        self.page_token = None
+        log.warning("YouTube refused the saved chat position (%s)", PAGE_TOKEN_INVALID)
+        self.connection.report(ConnectionState.RECONNECTING, POSITION_REFUSED)
 
     def _deliver(self, batch: dict, chat: ChatInfo) -> None:
         """Hand one batch's messages to the show, then remember where the next read starts."""

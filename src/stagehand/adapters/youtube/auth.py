@@ -25,7 +25,7 @@ from stagehand.adapters.youtube.credentials import (
     wanted_scopes,
 )
 from stagehand.adapters.youtube.errors import NETWORK_ERRORS
-from stagehand.adapters.youtube.oauth import GoogleOAuth, OAuthRefused, TokenAnswer
+from stagehand.adapters.youtube.oauth import GoogleOAuth, OAuthError, TokenAnswer
 from stagehand.config.youtube import YouTubeSettings
 from stagehand.tokens import TokenStore
 
@@ -165,7 +165,7 @@ async def _exchange(
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as http:
             oauth = GoogleOAuth(http, settings, client_id, client_secret)
             return await oauth.exchange(code, settings.redirect_uri, verifier)
-    except OAuthRefused as exc:
+    except OAuthError as exc:
         raise AuthFailed(str(exc)) from None
     except NETWORK_ERRORS as exc:
         host = urlsplit(settings.oauth_url).netloc

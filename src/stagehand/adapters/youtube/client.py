@@ -76,7 +76,11 @@ class YouTubeClient:
     # -- tokens -----------------------------------------------------------------------------
 
     async def access_token(self, *, force: bool = False) -> str:
-        """A valid access token, refreshed (and stored) first when it is about to run out."""
+        """A valid access token, refreshed (and stored) first when it is about to run out.
+
+        A refusal raises `YouTubeAuthError` (only a new authorization helps); the token
+        endpoint's own trouble raises `OAuthUnavailable`, and a network error its own: both are
+        worth another try later, with the same refresh token."""
         async with self._refreshing:
             if force or self.creds.needs_refresh():
                 try:

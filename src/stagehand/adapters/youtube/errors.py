@@ -14,6 +14,7 @@ import aiohttp
 
 from stagehand.adapters.connection import ConnectionFinished, ConnectionRefused
 from stagehand.adapters.youtube.credentials import AUTH_FIX
+from stagehand.adapters.youtube.oauth import OAuthUnavailable
 from stagehand.adapters.youtube.quota import spoken_duration, until_reset
 from stagehand.domain import utcnow
 
@@ -23,6 +24,10 @@ QUOTA_PAGE = "https://console.cloud.google.com/apis/api/youtube.googleapis.com/q
 CHAT_OVER = frozenset({"liveChatEnded", "liveChatNotFound", "liveChatDisabled"})
 #: Network trouble of any kind (no connection, reset, timeout).
 NETWORK_ERRORS = (aiohttp.ClientError, OSError, asyncio.TimeoutError)
+#: The reason YouTube gives for a page token it no longer accepts (liveChatMessages.list and
+#: streamList answer 400 with it): the saved chat position is gone, and asking again with it
+#: gets the same answer.
+PAGE_TOKEN_INVALID = "pageTokenInvalid"
 
 
 class YouTubeApiError(Exception):
@@ -101,9 +106,19 @@ def describe(exc: BaseException) -> str:
         return f"YouTube answered {exc.status} {exc.reason}{said}".strip()
     if isinstance(exc, ConnectionRefused | ConnectionFinished):
         return str(exc)
+    if isinstance(exc, OAuthUnavailable):
+        return f"could not refresh the YouTube access token: {exc}"
     if isinstance(exc, NETWORK_ERRORS):
         return f"network error ({type(exc).__name__})"
     return f"unexpected error ({type(exc).__name__})"
+
+
+def transient(exc: BaseException) -> bool:
+    """Trouble that trying again later may get past: the network, a 5xx or rate limit from the
+    API, or Google's token endpoint failing without refusing the authorization."""
+    if isinstance(exc, YouTubeApiError):
+        return exc.retryable
+    return isinstance(exc, (OAuthUnavailable, *NETWORK_ERRORS))
 
 
 def describe_error(exc: Exception) -> str | None:
@@ -115,6 +130,6 @@ def describe_error(exc: Exception) -> str | None:
         return f"YouTube sent an answer stagehand cannot read ({exc})"
     if isinstance(exc, YouTubeApiError | ConnectionRefused | ConnectionFinished):
         return describe(exc)
-    if isinstance(exc, NETWORK_ERRORS):
+    if isinstance(exc, (OAuthUnavailable, *NETWORK_ERRORS)):
         return describe(exc)
     return None

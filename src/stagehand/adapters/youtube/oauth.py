@@ -1,6 +1,10 @@
 """Google's OAuth 2.0 token endpoint, spoken with aiohttp: codes and refresh tokens in, access
 tokens out. Google answers errors as {"error": "invalid_grant", "error_description": ...}.
 
+Only three of Google's errors refuse the authorization itself (`REFUSALS`): a new
+`stagehand auth youtube` is the one fix. Anything else (a 5xx or 429, an answer that is not
+Google's JSON, another error) is the endpoint's own trouble, and asking again later may work.
+
 Shared by the adapter (an access token lasts an hour and is refreshed as it runs out), by
 `stagehand auth youtube` (the code from the browser) and by `stagehand doctor`. None of these
 calls costs YouTube quota.
@@ -17,9 +21,21 @@ from stagehand.adapters.youtube.credentials import AUTH_FIX
 from stagehand.config.youtube import YouTubeSettings
 from stagehand.logs import register_secret
 
+#: Google's OAuth 2.0 errors that refuse the grant or the client: waiting will not fix them.
+REFUSALS = frozenset({"invalid_grant", "invalid_client", "unauthorized_client"})
 
-class OAuthRefused(Exception):
+
+class OAuthError(Exception):
+    """The token endpoint gave no token; the message says why (never a secret)."""
+
+
+class OAuthRefused(OAuthError):
     """Google refused a code or refresh token; the message says what to do."""
+
+
+class OAuthUnavailable(OAuthError):
+    """The token endpoint failed without refusing (5xx, 429, an unreadable answer): asking again
+    later may work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +68,7 @@ class GoogleOAuth:
         async with self.http.post(self.token_url, data=form) as response:
             body = await _json(response)
             if response.status != 200 or not body.get("access_token"):
-                raise OAuthRefused(_refusal(response.status, body))
+                raise _failure(response.status, body)
         answer = TokenAnswer(
             access_token=str(body["access_token"]),
             expires_in=int(body.get("expires_in") or 3600),
@@ -97,17 +113,24 @@ async def _json(response: aiohttp.ClientResponse) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _refusal(status: int, body: dict[str, Any]) -> str:
+def _failure(status: int, body: dict[str, Any]) -> OAuthError:
+    """A refusal for Google's three refusing errors (a 4xx); any other answer is trouble."""
     error = str(body.get("error") or "")
+    if 400 <= status < 500 and error in REFUSALS:
+        return OAuthRefused(_refusal(error))
     said = str(body.get("error_description") or "")[:200]
+    if status == 200:
+        return OAuthUnavailable("Google's token endpoint answered without an access token")
+    return OAuthUnavailable(f"Google's token endpoint answered {status} {error} {said}".strip())
+
+
+def _refusal(error: str) -> str:
     if error == "invalid_grant":
         return (
             "Google no longer accepts the stored authorization (it was revoked, the password "
             f"changed, or a test-mode app's 7-day token expired): {AUTH_FIX}"
         )
-    if error in ("invalid_client", "unauthorized_client"):
-        return (
-            f"Google refused the OAuth client id or secret ({error}): copy them again from the "
-            "Google Cloud console (APIs & Services -> Credentials), then " + AUTH_FIX
-        )
-    return f"Google's token endpoint answered {status} {error} {said}".strip()
+    return (
+        f"Google refused the OAuth client id or secret ({error}): copy them again from the "
+        "Google Cloud console (APIs & Services -> Credentials), then " + AUTH_FIX
+    )

@@ -20,10 +20,13 @@ from stagehand.adapters.youtube.credentials import (
     wanted_scopes,
 )
 from stagehand.adapters.youtube.errors import NETWORK_ERRORS
-from stagehand.adapters.youtube.oauth import GoogleOAuth, OAuthRefused
+from stagehand.adapters.youtube.oauth import GoogleOAuth, OAuthRefused, OAuthUnavailable
 from stagehand.config.youtube import YouTubeSettings
 from stagehand.platform import DoctorCheck
 from stagehand.tokens import TokenStore
+
+#: The fix when Google's token endpoint fails without refusing anything.
+TRY_AGAIN = "Google's sign-in service is having trouble: run `stagehand doctor` again in a minute"
 
 
 async def online_checks(
@@ -39,6 +42,8 @@ async def online_checks(
                 answer = await oauth.refresh(creds.refresh_token)
             except OAuthRefused as exc:
                 return [DoctorCheck("youtube account", False, str(exc), AUTH_FIX)]
+            except OAuthUnavailable as exc:  # Google's trouble, not the authorization's
+                return [DoctorCheck("youtube account", False, str(exc), TRY_AGAIN)]
             granted = await oauth.granted_scopes(answer.access_token)
     except NETWORK_ERRORS as exc:
         host = urlsplit(settings.oauth_url).netloc
