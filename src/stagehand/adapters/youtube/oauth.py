@@ -21,6 +21,10 @@ from stagehand.adapters.youtube.credentials import AUTH_FIX
 from stagehand.config.youtube import YouTubeSettings
 from stagehand.logs import register_secret
 
+#: How long a token request may take: a hung endpoint is network trouble (retried), not a read
+#: or an action held up for aiohttp's default five minutes.
+TOKEN_TIMEOUT = aiohttp.ClientTimeout(total=20)
+
 #: Google's OAuth 2.0 errors that refuse the grant or the client: waiting will not fix them.
 REFUSALS = frozenset({"invalid_grant", "invalid_client", "unauthorized_client"})
 
@@ -65,7 +69,7 @@ class GoogleOAuth:
 
     async def _token(self, form: dict[str, str]) -> TokenAnswer:
         form = {"client_id": self.client_id, "client_secret": self.client_secret, **form}
-        async with self.http.post(self.token_url, data=form) as response:
+        async with self.http.post(self.token_url, data=form, timeout=TOKEN_TIMEOUT) as response:
             body = await _json(response)
             if response.status != 200 or not body.get("access_token"):
                 raise _failure(response.status, body)
