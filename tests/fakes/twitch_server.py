@@ -20,6 +20,7 @@ import itertools
 import json
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -165,6 +166,10 @@ def mention_fragment(user: dict[str, str]) -> dict[str, Any]:
 # -- state ----------------------------------------------------------------------------------
 
 
+#: Which requests a failure set up with `FakeTwitch.fail_next(..., when=...)` applies to.
+RequestTest = Callable[[web.Request], bool]
+
+
 @dataclass
 class RecordedRequest:
     method: str
@@ -203,6 +208,9 @@ class FakeTwitch:
         self.keepalive_seconds = keepalive_seconds
         self.keepalive_paused = False
         self.welcome_delay = 0.0  # seconds between accepting a socket and welcoming it
+        #: Twitch closes a socket with 4003 "connection unused" when nothing was subscribed on
+        #: it within 10 s of its welcome (EventSub WebSocket reference, close codes).
+        self.unused_close_seconds = 10.0
         self.requests: list[RecordedRequest] = []
         self.users: dict[str, dict[str, str]] = {u["id"]: u for u in (BROADCASTER, CHATTER, BOT)}
         self.tokens: dict[str, Token] = {}
@@ -224,9 +232,12 @@ class FakeTwitch:
         #: Twitch shows the bot's own messages in chat like anyone's: they come back as
         #: channel.chat.message notifications with the bot as chatter. Off to test without.
         self.echo_sent_messages = True
+        #: The echo is a separate delivery: it may reach the client before the answer to the
+        #: POST that sent it. True: always deliver it first.
+        self.echo_before_answer = False
         self.echoed: list[dict[str, Any]] = []
         self.delivered: dict[str, dict[str, Any]] = {}  # message id -> chat event, for replies
-        self._failures: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        self._failures: dict[tuple[str, str], list[tuple[int, str, RequestTest | None]]] = {}
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -305,21 +316,32 @@ class FakeTwitch:
         token = self.tokens.get(access)
         return None if token is None or token.expired else token
 
-    def fail_next(self, method: str, path: str, status: int, message: str) -> None:
+    def fail_next(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        message: str,
+        *,
+        when: RequestTest | None = None,
+    ) -> None:
         """The next `method path` (e.g. "POST", "chat/messages", "oauth2/token") answers `status`
-        with `message`.
+        with `message`; with `when`, the next one `when` is true of (one account's token, one
+        grant type).
 
         `{request}` in the message is replaced by the request as sent: method, path, query and
         Authorization header. Twitch's own errors never quote secrets, but proxies, gateways and
         error pages do, and a platform error worded that way is the worst case for a leak.
         """
-        self._failures.setdefault((method, path), []).append((status, message))
+        self._failures.setdefault((method, path), []).append((status, message, when))
 
     def _failure(self, request: web.Request, path: str) -> web.Response | None:
-        failures = self._failures.get((request.method, path))
-        if not failures:
+        failures = self._failures.get((request.method, path)) or []
+        due = next((f for f in failures if f[2] is None or f[2](request)), None)
+        if due is None:
             return None
-        status, message = failures.pop(0)
+        failures.remove(due)
+        status, message, _ = due
         sent = (
             f"{request.method} {request.path_qs} "
             f"Authorization: {request.headers.get('Authorization', '')}"
@@ -357,6 +379,8 @@ class FakeTwitch:
             409: "Conflict",
             429: "Too Many Requests",
             500: "Internal Server Error",
+            502: "Bad Gateway",
+            503: "Service Unavailable",
         }
         body = {"error": reasons.get(status, "Error"), "status": status, "message": message}
         return web.json_response(body, status=status)
@@ -475,7 +499,9 @@ class FakeTwitch:
             if len(message) > 500 or not message.strip():
                 return self._error(400, "The message field must be 1 to 500 characters")
             sent = {"message_id": str(uuid.uuid4()), "is_sent": True, "drop_reason": None}
-            self._echo(str(body["sender_id"]), message, sent["message_id"], body)
+            echo = self._echo(str(body["sender_id"]), message, sent["message_id"], body)
+            if echo is not None and self.echo_before_answer:
+                await echo
             return web.json_response({"data": [sent]})
         if route == ("DELETE", "moderation/chat"):
             need = "moderator:manage:chat_messages"
@@ -525,10 +551,13 @@ class FakeTwitch:
             return web.Response(status=204)
         return self._error(404, f"the fake has no {request.method} {path}")
 
-    def _echo(self, sender_id: str, text: str, message_id: str, body: dict[str, Any]) -> None:
-        """Send the message back to chat subscribers, from the sender, after the response."""
+    def _echo(
+        self, sender_id: str, text: str, message_id: str, body: dict[str, Any]
+    ) -> asyncio.Future[None] | None:
+        """Send the message back to chat subscribers, from the sender, after the response
+        (unless `echo_before_answer`); returns the delivery."""
         if not self.echo_sent_messages or sender_id not in self.users:
-            return
+            return None
         parent = self.delivered.get(str(body.get("reply_parent_message_id") or ""))
         reply_to = None
         if parent is not None:
@@ -553,7 +582,8 @@ class FakeTwitch:
             event["reply"] = None
 
         async def deliver() -> None:
-            await asyncio.sleep(0)  # after the HTTP response, as Twitch does
+            if not self.echo_before_answer:
+                await asyncio.sleep(0)  # after the HTTP response, as Twitch does
             if self._live_chat_sessions():
                 await self.send_chat(event)
                 self.echoed.append(event)
@@ -561,6 +591,7 @@ class FakeTwitch:
         task = asyncio.ensure_future(deliver())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     def _whisper(self, token: Token, query: Any, body: dict[str, Any]) -> web.Response:
         """Send Whisper, with the checks and messages of Twitch's reference, in its order."""
@@ -662,13 +693,15 @@ class FakeTwitch:
         await asyncio.sleep(self.welcome_delay)
         await ws.send_json(self._frame("session_welcome", {"session": self._session_json(session)}))
         keepalive = asyncio.create_task(self._keepalive(ws))
-        self._tasks.add(keepalive)
+        unused = asyncio.create_task(self._close_if_unused(session, ws))
+        self._tasks.update((keepalive, unused))
         try:
             async for _ in ws:  # the client sends nothing but pongs (aiohttp answers pings)
                 pass
         finally:
-            keepalive.cancel()
-            self._tasks.discard(keepalive)
+            for task in (keepalive, unused):
+                task.cancel()
+                self._tasks.discard(task)
             if session.ws is ws:  # a plain disconnect: Twitch drops the session's subscriptions
                 session.ws = None
                 session.subscriptions.clear()
@@ -693,6 +726,12 @@ class FakeTwitch:
             **metadata,
         }
         return {"metadata": meta, "payload": payload}
+
+    async def _close_if_unused(self, session: Session, ws: web.WebSocketResponse) -> None:
+        await asyncio.sleep(self.unused_close_seconds)
+        if session.ws is ws and not ws.closed and not session.subscriptions:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await ws.close(code=4003, message=b"connection unused")
 
     async def _keepalive(self, ws: web.WebSocketResponse) -> None:
         with contextlib.suppress(ConnectionError, RuntimeError):

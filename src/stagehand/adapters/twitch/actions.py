@@ -36,19 +36,22 @@ class ChannelIds:
 
 async def post_chat(
     client: twitchio.Client, ids: ChannelIds, text: str, reply_to: str | None = None
-) -> ActionResult:
-    """Send one message (at most 500 characters) as the bot, threaded when `reply_to` is set."""
+) -> tuple[ActionResult, str]:
+    """Send one message (at most 500 characters) as the bot, threaded when `reply_to` is set.
+
+    Also returns the id Twitch gave the message ("" when none was sent): its echo in chat
+    carries the same id."""
     channel = client.create_partialuser(ids.broadcaster_id)
     try:
         sent = await channel.send_message(
             text, sender=ids.bot_id, token_for=ids.bot_id, reply_to_message_id=reply_to
         )
     except Exception as exc:  # HTTP, network: the console shows why, never a traceback
-        return ActionResult.failed(f"Twitch chat: {describe_error(exc)}")
+        return ActionResult.failed(f"Twitch chat: {describe_error(exc)}"), ""
     if not sent.sent:
         why = sent.dropped_message or sent.dropped_code or "no reason given"
-        return ActionResult.failed(f"Twitch dropped the message: {why}")
-    return ActionResult.done("sent to Twitch chat")
+        return ActionResult.failed(f"Twitch dropped the message: {why}"), ""
+    return ActionResult.done("sent to Twitch chat"), str(sent.id or "")
 
 
 async def whisper(client: twitchio.Client, ids: ChannelIds, to: Author, text: str) -> ActionResult:

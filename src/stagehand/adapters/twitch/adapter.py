@@ -35,6 +35,7 @@ from stagehand.adapters.twitch.normalize import (
     MalformedChatMessage,
     comment_from_chat_message,
 )
+from stagehand.adapters.twitch.outbox import OwnMessages, Unfinished, partly_sent, rest_sent
 from stagehand.config.twitch import TwitchSettings
 from stagehand.domain import Author, Comment, ModerationKind
 from stagehand.platform import ActionResult, Adapter, AdapterSink, ConnectionState
@@ -75,6 +76,9 @@ class TwitchAdapter(Adapter):
         )
         self._sink: AdapterSink | None = None
         self._bot_id = ""
+        self._bot_is_broadcaster = False  # the "same account" setup: the bot chats as the host
+        self.own_messages = OwnMessages()
+        self._unfinished = Unfinished()
 
     # -- the connection -------------------------------------------------------------------
 
@@ -106,7 +110,7 @@ class TwitchAdapter(Adapter):
             client_id=client_id,
             client_secret=secret,
             bot_id=bot.user_id,
-            user_tokens=[(a.access_token, a.refresh_token) for a in creds.accounts()],
+            accounts=creds.accounts(),
             on_chat_message=self._chat_message,
             on_token=self._store_token,
         )
@@ -115,6 +119,7 @@ class TwitchAdapter(Adapter):
             broadcaster_id = await self._broadcaster_id(client)
             # Moderation acts as the broadcaster, whose token only the broadcaster can give.
             owners = {a.user_id for a in creds.accounts()}
+            self._bot_is_broadcaster = bot.user_id == broadcaster_id
             ids = actions.ChannelIds(
                 broadcaster_id=broadcaster_id,
                 bot_id=bot.user_id,
@@ -179,10 +184,19 @@ class TwitchAdapter(Adapter):
 
     def _from_bot(self, message: Any) -> bool:
         """Twitch echoes what the bot sends back as chat (chatter = the bot's user id): the bot's
-        own answers are not viewers' comments. Skipped by id, as twitchio's own `Bot` does
-        (`event_message`), never by name, which a viewer could imitate with a display name."""
+        own answers are not viewers' comments. A separate bot account says only what stagehand
+        sends, so all of it is skipped, by user id as twitchio's own `Bot` does
+        (`event_message`), never by name, which a viewer could imitate with a display name.
+        When the bot chats as the broadcaster, the host's own lines (`!segment`, `!stage`) come
+        from that account too: only the messages stagehand sent are echoes (`OwnMessages`)."""
         chatter = getattr(message, "chatter", None)
-        return bool(self._bot_id) and str(getattr(chatter, "id", "")) == self._bot_id
+        if not self._bot_id or str(getattr(chatter, "id", "")) != self._bot_id:
+            return False
+        if not self._bot_is_broadcaster:
+            return True
+        return self.own_messages.is_echo(
+            str(getattr(message, "id", "")), str(getattr(message, "text", ""))
+        )
 
     def _store_token(self, user_id: str, access: str, refresh: str, expires_in: int | None) -> None:
         mask_twitchio_logs([access, refresh])
@@ -199,24 +213,39 @@ class TwitchAdapter(Adapter):
         return await self._send_parts(text, reply_to=comment.id)
 
     async def _send_parts(self, text: str, reply_to: str | None) -> ActionResult:
+        """Send `text` in as many parts as it takes. When a part fails after others went out,
+        say which did, and let the same text sent again post only the rest."""
         if (link := self.connection.ready()) is None:
             return self.connection.not_connected()
         parts = split_message(text)
         if not parts:
             return ActionResult.failed("nothing to send: the message is empty")
-        wait = self.limiter.delay_for(len(parts))
+        first = self._unfinished.first_unsent(parts, reply_to)
+        wait = self.limiter.delay_for(len(parts) - first)
         if wait > MAX_SEND_WAIT_SECONDS:
             return ActionResult.failed(
                 f"Twitch rate limit: {self.limiter.max_messages} messages per 30 s; "
                 f"try again in {wait:.0f} s"
             )
-        for part in parts:
+        for index in range(first, len(parts)):
             await self.limiter.acquire()
-            result = await actions.post_chat(link.client, link.ids, part, reply_to)
+            result = await self._post_part(link, parts[index], reply_to)
             if not result.ok:
-                return result
+                if index == 0:
+                    return result  # nothing went out: sending it again is safe
+                self._unfinished.stopped_at(parts, reply_to, index)
+                return partly_sent(index, len(parts), result)
+        self._unfinished.finished(parts, reply_to)
+        if first > 0:
+            return rest_sent(first + 1, len(parts))
         if len(parts) > 1:
             return ActionResult.done(f"sent to Twitch chat in {len(parts)} parts")
+        return result
+
+    async def _post_part(self, link: Link, part: str, reply_to: str | None) -> ActionResult:
+        with self.own_messages.sending(part):
+            result, message_id = await actions.post_chat(link.client, link.ids, part, reply_to)
+        self.own_messages.sent(message_id)
         return result
 
     async def invite_to_stage(self, author: Author, comment: Comment | None) -> ActionResult:

@@ -1,8 +1,10 @@
 """The twitchio `Client` stagehand runs: tokens from our store, chat to a callback.
 
-Three things differ from a stock `twitchio.Client`:
+What differs from a stock `twitchio.Client`:
 - tokens come from and go back to `stagehand.tokens.TokenStore`; twitchio's default
   `.tio.tokens.json` in the working directory (authentication/tokens.py:347) is never written;
+- a stored token Twitch refuses is told apart from Twitch failing to answer while checking or
+  refreshing it, which twitchio reports alike as an invalid token (`load_tokens`);
 - every EventSub socket twitchio ever registers is remembered (`SocketIndex`), because
   twitchio 3.3.2 drops the socket it moved to after a `session_reconnect` from its own
   registry when Twitch keeps the session id (eventsub/websockets.py:295 registers the new
@@ -21,12 +23,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 import twitchio
 from twitchio.eventsub.websockets import Websocket
 from twitchio.exceptions import InvalidTokenException
 
-from stagehand.adapters.twitch.credentials import AUTH_FIX
-from stagehand.adapters.twitch.errors import TwitchAuthError
+from stagehand.adapters.twitch.credentials import AccountToken
+from stagehand.adapters.twitch.errors import TwitchLoginUnavailable, login_failure
 from stagehand.logs import register_secrets
 
 log = logging.getLogger(__name__)
@@ -89,7 +92,7 @@ class ChatClient(twitchio.Client):
         client_id: str,
         client_secret: str,
         bot_id: str,
-        user_tokens: list[tuple[str, str]],
+        accounts: list[AccountToken],
         on_chat_message: Callable[[Any], None],
         on_token: TokenSaver,
     ) -> None:
@@ -100,10 +103,11 @@ class ChatClient(twitchio.Client):
             fetch_client_user=False,
         )
         self._websockets = SocketIndex()
-        self._user_tokens = user_tokens
+        self._accounts = accounts
         self._on_chat_message = on_chat_message
         self._on_token = on_token
         self._mask_app_tokens()
+        self._store_refreshes_at_once()
 
     def _mask_app_tokens(self) -> None:
         """Register each app token twitchio obtains (at login, and again after a 401) as a secret.
@@ -122,19 +126,54 @@ class ChatClient(twitchio.Client):
 
         http.client_credentials_token = client_credentials_token  # type: ignore[method-assign]
 
+    def _store_refreshes_at_once(self) -> None:
+        """Store a token twitchio refreshes while adding it as soon as Twitch hands it over.
+
+        twitchio checks the new token (`/oauth2/validate`) before it announces it
+        (authentication/tokens.py:120-139); when Twitch fails to answer that check, the new
+        token would be lost with the session, and the next session would try the old refresh
+        token, which the refresh may have used up.
+        """
+        oauth = getattr(self._http, "_ManagedHTTPClient__isolated", None)  # twitchio's own
+        if oauth is None:
+            return
+        fetch = oauth.refresh_token
+
+        async def refresh_token(refresh: str, /) -> Any:
+            payload = await fetch(refresh)
+            register_secrets([payload.access_token, payload.refresh_token])
+            for account in self._accounts:
+                if account.refresh_token == refresh:
+                    self._on_token(
+                        account.user_id,
+                        payload.access_token,
+                        payload.refresh_token,
+                        payload.expires_in,
+                    )
+            return payload
+
+        oauth.refresh_token = refresh_token
+
     @property
     def sockets(self) -> SocketIndex:
         return self._websockets  # type: ignore[return-value]
 
     async def load_tokens(self, path: str | None = None, /) -> None:
-        """Add the stored user tokens (twitchio validates them, refreshing where needed)."""
-        for access, refresh in self._user_tokens:
+        """Add the stored user tokens (twitchio validates them, refreshing where needed).
+
+        A token Twitch refuses stops with the fix (`TwitchAuthError`); Twitch failing to answer
+        (a 5xx, a 429, no network) is `TwitchLoginUnavailable`, and the session is tried again.
+        """
+        for account in self._accounts:
             try:
-                await self.add_token(access, refresh)
-            except InvalidTokenException:
+                await self.add_token(account.access_token, account.refresh_token)
+            except InvalidTokenException as exc:
                 # Its message quotes the token: replace it, and drop the chain that holds it.
-                raise TwitchAuthError(
-                    f"a stored Twitch token was rejected and could not be refreshed: {AUTH_FIX}"
+                raise login_failure(exc, account.login or account.user_id) from None
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                raise TwitchLoginUnavailable(
+                    f"could not reach Twitch's login service ({type(exc).__name__}) while "
+                    f"checking {account.login or account.user_id}'s token"
                 ) from None
         for user_id, data in self.tokens.items():
             self._on_token(user_id, data["token"], data["refresh"], None)

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable
 
 import aiohttp
-from twitchio.exceptions import HTTPException, WebsocketConnectionException
+from twitchio.exceptions import HTTPException, InvalidTokenException, WebsocketConnectionException
 
 from stagehand.adapters.connection import ConnectionRefused
 from stagehand.adapters.twitch.credentials import AUTH_FIX
@@ -24,15 +24,46 @@ class TwitchAuthError(ConnectionRefused):
     """Credentials are missing, rejected or short of a scope: retrying will not help."""
 
 
+class TwitchLoginUnavailable(Exception):
+    """id.twitch.tv did not answer a token check or refresh (a 5xx, a 429, a proxy's error page):
+    the token may be fine, and a later attempt may work."""
+
+
 def twitch_message(exc: HTTPException) -> str:
     extra = exc.extra if isinstance(exc.extra, dict) else {}
     message = str(extra.get("message") or extra.get("error") or "").strip()
     return message[:200]
 
 
+#: What id.twitch.tv answers when it refuses a token: 401 "invalid access token" on validate,
+#: 400 "Invalid refresh token" on refresh (401/403 for the app's own id or secret).
+TOKEN_REFUSALS = (400, 401, 403)
+
+
+def login_failure(exc: InvalidTokenException, who: str) -> Exception:
+    """What a token twitchio could not add means: a refusal (the fix is a new authorization) or
+    a failure of Twitch's to answer, worth retrying.
+
+    twitchio 3.3.2 wraps any HTTP error from validate (other than 401) and from the refresh in
+    `InvalidTokenException` (authentication/tokens.py:117, 123, 151), a 503 as much as a
+    refused token; only the status tells them apart. The exception quotes the token: never
+    keep it (callers raise the result `from None`).
+    """
+    if exc.status in TOKEN_REFUSALS:
+        return TwitchAuthError(
+            f"a stored Twitch token was rejected and could not be refreshed: {AUTH_FIX}"
+        )
+    step = "refreshing" if exc.invalid_type == "refresh" else "checking"
+    said = redact(twitch_message(exc))  # a proxy's error page may quote the request
+    return TwitchLoginUnavailable(
+        f"Twitch's login service answered {exc.status} while {step} {who}'s token"
+        + (f" ({said})" if said else "")
+    )
+
+
 def describe_error(exc: BaseException) -> str:
     """A short, secret-free account of what went wrong."""
-    if isinstance(exc, TwitchAuthError):
+    if isinstance(exc, TwitchAuthError | TwitchLoginUnavailable):
         return str(exc)
     if isinstance(exc, HTTPException):
         message = twitch_message(exc)

@@ -1,0 +1,162 @@
+"""Logging a session in: id.twitch.tv failing to answer is not Twitch refusing a token.
+
+twitchio 3.3.2 reports any HTTP error while it validates or refreshes a user token as an
+invalid token. A 5xx there (or a 429, or a proxy's error page) says nothing about the token:
+the adapter retries with backoff, at start and on every new session mid-show, and keeps
+"run stagehand auth twitch" for Twitch's real refusals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from aiohttp import web
+
+from fakes.twitch_server import (
+    FakeTwitch,
+    RecordedRequest,
+    RecordingSink,
+    Token,
+    chat_event,
+    settings_for,
+    store_credentials,
+)
+from stagehand.adapters.twitch.adapter import TwitchAdapter
+from stagehand.adapters.twitch.credentials import TwitchCredentials
+from stagehand.platform import ConnectionState
+from stagehand.tokens import TokenStore
+
+
+def made_with(token: Token):
+    """A `fail_next(when=...)` test: the request carries `token`'s access token."""
+
+    def test(request: web.Request) -> bool:
+        return token.access in request.headers.get("Authorization", "")
+
+    return test
+
+
+def refreshing(request: web.Request) -> bool:
+    return request.query.get("grant_type") == "refresh_token"
+
+
+def refreshing_query(request: RecordedRequest) -> bool:
+    return request.query.get("grant_type") == "refresh_token"
+
+
+async def connect(fake: FakeTwitch, store: TokenStore) -> tuple[TwitchAdapter, RecordingSink]:
+    adapter = TwitchAdapter(settings_for(fake), store)
+    sink = RecordingSink()
+    adapter._run_task = asyncio.create_task(adapter.run(sink))  # type: ignore[attr-defined]
+    return adapter, sink
+
+
+async def disconnect(adapter: TwitchAdapter) -> None:
+    await adapter.close()
+    async with asyncio.timeout(5):
+        await adapter._run_task  # type: ignore[attr-defined]
+
+
+def waits(sink: RecordingSink) -> list[str]:
+    return [detail for state, detail in sink.states if state is ConnectionState.RECONNECTING]
+
+
+async def test_a_5xx_while_checking_the_bot_token_at_start_is_retried(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    store, bot, _owner = store_credentials(fake, tmp_path / "tokens.json")
+    fake.fail_next("GET", "oauth2/validate", 500, "Internal Server Error", when=made_with(bot))
+    adapter, sink = await connect(fake, store)
+    try:
+        await fake.wait_for_subscriptions(1)
+        await sink.wait_for(lambda: sink.state is ConnectionState.CONNECTED)
+        await fake.send_chat(chat_event(message_id="after-the-hiccup"))
+        [comment] = await sink.wait_for_comments(1)
+    finally:
+        await disconnect(adapter)
+    assert comment.id == "after-the-hiccup"
+    states = [state for state, _ in sink.states]
+    assert states[:3] == [
+        ConnectionState.CONNECTING,
+        ConnectionState.RECONNECTING,
+        ConnectionState.CONNECTED,
+    ]
+    assert ConnectionState.FAILED not in states
+    [wait] = waits(sink)
+    assert "login service answered 500 while checking stagehandbot's token" in wait
+    assert "retrying in" in wait and "auth twitch" not in wait
+    assert bot.access not in wait and bot.refresh not in wait
+
+
+async def test_a_5xx_from_the_token_endpoint_while_refreshing_is_retried(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """The bot token has under an hour left, so twitchio refreshes it on connect; the token
+    endpoint answers 502 once (twitchio itself retries only a 503, once)."""
+    store, bot, _owner = store_credentials(fake, tmp_path / "tokens.json", bot_expires_in=600)
+    fake.fail_next("POST", "oauth2/token", 502, "Bad Gateway", when=refreshing)
+    adapter, sink = await connect(fake, store)
+    try:
+        await fake.wait_for_subscriptions(1)
+        await sink.wait_for(lambda: sink.state is ConnectionState.CONNECTED)
+    finally:
+        await disconnect(adapter)
+    [wait] = waits(sink)
+    assert "answered 502 while refreshing stagehandbot's token" in wait
+    assert ConnectionState.FAILED not in [state for state, _ in sink.states]
+    stored = TwitchCredentials.load(store).bot
+    assert stored is not None and stored.access_token != bot.access  # refreshed, on the retry
+
+
+async def test_a_refreshed_token_is_kept_when_checking_it_fails(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """twitchio checks a refreshed token before it hands it over; when that check gets a 5xx,
+    the new token must not be lost: the fake, like a public client's refresh, does not accept
+    a refresh token twice."""
+    store, bot, _owner = store_credentials(fake, tmp_path / "tokens.json", bot_expires_in=600)
+
+    def the_new_bot_token(request: web.Request) -> bool:
+        token = fake.tokens.get(request.headers.get("Authorization", "").removeprefix("OAuth "))
+        return token is not None and token.user_id == bot.user_id and token.access != bot.access
+
+    fake.fail_next("GET", "oauth2/validate", 500, "Internal Server Error", when=the_new_bot_token)
+    adapter, sink = await connect(fake, store)
+    try:
+        await fake.wait_for_subscriptions(1)
+        await sink.wait_for(lambda: sink.state is ConnectionState.CONNECTED)
+    finally:
+        await disconnect(adapter)
+    assert ConnectionState.FAILED not in [state for state, _ in sink.states]
+    refreshes = [r for r in fake.requests_to("POST", "oauth2/token") if refreshing_query(r)]
+    assert len(refreshes) == 1  # the retry used the token the refresh gave
+    stored = TwitchCredentials.load(store).bot
+    assert stored is not None and stored.access_token in fake.tokens
+
+
+async def test_a_5xx_when_a_new_session_logs_in_mid_show_is_retried(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """Mid-show, a dropped socket whose re-subscription fails is closed by Twitch (4003,
+    connection unused); the adapter starts a new session, and id.twitch.tv has a hiccup then."""
+    fake.unused_close_seconds = 0.5
+    store, bot, _owner = store_credentials(fake, tmp_path / "tokens.json")
+    adapter, sink = await connect(fake, store)
+    try:
+        await fake.wait_for_subscriptions(1)
+        await fake.send_chat(chat_event(message_id="before"))
+        await sink.wait_for_comments(1)
+        fake.fail_next("POST", "eventsub/subscriptions", 500, "Internal Server Error")
+        fake.fail_next("GET", "oauth2/validate", 503, "Service Unavailable", when=made_with(bot))
+        fake.fail_next("GET", "oauth2/validate", 503, "Service Unavailable", when=made_with(bot))
+        await fake.drop_connections()
+        await fake.wait_for_subscriptions(2, timeout=15)  # twitchio retried the 503 once
+        await sink.wait_for(lambda: sink.state is ConnectionState.CONNECTED)
+        await fake.send_chat(chat_event(message_id="after"))
+        comments = await sink.wait_for_comments(2)
+    finally:
+        await disconnect(adapter)
+    assert [c.id for c in comments] == ["before", "after"]
+    assert ConnectionState.FAILED not in [state for state, _ in sink.states]
+    assert any("login service answered 503" in wait for wait in waits(sink))
