@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import signal
 from datetime import UTC, datetime
 from pathlib import Path
@@ -382,12 +383,20 @@ def _run_console(live: LiveShow, settings: Settings, serve: ServeOptions) -> Non
         # The show server runs on the console's loop, beside the show, until the console quits.
         server, obs = await _serve(live, settings, serve)
         app = make_app(live, settings, server_url=server.url if server else None)
-        # The terminal closed (SIGHUP) or the system stops the show (SIGTERM): the show closes
+        # The system stops the show (SIGTERM), or its terminal closed (SIGHUP): the show closes
         # as `q` closes it (everything queued is written, the show's end is recorded), without
         # asking: there is no one to ask.
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGHUP, signal.SIGTERM):
-            loop.add_signal_handler(signum, app.call_later, app.close_show_and_exit)
+        loop.add_signal_handler(signal.SIGTERM, app.call_later, app.close_show_and_exit)
+
+        async def hung_up() -> None:
+            # With no terminal, Textual's own shutdown blocks writing to it (the process hung,
+            # holding the show server's port): once the show is closed, leave at once.
+            await app.close_show()
+            logging.shutdown()
+            os._exit(128 + signal.SIGHUP)
+
+        loop.add_signal_handler(signal.SIGHUP, app.call_later, hung_up)
         try:
             await app.run_async()
         finally:
