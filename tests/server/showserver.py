@@ -101,8 +101,11 @@ async def serve(
     settings: Settings | None = None,
     speed: float | None = None,
     adapters: Iterable[Adapter] = (),
+    listen: str = "127.0.0.1:0",
+    tokens: dict[str, str] | None = None,
 ) -> Served:
-    """The show playing (instantly unless `speed`), served on a free port."""
+    """The show playing (instantly unless `speed`), served on a free port (or `listen`: the
+    port of a show that stopped, with its `tokens`, to play it restarting)."""
     settings = settings or Settings()
     transcript = write_show(tmp_path / "show.jsonl", records)
     replay = ReplayAdapter(transcript, instant=speed is None, speed=speed or 1.0)
@@ -114,15 +117,16 @@ async def serve(
         adapters=[replay, *adapters],
         commands=False,
     )
-    tokens = AccessTokens()
-    made = {
-        "hana": tokens.create("hana", Role.HOST),
-        "alice": tokens.create("alice", Role.PRODUCER),
-        "vic": tokens.create("vic", Role.VIEWER),
-    }
-    server = await start_server(live, settings, listen=parse_listen("127.0.0.1:0"))
+    if tokens is None:
+        access = AccessTokens()
+        tokens = {
+            "hana": access.create("hana", Role.HOST),
+            "alice": access.create("alice", Role.PRODUCER),
+            "vic": access.create("vic", Role.VIEWER),
+        }
+    server = await start_server(live, settings, listen=parse_listen(listen))
     runner = asyncio.ensure_future(live.run_adapters())
-    return Served(live, server, replay, made, runner)
+    return Served(live, server, replay, tokens, runner)
 
 
 async def call(

@@ -233,6 +233,21 @@ class StagehandApp(App[None]):
     def on_show_updated(self, message: ShowUpdated) -> None:
         self.redraw()
 
+    def on_console_bridge_reloaded(self, message: ConsoleBridge.Reloaded) -> None:
+        """An attached console's show restarted (or this console missed too much): the state
+        was rebuilt from the show's snapshot. Drawn at once, so keys act on what the show has;
+        a selected comment the show no longer has is dropped, and the notice says so."""
+        queue = self.query_one(QueueView)
+        self.redraw()
+        lost = queue.lost
+        if queue.selected is None and lost is not None and key_of(lost.comment) in message.gone:
+            after = "the show restarted" if message.restarted else "the reconnect"
+            self._say(
+                f"{self._whose(lost)} comment is not in the show's queue after {after}: "
+                "nothing is selected now",
+                "warning",
+            )
+
     def now(self) -> datetime:
         return self.live.now()
 
@@ -340,7 +355,14 @@ class StagehandApp(App[None]):
             selected, lost = None, queue.lost
         why = ""
         if lost is not None:
-            why = self.state.removed.get(key_of(lost.comment), "pushed out by better comments")
+            key = key_of(lost.comment)
+            back = key not in self.state.removed and any(
+                key_of(r.comment) == key for r in queue.entries
+            )
+            if back:  # restored since (another console's undo): it has a row again
+                why = "it is back in the queue now: select it again to act on it"
+            else:
+                why = self.state.removed.get(key, "pushed out by better comments")
         self.query_one(CommentDetail).show(
             selected,
             askers=queue.askers_of(selected),
@@ -447,7 +469,7 @@ class StagehandApp(App[None]):
 
     def action_feature(self) -> None:
         """Show the selected comment on stream, or take the one on stream off (`s` again)."""
-        featured = self.live.featured
+        featured = self.state.featured  # what the screen draws as on stream
         ranked = self.selected
         gone = ranked is not None and key_of(ranked.comment) in self.state.removed
         on_stream = featured is not None and (

@@ -5,22 +5,40 @@ The bridge folds the event into `ConsoleState` at once (cheap, bounded) and asks
 redraw at most `redraw_per_second` times a second, however many comments arrive: one
 `ShowUpdated` message is in flight at a time, and the next waits out the interval.
 Keys redraw at once through `redrawn()`, so a flood never delays what the host just did.
+
+An attached console whose show restarted (or that missed too much) is handed a fresh snapshot
+(`show_reloaded`): the state starts again from it, and the app hears `Reloaded` to redraw at
+once and say what became of the selection.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from textual.message import Message
 
 from stagehand.console.messages import ShowUpdated
-from stagehand.console.state import ConsoleState
+from stagehand.console.state import CommentKey, ConsoleState
 from stagehand.events import CoreEvent
+
+#: Why a queued comment left when the show restarted without it (the Selected pane's words).
+RESTARTED_WITHOUT = "dropped when the show restarted"
+#: ... or when a reconnect's snapshot no longer had it (it was handled while this was away).
+RECONNECTED_WITHOUT = "missing from the show's queue after a reconnect"
 
 
 class ConsoleBridge:
+    class Reloaded(Message):
+        """The state started again from a fresh snapshot; `gone`: the queued comments the
+        show no longer has."""
+
+        def __init__(self, gone: frozenset[CommentKey], *, restarted: bool) -> None:
+            super().__init__()
+            self.gone = gone
+            self.restarted = restarted
+
     def __init__(
         self,
         state: ConsoleState,
@@ -42,6 +60,14 @@ class ConsoleBridge:
         self.events += 1
         self.state.apply(event)
         self._schedule()
+
+    def show_reloaded(self, events: Sequence[CoreEvent], *, restarted: bool) -> None:
+        """A fresh snapshot (`RemoteShow`): the state is rebuilt from it, and redrawn at once."""
+        self.events += 1
+        gone = self.state.start_again(
+            events, RESTARTED_WITHOUT if restarted else RECONNECTED_WITHOUT
+        )
+        self._post(self.Reloaded(frozenset(gone), restarted=restarted))
 
     def _schedule(self) -> None:
         if self._timer is not None or self._in_flight:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -166,6 +166,42 @@ class ConsoleState(ShowQueue):
                 self.featured = None
         else:
             ShowQueue.apply(self, event)
+
+    def start_again(self, events: Iterable[CoreEvent], why: str) -> set[CommentKey]:
+        """The show as it is now, from a fresh snapshot (an attached console whose show
+        restarted, or that missed too much): the queue, pins, what is on stream, the stage,
+        hands, segment and connections are rebuilt from `events` alone, so every key decides
+        from what the show has. Raw chat, the handled list and the notices stay (a line seen
+        before is not added twice). Queued comments the show no longer has are taken off with
+        `why` (a frozen queue and the selection drop them too); their keys are returned."""
+        before = dict(self.queue)
+        self.queue = {}
+        self.pins = OrderedDict()
+        self.featured = None
+        self.segment = None
+        self.hands = ()
+        self.stage = ()
+        self.connections = {}
+        self.latest_comment_at = None
+        for event in events:
+            if not isinstance(event, CommentRanked):
+                self.apply(event)
+                continue
+            key = key_of(event.ranked.comment)
+            if event.ranked.kind.may_queue:  # in the show's queue: whatever this console knew
+                self.removed.pop(key, None)
+                self.taken_off.pop(key, None)
+            if key in self._raw_index:
+                ShowQueue.add_comment(self, event.ranked)  # seen already: queued, not counted
+            else:
+                self.add_comment(event.ranked)
+        gone = set(before) - set(self.queue)
+        for key in gone:
+            self.taken_off[key] = before[key]
+            self._remember_removed(key, why)
+        while len(self.taken_off) > REMOVED_KEYS:
+            self.taken_off.popitem(last=False)
+        return gone
 
     def add_comment(self, ranked: RankedComment) -> None:
         comment = ranked.comment

@@ -10,21 +10,25 @@ agree with it.
 
 The show does not depend on this console: when the connection drops, the header says
 `show ◌ reconnecting`, it connects again and asks for the events it missed (`?since=`), or a
-fresh snapshot when too many were missed. Closing it (quitting this console) leaves the show
-running and recording.
+fresh snapshot when too many were missed or the show restarted (a new epoch). A fresh snapshot
+replaces what the screens show (`Reloadable`): a console keeps nothing of the show from before
+it, so no key acts on a queue, a pin or an "on stream" the show no longer has. A show that
+ends says so (`show ■ finished`), its clock stops, and nothing reconnects. Closing it (quitting
+this console) leaves the show running and recording.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import aiohttp
 
@@ -52,6 +56,7 @@ from stagehand.events import (
     Listener,
     Notice,
     SegmentChanged,
+    ShowEnded,
     StageChanged,
 )
 from stagehand.metrics import Metrics
@@ -78,6 +83,20 @@ _T = TypeVar("_T")
 
 class RemoteError(Exception):
     """The show server cannot be used; the message says why and what to do."""
+
+
+@runtime_checkable
+class Reloadable(Protocol):
+    """A listener that starts again from a fresh snapshot (the console's bridge).
+
+    After a reconnect that brought a snapshot instead of the missed events, `show_reloaded`
+    gets what the show holds now, as events (the segment, hands, stage, connections, the queue
+    and chat lines, pins, what is on stream), to replace what it shows; `restarted` says the
+    show itself restarted (a new epoch), not only this connection. A plain listener is given
+    the queue and the pins as `add_listener` gives them.
+    """
+
+    def show_reloaded(self, events: Sequence[CoreEvent], *, restarted: bool) -> None: ...
 
 
 class RemoteShow:
@@ -113,6 +132,10 @@ class RemoteShow:
         self._queue = ShowQueue()
         self._chat: deque[RankedComment] = deque(maxlen=500)
         self._acted: OrderedDict[str, Comment | None] = OrderedDict()
+        #: The header's numbers as last fetched: kept on screen while the show is unreachable.
+        self._metrics: Metrics | None = None
+        #: When the show ended (its `ShowEnded` arrived on this connection), else None.
+        self._ended_at: datetime | None = None
 
     # -- connecting ------------------------------------------------------------------------------
 
@@ -177,8 +200,8 @@ class RemoteShow:
         while not self._closing:
             ws = self._ws
             if ws is None or ws.closed:
-                if not await self._reconnect():
-                    return
+                if self.ended or not await self._reconnect():
+                    return  # an ended show never comes back on this connection
                 continue
             message = await ws.receive()
             if message.type == aiohttp.WSMsgType.TEXT:
@@ -221,15 +244,10 @@ class RemoteShow:
             self._now = (datetime.fromisoformat(now), time.monotonic())
         snapshot = frame.get("snapshot")
         if isinstance(snapshot, dict):
+            epoch = self._epoch
             self._load(snapshot)
-            if not first:  # too much was missed: the screens catch up as well as they can
-                for event in self._catch_up():
-                    self._publish(event)
-                self._publish(
-                    Notice(
-                        "Reconnected to the show; what changed meanwhile may be missing", "warning"
-                    )
-                )
+            if not first:  # restarted, or too much was missed: the screens start again from it
+                self._reload_screens(restarted=self._epoch != epoch)
         events = frame.get("events", [])
         if not isinstance(events, list):
             raise WireError("events must be a list")
@@ -246,6 +264,7 @@ class RemoteShow:
         self._seq = int(snapshot["seq"])
         self._epoch = str(snapshot.get("epoch", ""))
         self._show = decode(ShowRow, snapshot["show"])
+        self._ended_at = None  # a show that sends a snapshot is running
         self._segments = list(decode(tuple[Segment, ...], snapshot["segments"]))
         self._stage = decode(tuple[StageSession, ...], snapshot["on_stage"])
         self._hands = decode(tuple[Author, ...], snapshot["hands"])
@@ -266,6 +285,47 @@ class RemoteShow:
         for pin in pins:
             self._queue.pinned(pin)
         self._chat = deque(decode(tuple[RankedComment, ...], snapshot.get("chat", [])), maxlen=500)
+
+    def _reload_screens(self, *, restarted: bool) -> None:
+        """After a snapshot that replaced the mirror: every screen shows the show as it is now."""
+        events = self._snapshot_events()
+        caught_up = self._catch_up()
+        for listener in list(self._listeners):
+            try:
+                if isinstance(listener, Reloadable):
+                    listener.show_reloaded(events, restarted=restarted)
+                else:
+                    for event in caught_up:
+                        listener(event)
+            except Exception:  # a broken screen must not stop the others
+                log.exception("listener failed on a fresh snapshot")
+        if restarted:
+            text = (
+                "The show restarted: this console now shows its queue, pins, stage and what is "
+                "on stream as the show has them; what happened meanwhile may be missing here"
+            )
+        else:
+            text = (
+                "Reconnected to the show: this console now shows its queue, pins, stage and "
+                "what is on stream as the show has them; what happened meanwhile may be missing"
+            )
+        self._publish(Notice(text, "warning"))
+
+    def _snapshot_events(self) -> list[CoreEvent]:
+        """The mirror as events, in the order a screen folds them: what orders the queue
+        (segment, hands) before the queue, the pins after it."""
+        return [
+            SegmentChanged(self.current_segment),
+            HandsChanged(self._hands),
+            StageChanged(self._stage),
+            *(
+                ConnectionChanged(platform, state.value, detail)
+                for platform, (state, detail) in self._connections.items()
+                if platform != LINK
+            ),
+            *self._catch_up(),
+            *([FeatureStarted(self._featured)] if self._featured is not None else []),
+        ]
 
     def _fold(self, event: CoreEvent) -> None:
         """Keep the mirror as the show is (the views read it)."""
@@ -301,6 +361,14 @@ class RemoteShow:
             self._pins[(event.pin.comment.platform, event.pin.comment.id)] = event.pin
         elif isinstance(event, CommentUnpinned):
             self._pins.pop((event.platform, event.comment_id), None)
+        elif isinstance(event, ShowEnded) and self._show is not None:
+            self._ended_at = event.ts
+            self._show = dataclasses.replace(self._show, ended_at=event.ts)
+            self._link(ConnectionState.FINISHED, f"the show ended at {event.ts:%H:%M}; q leaves")
+            for platform, (state, _) in list(self._connections.items()):
+                if platform != LINK and state is not ConnectionState.FINISHED:
+                    self._connections[platform] = (ConnectionState.FINISHED, "")
+                    self._publish(ConnectionChanged(platform, ConnectionState.FINISHED.value))
 
     def _catch_up(self) -> list[CoreEvent]:
         """What a screen attaching now is told first: the queue and the chat lines that never
@@ -336,11 +404,19 @@ class RemoteShow:
         return self._show
 
     def now(self) -> datetime:
-        """The show's time: as its server last said, plus the time since."""
+        """The show's time: as its server last said, plus the time since (an ended show's
+        clock stops at its end)."""
         if self._now is None:
             raise RuntimeError("connect() first")
+        if self._ended_at is not None:
+            return self._ended_at
         said, at = self._now
         return said + timedelta(seconds=time.monotonic() - at)
+
+    @property
+    def ended(self) -> bool:
+        """The show ended (its `ShowEnded` arrived): there is nothing to reconnect to."""
+        return self._ended_at is not None
 
     @property
     def segments(self) -> tuple[Segment, ...]:
@@ -394,7 +470,17 @@ class RemoteShow:
         return self._seq
 
     def participation(self) -> Metrics:
-        return decode(Metrics, self._blocking(self._get("/api/metrics")))
+        """The show's numbers; the last ones fetched while it cannot be reached (one log line,
+        no traceback: the header says the show is reconnecting)."""
+        try:
+            metrics = decode(Metrics, self._blocking(self._get("/api/metrics")))
+        except RemoteError as exc:
+            if self._metrics is None:
+                raise
+            log.warning("metrics not refreshed, the last ones stay: %s", exc)
+            return self._metrics
+        self._metrics = metrics
+        return metrics
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         found = self._blocking(self._get("/api/search", q=query, limit=str(limit)))

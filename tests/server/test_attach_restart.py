@@ -1,0 +1,236 @@
+"""An attached console when its show restarts, ends, or gives a comment back.
+
+The show is real (a replayed transcript, its show server on 127.0.0.1), the console a real
+`RemoteShow` and `StagehandApp` driven with Pilot. A restart is a show that stops without
+ending (its server gone, as after `kill -9`) and a show served again on the same port: a new
+epoch, so the console's reconnect brings a snapshot instead of the missed events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from showserver import act, call, comment, serve
+from test_attach import attached, screen_text, until
+
+from stagehand.console.widgets.queue import QueueView
+from stagehand.show.queue import key_of
+
+#: The show after its restart: m2 is still waiting (a resumed show keeps its queue), m4 is not;
+#: n1 and n2 arrived since.
+RESTARTED = [
+    {"kind": "show", "ts": "2026-11-20T19:00:00Z", "title": "Synth Night"},
+    {
+        "kind": "segment",
+        "ts": "2026-11-20T19:00:00Z",
+        "title": "Filters",
+        "keywords": ["filter", "cutoff"],
+    },
+    comment("m2", "00:20", "ben", "102", "which waveform makes the fattest bass, saw or square?"),
+    comment("n1", "02:00", "fay", "104", "does the filter self-oscillate at full resonance?"),
+    comment("n2", "02:10", "gus", "105", "how do you set the cutoff for a pluck?"),
+]
+
+
+def drawn_ids(app) -> list[str]:
+    return [r.comment.id for r in app.query_one(QueueView).entries]
+
+
+def port_of(url: str) -> str:
+    return url.rsplit(":", 1)[1]
+
+
+async def test_a_console_whose_show_restarted_shows_and_acts_on_the_show_as_it_is(
+    tmp_path,
+) -> None:
+    """After the restart the console shows the show's queue, pins, on-stream comment and
+    segment, not its own from before; the selected comment the show no longer has is dropped
+    (said so), and `s` and `f` act on what is drawn: off stream, unpinned."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    before = await serve(tmp_path / "a")
+    await before.played()
+    assert (await act(before, "alice", action="pin", comment_id="m4", text="ask this"))[0] == 200
+    assert (await act(before, "alice", action="feature", comment_id="m2"))[0] == 200
+    remote, app = await attached(before, "alice")
+    after = None
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await until(lambda: app.state.featured is not None, pilot=pilot)
+            await pilot.press("home")  # the pinned comment, dev's
+            await pilot.pause()
+            assert app.query_one(QueueView).selected.comment.id == "m4"
+            assert "▶ on stream" in screen_text(app)
+            epoch = remote._epoch
+
+            # The show dies without ending, and comes back on the same port.
+            await before.server.stop()
+            after = await serve(
+                tmp_path / "b",
+                RESTARTED,
+                listen=f"127.0.0.1:{port_of(before.url)}",
+                tokens=before.tokens,
+            )
+            await after.played()
+            assert (await act(after, "hana", action="pin", comment_id="n1", text="next"))[0] == 200
+            assert (await act(after, "hana", action="feature", comment_id="n2"))[0] == 200
+            await until(lambda: remote._epoch != epoch, seconds=10, pilot=pilot)
+            await until(
+                lambda: app.state.featured is not None and app.state.featured.comment.id == "n2",
+                seconds=3,
+                pilot=pilot,
+            )
+            await pilot.pause()
+
+            # What is drawn is the show's, row for row.
+            _, state = await call(after, "GET", "/api/state", after.tokens["vic"])
+            shows = [row["id"] for row in state["queue"]]
+            assert shows[0] == "n1" and sorted(shows) == ["m2", "n1", "n2"]
+            await until(lambda: drawn_ids(app) == shows, pilot=pilot, said=lambda: drawn_ids(app))
+            assert set(app.state.pins) == {("twitch", "n1")}
+            assert app.state.segment is not None and app.state.segment.title == "Filters"
+            text = screen_text(app)
+            assert "Queue (3)" in text and "Filters" in text
+            assert "▲ pinned by alice" not in text and "ask this" not in text
+            assert "▶ on stream" in text and "gus" in text  # n2, not ben's m2
+            # dev's comment is gone from the show: not selected, not a row, and said so.
+            queue = app.query_one(QueueView)
+            assert queue.selected is None
+            assert "m4" not in drawn_ids(app)
+            assert any(
+                "dev's comment is not in the show's queue after the show restarted" in n.text
+                for n in app.state.notices
+            ), [n.text for n in app.state.notices]
+            assert any("The show restarted" in n.text for n in app.state.notices)
+            assert "dev's comment left the queue (dropped when the show restarted)" in text
+
+            # `s` on the comment drawn on stream takes it off (it was put on before).
+            await pilot.press(*"j" * (shows.index("n2") + 1))
+            await pilot.pause()
+            assert queue.selected.comment.id == "n2"
+            await pilot.press("s")
+            await until(lambda: after.live.featured is None, seconds=3, pilot=pilot)
+            await until(lambda: app.state.featured is None, pilot=pilot)
+            # `f` on the row drawn pinned takes the pin off (no note asked for).
+            await pilot.press("home", "f")
+            await until(lambda: not after.live.pins, seconds=3, pilot=pilot)
+            await until(lambda: not app.state.pins, pilot=pilot)
+            assert "▲ pinned" not in screen_text(app)
+    finally:
+        await remote.close()
+    assert after is not None
+    rows = (
+        after.db()
+        .execute("SELECT action, actor, comment_id FROM host_actions ORDER BY id")
+        .fetchall()
+    )
+    ids = dict(after.db().execute("SELECT id, message_id FROM comments").fetchall())
+    assert [(action, actor, ids.get(c)) for action, actor, c in rows] == [
+        ("pin", "hana", "n1"),
+        ("feature", "hana", "n2"),
+        ("unfeature", "alice", "n2"),
+        ("unpin", "alice", "n1"),
+    ]
+    await after.close()
+    await before.live.close()
+    before.runner.cancel()
+    await asyncio.gather(before.runner, return_exceptions=True)
+
+
+async def test_a_comment_restored_by_another_console_is_said_to_be_back(tmp_path) -> None:
+    """A producer dismisses the selected comment, the host restores it: the producer's
+    Selected pane says it is back in the queue, not "pushed out by better comments"."""
+    served = await serve(tmp_path)
+    await served.played()
+    remote, app = await attached(served, "alice")
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.pause()
+            await pilot.press("home")
+            await pilot.pause()
+            chosen = app.query_one(QueueView).selected.comment
+            await pilot.press("d")
+            await until(lambda: key_of(chosen) in app.state.removed, pilot=pilot)
+            await until(lambda: bool(app.undo_stack), pilot=pilot)
+            app.redraw()
+            await pilot.pause()
+            assert "comment left the queue (dismissed" in screen_text(app)
+            # The host restores it (from the handled list, or a button: the same undo).
+            status, body = await act(served, "hana", action="undo", key=app.undo_stack[-1])
+            assert status == 200 and body["ok"], body
+            await until(lambda: chosen.id in drawn_ids(app), pilot=pilot)
+            app.redraw()
+            await pilot.pause()
+            text = screen_text(app)
+            assert "pushed out by better comments" not in text
+            assert "left the queue (it is back in the queue now" in text
+    finally:
+        await remote.close()
+    await served.close()
+
+
+async def test_an_attached_console_whose_show_ended_says_so_and_stops_its_clock(
+    tmp_path,
+) -> None:
+    served = await serve(tmp_path)
+    await served.played()
+    remote, app = await attached(served, "alice")
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.pause()
+            assert "show ● connected" in screen_text(app)
+            await served.live.close()  # the host quit the show
+            await served.server.stop()
+            await until(
+                lambda: app.state.connections["show"][0] == "finished", seconds=3, pilot=pilot
+            )
+            app.redraw()
+            await pilot.pause()
+            text = screen_text(app)
+            assert "show ■ finished" in text and "connected" not in text
+            assert any("the show ended at 19:" in n.text for n in app.state.notices)
+            # The on-air time stops at the show's end, and nothing tries to reconnect.
+            ended = app._on_air_seconds(app.now())
+            await asyncio.sleep(1.2)
+            await pilot.pause()
+            assert app._on_air_seconds(app.now()) == ended
+            assert app.state.connections["show"][0] == "finished"
+            assert "reconnecting" not in screen_text(app)
+    finally:
+        await remote.close()
+    served.runner.cancel()
+    await asyncio.gather(served.runner, return_exceptions=True)
+
+
+async def test_metrics_while_the_show_is_unreachable_keep_the_last_numbers_quietly(
+    tmp_path, caplog
+) -> None:
+    """The header keeps the numbers it had; the log says so in one line, no traceback, and
+    no notice claims the metrics stopped."""
+    (tmp_path / "a").mkdir()
+    served = await serve(tmp_path / "a")
+    await served.played()
+    remote, app = await attached(served, "alice")
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            app.refresh_metrics()
+            await until(lambda: app.metrics is not None, seconds=5, pilot=pilot)
+            had = app.metrics
+            await served.server.stop()  # gone, as after a crash
+            await until(lambda: remote.connections["show"][0].value != "connected", 3, pilot)
+            caplog.clear()
+            with caplog.at_level(logging.WARNING):
+                for _ in range(2):
+                    await app.refresh_metrics().wait()
+                    await pilot.pause()
+            assert app.metrics == had
+            assert not [n.text for n in app.state.notices if "metrics" in n.text]
+            said = [r for r in caplog.records if "metrics" in r.getMessage()]
+            assert len(said) == 2 and all(r.exc_info is None for r in said), said
+            assert not [r for r in caplog.records if r.exc_info]
+    finally:
+        await remote.close()
+    await served.live.close()
+    served.runner.cancel()
+    await asyncio.gather(served.runner, return_exceptions=True)
