@@ -70,8 +70,22 @@ def open_show(
             started_at=started_at or clock.now(),
         )
         state = queries.resumed_state(db, show.id, recent=RECENT_COMMENTS) if resumed else None
+        # A show killed while a comment was on stream left that time open: it ended when the
+        # show was last known to run. The hosts decide whether it goes back on stream.
+        off_stream: list[str] = []
+        if state is not None and state.last_comment_at is not None:
+            off_stream = queries.end_open_on_stream(db, show.id, state.last_comment_at)
         opted_out = queries.opted_out_viewers(db)
     notices = []
+    for name in off_stream:
+        whose = f"{clean(name, max_chars=80)}'s comment" if name else "A comment"
+        notices.append(
+            Notice(
+                f"{whose} was on stream when the show stopped: it is off stream now"
+                " (show it again from the queue or search)",
+                "info",
+            )
+        )
     if key_problem:
         notices.append(
             Notice(

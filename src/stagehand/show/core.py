@@ -42,6 +42,7 @@ from stagehand.show.kinds import CommentKinds
 from stagehand.show.opted_out import anonymized
 from stagehand.show.pipeline import Pipeline
 from stagehand.show.platforms import Platforms
+from stagehand.show.queue import QueueSettings
 from stagehand.show.resume import restore
 from stagehand.show.state import ShowState
 from stagehand.store.lookup import StoredComments
@@ -119,8 +120,13 @@ class ShowCore:
         self._replay_position: ReplayPosition | None = None
         #: The time of the latest comment or host action stored before this session.
         self._last_stored_at: datetime | None = None
+        #: A resumed show's queue as it stood when it stopped, told first to each screen that
+        #: starts listening before the show runs (`add_listener`); let go of once it runs.
+        self._resumed_queue: list[CoreEvent] = []
         if resumed is not None:
-            restore(self._state, self._ranker, resumed)
+            self._resumed_queue = restore(
+                self._state, self._ranker, resumed, QueueSettings.of(settings)
+            )
             self._last_stored_at = resumed.last_comment_at
             self._replay_position = resumed.replay_position
         self._stored_comments = StoredComments(db_path, show.id)
@@ -142,7 +148,16 @@ class ShowCore:
     # -- publishing ------------------------------------------------------------------------
 
     def add_listener(self, listener: Listener) -> None:
-        """Hear every event from now on, in order, on the event loop."""
+        """Hear every event from now on, in order, on the event loop; added before the show
+        runs, after what a resumed show holds (its queue's comments, the answers and
+        dismissals that took comments off it, its pins), as the show server's attached
+        screens are told (`RemoteShow.add_listener`). The store's writer never hears those
+        again: they are stored."""
+        for event in self._resumed_queue:
+            try:
+                listener(event)
+            except Exception:  # a broken listener must not stop the show
+                log.exception("listener failed on %s", type(event).__name__)
         self._listeners.append(listener)
 
     def _publish(self, event: CoreEvent) -> None:

@@ -229,6 +229,8 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
     async def run_adapters(self) -> None:
         """Run every adapter until they finish or the show closes; one failing never stops others."""
         self._loop = asyncio.get_running_loop()
+        # The screens listening now were told the resumed queue; it changes from here on.
+        self._resumed_queue = []
         for notice in self._startup_notices:
             self._publish(notice)
         self._startup_notices = []

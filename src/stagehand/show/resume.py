@@ -1,20 +1,67 @@
-"""A stored show picked up where it stopped: its state and its ranking's memory, from the database."""
+"""A stored show picked up where it stopped: its state, its queue and its ranking's memory, from
+the database.
+
+The queue comes back as the hosts had it: the stored comments and the host actions that changed
+the queue (answers, dismissals, moderations, pins, their undos) are folded again, in the order
+they happened, into a `ShowQueue` (the fold every screen uses), so what may be queued, the
+stored scores, "asked by N" and the pins follow the same rules as live. Bounded: only the latest
+`QUEUE_WINDOW` times `[console] queue_size` comments are folded (older ones have decayed out of
+a full queue), and only the answers and dismissals a queue remembers (`REMOVED_KEYS`).
+
+A comment on stream when the show stopped is not put back (the hosts decide): its time on
+stream ended when the show was last known to run (`session.open_show`).
+"""
 
 from __future__ import annotations
 
-from stagehand.domain import Segment
+from collections.abc import Iterator
+from datetime import datetime
+
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    HostAction,
+    HostActionKind,
+    ModerationKind,
+    Pin,
+    RankedComment,
+    Segment,
+)
+from stagehand.events import (
+    AuthorRemoved,
+    AuthorRestored,
+    CommentDeleted,
+    CommentPinned,
+    CommentRanked,
+    CommentRestored,
+    CommentUnpinned,
+    CoreEvent,
+    HostActionLogged,
+)
 from stagehand.ranking.link import RankingLink
 from stagehand.show.pipeline import UNSCORED_KINDS
+from stagehand.show.queue import HANDLED_WORDS, CommentKey, QueueSettings, ShowQueue, key_of
 from stagehand.show.state import ShowState
 from stagehand.store.queries import ResumedState
 
 #: A resumed show scores its latest stored comments again (storing nothing) so the ranking
 #: remembers recent texts, threads and who is flooding, as if it had never stopped.
 WARM_UP_COMMENTS = 2_000
+#: The comments folded into a resumed queue: this many times `[console] queue_size`, the latest.
+QUEUE_WINDOW = 10
+#: What takes a comment off the queue for good unless undone: "answered already" after a resume.
+TAKEN_OFF_BY_HOSTS = (HostActionKind.ANSWER, HostActionKind.DISMISS)
 
 
-def restore(state: ShowState, ranker: RankingLink, resumed: ResumedState) -> None:
-    """Segments, stage, hands and recent chat as stored; the ranking warmed up on them."""
+def restore(
+    state: ShowState,
+    ranker: RankingLink,
+    resumed: ResumedState,
+    queue_settings: QueueSettings | None = None,
+) -> list[CoreEvent]:
+    """Segments, stage, hands, pins and recent chat as stored; the ranking warmed up on them.
+    Returns what a screen starting now is told first (`resumed_queue`)."""
     for row in resumed.segments:
         state.segments.append(Segment(row.position, row.title, row.keywords, row.started_at))
     if state.segments:
@@ -25,10 +72,147 @@ def restore(state: ShowState, ranker: RankingLink, resumed: ResumedState) -> Non
     for author in resumed.raised_hands:
         state.hands[author.key] = author
         ranker.set_hand(author.key, True)
-    for comment, _ in resumed.recent_comments:
-        state.recent.add(comment)
+    for ranked in resumed.recent_comments:
+        if key_of(ranked.comment) not in resumed.deleted:
+            state.recent.add(ranked.comment)
+    # Deleted on its platform before the stop: never on stream, as before.
+    state.deleted.update(resumed.deleted)
     for key, count in resumed.author_comments:
         ranker.recall_author(key, count)
-    scored = [c for c, kind in resumed.recent_comments if kind not in UNSCORED_KINDS]
+    scored = [r.comment for r in resumed.recent_comments if r.kind not in UNSCORED_KINDS]
     for comment in scored[-WARM_UP_COMMENTS:]:
         ranker.warm(comment)
+    queue, handled = resumed_queue(
+        resumed,
+        queue_settings or QueueSettings(),
+        segment=state.current_segment,
+        hands=tuple(state.hands.values()),
+    )
+    state.pins.update(queue.pins)
+    return list(catch_up(queue, handled))
+
+
+def resumed_queue(
+    resumed: ResumedState,
+    settings: QueueSettings,
+    *,
+    segment: Segment | None,
+    hands: tuple[Author, ...] = (),
+) -> tuple[ShowQueue, dict[CommentKey, HostActionLogged]]:
+    """The queue as it stood when the show stopped, and the answer or dismissal that took each
+    handled comment off it (with the comment, when it is among those read)."""
+    # The hands as they are now: a comment whose author's hand went down since shows so.
+    queue = ShowQueue(**settings.fields(), segment=segment, hands=hands)
+    window = resumed.recent_comments[-QUEUE_WINDOW * settings.queue_size :]
+    known: dict[CommentKey, Comment] = {
+        key_of(r.comment): r.comment for r in (*resumed.pinned_earlier, *resumed.recent_comments)
+    }
+    handled: dict[CommentKey, HostActionLogged] = {}
+    for event in _timeline(window, resumed, known):
+        queue.apply(event)
+        if isinstance(event, HostActionLogged) and event.action.kind in TAKEN_OFF_BY_HOSTS:
+            handled[(event.action.platform or "", event.action.comment_id or "")] = event
+        elif isinstance(event, CommentRestored):
+            handled.pop((event.platform, event.comment_id), None)
+    kept = {key: done for key, done in handled.items() if queue.removed.get(key) in _HANDLED}
+    return queue, kept
+
+
+_HANDLED = frozenset(HANDLED_WORDS[kind] for kind in TAKEN_OFF_BY_HOSTS)
+
+
+def catch_up(queue: ShowQueue, handled: dict[CommentKey, HostActionLogged]) -> Iterator[CoreEvent]:
+    """What a screen's own fold needs to show `queue`: its comments (oldest first), the answers
+    and dismissals that took comments off (so a second one is refused, "answered already"), and
+    the pins (oldest pin first)."""
+    for ranked in sorted(queue.queue.values(), key=lambda r: r.comment.ts):
+        yield CommentRanked(ranked)
+    yield from handled.values()
+    for pin in queue.pins.values():
+        yield CommentPinned(pin)
+
+
+def _timeline(
+    window: tuple[RankedComment, ...], resumed: ResumedState, known: dict[CommentKey, Comment]
+) -> list[CoreEvent]:
+    """The stored comments and queue-changing host actions as the events that made them, in the
+    order they happened (a comment before a host action of the same moment)."""
+    timed: list[tuple[datetime, int, int, CoreEvent]] = []
+    for order, ranked in enumerate(window):
+        timed.append((ranked.comment.ts, 0, order, CommentRanked(ranked)))
+        key = key_of(ranked.comment)
+        if key in resumed.deleted:
+            timed.append((ranked.comment.ts, 1, order, CommentDeleted(*key, ranked.comment.ts)))
+    by_key: dict[str, HostAction] = {}
+    unpinned: dict[str, Pin] = {}
+    pins: dict[CommentKey, Pin] = {}
+    for order, action in enumerate(resumed.queue_actions):
+        by_key[action.key] = action
+        for event in _events_of(action, by_key, known, pins, unpinned):
+            timed.append((action.ts, 1, order, event))
+    timed.sort(key=lambda item: (item[0], item[1], item[2]))
+    return [event for _, _, _, event in timed]
+
+
+def _events_of(
+    action: HostAction,
+    by_key: dict[str, HostAction],
+    known: dict[CommentKey, Comment],
+    pins: dict[CommentKey, Pin],
+    unpinned: dict[str, Pin],
+) -> Iterator[CoreEvent]:
+    """What `action` published when it was done, as far as the queue and its pins go."""
+    if action.outcome.startswith("failed"):
+        return
+    key = (action.platform or "", action.comment_id or "")
+    author = AuthorKey(action.platform or "", action.author_id or "")
+    kind = action.kind
+    if kind in TAKEN_OFF_BY_HOSTS:
+        pins.pop(key, None)
+        yield HostActionLogged(action, known.get(key))
+    elif kind is HostActionKind.MODERATE:
+        yield HostActionLogged(action)
+        if action.text == ModerationKind.DELETE.value:
+            pins.pop(key, None)
+        elif action.author_id:
+            yield AuthorRemoved(author, action.text)
+    elif kind is HostActionKind.PIN and key in known:
+        pin = Pin(known[key], action.text, action.ts, action.key, action.actor)
+        pins[key] = pin
+        yield CommentPinned(pin)
+    elif kind is HostActionKind.UNPIN:
+        taken_off = pins.pop(key, None)
+        if taken_off is not None:
+            unpinned[action.key] = taken_off
+        yield CommentUnpinned(*key)
+    elif kind is HostActionKind.UNDO:
+        yield from _undone(action, by_key.get(action.undoes or ""), pins, unpinned)
+
+
+def _undone(
+    undo: HostAction,
+    done: HostAction | None,
+    pins: dict[CommentKey, Pin],
+    unpinned: dict[str, Pin],
+) -> Iterator[CoreEvent]:
+    """What undoing `done` gave back (show/undo.py), as far as the queue and its pins go."""
+    if done is None:
+        return
+    key = (done.platform or "", done.comment_id or "")
+    kind = done.kind
+    if kind in TAKEN_OFF_BY_HOSTS or kind is HostActionKind.MODERATE:
+        if done.comment_id and done.platform:
+            yield CommentRestored(*key)
+        if kind is HostActionKind.MODERATE and done.text != ModerationKind.DELETE.value:
+            yield AuthorRestored(AuthorKey(done.platform or "", done.author_id or ""))
+    elif kind is HostActionKind.PIN:
+        pin = pins.get(key)
+        if pin is not None and pin.key == done.key:
+            del pins[key]
+            yield CommentUnpinned(*key)
+    elif kind is HostActionKind.UNPIN:
+        before = unpinned.pop(done.key, None)
+        if before is not None:
+            pin = Pin(before.comment, before.note, undo.ts, undo.key, undo.actor or before.actor)
+            pins[key] = pin
+            yield CommentPinned(pin)

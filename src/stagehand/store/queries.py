@@ -61,16 +61,26 @@ class SegmentRow:
 @dataclass(frozen=True, slots=True)
 class ResumedState:
     """What a resumed show already has: its segments, who is still on stage or has a hand up,
-    its latest comments (oldest first), how often its recent authors spoke, how far it got (the
-    time of its last stored comment or host action) and, for a replay, where in its transcript."""
+    its latest comments as they were scored (oldest first) and which of them were deleted on
+    their platform, the host actions that changed its queue (answers, dismissals, moderations,
+    pins and their undos, oldest first) and the comments its pins need that are older than
+    those, how often its recent authors spoke, how far it got (the time of its last stored
+    comment or host action) and, for a replay, where in its transcript."""
 
     segments: tuple[SegmentRow, ...]
     on_stage: tuple[tuple[Author, datetime, str | None], ...]
     last_comment_at: datetime | None
-    recent_comments: tuple[tuple[Comment, CommentKind], ...]
+    recent_comments: tuple[RankedComment, ...]
     author_comments: tuple[tuple[AuthorKey, int], ...]
     raised_hands: tuple[Author, ...]
     replay_position: ReplayPosition | None
+    deleted: frozenset[tuple[str, str]] = frozenset()
+    queue_actions: tuple[HostAction, ...] = ()
+    pinned_earlier: tuple[RankedComment, ...] = ()
+
+
+#: The host actions that change what the queue holds (and its pins), as a resume reads them.
+QUEUE_ACTIONS = ("answer", "dismiss", "moderate", "pin", "unpin", "undo")
 
 
 def open_show(
@@ -164,7 +174,12 @@ def segments_of(db: Database, show_id: int) -> list[SegmentRow]:
 
 
 def resumed_state(
-    db: Database, show_id: int, *, recent: int = 20_000, authors: int = 20_000
+    db: Database,
+    show_id: int,
+    *,
+    recent: int = 20_000,
+    authors: int = 20_000,
+    actions: int = 20_000,
 ) -> ResumedState:
     on_stage = tuple(
         (
@@ -181,21 +196,36 @@ def resumed_state(
             [show_id],
         )
     )
-    last = db.execute(
-        "SELECT max(ts) FROM (SELECT max(ts) AS ts FROM comments WHERE show_id = ?"
-        " UNION ALL SELECT max(ts) FROM host_actions WHERE show_id = ?)",
-        [show_id, show_id],
-    ).fetchone()[0]
+    last = last_alive_at(db, show_id)
+    positions = _segment_positions(db, show_id)
     # `+show_id`: walk the rows newest first and stop at `recent`, instead of sorting them all.
-    latest = [
-        (_comment_from_row(row), CommentKind(row["kind"]))
-        for row in db.query(
-            _COMMENTS_WITH_AUTHORS
-            + " WHERE +comments.show_id = ? ORDER BY comments.id DESC LIMIT ?",
-            [show_id, recent],
-        )
-    ]
+    latest: list[RankedComment] = []
+    deleted: set[tuple[str, str]] = set()
+    row_ids: set[int] = set()
+    for row in db.query(
+        _COMMENTS_WITH_AUTHORS + " WHERE +comments.show_id = ? ORDER BY comments.id DESC LIMIT ?",
+        [show_id, recent],
+    ):
+        ranked = _ranked_from_row(row, positions)
+        latest.append(ranked)
+        row_ids.add(row["id"])
+        if row["deleted_at"]:
+            deleted.add((row["platform"], row["message_id"]))
     latest.reverse()
+    queue_actions, pinned_rows = _queue_actions(db, show_id, actions)
+    earlier = sorted(set(pinned_rows) - row_ids)
+    pinned_earlier = (
+        tuple(
+            _ranked_from_row(row, positions)
+            for row in db.query(
+                _COMMENTS_WITH_AUTHORS
+                + f" WHERE comments.id IN ({','.join('?' * len(earlier))}) ORDER BY comments.id",
+                earlier,
+            )
+        )
+        if earlier
+        else ()
+    )
     counts = tuple(
         (AuthorKey(row[0], row[1]), row[2])
         for row in db.execute(
@@ -209,11 +239,92 @@ def resumed_state(
     return ResumedState(
         segments=tuple(segments_of(db, show_id)),
         on_stage=on_stage,
-        last_comment_at=parse_ts(last) if last else None,
+        last_comment_at=last,
         recent_comments=tuple(latest),
         author_comments=counts,
         raised_hands=_raised_hands(db, show_id),
         replay_position=replay_position(db, show_id),
+        deleted=frozenset(deleted),
+        queue_actions=queue_actions,
+        pinned_earlier=pinned_earlier,
+    )
+
+
+def last_alive_at(db: Database, show_id: int) -> datetime | None:
+    """The last moment the database knows the show was running: its latest stored comment or
+    host action (None before either)."""
+    last = db.execute(
+        "SELECT max(ts) FROM (SELECT max(ts) AS ts FROM comments WHERE show_id = ?"
+        " UNION ALL SELECT max(ts) FROM host_actions WHERE show_id = ?)",
+        [show_id, show_id],
+    ).fetchone()[0]
+    return parse_ts(last) if last else None
+
+
+def end_open_on_stream(db: Database, show_id: int, at: datetime) -> list[str]:
+    """End the times on stream a stopped show left open (killed while a comment was on the
+    overlay) at `at`, the last moment it was known to run (never before they began). Returns
+    the names of the comments' authors, to tell the hosts."""
+    rows = db.execute(
+        """SELECT on_stream.id, coalesce(nullif(authors.display_name, ''), authors.name, '')
+           FROM on_stream LEFT JOIN comments ON comments.id = on_stream.comment_id
+           LEFT JOIN authors ON authors.id = comments.author_id
+           WHERE on_stream.show_id = ? AND on_stream.ended_at IS NULL""",
+        [show_id],
+    ).fetchall()
+    if rows:
+        db.execute(
+            "UPDATE on_stream SET ended_at = max(started_at, ?)"
+            " WHERE show_id = ? AND ended_at IS NULL",
+            [format_ts(at), show_id],
+        )
+        db.conn.commit()
+    return [name for _, name in rows]
+
+
+def _segment_positions(db: Database, show_id: int) -> dict[int, int]:
+    return {
+        row[0]: row[1]
+        for row in db.execute("SELECT id, position FROM segments WHERE show_id = ?", [show_id])
+    }
+
+
+def _queue_actions(
+    db: Database, show_id: int, limit: int
+) -> tuple[tuple[HostAction, ...], list[int]]:
+    """The latest `limit` host actions that changed the queue, oldest first, and the comment
+    rows their pins point at."""
+    found: list[HostAction] = []
+    pinned: list[int] = []
+    for row in db.query(
+        f"""SELECT host_actions.*, comments.message_id, comments.platform AS comment_platform,
+                  authors.platform_user_id, authors.platform AS author_platform
+           FROM host_actions LEFT JOIN comments ON comments.id = host_actions.comment_id
+           LEFT JOIN authors ON authors.id = host_actions.author_id
+           WHERE +host_actions.show_id = ?
+             AND host_actions.action IN ({",".join("?" * len(QUEUE_ACTIONS))})
+           ORDER BY host_actions.id DESC LIMIT ?""",
+        [show_id, *QUEUE_ACTIONS, limit],
+    ):
+        found.append(_host_action_from_row(row))
+        if row["action"] == "pin" and row["comment_id"] is not None:
+            pinned.append(row["comment_id"])
+    found.reverse()
+    return tuple(found), pinned
+
+
+def _host_action_from_row(row: dict) -> HostAction:
+    return HostAction(
+        kind=HostActionKind(row["action"]),
+        ts=parse_ts(row["ts"]),
+        comment_id=row["message_id"],
+        platform=row["comment_platform"] or row["author_platform"],
+        author_id=row["platform_user_id"],
+        text=row["text"],
+        outcome=row["outcome"],
+        key=row["key"] or "",
+        undoes=row["undoes"],
+        actor=row["actor"],
     )
 
 
@@ -296,6 +407,24 @@ def _comment_from_row(row: dict) -> Comment:
         clean_text=row["text"],
         truncated=bool(row["truncated"]),
         highlight=_highlight_from_row(row),
+    )
+
+
+def _ranked_from_row(row: dict, positions: dict[int, int]) -> RankedComment:
+    """A stored comment as the queue had it: scored when it arrived, in its segment, its kind."""
+    same_as = json.loads(row["same_as"]) if row.get("same_as") else None
+    score = Score(
+        row["score"],
+        row["rank_key"],
+        _json_dict(row["reasons"]),
+        frozenset((row["flags"] or "").split()),
+        (str(same_as[0]), str(same_as[1])) if isinstance(same_as, list) else None,
+    )
+    return RankedComment(
+        _comment_from_row(row),
+        score,
+        positions.get(row["segment_id"] or 0, 0),
+        CommentKind(row["kind"]),
     )
 
 
@@ -451,19 +580,7 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
            WHERE host_actions.show_id = ? ORDER BY host_actions.ts, host_actions.id""",
         [show.id],
     ):
-        action = HostAction(
-            kind=HostActionKind(row["action"]),
-            ts=parse_ts(row["ts"]),
-            comment_id=row["message_id"],
-            platform=row["comment_platform"] or row["author_platform"],
-            author_id=row["platform_user_id"],
-            text=row["text"],
-            outcome=row["outcome"],
-            key=row["key"] or "",
-            undoes=row["undoes"],
-            actor=row["actor"],
-        )
-        timeline.append((row["ts"], 2, HostEvent(action)))
+        timeline.append((row["ts"], 2, HostEvent(_host_action_from_row(row))))
     timeline.sort(key=lambda item: (item[0], item[1]))
     for _, _, event in timeline:
         yield event

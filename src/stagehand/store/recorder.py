@@ -102,8 +102,8 @@ INSERT OR IGNORE INTO comments (
     reply_to, first_message, attachments, truncated, score, rank_key, reasons, flags,
     is_question, on_topic, side_chatter, anonymized, kind, to_chat,
     highlight_kind, highlight_amount, highlight_currency, highlight_shown, display_name_then,
-    roles_then, msg_key
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    roles_then, same_as, msg_key
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 #: Where a comment row (as `_comment_row` builds it) has its platform, message id and key.
@@ -273,6 +273,7 @@ class Recorder:
             highlight.shown if highlight else "",
             None if opted_out else comment.author.display_name,
             None if opted_out else _roles_json(comment.author.roles),
+            json.dumps(score.same_as) if score.same_as else None,
             message_key(comment.platform, comment.id),
         )
 

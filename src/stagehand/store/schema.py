@@ -460,3 +460,12 @@ def m200_comment_author_then(db: Database) -> None:
     author's row then says all there is)."""
     db.execute("ALTER TABLE comments ADD COLUMN display_name_then TEXT")
     db.execute("ALTER TABLE comments ADD COLUMN roles_then TEXT")
+
+
+@migrations()
+def m210_comment_same_as(db: Database) -> None:
+    """The first asker a comment's queue row merges with (`Score.same_as`, JSON `[platform,
+    message id]`): the same question asked again, or a paste of a wave. A resumed show builds
+    its queue from the stored rows, "asked by N" as before the restart. NULL: a row of its own,
+    or stored before this."""
+    db.execute("ALTER TABLE comments ADD COLUMN same_as TEXT")
