@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +111,10 @@ class KeyFile:
             return True
 
 
+#: Authors whose pseudonym `OptedOutViewers` remembers having worked out.
+KNOWN_AUTHORS = 50_000
+
+
 class OptedOutViewers:
     """Who opted out, for the chat commands: this run's keys, and earlier runs' pseudonyms.
 
@@ -127,6 +132,9 @@ class OptedOutViewers:
         self._key = key
         self._keys = set(keys)
         self._opted_in: set[AuthorKey] = set()
+        #: Whether an author is among the earlier pseudonyms, as worked out (a keyed hash: the
+        #: show asks for every comment); bounded, the least recent forgotten first.
+        self._known: OrderedDict[AuthorKey, bool] = OrderedDict()
 
     def __contains__(self, author: object) -> bool:
         if not isinstance(author, AuthorKey):
@@ -135,10 +143,13 @@ class OptedOutViewers:
             return True
         if author in self._opted_in or self._key is None or not self._pseudonyms:
             return False
-        return (
-            author.platform,
-            self._key.pseudonym(author.platform, author.id),
-        ) in self._pseudonyms
+        known = self._known.get(author)
+        if known is None:
+            pseudonym = (author.platform, self._key.pseudonym(author.platform, author.id))
+            known = self._known[author] = pseudonym in self._pseudonyms
+            if len(self._known) > KNOWN_AUTHORS:
+                self._known.popitem(last=False)
+        return known
 
     def add(self, author: AuthorKey) -> None:
         self._keys.add(author)

@@ -77,7 +77,8 @@ async def test_a_viewer_cannot_opt_out_or_forget_someone_else(tmp_path) -> None:
         ],
     )
     assert played.stored("m1") == ("I love filters", "ana", 0)
-    assert played.hands() == ["evil"]
+    # the hand is evil's own, and anonymous: evil opted out (of themselves)
+    assert [(a.id, a.shown_name) for a in played.live.hands] == [("id-evil", OPTED_OUT_NAME)]
     assert played.stored("m5")[2] == 1  # evil opted themselves out, and forgot themselves
 
 
@@ -349,8 +350,10 @@ async def test_after_optout_no_screen_shows_the_viewer_by_name_or_by_what_they_s
             say("m2", "ana", "!optout", t=2, display_name="Private Ana"),
             say("m3", "ana", "which synth do you use for bass?", t=5, display_name="Private Ana"),
             say("m4", "ben", "what about resonance on the ladder filter?", t=6),
+            say("m5", "ana", "!hand", t=7, display_name="Private Ana"),
         ],
     )
+    assert [a.shown_name for a in played.live.hands] == [OPTED_OUT_NAME]  # a hand, no name
     screen = ConsoleState()
     for event in played.events:
         screen.apply(event)
@@ -361,6 +364,7 @@ async def test_after_optout_no_screen_shows_the_viewer_by_name_or_by_what_they_s
     ]
     shown += [(line.comment.author.shown_name, line.comment.shown_text) for line in screen.raw]
     shown += [(c.author.shown_name, c.shown_text) for c in played.live.recent_comments]
+    shown += [(a.shown_name, "") for a in screen.hands]
     assert ("ben", "what about resonance on the ladder filter?") in shown
     assert not [pair for pair in shown if "Ana" in pair[0] or "synth" in pair[1]]
     assert not [pair for pair in shown if "cutoff" in pair[1] or pair[0] == "ana"]

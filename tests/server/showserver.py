@@ -103,6 +103,7 @@ async def serve(
     adapters: Iterable[Adapter] = (),
     listen: str = "127.0.0.1:0",
     tokens: dict[str, str] | None = None,
+    commands: bool = False,
 ) -> Served:
     """The show playing (instantly unless `speed`), served on a free port (or `listen`: the
     port of a show that stopped, with its `tokens`, to play it restarting)."""
@@ -115,7 +116,7 @@ async def serve(
         show_name="synth",
         source=str(transcript),
         adapters=[replay, *adapters],
-        commands=False,
+        commands=commands,
     )
     if tokens is None:
         access = AccessTokens()

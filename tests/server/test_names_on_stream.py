@@ -4,6 +4,8 @@ towers of combining marks, not longer than a name should be."""
 
 from __future__ import annotations
 
+import json
+
 import aiohttp
 from showserver import SHOW, act, call, comment, serve
 
@@ -65,5 +67,33 @@ async def test_search_and_an_actions_answer_name_a_viewer_as_the_state_does(tmp_
         assert status == 200 and body["ok"]
         assert body["message"].startswith("Undid showing evi")
         assert "\u202e" not in body["message"] and "\x1b" not in body["message"]
+    finally:
+        await served.close()
+
+
+async def test_a_screen_attaching_after_an_opt_out_is_given_none_of_the_viewers_lines(
+    tmp_path,
+) -> None:
+    """The snapshot a new screen gets carries the last chat lines: after `!optout` it must not
+    carry the viewer's earlier lines, nor the `!optout` line itself (published under their name
+    before it took effect)."""
+    records = [
+        *SHOW,
+        comment("o1", "00:50", "ana", "101", "!optout", display_name="Private Ana"),
+        comment("o2", "00:55", "ana", "101", "which VCO chip is that?", display_name="Private Ana"),
+    ]
+    served = await serve(tmp_path, records, commands=True)
+    try:
+        await served.played()
+        headers = {"Authorization": f"Bearer {served.tokens['vic']}"}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(served.url + "/api/events", headers=headers) as ws,
+        ):
+            snapshot = (await ws.receive_json(timeout=5))["snapshot"]
+        said = json.dumps(snapshot["chat"]) + json.dumps(snapshot["queue"])
+        assert "ben" in said  # the others' lines are there
+        assert "ana" not in said and "Ana" not in said and "optout" not in said
+        assert "hi everyone" not in said and "VCO chip" not in said
     finally:
         await served.close()

@@ -76,8 +76,7 @@ def topic(ctx: CommandContext) -> Done:
 
 @command("optout", help="Stop keeping your name and messages (they are still counted)")
 def optout(ctx: CommandContext) -> Done:
-    ctx.show.set_opted_out(ctx.author, True)
-    ctx.opted_out.add(ctx.author.key)
+    ctx.show.set_opted_out(ctx.author, True)  # the show's `opted_out` (shared with the router)
     return Done(
         "ok: opted out",
         "Done: from now on your name and messages are not kept (they are still counted, "
@@ -88,7 +87,6 @@ def optout(ctx: CommandContext) -> Done:
 @command("optin", help="Keep your name and messages again")
 def optin(ctx: CommandContext) -> Done:
     ctx.show.set_opted_out(ctx.author, False)
-    ctx.opted_out.discard(ctx.author.key)
     return Done("ok: opted in", "Done: your name and messages are kept again from now on.")
 
 

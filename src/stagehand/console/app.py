@@ -16,6 +16,7 @@ last action through `LiveShow.undo` (an `undo` host action in the log).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
@@ -115,6 +116,7 @@ class StagehandApp(App[None]):
         self.undo_stack: list[str] = []
         self.hosts = host_accounts(settings.show.hosts)
         self.closed = False
+        self._show_closing: asyncio.Future[bool] | None = None
         #: After the show is closed: False if not everything could be written (the CLI can say so).
         self.close_ok: bool | None = None
         self.redraws = 0
@@ -663,15 +665,17 @@ class StagehandApp(App[None]):
         self.exit()
 
     async def close_show(self) -> bool:
-        """Close the live show once: end stage appearances, stop adapters, write everything."""
-        if self.closed:
-            return True
-        self.closed = True
-        self.bridge.close()
-        ok = await self.live.close()
-        self.close_ok = ok
-        if not ok:
-            log.error("not everything could be written: %s", self.live.storage_error)
+        """Close the live show once: end stage appearances, stop adapters, write everything. A
+        second caller (the terminal closing while `q` closes it) waits for the same close."""
+        if self._show_closing is None:
+            self.closed = True
+            self.bridge.close()
+            self._show_closing = asyncio.ensure_future(self.live.close())
+        ok = await asyncio.shield(self._show_closing)
+        if self.close_ok is None:
+            self.close_ok = ok
+            if not ok:
+                log.error("not everything could be written: %s", self.live.storage_error)
         return ok
 
     async def on_unmount(self) -> None:

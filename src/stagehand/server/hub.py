@@ -25,6 +25,8 @@ from typing import Any
 
 from stagehand.domain import Author, RankedComment
 from stagehand.events import (
+    AuthorForgotten,
+    AuthorOptedOut,
     CommentEdited,
     CommentRanked,
     CoreEvent,
@@ -37,7 +39,7 @@ from stagehand.sanitize import clean_name
 from stagehand.server.access import Caller
 from stagehand.server.wire import dumps, encode, encode_event
 from stagehand.show.live import LiveShow
-from stagehand.show.queue import ShowQueue
+from stagehand.show.queue import ShowQueue, without_author
 
 #: Events kept for clients that reconnect (`?since=`): minutes of chat, seconds of a flood.
 BACKLOG = 10_000
@@ -132,6 +134,8 @@ class EventHub:
         self.queue.apply(event)
         if isinstance(event, CommentRanked):
             self.recent.append(event.ranked)
+        elif isinstance(event, AuthorOptedOut | AuthorForgotten):
+            self.recent = without_author(self.recent, event.author)
         kept = Kept(self.seq, event)
         self.backlog.append(kept)
         if self.clients:

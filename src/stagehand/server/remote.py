@@ -44,6 +44,8 @@ from stagehand.domain import (
     StageSession,
 )
 from stagehand.events import (
+    AuthorForgotten,
+    AuthorOptedOut,
     CommentPinned,
     CommentRanked,
     CommentUnpinned,
@@ -62,7 +64,7 @@ from stagehand.events import (
 from stagehand.metrics import Metrics
 from stagehand.platform import ActionResult, ConnectionState
 from stagehand.server.wire import WireError, decode, decode_event
-from stagehand.show.queue import QueueSettings, ShowQueue
+from stagehand.show.queue import QueueSettings, ShowQueue, without_author
 from stagehand.store.queries import SearchHit, ShowRow
 
 log = logging.getLogger(__name__)
@@ -332,6 +334,8 @@ class RemoteShow:
         self._queue.apply(event)
         if isinstance(event, CommentRanked):
             self._chat.append(event.ranked)
+        elif isinstance(event, AuthorOptedOut | AuthorForgotten):
+            self._chat = without_author(self._chat, event.author)
         elif isinstance(event, HostActionLogged):
             self._acted[event.action.key] = event.comment
             if len(self._acted) > ACTED_KEPT:

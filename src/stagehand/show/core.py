@@ -39,7 +39,7 @@ from stagehand.pseudonyms import OptedOutViewers
 from stagehand.ranking.link import open_ranking
 from stagehand.show.history import ActionHistory, Done
 from stagehand.show.kinds import CommentKinds
-from stagehand.show.opted_out import anonymized
+from stagehand.show.opted_out import anonymized, with_text_of
 from stagehand.show.pipeline import Pipeline
 from stagehand.show.platforms import Platforms
 from stagehand.show.queue import QueueSettings
@@ -181,14 +181,16 @@ class ShowCore:
         held = self._clock.hold(arrived)
         try:
             with self._writer.atomic():
-                shown = (
-                    anonymized(ranked) if ranked.comment.author.key in self.opted_out else ranked
-                )
+                opted_out = ranked.comment.author.key in self.opted_out
+                shown = anonymized(ranked) if opted_out else ranked
                 self._publish(CommentRanked(shown))
                 self._state.recent.add(shown.comment)
-                # The commands read the line itself: `!optin` must still be heard.
                 if self._commands is not None and self._settings.commands.enabled:
-                    result = self._commands(ranked)
+                    # The commands read the line's text (`!optin` must still be heard), under
+                    # the name screens show: a `!hand` raised by a viewer who opted out is
+                    # anonymous on every screen too.
+                    heard = with_text_of(ranked, shown) if opted_out else ranked
+                    result = self._commands(heard)
                     if result is not None:
                         self._spawn(result)
         finally:

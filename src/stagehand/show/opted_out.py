@@ -30,3 +30,15 @@ def anonymized(ranked: RankedComment) -> RankedComment:
             comment, author=anonymous, text="", clean_text="", attachments=()
         ),
     )
+
+
+def with_text_of(ranked: RankedComment, shown: RankedComment) -> RankedComment:
+    """`shown` (anonymized) with `ranked`'s text back: what the chat commands read of a viewer
+    who opted out (their commands work, under no name)."""
+    comment = ranked.comment
+    return dataclasses.replace(
+        shown,
+        comment=dataclasses.replace(
+            shown.comment, text=comment.text, clean_text=comment.clean_text
+        ),
+    )

@@ -14,7 +14,7 @@ keys of comments taken off (answered, dismissed, deleted, moderated) are remembe
 from __future__ import annotations
 
 import dataclasses
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypedDict
@@ -110,6 +110,12 @@ class QueueArgs(TypedDict):
     half_life_seconds: float
     asked_by_points: float
     pasted_points: float
+
+
+def without_author(chat: deque[RankedComment], author: AuthorKey) -> deque[RankedComment]:
+    """`chat` without `author`'s lines: after an opt-out or a forget, no screen that attaches
+    later may be given them (their `!optout` line itself was published under their name)."""
+    return deque((r for r in chat if r.comment.author.key != author), maxlen=chat.maxlen)
 
 
 def key_of(comment: Comment) -> CommentKey:

@@ -323,7 +323,7 @@ class Recorder:
         if not changed:
             return
         rows = [
-            (a.platform, a.id, a.name, a.display_name, json.dumps(sorted(a.roles)), format_ts(ts))
+            (a.platform, a.id, a.name, a.display_name, _roles_json(a.roles), format_ts(ts))
             for a, ts in changed.values()
         ]
         for start in range(0, len(rows), ROWS_PER_STATEMENT):

@@ -92,7 +92,7 @@ async def unban(client: YouTubeClient, ban_id: str, kind: ModerationKind) -> Act
     except NotEnoughQuota as exc:
         return ActionResult.failed(str(exc))
     except CALL_FAILURES as exc:
-        return ActionResult(False, f"YouTube moderation: {_refusal(exc)}", retry=True)
+        return _failed("YouTube moderation", exc)
     lifted = "timeout lifted" if kind is ModerationKind.TIMEOUT else "unbanned"
     return ActionResult.done(f"{lifted} on YouTube")
 
