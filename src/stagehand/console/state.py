@@ -180,8 +180,9 @@ class ConsoleState(ShowQueue):
         self.featured = None
         self.segment = None
         self.hands = ()
-        self.stage = ()
+        self.stage_changed(())  # drops the old guests' chat lines too
         self.connections = {}
+        self.quotas = {}
         self.latest_comment_at = None
         for event in events:
             if not isinstance(event, CommentRanked):
