@@ -26,10 +26,11 @@ from typing import Any
 import aiohttp
 import twitchio
 from twitchio.eventsub.websockets import Websocket
-from twitchio.exceptions import InvalidTokenException
+from twitchio.exceptions import HTTPException, InvalidTokenException
 
 from stagehand.adapters.twitch.credentials import AccountToken
-from stagehand.adapters.twitch.errors import TwitchLoginUnavailable, login_failure
+from stagehand.adapters.twitch.errors import TwitchLoginUnavailable, app_refused, login_failure
+from stagehand.config.twitch import TwitchSettings
 from stagehand.logs import register_secrets
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ class ChatClient(twitchio.Client):
         *,
         client_id: str,
         client_secret: str,
+        settings: TwitchSettings,
         bot_id: str,
         accounts: list[AccountToken],
         on_chat_message: Callable[[Any], None],
@@ -102,6 +104,7 @@ class ChatClient(twitchio.Client):
             bot_id=bot_id,
             fetch_client_user=False,
         )
+        self._settings = settings
         self._websockets = SocketIndex()
         self._accounts = accounts
         self._on_chat_message = on_chat_message
@@ -110,17 +113,25 @@ class ChatClient(twitchio.Client):
         self._store_refreshes_at_once()
 
     def _mask_app_tokens(self) -> None:
-        """Register each app token twitchio obtains (at login, and again after a 401) as a secret.
+        """Register each app token twitchio obtains (at login, and again after a 401) as a secret;
+        a refusal of the app's client id or secret becomes `TwitchAuthError` with the fix.
 
         twitchio keeps it in its HTTP client and fetches it with `client_credentials_token`
         (client.py:658 at login, authentication/tokens.py:215 after a 401): the one place to see
-        every new one.
+        every new one. A refusal there is final (twitchio would report it as a plain HTTP error,
+        and the session would be tried again and again); a 5xx stays an HTTP error, retried.
         """
         http = self._http
         fetch = http.client_credentials_token
 
         async def client_credentials_token(*args: Any, **kwargs: Any) -> Any:
-            payload = await fetch(*args, **kwargs)
+            try:
+                payload = await fetch(*args, **kwargs)
+            except HTTPException as exc:
+                if (refused := app_refused(exc, self._settings)) is not None:
+                    # The error's text quotes the request, client secret and all: not kept.
+                    raise refused from None
+                raise
             register_secrets([payload.access_token])
             return payload
 
