@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from pydantic import SecretStr
@@ -246,3 +247,47 @@ async def test_a_5xx_while_fetching_the_app_token_is_retried(
     [wait] = waits(sink)
     assert "Twitch answered 502" in wait and "retrying in" in wait
     assert len(app_token_requests(fake)) == 2
+
+
+class WritesSeen(TokenStore):
+    """The real token file, with each bot token written to it noted in order."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.bot_tokens_written: list[str] = []
+
+    def set(self, name: str, value: Any) -> None:
+        super().set(name, value)
+        bot = TwitchCredentials.load(self).bot
+        if bot is not None:
+            self.bot_tokens_written.append(bot.access_token)
+
+
+async def test_each_refresh_in_a_long_show_is_stored_once_as_twitch_hands_it_over(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """Two refreshes of the bot's token: one at start (it had under an hour left), one mid-show
+    (Twitch stops accepting the new token: a 401, and twitchio refreshes with the refresh token
+    the first refresh gave). Each new token reaches the token file once, the moment Twitch
+    hands it over."""
+    path = tmp_path / "tokens.json"
+    store_credentials(fake, path, bot_expires_in=600)
+    store = WritesSeen(path)
+    adapter, sink = await connect(fake, store)
+    try:
+        await fake.wait_for_subscriptions(1)
+        await sink.wait_for(lambda: sink.state is ConnectionState.CONNECTED)
+        first = TwitchCredentials.load(store).bot
+        assert first is not None
+        fake.expire(first.access_token)
+        result = await adapter.send("still here")
+        assert result.ok, result.message
+        await asyncio.sleep(0.2)  # twitchio's own token event has run by now
+    finally:
+        await disconnect(adapter)
+    refreshes = [r for r in fake.requests_to("POST", "oauth2/token") if refreshing_query(r)]
+    assert len(refreshes) == 2
+    assert refreshes[1].query["refresh_token"] == first.refresh_token
+    second = TwitchCredentials.load(store).bot
+    assert second is not None and second.access_token in fake.tokens
+    assert store.bot_tokens_written == [first.access_token, second.access_token]
