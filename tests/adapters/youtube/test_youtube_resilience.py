@@ -13,6 +13,7 @@ from adapters.youtube.show import start_show
 from fakes.youtube_server import CLIENT_SECRET, FakeYouTube, decode_token, settings_for
 from stagehand.adapters.youtube.adapter import YouTubeAdapter
 from stagehand.config import Settings
+from stagehand.events import Notice
 from stagehand.platform import ConnectionState
 from stagehand.session import open_show
 from stagehand.tokens import TokenStore
@@ -353,3 +354,28 @@ async def test_the_data_apis_invalid_page_token_is_a_refused_position_too(
     [refused] = [i for i, call in enumerate(streams) if call.status != 200]
     assert "pageToken" not in streams[refused + 1].params  # from the newest messages
     assert ConnectionState.FAILED.value not in [s for s, _ in show.states()]
+
+
+async def test_a_refused_chat_position_leaves_a_notice_the_hosts_can_read_later(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    """The connection's detail is replaced by the next state within a second; that messages
+    may have been missed is a notice on every screen, kept in the notice history."""
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("one")
+        await show.wait_for_comments(1)
+        fake.expire_page_tokens()
+        await fake.wait_for(
+            lambda: any(c.status == 400 for c in fake.calls_of("liveChatMessages.streamList"))
+        )
+        fake.say("two")
+        await show.wait_for_comments(2)
+        await show.wait_for(lambda: show.states()[-1][0] == ConnectionState.CONNECTED.value)
+    finally:
+        await show.stop()
+    notices = [e for e in show.seen if isinstance(e, Notice)]
+    missed = [n for n in notices if "some messages may have been missed" in n.text]
+    assert len(missed) == 1, notices
+    assert missed[0].text.startswith("YouTube: YouTube no longer accepts the saved chat position")
+    assert missed[0].level == "warning"

@@ -231,8 +231,8 @@ class YouTubeAdapter(Adapter):
         again (and charged), so read on from the newest messages, and say once that what was
         said in between may be missing (`_seen` drops what is read twice)."""
         self.page_token = None
-        log.warning("YouTube refused the saved chat position (%s)", PAGE_TOKEN_INVALID)
         self.connection.report(ConnectionState.RECONNECTING, POSITION_REFUSED)
+        self.connection.notice(POSITION_REFUSED)  # kept where the hosts look back, logged
 
     def _deliver(self, batch: dict, chat: ChatInfo) -> None:
         """Hand one batch's messages to the show, then remember where the next read starts."""
