@@ -90,6 +90,11 @@ class AdapterSink(Protocol):
         self, platform: str, state: ConnectionState, detail: str = ""
     ) -> None: ...
 
+    def platform_notice(self, platform: str, text: str, level: str = "warning") -> None:
+        """Something about `platform`'s connection the hosts should read and keep, beyond its
+        state (e.g. chat that may have been missed): a notice on every screen."""
+        ...
+
     def author_banned(self, author: Author, why: str, detail: str) -> None:
         """A moderator banned (`why` "ban") or timed out (`why` "timeout") `author` on the
         platform itself: every screen takes their comments off its queue."""

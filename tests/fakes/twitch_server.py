@@ -385,6 +385,14 @@ class FakeTwitch:
         body = {"error": reasons.get(status, "Error"), "status": status, "message": message}
         return web.json_response(body, status=status)
 
+    @staticmethod
+    def _oauth_error(status: int, message: str) -> web.Response:
+        """id.twitch.tv's refusals: `{"status", "message"}`, no "error" key, unlike Helix's
+        (a wrong secret: `{"status":403,"message":"invalid client secret"}`; an unknown client
+        id: 400 "invalid client"; as reported in PhantomBot/PhantomBot#2860,
+        Ephellon/Twitch-Tools#21, twitchdev/issues#943)."""
+        return web.json_response({"status": status, "message": message}, status=status)
+
     async def _oauth(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
         query = request.query
@@ -393,10 +401,8 @@ class FakeTwitch:
         if name == "validate":
             auth = request.headers.get("Authorization", "")
             token = self.live_token(auth.removeprefix("OAuth ").removeprefix("Bearer "))
-            if token is None:  # unknown, expired or revoked: Twitch's body has no "error" key
-                return web.json_response(
-                    {"status": 401, "message": "invalid access token"}, status=401
-                )
+            if token is None:  # unknown, expired or revoked
+                return self._oauth_error(401, "invalid access token")
             body: dict[str, Any] = {
                 "client_id": CLIENT_ID,
                 "scopes": token.scopes,
@@ -407,7 +413,7 @@ class FakeTwitch:
             return web.json_response(body)
         if name == "authorize":
             if self.authorize_as is None:
-                return self._error(400, "nobody is logged in to the fake Twitch")
+                return self._oauth_error(400, "nobody is logged in to the fake Twitch")
             scopes = query.get("scope", "").replace("+", " ").split()
             code = secrets.token_hex(8)
             self.codes[code] = self.issue_token(self.authorize_as, scopes)
@@ -420,12 +426,12 @@ class FakeTwitch:
             )
             raise web.HTTPFound(target)
         if name != "token" or request.method != "POST":
-            return self._error(404, "not found")
+            return self._oauth_error(404, "not found")
         if query.get("client_id") != CLIENT_ID:
-            return self._error(400, "invalid client")
+            return self._oauth_error(400, "invalid client")
         grant = query.get("grant_type")
         if query.get("client_secret") != CLIENT_SECRET:
-            return self._error(403, "invalid client secret")
+            return self._oauth_error(403, "invalid client secret")
         if grant == "client_credentials":
             token = self.issue_token(None, [])
             return web.json_response(
@@ -440,15 +446,15 @@ class FakeTwitch:
                 (t for t in self.tokens.values() if t.refresh == query.get("refresh_token")), None
             )
             if old is None:
-                return self._error(400, "Invalid refresh token")
+                return self._oauth_error(400, "Invalid refresh token")
             del self.tokens[old.access]
             token = self.issue_token(old.user_id, old.scopes)
         elif grant == "authorization_code":
             token = self.codes.pop(query.get("code", ""), None)
             if token is None:
-                return self._error(400, "Invalid authorization code")
+                return self._oauth_error(400, "Invalid authorization code")
         else:
-            return self._error(400, "unsupported grant type")
+            return self._oauth_error(400, "unsupported grant type")
         return web.json_response(
             {
                 "access_token": token.access,

@@ -18,8 +18,10 @@ developers.google.com/youtube/data/reference/rest/v3), not stagehand's code:
 - errors as Google sends them: `{"error": {"code", "message", "errors": [{"domain", "reason",
   "message"}], "status"}}`: 401 for an unknown or expired token, 403 `quotaExceeded` once the
   day's units are spent, 403 `liveChatEnded` after the chat ended (a `chatEndedEvent` and
-  `offlineAt` end the last stream), 403 `insufficientPermissions` for a read-only token, 400
-  `pageTokenInvalid` for a page token YouTube does not (or no longer) accepts;
+  `offlineAt` end the last stream), 403 `liveChatDisabled` once chat is turned off, 403
+  `insufficientPermissions` for a read-only token, 400 `pageTokenInvalid` for a page token
+  YouTube does not (or no longer) accepts; injected refusals worded as the reference pages word
+  them (`READ_REFUSALS`);
 - `POST /token` (authorization code with PKCE, refresh token; refusals as Google's OAuth 2.0
   error responses: 400 `invalid_grant`, 401 `invalid_client`; and, on demand, the endpoint's
   own trouble: a 5xx with Google's JSON error, a page that is not JSON, a dropped connection),
@@ -105,6 +107,44 @@ def decode_token(token: str) -> int | None:
     return parts[0] if parts is not None else None
 
 
+#: How YouTube words the refusals of a chat read (liveChatMessages.list and streamList, from
+#: their reference pages; the request errors from the Data API's common errors): reason ->
+#: (domain, message). A failure injected with `fail_next` is worded so.
+READ_REFUSALS = {
+    "forbidden": (
+        "youtube.liveChat",
+        "You do not have the permissions required to retrieve messages for the specified live "
+        "chat.",
+    ),
+    "liveChatDisabled": (
+        "youtube.liveChat",
+        "Live chat is not enabled for the specified broadcast.",
+    ),
+    "liveChatEnded": ("youtube.liveChat", "The specified live chat is no longer live."),
+    "liveChatNotFound": (
+        "youtube.liveChat",
+        "The live chat that you are trying to retrieve cannot be found. Check the value of the "
+        "request's liveChatId parameter to ensure that it is correct.",
+    ),
+    "rateLimitExceeded": (
+        "youtube.liveChat",
+        "The request was sent too quickly after the previous request.",
+    ),
+    "pageTokenInvalid": ("youtube.liveChat", "The page token is not valid."),
+    "invalidPageToken": ("youtube.parameter", "The request specifies an invalid page token."),
+    "missingRequiredParameter": (
+        "youtube.parameter",
+        "The request is missing a required parameter.",
+    ),
+    "unexpectedParameter": ("youtube.parameter", "The request specifies an unexpected parameter."),
+    "incompatibleParameters": (
+        "youtube.parameter",
+        "The request specifies two or more parameters that cannot be used in the same request.",
+    ),
+    "backendError": ("global", "Backend Error"),
+}
+
+
 def google_error(status: int, reason: str, message: str, domain: str = "youtube.liveChat"):
     statuses = {
         400: "INVALID_ARGUMENT",
@@ -161,6 +201,9 @@ class FakeYouTube:
         self.bans: dict[str, dict[str, Any]] = {}
         self.live = True
         self.ended = False
+        #: The channel turned chat off for the live stream (YouTube Studio): every live chat
+        #: call answers 403 liveChatDisabled.
+        self.chat_disabled = False
         self.consent_channel = OWNER["channelId"]
         #: Streams currently open (tests wait for readers).
         self.open_streams = 0
@@ -444,6 +487,10 @@ class FakeYouTube:
             self.calls.append(Call(method, units, status, reason, params, body))
             return None, google_error(status, reason, message, domain)
 
+        def refuse_as_youtube(status: int, reason: str):
+            domain, message = READ_REFUSALS.get(reason, ("global", f"Injected failure: {reason}"))
+            return refuse(status, reason, message, domain)
+
         if token is None:
             return refuse(
                 401,
@@ -460,8 +507,7 @@ class FakeYouTube:
             )
         failures = self._failures.get(method)
         if failures:
-            status, reason = failures.pop(0)
-            return refuse(status, reason, f"Injected failure: {reason}")
+            return refuse_as_youtube(*failures.pop(0))
         if write and not ({SCOPE_FORCE_SSL, SCOPE_YOUTUBE} & set(token.scopes)):
             return refuse(
                 403,
@@ -476,7 +522,9 @@ class FakeYouTube:
                 "The live chat that you are trying to retrieve cannot be found.",
             )
         if method.startswith("liveChat") and self.ended:
-            return refuse(403, "liveChatEnded", "The live chat is no longer live.")
+            return refuse_as_youtube(403, "liveChatEnded")
+        if method.startswith("liveChat") and self.chat_disabled:
+            return refuse_as_youtube(403, "liveChatDisabled")
         self.charged += COSTS[method]
         self.calls.append(Call(method, COSTS[method], 200, "", params, body))
         return token, None

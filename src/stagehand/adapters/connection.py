@@ -14,6 +14,10 @@ deliver until `close`, or raise when the connection is lost; and puts a failure 
 - `ConnectionFinished` (the platform ended what was being read: a live chat that ended):
   FINISHED with the reason, and no retry, since there is nothing left to read;
 - `close()`: the attempt ends (the platform watches `closing`), then DISCONNECTED.
+
+What the hosts should read and keep beyond a state (chat that may have been missed) goes out
+through `notice`: a notice on every screen, kept in the notice history, where a state's detail
+is replaced by the next.
 """
 
 from __future__ import annotations
@@ -134,6 +138,12 @@ class Connection(Generic[LinkT]):
             self._got_connected = True
         if self._sink is not None:
             self._sink.connection_changed(self.platform, state, detail)
+
+    def notice(self, text: str, level: str = "warning") -> None:
+        """Tell the hosts something they should keep reading after the state has moved on."""
+        log.warning("%s: %s", self.platform, text)
+        if self._sink is not None:
+            self._sink.platform_notice(self.platform, text, level)
 
     def fail(self, detail: str) -> None:
         """Stop for good: FAILED, with what the user must fix."""

@@ -40,6 +40,7 @@ from stagehand.events import (
     ShowEnded,
     StageEnded,
 )
+from stagehand.logs import redact
 from stagehand.metrics import Metrics, show_metrics
 from stagehand.platform import Adapter, ConnectionState, ReplaySink
 from stagehand.sanitize import clean
@@ -330,6 +331,10 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
     def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
         detail = self._platforms.connection_changed(platform, state, detail)
         self._publish(ConnectionChanged(platform, state.value, detail))
+
+    def platform_notice(self, platform: str, text: str, level: str = "warning") -> None:
+        # Masked as connection details are: a platform's words may quote a request.
+        self._publish(Notice(f"{platform_name(platform)}: {redact(text)}", level))
 
     def author_banned(self, author: Author, why: str, detail: str) -> None:
         """Banned or timed out on the platform by someone else: off every queue, hand down."""

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
+from pydantic import SecretStr
 
 from fakes.twitch_server import (
     FakeTwitch,
@@ -160,3 +162,132 @@ async def test_a_5xx_when_a_new_session_logs_in_mid_show_is_retried(
     assert [c.id for c in comments] == ["before", "after"]
     assert ConnectionState.FAILED not in [state for state, _ in sink.states]
     assert any("login service answered 503" in wait for wait in waits(sink))
+
+
+def app_token_requests(fake: FakeTwitch) -> list[RecordedRequest]:
+    return [
+        r
+        for r in fake.requests_to("POST", "oauth2/token")
+        if r.query.get("grant_type") == "client_credentials"
+    ]
+
+
+async def test_a_wrong_client_secret_in_the_config_stops_twitch_naming_the_key(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """id.twitch.tv answers 403 "invalid client secret" before any user token is looked at:
+    asking again gets the same answer, so Twitch stops at once with the setting to fix."""
+    store, _bot, _owner = store_credentials(fake, tmp_path / "tokens.json")
+    wrong = "notthesecret0123456789"
+    adapter = TwitchAdapter(settings_for(fake, client_secret=SecretStr(wrong)), store)
+    sink = RecordingSink()
+    async with asyncio.timeout(5):
+        await adapter.run(sink)  # returns: Twitch stopped for good
+    state, detail = sink.states[-1]
+    assert state is ConnectionState.FAILED
+    assert "Twitch refused the app's client secret (403 invalid client secret)" in detail
+    assert "[twitch] client_secret" in detail and "STAGEHAND_TWITCH_CLIENT_SECRET" in detail
+    assert "https://dev.twitch.tv/console/apps" in detail
+    assert wrong not in detail
+    assert not waits(sink)  # never "retrying in ..."
+    assert len(app_token_requests(fake)) == 1
+    assert not fake.requests_to("GET", "oauth2/validate")  # no user token was tried
+
+
+async def test_a_stored_client_secret_twitch_refuses_says_run_auth_again(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    store, _bot, _owner = store_credentials(fake, tmp_path / "tokens.json")
+    creds = TwitchCredentials.load(store)
+    TwitchCredentials(creds.client_id, "anoldsecret0123456789", creds.bot, creds.broadcaster).save(
+        store
+    )
+    adapter = TwitchAdapter(settings_for(fake), store)
+    sink = RecordingSink()
+    async with asyncio.timeout(5):
+        await adapter.run(sink)
+    state, detail = sink.states[-1]
+    assert state is ConnectionState.FAILED
+    assert "403 invalid client secret" in detail
+    assert "run `stagehand auth twitch`" in detail
+    assert "anoldsecret" not in detail
+    assert not waits(sink)
+
+
+async def test_an_unknown_client_id_stops_twitch_naming_the_key(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    store, _bot, _owner = store_credentials(fake, tmp_path / "tokens.json")
+    adapter = TwitchAdapter(settings_for(fake, client_id="nosuchclient0123456789"), store)
+    sink = RecordingSink()
+    async with asyncio.timeout(5):
+        await adapter.run(sink)
+    state, detail = sink.states[-1]
+    assert state is ConnectionState.FAILED
+    assert "400 invalid client" in detail and "[twitch] client_id" in detail
+    assert not waits(sink)
+
+
+async def test_a_5xx_while_fetching_the_app_token_is_retried(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    store, _bot, _owner = store_credentials(fake, tmp_path / "tokens.json")
+
+    def app_token(request: web.Request) -> bool:
+        return request.query.get("grant_type") == "client_credentials"
+
+    fake.fail_next("POST", "oauth2/token", 502, "Bad Gateway", when=app_token)
+    adapter, sink = await connect(fake, store)
+    try:
+        await fake.wait_for_subscriptions(1)
+        await sink.wait_for(lambda: sink.state is ConnectionState.CONNECTED)
+    finally:
+        await disconnect(adapter)
+    assert ConnectionState.FAILED not in [state for state, _ in sink.states]
+    [wait] = waits(sink)
+    assert "Twitch answered 502" in wait and "retrying in" in wait
+    assert len(app_token_requests(fake)) == 2
+
+
+class WritesSeen(TokenStore):
+    """The real token file, with each bot token written to it noted in order."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.bot_tokens_written: list[str] = []
+
+    def set(self, name: str, value: Any) -> None:
+        super().set(name, value)
+        bot = TwitchCredentials.load(self).bot
+        if bot is not None:
+            self.bot_tokens_written.append(bot.access_token)
+
+
+async def test_each_refresh_in_a_long_show_is_stored_once_as_twitch_hands_it_over(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """Two refreshes of the bot's token: one at start (it had under an hour left), one mid-show
+    (Twitch stops accepting the new token: a 401, and twitchio refreshes with the refresh token
+    the first refresh gave). Each new token reaches the token file once, the moment Twitch
+    hands it over."""
+    path = tmp_path / "tokens.json"
+    store_credentials(fake, path, bot_expires_in=600)
+    store = WritesSeen(path)
+    adapter, sink = await connect(fake, store)
+    try:
+        await fake.wait_for_subscriptions(1)
+        await sink.wait_for(lambda: sink.state is ConnectionState.CONNECTED)
+        first = TwitchCredentials.load(store).bot
+        assert first is not None
+        fake.expire(first.access_token)
+        result = await adapter.send("still here")
+        assert result.ok, result.message
+        await asyncio.sleep(0.2)  # twitchio's own token event has run by now
+    finally:
+        await disconnect(adapter)
+    refreshes = [r for r in fake.requests_to("POST", "oauth2/token") if refreshing_query(r)]
+    assert len(refreshes) == 2
+    assert refreshes[1].query["refresh_token"] == first.refresh_token
+    second = TwitchCredentials.load(store).bot
+    assert second is not None and second.access_token in fake.tokens
+    assert store.bot_tokens_written == [first.access_token, second.access_token]

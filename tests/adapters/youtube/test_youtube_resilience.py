@@ -13,6 +13,7 @@ from adapters.youtube.show import start_show
 from fakes.youtube_server import CLIENT_SECRET, FakeYouTube, decode_token, settings_for
 from stagehand.adapters.youtube.adapter import YouTubeAdapter
 from stagehand.config import Settings
+from stagehand.events import Notice
 from stagehand.platform import ConnectionState
 from stagehand.session import open_show
 from stagehand.tokens import TokenStore
@@ -239,3 +240,142 @@ async def test_no_token_or_secret_reaches_the_logs_or_the_database(
     for secret in secrets:
         assert secret not in logged
         assert secret not in dump
+
+
+@pytest.mark.parametrize("reason", ["missingRequiredParameter", "unexpectedParameter"])
+async def test_a_chat_read_youtube_refuses_as_invalid_stops_youtube_with_one_line(
+    fake: FakeYouTube, tmp_path: Path, reason: str
+) -> None:
+    """A 400 other than a refused page token: the same request would be refused again, and
+    each refused read costs 5 units. YouTube stops at once; the show goes on."""
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("one")
+        await show.wait_for_comments(1)
+        fake.fail_next("liveChatMessages.streamList", 400, reason, times=20)
+        detail = await show.wait_for_state(ConnectionState.FAILED.value)
+        calls = len(fake.calls)
+        await asyncio.sleep(0.5)
+        assert len(fake.calls) == calls  # nothing more is asked of YouTube
+        assert show.live.next_segment().ok  # the show itself goes on
+    finally:
+        await show.stop()
+    refused = [c for c in fake.calls_of("liveChatMessages.streamList") if c.status == 400]
+    assert len(refused) == 1  # asked once, not again and again
+    assert "\n" not in detail
+    assert f"YouTube refused stagehand's request (400 {reason}: " in detail
+    assert "YouTube chat stops" in detail and "report this line" in detail
+    assert ConnectionState.RECONNECTING.value not in [s for s, _ in show.states()]
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "state", "said"),
+    [
+        (403, "forbidden", ConnectionState.FAILED, "YouTube refused (403 forbidden): You do not"),
+        (403, "liveChatDisabled", ConnectionState.FINISHED, "chat is turned off"),
+        (404, "liveChatNotFound", ConnectionState.FINISHED, "live chat ended"),
+    ],
+)
+async def test_a_chat_read_that_cannot_succeed_again_stops_at_once(
+    fake: FakeYouTube,
+    tmp_path: Path,
+    status: int,
+    reason: str,
+    state: ConnectionState,
+    said: str,
+) -> None:
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("one")
+        await show.wait_for_comments(1)
+        fake.fail_next("liveChatMessages.streamList", status, reason, times=20)
+        detail = await show.wait_for_state(state.value)
+    finally:
+        await show.stop()
+    assert said in detail
+    assert [c.status for c in fake.calls_of("liveChatMessages.streamList")].count(status) == 1
+
+
+async def test_chat_turned_off_mid_show_finishes_the_youtube_side(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("one")
+        await show.wait_for_comments(1)
+        fake.chat_disabled = True
+        detail = await show.wait_for_state(ConnectionState.FINISHED.value)
+    finally:
+        await show.stop()
+    assert detail == "chat is turned off for this YouTube live stream"
+    assert show.live.failed_platforms() == {}
+
+
+async def test_reading_too_soon_is_retried_and_chat_goes_on(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    """403 rateLimitExceeded: the read came too soon after the last; waiting fixes it."""
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("one")
+        await show.wait_for_comments(1)
+        fake.fail_next("liveChatMessages.streamList", 403, "rateLimitExceeded")
+        await fake.wait_for(
+            lambda: any(c.status == 403 for c in fake.calls_of("liveChatMessages.streamList"))
+        )
+        fake.say("two")
+        await show.wait_for_comments(2)
+    finally:
+        await show.stop()
+    assert [c.text for c in show.comments()] == ["one", "two"]
+    assert ConnectionState.FAILED.value not in [s for s, _ in show.states()]
+    assert any("retrying in" in d for s, d in show.states() if s == "reconnecting")
+
+
+async def test_the_data_apis_invalid_page_token_is_a_refused_position_too(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    """The Data API's common request error for a page token (400 invalidPageToken) means what
+    the live chat's pageTokenInvalid means: read on from the newest messages, do not stop."""
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("one")
+        await show.wait_for_comments(1)
+        await fake.wait_for(lambda: fake.streams_started >= 2)  # a page token is held now
+        fake.fail_next("liveChatMessages.streamList", 400, "invalidPageToken")
+        await fake.wait_for(
+            lambda: any(c.status == 400 for c in fake.calls_of("liveChatMessages.streamList"))
+        )
+        fake.say("two")
+        await show.wait_for_comments(2)
+    finally:
+        await show.stop()
+    streams = fake.calls_of("liveChatMessages.streamList")
+    [refused] = [i for i, call in enumerate(streams) if call.status != 200]
+    assert "pageToken" not in streams[refused + 1].params  # from the newest messages
+    assert ConnectionState.FAILED.value not in [s for s, _ in show.states()]
+
+
+async def test_a_refused_chat_position_leaves_a_notice_the_hosts_can_read_later(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    """The connection's detail is replaced by the next state within a second; that messages
+    may have been missed is a notice on every screen, kept in the notice history."""
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("one")
+        await show.wait_for_comments(1)
+        fake.expire_page_tokens()
+        await fake.wait_for(
+            lambda: any(c.status == 400 for c in fake.calls_of("liveChatMessages.streamList"))
+        )
+        fake.say("two")
+        await show.wait_for_comments(2)
+        await show.wait_for(lambda: show.states()[-1][0] == ConnectionState.CONNECTED.value)
+    finally:
+        await show.stop()
+    notices = [e for e in show.seen if isinstance(e, Notice)]
+    missed = [n for n in notices if "some messages may have been missed" in n.text]
+    assert len(missed) == 1, notices
+    assert missed[0].text.startswith("YouTube: YouTube no longer accepts the saved chat position")
+    assert missed[0].level == "warning"

@@ -109,6 +109,7 @@ class TwitchAdapter(Adapter):
         client = ChatClient(
             client_id=client_id,
             client_secret=secret,
+            settings=self.settings,
             bot_id=bot.user_id,
             accounts=creds.accounts(),
             on_chat_message=self._chat_message,

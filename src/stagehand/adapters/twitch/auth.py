@@ -25,7 +25,7 @@ from twitchio.authentication import OAuth
 from twitchio.exceptions import HTTPException
 
 from stagehand.adapters.redirect import AuthFailed, no_browser_hint, wait_for_code
-from stagehand.adapters.twitch.credentials import AccountToken, TwitchCredentials
+from stagehand.adapters.twitch.credentials import APPS, AccountToken, TwitchCredentials
 from stagehand.adapters.twitch.endpoints import point_library_at
 from stagehand.adapters.twitch.errors import describe_error
 from stagehand.adapters.twitch.probe import NETWORK_ERRORS, TwitchProbe
@@ -34,7 +34,6 @@ from stagehand.config.twitch import TwitchSettings
 from stagehand.tokens import TokenStore
 
 APP_CONSOLE = "https://dev.twitch.tv/console/apps/create"
-APPS = "https://dev.twitch.tv/console/apps"
 #: Twitch logins: 4-25 characters, letters, digits and underscores (older ones may be shorter).
 LOGIN = re.compile(r"[a-z0-9_]{3,25}")
 STORED = "the token file (an earlier `stagehand auth twitch`)"

@@ -26,10 +26,11 @@ from typing import Any
 import aiohttp
 import twitchio
 from twitchio.eventsub.websockets import Websocket
-from twitchio.exceptions import InvalidTokenException
+from twitchio.exceptions import HTTPException, InvalidTokenException
 
 from stagehand.adapters.twitch.credentials import AccountToken
-from stagehand.adapters.twitch.errors import TwitchLoginUnavailable, login_failure
+from stagehand.adapters.twitch.errors import TwitchLoginUnavailable, app_refused, login_failure
+from stagehand.config.twitch import TwitchSettings
 from stagehand.logs import register_secrets
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ class ChatClient(twitchio.Client):
         *,
         client_id: str,
         client_secret: str,
+        settings: TwitchSettings,
         bot_id: str,
         accounts: list[AccountToken],
         on_chat_message: Callable[[Any], None],
@@ -102,25 +104,38 @@ class ChatClient(twitchio.Client):
             bot_id=bot_id,
             fetch_client_user=False,
         )
+        self._settings = settings
         self._websockets = SocketIndex()
         self._accounts = accounts
+        #: Whose each refresh token is: the stored ones, then each one a refresh hands over.
+        self._refresh_owners = {a.refresh_token: a.user_id for a in accounts if a.refresh_token}
+        #: The access token last handed to the store, per user id.
+        self._handed_over: dict[str, str] = {}
         self._on_chat_message = on_chat_message
         self._on_token = on_token
         self._mask_app_tokens()
         self._store_refreshes_at_once()
 
     def _mask_app_tokens(self) -> None:
-        """Register each app token twitchio obtains (at login, and again after a 401) as a secret.
+        """Register each app token twitchio obtains (at login, and again after a 401) as a secret;
+        a refusal of the app's client id or secret becomes `TwitchAuthError` with the fix.
 
         twitchio keeps it in its HTTP client and fetches it with `client_credentials_token`
         (client.py:658 at login, authentication/tokens.py:215 after a 401): the one place to see
-        every new one.
+        every new one. A refusal there is final (twitchio would report it as a plain HTTP error,
+        and the session would be tried again and again); a 5xx stays an HTTP error, retried.
         """
         http = self._http
         fetch = http.client_credentials_token
 
         async def client_credentials_token(*args: Any, **kwargs: Any) -> Any:
-            payload = await fetch(*args, **kwargs)
+            try:
+                payload = await fetch(*args, **kwargs)
+            except HTTPException as exc:
+                if (refused := app_refused(exc, self._settings)) is not None:
+                    # The error's text quotes the request, client secret and all: not kept.
+                    raise refused from None
+                raise
             register_secrets([payload.access_token])
             return payload
 
@@ -132,7 +147,9 @@ class ChatClient(twitchio.Client):
         twitchio checks the new token (`/oauth2/validate`) before it announces it
         (authentication/tokens.py:120-139); when Twitch fails to answer that check, the new
         token would be lost with the session, and the next session would try the old refresh
-        token, which the refresh may have used up.
+        token, which the refresh may have used up. Every refresh goes through here (at login,
+        after a 401, in twitchio's hourly check), each with the refresh token the one before
+        handed over: the owner of each is followed from one to the next.
         """
         oauth = getattr(self._http, "_ManagedHTTPClient__isolated", None)  # twitchio's own
         if oauth is None:
@@ -142,17 +159,19 @@ class ChatClient(twitchio.Client):
         async def refresh_token(refresh: str, /) -> Any:
             payload = await fetch(refresh)
             register_secrets([payload.access_token, payload.refresh_token])
-            for account in self._accounts:
-                if account.refresh_token == refresh:
-                    self._on_token(
-                        account.user_id,
-                        payload.access_token,
-                        payload.refresh_token,
-                        payload.expires_in,
-                    )
+            user_id = self._refresh_owners.pop(refresh, None)
+            if user_id is not None:
+                self._refresh_owners[payload.refresh_token] = user_id
+                self._hand_over(
+                    user_id, payload.access_token, payload.refresh_token, payload.expires_in
+                )
             return payload
 
         oauth.refresh_token = refresh_token
+
+    def _hand_over(self, user_id: str, access: str, refresh: str, expires_in: int | None) -> None:
+        self._handed_over[user_id] = access
+        self._on_token(user_id, access, refresh, expires_in)
 
     @property
     def sockets(self) -> SocketIndex:
@@ -184,8 +203,13 @@ class ChatClient(twitchio.Client):
             self._on_token(user_id, data["token"], data["refresh"], None)
 
     async def event_token_refreshed(self, payload: twitchio.TokenRefreshedPayload) -> None:
+        """twitchio announcing a refresh: stored already when Twitch handed the token over
+        (`_store_refreshes_at_once`), unless that refresh was not seen there."""
         register_secrets([payload.token, payload.refresh_token])
-        self._on_token(payload.user_id, payload.token, payload.refresh_token, payload.expires_in)
+        if self._handed_over.get(payload.user_id) == payload.token:
+            return
+        self._refresh_owners[payload.refresh_token] = payload.user_id
+        self._hand_over(payload.user_id, payload.token, payload.refresh_token, payload.expires_in)
 
     async def event_message(self, payload: twitchio.ChatMessage) -> None:
         self._on_chat_message(payload)

@@ -16,6 +16,8 @@ from stagehand.tokens import TokenStore
 TOKEN_KEY = "twitch"
 #: What fixes any missing, rejected or short-scoped Twitch credential.
 AUTH_FIX = "run `stagehand auth twitch`"
+#: Where a Twitch application's Client ID is read and a new Client Secret made.
+APPS = "https://dev.twitch.tv/console/apps"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,3 +150,19 @@ def store_refreshed_token(
     if not current or (current[0].access_token == access and expires_in is None):
         return
     creds.with_refreshed(user_id, access, refresh, expires_in, datetime.now(UTC)).save(tokens)
+
+
+def app_credential_fix(settings: TwitchSettings, secret: bool) -> str:
+    """How to put right the app's client secret (`secret`) or client id that Twitch refused:
+    the config key when the config (or environment) supplied it, else `stagehand auth twitch`,
+    which stored it (the config wins over the store, as in `app_credentials`)."""
+    if secret:
+        if settings.client_secret is not None and settings.client_secret.get_secret_value():
+            return (
+                "set [twitch] client_secret (or STAGEHAND_TWITCH_CLIENT_SECRET) to the app's "
+                f"current secret (at {APPS}: Manage, New Secret)"
+            )
+        return f"{AUTH_FIX} and give it the app's current secret (at {APPS}: Manage, New Secret)"
+    if settings.client_id:
+        return f"set [twitch] client_id to the app's Client ID (at {APPS}: Manage)"
+    return f"{AUTH_FIX} and give it the app's Client ID (at {APPS}: Manage)"

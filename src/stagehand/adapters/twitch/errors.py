@@ -16,7 +16,8 @@ import aiohttp
 from twitchio.exceptions import HTTPException, InvalidTokenException, WebsocketConnectionException
 
 from stagehand.adapters.connection import ConnectionRefused
-from stagehand.adapters.twitch.credentials import AUTH_FIX
+from stagehand.adapters.twitch.credentials import AUTH_FIX, app_credential_fix
+from stagehand.config.twitch import TwitchSettings
 from stagehand.logs import redact, register_secrets
 
 
@@ -58,6 +59,29 @@ def login_failure(exc: InvalidTokenException, who: str) -> Exception:
     return TwitchLoginUnavailable(
         f"Twitch's login service answered {exc.status} while {step} {who}'s token"
         + (f" ({said})" if said else "")
+    )
+
+
+#: What id.twitch.tv answers when it refuses the app's own credentials for an app token: 403
+#: "invalid client secret" for a wrong secret, 400 "invalid client" for an unknown client id,
+#: 400 "missing client secret". Anything else (a 5xx, a proxy's page) may pass: retried.
+APP_REFUSALS = {
+    "invalid client secret": True,  # True: it is the secret
+    "missing client secret": True,
+    "invalid client": False,  # the client id
+}
+
+
+def app_refused(exc: HTTPException, settings: TwitchSettings) -> TwitchAuthError | None:
+    """The final answer to a refused app token (client credentials): asking again with the
+    same client id and secret gets the same refusal. None when Twitch did not refuse them."""
+    said = twitch_message(exc)
+    secret = APP_REFUSALS.get(said.lower())
+    if exc.status not in TOKEN_REFUSALS or secret is None:
+        return None
+    problem = "the app's client secret" if secret else "the app's client id"
+    return TwitchAuthError(
+        f"Twitch refused {problem} ({exc.status} {said}): {app_credential_fix(settings, secret)}"
     )
 
 

@@ -17,14 +17,17 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from stagehand.adapters.twitch.credentials import AUTH_FIX, AccountToken, TwitchCredentials
+from stagehand.adapters.twitch.credentials import (
+    APPS,
+    AUTH_FIX,
+    AccountToken,
+    TwitchCredentials,
+)
 from stagehand.adapters.twitch.probe import NETWORK_ERRORS, TwitchProbe
 from stagehand.adapters.twitch.scopes import bot_scopes, broadcaster_scopes
 from stagehand.config.twitch import TwitchSettings
 from stagehand.platform import DoctorCheck
 from stagehand.tokens import TokenStore
-
-APPS = "https://dev.twitch.tv/console/apps"
 
 
 async def online_checks(

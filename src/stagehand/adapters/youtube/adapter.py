@@ -39,7 +39,7 @@ from stagehand.adapters.youtube.errors import (
     YouTubeApiError,
     chat_over,
     describe_error,
-    quota_exceeded_message,
+    refused_for_good,
 )
 from stagehand.adapters.youtube.normalize import (
     PLATFORM,
@@ -130,12 +130,8 @@ class YouTubeAdapter(Adapter):
             self.connection.link = Link(client, self.chat)
             await self._read(client, self.chat)
         except YouTubeApiError as exc:
-            if exc.chat_over:
-                raise chat_over(exc.reason) from None
-            if exc.quota_exceeded:
-                raise ConnectionRefused(quota_exceeded_message()) from None
-            if exc.status in (401, 403) and not exc.retryable:
-                raise ConnectionRefused(describe_error(exc) or str(exc)) from None
+            if (final := refused_for_good(exc)) is not None:
+                raise final from None
             raise
         finally:
             self.connection.link = None
@@ -213,7 +209,7 @@ class YouTubeAdapter(Adapter):
             try:
                 reading.result()  # a failure of the stream: the connection loop retries
             except YouTubeApiError as exc:
-                if exc.reason != PAGE_TOKEN_INVALID or self.page_token is None:
+                if not exc.page_token_refused or self.page_token is None:
                     raise
                 self._resume_from_newest()
             self.quota.last_read_seconds = max(1.0, time.monotonic() - started)
@@ -235,8 +231,8 @@ class YouTubeAdapter(Adapter):
         again (and charged), so read on from the newest messages, and say once that what was
         said in between may be missing (`_seen` drops what is read twice)."""
         self.page_token = None
-        log.warning("YouTube refused the saved chat position (%s)", PAGE_TOKEN_INVALID)
         self.connection.report(ConnectionState.RECONNECTING, POSITION_REFUSED)
+        self.connection.notice(POSITION_REFUSED)  # kept where the hosts look back, logged
 
     def _deliver(self, batch: dict, chat: ChatInfo) -> None:
         """Hand one batch's messages to the show, then remember where the next read starts."""

@@ -20,14 +20,26 @@ from stagehand.domain import utcnow
 
 #: Where a project's quota is seen and more is asked for.
 QUOTA_PAGE = "https://console.cloud.google.com/apis/api/youtube.googleapis.com/quotas"
-#: Reasons that mean the chat is over: nothing more will be said in it.
+#: Reasons that mean the chat is over: nothing more will be said in it (liveChatMessages.list
+#: and streamList: 403 liveChatEnded, 403 liveChatDisabled, 404 liveChatNotFound).
 CHAT_OVER = frozenset({"liveChatEnded", "liveChatNotFound", "liveChatDisabled"})
 #: Network trouble of any kind (no connection, reset, timeout).
 NETWORK_ERRORS = (aiohttp.ClientError, OSError, asyncio.TimeoutError)
+#: Trouble that is not YouTube's answer to the request: Google's token endpoint failing to
+#: answer, or the network. Trying again later may get past it.
+PASSING_TROUBLE = (OAuthUnavailable, *NETWORK_ERRORS)
 #: The reason YouTube gives for a page token it no longer accepts (liveChatMessages.list and
 #: streamList answer 400 with it): the saved chat position is gone, and asking again with it
 #: gets the same answer.
 PAGE_TOKEN_INVALID = "pageTokenInvalid"
+#: Every reason meaning that: the live chat methods' own, and the Data API's common request
+#: error for a page token (badRequest 400 invalidPageToken).
+PAGE_TOKEN_REFUSED = frozenset({PAGE_TOKEN_INVALID, "invalidPageToken"})
+#: Reasons for a refusal that waiting fixes: the request came too soon after the last
+#: (liveChatMessages.list: 403 rateLimitExceeded), too many in a while, or YouTube's own trouble.
+PASSING_REASONS = frozenset(
+    {"rateLimitExceeded", "userRequestsExceedRateLimit", "backendError", "internalError"}
+)
 
 
 class YouTubeApiError(Exception):
@@ -61,9 +73,13 @@ class YouTubeApiError(Exception):
         return self.reason in CHAT_OVER
 
     @property
+    def page_token_refused(self) -> bool:
+        return self.reason in PAGE_TOKEN_REFUSED
+
+    @property
     def retryable(self) -> bool:
         """A server-side hiccup (5xx, rate limit) that waiting fixes."""
-        return self.status >= 500 or self.status == 429 or self.reason == "rateLimitExceeded"
+        return self.status >= 500 or self.status == 429 or self.reason in PASSING_REASONS
 
 
 class NotLiveYet(Exception):
@@ -88,6 +104,30 @@ def chat_over(reason: str) -> ConnectionFinished:
     if reason == "liveChatDisabled":
         return ConnectionFinished("chat is turned off for this YouTube live stream")
     return ConnectionFinished("the YouTube live chat ended (the stream is offline)")
+
+
+def refused_for_good(exc: YouTubeApiError) -> ConnectionRefused | ConnectionFinished | None:
+    """What a refusal while finding or reading the chat means, when asking again would get the
+    same answer (and spend quota on it): the chat is over, the quota spent, the authorization
+    refused, or the request itself refused (a 400: a missing or unexpected parameter, ...).
+    None for a refusal worth trying again: YouTube's own trouble, a rate limit, or an answer
+    that is not Google's (no reason: a proxy's page)."""
+    if exc.chat_over:
+        return chat_over(exc.reason)
+    if exc.quota_exceeded:
+        return ConnectionRefused(quota_exceeded_message())
+    if exc.retryable:
+        return None
+    if exc.status in (401, 403):
+        return ConnectionRefused(describe(exc))
+    if 400 <= exc.status < 500 and exc.reason:
+        said = f": {exc.message}" if exc.message else ""
+        return ConnectionRefused(
+            f"YouTube refused stagehand's request ({exc.status} {exc.reason}{said}); asking "
+            "again would get the same answer and spend quota, so YouTube chat stops (the show "
+            "goes on elsewhere): update stagehand, or report this line"
+        )
+    return None
 
 
 def describe(exc: BaseException) -> str:
@@ -118,7 +158,7 @@ def transient(exc: BaseException) -> bool:
     API, or Google's token endpoint failing without refusing the authorization."""
     if isinstance(exc, YouTubeApiError):
         return exc.retryable
-    return isinstance(exc, (OAuthUnavailable, *NETWORK_ERRORS))
+    return isinstance(exc, PASSING_TROUBLE)
 
 
 def describe_error(exc: Exception) -> str | None:
@@ -130,6 +170,6 @@ def describe_error(exc: Exception) -> str | None:
         return f"YouTube sent an answer stagehand cannot read ({exc})"
     if isinstance(exc, YouTubeApiError | ConnectionRefused | ConnectionFinished):
         return describe(exc)
-    if isinstance(exc, (OAuthUnavailable, *NETWORK_ERRORS)):
+    if isinstance(exc, PASSING_TROUBLE):
         return describe(exc)
     return None
