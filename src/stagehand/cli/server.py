@@ -131,11 +131,14 @@ def attach(url: str, token_value: str | None, config_path: Path | None) -> None:
     register_secret(secret)
     settings = load_settings(config_path, required=False)
     log_path = configure_logging(to_file=True)
-    name = asyncio.run(_attach(url, secret, settings))
-    click.echo(f"Left {name!r} at {url}; the show goes on (log: {log_path})")
+    name, ended = asyncio.run(_attach(url, secret, settings))
+    how = "the show had ended" if ended else "the show goes on"
+    click.echo(f"Left {name!r} at {url}; {how} (log: {log_path})")
 
 
-async def _attach(url: str, secret: str, settings: Settings) -> str:
+async def _attach(url: str, secret: str, settings: Settings) -> tuple[str, bool]:
+    """The console on the show at `url` until it quits: the show's name, and whether it had
+    ended by then."""
     from stagehand.console.app import make_app
     from stagehand.server.remote import RemoteError, RemoteShow
 
@@ -149,7 +152,7 @@ async def _attach(url: str, secret: str, settings: Settings) -> str:
         await app.run_async()
     finally:
         await remote.close()
-    return remote.show.name
+    return remote.show.name, remote.ended
 
 
 def _base_url(url: str) -> str:

@@ -45,6 +45,9 @@ class ConsoleAction:
     #: Set when it acts on the selected comment: what the host is told it would have done when
     #: nothing is selected (`Nothing to reply to: ...`); such a key never picks a comment itself.
     needs_selection: str | None = None
+    #: The show server's name for what it does (`POST /api/actions`): an attached console's
+    #: token role must allow it, or the key is refused before any dialog opens.
+    show_action: str | None = None
 
     @property
     def shown_keys(self) -> str:
@@ -80,6 +83,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         label="Answer",
         footer=1,
         needs_selection="answer",
+        show_action="answer",
     ),
     ConsoleAction(
         name="dismiss",
@@ -90,6 +94,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         label="Dismiss",
         footer=2,
         needs_selection="dismiss",
+        show_action="dismiss",
     ),
     ConsoleAction(
         name="pull_on_stage",
@@ -100,6 +105,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         label="Stage",
         footer=3,
         needs_selection="bring on stage",
+        show_action="stage",
     ),
     ConsoleAction(
         name="stage_hand",
@@ -108,6 +114,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         description="pull the first raised hand on stage",
         records=HostActionKind.STAGE_START,
         label="Stage hand",
+        show_action="stage_hand",
     ),
     ConsoleAction(
         name="end_stage",
@@ -117,6 +124,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         records=HostActionKind.STAGE_END,
         label="End",
         footer=4,
+        show_action="end_stage",
     ),
     ConsoleAction(
         name="reply",
@@ -127,6 +135,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         label="Reply",
         footer=5,
         needs_selection="reply to",
+        show_action="reply",
     ),
     ConsoleAction(
         name="moderate",
@@ -137,6 +146,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         label="Mod",
         footer=6,
         needs_selection="moderate",
+        show_action="moderate",
     ),
     ConsoleAction(
         name="feature",
@@ -146,6 +156,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         records=HostActionKind.FEATURE,
         label="Stream",
         needs_selection="show on stream",
+        show_action="feature",
     ),
     ConsoleAction(
         name="pin",
@@ -155,6 +166,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         records=HostActionKind.PIN,
         label="Pin",
         needs_selection="pin",
+        show_action="pin",
     ),
     ConsoleAction(
         name="undo",
@@ -164,6 +176,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         records=HostActionKind.UNDO,
         label="Undo",
         footer=7,
+        show_action="undo",
     ),
     ConsoleAction(
         name="handled",
@@ -173,6 +186,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         records=HostActionKind.UNDO,
         label="Handled",
         footer=11,
+        show_action="undo",
     ),
     ConsoleAction(
         name="next_segment",
@@ -182,6 +196,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         records=HostActionKind.SEGMENT,
         label="Next",
         footer=12,
+        show_action="next_segment",
     ),
     ConsoleAction(
         name="edit_topic",
@@ -191,6 +206,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         records=HostActionKind.TOPIC,
         label="Topic",
         footer=13,
+        show_action="topic",
     ),
     ConsoleAction(
         name="search",

@@ -26,7 +26,6 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from stagehand.commands.people import host_accounts
@@ -43,9 +42,10 @@ from stagehand.console.screens.pin import PinScreen
 from stagehand.console.screens.reply import ReplyScreen
 from stagehand.console.screens.search import SearchChoice, SearchScreen
 from stagehand.console.screens.topic import TopicScreen
-from stagehand.console.state import ConsoleState, Handled, key_of
+from stagehand.console.state import ConsoleState, Handled, ShownNotice, key_of
 from stagehand.console.text import name_of
 from stagehand.console.widgets.detail import CommentDetail
+from stagehand.console.widgets.footer import KeysFooter
 from stagehand.console.widgets.hands import HandsPanel
 from stagehand.console.widgets.header import ShowHeader
 from stagehand.console.widgets.notices import NoticeLine
@@ -65,6 +65,8 @@ log = logging.getLogger(__name__)
 
 #: At this width and more the side column grows and the detail pane shows more lines.
 WIDE_COLUMNS = 140
+#: The smallest terminal every panel is laid out for; under it the notices line says so.
+FLOOR = (80, 24)
 #: How often the header's participation numbers are recomputed from the database.
 METRICS_SECONDS = 10.0
 
@@ -73,8 +75,9 @@ class StagehandApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "stagehand"
     ENABLE_COMMAND_PALETTE = True
-    # The screen gets -narrow or -wide as the terminal's width crosses WIDE_COLUMNS (app.tcss).
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_COLUMNS, "-wide")]
+    # The screen gets -small under the floor's width, -narrow, or -wide from WIDE_COLUMNS on
+    # (app.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-small"), (FLOOR[0], "-narrow"), (WIDE_COLUMNS, "-wide")]
     # Every key is declared once, in console/actions.py (the palette and the help come from it).
     BINDINGS = bindings()
 
@@ -140,8 +143,8 @@ class StagehandApp(App[None]):
                 yield HandsPanel(id="hands")
                 yield RawChat(id="raw")
         yield NoticeLine(id="notices")
-        # ctrl+p (the palette) is in the help; at 80 columns the footer needs the room.
-        yield Footer(compact=True, show_command_palette=False)
+        # ctrl+p (the palette) is in the help; the footer lists the keys that fit whole.
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         calm_garbage_collection()
@@ -338,7 +341,22 @@ class StagehandApp(App[None]):
         raw = self.query_one(RawChat)
         if raw.display:
             raw.show(state.raw, on_stage)
-        self.query_one(NoticeLine).show(state.notice)
+        self.query_one(NoticeLine).show(state.notice, standing=self._too_small())
+
+    def _too_small(self) -> ShownNotice | None:
+        """Under the 80x24 floor: what the host is told while the terminal stays that small."""
+        width, height = self.size
+        if width >= FLOOR[0] and height >= FLOOR[1]:
+            return None
+        return ShownNotice(
+            f"The terminal is {width}x{height}; the console needs {FLOOR[0]}x{FLOOR[1]} or more",
+            "warning",
+        )
+
+    def on_resize(self) -> None:
+        # After Textual's own handler has taken the new size: the notices line says at once
+        # whether the terminal is too small now.
+        self.call_later(self.redraw)
 
     def _pending_while_frozen(self, queue: QueueView) -> int:
         if not self.frozen:
@@ -428,6 +446,15 @@ class StagehandApp(App[None]):
 
     # -- actions (keys and the command palette) --------------------------------------------
 
+    def _refused(self, action: str) -> bool:
+        """True when this console's role may not take `action` (an attached viewer's reply,
+        a producer's moderation): the notice names the role, and no dialog opens first."""
+        show_action = ACTIONS[action].show_action
+        why = self.live.refusal(show_action) if show_action else None
+        if why is not None:
+            self._say(why, "refused")
+        return why is not None
+
     def _others(self, ranked: RankedComment) -> list[Comment]:
         """The rest of the selected row: the other viewers who asked the same question."""
         removed = self.state.removed
@@ -438,6 +465,8 @@ class StagehandApp(App[None]):
         ]
 
     def action_answer(self) -> None:
+        if self._refused("answer"):
+            return
         ranked = self._need_selected("answer")
         if ranked is not None:
             self._perform(
@@ -447,6 +476,8 @@ class StagehandApp(App[None]):
             )
 
     def action_dismiss(self) -> None:
+        if self._refused("dismiss"):
+            return
         ranked = self._need_selected("dismiss")
         if ranked is not None:
             self._perform(
@@ -471,6 +502,8 @@ class StagehandApp(App[None]):
 
     def action_feature(self) -> None:
         """Show the selected comment on stream, or take the one on stream off (`s` again)."""
+        if self._refused("feature"):
+            return
         featured = self.state.featured  # what the screen draws as on stream
         ranked = self.selected
         gone = ranked is not None and key_of(ranked.comment) in self.state.removed
@@ -490,6 +523,8 @@ class StagehandApp(App[None]):
     def action_pin(self) -> None:
         """Pin the selected comment to the top of every host's queue, with a note (`f` again
         on a pinned comment takes the pin off)."""
+        if self._refused("pin"):
+            return
         ranked = self._need_selected("pin")
         if ranked is None:
             return
@@ -505,18 +540,24 @@ class StagehandApp(App[None]):
         self.push_screen(PinScreen(comment), pin)
 
     def action_pull_on_stage(self) -> None:
+        if self._refused("pull_on_stage"):
+            return
         ranked = self._need_selected("pull_on_stage")
         if ranked is not None:
             also = self._others(ranked)
             self._act(self.live.pull_on_stage(ranked.comment, also=also), "pull on stage")
 
     def action_stage_hand(self) -> None:
+        if self._refused("stage_hand"):
+            return
         if not self.live.hands:
             self._say("No raised hands to bring on stage", "ignored")
             return
         self._act(self.live.pull_on_stage(author=self.live.hands[0]), "pull on stage")
 
     def action_end_stage(self) -> None:
+        if self._refused("end_stage"):
+            return
         ranked = self.selected
         if ranked is not None and key_of(ranked.comment) in self.state.removed:
             ranked = None  # gone since it was drawn: end the latest appearance instead
@@ -526,6 +567,8 @@ class StagehandApp(App[None]):
         self._act(self.live.end_stage(author), "end stage")
 
     def action_reply(self) -> None:
+        if self._refused("reply"):
+            return
         ranked = self._need_selected("reply")
         if ranked is None:
             return
@@ -539,6 +582,8 @@ class StagehandApp(App[None]):
         self.push_screen(ReplyScreen(comment), send)
 
     def action_moderate(self) -> None:
+        if self._refused("moderate"):
+            return
         ranked = self._need_selected("moderate")
         if ranked is None:
             return
@@ -556,9 +601,14 @@ class StagehandApp(App[None]):
         self.push_screen(ModerateScreen(comment, hosts=self.hosts), apply)
 
     def action_next_segment(self) -> None:
+        if self._refused("next_segment"):
+            return
         self._perform(self.live.next_segment(), "next segment", self._done_saying_result)
 
     def action_edit_topic(self) -> None:
+        if self._refused("edit_topic"):
+            return
+
         def edited(result: ActionResult) -> None:
             segment = self.live.current_segment
             keywords_text = ", ".join(segment.keywords) if segment else ""
@@ -575,6 +625,8 @@ class StagehandApp(App[None]):
 
     def action_undo(self) -> None:
         """Take back this console's last action (the notice says what, or why not)."""
+        if self._refused("undo"):
+            return
         if not self.undo_stack:
             self._say("Nothing to undo: this console has done nothing yet", "ignored")
             return
@@ -600,6 +652,9 @@ class StagehandApp(App[None]):
             queue.select_comment(lost)
 
     def action_handled(self) -> None:
+        if self._refused("handled"):
+            return
+
         def restore(entry: Handled | None) -> None:
             if entry is not None:
                 if entry.key in self.undo_stack:
@@ -640,7 +695,16 @@ class StagehandApp(App[None]):
         self.push_screen(HelpScreen(self.server_url))
 
     async def action_quit(self) -> None:
-        if self.attached_as:
+        if self.attached_as and self.live.show.ended_at is not None:
+            question = Content.assemble(
+                ("Leave the show?", "bold"),
+                "\n",
+                (
+                    f"The show ended at {self.live.show.ended_at:%H:%M}; this console closes.",
+                    "$text-muted",
+                ),
+            )
+        elif self.attached_as:
             question = Content.assemble(
                 ("Leave the show?", "bold"),
                 "\n",

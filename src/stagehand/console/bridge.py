@@ -65,7 +65,7 @@ class ConsoleBridge:
         """A fresh snapshot (`RemoteShow`): the state is rebuilt from it, and redrawn at once."""
         self.events += 1
         gone = self.state.start_again(
-            events, RESTARTED_WITHOUT if restarted else RECONNECTED_WITHOUT
+            events, RESTARTED_WITHOUT if restarted else RECONNECTED_WITHOUT, restarted=restarted
         )
         self._post(self.Reloaded(frozenset(gone), restarted=restarted))
 

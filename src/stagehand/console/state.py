@@ -90,12 +90,15 @@ class RawLine:
 
 @dataclass(slots=True)
 class ShownNotice:
-    """A notice: `at` is show time (for the history), `posted` the monotonic clock (it expires)."""
+    """A notice: `at` is show time (for the history), `posted` the monotonic clock (it expires),
+    `run` which run of the show it came from (an attached console's show may restart with
+    another clock: the history keeps each run's notices apart)."""
 
     text: str
     level: str
     at: datetime | None = None
     posted: float = field(default_factory=time.monotonic)
+    run: int = 0
 
 
 @dataclass(slots=True)
@@ -134,6 +137,8 @@ class ConsoleState(ShowQueue):
     #: own actions read as they are; another console's are prefixed with its name, and its
     #: refusals ("Nothing to undo") stay on that console.
     me: str = ""
+    #: Restarts of the show this console has seen (its notices are stamped with it).
+    run: int = 0
     _rate: deque[list[int]] = field(default_factory=deque)  # [second, count], oldest first
     _raw_index: dict[CommentKey, RawLine] = field(default_factory=dict)
 
@@ -167,13 +172,19 @@ class ConsoleState(ShowQueue):
         else:
             ShowQueue.apply(self, event)
 
-    def start_again(self, events: Iterable[CoreEvent], why: str) -> set[CommentKey]:
+    def start_again(
+        self, events: Iterable[CoreEvent], why: str, *, restarted: bool = False
+    ) -> set[CommentKey]:
         """The show as it is now, from a fresh snapshot (an attached console whose show
         restarted, or that missed too much): the queue, pins, what is on stream, the stage,
         hands, segment and connections are rebuilt from `events` alone, so every key decides
         from what the show has. Raw chat, the handled list and the notices stay (a line seen
         before is not added twice). Queued comments the show no longer has are taken off with
-        `why` (a frozen queue and the selection drop them too); their keys are returned."""
+        `why` (a frozen queue and the selection drop them too); their keys are returned.
+        After a restart (`restarted`) notices start a new run: the show's clock may read
+        earlier than before it (another show on the same address, a replay from its start)."""
+        if restarted:
+            self.run += 1
         before = dict(self.queue)
         self.queue = {}
         self.pins = OrderedDict()
@@ -317,7 +328,7 @@ class ConsoleState(ShowQueue):
     def notify(self, text: str, level: str = "info", at: datetime | None = None) -> None:
         if at is None and self.clock is not None:
             at = self.clock()
-        self.notices.append(ShownNotice(text, level, at))
+        self.notices.append(ShownNotice(text, level, at, run=self.run))
 
     def handled_newest_first(self) -> list[Handled]:
         return list(reversed(self.handled.values()))

@@ -70,7 +70,7 @@ async def perform(live: LiveShow, hub: EventHub, caller: Caller, body: Any) -> A
     if not isinstance(action, str) or action not in known:
         return refused(400, f"unknown action {action!r}: one of {', '.join(known)}")
     if not may(caller.role, action):
-        return refused(403, _not_allowed(caller, action))
+        return refused(403, not_allowed(caller, action))
     comment: Comment | None = None
     if action in ON_A_COMMENT or (action == "end_stage" and body.get("comment_id")):
         found = _comment(live, hub, body)
@@ -252,7 +252,9 @@ def _queued(hub: EventHub, platform: str | None, comment_id: str) -> Comment | N
     return None
 
 
-def _not_allowed(caller: Caller, action: str) -> str:
+def not_allowed(caller: Caller, action: str) -> str:
+    """Why `caller`'s role may not take `action`, naming the role (an attached console says
+    it before a dialog opens, `RemoteShow.refusal`)."""
     what = WORDS.get(action, action)
     if caller.role is Role.VIEWER:
         return f"{caller.name} has a viewer token: it may read the show, not {what}"

@@ -63,6 +63,8 @@ from stagehand.events import (
 )
 from stagehand.metrics import Metrics
 from stagehand.platform import ActionResult, ConnectionState
+from stagehand.server.access import Caller, Role, may
+from stagehand.server.actions import not_allowed
 from stagehand.server.wire import WireError, decode, decode_event
 from stagehand.show.queue import QueueSettings, ShowQueue, without_author
 from stagehand.store.queries import SearchHit, ShowRow
@@ -463,6 +465,17 @@ class RemoteShow:
 
     def acted_on(self, key: str) -> Comment | None:
         return self._acted.get(key)
+
+    def refusal(self, action: str) -> str | None:
+        """Why this console's token may not take `action`, in the show's own words (the same
+        table and wording the show answers a 403 with), or None when it may."""
+        try:
+            role = Role(self.role)
+        except ValueError:
+            return None  # a role this stagehand does not know: the show decides
+        if may(role, action):
+            return None
+        return not_allowed(Caller(self.name, role), action)
 
     @property
     def storage_error(self) -> str | None:

@@ -82,6 +82,13 @@ class ShowAPI(Protocol):
 
     def acted_on(self, key: str) -> Comment | None: ...
 
+    def refusal(self, action: str) -> str | None:
+        """Why this screen may not take `action` (a show-server action name: `reply`,
+        `moderate`, `stage`, ...; docs/server.md), or None when it may. An attached console's
+        token role decides; the show's own console may do everything. A key refused here is
+        refused before its dialog opens."""
+        ...
+
     @property
     def storage_error(self) -> str | None: ...
 

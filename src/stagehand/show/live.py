@@ -148,6 +148,10 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         done = self._history.get(key)
         return done.comment if done is not None else None
 
+    def refusal(self, action: str) -> str | None:
+        """None: the show's own console may take every action (`ShowAPI.refusal`)."""
+        return None
+
     def host_action(self, key: str) -> HostAction | None:
         """The host action logged as `key` (who did what, when), if the show remembers it."""
         done = self._history.get(key)

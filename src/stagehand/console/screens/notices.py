@@ -1,4 +1,8 @@
-"""The notice history: the last 100 notices with their show time, newest first."""
+"""The notice history: the last 100 notices with their show time, newest first.
+
+An attached console's show may restart with another clock (another show served on the same
+address, a replay played from its start): a line marks where, so times never seem to run
+backwards within a part of the list."""
 
 from __future__ import annotations
 
@@ -14,17 +18,25 @@ from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.state import ShownNotice
 from stagehand.console.widgets.notices import notice_content
 
+#: Between the notices of one run of the show and those of the run before it.
+RESTARTED_HERE = "── the show restarted here; earlier below ──"
+
 
 def history_content(notices: Sequence[ShownNotice]) -> Content:
     if not notices:
         return Content.styled("No notices yet.", "$text-muted")
-    lines = [
-        Content.assemble(
-            (f"{notice.at:%H:%M:%S}  " if notice.at else "          ", "$text-muted"),
-            notice_content(notice, max_chars=500),
+    lines: list[Content] = []
+    run = notices[-1].run
+    for notice in reversed(notices):
+        if notice.run != run:
+            run = notice.run
+            lines.append(Content.styled(RESTARTED_HERE, "bold $text-warning"))
+        lines.append(
+            Content.assemble(
+                (f"{notice.at:%H:%M:%S}  " if notice.at else "          ", "$text-muted"),
+                notice_content(notice, max_chars=500),
+            )
         )
-        for notice in reversed(notices)
-    ]
     return Content("\n").join(lines)
 
 

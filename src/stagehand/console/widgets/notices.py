@@ -50,8 +50,12 @@ def expired(notice: ShownNotice, now: float | None = None) -> bool:
 class NoticeLine(Panel):
     FIXED_HEIGHT = True
 
-    def show(self, notice: ShownNotice | None) -> None:
+    def show(self, notice: ShownNotice | None, *, standing: ShownNotice | None = None) -> None:
+        """The latest notice while it lasts; then `standing` (what holds until it is put
+        right: a terminal under the floor), or the idle line."""
         if notice is None or expired(notice):
+            notice = standing
+        if notice is None:
             self.set_content(Content.styled(IDLE, "$text-muted"))
             self.set_class(False, "-problem")
             return

@@ -33,6 +33,13 @@ from stagehand.console.text import age, name_of, plain, platform_tag
 from stagehand.domain import AuthorKey, RankedComment
 
 NAME_WIDTH = 14
+#: A row's cells before its text: markers, name, platform tag and age, with their spaces.
+BEFORE_TEXT = 4 + 1 + NAME_WIDTH + 1 + 2 + 6
+#: A row that would leave its text fewer cells than this (a terminal under the 80x24 floor)
+#: gives the name fewer cells and drops the platform tag (the Selected pane has it), so the
+#: comment itself still shows.
+TEXT_AT_LEAST = 12
+SHORT_NAME_WIDTH = 8
 MARKERS = (
     ("question", "?", "bold $accent"),
     ("raised_hand", "H", "bold $warning"),
@@ -332,14 +339,15 @@ class QueueView(Widget, can_focus=True):
         if asked_by > 1:
             pasted = "copypasta" in ranked.score.flags
             many = f"{'pasted' if pasted else 'asked'} by {asked_by} "
+        short = width - BEFORE_TEXT < TEXT_AT_LEAST
+        name_width = SHORT_NAME_WIDTH if short else NAME_WIDTH
         row = Content.assemble(
             markers(ranked, on_stage),
             " ",
-            plain(name_of(comment.author, max_chars=NAME_WIDTH), style="bold").truncate(
-                NAME_WIDTH, ellipsis=True, pad=True
+            plain(name_of(comment.author, max_chars=name_width), style="bold").truncate(
+                name_width, ellipsis=True, pad=True
             ),
-            " ",
-            platform_tag(comment.platform),
+            *(() if short else (" ", platform_tag(comment.platform))),
             (f" {shown_age:>4} ", "bold $text-success" if pinned else "$text-muted"),
             (many, "bold $accent"),
             plain(comment.shown_text, max_chars=width * 2),
