@@ -29,6 +29,7 @@ from aiohttp import WSMsgType, web
 
 from stagehand.config import Settings
 from stagehand.config.server import DEFAULT_LISTEN, ListenAddress
+from stagehand.domain import Author, Comment
 from stagehand.ranking.queue_order import QueueRow
 from stagehand.sanitize import clean_name
 from stagehand.server import actions, overlay
@@ -225,19 +226,19 @@ async def state(request: web.Request) -> web.Response:
     )
 
 
-def _person(author: Any) -> dict[str, Any]:
+def _person(author: Author) -> dict[str, Any]:
     return {
-        "author": clean_name(author.shown_name, author.id),
+        "author": author.shown_name,
         "author_id": author.id,
         "platform": author.platform,
     }
 
 
-def _comment_fields(comment: Any) -> dict[str, Any]:
+def _comment_fields(comment: Comment) -> dict[str, Any]:
     return {
         "id": comment.id,
         "platform": comment.platform,
-        "author": clean_name(comment.author.shown_name, comment.author.id),
+        "author": comment.author.shown_name,
         "author_id": comment.author.id,
         "text": comment.shown_text,
         "ts": comment.ts.isoformat(),
