@@ -12,10 +12,12 @@ says who did it, and answers `{"ok", "message", "key", "seq"}` (`seq`: the last 
 action published; a client that has seen it sees the show as the action left it). A role that
 may not take the action gets 403, a comment the show does not know 404, a malformed body 400.
 
-An intent done already (two consoles racing, a button pressed twice: a comment answered, put on
-stream or pinned already, a guest on stage already, an action undone already) is refused 409
-here, in the show's words, before the show is asked: a button can tell "done already" from
-"done", and no screen hears the refusal twice (an attached console says its own 409s).
+An intent done already (two consoles racing, a button pressed twice) is refused 409: a comment
+answered, dismissed or deleted already is refused here, from the queue, before the show is asked;
+one put on stream or pinned already, a guest on stage already, an action undone already are
+refused by the show itself (`ActionResult.already`), in its words and with its notice to the
+console that asked. A button can tell "done already" from "done"; the answer's `Stagehand-Seq`
+header says the show told its screens (an attached console does not say it a second time).
 """
 
 from __future__ import annotations
@@ -24,14 +26,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from stagehand.domain import Author, AuthorKey, Comment, HostActionKind, ModerationKind
+from stagehand.domain import Author, Comment, ModerationKind
 from stagehand.platform import ActionResult
 from stagehand.server.access import ALLOWED, Caller, Role, may
 from stagehand.server.hub import EventHub
-from stagehand.show.askers import askers, who
-from stagehand.show.history import Done
 from stagehand.show.live import LiveShow
-from stagehand.show.queue import HANDLED_WORDS, key_of
 
 #: Actions that act on one comment (`comment_id`, optionally `platform`; "top" for the queue's).
 ON_A_COMMENT = frozenset(
@@ -63,6 +62,9 @@ class Answer:
 
     status: int
     body: dict[str, Any]
+    #: The last event the show published answering it, when the show itself answered (the
+    #: `Stagehand-Seq` header): its screens were told, a refusal too.
+    told: int | None = None
 
 
 def refused(status: int, message: str) -> Answer:
@@ -89,15 +91,14 @@ async def perform(live: LiveShow, hub: EventHub, caller: Caller, body: Any) -> A
     run = _intent(live, caller, action, comment, body, also)
     if isinstance(run, Answer):
         return run
-    already = _done_already(live, hub, action, comment, body, also)
-    if already is not None:
-        return refused(409, already)
     with live.acting_as(caller.name):
         result = run()
         if not isinstance(result, ActionResult):
             result = await result
         if result.ok and action in UNANNOUNCED:
             live.say(result.message, "ok")
+    if not result.ok and result.already:  # the show's own "done already", its notice said
+        return Answer(409, {"ok": False, "message": result.for_host}, told=hub.seq)
     return Answer(
         200,
         {
@@ -107,6 +108,7 @@ async def perform(live: LiveShow, hub: EventHub, caller: Caller, body: Any) -> A
             "retry": result.retry,
             "seq": hub.seq,
         },
+        told=hub.seq,
     )
 
 
@@ -244,61 +246,10 @@ def _comment(live: LiveShow, hub: EventHub, body: dict[str, Any]) -> Comment | A
     found = _queued(hub, platform, comment_id) or live.find_comment(platform, comment_id)
     if found is None:
         return refused(404, f"no comment {comment_id!r} in this show's recent chat")
+    why = hub.queue.removed.get((found.platform, found.id))
+    if why is not None and body.get("action") in TAKES_OFF:
+        return refused(409, f"{found.author.shown_name}'s comment was {why} already")
     return found
-
-
-def _done_already(
-    live: LiveShow,
-    hub: EventHub,
-    action: str,
-    comment: Comment | None,
-    body: dict[str, Any],
-    also: list[Comment],
-) -> str | None:
-    """Why `action` on `comment` would do nothing because it was done already (the show's
-    words for it), or None. See the module docstring."""
-    if action == "undo":
-        key = body.get("key")
-        return _undone_already(live, hub, key) if isinstance(key, str) else None
-    if comment is None:
-        return None
-    name = comment.author.shown_name
-    why = hub.queue.removed.get(key_of(comment))
-    if why is not None and action in TAKES_OFF:
-        return f"{name}'s comment was {why} already"
-    featured = live.featured
-    if action == "feature" and featured is not None and key_of(featured.comment) == key_of(comment):
-        return f"{name}'s comment is on stream already"
-    if action == "pin":
-        if any(key_of(pin.comment) == key_of(comment) for pin in live.pins):
-            return f"{name}'s comment is pinned already"
-        if why in (HANDLED_WORDS[HostActionKind.ANSWER], HANDLED_WORDS[HostActionKind.DISMISS]):
-            return f"Nothing to pin: {name}'s comment was {why} already"
-    if action == "stage":
-        asked = askers(comment, also)
-        if all(live.is_on_stage(c.author.key) for c in asked):
-            return f"{who(asked)}: all on stage already" if also else f"{name} is already on stage"
-    return None
-
-
-def _undone_already(live: LiveShow, hub: EventHub, key: str) -> str | None:
-    """Why the host action `key` cannot be undone because it was undone, or what it undid
-    was done again (a guest on stage again); None when the show knows no such action (it
-    says so itself)."""
-    done = live.host_action(key)
-    if done is None:
-        return None
-    comment = live.acted_on(key)
-    on_stage = {s.author.key: s.author for s in live.on_stage}
-    person = AuthorKey(done.platform or "", done.author_id or "")
-    author = comment.author if comment is not None else on_stage.get(person)
-    what = Done(done, comment, author).describe()
-    if key in hub.undone:
-        return f"{what[:1].upper()}{what[1:]} was already undone"
-    failed = done.outcome.startswith("failed")
-    if done.kind is HostActionKind.STAGE_END and person in on_stage and not failed:
-        return f"Cannot undo {what}: {on_stage[person].shown_name} is on stage again already"
-    return None
 
 
 def _queued(hub: EventHub, platform: str | None, comment_id: str) -> Comment | None:

@@ -37,7 +37,7 @@ from stagehand.server import actions, overlay
 from stagehand.server.access import AccessTokens, Caller
 from stagehand.server.connections import quiet_connections
 from stagehand.server.hub import EventHub
-from stagehand.server.wire import dumps, encode
+from stagehand.server.wire import SEQ_HEADER, dumps, encode
 from stagehand.show.live import LiveShow
 from stagehand.show.queue import key_of
 from stagehand.store.queries import SearchHit
@@ -285,7 +285,10 @@ async def post_action(request: web.Request) -> web.Response:
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return _json(400, {"ok": False, "message": "the body must be JSON"})
     answer = await actions.perform(request.app[LIVE], request.app[HUB], caller, body)
-    return _json(answer.status, answer.body)
+    response = _json(answer.status, answer.body)
+    if answer.told is not None:
+        response.headers[SEQ_HEADER] = str(answer.told)
+    return response
 
 
 async def metrics(request: web.Request) -> web.Response:

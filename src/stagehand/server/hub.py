@@ -13,20 +13,17 @@ client, and only while someone is connected.
 
 The overlay hears only what the hosts chose to put on stream (the featured comment, who is on
 stage, the segment's title), pushed the moment it changes.
-
-It also remembers which host actions were undone (their last `HISTORY`, as many as the show
-can still undo), so an undo asked again is refused as done already (docs/server.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import secrets
-from collections import OrderedDict, deque
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from stagehand.domain import HostActionKind, RankedComment
+from stagehand.domain import RankedComment
 from stagehand.events import (
     AuthorForgotten,
     AuthorOptedOut,
@@ -35,13 +32,11 @@ from stagehand.events import (
     CoreEvent,
     FeatureEnded,
     FeatureStarted,
-    HostActionLogged,
     SegmentChanged,
     StageChanged,
 )
 from stagehand.server.access import Caller
 from stagehand.server.wire import dumps, encode, encode_event
-from stagehand.show.history import HISTORY
 from stagehand.show.live import LiveShow
 from stagehand.show.queue import ShowQueue, without_author
 
@@ -129,8 +124,6 @@ class EventHub:
         self.backlog: deque[Kept] = deque(maxlen=BACKLOG)
         self.clients: set[Subscriber] = set()
         self.overlays: set[OverlayWatcher] = set()
-        #: The keys of the host actions an undo took back (an undo's own key for each).
-        self.undone: OrderedDict[str, str] = OrderedDict()
         self._overlay_text = dumps(self.overlay_state())
 
     # -- the listener --------------------------------------------------------------------------
@@ -142,8 +135,6 @@ class EventHub:
             self.recent.append(event.ranked)
         elif isinstance(event, AuthorOptedOut | AuthorForgotten):
             self.recent = without_author(self.recent, event.author)
-        elif isinstance(event, HostActionLogged):
-            self._undone(event)
         kept = Kept(self.seq, event)
         self.backlog.append(kept)
         if self.clients:
@@ -152,17 +143,6 @@ class EventHub:
                 client.push(text)
         if isinstance(event, OVERLAY_EVENTS):
             self._overlay_changed()
-
-    def _undone(self, event: HostActionLogged) -> None:
-        undo = event.action
-        if (
-            undo.kind is HostActionKind.UNDO
-            and undo.undoes
-            and not undo.outcome.startswith("failed")
-        ):
-            self.undone[undo.undoes] = undo.key
-            if len(self.undone) > HISTORY:
-                self.undone.popitem(last=False)
 
     # -- events clients ------------------------------------------------------------------------
 
