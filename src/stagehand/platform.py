@@ -44,7 +44,9 @@ class ActionResult:
     `hint` is what the host should do next, and only ever reaches the console. `acted` is False
     when the action was only recorded: no connection to act through (a replay), so nothing
     reached a platform. `key` is the host action it was logged as (`LiveShow` fills it in; an
-    undo names it). `retry`: a platform refused, and trying again may work (an undo)."""
+    undo names it). `retry`: a platform refused, and trying again may work (an undo).
+    `already`: refused because it was done already (a comment on stream or pinned already, a
+    guest on stage already, an action undone already): nothing changed, nor needed to."""
 
     ok: bool
     message: str
@@ -52,14 +54,15 @@ class ActionResult:
     acted: bool = True
     key: str = ""
     retry: bool = False
+    already: bool = False
 
     @classmethod
     def done(cls, message: str, hint: str = "") -> ActionResult:
         return cls(True, message, hint)
 
     @classmethod
-    def failed(cls, message: str, hint: str = "") -> ActionResult:
-        return cls(False, message, hint)
+    def failed(cls, message: str, hint: str = "", *, already: bool = False) -> ActionResult:
+        return cls(False, message, hint, already=already)
 
     @property
     def for_host(self) -> str:

@@ -46,9 +46,37 @@ def test_markdown_escapes_chat_text(db_path) -> None:
     assert out.startswith("# Synth Night\n")
     assert f"**{HEADLINE}.**" in out
     assert "<script" not in out and "&lt;script&gt;" in out
-    assert r"\[@click=app\.quit\]" not in out and r"\[@click=app.quit\]hi\[/\]" in out
+    assert r"\[@click=app\.quit\]" not in out and r"\[@<!-- -->click=app.quit\]hi\[/\]" in out
     assert r"=cmd\|x" in out  # a pipe in chat cannot break a table
     assert "| 1. Oscillators (0′) | 7 | 4 | 2 | 2 | 45 s | — | 50% |" in out
+
+
+def test_markdown_chat_mentions_nobody_and_links_nothing(db_path, tmp_path) -> None:
+    """Pasted into a GitHub issue or wiki, `@ben` notified ben and URLs, e-mail addresses and
+    `#12` became links; a backslash does not stop them (GitHub mentions and the GFM e-mail
+    autolink read the text after escapes are undone). An empty HTML comment splits each: the
+    page reads, and copies, as the viewer wrote it."""
+    copy = tmp_path / "copy.db"
+    shutil.copy(db_path, copy)
+    said = (
+        "@ben is www.example.com/faq right? see https://example.com/x, WWW.X.ORG or ftp://x.org; "
+        "mail ana@example.com, xmpp:me@jabber.org, #12 or @org/team \\@eve"
+    )
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE authors SET display_name = '@ana' WHERE name = 'ana'")
+        conn.execute("UPDATE comments SET display_name_then = '@ana' WHERE author_id = 1")
+        conn.execute(
+            "UPDATE comments SET text = ?, original_text = ? WHERE message_id = 'c13'",
+            (said, said),
+        )
+    out = report("synth", "--db", str(copy), "--format", "md")
+    assert (
+        "1. **@<!-- -->ana** (twitch, 19:05) *(dismissed)*: @<!-- -->ben is "
+        "www<!-- -->.example.com/faq right? see https:<!-- -->//example.com/x, WWW<!-- -->.X.ORG "
+        "or ftp:<!-- -->//x.org; mail ana@<!-- -->example.com, xmpp:me@<!-- -->jabber.org, "
+        "#<!-- -->12 or @<!-- -->org/team \\\\@<!-- -->eve\n"
+    ) in out
+    assert "| @<!-- -->ana | twitch | 4 | 1 | 0 | — |" in out
 
 
 def test_html_is_self_contained_and_escaped(db_path) -> None:

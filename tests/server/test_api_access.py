@@ -189,6 +189,58 @@ async def test_a_comment_already_handled_is_not_handled_twice(tmp_path) -> None:
         await served.close()
 
 
+async def test_what_was_done_already_is_refused_409_in_the_shows_words(tmp_path) -> None:
+    """An undo asked twice (a button pressed twice, two consoles restoring one comment) answered
+    200 with ok false, as did a comment put on stream or pinned twice and a guest brought on
+    stage twice; docs/server.md says 409, as for a comment answered already. Nothing more is
+    recorded for the refused ones."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+
+        async def done_already(message: str, **body: str) -> None:
+            status, answer = await act(served, "hana", **body)
+            assert (status, answer) == (409, {"ok": False, "message": message}), body
+
+        _, dismissed = await act(served, "hana", action="dismiss", comment_id="m4")
+        status, answer = await act(served, "hana", action="undo", key=dismissed["key"])
+        assert status == 200 and answer["ok"]
+        await done_already(
+            "The dismissal of dev's comment was already undone", action="undo", key=dismissed["key"]
+        )
+
+        status, answer = await act(served, "hana", action="feature", comment_id="m3")
+        assert status == 200 and answer["ok"]
+        await done_already("cleo's comment is on stream already", action="feature", comment_id="m3")
+        status, answer = await act(served, "alice", action="pin", comment_id="m3")
+        assert status == 200 and answer["ok"]
+        await done_already("cleo's comment is pinned already", action="pin", comment_id="m3")
+        status, answer = await act(served, "hana", action="answer", comment_id="m2")
+        assert status == 200 and answer["ok"]
+        await done_already(
+            "Nothing to pin: ben's comment was answered already", action="pin", comment_id="m2"
+        )
+
+        status, answer = await act(served, "hana", action="stage", comment_id="m4")
+        assert status == 200 and answer["ok"]
+        await done_already("dev is already on stage", action="stage", comment_id="m4")
+        _, ended = await act(served, "hana", action="end_stage", author_id="103")
+        status, answer = await act(served, "hana", action="stage", comment_id="m4")
+        assert status == 200 and answer["ok"]
+        await done_already(
+            "Cannot undo ending dev's stage appearance: dev is on stage again already",
+            action="undo",
+            key=ended["key"],
+        )
+
+        rows = served.db().execute("SELECT action FROM host_actions ORDER BY rowid").fetchall()
+        assert [r[0] for r in rows] == [
+            "dismiss", "undo", "feature", "pin", "answer", "stage_start", "stage_end", "stage_start"
+        ]  # fmt: skip
+    finally:
+        await served.close()
+
+
 async def test_a_queued_comment_older_than_the_recent_chat_can_still_be_acted_on(
     tmp_path,
 ) -> None:

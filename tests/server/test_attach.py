@@ -160,6 +160,44 @@ async def test_an_api_action_reaches_the_console_and_the_store(tmp_path) -> None
     await served.close()
 
 
+async def test_an_undo_done_already_elsewhere_is_said_once_on_the_console(tmp_path) -> None:
+    """The host answers on their console, a button (the same token) takes the answer back, then
+    the host presses `u` as well: the show refuses it as done already (409 to the console), and
+    the console says so once, in the show's words, not once for the show's notice and once
+    more for the 409."""
+    served = await serve(tmp_path)
+    await served.played()
+    remote, app = await attached(served, "hana")
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.pause()
+            await until(lambda: bool(app.query_one("QueueView").entries), pilot=pilot)
+            await pilot.press("home", "a")  # the top of the queue: dev's question
+            await until(lambda: bool(app.undo_stack), pilot=pilot)
+            status, body = await act(served, "hana", action="undo", key=app.undo_stack[-1])
+            assert (status, body["message"]) == (
+                200,
+                "Undid the answer to dev: the comment is back in the queue",
+            )
+            await until(lambda: app.state.notice.text == body["message"], pilot=pilot)
+
+            await pilot.press("u")
+            refusal = "The answer to dev was already undone"
+
+            def said() -> list[tuple[str, str]]:
+                return [(n.text, n.level) for n in app.state.notices]
+
+            await until(lambda: (refusal, "refused") in said(), pilot=pilot, said=said)
+            await pilot.pause(0.5)  # a second copy (the 409 said again) would be here by now
+            assert said().count((refusal, "refused")) == 1, said()
+            assert said()[-1] == (refusal, "refused")
+    finally:
+        await remote.close()
+    rows = served.db().execute("SELECT action, actor FROM host_actions ORDER BY id").fetchall()
+    assert rows == [("answer", "hana"), ("undo", "hana")]
+    await served.close()
+
+
 def long_show(comments: int) -> list[dict]:
     """A show whose chat arrives over `comments` seconds of show time."""
     records = [{"kind": "show", "ts": "2026-11-20T19:00:00Z", "title": "Long Night"}]

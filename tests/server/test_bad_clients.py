@@ -150,3 +150,45 @@ async def test_no_such_route_or_method_under_api_is_answered_in_json(tmp_path) -
         assert status == 401  # no token: nothing about the API's routes either
     finally:
         await served.close()
+
+
+async def test_a_request_that_fails_is_answered_in_json_and_logged_once(tmp_path, show_log) -> None:
+    """A fault behind the API (here the show's database file replaced by one that is not a
+    database, as a bad copy or a failing disk leaves it): a 500 in the API's JSON that says
+    nothing of the fault, one record in the show's log, and the show serves on."""
+    served = await serve(tmp_path)
+    path = served.live.db_path
+    kept = path.with_name("kept.db")
+    try:
+        await served.played()
+        token = served.tokens["vic"]
+        path.rename(kept)  # the show's own connection keeps the real file
+        path.write_bytes(b"not a database at all " * 200)
+        headers = {"Authorization": f"Bearer {token}"}
+        async with (
+            aiohttp.ClientSession(headers=headers) as session,
+            session.get(served.url + "/api/search", params={"q": "bass"}) as response,
+        ):
+            assert response.status == 500
+            assert response.content_type == "application/json"
+            body = await response.json()
+        assert body == {
+            "ok": False,
+            "message": "the show could not answer this request (a fault in stagehand or its "
+            "database): try again; if it keeps failing, the show's log says why",
+        }
+        log = await logged(show_log, "GET /api/search failed")
+        assert log.count("GET /api/search failed") == 1 and log.count("Traceback") == 1
+        assert "DatabaseError: file is not a database" in log  # the details: in the log only
+        assert "Error handling request" not in log  # aiohttp did not log it a second time
+        assert token not in log and token[4:] not in log
+
+        path.unlink()
+        kept.rename(path)
+        status, _ = await call(served, "GET", "/api/search?q=bass", token)
+        assert status == 200
+    finally:
+        if kept.exists():
+            path.unlink(missing_ok=True)
+            kept.rename(path)
+        await served.close()

@@ -1,7 +1,16 @@
-"""The Markdown report: what a producer pastes into a wiki page, an issue or a chat.
+r"""The Markdown report: what a producer pastes into a wiki page, an issue or a chat.
 
 Chat text and names are escaped twice over: Markdown punctuation gets a backslash and `<`, `>`
 and `&` become entities, because most Markdown renderers pass raw HTML straight through.
+
+Nor may chat mention anyone or become a link there. GitHub mentions `@ben` (and links `#12`) in
+the text a page shows, after backslash escapes are undone, so `\@ben` still notifies ben; the
+GFM spec finds e-mail autolinks "within any text node", escapes undone (cmark-gfm links
+`ana\@example.com`), and remark-gfm links `http\://example.com` and `www\.example.com` too. An
+empty HTML comment (`<!-- -->`, raw HTML every GFM renderer keeps out of sight) after each `@`,
+inside each `://` and `www.`, and between `#` and a digit splits that text in two, so none of
+those rules sees a name, an address or a link; the page reads the same, and what is copied from
+it is the same.
 """
 
 from __future__ import annotations
@@ -62,12 +71,18 @@ TREND_COLUMNS = [
 # Inside a line (every chat text here follows other text) only these start formatting,
 # links or images, or end a table cell.
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|~])")
+#: Where a mention, an e-mail address, a URL or an issue reference would start (see above).
+_WOULD_LINK = re.compile(r"(@|:(?=//)|www(?=\.)|#(?=\d))", re.IGNORECASE)
+#: What splits them: an empty HTML comment, shown as nothing and copied as nothing.
+_SPLIT = "<!-- -->"
 
 
 def md(text: str, limit: int = 300) -> str:
-    """Chat text as inert Markdown: one line, no raw HTML, no formatting, no table breaks."""
+    """Chat text as inert Markdown: one line, no raw HTML, no formatting, no table breaks, no
+    mentions and no links."""
     flat = html.escape(one_line(text, limit), quote=False)
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", flat)
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", flat)
+    return _WOULD_LINK.sub(rf"\1{_SPLIT}", escaped)
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

@@ -11,6 +11,13 @@ Each intent runs through `LiveShow` inside `acting_as(<token name>)`, so the hos
 says who did it, and answers `{"ok", "message", "key", "seq"}` (`seq`: the last event the
 action published; a client that has seen it sees the show as the action left it). A role that
 may not take the action gets 403, a comment the show does not know 404, a malformed body 400.
+
+An intent done already (two consoles racing, a button pressed twice) is refused 409: a comment
+answered, dismissed or deleted already is refused here, from the queue, before the show is asked;
+one put on stream or pinned already, a guest on stage already, an action undone already are
+refused by the show itself (`ActionResult.already`), in its words and with its notice to the
+console that asked. A button can tell "done already" from "done"; the answer's `Stagehand-Seq`
+header says the show told its screens (an attached console does not say it a second time).
 """
 
 from __future__ import annotations
@@ -55,6 +62,9 @@ class Answer:
 
     status: int
     body: dict[str, Any]
+    #: The last event the show published answering it, when the show itself answered (the
+    #: `Stagehand-Seq` header): its screens were told, a refusal too.
+    told: int | None = None
 
 
 def refused(status: int, message: str) -> Answer:
@@ -87,6 +97,8 @@ async def perform(live: LiveShow, hub: EventHub, caller: Caller, body: Any) -> A
             result = await result
         if result.ok and action in UNANNOUNCED:
             live.say(result.message, "ok")
+    if not result.ok and result.already:  # the show's own "done already", its notice said
+        return Answer(409, {"ok": False, "message": result.for_host}, told=hub.seq)
     return Answer(
         200,
         {
@@ -96,6 +108,7 @@ async def perform(live: LiveShow, hub: EventHub, caller: Caller, body: Any) -> A
             "retry": result.retry,
             "seq": hub.seq,
         },
+        told=hub.seq,
     )
 
 

@@ -9,7 +9,8 @@
     GET  /overlay/events WebSocket: what the overlay shows, whenever it changes (no token)
 
 docs/server.md documents each. Every API request presents `Authorization: Bearer <token>`;
-401 without a valid one, 403 when the token's role may not do what it asks.
+401 without a valid one, 403 when the token's role may not do what it asks. Every error under
+/api is JSON, aiohttp's own (404, 405, 413) and a request that failed (500) included.
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ from aiohttp import WSMsgType, web
 
 from stagehand.config import Settings
 from stagehand.config.server import DEFAULT_LISTEN, ListenAddress
+from stagehand.domain import Author, Comment
 from stagehand.ranking.queue_order import QueueRow
 from stagehand.sanitize import clean_name
 from stagehand.server import actions, overlay
 from stagehand.server.access import AccessTokens, Caller
 from stagehand.server.connections import quiet_connections
 from stagehand.server.hub import EventHub
-from stagehand.server.wire import dumps, encode
+from stagehand.server.wire import SEQ_HEADER, dumps, encode
 from stagehand.show.live import LiveShow
 from stagehand.show.queue import key_of
 from stagehand.store.queries import SearchHit
@@ -56,6 +58,11 @@ CLOCK_SECONDS = 2.0
 REVOKED = 4401
 #: Ports tried after the default one when it is taken (another show running here).
 PORTS_TO_TRY = 20
+#: What an API request that failed answers (500): the details are in the show's log, not here.
+FAILED = (
+    "the show could not answer this request (a fault in stagehand or its database): try "
+    "again; if it keeps failing, the show's log says why"
+)
 
 
 class ServerRefused(Exception):
@@ -116,8 +123,10 @@ def build_app(
 
     @web.middleware
     async def api_errors_as_json(request: web.Request, handler: Any) -> web.StreamResponse:
-        """aiohttp's own refusals (no such route, a wrong method, a body too large) in the
-        API's shape, `{"ok": false, "message": ...}`, like every other API error."""
+        """aiohttp's own refusals (no such route, a wrong method, a body too large) and a
+        request that failed (500) in the API's shape, `{"ok": false, "message": ...}`, like
+        every other API error. A failure is logged here, once (aiohttp does not log it again),
+        and its answer says nothing of what failed: that is for the show's log."""
         try:
             return await handler(request)
         except web.HTTPException as exc:
@@ -127,9 +136,19 @@ def build_app(
             if "Allow" in exc.headers:
                 response.headers["Allow"] = exc.headers["Allow"]
             return response
+        except ConnectionError:
+            raise  # the client went away: nobody to answer (connections.py logs it quietly)
+        except Exception:
+            # Once an answer has begun (an events socket), aiohttp can only drop the connection.
+            if not _is_api(request.path) or request.writer.output_size > 0:
+                raise
+            log.exception("%s %s failed", request.method, request.rel_url.raw_path)
+            return _json(500, {"ok": False, "message": FAILED})
 
     app = web.Application(
-        middlewares=[own_names_only, authenticate, api_errors_as_json], client_max_size=64 * 1024
+        # The errors' shape outermost: a failure anywhere under /api is answered in JSON.
+        middlewares=[api_errors_as_json, own_names_only, authenticate],
+        client_max_size=64 * 1024,
     )
     app[LIVE] = live
     app[HUB] = hub
@@ -225,19 +244,19 @@ async def state(request: web.Request) -> web.Response:
     )
 
 
-def _person(author: Any) -> dict[str, Any]:
+def _person(author: Author) -> dict[str, Any]:
     return {
-        "author": clean_name(author.shown_name, author.id),
+        "author": author.shown_name,
         "author_id": author.id,
         "platform": author.platform,
     }
 
 
-def _comment_fields(comment: Any) -> dict[str, Any]:
+def _comment_fields(comment: Comment) -> dict[str, Any]:
     return {
         "id": comment.id,
         "platform": comment.platform,
-        "author": clean_name(comment.author.shown_name, comment.author.id),
+        "author": comment.author.shown_name,
         "author_id": comment.author.id,
         "text": comment.shown_text,
         "ts": comment.ts.isoformat(),
@@ -266,7 +285,10 @@ async def post_action(request: web.Request) -> web.Response:
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return _json(400, {"ok": False, "message": "the body must be JSON"})
     answer = await actions.perform(request.app[LIVE], request.app[HUB], caller, body)
-    return _json(answer.status, answer.body)
+    response = _json(answer.status, answer.body)
+    if answer.told is not None:
+        response.headers[SEQ_HEADER] = str(answer.told)
+    return response
 
 
 async def metrics(request: web.Request) -> web.Response:

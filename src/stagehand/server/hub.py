@@ -23,7 +23,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from stagehand.domain import Author, RankedComment
+from stagehand.domain import RankedComment
 from stagehand.events import (
     AuthorForgotten,
     AuthorOptedOut,
@@ -35,7 +35,6 @@ from stagehand.events import (
     SegmentChanged,
     StageChanged,
 )
-from stagehand.sanitize import clean_name
 from stagehand.server.access import Caller
 from stagehand.server.wire import dumps, encode, encode_event
 from stagehand.show.live import LiveShow
@@ -211,13 +210,14 @@ class EventHub:
             "featured": None
             if featured is None
             else {
-                "author": _name(featured.comment.author),
+                "author": featured.comment.author.shown_name,
                 "platform": featured.comment.platform,
                 "text": featured.comment.shown_text,
                 "since": featured.since.isoformat(),
             },
             "stage": [
-                {"author": _name(s.author), "platform": s.author.platform} for s in live.on_stage
+                {"author": s.author.shown_name, "platform": s.author.platform}
+                for s in live.on_stage
             ],
             "segment": None
             if segment is None
@@ -240,7 +240,3 @@ class EventHub:
         self._overlay_text = text
         for watcher in self.overlays:
             watcher.push(text)
-
-
-def _name(author: Author) -> str:
-    return clean_name(author.shown_name, author.id)

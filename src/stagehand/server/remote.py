@@ -65,7 +65,7 @@ from stagehand.metrics import Metrics
 from stagehand.platform import ActionResult, ConnectionState
 from stagehand.server.access import Caller, Role, may
 from stagehand.server.actions import not_allowed
-from stagehand.server.wire import WireError, decode, decode_event
+from stagehand.server.wire import SEQ_HEADER, WireError, decode, decode_event
 from stagehand.show.queue import QueueSettings, ShowQueue, without_author
 from stagehand.store.queries import SearchHit, ShowRow
 
@@ -594,6 +594,7 @@ class RemoteShow:
                 timeout=aiohttp.ClientTimeout(total=ACT_SECONDS),
             ) as response:
                 status = response.status
+                told = response.headers.get(SEQ_HEADER, "")
                 data = await response.json(content_type=None)
         except TimeoutError:
             return self._failed(
@@ -608,6 +609,11 @@ class RemoteShow:
         if not isinstance(data, dict):
             return self._failed(f"the show answered HTTP {status} without a result", "failed")
         message = str(data.get("message", ""))
+        if status == 409 and told.isdigit():
+            # The show itself refused it as done already (409): its notice to this console is
+            # on the way, as for a refusal answered 200; saying it here too would say it twice.
+            await self._caught_up(int(told))
+            return ActionResult.failed(message, already=True)
         if status != 200:
             return self._failed(message or f"the show refused (HTTP {status})", "refused")
         await self._caught_up(int(data.get("seq", 0)))

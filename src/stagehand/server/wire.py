@@ -26,6 +26,11 @@ from typing import Any
 from stagehand import domain, events
 from stagehand.events import CoreEvent
 
+#: The header of a `POST /api/actions` answer the show itself gave (done, or refused in its own
+#: words as done already, 409): the last event it published answering, its notice among them.
+#: A client that has seen that event has been told what came of it.
+SEQ_HEADER = "Stagehand-Seq"
+
 #: Every event class by name (the `"type"` of an encoded event).
 EVENT_TYPES: dict[str, type] = {cls.__name__: cls for cls in typing.get_args(CoreEvent)}
 

@@ -159,7 +159,7 @@ class HostActions(ShowChanges):
         if who is None:
             return self._refuse("Pick a comment or a person first")
         if self._is_on_stage(who.key):
-            return self._refuse(f"{who.shown_name} is already on stage")
+            return self._refuse(f"{who.shown_name} is already on stage", already=True)
         return await self._invite(who, comment)
 
     async def _invite(self, who: Author, comment: Comment | None) -> ActionResult:
@@ -195,7 +195,7 @@ class HostActions(ShowChanges):
             if not self._is_on_stage(comment.author.key):
                 invited.setdefault(comment.author.key, comment)
         if not invited:
-            return self._refuse(f"{who(asked)}: all on stage already")
+            return self._refuse(f"{who(asked)}: all on stage already", already=True)
         results = [await self._invite(c.author, c) for c in invited.values()]
         keys = [r.key for r in results if r.key]
         self._history.link(keys)

@@ -299,10 +299,11 @@ class ShowCore:
         self._notice(result.for_host, level)
         return result
 
-    def _refuse(self, message: str) -> ActionResult:
-        """Nothing was asked of a platform: stagehand itself says no (and says why)."""
+    def _refuse(self, message: str, *, already: bool = False) -> ActionResult:
+        """Nothing was asked of a platform: stagehand itself says no (and says why). `already`:
+        because it was done already (the show server answers 409)."""
         self._notice(message, "refused")
-        return ActionResult.failed(message)
+        return ActionResult.failed(message, already=already)
 
     def _notice(self, text: str, level: str) -> None:
         """A notice for every screen, naming who acted when it was another console."""

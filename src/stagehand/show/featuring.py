@@ -42,7 +42,7 @@ class Featuring(ShowChanges):
         featured = self._state.featured
         who = comment.author.shown_name
         if featured is not None and _same(featured.comment, comment):
-            return self._refuse(f"{who}'s comment is on stream already")
+            return self._refuse(f"{who}'s comment is on stream already", already=True)
         why_not = self._why_not_on_stream(comment)
         if why_not is not None:
             return self._refuse(f"Not on stream: {why_not}")
@@ -69,10 +69,12 @@ class Featuring(ShowChanges):
         """Pin `comment` to the top of every host's queue, with a note for the hosts."""
         who = comment.author.shown_name
         if (comment.platform, comment.id) in self._state.pins:
-            return self._refuse(f"{who}'s comment is pinned already")
+            return self._refuse(f"{who}'s comment is pinned already", already=True)
         handled = self._handled_how(comment)
         if handled is not None:
-            return self._refuse(f"Nothing to pin: {who}'s comment was {handled} already")
+            return self._refuse(
+                f"Nothing to pin: {who}'s comment was {handled} already", already=True
+            )
         note = clean(note, max_chars=NOTE_CHARS)
         now = self._clock.now()
         action = self._log_action(_acting_on(HostActionKind.PIN, comment, now, text=note), comment)

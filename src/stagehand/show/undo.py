@@ -60,7 +60,7 @@ class Undoing(ShowChanges):
             done = self._history.get(key)
         refusal = self._refusal(done)
         if refusal is not None or done is None:
-            return self._undo_told(ActionResult.failed(refusal or "Nothing to undo"))
+            return self._undo_told(refusal or ActionResult.failed("Nothing to undo"))
         result = await self._undo_one(done)
         # One key press on a merged queue row did one action per asker: take them all back.
         others = [d for d in self._history.together_with(done) if self._refusal(d) is None]
@@ -103,33 +103,40 @@ class Undoing(ShowChanges):
 
     # -- what can be undone ------------------------------------------------------------------
 
-    def _refusal(self, done: Done | None) -> str | None:
+    def _refusal(self, done: Done | None) -> ActionResult | None:
+        """Why `done` cannot be undone, or None. `already`: it was undone already, or what it
+        undid was done again since (a guest on stage again)."""
         if done is None:
-            return (
+            return ActionResult.failed(
                 "That action is not known here (too old, or from before a restart): nothing undone"
             )
         what = done.describe()
         if done.undone_by is not None:
-            return f"{_capital(what)} was already undone"
+            return ActionResult.failed(f"{_capital(what)} was already undone", already=True)
         if done.action.outcome.startswith("failed"):
-            return f"Nothing to undo: {what} had failed"
+            return ActionResult.failed(f"Nothing to undo: {what} had failed")
         kind = done.kind
         if kind is HostActionKind.REPLY and done.reached_chat:
-            return f"Cannot undo {what}: a message sent to chat cannot be unsent"
+            return ActionResult.failed(
+                f"Cannot undo {what}: a message sent to chat cannot be unsent"
+            )
         if kind is HostActionKind.UNDO:
-            return "An undo is not undone: do the action again instead"
+            return ActionResult.failed("An undo is not undone: do the action again instead")
         if kind is HostActionKind.MODERATE and done.action.text == ModerationKind.DELETE.value:
-            return f"Cannot undo {what}: a deleted message cannot be restored"
+            return ActionResult.failed(f"Cannot undo {what}: a deleted message cannot be restored")
         if kind in (HostActionKind.SEGMENT, HostActionKind.TOPIC):
             live = self._state.current_segment
             if done.after is None or live is None or live.position != done.after.position:
-                return f"Cannot undo {what}: another segment has started since"
+                return ActionResult.failed(f"Cannot undo {what}: another segment has started since")
         if kind is HostActionKind.STAGE_END and done.author and self._is_on_stage(done.author.key):
-            return f"Cannot undo {what}: {done.author.shown_name} is on stage again already"
+            back = done.author.shown_name
+            return ActionResult.failed(
+                f"Cannot undo {what}: {back} is on stage again already", already=True
+            )
         if kind is HostActionKind.UNPIN and done.comment is not None:
             handled = self._handled_how(done.comment)
             if handled is not None:
-                return f"Cannot undo {what}: the comment was {handled} since"
+                return ActionResult.failed(f"Cannot undo {what}: the comment was {handled} since")
         return None
 
     async def _undo_on_platform(self, done: Done) -> ActionResult | None:
