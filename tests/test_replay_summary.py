@@ -120,3 +120,29 @@ async def test_a_live_comment_with_lone_surrogates_is_stored(tmp_path: Path) -> 
         .fetchone()
     )
     assert row == ("m\ufffd", "hi \ufffd there", "cleo\ufffd", "Cleo \ufffd")
+
+
+def test_a_comment_with_an_empty_id_is_a_bad_line_not_a_duplicate(tmp_path: Path) -> None:
+    """Two comments with `"id": ""` were one comment to the database (its key is platform and
+    id): the second was dropped as a duplicate. Each is now a named bad line, skipped; the rest
+    of the show is stored once, a second run too."""
+    records = [dict(record) for record in SMALL_SHOW]
+    records.insert(3, {**records[2], "id": "", "text": "is the VCO analog?"})
+    records.insert(5, {**records[2], "id": "  ", "text": "what about the filter?"})
+    transcript = tmp_path / "s.jsonl"
+    transcript.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
+    db = tmp_path / "s.db"
+    result = replay(transcript, db)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f'{transcript}:{line}: "id" is empty: each comment needs the id its platform gave it '
+        "(line skipped)"
+        for line in (4, 6)
+    ]
+    assert "Stored show 's': 5 comments (0 duplicates skipped)" in result.stdout
+    conn = sqlite3.connect(db)
+    stored = [message_id for (message_id,) in conn.execute("SELECT message_id FROM comments")]
+    assert sorted(stored) == ["m1", "m2", "m3", "m4", "m5"]
+    again = replay(transcript, db)
+    assert again.returncode == 0, again.stderr
+    assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 5
