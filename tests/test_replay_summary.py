@@ -146,3 +146,29 @@ def test_a_comment_with_an_empty_id_is_a_bad_line_not_a_duplicate(tmp_path: Path
     again = replay(transcript, db)
     assert again.returncode == 0, again.stderr
     assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 5
+
+
+def test_a_resumed_replay_counts_the_segments_it_stored_as_it_counts_comments(
+    tmp_path: Path,
+) -> None:
+    """The summary's numbers are this run's, as the writer counted them: a resumed replay that
+    added one segment (and one comment) says 1 segment, not every segment the show has."""
+    transcript = small_show(tmp_path / "s.jsonl")
+    db = tmp_path / "s.db"
+    first = replay(transcript, db)
+    assert "Stored show 's': 5 comments (0 duplicates skipped), 2 segments in" in first.stdout
+    more = [
+        {"kind": "segment", "ts": "2026-11-20T19:10:00Z", "title": "Envelopes", "keywords": []},
+        {**SMALL_SHOW[2], "id": "m6", "ts": "2026-11-20T19:10:05Z", "text": "how long is it?"},
+    ]
+    with transcript.open("a", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(record) + "\n" for record in more)
+    again = replay(transcript, db)
+    assert again.returncode == 0, again.stderr
+    assert (
+        f"Resumed show 's': 1 comments (0 duplicates skipped), 1 segment in {db}; picked up after"
+        in again.stdout
+    )
+    done = replay(transcript, db)
+    assert "Resumed show 's': 0 comments (0 duplicates skipped), 0 segments in" in done.stdout
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM segments").fetchone()[0] == 3
