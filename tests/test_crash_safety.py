@@ -347,6 +347,60 @@ def test_a_closed_terminal_closes_the_console_show_as_quitting_does(
     assert len(stored_ids(db)) >= 50
 
 
+def test_a_console_replay_stopped_on_a_full_disk_says_what_to_fix_and_how_to_resume(
+    tmp_path: Path,
+) -> None:
+    """The console replays onto a disk that fills (a real 2 MiB tmpfs), and the system stops it
+    (SIGTERM, which closes the show as `q` does): its last line promised to keep the chat in
+    memory until there was room, as the process ended. It says what to fix and how to resume,
+    as a headless replay does."""
+    transcript = write_big_show(tmp_path / "big.jsonl", 60_000).path
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root): no honest full disk")
+    db = mount / "full.db"
+    command = ["replay", str(transcript), "--db", str(db), "--speed", "1000"]
+    controller, terminal = pty.openpty()
+    screen = b""
+    show: subprocess.Popen[bytes] | None = None
+    try:
+        show = subprocess.Popen(
+            [sys.executable, "-m", "stagehand", *command],
+            stdin=terminal,
+            stdout=terminal,
+            stderr=terminal,
+            env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"},
+            start_new_session=True,
+        )
+        os.close(terminal)
+        deadline = time.monotonic() + 60
+        while shutil.disk_usage(mount).free > 64 * 1024 and time.monotonic() < deadline:
+            screen += _read_some(controller)
+        waited = time.monotonic() + 2  # the writer meets the full disk, and waits for room
+        while time.monotonic() < waited:
+            screen += _read_some(controller)
+        show.send_signal(signal.SIGTERM)
+        while show.poll() is None and time.monotonic() < deadline + 60:
+            screen += _read_some(controller)
+        screen += _read_some(controller)
+    finally:
+        os.close(controller)
+        if show is not None and show.poll() is None:
+            show.kill()
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+    assert show.returncode == 2
+    text = screen.decode(errors="replace")
+    assert "Traceback" not in text
+    assert text.rstrip().endswith(
+        f"Error: disk is full: {db}; free some space, or pass --db PATH on another disk; "
+        "then run the same command again: the replay resumes where the database stops"
+    ), text[-400:]
+
+
 def _read_some(fd: int) -> bytes:
     """What the console drew since the last read (a terminal's buffer must be read, or the
     console blocks writing to it)."""

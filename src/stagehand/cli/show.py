@@ -161,7 +161,7 @@ def _replay(
     if headless:
         _run_headless(live, settings, serve, adapter)
     else:
-        _run_console(live, settings, serve)
+        _run_console(live, settings, serve, replayed=True)
     if summary := bad_lines.summary():
         click.echo(summary, err=True)
     if adapter.error:
@@ -305,13 +305,7 @@ def _run_headless(
         click.echo(_summary(live, replay, interrupted=stopped_short))
     if not ok or gave_up:
         # What still fails now; else what stopped the replay (its last writes went through).
-        problem = (None if ok else live.storage_error_at_exit) or gave_up
-        problem = problem or "not everything could be written to the database"
-        if replay is not None:
-            problem += (
-                "; then run the same command again: the replay resumes where the database stops"
-            )
-        raise UserError(problem)
+        raise _not_written(live, replayed=replay is not None, because=gave_up if ok else None)
     if stopped_short and caught:  # what was stored is kept: the status says it did not finish
         raise click.exceptions.Exit(128 + caught[0])
     if nothing_connected:
@@ -320,6 +314,16 @@ def _run_headless(
         raise UserError(
             "no platform could connect: " + "; ".join(f"{p}: {d}" for p, d in failed.items())
         )
+
+
+def _not_written(live: LiveShow, *, replayed: bool, because: str | None = None) -> UserError:
+    """The show ended with writing failing (or `because` stopped it): what to fix, with no
+    promise to keep chat (the process is going), and for a replay, how to resume it."""
+    problem = because or live.storage_error_at_exit
+    problem = problem or "not everything could be written to the database"
+    if replayed:
+        problem += "; then run the same command again: the replay resumes where the database stops"
+    return UserError(problem)
 
 
 async def _storage_stuck(live: LiveShow, replay: ReplayAdapter | None) -> str:
@@ -396,7 +400,9 @@ def _summary(live: LiveShow, replay: ReplayAdapter | None, *, interrupted: bool 
     return line
 
 
-def _run_console(live: LiveShow, settings: Settings, serve: ServeOptions) -> None:
+def _run_console(
+    live: LiveShow, settings: Settings, serve: ServeOptions, *, replayed: bool = False
+) -> None:
     from stagehand.console.app import StagehandApp, make_app
     from stagehand.logs import configure_logging
 
@@ -428,7 +434,7 @@ def _run_console(live: LiveShow, settings: Settings, serve: ServeOptions) -> Non
 
     app = asyncio.run(run())
     if app.close_ok is False:
-        raise UserError(live.storage_error or "not everything could be written to the database")
+        raise _not_written(live, replayed=replayed)
     click.echo(f"Show {live.show.name!r} saved in {live.db_path} (log: {log_path})")
 
 
