@@ -26,7 +26,7 @@ from stagehand.config import Settings, load_settings
 from stagehand.config.server import ListenAddress
 
 #: A headless replay stops once writing has failed this long without a break: the writer has
-#: tried again five times (0.5, 1, 2 and 4 s apart), and the disk is still full (or read-only,
+#: tried five times (0.5, 1, 2 and 4 s apart), and the disk is still full (or read-only,
 #: or locked by another program). The same command resumes it where the database stops.
 STORAGE_PATIENCE = 10.0
 
