@@ -18,6 +18,7 @@ import pytest
 
 from fakes.big_show import write_big_show
 from fakes.transcripts import write_jsonl
+from test_resume_exactly_once import assert_exactly_once
 
 RATE = 100  # comments per second of show time
 SECONDS = 30
@@ -244,6 +245,55 @@ def test_a_disk_that_fills_mid_replay_is_said_as_it_is_when_the_replay_stops(
     assert stdout.rstrip().splitlines()[-1].startswith("Stopped before the end of the transcript (")
 
 
+@pytest.mark.timeout(400)
+def test_a_headless_replay_on_a_full_disk_stops_by_itself_and_resumes_once_there_is_room(
+    tmp_path: Path,
+) -> None:
+    """The disk is full (a real 2 MiB tmpfs the replay fills): an `--instant` replay with no one
+    watching waited for room for ever, its progress line still printing. It stops by itself,
+    says what to fix and how to resume (exit 2); once there is room the same command stores the
+    rest, everything exactly once."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root): no honest full disk")
+    try:
+        show = write_big_show(tmp_path / "big.jsonl", 60_000)
+        db = mount / "full.db"
+        command = [sys.executable, "-m", "stagehand", "replay", str(show.path), "--db", str(db)]
+        command += ["--headless", "--instant"]
+        full = subprocess.run(
+            command, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120
+        )
+        assert full.returncode == 2, full.stderr[-2000:]
+        assert "Traceback" not in full.stderr
+        assert full.stderr.rstrip().splitlines()[-1] == (
+            f"Error: disk is full: {db}; free some space, or pass --db PATH on another disk; "
+            "then run the same command again: the replay resumes where the database stops"
+        )
+        stopped = full.stdout.rstrip().splitlines()[-1]
+        assert stopped.startswith("Stopped before the end of the transcript (")
+        assert 0 < len(stored_ids(db)) < show.comments
+
+        subprocess.run(["mount", "-o", "remount,size=64m", str(mount)], check=True)
+        again = subprocess.run(
+            command, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300
+        )
+        assert again.returncode == 0, again.stderr[-2000:]
+        assert "Resumed show 'big'" in again.stdout and "picked up after line" in again.stdout
+        conn = sqlite3.connect(db)
+        try:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert_exactly_once(conn, show, seed=0)
+        finally:
+            conn.close()
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
 SHOW_ARGS = ("--show", "console", "--speed", "1")
 
 
@@ -295,6 +345,60 @@ def test_a_closed_terminal_closes_the_console_show_as_quitting_does(
     conn.close()
     assert ended is not None and unscored == 0
     assert len(stored_ids(db)) >= 50
+
+
+def test_a_console_replay_stopped_on_a_full_disk_says_what_to_fix_and_how_to_resume(
+    tmp_path: Path,
+) -> None:
+    """The console replays onto a disk that fills (a real 2 MiB tmpfs), and the system stops it
+    (SIGTERM, which closes the show as `q` does): its last line promised to keep the chat in
+    memory until there was room, as the process ended. It says what to fix and how to resume,
+    as a headless replay does."""
+    transcript = write_big_show(tmp_path / "big.jsonl", 60_000).path
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root): no honest full disk")
+    db = mount / "full.db"
+    command = ["replay", str(transcript), "--db", str(db), "--speed", "1000"]
+    controller, terminal = pty.openpty()
+    screen = b""
+    show: subprocess.Popen[bytes] | None = None
+    try:
+        show = subprocess.Popen(
+            [sys.executable, "-m", "stagehand", *command],
+            stdin=terminal,
+            stdout=terminal,
+            stderr=terminal,
+            env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"},
+            start_new_session=True,
+        )
+        os.close(terminal)
+        deadline = time.monotonic() + 60
+        while shutil.disk_usage(mount).free > 64 * 1024 and time.monotonic() < deadline:
+            screen += _read_some(controller)
+        waited = time.monotonic() + 2  # the writer meets the full disk, and waits for room
+        while time.monotonic() < waited:
+            screen += _read_some(controller)
+        show.send_signal(signal.SIGTERM)
+        while show.poll() is None and time.monotonic() < deadline + 60:
+            screen += _read_some(controller)
+        screen += _read_some(controller)
+    finally:
+        os.close(controller)
+        if show is not None and show.poll() is None:
+            show.kill()
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+    assert show.returncode == 2
+    text = screen.decode(errors="replace")
+    assert "Traceback" not in text
+    assert text.rstrip().endswith(
+        f"Error: disk is full: {db}; free some space, or pass --db PATH on another disk; "
+        "then run the same command again: the replay resumes where the database stops"
+    ), text[-400:]
 
 
 def _read_some(fd: int) -> bytes:

@@ -225,7 +225,8 @@ def _folder(db: Path) -> None:
 async def test_a_database_the_shows_refuse_is_fix_in_one_line(
     fake, setup, tmp_path, small_show, spoil, problem, refusing
 ) -> None:
-    """What doctor says about the database is what a show would say, before the show starts."""
+    """What doctor says about the database is what a show would say, before the show starts,
+    word for word (doctor said a folder was one without the fix the other commands give)."""
     db = _replayed(small_show, tmp_path / "kept.db")
     spoil(db)
     before = _files(tmp_path)
@@ -246,6 +247,8 @@ async def test_a_database_the_shows_refuse_is_fix_in_one_line(
         refusing = [*refusing, str(small_show)]
     refused = _stagehand(*refusing, env=env)
     assert refused.returncode == 2 and problem in refused.stderr, refused.stderr
+    said = database.removeprefix("FIX  database: ")
+    assert refused.stderr.strip().splitlines()[-1] == f"Error: {said}"
 
 
 async def test_a_healthy_database_is_ok_with_its_shows(fake, setup, tmp_path, small_show) -> None:

@@ -120,3 +120,55 @@ async def test_a_live_comment_with_lone_surrogates_is_stored(tmp_path: Path) -> 
         .fetchone()
     )
     assert row == ("m\ufffd", "hi \ufffd there", "cleo\ufffd", "Cleo \ufffd")
+
+
+def test_a_comment_with_an_empty_id_is_a_bad_line_not_a_duplicate(tmp_path: Path) -> None:
+    """Two comments with `"id": ""` were one comment to the database (its key is platform and
+    id): the second was dropped as a duplicate. Each is now a named bad line, skipped; the rest
+    of the show is stored once, a second run too."""
+    records = [dict(record) for record in SMALL_SHOW]
+    records.insert(3, {**records[2], "id": "", "text": "is the VCO analog?"})
+    records.insert(5, {**records[2], "id": "  ", "text": "what about the filter?"})
+    transcript = tmp_path / "s.jsonl"
+    transcript.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
+    db = tmp_path / "s.db"
+    result = replay(transcript, db)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f'{transcript}:{line}: "id" is empty: each comment needs the id its platform gave it '
+        "(line skipped)"
+        for line in (4, 6)
+    ]
+    assert "Stored show 's': 5 comments (0 duplicates skipped)" in result.stdout
+    conn = sqlite3.connect(db)
+    stored = [message_id for (message_id,) in conn.execute("SELECT message_id FROM comments")]
+    assert sorted(stored) == ["m1", "m2", "m3", "m4", "m5"]
+    again = replay(transcript, db)
+    assert again.returncode == 0, again.stderr
+    assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 5
+
+
+def test_a_resumed_replay_counts_the_segments_it_stored_as_it_counts_comments(
+    tmp_path: Path,
+) -> None:
+    """The summary's numbers are this run's, as the writer counted them: a resumed replay that
+    added one segment (and one comment) says 1 segment, not every segment the show has."""
+    transcript = small_show(tmp_path / "s.jsonl")
+    db = tmp_path / "s.db"
+    first = replay(transcript, db)
+    assert "Stored show 's': 5 comments (0 duplicates skipped), 2 segments in" in first.stdout
+    more = [
+        {"kind": "segment", "ts": "2026-11-20T19:10:00Z", "title": "Envelopes", "keywords": []},
+        {**SMALL_SHOW[2], "id": "m6", "ts": "2026-11-20T19:10:05Z", "text": "how long is it?"},
+    ]
+    with transcript.open("a", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(record) + "\n" for record in more)
+    again = replay(transcript, db)
+    assert again.returncode == 0, again.stderr
+    assert (
+        f"Resumed show 's': 1 comments (0 duplicates skipped), 1 segment in {db}; picked up after"
+        in again.stdout
+    )
+    done = replay(transcript, db)
+    assert "Resumed show 's': 0 comments (0 duplicates skipped), 0 segments in" in done.stdout
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM segments").fetchone()[0] == 3

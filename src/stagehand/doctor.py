@@ -11,12 +11,10 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from stagehand.config import ConfigError, Settings, load_settings
 from stagehand.platform import DoctorCheck
 from stagehand.store import StoreError
-from stagehand.store.database import check_format, check_integrity, store_errors
+from stagehand.store.database import open_read_only, store_errors
 from stagehand.tokens import TokenStore
 
 
@@ -72,26 +70,16 @@ def _database_check(settings: Settings) -> DoctorCheck:
 
 
 def _count_shows(path: Path) -> int:
-    """How many shows the database holds, after the checks a show makes before it opens it
-    (a folder, another program's file, a newer schema, damage), worded the same way; read-only:
-    no migrations, nothing created."""
-    if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a database file")
-    with store_errors(path):
-        conn = _read_only(path)
-        try:
-            db = Database(conn)
-            check_format(db, path)
-            check_integrity(db, path)
+    """How many shows the database holds, after the checks a show makes before it opens it,
+    worded as every command words them; read-only: no migrations, nothing created."""
+    db = open_read_only(path, verify=True)
+    try:
+        with store_errors(path):
             if not db["shows"].exists():
                 return 0  # an empty file: the first show fills it, as it would a new one
-            return int(conn.execute("SELECT count(*) FROM shows").fetchone()[0])
-        finally:
-            conn.close()
-
-
-def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            return int(db.execute("SELECT count(*) FROM shows").fetchone()[0])
+    finally:
+        db.conn.close()
 
 
 def _pseudonym_key_check(settings: Settings) -> list[DoctorCheck]:
@@ -104,7 +92,7 @@ def _pseudonym_key_check(settings: Settings) -> list[DoctorCheck]:
     problem, opted_out = None, 0
     if path.exists():
         try:
-            conn = _read_only(path)
+            conn = open_read_only(path).conn
             try:
                 problem = pseudonym_key_problem(conn, key_file)
                 opted_out = conn.execute(
@@ -112,7 +100,7 @@ def _pseudonym_key_check(settings: Settings) -> list[DoctorCheck]:
                 ).fetchone()[0]
             finally:
                 conn.close()
-        except sqlite3.Error:
+        except (StoreError, sqlite3.Error):
             return []  # the database line already says what is wrong with it
     if problem:
         return [
@@ -202,16 +190,13 @@ def _youtube_quota_check(settings: Settings) -> DoctorCheck:
     spent = 0
     if path.exists():
         try:
-            conn = _read_only(path)
+            db = open_read_only(path)
             try:
-                has_table = conn.execute(
-                    "SELECT 1 FROM sqlite_master WHERE name = 'quota_calls'"
-                ).fetchone()
-                if has_table:
-                    spent = quota_spent(Database(conn), "youtube", day)
+                if db["quota_calls"].exists():
+                    spent = quota_spent(db, "youtube", day)
             finally:
-                conn.close()
-        except sqlite3.Error:
+                db.conn.close()
+        except (StoreError, sqlite3.Error):
             pass  # the database line already says what is wrong with it
     left = max(0, limit - spent)
     reset = spoken_duration(until_reset(now))

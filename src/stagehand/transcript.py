@@ -128,7 +128,7 @@ def _comment_from_dict(record: dict[str, Any]) -> Comment:
     reply_to = record.get("reply_to")
     attachments = record.get("attachments") or []
     return Comment(
-        id=_text(record, "id"),
+        id=_message_id(record),
         platform=platform,
         channel=_text(record, "channel", ""),
         author=author,
@@ -141,6 +141,15 @@ def _comment_from_dict(record: dict[str, Any]) -> Comment:
         else (),
         highlight=_highlight_from(record.get("highlight")),
     )
+
+
+def _message_id(record: dict[str, Any]) -> str:
+    """The platform's message id: with the platform, the comment's key in the database. A blank
+    one would make every other blank-id comment of the show look like this one, stored once."""
+    message_id = _text(record, "id")
+    if not message_id.strip():
+        raise ValueError('"id" is empty: each comment needs the id its platform gave it')
+    return message_id
 
 
 def _highlight_from(value: Any) -> Highlight | None:

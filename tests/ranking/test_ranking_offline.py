@@ -167,3 +167,50 @@ def test_a_copypasta_wave_is_one_row_said_to_be_pasted_not_asked(tmp_path: Path)
     table = CliRunner().invoke(rank_command, [str(path), "--format", "table"]).output
     assert "(pasted by 3) I have NEVER heard" in table
     assert "asked by" not in table
+
+
+def rank(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stagehand", "rank", *args],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"", "the file is empty"),
+        (b"\n  \n\r\n\n", "it holds no transcript events (only blank lines?)"),
+    ],
+    ids=["0 bytes", "blank lines"],
+)
+def test_an_empty_transcript_is_said_to_have_nothing_to_rank(
+    tmp_path: Path, content: bytes, why: str
+) -> None:
+    """A script ranking the wrong (or a not yet written) file hears about it: it printed nothing
+    and exited 0, as if every comment had been judged."""
+    path = tmp_path / "tonight.jsonl"
+    path.write_bytes(content)
+    done = rank(str(path))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        f"Error: {path}: nothing to rank: {why}; pass a JSON Lines transcript "
+        "(see docs/transcript-format.md)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--topic", ""), ("--topic", "   "), ("--keywords", ""), ("--keywords", " , ")],
+)
+def test_an_empty_topic_or_keyword_list_is_a_usage_error(
+    transcript: Path, option: str, value: str
+) -> None:
+    """`--topic "$TOPIC"` with TOPIC unset: ranking on (against no topic, or each segment's own)
+    would look like an answer to the question asked."""
+    done = rank(str(transcript), option, value)
+    assert done.returncode == 2 and done.stdout == ""
+    assert "Usage: " in done.stderr and "Traceback" not in done.stderr
+    assert f"Error: Invalid value for '{option}': no " in done.stderr
+    assert f"leave {option} out" in done.stderr

@@ -18,9 +18,14 @@ if TYPE_CHECKING:
 @click.argument(
     "transcript", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
 )
-@click.option("--topic", help="Judge every segment against this topic instead of its own title.")
+@click.option(
+    "--topic",
+    callback=lambda ctx, param, value: _topic(value),
+    help="Judge every segment against this topic instead of its own title.",
+)
 @click.option(
     "--keywords",
+    callback=lambda ctx, param, value: _keyword_list(value),
     help="Comma-separated keywords or phrases, instead of each segment's own, e.g. 'vco,saw wave'.",
 )
 @click.option(
@@ -32,37 +37,41 @@ if TYPE_CHECKING:
     help="One JSON object per comment, or a table to read.",
 )
 def rank_command(
-    transcript: Path, topic: str | None, keywords: str | None, output_format: str
+    transcript: Path, topic: str | None, keywords: list[str] | None, output_format: str
 ) -> None:
     """Rank each segment's comments of TRANSCRIPT as the queue stood when the segment ended.
 
     Best first within each segment; every line carries the score and its reasons, the author
     and the text. One question asked by several viewers is one row, listing every asker's id.
     Only viewers' comments are ranked: commands, bots', hosts' and moderators' lines never
-    enter the queue. A bad line in TRANSCRIPT stops the ranking with one line naming it (exit
-    status 2).
+    enter the queue. A bad line in TRANSCRIPT stops the ranking with one line naming it, and so
+    does a TRANSCRIPT with no events in it (empty, or only blank lines): exit status 2, as for
+    an empty --topic or --keywords (leave the option out to use each segment's own).
     """
-    from stagehand.ranking.offline import rank_transcript
+    from stagehand.ranking.offline import rank_events
     from stagehand.show.kinds import CommentKinds
-    from stagehand.transcript import TranscriptError
+    from stagehand.transcript import TranscriptError, read_transcript
 
-    words = [w.strip() for w in keywords.split(",") if w.strip()] if keywords else None
     settings = _settings()
     kinds = CommentKinds(
         prefix=settings.commands.prefix, hosts=settings.show.hosts, bots=settings.ranking.bots
     )
     try:
-        rows = rank_transcript(
-            transcript,
-            topic=topic,
-            keywords=words,
-            settings=settings.ranking,
-            command_prefix=settings.commands.prefix,
-            classify=lambda comment: kinds.classify(comment).kind,
-        )
+        events = list(read_transcript(transcript))
     except TranscriptError as exc:
         # Ranking judges the whole show, so unlike `replay` it does not skip a bad line.
         raise UserError(f"{exc}; fix or delete that line and rank again") from None
+    if not events:
+        # Most likely the wrong file, or one not written yet: say so, and fail a script.
+        raise UserError(f"{transcript}: nothing to rank: {_why_no_events(transcript)}")
+    rows = rank_events(
+        events,
+        topic=topic,
+        keywords=keywords,
+        settings=settings.ranking,
+        command_prefix=settings.commands.prefix,
+        classify=lambda comment: kinds.classify(comment).kind,
+    )
     if output_format == "jsonl":
         from stagehand.sanitize import inert_json
 
@@ -72,6 +81,34 @@ def rank_command(
             click.echo(inert_json(row.to_json()))
         return
     _print_table(rows)
+
+
+def _topic(value: str | None) -> str | None:
+    """`--topic ""` (an unset shell variable, most likely) would judge every comment against
+    no topic at all: refused, as a usage error."""
+    if value is not None and not value.strip():
+        raise click.BadParameter(
+            "no topic given: give one, or leave --topic out to judge each segment against its "
+            "own title"
+        )
+    return value
+
+
+def _keyword_list(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    words = [word.strip() for word in value.split(",") if word.strip()]
+    if not words:  # `--keywords ""` or `--keywords ,`: as for `--topic ""`
+        raise click.BadParameter(
+            "no keyword given: give some, or leave --keywords out to use each segment's own"
+        )
+    return words
+
+
+def _why_no_events(transcript: Path) -> str:
+    empty = transcript.stat().st_size == 0
+    what = "the file is empty" if empty else "it holds no transcript events (only blank lines?)"
+    return f"{what}; pass a JSON Lines transcript (see docs/transcript-format.md)"
 
 
 def _settings() -> Settings:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import os
 import signal
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +24,11 @@ from stagehand.cli.options import (
 )
 from stagehand.config import Settings, load_settings
 from stagehand.config.server import ListenAddress
+
+#: A headless replay stops once writing has failed this long without a break: the writer has
+#: tried five times (0.5, 1, 2 and 4 s apart), and the disk is still full (or read-only,
+#: or locked by another program). The same command resumes it where the database stops.
+STORAGE_PATIENCE = 10.0
 
 if TYPE_CHECKING:  # imported where used: `stagehand --help` stays quick
     from stagehand.adapters.replay import ReplayAdapter
@@ -156,7 +161,7 @@ def _replay(
     if headless:
         _run_headless(live, settings, serve, adapter)
     else:
-        _run_console(live, settings, serve)
+        _run_console(live, settings, serve, replayed=True)
     if summary := bad_lines.summary():
         click.echo(summary, err=True)
     if adapter.error:
@@ -255,14 +260,15 @@ def _run_headless(
     for notice in live.startup_notices:  # e.g. a missing pseudonym key: said before anything
         click.echo(notice.text, err=True)
 
-    #: The signal that ended a replay before the end of its transcript, if one did.
-    interrupted_by: list[int] = []
+    #: The signal that ended the show (SIGINT, SIGTERM), if one did.
+    caught: list[int] = []
 
-    async def play() -> bool:
+    async def play() -> tuple[bool, bool, str | None]:
+        """Run the show; whether everything was written, whether a replay stopped before the end
+        of its transcript, and the storage problem that stopped it, if one did."""
         # SIGINT / SIGTERM end the show cleanly: adapters close, everything queued is written.
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
-        caught: list[int] = []
 
         def caught_signal(signum: int) -> None:
             caught.append(signum)
@@ -274,40 +280,71 @@ def _run_headless(
         adapters = asyncio.ensure_future(live.run_adapters())
         stopping = asyncio.ensure_future(stop.wait())
         progress = asyncio.ensure_future(_replay_progress(replay))
+        stuck = asyncio.ensure_future(_storage_stuck(live, replay))
+        stopped_short, gave_up = False, None
         try:
-            await asyncio.wait({adapters, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            if replay is not None and caught and not adapters.done():
-                interrupted_by.append(caught[0])  # a live show ends so; a replay stops short
+            await asyncio.wait({adapters, stopping, stuck}, return_when=asyncio.FIRST_COMPLETED)
+            # A live show ends so; a replay stops short of its transcript's end.
+            stopped_short = replay is not None and not adapters.done()
+            gave_up = stuck.result() if stuck.done() else None
         finally:
-            progress.cancel()
-            await asyncio.gather(progress, return_exceptions=True)
+            for helper in (progress, stuck):
+                helper.cancel()
+            await asyncio.gather(progress, stuck, return_exceptions=True)
             ok = await live.close()
             await _stop_serving(server, obs)
             for task in (adapters, stopping):
                 task.cancel()
             await asyncio.gather(adapters, stopping, return_exceptions=True)
-        return ok
+        return ok, stopped_short, gave_up
 
-    ok = asyncio.run(play())
+    ok, stopped_short, gave_up = asyncio.run(play())
     failed = live.failed_platforms()
     nothing_connected = bool(failed) and set(failed) == set(live.live_platforms())
     if not (nothing_connected and live.accepted == 0):
-        click.echo(_summary(live, replay, interrupted=bool(interrupted_by)))
-    if not ok:
-        problem = live.storage_error_at_exit or "not everything could be written to the database"
-        if replay is not None:
-            problem += (
-                "; then run the same command again: the replay resumes where the database stops"
-            )
-        raise UserError(problem)
-    if interrupted_by:  # what was stored is kept: the status says the replay did not finish
-        raise click.exceptions.Exit(128 + interrupted_by[0])
+        click.echo(_summary(live, replay, interrupted=stopped_short))
+    if not ok or gave_up:
+        # What still fails now; else what stopped the replay (its last writes went through).
+        raise _not_written(live, replayed=replay is not None, because=gave_up if ok else None)
+    if stopped_short and caught:  # what was stored is kept: the status says it did not finish
+        raise click.exceptions.Exit(128 + caught[0])
     if nothing_connected:
         # Every platform gave up for a reason waiting cannot fix (a refused token, a missing
         # scope or intent): a service manager must see the show did not run.
         raise UserError(
             "no platform could connect: " + "; ".join(f"{p}: {d}" for p, d in failed.items())
         )
+
+
+def _not_written(live: LiveShow, *, replayed: bool, because: str | None = None) -> UserError:
+    """The show ended with writing failing (or `because` stopped it): what to fix, with no
+    promise to keep chat (the process is going), and for a replay, how to resume it."""
+    problem = because or live.storage_error_at_exit
+    problem = problem or "not everything could be written to the database"
+    if replayed:
+        problem += "; then run the same command again: the replay resumes where the database stops"
+    return UserError(problem)
+
+
+async def _storage_stuck(live: LiveShow, replay: ReplayAdapter | None) -> str:
+    """Return once writing has failed for `STORAGE_PATIENCE` seconds on end (a full disk, say):
+    what fails, worded for a command that stops now.
+
+    Only a replay gives up: it resumes from its transcript, so it need not wait for room (it
+    did, for ever, with no one there to stop it). A live show's chat is only in memory: it waits.
+    """
+    if replay is None:
+        await asyncio.Event().wait()
+    failing_since: float | None = None
+    while True:
+        await asyncio.sleep(0.2)
+        if not live.storage_failing:
+            failing_since = None
+            continue
+        now = time.monotonic()
+        failing_since = failing_since or now
+        if now - failing_since >= STORAGE_PATIENCE:
+            return live.storage_error_at_exit or "cannot write the database"
 
 
 async def _replay_progress(replay: ReplayAdapter | None) -> None:
@@ -331,27 +368,17 @@ async def _replay_progress(replay: ReplayAdapter | None) -> None:
             progress.finish()
 
 
-def _stored_segments(live: LiveShow) -> str:
-    """The show's segments the database holds (not those played: a write may have failed)."""
-    from stagehand.store import StoreError, open_database, queries
-
-    try:
-        db = open_database(live.db_path, create=False)
-    except StoreError:
-        return "? segments"
-    with contextlib.closing(db.conn):
-        stored = queries.stored_segments(db, live.show.id)
-    return f"{stored} segment{'' if stored == 1 else 's'}"
-
-
 def _summary(live: LiveShow, replay: ReplayAdapter | None, *, interrupted: bool = False) -> str:
-    """What the database confirmed it stored, not what was sent its way."""
+    """What the database confirmed it stored in this session, not what was sent its way."""
     stored = live.stored
     duplicates = live.duplicates + stored.comments_already_stored
     verb = "Resumed" if live.resumed else "Stored"
+    # Below 0 only if this session undid a segment an earlier one stored.
+    segments = max(stored.segments, 0)
     line = (
         f"{verb} show {live.show.name!r}: {stored.comments} comments "
-        f"({duplicates} duplicates skipped), {_stored_segments(live)} in {live.db_path}"
+        f"({duplicates} duplicates skipped), {segments} segment{'' if segments == 1 else 's'} "
+        f"in {live.db_path}"
     )
     if replay is not None and interrupted:
         reader = replay.reader
@@ -373,7 +400,9 @@ def _summary(live: LiveShow, replay: ReplayAdapter | None, *, interrupted: bool 
     return line
 
 
-def _run_console(live: LiveShow, settings: Settings, serve: ServeOptions) -> None:
+def _run_console(
+    live: LiveShow, settings: Settings, serve: ServeOptions, *, replayed: bool = False
+) -> None:
     from stagehand.console.app import StagehandApp, make_app
     from stagehand.logs import configure_logging
 
@@ -405,7 +434,7 @@ def _run_console(live: LiveShow, settings: Settings, serve: ServeOptions) -> Non
 
     app = asyncio.run(run())
     if app.close_ok is False:
-        raise UserError(live.storage_error or "not everything could be written to the database")
+        raise _not_written(live, replayed=replayed)
     click.echo(f"Show {live.show.name!r} saved in {live.db_path} (log: {log_path})")
 
 

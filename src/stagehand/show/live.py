@@ -178,6 +178,11 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         return self._writer.last_error
 
     @property
+    def storage_failing(self) -> bool:
+        """Writing fails now: the writer keeps what is queued and retries until it works."""
+        return self._writer.failing
+
+    @property
     def storage_error_at_exit(self) -> str | None:
         """`storage_error` as a command that stops now says it: what to fix, with no promise to
         keep chat (what was not written by now is not stored)."""

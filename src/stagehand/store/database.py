@@ -45,10 +45,7 @@ def open_database(path: Path | str, *, create: bool = True, verify: bool = False
     write. `verify` runs SQLite's quick integrity check (about 0.1 s per 100 MB when cached).
     """
     path = Path(path).expanduser()
-    if not create and not path.exists():
-        raise StoreError(f"{path}: no such database (run a show first, or pass --db PATH)")
-    if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a database file: pass --db FILE")
+    _check_path(path, create=create)
     db: Database | None = None
     is_new = not path.exists()
     try:
@@ -74,6 +71,32 @@ def open_database(path: Path | str, *, create: bool = True, verify: bool = False
                 leftover.unlink(missing_ok=True)
         raise
     return db
+
+
+def open_read_only(path: Path | str, *, verify: bool = False) -> Database:
+    """An existing database opened only to read it, after the checks `open_database` makes (a
+    folder, not SQLite, another program's, a newer stagehand's, and damage when `verify`),
+    worded the same; nothing is written (no migrations, no journal mode), nothing created."""
+    path = Path(path).expanduser()
+    _check_path(path, create=False)
+    with store_errors(path):
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            db = Database(conn)
+            check_format(db, path)
+            if verify:
+                check_integrity(db, path)
+        except BaseException:
+            conn.close()
+            raise
+    return db
+
+
+def _check_path(path: Path, *, create: bool) -> None:
+    if not create and not path.exists():
+        raise StoreError(f"{path}: no such database (run a show first, or pass --db PATH)")
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file: pass --db FILE")
 
 
 @contextmanager

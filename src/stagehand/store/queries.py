@@ -133,13 +133,6 @@ def find_show(db: Database, name: str) -> ShowRow | None:
     return _show_from_row(rows[0]) if rows else None
 
 
-def stored_segments(db: Database, show_id: int) -> int:
-    """How many segments the database holds for the show."""
-    return int(
-        db.execute("SELECT count(*) FROM segments WHERE show_id = ?", [show_id]).fetchone()[0]
-    )
-
-
 def list_shows(db: Database) -> list[ShowRow]:
     """Every show, most recently created first (a replay of an old transcript counts as the
     newest)."""

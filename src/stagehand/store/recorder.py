@@ -126,11 +126,14 @@ class Stored:
     """Comment rows inserted."""
     comments_already_stored: int = 0
     """Comments the database already had (a redelivery, a resumed show): not stored again."""
+    segments: int = 0
+    """Segment rows inserted, less those deleted (a segment start undone)."""
 
     def __add__(self, other: Stored) -> Stored:
         return Stored(
             self.comments + other.comments,
             self.comments_already_stored + other.comments_already_stored,
+            self.segments + other.segments,
         )
 
 
@@ -360,6 +363,7 @@ class Recorder:
         segment = event.segment
         if segment is None or segment.started_at is None:
             return
+        is_new = self.segment_id(segment.position) is None  # else its title or keywords change
         row = self.conn.execute(
             "INSERT INTO segments (show_id, position, title, keywords, started_at) VALUES (?,?,?,?,?)"
             " ON CONFLICT (show_id, position) DO UPDATE SET title = excluded.title,"
@@ -373,6 +377,8 @@ class Recorder:
             ),
         ).fetchone()
         self._segments[segment.position] = row[0]
+        if is_new:
+            self.counts = self.counts + Stored(segments=1)
 
     def _segment_undone(self, position: int) -> None:
         """Its comments belong to the segment before; the segment itself is gone."""
@@ -385,6 +391,7 @@ class Recorder:
         )
         self.conn.execute("DELETE FROM segments WHERE id = ?", (undone,))
         self._segments.pop(position, None)
+        self.counts = self.counts + Stored(segments=-1)
 
     @record.register
     def _host_action(self, event: HostActionLogged) -> None:
