@@ -105,9 +105,7 @@ class Undoing(ShowChanges):
 
     def _refusal(self, done: Done | None) -> str | None:
         if done is None:
-            return (
-                "That action is not known here (too old, or from before a restart): nothing undone"
-            )
+            return "That action is not known here (too old to undo): nothing undone"
         what = done.describe()
         if done.undone_by is not None:
             return f"{_capital(what)} was already undone"
@@ -124,6 +122,13 @@ class Undoing(ShowChanges):
             live = self._state.current_segment
             if done.after is None or live is None or live.position != done.after.position:
                 return f"Cannot undo {what}: another segment has started since"
+            if kind is HostActionKind.TOPIC and done.before is None:
+                # Only after a restart: the segment's row keeps its latest topic alone.
+                return f"Cannot undo {what}: what the topic was before it is not stored"
+        if kind in _ABOUT_SOMEONE and (done.author is None or done.author.id == ""):
+            return f"Cannot undo {what}: who it was about is not known any more"
+        if kind is HostActionKind.STAGE_END and done.session is None:
+            return f"Cannot undo {what}: the appearance it ended is not stored"
         if kind is HostActionKind.STAGE_END and done.author and self._is_on_stage(done.author.key):
             return f"Cannot undo {what}: {done.author.shown_name} is on stage again already"
         if kind is HostActionKind.UNPIN and done.comment is not None:
@@ -293,6 +298,12 @@ class Undoing(ShowChanges):
         level = "ok" if result.ok else "failed" if result.retry else "refused"
         self._notice(result.message, level)
         return result
+
+
+#: The kinds whose undo acts on a person (through their platform, or on the stage panel).
+_ABOUT_SOMEONE = frozenset(
+    {HostActionKind.STAGE_START, HostActionKind.STAGE_END, HostActionKind.MODERATE}
+)
 
 
 def _platform_must_agree(done: Done) -> bool:
