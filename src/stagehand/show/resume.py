@@ -86,15 +86,17 @@ def restore(
     scored = [r.comment for r in resumed.recent_comments if r.kind not in UNSCORED_KINDS]
     for comment in scored[-WARM_UP_COMMENTS:]:
         ranker.warm(comment)
+    known = known_comments(resumed)
     queue, events = resumed_queue(
         resumed,
         queue_settings or QueueSettings(),
         segment=state.current_segment,
         hands=tuple(state.hands.values()),
+        known=known,
     )
     state.pins.update(queue.pins)
     if history is not None:
-        remember_stored_actions(history, resumed, state)
+        remember_stored_actions(history, resumed, state, known)
     return events
 
 
@@ -104,6 +106,7 @@ def resumed_queue(
     *,
     segment: Segment | None,
     hands: tuple[Author, ...] = (),
+    known: dict[CommentKey, Comment] | None = None,
 ) -> tuple[ShowQueue, list[CoreEvent]]:
     """The queue as it stood when the show stopped, and the events folded into it: a screen
     that folds them too shows that queue, with every comment an undo may give back, and lists
@@ -111,7 +114,7 @@ def resumed_queue(
     # The hands as they are now: a comment whose author's hand went down since shows so.
     queue = ShowQueue(**settings.fields(), segment=segment, hands=hands)
     window = resumed.scored_comments[-QUEUE_WINDOW * settings.queue_size :]
-    events = _timeline(window, resumed, known_comments(resumed))
+    events = _timeline(window, resumed, known_comments(resumed) if known is None else known)
     for event in events:
         queue.apply(event)
     return queue, events

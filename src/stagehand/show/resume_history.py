@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from stagehand.domain import (
     Author,
+    AuthorKey,
     Comment,
     Featured,
     HostAction,
@@ -31,7 +32,7 @@ from stagehand.domain import (
 from stagehand.show.history import ActionHistory, Done
 from stagehand.show.queue import CommentKey, key_of
 from stagehand.show.state import ShowState
-from stagehand.store.resume_reads import ResumedState
+from stagehand.store.resume_reads import ResumedState, StoredAppearance
 
 #: The kinds one key press on a merged queue row does once per asker (linked: undone together).
 _PER_ASKER = frozenset(
@@ -57,11 +58,14 @@ def known_comments(resumed: ResumedState) -> dict[CommentKey, Comment]:
 
 
 def remember_stored_actions(
-    history: ActionHistory, resumed: ResumedState, state: ShowState
+    history: ActionHistory,
+    resumed: ResumedState,
+    state: ShowState,
+    known: dict[CommentKey, Comment] | None = None,
 ) -> None:
     """Remember `resumed`'s host actions in `history` as `Done`s (see the module docstring);
-    `state` is the show as restored (its segments)."""
-    rebuilt = _Rebuilding(resumed, state)
+    `state` is the show as restored (its segments), `known` the comments read (by key)."""
+    rebuilt = _Rebuilding(resumed, state, known_comments(resumed) if known is None else known)
     for action, author in resumed.host_actions:
         history.remember(rebuilt.done(action, author))
     for keys in rebuilt.pressed_together():
@@ -71,11 +75,17 @@ def remember_stored_actions(
 class _Rebuilding:
     """The walk over the stored actions, oldest first, keeping what later ones need."""
 
-    def __init__(self, resumed: ResumedState, state: ShowState) -> None:
+    def __init__(
+        self, resumed: ResumedState, state: ShowState, known: dict[CommentKey, Comment]
+    ) -> None:
         self.resumed = resumed
-        self.known = known_comments(resumed)
+        self.known = known
         self.same_as = {key_of(r.comment): r.score.same_as for r in resumed.scored_comments}
         self.segments = {segment.position: segment for segment in state.segments}
+        #: Each guest's appearances, in the order they began.
+        self.appearances: dict[AuthorKey, list[StoredAppearance]] = {}
+        for appearance in resumed.appearances:
+            self.appearances.setdefault(appearance.author, []).append(appearance)
         self.by_key: dict[str, Done] = {}
         #: Pins standing, and the pin each unpin took off (by the unpin's key).
         self.pins: dict[CommentKey, Pin] = {}
@@ -121,8 +131,8 @@ class _Rebuilding:
     def _appearance_ended(self, author: Author, ts: datetime) -> StageSession | None:
         """The appearance of `author` a stage end at `ts` ended: the latest begun by then."""
         ended = None
-        for appearance in self.resumed.appearances:
-            if appearance.author == author.key and appearance.started_at <= ts:
+        for appearance in self.appearances.get(author.key, ()):
+            if appearance.started_at <= ts:
                 ended = appearance
         if ended is None:
             return None

@@ -279,9 +279,8 @@ def _hands(
     changes.sort(key=lambda change: (change[0], change[1]))
     for _, _, who, raised in changes:
         if isinstance(who, StoredAppearance):
-            position = next((i for i, key in enumerate(line) if key == who.author), None)
-            if position is not None:
-                hand_was_at[who.key] = position
+            if who.author in line:  # the line is walked only for a guest whose hand was up
+                hand_was_at[who.key] = list(line).index(who.author)
                 del line[who.author]
             continue
         line.pop(who.key, None)
