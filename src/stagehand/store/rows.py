@@ -81,7 +81,10 @@ def comment_from_row(row: dict) -> Comment:
 
 def ranked_from_row(row: dict, positions: dict[int, int]) -> RankedComment:
     """A stored comment as the queue had it: scored when it arrived, in its segment, its kind."""
-    same_as = json.loads(row["same_as"]) if row.get("same_as") else None
+    try:
+        same_as = json.loads(row["same_as"]) if row.get("same_as") else None
+    except ValueError:  # damaged: the comment keeps a row of its own
+        same_as = None
     score = Score(
         row["score"],
         row["rank_key"],
