@@ -20,8 +20,9 @@ from stagehand.events import CoreEvent, Notice
 from stagehand.platform import Adapter, ReplaySink
 from stagehand.sanitize import clean
 from stagehand.show.live import LiveShow
+from stagehand.show.resume import QUEUE_WINDOW
 from stagehand.show.state import RECENT_COMMENTS
-from stagehand.store import open_database, queries
+from stagehand.store import open_database, queries, resume_reads
 from stagehand.store.database import store_errors
 from stagehand.store.pseudonymize import pseudonym_key_problem
 from stagehand.store.writer import StoreWriter
@@ -69,12 +70,21 @@ def open_show(
             source=source,
             started_at=started_at or clock.now(),
         )
-        state = queries.resumed_state(db, show.id, recent=RECENT_COMMENTS) if resumed else None
+        state = (
+            resume_reads.resumed_state(
+                db,
+                show.id,
+                recent=RECENT_COMMENTS,
+                scored=QUEUE_WINDOW * settings.console.queue_size,
+            )
+            if resumed
+            else None
+        )
         # A show killed while a comment was on stream left that time open: it ended when the
         # show was last known to run. The hosts decide whether it goes back on stream.
         off_stream: list[str] = []
         if state is not None and state.last_comment_at is not None:
-            off_stream = queries.end_open_on_stream(db, show.id, state.last_comment_at)
+            off_stream = resume_reads.end_open_on_stream(db, show.id, state.last_comment_at)
         opted_out = queries.opted_out_viewers(db)
     notices = []
     for name in off_stream:

@@ -23,7 +23,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from stagehand.domain import RankedComment
+from stagehand.domain import HostActionKind, RankedComment
 from stagehand.events import (
     AuthorForgotten,
     AuthorOptedOut,
@@ -37,16 +37,22 @@ from stagehand.events import (
 )
 from stagehand.server.access import Caller
 from stagehand.server.wire import dumps, encode, encode_event
+from stagehand.show.history import HandledAction
 from stagehand.show.live import LiveShow
-from stagehand.show.queue import ShowQueue, without_author
+from stagehand.show.queue import ShowQueue, key_of, without_author
 
 #: Events kept for clients that reconnect (`?since=`): minutes of chat, seconds of a flood.
 BACKLOG = 10_000
 #: Chat lines a client attaching now is given (raw chat that never entered the queue).
 RECENT_CHAT = 200
+#: Handled comments a client attaching now is given, newest first (its `l` lists them; a
+#: console keeps 500).
+HANDLED = 500
 #: Events a client may fall behind before it is let go: well inside `BACKLOG`, so a client let
 #: go can always resume where it was (`?since=`) instead of starting again from a snapshot.
 CLIENT_LIMIT = BACKLOG // 2
+#: What takes a handled comment off the queue (an undo gives it back).
+TAKEN_OFF = (HostActionKind.ANSWER, HostActionKind.DISMISS)
 #: The events that change what the overlay shows (an edit of the comment on stream too).
 OVERLAY_EVENTS = (FeatureStarted, FeatureEnded, StageChanged, SegmentChanged, CommentEdited)
 
@@ -175,6 +181,7 @@ class EventHub:
     def snapshot(self, caller: Caller) -> dict[str, Any]:
         """The whole show as a screen needs it to start from, as of event `seq`."""
         live = self.live
+        handled = live.handled()[:HANDLED]
         return {
             "seq": self.seq,
             "epoch": self.epoch,
@@ -192,7 +199,18 @@ class EventHub:
             # Every asker's comment of each row: the client's own fold merges them as here.
             "queue": encode(tuple(a for row in self.queue.queue_rows() for a in row.askers)),
             "chat": encode(tuple(self.recent)),
+            # What the show's own console lists under `l` (before a restart too): undoable,
+            # and the comments answered or dismissed as the queue had them (an undo gives
+            # them back).
+            "handled": encode(handled),
+            "taken_off": encode(self._taken_off(handled)),
         }
+
+    def _taken_off(self, handled: tuple[HandledAction, ...]) -> tuple[RankedComment, ...]:
+        """The queued comments `handled` took off (and no undo gave back), as the queue had
+        them."""
+        keys = (key_of(h.comment) for h in handled if not h.undone and h.kind in TAKEN_OFF)
+        return tuple(ranked for key in keys if (ranked := self.queue.taken_off.get(key)))
 
     def frame(self, events: list[str], first: dict[str, Any] | None = None) -> str:
         """One WebSocket message: show time now, and events (already JSON) in order."""

@@ -26,7 +26,7 @@ import json
 import logging
 import time
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -37,6 +37,8 @@ from stagehand.domain import (
     AuthorKey,
     Comment,
     Featured,
+    HostAction,
+    HostActionKind,
     ModerationKind,
     Pin,
     RankedComment,
@@ -48,6 +50,7 @@ from stagehand.events import (
     AuthorOptedOut,
     CommentPinned,
     CommentRanked,
+    CommentRestored,
     CommentUnpinned,
     ConnectionChanged,
     CoreEvent,
@@ -66,7 +69,8 @@ from stagehand.platform import ActionResult, ConnectionState
 from stagehand.server.access import Caller, Role, may
 from stagehand.server.actions import not_allowed
 from stagehand.server.wire import SEQ_HEADER, WireError, decode, decode_event
-from stagehand.show.queue import QueueSettings, ShowQueue, without_author
+from stagehand.show.history import HandledAction
+from stagehand.show.queue import HANDLED_WORDS, QueueSettings, ShowQueue, key_of, without_author
 from stagehand.store.queries import SearchHit, ShowRow
 
 log = logging.getLogger(__name__)
@@ -75,6 +79,8 @@ log = logging.getLogger(__name__)
 LINK = "show"
 #: Comments remembered for `acted_on` (an undo selects its comment again).
 ACTED_KEPT = 5_000
+#: Handled comments kept for a screen that starts again (the show's snapshot sends as many).
+HANDLED_KEPT = 500
 #: Seconds an intent's result waits for its events to arrive here.
 CATCH_UP_SECONDS = 2.0
 #: Seconds between reconnection attempts, growing to the last.
@@ -135,6 +141,8 @@ class RemoteShow:
         self._queue_settings = QueueSettings()
         self._queue = ShowQueue()
         self._chat: deque[RankedComment] = deque(maxlen=500)
+        #: The comments the hosts handled, newest first, as the snapshot had them.
+        self._handled: tuple[HandledAction, ...] = ()
         self._acted: OrderedDict[str, Comment | None] = OrderedDict()
         #: The header's numbers as last fetched: kept on screen while the show is unreachable.
         self._metrics: Metrics | None = None
@@ -284,6 +292,14 @@ class RemoteShow:
         self._queue = ShowQueue(
             **self._queue_settings.fields(), segment=self.current_segment, hands=self._hands
         )
+        self._handled = decode(tuple[HandledAction, ...], snapshot.get("handled", []))
+        taken_off = decode(tuple[RankedComment, ...], snapshot.get("taken_off", []))
+        # First: the queue's comments include undone ones, and the rest stay taken off (in
+        # `taken_off`, to be given back by an undo).
+        for event in self._handled_events({key_of(r.comment): r for r in taken_off}):
+            self._queue.apply(event)
+        for handled in reversed(self._handled):
+            self._remember_acted(handled.key, handled.comment)
         for ranked in decode(tuple[RankedComment, ...], snapshot.get("queue", [])):
             self._queue.add_comment(ranked)
         for pin in pins:
@@ -339,9 +355,8 @@ class RemoteShow:
         elif isinstance(event, AuthorOptedOut | AuthorForgotten):
             self._chat = without_author(self._chat, event.author)
         elif isinstance(event, HostActionLogged):
-            self._acted[event.action.key] = event.comment
-            if len(self._acted) > ACTED_KEPT:
-                self._acted.popitem(last=False)
+            self._remember_acted(event.action.key, event.comment)
+            self._handled_changed(event.action, event.comment)
         elif isinstance(event, SegmentChanged):
             if event.undone is not None:
                 self._segments = [s for s in self._segments if s.position < event.undone]
@@ -376,8 +391,36 @@ class RemoteShow:
                     self._connections[platform] = (ConnectionState.FINISHED, "")
                     self._publish(ConnectionChanged(platform, ConnectionState.FINISHED.value))
 
+    def _handled_events(
+        self, taken_off: Mapping[tuple[str, str], RankedComment] | None = None
+    ) -> Iterator[CoreEvent]:
+        """The handled list as events, oldest first, with the comments they took off the queue
+        (`taken_off`; the mirror's by default)."""
+        taken_off = self._queue.taken_off if taken_off is None else taken_off
+        for handled in reversed(self._handled):
+            yield from _events_of_handled(handled, taken_off.get(key_of(handled.comment)))
+
+    def _handled_changed(self, action: HostAction, comment: Comment | None) -> None:
+        """Keep the handled list as the show's is: a comment handled now, or an undo."""
+        if action.outcome.startswith("failed"):
+            return
+        if action.kind is HostActionKind.UNDO:
+            self._handled = tuple(
+                dataclasses.replace(h, undone=True) if h.key == action.undoes else h
+                for h in self._handled
+            )
+        elif action.kind in HANDLED_WORDS and comment is not None:
+            handled = HandledAction(action.key, action.kind, action.ts, comment)
+            self._handled = (handled, *self._handled[: HANDLED_KEPT - 1])
+
+    def _remember_acted(self, key: str, comment: Comment | None) -> None:
+        self._acted[key] = comment
+        if len(self._acted) > ACTED_KEPT:
+            self._acted.popitem(last=False)
+
     def _catch_up(self) -> list[CoreEvent]:
-        """What a screen attaching now is told first: the queue and the chat lines that never
+        """What a screen attaching now is told first: the comments the hosts handled (oldest
+        first: its handled list, `l`, is the show's), the queue and the chat lines that never
         enter one (commands, the hosts' lines), oldest first, then the pins."""
         queued = {(r.comment.platform, r.comment.id): r for r in self._queue.queue.values()}
         lines = dict(queued)
@@ -386,6 +429,7 @@ class RemoteShow:
                 lines[(ranked.comment.platform, ranked.comment.id)] = ranked
         ordered = sorted(lines.values(), key=lambda r: r.comment.ts)
         return [
+            *self._handled_events(),
             *(CommentRanked(r) for r in ordered),
             *(CommentPinned(pin) for pin in self._pins.values()),
         ]
@@ -670,6 +714,45 @@ class RemoteShow:
         if self._session is not None:
             await self._session.close()
         return True
+
+
+def _events_of_handled(
+    handled: HandledAction, taken_off: RankedComment | None
+) -> Iterator[CoreEvent]:
+    """A handled comment as the events that listed it (before the queue's comments: what the
+    show has in its queue again, an undone answer's comment, is given back by them), with the
+    comment it took off the queue first (`taken_off`: an undo gives it back)."""
+    comment = handled.comment
+    if taken_off is not None and not handled.undone:
+        yield CommentRanked(taken_off)
+    yield HostActionLogged(
+        HostAction(
+            handled.kind,
+            handled.at,
+            comment.id,
+            comment.platform,
+            comment.author.id,
+            outcome="ok",
+            key=handled.key,
+        ),
+        comment,
+    )
+    if handled.undone:
+        # Taken back: listed as undone, and (an answer's, a dismissal's) off the queue no more.
+        yield HostActionLogged(
+            HostAction(
+                HostActionKind.UNDO,
+                handled.at,
+                comment.id,
+                comment.platform,
+                comment.author.id,
+                handled.kind.value,
+                "ok",
+                undoes=handled.key,
+            )
+        )
+        if handled.kind in (HostActionKind.ANSWER, HostActionKind.DISMISS):
+            yield CommentRestored(comment.platform, comment.id)
 
 
 def _why(exc: BaseException) -> str:

@@ -46,7 +46,8 @@ from stagehand.show.queue import QueueSettings
 from stagehand.show.resume import restore
 from stagehand.show.state import ShowState
 from stagehand.store.lookup import StoredComments
-from stagehand.store.queries import ResumedState, ShowRow
+from stagehand.store.queries import ShowRow
+from stagehand.store.resume_reads import ResumedState
 from stagehand.store.writer import StoreWriter
 
 log = logging.getLogger(__name__)
@@ -120,12 +121,13 @@ class ShowCore:
         self._replay_position: ReplayPosition | None = None
         #: The time of the latest comment or host action stored before this session.
         self._last_stored_at: datetime | None = None
-        #: A resumed show's queue as it stood when it stopped, told first to each screen that
+        #: A resumed show's queue as it stood when it stopped (and the host actions that made
+        #: it, so the handled list and undo work on them), told first to each screen that
         #: starts listening before the show runs (`add_listener`); let go of once it runs.
         self._resumed_queue: list[CoreEvent] = []
         if resumed is not None:
             self._resumed_queue = restore(
-                self._state, self._ranker, resumed, QueueSettings.of(settings)
+                self._state, self._ranker, resumed, QueueSettings.of(settings), self._history
             )
             self._last_stored_at = resumed.last_comment_at
             self._replay_position = resumed.replay_position

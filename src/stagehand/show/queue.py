@@ -142,6 +142,9 @@ class ShowQueue:
     hands: tuple[Author, ...] = ()
     #: The newest comment's time: the show's "now" for the queue's order (a replay's too).
     latest_comment_at: datetime | None = None
+    #: The keys of `hands`, and the tuple they were taken from (`_hand_keys`).
+    _hands_read: tuple[Author, ...] | None = field(default=None, init=False, repr=False)
+    _hand_key_set: frozenset[AuthorKey] = field(default=frozenset(), init=False, repr=False)
 
     def apply(self, event: CoreEvent) -> None:
         """Fold one event into the queue (the events that change it; others are ignored)."""
@@ -208,7 +211,12 @@ class ShowQueue:
                 self.queue[key] = with_hand_down(ranked, half_life=self.half_life_seconds)
 
     def _hand_keys(self) -> frozenset[AuthorKey]:
-        return frozenset(author.key for author in self.hands)
+        # Made again only when `hands` is another tuple: a show with a thousand hands up
+        # folded its resumed queue in 1.6 s making this set for each raised-hand comment.
+        if self._hands_read is not self.hands:
+            self._hand_key_set = frozenset(author.key for author in self.hands)
+            self._hands_read = self.hands
+        return self._hand_key_set
 
     def host_acted(self, action: HostAction) -> None:
         """An answer or a dismissal takes its comment off; a moderation that worked too."""

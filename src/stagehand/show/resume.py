@@ -40,10 +40,12 @@ from stagehand.events import (
     HostActionLogged,
 )
 from stagehand.ranking.link import RankingLink
+from stagehand.show.history import ActionHistory
 from stagehand.show.pipeline import UNSCORED_KINDS
-from stagehand.show.queue import HANDLED_WORDS, CommentKey, QueueSettings, ShowQueue, key_of
+from stagehand.show.queue import CommentKey, QueueSettings, ShowQueue, key_of
+from stagehand.show.resume_history import known_comments, remember_stored_actions
 from stagehand.show.state import ShowState
-from stagehand.store.queries import ResumedState
+from stagehand.store.resume_reads import ResumedState
 
 #: A resumed show scores its latest stored comments again (storing nothing) so the ranking
 #: remembers recent texts, threads and who is flooding, as if it had never stopped.
@@ -59,9 +61,11 @@ def restore(
     ranker: RankingLink,
     resumed: ResumedState,
     queue_settings: QueueSettings | None = None,
+    history: ActionHistory | None = None,
 ) -> list[CoreEvent]:
-    """Segments, stage, hands, pins and recent chat as stored; the ranking warmed up on them.
-    Returns what a screen starting now is told first (`resumed_queue`)."""
+    """Segments, stage, hands, pins and recent chat as stored; the ranking warmed up on them;
+    the host actions undo may still take back remembered in `history`. Returns what a screen
+    starting now is told first (`resumed_queue`)."""
     for row in resumed.segments:
         state.segments.append(Segment(row.position, row.title, row.keywords, row.started_at))
     if state.segments:
@@ -72,9 +76,9 @@ def restore(
     for author in resumed.raised_hands:
         state.hands[author.key] = author
         ranker.set_hand(author.key, True)
-    for ranked in resumed.recent_comments:
-        if key_of(ranked.comment) not in resumed.deleted:
-            state.recent.add(ranked.comment)
+    for recent in resumed.recent_comments:
+        if key_of(recent.comment) not in resumed.deleted:
+            state.recent.add(recent.comment)
     # Deleted on its platform before the stop: never on stream, as before.
     state.deleted.update(resumed.deleted)
     for key, count in resumed.author_comments:
@@ -82,14 +86,18 @@ def restore(
     scored = [r.comment for r in resumed.recent_comments if r.kind not in UNSCORED_KINDS]
     for comment in scored[-WARM_UP_COMMENTS:]:
         ranker.warm(comment)
-    queue, handled = resumed_queue(
+    known = known_comments(resumed)
+    queue, events = resumed_queue(
         resumed,
         queue_settings or QueueSettings(),
         segment=state.current_segment,
         hands=tuple(state.hands.values()),
+        known=known,
     )
     state.pins.update(queue.pins)
-    return list(catch_up(queue, handled))
+    if history is not None:
+        remember_stored_actions(history, resumed, state, known)
+    return events
 
 
 def resumed_queue(
@@ -98,45 +106,26 @@ def resumed_queue(
     *,
     segment: Segment | None,
     hands: tuple[Author, ...] = (),
-) -> tuple[ShowQueue, dict[CommentKey, HostActionLogged]]:
-    """The queue as it stood when the show stopped, and the answer or dismissal that took each
-    handled comment off it (with the comment, when it is among those read)."""
+    known: dict[CommentKey, Comment] | None = None,
+) -> tuple[ShowQueue, list[CoreEvent]]:
+    """The queue as it stood when the show stopped, and the events folded into it: a screen
+    that folds them too shows that queue, with every comment an undo may give back, and lists
+    the comments the hosts handled (answered, dismissed, brought on stage; undone or not)."""
     # The hands as they are now: a comment whose author's hand went down since shows so.
     queue = ShowQueue(**settings.fields(), segment=segment, hands=hands)
-    window = resumed.recent_comments[-QUEUE_WINDOW * settings.queue_size :]
-    known: dict[CommentKey, Comment] = {
-        key_of(r.comment): r.comment for r in (*resumed.pinned_earlier, *resumed.recent_comments)
-    }
-    handled: dict[CommentKey, HostActionLogged] = {}
-    for event in _timeline(window, resumed, known):
+    window = resumed.scored_comments[-QUEUE_WINDOW * settings.queue_size :]
+    events = _timeline(window, resumed, known_comments(resumed) if known is None else known)
+    for event in events:
         queue.apply(event)
-        if isinstance(event, HostActionLogged) and event.action.kind in TAKEN_OFF_BY_HOSTS:
-            handled[(event.action.platform or "", event.action.comment_id or "")] = event
-        elif isinstance(event, CommentRestored):
-            handled.pop((event.platform, event.comment_id), None)
-    kept = {key: done for key, done in handled.items() if queue.removed.get(key) in _HANDLED}
-    return queue, kept
-
-
-_HANDLED = frozenset(HANDLED_WORDS[kind] for kind in TAKEN_OFF_BY_HOSTS)
-
-
-def catch_up(queue: ShowQueue, handled: dict[CommentKey, HostActionLogged]) -> Iterator[CoreEvent]:
-    """What a screen's own fold needs to show `queue`: its comments (oldest first), the answers
-    and dismissals that took comments off (so a second one is refused, "answered already"), and
-    the pins (oldest pin first)."""
-    for ranked in sorted(queue.queue.values(), key=lambda r: r.comment.ts):
-        yield CommentRanked(ranked)
-    yield from handled.values()
-    for pin in queue.pins.values():
-        yield CommentPinned(pin)
+    return queue, events
 
 
 def _timeline(
     window: tuple[RankedComment, ...], resumed: ResumedState, known: dict[CommentKey, Comment]
 ) -> list[CoreEvent]:
-    """The stored comments and queue-changing host actions as the events that made them, in the
-    order they happened (a comment before a host action of the same moment)."""
+    """The stored comments and the host actions that changed the queue or the handled list, as
+    the events that made them, in the order they happened (a comment before a host action of
+    the same moment)."""
     timed: list[tuple[datetime, int, int, CoreEvent]] = []
     for order, ranked in enumerate(window):
         timed.append((ranked.comment.ts, 0, order, CommentRanked(ranked)))
@@ -146,7 +135,7 @@ def _timeline(
     by_key: dict[str, HostAction] = {}
     unpinned: dict[str, Pin] = {}
     pins: dict[CommentKey, Pin] = {}
-    for order, action in enumerate(resumed.queue_actions):
+    for order, (action, _) in enumerate(resumed.host_actions):
         by_key[action.key] = action
         for event in _events_of(action, by_key, known, pins, unpinned):
             timed.append((action.ts, 1, order, event))
@@ -161,13 +150,16 @@ def _events_of(
     pins: dict[CommentKey, Pin],
     unpinned: dict[str, Pin],
 ) -> Iterator[CoreEvent]:
-    """What `action` published when it was done, as far as the queue and its pins go."""
+    """What `action` published when it was done, as far as the queue, its pins and the handled
+    list go."""
     if action.outcome.startswith("failed"):
         return
     key = (action.platform or "", action.comment_id or "")
     author = AuthorKey(action.platform or "", action.author_id or "")
     kind = action.kind
-    if kind in TAKEN_OFF_BY_HOSTS:
+    if kind is HostActionKind.STAGE_START:
+        yield HostActionLogged(action, known.get(key))
+    elif kind in TAKEN_OFF_BY_HOSTS:
         pins.pop(key, None)
         yield HostActionLogged(action, known.get(key))
     elif kind is HostActionKind.MODERATE:
@@ -186,6 +178,7 @@ def _events_of(
             unpinned[action.key] = taken_off
         yield CommentUnpinned(*key)
     elif kind is HostActionKind.UNDO:
+        yield HostActionLogged(action)  # what it took back is listed as undone
         yield from _undone(action, by_key.get(action.undoes or ""), pins, unpinned)
 
 

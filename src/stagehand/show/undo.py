@@ -108,7 +108,7 @@ class Undoing(ShowChanges):
         undid was done again since (a guest on stage again)."""
         if done is None:
             return ActionResult.failed(
-                "That action is not known here (too old, or from before a restart): nothing undone"
+                "That action is not known here (too old to undo): nothing undone"
             )
         what = done.describe()
         if done.undone_by is not None:
@@ -128,6 +128,17 @@ class Undoing(ShowChanges):
             live = self._state.current_segment
             if done.after is None or live is None or live.position != done.after.position:
                 return ActionResult.failed(f"Cannot undo {what}: another segment has started since")
+            if kind is HostActionKind.TOPIC and done.before is None:
+                # Only after a restart: the segment's row keeps its latest topic alone.
+                return ActionResult.failed(
+                    f"Cannot undo {what}: what the topic was before it is not stored"
+                )
+        if kind in _ABOUT_SOMEONE and (done.author is None or done.author.id == ""):
+            return ActionResult.failed(
+                f"Cannot undo {what}: who it was about is not known any more"
+            )
+        if kind is HostActionKind.STAGE_END and done.session is None:
+            return ActionResult.failed(f"Cannot undo {what}: the appearance it ended is not stored")
         if kind is HostActionKind.STAGE_END and done.author and self._is_on_stage(done.author.key):
             back = done.author.shown_name
             return ActionResult.failed(
@@ -300,6 +311,12 @@ class Undoing(ShowChanges):
         level = "ok" if result.ok else "failed" if result.retry else "refused"
         self._notice(result.message, level)
         return result
+
+
+#: The kinds whose undo acts on a person (through their platform, or on the stage panel).
+_ABOUT_SOMEONE = frozenset(
+    {HostActionKind.STAGE_START, HostActionKind.STAGE_END, HostActionKind.MODERATE}
+)
 
 
 def _platform_must_agree(done: Done) -> bool:

@@ -1,4 +1,5 @@
-"""Reads: shows, resuming a show, searching comments, exporting a show as transcript events.
+"""Reads: shows, searching comments, exporting a show as transcript events, a platform's quota
+spend, who opted out. (What a resumed show reads back is in store/resume_reads.py.)
 
 These run on their own connection (the CLI's, or a console worker's), never the writer's.
 """
@@ -12,23 +13,18 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from stagehand.domain import (
-    Author,
-    AuthorKey,
-    Comment,
-    CommentKind,
-    Highlight,
-    HighlightKind,
-    HostAction,
-    HostActionKind,
-    RankedComment,
-    ReplayPosition,
-    Score,
-    TranscriptPosition,
-)
+from stagehand.domain import Author, Comment, RankedComment, Score
 from stagehand.pseudonyms import KeyFile, OptedOutViewers, PseudonymKeyError
 from stagehand.sanitize import clean
 from stagehand.store.database import StoreError
+from stagehand.store.rows import (
+    COMMENTS_WITH_AUTHORS,
+    HOST_ACTIONS_WITH_NAMES,
+    comment_from_row,
+    host_action_from_row,
+    json_dict,
+    json_list,
+)
 from stagehand.times import format_ts, parse_ts
 from stagehand.transcript import (
     CommentEvent,
@@ -56,31 +52,6 @@ class SegmentRow:
     title: str
     keywords: tuple[str, ...]
     started_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ResumedState:
-    """What a resumed show already has: its segments, who is still on stage or has a hand up,
-    its latest comments as they were scored (oldest first) and which of them were deleted on
-    their platform, the host actions that changed its queue (answers, dismissals, moderations,
-    pins and their undos, oldest first) and the comments its pins need that are older than
-    those, how often its recent authors spoke, how far it got (the time of its last stored
-    comment or host action) and, for a replay, where in its transcript."""
-
-    segments: tuple[SegmentRow, ...]
-    on_stage: tuple[tuple[Author, datetime, str | None], ...]
-    last_comment_at: datetime | None
-    recent_comments: tuple[RankedComment, ...]
-    author_comments: tuple[tuple[AuthorKey, int], ...]
-    raised_hands: tuple[Author, ...]
-    replay_position: ReplayPosition | None
-    deleted: frozenset[tuple[str, str]] = frozenset()
-    queue_actions: tuple[HostAction, ...] = ()
-    pinned_earlier: tuple[RankedComment, ...] = ()
-
-
-#: The host actions that change what the queue holds (and its pins), as a resume reads them.
-QUEUE_ACTIONS = ("answer", "dismiss", "moderate", "pin", "unpin", "undo")
 
 
 def open_show(
@@ -166,277 +137,6 @@ def segments_of(db: Database, show_id: int) -> list[SegmentRow]:
     ]
 
 
-def resumed_state(
-    db: Database,
-    show_id: int,
-    *,
-    recent: int = 20_000,
-    authors: int = 20_000,
-    actions: int = 20_000,
-) -> ResumedState:
-    on_stage = tuple(
-        (
-            Author(row["platform"], row["platform_user_id"], row["name"], row["display_name"]),
-            parse_ts(row["started_at"]),
-            row["message_id"],
-        )
-        for row in db.query(
-            """SELECT authors.platform, authors.platform_user_id, authors.name,
-                      authors.display_name, stage_sessions.started_at, comments.message_id
-               FROM stage_sessions JOIN authors ON authors.id = stage_sessions.author_id
-               LEFT JOIN comments ON comments.id = stage_sessions.comment_id
-               WHERE stage_sessions.show_id = ? AND stage_sessions.ended_at IS NULL""",
-            [show_id],
-        )
-    )
-    last = last_alive_at(db, show_id)
-    positions = _segment_positions(db, show_id)
-    # `+show_id`: walk the rows newest first and stop at `recent`, instead of sorting them all.
-    latest: list[RankedComment] = []
-    deleted: set[tuple[str, str]] = set()
-    row_ids: set[int] = set()
-    for row in db.query(
-        _COMMENTS_WITH_AUTHORS + " WHERE +comments.show_id = ? ORDER BY comments.id DESC LIMIT ?",
-        [show_id, recent],
-    ):
-        ranked = _ranked_from_row(row, positions)
-        latest.append(ranked)
-        row_ids.add(row["id"])
-        if row["deleted_at"]:
-            deleted.add((row["platform"], row["message_id"]))
-    latest.reverse()
-    queue_actions, pinned_rows = _queue_actions(db, show_id, actions)
-    earlier = sorted(set(pinned_rows) - row_ids)
-    pinned_earlier = (
-        tuple(
-            _ranked_from_row(row, positions)
-            for row in db.query(
-                _COMMENTS_WITH_AUTHORS
-                + f" WHERE comments.id IN ({','.join('?' * len(earlier))}) ORDER BY comments.id",
-                earlier,
-            )
-        )
-        if earlier
-        else ()
-    )
-    counts = tuple(
-        (AuthorKey(row[0], row[1]), row[2])
-        for row in db.execute(
-            """SELECT authors.platform, authors.platform_user_id, count(*)
-               FROM comments JOIN authors ON authors.id = comments.author_id
-               WHERE comments.show_id = ? AND comments.kind NOT IN ('command', 'bot')
-               GROUP BY comments.author_id ORDER BY max(comments.id) DESC LIMIT ?""",
-            [show_id, authors],
-        ).fetchall()[::-1]
-    )
-    return ResumedState(
-        segments=tuple(segments_of(db, show_id)),
-        on_stage=on_stage,
-        last_comment_at=last,
-        recent_comments=tuple(latest),
-        author_comments=counts,
-        raised_hands=_raised_hands(db, show_id),
-        replay_position=replay_position(db, show_id),
-        deleted=frozenset(deleted),
-        queue_actions=queue_actions,
-        pinned_earlier=pinned_earlier,
-    )
-
-
-def last_alive_at(db: Database, show_id: int) -> datetime | None:
-    """The last moment the database knows the show was running: its latest stored comment or
-    host action (None before either)."""
-    last = db.execute(
-        "SELECT max(ts) FROM (SELECT max(ts) AS ts FROM comments WHERE show_id = ?"
-        " UNION ALL SELECT max(ts) FROM host_actions WHERE show_id = ?)",
-        [show_id, show_id],
-    ).fetchone()[0]
-    return parse_ts(last) if last else None
-
-
-def end_open_on_stream(db: Database, show_id: int, at: datetime) -> list[str]:
-    """End the times on stream a stopped show left open (killed while a comment was on the
-    overlay) at `at`, the last moment it was known to run (never before they began). Returns
-    the names of the comments' authors, to tell the hosts."""
-    rows = db.execute(
-        """SELECT on_stream.id, coalesce(nullif(authors.display_name, ''), authors.name, '')
-           FROM on_stream LEFT JOIN comments ON comments.id = on_stream.comment_id
-           LEFT JOIN authors ON authors.id = comments.author_id
-           WHERE on_stream.show_id = ? AND on_stream.ended_at IS NULL""",
-        [show_id],
-    ).fetchall()
-    if rows:
-        db.execute(
-            "UPDATE on_stream SET ended_at = max(started_at, ?)"
-            " WHERE show_id = ? AND ended_at IS NULL",
-            [format_ts(at), show_id],
-        )
-        db.conn.commit()
-    return [name for _, name in rows]
-
-
-def _segment_positions(db: Database, show_id: int) -> dict[int, int]:
-    return {
-        row[0]: row[1]
-        for row in db.execute("SELECT id, position FROM segments WHERE show_id = ?", [show_id])
-    }
-
-
-def _queue_actions(
-    db: Database, show_id: int, limit: int
-) -> tuple[tuple[HostAction, ...], list[int]]:
-    """The latest `limit` host actions that changed the queue, oldest first, and the comment
-    rows their pins point at."""
-    found: list[HostAction] = []
-    pinned: list[int] = []
-    for row in db.query(
-        f"""SELECT host_actions.*, comments.message_id, comments.platform AS comment_platform,
-                  authors.platform_user_id, authors.platform AS author_platform
-           FROM host_actions LEFT JOIN comments ON comments.id = host_actions.comment_id
-           LEFT JOIN authors ON authors.id = host_actions.author_id
-           WHERE +host_actions.show_id = ?
-             AND host_actions.action IN ({",".join("?" * len(QUEUE_ACTIONS))})
-           ORDER BY host_actions.id DESC LIMIT ?""",
-        [show_id, *QUEUE_ACTIONS, limit],
-    ):
-        found.append(_host_action_from_row(row))
-        if row["action"] == "pin" and row["comment_id"] is not None:
-            pinned.append(row["comment_id"])
-    found.reverse()
-    return tuple(found), pinned
-
-
-def _host_action_from_row(row: dict) -> HostAction:
-    return HostAction(
-        kind=HostActionKind(row["action"]),
-        ts=parse_ts(row["ts"]),
-        comment_id=row["message_id"],
-        platform=row["comment_platform"] or row["author_platform"],
-        author_id=row["platform_user_id"],
-        text=row["text"],
-        outcome=row["outcome"],
-        key=row["key"] or "",
-        undoes=row["undoes"],
-        actor=row["actor"],
-    )
-
-
-def replay_position(db: Database, show_id: int) -> ReplayPosition | None:
-    """How far into its transcript a replayed show is stored (None for a live show)."""
-    row = db.execute(
-        "SELECT source, offset, line, digest, show_ts FROM replay_positions WHERE show_id = ?",
-        [show_id],
-    ).fetchone()
-    if row is None:
-        return None
-    return ReplayPosition(
-        row[0], TranscriptPosition(row[1], row[2], row[3]), parse_ts(row[4]) if row[4] else None
-    )
-
-
-def _raised_hands(db: Database, show_id: int) -> tuple[Author, ...]:
-    """Hands still up, in the order they went up: the last `!hand`/`!lower` that worked, less
-    anyone brought on stage since (coming on stage takes the hand down)."""
-    hands: dict[AuthorKey, tuple[Author, str]] = {}
-    for row in db.query(
-        """SELECT commands.name AS command, commands.ts, authors.platform,
-                  authors.platform_user_id, authors.name, authors.display_name, authors.roles
-           FROM commands JOIN authors ON authors.id = commands.author_id
-           WHERE commands.show_id = ? AND commands.name IN ('hand', 'lower')
-             AND commands.outcome LIKE 'ok:%' ORDER BY commands.id""",
-        [show_id],
-    ):
-        author = _author_from_row(row, prefix="")
-        hands.pop(author.key, None)
-        if row["command"] == "hand":
-            hands[author.key] = (author, row["ts"])
-    if not hands:
-        return ()
-    staged = {
-        AuthorKey(row[0], row[1]): row[2]
-        for row in db.execute(
-            """SELECT authors.platform, authors.platform_user_id, max(stage_sessions.started_at)
-               FROM stage_sessions JOIN authors ON authors.id = stage_sessions.author_id
-               WHERE stage_sessions.show_id = ? GROUP BY stage_sessions.author_id""",
-            [show_id],
-        ).fetchall()
-    }
-    return tuple(
-        author for key, (author, ts) in hands.items() if not (key in staged and staged[key] >= ts)
-    )
-
-
-#: A comment with its author as they were when they wrote it (their display name and roles
-#: then; the author's row for comments stored before those were kept, and anonymous ones).
-_COMMENTS_WITH_AUTHORS = """
-SELECT comments.*, authors.platform_user_id, authors.name AS author_name,
-       coalesce(comments.display_name_then, authors.display_name) AS author_display_name,
-       coalesce(comments.roles_then, authors.roles) AS author_roles
-FROM comments JOIN authors ON authors.id = comments.author_id"""
-
-
-def _author_from_row(row: dict, *, prefix: str = "author_") -> Author:
-    return Author(
-        platform=row["platform"],
-        id=row["platform_user_id"],
-        name=row[f"{prefix}name"],
-        display_name=row[f"{prefix}display_name"],
-        roles=frozenset(json.loads(row[f"{prefix}roles"])),
-    )
-
-
-def _comment_from_row(row: dict) -> Comment:
-    """A stored comment as the domain knows it: `text` as received, `clean_text` as shown."""
-    return Comment(
-        id=row["message_id"],
-        platform=row["platform"],
-        channel=row["channel"],
-        author=_author_from_row(row),
-        text=row["original_text"],
-        ts=parse_ts(row["ts"]),
-        reply_to=row["reply_to"],
-        first_message=bool(row["first_message"]),
-        attachments=tuple(json.loads(row["attachments"])),
-        clean_text=row["text"],
-        truncated=bool(row["truncated"]),
-        highlight=_highlight_from_row(row),
-    )
-
-
-def _ranked_from_row(row: dict, positions: dict[int, int]) -> RankedComment:
-    """A stored comment as the queue had it: scored when it arrived, in its segment, its kind."""
-    same_as = json.loads(row["same_as"]) if row.get("same_as") else None
-    score = Score(
-        row["score"],
-        row["rank_key"],
-        _json_dict(row["reasons"]),
-        frozenset((row["flags"] or "").split()),
-        (str(same_as[0]), str(same_as[1])) if isinstance(same_as, list) else None,
-    )
-    return RankedComment(
-        _comment_from_row(row),
-        score,
-        positions.get(row["segment_id"] or 0, 0),
-        CommentKind(row["kind"]),
-    )
-
-
-def _highlight_from_row(row: dict) -> Highlight | None:
-    kind = row.get("highlight_kind")
-    if not kind:
-        return None
-    try:
-        highlight_kind = HighlightKind(kind)
-    except ValueError:  # a kind a newer stagehand wrote: the comment stays, plain
-        return None
-    return Highlight(
-        highlight_kind,
-        amount=float(row.get("highlight_amount") or 0.0),
-        currency=str(row.get("highlight_currency") or ""),
-        shown=str(row.get("highlight_shown") or ""),
-    )
-
-
 def quota_spent(db: Database, platform: str, day: str) -> int:
     """Units stagehand spent of `platform`'s API quota on the quota day `day`, every show."""
     row = db.execute(
@@ -517,34 +217,16 @@ def search_comments(db: Database, show_id: int, query: str, *, limit: int = 50) 
             author_id=row["platform_user_id"],
             author_name=row["name"],
             display_name=row["display_name"],
-            roles=frozenset(_json_list(row["roles"])),
+            roles=frozenset(json_list(row["roles"])),
             channel=row["channel"] or "",
             reply_to=row["reply_to"],
             rank_key=row["rank_key"] or 0.0,
-            reasons=_json_dict(row["reasons"]),
+            reasons=json_dict(row["reasons"]),
             flags=frozenset((row["flags"] or "").split()),
             segment=row["position"] or 0,
         )
         for row in rows
     ]
-
-
-def _json_list(raw: str | None) -> list[str]:
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def _json_dict(raw: str | None) -> dict[str, float]:
-    try:
-        value = json.loads(raw or "{}")
-    except ValueError:
-        return {}
-    if not isinstance(value, dict):
-        return {}
-    return {str(k): float(v) for k, v in value.items() if isinstance(v, int | float)}
 
 
 def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
@@ -560,20 +242,17 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
             )
         )
     for row in db.query(
-        _COMMENTS_WITH_AUTHORS + " WHERE comments.show_id = ? ORDER BY comments.ts, comments.id",
+        COMMENTS_WITH_AUTHORS + " WHERE comments.show_id = ? ORDER BY comments.ts, comments.id",
         [show.id],
     ):
         # Export writes the text as received (`comment.text`); replay cleans it again.
-        timeline.append((row["ts"], 1, CommentEvent(_comment_from_row(row))))
+        timeline.append((row["ts"], 1, CommentEvent(comment_from_row(row))))
     for row in db.query(
-        """SELECT host_actions.*, comments.message_id, comments.platform AS comment_platform,
-                  authors.platform_user_id, authors.platform AS author_platform
-           FROM host_actions LEFT JOIN comments ON comments.id = host_actions.comment_id
-           LEFT JOIN authors ON authors.id = host_actions.author_id
-           WHERE host_actions.show_id = ? ORDER BY host_actions.ts, host_actions.id""",
+        HOST_ACTIONS_WITH_NAMES
+        + " WHERE host_actions.show_id = ? ORDER BY host_actions.ts, host_actions.id",
         [show.id],
     ):
-        timeline.append((row["ts"], 2, HostEvent(_host_action_from_row(row))))
+        timeline.append((row["ts"], 2, HostEvent(host_action_from_row(row))))
     timeline.sort(key=lambda item: (item[0], item[1]))
     for _, _, event in timeline:
         yield event
