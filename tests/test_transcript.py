@@ -12,6 +12,7 @@ import pytest
 from stagehand.domain import HostActionKind
 from stagehand.transcript import (
     CommentEvent,
+    EndEvent,
     HostEvent,
     SegmentEvent,
     ShowEvent,
@@ -90,6 +91,18 @@ def test_write_then_read_gives_the_same_events(small_show: Path) -> None:
     assert write_events(events, buffer) == len(events)
     again = list(iter_events(buffer.getvalue().splitlines()))
     assert again == events
+
+
+def test_the_end_of_a_show_reads_and_writes_back_and_needs_its_time() -> None:
+    """`end` (docs/transcript-format.md): when the show ended; a line without a time is bad."""
+    lines = ['{"kind": "end", "ts": "2026-11-20T19:25:49.107+00:00"}', '{"kind": "end"}']
+    skipped: list[TranscriptError] = []
+    events = list(iter_events(lines, source="show.jsonl", on_error=skipped.append))
+    assert [type(event) for event in events] == [EndEvent]
+    assert [str(error) for error in skipped] == ['show.jsonl:2: missing "ts"']
+    buffer = io.StringIO()
+    write_events(events, buffer)
+    assert buffer.getvalue() == '{"kind": "end", "ts": "2026-11-20T19:25:49.107Z"}\n'
 
 
 def test_timestamps_without_zone_are_utc_and_written_with_z() -> None:

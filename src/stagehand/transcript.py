@@ -1,7 +1,8 @@
 """Show transcripts: JSON Lines, one event per line (docs/transcript-format.md).
 
 The same format is read by `replay` and `rank` and written by `export`, so a replayed show
-exported again gives back its comments, segments and host actions.
+exported again gives back its comments (each in its segment), segments, host actions and the time
+it ended.
 """
 
 from __future__ import annotations
@@ -74,7 +75,14 @@ class HostEvent:
     action: HostAction
 
 
-TranscriptEvent = ShowEvent | SegmentEvent | CommentEvent | HostEvent
+@dataclass(frozen=True, slots=True)
+class EndEvent:
+    """The show ended (closed) at `ts`: a replay's clock runs to it before the show closes."""
+
+    ts: datetime
+
+
+TranscriptEvent = ShowEvent | SegmentEvent | CommentEvent | HostEvent | EndEvent
 
 
 def _text(record: dict[str, Any], key: str, default: str | None = None) -> str:
@@ -109,6 +117,8 @@ def event_from_dict(record: dict[str, Any]) -> TranscriptEvent | None:
         return CommentEvent(_comment_from_dict(record))
     if kind == "host":
         return HostEvent(_host_action_from_dict(record))
+    if kind == "end":
+        return EndEvent(ts=parse_ts(_text(record, "ts")))
     return None
 
 
@@ -377,6 +387,8 @@ def event_to_dict(event: TranscriptEvent) -> dict[str, Any]:
         }
     if isinstance(event, CommentEvent):
         return comment_to_dict(event.comment)
+    if isinstance(event, EndEvent):
+        return {"kind": "end", "ts": format_ts(event.ts)}
     return host_action_to_dict(event.action)
 
 

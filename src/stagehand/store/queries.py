@@ -6,6 +6,7 @@ These run on their own connection (the CLI's, or a console worker's), never the 
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from stagehand.store.rows import (
 from stagehand.times import format_ts, parse_ts
 from stagehand.transcript import (
     CommentEvent,
+    EndEvent,
     HostEvent,
     SegmentEvent,
     ShowEvent,
@@ -230,32 +232,79 @@ def search_comments(db: Database, show_id: int, query: str, *, limit: int = 50) 
 
 
 def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
-    """A stored show as transcript events in time order (what `stagehand export` writes)."""
+    """A stored show as transcript events (what `stagehand export` writes): in time order, in
+    the order the show applied them, closing with when it ended.
+
+    Replay plays a transcript in file order and puts each comment in the segment live when it
+    comes, so each comment is written after its own segment's line and before the next one's
+    (`_ExportOrder`): at a segment's start time, the comments the show had before it (a `!segment`
+    command among them) come first. The end (`EndEvent`) carries the show's close: a replay's
+    clock runs to it, so what was on stream or on stage at the close stays there as long.
+    """
     yield ShowEvent(ts=show.started_at, title=show.title, description=show.description)
-    timeline: list[tuple[str, int, TranscriptEvent]] = []
-    for segment in segments_of(db, show.id):
-        timeline.append(
-            (
-                format_ts(segment.started_at),
-                0,
-                SegmentEvent(segment.started_at, segment.title, segment.keywords),
-            )
+    segments = [
+        (row["id"], row["started_at"], _segment_event(row))
+        for row in db.query(
+            "SELECT id, title, keywords, started_at FROM segments WHERE show_id = ?"
+            " ORDER BY position",
+            [show.id],
         )
-    for row in db.query(
-        COMMENTS_WITH_AUTHORS + " WHERE comments.show_id = ? ORDER BY comments.ts, comments.id",
-        [show.id],
-    ):
+    ]
+    order = _ExportOrder([(segment_id, started) for segment_id, started, _ in segments])
+    timeline: list[tuple[tuple[str, int, int, int], TranscriptEvent]] = [
+        ((started, number, _SEGMENT, segment_id), event)
+        for number, (segment_id, started, event) in enumerate(segments, start=1)
+    ]
+    for row in db.query(COMMENTS_WITH_AUTHORS + " WHERE comments.show_id = ?", [show.id]):
         # Export writes the text as received (`comment.text`); replay cleans it again.
-        timeline.append((row["ts"], 1, CommentEvent(comment_from_row(row))))
-    for row in db.query(
-        HOST_ACTIONS_WITH_NAMES
-        + " WHERE host_actions.show_id = ? ORDER BY host_actions.ts, host_actions.id",
-        [show.id],
-    ):
-        timeline.append((row["ts"], 2, HostEvent(host_action_from_row(row))))
-    timeline.sort(key=lambda item: (item[0], item[1]))
-    for _, _, event in timeline:
+        place = order.comment(row["ts"], row["segment_id"])
+        timeline.append(((*place, _COMMENT, row["id"]), CommentEvent(comment_from_row(row))))
+    for row in db.query(HOST_ACTIONS_WITH_NAMES + " WHERE host_actions.show_id = ?", [show.id]):
+        place = order.at(row["ts"])
+        timeline.append(((*place, _HOST, row["id"]), HostEvent(host_action_from_row(row))))
+    timeline.sort(key=lambda item: item[0])
+    for _, event in timeline:
         yield event
+    if show.ended_at is not None:
+        yield EndEvent(show.ended_at)
+
+
+def _segment_event(row: dict) -> SegmentEvent:
+    keywords = tuple(json.loads(row["keywords"]))
+    return SegmentEvent(parse_ts(row["started_at"]), row["title"], keywords)
+
+
+# At one time and segment: the segment's line, then comments, then host actions (which act on
+# the comments before them); each kind in the order it was stored (its row id).
+_SEGMENT, _COMMENT, _HOST = 0, 1, 2
+
+
+class _ExportOrder:
+    """Where an event goes in an export: (time, segment number), compared before its kind.
+
+    A comment is placed in the segment it was stored in: its time, but no earlier than that
+    segment's start and no later than the next one's. Times differ from the show's order only
+    when a platform's clock did (a comment sent before a segment started but read after it).
+    """
+
+    def __init__(self, segments: list[tuple[int, str]]) -> None:
+        self.starts = [started for _, started in segments]
+        self.number_of = {segment_id: number for number, (segment_id, _) in enumerate(segments, 1)}
+
+    def at(self, ts: str) -> tuple[str, int]:
+        """An event with no segment of its own: in the segment live at `ts`."""
+        return ts, bisect.bisect_right(self.starts, ts)
+
+    def comment(self, ts: str, segment_id: int | None) -> tuple[str, int]:
+        """A comment stored in `segment_id` (None: before any segment was live)."""
+        number = self.number_of.get(segment_id, -1) if segment_id is not None else 0
+        if number < 0:  # a segment no longer stored: the one live at its time
+            number = self.at(ts)[1]
+        if number > 0:
+            ts = max(ts, self.starts[number - 1])
+        if number < len(self.starts):
+            ts = min(ts, self.starts[number])
+        return ts, number
 
 
 def opted_out_viewers(db: Database) -> OptedOutViewers:

@@ -1,0 +1,177 @@
+"""Export, then replay: the replayed export is the same show, segment by segment, to its end.
+
+Each test stores a show the way a user does (`stagehand replay`, a real subprocess, a real SQLite
+file), exports it, replays the export into a second database and exports that: both reports say
+the same and both exports are the same text.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from fakes.transcripts import write_jsonl
+
+
+def stagehand(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stagehand", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def comment(id: str, second: float, text: str, **more: object) -> dict:
+    minute, rest = divmod(second, 60)
+    return {
+        "kind": "comment",
+        "id": id,
+        "ts": f"2026-11-20T19:{int(minute):02d}:{rest:06.3f}Z",
+        "platform": "twitch",
+        "channel": "synthnight",
+        "author_id": more.pop("author_id", id),
+        "author": more.pop("author", f"viewer_{id}"),
+        "text": text,
+        **more,
+    }
+
+
+def segment(second: int, title: str, *keywords: str) -> dict:
+    ts = f"2026-11-20T19:{second // 60:02d}:{second % 60:02d}.000Z"
+    return {"kind": "segment", "ts": ts, "title": title, "keywords": list(keywords)}
+
+
+SHOW = {"kind": "show", "ts": "2026-11-20T19:00:00.000Z", "title": "Synth Night"}
+
+
+def export(db: Path, out: Path) -> str:
+    done = stagehand("export", "--db", str(db), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    return out.read_text(encoding="utf-8")
+
+
+def report(db: Path) -> dict:
+    done = stagehand("report", "--db", str(db), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    del shown["show"]["name"]  # a replay is named after its file
+    return shown
+
+
+def segments_of_comments(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT comments.message_id, segments.position FROM comments"
+            " JOIN segments ON segments.id = comments.segment_id"
+        ).fetchall()
+    return dict(rows)
+
+
+def round_trip(tmp_path: Path, first: Path) -> tuple[dict, dict]:
+    """Export `first`, replay the export, export that: (first's report, the replay's report)."""
+    exported = export(first, tmp_path / "first.jsonl")
+    second = tmp_path / "second.db"
+    played = stagehand(
+        "replay", str(tmp_path / "first.jsonl"), "--db", str(second), "--instant", "--headless"
+    )
+    assert played.returncode == 0, played.stderr
+    assert export(second, tmp_path / "second.jsonl") == exported
+    assert segments_of_comments(second) == segments_of_comments(first)
+    return report(first), report(second)
+
+
+def test_every_comment_comes_back_in_the_segment_it_was_in(tmp_path: Path) -> None:
+    """At a segment's start, what the show had before the segment stays before it: a comment
+    written just before a segment line with the same time, the moderator's `!segment` that began
+    one, a comment whose clock ran a little ahead of or behind its segment."""
+    transcript = write_jsonl(
+        tmp_path / "segments.jsonl",
+        [
+            SHOW,
+            segment(0, "Intro", "hello"),
+            comment("c1", 5, "hello there how are you"),
+            comment("c2", 10, "!segment Filters | filter, cutoff", roles=["moderator"]),
+            comment("c3", 15, "what cutoff do you use for the filter?"),
+            comment("c4", 20, "does the filter need a cutoff knob?"),
+            segment(20, "Envelopes", "envelope", "adsr"),
+            comment("c5", 20, "how long is the envelope attack?"),
+            comment("c6", 19.5, "is the adsr attack linear?"),  # its clock ran behind
+            comment("c7", 31, "which envelope for a pluck?"),  # ahead: in before the segment
+            segment(30, "MIDI", "midi", "arduino"),
+            comment("c8", 35, "does midi need an arduino?"),
+        ],
+    )
+    first = tmp_path / "first.db"
+    played = stagehand("replay", str(transcript), "--db", str(first), "--instant", "--headless")
+    assert played.returncode == 0, played.stderr
+    assert segments_of_comments(first) == {
+        "c1": 1, "c2": 1, "c3": 2, "c4": 2, "c5": 3, "c6": 3, "c7": 3, "c8": 4,
+    }  # fmt: skip
+
+    stored, replayed = round_trip(tmp_path, first)
+    assert [s["comments"] for s in replayed["segments"]] == [1, 2, 3, 1]
+    assert replayed["segments"] == stored["segments"]
+    assert replayed == stored
+
+
+def test_a_show_quit_with_a_comment_on_stream_comes_back_as_long(tmp_path: Path) -> None:
+    """Quit (here Ctrl-C) a while after the last chat, a comment on stream: the export carries
+    when the show ended, so its replay lasts as long and shows the comment as long."""
+    transcript = write_jsonl(
+        tmp_path / "quit.jsonl",
+        [
+            SHOW,
+            segment(0, "Filters", "filter", "cutoff"),
+            comment("c1", 5, "what cutoff do you use for the filter?"),
+            {
+                "kind": "host",
+                "ts": "2026-11-20T19:00:06.000Z",
+                "action": "feature",
+                "comment_id": "c1",
+                "author_id": "c1",
+                "platform": "twitch",
+            },
+            comment("c2", 8, "nice filter sweep"),
+            comment("c3", 40 * 60, "still here"),  # long after the quit: never played
+        ],
+    )
+    first = tmp_path / "first.db"
+    command = ["replay", str(transcript), "--db", str(first), "--speed", "20", "--headless"]
+    show = subprocess.Popen(
+        [sys.executable, "-m", "stagehand", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not on_stream(first) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.5)  # the show goes on after its last chat (20 s of show time a second)
+    show.send_signal(signal.SIGINT)
+    _, stderr = show.communicate(timeout=60)
+    assert show.returncode == 128 + signal.SIGINT, stderr
+    stored, replayed = round_trip(tmp_path, first)
+    assert stored["show"]["duration_seconds"] >= 30  # it ran on past c2, at 8 s
+    assert replayed["show"] == stored["show"]
+    assert replayed["shown_on_stream"] == stored["shown_on_stream"]
+    assert replayed == stored
+    last = json.loads((tmp_path / "first.jsonl").read_text().splitlines()[-1])
+    assert last == {"kind": "end", "ts": stored["show"]["closed_at"]}
+
+
+def on_stream(db: Path) -> bool:
+    if not db.exists():
+        return False
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT count(*) FROM on_stream").fetchone()[0] > 0
+    except sqlite3.OperationalError:  # not made yet
+        return False
