@@ -34,6 +34,7 @@ from stagehand.console.actions import ACTIONS, bindings, palette_commands
 from stagehand.console.bridge import ConsoleBridge
 from stagehand.console.messages import ShowUpdated
 from stagehand.console.screens.confirm import ConfirmScreen
+from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.screens.handled import HandledScreen
 from stagehand.console.screens.help import HelpScreen
 from stagehand.console.screens.moderate import ModerateScreen, ModerationChoice
@@ -42,7 +43,7 @@ from stagehand.console.screens.pin import PinScreen
 from stagehand.console.screens.reply import ReplyScreen
 from stagehand.console.screens.search import SearchChoice, SearchScreen
 from stagehand.console.screens.topic import TopicScreen
-from stagehand.console.state import ConsoleState, Handled, ShownNotice, key_of
+from stagehand.console.state import WHY_LEFT, ConsoleState, Handled, ShownNotice, key_of
 from stagehand.console.text import name_of
 from stagehand.console.widgets.detail import CommentDetail
 from stagehand.console.widgets.footer import KeysFooter
@@ -123,6 +124,8 @@ class StagehandApp(App[None]):
         #: After the show is closed: False if not everything could be written (the CLI can say so).
         self.close_ok: bool | None = None
         self.redraws = 0
+        #: The state's `farewells` count the open dialogs have let go of (`_let_go`).
+        self._farewells_seen = 0
         self.metrics: Metrics | None = None
         # The title can reach the terminal's title bar: only cleaned text goes there.
         self.title = "stagehand: " + clean(live.show.title or live.show.name, max_chars=80)
@@ -296,6 +299,7 @@ class StagehandApp(App[None]):
         if not self.is_running or self.closed:
             return
         self.redraws += 1
+        self._let_go()
         state = self.state
         now = self.now()
         on_stage = state.on_stage_keys
@@ -342,6 +346,45 @@ class StagehandApp(App[None]):
         if raw.display:
             raw.show(state.raw, on_stage)
         self.query_one(NoticeLine).show(state.notice, standing=self._too_small())
+
+    def _let_go(self) -> None:
+        """Viewers who asked to be forgotten or opted out since the last look: every screen
+        lets go of them at once (docs/commands.md). A dialog about their comment (a reply, a
+        pin, a moderation) closes, with what was opened over it (the moderation's yes), and
+        the notice says why with no name and no text; lists (search, handled) drop their
+        lines; a comment of theirs picked from search is no longer selected."""
+        state = self.state
+        if state.farewells == self._farewells_seen:
+            return
+        left = state.left_since(self._farewells_seen)
+        self._farewells_seen = state.farewells
+        queue = self.query_one(QueueView)
+        for ranked in (queue.selected, queue.lost):
+            why = left.get(ranked.comment.author.key) if ranked is not None else None
+            if ranked is not None and why is not None:
+                state.gone_by_name(key_of(ranked.comment), why)
+        closing: tuple[int, str] | None = None
+        for index, screen in enumerate(self.screen_stack):
+            if isinstance(screen, DockedScreen):
+                why_closed = screen.let_go(left)
+                if why_closed is not None and closing is None:
+                    closing = (index, why_closed)
+        if closing is None:
+            return
+        index, why_closed = closing
+        while len(self.screen_stack) > index + 1:
+            self.pop_screen()  # opened over it: the moderation's yes, never answered now
+        self.screen_stack[index].dismiss(None)
+        state.notify(why_closed, "warning")
+
+    def _left_since(self, mark: int, comment: Comment, undone: str) -> bool:
+        """True when `comment`'s author asked to be forgotten or opted out after `mark` (when
+        the dialog about them opened): nothing is done, and the notice says `undone` and why
+        (a key can arrive before the redraw that closes the dialog)."""
+        why = self.state.left_since(mark).get(comment.author.key)
+        if why is not None:
+            self._say(f"{undone}: {WHY_LEFT.get(why, why)}", "ignored")
+        return why is not None
 
     def _too_small(self) -> ShownNotice | None:
         """Under the 80x24 floor: what the host is told while the terminal stays that small."""
@@ -533,8 +576,10 @@ class StagehandApp(App[None]):
             self._perform(self.live.unpin(comment), "unpin", self._done_saying_result)
             return
 
+        mark = self.state.farewells
+
         def pin(note: str | None) -> None:
-            if note is not None:
+            if note is not None and not self._left_since(mark, comment, "The pin was not made"):
                 self._perform(self.live.pin(comment, note), "pin", self._done_saying_result)
 
         self.push_screen(PinScreen(comment), pin)
@@ -574,10 +619,14 @@ class StagehandApp(App[None]):
             return
         comment = ranked.comment
         also = self._others(ranked)
+        mark = self.state.farewells
 
         def send(text: str | None) -> None:
-            if text:
-                self._act(self.live.reply(comment, text, also=also), "reply")
+            if not text or self._left_since(mark, comment, "The reply was not sent"):
+                return
+            left = self.state.left_since(mark)  # the others in its row: not named in it
+            still = [c for c in also if c.author.key not in left]
+            self._act(self.live.reply(comment, text, also=still), "reply")
 
         self.push_screen(ReplyScreen(comment), send)
 
@@ -588,9 +637,12 @@ class StagehandApp(App[None]):
         if ranked is None:
             return
         comment = ranked.comment
+        mark = self.state.farewells
 
         def apply(choice: ModerationChoice | None) -> None:
-            if choice is not None:
+            if choice is not None and not self._left_since(
+                mark, comment, "The moderation was not done"
+            ):
                 self._act(
                     self.live.moderate(
                         comment, choice.kind, duration_seconds=choice.duration_seconds
@@ -655,8 +707,12 @@ class StagehandApp(App[None]):
         if self._refused("handled"):
             return
 
+        mark = self.state.farewells
+
         def restore(entry: Handled | None) -> None:
-            if entry is not None:
+            if entry is not None and not self._left_since(
+                mark, entry.comment, "Nothing was restored"
+            ):
                 if entry.key in self.undo_stack:
                     self.undo_stack.remove(entry.key)
                 self._act(self._undo(entry.key), "restore")
@@ -667,8 +723,12 @@ class StagehandApp(App[None]):
         self.push_screen(NoticesScreen(list(self.state.notices)))
 
     def action_search(self) -> None:
+        mark = self.state.farewells
+
         def chosen(choice: SearchChoice | None) -> None:
-            if choice is None:
+            if choice is None or self._left_since(
+                mark, choice.ranked.comment, "Nothing was selected"
+            ):
                 return
             queue = self.query_one(QueueView)
             queue.select_comment(choice.ranked)

@@ -45,9 +45,11 @@ from stagehand.events import (
 )
 from stagehand.show.queue import (
     FORGOTTEN,
+    GONE_BY_NAME,
     HANDLED_WORDS,
     MODERATED,
     MODERATED_WORDS,
+    OPTED_OUT,
     REMOVED_KEYS,
     CommentKey,
     ShowQueue,
@@ -56,10 +58,13 @@ from stagehand.show.queue import (
 
 __all__ = [
     "FORGOTTEN",
+    "GONE_BY_NAME",
     "HANDLED_WORDS",
     "MODERATED",
     "MODERATED_WORDS",
+    "OPTED_OUT",
     "REMOVED_KEYS",
+    "WHY_LEFT",
     "CommentKey",
     "ConsoleState",
     "Handled",
@@ -67,6 +72,9 @@ __all__ = [
     "ShownNotice",
     "key_of",
 ]
+
+#: Why a viewer's dialogs closed, in the notices' words (no name: they are gone by name).
+WHY_LEFT = {FORGOTTEN: "they asked to be forgotten", OPTED_OUT: "they opted out"}
 
 #: Raw chat lines kept: far more than any screen shows, little memory.
 RAW_CHAT_LINES = 500
@@ -139,6 +147,11 @@ class ConsoleState(ShowQueue):
     me: str = ""
     #: Restarts of the show this console has seen (its notices are stamped with it).
     run: int = 0
+    #: How many times a viewer asked to be forgotten or opted out so far: a dialog about a
+    #: viewer notes it when it opens, and lets go of whoever left after (`left_since`).
+    farewells: int = 0
+    #: Who left that way, oldest first: the `farewells` count they left at, and why.
+    left: OrderedDict[AuthorKey, tuple[int, str]] = field(default_factory=OrderedDict)
     _rate: deque[list[int]] = field(default_factory=deque)  # [second, count], oldest first
     _raw_index: dict[CommentKey, RawLine] = field(default_factory=dict)
 
@@ -246,7 +259,15 @@ class ConsoleState(ShowQueue):
     def author_forgotten(self, author: AuthorKey, why: str = FORGOTTEN) -> None:
         """Asked to be forgotten, or opted out (`why`): gone from the queue, raw chat, stage
         lines, hands and the handled list at once (and never given back by an undo)."""
+        for key, ranked in self.taken_off.items():  # answered before: still never by name
+            if ranked.comment.author.key == author:
+                self._remember_removed(key, why)
         ShowQueue.author_forgotten(self, author, why)
+        self.farewells += 1
+        self.left[author] = (self.farewells, why)
+        self.left.move_to_end(author)
+        if len(self.left) > REMOVED_KEYS:
+            self.left.popitem(last=False)
         for action_key in [k for k, h in self.handled.items() if h.comment.author.key == author]:
             del self.handled[action_key]
         kept = [line for line in self.raw if line.comment.author.key != author]
@@ -256,6 +277,32 @@ class ConsoleState(ShowQueue):
         self.stage_said.pop(author, None)
         if self.featured is not None and self.featured.comment.author.key == author:
             self.featured = None
+
+    def left_since(self, mark: int) -> dict[AuthorKey, str]:
+        """Who asked to be forgotten or opted out after `mark` (a `farewells` count), and why:
+        a dialog opened at `mark` about one of them must not act on them any more."""
+        since: dict[AuthorKey, str] = {}
+        for author in reversed(self.left):
+            count, why = self.left[author]
+            if count <= mark:
+                break
+            since[author] = why
+        return since
+
+    def gone_by_name(self, key: CommentKey, why: str) -> None:
+        """A comment of someone who asked to be forgotten or opted out (`why`) that the queue
+        did not hold (picked from search): no screen shows it, nor acts on it, any more."""
+        self._remember_removed(key, why)
+
+    def _remember_removed(self, key: CommentKey, why: str) -> None:
+        # A forgotten or opted-out viewer's comment stays theirs: what happens to it later
+        # (another console bans on it) must not put their name and text back on screen.
+        if self.removed.get(key) not in GONE_BY_NAME:
+            ShowQueue._remember_removed(self, key, why)
+
+    def restore(self, key: CommentKey) -> None:
+        if self.removed.get(key) not in GONE_BY_NAME:  # never given back (nor shown again)
+            ShowQueue.restore(self, key)
 
     def host_acted(self, action: HostAction, comment: Comment | None = None) -> None:
         if action.kind is HostActionKind.UNDO:
@@ -274,7 +321,8 @@ class ConsoleState(ShowQueue):
                 if len(self.handled) > HANDLED_KEPT:
                     self.handled.popitem(last=False)
         ShowQueue.host_acted(self, action)
-        if action.actor and action.kind in (HostActionKind.ANSWER, HostActionKind.DISMISS):
+        others = action.actor and action.kind in (HostActionKind.ANSWER, HostActionKind.DISMISS)
+        if others and self.removed.get(key) not in GONE_BY_NAME:
             # Shown when the host had it selected: another console took it (docs/console.md).
             self.removed[key] = f"{HANDLED_WORDS[action.kind]} by {action.actor}"
 

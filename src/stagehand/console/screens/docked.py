@@ -9,11 +9,15 @@ queue's column, measured when it opens and when the terminal is resized).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen, ScreenResultType
+
+from stagehand.domain import AuthorKey
 
 #: Columns kept free on the right when the side column cannot be measured.
 SIDE_COLUMNS = 32
@@ -31,6 +35,12 @@ class DockedScreen(ModalScreen[ScreenResultType]):
 
     def on_mount(self) -> None:
         self._fit()
+
+    def let_go(self, left: Mapping[AuthorKey, str]) -> str | None:
+        """Viewers who just asked to be forgotten or opted out (`left`: why, by author). A
+        dialog about one of them answers why it closes (the app closes it: nothing is done to
+        them from it); a list drops their lines and answers None."""
+        return None
 
     def on_resize(self, event: events.Resize) -> None:
         # Measured once the show's screen underneath has laid out its new size (its side

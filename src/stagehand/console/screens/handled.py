@@ -6,7 +6,7 @@ logged), so an answered or dismissed comment is back in the queue and a stage ap
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.state import HANDLED_WORDS, Handled
 from stagehand.console.text import name_of, plain, platform_tag
+from stagehand.domain import AuthorKey
 
 
 def handled_line(entry: Handled) -> Content:
@@ -45,32 +46,48 @@ class HandledScreen(DockedScreen[Handled | None]):
         self.entries = list(entries)
 
     def compose_dock(self) -> ComposeResult:
-        count = len(self.entries)
+        yield Static(self._title(), classes="dialog-title", id="handled-title")
         yield Static(
-            Content.assemble(
-                (f"Handled comments ({count})", "bold"),
-                ("   Enter or u restores the highlighted one · Escape closes", "$text-muted"),
-            ),
-            classes="dialog-title",
+            Content.styled("Nothing answered, dismissed or staged yet.", "$text-muted"),
+            id="handled-none",
         )
-        if not self.entries:
-            yield Static(
-                Content.styled("Nothing answered, dismissed or staged yet.", "$text-muted")
-            )
-        yield OptionList(
-            *(
-                Option(handled_line(entry), id=entry.key, disabled=entry.undone)
-                for entry in self.entries
-            ),
-            id="handled",
-        )
+        yield OptionList(id="handled")
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.query_one("#handled", OptionList).focus()
+        self._list()
+
+    def _title(self) -> Content:
+        return Content.assemble(
+            (f"Handled comments ({len(self.entries)})", "bold"),
+            ("   Enter or u restores the highlighted one · Escape closes", "$text-muted"),
+        )
+
+    def _list(self, keep: str | None = None) -> None:
+        """The entries as options; `keep`: the key of the one to stay highlighted."""
         options = self.query_one("#handled", OptionList)
-        options.focus()
-        first = next((i for i, e in enumerate(self.entries) if not e.undone), None)
-        options.highlighted = first
+        options.clear_options()
+        options.add_options(
+            Option(handled_line(entry), id=entry.key, disabled=entry.undone)
+            for entry in self.entries
+        )
+        self.query_one("#handled-none").display = not self.entries
+        usable = [i for i, e in enumerate(self.entries) if not e.undone]
+        kept = [i for i in usable if self.entries[i].key == keep]
+        options.highlighted = kept[0] if kept else usable[0] if usable else None
+
+    def let_go(self, left: Mapping[AuthorKey, str]) -> str | None:
+        """Whoever asked to be forgotten or opted out leaves the list at once (their lines
+        could be restored from it otherwise)."""
+        kept = [e for e in self.entries if e.comment.author.key not in left]
+        if len(kept) != len(self.entries):
+            index = self.query_one("#handled", OptionList).highlighted
+            highlighted = self.entries[index].key if index is not None else None
+            self.entries = kept
+            self.query_one("#handled-title", Static).update(self._title())
+            self._list(keep=highlighted)
+        return None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.action_restore()

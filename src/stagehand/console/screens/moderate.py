@@ -7,6 +7,7 @@ the confirmation then says who they are and wants the action's name typed, not a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -18,9 +19,9 @@ from textual.widgets.option_list import Option
 from stagehand.commands.people import may_steer
 from stagehand.console.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from stagehand.console.screens.docked import DockedScreen
-from stagehand.console.screens.quoted import quoted_comment
+from stagehand.console.screens.quoted import closed_for, quoted_comment
 from stagehand.console.text import name_of, plain
-from stagehand.domain import Author, Comment, ModerationKind, Role
+from stagehand.domain import Author, AuthorKey, Comment, ModerationKind, Role
 
 TIMEOUT_SECONDS = 600
 
@@ -118,6 +119,9 @@ class ModerateScreen(DockedScreen[ModerationChoice | None]):
             (UNDO_HINT[name], "$text-muted"),
         )
         self.app.push_screen(ConfirmScreen(question, yes=name.capitalize()), confirmed)
+
+    def let_go(self, left: Mapping[AuthorKey, str]) -> str | None:
+        return closed_for("moderation of that viewer", self.comment, left)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

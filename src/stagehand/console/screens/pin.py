@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
 
 from stagehand.console.screens.docked import DockedScreen
-from stagehand.console.screens.quoted import quoted_comment
-from stagehand.domain import Comment
+from stagehand.console.screens.quoted import closed_for, quoted_comment
+from stagehand.domain import AuthorKey, Comment
 from stagehand.show.featuring import NOTE_CHARS
 
 
@@ -31,6 +33,9 @@ class PinScreen(DockedScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip())
+
+    def let_go(self, left: Mapping[AuthorKey, str]) -> str | None:
+        return closed_for("pin of that viewer's comment", self.comment, left)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

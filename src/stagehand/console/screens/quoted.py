@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from textual.content import Content
 from textual.widgets import Static
 
+from stagehand.console.state import WHY_LEFT
 from stagehand.console.text import name_of, plain, platform_tag
-from stagehand.domain import Comment
+from stagehand.domain import AuthorKey, Comment
 
 
 def quoted_comment(verb: str, comment: Comment) -> Iterator[Static]:
@@ -23,3 +24,12 @@ def quoted_comment(verb: str, comment: Comment) -> Iterator[Static]:
         classes="dialog-title",
     )
     yield Static(plain(comment.shown_text, max_chars=400), classes="dialog-quote")
+
+
+def closed_for(what: str, comment: Comment, left: Mapping[AuthorKey, str]) -> str | None:
+    """Why the dialog about `comment` closes when its author is among `left` ("The reply to
+    that viewer was closed: they asked to be forgotten"), with no name and no text."""
+    why = left.get(comment.author.key)
+    if why is None:
+        return None
+    return f"The {what} was closed: {WHY_LEFT.get(why, why)}"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
 
 from stagehand.console.screens.docked import DockedScreen
-from stagehand.console.screens.quoted import quoted_comment
-from stagehand.domain import Comment
+from stagehand.console.screens.quoted import closed_for, quoted_comment
+from stagehand.domain import AuthorKey, Comment
 
 
 class ReplyScreen(DockedScreen[str | None]):
@@ -27,6 +29,9 @@ class ReplyScreen(DockedScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         self.dismiss(text or None)
+
+    def let_go(self, left: Mapping[AuthorKey, str]) -> str | None:
+        return closed_for("reply to that viewer", self.comment, left)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -11,7 +11,7 @@ selects the highlighted comment in the console (in the queue when it is there), 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from textual import work
@@ -23,13 +23,17 @@ from textual.widgets.option_list import Option
 
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.text import plain, platform_tag
-from stagehand.domain import RankedComment
+from stagehand.domain import AuthorKey, RankedComment
 from stagehand.store.queries import SearchHit
 
 RESULTS = 50
 
 #: One search (blocking; run on a worker thread): the show's own (`ShowAPI.search`).
 Finder = Callable[[str, int], list[SearchHit]]
+
+
+def author_of(hit: SearchHit) -> AuthorKey:
+    return AuthorKey(hit.platform, hit.author_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,10 @@ class SearchScreen(DockedScreen[SearchChoice | None]):
         self.find = find
         self.searches = 0
         self.hits: list[SearchHit] = []
+        self.searched = ""
+        self.found = 0
+        #: Who asked to be forgotten or opted out while this was open: never listed here.
+        self.left: set[AuthorKey] = set()
 
     def compose_dock(self) -> ComposeResult:
         yield Static(Content.styled("Search this show's comments", "bold"), classes="dialog-title")
@@ -88,16 +96,23 @@ class SearchScreen(DockedScreen[SearchChoice | None]):
 
     def show_hits(self, query: str, hits: list[SearchHit]) -> None:
         self.searches += 1
-        self.hits = hits
+        self.searched = query
+        self.found = len(hits)
+        self.hits = [hit for hit in hits if author_of(hit) not in self.left]
+        self._list(highlight=0, focus=True)
+
+    def _list(self, *, highlight: int | None, focus: bool) -> None:
+        """The hits as options, `highlight` highlighted (and focused with `focus`)."""
+        hits = self.hits
         status = f"{len(hits)} comment{'s' if len(hits) != 1 else ''} found"
-        if len(hits) == RESULTS:
+        if self.found == RESULTS:
             status += f" (the newest {RESULTS})"
         hint = "   Enter selects · a answer · p stage · r reply · / new search" if hits else ""
         self.query_one("#search-status", Static).update(
             Content.assemble(
                 plain(status),
                 ("  for ", "$text-muted"),
-                plain(query, max_chars=80, style="italic"),
+                plain(self.searched, max_chars=80, style="italic"),
                 (hint, "$text-muted"),
             )
         )
@@ -116,9 +131,25 @@ class SearchScreen(DockedScreen[SearchChoice | None]):
             )
             for hit in hits
         )
-        if hits:
-            options.highlighted = 0
-            options.focus()
+        if hits and highlight is not None:
+            options.highlighted = highlight
+            if focus:
+                options.focus()
+
+    def let_go(self, left: Mapping[AuthorKey, str]) -> str | None:
+        """Whoever asked to be forgotten or opted out leaves the results at once (and any
+        search still running here finds nothing of theirs): their lines were found before
+        the show deleted or anonymized them."""
+        self.left.update(left)
+        kept = [hit for hit in self.hits if author_of(hit) not in left]
+        if len(kept) != len(self.hits):
+            options = self.query_one("#hits", OptionList)
+            index, focused = options.highlighted, options.has_focus
+            was = self.hits[index] if index is not None else None
+            self.hits = kept
+            now = next((i for i, hit in enumerate(kept) if hit is was), 0 if kept else None)
+            self._list(highlight=now, focus=focused)
+        return None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.action_pick(None)

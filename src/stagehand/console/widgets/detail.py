@@ -6,7 +6,7 @@ from datetime import datetime
 
 from textual.content import Content
 
-from stagehand.console.state import FORGOTTEN
+from stagehand.console.state import FORGOTTEN, GONE_BY_NAME
 from stagehand.console.text import age, highlight_label, name_of, plain, platform_tag
 from stagehand.console.widgets.panel import Panel
 from stagehand.domain import Pin, RankedComment
@@ -107,10 +107,9 @@ class CommentDetail(Panel):
     def _nothing_selected(lost: RankedComment | None, why: str) -> Content:
         if lost is None:
             return Content.styled(NOTHING_SELECTED, "$text-muted")
-        if why == FORGOTTEN:  # not a word of theirs on screen
-            gone = Content.styled(
-                "The selected comment's author asked to be forgotten.", "bold $text-warning"
-            )
+        if why in GONE_BY_NAME:  # not a word of theirs on screen, nor their name
+            what = "asked to be forgotten" if why == FORGOTTEN else "opted out"
+            gone = Content.styled(f"The selected comment's author {what}.", "bold $text-warning")
             hint = Content.styled("Nothing is selected now: j/↓ selects a comment.", "$text-muted")
             return Content("\n").join([gone, hint])
         gone = Content.assemble(

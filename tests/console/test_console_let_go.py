@@ -1,0 +1,276 @@
+"""A viewer who asks to be forgotten (`!forget confirm`) or opts out (`!optout`) is let go by
+every dialog at once (docs/commands.md: "Every screen lets go of you at once"): a reply, a pin
+note or a moderation opened on their comment closes, nothing is sent to them from it, and
+their text is not on screen after; lists (search results, handled comments) drop their lines.
+
+The real console under Pilot on a replayed show in a real SQLite file, the chat commands on;
+the viewer's commands arrive as chat, as they would from the platform.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import RecordingAdapter, actions_done, open_console, played, screen_text
+from stagehand.config import ConsoleSettings, Settings
+from stagehand.console.widgets.queue import QueueView
+from stagehand.domain import Author, Comment, ModerationKind
+
+SIZE = (120, 36)
+BOB = Author("twitch", "1002", "bob")
+ANA = Author("twitch", "1001", "ana")
+TROLL = Author("twitch", "1666", "troll")
+QUESTION = "which vco should I buy for bass?"
+INSULT = "which vco is the worst garbage? you suck"
+
+
+def at(seconds: int) -> str:
+    return f"2026-11-20T19:00:{seconds:02d}Z"
+
+
+def said(id: str, seconds: int, who: Author, text: str) -> dict:
+    return {
+        "kind": "comment",
+        "id": id,
+        "ts": at(seconds),
+        "platform": who.platform,
+        "author_id": who.id,
+        "author": who.name,
+        "text": text,
+        "roles": [],
+    }
+
+
+def transcript(tmp_path: Path, *lines: dict) -> Path:
+    head = {"kind": "segment", "ts": at(0), "title": "Oscillators", "keywords": ["vco"]}
+    path = tmp_path / "show.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in (head, *lines)), "utf-8")
+    return path
+
+
+def chat(console, message_id: str, who: Author, text: str) -> None:
+    live = console.live
+    console.clock.follow(live.now() + timedelta(seconds=1), 0.0)
+    live.comment_received(Comment(message_id, who.platform, "synthnight", who, text, live.now()))
+
+
+def leaves(console, who: Author, how: str) -> None:
+    """`who` asks to be forgotten (and confirms), or opts out."""
+    if how == "forget":
+        chat(console, f"{who.id}-f1", who, "!forget")
+        chat(console, f"{who.id}-f2", who, "!forget confirm")
+    else:
+        chat(console, f"{who.id}-o1", who, "!optout")
+
+
+def select(app, message_id: str) -> None:
+    queue = app.query_one(QueueView)
+    queue.select(next(i for i, r in enumerate(queue.entries) if r.comment.id == message_id))
+
+
+def host_actions(console, action: str) -> list[tuple]:
+    return (
+        console.db()
+        .execute("SELECT text, outcome FROM host_actions WHERE action = ?", (action,))
+        .fetchall()
+    )
+
+
+def sent(adapter: RecordingAdapter, what: str, message_id: str) -> list[tuple[str, str]]:
+    """What the platform was asked to do about `message_id` (the bot answers commands too)."""
+    return [c for c in adapter.calls if c[0] == what and c[1].startswith(f"{message_id}:")]
+
+
+async def settled(console, pilot) -> None:
+    await pilot.pause()
+    console.app.redraw()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("how", ["forget", "optout"])
+async def test_a_reply_being_typed_to_a_viewer_who_leaves_is_closed_and_never_sent(tmp_path, how):
+    twitch = RecordingAdapter("twitch")
+    path = transcript(tmp_path, said("q1", 2, BOB, QUESTION), said("q2", 3, ANA, "hi all"))
+    console = open_console(tmp_path / "show.db", path, adapters=(twitch,), commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        select(console.app, "q1")
+        await pilot.press("r", *"thanks bob")
+        assert "Reply to bob" in screen_text(console.app)
+        leaves(console, BOB, how)
+        await settled(console, pilot)
+        text = screen_text(console.app)
+        assert "Reply to" not in text and QUESTION not in text and "bob" not in text
+        assert "The reply to that viewer was closed" in text
+        await pilot.press("enter")
+        await actions_done(pilot)
+        assert sent(twitch, "reply", "q1") == [] and host_actions(console, "reply") == []
+        assert QUESTION not in screen_text(console.app)
+
+
+@pytest.mark.parametrize("how", ["forget", "optout"])
+async def test_a_ban_waiting_for_its_yes_is_called_off_when_the_viewer_leaves(tmp_path, how):
+    twitch = RecordingAdapter("twitch")
+    path = transcript(tmp_path, said("b1", 2, TROLL, INSULT), said("b2", 3, ANA, "hi all"))
+    console = open_console(tmp_path / "show.db", path, adapters=(twitch,), commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        select(console.app, "b1")
+        await pilot.press("m", "3")
+        assert "Ban the author" in screen_text(console.app)
+        leaves(console, TROLL, how)
+        await settled(console, pilot)
+        await pilot.press("y")
+        await actions_done(pilot)
+        await settled(console, pilot)
+        assert sent(twitch, "moderate", "b1") == [] and host_actions(console, "moderate") == []
+        text = screen_text(console.app)
+        assert "troll" not in text and INSULT not in text
+        assert "Ban the author" not in text
+        assert "The moderation of that viewer was closed" in text
+
+
+async def test_a_reply_sent_before_the_redraw_that_closes_it_is_not_sent(tmp_path):
+    """Enter can arrive between the viewer's `!forget confirm` and the redraw that closes the
+    dialog (chat redraws at a bounded rate): the reply is refused then, and says why."""
+    twitch = RecordingAdapter("twitch")
+    path = transcript(tmp_path, said("q1", 2, BOB, QUESTION), said("q2", 3, ANA, "hi all"))
+    slow = Settings(console=ConsoleSettings(redraw_per_second=0.05))  # chat: every 20 s
+    console = open_console(
+        tmp_path / "show.db", path, adapters=(twitch,), settings=slow, commands=True
+    )
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        select(console.app, "q1")
+        await pilot.press("r", *"thanks bob")
+        for timer in console.app._timers:  # the ages' once-a-second redraw: not in between
+            if timer.name == "clock":
+                timer.pause()
+        leaves(console, BOB, "forget")
+        assert "Reply to bob" in screen_text(console.app)  # not redrawn yet
+        await pilot.press("enter")
+        await actions_done(pilot)
+        assert sent(twitch, "reply", "q1") == [] and host_actions(console, "reply") == []
+        text = screen_text(console.app)
+        assert "The reply was not sent: they asked to be forgotten" in text
+        assert QUESTION not in text and "bob" not in text
+
+
+async def test_an_opt_out_closes_the_pin_note_being_typed(tmp_path):
+    path = transcript(tmp_path, said("q1", 2, BOB, QUESTION), said("q2", 3, ANA, "hi all"))
+    console = open_console(tmp_path / "show.db", path, commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        select(console.app, "q1")
+        await pilot.press("f", *"ask bob next")
+        assert "Pin for the hosts: bob" in screen_text(console.app)
+        leaves(console, BOB, "optout")
+        await settled(console, pilot)
+        await pilot.press("enter")
+        await actions_done(pilot)
+        assert host_actions(console, "pin") == [] and console.app.state.pins == {}
+        text = screen_text(console.app)
+        assert QUESTION not in text and "bob" not in text
+        assert "The pin of that viewer's comment was closed: they opted out" in text
+        assert "The selected comment's author opted out." in text
+
+
+async def test_search_results_and_the_handled_list_drop_a_viewer_who_leaves(tmp_path):
+    path = transcript(
+        tmp_path,
+        said("q1", 2, BOB, QUESTION),
+        said("q2", 3, ANA, "is a vco better than a dco?"),
+        said("q3", 4, BOB, "my vco drifts"),
+    )
+    console = open_console(tmp_path / "show.db", path, commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        for message_id in ("q1", "q2"):
+            select(console.app, message_id)
+            await pilot.press("a")
+        await pilot.press("l")
+        assert "Handled comments (2)" in screen_text(console.app)
+        leaves(console, BOB, "forget")
+        await settled(console, pilot)
+        text = screen_text(console.app)
+        assert "Handled comments (1)" in text and "ana" in text
+        assert "bob" not in text and QUESTION not in text
+        await pilot.press("escape")
+
+        assert console.live.flush()
+        await pilot.press("slash", *"vco", "enter")
+        running = [w for w in console.app.workers if w.group == "search"]
+        if running:
+            await console.app.workers.wait_for_complete(running)
+        await pilot.pause()
+        text = screen_text(console.app)
+        assert "1 comment found" in text and "ana" in text and "dco" in text  # bob: deleted
+        leaves(console, ANA, "optout")
+        await settled(console, pilot)
+        text = screen_text(console.app)
+        assert "0 comments found" in text and "dco" not in text and "ana" not in text
+        await pilot.press("enter", "r")  # nothing left to pick: no reply to her opens
+        assert "Reply to" not in screen_text(console.app)
+
+
+async def test_a_reply_to_a_row_of_askers_leaves_out_the_one_who_left(tmp_path):
+    twitch = RecordingAdapter("twitch")
+    carl = Author("twitch", "1003", "carl")
+    path = transcript(tmp_path, said("q1", 2, BOB, QUESTION), said("q2", 3, carl, QUESTION))
+    console = open_console(tmp_path / "show.db", path, adapters=(twitch,), commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        select(console.app, "q1")
+        await pilot.press("r", *"the minimoog")
+        leaves(console, carl, "forget")
+        await settled(console, pilot)
+        assert "Reply to bob" in screen_text(console.app)  # still bob's to answer
+        await pilot.press("enter")
+        await actions_done(pilot)
+        assert sent(twitch, "reply", "q1") == [("reply", "q1:the minimoog")]
+        assert host_actions(console, "reply") == [("the minimoog", "ok: twitch: reply done")]
+
+
+async def test_a_reply_to_a_comment_answered_on_another_console_still_goes_out(tmp_path):
+    """Answered elsewhere while its reply is typed: replying to an answered comment is a
+    host's own choice (a thank-you after it was answered on air), so the dialog stays."""
+    twitch = RecordingAdapter("twitch")
+    path = transcript(tmp_path, said("q1", 2, BOB, QUESTION), said("q2", 3, ANA, "hi all"))
+    console = open_console(tmp_path / "show.db", path, adapters=(twitch,))
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        select(console.app, "q1")
+        question = console.app.query_one(QueueView).selected
+        await pilot.press("r", *"thanks bob")
+        with console.live.acting_as("priya"):
+            assert console.live.answer(question.comment).ok
+        await settled(console, pilot)
+        assert "Reply to bob" in screen_text(console.app)
+        await pilot.press("enter")
+        await actions_done(pilot)
+        assert host_actions(console, "reply") == [("thanks bob", "ok: twitch: reply done")]
+
+
+async def test_a_ban_from_another_console_does_not_bring_a_forgotten_text_back(tmp_path):
+    """The host had the troll's comment selected when they asked to be forgotten; another
+    console bans on that comment after: the Selected pane still names no one, quotes nothing."""
+    twitch = RecordingAdapter("twitch")
+    path = transcript(tmp_path, said("b1", 2, TROLL, INSULT), said("b2", 3, ANA, "hi all"))
+    console = open_console(tmp_path / "show.db", path, adapters=(twitch,), commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        select(console.app, "b1")
+        insult = console.app.query_one(QueueView).selected.comment
+        leaves(console, TROLL, "forget")
+        await settled(console, pilot)
+        assert "The selected comment's author asked to be forgotten." in screen_text(console.app)
+        with console.live.acting_as("priya"):
+            await console.live.moderate(insult, ModerationKind.BAN)
+        await settled(console, pilot)
+        text = screen_text(console.app)
+        assert "The selected comment's author asked to be forgotten." in text
+        assert "troll" not in text and INSULT not in text
