@@ -390,3 +390,25 @@ async def test_after_optout_no_screen_shows_the_viewer_by_name_or_by_what_they_s
     assert played.db.execute(
         "SELECT display_name_then FROM comments WHERE message_id = 'm4'"
     ).fetchone() == ("ben",)
+
+
+async def test_optout_leaves_no_earlier_command_argument_in_the_database(tmp_path) -> None:
+    """docs/commands.md: what's already stored about you is made anonymous too; a `!ask` or a
+    `!topic` question typed before `!optout` is as private as a comment."""
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "eve", "!ask my private medical question about vco", t=15),
+            say("m2", "eve", "!topic is this about my ex-boss John Smith", t=30),
+            say("m3", "eve", "!optout", t=45),
+            say("m4", "fay", "!ask fay asks about the vco", t=60),
+        ],
+    )
+    dump = "\n".join(played.db.iterdump())
+    assert "private medical" not in dump and "John Smith" not in dump
+    assert "fay asks about the vco" in dump  # nobody else's
+    assert [args for _, name, args, _ in played.commands() if name in ("ask", "topic")] == [
+        "",
+        "",
+        "fay asks about the vco",
+    ]

@@ -77,6 +77,8 @@ def topic(ctx: CommandContext) -> Done:
 @command("optout", help="Stop keeping your name and messages (they are still counted)")
 def optout(ctx: CommandContext) -> Done:
     ctx.show.set_opted_out(ctx.author, True)  # the show's `opted_out` (shared with the router)
+    # `!stage @name` must not find them by the comment they wrote under their name before.
+    ctx.chatters.forget(ctx.author.key)
     return Done(
         "ok: opted out",
         "Done: from now on your name and messages are not kept (they are still counted, "

@@ -666,11 +666,28 @@ class Recorder:
         )
 
     def _anonymize(self, author_id: int) -> None:
+        """Everything stored of what they wrote goes (as for `!forget`); the rows stay, counted.
+
+        Their command arguments too: a `!ask` or `!topic` question is as private as a comment.
+        """
         anonymous = f"anonymous-{author_id}"
         self.conn.execute(
             "UPDATE authors SET name = ?, display_name = ?, roles = '[]' WHERE id = ?",
             (anonymous, anonymous, author_id),
         )
+        self.conn.execute(
+            "DELETE FROM comment_edits WHERE comment_id IN"
+            " (SELECT id FROM comments WHERE author_id = ?)",
+            (author_id,),
+        )
+        # The hosts' replies to them and pin notes may quote them (a moderation's text is
+        # only what it did, which its undo reads).
+        self.conn.execute(
+            "UPDATE host_actions SET text = '' WHERE action IN ('reply', 'pin') AND comment_id IN"
+            " (SELECT id FROM comments WHERE author_id = ?)",
+            (author_id,),
+        )
+        self.conn.execute("UPDATE commands SET args = '' WHERE author_id = ?", (author_id,))
         self.conn.execute(
             "UPDATE comments SET text = '', original_text = '', anonymized = 1,"
             " display_name_then = NULL, roles_then = NULL WHERE author_id = ?",
