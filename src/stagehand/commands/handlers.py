@@ -210,7 +210,7 @@ def segment(ctx: CommandContext) -> Done:
     title, keywords = parse_topic(ctx.args, max_keywords=ctx.settings.max_keywords)
     if not title:
         return _usage(ctx, "segment Title | keyword, keyword")
-    ctx.show.start_segment(title, keywords or ())
+    ctx.show.new_segment(title, keywords or ())
     started = ctx.show.current_segment
     assert started is not None
     return Done(
@@ -229,7 +229,7 @@ def _set_topic(ctx: CommandContext) -> Done:
         title = current.title
     if not title:
         return _usage(ctx, "topic Title | keyword, keyword")
-    show.set_topic(title, keywords)
+    show.edit_topic(title, keywords)
     changed = show.current_segment
     assert changed is not None
     return Done(f"ok: topic set: {_describe(changed)}", f"Topic: {_describe(changed)}")

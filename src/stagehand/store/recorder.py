@@ -584,6 +584,7 @@ class Recorder:
         author_id = self.existing_author_id(event.author)
         if author_id is None:
             return
+        self._unname_actor(author_id)
         anonymous_id = self.conn.execute(
             "INSERT INTO authors (platform, platform_user_id, name, display_name, roles,"
             " first_seen_at, opted_out)"
@@ -671,6 +672,7 @@ class Recorder:
         Their command arguments too: a `!ask` or `!topic` question is as private as a comment.
         """
         anonymous = f"anonymous-{author_id}"
+        self._unname_actor(author_id)
         self.conn.execute(
             "UPDATE authors SET name = ?, display_name = ?, roles = '[]' WHERE id = ?",
             (anonymous, anonymous, author_id),
@@ -693,6 +695,17 @@ class Recorder:
             " display_name_then = NULL, roles_then = NULL WHERE author_id = ?",
             (author_id,),
         )
+
+    def _unname_actor(self, author_id: int) -> None:
+        """A chat moderator's host actions name them (`platform:username`, commands/router.py):
+        once they opt out or are forgotten, nothing does."""
+        row = self.conn.execute(
+            "SELECT platform || ':' || name FROM authors WHERE id = ?", (author_id,)
+        ).fetchone()
+        if row is None:
+            return
+        for table in ("host_actions", "on_stream"):
+            self.conn.execute(f"UPDATE {table} SET actor = '' WHERE actor = ?", (row[0],))
 
     # -- id resolution ---------------------------------------------------------------------
 
