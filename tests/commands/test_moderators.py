@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from commands.chat import play, say, segment
 from stagehand.config import Settings, ShowSettings
+from stagehand.events import Notice
 
 MOD = ["moderator"]
 
@@ -241,16 +242,19 @@ async def test_moderators_are_not_held_by_cooldowns(tmp_path) -> None:
     assert played.live.current_segment.title == "Two"
 
 
-async def test_a_refused_invitation_is_explained_to_the_moderator(tmp_path) -> None:
+async def test_a_refused_invitation_is_explained_to_the_hosts_not_in_public_chat(
+    tmp_path,
+) -> None:
+    """Why a platform refused may tell a viewer's settings or the bot's account set-up: chat
+    (public) gets a short sentence, the log and the consoles get the platform's words."""
+    why = "Ana: guest link not whispered: Ana does not accept whispers from strangers"
     played = await play(
         tmp_path,
         [say("m1", "ana", "hi", t=1), say("m2", "mo", "!stage @ana", t=2, roles=MOD)],
-        refuse_invites="no guest link to send: set [show] guest_link",
+        refuse_invites=why,
     )
     assert played.on_stage() == []
-    assert played.answers() == [
-        "Could not bring @ana on stage: no guest link to send: set [show] guest_link"
-    ]
-    assert played.outcomes("stage") == [
-        "failed: @ana: no guest link to send: set [show] guest_link"
-    ]
+    assert played.answers() == ["Could not bring @ana on stage: the hosts' console says why."]
+    assert played.outcomes("stage") == [f"failed: @ana: {why}"]
+    notices = [e.text for e in played.events if isinstance(e, Notice)]
+    assert any("does not accept whispers" in text for text in notices)  # the consoles' line

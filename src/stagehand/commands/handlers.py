@@ -260,10 +260,12 @@ def _on_stage(ctx: CommandContext, target: Target) -> Author | None:
 
 
 def _from_result(result: ActionResult, who: str, done: str, failed: str) -> Done:
-    """The platform's own words go to the log; the moderator reads a short sentence."""
+    """The platform's own words go to the log (and the consoles' notices); chat reads a short
+    sentence: why a platform refused can tell a viewer's settings ("does not accept whispers
+    from strangers") or how the bot's account is set up, and chat is public."""
     if result.ok:
         return Done(f"ok: {who}: {result.message}", done)
-    return Done(f"failed: {who}: {result.message}", f"{failed}: {result.message}")
+    return Done(f"failed: {who}: {result.message}", f"{failed}: the hosts' console says why.")
 
 
 def _usage(ctx: CommandContext, usage: str) -> Done:
