@@ -50,7 +50,10 @@ def test_arguments_are_cut_to_the_limit() -> None:
         ("<@9001>", Target(user_id="9001")),
         ("@", None),
         ("", None),
-        ("@an<a", None),
+        ("@an<a", Target()),  # named, but no user name looks like that: nobody is found
+        (".ban", Target()),
+        ("@Ｈａｌ✨", Target()),
+        ("@ana_b.c-d", Target(name="ana_b.c-d")),
     ],
 )
 def test_who_a_moderator_names(args: str, target: Target | None) -> None:

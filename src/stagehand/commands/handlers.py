@@ -144,7 +144,8 @@ def stage(ctx: CommandContext) -> Done | Awaitable[Done]:
             return _usage(ctx, "stage @username")
         found = _find_chatter(ctx, target)
         if found is None:
-            who = f"@{target.name}" if target.name else "that person"
+            # Only a user name goes back to chat, after fixed words: never what was typed.
+            who = f"@{target.name}" if target.name else "that @name"
             return Done(
                 f"failed: no recent comment from {who} on {comment.platform}",
                 f"I can't find a recent comment from {who} here (I look for user names, not display names).",
@@ -186,7 +187,10 @@ async def unstage(ctx: CommandContext) -> Done:
             return _usage(ctx, "unstage @username")
         author = _on_stage(ctx, target)
         if author is None:
-            return Done("failed: not on stage", f"{ctx.args.split(' ', 1)[0]} is not on stage.")
+            # Fixed words first: "{what they typed} is not on stage" let ".ban" start a message.
+            if target.name is None:
+                return Done("failed: not on stage", "Nobody on stage has that user name.")
+            return Done("failed: not on stage", f"Nobody on stage is called @{target.name}.")
     elif ctx.comment.reply_to is not None:
         replied = show.find_comment(ctx.comment.platform, ctx.comment.reply_to)
         if replied is not None and show.is_on_stage(replied.author.key):
@@ -242,7 +246,8 @@ def _find_chatter(ctx: CommandContext, target: Target) -> Comment | None:
     platform = ctx.comment.platform
     if target.user_id is not None:
         return ctx.chatters.by_id(platform, target.user_id)
-    assert target.name is not None
+    if target.name is None:
+        return None
     return ctx.chatters.by_name(platform, target.name)
 
 
