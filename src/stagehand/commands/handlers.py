@@ -163,7 +163,7 @@ def stage(ctx: CommandContext) -> Done | Awaitable[Done]:
 
 async def _staged(ctx: CommandContext, target: Comment) -> Done:
     result = await ctx.show.pull_on_stage(target, author=target.author)
-    who = f"@{target.author.name}"
+    who = _handle(target.author)
     return _from_result(result, who, f"Invited {who} on stage.", f"Could not bring {who} on stage")
 
 
@@ -197,7 +197,7 @@ async def unstage(ctx: CommandContext) -> Done:
             author = replied.author
     who = author or show.on_stage[-1].author
     result = await show.end_stage(who)
-    name = f"@{who.name}"
+    name = _handle(who)
     return _from_result(result, name, f"{name} is off stage.", f"Could not end {name}'s appearance")
 
 
@@ -271,6 +271,12 @@ def _from_result(result: ActionResult, who: str, done: str, failed: str) -> Done
     if result.ok:
         return Done(f"ok: {who}: {result.message}", done)
     return Done(f"failed: {who}: {result.message}", f"{failed}: the hosts' console says why.")
+
+
+def _handle(author: Author) -> str:
+    """How chat names a guest: @username, or as screens do when they have no name to show (a
+    viewer who opted out or was forgotten)."""
+    return f"@{author.name}" if author.name else author.shown_name
 
 
 def _usage(ctx: CommandContext, usage: str) -> Done:
