@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 
-from commands.chat import START, play, say
+from commands.chat import START, FakePlatform, play, say, write_transcript
+from stagehand.adapters.replay import ReplayAdapter
+from stagehand.commands import install_commands
+from stagehand.config import Settings
+from stagehand.config.commands import CommandSettings
 from stagehand.console.state import ConsoleState
 from stagehand.domain import Comment
 from stagehand.events import CommentRanked
 from stagehand.pseudonyms import KeyFile
+from stagehand.session import open_show
 from stagehand.show.opted_out import OPTED_OUT_NAME
 
 
@@ -412,3 +418,36 @@ async def test_optout_leaves_no_earlier_command_argument_in_the_database(tmp_pat
         "",
         "fay asks about the vco",
     ]
+
+
+async def test_privacy_commands_work_with_the_other_commands_switched_off(tmp_path) -> None:
+    """`[commands] enabled = false` ignored `!optout` too, and kept the viewer's later text by
+    name. The router is installed whatever `enabled` (as `session.open_show` should: see
+    docs/commands.md) and answers only `!optout`, `!optin` and `!forget` then."""
+    transcript = write_transcript(
+        tmp_path / "show.jsonl",
+        [
+            say("m1", "ana", "my name is Ana Example", t=1),
+            say("m2", "ana", "!optout", t=2),
+            say("m3", "ana", "I live at 1 Synth Road", t=3),
+            say("m4", "ben", "!hand", t=4),
+        ],
+    )
+    twitch = FakePlatform("twitch")
+    live = open_show(
+        Settings(commands=CommandSettings(enabled=False)),
+        db_path=tmp_path / "show.db",
+        show_name="synth",
+        adapters=[twitch, ReplayAdapter(transcript, instant=True)],
+        commands=False,
+    )
+    install_commands(live)
+    await live.run_adapters()
+    await live.drain()
+    assert await live.close()
+    db = sqlite3.connect(tmp_path / "show.db")
+    texts = [row[0] for row in db.execute("SELECT text FROM comments ORDER BY id")]
+    assert texts == ["", "", "", "!hand"]
+    assert "not kept" in twitch.answers()[0]
+    assert [name for (name,) in db.execute("SELECT name FROM commands")] == ["optout"]
+    assert live.hands == ()  # !hand is off

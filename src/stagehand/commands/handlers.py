@@ -74,7 +74,9 @@ def topic(ctx: CommandContext) -> Done:
     return Done(f"ok: told the topic{ignored}", f"Now on the show: {_describe(segment)}")
 
 
-@command("optout", help="Stop keeping your name and messages (they are still counted)")
+@command(
+    "optout", help="Stop keeping your name and messages (they are still counted)", privacy=True
+)
 def optout(ctx: CommandContext) -> Done:
     ctx.show.set_opted_out(ctx.author, True)  # the show's `opted_out` (shared with the router)
     # `!stage @name` must not find them by the comment they wrote under their name before.
@@ -86,7 +88,7 @@ def optout(ctx: CommandContext) -> Done:
     )
 
 
-@command("optin", help="Keep your name and messages again")
+@command("optin", help="Keep your name and messages again", privacy=True)
 def optin(ctx: CommandContext) -> Done:
     ctx.show.set_opted_out(ctx.author, False)
     return Done("ok: opted in", "Done: your name and messages are kept again from now on.")
@@ -99,6 +101,7 @@ def optin(ctx: CommandContext) -> Done:
     cooldown_group=lambda args: "forget confirm" if args.casefold() == "confirm" else "forget",
     takes_text=True,
     text_help='Type "confirm" to go ahead',
+    privacy=True,
 )
 def forget(ctx: CommandContext) -> Done:
     key = ctx.author.key

@@ -83,6 +83,8 @@ class CommandRouter:
         command = self.commands.get(parsed.name) if parsed is not None else None
         if parsed is None or command is None:
             return None
+        if not self.settings.enabled and not command.privacy:
+            return None  # commands are off: all but a viewer's say over their own data
         try:
             return self._run(ranked, parsed, command)
         except Exception as exc:  # a command bug must not stop the comments behind it

@@ -42,7 +42,7 @@ class CommandSettings(Section):
     docs/commands.md describes each one."""
 
     enabled: bool = True
-    """Answer chat commands at all."""
+    """Answer chat commands. false leaves only !optout, !optin and !forget on: a viewer's say over their own data is never switched off."""
 
     prefix: str = Field(default="!", min_length=1, max_length=3)
     """What starts a chat command, e.g. "!" for !ask: 1 to 3 of the characters ! ? ~ $ % & + = ^ -"""
