@@ -131,3 +131,25 @@ async def test_every_command_is_logged_and_shown_in_the_console(tmp_path) -> Non
         "SELECT comments.message_id FROM commands JOIN comments ON comments.id = commands.comment_id"
     ).fetchall()
     assert linked == [("m1",), ("m2",)]
+
+
+async def test_other_bots_bang_commands_stay_out_of_the_queue_whatever_our_prefix(
+    tmp_path,
+) -> None:
+    """docs/commands.md: other bots' `!uptime` never reaches the queue or the numbers, also when
+    our own prefix is `?`."""
+    settings = Settings(commands=CommandSettings(prefix="?"))
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "!uptime", t=1),
+            say("m2", "ben", "!discord", t=2),
+            say("m3", "cleo", "?hand", t=3),
+            say("m4", "dev", "which filter is that?", t=4),
+        ],
+        settings=settings,
+    )
+    kinds = played.db.execute("SELECT message_id, kind FROM comments ORDER BY id").fetchall()
+    assert kinds == [("m1", "command"), ("m2", "command"), ("m3", "command"), ("m4", "comment")]
+    assert played.hands() == ["cleo"]
+    assert [name for _, name, _, _ in played.commands()] == ["hand"]  # only ours is handled

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from commands.chat import play, say, segment
 from stagehand.config import Settings, ShowSettings
+from stagehand.events import Notice
 
 MOD = ["moderator"]
 
@@ -241,16 +242,62 @@ async def test_moderators_are_not_held_by_cooldowns(tmp_path) -> None:
     assert played.live.current_segment.title == "Two"
 
 
-async def test_a_refused_invitation_is_explained_to_the_moderator(tmp_path) -> None:
+async def test_a_refused_invitation_is_explained_to_the_hosts_not_in_public_chat(
+    tmp_path,
+) -> None:
+    """Why a platform refused may tell a viewer's settings or the bot's account set-up: chat
+    (public) gets a short sentence, the log and the consoles get the platform's words."""
+    why = "Ana: guest link not whispered: Ana does not accept whispers from strangers"
     played = await play(
         tmp_path,
         [say("m1", "ana", "hi", t=1), say("m2", "mo", "!stage @ana", t=2, roles=MOD)],
-        refuse_invites="no guest link to send: set [show] guest_link",
+        refuse_invites=why,
     )
     assert played.on_stage() == []
-    assert played.answers() == [
-        "Could not bring @ana on stage: no guest link to send: set [show] guest_link"
+    assert played.answers() == ["Could not bring @ana on stage: the hosts' console says why."]
+    assert played.outcomes("stage") == [f"failed: @ana: {why}"]
+    notices = [e.text for e in played.events if isinstance(e, Notice)]
+    assert any("does not accept whispers" in text for text in notices)  # the consoles' line
+
+
+async def test_no_answer_starts_with_what_the_moderator_typed(tmp_path) -> None:
+    """`.ban is not on stage.` began with the moderator's word: on Twitch a message starting with
+    "." or "/" is a chat command of its own. A word that is no user name finds nobody."""
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "hi", t=1),
+            say("m2", "mo", "!stage @ana", t=2, roles=MOD),
+            say("m3", "mo", "!unstage .ban", t=3, roles=MOD),
+            say("m4", "mo", "!unstage /ban", t=4, roles=MOD),
+            say("m5", "mo", "!unstage ben", t=5, roles=MOD),
+            say("m6", "mo", "!stage .ban", t=6, roles=MOD),
+        ],
+    )
+    assert played.on_stage() == ["ana"]
+    answers = played.answers()
+    assert answers[1:] == [
+        "Nobody on stage has that user name.",
+        "Nobody on stage has that user name.",
+        "Nobody on stage is called @ben.",
+        "I can't find a recent comment from that @name here (I look for user names, not "
+        "display names).",
     ]
-    assert played.outcomes("stage") == [
-        "failed: @ana: no guest link to send: set [show] guest_link"
-    ]
+    assert not [a for a in answers if a.startswith((".", "/", "ben", "ban"))]
+
+
+async def test_a_display_name_with_symbols_is_not_found_rather_than_a_usage_error(
+    tmp_path,
+) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "hal", "hi", t=1, display_name="Ｈａｌ✨"),
+            say("m2", "mo", "!stage @Ｈａｌ✨", t=2, roles=MOD),
+            say("m3", "mo", "!stage @", t=3, roles=MOD),
+        ],
+    )
+    assert played.on_stage() == []
+    can_not, usage = played.answers()
+    assert can_not.startswith("I can't find a recent comment from that @name here")
+    assert usage == "Usage: !stage @username"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from stagehand.commands import parse_command, slash_command_specs
@@ -47,7 +50,10 @@ def test_arguments_are_cut_to_the_limit() -> None:
         ("<@9001>", Target(user_id="9001")),
         ("@", None),
         ("", None),
-        ("@an<a", None),
+        ("@an<a", Target()),  # named, but no user name looks like that: nobody is found
+        (".ban", Target()),
+        ("@Ｈａｌ✨", Target()),
+        ("@ana_b.c-d", Target(name="ana_b.c-d")),
     ],
 )
 def test_who_a_moderator_names(args: str, target: Target | None) -> None:
@@ -108,3 +114,33 @@ def test_a_wrong_budget_names_the_key(tmp_path) -> None:
     config.write_text("[commands.send_budgets.twitch]\nmessages = -1\nper_seconds = 30\n")
     with pytest.raises(ConfigError, match=r"commands\.send_budgets\.twitch\.messages"):
         load_settings(config)
+
+
+@pytest.mark.parametrize("prefix", ["a", "@", " ", ".", "#", "!a"])
+def test_a_prefix_that_starts_ordinary_words_or_mentions_is_refused_at_start(
+    tmp_path, prefix: str
+) -> None:
+    """prefix "a" swallowed every line starting with "a", "@" every mention, " " never worked."""
+    config = tmp_path / "stagehand.toml"
+    config.write_text(f'[commands]\nprefix = "{prefix}"\n', encoding="utf-8")
+    transcript = tmp_path / "show.jsonl"
+    transcript.write_text('{"kind": "show", "ts": "2026-11-20T19:00:00Z", "title": "x"}\n')
+    replay = ["replay", str(transcript), "-c", str(config), "--headless", "--instant"]
+    done = subprocess.run(
+        [sys.executable, "-m", "stagehand", *replay, "--db", str(tmp_path / "show.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "stagehand.toml" in done.stderr and "commands.prefix" in done.stderr
+    assert "! ? ~ $ % & + = ^ -" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "show.db").exists()
+
+
+@pytest.mark.parametrize("prefix", ["!", "?", "~", "$", "!!", "?!"])
+def test_symbol_prefixes_load(tmp_path, prefix: str) -> None:
+    config = tmp_path / "stagehand.toml"
+    config.write_text(f'[commands]\nprefix = "{prefix}"\n', encoding="utf-8")
+    assert load_settings(config).commands.prefix == prefix

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 
-from commands.chat import START, play, say
+from commands.chat import START, FakePlatform, play, say, write_transcript
+from stagehand.adapters.replay import ReplayAdapter
+from stagehand.commands import install_commands
+from stagehand.config import Settings
+from stagehand.config.commands import CommandSettings
 from stagehand.console.state import ConsoleState
 from stagehand.domain import Comment
 from stagehand.events import CommentRanked
 from stagehand.pseudonyms import KeyFile
+from stagehand.session import open_show
 from stagehand.show.opted_out import OPTED_OUT_NAME
 
 
@@ -390,3 +396,58 @@ async def test_after_optout_no_screen_shows_the_viewer_by_name_or_by_what_they_s
     assert played.db.execute(
         "SELECT display_name_then FROM comments WHERE message_id = 'm4'"
     ).fetchone() == ("ben",)
+
+
+async def test_optout_leaves_no_earlier_command_argument_in_the_database(tmp_path) -> None:
+    """docs/commands.md: what's already stored about you is made anonymous too; a `!ask` or a
+    `!topic` question typed before `!optout` is as private as a comment."""
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "eve", "!ask my private medical question about vco", t=15),
+            say("m2", "eve", "!topic is this about my ex-boss John Smith", t=30),
+            say("m3", "eve", "!optout", t=45),
+            say("m4", "fay", "!ask fay asks about the vco", t=60),
+        ],
+    )
+    dump = "\n".join(played.db.iterdump())
+    assert "private medical" not in dump and "John Smith" not in dump
+    assert "fay asks about the vco" in dump  # nobody else's
+    assert [args for _, name, args, _ in played.commands() if name in ("ask", "topic")] == [
+        "",
+        "",
+        "fay asks about the vco",
+    ]
+
+
+async def test_privacy_commands_work_with_the_other_commands_switched_off(tmp_path) -> None:
+    """`[commands] enabled = false` ignored `!optout` too, and kept the viewer's later text by
+    name. The router is installed whatever `enabled` (as `session.open_show` should: see
+    docs/commands.md) and answers only `!optout`, `!optin` and `!forget` then."""
+    transcript = write_transcript(
+        tmp_path / "show.jsonl",
+        [
+            say("m1", "ana", "my name is Ana Example", t=1),
+            say("m2", "ana", "!optout", t=2),
+            say("m3", "ana", "I live at 1 Synth Road", t=3),
+            say("m4", "ben", "!hand", t=4),
+        ],
+    )
+    twitch = FakePlatform("twitch")
+    live = open_show(
+        Settings(commands=CommandSettings(enabled=False)),
+        db_path=tmp_path / "show.db",
+        show_name="synth",
+        adapters=[twitch, ReplayAdapter(transcript, instant=True)],
+        commands=False,
+    )
+    install_commands(live)
+    await live.run_adapters()
+    await live.drain()
+    assert await live.close()
+    db = sqlite3.connect(tmp_path / "show.db")
+    texts = [row[0] for row in db.execute("SELECT text FROM comments ORDER BY id")]
+    assert texts == ["", "", "", "!hand"]
+    assert "not kept" in twitch.answers()[0]
+    assert [name for (name,) in db.execute("SELECT name FROM commands")] == ["optout"]
+    assert live.hands == ()  # !hand is off

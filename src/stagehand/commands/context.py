@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -78,11 +79,17 @@ class ShowControls(Protocol):
 
     async def end_stage(self, author: Author | None = None) -> ActionResult: ...
 
-    def start_segment(
-        self, title: str, keywords: Iterable[str] = (), *, ts: datetime | None = None
-    ) -> ActionResult: ...
+    def new_segment(self, title: str, keywords: Iterable[str] = ()) -> ActionResult:
+        """A new segment now, logged as a host action (undoable, as the console's `n`)."""
+        ...
 
-    def set_topic(self, title: str, keywords: Iterable[str]) -> ActionResult: ...
+    def edit_topic(self, title: str, keywords: Iterable[str]) -> ActionResult:
+        """The live segment's title and keywords, logged as a host action (as the console's `t`)."""
+        ...
+
+    def acting_as(self, actor: str) -> AbstractContextManager[None]:
+        """Host actions taken inside are `actor`'s (`host_actions.actor`)."""
+        ...
 
     def record_command(self, comment: Comment, name: str, args: str, outcome: str) -> ActionResult:
         """Log a handled command (its `commands` row, the console's line)."""

@@ -74,9 +74,13 @@ def topic(ctx: CommandContext) -> Done:
     return Done(f"ok: told the topic{ignored}", f"Now on the show: {_describe(segment)}")
 
 
-@command("optout", help="Stop keeping your name and messages (they are still counted)")
+@command(
+    "optout", help="Stop keeping your name and messages (they are still counted)", privacy=True
+)
 def optout(ctx: CommandContext) -> Done:
     ctx.show.set_opted_out(ctx.author, True)  # the show's `opted_out` (shared with the router)
+    # `!stage @name` must not find them by the comment they wrote under their name before.
+    ctx.chatters.forget(ctx.author.key)
     return Done(
         "ok: opted out",
         "Done: from now on your name and messages are not kept (they are still counted, "
@@ -84,7 +88,7 @@ def optout(ctx: CommandContext) -> Done:
     )
 
 
-@command("optin", help="Keep your name and messages again")
+@command("optin", help="Keep your name and messages again", privacy=True)
 def optin(ctx: CommandContext) -> Done:
     ctx.show.set_opted_out(ctx.author, False)
     return Done("ok: opted in", "Done: your name and messages are kept again from now on.")
@@ -97,6 +101,7 @@ def optin(ctx: CommandContext) -> Done:
     cooldown_group=lambda args: "forget confirm" if args.casefold() == "confirm" else "forget",
     takes_text=True,
     text_help='Type "confirm" to go ahead',
+    privacy=True,
 )
 def forget(ctx: CommandContext) -> Done:
     key = ctx.author.key
@@ -142,7 +147,8 @@ def stage(ctx: CommandContext) -> Done | Awaitable[Done]:
             return _usage(ctx, "stage @username")
         found = _find_chatter(ctx, target)
         if found is None:
-            who = f"@{target.name}" if target.name else "that person"
+            # Only a user name goes back to chat, after fixed words: never what was typed.
+            who = f"@{target.name}" if target.name else "that @name"
             return Done(
                 f"failed: no recent comment from {who} on {comment.platform}",
                 f"I can't find a recent comment from {who} here (I look for user names, not display names).",
@@ -160,7 +166,7 @@ def stage(ctx: CommandContext) -> Done | Awaitable[Done]:
 
 async def _staged(ctx: CommandContext, target: Comment) -> Done:
     result = await ctx.show.pull_on_stage(target, author=target.author)
-    who = f"@{target.author.name}"
+    who = _handle(target.author)
     return _from_result(result, who, f"Invited {who} on stage.", f"Could not bring {who} on stage")
 
 
@@ -184,14 +190,17 @@ async def unstage(ctx: CommandContext) -> Done:
             return _usage(ctx, "unstage @username")
         author = _on_stage(ctx, target)
         if author is None:
-            return Done("failed: not on stage", f"{ctx.args.split(' ', 1)[0]} is not on stage.")
+            # Fixed words first: "{what they typed} is not on stage" let ".ban" start a message.
+            if target.name is None:
+                return Done("failed: not on stage", "Nobody on stage has that user name.")
+            return Done("failed: not on stage", f"Nobody on stage is called @{target.name}.")
     elif ctx.comment.reply_to is not None:
         replied = show.find_comment(ctx.comment.platform, ctx.comment.reply_to)
         if replied is not None and show.is_on_stage(replied.author.key):
             author = replied.author
     who = author or show.on_stage[-1].author
     result = await show.end_stage(who)
-    name = f"@{who.name}"
+    name = _handle(who)
     return _from_result(result, name, f"{name} is off stage.", f"Could not end {name}'s appearance")
 
 
@@ -208,7 +217,7 @@ def segment(ctx: CommandContext) -> Done:
     title, keywords = parse_topic(ctx.args, max_keywords=ctx.settings.max_keywords)
     if not title:
         return _usage(ctx, "segment Title | keyword, keyword")
-    ctx.show.start_segment(title, keywords or ())
+    ctx.show.new_segment(title, keywords or ())
     started = ctx.show.current_segment
     assert started is not None
     return Done(
@@ -227,7 +236,7 @@ def _set_topic(ctx: CommandContext) -> Done:
         title = current.title
     if not title:
         return _usage(ctx, "topic Title | keyword, keyword")
-    show.set_topic(title, keywords)
+    show.edit_topic(title, keywords)
     changed = show.current_segment
     assert changed is not None
     return Done(f"ok: topic set: {_describe(changed)}", f"Topic: {_describe(changed)}")
@@ -240,7 +249,8 @@ def _find_chatter(ctx: CommandContext, target: Target) -> Comment | None:
     platform = ctx.comment.platform
     if target.user_id is not None:
         return ctx.chatters.by_id(platform, target.user_id)
-    assert target.name is not None
+    if target.name is None:
+        return None
     return ctx.chatters.by_name(platform, target.name)
 
 
@@ -258,10 +268,18 @@ def _on_stage(ctx: CommandContext, target: Target) -> Author | None:
 
 
 def _from_result(result: ActionResult, who: str, done: str, failed: str) -> Done:
-    """The platform's own words go to the log; the moderator reads a short sentence."""
+    """The platform's own words go to the log (and the consoles' notices); chat reads a short
+    sentence: why a platform refused can tell a viewer's settings ("does not accept whispers
+    from strangers") or how the bot's account is set up, and chat is public."""
     if result.ok:
         return Done(f"ok: {who}: {result.message}", done)
-    return Done(f"failed: {who}: {result.message}", f"{failed}: {result.message}")
+    return Done(f"failed: {who}: {result.message}", f"{failed}: the hosts' console says why.")
+
+
+def _handle(author: Author) -> str:
+    """How chat names a guest: @username, or as screens do when they have no name to show (a
+    viewer who opted out or was forgotten)."""
+    return f"@{author.name}" if author.name else author.shown_name
 
 
 def _usage(ctx: CommandContext, usage: str) -> Done:

@@ -15,8 +15,10 @@ from stagehand.sanitize import clean
 _NAME = re.compile(r"[a-z]{1,20}")
 #: A Discord user mention as typed (`<@123>`, `<@!123>`): an id, which cannot be spoofed.
 _USER_ID_MENTION = re.compile(r"<@!?(\d{1,25})>")
-#: Names people type after @: Twitch logins and Discord usernames ([a-z0-9_.]).
-_HANDLE = re.compile(r"@?([\w.]{1,40})", re.UNICODE)
+#: A user name as platforms give them (Twitch logins and Discord usernames are [a-z0-9_.],
+#: YouTube handles letters of any script, digits, "_", "-" and "."): a letter, digit or "_"
+#: first, so ".ban" or "/ban" is never one.
+_HANDLE = re.compile(r"\w[\w.\-]{0,39}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,8 @@ class ParsedCommand:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """Who a moderator named: by user id (a mention) or by user name (never a display name)."""
+    """Who a moderator named: by user id (a mention) or by user name (never a display name).
+    Neither: a name no platform gives anyone (a display name with emoji, ".ban"): nobody."""
 
     user_id: str | None = None
     name: str | None = None
@@ -75,15 +78,17 @@ def limit_argument(text: str, max_chars: int) -> str:
 
 
 def parse_target(args: str) -> Target | None:
-    """The person named by `!stage @ana`, `!stage ana` or a Discord `<@123>` mention."""
+    """The person named by `!stage @ana`, `!stage ana` or a Discord `<@123>` mention; None
+    when nobody is named at all (`!stage @`)."""
     first = args.split(" ", 1)[0] if args else ""
-    if not first:
-        return None
     if mention := _USER_ID_MENTION.fullmatch(first):
         return Target(user_id=mention[1])
-    if handle := _HANDLE.fullmatch(first):
-        return Target(name=handle[1].casefold())
-    return None
+    handle = first.removeprefix("@")
+    if not handle:
+        return None
+    if _HANDLE.fullmatch(handle):
+        return Target(name=handle.casefold())
+    return Target()
 
 
 def parse_topic(

@@ -36,6 +36,9 @@ class Command:
     """How `!help` lists it for moderators, when its text does more for them (`!topic`)."""
     listed: bool = True
     """Listed by `!help` (not `!help` itself)."""
+    privacy: bool = False
+    """What a viewer says about their own data (`!optout`, `!forget`): answered even with
+    `[commands] enabled = false`, since ignoring it would keep what they asked not to be kept."""
 
     @property
     def spec(self) -> CommandSpec:
@@ -70,6 +73,7 @@ class Registry:
         text_help: str = "What to say",
         moderator_usage: str = "",
         listed: bool = True,
+        privacy: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register the decorated function as the handler of `!name`."""
 
@@ -88,6 +92,7 @@ class Registry:
                 text_help,
                 moderator_usage,
                 listed,
+                privacy,
             )
             return handler
 

@@ -83,6 +83,8 @@ class CommandRouter:
         command = self.commands.get(parsed.name) if parsed is not None else None
         if parsed is None or command is None:
             return None
+        if not self.settings.enabled and not command.privacy:
+            return None  # commands are off: all but a viewer's say over their own data
         try:
             return self._run(ranked, parsed, command)
         except Exception as exc:  # a command bug must not stop the comments behind it
@@ -140,19 +142,23 @@ class CommandRouter:
             self.opted_out,
             self.forget_requests,
         )
-        done = command.handler(context)
-        if isinstance(done, Done):
-            slot = self._answer_slot(comment, moderator, now) if done.answer else _Slot(True)
-            self._record(comment, parsed, _with_slot(done.outcome, slot))
-            if done.answer and slot.allowed:
-                return self._spawn(self._deliver(comment, parsed.name, done.answer))
-            return None
-        # A platform action: the answer's slot is taken now, the outcome is known later. Its
-        # changes are stored with the comment, in one transaction, once it is known.
-        slot = self._answer_slot(comment, moderator, now)
-        task = self._spawn(self._finish(comment, parsed, done, slot))
-        self.show.hold_comment_until(task)
-        return task
+        # A moderator's !stage or !segment is a host action of theirs, as a console's is: in
+        # the log under their name (`twitch:mo`), listed and undoable. (Tasks started inside
+        # keep the actor.)
+        with self.show.acting_as(actor_of(comment) if moderator else ""):
+            done = command.handler(context)
+            if isinstance(done, Done):
+                slot = self._answer_slot(comment, moderator, now) if done.answer else _Slot(True)
+                self._record(comment, parsed, _with_slot(done.outcome, slot))
+                if done.answer and slot.allowed:
+                    return self._spawn(self._deliver(comment, parsed.name, done.answer))
+                return None
+            # A platform action: the answer's slot is taken now, the outcome is known later. Its
+            # changes are stored with the comment, in one transaction, once it is known.
+            slot = self._answer_slot(comment, moderator, now)
+            task = self._spawn(self._finish(comment, parsed, done, slot))
+            self.show.hold_comment_until(task)
+            return task
 
     async def _finish(
         self, comment: Comment, parsed: ParsedCommand, pending: Awaitable[Done], slot: _Slot
@@ -209,6 +215,13 @@ class CommandRouter:
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
         return task
+
+
+def actor_of(comment: Comment) -> str:
+    """Who a chat moderator's host actions are logged as: `platform:username`, the form of
+    `[show] hosts` (the user name, never the display name anyone can set)."""
+    name = comment.author.name
+    return f"{comment.platform}:{name}" if name else ""
 
 
 def _with_slot(outcome: str, slot: _Slot) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from stagehand.config.section import Section
 
@@ -29,15 +29,34 @@ def _platform_budgets() -> dict[str, SendBudget]:
     }
 
 
+#: What a command prefix may be made of: symbols that begin no word, name, mention, emoticon or
+#: hashtag in chat, and that no platform takes for its own commands. Not letters or digits
+#: (prefix "a" would swallow every line starting with "a"), not whitespace, and not `@` (a
+#: mention), `#` (a hashtag), `:` and `;` (":D", ";p"), `<` (a Discord mention), `>` (quoting),
+#: `*` (emphasis), `.` and `/` (Twitch reads ".ban" and "/ban" as its own chat commands).
+PREFIX_CHARACTERS = "!?~$%&+=^-"
+
+
 class CommandSettings(Section):
     """Chat commands: !ask, !hand, !topic, ... for viewers; !stage, !segment, ... for moderators.
     docs/commands.md describes each one."""
 
     enabled: bool = True
-    """Answer chat commands at all."""
+    """Answer chat commands. false leaves only !optout, !optin and !forget on: a viewer's say over their own data is never switched off."""
 
     prefix: str = Field(default="!", min_length=1, max_length=3)
-    """What starts a chat command, e.g. "!" for !ask."""
+    """What starts a chat command, e.g. "!" for !ask: 1 to 3 of the characters ! ? ~ $ % & + = ^ -"""
+
+    @field_validator("prefix")
+    @classmethod
+    def _prefix_of_symbols(cls, value: str) -> str:
+        if not all(character in PREFIX_CHARACTERS for character in value):
+            allowed = " ".join(PREFIX_CHARACTERS)
+            raise ValueError(
+                f'must be 1 to 3 of the characters {allowed} (e.g. "!" or "?"): letters,'
+                " digits, spaces and @ # . / : would turn ordinary messages or mentions into commands"
+            )
+        return value
 
     cooldown_seconds: float = Field(default=10.0, ge=0, le=3600)
     """How long a viewer waits before the same command works again for them (moderators never wait); uses in between are logged and ignored."""

@@ -1,8 +1,8 @@
 """Who on the team did what ("answered by"), and what the stream showed ("shown on stream").
 
-Every host action records who took it (`host_actions.actor`: the show server token's name;
-empty for the console on the show's own machine, chat commands and transcripts that name
-nobody, counted as "this machine"). Each time a comment was on the stream's overlay is an
+Every host action records who took it (`host_actions.actor`: the show server token's name, or
+`platform:username` for a moderator's chat command; empty for the console on the show's own
+machine and transcripts that name nobody, counted as "this machine"). Each time a comment was on the stream's overlay is an
 `on_stream` row. Undone actions count as never done, here as everywhere (docs/metrics.md): an
 undone feature was never shown, an undone answer never given.
 """

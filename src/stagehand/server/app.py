@@ -38,7 +38,9 @@ from stagehand.server.access import AccessTokens, Caller
 from stagehand.server.connections import quiet_connections
 from stagehand.server.hub import EventHub
 from stagehand.server.wire import SEQ_HEADER, dumps, encode
+from stagehand.show.actions import FORGOTTEN_NAME
 from stagehand.show.live import LiveShow
+from stagehand.show.opted_out import OPTED_OUT_NAME
 from stagehand.show.queue import key_of
 from stagehand.store.queries import SearchHit
 
@@ -245,9 +247,12 @@ async def state(request: web.Request) -> web.Response:
 
 
 def _person(author: Author) -> dict[str, Any]:
+    # A guest or a raised hand that opted out or asked to be forgotten stays, anonymously: their
+    # platform id would name them again (`end_stage` without `author_id` ends the latest).
+    anonymous = not author.name and author.display_name in (OPTED_OUT_NAME, FORGOTTEN_NAME)
     return {
         "author": author.shown_name,
-        "author_id": author.id,
+        "author_id": None if anonymous else author.id,
         "platform": author.platform,
     }
 

@@ -187,7 +187,7 @@ class ShowCore:
                 shown = anonymized(ranked) if opted_out else ranked
                 self._publish(CommentRanked(shown))
                 self._state.recent.add(shown.comment)
-                if self._commands is not None and self._settings.commands.enabled:
+                if self._commands is not None:  # `enabled = false` still hears `!optout`
                     # The commands read the line's text (`!optin` must still be heard), under
                     # the name screens show: a `!hand` raised by a viewer who opted out is
                     # anonymous on every screen too.

@@ -8,7 +8,9 @@ again, so they cannot disagree.
 In order, the first that fits:
 1. a known chat bot's account (`[ranking] bots`): `bot`;
 2. a chat command, ours or another bot's (`!hand`, `!uptime`, a bare `!ask`): `command`.
-   `!ask <question>` is not a command here: it is the author's question, shown without `!ask `;
+   `!ask <question>` is not a command here: it is the author's question, shown without `!ask `.
+   Other bots' commands start with `!` by convention: a `!word` line is one whatever our own
+   prefix (`[commands] prefix = "?"` leaves `!uptime` out of the queue too);
 3. the broadcaster, a host, or a `[show] hosts` account: `host`;
 4. a moderator: `moderator`;
 5. everything else: `comment`.
@@ -26,6 +28,8 @@ from stagehand.ranking.bots import BotAccounts
 
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
 _ASK = "ask"
+#: How other bots' commands start (Nightbot, StreamElements, ...): never a viewer's comment.
+OTHER_BOTS_PREFIX = "!"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +38,8 @@ class Classified:
 
     kind: CommentKind
     question: str | None = None
-    #: A command's name in lower case (`hand` for `!hand`), ours or another bot's.
+    #: A command's name in lower case (`hand` for `!hand`), ours or another bot's (None for a
+    #: `!word` line when our own prefix is another).
     command: str | None = None
 
 
@@ -56,9 +61,14 @@ class CommentKinds:
         name = author.name.casefold()
         platform = author.platform.casefold()
         question = None
-        command = split_command(
-            comment.shown_text, self.prefix, is_reply=comment.reply_to is not None
-        )
+        is_reply = comment.reply_to is not None
+        command = split_command(comment.shown_text, self.prefix, is_reply=is_reply)
+        if (
+            command is None
+            and self.prefix != OTHER_BOTS_PREFIX
+            and split_command(comment.shown_text, OTHER_BOTS_PREFIX, is_reply=is_reply)
+        ):
+            return Classified(CommentKind.COMMAND)  # another bot's: none of ours
         if command is not None:
             name_of_command, rest = command
             if name_of_command != _ASK or not rest:

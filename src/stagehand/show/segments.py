@@ -1,7 +1,8 @@
 """The show's segments: starting one, editing the live one's topic, moving to the next.
 
-The console's `n` and `t` are host actions (logged, so they can be undone); a moderator's
-`!segment` / `!topic` and a transcript's segment events change the segment without one.
+The console's `n` and `t` and a moderator's `!segment` / `!topic` in chat are host actions
+(logged under whoever acted, so they can be undone); a transcript's segment events change the
+segment without one (its own host events are the record).
 """
 
 from __future__ import annotations
@@ -35,19 +36,24 @@ class SegmentActions(ShowChanges):
 
         Logged as a `segment` host action, so it can be undone.
         """
-        before = self._state.current_segment
         planned = self._settings.show.segments
         index = len(self._state.segments)
         if index < len(planned):
-            segment = self._start_segment(planned[index].title, planned[index].keywords)
-        else:
-            segment = self._start_segment(f"Segment {index + 1}")
+            return self.new_segment(planned[index].title, planned[index].keywords)
+        return self.new_segment(f"Segment {index + 1}")
+
+    def new_segment(self, title: str, keywords: Iterable[str] = ()) -> ActionResult:
+        """The hosts (or a moderator's `!segment`) start a segment now: a `segment` host action,
+        so it can be undone. The live segment's own title only edits its keywords (a `topic`)."""
+        before = self._state.current_segment
+        segment = self._start_segment(title, keywords)
         same = before is not None and before.position == segment.position
         kind = HostActionKind.TOPIC if same else HostActionKind.SEGMENT
         return self._log_segment_action(kind, before, segment)
 
     def edit_topic(self, title: str, keywords: Iterable[str]) -> ActionResult:
-        """The hosts edit the live segment's title and keywords (a `topic` host action)."""
+        """The hosts (or a moderator's `!topic`) edit the live segment's title and keywords (a
+        `topic` host action)."""
         before = self._state.current_segment
         segment = self._set_topic(title, keywords)
         kind = HostActionKind.TOPIC if before is not None else HostActionKind.SEGMENT

@@ -584,6 +584,7 @@ class Recorder:
         author_id = self.existing_author_id(event.author)
         if author_id is None:
             return
+        self._unname_actor(author_id)
         anonymous_id = self.conn.execute(
             "INSERT INTO authors (platform, platform_user_id, name, display_name, roles,"
             " first_seen_at, opted_out)"
@@ -666,16 +667,45 @@ class Recorder:
         )
 
     def _anonymize(self, author_id: int) -> None:
+        """Everything stored of what they wrote goes (as for `!forget`); the rows stay, counted.
+
+        Their command arguments too: a `!ask` or `!topic` question is as private as a comment.
+        """
         anonymous = f"anonymous-{author_id}"
+        self._unname_actor(author_id)
         self.conn.execute(
             "UPDATE authors SET name = ?, display_name = ?, roles = '[]' WHERE id = ?",
             (anonymous, anonymous, author_id),
         )
         self.conn.execute(
+            "DELETE FROM comment_edits WHERE comment_id IN"
+            " (SELECT id FROM comments WHERE author_id = ?)",
+            (author_id,),
+        )
+        # The hosts' replies to them and pin notes may quote them (a moderation's text is
+        # only what it did, which its undo reads).
+        self.conn.execute(
+            "UPDATE host_actions SET text = '' WHERE action IN ('reply', 'pin') AND comment_id IN"
+            " (SELECT id FROM comments WHERE author_id = ?)",
+            (author_id,),
+        )
+        self.conn.execute("UPDATE commands SET args = '' WHERE author_id = ?", (author_id,))
+        self.conn.execute(
             "UPDATE comments SET text = '', original_text = '', anonymized = 1,"
             " display_name_then = NULL, roles_then = NULL WHERE author_id = ?",
             (author_id,),
         )
+
+    def _unname_actor(self, author_id: int) -> None:
+        """A chat moderator's host actions name them (`platform:username`, commands/router.py):
+        once they opt out or are forgotten, nothing does."""
+        row = self.conn.execute(
+            "SELECT platform || ':' || name FROM authors WHERE id = ?", (author_id,)
+        ).fetchone()
+        if row is None:
+            return
+        for table in ("host_actions", "on_stream"):
+            self.conn.execute(f"UPDATE {table} SET actor = '' WHERE actor = ?", (row[0],))
 
     # -- id resolution ---------------------------------------------------------------------
 
