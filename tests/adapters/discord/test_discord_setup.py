@@ -125,9 +125,10 @@ async def test_doctor_offline_problems_come_first(tmp_path):
     assert [(c.name, c.ok) for c in checks] == [
         ("discord token", False),
         ("discord server", False),
-        ("discord stage", True),
+        ("discord stage", False),  # no Stage channel, no guest link: `p` could invite nobody
     ]
     assert "stagehand auth discord" in checks[0].fix
+    assert "[show] guest_link" in checks[2].fix
     disabled = await doctor_checks_async(DiscordSettings(), store)
     assert [c.ok for c in disabled] == [True]
 
