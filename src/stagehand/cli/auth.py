@@ -49,6 +49,7 @@ def auth_twitch(config_path: Path | None) -> None:
         ask=_ask,
         confirm=_confirm,
         open_url=lambda url: _open_browser(url),
+        interactive=sys.stdin.isatty(),  # a script's mistake ends the run, one Error line
     )
     _authorize(run_auth_flow(settings.twitch, TokenStore(), prompts))
 
