@@ -130,3 +130,38 @@ async def test_a_redirect_that_is_not_loopback_is_refused_before_any_browser(
     with pytest.raises(AuthFailed, match="loopback"):
         await run_auth_flow(settings, TokenStore(tmp_path / "t.json"), prompts(browser, [], []))
     assert browser.visited == []
+
+
+class StrayFirst(Browser):
+    """Before the consent page answers: a stray request to the callback (`curl`, a port scan)
+    and an old consent tab from an earlier run, with its own state and code."""
+
+    def __init__(self, callback: str) -> None:
+        super().__init__()
+        self.callback = callback
+        self.strays: list[tuple[int, str]] = []
+
+    async def open(self, url: str) -> None:
+        async with aiohttp.ClientSession() as session:
+            for stray in (self.callback, f"{self.callback}?state=from-an-old-tab&code=old"):
+                async with session.get(stray) as response:
+                    self.strays.append((response.status, await response.text()))
+        await super().open(url)
+
+
+async def test_a_stray_request_to_the_callback_is_ignored_not_the_end(
+    fake_youtube: FakeYouTube, tmp_path: Path
+) -> None:
+    """Any request to the callback ended the waiting command with "the state did not match"."""
+    callback = f"http://127.0.0.1:{free_port()}/"
+    settings = settings_for(
+        fake_youtube, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_uri=callback
+    )
+    browser = StrayFirst(callback)
+    store = TokenStore(tmp_path / "t.json")
+    creds = await run_auth_flow(settings, store, prompts(browser, [], []))
+    assert [status for status, _ in browser.strays] == [400, 400]
+    assert all("it was ignored" in page for _, page in browser.strays)
+    assert browser.page == "stagehand: authorized. You can close this tab."
+    assert YouTubeCredentials.load(store) == creds
+    assert fake_youtube.token_requests == [("authorization_code", 200)]  # one code exchanged
