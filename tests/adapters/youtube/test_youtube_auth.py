@@ -75,6 +75,7 @@ async def test_the_loopback_flow_stores_owner_only_tokens_and_asks_for_force_ssl
     assert stored.refresh_token
     assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
     text = "\n".join(said)
+    assert said[-1] == "Next: check with `stagehand doctor`."  # [youtube] enabled already
     assert "ssh -L" in text and "console.cloud.google.com" in text
     assert stored.access_token not in text and CLIENT_SECRET not in text
     assert fake_youtube.charged == 0  # authorizing costs no quota
@@ -95,6 +96,7 @@ async def test_a_read_only_show_asks_only_for_youtube_readonly(
         settings, TokenStore(tmp_path / "t.json"), prompts(browser, said, asked)
     )
     assert asked == []  # the config had the client
+    assert said[-1] == "Next: check with `stagehand doctor`."
     assert parse_qs(urlsplit(browser.visited[0]).query)["scope"] == [SCOPE_READONLY]
     assert creds.scopes == (SCOPE_READONLY,)
 
@@ -165,3 +167,18 @@ async def test_a_stray_request_to_the_callback_is_ignored_not_the_end(
     assert browser.page == "stagehand: authorized. You can close this tab."
     assert YouTubeCredentials.load(store) == creds
     assert fake_youtube.token_requests == [("authorization_code", 200)]  # one code exchanged
+
+
+async def test_the_next_step_is_enabling_youtube_only_when_it_is_not(
+    fake_youtube: FakeYouTube, tmp_path: Path
+) -> None:
+    settings = settings_for(
+        fake_youtube,
+        enabled=False,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        redirect_uri=f"http://127.0.0.1:{free_port()}/",
+    )
+    said: list[str] = []
+    await run_auth_flow(settings, TokenStore(tmp_path / "t.json"), prompts(Browser(), said, []))
+    assert said[-1] == "Next: set [youtube] enabled = true, then check with `stagehand doctor`."
