@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import get_args
 
@@ -196,3 +199,66 @@ def test_a_file_error_beside_an_environment_error_names_each_where_it_is(
     assert (
         "\n  environment variable STAGEHAND_DATABASE_BATCH_SIZE (database.batch_size): " in message
     )
+
+
+def _stagehand(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stagehand", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_a_folder_given_as_the_config_is_called_a_folder(tmp_path: Path) -> None:
+    """STAGEHAND_CONFIG=/tmp said "No config file found (looked in: /tmp)"."""
+    refused = _stagehand("report", env={"STAGEHAND_CONFIG": str(tmp_path)})
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    [said] = refused.stderr.strip().splitlines()
+    assert said == (
+        f"Error: STAGEHAND_CONFIG names {tmp_path}, a folder, not a config file: set it to a "
+        f"TOML file such as {tmp_path / 'stagehand.toml'}, or unset it"
+    )
+
+
+def test_a_missing_file_named_in_the_config_is_an_error_naming_file_key_and_value(
+    tmp_path: Path,
+) -> None:
+    """`[overlay] css` naming no file was ignored: doctor said ok, the overlay went on stream
+    without its theme."""
+    missing = tmp_path / "theme.css"
+    path = write(tmp_path, f"[overlay]\ncss = '{missing}'\n[discord]\nenabled = true\n")
+    checked = _stagehand("doctor", "-c", str(path), "--offline", env={})
+    assert checked.returncode == 1
+    assert checked.stdout.startswith(f"FIX  config: {path}: invalid configuration\n"), checked
+    assert f"  overlay.css: no such file: {missing}; expected a CSS file" in checked.stdout
+    refused = _stagehand("demo", "--headless", "-c", str(path), env={})
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert f"overlay.css: no such file: {missing}" in refused.stderr
+    missing.write_text(".card { color: red; }\n", "utf-8")
+    assert load_settings(path).overlay.css == missing
+    folder = write(tmp_path, f"[server]\ntls_cert = '{tmp_path}'\ntls_key = '{missing}'\n")
+    with pytest.raises(ConfigError, match=rf"server\.tls_cert: {tmp_path} is a folder; expected"):
+        load_settings(folder)
+
+
+def test_a_value_error_says_the_value_once_and_never_a_whole_section(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STAGEHAND_SERVER_LISTEN", "nonsense")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, ""))
+    message = str(caught.value)
+    assert message.count("'nonsense'") == 1, message
+    assert "Value error" not in message
+    monkeypatch.delenv("STAGEHAND_SERVER_LISTEN")
+    token = "a-host-token-long-enough-0123456789"
+    cert = tmp_path / "cert.pem"
+    cert.write_text("", "utf-8")
+    path = write(tmp_path, f"[server]\ntoken = '{token}'\ntls_cert = '{cert}'\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert "tls_cert and tls_key go together" in str(caught.value)
+    assert token not in str(caught.value)  # the rule is the section's: it held the token

@@ -19,6 +19,7 @@ from fakes.twitch_server import (
     BOT,
     BOT_SCOPES,
     BROADCASTER,
+    CHATTER,
     CLIENT_SECRET,
     FakeTwitch,
     store_credentials,
@@ -32,11 +33,24 @@ def fake(fake_twitch: FakeTwitch) -> FakeTwitch:
     return fake_twitch
 
 
-def twitch_config(path: Path, fake: FakeTwitch, **extra: str) -> Path:
+#: What a viewer pulled on stage is sent: without it, a working setup cannot bring anyone on.
+GUEST_LINK = "https://vdo.ninja/?room=friday"
+
+
+def twitch_config(
+    path: Path,
+    fake: FakeTwitch,
+    *,
+    channel: str = BROADCASTER["login"],
+    guest_link: str = GUEST_LINK,
+    **extra: str,
+) -> Path:
     lines = [
+        "[show]",
+        f'guest_link = "{guest_link}"',
         "[twitch]",
         "enabled = true",
-        f'channel = "{BROADCASTER["login"]}"',
+        f'channel = "{channel}"',
         f'helix_url = "{fake.helix_url}"',
         f'oauth_url = "{fake.oauth_url}"',
         f'eventsub_url = "{fake.eventsub_url}"',
@@ -207,26 +221,20 @@ def _foreign(db: Path) -> None:
     conn.close()
 
 
-def _folder(db: Path) -> None:
-    db.unlink()
-    db.mkdir()
-
-
 @pytest.mark.parametrize(
     ("spoil", "problem", "refusing"),
     [
         (_newer, "was written by a newer stagehand (schema 999", ["shows"]),
         (_damaged, "database is damaged (", ["replay", "--headless", "--instant"]),
         (_foreign, "is another program's SQLite database, not stagehand's", ["shows"]),
-        (_folder, "is a folder, not a database file", ["shows"]),
     ],
-    ids=["newer", "damaged", "foreign", "folder"],
+    ids=["newer", "damaged", "foreign"],
 )
 async def test_a_database_the_shows_refuse_is_fix_in_one_line(
     fake, setup, tmp_path, small_show, spoil, problem, refusing
 ) -> None:
     """What doctor says about the database is what a show would say, before the show starts,
-    word for word (doctor said a folder was one without the fix the other commands give)."""
+    word for word up to the advice: doctor has no --db, so it names the setting it reads."""
     db = _replayed(small_show, tmp_path / "kept.db")
     spoil(db)
     before = _files(tmp_path)
@@ -238,7 +246,7 @@ async def test_a_database_the_shows_refuse_is_fix_in_one_line(
     assert database.startswith("FIX") and problem in database, output
     assert f"{db}" in database
     assert "Traceback" not in output and "no such table" not in output
-    assert "--db" not in output.split(database)[1].splitlines()[0], "doctor has no --db option"
+    assert "--db" not in output, "doctor has no --db option"
     assert _files(tmp_path) == {*before, "stagehand.toml"}  # nothing made, nothing migrated
     if db.is_dir():
         assert not any(db.iterdir())
@@ -248,7 +256,11 @@ async def test_a_database_the_shows_refuse_is_fix_in_one_line(
     refused = _stagehand(*refusing, env=env)
     assert refused.returncode == 2 and problem in refused.stderr, refused.stderr
     said = database.removeprefix("FIX  database: ")
-    assert refused.stderr.strip().splitlines()[-1] == f"Error: {said}"
+    # ... up to the advice to pass --db, which doctor gives as the setting it reads
+    command_said = refused.stderr.strip().splitlines()[-1].removeprefix("Error: ")
+    same, advice, _ = command_said.partition("pass --db")
+    assert advice and said.startswith(same), (said, command_said)
+    assert said[len(same) :].startswith("set STAGEHAND_DATABASE_PATH to "), said
 
 
 async def test_a_healthy_database_is_ok_with_its_shows(fake, setup, tmp_path, small_show) -> None:
@@ -258,3 +270,94 @@ async def test_a_healthy_database_is_ok_with_its_shows(fake, setup, tmp_path, sm
     code, output = await doctor("-c", str(config), "--offline", env=env)
     assert code == 0, output
     assert line(output, "database") == f"ok   database: {db} (1 shows)"
+
+
+async def test_a_folder_as_the_database_is_a_config_error_naming_the_key(
+    fake, setup, tmp_path
+) -> None:
+    """Every command said "/x is a folder, not a database file: pass --db FILE": not which
+    file or variable named the folder, and doctor has no --db."""
+    folder = tmp_path / "shows"
+    folder.mkdir()
+    config = twitch_config(tmp_path / "stagehand.toml", fake)
+    config.write_text(f'[database]\npath = "{folder}"\n' + config.read_text(), "utf-8")
+    env = {"STAGEHAND_TOKEN_FILE": setup["env"]["STAGEHAND_TOKEN_FILE"]}  # the file says where
+    code, output = await doctor("-c", str(config), "--offline", env=env)
+    assert code == 1, output
+    said = output.split("\n      ->")[0]
+    assert said.startswith(f"FIX  config: {config}: invalid configuration"), output
+    assert f"database.path: {folder} is a folder; expected a database file" in said
+    assert f"e.g. {folder / 'stagehand.db'}" in said and "--db" not in output
+    assert not any(folder.iterdir())
+    refused = _stagehand("shows", env={**setup["env"], "STAGEHAND_DATABASE_PATH": str(folder)})
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert (
+        f"environment variable STAGEHAND_DATABASE_PATH (database.path): {folder} is a folder"
+        in refused.stderr
+    ), refused.stderr
+
+
+async def test_pulling_on_stage_with_nothing_to_send_is_fix(fake, setup, tmp_path) -> None:
+    """No [show] guest_link: `p` would fail on air (nothing to whisper, no Stage channel to
+    invite to), and doctor said ok or nothing at all."""
+    config = twitch_config(tmp_path / "stagehand.toml", fake, guest_link="")
+    code, output = await doctor("-c", str(config), "--offline", env=setup["env"])
+    assert code == 1, output
+    stage = output.split("twitch stage: ")[1]
+    assert output.count("twitch stage: ") == 1 and "FIX  twitch stage: " in output
+    assert "-> set [show] guest_link" in stage and "[twitch] guest_star = true" in stage
+    config = twitch_config(tmp_path / "stagehand.toml", fake, invite_via='"public_chat"')
+    code, output = await doctor("-c", str(config), "--offline", env=setup["env"])
+    assert code == 0, output
+    assert line(output, "twitch stage").startswith("ok   twitch stage: guests get the [show]")
+    discord = tmp_path / "discord.toml"
+    discord.write_text("[discord]\nenabled = true\nguild_id = 1\n", "utf-8")
+    env = {**setup["env"], "STAGEHAND_DISCORD_TOKEN": "MTEw.fake.bot-token"}
+    code, output = await doctor("-c", str(discord), "--offline", env=env)
+    assert code == 1, output
+    stage = line(output, "discord stage")
+    assert stage.startswith("FIX") and "no Stage channel and no [show] guest_link" in stage
+    fix = output.split(stage)[1].splitlines()[1]
+    assert "[show] guest_link" in fix and "[discord] stage_channel_id" in fix
+    discord.write_text(f'[show]\nguest_link = "{GUEST_LINK}"\n' + discord.read_text(), "utf-8")
+    code, output = await doctor("-c", str(discord), "--offline", env=env)
+    assert code == 0, output
+    assert "by direct message" in line(output, "discord stage")
+
+
+async def test_a_channel_twitch_does_not_know_is_one_fix_not_a_login_advice(
+    fake, setup, tmp_path
+) -> None:
+    """A typo in [twitch] channel: doctor told the host to log in as an account that does not
+    exist, and printed two contradicting broadcaster lines."""
+    config = twitch_config(tmp_path / "stagehand.toml", fake, channel="twitchdevv")
+    code, output = await doctor("-c", str(config), env=setup["env"])
+    assert code == 1, output
+    channel = line(output, "twitch channel")
+    assert channel.startswith("FIX") and "no channel named 'twitchdevv'" in channel
+    fix = output.split(channel)[1].splitlines()[1]
+    assert 'channel = "twitchdev"' in fix, fix
+    assert output.count("twitch broadcaster: ") == 1, output
+    assert line(output, "twitch broadcaster").startswith("ok   twitch broadcaster: twitchdev: ")
+    assert "log in as twitchdevv" not in output
+    # A channel that exists but is not the account authorized still says whom to log in as.
+    config = twitch_config(tmp_path / "stagehand.toml", fake, channel=CHATTER["login"])
+    code, output = await doctor("-c", str(config), env=setup["env"])
+    assert code == 1, output
+    assert output.count("twitch broadcaster: ") == 1, output
+    broadcaster = line(output, "twitch broadcaster")
+    assert broadcaster.startswith("FIX") and "authorized as twitchdev" in broadcaster
+    assert f"log in as {CHATTER['login']}" in output
+
+
+async def test_a_token_file_that_is_not_there_is_not_called_owner_only(
+    fake, setup, tmp_path
+) -> None:
+    config = twitch_config(tmp_path / "stagehand.toml", fake)
+    missing = tmp_path / "nowhere" / "tokens.json"
+    env = {**setup["env"], "STAGEHAND_TOKEN_FILE": str(missing)}
+    code, output = await doctor("-c", str(config), "--offline", env=env)
+    assert code == 1, output
+    assert "readable by you only" not in output, output
+    assert "not authorized yet" in line(output, "twitch bot")
+    assert not missing.parent.exists()

@@ -24,7 +24,7 @@ def run_checks(config_path: Path | None, *, online: bool = True) -> list[DoctorC
         settings = load_settings(config_path, required=False)
     except ConfigError as exc:
         return [DoctorCheck("config", False, str(exc), exc.fix)]
-    checks = [_config_check(config_path), _database_check(settings)]
+    checks = [_config_check(config_path), _database_check(settings, config_path)]
     tokens = TokenStore()
     checks.append(_token_file_check(tokens))
     checks.extend(_pseudonym_key_check(settings))
@@ -46,7 +46,39 @@ def _config_check(config_path: Path | None) -> DoctorCheck:
     return DoctorCheck("config", True, f"{found} is valid")
 
 
-def _database_check(settings: Settings) -> DoctorCheck:
+#: The store's advice for commands with `--db`, and what it is for doctor, which reads the
+#: config's `[database] path` instead (most specific first).
+_ELSEWHERE = (
+    ("pass --db with a stagehand database file", "a stagehand database file"),
+    ("pass --db with a new file or a stagehand database", "a new file or a stagehand database"),
+    ("pass --db PATH for another database", "another database"),
+    ("pass --db PATH on another disk", "a file on another disk"),
+    ("pass --db NEW.db", "a new file"),
+    ("pass --db FILE", "a file"),
+    ("pass --db PATH", "another file"),
+    ("pass --db", ""),
+)
+
+
+def _for_doctor(problem: str, key: str) -> str:
+    """A store error as every command words it, its `--db` advice worded for doctor: which
+    setting to point elsewhere (doctor has no `--db`)."""
+    for advice, what in _ELSEWHERE:
+        problem = problem.replace(advice, f"set {key} to {what}" if what else f"set {key}")
+    return problem
+
+
+def _database_key(settings: Settings, config_path: Path | None) -> str:
+    """Where the database's path comes from, as the user would change it."""
+    if os.environ.get("STAGEHAND_DATABASE_PATH"):
+        return "STAGEHAND_DATABASE_PATH"
+    from stagehand.config import candidate_paths
+
+    found = next((p for p in candidate_paths(config_path) if p.is_file()), None)
+    return f"[database] path in {found}" if found is not None else "[database] path"
+
+
+def _database_check(settings: Settings, config_path: Path | None = None) -> DoctorCheck:
     path = settings.db_path().expanduser()
     fix = (
         "set [database] path (or STAGEHAND_DATABASE_PATH) to a stagehand database, or fix this one"
@@ -63,7 +95,8 @@ def _database_check(settings: Settings) -> DoctorCheck:
     try:
         shows = _count_shows(path)
     except StoreError as exc:
-        return DoctorCheck("database", False, str(exc), fix)
+        key = _database_key(settings, config_path)
+        return DoctorCheck("database", False, _for_doctor(str(exc), key), fix)
     if not os.access(path, os.W_OK):
         return DoctorCheck("database", False, f"{path} is not writable", "check its permissions")
     return DoctorCheck("database", True, f"{path} ({shows} shows)")
@@ -152,14 +185,17 @@ def _token_file_check(tokens: TokenStore) -> DoctorCheck:
 
 def _platform_checks(settings: Settings, tokens: TokenStore, *, online: bool) -> list[DoctorCheck]:
     checks: list[DoctorCheck] = []
+    guest_link = settings.show.guest_link  # what pulling a viewer on stage sends them
     if settings.twitch.enabled:
         from stagehand.adapters.twitch.doctor import doctor_checks as twitch_checks
 
-        checks.extend(twitch_checks(settings.twitch, tokens, online=online))
+        checks.extend(twitch_checks(settings.twitch, tokens, guest_link=guest_link, online=online))
     if settings.discord.enabled:
         from stagehand.adapters.discord.doctor import doctor_checks as discord_checks
 
-        checks.extend(discord_checks(settings.discord, tokens, online=online))
+        checks.extend(
+            discord_checks(settings.discord, tokens, guest_link=guest_link, online=online)
+        )
     if settings.youtube.enabled:
         from stagehand.adapters.youtube.doctor import doctor_checks as youtube_checks
 

@@ -1,8 +1,9 @@
 """The browser's way back from a platform's consent page: one OAuth redirect, caught on this machine.
 
 `stagehand auth twitch` and `stagehand auth youtube` both send the browser to the platform,
-which sends it back to a loopback redirect URL with a code. `wait_for_code` listens there once,
-checks the `state`, hands the code to the platform's own `finish` (exchange it, validate,
+which sends it back to a loopback redirect URL with a code. `wait_for_code` listens there until
+the request carrying this run's `state` comes (others, an old consent tab or a stray request,
+are told so and ignored), hands its code to the platform's own `finish` (exchange it, validate,
 store), and only then answers the browser, so "authorized" in the browser means the terminal
 has the tokens too. Failures are `AuthFailed`: one line that says what failed and what to do.
 
@@ -67,19 +68,30 @@ async def wait_for_code(
     finish: Callable[[str], Awaitable[T]],
     said: Callable[[T], str],
 ) -> T:
-    """Serve `redirect_uri` once; hand `platform`'s code to `finish` and return what it made,
+    """Serve `redirect_uri` until this run's answer comes (the request carrying `state`, within
+    the timeout); hand `platform`'s code to `finish` and return what it made,
     telling the browser `said(made)` (or why not) only once `finish` is done. `opened` runs
     once the redirect can be caught (it opens the browser)."""
     host, port, path = loopback_parts(redirect_uri, setting)
     result: asyncio.Future[T] = asyncio.get_running_loop().create_future()
 
+    answered: list[str] = []  # the one request whose code is used (a reload sends it again)
+
     async def callback(request: web.Request) -> web.Response:
-        if result.done():
+        if result.done() or (answered and request.query.get("state") == state):
             return web.Response(text="stagehand: this tab is no longer needed; you can close it.")
         query = request.query
+        if query.get("state") != state:
+            # Not the answer to this run's link (an old consent tab, a stray request, or a
+            # forged one): said to whoever sent it, and the real answer is still awaited.
+            return web.Response(
+                status=400,
+                text="stagehand: this is not the answer to the link the command printed last "
+                "(an old tab, or a request from elsewhere); it was ignored. Open that link, "
+                "or close this tab.",
+            )
+        answered.append(state)
         try:
-            if query.get("state") != state:
-                raise AuthFailed("the state did not match (a stale or forged redirect)")
             if "code" not in query:
                 why = query.get("error_description") or query.get("error") or "no code"
                 raise AuthFailed(f"{platform} did not authorize stagehand: {why}")

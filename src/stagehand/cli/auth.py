@@ -25,6 +25,7 @@ from stagehand.tokens import TokenStore
 
 if TYPE_CHECKING:
     from stagehand.config import Settings
+    from stagehand.config.discord import DiscordSettings
 
 
 @click.group(cls=StagehandGroup)
@@ -49,6 +50,7 @@ def auth_twitch(config_path: Path | None) -> None:
         ask=_ask,
         confirm=_confirm,
         open_url=lambda url: _open_browser(url),
+        interactive=sys.stdin.isatty(),  # a script's mistake ends the run, one Error line
     )
     _authorize(run_auth_flow(settings.twitch, TokenStore(), prompts))
 
@@ -143,15 +145,21 @@ The full set-up (intents, permissions, invite link) is in docs/discord.md."""
 
 
 @auth.command("discord", cls=StagehandCommand)
+@config_option
 @click.option(
     "--token-stdin",
     is_flag=True,
     help="Read the token from standard input instead of prompting (for scripts).",
 )
-def auth_discord(token_stdin: bool) -> None:
-    """Store the Discord bot token in the token store (owner-only file)."""
+def auth_discord(config_path: Path | None, token_stdin: bool) -> None:
+    """Store the Discord bot token in the token store (owner-only file).
+
+    The config (`-c`) says what is still to set afterwards, and whether a token in it or in
+    STAGEHAND_DISCORD_TOKEN would be used instead of the stored one.
+    """
     from stagehand.adapters.discord.credentials import looks_like_bot_token, store_bot_token
 
+    settings = _settings(config_path).discord
     if token_stdin:
         token = sys.stdin.readline().strip()
     else:
@@ -173,4 +181,24 @@ def auth_discord(token_stdin: bool) -> None:
     except (OSError, RuntimeError) as exc:
         raise UserError(f"could not write {store.path}: {exc}") from None
     click.echo(f"Stored the Discord bot token in {store.path} (readable by you only).")
-    click.echo("Next: set [discord] guild_id and enabled = true, then run `stagehand doctor`.")
+    if settings.token is not None and settings.token.get_secret_value().strip():
+        click.echo(
+            "Note: the config or STAGEHAND_DISCORD_TOKEN sets a token too, and it is the one "
+            "used: remove it to use the stored one."
+        )
+    click.echo(f"Next: {_discord_next(settings)}")
+
+
+def _discord_next(settings: DiscordSettings) -> str:
+    """What is left to set in the config before `stagehand run` connects to Discord."""
+    missing = [
+        key
+        for key, unset in (
+            ("guild_id", settings.guild_id is None),
+            ("enabled = true", not settings.enabled),
+        )
+        if unset
+    ]
+    if not missing:
+        return "run `stagehand doctor`."
+    return f"set [discord] {' and '.join(missing)}, then run `stagehand doctor`."

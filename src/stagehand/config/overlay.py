@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from stagehand.config.section import Section
+from stagehand.config.section import Section, existing_file
 
 
 class OverlaySettings(Section):
@@ -19,3 +19,8 @@ class OverlaySettings(Section):
 
     feature_seconds: float = Field(default=60.0, ge=0, le=86_400)
     """Seconds a comment stays on stream before it leaves by itself (0: until taken off)."""
+
+    @field_validator("css")
+    @classmethod
+    def _css_file(cls, value: Path | None) -> Path | None:
+        return existing_file(value, "a CSS file (docs/server.md lists the classes), or no css")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, SecretStr, field_validator, model_validator
 
-from stagehand.config.section import Section
+from stagehand.config.section import Section, existing_file
 
 #: The shortest `[server] token` accepted: a host token that anyone who can reach the server may
 #: try to guess (`stagehand token create` makes 32 random bytes).
@@ -115,6 +115,11 @@ class ServerSettings(Section):
                 f"expected a host name such as show.example.org (no scheme, no path), got {value!r}"
             )
         return host
+
+    @field_validator("tls_cert", "tls_key")
+    @classmethod
+    def _pem_file(cls, value: Path | None) -> Path | None:
+        return existing_file(value, "a PEM file (a certificate chain, or its private key)")
 
     @model_validator(mode="after")
     def _tls_pair(self) -> ServerSettings:

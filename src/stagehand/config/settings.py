@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -110,6 +117,16 @@ class DatabaseSettings(Section):
     forgotten first; one who speaks again is looked up by the unique index): memory stays
     flat however many new viewers a show meets."""
 
+    @field_validator("path")
+    @classmethod
+    def _not_a_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and value.expanduser().is_dir():
+            raise ValueError(
+                f"{value} is a folder; expected a database file (made by the first show if "
+                f"missing), e.g. {value / 'stagehand.db'}"
+            )
+        return value
+
     @model_validator(mode="before")
     @classmethod
     def _drop_retired_keys(cls, data: Any) -> Any:
@@ -187,7 +204,9 @@ def candidate_paths(explicit: Path | None) -> list[Path]:
 def load_settings(path: Path | None = None, *, required: bool = True) -> Settings:
     """Read and validate the config. Without a file and `required=False`, defaults + environment."""
     paths = candidate_paths(path)
-    found = next((p for p in paths if p.is_file()), None)
+    found = next((p for p in paths if p.exists()), None)
+    if found is not None and found.is_dir():
+        raise ConfigError(_folder_message(found, path), fix=_folder_fix(path))
     if found is None:
         if required or path is not None or os.environ.get("STAGEHAND_CONFIG"):
             looked = ", ".join(str(p) for p in paths)
@@ -205,6 +224,27 @@ def load_settings(path: Path | None = None, *, required: bool = True) -> Setting
     except OSError as exc:
         raise ConfigError(f"{found}: cannot read: {exc.strerror}") from None
     return _validate(data, source=str(found))
+
+
+def _folder_message(folder: Path, explicit: Path | None) -> str:
+    """A folder where the config file was looked for, said as what to give instead."""
+    instead = folder / CONFIG_FILENAME
+    if explicit is None and os.environ.get("STAGEHAND_CONFIG"):
+        return (
+            f"STAGEHAND_CONFIG names {folder}, a folder, not a config file: set it to a TOML "
+            f"file such as {instead}, or unset it"
+        )
+    if explicit is not None:
+        return (
+            f"{folder} is a folder, not a config file: pass -c with a TOML file such as {instead}"
+        )
+    return f"{folder} is a folder, not a config file: move it away, or pass -c PATH"
+
+
+def _folder_fix(explicit: Path | None) -> str:
+    if explicit is None and os.environ.get("STAGEHAND_CONFIG"):
+        return "set STAGEHAND_CONFIG to a config file, or unset it"
+    return "give a config file as the message says"
 
 
 def _read_text(path: Path) -> str:
@@ -281,8 +321,14 @@ def _describe(exc: ValidationError, source: str) -> tuple[str, str]:
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             message = "unknown key (see config.example.toml for the keys there are)"
-        elif "input" in error and not _looks_secret(key):
-            message = f"{message} (got {error['input']!r})"
+        elif got := _shown_input(key, error.get("input")):
+            # Our own validators' words (a value_error) name the value already where it helps.
+            ours = error["type"] == "value_error"
+            message = message.removeprefix("Value error, ")
+            if not (ours and (got in message or str(error.get("input")) in message)):
+                message = f"{message} (got {got})"
+        else:
+            message = message.removeprefix("Value error, ")
         variable = _variable_for(error["loc"])
         if variable is not None:
             variables.append(variable)
@@ -327,6 +373,14 @@ def _holds(value: str, rest: tuple[int | str, ...]) -> bool:
             return False
         node = node[part]
     return True
+
+
+def _shown_input(key: str, value: Any) -> str:
+    """The wrong value as the message may quote it: never a secret, nor a whole section (whose
+    other keys may be secrets: a `[server]` rule would show its token)."""
+    if value is None or isinstance(value, dict) or _looks_secret(key):
+        return ""
+    return repr(value)
 
 
 def _looks_secret(key: str) -> bool:

@@ -62,6 +62,40 @@ def test_auth_reads_stdin_for_scripts_and_refuses_an_odd_token(token_file):
     assert json.loads(token_file.read_text())["discord"]["token"] == TOKEN
 
 
+def _auth_discord(*args: str, config: str, token_file: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stagehand", "auth", "discord", "-c", config, *args],
+        input=f"{TOKEN}\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "STAGEHAND_TOKEN_FILE": str(token_file)},
+    )
+
+
+def test_auth_reads_the_config_given_with_c_like_the_other_platforms(token_file, tmp_path):
+    """`auth twitch -c` and `auth youtube -c` existed, `auth discord -c` did not; and its next
+    step named keys the config already set."""
+    config = tmp_path / "stagehand.toml"
+    config.write_text("[discord]\nenabled = true\nguild_id = 197038439483310086\n", "utf-8")
+    done = _auth_discord("--token-stdin", config=str(config), token_file=token_file)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "Next: run `stagehand doctor`."
+    config.write_text("[discord]\nenabled = true\n", "utf-8")
+    done = _auth_discord("--token-stdin", config=str(config), token_file=token_file)
+    next_step = done.stdout.strip().splitlines()[-1]
+    assert next_step == "Next: set [discord] guild_id, then run `stagehand doctor`."
+    config.write_text("[discord]\ntoken = 'MTEx.other.token'\n", "utf-8")
+    done = _auth_discord("--token-stdin", config=str(config), token_file=token_file)
+    assert "the config or STAGEHAND_DISCORD_TOKEN sets a token too" in done.stdout
+    assert "MTEx.other.token" not in done.stdout + done.stderr
+    config.write_text("[discord]\nenabled = 'maybe'\n", "utf-8")
+    done = _auth_discord("--token-stdin", config=str(config), token_file=token_file)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"Error: {config}: invalid configuration")
+
+
 def test_auth_without_a_terminal_says_how_to_give_the_token(token_file):
     """Run from a script with nothing to read: an Error line that names --token-stdin, not a
     prompt that ends in "Aborted!" after a Python warning naming getpass.py."""
@@ -125,9 +159,10 @@ async def test_doctor_offline_problems_come_first(tmp_path):
     assert [(c.name, c.ok) for c in checks] == [
         ("discord token", False),
         ("discord server", False),
-        ("discord stage", True),
+        ("discord stage", False),  # no Stage channel, no guest link: `p` could invite nobody
     ]
     assert "stagehand auth discord" in checks[0].fix
+    assert "[show] guest_link" in checks[2].fix
     disabled = await doctor_checks_async(DiscordSettings(), store)
     assert [c.ok for c in disabled] == [True]
 

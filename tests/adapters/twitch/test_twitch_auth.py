@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
+import pty
 import socket
 import subprocess
 import sys
@@ -19,6 +22,7 @@ from stagehand.adapters.twitch.auth import AuthFailed, Prompts, run_auth_flow
 from stagehand.adapters.twitch.credentials import TwitchCredentials
 from stagehand.adapters.twitch.scopes import bot_scopes, broadcaster_scopes
 from stagehand.cli.auth import auth_twitch
+from stagehand.config import load_settings
 from stagehand.config.twitch import TwitchSettings
 from stagehand.tokens import TokenStore
 
@@ -230,7 +234,9 @@ async def test_the_channel_is_asked_first_and_checked_with_twitch(
     assert browser.visited == []  # found out before anyone logged in anywhere
 
 
-async def test_a_refused_secret_stops_before_the_browser(fake: FakeTwitch, tmp_path: Path) -> None:
+async def test_a_refused_secret_stops_before_the_browser(
+    fake: FakeTwitch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = settings_for(fake, client_id=CLIENT_ID, client_secret="not-the-secret-0123456")
     browser = Browser(fake, [BROADCASTER["id"]])
     prompts = prompts_for(browser, separate=False, said=[], asked=[])
@@ -238,8 +244,20 @@ async def test_a_refused_secret_stops_before_the_browser(fake: FakeTwitch, tmp_p
         await run_auth_flow(settings, TokenStore(tmp_path / "tokens.json"), prompts)
     message = str(failure.value)
     assert "Twitch refused the client id and secret (403 invalid client secret)" in message
-    assert "STAGEHAND_TWITCH_CLIENT_SECRET" in message  # where the refused secret came from
+    # where the refused secret came from: the config, not a variable that was never set
+    assert "the secret from the config ([twitch] client_secret)" in message
+    assert "STAGEHAND_TWITCH_CLIENT_SECRET" not in message
     assert "not-the-secret" not in message
+    assert browser.visited == []
+    config = tmp_path / "stagehand.toml"
+    config.write_text(f'[twitch]\nchannel = "twitchdev"\nclient_id = "{CLIENT_ID}"\n', "utf-8")
+    monkeypatch.setenv("STAGEHAND_TWITCH_CLIENT_SECRET", "not-the-secret-0123456")
+    from_env = load_settings(config).twitch.model_copy(
+        update={"oauth_url": fake.oauth_url, "helix_url": fake.helix_url}
+    )
+    with pytest.raises(AuthFailed) as failure:
+        await run_auth_flow(from_env, TokenStore(tmp_path / "tokens.json"), prompts)
+    assert "the secret from the environment (STAGEHAND_TWITCH_CLIENT_SECRET)" in str(failure.value)
     assert browser.visited == []
 
 
@@ -308,3 +326,214 @@ async def test_the_authorization_code_never_reaches_a_log(
         )
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "code=" not in logged and "state=" not in logged
+
+
+# -- a mistake at a terminal is asked again; from a script it ends the run --------------------
+
+
+def interactive_prompts(browser: Browser, answers: dict[str, list[str]], said: list[str]):
+    asked: list[str] = []
+
+    def ask(question: str, hide: bool) -> str:
+        asked.append(question)
+        return answers[question].pop(0)
+
+    prompts = Prompts(
+        echo=said.append,
+        ask=ask,
+        confirm=lambda _: True,
+        open_url=browser.open,
+        interactive=True,
+    )
+    return prompts, asked
+
+
+async def test_a_secret_typed_wrong_is_asked_again_and_blamed_on_the_typing(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """The client id in the config, the secret typed: a typo said the secret came from
+    STAGEHAND_TWITCH_CLIENT_SECRET (never set) and ended the walk-through."""
+    settings = settings_for(fake, client_id=CLIENT_ID)
+    browser = Browser(fake, [BOT["id"], BROADCASTER["id"]])
+    said: list[str] = []
+    secrets = ["wrong-secret-typed-here", CLIENT_SECRET]
+    prompts, asked = interactive_prompts(browser, {"Client Secret (not shown)": secrets}, said)
+    store = TokenStore(tmp_path / "tokens.json")
+    creds = await run_auth_flow(settings, store, prompts)
+    assert asked == ["Client Secret (not shown)", "Client Secret (not shown)"]
+    [refused] = [line for line in said if line.startswith("Twitch refused")]
+    assert "the client id came from the config ([twitch] client_id)" in refused
+    assert "the secret from what you typed" in refused
+    assert "STAGEHAND_TWITCH_CLIENT_SECRET" not in refused and "wrong-secret" not in refused
+    assert TwitchCredentials.load(store) == creds and creds.client_secret == CLIENT_SECRET
+
+
+async def test_the_broadcaster_at_the_bot_step_is_asked_again_not_the_end(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """Logging in as the broadcaster when the bot was asked for threw away the secret typed
+    and every step before."""
+    settings = settings_for(fake)
+    browser = Browser(fake, [BROADCASTER["id"], BOT["id"], BOT["id"], BROADCASTER["id"]])
+    said: list[str] = []
+    answers = {"Client ID": [CLIENT_ID], "Client Secret (not shown)": [CLIENT_SECRET]}
+    prompts, asked = interactive_prompts(browser, answers, said)
+    store = TokenStore(tmp_path / "tokens.json")
+    creds = await run_auth_flow(settings, store, prompts)
+    assert asked == ["Client ID", "Client Secret (not shown)"]  # typed once
+    assert len(browser.visited) == 4
+    assert (
+        "   Not stored: that was twitchdev itself: log in as the bot account instead."
+        in " ".join(said)
+    )
+    assert any("authorized as stagehandbot, but [twitch] channel is twitchdev" in s for s in said)
+    stored = TwitchCredentials.load(store)
+    assert stored == creds and stored.bot and stored.bot.login == BOT["login"]
+    assert stored.broadcaster and stored.broadcaster.login == BROADCASTER["login"]
+
+
+async def test_a_channel_typed_wrong_is_asked_again(fake: FakeTwitch, tmp_path: Path) -> None:
+    settings = settings_for(fake, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    settings = settings.model_copy(update={"channel": ""})
+    browser = Browser(fake, [BOT["id"], BROADCASTER["id"]])
+    said: list[str] = []
+    channel = "Your Twitch channel (its login, as in twitch.tv/<login>)"
+    prompts, asked = interactive_prompts(
+        browser, {channel: ["not a login", "twitchdevv", "twitchdev"]}, said
+    )
+    creds = await run_auth_flow(settings, TokenStore(tmp_path / "tokens.json"), prompts)
+    assert asked == [channel] * 3
+    assert (
+        "'not a login' is not a Twitch login (letters, digits and _, at most 25). Once more:"
+        in said
+    )
+    assert "Twitch has no channel named 'twitchdevv'. Once more:" in said
+    assert creds.broadcaster and creds.broadcaster.login == "twitchdev"
+    assert said[-1] == 'Put the channel in your config too: under [twitch], channel = "twitchdev"'
+
+
+def _auth_config(tmp_path: Path, fake: FakeTwitch) -> Path:
+    config = tmp_path / "stagehand.toml"
+    config.write_text(
+        "[twitch]\n"
+        'channel = "twitchdev"\n'
+        f'client_id = "{CLIENT_ID}"\n'
+        f'oauth_url = "{fake.oauth_url}"\n'
+        f'helix_url = "{fake.helix_url}"\n'
+        f'redirect_uri = "http://127.0.0.1:{free_port()}/oauth/callback"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+async def test_from_a_script_a_wrong_secret_is_one_error_line(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "STAGEHAND_TOKEN_FILE": str(tmp_path / "tokens.json"),
+        "BROWSER": "true",
+    }
+    env.pop("STAGEHAND_TWITCH_CLIENT_SECRET", None)
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "stagehand", "auth", "twitch", "-c"),
+        str(_auth_config(tmp_path, fake)),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        start_new_session=True,  # no terminal to ask at: the answer is piped in
+    )
+    out, err = await asyncio.wait_for(process.communicate(b"wrong-secret-piped\n"), 60)
+    assert process.returncode == 2, err
+    said = out.decode() + err.decode()
+    [line] = [line for line in said.splitlines() if line.startswith("Error:")]
+    assert line == err.decode().strip().splitlines()[-1]
+    assert line.startswith("Error: Twitch refused the client id and secret"), line
+    assert "the secret from what you typed" in line and "wrong-secret" not in said
+    assert said.count("Client Secret (not shown)") == 1  # asked once: nobody to ask again
+    assert "Traceback" not in said
+    assert not (tmp_path / "tokens.json").exists()
+
+
+async def test_at_a_terminal_a_wrong_secret_is_asked_again(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """The command as a host types it: a terminal (a pty), a typo, then the right secret."""
+    master, slave = pty.openpty()
+    env = {**os.environ, "STAGEHAND_TOKEN_FILE": str(tmp_path / "tokens.json"), "BROWSER": "true"}
+    env.pop("STAGEHAND_TWITCH_CLIENT_SECRET", None)
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "stagehand", "auth", "twitch", "-c"),
+        str(_auth_config(tmp_path, fake)),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(slave)
+    screen = Screen(master)
+    try:
+        await screen.answer("Client Secret (not shown): ", "wrong-secret-typed")
+        await screen.answer("Client Secret (not shown): ", CLIENT_SECRET)
+        await screen.answer("[y/N]: ", "n")
+        url = await screen.line_after("If no browser opens, visit:")
+        await Browser(fake, [BROADCASTER["id"]]).open(url)
+        assert await asyncio.wait_for(process.wait(), 30) == 0, screen.text
+    finally:
+        if process.returncode is None:
+            process.kill()
+        screen.close()
+    assert "the secret from what you typed" in screen.text
+    assert "wrong-secret" not in screen.text and CLIENT_SECRET not in screen.text
+    assert "Saved to" in screen.text
+    assert TwitchCredentials.load(TokenStore(tmp_path / "tokens.json")).client_secret == (
+        CLIENT_SECRET
+    )
+
+
+class Screen:
+    """What a terminal (a pty's master side) shows, and typing into it."""
+
+    def __init__(self, master: int) -> None:
+        self.master = master
+        self.text = ""
+        self.seen = 0  # how far the prompts answered so far reach
+        self.changed = asyncio.Event()
+        asyncio.get_running_loop().add_reader(master, self._read)
+
+    def _read(self) -> None:
+        try:
+            data = os.read(self.master, 4096)
+        except OSError:
+            data = b""
+        if not data:
+            asyncio.get_running_loop().remove_reader(self.master)
+        self.text += data.decode(errors="replace").replace("\r\n", "\n")
+        self.changed.set()
+
+    async def _until(self, found, timeout: float = 30) -> int:
+        async def wait() -> int:
+            while (at := found()) < 0:
+                self.changed.clear()
+                await self.changed.wait()
+            return at
+
+        return await asyncio.wait_for(wait(), timeout)
+
+    async def answer(self, prompt: str, typed: str) -> None:
+        at = await self._until(lambda: self.text.find(prompt, self.seen))
+        self.seen = at + len(prompt)
+        os.write(self.master, typed.encode() + b"\n")
+
+    async def line_after(self, marker: str) -> str:
+        await self._until(
+            lambda: -1 if "\n" not in self.text.partition(marker)[2].lstrip("\n") else 0
+        )
+        return self.text.partition(marker)[2].split()[0]
+
+    def close(self) -> None:
+        with contextlib.suppress(ValueError, OSError):
+            asyncio.get_running_loop().remove_reader(self.master)
+        os.close(self.master)

@@ -193,7 +193,9 @@ def test_a_refreshed_token_replaces_both_roles_when_bot_is_broadcaster(tmp_path:
 
 def doctor(tmp_path: Path, settings: TwitchSettings | None = None, **changes) -> dict[str, object]:
     settings = settings or TwitchSettings(enabled=True, channel="twitchdev")
-    return {c.name: c for c in doctor_checks(settings, saved(tmp_path, **changes), now=NOW)}
+    store = saved(tmp_path, **changes)
+    guest_link = "https://vdo.ninja/?room=friday"  # what a viewer pulled on stage is sent
+    return {c.name: c for c in doctor_checks(settings, store, guest_link=guest_link, now=NOW)}
 
 
 def test_doctor_is_happy_with_a_complete_setup(tmp_path: Path) -> None:

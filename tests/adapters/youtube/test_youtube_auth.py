@@ -75,6 +75,7 @@ async def test_the_loopback_flow_stores_owner_only_tokens_and_asks_for_force_ssl
     assert stored.refresh_token
     assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
     text = "\n".join(said)
+    assert said[-1] == "Next: check with `stagehand doctor`."  # [youtube] enabled already
     assert "ssh -L" in text and "console.cloud.google.com" in text
     assert stored.access_token not in text and CLIENT_SECRET not in text
     assert fake_youtube.charged == 0  # authorizing costs no quota
@@ -95,6 +96,7 @@ async def test_a_read_only_show_asks_only_for_youtube_readonly(
         settings, TokenStore(tmp_path / "t.json"), prompts(browser, said, asked)
     )
     assert asked == []  # the config had the client
+    assert said[-1] == "Next: check with `stagehand doctor`."
     assert parse_qs(urlsplit(browser.visited[0]).query)["scope"] == [SCOPE_READONLY]
     assert creds.scopes == (SCOPE_READONLY,)
 
@@ -130,3 +132,53 @@ async def test_a_redirect_that_is_not_loopback_is_refused_before_any_browser(
     with pytest.raises(AuthFailed, match="loopback"):
         await run_auth_flow(settings, TokenStore(tmp_path / "t.json"), prompts(browser, [], []))
     assert browser.visited == []
+
+
+class StrayFirst(Browser):
+    """Before the consent page answers: a stray request to the callback (`curl`, a port scan)
+    and an old consent tab from an earlier run, with its own state and code."""
+
+    def __init__(self, callback: str) -> None:
+        super().__init__()
+        self.callback = callback
+        self.strays: list[tuple[int, str]] = []
+
+    async def open(self, url: str) -> None:
+        async with aiohttp.ClientSession() as session:
+            for stray in (self.callback, f"{self.callback}?state=from-an-old-tab&code=old"):
+                async with session.get(stray) as response:
+                    self.strays.append((response.status, await response.text()))
+        await super().open(url)
+
+
+async def test_a_stray_request_to_the_callback_is_ignored_not_the_end(
+    fake_youtube: FakeYouTube, tmp_path: Path
+) -> None:
+    """Any request to the callback ended the waiting command with "the state did not match"."""
+    callback = f"http://127.0.0.1:{free_port()}/"
+    settings = settings_for(
+        fake_youtube, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_uri=callback
+    )
+    browser = StrayFirst(callback)
+    store = TokenStore(tmp_path / "t.json")
+    creds = await run_auth_flow(settings, store, prompts(browser, [], []))
+    assert [status for status, _ in browser.strays] == [400, 400]
+    assert all("it was ignored" in page for _, page in browser.strays)
+    assert browser.page == "stagehand: authorized. You can close this tab."
+    assert YouTubeCredentials.load(store) == creds
+    assert fake_youtube.token_requests == [("authorization_code", 200)]  # one code exchanged
+
+
+async def test_the_next_step_is_enabling_youtube_only_when_it_is_not(
+    fake_youtube: FakeYouTube, tmp_path: Path
+) -> None:
+    settings = settings_for(
+        fake_youtube,
+        enabled=False,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        redirect_uri=f"http://127.0.0.1:{free_port()}/",
+    )
+    said: list[str] = []
+    await run_auth_flow(settings, TokenStore(tmp_path / "t.json"), prompts(Browser(), said, []))
+    assert said[-1] == "Next: set [youtube] enabled = true, then check with `stagehand doctor`."

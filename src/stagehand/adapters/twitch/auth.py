@@ -13,6 +13,7 @@ line says what failed and what to do; nothing here prints a token or the client 
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from collections.abc import Awaitable, Callable
@@ -39,18 +40,43 @@ LOGIN = re.compile(r"[a-z0-9_]{3,25}")
 STORED = "the token file (an earlier `stagehand auth twitch`)"
 
 
+#: Where an answer typed at the prompt came from, as a refusal names it.
+TYPED = "what you typed"
+#: How many times a typed answer (the secret, the channel) or a browser login is tried.
+TRIES = 3
+
+
 class AppRefused(AuthFailed):
     """Twitch refused the client id or secret (not a network problem)."""
+
+    def __init__(self, message: str, *, blames: str = "") -> None:
+        super().__init__(message)
+        #: "client id" or "client secret" when Twitch's answer says which is wrong.
+        self.blames = blames
+
+
+class NoSuchChannel(AuthFailed):
+    """Twitch knows no channel of the login given."""
+
+
+class WrongAccount(AuthFailed):
+    """The browser logged in as an account that must not be used for this step."""
 
 
 @dataclass
 class Prompts:
-    """How the flow talks to the user (click in the CLI, canned answers in tests)."""
+    """How the flow talks to the user (click in the CLI, canned answers in tests).
+
+    `interactive`: someone is at the terminal, so a mistake typed at a prompt (a refused
+    secret, an unknown channel) or made in the browser (the wrong account) is asked again
+    instead of ending the walk-through with nothing stored.
+    """
 
     echo: Callable[[str], None]
     ask: Callable[[str, bool], str]  # (question, hide_input) -> answer
     confirm: Callable[[str], bool]
     open_url: Callable[[str], Awaitable[None] | None]
+    interactive: bool = False
 
 
 def setup_steps(settings: TwitchSettings) -> list[str]:
@@ -99,11 +125,30 @@ async def authorize_account(
     prompts: Prompts,
     accept: Callable[[AccountToken], None] = lambda account: None,
 ) -> AccountToken:
-    """One browser round trip: the account logged in on Twitch grants `scopes`.
+    """A browser round trip in which the account logged in on Twitch grants `scopes`, again
+    (when someone is at the terminal) while `accept` refuses the account that logged in."""
+    for tries_left in range(TRIES - 1, -1, -1):
+        try:
+            return await _authorize_once(
+                settings, client_id, client_secret, scopes, prompts, accept
+            )
+        except WrongAccount as wrong:
+            if not prompts.interactive or not tries_left:
+                raise
+            prompts.echo(f"   Not stored: {wrong}. Once more (switch accounts on Twitch's page):")
+    raise AssertionError("unreachable")  # the last try returns or raises
 
-    `accept` raises `AuthFailed` for an account that must not be used (the wrong one), before
-    the browser is told anything.
-    """
+
+async def _authorize_once(
+    settings: TwitchSettings,
+    client_id: str,
+    client_secret: str,
+    scopes: dict[str, str],
+    prompts: Prompts,
+    accept: Callable[[AccountToken], None],
+) -> AccountToken:
+    """One browser round trip. `accept` raises `WrongAccount` for an account that must not be
+    used, before the browser is told anything."""
     state = secrets.token_urlsafe(24)
     url = authorize_url(settings, client_id, list(scopes), state)
 
@@ -169,7 +214,8 @@ async def exchange_code(
 async def check_app(
     settings: TwitchSettings, client_id: str, client_secret: str, channel: str, source: str
 ) -> None:
-    """Before any browser: Twitch accepts the app's credentials, and the channel exists."""
+    """Before any browser: Twitch accepts the app's credentials (`AppRefused`, naming `source`,
+    where they came from), and the channel exists (`NoSuchChannel`)."""
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as http:
             probe = TwitchProbe(http, settings, client_id)
@@ -182,32 +228,57 @@ async def check_app(
             if app.status != 200 or not app.body.get("access_token"):
                 raise AppRefused(
                     f"Twitch refused the client id and secret ({app.status} {app.message}); "
-                    f"they came from {source}: copy the Client ID again, or press New Secret, "
-                    f"at {APPS}"
+                    f"{source}: copy the Client ID again, or press New Secret, at {APPS}",
+                    blames=_blamed(app.status, app.message),
                 )
             found = await probe.user(channel, str(app.body["access_token"]))
     except NETWORK_ERRORS as exc:
         raise unreachable(settings.oauth_url, exc) from None
     if found.status == 200 and not found.body.get("data"):
-        raise AuthFailed(
+        raise NoSuchChannel(
             f"Twitch has no channel named {channel!r}: set [twitch] channel to your channel's "
             "login (the name in its URL, twitch.tv/<login>)"
         )
 
 
+def _blamed(status: int, message: str) -> str:
+    """Which credential Twitch's refusal blames: 403 "invalid client secret", 400 "invalid
+    client" (an unknown client id); "" when it does not say."""
+    if "secret" in message.lower():
+        return "client secret"
+    if status == 400 and message.strip().lower() == "invalid client":
+        return "client id"
+    return ""
+
+
 def ask_channel(settings: TwitchSettings, prompts: Prompts) -> tuple[str, bool]:
-    """The channel's login, from the config or asked for; and whether it was asked."""
+    """The channel's login, from the config or asked for (again, at a terminal, while it is
+    not a login); and whether it was asked."""
     if settings.channel:
-        channel, asked = settings.channel.strip().lower(), False
-    else:
-        answer = prompts.ask("Your Twitch channel (its login, as in twitch.tv/<login>)", False)
-        channel, asked = answer.strip().lstrip("@").lower(), True
-    if not LOGIN.fullmatch(channel):
-        raise AuthFailed(
-            f"{channel!r} is not a Twitch login (letters, digits and _, at most 25): "
-            "set [twitch] channel to your channel's login"
-        )
-    return channel, asked
+        channel = settings.channel.strip().lower()
+        if not LOGIN.fullmatch(channel):
+            raise AuthFailed(_not_a_login(channel))
+        return channel, False
+    for tries_left in range(TRIES - 1, -1, -1):
+        channel = _typed_channel(prompts)
+        if LOGIN.fullmatch(channel):
+            break
+        if not prompts.interactive or not tries_left:
+            raise AuthFailed(_not_a_login(channel))
+        prompts.echo(f"{_not_a_login(channel).partition(': set')[0]}. Once more:")
+    return channel, True
+
+
+def _typed_channel(prompts: Prompts) -> str:
+    answer = prompts.ask("Your Twitch channel (its login, as in twitch.tv/<login>)", False)
+    return answer.strip().lstrip("@").lower()
+
+
+def _not_a_login(channel: str) -> str:
+    return (
+        f"{channel!r} is not a Twitch login (letters, digits and _, at most 25): "
+        "set [twitch] channel to your channel's login"
+    )
 
 
 async def run_auth_flow(
@@ -222,35 +293,28 @@ async def run_auth_flow(
     except RuntimeError as exc:  # an unreadable token file: say which, never a traceback
         raise AuthFailed(f"{exc}: move it away and run the command again") from None
     client_id, client_secret = stored.app_credentials(settings)
-    source = _credentials_source(settings, stored)
+    sources = _Sources.of(settings, stored)
     if not client_id or not client_secret:
         say("First, register stagehand as a Twitch application:")
         for line in setup_steps(settings):
             say(line)
     if not client_id:
-        client_id = prompts.ask("Client ID", False).strip()
+        client_id, sources.client_id = _ask_client_id(prompts), TYPED
     if not client_secret:
-        client_secret = prompts.ask("Client Secret (not shown)", True).strip()
+        client_secret, sources.client_secret = _ask_secret(prompts), TYPED
     if not client_id or not client_secret:
         raise AuthFailed("a client id and a client secret are both needed")
-    try:
-        await check_app(settings, client_id, client_secret, channel, source)
-    except AppRefused as refused:
-        if source != STORED:
-            raise
-        # Stored by an earlier run and refused now (a new secret was made): ask again.
-        say(f"{refused}.")
-        client_id = prompts.ask("Client ID", False).strip()
-        client_secret = prompts.ask("Client Secret (not shown)", True).strip()
-        await check_app(settings, client_id, client_secret, channel, "what you typed")
+    client_id, client_secret, channel = await _checked_app(
+        settings, prompts, sources, client_id, client_secret, channel, channel_asked=channel_asked
+    )
 
     def not_the_channel(account: AccountToken) -> None:
         if account.login == channel:
-            raise AuthFailed(f"that was {channel} itself: log in as the bot account instead")
+            raise WrongAccount(f"that was {channel} itself: log in as the bot account instead")
 
     def the_channel(account: AccountToken) -> None:
         if account.login != channel:
-            raise AuthFailed(f"authorized as {account.login}, but [twitch] channel is {channel}")
+            raise WrongAccount(f"authorized as {account.login}, but [twitch] channel is {channel}")
 
     separate = prompts.confirm(f"Will the bot chat from its own account (not {channel})?")
     if separate:
@@ -295,10 +359,90 @@ async def run_auth_flow(
     return creds
 
 
-def _credentials_source(settings: TwitchSettings, stored: TwitchCredentials) -> str:
-    """Where the client id and secret come from, so a refusal names what to fix."""
-    if settings.client_secret or settings.client_id:
-        return "the config or environment ([twitch] client_id, STAGEHAND_TWITCH_CLIENT_SECRET)"
-    if stored.client_id:
-        return STORED
-    return "what you typed"
+async def _checked_app(
+    settings: TwitchSettings,
+    prompts: Prompts,
+    sources: _Sources,
+    client_id: str,
+    client_secret: str,
+    channel: str,
+    *,
+    channel_asked: bool,
+) -> tuple[str, str, str]:
+    """The client id, secret and channel once Twitch accepts them; what was typed wrong (or
+    stored and refused since) is asked again, what the config says is not (only an edit fixes
+    it): the refusal names where each came from."""
+    tries = 0
+    while True:
+        tries += 1
+        retry = prompts.interactive and tries < TRIES
+        try:
+            await check_app(settings, client_id, client_secret, channel, sources.said())
+            return client_id, client_secret, channel
+        except AppRefused as refused:
+            again = sources.to_ask_again(refused.blames, retry)
+            if not again:
+                raise
+            prompts.echo(f"{refused}.")
+            if "client id" in again:
+                client_id, sources.client_id = _ask_client_id(prompts), TYPED
+            if "client secret" in again:
+                client_secret, sources.client_secret = _ask_secret(prompts), TYPED
+        except NoSuchChannel as unknown:
+            if not (channel_asked and retry):
+                raise
+            prompts.echo(f"{str(unknown).partition(': set')[0]}. Once more:")
+            channel = _typed_channel(prompts)
+            if not LOGIN.fullmatch(channel):
+                raise AuthFailed(_not_a_login(channel)) from None
+
+
+def _ask_client_id(prompts: Prompts) -> str:
+    return prompts.ask("Client ID", False).strip()
+
+
+def _ask_secret(prompts: Prompts) -> str:
+    return prompts.ask("Client Secret (not shown)", True).strip()
+
+
+@dataclass
+class _Sources:
+    """Where the client id and the secret each came from, so a refusal names what to fix."""
+
+    client_id: str
+    client_secret: str
+
+    @classmethod
+    def of(cls, settings: TwitchSettings, stored: TwitchCredentials) -> _Sources:
+        secret = settings.client_secret.get_secret_value() if settings.client_secret else ""
+        return cls(
+            _configured("client_id") if settings.client_id else STORED,
+            _configured("client_secret") if secret else STORED,
+        )
+
+    def said(self) -> str:
+        if self.client_id == self.client_secret:
+            return f"both came from {self.client_id}"
+        return f"the client id came from {self.client_id}, the secret from {self.client_secret}"
+
+    def to_ask_again(self, blamed: str, interactive: bool) -> list[str]:
+        """What to ask for again after a refusal of `blamed` (or of either): what was stored
+        (stale since), and what was typed while someone is there to type it again; nothing
+        when the culprit is in the config or the environment (only an edit fixes that)."""
+        suspects = [blamed] if blamed else ["client id", "client secret"]
+        sources = {"client id": self.client_id, "client secret": self.client_secret}
+        again = [
+            name
+            for name in suspects
+            if sources[name] == STORED or (sources[name] == TYPED and interactive)
+        ]
+        return again if len(again) == len(suspects) else []
+
+
+def _configured(key: str) -> str:
+    """A [twitch] key's source: its STAGEHAND_TWITCH_* variable when that is set (the
+    environment wins over the file), else the config file."""
+    variable = f"STAGEHAND_TWITCH_{key.upper()}"
+    if any(name.upper() == variable for name in os.environ):
+        return f"the environment ({variable})"
+    return f"the config ([twitch] {key})"

@@ -154,7 +154,10 @@ async def run_auth_flow(
     creds = granted[0]
     creds.save(store)
     say(f"Authorized. Saved to {store.path} (readable by you only).")
-    say("Next: set [youtube] enabled = true, then check with `stagehand doctor`.")
+    if settings.enabled:
+        say("Next: check with `stagehand doctor`.")
+    else:
+        say("Next: set [youtube] enabled = true, then check with `stagehand doctor`.")
     return creds
 
 
