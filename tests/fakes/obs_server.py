@@ -9,15 +9,20 @@ the connection with 4009 (AuthenticationFailed), a message before Identify with 
 requestStatus codes from the reference (100 Success, 204 UnknownRequestType, 600
 ResourceNotFound). `requests` keeps every request in order, so tests assert on what OBS was
 asked.
+
+`hangs` makes it an OBS (or something else on its port) that accepts the connection and then
+never answers: `"upgrade"` reads the HTTP upgrade request and never replies to it, `"hello"`
+completes the WebSocket upgrade and never says Hello. `connections` counts connections made.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
@@ -39,6 +44,9 @@ class FakeObs:
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     refused_logins: int = 0
     url: str = ""
+    hangs: Literal["", "upgrade", "hello"] = ""
+    connections: int = 0
+    _release: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> FakeObs:
         app = web.Application()
@@ -52,14 +60,23 @@ class FakeObs:
         return self
 
     async def stop(self) -> None:
+        self._release.set()  # hanging handlers end, so the server can stop
         await self._runner.cleanup()
 
     def enabled(self, scene: str, source: str) -> bool:
         return bool(self.scenes[scene][source][1])
 
-    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+    async def _socket(self, request: web.Request) -> web.StreamResponse:
+        self.connections += 1
         ws = web.WebSocketResponse(protocols=("obswebsocket.json",))
+        if self.hangs == "upgrade":
+            await self._release.wait()
+            return web.Response(status=503)
         await ws.prepare(request)
+        if self.hangs == "hello":
+            await self._release.wait()
+            await ws.close()
+            return ws
         hello: dict[str, Any] = {"obsWebSocketVersion": "5.5.2", "rpcVersion": 1}
         salt = challenge = ""
         if self.password:

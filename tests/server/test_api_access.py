@@ -399,6 +399,27 @@ async def test_a_number_too_long_for_python_gets_a_400_or_a_snapshot(tmp_path) -
         await served.close()
 
 
+async def test_a_search_limit_out_of_range_gets_a_400_as_the_state_limit_does(tmp_path) -> None:
+    """`/api/search?limit=0`, `-1` and `201` answered 200 with a clamped limit (one hit, one hit,
+    up to 200): docs/server.md says 1 to 200, and `/api/state` refuses its bad limits."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        served.db().close()  # search reads the store: every comment written first
+        token = served.tokens["vic"]
+        for limit in ("0", "-1", "201", "1000", "1.5", ""):
+            status, body = await call(served, "GET", f"/api/search?q=drift&limit={limit}", token)
+            assert (status, body) == (
+                400,
+                {"ok": False, "message": "limit must be a whole number from 1 to 200"},
+            ), limit
+        for limit, hits in (("1", 1), ("200", 2)):
+            status, body = await call(served, "GET", f"/api/search?q=drift&limit={limit}", token)
+            assert status == 200 and len(body["hits"]) == hits, limit
+    finally:
+        await served.close()
+
+
 async def test_topic_needs_a_title_and_keeps_the_keywords_unless_given(tmp_path) -> None:
     """`{"action": "topic"}` alone emptied the segment's keywords (which changes the ranking)
     and answered "Segment 1 is live"."""

@@ -97,3 +97,35 @@ async def test_a_screen_attaching_after_an_opt_out_is_given_none_of_the_viewers_
         assert "hi everyone" not in said and "VCO chip" not in said
     finally:
         await served.close()
+
+
+async def test_the_events_stream_carries_each_name_cleaned_beside_the_raw_one(tmp_path) -> None:
+    """The events WebSocket sent only the raw name ("\\u202eeman"), where texts come with their
+    `clean_text` beside them: a tool printing `author.name` printed the bidi override. Each
+    author now carries `shown_name` (the name `/api/state` shows); `name` stays as it was."""
+    served = await serve(tmp_path, [*SHOW, comment("h1", "01:00", RAW_NAME, "666", "hello?")])
+    try:
+        await served.played()
+        _, state = await call(served, "GET", "/api/state", served.tokens["vic"])
+        shown = next(c["author"] for c in state["queue"] if c["id"] == "h1")
+        headers = {"Authorization": f"Bearer {served.tokens['vic']}"}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(served.url + "/api/events", headers=headers) as ws,
+        ):
+            assert "snapshot" in await ws.receive_json(timeout=5)
+            status, body = await act(served, "hana", action="stage", comment_id="h1")
+            assert status == 200 and body["ok"]
+            events: list[dict] = []
+            while not any(e["type"] == "StageChanged" for e in events):
+                events += (await ws.receive_json(timeout=5))["events"]
+        guests = [e["session"]["author"] for e in events if e["type"] == "StageStarted"]
+        guests += [
+            s["author"] for e in events if e["type"] == "StageChanged" for s in e["on_stage"]
+        ]
+        assert len(guests) == 2
+        for author in guests:
+            assert author["name"] == RAW_NAME  # the raw name, as before (clients read it)
+            assert author["shown_name"] == shown and shown.startswith("evi")
+    finally:
+        await served.close()

@@ -6,6 +6,7 @@ theme's `@import` included."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -152,3 +153,31 @@ async def test_a_theme_restyles_the_overlay_and_nothing_loads_from_the_network(t
         await page.close()
         await served.close()
         await runner.cleanup()
+
+
+async def test_the_docs_theme_example_keeps_a_long_card_clear_of_the_edges(tmp_path) -> None:
+    """docs/server.md's "card at the top right" theme, as printed there: with `left: auto` a
+    long comment's card ran to the screen's left edge."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "server.md").read_text("utf-8")
+    example = docs.split("a card at the top right", 1)[1].split("```css\n", 1)[1].split("```")[0]
+    theme = tmp_path / "theme.css"
+    theme.write_text(example, "utf-8")
+    words = " ".join(["the filter sweeps from dark to bright and back"] * 12)
+    long = comment("l1", "01:00", "ben", "102", words)
+    served = await serve(tmp_path, [*SHOW, long], settings=Settings(overlay={"css": str(theme)}))
+    await served.played()
+    page = await open_browser(tmp_path / "profile")
+    try:
+        assert (await act(served, "hana", action="feature", comment_id="l1"))[0] == 200
+        await page.open(served.url + "/overlay")  # 1280 x 720
+        box = await page.evaluate(
+            "(b => [b.left, b.right, b.top])(document.getElementById('featured')"
+            ".getBoundingClientRect())"
+        )
+        left, right, top = box
+        assert top == 40 and right == 1280 - 40, box  # top right, as the example says
+        assert left >= 40 + 1280 * 0.3, box  # a long comment wraps, clear of the left edge
+        await page.screenshot(tmp_path / "themed.png")
+    finally:
+        await page.close()
+        await served.close()

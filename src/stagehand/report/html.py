@@ -7,7 +7,7 @@ Policy forbids scripts and remote loads besides, so even a missed escape could n
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from importlib.resources import files
 from string import Template
@@ -98,10 +98,30 @@ def _legend(*items: tuple[str, str]) -> str:
     return f'<div class="legend">{spans}</div>'
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    head = "".join(f"<th>{h(c)}</th>" for c in headers)
-    body = "".join("<tr>" + "".join(f"<td>{h(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def _chart(svg: str, wide: bool = True) -> str:
+    """A chart in its own sideways-scrolling box: never drawn so small its labels can't be read
+    (report.css gives each kind a least width); a phone scrolls the chart, not the page."""
+    return f'<div class="chart {"wide" if wide else "narrow"}">{svg}</div>'
+
+
+def _table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], text: Collection[int] = ()
+) -> str:
+    """A table in its own sideways-scrolling box, so a narrow screen scrolls the table, not the
+    page. Columns numbered in `text` hold words (names, chat text): left-aligned, and they wrap."""
+
+    def cell(tag: str, i: int, value: str) -> str:
+        kind = ' class="text"' if i in text else ""
+        return f"<{tag}{kind}>{h(value)}</{tag}>"
+
+    head = "".join(cell("th", i, c) for i, c in enumerate(headers))
+    body = "".join(
+        "<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in rows
+    )
+    return (
+        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 def _follow_ups(report: ShowMetrics) -> str:
@@ -151,7 +171,7 @@ def render_show(report: ShowMetrics) -> str:
             ("on topic", charts.TEAL),
             ("answered (below the line)", charts.ORANGE),
         )
-        + charts.timeline_chart(report)
+        + _chart(charts.timeline_chart(report))
         + "</section>",
         '<div class="two"><section class="panel"><h2>Segments</h2>'
         + _legend(
@@ -159,9 +179,9 @@ def render_show(report: ShowMetrics) -> str:
             ("on-topic questions", charts.INDIGO),
             ("answered", charts.ORANGE),
         )
-        + charts.segments_chart(report)
+        + _chart(charts.segments_chart(report), wide=False)
         + '</section><section class="panel"><h2>Who took part</h2>'
-        + charts.people_chart(report)
+        + _chart(charts.people_chart(report), wide=False)
         + "</section></div>",
         '<section class="panel"><h2>Follow up after the show</h2>'
         + _follow_ups(report)
@@ -240,10 +260,19 @@ def _team(report: ShowMetrics) -> str:
         panels.append(
             '<section class="panel"><h2>Shown on stream</h2>'
             + f'<p class="note">{h(on_stream_summary(report))}.</p>'
-            + _table([c.capitalize() for c in ON_STREAM_COLUMNS], on_stream_rows(report))
+            + _table(
+                [c.capitalize() for c in ON_STREAM_COLUMNS],
+                on_stream_rows(report),
+                text=(
+                    ON_STREAM_COLUMNS.index("whose"),
+                    ON_STREAM_COLUMNS.index("put there by"),
+                    ON_STREAM_COLUMNS.index("text"),
+                ),
+            )
             + "</section>"
         )
-    return '<div class="two">' + "".join(panels) + "</div>"
+    # Full width, one under the other: the comments shown on stream need the room to wrap.
+    return "".join(panels)
 
 
 def _more(m: Metrics) -> str:
@@ -263,7 +292,7 @@ def render_trend(rows: Sequence[TrendRow]) -> str:
         f'<p class="when">{len(rows)} show{"s" if len(rows) != 1 else ""}, oldest first</p></header>',
         '<section class="panel"><h2>People per show</h2>'
         + _legend(("took part", charts.SLATE), ("answered or on stage", charts.TEAL))
-        + charts.trend_chart(rows)
+        + _chart(charts.trend_chart(rows))
         + "</section>",
         '<section class="panel">'
         + _table(

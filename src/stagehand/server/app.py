@@ -301,14 +301,20 @@ async def metrics(request: web.Request) -> web.Response:
     return _json(200, encode(totals))
 
 
+#: The most hits one `/api/search` answers (docs/server.md).
+SEARCH_LIMIT = 200
+
+
 async def search(request: web.Request) -> web.Response:
     query = request.query.get("q", "").strip()
     if not query:
         return _json(400, {"ok": False, "message": "search needs ?q=words"})
     limit = _whole_number(request.query.get("limit", "50"))
-    if limit is None:
-        return _json(400, {"ok": False, "message": "limit must be a whole number"})
-    limit = max(1, min(200, limit))
+    if limit is None or not 1 <= limit <= SEARCH_LIMIT:
+        # Refused as /api/state refuses a bad limit: a clamped one would hide the client's bug.
+        return _json(
+            400, {"ok": False, "message": f"limit must be a whole number from 1 to {SEARCH_LIMIT}"}
+        )
     hits = await asyncio.to_thread(request.app[LIVE].search, query, limit)
     return _json(200, {"hits": encode([_named_as_shown(hit) for hit in hits])})
 

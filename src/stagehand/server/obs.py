@@ -65,29 +65,23 @@ class ObsClient:
         return self._ws is not None and not self._ws.closed
 
     async def connect(self) -> None:
-        """Connect and identify (ObsError with the reason when OBS cannot be used)."""
+        """Connect and identify (ObsError with the reason when OBS cannot be used).
+
+        The whole handshake (TCP, the WebSocket upgrade, Hello, Identify, Identified) gets
+        `timeout` seconds: a peer that accepts and never answers (not OBS, or OBS hung) is given
+        up on then, not after aiohttp's own five minutes."""
         await self.close()
         self._session = aiohttp.ClientSession()
         try:
-            self._ws = await self._session.ws_connect(
-                self.url,
-                protocols=("obswebsocket.json",),
-                timeout=aiohttp.ClientWSTimeout(ws_close=self.timeout),
-            )
-            hello = await self._receive(op=0)
-            identify: dict[str, Any] = {"rpcVersion": RPC_VERSION, "eventSubscriptions": 0}
-            challenge = hello.get("authentication")
-            if challenge:
-                if not self.password:
-                    raise ObsError(
-                        "OBS asks for a password: set [obs] password (or STAGEHAND_OBS_PASSWORD)"
-                    )
-                identify["authentication"] = auth_response(
-                    self.password, challenge["salt"], challenge["challenge"]
-                )
-            await self._ws.send_json({"op": 1, "d": identify})
-            await self._receive(op=2)
-        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            async with asyncio.timeout(self.timeout):
+                await self._handshake(self._session)
+        except TimeoutError:
+            await self.close()
+            raise ObsError(
+                f"OBS did not answer at {self.url} within {self.timeout:g} s"
+                " ([obs] timeout_seconds): is that OBS's WebSocket server, and is OBS responding?"
+            ) from None
+        except (aiohttp.ClientError, OSError) as exc:
             await self.close()
             raise ObsError(
                 f"OBS is not reachable at {self.url} ({type(exc).__name__}): is OBS running with its WebSocket server on?"
@@ -95,6 +89,26 @@ class ObsClient:
         except ObsError:
             await self.close()
             raise
+
+    async def _handshake(self, session: aiohttp.ClientSession) -> None:
+        self._ws = await session.ws_connect(
+            self.url,
+            protocols=("obswebsocket.json",),
+            timeout=aiohttp.ClientWSTimeout(ws_close=self.timeout),
+        )
+        hello = await self._receive(op=0)
+        identify: dict[str, Any] = {"rpcVersion": RPC_VERSION, "eventSubscriptions": 0}
+        challenge = hello.get("authentication")
+        if challenge:
+            if not self.password:
+                raise ObsError(
+                    "OBS asks for a password: set [obs] password (or STAGEHAND_OBS_PASSWORD)"
+                )
+            identify["authentication"] = auth_response(
+                self.password, challenge["salt"], challenge["challenge"]
+            )
+        await self._ws.send_json({"op": 1, "d": identify})
+        await self._receive(op=2)
 
     async def _receive(self, *, op: int) -> dict[str, Any]:
         assert self._ws is not None
@@ -199,6 +213,8 @@ class ObsStage:
                 self.last_error = None
             except ObsError as exc:
                 self.last_error = str(exc)
+                # The log too, as a platform's notices: headless, that is the terminal (stderr).
+                log.warning("OBS: %s", exc)
                 self.live.say(f"OBS: {exc}", "warning")
 
     async def apply(self, on_stage: bool) -> None:

@@ -7,7 +7,8 @@ round trip), tuples and sets lists, enums their values. Decoding follows the fie
 what comes back is the same value a listener in the show's own process heard.
 
 Text is sent as the show holds it (cleaned chat text, and the original for the record): every
-screen renders it as plain text, never markup.
+screen renders it as plain text, never markup. So are names: an author carries its raw `name`
+and `display_name`, and beside them `shown_name`, the name cleaned as every screen shows it.
 """
 
 from __future__ import annotations
@@ -51,7 +52,12 @@ def encode(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, domain.Author):
+            # The name every screen shows, cleaned as chat text is, beside the raw `name` and
+            # `display_name` (kept as they were: clients read them). Decoding ignores it.
+            fields["shown_name"] = value.shown_name
+        return fields
     if isinstance(value, Mapping):
         return {str(k): encode(v) for k, v in value.items()}
     if isinstance(value, tuple | list | frozenset | set):
