@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -46,7 +48,7 @@ def test_replay_headless_then_shows_then_export_round_trip(
     db = tmp_path / "cli.db"
     result = stagehand("replay", str(small_show), "--db", str(db), "--instant", "--headless")
     assert result.returncode == 0, result.stderr
-    assert "Stored show 'synth-night': 5 comments" in result.stdout
+    assert "Stored show 'synth-night': 5 chat lines" in result.stdout
 
     listing = stagehand("shows", "--db", str(db))
     assert listing.returncode == 0
@@ -60,7 +62,7 @@ def test_replay_headless_then_shows_then_export_round_trip(
 
     again = stagehand("replay", str(small_show), "--db", str(db), "--instant", "--headless")
     assert again.returncode == 0, again.stderr
-    assert "Resumed show 'synth-night': 0 comments" in again.stdout
+    assert "Resumed show 'synth-night': 0 chat lines" in again.stdout
     assert "already stored to the end of the transcript" in again.stdout
     assert sqlite3.connect(db).execute("SELECT count(*) FROM shows").fetchone()[0] == 1
 
@@ -75,6 +77,58 @@ def test_demo_headless_fills_a_database(tmp_path: Path) -> None:
     ).fetchone()
     assert comments >= 400 and people >= 30
     assert conn.execute("SELECT count(*) FROM segments").fetchone()[0] >= 3
+    # The summary counts every chat line it stored and says so; `shows` (and the report) count
+    # the viewers' comments, fewer: neither number passes for the other.
+    [summary] = [line for line in result.stdout.splitlines() if line.startswith("Stored show")]
+    assert f": {comments} chat lines (commands and the hosts' own included; " in summary
+    listed = stagehand("shows", "--db", str(db))
+    [row] = listed.stdout.splitlines()[1:]
+    counted = int(row.split()[5])  # SHOW, STARTED (date, time), LENGTH ("25 m"), COMMENTS
+    assert counted < comments and f"{counted} comments" not in summary
+
+
+def test_an_interrupted_demo_says_how_to_resume_it_and_that_resumes_it(tmp_path: Path) -> None:
+    """Each demo is a new show: "the same command again" would start another, not resume."""
+    db = tmp_path / "demo.db"
+    command = [sys.executable, "-m", "stagehand", "demo", "--headless", "--db", str(db)]
+    process = subprocess.Popen(
+        [*command, "--speed", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("Show server:")
+        deadline = time.monotonic() + 30
+        while not _count(db, "comments") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err
+    [stopped] = [line for line in out.splitlines() if line.startswith("Stopped before the end")]
+    name = sqlite3.connect(db).execute("SELECT name FROM shows").fetchone()[0]
+    assert stopped.endswith(f"; run the same command with --show {name} to resume where it stopped")
+
+    resumed = stagehand(*command[3:], "--show", name, "--speed", "1000", timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"Resumed show {name!r}: " in resumed.stdout
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM shows").fetchone()[0] == 1
+
+
+def _count(db: Path, table: str) -> int:
+    try:
+        conn = sqlite3.connect(db)
+        try:
+            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
 
 
 def test_export_of_an_unknown_show_lists_the_shows(tmp_path: Path, small_show: Path) -> None:

@@ -10,6 +10,7 @@ import asyncio
 import os
 import signal
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -131,7 +132,7 @@ gateway_url = "{discord.gateway_url}"
 
     out, err = stdout.decode(), stderr.decode()
     assert process.returncode == 0, err[-3000:]
-    assert "Stored show 'friday': 8 comments" in out
+    assert "Stored show 'friday': 8 chat lines" in out
     # the connection states were reported as they changed
     status_lines = [line for line in err.splitlines() if line.startswith(("twitch:", "discord:"))]
     assert "twitch: connected" in status_lines, status_lines
@@ -151,7 +152,8 @@ gateway_url = "{discord.gateway_url}"
 
 
 async def test_headless_run_fails_when_no_platform_can_connect(fakes, tmp_path) -> None:
-    """Twitch's tokens were revoked and Discord refuses the bot token: the run says so, exits 1."""
+    """Twitch's tokens were revoked and Discord refuses the bot token: the run says so in one
+    `Error:` line, exits 2 (a problem the user fixes), and leaves no show behind."""
     twitch, discord = fakes
     token_file = tmp_path / "config" / "tokens.json"
     token_file.parent.mkdir()
@@ -200,10 +202,97 @@ gateway_url = "{discord.gateway_url}"
         if process.returncode is None:
             process.kill()
     err = stderr.decode()
-    assert process.returncode not in (0, None), err
+    assert process.returncode == 2, err
     assert "Traceback" not in err
     [verdict] = [line for line in err.splitlines() if line.startswith("Error:")]
     assert "no platform could connect" in verdict
     assert "twitch:" in verdict and "stagehand auth twitch" in verdict
     assert "discord:" in verdict and "Reset Token" in verdict
-    assert "Stored show" not in stdout.decode()  # no summary that sounds like a show happened
+    # Nothing that sounds like a show happened: no summary, no address of a server that stops.
+    assert stdout.decode() == ""
+    # Each platform's progress, then the verdict: no log line saying it again, and nothing
+    # from discord.py about voice, which stagehand never uses (a Stage host reads "my stage
+    # won't work").
+    lines = err.splitlines()
+    assert lines[-1] == verdict
+    assert {"twitch: connecting", "discord: connecting"} <= set(lines[:-1])
+    assert all(line.startswith(("twitch: ", "discord: ")) for line in lines[:-1]), lines
+    assert len(lines) <= 4, lines  # at most one platform's failure said before the verdict
+    log = (Path(os.environ["XDG_STATE_HOME"]) / "stagehand" / "log" / "stagehand.log").read_text()
+    assert "ERROR stagehand.adapters.connection: twitch: " in log  # the log file has it all
+    assert "ERROR stagehand.adapters.connection: discord: " in log
+    assert "voice will NOT be supported" not in err + log
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM shows").fetchone() == (0,)
+
+
+async def run_headless(config: Path, db: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "stagehand", "run", "-c", str(config), "--db", str(db), "--headless"),
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_a_run_nothing_connected_to_is_no_show_and_the_next_run_starts_afresh(
+    twitch_capture: dict, fake_twitch: FakeTwitch, tmp_path: Path
+) -> None:
+    """A refused token: `shows` lists nothing and `report` has nothing to pick; the run that
+    connects is a new show, not the resumption of one that never was; and a later refused run
+    leaves that real show as it ended."""
+    token_file = tmp_path / "tokens.json"
+    store_credentials(fake_twitch, token_file)
+    fake_twitch.revoke(BOT["id"])
+    fake_twitch.revoke(BROADCASTER["id"])
+    db = tmp_path / "live.db"
+    config = tmp_path / "stagehand.toml"
+    config.write_text(
+        f"""
+[show]
+name = "friday"
+
+[twitch]
+enabled = true
+channel = "{BROADCASTER["login"]}"
+helix_url = "{fake_twitch.helix_url}"
+oauth_url = "{fake_twitch.oauth_url}"
+eventsub_url = "{fake_twitch.eventsub_url}"
+""",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "STAGEHAND_TOKEN_FILE": str(token_file)}
+
+    def stagehand(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "stagehand", *args, "--db", str(db)]
+        return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+    refused = await run_headless(config, db, env)
+    _, stderr = await asyncio.wait_for(refused.communicate(), 30)
+    assert refused.returncode == 2, stderr.decode()
+    assert stagehand("shows").stdout.startswith("No shows yet")
+    report = stagehand("report")  # the latest show, by default
+    assert report.returncode == 2 and "has no shows yet" in report.stderr
+
+    store_credentials(fake_twitch, token_file)  # `stagehand auth twitch` again
+    aired = await run_headless(config, db, env)
+    try:
+        await fake_twitch.wait_for_subscriptions(1, timeout=20)
+        await fake_twitch.send_chat(chat_event(message_id="tw-1", text="what saw wave?"))
+        await wait_for(lambda: count(db, "twitch") == 1)
+    finally:
+        if aired.returncode is None:
+            aired.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(aired.communicate(), 30)
+    assert aired.returncode == 0, stderr.decode()
+    assert "Stored show 'friday': 1 chat line " in stdout.decode()  # not "Resumed"
+    show_before = sqlite3.connect(db).execute("SELECT * FROM shows").fetchall()
+    assert len(show_before) == 1 and show_before[0][-1] is not None  # it ended
+
+    fake_twitch.revoke(BOT["id"])
+    fake_twitch.revoke(BROADCASTER["id"])
+    refused = await run_headless(config, db, env)
+    _, stderr = await asyncio.wait_for(refused.communicate(), 30)
+    assert refused.returncode == 2, stderr.decode()
+    assert sqlite3.connect(db).execute("SELECT * FROM shows").fetchall() == show_before

@@ -50,7 +50,7 @@ def test_a_long_headless_replay_writes_progress_lines_to_a_log(
         for line in lines
     ), lines
     assert "\r" not in result.stderr  # a log cannot redraw: no bar there
-    assert "Stored show 'long': 15000 comments" in result.stdout
+    assert "Stored show 'long': 15000 chat lines" in result.stdout
 
 
 def test_on_a_terminal_a_long_replay_draws_one_bar(tmp_path: Path, long_transcript: Path) -> None:

@@ -11,6 +11,9 @@ from pathlib import Path
 from fakes.transcripts import SMALL_SHOW
 from stagehand.store import open_database
 
+#: What the summary says it counts (every chat line stored, not only the viewers' comments).
+LINES_COUNTED = "(commands and the hosts' own included; "
+
 
 def replay(transcript: Path, db: Path) -> subprocess.CompletedProcess[str]:
     stagehand = [sys.executable, "-m", "stagehand"]
@@ -62,7 +65,7 @@ def test_lone_surrogates_in_names_are_stored_not_dropped(tmp_path: Path) -> None
     db = tmp_path / "s.db"
     result = replay(transcript, db)
     assert result.returncode == 0, result.stderr
-    assert "Stored show 's': 5 comments" in result.stdout
+    assert "Stored show 's': 5 chat lines" in result.stdout
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 5
     names = {name for (name,) in conn.execute("SELECT name FROM authors")}
@@ -73,7 +76,7 @@ def test_the_summary_counts_only_rows_the_database_kept(tmp_path: Path) -> None:
     db = database_with_trigger(tmp_path / "s.db", "IGNORE")
     result = replay(small_show(tmp_path / "s.jsonl"), db)
     assert result.returncode == 0, result.stderr
-    assert "Stored show 's': 4 comments" in result.stdout
+    assert "Stored show 's': 4 chat lines" in result.stdout
     assert sqlite3.connect(db).execute("SELECT count(*) FROM comments").fetchone()[0] == 4
     stored = sqlite3.connect(db).execute("SELECT count(*) FROM segments").fetchone()[0]
     assert f"), {stored} segment{'' if stored == 1 else 's'} in {db}" in result.stdout
@@ -83,7 +86,7 @@ def test_a_comment_the_database_refuses_makes_the_replay_fail(tmp_path: Path) ->
     db = database_with_trigger(tmp_path / "s.db", "ABORT, 'refused'")
     result = replay(small_show(tmp_path / "s.jsonl"), db)
     assert result.returncode != 0
-    assert "Stored show 's': 4 comments" in result.stdout  # the others were kept
+    assert "Stored show 's': 4 chat lines" in result.stdout  # the others were kept
     assert result.stderr.strip().splitlines()[-1].startswith("Error: 1 change(s) could not be")
     assert "Traceback" not in result.stderr.strip().splitlines()[-1]
     assert sqlite3.connect(db).execute("SELECT count(*) FROM comments").fetchone()[0] == 4
@@ -139,7 +142,7 @@ def test_a_comment_with_an_empty_id_is_a_bad_line_not_a_duplicate(tmp_path: Path
         "(line skipped)"
         for line in (4, 6)
     ]
-    assert "Stored show 's': 5 comments (0 duplicates skipped)" in result.stdout
+    assert f"Stored show 's': 5 chat lines {LINES_COUNTED}0 duplicates skipped)" in result.stdout
     conn = sqlite3.connect(db)
     stored = [message_id for (message_id,) in conn.execute("SELECT message_id FROM comments")]
     assert sorted(stored) == ["m1", "m2", "m3", "m4", "m5"]
@@ -156,7 +159,9 @@ def test_a_resumed_replay_counts_the_segments_it_stored_as_it_counts_comments(
     transcript = small_show(tmp_path / "s.jsonl")
     db = tmp_path / "s.db"
     first = replay(transcript, db)
-    assert "Stored show 's': 5 comments (0 duplicates skipped), 2 segments in" in first.stdout
+    assert f"Stored show 's': 5 chat lines {LINES_COUNTED}0 duplicates skipped), 2 segments in" in (
+        first.stdout
+    )
     more = [
         {"kind": "segment", "ts": "2026-11-20T19:10:00Z", "title": "Envelopes", "keywords": []},
         {**SMALL_SHOW[2], "id": "m6", "ts": "2026-11-20T19:10:05Z", "text": "how long is it?"},
@@ -166,9 +171,12 @@ def test_a_resumed_replay_counts_the_segments_it_stored_as_it_counts_comments(
     again = replay(transcript, db)
     assert again.returncode == 0, again.stderr
     assert (
-        f"Resumed show 's': 1 comments (0 duplicates skipped), 1 segment in {db}; picked up after"
-        in again.stdout
+        f"Resumed show 's': 1 chat line {LINES_COUNTED}0 duplicates skipped), 1 segment in {db}; "
+        "picked up after" in again.stdout
     )
     done = replay(transcript, db)
-    assert "Resumed show 's': 0 comments (0 duplicates skipped), 0 segments in" in done.stdout
+    assert (
+        f"Resumed show 's': 0 chat lines {LINES_COUNTED}0 duplicates skipped), 0 segments in"
+        in done.stdout
+    )
     assert sqlite3.connect(db).execute("SELECT count(*) FROM segments").fetchone()[0] == 3

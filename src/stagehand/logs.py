@@ -76,6 +76,19 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class DropVoiceSupportWarnings(logging.Filter):
+    """discord.py's "PyNaCl is not installed, voice will NOT be supported" (and the same for
+    `davey`), said when a client is made: stagehand never uses voice (a Stage channel's
+    speakers are managed without it), so a host must not read it as a broken stage."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
+#: The discord.py logger those warnings come from (discord/client.py, `Client.__init__`).
+DISCORD_CLIENT_LOGGER = "discord.client"
+
+
 def log_dir() -> Path:
     return Path(platformdirs.user_log_dir("stagehand", appauthor=False))
 
@@ -103,9 +116,40 @@ def open_log_file() -> tuple[Path, IO[str]]:
     return path, path.open("a", encoding="utf-8")
 
 
-def configure_logging(*, to_file: bool, verbose: bool = False) -> Path | None:
+#: The logger of each platform's connection (adapters/connection.py): a headless show says its
+#: states on the terminal in its own words (`twitch: failed (...)`, the `Error:` line).
+CONNECTION_LOGGER = "stagehand.adapters.connection"
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class TerminalEcho(logging.Filter):
+    """What a headless show echoes of its log on stderr: not what its status lines say already
+    (a connection's failures and retries); a connection's notices, which no status line says,
+    still are."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name != CONNECTION_LOGGER or record.funcName == "notice"
+
+
+class OneLine(logging.Formatter):
+    """A record's first line: a traceback stays in the log file, which the line points at."""
+
+    def __init__(self, log_path: Path) -> None:
+        super().__init__(FORMAT)
+        self.log_path = log_path
+
+    def format(self, record: logging.LogRecord) -> str:
+        first, _, more = super().format(record).partition("\n")
+        return f"{first} (the details are in {self.log_path})" if more else first
+
+
+def configure_logging(
+    *, to_file: bool, verbose: bool = False, echo_warnings: bool = False
+) -> Path | None:
     """Route stagehand's (and the platform libraries') logs; returns the log file, if any.
 
+    `echo_warnings` (with `to_file`, for a show with no console): the log file keeps everything,
+    and warnings and errors are also said on stderr, one line each.
     `STAGEHAND_LOG_LEVEL=DEBUG` (or INFO, ...) overrides the level, e.g. to report a bug.
     """
     root = logging.getLogger()
@@ -119,10 +163,22 @@ def configure_logging(*, to_file: bool, verbose: bool = False) -> Path | None:
     else:
         handler = logging.StreamHandler()
     handler.addFilter(RedactSecrets())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
     level = os.environ.get("STAGEHAND_LOG_LEVEL", "").upper()
-    if level in logging.getLevelNamesMapping():
+    chosen = level in logging.getLevelNamesMapping()
+    if path is not None and echo_warnings:
+        echo = logging.StreamHandler()
+        echo.addFilter(RedactSecrets())
+        echo.addFilter(TerminalEcho())
+        echo.setFormatter(OneLine(path))
+        # Asked for (to report a bug, say), the chattiest lines are on the terminal too.
+        echo.setLevel(level if chosen else logging.WARNING)
+        root.addHandler(echo)
+    discord_client = logging.getLogger(DISCORD_CLIENT_LOGGER)
+    if not any(isinstance(f, DropVoiceSupportWarnings) for f in discord_client.filters):
+        discord_client.addFilter(DropVoiceSupportWarnings())
+    if chosen:
         root.setLevel(level)
     else:
         root.setLevel(logging.DEBUG if verbose else logging.INFO if to_file else logging.WARNING)

@@ -47,7 +47,8 @@ def open_show(
     on_committed: Callable[[list[CoreEvent]], None] | None = None,
 ) -> LiveShow:
     """Open (or resume: same name, same database) a show, ready to run. Raises StoreError, and
-    AdapterUnavailable before anything is opened.
+    AdapterUnavailable before anything is opened. A live show no platform connects to is taken
+    back when it closes (`LiveShow.kept`).
 
     `adapters`: the platforms to connect (a replay, test fakes); default: those the config
     enables. `commands`: answer chat commands (when `[commands] enabled`). `started_at`: when
@@ -61,9 +62,12 @@ def open_show(
     db = open_database(path, verify=True)
     with contextlib.closing(db.conn), store_errors(path):
         key_problem = pseudonym_key_problem(db.conn)
+        name = show_name or settings.show.name
+        # As it was before (a session that never goes on air puts it back so).
+        stored_before = queries.find_show(db, name)
         show, resumed = queries.open_show(
             db,
-            show_name or settings.show.name,
+            name,
             # A transcript's title is as untrusted as chat: it reaches screens and reports.
             title=clean(title or settings.show.title, max_chars=200),
             description=clean(description or settings.show.description),
@@ -120,6 +124,7 @@ def open_show(
         resumed=state,
         startup_notices=notices,
         opted_out=opted_out,
+        stored_before=stored_before,
     )
     # Every show, with a console or without: a collector at Python's defaults cost the show's
     # process about a tenth of its time under a flood (stagehand/heap.py).

@@ -74,6 +74,10 @@ def demo(
         instant=False,
         headless=headless,
         serve=ServeOptions(listen, insecure_remote),
+        # Each demo is a new show: the same command again starts another; its name resumes it.
+        resume_hint="run the same command again"
+        if show_name
+        else f"run the same command with --show {name}",
     )
 
 
@@ -126,7 +130,10 @@ def _replay(
     instant: bool,
     headless: bool,
     serve: ServeOptions,
+    resume_hint: str = "run the same command again",
 ) -> None:
+    """Play `transcript` as the show `show_name`. `resume_hint`: the command that resumes it
+    where it stopped, as the user is told when it stops short."""
     from stagehand.adapters.replay import ReplayAdapter, transcript_start
     from stagehand.session import open_show
     from stagehand.transcript import BadLines, ShowEvent
@@ -159,9 +166,9 @@ def _replay(
         adapters=[adapter],
     )
     if headless:
-        _run_headless(live, settings, serve, adapter)
+        _run_headless(live, settings, serve, adapter, resume_hint=resume_hint)
     else:
-        _run_console(live, settings, serve, replayed=True)
+        _run_console(live, settings, serve, resume_hint=resume_hint)
     if summary := bad_lines.summary():
         click.echo(summary, err=True)
     if adapter.error:
@@ -201,9 +208,10 @@ def _check_serving(settings: Settings, serve: ServeOptions) -> ServeOptions:
 
 
 async def _serve(
-    live: LiveShow, settings: Settings, serve: ServeOptions
+    live: LiveShow, settings: Settings, serve: ServeOptions, *, announce: bool = True
 ) -> tuple[ShowServer | None, ObsStage | None]:
-    """Start the show server (and OBS control) on the running loop, and say where it is.
+    """Start the show server (and OBS control) on the running loop, and say where it is
+    (unless not `announce`: the caller says it, once the show is on air).
 
     A server that cannot start ends the show before it ran (closed and stored), with the reason.
     """
@@ -226,8 +234,13 @@ async def _serve(
             await obs.close()
         await live.close()
         raise UserError(str(exc)) from None
-    click.echo(f"Show server: {server.url}  (overlay for OBS: {server.url}/overlay)")
+    if announce:
+        _announce(server)
     return server, obs
+
+
+def _announce(server: ShowServer) -> None:
+    click.echo(f"Show server: {server.url}  (overlay for OBS: {server.url}/overlay)")
 
 
 async def _stop_serving(server: ShowServer | None, obs: ObsStage | None) -> None:
@@ -242,19 +255,30 @@ def _run_headless(
     settings: Settings,
     serve: ServeOptions,
     replay: ReplayAdapter | None = None,
+    *,
+    resume_hint: str = "run the same command again",
 ) -> None:
+    """Run the show with no console. `resume_hint`: how a replay stopped short resumes."""
     from stagehand.events import ConnectionChanged, CoreEvent, Notice
     from stagehand.logs import configure_logging, redact
 
-    configure_logging(to_file=False)
+    # The log file keeps everything, as with the console; the terminal gets the show's own
+    # lines, and the warnings and errors it does not say itself.
+    configure_logging(to_file=True, echo_warnings=True)
+    #: The show server while it waits to be announced: a live show's, until it is on air.
+    unannounced: list[ShowServer] = []
 
     def print_status(event: CoreEvent) -> None:
         # Headless, the terminal is the console: connection changes and problems only.
         if isinstance(event, Notice) and event.level == "error":
             click.echo(redact(event.text), err=True)
         elif isinstance(event, ConnectionChanged) and event.platform != "replay":
+            if event.state == "failed" and _nothing_connected(live):
+                return  # the last hope gone: the error the command ends with says it all
             detail = f" ({event.detail})" if event.detail else ""
             click.echo(f"{event.platform}: {event.state}{detail}", err=True)
+            if event.state == "connected" and unannounced:
+                _announce(unannounced.pop())
 
     live.add_listener(print_status)
     for notice in live.startup_notices:  # e.g. a missing pseudonym key: said before anything
@@ -276,7 +300,11 @@ def _run_headless(
 
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, caught_signal, signum)
-        server, obs = await _serve(live, settings, serve)
+        # A live show's server is announced once a platform connects: a show that never goes
+        # on air leaves no address behind for a server about to stop.
+        server, obs = await _serve(live, settings, serve, announce=live.aired)
+        if server is not None and not live.aired:
+            unannounced.append(server)
         adapters = asyncio.ensure_future(live.run_adapters())
         stopping = asyncio.ensure_future(stop.wait())
         progress = asyncio.ensure_future(_replay_progress(replay))
@@ -299,30 +327,54 @@ def _run_headless(
         return ok, stopped_short, gave_up
 
     ok, stopped_short, gave_up = asyncio.run(play())
-    failed = live.failed_platforms()
-    nothing_connected = bool(failed) and set(failed) == set(live.live_platforms())
-    if not (nothing_connected and live.accepted == 0):
-        click.echo(_summary(live, replay, interrupted=stopped_short))
+    if live.kept:
+        click.echo(_summary(live, replay, interrupted=stopped_short, resume_hint=resume_hint))
     if not ok or gave_up:
         # What still fails now; else what stopped the replay (its last writes went through).
-        raise _not_written(live, replayed=replay is not None, because=gave_up if ok else None)
+        raise _not_written(
+            live, resume_hint=resume_hint if replay else None, because=gave_up if ok else None
+        )
     if stopped_short and caught:  # what was stored is kept: the status says it did not finish
         raise click.exceptions.Exit(128 + caught[0])
-    if nothing_connected:
+    _never_on_air(live)
+
+
+def _nothing_connected(live: LiveShow) -> bool:
+    """Every live platform gave up, none having connected: the show cannot go on air."""
+    failed = live.failed_platforms()
+    return bool(failed) and set(failed) == set(live.live_platforms()) and not live.aired
+
+
+def _never_on_air(live: LiveShow, log_path: Path | None = None) -> None:
+    """After a live show no platform connected to (it left nothing in the database): why, as
+    the error the command ends with when every platform gave up, else as a line."""
+    if live.kept:
+        return
+    if _nothing_connected(live):
         # Every platform gave up for a reason waiting cannot fix (a refused token, a missing
         # scope or intent): a service manager must see the show did not run.
+        failed = live.failed_platforms()
         raise UserError(
             "no platform could connect: " + "; ".join(f"{p}: {d}" for p, d in failed.items())
         )
+    where = f" (log: {log_path})" if log_path else ""
+    click.echo(
+        f"No platform connected before the show was stopped: no show {live.show.name!r} "
+        f"was stored{where}",
+        err=True,
+    )
 
 
-def _not_written(live: LiveShow, *, replayed: bool, because: str | None = None) -> UserError:
+def _not_written(
+    live: LiveShow, *, resume_hint: str | None, because: str | None = None
+) -> UserError:
     """The show ended with writing failing (or `because` stopped it): what to fix, with no
-    promise to keep chat (the process is going), and for a replay, how to resume it."""
+    promise to keep chat (the process is going), and for a replay (`resume_hint`), how to
+    resume it."""
     problem = because or live.storage_error_at_exit
     problem = problem or "not everything could be written to the database"
-    if replayed:
-        problem += "; then run the same command again: the replay resumes where the database stops"
+    if resume_hint:
+        problem += f"; then {resume_hint}: the replay resumes where the database stops"
     return UserError(problem)
 
 
@@ -368,24 +420,35 @@ async def _replay_progress(replay: ReplayAdapter | None) -> None:
             progress.finish()
 
 
-def _summary(live: LiveShow, replay: ReplayAdapter | None, *, interrupted: bool = False) -> str:
-    """What the database confirmed it stored in this session, not what was sent its way."""
+def _summary(
+    live: LiveShow,
+    replay: ReplayAdapter | None,
+    *,
+    interrupted: bool = False,
+    resume_hint: str = "run the same command again",
+) -> str:
+    """What the database confirmed it stored in this session, not what was sent its way.
+
+    Every chat line stored counts, commands and the hosts' own lines too: `stagehand shows` and
+    the report count only the viewers' comments (docs/metrics.md), so the line says which.
+    """
     stored = live.stored
     duplicates = live.duplicates + stored.comments_already_stored
     verb = "Resumed" if live.resumed else "Stored"
     # Below 0 only if this session undid a segment an earlier one stored.
     segments = max(stored.segments, 0)
     line = (
-        f"{verb} show {live.show.name!r}: {stored.comments} comments "
-        f"({duplicates} duplicates skipped), {segments} segment{'' if segments == 1 else 's'} "
-        f"in {live.db_path}"
+        f"{verb} show {live.show.name!r}: {stored.comments} chat line"
+        f"{'' if stored.comments == 1 else 's'} (commands and the hosts' own included; "
+        f"{duplicates} duplicates skipped), "
+        f"{segments} segment{'' if segments == 1 else 's'} in {live.db_path}"
     )
     if replay is not None and interrupted:
         reader = replay.reader
         where = f" ({reader.offset / reader.size:.0%} of it)" if reader and reader.size else ""
         return (
             f"Stopped before the end of the transcript{where}: {line[0].lower()}{line[1:]}; "
-            "run the same command again to resume where it stopped"
+            f"{resume_hint} to resume where it stopped"
         )
     if replay is not None:
         if replay.resumed_after_line and not replay.played:
@@ -401,8 +464,9 @@ def _summary(live: LiveShow, replay: ReplayAdapter | None, *, interrupted: bool 
 
 
 def _run_console(
-    live: LiveShow, settings: Settings, serve: ServeOptions, *, replayed: bool = False
+    live: LiveShow, settings: Settings, serve: ServeOptions, *, resume_hint: str | None = None
 ) -> None:
+    """Run the show in the console. `resume_hint`: how a replay whose writes failed resumes."""
     from stagehand.console.app import StagehandApp, make_app
     from stagehand.logs import configure_logging
 
@@ -434,8 +498,10 @@ def _run_console(
 
     app = asyncio.run(run())
     if app.close_ok is False:
-        raise _not_written(live, replayed=replayed)
-    click.echo(f"Show {live.show.name!r} saved in {live.db_path} (log: {log_path})")
+        raise _not_written(live, resume_hint=resume_hint)
+    if live.kept:
+        click.echo(f"Show {live.show.name!r} saved in {live.db_path} (log: {log_path})")
+    _never_on_air(live, log_path)
 
 
 @click.command(cls=StagehandCommand)

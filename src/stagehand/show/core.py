@@ -77,6 +77,7 @@ class ShowCore:
         resumed: ResumedState | None = None,
         startup_notices: Iterable[Notice] = (),
         opted_out: OptedOutViewers | None = None,
+        stored_before: ShowRow | None = None,
     ) -> None:
         self._settings = settings
         #: Who opted out (`!optout`, in this show or an earlier one): every screen gets their
@@ -85,6 +86,11 @@ class ShowCore:
         self._db_path = db_path
         self._show = show
         self._resumed = resumed is not None
+        #: The show as stored before this session (None: this session created it): how it is
+        #: put back if this session never goes on air.
+        self._stored_before = stored_before
+        #: Whether the show is kept when it closes: a session no platform connected to is not.
+        self._kept = True
         self._clock = clock or ShowClock()
         self._writer = writer
         #: Said once the show runs and someone listens (the console, headless output).

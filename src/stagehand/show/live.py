@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
+import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -56,6 +58,8 @@ from stagehand.store import queries
 from stagehand.store.database import connect, describe_sqlite_error
 from stagehand.store.queries import SearchHit, ShowRow, search_comments
 from stagehand.store.recorder import Stored
+
+log = logging.getLogger(__name__)
 
 
 class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
@@ -125,6 +129,17 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
     def live_platforms(self) -> list[str]:
         """The platforms this show connects to (a replay is not one)."""
         return self._platforms.live()
+
+    @property
+    def aired(self) -> bool:
+        """Whether the show went on air in this session: a live platform connected (a replay
+        plays from the start)."""
+        return self._platforms.aired()
+
+    @property
+    def kept(self) -> bool:
+        """False once `close` took back a session that never went on air (see `close`)."""
+        return self._kept
 
     def failed_platforms(self) -> dict[str, str]:
         """Live platforms whose connection ended failed, with the reason each gave."""
@@ -247,7 +262,11 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         await self._platforms.run(self)
 
     async def close(self) -> bool:
-        """End open stage appearances, stop adapters, write everything. False if writes failed."""
+        """End open stage appearances, stop adapters, write everything. False if writes failed.
+
+        A live session no platform ever connected to (and that took no comment) is taken back
+        from the database: see `kept`.
+        """
         self._caught_up()  # the last comments' commands get their tasks before the wait below
         if self._tasks:
             # Let invitations and command answers already in flight finish (briefly).
@@ -282,7 +301,28 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         self._publish(ShowEnded(now))
         self._ranker.close()
         self._stored_comments.close()
-        return await asyncio.to_thread(self._writer.close)
+        ok = await asyncio.to_thread(self._writer.close)
+        if not self.aired and self.accepted == 0:
+            # No platform ever connected: no show happened. Nothing is left to claim one did
+            # (`stagehand shows`, the latest show a report picks), and a later run with the
+            # same name starts afresh rather than resuming a show that never was.
+            self._kept = not await asyncio.to_thread(self._forget_session)
+        return ok
+
+    def _forget_session(self) -> bool:
+        """Take this session back from the database (`close`); False if that failed."""
+        try:
+            db = connect(self._db_path)
+            try:
+                queries.forget_unaired_session(db, self._show.id, self._stored_before)
+            finally:
+                db.conn.close()
+        except sqlite3.Error as exc:
+            log.warning(
+                "could not take back show %r, which never went on air: %s", self._show.name, exc
+            )
+            return False
+        return True
 
     def flush(self, timeout: float | None = 10.0) -> bool:
         """Wait (blocking) until every comment so far is scored and everything published is

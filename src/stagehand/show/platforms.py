@@ -30,6 +30,8 @@ class Platforms:
     def __init__(self) -> None:
         self._adapters: dict[str, Adapter[ReplaySink]] = {}
         self._connections: dict[str, tuple[ConnectionState, str]] = {}
+        #: The platforms that connected at least once in this session: the show is on air.
+        self._connected_once: set[str] = set()
 
     def add(self, adapter: Adapter[ReplaySink]) -> None:
         self._adapters[adapter.platform] = adapter
@@ -46,11 +48,21 @@ class Platforms:
         """Note the new state; returns the detail as it may be shown (secrets masked)."""
         detail = redact(detail)  # a platform's error can quote the request, secrets and all
         self._connections[platform] = (state, detail)
+        if state is ConnectionState.CONNECTED:
+            self._connected_once.add(platform)
         return detail
 
     def live(self) -> list[str]:
         """The platforms this show connects to (a replay is not one)."""
         return [name for name in self._adapters if name != REPLAY]
+
+    def aired(self) -> bool:
+        """Whether the show went on air: a live platform connected at some point (a replay, or
+        a show with no live platform, plays from the start)."""
+        live = self.live()
+        if not live or REPLAY in self._adapters:
+            return True
+        return bool(self._connected_once.intersection(live))
 
     def failed(self) -> dict[str, str]:
         """Live platforms whose connection ended failed, with the reason each gave."""

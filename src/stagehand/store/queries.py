@@ -81,6 +81,28 @@ def open_show(
     return created, False
 
 
+def forget_unaired_session(db: Database, show_id: int, before: ShowRow | None) -> None:
+    """Take back a session that never went on air (no platform ever connected): a show it
+    created (`before` is None) is deleted with everything under it; a show it resumed is put
+    back as it was `before` (its title, and where it ended).
+
+    The YouTube quota it spent stays counted for the day (`quota_calls` keeps its rows).
+    """
+    with db.conn:
+        if before is None:
+            db.execute("DELETE FROM shows WHERE id = ?", (show_id,))
+        else:
+            db.execute(
+                "UPDATE shows SET title = ?, description = ?, ended_at = ? WHERE id = ?",
+                (
+                    before.title,
+                    before.description,
+                    format_ts(before.ended_at) if before.ended_at else None,
+                    show_id,
+                ),
+            )
+
+
 def _show_from_row(row: dict) -> ShowRow:
     return ShowRow(
         id=row["id"],
