@@ -136,7 +136,9 @@ def open_show(
     writer.start()
     for adapter in adapters:
         live.add_adapter(adapter)
-    if commands and settings.commands.enabled:
+    if commands:
+        # With `[commands] enabled = false` the router still answers `!optout`, `!optin` and
+        # `!forget`: switching the show's commands off never takes a viewer's privacy away.
         install_commands(live)
     return live
 

@@ -10,7 +10,6 @@ import sys
 
 from commands.chat import START, FakePlatform, play, say, write_transcript
 from stagehand.adapters.replay import ReplayAdapter
-from stagehand.commands import install_commands
 from stagehand.config import Settings
 from stagehand.config.commands import CommandSettings
 from stagehand.console.state import ConsoleState
@@ -422,8 +421,8 @@ async def test_optout_leaves_no_earlier_command_argument_in_the_database(tmp_pat
 
 async def test_privacy_commands_work_with_the_other_commands_switched_off(tmp_path) -> None:
     """`[commands] enabled = false` ignored `!optout` too, and kept the viewer's later text by
-    name. The router is installed whatever `enabled` (as `session.open_show` should: see
-    docs/commands.md) and answers only `!optout`, `!optin` and `!forget` then."""
+    name. `session.open_show` installs the router whatever `enabled` (docs/commands.md), and
+    it answers only `!optout`, `!optin` and `!forget` then."""
     transcript = write_transcript(
         tmp_path / "show.jsonl",
         [
@@ -439,9 +438,7 @@ async def test_privacy_commands_work_with_the_other_commands_switched_off(tmp_pa
         db_path=tmp_path / "show.db",
         show_name="synth",
         adapters=[twitch, ReplayAdapter(transcript, instant=True)],
-        commands=False,
     )
-    install_commands(live)
     await live.run_adapters()
     await live.drain()
     assert await live.close()
