@@ -128,7 +128,24 @@ class TerminalEcho(logging.Filter):
     still are."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.name != CONNECTION_LOGGER or record.funcName == "notice"
+        if record.name == WRITER_LOGGER:
+            return False  # the show's own "Storage problem" line says it, with the fix
+        return record.name != CONNECTION_LOGGER or bool(getattr(record, ECHO, False))
+
+
+#: Set (`extra={ECHO: True}`) on a connection's record the terminal should still get: a notice.
+ECHO = "stagehand_echo"
+#: The database writer's logger: its failures reach the hosts as the show's own notice.
+WRITER_LOGGER = "stagehand.store.writer"
+
+
+class QuietFileHandler(logging.FileHandler):
+    """The log file, silent when it cannot be written (a full disk): logging's own handler
+    would print "--- Logging error ---" and a traceback on stderr for every record, right when
+    the show is saying in one line what to fix."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        return
 
 
 class OneLine(logging.Formatter):
@@ -158,8 +175,12 @@ def configure_logging(
     path: Path | None = None
     handler: logging.Handler
     if to_file:
-        path = _private_log_file()
-        handler = logging.FileHandler(path, encoding="utf-8")
+        try:
+            path = _private_log_file()
+            handler = QuietFileHandler(path, encoding="utf-8")
+        except OSError:  # a home that cannot be written (a container, ProtectHome): stderr
+            path = None
+            handler = logging.StreamHandler()
     else:
         handler = logging.StreamHandler()
     handler.addFilter(RedactSecrets())

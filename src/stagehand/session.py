@@ -51,7 +51,8 @@ def open_show(
     back when it closes (`LiveShow.kept`).
 
     `adapters`: the platforms to connect (a replay, test fakes); default: those the config
-    enables. `commands`: answer chat commands (when `[commands] enabled`). `started_at`: when
+    enables. `commands`: answer chat commands (with `[commands] enabled = false`,
+    only `!optout`, `!optin` and `!forget`). `started_at`: when
     the show began (a replay passes its transcript's time); default now. `on_committed` hears
     each batch the writer committed (benchmarks measure latency with it).
     """

@@ -28,6 +28,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
+from stagehand.logs import ECHO
 from stagehand.platform import ActionResult, AdapterSink, ConnectionState
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ class Connection(Generic[LinkT]):
 
     def notice(self, text: str, level: str = "warning") -> None:
         """Tell the hosts something they should keep reading after the state has moved on."""
-        log.warning("%s: %s", self.platform, text)
+        log.warning("%s: %s", self.platform, text, extra={ECHO: True})
         if self._sink is not None:
             self._sink.platform_notice(self.platform, text, level)
 

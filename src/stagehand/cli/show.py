@@ -348,8 +348,6 @@ def _nothing_connected(live: LiveShow) -> bool:
 def _never_on_air(live: LiveShow, log_path: Path | None = None) -> None:
     """After a live show no platform connected to (it left nothing in the database): why, as
     the error the command ends with when every platform gave up, else as a line."""
-    if live.kept:
-        return
     if _nothing_connected(live):
         # Every platform gave up for a reason waiting cannot fix (a refused token, a missing
         # scope or intent): a service manager must see the show did not run.
@@ -357,6 +355,8 @@ def _never_on_air(live: LiveShow, log_path: Path | None = None) -> None:
         raise UserError(
             "no platform could connect: " + "; ".join(f"{p}: {d}" for p, d in failed.items())
         )
+    if live.kept:
+        return
     where = f" (log: {log_path})" if log_path else ""
     click.echo(
         f"No platform connected before the show was stopped: no show {live.show.name!r} "

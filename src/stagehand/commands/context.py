@@ -87,8 +87,9 @@ class ShowControls(Protocol):
         """The live segment's title and keywords, logged as a host action (as the console's `t`)."""
         ...
 
-    def acting_as(self, actor: str) -> AbstractContextManager[None]:
-        """Host actions taken inside are `actor`'s (`host_actions.actor`)."""
+    def acting_as(self, actor: str, *, keyed_by: str = "") -> AbstractContextManager[None]:
+        """Host actions taken inside are `actor`'s (`host_actions.actor`), keyed from
+        `keyed_by` when given."""
         ...
 
     def record_command(self, comment: Comment, name: str, args: str, outcome: str) -> ActionResult:

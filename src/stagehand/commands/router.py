@@ -144,8 +144,10 @@ class CommandRouter:
         )
         # A moderator's !stage or !segment is a host action of theirs, as a console's is: in
         # the log under their name (`twitch:mo`), listed and undoable. (Tasks started inside
-        # keep the actor.)
-        with self.show.acting_as(actor_of(comment) if moderator else ""):
+        # keep the actor.) Their keys come from the command's message: a replayed export plays
+        # the command again and then its recorded host action, which is not applied twice.
+        keyed_by = f"command:{comment.platform}:{comment.id}"
+        with self.show.acting_as(actor_of(comment) if moderator else "", keyed_by=keyed_by):
             done = command.handler(context)
             if isinstance(done, Done):
                 slot = self._answer_slot(comment, moderator, now) if done.answer else _Slot(True)

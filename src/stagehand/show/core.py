@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import hashlib
 import logging
 import threading
 import time
@@ -57,6 +58,11 @@ log = logging.getLogger(__name__)
 #: show's own machine, chat commands and replays. A context variable, so every request the show
 #: server handles at once (each its own task) keeps its own.
 ACTING: ContextVar[str] = ContextVar("stagehand_acting", default="")
+#: What the host actions logged in the current task are keyed by, when not at random: a chat
+#: command's message (`acting_as(..., keyed_by=...)`), so the same command played again (a
+#: replayed export) makes the same keys and its recorded host events are not applied twice.
+#: [what, how many keyed so far].
+KEYED_BY: ContextVar[list[object] | None] = ContextVar("stagehand_keyed_by", default=None)
 
 #: What handles each accepted comment's chat command (`stagehand.commands`); an awaitable when
 #: it waits for the network (its answer, a platform action).
@@ -268,13 +274,16 @@ class ShowCore:
     # -- host actions: logged, told, remembered ------------------------------------------------
 
     @contextlib.contextmanager
-    def acting_as(self, actor: str) -> Iterator[None]:
+    def acting_as(self, actor: str, *, keyed_by: str = "") -> Iterator[None]:
         """Host actions taken inside (in this task, and tasks it starts) are `actor`'s: the
-        show server names each request's token so the log says who did what."""
+        show server names each request's token so the log says who did what. `keyed_by`: their
+        keys are made from it (a chat command's platform and message id), not at random."""
         token = ACTING.set(actor)
+        keyed = KEYED_BY.set([keyed_by, 0] if keyed_by else None)
         try:
             yield
         finally:
+            KEYED_BY.reset(keyed)
             ACTING.reset(token)
 
     def _log_action(
@@ -287,7 +296,7 @@ class ShowCore:
     ) -> HostAction:
         """Publish a host action, and remember what it takes to undo it."""
         if not action.key:
-            action = dataclasses.replace(action, key=uuid.uuid4().hex)
+            action = dataclasses.replace(action, key=_new_key())
         if not action.actor and (actor := ACTING.get()):
             action = dataclasses.replace(action, actor=actor)
         author = author or (comment.author if comment else None)
@@ -336,3 +345,13 @@ def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
 def outcome_of(result: ActionResult) -> str:
     """How an action's result reads in the host-action log."""
     return ("ok: " if result.ok else "failed: ") + result.for_host
+
+
+def _new_key() -> str:
+    """A host action's key: at random, or the next one made from what `KEYED_BY` names."""
+    keyed = KEYED_BY.get()
+    if keyed is None:
+        return uuid.uuid4().hex
+    what, made = keyed
+    keyed[1] = int(made) + 1  # type: ignore[call-overload]
+    return hashlib.sha256(f"{what}#{made}".encode()).hexdigest()[:32]

@@ -37,6 +37,8 @@ class Replaying(Undoing):
     def host_action_replayed(self, action: HostAction) -> None:
         """Apply a transcript's host event as if the hosts had done it then (no platform calls)."""
         self._caught_up()  # the comment it acts on may still be being scored
+        if action.key and self._history.get(action.key) is not None:
+            return  # applied already: the chat command that made it was played again
         with self.acting_as(action.actor):
             self._replay_action(action)
 

@@ -90,7 +90,14 @@ def forget_unaired_session(db: Database, show_id: int, before: ShowRow | None) -
     """
     with db.conn:
         if before is None:
-            db.execute("DELETE FROM shows WHERE id = ?", (show_id,))
+            # Not if anything was stored meanwhile (a second process on the same show name that
+            # did go on air): that show is theirs now.
+            db.execute(
+                "DELETE FROM shows WHERE id = ? AND NOT EXISTS"
+                " (SELECT 1 FROM comments WHERE show_id = ?)"
+                " AND NOT EXISTS (SELECT 1 FROM host_actions WHERE show_id = ?)",
+                (show_id, show_id, show_id),
+            )
         else:
             db.execute(
                 "UPDATE shows SET title = ?, description = ?, ended_at = ? WHERE id = ?",

@@ -90,7 +90,9 @@ def ranked_from_row(row: dict, positions: dict[int, int]) -> RankedComment:
         row["rank_key"],
         json_dict(row["reasons"]),
         frozenset((row["flags"] or "").split()),
-        (str(same_as[0]), str(same_as[1])) if isinstance(same_as, list) else None,
+        (str(same_as[0]), str(same_as[1]))
+        if isinstance(same_as, list) and len(same_as) == 2
+        else None,
     )
     return RankedComment(
         comment_from_row(row),
