@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import pytest
@@ -48,3 +49,25 @@ def test_headless_warnings_are_one_line_each_and_the_log_file_has_the_rest(
     assert "twitch: token refused" in log and "twitch: chat ended" in log
     assert "played 10 lines" in log
     assert "voice will NOT be supported" not in log  # stagehand never uses voice
+
+
+def test_a_log_file_that_cannot_be_written_says_nothing_on_the_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A full disk (here /dev/full): the show says in one line what to fix; the log file's
+    handler must not add logging's "--- Logging error ---" and a traceback for every record."""
+    from stagehand.logs import QuietFileHandler
+
+    handler = QuietFileHandler("/dev/full", encoding="utf-8")
+    log = logging.getLogger("stagehand.test.full")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        for n in range(3):
+            log.warning("record %d", n)
+    finally:
+        log.removeHandler(handler)
+        with contextlib.suppress(OSError):  # closing flushes again: /dev/full refuses that too
+            handler.close()
+    captured = capsys.readouterr()
+    assert "Logging error" not in captured.err and "Traceback" not in captured.err

@@ -74,3 +74,22 @@ def test_only_the_comments_a_queue_folds_have_their_scores_read(tmp_path: Path) 
     finally:
         db.conn.close()
     assert resumed.recent_comments[10].comment.id == "m10"
+
+
+def test_a_stored_pair_cut_short_is_read_as_no_pair(tmp_path: Path) -> None:
+    """A `same_as` of `[]` or one value (a damaged row among the folded ones) is read as a
+    comment of its own: the resume goes on (it stopped with an IndexError)."""
+    path = tmp_path / "show.db"
+    show_id = stored_show(path, 5)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE comments SET same_as = '[]' WHERE message_id = 'm3'")
+        conn.execute("UPDATE comments SET same_as = '[\"twitch\"]' WHERE message_id = 'm4'")
+    db = open_database(path)
+    try:
+        resumed = resumed_state(db, show_id, recent=5, scored=5)
+    finally:
+        db.conn.close()
+    assert [(r.comment.id, r.score.same_as) for r in resumed.scored_comments[-2:]] == [
+        ("m3", None),
+        ("m4", None),
+    ]
