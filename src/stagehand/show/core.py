@@ -61,8 +61,20 @@ ACTING: ContextVar[str] = ContextVar("stagehand_acting", default="")
 #: What the host actions logged in the current task are keyed by, when not at random: a chat
 #: command's message (`acting_as(..., keyed_by=...)`), so the same command played again (a
 #: replayed export) makes the same keys and its recorded host events are not applied twice.
-#: [what, how many keyed so far].
-KEYED_BY: ContextVar[list[object] | None] = ContextVar("stagehand_keyed_by", default=None)
+KEYED_BY: ContextVar[_KeyedBy | None] = ContextVar("stagehand_keyed_by", default=None)
+
+
+@dataclasses.dataclass(slots=True)
+class _KeyedBy:
+    """What the keys are made from, and how many were made from it so far."""
+
+    what: str
+    made: int = 0
+
+    def next_key(self) -> str:
+        self.made += 1
+        return hashlib.sha256(f"{self.what}#{self.made - 1}".encode()).hexdigest()[:32]
+
 
 #: What handles each accepted comment's chat command (`stagehand.commands`); an awaitable when
 #: it waits for the network (its answer, a platform action).
@@ -279,7 +291,7 @@ class ShowCore:
         show server names each request's token so the log says who did what. `keyed_by`: their
         keys are made from it (a chat command's platform and message id), not at random."""
         token = ACTING.set(actor)
-        keyed = KEYED_BY.set([keyed_by, 0] if keyed_by else None)
+        keyed = KEYED_BY.set(_KeyedBy(keyed_by) if keyed_by else None)
         try:
             yield
         finally:
@@ -350,8 +362,4 @@ def outcome_of(result: ActionResult) -> str:
 def _new_key() -> str:
     """A host action's key: at random, or the next one made from what `KEYED_BY` names."""
     keyed = KEYED_BY.get()
-    if keyed is None:
-        return uuid.uuid4().hex
-    what, made = keyed
-    keyed[1] = int(made) + 1  # type: ignore[call-overload]
-    return hashlib.sha256(f"{what}#{made}".encode()).hexdigest()[:32]
+    return uuid.uuid4().hex if keyed is None else keyed.next_key()
