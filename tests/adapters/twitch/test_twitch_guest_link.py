@@ -49,10 +49,11 @@ class LiveTwitch:
         return [e for e in self.events if isinstance(e, Notice)]
 
     async def comment(self, message_id: str, **event) -> None:
-        count = self.live.accepted
+        """Send a chat line and wait until the show knows it: ranked (in the ranker's worker
+        process, which a first comment may wait for), not only accepted."""
         await self.fake.send_chat(chat_event(message_id=message_id, **event))
         async with asyncio.timeout(5):
-            while self.live.accepted == count:
+            while self.live.find_comment("twitch", message_id) is None:
                 await asyncio.sleep(0.02)
 
 
