@@ -269,7 +269,7 @@ async def test_a_healthy_database_is_ok_with_its_shows(fake, setup, tmp_path, sm
     env = {**setup["env"], "STAGEHAND_DATABASE_PATH": str(db)}
     code, output = await doctor("-c", str(config), "--offline", env=env)
     assert code == 0, output
-    assert line(output, "database") == f"ok   database: {db} (1 shows)"
+    assert line(output, "database") == f"ok   database: {db} (1 show)"
 
 
 async def test_a_folder_as_the_database_is_a_config_error_naming_the_key(

@@ -99,7 +99,7 @@ def _database_check(settings: Settings, config_path: Path | None = None) -> Doct
         return DoctorCheck("database", False, _for_doctor(str(exc), key), fix)
     if not os.access(path, os.W_OK):
         return DoctorCheck("database", False, f"{path} is not writable", "check its permissions")
-    return DoctorCheck("database", True, f"{path} ({shows} shows)")
+    return DoctorCheck("database", True, f"{path} ({shows} show{'' if shows == 1 else 's'})")
 
 
 def _count_shows(path: Path) -> int:

@@ -94,8 +94,8 @@ def quota_exceeded_message() -> str:
     """The one line the host reads when Google refuses for quota."""
     wait = spoken_duration(until_reset(utcnow()))
     return (
-        "YouTube refused: the project's daily quota is used up. YouTube chat stops; the show "
-        f"goes on elsewhere. It resets at midnight Pacific (in {wait}); ask for more at "
+        "YouTube refused: the project's daily quota is used up. YouTube chat stops; whatever "
+        f"else the show reads goes on. It resets at midnight Pacific (in {wait}); ask for more at "
         f"{QUOTA_PAGE}"
     )
 
@@ -124,8 +124,8 @@ def refused_for_good(exc: YouTubeApiError) -> ConnectionRefused | ConnectionFini
         said = f": {exc.message}" if exc.message else ""
         return ConnectionRefused(
             f"YouTube refused stagehand's request ({exc.status} {exc.reason}{said}); asking "
-            "again would get the same answer and spend quota, so YouTube chat stops (the show "
-            "goes on elsewhere): update stagehand, or report this line"
+            "again would get the same answer and spend quota, so YouTube chat stops (whatever "
+            "else the show reads goes on): update stagehand, or report this line"
         )
     return None
 
