@@ -127,3 +127,15 @@ def test_where_everyone_writes_sentences_shouting_and_off_topic_cost_in_full(
     assert claim.reasons["shouting"] == settings.weights.shouting
     assert claim.reasons["off_topic"] == settings.weights.off_topic
     assert "substance" not in claim.reasons
+
+
+@pytest.mark.parametrize("echo_text", ["VCO? PogU", "vco PagChomp ?"])
+def test_a_topic_word_echoed_with_a_question_mark_ranks_under_a_claim_about_it(
+    ranker: Ranker, make, echo_text: str
+) -> None:
+    # "girl? PogU" under "a female player" is the chat's surprise, not a question for anyone:
+    # one word, emotes aside, asks nothing, and it ranks as the emote reaction it is.
+    echo = ranker.score(make(echo_text, "fan"))
+    claim = ranker.score(make("VCO DRIFTS LULW", "other", seconds=1))
+    assert "question" not in echo.flags
+    assert claim.rank_key > echo.rank_key

@@ -24,7 +24,7 @@ from stagehand.ranking.languages import (
     SECOND_PERSON,
     fold,
 )
-from stagehand.ranking.text import AnyCase, Words, split_words
+from stagehand.ranking.text import AnyCase, Words, analyse_chunk, split_words
 
 _QUESTION_PHRASES = AnyCase(
     r"\b(?:i wonder|i was wondering|wondering (?:if|whether|how|why|what)|any ?(?:one|body) know"
@@ -103,7 +103,8 @@ _COPULAS = frozenset({"sao", "e", "estao", "esta", "son", "es", "estan", "eres",
 def question_strength(text: str, words: Words | None = None) -> float:
     """0 for no question; 0.8 for a question mark or a question form; 1.0 for both.
 
-    A lone "???" (confusion, not a question) is none. `words` is `split_words(text)`.
+    A lone "???" (confusion, not a question) is none, nor one word echoed in surprise, emotes
+    aside ("girl? PogU", "mendo PagChomp ?"). `words` is `split_words(text)`.
     """
     return _strength(text)
 
@@ -111,7 +112,7 @@ def question_strength(text: str, words: Words | None = None) -> float:
 @lru_cache(maxsize=16_384)
 def _strength(text: str) -> float:
     words = split_words(text)
-    if len(words.tokens) < 2:
+    if len(words.tokens) < 2 or _words_said(text) < 2:
         return 0.0
     mark = bool(_QUESTION_MARK.search(text))
     if not mark and 0 < words.emote_like < words.chunks <= 4 and len(words.content) <= 2:
@@ -122,6 +123,11 @@ def _strength(text: str) -> float:
     if mark or form:
         return 0.8
     return 0.0
+
+
+def _words_said(text: str) -> int:
+    """How many words the text says, emotes not counted ("GIRL? PogU" says one)."""
+    return sum(len(chunk.tokens) for chunk in map(analyse_chunk, text.split()) if not chunk.emote)
 
 
 def _asks(text: str, words: Words) -> bool:
