@@ -139,3 +139,18 @@ def test_a_topic_word_echoed_with_a_question_mark_ranks_under_a_claim_about_it(
     claim = ranker.score(make("VCO DRIFTS LULW", "other", seconds=1))
     assert "question" not in echo.flags
     assert claim.rank_key > echo.rank_key
+
+
+def test_a_question_after_an_opening_emote_rises_above_the_reactions(ranker: Ranker, make) -> None:
+    # "LULW whats this game": the emote is the chat's voice, the words after it ask.
+    question = ranker.score(make("LULW whats this vco", "new"))
+    reaction = ranker.score(make("VCO DRIFTS LULW", "other", seconds=1))
+    assert "question" in question.flags
+    assert question.rank_key > reaction.rank_key
+
+
+def test_the_same_viewer_asking_again_is_not_lifted_as_a_new_question(ranker: Ranker, make) -> None:
+    first = ranker.score(make("how do you tune the vco", "ana"))
+    again = ranker.score(make("how do you tune the vco", "ana", seconds=5))
+    assert "repeat" in again.flags and "question" not in again.reasons
+    assert again.value <= first.value - first.reasons["question"]

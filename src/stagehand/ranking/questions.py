@@ -115,9 +115,19 @@ def _strength(text: str) -> float:
     if len(words.tokens) < 2 or _words_said(text) < 2:
         return 0.0
     mark = bool(_QUESTION_MARK.search(text))
-    if not mark and 0 < words.emote_like < words.chunks <= 4 and len(words.content) <= 2:
+    # A question word after the opening emotes asks ("LULW whats this game"), reaction or not.
+    said = _after_emotes(text)
+    opens = said != text and _opens_question(
+        (written := split_words(said).tokens), tuple(fold(t) for t in written)
+    )
+    if (
+        not mark
+        and not opens
+        and 0 < words.emote_like < words.chunks <= 4
+        and len(words.content) <= 2
+    ):
         return 0.0  # an emote reaction ("SHOW US PogU") cheers, it does not ask
-    form = _asks(text, words)
+    form = opens or _asks(text, words)
     if mark and form:
         return 1.0
     if mark or form:
@@ -128,6 +138,15 @@ def _strength(text: str) -> float:
 def _words_said(text: str) -> int:
     """How many words the text says, emotes not counted ("GIRL? PogU" says one)."""
     return sum(len(chunk.tokens) for chunk in map(analyse_chunk, text.split()) if not chunk.emote)
+
+
+def _after_emotes(text: str) -> str:
+    """The text from its first word that is no emote: "LULW whats this game" -> "whats this game"."""
+    chunks = text.split()
+    for i, chunk in enumerate(chunks):
+        if not analyse_chunk(chunk).emote:
+            return " ".join(chunks[i:]) if i else text
+    return text
 
 
 def _asks(text: str, words: Words) -> bool:

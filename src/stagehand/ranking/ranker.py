@@ -388,6 +388,10 @@ class Ranker:
         if match is not None and match.same_author:
             flags.add("repeat")
             reasons["repeat"] = weights.repeat
+            # The same viewer asking again: the queue has the question already, and its copy
+            # is not lifted as a new one.
+            reasons.pop("question", None)
+            reasons.pop("to_show", None)
         elif (
             match is not None
             and len(normalized) >= spam.copypasta_min_chars
