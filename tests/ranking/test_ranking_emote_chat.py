@@ -149,8 +149,21 @@ def test_a_question_after_an_opening_emote_rises_above_the_reactions(ranker: Ran
     assert question.rank_key > reaction.rank_key
 
 
-def test_the_same_viewer_asking_again_is_not_lifted_as_a_new_question(ranker: Ranker, make) -> None:
-    first = ranker.score(make("how do you tune the vco", "ana"))
-    again = ranker.score(make("how do you tune the vco", "ana", seconds=5))
+def test_in_a_chat_of_emotes_the_same_viewer_asking_again_is_not_lifted_as_a_new_question(
+    ranker: Ranker, make
+) -> None:
+    _chat(ranker, make, REACTIONS)
+    first = ranker.score(make("LULW how do you tune the vco", "ana", seconds=41))
+    again = ranker.score(make("LULW how do you tune the vco", "ana", seconds=45))
     assert "repeat" in again.flags and "question" not in again.reasons
     assert again.value <= first.value - first.reasons["question"]
+
+
+def test_where_everyone_writes_sentences_a_viewer_asking_again_still_asks(
+    ranker: Ranker, make
+) -> None:
+    # In a help channel, asking again is how a viewer nobody answered asks.
+    _chat(ranker, make, SENTENCES)
+    ranker.score(make("how do you tune the vco", "ana", seconds=41))
+    again = ranker.score(make("how do you tune the vco", "ana", seconds=45))
+    assert "repeat" in again.flags and again.reasons["question"] > 0

@@ -388,10 +388,12 @@ class Ranker:
         if match is not None and match.same_author:
             flags.add("repeat")
             reasons["repeat"] = weights.repeat
-            # The same viewer asking again: the queue has the question already, and its copy
-            # is not lifted as a new one.
-            reasons.pop("question", None)
-            reasons.pop("to_show", None)
+            # The same viewer asking again, in a chat of emotes: the queue has the question
+            # already, and its copy is spam, not lifted as a new one. In a chat of sentences
+            # (a help channel) asking again is how a viewer nobody answered asks.
+            if terse > 0:
+                reasons.pop("question", None)
+                reasons.pop("to_show", None)
         elif (
             match is not None
             and len(normalized) >= spam.copypasta_min_chars
