@@ -112,14 +112,13 @@ def question_strength(text: str, words: Words | None = None) -> float:
 @lru_cache(maxsize=16_384)
 def _strength(text: str) -> float:
     words = split_words(text)
-    if len(words.tokens) < 2 or _words_said(text) < 2:
+    said, opening = _emotes_aside(text) if words.emote_like else (len(words.tokens), 0)
+    if len(words.tokens) < 2 or said < 2:
         return 0.0
     mark = bool(_QUESTION_MARK.search(text))
     # A question word after the opening emotes asks ("LULW whats this game"), reaction or not.
-    said = _after_emotes(text)
-    opens = said != text and _opens_question(
-        (written := split_words(said).tokens), tuple(fold(t) for t in written)
-    )
+    written = words.tokens[opening:]
+    opens = opening > 0 and _opens_question(written, tuple(fold(t) for t in written))
     if (
         not mark
         and not opens
@@ -135,18 +134,16 @@ def _strength(text: str) -> float:
     return 0.0
 
 
-def _words_said(text: str) -> int:
-    """How many words the text says, emotes not counted ("GIRL? PogU" says one)."""
-    return sum(len(chunk.tokens) for chunk in map(analyse_chunk, text.split()) if not chunk.emote)
-
-
-def _after_emotes(text: str) -> str:
-    """The text from its first word that is no emote: "LULW whats this game" -> "whats this game"."""
-    chunks = text.split()
-    for i, chunk in enumerate(chunks):
-        if not analyse_chunk(chunk).emote:
-            return " ".join(chunks[i:]) if i else text
-    return text
+def _emotes_aside(text: str) -> tuple[int, int]:
+    """How many words the text says, emotes not counted ("GIRL? PogU" says one), and how many
+    of its tokens the emotes opening it hold ("LULW whats this game": one)."""
+    said = opening = 0
+    for chunk in map(analyse_chunk, text.split()):
+        if not chunk.emote:
+            said += len(chunk.tokens)
+        elif not said:
+            opening += len(chunk.tokens)
+    return said, opening
 
 
 def _asks(text: str, words: Words) -> bool:
