@@ -144,3 +144,25 @@ async def test_follow_ups_leave_out_questions_put_to_other_viewers(tmp_path: Pat
     ]
     assert metrics.unanswered_on_topic_questions == 2
     db.conn.close()
+
+
+async def test_a_question_replying_to_a_configured_co_host_is_for_the_show(tmp_path: Path) -> None:
+    # `[show] hosts = ["twitch:cohost"]`: the platform gives the co-host no role, and a viewer's
+    # reply to them is a question for the show (docs/metrics.md: "Replies to the hosts are for
+    # the show"), not chat among viewers: it is counted and followed up like any other.
+    played = await play(
+        tmp_path,
+        [
+            segment("Filters", ["filter", "resonance"]),
+            say("c1", "cohost", "the resonance knob is the fun one tonight", t=1),
+            say("q1", "cal", "what filter resonance do you use?", t=2, reply_to="c1"),
+        ],
+        settings=Settings(show=ShowSettings(hosts=["twitch:cohost"])),
+    )
+    assert played.db.execute(
+        "SELECT to_chat, is_question FROM comments WHERE message_id = 'q1'"
+    ).fetchall() == [(0, 1)]
+    db = open_database(tmp_path / "show.db", create=False)
+    metrics = show_metrics(db, "synth")
+    assert [q.text for q in metrics.follow_ups] == ["what filter resonance do you use?"]
+    db.conn.close()

@@ -129,6 +129,16 @@ class Author:
         return bool(self.roles & STEERING_ROLES)
 
 
+def host_account(entry: str) -> tuple[str, str] | None:
+    """A `[show] hosts` entry ("twitch:cohost") as (platform, casefolded user name); None for an
+    entry that names no platform."""
+    platform, colon, name = entry.strip().partition(":")
+    name = name.strip().lstrip("@")
+    if not (colon and platform.strip() and name):
+        return None
+    return platform.strip().casefold(), name.casefold()
+
+
 class HighlightKind(StrEnum):
     """How a platform made a message stand out, usually because the viewer paid for it."""
 

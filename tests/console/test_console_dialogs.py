@@ -35,7 +35,7 @@ def chat(console, message_id: str, author: Author, text: str) -> None:
         (("j", "m"), "Moderate fin"),
         (("t",), "Topic of the live segment"),
         (("slash",), "Search this show's comments"),
-        (("l",), "Handled comments"),
+        (("l",), "Handled ("),
     ],
 )
 async def test_a_dialog_keeps_the_queue_and_the_chat_in_view_and_moving(

@@ -193,11 +193,11 @@ async def test_search_results_and_the_handled_list_drop_a_viewer_who_leaves(tmp_
             select(console.app, message_id)
             await pilot.press("a")
         await pilot.press("l")
-        assert "Handled comments (2)" in screen_text(console.app)
+        assert "Handled (2)" in screen_text(console.app)
         leaves(console, BOB, "forget")
         await settled(console, pilot)
         text = screen_text(console.app)
-        assert "Handled comments (1)" in text and "ana" in text
+        assert "Handled (1)" in text and "ana" in text
         assert "bob" not in text and QUESTION not in text
         await pilot.press("escape")
 

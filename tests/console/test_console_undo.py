@@ -4,10 +4,19 @@ results can be acted on (issue 13, items 9 and 10): screen and database, each ti
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
-from conftest import RecordingAdapter, actions_done, open_console, played, screen_text
+from conftest import (
+    SHOW,
+    RecordingAdapter,
+    actions_done,
+    comment_record,
+    open_console,
+    played,
+    screen_text,
+)
 from fakes.twitch_server import settings_for, store_credentials
 from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.console.widgets.queue import QueueView
@@ -203,7 +212,7 @@ async def test_handled_comments_are_listed_and_one_is_restored(tmp_path, show_fi
         await actions_done(pilot)
         await pilot.press("l")
         text = screen_text(app)
-        assert "Handled comments (3)" in text
+        assert "Handled (3)" in text
         lines = [line for line in text.splitlines() if " TW " in line and ":" in line]
         listed = [line for line in lines if "brought on stage" in line or "dismissed" in line]
         assert any("brought on stage" in line and "ben" in line for line in listed)
@@ -262,3 +271,33 @@ async def test_search_results_can_be_selected_and_acted_on(tmp_path, show_file):
             ("stage_start", "m2", None),
             ("reply", "m2", None),
         ]
+
+
+async def test_a_moderators_chat_segment_is_listed_and_taken_back_from_l(tmp_path):
+    """A moderator's `!segment` typed by mistake: the host sees it in `l`, named as the
+    moderator's, and Enter puts the segment before it back on air."""
+    records = [
+        *SHOW,
+        comment_record(
+            "s1", "2026-11-20T19:03:00Z", "mo", "2001", "!segment Patch cables", roles=["moderator"]
+        ),
+    ]
+    transcript = tmp_path / "mod.jsonl"
+    transcript.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    console = open_console(tmp_path / "show.db", transcript, commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        app = console.app
+        assert "#3 Patch cables" in screen_text(app).splitlines()[0]
+        await pilot.press("l")
+        entry = next(line for line in screen_text(app).splitlines() if "new segment" in line)
+        assert "Patch cables" in entry and "by twitch:mo" in entry
+        await pilot.press("enter")
+        await actions_done(pilot)
+        first = screen_text(app).splitlines()[0]
+        assert "#2 Filters" in first
+        assert "segment 2 (Filters) is live again" in screen_text(app)
+        assert log(console)[-2:] == [("segment", None, None), ("undo", None, "segment")]
+        await pilot.press("l")
+        entry = next(line for line in screen_text(app).splitlines() if "new segment" in line)
+        assert "(undone)" in entry

@@ -26,7 +26,7 @@ def test_a_question_put_to_the_hosts_in_another_language_rises_above_chat(bread:
     question = "vocês usam água filtrada ou da torneira"
     in_a_channel = bread.score(make_comment(question, "ray"))
     assert "to_show" not in in_a_channel.flags  # no hosts yet: "you" is anyone in the channel
-    bread.add_host_names(["fridaybuild"])
+    bread.add_hosts(["fridaybuild"])
     asked = bread.score(make_comment(question, "rui", seconds=1))
     chatter = bread.score(make_comment("my cat just knocked over my coffee", "kim", seconds=2))
     assert {"question", "to_show"} <= asked.flags and asked.reasons["to_show"] > 0
@@ -168,7 +168,7 @@ def test_bots_are_known_by_name_on_any_platform_or_on_one() -> None:
 def test_a_question_about_the_broadcast_gets_no_lift_for_being_put_to_the_show(
     bread: Ranker,
 ) -> None:
-    bread.add_host_names(["fridaybuild"])
+    bread.add_hosts(["fridaybuild"])
     meta = bread.score(make_comment("which microphone are you using, sounds warm", "ana"))
     real = bread.score(make_comment("do you ever leave it out overnight", "ben", seconds=1))
     assert "to_show" not in meta.flags and "about_broadcast" in meta.flags
@@ -187,7 +187,7 @@ def test_in_a_show_a_viewer_telling_another_viewer_about_the_topic_ranks_under_q
     remark = "@kim_k the starter doubled already, feeding next"
     in_a_channel = bread.score(make_comment(remark, "lee"))
     assert "to_viewer" not in in_a_channel.reasons  # a help channel: viewers are the show
-    bread.add_host_names(["fridaybuild"])
+    bread.add_hosts(["fridaybuild"])
     bread.score(make_comment("is it bubbly yet", "kim_k", seconds=1))
     told = bread.score(make_comment(remark, "lee2", seconds=2))
     asked = bread.score(make_comment("how warm does the kitchen need to be", "mo", seconds=3))
@@ -207,7 +207,7 @@ def test_in_a_show_a_viewer_telling_another_viewer_about_the_topic_ranks_under_q
 def test_a_request_for_a_later_show_gets_no_lift_for_being_put_to_the_show(
     bread: Ranker, text: str
 ) -> None:
-    bread.add_host_names(["fridaybuild"])
+    bread.add_hosts(["fridaybuild"])
     later = bread.score(make_comment(text, "ana"))
     now = bread.score(make_comment("could you show how thick it gets", "ben", seconds=1))
     assert "for_later" in later.flags and "to_show" not in later.flags
@@ -217,7 +217,7 @@ def test_a_request_for_a_later_show_gets_no_lift_for_being_put_to_the_show(
 def test_a_remark_to_another_viewer_keeps_half_of_what_the_hosts_answers_taught_too(
     bread: Ranker,
 ) -> None:
-    bread.add_host_names(["fridaybuild"])
+    bread.add_hosts(["fridaybuild"])
     answered = make_comment("does rye flour make it rise faster", "ana")
     bread.score(answered)
     bread.feedback(answered, positive=True)
@@ -236,7 +236,7 @@ def test_in_a_show_a_question_to_the_hosts_outranks_an_on_topic_remark_to_the_ro
     topic; in a channel without hosts (a help channel) it keeps all of it."""
     in_a_channel = bread.score(make_comment("my starter doubled overnight", "kim"))
     assert in_a_channel.reasons["topic"] > 0 and "remark" not in in_a_channel.reasons
-    bread.add_host_names(["fridaybuild"])
+    bread.add_hosts(["fridaybuild"])
     remark = bread.score(make_comment("the starter smells so yeasty today", "lee", seconds=1))
     question = bread.score(make_comment("why not just use rye instead", "ana", seconds=2))
     assert remark.reasons["topic"] > 0 and "question" not in remark.flags

@@ -501,7 +501,7 @@ def test_a_change_the_worker_fails_on_reaches_the_shows_log(
 
     first = comment(1, "how do you patch the oscillator?", 1)
     link.submit(first, None, keep(first.id))
-    link.add_host_names([None])  # type: ignore[list-item]  # a bug in the show's code
+    link.add_hosts([None])  # type: ignore[list-item]  # a bug in the show's code
     second = comment(2, "what filter is that?", 2)
     link.submit(second, None, keep(second.id))
     with caplog.at_level("ERROR", logger="stagehand.ranking.worker"):
@@ -509,7 +509,7 @@ def test_a_change_the_worker_fails_on_reaches_the_shows_log(
     expected = {line.id: round(home.score(line).value, 9) for line in (first, second)}
     assert got == expected
     assert any(
-        "add_host_names failed: AttributeError" in record.getMessage() for record in caplog.records
+        "add_hosts failed: AttributeError" in record.getMessage() for record in caplog.records
     ), [record.getMessage() for record in caplog.records]
 
 

@@ -71,6 +71,7 @@ def rank_command(
         settings=settings.ranking,
         command_prefix=settings.commands.prefix,
         classify=lambda comment: kinds.classify(comment).kind,
+        hosts=settings.show.hosts,
     )
     if output_format == "jsonl":
         from stagehand.sanitize import inert_json

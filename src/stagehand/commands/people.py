@@ -10,17 +10,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from stagehand.domain import Author, AuthorKey, Comment
+from stagehand.domain import Author, AuthorKey, Comment, host_account
 
 
 def host_accounts(hosts: Iterable[str]) -> frozenset[tuple[str, str]]:
     """`[show] hosts` entries ("twitch:cohost") as (platform, casefolded user name) pairs."""
-    accounts = set()
-    for entry in hosts:
-        platform, colon, name = entry.strip().partition(":")
-        if colon and platform and name:
-            accounts.add((platform.strip().casefold(), name.strip().lstrip("@").casefold()))
-    return frozenset(accounts)
+    return frozenset(account for entry in hosts if (account := host_account(entry)) is not None)
 
 
 def may_steer(author: Author, hosts: frozenset[tuple[str, str]]) -> bool:

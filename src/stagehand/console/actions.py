@@ -181,8 +181,9 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
     ConsoleAction(
         name="handled",
         keys="l",
-        title="Handled comments",
-        description="handled comments: answered, dismissed, staged; Enter restores",
+        title="Handled",
+        description="what was handled: comments answered, dismissed, staged; segment and topic"
+        " changes (a moderator's !segment too); Enter takes one back",
         records=HostActionKind.UNDO,
         label="Handled",
         footer=11,

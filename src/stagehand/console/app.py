@@ -710,8 +710,9 @@ class StagehandApp(App[None]):
         mark = self.state.farewells
 
         def restore(entry: Handled | None) -> None:
-            if entry is not None and not self._left_since(
-                mark, entry.comment, "Nothing was restored"
+            if entry is not None and not (
+                entry.comment is not None
+                and self._left_since(mark, entry.comment, "Nothing was restored")
             ):
                 if entry.key in self.undo_stack:
                     self.undo_stack.remove(entry.key)

@@ -80,7 +80,8 @@ WHY_LEFT = {FORGOTTEN: "they asked to be forgotten", OPTED_OUT: "they opted out"
 RAW_CHAT_LINES = 500
 #: What someone said while on stage, per person.
 STAGE_LINES = 50
-#: Handled comments (answered, dismissed, brought on stage) listed for the hosts to restore.
+#: Entries of the handled list (`l`: comments answered, dismissed, brought on stage; segment and
+#: topic changes) kept for the hosts to take back.
 HANDLED_KEPT = 500
 #: The chat rate counts comments in this window of show time.
 RATE_WINDOW_SECONDS = 60
@@ -111,13 +112,22 @@ class ShownNotice:
 
 @dataclass(slots=True)
 class Handled:
-    """A comment the hosts handled, for the handled list: `key` is the host action's key."""
+    """What the handled list (`l`) offers to take back: a comment the hosts handled, or a change
+    of segment or topic (`comment` None; `title` the segment's title, `actor` who made it: a
+    moderator's chat command, another console). `key` is the host action's key."""
 
     key: str
     kind: HostActionKind
     at: datetime
-    comment: Comment
+    comment: Comment | None
     undone: bool = False
+    title: str = ""
+    actor: str = ""
+
+
+#: Host actions that steer the show rather than handle a comment, listed in `l` too: a
+#: moderator's `!segment` typed by mistake is taken back there, as a host's own `n` is with `u`.
+STEERING_KINDS = frozenset({HostActionKind.SEGMENT, HostActionKind.TOPIC})
 
 
 #: Connection states after which a platform is not tried again (said as a notice).
@@ -268,7 +278,9 @@ class ConsoleState(ShowQueue):
         self.left.move_to_end(author)
         if len(self.left) > REMOVED_KEYS:
             self.left.popitem(last=False)
-        for action_key in [k for k, h in self.handled.items() if h.comment.author.key == author]:
+        for action_key in [
+            k for k, h in self.handled.items() if h.comment and h.comment.author.key == author
+        ]:
             del self.handled[action_key]
         kept = [line for line in self.raw if line.comment.author.key != author]
         if len(kept) != len(self.raw):
@@ -310,21 +322,37 @@ class ConsoleState(ShowQueue):
             if undone is not None and not action.outcome.startswith("failed"):
                 undone.undone = True
             return
+        failed = action.outcome.startswith("failed")
+        if action.kind in STEERING_KINDS:
+            if not failed:
+                self._list_handled(
+                    Handled(
+                        action.key,
+                        action.kind,
+                        action.ts,
+                        None,
+                        title=action.text,
+                        actor=action.actor,
+                    )
+                )
+            return
         if action.comment_id is None or action.platform is None:
             return
         key = (action.platform, action.comment_id)
-        failed = action.outcome.startswith("failed")
         if action.kind in HANDLED_WORDS and not failed:
             comment = comment or self._known_comment(key)
             if comment is not None:
-                self.handled[action.key] = Handled(action.key, action.kind, action.ts, comment)
-                if len(self.handled) > HANDLED_KEPT:
-                    self.handled.popitem(last=False)
+                self._list_handled(Handled(action.key, action.kind, action.ts, comment))
         ShowQueue.host_acted(self, action)
         others = action.actor and action.kind in (HostActionKind.ANSWER, HostActionKind.DISMISS)
         if others and self.removed.get(key) not in GONE_BY_NAME:
             # Shown when the host had it selected: another console took it (docs/console.md).
             self.removed[key] = f"{HANDLED_WORDS[action.kind]} by {action.actor}"
+
+    def _list_handled(self, entry: Handled) -> None:
+        self.handled[entry.key] = entry
+        if len(self.handled) > HANDLED_KEPT:
+            self.handled.popitem(last=False)
 
     def _known_comment(self, key: CommentKey) -> Comment | None:
         ranked = self.queue.get(key) or self.taken_off.get(key)

@@ -22,7 +22,7 @@ KEPT_FEEDBACK = 500
 
 class RankerJournal:
     def __init__(self, max_authors: int) -> None:
-        self._host_names: list[str] = []
+        self._hosts: list[str] = []
         self._segment: Segment | None = None
         self._terms: list[str] = []
         self._hands: set[AuthorKey] = set()
@@ -52,8 +52,8 @@ class RankerJournal:
         else:
             self._on_stage.pop(author, None)
 
-    def add_host_names(self, names: Iterable[str]) -> None:
-        self._host_names.extend(names)
+    def add_hosts(self, hosts: Iterable[str]) -> None:
+        self._hosts.extend(hosts)
 
     def recall_author(self, author: AuthorKey, comments: int) -> None:
         self._authors[author] = comments
@@ -70,7 +70,7 @@ class RankerJournal:
 
     def rebuild(self, ranker: Ranker) -> dict[int, Feedback]:
         """Tell a new `ranker` all of it; the tickets of the answers it learned again."""
-        ranker.add_host_names(self._host_names)
+        ranker.add_hosts(self._hosts)
         for author, comments in self._authors.items():
             ranker.recall_author(author, comments)
         if self._segment is not None:

@@ -77,7 +77,7 @@ class RankingLink(ABC):
     ) -> None: ...
 
     @abstractmethod
-    def add_host_names(self, names: Iterable[str]) -> None: ...
+    def add_hosts(self, hosts: Iterable[str]) -> None: ...
 
     @abstractmethod
     def recall_author(self, author: AuthorKey, comments: int) -> None: ...
@@ -128,8 +128,8 @@ class LocalRanking(RankingLink):
     def set_on_stage(self, author: AuthorKey, on_stage: bool, *, names: Iterable[str] = ()) -> None:
         self.ranker.set_on_stage(author, on_stage, names=names)
 
-    def add_host_names(self, names: Iterable[str]) -> None:
-        self.ranker.add_host_names(names)
+    def add_hosts(self, hosts: Iterable[str]) -> None:
+        self.ranker.add_hosts(hosts)
 
     def recall_author(self, author: AuthorKey, comments: int) -> None:
         self.ranker.recall_author(author, comments)

@@ -82,6 +82,7 @@ def rank_transcript(
     settings: RankingSettings | None = None,
     command_prefix: str = "!",
     classify: Classify | None = None,
+    hosts: Sequence[str] = (),
 ) -> list[RankedRow]:
     """Rank a transcript file; see `rank_events`."""
     return rank_events(
@@ -102,6 +103,7 @@ def rank_events(
     settings: RankingSettings | None = None,
     command_prefix: str = "!",
     classify: Classify | None = None,
+    hosts: Sequence[str] = (),
 ) -> list[RankedRow]:
     """Best first within each segment, segments in order: the rows of viewers' comments.
 
@@ -117,6 +119,7 @@ def rank_events(
         settings=settings,
         command_prefix=command_prefix,
         classify=classify,
+        hosts=hosts,
     )
     return rows_of(judged, settings)
 
@@ -156,6 +159,7 @@ def judge_events(
     settings: RankingSettings | None = None,
     command_prefix: str = "!",
     classify: Classify | None = None,
+    hosts: Sequence[str] = (),
 ) -> list[RankedComment]:
     """Every comment of the transcript as the pipeline would judge it on arrival, in order:
     its score, the segment it arrived in (from 1) and its kind."""
@@ -169,6 +173,7 @@ def judge_events(
 
     description = next((e.description for e in events if isinstance(e, ShowEvent)), "")
     ranker = Ranker(settings, show_description=description, command_prefix=command_prefix)
+    ranker.add_hosts(hosts)  # `[show] hosts`, as a live show tells its ranker
 
     def segment_for(event: SegmentEvent, position: int) -> Segment:
         return Segment(

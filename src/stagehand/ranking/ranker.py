@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import _lru_cache_wrapper, lru_cache, partial
 
 from stagehand.config.ranking import RankingSettings, SpamRules
-from stagehand.domain import AuthorKey, Comment, Role, Score, Segment
+from stagehand.domain import AuthorKey, Comment, Role, Score, Segment, host_account
 from stagehand.ranking import signals
 from stagehand.ranking.audience import Audience
 from stagehand.ranking.chat_style import ChatStyle
@@ -66,6 +66,8 @@ PASTED_SIMILARITY = 99.0
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
 _MODERATOR = Role.MODERATOR.value
 _STEERING_ROLES = _HOST_ROLES | {_MODERATOR}
+#: The roles a `[show] hosts` account's lines are scored with, whatever its platform says.
+_CONFIGURED_HOST = frozenset({Role.HOST.value})
 _SUBSCRIBER_ROLES = frozenset({Role.SUBSCRIBER.value, Role.VIP.value, Role.MEMBER.value})
 #: The reasons that say a comment is about the segment (what a side conversation keeps half of).
 _TOPICAL = ("topic", "learned_topic", "thread", "feedback")
@@ -136,6 +138,8 @@ class Ranker:
         self._same = SameQuestions()
         self._raised: set[AuthorKey] = set()
         self._on_stage: set[AuthorKey] = set()
+        #: `[show] hosts` accounts, (platform, casefolded user name): see `add_hosts`.
+        self._host_accounts: set[tuple[str, str]] = set()
         self._liked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
         self._disliked: deque[frozenset[str]] = deque(maxlen=EXEMPLARS)
         self._topic_changes = 0  # what feedback learned belongs to the topic it was given under
@@ -169,9 +173,15 @@ class Ranker:
         (self._on_stage.add if on_stage else self._on_stage.discard)(author)
         self._audience.set_guest(author, on_stage, names)
 
-    def add_host_names(self, names: Iterable[str]) -> None:
-        """The hosts' names, before they speak: questions naming them are put to the show."""
-        self._audience.add_host_names(names)
+    def add_hosts(self, hosts: Iterable[str]) -> None:
+        """The hosts, before they speak: `[show] hosts` accounts ("twitch:cohost") or bare names.
+        Questions naming them are put to the show, and an account's own lines are the hosts'
+        whatever roles its platform gives it (a reply to a co-host is for the show)."""
+        for entry in hosts:
+            account = host_account(entry)
+            if account is not None:
+                self._host_accounts.add(account)
+            self._audience.add_host_names([account[1] if account is not None else entry])
 
     def recall_author(self, author: AuthorKey, comments: int) -> None:
         """A resumed show: `author` already wrote `comments` comments (no newcomer any more)."""
@@ -222,7 +232,13 @@ class Ranker:
         key = comment.author.key
         who = str(key)  # the author, as the text memories keep them
         state = self._authors.get(key) or AuthorState()
-        roles = comment.author.roles
+        author = comment.author
+        roles = author.roles
+        if (
+            self._host_accounts
+            and (author.platform.casefold(), author.name.casefold()) in self._host_accounts
+        ):
+            roles = roles | _CONFIGURED_HOST  # a `[show] hosts` account speaks as a host
         if roles & _HOST_ROLES:
             self._audience.learn_host(comment)
         reasons: dict[str, float] = {"base": weights.base}

@@ -29,7 +29,7 @@ CALLS = frozenset(
         "add_topic_terms",
         "set_hand",
         "set_on_stage",
-        "add_host_names",
+        "add_hosts",
         "recall_author",
     }
 )

@@ -188,8 +188,8 @@ class RankerWorker(RankingLink):
     def set_on_stage(self, author: AuthorKey, on_stage: bool, *, names: Iterable[str] = ()) -> None:
         self._tell("set_on_stage", author, on_stage, names=tuple(names))
 
-    def add_host_names(self, names: Iterable[str]) -> None:
-        self._tell("add_host_names", list(names))
+    def add_hosts(self, hosts: Iterable[str]) -> None:
+        self._tell("add_hosts", list(hosts))
 
     def recall_author(self, author: AuthorKey, comments: int) -> None:
         self._tell("recall_author", author, comments)

@@ -123,8 +123,9 @@ class ShowCore:
         )
         #: Inside `_comment_ranked`: what it publishes belongs to the comment, in its place.
         self._completing = False
-        # `[show] hosts` accounts ("twitch:cohost"): questions naming them are for the show.
-        self._ranker.add_host_names(entry.rpartition(":")[2] for entry in settings.show.hosts)
+        # `[show] hosts` accounts ("twitch:cohost"): their lines are the hosts', and questions
+        # naming them or replying to them are for the show.
+        self._ranker.add_hosts(settings.show.hosts)
         self._state = ShowState()
         self._history = ActionHistory()
         self._platforms = Platforms()

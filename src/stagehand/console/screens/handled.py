@@ -1,4 +1,5 @@
-"""The comments handled so far (answered, dismissed, brought on stage), newest first.
+"""What the hosts handled so far, newest first: comments answered, dismissed or brought on stage,
+and segment and topic changes (a moderator's `!segment` or `!topic` among them).
 
 Enter or `u` restores the highlighted one: the action is undone through `LiveShow.undo` (and
 logged), so an answered or dismissed comment is back in the queue and a stage appearance ends.
@@ -17,20 +18,32 @@ from textual.widgets.option_list import Option
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.state import HANDLED_WORDS, Handled
 from stagehand.console.text import name_of, plain, platform_tag
-from stagehand.domain import AuthorKey
+from stagehand.domain import AuthorKey, HostActionKind
+
+#: How a segment or topic change is listed.
+STEERING_WORDS = {HostActionKind.SEGMENT: "new segment", HostActionKind.TOPIC: "topic edited"}
 
 
 def handled_line(entry: Handled) -> Content:
     comment = entry.comment
-    what = HANDLED_WORDS.get(entry.kind, entry.kind.value)
+    what = HANDLED_WORDS.get(entry.kind) or STEERING_WORDS.get(entry.kind, entry.kind.value)
+    if comment is None:  # a segment or topic change: its title, and who made it
+        about: tuple[Content | str | tuple[str, str], ...] = (
+            plain(entry.title, max_chars=120, style="bold"),
+            plain(f"  by {entry.actor}", max_chars=60, style="$text-muted") if entry.actor else "",
+        )
+    else:
+        about = (
+            platform_tag(comment.platform),
+            " ",
+            plain(name_of(comment.author, max_chars=20), style="bold"),
+            ": ",
+            plain(comment.shown_text, max_chars=300),
+        )
     return Content.assemble(
         (f"{entry.at:%H:%M:%S} ", "$text-muted"),
         (f"{what:<16} ", "$text-muted" if entry.undone else "bold"),
-        platform_tag(comment.platform),
-        " ",
-        plain(name_of(comment.author, max_chars=20), style="bold"),
-        ": ",
-        plain(comment.shown_text, max_chars=300),
+        *about,
         ("   (undone)" if entry.undone else "", "italic $text-warning"),
     )
 
@@ -48,7 +61,10 @@ class HandledScreen(DockedScreen[Handled | None]):
     def compose_dock(self) -> ComposeResult:
         yield Static(self._title(), classes="dialog-title", id="handled-title")
         yield Static(
-            Content.styled("Nothing answered, dismissed or staged yet.", "$text-muted"),
+            Content.styled(
+                "Nothing answered, dismissed or staged yet, and no segment or topic changed.",
+                "$text-muted",
+            ),
             id="handled-none",
         )
         yield OptionList(id="handled")
@@ -60,7 +76,7 @@ class HandledScreen(DockedScreen[Handled | None]):
 
     def _title(self) -> Content:
         return Content.assemble(
-            (f"Handled comments ({len(self.entries)})", "bold"),
+            (f"Handled ({len(self.entries)})", "bold"),
             ("   Enter or u restores the highlighted one · Escape closes", "$text-muted"),
         )
 
@@ -80,7 +96,7 @@ class HandledScreen(DockedScreen[Handled | None]):
     def let_go(self, left: Mapping[AuthorKey, str]) -> str | None:
         """Whoever asked to be forgotten or opted out leaves the list at once (their lines
         could be restored from it otherwise)."""
-        kept = [e for e in self.entries if e.comment.author.key not in left]
+        kept = [e for e in self.entries if e.comment is None or e.comment.author.key not in left]
         if len(kept) != len(self.entries):
             index = self.query_one("#handled", OptionList).highlighted
             highlighted = self.entries[index].key if index is not None else None
