@@ -32,7 +32,8 @@ from stagehand.show.changes import ShowChanges
 from stagehand.show.core import outcome_of
 from stagehand.show.opted_out import OPTED_OUT_NAME
 
-#: How a guest who asked to be forgotten while on stage is shown until their appearance ends.
+#: How a guest who asked to be forgotten while on stage is shown until their appearance ends
+#: (a name only, like `OPTED_OUT_NAME`: `Author.anonymous` says they are anonymous).
 FORGOTTEN_NAME = "a forgotten viewer"
 
 
@@ -266,7 +267,8 @@ class HostActions(ShowChanges):
         for pin in [p for p in self._state.pins.values() if p.comment.author.key == key]:
             self._unpinned(pin.comment.platform, pin.comment.id)
         # Still on the show if on stage (ending it is the hosts' call), but no longer by name.
-        if self._state.rename_on_stage(key, Author(author.platform, author.id, "", shown_as)):
+        anonymous = Author(author.platform, author.id, "", shown_as, anonymous=True)
+        if self._state.rename_on_stage(key, anonymous):
             self._publish(StageChanged(self._state.on_stage))
 
     def record_command(self, comment: Comment, name: str, args: str, outcome: str) -> ActionResult:
