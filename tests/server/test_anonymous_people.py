@@ -1,6 +1,7 @@
 """Someone who opted out or asked to be forgotten, as the show server's clients see them: never by
-platform id, whatever the token's role (a pseudonym instead, which the hosts' consoles act on),
-and anonymous because the show says so, never because of a name a viewer may choose."""
+platform id, whatever the token's role (a pseudonym instead, which the hosts' consoles act on);
+anonymous because the show says so, never because of a name a viewer may choose; and never
+replied to in chat through the API."""
 
 from __future__ import annotations
 
@@ -189,3 +190,52 @@ async def test_a_viewer_named_like_the_anonymous_is_not_anonymous_and_the_anonym
         assert [s.author.id for s in served.live.on_stage] == ["777000777", EVE]
     finally:
         await served.close()
+
+
+async def test_the_api_replies_to_no_one_who_asked_to_be_forgotten_or_opted_out(tmp_path) -> None:
+    """The console never replies to someone who asked to be forgotten; `POST /api/actions`
+    did, on their comment a resumed show reads back (anonymous, but still threaded to their
+    message on the platform), and on an opted-out viewer's anonymous line. Refused now (409, in
+    the show's words); moderating them stays possible."""
+    records = [
+        *START,
+        line("g1", 0, "gus", "1007", "which waveform makes the fattest bass?"),
+        line("g2", 1, "gus", "1007", "!forget"),
+        line("g3", 2, "gus", "1007", "!forget confirm"),
+        line("h1", 3, "hal", "1008", "!optout"),
+        line("h2", 4, "hal", "1008", "which VCO chip is that?"),
+    ]
+    first = await serve(tmp_path, records, commands=True)
+    try:
+        await first.played()
+        await first.live.drain()
+        status, body = await act(first, "hana", action="reply", comment_id="h2", text="thanks!")
+        assert status == 409, body
+        assert "opted out or asked to be forgotten" in body["message"]
+        assert "1008" not in json.dumps(body)
+        status, body = await act(first, "hana", action="moderate", comment_id="h2", kind="ban")
+        assert status == 200 and body["ok"], body
+    finally:
+        await first.close()
+
+    resumed = await serve(tmp_path, records, commands=True, tokens=first.tokens)
+    try:
+        await resumed.played()
+        for comment_id in ("g1", "g3", "h2"):
+            status, body = await act(
+                resumed, "alice", action="reply", comment_id=comment_id, text="sure, ask away"
+            )
+            assert status == 409, (comment_id, body)
+            assert body["message"] == (
+                "No reply sent: the comment's author opted out or asked to be forgotten, and "
+                "is not addressed in chat"
+            )
+        status, body = await act(
+            resumed, "hana", action="moderate", comment_id="g1", kind="timeout"
+        )
+        assert status == 200, body
+        db = resumed.db()
+        replies = db.execute("SELECT count(*) FROM host_actions WHERE action = 'reply'")
+        assert replies.fetchone()[0] == 0
+    finally:
+        await resumed.close()

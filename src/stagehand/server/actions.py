@@ -14,9 +14,10 @@ may not take the action gets 403, a comment the show does not know 404, a malfor
 
 An intent done already (two consoles racing, a button pressed twice) is refused 409: a comment
 answered, dismissed or deleted already is refused here, from the queue, before the show is asked;
-one put on stream or pinned already, a guest on stage already, an action undone already are
-refused by the show itself (`ActionResult.already`), in its words and with its notice to the
-console that asked. A button can tell "done already" from "done"; the answer's `Stagehand-Seq`
+one put on stream or pinned already, a guest on stage already, an action undone already, and a
+reply to someone who opted out or asked to be forgotten (no longer addressed in chat) are refused
+by the show itself (`ActionResult.already`), in its words and with its notice to the console that
+asked. A button can tell "done already" from "done"; the answer's `Stagehand-Seq`
 header says the show told its screens (an attached console does not say it a second time).
 """
 

@@ -75,6 +75,16 @@ class HostActions(ShowChanges):
     ) -> ActionResult:
         """Reply in chat through the comment's platform. `also`: the rest of its queue row: the
         reply goes out once per platform, threaded to its first asker and naming the others."""
+        if comment.author.anonymous:
+            # Whoever opted out or asked to be forgotten is not addressed in chat (a reply
+            # threads to their message, naming them to the chat again); refused as something
+            # done already is (the show server answers 409). Moderation stays possible on
+            # purpose: see `moderate`.
+            return self._refuse(
+                "No reply sent: the comment's author opted out or asked to be forgotten, and is "
+                "not addressed in chat",
+                already=True,
+            )
         text = clean(text, max_chars=500)
         if not text:
             return ActionResult.failed("Nothing to send: the reply is empty")
@@ -116,7 +126,9 @@ class HostActions(ShowChanges):
         duration_seconds: int | None = None,
         reason: str = "",
     ) -> ActionResult:
-        """Delete the comment, time out or ban its author, through its platform."""
+        """Delete the comment, time out or ban its author, through its platform: also when its
+        author opted out or asked to be forgotten (unlike `reply`), on purpose: protecting the
+        chat does not address them, and privacy must not shield abuse."""
         result = await self._platforms.act(
             comment.platform,
             lambda adapter: adapter.moderate(
