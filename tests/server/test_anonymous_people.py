@@ -62,9 +62,9 @@ async def test_a_viewer_token_is_never_given_an_anonymous_viewers_platform_id(tm
         line("f2", 0, "fay", FAY, "!hand"),
         line("f3", 0, "fay", FAY, "which VCO chip is that?"),
         # Later, while the viewer token is attached: fay says more, and asks to be forgotten.
-        line("f4", 4, "fay", FAY, "is the filter a ladder?"),
-        line("f5", 4, "fay", FAY, "!forget"),
-        line("f6", 4, "fay", FAY, "!forget confirm"),
+        line("f4", 6, "fay", FAY, "is the filter a ladder?"),
+        line("f5", 6, "fay", FAY, "!forget"),
+        line("f6", 6, "fay", FAY, "!forget confirm"),
     ]
     served = await serve(tmp_path, records, commands=True, speed=1.0)
     host = RemoteShow(served.url, served.tokens["hana"])
