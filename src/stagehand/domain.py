@@ -111,6 +111,11 @@ class Author:
     name: str
     display_name: str = ""
     roles: frozenset[str] = frozenset()
+    #: Shown under no name: they opted out or asked to be forgotten (`name` is empty and
+    #: `display_name` says which). A fact set where the show lets go of someone, never read
+    #: from the name, which a viewer chooses: no screen outside the show's own process is given
+    #: their platform id, and nobody replies to them in chat.
+    anonymous: bool = False
 
     @property
     def key(self) -> AuthorKey:

@@ -14,9 +14,10 @@ may not take the action gets 403, a comment the show does not know 404, a malfor
 
 An intent done already (two consoles racing, a button pressed twice) is refused 409: a comment
 answered, dismissed or deleted already is refused here, from the queue, before the show is asked;
-one put on stream or pinned already, a guest on stage already, an action undone already are
-refused by the show itself (`ActionResult.already`), in its words and with its notice to the
-console that asked. A button can tell "done already" from "done"; the answer's `Stagehand-Seq`
+one put on stream or pinned already, a guest on stage already, an action undone already, and a
+reply to someone who opted out or asked to be forgotten (no longer addressed in chat) are refused
+by the show itself (`ActionResult.already`), in its words and with its notice to the console that
+asked. A button can tell "done already" from "done"; the answer's `Stagehand-Seq`
 header says the show told its screens (an attached console does not say it a second time).
 """
 
@@ -29,6 +30,7 @@ from typing import Any
 from stagehand.domain import Author, Comment, ModerationKind
 from stagehand.platform import ActionResult
 from stagehand.server.access import ALLOWED, Caller, Role, may
+from stagehand.server.anonymous import ScreenIds
 from stagehand.server.hub import EventHub
 from stagehand.show.live import LiveShow
 
@@ -88,7 +90,7 @@ async def perform(live: LiveShow, hub: EventHub, caller: Caller, body: Any) -> A
             return found
         comment = found
     also = hub.queue.others_in_row(comment) if comment is not None else []
-    run = _intent(live, caller, action, comment, body, also)
+    run = _intent(live, hub.ids, caller, action, comment, body, also)
     if isinstance(run, Answer):
         return run
     with live.acting_as(caller.name):
@@ -117,6 +119,7 @@ Intent = Callable[[], ActionResult | Awaitable[ActionResult]]
 
 def _intent(
     live: LiveShow,
+    ids: ScreenIds,
     caller: Caller,
     action: str,
     comment: Comment | None,
@@ -157,13 +160,13 @@ def _intent(
             hands = live.hands
             if not hands:
                 return refused(409, "no raised hands to bring on stage")
-            named = _named(body, hands)
+            named = _named(body, hands, ids)
             if isinstance(named, Answer):
                 return named
             guest = named or hands[0]
             return lambda: live.pull_on_stage(author=guest)
         case "end_stage":
-            named = _named(body, tuple(s.author for s in live.on_stage))
+            named = _named(body, tuple(s.author for s in live.on_stage), ids)
             if isinstance(named, Answer):
                 return named
             return lambda: live.end_stage(named)
@@ -192,14 +195,18 @@ def _topic(live: LiveShow, title: Any, body: dict[str, Any]) -> Intent | Answer:
     return lambda: live.edit_topic(title, keywords)
 
 
-def _named(body: dict[str, Any], people: tuple[Author, ...]) -> Author | Answer | None:
-    """The person `author_id` (and `platform`) names among `people`; None when none is named."""
+def _named(
+    body: dict[str, Any], people: tuple[Author, ...], ids: ScreenIds
+) -> Author | Answer | None:
+    """The person `author_id` (and `platform`) names among `people`; None when none is named.
+    Someone anonymous is named by the pseudonym clients know them by (server/anonymous.py)."""
     author_id = body.get("author_id")
     if author_id is None:
         return None
     platform = body.get("platform")
     for person in people:
-        if person.id == str(author_id) and platform in (None, person.platform):
+        named = str(author_id) in (person.id, ids.shown_id(person))
+        if named and platform in (None, person.platform):
             return person
     return refused(409, f"{author_id!r} is not there any more (the show moved on)")
 

@@ -35,12 +35,11 @@ from stagehand.ranking.queue_order import QueueRow
 from stagehand.sanitize import clean_name
 from stagehand.server import actions, overlay
 from stagehand.server.access import AccessTokens, Caller
+from stagehand.server.anonymous import ScreenIds
 from stagehand.server.connections import quiet_connections
 from stagehand.server.hub import EventHub
 from stagehand.server.wire import SEQ_HEADER, dumps, encode
-from stagehand.show.actions import FORGOTTEN_NAME
 from stagehand.show.live import LiveShow
-from stagehand.show.opted_out import OPTED_OUT_NAME
 from stagehand.show.queue import key_of
 from stagehand.store.queries import SearchHit
 
@@ -205,6 +204,7 @@ async def state(request: web.Request) -> web.Response:
     if limit_text is not None and (limit is None or limit < 1):
         return _json(400, {"ok": False, "message": "limit must be a whole number from 1 on"})
     rows = hub.queue.queue_rows()[:limit]
+    ids = hub.ids
     segment = live.current_segment
     featured = live.featured
     return _json(
@@ -224,20 +224,22 @@ async def state(request: web.Request) -> web.Response:
                 "keywords": list(segment.keywords),
                 "started_at": segment.started_at.isoformat() if segment.started_at else None,
             },
-            "queue": [_queued(row, hub.queue.pins.get(key_of(row.ranked.comment))) for row in rows],
+            "queue": [
+                _queued(row, hub.queue.pins.get(key_of(row.ranked.comment)), ids) for row in rows
+            ],
             "stage": [
                 {
-                    **_person(s.author),
+                    **_person(s.author, ids),
                     "since": s.started_at.isoformat(),
                     "comment_id": s.comment_id,
                 }
                 for s in live.on_stage
             ],
-            "hands": [_person(author) for author in live.hands],
+            "hands": [_person(author, ids) for author in live.hands],
             "featured": None
             if featured is None
             else {
-                **_comment_fields(featured.comment),
+                **_comment_fields(featured.comment, ids),
                 "since": featured.since.isoformat(),
                 "by": featured.actor,
             },
@@ -246,40 +248,40 @@ async def state(request: web.Request) -> web.Response:
     )
 
 
-def _person(author: Author) -> dict[str, Any]:
+def _person(author: Author, ids: ScreenIds) -> dict[str, Any]:
     # A guest or a raised hand that opted out or asked to be forgotten stays, anonymously: their
-    # platform id would name them again (`end_stage` without `author_id` ends the latest).
-    anonymous = not author.name and author.display_name in (OPTED_OUT_NAME, FORGOTTEN_NAME)
+    # platform id would name them again, so `author_id` is their pseudonym (the events' too,
+    # which `stage_hand` and `end_stage` take).
     return {
         "author": author.shown_name,
-        "author_id": None if anonymous else author.id,
+        "author_id": ids.shown_id(author),
         "platform": author.platform,
     }
 
 
-def _comment_fields(comment: Comment) -> dict[str, Any]:
+def _comment_fields(comment: Comment, ids: ScreenIds) -> dict[str, Any]:
     return {
         "id": comment.id,
         "platform": comment.platform,
         "author": comment.author.shown_name,
-        "author_id": comment.author.id,
+        "author_id": ids.shown_id(comment.author),
         "text": comment.shown_text,
         "ts": comment.ts.isoformat(),
     }
 
 
-def _queued(row: QueueRow, pin: Any) -> dict[str, Any]:
+def _queued(row: QueueRow, pin: Any, ids: ScreenIds) -> dict[str, Any]:
     """A queue row: its comment, scored as the row; `asked_by`: the viewers who asked the same
     question (1 for most rows), `askers`: each of them (acting on the row acts for all)."""
     score = row.ranked.score
     return {
-        **_comment_fields(row.ranked.comment),
+        **_comment_fields(row.ranked.comment, ids),
         "score": round(score.value, 3),
         "flags": sorted(score.flags),
         "reasons": {name: round(points, 3) for name, points in score.reasons.items()},
         "pinned": None if pin is None else {"by": pin.actor, "note": pin.note},
         "asked_by": row.asked_by,
-        "askers": [_comment_fields(r.comment) for r in row.askers],
+        "askers": [_comment_fields(r.comment, ids) for r in row.askers],
     }
 
 

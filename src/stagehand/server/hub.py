@@ -9,7 +9,8 @@ A client never slows the show: each has its own pending list, filled by the list
 waiting, and drained by that client's own sender task. A client that falls `CLIENT_LIMIT`
 events behind is let go (it reconnects and resumes, or gets a fresh snapshot); the show, and
 what it records, never waits for anyone's network. An event is encoded to JSON once, for every
-client, and only while someone is connected.
+client, and only while someone is connected: as clients are given it, with no anonymous person's
+platform id whatever their role (`ScreenIds`, server/anonymous.py).
 
 The overlay hears only what the hosts chose to put on stream (the featured comment, who is on
 stage, the segment's title), pushed the moment it changes.
@@ -18,6 +19,7 @@ stage, the segment's title), pushed the moment it changes.
 from __future__ import annotations
 
 import asyncio
+import functools
 import secrets
 from collections import deque
 from dataclasses import dataclass, field
@@ -36,7 +38,8 @@ from stagehand.events import (
     StageChanged,
 )
 from stagehand.server.access import Caller
-from stagehand.server.wire import dumps, encode, encode_event
+from stagehand.server.anonymous import ScreenIds
+from stagehand.server.wire import Pseudonym, dumps, encode, encode_event
 from stagehand.show.history import HandledAction
 from stagehand.show.live import LiveShow
 from stagehand.show.queue import ShowQueue, key_of, without_author
@@ -63,12 +66,13 @@ class Kept:
     (while one is connected: at once), then reused by every client resuming after it."""
 
     seq: int
+    #: As clients are given it (`ScreenIds.for_screens`).
     event: CoreEvent
     text: str | None = None
 
-    def encoded(self) -> str:
+    def encoded(self, pseudonym: Pseudonym) -> str:
         if self.text is None:
-            self.text = dumps(encode_event(self.event, self.seq))
+            self.text = dumps(encode_event(self.event, self.seq, pseudonym=pseudonym))
         return self.text
 
 
@@ -123,6 +127,8 @@ class EventHub:
         for pin in live.pins:
             self.queue.pinned(pin)
         self.recent: deque[RankedComment] = deque(maxlen=RECENT_CHAT)
+        #: The ids clients are given for people: never an anonymous person's platform id.
+        self.ids = ScreenIds()
         self.seq = 0
         #: This hub's numbering: `seq` restarts at 0 with every show (and restart), so a client
         #: resumes (`?since=EPOCH:SEQ`) only where the epoch is the one it had.
@@ -141,10 +147,10 @@ class EventHub:
             self.recent.append(event.ranked)
         elif isinstance(event, AuthorOptedOut | AuthorForgotten):
             self.recent = without_author(self.recent, event.author)
-        kept = Kept(self.seq, event)
+        kept = Kept(self.seq, self.ids.for_screens(event))
         self.backlog.append(kept)
         if self.clients:
-            text = kept.encoded()
+            text = kept.encoded(self.ids.pseudonym)
             for client in self.clients:
                 client.push(text)
         if isinstance(event, OVERLAY_EVENTS):
@@ -164,7 +170,7 @@ class EventHub:
         oldest = self.backlog[0].seq if self.backlog else self.seq + 1
         ours = epoch == self.epoch
         if ours and since is not None and 0 <= since <= self.seq and since + 1 >= oldest:
-            missed = [kept.encoded() for kept in self.backlog if kept.seq > since]
+            missed = [kept.encoded(self.ids.pseudonym) for kept in self.backlog if kept.seq > since]
             # What it missed does not count against its limit: it may fall as far behind again.
             client.limit += len(missed)
             client.pending.extend(missed)
@@ -182,28 +188,30 @@ class EventHub:
         """The whole show as a screen needs it to start from, as of event `seq`."""
         live = self.live
         handled = live.handled()[:HANDLED]
+        # No anonymous person's platform id: their pseudonym (server/anonymous.py).
+        shown = functools.partial(encode, pseudonym=self.ids.pseudonym)
         return {
             "seq": self.seq,
             "epoch": self.epoch,
             "you": {"name": caller.name, "role": caller.role.value},
-            "show": encode(live.show),
-            "segments": encode(live.segments),
-            "on_stage": encode(live.on_stage),
-            "hands": encode(live.hands),
+            "show": shown(live.show),
+            "segments": shown(live.segments),
+            "on_stage": shown(live.on_stage),
+            "hands": shown(live.hands),
             "connections": {p: [s.value, d] for p, (s, d) in live.connections.items()},
             "platforms": list(live.platforms),
-            "featured": encode(live.featured),
-            "pins": encode(live.pins),
+            "featured": shown(live.featured),
+            "pins": shown(live.pins),
             # How this show orders its queue: an attached console folds with the show's.
-            "queue_settings": encode(live.queue_settings),
+            "queue_settings": shown(live.queue_settings),
             # Every asker's comment of each row: the client's own fold merges them as here.
-            "queue": encode(tuple(a for row in self.queue.queue_rows() for a in row.askers)),
-            "chat": encode(tuple(self.recent)),
+            "queue": shown(tuple(a for row in self.queue.queue_rows() for a in row.askers)),
+            "chat": shown(tuple(self.recent)),
             # What the show's own console lists under `l` (before a restart too): undoable,
             # and the comments answered or dismissed as the queue had them (an undo gives
             # them back).
-            "handled": encode(handled),
-            "taken_off": encode(self._taken_off(handled)),
+            "handled": shown(handled),
+            "taken_off": shown(self._taken_off(handled)),
         }
 
     def _taken_off(self, handled: tuple[HandledAction, ...]) -> tuple[RankedComment, ...]:

@@ -9,6 +9,8 @@ what comes back is the same value a listener in the show's own process heard.
 Text is sent as the show holds it (cleaned chat text, and the original for the record): every
 screen renders it as plain text, never markup. So are names: an author carries its raw `name`
 and `display_name`, and beside them `shown_name`, the name cleaned as every screen shows it.
+An anonymous author (`Author.anonymous`) is sent under a pseudonym, never their platform id
+(server/anonymous.py).
 """
 
 from __future__ import annotations
@@ -43,8 +45,18 @@ class WireError(ValueError):
 # -- encoding ---------------------------------------------------------------------------------
 
 
-def encode(value: Any) -> Any:
-    """A JSON-ready form of a domain value or event (see the module docstring)."""
+#: What an anonymous person's platform id is sent as: (platform, user id) -> a pseudonym.
+Pseudonym = Callable[[str, str], str]
+
+
+def _no_id(platform: str, user_id: str) -> str:
+    return ""
+
+
+def encode(value: Any, *, pseudonym: Pseudonym = _no_id) -> Any:
+    """A JSON-ready form of a domain value or event (see the module docstring). An anonymous
+    author (`Author.anonymous`) is sent with `pseudonym` of their id, never the id itself
+    (server/anonymous.py); with no `pseudonym`, with no id at all."""
     if value is None or isinstance(value, str | bool | int | float):
         return value
     if isinstance(value, enum.Enum):
@@ -52,23 +64,28 @@ def encode(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, domain.Author) and value.anonymous:
+            value = dataclasses.replace(value, id=pseudonym(value.platform, value.id))
+        fields = {
+            f.name: encode(getattr(value, f.name), pseudonym=pseudonym)
+            for f in dataclasses.fields(value)
+        }
         if isinstance(value, domain.Author):
             # The name every screen shows, cleaned as chat text is, beside the raw `name` and
             # `display_name` (kept as they were: clients read them). Decoding ignores it.
             fields["shown_name"] = value.shown_name
         return fields
     if isinstance(value, Mapping):
-        return {str(k): encode(v) for k, v in value.items()}
+        return {str(k): encode(v, pseudonym=pseudonym) for k, v in value.items()}
     if isinstance(value, tuple | list | frozenset | set):
         items = sorted(value) if isinstance(value, frozenset | set) else value
-        return [encode(item) for item in items]
+        return [encode(item, pseudonym=pseudonym) for item in items]
     raise TypeError(f"cannot send {type(value).__name__} over the wire")
 
 
-def encode_event(event: CoreEvent, seq: int) -> dict[str, Any]:
+def encode_event(event: CoreEvent, seq: int, *, pseudonym: Pseudonym = _no_id) -> dict[str, Any]:
     """An event as the events WebSocket sends it: its type, its place in the show, its fields."""
-    return {"type": type(event).__name__, "seq": seq, **encode(event)}
+    return {"type": type(event).__name__, "seq": seq, **encode(event, pseudonym=pseudonym)}
 
 
 def dumps(value: Any) -> str:

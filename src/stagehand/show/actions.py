@@ -32,7 +32,8 @@ from stagehand.show.changes import ShowChanges
 from stagehand.show.core import outcome_of
 from stagehand.show.opted_out import OPTED_OUT_NAME
 
-#: How a guest who asked to be forgotten while on stage is shown until their appearance ends.
+#: How a guest who asked to be forgotten while on stage is shown until their appearance ends
+#: (a name only, like `OPTED_OUT_NAME`: `Author.anonymous` says they are anonymous).
 FORGOTTEN_NAME = "a forgotten viewer"
 
 
@@ -74,6 +75,16 @@ class HostActions(ShowChanges):
     ) -> ActionResult:
         """Reply in chat through the comment's platform. `also`: the rest of its queue row: the
         reply goes out once per platform, threaded to its first asker and naming the others."""
+        if comment.author.anonymous:
+            # Whoever opted out or asked to be forgotten is not addressed in chat (a reply
+            # threads to their message, naming them to the chat again); refused as something
+            # done already is (the show server answers 409). Moderation stays possible on
+            # purpose: see `moderate`.
+            return self._refuse(
+                "No reply sent: the comment's author opted out or asked to be forgotten, and is "
+                "not addressed in chat",
+                already=True,
+            )
         text = clean(text, max_chars=500)
         if not text:
             return ActionResult.failed("Nothing to send: the reply is empty")
@@ -115,7 +126,9 @@ class HostActions(ShowChanges):
         duration_seconds: int | None = None,
         reason: str = "",
     ) -> ActionResult:
-        """Delete the comment, time out or ban its author, through its platform."""
+        """Delete the comment, time out or ban its author, through its platform: also when its
+        author opted out or asked to be forgotten (unlike `reply`), on purpose: protecting the
+        chat does not address them, and privacy must not shield abuse."""
         result = await self._platforms.act(
             comment.platform,
             lambda adapter: adapter.moderate(
@@ -266,7 +279,8 @@ class HostActions(ShowChanges):
         for pin in [p for p in self._state.pins.values() if p.comment.author.key == key]:
             self._unpinned(pin.comment.platform, pin.comment.id)
         # Still on the show if on stage (ending it is the hosts' call), but no longer by name.
-        if self._state.rename_on_stage(key, Author(author.platform, author.id, "", shown_as)):
+        anonymous = Author(author.platform, author.id, "", shown_as, anonymous=True)
+        if self._state.rename_on_stage(key, anonymous):
             self._publish(StageChanged(self._state.on_stage))
 
     def record_command(self, comment: Comment, name: str, args: str, outcome: str) -> ActionResult:

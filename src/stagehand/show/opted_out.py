@@ -13,7 +13,8 @@ import dataclasses
 
 from stagehand.domain import Author, RankedComment
 
-#: How screens name a viewer who opted out.
+#: How screens name a viewer who opted out: a name only (a viewer may choose it too);
+#: `Author.anonymous` is what says someone is anonymous.
 OPTED_OUT_NAME = "a viewer who opted out"
 
 
@@ -23,7 +24,7 @@ def anonymized(ranked: RankedComment) -> RankedComment:
     in the metrics (viewers replying to viewers), none of theirs."""
     comment = ranked.comment
     author = comment.author
-    anonymous = Author(author.platform, author.id, "", OPTED_OUT_NAME)
+    anonymous = Author(author.platform, author.id, "", OPTED_OUT_NAME, anonymous=True)
     return dataclasses.replace(
         ranked,
         comment=dataclasses.replace(

@@ -27,7 +27,7 @@ COMMENT_COLUMNS = """comments.id, comments.platform, comments.message_id, commen
        comments.ts, comments.text, comments.original_text, comments.reply_to,
        comments.first_message, comments.attachments, comments.truncated, comments.kind,
        comments.deleted_at, comments.highlight_kind, comments.highlight_amount,
-       comments.highlight_currency, comments.highlight_shown,
+       comments.highlight_currency, comments.highlight_shown, comments.anonymized,
        authors.platform_user_id, authors.name AS author_name,
        coalesce(comments.display_name_then, authors.display_name) AS author_display_name,
        coalesce(comments.roles_then, authors.roles) AS author_roles"""
@@ -50,13 +50,14 @@ def _roles(raw: str) -> frozenset[str]:
     return frozenset(json.loads(raw))
 
 
-def author_from_row(row: dict, *, prefix: str = "author_") -> Author:
+def author_from_row(row: dict, *, prefix: str = "author_", anonymous: bool = False) -> Author:
     return Author(
         platform=row["platform"],
         id=row["platform_user_id"],
         name=row[f"{prefix}name"],
         display_name=row[f"{prefix}display_name"],
         roles=_roles(row[f"{prefix}roles"]),
+        anonymous=anonymous,
     )
 
 
@@ -67,7 +68,9 @@ def comment_from_row(row: dict) -> Comment:
         id=row["message_id"],
         platform=row["platform"],
         channel=row["channel"],
-        author=author_from_row(row),
+        # Stored anonymous (its author opted out or asked to be forgotten): a fact of the row,
+        # so a resumed show lets go of them as the live one did (`Author.anonymous`).
+        author=author_from_row(row, anonymous=bool(row.get("anonymized"))),
         text=row["original_text"],
         ts=parse_ts(row["ts"]),
         reply_to=row["reply_to"],

@@ -1,0 +1,241 @@
+"""Someone who opted out or asked to be forgotten, as the show server's clients see them: never by
+platform id, whatever the token's role (a pseudonym instead, which the hosts' consoles act on);
+anonymous because the show says so, never because of a name a viewer may choose; and never
+replied to in chat through the API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import aiohttp
+from showserver import act, call, serve
+
+from stagehand.server.remote import RemoteShow
+
+EVE, FAY = "4815162342", "4815162343"
+ANONYMOUS = "a viewer who opted out"
+
+
+def line(id: str, second: int, author: str, author_id: str, text: str, **extra: Any) -> dict:
+    return {
+        "kind": "comment",
+        "id": id,
+        "ts": f"2026-11-20T19:00:{second:02d}Z",
+        "platform": "twitch",
+        "channel": "synthnight",
+        "author_id": author_id,
+        "author": author,
+        "text": text,
+        "roles": extra.pop("roles", []),
+        **extra,
+    }
+
+
+START = [
+    {"kind": "show", "ts": "2026-11-20T19:00:00Z", "title": "Synth Night"},
+    {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Oscillators"},
+]
+
+
+async def until(check: Any, seconds: float = 10.0) -> None:
+    start = time.monotonic()
+    while not await check():
+        assert time.monotonic() - start < seconds, "not within the time allowed"
+        await asyncio.sleep(0.05)
+
+
+async def test_a_viewer_token_is_never_given_an_anonymous_viewers_platform_id(tmp_path) -> None:
+    """A viewer token attached after eve (on stage) and fay (a hand up) opted out was given both
+    platform ids, in the snapshot and in every later event: their stage appearance, hand, lines,
+    a host's actions on them. Now every client knows each by one pseudonym, which the host's
+    attached console acts on."""
+    records = [
+        *START,
+        line("b1", 0, "ben", "102", "which waveform makes the fattest bass?"),
+        line("e1", 0, "eve", EVE, "hi there"),
+        line("e2", 0, "mod", "2001", "!stage @eve", roles=["moderator"]),
+        line("e3", 0, "eve", EVE, "!optout"),
+        line("f1", 0, "fay", FAY, "!optout"),
+        line("f2", 0, "fay", FAY, "!hand"),
+        line("f3", 0, "fay", FAY, "which VCO chip is that?"),
+        # Later, while the viewer token is attached: fay says more, and asks to be forgotten.
+        line("f4", 6, "fay", FAY, "is the filter a ladder?"),
+        line("f5", 6, "fay", FAY, "!forget"),
+        line("f6", 6, "fay", FAY, "!forget confirm"),
+    ]
+    served = await serve(tmp_path, records, commands=True, speed=1.0)
+    host = RemoteShow(served.url, served.tokens["hana"])
+    following: asyncio.Future[None] | None = None
+    try:
+
+        async def hand_and_guest_anonymous() -> bool:
+            _, state = await call(served, "GET", "/api/state", served.tokens["vic"])
+            people = [*state["hands"], *state["stage"]]
+            return len(people) == 2 and all(p["author"] == ANONYMOUS for p in people)
+
+        await until(hand_and_guest_anonymous)
+        await host.connect()
+        following = asyncio.ensure_future(host.run_adapters())
+        headers = {"Authorization": f"Bearer {served.tokens['vic']}"}
+        frames: list[str] = []
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(served.url + "/api/events", headers=headers) as ws,
+        ):
+            frames.append(await ws.receive_str(timeout=5))
+            snapshot = json.loads(frames[0])["snapshot"]
+            (hand,) = snapshot["hands"]
+            (guest,) = snapshot["on_stage"]
+            assert hand["shown_name"] == guest["author"]["shown_name"] == ANONYMOUS
+            fay, eve = hand["id"], guest["author"]["id"]
+            assert fay.startswith("pseudonym:") and eve.startswith("pseudonym:") and fay != eve
+
+            # The host's console acts on them by what it was given (no platform id needed):
+            # fay's hand on stage, eve's appearance ended, fay timed out (moderation stays).
+            assert (await host.pull_on_stage(author=host.hands[0])).ok
+            (eve_there,) = [s.author for s in host.on_stage if s.author.id == eve]
+            assert (await host.end_stage(eve_there)).ok
+            status, body = await act(
+                served, "hana", action="moderate", comment_id="f3", kind="timeout"
+            )
+            assert status == 200 and body["ok"], body
+            assert [s.author.id for s in served.live.on_stage] == [FAY]  # the show's own ids
+
+            await served.played()
+            await served.live.drain()
+            seen: list[dict] = []
+            deadline = time.monotonic() + 10
+            while not any(e["type"] == "AuthorForgotten" for e in seen):
+                assert time.monotonic() < deadline, "fay's !forget confirm never came"
+                frames.append(await ws.receive_str(timeout=5))
+                seen += json.loads(frames[-1])["events"]
+
+        said = "".join(frames)
+        assert EVE not in said and FAY not in said
+        # One pseudonym per person in every event, so a screen can tell who is who.
+        ids = {
+            "StageStarted": [
+                e["session"]["author"]["id"] for e in seen if e["type"] == "StageStarted"
+            ],
+            "StageEnded": [e["session"]["author"]["id"] for e in seen if e["type"] == "StageEnded"],
+            "AuthorRemoved": [e["author"]["id"] for e in seen if e["type"] == "AuthorRemoved"],
+            "AuthorForgotten": [e["author"]["id"] for e in seen if e["type"] == "AuthorForgotten"],
+            "HostActionLogged": [
+                e["action"]["author_id"] for e in seen if e["type"] == "HostActionLogged"
+            ],
+        }
+        assert ids == {
+            "StageStarted": [fay],
+            "StageEnded": [eve],
+            "AuthorRemoved": [fay],
+            "AuthorForgotten": [fay],
+            "HostActionLogged": [fay, eve, fay],
+        }
+        lines = [e["ranked"]["comment"] for e in seen if e["type"] == "CommentRanked"]
+        lines += [r["comment"] for r in snapshot["chat"]]
+        later = [c for c in lines if c["id"] in ("f4", "f5", "f6")]
+        assert [c["author"]["id"] for c in later] == [fay, fay, fay]
+        assert all(c["text"] == "" for c in later)
+    finally:
+        await host.close()
+        if following is not None:
+            await asyncio.gather(following, return_exceptions=True)
+        await served.close()
+
+
+async def test_a_viewer_named_like_the_anonymous_is_not_anonymous_and_the_anonymous_are(
+    tmp_path,
+) -> None:
+    """Anonymity was read from the name: a viewer who calls themselves "a viewer who opted out"
+    (and has no user name: YouTube, a transcript) lost their id in `/api/state` as if anonymous,
+    while the events gave the really anonymous viewer's platform id away."""
+    records = [
+        *START,
+        line("n1", 0, "", "777000777", "!hand", display_name=ANONYMOUS),
+        line("e1", 0, "eve", EVE, "!optout"),
+        line("e2", 0, "eve", EVE, "!hand"),
+    ]
+    served = await serve(tmp_path, records, commands=True)
+    try:
+        await served.played()
+        await served.live.drain()
+        _, state = await call(served, "GET", "/api/state", served.tokens["vic"])
+        named, anonymous = state["hands"]
+        assert named == {"author": ANONYMOUS, "author_id": "777000777", "platform": "twitch"}
+        assert anonymous["author"] == ANONYMOUS
+        assert anonymous["author_id"].startswith("pseudonym:")
+
+        headers = {"Authorization": f"Bearer {served.tokens['vic']}"}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(served.url + "/api/events", headers=headers) as ws,
+        ):
+            frame = await ws.receive_str(timeout=5)
+        hands = json.loads(frame)["snapshot"]["hands"]
+        assert [(h["id"], h["anonymous"]) for h in hands] == [
+            ("777000777", False),
+            (anonymous["author_id"], True),  # the pseudonym /api/state gives
+        ]
+        assert EVE not in frame
+
+        # The host stages each by the id it was given.
+        for person in (named, anonymous):
+            status, body = await act(
+                served, "hana", action="stage_hand", author_id=person["author_id"]
+            )
+            assert status == 200 and body["ok"], body
+        assert [s.author.id for s in served.live.on_stage] == ["777000777", EVE]
+    finally:
+        await served.close()
+
+
+async def test_the_api_replies_to_no_one_who_asked_to_be_forgotten_or_opted_out(tmp_path) -> None:
+    """The console never replies to someone who asked to be forgotten; `POST /api/actions`
+    did, on their comment a resumed show reads back (anonymous, but still threaded to their
+    message on the platform), and on an opted-out viewer's anonymous line. Refused now (409, in
+    the show's words); moderating them stays possible."""
+    records = [
+        *START,
+        line("g1", 0, "gus", "1007", "which waveform makes the fattest bass?"),
+        line("g2", 1, "gus", "1007", "!forget"),
+        line("g3", 2, "gus", "1007", "!forget confirm"),
+        line("h1", 3, "hal", "1008", "!optout"),
+        line("h2", 4, "hal", "1008", "which VCO chip is that?"),
+    ]
+    first = await serve(tmp_path, records, commands=True)
+    try:
+        await first.played()
+        await first.live.drain()
+        status, body = await act(first, "hana", action="reply", comment_id="h2", text="thanks!")
+        assert status == 409, body
+        assert "opted out or asked to be forgotten" in body["message"]
+        assert "1008" not in json.dumps(body)
+        status, body = await act(first, "hana", action="moderate", comment_id="h2", kind="ban")
+        assert status == 200 and body["ok"], body
+    finally:
+        await first.close()
+
+    resumed = await serve(tmp_path, records, commands=True, tokens=first.tokens)
+    try:
+        await resumed.played()
+        for comment_id in ("g1", "g3", "h2"):
+            status, body = await act(
+                resumed, "alice", action="reply", comment_id=comment_id, text="sure, ask away"
+            )
+            assert status == 409, (comment_id, body)
+            assert body["message"] == (
+                "No reply sent: the comment's author opted out or asked to be forgotten, and "
+                "is not addressed in chat"
+            )
+        status, body = await act(
+            resumed, "hana", action="moderate", comment_id="g1", kind="timeout"
+        )
+        assert status == 200, body
+        db = resumed.db()
+        replies = db.execute("SELECT count(*) FROM host_actions WHERE action = 'reply'")
+        assert replies.fetchone()[0] == 0
+    finally:
+        await resumed.close()
