@@ -182,8 +182,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         name="handled",
         keys="l",
         title="Handled",
-        description="what was handled: comments answered, dismissed, staged; segment and topic"
-        " changes (a moderator's !segment too); Enter takes one back",
+        description="handled comments, segment and topic changes; Enter undoes one",
         records=HostActionKind.UNDO,
         label="Handled",
         footer=11,
