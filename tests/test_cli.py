@@ -373,3 +373,31 @@ def test_export_then_replay_gives_back_the_same_show_when_a_viewer_changes_mid_s
     ]
     counted = [json.loads(report)["on_topic_questions"] for report in reports]
     assert counted == [1, 1]
+
+
+def test_rank_lists_no_row_for_a_comment_with_no_text_to_show(tmp_path: Path) -> None:
+    """As in the console's queue: a comment that is only escapes, zero-width and bidi characters
+    (nothing left after cleaning), or an opted-out viewer's empty line, is no row; stderr says
+    how many were left out and which, so a jsonl reader's stream stays all queue rows."""
+    records = [
+        {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "VCO", "keywords": ["vco"]},
+        {"kind": "comment", "id": "q1", "ts": "2026-11-20T19:00:01Z", "platform": "twitch",
+         "author_id": "1", "author": "alice", "text": "how do you tune the vco?"},
+        {"kind": "comment", "id": "z1", "ts": "2026-11-20T19:00:02Z", "platform": "twitch",
+         "author_id": "2", "author": "bob", "text": "\u200b\u202e\x1b[2J\u2066"},
+        {"kind": "comment", "id": "o1", "ts": "2026-11-20T19:00:03Z", "platform": "twitch",
+         "author_id": "3", "author": "carol", "text": ""},
+    ]  # fmt: skip
+    transcript = tmp_path / "blank.jsonl"
+    transcript.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    table = stagehand("rank", str(transcript), "--format", "table")
+    assert table.returncode == 0, table.stderr
+    rows = [line for line in table.stdout.splitlines() if line[:3].strip().isdigit()]
+    assert len(rows) == 1 and "alice" in rows[0]
+    assert "bob" not in table.stdout and "carol" not in table.stdout
+    jsonl = stagehand("rank", str(transcript))
+    assert jsonl.returncode == 0, jsonl.stderr
+    assert [json.loads(line)["id"] for line in jsonl.stdout.splitlines()] == ["q1"]
+    for done in (table, jsonl):
+        assert done.stderr.startswith("2 comments are not listed: no text to show"), done.stderr
+        assert done.stderr.rstrip().endswith(": z1, o1")

@@ -72,6 +72,7 @@ def rank_command(
         command_prefix=settings.commands.prefix,
         classify=lambda comment: kinds.classify(comment).kind,
     )
+    rows, blank = _readable(rows)
     if output_format == "jsonl":
         from stagehand.sanitize import inert_json
 
@@ -79,8 +80,41 @@ def rank_command(
             # Safe to print: a name's bidi override or control character is escaped, and a
             # JSON reader gets the name back as the platform sent it.
             click.echo(inert_json(row.to_json()))
-        return
-    _print_table(rows)
+    else:
+        _print_table(rows)
+    if blank:
+        # On stderr, so a jsonl reader's stream stays one shape: every line a queue row.
+        click.echo(_left_out(blank), err=True)
+
+
+#: How many left-out comments' ids `rank` names on stderr.
+_NAMED_IDS = 5
+
+
+def _readable(rows: list[RankedRow]) -> tuple[list[RankedRow], list[str]]:
+    """The rows with text to read, and the ids of the comments left out: as in the console's
+    queue (`ShowQueue.add_comment`), a comment with no text left after cleaning (only control,
+    zero-width or bidi characters) or none at all (its author opted out) is no row."""
+    kept: list[RankedRow] = []
+    blank: list[str] = []
+    for row in rows:
+        if row.comment.shown_text:
+            kept.append(row)
+        else:
+            blank.extend(comment.id for comment in row.askers or (row.comment,))
+    return kept, blank
+
+
+def _left_out(ids: list[str]) -> str:
+    from stagehand.sanitize import clean
+
+    count = "1 comment is" if len(ids) == 1 else f"{len(ids)} comments are"
+    named = ", ".join(clean(comment_id) for comment_id in ids[:_NAMED_IDS])
+    more = f" and {len(ids) - _NAMED_IDS} more" if len(ids) > _NAMED_IDS else ""
+    return (
+        f"{count} not listed: no text to show (only control, zero-width or bidi characters, "
+        f"or an opted-out viewer's line), as in the console's queue: {named}{more}"
+    )
 
 
 def _topic(value: str | None) -> str | None:
