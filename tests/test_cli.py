@@ -401,3 +401,49 @@ def test_rank_lists_no_row_for_a_comment_with_no_text_to_show(tmp_path: Path) ->
     for done in (table, jsonl):
         assert done.stderr.startswith("2 comments are not listed: no text to show"), done.stderr
         assert done.stderr.rstrip().endswith(": z1, o1")
+
+
+def test_a_replay_stopped_before_its_last_line_never_says_it_played_100_percent(
+    tmp_path: Path,
+) -> None:
+    """The reader reads ahead of what is played: stopped while the last line waits its turn, a
+    replay said "Stopped before the end of the transcript (100% of it)"."""
+    records: list[dict[str, object]] = [
+        {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "VCO", "keywords": ["vco"]}
+    ]
+    for number in range(1000):
+        records.append(
+            {"kind": "comment", "id": f"c{number}", "ts": f"2026-11-20T19:00:{number % 50:02d}Z",
+             "platform": "twitch", "author_id": str(number % 40), "author": f"viewer{number % 40}",
+             "text": f"comment {number} about the vco"}
+        )  # fmt: skip
+    records.sort(key=lambda record: str(record["ts"]))
+    records.append(
+        {"kind": "comment", "id": "last", "ts": "2026-11-20T19:50:00Z", "platform": "twitch",
+         "author_id": "1", "author": "viewer1", "text": "one more, much later"}
+    )  # fmt: skip
+    transcript = tmp_path / "tail.jsonl"
+    transcript.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    db = tmp_path / "tail.db"
+    command = [sys.executable, "-m", "stagehand", "replay", str(transcript), "--db", str(db)]
+    process = subprocess.Popen(
+        [*command, "--headless", "--speed", "100"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _count(db, "comments") < 1000 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)  # well into the 30 s wait for the last line
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 143, err
+    [stopped] = [line for line in out.splitlines() if line.startswith("Stopped before the end")]
+    assert stopped.startswith("Stopped before the end of the transcript (all but its last line): ")
+    assert "100%" not in out + err, out + err
