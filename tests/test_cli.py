@@ -447,3 +447,47 @@ def test_a_replay_stopped_before_its_last_line_never_says_it_played_100_percent(
     [stopped] = [line for line in out.splitlines() if line.startswith("Stopped before the end")]
     assert stopped.startswith("Stopped before the end of the transcript (all but its last line): ")
     assert "100%" not in out + err, out + err
+
+
+def test_a_database_given_as_a_transcript_is_named_with_the_way_to_get_one(
+    tmp_path: Path, small_show: Path
+) -> None:
+    """`stagehand rank stagehand.db` (rank my show) said "not UTF-8 text ...; fix or delete
+    that line"; it says what the file is and that `export` writes a transcript of it."""
+    db = tmp_path / "shows.db"
+    played = stagehand("replay", str(small_show), "--db", str(db), "--instant", "--headless")
+    assert played.returncode == 0, played.stderr
+    other = tmp_path / "other.db"
+    for args in (["rank", str(db)], ["replay", str(db), "--db", str(other), "--headless"]):
+        done = stagehand(*args)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr == (
+            f"Error: {db} is a SQLite database, not a transcript: `stagehand export --db {db} -o "
+            "show.jsonl` writes a show stored in it as one\n"
+        )
+    assert not other.exists()
+
+
+def test_a_file_that_is_no_transcript_is_not_called_empty_nor_fixable_line_by_line(
+    tmp_path: Path,
+) -> None:
+    """JSON lines of another program (no "kind") were "the file is empty" to `replay` and "only
+    blank lines?" to `rank`; a chat log's first line was "fix or delete that line and rank
+    again", which only brings up its second."""
+    other_json = tmp_path / "captures.jsonl"
+    other_json.write_text('{"case": "a", "input": "@badges= PRIVMSG #x :hi"}\n' * 3, "utf-8")
+    why = 'none of its lines is a transcript event, a JSON object whose "kind" is "show", '
+    replayed = stagehand("replay", str(other_json), "--db", str(tmp_path / "x.db"), "--headless")
+    assert replayed.returncode == 2
+    assert f"{other_json}: no transcript events in it: {why}" in replayed.stderr
+    ranked = stagehand("rank", str(other_json))
+    assert ranked.returncode == 2
+    assert f"{other_json}: nothing to rank: {why}" in ranked.stderr
+    chat_log = tmp_path / "chat.irc.txt"
+    chat_log.write_text("@badges=;color= :kat!kat@kat.tmi.twitch.tv PRIVMSG #x :hi\n" * 3)
+    ranked = stagehand("rank", str(chat_log))
+    assert ranked.returncode == 2
+    assert ranked.stderr == (
+        f"Error: {chat_log}:1: not valid JSON (Expecting value at column 1); pass a JSON Lines "
+        "transcript (see docs/transcript-format.md)\n"
+    )

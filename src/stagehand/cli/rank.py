@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 import click
 
 from stagehand.cli.errors import StagehandCommand, UserError
+from stagehand.cli.transcripts import database_not_transcript, why_no_events
 
 if TYPE_CHECKING:
     from stagehand.config import Settings
     from stagehand.ranking.offline import RankedRow
+    from stagehand.transcript import TranscriptEvent
 
 
 @click.command("rank", cls=StagehandCommand)
@@ -56,11 +58,17 @@ def rank_command(
     kinds = CommentKinds(
         prefix=settings.commands.prefix, hosts=settings.show.hosts, bots=settings.ranking.bots
     )
+    if database := database_not_transcript(transcript):  # `stagehand rank stagehand.db`
+        raise UserError(database)
+    events: list[TranscriptEvent] = []
     try:
-        events = list(read_transcript(transcript))
+        events.extend(read_transcript(transcript))
     except TranscriptError as exc:
-        # Ranking judges the whole show, so unlike `replay` it does not skip a bad line.
-        raise UserError(f"{exc}; fix or delete that line and rank again") from None
+        # Ranking judges the whole show, so unlike `replay` it does not skip a bad line. Before
+        # any event the file is most likely no transcript at all (a chat log, a CSV): deleting
+        # that line would only bring up the next.
+        fix = "fix or delete that line and rank again" if events else _PASS_A_TRANSCRIPT
+        raise UserError(f"{exc}; {fix}") from None
     if not events:
         # Most likely the wrong file, or one not written yet: say so, and fail a script.
         raise UserError(f"{transcript}: nothing to rank: {_why_no_events(transcript)}")
@@ -139,10 +147,14 @@ def _keyword_list(value: str | None) -> list[str] | None:
     return words
 
 
+_PASS_A_TRANSCRIPT = "pass a JSON Lines transcript (see docs/transcript-format.md)"
+
+
 def _why_no_events(transcript: Path) -> str:
-    empty = transcript.stat().st_size == 0
-    what = "the file is empty" if empty else "it holds no transcript events (only blank lines?)"
-    return f"{what}; pass a JSON Lines transcript (see docs/transcript-format.md)"
+    what = why_no_events(transcript)
+    if what == "only blank lines":
+        what = "it holds no transcript events (only blank lines?)"
+    return f"{what}; {_PASS_A_TRANSCRIPT}"
 
 
 def _settings() -> Settings:

@@ -23,6 +23,7 @@ from stagehand.cli.options import (
     speed_option,
 )
 from stagehand.cli.replay_progress import ReplayWatch, show_replay_progress
+from stagehand.cli.transcripts import database_not_transcript, why_no_events
 from stagehand.config import Settings, load_settings
 from stagehand.config.server import ListenAddress
 
@@ -183,12 +184,14 @@ def _first_event(transcript: Path) -> TranscriptEvent:
     """
     from stagehand.transcript import TranscriptError, read_transcript
 
+    if database := database_not_transcript(transcript):  # `stagehand replay stagehand.db`
+        raise UserError(database)
     skipped: list[TranscriptError] = []
     first = next(iter(read_transcript(transcript, on_error=skipped.append)), None)
     if first is None:
-        because = f"; the first bad line: {skipped[0]}" if skipped else " (the file is empty)"
+        why = f"; the first bad line: {skipped[0]}" if skipped else f": {why_no_events(transcript)}"
         raise UserError(
-            f"{transcript}: no transcript events in it{because}; "
+            f"{transcript}: no transcript events in it{why}; "
             "see docs/transcript-format.md for the format"
         )
     return first
