@@ -491,3 +491,18 @@ def test_a_file_that_is_no_transcript_is_not_called_empty_nor_fixable_line_by_li
         f"Error: {chat_log}:1: not valid JSON (Expecting value at column 1); pass a JSON Lines "
         "transcript (see docs/transcript-format.md)\n"
     )
+
+
+@pytest.mark.parametrize("command", [["shows"], ["report"], ["replay", "{show}", "--headless"]])
+def test_a_device_as_the_database_is_refused_as_what_it_is(
+    small_show: Path, command: list[str]
+) -> None:
+    """`--db /dev/null` was "cannot write the database (disk I/O error): /dev/null; check the
+    disk", even for commands that only read."""
+    args = [arg.replace("{show}", str(small_show)) for arg in command]
+    done = stagehand(*args, "--db", "/dev/null")
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--db': /dev/null is not a regular file (a device or a pipe): "
+        "pass a database file, such as show.db"
+    )
