@@ -405,8 +405,8 @@ CASES = [
          rf"Error: {REPLAY_FILE}:{BAD_LINE}: line longer than 1 MiB .*; fix or delete that line "
          r"and rank again"),
     Case("rank: /dev/zero", transcript_is("/dev/zero"), command("rank", "{transcript}"),
-         r"Error: /dev/zero:1: no line break in 64 MiB: not a JSON Lines transcript; fix or "
-         r"delete that line and rank again"),
+         r"Error: /dev/zero:1: no line break in 64 MiB: not a JSON Lines transcript; pass a JSON "
+         r"Lines transcript \(see docs/transcript-format\.md\)"),
 ]  # fmt: skip
 
 

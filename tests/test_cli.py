@@ -373,3 +373,136 @@ def test_export_then_replay_gives_back_the_same_show_when_a_viewer_changes_mid_s
     ]
     counted = [json.loads(report)["on_topic_questions"] for report in reports]
     assert counted == [1, 1]
+
+
+def test_rank_lists_no_row_for_a_comment_with_no_text_to_show(tmp_path: Path) -> None:
+    """As in the console's queue: a comment that is only escapes, zero-width and bidi characters
+    (nothing left after cleaning), or an opted-out viewer's empty line, is no row; stderr says
+    how many were left out and which, so a jsonl reader's stream stays all queue rows."""
+    records = [
+        {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "VCO", "keywords": ["vco"]},
+        {"kind": "comment", "id": "q1", "ts": "2026-11-20T19:00:01Z", "platform": "twitch",
+         "author_id": "1", "author": "alice", "text": "how do you tune the vco?"},
+        {"kind": "comment", "id": "z1", "ts": "2026-11-20T19:00:02Z", "platform": "twitch",
+         "author_id": "2", "author": "bob", "text": "\u200b\u202e\x1b[2J\u2066"},
+        {"kind": "comment", "id": "o1", "ts": "2026-11-20T19:00:03Z", "platform": "twitch",
+         "author_id": "3", "author": "carol", "text": ""},
+    ]  # fmt: skip
+    transcript = tmp_path / "blank.jsonl"
+    transcript.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    table = stagehand("rank", str(transcript), "--format", "table")
+    assert table.returncode == 0, table.stderr
+    rows = [line for line in table.stdout.splitlines() if line[:3].strip().isdigit()]
+    assert len(rows) == 1 and "alice" in rows[0]
+    assert "bob" not in table.stdout and "carol" not in table.stdout
+    jsonl = stagehand("rank", str(transcript))
+    assert jsonl.returncode == 0, jsonl.stderr
+    assert [json.loads(line)["id"] for line in jsonl.stdout.splitlines()] == ["q1"]
+    for done in (table, jsonl):
+        assert done.stderr.startswith("2 comments are not listed: no text to show"), done.stderr
+        assert done.stderr.rstrip().endswith(": z1, o1")
+
+
+def test_a_replay_stopped_before_its_last_line_never_says_it_played_100_percent(
+    tmp_path: Path,
+) -> None:
+    """The reader reads ahead of what is played: stopped while the last line waits its turn, a
+    replay said "Stopped before the end of the transcript (100% of it)"."""
+    records: list[dict[str, object]] = [
+        {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "VCO", "keywords": ["vco"]}
+    ]
+    for number in range(1000):
+        records.append(
+            {"kind": "comment", "id": f"c{number}", "ts": f"2026-11-20T19:00:{number % 50:02d}Z",
+             "platform": "twitch", "author_id": str(number % 40), "author": f"viewer{number % 40}",
+             "text": f"comment {number} about the vco"}
+        )  # fmt: skip
+    records.sort(key=lambda record: str(record["ts"]))
+    records.append(
+        {"kind": "comment", "id": "last", "ts": "2026-11-20T19:50:00Z", "platform": "twitch",
+         "author_id": "1", "author": "viewer1", "text": "one more, much later"}
+    )  # fmt: skip
+    transcript = tmp_path / "tail.jsonl"
+    transcript.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    db = tmp_path / "tail.db"
+    command = [sys.executable, "-m", "stagehand", "replay", str(transcript), "--db", str(db)]
+    process = subprocess.Popen(
+        [*command, "--headless", "--speed", "100"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _count(db, "comments") < 1000 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)  # well into the 30 s wait for the last line
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 143, err
+    [stopped] = [line for line in out.splitlines() if line.startswith("Stopped before the end")]
+    assert stopped.startswith("Stopped before the end of the transcript (all but its last line): ")
+    assert "100%" not in out + err, out + err
+
+
+def test_a_database_given_as_a_transcript_is_named_with_the_way_to_get_one(
+    tmp_path: Path, small_show: Path
+) -> None:
+    """`stagehand rank stagehand.db` (rank my show) said "not UTF-8 text ...; fix or delete
+    that line"; it says what the file is and that `export` writes a transcript of it."""
+    db = tmp_path / "shows.db"
+    played = stagehand("replay", str(small_show), "--db", str(db), "--instant", "--headless")
+    assert played.returncode == 0, played.stderr
+    other = tmp_path / "other.db"
+    for args in (["rank", str(db)], ["replay", str(db), "--db", str(other), "--headless"]):
+        done = stagehand(*args)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr == (
+            f"Error: {db} is a SQLite database, not a transcript: `stagehand export --db {db} -o "
+            "show.jsonl` writes a show stored in it as one\n"
+        )
+    assert not other.exists()
+
+
+def test_a_file_that_is_no_transcript_is_not_called_empty_nor_fixable_line_by_line(
+    tmp_path: Path,
+) -> None:
+    """JSON lines of another program (no "kind") were "the file is empty" to `replay` and "only
+    blank lines?" to `rank`; a chat log's first line was "fix or delete that line and rank
+    again", which only brings up its second."""
+    other_json = tmp_path / "captures.jsonl"
+    other_json.write_text('{"case": "a", "input": "@badges= PRIVMSG #x :hi"}\n' * 3, "utf-8")
+    why = 'none of its lines is a transcript event, a JSON object whose "kind" is "show", '
+    replayed = stagehand("replay", str(other_json), "--db", str(tmp_path / "x.db"), "--headless")
+    assert replayed.returncode == 2
+    assert f"{other_json}: no transcript events in it: {why}" in replayed.stderr
+    ranked = stagehand("rank", str(other_json))
+    assert ranked.returncode == 2
+    assert f"{other_json}: nothing to rank: {why}" in ranked.stderr
+    chat_log = tmp_path / "chat.irc.txt"
+    chat_log.write_text("@badges=;color= :kat!kat@kat.tmi.twitch.tv PRIVMSG #x :hi\n" * 3)
+    ranked = stagehand("rank", str(chat_log))
+    assert ranked.returncode == 2
+    assert ranked.stderr == (
+        f"Error: {chat_log}:1: not valid JSON (Expecting value at column 1); pass a JSON Lines "
+        "transcript (see docs/transcript-format.md)\n"
+    )
+
+
+@pytest.mark.parametrize("command", [["shows"], ["report"], ["replay", "{show}", "--headless"]])
+def test_a_device_as_the_database_is_refused_as_what_it_is(
+    small_show: Path, command: list[str]
+) -> None:
+    """`--db /dev/null` was "cannot write the database (disk I/O error): /dev/null; check the
+    disk", even for commands that only read."""
+    args = [arg.replace("{show}", str(small_show)) for arg in command]
+    done = stagehand(*args, "--db", "/dev/null")
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--db': /dev/null is not a regular file (a device or a pipe): "
+        "pass a database file, such as show.db"
+    )

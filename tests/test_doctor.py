@@ -221,14 +221,19 @@ def _foreign(db: Path) -> None:
     conn.close()
 
 
+def _not_sqlite(db: Path) -> None:
+    db.write_bytes(b"these are my notes, not a database\n" * 200)
+
+
 @pytest.mark.parametrize(
     ("spoil", "problem", "refusing"),
     [
         (_newer, "was written by a newer stagehand (schema 999", ["shows"]),
         (_damaged, "database is damaged (", ["replay", "--headless", "--instant"]),
         (_foreign, "is another program's SQLite database, not stagehand's", ["shows"]),
+        (_not_sqlite, "not a SQLite database: ", ["shows"]),
     ],
-    ids=["newer", "damaged", "foreign"],
+    ids=["newer", "damaged", "foreign", "not-sqlite"],
 )
 async def test_a_database_the_shows_refuse_is_fix_in_one_line(
     fake, setup, tmp_path, small_show, spoil, problem, refusing

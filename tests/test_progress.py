@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import pty
 import re
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -124,3 +126,52 @@ def test_a_long_report_says_what_it_is_doing(
     assert "report: (reading show synth-night)" in result.stderr
     assert "report: (writing the md report)" in result.stderr
     assert result.stdout.startswith("#")
+
+
+def _bursty_transcript(path: Path) -> Path:
+    """1,500 comments in the show's first 2 seconds, then one every 5 seconds for 100 more:
+    nearly all of the file is played at once, nearly all of the time is still to come."""
+    start = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
+    lines = [{"kind": "segment", "ts": start.isoformat(), "title": "VCO", "keywords": ["vco"]}]
+    times = [i * 2 / 1500 for i in range(1500)] + [2 + 5 * i for i in range(1, 21)]
+    for number, second in enumerate(times):
+        ts = (start + timedelta(seconds=second)).isoformat()
+        lines.append(
+            {"kind": "comment", "id": f"b{number}", "ts": ts, "platform": "twitch",
+             "author_id": str(number % 50), "author": f"viewer{number % 50}",
+             "text": f"comment {number}: how does the vco track the keyboard?"}
+        )  # fmt: skip
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def test_a_paced_replay_says_the_time_left_by_the_transcript_clock(tmp_path: Path) -> None:
+    """The time left of a replay at --speed is its transcript's time still to play over the
+    speed: the share of the file played said 'about 0 s' while 10 s were to come, and the demo's
+    estimate climbed from 2 to 27 minutes in its first half minute. Every estimate shown, added to
+    the time so far, is the replay's length (102 s of show at 10x), and none climbs."""
+    transcript = _bursty_transcript(tmp_path / "bursty.jsonl")
+    command = [sys.executable, "-m", "stagehand", "replay", str(transcript)]
+    result = subprocess.run(
+        [*command, "--db", str(tmp_path / "b.db"), "--speed", "10", "--headless"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    estimates = [
+        (int(so_far), _seconds(left))
+        for left, so_far in re.findall(r"about (.+?) left\), (\d+) s so far", result.stderr)
+    ]
+    late = [(so_far, left) for so_far, left in estimates if so_far >= 5]
+    assert late, result.stderr
+    for so_far, left in late:
+        assert abs(so_far + left - 10.2) <= 2.5, (estimates, result.stderr)
+    lefts = [left for _, left in estimates]
+    assert lefts == sorted(lefts, reverse=True), estimates
+
+
+def _seconds(duration: str) -> int:
+    """'about 1 min 05 s left' -> 65."""
+    numbers = [int(n) for n in re.findall(r"\d+", duration)]
+    return numbers[0] * 60 + numbers[1] if "min" in duration else numbers[0]

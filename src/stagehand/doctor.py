@@ -46,28 +46,6 @@ def _config_check(config_path: Path | None) -> DoctorCheck:
     return DoctorCheck("config", True, f"{found} is valid")
 
 
-#: The store's advice for commands with `--db`, and what it is for doctor, which reads the
-#: config's `[database] path` instead (most specific first).
-_ELSEWHERE = (
-    ("pass --db with a stagehand database file", "a stagehand database file"),
-    ("pass --db with a new file or a stagehand database", "a new file or a stagehand database"),
-    ("pass --db PATH for another database", "another database"),
-    ("pass --db PATH on another disk", "a file on another disk"),
-    ("pass --db NEW.db", "a new file"),
-    ("pass --db FILE", "a file"),
-    ("pass --db PATH", "another file"),
-    ("pass --db", ""),
-)
-
-
-def _for_doctor(problem: str, key: str) -> str:
-    """A store error as every command words it, its `--db` advice worded for doctor: which
-    setting to point elsewhere (doctor has no `--db`)."""
-    for advice, what in _ELSEWHERE:
-        problem = problem.replace(advice, f"set {key} to {what}" if what else f"set {key}")
-    return problem
-
-
 def _database_key(settings: Settings, config_path: Path | None) -> str:
     """Where the database's path comes from, as the user would change it."""
     if os.environ.get("STAGEHAND_DATABASE_PATH"):
@@ -95,8 +73,9 @@ def _database_check(settings: Settings, config_path: Path | None = None) -> Doct
     try:
         shows = _count_shows(path)
     except StoreError as exc:
-        key = _database_key(settings, config_path)
-        return DoctorCheck("database", False, _for_doctor(str(exc), key), fix)
+        # Doctor has no --db: the store's "use another file" advice names the setting instead.
+        problem = exc.worded_for(_database_key(settings, config_path))
+        return DoctorCheck("database", False, problem, fix)
     if not os.access(path, os.W_OK):
         return DoctorCheck("database", False, f"{path} is not writable", "check its permissions")
     return DoctorCheck("database", True, f"{path} ({shows} show{'' if shows == 1 else 's'})")

@@ -7,6 +7,7 @@ Work that ends within `delay` seconds shows nothing: a quick command stays quiet
 
 from __future__ import annotations
 
+import math
 import shutil
 import sys
 import threading
@@ -34,8 +35,12 @@ class Progress:
         tty: bool | None = None,
         delay: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        time_left: Callable[[], float | None] | None = None,
     ) -> None:
+        """`time_left`: the seconds left (None: not known yet), for work whose pace is not its
+        share done per second (a replay paced by its transcript's clock)."""
         self.label = label
+        self._time_left = time_left
         self._start_fraction = start
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty() if tty is None else tty
@@ -96,7 +101,11 @@ class Progress:
         elapsed = now - self._started
         fraction = self._fraction
         parts = [self._detail] if self._detail else []
-        left = _time_left(elapsed, fraction, self._start_fraction)
+        if self._time_left is not None:  # the caller knows better than the pace so far
+            seconds = self._time_left()
+            left = "" if seconds is None else _left(seconds)
+        else:
+            left = _time_left(elapsed, fraction, self._start_fraction)
         if left:
             parts.append(left)
         if self.tty:
@@ -104,11 +113,11 @@ class Progress:
                 bar = f"{self.label} … {_duration(elapsed)}"
             else:
                 filled = round(fraction * BAR_WIDTH)
-                bar = f"{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {fraction:4.0%}"
+                bar = f"{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {_share(fraction):>4}"
             line = "  ".join([bar, *parts])[: self._width()]
             self.stream.write("\r" + line.ljust(self._width()))
         else:
-            share = "" if fraction is None else f" {fraction:.0%}"
+            share = "" if fraction is None else f" {_share(fraction)}"
             details = f" ({', '.join(parts)})" if parts else ""
             self.stream.write(f"{self.label}:{share}{details}, {_duration(elapsed)} so far\n")
         self.stream.flush()
@@ -122,8 +131,16 @@ def _time_left(elapsed: float, fraction: float | None, start: float) -> str:
     """At the pace so far (from where the work started: a resumed replay starts midway)."""
     if fraction is None or fraction >= 1 or fraction <= start or elapsed < 1:
         return ""
-    left = (1 - fraction) / ((fraction - start) / elapsed)
-    return f"about {_duration(left)} left" if left >= 1 else ""
+    return _left((1 - fraction) / ((fraction - start) / elapsed))
+
+
+def _share(fraction: float) -> str:
+    """Rounded down: work not done is never "100%"."""
+    return f"{math.floor(fraction * 100)}%"
+
+
+def _left(seconds: float) -> str:
+    return f"about {_duration(seconds)} left" if seconds >= 1 else ""
 
 
 def _duration(seconds: float) -> str:

@@ -24,8 +24,20 @@ def db_option(func: _F) -> _F:
         "db_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
+        callback=_a_file_or_none,
         help=DB_OPTION_HELP,
     )(func)
+
+
+def _a_file_or_none(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """`--db /dev/null` (to store nothing?) was "cannot write the database (disk I/O error)":
+    a device or a pipe is refused as what it is."""
+    if value is not None and value.exists() and not value.is_file():
+        raise click.BadParameter(
+            f"{value} is not a regular file (a device or a pipe): pass a database file, "
+            "such as show.db"
+        )
+    return value
 
 
 class FiniteFloatRange(click.FloatRange):

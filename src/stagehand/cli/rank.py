@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 import click
 
 from stagehand.cli.errors import StagehandCommand, UserError
+from stagehand.cli.transcripts import database_not_transcript, why_no_events
 
 if TYPE_CHECKING:
     from stagehand.config import Settings
     from stagehand.ranking.offline import RankedRow
+    from stagehand.transcript import TranscriptEvent
 
 
 @click.command("rank", cls=StagehandCommand)
@@ -56,11 +58,17 @@ def rank_command(
     kinds = CommentKinds(
         prefix=settings.commands.prefix, hosts=settings.show.hosts, bots=settings.ranking.bots
     )
+    if database := database_not_transcript(transcript):  # `stagehand rank stagehand.db`
+        raise UserError(database)
+    events: list[TranscriptEvent] = []
     try:
-        events = list(read_transcript(transcript))
+        events.extend(read_transcript(transcript))
     except TranscriptError as exc:
-        # Ranking judges the whole show, so unlike `replay` it does not skip a bad line.
-        raise UserError(f"{exc}; fix or delete that line and rank again") from None
+        # Ranking judges the whole show, so unlike `replay` it does not skip a bad line. Before
+        # any event the file is most likely no transcript at all (a chat log, a CSV): deleting
+        # that line would only bring up the next.
+        fix = "fix or delete that line and rank again" if events else _PASS_A_TRANSCRIPT
+        raise UserError(f"{exc}; {fix}") from None
     if not events:
         # Most likely the wrong file, or one not written yet: say so, and fail a script.
         raise UserError(f"{transcript}: nothing to rank: {_why_no_events(transcript)}")
@@ -73,6 +81,7 @@ def rank_command(
         classify=lambda comment: kinds.classify(comment).kind,
         hosts=settings.show.hosts,
     )
+    rows, blank = _readable(rows)
     if output_format == "jsonl":
         from stagehand.sanitize import inert_json
 
@@ -80,8 +89,41 @@ def rank_command(
             # Safe to print: a name's bidi override or control character is escaped, and a
             # JSON reader gets the name back as the platform sent it.
             click.echo(inert_json(row.to_json()))
-        return
-    _print_table(rows)
+    else:
+        _print_table(rows)
+    if blank:
+        # On stderr, so a jsonl reader's stream stays one shape: every line a queue row.
+        click.echo(_left_out(blank), err=True)
+
+
+#: How many left-out comments' ids `rank` names on stderr.
+_NAMED_IDS = 5
+
+
+def _readable(rows: list[RankedRow]) -> tuple[list[RankedRow], list[str]]:
+    """The rows with text to read, and the ids of the comments left out: as in the console's
+    queue (`ShowQueue.add_comment`), a comment with no text left after cleaning (only control,
+    zero-width or bidi characters) or none at all (its author opted out) is no row."""
+    kept: list[RankedRow] = []
+    blank: list[str] = []
+    for row in rows:
+        if row.comment.shown_text:
+            kept.append(row)
+        else:
+            blank.extend(comment.id for comment in row.askers or (row.comment,))
+    return kept, blank
+
+
+def _left_out(ids: list[str]) -> str:
+    from stagehand.sanitize import clean
+
+    count = "1 comment is" if len(ids) == 1 else f"{len(ids)} comments are"
+    named = ", ".join(clean(comment_id) for comment_id in ids[:_NAMED_IDS])
+    more = f" and {len(ids) - _NAMED_IDS} more" if len(ids) > _NAMED_IDS else ""
+    return (
+        f"{count} not listed: no text to show (only control, zero-width or bidi characters, "
+        f"or an opted-out viewer's line), as in the console's queue: {named}{more}"
+    )
 
 
 def _topic(value: str | None) -> str | None:
@@ -106,10 +148,14 @@ def _keyword_list(value: str | None) -> list[str] | None:
     return words
 
 
+_PASS_A_TRANSCRIPT = "pass a JSON Lines transcript (see docs/transcript-format.md)"
+
+
 def _why_no_events(transcript: Path) -> str:
-    empty = transcript.stat().st_size == 0
-    what = "the file is empty" if empty else "it holds no transcript events (only blank lines?)"
-    return f"{what}; pass a JSON Lines transcript (see docs/transcript-format.md)"
+    what = why_no_events(transcript)
+    if what == "only blank lines":
+        what = "it holds no transcript events (only blank lines?)"
+    return f"{what}; {_PASS_A_TRANSCRIPT}"
 
 
 def _settings() -> Settings:

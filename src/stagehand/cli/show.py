@@ -22,6 +22,8 @@ from stagehand.cli.options import (
     server_options,
     speed_option,
 )
+from stagehand.cli.replay_progress import ReplayWatch, show_replay_progress
+from stagehand.cli.transcripts import database_not_transcript, why_no_events
 from stagehand.config import Settings, load_settings
 from stagehand.config.server import ListenAddress
 
@@ -182,12 +184,14 @@ def _first_event(transcript: Path) -> TranscriptEvent:
     """
     from stagehand.transcript import TranscriptError, read_transcript
 
+    if database := database_not_transcript(transcript):  # `stagehand replay stagehand.db`
+        raise UserError(database)
     skipped: list[TranscriptError] = []
     first = next(iter(read_transcript(transcript, on_error=skipped.append)), None)
     if first is None:
-        because = f"; the first bad line: {skipped[0]}" if skipped else " (the file is empty)"
+        why = f"; the first bad line: {skipped[0]}" if skipped else f": {why_no_events(transcript)}"
         raise UserError(
-            f"{transcript}: no transcript events in it{because}; "
+            f"{transcript}: no transcript events in it{why}; "
             "see docs/transcript-format.md for the format"
         )
     return first
@@ -281,6 +285,9 @@ def _run_headless(
                 _announce(unannounced.pop())
 
     live.add_listener(print_status)
+    watch = ReplayWatch(replay) if replay is not None else None
+    if watch is not None:
+        live.add_listener(watch.hear)
     for notice in live.startup_notices:  # e.g. a missing pseudonym key: said before anything
         click.echo(notice.text, err=True)
 
@@ -307,7 +314,7 @@ def _run_headless(
             unannounced.append(server)
         adapters = asyncio.ensure_future(live.run_adapters())
         stopping = asyncio.ensure_future(stop.wait())
-        progress = asyncio.ensure_future(_replay_progress(replay))
+        progress = asyncio.ensure_future(show_replay_progress(live, watch))
         stuck = asyncio.ensure_future(_storage_stuck(live, replay))
         stopped_short, gave_up = False, None
         try:
@@ -327,8 +334,14 @@ def _run_headless(
         return ok, stopped_short, gave_up
 
     ok, stopped_short, gave_up = asyncio.run(play())
+    #: The stop came once every line was played, as the show was closing: it closed as usual.
+    played_all = stopped_short and watch is not None and watch.played_to_the_end()
+    stopped_short = stopped_short and not played_all
     if live.kept:
-        click.echo(_summary(live, replay, interrupted=stopped_short, resume_hint=resume_hint))
+        line = _summary(live, watch, interrupted=stopped_short, resume_hint=resume_hint)
+        if played_all:
+            line += "; the whole transcript was played before the stop"
+        click.echo(line)
     if not ok or gave_up:
         # What still fails now; else what stopped the replay (its last writes went through).
         raise _not_written(
@@ -399,30 +412,9 @@ async def _storage_stuck(live: LiveShow, replay: ReplayAdapter | None) -> str:
             return live.storage_error_at_exit or "cannot write the database"
 
 
-async def _replay_progress(replay: ReplayAdapter | None) -> None:
-    """A bar (or, off a terminal, a line now and then) while a long replay plays headless."""
-    from stagehand.progress import Progress
-
-    if replay is None:
-        return
-    progress: Progress | None = None
-    try:
-        while not replay.finished.is_set():
-            reader = replay.reader
-            if reader is not None and reader.size:
-                if progress is None:
-                    start = reader.start.offset / reader.size if reader.start else 0.0
-                    progress = Progress("replay", start=start)
-                progress.update(reader.offset / reader.size, f"{replay.played:,} events played")
-            await asyncio.sleep(0.1)
-    finally:
-        if progress is not None:
-            progress.finish()
-
-
 def _summary(
     live: LiveShow,
-    replay: ReplayAdapter | None,
+    watch: ReplayWatch | None,
     *,
     interrupted: bool = False,
     resume_hint: str = "run the same command again",
@@ -443,14 +435,13 @@ def _summary(
         f"{duplicates} duplicates skipped), "
         f"{segments} segment{'' if segments == 1 else 's'} in {live.db_path}"
     )
-    if replay is not None and interrupted:
-        reader = replay.reader
-        where = f" ({reader.offset / reader.size:.0%} of it)" if reader and reader.size else ""
+    if watch is not None and interrupted:
         return (
-            f"Stopped before the end of the transcript{where}: {line[0].lower()}{line[1:]}; "
-            f"{resume_hint} to resume where it stopped"
+            f"Stopped before the end of the transcript{watch.where_stopped()}: "
+            f"{line[0].lower()}{line[1:]}; {resume_hint} to resume where it stopped"
         )
-    if replay is not None:
+    if watch is not None:
+        replay = watch.replay
         if replay.resumed_after_line and not replay.played:
             line += "; it was already stored to the end of the transcript"
         elif replay.resumed_after_line:

@@ -6,15 +6,17 @@ finite); `settings` reads and validates them; `example` writes the example confi
 models.
 """
 
+from stagehand.config.sections import (
+    ConsoleSettings,
+    DatabaseSettings,
+    SegmentPlan,
+    ShowSettings,
+)
 from stagehand.config.settings import (
     APP_NAME,
     CONFIG_FILENAME,
     ConfigError,
-    ConsoleSettings,
-    DatabaseSettings,
-    SegmentPlan,
     Settings,
-    ShowSettings,
     candidate_paths,
     default_db_path,
     load_settings,

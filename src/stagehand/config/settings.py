@@ -9,7 +9,6 @@ A wrong value raises `ConfigError` naming the file, the key and what was expecte
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import tomllib
@@ -19,11 +18,8 @@ from typing import Any
 import platformdirs
 from pydantic import (
     BaseModel,
-    Field,
     SecretStr,
     ValidationError,
-    field_validator,
-    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -37,13 +33,11 @@ from stagehand.config.discord import DiscordSettings
 from stagehand.config.obs import ObsSettings
 from stagehand.config.overlay import OverlaySettings
 from stagehand.config.ranking import RankingSettings
-from stagehand.config.section import Section
+from stagehand.config.sections import ConsoleSettings, DatabaseSettings, ShowSettings
 from stagehand.config.server import ServerSettings
 from stagehand.config.twitch import TwitchSettings
 from stagehand.config.youtube import YouTubeSettings
 from stagehand.logs import register_secret
-
-log = logging.getLogger(__name__)
 
 APP_NAME = "stagehand"
 CONFIG_FILENAME = "stagehand.toml"
@@ -74,82 +68,6 @@ class ConfigError(Exception):
         super().__init__(message)
         #: What to do about it, for `doctor`'s `->` line.
         self.fix = fix
-
-
-class SegmentPlan(Section):
-    title: str = Field(min_length=1)
-    """The segment's title, shown in the console header."""
-
-    keywords: list[str] = []
-    """Words and phrases the segment is about; the ranking lifts comments that use them."""
-
-
-class ShowSettings(Section):
-    name: str = Field(default="live", min_length=1)
-    """The show's name in the database. Running again with the same name resumes that show."""
-
-    title: str = ""
-    """The show's title, shown in the console and the reports."""
-
-    description: str = ""
-    """What the show is about; words from it count a little towards every segment's topic."""
-
-    guest_link: str = ""
-    """The link guests use to join the show (StreamYard, VDO.Ninja, ...), sent when pulling someone on stage."""
-
-    hosts: list[str] = []
-    """Extra accounts that may use moderator commands, as "platform:name", e.g. "twitch:cohost"."""
-
-    segments: list[SegmentPlan] = []
-    """Planned segments, in order; `n` in the console moves to the next one."""
-
-
-class DatabaseSettings(Section):
-    path: Path | None = None
-    """The SQLite file. Default: stagehand.db in the user's data directory."""
-
-    batch_size: int = Field(default=4_000, ge=1, le=100_000)
-    """Most comments written in one transaction (chat is written as soon as it arrives; only a
-    flood fills a batch, and a bigger one stores a long show's flood faster)."""
-
-    cached_authors: int = Field(default=50_000, ge=100, le=10_000_000)
-    """Most authors whose database row ids the writer remembers (least recently seen are
-    forgotten first; one who speaks again is looked up by the unique index): memory stays
-    flat however many new viewers a show meets."""
-
-    @field_validator("path")
-    @classmethod
-    def _not_a_folder(cls, value: Path | None) -> Path | None:
-        if value is not None and value.expanduser().is_dir():
-            raise ValueError(
-                f"{value} is a folder; expected a database file (made by the first show if "
-                f"missing), e.g. {value / 'stagehand.db'}"
-            )
-        return value
-
-    @model_validator(mode="before")
-    @classmethod
-    def _drop_retired_keys(cls, data: Any) -> Any:
-        # `flush_interval_seconds` never did anything (the writer commits whatever is queued at
-        # once); older config files that set it still load.
-        if isinstance(data, dict) and "flush_interval_seconds" in data:
-            data = {key: value for key, value in data.items() if key != "flush_interval_seconds"}
-            log.warning(
-                "[database] flush_interval_seconds is no longer used (chat is written as soon "
-                "as it arrives): remove it from your config"
-            )
-        return data
-
-
-class ConsoleSettings(Section):
-    show_raw_chat: bool = True
-    """Show the raw chat panel at start (toggle it with `c`)."""
-
-    redraw_per_second: float = Field(default=8.0, gt=0, le=60)
-    """Most redraws of the queue per second, however fast chat is."""
-
-    queue_size: int = Field(default=200, ge=10, le=5000)
-    """How many ranked comments the queue keeps."""
 
 
 class Settings(BaseSettings):

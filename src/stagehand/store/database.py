@@ -24,7 +24,27 @@ OPEN_BUSY_SECONDS = 3.0
 
 
 class StoreError(Exception):
-    """A storage problem worded for the host: which file, what went wrong, what to do."""
+    """A storage problem worded for the host: which file, what went wrong, what to do.
+
+    When part of the fix is "use another database file", that part is kept apart (`elsewhere`:
+    what the file should be, and how `--db` says it), so a reader that points at its database
+    another way words it its own way (`worded_for`: doctor names the setting to change).
+    """
+
+    def __init__(
+        self, message: str, elsewhere: tuple[str, str] | None = None, after: str = ""
+    ) -> None:
+        #: Before the "use another file" advice (or all of it), the advice, and what follows it.
+        self.before, self.elsewhere, self.after = message, elsewhere, after
+        super().__init__(self.worded_for(None))
+
+    def worded_for(self, setting: str | None) -> str:
+        """The whole line, the other file named as the `setting` to change (None: `--db`)."""
+        if self.elsewhere is None:
+            return self.before
+        option, target = self.elsewhere
+        advice = option if setting is None else f"set {setting} to {target}"
+        return f"{self.before}{advice}{self.after}"
 
 
 def connect(path: Path | str, *, busy_timeout: float = 10.0) -> Database:
@@ -94,9 +114,13 @@ def open_read_only(path: Path | str, *, verify: bool = False) -> Database:
 
 def _check_path(path: Path, *, create: bool) -> None:
     if not create and not path.exists():
-        raise StoreError(f"{path}: no such database (run a show first, or pass --db PATH)")
+        raise StoreError(
+            f"{path}: no such database (run a show first, or ",
+            ("pass --db PATH", "another file"),
+            ")",
+        )
     if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a database file: pass --db FILE")
+        raise StoreError(f"{path} is a folder, not a database file: ", ("pass --db FILE", "a file"))
 
 
 @contextmanager
@@ -105,7 +129,7 @@ def store_errors(path: Path | str) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
-        raise StoreError(describe_sqlite_error(path, exc, retrying=False)) from None
+        raise sqlite_store_error(path, exc, retrying=False) from None
     except OSError as exc:
         raise StoreError(f"{path}: cannot open the database: {exc.strerror}") from None
 
@@ -119,13 +143,17 @@ def check_format(db: Database, path: Path) -> None:
     )
     if foreign:
         raise StoreError(
-            f"{path} is another program's SQLite database, not stagehand's: "
-            "pass --db with a new file or a stagehand database"
+            f"{path} is another program's SQLite database, not stagehand's: ",
+            (
+                "pass --db with a new file or a stagehand database",
+                "a new file or a stagehand database",
+            ),
         )
     if version > schema_version():
         raise StoreError(
             f"{path} was written by a newer stagehand (schema {version}; this one knows up to "
-            f"{schema_version()}): upgrade stagehand, or pass --db PATH for another database"
+            f"{schema_version()}): upgrade stagehand, or ",
+            ("pass --db PATH for another database", "another database"),
         )
 
 
@@ -138,7 +166,7 @@ def check_integrity(db: Database, path: Path) -> None:
     problem = db.execute("PRAGMA quick_check(1)").fetchone()[0]
     if problem != "ok":  # e.g. "*** in database main ***\nPage 4: btreeInitPage() returns ..."
         detail = " ".join(problem.replace("*** in database main ***", "").split())
-        raise StoreError(_damaged(path, detail))
+        raise _damaged(path, detail)
 
 
 def _check_writable(db: Database) -> None:
@@ -155,10 +183,11 @@ def _stamp(db: Database) -> None:
         db.execute(f"PRAGMA user_version = {schema_version()}")
 
 
-def _damaged(path: Path | str, detail: str) -> str:
-    return (
-        f"database is damaged ({detail}): {path}; restore a backup, or pass --db NEW.db "
-        "(`sqlite3 FILE .recover` can rescue what is left)"
+def _damaged(path: Path | str, detail: str) -> StoreError:
+    return StoreError(
+        f"database is damaged ({detail}): {path}; restore a backup, or ",
+        ("pass --db NEW.db", "a new file"),
+        " (`sqlite3 FILE .recover` can rescue what is left)",
     )
 
 
@@ -177,35 +206,57 @@ def describe_sqlite_error(path: Path | str, exc: BaseException, *, retrying: boo
     `retrying` is the writer's view (chat stays queued and is written once the problem goes);
     otherwise the command stops here and the line says how to fix it.
     """
+    return str(sqlite_store_error(path, exc, retrying=retrying))
+
+
+def sqlite_store_error(path: Path | str, exc: BaseException, *, retrying: bool) -> StoreError:
+    """`describe_sqlite_error` as a StoreError, its "use another file" advice kept apart."""
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     message = str(exc).lower()
     if primary == sqlite3.SQLITE_READONLY or "readonly" in message or "read-only" in message:
-        return f"database is read-only: {path} (check the file's permissions, or pass --db PATH)"
+        return StoreError(
+            f"database is read-only: {path} (check the file's permissions, or ",
+            ("pass --db PATH", "another file"),
+            ")",
+        )
     io_trouble = primary in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN) or "disk i/o" in message
     if primary == sqlite3.SQLITE_FULL or "full" in message or (io_trouble and _disk_full(path)):
         if retrying:
-            return f"disk is full: {path}; chat is kept in memory until there is room again"
-        return f"disk is full: {path}; free some space, or pass --db PATH on another disk"
+            return StoreError(
+                f"disk is full: {path}; chat is kept in memory until there is room again"
+            )
+        return StoreError(
+            f"disk is full: {path}; free some space, or ",
+            ("pass --db PATH on another disk", "a file on another disk"),
+        )
     if primary == sqlite3.SQLITE_IOERR or "disk i/o" in message:
         if retrying:
-            return (
+            return StoreError(
                 f"cannot write the database (disk I/O error; read-only, full or gone?): {path}; "
                 "chat is kept in memory and retried"
             )
-        return (
-            f"cannot write the database (disk I/O error): {path}; check the disk, or pass --db PATH"
+        return StoreError(
+            f"cannot write the database (disk I/O error): {path}; check the disk, or ",
+            ("pass --db PATH", "another file"),
         )
     if primary == sqlite3.SQLITE_NOTADB or "not a database" in message:
-        return f"not a SQLite database: {path}; pass --db with a stagehand database file"
+        return StoreError(
+            f"not a SQLite database: {path}; ",
+            ("pass --db with a stagehand database file", "a stagehand database file"),
+        )
     if primary == sqlite3.SQLITE_CORRUPT or "malformed" in message:
         return _damaged(path, str(exc))
     if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in message:
         holders = lock_holders(path)
         who = ", ".join(holders) or "another program"
         if retrying:
-            return f"database is locked by {who}: {path}; close it and stagehand retries"
-        return f"database is locked by {who}: {path}; close that program and try again"
+            return StoreError(
+                f"database is locked by {who}: {path}; close it and stagehand retries"
+            )
+        return StoreError(f"database is locked by {who}: {path}; close that program and try again")
     if primary == sqlite3.SQLITE_CANTOPEN or "unable to open" in message:
-        return f"cannot open the database file: {path} (check the folder exists and is writable)"
-    return f"database error ({exc}): {path}"
+        return StoreError(
+            f"cannot open the database file: {path} (check the folder exists and is writable)"
+        )
+    return StoreError(f"database error ({exc}): {path}")
