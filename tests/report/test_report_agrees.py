@@ -314,6 +314,9 @@ def test_one_of_anything_is_said_in_the_singular(db: Path) -> None:
     assert '<div class="label">comment</div>' in solo
     assert '<div class="label">person (1 new)</div>' in solo
     assert "replied to each other 0 times" in solo
+    assert ">1 comment</text>" in solo  # the segments chart
+    for wrong in ("1 comments", "1 people", "1 times", "1 questions"):
+        assert wrong not in solo, wrong
     result = CliRunner().invoke(
         cli, ["report", "--trend", "--db", str(db), "-o", str(db.with_suffix(".md"))]
     )
