@@ -61,6 +61,7 @@ def report_command(
     from stagehand.metrics import trend as show_trend
     from stagehand.progress import Progress
     from stagehand.report import render_show, render_trend
+    from stagehand.report.text import count
 
     if trend and show:
         raise click.UsageError("--trend compares every show; leave SHOW out")
@@ -77,7 +78,7 @@ def report_command(
                         done / total, f"reading show {done + 1} of {total}"
                     ),
                 )
-                what = f"{len(rows)} shows compared"
+                what = f"{count(len(rows), 'show')} compared"
                 progress.update(1.0, f"writing the {fmt} report")
                 text = render_trend(rows, fmt)
             else:

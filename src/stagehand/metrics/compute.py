@@ -7,6 +7,7 @@ drift from the show's.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable
@@ -131,6 +132,7 @@ def show_metrics_from(facts: ShowFacts) -> ShowMetrics:
     if facts.segments and (loose.comments or loose.stage_appearances or loose.host_comments):
         segments.insert(0, SegmentMetrics(0, BEFORE_FIRST_SEGMENT, None, 0, loose))
     platforms = sorted({c.platform for c in facts.cells} | {a.platform for a in facts.appearances})
+    by_platform = [PlatformMetrics(p, measure_where(facts, _on_platform(p))) for p in platforms]
     totals = measure_where(facts, lambda fact: True)
     return ShowMetrics(
         show=ShowInfo(
@@ -142,9 +144,8 @@ def show_metrics_from(facts: ShowFacts) -> ShowMetrics:
         ),
         totals=totals,
         segments=tuple(segments),
-        platforms=tuple(
-            PlatformMetrics(p, measure_where(facts, _on_platform(p))) for p in platforms
-        ),
+        # A platform only the hosts (or deleted comments) wrote on had no viewers: not listed.
+        platforms=tuple(p for p in by_platform if p.metrics.participants),
         timeline=timeline(facts, origin),
         follow_ups=tuple(
             FollowUpQuestion(
@@ -197,14 +198,16 @@ def paid_totals(facts: ShowFacts) -> tuple[PaidTotal, ...]:
 
 
 def timeline(facts: ShowFacts, origin: datetime) -> tuple[TimelinePoint, ...]:
-    """Every minute from the show's first to its last, quiet minutes included (as zeros)."""
+    """Every minute from the show's start to its end, quiet minutes included (as zeros)."""
     answers: Counter[int] = Counter(
         _minute(origin, a.first_answered_at)
         for a in facts.answered
         if not a.deleted and a.author_id not in facts.host_ids
     )
     by_minute = {m.minute: m for m in facts.minutes}
-    last = max([*by_minute, *answers, 0])
+    # The minute the show's last moment falls in: a show that ends at 10:10:00 ends in 10:09.
+    ending = math.ceil((facts.closed_at - origin).total_seconds() / 60) - 1
+    last = max([*by_minute, *answers, ending, 0])
     points = []
     for minute in range(last + 1):
         m = by_minute.get(minute)

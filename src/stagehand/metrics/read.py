@@ -101,6 +101,10 @@ def read_show_facts(
     )
     if segments:
         opened = min(opened, segments[0].started_at)
+    # The show began when it was opened (a replay: its transcript's first event), as `stagehand
+    # shows` says, not at its first comment; activity stamped earlier (a replay opened without
+    # its transcript's time) moves the start back, never forward.
+    opened = min(opened, show.started_at)
     cells, hosting = _cells(db, show)
     answered = tuple(
         Answered(
@@ -385,7 +389,8 @@ def _paid(db: Database, show: ShowRow) -> tuple[Paid, ...]:
             ts=parse_ts(row[3]),
             kind=row[4],
             amount=float(row[5]),
-            currency=row[6],
+            # Bits are their own currency: a transcript may leave it out (Twitch says "bits").
+            currency=row[6] or ("bits" if row[4] == "bits" else ""),
             shown=row[7],
             text=row[8],
             answered=bool(row[9]),
@@ -403,7 +408,9 @@ def _hidden_follow_ups(db: Database, show: ShowRow, hosts: Sequence[int]) -> int
 
 
 def authors_seen_before(db: Database, show: ShowRow) -> frozenset[int]:
-    """Authors with any comment in a show that opened before this one."""
+    """Authors with a comment (deleted or not) in a show that opened before this one: the same
+    lines the trend remembers a show by (its cells), so a chat command alone (`!hand`) or a
+    bot's line never makes anyone "returning"."""
     openings = show_openings(db)
     position = next((i for i, (sid, _) in enumerate(openings) if sid == show.id), len(openings))
     seen: set[int] = set()
@@ -411,7 +418,8 @@ def authors_seen_before(db: Database, show: ShowRow) -> frozenset[int]:
         seen.update(
             row[0]
             for row in db.conn.execute(
-                "SELECT DISTINCT author_id FROM comments WHERE show_id = ?", (sid,)
+                f"SELECT DISTINCT author_id FROM comments WHERE show_id = ? AND {COUNTED}",
+                (sid,),
             )
         )
     return frozenset(seen)

@@ -31,6 +31,11 @@ COUNTED = {
     "pin": "pinned",
 }
 
+#: Actions that judge a comment as chat (answered, replied to, dismissed): a comment deleted
+#: later counts nowhere but in `deleted_comments` (docs/metrics.md), so not here either. Bringing
+#: its author on stage, showing it on stream and pinning it did happen, and count.
+ON_THE_COMMENT = ("answer", "reply", "dismiss")
+
 
 @dataclass(frozen=True, slots=True)
 class ActorRow:
@@ -76,6 +81,9 @@ def read_answered_by(db: Database, show: ShowRow) -> tuple[ActorRow, ...]:
             FROM host_actions
             WHERE show_id = ? AND action IN ({",".join("?" * len(kinds))})
               AND outcome NOT LIKE 'failed%' AND {_NOT_UNDONE}
+              AND NOT (action IN {ON_THE_COMMENT!r} AND EXISTS (
+                  SELECT 1 FROM comments WHERE comments.id = host_actions.comment_id
+                    AND comments.deleted_at IS NOT NULL))
             GROUP BY actor, action""",
         (show.id, *kinds),
     ).fetchall()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from stagehand.metrics import ShowMetrics, TimelinePoint, TrendRow
-from stagehand.report.text import one_line
+from stagehand.report.text import count, one_line
 
 SLATE = "#94a3b8"  # all comments
 TEAL = "#0d9488"  # on topic / engaged
@@ -113,7 +113,9 @@ def timeline_chart(report: ShowMetrics) -> str:
         h_all = (base - top) * p.comments / peak
         h_on = (base - top) * p.on_topic / peak
         stamp = (origin + timedelta(minutes=p.minute)).strftime("%H:%M")
-        tip = f"{stamp}: {p.comments} comments, {p.on_topic} on topic, {p.answers} answered"
+        tip = (
+            f"{stamp}: {count(p.comments, 'comment')}, {p.on_topic} on topic, {p.answers} answered"
+        )
         if p.comments:
             body.append(_rect(x, base - h_all, bar, h_all - h_on, SLATE, tip))
             body.append(_rect(x, base - h_on, bar, h_on, TEAL, tip))
@@ -158,8 +160,8 @@ def segments_chart(report: ShowMetrics) -> str:
         body.append(_text(label_w, y, prefix + title, fill=INK, weight="600", size=12))
         m = s.metrics
         w = bar_w * m.comments / most_comments
-        body.append(_rect(label_w, y + 6, w, 14, SLATE, f"{m.comments} comments"))
-        body.append(_text(label_w + w + 6, y + 18, f"{m.comments:,} comments"))
+        body.append(_rect(label_w, y + 6, w, 14, SLATE, count(m.comments, "comment")))
+        body.append(_text(label_w + w + 6, y + 18, count(m.comments, "comment")))
         wq = bar_w * m.on_topic_questions / most_questions
         wa = bar_w * m.answered_on_topic_questions / most_questions
         body.append(_rect(label_w, y + 24, wq, 14, INDIGO, f"{m.on_topic_questions} on-topic Q"))
@@ -168,7 +170,8 @@ def segments_chart(report: ShowMetrics) -> str:
             _text(
                 label_w + wq + 6,
                 y + 36,
-                f"{m.answered_on_topic_questions} of {m.on_topic_questions} questions answered",
+                f"{m.answered_on_topic_questions} of "
+                f"{count(m.on_topic_questions, 'question')} answered",
             )
         )
     return _svg(width, height, "Comments and answered questions per segment", body)
@@ -218,7 +221,11 @@ def trend_chart(rows: Sequence[TrendRow]) -> str:
         w = step * 0.35
         h_all = (base - 30) * r.metrics.participants / peak
         h_eng = (base - 30) * r.metrics.engaged_participants / peak
-        body.append(_rect(x, base - h_all, w, h_all, SLATE, f"{r.metrics.participants} people"))
+        body.append(
+            _rect(
+                x, base - h_all, w, h_all, SLATE, count(r.metrics.participants, "person", "people")
+            )
+        )
         body.append(_rect(x + w, base - h_eng, w, h_eng, TEAL, f"{r.metrics.engaged_participants} answered or on stage"))  # fmt: skip
         name = r.show.name if len(r.show.name) <= 14 else r.show.name[:13] + "…"
         body.append(_text(x + w, base + 16, name, anchor="middle", size=10))

@@ -15,7 +15,7 @@ from string import Template
 from stagehand import __version__
 from stagehand.metrics import Metrics, ShowMetrics, TrendRow
 from stagehand.report import charts
-from stagehand.report.markdown import TREND_COLUMNS
+from stagehand.report.markdown import PLATFORM_COLUMNS, TREND_COLUMNS
 from stagehand.report.team import (
     ANSWERED_BY_COLUMNS,
     ON_STREAM_COLUMNS,
@@ -25,7 +25,9 @@ from stagehand.report.team import (
 )
 from stagehand.report.text import (
     DASH,
+    NO_VIEWERS,
     clock,
+    count,
     duration,
     headline,
     hidden_follow_ups,
@@ -34,9 +36,12 @@ from stagehand.report.text import (
     paid_label,
     paid_summary,
     percent,
+    platform_cells,
+    plural,
     segment_cells,
     subline,
     title_of,
+    top_three,
     trend_cells,
     when,
 )
@@ -79,8 +84,11 @@ def _card(value: str, label: str, accent: bool = False) -> str:
 def _cards(m: Metrics) -> str:
     return (
         '<section class="cards">'
-        + _card(f"{m.comments:,}", "comments")
-        + _card(f"{m.participants:,}", f"people ({m.newcomers:,} new)")
+        + _card(f"{m.comments:,}", plural(m.comments, "comment"))
+        + _card(
+            f"{m.participants:,}",
+            f"{plural(m.participants, 'person', 'people')} ({m.newcomers:,} new)",
+        )
         + _card(
             f"{m.answered_on_topic_questions:,} / {m.on_topic_questions:,}",
             "on-topic questions answered",
@@ -88,7 +96,10 @@ def _cards(m: Metrics) -> str:
         )
         + _card(duration(m.median_seconds_to_answer), "median wait for an answer")
         + _card(percent(m.participation_rate), "answered or on stage", accent=True)
-        + _card(f"{m.stage_guests:,}", f"on stage, {duration(m.stage_seconds)}")
+        + _card(
+            f"{m.stage_guests:,}",
+            f"on stage, {duration(m.stage_seconds)}" if m.stage_appearances else "on stage",
+        )
         + "</section>"
     )
 
@@ -213,18 +224,13 @@ def render_show(report: ShowMetrics) -> str:
         )
     sections.append(
         '<div class="two"><section class="panel"><h2>Platforms</h2>'
-        + _table(
-            ["Platform", "Comments", "People", "Answered", "Participation"],
-            [
-                [
-                    p.platform,
-                    f"{p.metrics.comments:,}",
-                    f"{p.metrics.participants:,}",
-                    f"{p.metrics.answered:,}",
-                    percent(p.metrics.participation_rate),
-                ]
-                for p in report.platforms
-            ],
+        + (
+            _table(
+                PLATFORM_COLUMNS,
+                [[p.platform, *platform_cells(p.metrics)] for p in report.platforms],
+            )
+            if report.platforms
+            else f'<p class="note">{h(NO_VIEWERS)}</p>'
         )
         + _more(m)
         + '</section><section class="panel"><h2>Most active</h2>'
@@ -277,13 +283,18 @@ def _team(report: ShowMetrics) -> str:
 
 def _more(m: Metrics) -> str:
     lines = [
-        f"The top three people wrote {percent(m.top_three_share)} of the comments.",
+        # Three people or fewer wrote everything: "the top three wrote 100%" would say nothing.
+        (
+            f"The top three people wrote {top_three(m)}."
+            if m.participants > 3 and m.top_three_share is not None
+            else ""
+        ),
         f"{percent(m.on_topic_share)} of comments were on topic, "
         f"{percent(m.side_chatter_share)} side chatter.",
-        f"Viewers replied to each other {m.viewer_replies:,} times.",
-        f"{m.returning:,} people came back from earlier shows.",
+        f"Viewers replied to each other {count(m.viewer_replies, 'time')}.",
+        f"{count(m.returning, 'person', 'people')} came back from earlier shows.",
     ]
-    return '<p class="note">' + " ".join(h(line) for line in lines) + "</p>"
+    return '<p class="note">' + " ".join(h(line) for line in lines if line) + "</p>"
 
 
 def render_trend(rows: Sequence[TrendRow]) -> str:

@@ -38,7 +38,7 @@ from stagehand.report.text import (
     one_line,
     paid_label,
     paid_summary,
-    percent,
+    platform_cells,
     segment_cells,
     subline,
     title_of,
@@ -54,6 +54,15 @@ SEGMENT_COLUMNS = [
     "Answered",
     "Median wait",
     "Stage",
+    "Participation",
+]
+PLATFORM_COLUMNS = [
+    "Platform",
+    "Comments",
+    "People",
+    "On-topic questions",
+    "Answered",
+    "Median wait",
     "Participation",
 ]
 TREND_COLUMNS = [
@@ -122,18 +131,8 @@ def render_show(report: ShowMetrics) -> str:
     if report.platforms:
         out += ["", "## Platforms", ""]
         out += _table(
-            ["Platform", "Comments", "People", "On-topic questions", "Answered", "Participation"],
-            [
-                [
-                    md(p.platform),
-                    f"{p.metrics.comments:,}",
-                    f"{p.metrics.participants:,}",
-                    f"{p.metrics.on_topic_questions:,}",
-                    f"{p.metrics.answered_on_topic_questions:,}",
-                    percent(p.metrics.participation_rate),
-                ]
-                for p in report.platforms
-            ],
+            PLATFORM_COLUMNS,
+            [[md(p.platform), *platform_cells(p.metrics)] for p in report.platforms],
         )
     if report.answered_by:
         out += ["", "## Answered by", ""]

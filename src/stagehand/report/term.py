@@ -31,9 +31,12 @@ from stagehand.report.text import (
     paid_label,
     paid_summary,
     percent,
+    platform_cells,
     segment_cells,
+    stage,
     subline,
     title_of,
+    top_three,
     trend_cells,
     when,
 )
@@ -58,7 +61,7 @@ def _details(m: Metrics) -> list[tuple[str, str]]:
     return [
         ("Comments", f"{m.comments:,}  ({number(m.comments_per_participant)} per person)"),
         ("People taking part", f"{m.participants:,}  ({m.newcomers:,} new, {m.returning:,} back)"),
-        ("Top three wrote", percent(m.top_three_share) + " of the comments"),
+        ("Top three wrote", top_three(m)),
         ("Questions", f"{m.questions:,}  ({m.on_topic_questions:,} on topic)"),
         ("On-topic comments", percent(m.on_topic_share)),
         ("Side chatter", percent(m.side_chatter_share)),
@@ -69,11 +72,7 @@ def _details(m: Metrics) -> list[tuple[str, str]]:
             f"  ({percent(m.answered_share_of_on_topic_questions)})",
         ),
         ("Median time to answer", duration(m.median_seconds_to_answer)),
-        (
-            "Stage",
-            f"{count(m.stage_appearances, 'appearance')} by {count(m.stage_guests, 'guest')}, "
-            f"{duration(m.stage_seconds)}",
-        ),
+        ("Stage", stage(m)),
         (
             "Participation rate",
             f"{percent(m.participation_rate)}  ({m.engaged_participants:,} answered or on stage)",
@@ -127,18 +126,7 @@ def render_show(report: ShowMetrics) -> str:
         out += ["", "PLATFORMS"]
         out += _table(
             ["platform", "comments", "people", "on-topic Q", "answered", "median", "rate"],
-            [
-                [
-                    fit(p.platform, 20),
-                    f"{p.metrics.comments:,}",
-                    f"{p.metrics.participants:,}",
-                    f"{p.metrics.on_topic_questions:,}",
-                    f"{p.metrics.answered_on_topic_questions:,}",
-                    duration(p.metrics.median_seconds_to_answer),
-                    percent(p.metrics.participation_rate),
-                ]
-                for p in report.platforms
-            ],
+            [[fit(p.platform, 20), *platform_cells(p.metrics)] for p in report.platforms],
         )
     if report.answered_by:
         out += ["", "ANSWERED BY (who did what, by token name)"]

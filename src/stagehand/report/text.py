@@ -13,11 +13,18 @@ from stagehand.metrics import Metrics, PaidMessage, ShowMetrics, TrendRow
 from stagehand.sanitize import clean
 
 DASH = "—"
+#: What a platforms table says when no viewer took part on any platform (a hosts-only show).
+NO_VIEWERS = "No viewer took part on any platform."
+
+
+def plural(n: int | float, one: str, many: str | None = None) -> str:
+    """The word for `n` of something: 'comment' for 1, 'comments' otherwise."""
+    return one if n == 1 else (many or one + "s")
 
 
 def count(n: int | float, one: str, many: str | None = None) -> str:
     """'1 comment', '147 comments', '12,480 comments'."""
-    word = one if n == 1 else (many or one + "s")
+    word = plural(n, one, many)
     return f"{n:,} {word}" if isinstance(n, int) else f"{n:,.0f} {word}"
 
 
@@ -58,10 +65,19 @@ def when(report: ShowMetrics) -> str:
 
 def headline(m: Metrics) -> str:
     """The one sentence that replaces the vanity count: who took part and who was answered."""
-    parts = [
-        f"{count(m.comments, 'comment')} from {count(m.participants, 'person', 'people')}",
-        f"{count(m.on_topic_questions, 'on-topic question')}, {m.answered_on_topic_questions:,} answered",
-    ]
+    parts = [f"{count(m.comments, 'comment')} from {count(m.participants, 'person', 'people')}"]
+    if m.on_topic_questions:
+        parts.append(
+            f"{count(m.on_topic_questions, 'on-topic question')}, "
+            f"{m.answered_on_topic_questions:,} answered"
+        )
+    else:
+        parts.append("no on-topic questions")
+    # The subline's answers are every answered comment: say so when they are not all on-topic
+    # questions, or "0 answered" would sit beside "half the answers came within 25 s".
+    if m.answered > m.answered_on_topic_questions:
+        in_all = " in all" if m.answered_on_topic_questions else ""
+        parts.append(f"{count(m.answered, 'comment')} answered or replied to{in_all}")
     if m.stage_appearances:
         parts.append(f"{count(m.stage_guests, 'guest')} on stage")
     return "; ".join(parts)
@@ -77,6 +93,26 @@ def subline(m: Metrics) -> str:
             f"{percent(m.participation_rate)} of participants were answered or brought on stage"
         )
     return "; ".join(bits).capitalize() + "." if bits else ""
+
+
+def top_three(m: Metrics) -> str:
+    """'64% of the comments', or a dash when three people or fewer took part (then the top
+    three wrote everything, which says nothing)."""
+    if m.top_three_share is None:
+        return DASH
+    if m.participants <= 3:
+        return f"{DASH} (only {count(m.participants, 'person', 'people')} took part)"
+    return f"{percent(m.top_three_share)} of the comments"
+
+
+def stage(m: Metrics) -> str:
+    """'2 appearances by 1 guest, 3 min 05 s', or that nobody was."""
+    if not m.stage_appearances:
+        return "nobody came on stage"
+    return (
+        f"{count(m.stage_appearances, 'appearance')} by {count(m.stage_guests, 'guest')}, "
+        f"{duration(m.stage_seconds)}"
+    )
 
 
 def nothing_to_follow_up(report: ShowMetrics) -> str:
@@ -170,6 +206,19 @@ def segment_cells(m: Metrics) -> list[str]:
     ]
 
 
+def platform_cells(m: Metrics) -> list[str]:
+    """A platform's numbers in the platforms table (the same in every format): "answered" is
+    answered on-topic questions, as in the segments table and the headline."""
+    return [
+        f"{m.comments:,}",
+        f"{m.participants:,}",
+        f"{m.on_topic_questions:,}",
+        f"{m.answered_on_topic_questions:,}",
+        duration(m.median_seconds_to_answer),
+        percent(m.participation_rate),
+    ]
+
+
 #: How each kind of highlight is named in a report.
 HIGHLIGHT_NAMES = {
     "super_chat": "Super Chat",
@@ -180,18 +229,35 @@ HIGHLIGHT_NAMES = {
 }
 
 
+#: Digits after the point a currency is written with (ISO 4217), where not the usual two:
+#: "JPY 500", never "JPY 500.00".
+CURRENCY_DIGITS = {
+    **dict.fromkeys(
+        ("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI"), 0
+    ),
+    **dict.fromkeys(("VND", "VUV", "XAF", "XOF", "XPF"), 0),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+}
+
+
+def money(amount: float, currency: str) -> str:
+    """'USD 12.00', 'JPY 500', '100 bits': an amount as its currency is written."""
+    if currency == "bits":
+        return f"{amount:,.0f} {plural(amount, 'bit')}"
+    digits = CURRENCY_DIGITS.get(currency.upper(), 2)
+    # The currency is chat data (a transcript or a platform says it): inert like the rest.
+    return f"{one_line(currency, 12)} {amount:,.{digits}f}"
+
+
 def paid_label(paid: PaidMessage) -> str:
     """'$5.00 Super Chat', '100 bits cheer', 'membership': the amount as the platform showed it."""
     name = HIGHLIGHT_NAMES.get(paid.kind, paid.kind)
-    amount = paid.shown or (f"{paid.amount:,.2f} {paid.currency}" if paid.amount else "")
+    amount = paid.shown or (money(paid.amount, paid.currency) if paid.amount else "")
     return one_line(f"{amount} {name}")
 
 
 def paid_summary(report: ShowMetrics) -> str:
-    """'3 Super Chats and highlights: USD 12.00 (2), EUR 2.00 (1)'."""
-    # The currency is chat data (a transcript or a platform says it): inert like the rest.
-    totals = ", ".join(
-        f"{one_line(t.currency, 12)} {t.amount:,.2f} ({t.messages})" for t in report.paid_totals
-    )
+    """'3 Super Chats and highlights: USD 12.00 (2), JPY 500 (1), 100 bits (1)'."""
+    totals = ", ".join(f"{money(t.amount, t.currency)} ({t.messages})" for t in report.paid_totals)
     head = count(len(report.paid), "highlighted comment")
     return f"{head}: {totals}" if totals else head
