@@ -85,3 +85,16 @@ def test_a_repeated_hostile_line_is_cleaned_the_same_every_time() -> None:
     # Another length limit is never answered with the remembered full-length text.
     short = sanitize(hostile, max_chars=12)
     assert short.truncated and len(short.text) <= 12 and short.text.endswith(TRUNCATION_MARKER)
+
+
+@pytest.mark.parametrize(
+    "raw", ["\u200d", "\ufe0f", "\u200b\u202e\x1b[2J\u200d", " \u0301 ", "\U000e0067"]
+)
+def test_a_line_of_joiners_and_marks_with_nothing_to_join_is_empty(raw: str) -> None:
+    # Nothing to draw: the line takes no queue row and no raw-chat line (an empty clean text).
+    assert sanitize(raw).text == ""
+
+
+def test_joiners_and_selectors_that_join_something_stay() -> None:
+    for raw in ("👨\u200d👩\u200d👧", "❤\ufe0f", "e\u0301"):
+        assert sanitize(raw).text == unicodedata.normalize("NFC", raw)

@@ -93,6 +93,10 @@ def _sanitize(raw: str, max_chars: int) -> Sanitized:
         # again after capping marks, so sanitizing clean text changes nothing.
         text = unicodedata.normalize("NFC", text)
         text = unicodedata.normalize("NFC", _cap_combining_runs(text))
+        if not any(_shows_something(char) for char in text):
+            # Joiners, variation selectors and marks with nothing to join or mark ("\u200d",
+            # "\ufe0f"): an invisible line is no line (it would take an empty queue row).
+            text = ""
     text = " ".join(text.split())  # newlines and tabs become single spaces: one comment, one line
     truncated = len(text) > max_chars
     if truncated:
@@ -146,6 +150,15 @@ def _strip_controls(text: str) -> str:
             continue
         kept.append(char)
     return "".join(kept)
+
+
+#: Categories that draw nothing by themselves: non-spacing and enclosing marks (variation
+#: selectors among them) and format characters (the zero-width joiner, tag characters).
+_DRAWS_NOTHING = frozenset({"Mn", "Me", "Cf"})
+
+
+def _shows_something(char: str) -> bool:
+    return not char.isspace() and unicodedata.category(char) not in _DRAWS_NOTHING
 
 
 def _cap_combining_runs(text: str) -> str:
