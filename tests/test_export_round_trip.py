@@ -7,15 +7,21 @@ the same and both exports are the same text.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fakes.transcripts import write_jsonl
+from stagehand.config import Settings
+from stagehand.domain import Author, Comment
+from stagehand.platform import Adapter, AdapterSink, ConnectionState
+from stagehand.session import open_show
 
 
 def stagehand(*args: str) -> subprocess.CompletedProcess[str]:
@@ -175,3 +181,85 @@ def on_stream(db: Path) -> bool:
             return conn.execute("SELECT count(*) FROM on_stream").fetchone()[0] > 0
     except sqlite3.OperationalError:  # not made yet
         return False
+
+
+class Chat(Adapter):
+    """A live platform: connected while the show runs; its chat is what the test delivers."""
+
+    platform = "twitch"
+
+    def __init__(self) -> None:
+        self.closed = asyncio.Event()
+
+    async def run(self, sink: AdapterSink) -> None:
+        sink.connection_changed(self.platform, ConnectionState.CONNECTED, "test chat")
+        await self.closed.wait()
+
+    async def close(self) -> None:
+        self.closed.set()
+
+
+async def test_time_up_platform_deletions_and_topic_edits_come_back_in_a_replay(
+    tmp_path: Path,
+) -> None:
+    """A comment that left the stream when its time was up, comments the platform deleted (one
+    queued, one on stream) and a topic edited mid-segment: the replayed export shows each as
+    long, keeps the deleted ones out, and ranks each comment by the topic live when it came."""
+    chat = Chat()
+    first = tmp_path / "first.db"
+    live = open_show(
+        Settings(overlay={"feature_seconds": 0.6}),
+        db_path=first,
+        show_name="synth",
+        title="Synth Night",
+        adapters=[chat],
+        commands=False,
+    )
+    running = asyncio.ensure_future(live.run_adapters())
+    viewers = iter(range(100, 200))
+
+    async def say(text: str) -> Comment:
+        said = Comment(
+            f"c{next(viewers)}",
+            "twitch",
+            "synthnight",
+            Author("twitch", str(next(viewers)), f"viewer{next(viewers)}"),
+            text,
+            datetime.now(UTC),
+        )
+        live.comment_received(said)
+        assert live.flush()
+        found = live.find_comment("twitch", said.id)
+        assert found is not None
+        await asyncio.sleep(0.05)
+        return found
+
+    await asyncio.sleep(0.1)
+    live.new_segment("Filters", ["filter", "cutoff"])
+    cutoff = await say("what cutoff do you use for the filter?")
+    envelope = await say("how long should the envelope attack be?")  # off topic, for now
+    assert live.feature(cutoff).ok
+    await asyncio.sleep(0.9)  # its time is up after 0.6 s
+    assert live.featured is None
+    spam = await say("what filter is the best filter? buy followers at spam.example")
+    live.comment_deleted("twitch", spam.id, datetime.now(UTC))  # a platform moderator did
+    live.edit_topic("Filters and envelopes", ["filter", "envelope", "attack"])
+    attack = await say("is the envelope attack linear?")
+    assert live.feature(attack).ok
+    await asyncio.sleep(0.3)
+    live.comment_deleted("twitch", attack.id, datetime.now(UTC))  # off stream at once
+    assert live.featured is None
+    await asyncio.sleep(0.5)
+    assert envelope.id
+    assert await live.close()
+    await running
+
+    stored, replayed = round_trip(tmp_path, first)
+    assert [row["seconds"] for row in stored["shown_on_stream"]] == [0.6, 0.3]
+    assert replayed["shown_on_stream"] == stored["shown_on_stream"]
+    assert stored["deleted_comments"] == 2
+    assert replayed["segments"] == stored["segments"]
+    assert replayed == stored
+    with sqlite3.connect(tmp_path / "second.db") as conn:
+        topic = conn.execute("SELECT title, keywords FROM segments").fetchall()
+    assert topic == [("Filters and envelopes", '["filter", "envelope", "attack"]')]

@@ -16,6 +16,7 @@ topic edit (the segment's row holds its latest; an undo of that edit says it can
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
 from stagehand.domain import (
@@ -32,6 +33,8 @@ from stagehand.domain import (
 from stagehand.show.history import ActionHistory, Done
 from stagehand.show.queue import CommentKey, key_of
 from stagehand.show.state import ShowState
+from stagehand.store.export import segment_position
+from stagehand.store.recorder import FORGOTTEN_ID_PREFIX
 from stagehand.store.resume_reads import ResumedState, StoredAppearance
 
 #: The kinds one key press on a merged queue row does once per asker (linked: undone together).
@@ -124,6 +127,10 @@ class _Rebuilding:
             done.pin = self.pins.pop(key, None)
         elif kind is HostActionKind.UNDO and not failed:
             self._undone(action)
+        if done.author is not None and done.author.id.startswith(FORGOTTEN_ID_PREFIX):
+            # They asked to be forgotten: their platform id is not stored, so nothing about
+            # them can be asked of the platform (lifting a timeout, ending an appearance).
+            done.author = dataclasses.replace(done.author, id="")
         self.by_key[action.key] = done
         self._run_of(done)
         return done
@@ -141,7 +148,7 @@ class _Rebuilding:
     def _segment_context(self, done: Done) -> None:
         """What a move or a topic edit made live, and what was live before it."""
         action = done.action
-        position = _position_of(action.outcome)
+        position = segment_position(action.outcome)
         stored = self.segments.get(position or 0)
         if position is None or stored is None:
             return  # undone since (its row is gone): nothing to take back
@@ -208,9 +215,3 @@ class _Rebuilding:
     def pressed_together(self) -> list[list[str]]:
         """The keys of the actions one key press did together (two or more)."""
         return [[d.action.key for d in run] for run in self._runs if len(run) > 1]
-
-
-def _position_of(outcome: str) -> int | None:
-    """The segment a move or a topic edit made live (its outcome reads `ok: segment 3`)."""
-    word, _, number = outcome.removeprefix("ok: ").partition(" ")
-    return int(number) if word == "segment" and number.isdigit() else None
