@@ -263,3 +263,60 @@ async def test_time_up_platform_deletions_and_topic_edits_come_back_in_a_replay(
     with sqlite3.connect(tmp_path / "second.db") as conn:
         topic = conn.execute("SELECT title, keywords FROM segments").fetchall()
     assert topic == [("Filters and envelopes", '["filter", "envelope", "attack"]')]
+
+
+def test_an_opted_out_and_a_forgotten_viewer_count_the_same_after_a_replay(
+    tmp_path: Path,
+) -> None:
+    """Their text is not kept, so it is not exported: their comments come back as comments
+    (and a host's line as a host's), their chat commands (`!optout`, `!forget`, `!forget
+    confirm`, `!hand`) not at all. Written with no text, those were replayed as comments: the
+    report of the replay counted 3 more."""
+    transcript = write_jsonl(
+        tmp_path / "private.jsonl",
+        [
+            SHOW,
+            segment(0, "Filters", "filter", "cutoff"),
+            comment("c1", 5, "hello from berlin", author_id="ana", author="ana"),
+            comment("c2", 6, "what cutoff do you use for the filter?", author_id="ben"),
+            comment("c3", 7, "evening all", author_id="dan", author="dan"),
+            comment("c4", 8, "!hand", author_id="ana", author="ana"),
+            comment("c5", 9, "!optout", author_id="ana", author="ana"),
+            comment("c6", 10, "nice to be here", author_id="ana", author="ana"),
+            comment("c7", 11, "!forget", author_id="dan", author="dan"),
+            comment("c8", 12, "!forget confirm", author_id="dan", author="dan"),
+            comment("c9", 13, "welcome everyone", author_id="jo", author="jo", roles=["host"]),
+            comment("c10", 14, "!optout", author_id="jo", author="jo", roles=["host"]),
+            comment("c11", 15, "mods, keep it friendly", author_id="mo", roles=["moderator"]),
+            comment("c12", 16, "!forget", author_id="mo", roles=["moderator"]),
+            comment("c13", 17, "!forget confirm", author_id="mo", roles=["moderator"]),
+            segment(20, "Envelopes", "envelope", "attack"),
+            comment("c14", 25, "good night", author_id="ana", author="ana"),
+            comment("c15", 26, "how long is the envelope attack?", author_id="ben"),
+        ],
+    )
+    first = tmp_path / "first.db"
+    played = stagehand("replay", str(transcript), "--db", str(first), "--instant", "--headless")
+    assert played.returncode == 0, played.stderr
+    exported = export(first, tmp_path / "first.jsonl")
+    for said in ("berlin", "evening", "welcome", "friendly", "!optout", "!forget", "!hand"):
+        assert said not in exported
+    second = tmp_path / "second.db"
+    played = stagehand(
+        "replay", str(tmp_path / "first.jsonl"), "--db", str(second), "--instant", "--headless"
+    )
+    assert played.returncode == 0, played.stderr
+    assert export(second, tmp_path / "second.jsonl") == exported
+    stored, replayed = report(first), report(second)
+    assert stored["comments"] == 7  # c1-c3, c6, c11, c14, c15: no command, no host line
+    assert stored["host_comments"] == 1  # jo's, though jo opted out
+    assert replayed["comments"] == stored["comments"]
+    assert replayed["host_comments"] == stored["host_comments"]
+    assert replayed["segments"] == stored["segments"]
+    assert replayed["people"] == stored["people"]
+    assert replayed == stored
+    commands = {"c4", "c5", "c7", "c8", "c10", "c12", "c13"}
+    in_segments = segments_of_comments(first)
+    assert segments_of_comments(second) == {
+        id: number for id, number in in_segments.items() if id not in commands
+    }

@@ -6,13 +6,21 @@ Runs on its own connection (the CLI's), never the writer's.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from stagehand.domain import HostAction, HostActionKind, ModerationKind
+from stagehand.domain import (
+    Comment,
+    CommentKind,
+    HostAction,
+    HostActionKind,
+    ModerationKind,
+    Role,
+)
 from stagehand.store.queries import ShowRow
 from stagehand.store.rows import (
     COMMENTS_WITH_AUTHORS,
@@ -46,7 +54,8 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
     without a host action comes after the host actions of its moment: a comment the platform
     deleted (`DeleteEvent`), a comment that left the stream by itself (`OffStreamEvent`). The end
     (`EndEvent`) carries the show's close: a replay's clock runs to it, so what was on stream or on
-    stage at the close stays there as long.
+    stage at the close stays there as long. Of a viewer who opted out or was forgotten, only
+    their comments are written, with no text and the role their kind needs (`_as_judged`).
     """
     yield ShowEvent(ts=show.started_at, title=show.title, description=show.description)
     segments = [
@@ -81,10 +90,19 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
         )
         event = SegmentEvent(parse_ts(segment.started_at), title, keywords)
         timeline.append(((segment.started_at, number, _SEGMENT, segment.id), event))
-    for row in db.query(COMMENTS_WITH_AUTHORS + " WHERE comments.show_id = ?", [show.id]):
+    for row in db.query(
+        COMMENTS_WITH_AUTHORS + " WHERE comments.show_id = ? AND NOT (comments.anonymized"
+        # Nothing of an opted-out or forgotten viewer's chat command (or bot line) is left to
+        # replay, and it is no comment: written with no text, it would be replayed as one.
+        f" AND comments.kind IN ({', '.join('?' * len(_NOT_COMMENTS))}))",
+        [show.id, *_NOT_COMMENTS],
+    ):
         # Export writes the text as received (`comment.text`); replay cleans it again.
         place = order.comment(row["ts"], row["segment_id"])
-        timeline.append(((*place, _COMMENT, row["id"]), CommentEvent(comment_from_row(row))))
+        comment = comment_from_row(row)
+        if row["anonymized"]:
+            comment = _as_judged(comment, CommentKind(row["kind"]))
+        timeline.append(((*place, _COMMENT, row["id"]), CommentEvent(comment)))
     for row_id, action in actions:
         place = order.at(format_ts(action.ts))
         timeline.append(((*place, _HOST, row_id), HostEvent(action)))
@@ -123,6 +141,23 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
 _SEGMENT, _COMMENT, _HOST, _AFTER, _LAST = 0, 1, 2, 3, 4
 
 _Topic = tuple[str, tuple[str, ...]]
+
+#: The kinds of line that are no comment (docs/metrics.md): left out of an export when their
+#: text is not kept, as then nothing of them could be replayed.
+_NOT_COMMENTS = (CommentKind.COMMAND.value, CommentKind.BOT.value)
+#: The role that makes a replay judge a line as the show did, for a line whose author's roles
+#: are not kept (they opted out, or were forgotten): a host's line stays a host's.
+_ROLE_OF_KIND = {CommentKind.HOST: Role.HOST.value, CommentKind.MODERATOR: Role.MODERATOR.value}
+
+
+def _as_judged(comment: Comment, kind: CommentKind) -> Comment:
+    """An opted-out or forgotten viewer's line (no text, no roles) with the role its stored
+    kind says it was written in, so that a replay counts it as the show did."""
+    role = _ROLE_OF_KIND.get(kind)
+    if role is None:
+        return comment
+    author = dataclasses.replace(comment.author, roles=frozenset({role}))
+    return dataclasses.replace(comment, author=author)
 
 
 @dataclass(frozen=True, slots=True)
