@@ -194,7 +194,7 @@ def _topic_changes(
             edited = segment_position(action.outcome)
             if edited is not None and edited != segment.position:
                 continue  # made in a segment taken back since (an undone move)
-            topic = _topic_of(action.text)
+            topic = topic_of(action.text)
         elif (
             action.kind is HostActionKind.UNDO
             and action.undoes in before
@@ -216,7 +216,7 @@ def _topic_changes(
     }
 
 
-def _topic_of(text: str) -> _Topic:
+def topic_of(text: str) -> _Topic:
     """A `topic` host action's title and keywords (its text reads `title | a, b`, or the title
     alone when it has no keywords)."""
     if " | " not in text:

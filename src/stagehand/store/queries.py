@@ -43,6 +43,9 @@ class SegmentRow:
     title: str
     keywords: tuple[str, ...]
     started_at: datetime
+    #: The title and keywords it began with (`title` and `keywords` are its latest, after any
+    #: topic edit); None for a segment stored before those were kept.
+    opening: tuple[str, tuple[str, ...]] | None = None
 
 
 #: True for a show with no rows under it: no comment, host action, segment, stage appearance,
@@ -181,6 +184,9 @@ def segments_of(db: Database, show_id: int) -> list[SegmentRow]:
             title=row["title"],
             keywords=tuple(json.loads(row["keywords"])),
             started_at=parse_ts(row["started_at"]),
+            opening=None
+            if row["opening_title"] is None
+            else (row["opening_title"], tuple(json.loads(row["opening_keywords"] or "[]"))),
         )
         for row in db.query("SELECT * FROM segments WHERE show_id = ? ORDER BY position", [show_id])
     ]
