@@ -7,15 +7,21 @@ the same and both exports are the same text.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fakes.transcripts import write_jsonl
+from stagehand.config import Settings
+from stagehand.domain import Author, Comment
+from stagehand.platform import Adapter, AdapterSink, ConnectionState
+from stagehand.session import open_show
 
 
 def stagehand(*args: str) -> subprocess.CompletedProcess[str]:
@@ -175,3 +181,142 @@ def on_stream(db: Path) -> bool:
             return conn.execute("SELECT count(*) FROM on_stream").fetchone()[0] > 0
     except sqlite3.OperationalError:  # not made yet
         return False
+
+
+class Chat(Adapter):
+    """A live platform: connected while the show runs; its chat is what the test delivers."""
+
+    platform = "twitch"
+
+    def __init__(self) -> None:
+        self.closed = asyncio.Event()
+
+    async def run(self, sink: AdapterSink) -> None:
+        sink.connection_changed(self.platform, ConnectionState.CONNECTED, "test chat")
+        await self.closed.wait()
+
+    async def close(self) -> None:
+        self.closed.set()
+
+
+async def test_time_up_platform_deletions_and_topic_edits_come_back_in_a_replay(
+    tmp_path: Path,
+) -> None:
+    """A comment that left the stream when its time was up, comments the platform deleted (one
+    queued, one on stream) and a topic edited mid-segment: the replayed export shows each as
+    long, keeps the deleted ones out, and ranks each comment by the topic live when it came."""
+    chat = Chat()
+    first = tmp_path / "first.db"
+    live = open_show(
+        Settings(overlay={"feature_seconds": 0.6}),
+        db_path=first,
+        show_name="synth",
+        title="Synth Night",
+        adapters=[chat],
+        commands=False,
+    )
+    running = asyncio.ensure_future(live.run_adapters())
+    viewers = iter(range(100, 200))
+
+    async def say(text: str) -> Comment:
+        said = Comment(
+            f"c{next(viewers)}",
+            "twitch",
+            "synthnight",
+            Author("twitch", str(next(viewers)), f"viewer{next(viewers)}"),
+            text,
+            datetime.now(UTC),
+        )
+        live.comment_received(said)
+        assert live.flush()
+        found = live.find_comment("twitch", said.id)
+        assert found is not None
+        await asyncio.sleep(0.05)
+        return found
+
+    await asyncio.sleep(0.1)
+    live.new_segment("Filters", ["filter", "cutoff"])
+    cutoff = await say("what cutoff do you use for the filter?")
+    envelope = await say("how long should the envelope attack be?")  # off topic, for now
+    assert live.feature(cutoff).ok
+    await asyncio.sleep(0.9)  # its time is up after 0.6 s
+    assert live.featured is None
+    spam = await say("what filter is the best filter? buy followers at spam.example")
+    live.comment_deleted("twitch", spam.id, datetime.now(UTC))  # a platform moderator did
+    live.edit_topic("Filters and envelopes", ["filter", "envelope", "attack"])
+    attack = await say("is the envelope attack linear?")
+    assert live.feature(attack).ok
+    await asyncio.sleep(0.3)
+    live.comment_deleted("twitch", attack.id, datetime.now(UTC))  # off stream at once
+    assert live.featured is None
+    await asyncio.sleep(0.5)
+    assert envelope.id
+    assert await live.close()
+    await running
+
+    stored, replayed = round_trip(tmp_path, first)
+    assert [row["seconds"] for row in stored["shown_on_stream"]] == [0.6, 0.3]
+    assert replayed["shown_on_stream"] == stored["shown_on_stream"]
+    assert stored["deleted_comments"] == 2
+    assert replayed["segments"] == stored["segments"]
+    assert replayed == stored
+    with sqlite3.connect(tmp_path / "second.db") as conn:
+        topic = conn.execute("SELECT title, keywords FROM segments").fetchall()
+    assert topic == [("Filters and envelopes", '["filter", "envelope", "attack"]')]
+
+
+def test_an_opted_out_and_a_forgotten_viewer_count_the_same_after_a_replay(
+    tmp_path: Path,
+) -> None:
+    """Their text is not kept, so it is not exported: their comments come back as comments
+    (and a host's line as a host's), their chat commands (`!optout`, `!forget`, `!forget
+    confirm`, `!hand`) not at all. Written with no text, those were replayed as comments: the
+    report of the replay counted 3 more."""
+    transcript = write_jsonl(
+        tmp_path / "private.jsonl",
+        [
+            SHOW,
+            segment(0, "Filters", "filter", "cutoff"),
+            comment("c1", 5, "hello from berlin", author_id="ana", author="ana"),
+            comment("c2", 6, "what cutoff do you use for the filter?", author_id="ben"),
+            comment("c3", 7, "evening all", author_id="dan", author="dan"),
+            comment("c4", 8, "!hand", author_id="ana", author="ana"),
+            comment("c5", 9, "!optout", author_id="ana", author="ana"),
+            comment("c6", 10, "nice to be here", author_id="ana", author="ana"),
+            comment("c7", 11, "!forget", author_id="dan", author="dan"),
+            comment("c8", 12, "!forget confirm", author_id="dan", author="dan"),
+            comment("c9", 13, "welcome everyone", author_id="jo", author="jo", roles=["host"]),
+            comment("c10", 14, "!optout", author_id="jo", author="jo", roles=["host"]),
+            comment("c11", 15, "mods, keep it friendly", author_id="mo", roles=["moderator"]),
+            comment("c12", 16, "!forget", author_id="mo", roles=["moderator"]),
+            comment("c13", 17, "!forget confirm", author_id="mo", roles=["moderator"]),
+            segment(20, "Envelopes", "envelope", "attack"),
+            comment("c14", 25, "good night", author_id="ana", author="ana"),
+            comment("c15", 26, "how long is the envelope attack?", author_id="ben"),
+        ],
+    )
+    first = tmp_path / "first.db"
+    played = stagehand("replay", str(transcript), "--db", str(first), "--instant", "--headless")
+    assert played.returncode == 0, played.stderr
+    exported = export(first, tmp_path / "first.jsonl")
+    for said in ("berlin", "evening", "welcome", "friendly", "!optout", "!forget", "!hand"):
+        assert said not in exported
+    second = tmp_path / "second.db"
+    played = stagehand(
+        "replay", str(tmp_path / "first.jsonl"), "--db", str(second), "--instant", "--headless"
+    )
+    assert played.returncode == 0, played.stderr
+    assert export(second, tmp_path / "second.jsonl") == exported
+    stored, replayed = report(first), report(second)
+    assert stored["comments"] == 7  # c1-c3, c6, c11, c14, c15: no command, no host line
+    assert stored["host_comments"] == 1  # jo's, though jo opted out
+    assert replayed["comments"] == stored["comments"]
+    assert replayed["host_comments"] == stored["host_comments"]
+    assert replayed["segments"] == stored["segments"]
+    assert replayed["people"] == stored["people"]
+    assert replayed == stored
+    commands = {"c4", "c5", "c7", "c8", "c10", "c12", "c13"}
+    in_segments = segments_of_comments(first)
+    assert segments_of_comments(second) == {
+        id: number for id, number in in_segments.items() if id not in commands
+    }

@@ -13,7 +13,8 @@ from stagehand.events import CommentRanked, CoreEvent, StageChanged
 from stagehand.session import open_show
 from stagehand.show.live import LiveShow
 from stagehand.store import open_database
-from stagehand.store.queries import export_events, resolve_show
+from stagehand.store.export import export_events
+from stagehand.store.queries import resolve_show
 from stagehand.transcript import (
     CommentEvent,
     HostEvent,

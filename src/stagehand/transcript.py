@@ -1,8 +1,8 @@
 """Show transcripts: JSON Lines, one event per line (docs/transcript-format.md).
 
 The same format is read by `replay` and `rank` and written by `export`, so a replayed show
-exported again gives back its comments (each in its segment), segments, host actions and the time
-it ended.
+exported again gives back its comments (each in its segment), segments and their topic edits, host
+actions, what the platform deleted, how long each comment was on stream and the time it ended.
 """
 
 from __future__ import annotations
@@ -82,7 +82,45 @@ class EndEvent:
     ts: datetime
 
 
-TranscriptEvent = ShowEvent | SegmentEvent | CommentEvent | HostEvent | EndEvent
+@dataclass(frozen=True, slots=True)
+class TopicEvent:
+    """The live segment's title and keywords from `ts` on (a topic edit mid-segment): its
+    comments before keep the topic they came under."""
+
+    ts: datetime
+    title: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteEvent:
+    """The platform deleted the comment `comment_id` at `ts` (a moderator there, or its author):
+    off every queue and off the stream. A host's deletion is its `moderate` host event."""
+
+    ts: datetime
+    platform: str
+    comment_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class OffStreamEvent:
+    """The comment on stream since the host action `shown_by` (its `feature`) left the stream
+    by itself at `ts`: its time was up (`[overlay] feature_seconds`), or the show stopped."""
+
+    ts: datetime
+    shown_by: str
+
+
+TranscriptEvent = (
+    ShowEvent
+    | SegmentEvent
+    | CommentEvent
+    | HostEvent
+    | EndEvent
+    | TopicEvent
+    | DeleteEvent
+    | OffStreamEvent
+)
 
 
 def _text(record: dict[str, Any], key: str, default: str | None = None) -> str:
@@ -105,14 +143,25 @@ def event_from_dict(record: dict[str, Any]) -> TranscriptEvent | None:
             description=_text(record, "description", ""),
         )
     if kind == "segment":
-        keywords = record.get("keywords") or []
-        if not isinstance(keywords, list):
-            raise ValueError('"keywords" must be a list of strings')
         return SegmentEvent(
             ts=parse_ts(record.get("ts")),
             title=_text(record, "title"),
-            keywords=tuple(str(word) for word in keywords),
+            keywords=_keywords(record),
         )
+    if kind == "topic":
+        return TopicEvent(
+            ts=parse_ts(record.get("ts")),
+            title=_text(record, "title"),
+            keywords=_keywords(record),
+        )
+    if kind == "delete":
+        return DeleteEvent(
+            ts=parse_ts(record.get("ts")),
+            platform=_text(record, "platform", "replay"),
+            comment_id=_text(record, "comment_id"),
+        )
+    if kind == "off_stream":
+        return OffStreamEvent(ts=parse_ts(record.get("ts")), shown_by=_text(record, "shown_by"))
     if kind == "comment":
         return CommentEvent(_comment_from_dict(record))
     if kind == "host":
@@ -120,6 +169,13 @@ def event_from_dict(record: dict[str, Any]) -> TranscriptEvent | None:
     if kind == "end":
         return EndEvent(ts=parse_ts(_text(record, "ts")))
     return None
+
+
+def _keywords(record: dict[str, Any]) -> tuple[str, ...]:
+    keywords = record.get("keywords") or []
+    if not isinstance(keywords, list):
+        raise ValueError('"keywords" must be a list of strings')
+    return tuple(str(word) for word in keywords)
 
 
 def _comment_from_dict(record: dict[str, Any]) -> Comment:
@@ -389,6 +445,22 @@ def event_to_dict(event: TranscriptEvent) -> dict[str, Any]:
         return comment_to_dict(event.comment)
     if isinstance(event, EndEvent):
         return {"kind": "end", "ts": format_ts(event.ts)}
+    if isinstance(event, TopicEvent):
+        return {
+            "kind": "topic",
+            "ts": format_ts(event.ts),
+            "title": event.title,
+            "keywords": list(event.keywords),
+        }
+    if isinstance(event, DeleteEvent):
+        return {
+            "kind": "delete",
+            "ts": format_ts(event.ts),
+            "platform": event.platform,
+            "comment_id": event.comment_id,
+        }
+    if isinstance(event, OffStreamEvent):
+        return {"kind": "off_stream", "ts": format_ts(event.ts), "shown_by": event.shown_by}
     return host_action_to_dict(event.action)
 
 

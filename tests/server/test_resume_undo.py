@@ -11,6 +11,7 @@ again as the CLI opens it (it resumes).
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -250,5 +251,121 @@ async def test_an_attached_console_lists_and_undoes_what_was_handled_before_the_
             assert "b1" in queued_ids(state)
         finally:
             await remote.close()
+    finally:
+        await after.close()
+
+
+#: A show whose hosts edit the live segment's topic twice (as `t` does), then SIGKILL.
+TOPIC_EDITS_THEN_KILL = """
+import asyncio, json, os, signal, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from test_undo import Platform
+from stagehand.adapters.replay import ReplayAdapter
+from stagehand.config import Settings
+from stagehand.session import open_show
+
+async def main(folder):
+    transcript = folder / "show.jsonl"
+    live = open_show(Settings(), db_path=folder / "show.db", show_name="synth",
+                     source=str(transcript),
+                     adapters=[ReplayAdapter(transcript, instant=True), Platform()],
+                     commands=False)
+    await live.run_adapters()
+    with live.acting_as("hana"):
+        keys = {"topic": live.edit_topic("Pads", ["pad"]).key,
+                "topic_again": live.edit_topic("Pads and strings", ["pad", "string"]).key}
+    if sys.argv[3:] == ["then a transcript's topic"]:  # what a `topic` line does, unrecorded
+        assert live.set_topic("Strings", ["string"]).ok
+    assert all(keys.values()), keys
+    assert live.flush(10)
+    print(json.dumps(keys), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+asyncio.run(main(Path(sys.argv[1])))
+"""
+
+
+def topic_edited_then_killed(folder: Path, *then: str) -> dict[str, str]:
+    write_show(folder / "show.jsonl", SHOW)
+    child = subprocess.run(
+        [sys.executable, "-c", TOPIC_EDITS_THEN_KILL, str(folder), str(TESTS), *then],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == -9, child.stderr
+    return json.loads(child.stdout)
+
+
+def stored_topic(folder: Path) -> tuple[str, list[str]]:
+    with sqlite3.connect(folder / "show.db") as conn:
+        (title, keywords), *others = conn.execute("SELECT title, keywords FROM segments")
+    assert not others
+    return title, json.loads(keywords)
+
+
+async def test_a_segments_first_topic_edit_is_undone_after_the_kill(tmp_path) -> None:
+    """The topic the segment opened with is stored: undoing its first edit after a restart puts
+    it back, on the show and in the database, as it would have before the kill."""
+    keys = topic_edited_then_killed(tmp_path)
+    assert stored_topic(tmp_path) == ("Pads and strings", ["pad", "string"])
+    after = await serve(tmp_path, SHOW, adapters=[Platform()])
+    try:
+        await after.played()
+        status, body = await undo(after, keys["topic_again"])
+        assert status == 200 and "the topic is Pads (pad) again" in body["message"], body
+        status, body = await undo(after, keys["topic"])
+        assert status == 200 and body["ok"], body
+        assert body["message"] == (
+            "Undid the topic edit: the topic is Filters (filter, cutoff, resonance) again"
+        )
+        _, state = await call(after, "GET", "/api/state", after.tokens["vic"])
+        assert state["segment"]["title"] == "Filters"
+        assert state["segment"]["keywords"] == ["filter", "cutoff", "resonance"]
+        assert after.live.flush()
+        assert stored_topic(tmp_path) == ("Filters", ["filter", "cutoff", "resonance"])
+    finally:
+        await after.close()
+
+
+async def test_a_first_topic_edit_in_a_segment_stored_before_its_opening_topic_was_kept(
+    tmp_path,
+) -> None:
+    """A segment stored before the database kept the topic it opened with: what the topic was
+    before its first edit is not known, and the undo says so (a later edit still undoes)."""
+    keys = topic_edited_then_killed(tmp_path)
+    with sqlite3.connect(tmp_path / "show.db") as conn:
+        conn.execute("UPDATE segments SET opening_title = NULL, opening_keywords = NULL")
+    after = await serve(tmp_path, SHOW, adapters=[Platform()])
+    try:
+        await after.played()
+        status, body = await undo(after, keys["topic_again"])
+        assert status == 200 and "the topic is Pads (pad) again" in body["message"], body
+        status, body = await undo(after, keys["topic"])
+        assert status == 200 and not body["ok"], body
+        assert body["message"] == (
+            "Cannot undo the topic edit: what the topic was before it is not stored"
+        )
+        assert after.live.current_segment.title == "Pads"
+    finally:
+        await after.close()
+
+
+async def test_a_first_topic_edit_whose_segment_changed_unrecorded_since_is_not_undone(
+    tmp_path,
+) -> None:
+    """A transcript's `topic` line changed the segment after the hosts' edits (no host action
+    records it): what was live before the first edit is not known, so its undo says so rather
+    than put back a topic that may not have been live then."""
+    keys = topic_edited_then_killed(tmp_path, "then a transcript's topic")
+    assert stored_topic(tmp_path) == ("Strings", ["string"])
+    after = await serve(tmp_path, SHOW, adapters=[Platform()])
+    try:
+        await after.played()
+        status, body = await undo(after, keys["topic"])
+        assert status == 200 and not body["ok"], body
+        assert "what the topic was before it is not stored" in body["message"], body
+        assert after.live.current_segment.title == "Strings"
     finally:
         await after.close()

@@ -15,7 +15,12 @@ from stagehand.events import CommentDeleted, CommentEdited, CommentRanked, Segme
 from stagehand.metrics import ShowCounts, show_counts
 from stagehand.show.pipeline import sanitized
 from stagehand.store import StoreError, open_database
-from stagehand.store.queries import list_shows, open_show, search_comments
+from stagehand.store.queries import (
+    forget_unaired_session,
+    list_shows,
+    open_show,
+    search_comments,
+)
 from stagehand.store.schema import migrations
 from stagehand.store.writer import StoreWriter
 
@@ -158,10 +163,32 @@ def test_shows_are_listed_with_their_counts(show_db) -> None:
 
 def test_reopening_a_show_by_name_resumes_it(show_db) -> None:
     path, show_id = show_db
+    write_all(path, show_id, [CommentRanked(ranked("1", "hi"))])
     db = open_database(path)
     show, resumed = open_show(db, "synth", title="", description="", source="t", started_at=T0)
     assert resumed and show.id == show_id
     assert len(list_shows(db)) == 1
+
+
+def test_a_show_left_with_nothing_stored_starts_afresh_and_is_not_listed(show_db) -> None:
+    """A run killed before anything was stored left its show behind: nothing of it to list or
+    resume. Once anything is stored in it, it is a show like any other."""
+    path, show_id = show_db
+    db = open_database(path)
+    assert list_shows(db) == []
+    later = T0 + timedelta(hours=2)
+    show, resumed = open_show(
+        db, "synth", title="New", description="", source="live", started_at=later
+    )
+    assert not resumed and show.id == show_id
+    assert (show.started_at, show.title, show.leftover) == (later, "New", True)
+    forget_unaired_session(db, show_id, show)  # that run never went on air either
+    assert db.execute("SELECT count(*) FROM shows").fetchone() == (0,)
+
+    show, _ = open_show(db, "synth", title="", description="", source="live", started_at=later)
+    write_all(path, show.id, [SegmentChanged(Segment(1, "Intro", (), later))])
+    forget_unaired_session(db, show.id, show)  # a host started a segment: never deleted
+    assert [row.name for row in list_shows(db)] == ["synth"]
 
 
 @pytest.fixture

@@ -26,8 +26,11 @@ from stagehand.platform import Adapter, ConnectionState, ReplaySink
 from stagehand.times import format_ts
 from stagehand.transcript import (
     CommentEvent,
+    DeleteEvent,
     HostEvent,
+    OffStreamEvent,
     SegmentEvent,
+    TopicEvent,
     TranscriptError,
     TranscriptEvent,
 )
@@ -181,6 +184,12 @@ class ReplayAdapter(Adapter[ReplaySink]):
             sink.comment_received(event.comment)
         elif isinstance(event, HostEvent):
             sink.host_action_replayed(event.action)
+        elif isinstance(event, TopicEvent):
+            sink.set_topic(event.title, event.keywords)
+        elif isinstance(event, DeleteEvent):
+            sink.comment_deleted(event.platform, event.comment_id, event.ts)
+        elif isinstance(event, OffStreamEvent):
+            sink.off_stream_replayed(event.shown_by, event.ts)
 
     async def _checkpoint(self, sink: ReplaySink, mark: Mark) -> None:
         """Record how far the show is played, once everything before it is queued."""

@@ -26,7 +26,8 @@ def export(
     show: str | None, db_path: Path | None, config_path: Path | None, output: Path | None
 ) -> None:
     """Write SHOW (default: the latest) back out as a transcript (JSON Lines)."""
-    from stagehand.store.queries import export_events, resolve_show
+    from stagehand.store.export import export_events
+    from stagehand.store.queries import resolve_show
     from stagehand.transcript import write_events
 
     db = open_existing_database(db_path, config_path)

@@ -39,7 +39,7 @@ from stagehand.metrics.read import (
     show_openings,
 )
 from stagehand.metrics.team import ActorRow, OnStreamRow, read_answered_by, read_on_stream
-from stagehand.store.queries import ShowRow, resolve_show
+from stagehand.store.queries import LEFTOVER, ShowRow, resolve_show
 from stagehand.times import parse_ts
 
 __all__ = [
@@ -136,6 +136,7 @@ def _find(db: Database, name: str | None) -> ShowRow:
     if name is not None:
         found = _show_row(db, "name = ?", name)
     else:
-        # "Latest" means most recently created, as in `stagehand shows` (resolve_show).
-        found = _show_row(db, "id = (SELECT max(id) FROM shows)")
+        # "Latest" means most recently created, as in `stagehand shows` (resolve_show), and
+        # never a run's leftover that stored nothing.
+        found = _show_row(db, f"id = (SELECT max(id) FROM shows WHERE NOT {LEFTOVER})")
     return found if found is not None else resolve_show(db, name)

@@ -25,7 +25,7 @@ from stagehand.metrics.facts import (
     SegmentInfo,
     ShowFacts,
 )
-from stagehand.store.queries import ShowRow
+from stagehand.store.queries import LEFTOVER, ShowRow
 from stagehand.times import parse_ts
 
 #: Roles that make an author one of the show's own people rather than a viewer (so does a
@@ -426,11 +426,12 @@ def authors_seen_before(db: Database, show: ShowRow) -> frozenset[int]:
 
 
 def show_openings(db: Database) -> list[tuple[int, datetime]]:
-    """(show id, opening) for every show, in time order (see `show_opening`)."""
+    """(show id, opening) for every show but a run's leftover that stored nothing, in time
+    order (see `show_opening`)."""
     rows = db.conn.execute(
-        """SELECT shows.id, coalesce((SELECT min(ts) FROM comments WHERE show_id = shows.id),
+        f"""SELECT shows.id, coalesce((SELECT min(ts) FROM comments WHERE show_id = shows.id),
                                       shows.started_at)
-           FROM shows"""
+           FROM shows WHERE NOT {LEFTOVER}"""
     ).fetchall()
     return sorted(
         ((sid, parse_ts(when)) for sid, when in rows), key=lambda item: (item[1], item[0])

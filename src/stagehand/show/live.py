@@ -278,10 +278,14 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
             task.cancel()
         # A cancelled task still hands its comment's changes to the writer (in its callbacks).
         await asyncio.gather(*pending, return_exceptions=True)
+        now = self._clock.now()
+        # A session no platform connected to is taken back below: the show did not run in it,
+        # so no appearance ends at its close (a guest a resumed show found on stage stays as
+        # stored, counted until the show was last known to run, as after any stop).
+        taking_back = self._taking_back()
         # Every appearance ends with the show, logged as a `stage_end` like any other (the views
         # keep showing who was on stage when the show ended).
-        now = self._clock.now()
-        for session in self._state.on_stage:
+        for session in () if taking_back else self._state.on_stage:
             ended = dataclasses.replace(session, ended_at=now)
             guest = session.author
             self._publish(StageEnded(ended))
@@ -302,12 +306,16 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         self._ranker.close()
         self._stored_comments.close()
         ok = await asyncio.to_thread(self._writer.close)
-        if not self.aired and self.accepted == 0:
+        if taking_back:
             # No platform ever connected: no show happened. Nothing is left to claim one did
             # (`stagehand shows`, the latest show a report picks), and a later run with the
             # same name starts afresh rather than resuming a show that never was.
             self._kept = not await asyncio.to_thread(self._forget_session)
         return ok
+
+    def _taking_back(self) -> bool:
+        """This live session never went on air and took no comment: `close` takes it back."""
+        return not self.aired and self.accepted == 0
 
     def _forget_session(self) -> bool:
         """Take this session back from the database (`close`); False if that failed."""

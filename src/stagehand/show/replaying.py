@@ -42,6 +42,14 @@ class Replaying(Undoing):
         with self.acting_as(action.actor):
             self._replay_action(action)
 
+    def off_stream_replayed(self, shown_by: str, ts: datetime) -> None:
+        """A transcript's `off_stream` event: the comment the host action `shown_by` put on
+        stream leaves it at `ts`, as its time was up then (nothing if it is gone already)."""
+        self._caught_up()
+        featured = self._state.featured
+        if featured is not None and featured.key == shown_by:
+            self._feature_ended(ts, "time up")
+
     def _replay_action(self, action: HostAction) -> None:
         comment = self._state.recent.find(action.platform, action.comment_id)
         kind = action.kind

@@ -9,13 +9,15 @@ the pin an unpin took off, what an unfeature took off stream, whether a reply re
 reply that did stays not undoable), which actions one key press did together (the askers of a
 merged queue row) and which were undone since.
 
-Two things are not stored and stay so: what the ranking learned from an answer (a resumed
-ranking never learned it: nothing to forget), and the topic a segment had before its first
-topic edit (the segment's row holds its latest; an undo of that edit says it cannot know).
+The topic a segment had before its first topic edit is the one it opened with (stored beside
+its latest since migration m220; for a segment stored before that, an undo of its first edit says
+it cannot know). What the ranking learned from an answer is not stored and stays so (a resumed
+ranking never learned it: nothing to forget).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
 from stagehand.domain import (
@@ -32,6 +34,8 @@ from stagehand.domain import (
 from stagehand.show.history import ActionHistory, Done
 from stagehand.show.queue import CommentKey, key_of
 from stagehand.show.state import ShowState
+from stagehand.store.export import segment_position, topic_of
+from stagehand.store.recorder import FORGOTTEN_ID_PREFIX
 from stagehand.store.resume_reads import ResumedState, StoredAppearance
 
 #: The kinds one key press on a merged queue row does once per asker (linked: undone together).
@@ -68,6 +72,7 @@ def remember_stored_actions(
     rebuilt = _Rebuilding(resumed, state, known_comments(resumed) if known is None else known)
     for action, author in resumed.host_actions:
         history.remember(rebuilt.done(action, author))
+    rebuilt.check_openings()
     for keys in rebuilt.pressed_together():
         history.link(keys)
 
@@ -82,6 +87,10 @@ class _Rebuilding:
         self.known = known
         self.same_as = {key_of(r.comment): r.score.same_as for r in resumed.scored_comments}
         self.segments = {segment.position: segment for segment in state.segments}
+        #: The title and keywords each segment opened with, where stored, by position.
+        self.openings = {
+            row.position: row.opening for row in resumed.segments if row.opening is not None
+        }
         #: Each guest's appearances, in the order they began.
         self.appearances: dict[AuthorKey, list[StoredAppearance]] = {}
         for appearance in resumed.appearances:
@@ -94,6 +103,8 @@ class _Rebuilding:
         self.featured: dict[CommentKey, Featured] = {}
         #: Each segment's title and keywords as a topic edit left them, by position.
         self.topics: dict[int, Segment] = {}
+        #: The first topic edit of each segment, whose undo puts back the topic it opened with.
+        self.first_edits: dict[int, Done] = {}
         #: Runs of one kind on one question (`pressed_together`), in order.
         self._runs: list[list[Done]] = []
 
@@ -124,6 +135,10 @@ class _Rebuilding:
             done.pin = self.pins.pop(key, None)
         elif kind is HostActionKind.UNDO and not failed:
             self._undone(action)
+        if done.author is not None and done.author.id.startswith(FORGOTTEN_ID_PREFIX):
+            # They asked to be forgotten: their platform id is not stored, so nothing about
+            # them can be asked of the platform (lifting a timeout, ending an appearance).
+            done.author = dataclasses.replace(done.author, id="")
         self.by_key[action.key] = done
         self._run_of(done)
         return done
@@ -141,7 +156,7 @@ class _Rebuilding:
     def _segment_context(self, done: Done) -> None:
         """What a move or a topic edit made live, and what was live before it."""
         action = done.action
-        position = _position_of(action.outcome)
+        position = segment_position(action.outcome)
         stored = self.segments.get(position or 0)
         if position is None or stored is None:
             return  # undone since (its row is gone): nothing to take back
@@ -150,13 +165,35 @@ class _Rebuilding:
             done.after = stored
             self.topics.pop(position, None)
             return
-        title, _, keywords = action.text.partition(" | ")
-        after = Segment(
-            position, title, tuple(k for k in keywords.split(", ") if k), stored.started_at
-        )
+        title, keywords = topic_of(action.text)
+        after = Segment(position, title, keywords, stored.started_at)
         done.before = self.topics.get(position)
+        if done.before is None:
+            done.before = self._opening(stored)
+            self.first_edits[position] = done
         done.after = after
         self.topics[position] = after
+
+    def _opening(self, stored: Segment) -> Segment | None:
+        """`stored` as it opened, before any topic edit (None: not stored)."""
+        opening = self.openings.get(stored.position)
+        if opening is None:
+            return None
+        title, keywords = opening
+        return Segment(stored.position, title, keywords, stored.started_at)
+
+    def check_openings(self) -> None:
+        """Forget the opening topic a segment's first edit would undo to where its topic edits,
+        walked from it, do not end at its topic now: something no host action records changed
+        it (a replayed transcript's `topic` event, or a `segment` line updating its keywords),
+        so what was live before that edit is not known."""
+        for position, first in self.first_edits.items():
+            stored = self.segments.get(position)
+            walked = self.topics.get(position) or first.before
+            if stored is None or walked is None:
+                continue
+            if (walked.title, walked.keywords) != (stored.title, stored.keywords):
+                first.before = None
 
     def _undone(self, undo: HostAction) -> None:
         """`undo` took an action back: it is undone, and what it changed is as before."""
@@ -208,9 +245,3 @@ class _Rebuilding:
     def pressed_together(self) -> list[list[str]]:
         """The keys of the actions one key press did together (two or more)."""
         return [[d.action.key for d in run] for run in self._runs if len(run) > 1]
-
-
-def _position_of(outcome: str) -> int | None:
-    """The segment a move or a topic edit made live (its outcome reads `ok: segment 3`)."""
-    word, _, number = outcome.removeprefix("ok: ").partition(" ")
-    return int(number) if word == "segment" and number.isdigit() else None

@@ -129,7 +129,8 @@ class Undoing(ShowChanges):
             if done.after is None or live is None or live.position != done.after.position:
                 return ActionResult.failed(f"Cannot undo {what}: another segment has started since")
             if kind is HostActionKind.TOPIC and done.before is None:
-                # Only after a restart: the segment's row keeps its latest topic alone.
+                # Only after a restart, for a segment stored before the database kept the topic
+                # it opened with (or changed since by what no host action records).
                 return ActionResult.failed(
                     f"Cannot undo {what}: what the topic was before it is not stored"
                 )

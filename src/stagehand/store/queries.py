@@ -1,14 +1,12 @@
-"""Reads: shows, searching comments, exporting a show as transcript events, a platform's quota
-spend, who opted out. (What a resumed show reads back is in store/resume_reads.py.)
+"""Reads: shows, searching comments, a platform's quota spend, who opted out. (What a resumed show
+reads back is in store/resume_reads.py; a show exported as transcript events, store/export.py.)
 
 These run on their own connection (the CLI's, or a console worker's), never the writer's.
 """
 
 from __future__ import annotations
 
-import bisect
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,22 +17,10 @@ from stagehand.pseudonyms import KeyFile, OptedOutViewers, PseudonymKeyError
 from stagehand.sanitize import clean
 from stagehand.store.database import StoreError
 from stagehand.store.rows import (
-    COMMENTS_WITH_AUTHORS,
-    HOST_ACTIONS_WITH_NAMES,
-    comment_from_row,
-    host_action_from_row,
     json_dict,
     json_list,
 )
 from stagehand.times import format_ts, parse_ts
-from stagehand.transcript import (
-    CommentEvent,
-    EndEvent,
-    HostEvent,
-    SegmentEvent,
-    ShowEvent,
-    TranscriptEvent,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +32,9 @@ class ShowRow:
     started_at: datetime
     ended_at: datetime | None
     last_comment_at: datetime | None = None
+    #: Nothing is stored under it and it never ended: left by a run stopped (or still waiting)
+    #: before anything was stored (`LEFTOVER`).
+    leftover: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +43,47 @@ class SegmentRow:
     title: str
     keywords: tuple[str, ...]
     started_at: datetime
+    #: The title and keywords it began with (`title` and `keywords` are its latest, after any
+    #: topic edit); None for a segment stored before those were kept.
+    opening: tuple[str, tuple[str, ...]] | None = None
+
+
+#: True for a show with no rows under it: no comment, host action, segment, stage appearance,
+#: command, time on stream or replay position (the quota it spent is the day's, not the show's).
+NOTHING_STORED = " AND ".join(
+    f"NOT EXISTS (SELECT 1 FROM {table} WHERE {table}.show_id = shows.id)"
+    for table in (
+        "comments",
+        "host_actions",
+        "segments",
+        "stage_sessions",
+        "commands",
+        "on_stream",
+        "replay_positions",
+    )
+)
+#: True for a show a run left behind before it stored anything (killed before any platform
+#: connected, or still waiting for one): it never ended and nothing is stored under it. A show
+#: that ran and stored nothing has ended; one that never went on air and closed is deleted.
+#: `stagehand shows` does not list it, a report or export does not pick it as the latest, and
+#: the next run of its name starts it afresh.
+LEFTOVER = f"(shows.ended_at IS NULL AND {NOTHING_STORED})"
 
 
 def open_show(
     db: Database, name: str, *, title: str, description: str, source: str, started_at: datetime
 ) -> tuple[ShowRow, bool]:
-    """The show called `name`, created if new. Returns (show, resumed)."""
+    """The show called `name`, created if new (or if it is a `leftover`, which starts afresh:
+    nothing of it was stored). Returns (show, resumed)."""
     existing = find_show(db, name)
+    if existing is not None and existing.leftover:
+        db.execute(
+            "UPDATE shows SET title = ?, description = ?, source = ?, started_at = ?,"
+            " ended_at = NULL WHERE id = ?",
+            (title, description, source, format_ts(started_at), existing.id),
+        )
+        db.conn.commit()
+        return find_show(db, name) or existing, False
     if existing is not None:
         if (title and title != existing.title) or (description and not existing.description):
             db.execute(
@@ -83,21 +106,16 @@ def open_show(
 
 def forget_unaired_session(db: Database, show_id: int, before: ShowRow | None) -> None:
     """Take back a session that never went on air (no platform ever connected): a show it
-    created (`before` is None) is deleted with everything under it; a show it resumed is put
-    back as it was `before` (its title, and where it ended).
+    created (`before` is None), or a leftover it started afresh, is deleted; a show it resumed
+    is put back as it was `before` (its title, and where it ended).
 
     The YouTube quota it spent stays counted for the day (`quota_calls` keeps its rows).
     """
     with db.conn:
-        if before is None:
-            # Not if anything was stored meanwhile (a second process on the same show name that
-            # did go on air): that show is theirs now.
-            db.execute(
-                "DELETE FROM shows WHERE id = ? AND NOT EXISTS"
-                " (SELECT 1 FROM comments WHERE show_id = ?)"
-                " AND NOT EXISTS (SELECT 1 FROM host_actions WHERE show_id = ?)",
-                (show_id, show_id, show_id),
-            )
+        if before is None or before.leftover:
+            # Never if anything is stored under it (a host's action in this session, or a second
+            # process on the same show name that did go on air): that show happened.
+            db.execute(f"DELETE FROM shows WHERE id = ? AND {NOTHING_STORED}", (show_id,))
         else:
             db.execute(
                 "UPDATE shows SET title = ?, description = ?, ended_at = ? WHERE id = ?",
@@ -119,13 +137,14 @@ def _show_from_row(row: dict) -> ShowRow:
         started_at=parse_ts(row["started_at"]),
         ended_at=parse_ts(row["ended_at"]) if row.get("ended_at") else None,
         last_comment_at=parse_ts(row["last_comment_at"]) if row.get("last_comment_at") else None,
+        leftover=bool(row.get("leftover")),
     )
 
 
 # How many comments and people a show had is a metric (`stagehand.metrics.show_counts`),
 # defined once there: the store only knows when the show's last comment came.
-_SHOW_SUMMARY = """
-SELECT shows.*, max(comments.ts) AS last_comment_at
+_SHOW_SUMMARY = f"""
+SELECT shows.*, max(comments.ts) AS last_comment_at, {LEFTOVER} AS leftover
 FROM shows LEFT JOIN comments ON comments.show_id = shows.id
 """
 
@@ -136,9 +155,11 @@ def find_show(db: Database, name: str) -> ShowRow | None:
 
 
 def list_shows(db: Database) -> list[ShowRow]:
-    """Every show, most recently created first (a replay of an old transcript counts as the
-    newest)."""
-    rows = db.query(_SHOW_SUMMARY + " GROUP BY shows.id ORDER BY shows.id DESC")
+    """Every show but the leftovers (`LEFTOVER`), most recently created first (a replay of an
+    old transcript counts as the newest)."""
+    rows = db.query(
+        _SHOW_SUMMARY + f" WHERE NOT {LEFTOVER} GROUP BY shows.id ORDER BY shows.id DESC"
+    )
     return [_show_from_row(row) for row in rows]
 
 
@@ -163,6 +184,9 @@ def segments_of(db: Database, show_id: int) -> list[SegmentRow]:
             title=row["title"],
             keywords=tuple(json.loads(row["keywords"])),
             started_at=parse_ts(row["started_at"]),
+            opening=None
+            if row["opening_title"] is None
+            else (row["opening_title"], tuple(json.loads(row["opening_keywords"] or "[]"))),
         )
         for row in db.query("SELECT * FROM segments WHERE show_id = ? ORDER BY position", [show_id])
     ]
@@ -258,82 +282,6 @@ def search_comments(db: Database, show_id: int, query: str, *, limit: int = 50) 
         )
         for row in rows
     ]
-
-
-def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
-    """A stored show as transcript events (what `stagehand export` writes): in time order, in
-    the order the show applied them, closing with when it ended.
-
-    Replay plays a transcript in file order and puts each comment in the segment live when it
-    comes, so each comment is written after its own segment's line and before the next one's
-    (`_ExportOrder`): at a segment's start time, the comments the show had before it (a `!segment`
-    command among them) come first. The end (`EndEvent`) carries the show's close: a replay's
-    clock runs to it, so what was on stream or on stage at the close stays there as long.
-    """
-    yield ShowEvent(ts=show.started_at, title=show.title, description=show.description)
-    segments = [
-        (row["id"], row["started_at"], _segment_event(row))
-        for row in db.query(
-            "SELECT id, title, keywords, started_at FROM segments WHERE show_id = ?"
-            " ORDER BY position",
-            [show.id],
-        )
-    ]
-    order = _ExportOrder([(segment_id, started) for segment_id, started, _ in segments])
-    timeline: list[tuple[tuple[str, int, int, int], TranscriptEvent]] = [
-        ((started, number, _SEGMENT, segment_id), event)
-        for number, (segment_id, started, event) in enumerate(segments, start=1)
-    ]
-    for row in db.query(COMMENTS_WITH_AUTHORS + " WHERE comments.show_id = ?", [show.id]):
-        # Export writes the text as received (`comment.text`); replay cleans it again.
-        place = order.comment(row["ts"], row["segment_id"])
-        timeline.append(((*place, _COMMENT, row["id"]), CommentEvent(comment_from_row(row))))
-    for row in db.query(HOST_ACTIONS_WITH_NAMES + " WHERE host_actions.show_id = ?", [show.id]):
-        place = order.at(row["ts"])
-        timeline.append(((*place, _HOST, row["id"]), HostEvent(host_action_from_row(row))))
-    timeline.sort(key=lambda item: item[0])
-    for _, event in timeline:
-        yield event
-    if show.ended_at is not None:
-        yield EndEvent(show.ended_at)
-
-
-def _segment_event(row: dict) -> SegmentEvent:
-    keywords = tuple(json.loads(row["keywords"]))
-    return SegmentEvent(parse_ts(row["started_at"]), row["title"], keywords)
-
-
-# At one time and segment: the segment's line, then comments, then host actions (which act on
-# the comments before them); each kind in the order it was stored (its row id).
-_SEGMENT, _COMMENT, _HOST = 0, 1, 2
-
-
-class _ExportOrder:
-    """Where an event goes in an export: (time, segment number), compared before its kind.
-
-    A comment is placed in the segment it was stored in: its time, but no earlier than that
-    segment's start and no later than the next one's. Times differ from the show's order only
-    when a platform's clock did (a comment sent before a segment started but read after it).
-    """
-
-    def __init__(self, segments: list[tuple[int, str]]) -> None:
-        self.starts = [started for _, started in segments]
-        self.number_of = {segment_id: number for number, (segment_id, _) in enumerate(segments, 1)}
-
-    def at(self, ts: str) -> tuple[str, int]:
-        """An event with no segment of its own: in the segment live at `ts`."""
-        return ts, bisect.bisect_right(self.starts, ts)
-
-    def comment(self, ts: str, segment_id: int | None) -> tuple[str, int]:
-        """A comment stored in `segment_id` (None: before any segment was live)."""
-        number = self.number_of.get(segment_id, -1) if segment_id is not None else 0
-        if number < 0:  # a segment no longer stored: the one live at its time
-            number = self.at(ts)[1]
-        if number > 0:
-            ts = max(ts, self.starts[number - 1])
-        if number < len(self.starts):
-            ts = min(ts, self.starts[number])
-        return ts, number
 
 
 def opted_out_viewers(db: Database) -> OptedOutViewers:

@@ -22,7 +22,14 @@ from itertools import chain
 
 from sqlite_utils import Database
 
-from stagehand.domain import Author, AuthorKey, Comment, RankedComment
+from stagehand.domain import (
+    Author,
+    AuthorKey,
+    Comment,
+    HostActionKind,
+    ModerationKind,
+    RankedComment,
+)
 from stagehand.events import (
     AuthorForgotten,
     AuthorOptedIn,
@@ -62,6 +69,18 @@ ON CONFLICT (platform, platform_user_id) DO UPDATE SET
     roles = excluded.roles
 RETURNING id, opted_out
 """
+
+#: How the platform id of the anonymous row a forgotten viewer's rows move to begins: what
+#: follows means nothing, and no platform knows it.
+FORGOTTEN_ID_PREFIX = "forgotten:"
+#: The host actions on a forgotten viewer's comments whose text is a word of stagehand's own,
+#: not what someone wrote: the kind of a moderation, the kind of action an undo took back. It
+#: stays (undo after a restart needs it); any other text (a reply, a pin's note) is blanked.
+_KIND_WORDS = "(action = 'moderate' AND text IN ({}))".format(
+    ", ".join(f"'{kind.value}'" for kind in ModerationKind)
+) + " OR (action = 'undo' AND text IN ({}))".format(
+    ", ".join(f"'{kind.value}'" for kind in HostActionKind)
+)
 
 #: Authors whose row ids the writer remembers (`[database] cached_authors`): the least recently
 #: seen are forgotten first; one forgotten who speaks again costs one indexed upsert.
@@ -364,16 +383,21 @@ class Recorder:
         if segment is None or segment.started_at is None:
             return
         is_new = self.segment_id(segment.position) is None  # else its title or keywords change
+        keywords = json.dumps(list(segment.keywords))
+        # A topic edit changes the title and keywords; the opening ones stay as they began.
         row = self.conn.execute(
-            "INSERT INTO segments (show_id, position, title, keywords, started_at) VALUES (?,?,?,?,?)"
+            "INSERT INTO segments (show_id, position, title, keywords, started_at,"
+            " opening_title, opening_keywords) VALUES (?,?,?,?,?,?,?)"
             " ON CONFLICT (show_id, position) DO UPDATE SET title = excluded.title,"
             " keywords = excluded.keywords RETURNING id",
             (
                 self.show_id,
                 segment.position,
                 segment.title,
-                json.dumps(list(segment.keywords)),
+                keywords,
                 format_ts(segment.started_at),
+                segment.title,
+                keywords,
             ),
         ).fetchone()
         self._segments[segment.position] = row[0]
@@ -588,9 +612,9 @@ class Recorder:
         anonymous_id = self.conn.execute(
             "INSERT INTO authors (platform, platform_user_id, name, display_name, roles,"
             " first_seen_at, opted_out)"
-            " SELECT platform, 'forgotten:' || lower(hex(randomblob(8))), '', '', '[]',"
+            " SELECT platform, ? || lower(hex(randomblob(8))), '', '', '[]',"
             " first_seen_at, 1 FROM authors WHERE id = ? RETURNING id",
-            (author_id,),
+            (FORGOTTEN_ID_PREFIX, author_id),
         ).fetchone()[0]
         anonymous = f"anonymous-{anonymous_id}"
         self.conn.execute(
@@ -603,7 +627,7 @@ class Recorder:
             (author_id,),
         )
         self.conn.execute(
-            "UPDATE host_actions SET text = '' WHERE comment_id IN"
+            f"UPDATE host_actions SET text = '' WHERE NOT ({_KIND_WORDS}) AND comment_id IN"
             " (SELECT id FROM comments WHERE author_id = ?)",
             (author_id,),
         )

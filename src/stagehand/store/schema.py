@@ -469,3 +469,14 @@ def m210_comment_same_as(db: Database) -> None:
     its queue from the stored rows, "asked by N" as before the restart. NULL: a row of its own,
     or stored before this."""
     db.execute("ALTER TABLE comments ADD COLUMN same_as TEXT")
+
+
+@migrations()
+def m220_segment_opening_topic(db: Database) -> None:
+    """The title and keywords a segment began with (`title` and `keywords` hold its latest: a
+    topic edit mid-segment overwrites them). An export starts the segment with these and plays
+    each topic edit at its time, so a replay ranks each comment by the topic live when it came;
+    a resumed show can undo a segment's first topic edit. NULL for rows stored before this (the
+    latest topic is all there is)."""
+    db.execute("ALTER TABLE segments ADD COLUMN opening_title TEXT")
+    db.execute("ALTER TABLE segments ADD COLUMN opening_keywords TEXT")

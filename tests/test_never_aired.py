@@ -1,0 +1,211 @@
+"""Runs that never went on air leave no trace in what a show reports.
+
+The real CLI in subprocesses on a real SQLite file: a show killed with a guest on stage, then a
+`run` of it that no platform connects to, reports the same stage time as before that run; a
+`run` killed before any platform connected leaves an empty show that `shows`, `report` and
+`export` skip, and the next run of that name starts it afresh (or takes it back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from fakes.transcripts import write_jsonl
+from fakes.twitch_server import BROADCASTER, FakeTwitch, chat_event, store_credentials
+
+
+def stagehand(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stagehand", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        check=False,
+    )
+
+
+def start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "stagehand", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    if not db.exists():
+        return []
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            return conn.execute(sql).fetchall()
+    except sqlite3.OperationalError:  # not made yet
+        return []
+
+
+def wait_until(predicate, seconds: float = 60) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def at(second: int) -> str:
+    return f"2026-11-20T19:{second // 60:02d}:{second % 60:02d}.000Z"
+
+
+def stage_seconds(db: Path, show: str) -> float:
+    done = stagehand("report", show, "--db", str(db), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)["stage_seconds"]
+
+
+def test_a_resumed_run_that_never_aired_adds_no_stage_time(tmp_path: Path) -> None:
+    """Killed with a guest on stage, then run again with no platform able to connect: the guest's
+    appearance is not ended at that run's close (hours later, as the report would say)."""
+    transcript = write_jsonl(
+        tmp_path / "friday.jsonl",
+        [
+            {"kind": "show", "ts": at(0), "title": "Synth Night"},
+            {"kind": "segment", "ts": at(0), "title": "Filters", "keywords": ["filter"]},
+            {"kind": "comment", "id": "c1", "ts": at(5), "platform": "twitch",
+             "author_id": "7", "author": "ana", "text": "can I show my filter?"},
+            {"kind": "host", "ts": at(6), "action": "stage_start", "comment_id": "c1",
+             "author_id": "7", "platform": "twitch"},
+            {"kind": "comment", "id": "c2", "ts": at(20), "platform": "twitch",
+             "author_id": "8", "author": "ben", "text": "nice filter"},
+            {"kind": "comment", "id": "c3", "ts": at(30 * 60), "platform": "twitch",
+             "author_id": "8", "author": "ben", "text": "never played: the show is killed"},
+        ],
+    )  # fmt: skip
+    db = tmp_path / "show.db"
+    show = start("replay", str(transcript), "--db", str(db), "--speed", "10", "--headless")
+    try:
+        wait_until(lambda: rows(db, "SELECT count(*) FROM comments") == [(2,)])
+    finally:
+        show.kill()  # SIGKILL: ana is on stage, her appearance open
+        show.communicate(timeout=30)
+    assert rows(db, "SELECT ended_at FROM stage_sessions") == [(None,)]
+    before = stage_seconds(db, "friday")
+    assert before == 14.0  # 19:00:06 to the last thing stored, 19:00:20
+
+    config = tmp_path / "stagehand.toml"
+    config.write_text(
+        '[show]\nname = "friday"\n[twitch]\nenabled = true\nchannel = "synthnight"\n'
+        'client_id = "abc"\n',
+        encoding="utf-8",
+    )
+    time.sleep(1.5)  # the run comes a while later
+    refused = stagehand("run", "-c", str(config), "--db", str(db), "--headless")
+    assert refused.returncode == 2 and "no platform could connect" in refused.stderr
+    assert stage_seconds(db, "friday") == before
+    assert rows(db, "SELECT ended_at FROM stage_sessions") == [(None,)]
+    assert rows(db, "SELECT count(*) FROM host_actions WHERE action = 'stage_end'") == [(0,)]
+
+
+def dead_end_config(path: Path) -> Path:
+    """Twitch on a port nothing listens on: the run keeps trying to connect, never on air."""
+    path.write_text(
+        f"""
+[show]
+name = "friday"
+
+[twitch]
+enabled = true
+channel = "{BROADCASTER["login"]}"
+helix_url = "http://127.0.0.1:9/helix"
+oauth_url = "http://127.0.0.1:9/oauth2"
+eventsub_url = "ws://127.0.0.1:9/ws"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def twitch_config(path: Path, fake: FakeTwitch) -> Path:
+    path.write_text(
+        f"""
+[show]
+name = "friday"
+
+[twitch]
+enabled = true
+channel = "{BROADCASTER["login"]}"
+helix_url = "{fake.helix_url}"
+oauth_url = "{fake.oauth_url}"
+eventsub_url = "{fake.eventsub_url}"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def stuck_connecting(config: Path, db: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """A run waiting for its platform (it said it is connecting), its show in the database."""
+    run = start("run", "-c", str(config), "--db", str(db), "--headless", env=env)
+    assert run.stderr is not None
+    said = run.stderr.readline()  # blocks until the run says something
+    assert said.startswith("twitch: connecting"), said + run.stderr.read()
+    assert run.poll() is None and rows(db, "SELECT count(*) FROM shows") == [(1,)]
+    return run
+
+
+async def test_a_run_killed_before_going_on_air_leaves_nothing_to_list_or_resume(
+    twitch_capture: dict, fake_twitch: FakeTwitch, tmp_path: Path
+) -> None:
+    token_file = tmp_path / "tokens.json"
+    store_credentials(fake_twitch, token_file)
+    env = {**os.environ, "STAGEHAND_TOKEN_FILE": str(token_file)}
+    db = tmp_path / "live.db"
+    nowhere = dead_end_config(tmp_path / "nowhere.toml")
+
+    killed = stuck_connecting(nowhere, db, env)
+    killed.kill()  # SIGKILL: no close, so the show row it made stays behind, empty
+    killed.communicate(timeout=30)
+    [(left_at,)] = rows(db, "SELECT started_at FROM shows")
+    listed = stagehand("shows", "--db", str(db))
+    assert listed.returncode == 0 and listed.stdout.startswith("No shows yet"), listed.stdout
+    for command in ("report", "export"):
+        done = stagehand(command, "--db", str(db))
+        assert done.returncode == 2 and "has no shows yet" in done.stderr, done.stderr
+
+    # Stopped cleanly, still not on air: the leftover goes with it (nothing was stored in it).
+    stopped = stuck_connecting(nowhere, db, env)
+    stopped.send_signal(signal.SIGTERM)
+    _, stderr = stopped.communicate(timeout=30)
+    assert "no show 'friday' was stored" in stderr
+    assert rows(db, "SELECT count(*) FROM shows") == [(0,)]
+
+    killed = stuck_connecting(nowhere, db, env)
+    killed.kill()
+    killed.communicate(timeout=30)
+    await asyncio.sleep(1.1)  # the show that airs starts later than the leftover
+    aired = start("run", "-c", str(twitch_config(tmp_path / "twitch.toml", fake_twitch)),
+                  "--db", str(db), "--headless", env=env)  # fmt: skip
+    try:
+        await fake_twitch.wait_for_subscriptions(1, timeout=20)
+        await fake_twitch.send_chat(chat_event(message_id="tw-1", text="what saw wave?"))
+        wait_until(lambda: rows(db, "SELECT count(*) FROM comments") == [(1,)], 20)
+    finally:
+        aired.send_signal(signal.SIGTERM)
+        stdout, stderr = aired.communicate(timeout=30)
+    assert aired.returncode == 0, stderr
+    # A new show, not the resumption of one that never was: its own start, in the list.
+    assert "Stored show 'friday': 1 chat line " in stdout
+    [(started_at, ended_at)] = rows(db, "SELECT started_at, ended_at FROM shows")
+    assert started_at > left_at and ended_at is not None
+    listed = stagehand("shows", "--db", str(db))
+    assert "friday" in listed.stdout and "No shows yet" not in listed.stdout
+    assert stagehand("report", "--db", str(db)).returncode == 0
