@@ -509,3 +509,28 @@ def test_a_device_as_the_database_is_refused_as_what_it_is(
         "Error: Invalid value for '--db': /dev/null is not a regular file (a device or a pipe): "
         "pass a database file, such as show.db"
     )
+
+
+def test_rank_reads_the_config_given_with_c(tmp_path: Path) -> None:
+    """`rank -c FILE`, as every command that reads a config: its `[show] hosts` co-host's own
+    line is the show's (no row), and a viewer's question replying to them is put to the show."""
+    config = tmp_path / "cohost.toml"
+    config.write_text('[show]\nhosts = ["twitch:cohost"]\n', encoding="utf-8")
+    records = [
+        {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Filters",
+         "keywords": ["filter", "resonance"]},
+        {"kind": "comment", "id": "c1", "ts": "2026-11-20T19:00:01Z", "platform": "twitch",
+         "author_id": "9", "author": "cohost", "text": "the resonance knob is the fun one"},
+        {"kind": "comment", "id": "q1", "ts": "2026-11-20T19:00:02Z", "platform": "twitch",
+         "author_id": "1", "author": "cal", "text": "what filter resonance do you use?",
+         "reply_to": "c1"},
+    ]  # fmt: skip
+    transcript = tmp_path / "cohost.jsonl"
+    transcript.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    ranked = stagehand("rank", "-c", str(config), str(transcript))
+    assert ranked.returncode == 0, ranked.stderr
+    rows = [json.loads(line) for line in ranked.stdout.splitlines()]
+    assert [row["id"] for row in rows] == ["q1"]
+    assert "to_show" in rows[0]["reasons"]
+    missing = stagehand("rank", "-c", str(tmp_path / "nope.toml"), str(transcript))
+    assert missing.returncode == 2 and "nope.toml" in missing.stderr

@@ -88,7 +88,17 @@ def test_a_repeated_hostile_line_is_cleaned_the_same_every_time() -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["\u200d", "\ufe0f", "\u200b\u202e\x1b[2J\u200d", " \u0301 ", "\U000e0067"]
+    "raw",
+    [
+        "\u200d",
+        "\ufe0f",
+        "\u200b\u202e\x1b[2J\u200d",
+        " \u0301 ",
+        "\U000e0067",
+        "\u3164",  # Hangul filler: the classic blank name and blank line
+        "\u115f\u1160",
+        "\u2800 \u2800",  # blank Braille patterns
+    ],
 )
 def test_a_line_of_joiners_and_marks_with_nothing_to_join_is_empty(raw: str) -> None:
     # Nothing to draw: the line takes no queue row and no raw-chat line (an empty clean text).

@@ -155,10 +155,17 @@ def _strip_controls(text: str) -> str:
 #: Categories that draw nothing by themselves: non-spacing and enclosing marks (variation
 #: selectors among them) and format characters (the zero-width joiner, tag characters).
 _DRAWS_NOTHING = frozenset({"Mn", "Me", "Cf"})
+#: Letters and symbols drawn as blanks, which chat uses for "empty" names and lines: the Hangul
+#: fillers (default-ignorable, drawn blank or not at all) and the blank Braille pattern.
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def _shows_something(char: str) -> bool:
-    return not char.isspace() and unicodedata.category(char) not in _DRAWS_NOTHING
+    return (
+        not char.isspace()
+        and char not in _BLANKS
+        and unicodedata.category(char) not in _DRAWS_NOTHING
+    )
 
 
 def _cap_combining_runs(text: str) -> str:

@@ -291,7 +291,7 @@ async def test_a_moderators_chat_segment_is_listed_and_taken_back_from_l(tmp_pat
         assert "#3 Patch cables" in screen_text(app).splitlines()[0]
         await pilot.press("l")
         entry = next(line for line in screen_text(app).splitlines() if "new segment" in line)
-        assert "Patch cables" in entry and "by twitch:mo" in entry
+        assert "Patch cables  by twitch:mo" in entry
         await pilot.press("enter")
         await actions_done(pilot)
         first = screen_text(app).splitlines()[0]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from stagehand.cli.errors import StagehandCommand, UserError
+from stagehand.cli.options import config_option
 from stagehand.cli.transcripts import database_not_transcript, why_no_events
 
 if TYPE_CHECKING:
@@ -38,8 +39,13 @@ if TYPE_CHECKING:
     show_default=True,
     help="One JSON object per comment, or a table to read.",
 )
+@config_option
 def rank_command(
-    transcript: Path, topic: str | None, keywords: list[str] | None, output_format: str
+    transcript: Path,
+    topic: str | None,
+    keywords: list[str] | None,
+    output_format: str,
+    config_path: Path | None,
 ) -> None:
     """Rank each segment's comments of TRANSCRIPT as the queue stood when the segment ended.
 
@@ -48,13 +54,14 @@ def rank_command(
     Only viewers' comments are ranked: commands, bots', hosts' and moderators' lines never
     enter the queue. A bad line in TRANSCRIPT stops the ranking with one line naming it, and so
     does a TRANSCRIPT with no events in it (empty, or only blank lines): exit status 2, as for
-    an empty --topic or --keywords (leave the option out to use each segment's own).
+    an empty --topic or --keywords (leave the option out to use each segment's own). The
+    config (-c) gives the ranking settings, the command prefix, the bots and `[show] hosts`.
     """
     from stagehand.ranking.offline import rank_events
     from stagehand.show.kinds import CommentKinds
     from stagehand.transcript import TranscriptError, read_transcript
 
-    settings = _settings()
+    settings = _settings(config_path)
     kinds = CommentKinds(
         prefix=settings.commands.prefix, hosts=settings.show.hosts, bots=settings.ranking.bots
     )
@@ -158,11 +165,11 @@ def _why_no_events(transcript: Path) -> str:
     return f"{what}; {_PASS_A_TRANSCRIPT}"
 
 
-def _settings() -> Settings:
-    """The config when there is one, else the defaults."""
+def _settings(path: Path | None) -> Settings:
+    """The config: `path` (-c), else the one found as every command finds it, else the defaults."""
     from stagehand.config import load_settings
 
-    return load_settings(required=False)
+    return load_settings(path, required=False)
 
 
 def _print_table(rows: list[RankedRow]) -> None:

@@ -87,7 +87,13 @@ def subline(m: Metrics) -> str:
     """The second sentence: how fast and how widely the hosts responded."""
     bits = []
     if m.median_seconds_to_answer is not None:
-        bits.append(f"half the answers came within {duration(m.median_seconds_to_answer)}")
+        within = duration(m.median_seconds_to_answer)
+        # One answer has no half: it came when it came.
+        bits.append(
+            f"the one answer came after {within}"
+            if m.answered == 1
+            else f"half the answers came within {within}"
+        )
     if m.participation_rate is not None:
         bits.append(
             f"{percent(m.participation_rate)} of participants were answered or brought on stage"

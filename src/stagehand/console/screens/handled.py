@@ -30,7 +30,8 @@ def handled_line(entry: Handled) -> Content:
     if comment is None:  # a segment or topic change: its title, and who made it
         about: tuple[Content | str | tuple[str, str], ...] = (
             plain(entry.title, max_chars=120, style="bold"),
-            plain(f"  by {entry.actor}", max_chars=60, style="$text-muted") if entry.actor else "",
+            ("  by ", "$text-muted") if entry.actor else "",
+            plain(entry.actor, max_chars=60, style="$text-muted") if entry.actor else "",
         )
     else:
         about = (
