@@ -76,3 +76,40 @@ async def test_a_moderator_who_opts_out_is_no_longer_named_in_the_log(tmp_path) 
     assert played.db.execute("SELECT action, actor FROM host_actions").fetchall() == [
         ("segment", "")
     ]
+
+
+async def test_an_older_topic_edit_is_not_undone_over_a_later_one(tmp_path) -> None:
+    """A moderator's `!topic`, then the host's own edit: taking back the moderator's first would
+    wipe the host's live edit and leave "undone" beside a topic that is still live. The later
+    edit comes off first; then the older one can."""
+    records = [
+        *SHOW,
+        comment("s1", "01:00", "mo", "2001", "!segment Filters | cutoff", roles=MOD),
+        comment("s2", "01:10", "mo", "2001", "!topic Ladder filters | moog", roles=MOD),
+    ]
+    served = await serve(tmp_path, records, commands=True)
+    try:
+        await served.played()
+        await served.live.drain()
+        status, body = await act(
+            served, "hana", action="topic", text="Filters proper", keywords=["cutoff", "q"]
+        )
+        assert status == 200 and body["ok"], body
+        await served.live.drain()
+        keys = dict(
+            served.db().execute("SELECT text, key FROM host_actions WHERE action = 'topic'")
+        )
+        moderators, hosts = keys["Ladder filters | moog"], keys["Filters proper | cutoff, q"]
+
+        status, body = await act(served, "hana", action="undo", key=moderators)
+        assert not body["ok"] and "edited again since" in body["message"], body
+        _, state = await call(served, "GET", "/api/state", served.tokens["hana"])
+        assert state["segment"]["title"] == "Filters proper"
+
+        for key, title in ((hosts, "Ladder filters"), (moderators, "Filters")):
+            status, body = await act(served, "hana", action="undo", key=key)
+            assert status == 200 and body["ok"], body
+            _, state = await call(served, "GET", "/api/state", served.tokens["hana"])
+            assert state["segment"]["title"] == title
+    finally:
+        await served.close()

@@ -134,6 +134,15 @@ class Undoing(ShowChanges):
                 return ActionResult.failed(
                     f"Cannot undo {what}: what the topic was before it is not stored"
                 )
+            if kind is HostActionKind.TOPIC and (live.title, live.keywords) != (
+                done.after.title,
+                done.after.keywords,
+            ):
+                # Edited again since: undone now, it would silently take back the later edit
+                # too and leave "undone" beside a topic that is live. Later edits come off first.
+                return ActionResult.failed(
+                    f"Cannot undo {what}: the topic was edited again since (undo that first)"
+                )
         if kind in _ABOUT_SOMEONE and (done.author is None or done.author.id == ""):
             return ActionResult.failed(
                 f"Cannot undo {what}: who it was about is not known any more"
