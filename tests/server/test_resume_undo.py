@@ -208,7 +208,11 @@ async def test_the_shows_own_console_undoes_a_comment_handled_before_the_kill(tm
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
         state = app.state
-        listed = [(h.kind.value, h.comment.id, h.undone) for h in state.handled_newest_first()]
+        listed = [
+            (h.kind.value, h.comment.id, h.undone)
+            for h in state.handled_newest_first()
+            if h.comment is not None  # a comment's, not a segment's or topic's change
+        ]
         assert listed[0] == ("dismiss", "b1", False)
         assert ("dismiss", "i1", True) in listed  # undone before the kill: said so
         assert {("answer", "e1", False), ("answer", "f1", False)} <= set(listed)
@@ -367,5 +371,53 @@ async def test_a_first_topic_edit_whose_segment_changed_unrecorded_since_is_not_
         assert status == 200 and not body["ok"], body
         assert "what the topic was before it is not stored" in body["message"], body
         assert after.live.current_segment.title == "Strings"
+    finally:
+        await after.close()
+
+
+async def test_topic_edits_before_the_kill_are_in_l_on_the_shows_console_and_an_attached_one(
+    tmp_path,
+) -> None:
+    """`l` lists segment and topic changes too: after a restart the show's own console lists
+    the edits made before the kill and takes the newest back from there; a console attached
+    afterwards lists them as the show does, the one taken back marked undone."""
+    keys = topic_edited_then_killed(tmp_path)
+    transcript = tmp_path / "show.jsonl"
+    live = open_show(
+        Settings(),
+        db_path=tmp_path / "show.db",
+        show_name="synth",
+        source=str(transcript),
+        adapters=[ReplayAdapter(transcript, instant=True), Platform()],
+        commands=False,
+    )
+    app = make_app(live, Settings())
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        listed = [(h.key, h.title, h.actor) for h in app.state.handled_newest_first()]
+        assert listed[:2] == [
+            (keys["topic_again"], "Pads and strings | pad, string", "hana"),
+            (keys["topic"], "Pads | pad", "hana"),
+        ]
+        await pilot.press("l")  # the newest, the second edit, is highlighted
+        await pilot.press("enter")
+        await until(lambda: app.state.handled[keys["topic_again"]].undone, pilot=pilot)
+        assert live.current_segment.title == "Pads"
+        await pilot.press("q", "y")
+    assert app.closed or await live.close()
+
+    after = await serve(tmp_path, SHOW, adapters=[Platform()])
+    try:
+        await after.played()
+        remote, attached_app = await attached(after, "hana")
+        try:
+            async with attached_app.run_test(size=(120, 35)) as pilot:
+                state = attached_app.state
+                await until(lambda: keys["topic"] in state.handled, pilot=pilot)
+                assert state.handled[keys["topic_again"]].undone
+                assert not state.handled[keys["topic"]].undone
+                assert state.handled[keys["topic"]].title == "Pads | pad"
+        finally:
+            await remote.close()
     finally:
         await after.close()

@@ -217,7 +217,11 @@ class EventHub:
     def _taken_off(self, handled: tuple[HandledAction, ...]) -> tuple[RankedComment, ...]:
         """The queued comments `handled` took off (and no undo gave back), as the queue had
         them."""
-        keys = (key_of(h.comment) for h in handled if not h.undone and h.kind in TAKEN_OFF)
+        keys = (
+            key_of(h.comment)
+            for h in handled
+            if h.comment is not None and not h.undone and h.kind in TAKEN_OFF
+        )
         return tuple(ranked for key in keys if (ranked := self.queue.taken_off.get(key)))
 
     def frame(self, events: list[str], first: dict[str, Any] | None = None) -> str:

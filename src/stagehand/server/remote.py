@@ -69,7 +69,7 @@ from stagehand.platform import ActionResult, ConnectionState
 from stagehand.server.access import Caller, Role, may
 from stagehand.server.actions import not_allowed
 from stagehand.server.wire import SEQ_HEADER, WireError, decode, decode_event
-from stagehand.show.history import HandledAction
+from stagehand.show.history import STEERING_KINDS, HandledAction
 from stagehand.show.queue import HANDLED_WORDS, QueueSettings, ShowQueue, key_of, without_author
 from stagehand.store.queries import SearchHit, ShowRow
 
@@ -398,7 +398,9 @@ class RemoteShow:
         (`taken_off`; the mirror's by default)."""
         taken_off = self._queue.taken_off if taken_off is None else taken_off
         for handled in reversed(self._handled):
-            yield from _events_of_handled(handled, taken_off.get(key_of(handled.comment)))
+            comment = handled.comment
+            taken = taken_off.get(key_of(comment)) if comment is not None else None
+            yield from _events_of_handled(handled, taken)
 
     def _handled_changed(self, action: HostAction, comment: Comment | None) -> None:
         """Keep the handled list as the show's is: a comment handled now, or an undo."""
@@ -411,6 +413,11 @@ class RemoteShow:
             )
         elif action.kind in HANDLED_WORDS and comment is not None:
             handled = HandledAction(action.key, action.kind, action.ts, comment)
+            self._handled = (handled, *self._handled[: HANDLED_KEPT - 1])
+        elif action.kind in STEERING_KINDS:
+            handled = HandledAction(
+                action.key, action.kind, action.ts, None, text=action.text, actor=action.actor
+            )
             self._handled = (handled, *self._handled[: HANDLED_KEPT - 1])
 
     def _remember_acted(self, key: str, comment: Comment | None) -> None:
@@ -721,8 +728,31 @@ def _events_of_handled(
 ) -> Iterator[CoreEvent]:
     """A handled comment as the events that listed it (before the queue's comments: what the
     show has in its queue again, an undone answer's comment, is given back by them), with the
-    comment it took off the queue first (`taken_off`: an undo gives it back)."""
+    comment it took off the queue first (`taken_off`: an undo gives it back). A segment move or
+    a topic edit is its host action alone (and its undo)."""
     comment = handled.comment
+    if comment is None:
+        yield HostActionLogged(
+            HostAction(
+                handled.kind,
+                handled.at,
+                text=handled.text,
+                outcome="ok",
+                key=handled.key,
+                actor=handled.actor,
+            )
+        )
+        if handled.undone:
+            yield HostActionLogged(
+                HostAction(
+                    HostActionKind.UNDO,
+                    handled.at,
+                    text=handled.kind.value,
+                    outcome="ok",
+                    undoes=handled.key,
+                )
+            )
+        return
     if taken_off is not None and not handled.undone:
         yield CommentRanked(taken_off)
     yield HostActionLogged(

@@ -256,8 +256,9 @@ class ShowChanges(ShowCore):
         """ "answered" or "dismissed" when the hosts took the comment off the queue (not undone
         since); None while it may still be in the queue."""
         for done in self._history.handled():
-            same = (done.comment.platform, done.comment.id) == (comment.platform, comment.id)
-            if same and not done.undone:
+            if done.comment is None or done.undone:
+                continue  # a segment or topic change, or taken back
+            if (done.comment.platform, done.comment.id) == (comment.platform, comment.id):
                 if done.kind is HostActionKind.ANSWER:
                     return "answered"
                 if done.kind is HostActionKind.DISMISS:

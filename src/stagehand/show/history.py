@@ -31,10 +31,13 @@ if TYPE_CHECKING:
 #: Host actions remembered for undo (older ones can no longer be taken back from the console).
 HISTORY = 5_000
 
-#: What `handled()` lists: the actions that take a comment off the queue or bring its author on.
+#: What `handled()` lists: the actions that take a comment off the queue or bring its author on,
+#: and the ones that steer the show (a moderator's `!segment` typed by mistake is taken back
+#: from `l`, on every console, before a restart too).
 HANDLED_KINDS = frozenset(
     {HostActionKind.ANSWER, HostActionKind.DISMISS, HostActionKind.STAGE_START}
 )
+STEERING_KINDS = frozenset({HostActionKind.SEGMENT, HostActionKind.TOPIC})
 
 _NAMES = {
     HostActionKind.ANSWER: "the answer",
@@ -118,14 +121,18 @@ class Done:
 
 @dataclass(frozen=True, slots=True)
 class HandledAction:
-    """A comment the hosts handled: the action's `key` (an undo names it), what they did, when,
-    to which comment, and whether it was undone since."""
+    """What the handled list (`l`) offers to take back: the action's `key` (an undo names it),
+    what was done, when, and whether it was undone since; to which comment (answered, dismissed,
+    its author brought on stage), or, for a segment move or a topic edit, no comment: `text` is
+    what the action logged (the title), `actor` who did it (empty: the show's own console)."""
 
     key: str
     kind: HostActionKind
     at: datetime
-    comment: Comment
+    comment: Comment | None
     undone: bool = False
+    text: str = ""
+    actor: str = ""
 
 
 class ActionHistory:
@@ -169,18 +176,23 @@ class ActionHistory:
                 done.forgotten = True
 
     def handled(self) -> tuple[HandledAction, ...]:
-        """The comments handled, newest first (see `HANDLED_KINDS`)."""
+        """What `l` lists, newest first: the comments handled and the segment and topic changes
+        (see `HANDLED_KINDS`, `STEERING_KINDS`)."""
         return tuple(
             HandledAction(
                 done.action.key,
                 done.kind,
                 done.action.ts,
-                done.comment,
+                done.comment if done.kind in HANDLED_KINDS else None,
                 done.undone_by is not None,
+                done.action.text if done.kind in STEERING_KINDS else "",
+                done.action.actor if done.kind in STEERING_KINDS else "",
             )
             for done in self.newest_first()
-            if done.kind in HANDLED_KINDS
-            and done.comment is not None
+            if (
+                (done.kind in HANDLED_KINDS and done.comment is not None)
+                or done.kind in STEERING_KINDS
+            )
             and not done.forgotten
             and not done.action.outcome.startswith("failed")
         )

@@ -159,6 +159,8 @@ def _events_of(
     kind = action.kind
     if kind is HostActionKind.STAGE_START:
         yield HostActionLogged(action, known.get(key))
+    elif kind in (HostActionKind.SEGMENT, HostActionKind.TOPIC):
+        yield HostActionLogged(action)  # listed in `l`, to be taken back from there
     elif kind in TAKEN_OFF_BY_HOSTS:
         pins.pop(key, None)
         yield HostActionLogged(action, known.get(key))
