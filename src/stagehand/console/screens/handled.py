@@ -1,7 +1,7 @@
 """What the hosts handled so far, newest first: comments answered, dismissed or brought on stage,
 and segment and topic changes (a moderator's `!segment` or `!topic` among them).
 
-Enter or `u` restores the highlighted one: the action is undone through `LiveShow.undo` (and
+Enter or `u` takes the highlighted one back: the action is undone through `LiveShow.undo` (and
 logged), so an answered or dismissed comment is back in the queue and a stage appearance ends.
 """
 
@@ -78,7 +78,7 @@ class HandledScreen(DockedScreen[Handled | None]):
     def _title(self) -> Content:
         return Content.assemble(
             (f"Handled ({len(self.entries)})", "bold"),
-            ("   Enter or u restores the highlighted one · Escape closes", "$text-muted"),
+            ("   Enter or u takes the highlighted one back · Escape closes", "$text-muted"),
         )
 
     def _list(self, keep: str | None = None) -> None:
