@@ -239,3 +239,64 @@ async def test_the_api_replies_to_no_one_who_asked_to_be_forgotten_or_opted_out(
         assert replies.fetchone()[0] == 0
     finally:
         await resumed.close()
+
+
+async def events_frame(served: Any, who: str, query: str = "") -> dict:
+    """The first message the events WebSocket sends `who`'s token (`query`: e.g. `?since=`)."""
+    headers = {"Authorization": f"Bearer {served.tokens[who]}"}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(served.url + "/api/events" + query, headers=headers) as ws,
+    ):
+        return json.loads(await ws.receive_str(timeout=5))
+
+
+async def test_a_client_resuming_across_an_opt_out_is_given_nothing_of_the_person(tmp_path) -> None:
+    """`?since=` replayed the events kept as they were sent at the time: any token, a viewer's
+    too, asking from before fay's `!optout` was given her platform id, her name and her lines
+    after she opted out. Now a client resuming from before an opt-out gets a fresh snapshot
+    (anonymous as the show is now), which also tells a client that missed the opt-out to let go
+    of her earlier lines; one resuming from after it still gets just the events it missed."""
+    question = "what filter cutoff do you like?"
+    records = [
+        *START,
+        line("b1", 0, "ben", "102", "which waveform makes the fattest bass?"),
+        line("f1", 0, "fay", FAY, "!hand"),
+        line("f2", 0, "fay", FAY, question),
+        line("m1", 0, "mod", "2001", "!stage @fay", roles=["moderator"]),
+        # While a viewer's connection is down: fay opts out.
+        line("f3", 3, "fay", FAY, "!optout"),
+        line("b2", 3, "ben", "102", "thanks for the answer!"),
+    ]
+    served = await serve(tmp_path, records, commands=True, speed=1.0)
+    try:
+
+        async def fay_on_stage() -> bool:
+            _, state = await call(served, "GET", "/api/state", served.tokens["vic"])
+            return [s["author"] for s in state["stage"]] == ["fay"]
+
+        await until(fay_on_stage)
+        before = (await events_frame(served, "vic"))["snapshot"]
+        said = json.dumps(before)
+        assert FAY in said and question in said  # fay, shown by name before she opted out
+        epoch, seq = before["epoch"], before["seq"]
+
+        await served.played()
+        await served.live.drain()
+        for since in (seq, 0):  # the client that missed the opt-out; any token asking for all
+            frame = await events_frame(served, "vic", f"?since={epoch}:{since}")
+            said = json.dumps(frame)
+            assert FAY not in said and question not in said and '"fay"' not in said
+            # A fresh snapshot: the screen starts again from the show as it is now.
+            (guest,) = frame["snapshot"]["on_stage"]
+            assert guest["author"]["shown_name"] == ANONYMOUS and guest["author"]["anonymous"]
+            assert guest["author"]["id"].startswith("pseudonym:")
+            chat = [r["comment"]["id"] for r in frame["snapshot"]["chat"]]
+            assert "f2" not in chat and "b2" in chat
+
+        # A client resuming from after the opt-out is given only what it missed (nothing).
+        now = (await events_frame(served, "vic"))["snapshot"]["seq"]
+        frame = await events_frame(served, "vic", f"?since={epoch}:{now}")
+        assert "snapshot" not in frame and frame["events"] == []
+    finally:
+        await served.close()
