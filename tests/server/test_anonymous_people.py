@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 import time
 from typing import Any
 
 import aiohttp
-from showserver import act, call, serve
+from showserver import act, call, serve, write_show
 
 from stagehand.server.remote import RemoteShow
 
-EVE, FAY = "4815162342", "4815162343"
+EVE, FAY, GUS = "4815162342", "4815162343", "4815162344"
 ANONYMOUS = "a viewer who opted out"
 
 
@@ -237,5 +239,173 @@ async def test_the_api_replies_to_no_one_who_asked_to_be_forgotten_or_opted_out(
         db = resumed.db()
         replies = db.execute("SELECT count(*) FROM host_actions WHERE action = 'reply'")
         assert replies.fetchone()[0] == 0
+    finally:
+        await resumed.close()
+
+
+async def events_frame(served: Any, who: str, query: str = "") -> dict:
+    """The first message the events WebSocket sends `who`'s token (`query`: e.g. `?since=`)."""
+    headers = {"Authorization": f"Bearer {served.tokens[who]}"}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(served.url + "/api/events" + query, headers=headers) as ws,
+    ):
+        return json.loads(await ws.receive_str(timeout=5))
+
+
+async def test_a_client_resuming_across_an_opt_out_is_given_nothing_of_the_person(tmp_path) -> None:
+    """`?since=` replayed the events kept as they were sent at the time: any token, a viewer's
+    too, asking from before fay's `!optout` was given her platform id, her name and her lines
+    after she opted out. Now a client resuming from before an opt-out gets a fresh snapshot
+    (anonymous as the show is now), which also tells a client that missed the opt-out to let go
+    of her earlier lines; one resuming from after it still gets just the events it missed."""
+    question = "what filter cutoff do you like?"
+    records = [
+        *START,
+        line("b1", 0, "ben", "102", "which waveform makes the fattest bass?"),
+        line("f1", 0, "fay", FAY, "!hand"),
+        line("f2", 0, "fay", FAY, question),
+        line("m1", 0, "mod", "2001", "!stage @fay", roles=["moderator"]),
+        # While a viewer's connection is down: fay opts out.
+        line("f3", 3, "fay", FAY, "!optout"),
+        line("b2", 3, "ben", "102", "thanks for the answer!"),
+    ]
+    served = await serve(tmp_path, records, commands=True, speed=1.0)
+    try:
+
+        async def fay_on_stage() -> bool:
+            _, state = await call(served, "GET", "/api/state", served.tokens["vic"])
+            return [s["author"] for s in state["stage"]] == ["fay"]
+
+        await until(fay_on_stage)
+        before = (await events_frame(served, "vic"))["snapshot"]
+        said = json.dumps(before)
+        assert FAY in said and question in said  # fay, shown by name before she opted out
+        epoch, seq = before["epoch"], before["seq"]
+
+        await served.played()
+        await served.live.drain()
+        for since in (seq, 0):  # the client that missed the opt-out; any token asking for all
+            frame = await events_frame(served, "vic", f"?since={epoch}:{since}")
+            said = json.dumps(frame)
+            assert FAY not in said and question not in said and '"fay"' not in said
+            # A fresh snapshot: the screen starts again from the show as it is now.
+            (guest,) = frame["snapshot"]["on_stage"]
+            assert guest["author"]["shown_name"] == ANONYMOUS and guest["author"]["anonymous"]
+            assert guest["author"]["id"].startswith("pseudonym:")
+            chat = [r["comment"]["id"] for r in frame["snapshot"]["chat"]]
+            assert "f2" not in chat and "b2" in chat
+
+        # A client resuming from after the opt-out is given only what it missed (nothing).
+        now = (await events_frame(served, "vic"))["snapshot"]["seq"]
+        frame = await events_frame(served, "vic", f"?since={epoch}:{now}")
+        assert "snapshot" not in frame and frame["events"] == []
+    finally:
+        await served.close()
+
+
+#: The show before the kill: eve staged by a moderator, then opting out; fay opting out, then
+#: raising her hand; gus's hand brought on stage by a host, then gus opting out. Then SIGKILL.
+BEFORE_THE_KILL = """
+import asyncio, os, signal, sys
+from pathlib import Path
+from stagehand.adapters.replay import ReplayAdapter
+from stagehand.config import Settings
+from stagehand.session import open_show
+
+async def main(folder):
+    transcript = folder / "show.jsonl"
+    live = open_show(Settings(), db_path=folder / "show.db", show_name="synth",
+                     source=str(transcript), adapters=[ReplayAdapter(transcript, speed=1.0)],
+                     commands=True)
+    playing = asyncio.ensure_future(live.run_adapters())
+    while not any(hand.name == "gus" for hand in live.hands):
+        await asyncio.sleep(0.05)
+    with live.acting_as("hana"):
+        gus = next(hand for hand in live.hands if hand.name == "gus")
+        staged = await live.pull_on_stage(author=gus)
+        assert staged.ok
+    await playing
+    await live.drain()
+    assert [s.author.anonymous for s in live.on_stage] == [True, True], live.on_stage
+    assert [h.anonymous for h in live.hands] == [True], live.hands
+    assert live.flush(10)
+    print(staged.key, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+asyncio.run(main(Path(sys.argv[1])))
+"""
+
+
+async def test_after_a_kill_opted_out_guests_and_hands_are_still_anonymous(tmp_path) -> None:
+    """After SIGKILL and the same show run again, eve and gus (opted out on stage) and fay (her
+    hand up after opting out) reached every client as not anonymous, under the pseudonyms the
+    database keeps them by (the ids `export` writes): the resumed show read them back from the
+    stage and hand rows without the fact. Now they are anonymous as they were live: clients know
+    them by this server run's pseudonyms only, which the hosts act on (an undo of gus's stage
+    appearance puts his hand back as anonymous as it was)."""
+    records = [
+        *START,
+        line("e1", 0, "eve", EVE, "hi there"),
+        line("e2", 0, "mod", "2001", "!stage @eve", roles=["moderator"]),
+        line("e3", 0, "eve", EVE, "!optout"),
+        line("f1", 0, "fay", FAY, "!optout"),
+        line("f2", 0, "fay", FAY, "!hand"),
+        line("g1", 0, "gus", GUS, "!hand"),
+        line("g2", 2, "gus", GUS, "!optout"),  # once a host brought him on stage
+    ]
+    write_show(tmp_path / "show.jsonl", records)
+    child = subprocess.run(
+        [sys.executable, "-c", BEFORE_THE_KILL, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == -9, child.stderr
+    gus_staged = child.stdout.strip()
+
+    resumed = await serve(tmp_path, records, commands=True)
+    try:
+        await resumed.played()
+        await resumed.live.drain()
+        stored = {row[0] for row in resumed.db().execute("SELECT platform_user_id FROM authors")}
+        kept_by = {s for s in stored if s.startswith("pseudonym:")}
+        assert len(kept_by) == 3  # what the database and its exports know them by
+
+        _, state = await call(resumed, "GET", "/api/state", resumed.tokens["vic"])
+        people = [*state["stage"], *state["hands"]]
+        ids = [p["author_id"] for p in people]
+        assert len(set(ids)) == 3 and all(i.startswith("pseudonym:") for i in ids)
+        assert not kept_by & set(ids)
+
+        frame = await events_frame(resumed, "vic")
+        said = json.dumps(frame)
+        assert not any(p in said for p in (*kept_by, EVE, FAY, GUS))
+        snapshot = frame["snapshot"]
+        shown = [s["author"] for s in snapshot["on_stage"]] + snapshot["hands"]
+        assert [(a["id"], a["anonymous"]) for a in shown] == [(i, True) for i in ids]
+
+        # The host acts on them by the ids given. Gus's appearance undone: his hand is back.
+        (eve,) = [s["author_id"] for s in state["stage"] if s["comment_id"] == "e1"]
+        (gus,) = [s["author_id"] for s in state["stage"] if s["author_id"] != eve]
+        (fay,) = [h["author_id"] for h in state["hands"]]
+        status, body = await act(resumed, "hana", action="undo", key=gus_staged)
+        assert status == 200 and body["ok"], body
+        _, state = await call(resumed, "GET", "/api/state", resumed.tokens["vic"])
+        assert [s["author_id"] for s in state["stage"]] == [eve]
+        assert [h["author_id"] for h in state["hands"]] == [fay, gus]
+        frame = await events_frame(resumed, "vic")
+        assert [(h["id"], h["anonymous"]) for h in frame["snapshot"]["hands"]] == [
+            (fay, True),
+            (gus, True),
+        ]
+        assert not any(p in json.dumps(frame) for p in kept_by)
+        # Eve off stage, fay's hand on it.
+        status, body = await act(resumed, "hana", action="end_stage", author_id=eve)
+        assert status == 200 and body["ok"], body
+        status, body = await act(resumed, "hana", action="stage_hand", author_id=fay)
+        assert status == 200 and body["ok"], body
+        _, state = await call(resumed, "GET", "/api/state", resumed.tokens["vic"])
+        assert [s["author_id"] for s in state["stage"]] == [fay]
     finally:
         await resumed.close()

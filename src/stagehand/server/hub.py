@@ -3,7 +3,9 @@
 `EventHub` hears the show's events like the store and the console do (on the event loop, in
 order). It numbers them (`seq`), keeps the queue every screen shows (`ShowQueue`) and the last
 chat lines for clients that attach later, and keeps the last `BACKLOG` events so a client that
-lost its connection for a moment picks up exactly where it was (`?since=`).
+lost its connection for a moment picks up exactly where it was (`?since=`): unless someone
+opted out or was forgotten since, when it starts again from a snapshot (the events kept from
+before show them as they were, so they are dropped then).
 
 A client never slows the show: each has its own pending list, filled by the listener without
 waiting, and drained by that client's own sender task. A client that falls `CLIENT_LIMIT`
@@ -52,7 +54,8 @@ RECENT_CHAT = 200
 #: console keeps 500).
 HANDLED = 500
 #: Events a client may fall behind before it is let go: well inside `BACKLOG`, so a client let
-#: go can always resume where it was (`?since=`) instead of starting again from a snapshot.
+#: go can resume where it was (`?since=`) instead of starting again from a snapshot (unless
+#: someone opted out or was forgotten meanwhile: see `EventHub.__call__`).
 CLIENT_LIMIT = BACKLOG // 2
 #: What takes a handled comment off the queue (an undo gives it back).
 TAKEN_OFF = (HostActionKind.ANSWER, HostActionKind.DISMISS)
@@ -143,12 +146,19 @@ class EventHub:
     def __call__(self, event: CoreEvent) -> None:
         self.seq += 1
         self.queue.apply(event)
+        kept = Kept(self.seq, self.ids.for_screens(event))
         if isinstance(event, CommentRanked):
             self.recent.append(event.ranked)
+            self.backlog.append(kept)
         elif isinstance(event, AuthorOptedOut | AuthorForgotten):
             self.recent = without_author(self.recent, event.author)
-        kept = Kept(self.seq, self.ids.for_screens(event))
-        self.backlog.append(kept)
+            # The events kept so far show them as they were (by name, by platform id, what
+            # they said), and so does this one. Nobody resumes from before now: a client that
+            # asks is given a snapshot, anonymous as the show is, whose screen lets go of
+            # their earlier lines (the connected clients were sent it all as it happened).
+            self.backlog.clear()
+        else:
+            self.backlog.append(kept)
         if self.clients:
             text = kept.encoded(self.ids.pseudonym)
             for client in self.clients:

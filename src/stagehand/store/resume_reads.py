@@ -111,13 +111,21 @@ def resumed_state(
     of them with their scores, the latest `actions` host actions."""
     on_stage = tuple(
         (
-            Author(row["platform"], row["platform_user_id"], row["name"], row["display_name"]),
+            Author(
+                row["platform"],
+                row["platform_user_id"],
+                row["name"],
+                row["display_name"],
+                # Opted out or forgotten: anonymous, as the live show had them.
+                anonymous=bool(row["opted_out"]),
+            ),
             parse_ts(row["started_at"]),
             row["message_id"],
         )
         for row in db.query(
             """SELECT authors.platform, authors.platform_user_id, authors.name,
-                      authors.display_name, stage_sessions.started_at, comments.message_id
+                      authors.display_name, authors.opted_out, stage_sessions.started_at,
+                      comments.message_id
                FROM stage_sessions JOIN authors ON authors.id = stage_sessions.author_id
                LEFT JOIN comments ON comments.id = stage_sessions.comment_id
                WHERE stage_sessions.show_id = ? AND stage_sessions.ended_at IS NULL
@@ -266,13 +274,14 @@ def _hands(
     ]
     for row in db.query(
         """SELECT commands.name AS command, commands.ts, authors.platform,
-                  authors.platform_user_id, authors.name, authors.display_name, authors.roles
+                  authors.platform_user_id, authors.name, authors.display_name, authors.roles,
+                  authors.opted_out
            FROM commands JOIN authors ON authors.id = commands.author_id
            WHERE commands.show_id = ? AND commands.name IN ('hand', 'lower')
              AND commands.outcome LIKE 'ok:%' ORDER BY commands.id""",
         [show_id],
     ):
-        author = author_from_row(row, prefix="")
+        author = author_from_row(row, prefix="", anonymous=bool(row["opted_out"]))
         changes.append((parse_ts(row["ts"]), 0, author, row["command"] == "hand"))
     # A hand raised at the moment a guest came on counts as raised before it (as the
     # comment that raised it was handled before the stage start it caused).

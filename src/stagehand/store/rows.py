@@ -127,7 +127,7 @@ HOST_ACTIONS_WITH_NAMES = """
 SELECT host_actions.*, comments.message_id, comments.platform AS comment_platform,
        authors.platform_user_id, authors.platform AS author_platform,
        authors.name AS author_name, authors.display_name AS author_display_name,
-       authors.roles AS author_roles
+       authors.roles AS author_roles, authors.opted_out AS author_opted_out
 FROM host_actions LEFT JOIN comments ON comments.id = host_actions.comment_id
 LEFT JOIN authors ON authors.id = host_actions.author_id"""
 
@@ -157,6 +157,8 @@ def action_author_from_row(row: dict) -> Author | None:
         row["author_name"],
         row["author_display_name"],
         _roles(row["author_roles"]),
+        # Opted out or forgotten (an undo brings their hand back): anonymous, as live.
+        anonymous=bool(row["author_opted_out"]),
     )
 
 
