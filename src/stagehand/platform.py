@@ -75,6 +75,18 @@ class ActionResult:
         return cls(True, message, acted=False)
 
 
+#: How an action that was only recorded (`ActionResult.recorded`: no connection to act through)
+#: reads in the host-action log, after what it was: "moderation (delete) recorded; no Discord
+#: connection to act through".
+ONLY_RECORDED = " recorded; no "
+
+
+def only_recorded(outcome: str) -> bool:
+    """Whether a host action's logged `outcome` says it was only recorded: nothing of it reached
+    a platform (so nothing there needs taking back)."""
+    return outcome.startswith("ok: ") and ONLY_RECORDED in outcome
+
+
 class AdapterSink(Protocol):
     """Where adapters deliver what their platform tells them. All calls are on the event loop."""
 

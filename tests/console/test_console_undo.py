@@ -301,3 +301,24 @@ async def test_a_moderators_chat_segment_is_listed_and_taken_back_from_l(tmp_pat
         await pilot.press("l")
         entry = next(line for line in screen_text(app).splitlines() if "new segment" in line)
         assert "(undone)" in entry
+
+
+async def test_a_deletion_with_no_connection_to_act_through_is_undone(tmp_path, show_file):
+    """In a replay or the demo (no platform connected), `m` `1` `y` only records the deletion:
+    nothing was deleted anywhere, so `u` gives the comment back, and the report counts no
+    deleted comment. With a connection the deletion went out and cannot be undone."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        app = console.app
+        select(app, "m1")
+        await pilot.press("m", "1", "y")
+        await actions_done(pilot)
+        assert "m1" not in queue_ids(app)
+        await pilot.press("u")
+        await actions_done(pilot)
+        assert "m1" in queue_ids(app)
+        assert "Undid deleting" in screen_text(app) and "back in the queue" in screen_text(app)
+        db = console.db()
+        assert db.execute("SELECT count(deleted_at) FROM comments").fetchone() == (0,)
+        assert [a for a, *_ in log(console)] == ["moderate", "undo"]

@@ -147,10 +147,14 @@ class HostActions(ShowChanges):
                 outcome_of(result),
             ),
             comment,
+            reached_chat=result.acted,
         )
         if result.ok and kind == ModerationKind.DELETE:
-            # Not every platform echoes our own deletions back (Twitch does not): record it here.
-            self._comment_deleted(comment.platform, comment.id, self._clock.now())
+            if result.acted:
+                # Not every platform echoes our own deletions back (Twitch does not): record it.
+                self._comment_deleted(comment.platform, comment.id, self._clock.now())
+            # Only recorded (no connection: a replay, the demo): nothing was deleted anywhere;
+            # the comment leaves the queues as moderated, and an undo gives it back.
         elif result.ok:
             self._author_removed(comment.author, kind)
         return self._announce(dataclasses.replace(result, key=action.key))

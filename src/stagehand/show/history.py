@@ -82,8 +82,8 @@ class Done:
     #: stage_start: where the guest's hand was in the line of raised hands (0: first), None
     #: when it was not raised (it comes back on undo, in its place).
     hand_was_at: int | None = None
-    #: reply: whether it reached the platform's chat (False: only recorded, no connection to
-    #: send it through; such a reply may be undone).
+    #: reply, moderation: whether it reached the platform (False: only recorded, no connection
+    #: to act through; such a reply or deletion may be undone: nothing went out).
     reached_chat: bool = True
     #: answer/dismiss: what the ranking learned from it.
     feedback: Learned | None = None

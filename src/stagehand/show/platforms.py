@@ -9,7 +9,13 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 
 from stagehand.logs import redact
-from stagehand.platform import ActionResult, Adapter, ConnectionState, ReplaySink
+from stagehand.platform import (
+    ONLY_RECORDED,
+    ActionResult,
+    Adapter,
+    ConnectionState,
+    ReplaySink,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +108,7 @@ class Platforms:
         adapter = self._adapters.get(platform)
         if adapter is None:
             name = PLATFORM_NAMES.get(platform, platform)
-            return ActionResult.recorded(f"{what} recorded; no {name} connection to act through")
+            return ActionResult.recorded(f"{what}{ONLY_RECORDED}{name} connection to act through")
         try:
             result = await call(adapter)
         except Exception as exc:  # an adapter bug must not take the console down

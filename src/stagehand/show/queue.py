@@ -47,6 +47,7 @@ from stagehand.events import (
     HostActionLogged,
     SegmentChanged,
 )
+from stagehand.platform import only_recorded
 from stagehand.ranking.queue_order import QueueRow, queue_key, queue_rows, with_hand_down
 
 CommentKey = tuple[str, str]
@@ -227,7 +228,8 @@ class ShowQueue:
         if action.kind in (HostActionKind.ANSWER, HostActionKind.DISMISS):
             self.take_off(key, why=HANDLED_WORDS[action.kind])
         elif action.kind == HostActionKind.MODERATE and not failed:
-            deleted = action.text == "delete"
+            # A deletion only recorded (no connection) deleted nothing: an undo gives it back.
+            deleted = action.text == "delete" and not only_recorded(action.outcome)
             self.take_off(key, deleted=deleted, why="deleted" if deleted else "moderated")
 
     def author_removed(self, author: AuthorKey, why: str = "moderated") -> None:

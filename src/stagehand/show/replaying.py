@@ -16,6 +16,7 @@ from stagehand.domain import (
     TranscriptPosition,
 )
 from stagehand.events import ReplayReached
+from stagehand.platform import only_recorded
 from stagehand.show.undo import Undoing
 
 
@@ -82,7 +83,8 @@ class Replaying(Undoing):
             self._replay_stream_or_pin(kind, comment, action)
             if kind == HostActionKind.MODERATE and comment and not _failed(action.outcome):
                 if action.text == ModerationKind.DELETE:
-                    self._comment_deleted(comment.platform, comment.id, action.ts)
+                    if not only_recorded(action.outcome):  # else nothing was deleted then
+                        self._comment_deleted(comment.platform, comment.id, action.ts)
                 elif action.text in (ModerationKind.BAN, ModerationKind.TIMEOUT):
                     self._author_removed(comment.author, ModerationKind(action.text))
 

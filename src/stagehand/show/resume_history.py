@@ -31,6 +31,7 @@ from stagehand.domain import (
     Segment,
     StageSession,
 )
+from stagehand.platform import only_recorded
 from stagehand.show.history import ActionHistory, Done
 from stagehand.show.queue import CommentKey, key_of
 from stagehand.show.state import ShowState
@@ -49,8 +50,6 @@ _PER_ASKER = frozenset(
 )
 #: How far apart in time the actions of one key press may be logged (one per asker, at once).
 _ONE_PRESS = timedelta(seconds=1)
-#: How a reply that only was recorded reads in the log (`Platforms.act` with no connection).
-_ONLY_RECORDED = "ok: reply recorded; no "
 
 
 def known_comments(resumed: ResumedState) -> dict[CommentKey, Comment]:
@@ -117,8 +116,8 @@ class _Rebuilding:
         done.forgotten = comment is not None and not comment.shown_text
         kind = action.kind
         failed = action.outcome.startswith("failed")
-        if kind is HostActionKind.REPLY:
-            done.reached_chat = not action.outcome.startswith(_ONLY_RECORDED)
+        if kind in (HostActionKind.REPLY, HostActionKind.MODERATE):
+            done.reached_chat = not only_recorded(action.outcome)
         elif kind is HostActionKind.STAGE_START:
             done.hand_was_at = self.resumed.hand_was_at.get(action.key)
         elif kind is HostActionKind.STAGE_END and author is not None:

@@ -122,7 +122,8 @@ class Undoing(ShowChanges):
             )
         if kind is HostActionKind.UNDO:
             return ActionResult.failed("An undo is not undone: do the action again instead")
-        if kind is HostActionKind.MODERATE and done.action.text == ModerationKind.DELETE.value:
+        deletion = kind is HostActionKind.MODERATE and done.action.text == ModerationKind.DELETE
+        if deletion and done.reached_chat:
             return ActionResult.failed(f"Cannot undo {what}: a deleted message cannot be restored")
         if kind in (HostActionKind.SEGMENT, HostActionKind.TOPIC):
             live = self._state.current_segment
@@ -181,6 +182,8 @@ class Undoing(ShowChanges):
             return await self._platforms.act(author.platform, invite, what="stage invitation")
         if kind is HostActionKind.MODERATE:
             moderation = ModerationKind(done.action.text)
+            if moderation is ModerationKind.DELETE:
+                return None  # only recorded (else refused): nothing on a platform to take back
             return await self._platforms.act(
                 author.platform, lambda a: a.unban(author, moderation), what="unban"
             )
@@ -224,7 +227,8 @@ class Undoing(ShowChanges):
             self._publish(CommentRestored(action.platform, action.comment_id))
         if done.kind is HostActionKind.MODERATE:
             self._moderation_undone(done)
-        if done.kind is HostActionKind.MODERATE and done.author is not None:
+        ban = done.kind is HostActionKind.MODERATE and action.text != ModerationKind.DELETE
+        if ban and done.author is not None:
             self._publish(AuthorRestored(done.author.key))  # every comment the ban took off
             return f"Undid {what}: their comments are back in the queue"
         return f"Undid {what}: the comment is back in the queue"
