@@ -93,6 +93,9 @@ def test_a_non_loopback_address_needs_tls_or_says_why(tmp_path) -> None:
     )
     assert allowed.returncode == 0, allowed.stderr
     assert "Show server: http://127.0.0.1:" in allowed.stdout
+    # On every interface, 127.0.0.1 is this machine's view only: how others reach it is said.
+    elsewhere = next(line for line in allowed.stdout.splitlines() if "from other machines" in line)
+    assert f"http://{socket.gethostname()}:" in elsewhere
 
     bad = stagehand("demo", "--headless", "--listen", "localhost", "--db", str(tmp_path / "e.db"))
     assert bad.returncode == 2 and "expected HOST:PORT" in bad.stderr

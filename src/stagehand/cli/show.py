@@ -245,6 +245,11 @@ async def _serve(
 
 def _announce(server: ShowServer) -> None:
     click.echo(f"Show server: {server.url}  (overlay for OBS: {server.url}/overlay)")
+    if server.elsewhere:
+        # Listening on every interface: 127.0.0.1 reaches it only from this machine.
+        click.echo(
+            f"  from other machines: {server.elsewhere} (or this machine's address on your network)"
+        )
 
 
 async def _stop_serving(server: ShowServer | None, obs: ObsStage | None) -> None:

@@ -155,6 +155,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         description="show the selected comment on stream; again takes it off",
         records=HostActionKind.FEATURE,
         label="Stream",
+        footer=11,
         needs_selection="show on stream",
         show_action="feature",
     ),
@@ -185,7 +186,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         description="handled comments, segment and topic changes; Enter undoes one",
         records=HostActionKind.UNDO,
         label="Handled",
-        footer=11,
+        footer=12,
         show_action="undo",
     ),
     ConsoleAction(
@@ -195,7 +196,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         description="next segment (the next planned one, or a new one)",
         records=HostActionKind.SEGMENT,
         label="Next",
-        footer=12,
+        footer=13,
         show_action="next_segment",
     ),
     ConsoleAction(
@@ -205,7 +206,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         description="edit the live segment's title and keywords",
         records=HostActionKind.TOPIC,
         label="Topic",
-        footer=13,
+        footer=14,
         show_action="topic",
     ),
     ConsoleAction(
@@ -248,7 +249,7 @@ KEYS: tuple[ConsoleAction | KeyNote, ...] = (
         description="freeze the queue while you read (again to thaw)",
         records=None,
         label="Freeze",
-        footer=14,
+        footer=15,
     ),
     KeyNote("Home", "back to the top of the queue (↑ N new: what arrived above)"),
     KeyNote("ctrl+p", "command palette: every action by name"),

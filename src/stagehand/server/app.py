@@ -436,11 +436,13 @@ async def overlay_events(request: web.Request) -> web.StreamResponse:
 
 @dataclass
 class ShowServer:
-    """A running show server: its address, and how to stop it."""
+    """A running show server: its address on this machine, and how to stop it. `elsewhere`:
+    how other machines reach it, when it listens on every interface ("" otherwise)."""
 
     runner: web.AppRunner
     hub: EventHub
     url: str
+    elsewhere: str = ""
 
     async def stop(self) -> None:
         await self.runner.cleanup()
@@ -494,10 +496,12 @@ async def start_server(
     address = listen or config.address
     bound = sock.getsockname()[1]
     host = f"[{address.host}]" if ":" in address.host else address.host
+    scheme = "https" if context else "http"
+    elsewhere = ""
     if address.host in ("0.0.0.0", "::"):
         host = "127.0.0.1"  # this machine's own view; others use its network name
-    url = f"{'https' if context else 'http'}://{host}:{bound}"
-    return ShowServer(runner, hub, url)
+        elsewhere = f"{scheme}://{socket.gethostname()}:{bound}"
+    return ShowServer(runner, hub, f"{scheme}://{host}:{bound}", elsewhere)
 
 
 def check_address(
