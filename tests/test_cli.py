@@ -534,3 +534,34 @@ def test_rank_reads_the_config_given_with_c(tmp_path: Path) -> None:
     assert "to_show" in rows[0]["reasons"]
     missing = stagehand("rank", "-c", str(tmp_path / "nope.toml"), str(transcript))
     assert missing.returncode == 2 and "nope.toml" in missing.stderr
+
+
+def test_rank_follows_a_topic_edited_mid_segment(tmp_path: Path) -> None:
+    """An export writes a segment with the topic it opened with, then a `topic` event for each
+    edit: the comments after an edit are ranked by the edited topic, as the live show did."""
+    records = [
+        {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Cooking pasta",
+         "keywords": ["pasta", "sauce"]},
+        {"kind": "comment", "id": "p1", "ts": "2026-11-20T19:00:10Z", "platform": "twitch",
+         "author_id": "1", "author": "ana", "text": "how long do you boil the pasta?"},
+        {"kind": "topic", "ts": "2026-11-20T19:01:00Z", "title": "Modular synths",
+         "keywords": ["oscillator", "filter"]},
+        {"kind": "comment", "id": "s1", "ts": "2026-11-20T19:01:10Z", "platform": "twitch",
+         "author_id": "2", "author": "ben", "text": "which oscillator and filter do you use?"},
+    ]  # fmt: skip
+    transcript = tmp_path / "edited.jsonl"
+    transcript.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    ranked = stagehand("rank", str(transcript))
+    assert ranked.returncode == 0, ranked.stderr
+    rows = {row["id"]: row for row in map(json.loads, ranked.stdout.splitlines())}
+    assert "topic" in rows["s1"]["reasons"] and "off_topic" not in rows["s1"]["reasons"]
+    assert "topic" in rows["p1"]["reasons"]  # judged by the topic before the edit
+
+
+def test_a_db_path_the_system_cannot_look_at_is_one_error_line(tmp_path: Path) -> None:
+    """`--db` with a name too long for the file system (or in a folder not ours to read): the
+    check for a device raised before any error handling, a Python traceback."""
+    done = stagehand("shows", "--db", str(tmp_path / ("a" * 300)))
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("Error:") and "File name too long" in done.stderr

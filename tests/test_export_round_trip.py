@@ -19,8 +19,8 @@ from pathlib import Path
 
 from fakes.transcripts import write_jsonl
 from stagehand.config import Settings
-from stagehand.domain import Author, Comment
-from stagehand.platform import Adapter, AdapterSink, ConnectionState
+from stagehand.domain import Author, Comment, ModerationKind
+from stagehand.platform import ActionResult, Adapter, AdapterSink, ConnectionState
 from stagehand.session import open_show
 
 
@@ -320,3 +320,60 @@ def test_an_opted_out_and_a_forgotten_viewer_count_the_same_after_a_replay(
     assert segments_of_comments(second) == {
         id: number for id, number in in_segments.items() if id not in commands
     }
+
+
+class Refusing(Chat):
+    """Twitch, connected, refusing every moderation (the bot lacks the scope)."""
+
+    async def moderate(self, comment, kind, *, duration_seconds=None, reason=""):  # type: ignore[no-untyped-def]
+        return ActionResult.failed(f"twitch refused the {kind.value}: missing scope")
+
+
+async def test_a_refused_ban_and_a_deletion_only_recorded_replay_as_they_were(
+    tmp_path: Path,
+) -> None:
+    """A ban the platform refused changed nothing, and a deletion made with no connection to act
+    through deleted nothing and was undone: replayed from the export, neither is applied as
+    done (before, the export said nothing of either, and the replay banned and deleted)."""
+    chat = Refusing()
+    first = tmp_path / "first.db"
+    live = open_show(Settings(), db_path=first, show_name="synth", adapters=[chat], commands=False)
+    running = asyncio.ensure_future(live.run_adapters())
+    await asyncio.sleep(0.1)
+    live.new_segment("Filters", ["filter"])
+    said = {}
+    for number, (platform, text) in enumerate(
+        [("twitch", "what filter do you use?"), ("discord", "buy followers at spam.example")]
+    ):
+        comment = Comment(
+            f"m{number}",
+            platform,
+            "synthnight",
+            Author(platform, f"{number}", f"viewer{number}"),
+            text,
+            datetime.now(UTC),
+        )
+        live.comment_received(comment)
+        assert live.flush()
+        said[platform] = live.find_comment(platform, comment.id)
+    refused = await live.moderate(said["twitch"], ModerationKind.BAN)
+    assert not refused.ok
+    recorded = await live.moderate(said["discord"], ModerationKind.DELETE)  # no Discord here
+    assert recorded.ok and not recorded.acted
+    assert (await live.undo(recorded.key)).ok
+    assert await live.close()
+    await running
+
+    stored, replayed = round_trip(tmp_path, first)
+    assert stored["deleted_comments"] == replayed["deleted_comments"] == 0
+    assert replayed == stored
+    with sqlite3.connect(tmp_path / "second.db") as conn:
+        outcomes = conn.execute(
+            "SELECT action, text, substr(outcome, 1, 6) FROM host_actions ORDER BY id"
+        ).fetchall()
+    assert outcomes == [
+        ("segment", "Filters", "replay"),
+        ("moderate", "ban", "failed"),
+        ("moderate", "delete", "ok: mo"),
+        ("undo", "moderate", "replay"),
+    ]

@@ -26,6 +26,7 @@ from stagehand.domain import (
     HostAction,
     HostActionKind,
 )
+from stagehand.platform import only_recorded
 from stagehand.sanitize import clean, inert_json
 from stagehand.times import format_ts, parse_ts
 
@@ -130,6 +131,10 @@ def _text(record: dict[str, Any], key: str, default: str | None = None) -> str:
     if not isinstance(value, str | int):
         raise ValueError(f'"{key}" must be a string')
     return str(value)
+
+
+#: The kinds of line this version reads (`event_from_dict`); any other kind is ignored.
+EVENT_KINDS = ("show", "segment", "topic", "comment", "host", "delete", "off_stream", "end")
 
 
 def event_from_dict(record: dict[str, Any]) -> TranscriptEvent | None:
@@ -510,6 +515,12 @@ def host_action_to_dict(action: HostAction) -> dict[str, Any]:
         record["undoes"] = action.undoes
     if action.actor:
         record["actor"] = action.actor
+    # What a replay must not apply as done: a failed action (no reason: it may name people), or
+    # one only recorded (its outcome names only the action and the platform).
+    if action.outcome.startswith("failed"):
+        record["outcome"] = "failed"
+    elif only_recorded(action.outcome):
+        record["outcome"] = action.outcome
     return record
 
 

@@ -32,7 +32,11 @@ def db_option(func: _F) -> _F:
 def _a_file_or_none(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     """`--db /dev/null` (to store nothing?) was "cannot write the database (disk I/O error)":
     a device or a pipe is refused as what it is."""
-    if value is not None and value.exists() and not value.is_file():
+    try:
+        special = value is not None and value.exists() and not value.is_file()
+    except OSError:  # not ours to look at (another user's folder): the store words it
+        return value
+    if special:
         raise click.BadParameter(
             f"{value} is not a regular file (a device or a pipe): pass a database file, "
             "such as show.db"

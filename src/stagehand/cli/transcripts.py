@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from stagehand.transcript import EVENT_KINDS
+
 #: The first bytes of every SQLite database file.
 _SQLITE_HEADER = b"SQLite format 3\x00"
-_KINDS = '"show", "segment", "comment", "host" or "end"'
+_KINDS = ", ".join(f'"{kind}"' for kind in EVENT_KINDS[:-1]) + f' or "{EVENT_KINDS[-1]}"'
 
 
 def database_not_transcript(path: Path) -> str | None:

@@ -35,6 +35,7 @@ from stagehand.transcript import (
     HostEvent,
     SegmentEvent,
     ShowEvent,
+    TopicEvent,
     TranscriptEvent,
     read_transcript,
 )
@@ -200,6 +201,10 @@ def judge_events(
                 position += 1
                 ranker.set_segment(segment_for(event, position))
             seen_segment = True
+        elif isinstance(event, TopicEvent) and topic is None and keywords is None:
+            # A topic edited mid-segment: the comments after it are judged by it, as live (the
+            # ones before keep theirs). With --topic or --keywords, those stand throughout.
+            ranker.set_segment(Segment(position, event.title, event.keywords, event.ts))
         elif isinstance(event, CommentEvent):
             cleaned = sanitize(event.comment.text)
             comment = replace(event.comment, clean_text=cleaned.text, truncated=cleaned.truncated)

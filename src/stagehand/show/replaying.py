@@ -54,6 +54,10 @@ class Replaying(Undoing):
     def _replay_action(self, action: HostAction) -> None:
         comment = self._state.recent.find(action.platform, action.comment_id)
         kind = action.kind
+        if _failed(action.outcome):
+            # Refused then (an export says so): logged as it was, and nothing of it applied.
+            self._log_action(action, comment)
+            return
         if kind is HostActionKind.UNDO:
             self._undo_replayed(action)
         elif kind in (HostActionKind.ANSWER, HostActionKind.DISMISS) and comment is not None:
@@ -79,6 +83,8 @@ class Replaying(Undoing):
                     undoes=action.undoes,
                 ),
                 comment,
+                # A reply or a deletion only recorded then (no connection) can be undone.
+                reached_chat=not only_recorded(action.outcome),
             )
             self._replay_stream_or_pin(kind, comment, action)
             if kind == HostActionKind.MODERATE and comment and not _failed(action.outcome):
