@@ -15,6 +15,9 @@ from typing import Any
 import aiohttp
 from showserver import act, call, serve, write_show
 
+from stagehand.config import Settings
+from stagehand.console.app import StagehandApp, make_app
+from stagehand.domain import AuthorKey
 from stagehand.server.remote import RemoteShow
 
 EVE, FAY, GUS = "4815162342", "4815162343", "4815162344"
@@ -40,6 +43,10 @@ START = [
     {"kind": "show", "ts": "2026-11-20T19:00:00Z", "title": "Synth Night"},
     {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Oscillators"},
 ]
+
+
+def screen_text(app: StagehandApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def until(check: Any, seconds: float = 10.0) -> None:
@@ -241,6 +248,59 @@ async def test_the_api_replies_to_no_one_who_asked_to_be_forgotten_or_opted_out(
         assert replies.fetchone()[0] == 0
     finally:
         await resumed.close()
+
+
+async def test_a_moderator_who_opts_out_is_no_longer_named_in_the_handled_list(tmp_path) -> None:
+    """A moderator's `!segment` is listed in `l` "by twitch:mo", on the host's attached console
+    and in every new console's snapshot; after their `!optout` it still was, until a restart
+    (the database had let go of the name already). Now both list the segment change, still
+    undoable, by no one."""
+    records = [
+        *START,
+        line("s1", 0, "mo", "2001", "!segment Filters | cutoff", roles=["moderator"]),
+        line("s2", 2, "mo", "2001", "!optout", roles=["moderator"]),
+    ]
+    served = await serve(tmp_path, records, commands=True, speed=1.0)
+    host = RemoteShow(served.url, served.tokens["hana"])
+    try:
+
+        async def segment_changed() -> bool:
+            return len(served.live.handled()) == 1
+
+        await until(segment_changed)
+        await host.connect()
+        app = make_app(host, Settings(), server_url=host.url, attached_as=(host.name, host.role))
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.press("l")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "new segment" in text and "by twitch:mo" in text
+            await pilot.press("escape")
+
+            async def opted_out() -> bool:
+                await pilot.pause()
+                return AuthorKey("twitch", "2001") in app.state.left
+
+            await until(opted_out)
+            await pilot.press("l")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "new segment" in text and "Filters" in text and "twitch:mo" not in text
+
+        for who in ("hana", "vic"):  # a console attaching now
+            frame = await events_frame(served, who)
+            (handled,) = frame["snapshot"]["handled"]
+            assert (handled["kind"], handled["text"], handled["actor"]) == (
+                "segment",
+                "Filters",
+                "",
+            )
+            assert "twitch:mo" not in json.dumps(frame)
+        status, body = await act(served, "hana", action="undo", key=handled["key"])
+        assert status == 200 and body["ok"], body  # still taken back
+    finally:
+        await host.close()
+        await served.close()
 
 
 async def events_frame(served: Any, who: str, query: str = "") -> dict:
