@@ -274,3 +274,33 @@ async def test_a_ban_from_another_console_does_not_bring_a_forgotten_text_back(t
         text = screen_text(console.app)
         assert "The selected comment's author asked to be forgotten." in text
         assert "troll" not in text and INSULT not in text
+
+
+@pytest.mark.parametrize("how", ["forget", "optout"])
+async def test_a_moderators_segment_stays_listed_but_no_longer_names_them_once_they_leave(
+    tmp_path, how
+):
+    """A moderator's `!segment` is listed in `l` as theirs ("by twitch:mo"); once they opt out
+    or ask to be forgotten, the change is still listed (and undoable), by no one, at once, in a
+    list open at the time too (the database forgets the name at the same moment)."""
+    mo = Author("twitch", "2001", "mo", roles=frozenset({"moderator"}))
+    path = transcript(tmp_path, said("q1", 2, ANA, QUESTION))
+    console = open_console(tmp_path / "show.db", path, commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        chat(console, "s1", mo, "!segment Filters | cutoff")
+        await settled(console, pilot)
+        await pilot.press("l")
+        text = screen_text(console.app)
+        assert "Handled (1)" in text and "new segment" in text and "by twitch:mo" in text
+        leaves(console, mo, how)
+        await settled(console, pilot)
+        text = screen_text(console.app)
+        assert "Handled (1)" in text and "new segment" in text and "Filters" in text
+        assert "twitch:mo" not in text
+        await pilot.press("escape", "l")
+        text = screen_text(console.app)
+        assert "new segment" in text and "Filters" in text and "twitch:mo" not in text
+        await pilot.press("enter")  # still taken back from there
+        await actions_done(pilot)
+        assert console.live.current_segment.title == "Oscillators"

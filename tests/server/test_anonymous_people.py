@@ -15,6 +15,9 @@ from typing import Any
 import aiohttp
 from showserver import act, call, serve, write_show
 
+from stagehand.config import ConsoleSettings, Settings
+from stagehand.console.app import StagehandApp, make_app
+from stagehand.domain import AuthorKey
 from stagehand.server.remote import RemoteShow
 
 EVE, FAY, GUS = "4815162342", "4815162343", "4815162344"
@@ -40,6 +43,10 @@ START = [
     {"kind": "show", "ts": "2026-11-20T19:00:00Z", "title": "Synth Night"},
     {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Oscillators"},
 ]
+
+
+def screen_text(app: StagehandApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def until(check: Any, seconds: float = 10.0) -> None:
@@ -243,6 +250,59 @@ async def test_the_api_replies_to_no_one_who_asked_to_be_forgotten_or_opted_out(
         await resumed.close()
 
 
+async def test_a_moderator_who_opts_out_is_no_longer_named_in_the_handled_list(tmp_path) -> None:
+    """A moderator's `!segment` is listed in `l` "by twitch:mo", on the host's attached console
+    and in every new console's snapshot; after their `!optout` it still was, until a restart
+    (the database had let go of the name already). Now both list the segment change, still
+    undoable, by no one."""
+    records = [
+        *START,
+        line("s1", 0, "mo", "2001", "!segment Filters | cutoff", roles=["moderator"]),
+        line("s2", 2, "mo", "2001", "!optout", roles=["moderator"]),
+    ]
+    served = await serve(tmp_path, records, commands=True, speed=1.0)
+    host = RemoteShow(served.url, served.tokens["hana"])
+    try:
+
+        async def segment_changed() -> bool:
+            return len(served.live.handled()) == 1
+
+        await until(segment_changed)
+        await host.connect()
+        app = make_app(host, Settings(), server_url=host.url, attached_as=(host.name, host.role))
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.press("l")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "new segment" in text and "by twitch:mo" in text
+            await pilot.press("escape")
+
+            async def opted_out() -> bool:
+                await pilot.pause()
+                return AuthorKey("twitch", "2001") in app.state.left
+
+            await until(opted_out)
+            await pilot.press("l")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "new segment" in text and "Filters" in text and "twitch:mo" not in text
+
+        for who in ("hana", "vic"):  # a console attaching now
+            frame = await events_frame(served, who)
+            (handled,) = frame["snapshot"]["handled"]
+            assert (handled["kind"], handled["text"], handled["actor"]) == (
+                "segment",
+                "Filters",
+                "",
+            )
+            assert "twitch:mo" not in json.dumps(frame)
+        status, body = await act(served, "hana", action="undo", key=handled["key"])
+        assert status == 200 and body["ok"], body  # still taken back
+    finally:
+        await host.close()
+        await served.close()
+
+
 async def events_frame(served: Any, who: str, query: str = "") -> dict:
     """The first message the events WebSocket sends `who`'s token (`query`: e.g. `?since=`)."""
     headers = {"Authorization": f"Bearer {served.tokens[who]}"}
@@ -310,7 +370,7 @@ BEFORE_THE_KILL = """
 import asyncio, os, signal, sys
 from pathlib import Path
 from stagehand.adapters.replay import ReplayAdapter
-from stagehand.config import Settings
+from stagehand.config import ConsoleSettings, Settings
 from stagehand.session import open_show
 
 async def main(folder):
@@ -407,5 +467,77 @@ async def test_after_a_kill_opted_out_guests_and_hands_are_still_anonymous(tmp_p
         assert status == 200 and body["ok"], body
         _, state = await call(resumed, "GET", "/api/state", resumed.tokens["vic"])
         assert [s["author_id"] for s in state["stage"]] == [fay]
+    finally:
+        await resumed.close()
+
+
+async def test_after_a_kill_a_host_acting_on_an_anonymous_guest_sends_only_the_pseudonym(
+    tmp_path,
+) -> None:
+    """After SIGKILL and the same show run again, the host ending eve's stage appearance (she
+    opted out on stage) and bringing fay's raised hand on stage (she opted out before raising
+    it): their host actions reached every client with the id the database keeps them by
+    (`HostActionLogged.action.author_id`), while `StageEnded` named eve by this run's
+    pseudonym. Now a viewer's token is given no id of either but that pseudonym."""
+    records = [
+        *START,
+        line("e1", 0, "eve", EVE, "hi there"),
+        line("e2", 0, "mod", "2001", "!stage @eve", roles=["moderator"]),
+        line("e3", 0, "eve", EVE, "!optout"),
+        line("f1", 0, "fay", FAY, "!optout"),
+        line("f2", 0, "fay", FAY, "!hand"),
+        line("g1", 0, "gus", GUS, "!hand"),
+        line("g2", 2, "gus", GUS, "!optout"),
+        # A busy chat after: the comments a resumed show reads back are the latest ones only.
+        *(line(f"b{n}", 3, "ben", "102", f"is VCO number {n} in tune?") for n in range(120)),
+    ]
+    write_show(tmp_path / "show.jsonl", records)
+    child = subprocess.run(
+        [sys.executable, "-c", BEFORE_THE_KILL, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == -9, child.stderr
+
+    # The same show again (its queue of 10 reads back the latest 100 comments, all ben's).
+    settings = Settings(console=ConsoleSettings(queue_size=10))
+    resumed = await serve(tmp_path, records, commands=True, settings=settings)
+    try:
+        await resumed.played()
+        await resumed.live.drain()
+        stored = {row[0] for row in resumed.db().execute("SELECT platform_user_id FROM authors")}
+        kept_by = {s for s in stored if s.startswith("pseudonym:")}
+        assert len(kept_by) == 3
+        _, state = await call(resumed, "GET", "/api/state", resumed.tokens["vic"])
+        (eve,) = [s["author_id"] for s in state["stage"] if s["comment_id"] == "e1"]
+        (fay,) = [h["author_id"] for h in state["hands"]]
+
+        headers = {"Authorization": f"Bearer {resumed.tokens['vic']}"}
+        frames: list[str] = []
+        seen: list[dict] = []
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(resumed.url + "/api/events", headers=headers) as ws,
+        ):
+            frames.append(await ws.receive_str(timeout=5))
+            status, body = await act(resumed, "hana", action="end_stage", author_id=eve)
+            assert status == 200 and body["ok"], body
+            status, body = await act(resumed, "hana", action="stage_hand", author_id=fay)
+            assert status == 200 and body["ok"], body
+            while sum(e["type"] == "HostActionLogged" for e in seen) < 2:
+                frames.append(await ws.receive_str(timeout=5))
+                seen += json.loads(frames[-1])["events"]
+
+        logged = [
+            (e["action"]["kind"], e["action"]["author_id"])
+            for e in seen
+            if e["type"] == "HostActionLogged"
+        ]
+        assert logged == [("stage_end", eve), ("stage_start", fay)]
+        (ended,) = [e["session"]["author"]["id"] for e in seen if e["type"] == "StageEnded"]
+        assert ended == eve
+        said = "".join(frames)
+        assert not any(p in said for p in (*kept_by, EVE, FAY, GUS))
     finally:
         await resumed.close()

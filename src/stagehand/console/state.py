@@ -268,7 +268,9 @@ class ConsoleState(ShowQueue):
 
     def author_forgotten(self, author: AuthorKey, why: str = FORGOTTEN) -> None:
         """Asked to be forgotten, or opted out (`why`): gone from the queue, raw chat, stage
-        lines, hands and the handled list at once (and never given back by an undo)."""
+        lines, hands and the handled list at once (and never given back by an undo). A segment
+        or topic change they made as a chat moderator stays listed, by no one."""
+        self._unname_actor(author)
         for key, ranked in self.taken_off.items():  # answered before: still never by name
             if ranked.comment.author.key == author:
                 self._remember_removed(key, why)
@@ -289,6 +291,17 @@ class ConsoleState(ShowQueue):
         self.stage_said.pop(author, None)
         if self.featured is not None and self.featured.comment.author.key == author:
             self.featured = None
+
+    def _unname_actor(self, author: AuthorKey) -> None:
+        # A moderator's `!segment` is logged as `platform:username` (commands/router.py
+        # `actor_of`); the event names them by key only, so their user name is read from what
+        # they said (their `!optout` or `!forget confirm` line is there, just before it).
+        said = [line.comment for line in self.raw if line.comment.author.key == author]
+        said += [r.comment for r in self.queue.values() if r.comment.author.key == author]
+        actors = {f"{c.author.platform}:{c.author.name}" for c in said if c.author.name}
+        for entry in self.handled.values():
+            if entry.actor in actors:
+                entry.actor = ""
 
     def left_since(self, mark: int) -> dict[AuthorKey, str]:
         """Who asked to be forgotten or opted out after `mark` (a `farewells` count), and why:

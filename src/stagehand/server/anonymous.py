@@ -13,8 +13,9 @@ anonymous person would only let a console do what it must not: name them again.
 
 An author carries the fact (encoded by `wire.encode`). An event that names only a key (opted out,
 forgotten, banned, restored; a host action's author id) gets the key this stream last showed the
-person under: the pseudonym while their comments arrive anonymous, the platform id while they
-are shown by name. So the first `AuthorOptedOut` of someone shown by name carries the platform id
+person under: the pseudonym while their comments arrive anonymous (or, for a resumed show's
+guests and raised hands, while the snapshot shows them so), the platform id while they are
+shown by name. So the first `AuthorOptedOut` of someone shown by name carries the platform id
 their `!optout` line, just before it, carried by name (it tells nothing more), and every screen
 lets go of their named lines by it; someone anonymous already is let go of by pseudonym.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+from collections.abc import Iterable
 
 from stagehand.domain import Author, AuthorKey
 from stagehand.events import (
@@ -48,6 +50,11 @@ class ScreenIds:
         self._key = PseudonymKey(secrets.token_bytes(32))
         #: Who this stream last showed anonymously (by their platform key).
         self._anonymous: set[AuthorKey] = set()
+
+    def shown(self, authors: Iterable[Author]) -> None:
+        """`authors` are on screens already (a resumed show's guests and raised hands, which no
+        event showed this run): those anonymous are known by their pseudonym from now on."""
+        self._anonymous.update(author.key for author in authors if author.anonymous)
 
     def pseudonym(self, platform: str, user_id: str) -> str:
         return self._key.pseudonym(platform, user_id)

@@ -132,6 +132,10 @@ class EventHub:
         self.recent: deque[RankedComment] = deque(maxlen=RECENT_CHAT)
         #: The ids clients are given for people: never an anonymous person's platform id.
         self.ids = ScreenIds()
+        # A resumed show's anonymous guests and hands: no event of this run showed them yet
+        # (their comments may be older than the queue it read back), but their host actions
+        # (a stage appearance ended) name them by key.
+        self.ids.shown([*(session.author for session in live.on_stage), *live.hands])
         self.seq = 0
         #: This hub's numbering: `seq` restarts at 0 with every show (and restart), so a client
         #: resumes (`?since=EPOCH:SEQ`) only where the epoch is the one it had.

@@ -272,12 +272,13 @@ class HostActions(ShowChanges):
 
     def _let_go_of(self, author: Author, why: str, gone: str, shown_as: str) -> None:
         """Nothing in memory shows `author` by name or by what they said: off the recent chat,
-        the action history, the hands, the stream (`gone`: why it ended) and the pins; on stage
+        the action history (what they did as a moderator stays, by no one), the hands, the stream (`gone`: why it ended) and the pins; on stage
         as `shown_as`. Their comments so far may not go on stream again (`why` says why not)."""
         key = author.key
         self._state.removed_authors[key] = (self._clock.now(), why)
         self._state.recent.forget_author(key)
-        self._history.forget_author(key)
+        # Who they acted as, if a moderator: `platform:username` (commands/router.py `actor_of`).
+        self._history.forget_author(key, f"{author.platform}:{author.name}" if author.name else "")
         self._set_hand(author, False)
         self._off_stream_if(lambda c: c.author.key == key, self._clock.now(), gone)
         for pin in [p for p in self._state.pins.values() if p.comment.author.key == key]:

@@ -7,6 +7,7 @@ comments the hosts handled (answered, dismissed, brought on stage).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -169,11 +170,15 @@ class ActionHistory:
     def newest_first(self) -> Iterator[Done]:
         return reversed(self._done.values())
 
-    def forget_author(self, key: AuthorKey) -> None:
-        """Their actions stay undoable, but are listed no more."""
+    def forget_author(self, key: AuthorKey, actor: str = "") -> None:
+        """Actions on them stay undoable, but are listed no more. The ones they took as a chat
+        moderator (logged as `actor`, `twitch:mo`: a `!segment` of theirs) stay listed and
+        undoable, by no one, as the database keeps them (store/recorder.py `_unname_actor`)."""
         for done in self._done.values():
             if done.author is not None and done.author.key == key:
                 done.forgotten = True
+            if actor and done.action.actor == actor:
+                done.action = dataclasses.replace(done.action, actor="")
 
     def handled(self) -> tuple[HandledAction, ...]:
         """What `l` lists, newest first: the comments handled and the segment and topic changes

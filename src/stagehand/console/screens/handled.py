@@ -96,9 +96,10 @@ class HandledScreen(DockedScreen[Handled | None]):
 
     def let_go(self, left: Mapping[AuthorKey, str]) -> str | None:
         """Whoever asked to be forgotten or opted out leaves the list at once (their lines
-        could be restored from it otherwise)."""
+        could be restored from it otherwise); a segment or topic change of theirs (a chat
+        moderator's) stays, no longer by them (`ConsoleState.author_forgotten` unnamed it)."""
         kept = [e for e in self.entries if e.comment is None or e.comment.author.key not in left]
-        if len(kept) != len(self.entries):
+        if len(kept) != len(self.entries) or any(e.comment is None for e in kept):
             index = self.query_one("#handled", OptionList).highlighted
             highlighted = self.entries[index].key if index is not None else None
             self.entries = kept
