@@ -43,6 +43,7 @@ from stagehand.events import (
     QuotaSpent,
     StageChanged,
 )
+from stagehand.show.history import STEERING_KINDS
 from stagehand.show.queue import (
     FORGOTTEN,
     GONE_BY_NAME,
@@ -123,11 +124,6 @@ class Handled:
     undone: bool = False
     title: str = ""
     actor: str = ""
-
-
-#: Host actions that steer the show rather than handle a comment, listed in `l` too: a
-#: moderator's `!segment` typed by mistake is taken back there, as a host's own `n` is with `u`.
-STEERING_KINDS = frozenset({HostActionKind.SEGMENT, HostActionKind.TOPIC})
 
 
 #: Connection states after which a platform is not tried again (said as a notice).
