@@ -272,8 +272,9 @@ class HostActions(ShowChanges):
 
     def _let_go_of(self, author: Author, why: str, gone: str, shown_as: str) -> None:
         """Nothing in memory shows `author` by name or by what they said: off the recent chat,
-        the action history (what they did as a moderator stays, by no one), the hands, the stream (`gone`: why it ended) and the pins; on stage
-        as `shown_as`. Their comments so far may not go on stream again (`why` says why not)."""
+        the action history (what they did as a moderator stays, by no one), the hands, the
+        stream (`gone`: why it ended) and the pins; on stage as `shown_as`. Their comments so
+        far may not go on stream again (`why` says why not)."""
         key = author.key
         self._state.removed_authors[key] = (self._clock.now(), why)
         self._state.recent.forget_author(key)
