@@ -104,6 +104,13 @@ class AuthorKey:
         return f"{self.platform}:{self.id}"
 
 
+#: How every screen names someone anonymous (`Author.anonymous`), live and after a restart
+#: alike: a viewer who opted out, and a guest who asked to be forgotten while on stage. Names
+#: only (a viewer may choose them too); the reports' `anonymous-<n>` is for the record.
+OPTED_OUT_NAME = "a viewer who opted out"
+FORGOTTEN_NAME = "a forgotten viewer"
+
+
 @dataclass(frozen=True, slots=True)
 class Author:
     platform: str

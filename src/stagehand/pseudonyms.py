@@ -119,7 +119,9 @@ class OptedOutViewers:
     """Who opted out, for the chat commands: this run's keys, and earlier runs' pseudonyms.
 
     A set of `AuthorKey` as far as `in`, `add` and `discard` go; earlier opt-outs are only
-    stored as pseudonyms, so a key is looked up by its pseudonym when the key file is there.
+    stored as pseudonyms, so a key is looked up by its pseudonym when the key file is there. A
+    key that is such a pseudonym (how a resumed show holds them: on stage, a hand up) is in
+    the set too, and `stored_as` tells a platform key's pseudonym.
     """
 
     def __init__(
@@ -132,21 +134,35 @@ class OptedOutViewers:
         self._key = key
         self._keys = set(keys)
         self._opted_in: set[AuthorKey] = set()
-        #: Whether an author is among the earlier pseudonyms, as worked out (a keyed hash: the
-        #: show asks for every comment); bounded, the least recent forgotten first.
-        self._known: OrderedDict[AuthorKey, bool] = OrderedDict()
+        #: The earlier pseudonym of an author ("" when they have none), as worked out (a keyed
+        #: hash: the show asks for every comment); bounded, the least recent forgotten first.
+        self._known: OrderedDict[AuthorKey, str] = OrderedDict()
 
     def __contains__(self, author: object) -> bool:
         if not isinstance(author, AuthorKey):
             return False
         if author in self._keys:
             return True
-        if author in self._opted_in or self._key is None or not self._pseudonyms:
+        if author in self._opted_in:
             return False
+        return (author.platform, author.id) in self._pseudonyms or self._earlier(author) != ""
+
+    def stored_as(self, author: AuthorKey) -> AuthorKey | None:
+        """The key the database keeps `author` by when they opted out in an earlier run (and
+        not again in this one, nor opted in since): their pseudonym; None otherwise."""
+        if author in self._keys or author in self._opted_in:
+            return None
+        pseudonym = self._earlier(author)
+        return AuthorKey(author.platform, pseudonym) if pseudonym else None
+
+    def _earlier(self, author: AuthorKey) -> str:
+        if self._key is None or not self._pseudonyms or is_pseudonym(author.id):
+            return ""
         known = self._known.get(author)
         if known is None:
-            pseudonym = (author.platform, self._key.pseudonym(author.platform, author.id))
-            known = self._known[author] = pseudonym in self._pseudonyms
+            pseudonym = self._key.pseudonym(author.platform, author.id)
+            known = pseudonym if (author.platform, pseudonym) in self._pseudonyms else ""
+            self._known[author] = known
             if len(self._known) > KNOWN_AUTHORS:
                 self._known.popitem(last=False)
         return known
@@ -157,4 +173,11 @@ class OptedOutViewers:
 
     def discard(self, author: AuthorKey) -> None:
         self._keys.discard(author)
+        if is_pseudonym(author.id):
+            # Known by their pseudonym (`!optin` from someone a resumed show holds so): it is
+            # let go of (the store cuts it loose), so their platform key is not recognised.
+            self._pseudonyms.discard((author.platform, author.id))
+            for key in [k for k, p in self._known.items() if p == author.id]:
+                self._known[key] = ""
+            return
         self._opted_in.add(author)

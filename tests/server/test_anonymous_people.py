@@ -541,3 +541,203 @@ async def test_after_a_kill_a_host_acting_on_an_anonymous_guest_sends_only_the_p
         assert not any(p in said for p in (*kept_by, EVE, FAY, GUS))
     finally:
         await resumed.close()
+
+
+async def test_after_a_kill_an_opted_out_guest_who_speaks_again_is_the_one_on_stage(
+    tmp_path,
+) -> None:
+    """After SIGKILL and the same show run again, eve (opted out on stage) writing again reached
+    every client as a second anonymous person (her new lines under another pseudonym than her
+    stage appearance), her `!hand` raised a hand for someone on stage, and fay's `!lower` (her
+    hand up after opting out) found no hand: the resumed show held them by the database's
+    pseudonyms and their new lines by their platform ids. Now the show knows each returning
+    viewer as the one person it already holds: eve's line is her stage appearance's, her
+    `!hand` is refused (on stage), fay's `!lower` takes her hand down, and the host ends eve's
+    appearance by the id her line carries; no platform id is stored or sent."""
+    records = [
+        *START,
+        line("e1", 0, "eve", EVE, "hi there"),
+        line("e2", 0, "mod", "2001", "!stage @eve", roles=["moderator"]),
+        line("e3", 0, "eve", EVE, "!optout"),
+        line("f1", 0, "fay", FAY, "!optout"),
+        line("f2", 0, "fay", FAY, "!hand"),
+        line("g1", 0, "gus", GUS, "!hand"),
+        line("g2", 2, "gus", GUS, "!optout"),
+    ]
+    write_show(tmp_path / "show.jsonl", records)
+    child = subprocess.run(
+        [sys.executable, "-c", BEFORE_THE_KILL, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == -9, child.stderr
+
+    after = [
+        line("e4", 5, "eve", EVE, "can everyone hear me now?"),
+        line("e5", 5, "eve", EVE, "!hand"),
+        line("f3", 5, "fay", FAY, "!lower"),
+        line("f4", 6, "fay", FAY, "!optin"),
+        line("f5", 6, "fay", FAY, "fay again, by name"),
+    ]
+    resumed = await serve(tmp_path, [*records, *after], commands=True)
+    try:
+        await resumed.played()
+        await resumed.live.drain()
+        assert resumed.live.hands == ()  # fay's hand down, and no hand for eve (on stage)
+        _, state = await call(resumed, "GET", "/api/state", resumed.tokens["vic"])
+        assert state["hands"] == []
+        (eve,) = [s["author_id"] for s in state["stage"] if s["comment_id"] == "e1"]
+        assert len(state["stage"]) == 2
+
+        frame = await events_frame(resumed, "vic")
+        said = json.dumps(frame)
+        assert not any(p in said for p in (EVE, GUS))
+        chat = {r["comment"]["id"]: r["comment"] for r in frame["snapshot"]["chat"]}
+        assert chat["e4"]["author"]["id"] == eve and chat["e4"]["text"] == ""  # the guest
+        # Fay's `!optin` (heard under the pseudonym the show held her by) worked: named again.
+        assert chat["f5"]["author"]["shown_name"] == "fay" and chat["f5"]["text"]
+
+        status, body = await act(resumed, "hana", action="end_stage", author_id=eve)
+        assert status == 200 and body["ok"], body
+        assert len(resumed.live.on_stage) == 1
+        db = resumed.db()
+        stored = repr(db.execute("SELECT * FROM authors").fetchall())
+        assert not any(p in stored for p in (EVE, GUS))
+        outcomes = dict(db.execute("SELECT name, outcome FROM commands WHERE name != 'optout'"))
+        assert outcomes["lower"].startswith("ok") and outcomes["optin"].startswith("ok")
+        # Her opted-out past stays anonymous and unlinked; from now on she is kept by name.
+        ids = [row[0] for row in db.execute("SELECT platform_user_id FROM authors")]
+        assert FAY in ids and sum(i.startswith("opted-in:") for i in ids) == 1
+    finally:
+        await resumed.close()
+
+
+async def test_the_command_that_lets_go_of_a_viewer_no_longer_names_them(tmp_path) -> None:
+    """The `CommandHandled` of eve's `!optout` (and of fay's `!forget confirm`), published just
+    after the show let go of her, carried her line as the stream had sent it: her name, her
+    platform id and its text, to every client (a viewer's token too, and any client resuming
+    with `?since=` from after the opt-out). Now nothing published after it names her."""
+    records = [
+        *START,
+        line("b1", 0, "ben", "102", "which waveform makes the fattest bass?"),
+        line("e1", 2, "eve", EVE, "hi there, I am eve"),
+        line("e2", 2, "eve", EVE, "!optout"),
+        line("f1", 2, "fay", FAY, "fay here: which VCO chip is that?"),
+        line("f2", 2, "fay", FAY, "!forget"),
+        line("f3", 2, "fay", FAY, "!forget confirm"),
+        line("b2", 2, "ben", "102", "!hand"),
+    ]
+    served = await serve(tmp_path, records, commands=True, speed=1.0)
+    try:
+        headers = {"Authorization": f"Bearer {served.tokens['vic']}"}
+        seen: list[dict] = []
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(served.url + "/api/events", headers=headers) as ws,
+        ):
+            first = json.loads(await ws.receive_str(timeout=5))
+            epoch = first["snapshot"]["epoch"]
+            deadline = time.monotonic() + 10
+            while not any(e["type"] == "HandsChanged" for e in seen):
+                assert time.monotonic() < deadline, "ben's !hand never came"
+                seen += json.loads(await ws.receive_str(timeout=5))["events"]
+
+        def after(kind: str, whose: str) -> list[dict]:
+            (at,) = [n for n, e in enumerate(seen) if e["type"] == kind]
+            assert seen[at]["author"]["id"] == whose  # screens let go of her named lines by it
+            return seen[at + 1 :]
+
+        for gone, (who, whose) in {
+            "AuthorOptedOut": ("eve", EVE),
+            "AuthorForgotten": ("fay", FAY),
+        }.items():
+            said = json.dumps(after(gone, whose))
+            assert whose not in said and f'"{who}"' not in said and f"I am {who}" not in said
+        handled = [e for e in seen if e["type"] == "CommandHandled"]
+        lines = {e["comment"]["id"]: e["comment"] for e in handled}
+        assert lines["e2"]["author"]["shown_name"] == ANONYMOUS and lines["e2"]["text"] == ""
+        assert lines["f3"]["author"]["shown_name"] == "a forgotten viewer"
+        assert lines["f3"]["author"]["anonymous"] and lines["f3"]["text"] == ""
+        assert lines["f2"]["author"]["shown_name"] == "fay"  # before she was forgotten
+        assert lines["b2"]["author"]["shown_name"] == "ben"
+
+        # A client resuming from just after eve's opt-out is given only what followed it.
+        (optout_seq,) = [e["seq"] for e in seen if e["type"] == "AuthorOptedOut"]
+        frame = await events_frame(served, "vic", f"?since={epoch}:{optout_seq}")
+        assert EVE not in json.dumps(frame) and '"eve"' not in json.dumps(frame)
+    finally:
+        await served.close()
+
+
+async def test_after_a_kill_anonymous_people_read_as_they_did_live(tmp_path) -> None:
+    """After SIGKILL and the same show run again, eve and gus (opted out on stage), fay (her
+    hand up) and hal (forgotten on stage) were named `anonymous-<n>` (the database's names for
+    the reports) on every screen and to every client, where live they read "a viewer who opted
+    out" and "a forgotten viewer". Now they read as live, and two anonymous guests are still two
+    rows, two people the host ends one by one (by the keys that tell them apart)."""
+    records = [
+        *START,
+        line("e1", 0, "eve", EVE, "hi there"),
+        line("e2", 0, "mod", "2001", "!stage @eve", roles=["moderator"]),
+        line("e3", 0, "eve", EVE, "!optout"),
+        line("f1", 0, "fay", FAY, "!optout"),
+        line("f2", 0, "fay", FAY, "!hand"),
+        line("h1", 0, "hal", "4815162345", "hal here"),
+        line("h2", 0, "mod", "2001", "!stage @hal", roles=["moderator"]),
+        line("h3", 0, "hal", "4815162345", "!forget"),
+        line("h4", 0, "hal", "4815162345", "!forget confirm"),
+        line("g1", 0, "gus", GUS, "!hand"),
+        line("g2", 2, "gus", GUS, "!optout"),
+    ]
+    write_show(tmp_path / "show.jsonl", records)
+    three_guests = BEFORE_THE_KILL.replace("== [True, True], live.on_stage", "== [True] * 3")
+    child = subprocess.run(
+        [sys.executable, "-c", three_guests, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == -9, child.stderr
+
+    resumed = await serve(tmp_path, records, commands=True)
+    host = RemoteShow(resumed.url, resumed.tokens["hana"])
+    try:
+        await resumed.played()
+        await resumed.live.drain()
+        _, state = await call(resumed, "GET", "/api/state", resumed.tokens["vic"])
+        guests = {s["comment_id"]: s["author"] for s in state["stage"]}
+        assert guests == {"e1": ANONYMOUS, "h1": "a forgotten viewer", None: ANONYMOUS}
+        assert [h["author"] for h in state["hands"]] == [ANONYMOUS]
+        frame = await events_frame(resumed, "vic")
+        assert "anonymous-" not in json.dumps(frame)
+        shown = [s["author"] for s in frame["snapshot"]["on_stage"]] + frame["snapshot"]["hands"]
+        assert sorted((a["shown_name"], a["name"]) for a in shown) == [
+            ("a forgotten viewer", ""),
+            (ANONYMOUS, ""),
+            (ANONYMOUS, ""),
+            (ANONYMOUS, ""),
+        ]
+
+        await host.connect()
+        app = make_app(host, Settings(), server_url=host.url, attached_as=(host.name, host.role))
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            text = screen_text(app)
+            assert "anonymous-" not in text
+            assert text.count(ANONYMOUS) == 3 and "a forgotten viewer" in text
+            by_line = {s.comment_id: s.author for s in host.on_stage}
+            eve, hal, gus = by_line["e1"], by_line["h1"], by_line[None]
+            assert len({eve.id, hal.id, gus.id}) == 3  # three people the host acts on
+            assert (await host.end_stage(gus)).ok
+            assert (await host.end_stage(eve)).ok
+
+            async def one_guest_left() -> bool:
+                await pilot.pause()
+                return [s.author.id for s in host.on_stage] == [hal.id]
+
+            await until(one_guest_left)
+        assert len(resumed.live.on_stage) == 1
+    finally:
+        await host.close()
+        await resumed.close()

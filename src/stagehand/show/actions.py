@@ -12,6 +12,8 @@ import dataclasses
 from collections.abc import Sequence
 
 from stagehand.domain import (
+    FORGOTTEN_NAME,
+    OPTED_OUT_NAME,
     Author,
     Comment,
     HostAction,
@@ -30,11 +32,9 @@ from stagehand.sanitize import clean
 from stagehand.show.askers import askers, by_platform, naming_the_others, who
 from stagehand.show.changes import ShowChanges
 from stagehand.show.core import outcome_of
-from stagehand.show.opted_out import OPTED_OUT_NAME
 
-#: How a guest who asked to be forgotten while on stage is shown until their appearance ends
-#: (a name only, like `OPTED_OUT_NAME`: `Author.anonymous` says they are anonymous).
-FORGOTTEN_NAME = "a forgotten viewer"
+#: Why the stream may not show a forgotten viewer's earlier comments (`removed_authors`).
+ASKED_TO_BE_FORGOTTEN = "asked to be forgotten"
 
 
 class HostActions(ShowChanges):
@@ -266,7 +266,7 @@ class HostActions(ShowChanges):
     def forget_author(self, author: Author) -> ActionResult:
         """The author asked to be forgotten: the store cuts their rows loose, and everything in
         memory lets go of them now, so no screen shows them a moment longer."""
-        self._let_go_of(author, "asked to be forgotten", "forgotten", FORGOTTEN_NAME)
+        self._let_go_of(author, ASKED_TO_BE_FORGOTTEN, "forgotten", FORGOTTEN_NAME)
         self._publish(AuthorForgotten(author.key))
         return ActionResult.done("forgotten")
 
@@ -291,8 +291,31 @@ class HostActions(ShowChanges):
 
     def record_command(self, comment: Comment, name: str, args: str, outcome: str) -> ActionResult:
         """A chat command was handled (`outcome` starts with ok, ignored, refused or failed)."""
-        self._publish(CommandHandled(comment, name, outcome, args))
+        self._publish(CommandHandled(self._command_line_shown(comment), name, outcome, args))
         return ActionResult(outcome.startswith("ok"), outcome)
+
+    def _command_line_shown(self, comment: Comment) -> Comment:
+        """A command's line as every screen may be given it now: with no name and no text when
+        its author is anonymous (opted out, even by this very line) or it let go of them
+        (`!forget confirm`: the show holds none of their lines any more)."""
+        author = comment.author
+        removed = self._state.removed_authors.get(author.key)
+        if author.key in self.opted_out:
+            shown_as = OPTED_OUT_NAME
+        elif author.anonymous:
+            shown_as = author.display_name
+        elif (
+            removed is not None
+            and removed[1] == ASKED_TO_BE_FORGOTTEN
+            and self._state.recent.find(comment.platform, comment.id) is None
+        ):
+            shown_as = FORGOTTEN_NAME
+        else:
+            return comment
+        anonymous = Author(author.platform, author.id, "", shown_as, anonymous=True)
+        return dataclasses.replace(
+            comment, author=anonymous, text="", clean_text="", attachments=()
+        )
 
     async def answer_in_chat(self, comment: Comment, text: str) -> ActionResult:
         """The bot's answer to a command, in the comment's chat (threaded where the platform

@@ -40,7 +40,7 @@ from stagehand.pseudonyms import OptedOutViewers
 from stagehand.ranking.link import open_ranking
 from stagehand.show.history import ActionHistory, Done
 from stagehand.show.kinds import CommentKinds
-from stagehand.show.opted_out import anonymized, with_text_of
+from stagehand.show.opted_out import HeldByPseudonym, anonymized, with_text_of
 from stagehand.show.pipeline import Pipeline
 from stagehand.show.platforms import Platforms
 from stagehand.show.queue import QueueSettings
@@ -156,6 +156,18 @@ class ShowCore:
             )
             self._last_stored_at = resumed.last_comment_at
             self._replay_position = resumed.replay_position
+        #: Who a resumed show holds by the database's pseudonym: when they speak again, their
+        #: comments are theirs (show/opted_out.py).
+        self._held = HeldByPseudonym(
+            self.opted_out,
+            ()
+            if resumed is None
+            else (
+                *(author.key for author, _, _ in resumed.on_stage),
+                *(author.key for author in resumed.raised_hands),
+                *(appearance.author for appearance in resumed.appearances),
+            ),
+        )
         self._stored_comments = StoredComments(db_path, show.id)
         self._pipeline = Pipeline(
             scorer=self._ranker,
@@ -208,8 +220,9 @@ class ShowCore:
         held = self._clock.hold(arrived)
         try:
             with self._writer.atomic():
-                opted_out = ranked.comment.author.key in self.opted_out
-                shown = anonymized(ranked) if opted_out else ranked
+                key = ranked.comment.author.key
+                opted_out = key in self.opted_out
+                shown = anonymized(ranked, self._held.held_as(key)) if opted_out else ranked
                 self._publish(CommentRanked(shown))
                 self._state.recent.add(shown.comment)
                 if self._commands is not None:  # `enabled = false` still hears `!optout`

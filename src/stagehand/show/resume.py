@@ -72,7 +72,10 @@ def restore(
         ranker.set_segment(state.segments[-1])
     for author, started_at, comment_id in resumed.on_stage:
         state.start_stage(author, started_at, comment_id)
-        ranker.set_on_stage(author.key, True, names=(author.name, author.display_name))
+        # Someone anonymous has no name chat could call them by (not the words they are shown
+        # under: chat saying "viewer" does not talk to them).
+        names = () if author.anonymous else (author.name, author.display_name)
+        ranker.set_on_stage(author.key, True, names=names)
     for author in resumed.raised_hands:
         state.hands[author.key] = author
         ranker.set_hand(author.key, True)

@@ -8,10 +8,16 @@ resumed queue folds); the latest `actions` host actions (the queue's changes, an
 needs of the ones it still remembers) and the comments they name.
 
 These run on their own connection (the CLI's), never the writer's.
+
+Someone anonymous (opted out, forgotten) is read back as the live show named them ("a viewer
+who opted out", "a forgotten viewer": `as_live`), never by the `anonymous-<n>` their row keeps
+for the reports: the same words on every screen before and after a restart. Their key (a
+pseudonym, a `forgotten:` id) is what tells two of them apart.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +26,8 @@ from typing import NamedTuple
 from sqlite_utils import Database
 
 from stagehand.domain import (
+    FORGOTTEN_NAME,
+    OPTED_OUT_NAME,
     Author,
     AuthorKey,
     Comment,
@@ -30,6 +38,7 @@ from stagehand.domain import (
     TranscriptPosition,
 )
 from stagehand.store.queries import SegmentRow, segments_of
+from stagehand.store.recorder import FORGOTTEN_ID_PREFIX
 from stagehand.store.rows import (
     COMMENT_COLUMNS,
     COMMENTS_JOIN_AUTHORS,
@@ -111,13 +120,15 @@ def resumed_state(
     of them with their scores, the latest `actions` host actions."""
     on_stage = tuple(
         (
-            Author(
-                row["platform"],
-                row["platform_user_id"],
-                row["name"],
-                row["display_name"],
-                # Opted out or forgotten: anonymous, as the live show had them.
-                anonymous=bool(row["opted_out"]),
+            as_live(
+                Author(
+                    row["platform"],
+                    row["platform_user_id"],
+                    row["name"],
+                    row["display_name"],
+                    # Opted out or forgotten: anonymous, as the live show had them.
+                    anonymous=bool(row["opted_out"]),
+                )
             ),
             parse_ts(row["started_at"]),
             row["message_id"],
@@ -193,8 +204,8 @@ def _latest_comments(
                 [show_id, newest[-1]["id"], recent - scored],
             )
         )
-    ranked = [ranked_from_row(row, positions) for row in reversed(newest)]
-    latest = [RecentComment(comment_from_row(row), CommentKind(row["kind"])) for row in older]
+    ranked = [_ranked_as_live(ranked_from_row(row, positions)) for row in reversed(newest)]
+    latest = [RecentComment(_comment_as_live(row), CommentKind(row["kind"])) for row in older]
     latest.reverse()
     latest.extend(RecentComment(r.comment, r.kind) for r in ranked)
     deleted = {
@@ -217,7 +228,8 @@ def _host_actions(
         + " WHERE +host_actions.show_id = ? ORDER BY host_actions.id DESC LIMIT ?",
         [show_id, limit],
     ):
-        found.append(StoredAction(host_action_from_row(row), action_author_from_row(row)))
+        author = action_author_from_row(row)
+        found.append(StoredAction(host_action_from_row(row), author and as_live(author)))
         if row["comment_id"] is not None:
             named.add(row["comment_id"])
     found.reverse()
@@ -229,7 +241,7 @@ def _comments_by_row_id(db: Database, row_ids: list[int]) -> tuple[Comment, ...]
     for start in range(0, len(row_ids), 500):
         some = row_ids[start : start + 500]
         found.extend(
-            comment_from_row(row)
+            _comment_as_live(row)
             for row in db.query(
                 f"SELECT {COMMENT_COLUMNS} {COMMENTS_JOIN_AUTHORS}"
                 f" WHERE comments.id IN ({','.join('?' * len(some))}) ORDER BY comments.id",
@@ -281,7 +293,7 @@ def _hands(
              AND commands.outcome LIKE 'ok:%' ORDER BY commands.id""",
         [show_id],
     ):
-        author = author_from_row(row, prefix="", anonymous=bool(row["opted_out"]))
+        author = as_live(author_from_row(row, prefix="", anonymous=bool(row["opted_out"])))
         changes.append((parse_ts(row["ts"]), 0, author, row["command"] == "hand"))
     # A hand raised at the moment a guest came on counts as raised before it (as the
     # comment that raised it was handled before the stage start it caused).
@@ -296,6 +308,30 @@ def _hands(
         if raised:
             line[who.key] = who
     return tuple(line.values()), hand_was_at
+
+
+def as_live(author: Author) -> Author:
+    """`author` as the live show names them: someone anonymous by what they chose (opted out,
+    or forgotten: their rows moved to a `forgotten:` id), with no name of their own."""
+    if not author.anonymous:
+        return author
+    forgotten = author.id.startswith(FORGOTTEN_ID_PREFIX)
+    shown_as = FORGOTTEN_NAME if forgotten else OPTED_OUT_NAME
+    return Author(author.platform, author.id, "", shown_as, anonymous=True)
+
+
+def _comment_as_live(row: dict) -> Comment:
+    comment = comment_from_row(row)
+    if not comment.author.anonymous:
+        return comment
+    return dataclasses.replace(comment, author=as_live(comment.author))
+
+
+def _ranked_as_live(ranked: RankedComment) -> RankedComment:
+    if not ranked.comment.author.anonymous:
+        return ranked
+    comment = dataclasses.replace(ranked.comment, author=as_live(ranked.comment.author))
+    return dataclasses.replace(ranked, comment=comment)
 
 
 def last_alive_at(db: Database, show_id: int) -> datetime | None:
