@@ -143,7 +143,7 @@ class OptedOutViewers:
             return False
         if author in self._keys:
             return True
-        if author in self._opted_in:
+        if not self._pseudonyms or author in self._opted_in:
             return False
         return (author.platform, author.id) in self._pseudonyms or self._earlier(author) != ""
 
