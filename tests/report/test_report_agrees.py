@@ -140,6 +140,37 @@ SHOWS = {
         ),
         _end(5, 120),
     ],
+    # Dinars have three decimals; yen are more in number than dollars, not in worth.
+    "dinars": [
+        *_opening(6, "Dinars"),
+        *(
+            _comment(
+                6,
+                second,
+                f"k{second}",
+                who,
+                "thanks",
+                platform="youtube",
+                highlight={"kind": "super_chat", "amount": amount, "currency": code, "shown": ""},
+            )
+            for second, who, amount, code in [
+                (5, "ana", 500, "JPY"),
+                (6, "ben", 10, "USD"),
+                (7, "cy", 1.234, "KWD"),
+                (8, "dee", 2, "USD"),
+                (9, "eli", 0.001, "KWD"),
+            ]
+        ),
+        _comment(
+            6,
+            10,
+            "k10",
+            "fay",
+            "Cheer100",
+            highlight={"kind": "bits", "amount": 100, "currency": "", "shown": "100 bits"},
+        ),
+        _end(6, 120),
+    ],
 }
 
 #: (is_question, on_topic) as the ranking is pinned to judge them; every other line is neither.
@@ -322,7 +353,7 @@ def test_one_of_anything_is_said_in_the_singular(db: Path) -> None:
         cli, ["report", "--trend", "--db", str(db), "-o", str(db.with_suffix(".md"))]
     )
     assert result.exit_code == 0
-    assert "Wrote 5 shows compared" in result.output
+    assert "Wrote 6 shows compared" in result.output
 
 
 def test_with_three_people_or_fewer_nobody_is_said_to_dominate_and_nobody_on_stage_is_said(
@@ -358,14 +389,33 @@ def test_highlight_totals_count_bits_and_write_each_currency_as_it_is_written(
     db: Path,
 ) -> None:
     """A cheer whose currency a transcript left out is bits; yen have no minor unit."""
-    totals = "3 highlighted comments: JPY 500 (1), 100 bits (1), USD 3.00 (1)"
+    totals = "3 highlighted comments: JPY 500 (1), USD 3.00 (1), 100 bits (1)"
     assert f"SUPER CHATS AND HIGHLIGHTS: {totals}" in report(db, "money", "term")
     assert f"{totals}:" in report(db, "money", "md")
     assert f'<p class="note">{totals}.</p>' in report(db, "money", "html")
     data = json.loads(report(db, "money", "json"))
     assert data["highlight_totals"] == [
         {"currency": "JPY", "amount": 500.0, "messages": 1},
-        {"currency": "bits", "amount": 100.0, "messages": 1},
         {"currency": "USD", "amount": 3.0, "messages": 1},
+        {"currency": "bits", "amount": 100.0, "messages": 1},
     ]
     assert "USD 3.00 Super Chat" in report(db, "money", "term")
+
+
+def test_highlight_totals_keep_each_currencys_decimals_and_one_order_in_every_format(
+    db: Path,
+) -> None:
+    """JSON rounded every total to cents (KWD 1.235 became 1.23, in JSON only), and totals were
+    sorted by the bare number across currencies (500 yen above 12 dollars). Now: the currency
+    most highlights came in first, ties by code, bits last; the same in every format."""
+    totals = "6 highlighted comments: KWD 1.235 (2), USD 12.00 (2), JPY 500 (1), 100 bits (1)"
+    assert f"SUPER CHATS AND HIGHLIGHTS: {totals}" in report(db, "dinars", "term")
+    assert f"{totals}:" in report(db, "dinars", "md")
+    assert f'<p class="note">{totals}.</p>' in report(db, "dinars", "html")
+    data = json.loads(report(db, "dinars", "json"))
+    assert data["highlight_totals"] == [
+        {"currency": "KWD", "amount": 1.235, "messages": 2},
+        {"currency": "USD", "amount": 12.0, "messages": 2},
+        {"currency": "JPY", "amount": 500.0, "messages": 1},
+        {"currency": "bits", "amount": 100.0, "messages": 1},
+    ]
