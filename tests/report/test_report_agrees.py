@@ -16,6 +16,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 from html import unescape
 from pathlib import Path
 
@@ -319,6 +320,59 @@ def test_the_report_starts_and_lasts_as_long_as_stagehand_shows_says(db: Path) -
     # One point per minute of the show, the chat in its sixth minute.
     assert [p["minute"] for p in data["timeline"]] == list(range(10))
     assert [p["comments"] for p in data["timeline"]][4:6] == [0, 4]
+
+
+def test_a_crashed_show_lasts_as_long_in_stagehand_shows_as_in_the_report(tmp_path: Path) -> None:
+    """Killed (no clean stop) after an answer at 10:08 to a comment from 10:05: `shows` said 5 m
+    (its last comment), the report 8 min (its last comment or host action)."""
+    events = [
+        {"kind": "show", "ts": _ts(7, 0), "title": "Crash", "description": ""},
+        _comment(7, 300, "x1", "ana", "how does the filter work?"),
+        _host(7, 480, "answer", "x1", "ana"),
+        _comment(7, 3000, "x2", "ben", "never stored: the show was killed before"),
+    ]
+    transcript = tmp_path / "crash.jsonl"
+    transcript.write_text("".join(json.dumps(e) + "\n" for e in events), "utf-8")
+    db = tmp_path / "crash.db"
+    running = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "stagehand",
+            "replay",
+            str(transcript),
+            "--db",
+            str(db),
+            "--speed",
+            "100",
+            "--headless",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _stored(db, "SELECT count(*) FROM host_actions"):
+            assert running.poll() is None and time.monotonic() < deadline, "the answer never came"
+            time.sleep(0.1)
+    finally:
+        running.kill()  # SIGKILL: no clean stop, the show is never closed
+        running.wait()
+    assert _stored(db, "SELECT count(*) FROM shows WHERE ended_at IS NULL") == 1
+    assert re.search(r"\ncrash +2027-03-07 10:00 +8 m ", stagehand("shows", "--db", str(db)))
+    assert "\n2027-03-07 10:00–10:08 UTC · 8 min 00 s\n" in report(db, "crash", "term")
+    assert json.loads(report(db, "crash", "json"))["show"]["duration_seconds"] == 480.0
+
+
+def _stored(db: Path, query: str) -> int:
+    try:
+        with sqlite3.connect(db) as conn:
+            count = conn.execute(query).fetchone()[0]
+        conn.close()
+        return int(count)
+    except sqlite3.OperationalError:  # not made yet
+        return 0
 
 
 def test_the_headline_says_what_was_answered_when_it_was_not_an_on_topic_question(
