@@ -511,6 +511,63 @@ def test_a_device_as_the_database_is_refused_as_what_it_is(
     )
 
 
+@pytest.mark.parametrize("command", [["shows"], ["report"], ["replay", "{show}", "--headless"]])
+def test_a_device_as_the_configs_database_is_refused_naming_the_file_and_key(
+    small_show: Path, tmp_path: Path, command: list[str]
+) -> None:
+    """`[database] path = "/dev/null"` was "cannot write the database (disk I/O error)", while
+    `--db /dev/null` was refused as a device: the config's path goes through the same check."""
+    config = tmp_path / "stagehand.toml"
+    config.write_text('[database]\npath = "/dev/null"\n', encoding="utf-8")
+    args = [arg.replace("{show}", str(small_show)) for arg in command]
+    done = stagehand(*args, "-c", str(config))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == (
+        f"Error: {config}: invalid configuration\n  database.path: /dev/null is not a regular "
+        "file (a device or a pipe); expected a database file (made by the first show if "
+        "missing), e.g. show.db\n"
+    )
+
+
+def test_a_database_under_a_file_or_in_a_folder_that_cannot_be_made_is_one_line(
+    small_show: Path, tmp_path: Path
+) -> None:
+    """A path inside a file was "x/show.db: Not a directory"; one in a folder the system will
+    not make was "cannot open the database: No such file or directory": neither said which
+    folder, nor why."""
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("mine\n", encoding="utf-8")
+    inside = not_a_folder / "shows" / "show.db"
+    config = tmp_path / "stagehand.toml"
+    config.write_text(f'[database]\npath = "{inside}"\n', encoding="utf-8")
+    from_config = stagehand("replay", str(small_show), "--headless", "-c", str(config))
+    assert from_config.returncode == 2 and "Traceback" not in from_config.stderr
+    assert from_config.stderr == (
+        f"Error: {config}: invalid configuration\n  database.path: {inside} would be inside "
+        f"{not_a_folder}, a file, not a folder; expected a database file (made by the first "
+        "show if missing), e.g. show.db\n"
+    )
+    from_option = stagehand("shows", "--db", str(inside))
+    assert from_option.returncode == 2
+    assert from_option.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for '--db': {inside} would be inside {not_a_folder}, a file, "
+        "not a folder: pass a database file, such as show.db"
+    )
+    assert not_a_folder.read_text(encoding="utf-8") == "mine\n"
+    if not Path("/proc/self").is_dir():
+        pytest.skip("needs /proc, where no folder can be made")
+    unmakeable = Path("/proc/stagehand-no-such-folder/show.db")
+    config.write_text(f'[database]\npath = "{unmakeable}"\n', encoding="utf-8")
+    refused = stagehand("replay", str(small_show), "--headless", "-c", str(config))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert refused.stderr.splitlines()[-1].startswith(
+        f"Error: cannot make the folder {unmakeable.parent} for the database {unmakeable} ("
+    ), refused.stderr
+    assert refused.stderr.splitlines()[-1].endswith(
+        "): create it, or pass --db PATH in a folder that exists"
+    )
+
+
 def test_rank_reads_the_config_given_with_c(tmp_path: Path) -> None:
     """`rank -c FILE`, as every command that reads a config: its `[show] hosts` co-host's own
     line is the show's (no row), and a viewer's question replying to them is put to the show."""

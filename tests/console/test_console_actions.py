@@ -222,6 +222,19 @@ async def test_next_segment_and_topic_edit_reach_header_and_database(tmp_path, s
         assert len(rows) == 3
 
 
+async def test_tab_into_the_keywords_adds_to_them_instead_of_replacing_them(tmp_path, show_file):
+    """Tab selected every keyword (Textual's select-on-focus): a host typing ", midi" to add
+    one replaced them all. The cursor now waits at the end, nothing selected."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        await pilot.press("t", "tab", *", midi", "enter")
+        first_line = screen_text(console.app).splitlines()[0]
+        assert "#2 Filters" in first_line and "filter, cutoff, resonance, midi" in first_line
+        rows = console.db().execute("SELECT position, title, keywords FROM segments").fetchall()
+        assert rows[-1] == (2, "Filters", '["filter", "cutoff", "resonance", "midi"]')
+
+
 async def test_search_finds_past_comments_without_writing(tmp_path, show_file):
     console = open_console(tmp_path / "show.db", show_file)
     async with console.app.run_test(size=SIZE) as pilot:

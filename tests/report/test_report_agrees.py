@@ -16,6 +16,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 from html import unescape
 from pathlib import Path
 
@@ -139,6 +140,37 @@ SHOWS = {
             highlight={"kind": "super_chat", "amount": 3, "currency": "USD", "shown": ""},
         ),
         _end(5, 120),
+    ],
+    # Dinars have three decimals; yen are more in number than dollars, not in worth.
+    "dinars": [
+        *_opening(6, "Dinars"),
+        *(
+            _comment(
+                6,
+                second,
+                f"k{second}",
+                who,
+                "thanks",
+                platform="youtube",
+                highlight={"kind": "super_chat", "amount": amount, "currency": code, "shown": ""},
+            )
+            for second, who, amount, code in [
+                (5, "ana", 500, "JPY"),
+                (6, "ben", 10, "USD"),
+                (7, "cy", 1.234, "KWD"),
+                (8, "dee", 2, "USD"),
+                (9, "eli", 0.001, "KWD"),
+            ]
+        ),
+        _comment(
+            6,
+            10,
+            "k10",
+            "fay",
+            "Cheer100",
+            highlight={"kind": "bits", "amount": 100, "currency": "", "shown": "100 bits"},
+        ),
+        _end(6, 120),
     ],
 }
 
@@ -290,6 +322,59 @@ def test_the_report_starts_and_lasts_as_long_as_stagehand_shows_says(db: Path) -
     assert [p["comments"] for p in data["timeline"]][4:6] == [0, 4]
 
 
+def test_a_crashed_show_lasts_as_long_in_stagehand_shows_as_in_the_report(tmp_path: Path) -> None:
+    """Killed (no clean stop) after an answer at 10:08 to a comment from 10:05: `shows` said 5 m
+    (its last comment), the report 8 min (its last comment or host action)."""
+    events = [
+        {"kind": "show", "ts": _ts(7, 0), "title": "Crash", "description": ""},
+        _comment(7, 300, "x1", "ana", "how does the filter work?"),
+        _host(7, 480, "answer", "x1", "ana"),
+        _comment(7, 3000, "x2", "ben", "never stored: the show was killed before"),
+    ]
+    transcript = tmp_path / "crash.jsonl"
+    transcript.write_text("".join(json.dumps(e) + "\n" for e in events), "utf-8")
+    db = tmp_path / "crash.db"
+    running = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "stagehand",
+            "replay",
+            str(transcript),
+            "--db",
+            str(db),
+            "--speed",
+            "100",
+            "--headless",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _stored(db, "SELECT count(*) FROM host_actions"):
+            assert running.poll() is None and time.monotonic() < deadline, "the answer never came"
+            time.sleep(0.1)
+    finally:
+        running.kill()  # SIGKILL: no clean stop, the show is never closed
+        running.wait()
+    assert _stored(db, "SELECT count(*) FROM shows WHERE ended_at IS NULL") == 1
+    assert re.search(r"\ncrash +2027-03-07 10:00 +8 m ", stagehand("shows", "--db", str(db)))
+    assert "\n2027-03-07 10:00–10:08 UTC · 8 min 00 s\n" in report(db, "crash", "term")
+    assert json.loads(report(db, "crash", "json"))["show"]["duration_seconds"] == 480.0
+
+
+def _stored(db: Path, query: str) -> int:
+    try:
+        with sqlite3.connect(db) as conn:
+            count = conn.execute(query).fetchone()[0]
+        conn.close()
+        return int(count)
+    except sqlite3.OperationalError:  # not made yet
+        return 0
+
+
 def test_the_headline_says_what_was_answered_when_it_was_not_an_on_topic_question(
     db: Path,
 ) -> None:
@@ -322,7 +407,7 @@ def test_one_of_anything_is_said_in_the_singular(db: Path) -> None:
         cli, ["report", "--trend", "--db", str(db), "-o", str(db.with_suffix(".md"))]
     )
     assert result.exit_code == 0
-    assert "Wrote 5 shows compared" in result.output
+    assert "Wrote 6 shows compared" in result.output
 
 
 def test_with_three_people_or_fewer_nobody_is_said_to_dominate_and_nobody_on_stage_is_said(
@@ -358,14 +443,33 @@ def test_highlight_totals_count_bits_and_write_each_currency_as_it_is_written(
     db: Path,
 ) -> None:
     """A cheer whose currency a transcript left out is bits; yen have no minor unit."""
-    totals = "3 highlighted comments: JPY 500 (1), 100 bits (1), USD 3.00 (1)"
+    totals = "3 highlighted comments: JPY 500 (1), USD 3.00 (1), 100 bits (1)"
     assert f"SUPER CHATS AND HIGHLIGHTS: {totals}" in report(db, "money", "term")
     assert f"{totals}:" in report(db, "money", "md")
     assert f'<p class="note">{totals}.</p>' in report(db, "money", "html")
     data = json.loads(report(db, "money", "json"))
     assert data["highlight_totals"] == [
         {"currency": "JPY", "amount": 500.0, "messages": 1},
-        {"currency": "bits", "amount": 100.0, "messages": 1},
         {"currency": "USD", "amount": 3.0, "messages": 1},
+        {"currency": "bits", "amount": 100.0, "messages": 1},
     ]
     assert "USD 3.00 Super Chat" in report(db, "money", "term")
+
+
+def test_highlight_totals_keep_each_currencys_decimals_and_one_order_in_every_format(
+    db: Path,
+) -> None:
+    """JSON rounded every total to cents (KWD 1.235 became 1.23, in JSON only), and totals were
+    sorted by the bare number across currencies (500 yen above 12 dollars). Now: the currency
+    most highlights came in first, ties by code, bits last; the same in every format."""
+    totals = "6 highlighted comments: KWD 1.235 (2), USD 12.00 (2), JPY 500 (1), 100 bits (1)"
+    assert f"SUPER CHATS AND HIGHLIGHTS: {totals}" in report(db, "dinars", "term")
+    assert f"{totals}:" in report(db, "dinars", "md")
+    assert f'<p class="note">{totals}.</p>' in report(db, "dinars", "html")
+    data = json.loads(report(db, "dinars", "json"))
+    assert data["highlight_totals"] == [
+        {"currency": "KWD", "amount": 1.235, "messages": 2},
+        {"currency": "USD", "amount": 12.0, "messages": 2},
+        {"currency": "JPY", "amount": 500.0, "messages": 1},
+        {"currency": "bits", "amount": 100.0, "messages": 1},
+    ]

@@ -47,7 +47,7 @@ def shows(db_path: Path | None, config_path: Path | None) -> None:
     """The shows in a database, newest first, with their size and time."""
     from stagehand.metrics import show_counts
     from stagehand.report.text import fit, pad
-    from stagehand.store.queries import list_shows
+    from stagehand.store.queries import list_shows, show_span
 
     db = open_existing_database(db_path, config_path)
     rows = list_shows(db)
@@ -58,13 +58,15 @@ def shows(db_path: Path | None, config_path: Path | None) -> None:
         f"{'SHOW':<28} {'STARTED (UTC)':<17} {'LENGTH':>7} {'COMMENTS':>9} {'PEOPLE':>7}  TITLE"
     )
     for row in rows:
-        end = row.ended_at or row.last_comment_at or row.started_at
-        minutes = max(0, int((end - row.started_at).total_seconds() // 60))
+        # From when to when as the report says it (a crashed show: to its last comment or
+        # host action).
+        opened, closed = show_span(db, row)
+        minutes = max(0, int((closed - opened).total_seconds() // 60))
         # Counted as the report counts them (docs/metrics.md): viewers' comments, not commands.
         counts = show_counts(db, row)
         # A show's name can come from a transcript's file name: as untrusted as chat, cleaned
         # like it (no escapes or bidi overrides) and padded by terminal columns.
         click.echo(
-            f"{pad(fit(row.name, 28), 28, left=True)} {row.started_at:%Y-%m-%d %H:%M} "
+            f"{pad(fit(row.name, 28), 28, left=True)} {opened:%Y-%m-%d %H:%M} "
             f"{minutes:>5} m {counts.comments:>9} {counts.participants:>7}  {fit(row.title, 40)}"
         )

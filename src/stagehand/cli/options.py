@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from stagehand.config.sections import database_path_problem
 from stagehand.config.server import ListenAddress, parse_listen
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -30,17 +31,10 @@ def db_option(func: _F) -> _F:
 
 
 def _a_file_or_none(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """`--db /dev/null` (to store nothing?) was "cannot write the database (disk I/O error)":
-    a device or a pipe is refused as what it is."""
-    try:
-        special = value is not None and value.exists() and not value.is_file()
-    except OSError:  # not ours to look at (another user's folder): the store words it
-        return value
-    if special:
-        raise click.BadParameter(
-            f"{value} is not a regular file (a device or a pipe): pass a database file, "
-            "such as show.db"
-        )
+    """A device, a pipe or a path under a file is refused as what it is, as in the config."""
+    problem = None if value is None else database_path_problem(value.expanduser())
+    if problem is not None:
+        raise click.BadParameter(f"{problem}: pass a database file, such as show.db")
     return value
 
 

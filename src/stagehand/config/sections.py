@@ -43,6 +43,23 @@ class ShowSettings(Section):
     """Planned segments, in order; `n` in the console moves to the next one."""
 
 
+def database_path_problem(path: Path) -> str | None:
+    """Why `path` cannot be the database file, said before anything opens it (None: as far as
+    can be told without creating it, it can). `--db` and `[database] path` both ask: a device
+    (`/dev/null`, to store nothing?) was "cannot write the database (disk I/O error)"."""
+    try:
+        if path.is_dir():
+            return f"{path} is a folder"
+        if path.exists() and not path.is_file():
+            return f"{path} is not a regular file (a device or a pipe)"
+        above = next((folder for folder in path.parents if folder.exists()), None)
+        if above is not None and not above.is_dir():
+            return f"{path} would be inside {above}, a file, not a folder"
+    except OSError:  # not ours to look at (another user's folder): the store words it
+        return None
+    return None
+
+
 class DatabaseSettings(Section):
     path: Path | None = None
     """The SQLite file. Default: stagehand.db in the user's data directory."""
@@ -58,13 +75,15 @@ class DatabaseSettings(Section):
 
     @field_validator("path")
     @classmethod
-    def _not_a_folder(cls, value: Path | None) -> Path | None:
-        if value is not None and value.expanduser().is_dir():
-            raise ValueError(
-                f"{value} is a folder; expected a database file (made by the first show if "
-                f"missing), e.g. {value / 'stagehand.db'}"
-            )
-        return value
+    def _a_database_file(cls, value: Path | None) -> Path | None:
+        problem = None if value is None else database_path_problem(value.expanduser())
+        if value is None or problem is None:
+            return value
+        example = value / "stagehand.db" if value.expanduser().is_dir() else "show.db"
+        raise ValueError(
+            f"{problem}; expected a database file (made by the first show if missing), "
+            f"e.g. {example}"
+        )
 
     @model_validator(mode="before")
     @classmethod

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from stagehand.metrics.compute import measure, share, show_metrics_from
 from stagehand.metrics.model import (
+    CURRENCY_DIGITS,
     FollowUpQuestion,
     Metrics,
     PaidMessage,
@@ -31,6 +32,7 @@ from stagehand.metrics.model import (
     ShowMetrics,
     TimelinePoint,
     TrendRow,
+    currency_digits,
 )
 from stagehand.metrics.read import (
     FOLLOW_UP_LIMIT,
@@ -43,6 +45,7 @@ from stagehand.store.queries import LEFTOVER, ShowRow, resolve_show
 from stagehand.times import parse_ts
 
 __all__ = [
+    "CURRENCY_DIGITS",
     "FOLLOW_UP_LIMIT",
     "ActorRow",
     "FollowUpQuestion",
@@ -58,6 +61,7 @@ __all__ = [
     "ShowMetrics",
     "TimelinePoint",
     "TrendRow",
+    "currency_digits",
     "measure",
     "share",
     "show_counts",

@@ -184,7 +184,11 @@ def show_metrics_from(facts: ShowFacts) -> ShowMetrics:
 
 
 def paid_totals(facts: ShowFacts) -> tuple[PaidTotal, ...]:
-    """Money (and bits) per currency; memberships and channel points carry no amount."""
+    """Money (and bits) per currency; memberships and channel points carry no amount.
+
+    Amounts in different currencies do not compare (500 JPY is less than 10 USD): the currency
+    most highlights came in goes first, ties by code, and bits (not money) after every currency.
+    """
     amounts: Counter[str] = Counter()
     messages: Counter[str] = Counter()
     for paid in facts.paid:
@@ -193,7 +197,7 @@ def paid_totals(facts: ShowFacts) -> tuple[PaidTotal, ...]:
             messages[paid.currency] += 1
     return tuple(
         PaidTotal(currency, amounts[currency], messages[currency])
-        for currency in sorted(amounts, key=lambda c: (-amounts[c], c))
+        for currency in sorted(amounts, key=lambda c: (c == "bits", -messages[c], c))
     )
 
 

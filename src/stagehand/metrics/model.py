@@ -148,6 +148,22 @@ class PaidMessage:
         return data
 
 
+#: Digits after the point a currency is written with (ISO 4217), where not the usual two:
+#: "JPY 500", never "JPY 500.00"; "KWD 1.250". Every report format writes amounts so.
+CURRENCY_DIGITS = {
+    **dict.fromkeys(
+        ("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI"), 0
+    ),
+    **dict.fromkeys(("VND", "VUV", "XAF", "XOF", "XPF"), 0),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+}
+
+
+def currency_digits(currency: str) -> int:
+    """Digits after the point for `currency` ("bits" are whole)."""
+    return 0 if currency == "bits" else CURRENCY_DIGITS.get(currency.upper(), 2)
+
+
 @dataclass(frozen=True, slots=True)
 class PaidTotal:
     """What one currency (or "bits") added up to over the show, and in how many messages."""
@@ -159,7 +175,7 @@ class PaidTotal:
     def to_dict(self) -> dict[str, Any]:
         return {
             "currency": self.currency,
-            "amount": round(self.amount, 2),
+            "amount": round(self.amount, currency_digits(self.currency)),
             "messages": self.messages,
         }
 
@@ -205,7 +221,7 @@ class ShowMetrics:
     on_stream: tuple[OnStreamRow, ...] = ()
     #: Super Chats, Super Stickers, cheers and other highlighted comments, oldest first.
     paid: tuple[PaidMessage, ...] = ()
-    #: Their amounts added up per currency, largest first.
+    #: Their amounts added up per currency (`compute.paid_totals` says in what order).
     paid_totals: tuple[PaidTotal, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from stagehand.metrics.facts import (
     SegmentInfo,
     ShowFacts,
 )
-from stagehand.store.queries import LEFTOVER, ShowRow
+from stagehand.store.queries import LEFTOVER, ShowRow, show_span
 from stagehand.times import parse_ts
 
 #: Roles that make an author one of the show's own people rather than a viewer (so does a
@@ -91,7 +91,7 @@ def read_show_facts(
     caller already knows it (the trend computes it once for all shows).
     """
     conn = db.conn
-    opened, closed = _show_bounds(db, show)
+    opened, closed = show_span(db, show)
     segments = tuple(
         SegmentInfo(row[0], row[1], row[2], parse_ts(row[3]))
         for row in conn.execute(
@@ -99,12 +99,6 @@ def read_show_facts(
             (show.id,),
         )
     )
-    if segments:
-        opened = min(opened, segments[0].started_at)
-    # The show began when it was opened (a replay: its transcript's first event), as `stagehand
-    # shows` says, not at its first comment; activity stamped earlier (a replay opened without
-    # its transcript's time) moves the start back, never forward.
-    opened = min(opened, show.started_at)
     cells, hosting = _cells(db, show)
     answered = tuple(
         Answered(
@@ -224,23 +218,6 @@ def show_opening(db: Database, show: ShowRow) -> datetime:
         "SELECT min(ts) FROM comments WHERE show_id = ?", (show.id,)
     ).fetchone()
     return parse_ts(first) if first else show.started_at
-
-
-def _show_bounds(db: Database, show: ShowRow) -> tuple[datetime, datetime]:
-    """(first activity, last activity): comments and host actions, not the wall clock of a replay."""
-    first_comment, last_comment = db.conn.execute(
-        "SELECT min(ts), max(ts) FROM comments WHERE show_id = ?", (show.id,)
-    ).fetchone()
-    first_action, last_action = db.conn.execute(
-        "SELECT min(ts), max(ts) FROM host_actions WHERE show_id = ?", (show.id,)
-    ).fetchone()
-    firsts = [parse_ts(v) for v in (first_comment, first_action) if v]
-    lasts = [parse_ts(v) for v in (last_comment, last_action) if v]
-    opened = min(firsts) if firsts else show.started_at
-    closed = max(lasts) if lasts else (show.ended_at or opened)
-    if show.ended_at is not None and show.ended_at > closed:
-        closed = show.ended_at
-    return opened, closed
 
 
 def _appearances(

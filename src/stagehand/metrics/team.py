@@ -81,11 +81,11 @@ def read_answered_by(db: Database, show: ShowRow) -> tuple[ActorRow, ...]:
             FROM host_actions
             WHERE show_id = ? AND action IN ({",".join("?" * len(kinds))})
               AND outcome NOT LIKE 'failed%' AND {_NOT_UNDONE}
-              AND NOT (action IN {ON_THE_COMMENT!r} AND EXISTS (
+              AND NOT (action IN ({",".join("?" * len(ON_THE_COMMENT))}) AND EXISTS (
                   SELECT 1 FROM comments WHERE comments.id = host_actions.comment_id
                     AND comments.deleted_at IS NOT NULL))
             GROUP BY actor, action""",
-        (show.id, *kinds),
+        (show.id, *kinds, *ON_THE_COMMENT),
     ).fetchall()
     if not any(actor for actor, _, _ in rows):
         return ()

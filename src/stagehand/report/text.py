@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
-from stagehand.metrics import Metrics, PaidMessage, ShowMetrics, TrendRow
+from stagehand.metrics import Metrics, PaidMessage, ShowMetrics, TrendRow, currency_digits
 from stagehand.sanitize import clean
 
 DASH = "—"
@@ -235,22 +235,11 @@ HIGHLIGHT_NAMES = {
 }
 
 
-#: Digits after the point a currency is written with (ISO 4217), where not the usual two:
-#: "JPY 500", never "JPY 500.00".
-CURRENCY_DIGITS = {
-    **dict.fromkeys(
-        ("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI"), 0
-    ),
-    **dict.fromkeys(("VND", "VUV", "XAF", "XOF", "XPF"), 0),
-    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
-}
-
-
 def money(amount: float, currency: str) -> str:
     """'USD 12.00', 'JPY 500', '100 bits': an amount as its currency is written."""
     if currency == "bits":
         return f"{amount:,.0f} {plural(amount, 'bit')}"
-    digits = CURRENCY_DIGITS.get(currency.upper(), 2)
+    digits = currency_digits(currency)
     # The currency is chat data (a transcript or a platform says it): inert like the rest.
     return f"{one_line(currency, 12)} {amount:,.{digits}f}"
 

@@ -7,6 +7,7 @@ and (when asked to `verify`, as a show does before it goes live) a damaged one.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -71,7 +72,7 @@ def open_database(path: Path | str, *, create: bool = True, verify: bool = False
     try:
         with store_errors(path):
             if create:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                _make_folder(path)
             db = connect(path, busy_timeout=OPEN_BUSY_SECONDS)
             check_format(db, path)
             if verify:
@@ -88,7 +89,8 @@ def open_database(path: Path | str, *, create: bool = True, verify: bool = False
             db.conn.close()
         if is_new:  # leave no empty database behind (e.g. on a full disk)
             for leftover in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
-                leftover.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # in no folder at all: nothing was left
+                    leftover.unlink(missing_ok=True)
         raise
     return db
 
@@ -121,6 +123,18 @@ def _check_path(path: Path, *, create: bool) -> None:
         )
     if path.is_dir():
         raise StoreError(f"{path} is a folder, not a database file: ", ("pass --db FILE", "a file"))
+
+
+def _make_folder(path: Path) -> None:
+    """The database's folder, made if missing; one that cannot be made is named, with why."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot make the folder {path.parent} for the database {path} "
+            f"({exc.strerror or exc}): create it, or ",
+            ("pass --db PATH in a folder that exists", "a file in a folder that exists"),
+        ) from None
 
 
 @contextmanager

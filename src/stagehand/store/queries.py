@@ -31,7 +31,6 @@ class ShowRow:
     description: str
     started_at: datetime
     ended_at: datetime | None
-    last_comment_at: datetime | None = None
     #: Nothing is stored under it and it never ended: left by a run stopped (or still waiting)
     #: before anything was stored (`LEFTOVER`).
     leftover: bool = False
@@ -136,30 +135,24 @@ def _show_from_row(row: dict) -> ShowRow:
         description=row["description"],
         started_at=parse_ts(row["started_at"]),
         ended_at=parse_ts(row["ended_at"]) if row.get("ended_at") else None,
-        last_comment_at=parse_ts(row["last_comment_at"]) if row.get("last_comment_at") else None,
         leftover=bool(row.get("leftover")),
     )
 
 
 # How many comments and people a show had is a metric (`stagehand.metrics.show_counts`),
-# defined once there: the store only knows when the show's last comment came.
-_SHOW_SUMMARY = f"""
-SELECT shows.*, max(comments.ts) AS last_comment_at, {LEFTOVER} AS leftover
-FROM shows LEFT JOIN comments ON comments.show_id = shows.id
-"""
+# defined once there; when it began and ended is `show_span`.
+_SHOW_SUMMARY = f"SELECT shows.*, {LEFTOVER} AS leftover FROM shows"
 
 
 def find_show(db: Database, name: str) -> ShowRow | None:
-    rows = list(db.query(_SHOW_SUMMARY + " WHERE shows.name = ? GROUP BY shows.id", [name]))
+    rows = list(db.query(_SHOW_SUMMARY + " WHERE shows.name = ?", [name]))
     return _show_from_row(rows[0]) if rows else None
 
 
 def list_shows(db: Database) -> list[ShowRow]:
     """Every show but the leftovers (`LEFTOVER`), most recently created first (a replay of an
     old transcript counts as the newest)."""
-    rows = db.query(
-        _SHOW_SUMMARY + f" WHERE NOT {LEFTOVER} GROUP BY shows.id ORDER BY shows.id DESC"
-    )
+    rows = db.query(_SHOW_SUMMARY + f" WHERE NOT {LEFTOVER} ORDER BY shows.id DESC")
     return [_show_from_row(row) for row in rows]
 
 
@@ -175,6 +168,37 @@ def resolve_show(db: Database, name: str | None) -> ShowRow:
         known = ", ".join(clean(s.name) for s in list_shows(db)[:10]) or "none"
         raise StoreError(f"no show called {name!r} (shows here: {known})")
     return show
+
+
+def last_alive_at(db: Database, show_id: int) -> datetime | None:
+    """The last moment the database knows the show was running: its latest stored comment or
+    host action (None before either)."""
+    last = db.execute(
+        "SELECT max(ts) FROM (SELECT max(ts) AS ts FROM comments WHERE show_id = ?"
+        " UNION ALL SELECT max(ts) FROM host_actions WHERE show_id = ?)",
+        [show_id, show_id],
+    ).fetchone()[0]
+    return parse_ts(last) if last else None
+
+
+def show_span(db: Database, show: ShowRow) -> tuple[datetime, datetime]:
+    """When the show began and ended, as the report and `stagehand shows` both say it.
+
+    It began when it was opened (a replay: its transcript's first event), or earlier where a
+    comment, host action or segment is stamped earlier (a replay opened without its
+    transcript's time). It ended when it was closed, or later where activity is stamped later;
+    a show never closed (a crash, no clean stop) ended when it was last known to run
+    (`last_alive_at`: its last comment or host action), not the wall clock of a replay.
+    """
+    first = db.execute(
+        "SELECT min(ts) FROM (SELECT min(ts) AS ts FROM comments WHERE show_id = ?"
+        " UNION ALL SELECT min(ts) FROM host_actions WHERE show_id = ?"
+        " UNION ALL SELECT min(started_at) FROM segments WHERE show_id = ?)",
+        [show.id, show.id, show.id],
+    ).fetchone()[0]
+    opened = min(show.started_at, parse_ts(first)) if first else show.started_at
+    ends = [at for at in (last_alive_at(db, show.id), show.ended_at) if at is not None]
+    return opened, max(ends) if ends else show.started_at
 
 
 def segments_of(db: Database, show_id: int) -> list[SegmentRow]:

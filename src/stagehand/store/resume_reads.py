@@ -37,7 +37,7 @@ from stagehand.domain import (
     ReplayPosition,
     TranscriptPosition,
 )
-from stagehand.store.queries import SegmentRow, segments_of
+from stagehand.store.queries import SegmentRow, last_alive_at, segments_of
 from stagehand.store.recorder import FORGOTTEN_ID_PREFIX
 from stagehand.store.rows import (
     COMMENT_COLUMNS,
@@ -332,17 +332,6 @@ def _ranked_as_live(ranked: RankedComment) -> RankedComment:
         return ranked
     comment = dataclasses.replace(ranked.comment, author=as_live(ranked.comment.author))
     return dataclasses.replace(ranked, comment=comment)
-
-
-def last_alive_at(db: Database, show_id: int) -> datetime | None:
-    """The last moment the database knows the show was running: its latest stored comment or
-    host action (None before either)."""
-    last = db.execute(
-        "SELECT max(ts) FROM (SELECT max(ts) AS ts FROM comments WHERE show_id = ?"
-        " UNION ALL SELECT max(ts) FROM host_actions WHERE show_id = ?)",
-        [show_id, show_id],
-    ).fetchone()[0]
-    return parse_ts(last) if last else None
 
 
 def end_open_on_stream(db: Database, show_id: int, at: datetime) -> list[str]:

@@ -23,8 +23,14 @@ class TopicScreen(DockedScreen[tuple[str, list[str]] | None]):
         yield Label("Topic of the live segment", classes="dialog-title")
         yield Input(title, placeholder="Title", max_length=200, id="title")
         yield Label("Keywords, separated by commas (Enter saves, Tab moves, Escape cancels)")
+        # Tab into the keywords mostly adds one: the cursor waits at the end, nothing selected
+        # (Textual selects the whole value on focus, and the first key typed replaced them all).
         yield Input(
-            keywords, placeholder="oscillator, waveform, VCO", max_length=500, id="keywords"
+            keywords,
+            placeholder="oscillator, waveform, VCO",
+            max_length=500,
+            id="keywords",
+            select_on_focus=False,
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
