@@ -4,14 +4,16 @@
 
 Each labelled window (benchmarks/labels/*.json), each segment of the labelled show transcripts
 (benchmarks/labels/shows/*.jsonl) and each of the demo show's segments is one query. The
-window is replayed once through `stagehand.ranking.offline.rank_events` -- the same code
+window is replayed once through `stagehand.ranking.offline.look_back_events` -- the same code
 `stagehand rank` runs, one Ranker fed in arrival order -- and judged two ways:
 
 - **live queue** (what hosts see): at every minute of show time through the window (and at its
   end), the candidates are the comments of the last `LIVE_MINUTES` minutes, ordered by `rank_key`
   (the score with the recency decay folded in). nDCG@10 is averaged over the checkpoints that have
   at least one relevant candidate, then over queries.
-- **segment end** (what `stagehand rank` prints): every comment of the window, in `rank`'s order.
+- **segment end** (what `stagehand rank` prints): every comment of the window, in `rank`'s order,
+  judged as `rank` judges it, looking back on the segment when it ended
+  (`stagehand.ranking.offline.look_back_events`).
 
 In both views the baselines order exactly the same candidates: **newest first** (what every chat
 shows) and **keyword match** (how many of the topic's title words and keywords the text contains,
@@ -40,7 +42,7 @@ from pathlib import Path
 
 from stagehand.config.ranking import RankingSettings
 from stagehand.domain import Author, Comment, CommentKind, RankedComment, Segment
-from stagehand.ranking.offline import judge_events
+from stagehand.ranking.offline import look_back_events
 from stagehand.ranking.queue_order import QueueRow, merge_askers
 from stagehand.ranking.ranker import Ranker
 from stagehand.ranking.text import STOPWORDS
@@ -446,19 +448,36 @@ class MeasuredWith:
 MEASURED_WITH = MeasuredWith()
 
 
-def window_comments(
-    query: Query, settings: RankingSettings
-) -> tuple[list[RankedComment], dict[int, int], float]:
-    """The query's queued comments as judged on arrival, their arrival order and the window's
-    end (Unix seconds). Only what the live queue takes (`CommentKind.COMMENT`) is a candidate."""
+@dataclass
+class Window:
+    """A query's candidates: the queued comments of its segment, as judged on arrival (the live
+    queue) and as `rank` judges them looking back on the segment (segment end)."""
+
+    arrived: list[RankedComment]
+    looked_back: list[RankedComment]
+    arrival: dict[int, int]
+    """Arrival order, by the `id` of each comment (the same objects in both lists)."""
+    end: float
+    """The window's end (Unix seconds)."""
+
+
+def window_comments(query: Query, settings: RankingSettings) -> Window:
+    """The query's queued comments, both ways. Only what the live queue takes
+    (`CommentKind.COMMENT`) is a candidate."""
     events = query.events
-    judged = judge_events(events, settings=settings, classify=MEASURED_WITH.classify(settings))
-    cands = [r for r in judged if r.segment == query.segment and r.kind.may_queue]
+    arrived, looked_back = look_back_events(
+        events, settings=settings, classify=MEASURED_WITH.classify(settings)
+    )
+
+    def candidates(judged: list[RankedComment]) -> list[RankedComment]:
+        return [r for r in judged if r.segment == query.segment and r.kind.may_queue]
+
+    cands = candidates(arrived)
     arrival = {id(r.comment): i for i, r in enumerate(cands)}
     segments = [e.ts for e in events if isinstance(e, SegmentEvent)]
     last = max(r.comment.ts for r in cands).timestamp()
     end = segments[query.segment].timestamp() if query.segment < len(segments) else last
-    return cands, arrival, max(end, last)
+    return Window(cands, candidates(looked_back), arrival, max(end, last))
 
 
 def checkpoints(cands: list[RankedComment], end: float) -> list[tuple[float, list[RankedComment]]]:
@@ -483,7 +502,8 @@ def evaluate_query(query: Query, settings: RankingSettings, verbose: bool) -> Fi
     """{view: {ordering: (nDCG@10, P@10)}} for one query."""
     query.terms = keyword_terms(query)
     MEASURED_WITH.settings = settings
-    cands, arrival, end = window_comments(query, settings)
+    window = window_comments(query, settings)
+    cands, arrival, end = window.arrived, window.arrival, window.end
     grade = query.grades.get
     figures: Figures = {"live queue": {}, "segment end": {}}
     moments = [
@@ -500,7 +520,7 @@ def evaluate_query(query: Query, settings: RankingSettings, verbose: bool) -> Fi
         count = max(len(moments), 1)
         figures["live queue"][name] = (n / count, p / count)
     for name, order in AT_END.items():
-        ranked = gains(order(cands, query, arrival), query)
+        ranked = gains(order(window.looked_back, query, arrival), query)
         figures["segment end"][name] = (ndcg(ranked, ideal_grades(cands, query)), precision(ranked))
     if verbose:
         live_n = figures["live queue"]["stagehand"][0]
@@ -508,7 +528,7 @@ def evaluate_query(query: Query, settings: RankingSettings, verbose: bool) -> Fi
         print(
             f"  {query.name} [{query.split}]: live {live_n:.3f}  end {end_n:.3f}  {query.topic_words[0][:60]!r}"
         )
-        units = stagehand_rank(cands, query, arrival)
+        units = stagehand_rank(window.looked_back, query, arrival)
         for unit, gain in zip(units[:K], gains(units, query)[:K], strict=True):
             first = unit.members[0]
             many = f" (asked by {len(unit.members)})" if len(unit.members) > 1 else ""

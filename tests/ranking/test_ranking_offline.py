@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,87 @@ def test_an_empty_topic_or_keyword_list_is_a_usage_error(
     assert "Usage: " in done.stderr and "Traceback" not in done.stderr
     assert f"Error: Invalid value for '{option}': no " in done.stderr
     assert f"leave {option} out" in done.stderr
+
+
+def _taught_late(*, wave_at_the_end: bool = False) -> list[dict[str, object]]:
+    """Half an hour of chat about nothing, then a segment where a claim about "the game" comes
+    before the chat makes the game its word, and the same claim again after. With
+    `wave_at_the_end`, more chat follows, and eight viewers chant "KEKW I SPOT IT" at the end."""
+    small = [
+        "pizza tonight for sure", "my internet is so slow today", "just got home from work",
+        "the weather here is awful", "need more coffee", "new keyboard arrived",
+        "my dog is snoring", "cant wait for the weekend", "hello from berlin", "so tired lol",
+    ]  # fmt: skip
+    start = datetime(2026, 11, 20, 18, 30, tzinfo=UTC)
+    lines: list[dict[str, object]] = [
+        {"kind": "show", "title": "Esports night", "description": "We react to esports clips"},
+        {"kind": "segment", "ts": start.isoformat(), "title": "Just chatting", "keywords": []},
+    ]
+    said = [(f"w{n}", f"early{n}", f"{small[n % 10]} {'!' * (n // 10)}") for n in range(40)]
+    lines += [
+        {"kind": "comment", "id": cid, "ts": (start + timedelta(seconds=7 * n)).isoformat(),
+         "author": author, "text": text}
+        for n, (cid, author, text) in enumerate(said)
+    ]  # fmt: skip
+    segment = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
+    lines.append({"kind": "segment", "ts": segment.isoformat(), "title": "Apex Legends esports",
+                  "keywords": ["apex", "esports"]})  # fmt: skip
+    said = [
+        ("early", "ana", "honestly who even plays this game anymore"),
+        ("cat", "bo", "my cat just knocked my drink over"),
+        *((f"t{n}", f"fan{n}", text) for n, text in enumerate([
+            "apex is a great game", "apex game looks so fun to watch", "this apex game is wild",
+            "apex esports the game of the year", "best apex game in weeks",
+            "apex game sense on display",
+        ])),
+        ("late", "cy", "honestly who still plays this game"),
+    ]  # fmt: skip
+    if wave_at_the_end:
+        said.append(("spot", "dee", "wait i can spot it now"))
+        said += [(f"m{n}", f"more{n}", f"so tired lol {n}") for n in range(22)]
+        said += [(f"k{n}", f"chant{n}", "KEKW I SPOT IT") for n in range(8)]
+    lines += [
+        {"kind": "comment", "id": cid, "ts": (segment + timedelta(seconds=7 * n)).isoformat(),
+         "author": author, "text": text}
+        for n, (cid, author, text) in enumerate(said, start=1)
+    ]  # fmt: skip
+    return lines
+
+
+def test_rank_judges_a_claim_by_the_words_its_segment_taught_after_it(tmp_path: Path) -> None:
+    """Scored on arrival, "who even plays this game" came before the chat made "game" the
+    segment's word: off topic, with the cat. Looking back on the segment, `rank` judges it as
+    the same claim made later, and says so in its reasons; nothing else moves."""
+    path = tmp_path / "apex.jsonl"
+    lines = _taught_late()
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    done = rank(str(path), "--format", "jsonl")
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    segment = [row["id"] for row in rows if row["segment"] == 2]
+    by_id = {row["id"]: row for row in rows}
+    early, late = by_id["early"], by_id["late"]
+    assert "learned_topic" in early["reasons"] and "off_topic" not in early["reasons"]
+    assert early["score"] == late["score"]
+    assert segment.index("early") < segment.index("cat") and segment[-1] == "cat"
+    for row in rows:
+        assert sum(row["reasons"].values()) == pytest.approx(row["score"], abs=1e-3)
+    # The live queue judged it on arrival, and still does: off topic then.
+    arrived = {r.comment.id: r for r in rank_transcript(path)}
+    assert "off_topic" in arrived["early"].arrival.reasons
+    assert all(
+        r.score == pytest.approx(r.arrival.value) for i, r in arrived.items() if i != "early"
+    )
+
+
+def test_rank_does_not_judge_a_comment_by_a_wave_that_came_after_it(tmp_path: Path) -> None:
+    """What the crowd chants at the end of a segment is that moment's word (the chat reacting to
+    what is on screen then), not the segment's: a comment from before it, sharing only that
+    word, is not lifted by it looking back. The segment's learned vocabulary still is used."""
+    path = tmp_path / "wave.jsonl"
+    lines = _taught_late(wave_at_the_end=True)
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    rows = {row.comment.id: row for row in rank_transcript(path)}
+    assert rows["spot"].reasons == rows["spot"].arrival.reasons  # off topic, as on arrival
+    assert "off_topic" in rows["spot"].reasons
+    assert "learned_topic" in rows["early"].reasons

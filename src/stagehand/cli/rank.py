@@ -47,10 +47,11 @@ def rank_command(
     output_format: str,
     config_path: Path | None,
 ) -> None:
-    """Rank each segment's comments of TRANSCRIPT as the queue stood when the segment ended.
+    """Rank each segment's comments of TRANSCRIPT, looking back on the segment when it ended.
 
     Best first within each segment; every line carries the score and its reasons, the author
-    and the text. One question asked by several viewers is one row, listing every asker's id.
+    and the text. A comment the segment's words missed when it arrived is judged by the
+    vocabulary the segment's chat taught by its end, as the comments after it were. One question asked by several viewers is one row, listing every asker's id.
     Only viewers' comments are ranked: commands, bots', hosts' and moderators' lines never
     enter the queue. A bad line in TRANSCRIPT stops the ranking with one line naming it, and so
     does a TRANSCRIPT with no events in it (empty, or only blank lines): exit status 2, as for

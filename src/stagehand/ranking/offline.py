@@ -4,13 +4,15 @@ The transcript is replayed through one `Ranker` in file order, exactly as the li
 comments are sanitized, classified (a bot's line or a chat command is never scored, and only
 viewers' comments are queued: `classify`) and scored on arrival, segment events change the topic,
 host answers and dismissals teach the ranker, stage events mark who is on stage. Each segment is
-then looked back on as a whole: its rows (one question asked by several viewers is one row,
-`queue_order.merge_askers`) listed by score without the recency decay, so `reasons` sums to
-`score`. Ties keep arrival order, so the output is deterministic.
+then looked back on as a whole: its comments judged again knowing the vocabulary the segment
+taught by its end (`look_back_events`), and its rows (one question asked by several viewers is
+one row, `queue_order.merge_askers`) listed by score without the recency decay, so `reasons`
+sums to `score`. Ties keep arrival order, so the output is deterministic.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -106,14 +108,15 @@ def rank_events(
     classify: Classify | None = None,
     hosts: Sequence[str] = (),
 ) -> list[RankedRow]:
-    """Best first within each segment, segments in order: the rows of viewers' comments.
+    """Best first within each segment, segments in order: the rows of viewers' comments, as
+    each segment is looked back on when it ended (`look_back_events`).
 
     `topic` and `keywords` replace every segment's title and keywords when given; a transcript
     without segment events is one segment about them. Comments before the first segment event
     belong to the first segment.
     """
     settings = settings or RankingSettings()
-    judged = judge_events(
+    arrived, looked_back = look_back_events(
         events,
         topic=topic,
         keywords=keywords,
@@ -122,12 +125,19 @@ def rank_events(
         classify=classify,
         hosts=hosts,
     )
-    return rows_of(judged, settings)
+    return rows_of(looked_back, settings, arrived)
 
 
-def rows_of(judged: Sequence[RankedComment], settings: RankingSettings) -> list[RankedRow]:
-    """The queue rows of judged comments (`judge_events`), best first within each segment."""
+def rows_of(
+    judged: Sequence[RankedComment],
+    settings: RankingSettings,
+    arrived: Sequence[RankedComment] | None = None,
+) -> list[RankedRow]:
+    """The queue rows of judged comments (`judge_events` or `look_back_events`), best first
+    within each segment. `arrived`: the same comments as judged on arrival, in the same order,
+    when `judged` is what looking back made of them (each row's `arrival`)."""
     arrival = {id(r.comment): i for i, r in enumerate(judged)}
+    on_arrival = {id(r.comment): r.score for r in arrived} if arrived is not None else {}
     queued = [r for r in judged if r.kind.may_queue]
     rows: list[tuple[int, float, int, RankedRow]] = []
     weights = settings.weights
@@ -144,7 +154,7 @@ def rows_of(judged: Sequence[RankedComment], settings: RankingSettings) -> list[
             ranked.segment,
             ranked.score.value,
             dict(ranked.score.reasons),
-            first.score,
+            on_arrival.get(id(first.comment), first.score),
             tuple(r.comment for r in row.askers),
         )
         rows.append((ranked.segment, -ranked.score.value, arrival[id(first.comment)], result))
@@ -164,58 +174,155 @@ def judge_events(
 ) -> list[RankedComment]:
     """Every comment of the transcript as the pipeline would judge it on arrival, in order:
     its score, the segment it arrived in (from 1) and its kind."""
-    events = list(events)
-    settings = settings or RankingSettings()
-    if classify is None:
-        bots = BotAccounts(settings.bots)
+    replay = _Replay(events, topic, keywords, settings, command_prefix, classify, hosts)
+    return replay.run(look_back=False)[0]
 
-        def classify(comment: Comment) -> CommentKind:
-            return CommentKind.BOT if bots.is_bot(comment.author) else CommentKind.COMMENT
 
-    description = next((e.description for e in events if isinstance(e, ShowEvent)), "")
-    ranker = Ranker(settings, show_description=description, command_prefix=command_prefix)
-    ranker.add_hosts(hosts)  # `[show] hosts`, as a live show tells its ranker
+def look_back_events(
+    events: Iterable[TranscriptEvent],
+    *,
+    topic: str | None = None,
+    keywords: Sequence[str] | None = None,
+    settings: RankingSettings | None = None,
+    command_prefix: str = "!",
+    classify: Classify | None = None,
+    hosts: Sequence[str] = (),
+) -> tuple[list[RankedComment], list[RankedComment]]:
+    """Every comment as judged on arrival (`judge_events`), and as judged looking back on its
+    segment when it ended, in the same order.
 
-    def segment_for(event: SegmentEvent, position: int) -> Segment:
+    Scored on arrival, a comment is judged by what the segment had taught the ranker so far: a
+    claim posted before the chat took up the segment's word ("DEAD GAME LULW" before "game"
+    meant the game on screen) stays off topic. Looking back, each segment is judged again
+    from where it began, by a copy of the ranker as it stood then, hearing the same comments
+    and host actions, with one thing more: a comment none of the words known on its arrival
+    match is matched by the vocabulary the segment learned by its end
+    (`TopicProfile.look_back`). Everything else (repeats, merging, what the hosts answered)
+    comes out as it did live, but for what follows from that match: a reply to such a comment
+    carries its topic. Not the segment's bursts: what the crowd said at its end belongs to
+    that moment. A topic edited mid-segment ends a stretch looked back on by itself, as the
+    comments before it were judged by the old topic."""
+    replay = _Replay(events, topic, keywords, settings, command_prefix, classify, hosts)
+    return replay.run(look_back=True)
+
+
+_Stretch = list[tuple[int, Comment, CommentKind] | HostEvent]
+
+
+class _Replay:
+    """One replay of a transcript through a Ranker, optionally looking back on each stretch
+    of one topic (a segment, or its part after a topic edit) when it ends."""
+
+    def __init__(
+        self,
+        events: Iterable[TranscriptEvent],
+        topic: str | None,
+        keywords: Sequence[str] | None,
+        settings: RankingSettings | None,
+        command_prefix: str,
+        classify: Classify | None,
+        hosts: Sequence[str],
+    ) -> None:
+        self.events = list(events)
+        self.topic = topic
+        self.keywords = keywords
+        self.settings = settings or RankingSettings()
+        if classify is None:
+            bots = BotAccounts(self.settings.bots)
+
+            def classify(comment: Comment) -> CommentKind:
+                return CommentKind.BOT if bots.is_bot(comment.author) else CommentKind.COMMENT
+
+        self.classify = classify
+        description = next((e.description for e in self.events if isinstance(e, ShowEvent)), "")
+        self.ranker = Ranker(
+            self.settings, show_description=description, command_prefix=command_prefix
+        )
+        self.ranker.add_hosts(hosts)  # `[show] hosts`, as a live show tells its ranker
+        self.by_id: dict[str, Comment] = {}
+        self.authors: dict[AuthorKey, Author] = {}
+
+    def segment_for(self, event: SegmentEvent, position: int) -> Segment:
         return Segment(
             position=position,
-            title=topic if topic is not None else event.title,
-            keywords=tuple(keywords) if keywords is not None else event.keywords,
+            title=self.topic if self.topic is not None else event.title,
+            keywords=tuple(self.keywords) if self.keywords is not None else event.keywords,
             started_at=event.ts,
         )
 
-    first = next((e for e in events if isinstance(e, SegmentEvent)), None)
-    if first is not None:
-        ranker.set_segment(segment_for(first, 1))
-    else:
-        ranker.set_segment(Segment(1, topic or "", tuple(keywords or ())))
+    def run(self, *, look_back: bool) -> tuple[list[RankedComment], list[RankedComment]]:
+        """The comments as judged on arrival, and (with `look_back`, else the same list) as
+        judged looking back on their stretch."""
+        ranker = self.ranker
+        topic, keywords = self.topic, self.keywords
+        arrived: list[RankedComment] = []
+        looked_back: list[RankedComment] = []
+        stretch: _Stretch = []
+        start: Ranker | None = None
 
-    position = 1
-    seen_segment = False
-    by_id: dict[str, Comment] = {}
-    authors: dict[AuthorKey, Author] = {}
-    judged: list[RankedComment] = []
-    for event in events:
-        if isinstance(event, SegmentEvent):
-            if seen_segment:
-                position += 1
-                ranker.set_segment(segment_for(event, position))
-            seen_segment = True
-        elif isinstance(event, TopicEvent) and topic is None and keywords is None:
-            # A topic edited mid-segment: the comments after it are judged by it, as live (the
-            # ones before keep theirs). With --topic or --keywords, those stand throughout.
-            ranker.set_segment(Segment(position, event.title, event.keywords, event.ts))
-        elif isinstance(event, CommentEvent):
-            cleaned = sanitize(event.comment.text)
-            comment = replace(event.comment, clean_text=cleaned.text, truncated=cleaned.truncated)
-            by_id[comment.id] = comment
-            authors[comment.author.key] = comment.author
-            kind = classify(comment)
-            score = _UNSCORED_SCORE if kind in _UNSCORED else ranker.score(comment)
-            judged.append(RankedComment(comment, score, position, kind))
-        elif isinstance(event, HostEvent):
-            _apply_host_action(ranker, event, by_id, authors)
-    return judged
+        def set_topic(segment: Segment) -> None:
+            nonlocal start
+            if start is not None:
+                looked_back.extend(self._look_back(start, stretch, arrived))
+                stretch.clear()
+            ranker.set_segment(segment)
+            if look_back:
+                start = copy.deepcopy(ranker)  # the stretch, judged again from here
+
+        first = next((e for e in self.events if isinstance(e, SegmentEvent)), None)
+        if first is not None:
+            set_topic(self.segment_for(first, 1))
+        else:
+            set_topic(Segment(1, topic or "", tuple(keywords or ())))
+        position = 1
+        seen_segment = False
+        for event in self.events:
+            if isinstance(event, SegmentEvent):
+                if seen_segment:
+                    position += 1
+                    set_topic(self.segment_for(event, position))
+                seen_segment = True
+            elif isinstance(event, TopicEvent) and topic is None and keywords is None:
+                # A topic edited mid-segment: the comments after it are judged by it, as live
+                # (the ones before keep theirs). With --topic or --keywords, those stand.
+                set_topic(Segment(position, event.title, event.keywords, event.ts))
+            elif isinstance(event, CommentEvent):
+                cleaned = sanitize(event.comment.text)
+                comment = replace(
+                    event.comment, clean_text=cleaned.text, truncated=cleaned.truncated
+                )
+                self.by_id[comment.id] = comment
+                self.authors[comment.author.key] = comment.author
+                kind = self.classify(comment)
+                score = _UNSCORED_SCORE if kind in _UNSCORED else ranker.score(comment)
+                if look_back:
+                    stretch.append((len(arrived), comment, kind))
+                arrived.append(RankedComment(comment, score, position, kind))
+            elif isinstance(event, HostEvent):
+                _apply_host_action(ranker, event, self.by_id, self.authors)
+                if look_back:
+                    stretch.append(event)
+        if start is None:
+            return arrived, arrived
+        looked_back.extend(self._look_back(start, stretch, arrived))
+        return arrived, looked_back
+
+    def _look_back(
+        self, again: Ranker, stretch: _Stretch, arrived: list[RankedComment]
+    ) -> list[RankedComment]:
+        """The stretch's comments judged again by `again` (the ranker as the stretch began),
+        knowing the vocabulary the stretch taught the ranker that ran through it."""
+        again.topic.look_back(self.ranker.topic.learned_vocabulary())
+        judged: list[RankedComment] = []
+        for item in stretch:
+            if isinstance(item, HostEvent):
+                _apply_host_action(again, item, self.by_id, self.authors)
+                continue
+            index, comment, kind = item
+            first = arrived[index]
+            score = first.score if kind in _UNSCORED else again.score(comment)
+            judged.append(RankedComment(comment, score, first.segment, kind))
+        return judged
 
 
 def _apply_host_action(

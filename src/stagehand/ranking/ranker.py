@@ -9,6 +9,7 @@ fixed-size ring of recent texts: constant, whatever the length of the show.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 from collections import deque
@@ -71,6 +72,8 @@ _CONFIGURED_HOST = frozenset({Role.HOST.value})
 _SUBSCRIBER_ROLES = frozenset({Role.SUBSCRIBER.value, Role.VIP.value, Role.MEMBER.value})
 #: The reasons that say a comment is about the segment (what a side conversation keeps half of).
 _TOPICAL = ("topic", "learned_topic", "thread", "feedback")
+#: What `copy.deepcopy` of a Ranker does not copy (`Ranker.__deepcopy__`).
+_NOT_COPIED = frozenset({"_names_view", "_facts"})
 #: A `Score`'s fields in order: value, rank key, reasons, flags, same as.
 ScoreParts = tuple[float, float, dict[str, float], frozenset[str], tuple[str, str] | None]
 
@@ -150,6 +153,18 @@ class Ranker:
         self._facts: _lru_cache_wrapper[_TextFacts] = lru_cache(maxsize=settings.cached_texts)(
             partial(_text_facts, command_prefix, self._spam_phrases, spam)
         )
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Ranker:
+        """The ranker as it stands, to go on from separately (`stagehand rank` judges each
+        segment again from where it began: ranking/offline.py)."""
+        clone = object.__new__(Ranker)
+        memo[id(self)] = clone
+        for name, value in vars(self).items():
+            if name not in _NOT_COPIED:
+                setattr(clone, name, copy.deepcopy(value, memo))
+        clone._names_view = clone._names.keys()  # a live view: of the copy's names
+        clone._facts = self._facts  # what a text says depends on the settings only
+        return clone
 
     # -- what the hosts tell the ranker -------------------------------------------------------
 
@@ -514,7 +529,12 @@ class Ranker:
             same_as = pasted_from
         first = pasted_from or (comment.platform, comment.id)
         value = sum(reasons.values())
-        self._remember(comment, key, who, state, words, said, direct, relevance, recent, now, first)
+        # A comment matched only in hindsight (`TopicProfile.look_back`) teaches nothing: what
+        # the segment learned by its end came without it.
+        teaching = 0.0 if topic is not None and topic.looked_back else direct
+        self._remember(
+            comment, key, who, state, words, said, teaching, relevance, recent, now, first
+        )
         self._style.observe(len(words.content))
         for partner in partners:
             # Being answered keeps a thread alive: its topic does not fade while people answer.
@@ -630,7 +650,7 @@ class Ranker:
         state: AuthorState,
         words: Words,
         said: str,
-        direct: float,
+        teaching: float,
         relevance: float,
         recent: float,
         now: float,
@@ -649,7 +669,7 @@ class Ranker:
             self._names.put(shown, key)
         self._comments.put(comment.id, (relevance, key))
         self._recent.remember(said, who, first)
-        self.topic.observe(words, direct, who)
+        self.topic.observe(words, teaching, who)
 
 
 def _text_facts(

@@ -89,10 +89,16 @@ class TopicMatch:
     learned: float = 0.0
     """The part of `relevance` only words learned during the segment give (from its chat, the
     hosts' lines and what the hosts answered): `relevance` minus the configured words' own."""
+    looked_back: bool = False
+    """Matched only by words the segment taught after the comment arrived (`look_back`): all
+    of `relevance` is `learned`, and the comment teaches nothing by it."""
 
     def covers(self, content: frozenset[str]) -> bool:
         """Every one of these content stems is a topic word (the comment adds none of its own)."""
         return bool(content) and content.issubset(self.terms)
+
+
+_NO_MATCH = TopicMatch(0.0, ())
 
 
 def relevance_from_sum(total: float) -> float:
@@ -127,6 +133,7 @@ class TopicProfile:
         self._seg_users: dict[str, set[str]] = {}
         self._seg_docs = 0.0
         self._seen = 0
+        self._hindsight: dict[str, float] = {}
 
     # -- building the profile -------------------------------------------------------------
 
@@ -147,6 +154,7 @@ class TopicProfile:
         self._seg_df = {}
         self._seg_users = {}
         self._seg_docs = 0.0
+        self._hindsight = {}
         # Words this chat already uses everywhere ("ubuntu" in #ubuntu) say little about the
         # segment: damp them by how common they were before it began (an IDF learned from chat).
         self._description = {
@@ -211,9 +219,21 @@ class TopicProfile:
                 total += weight
                 configured += weight
                 used.append(" ".join(phrase))
+        if not used and self._hindsight:
+            return self._match_later(words)
         relevance = relevance_from_sum(total)
         learned = relevance - relevance_from_sum(configured) if total > configured else 0.0
         return TopicMatch(relevance, tuple(sorted(used)), learned)
+
+    def _match_later(self, words: Words) -> TopicMatch:
+        """A comment no word known on its arrival matched, matched by the vocabulary its segment
+        learned by its end (`look_back`)."""
+        later = self._hindsight
+        used = [stem_ for stem_ in words.content if stem_ in later]
+        if not used:
+            return _NO_MATCH
+        relevance = relevance_from_sum(sum(later[stem_] for stem_ in used))
+        return TopicMatch(relevance, tuple(sorted(used)), relevance, looked_back=True)
 
     def _weight(self, stem_: str) -> tuple[float, float]:
         """The stem's weight, and the part of it the configured words give (the rest was learned
@@ -319,6 +339,24 @@ class TopicProfile:
         self._seen += 1
         if self._seen % _DECAY_EVERY == 0:
             self._decay()
+
+    def learned_vocabulary(self) -> dict[str, float]:
+        """The working vocabulary the segment learned by co-occurrence (from its on-topic chat,
+        the hosts' lines and the comments the hosts answered), stem -> weight, as it stands.
+
+        Not its bursts: what the crowd is suddenly saying belongs to that moment (a wave at the
+        segment's end says nothing about a comment from its start). Not the answered comments'
+        own words either (`feedback`): an answer would lift the very comment answered."""
+        learned = ((stem_, self._learned_weight(stem_)) for stem_ in self._co)
+        return {stem_: weight for stem_, weight in learned if weight > 0}
+
+    def look_back(self, vocabulary: dict[str, float]) -> None:
+        """Judge the segment again knowing what it taught by its end (`learned_vocabulary` of
+        the profile that ran through it): a comment none of the words known on its arrival
+        match is matched by that vocabulary, as the comments after the chat taught it were.
+        Until the topic changes. Only for looking back on a finished segment (`stagehand
+        rank`): the live queue scores each comment once, on arrival."""
+        self._hindsight = dict(vocabulary)
 
     def teach(self, words: Words, evidence: float) -> dict[str, float]:
         """A line known to be about the segment (a host's own line, a comment the hosts answered):
