@@ -56,6 +56,26 @@ def test_topic_options_replace_the_segments_topic(transcript: Path) -> None:
     assert rows[0].comment.id == "c4"
 
 
+def test_the_python_api_hears_the_hosts_it_is_given(tmp_path: Path) -> None:
+    """`rank_transcript(hosts=...)`, as `rank -c` with `[show] hosts`: a viewer's question
+    replying to the co-host is put to the show, not chat among viewers."""
+    records = [
+        {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Filters",
+         "keywords": ["filter", "resonance"]},
+        {"kind": "comment", "id": "h1", "ts": "2026-11-20T19:00:01Z", "platform": "twitch",
+         "author_id": "9", "author": "cohost", "text": "the resonance knob is the fun one"},
+        {"kind": "comment", "id": "q1", "ts": "2026-11-20T19:00:02Z", "platform": "twitch",
+         "author_id": "1", "author": "cal", "text": "what filter resonance do you use?",
+         "reply_to": "h1"},
+    ]  # fmt: skip
+    path = tmp_path / "cohost.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    question = next(
+        r for r in rank_transcript(path, hosts=["twitch:cohost"]) if r.comment.id == "q1"
+    )
+    assert "to_show" in question.reasons and "to_viewer" not in question.reasons
+
+
 def test_command_prints_json_lines_deterministically(transcript: Path) -> None:
     runner = CliRunner()
     first = runner.invoke(rank_command, [str(transcript)])

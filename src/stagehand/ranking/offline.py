@@ -95,6 +95,7 @@ def rank_transcript(
         settings=settings,
         command_prefix=command_prefix,
         classify=classify,
+        hosts=hosts,
     )
 
 
