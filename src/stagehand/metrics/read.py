@@ -45,13 +45,23 @@ ANSWER_ACTIONS = ("answer", "reply")
 #: How many follow-up questions a report lists unless asked for more.
 FOLLOW_UP_LIMIT = 50
 
+
+def sql_literal(text: str) -> str:
+    """`text` as an SQL string literal, for the constants spliced into the queries below (a
+    Python repr is not SQL: a one-item tuple reads `('answer',)`)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 # An action the hosts took back (an `undo` row naming its key, that did not fail) counts as
 # never done. The log is append-only, so this is decided here, for every metric.
 _NOT_UNDONE = """NOT EXISTS (SELECT 1 FROM host_actions AS undo
     WHERE undo.show_id = host_actions.show_id AND undo.action = 'undo'
       AND undo.undoes = host_actions.key AND undo.outcome NOT LIKE 'failed%')"""
 # A reply the platform refused never reached the viewer: it does not count as an answer.
-_ANSWERED = f"action IN {ANSWER_ACTIONS!r} AND outcome NOT LIKE 'failed%' AND {_NOT_UNDONE}"
+_ANSWERED = (
+    f"action IN ({', '.join(sql_literal(action) for action in ANSWER_ACTIONS)})"
+    f" AND outcome NOT LIKE 'failed%' AND {_NOT_UNDONE}"
+)
 
 
 def _replies_joined(parent_key: str) -> str:
