@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from showserver import SHOW as SHOW_RECORDS
 from showserver import act, call, comment, serve
 from test_attach import attached, screen_text, until
 
@@ -233,4 +234,70 @@ async def test_metrics_while_the_show_is_unreachable_keep_the_last_numbers_quiet
         await remote.close()
     await served.live.close()
     served.runner.cancel()
+    await asyncio.gather(served.runner, return_exceptions=True)
+
+
+#: The show with one more line much later: played at 60x, the replay waits for it ~50 s.
+LATE = [*SHOW_RECORDS, comment("m9", "50:00", "late", "999", "bye everyone")]
+
+
+async def test_a_show_stopped_before_its_end_is_waited_for_not_called_ended(tmp_path) -> None:
+    """A replay stopped short (Ctrl-C: the show closes, its server stops) is not the show's
+    end: the console says it stopped, keeps reconnecting, sends nothing while it is away (the
+    row stays, the database gets no dismissal), and picks the show up when the same command
+    resumes it."""
+    served = await serve(tmp_path, LATE, speed=60)
+    await until(lambda: served.live.find_comment("twitch", "m4") is not None, seconds=10)
+    remote, app = await attached(served, "hana")
+    resumed = None
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await until(lambda: len(drawn_ids(app)) == 4, seconds=3, pilot=pilot)
+            # Stopped as `replay` stops on SIGINT: the show closes, then its server.
+            await served.live.close()
+            await served.server.stop()
+            served.runner.cancel()
+            await until(
+                lambda: app.state.connections["show"][0] == "reconnecting", seconds=3, pilot=pilot
+            )
+            app.redraw()
+            await pilot.pause()
+            text = screen_text(app)
+            assert "finished" not in text and "show ◌ reconnecting" in text, text
+            assert any(
+                "The show stopped at 19:00 before its end" in n.text for n in app.state.notices
+            ), [n.text for n in app.state.notices]
+            assert not remote.ended
+            # A key while it is away sends nothing, and says so.
+            await pilot.press("home", "d")
+            await until(
+                lambda: "nothing was done" in app.state.notice.text,
+                seconds=3,
+                pilot=pilot,
+                said=lambda: app.state.notice.text,
+            )
+            assert "Not connected to the show (the show stopped at 19:00" in app.state.notice.text
+            assert drawn_ids(app)[0] in {"m1", "m2", "m3", "m4"} and len(drawn_ids(app)) == 4
+            await pilot.press("q")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "Not connected to the show (the show stopped at 19:00" in text
+            assert "ended" not in text and "goes on" not in text
+            await pilot.press("n")
+
+            # The same command again: the show resumes on its port, and the console with it.
+            resumed = await serve(
+                tmp_path, LATE, listen=f"127.0.0.1:{port_of(served.url)}", tokens=served.tokens
+            )
+            await resumed.played()
+            await until(
+                lambda: app.state.connections["show"][0] == "connected", seconds=10, pilot=pilot
+            )
+            assert resumed.live.resumed
+            await until(lambda: "m9" in drawn_ids(app), seconds=3, pilot=pilot)
+    finally:
+        await remote.close()
+    assert resumed is not None
+    assert resumed.db().execute("SELECT count(*) FROM host_actions").fetchone() == (0,)
+    await resumed.close()
     await asyncio.gather(served.runner, return_exceptions=True)

@@ -765,6 +765,16 @@ class StagehandApp(App[None]):
                     "$text-muted",
                 ),
             )
+        elif self.attached_as and (link := self.state.connections.get("show", ("", "")))[0] in (
+            "reconnecting",
+            "disconnected",
+        ):
+            # Stopped before its end, or out of reach: whether it goes on is not known here.
+            question = Content.assemble(
+                ("Leave the show?", "bold"),
+                "\n",
+                (f"Not connected to the show ({link[1]}); this console closes.", "$text-muted"),
+            )
         elif self.attached_as:
             question = Content.assemble(
                 ("Leave the show?", "bold"),

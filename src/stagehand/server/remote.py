@@ -13,8 +13,11 @@ The show does not depend on this console: when the connection drops, the header 
 fresh snapshot when too many were missed or the show restarted (a new epoch). A fresh snapshot
 replaces what the screens show (`Reloadable`): a console keeps nothing of the show from before
 it, so no key acts on a queue, a pin or an "on stream" the show no longer has. A show that
-ends says so (`show ■ finished`), its clock stops, and nothing reconnects. Closing it (quitting
-this console) leaves the show running and recording.
+ends says so (`show ■ finished`), its clock stops, and nothing reconnects. A show that stops
+before its end (a replay stopped short, which the same command resumes) says that instead: its
+clock stops, and the console keeps reconnecting, as after a crash. While not connected (ended,
+stopped, reconnecting), a key sends nothing and says why: the show it would reach may not be
+the one on screen. Closing it (quitting this console) leaves the show running and recording.
 """
 
 from __future__ import annotations
@@ -148,6 +151,8 @@ class RemoteShow:
         self._metrics: Metrics | None = None
         #: When the show ended (its `ShowEnded` arrived on this connection), else None.
         self._ended_at: datetime | None = None
+        #: When the show stopped before its end (a resumable `ShowEnded`), until it is back.
+        self._stopped_at: datetime | None = None
 
     # -- connecting ------------------------------------------------------------------------------
 
@@ -234,7 +239,7 @@ class RemoteShow:
         attempt = 0
         while not self._closing:
             delay = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
-            self._link(ConnectionState.RECONNECTING, f"lost the show; retrying in {delay:g} s")
+            self._link(ConnectionState.RECONNECTING, f"{self._why_away()}; retrying in {delay:g} s")
             await asyncio.sleep(delay)
             attempt += 1
             try:
@@ -277,6 +282,7 @@ class RemoteShow:
         self._epoch = str(snapshot.get("epoch", ""))
         self._show = decode(ShowRow, snapshot["show"])
         self._ended_at = None  # a show that sends a snapshot is running
+        self._stopped_at = None
         self._segments = list(decode(tuple[Segment, ...], snapshot["segments"]))
         self._stage = decode(tuple[StageSession, ...], snapshot["on_stage"])
         self._hands = decode(tuple[Author, ...], snapshot["hands"])
@@ -382,6 +388,18 @@ class RemoteShow:
             self._pins[(event.pin.comment.platform, event.pin.comment.id)] = event.pin
         elif isinstance(event, CommentUnpinned):
             self._pins.pop((event.platform, event.comment_id), None)
+        elif isinstance(event, ShowEnded) and event.resumable:
+            # Stopped, not ended: the same command resumes it, and this console reconnects.
+            self._stopped_at = event.ts
+            self._link(ConnectionState.RECONNECTING, self._why_away())
+            self._publish(
+                Notice(
+                    f"The show stopped at {event.ts:%H:%M} before its end: this console waits "
+                    "for it and picks it up when it runs again (nothing you press reaches it "
+                    "meanwhile)",
+                    "warning",
+                )
+            )
         elif isinstance(event, ShowEnded) and self._show is not None:
             self._ended_at = event.ts
             self._show = dataclasses.replace(self._show, ended_at=event.ts)
@@ -441,6 +459,12 @@ class RemoteShow:
             *(CommentPinned(pin) for pin in self._pins.values()),
         ]
 
+    def _why_away(self) -> str:
+        """Why the show is not connected now, as the header's detail says it."""
+        if self._stopped_at is not None:
+            return f"the show stopped at {self._stopped_at:%H:%M}"
+        return "lost the show"
+
     def _link(self, state: ConnectionState, detail: str) -> None:
         self._connections[LINK] = (state, detail)
         self._publish(ConnectionChanged(LINK, state.value, detail))
@@ -467,6 +491,8 @@ class RemoteShow:
             raise RuntimeError("connect() first")
         if self._ended_at is not None:
             return self._ended_at
+        if self._stopped_at is not None:
+            return self._stopped_at
         said, at = self._now
         return said + timedelta(seconds=time.monotonic() - at)
 
@@ -474,6 +500,11 @@ class RemoteShow:
     def ended(self) -> bool:
         """The show ended (its `ShowEnded` arrived): there is nothing to reconnect to."""
         return self._ended_at is not None
+
+    @property
+    def stopped_at(self) -> datetime | None:
+        """When the show stopped before its end, while it has not come back (else None)."""
+        return self._stopped_at
 
     @property
     def segments(self) -> tuple[Segment, ...]:
@@ -638,6 +669,8 @@ class RemoteShow:
             body.update(comment_id=comment.id, platform=comment.platform)
         if self._session is None:
             return self._failed("not connected to the show", "failed")
+        if (away := self._away()) is not None:
+            return self._failed(away, "refused")
         try:
             async with self._session.post(
                 f"{self.url}/api/actions",
@@ -674,6 +707,18 @@ class RemoteShow:
             key=str(data.get("key") or ""),
             retry=bool(data.get("retry")),
         )
+
+    def _away(self) -> str | None:
+        """Why a key must not reach the show now (None: connected). Its answer would not come
+        back here, and the show answering may not be the one on screen (another on the port)."""
+        if self._ended_at is not None:
+            return f"The show ended at {self._ended_at:%H:%M}: nothing was done (q leaves)"
+        if self._stopped_at is not None or self._ws is None or self._ws.closed:
+            return (
+                f"Not connected to the show ({self._why_away()}): nothing was done; press "
+                "again once the header says connected"
+            )
+        return None
 
     def _failed(self, message: str, level: str) -> ActionResult:
         """Nothing reached the show: this console's screens hear why (the show cannot tell them)."""
