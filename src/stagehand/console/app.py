@@ -118,6 +118,8 @@ class StagehandApp(App[None]):
         self.show_reasons = False
         #: Keys of this console's host actions, newest last: what `u` takes back.
         self.undo_stack: list[str] = []
+        #: This console has done something `u` could take back (its stack may be empty since).
+        self.acted_here = False
         self.hosts = host_accounts(settings.show.hosts)
         self.closed = False
         self._show_closing: asyncio.Future[bool] | None = None
@@ -232,6 +234,7 @@ class StagehandApp(App[None]):
         self._remember(result.key)
 
     def _remember(self, key: str) -> None:
+        self.acted_here = True
         self.undo_stack.append(key)
         if len(self.undo_stack) > HISTORY:  # the core forgets older actions too
             del self.undo_stack[0]
@@ -679,11 +682,36 @@ class StagehandApp(App[None]):
         """Take back this console's last action (the notice says what, or why not)."""
         if self._refused("undo"):
             return
+        # What another console took back already is not this console's to undo: `u` takes
+        # back the latest of its actions that still stands, as a producer expects.
+        skipped = self._drop_undone_elsewhere()
+        if skipped:
+            what = "last action was" if skipped == 1 else f"last {skipped} actions were"
+            if self.undo_stack:
+                self._say(f"This console's {what} undone already; undoing the one before", "info")
+            else:
+                self._say(f"Nothing to undo: this console's {what} undone already", "ignored")
+                return
         if not self.undo_stack:
-            self._say("Nothing to undo: this console has done nothing yet", "ignored")
+            if self.acted_here:
+                self._say("Nothing to undo: this console's actions are all taken back", "ignored")
+            else:
+                self._say("Nothing to undo: this console has done nothing yet", "ignored")
             return
         key = self.undo_stack.pop()
         self._act(self._undo(key), "undo")
+
+    def _drop_undone_elsewhere(self) -> int:
+        """Drop the newest keys of `undo_stack` that the handled list (`l`) shows undone (on
+        another console, or with `l` here); how many."""
+        dropped = 0
+        while self.undo_stack:
+            handled = self.state.handled.get(self.undo_stack[-1])
+            if handled is None or not handled.undone:
+                break
+            self.undo_stack.pop()
+            dropped += 1
+        return dropped
 
     async def _undo(self, key: str) -> None:
         result = await self.live.undo(key)
