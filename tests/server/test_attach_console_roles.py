@@ -147,12 +147,10 @@ async def test_leaving_a_show_that_ended_does_not_say_it_goes_on(tmp_path) -> No
     await asyncio.gather(served.runner, return_exceptions=True)
 
 
-async def test_a_producers_undo_skips_what_the_host_took_back_and_never_claims_no_actions(
-    tmp_path,
-) -> None:
+async def test_a_producers_undo_never_claims_the_console_did_nothing(tmp_path) -> None:
     """A producer puts a comment on stream, dismisses another; the host takes the dismissal
-    back. The producer's `u` undoes what still stands (the stream), saying why it skipped the
-    dismissal; the next `u` says nothing is left, not that this console did nothing."""
+    back. The producer's `u` is refused (undone already), the next takes the stream back, and
+    the one after says nothing is left to undo: not that this console has done nothing."""
     served = await serve(tmp_path)
     await served.played()
     remote, app = await attached(served, "alice")
@@ -169,12 +167,16 @@ async def test_a_producers_undo_skips_what_the_host_took_back_and_never_claims_n
                 lambda: app.state.handled[app.undo_stack[-1]].undone, seconds=3, pilot=pilot
             )
             await pilot.press("u")
+            await until(
+                lambda: app.state.notice.text.endswith("was already undone"),
+                seconds=3,
+                pilot=pilot,
+            )
+            await pilot.press("u")
             await until(lambda: served.live.featured is None, seconds=3, pilot=pilot)
             await until(
                 lambda: app.state.notice.text.startswith("Undid showing"), seconds=3, pilot=pilot
             )
-            said = [n.text for n in app.state.notices]
-            assert "This console's last action was undone already; undoing the one before" in said
             await pilot.press("u")
             await pilot.pause()
             assert app.state.notice.text == (

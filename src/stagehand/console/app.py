@@ -129,11 +129,17 @@ class StagehandApp(App[None]):
         #: The state's `farewells` count the open dialogs have let go of (`_let_go`).
         self._farewells_seen = 0
         self.metrics: Metrics | None = None
-        # The title can reach the terminal's title bar: only cleaned text goes there.
-        self.title = "stagehand: " + clean(live.show.title or live.show.name, max_chars=80)
-        if attached_as:
-            name, role = attached_as
-            self.title += f" (attached as {clean(name, max_chars=40)}, {role})"
+        self.title = self._title()
+
+    def _title(self) -> str:
+        """The app's title: the show's, and who this console is when attached. It can reach
+        the terminal's title bar: only cleaned text goes there."""
+        show = self.live.show
+        title = "stagehand: " + clean(show.title or show.name, max_chars=80)
+        if self.attached_as:
+            name, role = self.attached_as
+            title += f" (attached as {clean(name, max_chars=40)}, {role})"
+        return title
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -249,9 +255,21 @@ class StagehandApp(App[None]):
         was rebuilt from the show's snapshot. Drawn at once, so keys act on what the show has;
         a selected comment the show no longer has is dropped, and the notice says so."""
         queue = self.query_one(QueueView)
+        if message.another_show:
+            # Its keys name the show before's host actions: `u` has nothing of this show's.
+            self.undo_stack.clear()
+            self.acted_here = False
+            self.title = self._title()
         self.redraw()
         lost = queue.lost
         if queue.selected is None and lost is not None and key_of(lost.comment) in message.gone:
+            if message.another_show:
+                self._say(
+                    f"{self._whose(lost)} comment was on the show before, not this one: "
+                    "nothing is selected now",
+                    "warning",
+                )
+                return
             after = "the show restarted" if message.restarted else "the reconnect"
             self._say(
                 f"{self._whose(lost)} comment is not in the show's queue after {after}: "
@@ -682,36 +700,14 @@ class StagehandApp(App[None]):
         """Take back this console's last action (the notice says what, or why not)."""
         if self._refused("undo"):
             return
-        # What another console took back already is not this console's to undo: `u` takes
-        # back the latest of its actions that still stands, as a producer expects.
-        skipped = self._drop_undone_elsewhere()
-        if skipped:
-            what = "last action was" if skipped == 1 else f"last {skipped} actions were"
-            if self.undo_stack:
-                self._say(f"This console's {what} undone already; undoing the one before", "info")
-            else:
-                self._say(f"Nothing to undo: this console's {what} undone already", "ignored")
-                return
         if not self.undo_stack:
-            if self.acted_here:
+            if self.acted_here:  # each of its actions was taken back (or tried): say that
                 self._say("Nothing to undo: this console's actions are all taken back", "ignored")
             else:
                 self._say("Nothing to undo: this console has done nothing yet", "ignored")
             return
         key = self.undo_stack.pop()
         self._act(self._undo(key), "undo")
-
-    def _drop_undone_elsewhere(self) -> int:
-        """Drop the newest keys of `undo_stack` that the handled list (`l`) shows undone (on
-        another console, or with `l` here); how many."""
-        dropped = 0
-        while self.undo_stack:
-            handled = self.state.handled.get(self.undo_stack[-1])
-            if handled is None or not handled.undone:
-                break
-            self.undo_stack.pop()
-            dropped += 1
-        return dropped
 
     async def _undo(self, key: str) -> None:
         result = await self.live.undo(key)

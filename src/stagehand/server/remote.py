@@ -69,6 +69,7 @@ from stagehand.events import (
 )
 from stagehand.metrics import Metrics
 from stagehand.platform import ActionResult, ConnectionState
+from stagehand.sanitize import clean
 from stagehand.server.access import Caller, Role, may
 from stagehand.server.actions import not_allowed
 from stagehand.server.wire import SEQ_HEADER, WireError, decode, decode_event
@@ -105,11 +106,15 @@ class Reloadable(Protocol):
     After a reconnect that brought a snapshot instead of the missed events, `show_reloaded`
     gets what the show holds now, as events (the segment, hands, stage, connections, the queue
     and chat lines, pins, what is on stream), to replace what it shows; `restarted` says the
-    show itself restarted (a new epoch), not only this connection. A plain listener is given
-    the queue and the pins as `add_listener` gives them.
+    show itself restarted (a new epoch), not only this connection; `another_show` that the
+    address now serves another show (another name or start): nothing of the one before (its
+    chat, its clock, what was done on it) holds for it. A plain listener is given the queue and
+    the pins as `add_listener` gives them.
     """
 
-    def show_reloaded(self, events: Sequence[CoreEvent], *, restarted: bool) -> None: ...
+    def show_reloaded(
+        self, events: Sequence[CoreEvent], *, restarted: bool, another_show: bool = False
+    ) -> None: ...
 
 
 class RemoteShow:
@@ -261,10 +266,12 @@ class RemoteShow:
             self._now = (datetime.fromisoformat(now), time.monotonic())
         snapshot = frame.get("snapshot")
         if isinstance(snapshot, dict):
-            epoch = self._epoch
+            epoch, before = self._epoch, self._show
             self._load(snapshot)
             if not first:  # restarted, or too much was missed: the screens start again from it
-                self._reload_screens(restarted=self._epoch != epoch)
+                self._reload_screens(
+                    restarted=self._epoch != epoch, before=before if self._epoch != epoch else None
+                )
         events = frame.get("events", [])
         if not isinstance(events, list):
             raise WireError("events must be a list")
@@ -312,20 +319,33 @@ class RemoteShow:
             self._queue.pinned(pin)
         self._chat = deque(decode(tuple[RankedComment, ...], snapshot.get("chat", [])), maxlen=500)
 
-    def _reload_screens(self, *, restarted: bool) -> None:
-        """After a snapshot that replaced the mirror: every screen shows the show as it is now."""
+    def _reload_screens(self, *, restarted: bool, before: ShowRow | None = None) -> None:
+        """After a snapshot that replaced the mirror: every screen shows the show as it is now
+        (`before`: the show this console followed until the new epoch, to tell a restart of
+        the same show from another show on the address)."""
         events = self._snapshot_events()
         caught_up = self._catch_up()
+        another = (
+            before is not None and self._show is not None and not _same_show(before, self._show)
+        )
+        if another:
+            self._acted.clear()  # host action keys of the show before: nothing to act on here
         for listener in list(self._listeners):
             try:
                 if isinstance(listener, Reloadable):
-                    listener.show_reloaded(events, restarted=restarted)
+                    listener.show_reloaded(events, restarted=restarted, another_show=another)
                 else:
                     for event in caught_up:
                         listener(event)
             except Exception:  # a broken screen must not stop the others
                 log.exception("listener failed on a fresh snapshot")
-        if restarted:
+        if another and before is not None and self._show is not None:
+            text = (
+                f"Another show is served here now: {_show_named(self._show)}, not "
+                f"{_show_named(before)}. This console shows it from its start (its queue, chat "
+                "and on-air time); what you did on the show before cannot be undone from here"
+            )
+        elif restarted:
             text = (
                 "The show restarted: this console now shows its queue, pins, stage and what is "
                 "on stream as the show has them; what happened meanwhile may be missing here"
@@ -828,6 +848,18 @@ def _events_of_handled(
         )
         if handled.kind in (HostActionKind.ANSWER, HostActionKind.DISMISS):
             yield CommentRestored(comment.platform, comment.id)
+
+
+def _same_show(a: ShowRow, b: ShowRow) -> bool:
+    """The same show (restarted or resumed), not another served on the address: a show keeps
+    its name and its start however often it is resumed."""
+    return (a.name, a.started_at) == (b.name, b.started_at)
+
+
+def _show_named(show: ShowRow) -> str:
+    """A show as a notice names it: its title (cleaned: it is the host's text) and its start."""
+    title = clean(show.title or show.name, max_chars=60)
+    return f"“{title}” (started {show.started_at:%Y-%m-%d %H:%M})"
 
 
 def _why(exc: BaseException) -> str:
