@@ -245,9 +245,14 @@ class ReplayReached:
 
 @dataclass(frozen=True, slots=True)
 class ShowEnded:
-    """The show was closed at `ts` (its open stage appearances ended just before)."""
+    """The show was closed at `ts` (its open stage appearances ended just before).
+
+    `resumable`: it stopped before its end (a replay stopped short of its transcript's end):
+    the same command resumes it, so a screen elsewhere waits for it to come back rather than
+    take it as over."""
 
     ts: datetime
+    resumable: bool = False
 
 
 @dataclass(frozen=True, slots=True)

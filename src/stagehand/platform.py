@@ -46,8 +46,10 @@ class ActionResult:
     reached a platform. `key` is the host action it was logged as (`LiveShow` fills it in; an
     undo names it). `retry`: a platform refused, and trying again may work (an undo).
     `already`: refused because it was done already (a comment on stream or pinned already, a
-    guest on stage already, an action undone already) or may no longer be done (a reply to
-    someone who opted out or asked to be forgotten): nothing changed."""
+    guest on stage already, an action undone already), may no longer be done (a reply to
+    someone who opted out or asked to be forgotten), or has nothing to act on (nothing on
+    stream, nobody on stage, no pin, nothing to undo): nothing changed (the show server
+    answers 409)."""
 
     ok: bool
     message: str

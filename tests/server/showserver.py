@@ -14,7 +14,7 @@ from typing import Any
 
 import aiohttp
 
-from stagehand.adapters.replay import ReplayAdapter
+from stagehand.adapters.replay import ReplayAdapter, transcript_start
 from stagehand.config import Settings
 from stagehand.config.server import parse_listen
 from stagehand.platform import Adapter
@@ -104,17 +104,20 @@ async def serve(
     listen: str = "127.0.0.1:0",
     tokens: dict[str, str] | None = None,
     commands: bool = False,
+    show_name: str = "synth",
 ) -> Served:
     """The show playing (instantly unless `speed`), served on a free port (or `listen`: the
-    port of a show that stopped, with its `tokens`, to play it restarting)."""
+    port of a show that stopped, with its `tokens`, to play it restarting). It starts when its
+    transcript does, as `stagehand replay` opens one."""
     settings = settings or Settings()
     transcript = write_show(tmp_path / "show.jsonl", records)
     replay = ReplayAdapter(transcript, instant=speed is None, speed=speed or 1.0)
     live = open_show(
         settings,
         db_path=tmp_path / "show.db",
-        show_name="synth",
+        show_name=show_name,
         source=str(transcript),
+        started_at=transcript_start(transcript),
         adapters=[replay, *adapters],
         commands=commands,
     )

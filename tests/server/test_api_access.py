@@ -241,6 +241,38 @@ async def test_what_was_done_already_is_refused_409_in_the_shows_words(tmp_path)
         await served.close()
 
 
+async def test_nothing_to_act_on_is_refused_409_as_a_stream_deck_button_can_tell(tmp_path) -> None:
+    """`unfeature` with nothing on stream, `end_stage` with nobody on stage, `unpin` of a comment
+    not pinned and `undo` with nothing to undo answered 200 with ok false, while `stage_hand`
+    with no hands answered 409: every "nothing to act on" is 409 (docs/server.md). An unknown
+    undo `key` is 404, as an unknown comment is; a body without an action says so and lists the
+    actions (it said "unknown action None"). Nothing is recorded for any of them."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        for body, message in [
+            ({"action": "unfeature"}, "Nothing is on stream"),
+            ({"action": "end_stage"}, "Nobody is on stage"),
+            ({"action": "end_stage", "comment_id": "m4"}, "Nobody is on stage"),
+            ({"action": "unpin", "comment_id": "m3"}, "cleo's comment is not pinned"),
+            ({"action": "undo"}, "Nothing to undo yet"),
+            ({"action": "stage_hand"}, "no raised hands to bring on stage"),
+        ]:
+            status, answer = await act(served, "hana", **body)
+            assert (status, answer) == (409, {"ok": False, "message": message}), body
+        status, answer = await act(served, "hana", action="undo", key="f00")
+        assert status == 404 and "no host action 'f00' in this show" in answer["message"]
+        status, answer = await call(served, "POST", "/api/actions", served.tokens["hana"], {})
+        assert status == 400, answer
+        assert answer["message"].startswith('the body names no "action": one of answer, dismiss')
+        assert "None" not in answer["message"]
+        status, answer = await act(served, "hana", action=5)
+        assert status == 400 and answer["message"].startswith('"action" must be a string: one of')
+        assert served.db().execute("SELECT count(*) FROM host_actions").fetchone() == (0,)
+    finally:
+        await served.close()
+
+
 async def test_a_queued_comment_older_than_the_recent_chat_can_still_be_acted_on(
     tmp_path,
 ) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from showserver import serve
+from showserver import act, serve
 from test_attach import attached, screen_text, until
 from test_attach_restart import port_of
 
@@ -145,3 +145,51 @@ async def test_leaving_a_show_that_ended_does_not_say_it_goes_on(tmp_path) -> No
         await remote.close()
     served.runner.cancel()
     await asyncio.gather(served.runner, return_exceptions=True)
+
+
+async def test_a_producers_undo_never_claims_the_console_did_nothing(tmp_path) -> None:
+    """A producer puts a comment on stream, dismisses another; the host takes the dismissal
+    back. The producer's `u` is refused (undone already), the next takes the stream back, and
+    the one after says nothing is left to undo: not that this console has done nothing."""
+    served = await serve(tmp_path)
+    await served.played()
+    remote, app = await attached(served, "alice")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("home", "s")
+            await until(lambda: served.live.featured is not None, seconds=3, pilot=pilot)
+            await pilot.press("j", "d")
+            await until(lambda: len(app.undo_stack) == 2, seconds=3, pilot=pilot)
+            status, _ = await act(served, "hana", action="undo", key=app.undo_stack[-1])
+            assert status == 200
+            await until(
+                lambda: app.state.handled[app.undo_stack[-1]].undone, seconds=3, pilot=pilot
+            )
+            await pilot.press("u")
+            await until(
+                lambda: app.state.notice.text.endswith("was already undone"),
+                seconds=3,
+                pilot=pilot,
+            )
+            await pilot.press("u")
+            await until(lambda: served.live.featured is None, seconds=3, pilot=pilot)
+            await until(
+                lambda: app.state.notice.text.startswith("Undid showing"), seconds=3, pilot=pilot
+            )
+            await pilot.press("u")
+            await pilot.pause()
+            assert app.state.notice.text == (
+                "Nothing to undo: this console's actions are all taken back"
+            )
+            assert "done nothing" not in screen_text(app)
+    finally:
+        await remote.close()
+    rows = served.db().execute("SELECT action, actor FROM host_actions ORDER BY id").fetchall()
+    assert rows == [
+        ("feature", "alice"),
+        ("dismiss", "alice"),
+        ("undo", "hana"),
+        ("undo", "alice"),
+    ]
+    await served.close()

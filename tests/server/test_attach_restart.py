@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from showserver import SHOW as SHOW_RECORDS
 from showserver import act, call, comment, serve
 from test_attach import attached, screen_text, until
 
@@ -234,3 +235,146 @@ async def test_metrics_while_the_show_is_unreachable_keep_the_last_numbers_quiet
     await served.live.close()
     served.runner.cancel()
     await asyncio.gather(served.runner, return_exceptions=True)
+
+
+#: The show with one more line much later: played at 60x, the replay waits for it ~50 s.
+LATE = [*SHOW_RECORDS, comment("m9", "50:00", "late", "999", "bye everyone")]
+
+
+async def test_a_show_stopped_before_its_end_is_waited_for_not_called_ended(tmp_path) -> None:
+    """A replay stopped short (Ctrl-C: the show closes, its server stops) is not the show's
+    end: the console says it stopped, keeps reconnecting, sends nothing while it is away (the
+    row stays, the database gets no dismissal), and picks the show up when the same command
+    resumes it."""
+    served = await serve(tmp_path, LATE, speed=60)
+    await until(lambda: served.live.find_comment("twitch", "m4") is not None, seconds=10)
+    remote, app = await attached(served, "hana")
+    resumed = None
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await until(lambda: len(drawn_ids(app)) == 4, seconds=3, pilot=pilot)
+            # Stopped as `replay` stops on SIGINT: the show closes, then its server.
+            await served.live.close()
+            await served.server.stop()
+            served.runner.cancel()
+            await until(
+                lambda: app.state.connections["show"][0] == "reconnecting", seconds=3, pilot=pilot
+            )
+            app.redraw()
+            await pilot.pause()
+            text = screen_text(app)
+            assert "finished" not in text and "show ◌ reconnecting" in text, text
+            assert any(
+                "The show stopped at 19:00 before its end" in n.text for n in app.state.notices
+            ), [n.text for n in app.state.notices]
+            assert not remote.ended
+            # A key while it is away sends nothing, and says so.
+            await pilot.press("home", "d")
+            await until(
+                lambda: "nothing was done" in app.state.notice.text,
+                seconds=3,
+                pilot=pilot,
+                said=lambda: app.state.notice.text,
+            )
+            assert "Not connected to the show (the show stopped at 19:00" in app.state.notice.text
+            assert drawn_ids(app)[0] in {"m1", "m2", "m3", "m4"} and len(drawn_ids(app)) == 4
+            await pilot.press("q")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "Not connected to the show (the show stopped at 19:00" in text
+            assert "ended" not in text and "goes on" not in text
+            await pilot.press("n")
+
+            # The same command again: the show resumes on its port, and the console with it.
+            resumed = await serve(
+                tmp_path, LATE, listen=f"127.0.0.1:{port_of(served.url)}", tokens=served.tokens
+            )
+            await resumed.played()
+            await until(
+                lambda: app.state.connections["show"][0] == "connected", seconds=10, pilot=pilot
+            )
+            assert resumed.live.resumed
+            await until(lambda: "m9" in drawn_ids(app), seconds=3, pilot=pilot)
+    finally:
+        await remote.close()
+    assert resumed is not None
+    assert resumed.db().execute("SELECT count(*) FROM host_actions").fetchone() == (0,)
+    await resumed.close()
+    await asyncio.gather(served.runner, return_exceptions=True)
+
+
+#: Another show, the next day, served on the address the first one had.
+ANOTHER = [
+    {"kind": "show", "ts": "2026-11-21T19:00:00Z", "title": "Second show"},
+    {"kind": "segment", "ts": "2026-11-21T19:00:00Z", "title": "Oscillators", "keywords": ["vco"]},
+    {
+        **comment("s1", "00:10", "uma", "301", "how stable is the vco?"),
+        "ts": "2026-11-21T19:00:10Z",
+    },
+    {**comment("s2", "00:20", "val", "302", "which vco do you use?"), "ts": "2026-11-21T19:00:20Z"},
+]
+
+
+async def test_another_show_on_the_address_is_said_to_be_another_not_a_restart(tmp_path) -> None:
+    """Show A dies (kill -9), show B starts on its port: the console says another show is
+    served there (not that the show restarted), its chat holds only B's lines, its on-air
+    clock counts from B's start, its title is B's, and `u` has nothing of A's to take back."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = await serve(tmp_path / "a")
+    await first.played()
+    remote, app = await attached(first, "alice")
+    second = None
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.pause()
+            await pilot.press("home", "s")
+            await until(lambda: bool(app.undo_stack), seconds=3, pilot=pilot)
+            await pilot.press("j")
+            await pilot.pause()
+            chosen = app.query_one(QueueView).selected.comment
+            epoch = remote._epoch
+            await first.server.stop()  # gone without ending, as after kill -9
+            second = await serve(
+                tmp_path / "b",
+                ANOTHER,
+                listen=f"127.0.0.1:{port_of(first.url)}",
+                tokens=first.tokens,
+                show_name="second",
+            )
+            await second.played()
+            await until(lambda: remote._epoch != epoch, seconds=10, pilot=pilot)
+            await until(
+                lambda: drawn_ids(app) == ["s2", "s1"] or drawn_ids(app) == ["s1", "s2"],
+                seconds=3,
+                pilot=pilot,
+                said=lambda: drawn_ids(app),
+            )
+            said = [n.text for n in app.state.notices]
+            assert any(
+                text.startswith(
+                    "Another show is served here now: “second” (started 2026-11-21 19:00), "
+                    "not “synth” (started 2026-11-20 19:00)"
+                )
+                for text in said
+            ), said
+            assert not any("restarted" in text for text in said), said
+            assert any(
+                f"{chosen.author.name}'s comment was on the show before, not this one" in text
+                for text in said
+            ), said
+            assert [line.comment.id for line in app.state.raw] == ["s1", "s2"]
+            assert 0 <= app._on_air_seconds(app.now()) < 120  # B's start, not A's day before
+            assert "second" in app.title and "synth" not in app.title
+            assert app.undo_stack == []
+            app.redraw()
+            await pilot.pause()
+            text = screen_text(app)
+            assert "second" in text and "hi everyone" not in text
+    finally:
+        await remote.close()
+    assert second is not None
+    await second.close()
+    await first.live.close()
+    first.runner.cancel()
+    await asyncio.gather(first.runner, return_exceptions=True)

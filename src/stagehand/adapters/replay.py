@@ -85,6 +85,8 @@ class ReplayAdapter(Adapter[ReplaySink]):
         self.resumed_after_line = 0
         self.reader: TranscriptReader | None = None
         self.finished = asyncio.Event()
+        #: Every event was played: the replay ended with its transcript, not stopped short.
+        self.played_through = False
         self._closed = False
         self._breathed = 0.0
 
@@ -127,7 +129,9 @@ class ReplayAdapter(Adapter[ReplaySink]):
             return
         finally:
             self.finished.set()
-        sink.connection_changed(self.platform, ConnectionState.FINISHED, self.label)
+        if self.played_through:
+            sink.connection_changed(self.platform, ConnectionState.FINISHED, self.label)
+        # Else it was stopped before its end: not finished (the show stops, to be resumed).
 
     async def _play(self, sink: ReplaySink) -> None:
         stored = sink.replay_position
@@ -137,6 +141,9 @@ class ReplayAdapter(Adapter[ReplaySink]):
         stored_segments = {format_ts(s.started_at) for s in sink.segments if s.started_at}
         wall_start: float | None = None
         show_start: datetime | None = None
+        # A paced replay resumed goes on at the transcript's pace from where the stored show
+        # stands, as if it had not stopped: its next new line waits out its time from there.
+        resumed_at = _latest(stored.show_ts if stored else None, stored_until)
         last: Mark | None = None
         items = self._marked_events(sink)
         for (_event, mark), placed in timeline.play(
@@ -150,6 +157,9 @@ class ReplayAdapter(Adapter[ReplaySink]):
                 if at_once:
                     sink.follow_clock(ts, 0.0)
                 else:
+                    if wall_start is None and resumed_at is not None and ts >= resumed_at:
+                        wall_start, show_start = time.monotonic(), resumed_at
+                        sink.follow_clock(resumed_at, self.speed)  # its clock runs meanwhile
                     if wall_start is None or show_start is None or ts < show_start - MAX_JUMP:
                         wall_start, show_start = time.monotonic(), ts
                     if self._delay(wall_start, show_start, ts) > 0 and last is not None:
@@ -168,6 +178,8 @@ class ReplayAdapter(Adapter[ReplaySink]):
                     await asyncio.sleep(0.02)
                 if last is not None:
                     await self._checkpoint(sink, last)
+        else:
+            self.played_through = True
         if self.reader is not None and not self._closed:
             await sink.settled()
             sink.replay_reached(self.label, self.reader.position())  # to the end of the file
@@ -227,6 +239,11 @@ class ReplayAdapter(Adapter[ReplaySink]):
 
     async def close(self) -> None:
         self._closed = True
+
+
+def _latest(*times: datetime | None) -> datetime | None:
+    known = [ts for ts in times if ts is not None]
+    return max(known) if known else None
 
 
 def transcript_start(path: Path) -> datetime | None:

@@ -131,14 +131,13 @@ def attach(url: str, token_value: str | None, config_path: Path | None) -> None:
     register_secret(secret)
     settings = load_settings(config_path, required=False)
     log_path = configure_logging(to_file=True)
-    name, ended = asyncio.run(_attach(url, secret, settings))
-    how = "the show had ended" if ended else "the show goes on"
+    name, how = asyncio.run(_attach(url, secret, settings))
     click.echo(f"Left {name!r} at {url}; {how} (log: {log_path})")
 
 
-async def _attach(url: str, secret: str, settings: Settings) -> tuple[str, bool]:
-    """The console on the show at `url` until it quits: the show's name, and whether it had
-    ended by then."""
+async def _attach(url: str, secret: str, settings: Settings) -> tuple[str, str]:
+    """The console on the show at `url` until it quits: the show's name, and what became of
+    the show by then ("the show goes on", "the show had ended", ...)."""
     from stagehand.console.app import make_app
     from stagehand.server.remote import RemoteError, RemoteShow
 
@@ -152,7 +151,15 @@ async def _attach(url: str, secret: str, settings: Settings) -> tuple[str, bool]
         await app.run_async()
     finally:
         await remote.close()
-    return remote.show.name, remote.ended
+    if remote.ended:
+        return remote.show.name, "the show had ended"
+    if remote.stopped_at is not None:
+        return (
+            remote.show.name,
+            f"the show had stopped at {remote.stopped_at:%H:%M} before its end (the command "
+            "that ran it resumes it)",
+        )
+    return remote.show.name, "the show goes on"
 
 
 def _base_url(url: str) -> str:

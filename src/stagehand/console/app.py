@@ -118,6 +118,8 @@ class StagehandApp(App[None]):
         self.show_reasons = False
         #: Keys of this console's host actions, newest last: what `u` takes back.
         self.undo_stack: list[str] = []
+        #: This console has done something `u` could take back (its stack may be empty since).
+        self.acted_here = False
         self.hosts = host_accounts(settings.show.hosts)
         self.closed = False
         self._show_closing: asyncio.Future[bool] | None = None
@@ -127,11 +129,17 @@ class StagehandApp(App[None]):
         #: The state's `farewells` count the open dialogs have let go of (`_let_go`).
         self._farewells_seen = 0
         self.metrics: Metrics | None = None
-        # The title can reach the terminal's title bar: only cleaned text goes there.
-        self.title = "stagehand: " + clean(live.show.title or live.show.name, max_chars=80)
-        if attached_as:
-            name, role = attached_as
-            self.title += f" (attached as {clean(name, max_chars=40)}, {role})"
+        self.title = self._title()
+
+    def _title(self) -> str:
+        """The app's title: the show's, and who this console is when attached. It can reach
+        the terminal's title bar: only cleaned text goes there."""
+        show = self.live.show
+        title = "stagehand: " + clean(show.title or show.name, max_chars=80)
+        if self.attached_as:
+            name, role = self.attached_as
+            title += f" (attached as {clean(name, max_chars=40)}, {role})"
+        return title
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -232,6 +240,7 @@ class StagehandApp(App[None]):
         self._remember(result.key)
 
     def _remember(self, key: str) -> None:
+        self.acted_here = True
         self.undo_stack.append(key)
         if len(self.undo_stack) > HISTORY:  # the core forgets older actions too
             del self.undo_stack[0]
@@ -246,9 +255,21 @@ class StagehandApp(App[None]):
         was rebuilt from the show's snapshot. Drawn at once, so keys act on what the show has;
         a selected comment the show no longer has is dropped, and the notice says so."""
         queue = self.query_one(QueueView)
+        if message.another_show:
+            # Its keys name the show before's host actions: `u` has nothing of this show's.
+            self.undo_stack.clear()
+            self.acted_here = False
+            self.title = self._title()
         self.redraw()
         lost = queue.lost
         if queue.selected is None and lost is not None and key_of(lost.comment) in message.gone:
+            if message.another_show:
+                self._say(
+                    f"{self._whose(lost)} comment was on the show before, not this one: "
+                    "nothing is selected now",
+                    "warning",
+                )
+                return
             after = "the show restarted" if message.restarted else "the reconnect"
             self._say(
                 f"{self._whose(lost)} comment is not in the show's queue after {after}: "
@@ -680,7 +701,10 @@ class StagehandApp(App[None]):
         if self._refused("undo"):
             return
         if not self.undo_stack:
-            self._say("Nothing to undo: this console has done nothing yet", "ignored")
+            if self.acted_here:  # each of its actions was taken back (or tried): say that
+                self._say("Nothing to undo: this console's actions are all taken back", "ignored")
+            else:
+                self._say("Nothing to undo: this console has done nothing yet", "ignored")
             return
         key = self.undo_stack.pop()
         self._act(self._undo(key), "undo")
@@ -764,6 +788,16 @@ class StagehandApp(App[None]):
                     f"The show ended at {self.live.show.ended_at:%H:%M}; this console closes.",
                     "$text-muted",
                 ),
+            )
+        elif self.attached_as and (link := self.state.connections.get("show", ("", "")))[0] in (
+            "reconnecting",
+            "disconnected",
+        ):
+            # Stopped before its end, or out of reach: whether it goes on is not known here.
+            question = Content.assemble(
+                ("Leave the show?", "bold"),
+                "\n",
+                (f"Not connected to the show ({link[1]}); this console closes.", "$text-muted"),
             )
         elif self.attached_as:
             question = Content.assemble(

@@ -27,6 +27,8 @@ from stagehand.events import CoreEvent
 RESTARTED_WITHOUT = "dropped when the show restarted"
 #: ... or when a reconnect's snapshot no longer had it (it was handled while this was away).
 RECONNECTED_WITHOUT = "missing from the show's queue after a reconnect"
+#: ... or when another show is served on the address now (it was the show before's).
+ANOTHER_SHOW = "it was on the show before: another show is served here now"
 
 
 class ConsoleBridge:
@@ -34,10 +36,14 @@ class ConsoleBridge:
         """The state started again from a fresh snapshot; `gone`: the queued comments the
         show no longer has."""
 
-        def __init__(self, gone: frozenset[CommentKey], *, restarted: bool) -> None:
+        def __init__(
+            self, gone: frozenset[CommentKey], *, restarted: bool, another_show: bool = False
+        ) -> None:
             super().__init__()
             self.gone = gone
             self.restarted = restarted
+            #: Another show is served on the address now (not this one restarted).
+            self.another_show = another_show
 
     def __init__(
         self,
@@ -61,13 +67,22 @@ class ConsoleBridge:
         self.state.apply(event)
         self._schedule()
 
-    def show_reloaded(self, events: Sequence[CoreEvent], *, restarted: bool) -> None:
+    def show_reloaded(
+        self, events: Sequence[CoreEvent], *, restarted: bool, another_show: bool = False
+    ) -> None:
         """A fresh snapshot (`RemoteShow`): the state is rebuilt from it, and redrawn at once."""
         self.events += 1
-        gone = self.state.start_again(
-            events, RESTARTED_WITHOUT if restarted else RECONNECTED_WITHOUT, restarted=restarted
+        why = (
+            ANOTHER_SHOW
+            if another_show
+            else RESTARTED_WITHOUT
+            if restarted
+            else RECONNECTED_WITHOUT
         )
-        self._post(self.Reloaded(frozenset(gone), restarted=restarted))
+        gone = self.state.start_again(
+            events, why, restarted=restarted or another_show, another_show=another_show
+        )
+        self._post(self.Reloaded(frozenset(gone), restarted=restarted, another_show=another_show))
 
     def _schedule(self) -> None:
         if self._timer is not None or self._in_flight:

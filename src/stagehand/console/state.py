@@ -192,7 +192,12 @@ class ConsoleState(ShowQueue):
             ShowQueue.apply(self, event)
 
     def start_again(
-        self, events: Iterable[CoreEvent], why: str, *, restarted: bool = False
+        self,
+        events: Iterable[CoreEvent],
+        why: str,
+        *,
+        restarted: bool = False,
+        another_show: bool = False,
     ) -> set[CommentKey]:
         """The show as it is now, from a fresh snapshot (an attached console whose show
         restarted, or that missed too much): the queue, pins, what is on stream, the stage,
@@ -201,9 +206,13 @@ class ConsoleState(ShowQueue):
         before is not added twice). Queued comments the show no longer has are taken off with
         `why` (a frozen queue and the selection drop them too); their keys are returned.
         After a restart (`restarted`) notices start a new run: the show's clock may read
-        earlier than before it (another show on the same address, a replay from its start)."""
+        earlier than before it (another show on the same address, a replay from its start).
+        For `another_show` (another show served on the address) nothing of the show before
+        stays but the notices: its chat, handled list, counts and clock start again too."""
         if restarted:
             self.run += 1
+        if another_show:
+            self._forget_the_show_before()
         before = dict(self.queue)
         self.queue = {}
         self.pins = OrderedDict()
@@ -233,6 +242,19 @@ class ConsoleState(ShowQueue):
         while len(self.taken_off) > REMOVED_KEYS:
             self.taken_off.popitem(last=False)
         return gone
+
+    def _forget_the_show_before(self) -> None:
+        """Another show on the address: chat, the handled list, what was taken off, the counts
+        and the first comment's time (the on-air clock's start) belonged to the one before."""
+        self.raw.clear()
+        self._raw_index.clear()
+        self.stage_said.clear()
+        self.handled.clear()
+        self.removed.clear()
+        self.taken_off.clear()
+        self._rate.clear()
+        self.comments_seen = 0
+        self.first_comment_at = None
 
     def add_comment(self, ranked: RankedComment) -> None:
         comment = ranked.comment

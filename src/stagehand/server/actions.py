@@ -14,10 +14,11 @@ may not take the action gets 403, a comment the show does not know 404, a malfor
 
 An intent done already (two consoles racing, a button pressed twice) is refused 409: a comment
 answered, dismissed or deleted already is refused here, from the queue, before the show is asked;
-one put on stream or pinned already, a guest on stage already, an action undone already, and a
-reply to someone who opted out or asked to be forgotten (no longer addressed in chat) are refused
-by the show itself (`ActionResult.already`), in its words and with its notice to the console that
-asked. A button can tell "done already" from "done"; the answer's `Stagehand-Seq`
+one put on stream or pinned already, a guest on stage already, an action undone already, a
+reply to someone who opted out or asked to be forgotten (no longer addressed in chat), and
+nothing to act on (nothing on stream to take off, nobody on stage, a comment not pinned, nothing
+to undo) are refused by the show itself (`ActionResult.already`), in its words and with its
+notice to the console that asked. A button can tell "done already" from "done"; the answer's `Stagehand-Seq`
 header says the show told its screens (an attached console does not say it a second time).
 """
 
@@ -79,7 +80,11 @@ async def perform(live: LiveShow, hub: EventHub, caller: Caller, body: Any) -> A
         return refused(400, 'the body must be a JSON object such as {"action": "answer", ...}')
     action = body.get("action")
     known = sorted(ALLOWED[Role.HOST])
-    if not isinstance(action, str) or action not in known:
+    if action is None:
+        return refused(400, f'the body names no "action": one of {", ".join(known)}')
+    if not isinstance(action, str):
+        return refused(400, f'"action" must be a string: one of {", ".join(known)}')
+    if action not in known:
         return refused(400, f"unknown action {action!r}: one of {', '.join(known)}")
     if not may(caller.role, action):
         return refused(403, not_allowed(caller, action))
@@ -231,10 +236,11 @@ def _undo(live: LiveShow, caller: Caller, body: dict[str, Any]) -> Intent | Answ
         return lambda: live.undo(mine=True)  # this token's own last action
     if not isinstance(key, str):
         return refused(400, '"key" must be the key of a host action')
-    if caller.role is not Role.HOST:
-        done = live.host_action(key)
-        if done is None or done.actor != caller.name:
-            return refused(403, f"a {caller.role.value} may undo only their own actions")
+    done = live.host_action(key)
+    if done is None:
+        return refused(404, f"no host action {key!r} in this show (or too old to undo)")
+    if caller.role is not Role.HOST and done.actor != caller.name:
+        return refused(403, f"a {caller.role.value} may undo only their own actions")
     return lambda: live.undo(key)
 
 

@@ -13,8 +13,11 @@ The show does not depend on this console: when the connection drops, the header 
 fresh snapshot when too many were missed or the show restarted (a new epoch). A fresh snapshot
 replaces what the screens show (`Reloadable`): a console keeps nothing of the show from before
 it, so no key acts on a queue, a pin or an "on stream" the show no longer has. A show that
-ends says so (`show ■ finished`), its clock stops, and nothing reconnects. Closing it (quitting
-this console) leaves the show running and recording.
+ends says so (`show ■ finished`), its clock stops, and nothing reconnects. A show that stops
+before its end (a replay stopped short, which the same command resumes) says that instead: its
+clock stops, and the console keeps reconnecting, as after a crash. While not connected (ended,
+stopped, reconnecting), a key sends nothing and says why: the show it would reach may not be
+the one on screen. Closing it (quitting this console) leaves the show running and recording.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ from stagehand.events import (
 )
 from stagehand.metrics import Metrics
 from stagehand.platform import ActionResult, ConnectionState
+from stagehand.sanitize import clean
 from stagehand.server.access import Caller, Role, may
 from stagehand.server.actions import not_allowed
 from stagehand.server.wire import SEQ_HEADER, WireError, decode, decode_event
@@ -102,11 +106,15 @@ class Reloadable(Protocol):
     After a reconnect that brought a snapshot instead of the missed events, `show_reloaded`
     gets what the show holds now, as events (the segment, hands, stage, connections, the queue
     and chat lines, pins, what is on stream), to replace what it shows; `restarted` says the
-    show itself restarted (a new epoch), not only this connection. A plain listener is given
-    the queue and the pins as `add_listener` gives them.
+    show itself restarted (a new epoch), not only this connection; `another_show` that the
+    address now serves another show (another name or start): nothing of the one before (its
+    chat, its clock, what was done on it) holds for it. A plain listener is given the queue and
+    the pins as `add_listener` gives them.
     """
 
-    def show_reloaded(self, events: Sequence[CoreEvent], *, restarted: bool) -> None: ...
+    def show_reloaded(
+        self, events: Sequence[CoreEvent], *, restarted: bool, another_show: bool = False
+    ) -> None: ...
 
 
 class RemoteShow:
@@ -148,6 +156,8 @@ class RemoteShow:
         self._metrics: Metrics | None = None
         #: When the show ended (its `ShowEnded` arrived on this connection), else None.
         self._ended_at: datetime | None = None
+        #: When the show stopped before its end (a resumable `ShowEnded`), until it is back.
+        self._stopped_at: datetime | None = None
 
     # -- connecting ------------------------------------------------------------------------------
 
@@ -234,7 +244,7 @@ class RemoteShow:
         attempt = 0
         while not self._closing:
             delay = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
-            self._link(ConnectionState.RECONNECTING, f"lost the show; retrying in {delay:g} s")
+            self._link(ConnectionState.RECONNECTING, f"{self._why_away()}; retrying in {delay:g} s")
             await asyncio.sleep(delay)
             attempt += 1
             try:
@@ -256,10 +266,12 @@ class RemoteShow:
             self._now = (datetime.fromisoformat(now), time.monotonic())
         snapshot = frame.get("snapshot")
         if isinstance(snapshot, dict):
-            epoch = self._epoch
+            epoch, before = self._epoch, self._show
             self._load(snapshot)
             if not first:  # restarted, or too much was missed: the screens start again from it
-                self._reload_screens(restarted=self._epoch != epoch)
+                self._reload_screens(
+                    restarted=self._epoch != epoch, before=before if self._epoch != epoch else None
+                )
         events = frame.get("events", [])
         if not isinstance(events, list):
             raise WireError("events must be a list")
@@ -277,6 +289,7 @@ class RemoteShow:
         self._epoch = str(snapshot.get("epoch", ""))
         self._show = decode(ShowRow, snapshot["show"])
         self._ended_at = None  # a show that sends a snapshot is running
+        self._stopped_at = None
         self._segments = list(decode(tuple[Segment, ...], snapshot["segments"]))
         self._stage = decode(tuple[StageSession, ...], snapshot["on_stage"])
         self._hands = decode(tuple[Author, ...], snapshot["hands"])
@@ -306,20 +319,33 @@ class RemoteShow:
             self._queue.pinned(pin)
         self._chat = deque(decode(tuple[RankedComment, ...], snapshot.get("chat", [])), maxlen=500)
 
-    def _reload_screens(self, *, restarted: bool) -> None:
-        """After a snapshot that replaced the mirror: every screen shows the show as it is now."""
+    def _reload_screens(self, *, restarted: bool, before: ShowRow | None = None) -> None:
+        """After a snapshot that replaced the mirror: every screen shows the show as it is now
+        (`before`: the show this console followed until the new epoch, to tell a restart of
+        the same show from another show on the address)."""
         events = self._snapshot_events()
         caught_up = self._catch_up()
+        another = (
+            before is not None and self._show is not None and not _same_show(before, self._show)
+        )
+        if another:
+            self._acted.clear()  # host action keys of the show before: nothing to act on here
         for listener in list(self._listeners):
             try:
                 if isinstance(listener, Reloadable):
-                    listener.show_reloaded(events, restarted=restarted)
+                    listener.show_reloaded(events, restarted=restarted, another_show=another)
                 else:
                     for event in caught_up:
                         listener(event)
             except Exception:  # a broken screen must not stop the others
                 log.exception("listener failed on a fresh snapshot")
-        if restarted:
+        if another and before is not None and self._show is not None:
+            text = (
+                f"Another show is served here now: {_show_named(self._show)}, not "
+                f"{_show_named(before)}. This console shows it from its start (its queue, chat "
+                "and on-air time); what you did on the show before cannot be undone from here"
+            )
+        elif restarted:
             text = (
                 "The show restarted: this console now shows its queue, pins, stage and what is "
                 "on stream as the show has them; what happened meanwhile may be missing here"
@@ -382,6 +408,18 @@ class RemoteShow:
             self._pins[(event.pin.comment.platform, event.pin.comment.id)] = event.pin
         elif isinstance(event, CommentUnpinned):
             self._pins.pop((event.platform, event.comment_id), None)
+        elif isinstance(event, ShowEnded) and event.resumable:
+            # Stopped, not ended: the same command resumes it, and this console reconnects.
+            self._stopped_at = event.ts
+            self._link(ConnectionState.RECONNECTING, self._why_away())
+            self._publish(
+                Notice(
+                    f"The show stopped at {event.ts:%H:%M} before its end: this console waits "
+                    "for it and picks it up when it runs again (nothing you press reaches it "
+                    "meanwhile)",
+                    "warning",
+                )
+            )
         elif isinstance(event, ShowEnded) and self._show is not None:
             self._ended_at = event.ts
             self._show = dataclasses.replace(self._show, ended_at=event.ts)
@@ -441,6 +479,12 @@ class RemoteShow:
             *(CommentPinned(pin) for pin in self._pins.values()),
         ]
 
+    def _why_away(self) -> str:
+        """Why the show is not connected now, as the header's detail says it."""
+        if self._stopped_at is not None:
+            return f"the show stopped at {self._stopped_at:%H:%M}"
+        return "lost the show"
+
     def _link(self, state: ConnectionState, detail: str) -> None:
         self._connections[LINK] = (state, detail)
         self._publish(ConnectionChanged(LINK, state.value, detail))
@@ -467,6 +511,8 @@ class RemoteShow:
             raise RuntimeError("connect() first")
         if self._ended_at is not None:
             return self._ended_at
+        if self._stopped_at is not None:
+            return self._stopped_at
         said, at = self._now
         return said + timedelta(seconds=time.monotonic() - at)
 
@@ -474,6 +520,11 @@ class RemoteShow:
     def ended(self) -> bool:
         """The show ended (its `ShowEnded` arrived): there is nothing to reconnect to."""
         return self._ended_at is not None
+
+    @property
+    def stopped_at(self) -> datetime | None:
+        """When the show stopped before its end, while it has not come back (else None)."""
+        return self._stopped_at
 
     @property
     def segments(self) -> tuple[Segment, ...]:
@@ -638,6 +689,8 @@ class RemoteShow:
             body.update(comment_id=comment.id, platform=comment.platform)
         if self._session is None:
             return self._failed("not connected to the show", "failed")
+        if (away := self._away()) is not None:
+            return self._failed(away, "refused")
         try:
             async with self._session.post(
                 f"{self.url}/api/actions",
@@ -674,6 +727,18 @@ class RemoteShow:
             key=str(data.get("key") or ""),
             retry=bool(data.get("retry")),
         )
+
+    def _away(self) -> str | None:
+        """Why a key must not reach the show now (None: connected). Its answer would not come
+        back here, and the show answering may not be the one on screen (another on the port)."""
+        if self._ended_at is not None:
+            return f"The show ended at {self._ended_at:%H:%M}: nothing was done (q leaves)"
+        if self._stopped_at is not None or self._ws is None or self._ws.closed:
+            return (
+                f"Not connected to the show ({self._why_away()}): nothing was done; press "
+                "again once the header says connected"
+            )
+        return None
 
     def _failed(self, message: str, level: str) -> ActionResult:
         """Nothing reached the show: this console's screens hear why (the show cannot tell them)."""
@@ -783,6 +848,18 @@ def _events_of_handled(
         )
         if handled.kind in (HostActionKind.ANSWER, HostActionKind.DISMISS):
             yield CommentRestored(comment.platform, comment.id)
+
+
+def _same_show(a: ShowRow, b: ShowRow) -> bool:
+    """The same show (restarted or resumed), not another served on the address: a show keeps
+    its name and its start however often it is resumed."""
+    return (a.name, a.started_at) == (b.name, b.started_at)
+
+
+def _show_named(show: ShowRow) -> str:
+    """A show as a notice names it: its title (cleaned: it is the host's text) and its start."""
+    title = clean(show.title or show.name, max_chars=60)
+    return f"“{title}” (started {show.started_at:%Y-%m-%d %H:%M})"
 
 
 def _why(exc: BaseException) -> str:

@@ -222,10 +222,10 @@ class HostActions(ShowChanges):
         """End `author`'s appearance, or the most recent one when no one is named."""
         stage = self._state.stage
         if not stage:
-            return self._refuse("Nobody is on stage")
+            return self._refuse("Nobody is on stage", already=True)
         session = stage.get(author.key) if author else list(stage.values())[-1]
         if session is None:
-            return self._refuse("They are not on stage")
+            return self._refuse("They are not on stage", already=True)
         result = await self._platforms.act(
             session.author.platform,
             lambda adapter: adapter.end_stage(session.author),

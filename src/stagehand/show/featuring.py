@@ -55,7 +55,7 @@ class Featuring(ShowChanges):
         """Take the comment on stream off it (the overlay shows no comment)."""
         featured = self._state.featured
         if featured is None:
-            return self._refuse("Nothing is on stream")
+            return self._refuse("Nothing is on stream", already=True)
         comment = featured.comment
         now = self._clock.now()
         action = self._log_action(
@@ -86,7 +86,7 @@ class Featuring(ShowChanges):
         who = comment.author.shown_name
         pin = self._state.pins.get((comment.platform, comment.id))
         if pin is None:
-            return self._refuse(f"{who}'s comment is not pinned")
+            return self._refuse(f"{who}'s comment is not pinned", already=True)
         action = self._log_action(
             _acting_on(HostActionKind.UNPIN, comment, self._clock.now()), comment, pin=pin
         )

@@ -302,7 +302,8 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
                 session=ended,
             )
         self._feature_ended(now, "show ended")
-        self._publish(ShowEnded(now))
+        # A replay stopped short is resumed by the same command: screens elsewhere wait for it.
+        self._publish(ShowEnded(now, resumable=self._platforms.stopped_short()))
         self._ranker.close()
         self._stored_comments.close()
         ok = await asyncio.to_thread(self._writer.close)

@@ -70,6 +70,14 @@ class Platforms:
             return True
         return bool(self._connected_once.intersection(live))
 
+    def stopped_short(self) -> bool:
+        """A replay that has not played its transcript to the end (stopped, or failed to read
+        it): the show stops rather than ends, and the same command resumes it."""
+        if REPLAY not in self._adapters:
+            return False
+        state, _ = self._connections.get(REPLAY, (None, ""))
+        return state is not ConnectionState.FINISHED
+
     def failed(self) -> dict[str, str]:
         """Live platforms whose connection ended failed, with the reason each gave."""
         return {

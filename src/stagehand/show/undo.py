@@ -55,7 +55,7 @@ class Undoing(ShowChanges):
         if key is None:
             done = self._latest_undoable(ACTING.get() if mine else None)
             if done is None:
-                return self._undo_told(ActionResult.failed("Nothing to undo yet"))
+                return self._undo_told(ActionResult.failed("Nothing to undo yet", already=True))
         else:
             done = self._history.get(key)
         refusal = self._refusal(done)
