@@ -35,6 +35,9 @@ class ConnectionState(StrEnum):
     CONNECTING = "connecting"
     CONNECTED = "connected"
     RECONNECTING = "reconnecting"
+    #: Connected and reading, but some host actions cannot work (an account's token refused
+    #: mid-show); the detail says which, and the fix.
+    LIMITED = "limited"
     FAILED = "failed"
     FINISHED = "finished"
 

@@ -406,8 +406,8 @@ class ConsoleState(ShowQueue):
     def _connection_changed(self, event: ConnectionChanged) -> None:
         """The header shows each state; why a live platform is reconnecting and when it tries
         next is said once per reason, as a warning notice (the header counts down to the next
-        try), and so is why it stopped for good (a refused token, spent quota, a chat that
-        ended)."""
+        try), and so is what a limited one cannot do (an account's token refused mid-show)
+        and why one stopped for good (a refused token, spent quota, a chat that ended)."""
         platform = event.platform
         before = self.connections.get(platform)
         self.connections[platform] = (event.state, event.detail)
@@ -426,6 +426,8 @@ class ConsoleState(ShowQueue):
                 )
             return
         self.reconnecting_why.pop(platform, None)  # a later drop is news again
+        if event.state == "limited" and before != (event.state, event.detail):
+            self.notify(f"{platform}: {event.detail or 'some actions cannot work'}", "warning")
         if event.state in STOPPED_STATES and event.detail and before != (event.state, event.detail):
             level = "error" if event.state == "failed" else "info"
             self.notify(f"{platform}: {event.state}: {event.detail}", level)

@@ -29,7 +29,13 @@ from twitchio.eventsub.websockets import Websocket
 from twitchio.exceptions import HTTPException, InvalidTokenException
 
 from stagehand.adapters.twitch.credentials import AccountToken
-from stagehand.adapters.twitch.errors import TwitchLoginUnavailable, app_refused, login_failure
+from stagehand.adapters.twitch.errors import (
+    TOKEN_REFUSALS,
+    TwitchLoginUnavailable,
+    TwitchTokenRefused,
+    app_refused,
+    login_failure,
+)
 from stagehand.config.twitch import TwitchSettings
 from stagehand.logs import register_secrets
 
@@ -97,6 +103,7 @@ class ChatClient(twitchio.Client):
         accounts: list[AccountToken],
         on_chat_message: Callable[[Any], None],
         on_token: TokenSaver,
+        on_refused: Callable[[str, str], None] = lambda user_id, login: None,
     ) -> None:
         super().__init__(
             client_id=client_id,
@@ -113,6 +120,9 @@ class ChatClient(twitchio.Client):
         self._handed_over: dict[str, str] = {}
         self._on_chat_message = on_chat_message
         self._on_token = on_token
+        #: Told (user id, login) when Twitch refuses to refresh an account's token.
+        self._on_refused = on_refused
+        self._logins = {a.user_id: a.login for a in accounts}
         self._mask_app_tokens()
         self._store_refreshes_at_once()
 
@@ -149,7 +159,9 @@ class ChatClient(twitchio.Client):
         token would be lost with the session, and the next session would try the old refresh
         token, which the refresh may have used up. Every refresh goes through here (at login,
         after a 401, in twitchio's hourly check), each with the refresh token the one before
-        handed over: the owner of each is followed from one to the next.
+        handed over: the owner of each is followed from one to the next. A refresh Twitch
+        refuses (the account disconnected stagehand) is `TwitchTokenRefused`, naming whose
+        token it was, and `on_refused` hears of it.
         """
         oauth = getattr(self._http, "_ManagedHTTPClient__isolated", None)  # twitchio's own
         if oauth is None:
@@ -157,7 +169,16 @@ class ChatClient(twitchio.Client):
         fetch = oauth.refresh_token
 
         async def refresh_token(refresh: str, /) -> Any:
-            payload = await fetch(refresh)
+            try:
+                payload = await fetch(refresh)
+            except HTTPException as exc:
+                user_id = self._refresh_owners.get(refresh)
+                if exc.status not in TOKEN_REFUSALS or user_id is None:
+                    raise
+                # Revoked: every action as this account fails alike until it authorizes again.
+                login = self._logins.get(user_id) or user_id
+                self._on_refused(user_id, login)
+                raise TwitchTokenRefused(login, exc) from None
             register_secrets([payload.access_token, payload.refresh_token])
             user_id = self._refresh_owners.pop(refresh, None)
             if user_id is not None:

@@ -30,6 +30,36 @@ class TwitchLoginUnavailable(Exception):
     the token may be fine, and a later attempt may work."""
 
 
+class TwitchTokenRefused(HTTPException):
+    """Twitch refused to refresh an account's token mid-show (400 "Invalid refresh token"): the
+    account disconnected stagehand or changed its password. Only a new authorization helps.
+
+    An `HTTPException` still (with Twitch's status and message), so twitchio's own handling
+    of a failed refresh goes on as before; the original's text quotes the request, refresh
+    token and client secret, and is not kept."""
+
+    def __init__(self, login: str, refused: HTTPException) -> None:
+        super().__init__(
+            f"Twitch refused to refresh {login}'s token",
+            route=None,
+            status=refused.status,
+            extra=refused.extra,
+        )
+        self.login = login
+
+    @property
+    def fix(self) -> str:
+        return account_fix(self.login)
+
+    def __str__(self) -> str:
+        return f"Twitch no longer accepts {self.login}'s token"
+
+
+def account_fix(login: str) -> str:
+    """The fix for an account whose token Twitch refuses, as `stagehand doctor` words it."""
+    return f"{AUTH_FIX} and log in as {login}"
+
+
 def twitch_message(exc: HTTPException) -> str:
     extra = exc.extra if isinstance(exc.extra, dict) else {}
     message = str(extra.get("message") or extra.get("error") or "").strip()
@@ -52,7 +82,7 @@ def login_failure(exc: InvalidTokenException, who: str) -> Exception:
     """
     if exc.status in TOKEN_REFUSALS:
         return TwitchAuthError(
-            f"a stored Twitch token was rejected and could not be refreshed: {AUTH_FIX}"
+            f"Twitch no longer accepts {who}'s token and refused to refresh it: {account_fix(who)}"
         )
     step = "refreshing" if exc.invalid_type == "refresh" else "checking"
     said = redact(twitch_message(exc))  # a proxy's error page may quote the request
@@ -89,6 +119,8 @@ def describe_error(exc: BaseException) -> str:
     """A short, secret-free account of what went wrong."""
     if isinstance(exc, TwitchAuthError | TwitchLoginUnavailable):
         return str(exc)
+    if isinstance(exc, TwitchTokenRefused):
+        return f"{exc}: {exc.fix}"
     if isinstance(exc, HTTPException):
         message = twitch_message(exc)
         if exc.status == 401:

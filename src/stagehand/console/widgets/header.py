@@ -21,6 +21,7 @@ CONNECTION_STYLES = {
     "connected": ("●", "bold $success"),
     "connecting": ("◌", "$warning"),
     "reconnecting": ("◌", "bold $warning"),
+    "limited": ("◐", "bold $warning"),  # reading, but some actions cannot work
     "disconnected": ("○", "$error"),
     "failed": ("✕", "bold $error"),
     "finished": ("■", "$text-muted"),
