@@ -148,7 +148,14 @@ class TwitchAdapter(Adapter):
     async def _broadcaster_id(self, client: ChatClient) -> str:
         users = await client.fetch_users(logins=[self.settings.channel])
         if not users:
-            raise TwitchAuthError(f"Twitch has no channel named {self.settings.channel!r}")
+            # A typo: say where to fix it, and (as doctor does) whose channel was authorized.
+            owner = TwitchCredentials.load(self.tokens).broadcaster
+            authorized = f"; the broadcaster authorized is {owner.login}" if owner else ""
+            raise TwitchAuthError(
+                f"Twitch has no channel named {self.settings.channel!r}: set "
+                f"{self.settings.key('channel')} to your channel's login (the name in its "
+                f"URL){authorized}"
+            )
         return str(users[0].id)
 
     async def _subscribe(self, client: ChatClient, broadcaster_id: str, bot_id: str) -> None:
