@@ -16,7 +16,11 @@ import aiohttp
 from twitchio.exceptions import HTTPException, InvalidTokenException, WebsocketConnectionException
 
 from stagehand.adapters.connection import ConnectionRefused
-from stagehand.adapters.twitch.credentials import AUTH_FIX, app_credential_fix
+from stagehand.adapters.twitch.credentials import (
+    AUTH_FIX,
+    app_credential_fix,
+    refused_app_credential,
+)
 from stagehand.config.twitch import TwitchSettings
 from stagehand.logs import redact, register_secrets
 
@@ -92,21 +96,11 @@ def login_failure(exc: InvalidTokenException, who: str) -> Exception:
     )
 
 
-#: What id.twitch.tv answers when it refuses the app's own credentials for an app token: 403
-#: "invalid client secret" for a wrong secret, 400 "invalid client" for an unknown client id,
-#: 400 "missing client secret". Anything else (a 5xx, a proxy's page) may pass: retried.
-APP_REFUSALS = {
-    "invalid client secret": True,  # True: it is the secret
-    "missing client secret": True,
-    "invalid client": False,  # the client id
-}
-
-
 def app_refused(exc: HTTPException, settings: TwitchSettings) -> TwitchAuthError | None:
     """The final answer to a refused app token (client credentials): asking again with the
     same client id and secret gets the same refusal. None when Twitch did not refuse them."""
     said = twitch_message(exc)
-    secret = APP_REFUSALS.get(said.lower())
+    secret = refused_app_credential(said)
     if exc.status not in TOKEN_REFUSALS or secret is None:
         return None
     problem = "the app's client secret" if secret else "the app's client id"
