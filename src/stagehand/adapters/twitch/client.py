@@ -12,7 +12,10 @@ What differs from a stock `twitchio.Client`:
 - a socket whose reader died on a malformed frame is given a new reader: twitchio reads
   `data["metadata"]` outside its try block (eventsub/websockets.py:387), so a frame
   without it ends the reader while the socket stays open, and only the 15-25 s keepalive
-  timeout would notice.
+  timeout would notice;
+- a notification twitchio cannot read (an event missing a key it reads) is one warning line
+  naming the subscription type and the message id (`GuardedWebsocket`), not twitchio's
+  CRITICAL line and traceback.
 """
 
 from __future__ import annotations
@@ -42,6 +45,41 @@ from stagehand.logs import register_secrets
 log = logging.getLogger(__name__)
 
 
+class GuardedWebsocket(Websocket):
+    """twitchio's EventSub socket, saying in one line what it skipped when a notification
+    cannot be read (a `channel.chat.message` without `chatter_user_id`, `message` null).
+
+    twitchio 3.3.2 catches the failure itself (eventsub/websockets.py:416) but logs it as
+    CRITICAL "Caught an unknown exception while proccessing a websocket 'notification' event"
+    with a traceback and no word of which message: the host reads that on the terminal."""
+
+    __slots__ = ()
+
+    async def _process_notification(self, data: Any) -> None:
+        try:
+            await super()._process_notification(data)
+        except Exception as exc:
+            log.warning(
+                "twitch: skipped a malformed %s notification%s (%s); reading goes on",
+                *_what_was_skipped(data),
+                type(exc).__name__,
+            )
+            log.debug("twitch: the malformed notification's error", exc_info=True)
+
+
+def _what_was_skipped(data: Any) -> tuple[str, str]:
+    """The notification's subscription type, and " (message <id>)" when it names a message
+    (ids are shown quoted: they came off the wire)."""
+    metadata = data.get("metadata") if isinstance(data, dict) else None
+    payload = data.get("payload") if isinstance(data, dict) else None
+    event = payload.get("event") if isinstance(payload, dict) else None
+    kind = metadata.get("subscription_type") if isinstance(metadata, dict) else None
+    message_id = event.get("message_id") if isinstance(event, dict) else None
+    shown_kind = kind if isinstance(kind, str) and kind.isprintable() else "EventSub"
+    shown_id = f" (message {str(message_id)[:64]!r})" if message_id else ""
+    return shown_kind[:64], shown_id
+
+
 class _TrackedSockets(dict[str, Websocket]):
     def __init__(self, seen: set[Websocket], initial: dict[str, Websocket] | None = None):
         super().__init__()
@@ -50,6 +88,8 @@ class _TrackedSockets(dict[str, Websocket]):
             self[key] = value
 
     def __setitem__(self, key: str, value: Websocket) -> None:
+        if type(value) is Websocket:  # registered once welcomed: before any notification
+            value.__class__ = GuardedWebsocket
         self._seen.add(value)
         super().__setitem__(key, value)
 
