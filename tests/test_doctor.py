@@ -366,3 +366,20 @@ async def test_a_token_file_that_is_not_there_is_not_called_owner_only(
     assert "readable by you only" not in output, output
     assert "not authorized yet" in line(output, "twitch bot")
     assert not missing.parent.exists()
+
+
+async def test_a_refused_secret_from_the_environment_names_the_variable(
+    fake, setup, tmp_path
+) -> None:
+    """The secret came from STAGEHAND_TWITCH_CLIENT_SECRET: the fix says to change that (as
+    `run` and `auth` do), and the accounts Twitch was not asked about are not called ok."""
+    config = twitch_config(tmp_path / "stagehand.toml", fake)
+    env = {**setup["env"], "STAGEHAND_TWITCH_CLIENT_SECRET": "wrong-secret-0123456789"}
+    code, output = await doctor("-c", str(config), env=env)
+    assert code == 1, output
+    app = line(output, "twitch app")
+    assert "Twitch refused the app's client secret (403 invalid client secret)" in app, output
+    assert "set STAGEHAND_TWITCH_CLIENT_SECRET (the environment variable it came from)" in output
+    assert "wrong-secret-0123456789" not in output
+    for account in ("twitch bot", "twitch broadcaster"):
+        assert "not checked online" in line(output, account), output

@@ -11,6 +11,7 @@ show's segments and host actions. `CommandSpec` is what a platform registers of 
 from __future__ import annotations
 
 import abc
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,8 +35,31 @@ class ConnectionState(StrEnum):
     CONNECTING = "connecting"
     CONNECTED = "connected"
     RECONNECTING = "reconnecting"
+    #: Connected and reading, but some host actions cannot work (an account's token refused
+    #: mid-show); the detail says which, and the fix.
+    LIMITED = "limited"
     FAILED = "failed"
     FINISHED = "finished"
+
+
+#: How a connection that will try again says when: "<why>; retrying in <n> s" (the detail of
+#: a RECONNECTING state; `retry_detail` writes it, `retry_of` reads it back).
+_RETRY = re.compile(r"(?P<why>.*); retrying in (?P<delay>[0-9.]+(?:e[+-]?[0-9]+)?) s", re.DOTALL)
+
+
+def retry_detail(why: str, delay: float) -> str:
+    """The detail of a RECONNECTING state: why, and when the next attempt is."""
+    shown = f"{delay:.3g}" if delay < 100 else f"{delay:.0f}"
+    return f"{why}; retrying in {shown} s"
+
+
+def retry_of(detail: str) -> tuple[str, float | None]:
+    """A RECONNECTING detail split into why and the seconds until the next attempt (None when
+    it names none: a library that reconnects by itself)."""
+    found = _RETRY.fullmatch(detail)
+    if found is None:
+        return detail, None
+    return found["why"], float(found["delay"])
 
 
 @dataclass(frozen=True, slots=True)

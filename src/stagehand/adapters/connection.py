@@ -29,7 +29,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
 from stagehand.logs import ECHO
-from stagehand.platform import ActionResult, AdapterSink, ConnectionState
+from stagehand.platform import ActionResult, AdapterSink, ConnectionState, retry_detail
 
 log = logging.getLogger(__name__)
 
@@ -183,9 +183,7 @@ class Connection(Generic[LinkT]):
             if self._got_connected:
                 self.backoff.reset()  # it worked for a while: start the backoff afresh
             delay = self.backoff.next_delay()
-            self.report(
-                ConnectionState.RECONNECTING, f"{why}; retrying in {delay:.3g} s", force=True
-            )
+            self.report(ConnectionState.RECONNECTING, retry_detail(why, delay), force=True)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.closing.wait(), timeout=delay)
         self.report(ConnectionState.DISCONNECTED)

@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 
 class Section(BaseModel):
     """A config section: unknown keys refused, field docstrings kept as the keys' help text,
     and every float finite: TOML spells `nan` and `inf`, and a NaN weight or limit would not
-    fail loudly later but lose chat quietly (SQLite stores a NaN score as NULL)."""
+    fail loudly later but lose chat quietly (SQLite stores a NaN score as NULL).
+
+    A section loaded with the settings knows its name and the file it was read from
+    (`placed`), so a problem found long after loading (a channel Twitch does not know, at
+    `stagehand run`) can say where to fix it (`key`)."""
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, allow_inf_nan=False)
+
+    _name: str = PrivateAttr(default="")
+    _file: str = PrivateAttr(default="")
+
+    def placed(self, name: str, file: str) -> None:
+        """Note the section's name and the config file it came from ("" for none)."""
+        self._name, self._file = name, file
+
+    def key(self, field: str) -> str:
+        """Where the user sets `field`: "[twitch] channel in stagehand.toml", or the
+        environment variable when that is where the value came from."""
+        # Not loaded with the settings (made in code): named after its class, TwitchSettings.
+        section = self._name or type(self).__name__.removesuffix("Settings").lower()
+        variable = f"STAGEHAND_{section}_{field}".upper()
+        if any(name.upper() == variable for name in os.environ):
+            return variable
+        shown = f"[{section}] {field}"
+        return f"{shown} in {self._file}" if self._file else shown
 
 
 def existing_file(path: Path | None, expected: str) -> Path | None:

@@ -33,6 +33,7 @@ from stagehand.config.discord import DiscordSettings
 from stagehand.config.obs import ObsSettings
 from stagehand.config.overlay import OverlaySettings
 from stagehand.config.ranking import RankingSettings
+from stagehand.config.section import Section
 from stagehand.config.sections import ConsoleSettings, DatabaseSettings, ShowSettings
 from stagehand.config.server import ServerSettings
 from stagehand.config.twitch import TwitchSettings
@@ -189,6 +190,11 @@ def _validate(data: dict[str, Any], *, source: str) -> Settings:
         # pydantic-settings names only the section; find the variable the user has to fix.
         raise ConfigError(_describe_environment_error(exc), fix=FIX_THE_VARIABLE) from None
     _register_secrets(settings)
+    file = "" if source.startswith("(") else source  # "(defaults and environment)": no file
+    for name in type(settings).model_fields:
+        section = getattr(settings, name)
+        if isinstance(section, Section):
+            section.placed(name, file)
     return settings
 
 

@@ -354,6 +354,7 @@ class StagehandApp(App[None]):
             chat_per_minute=state.chat_rate(now),
             connections=state.connections,
             quotas=state.quotas,
+            retries=state.retries(),
             metrics=self.metrics,
             frozen=self.frozen,
             pending=self._pending_while_frozen(queue),

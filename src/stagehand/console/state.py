@@ -43,6 +43,7 @@ from stagehand.events import (
     QuotaSpent,
     StageChanged,
 )
+from stagehand.platform import retry_of
 from stagehand.show.history import STEERING_KINDS
 from stagehand.show.queue import (
     FORGOTTEN,
@@ -138,6 +139,11 @@ class ConsoleState(ShowQueue):
     stage: tuple[StageSession, ...] = ()
     stage_said: dict[AuthorKey, deque[Comment]] = field(default_factory=dict)
     connections: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: When each reconnecting platform tries next (`time.monotonic`), as its state said.
+    retry_at: dict[str, float] = field(default_factory=dict)
+    #: Why each platform is reconnecting, as its notice said it: the next retry for the same
+    #: reason is not said again (a restart's snapshot neither); connected again, it is said.
+    reconnecting_why: dict[str, str] = field(default_factory=dict)
     #: Each quota-limited platform's budget after its latest call (YouTube's daily units).
     quotas: dict[str, QuotaUse] = field(default_factory=dict)
     notices: deque[ShownNotice] = field(default_factory=lambda: deque(maxlen=NOTICES_KEPT))
@@ -221,6 +227,7 @@ class ConsoleState(ShowQueue):
         self.hands = ()
         self.stage_changed(())  # drops the old guests' chat lines too
         self.connections = {}
+        self.retry_at = {}
         self.quotas = {}
         self.latest_comment_at = None
         for event in events:
@@ -419,18 +426,38 @@ class ConsoleState(ShowQueue):
             self.notify(f"{event.actor}: {event.text}", event.level)
 
     def _connection_changed(self, event: ConnectionChanged) -> None:
-        """The header shows each state; why a live platform stopped for good (a refused
-        token, spent quota, a chat that ended) is also said once, in words, as a notice."""
-        before = self.connections.get(event.platform)
-        self.connections[event.platform] = (event.state, event.detail)
-        if (
-            event.state in STOPPED_STATES
-            and event.detail
-            and event.platform != "replay"
-            and before != (event.state, event.detail)
-        ):
+        """The header shows each state; why a live platform is reconnecting and when it tries
+        next is said once per reason, as a warning notice (the header counts down to the next
+        try), and so is what a limited one cannot do (an account's token refused mid-show)
+        and why one stopped for good (a refused token, spent quota, a chat that ended)."""
+        platform = event.platform
+        before = self.connections.get(platform)
+        self.connections[platform] = (event.state, event.detail)
+        why, delay = retry_of(event.detail)
+        if event.state == "reconnecting" and delay is not None:
+            self.retry_at[platform] = time.monotonic() + delay
+        else:
+            self.retry_at.pop(platform, None)
+        if platform == "replay":
+            return
+        if event.state == "reconnecting":
+            if self.reconnecting_why.get(platform) != why:
+                self.reconnecting_why[platform] = why
+                self.notify(
+                    f"{platform}: reconnecting: {event.detail or 'no reason given'}", "warning"
+                )
+            return
+        self.reconnecting_why.pop(platform, None)  # a later drop is news again
+        if event.state == "limited" and before != (event.state, event.detail):
+            self.notify(f"{platform}: {event.detail or 'some actions cannot work'}", "warning")
+        if event.state in STOPPED_STATES and event.detail and before != (event.state, event.detail):
             level = "error" if event.state == "failed" else "info"
-            self.notify(f"{event.platform}: {event.state}: {event.detail}", level)
+            self.notify(f"{platform}: {event.state}: {event.detail}", level)
+
+    def retries(self, now: float | None = None) -> dict[str, float]:
+        """Seconds until each reconnecting platform tries again (0 once it is trying)."""
+        now = time.monotonic() if now is None else now
+        return {platform: max(0.0, at - now) for platform, at in self.retry_at.items()}
 
     def notify(self, text: str, level: str = "info", at: datetime | None = None) -> None:
         if at is None and self.clock is not None:

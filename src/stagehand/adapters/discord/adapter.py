@@ -73,6 +73,8 @@ class DiscordAdapter(Adapter):
         )
         self._sink: AdapterSink | None = None
         self._interactions: OrderedDict[str, discord.Interaction] = OrderedDict()
+        #: Config problems said already: each once per run, not at every new session.
+        self._warned: set[str] = set()
 
     @property
     def client(self) -> StagehandClient | None:
@@ -104,6 +106,7 @@ class DiscordAdapter(Adapter):
             self.settings,
             sink,
             report=self.connection.report,
+            warn=self._warn,
             specs=self.specs,
             command_prefix=self.command_prefix,
             guild_ready_timeout=self.guild_ready_timeout,
@@ -124,6 +127,11 @@ class DiscordAdapter(Adapter):
             # Closed before reporting, so its own late "disconnect" event stays quiet.
             if not client.is_closed():
                 await client.close()
+
+    def _warn(self, problem: str) -> None:
+        if problem not in self._warned:
+            self._warned.add(problem)
+            self.connection.notice(problem)
 
     async def close(self) -> None:
         self.connection.close()

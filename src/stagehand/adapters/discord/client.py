@@ -15,6 +15,7 @@ from typing import Any
 import discord
 
 from stagehand.adapters.discord import normalize, slash
+from stagehand.adapters.discord.online import STAGE_TYPE, TEXT_TYPES
 from stagehand.config.discord import DiscordSettings
 from stagehand.domain import Author, utcnow
 from stagehand.platform import AdapterSink, CommandSpec, ConnectionState
@@ -23,6 +24,9 @@ log = logging.getLogger(__name__)
 
 PLATFORM = normalize.PLATFORM
 REMEMBERED_MESSAGES = 20_000
+
+#: How to get a channel's id right (as `stagehand doctor` says it).
+COPY_THE_ID = "copy the channel's id (Developer Mode -> right-click -> Copy Channel ID)"
 
 #: How the client tells the adapter's connection what state it is in.
 ReportState = Callable[[ConnectionState, str], None]
@@ -83,6 +87,7 @@ class StagehandClient(discord.Client):
         sink: AdapterSink,
         *,
         report: ReportState,
+        warn: Callable[[str], None] = lambda text: None,
         specs: Sequence[CommandSpec] = (),
         command_prefix: str = "!",
         guild_ready_timeout: float = 2.0,
@@ -101,6 +106,8 @@ class StagehandClient(discord.Client):
         self.settings = settings
         self.sink = sink
         self.report = report
+        #: Says a problem of the config the hosts should read (a channel the bot cannot see).
+        self.warn = warn
         self.command_prefix = command_prefix
         self.specs = list(specs) if settings.slash_commands else []
         self.on_command = on_command
@@ -171,7 +178,35 @@ class StagehandClient(discord.Client):
         self.report(
             ConnectionState.CONNECTED, f"{detail}; {self.problem}" if self.problem else detail
         )
+        for problem in self.unseen_channels(guild):
+            self.warn(problem)
         self._sync_hands(guild)
+
+    def unseen_channels(self, guild: discord.Guild) -> list[str]:
+        """The configured channels the bot cannot see in the server, or of the wrong kind, as
+        `stagehand doctor` finds them: their chat would be dropped without a word (a typo in an
+        id), or a viewer could not be brought on stage."""
+        problems = []
+        readable = 0
+        for cid in self.settings.channel_ids:
+            channel = guild.get_channel(cid)
+            if channel is not None and channel.type.value in TEXT_TYPES:
+                readable += 1
+                continue
+            problems.append(
+                f"{self.settings.key('channel_ids')} has {cid}, which is not a text channel "
+                f"the bot can see in {guild.name}: its chat is not read"
+            )
+        stage_id = self.settings.stage_channel_id
+        stage = guild.get_channel(stage_id) if stage_id is not None else None
+        if stage_id is not None and (stage is None or stage.type.value != STAGE_TYPE):
+            problems.append(
+                f"{self.settings.key('stage_channel_id')} is {stage_id}, which is not a Stage "
+                f"channel the bot can see in {guild.name}: viewers cannot be brought on stage"
+            )
+        if self.settings.channel_ids and not readable:
+            problems.append(f"no chat is read from {guild.name}: none of the channels can be")
+        return [f"{problem}; {COPY_THE_ID}" for problem in problems]
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         if guild.id == self.settings.guild_id:

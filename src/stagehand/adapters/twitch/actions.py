@@ -13,7 +13,7 @@ from twitchio.exceptions import HTTPException
 from twitchio.http import Route
 
 from stagehand.adapters.twitch.credentials import AUTH_FIX
-from stagehand.adapters.twitch.errors import describe_error, twitch_message
+from stagehand.adapters.twitch.errors import TwitchTokenRefused, describe_error, twitch_message
 from stagehand.domain import Author, ModerationKind
 from stagehand.platform import ActionResult
 
@@ -59,6 +59,11 @@ async def whisper(client: twitchio.Client, ids: ChannelIds, to: Author, text: st
     bot = client.create_partialuser(ids.bot_id)
     try:
         await bot.send_whisper(to_user=to.id, message=text)
+    except TwitchTokenRefused as exc:  # the bot's token: the fix is the host's, not the guest's
+        return ActionResult.failed(
+            f"guest link not whispered: {exc}",
+            hint=f"{exc.fix}; until then, send {to.shown_name} the guest link another way",
+        )
     except Exception as exc:  # HTTP, network: the console shows why, never a traceback
         return ActionResult.failed(
             f"guest link not whispered: {whisper_refusal(exc, to.shown_name)}",

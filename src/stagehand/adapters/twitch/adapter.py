@@ -28,7 +28,12 @@ from stagehand.adapters.twitch.credentials import (
     store_refreshed_token,
 )
 from stagehand.adapters.twitch.endpoints import point_library_at
-from stagehand.adapters.twitch.errors import TwitchAuthError, describe_error, mask_twitchio_logs
+from stagehand.adapters.twitch.errors import (
+    TwitchAuthError,
+    account_fix,
+    describe_error,
+    mask_twitchio_logs,
+)
 from stagehand.adapters.twitch.limits import split_message
 from stagehand.adapters.twitch.normalize import (
     PLATFORM,
@@ -79,6 +84,10 @@ class TwitchAdapter(Adapter):
         self._bot_is_broadcaster = False  # the "same account" setup: the bot chats as the host
         self.own_messages = OwnMessages()
         self._unfinished = Unfinished()
+        #: Accounts whose token Twitch refused this session (user id -> login, and the refresh
+        #: token stored then): what they do fails until they authorize again (`stagehand auth
+        #: twitch` beside the running show stores a new one, which `_ready` picks up).
+        self._refused: dict[str, tuple[str, str]] = {}
 
     # -- the connection -------------------------------------------------------------------
 
@@ -103,6 +112,7 @@ class TwitchAdapter(Adapter):
         if bot is None:
             raise TwitchAuthError("the bot account has not authorized stagehand: " + AUTH_FIX)
         self._bot_id = str(bot.user_id)
+        self._refused = {}
         mask_twitchio_logs(
             [secret, *(t for a in creds.accounts() for t in (a.access_token, a.refresh_token))]
         )
@@ -114,6 +124,7 @@ class TwitchAdapter(Adapter):
             accounts=creds.accounts(),
             on_chat_message=self._chat_message,
             on_token=self._store_token,
+            on_refused=self._token_refused,
         )
         try:
             await client.login()
@@ -137,7 +148,14 @@ class TwitchAdapter(Adapter):
     async def _broadcaster_id(self, client: ChatClient) -> str:
         users = await client.fetch_users(logins=[self.settings.channel])
         if not users:
-            raise TwitchAuthError(f"Twitch has no channel named {self.settings.channel!r}")
+            # A typo: say where to fix it, and (as doctor does) whose channel was authorized.
+            owner = TwitchCredentials.load(self.tokens).broadcaster
+            authorized = f"; the broadcaster authorized is {owner.login}" if owner else ""
+            raise TwitchAuthError(
+                f"Twitch has no channel named {self.settings.channel!r}: set "
+                f"{self.settings.key('channel')} to your channel's login (the name in its "
+                f"URL){authorized}"
+            )
         return str(users[0].id)
 
     async def _subscribe(self, client: ChatClient, broadcaster_id: str, bot_id: str) -> None:
@@ -166,11 +184,68 @@ class TwitchAdapter(Adapter):
                         type(error).__name__,
                     )
             if any(socket_connected(s) for s in sockets):
-                self.connection.report(ConnectionState.CONNECTED)
+                self.connection.report(*self._connected())
             else:
                 self.connection.report(ConnectionState.RECONNECTING, "EventSub connection dropped")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(closing.wait(), timeout=WATCH_SECONDS)
+
+    def _connected(self) -> tuple[ConnectionState, str]:
+        """CONNECTED, or LIMITED while an account's token is refused: chat is still read, but
+        what is done as that account fails; the detail says what, and the fix."""
+        if not self._refused:
+            return ConnectionState.CONNECTED, ""
+        link = self.connection.link
+        moderator = link.ids.moderator_id if link is not None else None
+        cannot = []
+        if self._bot_id in self._refused:
+            cannot.append("replies and guest links cannot be sent")
+        if moderator is not None and moderator in self._refused:
+            cannot.append("moderation cannot act")
+        names = [login for login, _ in self._refused.values()]
+        logins = " and ".join(names)
+        fixes = "; ".join(account_fix(login) for login in names)
+        return (
+            ConnectionState.LIMITED,
+            f"Twitch no longer accepts {logins}'s token (stagehand was disconnected, or the "
+            f"password changed): {', '.join(cannot) or 'actions fail'}, chat is still read; "
+            f"{fixes}",
+        )
+
+    def _token_refused(self, user_id: str, login: str) -> None:
+        """Twitch refused to refresh an account's token: mid-show, say so at once (not only
+        in the answer to the next action), and keep reading chat."""
+        stored = {a.user_id: a for a in TwitchCredentials.load(self.tokens).accounts()}
+        account = stored.get(user_id)
+        self._refused[user_id] = (login, account.refresh_token if account else "")
+        if self.connection.link is not None and self.connection.state in (
+            ConnectionState.CONNECTED,
+            ConnectionState.LIMITED,
+        ):
+            self.connection.report(*self._connected())
+
+    async def _ready(self) -> Link | None:
+        """What an action acts through (None while not connected). An account whose token was
+        refused and has authorized again since (`stagehand auth twitch` beside the running
+        show) gets its new token now, so the action works without a restart."""
+        link = self.connection.ready()
+        if link is None or not self._refused:
+            return link
+        stored = {a.user_id: a for a in TwitchCredentials.load(self.tokens).accounts()}
+        for user_id, (login, refused) in list(self._refused.items()):
+            account = stored.get(user_id)
+            if account is None or account.refresh_token == refused:
+                continue  # not authorized again yet
+            mask_twitchio_logs([account.access_token, account.refresh_token])
+            try:
+                await link.client.add_token(account.access_token, account.refresh_token)
+            except Exception as exc:  # refused too, or Twitch did not answer: try again later
+                # (never the text: twitchio's token errors quote the token)
+                log.warning("twitch: %s's new token is not usable (%s)", login, type(exc).__name__)
+                continue
+            del self._refused[user_id]
+        self.connection.report(*self._connected())
+        return link
 
     def _chat_message(self, message: Any) -> None:
         if self._from_bot(message):
@@ -216,7 +291,7 @@ class TwitchAdapter(Adapter):
     async def _send_parts(self, text: str, reply_to: str | None) -> ActionResult:
         """Send `text` in as many parts as it takes. When a part fails after others went out,
         say which did, and let the same text sent again post only the rest."""
-        if (link := self.connection.ready()) is None:
+        if (link := await self._ready()) is None:
             return self.connection.not_connected()
         parts = split_message(text)
         if not parts:
@@ -257,7 +332,7 @@ class TwitchAdapter(Adapter):
         """
         if (refused := _not_twitch(author.platform, "viewer")) is not None:
             return refused
-        if (link := self.connection.ready()) is None:
+        if (link := await self._ready()) is None:
             return self.connection.not_connected()
         if not self.guest_link and not self.settings.guest_star:
             return ActionResult.failed(
@@ -287,7 +362,7 @@ class TwitchAdapter(Adapter):
     ) -> ActionResult:
         if (refused := _not_twitch(comment.platform, "comment")) is not None:
             return refused
-        if (link := self.connection.ready()) is None:
+        if (link := await self._ready()) is None:
             return self.connection.not_connected()
         return await actions.moderate(
             link.client,
@@ -304,7 +379,7 @@ class TwitchAdapter(Adapter):
     ) -> ActionResult:
         if (refused := _not_twitch(author.platform, "viewer")) is not None:
             return refused
-        if (link := self.connection.ready()) is None:
+        if (link := await self._ready()) is None:
             return self.connection.not_connected()
         return await actions.unban(link.client, link.ids, user_id=author.id, kind=kind)
 

@@ -12,7 +12,10 @@ What differs from a stock `twitchio.Client`:
 - a socket whose reader died on a malformed frame is given a new reader: twitchio reads
   `data["metadata"]` outside its try block (eventsub/websockets.py:387), so a frame
   without it ends the reader while the socket stays open, and only the 15-25 s keepalive
-  timeout would notice.
+  timeout would notice;
+- a notification twitchio cannot read (an event missing a key it reads) is one warning line
+  naming the subscription type and the message id (`GuardedWebsocket`), not twitchio's
+  CRITICAL line and traceback.
 """
 
 from __future__ import annotations
@@ -29,11 +32,52 @@ from twitchio.eventsub.websockets import Websocket
 from twitchio.exceptions import HTTPException, InvalidTokenException
 
 from stagehand.adapters.twitch.credentials import AccountToken
-from stagehand.adapters.twitch.errors import TwitchLoginUnavailable, app_refused, login_failure
+from stagehand.adapters.twitch.errors import (
+    TOKEN_REFUSALS,
+    TwitchLoginUnavailable,
+    TwitchTokenRefused,
+    app_refused,
+    login_failure,
+)
 from stagehand.config.twitch import TwitchSettings
 from stagehand.logs import register_secrets
 
 log = logging.getLogger(__name__)
+
+
+class GuardedWebsocket(Websocket):
+    """twitchio's EventSub socket, saying in one line what it skipped when a notification
+    cannot be read (a `channel.chat.message` without `chatter_user_id`, `message` null).
+
+    twitchio 3.3.2 catches the failure itself (eventsub/websockets.py:416) but logs it as
+    CRITICAL "Caught an unknown exception while proccessing a websocket 'notification' event"
+    with a traceback and no word of which message: the host reads that on the terminal."""
+
+    __slots__ = ()
+
+    async def _process_notification(self, data: Any) -> None:
+        try:
+            await super()._process_notification(data)
+        except Exception as exc:
+            log.warning(
+                "twitch: skipped a malformed %s notification%s (%s); reading goes on",
+                *_what_was_skipped(data),
+                type(exc).__name__,
+            )
+            log.debug("twitch: the malformed notification's error", exc_info=True)
+
+
+def _what_was_skipped(data: Any) -> tuple[str, str]:
+    """The notification's subscription type, and " (message <id>)" when it names a message
+    (ids are shown quoted: they came off the wire)."""
+    metadata = data.get("metadata") if isinstance(data, dict) else None
+    payload = data.get("payload") if isinstance(data, dict) else None
+    event = payload.get("event") if isinstance(payload, dict) else None
+    kind = metadata.get("subscription_type") if isinstance(metadata, dict) else None
+    message_id = event.get("message_id") if isinstance(event, dict) else None
+    shown_kind = kind if isinstance(kind, str) and kind.isprintable() else "EventSub"
+    shown_id = f" (message {str(message_id)[:64]!r})" if message_id else ""
+    return shown_kind[:64], shown_id
 
 
 class _TrackedSockets(dict[str, Websocket]):
@@ -44,6 +88,8 @@ class _TrackedSockets(dict[str, Websocket]):
             self[key] = value
 
     def __setitem__(self, key: str, value: Websocket) -> None:
+        if type(value) is Websocket:  # registered once welcomed: before any notification
+            value.__class__ = GuardedWebsocket
         self._seen.add(value)
         super().__setitem__(key, value)
 
@@ -97,6 +143,7 @@ class ChatClient(twitchio.Client):
         accounts: list[AccountToken],
         on_chat_message: Callable[[Any], None],
         on_token: TokenSaver,
+        on_refused: Callable[[str, str], None] = lambda user_id, login: None,
     ) -> None:
         super().__init__(
             client_id=client_id,
@@ -113,6 +160,9 @@ class ChatClient(twitchio.Client):
         self._handed_over: dict[str, str] = {}
         self._on_chat_message = on_chat_message
         self._on_token = on_token
+        #: Told (user id, login) when Twitch refuses to refresh an account's token.
+        self._on_refused = on_refused
+        self._logins = {a.user_id: a.login for a in accounts}
         self._mask_app_tokens()
         self._store_refreshes_at_once()
 
@@ -149,7 +199,9 @@ class ChatClient(twitchio.Client):
         token would be lost with the session, and the next session would try the old refresh
         token, which the refresh may have used up. Every refresh goes through here (at login,
         after a 401, in twitchio's hourly check), each with the refresh token the one before
-        handed over: the owner of each is followed from one to the next.
+        handed over: the owner of each is followed from one to the next. A refresh Twitch
+        refuses (the account disconnected stagehand) is `TwitchTokenRefused`, naming whose
+        token it was, and `on_refused` hears of it.
         """
         oauth = getattr(self._http, "_ManagedHTTPClient__isolated", None)  # twitchio's own
         if oauth is None:
@@ -157,7 +209,16 @@ class ChatClient(twitchio.Client):
         fetch = oauth.refresh_token
 
         async def refresh_token(refresh: str, /) -> Any:
-            payload = await fetch(refresh)
+            try:
+                payload = await fetch(refresh)
+            except HTTPException as exc:
+                user_id = self._refresh_owners.get(refresh)
+                if exc.status not in TOKEN_REFUSALS or user_id is None:
+                    raise
+                # Revoked: every action as this account fails alike until it authorizes again.
+                login = self._logins.get(user_id) or user_id
+                self._on_refused(user_id, login)
+                raise TwitchTokenRefused(login, exc) from None
             register_secrets([payload.access_token, payload.refresh_token])
             user_id = self._refresh_owners.pop(refresh, None)
             if user_id is not None:

@@ -152,17 +152,42 @@ def store_refreshed_token(
     creds.with_refreshed(user_id, access, refresh, expires_in, datetime.now(UTC)).save(tokens)
 
 
+#: What id.twitch.tv answers when it refuses the app's own credentials for an app token: 403
+#: "invalid client secret" for a wrong secret, 400 "invalid client" for an unknown client id,
+#: 400 "missing client secret". Anything else (a 5xx, a proxy's page) may pass: retried.
+APP_REFUSALS = {
+    "invalid client secret": True,  # True: it is the secret
+    "missing client secret": True,
+    "invalid client": False,  # the client id
+}
+
+
+def refused_app_credential(message: str) -> bool | None:
+    """Which of the app's credentials Twitch's refusal `message` blames: True the secret, False
+    the client id, None when it does not say."""
+    return APP_REFUSALS.get(message.strip().lower())
+
+
 def app_credential_fix(settings: TwitchSettings, secret: bool) -> str:
     """How to put right the app's client secret (`secret`) or client id that Twitch refused:
-    the config key when the config (or environment) supplied it, else `stagehand auth twitch`,
-    which stored it (the config wins over the store, as in `app_credentials`)."""
+    the config key (or the environment variable) that supplied it, else `stagehand auth
+    twitch`, which stored it (the config wins over the store, as in `app_credentials`)."""
     if secret:
         if settings.client_secret is not None and settings.client_secret.get_secret_value():
             return (
-                "set [twitch] client_secret (or STAGEHAND_TWITCH_CLIENT_SECRET) to the app's "
-                f"current secret (at {APPS}: Manage, New Secret)"
+                f"set {_where(settings, 'client_secret')} to the app's current secret (at "
+                f"{APPS}: Manage, New Secret)"
             )
         return f"{AUTH_FIX} and give it the app's current secret (at {APPS}: Manage, New Secret)"
     if settings.client_id:
-        return f"set [twitch] client_id to the app's Client ID (at {APPS}: Manage)"
+        return f"set {_where(settings, 'client_id')} to the app's Client ID (at {APPS}: Manage)"
     return f"{AUTH_FIX} and give it the app's Client ID (at {APPS}: Manage)"
+
+
+def _where(settings: TwitchSettings, key: str) -> str:
+    """Where the value of `key` stagehand used came from: its variable when the environment set
+    it, else the config key (and its variable, which would win over it)."""
+    where = settings.key(key)
+    if where.startswith("STAGEHAND_"):
+        return f"{where} (the environment variable it came from)"
+    return f"{where} (or STAGEHAND_TWITCH_{key.upper()})"

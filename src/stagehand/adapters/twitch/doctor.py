@@ -19,6 +19,8 @@ from stagehand.tokens import TokenStore
 
 CHANNEL = "twitch channel"
 BROADCASTER = "twitch broadcaster"
+#: The lines about each account's token, which Twitch's answer confirms or refutes online.
+ACCOUNTS = ("twitch bot", BROADCASTER)
 
 
 def _now() -> datetime:
@@ -45,6 +47,18 @@ def doctor_checks(
     answers = run_online_checks(settings, tokens)
     if any(check.name == CHANNEL and not check.ok for check in answers):
         checks, answers = _no_such_channel(checks, answers, settings, tokens, now=now)
+    asked = {check.name for check in answers}
+    if not asked.issuperset(ACCOUNTS):
+        # Twitch was not asked about every account (it refused the app first, or could not be
+        # reached): an "ok" the token file alone gave says so, as with --offline.
+        unchecked = offline_checks(settings, tokens, guest_link=guest_link, now=now)
+        said = {check.name: check for check in unchecked if check.name in ACCOUNTS}
+        checks = [
+            said[check.name]
+            if check.ok and check.name in said and check.name not in asked
+            else check
+            for check in checks
+        ]
     return merge(checks, answers)
 
 

@@ -16,7 +16,11 @@ import aiohttp
 from twitchio.exceptions import HTTPException, InvalidTokenException, WebsocketConnectionException
 
 from stagehand.adapters.connection import ConnectionRefused
-from stagehand.adapters.twitch.credentials import AUTH_FIX, app_credential_fix
+from stagehand.adapters.twitch.credentials import (
+    AUTH_FIX,
+    app_credential_fix,
+    refused_app_credential,
+)
 from stagehand.config.twitch import TwitchSettings
 from stagehand.logs import redact, register_secrets
 
@@ -28,6 +32,36 @@ class TwitchAuthError(ConnectionRefused):
 class TwitchLoginUnavailable(Exception):
     """id.twitch.tv did not answer a token check or refresh (a 5xx, a 429, a proxy's error page):
     the token may be fine, and a later attempt may work."""
+
+
+class TwitchTokenRefused(HTTPException):
+    """Twitch refused to refresh an account's token mid-show (400 "Invalid refresh token"): the
+    account disconnected stagehand or changed its password. Only a new authorization helps.
+
+    An `HTTPException` still (with Twitch's status and message), so twitchio's own handling
+    of a failed refresh goes on as before; the original's text quotes the request, refresh
+    token and client secret, and is not kept."""
+
+    def __init__(self, login: str, refused: HTTPException) -> None:
+        super().__init__(
+            f"Twitch refused to refresh {login}'s token",
+            route=None,
+            status=refused.status,
+            extra=refused.extra,
+        )
+        self.login = login
+
+    @property
+    def fix(self) -> str:
+        return account_fix(self.login)
+
+    def __str__(self) -> str:
+        return f"Twitch no longer accepts {self.login}'s token"
+
+
+def account_fix(login: str) -> str:
+    """The fix for an account whose token Twitch refuses, as `stagehand doctor` words it."""
+    return f"{AUTH_FIX} and log in as {login}"
 
 
 def twitch_message(exc: HTTPException) -> str:
@@ -52,7 +86,7 @@ def login_failure(exc: InvalidTokenException, who: str) -> Exception:
     """
     if exc.status in TOKEN_REFUSALS:
         return TwitchAuthError(
-            f"a stored Twitch token was rejected and could not be refreshed: {AUTH_FIX}"
+            f"Twitch no longer accepts {who}'s token and refused to refresh it: {account_fix(who)}"
         )
     step = "refreshing" if exc.invalid_type == "refresh" else "checking"
     said = redact(twitch_message(exc))  # a proxy's error page may quote the request
@@ -62,21 +96,11 @@ def login_failure(exc: InvalidTokenException, who: str) -> Exception:
     )
 
 
-#: What id.twitch.tv answers when it refuses the app's own credentials for an app token: 403
-#: "invalid client secret" for a wrong secret, 400 "invalid client" for an unknown client id,
-#: 400 "missing client secret". Anything else (a 5xx, a proxy's page) may pass: retried.
-APP_REFUSALS = {
-    "invalid client secret": True,  # True: it is the secret
-    "missing client secret": True,
-    "invalid client": False,  # the client id
-}
-
-
 def app_refused(exc: HTTPException, settings: TwitchSettings) -> TwitchAuthError | None:
     """The final answer to a refused app token (client credentials): asking again with the
     same client id and secret gets the same refusal. None when Twitch did not refuse them."""
     said = twitch_message(exc)
-    secret = APP_REFUSALS.get(said.lower())
+    secret = refused_app_credential(said)
     if exc.status not in TOKEN_REFUSALS or secret is None:
         return None
     problem = "the app's client secret" if secret else "the app's client id"
@@ -89,6 +113,8 @@ def describe_error(exc: BaseException) -> str:
     """A short, secret-free account of what went wrong."""
     if isinstance(exc, TwitchAuthError | TwitchLoginUnavailable):
         return str(exc)
+    if isinstance(exc, TwitchTokenRefused):
+        return f"{exc}: {exc.fix}"
     if isinstance(exc, HTTPException):
         message = twitch_message(exc)
         if exc.status == 401:

@@ -22,6 +22,8 @@ from stagehand.adapters.twitch.credentials import (
     AUTH_FIX,
     AccountToken,
     TwitchCredentials,
+    app_credential_fix,
+    refused_app_credential,
 )
 from stagehand.adapters.twitch.probe import NETWORK_ERRORS, TwitchProbe
 from stagehand.adapters.twitch.scopes import bot_scopes, broadcaster_scopes
@@ -62,14 +64,7 @@ async def _ask(
 ) -> list[DoctorCheck]:
     app = await twitch.app_token(secret)
     if app.status != 200 or not app.body.get("access_token"):
-        return [
-            DoctorCheck(
-                "twitch app",
-                False,
-                f"Twitch refused the client id and secret ({app.status} {app.message})",
-                f"copy the Client ID again, or press New Secret, at {APPS}; then {AUTH_FIX}",
-            )
-        ]
+        return [_app_refused(settings, app.status, app.message)]
     checks = [DoctorCheck("twitch app", True, "Twitch accepts the client id and secret")]
     channel = await twitch.user(settings.channel, str(app.body["access_token"]))
     if channel.status == 200 and channel.body.get("data"):
@@ -91,6 +86,32 @@ async def _ask(
                 await _account(twitch, tokens, secret, name, account, wanted)  # in order
             )
     return checks
+
+
+def _app_refused(settings: TwitchSettings, status: int, message: str) -> DoctorCheck:
+    """Twitch refused the app's credentials: the fix names where the one it blames came from
+    (the config key, the environment variable, or the token store `stagehand auth` filled),
+    as `stagehand run` does."""
+    blamed = refused_app_credential(message)
+    if blamed is not None:
+        what = "client secret" if blamed else "client id"
+        return DoctorCheck(
+            "twitch app",
+            False,
+            f"Twitch refused the app's {what} ({status} {message})",
+            app_credential_fix(settings, blamed),
+        )
+    configured = bool(settings.client_id) or bool(
+        settings.client_secret is not None and settings.client_secret.get_secret_value()
+    )
+    fix = (
+        f"{app_credential_fix(settings, False)}, or {app_credential_fix(settings, True)}"
+        if configured
+        else f"copy the Client ID again, or press New Secret, at {APPS}; then {AUTH_FIX}"
+    )
+    return DoctorCheck(
+        "twitch app", False, f"Twitch refused the client id and secret ({status} {message})", fix
+    )
 
 
 async def _account(

@@ -8,6 +8,8 @@ not for a rate redrawn 8 times a second.
 
 from __future__ import annotations
 
+import math
+
 from textual.content import Content
 
 from stagehand.console.text import clock_time, plain
@@ -19,6 +21,7 @@ CONNECTION_STYLES = {
     "connected": ("●", "bold $success"),
     "connecting": ("◌", "$warning"),
     "reconnecting": ("◌", "bold $warning"),
+    "limited": ("◐", "bold $warning"),  # reading, but some actions cannot work
     "disconnected": ("○", "$error"),
     "failed": ("✕", "bold $error"),
     "finished": ("■", "$text-muted"),
@@ -39,6 +42,7 @@ class ShowHeader(Panel):
         chat_per_minute: int,
         connections: dict[str, tuple[str, str]],
         quotas: dict[str, QuotaUse] | None = None,
+        retries: dict[str, float] | None = None,
         metrics: Metrics | None = None,
         frozen: bool,
         pending: int,
@@ -71,9 +75,13 @@ class ShowHeader(Panel):
             bottom = bottom + Content.assemble(
                 ("  │  ", "$text-muted"), plain(platform, max_chars=20), (f" {mark} {state}", style)
             )
+            # The reason is the notices' (`i` keeps it): here only when the next try is.
+            retry = (retries or {}).get(platform) if state == "reconnecting" else None
+            if retry is not None:
+                bottom = bottom + Content.styled(retry_text(retry), "$warning")
             use = (quotas or {}).get(platform)
             if use is not None:
-                bottom = bottom + quota_content(use)
+                bottom = bottom + quota_content(use, reading=state == "connected")
         if metrics is not None:
             rate = metrics.participation_rate
             bottom = bottom + Content.assemble(
@@ -92,9 +100,19 @@ class ShowHeader(Panel):
         self.set_content(Content("\n").join([top, bottom]))
 
 
-def quota_content(use: QuotaUse) -> Content:
-    """Units left today and the reading delay they imply: " 8,245 units · read +5 s"."""
+def retry_text(seconds: float) -> str:
+    """When a reconnecting platform tries again: " · retry in 4 s", " · retrying"."""
+    if seconds < 0.5:
+        return " · retrying"
+    return f" · retry in {math.ceil(seconds)} s"
+
+
+def quota_content(use: QuotaUse, *, reading: bool = True) -> Content:
+    """Units left today and the reading delay they imply: " 8,245 units · read +5 s"; only the
+    units while nothing is read (not connected: "live" would not be true)."""
     low = use.left <= use.limit * 0.2
+    if not reading:
+        return Content.styled(f" {use.left:,} units", "bold $warning" if low else "bold")
     delay = use.read_delay
     if delay == float("inf"):
         pace = "reading paused"
