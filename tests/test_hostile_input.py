@@ -110,11 +110,13 @@ def test_command_parsing_never_crashes_and_never_lets_controls_through(
             continue
         assert parsed.name.isascii() and parsed.name.isalpha()
         assert len(parsed.args) <= 200 and not has_control_characters(parsed.args)
+        assert not has_control_characters(parsed.text)
         target = parse_target(parsed.args)
         if target is not None and target.name is not None:
             assert " " not in target.name and not has_control_characters(target.name)
-        title, keywords = parse_topic(parsed.args, max_keywords=10)
-        assert not has_control_characters(title)
+        topic = parse_topic(parsed.text, max_keywords=10)
+        title, keywords = topic.title, topic.keywords
+        assert not has_control_characters(title) and len(title) <= 200
         assert keywords is None or (
             len(keywords) <= 10 and all(not has_control_characters(k) for k in keywords)
         )

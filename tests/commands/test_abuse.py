@@ -121,3 +121,14 @@ async def test_a_moderator_is_answered_even_after_viewers_hit_their_own_limit(tm
     ]
     played = await play(tmp_path, [*spam, say("m1", "mo", "!segment Filters", t=5, roles=MOD)])
     assert played.answers()[-1] == "Segment 1: Filters"
+
+
+async def test_a_help_whose_answer_is_dropped_is_logged_as_not_sent(tmp_path) -> None:
+    asks = [say(f"d{i}", f"viewer{i}", "!help", t=i * 0.1, platform="discord") for i in range(6)]
+    played = await play(tmp_path, asks)
+    outcomes = played.outcomes("help")
+    assert outcomes[:4] == ["ok: sent the command list"] * 4
+    assert (
+        outcomes[4:]
+        == ["ignored: command list not sent; answer dropped: discord send budget spent"] * 2
+    )

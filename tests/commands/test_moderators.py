@@ -301,3 +301,57 @@ async def test_a_display_name_with_symbols_is_not_found_rather_than_a_usage_erro
     can_not, usage = played.answers()
     assert can_not.startswith("I can't find a recent comment from that @name here")
     assert usage == "Usage: !stage @username"
+
+
+async def test_a_long_topic_keeps_whole_keywords_and_says_what_it_left_out(tmp_path) -> None:
+    """A moderator's `!topic` of 511 characters: the live keywords ended in " […]" and the
+    later ones were gone, without a word to the moderator."""
+    keywords = [f"keyword{n:02d}-" + "x" * 30 for n in range(12)]  # 40 characters each
+    played = await play(
+        tmp_path,
+        [
+            segment("Oscillators"),
+            say("m1", "mo", "!topic | " + ", ".join(keywords), t=1, roles=MOD),
+        ],
+    )
+    live = played.live.current_segment
+    assert list(live.keywords) == keywords[:10]
+    (answer,) = played.answers()
+    assert answer.startswith("Topic (left out: 2 keywords past the 10 allowed): Oscillators (")
+    assert "[…]" not in "".join(live.keywords)
+    (outcome,) = played.outcomes("topic")
+    assert outcome.endswith("; left out: 2 keywords past the 10 allowed")
+
+
+async def test_a_long_segment_title_keeps_its_keywords(tmp_path) -> None:
+    title = " ".join(["Choosing"] + ["oscillators"] * 60)  # 728 characters
+    too_long = "k" * 41
+    played = await play(
+        tmp_path,
+        [say("m1", "mo", f"!segment {title} | cutoff, {too_long}, resonance", t=1, roles=MOD)],
+    )
+    live = played.live.current_segment
+    assert list(live.keywords) == ["cutoff", "resonance"]
+    assert len(live.title) <= 200 and live.title.endswith(" oscillators")
+    assert "[…]" not in live.title
+    (answer,) = played.answers()
+    assert answer.startswith(
+        "Segment 1 (left out: the title after 200 characters, 1 keyword over 40 characters): "
+    )
+
+
+async def test_a_segment_longer_than_any_kept_line_leaves_out_its_unfinished_keyword(
+    tmp_path,
+) -> None:
+    """A chat line is kept up to 2000 characters (Discord allows 4000): the keyword it was cut
+    in is no keyword."""
+    head = "!segment " + "M" * 1970 + " | cutoff, "
+    line = head + "resonance, ladder"
+    assert len(head) < 1996 < len(head) + len("resonance")  # cut inside "resonance"
+    played = await play(tmp_path, [say("m1", "mo", line, roles=MOD)])
+    live = played.live.current_segment
+    assert list(live.keywords) == ["cutoff"]
+    (outcome,) = played.outcomes("segment")
+    assert outcome.endswith(
+        "; left out: the end of the line after 2000 characters, the title after 200 characters"
+    )

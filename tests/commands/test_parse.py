@@ -9,7 +9,7 @@ import pytest
 
 from stagehand.commands import parse_command, slash_command_specs
 from stagehand.commands.limits import Cooldowns, SlidingWindow
-from stagehand.commands.parse import Target, parse_target, parse_topic
+from stagehand.commands.parse import Target, Topic, parse_target, parse_topic
 from stagehand.config import ConfigError, load_settings
 
 
@@ -61,12 +61,13 @@ def test_who_a_moderator_names(args: str, target: Target | None) -> None:
 
 
 def test_topics_split_into_title_and_unique_keywords() -> None:
-    assert parse_topic("Filters | cutoff, , Cutoff, resonance", max_keywords=10) == (
-        "Filters",
-        ["cutoff", "resonance"],
+    assert parse_topic("Filters | cutoff, , Cutoff, resonance", max_keywords=10) == Topic(
+        "Filters", ["cutoff", "resonance"]
     )
-    assert parse_topic("Just a title", max_keywords=10) == ("Just a title", None)
-    assert parse_topic("T | a, b, c", max_keywords=2) == ("T", ["a", "b"])
+    assert parse_topic("Just a title", max_keywords=10) == Topic("Just a title", None)
+    assert parse_topic("T | a, b, c", max_keywords=2) == Topic(
+        "T", ["a", "b"], ("1 keyword past the 2 allowed",)
+    )
 
 
 def test_the_window_never_allows_more_than_the_limit_in_any_stretch() -> None:

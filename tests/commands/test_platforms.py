@@ -121,6 +121,58 @@ async def test_twitch_chat_commands_answer_in_thread_and_stage_the_right_viewer(
     assert BROADCASTER["id"] == fake.requests_to("POST", "chat/messages")[0].json["broadcaster_id"]
 
 
+@pytest.mark.usefixtures("twitch_capture")
+async def test_twitch_privacy_commands_in_quick_succession_are_all_carried_out(
+    fake_twitch: FakeTwitch, tmp_path: Path
+) -> None:
+    """A `!forget confirm` typed too early, then `!forget` and `!forget confirm` a second apart
+    (the confirmation was under a cooldown: nothing deleted, no answer); `!optout` again right
+    after `!optin` (ignored the same way: the name and text were kept)."""
+    fake = fake_twitch
+    db = tmp_path / "show.db"
+    store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
+    live = open_show(
+        Settings(), db_path=db, adapters=[TwitchAdapter(settings_for(fake), store, guest_link="")]
+    )
+    zed = {"id": "5001", "login": "zed", "display_name": "zed"}
+    yan = {"id": "5002", "login": "yan", "display_name": "yan"}
+    lines = [
+        ("z1", zed, "what is a filter, really?"),
+        ("z2", zed, "!forget confirm"),
+        ("z3", zed, "!forget"),
+        ("z4", zed, "!forget confirm"),
+        ("y1", yan, "!optout"),
+        ("y2", yan, "!optin"),
+        ("y3", yan, "!optout"),
+        ("y4", yan, "my private message about filters"),
+    ]
+    running = asyncio.create_task(live.run_adapters())
+    try:
+        await fake.wait_for_subscriptions(1)
+        await wait_for(lambda: live.connections["twitch"][0] is ConnectionState.CONNECTED)
+        for message_id, chatter, text in lines:
+            await fake.send_chat(chat_event(message_id=message_id, text=text, chatter=chatter))
+        await wait_for(lambda: len(fake.requests_to("POST", "chat/messages")) >= 6)
+        await live.drain()
+    finally:
+        await live.close()
+        await running
+
+    answered = {
+        r.json.get("reply_parent_message_id"): r.json["message"]
+        for r in fake.requests_to("POST", "chat/messages")
+    }
+    assert answered["z4"].startswith("Done: your name and messages stored by this show are deleted")
+    assert answered["y3"].startswith("Done: from now on your name and messages are not kept")
+    kept = sqlite3.connect(db).execute(
+        "SELECT comments.message_id, comments.text, authors.name FROM comments"
+        " JOIN authors ON authors.id = comments.author_id WHERE message_id IN ('z1', 'y4')"
+    )
+    rows = sorted(kept.fetchall())
+    assert [(message_id, text) for message_id, text, _ in rows] == [("y4", ""), ("z1", "")]
+    assert not {name for _, _, name in rows} & {"zed", "yan"}
+
+
 # -- Discord ----------------------------------------------------------------------------------
 
 

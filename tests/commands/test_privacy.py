@@ -448,3 +448,62 @@ async def test_privacy_commands_work_with_the_other_commands_switched_off(tmp_pa
     assert "not kept" in twitch.answers()[0]
     assert [name for (name,) in db.execute("SELECT name FROM commands")] == ["optout"]
     assert live.hands == ()  # !hand is off
+
+
+async def test_an_early_forget_confirm_never_holds_back_the_real_confirmation(tmp_path) -> None:
+    """A `!forget confirm` typed before `!forget` only asks; it must not put the real
+    confirmation, seconds later, under a cooldown (it did: nothing was deleted)."""
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "what is a filter, really?", t=0),
+            say("m2", "ana", "!forget confirm", t=1),
+            say("m3", "ana", "!forget", t=3),
+            say("m4", "ana", "!forget confirm", t=4),
+            say("m5", "ben", "hi", t=5),
+        ],
+    )
+    assert played.outcomes("forget") == [
+        "ok: asked to confirm",
+        "ok: asked to confirm",
+        "ok: forgotten",
+    ]
+    text, name, anonymized = played.stored("m1")
+    assert (text, anonymized) == ("", 1) and "ana" not in name.casefold()
+    assert played.answers()[-1].startswith("Done: your name and messages stored by this show")
+
+
+async def test_opting_out_again_within_seconds_still_stops_keeping_the_viewer(tmp_path) -> None:
+    """`!optout`, `!optin`, `!optout` half a second apart: the second `!optout` was under a
+    cooldown and ignored, so the viewer's next line was kept with their name."""
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "yan", "!optout", t=0),
+            say("m2", "yan", "!optin", t=0.5),
+            say("m3", "yan", "!optout", t=1),
+            say("m4", "yan", "my private message about filters", t=1.5),
+        ],
+    )
+    assert played.outcomes("optout") == ["ok: opted out", "ok: opted out"]
+    text, name, anonymized = played.stored("m4")
+    assert (text, anonymized) == ("", 1) and "yan" not in name.casefold()
+    assert len(played.answers()) == 3  # each one answered (within the viewer's 3 per minute)
+
+
+async def test_an_opted_out_viewers_ask_is_not_reported_as_queued(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "lee", "!optout", t=1),
+            say("m2", "lee", "!ask is a ladder filter better?", t=2),
+        ],
+    )
+    state = ConsoleState()
+    for event in played.events:
+        state.apply(event)
+    assert state.ranked_queue() == []
+    (outcome,) = played.outcomes("ask")
+    assert outcome == "ignored: opted out, so counted anonymously and not queued"
+    [handled] = [e for e in played.handled() if e.command == "ask"]
+    assert handled.outcome == outcome and handled.comment.author.name == ""  # nameless

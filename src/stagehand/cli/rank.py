@@ -64,7 +64,10 @@ def rank_command(
 
     settings = _settings(config_path)
     kinds = CommentKinds(
-        prefix=settings.commands.prefix, hosts=settings.show.hosts, bots=settings.ranking.bots
+        prefix=settings.commands.prefix,
+        hosts=settings.show.hosts,
+        bots=settings.ranking.bots,
+        asks=settings.commands.enabled,
     )
     if database := database_not_transcript(transcript):  # `stagehand rank stagehand.db`
         raise UserError(database)

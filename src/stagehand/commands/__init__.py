@@ -44,5 +44,5 @@ def install_commands(show: ShowControls) -> CommandRouter:
     router = CommandRouter(show, opted_out=show.opted_out)
     for comment in show.recent_comments:  # a resumed show: `!stage @name` finds who spoke
         router.chatters.saw(comment)
-    show.use_commands(router.handle)
+    show.use_commands(router.handle, lifts_ask=router.lifts_ask)
     return router

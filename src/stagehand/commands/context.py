@@ -108,21 +108,33 @@ class ShowControls(Protocol):
         """Store the comment being handled together with what `task` does."""
         ...
 
-    def use_commands(self, handler: Callable[[RankedComment], Awaitable[None] | None]) -> None: ...
+    def use_commands(
+        self,
+        handler: Callable[[RankedComment], Awaitable[None] | None],
+        *,
+        lifts_ask: Callable[[Comment, datetime], bool] | None = None,
+    ) -> None:
+        """Hand every comment to `handler` once stored; `lifts_ask` is asked as each
+        `!ask <question>` arrives, before it is scored."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
 class Done:
     """What came of a command: its `outcome` for the log ("ok: ...", "ignored: ...",
-    "refused: ...", "failed: ..."), and `answer`, what the bot says in chat, if anything."""
+    "refused: ...", "failed: ..."), and `answer`, what the bot says in chat, if anything.
+    `unanswered`: the outcome instead, when the answer is all the command does and the send
+    budget dropped it (`!help`: "ignored: command list not sent")."""
 
     outcome: str
     answer: str | None = None
+    unanswered: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class CommandContext:
-    """One command as its handler sees it: the comment, the command's text (`args`), whether
+    """One command as its handler sees it: the comment, the command's whole text (`args`,
+    sanitized; the log keeps it cut to `max_argument_chars`), whether
     its author may steer the show, the show-clock time (`now`, seconds), and what it acts on."""
 
     ranked: RankedComment

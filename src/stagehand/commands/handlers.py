@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 
 from stagehand.commands.context import CommandContext, Done
-from stagehand.commands.parse import Target, parse_target, parse_topic
+from stagehand.commands.parse import Target, Topic, parse_target, parse_topic
 from stagehand.commands.registry import COMMANDS, command
 from stagehand.domain import Author, AuthorKey, Comment, Segment
 from stagehand.platform import ActionResult
@@ -32,6 +32,8 @@ def ask(ctx: CommandContext) -> Done:
     # The pipeline already made the comment a question (flag "ask"): nothing to send.
     if not ctx.args:
         return Done("ignored: no question after the command")
+    if ctx.author.anonymous:  # opted out: their lines are counted, never shown or queued
+        return Done("ignored: opted out, so counted anonymously and not queued")
     if not ctx.ranked.kind.may_queue:  # the hosts' and moderators' lines stay in raw chat
         return Done(f"ok: a question from {ctx.ranked.kind.value} (raw chat, not the queue)")
     return Done("ok: in the queue as a question")
@@ -70,8 +72,16 @@ def topic(ctx: CommandContext) -> Done:
     ignored = " (text ignored: setting the topic is for moderators)" if ctx.args else ""
     segment = ctx.show.current_segment
     if segment is None:
-        return Done(f"ok: no topic yet{ignored}", "No topic is set yet.")
-    return Done(f"ok: told the topic{ignored}", f"Now on the show: {_describe(segment)}")
+        return Done(
+            f"ok: no topic yet{ignored}",
+            "No topic is set yet.",
+            unanswered=f"ignored: not told there is no topic yet{ignored}",
+        )
+    return Done(
+        f"ok: told the topic{ignored}",
+        f"Now on the show: {_describe(segment)}",
+        unanswered=f"ignored: topic not told{ignored}",
+    )
 
 
 @command(
@@ -97,8 +107,6 @@ def optin(ctx: CommandContext) -> Done:
 @command(
     "forget",
     help="Delete what this show stored about you (asks to confirm)",
-    # "!forget confirm" has a cooldown of its own: asking never keeps anyone from confirming.
-    cooldown_group=lambda args: "forget confirm" if args.casefold() == "confirm" else "forget",
     takes_text=True,
     text_help='Type "confirm" to go ahead',
     privacy=True,
@@ -124,7 +132,9 @@ def forget(ctx: CommandContext) -> Done:
 @command("help", help="The commands you can use", listed=False)
 def help_(ctx: CommandContext) -> Done:
     return Done(
-        "ok: sent the command list", COMMANDS.help_text(ctx.prefix, moderator=ctx.moderator)
+        "ok: sent the command list",
+        COMMANDS.help_text(ctx.prefix, moderator=ctx.moderator),
+        unanswered="ignored: command list not sent",
     )
 
 
@@ -214,21 +224,24 @@ async def unstage(ctx: CommandContext) -> Done:
     text_help="Title | keyword, keyword",
 )
 def segment(ctx: CommandContext) -> Done:
-    title, keywords = parse_topic(ctx.args, max_keywords=ctx.settings.max_keywords)
-    if not title:
+    topic = _topic_in(ctx)
+    if not topic.title:
         return _usage(ctx, "segment Title | keyword, keyword")
-    ctx.show.new_segment(title, keywords or ())
+    ctx.show.new_segment(topic.title, topic.keywords or ())
     started = ctx.show.current_segment
     assert started is not None
-    return Done(
+    return _topic_done(
+        topic,
         f"ok: segment {started.position} started: {started.title}",
-        f"Segment {started.position}: {_describe(started)}",
+        f"Segment {started.position}",
+        _describe(started),
     )
 
 
 def _set_topic(ctx: CommandContext) -> Done:
     show = ctx.show
-    title, keywords = parse_topic(ctx.args, max_keywords=ctx.settings.max_keywords)
+    topic = _topic_in(ctx)
+    title, keywords = topic.title, topic.keywords
     current = show.current_segment
     if keywords is None:  # "!topic New title" keeps the keywords
         keywords = list(current.keywords) if current else []
@@ -239,7 +252,28 @@ def _set_topic(ctx: CommandContext) -> Done:
     show.edit_topic(title, keywords)
     changed = show.current_segment
     assert changed is not None
-    return Done(f"ok: topic set: {_describe(changed)}", f"Topic: {_describe(changed)}")
+    described = _describe(changed)
+    return _topic_done(topic, f"ok: topic set: {described}", "Topic", described)
+
+
+def _topic_in(ctx: CommandContext) -> Topic:
+    settings = ctx.settings
+    return parse_topic(
+        ctx.args,
+        max_keywords=settings.max_keywords,
+        max_title_chars=settings.max_argument_chars,
+        cut=ctx.comment.truncated,
+    )
+
+
+def _topic_done(topic: Topic, outcome: str, answer: str, described: str) -> Done:
+    """`outcome`, and `answer` followed by the topic as set (`described`), saying what of the
+    moderator's text was left out: in the answer before the topic, which a long one may see
+    cut at the end."""
+    if not topic.left_out:
+        return Done(outcome, f"{answer}: {described}")
+    left_out = ", ".join(topic.left_out)
+    return Done(f"{outcome}; left out: {left_out}", f"{answer} (left out: {left_out}): {described}")
 
 
 # -- helpers ----------------------------------------------------------------------------------

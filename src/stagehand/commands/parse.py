@@ -1,7 +1,7 @@
 """Reading a chat command out of a comment: one parser for every platform.
 
 The input is the comment's sanitized `clean_text`, so control characters, bidi overrides and
-zalgo are already gone; here arguments are cut to length and split into their parts.
+zalgo are already gone; here arguments are cut to length for the log and split into their parts.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stagehand.sanitize import clean
+from stagehand.sanitize import MAX_CHARS, TRUNCATION_MARKER, clean
 
 #: A command name: letters only, so "!!!" or "!1" never look like commands.
 _NAME = re.compile(r"[a-z]{1,20}")
@@ -23,10 +23,13 @@ _HANDLE = re.compile(r"\w[\w.\-]{0,39}")
 
 @dataclass(frozen=True, slots=True)
 class ParsedCommand:
-    """`name` in lower case without the prefix; `args` sanitized and cut to the limit."""
+    """`name` in lower case without the prefix; `args` sanitized and cut to the limit (what the
+    log keeps); `text` the whole argument, sanitized (what the command reads: a long `!topic`
+    keeps its keywords past the limit of the log's `args`)."""
 
     name: str
     args: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +53,7 @@ def parse_command(
     if split is None:
         return None
     name, rest = split
-    return ParsedCommand(name, limit_argument(rest, max_args))
+    return ParsedCommand(name, limit_argument(rest, max_args), clean(rest).strip())
 
 
 def split_command(text: str, prefix: str, *, is_reply: bool = False) -> tuple[str, str] | None:
@@ -91,16 +94,71 @@ def parse_target(args: str) -> Target | None:
     return Target()
 
 
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A moderator's `Title | kw1, kw2`: `keywords` None when no `|` was given; `left_out`
+    says in words what was not taken ("2 keywords over 40 characters")."""
+
+    title: str
+    keywords: list[str] | None
+    left_out: tuple[str, ...] = ()
+
+
 def parse_topic(
-    args: str, *, max_keywords: int, max_keyword_chars: int = 40
-) -> tuple[str, list[str] | None]:
-    """`Title | kw1, kw2` -> ("Title", ["kw1", "kw2"]); keywords are None when no `|` is given."""
+    args: str,
+    *,
+    max_keywords: int,
+    max_keyword_chars: int = 40,
+    max_title_chars: int = 200,
+    cut: bool = False,
+) -> Topic:
+    """`Title | kw1, kw2` -> Topic("Title", ["kw1", "kw2"]).
+
+    Nothing is cut inside a keyword (a cut one would be another word, matched as one): a
+    keyword too long is left out, and so are those past `max_keywords`. A title too long ends
+    at the last word that fits. `cut`: the chat line was longer than any is kept (`MAX_CHARS`,
+    the comment is `truncated`), so its last word or keyword is not whole: left out too.
+    `left_out` says what was: the moderator is told.
+    """
+    left_out: list[str] = []
+    if cut:
+        args = args.removesuffix(TRUNCATION_MARKER).rstrip()
+        left_out.append(f"the end of the line after {MAX_CHARS} characters")
     title, bar, rest = args.partition("|")
+    if cut:
+        if bar:
+            rest = rest.rpartition(",")[0]
+        else:
+            title = title.rpartition(" ")[0] or title  # one word: cut to the title's limit
+    title = clean(title).strip()
+    if len(title) > max_title_chars:
+        title = _cut_at_word(title, max_title_chars)
+        left_out.append(f"the title after {max_title_chars} characters")
     if not bar:
-        return title.strip(), None
+        return Topic(title, None, tuple(left_out))
     keywords: list[str] = []
+    too_long = 0
     for word in rest.split(","):
-        word = clean(word, max_chars=max_keyword_chars).strip()
-        if word and word.casefold() not in (k.casefold() for k in keywords):
+        word = clean(word).strip()
+        if len(word) > max_keyword_chars:
+            too_long += 1
+        elif word and word.casefold() not in (k.casefold() for k in keywords):
             keywords.append(word)
-    return title.strip(), keywords[:max_keywords]
+    if too_long:
+        left_out.append(f"{_keywords(too_long)} over {max_keyword_chars} characters")
+    if len(keywords) > max_keywords:
+        left_out.append(
+            f"{_keywords(len(keywords) - max_keywords)} past the {max_keywords} allowed"
+        )
+    return Topic(title, keywords[:max_keywords], tuple(left_out))
+
+
+def _cut_at_word(text: str, max_chars: int) -> str:
+    """`text` cut to `max_chars`, at the end of a word when one ends in its second half."""
+    cut = text[: max_chars + 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > max_chars // 2 else cut[:max_chars]).rstrip()
+
+
+def _keywords(count: int) -> str:
+    return f"{count} keyword{'s' if count != 1 else ''}"

@@ -26,9 +26,9 @@ class Command:
     usage: str
     """How `!help` lists it (without the prefix)."""
     moderators_only: bool = False
-    cooldown_group: str | Callable[[str], str] = ""
-    """Commands in one group share a viewer's cooldown (by default its own); a function of the
-    command's text when that decides it."""
+    cooldown_group: str = ""
+    """Commands in one group share a viewer's cooldown (by default its own). Privacy commands
+    have none."""
     takes_text: bool = False
     text_required: bool = False
     text_help: str = "What to say"
@@ -37,8 +37,9 @@ class Command:
     listed: bool = True
     """Listed by `!help` (not `!help` itself)."""
     privacy: bool = False
-    """What a viewer says about their own data (`!optout`, `!forget`): answered even with
-    `[commands] enabled = false`, since ignoring it would keep what they asked not to be kept."""
+    """What a viewer says about their own data (`!optout`, `!forget`): never under a cooldown,
+    and answered even with `[commands] enabled = false`, since ignoring or delaying it would keep
+    what they asked not to be kept."""
 
     @property
     def spec(self) -> CommandSpec:
@@ -47,11 +48,9 @@ class Command:
             self.name, self.help, self.takes_text, self.text_required, self.text_help
         )
 
-    def cooldown_key(self, args: str) -> str:
-        group = self.cooldown_group
-        if callable(group):
-            return group(args)
-        return group or self.name
+    @property
+    def cooldown_key(self) -> str:
+        return self.cooldown_group or self.name
 
 
 class Registry:
@@ -67,7 +66,7 @@ class Registry:
         help: str,
         usage: str = "",
         moderators_only: bool = False,
-        cooldown_group: str | Callable[[str], str] = "",
+        cooldown_group: str = "",
         takes_text: bool = False,
         text_required: bool = False,
         text_help: str = "What to say",

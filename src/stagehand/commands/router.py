@@ -4,10 +4,15 @@ What happens to a command, in order (all of it on the event loop, before the nex
 a command? (the pipeline's `CommentKind` says so, once for every screen; `!ask <question>` is
 a question, flagged `ask`) -> parse -> known? (unknown ones are ignored without a trace: other
 bots' !uptime is not ours) ->
-allowed? (moderator commands from viewers are refused quietly) -> cooldown? (viewers only) ->
+allowed? (moderator commands from viewers are refused quietly) -> cooldown? (viewers only, and
+never for the privacy commands) ->
 run (through the show's controls, the same methods as the console's keys) -> answer within the
 send budget -> `record_command`: one `CommandHandled` event (the `commands` row, the console's
 line).
+
+`!ask <question>` meets its cooldown earlier, as it arrives (`lifts_ask`, asked by the pipeline
+before the line is scored): during the cooldown the line is a plain comment, scored without the
+`ask` lift, and the command is logged as ignored.
 
 Only sending and platform actions (`!stage`, `!unstage`) wait for the network: they run as a
 task, and everything about them that can be decided up front (permission, cooldown, the
@@ -21,6 +26,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from stagehand.commands.context import CommandContext, Done, ShowControls
 from stagehand.commands.limits import Cooldowns, KeyedWindows, SlidingWindow
@@ -35,6 +41,9 @@ log = logging.getLogger(__name__)
 
 #: Twitch refuses messages over 500 characters; every platform's answers stay under that.
 MAX_ANSWER_CHARS = 450
+
+#: `!ask` lines decided on arrival and not yet handled (scored meanwhile): more means lost ones.
+_MAX_ASKS_WAITING = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +77,8 @@ class CommandRouter:
             opted_out if isinstance(opted_out, OptedOutViewers) else OptedOutViewers(keys=opted_out)
         )
         self.forget_requests = ForgetRequests(self.settings.forget_confirm_seconds)
+        #: The cooldown each `!ask` line met on arrival ((platform, message id) -> seconds left).
+        self._asks: dict[tuple[str, str], float] = {}
         self._pending: set[asyncio.Task[None]] = set()
         # Platform actions run one at a time in arrival order: "!stage @a" then "!unstage"
         # must find @a on stage however long the invitation took. (asyncio.Lock is FIFO.)
@@ -75,30 +86,48 @@ class CommandRouter:
 
     # -- the hook the show calls -----------------------------------------------------------
 
+    def lifts_ask(self, comment: Comment, arrived: datetime) -> bool:
+        """Whether `!ask <question>`, arriving now, is lifted as a question: not during its
+        author's `!ask` cooldown (then it is a plain comment, and `handle` logs the command as
+        ignored). The pipeline asks once per line, as it arrives, before it is scored."""
+        command = self.commands.get("ask")
+        if command is None:
+            return True
+        moderator = may_steer(comment.author, self.hosts)
+        left = self._cooldown_left(comment, command, moderator, arrived.timestamp())
+        asks = self._asks
+        asks[(comment.platform, comment.id)] = left
+        if len(asks) > _MAX_ASKS_WAITING:
+            del asks[next(iter(asks))]
+        return left <= 0
+
     def handle(self, ranked: RankedComment) -> asyncio.Task[None] | None:
         """Run the comment's command, if it has one; a task when it must wait for the network."""
         comment = ranked.comment
         self.chatters.saw(comment)
-        parsed = self._command_in(ranked)
+        ask_cooldown = self._asks.pop((comment.platform, comment.id), None) if self._asks else None
+        parsed = self._command_in(ranked, ask_cooldown is not None)
         command = self.commands.get(parsed.name) if parsed is not None else None
         if parsed is None or command is None:
             return None
         if not self.settings.enabled and not command.privacy:
             return None  # commands are off: all but a viewer's say over their own data
         try:
-            return self._run(ranked, parsed, command)
+            return self._run(ranked, parsed, command, cooldown_left=ask_cooldown)
         except Exception as exc:  # a command bug must not stop the comments behind it
             log.exception("command %s failed", parsed.name)
             self._record(comment, parsed, f"failed: {type(exc).__name__}")
             return None
 
-    def _command_in(self, ranked: RankedComment) -> ParsedCommand | None:
+    def _command_in(self, ranked: RankedComment, asked: bool) -> ParsedCommand | None:
         """The command the pipeline found (its kind says so); `!ask <question>` is a question
-        whose text the pipeline already cut down to the question, with the flag `ask`."""
+        whose text the pipeline already cut down to the question, with the flag `ask` (`asked`:
+        the line met its cooldown on arrival, flagged or not)."""
         comment = ranked.comment
         limit = self.settings.max_argument_chars
-        if "ask" in ranked.score.flags:
-            return ParsedCommand("ask", limit_argument(comment.clean_text, limit))
+        if asked or "ask" in ranked.score.flags:
+            question = comment.clean_text
+            return ParsedCommand("ask", limit_argument(question, limit), question)
         if ranked.kind is not CommentKind.COMMAND:
             return None
         return parse_command(
@@ -116,24 +145,31 @@ class CommandRouter:
     # -- one command -----------------------------------------------------------------------
 
     def _run(
-        self, ranked: RankedComment, parsed: ParsedCommand, command: Command
+        self,
+        ranked: RankedComment,
+        parsed: ParsedCommand,
+        command: Command,
+        *,
+        cooldown_left: float | None = None,
     ) -> asyncio.Task[None] | None:
+        """`cooldown_left`: the cooldown the command already met (an `!ask`, on arrival)."""
         comment = ranked.comment
         now = self.show.now().timestamp()
         moderator = may_steer(comment.author, self.hosts)
         if command.moderators_only and not moderator:
             self._record(comment, parsed, "refused: moderators only")
             return None
-        if not moderator:
-            key = (comment.author.key, command.cooldown_key(parsed.args))
-            left = self.cooldowns.remaining(key, now)
-            if left > 0:
-                self._record(comment, parsed, f"ignored: cooldown, {left:.0f} s left")
-                return None
-            self.cooldowns.start(key, now)
+        if cooldown_left is None:
+            cooldown_left = self._cooldown_left(comment, command, moderator, now)
+        if cooldown_left > 0:
+            ignored = f"ignored: cooldown, {cooldown_left:.0f} s left"
+            if parsed.name == "ask":  # its line is still a comment, only not lifted
+                ignored += f" (a plain comment: no {self.settings.prefix}ask lift)"
+            self._record(comment, parsed, ignored)
+            return None
         context = CommandContext(
             ranked,
-            parsed.args,
+            parsed.text,
             moderator,
             now,
             self.settings,
@@ -151,7 +187,7 @@ class CommandRouter:
             done = command.handler(context)
             if isinstance(done, Done):
                 slot = self._answer_slot(comment, moderator, now) if done.answer else _Slot(True)
-                self._record(comment, parsed, _with_slot(done.outcome, slot))
+                self._record(comment, parsed, _with_slot(done, slot))
                 if done.answer and slot.allowed:
                     return self._spawn(self._deliver(comment, parsed.name, done.answer))
                 return None
@@ -162,6 +198,23 @@ class CommandRouter:
             self.show.hold_comment_until(task)
             return task
 
+    def _cooldown_left(
+        self, comment: Comment, command: Command, moderator: bool, now: float
+    ) -> float:
+        """Seconds left on the viewer's cooldown for `command`; 0 when it may act, and its
+        cooldown starts now.
+
+        A viewer's say over their own data (`!optout`, `!optin`, `!forget`) never waits: a
+        cooldown would keep what they just asked not to be kept. Their answers still meet the
+        send budgets; the action itself always happens. Moderators never wait either."""
+        if moderator or command.privacy:
+            return 0.0
+        key = (comment.author.key, command.cooldown_key)
+        left = self.cooldowns.remaining(key, now)
+        if left <= 0:
+            self.cooldowns.start(key, now)
+        return left
+
     async def _finish(
         self, comment: Comment, parsed: ParsedCommand, pending: Awaitable[Done], slot: _Slot
     ) -> None:
@@ -171,9 +224,7 @@ class CommandRouter:
         except Exception as exc:
             log.exception("command %s failed", parsed.name)
             done = Done(f"failed: {type(exc).__name__}")
-        self._record(
-            comment, parsed, _with_slot(done.outcome, slot) if done.answer else done.outcome
-        )
+        self._record(comment, parsed, _with_slot(done, slot) if done.answer else done.outcome)
         if done.answer and slot.allowed:
             await self._deliver(comment, parsed.name, done.answer)
 
@@ -226,5 +277,9 @@ def actor_of(comment: Comment) -> str:
     return f"{comment.platform}:{name}" if name else ""
 
 
-def _with_slot(outcome: str, slot: _Slot) -> str:
-    return outcome if slot.allowed else f"{outcome}; answer dropped: {slot.why_not}"
+def _with_slot(done: Done, slot: _Slot) -> str:
+    """The outcome, saying when the answer was dropped (for a command whose answer is all it
+    does, that nothing was done)."""
+    if slot.allowed:
+        return done.outcome
+    return f"{done.unanswered or done.outcome}; answer dropped: {slot.why_not}"

@@ -59,13 +59,13 @@ class CommandSettings(Section):
         return value
 
     cooldown_seconds: float = Field(default=10.0, ge=0, le=3600)
-    """How long a viewer waits before the same command works again for them (moderators never wait); uses in between are logged and ignored."""
+    """How long a viewer waits before the same command works again for them (moderators never wait, nor does anyone's !optout, !optin or !forget); uses in between are logged and ignored (an !ask then is a plain comment, without the !ask lift)."""
 
     max_argument_chars: int = Field(default=200, ge=10, le=2000)
-    """Longest command argument kept (a question, a title, a name); longer ones are cut."""
+    """Longest command argument kept in the log (a question, a title, a name), and longest !segment or !topic title (a longer one ends at a word, and the moderator is told)."""
 
     max_keywords: int = Field(default=10, ge=0, le=50)
-    """Most keywords a moderator's !segment or !topic may set; more are dropped."""
+    """Most keywords a moderator's !segment or !topic may set (of up to 40 characters each); the answer says which were left out."""
 
     forget_confirm_seconds: float = Field(default=60.0, ge=5, le=3600)
     """How long "!forget confirm" is accepted after "!forget" asked for confirmation."""

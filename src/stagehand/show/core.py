@@ -179,6 +179,7 @@ class ShowCore:
                 prefix=settings.commands.prefix,
                 hosts=settings.show.hosts,
                 bots=settings.ranking.bots,
+                asks=settings.commands.enabled,
             ),
             now=self._clock.now,
         )

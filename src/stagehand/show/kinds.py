@@ -8,7 +8,8 @@ again, so they cannot disagree.
 In order, the first that fits:
 1. a known chat bot's account (`[ranking] bots`): `bot`;
 2. a chat command, ours or another bot's (`!hand`, `!uptime`, a bare `!ask`): `command`.
-   `!ask <question>` is not a command here: it is the author's question, shown without `!ask `.
+   `!ask <question>` is not a command here: it is the author's question, shown without `!ask `
+   (unless `[commands] enabled = false`: then it is a command like another bot's, never queued).
    Other bots' commands start with `!` by convention: a `!word` line is one whatever our own
    prefix (`[commands] prefix = "?"` leaves `!uptime` out of the queue too);
 3. the broadcaster, a host, or a `[show] hosts` account: `host`;
@@ -47,9 +48,16 @@ class CommentKinds:
     """Classifies comments for one show (command prefix, host accounts and bots from settings)."""
 
     def __init__(
-        self, *, prefix: str = "!", hosts: Iterable[str] = (), bots: Iterable[str] = ()
+        self,
+        *,
+        prefix: str = "!",
+        hosts: Iterable[str] = (),
+        bots: Iterable[str] = (),
+        asks: bool = True,
     ) -> None:
+        """`asks`: whether `!ask <question>` is a question (`[commands] enabled`)."""
         self.prefix = prefix
+        self.asks = asks
         self.hosts = host_accounts(hosts)
         self.bots = BotAccounts(bots)
 
@@ -71,7 +79,7 @@ class CommentKinds:
             return Classified(CommentKind.COMMAND)  # another bot's: none of ours
         if command is not None:
             name_of_command, rest = command
-            if name_of_command != _ASK or not rest:
+            if name_of_command != _ASK or not rest or not self.asks:
                 return Classified(CommentKind.COMMAND, command=name_of_command)
             question = rest
         if author.roles & _HOST_ROLES or (platform, name) in self.hosts:

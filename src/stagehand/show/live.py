@@ -17,7 +17,7 @@ import asyncio
 import dataclasses
 import logging
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -245,9 +245,16 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
     def add_adapter(self, adapter: Adapter[ReplaySink]) -> None:
         self._platforms.add(adapter)
 
-    def use_commands(self, handler: CommandHandler) -> None:
-        """Hand every accepted comment to `handler` (the chat commands) from now on."""
+    def use_commands(
+        self,
+        handler: CommandHandler,
+        *,
+        lifts_ask: Callable[[Comment, datetime], bool] | None = None,
+    ) -> None:
+        """Hand every accepted comment to `handler` (the chat commands) from now on;
+        `lifts_ask` decides, as each `!ask <question>` arrives, whether it is lifted as one."""
         self._commands = handler
+        self._pipeline.lifts_ask = lifts_ask
 
     # -- running and closing ---------------------------------------------------------------
 

@@ -188,6 +188,9 @@ class Pipeline:
             self._seen.add(key)
         self._stored = stored
         self._resumed = resumed
+        #: Whether an `!ask <question>` arriving now is lifted as one (the chat commands decide:
+        #: not during its author's `!ask` cooldown); None: every one is.
+        self.lifts_ask: Callable[[Comment, datetime], bool] | None = None
         self.accepted = 0
         self.duplicates = 0
 
@@ -202,7 +205,11 @@ class Pipeline:
         comment = _cleaned(comment)  # storable since the first line
         classified = self.kinds.classify(comment)
         question = classified.question
-        asked = question is not None
+        arrived = self._now()
+        # An `!ask` the commands ignore (a cooldown) is a plain comment: scored without the lift.
+        asked = question is not None and (
+            self.lifts_ask is None or self.lifts_ask(comment, arrived)
+        )
         if question is not None:
             # Shown, scored and searched as the question; the original keeps the `!ask`.
             comment = dataclasses.replace(comment, clean_text=question)
@@ -211,7 +218,6 @@ class Pipeline:
         if self.accepted % FREEZE_EVERY == 0:
             gc.freeze()
         on_ranked = self._on_ranked
-        arrived = self._now()
         if kind not in UNSCORED_KINDS:
             self.scorer.submit(
                 comment,
