@@ -151,3 +151,101 @@ async def test_a_timeout_of_a_moderator_can_be_called_off(tmp_path, show_file):
         await pilot.press("y")
         await actions_done(pilot)
         assert moderated(console) == [("delete",)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+@pytest.mark.parametrize(
+    ("keys", "dialog", "its_keys"),
+    [
+        (("l",), "Handled (", "esc Close u Restore"),
+        (("t",), "Topic of the live segment", "esc Cancel"),
+        (("j", "r"), "Reply to fin", "esc Cancel"),
+        (("j", "m"), "Moderate fin", "esc Cancel"),
+        (("j", "m", "2"), "Time the author out", "y Yes n No"),
+    ],
+)
+async def test_a_docked_dialog_leaves_nothing_half_drawn_at_small_sizes(
+    tmp_path, show_file, size, keys, dialog, its_keys
+):
+    """At 80x24 and 100x30 a docked dialog covered the notices line and most of the footer,
+    leaving pieces of them beside it (`d for 8 other askers)`, `▁▎ p q Quit s Stream`), and
+    the topic dialog's hint was cut (`(Enter saves, Ta`). Now the notices line stays whole
+    under the dialog (a notice shows there while it is open), the footer lists the dialog's
+    own keys, the chat keeps its newest line, and hints wrap."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=size) as pilot:
+        await played(console, pilot)
+        for n in range(40):
+            chat(console, f"c{n}", Author("twitch", f"{200 + n}", f"viewer{n}"), f"lol {n}")
+        await pilot.pause(0.3)
+        await pilot.press(*keys)
+        await pilot.pause(0.2)
+        console.live.say("the other askers were dismissed too", "info")
+        await pilot.pause(0.2)
+        lines = screen_text(console.app).splitlines()
+        assert len(lines) == size[1]
+        assert any(dialog in line for line in lines)
+        if len(keys) < 3:
+            assert lines[-2].strip() == "· the other askers were dismissed too"
+        else:  # a confirmation over the moderation: the line as it was when it opened (Textual
+            # composites a screen two dialogs down as it was), but whole
+            assert lines[-2].strip().startswith("Ready.")
+        assert lines[-1].strip() == its_keys  # the dialog's keys, not half of the show's
+        assert "viewer39: lol 39" in lines[-3]  # the chat down to its newest line, beside it
+        if dialog.startswith("Topic"):
+            assert "cancels)" in "\n".join(lines)  # the hint's end: wrapped, not cut
+
+
+def topic_actions(console) -> list[tuple]:
+    return console.db().execute("SELECT action, text FROM host_actions").fetchall()
+
+
+async def test_the_topic_dialog_refuses_an_empty_title_and_records_no_unchanged_topic(
+    tmp_path, show_file
+):
+    """An emptied title and Enter said `✓ Topic: Filters (…) (u undoes)` while the show kept
+    the title without a word; Enter with nothing changed recorded a `topic` action and an undo
+    step. Now the dialog says a topic needs a title and stays open, and nothing changed is
+    nothing recorded."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        app = console.app
+        await pilot.press("t", *["backspace"] * 10, "enter")
+        text = screen_text(app)
+        assert "Topic of the live segment" in text  # still open
+        assert "A topic needs a title" in text
+        assert topic_actions(console) == []
+        await pilot.press(*"Filters", "enter")  # as it was: nothing to record
+        assert "Topic of the live segment" not in screen_text(app)
+        assert notice_line(app) == "– Topic unchanged"
+        assert topic_actions(console) == []
+        await pilot.press("u")
+        assert notice_line(app) == "– Nothing to undo: this console has done nothing yet"
+        await pilot.press("t", "tab", *", ladder", "enter")  # one real edit: one row
+        assert notice_line(app).startswith("✓ Topic: Filters (filter, cutoff, resonance, ladder)")
+        assert topic_actions(console) == [("topic", "Filters | filter, cutoff, resonance, ladder")]
+
+
+def notice_line(app) -> str:
+    return screen_text(app).splitlines()[-2].strip()
+
+
+async def test_the_moderate_dialog_says_what_it_expects_after_a_key_it_does_not_take(
+    tmp_path, show_file
+):
+    """`5` or `x` in the moderation dialog did nothing at all; now a line there says which
+    keys it takes, and nothing is done."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        await pilot.press("j", "m")
+        assert "Moderate fin" in screen_text(console.app)
+        for key in ("5", "x"):
+            await pilot.press(key)
+            text = screen_text(console.app)
+            assert f"'{key}' is not a choice: 1, 2 or 3" in text, text
+            assert "Moderate fin" in text
+        await pilot.press("escape")
+        assert "Moderate fin" not in screen_text(console.app)
+        assert moderated(console) == []

@@ -132,3 +132,57 @@ async def test_before_a_replay_plays_the_console_reads_its_time_not_todays(tmp_p
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "on air 0:00" in screen_text(app)
+
+
+async def test_viewers_chat_commands_do_not_take_the_line_from_the_hosts_own_result(
+    tmp_path, show_file
+):
+    """A busy show: viewers' `!hand` and `!ask` arrive every second. The host's dismissal (and
+    a failed invite, a problem: 12 s) stays on the notices line for its time; the commands'
+    results wait until it is over, and are all in the history (`i`). Before, each command's
+    result replaced the host's within a second."""
+    twitch = RecordingAdapter("twitch", ok=False)
+    console = open_console(tmp_path / "show.db", show_file, adapters=(twitch,), commands=True)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        app, live = console.app, console.live
+        viewers = [Author("twitch", f"{300 + n}", f"viewer{n}") for n in range(12)]
+
+        def busy_chat(start: int) -> None:
+            for n, viewer in enumerate(viewers[start : start + 4]):
+                command = "!hand" if n % 2 else "!ask what cutoff do you use on bass?"
+                console.clock.follow(live.now() + timedelta(seconds=1), 0.0)
+                live.comment_received(
+                    Comment(f"b{start + n}", "twitch", "synthnight", viewer, command, live.now())
+                )
+
+        select(app, "m4")
+        await pilot.press("d")
+        busy_chat(0)
+        await pilot.pause(0.3)
+        assert notice_line(app).strip() == "✓ Dismissed dev's comment (u undoes)"
+        dismissed = next(n for n in app.state.notices if n.text.startswith("Dismissed"))
+        dismissed.posted -= 5  # five seconds later, chat still going
+        busy_chat(4)
+        await pilot.pause(0.3)
+        assert notice_line(app).strip() == "✓ Dismissed dev's comment (u undoes)"
+        for notice in app.state.notices:
+            notice.posted -= 2  # its six seconds are over: chat's commands may show
+        app.redraw()
+        assert notice_line(app).strip().startswith(("✓ !hand: ok:", "✓ !ask: ok:"))
+
+        select(app, "m2")
+        await pilot.press("p")
+        await actions_done(pilot)
+        busy_chat(8)
+        await pilot.pause(0.3)
+        failed = "✕ failed: twitch refused the invite: missing scope"
+        assert failed in notice_line(app)
+        for notice in app.state.notices:
+            notice.posted -= 10  # a problem holds the line for 12 s
+        app.redraw()
+        assert failed in notice_line(app)
+        await pilot.press("i")
+        history = screen_text(app)
+        assert "✓ !hand: ok: hand raised, #6" in history  # every command's result is kept
+        assert "✕ failed: twitch refused the" in history

@@ -294,3 +294,44 @@ async def test_the_same_question_from_three_viewers_is_one_row_asked_by_3(tmp_pa
         await actions_done(pilot)
         assert queued_ids(console.app) == ["q1", "o1"]
         assert "asked by 3" in queue_text(console.app).splitlines()[0]
+
+
+async def test_a_frozen_queue_counts_the_comments_that_arrived_since_it_froze(tmp_path):
+    """`space` on a busy show, at 80x24: the header reads `FROZEN` (nothing new yet) however
+    many viewers joined a merged row before, then counts each comment that came since, and the
+    count never falls while the queue keeps its best ones. Before, it read `+189` at once (the
+    merged rows' other askers), fell as the queue was pruned, and at 80 columns the header had
+    no room left for it at all."""
+    from stagehand.config import Settings
+    from stagehand.config.sections import ConsoleSettings
+
+    records = [
+        comment_record(
+            f"q{n}", at(10 + n), f"asker{n}", str(500 + n), "how does ladder cutoff work?"
+        )
+        for n in range(8)
+    ]
+    settings = Settings(console=ConsoleSettings(queue_size=10))
+    console = open_console(tmp_path / "show.db", transcript(tmp_path, records), settings=settings)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        app, live = console.app, console.live
+        app.refresh_metrics()  # the header's participation numbers take their room too
+        await actions_done(pilot)
+        assert "people" in screen_text(app).splitlines()[1]
+        await pilot.press("space")
+        header = screen_text(app).splitlines()[1]
+        assert "FROZEN" in header and "new" not in header
+        for n in range(30):
+            console.clock.follow(live.now() + timedelta(seconds=1), 0.0)
+            viewer = Author("twitch", f"{700 + n}", f"viewer{n}")
+            text = f"the ladder cutoff sweep number {n} sounds great"
+            live.comment_received(
+                Comment(f"n{n}", "twitch", "synthnight", viewer, text, live.now())
+            )
+            if n in (4, 29):
+                await pilot.pause(0.3)
+                header = screen_text(app).splitlines()[1]
+                assert f"FROZEN  +{n + 1} new" in header, header
+        await pilot.press("space")
+        assert "FROZEN" not in screen_text(app)

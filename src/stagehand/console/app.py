@@ -21,7 +21,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -42,7 +42,7 @@ from stagehand.console.screens.notices import NoticesScreen
 from stagehand.console.screens.pin import PinScreen
 from stagehand.console.screens.reply import ReplyScreen
 from stagehand.console.screens.search import SearchChoice, SearchScreen
-from stagehand.console.screens.topic import TopicScreen
+from stagehand.console.screens.topic import TopicScreen, same_topic
 from stagehand.console.state import WHY_LEFT, ConsoleState, Handled, ShownNotice, key_of
 from stagehand.console.text import name_of
 from stagehand.console.widgets.detail import CommentDetail
@@ -70,6 +70,17 @@ WIDE_COLUMNS = 140
 FLOOR = (80, 24)
 #: How often the header's participation numbers are recomputed from the database.
 METRICS_SECONDS = 10.0
+
+
+class SideColumn(Vertical):
+    """Stage, raised hands and chat. A docked dialog is as wide as the rest of the screen: it
+    is measured again whenever this column changes width (the terminal resized under it; the
+    show's screen is laid out after the dialog hears of the new size)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        for screen in self.app.screen_stack:
+            if isinstance(screen, DockedScreen):
+                screen.fit()
 
 
 class StagehandApp(App[None]):
@@ -115,6 +126,8 @@ class StagehandApp(App[None]):
         )
         live.add_listener(self.bridge)
         self.frozen = False
+        #: The state's `queued` count when the queue froze (the header counts what came since).
+        self._queued_at_freeze = 0
         self.show_reasons = False
         #: Keys of this console's host actions, newest last: what `u` takes back.
         self.undo_stack: list[str] = []
@@ -149,7 +162,7 @@ class StagehandApp(App[None]):
             with Vertical(id="main"):
                 yield QueueView(id="queue")
                 yield CommentDetail(id="detail")
-            with Vertical(id="side"):
+            with SideColumn(id="side"):
                 yield StagePanel(id="stage")
                 yield HandsPanel(id="hands")
                 yield RawChat(id="raw")
@@ -357,7 +370,7 @@ class StagehandApp(App[None]):
             retries=state.retries(),
             metrics=self.metrics,
             frozen=self.frozen,
-            pending=self._pending_while_frozen(queue),
+            pending=self._pending_while_frozen(),
         )
         self._draw_detail(now)
         self.query_one(StagePanel).show(
@@ -367,7 +380,7 @@ class StagehandApp(App[None]):
         raw = self.query_one(RawChat)
         if raw.display:
             raw.show(state.raw, on_stage)
-        self.query_one(NoticeLine).show(state.notice, standing=self._too_small())
+        self.query_one(NoticeLine).show(state.notices, standing=self._too_small())
 
     def _let_go(self) -> None:
         """Viewers who asked to be forgotten or opted out since the last look: every screen
@@ -423,11 +436,10 @@ class StagehandApp(App[None]):
         # whether the terminal is too small now.
         self.call_later(self.redraw)
 
-    def _pending_while_frozen(self, queue: QueueView) -> int:
-        if not self.frozen:
-            return 0
-        shown = {(r.comment.platform, r.comment.id) for r in queue.entries}
-        return sum(1 for key in self.state.queue if key not in shown)
+    def _pending_while_frozen(self) -> int:
+        """Comments that came into the queue since it froze (a question asked again too,
+        though it joins its row), whatever became of them since: the count never falls."""
+        return self.state.queued - self._queued_at_freeze if self.frozen else 0
 
     def _draw_detail(self, now: datetime) -> None:
         queue = self.query_one(QueueView)
@@ -690,12 +702,19 @@ class StagehandApp(App[None]):
             text = f"Topic: {title} ({keywords_text or 'no keywords'}) (u undoes)"
             self._done_saying(text)(result)
 
-        def save(result: tuple[str, list[str]] | None) -> None:
-            if result is not None:
-                title, keywords = result
-                self._perform(self.live.edit_topic(title, keywords), "topic", edited)
+        opened_on = self.live.current_segment
 
-        self.push_screen(TopicScreen(self.live.current_segment), save)
+        def save(result: tuple[str, list[str]] | None) -> None:
+            if result is None:
+                return
+            title, keywords = result
+            if opened_on is not None and same_topic(opened_on, title, keywords):
+                # Nothing to record, nor for u to take back.
+                self._say("Topic unchanged", "ignored")
+                return
+            self._perform(self.live.edit_topic(title, keywords), "topic", edited)
+
+        self.push_screen(TopicScreen(opened_on), save)
 
     def action_undo(self) -> None:
         """Take back this console's last action (the notice says what, or why not)."""
@@ -766,6 +785,7 @@ class StagehandApp(App[None]):
 
     def action_toggle_freeze(self) -> None:
         self.frozen = not self.frozen
+        self._queued_at_freeze = self.state.queued
         self.redraw()
 
     def action_toggle_reasons(self) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from stagehand.commands import COMMANDS
 from stagehand.domain import (
     AuthorKey,
     Comment,
@@ -75,6 +76,17 @@ __all__ = [
     "key_of",
 ]
 
+#: How firmly a notice holds the notices line for its time (widgets/notices.py `on_the_line`):
+#: what this console's own keys did, and the show's own word (storage, a platform that
+#: stopped), hold it against everything else; another console's action or a moderator's chat
+#: command gives way to those; a viewer's chat command (a busy chat answers several a second:
+#: `!hand`, `!ask`) shows only while nothing else does, and is kept in the history (`i`).
+HOLDS_OWN = 2
+HOLDS_OTHERS = 1
+HOLDS_CHAT = 0
+#: The chat commands that steer the show (moderators only): a moderator's is one of the hosts'.
+STEERING_COMMANDS = COMMANDS.moderator_commands
+
 #: Why a viewer's dialogs closed, in the notices' words (no name: they are gone by name).
 WHY_LEFT = {FORGOTTEN: "they asked to be forgotten", OPTED_OUT: "they opted out"}
 
@@ -103,13 +115,17 @@ class RawLine:
 class ShownNotice:
     """A notice: `at` is show time (for the history), `posted` the monotonic clock (it expires),
     `run` which run of the show it came from (an attached console's show may restart with
-    another clock: the history keeps each run's notices apart)."""
+    another clock: the history keeps each run's notices apart), `holds` how firmly it holds
+    the notices line (`HOLDS_OWN`, `HOLDS_OTHERS`, `HOLDS_CHAT`)."""
 
     text: str
     level: str
     at: datetime | None = None
     posted: float = field(default_factory=time.monotonic)
     run: int = 0
+    holds: int = HOLDS_OWN
+    #: Off the line before its time (a viewer it may name asked to be forgotten since).
+    ended: bool = False
 
 
 @dataclass(slots=True)
@@ -151,6 +167,8 @@ class ConsoleState(ShowQueue):
     featured: Featured | None = None
     first_comment_at: datetime | None = None
     comments_seen: int = 0
+    #: Comments the queue took in so far (a frozen queue's header counts those since it froze).
+    queued: int = 0
     #: Show time, for the notice history (the app sets it to the show clock).
     clock: Callable[[], datetime] | None = None
     #: This console's name on the show server ("" in the show's own process). Notices of its
@@ -188,7 +206,9 @@ class ConsoleState(ShowQueue):
             self._notice(event)
         elif isinstance(event, CommandHandled):
             level = event.outcome.split(":", 1)[0] if ":" in event.outcome else "info"
-            self.notify(f"!{event.command}: {event.outcome}", level)
+            steered = event.command in STEERING_COMMANDS and level != "refused"
+            holds = HOLDS_OTHERS if steered else HOLDS_CHAT
+            self.notify(f"!{event.command}: {event.outcome}", level, holds=holds)
         elif isinstance(event, FeatureStarted):
             self.featured = event.featured
         elif isinstance(event, FeatureEnded):
@@ -282,7 +302,10 @@ class ConsoleState(ShowQueue):
         author = comment.author.key
         if author in self.stage_said:
             self.stage_said[author].append(comment)
+        queued_before = key in self.queue
         ShowQueue.add_comment(self, ranked)
+        if not queued_before and key in self.queue:
+            self.queued += 1
 
     def author_removed(self, author: AuthorKey, why: str = "moderated") -> None:
         """Banned or timed out: none of their comments stays in the queue (a frozen one too)."""
@@ -300,6 +323,8 @@ class ConsoleState(ShowQueue):
             if ranked.comment.author.key == author:
                 self._remember_removed(key, why)
         ShowQueue.author_forgotten(self, author, why)
+        for notice in self.notices:  # what the line shows may name them: it ends now
+            notice.ended = True
         self.farewells += 1
         self.left[author] = (self.farewells, why)
         self.left.move_to_end(author)
@@ -423,7 +448,7 @@ class ConsoleState(ShowQueue):
         if not event.actor or event.actor == self.me:
             self.notify(event.text, event.level)
         elif event.level not in QUIET_FOR_OTHERS:  # what another console did, by name
-            self.notify(f"{event.actor}: {event.text}", event.level)
+            self.notify(f"{event.actor}: {event.text}", event.level, holds=HOLDS_OTHERS)
 
     def _connection_changed(self, event: ConnectionChanged) -> None:
         """The header shows each state; why a live platform is reconnecting and when it tries
@@ -459,10 +484,12 @@ class ConsoleState(ShowQueue):
         now = time.monotonic() if now is None else now
         return {platform: max(0.0, at - now) for platform, at in self.retry_at.items()}
 
-    def notify(self, text: str, level: str = "info", at: datetime | None = None) -> None:
+    def notify(
+        self, text: str, level: str = "info", at: datetime | None = None, *, holds: int = HOLDS_OWN
+    ) -> None:
         if at is None and self.clock is not None:
             at = self.clock()
-        self.notices.append(ShownNotice(text, level, at, run=self.run))
+        self.notices.append(ShownNotice(text, level, at, run=self.run, holds=holds))
 
     def handled_newest_first(self) -> list[Handled]:
         return list(reversed(self.handled.values()))
@@ -475,6 +502,7 @@ class ConsoleState(ShowQueue):
 
     @property
     def notice(self) -> ShownNotice | None:
+        """The latest notice (the line shows the firmest one still in its time: `on_the_line`)."""
         return self.notices[-1] if self.notices else None
 
     def chat_rate(self, now: datetime) -> int:

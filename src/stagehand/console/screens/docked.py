@@ -4,7 +4,10 @@ While the host types a reply, picks a moderation or searches, the queue above th
 the whole side column (stage, raised hands, chat) stay on screen and keep updating, so the host
 can read chat while typing. The screen underneath is not dimmed: only the dialog's own cells
 cover it (a widget is never see-through in Textual, so the dialog is exactly as wide as the
-queue's column, measured when it opens and when the terminal is resized).
+queue's column, measured when it opens and when the terminal is resized). It sits above the
+notices line, which stays whole (what a key in the dialog did shows there), and the footer
+under it lists the dialog's own keys, across the whole width: the show's keys do nothing
+while a dialog is open, and half a footer beside the dialog read as if they did.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen, ScreenResultType
 
+from stagehand.console.widgets.footer import KeysFooter
 from stagehand.domain import AuthorKey
 
 #: Columns kept free on the right when the side column cannot be measured.
@@ -29,12 +33,13 @@ class DockedScreen(ModalScreen[ScreenResultType]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dock"):
             yield from self.compose_dock()
+        yield KeysFooter()
 
     def compose_dock(self) -> ComposeResult:
         yield from ()
 
     def on_mount(self) -> None:
-        self._fit()
+        self.fit()
 
     def let_go(self, left: Mapping[AuthorKey, str]) -> str | None:
         """Viewers who just asked to be forgotten or opted out (`left`: why, by author). A
@@ -45,20 +50,34 @@ class DockedScreen(ModalScreen[ScreenResultType]):
     def on_resize(self, event: events.Resize) -> None:
         # Measured once the show's screen underneath has laid out its new size (its side
         # column may change width with the terminal's).
-        self.call_after_refresh(self._fit)
+        self.call_after_refresh(self.fit)
 
-    def _fit(self) -> None:
+    def fit(self) -> None:
+        """As wide as the queue's column, above the notices line (measured on the show's
+        screen: the app calls this again when its side column changes width)."""
+        underneath = self._underneath()
         try:
-            side = self._underneath().query_one("#side")
+            side = underneath.query_one("#side")
         except NoMatches:
             beside = SIDE_COLUMNS
         else:
             beside = side.outer_size.width if side.display else 0
-        self.query_one(".dock").styles.width = max(20, self.size.width - beside)
+        try:
+            below = underneath.query_one("#notices").outer_size.height
+        except NoMatches:
+            below = 0
+        dock = self.query_one(".dock")
+        dock.styles.width = max(20, self.size.width - beside)
+        dock.styles.margin = (0, 0, below, 0)  # the notices line stays in view under it
 
     def _underneath(self) -> Screen[object]:
-        """The screen this dialog is docked on (the app's query would search this dialog once
-        it is the active screen: a resize then measured no side column at all)."""
+        """The show's screen this dialog is docked on, under any dialog it was opened from (the
+        app's query would search this dialog once it is the active screen: a resize then
+        measured no side column at all; a confirmation over the moderation dialog measured that
+        dialog, which has no notices line)."""
         stack = self.app.screen_stack
         index = stack.index(self) if self in stack else len(stack)
-        return stack[index - 1] if index > 0 else self.app.screen
+        for screen in reversed(stack[:index]):
+            if not isinstance(screen, DockedScreen):
+                return screen
+        return stack[0] if stack else self.app.screen

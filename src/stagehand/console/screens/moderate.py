@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from stagehand.commands.people import may_steer
@@ -40,6 +41,8 @@ CHOICES = {
     ),
     "ban": (ModerationChoice(ModerationKind.BAN), "Ban the author"),
 }
+#: What the dialog takes, said under the choices (and again after a key it does not take).
+EXPECTS = "1, 2 or 3 (or ↑↓ Enter); Escape cancels"
 UNDO_HINT = {
     "delete": "A deleted message cannot be restored.",
     "timeout": "u undoes it (the timeout is lifted on the platform).",
@@ -57,6 +60,10 @@ def show_role(author: Author, hosts: frozenset[tuple[str, str]]) -> str | None:
     if Role.MODERATOR.value in roles:
         return "a moderator"
     return "one of the show's hosts" if may_steer(author, hosts) else None
+
+
+#: The keys that choose (1 delete, 2 time out, 3 ban), in `CHOICES`' order.
+CHOICE_KEYS = ("1", "2", "3")
 
 
 class ModerateScreen(DockedScreen[ModerationChoice | None]):
@@ -83,6 +90,19 @@ class ModerateScreen(DockedScreen[ModerationChoice | None]):
             ),
             id="choices",
         )
+        yield Static(Content.styled(EXPECTS, "$text-muted"), id="moderate-hint")
+
+    def on_key(self, event: events.Key) -> None:
+        """A key the dialog does not take (`5`, `x`): say which it does (it did nothing).
+        Its own keys go on to their bindings, which the app checks after this."""
+        if event.is_printable and event.character and event.key not in CHOICE_KEYS:
+            event.stop()
+            self.query_one("#moderate-hint", Static).update(
+                Content.assemble(
+                    plain(f"'{event.character}'", style="bold $text-warning"),
+                    (f" is not a choice: {EXPECTS}", "bold $text-warning"),
+                )
+            )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:

@@ -1,13 +1,24 @@
-"""Edit the live segment's title and keywords (the ranking follows at once)."""
+"""Edit the live segment's title and keywords (the ranking follows at once).
+
+A topic needs a title: Enter with the title emptied says so in the dialog, which stays open
+(the show kept the old title without a word, and the notice read as if it had saved)."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input, Label
+from textual.content import Content
+from textual.widgets import Input, Label, Static
 
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.domain import Segment
+from stagehand.sanitize import clean
+
+
+def same_topic(segment: Segment, title: str, keywords: list[str]) -> bool:
+    """The title and keywords are the segment's already, as the show would store them."""
+    words = tuple(k for k in (clean(word, max_chars=80) for word in keywords) if k)
+    return clean(title, max_chars=200) == segment.title and words == segment.keywords
 
 
 class TopicScreen(DockedScreen[tuple[str, list[str]] | None]):
@@ -32,9 +43,21 @@ class TopicScreen(DockedScreen[tuple[str, list[str]] | None]):
             id="keywords",
             select_on_focus=False,
         )
+        yield Static("", id="topic-problem")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        title = self.query_one("#title", Input).value.strip()
+        title_input = self.query_one("#title", Input)
+        title = title_input.value.strip()
+        if not title:
+            problem = self.query_one("#topic-problem", Static)
+            problem.update(
+                Content.styled(
+                    "A topic needs a title: type one, or Escape keeps the topic as it is",
+                    "bold $text-warning",
+                )
+            )
+            title_input.focus()
+            return
         words = [w.strip() for w in self.query_one("#keywords", Input).value.split(",")]
         self.dismiss((title, [w for w in words if w]))
 

@@ -64,40 +64,79 @@ class ShowHeader(Panel):
                 )
         else:
             top = top + Content.styled("  │  no segment yet (n starts one)", "$text-muted")
-        bottom = Content.assemble(
-            ("on air ", "$text-muted"),
-            (clock_time(elapsed_seconds), "bold"),
-            ("  │  chat ", "$text-muted"),
-            (f"{chat_per_minute}/min", "bold"),
-        )
+        width = self.content_region.width
+        for tight in range(len(TIGHTER)):
+            bottom = bottom_line(
+                tight,
+                elapsed_seconds=elapsed_seconds,
+                chat_per_minute=chat_per_minute,
+                connections=connections,
+                quotas=quotas or {},
+                retries=retries or {},
+                metrics=metrics,
+                frozen=frozen,
+                pending=pending,
+            )
+            if not width or bottom.cell_length <= width:
+                break
+        self.set_content(Content("\n").join([top, bottom]))
+
+
+#: How the second line shortens when the terminal is too narrow for it, one step at a time,
+#: so `FROZEN +N new` always shows (docs/console.md): narrower separators, connections by
+#: their mark alone, the participation numbers and YouTube's quota shorter, then without them.
+TIGHTER = ("full", "separators", "marks", "numbers", "no numbers", "no connections")
+
+
+def bottom_line(
+    tight: int,
+    *,
+    elapsed_seconds: float,
+    chat_per_minute: int,
+    connections: dict[str, tuple[str, str]],
+    quotas: dict[str, QuotaUse],
+    retries: dict[str, float],
+    metrics: Metrics | None,
+    frozen: bool,
+    pending: int,
+) -> Content:
+    """The header's second line, shortened `tight` steps (`TIGHTER`)."""
+    bar = ("  │  " if tight < 1 else " │ ", "$text-muted")
+    bottom = Content.assemble(
+        ("on air ", "$text-muted"),
+        (clock_time(elapsed_seconds), "bold"),
+        (bar[0] + "chat ", "$text-muted"),
+        (f"{chat_per_minute}/min", "bold"),
+    )
+    if tight < 5:
         for platform, (state, _detail) in sorted(connections.items()):
             mark, style = CONNECTION_STYLES.get(state, ("?", ""))
-            bottom = bottom + Content.assemble(
-                ("  │  ", "$text-muted"), plain(platform, max_chars=20), (f" {mark} {state}", style)
-            )
+            said = f" {mark} {state}" if tight < 2 else f" {mark}"
+            bottom = bottom + Content.assemble(bar, plain(platform, max_chars=20), (said, style))
             # The reason is the notices' (`i` keeps it): here only when the next try is.
-            retry = (retries or {}).get(platform) if state == "reconnecting" else None
-            if retry is not None:
+            retry = retries.get(platform) if state == "reconnecting" else None
+            if retry is not None and tight < 2:
                 bottom = bottom + Content.styled(retry_text(retry), "$warning")
-            use = (quotas or {}).get(platform)
+            use = quotas.get(platform)
             if use is not None:
-                bottom = bottom + quota_content(use, reading=state == "connected")
-        if metrics is not None:
-            rate = metrics.participation_rate
-            bottom = bottom + Content.assemble(
-                ("  │  ", "$text-muted"),
-                (f"{metrics.participants}", "bold"),
-                (" people, ", "$text-muted"),
-                ("—" if rate is None else f"{rate:.0%}", "bold"),
-                (" reached", "$text-muted"),
-            )
-        if frozen:
-            bottom = bottom + Content.assemble(
-                ("  │  ", "$text-muted"),
-                (" FROZEN ", "bold reverse $warning"),
-                (f" +{pending} new (space)" if pending else " (space)", "$warning"),
-            )
-        self.set_content(Content("\n").join([top, bottom]))
+                bottom = bottom + quota_content(use, short=tight >= 3, reading=state == "connected")
+    if metrics is not None and tight < 4:
+        rate = metrics.participation_rate
+        bottom = bottom + Content.assemble(
+            bar,
+            (f"{metrics.participants}", "bold"),
+            (" people, " if tight < 3 else " people ", "$text-muted"),
+            ("—" if rate is None else f"{rate:.0%}", "bold"),
+            (" reached" if tight < 3 else "", "$text-muted"),
+        )
+    if frozen:
+        new = f" +{pending} new" if pending else ""
+        bottom = bottom + Content.assemble(
+            bar,
+            (" FROZEN ", "bold reverse $warning"),
+            (f"{new} (space)" if tight < 3 else new, "$warning"),
+        )
+    return bottom
 
 
 def retry_text(seconds: float) -> str:
@@ -107,12 +146,13 @@ def retry_text(seconds: float) -> str:
     return f" · retry in {math.ceil(seconds)} s"
 
 
-def quota_content(use: QuotaUse, *, reading: bool = True) -> Content:
+def quota_content(use: QuotaUse, *, short: bool = False, reading: bool = True) -> Content:
     """Units left today and the reading delay they imply: " 8,245 units · read +5 s"; only the
     units while nothing is read (not connected: "live" would not be true)."""
     low = use.left <= use.limit * 0.2
+    units = f" {use.left:,}" if short else f" {use.left:,} units"
     if not reading:
-        return Content.styled(f" {use.left:,} units", "bold $warning" if low else "bold")
+        return Content.styled(units, "bold $warning" if low else "bold")
     delay = use.read_delay
     if delay == float("inf"):
         pace = "reading paused"
@@ -121,6 +161,6 @@ def quota_content(use: QuotaUse, *, reading: bool = True) -> Content:
     else:
         pace = f"read +{delay:.0f} s"
     return Content.assemble(
-        (f" {use.left:,} units", "bold $warning" if low else "bold"),
+        (units, "bold $warning" if low else "bold"),
         (f" · {pace}", "$warning" if low or delay == float("inf") else "$text-muted"),
     )

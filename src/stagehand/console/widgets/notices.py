@@ -4,15 +4,20 @@ Every outcome has its own mark and colour, so a glance tells them apart: `✓` d
 `·` recorded or for information, `–` ignored, `!` refused (stagehand or a rule said no), `✕`
 failed (a platform or the storage). A notice fades after `NOTICE_SECONDS` (problems stay
 longer); `i` shows the last 100 with their times.
+
+A newer notice takes the line only when it holds it as firmly (`ShownNotice.holds`): what the
+host's own key did stays for its time however busy chat is, and a viewer's chat command result
+(several a second on a busy show) shows only while nothing of the hosts' does.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from textual.content import Content
 
-from stagehand.console.state import ShownNotice
+from stagehand.console.state import HOLDS_CHAT, HOLDS_OWN, ShownNotice
 from stagehand.console.text import plain
 from stagehand.console.widgets.panel import Panel
 
@@ -43,17 +48,38 @@ def is_problem(notice: ShownNotice) -> bool:
 
 
 def expired(notice: ShownNotice, now: float | None = None) -> bool:
+    if notice.ended:
+        return True
     lasts = PROBLEM_SECONDS if is_problem(notice) else NOTICE_SECONDS
     return (now if now is not None else time.monotonic()) - notice.posted > lasts
+
+
+def on_the_line(notices: Sequence[ShownNotice], now: float | None = None) -> ShownNotice | None:
+    """The notice the line shows: the firmest (`holds`) still in its time that no later notice
+    as firm took the line from (once over, an older one does not come back)."""
+    now = now if now is not None else time.monotonic()
+    shown: ShownNotice | None = None
+    firmest_after = -1  # the firmest notice newer than the one looked at
+    for notice in reversed(notices):
+        if notice.holds <= firmest_after:
+            continue  # a newer notice as firm took the line from it
+        firmest_after = notice.holds
+        if not expired(notice, now):
+            shown = notice  # firmer than any newer one still showing
+        if firmest_after == HOLDS_OWN:
+            break
+    return shown
 
 
 class NoticeLine(Panel):
     FIXED_HEIGHT = True
 
-    def show(self, notice: ShownNotice | None, *, standing: ShownNotice | None = None) -> None:
-        """The latest notice while it lasts; then `standing` (what holds until it is put
-        right: a terminal under the floor), or the idle line."""
-        if notice is None or expired(notice):
+    def show(self, notices: Sequence[ShownNotice], *, standing: ShownNotice | None = None) -> None:
+        """The notice `on_the_line` picks while it lasts; else `standing` (what holds until it
+        is put right: a terminal under the floor, above viewers' chat commands), or the idle
+        line."""
+        notice = on_the_line(notices)
+        if notice is None or (standing is not None and notice.holds == HOLDS_CHAT):
             notice = standing
         if notice is None:
             self.set_content(Content.styled(IDLE, "$text-muted"))
