@@ -95,7 +95,10 @@ def test_the_same_question_from_another_viewer_points_to_the_first(bread: Ranker
     other = bread.score(make_comment("what hydration is your starter at?", "c", seconds=40))
     assert first.same_as is None
     assert second.same_as == ("twitch", _id_of(bread, "a")) and "same_question" in second.flags
-    assert mine.same_as is None  # the same author again is a repeat, not a second asker
+    # The same author again is a repeat, not a second asker: in the question's row (or it
+    # would be a row of its own, and later askers joined that one), counted once there.
+    assert mine.same_as == second.same_as and "same_question" not in mine.flags
+    assert "repeat" in mine.flags
     assert other.same_as is None  # shares only the segment's own words: another question
 
 
