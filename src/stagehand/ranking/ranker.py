@@ -525,11 +525,15 @@ class Ranker:
                     # Another viewer asked it first (asking one's own again is a `repeat`).
                     flags.add("same_question")
             own = (comment.platform, comment.id)
-            self._same.remember(own, who, words.content, said, same_as, tokens, asks)
+            # A pasted question is in its wave's row: so is whoever asks it again after.
+            lead = same_as or pasted_from
+            self._same.remember(own, who, words.content, said, lead, tokens, asks)
 
         if pasted_from is not None:
             same_as = pasted_from
-        first = pasted_from or (comment.platform, comment.id)
+        # The row this text is in, for whoever pastes it next: a repeat's or a merged
+        # question's own id started a second row of the same wave.
+        first = same_as or (comment.platform, comment.id)
         value = sum(reasons.values())
         # A comment matched only in hindsight (`TopicProfile.look_back`) teaches nothing: what
         # the segment learned by its end came without it.
