@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
-from commands.chat import FakePlatform, say, segment, write_transcript
+from commands.chat import START, FakePlatform, say, segment, write_transcript
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.config import Settings
 from stagehand.console.state import ConsoleState
-from stagehand.events import CoreEvent
+from stagehand.domain import Author, Comment
+from stagehand.events import CommentRanked, CoreEvent
 from stagehand.metrics import show_metrics
 from stagehand.session import open_show
 from stagehand.show.live import LiveShow
@@ -168,4 +171,96 @@ async def test_a_guest_on_stage_lifts_the_comments_naming_or_replying_to_them(
     assert rows["n1"].reasons["guest"] > 0 and rows["r1"].reasons["guest"] > 0
     assert "guest" not in rows["b1"].reasons
     assert rows["n1"].value > rows["b1"].value and rows["r1"].value > rows["b1"].value
+    await live.close()
+
+
+ASKED_AGAIN = [
+    segment("Filters", ["filter", "resonance"]),
+    *(
+        say(f"q{n}", name, "why does resonance self oscillate?", t=10 + 5 * n)
+        for n, name in enumerate(["ana", "ben", "ana", "cleo", "dev", "eve"])
+    ),
+]
+
+
+async def test_a_question_its_first_asker_asks_again_is_one_row_and_one_answer_for_all(
+    tmp_path: Path,
+) -> None:
+    """ana, ben, ana again, cleo, dev, eve: one row asked by 5. ana's repeat started a row of its
+    own that cleo, dev and eve joined, and `a` answered one of the two rows."""
+    transcript = write_transcript(tmp_path / "show.jsonl", ASKED_AGAIN)
+    twitch = FakePlatform("twitch")
+    live = open_show(
+        Settings(),
+        db_path=tmp_path / "show.db",
+        show_name="filters",
+        adapters=[twitch, ReplayAdapter(transcript, instant=True)],
+        commands=False,
+    )
+    events: list[CoreEvent] = []
+    live.add_listener(events.append)
+    await live.run_adapters()
+    [row] = rows_of(events).queue_rows()
+    assert row.ranked.comment.id == "q0" and row.asked_by == 5
+    assert [r.comment.id for r in row.askers] == ["q0", "q1", "q2", "q3", "q4", "q5"]
+    assert row.ranked.score.reasons["asked_by"] == 4.0  # ana counts once
+
+    reply = await live.reply(row.ranked.comment, "feedback", also=[r.comment for r in row.others])
+    assert reply.ok
+    assert twitch.answers() == ["@ben @cleo @dev @eve feedback"]  # ana is not named to herself
+
+    result = live.answer(row.ranked.comment, also=[r.comment for r in row.others])
+    assert result.message == "Answered ana and 4 others who asked the same on air"
+    assert rows_of(events).queue_rows() == []  # nothing of the question is left behind
+    assert totals(live).answered == 6  # each comment answered, as each is logged
+
+    undone = await live.undo(result.key)
+    assert undone.ok and undone.message.endswith("(and for 4 other askers)")
+    assert [r.asked_by for r in rows_of(events).queue_rows()] == [5]
+    await live.close()
+
+
+async def _scored(live: LiveShow, events: list[CoreEvent], comment_id: str) -> None:
+    for _ in range(200):
+        if any(isinstance(e, CommentRanked) and e.ranked.comment.id == comment_id for e in events):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{comment_id} was never ranked")
+
+
+async def test_a_topic_edit_or_an_undone_segment_change_keeps_the_question_one_row(
+    tmp_path: Path,
+) -> None:
+    """The busy show's "asked by 33", "asked by 11" and "asked by 22" rows of one question:
+    editing the live segment's topic (`t`, a moderator's `!topic`), or moving to the next segment
+    and undoing it, forgot the segment's questions, and every asker after started a new row."""
+    transcript = write_transcript(tmp_path / "show.jsonl", ASKED_AGAIN[:3])  # ana, ben
+    live = open_show(
+        Settings(),
+        db_path=tmp_path / "show.db",
+        show_name="filters",
+        adapters=[ReplayAdapter(transcript, instant=True)],
+        commands=False,
+    )
+    events: list[CoreEvent] = []
+    live.add_listener(events.append)
+    await live.run_adapters()
+    assert [r.asked_by for r in rows_of(events).queue_rows()] == [2]
+
+    def ask(comment_id: str, name: str, seconds: int) -> Comment:
+        author = Author("twitch", f"id-{name}", name)
+        when = START + timedelta(seconds=seconds)
+        text = "why does resonance self oscillate?"
+        return Comment(comment_id, "twitch", "synthnight", author, text, when)
+
+    assert live.edit_topic("Filters and feedback", ["filter", "resonance", "feedback"]).ok
+    live.comment_received(ask("q3", "cleo", 60))
+    await _scored(live, events, "q3")
+    assert [r.asked_by for r in rows_of(events).queue_rows()] == [3]
+    moved = live.next_segment()
+    assert moved.ok and (await live.undo(moved.key)).ok
+    live.comment_received(ask("q4", "dev", 90))
+    await _scored(live, events, "q4")
+    [row] = rows_of(events).queue_rows()
+    assert row.ranked.comment.id == "q0" and row.asked_by == 4
     await live.close()

@@ -335,3 +335,70 @@ async def test_a_frozen_queue_counts_the_comments_that_arrived_since_it_froze(tm
                 assert f"FROZEN  +{n + 1} new" in header, header
         await pilot.press("space")
         assert "FROZEN" not in screen_text(app)
+
+
+SAME_AGAIN = "why does resonance self oscillate?"
+
+
+async def test_a_question_its_first_asker_asks_again_is_one_row_and_a_answers_all(
+    tmp_path: Path,
+) -> None:
+    """ana, ben, ana again, cleo, dev, eve: one row "asked by 5" (ana listed once). ana's
+    repeat was a row of its own that the later askers joined: `a` answered "ana and 3 others"
+    and the row `ana … asked by 2` stayed."""
+    path = transcript(
+        tmp_path,
+        [
+            comment_record(f"q{n}", at(10 + 5 * n), name, f"id-{name}", SAME_AGAIN)
+            for n, name in enumerate(["ana", "ben", "ana", "cleo", "dev", "eve"])
+        ],
+    )
+    console = open_console(tmp_path / "show.db", path)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        assert queued_ids(console.app) == ["q0"]
+        assert "asked by 5" in queue_text(console.app).splitlines()[0]
+        await pilot.press("j")
+        assert "asked by 5: ana TW, ben TW, cleo TW, dev TW, eve TW" in screen_text(console.app)
+        await pilot.press("a")
+        await actions_done(pilot)
+        assert "Answered ana and 4 others who asked the same on air" in screen_text(console.app)
+        assert queued_ids(console.app) == []
+        answered = console.db().execute("SELECT count(*) FROM host_actions WHERE action = 'answer'")
+        assert answered.fetchone() == (6,)
+
+
+async def test_a_pinned_row_keeps_every_asker_and_answering_it_answers_them_all(
+    tmp_path: Path,
+) -> None:
+    """Pinning a merged row pinned its first asker alone: `ana … pin` above `ben … asked by 2`,
+    and `a` on the pin answered ana only."""
+    path = transcript(
+        tmp_path,
+        [
+            *(
+                comment_record(f"q{n}", at(10 + 5 * n), name, f"id-{name}", SAME_AGAIN)
+                for n, name in enumerate(["ana", "ben", "cleo"])
+            ),
+            comment_record("x", at(40), "dan", "id-dan", "hello from berlin"),
+        ],
+    )
+    console = open_console(tmp_path / "show.db", path)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        await pilot.press("j", "f", "enter")
+        await actions_done(pilot)
+        rows = queue_text(console.app).splitlines()
+        assert queued_ids(console.app) == ["q0", "x"]
+        assert " pin " in rows[0] and "asked by 3" in rows[0] and "ana" in rows[0]
+        assert "ben" not in queue_text(console.app)
+        await pilot.press("home", "a")
+        await actions_done(pilot)
+        assert "Answered ana and 2 others who asked the same on air" in screen_text(console.app)
+        assert queued_ids(console.app) == ["x"]
+        assert console.app.state.pins == {}
+        answered = console.db().execute(
+            "SELECT comments.message_id FROM host_actions JOIN comments ON comments.id = comment_id"
+            " WHERE action = 'answer' ORDER BY comments.message_id"
+        )
+        assert answered.fetchall() == [("q0",), ("q1",), ("q2",)]

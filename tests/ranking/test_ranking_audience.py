@@ -95,7 +95,10 @@ def test_the_same_question_from_another_viewer_points_to_the_first(bread: Ranker
     other = bread.score(make_comment("what hydration is your starter at?", "c", seconds=40))
     assert first.same_as is None
     assert second.same_as == ("twitch", _id_of(bread, "a")) and "same_question" in second.flags
-    assert mine.same_as is None  # the same author again is a repeat, not a second asker
+    # The same author again is a repeat, not a second asker: in the question's row (or it
+    # would be a row of its own, and later askers joined that one), counted once there.
+    assert mine.same_as == second.same_as and "same_question" not in mine.flags
+    assert "repeat" in mine.flags
     assert other.same_as is None  # shares only the segment's own words: another question
 
 
@@ -147,6 +150,21 @@ def test_a_pasted_question_is_copypasta_and_sinks_its_first_post(bread: Ranker) 
         row.ranked.score.reasons["copypasta"] == -3.0 and "asked_by" not in row.ranked.score.reasons
     )
     assert row.ranked.score.value < scored[0].score.value - 2.0  # the wave sinks its start
+
+
+def test_a_pasted_question_one_of_its_pasters_asks_again_stays_one_row(ranker: Ranker) -> None:
+    """A long question pasted around, one paster posting it again, more pasting after: one row.
+    The repeat recorded itself as the text's first post, so the pastes after it made a second row
+    of the wave (the busy show's "how does the ladder filter resonance work?", 22 and 60)."""
+    text = "how does the ladder filter resonance work in that patch?"
+    scored = []
+    for n, author in enumerate(["ana", "ben", "cy", "ben", "dee", "eve"]):
+        said = make_comment(text, author, seconds=5 * n)
+        scored.append(RankedComment(said, ranker.score(said), 1))
+    assert "repeat" in scored[3].score.flags  # ben again
+    [row] = merge_askers(scored, half_life=600)
+    assert row.ranked.comment.id == scored[0].comment.id
+    assert row.asked_by == 5 and len(row.askers) == 6
 
 
 def test_a_new_segment_starts_with_no_questions_asked() -> None:

@@ -197,6 +197,34 @@ def rank(*args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+ASKED_AGAIN = [
+    {"kind": "segment", "ts": "2026-12-01T20:00:00Z", "title": "Filters",
+     "keywords": ["filter", "resonance"]},
+    *(
+        {"kind": "comment", "id": f"q{n}", "ts": f"2026-12-01T20:00:{10 + 5 * n}Z",
+         "author": name, "text": "why does resonance self oscillate?"}
+        for n, name in enumerate(["ana", "ben", "ana", "cleo", "dev", "eve"])
+    ),
+]  # fmt: skip
+
+
+def test_a_question_its_first_asker_asks_again_stays_one_row(tmp_path: Path) -> None:
+    """ana, ben, ana again, cleo, dev, eve: one row asked by 5 (ana once), every comment's id
+    listed. ana's repeat started a row of its own, and everyone after her joined that one:
+    `ana (asked by 4)` above `ana (asked by 2)`, and answering one left the other."""
+    path = tmp_path / "sameq.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in ASKED_AGAIN) + "\n", "utf-8")
+    done = rank(str(path))
+    assert done.returncode == 0, done.stderr
+    [row] = [json.loads(line) for line in done.stdout.splitlines()]
+    assert row["id"] == "q0" and row["author"] == "ana"
+    assert row["asked_by"] == 5 and row["askers"] == ["q0", "q1", "q2", "q3", "q4", "q5"]
+    assert row["reasons"]["asked_by"] == 4.0 and "repeat" not in row["reasons"]
+    table = rank(str(path), "--format", "table").stdout
+    rows = [line for line in table.splitlines() if "why does resonance" in line]
+    assert len(rows) == 1 and "ana" in rows[0] and "(asked by 5)" in rows[0]
+
+
 @pytest.mark.parametrize(
     ("content", "why"),
     [

@@ -28,6 +28,7 @@ def scanned(ring: RecentTexts, text: str, author: str) -> RepeatMatch | None:
         times=len(found),
         other_text=other[0] if other is not None else "",
         other_first=ring._firsts[other[2]] if other is not None else None,
+        own_text=same[0][0] if same else "",
     )
 
 

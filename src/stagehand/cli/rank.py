@@ -188,10 +188,10 @@ def _print_table(rows: list[RankedRow]) -> None:
             click.echo(f"{'#':>3} {'score':>7}  {'author':<16} {'text':<50}  reasons")
         place += 1
         text = row.comment.clean_text
-        if len(row.askers) > 1:
+        if row.asked_by > 1:
             # As the console says it: a copypasta wave is pasted by its viewers, not asked.
             verb = "pasted" if "copypasta" in row.reasons else "asked"
-            text = f"({verb} by {len(row.askers)}) {text}"
+            text = f"({verb} by {row.asked_by}) {text}"
         text = text if len(text) <= 50 else text[:49] + "…"
         top = sorted(row.reasons.items(), key=lambda item: -abs(item[1]))[:4]
         why = ", ".join(f"{name} {value:+.2f}" for name, value in top)

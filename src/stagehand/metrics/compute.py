@@ -157,6 +157,8 @@ def show_metrics_from(facts: ShowFacts) -> ShowMetrics:
                 text=f.text,
                 score=f.score,
                 dismissed=f.dismissed,
+                asked_by=f.asked_by,
+                questions=f.questions,
             )
             for f in facts.follow_ups
         ),

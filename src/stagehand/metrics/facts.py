@@ -123,7 +123,10 @@ class Minute:
 
 @dataclass(frozen=True, slots=True)
 class FollowUp:
-    """An on-topic question nobody answered: what the hosts can pick up after the show."""
+    """An on-topic question nobody answered: what the hosts can pick up after the show. One
+    question several viewers asked (one queue row) is one follow-up: its first unanswered
+    asker's comment, `asked_by` viewers, `questions` comments (a viewer who asked again twice);
+    `score` is the best of theirs, and it is `dismissed` when any of them was."""
 
     comment_id: int
     author_id: int
@@ -133,6 +136,8 @@ class FollowUp:
     text: str
     score: float
     dismissed: bool
+    asked_by: int = 1
+    questions: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,7 +89,9 @@ class TimelinePoint:
 
 @dataclass(frozen=True, slots=True)
 class FollowUpQuestion:
-    """An unanswered on-topic question; `author` is already anonymized where it must be."""
+    """An unanswered on-topic question; `author` is already anonymized where it must be. One
+    question several viewers asked is one of these, its first asker's: `asked_by` viewers asked
+    it, in `questions` comments (each counted in `unanswered_questions_total`)."""
 
     author: str
     platform: str
@@ -99,6 +101,8 @@ class FollowUpQuestion:
     text: str
     score: float
     dismissed: bool
+    asked_by: int = 1
+    questions: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -223,6 +227,12 @@ class ShowMetrics:
     paid: tuple[PaidMessage, ...] = ()
     #: Their amounts added up per currency (`compute.paid_totals` says in what order).
     paid_totals: tuple[PaidTotal, ...] = ()
+
+    @property
+    def follow_ups_cover(self) -> int:
+        """How many of the unanswered on-topic questions the follow-up list stands for (a line
+        asked by several viewers stands for each of their questions)."""
+        return sum(q.questions for q in self.follow_ups)
 
     def to_dict(self) -> dict[str, Any]:
         """Every metric, JSON-ready: the headline numbers at the top level, then the breakdowns."""

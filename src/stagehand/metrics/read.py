@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -335,23 +336,92 @@ def _unanswered_questions(hosts: Sequence[int]) -> str:
 _ANONYMOUS = "(anonymized OR author_id IN (SELECT id FROM authors WHERE opted_out))"
 
 
+@dataclass(slots=True)
+class _Asked:
+    """One question's unanswered comments, as they are read (the first one first)."""
+
+    comment_id: int
+    ts: str
+    score: float
+    dismissed: bool
+    viewers: set[int]
+    questions: int = 1
+
+
+def _question_of(same_as: str | None, own: tuple[str, str]) -> tuple[str, str]:
+    """The queue row a stored comment is in: the first asker's comment its `same_as` names (the
+    ranking's decision, stored: `queue_order.group_key`), or its own."""
+    try:
+        first = json.loads(same_as) if same_as else None
+    except ValueError:  # damaged: a row of its own, as the resumed queue has it
+        first = None
+    if isinstance(first, list) and len(first) == 2:
+        return (str(first[0]), str(first[1]))
+    return own
+
+
 def _follow_ups(
     db: Database, show: ShowRow, hosts: Sequence[int], limit: int | None
 ) -> tuple[FollowUp, ...]:
+    """One follow-up per question, as the queue had it: the same question from 40 viewers was
+    40 lines of the list. Read lean (no text) and grouped here, since the grouping is a stored
+    JSON key; the texts of the listed ones are read after."""
+    if limit == 0:
+        return ()  # the headline numbers alone (the console's header, the trend)
     # Anonymized comments have no text left to follow up on: they are counted, never listed.
     rows = db.conn.execute(
-        f"""SELECT id, author_id, platform, segment_id, ts, text, score,
+        f"""SELECT id, author_id, platform, message_id, same_as, ts, score,
                    EXISTS (SELECT 1 FROM host_actions WHERE comment_id = comments.id
                            AND action = 'dismiss' AND {_NOT_UNDONE})
             FROM comments
             WHERE {_unanswered_questions(hosts)} AND NOT {_ANONYMOUS}
-            ORDER BY score DESC, ts, id LIMIT ?""",
-        (show.id, -1 if limit is None else limit),
+            ORDER BY ts, id""",
+        (show.id,),
     )
+    asked: dict[tuple[str, str], _Asked] = {}
+    for comment_id, author_id, platform, message_id, same_as, ts, score, dismissed in rows:
+        question = _question_of(same_as, (platform, message_id))
+        known = asked.get(question)
+        if known is None:
+            asked[question] = _Asked(comment_id, ts, score, bool(dismissed), {author_id})
+            continue
+        known.viewers.add(author_id)
+        known.questions += 1
+        known.score = max(known.score, score)
+        known.dismissed = known.dismissed or bool(dismissed)
+    # Best first by ranking score, then the question more viewers asked, then the earlier.
+    best = sorted(asked.values(), key=lambda q: (-q.score, -len(q.viewers), q.ts, q.comment_id))
+    listed = best if limit is None else best[:limit]
+    shown = _first_askers(db, [q.comment_id for q in listed])
     return tuple(
-        FollowUp(row[0], row[1], row[2], row[3], parse_ts(row[4]), row[5], row[6], bool(row[7]))
-        for row in rows
+        FollowUp(
+            q.comment_id,
+            shown[q.comment_id][0],
+            shown[q.comment_id][1],
+            shown[q.comment_id][2],
+            parse_ts(q.ts),
+            shown[q.comment_id][3],
+            q.score,
+            q.dismissed,
+            asked_by=len(q.viewers),
+            questions=q.questions,
+        )
+        for q in listed
     )
+
+
+def _first_askers(db: Database, ids: Sequence[int]) -> dict[int, tuple[int, str, int | None, str]]:
+    """Author, platform, segment and text of the listed follow-ups' comments."""
+    found: dict[int, tuple[int, str, int | None, str]] = {}
+    for start in range(0, len(ids), 500):  # under SQLite's limit on bound parameters
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in db.conn.execute(
+            f"SELECT id, author_id, platform, segment_id, text FROM comments WHERE id IN ({marks})",
+            chunk,
+        ):
+            found[row[0]] = (row[1], row[2], row[3], row[4])
+    return found
 
 
 def _paid(db: Database, show: ShowRow) -> tuple[Paid, ...]:

@@ -62,6 +62,8 @@ class RepeatMatch:
     """The closest matching text someone else wrote ("" when only the author's own matched)."""
     other_first: tuple[str, str] | None = None
     """The comment (platform, id) that first posted that text, when it was remembered so."""
+    own_text: str = ""
+    """The closest matching text the author wrote themselves ("" when only others' matched)."""
 
 
 #: Remembered texts a near-duplicate check reports at most.
@@ -135,6 +137,7 @@ class RecentTexts:
             times=len(found),
             other_text=other[0] if other is not None else "",
             other_first=self._firsts[other[2]] if other is not None else None,
+            own_text=same[0][0] if same else "",
         )
 
     def _scan(self, text: str) -> list[tuple[str, float, int]]:

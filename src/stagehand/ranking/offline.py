@@ -61,6 +61,11 @@ class RankedRow:
     arrival: Score
     askers: tuple[Comment, ...] = ()
 
+    @property
+    def asked_by(self) -> int:
+        """How many viewers asked it (one asking again counts once; `askers` lists each comment)."""
+        return len({c.author.key for c in self.askers or (self.comment,)})
+
     def to_json(self) -> dict[str, object]:
         askers = self.askers or (self.comment,)
         return {
@@ -72,7 +77,7 @@ class RankedRow:
             # The exact name, as data (a JSON reader gets it back; `inert_json` keeps it inert).
             "author": self.comment.author.display_name or self.comment.author.name,
             "text": self.comment.shown_text,
-            "asked_by": len(askers),
+            "asked_by": self.asked_by,
             "askers": [c.id for c in askers],
         }
 
@@ -260,9 +265,11 @@ class _Replay:
         looked_back: list[RankedComment] = []
         stretch: _Stretch = []
         start: Ranker | None = None
+        live: Segment | None = None
 
         def set_topic(segment: Segment) -> None:
-            nonlocal start
+            nonlocal start, live
+            live = segment
             if start is not None:
                 looked_back.extend(self._look_back(start, stretch, arrived))
                 stretch.clear()
@@ -286,7 +293,9 @@ class _Replay:
             elif isinstance(event, TopicEvent) and topic is None and keywords is None:
                 # A topic edited mid-segment: the comments after it are judged by it, as live
                 # (the ones before keep theirs). With --topic or --keywords, those stand.
-                set_topic(Segment(position, event.title, event.keywords, event.ts))
+                # The same segment (its start): its questions asked before the edit stay.
+                started = live.started_at if live is not None else event.ts
+                set_topic(Segment(position, event.title, event.keywords, started))
             elif isinstance(event, CommentEvent):
                 cleaned = sanitize(event.comment.text)
                 comment = replace(

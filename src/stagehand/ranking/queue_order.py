@@ -18,7 +18,9 @@ And one question asked by several viewers is one row (`queue_rows`): every comme
 `Score.same_as` names the same first asker joins that asker's row, "asked by N". The row shows
 the first asker's comment (the one still queued, if the first has left), rises with N (the
 `asked_by` weight per further asker, at most `MAX_ASKED_BY` of them) and is as fresh as its latest
-asker. Acting on a row acts for every asker in it (`LiveShow.answer(comment, also=...)`).
+asker. A viewer who asks their question again is in its row once (their repeat is acted on with
+it, and adds neither an asker nor freshness); until someone else asks it too, each of their lines
+is a row of its own, as any comment. Acting on a row acts for every asker in it (`LiveShow.answer(comment, also=...)`).
 """
 
 from __future__ import annotations
@@ -101,6 +103,14 @@ def with_hand_down(ranked: RankedComment, *, half_life: float) -> RankedComment:
     return dataclasses.replace(ranked, score=lowered)
 
 
+def each_viewer(askers: Iterable[RankedComment]) -> tuple[RankedComment, ...]:
+    """Each viewer's first comment among a row's `askers`: who asked it, each once."""
+    first: dict[object, RankedComment] = {}
+    for ranked in askers:
+        first.setdefault(ranked.comment.author.key, ranked)
+    return tuple(first.values())
+
+
 @dataclass(frozen=True, slots=True)
 class QueueRow:
     """One row of the queue: a comment, or one question with every viewer who asked it.
@@ -115,8 +125,8 @@ class QueueRow:
 
     @property
     def asked_by(self) -> int:
-        """How many viewers asked it."""
-        return len({r.comment.author.key for r in self.askers})
+        """How many viewers asked it (one who asked again counts once)."""
+        return len(each_viewer(self.askers))
 
     @property
     def others(self) -> tuple[RankedComment, ...]:
@@ -145,10 +155,13 @@ def merge_askers(
     groups: dict[tuple[str, str], list[RankedComment]] = {}
     for ranked in entries:
         groups.setdefault(group_key(ranked), []).append(ranked)
-    rows = []
+    rows: list[QueueRow] = []
     for members in groups.values():
-        if len(members) == 1:
-            rows.append(QueueRow(members[0], (members[0],)))
+        if len(each_viewer(members)) == 1:
+            # One viewer asking again, nobody else yet: each line a row, as ever (in a help
+            # channel asking again is how someone nobody answered asks; it stays fresh). A
+            # copypasta wave is never one viewer's: their own copies are repeats.
+            rows.extend(QueueRow(r, (r,)) for r in members)
             continue
         members.sort(
             key=lambda r: (group_key(r) != (r.comment.platform, r.comment.id), r.comment.ts)
@@ -180,10 +193,12 @@ def _merged(
             same_as=score.same_as,
         )
         return QueueRow(dataclasses.replace(first, score=changed), tuple(members))
-    viewers = len({r.comment.author.key for r in members})
-    extra = asked_by_points * min(viewers - 1, MAX_ASKED_BY)
+    # Each viewer counts once, from when they first asked: asking one's own question again
+    # neither adds an asker nor keeps the row fresh (a viewer repeating it every minute).
+    viewers = each_viewer(members)
+    extra = asked_by_points * min(len(viewers) - 1, MAX_ASKED_BY)
     value = score.value + extra
-    latest = max(r.comment.ts for r in members)
+    latest = max(r.comment.ts for r in viewers)
     lifted = Score(
         value=value,
         rank_key=rank_key(value, latest.timestamp(), half_life),

@@ -172,7 +172,7 @@ class Ranker:
         """A new topic, at once: what was learned for the old one no longer applies."""
         self.topic.set_topic(segment.title, segment.keywords)
         self._liked.clear()
-        self._same.clear()
+        self._same.segment_is((segment.position, segment.started_at))
         self._topic_changes += 1
         self._setup_segment = _about_the_setup(segment)
 
@@ -516,18 +516,24 @@ class Ranker:
                     words.content,
                     who,
                     same_text=match.other_text if match is not None else "",
+                    own_text=match.own_text if match is not None else "",
                     topic_words=self.topic,
                     tokens=tokens,
                     asks=asks,
                 )
-                if same_as is not None:
+                if same_as is not None and self._same.first_asker(same_as) != who:
+                    # Another viewer asked it first (asking one's own again is a `repeat`).
                     flags.add("same_question")
             own = (comment.platform, comment.id)
-            self._same.remember(own, who, words.content, said, same_as, tokens, asks)
+            # A pasted question is in its wave's row: so is whoever asks it again after.
+            lead = same_as or pasted_from
+            self._same.remember(own, who, words.content, said, lead, tokens, asks)
 
         if pasted_from is not None:
             same_as = pasted_from
-        first = pasted_from or (comment.platform, comment.id)
+        # The row this text is in, for whoever pastes it next: a repeat's or a merged
+        # question's own id started a second row of the same wave.
+        first = same_as or (comment.platform, comment.id)
         value = sum(reasons.values())
         # A comment matched only in hindsight (`TopicProfile.look_back`) teaches nothing: what
         # the segment learned by its end came without it.

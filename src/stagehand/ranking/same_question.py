@@ -16,6 +16,10 @@ thing, why, how, how much or long, when, where, who): "which capacitor do you us
 filter?" and "why does the capacitor on the filter get hot?" share their words, not their
 question, and answering one row would have closed the other unanswered.
 
+A viewer asking again in nearly the same words (the repeat check's own match) joins the row of
+the question they asked, wherever it is: they count once there, and the question stays one row
+(a repeat that was a row of its own split it, the later askers joining the newer half).
+
 The answer is the first asker's comment (its platform and id), which every later asker of the
 same question points to (`Score.same_as`). A copypasta is never merged (the ranker leaves it
 out): a text of 40 characters or more posted again word for word by others is a wave, not a
@@ -26,7 +30,7 @@ an index from word to question so a new question is compared only with those sha
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Container, Sequence
+from collections.abc import Container, Hashable, Sequence
 from dataclasses import dataclass
 
 CommentKey = tuple[str, str]
@@ -114,11 +118,18 @@ class _Asked:
         return author in (self.author, self.lead_author)
 
 
+#: A segment's questions as `SameQuestions` keeps them (set aside while another segment is live).
+_Kept = tuple["deque[_Asked]", dict[str, list[int]], dict[str, int], int]
+
+
 class SameQuestions:
     """The live segment's questions, to tell whether a new one was asked already."""
 
     def __init__(self, size: int = KEPT_QUESTIONS) -> None:
         self.size = size
+        #: The live segment (`segment_is`), and the one before it with its questions.
+        self._segment: Hashable = None
+        self._before: tuple[Hashable, _Kept] | None = None
         self.clear()
 
     def clear(self) -> None:
@@ -128,12 +139,29 @@ class SameQuestions:
         self._by_text: dict[str, int] = {}
         self._next = 0
 
+    def segment_is(self, segment: Hashable) -> None:
+        """The live segment is `segment` (what tells it from the others: its position and
+        start). A new one starts with no questions; the live one with its topic edited keeps
+        them, and the one before (a segment change undone) gets its own back: forgetting them
+        there split every question asked before into a row of its own, later askers in
+        another."""
+        if segment == self._segment:
+            return
+        kept = (self._asked, self._by_stem, self._by_text, self._next)
+        before, self._before = self._before, (self._segment, kept)
+        if before is not None and before[0] == segment:
+            self._asked, self._by_stem, self._by_text, self._next = before[1]
+        else:
+            self.clear()
+        self._segment = segment
+
     def find(
         self,
         content: frozenset[str],
         author: str,
         *,
         same_text: str = "",
+        own_text: str = "",
         topic_words: Container[str] = (),
         tokens: frozenset[str] = frozenset(),
         asks: str = "",
@@ -141,13 +169,20 @@ class SameQuestions:
         """The first asker's comment of the question this one asks again, if any.
 
         `same_text`: a nearly identical earlier text by someone else (from the repeat check);
-        `topic_words`: the segment's topic as it stands; `tokens`: every word of the question;
-        `asks`: what it asks for (`asks_for`).
+        `own_text`: one by the same author (asking again); `topic_words`: the segment's topic
+        as it stands; `tokens`: every word of the question; `asks`: what it asks for
+        (`asks_for`).
+
+        A viewer asking their question again in nearly the same words joins its row (counted
+        once there): a repeat that started a row of its own split the question in two, and
+        every later asker joined the newer half. Only in nearly the same words: a viewer's
+        other question sharing words with their first is not merged into it.
         """
-        if same_text:
-            earlier = self._get(self._by_text.get(same_text, -1))
-            if earlier is not None and not earlier.asked_by(author) and earlier.asks_as(asks):
-                return earlier.lead
+        for text in (same_text, own_text):
+            if text:
+                earlier = self._get(self._by_text.get(text, -1))
+                if earlier is not None and earlier.asks_as(asks):
+                    return earlier.lead
         weights = {stem: TOPIC_WORD_WEIGHT if stem in topic_words else 1.0 for stem in content}
         shared: dict[int, float] = {}
         for stem, weight in weights.items():
@@ -190,10 +225,7 @@ class SameQuestions:
         """Remember a question (`lead`: the first asker's comment when it was asked before)."""
         number = self._next
         self._next += 1
-        lead_author = author
-        if lead is not None:
-            first = next((a for a in reversed(self._asked) if a.key == lead), None)
-            lead_author = first.author if first is not None else ""
+        lead_author = author if lead is None else self.first_asker(lead)
         self._asked.append(
             _Asked(number, key, lead or key, author, lead_author, content, tokens, asks)
         )
@@ -203,6 +235,11 @@ class SameQuestions:
             self._by_text[text] = number
         if number % self.size == self.size - 1:
             self._forget_old()
+
+    def first_asker(self, lead: CommentKey) -> str:
+        """Who asked the question `lead` first ("" when it is no longer remembered)."""
+        first = next((a for a in reversed(self._asked) if a.key == lead), None)
+        return first.author if first is not None else ""
 
     def _get(self, number: int) -> _Asked | None:
         if not self._asked:

@@ -26,6 +26,7 @@ from stagehand.report.team import (
 from stagehand.report.text import (
     DASH,
     NO_VIEWERS,
+    asked_by,
     clock,
     count,
     duration,
@@ -141,16 +142,17 @@ def _follow_ups(report: ShowMetrics) -> str:
         return f'<p class="note">{h(nothing_to_follow_up(report))}</p>'
     shown = len(report.follow_ups)
     intro = f"{total:,} on-topic question{'s' if total != 1 else ''} never answered"
-    intro += f"; the best {shown} below" if shown < total else ", best first"
+    intro += f"; the best {shown} below" if report.follow_ups_cover < total else ", best first"
     if hidden := hidden_follow_ups(report):
         intro += f"; {hidden}"
     items = []
     for q in report.follow_ups:
         tag = ' <span class="tag">dismissed</span>' if q.dismissed else ""
         where = f" · {q.segment}" if q.segment else ""
+        many = f" · {asked_by(q)}" if q.asked_by > 1 else ""
         items.append(
             f'<li><span class="who">{h(q.author, 80)}</span>{tag} '
-            f'<span class="meta">{h(q.platform)} · {h(clock(q.ts))}{h(where)}</span>'
+            f'<span class="meta">{h(q.platform)} · {h(clock(q.ts))}{h(where)}{h(many)}</span>'
             f"<br>{h(q.text)}</li>"
         )
     return f'<p class="note">{h(intro)}.</p><ol class="follow">{"".join(items)}</ol>'

@@ -29,6 +29,7 @@ from stagehand.report.team import (
 from stagehand.report.term import _details
 from stagehand.report.text import (
     DASH,
+    asked_by,
     clock,
     count,
     duration,
@@ -164,15 +165,17 @@ def render_show(report: ShowMetrics) -> str:
         hidden = hidden_follow_ups(report)
         out.append(
             f"{count(total, 'on-topic question')} never answered"
-            + (f" (the best {shown} below)" if shown < total else "")
+            + (f" (the best {shown} below)" if report.follow_ups_cover < total else "")
             + (f"; {hidden}" if hidden else "")
             + ", best first:"
         )
         out.append("")
         for q in report.follow_ups:
             mark = " *(dismissed)*" if q.dismissed else ""
+            many = f", {asked_by(q)}" if q.asked_by > 1 else ""
             out.append(
-                f"1. **{md(q.author, 80)}** ({md(q.platform)}, {clock(q.ts)}){mark}: {md(q.text)}"
+                f"1. **{md(q.author, 80)}** ({md(q.platform)}, {clock(q.ts)}{many}){mark}:"
+                f" {md(q.text)}"
             )
     if report.participants:
         top = report.participants[:10]

@@ -18,6 +18,7 @@ from stagehand.report.team import (
 )
 from stagehand.report.text import (
     DASH,
+    asked_by,
     clock,
     count,
     display_width,
@@ -151,7 +152,10 @@ def render_show(report: ShowMetrics) -> str:
     out += ["", _follow_up_heading(report)]
     for q in report.follow_ups:
         mark = "  (dismissed)" if q.dismissed else ""
-        out.append(f"  {clock(q.ts)}  {fit(q.author, 24)} ({q.platform}){mark}: {fit(q.text, 160)}")
+        many = f"  {asked_by(q)}" if q.asked_by > 1 else ""
+        out.append(
+            f"  {clock(q.ts)}  {fit(q.author, 24)} ({q.platform}){many}{mark}: {fit(q.text, 160)}"
+        )
     if report.participants:
         top = report.participants[:10]
         out += ["", f"MOST ACTIVE ({len(top)} of {len(report.participants):,})"]
@@ -179,7 +183,7 @@ def _follow_up_heading(report: ShowMetrics) -> str:
         sentence = nothing_to_follow_up(report)
         return f"FOLLOW UP: {sentence[:1].lower()}{sentence[1:]}"
     listed = len(report.follow_ups)
-    more = f", {listed} listed" if listed < total else ""
+    more = f", {listed} listed" if report.follow_ups_cover < total else ""
     heading = f"FOLLOW UP: {count(total, 'on-topic question')} never answered{more}, best first"
     hidden = hidden_follow_ups(report)
     return f"{heading} ({hidden})" if hidden else heading

@@ -9,7 +9,14 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
-from stagehand.metrics import Metrics, PaidMessage, ShowMetrics, TrendRow, currency_digits
+from stagehand.metrics import (
+    FollowUpQuestion,
+    Metrics,
+    PaidMessage,
+    ShowMetrics,
+    TrendRow,
+    currency_digits,
+)
 from stagehand.sanitize import clean
 
 DASH = "—"
@@ -127,6 +134,11 @@ def nothing_to_follow_up(report: ShowMetrics) -> str:
     if not report.totals.on_topic_questions:
         return "No on-topic questions were asked."
     return "Every on-topic question was answered."
+
+
+def asked_by(question: FollowUpQuestion) -> str:
+    """'' or 'asked by 44': one question several viewers asked is one follow-up line."""
+    return f"asked by {question.asked_by:,}" if question.asked_by > 1 else ""
 
 
 def hidden_follow_ups(report: ShowMetrics) -> str:

@@ -92,7 +92,7 @@ class HostActions(ShowChanges):
         keys: list[str] = []
         results: list[ActionResult] = []
         for platform, comments in by_platform(asked).items():
-            sent = naming_the_others(text, comments[1:])
+            sent = naming_the_others(text, comments[0], comments[1:])
             result = await self._reply_once(platform, comments[0], sent)
             results.append(result)
             for replied in comments:

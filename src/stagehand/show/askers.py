@@ -39,12 +39,14 @@ def by_platform(comments: Sequence[Comment]) -> dict[str, list[Comment]]:
     return grouped
 
 
-def naming_the_others(text: str, others: Sequence[Comment]) -> str:
+def naming_the_others(text: str, first: Comment, others: Sequence[Comment]) -> str:
     """The reply with the platform's other askers named in front ("@ben @eve ..."): the reply
-    is threaded to the first asker, the rest see their names. Names that are not plain handles
-    are left out rather than sent half-right."""
+    is threaded to the `first` asker, the rest see their names (the first asker's own repeat
+    names no one). Names that are not plain handles are left out rather than sent half-right."""
     names = []
     for comment in others:
+        if comment.author.key == first.author.key:
+            continue
         name = comment.author.name
         if _HANDLE.match(name) and f"@{name}" not in names:
             names.append(f"@{name}")
@@ -52,9 +54,9 @@ def naming_the_others(text: str, others: Sequence[Comment]) -> str:
 
 
 def who(comments: Sequence[Comment]) -> str:
-    """ "fin", or "fin and 2 others who asked the same"."""
+    """ "fin", or "fin and 2 others who asked the same" (a viewer who asked again counts once)."""
     first = comments[0].author.shown_name
-    others = len(comments) - 1
+    others = len({c.author.key for c in comments} - {comments[0].author.key})
     if not others:
         return first
     return f"{first} and {others} other{'s' if others > 1 else ''} who asked the same"

@@ -217,7 +217,7 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         self.flush(timeout=2.0)
         db = connect(self._db_path)
         try:
-            return show_metrics(db, self._show.name, now=self.now(), follow_up_limit=1).totals
+            return show_metrics(db, self._show.name, now=self.now(), follow_up_limit=0).totals
         finally:
             db.conn.close()
 

@@ -123,6 +123,15 @@ def key_of(comment: Comment) -> CommentKey:
     return (comment.platform, comment.id)
 
 
+def _showing(row: QueueRow, pinned: int) -> QueueRow:
+    """The row showing its pinned comment (`askers[pinned]`, first among them): the pin is what
+    every screen marks, and `f` on it takes it off. The rest of the row stays in it."""
+    if pinned == 0:
+        return row
+    shown = row.askers[pinned]
+    return QueueRow(shown, (shown, *row.askers[:pinned], *row.askers[pinned + 1 :]))
+
+
 @dataclass(slots=True)
 class ShowQueue:
     queue_size: int = 200
@@ -300,21 +309,34 @@ class ShowQueue:
         return [row.ranked for row in self.queue_rows()]
 
     def queue_rows(self) -> list[QueueRow]:
-        """The queue, best first: the pinned comments (oldest pin first, a row each), then the
-        core's order (`stagehand.ranking.queue_order`): the live segment's comments and earlier
-        questions still waiting, then earlier segments' comments; one question asked by several
-        viewers is one row."""
-        pinned = [self.queue[key] for key in self.pins if key in self.queue]
-        rest = (r for key, r in self.queue.items() if key not in self.pins)
-        return [QueueRow(r, (r,)) for r in pinned] + queue_rows(
-            rest if self.pins else self.queue.values(),
+        """The queue, best first: the pinned rows (oldest pin first), then the core's order
+        (`stagehand.ranking.queue_order`): the live segment's comments and earlier questions
+        still waiting, then earlier segments' comments; one question asked by several viewers
+        is one row, pinned or not (acting on a pinned row acts for every asker)."""
+        rows = queue_rows(
+            self.queue.values(),
             live_segment=self._live_segment(),
             now=self._now(),
             half_life=self.half_life_seconds,
             asked_by_points=self.asked_by_points,
             pasted_points=self.pasted_points,
-            limit=self.queue_size - len(pinned),
+            limit=None if self.pins else self.queue_size,
         )
+        if not self.pins:
+            return rows
+        pin_keys = list(self.pins)
+        pin_order = {key: n for n, key in enumerate(pin_keys)}
+        pinned: list[tuple[int, QueueRow]] = []
+        rest: list[QueueRow] = []
+        for row in rows:
+            keys = [key_of(r.comment) for r in row.askers]
+            first_pin = min((pin_order[key] for key in keys if key in pin_order), default=None)
+            if first_pin is None:
+                rest.append(row)
+            else:
+                pinned.append((first_pin, _showing(row, keys.index(pin_keys[first_pin]))))
+        pinned.sort(key=lambda placed: placed[0])
+        return [row for _, row in pinned] + rest[: max(0, self.queue_size - len(pinned))]
 
     def others_in_row(self, comment: Comment) -> list[Comment]:
         """The other askers' comments of the queue row `comment` is in (one question several

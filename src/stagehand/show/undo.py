@@ -66,8 +66,12 @@ class Undoing(ShowChanges):
         others = [d for d in self._history.together_with(done) if self._refusal(d) is None]
         for other in others:
             await self._undo_one(other)
-        if others and result.ok:
-            also = len(others)
+        # Counted by viewer: a viewer who asked the row's question twice is one asker.
+        also = len(
+            {(d.action.platform, d.action.author_id) for d in others}
+            - {(done.action.platform, done.action.author_id)}
+        )
+        if also and result.ok:
             result = dataclasses.replace(
                 result,
                 message=f"{result.message} (and for {also} other asker{'s' if also > 1 else ''})",

@@ -10,6 +10,7 @@ from stagehand.console.state import FORGOTTEN, GONE_BY_NAME
 from stagehand.console.text import age, highlight_label, name_of, plain, platform_tag
 from stagehand.console.widgets.panel import Panel
 from stagehand.domain import Pin, RankedComment
+from stagehand.ranking.queue_order import each_viewer
 
 
 def reasons_line(ranked: RankedComment) -> Content:
@@ -44,8 +45,9 @@ def asked_by_line(askers: tuple[RankedComment, ...]) -> Content:
     """`asked by 3: fin TW, ben DC, eve TW`: everyone who asked the row's question (or
     `pasted by 4: ...` for a copypasta wave)."""
     verb = "pasted" if any("copypasta" in a.score.flags for a in askers) else "asked"
-    pieces: list[Content] = [Content.styled(f"{verb} by {len(askers)}: ", "bold $accent")]
-    for index, asker in enumerate(askers):
+    viewers = each_viewer(askers)  # one who asked again is listed once
+    pieces: list[Content] = [Content.styled(f"{verb} by {len(viewers)}: ", "bold $accent")]
+    for index, asker in enumerate(viewers):
         if index:
             pieces.append(Content.styled(", ", "$text-muted"))
         pieces.append(plain(name_of(asker.comment.author), style="bold"))
@@ -97,7 +99,7 @@ class CommentDetail(Panel):
         lines = [head, plain(comment.shown_text)]
         if pin is not None:
             lines.append(pinned_line(pin))
-        if len(askers) > 1:
+        if len(each_viewer(askers)) > 1:
             lines.append(asked_by_line(askers))
         if reasons:
             lines.append(reasons_line(ranked))

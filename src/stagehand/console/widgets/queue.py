@@ -31,6 +31,7 @@ from textual.widget import Widget
 from stagehand.console.state import CommentKey, key_of
 from stagehand.console.text import age, name_of, plain, platform_tag
 from stagehand.domain import AuthorKey, RankedComment
+from stagehand.ranking.queue_order import each_viewer
 
 NAME_WIDTH = 14
 #: A row's cells before its text: markers, name, platform tag and age, with their spaces.
@@ -289,7 +290,7 @@ class QueueView(Widget, can_focus=True):
         pinned = key in self._pinned
         seconds = (self._now - comment.ts).total_seconds() if self._now else 0.0
         shown_age = "pin" if pinned else age(seconds)
-        asked_by = len(self.askers.get(key, ()))
+        asked_by = len(each_viewer(self.askers.get(key, ())))
         row_key = (
             key,
             comment.shown_text,  # an edit on the platform changes it
