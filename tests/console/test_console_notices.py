@@ -186,3 +186,27 @@ async def test_viewers_chat_commands_do_not_take_the_line_from_the_hosts_own_res
         history = screen_text(app)
         assert "✓ !hand: ok: hand raised, #6" in history  # every command's result is kept
         assert "✕ failed: twitch refused the" in history
+
+
+async def test_a_moderators_topic_change_keeps_the_line_from_viewers_chat_commands(
+    tmp_path, show_file
+):
+    """A moderator's `!topic` steers the show as `!segment` does (`l` lists it): a viewer's
+    `!hand` right after it must not take it off the notices line, as it did (only `!segment`,
+    `!stage` and `!unstage` were held as the hosts' steering)."""
+    console = open_console(tmp_path / "show.db", show_file, commands=True)
+    async with console.app.run_test(size=(100, 30)) as pilot:
+        await played(console, pilot)
+        app, live = console.app, console.live
+        moderator = Author("twitch", "77", "mia", roles=frozenset({"moderator"}))
+        viewer = Author("twitch", "78", "ben")
+        console.clock.follow(live.now() + timedelta(seconds=1), 0.0)
+        live.comment_received(
+            Comment("t1", "twitch", "synthnight", moderator, "!topic Filters | cutoff", live.now())
+        )
+        await pilot.pause(0.3)
+        assert notice_line(app).strip().startswith("✓ !topic: ok: topic set: Filters")
+        console.clock.follow(live.now() + timedelta(seconds=1), 0.0)
+        live.comment_received(Comment("h1", "twitch", "synthnight", viewer, "!hand", live.now()))
+        await pilot.pause(0.3)
+        assert notice_line(app).strip().startswith("✓ !topic: ok: topic set: Filters")

@@ -310,6 +310,67 @@ async def test_a_show_stopped_before_its_end_is_waited_for_not_called_ended(tmp_
     await asyncio.gather(served.runner, return_exceptions=True)
 
 
+async def test_u_while_the_show_is_away_keeps_the_action_to_undo_once_it_is_back(
+    tmp_path,
+) -> None:
+    """`u` while the show is stopped reaches nothing ("press again once the header says
+    connected"): the action it was meant to take back stays this console's to undo, and `u`
+    takes back that one once the show is back. Before, the key was used up: the next `u`
+    undid the action before it, or said everything was taken back."""
+    served = await serve(tmp_path, LATE, speed=60)
+    await until(lambda: served.live.find_comment("twitch", "m4") is not None, seconds=10)
+    remote, app = await attached(served, "hana")
+    resumed = None
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await until(lambda: len(drawn_ids(app)) == 4, seconds=3, pilot=pilot)
+            first = drawn_ids(app)[0]
+            await pilot.press("home", "d")
+            await until(lambda: first not in drawn_ids(app), seconds=5, pilot=pilot)
+            assert len(app.undo_stack) == 1
+            await served.live.close()
+            await served.server.stop()
+            served.runner.cancel()
+            await until(
+                lambda: app.state.connections["show"][0] == "reconnecting", seconds=3, pilot=pilot
+            )
+            told = len(app.state.notices)
+            await pilot.press("u")
+            await until(
+                lambda: any("nothing was done" in n.text for n in list(app.state.notices)[told:]),
+                seconds=3,
+                pilot=pilot,
+                said=lambda: [n.text for n in list(app.state.notices)[told:]],
+            )
+            assert len(app.undo_stack) == 1  # still this console's to take back
+
+            resumed = await serve(
+                tmp_path, LATE, listen=f"127.0.0.1:{port_of(served.url)}", tokens=served.tokens
+            )
+            await resumed.played()
+            await until(
+                lambda: app.state.connections["show"][0] == "connected", seconds=10, pilot=pilot
+            )
+            told = len(app.state.notices)
+            await pilot.press("u")
+            await until(
+                lambda: any(
+                    n.text.startswith("Undid the dismissal") for n in list(app.state.notices)[told:]
+                ),
+                seconds=5,
+                pilot=pilot,
+                said=lambda: [n.text for n in list(app.state.notices)[told:]],
+            )
+            await until(lambda: first in drawn_ids(app), seconds=3, pilot=pilot)
+    finally:
+        await remote.close()
+    assert resumed is not None
+    actions = resumed.db().execute("SELECT action FROM host_actions ORDER BY id").fetchall()
+    assert actions == [("dismiss",), ("undo",)]
+    await resumed.close()
+    await asyncio.gather(served.runner, return_exceptions=True)
+
+
 #: Another show, the next day, served on the address the first one had.
 ANOTHER = [
     {"kind": "show", "ts": "2026-11-21T19:00:00Z", "title": "Second show"},

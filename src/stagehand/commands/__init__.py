@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from stagehand.commands import handlers  # noqa: F401  (importing it registers every command)
 from stagehand.commands.context import CommandContext, Done, ShowControls
+from stagehand.commands.handlers import TOPIC_SET
 from stagehand.commands.parse import ParsedCommand, parse_command
 from stagehand.commands.registry import COMMANDS, Command, command, slash_command_specs
 from stagehand.commands.router import CommandRouter
@@ -21,6 +22,7 @@ from stagehand.platform import CommandSpec
 
 __all__ = [
     "COMMANDS",
+    "TOPIC_SET",
     "Command",
     "CommandContext",
     "CommandRouter",

@@ -18,6 +18,10 @@ from stagehand.commands.registry import COMMANDS, command
 from stagehand.domain import Author, AuthorKey, Comment, Segment
 from stagehand.platform import ActionResult
 
+#: How a moderator's `!topic` that set the topic begins its outcome: the console holds it on
+#: its notices line as one of the hosts' steering changes, as `!segment`'s.
+TOPIC_SET = "ok: topic set"
+
 # -- audience ---------------------------------------------------------------------------------
 
 
@@ -253,7 +257,7 @@ def _set_topic(ctx: CommandContext) -> Done:
     changed = show.current_segment
     assert changed is not None
     described = _describe(changed)
-    return _topic_done(topic, f"ok: topic set: {described}", "Topic", described)
+    return _topic_done(topic, f"{TOPIC_SET}: {described}", "Topic", described)
 
 
 def _topic_in(ctx: CommandContext) -> Topic:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from stagehand.commands import COMMANDS
+from stagehand.commands import COMMANDS, TOPIC_SET
 from stagehand.domain import (
     AuthorKey,
     Comment,
@@ -85,6 +85,7 @@ HOLDS_OWN = 2
 HOLDS_OTHERS = 1
 HOLDS_CHAT = 0
 #: The chat commands that steer the show (moderators only): a moderator's is one of the hosts'.
+#: (`!topic` too when it set the topic: `TOPIC_SET`; a viewer's only tells it.)
 STEERING_COMMANDS = COMMANDS.moderator_commands
 
 #: Why a viewer's dialogs closed, in the notices' words (no name: they are gone by name).
@@ -206,7 +207,8 @@ class ConsoleState(ShowQueue):
             self._notice(event)
         elif isinstance(event, CommandHandled):
             level = event.outcome.split(":", 1)[0] if ":" in event.outcome else "info"
-            steered = event.command in STEERING_COMMANDS and level != "refused"
+            steers = event.command in STEERING_COMMANDS or event.outcome.startswith(TOPIC_SET)
+            steered = steers and level != "refused"
             holds = HOLDS_OTHERS if steered else HOLDS_CHAT
             self.notify(f"!{event.command}: {event.outcome}", level, holds=holds)
         elif isinstance(event, FeatureStarted):

@@ -688,9 +688,9 @@ class RemoteShow:
         if comment is not None:
             body.update(comment_id=comment.id, platform=comment.platform)
         if self._session is None:
-            return self._failed("not connected to the show", "failed")
+            return self._failed("not connected to the show", "failed", reached=False)
         if (away := self._away()) is not None:
-            return self._failed(away, "refused")
+            return self._failed(away, "refused", reached=False)
         try:
             async with self._session.post(
                 f"{self.url}/api/actions",
@@ -708,7 +708,7 @@ class RemoteShow:
             )
         except (aiohttp.ClientError, OSError, ValueError) as exc:
             return self._failed(
-                f"the show did not answer ({_why(exc)}): nothing was done", "failed"
+                f"the show did not answer ({_why(exc)}): nothing was done", "failed", reached=False
             )
         if not isinstance(data, dict):
             return self._failed(f"the show answered HTTP {status} without a result", "failed")
@@ -740,10 +740,12 @@ class RemoteShow:
             )
         return None
 
-    def _failed(self, message: str, level: str) -> ActionResult:
-        """Nothing reached the show: this console's screens hear why (the show cannot tell them)."""
+    def _failed(self, message: str, level: str, *, reached: bool = True) -> ActionResult:
+        """The show did not act: this console's screens hear why (the show cannot tell them).
+        Not `reached`: nothing got to the show, so pressing again later may work (`retry`: an
+        undo keeps its place on this console's `u`)."""
         self._publish(Notice(message, level))
-        return ActionResult.failed(message)
+        return dataclasses.replace(ActionResult.failed(message), retry=not reached)
 
     async def _caught_up(self, seq: int) -> None:
         """Until the events the action published have arrived (briefly: they are on the way)."""
