@@ -304,3 +304,70 @@ async def test_a_moderators_segment_stays_listed_but_no_longer_names_them_once_t
         await pilot.press("enter")  # still taken back from there
         await actions_done(pilot)
         assert console.live.current_segment.title == "Oscillators"
+
+
+def notices_open(app) -> str:
+    """The notice history (`i`) as drawn: from its title down."""
+    text = screen_text(app)
+    return text[text.index("Notices (") :]
+
+
+@pytest.mark.parametrize(
+    ("how", "said_as"), [("forget", "a forgotten viewer"), ("optout", "a viewer who opted out")]
+)
+async def test_the_notice_history_no_longer_names_a_viewer_who_leaves(tmp_path, how, said_as):
+    """`i` keeps what happened to a viewer who opted out or asked to be forgotten, said as
+    every screen says them; an open history too, at once. Others stay named as they were
+    (bobby is not bob)."""
+    bobby = Author("twitch", "1004", "bobby")
+    path = transcript(
+        tmp_path,
+        said("q1", 2, BOB, QUESTION),
+        said("q2", 3, ANA, "is a vco better than a dco?"),
+        said("q3", 4, bobby, "does the vco track 1v/oct?"),
+    )
+    console = open_console(tmp_path / "show.db", path, commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        for message_id in ("q1", "q2", "q3"):
+            select(console.app, message_id)
+            await pilot.press("a")
+            await actions_done(pilot)
+        await pilot.press("i")
+        text = notices_open(console.app)
+        assert "Answered bob on air" in text and "Answered bobby on air" in text
+        leaves(console, BOB, how)
+        await settled(console, pilot)
+        text = notices_open(console.app)
+        assert f"Answered {said_as} on air" in text
+        assert "Answered ana on air" in text and "Answered bobby on air" in text
+        assert "bob " not in text and "Answered bob on" not in text
+        await pilot.press("escape", "i")
+        text = notices_open(console.app)
+        assert f"Answered {said_as} on air" in text and "Answered bob on" not in text
+        assert "Answered bobby on air" in text
+
+
+async def test_a_notice_that_may_name_another_viewer_of_that_name_is_dropped(tmp_path):
+    """Two viewers called bob (Twitch and Discord): once the Twitch one opts out, no notice
+    says bob, and none says the Discord one opted out either."""
+    other_bob = Author("discord", "9002", "bob")
+    path = transcript(
+        tmp_path,
+        said("q1", 2, BOB, QUESTION),
+        said("q2", 3, other_bob, "is a vco better than a dco?"),
+        said("q3", 4, ANA, "does the vco track 1v/oct?"),
+    )
+    console = open_console(tmp_path / "show.db", path, commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        for message_id in ("q1", "q2", "q3"):
+            select(console.app, message_id)
+            await pilot.press("a")
+            await actions_done(pilot)
+        leaves(console, BOB, "optout")
+        await settled(console, pilot)
+        await pilot.press("i")
+        text = notices_open(console.app)
+        assert "Answered ana on air" in text
+        assert "bob" not in text and "opted out on air" not in text

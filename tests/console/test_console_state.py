@@ -76,3 +76,31 @@ def test_chat_rate_counts_the_last_minute_of_show_time() -> None:
         state.apply(comment(f"c{n}", n, value=0.5))
     assert state.chat_rate(START + timedelta(seconds=119)) == 60
     assert state.chat_rate(START + timedelta(seconds=600)) == 0
+
+
+def test_a_viewer_who_leaves_is_said_anonymous_in_the_notices_and_nobody_else_is() -> None:
+    """However a notice named them (shown name, `@name`, `platform:name`); a notice that may
+    name another viewer (whose name holds theirs) is dropped rather than reworded."""
+    bob = Author("discord", "2", "bob", "Bob Moog")
+    other = Author("discord", "3", "bob.x", "Bob Moog II")
+    state = ConsoleState()
+    for id, who in (("a", ANA), ("b", bob), ("c", other)):
+        said = Comment(id, who.platform, "show", who, f"text {id}", START)
+        state.apply(CommentRanked(RankedComment(said, Score(1.0, rank_key=1.0))))
+    for text in (
+        "Answered Bob Moog on air (u undoes)",
+        "Nobody on stage is called @bob.",
+        "new segment by discord:bob",
+        "Answered Bob Moog II on air",
+        "Nobody on stage is called @bob.x",
+        "Answered ana on air",
+    ):
+        state.notify(text)
+    state.author_forgotten(bob.key, "opted out")
+    assert [n.text for n in state.notices] == [
+        "Answered a viewer who opted out on air (u undoes)",
+        "Nobody on stage is called @a viewer who opted out.",
+        "new segment by a viewer who opted out",
+        "Nobody on stage is called @bob.x",
+        "Answered ana on air",
+    ]

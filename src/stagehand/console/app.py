@@ -765,7 +765,7 @@ class StagehandApp(App[None]):
         self.push_screen(HandledScreen(self.state.handled_newest_first()), restore)
 
     def action_notices(self) -> None:
-        self.push_screen(NoticesScreen(list(self.state.notices)))
+        self.push_screen(NoticesScreen(self.state.notices))
 
     def action_search(self) -> None:
         mark = self.state.farewells

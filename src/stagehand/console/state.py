@@ -21,7 +21,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from stagehand.commands import COMMANDS, TOPIC_SET
+from stagehand.console.text import names_shown, unnamed
 from stagehand.domain import (
+    FORGOTTEN_NAME,
+    OPTED_OUT_NAME,
+    Author,
     AuthorKey,
     Comment,
     Featured,
@@ -319,8 +323,12 @@ class ConsoleState(ShowQueue):
     def author_forgotten(self, author: AuthorKey, why: str = FORGOTTEN) -> None:
         """Asked to be forgotten, or opted out (`why`): gone from the queue, raw chat, stage
         lines, hands and the handled list at once (and never given back by an undo). A segment
-        or topic change they made as a chat moderator stays listed, by no one."""
-        self._unname_actor(author)
+        or topic change they made as a chat moderator stays listed, by no one; the notices so
+        far (`i`) say them as anonymous (`unname_notices`)."""
+        known = self._known_authors()
+        leaving = known.pop(author, set())
+        self._unname_actor(leaving)
+        self._unname_notices(leaving, known, why)
         for key, ranked in self.taken_off.items():  # answered before: still never by name
             if ranked.comment.author.key == author:
                 self._remember_removed(key, why)
@@ -344,16 +352,54 @@ class ConsoleState(ShowQueue):
         if self.featured is not None and self.featured.comment.author.key == author:
             self.featured = None
 
-    def _unname_actor(self, author: AuthorKey) -> None:
+    def _known_authors(self) -> dict[AuthorKey, set[Author]]:
+        """Who this console knows by name, as each was named (a name may change mid-show), from
+        what they said: raw chat, the queue, what was taken off it, the handled list, stage lines.
+        A viewer who leaves is named from there (their `!optout` or `!forget confirm` line is
+        there, just before it: the event names them by key only)."""
+        said: list[Comment] = [line.comment for line in self.raw]
+        said += [r.comment for r in self.queue.values()]
+        said += [r.comment for r in self.taken_off.values()]
+        said += [h.comment for h in self.handled.values() if h.comment is not None]
+        for lines in self.stage_said.values():
+            said += lines
+        known: dict[AuthorKey, set[Author]] = {}
+        for comment in said:
+            if not comment.author.anonymous:
+                known.setdefault(comment.author.key, set()).add(comment.author)
+        for author in (*self.hands, *(session.author for session in self.stage)):
+            if not author.anonymous:
+                known.setdefault(author.key, set()).add(author)
+        return known
+
+    def _unname_actor(self, leaving: Iterable[Author]) -> None:
         # A moderator's `!segment` is logged as `platform:username` (commands/router.py
-        # `actor_of`); the event names them by key only, so their user name is read from what
-        # they said (their `!optout` or `!forget confirm` line is there, just before it).
-        said = [line.comment for line in self.raw if line.comment.author.key == author]
-        said += [r.comment for r in self.queue.values() if r.comment.author.key == author]
-        actors = {f"{c.author.platform}:{c.author.name}" for c in said if c.author.name}
+        # `actor_of`).
+        actors = {f"{a.platform}:{a.name}" for a in leaving if a.name}
         for entry in self.handled.values():
             if entry.actor in actors:
                 entry.actor = ""
+
+    def _unname_notices(
+        self, leaving: Iterable[Author], others: dict[AuthorKey, set[Author]], why: str
+    ) -> None:
+        """The notices so far name `leaving` no more: said as the anonymous words every screen
+        uses (`OPTED_OUT_NAME`, `FORGOTTEN_NAME`); one that may name someone else there (the
+        same name, a longer one holding it) is dropped, so it names nobody wrongly."""
+        names = set().union(*(names_shown(a) for a in leaving))
+        if not names:
+            return
+        other_names = set().union(*(names_shown(a) for many in others.values() for a in many))
+        anonymous = OPTED_OUT_NAME if why == OPTED_OUT else FORGOTTEN_NAME
+        kept: list[ShownNotice] = []
+        for notice in self.notices:
+            text = unnamed(notice.text, names, other_names, anonymous)
+            if text is not None:
+                notice.text = text
+                kept.append(notice)
+        if len(kept) != len(self.notices):  # in place: an open history (`i`) reads it again
+            self.notices.clear()
+            self.notices.extend(kept)
 
     def left_since(self, mark: int) -> dict[AuthorKey, str]:
         """Who asked to be forgotten or opted out after `mark` (a `farewells` count), and why:
