@@ -92,3 +92,23 @@ async def test_a_secret_in_a_platform_error_never_reaches_the_screen(tmp_path, s
             .fetchone()
         )
         assert outcome.startswith("failed:") and "tok-SECRET-123456" not in outcome
+
+
+async def test_a_task_that_fails_says_why_in_words_and_where_the_details_are(tmp_path, show_file):
+    """The header's numbers cannot be read (the database file was damaged under the show):
+    the notice says what stopped and why, as words, and where the traceback is; no Python
+    class name reaches the screen."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(140, 36)) as pilot:
+        await played(console, pilot)
+        (tmp_path / "show.db").write_bytes(b"not a database " * 500)
+        worker = console.app.refresh_metrics()
+        while worker.is_running or worker.state.name == "PENDING":
+            await pilot.pause(0.01)
+        console.app.redraw()
+        await pilot.pause()
+        line = screen_text(console.app).splitlines()[-2:]
+        said = " ".join(line)
+        assert "metrics stopped: file is not a database" in said, said
+        assert "the details are in the log" in said, said
+        assert "Error" not in said, said

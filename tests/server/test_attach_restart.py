@@ -238,6 +238,41 @@ async def test_metrics_while_the_show_is_unreachable_keep_the_last_numbers_quiet
     await asyncio.gather(served.runner, return_exceptions=True)
 
 
+async def test_a_show_gone_before_its_first_metrics_leaves_the_numbers_empty_quietly(
+    tmp_path, caplog
+) -> None:
+    """The show goes away before this console ever read its numbers: the header stays without
+    them (its `show ◌ reconnecting` says why), no notice names an error or a Python class, and
+    the log says it in one line each time, no traceback."""
+    (tmp_path / "a").mkdir()
+    served = await serve(tmp_path / "a")
+    await served.played()
+    remote, app = await attached(served, "alice")
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await served.server.stop()  # gone, as after a crash
+            await until(lambda: remote.connections["show"][0].value != "connected", 3, pilot)
+            caplog.clear()
+            with caplog.at_level(logging.WARNING):
+                for _ in range(2):
+                    await app.refresh_metrics().wait()
+                    await pilot.pause()
+            app.redraw()
+            await pilot.pause()
+            assert app.metrics is None
+            text = screen_text(app)
+            assert "show ◌ reconnecting" in text and "stopped" not in text, text
+            assert "Error" not in text and "metrics" not in text, text
+            assert not [n.text for n in app.state.notices if "metrics" in n.text]
+            said = [r for r in caplog.records if "metrics" in r.getMessage()]
+            assert len(said) == 2 and all(r.exc_info is None for r in said), said
+    finally:
+        await remote.close()
+    await served.live.close()
+    served.runner.cancel()
+    await asyncio.gather(served.runner, return_exceptions=True)
+
+
 #: The show with one more line much later: played at 60x, the replay waits for it ~50 s.
 LATE = [*SHOW_RECORDS, comment("m9", "50:00", "late", "999", "bye everyone")]
 

@@ -55,6 +55,7 @@ from stagehand.console.widgets.raw_chat import RawChat
 from stagehand.console.widgets.stage import StagePanel
 from stagehand.domain import Comment, RankedComment
 from stagehand.heap import calm_garbage_collection
+from stagehand.logs import log_file_path, redact
 from stagehand.metrics import Metrics
 from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
@@ -204,18 +205,24 @@ class StagehandApp(App[None]):
         # What was just done counts (the show waits for its writer before it reads).
         self.call_from_thread(self._metrics_ready, self.live.participation())
 
-    def _metrics_ready(self, totals: Metrics) -> None:
+    def _metrics_ready(self, totals: Metrics | None) -> None:
+        if totals is None:  # not read yet (an attached console's show away): the header waits
+            return
         self.metrics = totals
         self.redraw()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place worker failures land: a notice the host can read, the app stays up."""
+        """The one place worker failures land: a notice the host can read (what stopped, why
+        in words, where the details are: the traceback is logged), the app stays up."""
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
         log.error("%s failed", event.worker.name, exc_info=error)
+        why = redact(str(error)).strip()[:200] or "it failed unexpectedly"
         self.state.notify(
-            f"{event.worker.name or 'a task'} stopped: {type(error).__name__}: {error}", "error"
+            f"{event.worker.name or 'a task'} stopped: {why} (the details are in the log, "
+            f"{log_file_path()})",
+            "error",
         )
         self.redraw()
 

@@ -588,15 +588,16 @@ class RemoteShow:
         """The last event of the show seen here."""
         return self._seq
 
-    def participation(self) -> Metrics:
-        """The show's numbers; the last ones fetched while it cannot be reached (one log line,
-        no traceback: the header says the show is reconnecting)."""
+    def participation(self) -> Metrics | None:
+        """The show's numbers; the last ones fetched while it cannot be reached, None before
+        any were (one log line, no traceback: the header says the show is reconnecting)."""
         try:
             metrics = decode(Metrics, self._blocking(self._get("/api/metrics")))
         except RemoteError as exc:
             if self._metrics is None:
-                raise
-            log.warning("metrics not refreshed, the last ones stay: %s", exc)
+                log.warning("metrics not read yet, the header waits for them: %s", exc)
+            else:
+                log.warning("metrics not refreshed, the last ones stay: %s", exc)
             return self._metrics
         self._metrics = metrics
         return metrics

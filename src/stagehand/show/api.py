@@ -92,8 +92,10 @@ class ShowAPI(Protocol):
     @property
     def storage_error(self) -> str | None: ...
 
-    def participation(self) -> Metrics:
-        """The participation numbers so far (blocking: call it from a worker thread)."""
+    def participation(self) -> Metrics | None:
+        """The participation numbers so far (blocking: call it from a worker thread). While
+        they cannot be read (an attached console's show is away) the last ones read, None
+        before any were: the show's connection state says why, nothing else needs to."""
         ...
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
