@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from commands.chat import play, say, segment
 from stagehand.config import Settings, ShowSettings
-from stagehand.events import Notice
+from stagehand.events import Notice, SegmentChanged
 
 MOD = ["moderator"]
 
@@ -229,6 +229,25 @@ async def test_a_moderator_sets_the_topic_keeping_keywords_unless_given(tmp_path
     assert played.live.current_segment.keywords == ("moog", "ladder")
     assert played.answers()[-1] == "Now on the show: Ladder filters (moog, ladder)"
     assert played.db.execute("SELECT count(*) FROM segments").fetchone()[0] == 1
+
+
+async def test_a_moderators_topic_with_nothing_changed_records_nothing(tmp_path) -> None:
+    """`!topic` saying the topic as it is (the keywords kept, or given again) is no host
+    action: nothing for `l` or `u` to take back, no topic change for the consoles; the answer
+    says the topic as it stands, as the console's `t` says "Topic unchanged"."""
+    played = await play(
+        tmp_path,
+        [
+            segment("Filters", ["cutoff"]),
+            say("m1", "mo", "!topic Filters", t=1, roles=MOD),
+            say("m2", "mo", "!topic  Filters | cutoff ", t=2, roles=MOD),
+        ],
+    )
+    assert played.answers() == ["Topic unchanged: Filters (cutoff)"] * 2
+    assert played.outcomes("topic") == ["ignored: topic unchanged: Filters (cutoff)"] * 2
+    assert played.db.execute("SELECT count(*) FROM host_actions").fetchone()[0] == 0
+    changes = [e for e in played.events if isinstance(e, SegmentChanged)]
+    assert [(e.segment.title, e.segment.keywords) for e in changes] == [("Filters", ("cutoff",))]
 
 
 async def test_moderators_are_not_held_by_cooldowns(tmp_path) -> None:

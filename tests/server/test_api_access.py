@@ -479,3 +479,24 @@ async def test_topic_needs_a_title_and_keeps_the_keywords_unless_given(tmp_path)
         assert status == 200 and (await segment())["keywords"] == ["cutoff"]
     finally:
         await served.close()
+
+
+async def test_a_topic_with_nothing_changed_is_refused_as_done_already(tmp_path) -> None:
+    """A Stream Deck button pressed twice: the second is "Topic unchanged" (409), and records
+    no host action for anyone's `u` to take back."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        status, answer = await act(served, "hana", action="topic", text="Filters")
+        assert status == 200 and answer["ok"]
+        for body in ({}, {"keywords": ["oscillator", "waveform", "VCO"]}):
+            status, answer = await act(served, "hana", action="topic", text="Filters", **body)
+            assert (status, answer) == (409, {"ok": False, "message": "Topic unchanged"}), body
+        db = served.db()
+        try:
+            actions = db.execute("SELECT action FROM host_actions WHERE action = 'topic'")
+            assert actions.fetchall() == [("topic",)]
+        finally:
+            db.close()
+    finally:
+        await served.close()

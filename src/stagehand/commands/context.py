@@ -84,7 +84,8 @@ class ShowControls(Protocol):
         ...
 
     def edit_topic(self, title: str, keywords: Iterable[str]) -> ActionResult:
-        """The live segment's title and keywords, logged as a host action (as the console's `t`)."""
+        """The live segment's title and keywords, logged as a host action (as the console's `t`);
+        the topic as it is already is refused `already`, and nothing is logged."""
         ...
 
     def acting_as(self, actor: str, *, keyed_by: str = "") -> AbstractContextManager[None]:

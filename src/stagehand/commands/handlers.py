@@ -253,10 +253,14 @@ def _set_topic(ctx: CommandContext) -> Done:
         title = current.title
     if not title:
         return _usage(ctx, "topic Title | keyword, keyword")
-    show.edit_topic(title, keywords)
+    result = show.edit_topic(title, keywords)
     changed = show.current_segment
     assert changed is not None
     described = _describe(changed)
+    if result.already:  # the topic as it is: nothing recorded, said as it stands
+        return _topic_done(
+            topic, f"ignored: topic unchanged: {described}", "Topic unchanged", described
+        )
     return _topic_done(topic, f"{TOPIC_SET}: {described}", "Topic", described)
 
 

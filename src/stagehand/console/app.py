@@ -42,7 +42,7 @@ from stagehand.console.screens.notices import NoticesScreen
 from stagehand.console.screens.pin import PinScreen
 from stagehand.console.screens.reply import ReplyScreen
 from stagehand.console.screens.search import SearchChoice, SearchScreen
-from stagehand.console.screens.topic import TopicScreen, same_topic
+from stagehand.console.screens.topic import TopicScreen
 from stagehand.console.state import WHY_LEFT, ConsoleState, Handled, ShownNotice, key_of
 from stagehand.console.text import name_of
 from stagehand.console.widgets.detail import CommentDetail
@@ -62,6 +62,7 @@ from stagehand.sanitize import clean
 from stagehand.show.api import Outcome, ShowAPI
 from stagehand.show.history import HISTORY
 from stagehand.show.queue import GONE_BY_NAME
+from stagehand.show.segments import TOPIC_UNCHANGED, same_topic
 
 log = logging.getLogger(__name__)
 
@@ -717,7 +718,7 @@ class StagehandApp(App[None]):
             title, keywords = result
             if opened_on is not None and same_topic(opened_on, title, keywords):
                 # Nothing to record, nor for u to take back.
-                self._say("Topic unchanged", "ignored")
+                self._say(TOPIC_UNCHANGED, "ignored")
                 return
             self._perform(self.live.edit_topic(title, keywords), "topic", edited)
 

@@ -14,6 +14,10 @@ from stagehand.domain import HostAction, HostActionKind, Segment
 from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
 from stagehand.show.changes import ShowChanges
+from stagehand.show.state import topic_keywords
+
+#: What a topic edit that changes nothing answers (the console's `t` says it too).
+TOPIC_UNCHANGED = "Topic unchanged"
 
 
 class SegmentActions(ShowChanges):
@@ -53,8 +57,14 @@ class SegmentActions(ShowChanges):
 
     def edit_topic(self, title: str, keywords: Iterable[str]) -> ActionResult:
         """The hosts (or a moderator's `!topic`) edit the live segment's title and keywords (a
-        `topic` host action)."""
+        `topic` host action). Nothing changed (`same_topic`) is no action: nothing logged, nothing
+        for an undo, the ranking keeps what it learned of the segment; refused as done already
+        ("Topic unchanged", said to whoever asked)."""
         before = self._state.current_segment
+        keywords = list(keywords)
+        if before is not None and same_topic(before, title, keywords):
+            self._notice(TOPIC_UNCHANGED, "ignored")
+            return ActionResult.failed(TOPIC_UNCHANGED, already=True)
         segment = self._set_topic(title, keywords)
         kind = HostActionKind.TOPIC if before is not None else HostActionKind.SEGMENT
         return self._log_segment_action(kind, before, segment)
@@ -86,6 +96,13 @@ class SegmentActions(ShowChanges):
             after=after,
         )
         return _live(after, key=action.key)
+
+
+def same_topic(segment: Segment, title: str, keywords: Iterable[str]) -> bool:
+    """`title` and `keywords` are `segment`'s already, as the show would keep them (an empty
+    title keeps the segment's)."""
+    kept_title = clean(title, max_chars=200) or segment.title
+    return kept_title == segment.title and topic_keywords(keywords) == segment.keywords
 
 
 def _live(segment: Segment, *, key: str = "") -> ActionResult:

@@ -99,7 +99,7 @@ class ShowState:
         segment = Segment(
             position=position,
             title=clean(title, max_chars=200) or f"Segment {position}",
-            keywords=_keywords(keywords),
+            keywords=topic_keywords(keywords),
             started_at=ts,
         )
         self.segments.append(segment)
@@ -111,7 +111,7 @@ class ShowState:
         segment = Segment(
             current.position,
             clean(title, max_chars=200) or current.title,
-            _keywords(keywords),
+            topic_keywords(keywords),
             current.started_at,
         )
         self.segments[-1] = segment
@@ -189,5 +189,6 @@ class ShowState:
         return self.hands.pop(key, None) is not None
 
 
-def _keywords(keywords: Iterable[str]) -> tuple[str, ...]:
+def topic_keywords(keywords: Iterable[str]) -> tuple[str, ...]:
+    """A segment's keywords as the show keeps them: cleaned, the empty ones left out."""
     return tuple(k for k in (clean(word, max_chars=80) for word in keywords) if k)

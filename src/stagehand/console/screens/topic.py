@@ -12,13 +12,6 @@ from textual.widgets import Input, Label, Static
 
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.domain import Segment
-from stagehand.sanitize import clean
-
-
-def same_topic(segment: Segment, title: str, keywords: list[str]) -> bool:
-    """The title and keywords are the segment's already, as the show would store them."""
-    words = tuple(k for k in (clean(word, max_chars=80) for word in keywords) if k)
-    return clean(title, max_chars=200) == segment.title and words == segment.keywords
 
 
 class TopicScreen(DockedScreen[tuple[str, list[str]] | None]):
