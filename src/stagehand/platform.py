@@ -207,6 +207,10 @@ class Adapter(abc.ABC, Generic[SinkT]):
     """One platform connection. `run` lives as long as the show; actions may be called any time."""
 
     platform: str = ""
+    #: A recorded show's adapter played every line of its transcript: the show ends with it,
+    #: rather than stopping short of its end (set before the last writes settle, so a stop
+    #: then is still the transcript's end). A live platform never plays through.
+    played_through: bool = False
 
     @abc.abstractmethod
     async def run(self, sink: SinkT) -> None:

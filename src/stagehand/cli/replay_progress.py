@@ -45,12 +45,17 @@ class ReplayWatch:
     def __init__(self, replay: ReplayAdapter) -> None:
         self.replay = replay
         self.reached: TranscriptPosition | None = None
+        #: What the show told every screen as it closed: whether it stopped short of the
+        #: transcript's end (None before it closed).
+        self.ended_short: bool | None = None
 
     def hear(self, event: CoreEvent) -> None:
-        from stagehand.events import ReplayReached
+        from stagehand.events import ReplayReached, ShowEnded
 
         if isinstance(event, ReplayReached):
             self.reached = event.position
+        elif isinstance(event, ShowEnded):
+            self.ended_short = event.resumable
 
     def played_offset(self) -> int:
         """Bytes of the transcript played (and checkpointed): where a resume starts."""
@@ -78,8 +83,10 @@ class ReplayWatch:
         return _lines_after(reader.path, offset)
 
     def played_to_the_end(self) -> bool:
-        """Every line of the transcript was played (a stop came as the show was closing)."""
-        return self.lines_left() == 0
+        """Every line of the transcript was played (a stop came as the show was closing): as
+        the show said when it closed (`ShowEnded`), so the command and every screen elsewhere
+        (told it ended, not that it stopped and may come back) say the same."""
+        return self.ended_short is False
 
     def where_stopped(self) -> str:
         """How much was played, for the stop line: ' (62% of it)', ' (all but its last line)'."""

@@ -72,11 +72,11 @@ class Platforms:
 
     def stopped_short(self) -> bool:
         """A replay that has not played its transcript to the end (stopped, or failed to read
-        it): the show stops rather than ends, and the same command resumes it."""
-        if REPLAY not in self._adapters:
-            return False
-        state, _ = self._connections.get(REPLAY, (None, ""))
-        return state is not ConnectionState.FINISHED
+        it): the show stops rather than ends, and the same command resumes it. Its adapter's
+        `played_through`, not whether it reported `finished` yet: a stop while its last lines
+        are being written is the transcript's end (the replay command says so too)."""
+        replay = self._adapters.get(REPLAY)
+        return replay is not None and not replay.played_through
 
     def failed(self) -> dict[str, str]:
         """Live platforms whose connection ended failed, with the reason each gave."""
