@@ -12,6 +12,7 @@ from stagehand.domain import (
     HostActionKind,
     RankedComment,
     Score,
+    Segment,
     StageSession,
 )
 from stagehand.events import (
@@ -19,6 +20,7 @@ from stagehand.events import (
     CommentEdited,
     CommentRanked,
     HostActionLogged,
+    SegmentChanged,
     StageChanged,
 )
 
@@ -104,3 +106,20 @@ def test_a_viewer_who_leaves_is_said_anonymous_in_the_notices_and_nobody_else_is
         "Nobody on stage is called @bob.x",
         "Answered ana on air",
     ]
+
+
+def test_a_viewer_named_like_a_topic_word_is_not_said_to_be_in_the_topics_notices() -> None:
+    """A viewer called "pasta" opts out while the segment is about pasta: the notices that
+    quote the topic ("Topic: Pasta (sauce)") are not reworded into "Topic: a viewer who opted
+    out (sauce)", a notice that says something false; such a notice is dropped instead."""
+    pasta = Author("twitch", "7", "pasta", "Pasta")
+    state = ConsoleState()
+    state.apply(SegmentChanged(Segment(1, "Pasta", ("sauce",), START)))
+    said = Comment("p", "twitch", "show", pasta, "hello", START)
+    state.apply(CommentRanked(RankedComment(said, Score(1.0, rank_key=1.0))))
+    state.notify("Topic: Pasta (sauce) (u undoes)")
+    state.notify("Answered ana on air")
+    state.author_forgotten(pasta.key, "opted out")
+    texts = [n.text for n in state.notices]
+    assert texts == ["Answered ana on air"]
+    assert not any("opted out" in text for text in texts)

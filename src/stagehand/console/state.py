@@ -33,6 +33,7 @@ from stagehand.domain import (
     HostActionKind,
     QuotaUse,
     RankedComment,
+    Segment,
     StageSession,
 )
 from stagehand.events import (
@@ -46,6 +47,7 @@ from stagehand.events import (
     HostActionLogged,
     Notice,
     QuotaSpent,
+    SegmentChanged,
     StageChanged,
 )
 from stagehand.platform import retry_of
@@ -95,6 +97,8 @@ STEERING_COMMANDS = COMMANDS.moderator_commands
 #: Why a viewer's dialogs closed, in the notices' words (no name: they are gone by name).
 WHY_LEFT = {FORGOTTEN: "they asked to be forgotten", OPTED_OUT: "they opted out"}
 
+#: Topic words kept for un-naming (`ConsoleState.topic_words`): far more than a show's segments.
+TOPIC_WORDS_KEPT = 2000
 #: Raw chat lines kept: far more than any screen shows, little memory.
 RAW_CHAT_LINES = 500
 #: What someone said while on stage, per person.
@@ -187,6 +191,10 @@ class ConsoleState(ShowQueue):
     farewells: int = 0
     #: Who left that way, oldest first: the `farewells` count they left at, and why.
     left: OrderedDict[AuthorKey, tuple[int, str]] = field(default_factory=OrderedDict)
+    #: The words the show's segments were called by (titles, keywords): notices quote them, and
+    #: a viewer whose name is one of them ("pasta") is not said to be in a notice that only
+    #: quotes the topic ("Topic: Pasta (sauce)"): un-naming drops such a notice instead.
+    topic_words: set[str] = field(default_factory=set)
     _rate: deque[list[int]] = field(default_factory=deque)  # [second, count], oldest first
     _raw_index: dict[CommentKey, RawLine] = field(default_factory=dict)
 
@@ -209,6 +217,9 @@ class ConsoleState(ShowQueue):
             self.quotas[event.platform] = event.use
         elif isinstance(event, Notice):
             self._notice(event)
+        elif isinstance(event, SegmentChanged):
+            self._quoted_topic(event.segment)
+            ShowQueue.apply(self, event)
         elif isinstance(event, CommandHandled):
             level = event.outcome.split(":", 1)[0] if ":" in event.outcome else "info"
             steers = event.command in STEERING_COMMANDS or event.outcome.startswith(TOPIC_SET)
@@ -352,6 +363,13 @@ class ConsoleState(ShowQueue):
         if self.featured is not None and self.featured.comment.author.key == author:
             self.featured = None
 
+    def _quoted_topic(self, segment: Segment | None) -> None:
+        if segment is None or len(self.topic_words) > TOPIC_WORDS_KEPT:
+            return
+        for text in (segment.title, *segment.keywords):
+            self.topic_words.add(text)
+            self.topic_words.update(text.split())
+
     def _known_authors(self) -> dict[AuthorKey, set[Author]]:
         """Who this console knows by name, as each was named (a name may change mid-show), from
         what they said: raw chat, the queue, what was taken off it, the handled list, stage lines.
@@ -390,6 +408,7 @@ class ConsoleState(ShowQueue):
         if not names:
             return
         other_names = set().union(*(names_shown(a) for many in others.values() for a in many))
+        other_names |= self.topic_words  # a topic quoted is not a person named
         anonymous = OPTED_OUT_NAME if why == OPTED_OUT else FORGOTTEN_NAME
         kept: list[ShownNotice] = []
         for notice in self.notices:
