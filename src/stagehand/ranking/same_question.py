@@ -119,7 +119,7 @@ class _Asked:
 
 
 #: A segment's questions as `SameQuestions` keeps them (set aside while another segment is live).
-_Kept = tuple["deque[_Asked]", dict[str, list[int]], dict[str, int], int]
+_Kept = tuple["deque[_Asked]", dict[str, list[int]], dict[str, int], dict[CommentKey, str], int]
 
 
 class SameQuestions:
@@ -137,6 +137,9 @@ class SameQuestions:
         self._asked: deque[_Asked] = deque(maxlen=self.size)
         self._by_stem: dict[str, list[int]] = {}
         self._by_text: dict[str, int] = {}
+        #: Who wrote each question still held, by its key (`first_asker`): one lookup, where
+        #: searching the ring was up to 300 steps on every question of a copypasta wave.
+        self._first_askers: dict[CommentKey, str] = {}
         self._next = 0
 
     def segment_is(self, segment: Hashable) -> None:
@@ -147,10 +150,10 @@ class SameQuestions:
         another."""
         if segment == self._segment:
             return
-        kept = (self._asked, self._by_stem, self._by_text, self._next)
+        kept = (self._asked, self._by_stem, self._by_text, self._first_askers, self._next)
         before, self._before = self._before, (self._segment, kept)
         if before is not None and before[0] == segment:
-            self._asked, self._by_stem, self._by_text, self._next = before[1]
+            self._asked, self._by_stem, self._by_text, self._first_askers, self._next = before[1]
         else:
             self.clear()
         self._segment = segment
@@ -226,6 +229,7 @@ class SameQuestions:
         number = self._next
         self._next += 1
         lead_author = author if lead is None else self.first_asker(lead)
+        self._first_askers[key] = author
         self._asked.append(
             _Asked(number, key, lead or key, author, lead_author, content, tokens, asks)
         )
@@ -238,8 +242,7 @@ class SameQuestions:
 
     def first_asker(self, lead: CommentKey) -> str:
         """Who asked the question `lead` first ("" when it is no longer remembered)."""
-        first = next((a for a in reversed(self._asked) if a.key == lead), None)
-        return first.author if first is not None else ""
+        return self._first_askers.get(lead, "")
 
     def _get(self, number: int) -> _Asked | None:
         if not self._asked:
@@ -256,6 +259,8 @@ class SameQuestions:
             if (kept := [n for n in numbers if n >= oldest])
         }
         self._by_text = {text: n for text, n in self._by_text.items() if n >= oldest}
+        held = {asked.key for asked in self._asked}
+        self._first_askers = {k: a for k, a in self._first_askers.items() if k in held}
 
     def __len__(self) -> int:
         return len(self._asked)
