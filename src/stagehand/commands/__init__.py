@@ -1,6 +1,8 @@
 """Chat commands (!ask, !hand, !stage, ...): one parser and one set of handlers for every platform.
 
-Each command is registered once, with everything about it (`@command` in commands/handlers.py);
+Each command is registered once, with everything about it (`@command` beside its handler: the
+audience's in commands/audience.py, a viewer's say over their data in privacy.py, `!help` in
+listing.py, the moderators' in moderators.py; what their text does to the topic is topics.py);
 `!help`, the moderators' commands and the Discord slash commands are read from that registry.
 `install_commands(show)` answers them in a show from now on; docs/commands.md describes each
 command, who may use it, what it answers and its limits. The Discord adapter registers
@@ -12,12 +14,14 @@ satisfies as it is: this package never imports the show.
 
 from __future__ import annotations
 
-from stagehand.commands import handlers  # noqa: F401  (importing it registers every command)
+# Importing a module registers its commands, in this order: the order `!help` and the slash
+# commands list them in (kept out of import sorting).
+from stagehand.commands import audience, privacy, listing, moderators  # noqa: F401  # isort: skip
 from stagehand.commands.context import CommandContext, Done, ShowControls
-from stagehand.commands.handlers import TOPIC_SET
 from stagehand.commands.parse import ParsedCommand, parse_command
 from stagehand.commands.registry import COMMANDS, Command, command, slash_command_specs
 from stagehand.commands.router import CommandRouter
+from stagehand.commands.topics import TOPIC_SET
 from stagehand.platform import CommandSpec
 
 __all__ = [

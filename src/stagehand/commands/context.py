@@ -159,3 +159,7 @@ class CommandContext:
     @property
     def prefix(self) -> str:
         return self.settings.prefix
+
+    def usage(self, usage: str) -> Done:
+        """How the command is used (`usage`, without the prefix), as chat reads it."""
+        return Done("failed: usage", f"Usage: {self.prefix}{usage}")

@@ -1,8 +1,9 @@
 """Every chat command, registered once with all its facts: `@command(...)` on its handler.
 
 A command's name, what it does, who may use it, its cooldown group and whether it takes text
-are written once, in its registration (commands/handlers.py); what `!help` answers, which
-commands are for moderators only and the Discord slash commands are read from here.
+are written once, in its registration (beside its handler: commands/audience.py, privacy.py,
+listing.py, moderators.py); what `!help` answers, which commands are for moderators only and
+the Discord slash commands are read from here.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ class Registry:
         return line + "."
 
 
-#: The commands stagehand answers (registered in commands/handlers.py).
+#: The commands stagehand answers (registered by the modules commands/__init__.py imports).
 COMMANDS = Registry()
 command = COMMANDS.command
 

@@ -1,0 +1,55 @@
+"""A viewer's say over their own data: `!optout`, `!optin` and `!forget`.
+
+Registered `privacy=True`: never under a cooldown, and answered even with
+`[commands] enabled = false` (commands/registry.py says why).
+"""
+
+from __future__ import annotations
+
+from stagehand.commands.context import CommandContext, Done
+from stagehand.commands.registry import command
+
+
+@command(
+    "optout", help="Stop keeping your name and messages (they are still counted)", privacy=True
+)
+def optout(ctx: CommandContext) -> Done:
+    ctx.show.set_opted_out(ctx.author, True)  # the show's `opted_out` (shared with the router)
+    # `!stage @name` must not find them by the comment they wrote under their name before.
+    ctx.chatters.forget(ctx.author.key)
+    return Done(
+        "ok: opted out",
+        "Done: from now on your name and messages are not kept (they are still counted, "
+        f"anonymously). {ctx.prefix}optin undoes it.",
+    )
+
+
+@command("optin", help="Keep your name and messages again", privacy=True)
+def optin(ctx: CommandContext) -> Done:
+    ctx.show.set_opted_out(ctx.author, False)
+    return Done("ok: opted in", "Done: your name and messages are kept again from now on.")
+
+
+@command(
+    "forget",
+    help="Delete what this show stored about you (asks to confirm)",
+    takes_text=True,
+    text_help='Type "confirm" to go ahead',
+    privacy=True,
+)
+def forget(ctx: CommandContext) -> Done:
+    key = ctx.author.key
+    if ctx.args.casefold() == "confirm" and ctx.forget_requests.confirm(key, ctx.now):
+        ctx.show.forget_author(ctx.author)
+        ctx.chatters.forget(key)
+        return Done(
+            "ok: forgotten",
+            "Done: your name and messages stored by this show are deleted. "
+            f"{ctx.prefix}optout stops keeping new ones.",
+        )
+    ctx.forget_requests.ask(key, ctx.now)
+    return Done(
+        "ok: asked to confirm",
+        "This deletes your name and messages stored by this show. To go ahead, type "
+        f"{ctx.prefix}forget confirm within {ctx.forget_requests.window:.0f} s.",
+    )
