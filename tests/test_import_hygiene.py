@@ -78,3 +78,16 @@ def test_importing_the_core_loads_no_ui_or_platform_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_console_state_loads_no_ui_library() -> None:
+    """`ConsoleState` is plain Python (its docstring says so): its bounds are checked without a
+    screen, and a show's numbers can be folded where Textual is not installed."""
+    code = (
+        "import sys\nimport stagehand.console.state\n"
+        "print(sorted(m for m in ('textual', 'rich') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

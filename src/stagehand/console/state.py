@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from stagehand.commands import COMMANDS, TOPIC_SET
-from stagehand.console.text import names_shown, unnamed
+from stagehand.console.names import names_shown, unnamed
 from stagehand.domain import (
     FORGOTTEN_NAME,
     OPTED_OUT_NAME,
