@@ -29,13 +29,22 @@ class Section(BaseModel):
     def key(self, field: str) -> str:
         """Where the user sets `field`: "[twitch] channel in stagehand.toml", or the
         environment variable when that is where the value came from."""
-        # Not loaded with the settings (made in code): named after its class, TwitchSettings.
-        section = self._name or type(self).__name__.removesuffix("Settings").lower()
-        variable = f"STAGEHAND_{section}_{field}".upper()
-        if any(name.upper() == variable for name in os.environ):
+        variable = self.set_in_environment(field)
+        if variable:
             return variable
-        shown = f"[{section}] {field}"
+        shown = f"[{self._section}] {field}"
         return f"{shown} in {self._file}" if self._file else shown
+
+    def set_in_environment(self, field: str) -> str:
+        """The STAGEHAND_* variable that sets `field`, when it is set (the environment wins
+        over the file); "" when it is not."""
+        variable = f"STAGEHAND_{self._section}_{field}".upper()
+        return variable if any(name.upper() == variable for name in os.environ) else ""
+
+    @property
+    def _section(self) -> str:
+        # Not loaded with the settings (made in code): named after its class, TwitchSettings.
+        return self._name or type(self).__name__.removesuffix("Settings").lower()
 
 
 def existing_file(path: Path | None, expected: str) -> Path | None:

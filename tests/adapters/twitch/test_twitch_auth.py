@@ -258,6 +258,10 @@ async def test_a_refused_secret_stops_before_the_browser(
     with pytest.raises(AuthFailed) as failure:
         await run_auth_flow(from_env, TokenStore(tmp_path / "tokens.json"), prompts)
     assert "the secret from the environment (STAGEHAND_TWITCH_CLIENT_SECRET)" in str(failure.value)
+    # the client id's source named as every config problem is: the key and the file
+    assert f"the client id came from the config ([twitch] client_id in {config})" in str(
+        failure.value
+    )
     assert browser.visited == []
 
 

@@ -13,7 +13,6 @@ line says what failed and what to do; nothing here prints a token or the client 
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 from collections.abc import Awaitable, Callable
@@ -416,8 +415,8 @@ class _Sources:
     def of(cls, settings: TwitchSettings, stored: TwitchCredentials) -> _Sources:
         secret = settings.client_secret.get_secret_value() if settings.client_secret else ""
         return cls(
-            _configured("client_id") if settings.client_id else STORED,
-            _configured("client_secret") if secret else STORED,
+            _configured(settings, "client_id") if settings.client_id else STORED,
+            _configured(settings, "client_secret") if secret else STORED,
         )
 
     def said(self) -> str:
@@ -439,10 +438,8 @@ class _Sources:
         return again if len(again) == len(suspects) else []
 
 
-def _configured(key: str) -> str:
+def _configured(settings: TwitchSettings, key: str) -> str:
     """A [twitch] key's source: its STAGEHAND_TWITCH_* variable when that is set (the
-    environment wins over the file), else the config file."""
-    variable = f"STAGEHAND_TWITCH_{key.upper()}"
-    if any(name.upper() == variable for name in os.environ):
-        return f"the environment ({variable})"
-    return f"the config ([twitch] {key})"
+    environment wins over the file), else the config."""
+    variable = settings.set_in_environment(key)
+    return f"the environment ({variable})" if variable else f"the config ({settings.key(key)})"
