@@ -42,7 +42,7 @@ from pathlib import Path
 
 from stagehand.config.ranking import RankingSettings
 from stagehand.domain import Author, Comment, CommentKind, RankedComment, Segment
-from stagehand.ranking.offline import look_back_events
+from stagehand.ranking.offline import Judging, look_back_events
 from stagehand.ranking.queue_order import QueueRow, merge_askers
 from stagehand.ranking.ranker import Ranker
 from stagehand.ranking.text import STOPWORDS
@@ -465,9 +465,8 @@ def window_comments(query: Query, settings: RankingSettings) -> Window:
     """The query's queued comments, both ways. Only what the live queue takes
     (`CommentKind.COMMENT`) is a candidate."""
     events = query.events
-    arrived, looked_back = look_back_events(
-        events, settings=settings, classify=MEASURED_WITH.classify(settings)
-    )
+    judging = Judging(settings=settings, classify=MEASURED_WITH.classify(settings))
+    arrived, looked_back = look_back_events(events, judging)
 
     def candidates(judged: list[RankedComment]) -> list[RankedComment]:
         return [r for r in judged if r.segment == query.segment and r.kind.may_queue]

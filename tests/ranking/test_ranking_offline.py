@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from stagehand.cli.rank import rank_command
-from stagehand.ranking.offline import rank_transcript
+from stagehand.ranking.offline import Judging, rank_transcript
 
 TRANSCRIPT = [
     {"kind": "show", "title": "Friday Night Build", "description": "We build a synth from scratch"},
@@ -52,12 +52,12 @@ def test_each_segment_is_ranked_best_first_with_reasons_that_add_up(transcript: 
 
 
 def test_topic_options_replace_the_segments_topic(transcript: Path) -> None:
-    rows = rank_transcript(transcript, topic="warm-up drift", keywords=["drift"])
+    rows = rank_transcript(transcript, Judging(topic="warm-up drift", keywords=["drift"]))
     assert rows[0].comment.id == "c4"
 
 
 def test_the_python_api_hears_the_hosts_it_is_given(tmp_path: Path) -> None:
-    """`rank_transcript(hosts=...)`, as `rank -c` with `[show] hosts`: a viewer's question
+    """`rank_transcript(path, Judging(hosts=...))`, as `rank -c` with `[show] hosts`: a viewer's question
     replying to the co-host is put to the show, not chat among viewers."""
     records = [
         {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Filters",
@@ -71,7 +71,7 @@ def test_the_python_api_hears_the_hosts_it_is_given(tmp_path: Path) -> None:
     path = tmp_path / "cohost.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     question = next(
-        r for r in rank_transcript(path, hosts=["twitch:cohost"]) if r.comment.id == "q1"
+        r for r in rank_transcript(path, Judging(hosts=["twitch:cohost"])) if r.comment.id == "q1"
     )
     assert "to_show" in question.reasons and "to_viewer" not in question.reasons
 

@@ -58,7 +58,7 @@ def rank_command(
     an empty --topic or --keywords (leave the option out to use each segment's own). The
     config (-c) gives the ranking settings, the command prefix, the bots and `[show] hosts`.
     """
-    from stagehand.ranking.offline import rank_events
+    from stagehand.ranking.offline import Judging, rank_events
     from stagehand.show.kinds import CommentKinds
     from stagehand.transcript import TranscriptError, read_transcript
 
@@ -83,8 +83,7 @@ def rank_command(
     if not events:
         # Most likely the wrong file, or one not written yet: say so, and fail a script.
         raise UserError(f"{transcript}: nothing to rank: {_why_no_events(transcript)}")
-    rows = rank_events(
-        events,
+    judging = Judging(
         topic=topic,
         keywords=keywords,
         settings=settings.ranking,
@@ -92,6 +91,7 @@ def rank_command(
         classify=lambda comment: kinds.classify(comment).kind,
         hosts=settings.show.hosts,
     )
+    rows = rank_events(events, judging)
     rows, blank = _readable(rows)
     if output_format == "jsonl":
         from stagehand.sanitize import inert_json

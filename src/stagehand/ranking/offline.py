@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from stagehand.config.ranking import RankingSettings
@@ -47,6 +47,28 @@ from stagehand.transcript import (
 Classify = Callable[[Comment], CommentKind]
 _UNSCORED = frozenset({CommentKind.BOT, CommentKind.COMMAND})
 _UNSCORED_SCORE = Score(0.0, 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Judging:
+    """How a transcript is judged, the same for every function here (`stagehand rank` builds
+    it from the config and its options)."""
+
+    topic: str | None = None
+    """Every segment's title, when given (a transcript without segment events is one segment
+    about `topic` and `keywords`)."""
+    keywords: Sequence[str] | None = None
+    """Every segment's keywords, when given."""
+    settings: RankingSettings = field(default_factory=RankingSettings)
+    command_prefix: str = "!"
+    classify: Classify | None = None
+    """The pipeline's classifier; by default `[ranking] bots` are bots, the rest comments."""
+    hosts: Sequence[str] = ()
+    """`[show] hosts`, as a live show tells its ranker."""
+
+
+#: Each segment's own topic, the default ranking settings, the default prefix and classifier.
+DEFAULT = Judging()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,54 +106,23 @@ class RankedRow:
 
 def rank_transcript(
     path: Path,
-    *,
-    topic: str | None = None,
-    keywords: Sequence[str] | None = None,
-    settings: RankingSettings | None = None,
-    command_prefix: str = "!",
-    classify: Classify | None = None,
-    hosts: Sequence[str] = (),
+    judging: Judging = DEFAULT,
 ) -> list[RankedRow]:
     """Rank a transcript file; see `rank_events`."""
-    return rank_events(
-        list(read_transcript(path)),
-        topic=topic,
-        keywords=keywords,
-        settings=settings,
-        command_prefix=command_prefix,
-        classify=classify,
-        hosts=hosts,
-    )
+    return rank_events(list(read_transcript(path)), judging)
 
 
 def rank_events(
     events: Iterable[TranscriptEvent],
-    *,
-    topic: str | None = None,
-    keywords: Sequence[str] | None = None,
-    settings: RankingSettings | None = None,
-    command_prefix: str = "!",
-    classify: Classify | None = None,
-    hosts: Sequence[str] = (),
+    judging: Judging = DEFAULT,
 ) -> list[RankedRow]:
     """Best first within each segment, segments in order: the rows of viewers' comments, as
     each segment is looked back on when it ended (`look_back_events`).
 
-    `topic` and `keywords` replace every segment's title and keywords when given; a transcript
-    without segment events is one segment about them. Comments before the first segment event
-    belong to the first segment.
+    Comments before the first segment event belong to the first segment.
     """
-    settings = settings or RankingSettings()
-    arrived, looked_back = look_back_events(
-        events,
-        topic=topic,
-        keywords=keywords,
-        settings=settings,
-        command_prefix=command_prefix,
-        classify=classify,
-        hosts=hosts,
-    )
-    return rows_of(looked_back, settings, arrived)
+    arrived, looked_back = look_back_events(events, judging)
+    return rows_of(looked_back, judging.settings, arrived)
 
 
 def rows_of(
@@ -170,29 +161,17 @@ def rows_of(
 
 def judge_events(
     events: Iterable[TranscriptEvent],
-    *,
-    topic: str | None = None,
-    keywords: Sequence[str] | None = None,
-    settings: RankingSettings | None = None,
-    command_prefix: str = "!",
-    classify: Classify | None = None,
-    hosts: Sequence[str] = (),
+    judging: Judging = DEFAULT,
 ) -> list[RankedComment]:
     """Every comment of the transcript as the pipeline would judge it on arrival, in order:
     its score, the segment it arrived in (from 1) and its kind."""
-    replay = _Replay(events, topic, keywords, settings, command_prefix, classify, hosts)
+    replay = _Replay(events, judging)
     return replay.run(look_back=False)[0]
 
 
 def look_back_events(
     events: Iterable[TranscriptEvent],
-    *,
-    topic: str | None = None,
-    keywords: Sequence[str] | None = None,
-    settings: RankingSettings | None = None,
-    command_prefix: str = "!",
-    classify: Classify | None = None,
-    hosts: Sequence[str] = (),
+    judging: Judging = DEFAULT,
 ) -> tuple[list[RankedComment], list[RankedComment]]:
     """Every comment as judged on arrival (`judge_events`), and as judged looking back on its
     segment when it ended, in the same order.
@@ -208,7 +187,7 @@ def look_back_events(
     carries its topic. Not the segment's bursts: what the crowd said at its end belongs to
     that moment. A topic edited mid-segment ends a stretch looked back on by itself, as the
     comments before it were judged by the old topic."""
-    replay = _Replay(events, topic, keywords, settings, command_prefix, classify, hosts)
+    replay = _Replay(events, judging)
     return replay.run(look_back=True)
 
 
@@ -219,20 +198,12 @@ class _Replay:
     """One replay of a transcript through a Ranker, optionally looking back on each stretch
     of one topic (a segment, or its part after a topic edit) when it ends."""
 
-    def __init__(
-        self,
-        events: Iterable[TranscriptEvent],
-        topic: str | None,
-        keywords: Sequence[str] | None,
-        settings: RankingSettings | None,
-        command_prefix: str,
-        classify: Classify | None,
-        hosts: Sequence[str],
-    ) -> None:
+    def __init__(self, events: Iterable[TranscriptEvent], judging: Judging) -> None:
         self.events = list(events)
-        self.topic = topic
-        self.keywords = keywords
-        self.settings = settings or RankingSettings()
+        self.topic = judging.topic
+        self.keywords = judging.keywords
+        self.settings = judging.settings
+        classify = judging.classify
         if classify is None:
             bots = BotAccounts(self.settings.bots)
 
@@ -242,9 +213,9 @@ class _Replay:
         self.classify = classify
         description = next((e.description for e in self.events if isinstance(e, ShowEvent)), "")
         self.ranker = Ranker(
-            self.settings, show_description=description, command_prefix=command_prefix
+            self.settings, show_description=description, command_prefix=judging.command_prefix
         )
-        self.ranker.add_hosts(hosts)  # `[show] hosts`, as a live show tells its ranker
+        self.ranker.add_hosts(judging.hosts)  # `[show] hosts`, as a live show tells its ranker
         self.by_id: dict[str, Comment] = {}
         self.authors: dict[AuthorKey, Author] = {}
 
