@@ -250,6 +250,36 @@ async def test_a_moderators_topic_with_nothing_changed_records_nothing(tmp_path)
     assert [(e.segment.title, e.segment.keywords) for e in changes] == [("Filters", ("cutoff",))]
 
 
+async def test_a_moderators_segment_that_is_the_live_one_records_nothing(tmp_path) -> None:
+    """`!segment Filters | cutoff` while "Filters (cutoff)" is live (or `!segment Filters`,
+    which keeps its keywords) changes nothing: no topic host action in the log for `l` or `u`,
+    no topic change for the consoles; answered as `!topic` is, "Topic unchanged". New keywords
+    under the live title still edit the topic."""
+    played = await play(
+        tmp_path,
+        [
+            segment("Filters", ["cutoff"]),
+            say("m1", "mo", "!segment Filters | cutoff", t=1, roles=MOD),
+            say("m2", "mo", "!segment  filters ", t=2, roles=MOD),
+            say("m3", "mo", "!segment Filters | cutoff, resonance", t=3, roles=MOD),
+        ],
+    )
+    assert played.answers() == [
+        "Topic unchanged: Filters (cutoff)",
+        "Topic unchanged: Filters (cutoff)",
+        "Segment 1: Filters (cutoff, resonance)",
+    ]
+    assert played.outcomes("segment")[:2] == ["ignored: topic unchanged: Filters (cutoff)"] * 2
+    actions = played.db.execute("SELECT action, text FROM host_actions").fetchall()
+    assert actions == [("topic", "Filters | cutoff, resonance")]
+    changes = [e for e in played.events if isinstance(e, SegmentChanged)]
+    assert [(e.segment.title, e.segment.keywords) for e in changes] == [
+        ("Filters", ("cutoff",)),
+        ("Filters", ("cutoff", "resonance")),
+    ]
+    assert played.db.execute("SELECT count(*) FROM segments").fetchone()[0] == 1
+
+
 async def test_moderators_are_not_held_by_cooldowns(tmp_path) -> None:
     played = await play(
         tmp_path,

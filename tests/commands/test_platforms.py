@@ -173,6 +173,46 @@ async def test_twitch_privacy_commands_in_quick_succession_are_all_carried_out(
     assert not {name for _, _, name in rows} & {"zed", "yan"}
 
 
+@pytest.mark.usefixtures("twitch_capture")
+async def test_a_twitch_moderators_segment_that_is_live_already_records_nothing(
+    fake_twitch: FakeTwitch, tmp_path: Path
+) -> None:
+    """`!segment Filters | cutoff` typed while "Filters (cutoff)" is live: answered "Topic
+    unchanged" in its thread, and no host action in the log (nothing changed to undo)."""
+    fake = fake_twitch
+    db = tmp_path / "show.db"
+    store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
+    live = open_show(Settings(), db_path=db, adapters=[TwitchAdapter(settings_for(fake), store)])
+    running = asyncio.create_task(live.run_adapters())
+    try:
+        await fake.wait_for_subscriptions(1)
+        await wait_for(lambda: live.connections["twitch"][0] is ConnectionState.CONNECTED)
+        live.start_segment("Filters", ["cutoff"])
+        moderator = {"id": "555", "login": "synthmod", "display_name": "SynthMod"}
+        await fake.send_chat(
+            chat_event(
+                message_id="g1",
+                text="!segment Filters | cutoff",
+                chatter=moderator,
+                badges=[("moderator", "1")],
+            )
+        )
+        await wait_for(lambda: fake.requests_to("POST", "chat/messages"))
+        await live.drain()
+    finally:
+        await live.close()
+        await running
+
+    sent = [
+        (r.json["message"], r.json.get("reply_parent_message_id"))
+        for r in fake.requests_to("POST", "chat/messages")
+    ]
+    assert sent == [("Topic unchanged: Filters (cutoff)", "g1")]
+    assert logged(db) == [("synthmod", "segment", "ignored: topic unchanged: Filters (cutoff)")]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM host_actions").fetchone() == (0,)
+
+
 # -- Discord ----------------------------------------------------------------------------------
 
 

@@ -80,7 +80,9 @@ class ShowControls(Protocol):
     async def end_stage(self, author: Author | None = None) -> ActionResult: ...
 
     def new_segment(self, title: str, keywords: Iterable[str] = ()) -> ActionResult:
-        """A new segment now, logged as a host action (undoable, as the console's `n`)."""
+        """A new segment now, logged as a host action (undoable, as the console's `n`); the
+        live segment's title only edits its topic, and the topic as it is is refused `already`,
+        nothing logged."""
         ...
 
     def edit_topic(self, title: str, keywords: Iterable[str]) -> ActionResult:

@@ -21,9 +21,11 @@ def start_segment(ctx: CommandContext) -> Done:
     topic = _topic_in(ctx)
     if not topic.title:
         return ctx.usage("segment Title | keyword, keyword")
-    ctx.show.new_segment(topic.title, topic.keywords or ())
+    result = ctx.show.new_segment(topic.title, topic.keywords or ())
     started = ctx.show.current_segment
     assert started is not None
+    if result.already:  # the live segment as it is: nothing recorded, answered as `!topic`
+        return _unchanged(topic, describe(started))
     return _topic_done(
         topic,
         f"ok: segment {started.position} started: {started.title}",
@@ -49,9 +51,7 @@ def set_topic(ctx: CommandContext) -> Done:
     assert changed is not None
     described = describe(changed)
     if result.already:  # the topic as it is: nothing recorded, said as it stands
-        return _topic_done(
-            topic, f"ignored: topic unchanged: {described}", "Topic unchanged", described
-        )
+        return _unchanged(topic, described)
     return _topic_done(topic, f"{TOPIC_SET}: {described}", "Topic", described)
 
 
@@ -59,6 +59,12 @@ def describe(segment: Segment) -> str:
     """The topic as chat reads it: "Title (keyword, keyword)"."""
     keywords = f" ({', '.join(segment.keywords)})" if segment.keywords else ""
     return f"{segment.title}{keywords}"
+
+
+def _unchanged(topic: Topic, described: str) -> Done:
+    return _topic_done(
+        topic, f"ignored: topic unchanged: {described}", "Topic unchanged", described
+    )
 
 
 def _topic_in(ctx: CommandContext) -> Topic:

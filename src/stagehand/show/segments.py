@@ -48,12 +48,15 @@ class SegmentActions(ShowChanges):
 
     def new_segment(self, title: str, keywords: Iterable[str] = ()) -> ActionResult:
         """The hosts (or a moderator's `!segment`) start a segment now: a `segment` host action,
-        so it can be undone. The live segment's own title only edits its keywords (a `topic`)."""
+        so it can be undone. The live segment's own title only edits its keywords (a `topic`),
+        and with its keywords again (or none: they are kept) changes nothing: refused as
+        `edit_topic` refuses it ("Topic unchanged"), nothing logged."""
         before = self._state.current_segment
+        keywords = list(keywords)
+        if before is not None and _same_title(before.title, title):
+            return self.edit_topic(before.title, keywords or before.keywords)
         segment = self._start_segment(title, keywords)
-        same = before is not None and before.position == segment.position
-        kind = HostActionKind.TOPIC if same else HostActionKind.SEGMENT
-        return self._log_segment_action(kind, before, segment)
+        return self._log_segment_action(HostActionKind.SEGMENT, before, segment)
 
     def edit_topic(self, title: str, keywords: Iterable[str]) -> ActionResult:
         """The hosts (or a moderator's `!topic`) edit the live segment's title and keywords (a
