@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -60,22 +62,34 @@ def logged(db: Path) -> list[tuple[str, str, str]]:
 # -- Twitch -----------------------------------------------------------------------------------
 
 
+@asynccontextmanager
+async def twitch_show(
+    fake: FakeTwitch, tmp_path: Path, settings: Settings, *, guest_link: str = ""
+) -> AsyncIterator[LiveShow]:
+    """A show in tmp_path/show.db with twitchio connected to `fake`; what the commands sent
+    has gone out when the block ends, and the show is closed."""
+    store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
+    adapter = TwitchAdapter(settings_for(fake), store, guest_link=guest_link)
+    live = open_show(settings, db_path=tmp_path / "show.db", adapters=[adapter])
+    running = asyncio.create_task(live.run_adapters())
+    try:
+        await fake.wait_for_subscriptions(1)
+        await wait_for(lambda: live.connections["twitch"][0] is ConnectionState.CONNECTED)
+        yield live
+        await live.drain()
+    finally:
+        await live.close()
+        await running
+
+
 @pytest.mark.usefixtures("twitch_capture")
 async def test_twitch_chat_commands_answer_in_thread_and_stage_the_right_viewer(
     fake_twitch: FakeTwitch, tmp_path: Path
 ) -> None:
     fake = fake_twitch
     db = tmp_path / "show.db"
-    store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
-    live = open_show(
-        Settings(show=ShowSettings(guest_link=GUEST_LINK)),
-        db_path=db,
-        adapters=[TwitchAdapter(settings_for(fake), store, guest_link=GUEST_LINK)],
-    )
-    running = asyncio.create_task(live.run_adapters())
-    try:
-        await fake.wait_for_subscriptions(1)
-        await wait_for(lambda: live.connections["twitch"][0] is ConnectionState.CONNECTED)
+    settings = Settings(show=ShowSettings(guest_link=GUEST_LINK))
+    async with twitch_show(fake, tmp_path, settings, guest_link=GUEST_LINK) as live:
         live.start_segment("Filters", ["cutoff"])
         impostor = {"id": "666", "login": "evil", "display_name": CHATTER["login"]}
         moderator = {"id": "555", "login": "synthmod", "display_name": "SynthMod"}
@@ -92,10 +106,6 @@ async def test_twitch_chat_commands_answer_in_thread_and_stage_the_right_viewer(
             )
         )
         await wait_for(lambda: len(fake.requests_to("POST", "chat/messages")) >= 2)
-        await live.drain()
-    finally:
-        await live.close()
-        await running
 
     sent = [
         (r.json["message"], r.json.get("reply_parent_message_id"))
@@ -130,10 +140,6 @@ async def test_twitch_privacy_commands_in_quick_succession_are_all_carried_out(
     after `!optin` (ignored the same way: the name and text were kept)."""
     fake = fake_twitch
     db = tmp_path / "show.db"
-    store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
-    live = open_show(
-        Settings(), db_path=db, adapters=[TwitchAdapter(settings_for(fake), store, guest_link="")]
-    )
     zed = {"id": "5001", "login": "zed", "display_name": "zed"}
     yan = {"id": "5002", "login": "yan", "display_name": "yan"}
     lines = [
@@ -146,17 +152,10 @@ async def test_twitch_privacy_commands_in_quick_succession_are_all_carried_out(
         ("y3", yan, "!optout"),
         ("y4", yan, "my private message about filters"),
     ]
-    running = asyncio.create_task(live.run_adapters())
-    try:
-        await fake.wait_for_subscriptions(1)
-        await wait_for(lambda: live.connections["twitch"][0] is ConnectionState.CONNECTED)
+    async with twitch_show(fake, tmp_path, Settings()):
         for message_id, chatter, text in lines:
             await fake.send_chat(chat_event(message_id=message_id, text=text, chatter=chatter))
         await wait_for(lambda: len(fake.requests_to("POST", "chat/messages")) >= 6)
-        await live.drain()
-    finally:
-        await live.close()
-        await running
 
     answered = {
         r.json.get("reply_parent_message_id"): r.json["message"]
@@ -181,12 +180,7 @@ async def test_a_twitch_moderators_segment_that_is_live_already_records_nothing(
     unchanged" in its thread, and no host action in the log (nothing changed to undo)."""
     fake = fake_twitch
     db = tmp_path / "show.db"
-    store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
-    live = open_show(Settings(), db_path=db, adapters=[TwitchAdapter(settings_for(fake), store)])
-    running = asyncio.create_task(live.run_adapters())
-    try:
-        await fake.wait_for_subscriptions(1)
-        await wait_for(lambda: live.connections["twitch"][0] is ConnectionState.CONNECTED)
+    async with twitch_show(fake, tmp_path, Settings()) as live:
         live.start_segment("Filters", ["cutoff"])
         moderator = {"id": "555", "login": "synthmod", "display_name": "SynthMod"}
         await fake.send_chat(
@@ -198,10 +192,6 @@ async def test_a_twitch_moderators_segment_that_is_live_already_records_nothing(
             )
         )
         await wait_for(lambda: fake.requests_to("POST", "chat/messages"))
-        await live.drain()
-    finally:
-        await live.close()
-        await running
 
     sent = [
         (r.json["message"], r.json.get("reply_parent_message_id"))
