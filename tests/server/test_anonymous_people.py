@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -397,6 +398,31 @@ asyncio.run(main(Path(sys.argv[1])))
 """
 
 
+#: The show each kill test starts from: eve opts out on stage, fay opts out and raises her
+#: hand, gus raises his and opts out once a host brought him on stage (`BEFORE_THE_KILL`).
+OPTED_OUT_ON_STAGE = (
+    *START,
+    line("e1", 0, "eve", EVE, "hi there"),
+    line("e2", 0, "mod", "2001", "!stage @eve", roles=["moderator"]),
+    line("e3", 0, "eve", EVE, "!optout"),
+    line("f1", 0, "fay", FAY, "!optout"),
+    line("f2", 0, "fay", FAY, "!hand"),
+    line("g1", 0, "gus", GUS, "!hand"),
+    line("g2", 2, "gus", GUS, "!optout"),
+)
+
+
+def run_until_killed(folder: Path, records: list[dict], script: str = BEFORE_THE_KILL) -> str:
+    """`records` written as the show's transcript and played by `script` in a child process
+    that ends by SIGKILL (as a crash would end the show); what it printed."""
+    write_show(folder / "show.jsonl", records)
+    child = subprocess.run(
+        [sys.executable, "-c", script, str(folder)], capture_output=True, text=True, timeout=60
+    )
+    assert child.returncode == -9, child.stderr
+    return child.stdout.strip()
+
+
 async def test_after_a_kill_opted_out_guests_and_hands_are_still_anonymous(tmp_path) -> None:
     """After SIGKILL and the same show run again, eve and gus (opted out on stage) and fay (her
     hand up after opting out) reached every client as not anonymous, under the pseudonyms the
@@ -404,25 +430,8 @@ async def test_after_a_kill_opted_out_guests_and_hands_are_still_anonymous(tmp_p
     stage and hand rows without the fact. Now they are anonymous as they were live: clients know
     them by this server run's pseudonyms only, which the hosts act on (an undo of gus's stage
     appearance puts his hand back as anonymous as it was)."""
-    records = [
-        *START,
-        line("e1", 0, "eve", EVE, "hi there"),
-        line("e2", 0, "mod", "2001", "!stage @eve", roles=["moderator"]),
-        line("e3", 0, "eve", EVE, "!optout"),
-        line("f1", 0, "fay", FAY, "!optout"),
-        line("f2", 0, "fay", FAY, "!hand"),
-        line("g1", 0, "gus", GUS, "!hand"),
-        line("g2", 2, "gus", GUS, "!optout"),  # once a host brought him on stage
-    ]
-    write_show(tmp_path / "show.jsonl", records)
-    child = subprocess.run(
-        [sys.executable, "-c", BEFORE_THE_KILL, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert child.returncode == -9, child.stderr
-    gus_staged = child.stdout.strip()
+    records = [*OPTED_OUT_ON_STAGE]
+    gus_staged = run_until_killed(tmp_path, records)
 
     resumed = await serve(tmp_path, records, commands=True)
     try:
@@ -480,25 +489,11 @@ async def test_after_a_kill_a_host_acting_on_an_anonymous_guest_sends_only_the_p
     (`HostActionLogged.action.author_id`), while `StageEnded` named eve by this run's
     pseudonym. Now a viewer's token is given no id of either but that pseudonym."""
     records = [
-        *START,
-        line("e1", 0, "eve", EVE, "hi there"),
-        line("e2", 0, "mod", "2001", "!stage @eve", roles=["moderator"]),
-        line("e3", 0, "eve", EVE, "!optout"),
-        line("f1", 0, "fay", FAY, "!optout"),
-        line("f2", 0, "fay", FAY, "!hand"),
-        line("g1", 0, "gus", GUS, "!hand"),
-        line("g2", 2, "gus", GUS, "!optout"),
+        *OPTED_OUT_ON_STAGE,
         # A busy chat after: the comments a resumed show reads back are the latest ones only.
         *(line(f"b{n}", 3, "ben", "102", f"is VCO number {n} in tune?") for n in range(120)),
     ]
-    write_show(tmp_path / "show.jsonl", records)
-    child = subprocess.run(
-        [sys.executable, "-c", BEFORE_THE_KILL, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert child.returncode == -9, child.stderr
+    run_until_killed(tmp_path, records)
 
     # The same show again (its queue of 10 reads back the latest 100 comments, all ben's).
     settings = Settings(console=ConsoleSettings(queue_size=10))
@@ -554,24 +549,8 @@ async def test_after_a_kill_an_opted_out_guest_who_speaks_again_is_the_one_on_st
     viewer as the one person it already holds: eve's line is her stage appearance's, her
     `!hand` is refused (on stage), fay's `!lower` takes her hand down, and the host ends eve's
     appearance by the id her line carries; no platform id is stored or sent."""
-    records = [
-        *START,
-        line("e1", 0, "eve", EVE, "hi there"),
-        line("e2", 0, "mod", "2001", "!stage @eve", roles=["moderator"]),
-        line("e3", 0, "eve", EVE, "!optout"),
-        line("f1", 0, "fay", FAY, "!optout"),
-        line("f2", 0, "fay", FAY, "!hand"),
-        line("g1", 0, "gus", GUS, "!hand"),
-        line("g2", 2, "gus", GUS, "!optout"),
-    ]
-    write_show(tmp_path / "show.jsonl", records)
-    child = subprocess.run(
-        [sys.executable, "-c", BEFORE_THE_KILL, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert child.returncode == -9, child.stderr
+    records = [*OPTED_OUT_ON_STAGE]
+    run_until_killed(tmp_path, records)
 
     after = [
         line("e4", 5, "eve", EVE, "can everyone hear me now?"),
@@ -690,15 +669,8 @@ async def test_after_a_kill_anonymous_people_read_as_they_did_live(tmp_path) -> 
         line("g1", 0, "gus", GUS, "!hand"),
         line("g2", 2, "gus", GUS, "!optout"),
     ]
-    write_show(tmp_path / "show.jsonl", records)
     three_guests = BEFORE_THE_KILL.replace("== [True, True], live.on_stage", "== [True] * 3")
-    child = subprocess.run(
-        [sys.executable, "-c", three_guests, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert child.returncode == -9, child.stderr
+    run_until_killed(tmp_path, records, three_guests)
 
     resumed = await serve(tmp_path, records, commands=True)
     host = RemoteShow(resumed.url, resumed.tokens["hana"])
