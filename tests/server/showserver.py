@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +66,41 @@ HOSTILE = (
 def write_show(path: Path, records: Iterable[dict] = SHOW) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
     return path
+
+
+#: A segment on filters and seven viewers' questions on it (e1 and f1 are one question): the
+#: start of the shows killed mid-way (test_resume_queue.py, test_resume_undo.py).
+FILTER_QUESTIONS = [
+    {"kind": "show", "ts": "2026-11-20T19:00:00Z", "title": "Synth Night"},
+    {
+        "kind": "segment",
+        "ts": "2026-11-20T19:00:00Z",
+        "title": "Filters",
+        "keywords": ["filter", "cutoff", "resonance"],
+    },
+    comment("a1", "00:05", "ana", "101", "how do you set the cutoff for a pluck?"),
+    comment("b1", "00:10", "ben", "102", "does the filter self-oscillate at full resonance?"),
+    comment("c1", "00:15", "cleo", "103", "which filter is that on the bass line?"),
+    comment("d1", "00:20", "dev", "104", "why does the resonance get so loud on that filter?"),
+    comment("e1", "00:25", "eve", "105", "what filter slope are you using for the pad?"),
+    comment("f1", "00:30", "fay", "106", "what filter slope are you using for the pad"),
+    comment("g1", "00:35", "gus", "107", "is the cutoff knob on the filter mapped to velocity?"),
+]
+
+
+def run_until_killed(folder: Path, records: Iterable[dict], script: str, *args: str) -> str:
+    """`records` written as folder/show.jsonl and played by `script` (run as `python -c script
+    folder *args`) in a child process that ends by SIGKILL, as a crash ends a show; what it
+    printed."""
+    write_show(folder / "show.jsonl", records)
+    child = subprocess.run(
+        [sys.executable, "-c", script, str(folder), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == -9, child.stderr
+    return child.stdout.strip()
 
 
 @dataclass

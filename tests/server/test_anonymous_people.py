@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import aiohttp
-from showserver import act, call, serve, write_show
+from showserver import act, call, run_until_killed, serve
 
 from stagehand.config import ConsoleSettings, Settings
 from stagehand.console.app import StagehandApp, make_app
@@ -412,17 +409,6 @@ OPTED_OUT_ON_STAGE = (
 )
 
 
-def run_until_killed(folder: Path, records: list[dict], script: str = BEFORE_THE_KILL) -> str:
-    """`records` written as the show's transcript and played by `script` in a child process
-    that ends by SIGKILL (as a crash would end the show); what it printed."""
-    write_show(folder / "show.jsonl", records)
-    child = subprocess.run(
-        [sys.executable, "-c", script, str(folder)], capture_output=True, text=True, timeout=60
-    )
-    assert child.returncode == -9, child.stderr
-    return child.stdout.strip()
-
-
 async def test_after_a_kill_opted_out_guests_and_hands_are_still_anonymous(tmp_path) -> None:
     """After SIGKILL and the same show run again, eve and gus (opted out on stage) and fay (her
     hand up after opting out) reached every client as not anonymous, under the pseudonyms the
@@ -431,7 +417,7 @@ async def test_after_a_kill_opted_out_guests_and_hands_are_still_anonymous(tmp_p
     them by this server run's pseudonyms only, which the hosts act on (an undo of gus's stage
     appearance puts his hand back as anonymous as it was)."""
     records = [*OPTED_OUT_ON_STAGE]
-    gus_staged = run_until_killed(tmp_path, records)
+    gus_staged = run_until_killed(tmp_path, records, BEFORE_THE_KILL)
 
     resumed = await serve(tmp_path, records, commands=True)
     try:
@@ -493,7 +479,7 @@ async def test_after_a_kill_a_host_acting_on_an_anonymous_guest_sends_only_the_p
         # A busy chat after: the comments a resumed show reads back are the latest ones only.
         *(line(f"b{n}", 3, "ben", "102", f"is VCO number {n} in tune?") for n in range(120)),
     ]
-    run_until_killed(tmp_path, records)
+    run_until_killed(tmp_path, records, BEFORE_THE_KILL)
 
     # The same show again (its queue of 10 reads back the latest 100 comments, all ben's).
     settings = Settings(console=ConsoleSettings(queue_size=10))
@@ -550,7 +536,7 @@ async def test_after_a_kill_an_opted_out_guest_who_speaks_again_is_the_one_on_st
     `!hand` is refused (on stage), fay's `!lower` takes her hand down, and the host ends eve's
     appearance by the id her line carries; no platform id is stored or sent."""
     records = [*OPTED_OUT_ON_STAGE]
-    run_until_killed(tmp_path, records)
+    run_until_killed(tmp_path, records, BEFORE_THE_KILL)
 
     after = [
         line("e4", 5, "eve", EVE, "can everyone hear me now?"),

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
-from showserver import Served, act, call, comment, serve, write_show
+from showserver import FILTER_QUESTIONS, Served, act, call, comment, run_until_killed, serve
 from test_attach import attached, until
 
 from stagehand.adapters.replay import ReplayAdapter
@@ -24,20 +22,7 @@ from stagehand.console.app import make_app
 from stagehand.session import open_show
 
 SHOW = [
-    {"kind": "show", "ts": "2026-11-20T19:00:00Z", "title": "Synth Night"},
-    {
-        "kind": "segment",
-        "ts": "2026-11-20T19:00:00Z",
-        "title": "Filters",
-        "keywords": ["filter", "cutoff", "resonance"],
-    },
-    comment("a1", "00:05", "ana", "101", "how do you set the cutoff for a pluck?"),
-    comment("b1", "00:10", "ben", "102", "does the filter self-oscillate at full resonance?"),
-    comment("c1", "00:15", "cleo", "103", "which filter is that on the bass line?"),
-    comment("d1", "00:20", "dev", "104", "why does the resonance get so loud on that filter?"),
-    comment("e1", "00:25", "eve", "105", "what filter slope are you using for the pad?"),
-    comment("f1", "00:30", "fay", "106", "what filter slope are you using for the pad"),
-    comment("g1", "00:35", "gus", "107", "is the cutoff knob on the filter mapped to velocity?"),
+    *FILTER_QUESTIONS,
     comment("h1", "00:40", "hal", "108", "lol"),
 ]
 
@@ -76,15 +61,7 @@ asyncio.run(main(Path(sys.argv[1])))
 
 def killed_mid_show(folder: Path) -> list[list[str]]:
     """Play SHOW in a child process that acts, then dies by SIGKILL; its queue's rows then."""
-    write_show(folder / "show.jsonl", SHOW)
-    child = subprocess.run(
-        [sys.executable, "-c", BEFORE_THE_KILL, str(folder)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert child.returncode == -9, child.stderr
-    return json.loads(child.stdout)
+    return json.loads(run_until_killed(folder, SHOW, BEFORE_THE_KILL))
 
 
 def rows_of(state: dict) -> list[list[str]]:

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
-from showserver import Served, act, call, comment, serve, write_show
+from showserver import FILTER_QUESTIONS, Served, act, call, comment, run_until_killed, serve
 from test_attach import attached, until
 
 from stagehand.adapters.replay import ReplayAdapter
@@ -28,20 +26,7 @@ from test_undo import Platform
 TESTS = Path(__file__).resolve().parent.parent
 
 SHOW = [
-    {"kind": "show", "ts": "2026-11-20T19:00:00Z", "title": "Synth Night"},
-    {
-        "kind": "segment",
-        "ts": "2026-11-20T19:00:00Z",
-        "title": "Filters",
-        "keywords": ["filter", "cutoff", "resonance"],
-    },
-    comment("a1", "00:05", "ana", "101", "how do you set the cutoff for a pluck?"),
-    comment("b1", "00:10", "ben", "102", "does the filter self-oscillate at full resonance?"),
-    comment("c1", "00:15", "cleo", "103", "which filter is that on the bass line?"),
-    comment("d1", "00:20", "dev", "104", "why does the resonance get so loud on that filter?"),
-    comment("e1", "00:25", "eve", "105", "what filter slope are you using for the pad?"),
-    comment("f1", "00:30", "fay", "106", "what filter slope are you using for the pad"),
-    comment("g1", "00:35", "gus", "107", "is the cutoff knob on the filter mapped to velocity?"),
+    *FILTER_QUESTIONS,
     comment("h1", "00:40", "hal", "108", "can the filter track the keyboard?"),
     comment("i1", "00:45", "ivy", "109", "is the filter cutoff modulated by an LFO?"),
     comment("j1", "00:50", "jo", "110", "!hand"),
@@ -101,15 +86,7 @@ asyncio.run(main(Path(sys.argv[1])))
 
 def killed_mid_show(folder: Path) -> dict[str, str]:
     """Play SHOW in a child process that acts, then dies by SIGKILL; the keys of its actions."""
-    write_show(folder / "show.jsonl", SHOW)
-    child = subprocess.run(
-        [sys.executable, "-c", BEFORE_THE_KILL, str(folder), str(TESTS)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert child.returncode == -9, child.stderr
-    return json.loads(child.stdout)
+    return json.loads(run_until_killed(folder, SHOW, BEFORE_THE_KILL, str(TESTS)))
 
 
 def queued_ids(state: dict) -> set[str]:
@@ -291,15 +268,7 @@ asyncio.run(main(Path(sys.argv[1])))
 
 
 def topic_edited_then_killed(folder: Path, *then: str) -> dict[str, str]:
-    write_show(folder / "show.jsonl", SHOW)
-    child = subprocess.run(
-        [sys.executable, "-c", TOPIC_EDITS_THEN_KILL, str(folder), str(TESTS), *then],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert child.returncode == -9, child.stderr
-    return json.loads(child.stdout)
+    return json.loads(run_until_killed(folder, SHOW, TOPIC_EDITS_THEN_KILL, str(TESTS), *then))
 
 
 def stored_topic(folder: Path) -> tuple[str, list[str]]:
