@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.youtube.show import start_show
+from adapters.youtube.show import Running, start_show
 from fakes.youtube_server import CLIENT_SECRET, FakeYouTube, decode_token, settings_for
 from stagehand.adapters.youtube.adapter import YouTubeAdapter
 from stagehand.config import Settings
@@ -17,6 +17,26 @@ from stagehand.events import Notice
 from stagehand.platform import ConnectionState
 from stagehand.session import open_show
 from stagehand.tokens import TokenStore
+
+STREAM_LIST = "liveChatMessages.streamList"
+
+
+async def one_comment_read(fake: FakeYouTube, show: Running) -> None:
+    """A viewer says "one", and the show has read it."""
+    fake.say("one")
+    await show.wait_for_comments(1)
+
+
+async def read_on_after_refusals(
+    fake: FakeYouTube, show: Running, status: int, *, count: int = 1
+) -> None:
+    """Once YouTube refused `count` chat reads with `status`, a viewer says "two": the show
+    reads it (the chat went on)."""
+    await fake.wait_for(
+        lambda: sum(c.status == status for c in fake.calls_of(STREAM_LIST)) >= count
+    )
+    fake.say("two")
+    await show.wait_for_comments(2)
 
 
 async def test_a_network_drop_mid_stream_resumes_where_it_was_with_nothing_lost_or_doubled(
@@ -52,14 +72,9 @@ async def test_a_server_error_is_retried_with_backoff_from_the_same_page(
 ) -> None:
     show = await start_show(fake, tmp_path)
     try:
-        fake.say("one")
-        await show.wait_for_comments(1)
-        fake.fail_next("liveChatMessages.streamList", 503, "backendError", times=2)
-        await fake.wait_for(
-            lambda: sum(c.status == 503 for c in fake.calls_of("liveChatMessages.streamList")) == 2
-        )
-        fake.say("two")
-        await show.wait_for_comments(2)
+        await one_comment_read(fake, show)
+        fake.fail_next(STREAM_LIST, 503, "backendError", times=2)
+        await read_on_after_refusals(fake, show, 503, count=2)
     finally:
         await show.stop()
     assert [c.text for c in show.comments()] == ["one", "two"]
@@ -67,7 +82,7 @@ async def test_a_server_error_is_retried_with_backoff_from_the_same_page(
     assert len(retries) == 2
     assert all("(503)" in d for d in retries)
     assert "retrying in 0.05 s" in retries[0] and "retrying in 0.1 s" in retries[1]
-    streams = fake.calls_of("liveChatMessages.streamList")
+    streams = fake.calls_of(STREAM_LIST)
     failed = [i for i, call in enumerate(streams) if call.status == 503]
     after = streams[failed[-1] + 1]
     assert decode_token(after.params["pageToken"]) == decode_token(
@@ -82,21 +97,16 @@ async def test_a_chat_position_youtube_refuses_is_dropped_and_reading_goes_on_fr
     adapter drops it, reads on from the newest messages and tells the host, once."""
     show = await start_show(fake, tmp_path)
     try:
-        fake.say("one")
-        await show.wait_for_comments(1)
+        await one_comment_read(fake, show)
         fake.expire_page_tokens()  # the position the adapter holds is no longer accepted
-        await fake.wait_for(
-            lambda: any(c.status == 400 for c in fake.calls_of("liveChatMessages.streamList"))
-        )
-        fake.say("two")
-        await show.wait_for_comments(2)
+        await read_on_after_refusals(fake, show, 400)
         started = fake.streams_started
         await fake.wait_for(lambda: fake.streams_started > started + 2)  # and reading goes on
         quota = show.query("SELECT outcome, units FROM quota_calls WHERE outcome != 'ok'")
     finally:
         await show.stop()
     assert [c.text for c in show.comments()] == ["one", "two"]
-    streams = fake.calls_of("liveChatMessages.streamList")
+    streams = fake.calls_of(STREAM_LIST)
     [refused] = [i for i, call in enumerate(streams) if call.status != 200]
     assert streams[refused].reason == "pageTokenInvalid"
     assert "pageToken" not in streams[refused + 1].params  # from the newest messages
@@ -226,7 +236,7 @@ async def test_no_token_or_secret_reaches_the_logs_or_the_database(
         link = show.adapter.connection.link
         assert link is not None
         fake.expire(link.client.creds.access_token)  # a refresh: new tokens pass by
-        fake.fail_next("liveChatMessages.streamList", 503, "backendError")
+        fake.fail_next(STREAM_LIST, 503, "backendError")
         fake.say("hello")
         started = fake.streams_started
         await fake.wait_for(lambda: fake.streams_started > started + 2)
@@ -250,9 +260,8 @@ async def test_a_chat_read_youtube_refuses_as_invalid_stops_youtube_with_one_lin
     each refused read costs 5 units. YouTube stops at once; the show goes on."""
     show = await start_show(fake, tmp_path)
     try:
-        fake.say("one")
-        await show.wait_for_comments(1)
-        fake.fail_next("liveChatMessages.streamList", 400, reason, times=20)
+        await one_comment_read(fake, show)
+        fake.fail_next(STREAM_LIST, 400, reason, times=20)
         detail = await show.wait_for_state(ConnectionState.FAILED.value)
         calls = len(fake.calls)
         await asyncio.sleep(0.5)
@@ -260,7 +269,7 @@ async def test_a_chat_read_youtube_refuses_as_invalid_stops_youtube_with_one_lin
         assert show.live.next_segment().ok  # the show itself goes on
     finally:
         await show.stop()
-    refused = [c for c in fake.calls_of("liveChatMessages.streamList") if c.status == 400]
+    refused = [c for c in fake.calls_of(STREAM_LIST) if c.status == 400]
     assert len(refused) == 1  # asked once, not again and again
     assert "\n" not in detail
     assert f"YouTube refused stagehand's request (400 {reason}: " in detail
@@ -286,14 +295,13 @@ async def test_a_chat_read_that_cannot_succeed_again_stops_at_once(
 ) -> None:
     show = await start_show(fake, tmp_path)
     try:
-        fake.say("one")
-        await show.wait_for_comments(1)
-        fake.fail_next("liveChatMessages.streamList", status, reason, times=20)
+        await one_comment_read(fake, show)
+        fake.fail_next(STREAM_LIST, status, reason, times=20)
         detail = await show.wait_for_state(state.value)
     finally:
         await show.stop()
     assert said in detail
-    assert [c.status for c in fake.calls_of("liveChatMessages.streamList")].count(status) == 1
+    assert [c.status for c in fake.calls_of(STREAM_LIST)].count(status) == 1
 
 
 async def test_chat_turned_off_mid_show_finishes_the_youtube_side(
@@ -301,8 +309,7 @@ async def test_chat_turned_off_mid_show_finishes_the_youtube_side(
 ) -> None:
     show = await start_show(fake, tmp_path)
     try:
-        fake.say("one")
-        await show.wait_for_comments(1)
+        await one_comment_read(fake, show)
         fake.chat_disabled = True
         detail = await show.wait_for_state(ConnectionState.FINISHED.value)
     finally:
@@ -317,14 +324,9 @@ async def test_reading_too_soon_is_retried_and_chat_goes_on(
     """403 rateLimitExceeded: the read came too soon after the last; waiting fixes it."""
     show = await start_show(fake, tmp_path)
     try:
-        fake.say("one")
-        await show.wait_for_comments(1)
-        fake.fail_next("liveChatMessages.streamList", 403, "rateLimitExceeded")
-        await fake.wait_for(
-            lambda: any(c.status == 403 for c in fake.calls_of("liveChatMessages.streamList"))
-        )
-        fake.say("two")
-        await show.wait_for_comments(2)
+        await one_comment_read(fake, show)
+        fake.fail_next(STREAM_LIST, 403, "rateLimitExceeded")
+        await read_on_after_refusals(fake, show, 403)
     finally:
         await show.stop()
     assert [c.text for c in show.comments()] == ["one", "two"]
@@ -339,18 +341,13 @@ async def test_the_data_apis_invalid_page_token_is_a_refused_position_too(
     the live chat's pageTokenInvalid means: read on from the newest messages, do not stop."""
     show = await start_show(fake, tmp_path)
     try:
-        fake.say("one")
-        await show.wait_for_comments(1)
+        await one_comment_read(fake, show)
         await fake.wait_for(lambda: fake.streams_started >= 2)  # a page token is held now
-        fake.fail_next("liveChatMessages.streamList", 400, "invalidPageToken")
-        await fake.wait_for(
-            lambda: any(c.status == 400 for c in fake.calls_of("liveChatMessages.streamList"))
-        )
-        fake.say("two")
-        await show.wait_for_comments(2)
+        fake.fail_next(STREAM_LIST, 400, "invalidPageToken")
+        await read_on_after_refusals(fake, show, 400)
     finally:
         await show.stop()
-    streams = fake.calls_of("liveChatMessages.streamList")
+    streams = fake.calls_of(STREAM_LIST)
     [refused] = [i for i, call in enumerate(streams) if call.status != 200]
     assert "pageToken" not in streams[refused + 1].params  # from the newest messages
     assert ConnectionState.FAILED.value not in [s for s, _ in show.states()]
@@ -363,14 +360,9 @@ async def test_a_refused_chat_position_leaves_a_notice_the_hosts_can_read_later(
     may have been missed is a notice on every screen, kept in the notice history."""
     show = await start_show(fake, tmp_path)
     try:
-        fake.say("one")
-        await show.wait_for_comments(1)
+        await one_comment_read(fake, show)
         fake.expire_page_tokens()
-        await fake.wait_for(
-            lambda: any(c.status == 400 for c in fake.calls_of("liveChatMessages.streamList"))
-        )
-        fake.say("two")
-        await show.wait_for_comments(2)
+        await read_on_after_refusals(fake, show, 400)
         await show.wait_for(lambda: show.states()[-1][0] == ConnectionState.CONNECTED.value)
     finally:
         await show.stop()
