@@ -220,7 +220,7 @@ def write_transcript(path: Path, rate: float, seconds: float) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--rate", type=float, default=1000.0, help="comments per second")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the flood")
     parser.add_argument("--presses", type=int, default=30, help="key presses for the baseline")

@@ -337,7 +337,7 @@ def pin(cores: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--sizes", default="10k,100k", help="comma-separated: 10k,100k,1M")
     parser.add_argument("--mode", choices=["realistic", "repeated", "both"], default="realistic")
     parser.add_argument(
@@ -452,6 +452,13 @@ def main() -> None:
             if (size, f"{mode}/process") in runs and (size, f"{mode}/inline") in runs:
                 gain = cost[(size, f"{mode}/inline")] / cost[(size, f"{mode}/process")]
                 print(f"{mode} {size:,}: the worker process gives x{gain:.2f} against inline")
+    busiest = max(result["load"][0] for results in runs.values() for result in results)
+    if busiest > (os.cpu_count() or 1) / 2:
+        print(
+            f"\nwarning: the machine was busy (load average up to {busiest:.1f} on"
+            f" {os.cpu_count()} cores as runs began): these figures are not comparable with the"
+            " README's; the ratio to the baseline of the same run is the steadier figure"
+        )
 
 
 if __name__ == "__main__":

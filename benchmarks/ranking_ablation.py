@@ -178,7 +178,7 @@ def _measure(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--data", type=Path, default=rq.REPO.parent / "shared" / "data")
     parser.add_argument("--only", help="evaluate only sets whose name contains this")
     parser.add_argument("--view", choices=["live", "end"], default="live")

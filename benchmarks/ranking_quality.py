@@ -569,7 +569,7 @@ def throughput(data: Path, settings: RankingSettings) -> tuple[int, float] | Non
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--half-life", type=float, help="override the recency half-life (s)")
     parser.add_argument("--verbose", action="store_true", help="show each window's top 10")

@@ -135,7 +135,7 @@ def timed(label: str, run) -> float:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, default=None, help="reuse or create this database")
     args = parser.parse_args()

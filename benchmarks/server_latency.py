@@ -363,7 +363,7 @@ def main() -> int:
         url, token, count, kind, out = sys.argv[2:7]
         asyncio.run(clients_main(url, token, int(count), kind, Path(out)))
         return 0
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--rate", type=float, default=1000)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=10)
