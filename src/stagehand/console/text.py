@@ -8,8 +8,6 @@ capped, and wrapped in `Content(...)`, which Textual never parses as markup. So 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from datetime import datetime
 
 from textual.content import Content
@@ -101,45 +99,3 @@ def highlight_label(highlight: Highlight) -> Content:
         f"{highlight.amount:,.2f} {highlight.currency}" if highlight.amount else ""
     )
     return plain(f"{amount} {name}".strip(), max_chars=40, style="bold $warning")
-
-
-def names_shown(author: Author) -> set[str]:
-    """Every way a screen or a notice may have named `author`: their shown name (whole, and as
-    `name_of` cuts it), their user name (a command's `@name`) and `platform:name` (a chat
-    moderator as the show logs them)."""
-    if author.anonymous:
-        return set()
-    names = {author.shown_name, name_of(author), author.name}
-    if author.name:
-        names.add(f"{author.platform}:{author.name}")
-    return {name for name in names if name.strip()}
-
-
-def _named_at(text: str, name: str) -> list[tuple[int, int]]:
-    # A whole name: not part of a longer one ("bob" in "bobby", "bob_2" or "bob.x"; a full
-    # stop after it ends a sentence).
-    pattern = rf"(?<![\w.\-]){re.escape(name)}(?![\w\-]|\.\w)"
-    return [match.span() for match in re.finditer(pattern, text)]
-
-
-def unnamed(text: str, names: Iterable[str], others: Iterable[str], anonymous: str) -> str | None:
-    """`text` (a notice) with every whole `names` said as `anonymous` instead; None when it
-    cannot be told apart from someone else (a name of `others` where one of `names` is: the
-    same name, or a longer one holding it), so it says nothing of anyone."""
-    spans: list[tuple[int, int]] = []
-    for name in sorted(set(names), key=len, reverse=True):  # twitch:bob before bob
-        if name in text:
-            taken = [s for s in _named_at(text, name) if not _overlaps(s, spans)]
-            spans += taken
-    if not spans:
-        return text
-    for other in set(others):
-        if other in text and any(_overlaps(s, spans) for s in _named_at(text, other)):
-            return None
-    for start, end in sorted(spans, reverse=True):
-        text = text[:start] + anonymous + text[end:]
-    return text
-
-
-def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in spans)
