@@ -30,6 +30,7 @@ from stagehand.domain import (
     StageSession,
     TranscriptPosition,
 )
+from stagehand.naming import Namings
 
 # -- chat -----------------------------------------------------------------------------------
 
@@ -65,12 +66,14 @@ class CommentDeleted:
 @dataclass(frozen=True, slots=True)
 class CommandHandled:
     """A chat command and its outcome: one `commands` row (its comment's platform and id are its
-    key) and the console's log line. `args` is empty for a viewer who opted out."""
+    key) and the console's log line. `args` is empty for a viewer who opted out. `names`: whom
+    `outcome` names, and where (the people the command acted on: `stagehand.naming`)."""
 
     comment: Comment
     command: str
     outcome: str
     args: str = ""
+    names: Namings = ()
 
     @property
     def key(self) -> str:
@@ -274,11 +277,15 @@ class ConnectionChanged:
 @dataclass(frozen=True, slots=True)
 class Notice:
     """Something the hosts should read: an action's result, a storage problem, ...; `actor` is
-    who acted, when it was someone at another console (a show server token's name)."""
+    who acted, when it was someone at another console (a show server token's name, or a chat
+    moderator's `platform:name`: `actor_is` is then their key). `names`: whom `text` names, and
+    where (`stagehand.naming`), so a screen can stop naming someone who leaves."""
 
     text: str
     level: str = "info"  # ok | info | ignored | warning | refused | failed | error
     actor: str = ""
+    names: Namings = ()
+    actor_is: AuthorKey | None = None
 
 
 CoreEvent = (

@@ -28,6 +28,7 @@ from stagehand.domain import (
     Segment,
     TranscriptPosition,
 )
+from stagehand.naming import Namings
 
 
 class ConnectionState(StrEnum):
@@ -73,7 +74,9 @@ class ActionResult:
     guest on stage already, an action undone already), may no longer be done (a reply to
     someone who opted out or asked to be forgotten), or has nothing to act on (nothing on
     stream, nobody on stage, no pin, nothing to undo): nothing changed (the show server
-    answers 409)."""
+    answers 409). `names`: whom `for_host` names, and where (`stagehand.naming.named`; the
+    message's first, the hint's after it): the notices saying it stop naming someone who
+    leaves."""
 
     ok: bool
     message: str
@@ -82,14 +85,17 @@ class ActionResult:
     key: str = ""
     retry: bool = False
     already: bool = False
+    names: Namings = ()
 
     @classmethod
-    def done(cls, message: str, hint: str = "") -> ActionResult:
-        return cls(True, message, hint)
+    def done(cls, message: str, hint: str = "", *, names: Namings = ()) -> ActionResult:
+        return cls(True, message, hint, names=names)
 
     @classmethod
-    def failed(cls, message: str, hint: str = "", *, already: bool = False) -> ActionResult:
-        return cls(False, message, hint, already=already)
+    def failed(
+        cls, message: str, hint: str = "", *, already: bool = False, names: Namings = ()
+    ) -> ActionResult:
+        return cls(False, message, hint, already=already, names=names)
 
     @property
     def for_host(self) -> str:

@@ -348,9 +348,10 @@ async def test_the_notice_history_no_longer_names_a_viewer_who_leaves(tmp_path, 
         assert "Answered bobby on air" in text
 
 
-async def test_a_notice_that_may_name_another_viewer_of_that_name_is_dropped(tmp_path):
-    """Two viewers called bob (Twitch and Discord): once the Twitch one opts out, no notice
-    says bob, and none says the Discord one opted out either."""
+async def test_of_two_viewers_of_one_name_only_the_one_who_left_is_said_anonymous(tmp_path):
+    """Two viewers called bob (Twitch and Discord): once the Twitch one opts out, the notice
+    about him reads "a viewer who opted out", the one about the Discord bob still names him.
+    (Before, reading names in the text, both notices were dropped from the history.)"""
     other_bob = Author("discord", "9002", "bob")
     path = transcript(
         tmp_path,
@@ -370,4 +371,75 @@ async def test_a_notice_that_may_name_another_viewer_of_that_name_is_dropped(tmp
         await pilot.press("i")
         text = notices_open(console.app)
         assert "Answered ana on air" in text
-        assert "bob" not in text and "opted out on air" not in text
+        assert text.count("Answered bob on air") == 1  # the Discord bob's
+        assert text.count("Answered a viewer who opted out on air") == 1
+
+
+async def test_viewers_named_like_words_of_the_notices_are_unnamed_only_where_named(tmp_path):
+    """Viewers called "hand" and "the", and one called like the topic ("vco"): when they
+    leave, the notices that named them say them anonymous there, and nothing else changes:
+    "!hand: ok: hand raised" stays (it read "!a forgotten viewer: ok: a forgotten viewer
+    raised, #1 in a viewer who opted out queue"), "asked the same" too, and the topic."""
+    hand = Author("twitch", "1013", "hand")
+    the = Author("twitch", "1014", "the")
+    vco = Author("twitch", "1015", "vco")
+    path = transcript(
+        tmp_path,
+        said("q1", 2, the, QUESTION),
+        said("q2", 3, ANA, QUESTION),
+        said("q3", 4, hand, "does the vco track 1v/oct?"),
+        said("q4", 5, vco, "is a vco better than a dco?"),
+        said("h1", 6, hand, "!hand"),
+    )
+    console = open_console(tmp_path / "show.db", path, commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        for message_id in ("q1", "q3", "q4"):  # the and ana asked the same: one row
+            select(console.app, message_id)
+            await pilot.press("a")
+            await actions_done(pilot)
+        await pilot.press("t", "ctrl+u", *"vco tuning", "enter")  # the topic quotes "vco"
+        await actions_done(pilot)
+        await pilot.press("i")
+        text = notices_open(console.app)
+        assert "Answered the and 1 other who asked the same on air" in text
+        assert "Answered hand on air" in text and "Answered vco on air" in text
+        assert "!hand: ok: hand raised, #1 in the queue" in text
+        topic = next(n.text for n in console.app.state.notices if n.text.startswith("Topic"))
+        assert "vco tuning" in topic
+        await pilot.press("escape")
+        leaves(console, the, "optout")
+        leaves(console, hand, "forget")
+        leaves(console, vco, "optout")
+        await settled(console, pilot)
+        await pilot.press("i")
+        text = notices_open(console.app)
+        said_so = [n.text for n in console.app.state.notices]
+        assert "Answered a viewer who opted out and 1 other who asked the same on air" in text
+        assert "Answered a forgotten viewer on air" in text
+        assert "Answered a viewer who opted out on air" in text
+        assert "!hand: ok: hand raised, #1 in the queue" in said_so
+        assert topic in said_so  # the topic as it was set, word for word
+        assert "Answered the " not in text and "Answered hand" not in text
+
+
+async def test_an_undo_no_longer_names_a_viewer_who_leaves(tmp_path):
+    """What the show words itself about someone (an undo: "Undid the answer to bob: the
+    comment is back in the queue") says "a forgotten viewer" where it named bob once he asks
+    to be forgotten; the rest of it stays."""
+    path = transcript(tmp_path, said("q1", 2, BOB, QUESTION), said("q2", 3, ANA, "hi all"))
+    console = open_console(tmp_path / "show.db", path, commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        select(console.app, "q1")
+        await pilot.press("a")
+        await actions_done(pilot)
+        await pilot.press("u")
+        await actions_done(pilot)
+        texts = [n.text for n in console.app.state.notices]
+        undid = next(t for t in texts if t.startswith("Undid the answer to bob: "))
+        leaves(console, BOB, "forget")
+        await settled(console, pilot)
+        texts = [n.text for n in console.app.state.notices]
+        assert undid.replace("to bob:", "to a forgotten viewer:") in texts
+        assert not any("bob" in t for t in texts), texts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from stagehand.console.state import ConsoleState
 from stagehand.domain import (
@@ -16,13 +17,16 @@ from stagehand.domain import (
     StageSession,
 )
 from stagehand.events import (
+    CommandHandled,
     CommentDeleted,
     CommentEdited,
     CommentRanked,
     HostActionLogged,
+    Notice,
     SegmentChanged,
     StageChanged,
 )
+from stagehand.naming import Naming, named
 
 START = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
 ANA = Author("twitch", "1", "ana")
@@ -80,46 +84,59 @@ def test_chat_rate_counts_the_last_minute_of_show_time() -> None:
     assert state.chat_rate(START + timedelta(seconds=600)) == 0
 
 
-def test_a_viewer_who_leaves_is_said_anonymous_in_the_notices_and_nobody_else_is() -> None:
-    """However a notice named them (shown name, `@name`, `platform:name`); a notice that may
-    name another viewer (whose name holds theirs) is dropped rather than reworded."""
-    bob = Author("discord", "2", "bob", "Bob Moog")
-    other = Author("discord", "3", "bob.x", "Bob Moog II")
+def said(*parts: str | Author, **more: Any) -> Notice:
+    """A notice as the show makes it: its text, and whom it names where."""
+    text, names = named(*parts)
+    return Notice(text, names=names, **more)
+
+
+def test_a_viewer_who_leaves_is_said_anonymous_exactly_where_notices_named_them() -> None:
+    """Each notice keeps whom it names, and where, as the show made it (`stagehand.naming`):
+    when al opts out, exactly those places read "a viewer who opted out". Not alice beside
+    him, not the word "hand" or "the" (viewers of those names), not the topic quoted; and
+    without the console holding any line of his (nothing of al's chat is here)."""
+    al, alice = Author("twitch", "11", "al"), Author("twitch", "12", "alice")
+    hand, the = Author("twitch", "13", "hand"), Author("twitch", "14", "the")
     state = ConsoleState()
-    for id, who in (("a", ANA), ("b", bob), ("c", other)):
-        said = Comment(id, who.platform, "show", who, f"text {id}", START)
-        state.apply(CommentRanked(RankedComment(said, Score(1.0, rank_key=1.0))))
-    for text in (
-        "Answered Bob Moog on air (u undoes)",
-        "Nobody on stage is called @bob.",
-        "new segment by discord:bob",
-        "Answered Bob Moog II on air",
-        "Nobody on stage is called @bob.x",
-        "Answered ana on air",
+    state.apply(SegmentChanged(Segment(1, "al hand the", (), START)))
+    for notice in (
+        said("Answered ", al, " and ", alice, " on air"),
+        said(hand, "'s hand is up"),
+        Notice("Topic: al hand the (u undoes)"),
+        # A chat moderator called "the" brought al on stage: as another console reads it.
+        said(al, ": guest link sent", actor="twitch:the", actor_is=the.key),
     ):
-        state.notify(text)
-    state.author_forgotten(bob.key, "opted out")
+        state.apply(notice)
+    command = Comment("c1", "twitch", "show", hand, "!hand", START)
+    state.apply(CommandHandled(command, "hand", "ok: hand raised, #1 in the queue"))
+    state.author_forgotten(al.key, "opted out")
     assert [n.text for n in state.notices] == [
-        "Answered a viewer who opted out on air (u undoes)",
-        "Nobody on stage is called @a viewer who opted out.",
-        "new segment by a viewer who opted out",
-        "Nobody on stage is called @bob.x",
-        "Answered ana on air",
+        "Answered a viewer who opted out and alice on air",
+        "hand's hand is up",
+        "Topic: al hand the (u undoes)",
+        "twitch:the: a viewer who opted out: guest link sent",
+        "!hand: ok: hand raised, #1 in the queue",
+    ]
+    state.author_forgotten(the.key, "forgotten")  # the moderator asked to be forgotten
+    state.author_forgotten(alice.key, "forgotten")
+    state.author_forgotten(hand.key, "opted out")
+    assert [n.text for n in state.notices] == [
+        "Answered a viewer who opted out and a forgotten viewer on air",
+        "a viewer who opted out's hand is up",
+        "Topic: al hand the (u undoes)",
+        "a forgotten viewer: a viewer who opted out: guest link sent",
+        "!hand: ok: hand raised, #1 in the queue",
     ]
 
 
-def test_a_viewer_named_like_a_topic_word_is_not_said_to_be_in_the_topics_notices() -> None:
-    """A viewer called "pasta" opts out while the segment is about pasta: the notices that
-    quote the topic ("Topic: Pasta (sauce)") are not reworded into "Topic: a viewer who opted
-    out (sauce)", a notice that says something false; such a notice is dropped instead."""
-    pasta = Author("twitch", "7", "pasta", "Pasta")
+def test_a_command_that_acted_on_a_viewer_stops_naming_them() -> None:
+    """A moderator's `!stage @al`: its record names al past its level ("ok: @al: ..."), and
+    reads "ok: a viewer who opted out" once he opts out; the command's name stays."""
+    al, mo = Author("twitch", "11", "al"), Author("twitch", "20", "mo")
     state = ConsoleState()
-    state.apply(SegmentChanged(Segment(1, "Pasta", ("sauce",), START)))
-    said = Comment("p", "twitch", "show", pasta, "hello", START)
-    state.apply(CommentRanked(RankedComment(said, Score(1.0, rank_key=1.0))))
-    state.notify("Topic: Pasta (sauce) (u undoes)")
-    state.notify("Answered ana on air")
-    state.author_forgotten(pasta.key, "opted out")
-    texts = [n.text for n in state.notices]
-    assert texts == ["Answered ana on air"]
-    assert not any("opted out" in text for text in texts)
+    outcome = "ok: @al: al: guest link whispered"
+    line = Comment("c1", "twitch", "show", mo, "!stage @al", START)
+    names = (Naming(al.key, len("ok: "), len(outcome)),)
+    state.apply(CommandHandled(line, "stage", outcome, "@al", names))
+    state.author_forgotten(al.key, "opted out")
+    assert [n.text for n in state.notices] == ["!stage: ok: a viewer who opted out"]

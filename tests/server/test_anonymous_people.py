@@ -699,3 +699,73 @@ async def test_after_a_kill_anonymous_people_read_as_they_did_live(tmp_path) -> 
     finally:
         await host.close()
         await resumed.close()
+
+
+async def test_an_attached_consoles_notices_stop_naming_whoever_leaves(tmp_path) -> None:
+    """Notices made elsewhere name people too: a host's answer on another console ("hana:
+    Answered al on air"), a chat moderator's `!stage @al` (its notice by "twitch:hand", its
+    record "!stage: ok: @al: ..."). Once al opts out and the moderator asks to be forgotten,
+    a producer's attached console says them anonymous exactly there; a viewer's "!hand: ok:
+    hand raised" stays as it was, though the moderator is called "hand" (it read "!a forgotten
+    viewer: ok: a forgotten viewer raised")."""
+    records = [
+        *START,
+        line("a1", 2, "al", "3001", "which vco should I buy for bass?"),
+        line("b1", 2, "alice", "3002", "is the vco warm enough for a pad?"),
+        line("b2", 3, "alice", "3002", "!hand"),
+        line("s1", 4, "hand", "2001", "!stage @al", roles=["moderator"]),
+        line("o1", 8, "al", "3001", "!optout"),
+        line("f1", 9, "hand", "2001", "!forget"),
+        line("f2", 9, "hand", "2001", "!forget confirm"),
+    ]
+    served = await serve(tmp_path, records, commands=True, speed=1.0)
+    producer = RemoteShow(served.url, served.tokens["alice"])
+    try:
+        await producer.connect()
+        app = make_app(
+            producer, Settings(), server_url=producer.url, attached_as=(producer.name, "producer")
+        )
+        async with app.run_test(size=(120, 35)) as pilot:
+
+            async def asked() -> bool:
+                await pilot.pause()
+                return ("twitch", "a1") in app.state.queue
+
+            await until(asked)
+            status, body = await act(served, "hana", action="answer", comment_id="a1")
+            assert status == 200 and body["ok"], body
+
+            def said() -> list[str]:
+                return [n.text for n in app.state.notices]
+
+            async def staged() -> bool:
+                await pilot.pause()
+                return any(t.startswith("!stage: ok: @al: ") for t in said())
+
+            await until(staged)
+            before = said()
+            assert "hana: Answered al on air" in before
+            assert any(t.startswith("twitch:hand: ") for t in before), before
+            assert "!hand: ok: hand raised, #1 in the queue" in before
+
+            async def both_left() -> bool:
+                await pilot.pause()
+                return {AuthorKey("twitch", "3001"), AuthorKey("twitch", "2001")} <= set(
+                    app.state.left
+                )
+
+            await until(both_left)
+            after = said()
+            assert "hana: Answered a viewer who opted out on air" in after
+            assert "!stage: ok: a viewer who opted out" in after
+            moderator = before.index(next(t for t in before if t.startswith("twitch:hand: ")))
+            assert after[moderator] == "a forgotten viewer: " + before[moderator].split(": ", 1)[1]
+            assert "!hand: ok: hand raised, #1 in the queue" in after
+            await pilot.press("i")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "Answered a viewer who opted out on air" in text
+            assert "twitch:hand" not in text and "@al" not in text and " al " not in text
+    finally:
+        await producer.close()
+        await served.close()

@@ -57,6 +57,7 @@ from stagehand.domain import Comment, RankedComment
 from stagehand.heap import calm_garbage_collection
 from stagehand.logs import log_file_path, redact
 from stagehand.metrics import Metrics
+from stagehand.naming import As, Namings, named, within
 from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
 from stagehand.show.api import Outcome, ShowAPI
@@ -285,18 +286,18 @@ class StagehandApp(App[None]):
         lost = queue.lost
         if queue.selected is None and lost is not None and key_of(lost.comment) in message.gone:
             if message.another_show:
-                self._say(
-                    f"{self._whose(lost)} comment was on the show before, not this one: "
-                    "nothing is selected now",
-                    "warning",
+                text, names = named(
+                    self._whose(lost),
+                    " comment was on the show before, not this one: nothing is selected now",
                 )
+                self._say(text, "warning", names)
                 return
             after = "the show restarted" if message.restarted else "the reconnect"
-            self._say(
-                f"{self._whose(lost)} comment is not in the show's queue after {after}: "
-                "nothing is selected now",
-                "warning",
+            text, names = named(
+                self._whose(lost),
+                f" comment is not in the show's queue after {after}: nothing is selected now",
             )
+            self._say(text, "warning", names)
 
     def now(self) -> datetime:
         return self.live.now()
@@ -501,8 +502,12 @@ class StagehandApp(App[None]):
         if ranked is None:
             lost = queue.lost
             if lost is not None:
-                gone = f"{self._whose(lost)} comment left the queue"
-                self._say(f"Nothing to {what}: {gone}; select a comment first", "ignored")
+                text, names = named(
+                    f"Nothing to {what}: ",
+                    self._whose(lost),
+                    " comment left the queue; select a comment first",
+                )
+                self._say(text, "ignored", names)
             else:
                 self._say(f"Nothing to {what}: nothing is selected (j or ↓ selects)", "ignored")
             return None
@@ -514,18 +519,22 @@ class StagehandApp(App[None]):
             when = "already" if queue.outside else "just before"
             queue.lose_selection()
             whose = self._whose(ranked)
-            self._say(f"Nothing to {what}: {whose} comment was {why} {when}", "ignored")
+            text, names = named(f"Nothing to {what}: ", whose, f" comment was {why} {when}")
+            self._say(text, "ignored", names)
             return None
         return ranked
 
-    def _whose(self, ranked: RankedComment) -> str:
-        """`ben's`, or no name at all for someone who asked to be forgotten or opted out."""
+    def _whose(self, ranked: RankedComment) -> tuple[str, Namings]:
+        """`ben's` (naming ben), or no name at all for someone who asked to be forgotten or
+        opted out."""
         if self.state.removed.get(key_of(ranked.comment)) in GONE_BY_NAME:
-            return "the selected"
-        return f"{name_of(ranked.comment.author)}'s"
+            return named("the selected")
+        author = ranked.comment.author
+        return named(As(author, name_of(author)), "'s")
 
-    def _say(self, text: Content | str, level: str = "info") -> None:
-        self.state.notify(str(text), level)
+    def _say(self, text: Content | str, level: str = "info", names: Namings = ()) -> None:
+        """A notice; `names`: whom `text` names, and where (`stagehand.naming.named`)."""
+        self.state.notify(str(text), level, names=names)
         self.redraw()
         self.refresh_metrics()  # a host action changes who was reached
 
@@ -571,7 +580,9 @@ class StagehandApp(App[None]):
                 self._done_saying_result,
             )
 
-    def _done_saying(self, text: Content | str) -> Callable[[ActionResult], None]:
+    def _done_saying(
+        self, text: Content | str, names: Namings = ()
+    ) -> Callable[[ActionResult], None]:
         """What an intent's success does: `u` can take it back, and the notice says `text` (an
         attached console's notice comes from the show, which tells every console)."""
 
@@ -581,7 +592,7 @@ class StagehandApp(App[None]):
                 if self.attached_as:
                     self.redraw()
                 else:
-                    self._say(text, "ok")
+                    self._say(text, "ok", names)
 
         return done
 
@@ -603,7 +614,8 @@ class StagehandApp(App[None]):
             self._perform(self.live.feature(ranked.comment), "feature", self._done_saying_result)
 
     def _done_saying_result(self, result: ActionResult) -> None:
-        self._done_saying(f"{result.message} (u undoes)")(result)
+        names = within(result.names, len(result.message))
+        self._done_saying(f"{result.message} (u undoes)", names)(result)
 
     def action_pin(self) -> None:
         """Pin the selected comment to the top of every host's queue, with a note (`f` again

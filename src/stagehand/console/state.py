@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from stagehand.commands import COMMANDS, TOPIC_SET
-from stagehand.console.names import names_shown, unnamed
 from stagehand.domain import (
     FORGOTTEN_NAME,
     OPTED_OUT_NAME,
@@ -33,7 +32,6 @@ from stagehand.domain import (
     HostActionKind,
     QuotaUse,
     RankedComment,
-    Segment,
     StageSession,
 )
 from stagehand.events import (
@@ -47,9 +45,9 @@ from stagehand.events import (
     HostActionLogged,
     Notice,
     QuotaSpent,
-    SegmentChanged,
     StageChanged,
 )
+from stagehand.naming import Naming, Namings, shifted, unnamed
 from stagehand.platform import retry_of
 from stagehand.show.history import STEERING_KINDS
 from stagehand.show.queue import (
@@ -97,8 +95,6 @@ STEERING_COMMANDS = COMMANDS.moderator_commands
 #: Why a viewer's dialogs closed, in the notices' words (no name: they are gone by name).
 WHY_LEFT = {FORGOTTEN: "they asked to be forgotten", OPTED_OUT: "they opted out"}
 
-#: Topic words kept for un-naming (`ConsoleState.topic_words`): far more than a show's segments.
-TOPIC_WORDS_KEPT = 2000
 #: Raw chat lines kept: far more than any screen shows, little memory.
 RAW_CHAT_LINES = 500
 #: What someone said while on stage, per person.
@@ -135,6 +131,8 @@ class ShownNotice:
     holds: int = HOLDS_OWN
     #: Off the line before its time (a viewer it may name asked to be forgotten since).
     ended: bool = False
+    #: Whom `text` names, and where (`stagehand.naming`): said anonymous when they leave.
+    names: Namings = ()
 
 
 @dataclass(slots=True)
@@ -191,10 +189,6 @@ class ConsoleState(ShowQueue):
     farewells: int = 0
     #: Who left that way, oldest first: the `farewells` count they left at, and why.
     left: OrderedDict[AuthorKey, tuple[int, str]] = field(default_factory=OrderedDict)
-    #: The words the show's segments were called by (titles, keywords): notices quote them, and
-    #: a viewer whose name is one of them ("pasta") is not said to be in a notice that only
-    #: quotes the topic ("Topic: Pasta (sauce)"): un-naming drops such a notice instead.
-    topic_words: set[str] = field(default_factory=set)
     _rate: deque[list[int]] = field(default_factory=deque)  # [second, count], oldest first
     _raw_index: dict[CommentKey, RawLine] = field(default_factory=dict)
 
@@ -217,15 +211,14 @@ class ConsoleState(ShowQueue):
             self.quotas[event.platform] = event.use
         elif isinstance(event, Notice):
             self._notice(event)
-        elif isinstance(event, SegmentChanged):
-            self._quoted_topic(event.segment)
-            ShowQueue.apply(self, event)
         elif isinstance(event, CommandHandled):
             level = event.outcome.split(":", 1)[0] if ":" in event.outcome else "info"
             steers = event.command in STEERING_COMMANDS or event.outcome.startswith(TOPIC_SET)
             steered = steers and level != "refused"
             holds = HOLDS_OTHERS if steered else HOLDS_CHAT
-            self.notify(f"!{event.command}: {event.outcome}", level, holds=holds)
+            said = f"!{event.command}: "
+            names = shifted(event.names, len(said))
+            self.notify(said + event.outcome, level, holds=holds, names=names)
         elif isinstance(event, FeatureStarted):
             self.featured = event.featured
         elif isinstance(event, FeatureEnded):
@@ -335,11 +328,9 @@ class ConsoleState(ShowQueue):
         """Asked to be forgotten, or opted out (`why`): gone from the queue, raw chat, stage
         lines, hands and the handled list at once (and never given back by an undo). A segment
         or topic change they made as a chat moderator stays listed, by no one; the notices so
-        far (`i`) say them as anonymous (`unname_notices`)."""
-        known = self._known_authors()
-        leaving = known.pop(author, set())
-        self._unname_actor(leaving)
-        self._unname_notices(leaving, known, why)
+        far (`i`) say them as anonymous (`_unname_notices`)."""
+        self._unname_actor(self._known_authors().get(author, set()))
+        self._unname_notices(author, why)
         for key, ranked in self.taken_off.items():  # answered before: still never by name
             if ranked.comment.author.key == author:
                 self._remember_removed(key, why)
@@ -362,13 +353,6 @@ class ConsoleState(ShowQueue):
         self.stage_said.pop(author, None)
         if self.featured is not None and self.featured.comment.author.key == author:
             self.featured = None
-
-    def _quoted_topic(self, segment: Segment | None) -> None:
-        if segment is None or len(self.topic_words) > TOPIC_WORDS_KEPT:
-            return
-        for text in (segment.title, *segment.keywords):
-            self.topic_words.add(text)
-            self.topic_words.update(text.split())
 
     def _known_authors(self) -> dict[AuthorKey, set[Author]]:
         """Who this console knows by name, as each was named (a name may change mid-show), from
@@ -398,27 +382,14 @@ class ConsoleState(ShowQueue):
             if entry.actor in actors:
                 entry.actor = ""
 
-    def _unname_notices(
-        self, leaving: Iterable[Author], others: dict[AuthorKey, set[Author]], why: str
-    ) -> None:
-        """The notices so far name `leaving` no more: said as the anonymous words every screen
-        uses (`OPTED_OUT_NAME`, `FORGOTTEN_NAME`); one that may name someone else there (the
-        same name, a longer one holding it) is dropped, so it names nobody wrongly."""
-        names = set().union(*(names_shown(a) for a in leaving))
-        if not names:
-            return
-        other_names = set().union(*(names_shown(a) for many in others.values() for a in many))
-        other_names |= self.topic_words  # a topic quoted is not a person named
+    def _unname_notices(self, author: AuthorKey, why: str) -> None:
+        """The notices so far name `author` no more: exactly where each was made naming them
+        (`ShownNotice.names`), they read as every screen says them now (`OPTED_OUT_NAME`,
+        `FORGOTTEN_NAME`). Nothing else of any notice changes."""
         anonymous = OPTED_OUT_NAME if why == OPTED_OUT else FORGOTTEN_NAME
-        kept: list[ShownNotice] = []
         for notice in self.notices:
-            text = unnamed(notice.text, names, other_names, anonymous)
-            if text is not None:
-                notice.text = text
-                kept.append(notice)
-        if len(kept) != len(self.notices):  # in place: an open history (`i`) reads it again
-            self.notices.clear()
-            self.notices.extend(kept)
+            if any(name.author == author for name in notice.names):
+                notice.text, notice.names = unnamed(notice.text, notice.names, author, anonymous)
 
     def left_since(self, mark: int) -> dict[AuthorKey, str]:
         """Who asked to be forgotten or opted out after `mark` (a `farewells` count), and why:
@@ -513,9 +484,13 @@ class ConsoleState(ShowQueue):
 
     def _notice(self, event: Notice) -> None:
         if not event.actor or event.actor == self.me:
-            self.notify(event.text, event.level)
+            self.notify(event.text, event.level, names=event.names)
         elif event.level not in QUIET_FOR_OTHERS:  # what another console did, by name
-            self.notify(f"{event.actor}: {event.text}", event.level, holds=HOLDS_OTHERS)
+            # A chat moderator's `platform:name` names them (`actor_is`), as the text may others.
+            actor = (Naming(event.actor_is, 0, len(event.actor)),) if event.actor_is else ()
+            said = f"{event.actor}: "
+            names = actor + shifted(event.names, len(said))
+            self.notify(said + event.text, event.level, holds=HOLDS_OTHERS, names=names)
 
     def _connection_changed(self, event: ConnectionChanged) -> None:
         """The header shows each state; why a live platform is reconnecting and when it tries
@@ -552,11 +527,18 @@ class ConsoleState(ShowQueue):
         return {platform: max(0.0, at - now) for platform, at in self.retry_at.items()}
 
     def notify(
-        self, text: str, level: str = "info", at: datetime | None = None, *, holds: int = HOLDS_OWN
+        self,
+        text: str,
+        level: str = "info",
+        at: datetime | None = None,
+        *,
+        holds: int = HOLDS_OWN,
+        names: Namings = (),
     ) -> None:
+        """A notice for the line and the history; `names`: whom `text` names, and where."""
         if at is None and self.clock is not None:
             at = self.clock()
-        self.notices.append(ShownNotice(text, level, at, run=self.run, holds=holds))
+        self.notices.append(ShownNotice(text, level, at, run=self.run, holds=holds, names=names))
 
     def handled_newest_first(self) -> list[Handled]:
         return list(reversed(self.handled.values()))

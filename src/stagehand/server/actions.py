@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stagehand.domain import Author, Comment, ModerationKind
+from stagehand.naming import within
 from stagehand.platform import ActionResult
 from stagehand.server.access import ALLOWED, Caller, Role, may
 from stagehand.server.anonymous import ScreenIds
@@ -103,7 +104,7 @@ async def perform(live: LiveShow, hub: EventHub, caller: Caller, body: Any) -> A
         if not isinstance(result, ActionResult):
             result = await result
         if result.ok and action in UNANNOUNCED:
-            live.say(result.message, "ok")
+            live.say(result.message, "ok", within(result.names, len(result.message)))
     if not result.ok and result.already:  # the show's own "done already", its notice said
         return Answer(409, {"ok": False, "message": result.for_host}, told=hub.seq)
     return Answer(

@@ -12,7 +12,8 @@ it holds (a moderation names the comment, a stage end the pseudonym), so the pla
 anonymous person would only let a console do what it must not: name them again.
 
 An author carries the fact (encoded by `wire.encode`). An event that names only a key (opted out,
-forgotten, banned, restored; a host action's author id) gets the key this stream last showed the
+forgotten, banned, restored; a host action's author id; whom a notice names) gets the key this
+stream last showed the
 person under: the pseudonym while their comments arrive anonymous (or, for a resumed show's
 guests and raised hands, while the snapshot shows them so), the platform id while they are
 shown by name. So the first `AuthorOptedOut` of someone shown by name carries the platform id
@@ -33,9 +34,11 @@ from stagehand.events import (
     AuthorOptedOut,
     AuthorRemoved,
     AuthorRestored,
+    CommandHandled,
     CommentRanked,
     CoreEvent,
     HostActionLogged,
+    Notice,
 )
 from stagehand.pseudonyms import PseudonymKey
 
@@ -72,6 +75,8 @@ class ScreenIds:
             platform, user_id = event.author.platform, event.author.id
             pseudonymous = AuthorKey(platform, self.pseudonym(platform, user_id))
             shown = dataclasses.replace(event, author=pseudonymous)
+        elif isinstance(event, Notice | CommandHandled) and self._anonymous:
+            shown = self._named_for_screens(event)
         elif isinstance(event, HostActionLogged) and self._anonymous:
             action = event.action
             on, whose = action.platform, action.author_id
@@ -80,6 +85,18 @@ class ScreenIds:
                 shown = dataclasses.replace(event, action=hidden)
         self._note(event)
         return shown
+
+    def _named_for_screens(self, event: Notice | CommandHandled) -> Notice | CommandHandled:
+        """Whom a notice names (`stagehand.naming`), by the key this stream shows them under."""
+        names = tuple(dataclasses.replace(n, author=self._shown_key(n.author)) for n in event.names)
+        if isinstance(event, Notice) and event.actor_is is not None:
+            return dataclasses.replace(event, names=names, actor_is=self._shown_key(event.actor_is))
+        return dataclasses.replace(event, names=names)
+
+    def _shown_key(self, key: AuthorKey) -> AuthorKey:
+        if key not in self._anonymous:
+            return key
+        return AuthorKey(key.platform, self.pseudonym(key.platform, key.id))
 
     def _note(self, event: CoreEvent) -> None:
         if isinstance(event, CommentRanked):

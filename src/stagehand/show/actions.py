@@ -27,14 +27,12 @@ from stagehand.events import (
     CommandHandled,
     StageChanged,
 )
+from stagehand.naming import Naming, Namings, joined, named, within
 from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
 from stagehand.show.askers import askers, by_platform, naming_the_others, who
 from stagehand.show.changes import ShowChanges
-from stagehand.show.core import outcome_of
-
-#: Why the stream may not show a forgotten viewer's earlier comments (`removed_authors`).
-ASKED_TO_BE_FORGOTTEN = "asked to be forgotten"
+from stagehand.show.core import ASKED_TO_BE_FORGOTTEN, about, outcome_of
 
 
 class HostActions(ShowChanges):
@@ -50,7 +48,8 @@ class HostActions(ShowChanges):
         if self._settings.overlay.feature_on_answer:
             # The time on stream shares the answer's key: undoing the answer uncounts it too.
             self._feature_started(comment, action.ts, key=action.key, actor=action.actor)
-        return ActionResult(True, f"Answered {who(asked)} on air", key=action.key)
+        text, names = named("Answered ", who(asked), " on air")
+        return ActionResult(True, text, key=action.key, names=names)
 
     def dismiss(self, comment: Comment, *, also: Sequence[Comment] = ()) -> ActionResult:
         """Take the comment (and `also`, the rest of its queue row) off the queue; comments like
@@ -58,8 +57,10 @@ class HostActions(ShowChanges):
         asked = askers(comment, also)
         key = self._react_for_all(asked, HostActionKind.DISMISS).key
         if len(asked) > 1:
-            return ActionResult(True, f"Dismissed the question of {who(asked)}", key=key)
-        return ActionResult(True, f"Dismissed {comment.author.shown_name}'s comment", key=key)
+            text, names = named("Dismissed the question of ", who(asked))
+        else:
+            text, names = named("Dismissed ", comment.author, "'s comment")
+        return ActionResult(True, text, key=key, names=names)
 
     def _react_for_all(self, asked: list[Comment], kind: HostActionKind) -> HostAction:
         """One answer or dismissal per asker, linked for undo; the ranking learns once, from
@@ -93,7 +94,7 @@ class HostActions(ShowChanges):
         results: list[ActionResult] = []
         for platform, comments in by_platform(asked).items():
             sent = naming_the_others(text, comments[0], comments[1:])
-            result = await self._reply_once(platform, comments[0], sent)
+            result = about(await self._reply_once(platform, comments[0], sent), comments[0].author)
             results.append(result)
             for replied in comments:
                 action = self._log_action(
@@ -136,6 +137,7 @@ class HostActions(ShowChanges):
             ),
             what=f"moderation ({kind.value})",
         )
+        result = about(result, comment.author)
         action = self._log_action(
             HostAction(
                 HostActionKind.MODERATE,
@@ -176,7 +178,7 @@ class HostActions(ShowChanges):
         if who is None:
             return self._refuse("Pick a comment or a person first")
         if self._is_on_stage(who.key):
-            return self._refuse(f"{who.shown_name} is already on stage", already=True)
+            return self._refuse(*named(who, " is already on stage"), already=True)
         return await self._invite(who, comment)
 
     async def _invite(self, who: Author, comment: Comment | None) -> ActionResult:
@@ -185,6 +187,7 @@ class HostActions(ShowChanges):
             lambda adapter: adapter.invite_to_stage(who, comment),
             what="stage start",
         )
+        result = about(result, who)
         if result.ok:
             action = self._stage_started(
                 who, comment, self._clock.now(), outcome=outcome_of(result)
@@ -212,7 +215,7 @@ class HostActions(ShowChanges):
             if not self._is_on_stage(comment.author.key):
                 invited.setdefault(comment.author.key, comment)
         if not invited:
-            return self._refuse(f"{who(asked)}: all on stage already", already=True)
+            return self._refuse(*named(who(asked), ": all on stage already"), already=True)
         results = [await self._invite(c.author, c) for c in invited.values()]
         keys = [r.key for r in results if r.key]
         self._history.link(keys)
@@ -231,6 +234,7 @@ class HostActions(ShowChanges):
             lambda adapter: adapter.end_stage(session.author),
             what="stage end",
         )
+        result = about(result, session.author)
         action = self._stage_ended(session.author, self._clock.now(), outcome=outcome_of(result))
         return self._announce(dataclasses.replace(result, key=action.key if action else ""))
 
@@ -239,15 +243,17 @@ class HostActions(ShowChanges):
     def raise_hand(self, author: Author) -> ActionResult:
         """`author` wants to come on stage (not when on stage already, or with a hand up)."""
         if self._set_hand(author, True):
-            return ActionResult.done(f"{author.shown_name}'s hand is up")
-        return ActionResult.failed(
-            f"{author.shown_name}'s hand is up already, or they are on stage"
-        )
+            text, names = named(author, "'s hand is up")
+            return ActionResult.done(text, names=names)
+        text, names = named(author, "'s hand is up already, or they are on stage")
+        return ActionResult.failed(text, names=names)
 
     def lower_hand(self, author: Author) -> ActionResult:
         if self._set_hand(author, False):
-            return ActionResult.done(f"{author.shown_name}'s hand is down")
-        return ActionResult.failed(f"{author.shown_name} has no hand up")
+            text, names = named(author, "'s hand is down")
+            return ActionResult.done(text, names=names)
+        text, names = named(author, " has no hand up")
+        return ActionResult.failed(text, names=names)
 
     def set_opted_out(self, author: Author, opted_out: bool) -> ActionResult:
         """Stop (or go back to) keeping `author`'s name and text; opting out anonymizes what is
@@ -261,7 +267,8 @@ class HostActions(ShowChanges):
             return ActionResult.done("a viewer opted out")
         self.opted_out.discard(author.key)
         self._publish(AuthorOptedIn(author.key))
-        return ActionResult.done(f"{author.shown_name} opted in")
+        text, names = named(author, " opted in")
+        return ActionResult.done(text, names=names)
 
     def forget_author(self, author: Author) -> ActionResult:
         """The author asked to be forgotten: the store cuts their rows loose, and everything in
@@ -291,7 +298,16 @@ class HostActions(ShowChanges):
 
     def record_command(self, comment: Comment, name: str, args: str, outcome: str) -> ActionResult:
         """A chat command was handled (`outcome` starts with ok, ignored, refused or failed)."""
-        self._publish(CommandHandled(self._command_line_shown(comment), name, outcome, args))
+        # What the outcome says past its level ("ok: @carol: guest link whispered") names
+        # whom the command acted on: a moderator's !stage or !unstage.
+        # (Not someone it let go of: no screen is given their key after that.)
+        detail = outcome.find(": ") + 2 if ": " in outcome else len(outcome)
+        about = [key for key in self._command_about() if not self._let_go(key)]
+        names = tuple(Naming(key, detail, len(outcome)) for key in about)
+        shown = self._command_line_shown(comment)
+        self._publish(
+            CommandHandled(shown, name, outcome, args, names if detail < len(outcome) else ())
+        )
         return ActionResult(outcome.startswith("ok"), outcome)
 
     def _command_line_shown(self, comment: Comment) -> Comment:
@@ -331,19 +347,28 @@ class HostActions(ShowChanges):
             platform, lambda adapter: adapter.send(text), what="message"
         )
 
-    def say(self, text: str, level: str = "info") -> None:
-        """Something every screen should show the hosts (`level` as in `Notice`), naming who
-        acted when it was someone at another console (`acting_as`)."""
-        self._notice(text, level)
+    def say(self, text: str, level: str = "info", names: Namings = ()) -> None:
+        """Something every screen should show the hosts (`level` as in `Notice`; `names`: whom
+        it names, and where), naming who acted when it was someone at another console
+        (`acting_as`)."""
+        self._notice(text, level, names)
 
 
 def _together(results: list[ActionResult]) -> ActionResult:
     """What came of one action done on several platforms or for several people."""
     if len(results) == 1:
         return results[0]
-    return ActionResult(
+    messages: dict[str, Namings] = {}  # each said once
+    for result in results:
+        messages.setdefault(result.message, within(result.names, len(result.message)))
+    text, names = joined(messages.items(), "; ")
+    together = ActionResult(
         all(r.ok for r in results),
-        "; ".join(dict.fromkeys(r.message for r in results)),
+        text,
         "; ".join(dict.fromkeys(r.hint for r in results if r.hint)),
         acted=any(r.acted for r in results),
     )
+    # Someone named in a hint: the hints are put together, so the whole of it names them.
+    hinted = [n.author for r in results for n in r.names if n.end > len(r.message)]
+    whole = tuple(Naming(key, 0, len(together.for_host)) for key in dict.fromkeys(hinted))
+    return dataclasses.replace(together, names=names + whole)

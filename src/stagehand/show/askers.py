@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from stagehand.domain import Comment
+from stagehand.naming import Namings, named
 
 #: A user name that reads as an @mention on every platform (nothing to escape or misread).
 _HANDLE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,38}$")
@@ -53,10 +54,11 @@ def naming_the_others(text: str, first: Comment, others: Sequence[Comment]) -> s
     return " ".join([*names, text]) if names else text
 
 
-def who(comments: Sequence[Comment]) -> str:
-    """ "fin", or "fin and 2 others who asked the same" (a viewer who asked again counts once)."""
-    first = comments[0].author.shown_name
-    others = len({c.author.key for c in comments} - {comments[0].author.key})
+def who(comments: Sequence[Comment]) -> tuple[str, Namings]:
+    """ "fin", or "fin and 2 others who asked the same" (a viewer who asked again counts once),
+    and where it names fin (`stagehand.naming`)."""
+    first = comments[0].author
+    others = len({c.author.key for c in comments} - {first.key})
     if not others:
-        return first
-    return f"{first} and {others} other{'s' if others > 1 else ''} who asked the same"
+        return named(first)
+    return named(first, f" and {others} other{'s' if others > 1 else ''} who asked the same")

@@ -39,6 +39,7 @@ from stagehand.events import (
     StageEnded,
     StageStarted,
 )
+from stagehand.naming import Namings, named
 from stagehand.show.core import ShowCore
 from stagehand.show.history import Done
 
@@ -179,17 +180,17 @@ class ShowChanges(ShowCore):
 
     # -- on stream (the overlay) -------------------------------------------------------------
 
-    def _why_not_on_stream(self, comment: Comment) -> str | None:
+    def _why_not_on_stream(self, comment: Comment) -> tuple[str, Namings] | None:
         """Why `comment` may not be shown on stream, in a host's words; None when it may. Deleted
         on the platform, or its author banned, timed out or forgotten since they wrote it."""
         if not comment.shown_text:
-            return "it has no text to show (nothing was left of it, or its author opted out)"
+            return named("it has no text to show (nothing was left of it, or its author opted out)")
         if (comment.platform, comment.id) in self._state.deleted:
-            return f"{comment.author.shown_name}'s comment was deleted"
+            return named(comment.author, "'s comment was deleted")
         removed = self._state.removed_authors.get(comment.author.key)
         if removed is not None and comment.ts <= removed[0]:
             opted_out = comment.author.key in self.opted_out
-            return f"{'its author' if opted_out else comment.author.shown_name} {removed[1]}"
+            return named("its author" if opted_out else comment.author, f" {removed[1]}")
         return None
 
     def _feature_started(
@@ -247,8 +248,8 @@ class ShowChanges(ShowCore):
         if featured is None or featured.key != key:
             return
         self._feature_ended(self._clock.now(), "time up")
-        who = featured.comment.author.shown_name
-        self._publish(Notice(f"{who}'s comment left the stream (time is up)", "info"))
+        text, names = named(featured.comment.author, "'s comment left the stream (time is up)")
+        self._publish(Notice(text, "info", names=names))
 
     # -- pins ------------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from stagehand.domain import (
     ReplayPosition,
 )
 from stagehand.events import CommentRanked, CoreEvent, HostActionLogged, Listener, Notice
+from stagehand.naming import Naming, Namings
 from stagehand.platform import ActionResult
 from stagehand.pseudonyms import OptedOutViewers
 from stagehand.ranking.link import open_ranking
@@ -62,6 +63,10 @@ ACTING: ContextVar[str] = ContextVar("stagehand_acting", default="")
 #: command's message (`acting_as(..., keyed_by=...)`), so the same command played again (a
 #: replayed export) makes the same keys and its recorded host events are not applied twice.
 KEYED_BY: ContextVar[_KeyedBy | None] = ContextVar("stagehand_keyed_by", default=None)
+#: Why the stream may not show a forgotten viewer's earlier comments (`removed_authors`).
+ASKED_TO_BE_FORGOTTEN = "asked to be forgotten"
+#: How a chat command's `keyed_by` begins (commands/router.py): `command:<platform>:<id>`.
+COMMAND_KEYS = "command:"
 
 
 @dataclasses.dataclass(slots=True)
@@ -70,6 +75,8 @@ class _KeyedBy:
 
     what: str
     made: int = 0
+    #: Who the host actions logged for it were about (a chat command's record names them).
+    about: list[AuthorKey] = dataclasses.field(default_factory=list)
 
     def next_key(self) -> str:
         self.made += 1
@@ -327,6 +334,9 @@ class ShowCore:
         if not action.actor and (actor := ACTING.get()):
             action = dataclasses.replace(action, actor=actor)
         author = author or (comment.author if comment else None)
+        keyed = KEYED_BY.get()
+        if keyed is not None and author is not None and not author.anonymous:
+            keyed.about.append(author.key)
         self._history.remember(Done(action, comment, author, **undo_context))
         self._publish(HostActionLogged(action, comment))
         return action
@@ -340,18 +350,47 @@ class ShowCore:
             level = "failed"
         else:
             level = "ok" if result.acted else "info"
-        self._notice(result.for_host, level)
+        self._notice(result.for_host, level, result.names)
         return result
 
-    def _refuse(self, message: str, *, already: bool = False) -> ActionResult:
-        """Nothing was asked of a platform: stagehand itself says no (and says why). `already`:
-        because it was done already (the show server answers 409)."""
-        self._notice(message, "refused")
-        return ActionResult.failed(message, already=already)
+    def _refuse(self, message: str, names: Namings = (), *, already: bool = False) -> ActionResult:
+        """Nothing was asked of a platform: stagehand itself says no (and says why; `names`:
+        whom it names, and where). `already`: because it was done already (the show server
+        answers 409)."""
+        self._notice(message, "refused", names)
+        return ActionResult.failed(message, already=already, names=names)
 
-    def _notice(self, text: str, level: str) -> None:
-        """A notice for every screen, naming who acted when it was another console."""
-        self._publish(Notice(text, level, ACTING.get()))
+    def _notice(self, text: str, level: str, names: Namings = ()) -> None:
+        """A notice for every screen, naming who acted when it was another console (or a chat
+        moderator: their key too), and whom `text` names, where (`names`)."""
+        actor = ACTING.get()
+        acting = self._acting_viewer() if actor else None
+        # (Not someone let go of since the text was made: no screen is given their key now.)
+        names = tuple(n for n in names if not self._let_go(n.author))
+        self._publish(Notice(text, level, actor, names, acting))
+
+    def _let_go(self, key: AuthorKey) -> bool:
+        """Whether `key` opted out or asked to be forgotten (`HostActions._let_go_of`)."""
+        removed = self._state.removed_authors.get(key)
+        forgotten = removed is not None and removed[1] == ASKED_TO_BE_FORGOTTEN
+        return forgotten or key in self.opted_out
+
+    def _command_about(self) -> list[AuthorKey]:
+        """Who the host actions of the chat command being handled were about (`acting_as`)."""
+        keyed = KEYED_BY.get()
+        return list(dict.fromkeys(keyed.about)) if keyed is not None else []
+
+    def _acting_viewer(self) -> AuthorKey | None:
+        """The chat moderator acting by their command (`acting_as` keyed by its message), by
+        key: a notice of theirs names them (`platform:name`) until they leave."""
+        keyed = KEYED_BY.get()
+        if keyed is None or not keyed.what.startswith(COMMAND_KEYS):
+            return None
+        platform, _, message_id = keyed.what.removeprefix(COMMAND_KEYS).partition(":")
+        comment = self._state.recent.find(platform, message_id)
+        if comment is None or comment.author.anonymous or self._let_go(comment.author.key):
+            return None
+        return comment.author.key
 
     def _spawn(self, awaitable: Awaitable[None]) -> None:
         task = asyncio.ensure_future(awaitable)
@@ -378,3 +417,13 @@ def _new_key() -> str:
     """A host action's key: at random, or the next one made from what `KEYED_BY` names."""
     keyed = KEYED_BY.get()
     return uuid.uuid4().hex if keyed is None else keyed.next_key()
+
+
+def about(result: ActionResult, who: Author) -> ActionResult:
+    """`result` of a platform action about `who`, naming them where the platform's words do:
+    where its adapter said (`ActionResult.names`), else its whole message (and hint) is taken
+    as naming them (an error that quotes a display name): a notice of it never names them
+    after they leave. Only recorded (no connection: a replay), it names no one."""
+    if result.names or who.anonymous or not result.acted or not result.message:
+        return result
+    return dataclasses.replace(result, names=(Naming(who.key, 0, len(result.for_host)),))

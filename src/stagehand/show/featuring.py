@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from stagehand.domain import Comment, Featured, HostAction, HostActionKind, Pin
+from stagehand.naming import named
 from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
 from stagehand.show.changes import ShowChanges
@@ -40,16 +41,17 @@ class Featuring(ShowChanges):
     def feature(self, comment: Comment) -> ActionResult:
         """Show `comment` on stream (the overlay); the comment shown before leaves."""
         featured = self._state.featured
-        who = comment.author.shown_name
+        who = comment.author
         if featured is not None and _same(featured.comment, comment):
-            return self._refuse(f"{who}'s comment is on stream already", already=True)
+            return self._refuse(*named(who, "'s comment is on stream already"), already=True)
         why_not = self._why_not_on_stream(comment)
         if why_not is not None:
-            return self._refuse(f"Not on stream: {why_not}")
+            return self._refuse(*named("Not on stream: ", why_not))
         now = self._clock.now()
         action = self._log_action(_acting_on(HostActionKind.FEATURE, comment, now), comment)
         self._feature_started(comment, now, key=action.key, actor=action.actor)
-        return ActionResult(True, f"On stream: {who}'s comment", key=action.key)
+        text, names = named("On stream: ", who, "'s comment")
+        return ActionResult(True, text, key=action.key, names=names)
 
     def unfeature(self) -> ActionResult:
         """Take the comment on stream off it (the overlay shows no comment)."""
@@ -62,36 +64,38 @@ class Featuring(ShowChanges):
             _acting_on(HostActionKind.UNFEATURE, comment, now), comment, featured=featured
         )
         self._feature_ended(now, "taken off")
-        who = comment.author.shown_name
-        return ActionResult(True, f"Off stream: {who}'s comment", key=action.key)
+        text, names = named("Off stream: ", comment.author, "'s comment")
+        return ActionResult(True, text, key=action.key, names=names)
 
     def pin(self, comment: Comment, note: str = "") -> ActionResult:
         """Pin `comment` to the top of every host's queue, with a note for the hosts."""
-        who = comment.author.shown_name
+        who = comment.author
         if (comment.platform, comment.id) in self._state.pins:
-            return self._refuse(f"{who}'s comment is pinned already", already=True)
+            return self._refuse(*named(who, "'s comment is pinned already"), already=True)
         handled = self._handled_how(comment)
         if handled is not None:
             return self._refuse(
-                f"Nothing to pin: {who}'s comment was {handled} already", already=True
+                *named("Nothing to pin: ", who, f"'s comment was {handled} already"), already=True
             )
         note = clean(note, max_chars=NOTE_CHARS)
         now = self._clock.now()
         action = self._log_action(_acting_on(HostActionKind.PIN, comment, now, text=note), comment)
         self._pinned(Pin(comment, note, now, action.key, action.actor))
-        return ActionResult(True, f"Pinned {who}'s comment for the hosts", key=action.key)
+        text, names = named("Pinned ", who, "'s comment for the hosts")
+        return ActionResult(True, text, key=action.key, names=names)
 
     def unpin(self, comment: Comment) -> ActionResult:
         """Take the pin off `comment` (it goes back to where its score puts it)."""
-        who = comment.author.shown_name
+        who = comment.author
         pin = self._state.pins.get((comment.platform, comment.id))
         if pin is None:
-            return self._refuse(f"{who}'s comment is not pinned", already=True)
+            return self._refuse(*named(who, "'s comment is not pinned"), already=True)
         action = self._log_action(
             _acting_on(HostActionKind.UNPIN, comment, self._clock.now()), comment, pin=pin
         )
         self._unpinned(comment.platform, comment.id)
-        return ActionResult(True, f"Unpinned {who}'s comment", key=action.key)
+        text, names = named("Unpinned ", who, "'s comment")
+        return ActionResult(True, text, key=action.key, names=names)
 
 
 def _same(a: Comment, b: Comment) -> bool:

@@ -25,6 +25,7 @@ from stagehand.domain import (
     Segment,
     StageSession,
 )
+from stagehand.naming import Namings, named
 
 if TYPE_CHECKING:
     from stagehand.ranking.link import Learned
@@ -107,17 +108,22 @@ class Done:
     def kind(self) -> HostActionKind:
         return self.action.kind
 
-    def describe(self) -> str:
-        """`the answer to ben`, `bringing dev on stage`, `the move to segment 3 (Envelopes)`."""
-        who = self.author.shown_name if self.author else None
+    def describe(self) -> tuple[str, Namings]:
+        """`the answer to ben`, `bringing dev on stage`, `the move to segment 3 (Envelopes)`;
+        and where it names whom (`stagehand.naming`)."""
+        who = self.author if self.author and self.author.shown_name else None
         kind = self.kind
+        template = None
         if who and kind is HostActionKind.MODERATE:
-            return _MODERATIONS.get(self.action.text, "the ban of {who}").format(who=who)
-        if who and kind in _NAMES_WITH_WHO:
-            return _NAMES_WITH_WHO[kind].format(who=who)
+            template = _MODERATIONS.get(self.action.text, "the ban of {who}")
+        elif who and kind in _NAMES_WITH_WHO:
+            template = _NAMES_WITH_WHO[kind]
+        if who and template:
+            before, _, after = template.partition("{who}")
+            return named(before, who, after)
         if kind is HostActionKind.SEGMENT and self.after is not None:
-            return f"the move to segment {self.after.position} ({self.after.title})"
-        return _NAMES.get(kind, kind.value)
+            return named(f"the move to segment {self.after.position} ({self.after.title})")
+        return named(_NAMES.get(kind, kind.value))
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ from stagehand.events import (
 )
 from stagehand.logs import redact
 from stagehand.metrics import Metrics, show_metrics
+from stagehand.naming import named
 from stagehand.platform import Adapter, ConnectionState, ReplaySink
 from stagehand.sanitize import clean
 from stagehand.show.actions import HostActions
@@ -391,7 +392,8 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         if session is None:
             return  # an audience member, not a guest
         self._stage_ended(session.author, self._clock.now(), outcome=f"ok: {detail}")
-        self._publish(Notice(f"{session.author.shown_name} {detail}: off stage", "info"))
+        text, names = named(session.author, f" {detail}: off stage")
+        self._publish(Notice(text, "info", names=names))
 
     def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
         detail = self._platforms.connection_changed(platform, state, detail)
@@ -406,7 +408,8 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         self._caught_up()
         kind = ModerationKind.TIMEOUT if why == ModerationKind.TIMEOUT else ModerationKind.BAN
         self._author_removed(author, kind)
-        self._publish(Notice(f"{author.shown_name} {detail}", "info"))
+        text, names = named(author, f" {detail}")
+        self._publish(Notice(text, "info", names=names))
 
     def quota_spent(self, platform: str, use: QuotaUse) -> None:
         self._publish(QuotaSpent(platform, use))

@@ -40,9 +40,10 @@ from stagehand.events import (
     StageEnded,
     StageResumed,
 )
+from stagehand.naming import Namings, named, within
 from stagehand.platform import ActionResult, Adapter, ReplaySink
 from stagehand.show.changes import ShowChanges
-from stagehand.show.core import ACTING
+from stagehand.show.core import ACTING, about
 from stagehand.show.history import Done
 
 
@@ -81,14 +82,20 @@ class Undoing(ShowChanges):
     async def _undo_one(self, done: Done) -> ActionResult:
         platform = await self._undo_on_platform(done)
         now = self._clock.now()
+        if platform is not None and done.author is not None:
+            platform = about(platform, done.author)
+        said = named()
+        if platform is not None:
+            said = (platform.message, within(platform.names, len(platform.message)))
         if platform is not None and not platform.ok and _platform_must_agree(done):
             undo = self._log_undo(done, now, f"failed: {platform.message}")
-            message = f"Could not undo {done.describe()}: {platform.message}"
-            return ActionResult(False, message, key=undo.key, retry=True)
-        message, undo = self._apply_undo(done, now, "")
+            message, names = named("Could not undo ", done.describe(), ": ", said)
+            return ActionResult(False, message, key=undo.key, retry=True, names=names)
+        undone, undo = self._apply_undo(done, now, "")
         if platform is not None:
-            message += f" ({platform.message})"
-        return ActionResult(True, message, key=undo.key)
+            undone = named(undone, " (", said, ")")
+        message, names = undone
+        return ActionResult(True, message, key=undo.key, names=names)
 
     def _latest_undoable(self, actor: str | None = None) -> Done | None:
         for done in self._history.newest_first():
@@ -116,28 +123,26 @@ class Undoing(ShowChanges):
             )
         what = done.describe()
         if done.undone_by is not None:
-            return ActionResult.failed(f"{_capital(what)} was already undone", already=True)
+            return _failed(named(_capital(what), " was already undone"), already=True)
         if done.action.outcome.startswith("failed"):
-            return ActionResult.failed(f"Nothing to undo: {what} had failed")
+            return _failed(named("Nothing to undo: ", what, " had failed"))
         kind = done.kind
         if kind is HostActionKind.REPLY and done.reached_chat:
-            return ActionResult.failed(
-                f"Cannot undo {what}: a message sent to chat cannot be unsent"
-            )
+            return _failed(named("Cannot undo ", what, ": a message sent to chat cannot be unsent"))
         if kind is HostActionKind.UNDO:
             return ActionResult.failed("An undo is not undone: do the action again instead")
         deletion = kind is HostActionKind.MODERATE and done.action.text == ModerationKind.DELETE
         if deletion and done.reached_chat:
-            return ActionResult.failed(f"Cannot undo {what}: a deleted message cannot be restored")
+            return _failed(named("Cannot undo ", what, ": a deleted message cannot be restored"))
         if kind in (HostActionKind.SEGMENT, HostActionKind.TOPIC):
             live = self._state.current_segment
             if done.after is None or live is None or live.position != done.after.position:
-                return ActionResult.failed(f"Cannot undo {what}: another segment has started since")
+                return _failed(named("Cannot undo ", what, ": another segment has started since"))
             if kind is HostActionKind.TOPIC and done.before is None:
                 # Only after a restart, for a segment stored before the database kept the topic
                 # it opened with (or changed since by what no host action records).
-                return ActionResult.failed(
-                    f"Cannot undo {what}: what the topic was before it is not stored"
+                return _failed(
+                    named("Cannot undo ", what, ": what the topic was before it is not stored")
                 )
             if kind is HostActionKind.TOPIC and (live.title, live.keywords) != (
                 done.after.title,
@@ -145,24 +150,24 @@ class Undoing(ShowChanges):
             ):
                 # Edited again since: undone now, it would silently take back the later edit
                 # too and leave "undone" beside a topic that is live. Later edits come off first.
-                return ActionResult.failed(
-                    f"Cannot undo {what}: the topic was edited again since (undo that first)"
+                return _failed(
+                    named(
+                        "Cannot undo ", what, ": the topic was edited again since (undo that first)"
+                    )
                 )
         if kind in _ABOUT_SOMEONE and (done.author is None or done.author.id == ""):
-            return ActionResult.failed(
-                f"Cannot undo {what}: who it was about is not known any more"
-            )
+            return _failed(named("Cannot undo ", what, ": who it was about is not known any more"))
         if kind is HostActionKind.STAGE_END and done.session is None:
-            return ActionResult.failed(f"Cannot undo {what}: the appearance it ended is not stored")
+            return _failed(named("Cannot undo ", what, ": the appearance it ended is not stored"))
         if kind is HostActionKind.STAGE_END and done.author and self._is_on_stage(done.author.key):
-            back = done.author.shown_name
-            return ActionResult.failed(
-                f"Cannot undo {what}: {back} is on stage again already", already=True
+            return _failed(
+                named("Cannot undo ", what, ": ", done.author, " is on stage again already"),
+                already=True,
             )
         if kind is HostActionKind.UNPIN and done.comment is not None:
             handled = self._handled_how(done.comment)
             if handled is not None:
-                return ActionResult.failed(f"Cannot undo {what}: the comment was {handled} since")
+                return _failed(named("Cannot undo ", what, f": the comment was {handled} since"))
         return None
 
     async def _undo_on_platform(self, done: Done) -> ActionResult | None:
@@ -197,7 +202,7 @@ class Undoing(ShowChanges):
 
     def _apply_undo(
         self, done: Done, ts: datetime, key: str, *, outcome: str = ""
-    ) -> tuple[str, HostAction]:
+    ) -> tuple[Said, HostAction]:
         """Undo `done` in stagehand's state and log it; returns what the host should read, and
         the `undo` action logged."""
         kind = done.kind
@@ -215,12 +220,12 @@ class Undoing(ShowChanges):
         elif kind in (HostActionKind.PIN, HostActionKind.UNPIN):
             message = self._pin_back(done, ts, what, key)
         elif kind is HostActionKind.REPLY:  # only recorded: nothing went out to take back
-            message = f"Undid {what}: it was only recorded, and no longer counts"
+            message = named("Undid ", what, ": it was only recorded, and no longer counts")
         else:
             message = self._segment_back(done, what)
-        return message, self._log_undo(done, ts, outcome or f"ok: {message}", key=key)
+        return message, self._log_undo(done, ts, outcome or f"ok: {message[0]}", key=key)
 
-    def _give_comment_back(self, done: Done, ts: datetime, what: str) -> str:
+    def _give_comment_back(self, done: Done, ts: datetime, what: Said) -> Said:
         if done.feedback is not None:
             self._ranker.take_back(done.feedback)
         featured = self._state.featured
@@ -234,10 +239,10 @@ class Undoing(ShowChanges):
         ban = done.kind is HostActionKind.MODERATE and action.text != ModerationKind.DELETE
         if ban and done.author is not None:
             self._publish(AuthorRestored(done.author.key))  # every comment the ban took off
-            return f"Undid {what}: their comments are back in the queue"
-        return f"Undid {what}: the comment is back in the queue"
+            return named("Undid ", what, ": their comments are back in the queue")
+        return named("Undid ", what, ": the comment is back in the queue")
 
-    def _take_off_stage(self, done: Done, ts: datetime, what: str) -> str:
+    def _take_off_stage(self, done: Done, ts: datetime, what: Said) -> Said:
         author = done.author
         assert author is not None
         session = self._state.stage.get(author.key)
@@ -249,62 +254,64 @@ class Undoing(ShowChanges):
             self._publish(StageChanged(self._state.on_stage))
             if done.hand_was_at is not None:
                 self._set_hand(author, True, at=done.hand_was_at)
-            return f"Undid {what}: the appearance ended and is not counted"
-        return f"Undid {what}: the appearance (already over) is not counted"
+            return named("Undid ", what, ": the appearance ended and is not counted")
+        return named("Undid ", what, ": the appearance (already over) is not counted")
 
-    def _back_on_stage(self, done: Done, what: str) -> str:
+    def _back_on_stage(self, done: Done, what: Said) -> Said:
         session, author = done.session, done.author
         assert session is not None and author is not None
         resumed = self._state.resume_stage(session)
         self._ranker.set_on_stage(author.key, True, names=(author.name, author.display_name))
         self._publish(StageResumed(resumed, session.ended_at))
         self._publish(StageChanged(self._state.on_stage))
-        return f"Undid {what}: {author.shown_name} is on stage again"
+        return named("Undid ", what, ": ", author, " is on stage again")
 
-    def _stream_back(self, done: Done, ts: datetime, what: str, key: str) -> str:
+    def _stream_back(self, done: Done, ts: datetime, what: Said, key: str) -> Said:
         featured = self._state.featured
         if done.kind is HostActionKind.FEATURE:
             if featured is not None and featured.key == done.action.key:
                 self._feature_ended(ts, "undone")
-                return f"Undid {what}: it is off stream and does not count as shown"
-            return f"Undid {what}: it does not count as shown"
+                return named("Undid ", what, ": it is off stream and does not count as shown")
+            return named("Undid ", what, ": it does not count as shown")
         if done.featured is None:  # a replayed transcript's: nothing known to show again
-            return f"Undid {what}"
+            return named("Undid ", what)
         comment = done.featured.comment
         why_not = self._why_not_on_stream(comment)
         if why_not is not None:
-            return f"Undid {what}: it stays off stream: {why_not}"
+            return named("Undid ", what, ": it stays off stream: ", why_not)
         self._feature_started(comment, ts, key=key, actor=ACTING.get())
-        return f"Undid {what}: {comment.author.shown_name}'s comment is on stream again"
+        return named("Undid ", what, ": ", comment.author, "'s comment is on stream again")
 
-    def _pin_back(self, done: Done, ts: datetime, what: str, key: str) -> str:
+    def _pin_back(self, done: Done, ts: datetime, what: Said, key: str) -> Said:
         action = done.action
         if done.kind is HostActionKind.PIN:
             pin = self._state.pins.get((action.platform or "", action.comment_id or ""))
             if pin is not None and pin.key == action.key:
                 self._unpinned(pin.comment.platform, pin.comment.id)
-                return f"Undid {what}: it is not pinned any more"
-            return f"Undid {what} (the pin was gone already)"
+                return named("Undid ", what, ": it is not pinned any more")
+            return named("Undid ", what, " (the pin was gone already)")
         before = done.pin
         if before is None:  # a replayed transcript's: nothing known to pin again
-            return f"Undid {what}"
+            return named("Undid ", what)
         self._pinned(Pin(before.comment, before.note, ts, key, ACTING.get() or before.actor))
-        return f"Undid {what}: it is pinned again"
+        return named("Undid ", what, ": it is pinned again")
 
-    def _segment_back(self, done: Done, what: str) -> str:
+    def _segment_back(self, done: Done, what: Said) -> Said:
         before = done.before
         if done.kind is HostActionKind.SEGMENT:
             undone = self._state.drop_segment()
             self._ranker.set_segment(before or Segment(0, ""))
             self._publish(SegmentChanged(before, undone=undone.position))
             if before is None:
-                return f"Undid {what}: no segment is live"
-            return f"Undid {what}: segment {before.position} ({before.title}) is live again"
+                return named("Undid ", what, ": no segment is live")
+            return named(
+                "Undid ", what, f": segment {before.position} ({before.title}) is live again"
+            )
         assert before is not None
         self._state.put_back_segment(before)
         self._activate(before)
         keywords = ", ".join(before.keywords) or "no keywords"
-        return f"Undid {what}: the topic is {before.title} ({keywords}) again"
+        return named("Undid ", what, f": the topic is {before.title} ({keywords}) again")
 
     def _log_undo(self, done: Done, ts: datetime, outcome: str, *, key: str = "") -> HostAction:
         action = done.action
@@ -327,7 +334,7 @@ class Undoing(ShowChanges):
 
     def _undo_told(self, result: ActionResult) -> ActionResult:
         level = "ok" if result.ok else "failed" if result.retry else "refused"
-        self._notice(result.message, level)
+        self._notice(result.message, level, result.names)
         return result
 
 
@@ -343,5 +350,14 @@ def _platform_must_agree(done: Done) -> bool:
     return done.kind in (HostActionKind.STAGE_END, HostActionKind.MODERATE)
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+#: A text for the hosts, and whom it names where (`stagehand.naming.named`).
+Said = tuple[str, Namings]
+
+
+def _failed(said: Said, *, already: bool = False) -> ActionResult:
+    return ActionResult.failed(said[0], already=already, names=said[1])
+
+
+def _capital(said: Said) -> Said:
+    text, names = said
+    return text[:1].upper() + text[1:], names

@@ -15,6 +15,7 @@ from stagehand.adapters.discord import normalize
 from stagehand.adapters.discord.client import StagehandClient
 from stagehand.adapters.discord.errors import explain
 from stagehand.domain import Author, Comment, ModerationKind
+from stagehand.naming import As, named
 from stagehand.platform import ActionResult
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ async def reply(
         if interaction is not None and not interaction.is_expired():
             # A slash command has no message to reply to: answer the interaction instead.
             await interaction.followup.send(content, allowed_mentions=NO_MENTIONS)
-            return ActionResult.done(f"discord: answered {who}'s slash command{note}")
+            return _done("discord: answered ", comment.author, f"'s slash command{note}")
         channel = find_channel(client, comment)
         if channel is None:
             return ActionResult.failed(f"discord: cannot find the channel {comment.channel!r}")
@@ -100,7 +101,7 @@ async def reply(
         return ActionResult.failed(
             f"discord: reply not sent: {explain(exc, who=who, needs='Send Messages')}"
         )
-    return ActionResult.done(f"discord: replied to {who}{note}")
+    return _done("discord: replied to ", comment.author, note)
 
 
 async def member_of(client: StagehandClient, author: Author) -> discord.Member | str:
@@ -132,13 +133,15 @@ async def invite_to_stage(client: StagehandClient, author: Author, guest_link: s
         and voice.channel.id == stage_id
     ):  # in the Stage: audience or speaker
         if not voice.suppress:
-            return ActionResult.done(f"discord: {who} is already speaking on the Stage")
+            return _done("discord: ", As(author, who), " is already speaking on the Stage")
         try:
             await member.edit(suppress=False)
         except (discord.DiscordException, OSError) as exc:
             why = explain(exc, who=who, needs="Mute Members in the Stage channel")
             return ActionResult.failed(f"discord: {who} not invited to speak: {why}")
-        return ActionResult.done(f"discord: {who} invited to speak on the Stage (they must accept)")
+        return _done(
+            "discord: ", As(author, who), " invited to speak on the Stage (they must accept)"
+        )
     if not guest_link:
         where = "not in the Stage audience" if stage_id is not None else "no Stage channel is set"
         return ActionResult.failed(
@@ -153,7 +156,7 @@ async def invite_to_stage(client: StagehandClient, author: Author, guest_link: s
             f"discord: guest link not sent: {explain(exc, who=who)}",
             hint=f"send {who} the guest link another way (it was not posted in the channel)",
         )
-    return ActionResult.done(f"discord: guest link sent to {who} by direct message")
+    return _done("discord: guest link sent to ", As(author, who), " by direct message")
 
 
 async def end_stage(client: StagehandClient, author: Author) -> ActionResult:
@@ -163,10 +166,10 @@ async def end_stage(client: StagehandClient, author: Author) -> ActionResult:
     member = guild.get_member(int(author.id)) if guild is not None else None
     voice = member.voice if member is not None else None
     if member is None or stage_id is None or voice is None or voice.channel is None:
-        return ActionResult.done(f"discord: {author.shown_name} is off stage")
+        return _done("discord: ", author, " is off stage")
     if voice.channel.id != stage_id:
-        return ActionResult.done(
-            f"discord: {member.display_name} is no longer in the Stage channel"
+        return _done(
+            "discord: ", As(author, member.display_name), " is no longer in the Stage channel"
         )
     # Also when still suppressed: that withdraws an invitation they have not accepted yet.
     try:
@@ -174,7 +177,7 @@ async def end_stage(client: StagehandClient, author: Author) -> ActionResult:
     except (discord.DiscordException, OSError) as exc:
         why = explain(exc, who=member.display_name, needs="Mute Members in the Stage channel")
         return ActionResult.failed(f"discord: {member.display_name} still on the Stage: {why}")
-    return ActionResult.done(f"discord: {member.display_name} moved back to the Stage audience")
+    return _done("discord: ", As(author, member.display_name), " moved back to the Stage audience")
 
 
 async def moderate(
@@ -196,17 +199,17 @@ async def moderate(
                 return ActionResult.failed(f"discord: cannot find the channel {comment.channel!r}")
             target = channel.get_partial_message(int(comment.id))  # type: ignore[attr-defined]
             await target.delete()
-            return ActionResult.done(f"discord: deleted {who}'s message")
+            return _done("discord: deleted ", comment.author, "'s message")
         if kind is ModerationKind.TIMEOUT:
             length = timedelta(seconds=duration_seconds or DEFAULT_TIMEOUT_SECONDS)
             length = min(length, MAX_TIMEOUT)
             member = await guild.fetch_member(int(comment.author.id))
             await member.timeout(length, reason=audit_reason)
-            return ActionResult.done(f"discord: {who} timed out for {_duration(length)}")
+            return _done("discord: ", comment.author, f" timed out for {_duration(length)}")
         await guild.ban(
             discord.Object(int(comment.author.id)), reason=audit_reason, delete_message_seconds=0
         )
-        return ActionResult.done(f"discord: {who} banned from the server")
+        return _done("discord: ", comment.author, " banned from the server")
     except (discord.DiscordException, OSError) as exc:
         needs = {
             ModerationKind.DELETE: "Manage Messages",
@@ -228,9 +231,9 @@ async def unban(client: StagehandClient, author: Author, kind: ModerationKind) -
         if kind is ModerationKind.TIMEOUT:
             member = await guild.fetch_member(int(author.id))
             await member.timeout(None)
-            return ActionResult.done(f"discord: {who}'s timeout lifted")
+            return _done("discord: ", author, "'s timeout lifted")
         await guild.unban(discord.Object(int(author.id)))
-        return ActionResult.done(f"discord: {who} unbanned")
+        return _done("discord: ", author, " unbanned")
     except (discord.DiscordException, OSError) as exc:
         needs = "Moderate Members" if kind is ModerationKind.TIMEOUT else "Ban Members"
         lifting = "lifting the timeout" if kind is ModerationKind.TIMEOUT else "unban"
@@ -248,3 +251,9 @@ def _duration(length: timedelta) -> str:
     if seconds % 60 == 0:
         return f"{seconds // 60} min"
     return f"{seconds} s"
+
+
+def _done(*parts: str | Author | As) -> ActionResult:
+    """Done, saying `parts` (whom they name, and where: `stagehand.naming.named`)."""
+    text, names = named(*parts)
+    return ActionResult.done(text, names=names)

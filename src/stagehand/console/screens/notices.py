@@ -64,7 +64,7 @@ class NoticesScreen(DockedScreen[None]):
 
     def let_go(self, left: Mapping[AuthorKey, str]) -> str | None:
         """A viewer who left is named by none of the notices any more (`ConsoleState` said
-        them anonymous, or dropped a notice that could name someone else): shown so at once."""
+        them anonymous where each named them): shown so at once."""
         still = {id(notice) for notice in self._source}
         self.notices = [notice for notice in self.notices if id(notice) in still]
         self.query_one("#notices-title", Static).update(self._title())
