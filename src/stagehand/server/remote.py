@@ -81,6 +81,10 @@ log = logging.getLogger(__name__)
 
 #: The connection to the show, as the console's header names it.
 LINK = "show"
+#: The link's states in which the show is away: its platforms' states are not known here.
+AWAY = frozenset({ConnectionState.RECONNECTING, ConnectionState.FAILED})
+#: A platform's detail while the show is away.
+UNKNOWN = "not known while the show is away"
 #: Comments remembered for `acted_on` (an undo selects its comment again).
 ACTED_KEPT = 5_000
 #: Handled comments kept for a screen that starts again (the show's snapshot sends as many).
@@ -486,8 +490,20 @@ class RemoteShow:
         return "lost the show"
 
     def _link(self, state: ConnectionState, detail: str) -> None:
+        """This console's connection to the show. While it is away the platforms' states are
+        not known here (the show may have stopped with them): the screens are told `unknown`,
+        and the states the show has once it is back."""
+        was_away = self._is_away()
         self._connections[LINK] = (state, detail)
         self._publish(ConnectionChanged(LINK, state.value, detail))
+        if self._is_away() != was_away:
+            for platform, (known, known_detail) in self.connections.items():
+                if platform != LINK:
+                    self._publish(ConnectionChanged(platform, known.value, known_detail))
+
+    def _is_away(self) -> bool:
+        """The show is not reachable now (stopped, lost, or refusing this token)."""
+        return self._connections.get(LINK, (None, ""))[0] in AWAY
 
     def _publish(self, event: CoreEvent) -> None:
         for listener in self._listeners:
@@ -547,7 +563,13 @@ class RemoteShow:
 
     @property
     def connections(self) -> Mapping[str, tuple[ConnectionState, str]]:
-        return dict(self._connections)
+        """The show's platforms as it last said, `unknown` while the show is away."""
+        if not self._is_away():
+            return dict(self._connections)
+        return {
+            platform: (state, detail) if platform == LINK else (ConnectionState.UNKNOWN, UNKNOWN)
+            for platform, (state, detail) in self._connections.items()
+        }
 
     @property
     def platforms(self) -> tuple[str, ...]:
