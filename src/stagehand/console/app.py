@@ -346,7 +346,7 @@ class StagehandApp(App[None]):
         now = self.now()
         on_stage = state.on_stage_keys
         queue = self.query_one(QueueView)
-        queue.title_prefix = f"Queue ({len(state.queue)})" + ("  FROZEN" if self.frozen else "")
+        queue.frozen = self.frozen
         if self.frozen:
             kept = [
                 r for r in queue.entries if (r.comment.platform, r.comment.id) not in state.removed
