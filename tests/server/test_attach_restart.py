@@ -527,3 +527,44 @@ async def test_a_show_away_does_not_claim_its_platforms_are_connected(tmp_path) 
     if resumed is not None:
         await resumed.close()
     await asyncio.gather(served.runner, return_exceptions=True)
+
+
+async def test_an_attached_search_that_cannot_be_done_says_why_without_class_names(
+    tmp_path,
+) -> None:
+    """The show's database moved away: the attached console reads the show's own line (the
+    server answers 503 with it); the show gone: `Search needs the show, and it is not
+    connected`, not `RemoteError: the show did not answer (ClientConnectorError: ...)`."""
+    served = await serve(tmp_path)
+    await served.played()
+    remote, app = await attached(served, "alice")
+    db_path = tmp_path / "show.db"
+
+    def status() -> str:
+        return str(app.screen.query_one("#search-status").render()).replace("\n", " ")
+
+    async def search(pilot, words: str) -> str:
+        await pilot.press("slash", "ctrl+u", *words, "enter")
+        await until(lambda: "Searching" not in status(), seconds=20, pilot=pilot)
+        return status()
+
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.press("slash")
+            assert (await search(pilot, "bass")).startswith("1 comment found")
+            db_path.rename(tmp_path / "elsewhere.db")
+            said = await search(pilot, "bass")
+            assert said.startswith("Search cannot read the show's database"), said
+            assert "Error" not in said and "HTTP" not in said, said
+            (tmp_path / "elsewhere.db").rename(db_path)
+
+            await served.server.stop()
+            await until(lambda: remote.connections["show"][0].value != "connected", 3, pilot)
+            said = await search(pilot, "bass")
+            assert said.startswith("Search needs the show, and it is not connected"), said
+            assert "Error" not in said, said
+    finally:
+        await remote.close()
+    await served.live.close()
+    served.runner.cancel()
+    await asyncio.gather(served.runner, return_exceptions=True)

@@ -75,6 +75,7 @@ from stagehand.server.actions import not_allowed
 from stagehand.server.wire import SEQ_HEADER, WireError, decode, decode_event
 from stagehand.show.history import STEERING_KINDS, HandledAction
 from stagehand.show.queue import HANDLED_WORDS, QueueSettings, ShowQueue, key_of, without_author
+from stagehand.show.search import SearchError
 from stagehand.store.queries import SearchHit, ShowRow
 
 log = logging.getLogger(__name__)
@@ -625,8 +626,46 @@ class RemoteShow:
         return metrics
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        found = self._blocking(self._get("/api/search", q=query, limit=str(limit)))
+        """The show's search (SearchError: why it could not be done, as the host reads it)."""
+        if self._ended_at is not None:
+            raise SearchError(
+                f"Search needs the show, and it ended at {self._ended_at:%H:%M}: its comments "
+                "are in its database (stagehand report), not searchable from here"
+            )
+        if self._stopped_at is not None or self._ws is None or self._ws.closed:
+            raise SearchError(self._search_away())
+        try:
+            found = self._blocking(self._search(query, limit))
+        except RemoteError as exc:  # no answer: the words name the network's error class
+            log.warning("search: %s", exc)
+            raise SearchError(self._search_away()) from None
         return list(decode(tuple[SearchHit, ...], found.get("hits", [])))
+
+    def _search_away(self) -> str:
+        return (
+            f"Search needs the show, and it is not connected ({self._why_away()}): search "
+            "again once the header says show ● connected"
+        )
+
+    async def _search(self, query: str, limit: int) -> dict[str, Any]:
+        """`GET /api/search`; an answer other than hits is the show's words, or its status."""
+        assert self._session is not None
+        path = f"{self.url}/api/search"
+        async with self._session.get(path, params={"q": query, "limit": str(limit)}) as response:
+            try:
+                data = await response.json(content_type=None)
+            except ValueError:
+                data = None
+        if response.status == 200 and isinstance(data, dict):
+            return data
+        said = data.get("message") if isinstance(data, dict) else None
+        log.warning("search: the show answered HTTP %s: %s", response.status, said)
+        raise SearchError(
+            str(said)
+            if said
+            else f"The show could not search (it answered HTTP {response.status}; its log says "
+            "why): search again in a moment"
+        )
 
     def add_listener(self, listener: Listener) -> None:
         """Hear every event from now on, after what the show holds now (the queue, pins)."""
