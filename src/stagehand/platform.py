@@ -41,6 +41,9 @@ class ConnectionState(StrEnum):
     LIMITED = "limited"
     FAILED = "failed"
     FINISHED = "finished"
+    #: Not known here: an attached console's word for a platform while the show it follows is
+    #: away (stopped, unreachable); its last state may no longer be true.
+    UNKNOWN = "unknown"
 
 
 #: How a connection that will try again says when: "<why>; retrying in <n> s" (the detail of

@@ -251,6 +251,55 @@ async def test_search_finds_past_comments_without_writing(tmp_path, show_file):
         assert console.db().execute("SELECT count(*) FROM host_actions").fetchone() == (0,)
 
 
+def search_status(app) -> str:
+    """The search dialog's status line (under the query), as the host reads it."""
+    return str(app.screen.query_one("#search-status").render()).replace("\n", " ")
+
+
+async def search_for(pilot, words: str) -> str:
+    await pilot.press(*words, "enter")
+    await pilot.app.screen.workers.wait_for_complete()
+    await pilot.pause()
+    return search_status(pilot.app)
+
+
+async def test_a_search_that_cannot_be_done_says_why_in_one_plain_line(tmp_path, show_file):
+    """The show's database moved away mid-show (the search read an empty file it had just
+    created: `OperationalError: no such table: comments_fts`): the line says what is wrong and
+    what to do, with no Python class name, and no empty database is left in the file's place.
+    FTS5 syntax is only words: `AND`, `NEAR(` and a lone `"` never fail; a query with nothing
+    to search for says what to type instead of `0 comments found`."""
+    db_path = tmp_path / "show.db"
+    console = open_console(db_path, show_file)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        assert console.live.flush()
+        await pilot.press("slash")
+        for words in ("AND", "reson AND", "NEAR(", "col:reson"):
+            said = await search_for(pilot, words)
+            assert "found" in said and "Error" not in said, (words, said)
+            await pilot.press("slash", "ctrl+u")
+        said = await search_for(pilot, '"')
+        assert said.startswith("Nothing to search for in '\"': type a word"), said
+        await pilot.press("ctrl+u")
+        said = await search_for(pilot, "* 🔥")
+        assert said.startswith("Nothing to search for"), said
+        await pilot.press("ctrl+u")
+
+        moved = tmp_path / "elsewhere.db"
+        db_path.rename(moved)
+        said = await search_for(pilot, "reson")
+        assert said.startswith("Search cannot read the show's database"), said
+        assert "missing, moved or damaged" in said and "search again" in said, said
+        assert "Error" not in said and "sqlite" not in said, said
+        assert not db_path.exists()  # the search created no empty database there
+        moved.rename(db_path)
+        await pilot.press("slash", "ctrl+u")
+        said = await search_for(pilot, "reson")
+        assert said.startswith("1 comment found"), said
+        assert console.app.is_running
+
+
 async def test_space_freezes_the_queue_while_chat_goes_on(tmp_path, show_file):
     console = open_console(tmp_path / "show.db", show_file)
     async with console.app.run_test(size=SIZE) as pilot:

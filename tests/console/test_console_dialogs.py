@@ -185,11 +185,9 @@ async def test_a_docked_dialog_leaves_nothing_half_drawn_at_small_sizes(
         lines = screen_text(console.app).splitlines()
         assert len(lines) == size[1]
         assert any(dialog in line for line in lines)
-        if len(keys) < 3:
-            assert lines[-2].strip() == "· the other askers were dismissed too"
-        else:  # a confirmation over the moderation: the line as it was when it opened (Textual
-            # composites a screen two dialogs down as it was), but whole
-            assert lines[-2].strip().startswith("Ready.")
+        # a confirmation over the moderation too (the line stood as it was when it opened:
+        # Textual composited a screen two dialogs down as it was)
+        assert lines[-2].strip() == "· the other askers were dismissed too"
         assert lines[-1].strip() == its_keys  # the dialog's keys, not half of the show's
         assert "viewer39: lol 39" in lines[-3]  # the chat down to its newest line, beside it
         if dialog.startswith("Topic"):
@@ -249,3 +247,49 @@ async def test_the_moderate_dialog_says_what_it_expects_after_a_key_it_does_not_
         await pilot.press("escape")
         assert "Moderate fin" not in screen_text(console.app)
         assert moderated(console) == []
+
+
+@pytest.mark.parametrize(
+    ("keys", "asked"),
+    [
+        (("j", "m", "2"), "Time the author out for 10 minutes"),  # the plain confirmation
+        (("j", "m", "3"), "Ban the author"),
+    ],
+)
+async def test_a_confirmation_over_the_moderate_dialog_keeps_the_show_moving(
+    tmp_path, show_file, keys, asked
+):
+    """The moderation's confirmation opens over the moderate dialog: the queue, the chat and
+    the header behind both keep updating (they froze as they were when it opened, until both
+    closed), and its keys go to it alone: the moderate dialog's `1`/`3` under it do nothing, `n`
+    goes back to the moderate dialog, which is live too, and `y` moderates once."""
+    twitch = RecordingAdapter("twitch")
+    console = open_console(tmp_path / "show.db", show_file, adapters=(twitch,))
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert asked in screen_text(console.app)
+        chat(console, "m7", Author("twitch", "106", "gus"), "what cutoff do you use on bass?")
+        await pilot.pause(0.3)
+        text = screen_text(console.app)
+        assert "gus: what cutoff do you use" in text, text  # the raw chat, beside the dialog
+        assert any("gus" in line and "cutoff" in line for line in text.splitlines()[:12]), text
+        assert "Queue (7)" in text, text
+        # one dialog at a time on screen: the moderate dialog's frame does not show above it
+        edges = [line for line in text.splitlines() if line.startswith("▀" * 20)]
+        assert "Moderate fin" not in text and len(edges) == 1, text
+        await pilot.press("1", "3")  # the moderate dialog's keys: not this dialog's
+        await pilot.pause()
+        text = screen_text(console.app)
+        assert asked in text and "Delete this comment" not in text, text
+        await pilot.press("n")
+        await pilot.pause()
+        chat(console, "m8", Author("twitch", "107", "hal"), "which resonance is too much?")
+        await pilot.pause(0.3)
+        text = screen_text(console.app)
+        assert "Moderate fin" in text and "hal: which resonance" in text, text
+        await pilot.press(keys[-1], "y")
+        await actions_done(pilot)
+        assert [call[0] for call in twitch.calls] == ["moderate"]
+        assert "Moderate fin" not in screen_text(console.app)

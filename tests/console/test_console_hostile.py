@@ -66,6 +66,19 @@ async def test_hostile_text_in_dialogs_and_search_is_inert(tmp_path, hostile_fil
         await pilot.pause()
         text = screen_text(console.app)
         assert "[@click=app.quit]x[/] click me" in text
+        # a name with markup, escapes and bidi overrides, found by search: still only text
+        for words, shown in (
+            ("markup", "[@click=app.quit]name[/]: a name with markup"),
+            ("evil", "before red after evil"),
+            ("bold", "[b]bold?[/b] and a lone [ bracket [red]"),
+        ):
+            await pilot.press("slash", "ctrl+u", *words, "enter")
+            await console.app.screen.workers.wait_for_complete()
+            await pilot.pause()
+            text = screen_text(console.app)
+            assert shown in text, (words, text)
+            assert "\x1b" not in text and "pwned" not in text and "\u202e" not in text
+        await pilot.press("enter")  # the markup's click selects nothing but the comment
         assert console.app.is_running
     assert set(HOSTILE) <= {
         row[0] for row in console.db().execute("SELECT message_id FROM comments")

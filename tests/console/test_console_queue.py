@@ -402,3 +402,36 @@ async def test_a_pinned_row_keeps_every_asker_and_answering_it_answers_them_all(
             " WHERE action = 'answer' ORDER BY comments.message_id"
         )
         assert answered.fetchall() == [("q0",), ("q1",), ("q2",)]
+
+
+def queue_title(app) -> str:
+    """The queue's title as it reads on the top line of the screen (its border)."""
+    top = screen_text(app).splitlines()[2]
+    return top.split("▔On stage")[0].strip("▔ ")
+
+
+async def test_the_queue_title_counts_the_rows_the_host_sees(tmp_path: Path) -> None:
+    """One question asked by three viewers is one row: at 80x24 the title reads
+    `Queue (2 rows · 4 comments)` over two rows, not `Queue (4)`; `Queue (1)` once the merged
+    row is answered, and frozen it counts the rows frozen on screen."""
+    path = transcript(
+        tmp_path,
+        [
+            comment_record("q1", at(5), "ana", "101", "what cutoff do you use for the ladder bass?"),
+            comment_record("o1", at(10), "ben", "102", "does the ladder need matched transistors?"),
+            comment_record("q2", at(15), "cleo", "103", "what cutoff do you use for a ladder bass", platform="discord"),
+            comment_record("q3", at(20), "dev", "104", "which cutoff would you use for ladder bass?"),
+        ],
+    )  # fmt: skip
+    console = open_console(tmp_path / "show.db", path)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        assert queued_ids(console.app) == ["q1", "o1"]
+        assert queue_title(console.app) == "Queue (2 rows · 4 comments)"
+        await pilot.press("space")
+        await pilot.pause()
+        assert queue_title(console.app) == "Queue (2 rows · 4 comments)  FROZEN"
+        await pilot.press("space", "j", "a")
+        await actions_done(pilot)
+        assert queued_ids(console.app) == ["o1"]
+        assert queue_title(console.app) == "Queue (1)"

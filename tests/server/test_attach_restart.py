@@ -481,3 +481,90 @@ async def test_another_show_on_the_address_is_said_to_be_another_not_a_restart(t
     await first.live.close()
     first.runner.cancel()
     await asyncio.gather(first.runner, return_exceptions=True)
+
+
+async def test_a_show_away_does_not_claim_its_platforms_are_connected(tmp_path) -> None:
+    """While the show is stopped (Ctrl-C on the replay) the header cannot know how its
+    platforms are: it says `replay ? unknown`, never `replay ● connected`, and when the same
+    command resumes it, the platform's real state is back."""
+    served = await serve(tmp_path, LATE, speed=60)
+    await until(lambda: served.live.find_comment("twitch", "m4") is not None, seconds=10)
+    remote, app = await attached(served, "alice")
+    resumed = None
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.pause()
+            assert "replay ● connected" in screen_text(app)
+            await served.live.close()
+            await served.server.stop()
+            served.runner.cancel()
+            await until(
+                lambda: app.state.connections["show"][0] == "reconnecting", seconds=3, pilot=pilot
+            )
+            app.redraw()
+            await pilot.pause()
+            text = screen_text(app)
+            assert "show ◌ reconnecting" in text, text
+            assert "replay ● connected" not in text and "replay ? unknown" in text, text
+            assert remote.connections["replay"][0].value == "unknown"
+
+            resumed = await serve(
+                tmp_path,
+                LATE,
+                speed=60,
+                listen=f"127.0.0.1:{port_of(served.url)}",
+                tokens=served.tokens,
+            )
+            await until(
+                lambda: app.state.connections["show"][0] == "connected", seconds=10, pilot=pilot
+            )
+            app.redraw()
+            await pilot.pause()
+            text = screen_text(app)
+            assert "replay ● connected" in text and "unknown" not in text, text
+    finally:
+        await remote.close()
+    if resumed is not None:
+        await resumed.close()
+    await asyncio.gather(served.runner, return_exceptions=True)
+
+
+async def test_an_attached_search_that_cannot_be_done_says_why_without_class_names(
+    tmp_path,
+) -> None:
+    """The show's database moved away: the attached console reads the show's own line (the
+    server answers 503 with it); the show gone: `Search needs the show, and it is not
+    connected`, not `RemoteError: the show did not answer (ClientConnectorError: ...)`."""
+    served = await serve(tmp_path)
+    await served.played()
+    remote, app = await attached(served, "alice")
+    db_path = tmp_path / "show.db"
+
+    def status() -> str:
+        return str(app.screen.query_one("#search-status").render()).replace("\n", " ")
+
+    async def search(pilot, words: str) -> str:
+        await pilot.press("slash", "ctrl+u", *words, "enter")
+        await until(lambda: "Searching" not in status(), seconds=20, pilot=pilot)
+        return status()
+
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.press("slash")
+            assert (await search(pilot, "bass")).startswith("1 comment found")
+            db_path.rename(tmp_path / "elsewhere.db")
+            said = await search(pilot, "bass")
+            assert said.startswith("Search cannot read the show's database"), said
+            assert "Error" not in said and "HTTP" not in said, said
+            (tmp_path / "elsewhere.db").rename(db_path)
+
+            await served.server.stop()
+            await until(lambda: remote.connections["show"][0].value != "connected", 3, pilot)
+            said = await search(pilot, "bass")
+            assert said.startswith("Search needs the show, and it is not connected"), said
+            assert "Error" not in said, said
+    finally:
+        await remote.close()
+    await served.live.close()
+    served.runner.cancel()
+    await asyncio.gather(served.runner, return_exceptions=True)

@@ -160,7 +160,8 @@ async def test_a_request_that_fails_is_answered_in_json_and_logged_once(tmp_path
     Not a file of junk in its place: SQLite would open the junk in WAL mode (the show's -wal
     file is there), take the show's -shm for its own (POSIX locks do not tell two connections
     of one process apart) and cut it short under the writer's mapping: SIGBUS, the test run
-    killed. A folder is refused before any of that."""
+    killed. A folder is refused before any of that. (A search says what is wrong instead:
+    test_a_search_the_show_cannot_do_is_a_503_that_names_no_path.)"""
     served = await serve(tmp_path)
     path = served.live.db_path
     kept = path.with_name("kept.db")
@@ -172,7 +173,7 @@ async def test_a_request_that_fails_is_answered_in_json_and_logged_once(tmp_path
         headers = {"Authorization": f"Bearer {token}"}
         async with (
             aiohttp.ClientSession(headers=headers) as session,
-            session.get(served.url + "/api/search", params={"q": "bass"}) as response,
+            session.get(served.url + "/api/metrics") as response,
         ):
             assert response.status == 500
             assert response.content_type == "application/json"
@@ -182,16 +183,46 @@ async def test_a_request_that_fails_is_answered_in_json_and_logged_once(tmp_path
             "message": "the show could not answer this request (a fault in stagehand or its "
             "database): try again; if it keeps failing, the show's log says why",
         }
-        log = await logged(show_log, "GET /api/search failed")
-        assert log.count("GET /api/search failed") == 1 and log.count("Traceback") == 1
+        log = await logged(show_log, "GET /api/metrics failed")
+        assert log.count("GET /api/metrics failed") == 1 and log.count("Traceback") == 1
         assert "unable to open database file" in log  # the details: in the log only
         assert "Error handling request" not in log  # aiohttp did not log it a second time
         assert token not in log and token[4:] not in log
 
         path.rmdir()
         kept.rename(path)
-        status, _ = await call(served, "GET", "/api/search?q=bass", token)
+        status, _ = await call(served, "GET", "/api/metrics", token)
         assert status == 200
+    finally:
+        if kept.exists():
+            if path.is_dir():
+                path.rmdir()
+            kept.rename(path)
+        await served.close()
+
+
+async def test_a_search_the_show_cannot_do_is_a_503_that_names_no_path(tmp_path) -> None:
+    """The show's database moved away (a folder in its place): `/api/search` answers 503 with
+    the line a console shows (what is wrong, what to do), naming neither the file's path on
+    the show's machine nor a Python class; once the file is back, the search works."""
+    served = await serve(tmp_path)
+    path = served.live.db_path
+    kept = path.with_name("kept.db")
+    try:
+        await served.played()
+        path.rename(kept)
+        path.mkdir()
+        status, body = await call(served, "GET", "/api/search?q=bass", served.tokens["vic"])
+        assert status == 503
+        assert body == {
+            "ok": False,
+            "message": "Search cannot read the show's database: the file is missing, moved or "
+            "damaged on the show's machine; search again once it is back",
+        }
+        path.rmdir()
+        kept.rename(path)
+        status, body = await call(served, "GET", "/api/search?q=bass", served.tokens["vic"])
+        assert status == 200 and len(body["hits"]) == 1
     finally:
         if kept.exists():
             if path.is_dir():

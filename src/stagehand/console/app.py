@@ -347,7 +347,7 @@ class StagehandApp(App[None]):
         now = self.now()
         on_stage = state.on_stage_keys
         queue = self.query_one(QueueView)
-        queue.title_prefix = f"Queue ({len(state.queue)})" + ("  FROZEN" if self.frozen else "")
+        queue.frozen = self.frozen
         if self.frozen:
             kept = [
                 r for r in queue.entries if (r.comment.platform, r.comment.id) not in state.removed
@@ -390,6 +390,15 @@ class StagehandApp(App[None]):
         if raw.display:
             raw.show(state.raw, on_stage)
         self.query_one(NoticeLine).show(state.notices, standing=self._too_small())
+        self._repaint_covered_dialogs()
+
+    def _repaint_covered_dialogs(self) -> None:
+        """A dialog under another (the moderate dialog under its confirmation) shows the show's
+        screen through it from its own last picture: Textual repaints only the top screen when
+        the show's screen changes, so the queue, chat and header behind both stood still until
+        the confirmation closed. Repainted with every redraw, they move on as under one dialog."""
+        for screen in self.screen_stack[1:-1]:
+            screen.refresh()
 
     def _let_go(self) -> None:
         """Viewers who asked to be forgotten or opted out since the last look: every screen

@@ -505,7 +505,9 @@ class ConsoleState(ShowQueue):
             self.retry_at[platform] = time.monotonic() + delay
         else:
             self.retry_at.pop(platform, None)
-        if platform == "replay":
+        if platform == "replay" or event.state == "unknown":
+            # Unknown: an attached console's show is away; its own notice says so, and what
+            # the platform was doing is news again only if it changed meanwhile.
             return
         if event.state == "reconnecting":
             if self.reconnecting_why.get(platform) != why:

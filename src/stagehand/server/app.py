@@ -41,6 +41,7 @@ from stagehand.server.hub import EventHub
 from stagehand.server.wire import SEQ_HEADER, dumps, encode
 from stagehand.show.live import LiveShow
 from stagehand.show.queue import key_of
+from stagehand.show.search import SearchError
 from stagehand.store.queries import SearchHit
 
 log = logging.getLogger(__name__)
@@ -317,7 +318,10 @@ async def search(request: web.Request) -> web.Response:
         return _json(
             400, {"ok": False, "message": f"limit must be a whole number from 1 to {SEARCH_LIMIT}"}
         )
-    hits = await asyncio.to_thread(request.app[LIVE].search, query, limit)
+    try:
+        hits = await asyncio.to_thread(request.app[LIVE].search, query, limit)
+    except SearchError as exc:  # the database cannot be read now: the words say why
+        return _json(503, {"ok": False, "message": exc.public})
     return _json(200, {"hits": encode([_named_as_shown(hit) for hit in hits])})
 
 

@@ -75,12 +75,17 @@ from stagehand.server.actions import not_allowed
 from stagehand.server.wire import SEQ_HEADER, WireError, decode, decode_event
 from stagehand.show.history import STEERING_KINDS, HandledAction
 from stagehand.show.queue import HANDLED_WORDS, QueueSettings, ShowQueue, key_of, without_author
+from stagehand.show.search import SearchError
 from stagehand.store.queries import SearchHit, ShowRow
 
 log = logging.getLogger(__name__)
 
 #: The connection to the show, as the console's header names it.
 LINK = "show"
+#: The link's states in which the show is away: its platforms' states are not known here.
+AWAY = frozenset({ConnectionState.RECONNECTING, ConnectionState.FAILED})
+#: A platform's detail while the show is away.
+UNKNOWN = "not known while the show is away"
 #: Comments remembered for `acted_on` (an undo selects its comment again).
 ACTED_KEPT = 5_000
 #: Handled comments kept for a screen that starts again (the show's snapshot sends as many).
@@ -486,8 +491,20 @@ class RemoteShow:
         return "lost the show"
 
     def _link(self, state: ConnectionState, detail: str) -> None:
+        """This console's connection to the show. While it is away the platforms' states are
+        not known here (the show may have stopped with them): the screens are told `unknown`,
+        and the states the show has once it is back."""
+        was_away = self._is_away()
         self._connections[LINK] = (state, detail)
         self._publish(ConnectionChanged(LINK, state.value, detail))
+        if self._is_away() != was_away:
+            for platform, (known, known_detail) in self.connections.items():
+                if platform != LINK:
+                    self._publish(ConnectionChanged(platform, known.value, known_detail))
+
+    def _is_away(self) -> bool:
+        """The show is not reachable now (stopped, lost, or refusing this token)."""
+        return self._connections.get(LINK, (None, ""))[0] in AWAY
 
     def _publish(self, event: CoreEvent) -> None:
         for listener in self._listeners:
@@ -547,7 +564,13 @@ class RemoteShow:
 
     @property
     def connections(self) -> Mapping[str, tuple[ConnectionState, str]]:
-        return dict(self._connections)
+        """The show's platforms as it last said, `unknown` while the show is away."""
+        if not self._is_away():
+            return dict(self._connections)
+        return {
+            platform: (state, detail) if platform == LINK else (ConnectionState.UNKNOWN, UNKNOWN)
+            for platform, (state, detail) in self._connections.items()
+        }
 
     @property
     def platforms(self) -> tuple[str, ...]:
@@ -603,8 +626,46 @@ class RemoteShow:
         return metrics
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        found = self._blocking(self._get("/api/search", q=query, limit=str(limit)))
+        """The show's search (SearchError: why it could not be done, as the host reads it)."""
+        if self._ended_at is not None:
+            raise SearchError(
+                f"Search needs the show, and it ended at {self._ended_at:%H:%M}: its comments "
+                "are in its database (stagehand report), not searchable from here"
+            )
+        if self._stopped_at is not None or self._ws is None or self._ws.closed:
+            raise SearchError(self._search_away())
+        try:
+            found = self._blocking(self._search(query, limit))
+        except RemoteError as exc:  # no answer: the words name the network's error class
+            log.warning("search: %s", exc)
+            raise SearchError(self._search_away()) from None
         return list(decode(tuple[SearchHit, ...], found.get("hits", [])))
+
+    def _search_away(self) -> str:
+        return (
+            f"Search needs the show, and it is not connected ({self._why_away()}): search "
+            "again once the header says show ● connected"
+        )
+
+    async def _search(self, query: str, limit: int) -> dict[str, Any]:
+        """`GET /api/search`; an answer other than hits is the show's words, or its status."""
+        assert self._session is not None
+        path = f"{self.url}/api/search"
+        async with self._session.get(path, params={"q": query, "limit": str(limit)}) as response:
+            try:
+                data = await response.json(content_type=None)
+            except ValueError:
+                data = None
+        if response.status == 200 and isinstance(data, dict):
+            return data
+        said = data.get("message") if isinstance(data, dict) else None
+        log.warning("search: the show answered HTTP %s: %s", response.status, said)
+        raise SearchError(
+            str(said)
+            if said
+            else f"The show could not search (it answered HTTP {response.status}; its log says "
+            "why): search again in a moment"
+        )
 
     def add_listener(self, listener: Listener) -> None:
         """Hear every event from now on, after what the show holds now (the queue, pins)."""

@@ -99,7 +99,8 @@ class ShowAPI(Protocol):
         ...
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        """This show's comments matching `query` (blocking: call it from a worker thread)."""
+        """This show's comments matching `query` (blocking: call it from a worker thread).
+        SearchError (show/search.py): why it could not be done, in the host's words."""
         ...
 
     # -- intents ---------------------------------------------------------------------------

@@ -54,10 +54,11 @@ from stagehand.show.history import HandledAction
 from stagehand.show.platforms import platform_name
 from stagehand.show.queue import QueueSettings
 from stagehand.show.replaying import Replaying
+from stagehand.show.search import search_show
 from stagehand.show.segments import SegmentActions
 from stagehand.store import queries
 from stagehand.store.database import connect, describe_sqlite_error
-from stagehand.store.queries import SearchHit, ShowRow, search_comments
+from stagehand.store.queries import SearchHit, ShowRow
 from stagehand.store.recorder import Stored
 
 log = logging.getLogger(__name__)
@@ -224,12 +225,8 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         """This show's comments matching `query`, full text (blocking: a read connection of its
-        own, closed after; call it from a thread)."""
-        db = connect(self._db_path)
-        try:
-            return search_comments(db, self._show.id, query, limit=limit)
-        finally:
-            db.conn.close()
+        own, closed after; call it from a thread). SearchError: why it could not be done."""
+        return search_show(self._db_path, self._show.id, query, limit)
 
     @property
     def ranking_worker_pid(self) -> int | None:

@@ -48,9 +48,14 @@ class StoreError(Exception):
         return f"{self.before}{advice}{self.after}"
 
 
-def connect(path: Path | str, *, busy_timeout: float = 10.0) -> Database:
-    """A connection with the pragmas every stagehand connection uses (no migrations)."""
-    conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
+def connect(path: Path | str, *, busy_timeout: float = 10.0, read_only: bool = False) -> Database:
+    """A connection with the pragmas every stagehand connection uses (no migrations);
+    `read_only`: one that never writes, nor creates a missing file."""
+    if read_only:
+        target, uri = f"{Path(path).expanduser().resolve().as_uri()}?mode=ro", True
+    else:
+        target, uri = str(path), False
+    conn = sqlite3.connect(target, timeout=busy_timeout, check_same_thread=False, uri=uri)
     db = Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no committed batch

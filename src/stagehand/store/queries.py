@@ -265,11 +265,27 @@ class SearchHit:
         return RankedComment(comment, score, self.segment)
 
 
+def search_words(query: str) -> list[str]:
+    """The words of a search as FTS5 gets them, each as a phrase (so `AND`, `NEAR(`, `*` or
+    `col:` are words, not syntax). Quotes would end the phrase, SQLite refuses a NUL, and a lone
+    surrogate cannot be encoded: all are dropped."""
+    kept = (
+        "".join(ch for ch in word if ch not in '"\x00' and not "\ud800" <= ch <= "\udfff")
+        for word in query.split()
+    )
+    return [word for word in kept if word]
+
+
+def has_words(query: str) -> bool:
+    """The search has something the index holds: a letter or a digit (punctuation, quotes and
+    emoji alone are not indexed, so they can find nothing)."""
+    return any(ch.isalnum() for word in search_words(query) for ch in word)
+
+
 def search_comments(db: Database, show_id: int, query: str, *, limit: int = 50) -> list[SearchHit]:
     """Full-text search over a show's comments (words are matched as prefixes); a comment
     deleted on its platform is never found (a moderator took it down)."""
-    # Quotes would end the FTS phrase, and SQLite refuses a NUL in a query: both are dropped.
-    words = [w for w in (word.replace('"', "").replace("\x00", "") for word in query.split()) if w]
+    words = search_words(query)
     if not words:
         return []
     match = " ".join(f'"{word}"*' for word in words)

@@ -8,6 +8,10 @@ queue's column, measured when it opens and when the terminal is resized). It sit
 notices line, which stays whole (what a key in the dialog did shows there), and the footer
 under it lists the dialog's own keys, across the whole width: the show's keys do nothing
 while a dialog is open, and half a footer beside the dialog read as if they did.
+
+A dialog opened from a dialog (the moderation's confirmation) docks over it; keys go to the top
+one alone, and the show behind both keeps moving (the app repaints the covered dialog with each
+redraw: `StagehandApp._repaint_covered_dialogs`).
 """
 
 from __future__ import annotations

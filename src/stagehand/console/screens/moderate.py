@@ -113,9 +113,16 @@ class ModerateScreen(DockedScreen[ModerationChoice | None]):
         author = self.comment.author
         role = show_role(author, self.hosts) if name != "delete" else None
 
+        # The confirmation docks where this dialog is: this one steps aside while it is open
+        # (its taller frame showed above the confirmation's, two dialogs' edges at once).
+        dock = self.query_one(".dock")
+        dock.display = False
+
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.dismiss(choice)
+            else:
+                dock.display = True
 
         if role is not None:
             warning = Content.assemble(

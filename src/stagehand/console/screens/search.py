@@ -11,6 +11,7 @@ selects the highlighted comment in the console (in the queue when it is there), 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -24,7 +25,11 @@ from textual.widgets.option_list import Option
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.text import plain, platform_tag
 from stagehand.domain import AuthorKey, RankedComment
-from stagehand.store.queries import SearchHit
+from stagehand.logs import log_file_path
+from stagehand.show.search import SearchError
+from stagehand.store.queries import SearchHit, has_words
+
+log = logging.getLogger(__name__)
 
 RESULTS = 50
 
@@ -74,7 +79,17 @@ class SearchScreen(DockedScreen[SearchChoice | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         query = event.value.strip()
-        if query:
+        if query and not has_words(query):
+            # Quotes, `*` or emoji alone: the index holds none of them, so nothing could be found.
+            self.show_failure(
+                Content.assemble(
+                    "Nothing to search for in ",
+                    plain(f"'{query}'", max_chars=40, style="italic"),
+                    ": type a word or the start of one (letters or digits; 'oscil' finds "
+                    "oscillator)",
+                )
+            )
+        elif query:
             self.query_one("#search-status", Static).update(
                 Content.styled("Searching…", "$text-muted")
             )
@@ -84,15 +99,23 @@ class SearchScreen(DockedScreen[SearchChoice | None]):
     def run_search(self, query: str) -> None:
         try:
             hits = self.find(query, RESULTS)
-        except Exception as exc:  # a locked or damaged file: say so, keep the console up
-            self.app.call_from_thread(self.show_failure, f"{type(exc).__name__}: {exc}")
+        except SearchError as exc:  # a locked or moved file, a show away: its words say why
+            self.app.call_from_thread(self.show_failure, plain(str(exc)))
+            return
+        except Exception:  # never a class name on screen: the traceback is logged
+            log.exception("search for %r failed", query)
+            self.app.call_from_thread(
+                self.show_failure,
+                Content(
+                    f"Search failed unexpectedly (the details are in the log, {log_file_path()})"
+                    ": search again"
+                ),
+            )
             return
         self.app.call_from_thread(self.show_hits, query, hits)
 
-    def show_failure(self, reason: str) -> None:
-        self.query_one("#search-status", Static).update(
-            plain(f"Search failed: {reason}", style="$text-error")
-        )
+    def show_failure(self, reason: Content) -> None:
+        self.query_one("#search-status", Static).update(reason.stylize("$text-error"))
 
     def show_hits(self, query: str, hits: list[SearchHit]) -> None:
         self.searches += 1

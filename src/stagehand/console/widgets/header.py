@@ -25,6 +25,7 @@ CONNECTION_STYLES = {
     "disconnected": ("○", "$error"),
     "failed": ("✕", "bold $error"),
     "finished": ("■", "$text-muted"),
+    "unknown": ("?", "$text-muted"),  # an attached console's show is away: not known here
 }
 
 

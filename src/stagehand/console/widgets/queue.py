@@ -32,6 +32,7 @@ from stagehand.console.state import CommentKey, key_of
 from stagehand.console.text import age, name_of, plain, platform_tag
 from stagehand.domain import AuthorKey, RankedComment
 from stagehand.ranking.queue_order import each_viewer
+from stagehand.report.text import count
 
 NAME_WIDTH = 14
 #: A row's cells before its text: markers, name, platform tag and age, with their spaces.
@@ -49,6 +50,8 @@ MARKERS = (
 )
 #: Rows one turn of the mouse wheel scrolls.
 WHEEL_ROWS = 3
+#: Cells of the border's width its title cannot use (a blank at either end).
+TITLE_MARGIN = 2
 #: Rows kept drawn for reuse (a few screens' worth; cleared when it fills).
 DRAWN_ROWS = 2_000
 
@@ -89,8 +92,8 @@ class QueueView(Widget, can_focus=True):
         self.askers: dict[CommentKey, tuple[RankedComment, ...]] = {}
         self.top = 0
         self.new_above = 0
-        #: The title's start ("Queue (42)  FROZEN"); the widget adds "↑ N new" itself.
-        self.title_prefix = "Queue"
+        #: The queue is frozen (space): the title says so.
+        self.frozen = False
         #: The selected comment (None: nothing selected) and whether it is outside the queue
         #: (picked from search results).
         self.selected_key: CommentKey | None = None
@@ -213,9 +216,24 @@ class QueueView(Widget, can_focus=True):
             self.new_above = sum(1 for key in above if key in self._arrived_away)
             if len(self._arrived_away) > 4 * max(50, len(self.entries)):
                 self._arrived_away &= set(self._index)
-        new = f"  ↑ {self.new_above} new (Home)" if self.new_above else ""
-        if self.border_title != self.title_prefix + new:
-            self.border_title = self.title_prefix + new
+        title = self._title()
+        if self.border_title != title:
+            self.border_title = title
+
+    def _title(self) -> str:
+        """The rows the host sees: `Queue (12)`; with the comments they hold when some rows
+        were asked by several viewers, `Queue (12 rows · 19 comments)`, unless that leaves no
+        room for `FROZEN` and `↑ N new (Home)`, which always show whole."""
+        rows = len(self.entries)
+        comments = sum(len(self.askers.get(key_of(r.comment), ())) or 1 for r in self.entries)
+        after = ("  FROZEN" if self.frozen else "") + (
+            f"  ↑ {self.new_above} new (Home)" if self.new_above else ""
+        )
+        if comments != rows:
+            both = f"Queue ({count(rows, 'row')} · {count(comments, 'comment')}){after}"
+            if len(both) <= self.outer_size.width - TITLE_MARGIN:
+                return both
+        return f"Queue ({rows}){after}"
 
     def _show_row(self, index: int) -> None:
         """Scroll just enough for row `index` to be on screen (after a key moved to it)."""
