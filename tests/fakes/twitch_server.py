@@ -675,10 +675,9 @@ class FakeTwitch:
         if body.get("type") == "channel.ban":
             # EventSub reference: channel.ban needs channel:moderate, granted by the broadcaster
             # (the condition names only them); a WebSocket subscription uses their user token.
-            if problem := self._needs(
-                token, condition.get("broadcaster_user_id"), "channel:moderate"
-            ):
-                return problem
+            broadcaster = condition.get("broadcaster_user_id")
+            if token.user_id != broadcaster or "channel:moderate" not in token.scopes:
+                return self._error(403, "subscription missing proper authorization")
         elif problem := self._needs(token, condition.get("user_id"), "user:read:chat"):
             return problem
         if any(

@@ -165,3 +165,30 @@ async def test_stagehands_own_ban_which_twitch_announces_too_is_logged_once(
     assert _rows(tmp_path, "SELECT action, text, actor, outcome FROM host_actions") == [
         ("moderate", "ban", "", "ok: banned on Twitch")
     ]
+
+
+async def test_a_broadcaster_token_from_before_channel_moderate_still_reads_chat(
+    fake: FakeTwitch, tmp_path: Path, caplog
+) -> None:
+    """Authorized before stagehand asked for `channel:moderate`: Twitch refuses the ban
+    subscription (403); chat and deletions go on, and the log says what to do, once."""
+    live = _show(fake, tmp_path)
+    for token in fake.tokens.values():
+        if "channel:moderate" in token.scopes:
+            token.scopes.remove("channel:moderate")
+    seen: list[CoreEvent] = []
+    live.add_listener(seen.append)
+    running = asyncio.create_task(live.run_adapters())
+    try:
+        await fake.wait_for_subscriptions(2)  # chat and deletions
+        await fake.send_chat(chat_event(message_id="a1", text="hello", chatter=ANA))
+        await _until(lambda: any(isinstance(e, CommentRanked) for e in seen))
+    finally:
+        assert await live.close()
+        async with asyncio.timeout(5):
+            await running
+    refused = [r.getMessage() for r in caplog.records if "are not heard" in r.getMessage()]
+    assert len(refused) == 1, refused
+    assert refused[0].startswith("Bans and timeouts made on Twitch are not heard (chat goes on)")
+    assert "the broadcaster needs channel:moderate" in refused[0]
+    assert "stagehand auth twitch" in refused[0]

@@ -192,13 +192,14 @@ class TwitchAdapter(Adapter):
         """Hear what Twitch's own moderators do: message deletions (the bot's token, as chat)
         and bans and timeouts (`channel.ban`: the broadcaster's token, `channel:moderate`).
         Chat goes on without them: a refusal is said once, with the fix."""
-        wanted: list[tuple[Any, str, str]] = [
+        wanted: list[tuple[Any, str, str, str]] = [
             (
                 ChatMessageDeleteSubscription(
                     broadcaster_user_id=ids.broadcaster_id, user_id=ids.bot_id
                 ),
                 ids.bot_id,
                 "messages deleted on Twitch",
+                f"the bot needs user:read:chat; {AUTH_FIX} again",
             )
         ]
         if ids.moderator_id is not None:
@@ -207,6 +208,7 @@ class TwitchAdapter(Adapter):
                     ChannelBanSubscription(broadcaster_user_id=ids.broadcaster_id),
                     ids.moderator_id,
                     "bans and timeouts made on Twitch",
+                    f"the broadcaster needs channel:moderate; {AUTH_FIX} again",
                 )
             )
         else:
@@ -215,14 +217,17 @@ class TwitchAdapter(Adapter):
                 "authorized stagehand (%s)",
                 AUTH_FIX,
             )
-        for subscription, token_for, what in wanted:
+        for subscription, token_for, what, fix in wanted:
             try:
                 await client.subscribe_websocket(subscription, token_for=token_for)
             except HTTPException as exc:
                 if exc.status not in (400, 401, 403):
                     raise
                 log.warning(
-                    "%s are not heard: %s (%s)", what.capitalize(), describe_error(exc), AUTH_FIX
+                    "%s are not heard (chat goes on): %s; %s",
+                    what[:1].upper() + what[1:],
+                    describe_error(exc),
+                    fix,
                 )
 
     def _ban(self, payload: Any) -> None:
