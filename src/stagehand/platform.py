@@ -116,6 +116,17 @@ class ActionResult:
 ONLY_RECORDED = " recorded; no "
 
 
+#: How a moderation done on the platform itself (a Twitch moderator's /ban or /timeout), not
+#: through stagehand, reads in the host-action log: "ok: done on Twitch, not through stagehand".
+DONE_ON_PLATFORM = ", not through stagehand"
+
+
+def done_on_platform(outcome: str) -> bool:
+    """Whether a host action's logged `outcome` says the platform's own moderators did it:
+    stagehand only heard of it, so it is not stagehand's to undo."""
+    return outcome.startswith("ok: done on ") and outcome.endswith(DONE_ON_PLATFORM)
+
+
 def only_recorded(outcome: str) -> bool:
     """Whether a host action's logged `outcome` says it was only recorded: nothing of it reached
     a platform (so nothing there needs taking back)."""
@@ -146,9 +157,13 @@ class AdapterSink(Protocol):
         state (e.g. chat that may have been missed): a notice on every screen."""
         ...
 
-    def author_banned(self, author: Author, why: str, detail: str) -> None:
+    def author_banned(
+        self, author: Author, why: str, detail: str, *, by: str = "", key: str = ""
+    ) -> None:
         """A moderator banned (`why` "ban") or timed out (`why` "timeout") `author` on the
-        platform itself: every screen takes their comments off its queue."""
+        platform itself: every screen takes their comments off its queue, and the show logs it
+        as a `moderate` host action done on the platform. `by`: the moderator's login, when the
+        platform says; `key`: what names this ban uniquely (a redelivery is logged once)."""
         ...
 
     def quota_spent(self, platform: str, use: QuotaUse) -> None:

@@ -75,6 +75,14 @@ def open_show(
             source=source,
             started_at=started_at or clock.now(),
         )
+        # A live show killed with a guest on stage: the appearance ended when the show was last
+        # known to run, not when it came back (a replay's time has no downtime: it goes on at
+        # its transcript's time). The hosts decide whether the guest comes back on.
+        off_stage: list[str] = []
+        if resumed and resume_reads.replay_position(db, show.id) is None:
+            last_alive = queries.last_alive_at(db, show.id)
+            if last_alive is not None:
+                off_stage = resume_reads.end_open_stage(db, show.id, last_alive)
         state = (
             resume_reads.resumed_state(
                 db,
@@ -98,6 +106,15 @@ def open_show(
             Notice(
                 f"{whose} was on stream when the show stopped: it is off stream now"
                 " (show it again from the queue or search)",
+                "info",
+            )
+        )
+    for name in off_stage:
+        who = clean(name, max_chars=80) or "A guest"
+        notices.append(
+            Notice(
+                f"{who} was on stage when the show stopped: off stage since then"
+                " (bring them on again if they are still there)",
                 "info",
             )
         )

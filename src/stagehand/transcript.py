@@ -26,7 +26,7 @@ from stagehand.domain import (
     HostAction,
     HostActionKind,
 )
-from stagehand.platform import only_recorded
+from stagehand.platform import done_on_platform, only_recorded
 from stagehand.sanitize import clean, inert_json
 from stagehand.times import format_ts, parse_ts
 
@@ -519,7 +519,8 @@ def host_action_to_dict(action: HostAction) -> dict[str, Any]:
     # one only recorded (its outcome names only the action and the platform).
     if action.outcome.startswith("failed"):
         record["outcome"] = "failed"
-    elif only_recorded(action.outcome):
+    elif only_recorded(action.outcome) or done_on_platform(action.outcome):
+        # Or done by the platform's own moderators: stagehand only heard of it.
         record["outcome"] = action.outcome
     return record
 

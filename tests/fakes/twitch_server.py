@@ -22,7 +22,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -54,6 +54,7 @@ BOT = {"id": "900000001", "login": "stagehandbot", "display_name": "StagehandBot
 
 BOT_SCOPES = ["user:read:chat", "user:write:chat", "user:manage:whispers"]
 BROADCASTER_SCOPES = [
+    "channel:moderate",
     "moderator:manage:chat_messages",
     "moderator:manage:banned_users",
     "channel:manage:guest_star",
@@ -513,6 +514,14 @@ class FakeTwitch:
             need = "moderator:manage:chat_messages"
             if problem := self._needs(token, query.get("moderator_id"), need):
                 return problem
+            if message_id := query.get("message_id"):
+                event = self.delivered.get(str(message_id), {})
+                user = {
+                    "id": str(event.get("chatter_user_id", "")),
+                    "login": str(event.get("chatter_user_login", "")),
+                    "display_name": str(event.get("chatter_user_name", "")),
+                }
+                await self.delete_on_twitch(str(message_id), user)
             return web.Response(status=204)
         if route == ("POST", "moderation/bans"):
             need = "moderator:manage:banned_users"
@@ -527,6 +536,17 @@ class FakeTwitch:
                 "end_time": now_rfc3339() if data.get("duration") else None,
             }
             self.bans[ban["user_id"]] = ban
+            # Twitch notifies channel.ban of every ban and timeout, the API's included.
+            user = self.users.get(
+                ban["user_id"], {"id": ban["user_id"], "login": "", "display_name": ""}
+            )
+            await self.ban_on_twitch(
+                self.users[ban["moderator_id"]],
+                user,
+                duration=data.get("duration"),
+                reason=str(data.get("reason") or ""),
+                helix=False,
+            )
             return web.json_response({"data": [ban]})
         if route == ("DELETE", "moderation/bans"):
             # Helix: removes a ban or a timeout; 400 when the user is neither banned nor timed out.
@@ -652,7 +672,13 @@ class FakeTwitch:
             return self._error(
                 400, "websocket transport session does not exist or has already disconnected"
             )
-        if problem := self._needs(token, condition.get("user_id"), "user:read:chat"):
+        if body.get("type") == "channel.ban":
+            # EventSub reference: channel.ban needs channel:moderate, granted by the broadcaster
+            # (the condition names only them); a WebSocket subscription uses their user token.
+            broadcaster = condition.get("broadcaster_user_id")
+            if token.user_id != broadcaster or "channel:moderate" not in token.scopes:
+                return self._error(403, "subscription missing proper authorization")
+        elif problem := self._needs(token, condition.get("user_id"), "user:read:chat"):
             return problem
         if any(
             s["condition"] == condition and s["type"] == body.get("type")
@@ -683,6 +709,12 @@ class FakeTwitch:
             await self.subscribed.wait_for(lambda: self.subscription_count >= count)
 
     # -- EventSub WebSocket
+
+    async def wait_for_chat(self, timeout: float = 10.0) -> None:
+        """Wait until a live session is subscribed to channel.chat.message (`send_chat` works)."""
+        async with asyncio.timeout(timeout):
+            while not self._live_chat_sessions():
+                await asyncio.sleep(0.02)
 
     async def _eventsub(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse()
@@ -774,6 +806,86 @@ class FakeTwitch:
             await session.ws.send_json(frame)
         self.delivered[str(event.get("message_id"))] = event
         return str(event.get("message_id"))
+
+    async def _notify(self, kind: str, event: dict[str, Any]) -> int:
+        """Deliver a `kind` notification to every live session subscribed to it; how many."""
+        sent = 0
+        for session in list(self.sessions.values()):
+            if session.ws is None or session.ws.closed:
+                continue
+            for sub in session.subscriptions:
+                if sub["type"] != kind:
+                    continue
+                frame = self._frame(
+                    "notification",
+                    {"subscription": sub, "event": event},
+                    subscription_type=kind,
+                    subscription_version=sub["version"],
+                )
+                await session.ws.send_json(frame)
+                sent += 1
+        return sent
+
+    async def ban_on_twitch(
+        self,
+        moderator: dict[str, str],
+        user: dict[str, str],
+        *,
+        duration: int | None = None,
+        reason: str = "",
+        helix: bool = True,
+    ) -> int:
+        """A moderator's /ban (or /timeout with `duration` seconds) in Twitch's own chat: what
+        EventSub sends (channel.ban, and channel.chat.clear_user_messages: their messages are
+        cleared), with the keys of the EventSub reference. Returns the notifications sent."""
+        banned_at = datetime.now(UTC)
+        if helix:
+            self.bans[user["id"]] = {"user_id": user["id"], "moderator_id": moderator["id"]}
+        ban = {
+            "user_id": user["id"],
+            "user_login": user["login"],
+            "user_name": user["display_name"],
+            "broadcaster_user_id": BROADCASTER["id"],
+            "broadcaster_user_login": BROADCASTER["login"],
+            "broadcaster_user_name": BROADCASTER["display_name"],
+            "moderator_user_id": moderator["id"],
+            "moderator_user_login": moderator["login"],
+            "moderator_user_name": moderator["display_name"],
+            "reason": reason,
+            "banned_at": banned_at.strftime("%Y-%m-%dT%H:%M:%S.%f000Z"),
+            "ends_at": (banned_at + timedelta(seconds=duration)).strftime(
+                "%Y-%m-%dT%H:%M:%S.%f000Z"
+            )
+            if duration
+            else None,
+            "is_permanent": not duration,
+        }
+        cleared = {
+            "broadcaster_user_id": BROADCASTER["id"],
+            "broadcaster_user_login": BROADCASTER["login"],
+            "broadcaster_user_name": BROADCASTER["display_name"],
+            "target_user_id": user["id"],
+            "target_user_login": user["login"],
+            "target_user_name": user["display_name"],
+        }
+        return await self._notify("channel.ban", ban) + await self._notify(
+            "channel.chat.clear_user_messages", cleared
+        )
+
+    async def delete_on_twitch(self, message_id: str, user: dict[str, str]) -> int:
+        """A moderator deleted one message in Twitch's own chat (channel.chat.message_delete)."""
+        return await self._notify(
+            "channel.chat.message_delete",
+            {
+                "broadcaster_user_id": BROADCASTER["id"],
+                "broadcaster_user_login": BROADCASTER["login"],
+                "broadcaster_user_name": BROADCASTER["display_name"],
+                "target_user_id": user["id"],
+                "target_user_login": user["login"],
+                "target_user_name": user["display_name"],
+                "message_id": message_id,
+            },
+        )
 
     async def send_raw(self, data: str | bytes) -> None:
         """Send a frame as is (malformed-frame tests) to every live session."""

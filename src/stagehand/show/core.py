@@ -135,6 +135,8 @@ class ShowCore:
         self._ranker.add_hosts(settings.show.hosts)
         self._state = ShowState()
         self._history = ActionHistory()
+        #: The keys of the moderations done on a platform that the show heard (and logged).
+        self._heard_moderations: set[str] = set()
         self._platforms = Platforms()
         self._commands: CommandHandler | None = None
         #: The store's writer hears every event first: what is stored is what is shown.

@@ -17,6 +17,7 @@ import asyncio
 import dataclasses
 import logging
 import sqlite3
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +38,7 @@ from stagehand.domain import (
 from stagehand.events import (
     CommentEdited,
     ConnectionChanged,
+    HostActionLogged,
     Notice,
     QuotaSpent,
     ShowEnded,
@@ -45,7 +47,7 @@ from stagehand.events import (
 from stagehand.logs import redact
 from stagehand.metrics import Metrics, show_metrics
 from stagehand.naming import named
-from stagehand.platform import Adapter, ConnectionState, ReplaySink
+from stagehand.platform import DONE_ON_PLATFORM, Adapter, ConnectionState, ReplaySink
 from stagehand.sanitize import clean
 from stagehand.show.actions import HostActions
 from stagehand.show.core import CommandHandler
@@ -400,13 +402,40 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         # Masked as connection details are: a platform's words may quote a request.
         self._publish(Notice(f"{platform_name(platform)}: {redact(text)}", level))
 
-    def author_banned(self, author: Author, why: str, detail: str) -> None:
-        """Banned or timed out on the platform by someone else: off every queue, hand down."""
+    def author_banned(
+        self, author: Author, why: str, detail: str, *, by: str = "", key: str = ""
+    ) -> None:
+        """Banned or timed out on the platform by someone else: off every queue, hand down,
+        and logged as a `moderate` host action done there (`by` its moderator, when known).
+        Not one of the hosts' actions to undo (`u` takes back what the hosts did, and a ban
+        heard while they work must not become the one it takes back)."""
         self._caught_up()
+        if key and key in self._heard_moderations:
+            return  # delivered again
+        if key:
+            self._heard_moderations.add(key)
+        # Named as chat shows them (a platform's ban may carry only their login).
+        author = self._state.recent.latest_by(author.id, author.platform) or author
         kind = ModerationKind.TIMEOUT if why == ModerationKind.TIMEOUT else ModerationKind.BAN
         self._author_removed(author, kind)
-        text, names = named(author, f" {detail}")
-        self._publish(Notice(text, "info", names=names))
+        action = HostAction(
+            HostActionKind.MODERATE,
+            self._clock.now(),
+            None,
+            author.platform,
+            author.id,
+            kind.value,
+            f"ok: done on {platform_name(author.platform)}{DONE_ON_PLATFORM}",
+            key=key or uuid.uuid4().hex,
+            actor=f"{author.platform}:{by}" if by else "",
+        )
+        self._publish(HostActionLogged(action, None))
+        opted_out = author.key in self.opted_out and not author.anonymous
+        if opted_out:
+            self._publish(Notice(f"A viewer who opted out {detail}", "info"))
+        else:
+            text, names = named(author, f" {detail}")
+            self._publish(Notice(text, "info", names=names))
 
     def quota_spent(self, platform: str, use: QuotaUse) -> None:
         self._publish(QuotaSpent(platform, use))

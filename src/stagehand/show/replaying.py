@@ -15,8 +15,8 @@ from stagehand.domain import (
     ReplayPosition,
     TranscriptPosition,
 )
-from stagehand.events import ReplayReached
-from stagehand.platform import only_recorded
+from stagehand.events import HostActionLogged, ReplayReached
+from stagehand.platform import done_on_platform, only_recorded
 from stagehand.show.undo import Undoing
 
 
@@ -69,6 +69,8 @@ class Replaying(Undoing):
         elif kind == HostActionKind.STAGE_END:
             author = self._author_for(action) or (comment.author if comment else None)
             self._stage_ended(author, action.ts, outcome="replayed", key=action.key)
+        elif kind == HostActionKind.MODERATE and done_on_platform(action.outcome):
+            self._heard_on_platform(action, comment)
         else:
             self._log_action(
                 HostAction(
@@ -93,6 +95,15 @@ class Replaying(Undoing):
                         self._comment_deleted(comment.platform, comment.id, action.ts)
                 elif action.text in (ModerationKind.BAN, ModerationKind.TIMEOUT):
                     self._author_removed(comment.author, ModerationKind(action.text))
+
+    def _heard_on_platform(self, action: HostAction, comment: Comment | None) -> None:
+        """A moderation the platform's own moderators did: logged as it was (not the hosts'
+        to undo), its author's comments off the queue again."""
+        self._publish(HostActionLogged(action, comment))
+        if action.text in (ModerationKind.BAN, ModerationKind.TIMEOUT):
+            author = comment.author if comment else self._author_for(action)
+            if author is not None:
+                self._author_removed(author, ModerationKind(action.text))
 
     def _replay_stream_or_pin(
         self, kind: HostActionKind, comment: Comment | None, action: HostAction

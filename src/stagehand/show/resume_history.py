@@ -31,7 +31,7 @@ from stagehand.domain import (
     Segment,
     StageSession,
 )
-from stagehand.platform import only_recorded
+from stagehand.platform import done_on_platform, only_recorded
 from stagehand.show.history import ActionHistory, Done
 from stagehand.show.queue import CommentKey, key_of
 from stagehand.show.state import ShowState
@@ -70,6 +70,8 @@ def remember_stored_actions(
     `state` is the show as restored (its segments), `known` the comments read (by key)."""
     rebuilt = _Rebuilding(resumed, state, known_comments(resumed) if known is None else known)
     for action, author in resumed.host_actions:
+        if done_on_platform(action.outcome):
+            continue  # the platform's own moderators did it: not the hosts' to undo
         history.remember(rebuilt.done(action, author))
     rebuilt.check_openings()
     for keys in rebuilt.pressed_together():

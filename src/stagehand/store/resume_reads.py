@@ -355,6 +355,26 @@ def end_open_on_stream(db: Database, show_id: int, at: datetime) -> list[str]:
     return [name for _, name in rows]
 
 
+def end_open_stage(db: Database, show_id: int, at: datetime) -> list[str]:
+    """End the appearances a stopped live show left open (killed with a guest on stage) at `at`,
+    the last moment it was known to run (never before they began): the show was down after
+    that, and nobody was on its stage. Returns the guests' names, to tell the hosts."""
+    rows = db.execute(
+        """SELECT stage_sessions.id, coalesce(nullif(authors.display_name, ''), authors.name, '')
+           FROM stage_sessions JOIN authors ON authors.id = stage_sessions.author_id
+           WHERE stage_sessions.show_id = ? AND stage_sessions.ended_at IS NULL""",
+        [show_id],
+    ).fetchall()
+    if rows:
+        db.execute(
+            "UPDATE stage_sessions SET ended_at = max(started_at, ?)"
+            " WHERE show_id = ? AND ended_at IS NULL",
+            [format_ts(at), show_id],
+        )
+        db.conn.commit()
+    return [name for _, name in rows]
+
+
 def replay_position(db: Database, show_id: int) -> ReplayPosition | None:
     """How far into its transcript a replayed show is stored (None for a live show)."""
     row = db.execute(

@@ -34,6 +34,12 @@ from stagehand.domain import Author, Highlight, HighlightKind, ModerationKind, R
 from stagehand.platform import ConnectionState
 from stagehand.tokens import TokenStore
 
+#: What a session subscribes to: chat and deleted messages with the bot's token, bans and
+#: timeouts with the broadcaster's (`channel:moderate`): a socket for each account, as an
+#: EventSub WebSocket carries one user's subscriptions.
+SUBSCRIPTIONS = 3
+SOCKETS = 2
+
 
 @dataclass
 class Show:
@@ -169,15 +175,15 @@ async def test_session_reconnect_loses_nothing(show: Show) -> None:
     await show.sink.wait_for_comments(1)
     connections = show.fake.ws_connections
     await show.fake.send_reconnect()
-    await show.sink.wait_for(lambda: show.fake.ws_connections == connections + 1)
-    # The old socket closes once the new one is welcomed; then only the new one is live.
+    await show.sink.wait_for(lambda: show.fake.ws_connections == connections + SOCKETS)
+    # The old sockets close once the new ones are welcomed; then only the new ones are live.
     await show.sink.wait_for(
-        lambda: sum(1 for s in show.fake.sessions.values() if s.ws and not s.ws.closed) == 1
+        lambda: sum(1 for s in show.fake.sessions.values() if s.ws and not s.ws.closed) == SOCKETS
     )
     await show.fake.send_chat(chat_event(message_id="after"))
     comments = await show.sink.wait_for_comments(2)
     assert [c.id for c in comments] == ["before", "after"]
-    assert show.fake.subscription_count == 1  # Twitch carried the subscription over
+    assert show.fake.subscription_count == SUBSCRIPTIONS  # Twitch carried them over
     assert show.sink.state is ConnectionState.CONNECTED
     # twitchio lost track of the moved socket (same session id); the adapter did not:
     # after closing, no socket is left open on the fake.
@@ -190,7 +196,8 @@ async def test_a_dropped_socket_reconnects_resubscribes_and_loses_nothing(show: 
     await show.sink.wait_for_comments(1)
     show.fake.welcome_delay = 0.6  # long enough for the console to see the drop
     await show.fake.drop_connections()
-    await show.fake.wait_for_subscriptions(2)  # twitchio subscribed again on the new session
+    # twitchio subscribed again on the new sessions
+    await show.fake.wait_for_subscriptions(2 * SUBSCRIPTIONS)
     await show.fake.send_chat(chat_event(message_id="after-drop"))
     comments = await show.sink.wait_for_comments(2)
     assert [c.id for c in comments] == ["before-drop", "after-drop"]
@@ -202,7 +209,7 @@ async def test_a_dropped_socket_reconnects_resubscribes_and_loses_nothing(show: 
         ConnectionState.CONNECTED,
     ]
     subscribe = show.fake.requests_to("POST", "eventsub/subscriptions")
-    assert len({r.json["transport"]["session_id"] for r in subscribe}) == 2
+    assert len({r.json["transport"]["session_id"] for r in subscribe}) == 2 * SOCKETS
 
 
 @pytest.mark.parametrize(
@@ -224,7 +231,7 @@ async def test_a_malformed_frame_is_skipped_and_chat_goes_on(
     # Well inside the 15 s keepalive timeout: reading resumed at once, on the same socket.
     [comment] = await show.sink.wait_for_comments(1, timeout=3)
     assert comment.id == "still-here"
-    assert show.fake.ws_connections == 1
+    assert show.fake.ws_connections == SOCKETS
 
 
 async def test_a_notification_with_a_broken_event_is_skipped(show: Show) -> None:

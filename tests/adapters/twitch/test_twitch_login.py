@@ -153,7 +153,9 @@ async def test_a_5xx_when_a_new_session_logs_in_mid_show_is_retried(
         fake.fail_next("GET", "oauth2/validate", 503, "Service Unavailable", when=made_with(bot))
         fake.fail_next("GET", "oauth2/validate", 503, "Service Unavailable", when=made_with(bot))
         await fake.drop_connections()
-        await fake.wait_for_subscriptions(2, timeout=15)  # twitchio retried the 503 once
+        # twitchio retried the 503 once (3 subscriptions a session, chat first)
+        await fake.wait_for_subscriptions(4, timeout=15)
+        await fake.wait_for_chat(timeout=15)
         await sink.wait_for(lambda: sink.state is ConnectionState.CONNECTED)
         await fake.send_chat(chat_event(message_id="after"))
         comments = await sink.wait_for_comments(2)

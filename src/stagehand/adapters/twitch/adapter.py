@@ -12,16 +12,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from twitchio.eventsub import ChatMessageSubscription
+from twitchio.eventsub import (
+    ChannelBanSubscription,
+    ChatMessageDeleteSubscription,
+    ChatMessageSubscription,
+)
 from twitchio.exceptions import HTTPException
 
 from stagehand.adapters.connection import Backoff, Connection, ConnectionLost
 from stagehand.adapters.sending import SendLimiter
 from stagehand.adapters.twitch import actions
-from stagehand.adapters.twitch.client import ChatClient, revive_reader, socket_connected
+from stagehand.adapters.twitch.client import (
+    ChatClient,
+    reads_chat,
+    revive_reader,
+    socket_connected,
+)
 from stagehand.adapters.twitch.credentials import (
     AUTH_FIX,
     TwitchCredentials,
@@ -35,6 +45,7 @@ from stagehand.adapters.twitch.errors import (
     mask_twitchio_logs,
 )
 from stagehand.adapters.twitch.limits import split_message
+from stagehand.adapters.twitch.moderation import OwnBans, heard_ban
 from stagehand.adapters.twitch.normalize import (
     PLATFORM,
     MalformedChatMessage,
@@ -42,7 +53,7 @@ from stagehand.adapters.twitch.normalize import (
 )
 from stagehand.adapters.twitch.outbox import OwnMessages, Unfinished, partly_sent, rest_sent
 from stagehand.config.twitch import TwitchSettings
-from stagehand.domain import Author, Comment, ModerationKind
+from stagehand.domain import Author, Comment, ModerationKind, utcnow
 from stagehand.platform import ActionResult, Adapter, AdapterSink, ConnectionState
 from stagehand.tokens import TokenStore
 
@@ -50,6 +61,9 @@ log = logging.getLogger(__name__)
 
 #: How often the connection watchdog looks at the sockets (cheap: no I/O).
 WATCH_SECONDS = 0.2
+#: How long a connected session may go without its chat subscription (twitchio subscribes again
+#: one by one after a reconnect) before the adapter starts a new session.
+CHAT_GRACE_SECONDS = 3.0
 #: Longest a message waits for a free slot under the rate limit before the action fails.
 MAX_SEND_WAIT_SECONDS = 3.0
 
@@ -83,6 +97,7 @@ class TwitchAdapter(Adapter):
         self._bot_id = ""
         self._bot_is_broadcaster = False  # the "same account" setup: the bot chats as the host
         self.own_messages = OwnMessages()
+        self.own_bans = OwnBans()
         self._unfinished = Unfinished()
         #: Accounts whose token Twitch refused this session (user id -> login, and the refresh
         #: token stored then): what they do fails until they authorize again (`stagehand auth
@@ -125,6 +140,8 @@ class TwitchAdapter(Adapter):
             on_chat_message=self._chat_message,
             on_token=self._store_token,
             on_refused=self._token_refused,
+            on_ban=self._ban,
+            on_message_delete=self._message_deleted,
         )
         try:
             await client.login()
@@ -139,6 +156,7 @@ class TwitchAdapter(Adapter):
             )
             self.connection.link = Link(client, ids)
             await self._subscribe(client, broadcaster_id, bot.user_id)
+            await self._subscribe_moderation(client, ids)
             await self._watch(client)
         finally:
             self.connection.link = None
@@ -170,13 +188,84 @@ class TwitchAdapter(Adapter):
                 ) from None
             raise
 
+    async def _subscribe_moderation(self, client: ChatClient, ids: actions.ChannelIds) -> None:
+        """Hear what Twitch's own moderators do: message deletions (the bot's token, as chat)
+        and bans and timeouts (`channel.ban`: the broadcaster's token, `channel:moderate`).
+        Chat goes on without them: a refusal is said once, with the fix."""
+        wanted: list[tuple[Any, str, str, str]] = [
+            (
+                ChatMessageDeleteSubscription(
+                    broadcaster_user_id=ids.broadcaster_id, user_id=ids.bot_id
+                ),
+                ids.bot_id,
+                "messages deleted on Twitch",
+                f"the bot needs user:read:chat; {AUTH_FIX} again",
+            )
+        ]
+        if ids.moderator_id is not None:
+            wanted.append(
+                (
+                    ChannelBanSubscription(broadcaster_user_id=ids.broadcaster_id),
+                    ids.moderator_id,
+                    "bans and timeouts made on Twitch",
+                    f"the broadcaster needs channel:moderate; {AUTH_FIX} again",
+                )
+            )
+        else:
+            log.warning(
+                "Bans and timeouts made on Twitch are not heard: the broadcaster has not "
+                "authorized stagehand (%s)",
+                AUTH_FIX,
+            )
+        for subscription, token_for, what, fix in wanted:
+            try:
+                await client.subscribe_websocket(subscription, token_for=token_for)
+            except HTTPException as exc:
+                if exc.status not in (400, 401, 403):
+                    raise
+                log.warning(
+                    "%s are not heard (chat goes on): %s; %s",
+                    what[:1].upper() + what[1:],
+                    describe_error(exc),
+                    fix,
+                )
+
+    def _ban(self, payload: Any) -> None:
+        """A ban or timeout in Twitch's own chat: the show takes the viewer off its queue and
+        logs it, unless stagehand made it (Twitch announces those too)."""
+        try:
+            ban = heard_ban(payload)
+            moderator_id = str(payload.moderator.id)
+        except (AttributeError, TypeError, ValueError) as exc:
+            log.warning("Skipped a malformed Twitch ban notification (%s)", exc)
+            return
+        link = self.connection.link
+        ours = link.ids.moderator_id if link is not None else None
+        if self.own_bans.is_echo(ban.author.id, moderator_id, ours):
+            return
+        if self._sink is not None:
+            self._sink.author_banned(ban.author, ban.kind.value, ban.detail, by=ban.by, key=ban.key)
+
+    def _message_deleted(self, payload: Any) -> None:
+        """A message deleted in Twitch's own chat (or by stagehand, which the show knows)."""
+        message_id = str(getattr(payload, "message_id", "") or "")
+        if message_id and self._sink is not None:
+            self._sink.comment_deleted(PLATFORM, message_id, utcnow())
+
     async def _watch(self, client: ChatClient) -> None:
         """Report the state until `close`; raise `ConnectionLost` when twitchio gives up."""
         closing = self.connection.closing
+        chat_missing_since: float | None = None
         while not closing.is_set():
             sockets = client.sockets.open_sockets()
             if not sockets:
                 raise ConnectionLost("the EventSub connection closed")
+            if not any(socket_connected(s) for s in sockets) or reads_chat(sockets):
+                chat_missing_since = None
+            elif chat_missing_since is None:
+                chat_missing_since = time.monotonic()
+            elif time.monotonic() - chat_missing_since > CHAT_GRACE_SECONDS:
+                raise ConnectionLost("chat was not subscribed again after a reconnect")
             for socket in sockets:
                 if (error := revive_reader(socket)) is not None:
                     log.warning(
@@ -364,7 +453,10 @@ class TwitchAdapter(Adapter):
             return refused
         if (link := await self._ready()) is None:
             return self.connection.not_connected()
-        return await actions.moderate(
+        banning = kind is not ModerationKind.DELETE
+        if banning:
+            self.own_bans.making(comment.author.id)  # Twitch announces it back: not twice
+        result = await actions.moderate(
             link.client,
             link.ids,
             kind=kind,
@@ -373,6 +465,9 @@ class TwitchAdapter(Adapter):
             duration_seconds=duration_seconds,
             reason=reason,
         )
+        if banning and not result.ok:
+            self.own_bans.failed(comment.author.id)
+        return result
 
     async def unban(
         self, author: Author, kind: ModerationKind = ModerationKind.BAN

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import aiohttp
@@ -115,6 +115,20 @@ def socket_connected(socket: Websocket) -> bool:
     return socket.connected and socket._ready.is_set()
 
 
+def reads_chat(sockets: Iterable[Websocket]) -> bool:
+    """Whether a welcomed socket carries the chat subscription. After a reconnect twitchio
+    subscribes again one by one and drops any Twitch refused: a socket that kept only the
+    deletions would stay open, and chat would be lost without a word."""
+    for socket in sockets:
+        if not socket_connected(socket):
+            continue
+        for sub in socket._subscriptions.values():
+            kind = sub["type"]
+            if getattr(kind, "value", kind) == "channel.chat.message":
+                return True
+    return False
+
+
 def revive_reader(socket: Websocket) -> BaseException | None:
     """Restart a socket's reader that died on a bad frame; returns what killed it."""
     task = socket._listen_task
@@ -144,6 +158,8 @@ class ChatClient(twitchio.Client):
         on_chat_message: Callable[[Any], None],
         on_token: TokenSaver,
         on_refused: Callable[[str, str], None] = lambda user_id, login: None,
+        on_ban: Callable[[Any], None] = lambda payload: None,
+        on_message_delete: Callable[[Any], None] = lambda payload: None,
     ) -> None:
         super().__init__(
             client_id=client_id,
@@ -159,6 +175,9 @@ class ChatClient(twitchio.Client):
         #: The access token last handed to the store, per user id.
         self._handed_over: dict[str, str] = {}
         self._on_chat_message = on_chat_message
+        #: Moderation done in Twitch's own chat (EventSub channel.ban, channel.chat.message_delete).
+        self._on_ban = on_ban
+        self._on_message_delete = on_message_delete
         self._on_token = on_token
         #: Told (user id, login) when Twitch refuses to refresh an account's token.
         self._on_refused = on_refused
@@ -274,6 +293,12 @@ class ChatClient(twitchio.Client):
 
     async def event_message(self, payload: twitchio.ChatMessage) -> None:
         self._on_chat_message(payload)
+
+    async def event_ban(self, payload: twitchio.ChannelBan) -> None:
+        self._on_ban(payload)
+
+    async def event_message_delete(self, payload: twitchio.ChatMessageDelete) -> None:
+        self._on_message_delete(payload)
 
     async def close_all_sockets(self) -> None:
         """Close the sockets twitchio's own `close` may have lost track of."""

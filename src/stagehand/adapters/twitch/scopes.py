@@ -22,6 +22,7 @@ WHISPER_SCOPES: dict[str, str] = {
 BROADCASTER_SCOPES: dict[str, str] = {
     "moderator:manage:chat_messages": "delete a chat message",
     "moderator:manage:banned_users": "time out or ban a chatter",
+    "channel:moderate": "hear the bans and timeouts your moderators make on Twitch (EventSub channel.ban)",
 }
 #: Asked of the broadcaster only when `guest_star = true`.
 GUEST_STAR_SCOPES: dict[str, str] = {

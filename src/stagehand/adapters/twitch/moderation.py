@@ -1,0 +1,83 @@
+"""Moderation done in Twitch's own chat (a moderator's /ban or /timeout), as stagehand hears it.
+
+EventSub `channel.ban` (broadcaster's token, `channel:moderate`) says who was banned or timed out,
+by which moderator, and until when. Twitch announces every ban, stagehand's own (Helix
+`POST /moderation/bans`, made as the broadcaster) too: those are known here (`OwnBans`) and not
+passed on again, as the show logged them when it made them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from stagehand.adapters.twitch.normalize import PLATFORM
+from stagehand.domain import Author, ModerationKind
+from stagehand.times import format_ts
+
+#: How long a ban stagehand made waits for Twitch to announce it back.
+ECHO_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class HeardBan:
+    """One `channel.ban` notification, in the show's words."""
+
+    author: Author
+    kind: ModerationKind
+    #: The moderator's login ("" when Twitch did not say).
+    by: str
+    #: Names this ban uniquely: a redelivery of the notification has the same.
+    key: str
+    #: What the hosts are told after the viewer's name.
+    detail: str
+
+
+def heard_ban(payload: Any) -> HeardBan:
+    """The ban or timeout a twitchio `ChannelBan` carries. Raises AttributeError, TypeError or
+    ValueError on a payload without the keys of the EventSub reference."""
+    user, moderator = payload.user, payload.moderator
+    user_id = str(user.id)
+    if not user_id:
+        raise ValueError("a ban of nobody")
+    kind = ModerationKind.BAN if payload.permanent else ModerationKind.TIMEOUT
+    by = str(getattr(moderator, "name", "") or "")
+    who = f" by {by}" if by else " (by a moderator there)"
+    if kind is ModerationKind.TIMEOUT and payload.ends_at is not None:
+        seconds = round((payload.ends_at - payload.banned_at).total_seconds())
+        detail = f"was timed out on Twitch for {seconds} s{who}"
+    else:
+        detail = f"was banned on Twitch{who}"
+    what = f"twitch ban|{user_id}|{kind.value}|{format_ts(payload.banned_at)}"
+    return HeardBan(
+        Author(PLATFORM, user_id, str(user.name or "")),
+        kind,
+        by,
+        hashlib.sha256(what.encode()).hexdigest()[:32],
+        detail,
+    )
+
+
+class OwnBans:
+    """The viewers stagehand itself banned or timed out in the last minute, by user id."""
+
+    def __init__(self, seconds: float = ECHO_SECONDS) -> None:
+        self._seconds = seconds
+        self._made: dict[str, float] = {}
+
+    def making(self, user_id: str) -> None:
+        """About to ban or time out `user_id` (Twitch may announce it before Helix answers)."""
+        self._made[user_id] = time.monotonic()
+
+    def failed(self, user_id: str) -> None:
+        self._made.pop(user_id, None)
+
+    def is_echo(self, user_id: str, moderator_id: str, ours: str | None) -> bool:
+        """Whether a ban of `user_id` by `moderator_id` is one stagehand made (acting as `ours`)."""
+        made = self._made.get(user_id)
+        if made is None or moderator_id != ours:
+            return False
+        del self._made[user_id]
+        return time.monotonic() - made <= self._seconds

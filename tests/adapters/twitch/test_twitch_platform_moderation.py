@@ -1,0 +1,194 @@
+"""Moderation done in Twitch's own chat, not through stagehand: a moderator's /timeout or /ban
+(EventSub `channel.ban`) and a deleted message (`channel.chat.message_delete`), as the fake
+Twitch sends them (keys of the EventSub reference), through real twitchio into the live show
+and a real SQLite file. The viewer's comments leave the queue, the log keeps who did what, a
+resumed show keeps them off, and stagehand's own bans (which Twitch announces too) are not
+logged twice."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from fakes.twitch_server import FakeTwitch, chat_event, settings_for, store_credentials
+from stagehand.adapters.twitch.adapter import TwitchAdapter
+from stagehand.config import Settings
+from stagehand.domain import ModerationKind
+from stagehand.events import CommentRanked, CoreEvent
+from stagehand.session import open_show
+from stagehand.show.live import LiveShow
+from stagehand.show.queue import ShowQueue
+
+ANA = {"id": "7001", "login": "ana", "display_name": "Ana"}
+BEN = {"id": "7002", "login": "ben", "display_name": "Ben"}
+MOD = {"id": "7003", "login": "mo", "display_name": "Mo"}
+#: What a session subscribes to: chat, deleted messages, bans and timeouts.
+SUBSCRIPTIONS = 3
+
+
+def _show(fake: FakeTwitch, tmp_path: Path, *, connected: bool = True) -> LiveShow:
+    store, _, _ = store_credentials(fake, tmp_path / "tokens.json")
+    adapters = [TwitchAdapter(settings_for(fake), store, guest_link="https://vdo.ninja/x")]
+    return open_show(
+        Settings(),
+        db_path=tmp_path / "show.db",
+        show_name="synth-night",
+        adapters=adapters if connected else [],
+        commands=False,
+    )
+
+
+async def _until(predicate, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.02)
+
+
+def _queued(queue: ShowQueue) -> list[str]:
+    return sorted(r.comment.id for row in queue.queue_rows() for r in row.askers)
+
+
+def _rows(tmp_path: Path, sql: str) -> list[tuple]:
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "show.db") as conn:
+        rows = conn.execute(sql).fetchall()
+    conn.close()
+    return rows
+
+
+async def test_a_timeout_and_a_deletion_on_twitch_take_the_comments_off_and_are_logged(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    fake.users |= {u["id"]: u for u in (ANA, BEN, MOD)}
+    live = _show(fake, tmp_path)
+    queue = ShowQueue(**live.queue_settings.fields())
+    live.add_listener(queue.apply)
+    seen: list[CoreEvent] = []
+    live.add_listener(seen.append)
+    running = asyncio.create_task(live.run_adapters())
+    try:
+        await fake.wait_for_subscriptions(SUBSCRIPTIONS)
+        for message_id, who, text in (
+            ("a1", ANA, "which oscillator do you use for the bass?"),
+            ("a2", ANA, "and what about the filter cutoff?"),
+            ("b1", BEN, "is the sequencer analog too?"),
+            ("b2", BEN, "does the vco drift when it warms up?"),
+        ):
+            await fake.send_chat(chat_event(message_id=message_id, text=text, chatter=who))
+        await _until(lambda: sum(isinstance(e, CommentRanked) for e in seen) == 4)
+        assert _queued(queue) == ["a1", "a2", "b1", "b2"]
+
+        # A Twitch moderator's /timeout ana 600, and a message of ben's deleted there.
+        assert await fake.ban_on_twitch(MOD, ANA, duration=600, reason="spam") == 1  # channel.ban
+        assert await fake.delete_on_twitch("b1", BEN) == 1
+        await _until(lambda: _queued(queue) == ["b2"])
+        notices = [getattr(e, "text", "") for e in seen]
+        assert "Ana was timed out on Twitch for 600 s by mo" in notices
+        # Not the hosts' action: their `u` does not lift a moderator's timeout on Twitch.
+        undone = await live.undo()
+        assert not undone.ok
+        assert fake.bans.get(ANA["id"]) is not None
+    finally:
+        assert await live.close()
+        async with asyncio.timeout(5):
+            await running
+
+    assert _rows(
+        tmp_path,
+        "SELECT host_actions.action, host_actions.text, host_actions.actor, host_actions.outcome,"
+        " authors.platform_user_id FROM host_actions"
+        " LEFT JOIN authors ON authors.id = host_actions.author_id",
+    ) == [("moderate", "timeout", "twitch:mo", "ok: done on Twitch, not through stagehand", "7001")]
+    assert _rows(tmp_path, "SELECT message_id FROM comments WHERE deleted_at IS NOT NULL") == [
+        ("b1",)
+    ]
+
+    # Exported as a host event that says it was done on Twitch, and by whom.
+    export = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stagehand",
+            "export",
+            "synth-night",
+            "--db",
+            str(tmp_path / "show.db"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ,
+    )
+    assert export.returncode == 0, export.stderr
+    events = [json.loads(line) for line in export.stdout.splitlines()]
+    moderations = [e for e in events if e.get("action") == "moderate"]
+    assert [(e["text"], e["actor"], e["outcome"], e["author_id"]) for e in moderations] == [
+        ("timeout", "twitch:mo", "ok: done on Twitch, not through stagehand", "7001")
+    ]
+
+    # Resumed, the queue is the one the hosts had: ana's comments stay off, and the timeout is
+    # still not theirs to undo.
+    resumed = _show(fake, tmp_path, connected=False)
+    again = ShowQueue(**resumed.queue_settings.fields())
+    resumed.add_listener(again.apply)
+    try:
+        assert _queued(again) == ["b2"]
+        assert not (await resumed.undo()).ok
+    finally:
+        assert await resumed.close()
+
+
+async def test_stagehands_own_ban_which_twitch_announces_too_is_logged_once(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    fake.users |= {u["id"]: u for u in (ANA, BEN, MOD)}
+    live = _show(fake, tmp_path)
+    seen: list[CoreEvent] = []
+    live.add_listener(seen.append)
+    running = asyncio.create_task(live.run_adapters())
+    try:
+        await fake.wait_for_subscriptions(SUBSCRIPTIONS)
+        await fake.send_chat(chat_event(message_id="a1", text="buy followers", chatter=ANA))
+        await _until(lambda: live.find_comment("twitch", "a1") is not None)
+        result = await live.moderate(live.find_comment("twitch", "a1"), ModerationKind.BAN)
+        assert result.ok, result.message
+        await asyncio.sleep(0.5)  # room for Twitch's announcement to (wrongly) be logged
+    finally:
+        assert await live.close()
+        async with asyncio.timeout(5):
+            await running
+    assert _rows(tmp_path, "SELECT action, text, actor, outcome FROM host_actions") == [
+        ("moderate", "ban", "", "ok: banned on Twitch")
+    ]
+
+
+async def test_a_broadcaster_token_from_before_channel_moderate_still_reads_chat(
+    fake: FakeTwitch, tmp_path: Path, caplog
+) -> None:
+    """Authorized before stagehand asked for `channel:moderate`: Twitch refuses the ban
+    subscription (403); chat and deletions go on, and the log says what to do, once."""
+    live = _show(fake, tmp_path)
+    for token in fake.tokens.values():
+        if "channel:moderate" in token.scopes:
+            token.scopes.remove("channel:moderate")
+    seen: list[CoreEvent] = []
+    live.add_listener(seen.append)
+    running = asyncio.create_task(live.run_adapters())
+    try:
+        await fake.wait_for_subscriptions(2)  # chat and deletions
+        await fake.send_chat(chat_event(message_id="a1", text="hello", chatter=ANA))
+        await _until(lambda: any(isinstance(e, CommentRanked) for e in seen))
+    finally:
+        assert await live.close()
+        async with asyncio.timeout(5):
+            await running
+    refused = [r.getMessage() for r in caplog.records if "are not heard" in r.getMessage()]
+    assert len(refused) == 1, refused
+    assert refused[0].startswith("Bans and timeouts made on Twitch are not heard (chat goes on)")
+    assert "the broadcaster needs channel:moderate" in refused[0]
+    assert "stagehand auth twitch" in refused[0]

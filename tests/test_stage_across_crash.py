@@ -1,0 +1,142 @@
+"""A guest on stage when a live show is killed (SIGKILL) is not counted on stage while it was down.
+
+`stagehand run` for real, against the fake Twitch: a moderator's `!stage @ana`, the show killed
+mid-appearance, run again some seconds later, and stopped. The appearance ends at the last moment
+the show was known to run; the hosts are told, and the report's stage time leaves out the downtime.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from fakes.twitch_server import BROADCASTER, FakeTwitch, chat_event, store_credentials
+from stagehand.report.text import duration
+
+ANA = {"id": "5001", "login": "ana", "display_name": "Ana"}
+MOD = {"id": "5002", "login": "mo", "display_name": "Mo"}
+DOWN_SECONDS = 6.0
+
+
+def _query(db: Path, sql: str) -> list[tuple]:
+    try:
+        with sqlite3.connect(db) as conn:
+            rows = conn.execute(sql).fetchall()
+        conn.close()
+        return rows
+    except sqlite3.OperationalError:  # not made yet
+        return []
+
+
+async def _wait_for(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.05)
+
+
+async def _run(config: Path, db: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "stagehand", "run", "-c", str(config), "--db", str(db), "--headless"),
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+def _comments(db: Path) -> int:
+    rows = _query(db, "SELECT count(*) FROM comments")
+    return rows[0][0] if rows else 0
+
+
+async def test_a_guest_on_stage_through_a_crash_is_not_on_stage_while_the_show_was_down(
+    twitch_capture: dict, fake_twitch: FakeTwitch, tmp_path: Path
+) -> None:
+    fake_twitch.users |= {u["id"]: u for u in (ANA, MOD)}
+    token_file = tmp_path / "tokens.json"
+    store_credentials(fake_twitch, token_file)
+    db = tmp_path / "live.db"
+    config = tmp_path / "stagehand.toml"
+    config.write_text(
+        f"""
+[show]
+name = "friday"
+guest_link = "https://vdo.ninja/?room=friday"
+
+[twitch]
+enabled = true
+channel = "{BROADCASTER["login"]}"
+helix_url = "{fake_twitch.helix_url}"
+oauth_url = "{fake_twitch.oauth_url}"
+eventsub_url = "{fake_twitch.eventsub_url}"
+""",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "STAGEHAND_TOKEN_FILE": str(token_file)}
+
+    first = await _run(config, db, env)
+    try:
+        await fake_twitch.wait_for_subscriptions(1, timeout=20)
+        await fake_twitch.send_chat(chat_event(message_id="c1", text="hi all", chatter=ANA))
+        await fake_twitch.send_chat(
+            chat_event(
+                message_id="c2", text="!stage @ana", chatter=MOD, badges=[("moderator", "1")]
+            )
+        )
+        await _wait_for(lambda: bool(_query(db, "SELECT 1 FROM stage_sessions")))
+        await asyncio.sleep(1.0)
+        await fake_twitch.send_chat(
+            chat_event(message_id="c3", text="glad to be here", chatter=ANA)
+        )
+        await _wait_for(lambda: _comments(db) == 3)
+    finally:
+        first.kill()  # SIGKILL: no clean stop
+        await first.wait()
+    (last_alive,) = _query(db, "SELECT max(ts) FROM comments")[0]
+    await asyncio.sleep(DOWN_SECONDS)
+
+    second = await _run(config, db, env)
+    try:
+        # chat subscribed again (3 a run: chat, deleted messages, bans; chat first)
+        await fake_twitch.wait_for_subscriptions(4, timeout=20)
+        await fake_twitch.send_chat(chat_event(message_id="c4", text="welcome back", chatter=MOD))
+        await _wait_for(lambda: _comments(db) == 4)
+    finally:
+        if second.returncode is None:
+            second.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(second.communicate(), 30)
+    assert second.returncode == 0, err.decode()[-3000:]
+    assert "Resumed show 'friday'" in out.decode()
+    # The hosts are told that the guest is off stage now, and how to bring them back.
+    assert "Ana was on stage when the show stopped: off stage since then" in err.decode(), err
+
+    # The stored appearance ends when the show was last known to run, not after the downtime.
+    rows = _query(db, "SELECT started_at, ended_at FROM stage_sessions")
+    assert len(rows) == 1, rows
+    started, ended = rows[0]
+    assert ended == last_alive, (rows, last_alive)
+    on_stage = (datetime.fromisoformat(ended) - datetime.fromisoformat(started)).total_seconds()
+    assert on_stage < DOWN_SECONDS
+
+    def report(fmt: str) -> str:
+        command = [sys.executable, "-m", "stagehand", "report", "--db", str(db), "--format", fmt]
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    totals = json.loads(report("json"))
+    assert totals["stage_appearances"] == 1
+    assert totals["stage_seconds"] == on_stage
+    shown = f"1 appearance by 1 guest, {duration(on_stage)}"
+    assert shown in report("term") and shown in report("md")
+    assert f"on stage, {duration(on_stage)}" in report("html")
+    ana = next(line for line in report("csv").splitlines() if line.startswith("Ana,"))
+    assert ana.split(",")[6:8] == ["1", f"{on_stage:g}"]
