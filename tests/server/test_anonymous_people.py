@@ -256,7 +256,8 @@ async def test_a_moderator_who_opts_out_is_no_longer_named_in_the_handled_list(t
     records = [
         *START,
         line("s1", 0, "mo", "2001", "!segment Filters | cutoff", roles=["moderator"]),
-        line("s2", 2, "mo", "2001", "!optout", roles=["moderator"]),
+        # Late enough that a console attaches and reads the list first, on a busy machine too.
+        line("s2", 6, "mo", "2001", "!optout", roles=["moderator"]),
     ]
     served = await serve(tmp_path, records, commands=True, speed=1.0)
     host = RemoteShow(served.url, served.tokens["hana"])
