@@ -33,6 +33,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from stagehand.events import CoreEvent
+from stagehand.store import purge
 from stagehand.store.database import connect, describe_sqlite_error
 from stagehand.store.recorder import CACHED_AUTHORS, KEPT, Recorder, Stored
 
@@ -152,6 +153,7 @@ class StoreWriter:
         #: What SQLite said while writing fails (None once it works again).
         self.failing_with: sqlite3.Error | None = None
         self._recorder: Recorder | None = None
+        self._purging = False
 
     def start(self) -> StoreWriter:
         self._thread.start()
@@ -200,6 +202,11 @@ class StoreWriter:
         if self._thread.is_alive():
             self._queue.put(_STOP)
             self._thread.join(timeout)
+            # Everything is written; the words of a forgotten viewer are leaving the file (a
+            # bounded rewrite: about 2 s per million comments). Cut short, they wait for the
+            # next start.
+            while self._purging and self._thread.is_alive():
+                self._thread.join(0.1)
         return not self._thread.is_alive() and self.lost == 0
 
     @property
@@ -221,6 +228,9 @@ class StoreWriter:
         db = connect(self.path, busy_timeout=2.0)
         db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         recorder = self._recorder = Recorder(db, self.show_id, cached_authors=self.cached_authors)
+        # A show that crashed after a forget left the words in the file: they go before anything
+        # new is written (the show's events wait in the queue meanwhile).
+        self._purge(db)
         pending: list[CoreEvent] = []
         barriers: list[_Barrier] = []
         stopping = False
@@ -249,7 +259,17 @@ class StoreWriter:
             barriers = []
             if stopping:
                 break
+        if self.lost == 0:
+            self._purge(db)
         db.conn.close()
+
+    def _purge(self, db: Database) -> None:
+        """Forgotten viewers' words out of the file, if a forget asked (store/purge.py)."""
+        self._purging = True
+        try:
+            purge.purge(db.conn)
+        finally:
+            self._purging = False
 
     def _gather(
         self, pending: list[CoreEvent], barriers: list[_Barrier], stopping: bool, behind: bool
