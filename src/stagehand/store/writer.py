@@ -15,6 +15,9 @@ and `close()` then says writing failed.
 `atomic()` keeps a comment and everything it causes (its command's row, a stage appearance, a
 host action: the events published while it is open) in one transaction, so a crash never leaves half of it stored: a resumed show that
 finds the comment stored knows all of it is.
+
+After a `!forget confirm` or an `!optout`, the writer takes the viewer's words out of the file
+itself as it stops, and as it starts when a crash left them there (`stagehand.store.purge`).
 """
 
 from __future__ import annotations
@@ -198,13 +201,14 @@ class StoreWriter:
         return barrier.done.wait(timeout)
 
     def close(self, timeout: float = 10.0) -> bool:
-        """Write what is queued and stop the thread. False if anything could not be stored."""
+        """Write what is queued, take forgotten words out of the file if a forget asked
+        (store/purge.py), and stop the thread. False if anything could not be stored."""
         if self._thread.is_alive():
             self._queue.put(_STOP)
             self._thread.join(timeout)
-            # Everything is written; the words of a forgotten viewer are leaving the file (a
-            # bounded rewrite: about 2 s per million comments). Cut short, they wait for the
-            # next start.
+            # Still purging (everything is written): a forgotten viewer's words are leaving the
+            # file, a bounded rewrite (2.6 s for a million comments, measured). Killed meanwhile,
+            # they wait for the next start.
             while self._purging and self._thread.is_alive():
                 self._thread.join(0.1)
         return not self._thread.is_alive() and self.lost == 0
