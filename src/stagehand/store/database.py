@@ -59,6 +59,9 @@ def connect(path: Path | str, *, busy_timeout: float = 10.0, read_only: bool = F
     db = Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no committed batch
+    # A row updated or deleted is zeroed on the page SQLite rewrites anyway (no extra writes):
+    # an emptied comment leaves no old text beside it. Freed pages: store/purge.py.
+    db.execute("PRAGMA secure_delete = FAST")
     install_message_key(conn)  # `stagehand_message_key(platform, id)` for queries by key
     return db
 

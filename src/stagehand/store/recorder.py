@@ -51,6 +51,7 @@ from stagehand.events import (
     StageStarted,
 )
 from stagehand.pseudonyms import PseudonymKeyError, is_pseudonym
+from stagehand.store import purge
 from stagehand.store.keys import find_comment, message_key
 from stagehand.store.pseudonymize import Pseudonymizer, merge_author
 from stagehand.store.reasons import encode_reasons
@@ -648,6 +649,7 @@ class Recorder:
         # everyone else is simply gone.
         self.conn.execute("DELETE FROM authors WHERE id = ? AND NOT opted_out", (author_id,))
         self._authors.pop(event.author, None)
+        purge.request(self.conn)  # the words leave the file itself when the show closes
 
     @record.register
     def _show_end(self, event: ShowEnded) -> None:
@@ -719,6 +721,7 @@ class Recorder:
             " display_name_then = NULL, roles_then = NULL WHERE author_id = ?",
             (author_id,),
         )
+        purge.request(self.conn)  # the words leave the file itself when the show closes
 
     def _unname_actor(self, author_id: int) -> None:
         """A chat moderator's host actions name them (`platform:username`, commands/router.py):

@@ -480,3 +480,12 @@ def m220_segment_opening_topic(db: Database) -> None:
     latest topic is all there is)."""
     db.execute("ALTER TABLE segments ADD COLUMN opening_title TEXT")
     db.execute("ALTER TABLE segments ADD COLUMN opening_keywords TEXT")
+
+
+@migrations()
+def m230_privacy_purges(db: Database) -> None:
+    """Forgotten words waiting to leave the database file (`store/purge.py`): `!forget confirm`
+    and `!optout` empty the columns at once and add a row here in the same transaction; the
+    writer rewrites the search index, zeroes free pages and empties the log as the show closes
+    (or as the next show starts, after a crash), and deletes the rows in that transaction."""
+    db.execute("CREATE TABLE privacy_purges (id INTEGER PRIMARY KEY, requested_at TEXT NOT NULL)")

