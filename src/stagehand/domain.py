@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from stagehand.frozen import quick_init
 from stagehand.sanitize import clean_name, sanitize
 
 
@@ -87,6 +88,7 @@ class ModerationKind(StrEnum):
     BAN = "ban"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class AuthorKey:
     """Identifies an author across the whole system: a platform and its user id."""
@@ -111,6 +113,7 @@ OPTED_OUT_NAME = "a viewer who opted out"
 FORGOTTEN_NAME = "a forgotten viewer"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Author:
     platform: str
@@ -178,6 +181,7 @@ class Highlight:
     """The amount as the platform displays it ("$5.00", "100 bits"), for screens and reports."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Comment:
     """One chat message as the platform delivered it (after normalizing, before sanitizing).
@@ -334,6 +338,7 @@ class StageSession:
         return ((self.ended_at or now) - self.started_at).total_seconds()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Score:
     """A comment's score with its parts.
@@ -354,6 +359,7 @@ class Score:
     same_as: tuple[str, str] | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RankedComment:
     """A comment as the pipeline judged it: its score, the segment it arrived in, its kind."""

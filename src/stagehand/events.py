@@ -30,11 +30,13 @@ from stagehand.domain import (
     StageSession,
     TranscriptPosition,
 )
+from stagehand.frozen import quick_init
 from stagehand.naming import Namings
 
 # -- chat -----------------------------------------------------------------------------------
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CommentRanked:
     """A comment arrived (once: redeliveries are dropped before this), cleaned, classified and

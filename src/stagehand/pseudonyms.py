@@ -138,6 +138,12 @@ class OptedOutViewers:
         #: hash: the show asks for every comment); bounded, the least recent forgotten first.
         self._known: OrderedDict[AuthorKey, str] = OrderedDict()
 
+    @property
+    def anyone(self) -> bool:
+        """Whether anyone may be held opted out (False: `in` is False for every author). The
+        show asks it of every comment before making the author's key to ask `in`."""
+        return bool(self._keys or self._pseudonyms)
+
     def __contains__(self, author: object) -> bool:
         if not isinstance(author, AuthorKey):
             return False

@@ -27,4 +27,6 @@ class BotAccounts:
 
     def is_bot(self, author: Author) -> bool:
         name = author.name.casefold()
-        return name in self.anywhere or (author.platform.casefold(), name) in self.on
+        return name in self.anywhere or (
+            bool(self.on) and (author.platform.casefold(), name) in self.on
+        )

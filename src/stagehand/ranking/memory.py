@@ -14,6 +14,8 @@ from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
+from stagehand.frozen import quick_init
+
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -52,6 +54,7 @@ class LRU(Generic[K, V]):
         return len(self._items)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RepeatMatch:
     same_author: bool

@@ -19,6 +19,7 @@ from functools import _lru_cache_wrapper, lru_cache, partial
 
 from stagehand.config.ranking import RankingSettings, SpamRules
 from stagehand.domain import AuthorKey, Comment, Role, Score, Segment, host_account
+from stagehand.frozen import quick_init
 from stagehand.ranking import signals
 from stagehand.ranking.audience import Audience
 from stagehand.ranking.chat_style import ChatStyle
@@ -90,6 +91,7 @@ class Feedback:
     """What an answer taught the segment's vocabulary (`TopicProfile.teach`)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class _TextFacts:
     """What a comment's text says by itself, worked out once per text: chat repeats its texts

@@ -33,6 +33,8 @@ from collections import deque
 from collections.abc import Container, Hashable, Sequence
 from dataclasses import dataclass
 
+from stagehand.frozen import quick_init
+
 CommentKey = tuple[str, str]
 
 #: Questions of the live segment remembered.
@@ -98,6 +100,7 @@ def asks_for(tokens: Sequence[str]) -> str:
     return ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class _Asked:
     number: int

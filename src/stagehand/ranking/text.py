@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import snowballstemmer
 
+from stagehand.frozen import quick_init
 from stagehand.ranking.languages import FOREIGN_STOPWORDS, fold
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -344,6 +345,7 @@ _CAMEL_HUMP = re.compile(r"^[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*$|^[A-Z]{2,}[a-z]+[A-
 _MENTION = re.compile(r"^@[\w.\-]+[,:]?$")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Words:
     """A comment's words, split the ways the signals need them."""
@@ -467,6 +469,7 @@ def is_symbolic(chunk: str) -> bool:
     )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Chunk:
     """What one whitespace-separated chunk is, worked out once (chat repeats its chunks)."""

@@ -27,6 +27,7 @@ from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
+from stagehand.frozen import quick_init
 from stagehand.ranking.text import STOPWORDS, Words, phrase_stems, stem
 
 TITLE_WEIGHT = 0.7
@@ -80,6 +81,7 @@ _DECAY_EVERY = 1000
 _FUZZY_MEMORY = 5000
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class TopicMatch:
     relevance: float

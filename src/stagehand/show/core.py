@@ -230,9 +230,13 @@ class ShowCore:
         held = self._clock.hold(arrived)
         try:
             with self._writer.atomic():
-                key = ranked.comment.author.key
-                opted_out = key in self.opted_out
-                shown = anonymized(ranked, self._held.held_as(key)) if opted_out else ranked
+                # Most shows have nobody opted out: no author's key to make and ask then.
+                if self.opted_out.anyone and (key := ranked.comment.author.key) in self.opted_out:
+                    opted_out = True
+                    shown = anonymized(ranked, self._held.held_as(key))
+                else:
+                    opted_out = False
+                    shown = ranked
                 self._publish(CommentRanked(shown))
                 self._state.recent.add(shown.comment)
                 if self._commands is not None:  # `enabled = false` still hears `!optout`

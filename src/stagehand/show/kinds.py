@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from stagehand.commands.parse import split_command
 from stagehand.commands.people import host_accounts
 from stagehand.domain import Comment, CommentKind, Role
+from stagehand.frozen import quick_init
 from stagehand.ranking.bots import BotAccounts
 
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
@@ -33,6 +34,7 @@ _ASK = "ask"
 OTHER_BOTS_PREFIX = "!"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Classified:
     """A comment's kind and, for `!ask <question>`, the question without the command word."""
@@ -66,8 +68,6 @@ class CommentKinds:
         author = comment.author
         if self.bots.is_bot(author):
             return Classified(CommentKind.BOT)
-        name = author.name.casefold()
-        platform = author.platform.casefold()
         question = None
         is_reply = comment.reply_to is not None
         command = split_command(comment.shown_text, self.prefix, is_reply=is_reply)
@@ -82,7 +82,10 @@ class CommentKinds:
             if name_of_command != _ASK or not rest or not self.asks:
                 return Classified(CommentKind.COMMAND, command=name_of_command)
             question = rest
-        if author.roles & _HOST_ROLES or (platform, name) in self.hosts:
+        hosts = self.hosts
+        if author.roles & _HOST_ROLES or (
+            hosts and (author.platform.casefold(), author.name.casefold()) in hosts
+        ):
             return Classified(CommentKind.HOST, question)
         if Role.MODERATOR.value in author.roles:
             return Classified(CommentKind.MODERATOR, question)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import singledispatchmethod
 from itertools import chain
+from typing import cast
 
 from sqlite_utils import Database
 
@@ -98,6 +99,17 @@ def _roles_json(roles: frozenset[str]) -> str:
     return json.dumps(sorted(roles))
 
 
+_json_string = json.encoder.encode_basestring_ascii
+
+
+def _same_as_json(same_as: tuple[str, str]) -> str:
+    """`json.dumps(same_as)`: a pair of strings written as `json.dumps` writes them (its own C
+    string encoder), without the encoder's set-up each time (a copypasta wave has one each)."""
+    if len(same_as) == 2 and type(same_as[0]) is str and type(same_as[1]) is str:
+        return "[" + _json_string(same_as[0]) + ", " + _json_string(same_as[1]) + "]"
+    return json.dumps(same_as)
+
+
 @functools.cache
 def _insert_comments_sql(rows: int) -> str:
     head, values = _INSERT_COMMENT.split("VALUES")
@@ -173,9 +185,13 @@ class Recorder:
         self.show_id = show_id
         #: What the current transaction stored; the writer adds it up once it commits.
         self.counts = Stored()
-        #: Author key -> (row id, opted out, the identity stored), least recently seen first:
-        #: bounded, so a big channel's tens of thousands of new chatters do not grow memory.
-        self._authors: OrderedDict[AuthorKey, tuple[int, bool, tuple[str, str, frozenset[str]]]]
+        #: (platform, user id) -> (row id, opted out, the identity stored), least recently seen
+        #: first: bounded, so a big channel's tens of thousands of new chatters do not grow
+        #: memory. Keyed by a plain tuple, not an `AuthorKey`: a tuple is made, hashed and
+        #: compared in C, and this is asked two or three times a comment (`_resolve_authors`).
+        self._authors: OrderedDict[
+            tuple[str, str], tuple[int, bool, tuple[str, str, frozenset[str]]]
+        ]
         self._authors = OrderedDict()
         self._cached_authors = max(1, cached_authors)
         self._segments: dict[int, int] = {}
@@ -288,7 +304,7 @@ class Recorder:
             int("on_topic" in flags),
             int("side_chatter" in flags),
             int(opted_out),
-            ranked.kind.value,
+            ranked.kind._value_,  # `.value` is a Python property: a call per comment
             int("to_chat" in flags),
             highlight.kind.value if highlight else None,
             highlight.amount if highlight else 0.0,
@@ -296,7 +312,7 @@ class Recorder:
             highlight.shown if highlight else "",
             None if opted_out else comment.author.display_name,
             None if opted_out else _roles_json(comment.author.roles),
-            json.dumps(score.same_as) if score.same_as else None,
+            _same_as_json(score.same_as) if score.same_as else None,
             message_key(comment.platform, comment.id),
         )
 
@@ -305,27 +321,37 @@ class Recorder:
         (row id, opted out), in the comments' order.
 
         Linear however many authors the show has: cached ids, then one upsert per 400 new or
-        changed authors that answers their ids itself.
+        changed authors that answers their ids itself. A batch of authors all cached as they
+        are (most batches) is answered from the cache alone.
         """
-        resolved: dict[AuthorKey, tuple[int, bool]] = {}
+        found: list[tuple[int, bool] | None] = []
         changed: dict[AuthorKey, tuple[Author, datetime]] = {}
-        keys = [comment.author.key for comment in comments]
         cache = self._authors
-        for comment, key in zip(comments, keys, strict=True):
-            cached = cache.get(key)
+        for comment in comments:
             author = comment.author
+            ident = (author.platform, author.id)
+            cached = cache.get(ident)
             if cached is not None:
-                cache.move_to_end(key)
-                resolved[key] = (cached[0], cached[1])
+                cache.move_to_end(ident)
+                found.append((cached[0], cached[1]))
                 if cached[1]:
                     continue  # opted out: the row stays anonymous whatever they call themselves
                 if cached[2] == (author.name, author.display_name, author.roles):
                     continue
+            else:
+                found.append(None)
+            key = author.key
             first = changed.get(key)
             changed[key] = (author, first[1] if first else comment.ts)
-        if changed:
-            self._store_authors(changed, resolved)
-        return [resolved[key] for key in keys]
+        if not changed:
+            return cast(list[tuple[int, bool]], found)  # every one was cached
+        resolved: dict[AuthorKey, tuple[int, bool]] = {}
+        self._store_authors(changed, resolved)
+        # An author stored now is answered as stored, in every comment of theirs in the batch.
+        return [
+            resolved[key] if (key := comment.author.key) in changed or pair is None else pair
+            for comment, pair in zip(comments, found, strict=True)
+        ]
 
     def _store_authors(
         self,
@@ -335,7 +361,7 @@ class Recorder:
         """Upsert new or renamed authors (first seen at the time given), adding their ids to
         `resolved`."""
         # Someone who opted out comes back under their pseudonym, never as a new row.
-        new = [key for key in changed if key not in self._authors]
+        new = [key for key in changed if (key.platform, key.id) not in self._authors]
         for key, row_id in self.pseudonyms.find(new).items():
             author = changed.pop(key)[0]
             self._recognised(key, row_id)
@@ -365,8 +391,9 @@ class Recorder:
         self, key: AuthorKey, value: tuple[int, bool, tuple[str, str, frozenset[str]]]
     ) -> None:
         cache = self._authors
-        cache[key] = value
-        cache.move_to_end(key)
+        ident = (key.platform, key.id)
+        cache[ident] = value
+        cache.move_to_end(ident)
         while len(cache) > self._cached_authors:
             cache.popitem(last=False)
 
@@ -579,7 +606,7 @@ class Recorder:
         pseudonym is dropped); their comments from then on start a new row under their id.
         """
         author_id = self.existing_author_id(key)
-        self._authors.pop(key, None)
+        self._authors.pop((key.platform, key.id), None)
         if author_id is None:
             return
         user_id = self.conn.execute(
@@ -648,7 +675,7 @@ class Recorder:
         # Someone who opted out stays opted out (an empty, anonymous row remembers it);
         # everyone else is simply gone.
         self.conn.execute("DELETE FROM authors WHERE id = ? AND NOT opted_out", (author_id,))
-        self._authors.pop(event.author, None)
+        self._authors.pop((event.author.platform, event.author.id), None)
         purge.request(self.conn)  # the words leave the file itself when the show closes
 
     @record.register
@@ -739,7 +766,7 @@ class Recorder:
     def author_id(self, author: Author, ts: datetime) -> tuple[int, bool]:
         """Row id and opted-out flag for an author, inserting or refreshing the row as needed."""
         identity = (author.name, author.display_name, author.roles)
-        cached = self._authors.get(author.key)
+        cached = self._authors.get((author.platform, author.id))
         if cached is not None and cached[2] == identity:
             return cached[0], cached[1]
         first_seen = format_ts(ts)
@@ -758,7 +785,7 @@ class Recorder:
         return row[0], bool(row[1])
 
     def existing_author_id(self, key: AuthorKey) -> int | None:
-        cached = self._authors.get(key)
+        cached = self._authors.get((key.platform, key.id))
         if cached is not None:
             return cached[0]
         pseudonymous = self.pseudonyms.find([key]).get(key)
