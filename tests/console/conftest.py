@@ -208,6 +208,20 @@ async def played(console: Console, pilot) -> None:
     await pilot.pause()
 
 
+#: What the notices line says once a replay has played to its end, when nothing else is on it.
+OVER = "✓ The replay is over. q quits; `stagehand report` shows how it went"
+
+
+async def end_said(console: Console, pilot) -> None:
+    """As if the notice of the replay's end (posted when the replay ends, which a test's
+    instant replay does at once) had had its few seconds: what the test does next shows."""
+    for notice in console.app.state.notices:
+        if OVER.endswith(notice.text):
+            notice.ended = True
+    console.app.redraw()
+    await pilot.pause()
+
+
 def screen_text(app: StagehandApp) -> str:
     """What the terminal shows right now, as text (the active screen's composited lines)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

@@ -203,9 +203,9 @@ async def test_next_segment_and_topic_edit_reach_header_and_database(tmp_path, s
     console = open_console(tmp_path / "show.db", show_file)
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
-        await pilot.press("n")
+        await pilot.press("n", *"LFOs", "enter")  # none planned: named first
         first_line = screen_text(console.app).splitlines()[0]
-        assert "#3 Segment 3" in first_line
+        assert "#3 LFOs" in first_line
         await pilot.press("t")
         assert "Topic of the live segment" in screen_text(console.app)
         title = console.app.screen.query_one("#title")
@@ -381,7 +381,10 @@ async def test_help_and_palette_list_every_action(tmp_path, show_file):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.2)
-        assert "#3 Segment 3" in screen_text(console.app).splitlines()[0]
+        assert "Next segment: none is planned" in screen_text(console.app)  # it asks the name
+        await pilot.press(*"LFOs", "enter")
+        await pilot.pause(0.2)
+        assert "#3 LFOs" in screen_text(console.app).splitlines()[0]
 
 
 async def test_quit_asks_first_then_closes_the_show(tmp_path, show_file):

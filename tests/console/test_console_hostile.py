@@ -32,7 +32,7 @@ async def test_hostile_comments_show_as_plain_text_and_trigger_nothing(tmp_path,
         # the layout holds: every line is the terminal's width, header on top, footer at the bottom
         assert len(lines) == SIZE[1] and all(len(line) <= SIZE[0] for line in lines)
         assert lines[0].startswith(" stagehand Synth Night")
-        assert "Ready." in lines[-2] or "Answered" in lines[-2]
+        assert "The replay is over" in lines[-2] or "Answered" in lines[-2]
         # the 10,000-character comment takes one queue row (cut with …), not the screen
         long_rows = [line for line in lines if "AAAAAAAA" in line]
         assert long_rows and all("…" in row for row in long_rows)

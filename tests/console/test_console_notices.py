@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import FIXED_WALL, RecordingAdapter, actions_done, open_console, played, screen_text
+from conftest import (
+    FIXED_WALL,
+    OVER,
+    RecordingAdapter,
+    actions_done,
+    end_said,
+    open_console,
+    played,
+    screen_text,
+)
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.clock import ShowClock
 from stagehand.config import Settings
@@ -37,7 +46,7 @@ async def test_a_notice_fades_after_a_few_seconds_and_a_problem_stays_longer(tmp
         assert notice_line(app).strip() == "✓ Answered dev on air (u undoes)"
         app.state.notices[-1].posted -= 7  # seven seconds later
         app.redraw()  # (the console redraws every second anyway)
-        assert "Ready." in notice_line(app)
+        assert notice_line(app).strip() == OVER  # the idle line of a replay played to its end
         select(app, "m2")
         await pilot.press("p")
         await actions_done(pilot)
@@ -47,13 +56,14 @@ async def test_a_notice_fades_after_a_few_seconds_and_a_problem_stays_longer(tmp
         assert "✕ failed: twitch refused the invite" in notice_line(app)  # a problem stays
         app.state.notices[-1].posted -= 6
         app.redraw()
-        assert "Ready." in notice_line(app)
+        assert notice_line(app).strip() == OVER  # the idle line of a replay played to its end
 
 
 async def test_outcomes_look_different_and_ignored_is_not_a_tick(tmp_path, show_file):
     console = open_console(tmp_path / "show.db", show_file, commands=True)
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
+        await end_said(console, pilot)
         app, live = console.app, console.live
         gus = Author("twitch", "106", "gus")
 
@@ -145,6 +155,7 @@ async def test_viewers_chat_commands_do_not_take_the_line_from_the_hosts_own_res
     console = open_console(tmp_path / "show.db", show_file, adapters=(twitch,), commands=True)
     async with console.app.run_test(size=(80, 24)) as pilot:
         await played(console, pilot)
+        await end_said(console, pilot)
         app, live = console.app, console.live
         viewers = [Author("twitch", f"{300 + n}", f"viewer{n}") for n in range(12)]
 
@@ -197,6 +208,7 @@ async def test_a_moderators_topic_change_keeps_the_line_from_viewers_chat_comman
     console = open_console(tmp_path / "show.db", show_file, commands=True)
     async with console.app.run_test(size=(100, 30)) as pilot:
         await played(console, pilot)
+        await end_said(console, pilot)
         app, live = console.app, console.live
         moderator = Author("twitch", "77", "mia", roles=frozenset({"moderator"}))
         viewer = Author("twitch", "78", "ben")

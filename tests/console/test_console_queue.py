@@ -181,7 +181,7 @@ async def test_a_new_segment_does_not_bury_the_questions_still_waiting(tmp_path:
     console = open_console(tmp_path / "show.db", path)
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
-        await pilot.press("n")  # the hosts move on
+        await pilot.press("n", *"Next up", "enter")  # the hosts move on
         start = console.live.now()
         for n, (who, text) in enumerate(
             [

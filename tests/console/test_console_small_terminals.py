@@ -7,7 +7,7 @@ screen's text, as the host reads it.
 
 from __future__ import annotations
 
-from conftest import open_console, played, screen_text
+from conftest import end_said, open_console, played, screen_text
 from stagehand.console.actions import ACTIONS
 
 FOOTER_ORDER = [
@@ -48,6 +48,7 @@ async def test_under_the_floor_it_says_so_and_the_queue_keeps_its_text(tmp_path,
     console = open_console(tmp_path / "show.db", show_file)
     async with console.app.run_test(size=(60, 20)) as pilot:
         await played(console, pilot)
+        await end_said(console, pilot)
         screen = screen_text(console.app)
         assert TOO_SMALL in screen
         # The queue's rows still carry what the viewers wrote (the rows were names and ages).
@@ -60,4 +61,4 @@ async def test_under_the_floor_it_says_so_and_the_queue_keeps_its_text(tmp_path,
         await pilot.pause()
         screen = screen_text(console.app)
         assert TOO_SMALL not in screen and "needs 80x24" not in screen
-        assert "?·N· fin            TW  now is a ladder filte" in screen
+        assert "?·N· fin            TW  now is a ladder filter" in screen

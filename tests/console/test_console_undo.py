@@ -95,15 +95,15 @@ async def test_u_takes_back_a_segment_move_and_a_topic_edit(tmp_path, show_file)
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
         app = console.app
-        await pilot.press("n")
-        assert "#3 Segment 3" in screen_text(app).splitlines()[0]
+        await pilot.press("n", *"LFOs", "enter")  # none planned: named first
+        assert "#3 LFOs" in screen_text(app).splitlines()[0]
         await pilot.press("t")
         app.screen.query_one("#title").value = ""
         await pilot.press(*"Envelopes", "tab", *"ADSR", "enter")
         assert "#3 Envelopes" in screen_text(app).splitlines()[0]
         await pilot.press("u")
         await actions_done(pilot)
-        assert "#3 Segment 3" in screen_text(app).splitlines()[0]
+        assert "#3 LFOs" in screen_text(app).splitlines()[0]
         await pilot.press("u")
         await actions_done(pilot)
         first = screen_text(app).splitlines()[0]

@@ -421,3 +421,50 @@ async def test_an_attached_console_orders_the_queue_as_the_show_does(tmp_path) -
     finally:
         await remote.close()
         await served.close()
+
+
+async def test_an_attached_consoles_n_names_the_new_segment_when_none_is_planned(tmp_path) -> None:
+    """`n` on a show with no planned segment left started a made-up "Segment N" with no
+    keywords, from an attached console too. It asks the name first, and the show starts the
+    segment named."""
+    served = await serve(tmp_path)
+    await served.played()
+    host, app = await attached(served, "hana")
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            before = len(served.live.segments)
+            await pilot.press("n")
+            await pilot.pause()
+            assert "Next segment: none is planned" in screen_text(app)
+            await pilot.press(*"Envelopes", "tab", *"ADSR, attack", "enter")
+            await until(lambda: len(served.live.segments) == before + 1, pilot=pilot)
+            live = served.live.current_segment
+            assert live is not None
+            assert (live.title, tuple(live.keywords)) == ("Envelopes", ("ADSR", "attack"))
+    finally:
+        await host.close()
+    await served.close()
+
+
+async def test_an_attached_consoles_n_starts_the_planned_segment_at_once(tmp_path) -> None:
+    """The show's plan reaches an attached console in its snapshot: `n` starts the next
+    planned segment, no question asked."""
+    planned = Settings.model_validate(
+        {"show": {"segments": [{"title": f"Part {n}", "keywords": [f"k{n}"]} for n in range(1, 5)]}}
+    )
+    served = await serve(tmp_path, settings=planned)
+    await served.played()
+    host, app = await attached(served, "hana")
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            before = len(served.live.segments)
+            await pilot.press("n")
+            await until(lambda: len(served.live.segments) == before + 1, pilot=pilot)
+            assert "none is planned" not in screen_text(app)
+            live = served.live.current_segment
+            assert live is not None and live.title == f"Part {before + 1}"
+    finally:
+        await host.close()
+    await served.close()

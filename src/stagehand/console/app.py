@@ -69,6 +69,8 @@ log = logging.getLogger(__name__)
 
 #: At this width and more the side column grows and the detail pane shows more lines.
 WIDE_COLUMNS = 140
+#: Under this width (down to the floor) the side column is narrower: the queue's rows have room.
+MEDIUM_COLUMNS = 100
 #: The smallest terminal every panel is laid out for; under it the notices line says so.
 FLOOR = (80, 24)
 #: How often the header's participation numbers are recomputed from the database.
@@ -90,9 +92,14 @@ class StagehandApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "stagehand"
     ENABLE_COMMAND_PALETTE = True
-    # The screen gets -small under the floor's width, -narrow, or -wide from WIDE_COLUMNS on
-    # (app.tcss).
-    HORIZONTAL_BREAKPOINTS = [(0, "-small"), (FLOOR[0], "-narrow"), (WIDE_COLUMNS, "-wide")]
+    # The screen gets -small under the floor's width, -narrow up to MEDIUM_COLUMNS, -medium, or
+    # -wide from WIDE_COLUMNS on (app.tcss).
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-small"),
+        (FLOOR[0], "-narrow"),
+        (MEDIUM_COLUMNS, "-medium"),
+        (WIDE_COLUMNS, "-wide"),
+    ]
     # Every key is declared once, in console/actions.py (the palette and the help come from it).
     BINDINGS = bindings()
 
@@ -145,6 +152,8 @@ class StagehandApp(App[None]):
         #: The state's `farewells` count the open dialogs have let go of (`_let_go`).
         self._farewells_seen = 0
         self.metrics: Metrics | None = None
+        #: The notice that a replay played to its end was given.
+        self._told_over = False
         self.title = self._title()
 
     def _title(self) -> str:
@@ -180,7 +189,7 @@ class StagehandApp(App[None]):
         self.query_one("#stage").border_title = "On stage"
         self.query_one("#hands").border_title = "Raised hands"
         self.query_one("#raw").border_title = "Chat"
-        self.query_one("#raw").display = self.settings.console.show_raw_chat
+        self._show_chat(self.settings.console.show_raw_chat)
         self.query_one(QueueView).focus()
         if self.server_url and not self.attached_as:
             self.state.notify(
@@ -389,7 +398,10 @@ class StagehandApp(App[None]):
         raw = self.query_one(RawChat)
         if raw.display:
             raw.show(state.raw, on_stage)
-        self.query_one(NoticeLine).show(state.notices, standing=self._too_small())
+        self._tell_if_over()
+        self.query_one(NoticeLine).show(
+            state.notices, standing=self._too_small(), idle=self._over()
+        )
         self._repaint_covered_dialogs()
 
     def _repaint_covered_dialogs(self) -> None:
@@ -438,6 +450,23 @@ class StagehandApp(App[None]):
         if why is not None:
             self._say(f"{undone}: {WHY_LEFT.get(why, why)}", "ignored")
         return why is not None
+
+    def _over(self) -> ShownNotice | None:
+        """After a replay played to its end: the show is over, and what the host does next
+        (said once as a notice; the line keeps saying it while nothing else is on it)."""
+        if self.state.connections.get("replay", ("", ""))[0] != "finished":
+            return None
+        if self.attached_as:
+            return ShownNotice("The replay is over. q leaves this console", "ok")
+        return ShownNotice(
+            "The replay is over. q quits; `stagehand report` shows how it went", "ok"
+        )
+
+    def _tell_if_over(self) -> None:
+        over = self._over()
+        if over is not None and not self._told_over:
+            self._told_over = True
+            self.state.notify(over.text, over.level)
 
     def _too_small(self) -> ShownNotice | None:
         """Under the 80x24 floor: what the host is told while the terminal stays that small."""
@@ -718,7 +747,22 @@ class StagehandApp(App[None]):
     def action_next_segment(self) -> None:
         if self._refused("next_segment"):
             return
-        self._perform(self.live.next_segment(), "next segment", self._done_saying_result)
+        if self.live.planned_next() is not None:
+            self._perform(self.live.next_segment(), "next segment", self._done_saying_result)
+            return
+
+        # None planned: the host names it first (a made-up "Segment 2" with no keywords left
+        # the ranking judging chat against an empty topic); Escape starts nothing.
+        def start(named: tuple[str, list[str]] | None) -> None:
+            if named is None:
+                self._say("No segment was started", "ignored")
+                return
+            title, keywords = named
+            self._perform(
+                self.live.next_segment(title, keywords), "next segment", self._done_saying_result
+            )
+
+        self.push_screen(TopicScreen(None, starting=True), start)
 
     def action_edit_topic(self) -> None:
         if self._refused("edit_topic"):
@@ -822,9 +866,14 @@ class StagehandApp(App[None]):
         self._draw_detail(self.now())
 
     def action_toggle_raw_chat(self) -> None:
-        raw = self.query_one(RawChat)
-        raw.display = not raw.display
+        self._show_chat(not self.query_one(RawChat).display)
         self.redraw()
+
+    def _show_chat(self, shown: bool) -> None:
+        """Chat shown beside the queue, or hidden: then the stage and the raised hands go under
+        the queue and the queue takes the whole width (app.tcss), so its rows have room."""
+        self.query_one(RawChat).display = shown
+        self.query_one("#body").set_class(not shown, "-no-chat")
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.server_url))

@@ -179,7 +179,13 @@ def _intent(
         case "unfeature":
             return lambda: live.unfeature()
         case "next_segment":
-            return lambda: live.next_segment()
+            if not (text or body.get("title")):  # the next planned one, or "Segment N"
+                return lambda: live.next_segment()
+            # A new segment named by the caller: its keywords are the ones given, or none.
+            new = _title_and_keywords(text or body.get("title", ""), body, [])
+            if isinstance(new, Answer):
+                return new
+            return lambda: live.next_segment(*new)
         case "topic":
             return _topic(live, text or body.get("title", ""), body)
         case "undo":
@@ -189,16 +195,26 @@ def _intent(
 
 def _topic(live: LiveShow, title: Any, body: dict[str, Any]) -> Intent | Answer:
     """The live segment's new title, and its keywords when given (kept when not)."""
+    segment = live.current_segment
+    edited = _title_and_keywords(title, body, list(segment.keywords) if segment else [])
+    if isinstance(edited, Answer):
+        return edited
+    return lambda: live.edit_topic(*edited)
+
+
+def _title_and_keywords(
+    title: Any, body: dict[str, Any], kept: list[str]
+) -> tuple[str, list[str]] | Answer:
+    """A segment's title, and its keywords when given (`kept` when not)."""
     if not isinstance(title, str) or not title.strip():
         return refused(400, 'topic needs "text": the segment\'s title')
     if "keywords" not in body:
-        segment = live.current_segment
-        keywords = list(segment.keywords) if segment is not None else []
+        keywords = kept
     else:
         keywords = body["keywords"]
         if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
             return refused(400, '"keywords" must be a list of strings')
-    return lambda: live.edit_topic(title, keywords)
+    return title, keywords
 
 
 def _named(

@@ -218,6 +218,11 @@ class EventHub:
             "pins": shown(live.pins),
             # How this show orders its queue: an attached console folds with the show's.
             "queue_settings": shown(live.queue_settings),
+            # Its planned segments: an attached console's `n` starts the next, or asks a name.
+            "planned": [
+                {"title": s.title, "keywords": list(s.keywords)}
+                for s in live.settings.show.segments
+            ],
             # Every asker's comment of each row: the client's own fold merges them as here.
             "queue": shown(tuple(a for row in self.queue.queue_rows() for a in row.askers)),
             "chat": shown(tuple(self.recent)),

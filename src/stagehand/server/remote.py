@@ -152,6 +152,7 @@ class RemoteShow:
         self._featured: Featured | None = None
         self._pins: OrderedDict[tuple[str, str], Pin] = OrderedDict()
         self._queue_settings = QueueSettings()
+        self._planned: list[tuple[str, tuple[str, ...]]] = []
         self._queue = ShowQueue()
         self._chat: deque[RankedComment] = deque(maxlen=500)
         #: The comments the hosts handled, newest first, as the snapshot had them.
@@ -307,6 +308,12 @@ class RemoteShow:
         pins = decode(tuple[Pin, ...], snapshot.get("pins", []))
         self._pins = OrderedDict(((p.comment.platform, p.comment.id), p) for p in pins)
         self._queue_settings = decode(QueueSettings, snapshot.get("queue_settings", {}))
+        # The show's plan (a show from before it was sent has none: `n` asks for a name).
+        self._planned = [
+            (str(p.get("title", "")), tuple(str(k) for k in p.get("keywords", ())))
+            for p in snapshot.get("planned", ())
+            if isinstance(p, dict)
+        ]
         self._queue = ShowQueue(
             **self._queue_settings.fields(), segment=self.current_segment, hands=self._hands
         )
@@ -720,8 +727,17 @@ class RemoteShow:
             return await self._act("end_stage")
         return await self._act("end_stage", author_id=author.id, platform=author.platform)
 
-    async def next_segment(self) -> ActionResult:
-        return await self._act("next_segment")
+    def planned_next(self) -> tuple[str, tuple[str, ...]] | None:
+        planned = self._planned
+        index = len(self._segments)
+        return planned[index] if index < len(planned) else None
+
+    async def next_segment(
+        self, title: str | None = None, keywords: Iterable[str] = ()
+    ) -> ActionResult:
+        if title is None:
+            return await self._act("next_segment")
+        return await self._act("next_segment", text=title, keywords=list(keywords))
 
     async def edit_topic(self, title: str, keywords: Iterable[str]) -> ActionResult:
         return await self._act("topic", text=title, keywords=list(keywords))

@@ -35,16 +35,27 @@ class SegmentActions(ShowChanges):
         """Edit the live segment's title and keywords (starts one if none is live)."""
         return _live(self._set_topic(title, keywords))
 
-    def next_segment(self) -> ActionResult:
-        """The hosts move to the next planned segment from the config, or an untitled one.
-
-        Logged as a `segment` host action, so it can be undone.
-        """
+    def planned_next(self) -> tuple[str, tuple[str, ...]] | None:
+        """The next planned segment from the config (title, keywords), None when none is."""
         planned = self._settings.show.segments
         index = len(self._state.segments)
         if index < len(planned):
-            return self.new_segment(planned[index].title, planned[index].keywords)
-        return self.new_segment(f"Segment {index + 1}")
+            return planned[index].title, tuple(planned[index].keywords)
+        return None
+
+    def next_segment(self, title: str | None = None, keywords: Iterable[str] = ()) -> ActionResult:
+        """The hosts move to the next planned segment from the config; with none planned, to
+        the one they named (`title`, `keywords`: the console's `n` asks for them), else an
+        untitled one (a show-server client that named none).
+
+        Logged as a `segment` host action, so it can be undone.
+        """
+        planned = self.planned_next()
+        if planned is not None:
+            return self.new_segment(*planned)
+        if title is not None and title.strip():
+            return self.new_segment(title.strip(), keywords)
+        return self.new_segment(f"Segment {len(self._state.segments) + 1}")
 
     def new_segment(self, title: str, keywords: Iterable[str] = ()) -> ActionResult:
         """The hosts (or a moderator's `!segment`) start a segment now: a `segment` host action,

@@ -65,7 +65,8 @@ class DockedScreen(ModalScreen[ScreenResultType]):
         except NoMatches:
             beside = SIDE_COLUMNS
         else:
-            beside = side.outer_size.width if side.display else 0
+            # Under the queue (chat hidden), not beside it: the dialog has the whole width.
+            beside = side.outer_size.width if side.display and side.region.x > 0 else 0
         try:
             below = underneath.query_one("#notices").outer_size.height
         except NoMatches:

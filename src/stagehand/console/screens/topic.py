@@ -17,16 +17,26 @@ from stagehand.domain import Segment
 class TopicScreen(DockedScreen[tuple[str, list[str]] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, segment: Segment | None) -> None:
+    def __init__(self, segment: Segment | None, *, starting: bool = False) -> None:
+        """`starting`: the title and keywords of a segment to start now (`n` with none
+        planned), not the live one's."""
         super().__init__()
         self.segment = segment
+        self.starting = starting
 
     def compose_dock(self) -> ComposeResult:
         title = self.segment.title if self.segment else ""
         keywords = ", ".join(self.segment.keywords) if self.segment else ""
-        yield Label("Topic of the live segment", classes="dialog-title")
+        if self.starting:
+            yield Label(
+                "Next segment: none is planned. Name it (the ranking lifts chat about it)",
+                classes="dialog-title",
+            )
+        else:
+            yield Label("Topic of the live segment", classes="dialog-title")
         yield Input(title, placeholder="Title", max_length=200, id="title")
-        yield Label("Keywords, separated by commas (Enter saves, Tab moves, Escape cancels)")
+        enter = "starts it" if self.starting else "saves"
+        yield Label(f"Keywords, separated by commas (Enter {enter}, Tab moves, Escape cancels)")
         # Tab into the keywords mostly adds one: the cursor waits at the end, nothing selected
         # (Textual selects the whole value on focus, and the first key typed replaced them all).
         yield Input(
@@ -45,7 +55,9 @@ class TopicScreen(DockedScreen[tuple[str, list[str]] | None]):
             problem = self.query_one("#topic-problem", Static)
             problem.update(
                 Content.styled(
-                    "A topic needs a title: type one, or Escape keeps the topic as it is",
+                    "A segment needs a title: type one, or Escape starts none"
+                    if self.starting
+                    else "A topic needs a title: type one, or Escape keeps the topic as it is",
                     "bold $text-warning",
                 )
             )

@@ -113,16 +113,18 @@ class CommentDetail(Panel):
             what = "asked to be forgotten" if why == FORGOTTEN else "opted out"
             gone = Content.styled(f"The selected comment's author {what}.", "bold $text-warning")
             hint = Content.styled("Nothing is selected now: j/↓ selects a comment.", "$text-muted")
-            return Content("\n").join([gone, hint])
-        gone = Content.assemble(
-            plain(name_of(lost.comment.author), style="bold"),
-            ("'s comment left the queue", "bold $text-warning"),
-            (f" ({why})" if why else "", "$text-warning"),
-            (": ", ""),
-            plain(lost.comment.shown_text, max_chars=120, style="italic $text-muted"),
-        )
+            return Content("\n").join([hint, gone])
+        # What is selected now comes first, whole; then which comment left and why, on its
+        # own (its text is not quoted: cut to the pane's width it stopped mid-sentence, and the
+        # handled list `l` has it).
         hint = Content.styled(
             "Nothing is selected now: j/↓ selects the comment in its row, k/↑ the one above.",
             "$text-muted",
         )
-        return Content("\n").join([gone, hint])
+        gone = Content.assemble(
+            plain(name_of(lost.comment.author), style="bold"),
+            ("'s comment left the queue", "bold $text-warning"),
+            (f" ({why})" if why else "", "$text-warning"),
+            (".", ""),
+        )
+        return Content("\n").join([hint, gone])

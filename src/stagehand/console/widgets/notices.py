@@ -74,13 +74,20 @@ def on_the_line(notices: Sequence[ShownNotice], now: float | None = None) -> Sho
 class NoticeLine(Panel):
     FIXED_HEIGHT = True
 
-    def show(self, notices: Sequence[ShownNotice], *, standing: ShownNotice | None = None) -> None:
+    def show(
+        self,
+        notices: Sequence[ShownNotice],
+        *,
+        standing: ShownNotice | None = None,
+        idle: ShownNotice | None = None,
+    ) -> None:
         """The notice `on_the_line` picks while it lasts; else `standing` (what holds until it
-        is put right: a terminal under the floor, above viewers' chat commands), or the idle
+        is put right: a terminal under the floor, above viewers' chat commands), else `idle`
+        (what stays true when nothing else is said: a replay played to its end), or the idle
         line."""
         notice = on_the_line(notices)
         if notice is None or (standing is not None and notice.holds == HOLDS_CHAT):
-            notice = standing
+            notice = standing or idle
         if notice is None:
             self.set_content(Content.styled(IDLE, "$text-muted"))
             self.set_class(False, "-problem")

@@ -1,4 +1,8 @@
-"""The ranked queue: one line per comment, best first, and the comment the host selected.
+"""The ranked queue: one row per comment, best first, and the comment the host selected.
+
+A row is one line where its text has room (TWO_LINES_UNDER cells or more beside the name and
+age); narrower (80x24, 100x30 beside the side column) it takes two lines, the second one the
+comment's text continued, so the host reads the comment without selecting it.
 
 Drawn line by line (Textual's line API): only the rows on screen are built, and a row already
 drawn is reused while its comment, age and highlight are unchanged, so a redraw under a flood
@@ -42,6 +46,10 @@ BEFORE_TEXT = 4 + 1 + NAME_WIDTH + 1 + 2 + 6
 #: comment itself still shows.
 TEXT_AT_LEAST = 12
 SHORT_NAME_WIDTH = 8
+#: A row whose text would have fewer cells than this on its first line takes two lines.
+TWO_LINES_UNDER = 40
+#: The second line of a two-line row starts under the name (the markers mark where rows start).
+SECOND_LINE_INDENT = 5
 MARKERS = (
     ("question", "?", "bold $accent"),
     ("raised_hand", "H", "bold $warning"),
@@ -55,7 +63,12 @@ TITLE_MARGIN = 2
 #: Rows kept drawn for reuse (a few screens' worth; cleared when it fills).
 DRAWN_ROWS = 2_000
 
-RowKey = tuple[CommentKey, str, str, bool, bool, bool, int, str, bool, int]
+RowKey = tuple[CommentKey, str, str, bool, bool, bool, int, str, bool, int, int]
+
+
+def lines_per_row(width: int) -> int:
+    """Two lines a row when a one-line row would cut the comment short (see the module)."""
+    return 2 if width - BEFORE_TEXT < TWO_LINES_UNDER else 1
 
 
 def markers(ranked: RankedComment, on_stage: bool) -> Content:
@@ -201,8 +214,13 @@ class QueueView(Widget, can_focus=True):
         self._settle()
         self.refresh()
 
+    @property
+    def rows_on_screen(self) -> int:
+        """Whole comments the widget shows at its size (a row may take two lines)."""
+        return max(1, self.size.height // lines_per_row(self.size.width))
+
     def _settle(self) -> None:
-        height = max(1, self.size.height)
+        height = self.rows_on_screen
         self.top = max(0, min(self.top, max(0, len(self.entries) - height)))
         row = self.cursor
         if row is not None and row >= self.top + height:
@@ -237,7 +255,7 @@ class QueueView(Widget, can_focus=True):
 
     def _show_row(self, index: int) -> None:
         """Scroll just enough for row `index` to be on screen (after a key moved to it)."""
-        height = max(1, self.size.height)
+        height = self.rows_on_screen
         if index < self.top:
             self.top = index
         elif index >= self.top + height:
@@ -258,7 +276,7 @@ class QueueView(Widget, can_focus=True):
 
     def action_page(self, step: int) -> None:
         row = self.cursor if self.cursor is not None else max(0, self._row)
-        self.select(row + step * max(1, self.size.height - 1))
+        self.select(row + step * max(1, self.rows_on_screen - 1))
 
     def action_first(self) -> None:
         self.select(0)
@@ -270,7 +288,7 @@ class QueueView(Widget, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:  # the title line, not a row
             return
-        row = self.top + offset.y
+        row = self.top + offset.y // lines_per_row(self.size.width)
         if 0 <= row < len(self.entries):
             self.select(row)
 
@@ -297,7 +315,8 @@ class QueueView(Widget, can_focus=True):
             if y == 0:
                 return self._strip(self.EMPTY, width)
             return Strip.blank(width, self.visual_style.rich_style)
-        index = self.top + y
+        lines = lines_per_row(width)
+        index = self.top + y // lines
         if index >= len(self.entries):
             return Strip.blank(width, self.visual_style.rich_style)
         ranked = self.entries[index]
@@ -320,13 +339,14 @@ class QueueView(Widget, can_focus=True):
             self.app.theme,
             pinned,
             asked_by,
+            y % lines,
         )
         strip = self._drawn.get(row_key)
         if strip is None:
             if len(self._drawn) >= DRAWN_ROWS:
                 self._drawn.clear()
             content = self._row_content(
-                ranked, shown_age, current, on_stage, width, pinned, asked_by
+                ranked, shown_age, current, on_stage, width, pinned, asked_by, part=y % lines
             )
             strip = self._drawn[row_key] = self._strip(content, width)
         return strip
@@ -336,6 +356,24 @@ class QueueView(Widget, can_focus=True):
     def _strip(self, content: Content, width: int) -> Strip:
         strips = Visual.to_strips(self, content, width, 1, self.visual_style, pad=True)
         return strips[0] if strips else Strip.blank(width, self.visual_style.rich_style)
+
+    @staticmethod
+    def _two_lines(row: Content, width: int) -> tuple[Content, Content]:
+        """A one-line row (built long) as two: the first line cut after a word where one ends
+        in its last third, the text continued on the second, under the name."""
+        first = row.truncate(width)
+        cut = len(first.plain)
+        if cut < len(row.plain):
+            space = first.plain.rfind(" ", BEFORE_TEXT)
+            if space > max(BEFORE_TEXT, cut - width // 3):
+                cut = space + 1
+        rest = row[cut:]
+        rest = rest[len(rest.plain) - len(rest.plain.lstrip(" ")) :]
+        second = Content.assemble(" " * SECOND_LINE_INDENT, rest)
+        return (
+            row[:cut].truncate(width, pad=True),
+            second.truncate(width, ellipsis=True, pad=True),
+        )
 
     def on_focus(self) -> None:
         self.refresh()
@@ -352,7 +390,10 @@ class QueueView(Widget, can_focus=True):
         width: int,
         pinned: bool = False,
         asked_by: int = 0,
+        *,
+        part: int = 0,
     ) -> Content:
+        """Line `part` of the row (0, or 1 for the second line of a two-line row)."""
         comment = ranked.comment
         many = ""
         if asked_by > 1:
@@ -369,8 +410,12 @@ class QueueView(Widget, can_focus=True):
             *(() if short else (" ", platform_tag(comment.platform))),
             (f" {shown_age:>4} ", "bold $text-success" if pinned else "$text-muted"),
             (many, "bold $accent"),
-            plain(comment.shown_text, max_chars=width * 2),
-        ).truncate(width, ellipsis=True, pad=True)
+            plain(comment.shown_text, max_chars=width * 3),
+        )
+        if lines_per_row(width) == 1:
+            row = row.truncate(width, ellipsis=True, pad=True)
+        else:
+            row = self._two_lines(row, width)[part]
         if current:
             return row.stylize_before("bold on $accent 30%" if self.has_focus else "on $panel")
         if pinned:  # a producer lifted it for the hosts

@@ -1,0 +1,202 @@
+"""What a newcomer met in the demo, on a laptop-sized terminal: queue rows cut to a few words
+(and still cut with the chat hidden), `n` starting a made-up "Segment 3" with no keywords, and
+a replay that ended without a word while the Selected pane kept a stale sentence cut in half.
+
+The real console under Pilot on a show replayed into a real SQLite file, at the sizes in
+question; what is asserted is the screen's text, as the host reads it, and the database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from rich.cells import cell_len
+
+from conftest import actions_done, comment_record, open_console, played, screen_text
+from stagehand.config import Settings
+
+FIN = "is a ladder filter better than a state variable filter for cutoff sweeps?"
+BEN = "which waveform makes the fattest bass, saw or square?"
+DEV = "how do you stop the resonance from screaming?"
+
+
+def queue_text(app, width: int) -> str:
+    """The queue's rows (between its title and the Selected pane's), the queue's columns only,
+    as one line of words: a comment continued on a row's second line reads whole."""
+    lines = screen_text(app).splitlines()
+    start = next(i for i, line in enumerate(lines) if "Queue (" in line)
+    end = next(i for i, line in enumerate(lines) if "Selected" in line)
+    return " ".join(" ".join(line[:width].split()) for line in lines[start + 1 : end])
+
+
+def selected_pane(app) -> str:
+    """The Selected pane's words (its column only), as one line."""
+    lines = screen_text(app).splitlines()
+    start = next(i for i, line in enumerate(lines) if "Selected" in line)
+    title = lines[start]
+    width = title.index("Selected") + len("Selected")
+    while width < len(title) and title[width] == "▔":
+        width += 1
+    pane = []
+    for line in lines[start + 1 : -2]:  # above the notices line and the footer
+        pane.append(" ".join(line[:width].split()))
+    return " ".join(pane)
+
+
+def cell_of(lines: list[str], title: str) -> int:
+    """The terminal cell where `title` starts, on the first line showing it."""
+    line = next(line for line in lines if title in line)
+    return cell_len(line[: line.index(title)])
+
+
+async def test_at_80x24_and_100x30_the_queue_shows_what_viewers_wrote(tmp_path, show_file):
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        # Beside the chat each row takes two lines (the rows read `is the audio supe…`).
+        rows = queue_text(console.app, 52)
+        assert BEN in rows and DEV in rows
+        assert FIN[:55] in rows
+
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        await pilot.pause()
+        rows = queue_text(console.app, 68)
+        assert FIN in rows and BEN in rows and DEV in rows
+
+
+async def test_with_the_chat_hidden_the_queue_takes_its_room(tmp_path, show_file):
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        # Chat hidden (`c`): the queue takes the whole width (a blank column stayed beside it),
+        # one line a comment, the stage and the raised hands under it.
+        await pilot.press("c")
+        await pilot.pause()
+        lines = screen_text(console.app).splitlines()
+        assert any(FIN[:48] in line for line in lines), "\n".join(lines)
+        assert any(line.rstrip().endswith(DEV) for line in lines), "\n".join(lines)
+        queue_at = next(i for i, line in enumerate(lines) if "Queue (" in line)
+        stage_at = next(i for i, line in enumerate(lines) if "On stage" in line)
+        assert stage_at > queue_at and lines[stage_at].lstrip("▔").startswith("On stage")
+        assert "Chat" not in screen_text(console.app)
+
+        # Shown again: beside the queue as before.
+        await pilot.press("c")
+        await pilot.pause()
+        assert "Chat" in screen_text(console.app)
+        assert BEN in queue_text(console.app, 52)
+
+
+async def test_n_with_no_planned_segment_asks_the_new_segments_name_first(tmp_path, show_file):
+    """The transcript's own segments are not planned ones: `n` started "Segment 3" with no
+    keywords (the ranking judged chat against an empty topic). It asks first; Escape starts
+    nothing; the named segment is the one the ranking follows, and `u` takes it back."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        text = screen_text(console.app)
+        assert "Next segment: none is planned" in text
+        assert "#2 Filters" in text.splitlines()[0]  # nothing started yet
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "No segment was started" in screen_text(console.app)
+        assert console.db().execute("SELECT count(*) FROM segments").fetchone() == (2,)
+
+        await pilot.press("n", *"Envelopes", "tab", *"ADSR, attack", "enter")
+        await actions_done(pilot)
+        assert "#3 Envelopes" in screen_text(console.app).splitlines()[0]
+        assert console.db().execute(
+            "SELECT position, title, keywords FROM segments ORDER BY position DESC LIMIT 1"
+        ).fetchone() == (3, "Envelopes", '["ADSR", "attack"]')
+
+        await pilot.press("u")
+        await actions_done(pilot)
+        assert "#2 Filters" in screen_text(console.app).splitlines()[0]
+
+
+async def test_n_with_a_planned_segment_starts_it_at_once(tmp_path, show_file):
+    settings = Settings.model_validate(
+        {
+            "show": {
+                "segments": [
+                    {"title": "Intro"},
+                    {"title": "Filters"},
+                    {"title": "Envelopes", "keywords": ["ADSR"]},
+                ]
+            }
+        }
+    )
+    console = open_console(tmp_path / "show.db", show_file, settings=settings)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        await pilot.press("n")
+        await actions_done(pilot)
+        text = screen_text(console.app)
+        assert "none is planned" not in text
+        assert "#3 Envelopes" in text.splitlines()[0]
+
+
+async def test_a_finished_replay_says_the_show_is_over_and_what_next(tmp_path, show_file):
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        over = "The replay is over. q quits; `stagehand report` shows how it went"
+        assert screen_text(console.app).splitlines()[-2].strip() == f"✓ {over}"
+        assert [n.text for n in console.app.state.notices].count(over) == 1
+
+
+async def test_the_selected_pane_says_whole_that_nothing_is_selected_at_80x24(tmp_path, show_file):
+    """It read `fin's comment left the queue (answered): is a ladder … Nothing is selected
+    now: j/↓ selects the` (cut mid-sentence in its four lines)."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        # The Selected pane says what is selected now, whole, in its width at 80x24.
+        await pilot.press("j", "a")
+        await actions_done(pilot)
+        pane = selected_pane(console.app)
+        assert (
+            "Nothing is selected now: j/↓ selects the comment in its row, k/↑ the one above."
+            in pane
+        ), pane
+        assert re.search(r"\w+'s comment left the queue \(answered\)\.", pane), pane
+
+
+async def test_two_line_rows_hold_hostile_names_and_emoji_in_their_column(tmp_path) -> None:
+    """A long name, a 10,000-character comment, joined emoji and a wide-character name in
+    two-line rows: every line is the terminal's width, the side column starts where it did,
+    and each row's second line starts under the name (no row spills into the next)."""
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # drawn apart, as Textual counts it
+    path = tmp_path / "emoji.jsonl"
+    records = [
+        comment_record(
+            "e1", "2026-11-20T19:00:10Z", "名前がとても長い視聴者さん" * 3, "801", family * 40
+        ),
+        comment_record("e2", "2026-11-20T19:00:20Z", "x" * 200, "802", "long " + "B" * 10_000),
+        comment_record("e3", "2026-11-20T19:00:30Z", "ok", "803", "❤️ " * 60),
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    for size in ((80, 24), (100, 30)):
+        console = open_console(tmp_path / f"{size[0]}.db", path)
+        async with console.app.run_test(size=size) as pilot:
+            await played(console, pilot)
+            lines = screen_text(console.app).splitlines()
+            assert len(lines) == size[1]
+            assert all(cell_len(line) == size[0] for line in lines), lines
+            queue_at = next(i for i, line in enumerate(lines) if "Queue (3)" in line)
+            rows = lines[queue_at + 1 : queue_at + 7]
+            for first, second in zip(rows[::2], rows[1::2], strict=True):
+                # (a cell of padding first) the markers start a row; its text goes on under the name
+                assert first[0] == " " and first[1:5].strip("?HNS·") == "", first
+                assert second.startswith(" " * 6) and second[6] != " ", second
+
+            # The side column's panels start in the cell the stage's does, under those rows too.
+            assert (
+                cell_of(lines, "Raised hands")
+                == cell_of(lines, "Chat")
+                == cell_of(lines, "On stage")
+            )
