@@ -44,6 +44,7 @@ from stagehand.ranking.link import open_ranking
 from stagehand.show.history import ActionHistory, Done
 from stagehand.show.kinds import CommentKinds
 from stagehand.show.opted_out import HeldByPseudonym, anonymized, with_text_of
+from stagehand.show.participation import Participation
 from stagehand.show.pipeline import Pipeline
 from stagehand.show.platforms import Platforms
 from stagehand.show.queue import QueueSettings
@@ -111,6 +112,8 @@ class ShowCore:
         #: comments with no name and no text (`show/opted_out.py`), as the database keeps them.
         self.opted_out = opted_out if opted_out is not None else OptedOutViewers()
         self._db_path = db_path
+        #: The header's numbers (`LiveShow.participation`), on a read-only connection.
+        self._participation = Participation(db_path, self._publish_threadsafe)
         self._show = show
         self._resumed = resumed is not None
         #: The show as stored before this session (None: this session created it): how it is
