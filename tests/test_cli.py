@@ -67,6 +67,74 @@ def test_replay_headless_then_shows_then_export_round_trip(
     assert sqlite3.connect(db).execute("SELECT count(*) FROM shows").fetchone()[0] == 1
 
 
+def test_replay_reads_null_as_absent_for_every_optional_key(tmp_path: Path) -> None:
+    """`"display_name": null` skipped the line ('missing "display_name" (line skipped)') and
+    lost the comment, though the key is optional and `"reply_to": null` was read: every
+    optional key of docs/transcript-format.md written as null reads as left out."""
+    lines = [
+        {"kind": "show", "ts": "2026-11-20T19:00:00Z", "title": None, "description": None},
+        {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Oscillators", "keywords": None},
+        {
+            "kind": "comment",
+            "id": "c1",
+            "ts": "2026-11-20T19:00:05Z",
+            "platform": "twitch",
+            "channel": None,
+            "author_id": "1001",
+            "author": "ana",
+            "display_name": None,
+            "text": "which vco for bass?",
+            "roles": None,
+            "reply_to": None,
+            "first_message": None,
+            "attachments": None,
+            "highlight": None,
+        },
+        {
+            "kind": "comment",
+            "id": "c2",
+            "ts": "2026-11-20T19:00:06Z",
+            "platform": None,
+            "author_id": None,
+            "author": "bo",
+            "text": "saw vs square?",
+            "highlight": {"kind": "bits", "amount": None, "currency": None, "shown": None},
+        },
+        {
+            "kind": "host",
+            "ts": "2026-11-20T19:00:10Z",
+            "action": "answer",
+            "comment_id": "c1",
+            "platform": "twitch",
+            "author_id": "1001",
+            "text": None,
+            "outcome": None,
+            "id": None,
+            "actor": None,
+            "undoes": None,
+        },
+        {"kind": "delete", "ts": "2026-11-20T19:00:12Z", "platform": None, "comment_id": "c2"},
+    ]
+    transcript = tmp_path / "nulls.jsonl"
+    transcript.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    db = tmp_path / "nulls.db"
+    result = stagehand("replay", str(transcript), "--db", str(db), "--instant", "--headless")
+    assert result.returncode == 0, result.stderr
+    assert "line skipped" not in result.stdout + result.stderr, result.stdout + result.stderr
+    assert "Stored show 'nulls': 2 chat lines" in result.stdout, result.stdout
+    stored = sqlite3.connect(db).execute(
+        "SELECT comments.message_id, authors.platform, authors.platform_user_id, authors.name,"
+        " authors.display_name, comments.deleted_at IS NOT NULL FROM comments"
+        " JOIN authors ON authors.id = comments.author_id ORDER BY comments.message_id"
+    )
+    assert stored.fetchall() == [
+        ("c1", "twitch", "1001", "ana", "ana", 0),
+        ("c2", "replay", "bo", "bo", "bo", 1),
+    ]
+    answered = sqlite3.connect(db).execute("SELECT count(*) FROM host_actions").fetchone()[0]
+    assert answered == 1
+
+
 def test_demo_headless_fills_a_database(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     result = stagehand("demo", "--headless", "--speed", "1000", "--db", str(db), timeout=120)

@@ -124,8 +124,16 @@ TranscriptEvent = (
 )
 
 
+def _optional(record: dict[str, Any], key: str, default: Any) -> Any:
+    """An optional key's value; `default` when it is left out or null (null means absent, for
+    every optional key: `"display_name": null` as `"reply_to": null`)."""
+    value = record.get(key)
+    return default if value is None else value
+
+
 def _text(record: dict[str, Any], key: str, default: str | None = None) -> str:
-    value = record.get(key, default)
+    """A key's text; `default` (an optional key) when it is left out or null."""
+    value = _optional(record, key, default)
     if value is None:
         raise ValueError(f'missing "{key}"')
     if not isinstance(value, str | int):
@@ -234,8 +242,8 @@ def _highlight_from(value: Any) -> Highlight | None:
     except ValueError:
         allowed = "|".join(k.value for k in HighlightKind)
         raise ValueError(f'"highlight.kind" must be one of {allowed}') from None
-    amount = _finite_amount(value.get("amount", 0))
-    currency, shown = value.get("currency", ""), value.get("shown", "")
+    amount = _finite_amount(_optional(value, "amount", 0))
+    currency, shown = _optional(value, "currency", ""), _optional(value, "shown", "")
     if not isinstance(currency, str) or not isinstance(shown, str):
         raise ValueError('"highlight.currency" and "highlight.shown" must be strings')
     # Both reach screens and reports beside the chat text: as untrusted, and cleaned the same.

@@ -300,6 +300,43 @@ async def test_a_search_that_cannot_be_done_says_why_in_one_plain_line(tmp_path,
         assert console.app.is_running
 
 
+async def test_the_header_numbers_leave_a_moved_database_alone_and_say_why(tmp_path, show_file):
+    """The show's database moved away mid-show: the header's participation numbers created an
+    empty database in its place and the console said "metrics stopped: no such table: shows".
+    Now nothing is created there, the header keeps the last numbers it read, one plain line
+    (said once, not every refresh) says what is wrong and what to do, and once the file is
+    back the numbers are read again."""
+    db_path = tmp_path / "show.db"
+    console = open_console(db_path, show_file)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        app = console.app
+        app.refresh_metrics()
+        await actions_done(pilot)
+        before = app.metrics
+        assert before is not None and before.participants > 0
+
+        moved = tmp_path / "elsewhere.db"
+        db_path.rename(moved)
+        for _ in range(2):
+            app.refresh_metrics()
+            await actions_done(pilot)
+        assert not db_path.exists()  # no empty database left where the show's was
+        said = [n.text for n in app.state.notices if "participation" in n.text.lower()]
+        assert len(said) == 1, said
+        assert said[0].startswith("The participation numbers cannot be read"), said
+        assert "missing, moved or damaged" in said[0] and str(db_path) in said[0], said
+        assert "Error" not in said[0] and "no such table" not in said[0], said
+        assert app.metrics == before  # the last numbers read stay in the header
+        assert app.is_running
+
+        moved.rename(db_path)
+        app.refresh_metrics()
+        await actions_done(pilot)
+        texts = [n.text for n in app.state.notices]
+        assert texts[-1] == "The participation numbers are read again.", texts
+
+
 async def test_space_freezes_the_queue_while_chat_goes_on(tmp_path, show_file):
     console = open_console(tmp_path / "show.db", show_file)
     async with console.app.run_test(size=SIZE) as pilot:

@@ -94,10 +94,38 @@ async def test_a_secret_in_a_platform_error_never_reaches_the_screen(tmp_path, s
         assert outcome.startswith("failed:") and "tok-SECRET-123456" not in outcome
 
 
-async def test_a_task_that_fails_says_why_in_words_and_where_the_details_are(tmp_path, show_file):
-    """The header's numbers cannot be read (the database file was damaged under the show):
-    the notice says what stopped and why, as words, and where the traceback is; no Python
-    class name reaches the screen."""
+async def test_a_task_that_fails_says_why_in_words_and_where_the_details_are(
+    tmp_path, show_file, monkeypatch
+):
+    """A task of the console fails (here the counting of the header's numbers breaks: a fault
+    put in its place, as a bug would): the notice says what stopped and why, as words, and
+    where the traceback is; no Python class name reaches the screen."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(140, 36)) as pilot:
+        await played(console, pilot)
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise ValueError("the counting broke")
+
+        monkeypatch.setattr("stagehand.show.participation.show_metrics", broken)
+        worker = console.app.refresh_metrics()
+        while worker.is_running or worker.state.name == "PENDING":
+            await pilot.pause(0.01)
+        console.app.redraw()
+        await pilot.pause()
+        line = screen_text(console.app).splitlines()[-2:]
+        said = " ".join(line)
+        assert "metrics stopped: the counting broke" in said, said
+        assert "the details are in the log" in said, said
+        assert "Error" not in said, said
+
+
+async def test_a_damaged_database_under_the_header_numbers_is_said_in_one_plain_line(
+    tmp_path, show_file
+):
+    """The database file damaged under the show: the header's numbers say what is wrong and
+    what to do, with no Python class name (they used to stop: "metrics stopped: file is not a
+    database")."""
     console = open_console(tmp_path / "show.db", show_file)
     async with console.app.run_test(size=(140, 36)) as pilot:
         await played(console, pilot)
@@ -107,8 +135,10 @@ async def test_a_task_that_fails_says_why_in_words_and_where_the_details_are(tmp
             await pilot.pause(0.01)
         console.app.redraw()
         await pilot.pause()
-        line = screen_text(console.app).splitlines()[-2:]
-        said = " ".join(line)
-        assert "metrics stopped: file is not a database" in said, said
-        assert "the details are in the log" in said, said
-        assert "Error" not in said, said
+        said = [n.text for n in console.app.state.notices]
+        assert any(
+            text.startswith("The participation numbers cannot be read from the show's database")
+            and "missing, moved or damaged" in text
+            for text in said
+        ), said
+        assert not any("Error" in text or "stopped" in text for text in said), said

@@ -19,6 +19,7 @@ from conftest import RecordingAdapter, actions_done, open_console, played, scree
 from stagehand.config import ConsoleSettings, Settings
 from stagehand.console.widgets.queue import QueueView
 from stagehand.domain import Author, Comment, ModerationKind
+from stagehand.platform import ActionResult
 
 SIZE = (120, 36)
 BOB = Author("twitch", "1002", "bob")
@@ -443,3 +444,47 @@ async def test_an_undo_no_longer_names_a_viewer_who_leaves(tmp_path):
         texts = [n.text for n in console.app.state.notices]
         assert undid.replace("to bob:", "to a forgotten viewer:") in texts
         assert not any("bob" in t for t in texts), texts
+
+
+class NamingRefusal(RecordingAdapter):
+    """A platform that refuses the bot's answers with words naming the viewer, as Twitch
+    does ("bob has blocked whispers")."""
+
+    async def reply(self, comment: Comment, text: str) -> ActionResult:
+        self.calls.append(("reply", f"{comment.id}:{text}"))
+        return ActionResult.failed(f"{comment.author.name} cannot be answered here")
+
+
+@pytest.mark.parametrize(
+    ("how", "said_as"), [("forget", "a forgotten viewer"), ("optout", "a viewer who opted out")]
+)
+async def test_a_command_answer_the_platform_refused_no_longer_names_a_viewer_who_leaves(
+    tmp_path, how, said_as
+):
+    """The warning that the bot could not answer a viewer's command quotes the platform's
+    words, which name the viewer: once they leave, the notice history (`i`) says them as
+    every screen does there (the platform's words are taken as naming them, all of them: it
+    does not say where), and names the others still."""
+    path = transcript(tmp_path, said("h1", 2, BOB, "!topic"), said("h2", 3, ANA, "!topic"))
+    refusing = NamingRefusal("twitch")
+    console = open_console(tmp_path / "show.db", path, adapters=(refusing,), commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        await console.live.drain()
+        await settled(console, pilot)
+        texts = [n.text for n in console.app.state.notices]
+        assert "Could not answer !topic on twitch: bob cannot be answered here" in texts
+        leaves(console, BOB, how)
+        await console.live.drain()
+        await settled(console, pilot)
+        await pilot.press("i")
+        text = notices_open(console.app)
+        lines = [line.rstrip() for line in text.splitlines()]
+        assert any(
+            line.endswith(f"! Could not answer !topic on twitch: {said_as}") for line in lines
+        )
+        assert "Could not answer !topic on twitch: ana cannot be answered here" in text
+        assert "bob" not in text
+        # The answer to their own !optout or !forget confirm, refused after they left,
+        # never named them.
+        assert not any("bob" in n.text for n in console.app.state.notices)

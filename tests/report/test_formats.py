@@ -15,6 +15,8 @@ from showdb import build
 
 from stagehand.cli.report import report_command
 
+#: What splits a mention, a link or an issue reference in Markdown: a word joiner (U+2060).
+WJ = "\u2060"
 HEADLINE = "12 comments from 4 people; 6 on-topic questions, 3 answered; 1 guest on stage"
 
 
@@ -46,7 +48,7 @@ def test_markdown_escapes_chat_text(db_path) -> None:
     assert out.startswith("# Synth Night\n")
     assert f"**{HEADLINE}.**" in out
     assert "<script" not in out and "&lt;script&gt;" in out
-    assert r"\[@click=app\.quit\]" not in out and r"\[@<!-- -->click=app.quit\]hi\[/\]" in out
+    assert r"\[@click=app\.quit\]" not in out and rf"\[@{WJ}click=app.quit\]hi\[/\]" in out
     assert r"=cmd\|x" in out  # a pipe in chat cannot break a table
     assert "| 1. Oscillators (0′) | 7 | 4 | 2 | 2 | 45 s | — | 50% |" in out
 
@@ -54,8 +56,8 @@ def test_markdown_escapes_chat_text(db_path) -> None:
 def test_markdown_chat_mentions_nobody_and_links_nothing(db_path, tmp_path) -> None:
     """Pasted into a GitHub issue or wiki, `@ben` notified ben and URLs, e-mail addresses and
     `#12` became links; a backslash does not stop them (GitHub mentions and the GFM e-mail
-    autolink read the text after escapes are undone). An empty HTML comment splits each: the
-    page reads, and copies, as the viewer wrote it."""
+    autolink read the text after escapes are undone). A word joiner splits each: it shows as
+    nothing on the page and in plain text alike."""
     copy = tmp_path / "copy.db"
     shutil.copy(db_path, copy)
     said = (
@@ -71,12 +73,27 @@ def test_markdown_chat_mentions_nobody_and_links_nothing(db_path, tmp_path) -> N
         )
     out = report("synth", "--db", str(copy), "--format", "md")
     assert (
-        "1. **@<!-- -->ana** (twitch, 19:05) *(dismissed)*: @<!-- -->ben is "
-        "www<!-- -->.example.com/faq right? see https:<!-- -->//example.com/x, WWW<!-- -->.X.ORG "
-        "or ftp:<!-- -->//x.org; mail ana@<!-- -->example.com, xmpp:me@<!-- -->jabber.org, "
-        "#<!-- -->12 or @<!-- -->org/team \\\\@<!-- -->eve\n"
+        f"1. **@{WJ}ana** (twitch, 19:05) *(dismissed)*: @{WJ}ben is "
+        f"www{WJ}.example.com/faq right? see https:{WJ}//example.com/x, WWW{WJ}.X.ORG "
+        f"or ftp:{WJ}//x.org; mail ana@{WJ}example.com, xmpp:me@{WJ}jabber.org, "
+        f"#{WJ}12 or @{WJ}org/team \\\\@{WJ}eve\n"
     ) in out
-    assert "| @<!-- -->ana | twitch | 4 | 1 | 0 | — |" in out
+    assert f"| @{WJ}ana | twitch | 4 | 1 | 0 | — |" in out
+
+
+def test_markdown_pasted_as_plain_text_reads_as_written(db_path, tmp_path) -> None:
+    """The Markdown report is for pasting into Discord, Slack or an e-mail too
+    (docs/reports.md): there the title read `# Friday Night Build #<!-- -->37`. What keeps
+    `#37` from linking on GitHub now shows as nothing there as well: take the invisible word
+    joiners out and the text is the show's own."""
+    copy = tmp_path / "copy.db"
+    shutil.copy(db_path, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE shows SET title = 'Friday Night Build #37'")
+    out = report("synth", "--db", str(copy), "--format", "md")
+    assert "<!--" not in out
+    assert out.startswith(f"# Friday Night Build #{WJ}37\n"), out[:80]
+    assert out.replace(WJ, "").startswith("# Friday Night Build #37\n")
 
 
 def test_html_is_self_contained_and_escaped(db_path) -> None:

@@ -152,24 +152,21 @@ async def test_no_such_route_or_method_under_api_is_answered_in_json(tmp_path) -
         await served.close()
 
 
-async def test_a_request_that_fails_is_answered_in_json_and_logged_once(tmp_path, show_log) -> None:
-    """A fault behind the API (here the show's database file moved away and a folder in its
-    place, so a new connection cannot open it): a 500 in the API's JSON that says nothing of
-    the fault, one record in the show's log, and the show serves on.
-
-    Not a file of junk in its place: SQLite would open the junk in WAL mode (the show's -wal
-    file is there), take the show's -shm for its own (POSIX locks do not tell two connections
-    of one process apart) and cut it short under the writer's mapping: SIGBUS, the test run
-    killed. A folder is refused before any of that. (A search says what is wrong instead:
-    test_a_search_the_show_cannot_do_is_a_503_that_names_no_path.)"""
+async def test_a_request_that_fails_is_answered_in_json_and_logged_once(
+    tmp_path, show_log, monkeypatch
+) -> None:
+    """A fault behind the API (here a fault in counting the participation numbers): a 500 in
+    the API's JSON that says nothing of the fault, one record in the show's log, and the show
+    serves on. (A database moved away is no fault: test_the_numbers_of_a_moved_database...)"""
     served = await serve(tmp_path)
-    path = served.live.db_path
-    kept = path.with_name("kept.db")
     try:
         await served.played()
         token = served.tokens["vic"]
-        path.rename(kept)  # the show's own connection keeps the real file
-        path.mkdir()
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise ValueError("the counting broke")
+
+        monkeypatch.setattr("stagehand.show.participation.show_metrics", broken)
         headers = {"Authorization": f"Bearer {token}"}
         async with (
             aiohttp.ClientSession(headers=headers) as session,
@@ -185,14 +182,40 @@ async def test_a_request_that_fails_is_answered_in_json_and_logged_once(tmp_path
         }
         log = await logged(show_log, "GET /api/metrics failed")
         assert log.count("GET /api/metrics failed") == 1 and log.count("Traceback") == 1
-        assert "unable to open database file" in log  # the details: in the log only
+        assert "the counting broke" in log  # the details: in the log only
         assert "Error handling request" not in log  # aiohttp did not log it a second time
         assert token not in log and token[4:] not in log
 
-        path.rmdir()
-        kept.rename(path)
+        monkeypatch.undo()
         status, _ = await call(served, "GET", "/api/metrics", token)
         assert status == 200
+    finally:
+        await served.close()
+
+
+async def test_the_numbers_of_a_moved_database_are_a_503_until_it_is_back(tmp_path) -> None:
+    """The show's database moved away before any numbers were read (a folder in its place):
+    `/api/metrics` answers 503 with one plain line, no path and no class name, and creates
+    nothing; once the file is back the numbers are read again."""
+    served = await serve(tmp_path)
+    path = served.live.db_path
+    kept = path.with_name("kept.db")
+    try:
+        await served.played()
+        token = served.tokens["vic"]
+        path.rename(kept)  # the show's own connection keeps the real file
+        path.mkdir()
+        status, body = await call(served, "GET", "/api/metrics", token)
+        assert status == 503
+        assert body == {
+            "ok": False,
+            "message": "the participation numbers cannot be read yet: the show's notices say why",
+        }
+        assert list(path.iterdir()) == []
+        path.rmdir()
+        kept.rename(path)
+        status, body = await call(served, "GET", "/api/metrics", token)
+        assert status == 200 and body["comments"] > 0
     finally:
         if kept.exists():
             if path.is_dir():

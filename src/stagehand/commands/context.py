@@ -27,6 +27,7 @@ from stagehand.domain import (
     Segment,
     StageSession,
 )
+from stagehand.naming import Namings
 from stagehand.platform import ActionResult
 from stagehand.pseudonyms import OptedOutViewers
 
@@ -103,8 +104,8 @@ class ShowControls(Protocol):
         """The bot's answer, in the comment's chat (not a host action)."""
         ...
 
-    def say(self, text: str, level: str = "info") -> None:
-        """A notice for every screen."""
+    def say(self, text: str, level: str = "info", names: Namings = ()) -> None:
+        """A notice for every screen (`names`: whom it names, and where)."""
         ...
 
     def hold_comment_until(self, task: asyncio.Future[Any]) -> None:

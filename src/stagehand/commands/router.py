@@ -34,6 +34,7 @@ from stagehand.commands.parse import ParsedCommand, limit_argument, parse_comman
 from stagehand.commands.people import ForgetRequests, RecentChatters, host_accounts, may_steer
 from stagehand.commands.registry import COMMANDS, Command, Registry
 from stagehand.domain import AuthorKey, Comment, CommentKind, RankedComment
+from stagehand.naming import named, within
 from stagehand.pseudonyms import OptedOutViewers
 from stagehand.sanitize import clean
 
@@ -253,8 +254,11 @@ class CommandRouter:
         """
         result = await self.show.answer_in_chat(comment, clean(text, max_chars=MAX_ANSWER_CHARS))
         if not result.ok:
-            message = f"Could not answer !{name} on {comment.platform}: {result.message}"
-            self.show.say(message, "warning")
+            # The platform's words may name the viewer ("bob has blocked whispers"): the
+            # notice stops naming them when they leave.
+            said = (result.message, within(result.names, len(result.message)))
+            message, names = named(f"Could not answer !{name} on {comment.platform}: ", said)
+            self.show.say(message, "warning", names)
 
     # -- the record ------------------------------------------------------------------------
 

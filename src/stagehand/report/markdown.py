@@ -6,11 +6,11 @@ and `&` become entities, because most Markdown renderers pass raw HTML straight 
 Nor may chat mention anyone or become a link there. GitHub mentions `@ben` (and links `#12`) in
 the text a page shows, after backslash escapes are undone, so `\@ben` still notifies ben; the
 GFM spec finds e-mail autolinks "within any text node", escapes undone (cmark-gfm links
-`ana\@example.com`), and remark-gfm links `http\://example.com` and `www\.example.com` too. An
-empty HTML comment (`<!-- -->`, raw HTML every GFM renderer keeps out of sight) after each `@`,
-inside each `://` and `www.`, and between `#` and a digit splits that text in two, so none of
-those rules sees a name, an address or a link; the page reads the same, and what is copied from
-it is the same.
+`ana\@example.com`), and remark-gfm links `http\://example.com` and `www\.example.com` too. A
+word joiner (U+2060: no width, no line break at it) after each `@`, inside each `://` and `www.`,
+and between `#` and a digit splits that text in two, so none of those rules sees a name, an
+address or a link. It shows as nothing on the page and as nothing where the report is pasted as plain text (Discord, Slack, an e-mail), where an empty
+HTML comment showed as `#<!-- -->37`. Chat itself cannot hold one (sanitize.py strips them).
 """
 
 from __future__ import annotations
@@ -83,8 +83,8 @@ TREND_COLUMNS = [
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|~])")
 #: Where a mention, an e-mail address, a URL or an issue reference would start (see above).
 _WOULD_LINK = re.compile(r"(@|:(?=//)|www(?=\.)|#(?=\d))", re.IGNORECASE)
-#: What splits them: an empty HTML comment, shown as nothing and copied as nothing.
-_SPLIT = "<!-- -->"
+#: What splits them: a word joiner, shown as nothing in Markdown and in plain text alike.
+_SPLIT = "\u2060"
 
 
 def md(text: str, limit: int = 300) -> str:

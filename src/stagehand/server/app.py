@@ -301,6 +301,9 @@ async def post_action(request: web.Request) -> web.Response:
 
 async def metrics(request: web.Request) -> web.Response:
     totals = await asyncio.to_thread(request.app[LIVE].participation)
+    if totals is None:  # none read yet: the show's notices say why (show/participation.py)
+        message = "the participation numbers cannot be read yet: the show's notices say why"
+        return _json(503, {"ok": False, "message": message})
     return _json(200, encode(totals))
 
 

@@ -336,10 +336,12 @@ class HostActions(ShowChanges):
     async def answer_in_chat(self, comment: Comment, text: str) -> ActionResult:
         """The bot's answer to a command, in the comment's chat (threaded where the platform
         allows it). Not a host action (it would count as the hosts' reply): the command's
-        record says what it answered."""
-        return await self._platforms.act(
+        record says what it answered. A platform's words about it name the comment's author
+        (`about`)."""
+        result = await self._platforms.act(
             comment.platform, lambda adapter: adapter.reply(comment, text), what="answer"
         )
+        return about(result, comment.author)
 
     async def send(self, platform: str, text: str) -> ActionResult:
         """Post a message in a platform's chat."""

@@ -27,6 +27,8 @@ from typing import Any
 from stagehand.clock import ShowClock
 from stagehand.config import Settings
 from stagehand.domain import (
+    FORGOTTEN_NAME,
+    OPTED_OUT_NAME,
     Author,
     AuthorKey,
     Comment,
@@ -35,13 +37,14 @@ from stagehand.domain import (
     ReplayPosition,
 )
 from stagehand.events import CommentRanked, CoreEvent, HostActionLogged, Listener, Notice
-from stagehand.naming import Naming, Namings
+from stagehand.naming import Naming, Namings, unnamed
 from stagehand.platform import ActionResult
 from stagehand.pseudonyms import OptedOutViewers
 from stagehand.ranking.link import open_ranking
 from stagehand.show.history import ActionHistory, Done
 from stagehand.show.kinds import CommentKinds
 from stagehand.show.opted_out import HeldByPseudonym, anonymized, with_text_of
+from stagehand.show.participation import Participation
 from stagehand.show.pipeline import Pipeline
 from stagehand.show.platforms import Platforms
 from stagehand.show.queue import QueueSettings
@@ -109,6 +112,8 @@ class ShowCore:
         #: comments with no name and no text (`show/opted_out.py`), as the database keeps them.
         self.opted_out = opted_out if opted_out is not None else OptedOutViewers()
         self._db_path = db_path
+        #: The header's numbers (`LiveShow.participation`), on a read-only connection.
+        self._participation = Participation(db_path, self._publish_threadsafe)
         self._show = show
         self._resumed = resumed is not None
         #: The show as stored before this session (None: this session created it): how it is
@@ -371,15 +376,24 @@ class ShowCore:
         moderator: their key too), and whom `text` names, where (`names`)."""
         actor = ACTING.get()
         acting = self._acting_viewer() if actor else None
-        # (Not someone let go of since the text was made: no screen is given their key now.)
-        names = tuple(n for n in names if not self._let_go(n.author))
+        # Someone let go of since the text was made (a failed answer to their own !optout):
+        # said there as every screen says them now, and no screen is given their key.
+        for key in dict.fromkeys(n.author for n in names):
+            if gone_as := self._said_as_now(key):
+                text, names = unnamed(text, names, key, gone_as)
         self._publish(Notice(text, level, actor, names, acting))
 
     def _let_go(self, key: AuthorKey) -> bool:
         """Whether `key` opted out or asked to be forgotten (`HostActions._let_go_of`)."""
+        return bool(self._said_as_now(key))
+
+    def _said_as_now(self, key: AuthorKey) -> str:
+        """How every screen says `key` once they asked to be forgotten (`FORGOTTEN_NAME`) or
+        opted out (`OPTED_OUT_NAME`); "" while they have not."""
         removed = self._state.removed_authors.get(key)
-        forgotten = removed is not None and removed[1] == ASKED_TO_BE_FORGOTTEN
-        return forgotten or key in self.opted_out
+        if removed is not None and removed[1] == ASKED_TO_BE_FORGOTTEN:
+            return FORGOTTEN_NAME
+        return OPTED_OUT_NAME if key in self.opted_out else ""
 
     def _command_about(self) -> list[AuthorKey]:
         """Who the host actions of the chat command being handled were about (`acting_as`)."""

@@ -45,7 +45,7 @@ from stagehand.events import (
     StageEnded,
 )
 from stagehand.logs import redact
-from stagehand.metrics import Metrics, show_metrics
+from stagehand.metrics import Metrics
 from stagehand.naming import named
 from stagehand.platform import DONE_ON_PLATFORM, Adapter, ConnectionState, ReplaySink
 from stagehand.sanitize import clean
@@ -215,15 +215,13 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         """Changes waiting for the database writer; producers that can wait (replays) do."""
         return self._writer.backlog
 
-    def participation(self) -> Metrics:
+    def participation(self) -> Metrics | None:
         """The participation numbers so far, what was just done included (blocking: it waits
-        for the writer and reads the database on its own connection; call it from a thread)."""
+        for the writer and reads the database on a read-only connection of its own; call it
+        from a thread). While the database cannot be read, the last ones read (None before
+        any), and a notice says why once (show/participation.py)."""
         self.flush(timeout=2.0)
-        db = connect(self._db_path)
-        try:
-            return show_metrics(db, self._show.name, now=self.now(), follow_up_limit=0).totals
-        finally:
-            db.conn.close()
+        return self._participation.read(self._show.name, self.now())
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         """This show's comments matching `query`, full text (blocking: a read connection of its

@@ -53,26 +53,32 @@ def search_show(path: Path, show_id: int, query: str, limit: int) -> list[Search
 def search_error(path: Path, exc: sqlite3.Error) -> SearchError:
     """What the host reads when SQLite refused a search (the details go to the log)."""
     log.warning("search failed on %s: %s", path, exc)
+    return SearchError(*unreadable(path, exc, cannot="Search cannot read", again="search again"))
+
+
+def unreadable(path: Path, exc: sqlite3.Error, *, cannot: str, again: str) -> tuple[str, str]:
+    """Why the show's database could not be read, for the host and (`public`: without this
+    machine's paths and programs) a client elsewhere: `cannot` what ("Search cannot read"),
+    then what is wrong, then what to do (`again`: "search again"). Never a class name."""
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     message = str(exc).lower()
     if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in message:
         who = ", ".join(lock_holders(path)) or "another program"
-        return SearchError(
-            f"Search cannot read the show's database now: {who} holds it locked ({path}); "
-            "close that program and search again",
-            "Search cannot read the show's database now: another program holds it locked on "
-            "the show's machine; search again once it is closed",
+        return (
+            f"{cannot} the show's database now: {who} holds it locked ({path}); "
+            f"close that program and {again}",
+            f"{cannot} the show's database now: another program holds it locked on "
+            f"the show's machine; {again} once it is closed",
         )
     if primary in GONE or "no such table" in message or "unable to open" in message:
-        return SearchError(
-            f"Search cannot read the show's database: {path} is missing, moved or damaged "
-            "(stagehand doctor checks it); put the file back and search again",
-            "Search cannot read the show's database: the file is missing, moved or damaged on "
-            "the show's machine; search again once it is back",
+        return (
+            f"{cannot} the show's database: {path} is missing, moved or damaged "
+            f"(stagehand doctor checks it); put the file back and {again}",
+            f"{cannot} the show's database: the file is missing, moved or damaged on "
+            f"the show's machine; {again} once it is back",
         )
-    return SearchError(
-        f"Search cannot read the show's database ({exc}; {path}): search again in a moment",
-        "Search cannot read the show's database now (the show's log says why): search again "
-        "in a moment",
+    return (
+        f"{cannot} the show's database ({exc}; {path}): {again} in a moment",
+        f"{cannot} the show's database now (the show's log says why): {again} in a moment",
     )
