@@ -141,6 +141,7 @@ def show_metrics_from(facts: ShowFacts) -> ShowMetrics:
             facts.show.description,
             facts.opened_at,
             facts.closed_at,
+            closed=facts.show.ended_at is not None,
         ),
         totals=totals,
         segments=tuple(segments),

@@ -186,11 +186,16 @@ class PaidTotal:
 
 @dataclass(frozen=True, slots=True)
 class ShowInfo:
+    """When a show ran. `closed_at` is the last moment the report covers: when the show was
+    closed, or, for one never closed (`closed` False: it crashed, or it is still running), the
+    last moment the database knows it ran; the JSON then says `closed_at: null`."""
+
     name: str
     title: str
     description: str
     opened_at: datetime
     closed_at: datetime
+    closed: bool = True
 
     @property
     def duration_seconds(self) -> float:
@@ -202,7 +207,9 @@ class ShowInfo:
             "title": self.title,
             "description": self.description,
             "opened_at": format_ts(self.opened_at),
-            "closed_at": format_ts(self.closed_at),
+            "closed_at": format_ts(self.closed_at) if self.closed else None,
+            "closed": self.closed,
+            "last_known_at": format_ts(self.closed_at),
             "duration_seconds": round(self.duration_seconds, 1),
         }
 

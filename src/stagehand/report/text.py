@@ -61,13 +61,30 @@ def clock(ts: datetime | None) -> str:
     return DASH if ts is None else f"{ts:%H:%M}"
 
 
+#: What a report says of a show never closed (no clean stop): nothing in the database tells a
+#: crash from a show still running, so it says both.
+NOT_CLOSED = "not closed: it crashed or is still running"
+
+
 def when(report: ShowMetrics) -> str:
-    """'2026-11-20 19:00–19:25 UTC · 25 min 49 s'."""
+    """'2026-11-20 19:00–19:25 UTC · 25 min 49 s', or for a show never closed
+    '2026-11-20 19:00 UTC · not closed: it crashed or is still running; figures are up to
+    19:25 (25 min 49 s)'."""
     show = report.show
+    if not show.closed:
+        return (
+            f"{show.opened_at:%Y-%m-%d %H:%M} UTC · {NOT_CLOSED}; figures are up to "
+            f"{_up_to(show.opened_at, show.closed_at)} ({duration(show.duration_seconds)})"
+        )
     return (
         f"{show.opened_at:%Y-%m-%d %H:%M}–{show.closed_at:%H:%M} UTC · "
         f"{duration(show.duration_seconds)}"
     )
+
+
+def _up_to(opened: datetime, last: datetime) -> str:
+    """'19:25', or '2026-11-21 01:10' when the last known moment is on a later day."""
+    return f"{last:%H:%M}" if last.date() == opened.date() else f"{last:%Y-%m-%d %H:%M}"
 
 
 def headline(m: Metrics) -> str:
@@ -199,7 +216,7 @@ def trend_cells(row: TrendRow) -> list[str]:
     """One show's cells of the trend table after its name (the same in every format)."""
     m = row.metrics
     return [
-        f"{row.show.opened_at:%Y-%m-%d}",
+        f"{row.show.opened_at:%Y-%m-%d}" + ("" if row.show.closed else " (not closed)"),
         f"{m.comments:,}",
         f"{m.participants:,}",
         f"{m.newcomers:,}",
