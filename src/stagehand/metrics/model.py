@@ -236,6 +236,13 @@ class ShowMetrics:
     paid_totals: tuple[PaidTotal, ...] = ()
 
     @property
+    def on_stage(self) -> tuple[ParticipantRow, ...]:
+        """The guests who came on stage, longest on stage first (then by name): the order of
+        every format's "On stage" section."""
+        guests = [p for p in self.participants if p.stage_appearances]
+        return tuple(sorted(guests, key=lambda p: (-p.stage_seconds, p.author.lower())))
+
+    @property
     def follow_ups_cover(self) -> int:
         """How many of the unanswered on-topic questions the follow-up list stands for (a line
         asked by several viewers stands for each of their questions)."""
@@ -253,6 +260,15 @@ class ShowMetrics:
             "unanswered_questions_total": self.unanswered_on_topic_questions,
             "unanswered_questions_hidden_opted_out": self.unanswered_hidden_opted_out,
             "people": [p.to_dict() for p in self.participants],
+            "on_stage": [
+                {
+                    "author": p.author,
+                    "platform": p.platform,
+                    "stage_appearances": p.stage_appearances,
+                    "stage_seconds": _rounded(p.stage_seconds),
+                }
+                for p in self.on_stage
+            ],
             "answered_by": [a.to_dict() for a in self.answered_by],
             "shown_on_stream": [s.to_dict() for s in self.on_stream],
             "highlights": [p.to_dict() for p in self.paid],

@@ -18,8 +18,11 @@ from stagehand.report import charts
 from stagehand.report.markdown import PLATFORM_COLUMNS, TREND_COLUMNS
 from stagehand.report.team import (
     ANSWERED_BY_COLUMNS,
+    ON_STAGE_COLUMNS,
     ON_STREAM_COLUMNS,
     answered_by_rows,
+    on_stage_rows,
+    on_stage_summary,
     on_stream_rows,
     on_stream_summary,
 )
@@ -196,6 +199,7 @@ def render_show(report: ShowMetrics) -> str:
         + '</section><section class="panel"><h2>Who took part</h2>'
         + _chart(charts.people_chart(report), wide=False)
         + "</section></div>",
+        _on_stage(report),
         '<section class="panel"><h2>Follow up after the show</h2>'
         + _follow_ups(report)
         + "</section>",
@@ -252,6 +256,18 @@ def render_show(report: ShowMetrics) -> str:
         + "</section></div>"
     )
     return _page(f"{title_of(report)}: post-show report", "\n".join(sections))
+
+
+def _on_stage(report: ShowMetrics) -> str:
+    """Who came on stage, how often and for how long ('' when nobody did)."""
+    if not report.on_stage:
+        return ""
+    return (
+        '<section class="panel"><h2>On stage</h2>'
+        + f'<p class="note">{h(on_stage_summary(report))}.</p>'
+        + _table([c.capitalize() for c in ON_STAGE_COLUMNS], on_stage_rows(report))
+        + "</section>"
+    )
 
 
 def _team(report: ShowMetrics) -> str:

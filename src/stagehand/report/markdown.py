@@ -22,7 +22,10 @@ from collections.abc import Sequence
 from stagehand.metrics import ShowMetrics, TrendRow
 from stagehand.report.team import (
     ANSWERED_BY_COLUMNS,
+    ON_STAGE_COLUMNS,
     answered_by_rows,
+    on_stage_rows,
+    on_stage_summary,
     on_stream_rows,
     on_stream_summary,
 )
@@ -117,6 +120,12 @@ def render_show(report: ShowMetrics) -> str:
         "",
         *_table(["Metric", "Value"], [[label, value] for label, value in _details(m)]),
     ]
+    if report.on_stage:
+        out += ["", "## On stage", "", on_stage_summary(report) + ":", ""]
+        out += _table(
+            [c.capitalize() for c in ON_STAGE_COLUMNS],
+            [[md(who, 80), md(platform), *rest] for who, platform, *rest in on_stage_rows(report)],
+        )
     if report.segments:
         out += ["", "## Segments", ""]
         out += _table(

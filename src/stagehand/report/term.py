@@ -12,7 +12,10 @@ from collections.abc import Sequence
 from stagehand.metrics import Metrics, ShowMetrics, TrendRow
 from stagehand.report.team import (
     ANSWERED_BY_COLUMNS,
+    ON_STAGE_COLUMNS,
     answered_by_rows,
+    on_stage_rows,
+    on_stage_summary,
     on_stream_rows,
     on_stream_summary,
 )
@@ -97,6 +100,16 @@ def render_show(report: ShowMetrics) -> str:
     out += ["", "PARTICIPATION"]
     width = max(len(label) for label, _ in _details(m))
     out += [f"  {label.ljust(width)}  {value}" for label, value in _details(m)]
+    if report.on_stage:
+        out += ["", f"ON STAGE ({on_stage_summary(report)})"]
+        out += _table(
+            ON_STAGE_COLUMNS,
+            [
+                [fit(who, 28), fit(platform, 12), *rest]
+                for who, platform, *rest in on_stage_rows(report)
+            ],
+            left=2,
+        )
     if report.segments:
         out += ["", "SEGMENTS"]
         out += _table(
