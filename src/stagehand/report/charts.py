@@ -187,14 +187,16 @@ def people_chart(report: ShowMetrics) -> str:
         ("Answered or replied to", sum(1 for p in people if p.answered), ORANGE),
         ("Brought on stage", m.stage_guests, TEAL),
     ]
-    width, row = 460, 50
+    # Narrow enough for a phone's 340 px without scrolling; the longest bar leaves room for
+    # "12,345 (100%)" after it.
+    width, row = 340, 50
     height = 8 + row * len(steps)
     whole = max(m.participants, 1)
     body: list[str] = []
     for i, (label, value, colour) in enumerate(steps):
         y = 16 + i * row
         body.append(_text(0, y, label, fill=INK, weight="600", size=12))
-        w = (width - 90) * value / whole
+        w = (width - 96) * value / whole
         body.append(_rect(0, y + 6, max(w, 2 if value else 0), 18, colour, f"{label}: {value}"))
         share = f" ({value / whole:.0%})" if i and m.participants else ""
         body.append(_text(w + 8, y + 20, f"{value:,}{share}", fill=INK, size=12))

@@ -113,10 +113,11 @@ def _legend(*items: tuple[str, str]) -> str:
     return f'<div class="legend">{spans}</div>'
 
 
-def _chart(svg: str, wide: bool = True) -> str:
+def _chart(svg: str, kind: str = "wide") -> str:
     """A chart in its own sideways-scrolling box: never drawn so small its labels can't be read
-    (report.css gives each kind a least width); a phone scrolls the chart, not the page."""
-    return f'<div class="chart {"wide" if wide else "narrow"}">{svg}</div>'
+    (report.css gives each kind, "wide", "narrow" or "compact", a least width); a phone scrolls
+    the chart, not the page."""
+    return f'<div class="chart {kind}">{svg}</div>'
 
 
 def _table(
@@ -195,9 +196,9 @@ def render_show(report: ShowMetrics) -> str:
             ("on-topic questions", charts.INDIGO),
             ("answered", charts.ORANGE),
         )
-        + _chart(charts.segments_chart(report), wide=False)
+        + _chart(charts.segments_chart(report), "narrow")
         + '</section><section class="panel"><h2>Who took part</h2>'
-        + _chart(charts.people_chart(report), wide=False)
+        + _chart(charts.people_chart(report), "compact")
         + "</section></div>",
         _on_stage(report),
         '<section class="panel"><h2>Follow up after the show</h2>'
@@ -228,8 +229,9 @@ def render_show(report: ShowMetrics) -> str:
             )
             + "</section>"
         )
+    # Full width each: the platforms table's seven columns do not fit half a laptop's page.
     sections.append(
-        '<div class="two"><section class="panel"><h2>Platforms</h2>'
+        '<section class="panel"><h2>Platforms</h2>'
         + (
             _table(
                 PLATFORM_COLUMNS,
@@ -253,7 +255,7 @@ def render_show(report: ShowMetrics) -> str:
                 for p in report.participants[:10]
             ],
         )
-        + "</section></div>"
+        + "</section>"
     )
     return _page(f"{title_of(report)}: post-show report", "\n".join(sections))
 
