@@ -396,7 +396,7 @@ def test_the_headline_says_what_was_answered_when_it_was_not_an_on_topic_questio
     assert f'<p class="lead">{headline}.</p>' in report(db, "solo", "html")
     third = report(db, "third", "term").splitlines()[3]
     assert third == (
-        "4 comments from 4 people; 2 on-topic questions, 1 answered;"
+        "4 comments from 4 people; 2 on-topic questions, 1 answered on air;"
         " 3 comments answered or replied to in all."
     )
 

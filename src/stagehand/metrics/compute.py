@@ -99,6 +99,9 @@ def measure(
         returning=returning,
         host_comments=host_comments,
         deleted_comments=deleted,
+        answered_on_topic_questions_on_air=sum(
+            1 for a in counted if a.is_question and a.on_topic and a.on_air
+        ),
     )
 
 

@@ -81,6 +81,8 @@ class Answered:
     deleted: bool
     commented_at: datetime
     first_answered_at: datetime
+    #: Answered on air (an `answer`), not only replied to in chat.
+    on_air: bool = False
 
     @property
     def seconds_to_answer(self) -> float:

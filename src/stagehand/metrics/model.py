@@ -41,6 +41,12 @@ class Metrics:
     returning: int = 0
     host_comments: int = 0
     deleted_comments: int = 0
+    #: Of `answered_on_topic_questions`, those answered on air (the rest only in chat).
+    answered_on_topic_questions_on_air: int = 0
+
+    @property
+    def answered_on_topic_questions_in_chat(self) -> int:
+        return self.answered_on_topic_questions - self.answered_on_topic_questions_on_air
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _rounded(getattr(self, f.name)) for f in fields(self)}

@@ -122,11 +122,12 @@ def read_show_facts(
             bool(row[6]),
             parse_ts(row[7]),
             parse_ts(row[8]),
+            bool(row[9]),
         )
         for row in conn.execute(
             f"""SELECT comments.id, comments.author_id, comments.segment_id, comments.platform,
                        {QUESTION}, comments.on_topic, comments.deleted_at IS NOT NULL,
-                       comments.ts, min(host_actions.ts)
+                       comments.ts, min(host_actions.ts), max(host_actions.action = 'answer')
                 FROM host_actions JOIN comments ON comments.id = host_actions.comment_id
                 WHERE host_actions.show_id = ? AND {_ANSWERED} AND comments.{COUNTED}
                 GROUP BY comments.id""",

@@ -33,8 +33,9 @@ from stagehand.report.text import (
     clock,
     count,
     duration,
+    follow_up_count,
     headline,
-    hidden_follow_ups,
+    how_answered,
     nothing_to_follow_up,
     one_line,
     paid_label,
@@ -95,7 +96,7 @@ def _cards(m: Metrics) -> str:
         )
         + _card(
             f"{m.answered_on_topic_questions:,} / {m.on_topic_questions:,}",
-            "on-topic questions answered",
+            "on-topic questions answered" + (f" ({how_answered(m)})" if how_answered(m) else ""),
             accent=True,
         )
         + _card(duration(m.median_seconds_to_answer), "median wait for an answer")
@@ -144,11 +145,7 @@ def _follow_ups(report: ShowMetrics) -> str:
     total = report.unanswered_on_topic_questions
     if not total:
         return f'<p class="note">{h(nothing_to_follow_up(report))}</p>'
-    shown = len(report.follow_ups)
-    intro = f"{total:,} on-topic question{'s' if total != 1 else ''} never answered"
-    intro += f"; the best {shown} below" if report.follow_ups_cover < total else ", best first"
-    if hidden := hidden_follow_ups(report):
-        intro += f"; {hidden}"
+    intro = follow_up_count(report)
     items = []
     for q in report.follow_ups:
         tag = ' <span class="tag">dismissed</span>' if q.dismissed else ""

@@ -36,8 +36,8 @@ from stagehand.report.text import (
     clock,
     count,
     duration,
+    follow_up_count,
     headline,
-    hidden_follow_ups,
     nothing_to_follow_up,
     one_line,
     paid_label,
@@ -170,14 +170,7 @@ def render_show(report: ShowMetrics) -> str:
     if not total:
         out.append(nothing_to_follow_up(report))
     else:
-        shown = len(report.follow_ups)
-        hidden = hidden_follow_ups(report)
-        out.append(
-            f"{count(total, 'on-topic question')} never answered"
-            + (f" (the best {shown} below)" if report.follow_ups_cover < total else "")
-            + (f"; {hidden}" if hidden else "")
-            + ", best first:"
-        )
+        out.append(follow_up_count(report) + ":")
         out.append("")
         for q in report.follow_ups:
             mark = " *(dismissed)*" if q.dismissed else ""

@@ -27,8 +27,9 @@ from stagehand.report.text import (
     display_width,
     duration,
     fit,
+    follow_up_count,
     headline,
-    hidden_follow_ups,
+    how_answered,
     nothing_to_follow_up,
     number,
     pad,
@@ -73,7 +74,8 @@ def _details(m: Metrics) -> list[tuple[str, str]]:
         (
             "On-topic questions answered",
             f"{m.answered_on_topic_questions:,} of {m.on_topic_questions:,}"
-            f"  ({percent(m.answered_share_of_on_topic_questions)})",
+            f"  ({percent(m.answered_share_of_on_topic_questions)}"
+            + (f": {how_answered(m)})" if how_answered(m) else ")"),
         ),
         ("Median time to answer", duration(m.median_seconds_to_answer)),
         ("Stage", stage(m)),
@@ -191,15 +193,10 @@ def render_show(report: ShowMetrics) -> str:
 
 
 def _follow_up_heading(report: ShowMetrics) -> str:
-    total = report.unanswered_on_topic_questions
-    if not total:
+    if not report.unanswered_on_topic_questions:
         sentence = nothing_to_follow_up(report)
         return f"FOLLOW UP: {sentence[:1].lower()}{sentence[1:]}"
-    listed = len(report.follow_ups)
-    more = f", {listed} listed" if report.follow_ups_cover < total else ""
-    heading = f"FOLLOW UP: {count(total, 'on-topic question')} never answered{more}, best first"
-    hidden = hidden_follow_ups(report)
-    return f"{heading} ({hidden})" if hidden else heading
+    return f"FOLLOW UP: {follow_up_count(report)}"
 
 
 def render_trend(rows: Sequence[TrendRow]) -> str:

@@ -93,7 +93,7 @@ def headline(m: Metrics) -> str:
     if m.on_topic_questions:
         parts.append(
             f"{count(m.on_topic_questions, 'on-topic question')}, "
-            f"{m.answered_on_topic_questions:,} answered"
+            f"{m.answered_on_topic_questions:,} answered{how_answered(m, brackets=True)}"
         )
     else:
         parts.append("no on-topic questions")
@@ -105,6 +105,20 @@ def headline(m: Metrics) -> str:
     if m.stage_appearances:
         parts.append(f"{count(m.stage_guests, 'guest')} on stage")
     return "; ".join(parts)
+
+
+def how_answered(m: Metrics, *, brackets: bool = False) -> str:
+    """How the answered on-topic questions were answered: '2 on air, 1 in chat', 'on air',
+    'in chat' or '' (none); `brackets`: ' (2 on air, 1 in chat)', ' on air' as the headline
+    says it ("3 answered on air")."""
+    on_air, in_chat = m.answered_on_topic_questions_on_air, m.answered_on_topic_questions_in_chat
+    if not m.answered_on_topic_questions:
+        return ""
+    if on_air and in_chat:
+        split = f"{on_air:,} on air, {in_chat:,} in chat"
+        return f" ({split})" if brackets else split
+    where = "on air" if on_air else "in chat"
+    return f" {where}" if brackets else where
 
 
 def subline(m: Metrics) -> str:
@@ -158,13 +172,28 @@ def asked_by(question: FollowUpQuestion) -> str:
     return f"asked by {question.asked_by:,}" if question.asked_by > 1 else ""
 
 
-def hidden_follow_ups(report: ShowMetrics) -> str:
-    """'' or e.g. '2 more are not listed: their authors opted out'."""
+def follow_up_count(report: ShowMetrics) -> str:
+    """What the follow-up list holds, adding up to the questions never answered:
+    '15 on-topic questions never answered, best first: 9 listed, 3 more folded into them (asked
+    again by other viewers), 3 not listed: their authors opted out'. A line "asked by 4" stands
+    for four questions; the list may stop at `--follow-up`'s limit."""
+    total = report.unanswered_on_topic_questions
+    lines = len(report.follow_ups)
+    folded = report.follow_ups_cover - lines
     hidden = report.unanswered_hidden_opted_out
-    if not hidden:
-        return ""
-    verb = "is" if hidden == 1 else "are"
-    return f"{hidden:,} {verb} not listed: their authors opted out"
+    beyond = max(0, total - report.follow_ups_cover - hidden)
+    head = f"{count(total, 'on-topic question')} never answered, best first"
+    if not (folded or hidden or beyond):
+        return head
+    parts = [f"{lines:,} listed"]
+    if folded:
+        parts.append(f"{folded:,} more folded into them (the same question asked again)")
+    if beyond:
+        parts.append(f"{beyond:,} more after them (`--follow-up 0` lists every one)")
+    if hidden:
+        whose = "its author" if hidden == 1 else "their authors"
+        parts.append(f"{hidden:,} not listed: {whose} opted out")
+    return f"{head}: {', '.join(parts)}"
 
 
 def one_line(text: str, limit: int = 300) -> str:
