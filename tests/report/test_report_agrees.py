@@ -294,15 +294,18 @@ def test_every_format_gives_the_platforms_the_same_numbers_under_the_same_headin
 def test_an_answer_to_a_comment_deleted_later_is_not_counted_for_whoever_gave_it(
     db: Path,
 ) -> None:
-    """this machine answered cy's greeting and dee's question, which a moderator then deleted:
+    """The transcript answered cy's greeting and dee's question, which a moderator then deleted:
     one answer counts, as in every other number of the report."""
     by = {row["name"]: row for row in json.loads(report(db, "third", "json"))["answered_by"]}
-    assert (by["this machine"]["answered"], by["this machine"]["replied"]) == (1, 1)
+    assert (
+        by["the transcript (replayed)"]["answered"],
+        by["the transcript (replayed)"]["replied"],
+    ) == (1, 1)
     assert by["jo"]["answered"] == 1
     term = report(db, "third", "term")
-    assert "  this machine         1        1" in term
-    assert "| this machine | 1 | 1 |" in report(db, "third", "md")
-    assert ["this machine", "1", "1", "0", "0", "0", "0"] in html_table(
+    assert "  the transcript (replayed)         1        1" in term
+    assert "| the transcript (replayed) | 1 | 1 |" in report(db, "third", "md")
+    assert ["the transcript (replayed)", "1", "1", "0", "0", "0", "0"] in html_table(
         report(db, "third", "html"), "Answered by"
     )
 

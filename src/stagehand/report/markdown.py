@@ -153,7 +153,8 @@ def render_show(report: ShowMetrics) -> str:
     if report.on_stream:
         out += ["", "## Shown on stream", "", on_stream_summary(report) + ":", ""]
         out += [
-            f"1. {at} **{md(whose, 80)}** for {length}, by {md(by, 40)}: {md(text)}"
+            f"1. {at} **{md(whose, 80)}** for {length}, by {md(by, 40)}"
+            + (f": {md(text)}" if text else "")
             for at, whose, length, by, text in on_stream_rows(report)
         ]
     if report.paid:

@@ -151,8 +151,10 @@ def render_show(report: ShowMetrics) -> str:
         )
     if report.on_stream:
         out += ["", "SHOWN ON STREAM: " + on_stream_summary(report)]
+        # An opted-out viewer's comment keeps no text: its line ends with who showed it.
         out += [
-            f"  {at}  {fit(whose, 30)}  {length}  by {fit(by, 20)}: {fit(text, 120)}"
+            f"  {at}  {fit(whose, 30)}  {length}  by {fit(by, 28)}"
+            + (f": {fit(text, 120)}" if text else "")
             for at, whose, length, by, text in on_stream_rows(report)
         ]
     if report.paid:
