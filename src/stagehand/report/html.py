@@ -48,6 +48,7 @@ from stagehand.report.text import (
     title_of,
     top_three,
     trend_cells,
+    trend_name,
     when,
 )
 
@@ -325,7 +326,7 @@ def render_trend(rows: Sequence[TrendRow]) -> str:
         '<section class="panel">'
         + _table(
             TREND_COLUMNS,
-            [[r.show.title or r.show.name, *trend_cells(r)] for r in rows],
+            [[trend_name(r), *trend_cells(r)] for r in rows],
         )
         + "</section>",
     ]

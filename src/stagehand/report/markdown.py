@@ -47,6 +47,7 @@ from stagehand.report.text import (
     subline,
     title_of,
     trend_cells,
+    trend_name,
     when,
 )
 
@@ -205,6 +206,6 @@ def render_trend(rows: Sequence[TrendRow]) -> str:
     out = ["# Shows compared", "", f"{count(len(rows), 'show')}, oldest first.", ""]
     out += _table(
         TREND_COLUMNS,
-        [[md(r.show.title or r.show.name, 80), *trend_cells(r)] for r in rows],
+        [[md(trend_name(r), 120), *trend_cells(r)] for r in rows],
     )
     return "\n".join(out) + "\n"

@@ -43,6 +43,7 @@ from stagehand.report.text import (
     title_of,
     top_three,
     trend_cells,
+    trend_name,
     when,
 )
 
@@ -218,7 +219,7 @@ def render_trend(rows: Sequence[TrendRow]) -> str:
             "stage",
             "rate",
         ],
-        [[fit(r.show.name, 28), *trend_cells(r)] for r in rows],
+        [[fit(trend_name(r), 48), *trend_cells(r)] for r in rows],
         left=2,
     )
     return "\n".join(lines) + "\n"

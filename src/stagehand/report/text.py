@@ -241,6 +241,13 @@ def title_of(report: ShowMetrics) -> str:
     return report.show.title or report.show.name
 
 
+def trend_name(row: TrendRow) -> str:
+    """How `--trend` names a show in every format: its title and the key `stagehand report KEY`
+    takes, 'Synth Night (synth)'; the key alone when it has no other title."""
+    show = row.show
+    return f"{show.title} ({show.name})" if show.title and show.title != show.name else show.name
+
+
 def trend_cells(row: TrendRow) -> list[str]:
     """One show's cells of the trend table after its name (the same in every format)."""
     m = row.metrics
