@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def test_the_timeline_labels_each_gridline_with_the_value_drawn_there(db_path) -
     ticks = axis(timeline)
     values = [int(label.replace(",", "")) for _, label in ticks]  # whole numbers only
     assert values[0] == 0 and len(values) >= 3
-    steps = {b - a for a, b in zip(values, values[1:], strict=False)}
+    steps = {b - a for a, b in pairwise(values)}
     assert len(steps) == 1, f"uneven steps: {values}"
     (base, _), (top, _) = ticks[0], ticks[-1]
     for y, label in ticks:  # the value at the line's height, on the scale the bars use
@@ -67,5 +68,5 @@ def test_the_timeline_labels_each_gridline_with_the_value_drawn_there(db_path) -
 def test_the_trend_chart_labels_each_gridline_with_the_value_drawn_there(db_path) -> None:
     (chart,) = charts(db_path, "--trend")
     values = [int(label.replace(",", "")) for _, label in axis(chart)]
-    steps = {b - a for a, b in zip(values, values[1:], strict=False)}
+    steps = {b - a for a, b in pairwise(values)}
     assert values[0] == 0 and len(steps) == 1, values
