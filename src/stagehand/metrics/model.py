@@ -131,6 +131,9 @@ class ParticipantRow:
     stage_seconds: float
     viewer_replies: int
     returning: bool
+    #: Their login and platform id, to tell apart people who read alike ("" if opted out).
+    login: str = ""
+    platform_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {key: _rounded(value) for key, value in asdict(self).items()}

@@ -110,9 +110,12 @@ def read_answered_by(db: Database, show: ShowRow) -> tuple[ActorRow, ...]:
     return tuple(found)
 
 
-def read_on_stream(db: Database, show: ShowRow, until: datetime) -> tuple[OnStreamRow, ...]:
+def read_on_stream(
+    db: Database, show: ShowRow, until: datetime, *, names: dict[int, str] | None = None
+) -> tuple[OnStreamRow, ...]:
     """Each comment shown on stream, in order (one still on stream counts up to `until`);
-    an opted-out author is shown as their pseudonym, with no text."""
+    an opted-out author is shown as their pseudonym, with no text. `names`: what the rest of
+    the report calls each author (`facts.report_names`)."""
     rows = db.conn.execute(
         f"""SELECT on_stream.started_at, on_stream.ended_at, {_CREDITED.format(t="on_stream")},
                    comments.author_id, comments.platform, comments.text
@@ -132,7 +135,9 @@ def read_on_stream(db: Database, show: ShowRow, until: datetime) -> tuple[OnStre
         hidden = author is None or author.opted_out
         shown.append(
             OnStreamRow(
-                author=author.shown_name if author else "a deleted comment",
+                author=(names or {}).get(author.id, author.shown_name)
+                if author
+                else "a deleted comment",
                 platform=platform or "",
                 text="" if hidden else (text or ""),
                 started_at=start,
