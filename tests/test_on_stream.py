@@ -138,8 +138,8 @@ async def test_the_report_says_who_answered_and_what_was_shown(tmp_path, small_s
     by_name = {row.name: row for row in report.answered_by}
     assert by_name["hana"].answered == 1 and by_name["alice"].dismissed == 1
     assert by_name["alice"].featured == 1
-    # The transcript's own answers were taken on this machine.
-    assert by_name["this machine"].answered >= 1
+    # The transcript's own answers were scripted, not taken on this machine.
+    assert by_name["the transcript (replayed)"].answered >= 1 and "this machine" not in by_name
     assert [(row.author, row.by) for row in report.on_stream] == [("ana", "alice")]
 
     text = render_show(report, "term")
@@ -150,7 +150,11 @@ async def test_the_report_says_who_answered_and_what_was_shown(tmp_path, small_s
     assert "<h2>Answered by</h2>" in html and "<h2>Shown on stream</h2>" in html
     data = report.to_dict()
     assert data["shown_on_stream"][0]["by"] == "alice"
-    assert {row["name"] for row in data["answered_by"]} == {"alice", "hana", "this machine"}
+    assert {row["name"] for row in data["answered_by"]} == {
+        "alice",
+        "hana",
+        "the transcript (replayed)",
+    }
 
 
 async def test_a_show_run_from_one_console_has_no_answered_by_table(tmp_path, small_show) -> None:

@@ -324,8 +324,10 @@ async def test_the_report_says_how_many_questions_are_hidden_by_opt_outs(tmp_pat
     assert [q["text"] for q in data["unanswered_questions"]] == [
         "how much resonance on that filter?"
     ]
-    assert "1 is not listed: their authors opted out" in report("term")
-    assert "1 is not listed: their authors opted out" in report("md")
+    # The heading adds up: 2 never answered, 1 listed, 1 not listed.
+    heading = "2 on-topic questions never answered, best first: 1 listed, 1 not listed: its author"
+    assert heading + " opted out" in report("term")
+    assert heading + " opted out" in report("md")
 
 
 async def test_a_restored_key_joins_the_viewer_back_to_their_pseudonym(tmp_path) -> None:

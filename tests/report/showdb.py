@@ -120,11 +120,13 @@ def write_transcript(path: Path, events: list[dict]) -> Path:
     return path
 
 
-def build(directory: Path) -> Path:
-    """The database with both shows, judged, with the deletion and the opt-out applied."""
+def build(directory: Path, synth: list[dict] | None = None) -> Path:
+    """The database with both shows, judged, with the deletion and the opt-out applied
+    (`synth`: the show's transcript, SYNTH unless a test adds to it)."""
     db_path = directory / "shows.db"
+    synth = SYNTH if synth is None else synth
     asyncio.run(_replay(db_path, write_transcript(directory / "pilot.jsonl", PILOT), "pilot"))
-    asyncio.run(_replay(db_path, write_transcript(directory / "synth.jsonl", SYNTH), "synth"))
+    asyncio.run(_replay(db_path, write_transcript(directory / "synth.jsonl", synth), "synth"))
     db = open_database(db_path)
     with db.conn:
         db.execute("UPDATE comments SET is_question = 0, on_topic = 0, side_chatter = 0, score = 0")

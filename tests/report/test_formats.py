@@ -17,7 +17,10 @@ from stagehand.cli.report import report_command
 
 #: What splits a mention, a link or an issue reference in Markdown: a word joiner (U+2060).
 WJ = "\u2060"
-HEADLINE = "12 comments from 4 people; 6 on-topic questions, 3 answered; 1 guest on stage"
+HEADLINE = (
+    "12 comments from 4 people; 6 on-topic questions, 3 answered (2 on air, 1 in chat);"
+    " 1 guest on stage"
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +41,10 @@ def test_term_puts_the_headline_first_and_strips_control_characters(db_path) -> 
     assert lines[3] == HEADLINE + "."
     assert "Half the answers came within 1 min 00 s" in out
     assert "\x1b" not in out and "[@click=app.quit]hi[/]" in out  # inert text, shown as text
-    assert "FOLLOW UP: 3 on-topic questions never answered, 2 listed" in out
+    assert (
+        "FOLLOW UP: 3 on-topic questions never answered, best first: 2 listed,"
+        " 1 not listed: its author opted out\n"
+    ) in out
     assert "is a ladder filter hard to build?" in out
     assert " dev " not in out and "anonymous-" in out
 

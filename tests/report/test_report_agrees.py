@@ -294,15 +294,18 @@ def test_every_format_gives_the_platforms_the_same_numbers_under_the_same_headin
 def test_an_answer_to_a_comment_deleted_later_is_not_counted_for_whoever_gave_it(
     db: Path,
 ) -> None:
-    """this machine answered cy's greeting and dee's question, which a moderator then deleted:
+    """The transcript answered cy's greeting and dee's question, which a moderator then deleted:
     one answer counts, as in every other number of the report."""
     by = {row["name"]: row for row in json.loads(report(db, "third", "json"))["answered_by"]}
-    assert (by["this machine"]["answered"], by["this machine"]["replied"]) == (1, 1)
+    assert (
+        by["the transcript (replayed)"]["answered"],
+        by["the transcript (replayed)"]["replied"],
+    ) == (1, 1)
     assert by["jo"]["answered"] == 1
     term = report(db, "third", "term")
-    assert "  this machine         1        1" in term
-    assert "| this machine | 1 | 1 |" in report(db, "third", "md")
-    assert ["this machine", "1", "1", "0", "0", "0", "0"] in html_table(
+    assert "  the transcript (replayed)         1        1" in term
+    assert "| the transcript (replayed) | 1 | 1 |" in report(db, "third", "md")
+    assert ["the transcript (replayed)", "1", "1", "0", "0", "0", "0"] in html_table(
         report(db, "third", "html"), "Answered by"
     )
 
@@ -360,9 +363,17 @@ def test_a_crashed_show_lasts_as_long_in_stagehand_shows_as_in_the_report(tmp_pa
         running.kill()  # SIGKILL: no clean stop, the show is never closed
         running.wait()
     assert _stored(db, "SELECT count(*) FROM shows WHERE ended_at IS NULL") == 1
-    assert re.search(r"\ncrash +2027-03-07 10:00 +8 m ", stagehand("shows", "--db", str(db)))
-    assert "\n2027-03-07 10:00–10:08 UTC · 8 min 00 s\n" in report(db, "crash", "term")
-    assert json.loads(report(db, "crash", "json"))["show"]["duration_seconds"] == 480.0
+    assert re.search(
+        r"\ncrash +2027-03-07 10:00 +8 m .* not closed ", stagehand("shows", "--db", str(db))
+    )
+    # Never reported as if it had finished: it says it was not closed, and up to when it counts.
+    assert (
+        "\n2027-03-07 10:00 UTC · not closed: it crashed or is still running; "
+        "figures are up to 10:08 (8 min 00 s)\n"
+    ) in report(db, "crash", "term")
+    show = json.loads(report(db, "crash", "json"))["show"]
+    assert show["duration_seconds"] == 480.0
+    assert show["closed_at"] is None and show["last_known_at"].startswith("2027-03-07T10:08:")
 
 
 def _stored(db: Path, query: str) -> int:
@@ -388,7 +399,7 @@ def test_the_headline_says_what_was_answered_when_it_was_not_an_on_topic_questio
     assert f'<p class="lead">{headline}.</p>' in report(db, "solo", "html")
     third = report(db, "third", "term").splitlines()[3]
     assert third == (
-        "4 comments from 4 people; 2 on-topic questions, 1 answered;"
+        "4 comments from 4 people; 2 on-topic questions, 1 answered on air;"
         " 3 comments answered or replied to in all."
     )
 

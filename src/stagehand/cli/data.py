@@ -55,7 +55,8 @@ def shows(db_path: Path | None, config_path: Path | None) -> None:
         click.echo("No shows yet. Run `stagehand demo` to make one.")
         return
     click.echo(
-        f"{'SHOW':<28} {'STARTED (UTC)':<17} {'LENGTH':>7} {'COMMENTS':>9} {'PEOPLE':>7}  TITLE"
+        f"{'SHOW':<28} {'STARTED (UTC)':<17} {'LENGTH':>7} {'COMMENTS':>9} {'PEOPLE':>7}  "
+        f"{'STATE':<10}  TITLE"
     )
     for row in rows:
         # From when to when as the report says it (a crashed show: to its last comment or
@@ -64,9 +65,13 @@ def shows(db_path: Path | None, config_path: Path | None) -> None:
         minutes = max(0, int((closed - opened).total_seconds() // 60))
         # Counted as the report counts them (docs/metrics.md): viewers' comments, not commands.
         counts = show_counts(db, row)
+        # Never closed: it crashed, or it is still running (the database cannot tell which);
+        # its length is then up to the last moment it was known to run.
+        state = "closed" if row.ended_at is not None else "not closed"
         # A show's name can come from a transcript's file name: as untrusted as chat, cleaned
         # like it (no escapes or bidi overrides) and padded by terminal columns.
         click.echo(
             f"{pad(fit(row.name, 28), 28, left=True)} {opened:%Y-%m-%d %H:%M} "
-            f"{minutes:>5} m {counts.comments:>9} {counts.participants:>7}  {fit(row.title, 40)}"
+            f"{minutes:>5} m {counts.comments:>9} {counts.participants:>7}  {state:<10}  "
+            f"{fit(row.title, 40)}"
         )

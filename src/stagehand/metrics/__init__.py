@@ -83,12 +83,13 @@ def show_metrics(
     ended count up to it. `follow_up_limit=None` lists every unanswered on-topic question.
     """
     row = show if isinstance(show, ShowRow) else _find(db, show)
-    metrics = show_metrics_from(read_show_facts(db, row, now=now, follow_up_limit=follow_up_limit))
+    facts = read_show_facts(db, row, now=now, follow_up_limit=follow_up_limit)
+    metrics = show_metrics_from(facts)
     # Who did what, and what the stream showed (metrics/team.py): the report's, not the trend's.
     return dataclasses.replace(
         metrics,
         answered_by=read_answered_by(db, row),
-        on_stream=read_on_stream(db, row, metrics.show.closed_at),
+        on_stream=read_on_stream(db, row, metrics.show.closed_at, names=facts.names),
     )
 
 

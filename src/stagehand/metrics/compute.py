@@ -99,6 +99,9 @@ def measure(
         returning=returning,
         host_comments=host_comments,
         deleted_comments=deleted,
+        answered_on_topic_questions_on_air=sum(
+            1 for a in counted if a.is_question and a.on_topic and a.on_air
+        ),
     )
 
 
@@ -141,6 +144,7 @@ def show_metrics_from(facts: ShowFacts) -> ShowMetrics:
             facts.show.description,
             facts.opened_at,
             facts.closed_at,
+            closed=facts.show.ended_at is not None,
         ),
         totals=totals,
         segments=tuple(segments),
@@ -263,6 +267,8 @@ def participant_rows(facts: ShowFacts) -> tuple[ParticipantRow, ...]:
             stage_seconds=float(stage_seconds[author_id]),
             viewer_replies=counts["viewer_replies"],
             returning=author_id in facts.returning_authors,
+            login=_login(facts, author_id)[0],
+            platform_id=_login(facts, author_id)[1],
         )
         for author_id, counts in totals.items()
     ]
@@ -271,8 +277,18 @@ def participant_rows(facts: ShowFacts) -> tuple[ParticipantRow, ...]:
 
 
 def _name(facts: ShowFacts, author_id: int) -> str:
+    if author_id in facts.names:
+        return facts.names[author_id]
     author = facts.authors.get(author_id)
     return author.shown_name if author else f"author-{author_id}"
+
+
+def _login(facts: ShowFacts, author_id: int) -> tuple[str, str]:
+    """(login, platform id) of a viewer; nothing for one who opted out."""
+    author = facts.authors.get(author_id)
+    if author is None or author.anonymous:
+        return "", ""
+    return author.name, author.platform_user_id
 
 
 def _segment_title(facts: ShowFacts, titles: dict[int, str], segment_id: int | None) -> str:

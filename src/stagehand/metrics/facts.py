@@ -6,11 +6,16 @@ platform), so the pure functions in `metrics.compute` never see a million rows.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from stagehand.pseudonyms import is_pseudonym
 from stagehand.store.queries import ShowRow
+from stagehand.store.recorder import FORGOTTEN_ID_PREFIX
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +26,17 @@ class AuthorInfo:
     display_name: str
     is_host: bool
     opted_out: bool
+    platform_user_id: str = ""
+
+    @property
+    def anonymous(self) -> bool:
+        """Someone who opted out or was forgotten: known by a pseudonym only. So is a row a
+        replayed export made of one (its platform id a pseudonym or a forgotten row's)."""
+        return (
+            self.opted_out
+            or is_pseudonym(self.platform_user_id)
+            or self.platform_user_id.startswith(FORGOTTEN_ID_PREFIX)
+        )
 
     @property
     def shown_name(self) -> str:
@@ -33,6 +49,39 @@ class AuthorInfo:
 def anonymous_name(author_id: int) -> str:
     """The pseudonym the store gives opted-out authors (stable, says nothing about the person)."""
     return f"anonymous-{author_id}"
+
+
+#: A name that reads like a pseudonym (`anonymous_name`).
+_LIKE_A_PSEUDONYM = re.compile(r"anonymous-\d", re.IGNORECASE)
+
+
+def report_names(authors: Iterable[AuthorInfo]) -> dict[int, str]:
+    """The name each author goes by in a report, no two people alike.
+
+    Opted-out viewers keep their pseudonym (`anonymous-<n>`, nothing else about them is shown).
+    A viewer whose name two people share ("Sam" and "Sam"), or whose name reads like a pseudonym
+    (a display name `anonymous-1`), gets their login beside it, "Sam (@sam_k)"; where the login
+    is no help (the same, or shared too), their platform id, "Sam (twitch id 107)".
+    """
+    people = list(authors)
+    base = {a.id: a.shown_name for a in people}
+    shared = Counter(name.casefold() for name in base.values())
+    names = dict(base)
+    for a in people:
+        name = base[a.id]
+        if a.anonymous or (shared[name.casefold()] < 2 and not _LIKE_A_PSEUDONYM.match(name)):
+            continue
+        if a.name and a.name.casefold() != name.casefold():
+            names[a.id] = f"{name} (@{a.name})"
+    again = Counter(name.casefold() for name in names.values())
+    for a in people:
+        if a.anonymous:
+            continue
+        still_alike = again[names[a.id].casefold()] > 1
+        unmarked = names[a.id] == base[a.id] and _LIKE_A_PSEUDONYM.match(base[a.id])
+        if still_alike or unmarked:
+            names[a.id] = f"{base[a.id]} ({a.platform} id {a.platform_user_id})"
+    return names
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +130,8 @@ class Answered:
     deleted: bool
     commented_at: datetime
     first_answered_at: datetime
+    #: Answered on air (an `answer`), not only replied to in chat.
+    on_air: bool = False
 
     @property
     def seconds_to_answer(self) -> float:
@@ -174,6 +225,8 @@ class ShowFacts:
     #: Unanswered on-topic questions not listed because their authors opted out.
     hidden_follow_ups: int = 0
     paid: tuple[Paid, ...] = ()
+    #: The name each author goes by in the report (`report_names`).
+    names: dict[int, str] = field(default_factory=dict)
 
     @property
     def host_ids(self) -> frozenset[int]:

@@ -41,6 +41,12 @@ class Metrics:
     returning: int = 0
     host_comments: int = 0
     deleted_comments: int = 0
+    #: Of `answered_on_topic_questions`, those answered on air (the rest only in chat).
+    answered_on_topic_questions_on_air: int = 0
+
+    @property
+    def answered_on_topic_questions_in_chat(self) -> int:
+        return self.answered_on_topic_questions - self.answered_on_topic_questions_on_air
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _rounded(getattr(self, f.name)) for f in fields(self)}
@@ -125,6 +131,9 @@ class ParticipantRow:
     stage_seconds: float
     viewer_replies: int
     returning: bool
+    #: Their login and platform id, to tell apart people who read alike ("" if opted out).
+    login: str = ""
+    platform_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {key: _rounded(value) for key, value in asdict(self).items()}
@@ -186,11 +195,16 @@ class PaidTotal:
 
 @dataclass(frozen=True, slots=True)
 class ShowInfo:
+    """When a show ran. `closed_at` is the last moment the report covers: when the show was
+    closed, or, for one never closed (`closed` False: it crashed, or it is still running), the
+    last moment the database knows it ran; the JSON then says `closed_at: null`."""
+
     name: str
     title: str
     description: str
     opened_at: datetime
     closed_at: datetime
+    closed: bool = True
 
     @property
     def duration_seconds(self) -> float:
@@ -202,7 +216,9 @@ class ShowInfo:
             "title": self.title,
             "description": self.description,
             "opened_at": format_ts(self.opened_at),
-            "closed_at": format_ts(self.closed_at),
+            "closed_at": format_ts(self.closed_at) if self.closed else None,
+            "closed": self.closed,
+            "last_known_at": format_ts(self.closed_at),
             "duration_seconds": round(self.duration_seconds, 1),
         }
 
@@ -229,6 +245,13 @@ class ShowMetrics:
     paid_totals: tuple[PaidTotal, ...] = ()
 
     @property
+    def on_stage(self) -> tuple[ParticipantRow, ...]:
+        """The guests who came on stage, longest on stage first (then by name): the order of
+        every format's "On stage" section."""
+        guests = [p for p in self.participants if p.stage_appearances]
+        return tuple(sorted(guests, key=lambda p: (-p.stage_seconds, p.author.lower())))
+
+    @property
     def follow_ups_cover(self) -> int:
         """How many of the unanswered on-topic questions the follow-up list stands for (a line
         asked by several viewers stands for each of their questions)."""
@@ -246,6 +269,15 @@ class ShowMetrics:
             "unanswered_questions_total": self.unanswered_on_topic_questions,
             "unanswered_questions_hidden_opted_out": self.unanswered_hidden_opted_out,
             "people": [p.to_dict() for p in self.participants],
+            "on_stage": [
+                {
+                    "author": p.author,
+                    "platform": p.platform,
+                    "stage_appearances": p.stage_appearances,
+                    "stage_seconds": _rounded(p.stage_seconds),
+                }
+                for p in self.on_stage
+            ],
             "answered_by": [a.to_dict() for a in self.answered_by],
             "shown_on_stream": [s.to_dict() for s in self.on_stream],
             "highlights": [p.to_dict() for p in self.paid],

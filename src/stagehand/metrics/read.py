@@ -25,6 +25,7 @@ from stagehand.metrics.facts import (
     Reply,
     SegmentInfo,
     ShowFacts,
+    report_names,
 )
 from stagehand.store.queries import LEFTOVER, ShowRow, show_span
 from stagehand.times import parse_ts
@@ -122,11 +123,12 @@ def read_show_facts(
             bool(row[6]),
             parse_ts(row[7]),
             parse_ts(row[8]),
+            bool(row[9]),
         )
         for row in conn.execute(
             f"""SELECT comments.id, comments.author_id, comments.segment_id, comments.platform,
                        {QUESTION}, comments.on_topic, comments.deleted_at IS NOT NULL,
-                       comments.ts, min(host_actions.ts)
+                       comments.ts, min(host_actions.ts), max(host_actions.action = 'answer')
                 FROM host_actions JOIN comments ON comments.id = host_actions.comment_id
                 WHERE host_actions.show_id = ? AND {_ANSWERED} AND comments.{COUNTED}
                 GROUP BY comments.id""",
@@ -166,6 +168,7 @@ def read_show_facts(
         returning_authors=frozenset(viewers & seen_before),
         hidden_follow_ups=hidden,
         paid=paid,
+        names=report_names(authors.values()),
     )
 
 
@@ -280,13 +283,16 @@ def _authors(
         chunk = wanted[start : start + 500]
         marks = ",".join("?" * len(chunk))
         for row in db.conn.execute(
-            "SELECT id, platform, name, display_name, roles, opted_out FROM authors"
+            "SELECT id, platform, name, display_name, roles, opted_out, platform_user_id"
+            " FROM authors"
             f" WHERE id IN ({marks})",
             chunk,
         ):
             roles = _roles(row[4])
             is_host = bool(roles & HOST_ROLES) or row[0] in hosting
-            found[row[0]] = AuthorInfo(row[0], row[1], row[2], row[3], is_host, bool(row[5]))
+            found[row[0]] = AuthorInfo(
+                row[0], row[1], row[2], row[3], is_host, bool(row[5]), row[6]
+            )
     return found
 
 

@@ -2,7 +2,8 @@
 
 Every host action records who took it (`host_actions.actor`: the show server token's name, or
 `platform:username` for a moderator's chat command; empty for the console on the show's own
-machine and transcripts that name nobody, counted as "this machine"). Each time a comment was on the stream's overlay is an
+machine, counted as "this machine"; a replayed transcript's scripted actions that name nobody
+are "the transcript (replayed)"). Each time a comment was on the stream's overlay is an
 `on_stream` row. Undone actions count as never done, here as everywhere (docs/metrics.md): an
 undone feature was never shown, an undone answer never given.
 """
@@ -21,6 +22,16 @@ from stagehand.times import format_ts, parse_ts
 
 #: How the report names actions taken on the show's own machine (no token).
 THIS_MACHINE = "this machine"
+#: How it names actions a replayed transcript scripted (no console took them): a transcript's
+#: host line without an `id` is keyed `t-<digest>` (`transcript.host_action_key`), a live action
+#: by a random or counted 32-digit hex key. An exported show keeps its actions' keys, so its
+#: replay credits them as the original show did.
+FROM_TRANSCRIPT = "the transcript (replayed)"
+#: SQL: who a row of `host_actions` or `on_stream` is credited to ('' for this machine).
+_CREDITED = (
+    f"CASE WHEN {{t}}.actor != '' THEN {{t}}.actor WHEN {{t}}.key LIKE 't-%'"
+    f" THEN '{FROM_TRANSCRIPT}' ELSE '' END"
+)
 #: The host actions counted per person, by the words the report uses.
 COUNTED = {
     "answer": "answered",
@@ -77,17 +88,19 @@ def read_answered_by(db: Database, show: ShowRow) -> tuple[ActorRow, ...]:
     run from one console: the whole report is theirs, no table needed)."""
     kinds = tuple(COUNTED)
     rows = db.conn.execute(
-        f"""SELECT actor, action, count(DISTINCT coalesce(comment_id, key))
+        f"""SELECT {_CREDITED.format(t="host_actions")}, action,
+                   count(DISTINCT coalesce(comment_id, key))
             FROM host_actions
             WHERE show_id = ? AND action IN ({",".join("?" * len(kinds))})
               AND outcome NOT LIKE 'failed%' AND {_NOT_UNDONE}
               AND NOT (action IN ({",".join("?" * len(ON_THE_COMMENT))}) AND EXISTS (
                   SELECT 1 FROM comments WHERE comments.id = host_actions.comment_id
                     AND comments.deleted_at IS NOT NULL))
-            GROUP BY actor, action""",
+            GROUP BY 1, action""",
         (show.id, *kinds, *ON_THE_COMMENT),
     ).fetchall()
-    if not any(actor for actor, _, _ in rows):
+    # A transcript is not a person: a replay nobody acted in by name has no table either.
+    if not any(actor and actor != FROM_TRANSCRIPT for actor, _, _ in rows):
         return ()
     counts: dict[str, dict[str, int]] = {}
     for actor, action, number in rows:
@@ -97,11 +110,14 @@ def read_answered_by(db: Database, show: ShowRow) -> tuple[ActorRow, ...]:
     return tuple(found)
 
 
-def read_on_stream(db: Database, show: ShowRow, until: datetime) -> tuple[OnStreamRow, ...]:
+def read_on_stream(
+    db: Database, show: ShowRow, until: datetime, *, names: dict[int, str] | None = None
+) -> tuple[OnStreamRow, ...]:
     """Each comment shown on stream, in order (one still on stream counts up to `until`);
-    an opted-out author is shown as their pseudonym, with no text."""
+    an opted-out author is shown as their pseudonym, with no text. `names`: what the rest of
+    the report calls each author (`facts.report_names`)."""
     rows = db.conn.execute(
-        f"""SELECT on_stream.started_at, on_stream.ended_at, on_stream.actor,
+        f"""SELECT on_stream.started_at, on_stream.ended_at, {_CREDITED.format(t="on_stream")},
                    comments.author_id, comments.platform, comments.text
             FROM on_stream LEFT JOIN comments ON comments.id = on_stream.comment_id
             WHERE on_stream.show_id = ? AND NOT EXISTS (
@@ -119,7 +135,9 @@ def read_on_stream(db: Database, show: ShowRow, until: datetime) -> tuple[OnStre
         hidden = author is None or author.opted_out
         shown.append(
             OnStreamRow(
-                author=author.shown_name if author else "a deleted comment",
+                author=(names or {}).get(author.id, author.shown_name)
+                if author
+                else "a deleted comment",
                 platform=platform or "",
                 text="" if hidden else (text or ""),
                 started_at=start,

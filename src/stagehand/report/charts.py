@@ -31,15 +31,16 @@ def esc(text: str) -> str:
     return html.escape(one_line(text), quote=True)
 
 
-def _nice_max(value: float) -> float:
-    """A round axis maximum at or above value (1, 2, 5, 10, 20, 50, ...)."""
-    if value <= 0:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
-        if value <= step * power:
-            return step * power
-    return 10 * power
+def _ticks(value: float, most: int = 4) -> list[int]:
+    """Whole-number gridline values from 0 up to at least `value`, evenly spaced on a nice step
+    (1, 2, 5, 10, 20, 50, ...), at most `most` steps: 5 gives 0, 2, 4, 6; 0 gives 0, 1."""
+    peak = max(1, math.ceil(value))
+    power = 1
+    while True:
+        for step in (power, 2 * power, 5 * power):
+            if math.ceil(peak / step) <= most:
+                return list(range(0, math.ceil(peak / step) * step + 1, step))
+        power *= 10
 
 
 def _text(x: float, y: float, text: str, *, size: int = 11, anchor: str = "start",
@@ -48,6 +49,18 @@ def _text(x: float, y: float, text: str, *, size: int = 11, anchor: str = "start
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
         f'fill="{fill}" font-weight="{weight}">{esc(text)}</text>'
     )
+
+
+def _gridlines(
+    ticks: Sequence[int], left: float, right: float, base: float, top: float
+) -> list[str]:
+    """A gridline at each tick, labelled with the value at its height (the top tick at `top`)."""
+    body = []
+    for tick in ticks:
+        y = base - (base - top) * tick / ticks[-1]
+        body.append(f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
+        body.append(_text(left - 6, y + 4, f"{tick:,}", anchor="end"))
+    return body
 
 
 def _rect(x: float, y: float, w: float, h: float, fill: str, tip: str = "") -> str:
@@ -96,16 +109,11 @@ def timeline_chart(report: ShowMetrics) -> str:
     span = max(len(points), 1)
     step = (width - left - right) / span
     bar = max(step * 0.78, 1.0)
-    peak = _nice_max(max((p.comments for p in points), default=0))
+    ticks = _ticks(max((p.comments for p in points), default=0))
+    peak = ticks[-1]
     answer_peak = max((p.answers for p in points), default=0) or 1
     origin = report.show.opened_at.replace(second=0, microsecond=0)
-    body: list[str] = []
-    for fraction in (0, 0.5, 1):
-        y = base - (base - top) * fraction
-        body.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
-        )
-        body.append(_text(left - 6, y + 4, f"{peak * fraction:,.0f}", anchor="end"))
+    body: list[str] = _gridlines(ticks, left, width - right, base, top)
     unit = "minute" if size == 1 else f"{size} minutes"
     body.append(_text(left, 14, f"comments per {unit}", fill=INK, weight="600"))
     for i, p in enumerate(points):
@@ -187,14 +195,16 @@ def people_chart(report: ShowMetrics) -> str:
         ("Answered or replied to", sum(1 for p in people if p.answered), ORANGE),
         ("Brought on stage", m.stage_guests, TEAL),
     ]
-    width, row = 460, 50
+    # Narrow enough for a phone's 340 px without scrolling; the longest bar leaves room for
+    # "12,345 (100%)" after it.
+    width, row = 340, 50
     height = 8 + row * len(steps)
     whole = max(m.participants, 1)
     body: list[str] = []
     for i, (label, value, colour) in enumerate(steps):
         y = 16 + i * row
         body.append(_text(0, y, label, fill=INK, weight="600", size=12))
-        w = (width - 90) * value / whole
+        w = (width - 96) * value / whole
         body.append(_rect(0, y + 6, max(w, 2 if value else 0), 18, colour, f"{label}: {value}"))
         share = f" ({value / whole:.0%})" if i and m.participants else ""
         body.append(_text(w + 8, y + 20, f"{value:,}{share}", fill=INK, size=12))
@@ -208,14 +218,10 @@ def trend_chart(rows: Sequence[TrendRow]) -> str:
     shown = list(rows)[-30:]
     width, height, left, base = 960, 260, 44, 200
     step = (width - left - 12) / max(len(shown), 1)
-    peak = _nice_max(max((r.metrics.participants for r in shown), default=0))
+    ticks = _ticks(max((r.metrics.participants for r in shown), default=0))
+    peak = ticks[-1]
     body = [_text(left, 14, "people per show", fill=INK, weight="600")]
-    for fraction in (0, 0.5, 1):
-        y = base - (base - 30) * fraction
-        body.append(
-            f'<line x1="{left}" x2="{width - 12}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
-        )
-        body.append(_text(left - 6, y + 4, f"{peak * fraction:,.0f}", anchor="end"))
+    body += _gridlines(ticks, left, width - 12, base, 30)
     for i, r in enumerate(shown):
         x = left + i * step + step * 0.15
         w = step * 0.35

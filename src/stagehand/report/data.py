@@ -30,6 +30,8 @@ PARTICIPANT_COLUMNS = [
     "stage_seconds",
     "viewer_replies",
     "returning",
+    "login",
+    "platform_id",
 ]
 
 

@@ -18,8 +18,11 @@ from stagehand.report import charts
 from stagehand.report.markdown import PLATFORM_COLUMNS, TREND_COLUMNS
 from stagehand.report.team import (
     ANSWERED_BY_COLUMNS,
+    ON_STAGE_COLUMNS,
     ON_STREAM_COLUMNS,
     answered_by_rows,
+    on_stage_rows,
+    on_stage_summary,
     on_stream_rows,
     on_stream_summary,
 )
@@ -30,8 +33,9 @@ from stagehand.report.text import (
     clock,
     count,
     duration,
+    follow_up_count,
     headline,
-    hidden_follow_ups,
+    how_answered,
     nothing_to_follow_up,
     one_line,
     paid_label,
@@ -44,6 +48,7 @@ from stagehand.report.text import (
     title_of,
     top_three,
     trend_cells,
+    trend_name,
     when,
 )
 
@@ -92,7 +97,7 @@ def _cards(m: Metrics) -> str:
         )
         + _card(
             f"{m.answered_on_topic_questions:,} / {m.on_topic_questions:,}",
-            "on-topic questions answered",
+            "on-topic questions answered" + (f" ({how_answered(m)})" if how_answered(m) else ""),
             accent=True,
         )
         + _card(duration(m.median_seconds_to_answer), "median wait for an answer")
@@ -110,10 +115,11 @@ def _legend(*items: tuple[str, str]) -> str:
     return f'<div class="legend">{spans}</div>'
 
 
-def _chart(svg: str, wide: bool = True) -> str:
+def _chart(svg: str, kind: str = "wide") -> str:
     """A chart in its own sideways-scrolling box: never drawn so small its labels can't be read
-    (report.css gives each kind a least width); a phone scrolls the chart, not the page."""
-    return f'<div class="chart {"wide" if wide else "narrow"}">{svg}</div>'
+    (report.css gives each kind, "wide", "narrow" or "compact", a least width); a phone scrolls
+    the chart, not the page."""
+    return f'<div class="chart {kind}">{svg}</div>'
 
 
 def _table(
@@ -140,11 +146,7 @@ def _follow_ups(report: ShowMetrics) -> str:
     total = report.unanswered_on_topic_questions
     if not total:
         return f'<p class="note">{h(nothing_to_follow_up(report))}</p>'
-    shown = len(report.follow_ups)
-    intro = f"{total:,} on-topic question{'s' if total != 1 else ''} never answered"
-    intro += f"; the best {shown} below" if report.follow_ups_cover < total else ", best first"
-    if hidden := hidden_follow_ups(report):
-        intro += f"; {hidden}"
+    intro = follow_up_count(report)
     items = []
     for q in report.follow_ups:
         tag = ' <span class="tag">dismissed</span>' if q.dismissed else ""
@@ -192,10 +194,11 @@ def render_show(report: ShowMetrics) -> str:
             ("on-topic questions", charts.INDIGO),
             ("answered", charts.ORANGE),
         )
-        + _chart(charts.segments_chart(report), wide=False)
+        + _chart(charts.segments_chart(report), "narrow")
         + '</section><section class="panel"><h2>Who took part</h2>'
-        + _chart(charts.people_chart(report), wide=False)
+        + _chart(charts.people_chart(report), "compact")
         + "</section></div>",
+        _on_stage(report),
         '<section class="panel"><h2>Follow up after the show</h2>'
         + _follow_ups(report)
         + "</section>",
@@ -224,8 +227,9 @@ def render_show(report: ShowMetrics) -> str:
             )
             + "</section>"
         )
+    # Full width each: the platforms table's seven columns do not fit half a laptop's page.
     sections.append(
-        '<div class="two"><section class="panel"><h2>Platforms</h2>'
+        '<section class="panel"><h2>Platforms</h2>'
         + (
             _table(
                 PLATFORM_COLUMNS,
@@ -249,9 +253,21 @@ def render_show(report: ShowMetrics) -> str:
                 for p in report.participants[:10]
             ],
         )
-        + "</section></div>"
+        + "</section>"
     )
     return _page(f"{title_of(report)}: post-show report", "\n".join(sections))
+
+
+def _on_stage(report: ShowMetrics) -> str:
+    """Who came on stage, how often and for how long ('' when nobody did)."""
+    if not report.on_stage:
+        return ""
+    return (
+        '<section class="panel"><h2>On stage</h2>'
+        + f'<p class="note">{h(on_stage_summary(report))}.</p>'
+        + _table([c.capitalize() for c in ON_STAGE_COLUMNS], on_stage_rows(report))
+        + "</section>"
+    )
 
 
 def _team(report: ShowMetrics) -> str:
@@ -310,7 +326,7 @@ def render_trend(rows: Sequence[TrendRow]) -> str:
         '<section class="panel">'
         + _table(
             TREND_COLUMNS,
-            [[r.show.title or r.show.name, *trend_cells(r)] for r in rows],
+            [[trend_name(r), *trend_cells(r)] for r in rows],
         )
         + "</section>",
     ]

@@ -22,7 +22,10 @@ from collections.abc import Sequence
 from stagehand.metrics import ShowMetrics, TrendRow
 from stagehand.report.team import (
     ANSWERED_BY_COLUMNS,
+    ON_STAGE_COLUMNS,
     answered_by_rows,
+    on_stage_rows,
+    on_stage_summary,
     on_stream_rows,
     on_stream_summary,
 )
@@ -33,8 +36,8 @@ from stagehand.report.text import (
     clock,
     count,
     duration,
+    follow_up_count,
     headline,
-    hidden_follow_ups,
     nothing_to_follow_up,
     one_line,
     paid_label,
@@ -44,6 +47,7 @@ from stagehand.report.text import (
     subline,
     title_of,
     trend_cells,
+    trend_name,
     when,
 )
 
@@ -117,6 +121,12 @@ def render_show(report: ShowMetrics) -> str:
         "",
         *_table(["Metric", "Value"], [[label, value] for label, value in _details(m)]),
     ]
+    if report.on_stage:
+        out += ["", "## On stage", "", on_stage_summary(report) + ":", ""]
+        out += _table(
+            [c.capitalize() for c in ON_STAGE_COLUMNS],
+            [[md(who, 80), md(platform), *rest] for who, platform, *rest in on_stage_rows(report)],
+        )
     if report.segments:
         out += ["", "## Segments", ""]
         out += _table(
@@ -144,7 +154,8 @@ def render_show(report: ShowMetrics) -> str:
     if report.on_stream:
         out += ["", "## Shown on stream", "", on_stream_summary(report) + ":", ""]
         out += [
-            f"1. {at} **{md(whose, 80)}** for {length}, by {md(by, 40)}: {md(text)}"
+            f"1. {at} **{md(whose, 80)}** for {length}, by {md(by, 40)}"
+            + (f": {md(text)}" if text else "")
             for at, whose, length, by, text in on_stream_rows(report)
         ]
     if report.paid:
@@ -161,14 +172,7 @@ def render_show(report: ShowMetrics) -> str:
     if not total:
         out.append(nothing_to_follow_up(report))
     else:
-        shown = len(report.follow_ups)
-        hidden = hidden_follow_ups(report)
-        out.append(
-            f"{count(total, 'on-topic question')} never answered"
-            + (f" (the best {shown} below)" if report.follow_ups_cover < total else "")
-            + (f"; {hidden}" if hidden else "")
-            + ", best first:"
-        )
+        out.append(follow_up_count(report) + ":")
         out.append("")
         for q in report.follow_ups:
             mark = " *(dismissed)*" if q.dismissed else ""
@@ -202,6 +206,6 @@ def render_trend(rows: Sequence[TrendRow]) -> str:
     out = ["# Shows compared", "", f"{count(len(rows), 'show')}, oldest first.", ""]
     out += _table(
         TREND_COLUMNS,
-        [[md(r.show.title or r.show.name, 80), *trend_cells(r)] for r in rows],
+        [[md(trend_name(r), 120), *trend_cells(r)] for r in rows],
     )
     return "\n".join(out) + "\n"

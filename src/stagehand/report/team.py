@@ -1,4 +1,5 @@
-"""The report's "answered by" and "shown on stream" tables, one set of cells for every format.
+"""The report's "on stage", "answered by" and "shown on stream" tables, one set of cells for
+every format.
 
 Each renderer escapes the cells its own way (terminal: one line; Markdown: inert; HTML:
 entities); here they are plain text, chat text already cleaned by the store.
@@ -11,6 +12,21 @@ from stagehand.report.text import clock, count, duration
 
 ANSWERED_BY_COLUMNS = ["who", "answered", "replied", "dismissed", "on stage", "on stream", "pinned"]
 ON_STREAM_COLUMNS = ["at", "whose", "for", "put there by", "text"]
+ON_STAGE_COLUMNS = ["who", "platform", "appearances", "on stage"]
+
+
+def on_stage_summary(report: ShowMetrics) -> str:
+    """'3 guests, 3 min 20 s in all'."""
+    m = report.totals
+    return f"{count(m.stage_guests, 'guest')}, {duration(m.stage_seconds)} in all"
+
+
+def on_stage_rows(report: ShowMetrics) -> list[list[str]]:
+    """Each guest (anonymous where they opted out, as everywhere), longest on stage first."""
+    return [
+        [p.author, p.platform, f"{p.stage_appearances:,}", duration(p.stage_seconds)]
+        for p in report.on_stage
+    ]
 
 
 def answered_by_rows(report: ShowMetrics) -> list[list[str]]:

@@ -12,7 +12,10 @@ from collections.abc import Sequence
 from stagehand.metrics import Metrics, ShowMetrics, TrendRow
 from stagehand.report.team import (
     ANSWERED_BY_COLUMNS,
+    ON_STAGE_COLUMNS,
     answered_by_rows,
+    on_stage_rows,
+    on_stage_summary,
     on_stream_rows,
     on_stream_summary,
 )
@@ -24,8 +27,9 @@ from stagehand.report.text import (
     display_width,
     duration,
     fit,
+    follow_up_count,
     headline,
-    hidden_follow_ups,
+    how_answered,
     nothing_to_follow_up,
     number,
     pad,
@@ -39,6 +43,7 @@ from stagehand.report.text import (
     title_of,
     top_three,
     trend_cells,
+    trend_name,
     when,
 )
 
@@ -70,7 +75,8 @@ def _details(m: Metrics) -> list[tuple[str, str]]:
         (
             "On-topic questions answered",
             f"{m.answered_on_topic_questions:,} of {m.on_topic_questions:,}"
-            f"  ({percent(m.answered_share_of_on_topic_questions)})",
+            f"  ({percent(m.answered_share_of_on_topic_questions)}"
+            + (f": {how_answered(m)})" if how_answered(m) else ")"),
         ),
         ("Median time to answer", duration(m.median_seconds_to_answer)),
         ("Stage", stage(m)),
@@ -97,6 +103,16 @@ def render_show(report: ShowMetrics) -> str:
     out += ["", "PARTICIPATION"]
     width = max(len(label) for label, _ in _details(m))
     out += [f"  {label.ljust(width)}  {value}" for label, value in _details(m)]
+    if report.on_stage:
+        out += ["", f"ON STAGE ({on_stage_summary(report)})"]
+        out += _table(
+            ON_STAGE_COLUMNS,
+            [
+                [fit(who, 28), fit(platform, 12), *rest]
+                for who, platform, *rest in on_stage_rows(report)
+            ],
+            left=2,
+        )
     if report.segments:
         out += ["", "SEGMENTS"]
         out += _table(
@@ -136,8 +152,10 @@ def render_show(report: ShowMetrics) -> str:
         )
     if report.on_stream:
         out += ["", "SHOWN ON STREAM: " + on_stream_summary(report)]
+        # An opted-out viewer's comment keeps no text: its line ends with who showed it.
         out += [
-            f"  {at}  {fit(whose, 30)}  {length}  by {fit(by, 20)}: {fit(text, 120)}"
+            f"  {at}  {fit(whose, 30)}  {length}  by {fit(by, 28)}"
+            + (f": {fit(text, 120)}" if text else "")
             for at, whose, length, by, text in on_stream_rows(report)
         ]
     if report.paid:
@@ -178,15 +196,10 @@ def render_show(report: ShowMetrics) -> str:
 
 
 def _follow_up_heading(report: ShowMetrics) -> str:
-    total = report.unanswered_on_topic_questions
-    if not total:
+    if not report.unanswered_on_topic_questions:
         sentence = nothing_to_follow_up(report)
         return f"FOLLOW UP: {sentence[:1].lower()}{sentence[1:]}"
-    listed = len(report.follow_ups)
-    more = f", {listed} listed" if report.follow_ups_cover < total else ""
-    heading = f"FOLLOW UP: {count(total, 'on-topic question')} never answered{more}, best first"
-    hidden = hidden_follow_ups(report)
-    return f"{heading} ({hidden})" if hidden else heading
+    return f"FOLLOW UP: {follow_up_count(report)}"
 
 
 def render_trend(rows: Sequence[TrendRow]) -> str:
@@ -206,7 +219,7 @@ def render_trend(rows: Sequence[TrendRow]) -> str:
             "stage",
             "rate",
         ],
-        [[fit(r.show.name, 28), *trend_cells(r)] for r in rows],
+        [[fit(trend_name(r), 48), *trend_cells(r)] for r in rows],
         left=2,
     )
     return "\n".join(lines) + "\n"

@@ -61,13 +61,30 @@ def clock(ts: datetime | None) -> str:
     return DASH if ts is None else f"{ts:%H:%M}"
 
 
+#: What a report says of a show never closed (no clean stop): nothing in the database tells a
+#: crash from a show still running, so it says both.
+NOT_CLOSED = "not closed: it crashed or is still running"
+
+
 def when(report: ShowMetrics) -> str:
-    """'2026-11-20 19:00–19:25 UTC · 25 min 49 s'."""
+    """'2026-11-20 19:00–19:25 UTC · 25 min 49 s', or for a show never closed
+    '2026-11-20 19:00 UTC · not closed: it crashed or is still running; figures are up to
+    19:25 (25 min 49 s)'."""
     show = report.show
+    if not show.closed:
+        return (
+            f"{show.opened_at:%Y-%m-%d %H:%M} UTC · {NOT_CLOSED}; figures are up to "
+            f"{_up_to(show.opened_at, show.closed_at)} ({duration(show.duration_seconds)})"
+        )
     return (
         f"{show.opened_at:%Y-%m-%d %H:%M}–{show.closed_at:%H:%M} UTC · "
         f"{duration(show.duration_seconds)}"
     )
+
+
+def _up_to(opened: datetime, last: datetime) -> str:
+    """'19:25', or '2026-11-21 01:10' when the last known moment is on a later day."""
+    return f"{last:%H:%M}" if last.date() == opened.date() else f"{last:%Y-%m-%d %H:%M}"
 
 
 def headline(m: Metrics) -> str:
@@ -76,7 +93,7 @@ def headline(m: Metrics) -> str:
     if m.on_topic_questions:
         parts.append(
             f"{count(m.on_topic_questions, 'on-topic question')}, "
-            f"{m.answered_on_topic_questions:,} answered"
+            f"{m.answered_on_topic_questions:,} answered{how_answered(m, brackets=True)}"
         )
     else:
         parts.append("no on-topic questions")
@@ -88,6 +105,20 @@ def headline(m: Metrics) -> str:
     if m.stage_appearances:
         parts.append(f"{count(m.stage_guests, 'guest')} on stage")
     return "; ".join(parts)
+
+
+def how_answered(m: Metrics, *, brackets: bool = False) -> str:
+    """How the answered on-topic questions were answered: '2 on air, 1 in chat', 'on air',
+    'in chat' or '' (none); `brackets`: ' (2 on air, 1 in chat)', ' on air' as the headline
+    says it ("3 answered on air")."""
+    on_air, in_chat = m.answered_on_topic_questions_on_air, m.answered_on_topic_questions_in_chat
+    if not m.answered_on_topic_questions:
+        return ""
+    if on_air and in_chat:
+        split = f"{on_air:,} on air, {in_chat:,} in chat"
+        return f" ({split})" if brackets else split
+    where = "on air" if on_air else "in chat"
+    return f" {where}" if brackets else where
 
 
 def subline(m: Metrics) -> str:
@@ -141,13 +172,28 @@ def asked_by(question: FollowUpQuestion) -> str:
     return f"asked by {question.asked_by:,}" if question.asked_by > 1 else ""
 
 
-def hidden_follow_ups(report: ShowMetrics) -> str:
-    """'' or e.g. '2 more are not listed: their authors opted out'."""
+def follow_up_count(report: ShowMetrics) -> str:
+    """What the follow-up list holds, adding up to the questions never answered:
+    '15 on-topic questions never answered, best first: 9 listed, 3 more folded into them (asked
+    again by other viewers), 3 not listed: their authors opted out'. A line "asked by 4" stands
+    for four questions; the list may stop at `--follow-up`'s limit."""
+    total = report.unanswered_on_topic_questions
+    lines = len(report.follow_ups)
+    folded = report.follow_ups_cover - lines
     hidden = report.unanswered_hidden_opted_out
-    if not hidden:
-        return ""
-    verb = "is" if hidden == 1 else "are"
-    return f"{hidden:,} {verb} not listed: their authors opted out"
+    beyond = max(0, total - report.follow_ups_cover - hidden)
+    head = f"{count(total, 'on-topic question')} never answered, best first"
+    if not (folded or hidden or beyond):
+        return head
+    parts = [f"{lines:,} listed"]
+    if folded:
+        parts.append(f"{folded:,} more folded into them (the same question asked again)")
+    if beyond:
+        parts.append(f"{beyond:,} more after them (`--follow-up 0` lists every one)")
+    if hidden:
+        whose = "its author" if hidden == 1 else "their authors"
+        parts.append(f"{hidden:,} not listed: {whose} opted out")
+    return f"{head}: {', '.join(parts)}"
 
 
 def one_line(text: str, limit: int = 300) -> str:
@@ -195,11 +241,18 @@ def title_of(report: ShowMetrics) -> str:
     return report.show.title or report.show.name
 
 
+def trend_name(row: TrendRow) -> str:
+    """How `--trend` names a show in every format: its title and the key `stagehand report KEY`
+    takes, 'Synth Night (synth)'; the key alone when it has no other title."""
+    show = row.show
+    return f"{show.title} ({show.name})" if show.title and show.title != show.name else show.name
+
+
 def trend_cells(row: TrendRow) -> list[str]:
     """One show's cells of the trend table after its name (the same in every format)."""
     m = row.metrics
     return [
-        f"{row.show.opened_at:%Y-%m-%d}",
+        f"{row.show.opened_at:%Y-%m-%d}" + ("" if row.show.closed else " (not closed)"),
         f"{m.comments:,}",
         f"{m.participants:,}",
         f"{m.newcomers:,}",

@@ -1,0 +1,68 @@
+"""Two people never read as one in a report: two viewers both shown as "Sam", and a viewer whose
+display name is literally `anonymous-1` (the form of an opted-out viewer's pseudonym), get their
+login beside the name in every format, and CSV and JSON carry each viewer's login and platform id
+(none for someone who opted out).
+
+The hand-worked show (showdb.py) plus those three viewers; dev opts out after the show. The real
+`stagehand report` runs as a subprocess.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from showdb import SYNTH, _c, build
+
+MORE = [
+    _c("c17", "05:20", "sam_k", "107", "hello", display_name="Sam"),
+    _c("c18", "05:21", "samuel", "108", "hi", display_name="Sam"),
+    _c("c19", "05:22", "anon_fan", "109", "hey", display_name="anonymous-1"),
+]
+SHOWN = ["Sam (@sam_k)", "Sam (@samuel)", "anonymous-1 (@anon_fan)"]
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    synth = sorted([*SYNTH, *MORE], key=lambda event: event["ts"])
+    return build(tmp_path_factory.mktemp("names"), synth)
+
+
+def report(db: Path, fmt: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "stagehand", "report", "synth", "--db", str(db), "--format", fmt],
+        capture_output=True, timeout=60, env=os.environ, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    return result.stdout.decode("utf-8")
+
+
+def test_people_who_would_read_alike_are_told_apart_in_every_format(db_path) -> None:
+    for fmt in ("term", "md", "html"):
+        out = report(db_path, fmt)
+        for name in SHOWN:
+            if fmt == "md":  # Markdown mentions nobody, and escapes the underscore
+                name = name.replace("@", "@\u2060").replace("_", "\\_")
+            assert name in out, (fmt, name)
+    people = json.loads(report(db_path, "json"))["people"]
+    by_author = {p["author"]: p for p in people}
+    assert set(SHOWN) <= set(by_author)
+    assert (by_author["Sam (@sam_k)"]["login"], by_author["Sam (@sam_k)"]["platform_id"]) == (
+        "sam_k",
+        "107",
+    )
+    (dev,) = [p for p in people if p["author"].startswith("anonymous-") and "(" not in p["author"]]
+    assert (dev["login"], dev["platform_id"]) == ("", "")  # an opted-out viewer stays unnamed
+    assert by_author["ana"]["login"] == "ana"  # a name nobody else has is left as it is
+
+
+def test_csv_has_the_login_and_platform_id_columns(db_path) -> None:
+    rows = list(csv.DictReader(io.StringIO(report(db_path, "csv"))))
+    sams = sorted((r["author"], r["login"], r["platform_id"]) for r in rows if "Sam" in r["author"])
+    assert sams == [("Sam (@sam_k)", "sam_k", "107"), ("Sam (@samuel)", "samuel", "108")]

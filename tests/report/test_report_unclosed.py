@@ -1,0 +1,79 @@
+"""A show that was never closed (it crashed, or it is still running) is reported as such.
+
+The hand-worked show (showdb.py) with `shows.ended_at` cleared, as a killed process leaves it;
+the real `stagehand report` and `stagehand shows` run as subprocesses, as a user runs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from showdb import build
+
+NOT_CLOSED = "not closed: it crashed or is still running; figures are up to 19:06"
+
+
+@pytest.fixture(scope="module")
+def dbs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    directory = tmp_path_factory.mktemp("unclosed")
+    closed = build(directory)
+    crashed = directory / "crashed.db"
+    shutil.copy(closed, crashed)
+    with sqlite3.connect(crashed) as conn:
+        conn.execute("UPDATE shows SET ended_at = NULL WHERE name = 'synth'")
+    return closed, crashed
+
+
+def run(*args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "stagehand", *args],
+        capture_output=True,
+        timeout=60,
+        env=os.environ,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    return result.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["term", "md", "html"])
+def test_every_readable_format_says_the_show_was_not_closed(dbs, fmt) -> None:
+    closed, crashed = dbs
+    assert NOT_CLOSED in run("report", "synth", "--db", str(crashed), "--format", fmt)
+    assert "not closed" not in run("report", "synth", "--db", str(closed), "--format", fmt)
+
+
+def test_json_invents_no_closing_time(dbs) -> None:
+    closed, crashed = dbs
+    show = json.loads(run("report", "synth", "--db", str(crashed), "--format", "json"))["show"]
+    assert show["closed_at"] is None
+    assert show["closed"] is False
+    assert show["last_known_at"] == "2026-11-20T19:06:00.000Z"
+    assert show["duration_seconds"] == 360.0  # up to the last known moment, as before
+    show = json.loads(run("report", "synth", "--db", str(closed), "--format", "json"))["show"]
+    assert show["closed"] is True and show["closed_at"] == show["last_known_at"]
+
+
+def test_trend_marks_the_show_not_closed(dbs) -> None:
+    _, crashed = dbs
+    assert "not closed" in run("report", "--trend", "--db", str(crashed))
+    rows = json.loads(run("report", "--trend", "--db", str(crashed), "--format", "json"))
+    synth = next(r["show"] for r in rows["shows"] if r["show"]["name"] == "synth")
+    assert synth["closed_at"] is None and synth["closed"] is False
+
+
+def test_shows_has_a_state_column(dbs) -> None:
+    _, crashed = dbs
+    lines = run("shows", "--db", str(crashed)).splitlines()
+    assert "STATE" in lines[0]
+    synth = next(line for line in lines if line.startswith("synth"))
+    pilot = next(line for line in lines if line.startswith("pilot"))
+    assert "not closed" in synth
+    assert "closed" in pilot and "not closed" not in pilot
