@@ -79,7 +79,9 @@ def open_show(
         # known to run, not when it came back (a replay's time has no downtime: it goes on at
         # its transcript's time). The hosts decide whether the guest comes back on.
         off_stage: list[str] = []
-        if resumed and resume_reads.replay_position(db, show.id) is None:
+        # A replay killed before its first position was stored has none yet: its source says it.
+        is_live = source == "live" and resume_reads.replay_position(db, show.id) is None
+        if resumed and is_live:
             last_alive = queries.last_alive_at(db, show.id)
             if last_alive is not None:
                 off_stage = resume_reads.end_open_stage(db, show.id, last_alive)

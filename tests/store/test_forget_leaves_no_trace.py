@@ -207,3 +207,30 @@ def test_words_in_pages_freed_before_the_forget_are_zeroed_too(tmp_path: Path) -
     writer.record(AuthorForgotten(ana.key))
     assert writer.close()
     assert traces(path) == []
+
+
+def test_words_left_in_the_log_by_a_busy_reader_leave_it_at_the_next_start(tmp_path: Path) -> None:
+    """Another program reading the database as the show closes (a second show on the file, a
+    DB Browser left open) keeps the log from being emptied: the words stay in the -wal file for
+    now, and the purge is asked again, so the next start empties it."""
+    path = tmp_path / "show.db"
+    db = open_database(path)
+    show, _ = open_show(db, "privacy", title="", description="", source="test", started_at=START)
+    db.conn.close()
+    ana = Author("twitch", "90017731", "yakfan", "yakfan")
+    writer = StoreWriter(path, show_id=show.id).start()
+    comment = sanitized(Comment("m1", "twitch", "privacy", ana, SECRET_LINE, START))
+    writer.record(CommentRanked(RankedComment(comment, Score(1.0, 1.0, {"base": 1.0}), 1)))
+    writer.flush()
+    reader = sqlite3.connect(path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM comments").fetchone()  # a read that holds the log
+    writer.record(AuthorForgotten(ana.key))
+    writer.close()
+    with contextlib.closing(sqlite3.connect(path)) as look:
+        assert look.execute("SELECT count(*) FROM privacy_purges").fetchone()[0] >= 1
+    reader.rollback()
+    reader.close()
+
+    StoreWriter(path, show_id=show.id).start().close()  # the next show's start
+    assert traces(path) == []

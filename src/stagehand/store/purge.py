@@ -72,8 +72,17 @@ def purge(conn: sqlite3.Connection) -> bool:
         return False
     seconds = time.monotonic() - started
     if busy:
-        # Another program reads the file: the log is emptied when the last connection closes.
-        log.warning("forgotten words purged; the log file waits for another reader to finish")
+        # Another program reads the file, so its log still holds old pages: asked again, the
+        # next close or start empties it (and SQLite does as the last connection closes).
+        try:
+            request(conn)
+            conn.commit()
+        except sqlite3.Error as exc:
+            log.error("could not note that the database's log still holds forgotten words: %s", exc)
+        log.warning(
+            "forgotten words purged from the database; its log file waits for another program"
+            " reading the database to finish (emptied at the next close or start)"
+        )
     if seconds >= _SAY_SLOW_SECONDS:
         log.info("purged forgotten viewers' words from the database file in %.1f s", seconds)
     return not busy
