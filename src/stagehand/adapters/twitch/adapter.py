@@ -244,7 +244,9 @@ class TwitchAdapter(Adapter):
         if self.own_bans.is_echo(ban.author.id, moderator_id, ours):
             return
         if self._sink is not None:
-            self._sink.author_banned(ban.author, ban.kind.value, ban.detail, by=ban.by, key=ban.key)
+            self._sink.author_banned(
+                ban.author, ban.kind.value, ban.detail, by=ban.by, by_id=ban.by_id, key=ban.key
+            )
 
     def _message_deleted(self, payload: Any) -> None:
         """A message deleted in Twitch's own chat (or by stagehand, which the show knows)."""
