@@ -172,11 +172,15 @@ async def test_a_broadcaster_token_from_before_channel_moderate_still_reads_chat
     fake: FakeTwitch, tmp_path: Path, caplog
 ) -> None:
     """Authorized before stagehand asked for `channel:moderate`: Twitch refuses the ban
-    subscription (403); chat and deletions go on, and the log says what to do, once."""
+    subscription (403); chat and deletions go on, and the host is told on screen (not only in
+    the log file, which the console does not show) what to do, once a run: not again at each
+    reconnect."""
     live = _show(fake, tmp_path)
     for token in fake.tokens.values():
         if "channel:moderate" in token.scopes:
             token.scopes.remove("channel:moderate")
+    screen = ConsoleState()
+    live.add_listener(screen.apply)
     seen: list[CoreEvent] = []
     live.add_listener(seen.append)
     running = asyncio.create_task(live.run_adapters())
@@ -184,6 +188,11 @@ async def test_a_broadcaster_token_from_before_channel_moderate_still_reads_chat
         await fake.wait_for_subscriptions(2)  # chat and deletions
         await fake.send_chat(chat_event(message_id="a1", text="hello", chatter=ANA))
         await _until(lambda: any(isinstance(e, CommentRanked) for e in seen))
+        # The connection drops and comes back: subscribed again, refused again, said no more.
+        await fake.drop_connections()
+        await fake.wait_for_subscriptions(4)
+        await fake.send_chat(chat_event(message_id="a2", text="hello again", chatter=ANA))
+        await _until(lambda: sum(isinstance(e, CommentRanked) for e in seen) == 2)
     finally:
         assert await live.close()
         async with asyncio.timeout(5):
@@ -193,6 +202,15 @@ async def test_a_broadcaster_token_from_before_channel_moderate_still_reads_chat
     assert refused[0].startswith("Bans and timeouts made on Twitch are not heard (chat goes on)")
     assert "the broadcaster needs channel:moderate" in refused[0]
     assert "stagehand auth twitch" in refused[0]
+    on_screen = [n for n in screen.notices if "not heard" in n.text]
+    assert [(n.text, n.level) for n in on_screen] == [
+        (
+            "Twitch: bans and timeouts made on Twitch are not heard: the broadcaster's token "
+            "lacks channel:moderate; run `stagehand auth twitch` again as "
+            f"{settings_for(fake).channel}",
+            "warning",
+        )
+    ]
 
 
 async def _ban_heard(
