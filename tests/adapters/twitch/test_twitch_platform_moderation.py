@@ -175,6 +175,7 @@ async def test_a_broadcaster_token_from_before_channel_moderate_still_reads_chat
     subscription (403); chat and deletions go on, and the host is told on screen (not only in
     the log file, which the console does not show) what to do, once a run: not again at each
     reconnect."""
+    fake.unused_close_seconds = 0.5
     live = _show(fake, tmp_path)
     for token in fake.tokens.values():
         if "channel:moderate" in token.scopes:
@@ -188,9 +189,12 @@ async def test_a_broadcaster_token_from_before_channel_moderate_still_reads_chat
         await fake.wait_for_subscriptions(2)  # chat and deletions
         await fake.send_chat(chat_event(message_id="a1", text="hello", chatter=ANA))
         await _until(lambda: any(isinstance(e, CommentRanked) for e in seen))
-        # The connection drops and comes back: subscribed again, refused again, said no more.
+        # The connection drops and its re-subscription fails: Twitch closes the unused socket
+        # and a new session subscribes again, refused again: said no more.
+        fake.fail_next("POST", "eventsub/subscriptions", 500, "Internal Server Error")
         await fake.drop_connections()
-        await fake.wait_for_subscriptions(4)
+        await fake.wait_for_subscriptions(4, timeout=15)
+        await fake.wait_for_chat(timeout=15)
         await fake.send_chat(chat_event(message_id="a2", text="hello again", chatter=ANA))
         await _until(lambda: sum(isinstance(e, CommentRanked) for e in seen) == 2)
     finally:
