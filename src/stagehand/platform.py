@@ -158,12 +158,21 @@ class AdapterSink(Protocol):
         ...
 
     def author_banned(
-        self, author: Author, why: str, detail: str, *, by: str = "", key: str = ""
+        self,
+        author: Author,
+        why: str,
+        detail: str,
+        *,
+        by: str = "",
+        by_id: str = "",
+        key: str = "",
     ) -> None:
         """A moderator banned (`why` "ban") or timed out (`why` "timeout") `author` on the
         platform itself: every screen takes their comments off its queue, and the show logs it
-        as a `moderate` host action done on the platform. `by`: the moderator's login, when the
-        platform says; `key`: what names this ban uniquely (a redelivery is logged once)."""
+        as a `moderate` host action done on the platform. `by`: the moderator's login and
+        `by_id` their platform user id, when the platform says (the show adds " by <login>" to
+        `detail`, or " (by a moderator there)" for one who opted out or asked to be forgotten);
+        `key`: what names this ban uniquely (a redelivery is logged once)."""
         ...
 
     def quota_spent(self, platform: str, use: QuotaUse) -> None:

@@ -16,7 +16,9 @@ from stagehand import heap
 from stagehand.clock import ShowClock
 from stagehand.commands import install_commands, slash_command_specs
 from stagehand.config import Settings
+from stagehand.domain import OPTED_OUT_NAME, Author
 from stagehand.events import CoreEvent, Notice
+from stagehand.naming import named
 from stagehand.platform import Adapter, ReplaySink
 from stagehand.sanitize import clean
 from stagehand.show.live import LiveShow
@@ -78,7 +80,7 @@ def open_show(
         # A live show killed with a guest on stage: the appearance ended when the show was last
         # known to run, not when it came back (a replay's time has no downtime: it goes on at
         # its transcript's time). The hosts decide whether the guest comes back on.
-        off_stage: list[str] = []
+        off_stage: list[resume_reads.LeftOpen] = []
         # A replay killed before its first position was stored has none yet: its source says it.
         is_live = source == "live" and resume_reads.replay_position(db, show.id) is None
         if resumed and is_live:
@@ -97,29 +99,25 @@ def open_show(
         )
         # A show killed while a comment was on stream left that time open: it ended when the
         # show was last known to run. The hosts decide whether it goes back on stream.
-        off_stream: list[str] = []
+        off_stream: list[resume_reads.LeftOpen] = []
         if state is not None and state.last_comment_at is not None:
             off_stream = resume_reads.end_open_on_stream(db, show.id, state.last_comment_at)
         opted_out = queries.opted_out_viewers(db)
     notices = []
-    for name in off_stream:
-        whose = f"{clean(name, max_chars=80)}'s comment" if name else "A comment"
-        notices.append(
-            Notice(
-                f"{whose} was on stream when the show stopped: it is off stream now"
-                " (show it again from the queue or search)",
-                "info",
-            )
+    for left in off_stream:
+        text, names = named(
+            *_whose_comment(left),
+            " was on stream when the show stopped: it is off stream now"
+            " (show it again from the queue or search)",
         )
-    for name in off_stage:
-        who = clean(name, max_chars=80) or "A guest"
-        notices.append(
-            Notice(
-                f"{who} was on stage when the show stopped: off stage since then"
-                " (bring them on again if they are still there)",
-                "info",
-            )
+        notices.append(Notice(text, "info", names=names))
+    for left in off_stage:
+        text, names = named(
+            _who(left) or "A guest",
+            " was on stage when the show stopped: off stage since then"
+            " (bring them on again if they are still there)",
         )
+        notices.append(Notice(text, "info", names=names))
     if key_problem:
         notices.append(
             Notice(
@@ -200,3 +198,21 @@ def build_adapters(settings: Settings) -> list[Adapter[ReplaySink]]:
             "[discord] or [youtube] (see config.example.toml), or try `stagehand demo`"
         )
     return adapters
+
+
+def _who(left: resume_reads.LeftOpen) -> Author | str:
+    """Whom a notice at resume names: recorded where it names them (so it unnames them if they
+    opt out or ask to be forgotten later), and never by the pseudonym an opted-out viewer is
+    stored under; "" for no one."""
+    if not left.platform:
+        return ""
+    if left.opted_out:
+        return OPTED_OUT_NAME[:1].upper() + OPTED_OUT_NAME[1:]
+    return Author(left.platform, left.platform_user_id, clean(left.name, max_chars=80))
+
+
+def _whose_comment(left: resume_reads.LeftOpen) -> tuple[str | Author, ...]:
+    who = _who(left)
+    if isinstance(who, Author):
+        return (who, "'s comment")
+    return (f"A comment of {who[:1].lower()}{who[1:]}",) if who else ("A comment",)

@@ -161,10 +161,14 @@ class ShowChanges(ShowCore):
 
     def _author_removed(self, author: Author, kind: ModerationKind) -> None:
         """A ban or timeout took effect: their hand goes down, every queue drops their comments,
-        and the stream does not show them a moment longer."""
+        and the stream does not show them a moment longer. Someone let go of (opted out, asked to
+        be forgotten) stays said so: the ban does not make a screen name them again."""
         self._set_hand(author, False)
         now = self._clock.now()
-        self._state.removed_authors[author.key] = (now, REMOVED_WORDS.get(kind, kind.value))
+        removed = self._state.removed_authors.get(author.key)
+        let_go = removed is not None and self._let_go(author.key)
+        why = removed[1] if let_go and removed is not None else REMOVED_WORDS.get(kind, kind.value)
+        self._state.removed_authors[author.key] = (now, why)
         self._off_stream_if(lambda c: c.author.key == author.key, now, kind.value)
         self._publish(AuthorRemoved(author.key, kind.value))
 

@@ -46,7 +46,7 @@ from stagehand.events import (
 )
 from stagehand.logs import redact
 from stagehand.metrics import Metrics
-from stagehand.naming import named
+from stagehand.naming import As, Namings, named
 from stagehand.platform import DONE_ON_PLATFORM, Adapter, ConnectionState, ReplaySink
 from stagehand.sanitize import clean
 from stagehand.show.actions import HostActions
@@ -401,10 +401,18 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         self._publish(Notice(f"{platform_name(platform)}: {redact(text)}", level))
 
     def author_banned(
-        self, author: Author, why: str, detail: str, *, by: str = "", key: str = ""
+        self,
+        author: Author,
+        why: str,
+        detail: str,
+        *,
+        by: str = "",
+        by_id: str = "",
+        key: str = "",
     ) -> None:
         """Banned or timed out on the platform by someone else: off every queue, hand down,
-        and logged as a `moderate` host action done there (`by` its moderator, when known).
+        and logged as a `moderate` host action done there (`by` its moderator, when known and
+        not let go of: one who opted out or asked to be forgotten is "a moderator there").
         Not one of the hosts' actions to undo (`u` takes back what the hosts did, and a ban
         heard while they work must not become the one it takes back)."""
         self._caught_up()
@@ -414,6 +422,14 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
             self._heard_moderations.add(key)
         # Named as chat shows them (a platform's ban may carry only their login).
         author = self._state.recent.latest_by(author.id, author.platform) or author
+        moderator = Author(author.platform, by_id, by) if by and by_id else None
+        if moderator is not None and self._let_go(moderator.key):
+            moderator = None
+            by_whom: tuple[str, Namings] = named(" (by a moderator there)")
+        elif moderator is not None:
+            by_whom = named(" by ", As(moderator, by))
+        else:
+            by_whom = named("")
         kind = ModerationKind.TIMEOUT if why == ModerationKind.TIMEOUT else ModerationKind.BAN
         self._author_removed(author, kind)
         action = HostAction(
@@ -425,15 +441,15 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
             kind.value,
             f"ok: done on {platform_name(author.platform)}{DONE_ON_PLATFORM}",
             key=key or uuid.uuid4().hex,
-            actor=f"{author.platform}:{by}" if by else "",
+            actor=f"{author.platform}:{by}" if moderator is not None else "",
         )
         self._publish(HostActionLogged(action, None))
+        # Said through `_notice`: whoever of the two was let go of is not named by it.
         opted_out = author.key in self.opted_out and not author.anonymous
-        if opted_out:
-            self._publish(Notice(f"A viewer who opted out {detail}", "info"))
-        else:
-            text, names = named(author, f" {detail}")
-            self._publish(Notice(text, "info", names=names))
+        text, names = named(
+            "A viewer who opted out" if opted_out else author, f" {detail}", by_whom
+        )
+        self._notice(text, "info", names)
 
     def quota_spent(self, platform: str, use: QuotaUse) -> None:
         self._publish(QuotaSpent(platform, use))

@@ -334,12 +334,32 @@ def _ranked_as_live(ranked: RankedComment) -> RankedComment:
     return dataclasses.replace(ranked, comment=comment)
 
 
-def end_open_on_stream(db: Database, show_id: int, at: datetime) -> list[str]:
+class LeftOpen(NamedTuple):
+    """Whose time on stream or on stage a stopped show left open, as stored: `platform` is ""
+    when the comment no longer has an author (they asked to be forgotten)."""
+
+    platform: str
+    platform_user_id: str
+    opted_out: bool
+    #: As chat showed them (display name, else user name); not meaningful when `opted_out`
+    #: (the store keeps a pseudonym there).
+    name: str
+
+
+_LEFT_OPEN_AUTHOR = """coalesce(authors.platform, ''), coalesce(authors.platform_user_id, ''),
+    coalesce(authors.opted_out, 0), coalesce(nullif(authors.display_name, ''), authors.name, '')"""
+
+
+def _left_open(row: tuple) -> LeftOpen:
+    return LeftOpen(str(row[1]), str(row[2]), bool(row[3]), str(row[4]))
+
+
+def end_open_on_stream(db: Database, show_id: int, at: datetime) -> list[LeftOpen]:
     """End the times on stream a stopped show left open (killed while a comment was on the
     overlay) at `at`, the last moment it was known to run (never before they began). Returns
-    the names of the comments' authors, to tell the hosts."""
+    the comments' authors, to tell the hosts."""
     rows = db.execute(
-        """SELECT on_stream.id, coalesce(nullif(authors.display_name, ''), authors.name, '')
+        f"""SELECT on_stream.id, {_LEFT_OPEN_AUTHOR}
            FROM on_stream LEFT JOIN comments ON comments.id = on_stream.comment_id
            LEFT JOIN authors ON authors.id = comments.author_id
            WHERE on_stream.show_id = ? AND on_stream.ended_at IS NULL""",
@@ -352,15 +372,15 @@ def end_open_on_stream(db: Database, show_id: int, at: datetime) -> list[str]:
             [format_ts(at), show_id],
         )
         db.conn.commit()
-    return [name for _, name in rows]
+    return [_left_open(row) for row in rows]
 
 
-def end_open_stage(db: Database, show_id: int, at: datetime) -> list[str]:
+def end_open_stage(db: Database, show_id: int, at: datetime) -> list[LeftOpen]:
     """End the appearances a stopped live show left open (killed with a guest on stage) at `at`,
     the last moment it was known to run (never before they began): the show was down after
-    that, and nobody was on its stage. Returns the guests' names, to tell the hosts."""
+    that, and nobody was on its stage. Returns the guests, to tell the hosts."""
     rows = db.execute(
-        """SELECT stage_sessions.id, coalesce(nullif(authors.display_name, ''), authors.name, '')
+        f"""SELECT stage_sessions.id, {_LEFT_OPEN_AUTHOR}
            FROM stage_sessions JOIN authors ON authors.id = stage_sessions.author_id
            WHERE stage_sessions.show_id = ? AND stage_sessions.ended_at IS NULL""",
         [show_id],
@@ -372,7 +392,7 @@ def end_open_stage(db: Database, show_id: int, at: datetime) -> list[str]:
             [format_ts(at), show_id],
         )
         db.conn.commit()
-    return [name for _, name in rows]
+    return [_left_open(row) for row in rows]
 
 
 def replay_position(db: Database, show_id: int) -> ReplayPosition | None:

@@ -17,8 +17,9 @@ from pathlib import Path
 from fakes.twitch_server import FakeTwitch, chat_event, settings_for, store_credentials
 from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.config import Settings
-from stagehand.domain import ModerationKind
-from stagehand.events import CommentRanked, CoreEvent
+from stagehand.console.state import ConsoleState
+from stagehand.domain import FORGOTTEN_NAME, OPTED_OUT_NAME, Author, ModerationKind
+from stagehand.events import CommentRanked, CoreEvent, HostActionLogged
 from stagehand.session import open_show
 from stagehand.show.live import LiveShow
 from stagehand.show.queue import ShowQueue
@@ -171,11 +172,16 @@ async def test_a_broadcaster_token_from_before_channel_moderate_still_reads_chat
     fake: FakeTwitch, tmp_path: Path, caplog
 ) -> None:
     """Authorized before stagehand asked for `channel:moderate`: Twitch refuses the ban
-    subscription (403); chat and deletions go on, and the log says what to do, once."""
+    subscription (403); chat and deletions go on, and the host is told on screen (not only in
+    the log file, which the console does not show) what to do, once a run: not again at each
+    reconnect."""
+    fake.unused_close_seconds = 0.5
     live = _show(fake, tmp_path)
     for token in fake.tokens.values():
         if "channel:moderate" in token.scopes:
             token.scopes.remove("channel:moderate")
+    screen = ConsoleState()
+    live.add_listener(screen.apply)
     seen: list[CoreEvent] = []
     live.add_listener(seen.append)
     running = asyncio.create_task(live.run_adapters())
@@ -183,6 +189,14 @@ async def test_a_broadcaster_token_from_before_channel_moderate_still_reads_chat
         await fake.wait_for_subscriptions(2)  # chat and deletions
         await fake.send_chat(chat_event(message_id="a1", text="hello", chatter=ANA))
         await _until(lambda: any(isinstance(e, CommentRanked) for e in seen))
+        # The connection drops and its re-subscription fails: Twitch closes the unused socket
+        # and a new session subscribes again, refused again: said no more.
+        fake.fail_next("POST", "eventsub/subscriptions", 500, "Internal Server Error")
+        await fake.drop_connections()
+        await fake.wait_for_subscriptions(4, timeout=15)
+        await fake.wait_for_chat(timeout=15)
+        await fake.send_chat(chat_event(message_id="a2", text="hello again", chatter=ANA))
+        await _until(lambda: sum(isinstance(e, CommentRanked) for e in seen) == 2)
     finally:
         assert await live.close()
         async with asyncio.timeout(5):
@@ -192,3 +206,92 @@ async def test_a_broadcaster_token_from_before_channel_moderate_still_reads_chat
     assert refused[0].startswith("Bans and timeouts made on Twitch are not heard (chat goes on)")
     assert "the broadcaster needs channel:moderate" in refused[0]
     assert "stagehand auth twitch" in refused[0]
+    on_screen = [n for n in screen.notices if "not heard" in n.text]
+    assert [(n.text, n.level) for n in on_screen] == [
+        (
+            "Twitch: bans and timeouts made on Twitch are not heard: the broadcaster's token "
+            "lacks channel:moderate; run `stagehand auth twitch` again as "
+            f"{settings_for(fake).channel}",
+            "warning",
+        )
+    ]
+
+
+async def _ban_heard(
+    fake: FakeTwitch, tmp_path: Path, before_ban, *, then_ban: bool = False
+) -> tuple[LiveShow, ConsoleState, list[str]]:
+    """Ana writes, `before_ban(live)` runs, then Mo times her out on Twitch (600 s), and with
+    `then_ban` bans her after; what the console shows then."""
+    fake.users |= {u["id"]: u for u in (ANA, BEN, MOD)}
+    live = _show(fake, tmp_path)
+    screen = ConsoleState()
+    live.add_listener(screen.apply)
+    seen: list[CoreEvent] = []
+    live.add_listener(seen.append)
+    running = asyncio.create_task(live.run_adapters())
+    try:
+        await fake.wait_for_subscriptions(SUBSCRIPTIONS)
+        await fake.send_chat(chat_event(message_id="m1", text="hi all", chatter=MOD))
+        await fake.send_chat(chat_event(message_id="a1", text="which synth?", chatter=ANA))
+        await _until(lambda: sum(isinstance(e, CommentRanked) for e in seen) == 2)
+        before_ban(live)
+        assert await fake.ban_on_twitch(MOD, ANA, duration=600, reason="spam") == 1
+        if then_ban:
+            await _until(lambda: any(isinstance(e, HostActionLogged) for e in seen))
+            assert await fake.ban_on_twitch(MOD, ANA, reason="spam again") == 1
+        logged = 2 if then_ban else 1
+        await _until(lambda: sum(isinstance(e, HostActionLogged) for e in seen) == logged)
+        await asyncio.sleep(0.1)
+    finally:
+        assert await live.close()
+        async with asyncio.timeout(5):
+            await running
+    return live, screen, [n.text for n in screen.notices]
+
+
+async def test_a_ban_by_a_moderator_who_opted_out_does_not_name_them(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    mo = Author("twitch", MOD["id"], MOD["login"], MOD["display_name"])
+    _, _, notices = await _ban_heard(fake, tmp_path, lambda live: live.set_opted_out(mo, True))
+    assert "Ana was timed out on Twitch for 600 s (by a moderator there)" in notices
+    assert not [n for n in notices if "mo" in n.split()], notices
+    assert _rows(tmp_path, "SELECT action, text, actor FROM host_actions") == [
+        ("moderate", "timeout", "")
+    ]
+
+
+async def test_a_ban_notice_names_no_one_once_the_moderator_opts_out_later(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    live, screen, notices = await _ban_heard(fake, tmp_path, lambda live: None)
+    assert "Ana was timed out on Twitch for 600 s by mo" in notices
+    # Mo opts out afterwards: the notice says them as every screen says them now.
+    mo = Author("twitch", MOD["id"], MOD["login"], MOD["display_name"])
+    for event in _events_of(live, lambda: live.set_opted_out(mo, True)):
+        screen.apply(event)
+    texts = [n.text for n in screen.notices]
+    assert f"Ana was timed out on Twitch for 600 s by {OPTED_OUT_NAME}" in texts, texts
+
+
+async def test_a_ban_of_a_viewer_who_asked_to_be_forgotten_does_not_name_her(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    ana = Author("twitch", ANA["id"], ANA["login"], ANA["display_name"])
+    _, _, notices = await _ban_heard(
+        fake, tmp_path, lambda live: live.forget_author(ana), then_ban=True
+    )
+    # The timeout does not make her "timed out" rather than forgotten: the ban after it does
+    # not name her either.
+    assert not [n for n in notices if "ana" in n.lower()], notices
+    assert [n[:1].lower() + n[1:] for n in notices if "on Twitch" in n] == [
+        f"{FORGOTTEN_NAME} was timed out on Twitch for 600 s by mo",
+        f"{FORGOTTEN_NAME} was banned on Twitch by mo",
+    ], notices
+
+
+def _events_of(live: LiveShow, act) -> list[CoreEvent]:  # type: ignore[no-untyped-def]
+    caught: list[CoreEvent] = []
+    live.add_listener(caught.append)
+    act()
+    return caught

@@ -103,11 +103,14 @@ class TwitchAdapter(Adapter):
         #: token stored then): what they do fails until they authorize again (`stagehand auth
         #: twitch` beside the running show stores a new one, which `_ready` picks up).
         self._refused: dict[str, tuple[str, str]] = {}
+        #: What this run already said it does not hear (`_subscribe_moderation`), once a run.
+        self._said: set[str] = set()
 
     # -- the connection -------------------------------------------------------------------
 
     async def run(self, sink: AdapterSink) -> None:
         self._sink = sink
+        self._said = set()
         self.connection.closing.clear()
         point_library_at(self.settings)
         mask_twitchio_logs(())
@@ -191,8 +194,10 @@ class TwitchAdapter(Adapter):
     async def _subscribe_moderation(self, client: ChatClient, ids: actions.ChannelIds) -> None:
         """Hear what Twitch's own moderators do: message deletions (the bot's token, as chat)
         and bans and timeouts (`channel.ban`: the broadcaster's token, `channel:moderate`).
-        Chat goes on without them: a refusal is said once, with the fix."""
-        wanted: list[tuple[Any, str, str, str]] = [
+        Chat goes on without them: a refusal is said once a run (in the log, and on every
+        screen: the host would not otherwise learn that bans made on Twitch go unheard)."""
+        again_as = f"{AUTH_FIX} again as {self.settings.channel}"
+        wanted: list[tuple[Any, str, str, str, str]] = [
             (
                 ChatMessageDeleteSubscription(
                     broadcaster_user_id=ids.broadcaster_id, user_id=ids.bot_id
@@ -200,6 +205,7 @@ class TwitchAdapter(Adapter):
                 ids.bot_id,
                 "messages deleted on Twitch",
                 f"the bot needs user:read:chat; {AUTH_FIX} again",
+                f"the bot's token lacks user:read:chat; {AUTH_FIX} again",
             )
         ]
         if ids.moderator_id is not None:
@@ -209,26 +215,37 @@ class TwitchAdapter(Adapter):
                     ids.moderator_id,
                     "bans and timeouts made on Twitch",
                     f"the broadcaster needs channel:moderate; {AUTH_FIX} again",
+                    f"the broadcaster's token lacks channel:moderate; {again_as}",
                 )
             )
-        else:
+        elif self._once("unauthorized"):
             log.warning(
                 "Bans and timeouts made on Twitch are not heard: the broadcaster has not "
                 "authorized stagehand (%s)",
                 AUTH_FIX,
             )
-        for subscription, token_for, what, fix in wanted:
+        for subscription, token_for, what, fix, on_screen in wanted:
             try:
                 await client.subscribe_websocket(subscription, token_for=token_for)
             except HTTPException as exc:
                 if exc.status not in (400, 401, 403):
                     raise
+                if not self._once(what):
+                    continue  # said at the first connection this run: not at each reconnect
                 log.warning(
                     "%s are not heard (chat goes on): %s; %s",
                     what[:1].upper() + what[1:],
                     describe_error(exc),
                     fix,
                 )
+                if self._sink is not None:
+                    self._sink.platform_notice(PLATFORM, f"{what} are not heard: {on_screen}")
+
+    def _once(self, what: str) -> bool:
+        """Whether `what` is said for the first time this run (and so is said now)."""
+        first = what not in self._said
+        self._said.add(what)
+        return first
 
     def _ban(self, payload: Any) -> None:
         """A ban or timeout in Twitch's own chat: the show takes the viewer off its queue and
@@ -244,7 +261,9 @@ class TwitchAdapter(Adapter):
         if self.own_bans.is_echo(ban.author.id, moderator_id, ours):
             return
         if self._sink is not None:
-            self._sink.author_banned(ban.author, ban.kind.value, ban.detail, by=ban.by, key=ban.key)
+            self._sink.author_banned(
+                ban.author, ban.kind.value, ban.detail, by=ban.by, by_id=ban.by_id, key=ban.key
+            )
 
     def _message_deleted(self, payload: Any) -> None:
         """A message deleted in Twitch's own chat (or by stagehand, which the show knows)."""

@@ -29,9 +29,12 @@ class HeardBan:
     kind: ModerationKind
     #: The moderator's login ("" when Twitch did not say).
     by: str
+    #: The moderator's Twitch user id ("" when Twitch did not say).
+    by_id: str
     #: Names this ban uniquely: a redelivery of the notification has the same.
     key: str
-    #: What the hosts are told after the viewer's name.
+    #: What the hosts are told after the viewer's name (the show adds " by <moderator>",
+    #: `by`, as it may say them: `LiveShow.author_banned`).
     detail: str
 
 
@@ -44,7 +47,8 @@ def heard_ban(payload: Any) -> HeardBan:
         raise ValueError("a ban of nobody")
     kind = ModerationKind.BAN if payload.permanent else ModerationKind.TIMEOUT
     by = str(getattr(moderator, "name", "") or "")
-    who = f" by {by}" if by else " (by a moderator there)"
+    by_id = str(getattr(moderator, "id", "") or "") if by else ""
+    who = "" if by and by_id else " (by a moderator there)"
     if kind is ModerationKind.TIMEOUT and payload.ends_at is not None:
         seconds = round((payload.ends_at - payload.banned_at).total_seconds())
         detail = f"was timed out on Twitch for {seconds} s{who}"
@@ -54,7 +58,8 @@ def heard_ban(payload: Any) -> HeardBan:
     return HeardBan(
         Author(PLATFORM, user_id, str(user.name or "")),
         kind,
-        by,
+        by if by_id else "",
+        by_id,
         hashlib.sha256(what.encode()).hexdigest()[:32],
         detail,
     )
