@@ -174,8 +174,9 @@ def asked_by(question: FollowUpQuestion) -> str:
 
 def follow_up_count(report: ShowMetrics) -> str:
     """What the follow-up list holds, adding up to the questions never answered:
-    '15 on-topic questions never answered, best first: 9 listed, 3 more folded into them (asked
-    again by other viewers), 3 not listed: their authors opted out'. A line "asked by 4" stands
+    '15 on-topic questions never answered, best first, then the 2 the hosts dismissed: 9
+    listed, 3 more folded into them (asked again by other viewers), 3 not listed: their authors
+    opted out' (the 2: lines of the 9, after the others). A line "asked by 4" stands
     for four questions; the list may stop at `--follow-up`'s limit."""
     total = report.unanswered_on_topic_questions
     lines = len(report.follow_ups)
@@ -183,6 +184,10 @@ def follow_up_count(report: ShowMetrics) -> str:
     hidden = report.unanswered_hidden_opted_out
     beyond = max(0, total - report.follow_ups_cover - hidden)
     head = f"{count(total, 'on-topic question')} never answered, best first"
+    # Those the hosts dismissed come after the ones nobody handled: a decision made already.
+    dismissed = sum(q.dismissed for q in report.follow_ups)
+    if dismissed:
+        head += f", then the {dismissed:,} the hosts dismissed"
     if not (folded or hidden or beyond):
         return head
     parts = [f"{lines:,} listed"]
