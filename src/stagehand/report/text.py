@@ -12,6 +12,7 @@ from datetime import datetime
 from stagehand.metrics import (
     FollowUpQuestion,
     Metrics,
+    ModerationCounts,
     PaidMessage,
     ShowMetrics,
     TrendRow,
@@ -165,6 +166,33 @@ def nothing_to_follow_up(report: ShowMetrics) -> str:
     if not report.totals.on_topic_questions:
         return "No on-topic questions were asked."
     return "Every on-topic question was answered."
+
+
+def moderation_summary(report: ShowMetrics) -> str:
+    """The show's moderation in one sentence, counts only (never who: a report outlives a
+    ban): 'through stagehand by the hosts: 1 message deleted, 1 viewer timed out, 0 banned; on
+    the platform by its own moderators: 0 messages deleted, 0 timed out, 2 viewers banned'."""
+    moderation = report.moderation
+    if not moderation:
+        return "nobody was moderated: no message deleted, no viewer timed out or banned"
+    return (
+        f"through stagehand by the hosts: {_moderated(moderation.by_hosts)}; "
+        f"on the platform by its own moderators: {_moderated(moderation.on_platform)}"
+    )
+
+
+def as_sentence(text: str) -> str:
+    """A clause made a sentence: capital first, full stop last."""
+    return f"{text[:1].upper()}{text[1:]}."
+
+
+def _moderated(counts: ModerationCounts) -> str:
+    timed_out, banned = counts.viewers_timed_out, counts.viewers_banned
+    viewers = "viewer" if timed_out == 1 else "viewers"
+    return (
+        f"{count(counts.messages_deleted, 'message')} deleted, "
+        f"{timed_out:,} {viewers} timed out, {banned:,} banned"
+    )
 
 
 def asked_by(question: FollowUpQuestion) -> str:
