@@ -94,7 +94,7 @@ def show_metrics(
     # (metrics/moderation.py): the report's, not the trend's.
     return dataclasses.replace(
         metrics,
-        moderation=read_moderation(db, row),
+        moderation=read_moderation(db, row, metrics.totals.deleted_comments),
         answered_by=read_answered_by(db, row),
         on_stream=read_on_stream(db, row, metrics.show.closed_at, names=facts.names),
     )

@@ -18,17 +18,22 @@ from stagehand.store.queries import ShowRow
 
 #: The moderations that took effect: not refused by the platform, not taken back by an undo.
 _DONE = f"""SELECT host_actions.text, host_actions.outcome, host_actions.comment_id,
-                   coalesce(host_actions.author_id, comments.author_id)
+                   coalesce(host_actions.author_id, comments.author_id),
+                   comments.deleted_at IS NOT NULL AND comments.{COUNTED}
             FROM host_actions LEFT JOIN comments ON comments.id = host_actions.comment_id
             WHERE host_actions.show_id = ? AND host_actions.action = 'moderate'
               AND host_actions.outcome NOT LIKE 'failed%' AND {_NOT_UNDONE}"""
 
 
-def read_moderation(db: Database, show: ShowRow) -> Moderation:
-    """The show's moderation, counted (see `Moderation`)."""
+def read_moderation(db: Database, show: ShowRow, deleted: int) -> Moderation:
+    """The show's moderation, counted (see `Moderation`). `deleted`: the show's deleted comments,
+    as the main pass counted them (`Metrics.deleted_comments`), so that telling who deleted them
+    reads the moderation log alone, never the show's comments again (the console's header asks
+    for the metrics every few seconds)."""
     hosts: dict[str, set[int]] = {kind.value: set() for kind in ModerationKind}
     platform: dict[str, set[int]] = {kind.value: set() for kind in ModerationKind}
-    for kind, outcome, comment_id, author_id in db.conn.execute(_DONE, (show.id,)):
+    deleted_by_hosts: set[int] = set()
+    for kind, outcome, comment_id, author_id, gone in db.conn.execute(_DONE, (show.id,)):
         if only_recorded(outcome or ""):
             continue  # it never reached the platform: nothing was done to anyone
         into = platform if done_on_platform(outcome or "") else hosts
@@ -37,18 +42,13 @@ def read_moderation(db: Database, show: ShowRow) -> Moderation:
         if kind == ModerationKind.DELETE:
             if comment_id is not None:
                 into[kind].add(comment_id)
+                if gone and into is hosts:
+                    deleted_by_hosts.add(comment_id)
         elif author_id is not None:
             into[kind].add(author_id)
-    # The platform says these were deleted and the hosts did not delete them: its moderators did
-    # (on Discord and YouTube possibly their own authors; the platforms do not say which).
-    deleted = {
-        row[0]
-        for row in db.conn.execute(
-            f"SELECT id FROM comments WHERE show_id = ? AND deleted_at IS NOT NULL AND {COUNTED}",
-            (show.id,),
-        )
-    }
-    deleted_there = len(deleted - hosts["delete"])
+    # The platform says the rest were deleted and the hosts did not delete them: its moderators
+    # did (on Discord and YouTube possibly their own authors; the platforms do not say which).
+    deleted_there = max(0, deleted - len(deleted_by_hosts))
     return Moderation(
         ModerationCounts(len(hosts["delete"]), len(hosts["timeout"]), len(hosts["ban"])),
         ModerationCounts(
