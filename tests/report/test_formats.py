@@ -42,8 +42,8 @@ def test_term_puts_the_headline_first_and_strips_control_characters(db_path) -> 
     assert "Half the answers came within 1 min 00 s" in out
     assert "\x1b" not in out and "[@click=app.quit]hi[/]" in out  # inert text, shown as text
     assert (
-        "FOLLOW UP: 3 on-topic questions never answered, best first: 2 listed,"
-        " 1 not listed: its author opted out\n"
+        "FOLLOW UP: 3 on-topic questions never answered, best first, then the 1 the hosts"
+        " dismissed: 2 listed, 1 not listed: its author opted out\n"
     ) in out
     assert "is a ladder filter hard to build?" in out
     assert " dev " not in out and "anonymous-" in out
@@ -128,8 +128,8 @@ def test_json_has_every_key_per_show_and_per_segment(db_path) -> None:
         assert set(required) <= set(segment)
     assert data["segments"][1]["stage_seconds"] == 120.0
     assert [(q["author"], q["text"][:15]) for q in data["unanswered_questions"]] == [
-        ("ana", "is a ladder fil"),
         ("Cleo", "cutoff vs reson"),
+        ("ana", "is a ladder fil"),  # dismissed by the hosts: after the ones nobody handled
     ]
     assert data["unanswered_questions_total"] == 3
     assert "dev" not in json.dumps(data)

@@ -23,8 +23,9 @@ AGAIN = [
 ]
 HEADLINE = "14 comments from 6 people; 8 on-topic questions, 3 answered (2 on air, 1 in chat)"
 FOLLOW_UP = (
-    "5 on-topic questions never answered, best first: 2 listed, 2 more folded into them"
-    " (the same question asked again), 1 not listed: its author opted out"
+    "5 on-topic questions never answered, best first, then the 1 the hosts dismissed: 2 listed,"
+    " 2 more folded into them (the same question asked again), 1 not listed: its author opted"
+    " out"
 )
 
 
@@ -70,6 +71,7 @@ def test_the_follow_up_heading_adds_up_in_every_format(db_path) -> None:
     assert f'<p class="note">{FOLLOW_UP}.</p>' in page
     data = json.loads(report(db_path, "json"))
     listed = data["unanswered_questions"]
-    assert [q["asked_by"] for q in listed] == [1, 3]
+    # Cleo's, asked by 3, first; ana's dismissed one after it
+    assert [(q["asked_by"], q["dismissed"]) for q in listed] == [(3, False), (1, True)]
     assert data["unanswered_questions_total"] == 5
     assert data["unanswered_questions_hidden_opted_out"] == 1

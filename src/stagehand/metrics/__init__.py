@@ -22,6 +22,8 @@ from stagehand.metrics.model import (
     CURRENCY_DIGITS,
     FollowUpQuestion,
     Metrics,
+    Moderation,
+    ModerationCounts,
     PaidMessage,
     PaidTotal,
     ParticipantRow,
@@ -34,6 +36,7 @@ from stagehand.metrics.model import (
     TrendRow,
     currency_digits,
 )
+from stagehand.metrics.moderation import read_moderation
 from stagehand.metrics.read import (
     FOLLOW_UP_LIMIT,
     read_counting_facts,
@@ -50,6 +53,8 @@ __all__ = [
     "ActorRow",
     "FollowUpQuestion",
     "Metrics",
+    "Moderation",
+    "ModerationCounts",
     "OnStreamRow",
     "PaidMessage",
     "PaidTotal",
@@ -85,9 +90,11 @@ def show_metrics(
     row = show if isinstance(show, ShowRow) else _find(db, show)
     facts = read_show_facts(db, row, now=now, follow_up_limit=follow_up_limit)
     metrics = show_metrics_from(facts)
-    # Who did what, and what the stream showed (metrics/team.py): the report's, not the trend's.
+    # Who did what, what the stream showed (metrics/team.py), and the moderation
+    # (metrics/moderation.py): the report's, not the trend's.
     return dataclasses.replace(
         metrics,
+        moderation=read_moderation(db, row, metrics.totals.deleted_comments),
         answered_by=read_answered_by(db, row),
         on_stream=read_on_stream(db, row, metrics.show.closed_at, names=facts.names),
     )

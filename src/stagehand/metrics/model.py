@@ -7,7 +7,7 @@ json` prints, so the keys here are part of the public interface.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -194,6 +194,45 @@ class PaidTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class ModerationCounts:
+    """Messages deleted, and viewers timed out or banned (each viewer once per kind)."""
+
+    messages_deleted: int = 0
+    viewers_timed_out: int = 0
+    viewers_banned: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.messages_deleted or self.viewers_timed_out or self.viewers_banned)
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "messages_deleted": self.messages_deleted,
+            "viewers_timed_out": self.viewers_timed_out,
+            "viewers_banned": self.viewers_banned,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Moderation:
+    """`by_hosts`: done through stagehand (the console, the show server, a moderator's chat
+    command to stagehand); `on_platform`: done on the platform itself by its own moderators
+    (a ban or timeout stagehand heard of; a message the platform says was deleted without the
+    hosts deleting it)."""
+
+    by_hosts: ModerationCounts = field(default_factory=ModerationCounts)
+    on_platform: ModerationCounts = field(default_factory=ModerationCounts)
+
+    def __bool__(self) -> bool:
+        return bool(self.by_hosts or self.on_platform)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "through_stagehand": self.by_hosts.to_dict(),
+            "on_platform": self.on_platform.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ShowInfo:
     """When a show ran. `closed_at` is the last moment the report covers: when the show was
     closed, or, for one never closed (`closed` False: it crashed, or it is still running), the
@@ -243,6 +282,8 @@ class ShowMetrics:
     paid: tuple[PaidMessage, ...] = ()
     #: Their amounts added up per currency (`compute.paid_totals` says in what order).
     paid_totals: tuple[PaidTotal, ...] = ()
+    #: Messages deleted and viewers timed out or banned, by the hosts or on the platform.
+    moderation: Moderation = field(default_factory=Moderation)
 
     @property
     def on_stage(self) -> tuple[ParticipantRow, ...]:
@@ -282,6 +323,7 @@ class ShowMetrics:
             "shown_on_stream": [s.to_dict() for s in self.on_stream],
             "highlights": [p.to_dict() for p in self.paid],
             "highlight_totals": [t.to_dict() for t in self.paid_totals],
+            "moderation": self.moderation.to_dict(),
         }
 
 

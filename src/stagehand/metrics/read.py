@@ -395,8 +395,13 @@ def _follow_ups(
         known.questions += 1
         known.score = max(known.score, score)
         known.dismissed = known.dismissed or bool(dismissed)
-    # Best first by ranking score, then the question more viewers asked, then the earlier.
-    best = sorted(asked.values(), key=lambda q: (-q.score, -len(q.viewers), q.ts, q.comment_id))
+    # Never handled first, then those the hosts dismissed (their decision, made already: the
+    # last to look at again); each best first by ranking score, then the question more viewers
+    # asked, then the earlier. A list cut at the limit loses dismissed ones first.
+    best = sorted(
+        asked.values(),
+        key=lambda q: (q.dismissed, -q.score, -len(q.viewers), q.ts, q.comment_id),
+    )
     listed = best if limit is None else best[:limit]
     shown = _first_askers(db, [q.comment_id for q in listed])
     return tuple(

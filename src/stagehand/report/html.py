@@ -29,6 +29,7 @@ from stagehand.report.team import (
 from stagehand.report.text import (
     DASH,
     NO_VIEWERS,
+    as_sentence,
     asked_by,
     clock,
     count,
@@ -36,6 +37,7 @@ from stagehand.report.text import (
     follow_up_count,
     headline,
     how_answered,
+    moderation_summary,
     nothing_to_follow_up,
     one_line,
     paid_label,
@@ -199,6 +201,8 @@ def render_show(report: ShowMetrics) -> str:
         + _chart(charts.people_chart(report), "compact")
         + "</section></div>",
         _on_stage(report),
+        '<section class="panel"><h2>Moderation</h2>'
+        + f'<p class="note">{h(as_sentence(moderation_summary(report)))}</p></section>',
         '<section class="panel"><h2>Follow up after the show</h2>'
         + _follow_ups(report)
         + "</section>",

@@ -32,12 +32,14 @@ from stagehand.report.team import (
 from stagehand.report.term import _details
 from stagehand.report.text import (
     DASH,
+    as_sentence,
     asked_by,
     clock,
     count,
     duration,
     follow_up_count,
     headline,
+    moderation_summary,
     nothing_to_follow_up,
     one_line,
     paid_label,
@@ -167,6 +169,7 @@ def render_show(report: ShowMetrics) -> str:
                 f"1. **{md(paid_label(paid), 60)}** from **{md(paid.author, 80)}** "
                 f"({md(paid.platform)}, {clock(paid.ts)}){mark}{said}"
             )
+    out += ["", "## Moderation", "", as_sentence(moderation_summary(report))]
     out += ["", "## Follow up", ""]
     total = report.unanswered_on_topic_questions
     if not total:

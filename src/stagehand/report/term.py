@@ -30,6 +30,7 @@ from stagehand.report.text import (
     follow_up_count,
     headline,
     how_answered,
+    moderation_summary,
     nothing_to_follow_up,
     number,
     pad,
@@ -167,6 +168,7 @@ def render_show(report: ShowMetrics) -> str:
                 f"  {clock(paid.ts)}  {fit(paid_label(paid), 28)}  {fit(paid.author, 24)}"
                 f" ({paid.platform}){mark}{said}"
             )
+    out += ["", f"MODERATION: {moderation_summary(report)}"]
     out += ["", _follow_up_heading(report)]
     for q in report.follow_ups:
         mark = "  (dismissed)" if q.dismissed else ""

@@ -12,6 +12,7 @@ from datetime import datetime
 from stagehand.metrics import (
     FollowUpQuestion,
     Metrics,
+    ModerationCounts,
     PaidMessage,
     ShowMetrics,
     TrendRow,
@@ -167,6 +168,33 @@ def nothing_to_follow_up(report: ShowMetrics) -> str:
     return "Every on-topic question was answered."
 
 
+def moderation_summary(report: ShowMetrics) -> str:
+    """The show's moderation in one sentence, counts only (never who: a report outlives a
+    ban): 'through stagehand by the hosts: 1 message deleted, 1 viewer timed out, 0 banned; on
+    the platform by its own moderators: 0 messages deleted, 0 timed out, 2 viewers banned'."""
+    moderation = report.moderation
+    if not moderation:
+        return "nobody was moderated: no message deleted, no viewer timed out or banned"
+    return (
+        f"through stagehand by the hosts: {_moderated(moderation.by_hosts)}; "
+        f"on the platform by its own moderators: {_moderated(moderation.on_platform)}"
+    )
+
+
+def as_sentence(text: str) -> str:
+    """A clause made a sentence: capital first, full stop last."""
+    return f"{text[:1].upper()}{text[1:]}."
+
+
+def _moderated(counts: ModerationCounts) -> str:
+    timed_out, banned = counts.viewers_timed_out, counts.viewers_banned
+    viewers = "viewer" if timed_out == 1 else "viewers"
+    return (
+        f"{count(counts.messages_deleted, 'message')} deleted, "
+        f"{timed_out:,} {viewers} timed out, {banned:,} banned"
+    )
+
+
 def asked_by(question: FollowUpQuestion) -> str:
     """'' or 'asked by 44': one question several viewers asked is one follow-up line."""
     return f"asked by {question.asked_by:,}" if question.asked_by > 1 else ""
@@ -174,8 +202,9 @@ def asked_by(question: FollowUpQuestion) -> str:
 
 def follow_up_count(report: ShowMetrics) -> str:
     """What the follow-up list holds, adding up to the questions never answered:
-    '15 on-topic questions never answered, best first: 9 listed, 3 more folded into them (asked
-    again by other viewers), 3 not listed: their authors opted out'. A line "asked by 4" stands
+    '15 on-topic questions never answered, best first, then the 2 the hosts dismissed: 9
+    listed, 3 more folded into them (asked again by other viewers), 3 not listed: their authors
+    opted out' (the 2: lines of the 9, after the others). A line "asked by 4" stands
     for four questions; the list may stop at `--follow-up`'s limit."""
     total = report.unanswered_on_topic_questions
     lines = len(report.follow_ups)
@@ -183,6 +212,10 @@ def follow_up_count(report: ShowMetrics) -> str:
     hidden = report.unanswered_hidden_opted_out
     beyond = max(0, total - report.follow_ups_cover - hidden)
     head = f"{count(total, 'on-topic question')} never answered, best first"
+    # Those the hosts dismissed come after the ones nobody handled: a decision made already.
+    dismissed = sum(q.dismissed for q in report.follow_ups)
+    if dismissed:
+        head += f", then the {dismissed:,} the hosts dismissed"
     if not (folded or hidden or beyond):
         return head
     parts = [f"{lines:,} listed"]
