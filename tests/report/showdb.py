@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from stagehand.adapters.replay import ReplayAdapter
@@ -142,3 +145,20 @@ def build(directory: Path, synth: list[dict] | None = None) -> Path:
         recorder.record(AuthorOptedOut(AuthorKey("twitch", "103")))
     db.conn.close()
     return db_path
+
+
+def stagehand(*args: str) -> str:
+    """`python -m stagehand ARGS` as a user runs it: its output, once it exits 0 with no traceback."""
+    done = subprocess.run(
+        [sys.executable, "-m", "stagehand", *args],
+        capture_output=True, timeout=120, env=os.environ, stdin=subprocess.DEVNULL, check=False,
+    )  # fmt: skip
+    stderr = done.stderr.decode(errors="replace")
+    assert done.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    return done.stdout.decode("utf-8")
+
+
+def synth_report(db: Path, fmt: str) -> str:
+    """The "synth" show's report in `fmt`, as `stagehand report` writes it."""
+    return stagehand("report", "synth", "--db", str(db), "--format", fmt)

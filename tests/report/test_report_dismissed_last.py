@@ -9,25 +9,13 @@ real replay into a real SQLite file; `stagehand report` run as a subprocess in e
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from showdb import build
+from showdb import build, stagehand
 
 CLEO = "cutoff vs resonance"
 ANA = "is a ladder filter hard to build?"
-
-
-def stagehand(*args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "stagehand", *args],
-        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
-    return done.stdout
 
 
 @pytest.fixture(scope="module")

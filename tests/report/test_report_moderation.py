@@ -9,12 +9,10 @@ real replay into a real SQLite file; `stagehand report` run as a subprocess, as 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from showdb import SYNTH, _c, _h, build
+from showdb import SYNTH, _c, _h, build, stagehand
 
 ON_TWITCH = "ok: done on Twitch, not through stagehand"
 
@@ -57,16 +55,6 @@ SENTENCE = (
     "through stagehand by the hosts: 2 messages deleted, 1 viewer timed out, 0 banned;"
     " on the platform by its own moderators: 1 message deleted, 1 viewer timed out, 1 banned"
 )
-
-
-def stagehand(*args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "stagehand", *args],
-        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
-    return done.stdout
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from showdb import SYNTH, _c, build
+from showdb import synth_report as report
 
 MORE = [
     _c("c17", "05:20", "sam_k", "107", "hello", display_name="Sam"),
@@ -32,15 +30,6 @@ SHOWN = ["Sam (@sam_k)", "Sam (@samuel)", "anonymous-1 (@anon_fan)"]
 def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     synth = sorted([*SYNTH, *MORE], key=lambda event: event["ts"])
     return build(tmp_path_factory.mktemp("names"), synth)
-
-
-def report(db: Path, fmt: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "stagehand", "report", "synth", "--db", str(db), "--format", fmt],
-        capture_output=True, timeout=60, env=os.environ, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    return result.stdout.decode("utf-8")
 
 
 def test_people_who_would_read_alike_are_told_apart_in_every_format(db_path) -> None:

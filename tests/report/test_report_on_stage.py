@@ -8,14 +8,12 @@ as a subprocess.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from showdb import SYNTH, _h, build
+from showdb import synth_report as report
 
 GUESTS = [
     _h("02:10", "stage_start", "c5", "9001", platform="discord"),
@@ -31,18 +29,6 @@ GUESTS = [
 def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     synth = sorted([*SYNTH, *GUESTS], key=lambda event: event["ts"])
     return build(tmp_path_factory.mktemp("on-stage"), synth)
-
-
-def report(db: Path, fmt: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "stagehand", "report", "synth", "--db", str(db), "--format", fmt],
-        capture_output=True,
-        timeout=60,
-        env=os.environ,
-        stdin=subprocess.DEVNULL,
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    return result.stdout.decode("utf-8")
 
 
 def anonymous(db: Path) -> str:

@@ -10,13 +10,11 @@ table is there) and a scripted `feature` of dev's question (dev opts out after t
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from showdb import SYNTH, _h, build
+from showdb import synth_report as report
 
 MORE = [
     _h("03:35", "answer", "c11", "9001", platform="discord", actor="alice"),
@@ -29,15 +27,6 @@ TRANSCRIPT = "the transcript (replayed)"
 def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     synth = sorted([*SYNTH, *MORE], key=lambda event: event["ts"])
     return build(tmp_path_factory.mktemp("transcript-actor"), synth)
-
-
-def report(db: Path, fmt: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "stagehand", "report", "synth", "--db", str(db), "--format", fmt],
-        capture_output=True, timeout=60, env=os.environ, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    return result.stdout.decode("utf-8")
 
 
 def test_scripted_actions_are_the_transcripts_in_every_format(db_path) -> None:

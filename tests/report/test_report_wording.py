@@ -8,14 +8,12 @@ her line: one follow-up "asked by 3"). The real `stagehand report` runs as a sub
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from showdb import SYNTH, _c, build
+from showdb import synth_report as report
 
 AGAIN = [
     _c("c15", "05:15", "fin", "105", "cutoff vs resonance, which first?"),
@@ -39,15 +37,6 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
             " same_as = '[\"discord\", \"c11\"]' WHERE message_id IN ('c15', 'c16')"
         )
     return path
-
-
-def report(db: Path, fmt: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "stagehand", "report", "synth", "--db", str(db), "--format", fmt],
-        capture_output=True, timeout=60, env=os.environ, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    return result.stdout.decode("utf-8")
 
 
 def test_the_headline_says_how_the_questions_were_answered_in_every_format(db_path) -> None:
