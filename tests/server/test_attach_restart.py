@@ -615,3 +615,40 @@ async def test_a_platform_that_stopped_is_said_once_however_often_the_console_re
     finally:
         await remote.close()
     await served.close()
+
+
+async def test_participation_numbers_that_cannot_be_read_are_said_without_the_path(
+    tmp_path, caplog
+) -> None:
+    """The show's database moved away mid-show: every console is told the numbers cannot be
+    read, in the show's words without this machine's paths (an attached console is elsewhere,
+    a producer's screen may be on stream); the show's log keeps the path."""
+    served = await serve(tmp_path)
+    await served.played()
+    remote, app = await attached(served, "alice")
+    db_path = tmp_path / "show.db"
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await app.refresh_metrics().wait()
+            db_path.rename(tmp_path / "elsewhere.db")
+            with caplog.at_level(logging.WARNING):
+                await app.refresh_metrics().wait()
+                await until(
+                    lambda: any("participation" in n.text for n in app.state.notices),
+                    seconds=3,
+                    pilot=pilot,
+                    said=lambda: [n.text for n in app.state.notices],
+                )
+            said = [n.text for n in app.state.notices if "participation" in n.text]
+            assert said == [
+                "The participation numbers cannot be read from the show's database: the file "
+                "is missing, moved or damaged on the show's machine; they are read again by "
+                "themselves once it is back"
+            ], said
+            assert str(tmp_path) not in said[0] and "show.db" not in said[0]
+            logged = [r.getMessage() for r in caplog.records if "participation" in r.getMessage()]
+            assert any(str(db_path) in line for line in logged), logged
+            (tmp_path / "elsewhere.db").rename(db_path)
+    finally:
+        await remote.close()
+    await served.close()

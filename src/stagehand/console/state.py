@@ -488,7 +488,9 @@ class ConsoleState(ShowQueue):
             self.stage_said[key] = deque(maxlen=STAGE_LINES)
 
     def _notice(self, event: Notice) -> None:
-        if not event.actor or event.actor == self.me:
+        if event.here:  # the show's own console: this machine's wording (its paths, programs)
+            self.notify(event.here, event.level)
+        elif not event.actor or event.actor == self.me:
             self.notify(event.text, event.level, names=event.names)
         elif event.level not in QUIET_FOR_OTHERS:  # what another console did, by name
             # A chat moderator's `platform:name` names them (`actor_is`), as the text may others.
