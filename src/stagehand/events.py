@@ -281,13 +281,16 @@ class Notice:
     """Something the hosts should read: an action's result, a storage problem, ...; `actor` is
     who acted, when it was someone at another console (a show server token's name, or a chat
     moderator's `platform:name`: `actor_is` is then their key). `names`: whom `text` names, and
-    where (`stagehand.naming`), so a screen can stop naming someone who leaves."""
+    where (`stagehand.naming`), so a screen can stop naming someone who leaves. `here`: the
+    same said with this machine's paths and programs, for the show's own console only (the
+    show server never sends it: screens elsewhere read `text`)."""
 
     text: str
     level: str = "info"  # ok | info | ignored | warning | refused | failed | error
     actor: str = ""
     names: Namings = ()
     actor_is: AuthorKey | None = None
+    here: str = ""
 
 
 CoreEvent = (

@@ -181,6 +181,7 @@ def open_console(
     speed: float | None = None,
     clock: ShowClock | None = None,
     commands: bool = False,
+    show_name: str = "synth",
 ) -> Console:
     """The console on a show replayed from `transcript` (chat commands off unless `commands`)."""
     settings = settings or Settings()
@@ -189,7 +190,7 @@ def open_console(
     live = open_show(
         settings,
         db_path=db_path,
-        show_name="synth",
+        show_name=show_name,
         title="Synth Night",
         description="We build an analog synthesizer live",
         source=str(transcript),
@@ -208,8 +209,9 @@ async def played(console: Console, pilot) -> None:
     await pilot.pause()
 
 
-#: What the notices line says once a replay has played to its end, when nothing else is on it.
-OVER = "✓ The replay is over. q quits; `stagehand report` shows how it went"
+#: What the notices line says once a replay has played to its end, when nothing else is on it
+#: (the command that reports on the show, with its database in a test's directory, is in `i`).
+OVER = "✓ The replay is over. q quits; i shows the command for its report"
 
 
 async def end_said(console: Console, pilot) -> None:

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+import subprocess
+import sys
 
 from rich.cells import cell_len
 
 from conftest import actions_done, comment_record, open_console, played, screen_text
-from stagehand.config import Settings
+from stagehand.adapters.replay import ReplayAdapter
+from stagehand.config import Settings, default_db_path
+from stagehand.console.over import over_words
+from stagehand.session import open_show
 
 FIN = "is a ladder filter better than a state variable filter for cutoff sweeps?"
 BEN = "which waveform makes the fattest bass, saw or square?"
@@ -140,13 +146,76 @@ async def test_n_with_a_planned_segment_starts_it_at_once(tmp_path, show_file):
         assert "#3 Envelopes" in text.splitlines()[0]
 
 
-async def test_a_finished_replay_says_the_show_is_over_and_what_next(tmp_path, show_file):
-    console = open_console(tmp_path / "show.db", show_file)
+async def test_a_finished_replay_says_the_show_is_over_and_what_next(
+    tmp_path, show_file, monkeypatch
+):
+    """In the default database the line holds the command that reports on this show, by its
+    name (shell-quoted: a host pastes it), and says it once."""
+    monkeypatch.setenv("STAGEHAND_DATABASE_PATH", str(tmp_path / "show.db"))
+    console = open_console(tmp_path / "show.db", show_file, show_name="synth night")
     async with console.app.run_test(size=(80, 24)) as pilot:
         await played(console, pilot)
-        over = "The replay is over. q quits; `stagehand report` shows how it went"
+        over = "The replay is over. q quits, then `stagehand report 'synth night'`"
         assert screen_text(console.app).splitlines()[-2].strip() == f"✓ {over}"
         assert [n.text for n in console.app.state.notices].count(over) == 1
+        assert not [n for n in console.app.state.notices if "--db" in n.text]
+
+
+def test_the_demo_s_show_name_fits_the_line_with_its_command() -> None:
+    """`stagehand demo` names each show `demo-<time>`, in the default database: the line at 80
+    columns holds its command whole (the newcomer needs no `i`)."""
+    words, in_history = over_words("demo-20261207-143512", default_db_path())
+    assert words == "The replay is over. q quits, then `stagehand report demo-20261207-143512`"
+    assert in_history is None and cell_len(f"✓ {words}") <= 78
+
+
+async def test_a_replay_in_another_database_is_reported_with_that_database(tmp_path, show_file):
+    """`--db` elsewhere, with a newer show in it: `stagehand report` alone would read the
+    default database (or that newer show). The line says where the command is (it does not fit
+    at 80 columns), `i` shows it whole, and run as shown it reports on the replayed show."""
+    db = tmp_path / "season two" / "shows.db"
+    db.parent.mkdir()
+    newer = [
+        {"kind": "show", "ts": "2026-12-01T19:00:00Z", "title": "Later Night"},
+        comment_record("z1", "2026-12-01T19:00:05Z", "zed", "201", "first!"),
+    ]
+    later = tmp_path / "later.jsonl"
+    later.write_text("".join(json.dumps(r) + "\n" for r in newer), "utf-8")
+    live = open_show(
+        Settings(),
+        db_path=db,
+        show_name="later",
+        title="Later Night",
+        adapters=[ReplayAdapter(later, instant=True)],
+        commands=False,
+    )
+    await live.run_adapters()
+    assert await live.close()
+
+    console = open_console(db, show_file)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        line = screen_text(console.app).splitlines()[-2].strip()
+        assert line == "✓ The replay is over. q quits; i shows the command for its report"
+        command = f"stagehand report synth --db '{db}'"
+        said = [n.text for n in console.app.state.notices]
+        assert said.count(f"The replay's report: `{command}`") == 1, said
+        await pilot.press("i")
+        await pilot.pause()
+        history = " ".join(screen_text(console.app).split())
+        assert "The replay's report: `stagehand report synth --db" in history
+        assert console.live.flush()
+        argv = shlex.split(command)
+        assert argv[:2] == ["stagehand", "report"]
+        done = subprocess.run(
+            [sys.executable, "-m", "stagehand", *argv[1:]],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Synth Night" in done.stdout and "Later Night" not in done.stdout, done.stdout
 
 
 async def test_the_selected_pane_says_whole_that_nothing_is_selected_at_80x24(tmp_path, show_file):

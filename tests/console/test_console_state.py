@@ -21,6 +21,7 @@ from stagehand.events import (
     CommentDeleted,
     CommentEdited,
     CommentRanked,
+    ConnectionChanged,
     HostActionLogged,
     Notice,
     SegmentChanged,
@@ -140,3 +141,28 @@ def test_a_command_that_acted_on_a_viewer_stops_naming_them() -> None:
     state.apply(CommandHandled(line, "stage", outcome, "@al", names))
     state.author_forgotten(al.key, "opted out")
     assert [n.text for n in state.notices] == ["!stage: ok: a viewer who opted out"]
+
+
+def test_a_platform_state_sent_again_after_the_show_was_away_is_not_said_again() -> None:
+    """An attached console's show goes away (`unknown`) and comes back with the platforms'
+    states as they were: the failure and the limit were said once; a new reason is news."""
+    state = ConsoleState()
+
+    def said() -> list[tuple[str, str]]:
+        return [(n.text, n.level) for n in state.notices]
+
+    state.apply(ConnectionChanged("youtube", "failed", "quota spent for today"))
+    state.apply(ConnectionChanged("twitch", "limited", "replies cannot be sent"))
+    for _ in range(3):
+        state.apply(ConnectionChanged("youtube", "unknown", "lost the show"))
+        state.apply(ConnectionChanged("twitch", "unknown", "lost the show"))
+        state.apply(ConnectionChanged("youtube", "failed", "quota spent for today"))
+        state.apply(ConnectionChanged("twitch", "limited", "replies cannot be sent"))
+    assert said() == [
+        ("youtube: failed: quota spent for today", "error"),
+        ("twitch: replies cannot be sent", "warning"),
+    ]
+    assert state.connections["youtube"] == ("failed", "quota spent for today")
+    state.apply(ConnectionChanged("youtube", "unknown", "lost the show"))
+    state.apply(ConnectionChanged("youtube", "finished", "the live chat ended"))
+    assert said()[-1] == ("youtube: finished: the live chat ended", "info")

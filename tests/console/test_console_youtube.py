@@ -95,7 +95,9 @@ async def test_reconnecting_says_why_once_and_counts_down_to_the_next_try(
         header = screen_text(console.app).splitlines()[1]
         assert re.search(r"youtube ◌ reconnecting · retry in [123] s", header)
         assert "· live" not in header  # nothing is being read
-        said = [n.text for n in console.app.state.notices if "reconnecting" in n.text]
+        said = [
+            n.text for n in console.app.state.notices if n.text.startswith("youtube: reconnecting")
+        ]
         assert said == [
             "youtube: reconnecting: no live broadcast on the authorized channel yet; "
             "retrying in 0.2 s"

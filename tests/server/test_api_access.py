@@ -481,6 +481,30 @@ async def test_topic_needs_a_title_and_keeps_the_keywords_unless_given(tmp_path)
         await served.close()
 
 
+async def test_a_blank_title_for_the_next_segment_is_refused_as_the_next_segment_s(
+    tmp_path,
+) -> None:
+    """A Stream Deck button sending `next_segment` with a blank or non-text title was told
+    `topic needs "text"`: the answer names the action it was for, and the live segment stays."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        _, state = await call(served, "GET", "/api/state?limit=1", served.tokens["vic"])
+        before = state["segment"]
+        for body in ({"text": "  "}, {"title": " "}, {"title": 3}):
+            status, answer = await act(served, "hana", action="next_segment", **body)
+            assert status == 400, body
+            message = answer["message"]
+            assert message.startswith('next_segment needs "text": the new segment\'s title'), body
+            assert "topic" not in message, message
+        _, state = await call(served, "GET", "/api/state?limit=1", served.tokens["vic"])
+        assert state["segment"] == before
+        status, answer = await act(served, "hana", action="topic", text=" ")
+        assert status == 400 and answer["message"].startswith('topic needs "text"'), answer
+    finally:
+        await served.close()
+
+
 async def test_a_topic_with_nothing_changed_is_refused_as_done_already(tmp_path) -> None:
     """A Stream Deck button pressed twice: the second is "Topic unchanged" (409), and records
     no host action for anyone's `u` to take back."""

@@ -17,6 +17,7 @@ from showserver import act, call, comment, serve
 from test_attach import attached, screen_text, until
 
 from stagehand.console.widgets.queue import QueueView
+from stagehand.platform import ConnectionState
 from stagehand.show.queue import key_of
 
 #: The show after its restart: m2 is still waiting (a resumed show keeps its queue), m4 is not;
@@ -568,3 +569,86 @@ async def test_an_attached_search_that_cannot_be_done_says_why_without_class_nam
     await served.live.close()
     served.runner.cancel()
     await asyncio.gather(served.runner, return_exceptions=True)
+
+
+async def test_a_platform_that_stopped_is_said_once_however_often_the_console_reconnects(
+    tmp_path,
+) -> None:
+    """YouTube's quota is spent: the attached console says so once, a red error. The network
+    drops twice; each time the show comes back the platform's real state is sent again (the
+    header said `unknown` meanwhile): not news, so not said again, and a limited platform's
+    notice neither."""
+    served = await serve(tmp_path)
+    await served.played()
+    remote, app = await attached(served, "alice")
+
+    def said(words: str) -> list[tuple[str, str]]:
+        return [(n.text, n.level) for n in app.state.notices if words in n.text]
+
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.pause()
+            served.live.connection_changed("youtube", ConnectionState.FAILED, "quota spent")
+            served.live.connection_changed("twitch", ConnectionState.LIMITED, "no replies")
+            await until(lambda: bool(said("youtube: failed")), seconds=3, pilot=pilot)
+            await until(lambda: bool(said("twitch: no replies")), seconds=3, pilot=pilot)
+            for _ in range(2):
+                assert remote._ws is not None
+                await remote._ws.close()
+                await until(lambda: "reconnecting" in str(remote.connections["show"]), 2, pilot)
+                await until(lambda: remote.connections["show"][0].value == "connected", 3, pilot)
+                await until(
+                    lambda: app.state.connections["youtube"][0] == "failed", seconds=3, pilot=pilot
+                )
+                await pilot.pause(0.2)
+            assert said("youtube: failed") == [("youtube: failed: quota spent", "error")]
+            assert said("twitch: no replies") == [("twitch: no replies", "warning")]
+            app.redraw()
+            await pilot.pause()
+            assert "youtube ✕ failed" in screen_text(app)
+            # A change while it was away is news: said once more.
+            await remote._ws.close()
+            await until(lambda: "reconnecting" in str(remote.connections["show"]), 2, pilot)
+            served.live.connection_changed("youtube", ConnectionState.FAILED, "chat ended")
+            await until(lambda: bool(said("chat ended")), seconds=5, pilot=pilot)
+            assert len(said("youtube: failed")) == 2
+    finally:
+        await remote.close()
+    await served.close()
+
+
+async def test_participation_numbers_that_cannot_be_read_are_said_without_the_path(
+    tmp_path, caplog
+) -> None:
+    """The show's database moved away mid-show: every console is told the numbers cannot be
+    read, in the show's words without this machine's paths (an attached console is elsewhere,
+    a producer's screen may be on stream); the show's log keeps the path."""
+    served = await serve(tmp_path)
+    await served.played()
+    remote, app = await attached(served, "alice")
+    db_path = tmp_path / "show.db"
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await app.refresh_metrics().wait()
+            db_path.rename(tmp_path / "elsewhere.db")
+            with caplog.at_level(logging.WARNING):
+                await app.refresh_metrics().wait()
+                await until(
+                    lambda: any("participation" in n.text for n in app.state.notices),
+                    seconds=3,
+                    pilot=pilot,
+                    said=lambda: [n.text for n in app.state.notices],
+                )
+            said = [n.text for n in app.state.notices if "participation" in n.text]
+            assert said == [
+                "The participation numbers cannot be read from the show's database: the file "
+                "is missing, moved or damaged on the show's machine; they are read again by "
+                "themselves once it is back"
+            ], said
+            assert str(tmp_path) not in said[0] and "show.db" not in said[0]
+            logged = [r.getMessage() for r in caplog.records if "participation" in r.getMessage()]
+            assert any(str(db_path) in line for line in logged), logged
+            (tmp_path / "elsewhere.db").rename(db_path)
+    finally:
+        await remote.close()
+    await served.close()

@@ -33,6 +33,7 @@ from stagehand.config import Settings
 from stagehand.console.actions import ACTIONS, bindings, palette_commands
 from stagehand.console.bridge import ConsoleBridge
 from stagehand.console.messages import ShowUpdated
+from stagehand.console.over import ATTACHED, over_words
 from stagehand.console.screens.confirm import ConfirmScreen
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.screens.handled import HandledScreen
@@ -154,6 +155,8 @@ class StagehandApp(App[None]):
         self.metrics: Metrics | None = None
         #: The notice that a replay played to its end was given.
         self._told_over = False
+        #: What the line says of the replay's end, and the report's command if it could not.
+        self._report_words: tuple[str, str | None] | None = None
         self.title = self._title()
 
     def _title(self) -> str:
@@ -457,15 +460,21 @@ class StagehandApp(App[None]):
         if self.state.connections.get("replay", ("", ""))[0] != "finished":
             return None
         if self.attached_as:
-            return ShownNotice("The replay is over. q leaves this console", "ok")
-        return ShownNotice(
-            "The replay is over. q quits; `stagehand report` shows how it went", "ok"
-        )
+            return ShownNotice(ATTACHED, "ok")
+        return ShownNotice(self._over_words()[0], "ok")
+
+    def _over_words(self) -> tuple[str, str | None]:
+        if self._report_words is None:
+            self._report_words = over_words(self.live.show.name, self.live.db_path)
+        return self._report_words
 
     def _tell_if_over(self) -> None:
         over = self._over()
         if over is not None and not self._told_over:
             self._told_over = True
+            command = None if self.attached_as else self._over_words()[1]
+            if command is not None:  # the line cannot hold it: the history (i) has it
+                self.state.notify(command, "info")
             self.state.notify(over.text, over.level)
 
     def _too_small(self) -> ShownNotice | None:

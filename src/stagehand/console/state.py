@@ -167,6 +167,10 @@ class ConsoleState(ShowQueue):
     #: Why each platform is reconnecting, as its notice said it: the next retry for the same
     #: reason is not said again (a restart's snapshot neither); connected again, it is said.
     reconnecting_why: dict[str, str] = field(default_factory=dict)
+    #: Each platform's last state other than `unknown` (shown while an attached console's show
+    #: is away): what its next state is news against, so the state the show sends again when
+    #: it is back is not said again.
+    last_known: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: Each quota-limited platform's budget after its latest call (YouTube's daily units).
     quotas: dict[str, QuotaUse] = field(default_factory=dict)
     notices: deque[ShownNotice] = field(default_factory=lambda: deque(maxlen=NOTICES_KEPT))
@@ -286,6 +290,7 @@ class ConsoleState(ShowQueue):
         self.raw.clear()
         self._raw_index.clear()
         self.stage_said.clear()
+        self.last_known.clear()
         self.handled.clear()
         self.removed.clear()
         self.taken_off.clear()
@@ -483,7 +488,9 @@ class ConsoleState(ShowQueue):
             self.stage_said[key] = deque(maxlen=STAGE_LINES)
 
     def _notice(self, event: Notice) -> None:
-        if not event.actor or event.actor == self.me:
+        if event.here:  # the show's own console: this machine's wording (its paths, programs)
+            self.notify(event.here, event.level)
+        elif not event.actor or event.actor == self.me:
             self.notify(event.text, event.level, names=event.names)
         elif event.level not in QUIET_FOR_OTHERS:  # what another console did, by name
             # A chat moderator's `platform:name` names them (`actor_is`), as the text may others.
@@ -498,7 +505,6 @@ class ConsoleState(ShowQueue):
         try), and so is what a limited one cannot do (an account's token refused mid-show)
         and why one stopped for good (a refused token, spent quota, a chat that ended)."""
         platform = event.platform
-        before = self.connections.get(platform)
         self.connections[platform] = (event.state, event.detail)
         why, delay = retry_of(event.detail)
         if event.state == "reconnecting" and delay is not None:
@@ -509,6 +515,8 @@ class ConsoleState(ShowQueue):
             # Unknown: an attached console's show is away; its own notice says so, and what
             # the platform was doing is news again only if it changed meanwhile.
             return
+        before = self.last_known.get(platform)
+        self.last_known[platform] = (event.state, event.detail)
         if event.state == "reconnecting":
             if self.reconnecting_why.get(platform) != why:
                 self.reconnecting_why[platform] = why

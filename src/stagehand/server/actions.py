@@ -182,7 +182,13 @@ def _intent(
             if not (text or body.get("title")):  # the next planned one, or "Segment N"
                 return lambda: live.next_segment()
             # A new segment named by the caller: its keywords are the ones given, or none.
-            new = _title_and_keywords(text or body.get("title", ""), body, [])
+            new = _title_and_keywords(
+                text or body.get("title", ""),
+                body,
+                [],
+                needs='next_segment needs "text": the new segment\'s title (or neither, for the '
+                "next planned one)",
+            )
             if isinstance(new, Answer):
                 return new
             return lambda: live.next_segment(*new)
@@ -196,18 +202,24 @@ def _intent(
 def _topic(live: LiveShow, title: Any, body: dict[str, Any]) -> Intent | Answer:
     """The live segment's new title, and its keywords when given (kept when not)."""
     segment = live.current_segment
-    edited = _title_and_keywords(title, body, list(segment.keywords) if segment else [])
+    edited = _title_and_keywords(
+        title,
+        body,
+        list(segment.keywords) if segment else [],
+        needs='topic needs "text": the segment\'s title',
+    )
     if isinstance(edited, Answer):
         return edited
     return lambda: live.edit_topic(*edited)
 
 
 def _title_and_keywords(
-    title: Any, body: dict[str, Any], kept: list[str]
+    title: Any, body: dict[str, Any], kept: list[str], *, needs: str
 ) -> tuple[str, list[str]] | Answer:
-    """A segment's title, and its keywords when given (`kept` when not)."""
+    """A segment's title, and its keywords when given (`kept` when not); `needs`: the refusal
+    of a missing or blank title, naming the action it was for (`topic`, `next_segment`)."""
     if not isinstance(title, str) or not title.strip():
-        return refused(400, 'topic needs "text": the segment\'s title')
+        return refused(400, needs)
     if "keywords" not in body:
         keywords = kept
     else:

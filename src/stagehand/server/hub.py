@@ -21,6 +21,7 @@ stage, the segment's title), pushed the moment it changes.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import secrets
 from collections import deque
@@ -36,6 +37,7 @@ from stagehand.events import (
     CoreEvent,
     FeatureEnded,
     FeatureStarted,
+    Notice,
     SegmentChanged,
     StageChanged,
 )
@@ -150,7 +152,10 @@ class EventHub:
     def __call__(self, event: CoreEvent) -> None:
         self.seq += 1
         self.queue.apply(event)
-        kept = Kept(self.seq, self.ids.for_screens(event))
+        shown = self.ids.for_screens(event)
+        if isinstance(shown, Notice) and shown.here:  # this machine's paths stay on it
+            shown = dataclasses.replace(shown, here="")
+        kept = Kept(self.seq, shown)
         if isinstance(event, CommentRanked):
             self.recent.append(event.ranked)
             self.backlog.append(kept)

@@ -614,6 +614,10 @@ class RemoteShow:
         return None  # the show's machine handles its storage (its notices reach here)
 
     @property
+    def db_path(self) -> None:
+        return None  # on the show's machine
+
+    @property
     def seq(self) -> int:
         """The last event of the show seen here."""
         return self._seq

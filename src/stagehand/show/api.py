@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 from stagehand.domain import (
@@ -91,6 +92,12 @@ class ShowAPI(Protocol):
 
     @property
     def storage_error(self) -> str | None: ...
+
+    @property
+    def db_path(self) -> Path | None:
+        """The show's database file when the show runs in this process (the end-of-replay
+        notice names it for `stagehand report`); None for a show on another machine."""
+        ...
 
     def participation(self) -> Metrics | None:
         """The participation numbers so far (blocking: call it from a worker thread). While

@@ -1,5 +1,7 @@
 """The header's participation numbers: read on a read-only connection of their own, the last
-ones kept while the show's database cannot be read, and why said once in one plain line.
+ones kept while the show's database cannot be read, and why said once in one plain line
+(an attached console reads it without this machine's paths; the show's own console and the
+log with them).
 
 A database moved away mid-show is never created again empty where it was (a read-only
 connection creates no file); the numbers come back by themselves once it is back.
@@ -52,13 +54,17 @@ class Participation:
         return totals
 
     def _cannot_read(self, exc: sqlite3.Error) -> None:
-        problem, _ = unreadable(
+        """Said once per problem. The notice reaches every screen, attached consoles too
+        (elsewhere, maybe on stream): they read it without this machine's paths and programs,
+        as search's answer to a client elsewhere is; the show's own console and the log read
+        where the file is and who holds it (`Notice.here`)."""
+        here, public = unreadable(
             self._path,
             exc,
             cannot="The participation numbers cannot be read from",
             again="they are read again by themselves",
         )
-        if problem != self._problem:  # said once, not at every refresh
-            log.warning("participation numbers not read from %s: %s", self._path, exc)
-            self._problem = problem
-            self._tell(Notice(problem, "warning"))
+        if public != self._problem:  # said once, not at every refresh
+            log.warning("%s (%s)", here, exc)
+            self._problem = public
+            self._tell(Notice(public, "warning", here=here))
