@@ -358,36 +358,38 @@ def end_open_on_stream(db: Database, show_id: int, at: datetime) -> list[LeftOpe
     """End the times on stream a stopped show left open (killed while a comment was on the
     overlay) at `at`, the last moment it was known to run (never before they began). Returns
     the comments' authors, to tell the hosts."""
-    rows = db.execute(
-        f"""SELECT on_stream.id, {_LEFT_OPEN_AUTHOR}
-           FROM on_stream LEFT JOIN comments ON comments.id = on_stream.comment_id
-           LEFT JOIN authors ON authors.id = comments.author_id
-           WHERE on_stream.show_id = ? AND on_stream.ended_at IS NULL""",
-        [show_id],
-    ).fetchall()
-    if rows:
-        db.execute(
-            "UPDATE on_stream SET ended_at = max(started_at, ?)"
-            " WHERE show_id = ? AND ended_at IS NULL",
-            [format_ts(at), show_id],
-        )
-        db.conn.commit()
-    return [_left_open(row) for row in rows]
+    return _end_left_open(
+        db,
+        "on_stream",
+        """LEFT JOIN comments ON comments.id = on_stream.comment_id
+           LEFT JOIN authors ON authors.id = comments.author_id""",
+        show_id,
+        at,
+    )
 
 
 def end_open_stage(db: Database, show_id: int, at: datetime) -> list[LeftOpen]:
     """End the appearances a stopped live show left open (killed with a guest on stage) at `at`,
     the last moment it was known to run (never before they began): the show was down after
     that, and nobody was on its stage. Returns the guests, to tell the hosts."""
+    return _end_left_open(
+        db, "stage_sessions", "JOIN authors ON authors.id = stage_sessions.author_id", show_id, at
+    )
+
+
+def _end_left_open(
+    db: Database, table: str, authors_join: str, show_id: int, at: datetime
+) -> list[LeftOpen]:
+    """End `table`'s rows of the show left open at `at`; whose they were (`authors_join` reaches
+    `authors` from `table`)."""
     rows = db.execute(
-        f"""SELECT stage_sessions.id, {_LEFT_OPEN_AUTHOR}
-           FROM stage_sessions JOIN authors ON authors.id = stage_sessions.author_id
-           WHERE stage_sessions.show_id = ? AND stage_sessions.ended_at IS NULL""",
+        f"""SELECT {table}.id, {_LEFT_OPEN_AUTHOR} FROM {table} {authors_join}
+           WHERE {table}.show_id = ? AND {table}.ended_at IS NULL""",
         [show_id],
     ).fetchall()
     if rows:
         db.execute(
-            "UPDATE stage_sessions SET ended_at = max(started_at, ?)"
+            f"UPDATE {table} SET ended_at = max(started_at, ?)"
             " WHERE show_id = ? AND ended_at IS NULL",
             [format_ts(at), show_id],
         )
