@@ -269,3 +269,35 @@ async def test_two_line_rows_hold_hostile_names_and_emoji_in_their_column(tmp_pa
                 == cell_of(lines, "Chat")
                 == cell_of(lines, "On stage")
             )
+
+
+def test_the_report_command_of_any_show_name_runs_as_shown(tmp_path) -> None:
+    """A show is named after its transcript's file: `-x.jsonl` makes a show "-x", which the
+    command must pass after `--` (`stagehand report -x` is an unknown option); a name the screen
+    cleans ("my  show" reads "my show") gets no command that would name another show."""
+
+    def stagehand(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "stagehand", *args],
+            capture_output=True, text=True, timeout=60, check=False, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    db = tmp_path / "shows.db"
+    dash = tmp_path / "-x.jsonl"
+    records = [
+        {"kind": "show", "ts": "2026-12-01T19:00:00Z", "title": "Dash"},
+        comment_record("d1", "2026-12-01T19:00:05Z", "dee", "301", "hi all"),
+    ]
+    dash.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    played = stagehand("replay", str(dash), "--db", str(db), "--instant", "--headless")
+    assert played.returncode == 0, played.stderr
+    words, in_history = over_words("-x", db)
+    command = (in_history or words).split("`")[1]
+    argv = shlex.split(command)
+    assert argv[:2] == ["stagehand", "report"] and argv[-2:] == ["--", "-x"]
+    report = stagehand(*argv[1:])
+    assert report.returncode == 0, report.stderr
+    assert "Dash" in report.stdout
+
+    words, in_history = over_words("my  show", None)
+    assert in_history is None and "`stagehand shows`" in words and "my" not in words

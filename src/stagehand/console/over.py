@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.cells import cell_len
 
 from stagehand.config import default_db_path
+from stagehand.sanitize import clean
 
 #: The notices line at 80 columns, less its padding and the notice's mark (`✓ `).
 LINE_COLUMNS = 76
@@ -18,15 +19,25 @@ LINE_COLUMNS = 76
 ATTACHED = "The replay is over. q leaves this console"
 #: When the command does not fit on the line: the notice history (`i`) has it whole.
 IN_HISTORY = "The replay is over. q quits; i shows the command for its report"
+#: When no command could be shown as it must be typed (a name the screen cleans: two spaces,
+#: a tab, a control character): `stagehand shows` lists the show's name.
+BY_NAME = "The replay is over. q quits; `stagehand shows` lists it for `stagehand report NAME`"
 
 
-def report_command(show_name: str, db_path: Path | None) -> str:
+def report_command(show_name: str, db_path: Path | None) -> str | None:
     """`stagehand report NAME`, with `--db PATH` when the show is not in the default database
-    (shell-quoted: a host pastes it)."""
-    command = f"stagehand report {shlex.quote(show_name)}"
+    (shell-quoted: a host pastes it; after `--` when the name reads like an option, "-x" from a
+    transcript named `-x.jsonl`). None when the screen could not show it as it must be typed:
+    notices are cleaned like chat, so a name with two spaces or a tab would read as another."""
+    if clean(show_name) != show_name:
+        return None
+    name = shlex.quote(show_name)
+    where = ""
     if db_path is not None and not _is_default(db_path):
-        command += f" --db {shlex.quote(str(db_path))}"
-    return command
+        where = f" --db {shlex.quote(str(db_path))}"
+    if show_name.startswith("-"):
+        return f"stagehand report{where} -- {name}"
+    return f"stagehand report {name}{where}"
 
 
 def _is_default(path: Path) -> bool:
@@ -40,6 +51,8 @@ def over_words(show_name: str, db_path: Path | None) -> tuple[str, str | None]:
     """The line's words, and the whole command for the notice history when they could not
     hold it (None when they do)."""
     command = report_command(show_name, db_path)
+    if command is None:
+        return BY_NAME, None
     whole = f"The replay is over. q quits, then `{command}`"
     if cell_len(whole) <= LINE_COLUMNS:
         return whole, None
