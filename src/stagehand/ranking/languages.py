@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from stagehand.ranking.alternation import by_first_character
+
 
 @lru_cache(maxsize=65_536)
 def fold(word: str) -> str:
@@ -246,4 +248,6 @@ _REQUESTS = {
         r"|si puo|c'?e (?:un )?modo|mi chiedo|vorrei sapere|(?:hai|avete) (?:mai|provato|usato)"
     ),
 }
-REQUESTS = re.compile(r"(?:^|\b)(?:" + "|".join(_REQUESTS.values()) + r")\b")
+#: Tried at every word of a fresh comment: grouped by their first letters (`by_first_character`),
+#: a third of the instructions of the phrases as written; it finds the same texts.
+REQUESTS = re.compile(r"(?:^|\b)(?:" + by_first_character(_REQUESTS.values()) + r")\b")
