@@ -42,6 +42,13 @@ And those of the tenth sitting, for the same chat:
   only, as before;
 - `fades`: `shouting` and `off_topic` fading as the chat gets terse -> their full weights.
 
+And those of the seventeenth sitting:
+
+- `described`: the show description's words counting only for a comment no segment word
+  matches (`topic.DESCRIPTION_ONLY_ALONE`) -> added to the segment's words, as before;
+- `hostless`: a thread counting more in a channel without hosts
+  (`ranker.HOSTLESS_THREAD_FACTOR`) -> as much as in a show.
+
 `--split dev` prints the dev means only (what tuning may read).
 """
 
@@ -57,7 +64,7 @@ import ranking_quality as rq
 
 from stagehand.config.ranking import RankingSettings
 from stagehand.domain import Comment, CommentKind
-from stagehand.ranking import questions, ranker, same_question, signals, text
+from stagehand.ranking import questions, ranker, same_question, signals, text, topic
 from stagehand.ranking.text import Words
 
 #: The English-only rule's question words: the ones the ranker still uses to tell a question
@@ -143,6 +150,8 @@ ABLATIONS: dict[str, Ablation] = {
     "substance": _weight_off("substance"),
     "words": lambda: _patched(ranker, "SUBSTANCE_COUNTS_WORDS", False),
     "fades": lambda: _patched(ranker, "TERSE_FADES_PENALTIES", False),
+    "described": lambda: _patched(topic, "DESCRIPTION_ONLY_ALONE", False),
+    "hostless": lambda: _patched(ranker, "HOSTLESS_THREAD_FACTOR", 1.0),
 }
 
 

@@ -63,6 +63,9 @@ SUBSTANCE_COUNTS_WORDS = True
 #: neither tells a comment from the ones around it (a quarter of each on #xqcow, all of each in
 #: a chat of sentences).
 TERSE_FADES_PENALTIES = True
+#: In a channel without hosts (a help channel) the conversations are the show: the topic a line
+#: carries from its thread counts this much more than in a show, where the hosts' segment is.
+HOSTLESS_THREAD_FACTOR = 1.2
 #: A repeated text this close (rapidfuzz ratio) to another author's was pasted, not typed again.
 PASTED_SIMILARITY = 99.0
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
@@ -303,7 +306,10 @@ class Ranker:
             if topic.learned > 0:
                 reasons["learned_topic"] = weights.topic * topic.learned
         if relevance > direct:
-            reasons["thread"] = weights.thread * (relevance - direct)
+            thread = (
+                weights.thread if audience.has_hosts else weights.thread * HOSTLESS_THREAD_FACTOR
+            )
+            reasons["thread"] = thread * (relevance - direct)
         if relevance >= settings.on_topic_threshold:
             flags.add("on_topic")
 

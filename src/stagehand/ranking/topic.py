@@ -75,6 +75,11 @@ FRAMING_WORDS = frozenset(
 EVERYDAY_SHARE = 0.1
 RARE_SHARE = 0.005
 EVERYDAY_FLOOR = 0.15
+#: The show description's words say what every segment of the show is about: they count for a
+#: comment that none of the segment's own words match, and add nothing to one they match ("the
+#: port forwarding script" is no more about a port-forwarding segment for adding "on ubuntu" in
+#: an Ubuntu help channel). False: they add to the segment's words, as before.
+DESCRIPTION_ONLY_ALONE = True
 #: Comments seen before chat-wide word shares are trusted.
 EVERYDAY_MIN_DOCS = 50.0
 _DECAY_EVERY = 1000
@@ -126,6 +131,8 @@ class TopicProfile:
         self._fuzzy: dict[str, float] = {}
         self._static: dict[str, float] = {}
         self._configured: dict[str, float] = {}
+        self._described: dict[str, float] = {}
+        """The stems only the show description gives, at its weight (`DESCRIPTION_ONLY_ALONE`)."""
         # Chat-wide document frequency (kept across segments) and on-topic co-occurrence.
         self._df: dict[str, float] = {}
         self._docs = 0.0
@@ -208,11 +215,17 @@ class TopicProfile:
     # -- judging ----------------------------------------------------------------------------
 
     def match(self, words: Words) -> TopicMatch:
-        total = configured = 0.0
+        total = configured = described = 0.0
         used: list[str] = []
+        show_words: list[str] = []
+        only_described = self._described if DESCRIPTION_ONLY_ALONE else {}
         for stem_ in words.content:
             weight, own = self._weight(stem_)
             if weight > 0:
+                if weight <= only_described.get(stem_, 0.0):
+                    described += weight  # the show's subject: counted below, if alone
+                    show_words.append(stem_)
+                    continue
                 total += weight
                 configured += own
                 used.append(stem_)
@@ -221,6 +234,9 @@ class TopicProfile:
                 total += weight
                 configured += weight
                 used.append(" ".join(phrase))
+        if not used and show_words:
+            total = configured = described
+            used = show_words
         if not used and self._hindsight:
             return self._match_later(words)
         relevance = relevance_from_sum(total)
@@ -287,6 +303,7 @@ class TopicProfile:
                 static[stem_] = weight
         self._configured = configured
         self._static = static
+        self._described = {s: w for s, w in self._description.items() if static.get(s) == w}
         self._near_keys = [s for s, w in self._explicit.items() if len(s) >= 4 and w >= 0.5]
         self._fuzzy = {}
 

@@ -1,0 +1,64 @@
+"""A help channel (no hosts): its conversations are the show, and the show's description is
+every conversation's subject, not the segment's (docs/ranking.md, "Seventeenth sitting")."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import START, make_comment
+from stagehand.config.ranking import RankingSettings
+from stagehand.domain import Role, Score, Segment
+from stagehand.ranking.ranker import Ranker
+
+HELP_DESK = "Ubuntu help desk: installing, configuring and fixing Ubuntu"
+PORT_FORWARDING = Segment(1, "anyone recomend a script for setting up port forwarding?", (), START)
+
+
+@pytest.fixture
+def desk() -> Ranker:
+    made = Ranker(RankingSettings(), show_description=HELP_DESK)
+    made.set_segment(PORT_FORWARDING)
+    return made
+
+
+def say(ranker: Ranker, text: str, author: str, seconds: float, **kwargs) -> Score:
+    return ranker.score(make_comment(text, author, seconds=seconds, channel="ubuntu", **kwargs))
+
+
+def test_naming_the_show_s_subject_adds_nothing_to_a_line_on_the_segment(desk: Ranker) -> None:
+    say(desk, "anyone recomend a script for setting up port forwarding?", "carlfk", 0)
+    plain = say(desk, "a script for port forwarding is overkill, iptables does it", "juhaz", 60)
+    ubuntu = say(
+        desk, "you don't need a script, port forwarding is one iptables rule on ubuntu", "vjaz", 90
+    )
+    assert ubuntu.reasons["topic"] == plain.reasons["topic"]
+    assert ubuntu.value <= plain.value
+    # Alone, the show's subject still counts for something: the line is about the show.
+    other = say(desk, "does ubuntu install nvidia drivers on default?", "thomas", 120)
+    assert 0 < other.reasons["topic"] < plain.reasons["topic"]
+
+
+def test_the_asker_s_follow_up_outranks_a_stranger_naming_only_the_desk_s_subject(
+    desk: Ranker,
+) -> None:
+    say(desk, "anyone recomend a script for setting up port forwarding?", "carlfk", 0)
+    say(desk, "oh oh.. I am intalling Hoary to a toshiba laptop, it just finished", "carlfk", 300)
+    follow_up = say(desk, "and it isn't responding to keyboard", "carlfk", 330)
+    stranger = say(desk, "i fixed my sound by reinstalling pulseaudio", "someone", 340)
+    assert "thread" in follow_up.reasons and "thread" not in stranger.reasons
+    assert follow_up.value > stranger.value
+
+
+def test_in_a_show_with_hosts_the_thread_counts_as_before() -> None:
+    def follow_up_thread(hosted: bool) -> float:
+        ranker = Ranker(RankingSettings(), show_description=HELP_DESK)
+        ranker.set_segment(PORT_FORWARDING)
+        if hosted:
+            host = frozenset({Role.HOST.value})
+            say(ranker, "ok let's take the port forwarding one", "jorge", 0, roles=host)
+        say(ranker, "anyone recomend a script for setting up port forwarding?", "carlfk", 10)
+        return say(ranker, "and it isn't responding to keyboard", "carlfk", 40).reasons["thread"]
+
+    assert follow_up_thread(hosted=False) == pytest.approx(
+        1.2 * follow_up_thread(hosted=True), abs=1e-3
+    )
