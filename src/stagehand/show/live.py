@@ -443,7 +443,9 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
             key=key or uuid.uuid4().hex,
             actor=f"{author.platform}:{by}" if moderator is not None else "",
         )
-        self._publish(HostActionLogged(action, None))
+        # Named in the log even if they never chatted in this show (unless let go of).
+        about = None if self._let_go(author.key) else author
+        self._publish(HostActionLogged(action, None, about))
         # Said through `_notice`: whoever of the two was let go of is not named by it.
         opted_out = author.key in self.opted_out and not author.anonymous
         text, names = named(

@@ -295,3 +295,59 @@ def _events_of(live: LiveShow, act) -> list[CoreEvent]:  # type: ignore[no-untyp
     live.add_listener(caught.append)
     act()
     return caught
+
+
+async def test_a_ban_on_twitch_of_a_viewer_who_never_chatted_names_them_in_log_and_report(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """A moderator bans someone on Twitch before they said a word in this show: the log names
+    them (their author row is made from the ban's login and display name), so the report counts
+    them and the export says whom it was about."""
+    fake.users |= {u["id"]: u for u in (ANA, BEN, MOD)}
+    live = _show(fake, tmp_path)
+    seen: list[CoreEvent] = []
+    live.add_listener(seen.append)
+    running = asyncio.create_task(live.run_adapters())
+    try:
+        await fake.wait_for_subscriptions(SUBSCRIPTIONS)
+        assert await fake.ban_on_twitch(MOD, BEN) == 1
+        await _until(lambda: any(isinstance(e, HostActionLogged) for e in seen))
+    finally:
+        assert await live.close()
+        async with asyncio.timeout(5):
+            await running
+    assert _rows(
+        tmp_path,
+        "SELECT host_actions.text, authors.platform_user_id, authors.name, authors.display_name"
+        " FROM host_actions LEFT JOIN authors ON authors.id = host_actions.author_id",
+    ) == [("ban", "7002", "ben", "ben")]  # twitchio gives the login only
+    db = str(tmp_path / "show.db")
+    report = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stagehand",
+            "report",
+            "synth-night",
+            "--db",
+            db,
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ,
+    )
+    assert report.returncode == 0, report.stderr
+    assert json.loads(report.stdout)["moderation"]["on_platform"]["viewers_banned"] == 1
+    export = subprocess.run(
+        [sys.executable, "-m", "stagehand", "export", "synth-night", "--db", db],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ,
+    )
+    assert export.returncode == 0, export.stderr
+    moderations = [json.loads(line) for line in export.stdout.splitlines() if '"moderate"' in line]
+    assert [(e["platform"], e["author_id"]) for e in moderations] == [("twitch", "7002")]

@@ -24,6 +24,7 @@ from twitchio.eventsub import (
 from twitchio.exceptions import HTTPException
 
 from stagehand.adapters.connection import Backoff, Connection, ConnectionLost
+from stagehand.adapters.own_actions import OwnActions
 from stagehand.adapters.sending import SendLimiter
 from stagehand.adapters.twitch import actions
 from stagehand.adapters.twitch.client import (
@@ -45,7 +46,7 @@ from stagehand.adapters.twitch.errors import (
     mask_twitchio_logs,
 )
 from stagehand.adapters.twitch.limits import split_message
-from stagehand.adapters.twitch.moderation import OwnBans, heard_ban
+from stagehand.adapters.twitch.moderation import heard_ban
 from stagehand.adapters.twitch.normalize import (
     PLATFORM,
     MalformedChatMessage,
@@ -97,7 +98,7 @@ class TwitchAdapter(Adapter):
         self._bot_id = ""
         self._bot_is_broadcaster = False  # the "same account" setup: the bot chats as the host
         self.own_messages = OwnMessages()
-        self.own_bans = OwnBans()
+        self.own_bans = OwnActions()
         self._unfinished = Unfinished()
         #: Accounts whose token Twitch refused this session (user id -> login, and the refresh
         #: token stored then): what they do fails until they authorize again (`stagehand auth
@@ -258,7 +259,7 @@ class TwitchAdapter(Adapter):
             return
         link = self.connection.link
         ours = link.ids.moderator_id if link is not None else None
-        if self.own_bans.is_echo(ban.author.id, moderator_id, ours):
+        if moderator_id == ours and self.own_bans.is_echo(ban.author.id):
             return
         if self._sink is not None:
             self._sink.author_banned(
