@@ -175,6 +175,15 @@ class AdapterSink(Protocol):
         `key`: what names this ban uniquely (a redelivery is logged once)."""
         ...
 
+    def author_unbanned(
+        self, author: Author, detail: str, *, by: str = "", by_id: str = "", key: str = ""
+    ) -> None:
+        """A moderator lifted `author`'s ban or timeout on the platform itself: logged as a
+        `moderate` host action "unban" done there (`by`, `by_id`, `key` as for `author_banned`;
+        `detail` what the hosts are told after the viewer's name). What the ban took off the
+        queue stays off."""
+        ...
+
     def quota_spent(self, platform: str, use: QuotaUse) -> None:
         """A call cost units of the platform's daily API quota (stored, shown in the header)."""
         ...

@@ -699,6 +699,8 @@ class FakeDiscord:
                 if uid not in self.bans:
                     return _unknown("Ban", 10026)
                 self.bans.discard(uid)
+                if self._hears_bans():  # Discord announces the API's unbans too
+                    self._soon("GUILD_BAN_REMOVE", self._ban_payload(uid))
                 return web.Response(status=204)
             case "PUT", ["applications", _app, "guilds", _gid, "commands"]:
                 self.commands = [
@@ -785,6 +787,15 @@ class FakeDiscord:
         await self.dispatch("GUILD_BAN_ADD", self._ban_payload(uid))
         return 1
 
+    async def unban_in_discord(self, uid: str) -> int:
+        """A moderator lifts `uid`'s ban in Discord itself (Server Settings -> Bans):
+        GUILD_BAN_REMOVE ({guild_id, user}), as GUILD_BAN_ADD is sent; how many dispatches."""
+        self.bans.discard(uid)
+        if not self._hears_bans():
+            return 0
+        await self.dispatch("GUILD_BAN_REMOVE", self._ban_payload(uid))
+        return 1
+
     async def delete_in_discord(self, message_id: str, channel_id: str = SHOW_CHANNEL_ID) -> int:
         """A moderator deletes a message in Discord itself: MESSAGE_DELETE (id, channel_id,
         guild_id), sent with Guild Messages."""
@@ -866,6 +877,9 @@ class RecordingSink:
 
     def author_banned(self, author: Any, why: str, detail: str, **heard: str) -> None:
         self.bans.append((author, why, detail))
+
+    def author_unbanned(self, author: Any, detail: str, **heard: str) -> None:
+        self.bans.append((author, "unban", detail))
 
     def platform_notice(self, platform: str, text: str, level: str = "warning") -> None:
         self.notices.append(text)

@@ -37,6 +37,7 @@ from stagehand.tokens import TokenStore
 
 #: A member who never chats in the show.
 TROLL_ID = "1100000000000000299"
+UNDONE = "ok: Undid the ban of Mase: their comments are back in the queue"
 
 
 def _show(fake: FakeDiscord, tmp_path: Path) -> LiveShow:
@@ -67,6 +68,10 @@ def _connected(live: LiveShow) -> bool:
 
 def _queued(queue: ShowQueue) -> list[str]:
     return sorted(r.comment.text for row in queue.queue_rows() for r in row.askers)
+
+
+def _said(seen: list[CoreEvent]) -> list[str]:
+    return [e.text for e in seen if isinstance(e, Notice)]
 
 
 def _stagehand(*args: str) -> subprocess.CompletedProcess[str]:
@@ -112,12 +117,24 @@ async def test_a_ban_and_a_deletion_made_in_discord_reach_the_show_and_its_repor
             await _until(
                 lambda: sum("banned on Discord" in getattr(e, "text", "") for e in seen) == 2
             )
-            notices = [e.text for e in seen if isinstance(e, Notice)]
+            notices = _said(seen)
             assert "Mase was banned on Discord" in notices
             assert "Troll was banned on Discord" in notices
             # Not the hosts' action: `u` does not lift a ban made in Discord.
             assert not (await live.undo()).ok
             assert fake.bans == {MASON_ID, TROLL_ID}
+            # A moderator lifts Mason's ban there: said and logged; what the ban took off the
+            # queue stays off, what he writes from now on comes in.
+            assert await fake.unban_in_discord(MASON_ID) == 1
+            await _until(lambda: "Mase was unbanned on Discord" in _said(seen))
+            await fake.dispatch(
+                "MESSAGE_CREATE", fake.message(content="sorry! what about the lfo?")
+            )
+            await _until(
+                lambda: (
+                    _queued(queue) == ["does the sequencer swing?", "sorry! what about the lfo?"]
+                )
+            )
         finally:
             assert await live.close()
             await asyncio.wait_for(running, 5)
@@ -133,6 +150,7 @@ async def test_a_ban_and_a_deletion_made_in_discord_reach_the_show_and_its_repor
     assert logged == [
         ("ban", done_there, MASON_ID, "Mason"),
         ("ban", done_there, TROLL_ID, "trollface"),  # named though they never chatted
+        ("unban", done_there, MASON_ID, "Mason"),
     ]
 
     db = str(tmp_path / "show.db")
@@ -146,8 +164,14 @@ async def test_a_ban_and_a_deletion_made_in_discord_reach_the_show_and_its_repor
     export = _stagehand("export", "friday", "--db", db)
     assert export.returncode == 0, export.stderr
     lines = [json.loads(line) for line in export.stdout.splitlines()]
-    bans = [(e["author_id"], e["outcome"]) for e in lines if e.get("action") == "moderate"]
-    assert bans == [(MASON_ID, done_there), (TROLL_ID, done_there)]
+    bans = [
+        (e["text"], e["author_id"], e["outcome"]) for e in lines if e.get("action") == "moderate"
+    ]
+    assert bans == [
+        ("ban", MASON_ID, done_there),
+        ("ban", TROLL_ID, done_there),
+        ("unban", MASON_ID, done_there),
+    ]
 
 
 async def test_stagehands_own_ban_which_discord_announces_too_is_logged_once(
@@ -166,14 +190,20 @@ async def test_stagehands_own_ban_which_discord_announces_too_is_logged_once(
             result = await live.moderate(comment, ModerationKind.BAN)
             assert result.ok, result.message
             assert fake.bans == {MASON_ID}
-            await asyncio.sleep(0.5)  # room for Discord's GUILD_BAN_ADD to (wrongly) be logged
+            undone = await live.undo()  # the hosts' u lifts it: GUILD_BAN_REMOVE comes back
+            assert undone.ok, undone.message
+            assert fake.bans == set()
+            await asyncio.sleep(0.5)  # room for Discord's announcements to (wrongly) be logged
         finally:
             assert await live.close()
             await asyncio.wait_for(running, 5)
     with sqlite3.connect(tmp_path / "show.db") as conn:
         logged = conn.execute("SELECT action, text, outcome FROM host_actions").fetchall()
     conn.close()
-    assert logged == [("moderate", "ban", "ok: discord: Mase banned from the server")]
+    assert logged == [
+        ("moderate", "ban", "ok: discord: Mase banned from the server"),
+        ("undo", "moderate", UNDONE),
+    ]
     assert fake.sent_ops(2)[0]["d"]["intents"] & (1 << 2)  # Guild Moderation was asked for
 
 

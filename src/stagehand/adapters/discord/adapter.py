@@ -76,8 +76,9 @@ class DiscordAdapter(Adapter):
         self._interactions: OrderedDict[str, discord.Interaction] = OrderedDict()
         #: Config problems said already: each once per run, not at every new session.
         self._warned: set[str] = set()
-        #: The bans stagehand makes, which Discord announces back (not logged twice).
+        #: The bans stagehand makes and lifts, which Discord announces back (not logged twice).
         self.own_bans = OwnActions()
+        self.own_unbans = OwnActions()
 
     @property
     def client(self) -> StagehandClient | None:
@@ -115,6 +116,7 @@ class DiscordAdapter(Adapter):
             guild_ready_timeout=self.guild_ready_timeout,
             on_command=self._command_used,
             own_bans=self.own_bans,
+            own_unbans=self.own_unbans,
         )
         self.connection.link = client
         try:
@@ -216,4 +218,10 @@ class DiscordAdapter(Adapter):
     ) -> ActionResult:
         if (client := self.connection.ready()) is None:
             return self.connection.not_connected()
-        return await actions.unban(client, author, kind)
+        lifting_ban = kind is ModerationKind.BAN
+        if lifting_ban:
+            self.own_unbans.making(author.id)  # Discord announces it back: not twice
+        result = await actions.unban(client, author, kind)
+        if lifting_ban and not result.ok:
+            self.own_unbans.failed(author.id)
+        return result

@@ -38,8 +38,8 @@ def build_intents() -> discord.Intents:
 
     guilds: channels, threads and roles; guild_messages: messages, edits and deletions in the
     guild; message_content (privileged): the text itself; voice_states: the Stage audience and
-    raised hands; moderation: bans made in the server (GUILD_BAN_ADD, which Discord sends only
-    to a bot that may ban). No Server Members intent: messages carry their author's member and
+    raised hands; moderation: bans made and lifted in the server (GUILD_BAN_ADD and _REMOVE,
+    which Discord sends only to a bot that may ban). No Server Members intent: messages carry their author's member and
     roles.
     """
     intents = discord.Intents.none()
@@ -114,6 +114,7 @@ class StagehandClient(discord.Client):
         guild_ready_timeout: float = 2.0,
         on_command: slash.Invoked | None = None,
         own_bans: OwnActions | None = None,
+        own_unbans: OwnActions | None = None,
     ) -> None:
         super().__init__(
             intents=build_intents(),
@@ -136,8 +137,9 @@ class StagehandClient(discord.Client):
         self.channel_of: OrderedDict[str, int] = OrderedDict()
         self.hands: dict[int, Author] = {}
         self.problem = ""
-        #: The bans stagehand is making (the adapter's, across its sessions).
+        #: The bans stagehand is making, and lifting (the adapter's, across its sessions).
         self.own_bans = own_bans if own_bans is not None else OwnActions()
+        self.own_unbans = own_unbans if own_unbans is not None else OwnActions()
         guard_parsers(self)
 
     # --- helpers ----------------------------------------------------------------------------
@@ -290,6 +292,14 @@ class StagehandClient(discord.Client):
             return
         author = normalize.author_of(user, self.map_roles)
         self.sink.author_banned(author, ModerationKind.BAN.value, "was banned on Discord")
+
+    async def on_member_unban(self, guild: discord.Guild, user: discord.User) -> None:
+        """A ban lifted in the server (GUILD_BAN_REMOVE), by its moderators or by stagehand's
+        undo (announced too, and known)."""
+        if guild.id != self.settings.guild_id or self.own_unbans.is_echo(str(user.id)):
+            return
+        author = normalize.author_of(user, self.map_roles)
+        self.sink.author_unbanned(author, "was unbanned on Discord")
 
     def _channel(self, channel_id: int) -> object:
         guild = self.guild

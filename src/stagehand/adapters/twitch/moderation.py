@@ -61,3 +61,24 @@ def heard_ban(payload: Any) -> HeardBan:
         hashlib.sha256(what.encode()).hexdigest()[:32],
         detail,
     )
+
+
+def heard_unban(payload: Any) -> HeardBan:
+    """The lifted ban or timeout a twitchio `ChannelUnban` carries (`kind` is BAN: Twitch does
+    not say which was lifted). Raises as `heard_ban` does. `key` is empty: the event has no
+    time of its own to tell a redelivery from a second unban."""
+    user, moderator = payload.user, payload.moderator
+    user_id = str(user.id)
+    if not user_id:
+        raise ValueError("an unban of nobody")
+    by = str(getattr(moderator, "name", "") or "")
+    by_id = str(getattr(moderator, "id", "") or "") if by else ""
+    who = "" if by and by_id else " (by a moderator there)"
+    return HeardBan(
+        Author(PLATFORM, user_id, str(user.name or ""), str(user.display_name or "")),
+        ModerationKind.BAN,
+        by if by_id else "",
+        by_id,
+        "",
+        f"was unbanned on Twitch{who}",
+    )
