@@ -228,7 +228,10 @@ class ReplaySink(AdapterSink, Protocol):
         """The live segment's title and keywords, edited (a transcript's `topic` event)."""
         ...
 
-    def host_action_replayed(self, action: HostAction) -> None: ...
+    def host_action_replayed(self, action: HostAction, about: Author | None = None) -> None:
+        """A transcript's host action, applied as the hosts did it; `about`: whom a platform's
+        own moderation was about, when the line names them (`transcript.HostEvent.author`)."""
+        ...
 
     def off_stream_replayed(self, shown_by: str, ts: datetime) -> None:
         """The comment `shown_by` put on stream left it by itself at `ts` (time up)."""
