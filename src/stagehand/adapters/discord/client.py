@@ -39,8 +39,8 @@ def build_intents() -> discord.Intents:
     guilds: channels, threads and roles; guild_messages: messages, edits and deletions in the
     guild; message_content (privileged): the text itself; voice_states: the Stage audience and
     raised hands; moderation: bans made and lifted in the server (GUILD_BAN_ADD and _REMOVE,
-    which Discord sends only to a bot that may ban). No Server Members intent: messages carry their author's member and
-    roles.
+    which Discord sends only to a bot that may ban). No Server Members intent: messages carry
+    their author's member and roles.
     """
     intents = discord.Intents.none()
     intents.guilds = True
