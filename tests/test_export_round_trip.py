@@ -377,3 +377,43 @@ async def test_a_refused_ban_and_a_deletion_only_recorded_replay_as_they_were(
         ("moderate", "delete", "ok: mo"),
         ("undo", "moderate", "replay"),
     ]
+
+
+async def test_a_platform_ban_of_a_viewer_who_never_chatted_names_them_after_a_replay(
+    tmp_path: Path,
+) -> None:
+    """A Twitch moderator banned ben, who never chatted in the show, and his ban was lifted
+    there: the export names him on those lines (he has no comment to name him), so the replayed
+    show logs them about him as the show did, and its report counts him banned, as the show's
+    does (before, the replay's log named no one and its report counted nobody)."""
+    first = tmp_path / "first.db"
+    live = open_show(Settings(), db_path=first, show_name="synth", adapters=[], commands=False)
+    live.comment_received(
+        Comment("m1", "twitch", "synthnight", ANA, "what filter is that?", datetime.now(UTC))
+    )
+    ben = Author("twitch", "7002", "ben", "Ben")
+    live.author_banned(ben, "ban", "was banned on Twitch", by="mo", by_id="7003", key="ban-1")
+    live.author_unbanned(ben, "was unbanned on Twitch", by="mo", by_id="7003")
+    assert live.flush()
+    assert await live.close()
+
+    stored, replayed = round_trip(tmp_path, first)
+    assert replayed["moderation"]["on_platform"]["viewers_banned"] == 1
+    assert replayed == stored
+    lines = [json.loads(line) for line in (tmp_path / "first.jsonl").read_text().splitlines()]
+    named = [
+        (e["text"], e["author_id"], e["author"], e["display_name"])
+        for e in lines
+        if e.get("action") == "moderate"
+    ]
+    assert named == [("ban", "7002", "ben", "Ben"), ("unban", "7002", "ben", "Ben")]
+    with sqlite3.connect(tmp_path / "second.db") as conn:
+        logged = conn.execute(
+            "SELECT host_actions.text, authors.name, authors.display_name FROM host_actions"
+            " JOIN authors ON authors.id = host_actions.author_id ORDER BY host_actions.id"
+        ).fetchall()
+    conn.close()
+    assert logged == [("ban", "ben", "Ben"), ("unban", "ben", "Ben")]
+
+
+ANA = Author("twitch", "7001", "ana", "Ana")

@@ -122,8 +122,9 @@ gateway_url = "{discord.gateway_url}"
         for index in range(5):
             await discord.dispatch("MESSAGE_CREATE", discord.message(content=f"still here {index}"))
         await wait_for(lambda: count(db, "discord") == 6)
-        # subscribed again on a new session (3 a session: chat, deletions, bans; chat first)
-        await twitch.wait_for_subscriptions(4)
+        # subscribed again on a new session (5 a session: chat, deletions, /clear, bans,
+        # unbans; chat first)
+        await twitch.wait_for_subscriptions(6)
         await twitch.send_chat(chat_event(message_id="tw-2", text="back again"))
         await wait_for(lambda: count(db, "twitch") == 2)
     finally:

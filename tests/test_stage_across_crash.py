@@ -105,8 +105,9 @@ eventsub_url = "{fake_twitch.eventsub_url}"
 
     second = await _run(config, db, env)
     try:
-        # chat subscribed again (3 a run: chat, deleted messages, bans; chat first)
-        await fake_twitch.wait_for_subscriptions(4, timeout=20)
+        # chat subscribed again (5 a run: chat, deleted messages, /clear, bans, unbans; chat
+        # first)
+        await fake_twitch.wait_for_subscriptions(6, timeout=20)
         await fake_twitch.send_chat(chat_event(message_id="c4", text="welcome back", chatter=MOD))
         await _wait_for(lambda: _comments(db) == 4)
     finally:

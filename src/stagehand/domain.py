@@ -88,6 +88,12 @@ class ModerationKind(StrEnum):
     BAN = "ban"
 
 
+#: The `text` of a `moderate` host action that lifted a ban or a timeout on the platform itself
+#: (a Twitch moderator's /unban, an unban in Discord's server settings): heard and logged, never
+#: one of the hosts' moderations (those are `ModerationKind`; their undo is an `undo` action).
+PLATFORM_UNBAN = "unban"
+
+
 @quick_init
 @dataclass(frozen=True, slots=True)
 class AuthorKey:

@@ -88,10 +88,14 @@ class CommandHandled:
 
 @dataclass(frozen=True, slots=True)
 class HostActionLogged:
-    """A host action was logged; `comment` is the comment it acted on, when the core has it."""
+    """A host action was logged; `comment` is the comment it acted on, when the core has it.
+    `author`: whom it is about, as the platform named them, when no comment of theirs may say
+    (a ban made on the platform of a viewer who never chatted in the show): stored so the log
+    names them."""
 
     action: HostAction
     comment: Comment | None = None
+    author: Author | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,6 +175,15 @@ class AdapterSink(Protocol):
         `key`: what names this ban uniquely (a redelivery is logged once)."""
         ...
 
+    def author_unbanned(
+        self, author: Author, detail: str, *, by: str = "", by_id: str = "", key: str = ""
+    ) -> None:
+        """A moderator lifted `author`'s ban or timeout on the platform itself: logged as a
+        `moderate` host action "unban" done there (`by`, `by_id`, `key` as for `author_banned`;
+        `detail` what the hosts are told after the viewer's name). What the ban took off the
+        queue stays off."""
+        ...
+
     def quota_spent(self, platform: str, use: QuotaUse) -> None:
         """A call cost units of the platform's daily API quota (stored, shown in the header)."""
         ...
@@ -219,7 +228,10 @@ class ReplaySink(AdapterSink, Protocol):
         """The live segment's title and keywords, edited (a transcript's `topic` event)."""
         ...
 
-    def host_action_replayed(self, action: HostAction) -> None: ...
+    def host_action_replayed(self, action: HostAction, about: Author | None = None) -> None:
+        """A transcript's host action, applied as the hosts did it; `about`: whom a platform's
+        own moderation was about, when the line names them (`transcript.HostEvent.author`)."""
+        ...
 
     def off_stream_replayed(self, shown_by: str, ts: datetime) -> None:
         """The comment `shown_by` put on stream left it by itself at `ts` (time up)."""

@@ -73,7 +73,12 @@ class CommentEvent:
 
 @dataclass(frozen=True, slots=True)
 class HostEvent:
+    """What the hosts did (`action`). `author`: whom a moderation the platform's own moderators
+    made was about, by name, for a viewer no comment of the transcript names (export writes
+    `author` and `display_name` on such a line): the replayed show names them as the show did."""
+
     action: HostAction
+    author: Author | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +183,8 @@ def event_from_dict(record: dict[str, Any]) -> TranscriptEvent | None:
     if kind == "comment":
         return CommentEvent(_comment_from_dict(record))
     if kind == "host":
-        return HostEvent(_host_action_from_dict(record))
+        action = _host_action_from_dict(record)
+        return HostEvent(action, _host_author(record, action))
     if kind == "end":
         return EndEvent(ts=parse_ts(_text(record, "ts")))
     return None
@@ -289,6 +295,20 @@ def _host_action_from_dict(record: dict[str, Any]) -> HostAction:
         undoes=str(undoes) if undoes is not None else None,
         # Who acted is as untrusted as chat: it reaches screens and reports.
         actor=clean(_text(record, "actor", ""), max_chars=64),
+    )
+
+
+def _host_author(record: dict[str, Any], action: HostAction) -> Author | None:
+    """The viewer a host line names by name (`author`, optional `display_name`), when it says
+    their `author_id` too; names are as untrusted as chat and cleaned where shown."""
+    name = _text(record, "author", "")
+    if not name or action.author_id is None:
+        return None
+    return Author(
+        action.platform or "replay",
+        action.author_id,
+        name,
+        _text(record, "display_name", name),
     )
 
 
@@ -474,7 +494,12 @@ def event_to_dict(event: TranscriptEvent) -> dict[str, Any]:
         }
     if isinstance(event, OffStreamEvent):
         return {"kind": "off_stream", "ts": format_ts(event.ts), "shown_by": event.shown_by}
-    return host_action_to_dict(event.action)
+    record = host_action_to_dict(event.action)
+    if event.author is not None:
+        record["author"] = event.author.name
+        if event.author.display_name and event.author.display_name != event.author.name:
+            record["display_name"] = event.author.display_name
+    return record
 
 
 def comment_to_dict(comment: Comment) -> dict[str, Any]:

@@ -56,11 +56,14 @@ ADMIN_ROLE_ID = "1100000000000000303"
 BOT_ROLE_ID = "1100000000000000304"
 
 # Permission bits (https://discord.com/developers/docs/topics/permissions).
+BAN_MEMBERS = 1 << 2
 ADMINISTRATOR = 1 << 3
+VIEW_AUDIT_LOG = 1 << 7
 MANAGE_MESSAGES = 1 << 13
 MODERATE_MEMBERS = 1 << 40
 EVERYONE_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 16) | (1 << 20) | (1 << 21) | (1 << 32)
 MESSAGE_CONTENT_INTENT = 1 << 15
+GUILD_MODERATION_INTENT = 1 << 2  # GUILD_BAN_ADD, GUILD_BAN_REMOVE, audit log entries
 # What docs/discord.md tells users to grant the bot (the invite URL's permissions integer).
 BOT_PERMISSIONS = 1374393805828
 
@@ -172,6 +175,8 @@ class Session:
     seq: int = 0
     sent: list[dict] = field(default_factory=list)
     socket: web.WebSocketResponse | None = None
+    #: The gateway intents the client identified with.
+    intents: int = 0
 
 
 class FakeDiscord:
@@ -522,7 +527,7 @@ class FakeDiscord:
             self.close_codes_sent.append(self.identify_close_code)
             await ws.close(code=self.identify_close_code, message=b"Refused by the test.")
             return
-        session = Session(id=f"session-{len(self.sessions) + 1}")
+        session = Session(id=f"session-{len(self.sessions) + 1}", intents=data.get("intents", 0))
         session.socket = ws
         self.sessions[session.id] = session
         self.current = session
@@ -686,12 +691,16 @@ class FakeDiscord:
                 return web.Response(status=204)
             case "PUT", ["guilds", _gid, "bans", uid]:
                 self.bans.add(uid)
+                if self._hears_bans():  # Discord announces the API's bans too
+                    self._soon("GUILD_BAN_ADD", self._ban_payload(uid))
                 return web.Response(status=204)
             case "DELETE", ["guilds", _gid, "bans", uid]:
                 # Discord: 204, or 404 "Unknown Ban" (10026) when the user is not banned.
                 if uid not in self.bans:
                     return _unknown("Ban", 10026)
                 self.bans.discard(uid)
+                if self._hears_bans():  # Discord announces the API's unbans too
+                    self._soon("GUILD_BAN_REMOVE", self._ban_payload(uid))
                 return web.Response(status=204)
             case "PUT", ["applications", _app, "guilds", _gid, "commands"]:
                 self.commands = [
@@ -740,6 +749,60 @@ class FakeDiscord:
             echoed["member"] = {k: v for k, v in self.members[BOT_ID].items() if k != "user"}
             self._soon("MESSAGE_CREATE", echoed)
         return _json(data)
+
+    # --- moderation done in Discord itself -----------------------------------------------
+
+    def bot_permissions(self) -> int:
+        """What the bot's roles grant in the guild (@everyone's included)."""
+        granted = 0
+        wanted = {GUILD_ID, *self.members[BOT_ID]["roles"]}
+        for role in self.roles:
+            if role["id"] in wanted:
+                granted |= int(role["permissions"])
+        return granted
+
+    def _hears_bans(self) -> bool:
+        """Discord sends GUILD_BAN_ADD to a client that asked for GUILD_MODERATION and whose bot
+        may ban members or view the audit log (gateway events reference, Guild Ban Add)."""
+        session = self.current
+        granted = self.bot_permissions()
+        return (
+            session is not None
+            and bool(session.intents & GUILD_MODERATION_INTENT)
+            and bool(granted & (ADMINISTRATOR | BAN_MEMBERS | VIEW_AUDIT_LOG))
+        )
+
+    def _ban_payload(self, uid: str) -> dict:
+        """GUILD_BAN_ADD's `d`: the guild, and the banned user (no member: they are gone)."""
+        member = self.members.get(uid)
+        user = member["user"] if member else user_payload(uid, f"user{uid}", None)
+        return {"guild_id": GUILD_ID, "user": user}
+
+    async def ban_in_discord(self, uid: str) -> int:
+        """A moderator bans `uid` in Discord itself (the member list, or /ban): what the gateway
+        dispatches to this bot; how many dispatches (0: the bot is not told)."""
+        self.bans.add(uid)
+        if not self._hears_bans():
+            return 0
+        await self.dispatch("GUILD_BAN_ADD", self._ban_payload(uid))
+        return 1
+
+    async def unban_in_discord(self, uid: str) -> int:
+        """A moderator lifts `uid`'s ban in Discord itself (Server Settings -> Bans):
+        GUILD_BAN_REMOVE ({guild_id, user}), as GUILD_BAN_ADD is sent; how many dispatches."""
+        self.bans.discard(uid)
+        if not self._hears_bans():
+            return 0
+        await self.dispatch("GUILD_BAN_REMOVE", self._ban_payload(uid))
+        return 1
+
+    async def delete_in_discord(self, message_id: str, channel_id: str = SHOW_CHANNEL_ID) -> int:
+        """A moderator deletes a message in Discord itself: MESSAGE_DELETE (id, channel_id,
+        guild_id), sent with Guild Messages."""
+        await self.dispatch(
+            "MESSAGE_DELETE", {"id": message_id, "channel_id": channel_id, "guild_id": GUILD_ID}
+        )
+        return 1
 
     def _soon(self, event: str, data: dict) -> None:
         """Dispatch right after the REST answer, as Discord does."""
@@ -794,6 +857,8 @@ class RecordingSink:
         self.hands: list[tuple[Any, bool]] = []
         self.left: list[tuple[Any, str]] = []
         self.states: list[tuple[str, str, str]] = []
+        self.bans: list[tuple[Any, str, str]] = []
+        self.notices: list[str] = []
 
     def comment_received(self, comment: Any) -> None:
         self.comments.append(comment)
@@ -809,6 +874,15 @@ class RecordingSink:
 
     def left_stage(self, author: Any, detail: str) -> None:
         self.left.append((author, detail))
+
+    def author_banned(self, author: Any, why: str, detail: str, **heard: str) -> None:
+        self.bans.append((author, why, detail))
+
+    def author_unbanned(self, author: Any, detail: str, **heard: str) -> None:
+        self.bans.append((author, "unban", detail))
+
+    def platform_notice(self, platform: str, text: str, level: str = "warning") -> None:
+        self.notices.append(text)
 
     def connection_changed(self, platform: str, state: Any, detail: str = "") -> None:
         self.states.append((platform, str(state), detail))

@@ -553,8 +553,12 @@ class FakeTwitch:
             need = "moderator:manage:banned_users"
             if problem := self._needs(token, query.get("moderator_id"), need):
                 return problem
-            if self.bans.pop(str(query.get("user_id")), None) is None:
+            user_id = str(query.get("user_id"))
+            if self.bans.pop(user_id, None) is None:
                 return self._error(400, "The user specified in the user_id field is not banned.")
+            # Twitch notifies channel.unban of the API's unbans too.
+            user = self.users.get(user_id, {"id": user_id, "login": "", "display_name": ""})
+            await self.unban_on_twitch(self.users[query["moderator_id"]], user, helix=False)
             return web.Response(status=204)
         if route == ("POST", "whispers"):
             return self._whisper(token, query, body)
@@ -672,9 +676,11 @@ class FakeTwitch:
             return self._error(
                 400, "websocket transport session does not exist or has already disconnected"
             )
-        if body.get("type") == "channel.ban":
-            # EventSub reference: channel.ban needs channel:moderate, granted by the broadcaster
-            # (the condition names only them); a WebSocket subscription uses their user token.
+        if body.get("type") in ("channel.ban", "channel.unban"):
+            # EventSub reference: channel.ban and channel.unban need channel:moderate, granted by
+            # the broadcaster (the condition names only them); a WebSocket subscription uses
+            # their user token. (channel.chat.clear, like chat, needs user:read:chat from the
+            # condition's user_id: the branch below.)
             broadcaster = condition.get("broadcaster_user_id")
             if token.user_id != broadcaster or "channel:moderate" not in token.scopes:
                 return self._error(403, "subscription missing proper authorization")
@@ -870,6 +876,40 @@ class FakeTwitch:
         }
         return await self._notify("channel.ban", ban) + await self._notify(
             "channel.chat.clear_user_messages", cleared
+        )
+
+    async def unban_on_twitch(
+        self, moderator: dict[str, str], user: dict[str, str], *, helix: bool = True
+    ) -> int:
+        """A moderator's /unban (or /untimeout) in Twitch's own chat: channel.unban, with the
+        keys of the EventSub reference. Returns the notifications sent."""
+        if helix:
+            self.bans.pop(user["id"], None)
+        return await self._notify(
+            "channel.unban",
+            {
+                "user_id": user["id"],
+                "user_login": user["login"],
+                "user_name": user["display_name"],
+                "broadcaster_user_id": BROADCASTER["id"],
+                "broadcaster_user_login": BROADCASTER["login"],
+                "broadcaster_user_name": BROADCASTER["display_name"],
+                "moderator_user_id": moderator["id"],
+                "moderator_user_login": moderator["login"],
+                "moderator_user_name": moderator["display_name"],
+            },
+        )
+
+    async def clear_on_twitch(self) -> int:
+        """A moderator's /clear in Twitch's own chat: channel.chat.clear (the broadcaster only,
+        per the EventSub reference). Returns the notifications sent."""
+        return await self._notify(
+            "channel.chat.clear",
+            {
+                "broadcaster_user_id": BROADCASTER["id"],
+                "broadcaster_user_login": BROADCASTER["login"],
+                "broadcaster_user_name": BROADCASTER["display_name"],
+            },
         )
 
     async def delete_on_twitch(self, message_id: str, user: dict[str, str]) -> int:

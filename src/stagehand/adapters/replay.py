@@ -195,7 +195,7 @@ class ReplayAdapter(Adapter[ReplaySink]):
         elif isinstance(event, CommentEvent):
             sink.comment_received(event.comment)
         elif isinstance(event, HostEvent):
-            sink.host_action_replayed(event.action)
+            sink.host_action_replayed(event.action, event.author)
         elif isinstance(event, TopicEvent):
             sink.set_topic(event.title, event.keywords)
         elif isinstance(event, DeleteEvent):

@@ -25,6 +25,7 @@ from typing import Any
 
 from stagehand.config import Settings
 from stagehand.domain import (
+    PLATFORM_UNBAN,
     Author,
     AuthorKey,
     Comment,
@@ -415,6 +416,23 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         not let go of: one who opted out or asked to be forgotten is "a moderator there").
         Not one of the hosts' actions to undo (`u` takes back what the hosts did, and a ban
         heard while they work must not become the one it takes back)."""
+        kind = ModerationKind.TIMEOUT if why == ModerationKind.TIMEOUT else ModerationKind.BAN
+        self._heard_moderation(author, kind.value, detail, by=by, by_id=by_id, key=key)
+
+    def author_unbanned(
+        self, author: Author, detail: str, *, by: str = "", by_id: str = "", key: str = ""
+    ) -> None:
+        """A ban or timeout lifted on the platform by one of its moderators: logged as a
+        `moderate` host action `unban` done there, and said. The comments the ban took off the
+        queue stay off (the hosts may have moved on; what they write from now on comes in as
+        anyone's); not the hosts' to undo either."""
+        self._heard_moderation(author, PLATFORM_UNBAN, detail, by=by, by_id=by_id, key=key)
+
+    def _heard_moderation(
+        self, author: Author, what: str, detail: str, *, by: str, by_id: str, key: str
+    ) -> None:
+        """A moderation the platform's own moderators did (`what`: "ban", "timeout" or
+        "unban"), logged once per `key` with its moderator (`by`, `by_id`) and said."""
         self._caught_up()
         if key and key in self._heard_moderations:
             return  # delivered again
@@ -430,20 +448,22 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
             by_whom = named(" by ", As(moderator, by))
         else:
             by_whom = named("")
-        kind = ModerationKind.TIMEOUT if why == ModerationKind.TIMEOUT else ModerationKind.BAN
-        self._author_removed(author, kind)
+        if what != PLATFORM_UNBAN:
+            self._author_removed(author, ModerationKind(what))
         action = HostAction(
             HostActionKind.MODERATE,
             self._clock.now(),
             None,
             author.platform,
             author.id,
-            kind.value,
+            what,
             f"ok: done on {platform_name(author.platform)}{DONE_ON_PLATFORM}",
             key=key or uuid.uuid4().hex,
             actor=f"{author.platform}:{by}" if moderator is not None else "",
         )
-        self._publish(HostActionLogged(action, None))
+        # Named in the log even if they never chatted in this show (unless let go of).
+        about = None if self._let_go(author.key) else author
+        self._publish(HostActionLogged(action, None, about))
         # Said through `_notice`: whoever of the two was let go of is not named by it.
         opted_out = author.key in self.opted_out and not author.anonymous
         text, names = named(

@@ -35,13 +35,14 @@ class Replaying(Undoing):
         """Show time `show_ts` is now, and runs on at `speed` (0 stops the clock)."""
         self._clock.follow(show_ts, speed)
 
-    def host_action_replayed(self, action: HostAction) -> None:
-        """Apply a transcript's host event as if the hosts had done it then (no platform calls)."""
+    def host_action_replayed(self, action: HostAction, about: Author | None = None) -> None:
+        """Apply a transcript's host event as if the hosts had done it then (no platform calls);
+        `about`: whom a platform's own moderation was about, when the line names them."""
         self._caught_up()  # the comment it acts on may still be being scored
         if action.key and self._history.get(action.key) is not None:
             return  # applied already: the chat command that made it was played again
         with self.acting_as(action.actor):
-            self._replay_action(action)
+            self._replay_action(action, about)
 
     def off_stream_replayed(self, shown_by: str, ts: datetime) -> None:
         """A transcript's `off_stream` event: the comment the host action `shown_by` put on
@@ -51,7 +52,7 @@ class Replaying(Undoing):
         if featured is not None and featured.key == shown_by:
             self._feature_ended(ts, "time up")
 
-    def _replay_action(self, action: HostAction) -> None:
+    def _replay_action(self, action: HostAction, about: Author | None = None) -> None:
         comment = self._state.recent.find(action.platform, action.comment_id)
         kind = action.kind
         if _failed(action.outcome):
@@ -70,7 +71,7 @@ class Replaying(Undoing):
             author = self._author_for(action) or (comment.author if comment else None)
             self._stage_ended(author, action.ts, outcome="replayed", key=action.key)
         elif kind == HostActionKind.MODERATE and done_on_platform(action.outcome):
-            self._heard_on_platform(action, comment)
+            self._heard_on_platform(action, comment, about)
         else:
             self._log_action(
                 HostAction(
@@ -96,14 +97,17 @@ class Replaying(Undoing):
                 elif action.text in (ModerationKind.BAN, ModerationKind.TIMEOUT):
                     self._author_removed(comment.author, ModerationKind(action.text))
 
-    def _heard_on_platform(self, action: HostAction, comment: Comment | None) -> None:
+    def _heard_on_platform(
+        self, action: HostAction, comment: Comment | None, about: Author | None
+    ) -> None:
         """A moderation the platform's own moderators did: logged as it was (not the hosts'
-        to undo), its author's comments off the queue again."""
-        self._publish(HostActionLogged(action, comment))
-        if action.text in (ModerationKind.BAN, ModerationKind.TIMEOUT):
-            author = comment.author if comment else self._author_for(action)
-            if author is not None:
-                self._author_removed(author, ModerationKind(action.text))
+        to undo), naming whom it was about as the line does (a viewer who never chatted), its
+        author's comments off the queue again."""
+        author = comment.author if comment else self._author_for(action) or about
+        named_as = about if about is not None and not self._let_go(about.key) else None
+        self._publish(HostActionLogged(action, comment, named_as))
+        if action.text in (ModerationKind.BAN, ModerationKind.TIMEOUT) and author is not None:
+            self._author_removed(author, ModerationKind(action.text))
 
     def _replay_stream_or_pin(
         self, kind: HostActionKind, comment: Comment | None, action: HostAction

@@ -171,8 +171,8 @@ def _events_of(
         yield HostActionLogged(action)
         if action.text == ModerationKind.DELETE.value:
             pins.pop(key, None)
-        elif action.author_id:
-            yield AuthorRemoved(author, action.text)
+        elif action.author_id and action.text in (ModerationKind.BAN, ModerationKind.TIMEOUT):
+            yield AuthorRemoved(author, action.text)  # (an unban heard on the platform: nothing)
     elif kind is HostActionKind.PIN and key in known:
         pin = Pin(known[key], action.text, action.ts, action.key, action.actor)
         pins[key] = pin

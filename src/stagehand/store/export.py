@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from stagehand.domain import (
+    Author,
     Comment,
     CommentKind,
     HostAction,
@@ -21,10 +22,12 @@ from stagehand.domain import (
     ModerationKind,
     Role,
 )
+from stagehand.platform import done_on_platform
 from stagehand.store.queries import ShowRow
 from stagehand.store.rows import (
     COMMENTS_WITH_AUTHORS,
     HOST_ACTIONS_WITH_NAMES,
+    action_author_from_row,
     comment_from_row,
     host_action_from_row,
 )
@@ -76,13 +79,13 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
     ]
     order = _ExportOrder([(segment.id, segment.started_at) for segment in segments])
     actions = [
-        (row["id"], host_action_from_row(row))
+        (row["id"], host_action_from_row(row), _named_viewer(row))
         for row in db.query(
             HOST_ACTIONS_WITH_NAMES + " WHERE host_actions.show_id = ? ORDER BY host_actions.id",
             [show.id],
         )
     ]
-    topics = _topic_changes(segments, order, actions)
+    topics = _topic_changes(segments, order, [(row_id, action) for row_id, action, _ in actions])
     timeline: list[tuple[tuple[str, int, int, int], TranscriptEvent]] = []
     for number, segment in enumerate(segments, start=1):
         title, keywords = (
@@ -103,9 +106,9 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
         if row["anonymized"]:
             comment = _as_judged(comment, CommentKind(row["kind"]))
         timeline.append(((*place, _COMMENT, row["id"]), CommentEvent(comment)))
-    for row_id, action in actions:
+    for row_id, action, about in actions:
         place = order.at(format_ts(action.ts))
-        timeline.append(((*place, _HOST, row_id), HostEvent(action)))
+        timeline.append(((*place, _HOST, row_id), HostEvent(action, about)))
     for changes in topics.values():
         for row_id, topic in changes:
             timeline.append(((*order.at(format_ts(topic.ts)), _AFTER, row_id), topic))
@@ -257,3 +260,13 @@ class _ExportOrder:
         if number < len(self.starts):
             ts = min(ts, self.starts[number])
         return ts, number
+
+
+def _named_viewer(row: dict) -> Author | None:
+    """Whom a moderation the platform's own moderators made is about, by name, for its line:
+    it acted on no comment, so none may name them in the transcript (a viewer banned before
+    they chatted). Never someone anonymous (opted out or forgotten)."""
+    if row["comment_id"] is not None or not done_on_platform(row["outcome"] or ""):
+        return None
+    author = action_author_from_row(row)
+    return None if author is None or author.anonymous else author

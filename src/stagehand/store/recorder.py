@@ -454,6 +454,9 @@ class Recorder:
             author_id = comment_row[1]
         if action.author_id is not None and action.platform is not None:
             author_id = self.existing_author_id(AuthorKey(action.platform, action.author_id))
+        who = event.author
+        if author_id is None and who is not None and who.id == action.author_id:
+            author_id, _ = self.author_id(who, action.ts)  # never seen in chat: named from now
         # The key makes it exactly once: a resumed show or a replayed transcript logs it again.
         self.conn.execute(
             "INSERT OR IGNORE INTO host_actions"

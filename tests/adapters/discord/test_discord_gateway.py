@@ -24,7 +24,10 @@ async def test_identify_asks_for_exactly_the_intents_it_needs(fake, sink, tokens
         await fake.dispatch("MESSAGE_CREATE", fake.message(content="hello"))
         await sink.wait_until(lambda: sink.comments)
     guilds, guild_messages, voice_states, message_content = 1 << 0, 1 << 9, 1 << 7, 1 << 15
-    assert identify["d"]["intents"] == guilds | guild_messages | voice_states | message_content
+    moderation = 1 << 2  # bans made in the server (not privileged)
+    assert identify["d"]["intents"] == (
+        guilds | guild_messages | voice_states | message_content | moderation
+    )
     assert identify["d"]["token"] == TOKEN
     assert fake.requests[0].headers["Authorization"] == f"Bot {TOKEN}"
     assert sink.states[0][1] == "connecting"

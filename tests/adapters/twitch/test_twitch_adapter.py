@@ -34,10 +34,10 @@ from stagehand.domain import Author, Highlight, HighlightKind, ModerationKind, R
 from stagehand.platform import ConnectionState
 from stagehand.tokens import TokenStore
 
-#: What a session subscribes to: chat and deleted messages with the bot's token, bans and
-#: timeouts with the broadcaster's (`channel:moderate`): a socket for each account, as an
-#: EventSub WebSocket carries one user's subscriptions.
-SUBSCRIPTIONS = 3
+#: What a session subscribes to: chat, deleted messages and /clear with the bot's token, bans,
+#: timeouts and unbans with the broadcaster's (`channel:moderate`): a socket for each account, as
+#: an EventSub WebSocket carries one user's subscriptions.
+SUBSCRIPTIONS = 5
 SOCKETS = 2
 
 

@@ -36,11 +36,11 @@ async def test_silence_from_twitch_leads_to_a_new_session_and_chat_goes_on(
         await fake.send_chat(chat_event(message_id="before-silence"))
         await sink.wait_for_comments(1)
         fake.keepalive_paused = True  # the socket stays open, but Twitch says nothing
-        # Two sockets a session (the bot's: chat and deletions; the broadcaster's: bans), both
-        # opened again; chat is subscribed first (3 subscriptions a session).
+        # Two sockets a session (the bot's: chat, deletions and /clear; the broadcaster's: bans
+        # and unbans), both opened again; chat is subscribed first (5 subscriptions a session).
         await sink.wait_for(lambda: fake.ws_connections == 4, timeout=40)
         fake.keepalive_paused = False
-        await fake.wait_for_subscriptions(4)
+        await fake.wait_for_subscriptions(6)
         await fake.send_chat(chat_event(message_id="after-silence"))
         comments = await sink.wait_for_comments(2)
         assert [c.id for c in comments] == ["before-silence", "after-silence"]

@@ -19,7 +19,7 @@ from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.config import Settings
 from stagehand.console.state import ConsoleState
 from stagehand.domain import FORGOTTEN_NAME, OPTED_OUT_NAME, Author, ModerationKind
-from stagehand.events import CommentRanked, CoreEvent, HostActionLogged
+from stagehand.events import CommentRanked, CoreEvent, HostActionLogged, Notice
 from stagehand.session import open_show
 from stagehand.show.live import LiveShow
 from stagehand.show.queue import ShowQueue
@@ -27,8 +27,8 @@ from stagehand.show.queue import ShowQueue
 ANA = {"id": "7001", "login": "ana", "display_name": "Ana"}
 BEN = {"id": "7002", "login": "ben", "display_name": "Ben"}
 MOD = {"id": "7003", "login": "mo", "display_name": "Mo"}
-#: What a session subscribes to: chat, deleted messages, bans and timeouts.
-SUBSCRIPTIONS = 3
+#: What a session subscribes to: chat, deleted messages, /clear, bans and timeouts, unbans.
+SUBSCRIPTIONS = 5
 
 
 def _show(fake: FakeTwitch, tmp_path: Path, *, connected: bool = True) -> LiveShow:
@@ -186,14 +186,14 @@ async def test_a_broadcaster_token_from_before_channel_moderate_still_reads_chat
     live.add_listener(seen.append)
     running = asyncio.create_task(live.run_adapters())
     try:
-        await fake.wait_for_subscriptions(2)  # chat and deletions
+        await fake.wait_for_subscriptions(3)  # chat, deletions and /clear
         await fake.send_chat(chat_event(message_id="a1", text="hello", chatter=ANA))
         await _until(lambda: any(isinstance(e, CommentRanked) for e in seen))
         # The connection drops and its re-subscription fails: Twitch closes the unused socket
         # and a new session subscribes again, refused again: said no more.
         fake.fail_next("POST", "eventsub/subscriptions", 500, "Internal Server Error")
         await fake.drop_connections()
-        await fake.wait_for_subscriptions(4, timeout=15)
+        await fake.wait_for_subscriptions(6, timeout=15)
         await fake.wait_for_chat(timeout=15)
         await fake.send_chat(chat_event(message_id="a2", text="hello again", chatter=ANA))
         await _until(lambda: sum(isinstance(e, CommentRanked) for e in seen) == 2)
@@ -295,3 +295,140 @@ def _events_of(live: LiveShow, act) -> list[CoreEvent]:  # type: ignore[no-untyp
     live.add_listener(caught.append)
     act()
     return caught
+
+
+async def test_a_ban_on_twitch_of_a_viewer_who_never_chatted_names_them_in_log_and_report(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """A moderator bans someone on Twitch before they said a word in this show: the log names
+    them (their author row is made from the ban's login and display name), so the report counts
+    them and the export says whom it was about."""
+    fake.users |= {u["id"]: u for u in (ANA, BEN, MOD)}
+    live = _show(fake, tmp_path)
+    seen: list[CoreEvent] = []
+    live.add_listener(seen.append)
+    running = asyncio.create_task(live.run_adapters())
+    try:
+        await fake.wait_for_subscriptions(SUBSCRIPTIONS)
+        assert await fake.ban_on_twitch(MOD, BEN) == 1
+        await _until(lambda: any(isinstance(e, HostActionLogged) for e in seen))
+    finally:
+        assert await live.close()
+        async with asyncio.timeout(5):
+            await running
+    assert _rows(
+        tmp_path,
+        "SELECT host_actions.text, authors.platform_user_id, authors.name, authors.display_name"
+        " FROM host_actions LEFT JOIN authors ON authors.id = host_actions.author_id",
+    ) == [("ban", "7002", "ben", "ben")]  # twitchio gives the login only
+    db = str(tmp_path / "show.db")
+    report = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stagehand",
+            "report",
+            "synth-night",
+            "--db",
+            db,
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ,
+    )
+    assert report.returncode == 0, report.stderr
+    assert json.loads(report.stdout)["moderation"]["on_platform"]["viewers_banned"] == 1
+    export = subprocess.run(
+        [sys.executable, "-m", "stagehand", "export", "synth-night", "--db", db],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ,
+    )
+    assert export.returncode == 0, export.stderr
+    moderations = [json.loads(line) for line in export.stdout.splitlines() if '"moderate"' in line]
+    assert [(e["platform"], e["author_id"]) for e in moderations] == [("twitch", "7002")]
+
+
+async def test_an_unban_and_a_clear_on_twitch_are_logged_and_said_and_change_no_queue(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """A moderator lifts a viewer's ban on Twitch (/unban: channel.unban), and another clears
+    the chat (/clear: channel.chat.clear). The unban is logged as one done on Twitch and said;
+    what the ban took off the queue stays off (the hosts had moved on), and what the viewer
+    writes from then on comes in. The /clear is said on the notices; nothing leaves the queue
+    or the log. stagehand's own unban (the hosts' u), which Twitch announces too, is logged once:
+    as the hosts' undo."""
+    fake.users |= {u["id"]: u for u in (ANA, BEN, MOD)}
+    live = _show(fake, tmp_path)
+    queue = ShowQueue(**live.queue_settings.fields())
+    live.add_listener(queue.apply)
+    seen: list[CoreEvent] = []
+    live.add_listener(seen.append)
+    running = asyncio.create_task(live.run_adapters())
+    try:
+        await fake.wait_for_subscriptions(SUBSCRIPTIONS)
+        await fake.send_chat(chat_event(message_id="a1", text="is the vco analog?", chatter=ANA))
+        await fake.send_chat(chat_event(message_id="b1", text="which filter is it?", chatter=BEN))
+        await _until(lambda: _queued(queue) == ["a1", "b1"])
+        assert await fake.ban_on_twitch(MOD, ANA) == 1
+        await _until(lambda: _queued(queue) == ["b1"])
+        assert await fake.unban_on_twitch(MOD, ANA) == 1
+        await _until(lambda: "Ana was unbanned on Twitch by mo" in _notices(seen))
+        assert await fake.clear_on_twitch() == 1
+        await _until(lambda: any("cleared the chat" in n for n in _notices(seen)))
+        assert _queued(queue) == ["b1"]  # the unban gave nothing back; the /clear took nothing
+        await fake.send_chat(chat_event(message_id="a2", text="thanks, and the lfo?", chatter=ANA))
+        await _until(lambda: _queued(queue) == ["a2", "b1"])
+        assert not (await live.undo()).ok  # neither is the hosts' to take back
+
+        # The hosts ban ben through stagehand, and take it back with u: Twitch announces both.
+        b1 = live.find_comment("twitch", "b1")
+        assert b1 is not None
+        assert (await live.moderate(b1, ModerationKind.BAN)).ok
+        assert (await live.undo()).ok
+        await asyncio.sleep(0.5)  # room for Twitch's channel.unban to (wrongly) be logged
+    finally:
+        assert await live.close()
+        async with asyncio.timeout(5):
+            await running
+    done_there = "ok: done on Twitch, not through stagehand"
+    assert _rows(
+        tmp_path,
+        "SELECT host_actions.action, host_actions.text, host_actions.actor, host_actions.outcome,"
+        " authors.platform_user_id FROM host_actions"
+        " LEFT JOIN authors ON authors.id = host_actions.author_id ORDER BY host_actions.id",
+    ) == [
+        ("moderate", "ban", "twitch:mo", done_there, "7001"),
+        ("moderate", "unban", "twitch:mo", done_there, "7001"),
+        ("moderate", "ban", "", "ok: banned on Twitch", "7002"),
+        (
+            "undo",
+            "moderate",
+            "",
+            "ok: Undid the ban of Ben: their comments are back in the queue",
+            "7002",
+        ),
+    ]
+    notices = _notices(seen)
+    assert [n for n in notices if "cleared the chat" in n] == [
+        "Twitch: a moderator cleared the chat on Twitch (/clear): viewers there no longer see "
+        "the messages before it; the show keeps every comment, its queue and its log"
+    ]
+
+    # Resumed, the queue is the one the hosts had: the unban heard gives nothing back (their
+    # own undo did).
+    resumed = _show(fake, tmp_path, connected=False)
+    again = ShowQueue(**resumed.queue_settings.fields())
+    resumed.add_listener(again.apply)
+    try:
+        assert _queued(again) == ["a2", "b1"]
+    finally:
+        assert await resumed.close()
+
+
+def _notices(seen: list[CoreEvent]) -> list[str]:
+    return [e.text for e in seen if isinstance(e, Notice)]

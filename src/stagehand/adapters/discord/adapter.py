@@ -29,6 +29,7 @@ from stagehand.adapters.discord.errors import (
     intent_message,
 )
 from stagehand.adapters.discord.normalize import PLATFORM
+from stagehand.adapters.own_actions import OwnActions
 from stagehand.config.discord import DiscordSettings
 from stagehand.domain import Author, Comment, ModerationKind
 from stagehand.platform import ActionResult, Adapter, AdapterSink
@@ -75,6 +76,9 @@ class DiscordAdapter(Adapter):
         self._interactions: OrderedDict[str, discord.Interaction] = OrderedDict()
         #: Config problems said already: each once per run, not at every new session.
         self._warned: set[str] = set()
+        #: The bans stagehand makes and lifts, which Discord announces back (not logged twice).
+        self.own_bans = OwnActions()
+        self.own_unbans = OwnActions()
 
     @property
     def client(self) -> StagehandClient | None:
@@ -111,6 +115,8 @@ class DiscordAdapter(Adapter):
             command_prefix=self.command_prefix,
             guild_ready_timeout=self.guild_ready_timeout,
             on_command=self._command_used,
+            own_bans=self.own_bans,
+            own_unbans=self.own_unbans,
         )
         self.connection.link = client
         try:
@@ -199,11 +205,23 @@ class DiscordAdapter(Adapter):
     ) -> ActionResult:
         if (client := self.connection.ready()) is None:
             return self.connection.not_connected()
-        return await actions.moderate(client, comment, kind, duration_seconds, reason)
+        banning = kind is ModerationKind.BAN
+        if banning:
+            self.own_bans.making(comment.author.id)  # Discord announces it back: not twice
+        result = await actions.moderate(client, comment, kind, duration_seconds, reason)
+        if banning and not result.ok:
+            self.own_bans.failed(comment.author.id)
+        return result
 
     async def unban(
         self, author: Author, kind: ModerationKind = ModerationKind.BAN
     ) -> ActionResult:
         if (client := self.connection.ready()) is None:
             return self.connection.not_connected()
-        return await actions.unban(client, author, kind)
+        lifting_ban = kind is ModerationKind.BAN
+        if lifting_ban:
+            self.own_unbans.making(author.id)  # Discord announces it back: not twice
+        result = await actions.unban(client, author, kind)
+        if lifting_ban and not result.ok:
+            self.own_unbans.failed(author.id)
+        return result

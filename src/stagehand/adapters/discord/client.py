@@ -16,8 +16,9 @@ import discord
 
 from stagehand.adapters.discord import normalize, slash
 from stagehand.adapters.discord.online import STAGE_TYPE, TEXT_TYPES
+from stagehand.adapters.own_actions import OwnActions
 from stagehand.config.discord import DiscordSettings
-from stagehand.domain import Author, utcnow
+from stagehand.domain import Author, ModerationKind, utcnow
 from stagehand.platform import AdapterSink, CommandSpec, ConnectionState
 
 log = logging.getLogger(__name__)
@@ -37,14 +38,34 @@ def build_intents() -> discord.Intents:
 
     guilds: channels, threads and roles; guild_messages: messages, edits and deletions in the
     guild; message_content (privileged): the text itself; voice_states: the Stage audience and
-    raised hands. No Server Members intent: messages carry their author's member and roles.
+    raised hands; moderation: bans made and lifted in the server (GUILD_BAN_ADD and _REMOVE,
+    which Discord sends only to a bot that may ban). No Server Members intent: messages carry
+    their author's member and roles.
     """
     intents = discord.Intents.none()
     intents.guilds = True
     intents.guild_messages = True
     intents.message_content = True
     intents.voice_states = True
+    intents.moderation = True
     return intents
+
+
+def hears_bans(guild: discord.Guild) -> bool:
+    """Whether Discord tells the bot of the bans made in `guild`: it sends GUILD_BAN_ADD only to
+    a bot with Ban Members (or View Audit Log) there."""
+    me = guild.me
+    if me is None:  # not told yet: nothing to say
+        return True
+    perms = me.guild_permissions
+    return perms.ban_members or perms.view_audit_log
+
+
+#: What the hosts are told, once a run, when the bot cannot hear the bans made in the server.
+BANS_NOT_HEARD = (
+    "bans made in {guild} are not heard (chat is still read): the bot's role lacks Ban Members; "
+    "grant it in Server Settings -> Roles (docs/discord.md)"
+)
 
 
 def guard_parsers(client: discord.Client) -> None:
@@ -92,6 +113,8 @@ class StagehandClient(discord.Client):
         command_prefix: str = "!",
         guild_ready_timeout: float = 2.0,
         on_command: slash.Invoked | None = None,
+        own_bans: OwnActions | None = None,
+        own_unbans: OwnActions | None = None,
     ) -> None:
         super().__init__(
             intents=build_intents(),
@@ -114,6 +137,9 @@ class StagehandClient(discord.Client):
         self.channel_of: OrderedDict[str, int] = OrderedDict()
         self.hands: dict[int, Author] = {}
         self.problem = ""
+        #: The bans stagehand is making, and lifting (the adapter's, across its sessions).
+        self.own_bans = own_bans if own_bans is not None else OwnActions()
+        self.own_unbans = own_unbans if own_unbans is not None else OwnActions()
         guard_parsers(self)
 
     # --- helpers ----------------------------------------------------------------------------
@@ -180,6 +206,8 @@ class StagehandClient(discord.Client):
         )
         for problem in self.unseen_channels(guild):
             self.warn(problem)
+        if not hears_bans(guild):
+            self.warn(BANS_NOT_HEARD.format(guild=guild.name))
         self._sync_hands(guild)
 
     def unseen_channels(self, guild: discord.Guild) -> list[str]:
@@ -251,6 +279,27 @@ class StagehandClient(discord.Client):
             now = utcnow()
             for message_id in sorted(payload.message_ids):
                 self.sink.comment_deleted(PLATFORM, str(message_id), now)
+
+    # --- moderation done in Discord itself --------------------------------------------------
+
+    async def on_member_ban(
+        self, guild: discord.Guild, user: discord.Member | discord.User
+    ) -> None:
+        """A member banned in the server, by one of its moderators or by stagehand (whose own
+        bans Discord announces too: the show logged those when it made them). Discord does not
+        say who banned them."""
+        if guild.id != self.settings.guild_id or self.own_bans.is_echo(str(user.id)):
+            return
+        author = normalize.author_of(user, self.map_roles)
+        self.sink.author_banned(author, ModerationKind.BAN.value, "was banned on Discord")
+
+    async def on_member_unban(self, guild: discord.Guild, user: discord.User) -> None:
+        """A ban lifted in the server (GUILD_BAN_REMOVE), by its moderators or by stagehand's
+        undo (announced too, and known)."""
+        if guild.id != self.settings.guild_id or self.own_unbans.is_echo(str(user.id)):
+            return
+        author = normalize.author_of(user, self.map_roles)
+        self.sink.author_unbanned(author, "was unbanned on Discord")
 
     def _channel(self, channel_id: int) -> object:
         guild = self.guild

@@ -18,7 +18,7 @@ NEEDED: tuple[tuple[int, str, str], ...] = (
     (1 << 16, "Read Message History", "reply to a message (Discord requires it for replies)"),
     (1 << 13, "Manage Messages", "delete a comment (moderation)"),
     (1 << 40, "Timeout Members", "time out a member (moderation)"),
-    (1 << 2, "Ban Members", "ban a member (moderation)"),
+    (1 << 2, "Ban Members", "ban a member (moderation), and hear the bans made in Discord"),
     (1 << 22, "Mute Members", "invite a Stage listener to speak and move them back"),
 )
 

@@ -18,12 +18,15 @@ from typing import Any
 
 from twitchio.eventsub import (
     ChannelBanSubscription,
+    ChannelUnbanSubscription,
+    ChatClearSubscription,
     ChatMessageDeleteSubscription,
     ChatMessageSubscription,
 )
 from twitchio.exceptions import HTTPException
 
 from stagehand.adapters.connection import Backoff, Connection, ConnectionLost
+from stagehand.adapters.own_actions import OwnActions
 from stagehand.adapters.sending import SendLimiter
 from stagehand.adapters.twitch import actions
 from stagehand.adapters.twitch.client import (
@@ -45,7 +48,7 @@ from stagehand.adapters.twitch.errors import (
     mask_twitchio_logs,
 )
 from stagehand.adapters.twitch.limits import split_message
-from stagehand.adapters.twitch.moderation import OwnBans, heard_ban
+from stagehand.adapters.twitch.moderation import heard_ban, heard_unban
 from stagehand.adapters.twitch.normalize import (
     PLATFORM,
     MalformedChatMessage,
@@ -64,6 +67,11 @@ WATCH_SECONDS = 0.2
 #: How long a connected session may go without its chat subscription (twitchio subscribes again
 #: one by one after a reconnect) before the adapter starts a new session.
 CHAT_GRACE_SECONDS = 3.0
+#: What the hosts are told of a moderator's /clear in Twitch's chat (EventSub channel.chat.clear).
+CHAT_CLEARED = (
+    "a moderator cleared the chat on Twitch (/clear): viewers there no longer see the messages "
+    "before it; the show keeps every comment, its queue and its log"
+)
 #: Longest a message waits for a free slot under the rate limit before the action fails.
 MAX_SEND_WAIT_SECONDS = 3.0
 
@@ -97,7 +105,8 @@ class TwitchAdapter(Adapter):
         self._bot_id = ""
         self._bot_is_broadcaster = False  # the "same account" setup: the bot chats as the host
         self.own_messages = OwnMessages()
-        self.own_bans = OwnBans()
+        self.own_bans = OwnActions()
+        self.own_unbans = OwnActions()
         self._unfinished = Unfinished()
         #: Accounts whose token Twitch refused this session (user id -> login, and the refresh
         #: token stored then): what they do fails until they authorize again (`stagehand auth
@@ -144,7 +153,9 @@ class TwitchAdapter(Adapter):
             on_token=self._store_token,
             on_refused=self._token_refused,
             on_ban=self._ban,
+            on_unban=self._unban,
             on_message_delete=self._message_deleted,
+            on_chat_clear=self._chat_cleared,
         )
         try:
             await client.login()
@@ -192,16 +203,16 @@ class TwitchAdapter(Adapter):
             raise
 
     async def _subscribe_moderation(self, client: ChatClient, ids: actions.ChannelIds) -> None:
-        """Hear what Twitch's own moderators do: message deletions (the bot's token, as chat)
-        and bans and timeouts (`channel.ban`: the broadcaster's token, `channel:moderate`).
-        Chat goes on without them: a refusal is said once a run (in the log, and on every
-        screen: the host would not otherwise learn that bans made on Twitch go unheard)."""
+        """Hear what Twitch's own moderators do: message deletions and /clear (the bot's token,
+        as chat), and bans, timeouts and their lifting (`channel.ban`, `channel.unban`: the
+        broadcaster's token, `channel:moderate`). Chat goes on without them: a refusal is said
+        once a run (in the log, and on every screen: the host would not otherwise learn that
+        bans made on Twitch go unheard)."""
         again_as = f"{AUTH_FIX} again as {self.settings.channel}"
-        wanted: list[tuple[Any, str, str, str, str]] = [
+        chat = {"broadcaster_user_id": ids.broadcaster_id, "user_id": ids.bot_id}
+        wanted: list[tuple[tuple[Any, ...], str, str, str, str]] = [
             (
-                ChatMessageDeleteSubscription(
-                    broadcaster_user_id=ids.broadcaster_id, user_id=ids.bot_id
-                ),
+                (ChatMessageDeleteSubscription(**chat), ChatClearSubscription(**chat)),
                 ids.bot_id,
                 "messages deleted on Twitch",
                 f"the bot needs user:read:chat; {AUTH_FIX} again",
@@ -211,7 +222,10 @@ class TwitchAdapter(Adapter):
         if ids.moderator_id is not None:
             wanted.append(
                 (
-                    ChannelBanSubscription(broadcaster_user_id=ids.broadcaster_id),
+                    (
+                        ChannelBanSubscription(broadcaster_user_id=ids.broadcaster_id),
+                        ChannelUnbanSubscription(broadcaster_user_id=ids.broadcaster_id),
+                    ),
                     ids.moderator_id,
                     "bans and timeouts made on Twitch",
                     f"the broadcaster needs channel:moderate; {AUTH_FIX} again",
@@ -224,9 +238,10 @@ class TwitchAdapter(Adapter):
                 "authorized stagehand (%s)",
                 AUTH_FIX,
             )
-        for subscription, token_for, what, fix, on_screen in wanted:
+        for subscriptions, token_for, what, fix, on_screen in wanted:
             try:
-                await client.subscribe_websocket(subscription, token_for=token_for)
+                for subscription in subscriptions:
+                    await client.subscribe_websocket(subscription, token_for=token_for)
             except HTTPException as exc:
                 if exc.status not in (400, 401, 403):
                     raise
@@ -258,12 +273,36 @@ class TwitchAdapter(Adapter):
             return
         link = self.connection.link
         ours = link.ids.moderator_id if link is not None else None
-        if self.own_bans.is_echo(ban.author.id, moderator_id, ours):
+        if moderator_id == ours and self.own_bans.is_echo(ban.author.id):
             return
         if self._sink is not None:
             self._sink.author_banned(
                 ban.author, ban.kind.value, ban.detail, by=ban.by, by_id=ban.by_id, key=ban.key
             )
+
+    def _unban(self, payload: Any) -> None:
+        """A ban or timeout lifted in Twitch's own chat (/unban, /untimeout, or the moderator
+        view): logged, unless stagehand lifted it (an undo, which Twitch announces too)."""
+        try:
+            unban = heard_unban(payload)
+            moderator_id = str(payload.moderator.id)
+        except (AttributeError, TypeError, ValueError) as exc:
+            log.warning("Skipped a malformed Twitch unban notification (%s)", exc)
+            return
+        link = self.connection.link
+        ours = link.ids.moderator_id if link is not None else None
+        if moderator_id == ours and self.own_unbans.is_echo(unban.author.id):
+            return
+        if self._sink is not None:
+            self._sink.author_unbanned(
+                unban.author, unban.detail, by=unban.by, by_id=unban.by_id, key=unban.key
+            )
+
+    def _chat_cleared(self, payload: Any) -> None:
+        """A moderator's /clear in Twitch's own chat: said to the hosts; the show keeps every
+        comment (Twitch only stops showing them to viewers)."""
+        if self._sink is not None:
+            self._sink.platform_notice(PLATFORM, CHAT_CLEARED, "info")
 
     def _message_deleted(self, payload: Any) -> None:
         """A message deleted in Twitch's own chat (or by stagehand, which the show knows)."""
@@ -495,7 +534,11 @@ class TwitchAdapter(Adapter):
             return refused
         if (link := await self._ready()) is None:
             return self.connection.not_connected()
-        return await actions.unban(link.client, link.ids, user_id=author.id, kind=kind)
+        self.own_unbans.making(author.id)  # Twitch announces it back: not logged as theirs
+        result = await actions.unban(link.client, link.ids, user_id=author.id, kind=kind)
+        if not result.ok:
+            self.own_unbans.failed(author.id)
+        return result
 
 
 def _require(value: object, problem: str) -> None:

@@ -159,7 +159,9 @@ class ChatClient(twitchio.Client):
         on_token: TokenSaver,
         on_refused: Callable[[str, str], None] = lambda user_id, login: None,
         on_ban: Callable[[Any], None] = lambda payload: None,
+        on_unban: Callable[[Any], None] = lambda payload: None,
         on_message_delete: Callable[[Any], None] = lambda payload: None,
+        on_chat_clear: Callable[[Any], None] = lambda payload: None,
     ) -> None:
         super().__init__(
             client_id=client_id,
@@ -175,9 +177,12 @@ class ChatClient(twitchio.Client):
         #: The access token last handed to the store, per user id.
         self._handed_over: dict[str, str] = {}
         self._on_chat_message = on_chat_message
-        #: Moderation done in Twitch's own chat (EventSub channel.ban, channel.chat.message_delete).
+        #: Moderation done in Twitch's own chat (EventSub channel.ban, channel.unban,
+        #: channel.chat.message_delete, channel.chat.clear).
         self._on_ban = on_ban
+        self._on_unban = on_unban
         self._on_message_delete = on_message_delete
+        self._on_chat_clear = on_chat_clear
         self._on_token = on_token
         #: Told (user id, login) when Twitch refuses to refresh an account's token.
         self._on_refused = on_refused
@@ -297,8 +302,14 @@ class ChatClient(twitchio.Client):
     async def event_ban(self, payload: twitchio.ChannelBan) -> None:
         self._on_ban(payload)
 
+    async def event_unban(self, payload: twitchio.ChannelUnban) -> None:
+        self._on_unban(payload)
+
     async def event_message_delete(self, payload: twitchio.ChatMessageDelete) -> None:
         self._on_message_delete(payload)
+
+    async def event_chat_clear(self, payload: twitchio.ChannelChatClear) -> None:
+        self._on_chat_clear(payload)
 
     async def close_all_sockets(self) -> None:
         """Close the sockets twitchio's own `close` may have lost track of."""

@@ -2,23 +2,21 @@
 
 EventSub `channel.ban` (broadcaster's token, `channel:moderate`) says who was banned or timed out,
 by which moderator, and until when. Twitch announces every ban, stagehand's own (Helix
-`POST /moderation/bans`, made as the broadcaster) too: those are known here (`OwnBans`) and not
-passed on again, as the show logged them when it made them.
+`POST /moderation/bans`, made as the broadcaster) too: those are known to the adapter
+(`stagehand.adapters.own_actions`) and not passed on again, as the show logged them when it made
+them. twitchio's `ChannelBan` keeps the viewer's login only (not the event's `user_name`): a
+viewer banned before they chatted is named by it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from stagehand.adapters.twitch.normalize import PLATFORM
 from stagehand.domain import Author, ModerationKind
 from stagehand.times import format_ts
-
-#: How long a ban stagehand made waits for Twitch to announce it back.
-ECHO_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +54,7 @@ def heard_ban(payload: Any) -> HeardBan:
         detail = f"was banned on Twitch{who}"
     what = f"twitch ban|{user_id}|{kind.value}|{format_ts(payload.banned_at)}"
     return HeardBan(
-        Author(PLATFORM, user_id, str(user.name or "")),
+        Author(PLATFORM, user_id, str(user.name or ""), str(user.display_name or "")),
         kind,
         by if by_id else "",
         by_id,
@@ -65,24 +63,22 @@ def heard_ban(payload: Any) -> HeardBan:
     )
 
 
-class OwnBans:
-    """The viewers stagehand itself banned or timed out in the last minute, by user id."""
-
-    def __init__(self, seconds: float = ECHO_SECONDS) -> None:
-        self._seconds = seconds
-        self._made: dict[str, float] = {}
-
-    def making(self, user_id: str) -> None:
-        """About to ban or time out `user_id` (Twitch may announce it before Helix answers)."""
-        self._made[user_id] = time.monotonic()
-
-    def failed(self, user_id: str) -> None:
-        self._made.pop(user_id, None)
-
-    def is_echo(self, user_id: str, moderator_id: str, ours: str | None) -> bool:
-        """Whether a ban of `user_id` by `moderator_id` is one stagehand made (acting as `ours`)."""
-        made = self._made.get(user_id)
-        if made is None or moderator_id != ours:
-            return False
-        del self._made[user_id]
-        return time.monotonic() - made <= self._seconds
+def heard_unban(payload: Any) -> HeardBan:
+    """The lifted ban or timeout a twitchio `ChannelUnban` carries (`kind` is BAN: Twitch does
+    not say which was lifted). Raises as `heard_ban` does. `key` is empty: the event has no
+    time of its own to tell a redelivery from a second unban."""
+    user, moderator = payload.user, payload.moderator
+    user_id = str(user.id)
+    if not user_id:
+        raise ValueError("an unban of nobody")
+    by = str(getattr(moderator, "name", "") or "")
+    by_id = str(getattr(moderator, "id", "") or "") if by else ""
+    who = "" if by and by_id else " (by a moderator there)"
+    return HeardBan(
+        Author(PLATFORM, user_id, str(user.name or ""), str(user.display_name or "")),
+        ModerationKind.BAN,
+        by if by_id else "",
+        by_id,
+        "",
+        f"was unbanned on Twitch{who}",
+    )
