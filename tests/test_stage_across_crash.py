@@ -140,3 +140,28 @@ eventsub_url = "{fake_twitch.eventsub_url}"
     assert f"on stage, {duration(on_stage)}" in report("html")
     ana = next(line for line in report("csv").splitlines() if line.startswith("Ana,"))
     assert ana.split(",")[6:8] == ["1", f"{on_stage:g}"]
+
+    # Exported and replayed, the appearance the crash ended ends there in the replay too (an
+    # `off_stage` line), not at the show's end, 14 s later. (It begins at the `!stage` line in
+    # the replay: the live show began it once the guest link was whispered, a moment later.)
+    exported = tmp_path / "friday-export.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "stagehand", "export", "--db", str(db), "-o", str(exported)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    again = tmp_path / "again.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "stagehand", "replay", str(exported), "--db", str(again),
+         "--instant", "--headless"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert [
+        ended for _, ended in _query(again, "SELECT started_at, ended_at FROM stage_sessions")
+    ] == [last_alive]
+    command = [sys.executable, "-m", "stagehand", "report", "--db", str(again), "--format", "json"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    replayed = json.loads(done.stdout)
+    assert replayed["stage_appearances"] == 1
+    assert on_stage <= replayed["stage_seconds"] <= on_stage + 2.0, (replayed, on_stage)
