@@ -20,6 +20,7 @@ from pathlib import Path
 
 from fakes.transcripts import write_jsonl
 from fakes.twitch_server import BROADCASTER, FakeTwitch, chat_event, store_credentials
+from live_run import twitch_config
 
 
 def stagehand(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -128,24 +129,6 @@ channel = "{BROADCASTER["login"]}"
 helix_url = "http://127.0.0.1:9/helix"
 oauth_url = "http://127.0.0.1:9/oauth2"
 eventsub_url = "ws://127.0.0.1:9/ws"
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
-def twitch_config(path: Path, fake: FakeTwitch) -> Path:
-    path.write_text(
-        f"""
-[show]
-name = "friday"
-
-[twitch]
-enabled = true
-channel = "{BROADCASTER["login"]}"
-helix_url = "{fake.helix_url}"
-oauth_url = "{fake.oauth_url}"
-eventsub_url = "{fake.eventsub_url}"
 """,
         encoding="utf-8",
     )
