@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import select
@@ -411,3 +412,86 @@ def _read_some(fd: int) -> bytes:
         return os.read(fd, 65536)
     except OSError:  # the console closed its end
         return b""
+
+
+def _report(db: Path) -> dict:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stagehand",
+            "report",
+            "crashy",
+            "--db",
+            str(db),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_replay_killed_and_resumed_reports_the_stage_and_stream_times_its_transcript_has(
+    tmp_path: Path,
+) -> None:
+    """Killed (SIGKILL) with a guest on stage and a comment on stream, then resumed by the same
+    command: a replay has no downtime (it goes on at its transcript's time), so both stay on
+    until the transcript takes them off, and the report says what a replay never killed says
+    (the comment on stream for 78 s, not the 8 s up to the last line stored before the kill)."""
+
+    def at(second: int) -> str:
+        return (START + timedelta(seconds=second)).isoformat()
+
+    def host(second: int, action: str, comment: str, author: str) -> dict:
+        return {"kind": "host", "ts": at(second), "action": action, "comment_id": comment,
+                "author_id": author, "platform": "twitch"}  # fmt: skip
+
+    def said(id: str, second: int, author: str, author_id: str, text: str) -> dict:
+        return {"kind": "comment", "id": id, "ts": at(second), "platform": "twitch",
+                "author_id": author_id, "author": author, "text": text}  # fmt: skip
+
+    transcript = write_jsonl(
+        tmp_path / "friday.jsonl",
+        [
+            {"kind": "show", "ts": at(0), "title": "Synth Night"},
+            {"kind": "segment", "ts": at(0), "title": "Filters", "keywords": ["filter"]},
+            said("c1", 5, "ana", "7", "can I show my filter?"),
+            host(6, "stage_start", "c1", "7"),
+            said("c2", 10, "ben", "8", "what cutoff do you use for the filter?"),
+            host(12, "feature", "c2", "8"),
+            said("c3", 20, "cleo", "9", "nice filter"),
+            said("c4", 80, "dev", "10", "the resonance is lovely"),  # killed before it
+            host(90, "unfeature", "c2", "8"),
+            host(100, "stage_end", "c1", "7"),
+            said("c5", 110, "eve", "11", "bye"),
+        ],
+    )
+    whole = tmp_path / "whole.db"
+    played = replay(transcript, whole, "--instant")
+    assert played.wait(60) == 0
+    expected = _report(whole)
+    assert expected["stage_seconds"] == 94.0
+    assert [shown["seconds"] for shown in expected["shown_on_stream"]] == [78.0]
+
+    db = tmp_path / "crash.db"
+    process = replay(transcript, db, "--speed", "10")  # c4 comes 6 s after c3
+    deadline = time.monotonic() + 30
+    while len(stored_ids(db)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(stored_ids(db)) == 3
+    time.sleep(0.3)  # its replay position stored too
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(10)
+    resumed = replay(transcript, db, "--instant")
+    out, err = resumed.communicate(timeout=60)
+    assert resumed.returncode == 0, err
+    assert "Resumed show 'crashy'" in out and "picked up after line 7" in out, out
+    assert "on stream when the show stopped" not in err + out
+    report = _report(db)
+    for key in ("stage_seconds", "on_stage", "shown_on_stream"):
+        assert report[key] == expected[key], key

@@ -25,6 +25,7 @@ from fakes.twitch_server import (
     chat_event,
     store_credentials,
 )
+from live_run import run_headless, twitch_config, wait_for
 
 DISCORD_TOKEN = "fake-discord-bot-token.for-the-leak-test.0123456789abcdef"
 
@@ -48,12 +49,6 @@ def count(db: Path, platform: str) -> int:
         return 0
     finally:
         conn.close()
-
-
-async def wait_for(predicate, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.05)
 
 
 async def test_run_with_both_platforms_survives_a_drop_and_leaks_no_token(fakes, tmp_path) -> None:
@@ -227,17 +222,6 @@ gateway_url = "{discord.gateway_url}"
     assert sqlite3.connect(db).execute("SELECT count(*) FROM shows").fetchone() == (0,)
 
 
-async def run_headless(config: Path, db: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "stagehand", "run", "-c", str(config), "--db", str(db), "--headless"),
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
 async def test_a_run_nothing_connected_to_is_no_show_and_the_next_run_starts_afresh(
     twitch_capture: dict, fake_twitch: FakeTwitch, tmp_path: Path
 ) -> None:
@@ -249,21 +233,7 @@ async def test_a_run_nothing_connected_to_is_no_show_and_the_next_run_starts_afr
     fake_twitch.revoke(BOT["id"])
     fake_twitch.revoke(BROADCASTER["id"])
     db = tmp_path / "live.db"
-    config = tmp_path / "stagehand.toml"
-    config.write_text(
-        f"""
-[show]
-name = "friday"
-
-[twitch]
-enabled = true
-channel = "{BROADCASTER["login"]}"
-helix_url = "{fake_twitch.helix_url}"
-oauth_url = "{fake_twitch.oauth_url}"
-eventsub_url = "{fake_twitch.eventsub_url}"
-""",
-        encoding="utf-8",
-    )
+    config = twitch_config(tmp_path / "stagehand.toml", fake_twitch)
     env = {**os.environ, "STAGEHAND_TOKEN_FILE": str(token_file)}
 
     def stagehand(*args: str) -> subprocess.CompletedProcess[str]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from fakes.transcripts import write_jsonl
 from fakes.twitch_server import BROADCASTER, FakeTwitch, chat_event, store_credentials
+from live_run import twitch_config
 
 
 def stagehand(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -134,24 +135,6 @@ eventsub_url = "ws://127.0.0.1:9/ws"
     return path
 
 
-def twitch_config(path: Path, fake: FakeTwitch) -> Path:
-    path.write_text(
-        f"""
-[show]
-name = "friday"
-
-[twitch]
-enabled = true
-channel = "{BROADCASTER["login"]}"
-helix_url = "{fake.helix_url}"
-oauth_url = "{fake.oauth_url}"
-eventsub_url = "{fake.eventsub_url}"
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
 def stuck_connecting(config: Path, db: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     """A run waiting for its platform (it said it is connecting), its show in the database."""
     run = start("run", "-c", str(config), "--db", str(db), "--headless", env=env)
@@ -209,3 +192,78 @@ async def test_a_run_killed_before_going_on_air_leaves_nothing_to_list_or_resume
     listed = stagehand("shows", "--db", str(db))
     assert "friday" in listed.stdout and "No shows yet" not in listed.stdout
     assert stagehand("report", "--db", str(db)).returncode == 0
+
+
+async def test_a_run_stopped_before_air_with_its_database_moved_leaves_no_empty_one_behind(
+    twitch_capture: dict, fake_twitch: FakeTwitch, tmp_path: Path
+) -> None:
+    """The database moved away (a producer tidying folders) while the run waits for Twitch: the
+    stop that takes the unaired show back does not make an empty database where it was (the
+    next `report` there would say "no shows yet" instead of that the file is gone), and says
+    the show could not be taken back, naming the file; the moved database still lists nothing."""
+    token_file = tmp_path / "tokens.json"
+    store_credentials(fake_twitch, token_file)
+    env = {**os.environ, "STAGEHAND_TOKEN_FILE": str(token_file)}
+    db = tmp_path / "live.db"
+    run = stuck_connecting(dead_end_config(tmp_path / "nowhere.toml"), db, env)
+    moved = tmp_path / "elsewhere.db"
+    db.rename(moved)
+    run.send_signal(signal.SIGTERM)
+    stdout, stderr = run.communicate(timeout=30)
+    assert not db.exists(), "an empty database was made where the moved one was"
+    assert run.returncode == 0, stderr
+    assert not stdout, stdout  # nothing claims it was stored there
+    assert stderr.splitlines()[-1] == (
+        "No platform connected before the show was stopped: show 'friday' never went on air, "
+        f"but could not be taken back: {db} is missing or moved; the empty show left in it is "
+        "not listed, and a run of that name that goes on air starts it afresh"
+    ), stderr
+    listed = stagehand("shows", "--db", str(moved))
+    assert listed.returncode == 0 and listed.stdout.startswith("No shows yet"), listed.stdout
+    assert not db.exists()
+
+
+async def test_a_resumed_show_whose_database_is_moved_away_keeps_its_chat(
+    twitch_capture: dict, fake_twitch: FakeTwitch, tmp_path: Path
+) -> None:
+    """A resumed show asks the database whether a comment is a redelivery of one stored before
+    the restart. The database moved away before the first comment of the resumed run (and put
+    back later): that question makes no empty database where it was, no chat line is lost,
+    and the redelivery is still told apart."""
+    token_file = tmp_path / "tokens.json"
+    store_credentials(fake_twitch, token_file)
+    env = {**os.environ, "STAGEHAND_TOKEN_FILE": str(token_file)}
+    db, moved = tmp_path / "live.db", tmp_path / "elsewhere.db"
+    config = twitch_config(tmp_path / "twitch.toml", fake_twitch)
+
+    async def run(runs: int, *message_ids: str) -> subprocess.Popen[str]:
+        show = start("run", "-c", str(config), "--db", str(db), "--headless", env=env)
+        await fake_twitch.wait_for_subscriptions(runs, timeout=20)
+        if runs > 1:
+            db.rename(moved)
+        for message_id in message_ids:
+            await fake_twitch.send_chat(chat_event(message_id=message_id, text=f"{message_id}?"))
+        return show
+
+    first = await run(1, "tw-1")
+    wait_until(lambda: rows(db, "SELECT count(*) FROM comments") == [(1,)], 20)
+    first.send_signal(signal.SIGTERM)
+    assert first.wait(timeout=30) == 0
+    resumed = await run(2, "tw-1", "tw-2", "tw-3")  # tw-1 again: a redelivery
+    try:
+        # Written through the log the show's writer keeps beside where the file was.
+        wal = Path(f"{db}-wal")
+        wait_until(lambda: wal.exists() and b"tw-3?" in wal.read_bytes(), 20)
+        assert not db.exists(), "an empty database was made where the moved one was"
+        moved.rename(db)
+    finally:
+        resumed.send_signal(signal.SIGTERM)
+        stdout, stderr = resumed.communicate(timeout=30)
+    assert resumed.returncode == 0, stderr
+    assert "2 chat lines (commands and the hosts' own included; 1 duplicates skipped)" in stdout
+    assert "Traceback" not in stderr and "Exception" not in stderr, stderr
+    assert rows(db, "SELECT message_id FROM comments ORDER BY id") == [
+        ("tw-1",),
+        ("tw-2",),
+        ("tw-3",),
+    ]

@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 
 from fakes.twitch_server import (
-    BROADCASTER,
     CLIENT_SECRET,
     FakeTwitch,
     chat_event,
     settings_for,
     store_credentials,
 )
+from live_run import run_headless, twitch_config
 from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.config import Settings
 from stagehand.logs import MASK, configure_logging, log_file_path
@@ -90,33 +90,11 @@ async def test_a_headless_run_shows_echoed_errors_masked_on_stderr(
     # The app-token request quotes client_secret; the channel lookup quotes the app token.
     fake.fail_next("POST", "oauth2/token", 400, ECHO)
     fake.fail_next("GET", "users", 500, ECHO)
-    config = tmp_path / "stagehand.toml"
-    config.write_text(
-        f"""
-[show]
-name = "leaky"
-
-[twitch]
-enabled = true
-channel = "{BROADCASTER["login"]}"
-helix_url = "{fake.helix_url}"
-oauth_url = "{fake.oauth_url}"
-eventsub_url = "{fake.eventsub_url}"
-reconnect_initial_seconds = 0.05
-reconnect_max_seconds = 0.2
-""",
-        encoding="utf-8",
-    )
+    backoff = "reconnect_initial_seconds = 0.05\nreconnect_max_seconds = 0.2\n"
+    config = twitch_config(tmp_path / "stagehand.toml", fake, name="leaky", twitch=backoff)
     db = tmp_path / "leaky.db"
     env = {**os.environ, "STAGEHAND_TOKEN_FILE": str(token_file), "STAGEHAND_LOG_LEVEL": "DEBUG"}
-    process = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "stagehand", "run", "-c", str(config), "--db", str(db)),
-        "--headless",
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await run_headless(config, db, env)
     try:
         await fake.wait_for_subscriptions(1, timeout=20)
         await fake.send_chat(chat_event(message_id="tw-1", text="what saw wave do you use?"))

@@ -17,7 +17,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from fakes.twitch_server import BROADCASTER, FakeTwitch, chat_event, store_credentials
+from fakes.twitch_server import FakeTwitch, chat_event, store_credentials
+from live_run import run_headless, twitch_config, wait_for
 from stagehand.report.text import duration
 
 ANA = {"id": "5001", "login": "ana", "display_name": "Ana"}
@@ -35,23 +36,6 @@ def _query(db: Path, sql: str) -> list[tuple]:
         return []
 
 
-async def _wait_for(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.05)
-
-
-async def _run(config: Path, db: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "stagehand", "run", "-c", str(config), "--db", str(db), "--headless"),
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
 def _comments(db: Path) -> int:
     rows = _query(db, "SELECT count(*) FROM comments")
     return rows[0][0] if rows else 0
@@ -64,25 +48,11 @@ async def test_a_guest_on_stage_through_a_crash_is_not_on_stage_while_the_show_w
     token_file = tmp_path / "tokens.json"
     store_credentials(fake_twitch, token_file)
     db = tmp_path / "live.db"
-    config = tmp_path / "stagehand.toml"
-    config.write_text(
-        f"""
-[show]
-name = "friday"
-guest_link = "https://vdo.ninja/?room=friday"
-
-[twitch]
-enabled = true
-channel = "{BROADCASTER["login"]}"
-helix_url = "{fake_twitch.helix_url}"
-oauth_url = "{fake_twitch.oauth_url}"
-eventsub_url = "{fake_twitch.eventsub_url}"
-""",
-        encoding="utf-8",
-    )
+    guest_link = 'guest_link = "https://vdo.ninja/?room=friday"\n'
+    config = twitch_config(tmp_path / "stagehand.toml", fake_twitch, show=guest_link)
     env = {**os.environ, "STAGEHAND_TOKEN_FILE": str(token_file)}
 
-    first = await _run(config, db, env)
+    first = await run_headless(config, db, env)
     try:
         await fake_twitch.wait_for_subscriptions(1, timeout=20)
         await fake_twitch.send_chat(chat_event(message_id="c1", text="hi all", chatter=ANA))
@@ -91,25 +61,25 @@ eventsub_url = "{fake_twitch.eventsub_url}"
                 message_id="c2", text="!stage @ana", chatter=MOD, badges=[("moderator", "1")]
             )
         )
-        await _wait_for(lambda: bool(_query(db, "SELECT 1 FROM stage_sessions")))
+        await wait_for(lambda: bool(_query(db, "SELECT 1 FROM stage_sessions")))
         await asyncio.sleep(1.0)
         await fake_twitch.send_chat(
             chat_event(message_id="c3", text="glad to be here", chatter=ANA)
         )
-        await _wait_for(lambda: _comments(db) == 3)
+        await wait_for(lambda: _comments(db) == 3)
     finally:
         first.kill()  # SIGKILL: no clean stop
         await first.wait()
     (last_alive,) = _query(db, "SELECT max(ts) FROM comments")[0]
     await asyncio.sleep(DOWN_SECONDS)
 
-    second = await _run(config, db, env)
+    second = await run_headless(config, db, env)
     try:
         # chat subscribed again (5 a run: chat, deleted messages, /clear, bans, unbans; chat
         # first)
         await fake_twitch.wait_for_subscriptions(6, timeout=20)
         await fake_twitch.send_chat(chat_event(message_id="c4", text="welcome back", chatter=MOD))
-        await _wait_for(lambda: _comments(db) == 4)
+        await wait_for(lambda: _comments(db) == 4)
     finally:
         if second.returncode is None:
             second.send_signal(signal.SIGTERM)
@@ -141,3 +111,28 @@ eventsub_url = "{fake_twitch.eventsub_url}"
     assert f"on stage, {duration(on_stage)}" in report("html")
     ana = next(line for line in report("csv").splitlines() if line.startswith("Ana,"))
     assert ana.split(",")[6:8] == ["1", f"{on_stage:g}"]
+
+    # Exported and replayed, the appearance the crash ended ends there in the replay too (an
+    # `off_stage` line), not at the show's end, 14 s later. (It begins at the `!stage` line in
+    # the replay: the live show began it once the guest link was whispered, a moment later.)
+    exported = tmp_path / "friday-export.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "stagehand", "export", "--db", str(db), "-o", str(exported)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    again = tmp_path / "again.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "stagehand", "replay", str(exported), "--db", str(again),
+         "--instant", "--headless"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert [
+        ended for _, ended in _query(again, "SELECT started_at, ended_at FROM stage_sessions")
+    ] == [last_alive]
+    command = [sys.executable, "-m", "stagehand", "report", "--db", str(again), "--format", "json"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    replayed = json.loads(done.stdout)
+    assert replayed["stage_appearances"] == 1
+    assert on_stage <= replayed["stage_seconds"] <= on_stage + 2.0, (replayed, on_stage)

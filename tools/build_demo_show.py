@@ -210,9 +210,16 @@ class Host:
 
 @dataclass(frozen=True)
 class Segment:
+    """A segment the hosts planned. With `by`, that moderator's `!segment <title>` line in the
+    next beat starts it: the segment begins at that line, right after it, as a recorded show
+    (and `stagehand export`) writes a segment a chat command started. A replay then plays the
+    moderator starting it, where a line naming a segment the hosts had started already would
+    be answered "Topic unchanged" on every segment change."""
+
     at: str
     title: str
     keywords: tuple[str, ...]
+    by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -425,7 +432,7 @@ SCRIPT: list[Segment | Beat] = [
         t("hex_inverter", R, "100n on every chip's supply pins, always. breadboards are not an excuse"),
         t("beep_boop_bella", G, "hi hi"),
     ]),
-    Segment("05:00", "The oscillator: a sawtooth VCO", ("oscillator", "VCO", "sawtooth", "waveform", "exponential converter", "1V/oct", "tuning", "op-amp", "matched transistors", "drift", "pitch", "integrator")),
+    Segment("05:00", "The oscillator: a sawtooth VCO", ("oscillator", "VCO", "sawtooth", "waveform", "exponential converter", "1V/oct", "tuning", "op-amp", "matched transistors", "drift", "pitch", "integrator"), by="mod_marta"),
     Beat("05:02", CHAT, [
         t("mod_marta", C, "!segment The oscillator: a sawtooth VCO"),
         t("katmodular", R, "the expo converter is where everyone suffers, good luck lol"),
@@ -627,7 +634,7 @@ SCRIPT: list[Segment | Beat] = [
         Host("answer", "q_calib", 44),
         t("pcb_paula", R, "the expo pair sitting right next to each other is exactly what you'd do on a pcb too"),
     ]),
-    Segment("12:00", "The filter: a transistor ladder", ("filter", "ladder", "cutoff", "resonance", "VCF", "Moog", "low-pass", "capacitor", "self-oscillation", "diode ladder", "poles")),
+    Segment("12:00", "The filter: a transistor ladder", ("filter", "ladder", "cutoff", "resonance", "VCF", "Moog", "low-pass", "capacitor", "self-oscillation", "diode ladder", "poles"), by="mod_marta"),
     Beat("12:02", CHAT, [
         t("mod_marta", C, "!segment The filter: a transistor ladder"),
         t("dj_lowpass", R, "FINALLY my segment. the ladder is the heart of the sound"),
@@ -824,7 +831,7 @@ SCRIPT: list[Segment | Beat] = [
         t("dj_lowpass", S, "@katmodular the ota trick is so good", re="kat_ota"),
         t("potato_pal", E, "catJAM"),
     ]),
-    Segment("19:00", "Envelope, MIDI and your questions", ("envelope", "ADSR", "VCA", "MIDI", "Arduino", "gate", "trigger", "CV", "DAC", "eurorack", "case", "schematic", "next build")),
+    Segment("19:00", "Envelope, MIDI and your questions", ("envelope", "ADSR", "VCA", "MIDI", "Arduino", "gate", "trigger", "CV", "DAC", "eurorack", "case", "schematic", "next build"), by="mod_marta"),
     Beat("19:02", CHAT, [
         t("mod_marta", C, "!segment Envelope, MIDI and your questions"),
         t("mod_marta", S, "use !ask so your question doesn't get lost in chat"),
@@ -1146,6 +1153,7 @@ def render(verbose: bool = False) -> Iterator[dict[str, object]]:
     hosts: list[Host] = []  # timed from their comment
     placed: list[tuple[Host, int]] = []  # timed where they stand in the script
     cursor = 0  # ms
+    pending: Segment | None = None  # started by a moderator's line in the next beat
 
     def emit(offset_ms: int, record: dict[str, object]) -> None:
         events.append(Timed(offset_ms, len(events), record))
@@ -1155,15 +1163,10 @@ def render(verbose: bool = False) -> Iterator[dict[str, object]]:
         planned = int(seconds(item.at) * 1000)
         if isinstance(item, Segment):
             cursor = max(cursor, planned)
-            emit(
-                cursor,
-                {
-                    "kind": "segment",
-                    "ts": stamp(cursor),
-                    "title": item.title,
-                    "keywords": list(item.keywords),
-                },
-            )
+            if item.by is None:
+                emit(cursor, segment_record(item, cursor))
+            else:
+                pending = item
             continue
         start = max(planned + timing.randrange(0, 1500), cursor + 500)
         if verbose and start > planned:
@@ -1213,6 +1216,11 @@ def render(verbose: bool = False) -> Iterator[dict[str, object]]:
                 comments[entry.key] = record
                 offsets[entry.key] = cursor
             emit(cursor, record)
+            if pending is not None and (entry.who, entry.text) == starts(pending):
+                emit(cursor, segment_record(pending, cursor))  # after the line that started it
+                pending = None
+        if pending is not None:
+            raise ValueError(f"no {starts(pending)} in the beat after segment {pending.title!r}")
         if verbose:
             print(f"beat {item.at}: {start / 1000:.1f}s -> {cursor / 1000:.1f}s", file=sys.stderr)
 
@@ -1250,6 +1258,20 @@ def render(verbose: bool = False) -> Iterator[dict[str, object]]:
     events.sort(key=lambda timed: (timed.offset_ms, timed.order))
     for timed in events:
         yield timed.record
+
+
+def segment_record(segment: Segment, offset_ms: int) -> dict[str, object]:
+    return {
+        "kind": "segment",
+        "ts": stamp(offset_ms),
+        "title": segment.title,
+        "keywords": list(segment.keywords),
+    }
+
+
+def starts(segment: Segment) -> tuple[str | None, str]:
+    """Who starts `segment` and with what line (its `by`, `!segment <title>`)."""
+    return segment.by, f"!segment {segment.title}"
 
 
 def render_youtube(emit: Callable[[int, dict[str, object]], None], on_air: list[int]) -> None:

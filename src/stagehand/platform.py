@@ -20,6 +20,7 @@ from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from stagehand.domain import (
     Author,
+    AuthorKey,
     Comment,
     HostAction,
     ModerationKind,
@@ -235,6 +236,10 @@ class ReplaySink(AdapterSink, Protocol):
 
     def off_stream_replayed(self, shown_by: str, ts: datetime) -> None:
         """The comment `shown_by` put on stream left it by itself at `ts` (time up)."""
+        ...
+
+    def off_stage_replayed(self, guest: AuthorKey, ts: datetime) -> None:
+        """The appearance of `guest` ended at `ts` with no host action (a crash ended it)."""
         ...
 
     def replay_reached(self, source: str, position: TranscriptPosition) -> None: ...

@@ -77,16 +77,24 @@ def open_show(
             source=source,
             started_at=started_at or clock.now(),
         )
-        # A live show killed with a guest on stage: the appearance ended when the show was last
-        # known to run, not when it came back (a replay's time has no downtime: it goes on at
-        # its transcript's time). The hosts decide whether the guest comes back on.
+        # A live show killed with a guest on stage or a comment on stream: the appearance and
+        # the time on stream ended when the show was last known to run, not when it came back.
+        # The hosts decide whether the guest comes back on, and what goes back on stream. A
+        # replay's time has no downtime: it goes on at its transcript's time, its guests and the
+        # comment its transcript put on stream still on, until the transcript takes them off
+        # (`ResumedState.on_stream`); a comment the hosts put there (for `feature_seconds`)
+        # ended as on a live show.
         off_stage: list[resume_reads.LeftOpen] = []
+        off_stream: list[resume_reads.LeftOpen] = []
         # A replay killed before its first position was stored has none yet: its source says it.
         is_live = source == "live" and resume_reads.replay_position(db, show.id) is None
-        if resumed and is_live:
-            last_alive = queries.last_alive_at(db, show.id)
-            if last_alive is not None:
+        last_alive = queries.last_alive_at(db, show.id) if resumed else None
+        if last_alive is not None:
+            if is_live:
                 off_stage = resume_reads.end_open_stage(db, show.id, last_alive)
+            off_stream = resume_reads.end_open_on_stream(
+                db, show.id, last_alive, keep_replayed=not is_live
+            )
         state = (
             resume_reads.resumed_state(
                 db,
@@ -97,11 +105,6 @@ def open_show(
             if resumed
             else None
         )
-        # A show killed while a comment was on stream left that time open: it ended when the
-        # show was last known to run. The hosts decide whether it goes back on stream.
-        off_stream: list[resume_reads.LeftOpen] = []
-        if state is not None and state.last_comment_at is not None:
-            off_stream = resume_reads.end_open_on_stream(db, show.id, state.last_comment_at)
         opted_out = queries.opted_out_viewers(db)
     notices = []
     for left in off_stream:

@@ -117,6 +117,17 @@ class OffStreamEvent:
     shown_by: str
 
 
+@dataclass(frozen=True, slots=True)
+class OffStageEvent:
+    """The guest `author_id` (on `platform`) left the stage at `ts` with no host action: a live
+    show killed with them on stage ended the appearance, once resumed, at the last moment it
+    was known to run."""
+
+    ts: datetime
+    platform: str
+    author_id: str
+
+
 TranscriptEvent = (
     ShowEvent
     | SegmentEvent
@@ -126,6 +137,7 @@ TranscriptEvent = (
     | TopicEvent
     | DeleteEvent
     | OffStreamEvent
+    | OffStageEvent
 )
 
 
@@ -147,7 +159,17 @@ def _text(record: dict[str, Any], key: str, default: str | None = None) -> str:
 
 
 #: The kinds of line this version reads (`event_from_dict`); any other kind is ignored.
-EVENT_KINDS = ("show", "segment", "topic", "comment", "host", "delete", "off_stream", "end")
+EVENT_KINDS = (
+    "show",
+    "segment",
+    "topic",
+    "comment",
+    "host",
+    "delete",
+    "off_stream",
+    "off_stage",
+    "end",
+)
 
 
 def event_from_dict(record: dict[str, Any]) -> TranscriptEvent | None:
@@ -180,6 +202,12 @@ def event_from_dict(record: dict[str, Any]) -> TranscriptEvent | None:
         )
     if kind == "off_stream":
         return OffStreamEvent(ts=parse_ts(record.get("ts")), shown_by=_text(record, "shown_by"))
+    if kind == "off_stage":
+        return OffStageEvent(
+            ts=parse_ts(record.get("ts")),
+            platform=_text(record, "platform", "replay"),
+            author_id=_text(record, "author_id"),
+        )
     if kind == "comment":
         return CommentEvent(_comment_from_dict(record))
     if kind == "host":
@@ -494,6 +522,13 @@ def event_to_dict(event: TranscriptEvent) -> dict[str, Any]:
         }
     if isinstance(event, OffStreamEvent):
         return {"kind": "off_stream", "ts": format_ts(event.ts), "shown_by": event.shown_by}
+    if isinstance(event, OffStageEvent):
+        return {
+            "kind": "off_stage",
+            "ts": format_ts(event.ts),
+            "platform": event.platform,
+            "author_id": event.author_id,
+        }
     record = host_action_to_dict(event.action)
     if event.author is not None:
         record["author"] = event.author.name

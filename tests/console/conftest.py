@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from stagehand.adapters.replay import ReplayAdapter
 from stagehand.clock import ShowClock
 from stagehand.config import Settings
 from stagehand.console.app import StagehandApp, make_app
+from stagehand.console.widgets.queue import QueueView
 from stagehand.domain import Author, Comment, ModerationKind
 from stagehand.platform import ActionResult, Adapter, AdapterSink, ConnectionState
 from stagehand.session import open_show
@@ -237,3 +239,17 @@ async def actions_done(pilot) -> None:
         if running:  # (an empty list would mean "every worker", the adapters' too)
             await app.workers.wait_for_complete(running)
         await pilot.pause()
+
+
+def select(app: StagehandApp, message_id: str) -> None:
+    """Select the queue's row of comment `message_id`, as the host's j/k would."""
+    queue = app.query_one(QueueView)
+    queue.select(next(i for i, r in enumerate(queue.entries) if r.comment.id == message_id))
+
+
+async def answer_each(console: Console, pilot, message_ids: Iterable[str]) -> None:
+    """The host answers each comment in turn: selects its row and presses `a`."""
+    for message_id in message_ids:
+        select(console.app, message_id)
+        await pilot.press("a")
+        await actions_done(pilot)

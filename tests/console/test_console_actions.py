@@ -11,17 +11,12 @@ from conftest import (
     open_console,
     played,
     screen_text,
+    select,
 )
 from stagehand.console.widgets.queue import QueueView
 from stagehand.domain import Author, Comment
 
 SIZE = (120, 36)
-
-
-def select(app, message_id: str) -> None:
-    queue = app.query_one(QueueView)
-    index = next(i for i, r in enumerate(queue.entries) if r.comment.id == message_id)
-    queue.select(index)
 
 
 async def test_queue_is_ranked_and_marked_and_the_header_tells_the_show(tmp_path, show_file):

@@ -15,11 +15,6 @@ from stagehand.domain import Author, Comment
 SIZE = (120, 36)
 
 
-def select(app, message_id: str) -> None:
-    queue = app.query_one(QueueView)
-    queue.select(next(i for i, r in enumerate(queue.entries) if r.comment.id == message_id))
-
-
 def chat(console, message_id: str, author: Author, text: str) -> None:
     live = console.live
     console.clock.follow(live.now() + timedelta(seconds=1), 0.0)

@@ -15,7 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RecordingAdapter, actions_done, open_console, played, screen_text
+from conftest import (
+    RecordingAdapter,
+    actions_done,
+    answer_each,
+    open_console,
+    played,
+    screen_text,
+    select,
+)
 from stagehand.config import ConsoleSettings, Settings
 from stagehand.console.widgets.queue import QueueView
 from stagehand.domain import Author, Comment, ModerationKind
@@ -66,11 +74,6 @@ def leaves(console, who: Author, how: str) -> None:
         chat(console, f"{who.id}-f2", who, "!forget confirm")
     else:
         chat(console, f"{who.id}-o1", who, "!optout")
-
-
-def select(app, message_id: str) -> None:
-    queue = app.query_one(QueueView)
-    queue.select(next(i for i, r in enumerate(queue.entries) if r.comment.id == message_id))
 
 
 def host_actions(console, action: str) -> list[tuple]:
@@ -190,9 +193,7 @@ async def test_search_results_and_the_handled_list_drop_a_viewer_who_leaves(tmp_
     console = open_console(tmp_path / "show.db", path, commands=True)
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
-        for message_id in ("q1", "q2"):
-            select(console.app, message_id)
-            await pilot.press("a")
+        await answer_each(console, pilot, ("q1", "q2"))
         await pilot.press("l")
         assert "Handled (2)" in screen_text(console.app)
         leaves(console, BOB, "forget")
@@ -330,10 +331,7 @@ async def test_the_notice_history_no_longer_names_a_viewer_who_leaves(tmp_path, 
     console = open_console(tmp_path / "show.db", path, commands=True)
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
-        for message_id in ("q1", "q2", "q3"):
-            select(console.app, message_id)
-            await pilot.press("a")
-            await actions_done(pilot)
+        await answer_each(console, pilot, ("q1", "q2", "q3"))
         await pilot.press("i")
         text = notices_open(console.app)
         assert "Answered bob on air" in text and "Answered bobby on air" in text
@@ -363,10 +361,7 @@ async def test_of_two_viewers_of_one_name_only_the_one_who_left_is_said_anonymou
     console = open_console(tmp_path / "show.db", path, commands=True)
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
-        for message_id in ("q1", "q2", "q3"):
-            select(console.app, message_id)
-            await pilot.press("a")
-            await actions_done(pilot)
+        await answer_each(console, pilot, ("q1", "q2", "q3"))
         leaves(console, BOB, "optout")
         await settled(console, pilot)
         await pilot.press("i")
@@ -395,10 +390,7 @@ async def test_viewers_named_like_words_of_the_notices_are_unnamed_only_where_na
     console = open_console(tmp_path / "show.db", path, commands=True)
     async with console.app.run_test(size=SIZE) as pilot:
         await played(console, pilot)
-        for message_id in ("q1", "q3", "q4"):  # the and ana asked the same: one row
-            select(console.app, message_id)
-            await pilot.press("a")
-            await actions_done(pilot)
+        await answer_each(console, pilot, ("q1", "q3", "q4"))  # the and ana asked the same
         await pilot.press("t", "ctrl+u", *"vco tuning", "enter")  # the topic quotes "vco"
         await actions_done(pilot)
         await pilot.press("i")

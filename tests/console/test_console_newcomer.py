@@ -20,6 +20,7 @@ from conftest import actions_done, comment_record, open_console, played, screen_
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.config import Settings, default_db_path
 from stagehand.console.over import over_words
+from stagehand.demo import demo_transcript_path
 from stagehand.session import open_show
 
 FIN = "is a ladder filter better than a state variable filter for cutoff sweeps?"
@@ -159,6 +160,32 @@ async def test_a_finished_replay_says_the_show_is_over_and_what_next(
         assert screen_text(console.app).splitlines()[-2].strip() == f"✓ {over}"
         assert [n.text for n in console.app.state.notices].count(over) == 1
         assert not [n for n in console.app.state.notices if "--db" in n.text]
+
+
+async def test_the_demo_s_moderator_starts_its_segments_without_a_warning(tmp_path):
+    """`stagehand demo` answers chat commands: its moderator's `!segment` is what moves the
+    show on (the notice says the segment started), never a "topic unchanged" warning at every
+    segment change for a line that named the segment the hosts had just started; each segment
+    keeps the keywords the show planned for it."""
+    console = open_console(tmp_path / "show.db", demo_transcript_path(), commands=True)
+    async with console.app.run_test(size=(100, 30)) as pilot:
+        await played(console, pilot)
+        said = [n.text for n in console.app.state.notices]
+        assert not [text for text in said if "unchanged" in text.casefold()], said
+        started = [text for text in said if text.startswith("!segment: ")]
+        assert started == [
+            "!segment: ok: segment 2 started: The oscillator: a sawtooth VCO",
+            "!segment: ok: segment 3 started: The filter: a transistor ladder",
+            "!segment: ok: segment 4 started: Envelope, MIDI and your questions",
+        ], said
+        db = console.db()
+        segments = db.execute("SELECT title, keywords FROM segments ORDER BY position").fetchall()
+        assert [title for title, _ in segments][1:] == [s.split(": ", 3)[-1] for s in started]
+        assert all(len(json.loads(keywords)) >= 9 for _, keywords in segments), segments
+        # Each segment change is the moderator's, at their line (one step for `l` or u each).
+        changes = db.execute("SELECT ts FROM host_actions WHERE action = 'segment'").fetchall()
+        lines = db.execute("SELECT ts FROM comments WHERE text LIKE '!segment %'").fetchall()
+        assert changes == lines and len(lines) == 3
 
 
 def test_the_demo_s_show_name_fits_the_line_with_its_command() -> None:

@@ -14,12 +14,12 @@ from conftest import (
     open_console,
     played,
     screen_text,
+    select,
 )
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.clock import ShowClock
 from stagehand.config import Settings
 from stagehand.console.app import make_app
-from stagehand.console.widgets.queue import QueueView
 from stagehand.domain import Author, Comment
 from stagehand.session import open_show
 
@@ -28,11 +28,6 @@ SIZE = (120, 36)
 
 def notice_line(app) -> str:
     return screen_text(app).splitlines()[-2]
-
-
-def select(app, message_id: str) -> None:
-    queue = app.query_one(QueueView)
-    queue.select(next(i for i, r in enumerate(queue.entries) if r.comment.id == message_id))
 
 
 async def test_a_notice_fades_after_a_few_seconds_and_a_problem_stays_longer(tmp_path, show_file):

@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from pathlib import Path
 
 from showserver import SHOW as SHOW_RECORDS
-from showserver import act, call, comment, serve
+from showserver import Served, act, call, comment, serve
 from test_attach import attached, screen_text, until
 
 from stagehand.console.widgets.queue import QueueView
@@ -278,25 +279,41 @@ async def test_a_show_gone_before_its_first_metrics_leaves_the_numbers_empty_qui
 LATE = [*SHOW_RECORDS, comment("m9", "50:00", "late", "999", "bye everyone")]
 
 
+async def serving_late(tmp_path: Path) -> Served:
+    """LATE played at 60x, its first lines in: the replay is waiting for the late one."""
+    served = await serve(tmp_path, LATE, speed=60)
+    await until(lambda: served.live.find_comment("twitch", "m4") is not None, seconds=10)
+    return served
+
+
+async def stopped_short(served: Served, app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Stopped as `replay` stops on SIGINT (the show closes, then its server) before its end:
+    the attached console (`app`) is reconnecting."""
+    await served.live.close()
+    await served.server.stop()
+    served.runner.cancel()
+    await until(lambda: app.state.connections["show"][0] == "reconnecting", seconds=3, pilot=pilot)
+
+
+async def resumed_on_its_address(served: Served, tmp_path: Path) -> Served:
+    """The same command run again: LATE resumed, served where it was, with the same tokens."""
+    return await serve(
+        tmp_path, LATE, listen=f"127.0.0.1:{port_of(served.url)}", tokens=served.tokens
+    )
+
+
 async def test_a_show_stopped_before_its_end_is_waited_for_not_called_ended(tmp_path) -> None:
     """A replay stopped short (Ctrl-C: the show closes, its server stops) is not the show's
     end: the console says it stopped, keeps reconnecting, sends nothing while it is away (the
     row stays, the database gets no dismissal), and picks the show up when the same command
     resumes it."""
-    served = await serve(tmp_path, LATE, speed=60)
-    await until(lambda: served.live.find_comment("twitch", "m4") is not None, seconds=10)
+    served = await serving_late(tmp_path)
     remote, app = await attached(served, "hana")
     resumed = None
     try:
         async with app.run_test(size=(120, 35)) as pilot:
             await until(lambda: len(drawn_ids(app)) == 4, seconds=3, pilot=pilot)
-            # Stopped as `replay` stops on SIGINT: the show closes, then its server.
-            await served.live.close()
-            await served.server.stop()
-            served.runner.cancel()
-            await until(
-                lambda: app.state.connections["show"][0] == "reconnecting", seconds=3, pilot=pilot
-            )
+            await stopped_short(served, app, pilot)
             app.redraw()
             await pilot.pause()
             text = screen_text(app)
@@ -329,9 +346,7 @@ async def test_a_show_stopped_before_its_end_is_waited_for_not_called_ended(tmp_
             await pilot.press("n")
 
             # The same command again: the show resumes on its port, and the console with it.
-            resumed = await serve(
-                tmp_path, LATE, listen=f"127.0.0.1:{port_of(served.url)}", tokens=served.tokens
-            )
+            resumed = await resumed_on_its_address(served, tmp_path)
             await resumed.played()
             await until(
                 lambda: app.state.connections["show"][0] == "connected", seconds=10, pilot=pilot
@@ -353,8 +368,7 @@ async def test_u_while_the_show_is_away_keeps_the_action_to_undo_once_it_is_back
     connected"): the action it was meant to take back stays this console's to undo, and `u`
     takes back that one once the show is back. Before, the key was used up: the next `u`
     undid the action before it, or said everything was taken back."""
-    served = await serve(tmp_path, LATE, speed=60)
-    await until(lambda: served.live.find_comment("twitch", "m4") is not None, seconds=10)
+    served = await serving_late(tmp_path)
     remote, app = await attached(served, "hana")
     resumed = None
     try:
@@ -364,12 +378,7 @@ async def test_u_while_the_show_is_away_keeps_the_action_to_undo_once_it_is_back
             await pilot.press("home", "d")
             await until(lambda: first not in drawn_ids(app), seconds=5, pilot=pilot)
             assert len(app.undo_stack) == 1
-            await served.live.close()
-            await served.server.stop()
-            served.runner.cancel()
-            await until(
-                lambda: app.state.connections["show"][0] == "reconnecting", seconds=3, pilot=pilot
-            )
+            await stopped_short(served, app, pilot)
             told = len(app.state.notices)
             await pilot.press("u")
             await until(
@@ -380,9 +389,7 @@ async def test_u_while_the_show_is_away_keeps_the_action_to_undo_once_it_is_back
             )
             assert len(app.undo_stack) == 1  # still this console's to take back
 
-            resumed = await serve(
-                tmp_path, LATE, listen=f"127.0.0.1:{port_of(served.url)}", tokens=served.tokens
-            )
+            resumed = await resumed_on_its_address(served, tmp_path)
             await resumed.played()
             await until(
                 lambda: app.state.connections["show"][0] == "connected", seconds=10, pilot=pilot
@@ -488,20 +495,14 @@ async def test_a_show_away_does_not_claim_its_platforms_are_connected(tmp_path) 
     """While the show is stopped (Ctrl-C on the replay) the header cannot know how its
     platforms are: it says `replay ? unknown`, never `replay ● connected`, and when the same
     command resumes it, the platform's real state is back."""
-    served = await serve(tmp_path, LATE, speed=60)
-    await until(lambda: served.live.find_comment("twitch", "m4") is not None, seconds=10)
+    served = await serving_late(tmp_path)
     remote, app = await attached(served, "alice")
     resumed = None
     try:
         async with app.run_test(size=(120, 35)) as pilot:
             await pilot.pause()
             assert "replay ● connected" in screen_text(app)
-            await served.live.close()
-            await served.server.stop()
-            served.runner.cancel()
-            await until(
-                lambda: app.state.connections["show"][0] == "reconnecting", seconds=3, pilot=pilot
-            )
+            await stopped_short(served, app, pilot)
             app.redraw()
             await pilot.pause()
             text = screen_text(app)

@@ -22,12 +22,14 @@ from datetime import datetime
 from pathlib import Path
 
 from stagehand.adapters.timeline import MAX_JUMP, Timeline, event_ts
+from stagehand.domain import AuthorKey
 from stagehand.platform import Adapter, ConnectionState, ReplaySink
 from stagehand.times import format_ts
 from stagehand.transcript import (
     CommentEvent,
     DeleteEvent,
     HostEvent,
+    OffStageEvent,
     OffStreamEvent,
     SegmentEvent,
     TopicEvent,
@@ -202,6 +204,8 @@ class ReplayAdapter(Adapter[ReplaySink]):
             sink.comment_deleted(event.platform, event.comment_id, event.ts)
         elif isinstance(event, OffStreamEvent):
             sink.off_stream_replayed(event.shown_by, event.ts)
+        elif isinstance(event, OffStageEvent):
+            sink.off_stage_replayed(AuthorKey(event.platform, event.author_id), event.ts)
 
     async def _checkpoint(self, sink: ReplaySink, mark: Mark) -> None:
         """Record how far the show is played, once everything before it is queued."""

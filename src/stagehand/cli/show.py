@@ -342,7 +342,7 @@ def _run_headless(
     #: The stop came once every line was played, as the show was closing: it closed as usual.
     played_all = stopped_short and watch is not None and watch.played_to_the_end()
     stopped_short = stopped_short and not played_all
-    if live.kept:
+    if live.kept and not live.not_taken_back:
         line = _summary(live, watch, interrupted=stopped_short, resume_hint=resume_hint)
         if played_all:
             line += "; the whole transcript was played before the stop"
@@ -373,6 +373,11 @@ def _never_on_air(live: LiveShow, log_path: Path | None = None) -> None:
         raise UserError(
             "no platform could connect: " + "; ".join(f"{p}: {d}" for p, d in failed.items())
         )
+    if live.not_taken_back:
+        click.echo(
+            f"No platform connected before the show was stopped: {live.not_taken_back}", err=True
+        )
+        return
     if live.kept:
         return
     where = f" (log: {log_path})" if log_path else ""
@@ -495,7 +500,7 @@ def _run_console(
     app = asyncio.run(run())
     if app.close_ok is False:
         raise _not_written(live, resume_hint=resume_hint)
-    if live.kept:
+    if live.kept and not live.not_taken_back:
         click.echo(f"Show {live.show.name!r} saved in {live.db_path} (log: {log_path})")
     _never_on_air(live, log_path)
 

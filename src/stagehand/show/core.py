@@ -121,6 +121,9 @@ class ShowCore:
         self._stored_before = stored_before
         #: Whether the show is kept when it closes: a session no platform connected to is not.
         self._kept = True
+        #: Why a session that never went on air could not be taken back at close ("": it was,
+        #: or did not need to be): the command says it where it would say the show was stored.
+        self.not_taken_back = ""
         self._clock = clock or ShowClock()
         self._writer = writer
         #: Said once the show runs and someone listens (the console, headless output).

@@ -317,27 +317,39 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
             # No platform ever connected: no show happened. Nothing is left to claim one did
             # (`stagehand shows`, the latest show a report picks), and a later run with the
             # same name starts afresh rather than resuming a show that never was.
-            self._kept = not await asyncio.to_thread(self._forget_session)
+            self.not_taken_back = await asyncio.to_thread(self._forget_session)
+            self._kept = bool(self.not_taken_back)
         return ok
 
     def _taking_back(self) -> bool:
         """This live session never went on air and took no comment: `close` takes it back."""
         return not self.aired and self.accepted == 0
 
-    def _forget_session(self) -> bool:
-        """Take this session back from the database (`close`); False if that failed."""
+    def _forget_session(self) -> str:
+        """Take this session back from the database (`close`): why it could not, else "".
+
+        Never on a connection that creates the file: a database moved away mid-show is not
+        made again, empty, where it was."""
         try:
-            db = connect(self._db_path)
+            db = connect(self._db_path, create=False)
             try:
                 queries.forget_unaired_session(db, self._show.id, self._stored_before)
             finally:
                 db.conn.close()
         except sqlite3.Error as exc:
-            log.warning(
-                "could not take back show %r, which never went on air: %s", self._show.name, exc
+            why = str(exc)
+            if "unable to open" in why.lower():
+                why = f"{self._db_path} is missing or moved"
+            else:
+                why = f"{why} ({self._db_path})"
+            said = (
+                f"show {self._show.name!r} never went on air, but could not be taken back: {why}"
+                "; the empty show left in it is not listed, and a run of that name that goes on"
+                " air starts it afresh"
             )
-            return False
-        return True
+            log.info("%s", said)  # the command says it (`not_taken_back`)
+            return said
+        return ""
 
     def flush(self, timeout: float | None = 10.0) -> bool:
         """Wait (blocking) until every comment so far is scored and everything published is
@@ -480,7 +492,7 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         """What earlier runs stored as spent of `platform`'s quota on `day` (0 on a new file)."""
 
         def read() -> int:
-            db = connect(self._db_path)
+            db = connect(self._db_path, read_only=True)
             try:
                 return queries.quota_spent(db, platform, day)
             finally:

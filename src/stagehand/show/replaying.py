@@ -7,6 +7,7 @@ from datetime import datetime
 
 from stagehand.domain import (
     Author,
+    AuthorKey,
     Comment,
     HostAction,
     HostActionKind,
@@ -15,7 +16,7 @@ from stagehand.domain import (
     ReplayPosition,
     TranscriptPosition,
 )
-from stagehand.events import HostActionLogged, ReplayReached
+from stagehand.events import HostActionLogged, ReplayReached, StageChanged, StageEnded
 from stagehand.platform import done_on_platform, only_recorded
 from stagehand.show.undo import Undoing
 
@@ -51,6 +52,17 @@ class Replaying(Undoing):
         featured = self._state.featured
         if featured is not None and featured.key == shown_by:
             self._feature_ended(ts, "time up")
+
+    def off_stage_replayed(self, guest: AuthorKey, ts: datetime) -> None:
+        """A transcript's `off_stage` event: `guest`'s appearance ends at `ts` with no host
+        action, as the show it records had it (a crash ended it); nothing if they are off."""
+        self._caught_up()
+        ended = self._state.end_stage(guest, ts)
+        if ended is None:
+            return
+        self._ranker.set_on_stage(guest, False)
+        self._publish(StageEnded(ended))
+        self._publish(StageChanged(self._state.on_stage))
 
     def _replay_action(self, action: HostAction, about: Author | None = None) -> None:
         comment = self._state.recent.find(action.platform, action.comment_id)

@@ -76,6 +76,8 @@ def restore(
         # under: chat saying "viewer" does not talk to them).
         names = () if author.anonymous else (author.name, author.display_name)
         ranker.set_on_stage(author.key, True, names=names)
+    # A replay's comment on stream goes on (no timeout, as replayed): the transcript takes it off.
+    state.featured = resumed.on_stream
     for author in resumed.raised_hands:
         state.hands[author.key] = author
         ranker.set_hand(author.key, True)

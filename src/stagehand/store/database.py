@@ -48,11 +48,16 @@ class StoreError(Exception):
         return f"{self.before}{advice}{self.after}"
 
 
-def connect(path: Path | str, *, busy_timeout: float = 10.0, read_only: bool = False) -> Database:
+def connect(
+    path: Path | str, *, busy_timeout: float = 10.0, read_only: bool = False, create: bool = True
+) -> Database:
     """A connection with the pragmas every stagehand connection uses (no migrations);
-    `read_only`: one that never writes, nor creates a missing file."""
-    if read_only:
-        target, uri = f"{Path(path).expanduser().resolve().as_uri()}?mode=ro", True
+    `read_only`: one that never writes, nor creates a missing file; `create=False`: one that
+    writes but never creates a missing file (a database moved away mid-show is not made again
+    empty where it was: opening it fails instead)."""
+    if read_only or not create:
+        mode = "ro" if read_only else "rw"
+        target, uri = f"{Path(path).expanduser().resolve().as_uri()}?mode={mode}", True
     else:
         target, uri = str(path), False
     conn = sqlite3.connect(target, timeout=busy_timeout, check_same_thread=False, uri=uri)

@@ -37,6 +37,7 @@ from stagehand.transcript import (
     DeleteEvent,
     EndEvent,
     HostEvent,
+    OffStageEvent,
     OffStreamEvent,
     SegmentEvent,
     ShowEvent,
@@ -55,7 +56,8 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
     command among them) come first. Each segment begins with the topic it opened with, and each
     topic edit in it (or its undo) follows at its time (`_topic_changes`). What changed the show
     without a host action comes after the host actions of its moment: a comment the platform
-    deleted (`DeleteEvent`), a comment that left the stream by itself (`OffStreamEvent`). The end
+    deleted (`DeleteEvent`), a comment that left the stream by itself (`OffStreamEvent`), a guest
+    whose appearance a crash ended (`OffStageEvent`: a stage end with no host action). The end
     (`EndEvent`) carries the show's close: a replay's clock runs to it, so what was on stream or on
     stage at the close stays there as long. Of a viewer who opted out or was forgotten, only
     their comments are written, with no text and the role their kind needs (`_as_judged`).
@@ -131,6 +133,17 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
         if row["ended_at"] != ended_at:  # else the show's end takes it off, at its time
             left = OffStreamEvent(parse_ts(row["ended_at"]), row["key"])
             timeline.append(((*order.at(row["ended_at"]), _LAST, row["id"]), left))
+    for row in db.query(
+        "SELECT stage_sessions.id, stage_sessions.ended_at, authors.platform,"
+        " authors.platform_user_id FROM stage_sessions"
+        " JOIN authors ON authors.id = stage_sessions.author_id"
+        " WHERE stage_sessions.show_id = ? AND stage_sessions.ended_at IS NOT NULL",
+        [show.id],
+    ):
+        if row["ended_at"] != ended_at:  # else the show's end takes them off, at its time
+            guest = (row["platform"], row["platform_user_id"])
+            off = OffStageEvent(parse_ts(row["ended_at"]), *guest)
+            timeline.append(((*order.at(row["ended_at"]), _LAST, row["id"]), off))
     timeline.sort(key=lambda item: item[0])
     for _, timed in timeline:
         yield timed
@@ -139,8 +152,9 @@ def export_events(db: Database, show: ShowRow) -> Iterator[TranscriptEvent]:
 
 
 # At one time and segment: the segment's line, then comments, then host actions (which act on
-# the comments before them), then topic edits and deletions, then a comment leaving the stream by
-# itself (whatever else took it off at that moment did first); each in the order it was stored.
+# the comments before them), then topic edits and deletions, then a comment leaving the stream or
+# a guest the stage by itself (whatever else took them off at that moment did first); each in the
+# order it was stored.
 _SEGMENT, _COMMENT, _HOST, _AFTER, _LAST = 0, 1, 2, 3, 4
 
 _Topic = tuple[str, tuple[str, ...]]

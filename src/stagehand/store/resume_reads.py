@@ -1,6 +1,7 @@
 """What a stopped show reads back when it is run again with the same name (`session.open_show`):
-its segments, stage, hands, latest comments, host actions and how far it got, and the one write
-a resume makes (closing the time on stream a crash left open).
+its segments, stage, hands, latest comments, host actions, the comment on stream and how far it
+got, and the writes a resume of a live show makes (closing the time on stage and on stream a crash
+left open).
 
 Bounded by design: the latest `recent` comments are read (host actions, `!stage @name` and
 dedupe find them by id), and only the latest `scored` of them with their stored scores (what a
@@ -32,6 +33,7 @@ from stagehand.domain import (
     AuthorKey,
     Comment,
     CommentKind,
+    Featured,
     HostAction,
     RankedComment,
     ReplayPosition,
@@ -105,6 +107,9 @@ class ResumedState:
     #: Where each guest's raised hand was in the line (0: first) when the stage appearance
     #: `key` began; absent when their hand was not up.
     hand_was_at: dict[str, int] = field(default_factory=dict)
+    #: The comment still on stream (a replay's: a live show's time on stream is ended first,
+    #: `session.open_show`), to go on until the transcript takes it off.
+    on_stream: Featured | None = None
 
 
 def resumed_state(
@@ -176,7 +181,22 @@ def resumed_state(
         acted_on_earlier=_comments_by_row_id(db, earlier),
         appearances=appearances,
         hand_was_at=hand_was_at,
+        on_stream=_on_stream(db, show_id),
     )
+
+
+def _on_stream(db: Database, show_id: int) -> Featured | None:
+    """The comment the show left on stream (the time on stream still open), if any."""
+    row = db.execute(
+        "SELECT comment_id, started_at, key, actor FROM on_stream"
+        " WHERE show_id = ? AND ended_at IS NULL AND comment_id IS NOT NULL"
+        " ORDER BY id DESC LIMIT 1",
+        [show_id],
+    ).fetchone()
+    comments = _comments_by_row_id(db, [row[0]]) if row else ()
+    if not comments:
+        return None
+    return Featured(comments[0], parse_ts(row[1]), row[2], row[3])
 
 
 def _latest_comments(
@@ -354,10 +374,13 @@ def _left_open(row: tuple) -> LeftOpen:
     return LeftOpen(str(row[1]), str(row[2]), bool(row[3]), str(row[4]))
 
 
-def end_open_on_stream(db: Database, show_id: int, at: datetime) -> list[LeftOpen]:
+def end_open_on_stream(
+    db: Database, show_id: int, at: datetime, *, keep_replayed: bool = False
+) -> list[LeftOpen]:
     """End the times on stream a stopped show left open (killed while a comment was on the
     overlay) at `at`, the last moment it was known to run (never before they began). Returns
-    the comments' authors, to tell the hosts."""
+    the comments' authors, to tell the hosts. `keep_replayed`: what a transcript put on stream
+    stays on (its host action was replayed: a resumed replay's transcript takes it off)."""
     return _end_left_open(
         db,
         "on_stream",
@@ -365,7 +388,13 @@ def end_open_on_stream(db: Database, show_id: int, at: datetime) -> list[LeftOpe
            LEFT JOIN authors ON authors.id = comments.author_id""",
         show_id,
         at,
+        also=_NOT_REPLAYED if keep_replayed else "",
     )
+
+
+#: A time on stream the hosts began (not a transcript's: its `feature` was not replayed).
+_NOT_REPLAYED = """ AND NOT EXISTS (SELECT 1 FROM host_actions WHERE host_actions.show_id =
+    on_stream.show_id AND host_actions.key = on_stream.key AND host_actions.outcome = 'replayed')"""
 
 
 def end_open_stage(db: Database, show_id: int, at: datetime) -> list[LeftOpen]:
@@ -378,20 +407,20 @@ def end_open_stage(db: Database, show_id: int, at: datetime) -> list[LeftOpen]:
 
 
 def _end_left_open(
-    db: Database, table: str, authors_join: str, show_id: int, at: datetime
+    db: Database, table: str, authors_join: str, show_id: int, at: datetime, *, also: str = ""
 ) -> list[LeftOpen]:
-    """End `table`'s rows of the show left open at `at`; whose they were (`authors_join` reaches
-    `authors` from `table`)."""
+    """End `table`'s rows of the show left open at `at` (and meeting `also`, SQL on `table`'s
+    row); whose they were (`authors_join` reaches `authors` from `table`)."""
     rows = db.execute(
         f"""SELECT {table}.id, {_LEFT_OPEN_AUTHOR} FROM {table} {authors_join}
-           WHERE {table}.show_id = ? AND {table}.ended_at IS NULL""",
+           WHERE {table}.show_id = ? AND {table}.ended_at IS NULL{also}""",
         [show_id],
     ).fetchall()
     if rows:
         db.execute(
             f"UPDATE {table} SET ended_at = max(started_at, ?)"
-            " WHERE show_id = ? AND ended_at IS NULL",
-            [format_ts(at), show_id],
+            f" WHERE id IN ({', '.join('?' * len(rows))})",
+            [format_ts(at), *(row[0] for row in rows)],
         )
         db.conn.commit()
     return [_left_open(row) for row in rows]
