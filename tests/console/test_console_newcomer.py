@@ -301,3 +301,15 @@ def test_the_report_command_of_any_show_name_runs_as_shown(tmp_path) -> None:
 
     words, in_history = over_words("my  show", None)
     assert in_history is None and "`stagehand shows`" in words and "my" not in words
+
+
+async def test_a_wider_terminal_shows_the_report_command_that_fits_it(tmp_path, show_file):
+    """At 160 columns the command with its `--db` fits the notices line: the line says it whole
+    rather than "i shows the command" (the line was measured as 80 columns whatever the
+    terminal: at 100x30 an 81-column command went to the history)."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(160, 40)) as pilot:
+        await played(console, pilot)
+        command = f"stagehand report synth --db {tmp_path / 'show.db'}"
+        line = screen_text(console.app).splitlines()[-2].strip()
+        assert line == f"✓ The replay is over. q quits, then `{command}`"

@@ -33,7 +33,7 @@ from stagehand.config import Settings
 from stagehand.console.actions import ACTIONS, bindings, palette_commands
 from stagehand.console.bridge import ConsoleBridge
 from stagehand.console.messages import ShowUpdated
-from stagehand.console.over import ATTACHED, over_words
+from stagehand.console.over import ATTACHED, LINE_COLUMNS, MARK_COLUMNS, over_words
 from stagehand.console.screens.confirm import ConfirmScreen
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.screens.handled import HandledScreen
@@ -155,8 +155,9 @@ class StagehandApp(App[None]):
         self.metrics: Metrics | None = None
         #: The notice that a replay played to its end was given.
         self._told_over = False
-        #: What the line says of the replay's end, and the report's command if it could not.
-        self._report_words: tuple[str, str | None] | None = None
+        #: What the line says of the replay's end, and the report's command if it could not,
+        #: for the line's width (in columns).
+        self._report_words: tuple[int, tuple[str, str | None]] | None = None
         self.title = self._title()
 
     def _title(self) -> str:
@@ -464,9 +465,13 @@ class StagehandApp(App[None]):
         return ShownNotice(self._over_words()[0], "ok")
 
     def _over_words(self) -> tuple[str, str | None]:
-        if self._report_words is None:
-            self._report_words = over_words(self.live.show.name, self.live.db_path)
-        return self._report_words
+        """The words for the notices line as wide as it is now (the command whole when it fits)."""
+        width = self.query_one(NoticeLine).content_size.width - MARK_COLUMNS
+        columns = width if width > LINE_COLUMNS else LINE_COLUMNS
+        if self._report_words is None or self._report_words[0] != columns:
+            words = over_words(self.live.show.name, self.live.db_path, columns)
+            self._report_words = (columns, words)
+        return self._report_words[1]
 
     def _tell_if_over(self) -> None:
         over = self._over()
