@@ -8,12 +8,12 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from conftest import (
-    SHOW,
-    comment_record,
     FIXED_WALL,
     OVER,
+    SHOW,
     RecordingAdapter,
     actions_done,
+    comment_record,
     end_said,
     open_console,
     played,
@@ -54,10 +54,10 @@ async def test_a_notice_fades_after_a_few_seconds_and_a_problem_stays_longer(tmp
         select(app, "m2")
         await pilot.press("p")
         await actions_done(pilot)
-        assert "✕ failed: twitch refused the invite: missing scope" in notice_line(app)
+        assert "✕ failed: ben: twitch refused the invite: missing scope" in notice_line(app)
         app.state.notices[-1].posted -= 7
         app.redraw()
-        assert "✕ failed: twitch refused the invite" in notice_line(app)  # a problem stays
+        assert "✕ failed: ben: twitch refused the invite" in notice_line(app)  # a problem stays
         app.state.notices[-1].posted -= 6
         app.redraw()
         assert notice_line(app).strip() == OVER  # the idle line of a replay played to its end
@@ -97,7 +97,7 @@ async def test_what_was_recorded_is_said_and_not_passed_off_as_done(tmp_path, sh
         await pilot.press("p")
         await actions_done(pilot)
         line = notice_line(console.app).strip()
-        assert line == "· stage start recorded; no Twitch connection to act through"
+        assert line == "· dev: stage start recorded; no Twitch connection to act through"
         assert console.db().execute("SELECT outcome FROM host_actions").fetchall() == [
             ("ok: stage start recorded; no Twitch connection to act through",)
         ]
@@ -191,7 +191,7 @@ async def test_viewers_chat_commands_do_not_take_the_line_from_the_hosts_own_res
         await actions_done(pilot)
         busy_chat(8)
         await pilot.pause(0.3)
-        failed = "✕ failed: twitch refused the invite: missing scope"
+        failed = "✕ failed: ben: twitch refused the invite: missing scope"
         assert failed in notice_line(app)
         for notice in app.state.notices:
             notice.posted -= 10  # a problem holds the line for 12 s
@@ -200,7 +200,7 @@ async def test_viewers_chat_commands_do_not_take_the_line_from_the_hosts_own_res
         await pilot.press("i")
         history = screen_text(app)
         assert "✓ !hand: ok: hand raised, #6" in history  # every command's result is kept
-        assert "✕ failed: twitch refused the" in history
+        assert "✕ failed: ben: twitch refused the" in history
 
 
 async def test_a_moderators_topic_change_keeps_the_line_from_viewers_chat_commands(

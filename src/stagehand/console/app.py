@@ -43,6 +43,7 @@ from stagehand.console.screens.notices import NoticesScreen
 from stagehand.console.screens.pin import PinScreen
 from stagehand.console.screens.reply import ReplyScreen
 from stagehand.console.screens.search import SearchChoice, SearchScreen
+from stagehand.console.screens.stage_row import StageRowScreen, Whom
 from stagehand.console.screens.topic import TopicScreen
 from stagehand.console.state import WHY_LEFT, ConsoleState, Handled, ShownNotice, key_of
 from stagehand.console.text import name_of
@@ -691,12 +692,36 @@ class StagehandApp(App[None]):
         self.push_screen(PinScreen(comment), pin)
 
     def action_pull_on_stage(self) -> None:
+        """Bring the selected comment's author on stage. A row standing for several viewers
+        asks first: the author alone (the default), or all of them (the notice says how many
+        and who)."""
         if self._refused("pull_on_stage"):
             return
         ranked = self._need_selected("pull_on_stage")
-        if ranked is not None:
-            also = self._others(ranked)
-            self._act(self.live.pull_on_stage(ranked.comment, also=also), "pull on stage")
+        if ranked is None:
+            return
+        comment = ranked.comment
+        also = self._others(ranked)
+        people = list({c.author.key: c.author for c in [comment, *also]}.values())
+        if len(people) < 2:
+            self._act(self.live.pull_on_stage(comment, also=also), "pull on stage")
+            return
+        mark = self.state.farewells
+
+        def bring(whom: Whom | None) -> None:
+            if whom is None:
+                self._say("Nobody was brought on stage", "ignored")
+                return
+            if self._left_since(mark, comment, "Nobody was brought on stage"):
+                return
+            if whom == "one":
+                self._act(self.live.pull_on_stage(comment), "pull on stage")
+                return
+            left = self.state.left_since(mark)  # the others who left since: not invited
+            still = [c for c in also if c.author.key not in left]
+            self._act(self.live.pull_on_stage(comment, also=still), "pull on stage")
+
+        self.push_screen(StageRowScreen(comment, people), bring)
 
     def action_stage_hand(self) -> None:
         if self._refused("stage_hand"):
@@ -734,7 +759,7 @@ class StagehandApp(App[None]):
             still = [c for c in also if c.author.key not in left]
             self._act(self.live.reply(comment, text, also=still), "reply")
 
-        self.push_screen(ReplyScreen(comment), send)
+        self.push_screen(ReplyScreen(comment, also=also), send)
 
     def action_moderate(self) -> None:
         if self._refused("moderate"):
