@@ -16,6 +16,7 @@ from stagehand.domain import Author, Comment
 from stagehand.events import CommentRanked, CoreEvent
 from stagehand.metrics import show_metrics
 from stagehand.session import open_show
+from stagehand.show.askers import naming_the_others
 from stagehand.show.live import LiveShow
 from stagehand.store import open_database
 
@@ -264,3 +265,27 @@ async def test_a_topic_edit_or_an_undone_segment_change_keeps_the_question_one_r
     [row] = rows_of(events).queue_rows()
     assert row.ranked.comment.id == "q0" and row.asked_by == 4
     await live.close()
+
+
+def test_a_reply_names_a_few_askers_none_of_many_and_never_past_500_characters() -> None:
+    """A reply to a row pings at most five other askers: with more it names none (thirty
+    @-names read as spam; it is threaded to the first asker), and the names never push the
+    message past 500 characters (Twitch's limit): the host's words are kept whole."""
+
+    def row(count: int, name: str = "viewer") -> list[Comment]:
+        return [
+            Comment(f"c{n}", "twitch", "ch", Author("twitch", str(n), f"{name}{n}"), "q", START)
+            for n in range(count)
+        ]
+
+    six = row(6)
+    assert naming_the_others("thanks", six[0], six[1:]) == (
+        "@viewer1 @viewer2 @viewer3 @viewer4 @viewer5 thanks",
+        0,
+    )
+    seven = row(7)
+    assert naming_the_others("thanks", seven[0], seven[1:]) == ("thanks", 6)
+    long_names = row(6, "a_rather_long_viewer_name_number_")
+    text = "x" * 400
+    sent, unnamed = naming_the_others(text, long_names[0], long_names[1:])
+    assert len(sent) <= 500 and sent.endswith(text) and unnamed == 5 - sent.count("@")

@@ -39,5 +39,15 @@ class ShowClock:
         before, self._held = self._held, at
         return before
 
+    @property
+    def rate(self) -> float:
+        """Seconds of show time a real second makes now: 1 live, a replay's speed while it
+        plays, 0 while show time stands still (an instant or finished replay, a held time)."""
+        if self._held is not None:
+            return 0.0
+        if self._anchor is None:
+            return 1.0
+        return self._speed
+
     def elapsed_since(self, start: datetime) -> timedelta:
         return self.now() - start

@@ -287,7 +287,9 @@ class Notice:
     moderator's `platform:name`: `actor_is` is then their key). `names`: whom `text` names, and
     where (`stagehand.naming`), so a screen can stop naming someone who leaves. `here`: the
     same said with this machine's paths and programs, for the show's own console only (the
-    show server never sends it: screens elsewhere read `text`)."""
+    show server never sends it: screens elsewhere read `text`). `automatic`: nobody acted, the
+    show did it by itself (a featured comment's time ran out, a guest left the stage): it does
+    not take the notices line from what a host's own key did."""
 
     text: str
     level: str = "info"  # ok | info | ignored | warning | refused | failed | error
@@ -295,6 +297,7 @@ class Notice:
     names: Namings = ()
     actor_is: AuthorKey | None = None
     here: str = ""
+    automatic: bool = False
 
 
 CoreEvent = (

@@ -492,3 +492,25 @@ async def test_the_on_air_time_stops_when_a_replay_finishes(tmp_path, show_file)
         await asyncio.sleep(1.2)  # 3,600 s of show time at that speed, if the clock ran on
         console.app.redraw()
         assert screen_text(console.app).splitlines()[1].split("│")[0] == header.split("│")[0]
+
+
+async def test_w_shows_the_whole_explanation_at_80x24_with_chat_shown(tmp_path, show_file):
+    """At the floor with chat beside the queue the Selected pane had room for one line of the
+    reasons ("score 6.23 = topic +3.64 · question +1.39 · base"): the rest and the flags were
+    cut, and only hiding chat (`c`) showed them. With `w` the pane takes the room it needs."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        app = console.app
+        select(app, "m6")
+        await pilot.press("w")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        top = next(i for i, line in enumerate(lines) if "Selected" in line)
+        width = app.query_one("#detail").outer_size.width
+        pane = " ".join(" ".join(line[:width].split()) for line in lines[top + 1 : -2])
+        score = app.query_one(QueueView).selected.score
+        for name, value in score.reasons.items():
+            assert f"{name} {value:+.2f}" in pane
+        assert "flags: " + ", ".join(sorted(score.flags)) in pane
+        assert "is a ladder filter better than a state variable filter for cutoff sweeps?" in pane

@@ -15,6 +15,8 @@ import subprocess
 import sys
 
 from rich.cells import cell_len
+from textual import events
+from textual.keys import _character_to_key
 
 from conftest import actions_done, comment_record, open_console, played, screen_text
 from stagehand.adapters.replay import ReplayAdapter
@@ -328,3 +330,52 @@ def test_the_report_command_of_any_show_name_runs_as_shown(tmp_path) -> None:
 
     words, in_history = over_words("my  show", None)
     assert in_history is None and "`stagehand shows`" in words and "my" not in words
+
+
+async def test_a_wider_terminal_shows_the_report_command_that_fits_it(tmp_path, show_file):
+    """At 160 columns the command with its `--db` fits the notices line: the line says it whole
+    rather than "i shows the command" (the line was measured as 80 columns whatever the
+    terminal: at 100x30 an 81-column command went to the history)."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(160, 40)) as pilot:
+        await played(console, pilot)
+        command = f"stagehand report synth --db {tmp_path / 'show.db'}"
+        line = screen_text(console.app).splitlines()[-2].strip()
+        assert line == f"✓ The replay is over. q quits, then `{command}`"
+
+
+async def test_keys_typed_at_once_after_tab_in_the_segment_dialog_go_to_the_keywords(
+    tmp_path, show_file
+):
+    """A paste or a fast typist: the title, Tab, the keywords and Enter reach the console
+    together, before the dialog has moved its focus. What follows Tab goes to the keywords.
+    Before, it landed in the title ("#3 Sound [red]ALSA[/]alsa, sound, audio", no keywords)."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        driver = console.app._driver
+        assert driver is not None
+        for key, char in [
+            *((k, k) for k in "Sound [red]ALSA[/]"),
+            ("tab", "\t"),
+            *((k, k) for k in "alsa, sound, audio"),
+            ("enter", "\r"),
+        ]:
+            event = events.Key(_key_name(key), char)
+            event.set_sender(console.app)
+            driver.send_message(event)  # no pause between keys: as fast as a paste
+        await pilot.pause(0.3)
+        await actions_done(pilot)
+        assert "#3 Sound [red]ALSA[/]" in screen_text(console.app).splitlines()[0]
+        assert console.db().execute(
+            "SELECT title, keywords FROM segments ORDER BY position DESC LIMIT 1"
+        ).fetchone() == ("Sound [red]ALSA[/]", '["alsa", "sound", "audio"]')
+
+
+def _key_name(char: str) -> str:
+    """Textual's name for a typed character's key (`[` is left_square_bracket)."""
+    if len(char) == 1 and not char.isalnum():
+        return _character_to_key(char)
+    return char

@@ -3,13 +3,17 @@ item 13)."""
 
 from __future__ import annotations
 
+import json
+import time
 from datetime import UTC, datetime, timedelta
 
 from conftest import (
     FIXED_WALL,
     OVER,
+    SHOW,
     RecordingAdapter,
     actions_done,
+    comment_record,
     end_said,
     open_console,
     played,
@@ -45,10 +49,10 @@ async def test_a_notice_fades_after_a_few_seconds_and_a_problem_stays_longer(tmp
         select(app, "m2")
         await pilot.press("p")
         await actions_done(pilot)
-        assert "✕ failed: twitch refused the invite: missing scope" in notice_line(app)
+        assert "✕ failed: ben: twitch refused the invite: missing scope" in notice_line(app)
         app.state.notices[-1].posted -= 7
         app.redraw()
-        assert "✕ failed: twitch refused the invite" in notice_line(app)  # a problem stays
+        assert "✕ failed: ben: twitch refused the invite" in notice_line(app)  # a problem stays
         app.state.notices[-1].posted -= 6
         app.redraw()
         assert notice_line(app).strip() == OVER  # the idle line of a replay played to its end
@@ -88,7 +92,7 @@ async def test_what_was_recorded_is_said_and_not_passed_off_as_done(tmp_path, sh
         await pilot.press("p")
         await actions_done(pilot)
         line = notice_line(console.app).strip()
-        assert line == "· stage start recorded; no Twitch connection to act through"
+        assert line == "· dev: stage start recorded; no Twitch connection to act through"
         assert console.db().execute("SELECT outcome FROM host_actions").fetchall() == [
             ("ok: stage start recorded; no Twitch connection to act through",)
         ]
@@ -182,7 +186,7 @@ async def test_viewers_chat_commands_do_not_take_the_line_from_the_hosts_own_res
         await actions_done(pilot)
         busy_chat(8)
         await pilot.pause(0.3)
-        failed = "✕ failed: twitch refused the invite: missing scope"
+        failed = "✕ failed: ben: twitch refused the invite: missing scope"
         assert failed in notice_line(app)
         for notice in app.state.notices:
             notice.posted -= 10  # a problem holds the line for 12 s
@@ -191,7 +195,7 @@ async def test_viewers_chat_commands_do_not_take_the_line_from_the_hosts_own_res
         await pilot.press("i")
         history = screen_text(app)
         assert "✓ !hand: ok: hand raised, #6" in history  # every command's result is kept
-        assert "✕ failed: twitch refused the" in history
+        assert "✕ failed: ben: twitch refused the" in history
 
 
 async def test_a_moderators_topic_change_keeps_the_line_from_viewers_chat_commands(
@@ -217,3 +221,72 @@ async def test_a_moderators_topic_change_keeps_the_line_from_viewers_chat_comman
         live.comment_received(Comment("h1", "twitch", "synthnight", viewer, "!hand", live.now()))
         await pilot.pause(0.3)
         assert notice_line(app).strip().startswith("✓ !topic: ok: topic set: Filters")
+
+
+async def test_a_comment_leaving_the_stream_by_itself_does_not_take_the_hosts_line(
+    tmp_path, show_file
+):
+    """The host dismisses a comment while the one on stream runs out of time: the host's own
+    notice keeps the line for its time (docs/console.md), and the stream's line waits in the
+    history (`i`). Before, "dev's comment left the stream (time is up)" replaced it at once."""
+    settings = Settings(overlay={"feature_seconds": 0.4})
+    console = open_console(tmp_path / "show.db", show_file, settings=settings)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        await end_said(console, pilot)
+        app = console.app
+        select(app, "m4")
+        await pilot.press("s")
+        select(app, "m2")
+        await pilot.press("d")
+        assert notice_line(app).strip() == "✓ Dismissed ben's comment (u undoes)"
+        await pilot.pause(0.8)  # the comment on stream has had its time
+        assert console.live.featured is None
+        app.redraw()
+        await pilot.pause()
+        assert notice_line(app).strip() == "✓ Dismissed ben's comment (u undoes)"
+        assert "dev's comment left the stream (time is up)" in [n.text for n in app.state.notices]
+
+
+async def test_in_a_fast_replay_feature_seconds_count_show_time_as_the_stage_panel_does(tmp_path):
+    """A replay at 20x: `[overlay] feature_seconds = 4` keeps a comment on stream for 4 s of
+    show time (the stage panel's `on stream` counter and the report count show time), so it
+    leaves after a fifth of a real second, and its time on stream is stored as 4 s. Before, it
+    stayed 4 real seconds: 80 s of show time, for a host reading `feature_seconds = 4`."""
+    records = [
+        *SHOW[:2],
+        *(
+            comment_record(
+                f"c{n}",
+                (FIXED_WALL - timedelta(minutes=30) + timedelta(seconds=2 * n)).strftime(
+                    "%Y-%m-%dT%H:%M:%SZ"
+                ),
+                f"viewer{n}",
+                str(500 + n),
+                "which oscillator waveform makes the fattest bass?",
+            )
+            for n in range(300)
+        ),
+    ]
+    path = tmp_path / "long.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    settings = Settings(overlay={"feature_seconds": 4})
+    console = open_console(tmp_path / "show.db", path, settings=settings, speed=20)
+    async with console.app.run_test(size=(100, 30)) as pilot:
+        app = console.app
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.query_one(QueueView).entries:
+                break
+        app.query_one(QueueView).select(0)
+        pressed = time.monotonic()
+        await pilot.press("s")
+        while console.live.featured is not None and time.monotonic() - pressed < 3:
+            await pilot.pause(0.05)
+        assert time.monotonic() - pressed < 2  # 20 s of show time, and some slack
+        assert console.live.featured is None
+        assert "On stream: viewer0's comment (u undoes)" in [n.text for n in app.state.notices]
+        db = console.db()
+        started, ended = db.execute("SELECT started_at, ended_at FROM on_stream").fetchone()
+        on_stream = datetime.fromisoformat(ended) - datetime.fromisoformat(started)
+        assert timedelta(seconds=3.5) <= on_stream <= timedelta(seconds=5)

@@ -39,7 +39,9 @@ def test_main_screen_80x24(snap_compare, tmp_path, show_file) -> None:
     assert snap_compare(console.app, terminal_size=(80, 24), run_before=settle(console))
 
 
-def test_main_screen_200x60_with_reasons(snap_compare, tmp_path, show_file) -> None:
+def test_main_screen_200x60_with_reasons(snap_compare, tmp_path, show_file, monkeypatch) -> None:
+    # The default database: the line, wide enough for the report's command, names no tmp path.
+    monkeypatch.setenv("STAGEHAND_DATABASE_PATH", str(tmp_path / "show.db"))
     console = open_console(tmp_path / "show.db", show_file)
     assert snap_compare(console.app, terminal_size=(200, 60), run_before=settle(console, "j", "w"))
 

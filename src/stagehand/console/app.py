@@ -33,7 +33,7 @@ from stagehand.config import Settings
 from stagehand.console.actions import ACTIONS, bindings, palette_commands
 from stagehand.console.bridge import ConsoleBridge
 from stagehand.console.messages import ShowUpdated
-from stagehand.console.over import ATTACHED, over_words
+from stagehand.console.over import ATTACHED, LINE_COLUMNS, MARK_COLUMNS, over_words
 from stagehand.console.screens.confirm import ConfirmScreen
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.screens.handled import HandledScreen
@@ -43,6 +43,7 @@ from stagehand.console.screens.notices import NoticesScreen
 from stagehand.console.screens.pin import PinScreen
 from stagehand.console.screens.reply import ReplyScreen
 from stagehand.console.screens.search import SearchChoice, SearchScreen
+from stagehand.console.screens.stage_row import StageRowScreen, Whom
 from stagehand.console.screens.topic import TopicScreen
 from stagehand.console.state import WHY_LEFT, ConsoleState, Handled, ShownNotice, key_of
 from stagehand.console.text import name_of
@@ -155,8 +156,9 @@ class StagehandApp(App[None]):
         self.metrics: Metrics | None = None
         #: The notice that a replay played to its end was given.
         self._told_over = False
-        #: What the line says of the replay's end, and the report's command if it could not.
-        self._report_words: tuple[str, str | None] | None = None
+        #: What the line says of the replay's end, and the report's command if it could not,
+        #: for the line's width (in columns).
+        self._report_words: tuple[int, tuple[str, str | None]] | None = None
         self.title = self._title()
 
     def _title(self) -> str:
@@ -464,9 +466,13 @@ class StagehandApp(App[None]):
         return ShownNotice(self._over_words()[0], "ok")
 
     def _over_words(self) -> tuple[str, str | None]:
-        if self._report_words is None:
-            self._report_words = over_words(self.live.show.name, self.live.db_path)
-        return self._report_words
+        """The words for the notices line as wide as it is now (the command whole when it fits)."""
+        width = self.query_one(NoticeLine).content_size.width - MARK_COLUMNS
+        columns = width if width > LINE_COLUMNS else LINE_COLUMNS
+        if self._report_words is None or self._report_words[0] != columns:
+            words = over_words(self.live.show.name, self.live.db_path, columns)
+            self._report_words = (columns, words)
+        return self._report_words[1]
 
     def _tell_if_over(self) -> None:
         over = self._over()
@@ -686,12 +692,36 @@ class StagehandApp(App[None]):
         self.push_screen(PinScreen(comment), pin)
 
     def action_pull_on_stage(self) -> None:
+        """Bring the selected comment's author on stage. A row standing for several viewers
+        asks first: the author alone (the default), or all of them (the notice says how many
+        and who)."""
         if self._refused("pull_on_stage"):
             return
         ranked = self._need_selected("pull_on_stage")
-        if ranked is not None:
-            also = self._others(ranked)
-            self._act(self.live.pull_on_stage(ranked.comment, also=also), "pull on stage")
+        if ranked is None:
+            return
+        comment = ranked.comment
+        also = self._others(ranked)
+        people = list({c.author.key: c.author for c in [comment, *also]}.values())
+        if len(people) < 2:
+            self._act(self.live.pull_on_stage(comment, also=also), "pull on stage")
+            return
+        mark = self.state.farewells
+
+        def bring(whom: Whom | None) -> None:
+            if whom is None:
+                self._say("Nobody was brought on stage", "ignored")
+                return
+            if self._left_since(mark, comment, "Nobody was brought on stage"):
+                return
+            if whom == "one":
+                self._act(self.live.pull_on_stage(comment), "pull on stage")
+                return
+            left = self.state.left_since(mark)  # the others who left since: not invited
+            still = [c for c in also if c.author.key not in left]
+            self._act(self.live.pull_on_stage(comment, also=still), "pull on stage")
+
+        self.push_screen(StageRowScreen(comment, people), bring)
 
     def action_stage_hand(self) -> None:
         if self._refused("stage_hand"):
@@ -729,7 +759,7 @@ class StagehandApp(App[None]):
             still = [c for c in also if c.author.key not in left]
             self._act(self.live.reply(comment, text, also=still), "reply")
 
-        self.push_screen(ReplyScreen(comment), send)
+        self.push_screen(ReplyScreen(comment, also=also), send)
 
     def action_moderate(self) -> None:
         if self._refused("moderate"):

@@ -13,8 +13,11 @@ from rich.cells import cell_len
 from stagehand.config import default_db_path
 from stagehand.sanitize import clean
 
-#: The notices line at 80 columns, less its padding and the notice's mark (`✓ `).
+#: The notices line at 80 columns, less its padding and the notice's mark (`✓ `): the least it
+#: has (the console's floor), what it is measured as before it is laid out.
 LINE_COLUMNS = 76
+#: The notice's mark in front of the words (`✓ `).
+MARK_COLUMNS = 2
 
 ATTACHED = "The replay is over. q leaves this console"
 #: When the command does not fit on the line: the notice history (`i`) has it whole.
@@ -47,13 +50,15 @@ def _is_default(path: Path) -> bool:
         return False
 
 
-def over_words(show_name: str, db_path: Path | None) -> tuple[str, str | None]:
-    """The line's words, and the whole command for the notice history when they could not
-    hold it (None when they do)."""
+def over_words(
+    show_name: str, db_path: Path | None, columns: int = LINE_COLUMNS
+) -> tuple[str, str | None]:
+    """The line's words in `columns` (the notices line's width less its mark), and the whole
+    command for the notice history when they could not hold it (None when they do)."""
     command = report_command(show_name, db_path)
     if command is None:
         return BY_NAME, None
     whole = f"The replay is over. q quits, then `{command}`"
-    if cell_len(whole) <= LINE_COLUMNS:
+    if cell_len(whole) <= columns:
         return whole, None
     return IN_HISTORY, f"The replay's report: `{command}`"

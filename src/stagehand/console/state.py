@@ -82,7 +82,8 @@ __all__ = [
 
 #: How firmly a notice holds the notices line for its time (widgets/notices.py `on_the_line`):
 #: what this console's own keys did, and the show's own word (storage, a platform that
-#: stopped), hold it against everything else; another console's action or a moderator's chat
+#: stopped), hold it against everything else; another console's action, what the show did by
+#: itself (a featured comment's time ran out: `Notice.automatic`) or a moderator's chat
 #: command gives way to those; a viewer's chat command (a busy chat answers several a second:
 #: `!hand`, `!ask`) shows only while nothing else does, and is kept in the history (`i`).
 HOLDS_OWN = 2
@@ -490,6 +491,8 @@ class ConsoleState(ShowQueue):
     def _notice(self, event: Notice) -> None:
         if event.here:  # the show's own console: this machine's wording (its paths, programs)
             self.notify(event.here, event.level)
+        elif event.automatic:  # the show did it by itself: it does not take the host's line
+            self.notify(event.text, event.level, holds=HOLDS_OTHERS, names=event.names)
         elif not event.actor or event.actor == self.me:
             self.notify(event.text, event.level, names=event.names)
         elif event.level not in QUIET_FOR_OTHERS:  # what another console did, by name

@@ -27,10 +27,17 @@ from stagehand.events import (
     CommandHandled,
     StageChanged,
 )
-from stagehand.naming import Naming, Namings, joined, named, within
+from stagehand.naming import Naming, Namings, joined, named, shifted, within
 from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
-from stagehand.show.askers import askers, by_platform, naming_the_others, who
+from stagehand.show.askers import (
+    MAX_MENTIONS,
+    askers,
+    by_platform,
+    listed,
+    naming_the_others,
+    who,
+)
 from stagehand.show.changes import ShowChanges
 from stagehand.show.core import ASKED_TO_BE_FORGOTTEN, about, outcome_of
 
@@ -92,8 +99,12 @@ class HostActions(ShowChanges):
         asked = askers(comment, also)
         keys: list[str] = []
         results: list[ActionResult] = []
+        mentioned = unnamed = 0
         for platform, comments in by_platform(asked).items():
-            sent = naming_the_others(text, comments[0], comments[1:])
+            sent, left_out = naming_the_others(text, comments[0], comments[1:])
+            unnamed += left_out
+            mentioned += len({c.author.key for c in comments[1:]} - {comments[0].author.key})
+            mentioned -= left_out
             result = about(await self._reply_once(platform, comments[0], sent), comments[0].author)
             results.append(result)
             for replied in comments:
@@ -112,7 +123,11 @@ class HostActions(ShowChanges):
                 )
                 keys.append(action.key)
         self._history.link(keys)
-        return self._announce(dataclasses.replace(_together(results), key=keys[0]))
+        result = dataclasses.replace(_together(results), key=keys[0])
+        if len({c.author.key for c in asked}) == 1:
+            return self._announce(result)
+        self._announce(_row_replied(result, asked, text, mentioned, unnamed))
+        return result
 
     async def _reply_once(self, platform: str, comment: Comment, text: str) -> ActionResult:
         return await self._platforms.act(
@@ -181,13 +196,17 @@ class HostActions(ShowChanges):
             return self._refuse(*named(who, " is already on stage"), already=True)
         return await self._invite(who, comment)
 
-    async def _invite(self, who: Author, comment: Comment | None) -> ActionResult:
-        result = await self._platforms.act(
+    async def _invite(
+        self, who: Author, comment: Comment | None, *, announce: bool = True
+    ) -> ActionResult:
+        """Invite `who`; `announce`: the notice says how it went (a row's invites are said
+        together: `_pull_askers_on_stage`)."""
+        answered = await self._platforms.act(
             who.platform,
             lambda adapter: adapter.invite_to_stage(who, comment),
             what="stage start",
         )
-        result = about(result, who)
+        result = about(answered, who)
         if result.ok:
             action = self._stage_started(
                 who, comment, self._clock.now(), outcome=outcome_of(result)
@@ -206,19 +225,25 @@ class HostActions(ShowChanges):
                 comment,
                 author=who,
             )
-        return self._announce(dataclasses.replace(result, key=action.key if action else ""))
+        result = dataclasses.replace(result, key=action.key if action else "")
+        if announce:
+            self._announce(_whose_stage(result, who, answered))
+        return result
 
     async def _pull_askers_on_stage(self, asked: list[Comment]) -> ActionResult:
-        """Every asker of a merged row not on stage yet, each their own appearance (linked)."""
+        """Every asker of a merged row not on stage yet, each their own appearance (linked).
+        One notice says how many came on and who (and who could not, `i` has why)."""
         invited: dict[object, Comment] = {}
         for comment in asked:
             if not self._is_on_stage(comment.author.key):
                 invited.setdefault(comment.author.key, comment)
         if not invited:
             return self._refuse(*named(who(asked), ": all on stage already"), already=True)
-        results = [await self._invite(c.author, c) for c in invited.values()]
+        results = [await self._invite(c.author, c, announce=False) for c in invited.values()]
         keys = [r.key for r in results if r.key]
         self._history.link(keys)
+        guests = [c.author for c in invited.values()]
+        self._announce(_stage_row_result(results, guests))
         return dataclasses.replace(_together(results), key=keys[0] if keys else "")
 
     async def end_stage(self, author: Author | None = None) -> ActionResult:
@@ -229,14 +254,16 @@ class HostActions(ShowChanges):
         session = stage.get(author.key) if author else list(stage.values())[-1]
         if session is None:
             return self._refuse("They are not on stage", already=True)
-        result = await self._platforms.act(
+        answered = await self._platforms.act(
             session.author.platform,
             lambda adapter: adapter.end_stage(session.author),
             what="stage end",
         )
-        result = about(result, session.author)
+        result = about(answered, session.author)
         action = self._stage_ended(session.author, self._clock.now(), outcome=outcome_of(result))
-        return self._announce(dataclasses.replace(result, key=action.key if action else ""))
+        result = dataclasses.replace(result, key=action.key if action else "")
+        self._announce(_whose_stage(result, session.author, answered))
+        return result
 
     # -- viewers (chat commands) -------------------------------------------------------------
 
@@ -374,3 +401,67 @@ def _together(results: list[ActionResult]) -> ActionResult:
     hinted = [n.author for r in results for n in r.names if n.end > len(r.message)]
     whole = tuple(Naming(key, 0, len(together.for_host)) for key in dict.fromkeys(hinted))
     return dataclasses.replace(together, names=names + whole)
+
+
+def _whose_stage(result: ActionResult, guest: Author, answered: ActionResult) -> ActionResult:
+    """A stage start's or end's result as the notice says it: led by the guest's name ("ben:
+    stage end recorded; no Twitch connection to act through"), unless the platform's words
+    said where they name them (`answered.names`): with several guests the host reads whose
+    appearance it was. Only the notice: the log's outcome keeps no name."""
+    if answered.names:
+        return result
+    lead, names = named(guest, ": ")
+    return dataclasses.replace(
+        result, message=lead + result.message, names=names + shifted(result.names, len(lead))
+    )
+
+
+def _stage_row_result(results: list[ActionResult], guests: list[Author]) -> ActionResult:
+    """What bringing a row of askers on stage did, in one notice: "Brought 31 on stage: ana,
+    ben, cleo and 28 more", what the platforms said when it was the same for all (`i` has each
+    one's words otherwise), and who could not come on (a hint: the notice is a warning)."""
+    came = [g for g, r in zip(guests, results, strict=True) if r.ok]
+    not_came = [g for g, r in zip(guests, results, strict=True) if not r.ok]
+    parts: list[tuple[str, Namings]] = []
+    if came:
+        parts.append(named(f"Brought {len(came)} on stage: ", listed(came)))
+    said = {r.for_host for r in results}
+    if len(results) == 1:  # the others were on stage already: the platform's words, as they are
+        parts.append((results[0].for_host, results[0].names))
+    elif len(said) == 1:  # the same words for several people name none of them: said once
+        parts.append(named(said.pop()))  # ("stage start recorded; no Twitch connection ...")
+    else:
+        parts.append(named("i has each one's outcome"))
+    if not came:
+        parts.insert(0, named("Nobody came on stage: ", listed(not_came)))
+        not_came = []
+    text, names = joined(parts, "; ")
+    hint, hint_names = named(f"{len(not_came)} could not come on: ", listed(not_came))
+    if not not_came:
+        hint, hint_names = "", ()
+    return ActionResult(
+        bool(came),
+        text,
+        hint,
+        acted=any(r.acted for r in results),
+        key=results[0].key,
+        names=names + shifted(hint_names, len(text) + 2),
+    )
+
+
+def _row_replied(
+    result: ActionResult, asked: list[Comment], text: str, mentioned: int, unnamed: int
+) -> ActionResult:
+    """The notice of a reply to a row of askers: to whom, what the host wrote, how many it
+    @-names (at most `MAX_MENTIONS`), and what the platforms said."""
+    if unnamed and not mentioned:
+        naming = f"@-naming none of them (a reply names at most {MAX_MENTIONS})"
+    elif unnamed:
+        naming = f"@-naming {mentioned}, not {unnamed} more"
+    else:
+        naming = f"@-naming the {mentioned} others" if mentioned != 1 else "@-naming the other"
+    words = clean(text, max_chars=60)
+    head = named("Reply to ", who(asked), f', {naming}: "{words}"')
+    outcome = (result.for_host, within(result.names, len(result.for_host)))
+    said, names = joined([head, outcome], "; ")
+    return dataclasses.replace(result, message=said, hint="", names=names)

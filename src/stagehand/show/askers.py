@@ -4,8 +4,9 @@ The queue shows such a question as one row, "asked by N" (`stagehand.ranking.que
 a screen hands the row's other comments to the intent (`also=`). Answering or dismissing the row
 logs one host action per asker, so the metrics count each asker as answered and an export lists
 each; the actions are linked, so one undo takes them all back. A reply goes out once per
-platform, threaded to that platform's first asker and naming the others there; bringing the
-row on stage invites every asker.
+platform, threaded to that platform's first asker and naming the others there (a few: a
+reply that pings thirty viewers reads as spam, `MAX_MENTIONS`); bringing the row on stage
+invites every asker (the console asks first whether all of them or the comment's own author).
 """
 
 from __future__ import annotations
@@ -13,11 +14,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from stagehand.domain import Comment
+from stagehand.domain import Author, Comment
 from stagehand.naming import Namings, named
 
 #: A user name that reads as an @mention on every platform (nothing to escape or misread).
 _HANDLE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,38}$")
+#: The most other askers a reply to a row @-names. With more, it names none of them: it is
+#: threaded to the first asker, and the others read it in chat (a reply pinging thirty viewers
+#: reads as spam, and naming five of thirty would pick among them).
+MAX_MENTIONS = 5
+#: The longest message a reply may be, names and all (Twitch's limit; the others' are longer,
+#: but for YouTube's 200): names that would not fit are left out, never the host's words.
+MESSAGE_CHARS = 500
 
 
 def askers(comment: Comment, also: Iterable[Comment]) -> list[Comment]:
@@ -40,18 +48,40 @@ def by_platform(comments: Sequence[Comment]) -> dict[str, list[Comment]]:
     return grouped
 
 
-def naming_the_others(text: str, first: Comment, others: Sequence[Comment]) -> str:
-    """The reply with the platform's other askers named in front ("@ben @eve ..."): the reply
-    is threaded to the `first` asker, the rest see their names (the first asker's own repeat
-    names no one). Names that are not plain handles are left out rather than sent half-right."""
-    names = []
+def naming_the_others(text: str, first: Comment, others: Sequence[Comment]) -> tuple[str, int]:
+    """The reply with the platform's other askers named in front ("@ben @eve ..."), and how
+    many of them it does not name. The reply is threaded to the `first` asker, the rest see
+    their names (the first asker's own repeat names no one): at most `MAX_MENTIONS` of them
+    (more: none), none past `MESSAGE_CHARS`. Names that are not plain handles are left out
+    rather than sent half-right."""
+    people: set[object] = set()
+    names: list[str] = []
     for comment in others:
         if comment.author.key == first.author.key:
             continue
+        people.add(comment.author.key)
         name = comment.author.name
         if _HANDLE.match(name) and f"@{name}" not in names:
             names.append(f"@{name}")
-    return " ".join([*names, text]) if names else text
+    if len(people) > MAX_MENTIONS:
+        names = []
+    while names and len(" ".join([*names, text])) > MESSAGE_CHARS:
+        names.pop()
+    return (" ".join([*names, text]) if names else text), len(people) - len(names)
+
+
+def listed(people: Sequence[Author], shown: int = 3) -> tuple[str, Namings]:
+    """ "ana, ben, cleo and 28 more" (the first `shown` by name; "ana and ben" for two), and
+    where it names whom (`stagehand.naming`)."""
+    parts: list[str | Author] = []
+    first = list(people[:shown]) if len(people) > shown + 1 else list(people)
+    for index, person in enumerate(first):
+        if index:
+            parts.append(" and " if index == len(people) - 1 else ", ")
+        parts.append(person)
+    if len(people) > len(first):
+        parts.append(f" and {len(people) - len(first)} more")
+    return named(*parts)
 
 
 def who(comments: Sequence[Comment]) -> tuple[str, Namings]:

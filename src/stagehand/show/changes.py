@@ -45,6 +45,8 @@ from stagehand.show.history import Done
 
 #: How a removed author is described when the stream refuses their comment.
 REMOVED_WORDS = {ModerationKind.BAN: "is banned", ModerationKind.TIMEOUT: "is timed out"}
+#: A featured comment whose show time is this close to up when its timer fires leaves then.
+FEATURE_SLACK_SECONDS = 0.05
 
 
 class ShowChanges(ShowCore):
@@ -202,7 +204,7 @@ class ShowChanges(ShowCore):
     ) -> Featured | None:
         """`comment` is on stream from `ts`; the one before leaves ("replaced"). `key` is the host
         action that put it there (its `on_stream` row shares it). With `timed`, it leaves by
-        itself after `[overlay] feature_seconds` of real time. None (nothing changes) when the
+        itself after `[overlay] feature_seconds` of show time. None (nothing changes) when the
         comment may not be shown (`_why_not_on_stream`): every way onto the stream (a host's
         feature, an answer with `feature_on_answer`, an undo, a replay) passes here."""
         if self._why_not_on_stream(comment) is not None:
@@ -213,10 +215,19 @@ class ShowChanges(ShowCore):
         self._publish(FeatureStarted(featured))
         seconds = self._settings.overlay.feature_seconds
         if timed and seconds > 0:
-            with contextlib.suppress(RuntimeError):  # no loop (a test's sync call): no timeout
-                loop = asyncio.get_running_loop()
-                self._feature_timer = loop.call_later(seconds, self._feature_timed_out, key)
+            self._time_feature(seconds, key)
         return featured
+
+    def _time_feature(self, seconds: float, key: str) -> None:
+        """The featured comment leaves after `seconds` of show time, the time the stage panel
+        counts and the report sums: in a replay at `--speed 5`, 60 s on stream are 12 real
+        seconds. While show time stands still (a replay played to its end) they are real
+        seconds: it leaves all the same."""
+        rate = self._clock.rate
+        with contextlib.suppress(RuntimeError):  # no loop (a test's sync call): no timeout
+            loop = asyncio.get_running_loop()
+            real = seconds / rate if rate > 0 else seconds
+            self._feature_timer = loop.call_later(real, self._feature_timed_out, key)
 
     def _feature_ended(self, ts: datetime, why: str) -> Featured | None:
         """The featured comment (if any) leaves the stream at `ts`; `why` as in `FeatureEnded`."""
@@ -251,9 +262,14 @@ class ShowChanges(ShowCore):
         self._feature_timer = None
         if featured is None or featured.key != key:
             return
-        self._feature_ended(self._clock.now(), "time up")
+        now = self._clock.now()
+        left = self._settings.overlay.feature_seconds - (now - featured.since).total_seconds()
+        if left > FEATURE_SLACK_SECONDS and self._clock.rate > 0:
+            self._time_feature(left, key)  # the replay slowed down meanwhile: show time rules
+            return
+        self._feature_ended(now, "time up")
         text, names = named(featured.comment.author, "'s comment left the stream (time is up)")
-        self._publish(Notice(text, "info", names=names))
+        self._publish(Notice(text, "info", names=names, automatic=True))
 
     # -- pins ------------------------------------------------------------------------------
 

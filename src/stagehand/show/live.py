@@ -403,7 +403,7 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
             return  # an audience member, not a guest
         self._stage_ended(session.author, self._clock.now(), outcome=f"ok: {detail}")
         text, names = named(session.author, f" {detail}: off stage")
-        self._publish(Notice(text, "info", names=names))
+        self._publish(Notice(text, "info", names=names, automatic=True))
 
     def connection_changed(self, platform: str, state: ConnectionState, detail: str = "") -> None:
         detail = self._platforms.connection_changed(platform, state, detail)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from textual.content import Content
 from textual.widgets import Static
@@ -12,14 +12,22 @@ from stagehand.console.text import name_of, plain, platform_tag
 from stagehand.domain import AuthorKey, Comment
 
 
-def quoted_comment(verb: str, comment: Comment) -> Iterator[Static]:
-    """A title ("Reply to ana on TW") and the comment's text, both plain, never markup."""
+def quoted_comment(
+    verb: str, comment: Comment, *, others: int = 0, platforms: Sequence[str] = ()
+) -> Iterator[Static]:
+    """A title ("Reply to ana on TW"; "Reply to ana and 30 others on TW, DC" for a row that
+    stands for `others` more viewers, on `platforms`) and the comment's text, both plain."""
+    more = f" and {others} other{'s' if others > 1 else ''}" if others else ""
+    tags: list[Content] = []
+    for platform in dict.fromkeys([comment.platform, *platforms]):
+        tags += [Content(", "), platform_tag(platform)] if tags else [platform_tag(platform)]
     yield Static(
         Content.assemble(
             (f"{verb} ", "bold"),
             plain(name_of(comment.author), style="bold"),
+            (more, "bold $text-warning"),
             " on ",
-            platform_tag(comment.platform),
+            *tags,
         ),
         classes="dialog-title",
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,12 +16,17 @@ from stagehand.domain import AuthorKey, Comment
 class ReplyScreen(DockedScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, comment: Comment) -> None:
+    def __init__(self, comment: Comment, *, also: Sequence[Comment] = ()) -> None:
+        """`also`: the rest of the comment's row: the reply goes to them too (once a platform)."""
         super().__init__()
         self.comment = comment
+        self.others = len({c.author.key for c in also} - {comment.author.key})
+        self.platforms = [c.platform for c in also]
 
     def compose_dock(self) -> ComposeResult:
-        yield from quoted_comment("Reply to", self.comment)
+        yield from quoted_comment(
+            "Reply to", self.comment, others=self.others, platforms=self.platforms
+        )
         yield Input(
             placeholder="Your reply (Enter sends, Escape cancels)", max_length=500, id="reply"
         )

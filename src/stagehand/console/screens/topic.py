@@ -15,7 +15,14 @@ from stagehand.domain import Segment
 
 
 class TopicScreen(DockedScreen[tuple[str, list[str]] | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        # Priority: the app moves the focus as it reads Tab, before it hands on the keys typed
+        # after it. Bound as usual, Tab waited in the title's own queue behind them, and a paste
+        # or a fast typist's keywords landed in the title.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+    ]
 
     def __init__(self, segment: Segment | None, *, starting: bool = False) -> None:
         """`starting`: the title and keywords of a segment to start now (`n` with none

@@ -97,12 +97,14 @@ class CommentDetail(Panel):
             ("   (w: why)" if not reasons else "", "$text-muted"),
         )
         lines = [head, plain(comment.shown_text)]
+        if reasons:  # asked for: right under the text, before a long list of askers
+            lines.append(reasons_line(ranked))
         if pin is not None:
             lines.append(pinned_line(pin))
         if len(each_viewer(askers)) > 1:
             lines.append(asked_by_line(askers))
-        if reasons:
-            lines.append(reasons_line(ranked))
+        # The reasons take more room than the pane's few lines (app.tcss `#detail.-why`).
+        self.set_class(reasons, "-why")
         self.set_content(Content("\n").join(lines))
 
     @staticmethod
