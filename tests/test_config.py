@@ -262,3 +262,22 @@ def test_a_value_error_says_the_value_once_and_never_a_whole_section(
         load_settings(path)
     assert "tls_cert and tls_key go together" in str(caught.value)
     assert token not in str(caught.value)  # the rule is the section's: it held the token
+
+
+@pytest.mark.parametrize(
+    "url", ["not a url", "http://127.0.0.1:4455", "127.0.0.1:4455", "ws://", "ws://obs:99999"]
+)
+def test_an_obs_address_that_is_not_a_websocket_is_a_config_error(tmp_path: Path, url: str) -> None:
+    """`[obs] url = "not a url"` passed: the show then warned every few seconds that OBS was
+    not reachable at "not a url" (InvalidUrlClientError), and doctor called the config valid."""
+    path = write(tmp_path, f'[obs]\nenabled = true\nurl = "{url}"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert str(path) in message and "obs.url" in message
+    assert "ws://HOST:PORT" in message
+
+
+def test_obs_addresses_as_obs_shows_them_are_valid(tmp_path: Path) -> None:
+    for url in ("ws://127.0.0.1:4455", "wss://studio.local:4455", "ws://[::1]:4455"):
+        assert load_settings(write(tmp_path, f'[obs]\nurl = "{url}"\n')).obs.url == url
