@@ -690,3 +690,19 @@ def test_a_db_path_the_system_cannot_look_at_is_one_error_line(tmp_path: Path) -
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("Error:") and "File name too long" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["replay", "demo"])
+def test_the_console_without_a_terminal_is_refused_before_any_show_is_made(
+    tmp_path: Path, small_show: Path, command: str
+) -> None:
+    """Under nohup, systemd or a pipe the console wrote its escape codes into the output file
+    and no key could reach it: the operator is told to add --headless, and nothing is stored."""
+    db = tmp_path / "no-terminal.db"
+    source = [str(small_show)] if command == "replay" else []
+    done = stagehand(command, *source, "--db", str(db), "--speed", "50")
+    assert done.returncode == 2
+    assert "the console needs a terminal" in done.stderr
+    assert "add --headless" in done.stderr
+    assert "\x1b[" not in done.stdout + done.stderr
+    assert not db.exists()

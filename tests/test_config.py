@@ -262,3 +262,70 @@ def test_a_value_error_says_the_value_once_and_never_a_whole_section(
         load_settings(path)
     assert "tls_cert and tls_key go together" in str(caught.value)
     assert token not in str(caught.value)  # the rule is the section's: it held the token
+
+
+@pytest.mark.parametrize(
+    "url", ["not a url", "http://127.0.0.1:4455", "127.0.0.1:4455", "ws://", "ws://obs:99999"]
+)
+def test_an_obs_address_that_is_not_a_websocket_is_a_config_error(tmp_path: Path, url: str) -> None:
+    """`[obs] url = "not a url"` passed: the show then warned every few seconds that OBS was
+    not reachable at "not a url" (InvalidUrlClientError), and doctor called the config valid."""
+    path = write(tmp_path, f'[obs]\nenabled = true\nurl = "{url}"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert str(path) in message and "obs.url" in message
+    assert "ws://HOST:PORT" in message
+
+
+def test_obs_addresses_as_obs_shows_them_are_valid(tmp_path: Path) -> None:
+    for url in ("ws://127.0.0.1:4455", "wss://studio.local:4455", "ws://[::1]:4455"):
+        assert load_settings(write(tmp_path, f'[obs]\nurl = "{url}"\n')).obs.url == url
+
+
+def test_relative_paths_in_the_file_are_relative_to_the_file(tmp_path: Path, monkeypatch) -> None:
+    """`[database] path = "rel.db"` made the database in whatever folder the command ran from:
+    the same config run from another folder started an empty show (no resume, no --trend)."""
+    folder = tmp_path / "weekly"
+    folder.mkdir()
+    (folder / "theme.css").write_text("body {}", encoding="utf-8")
+    config = folder / "stagehand.toml"
+    config.write_text(
+        '[database]\npath = "shows/rel.db"\n[overlay]\ncss = "theme.css"\n', encoding="utf-8"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    settings = load_settings(config)
+    assert settings.db_path() == folder / "shows" / "rel.db"
+    assert settings.overlay.css == folder / "theme.css"
+    # given on the command line's side (the environment), a path is the shell's: the current folder
+    monkeypatch.setenv("STAGEHAND_DATABASE_PATH", "env.db")
+    assert load_settings(config).db_path() == Path("env.db")
+
+
+def test_the_demo_stores_where_the_config_says_from_any_folder(tmp_path: Path) -> None:
+    config = tmp_path / "work" / "rel.toml"
+    config.parent.mkdir()
+    config.write_text('[database]\npath = "rel.db"\n', encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stagehand",
+            "demo",
+            "--headless",
+            "--speed",
+            "1000",
+            "-c",
+            str(config),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith("STAGEHAND_")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "work" / "rel.db").is_file()
+    assert not (tmp_path / "rel.db").exists()

@@ -383,3 +383,31 @@ async def test_a_refused_secret_from_the_environment_names_the_variable(
     assert "wrong-secret-0123456789" not in output
     for account in ("twitch bot", "twitch broadcaster"):
         assert "not checked online" in line(output, account), output
+
+
+async def test_obs_is_asked_as_the_show_will_ask_it(tmp_path, fake_obs) -> None:
+    """With `[obs] enabled`, doctor said nothing about OBS: a wrong password or OBS not running
+    showed only mid-show, as a warning when a guest came on stage."""
+    env = {
+        "STAGEHAND_TOKEN_FILE": str(tmp_path / "tokens.json"),
+        "STAGEHAND_DATABASE_PATH": str(tmp_path / "show.db"),
+    }
+
+    def obs_config(url: str, password: str) -> Path:
+        path = tmp_path / "obs.toml"
+        path.write_text(
+            f'[obs]\nenabled = true\nurl = "{url}"\npassword = "{password}"\ntimeout_seconds = 3\n',
+            encoding="utf-8",
+        )
+        return path
+
+    _, output = await doctor("-c", str(obs_config(fake_obs.url, fake_obs.password)), env=env)
+    assert line(output, "obs").startswith("ok")
+    assert "OBS answers at" in line(output, "obs")
+    _, output = await doctor("-c", str(obs_config(fake_obs.url, "wrong")), env=env)
+    assert "FIX" in line(output, "obs") and "OBS refused the password" in line(output, "obs")
+    assert "wrong" not in output.replace("OBS refused the password", "")
+    code, output = await doctor("-c", str(obs_config("ws://127.0.0.1:9", "x")), env=env)
+    assert code == 1
+    assert "OBS is not reachable at ws://127.0.0.1:9" in line(output, "obs")
+    assert "Error" not in line(output, "obs")

@@ -29,6 +29,8 @@ def run_checks(config_path: Path | None, *, online: bool = True) -> list[DoctorC
     checks.append(_token_file_check(tokens))
     checks.extend(_pseudonym_key_check(settings))
     checks.extend(_platform_checks(settings, tokens, online=online))
+    if settings.obs.enabled:
+        checks.append(_obs_check(settings, online=online))
     return checks
 
 
@@ -191,6 +193,39 @@ def _platform_checks(settings: Settings, tokens: TokenStore, *, online: bool) ->
             )
         )
     return checks
+
+
+def _obs_check(settings: Settings, *, online: bool) -> DoctorCheck:
+    """OBS reached and the password taken, as the show will when a guest comes on stage."""
+    obs = settings.obs
+    if not online:
+        return DoctorCheck("obs", True, f"{obs.url} (not asked: --offline)")
+    import asyncio
+
+    from stagehand.server.obs import ObsClient, ObsError
+
+    password = obs.password.get_secret_value() if obs.password else None
+
+    async def ask() -> str | None:
+        client = ObsClient(obs.url, password, timeout=obs.timeout_seconds)
+        try:
+            await client.connect()
+        except ObsError as exc:
+            return str(exc)
+        finally:
+            await client.close()
+        return None
+
+    problem = asyncio.run(ask())
+    if problem is None:
+        return DoctorCheck("obs", True, f"OBS answers at {obs.url} and takes the password")
+    return DoctorCheck(
+        "obs",
+        False,
+        problem,
+        "start OBS with its WebSocket server on, or set [obs] enabled = false (the show goes "
+        "on without OBS; only the scene switches are lost)",
+    )
 
 
 def _youtube_quota_check(settings: Settings) -> DoctorCheck:

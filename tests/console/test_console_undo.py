@@ -322,3 +322,26 @@ async def test_a_deletion_with_no_connection_to_act_through_is_undone(tmp_path, 
         db = console.db()
         assert db.execute("SELECT count(deleted_at) FROM comments").fetchone() == (0,)
         assert [a for a, *_ in log(console)] == ["moderate", "undo"]
+
+
+async def test_u_with_nothing_of_its_own_points_to_what_the_show_handled(tmp_path):
+    """After a crash and resume (or with a moderator's chat command) the host presses u: the
+    console did nothing yet, but the show did. It said only "this console has done nothing yet";
+    now it says l lists those actions and takes one back."""
+    records = [
+        *SHOW,
+        comment_record(
+            "s1", "2026-11-20T19:03:00Z", "mo", "2001", "!segment Patch cables", roles=["moderator"]
+        ),
+    ]
+    transcript = tmp_path / "mod.jsonl"
+    transcript.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    console = open_console(tmp_path / "show.db", transcript, commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        app = console.app
+        await pilot.press("u")
+        said = screen_text(app)
+        assert "Nothing this console did to undo: l lists what the show handled" in said
+        assert "this console has done nothing yet" not in said
+        assert log(console)[-1] == ("segment", None, None)  # nothing taken back by u

@@ -468,3 +468,29 @@ async def test_an_attached_consoles_n_starts_the_planned_segment_at_once(tmp_pat
     finally:
         await host.close()
     await served.close()
+
+
+async def test_attach_without_a_terminal_says_so_instead_of_drawing_into_a_file(tmp_path) -> None:
+    """A producer's `stagehand attach … > log` (or under nohup): the token is good, but the
+    console has nowhere to draw; said in one line, and the show goes on untouched."""
+    served = await serve(tmp_path)
+    try:
+        done = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "stagehand",
+            "attach",
+            served.url,
+            "--token",
+            served.tokens["alice"],
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        stdout, stderr = await asyncio.wait_for(done.communicate(), 60)
+        assert done.returncode == 2
+        assert b"the console needs a terminal" in stderr
+        assert b"\x1b[" not in stdout + stderr
+        assert b"Traceback" not in stderr
+    finally:
+        await served.close()

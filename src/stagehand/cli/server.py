@@ -14,6 +14,7 @@ import click
 
 from stagehand.cli.errors import StagehandCommand, StagehandGroup, UserError
 from stagehand.cli.options import config_option
+from stagehand.cli.terminal import need_a_terminal
 
 if TYPE_CHECKING:  # imported where used: `stagehand --help` stays quick
     from stagehand.config import Settings
@@ -146,6 +147,11 @@ async def _attach(url: str, secret: str, settings: Settings) -> tuple[str, str]:
         await remote.connect()
     except RemoteError as exc:
         raise UserError(str(exc)) from None
+    try:
+        need_a_terminal("run it in a terminal; the show's overlay and API need none")
+    except UserError:
+        await remote.close()
+        raise
     app = make_app(remote, settings, server_url=remote.url, attached_as=(remote.name, remote.role))
     try:
         await app.run_async()

@@ -23,6 +23,7 @@ from stagehand.cli.options import (
     speed_option,
 )
 from stagehand.cli.replay_progress import ReplayWatch, show_replay_progress
+from stagehand.cli.terminal import need_a_terminal
 from stagehand.cli.transcripts import database_not_transcript, why_no_events
 from stagehand.config import Settings, load_settings
 from stagehand.config.server import ListenAddress
@@ -154,6 +155,11 @@ def _replay(
             logging.getLogger("stagehand.replay").warning("%s", text)
             live.say(text, "warning")
 
+    if not headless:
+        need_a_terminal(
+            "add --headless to play it into the database without the console, or run it in a "
+            "terminal (tmux or screen keep one open on a server)",
+        )
     bad_lines = BadLines(report_bad_line)
     adapter = ReplayAdapter(transcript, speed=speed, instant=instant, on_bad_line=bad_lines)
     live = open_show(
@@ -527,6 +533,11 @@ def run(
     settings = load_settings(config_path, required=True)
     serve = ServeOptions(listen, insecure_remote)
     serve = _check_serving(settings, serve)
+    if not headless:
+        need_a_terminal(
+            "add --headless to store chat and answer commands without the console, or run it "
+            "in a terminal (tmux or screen keep one open on a server)",
+        )
     live = open_show(settings, db_path=db_path, show_name=show_name)
     if headless:
         _run_headless(live, settings, serve)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, field_validator
 
 from stagehand.config.section import Section
 
@@ -12,7 +14,23 @@ class ObsSettings(Section):
     """Switch scenes or show a source in OBS when a guest comes on stage and when the stage empties."""
 
     url: str = "ws://127.0.0.1:4455"
-    """obs-websocket's address (OBS: Tools → WebSocket Server Settings)."""
+    """obs-websocket's address (OBS: Tools → WebSocket Server Settings), ws://HOST:PORT."""
+
+    @field_validator("url")
+    @classmethod
+    def _a_websocket_address(cls, value: str) -> str:
+        value = value.strip()
+        parts = urlsplit(value)
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if parts.scheme not in ("ws", "wss") or not parts.hostname or port == -1:
+            raise ValueError(
+                'must be obs-websocket\'s address, ws://HOST:PORT (e.g. "ws://127.0.0.1:4455", '
+                "as OBS shows it under Tools → WebSocket Server Settings)"
+            )
+        return value
 
     password: SecretStr | None = None
     """obs-websocket's password. Prefer STAGEHAND_OBS_PASSWORD."""

@@ -11,7 +11,7 @@ from stagehand.config.section import Section, existing_file
 
 class OverlaySettings(Section):
     css: Path | None = None
-    """A CSS file that themes the overlay (read on every page load; see docs/server.md for the
+    """A CSS file that themes the overlay (relative: to this config file's folder; read on every page load; see docs/server.md for the
     classes). It cannot load anything from the network: the page forbids it."""
 
     feature_on_answer: bool = False

@@ -62,7 +62,7 @@ def database_path_problem(path: Path) -> str | None:
 
 class DatabaseSettings(Section):
     path: Path | None = None
-    """The SQLite file. Default: stagehand.db in the user's data directory."""
+    """The SQLite file (relative: to this config file's folder). Default: stagehand.db in the user's data directory."""
 
     batch_size: int = Field(default=4_000, ge=1, le=100_000)
     """Most comments written in one transaction (chat is written as soon as it arrives; only a

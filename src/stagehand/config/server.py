@@ -78,7 +78,7 @@ class ServerSettings(Section):
     reach the show by pointing its own name at this machine (DNS rebinding)."""
 
     tls_cert: Path | None = None
-    """A PEM certificate (chain) to serve HTTPS and WSS with; needs `tls_key`."""
+    """A PEM certificate (chain) to serve HTTPS and WSS with; needs `tls_key` (relative: to this config file's folder)."""
 
     tls_key: Path | None = None
     """The certificate's PEM private key."""

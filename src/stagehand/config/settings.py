@@ -142,7 +142,33 @@ def load_settings(path: Path | None = None, *, required: bool = True) -> Setting
         raise ConfigError(f"{found}: not valid TOML: nested too deeply") from None
     except OSError as exc:
         raise ConfigError(f"{found}: cannot read: {exc.strerror}") from None
-    return _validate(data, source=str(found))
+    return _validate(_paths_from(found.parent, data), source=str(found))
+
+
+#: The config's file paths: a relative one in the file is relative to the file's folder.
+FILE_PATH_KEYS = (
+    ("database", "path"),
+    ("overlay", "css"),
+    ("server", "tls_cert"),
+    ("server", "tls_key"),
+)
+
+
+def _paths_from(folder: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with each relative file path read as relative to the config's folder.
+
+    `[database] path = "show.db"` made the show's database in whatever folder the command ran
+    from: the same config run from another folder started a new, empty database (no resume, no
+    --trend). Paths given on the command line or in the environment stay relative to the
+    current folder, as a shell user expects."""
+    for section, key in FILE_PATH_KEYS:
+        table = data.get(section)
+        if not isinstance(table, dict) or not isinstance(table.get(key), str) or not table[key]:
+            continue
+        given = Path(table[key]).expanduser()
+        if not given.is_absolute():
+            data = {**data, section: {**table, key: str(folder.absolute() / given)}}
+    return data
 
 
 def _folder_message(folder: Path, explicit: Path | None) -> str:

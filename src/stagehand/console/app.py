@@ -835,6 +835,14 @@ class StagehandApp(App[None]):
         if not self.undo_stack:
             if self.acted_here:  # each of its actions was taken back (or tried): say that
                 self._say("Nothing to undo: this console's actions are all taken back", "ignored")
+            elif self.state.handled:
+                # Handled before a restart, or by another console: not this console's to take
+                # back with u, but the host who presses u after a crash wants them.
+                self._say(
+                    "Nothing this console did to undo: l lists what the show handled "
+                    "(before a restart, or on another console); Enter there takes one back",
+                    "ignored",
+                )
             else:
                 self._say("Nothing to undo: this console has done nothing yet", "ignored")
             return

@@ -83,8 +83,10 @@ class ObsClient:
             ) from None
         except (aiohttp.ClientError, OSError) as exc:
             await self.close()
+            log.debug("OBS at %s: %r", self.url, exc)
             raise ObsError(
-                f"OBS is not reachable at {self.url} ({type(exc).__name__}): is OBS running with its WebSocket server on?"
+                f"OBS is not reachable at {self.url}: is OBS running with its WebSocket server "
+                "on (Tools → WebSocket Server Settings), at that address?"
             ) from None
         except ObsError:
             await self.close()

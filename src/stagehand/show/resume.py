@@ -40,7 +40,7 @@ from stagehand.events import (
     HostActionLogged,
 )
 from stagehand.ranking.link import RankingLink
-from stagehand.show.history import ActionHistory
+from stagehand.show.history import ActionHistory, Done
 from stagehand.show.pipeline import UNSCORED_KINDS
 from stagehand.show.queue import CommentKey, QueueSettings, ShowQueue, key_of
 from stagehand.show.resume_history import known_comments, remember_stored_actions
@@ -68,8 +68,6 @@ def restore(
     starting now is told first (`resumed_queue`)."""
     for row in resumed.segments:
         state.segments.append(Segment(row.position, row.title, row.keywords, row.started_at))
-    if state.segments:
-        ranker.set_segment(state.segments[-1])
     for author, started_at, comment_id in resumed.on_stage:
         state.start_stage(author, started_at, comment_id)
         # Someone anonymous has no name chat could call them by (not the words they are shown
@@ -88,10 +86,9 @@ def restore(
     state.deleted.update(resumed.deleted)
     for key, count in resumed.author_comments:
         ranker.recall_author(key, count)
-    scored = [r.comment for r in resumed.recent_comments if r.kind not in UNSCORED_KINDS]
-    for comment in scored[-WARM_UP_COMMENTS:]:
-        ranker.warm(comment)
     known = known_comments(resumed)
+    taught = remember_stored_actions(history or ActionHistory(), resumed, state, known)
+    _warm_up(ranker, resumed, state.segments, taught)
     queue, events = resumed_queue(
         resumed,
         queue_settings or QueueSettings(),
@@ -100,9 +97,61 @@ def restore(
         known=known,
     )
     state.pins.update(queue.pins)
-    if history is not None:
-        remember_stored_actions(history, resumed, state, known)
     return events
+
+
+def _warm_up(
+    ranker: RankingLink, resumed: ResumedState, segments: list[Segment], taught: list[Done]
+) -> None:
+    """Score the latest stored comments again (storing nothing), each under the segment that
+    was live when it came, with the hosts' answers and dismissals taught in their place among
+    them: the ranking learns the segment's words and threads as it had, so a show stopped and
+    resumed ranks what comes next as it would have had it never stopped."""
+    scored = [r.comment for r in resumed.recent_comments if r.kind not in UNSCORED_KINDS]
+    warmed = scored[-WARM_UP_COMMENTS:]
+    if not segments:
+        for comment in warmed:
+            ranker.warm(comment)
+        return
+    latest = segments[-1]
+    since = warmed[0].ts if warmed else latest.started_at
+
+    def opened(segment: Segment) -> datetime | None:
+        return segment.started_at or since
+
+    # The segment the first warmed comment came in, then every later one as it opened.
+    first = next(
+        (s for s in reversed(segments) if since is None or (opened(s) or since) <= since),
+        segments[0],
+    )
+    # (time, what comes first at that time, order, what happens): a segment opens before the
+    # comments of its moment, an answer is taught after the comment it answers.
+    timeline: list[tuple[datetime, int, int, Segment | Comment | Done]] = []
+    later = segments[segments.index(first) + 1 :]
+    for order, segment in enumerate(later):
+        if (at := opened(segment)) is not None:
+            timeline.append((at, 0, order, segment))
+    timeline += [(comment.ts, 1, order, comment) for order, comment in enumerate(warmed)]
+    start = opened(first)
+    timeline += [
+        (done.action.ts, 2, order, done)
+        for order, done in enumerate(taught)
+        if done.comment is not None and (start is None or done.action.ts >= start)
+    ]
+    timeline.sort(key=lambda item: (item[0], item[1], item[2]))
+    ranker.set_segment(first)
+    activated = first
+    for _, _, _, what in timeline:
+        if isinstance(what, Segment):
+            ranker.set_segment(what)
+            activated = what
+        elif isinstance(what, Comment):
+            ranker.warm(what)
+        elif what.comment is not None:
+            positive = what.kind is HostActionKind.ANSWER
+            what.feedback = ranker.feedback(what.comment, positive=positive)
+    if activated is not latest:  # a later segment with no time: live now, as before
+        ranker.set_segment(latest)
 
 
 def resumed_queue(

@@ -11,8 +11,9 @@ merged queue row) and which were undone since.
 
 The topic a segment had before its first topic edit is the one it opened with (stored beside
 its latest since migration m220; for a segment stored before that, an undo of its first edit says
-it cannot know). What the ranking learned from an answer is not stored and stays so (a resumed
-ranking never learned it: nothing to forget).
+it cannot know). What the ranking learned from an answer or a dismissal is not stored: the
+resumed show teaches its ranking those not taken back again, in their place among the comments
+it warms up on (show/resume.py), and keeps what each taught for its undo.
 """
 
 from __future__ import annotations
@@ -65,9 +66,13 @@ def remember_stored_actions(
     resumed: ResumedState,
     state: ShowState,
     known: dict[CommentKey, Comment] | None = None,
-) -> None:
+) -> list[Done]:
     """Remember `resumed`'s host actions in `history` as `Done`s (see the module docstring);
-    `state` is the show as restored (its segments), `known` the comments read (by key)."""
+    `state` is the show as restored (its segments), `known` the comments read (by key).
+
+    Returns the answers and dismissals the ranking learned from when they were done, oldest
+    first (one per key press, none taken back since): a resumed show teaches them to its
+    ranking again, and puts what it learned in each `Done` for its undo."""
     rebuilt = _Rebuilding(resumed, state, known_comments(resumed) if known is None else known)
     for action, author in resumed.host_actions:
         if done_on_platform(action.outcome):
@@ -76,6 +81,7 @@ def remember_stored_actions(
     rebuilt.check_openings()
     for keys in rebuilt.pressed_together():
         history.link(keys)
+    return rebuilt.taught()
 
 
 class _Rebuilding:
@@ -242,6 +248,18 @@ class _Rebuilding:
         """The first asker of the question `comment` asked (itself when it was the first)."""
         key = key_of(comment)
         return self.same_as.get(key) or key
+
+    def taught(self) -> list[Done]:
+        """The answers and dismissals the ranking learned from (the first of each key press's
+        run, as `_react_for_all` teaches it), not failed nor taken back, oldest first."""
+        return [
+            run[0]
+            for run in self._runs
+            if run
+            and run[0].kind in (HostActionKind.ANSWER, HostActionKind.DISMISS)
+            and run[0].undone_by is None
+            and not run[0].action.outcome.startswith("failed")
+        ]
 
     def pressed_together(self) -> list[list[str]]:
         """The keys of the actions one key press did together (two or more)."""
