@@ -71,7 +71,7 @@ class CommentKinds:
         if self.bots.is_bot(author):
             return _BOT
         question = None
-        text = comment.shown_text
+        text = comment.clean_text or comment.shown_text  # the property only when it must
         prefix = self.prefix
         # A line holding neither prefix is no command (most lines): nothing to split then.
         if prefix in text or OTHER_BOTS_PREFIX in text:
