@@ -346,12 +346,19 @@ class Recorder:
         if not changed:
             return cast(list[tuple[int, bool]], found)  # every one was cached
         resolved: dict[AuthorKey, tuple[int, bool]] = {}
+        # Their user ids, a set of strings: most comments are by someone else, known by their id
+        # alone without making their key (a call a comment, in most batches of a growing chat).
+        changed_ids = {key.id for key in changed}
         self._store_authors(changed, resolved)
         # An author stored now is answered as stored, in every comment of theirs in the batch.
-        return [
-            resolved[key] if (key := comment.author.key) in changed or pair is None else pair
-            for comment, pair in zip(comments, found, strict=True)
-        ]
+        answers: list[tuple[int, bool]] = []
+        for comment, pair in zip(comments, found, strict=True):
+            author = comment.author
+            if pair is None or (author.id in changed_ids and author.key in changed):
+                answers.append(resolved[author.key])
+            else:
+                answers.append(pair)
+        return answers
 
     def _store_authors(
         self,
