@@ -239,3 +239,26 @@ async def test_a_comment_with_nothing_left_to_show_takes_no_row_and_never_shows_
     conn = sqlite3.connect(tmp_path / "show.db")
     stored = dict(conn.execute("SELECT message_id, original_text FROM comments"))
     assert {key: stored[key] for key in blanks} == blanks  # the record keeps the original
+
+
+def test_a_prefix_inside_a_line_is_no_command_and_one_after_a_reply_mention_is() -> None:
+    """Most lines hold no prefix at all and are not split; those that do are read as before."""
+    from datetime import UTC, datetime
+
+    from stagehand.domain import Author, Comment, CommentKind
+    from stagehand.show.kinds import CommentKinds
+
+    def kind(text: str, *, prefix: str = "!", reply_to: str | None = None) -> tuple[str, object]:
+        author = Author("twitch", "7", "ana", "Ana")
+        line = Comment("m", "twitch", "c", author, text, datetime.now(UTC), reply_to=reply_to)
+        found = CommentKinds(prefix=prefix).classify(line.cleaned(text, False))
+        return found.kind.value, found.question or found.command
+
+    assert kind("wow! that is loud") == ("comment", None)
+    assert kind("what cutoff? ?hand", prefix="?") == ("comment", None)
+    assert kind("?hand", prefix="?") == ("command", "hand")
+    assert kind("!uptime", prefix="?") == ("command", None)  # another bot's
+    assert kind("@ben !hand", reply_to="p1") == ("command", "hand")
+    assert kind("@ben !hand") == ("comment", None)  # not a reply: the mention is the line
+    assert kind("!ask why a ladder?") == ("comment", "why a ladder?")
+    assert kind("no prefix here") == (CommentKind.COMMENT.value, None)

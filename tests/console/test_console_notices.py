@@ -24,6 +24,7 @@ from stagehand.adapters.replay import ReplayAdapter
 from stagehand.clock import ShowClock
 from stagehand.config import Settings
 from stagehand.console.app import make_app
+from stagehand.console.widgets.queue import QueueView
 from stagehand.domain import Author, Comment
 from stagehand.session import open_show
 

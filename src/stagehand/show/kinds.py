@@ -29,6 +29,8 @@ from stagehand.frozen import quick_init
 from stagehand.ranking.bots import BotAccounts
 
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
+#: The role's text, read once: `Role.MODERATOR.value` is an enum property, a Python call.
+_MODERATOR = Role.MODERATOR.value
 _ASK = "ask"
 #: How other bots' commands start (Nightbot, StreamElements, ...): never a viewer's comment.
 OTHER_BOTS_PREFIX = "!"
@@ -67,26 +69,38 @@ class CommentKinds:
         """The comment's kind (its `clean_text` should be filled in: that is what is read)."""
         author = comment.author
         if self.bots.is_bot(author):
-            return Classified(CommentKind.BOT)
+            return _BOT
         question = None
-        is_reply = comment.reply_to is not None
-        command = split_command(comment.shown_text, self.prefix, is_reply=is_reply)
-        if (
-            command is None
-            and self.prefix != OTHER_BOTS_PREFIX
-            and split_command(comment.shown_text, OTHER_BOTS_PREFIX, is_reply=is_reply)
-        ):
-            return Classified(CommentKind.COMMAND)  # another bot's: none of ours
-        if command is not None:
-            name_of_command, rest = command
-            if name_of_command != _ASK or not rest or not self.asks:
-                return Classified(CommentKind.COMMAND, command=name_of_command)
-            question = rest
+        text = comment.clean_text or comment.shown_text  # the property only when it must
+        prefix = self.prefix
+        # A line holding neither prefix is no command (most lines): nothing to split then.
+        if prefix in text or OTHER_BOTS_PREFIX in text:
+            is_reply = comment.reply_to is not None
+            command = split_command(text, prefix, is_reply=is_reply)
+            if (
+                command is None
+                and prefix != OTHER_BOTS_PREFIX
+                and split_command(text, OTHER_BOTS_PREFIX, is_reply=is_reply)
+            ):
+                return _OTHER_BOTS_COMMAND  # another bot's: none of ours
+            if command is not None:
+                name_of_command, rest = command
+                if name_of_command != _ASK or not rest or not self.asks:
+                    return Classified(CommentKind.COMMAND, command=name_of_command)
+                question = rest
         hosts = self.hosts
         if author.roles & _HOST_ROLES or (
             hosts and (author.platform.casefold(), author.name.casefold()) in hosts
         ):
-            return Classified(CommentKind.HOST, question)
-        if Role.MODERATOR.value in author.roles:
-            return Classified(CommentKind.MODERATOR, question)
-        return Classified(CommentKind.COMMENT, question)
+            return Classified(CommentKind.HOST, question) if question else _HOST
+        if _MODERATOR in author.roles:
+            return Classified(CommentKind.MODERATOR, question) if question else _MODERATOR_LINE
+        return Classified(CommentKind.COMMENT, question) if question else _COMMENT
+
+
+# The answers without a question or a command name, made once (they are frozen): most lines.
+_BOT = Classified(CommentKind.BOT)
+_OTHER_BOTS_COMMAND = Classified(CommentKind.COMMAND)
+_HOST = Classified(CommentKind.HOST)
+_MODERATOR_LINE = Classified(CommentKind.MODERATOR)
+_COMMENT = Classified(CommentKind.COMMENT)

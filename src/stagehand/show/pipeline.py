@@ -99,11 +99,14 @@ class SeenKeys:
         self._bits = bytearray(self.BITS // 8)
 
     def _places(self, key: tuple[str, str]) -> tuple[int, int, int, int]:
-        # Python's hash is per process: right for a filter that lives as long as the run.
-        h = hash(key) & 0xFFFFFFFFFFFFFFFF
-        step = (h >> 32) | 1
+        # Python's hash is per process: right for a filter that lives as long as the run. The
+        # places are those of the hash's 64 bits (the first 25, then steps of bits 32-56, odd),
+        # worked out from the 25 bits each needs: a small number costs less to add and mask.
+        h = hash(key)
         mask = self._MASK
-        return h & mask, (h + step) & mask, (h + 2 * step) & mask, (h + 3 * step) & mask
+        first = h & mask
+        step = ((h >> 32) & mask) | 1
+        return first, (first + step) & mask, (first + 2 * step) & mask, (first + 3 * step) & mask
 
     def add(self, key: tuple[str, str]) -> bool:
         """Remember `key`; whether it may have been taken before (False: certainly new).
@@ -120,11 +123,7 @@ class SeenKeys:
 
 def sanitized(comment: Comment) -> Comment:
     """The comment with `clean_text` filled in (the original `text` is kept for the record)."""
-    return _cleaned(storable_comment(comment))
-
-
-def _cleaned(comment: Comment) -> Comment:
-    """`sanitized` of a comment `storable_comment` has already been through."""
+    comment = storable_comment(comment)
     result = sanitize(comment.text)
     return comment.cleaned(result.text, result.truncated)
 
@@ -199,10 +198,18 @@ class Pipeline:
         given it once it has its score, after every comment accepted before it."""
         comment = storable_comment(comment)
         key = (comment.platform, comment.id)
-        if not self._recent.add(key) or self._stored_before(key, self._seen.add(key)):
+        recent = self._recent
+        if not recent.add(key):
             self.duplicates += 1
             return False
-        comment = _cleaned(comment)  # storable since the first line
+        maybe_seen = self._seen.add(key)
+        # The database is asked only when it could know more than the window (checked here
+        # first: a call less for every comment of a show that has not run that long).
+        if (self._resumed or recent.forgot) and self._stored_before(key, maybe_seen):
+            self.duplicates += 1
+            return False
+        result = sanitize(comment.text)  # `sanitized`, in place
+        comment = comment.cleaned(result.text, result.truncated)
         classified = self.kinds.classify(comment)
         question = classified.question
         arrived = self._now()

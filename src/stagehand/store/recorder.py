@@ -94,6 +94,19 @@ ROWS_PER_STATEMENT = 400
 
 
 @functools.lru_cache(maxsize=256)
+def _flag_columns(flags: frozenset[str]) -> tuple[str, int, int, int, int]:
+    """A score's flags as their columns: the flags' text, is_question, on_topic, side_chatter
+    and to_chat. A few sets come back comment after comment (a frozenset keeps its hash)."""
+    return (
+        " ".join(sorted(flags)),
+        int("question" in flags),
+        int("on_topic" in flags),
+        int("side_chatter" in flags),
+        int("to_chat" in flags),
+    )
+
+
+@functools.lru_cache(maxsize=256)
 def _roles_json(roles: frozenset[str]) -> str:
     """An author's roles as stored (sorted JSON): a few sets come back comment after comment."""
     return json.dumps(sorted(roles))
@@ -276,15 +289,17 @@ class Recorder:
         comment = ranked.comment
         author_id, opted_out = author
         score = ranked.score
-        flags = score.flags
-        reasons = score.reasons
+        flag_text, question, on_topic, side_chatter, to_chat = _flag_columns(score.flags)
+        segment_id = self._segments.get(ranked.segment)  # `segment_id`, asked only the first time
+        if segment_id is None:
+            segment_id = self.segment_id(ranked.segment)
         text, original = (
             (ANONYMOUS_TEXT, ANONYMOUS_TEXT) if opted_out else (comment.clean_text, comment.text)
         )
         highlight = comment.highlight
         return (
             self.show_id,
-            self.segment_id(ranked.segment),
+            segment_id,
             author_id,
             comment.platform,
             comment.id,
@@ -298,14 +313,14 @@ class Recorder:
             int(comment.truncated),
             score.value,
             score.rank_key,
-            encode_reasons(reasons),
-            " ".join(sorted(flags)),
-            int("question" in flags),
-            int("on_topic" in flags),
-            int("side_chatter" in flags),
+            encode_reasons(score.reasons),
+            flag_text,
+            question,
+            on_topic,
+            side_chatter,
             int(opted_out),
             ranked.kind._value_,  # `.value` is a Python property: a call per comment
-            int("to_chat" in flags),
+            to_chat,
             highlight.kind.value if highlight else None,
             highlight.amount if highlight else 0.0,
             highlight.currency if highlight else "",
@@ -346,12 +361,19 @@ class Recorder:
         if not changed:
             return cast(list[tuple[int, bool]], found)  # every one was cached
         resolved: dict[AuthorKey, tuple[int, bool]] = {}
+        # Their user ids, a set of strings: most comments are by someone else, known by their id
+        # alone without making their key (a call a comment, in most batches of a growing chat).
+        changed_ids = {key.id for key in changed}
         self._store_authors(changed, resolved)
         # An author stored now is answered as stored, in every comment of theirs in the batch.
-        return [
-            resolved[key] if (key := comment.author.key) in changed or pair is None else pair
-            for comment, pair in zip(comments, found, strict=True)
-        ]
+        answers: list[tuple[int, bool]] = []
+        for comment, pair in zip(comments, found, strict=True):
+            author = comment.author
+            if pair is None or (author.id in changed_ids and author.key in changed):
+                answers.append(resolved[author.key])
+            else:
+                answers.append(pair)
+        return answers
 
     def _store_authors(
         self,

@@ -78,7 +78,12 @@ class _Barrier:
 
 class _Group:
     """Events recorded while a group is open (in its context, including tasks started there), queued
-    as one item once the block has ended and every task it waits for has finished."""
+    as one item once the block has ended and every task it waits for has finished.
+
+    It is also the `with` block of `StoreWriter.atomic()` (one object, and its end checked
+    in place: it runs once per comment)."""
+
+    __slots__ = ("_open", "_queue", "_token", "_waiting", "events", "queued")
 
     def __init__(self, queue_: queue.SimpleQueue[object]) -> None:
         self.events: list[CoreEvent] = []
@@ -87,16 +92,23 @@ class _Group:
         self._waiting = 0
         self.queued = False
 
+    def __enter__(self) -> None:
+        self._token = _open_group.set(self)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _open_group.reset(self._token)
+        self._open = False
+        if not self._waiting and not self.queued:  # `_queue_when_complete`, in place
+            self.queued = True
+            if self.events:
+                self._queue.put(tuple(self.events))
+
     def wait_for(self, task: asyncio.Future[Any]) -> None:
         self._waiting += 1
         task.add_done_callback(self._released)
 
     def _released(self, _: object) -> None:
         self._waiting -= 1
-        self._queue_when_complete()
-
-    def close(self) -> None:
-        self._open = False
         self._queue_when_complete()
 
     def _queue_when_complete(self) -> None:
@@ -108,22 +120,6 @@ class _Group:
 
 
 _open_group: ContextVar[_Group | None] = ContextVar("stagehand_store_group", default=None)
-
-
-class _Atomic:
-    """The `with` block of `StoreWriter.atomic()` (a class: it runs once per comment)."""
-
-    __slots__ = ("_group", "_token")
-
-    def __init__(self, queue_: queue.SimpleQueue[object]) -> None:
-        self._group = _Group(queue_)
-
-    def __enter__(self) -> None:
-        self._token = _open_group.set(self._group)
-
-    def __exit__(self, *exc_info: object) -> None:
-        _open_group.reset(self._token)
-        self._group.close()
 
 
 class StoreWriter:
@@ -180,11 +176,11 @@ class StoreWriter:
             return
         self._queue.put(event)
 
-    def atomic(self) -> _Atomic:
+    def atomic(self) -> _Group:
         """`with writer.atomic():` everything put inside the block commits in one transaction,
         with what tasks started inside put later if `hold_until` names them (a platform action
         and its outcome)."""
-        return _Atomic(self._queue)
+        return _Group(self._queue)
 
     def hold_until(self, task: asyncio.Future[Any]) -> None:
         """Keep the open group (if any) from committing until `task` has finished."""
