@@ -27,6 +27,7 @@ from stagehand.domain import (
     Author,
     AuthorKey,
     Comment,
+    CommentKind,
     Featured,
     HostAction,
     HostActionKind,
@@ -114,6 +115,8 @@ QUIET_FOR_OTHERS = frozenset({"refused", "ignored"})
 class RawLine:
     comment: Comment
     deleted: bool = False
+    #: Held back from the queue (a blocked term, `CommentKind.HELD`): raw chat marks it.
+    held: bool = False
 
 
 @dataclass(slots=True)
@@ -308,7 +311,8 @@ class ConsoleState(ShowQueue):
         if not comment.shown_text:  # nothing left to read (or its author opted out): counted only
             ShowQueue.add_comment(self, ranked)
             return
-        line = RawLine(comment)
+        kind = ranked.kind
+        line = RawLine(comment, held=kind is CommentKind.HELD)
         if len(self.raw) == self.raw.maxlen:
             oldest = self.raw[0]
             self._raw_index.pop(key_of(oldest.comment), None)
