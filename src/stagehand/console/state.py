@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from stagehand.commands import COMMANDS, TOPIC_SET
+from stagehand.console.names import HOST_MARK, MODERATOR_MARK, StaffNames
 from stagehand.domain import (
     FORGOTTEN_NAME,
     OPTED_OUT_NAME,
@@ -162,6 +163,8 @@ class ConsoleState(ShowQueue):
     raw_size: int = RAW_CHAT_LINES
     handled: OrderedDict[str, Handled] = field(default_factory=OrderedDict)
     raw: deque[RawLine] = field(default_factory=deque)
+    #: The show's own people met in chat: marked on every screen, their names not a viewer's.
+    staff: StaffNames = field(default_factory=StaffNames)
     stage: tuple[StageSession, ...] = ()
     stage_said: dict[AuthorKey, deque[Comment]] = field(default_factory=dict)
     connections: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -312,6 +315,10 @@ class ConsoleState(ShowQueue):
             ShowQueue.add_comment(self, ranked)
             return
         kind = ranked.kind
+        if kind is CommentKind.HOST or kind is CommentKind.MODERATOR:
+            self.staff.met(
+                comment.author, HOST_MARK if kind is CommentKind.HOST else MODERATOR_MARK
+            )
         line = RawLine(comment, held=kind is CommentKind.HELD)
         if len(self.raw) == self.raw.maxlen:
             oldest = self.raw[0]
