@@ -80,6 +80,9 @@ async def test_a_line_with_a_blocked_term_never_enters_the_queue_but_stays_in_ch
     )
     assert json.loads(reasons["x2"]) == {"blocked_term: cock": 0.0}
     assert json.loads(reasons["x1"]) == {"blocked_term: fuck you": 0.0}
+    # The `!ask` was no question to lift into the queue, and the bot told the troll nothing.
+    assert played.outcomes("ask") == []
+    assert played.sent("twitch") == []
     # A held line is no question anywhere (not the `!ask` one either).
     assert played.db.execute(
         "SELECT count(*) FROM comments WHERE kind = 'held' AND is_question"
