@@ -53,6 +53,9 @@ class CommentKind(StrEnum):
     """A moderator: staff, still a participant."""
     BOT = "bot"
     """The bot's own account or a known chat bot (`[ranking] bots`)."""
+    HELD = "held"
+    """A viewer's comment with a blocked term (`[ranking] blocked_terms`): kept out of the
+    queue and the follow-ups, still stored, counted and shown in raw chat."""
 
     @property
     def may_queue(self) -> bool:

@@ -116,8 +116,20 @@ NAME_CHARS = 40
 def clean_name(shown_name: str, user_id: str = "") -> str:
     """A viewer's name as screens outside the console show it: cleaned like chat text (no
     bidi overrides, escapes or mark towers), at most `NAME_CHARS`; the user id when nothing
-    is left of it."""
+    is left of it. Line breaks in a name are taken out, not made spaces: "Priya\u2028(host)"
+    is "Priya(host)", never a name with a suffix that looks like the console's own."""
+    shown_name = unbroken_name(shown_name)
     return clean(shown_name, max_chars=NAME_CHARS) or clean(user_id, max_chars=NAME_CHARS) or "?"
+
+
+#: Characters that break a line: in a name they are dropped (chat text makes them spaces).
+_NAME_BREAKS = dict.fromkeys(map(ord, "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"))
+
+
+def unbroken_name(name: str) -> str:
+    """A name without the characters that break a line ("Priya\u2028(host)": "Priya(host)"),
+    which cleaning would make spaces: a name on one line is never one with a made-up suffix."""
+    return name if name.isascii() and name.isprintable() else name.translate(_NAME_BREAKS)
 
 
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")

@@ -73,6 +73,7 @@ def test_every_format_says_who_moderated_how_much(db: Path) -> None:
     assert data["moderation"] == {
         "through_stagehand": {"messages_deleted": 2, "viewers_timed_out": 1, "viewers_banned": 0},
         "on_platform": {"messages_deleted": 1, "viewers_timed_out": 1, "viewers_banned": 1},
+        "held_back_blocked_terms": 0,
     }
     assert list(data)[-1] == "moderation"  # added at the end: the keys before it unchanged
     # Counts only: the moderation lines name neither the viewers nor Twitch's moderator.

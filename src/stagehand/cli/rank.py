@@ -63,12 +63,7 @@ def rank_command(
     from stagehand.transcript import TranscriptError, read_transcript
 
     settings = _settings(config_path)
-    kinds = CommentKinds(
-        prefix=settings.commands.prefix,
-        hosts=settings.show.hosts,
-        bots=settings.ranking.bots,
-        asks=settings.commands.enabled,
-    )
+    kinds = CommentKinds.of(settings)
     if database := database_not_transcript(transcript):  # `stagehand rank stagehand.db`
         raise UserError(database)
     events: list[TranscriptEvent] = []

@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from stagehand.commands import COMMANDS, TOPIC_SET
+from stagehand.console.names import HOST_MARK, MODERATOR_MARK, StaffNames
 from stagehand.domain import (
     FORGOTTEN_NAME,
     OPTED_OUT_NAME,
     Author,
     AuthorKey,
     Comment,
+    CommentKind,
     Featured,
     HostAction,
     HostActionKind,
@@ -115,6 +117,8 @@ QUIET_FOR_OTHERS = frozenset({"refused", "ignored"})
 class RawLine:
     comment: Comment
     deleted: bool = False
+    #: Held back from the queue (a blocked term, `CommentKind.HELD`): raw chat marks it.
+    held: bool = False
 
 
 @dataclass(slots=True)
@@ -160,6 +164,8 @@ class ConsoleState(ShowQueue):
     raw_size: int = RAW_CHAT_LINES
     handled: OrderedDict[str, Handled] = field(default_factory=OrderedDict)
     raw: deque[RawLine] = field(default_factory=deque)
+    #: The show's own people met in chat: marked on every screen, their names not a viewer's.
+    staff: StaffNames = field(default_factory=StaffNames)
     stage: tuple[StageSession, ...] = ()
     stage_said: dict[AuthorKey, deque[Comment]] = field(default_factory=dict)
     connections: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -309,7 +315,12 @@ class ConsoleState(ShowQueue):
         if not comment.shown_text:  # nothing left to read (or its author opted out): counted only
             ShowQueue.add_comment(self, ranked)
             return
-        line = RawLine(comment)
+        kind = ranked.kind
+        if kind is CommentKind.HOST or kind is CommentKind.MODERATOR:
+            self.staff.met(
+                comment.author, HOST_MARK if kind is CommentKind.HOST else MODERATOR_MARK
+            )
+        line = RawLine(comment, held=kind is CommentKind.HELD)
         if len(self.raw) == self.raw.maxlen:
             oldest = self.raw[0]
             self._raw_index.pop(key_of(oldest.comment), None)

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Protocol
 
 from stagehand.pseudonyms import is_pseudonym
+from stagehand.sanitize import unbroken_name
 from stagehand.store.queries import ShowRow
 from stagehand.store.recorder import FORGOTTEN_ID_PREFIX
 
@@ -43,7 +44,7 @@ class AuthorInfo:
         """The name reports print: a pseudonym for anyone who opted out."""
         if self.opted_out:
             return anonymous_name(self.id)
-        return self.display_name or self.name
+        return unbroken_name(self.display_name or self.name)
 
 
 def anonymous_name(author_id: int) -> str:

@@ -221,14 +221,17 @@ class Moderation:
 
     by_hosts: ModerationCounts = field(default_factory=ModerationCounts)
     on_platform: ModerationCounts = field(default_factory=ModerationCounts)
+    #: Viewers' comments held back from the queue for a blocked term (`[ranking] blocked_terms`).
+    held_back: int = 0
 
     def __bool__(self) -> bool:
-        return bool(self.by_hosts or self.on_platform)
+        return bool(self.by_hosts or self.on_platform or self.held_back)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "through_stagehand": self.by_hosts.to_dict(),
             "on_platform": self.on_platform.to_dict(),
+            "held_back_blocked_terms": self.held_back,
         }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from stagehand.domain import ModerationKind
+from stagehand.domain import CommentKind, ModerationKind
 from stagehand.metrics.model import Moderation, ModerationCounts
 from stagehand.metrics.read import _NOT_UNDONE, COUNTED
 from stagehand.platform import done_on_platform, only_recorded
@@ -49,9 +49,14 @@ def read_moderation(db: Database, show: ShowRow, deleted: int) -> Moderation:
     # The platform says the rest were deleted and the hosts did not delete them: its moderators
     # did (on Discord and YouTube possibly their own authors; the platforms do not say which).
     deleted_there = max(0, deleted - len(deleted_by_hosts))
+    (held_back,) = db.conn.execute(
+        "SELECT count(*) FROM comments WHERE show_id = ? AND kind = ?",
+        (show.id, CommentKind.HELD.value),
+    ).fetchone()
     return Moderation(
         ModerationCounts(len(hosts["delete"]), len(hosts["timeout"]), len(hosts["ban"])),
         ModerationCounts(
             deleted_there + len(platform["delete"]), len(platform["timeout"]), len(platform["ban"])
         ),
+        held_back,
     )

@@ -45,7 +45,7 @@ from stagehand.transcript import (
 #: What a chat line is (the pipeline's classifier, `stagehand.show.kinds`, or the default:
 #: `[ranking] bots` are bots, everything else a viewer's comment).
 Classify = Callable[[Comment], CommentKind]
-_UNSCORED = frozenset({CommentKind.BOT, CommentKind.COMMAND})
+_UNSCORED = frozenset({CommentKind.BOT, CommentKind.COMMAND, CommentKind.HELD})
 _UNSCORED_SCORE = Score(0.0, 0.0)
 
 

@@ -173,11 +173,15 @@ def moderation_summary(report: ShowMetrics) -> str:
     ban): 'through stagehand by the hosts: 1 message deleted, 1 viewer timed out, 0 banned; on
     the platform by its own moderators: 0 messages deleted, 0 timed out, 2 viewers banned'."""
     moderation = report.moderation
-    if not moderation:
-        return "nobody was moderated: no message deleted, no viewer timed out or banned"
+    held = moderation.held_back
+    held_back = (
+        f"; {count(held, 'comment')} held back from the queue for a blocked term" if held else ""
+    )
+    if not (moderation.by_hosts or moderation.on_platform):
+        return f"nobody was moderated: no message deleted, no viewer timed out or banned{held_back}"
     return (
         f"through stagehand by the hosts: {_moderated(moderation.by_hosts)}; "
-        f"on the platform by its own moderators: {_moderated(moderation.on_platform)}"
+        f"on the platform by its own moderators: {_moderated(moderation.on_platform)}{held_back}"
     )
 
 

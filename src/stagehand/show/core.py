@@ -192,12 +192,7 @@ class ShowCore:
             seen=self._state.recent.keys(),
             stored=self._stored_comments,
             resumed=self._resumed,
-            kinds=CommentKinds(
-                prefix=settings.commands.prefix,
-                hosts=settings.show.hosts,
-                bots=settings.ranking.bots,
-                asks=settings.commands.enabled,
-            ),
+            kinds=CommentKinds.of(settings),
             now=self._clock.now,
         )
         self._opened = True

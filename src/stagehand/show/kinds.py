@@ -14,7 +14,9 @@ In order, the first that fits:
    prefix (`[commands] prefix = "?"` leaves `!uptime` out of the queue too);
 3. the broadcaster, a host, or a `[show] hosts` account: `host`;
 4. a moderator: `moderator`;
-5. everything else: `comment`.
+5. a viewer's line with a blocked term (`[ranking] blocked_terms`, `ranking/blocked.py`):
+   `held` (never queued, never a follow-up; stored, counted, in raw chat);
+6. everything else: `comment`.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from dataclasses import dataclass
 
 from stagehand.commands.parse import split_command
 from stagehand.commands.people import host_accounts
+from stagehand.config import Settings
 from stagehand.domain import Comment, CommentKind, Role
 from stagehand.frozen import quick_init
+from stagehand.ranking.blocked import BlockedTerms, blocked_terms
 from stagehand.ranking.bots import BotAccounts
 
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
@@ -46,6 +50,8 @@ class Classified:
     #: A command's name in lower case (`hand` for `!hand`), ours or another bot's (None for a
     #: `!word` line when our own prefix is another).
     command: str | None = None
+    #: For a `held` line, the blocked term it has.
+    blocked: str | None = None
 
 
 class CommentKinds:
@@ -58,12 +64,27 @@ class CommentKinds:
         hosts: Iterable[str] = (),
         bots: Iterable[str] = (),
         asks: bool = True,
+        blocked: BlockedTerms | None = None,
     ) -> None:
-        """`asks`: whether `!ask <question>` is a question (`[commands] enabled`)."""
+        """`asks`: whether `!ask <question>` is a question (`[commands] enabled`); `blocked`:
+        the terms that hold a viewer's line back (none by default)."""
         self.prefix = prefix
         self.asks = asks
         self.hosts = host_accounts(hosts)
         self.bots = BotAccounts(bots)
+        self.blocked = blocked if blocked else None
+
+    @classmethod
+    def of(cls, settings: Settings) -> CommentKinds:
+        """The classifier a show's settings make (the live show and `stagehand rank` alike)."""
+        ranking = settings.ranking
+        return cls(
+            prefix=settings.commands.prefix,
+            hosts=settings.show.hosts,
+            bots=ranking.bots,
+            asks=settings.commands.enabled,
+            blocked=blocked_terms(ranking.blocked_terms, defaults=ranking.blocked_defaults),
+        )
 
     def classify(self, comment: Comment) -> Classified:
         """The comment's kind (its `clean_text` should be filled in: that is what is read)."""
@@ -95,6 +116,8 @@ class CommentKinds:
             return Classified(CommentKind.HOST, question) if question else _HOST
         if _MODERATOR in author.roles:
             return Classified(CommentKind.MODERATOR, question) if question else _MODERATOR_LINE
+        if self.blocked is not None and (term := self.blocked.find(text)):
+            return Classified(CommentKind.HELD, blocked=term)
         return Classified(CommentKind.COMMENT, question) if question else _COMMENT
 
 

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from stagehand.commands import COMMANDS
 from stagehand.domain import Comment, CommentKind, RankedComment, Score, utcnow
+from stagehand.ranking.blocked import HELD_FLAG
 from stagehand.sanitize import sanitize, storable
 from stagehand.show.kinds import CommentKinds
 
@@ -37,7 +38,9 @@ FREEZE_EVERY = 20_000
 #: or a bot's announcement must not teach it anything (a viewer's first real comment is still
 #: their first, and commands do not count towards flooding).
 UNSCORED = Score(0.0, 0.0)
-UNSCORED_KINDS = frozenset({CommentKind.COMMAND, CommentKind.BOT})
+#: A held-back line (a blocked term) is not scored either: it must not teach the ranker its
+#: words, nor become the first asker other viewers' questions fold into. Its flag says why.
+UNSCORED_KINDS = frozenset({CommentKind.COMMAND, CommentKind.BOT, CommentKind.HELD})
 
 
 class Scorer(Protocol):
@@ -232,7 +235,12 @@ class Pipeline:
                 lambda score: on_ranked(RankedComment(comment, score, segment, kind), arrived),
             )
             return True
-        ranked = RankedComment(comment, UNSCORED, segment, kind)
+        score = UNSCORED
+        if classified.blocked is not None:
+            score = Score(
+                0.0, 0.0, {f"{HELD_FLAG}: {classified.blocked}": 0.0}, frozenset({HELD_FLAG})
+            )
+        ranked = RankedComment(comment, score, segment, kind)
         if kind is CommentKind.COMMAND and COMMANDS.get(classified.command or "") is not None:
             # One of ours may change what the ranker knows (`!hand`, `!stage`, `!segment`):
             # the comments before it are scored first, and those after it see the change.

@@ -9,13 +9,23 @@ from textual.content import Content
 from stagehand.console.state import FORGOTTEN, GONE_BY_NAME
 from stagehand.console.text import age, highlight_label, name_of, plain, platform_tag
 from stagehand.console.widgets.panel import Panel
-from stagehand.domain import Pin, RankedComment
+from stagehand.domain import CommentKind, Pin, RankedComment
+from stagehand.ranking.blocked import HELD_FLAG
 from stagehand.ranking.queue_order import each_viewer
 
 
 def reasons_line(ranked: RankedComment) -> Content:
-    """`score 2.35 = topic +1.20 · question +0.80 · flood −0.30 …`, biggest parts first."""
+    """`score 2.35 = topic +1.20 · question +0.80 · flood −0.30 …`, biggest parts first; for
+    a line held back, which blocked term held it."""
     score = ranked.score
+    if ranked.kind is CommentKind.HELD or HELD_FLAG in score.flags:
+        terms = [name.partition(": ")[2] for name in score.reasons if ": " in name]
+        return Content.assemble(
+            ("held back from the queue: ", "bold $text-error"),
+            ("blocked term ", "$text-muted"),
+            plain(f'"{terms[0]}"' if terms else "", max_chars=60, style="bold"),
+            (" ([ranking] blocked_terms)", "$text-muted"),
+        )
     parts = sorted(score.reasons.items(), key=lambda item: -abs(item[1]))
     pieces: list[Content] = [Content.styled(f"score {score.value:.2f} = ", "bold")]
     for index, (name, value) in enumerate(parts):

@@ -66,6 +66,13 @@ class RawChat(Widget):
                 plain(name_of(comment.author, max_chars=20), style="$text-muted"),
                 (": ‹deleted›", "italic $text-muted"),
             )
+        if line.held:  # a blocked term: said, never queued; the host sees that it was held
+            return Content.assemble(
+                ("⊘ held ", "bold $text-error"),
+                plain(name_of(comment.author, max_chars=20), style="$text-muted"),
+                (": ", "$text-muted"),
+                plain(comment.shown_text, max_chars=400, style="$text-muted"),
+            )
         row = Content.assemble(
             plain(name_of(comment.author, max_chars=20), style="bold $text-secondary"),
             ": ",
