@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -311,7 +312,9 @@ async def test_a_frozen_queue_counts_the_comments_that_arrived_since_it_froze(tm
         )
         for n in range(8)
     ]
-    settings = Settings(console=ConsoleSettings(queue_size=10))
+    # Room for the merged row, kept whole, and a dozen others: pruned during the 30 below (each
+    # under 40 characters: a longer line posted 30 times is a wave, one row, dropped whole).
+    settings = Settings(console=ConsoleSettings(queue_size=20))
     console = open_console(tmp_path / "show.db", transcript(tmp_path, records), settings=settings)
     async with console.app.run_test(size=(80, 24)) as pilot:
         await played(console, pilot)
@@ -325,7 +328,7 @@ async def test_a_frozen_queue_counts_the_comments_that_arrived_since_it_froze(tm
         for n in range(30):
             console.clock.follow(live.now() + timedelta(seconds=1), 0.0)
             viewer = Author("twitch", f"{700 + n}", f"viewer{n}")
-            text = f"the ladder cutoff sweep number {n} sounds great"
+            text = f"the cutoff sweep {n} sounds great"
             live.comment_received(
                 Comment(f"n{n}", "twitch", "synthnight", viewer, text, live.now())
             )
@@ -435,3 +438,33 @@ async def test_the_queue_title_counts_the_rows_the_host_sees(tmp_path: Path) -> 
         await actions_done(pilot)
         assert queued_ids(console.app) == ["o1"]
         assert queue_title(console.app) == "Queue (1)"
+
+
+WAVE = "what ladder cutoff should I set? copy this if you agree the ladder is the best part!!"
+
+
+async def test_the_selected_pane_names_the_askers_that_fit_and_counts_the_rest(
+    tmp_path: Path,
+) -> None:
+    """A wave pasted by 31: the Selected pane listed every paster and was cut mid-list
+    ("pasted by 31: paster0 TW, paster1 TW, paster2 TW, paster3 TW,"). It names those that fit
+    on its line and says how many more; a real question sharing the wave's words is its own
+    row, waiting, when `a` takes the wave."""
+    path = transcript(
+        tmp_path,
+        [comment_record(f"p{n}", at(10 + n), f"paster{n}", f"id-p{n}", WAVE) for n in range(31)]
+        + [comment_record("q1", at(45), "asker", "id-asker", "which ladder cutoff do you like?")],
+    )
+    console = open_console(tmp_path / "show.db", path)
+    async with console.app.run_test(size=(100, 30)) as pilot:
+        await played(console, pilot)
+        assert "q1" in queued_ids(console.app)
+        await pilot.press(*["j"] * (queued_ids(console.app).index("p0") + 1))
+        screen = screen_text(console.app)
+        said = re.search(r"pasted by 31: ((?:paster\d+ TW, )*paster\d+ TW) and (\d+) more", screen)
+        assert said is not None, screen
+        named = said[1].count(" TW")
+        assert named >= 3 and named + int(said[2]) == 31
+        await pilot.press("a")
+        await actions_done(pilot)
+        assert queued_ids(console.app) == ["q1"]  # the real question still waits

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import START, make_comment
+from stagehand.config.ranking import RankingSettings
 from stagehand.domain import Author, Highlight, HighlightKind, RankedComment, Segment
 from stagehand.ranking.bots import BotAccounts
 from stagehand.ranking.queue_order import merge_askers
@@ -135,21 +136,97 @@ def _id_of(ranker: Ranker, author: str) -> str:
     return next(a.key[1] for a in ranker._same._asked if a.author == f"twitch:{author}")
 
 
-def test_a_pasted_question_is_copypasta_and_sinks_its_first_post(bread: Ranker) -> None:
+def test_a_question_copied_by_a_few_viewers_is_asked_by_them_by_many_a_wave(
+    bread: Ranker,
+) -> None:
+    """Four viewers posting the identical question (on four platforms, say) asked it: one row
+    "asked by 4", lifted, not a copypasta sunk under everything. From the sixth copy it is a
+    wave, and the whole row says so: sunk, "pasted by N"."""
     text = "does the water matter, bottled or straight from the sink?"
     first = make_comment(text, "a")
     scored = [RankedComment(first, bread.score(first), 1)]
     for n, author in enumerate(["b", "c", "d"], start=1):
-        pasted = make_comment(text, author, seconds=5 * n)
-        scored.append(RankedComment(pasted, bread.score(pasted), 1))
-    assert all("copypasta" in r.score.flags for r in scored[1:])
+        asked = make_comment(text, author, seconds=5 * n)
+        scored.append(RankedComment(asked, bread.score(asked), 1))
+    assert not any("copypasta" in r.score.flags for r in scored)
+    assert all("same_question" in r.score.flags for r in scored[1:])
     assert all(r.score.same_as == ("twitch", first.id) for r in scored[1:])
     [row] = merge_askers(scored, half_life=600)
     assert row.ranked.comment.id == first.id and row.asked_by == 4
+    assert row.ranked.score.reasons["asked_by"] == 3.0 and "copypasta" not in row.ranked.score.flags
+    assert row.ranked.score.value > scored[0].score.value + 2.0  # the most asked rises
+    for n, author in enumerate(["e", "f", "g"], start=4):
+        pasted = make_comment(text, author, seconds=5 * n)
+        scored.append(RankedComment(pasted, bread.score(pasted), 1))
+    assert "copypasta" not in scored[4].score.flags  # the fifth copier still asks it
+    assert all("copypasta" in r.score.flags for r in scored[5:])  # six copies: a wave
+    assert all(r.score.same_as == ("twitch", first.id) for r in scored[1:])
+    [row] = merge_askers(scored, half_life=600)
+    assert row.asked_by == 7 and "copypasta" in row.ranked.score.flags
     assert (
         row.ranked.score.reasons["copypasta"] == -3.0 and "asked_by" not in row.ranked.score.reasons
     )
     assert row.ranked.score.value < scored[0].score.value - 2.0  # the wave sinks its start
+
+
+def test_a_question_sharing_words_with_a_paste_wave_is_not_swallowed_by_it(ranker: Ranker) -> None:
+    """A real question about the synth filter, while 30 viewers paste a question about the synth
+    filter: answering or dismissing the wave's row would have taken the real question with it."""
+    ranker.set_segment(Segment(1, "Synths", ("synth", "filter"), START))
+    wave = "what synth filter should I buy? copy this if you agree the filter is the best part!!"
+    for n in range(8):
+        ranker.score(make_comment(wave, f"paster{n}", seconds=n))
+    real = ranker.score(make_comment("which synth filter do you like best?", "asker", seconds=9))
+    pasted = ranker.score(make_comment(wave, "paster9", seconds=10))
+    assert real.same_as is None and "same_question" not in real.flags
+    assert "copypasta" in pasted.flags and pasted.same_as is not None  # the wave stays one row
+
+
+def test_questions_sharing_a_noun_pair_but_not_what_they_ask_stay_apart(ranker: Ranker) -> None:
+    """They share "printer driver"; one asks whether markup is shown, the other why a driver
+    fails. A short question is not the same as a long one it only shares a few words with."""
+    ranker.set_segment(Segment(1, "Printers", ("printer", "driver"), START))
+    ranker.score(
+        make_comment("[bold red]x[/] is this markup shown as bold? printer driver question", "mal")
+    )
+    why = ranker.score(make_comment("RED printer why does my driver fail?", "ansi", seconds=5))
+    assert why.same_as is None and "same_question" not in why.flags
+    # the pairs the rule merges still merge
+    dough = Segment(2, "Proofing", ("dough", "proof"), START)
+    ranker.set_segment(dough)
+    first = ranker.score(make_comment("how long do you proof the dough", "ana", seconds=10))
+    again = ranker.score(make_comment("how long should the dough proof", "ben", seconds=20))
+    assert first.same_as is None and "same_question" in again.flags
+    engine = ranker.score(make_comment("what engine did you use?", "cy", seconds=30))
+    more = ranker.score(make_comment("what engine did you use for it", "dee", seconds=40))
+    assert engine.same_as is None and "same_question" in more.flags
+
+
+def test_a_viewer_asking_again_after_the_recent_texts_moved_on_joins_their_first_row() -> None:
+    """xqcow's chat: the same viewer's "@xqcow wondering about catherine part 3??" 76 s later,
+    400 lines of chat in between, was a second row with a full score (the report listed it
+    twice): their own question again is a repeat in the first row, however far back."""
+    small = RankingSettings().model_copy(deep=True)
+    small.spam.recent_texts = 10  # the ring a busy chat fills in seconds
+    ranker = Ranker(small)
+    ranker.set_segment(Segment(1, "Catherine", ("catherine", "game"), START))
+    text = "@xqcow wondering about catherine part 3??not asking to play it just wanna know"
+    first = ranker.score(make_comment(text, "zinger", channel="xqcow"))
+    for n in range(12):
+        chat = make_comment(f"chat line number {n} about nothing much", f"v{n}", seconds=n)
+        ranker.score(chat)
+    again = ranker.score(make_comment(text, "zinger", seconds=76, channel="xqcow"))
+    assert first.same_as is None
+    assert again.same_as is not None and again.same_as[1] == _id_of(ranker, "zinger")
+    assert "repeat" in again.flags and "same_question" not in again.flags
+    assert again.value < first.value - 1.0
+    # their other question, sharing words with the first, is another question
+    other = ranker.score(
+        make_comment(
+            "@xqcow will catherine part 3 be on pc?", "zinger", seconds=80, channel="xqcow"
+        )
+    )
+    assert other.same_as is None
 
 
 def test_a_pasted_question_one_of_its_pasters_asks_again_stays_one_row(ranker: Ranker) -> None:
@@ -174,6 +251,18 @@ def test_a_new_segment_starts_with_no_questions_asked() -> None:
     assert same.find(content, "b") == ("twitch", "1")
     same.clear()
     assert same.find(content, "b") is None
+
+
+def test_a_wave_of_pastes_takes_only_its_own_text_not_a_question_sharing_its_words() -> None:
+    same = SameQuestions()
+    text = "how long do you proof the dough"
+    words = split_words(text)
+    same.remember(("twitch", "1"), "a", words.content, text, tokens=frozenset(words.tokens))
+    asked = split_words("how long should the dough proof")
+    assert same.find(asked.content, "b", tokens=frozenset(asked.tokens)) == ("twitch", "1")
+    same.wave(("twitch", "1"))  # pasted on by many: a wave now
+    assert same.find(asked.content, "b", tokens=frozenset(asked.tokens)) is None
+    assert same.find(words.content, "c", same_text=text) == ("twitch", "1")  # a paste of it
 
 
 def test_bots_are_known_by_name_on_any_platform_or_on_one() -> None:

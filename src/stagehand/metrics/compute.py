@@ -163,6 +163,7 @@ def show_metrics_from(facts: ShowFacts) -> ShowMetrics:
                 dismissed=f.dismissed,
                 asked_by=f.asked_by,
                 questions=f.questions,
+                pasted=f.pasted,
             )
             for f in facts.follow_ups
         ),

@@ -178,7 +178,8 @@ class FollowUp:
     """An on-topic question nobody answered: what the hosts can pick up after the show. One
     question several viewers asked (one queue row) is one follow-up: its first unanswered
     asker's comment, `asked_by` viewers, `questions` comments (a viewer who asked again twice);
-    `score` is the best of theirs, and it is `dismissed` when any of them was."""
+    `score` is the best of theirs, and it is `dismissed` when any of them was; `pasted` when
+    the row is a wave of pastes (any of them flagged `copypasta`, as the queue row is)."""
 
     comment_id: int
     author_id: int
@@ -190,6 +191,7 @@ class FollowUp:
     dismissed: bool
     asked_by: int = 1
     questions: int = 1
+    pasted: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,7 +97,8 @@ class TimelinePoint:
 class FollowUpQuestion:
     """An unanswered on-topic question; `author` is already anonymized where it must be. One
     question several viewers asked is one of these, its first asker's: `asked_by` viewers asked
-    it, in `questions` comments (each counted in `unanswered_questions_total`)."""
+    it, in `questions` comments (each counted in `unanswered_questions_total`); `pasted` when
+    the row was a wave of pastes (the console's "pasted by N")."""
 
     author: str
     platform: str
@@ -109,6 +110,7 @@ class FollowUpQuestion:
     dismissed: bool
     asked_by: int = 1
     questions: int = 1
+    pasted: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -352,6 +352,7 @@ class _Asked:
     dismissed: bool
     viewers: set[int]
     questions: int = 1
+    pasted: bool = False
 
 
 def _question_of(same_as: str | None, own: tuple[str, str]) -> tuple[str, str]:
@@ -376,7 +377,7 @@ def _follow_ups(
         return ()  # the headline numbers alone (the console's header, the trend)
     # Anonymized comments have no text left to follow up on: they are counted, never listed.
     rows = db.conn.execute(
-        f"""SELECT id, author_id, platform, message_id, same_as, ts, score,
+        f"""SELECT id, author_id, platform, message_id, same_as, ts, score, flags,
                    EXISTS (SELECT 1 FROM host_actions WHERE comment_id = comments.id
                            AND action = 'dismiss' AND {_NOT_UNDONE})
             FROM comments
@@ -385,12 +386,14 @@ def _follow_ups(
         (show.id,),
     )
     asked: dict[tuple[str, str], _Asked] = {}
-    for comment_id, author_id, platform, message_id, same_as, ts, score, dismissed in rows:
+    for comment_id, author_id, platform, message_id, same_as, ts, score, flags, dismissed in rows:
         question = _question_of(same_as, (platform, message_id))
+        pasted = "copypasta" in flags.split()  # a wave, as the queue row says (`asked_by_line`)
         known = asked.get(question)
         if known is None:
-            asked[question] = _Asked(comment_id, ts, score, bool(dismissed), {author_id})
+            asked[question] = _Asked(comment_id, ts, score, bool(dismissed), {author_id}, 1, pasted)
             continue
+        known.pasted = known.pasted or pasted
         known.viewers.add(author_id)
         known.questions += 1
         known.score = max(known.score, score)
@@ -416,6 +419,7 @@ def _follow_ups(
             q.dismissed,
             asked_by=len(q.viewers),
             questions=q.questions,
+            pasted=q.pasted,
         )
         for q in listed
     )

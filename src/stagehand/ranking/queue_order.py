@@ -21,6 +21,8 @@ the first asker's comment (the one still queued, if the first has left), rises w
 asker. A viewer who asks their question again is in its row once (their repeat is acted on with
 it, and adds neither an asker nor freshness); until someone else asks it too, each of their lines
 is a row of its own, as any comment. Acting on a row acts for every asker in it (`LiveShow.answer(comment, also=...)`).
+A row is one kind: a wave of pastes when any of its comments is a `copypasta` (sunk, "pasted by
+N", every paster counted), a question asked by N otherwise; the report says it the same way.
 """
 
 from __future__ import annotations

@@ -68,6 +68,11 @@ TERSE_FADES_PENALTIES = True
 HOSTLESS_THREAD_FACTOR = 1.2
 #: A repeated text this close (rapidfuzz ratio) to another author's was pasted, not typed again.
 PASTED_SIMILARITY = 99.0
+#: A question others posted word for word this many times among the recent texts is a wave of
+#: pastes from then on; fewer copies are viewers asking the same question (one row "asked by N",
+#: lifted). Four viewers asking it on four platforms are askers; a sixth copy is where the
+#: row's lift has stopped growing (`queue_order.MAX_ASKED_BY`) and a wave begins.
+WAVE_COPIES = 5
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
 _MODERATOR = Role.MODERATOR.value
 _STEERING_ROLES = _HOST_ROLES | {_MODERATOR}
@@ -436,11 +441,12 @@ class Ranker:
         elif (
             match is not None
             and len(normalized) >= spam.copypasta_min_chars
-            and not (strength > 0 and match.similarity < PASTED_SIMILARITY)
+            and (strength == 0 or match.times >= WAVE_COPIES)
         ):
-            # A long text posted again by others. A question typed again in nearly the same
-            # words is the same question asked again (merged below), not a paste. The wave
-            # is one queue row with its first post, which it sinks too (`queue_order`).
+            # A long text posted again by others. A question posted again, even word for
+            # word, is the same question asked again (merged below) until `WAVE_COPIES` others
+            # posted it: then a wave. The wave is one queue row with its first post, which it
+            # sinks too (`queue_order`).
             flags.add("copypasta")
             pasted_from = match.other_first
             reasons["copypasta"] = weights.copypasta
@@ -532,6 +538,15 @@ class Ranker:
                 if same_as is not None and self._same.first_asker(same_as) != who:
                     # Another viewer asked it first (asking one's own again is a `repeat`).
                     flags.add("same_question")
+                elif same_as is not None and "repeat" not in flags:
+                    # Their own question again, longer ago than the recent texts reach.
+                    flags.add("repeat")
+                    reasons["repeat"] = weights.repeat
+                    if terse > 0:
+                        reasons.pop("question", None)
+                        reasons.pop("to_show", None)
+            else:
+                self._same.wave(pasted_from)
             own = (comment.platform, comment.id)
             # A pasted question is in its wave's row: so is whoever asks it again after.
             lead = same_as or pasted_from

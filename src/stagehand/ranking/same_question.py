@@ -3,10 +3,12 @@
 A question is the same as an earlier one of this segment, by someone else, when
 - its text is nearly the same (the repeat check's rapidfuzz ratio, >= 88: "what flour is
   that?" and "what flour is that"), or
-- they share the words that matter: at least 1.5 of shared weight and at least 0.6 of the
-  lighter question's weight, each word weighing 1, or 0.5 when it is part of the segment's topic
+- they share the words that matter: at least 1.5 of shared weight, at least 0.6 of the
+  lighter question's weight and 0.4 of the heavier's, each word weighing 1, or 0.5 when it is part of the segment's topic
   as it stands ("how long do you proof the dough" and "how long should the dough proof": same;
-  two questions that only share "sourdough starter": not), or
+  two questions that only share "sourdough starter": not; "RED printer why does my driver
+  fail?" inside "[bold red]x[/] is this markup shown as bold? printer driver question": 0.67 of
+  the short one, 0.33 of the long one, not), or
 - a short question shares a word that is not a topic word and nearly all its words with the
   other ("what engine did you use?" and "what engine did you use for it": at least 0.8 of the
   shorter one's words and 0.6 of both);
@@ -16,14 +18,17 @@ thing, why, how, how much or long, when, where, who): "which capacitor do you us
 filter?" and "why does the capacitor on the filter get hot?" share their words, not their
 question, and answering one row would have closed the other unanswered.
 
-A viewer asking again in nearly the same words (the repeat check's own match) joins the row of
-the question they asked, wherever it is: they count once there, and the question stays one row
+A viewer asking again in nearly the same words (the repeat check's own match, or the short
+question rule above among the kept questions, when the repeat check's recent texts no longer
+reach back) joins the row of the question they asked, wherever it is: they count once there, and the question stays one row
 (a repeat that was a row of its own split it, the later askers joining the newer half).
 
 The answer is the first asker's comment (its platform and id), which every later asker of the
-same question points to (`Score.same_as`). A copypasta is never merged (the ranker leaves it
-out): a text of 40 characters or more posted again word for word by others is a wave, not a
-question asked again. Everything here is bounded: the last `size` questions of the segment, with
+same question points to (`Score.same_as`). A copypasta is never merged by its words (the ranker
+puts it in its wave's row): a question posted again word for word by more than `WAVE_COPIES` others
+(ranker.py) is a wave, not a question asked again, and a wave's row (`wave`) takes no question
+by its words, only its own text: "which synth filter do you like best?" is not "what synth filter
+should I buy? copy this if you agree" pasted by 30. Everything here is bounded: the last `size` questions of the segment, with
 an index from word to question so a new question is compared only with those sharing a word.
 """
 
@@ -42,6 +47,8 @@ KEPT_QUESTIONS = 300
 #: Shared weight a question needs with an earlier one, and the share of its own weight.
 MIN_SHARED = 1.5
 MIN_OVERLAP = 0.6
+#: ... and the share of the heavier question's weight the shared words must be too.
+MIN_OVERLAP_OF_BOTH = 0.4
 #: For the word-for-word check: share of the shorter question's words, and of both.
 MIN_CONTAINED = 0.8
 MIN_JACCARD = 0.6
@@ -122,7 +129,14 @@ class _Asked:
 
 
 #: A segment's questions as `SameQuestions` keeps them (set aside while another segment is live).
-_Kept = tuple["deque[_Asked]", dict[str, list[int]], dict[str, int], dict[CommentKey, str], int]
+_Kept = tuple[
+    "deque[_Asked]",
+    dict[str, list[int]],
+    dict[str, int],
+    dict[CommentKey, str],
+    set[CommentKey],
+    int,
+]
 
 
 class SameQuestions:
@@ -143,6 +157,8 @@ class SameQuestions:
         #: Who wrote each question still held, by its key (`first_asker`): one lookup, where
         #: searching the ring was up to 300 steps on every question of a copypasta wave.
         self._first_askers: dict[CommentKey, str] = {}
+        #: Rows that are waves of pastes (`wave`): only their own text joins them.
+        self._waves: set[CommentKey] = set()
         self._next = 0
 
     def segment_is(self, segment: Hashable) -> None:
@@ -153,10 +169,24 @@ class SameQuestions:
         another."""
         if segment == self._segment:
             return
-        kept = (self._asked, self._by_stem, self._by_text, self._first_askers, self._next)
+        kept = (
+            self._asked,
+            self._by_stem,
+            self._by_text,
+            self._first_askers,
+            self._waves,
+            self._next,
+        )
         before, self._before = self._before, (self._segment, kept)
         if before is not None and before[0] == segment:
-            self._asked, self._by_stem, self._by_text, self._first_askers, self._next = before[1]
+            (
+                self._asked,
+                self._by_stem,
+                self._by_text,
+                self._first_askers,
+                self._waves,
+                self._next,
+            ) = before[1]
         else:
             self.clear()
         self._segment = segment
@@ -196,16 +226,27 @@ class SameQuestions:
                 shared[number] = shared.get(number, 0.0) + weight
         own = sum(weights.values())
         best: tuple[float, int] | None = None
+        mine: _Asked | None = None
         for number, weight in shared.items():
             earlier = self._get(number)
-            if earlier is None or earlier.asked_by(author):
+            if earlier is None:
                 continue
+            if earlier.author == author:
+                # Their own question again, asked longer ago than the repeat check's recent
+                # texts reach (76 s in a busy chat): in nearly the same words, its row.
+                if _word_for_word(tokens, earlier.tokens) and earlier.asks_as(asks):
+                    mine = earlier if mine is None or earlier.number > mine.number else mine
+                continue
+            if earlier.asked_by(author) or earlier.lead in self._waves:
+                continue  # their own row, or a wave of pastes: only its own text joins that
             if not earlier.asks_as(asks):
                 continue  # the same words, asking for another kind of answer
             if weight >= MIN_SHARED:
                 theirs = sum(
                     TOPIC_WORD_WEIGHT if s in topic_words else 1.0 for s in earlier.content
                 )
+                if weight < MIN_OVERLAP_OF_BOTH * max(own, theirs):
+                    continue  # a short question inside a longer one asking something else
                 overlap = weight / min(own, theirs)
             elif weight >= 1.0 and _word_for_word(tokens, earlier.tokens):
                 overlap = MIN_OVERLAP
@@ -213,10 +254,17 @@ class SameQuestions:
                 continue
             if overlap >= MIN_OVERLAP and (best is None or (overlap, -number) > best):
                 best = (overlap, -number)
+        if mine is not None:
+            return mine.lead
         if best is None:
             return None
         found = self._get(-best[1])
         return found.lead if found is not None else None
+
+    def wave(self, lead: CommentKey | None) -> None:
+        """The row `lead` is a wave of pastes: a question sharing its words is not swallowed."""
+        if lead is not None:
+            self._waves.add(lead)
 
     def remember(
         self,
@@ -264,6 +312,8 @@ class SameQuestions:
         self._by_text = {text: n for text, n in self._by_text.items() if n >= oldest}
         held = {asked.key for asked in self._asked}
         self._first_askers = {k: a for k, a in self._first_askers.items() if k in held}
+        leads = {asked.lead for asked in self._asked}
+        self._waves = {lead for lead in self._waves if lead in leads}
 
     def __len__(self) -> int:
         return len(self._asked)

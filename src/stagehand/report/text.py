@@ -200,8 +200,12 @@ def _moderated(counts: ModerationCounts) -> str:
 
 
 def asked_by(question: FollowUpQuestion) -> str:
-    """'' or 'asked by 44': one question several viewers asked is one follow-up line."""
-    return f"asked by {question.asked_by:,}" if question.asked_by > 1 else ""
+    """'' or 'asked by 44': one question several viewers asked is one follow-up line ('pasted
+    by 50' for a wave of pastes, as the console's row says it)."""
+    if question.asked_by <= 1:
+        return ""
+    verb = "pasted" if question.pasted else "asked"
+    return f"{verb} by {question.asked_by:,}"
 
 
 def follow_up_count(report: ShowMetrics) -> str:

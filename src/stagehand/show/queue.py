@@ -48,7 +48,7 @@ from stagehand.events import (
     SegmentChanged,
 )
 from stagehand.platform import only_recorded
-from stagehand.ranking.queue_order import QueueRow, queue_key, queue_rows, with_hand_down
+from stagehand.ranking.queue_order import QueueRow, queue_rows, with_hand_down
 
 CommentKey = tuple[str, str]
 
@@ -202,10 +202,27 @@ class ShowQueue:
             self._prune()
 
     def _prune(self) -> None:
-        """Keep the best `queue_size` comments and the pinned ones (amortized: runs once per
-        queue_size/4 adds)."""
-        best = sorted(self.queue.values(), key=self._rank, reverse=True)[: self.queue_size]
-        kept = {key_of(r.comment): r for r in best}
+        """Keep the best rows, up to `queue_size` comments, and the pinned ones (amortized: runs
+        once per queue_size/4 adds). A row is kept whole or not at all: keeping its best
+        comments alone dropped a wave's sunk pastes and left its first askers, and the row
+        read "pasted by 4" at first, "asked by 2" later (while the report said 4)."""
+        rows = queue_rows(
+            self.queue.values(),
+            live_segment=self._live_segment(),
+            now=self._now(),
+            half_life=self.half_life_seconds,
+            asked_by_points=self.asked_by_points,
+            pasted_points=self.pasted_points,
+        )
+        kept: dict[CommentKey, RankedComment] = {}
+        for row in rows:
+            if len(kept) + len(row.askers) > self.queue_size:
+                if kept:
+                    continue  # a smaller row further down may still fit
+                row = QueueRow(row.ranked, row.askers[: self.queue_size])  # one huge row
+            kept.update((key_of(r.comment), r) for r in row.askers)
+            if len(kept) >= self.queue_size:
+                break
         for key in self.pins:
             if key in self.queue:
                 kept[key] = self.queue[key]
@@ -348,14 +365,6 @@ class ShowQueue:
             if any(key_of(r.comment) == key for r in row.askers):
                 return [r.comment for r in row.askers if key_of(r.comment) != key]
         return []
-
-    def _rank(self, ranked: RankedComment) -> tuple[bool, float, datetime]:
-        return queue_key(
-            ranked,
-            live_segment=self._live_segment(),
-            now=self._now(),
-            half_life=self.half_life_seconds,
-        )
 
     def _live_segment(self) -> int:
         return self.segment.position if self.segment else 0

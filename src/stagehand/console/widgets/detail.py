@@ -51,19 +51,49 @@ def pinned_line(pin: Pin) -> Content:
     )
 
 
-def asked_by_line(askers: tuple[RankedComment, ...]) -> Content:
-    """`asked by 3: fin TW, ben DC, eve TW`: everyone who asked the row's question (or
-    `pasted by 4: ...` for a copypasta wave)."""
+#: Askers the Selected pane names when its width is not known yet; the others are counted ("and
+#: 27 more"): the whole list of a wave ran past the pane and was cut mid-name.
+NAMED_ASKERS = 3
+
+
+def asked_by_line(askers: tuple[RankedComment, ...], width: int = 0) -> Content:
+    """`asked by 3: fin TW, ben DC, eve TW`: who asked the row's question (or `pasted by 31:
+    paster0 TW, paster1 TW, paster2 TW and 28 more` for a copypasta wave), as many by name as
+    fit in `width` columns with the count of the rest (`NAMED_ASKERS` when the width is 0)."""
     verb = "pasted" if any("copypasta" in a.score.flags for a in askers) else "asked"
     viewers = each_viewer(askers)  # one who asked again is listed once
-    pieces: list[Content] = [Content.styled(f"{verb} by {len(viewers)}: ", "bold $accent")]
-    for index, asker in enumerate(viewers):
+    head = Content.styled(f"{verb} by {len(viewers)}: ", "bold $accent")
+    names = [
+        Content.assemble(
+            plain(name_of(asker.comment.author), style="bold"),
+            " ",
+            platform_tag(asker.comment.platform),
+        )
+        for asker in viewers
+    ]
+    named = _fitting(head.cell_length, names, width) if width > 0 else NAMED_ASKERS
+    pieces: list[Content] = [head]
+    for index, name in enumerate(names[:named]):
         if index:
             pieces.append(Content.styled(", ", "$text-muted"))
-        pieces.append(plain(name_of(asker.comment.author), style="bold"))
-        pieces.append(Content(" "))
-        pieces.append(platform_tag(asker.comment.platform))
+        pieces.append(name)
+    if len(names) > named:
+        pieces.append(Content.styled(f" and {len(names) - named} more", "$text-muted"))
     return Content.assemble(*pieces)
+
+
+def _fitting(used: int, names: list[Content], width: int) -> int:
+    """How many of `names` fit on one line of `width` after `used` columns, with " and N more"
+    for the rest (at least one: a name longer than the line wraps)."""
+    named = 0
+    for index, name in enumerate(names):
+        rest = len(names) - index - 1
+        more = len(f" and {rest} more") if rest else 0
+        used += (2 if index else 0) + name.cell_length
+        if used + more > width:
+            break
+        named += 1
+    return max(named, 1)
 
 
 def _ago(seconds: float) -> str:
@@ -112,7 +142,7 @@ class CommentDetail(Panel):
         if pin is not None:
             lines.append(pinned_line(pin))
         if len(each_viewer(askers)) > 1:
-            lines.append(asked_by_line(askers))
+            lines.append(asked_by_line(askers, self.content_region.width))
         # The reasons take more room than the pane's few lines (app.tcss `#detail.-why`).
         self.set_class(reasons, "-why")
         self.set_content(Content("\n").join(lines))
