@@ -289,3 +289,31 @@ def test_a_reply_names_a_few_askers_none_of_many_and_never_past_500_characters()
     text = "x" * 400
     sent, unnamed = naming_the_others(text, long_names[0], long_names[1:])
     assert len(sent) <= 500 and sent.endswith(text) and unnamed == 5 - sent.count("@")
+
+
+def test_a_youtube_reply_keeps_the_hosts_words_whole_within_its_200_characters() -> None:
+    """YouTube takes 200 characters and the adapter puts the first asker's @handle in front:
+    names added up to Twitch's 500 made YouTube cut the host's own words (found by the last
+    read: a 161-character answer ended "...so we sort them…")."""
+    from stagehand.adapters.youtube.actions import addressed
+    from stagehand.adapters.youtube.limits import MAX_MESSAGE_CHARS, fit_message
+
+    row = [
+        Comment(
+            f"y{n}",
+            "youtube",
+            "ch",
+            Author("youtube", f"UC{n}", f"viewer_handle_{n:06d}"),
+            "q",
+            START,
+        )
+        for n in range(6)
+    ]
+    text = (
+        "Great question, all of you: we measure every filter on the scope first, then by ear, and "
+    )
+    text += "only then do we sort them into the ones we keep."
+    sent, _ = naming_the_others(text, row[0], row[1:])
+    posted = fit_message(addressed(row[0].author, sent))
+    assert len(posted) <= MAX_MESSAGE_CHARS
+    assert posted.endswith(text)

@@ -291,3 +291,29 @@ async def test_in_a_fast_replay_feature_seconds_count_show_time_as_the_stage_pan
         started, ended = db.execute("SELECT started_at, ended_at FROM on_stream").fetchone()
         on_stream = datetime.fromisoformat(ended) - datetime.fromisoformat(started)
         assert timedelta(seconds=3.5) <= on_stream <= timedelta(seconds=5)
+
+
+async def test_moderation_heard_from_a_platform_does_not_take_the_hosts_line(tmp_path, show_file):
+    """A ban lifted on Twitch, or a moderator's /clear there, is news the show heard: it waits in
+    the history (`i`) while the host's own key holds the line (found by the last read: the
+    unban and clear notices, new this sitting, replaced "Dismissed ..." at once)."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(80, 24)) as pilot:
+        await played(console, pilot)
+        await end_said(console, pilot)
+        app = console.app
+        select(app, "m2")
+        await pilot.press("d")
+        assert notice_line(app).strip() == "✓ Dismissed ben's comment (u undoes)"
+        live = console.live
+        live.author_unbanned(
+            Author("twitch", "999", "stranger"), "was unbanned on Twitch", by="mod", by_id="77"
+        )
+        live.platform_notice("twitch", "a moderator cleared the chat on Twitch (/clear)", "info")
+        await pilot.pause(0.3)
+        app.redraw()
+        await pilot.pause()
+        assert notice_line(app).strip() == "✓ Dismissed ben's comment (u undoes)"
+        said = [n.text for n in app.state.notices]
+        assert any("unbanned on Twitch" in text for text in said)
+        assert any("cleared the chat" in text for text in said)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from showserver import SHOW, act, call, comment, serve
 
+from stagehand.server.remote import RemoteShow
+
 SAME_QUESTION = [
     *SHOW[:2],
     comment("q1", "00:05", "ana", "101", "which waveform gives the fattest bass?"),
@@ -79,5 +81,41 @@ async def test_a_producer_pinning_a_later_asker_pins_the_whole_row_and_its_answe
         _, state = await call(served, "GET", "/api/state", served.tokens["vic"])
         assert [row["id"] for row in state["queue"]] == ["x1"]
         assert not any(row["pinned"] for row in state["queue"])
+    finally:
+        await served.close()
+
+
+async def test_stage_alone_brings_only_the_comments_own_author(tmp_path) -> None:
+    """An attached console's `1` in the stage dialog ("just the comment's author") sent a plain
+    `stage`, which brings the whole row: every asker got an invitation (found by the last read).
+    `"alone": true` brings the comment's own author only; without it, every asker, as before."""
+    served = await serve(tmp_path, SAME_QUESTION)
+    try:
+        await served.played()
+        status, body = await act(served, "hana", action="stage", comment_id="q1", alone=True)
+        assert status == 200 and body["ok"], body
+        with served.db() as db:
+            on_stage = db.execute(
+                "SELECT a.name FROM stage_sessions s JOIN authors a ON a.id = s.author_id"
+            ).fetchall()
+        assert on_stage == [("ana",)]
+        status, body = await act(served, "hana", action="stage", comment_id="q1", alone="yes")
+        assert status == 400 and '"alone" must be true or false' in body["message"]
+        # An attached console's "just the author" (no `also`) is sent as such.
+        host = RemoteShow(served.url, served.tokens["hana"])
+        await host.connect()
+        try:
+            assert (await host.end_stage()).ok
+            cleo = served.live.find_comment("twitch", "q2")
+            assert cleo is not None
+            assert (await host.pull_on_stage(cleo)).ok
+        finally:
+            await host.close()
+        with served.db() as db:
+            came = db.execute(
+                "SELECT a.name FROM stage_sessions s JOIN authors a ON a.id = s.author_id"
+                " ORDER BY s.id"
+            ).fetchall()
+        assert came == [("ana",), ("cleo",)]
     finally:
         await served.close()

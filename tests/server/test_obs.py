@@ -199,3 +199,36 @@ async def test_a_headless_show_says_obs_trouble_on_the_terminal(tmp_path, fake_o
     assert said[0].endswith("OBS: OBS refused the password: check [obs] password")
     assert "WARNING" in said[0] and "not-the-password" not in err.decode()
     assert fake_obs.refused_logins == 1
+
+
+@pytest.mark.parametrize("hello", ["not json", "[1, 2]", '{"op": 0, "d": {"authentication": 5}}'])
+async def test_a_websocket_that_is_not_obs_is_said_as_such(hello: str) -> None:
+    """`[obs] url` pointing at some other WebSocket server: doctor ended in "stagehand failed
+    unexpectedly (JSONDecodeError ...); this is a bug" (found by the last read). Said in one
+    line, as every other way OBS cannot be used."""
+    from aiohttp import web
+
+    async def socket(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_str(hello)
+        await ws.receive()
+        return ws
+
+    app = web.Application()
+    app.router.add_get("/", socket)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    client = ObsClient(f"ws://127.0.0.1:{port}", "pw", timeout=2)
+    try:
+        await client.connect()
+    except ObsError as exc:
+        assert "answered, but not as obs-websocket does" in str(exc)
+    else:
+        raise AssertionError("took another server for OBS")
+    finally:
+        await client.close()
+        await runner.cleanup()

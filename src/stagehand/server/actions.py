@@ -146,7 +146,11 @@ def _intent(
             case "dismiss":
                 return lambda: live.dismiss(c, also=also)
             case "stage":
-                return lambda: live.pull_on_stage(c, also=also)
+                if body.get("alone", False) not in (True, False):
+                    return refused(400, '"alone" must be true or false')
+                # `"alone": true`: the comment's own author, not the rest of its row.
+                row = [] if body.get("alone") else also
+                return lambda: live.pull_on_stage(c, also=row)
             case "feature":
                 return lambda: live.feature(c)
             case "pin":

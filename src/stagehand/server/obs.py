@@ -91,6 +91,12 @@ class ObsClient:
         except ObsError:
             await self.close()
             raise
+        except (KeyError, TypeError, AttributeError):  # a Hello without OBS's fields
+            await self.close()
+            raise ObsError(
+                f"{self.url} answered, but not as obs-websocket does: is that OBS's WebSocket "
+                "server (Tools → WebSocket Server Settings)?"
+            ) from None
 
     async def _handshake(self, session: aiohttp.ClientSession) -> None:
         self._ws = await session.ws_connect(
@@ -127,7 +133,15 @@ class ObsClient:
                 raise ObsError(f"OBS closed the connection (code {code})")
             if message.type != aiohttp.WSMsgType.TEXT:
                 continue
-            data = message.json()
+            try:
+                data = message.json()
+            except ValueError:
+                data = None
+            if not isinstance(data, dict) or not isinstance(data.get("d") or {}, dict):
+                raise ObsError(
+                    f"{self.url} answered, but not as obs-websocket does: is that OBS's "
+                    "WebSocket server (Tools → WebSocket Server Settings)?"
+                )
             if data.get("op") == op:
                 return data.get("d") or {}
             # Events (op 5) are not subscribed to; anything else before our answer is skipped.

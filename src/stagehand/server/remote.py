@@ -721,7 +721,9 @@ class RemoteShow:
         also: Sequence[Comment] = (),
     ) -> ActionResult:
         if comment is not None:
-            return await self._act("stage", comment)
+            # Without `also` the host chose the comment's own author alone: the show would
+            # otherwise bring its whole queue row (server/actions.py).
+            return await self._act("stage", comment, **({} if also else {"alone": True}))
         if author is not None:
             return await self._act("stage_hand", author_id=author.id, platform=author.platform)
         return await self._act("stage_hand")

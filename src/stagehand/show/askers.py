@@ -23,9 +23,19 @@ _HANDLE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,38}$")
 #: threaded to the first asker, and the others read it in chat (a reply pinging thirty viewers
 #: reads as spam, and naming five of thirty would pick among them).
 MAX_MENTIONS = 5
-#: The longest message a reply may be, names and all (Twitch's limit; the others' are longer,
-#: but for YouTube's 200): names that would not fit are left out, never the host's words.
-MESSAGE_CHARS = 500
+#: The longest message a reply may be on each platform, names and all (Twitch 500, YouTube 200,
+#: Discord 2,000; 500 for any other): names that would not fit are left out, never the host's
+#: words.
+MESSAGE_CHARS = {"twitch": 500, "youtube": 200, "discord": 2000}
+
+
+def _room(first: Comment) -> int:
+    """What a reply to `first` may hold: YouTube's begins with their @handle besides
+    (adapters/youtube/actions.py `addressed`), which counts against its 200."""
+    room = MESSAGE_CHARS.get(first.platform, 500)
+    if first.platform == "youtube":
+        room -= len(first.author.name.lstrip("@")) + 2
+    return room
 
 
 def askers(comment: Comment, also: Iterable[Comment]) -> list[Comment]:
@@ -52,8 +62,8 @@ def naming_the_others(text: str, first: Comment, others: Sequence[Comment]) -> t
     """The reply with the platform's other askers named in front ("@ben @eve ..."), and how
     many of them it does not name. The reply is threaded to the `first` asker, the rest see
     their names (the first asker's own repeat names no one): at most `MAX_MENTIONS` of them
-    (more: none), none past `MESSAGE_CHARS`. Names that are not plain handles are left out
-    rather than sent half-right."""
+    (more: none), none past the platform's `MESSAGE_CHARS`. Names that are not plain handles
+    are left out rather than sent half-right."""
     people: set[object] = set()
     names: list[str] = []
     for comment in others:
@@ -65,7 +75,8 @@ def naming_the_others(text: str, first: Comment, others: Sequence[Comment]) -> t
             names.append(f"@{name}")
     if len(people) > MAX_MENTIONS:
         names = []
-    while names and len(" ".join([*names, text])) > MESSAGE_CHARS:
+    room = _room(first)
+    while names and len(" ".join([*names, text])) > room:
         names.pop()
     return (" ".join([*names, text]) if names else text), len(people) - len(names)
 

@@ -369,9 +369,12 @@ class ShowCore:
         self._notice(message, "refused", names)
         return ActionResult.failed(message, already=already, names=names)
 
-    def _notice(self, text: str, level: str, names: Namings = ()) -> None:
+    def _notice(
+        self, text: str, level: str, names: Namings = (), *, automatic: bool = False
+    ) -> None:
         """A notice for every screen, naming who acted when it was another console (or a chat
-        moderator: their key too), and whom `text` names, where (`names`)."""
+        moderator: their key too), and whom `text` names, where (`names`). `automatic`: what
+        the show heard or did by itself (a screen keeps the host's own notice over it)."""
         actor = ACTING.get()
         acting = self._acting_viewer() if actor else None
         # Someone let go of since the text was made (a failed answer to their own !optout):
@@ -379,7 +382,7 @@ class ShowCore:
         for key in dict.fromkeys(n.author for n in names):
             if gone_as := self._said_as_now(key):
                 text, names = unnamed(text, names, key, gone_as)
-        self._publish(Notice(text, level, actor, names, acting))
+        self._publish(Notice(text, level, actor, names, acting, automatic=automatic))
 
     def _let_go(self, key: AuthorKey) -> bool:
         """Whether `key` opted out or asked to be forgotten (`HostActions._let_go_of`)."""

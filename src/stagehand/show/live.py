@@ -410,8 +410,10 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         self._publish(ConnectionChanged(platform, state.value, detail))
 
     def platform_notice(self, platform: str, text: str, level: str = "warning") -> None:
-        # Masked as connection details are: a platform's words may quote a request.
-        self._publish(Notice(f"{platform_name(platform)}: {redact(text)}", level))
+        # Masked as connection details are: a platform's words may quote a request. What is
+        # only news (a moderator's /clear there) keeps no host's notice off; a warning does.
+        text = f"{platform_name(platform)}: {redact(text)}"
+        self._publish(Notice(text, level, automatic=level == "info"))
 
     def author_banned(
         self,
@@ -481,7 +483,8 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         text, names = named(
             "A viewer who opted out" if opted_out else author, f" {detail}", by_whom
         )
-        self._notice(text, "info", names)
+        # Heard from the platform, not done by a host here: it keeps no host's notice off.
+        self._notice(text, "info", names, automatic=True)
 
     def quota_spent(self, platform: str, use: QuotaUse) -> None:
         self._publish(QuotaSpent(platform, use))

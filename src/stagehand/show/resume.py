@@ -139,6 +139,12 @@ def _warm_up(
         if done.comment is not None and (start is None or done.action.ts >= start)
     ]
     timeline.sort(key=lambda item: (item[0], item[1], item[2]))
+    # What was taught before that segment: the new segment forgets its words, as live, but
+    # not that the hosts answer (a show whose hosts answered is no help channel) nor what
+    # they dismissed.
+    for done in taught:
+        if done.comment is not None and start is not None and done.action.ts < start:
+            _teach(ranker, done)
     ranker.set_segment(first)
     activated = first
     for _, _, _, what in timeline:
@@ -147,11 +153,18 @@ def _warm_up(
             activated = what
         elif isinstance(what, Comment):
             ranker.warm(what)
-        elif what.comment is not None:
-            positive = what.kind is HostActionKind.ANSWER
-            what.feedback = ranker.feedback(what.comment, positive=positive)
+        else:
+            _teach(ranker, what)
     if activated is not latest:  # a later segment with no time: live now, as before
         ranker.set_segment(latest)
+
+
+def _teach(ranker: RankingLink, done: Done) -> None:
+    """The ranking learns from an answer or dismissal again; its `Done` keeps what it learned
+    (an undo after the restart forgets it)."""
+    if done.comment is not None:
+        positive = done.kind is HostActionKind.ANSWER
+        done.feedback = ranker.feedback(done.comment, positive=positive)
 
 
 def resumed_queue(
