@@ -163,6 +163,8 @@ def _replay(
         title=title,
         description=description,
         source=str(transcript),
+        # Another transcript under a stored show's name is refused, not merged into it.
+        transcript=transcript,
         # A replayed show starts when its transcript does: all its times are on the show clock.
         started_at=transcript_start(transcript),
         adapters=[adapter],

@@ -317,7 +317,15 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
             # (`stagehand shows`, the latest show a report picks), and a later run with the
             # same name starts afresh rather than resuming a show that never was.
             self._kept = not await asyncio.to_thread(self._forget_session)
+        for callback in self._closed_callbacks:
+            callback()
+        self._closed_callbacks = []
         return ok
+
+    def on_closed(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once the show is closed and everything written (the session lets
+        the show's lock go so)."""
+        self._closed_callbacks.append(callback)
 
     def _taking_back(self) -> bool:
         """This live session never went on air and took no comment: `close` takes it back."""
