@@ -202,6 +202,18 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         return self._writer.failing
 
     @property
+    def written_back_to(self) -> Path | None:
+        """Where the database was written back to as the show closed, its file having been
+        deleted or moved while the show ran (None: it never went)."""
+        return self._writer.written_back_to
+
+    @property
+    def file_lost(self) -> bool:
+        """The database file was deleted or moved while the show ran, and could not be
+        written back: the show is stored nowhere."""
+        return self._writer.file_gone is not None and self._writer.written_back_to is None
+
+    @property
     def storage_error_at_exit(self) -> str | None:
         """`storage_error` as a command that stops now says it: what to fix, with no promise to
         keep chat (what was not written by now is not stored)."""
