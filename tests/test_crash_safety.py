@@ -304,8 +304,8 @@ def test_a_closed_terminal_closes_the_console_show_as_quitting_does(
 ) -> None:
     """The host closes the terminal window (SIGHUP: the terminal is gone), or the system stops
     the show (SIGTERM), while the console runs in a real terminal: everything received is
-    written, the show's end recorded, and the process ends (it was killed mid-batch with its end
-    left empty; then, with no terminal to restore, it hung holding the show server's port)."""
+    written and the process ends (it was killed mid-batch, comments left unscored; then, with no
+    terminal to restore, it hung holding the show server's port)."""
     transcript = dense_show(tmp_path / "dense.jsonl")
     db = tmp_path / "console.db"
     controller, terminal = pty.openpty()
@@ -344,7 +344,9 @@ def test_a_closed_terminal_closes_the_console_show_as_quitting_does(
         "SELECT count(*) FROM comments WHERE kind = 'comment' AND reasons = '{}'"
     ).fetchone()[0]
     conn.close()
-    assert ended is not None and unscored == 0
+    # Everything received was written (scored); a replay stopped before its end is not closed,
+    # though: the same command resumes it (`stagehand shows` says `not closed`).
+    assert ended is None and unscored == 0
     assert len(stored_ids(db)) >= 50
 
 

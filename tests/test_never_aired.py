@@ -101,6 +101,13 @@ def test_a_resumed_run_that_never_aired_adds_no_stage_time(tmp_path: Path) -> No
     assert rows(db, "SELECT ended_at FROM stage_sessions") == [(None,)]
     before = stage_seconds(db, "friday")
     assert before == 14.0  # 19:00:06 to the last thing stored, 19:00:20
+    # What a killed live show leaves (the replay made it quickly): `run` refuses to add live chat
+    # to a show stored from a transcript (docs/transcript-format.md, "Resuming a replay").
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE shows SET source = 'live'")
+        conn.execute("DELETE FROM replay_positions")
+    conn.close()
 
     config = tmp_path / "stagehand.toml"
     config.write_text(
@@ -112,7 +119,8 @@ def test_a_resumed_run_that_never_aired_adds_no_stage_time(tmp_path: Path) -> No
     refused = stagehand("run", "-c", str(config), "--db", str(db), "--headless")
     assert refused.returncode == 2 and "no platform could connect" in refused.stderr
     assert stage_seconds(db, "friday") == before
-    assert rows(db, "SELECT ended_at FROM stage_sessions") == [(None,)]
+    # A live show's open appearance ends when it was last known to run, not at this run's close.
+    assert rows(db, "SELECT ended_at FROM stage_sessions") == [("2026-11-20T19:00:20.000Z",)]
     assert rows(db, "SELECT count(*) FROM host_actions WHERE action = 'stage_end'") == [(0,)]
 
 

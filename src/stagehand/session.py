@@ -8,9 +8,12 @@ builds the live show, installs the chat commands and adds the platform adapters.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+import shlex
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
+
+from sqlite_utils import Database
 
 from stagehand import heap
 from stagehand.clock import ShowClock
@@ -25,8 +28,10 @@ from stagehand.show.live import LiveShow
 from stagehand.show.resume import QUEUE_WINDOW
 from stagehand.show.state import RECENT_COMMENTS
 from stagehand.store import open_database, queries, resume_reads
-from stagehand.store.database import store_errors
+from stagehand.store.database import StoreError, store_errors
 from stagehand.store.pseudonymize import pseudonym_key_problem
+from stagehand.store.show_lock import ShowLock, lock_show
+from stagehand.store.show_source import free_name, stored_from_another
 from stagehand.store.writer import StoreWriter
 
 
@@ -47,6 +52,7 @@ def open_show(
     adapters: Iterable[Adapter[ReplaySink]] | None = None,
     commands: bool = True,
     on_committed: Callable[[list[CoreEvent]], None] | None = None,
+    transcript: Path | None = None,
 ) -> LiveShow:
     """Open (or resume: same name, same database) a show, ready to run. Raises StoreError, and
     AdapterUnavailable before anything is opened. A live show no platform connects to is taken
@@ -56,18 +62,28 @@ def open_show(
     enables. `commands`: answer chat commands (with `[commands] enabled = false`,
     only `!optout`, `!optin` and `!forget`). `started_at`: when
     the show began (a replay passes its transcript's time); default now. `on_committed` hears
-    each batch the writer committed (benchmarks measure latency with it).
+    each batch the writer committed (benchmarks measure latency with it). `transcript`: the
+    file a replay plays; a stored show of that name recorded from another one is refused
+    (StoreError), as is a show another process is recording (`store.show_lock`), before
+    anything is written.
     """
     adapters = list(adapters) if adapters is not None else build_adapters(settings)
     path = (db_path or settings.db_path()).expanduser()
     clock = clock or ShowClock()
     # Checked before going live: a damaged file would lose the show's chat, not just one row.
     db = open_database(path, verify=True)
-    with contextlib.closing(db.conn), store_errors(path):
+    lock: ShowLock | None = None
+    with contextlib.closing(db.conn), store_errors(path), _released_on_error(lambda: lock):
         key_problem = pseudonym_key_problem(db.conn)
         name = show_name or settings.show.name
         # As it was before (a session that never goes on air puts it back so).
         stored_before = queries.find_show(db, name)
+        if stored_before is not None:
+            lock = lock_show(path, stored_before.id, name)
+            # A live session (`run`: no transcript, no replay) under a replayed show's name too.
+            live_session = source == "live" and all(a.platform != "replay" for a in adapters)
+            if transcript is not None or live_session:
+                _refuse_another_source(db, stored_before.id, name, path, transcript)
         show, resumed = queries.open_show(
             db,
             name,
@@ -106,6 +122,8 @@ def open_show(
             else None
         )
         opted_out = queries.opted_out_viewers(db)
+        if lock is None:  # a new show (a lock nothing could take leaves it None again)
+            lock = lock_show(path, show.id, name)
     notices = []
     for left in off_stream:
         text, names = named(
@@ -154,6 +172,8 @@ def open_show(
         # A long show's memory stays flat (stagehand/heap.py). Only beside a worker: with the
         # ranker in this process the 1M replay sat about 37 MB higher with it (not understood).
         heap.return_large_blocks()
+    if lock is not None:
+        live.on_closed(lock.release)
     writer.start()
     for adapter in adapters:
         live.add_adapter(adapter)
@@ -162,6 +182,39 @@ def open_show(
         # `!forget`: switching the show's commands off never takes a viewer's privacy away.
         install_commands(live)
     return live
+
+
+def _refuse_another_source(
+    db: Database, show_id: int, name: str, path: Path, transcript: Path | None
+) -> None:
+    """StoreError if show `name` was recorded from something else than `transcript` (None: a
+    live session): a new recording under an old name (both files `chat.jsonl`) is not merged
+    into the old show."""
+    stranger = stored_from_another(db, show_id, transcript)
+    if stranger is None:
+        return
+    if stranger.live:
+        was = "recorded live"
+    elif transcript is None:
+        was = f"stored from a transcript ({stranger.stored_from})"
+    else:
+        was = f"stored from another transcript ({stranger.stored_from})"
+    this = f"not from {transcript}" if transcript is not None else "not live"
+    raise StoreError(
+        f"show {name!r} in {path} was {was}, {this}: store this one as a show of its own "
+        f"with --show {shlex.quote(free_name(db, name))}"
+    )
+
+
+@contextlib.contextmanager
+def _released_on_error(lock: Callable[[], ShowLock | None]) -> Iterator[None]:
+    """Let the show go again if opening it fails after it was locked."""
+    try:
+        yield
+    except BaseException:
+        if (held := lock()) is not None:
+            held.release()
+        raise
 
 
 def build_adapters(settings: Settings) -> list[Adapter[ReplaySink]]:

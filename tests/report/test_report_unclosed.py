@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from showdb import build
 
-NOT_CLOSED = "not closed: it crashed or is still running; figures are up to 19:06"
+NOT_CLOSED = "not closed: stopped part-way, crashed or still running (the same command resumes it); figures are up to 19:06"
 
 
 @pytest.fixture(scope="module")

@@ -112,9 +112,11 @@ class ReplayAdapter(Adapter[ReplaySink]):
             return None
         if position_holds(self.source, stored.position):
             return stored.position
+        # The same transcript, edited since (one not stored from at all is refused before the
+        # show opens: store/show_source.py).
         log.warning(
-            "%s is not the transcript the show was stored from (or it changed since): playing it "
-            "from the start; what is stored already is not stored again",
+            "%s has changed since the show was stored from it: playing it from the start; what "
+            "is stored already is not stored again",
             self.source,
         )
         return None

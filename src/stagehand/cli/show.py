@@ -169,6 +169,8 @@ def _replay(
         title=title,
         description=description,
         source=str(transcript),
+        # Another transcript under a stored show's name is refused, not merged into it.
+        transcript=transcript,
         # A replayed show starts when its transcript does: all its times are on the show clock.
         started_at=transcript_start(transcript),
         adapters=[adapter],
@@ -348,7 +350,9 @@ def _run_headless(
     #: The stop came once every line was played, as the show was closing: it closed as usual.
     played_all = stopped_short and watch is not None and watch.played_to_the_end()
     stopped_short = stopped_short and not played_all
-    if live.kept and not live.not_taken_back:
+    if (
+        live.kept and not live.not_taken_back and not live.file_lost
+    ):  # (else the error below says where it is not)
         line = _summary(live, watch, interrupted=stopped_short, resume_hint=resume_hint)
         if played_all:
             line += "; the whole transcript was played before the stop"
@@ -449,7 +453,7 @@ def _summary(
         f"{verb} show {live.show.name!r}: {stored.comments} chat line"
         f"{'' if stored.comments == 1 else 's'} (commands and the hosts' own included; "
         f"{duplicates} duplicates skipped), "
-        f"{segments} segment{'' if segments == 1 else 's'} in {live.db_path}"
+        f"{segments} segment{'' if segments == 1 else 's'} in {_where_stored(live)}"
     )
     if watch is not None and interrupted:
         return (
@@ -468,6 +472,16 @@ def _summary(
                 "at the show's time (see the warnings)"
             )
     return line
+
+
+def _where_stored(live: LiveShow) -> str:
+    """The database file the show is in now: its path, or where it was written back to when
+    its file was deleted or moved while the show ran (the writer's `file_gone`)."""
+    if live.written_back_to is None:
+        return str(live.db_path)
+    return (
+        f"{live.written_back_to} (written back: its file was deleted or moved while the show ran)"
+    )
 
 
 def _run_console(
@@ -507,7 +521,7 @@ def _run_console(
     if app.close_ok is False:
         raise _not_written(live, resume_hint=resume_hint)
     if live.kept and not live.not_taken_back:
-        click.echo(f"Show {live.show.name!r} saved in {live.db_path} (log: {log_path})")
+        click.echo(f"Show {live.show.name!r} saved in {_where_stored(live)} (log: {log_path})")
     _never_on_air(live, log_path)
 
 

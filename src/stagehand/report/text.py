@@ -62,15 +62,15 @@ def clock(ts: datetime | None) -> str:
     return DASH if ts is None else f"{ts:%H:%M}"
 
 
-#: What a report says of a show never closed (no clean stop): nothing in the database tells a
-#: crash from a show still running, so it says both.
-NOT_CLOSED = "not closed: it crashed or is still running"
+#: What a report says of a show never closed: a replay stopped part-way, a crash, or a show still
+#: running (nothing in the database tells which), so it says all three.
+NOT_CLOSED = "not closed: stopped part-way, crashed or still running (the same command resumes it)"
 
 
 def when(report: ShowMetrics) -> str:
     """'2026-11-20 19:00–19:25 UTC · 25 min 49 s', or for a show never closed
-    '2026-11-20 19:00 UTC · not closed: it crashed or is still running; figures are up to
-    19:25 (25 min 49 s)'."""
+    '2026-11-20 19:00 UTC · not closed: stopped part-way, crashed or still running (the same
+    command resumes it); figures are up to 19:25 (25 min 49 s)'."""
     show = report.show
     if not show.closed:
         return (

@@ -126,6 +126,8 @@ class ShowCore:
         self.not_taken_back = ""
         self._clock = clock or ShowClock()
         self._writer = writer
+        #: Called once the show is closed and written (`on_closed`).
+        self._closed_callbacks: list[Callable[[], None]] = []
         #: Said once the show runs and someone listens (the console, headless output).
         self._startup_notices = list(startup_notices)
         self._opened = False

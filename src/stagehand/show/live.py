@@ -203,6 +203,18 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         return self._writer.failing
 
     @property
+    def written_back_to(self) -> Path | None:
+        """Where the database was written back to as the show closed, its file having been
+        deleted or moved while the show ran (None: it never went)."""
+        return self._writer.written_back_to
+
+    @property
+    def file_lost(self) -> bool:
+        """The database file was deleted or moved while the show ran, and could not be
+        written back: the show is stored nowhere."""
+        return self._writer.file_gone is not None and self._writer.written_back_to is None
+
+    @property
     def storage_error_at_exit(self) -> str | None:
         """`storage_error` as a command that stops now says it: what to fix, with no promise to
         keep chat (what was not written by now is not stored)."""
@@ -319,7 +331,15 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
             # same name starts afresh rather than resuming a show that never was.
             self.not_taken_back = await asyncio.to_thread(self._forget_session)
             self._kept = bool(self.not_taken_back)
+        for callback in self._closed_callbacks:
+            callback()
+        self._closed_callbacks = []
         return ok
+
+    def on_closed(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once the show is closed and everything written (the session lets
+        the show's lock go so)."""
+        self._closed_callbacks.append(callback)
 
     def _taking_back(self) -> bool:
         """This live session never went on air and took no comment: `close` takes it back."""

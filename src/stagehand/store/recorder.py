@@ -705,6 +705,10 @@ class Recorder:
 
     @record.register
     def _show_end(self, event: ShowEnded) -> None:
+        if event.resumable:
+            # A replay stopped before its end is resumed by the same command: not closed (as
+            # after a crash, `stagehand shows` and the report say so).
+            return
         self.conn.execute(
             "UPDATE shows SET ended_at = ? WHERE id = ?", (format_ts(event.ts), self.show_id)
         )

@@ -16,6 +16,13 @@ and `close()` then says writing failed.
 host action: the events published while it is open) in one transaction, so a crash never leaves half of it stored: a resumed show that
 finds the comment stored knows all of it is.
 
+The database file deleted (or moved) while the show runs: SQLite goes on writing into the open,
+unlinked file, which vanishes with the process. The writer compares the path's file with the
+one it opened every `WATCH_SECONDS` (a `stat`, cheap); once they differ it tells the host, and
+as it stops it writes the whole database back to the path (`VACUUM INTO`, through the open
+connection, which still holds all of it), or beside it if something else is there now
+(`written_back_to`). Only if that fails is anything lost, and `close()` says so.
+
 After a `!forget confirm` or an `!optout`, the writer takes the viewer's words out of the file
 itself as it stops, and as it starts when a crash left them there (`stagehand.store.purge`).
 """
@@ -24,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import queue
 import sqlite3
 import threading
@@ -35,6 +43,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from stagehand.config import user_data_dir
 from stagehand.events import CoreEvent
 from stagehand.store import purge
 from stagehand.store.database import connect, describe_sqlite_error
@@ -69,6 +78,8 @@ CHECKPOINT_PAGES = 3_000
 #: 12,225-13,416/s; at 2,000, 5.6-8.9 s and 12,173-15,190/s; at 4,000, 3.8-5.5 s and
 #: 14,478-15,696/s, with p99 at 2,000/s right after it unchanged (17-23 ms).
 BATCH_SIZE = 4_000
+#: How often the writer checks that its database file is still where it was opened.
+WATCH_SECONDS = 2.0
 
 
 class _Barrier:
@@ -153,6 +164,15 @@ class StoreWriter:
         self.failing_with: sqlite3.Error | None = None
         self._recorder: Recorder | None = None
         self._purging = False
+        #: The opened file's (device, inode), to tell it from what the path holds later.
+        self._opened: tuple[int, int] | None = None
+        self._watched_at = 0.0
+        #: Why the path no longer holds the opened file (deleted or moved), once seen.
+        self.file_gone: str | None = None
+        #: Where the database was written back to as the writer stopped, its file having gone.
+        self.written_back_to: Path | None = None
+        self._unsaved = False
+        self._saving = False
 
     def start(self) -> StoreWriter:
         self._thread.start()
@@ -205,9 +225,10 @@ class StoreWriter:
             # Still purging (everything is written): a forgotten viewer's words are leaving the
             # file, a bounded rewrite (2.6 s for a million comments, measured). Killed meanwhile,
             # they wait for the next start.
-            while self._purging and self._thread.is_alive():
+            # Writing the database back to its path (its file was deleted): the same.
+            while (self._purging or self._saving) and self._thread.is_alive():
                 self._thread.join(0.1)
-        return not self._thread.is_alive() and self.lost == 0
+        return not self._thread.is_alive() and self.lost == 0 and not self._unsaved
 
     @property
     def backlog(self) -> int:
@@ -226,6 +247,8 @@ class StoreWriter:
     def _run(self) -> None:
         # A short busy timeout: if another program holds the lock, say so soon and retry.
         db = connect(self.path, busy_timeout=2.0)
+        self._opened = _identity(self.path)
+        self._watched_at = time.monotonic()
         db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         recorder = self._recorder = Recorder(db, self.show_id, cached_authors=self.cached_authors)
         # A show that crashed after a forget left the words in the file: they go before anything
@@ -238,8 +261,14 @@ class StoreWriter:
         tries_left_at_stop = 3
         behind = False  # a big batch was committed, and changes were already waiting
         while True:
+            if time.monotonic() - self._watched_at >= WATCH_SECONDS:
+                self._watch_file()
             if not pending and not barriers and not stopping:
-                stopping = self._take(self._queue.get(), pending, barriers)
+                try:
+                    item = self._queue.get(timeout=WATCH_SECONDS)
+                except queue.Empty:
+                    continue  # quiet: the file is still watched
+                stopping = self._take(item, pending, barriers)
             stopping = self._gather(pending, barriers, stopping, behind)
             if pending and not self._commit(db, recorder, pending):
                 if stopping:
@@ -261,7 +290,56 @@ class StoreWriter:
                 break
         if self.lost == 0:
             self._purge(db)
+        self._watch_file()
+        if self.file_gone is not None:
+            self._write_back(db)
         db.conn.close()
+
+    def _watch_file(self) -> None:
+        """Tell the host, once, if the path no longer holds the file the writer opened."""
+        self._watched_at = time.monotonic()
+        if self.file_gone is not None or self._opened is None:
+            return
+        if _identity(self.path) == self._opened:
+            return
+        self.file_gone = f"{self.path} was deleted or moved while the show ran"
+        message = (
+            f"{self.file_gone}: the show goes on in the open file, and is written back to "
+            f"{self.path} when it closes (stop it as usual, not with kill -9)"
+        )
+        log.error("%s", message)
+        self._on_problem(message)
+
+    def _write_back(self, db: Database) -> None:
+        """The whole database, from the open connection, to its path (beside it if another
+        file is there now; in the data directory if its folder went too)."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        beside = self.path.with_name(f"{self.path.stem}-saved-{stamp}{self.path.suffix}")
+        rescue = user_data_dir() / beside.name
+        # Never over another file: one that took its place is someone's.
+        targets = [self.path if not self.path.exists() else beside, rescue]
+        self._saving = True
+        failures = []
+        try:
+            for target in targets:
+                try:
+                    if target == rescue:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                    db.conn.execute("VACUUM INTO ?", [str(target)])
+                except (sqlite3.Error, OSError) as exc:
+                    failures.append(f"{target}: {exc}")
+                    continue
+                self.written_back_to = target
+                log.warning("%s: written back to %s", self.file_gone, target)
+                return
+        finally:
+            self._saving = False
+        self._unsaved = True
+        self.last_error = (
+            f"{self.file_gone}, and it could not be written back ({'; '.join(failures)}): "
+            "what the show stored is lost"
+        )
+        log.error("%s", self.last_error)
 
     def _purge(self, db: Database) -> None:
         """Forgotten viewers' words out of the file, if a forget asked (store/purge.py)."""
@@ -374,3 +452,12 @@ class StoreWriter:
             self._failing = True
             log.error("cannot write to the database: %s", message)
             self._on_problem(message)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The (device, inode) of the file at `path`; None if there is none."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino

@@ -1,0 +1,71 @@
+"""Running `stagehand` as a user does, a subprocess on real files, for the tests of a show's
+life in its database (test_show_identity.py, test_show_lock.py, test_show_stopped.py,
+test_show_file_gone.py)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def stagehand(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stagehand", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def start(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "stagehand", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def count(db: Path, sql: str) -> int:
+    try:
+        conn = sqlite3.connect(db)
+        try:
+            return int(conn.execute(sql).fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+def wait_for_comments(db: Path, at_least: int = 1, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while count(db, "SELECT count(*) FROM comments") < at_least:
+        assert time.monotonic() < deadline, "the show stored no chat in time"
+        time.sleep(0.1)
+
+
+def next_week(source: Path, target: Path) -> Path:
+    """The same show a week later, as a new recording: new message ids, new dates."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for line in source.read_text("utf-8").splitlines():
+        record = json.loads(line)
+        if "id" in record:
+            record["id"] += "-wk2"
+        if "ts" in record:
+            record["ts"] = record["ts"].replace("2026-11-20", "2026-11-27")
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    target.write_text("".join(lines), "utf-8")
+    return target
+
+
+def copy_to(source: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(source.read_bytes())
+    return target

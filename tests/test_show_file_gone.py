@@ -1,0 +1,30 @@
+"""The database file deleted while the show runs: noticed, said, and written back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fakes.show_runs import copy_to, count, stagehand, start, wait_for_comments
+from stagehand.demo import demo_transcript_path
+
+
+def test_a_database_deleted_while_the_show_runs_is_written_back(tmp_path: Path) -> None:
+    """`rm gone.db*` four seconds into a replay: it ended "Stored show ... in gone.db", rc 0,
+    and nothing was on disk."""
+    transcript = copy_to(demo_transcript_path(), tmp_path / "gone.jsonl")
+    db = tmp_path / "gone.db"
+    process = start("replay", str(transcript), "--db", str(db), "--headless", "--speed", "200")
+    try:
+        wait_for_comments(db, 20)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        out, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert f"{db} was deleted or moved while the show ran" in err, err
+    assert process.returncode == 0, out + err
+    assert f"in {db} (written back: its file was deleted or moved while the show ran)" in out
+    assert count(db, "SELECT count(*) FROM comments") > 600
+    listed = stagehand("shows", "--db", str(db))
+    assert listed.returncode == 0 and "gone " in listed.stdout, listed.stderr
