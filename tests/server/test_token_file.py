@@ -8,7 +8,7 @@ away, and all of them are back by themselves once the file is restored.
 
 from __future__ import annotations
 
-from showserver import call, serve
+from showserver import call, serve, write_show
 from test_attach import attached, until
 
 from stagehand.events import Notice
@@ -195,3 +195,25 @@ def test_doctor_checks_the_show_servers_token_file() -> None:
     path.chmod(0o644)
     found = doctor_line()
     assert found.split()[0] == "FIX" and f"chmod 600 {path}" in found
+
+
+def test_a_show_started_with_an_unreadable_token_file_says_so_at_once(tmp_path) -> None:
+    """Not only at the first console's knock: the host reads it when the show starts."""
+    import subprocess
+    import sys
+
+    path = default_tokens_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(BROKEN, "utf-8")
+    transcript = write_show(tmp_path / "show.jsonl")
+    done = subprocess.run(
+        [sys.executable, "-m", "stagehand", "replay", str(transcript), "--instant", "--headless"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    warned = [x for x in done.stderr.splitlines() if "cannot check tokens" in x]
+    assert len(warned) == 1 and str(path) in warned[0] and BROKEN not in warned[0], done.stderr

@@ -169,6 +169,14 @@ class AccessTokens:
                 return None if entry.revoked_at else Caller(entry.name, entry.role)
         return None
 
+    def readable(self) -> bool:
+        """Whether the file reads now (a change is told to `on_problem`, as for a caller)."""
+        try:
+            self._fresh_entries()
+        except TokensUnreadable:
+            return False
+        return True
+
     def _fresh_entries(self) -> list[TokenEntry]:
         try:
             stat = self.path.stat()

@@ -524,6 +524,7 @@ async def start_server(
         live.tell(Notice(problem.public, level, here=problem.here))
 
     tokens = AccessTokens(config_token=token, on_problem=token_file_changed)
+    tokens.readable()  # a file broken before the show began is said now, not at the first caller
     hub = EventHub(live)
     live.add_listener(hub)
     app = build_app(live, hub, tokens, settings)
