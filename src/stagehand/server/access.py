@@ -322,7 +322,9 @@ def doctor_check(tokens: AccessTokens | None = None) -> DoctorCheck:
         return DoctorCheck(
             name,
             False,
-            f"{exc}: a running show refuses every console and Stream Deck until it reads",
+            # The problem only (its own advice is the fix below, said once).
+            f"{str(exc).partition(';')[0]}: a running show refuses every console and Stream "
+            "Deck until it reads",
             f"restore {path} from a backup, or move it aside and create the tokens again "
             "(stagehand token create --name NAME --role ROLE)",
         )
