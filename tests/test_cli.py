@@ -559,8 +559,9 @@ def test_a_file_that_is_no_transcript_is_not_called_empty_nor_fixable_line_by_li
     ranked = stagehand("rank", str(chat_log))
     assert ranked.returncode == 2
     assert ranked.stderr == (
-        f"Error: {chat_log}:1: not valid JSON (Expecting value at column 1); pass a JSON Lines "
-        "transcript (see docs/transcript-format.md)\n"
+        f"Error: {chat_log}:1: not valid JSON at column 1: no value where one belongs (a value "
+        "left out, a comma too many, or no JSON at all); pass a JSON Lines transcript (see "
+        "docs/transcript-format.md)\n"
     )
 
 

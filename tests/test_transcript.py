@@ -74,9 +74,33 @@ def test_a_bad_line_names_the_file_and_line() -> None:
     events = list(iter_events(lines, source="show.jsonl", on_error=skipped.append))
     assert len(events) == 1
     assert [str(e) for e in skipped] == [
-        "show.jsonl:2: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
+        'show.jsonl:2: not valid JSON at column 2: a key must be in double quotes ("key": '
+        "value), and no comma follows the last one",
         'show.jsonl:3: missing "text"',
     ]
+
+
+def test_a_bad_line_is_said_in_plain_words_naming_the_key_and_the_form_expected() -> None:
+    """Before, Python's own words: "Invalid isoformat string: 'yesterday'", "Unterminated
+    string starting at at column 24"."""
+    lines = [
+        '{"kind": "comment", "id": "1", "ts": "yesterday", "author": "x", "text": "hi"}',
+        '{"kind": "comment", "text": "an unfinished',
+        '{"kind": "segment", "title": "no time"}',
+        '{"kind": "end", "ts": "2026-13-01\\u001b[31m"}',
+    ]
+    skipped: list[TranscriptError] = []
+    assert list(iter_events(lines, source="show.jsonl", on_error=skipped.append)) == []
+    assert [str(e) for e in skipped] == [
+        'show.jsonl:1: "ts" must be an ISO 8601 time such as "2026-11-20T19:00:05Z" (UTC '
+        "unless it says otherwise), not 'yesterday'",
+        'show.jsonl:2: not valid JSON at column 29: a string opened here with " is never '
+        "closed (a missing closing quote, or the line was cut short)",
+        'show.jsonl:3: missing "ts" (the time, such as "2026-11-20T19:00:05Z")',
+        'show.jsonl:4: "ts" must be an ISO 8601 time such as "2026-11-20T19:00:05Z" (UTC '
+        "unless it says otherwise), not '2026-13-01\\x1b[31m'",
+    ]
+    assert all("\x1b" not in str(e) and "isoformat" not in str(e) for e in skipped)
 
 
 def test_a_bad_host_action_says_which_actions_exist() -> None:
@@ -99,7 +123,9 @@ def test_the_end_of_a_show_reads_and_writes_back_and_needs_its_time() -> None:
     skipped: list[TranscriptError] = []
     events = list(iter_events(lines, source="show.jsonl", on_error=skipped.append))
     assert [type(event) for event in events] == [EndEvent]
-    assert [str(error) for error in skipped] == ['show.jsonl:2: missing "ts"']
+    assert [str(error) for error in skipped] == [
+        'show.jsonl:2: missing "ts" (the time, such as "2026-11-20T19:00:05Z")'
+    ]
     buffer = io.StringIO()
     write_events(events, buffer)
     assert buffer.getvalue() == '{"kind": "end", "ts": "2026-11-20T19:25:49.107Z"}\n'

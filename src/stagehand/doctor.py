@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 from stagehand.config import ConfigError, Settings, load_settings
@@ -18,8 +19,11 @@ from stagehand.store.database import open_read_only, store_errors
 from stagehand.tokens import TokenStore
 
 
-def run_checks(config_path: Path | None, *, online: bool = True) -> list[DoctorCheck]:
-    """Every check in the order a user would fix things: config, database, tokens, platforms."""
+def run_checks(
+    config_path: Path | None, *, online: bool = True, server: Sequence[DoctorCheck] = ()
+) -> list[DoctorCheck]:
+    """Every check in the order a user would fix things: config, database, tokens (`server`:
+    the show server's lines, made beside this layer), platforms."""
     try:
         settings = load_settings(config_path, required=False)
     except ConfigError as exc:
@@ -27,6 +31,7 @@ def run_checks(config_path: Path | None, *, online: bool = True) -> list[DoctorC
     checks = [_config_check(config_path), _database_check(settings, config_path)]
     tokens = TokenStore()
     checks.append(_token_file_check(tokens))
+    checks.extend(server)
     checks.extend(_pseudonym_key_check(settings))
     checks.extend(_platform_checks(settings, tokens, online=online))
     if settings.obs.enabled:

@@ -10,6 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 
+class OutOfRange(ValueError):
+    """A well-formed time that is no UTC time there is (before the first one)."""
+
+
 def parse_ts(value: Any) -> datetime:
     """ISO 8601 to an aware UTC datetime; a time without a zone is taken as UTC."""
     if not isinstance(value, str):
@@ -20,7 +24,7 @@ def parse_ts(value: Any) -> datetime:
     try:
         return parsed.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+01:00 is before the first representable UTC time
-        raise ValueError(f"timestamp {value!r} is out of range") from None
+        raise OutOfRange(f"timestamp {value!r} is out of range") from None
 
 
 _ISO_MILLISECONDS = "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ"

@@ -28,7 +28,7 @@ from stagehand.domain import (
 )
 from stagehand.platform import done_on_platform, only_recorded
 from stagehand.sanitize import clean, inert_json
-from stagehand.times import format_ts, parse_ts
+from stagehand.times import OutOfRange, format_ts, parse_ts
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +158,28 @@ def _text(record: dict[str, Any], key: str, default: str | None = None) -> str:
     return str(value)
 
 
+#: What a line's time looks like, for the message that says one is not.
+TS_EXAMPLE = "2026-11-20T19:00:05Z"
+
+
+def _ts(record: dict[str, Any], key: str = "ts") -> datetime:
+    """A key's time (ISO 8601; without a zone: UTC), or ValueError naming the key, what it
+    holds (cut short and escaped: a transcript is untrusted) and the form it must have."""
+    value = record.get(key)
+    if value is None:
+        raise ValueError(f'missing "{key}" (the time, such as "{TS_EXAMPLE}")')
+    try:
+        return parse_ts(value)
+    except OutOfRange:
+        raise  # a well-formed time, said as one
+    except ValueError:
+        shown = ascii(value if not isinstance(value, str) else value[:40])
+        raise ValueError(
+            f'"{key}" must be an ISO 8601 time such as "{TS_EXAMPLE}" (UTC unless it says '
+            f"otherwise), not {shown}"
+        ) from None
+
+
 #: The kinds of line this version reads (`event_from_dict`); any other kind is ignored.
 EVENT_KINDS = (
     "show",
@@ -178,33 +200,33 @@ def event_from_dict(record: dict[str, Any]) -> TranscriptEvent | None:
     if kind == "show":
         ts = record.get("ts")
         return ShowEvent(
-            ts=parse_ts(ts) if ts else None,
+            ts=_ts(record) if ts else None,
             title=_text(record, "title", ""),
             description=_text(record, "description", ""),
         )
     if kind == "segment":
         return SegmentEvent(
-            ts=parse_ts(record.get("ts")),
+            ts=_ts(record),
             title=_text(record, "title"),
             keywords=_keywords(record),
         )
     if kind == "topic":
         return TopicEvent(
-            ts=parse_ts(record.get("ts")),
+            ts=_ts(record),
             title=_text(record, "title"),
             keywords=_keywords(record),
         )
     if kind == "delete":
         return DeleteEvent(
-            ts=parse_ts(record.get("ts")),
+            ts=_ts(record),
             platform=_text(record, "platform", "replay"),
             comment_id=_text(record, "comment_id"),
         )
     if kind == "off_stream":
-        return OffStreamEvent(ts=parse_ts(record.get("ts")), shown_by=_text(record, "shown_by"))
+        return OffStreamEvent(ts=_ts(record), shown_by=_text(record, "shown_by"))
     if kind == "off_stage":
         return OffStageEvent(
-            ts=parse_ts(record.get("ts")),
+            ts=_ts(record),
             platform=_text(record, "platform", "replay"),
             author_id=_text(record, "author_id"),
         )
@@ -214,7 +236,7 @@ def event_from_dict(record: dict[str, Any]) -> TranscriptEvent | None:
         action = _host_action_from_dict(record)
         return HostEvent(action, _host_author(record, action))
     if kind == "end":
-        return EndEvent(ts=parse_ts(_text(record, "ts")))
+        return EndEvent(ts=_ts(record))
     return None
 
 
@@ -246,7 +268,7 @@ def _comment_from_dict(record: dict[str, Any]) -> Comment:
         channel=_text(record, "channel", ""),
         author=author,
         text=_text(record, "text"),
-        ts=parse_ts(record.get("ts")),
+        ts=_ts(record),
         reply_to=str(reply_to) if reply_to is not None else None,
         first_message=bool(record.get("first_message", False)),
         attachments=tuple(str(item) for item in attachments)
@@ -313,7 +335,7 @@ def _host_action_from_dict(record: dict[str, Any]) -> HostAction:
     undoes = record.get("undoes")
     return HostAction(
         kind=kind,
-        ts=parse_ts(record.get("ts")),
+        ts=_ts(record),
         comment_id=str(comment_id) if comment_id is not None else None,
         platform=str(platform) if platform is not None else None,
         author_id=str(author_id) if author_id is not None else None,
@@ -394,6 +416,24 @@ def _event_from_line(line: str | bytes | None, *, first: bool) -> TranscriptEven
     return event_from_dict(record)
 
 
+#: Python's JSON errors in plain words (what is wrong, and the likely slip).
+JSON_PROBLEMS = {
+    "Expecting value": "no value where one belongs (a value left out, a comma too many, or no "
+    "JSON at all)",
+    "Expecting property name enclosed in double quotes": "a key must be in double quotes "
+    '("key": value), and no comma follows the last one',
+    "Expecting ':' delimiter": 'a key must be followed by ":" and its value',
+    "Expecting ',' delimiter": 'a "," is missing between two items, or the line was cut short',
+    "Unterminated string starting at": 'a string opened here with " is never closed (a '
+    "missing closing quote, or the line was cut short)",
+    "Extra data": "more follows the end of the object",
+    "Invalid control character at": "a raw control character inside a string (write a line "
+    "break as \\n, a tab as \\t)",
+    "Invalid \\escape": "a backslash that starts no escape (write a backslash as \\\\)",
+    "Invalid \\uXXXX escape": "a \\u escape without four hexadecimal digits after it",
+}
+
+
 def _reason(exc: BaseException) -> str:
     """Why a line is bad, in words that point at the fix."""
     if isinstance(exc, UnicodeDecodeError):
@@ -402,7 +442,8 @@ def _reason(exc: BaseException) -> str:
             "save the transcript as UTF-8"
         )
     if isinstance(exc, json.JSONDecodeError):
-        return f"not valid JSON ({exc.msg} at column {exc.colno})"
+        words = JSON_PROBLEMS.get(exc.msg, exc.msg)
+        return f"not valid JSON at column {exc.colno}: {words}"
     if isinstance(exc, RecursionError):
         return "JSON nested too deeply"
     return str(exc)

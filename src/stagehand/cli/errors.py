@@ -111,16 +111,24 @@ def _internal_error(exc: BaseException) -> click.ClickException:
 
 def open_existing_database(db_path: Path | None, config_path: Path | None = None) -> Database:
     """The database a reading command works on (`--db`, else the one the config names: `-c`,
-    or the config found where `run` finds it); must exist.
+    or the config found where `run` finds it), opened read-only; must exist and be stagehand's.
 
     Remembered on the click context, so a SQLite error later in the command names this file.
     """
     from stagehand.config import load_settings
     from stagehand.store import open_database
+    from stagehand.store.database import open_read_only
+    from stagehand.store.schema import migrations
 
     path = db_path or load_settings(config_path, required=False).db_path()
     click.get_current_context().meta[_DB_PATH] = path
-    return open_database(path, create=False)
+    # Read-only: a reading command writes nothing (not a schema into an empty file, not a -shm
+    # grown on a nearly full disk), so a failure there is the output's, said as the output's.
+    db = open_read_only(path, stagehand_only=True)
+    if migrations.pending(db):  # an older stagehand's database: brought up to date first
+        db.conn.close()
+        return open_database(path, create=False)
+    return db
 
 
 def write_output(path: Path, write: Callable[[IO[str]], _T]) -> _T:

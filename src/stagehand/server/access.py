@@ -22,13 +22,15 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from stagehand.config import user_config_dir
+from stagehand.platform import DoctorCheck
 
 #: How a generated token starts (so a leaked one is recognisable in a secret scanner).
 TOKEN_PREFIX = "shs_"
@@ -103,6 +105,27 @@ class TokenError(Exception):
     """A token file problem or a refused change, worded for the person running the command."""
 
 
+class TokensUnreadable(TokenError):
+    """The show cannot tell who a token is: its token file cannot be read. Not the caller's
+    fault, and not a revocation: the show answers 503, and clients try again later."""
+
+
+#: What a caller elsewhere is told while the token file is unreadable (no path, no content).
+UNREADABLE_TO_CALLERS = (
+    "the show cannot check tokens now: its token file is unreadable on the show's machine; "
+    "the host must fix it (stagehand doctor says how): try again then"
+)
+
+
+class TokenFileProblem(NamedTuple):
+    """A change in the token file's state, for the show to say once: `here` (its log and own
+    console: the path) and `public` (screens elsewhere); `broken`: False when it reads again."""
+
+    here: str
+    public: str
+    broken: bool = True
+
+
 def default_tokens_path() -> Path:
     env = os.environ.get("STAGEHAND_ACCESS_FILE")
     return Path(env).expanduser() if env else user_config_dir() / "server-tokens.json"
@@ -115,42 +138,97 @@ def digest(token: str) -> str:
 class AccessTokens:
     """The token file: create, list, revoke; and who a presented token is."""
 
-    def __init__(self, path: Path | None = None, *, config_token: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        config_token: str | None = None,
+        on_problem: Callable[[TokenFileProblem], None] | None = None,
+    ) -> None:
         self.path = path or default_tokens_path()
         self._config_digest = digest(config_token) if config_token else None
         self._entries: list[TokenEntry] = []
         self._stamp: tuple[int, int] | None = None
+        #: Why the file cannot be read now (None: it can, or there is none).
+        self._problem: str | None = None
+        self._on_problem = on_problem
 
     # -- the show server's side --------------------------------------------------------------
 
     def caller(self, token: str) -> Caller | None:
-        """Who `token` is, or None: unknown, revoked, or the file unreadable (refused, never
-        let in). The file is read again whenever it changed, so revoking takes effect now."""
+        """Who `token` is, or None: unknown or revoked. TokensUnreadable when the file cannot
+        be read (nobody is let in on it, and nobody is told their token was revoked). The file
+        is read again whenever it changed, so revoking takes effect now."""
         if not token:
             return None
         presented = digest(token)
         if self._config_digest and hmac.compare_digest(presented, self._config_digest):
             return Caller(CONFIG_TOKEN_NAME, Role.HOST)
-        try:
-            entries = self._fresh_entries()
-        except TokenError:
-            return None
-        for entry in entries:
+        for entry in self._fresh_entries():
             if hmac.compare_digest(presented, entry.sha256):
                 return None if entry.revoked_at else Caller(entry.name, entry.role)
         return None
+
+    def readable(self) -> bool:
+        """Whether the file reads now (a change is told to `on_problem`, as for a caller)."""
+        try:
+            self._fresh_entries()
+        except TokensUnreadable:
+            return False
+        return True
 
     def _fresh_entries(self) -> list[TokenEntry]:
         try:
             stat = self.path.stat()
         except FileNotFoundError:
             self._entries, self._stamp = [], None
+            self._now_readable(None)
             return []
+        except OSError as exc:  # the folder cannot be read: as unreadable as the file
+            self._entries, self._stamp = [], None
+            self._now_readable(f"{self.path}: the token file is unreadable ({exc.strerror})")
+            raise TokensUnreadable(UNREADABLE_TO_CALLERS) from None
         stamp = (stat.st_mtime_ns, stat.st_size)
         if stamp != self._stamp:
-            self._entries = self.entries()
             self._stamp = stamp
+            try:
+                self._entries = self.entries()
+            except TokenError as exc:
+                self._entries = []
+                self._now_readable(str(exc))
+            else:
+                self._now_readable(None)
+        if self._problem is not None:
+            raise TokensUnreadable(UNREADABLE_TO_CALLERS)
         return self._entries
+
+    def _now_readable(self, problem: str | None) -> None:
+        """Note the file's state; a change is told to `on_problem`, once."""
+        if problem == self._problem:
+            return
+        self._problem = problem
+        if self._on_problem is None:
+            return
+        if problem is None:
+            self._on_problem(
+                TokenFileProblem(
+                    f"The show server's token file reads again ({self.path}): consoles "
+                    "reconnect by themselves",
+                    "The show's token file reads again: consoles reconnect by themselves",
+                    broken=False,
+                )
+            )
+            return
+        self._on_problem(
+            TokenFileProblem(
+                f"The show server cannot check tokens: {problem}. Until it reads again, every "
+                "console and Stream Deck with a token from it is refused (stagehand doctor "
+                "checks it)",
+                "The show's token file is unreadable on the show's machine: consoles and "
+                "Stream Decks with its tokens are refused until the host fixes it (stagehand "
+                "doctor says how)",
+            )
+        )
 
     # -- `stagehand token` -------------------------------------------------------------------
 
@@ -228,3 +306,31 @@ class AccessTokens:
             os.replace(tmp, self.path)
         except OSError as exc:
             raise TokenError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+
+
+def doctor_check(tokens: AccessTokens | None = None) -> DoctorCheck:
+    """`stagehand doctor`'s line on the show server's token file: it reads, and it is the
+    owner's alone. Never its content: a broken file is named by its path and the error's kind."""
+    tokens = tokens or AccessTokens()
+    name, path = "show server tokens", tokens.path
+    if not path.exists():
+        return DoctorCheck(name, True, f"{path} (none made yet: stagehand token create)")
+    try:
+        live = sum(1 for entry in tokens.entries() if not entry.revoked_at)
+        mode = path.stat().st_mode
+    except TokenError as exc:
+        return DoctorCheck(
+            name,
+            False,
+            # The problem only (its own advice is the fix below, said once).
+            f"{str(exc).partition(';')[0]}: a running show refuses every console and Stream "
+            "Deck until it reads",
+            f"restore {path} from a backup, or move it aside and create the tokens again "
+            "(stagehand token create --name NAME --role ROLE)",
+        )
+    except OSError as exc:
+        return DoctorCheck(name, False, f"{path}: cannot be read ({exc.strerror})", f"check {path}")
+    if mode & 0o077:
+        return DoctorCheck(name, False, f"{path} can be read by other users", f"chmod 600 {path}")
+    tokens_word = "live token" if live == 1 else "live tokens"
+    return DoctorCheck(name, True, f"{path} (owner-only; {live} {tokens_word})")

@@ -31,10 +31,11 @@ from aiohttp import WSMsgType, web
 from stagehand.config import Settings
 from stagehand.config.server import DEFAULT_LISTEN, ListenAddress
 from stagehand.domain import Author, Comment
+from stagehand.events import Notice
 from stagehand.ranking.queue_order import QueueRow
 from stagehand.sanitize import clean_name
 from stagehand.server import actions, overlay
-from stagehand.server.access import AccessTokens, Caller
+from stagehand.server.access import AccessTokens, Caller, TokenFileProblem, TokensUnreadable
 from stagehand.server.anonymous import ScreenIds
 from stagehand.server.connections import quiet_connections
 from stagehand.server.hub import EventHub
@@ -58,6 +59,11 @@ SETTINGS = web.AppKey("settings", Settings)
 CLOCK_SECONDS = 2.0
 #: The close code an events socket gets when its token is revoked (a 401 over WebSocket).
 REVOKED = 4401
+#: The close code an events socket gets when the show can no longer check its token (the token
+#: file became unreadable): a 503 over WebSocket; the client reconnects and is let in once it reads.
+UNAVAILABLE = 4503
+#: Seconds a client is asked to wait before trying again while the token file is unreadable.
+UNAVAILABLE_RETRY_SECONDS = 5.0
 #: Ports tried after the default one when it is taken (another show running here).
 PORTS_TO_TRY = 20
 #: What an API request that failed answers (500): the details are in the show's log, not here.
@@ -83,6 +89,14 @@ def _json(status: int, body: dict[str, Any]) -> web.Response:
 def _unauthorized(message: str) -> web.Response:
     response = _json(401, {"ok": False, "message": message})
     response.headers["WWW-Authenticate"] = 'Bearer realm="stagehand"'
+    return response
+
+
+def _unavailable(message: str) -> web.Response:
+    """503: the show cannot tell who the caller is now (its token file); not their fault, and
+    not for good: a client tries again."""
+    response = _json(503, {"ok": False, "message": message})
+    response.headers["Retry-After"] = str(int(UNAVAILABLE_RETRY_SECONDS))
     return response
 
 
@@ -116,7 +130,10 @@ def build_app(
                 "no token: send `Authorization: Bearer <token>` "
                 "(stagehand token create --role producer makes one)"
             )
-        caller = tokens.caller(token.strip())
+        try:
+            caller = tokens.caller(token.strip())
+        except TokensUnreadable as exc:
+            return _unavailable(str(exc))
         if caller is None:
             return _unauthorized("this token is not valid here (unknown or revoked)")
         request[CALLER] = caller
@@ -359,7 +376,12 @@ async def events(request: web.Request) -> web.StreamResponse:
                 await asyncio.wait_for(client.ready.wait(), CLOCK_SECONDS)
             if reader.done():
                 break
-            if request.app[TOKENS].caller(request[TOKEN]) is None:
+            try:
+                still = request.app[TOKENS].caller(request[TOKEN])
+            except TokensUnreadable:
+                await ws.close(code=UNAVAILABLE, message=b"the show's token file is unreadable")
+                break
+            if still is None:
                 # Revoked while connected (the check is a stat of the token file).
                 await ws.close(code=REVOKED, message=b"this token was revoked")
                 break
@@ -491,7 +513,18 @@ async def start_server(
         sock = bind(settings, listen=listen, insecure_remote=insecure_remote)
     context = _tls_context(settings) if config.tls else None
     token = config.token.get_secret_value() if config.token else None
-    tokens = AccessTokens(config_token=token)
+
+    def token_file_changed(problem: TokenFileProblem) -> None:
+        # Said once per change, on the show's log and every screen; never the file's content.
+        if problem.broken:
+            log.warning("%s", problem.here)
+        else:
+            log.info("%s", problem.here)
+        level = "warning" if problem.broken else "info"
+        live.tell(Notice(problem.public, level, here=problem.here))
+
+    tokens = AccessTokens(config_token=token, on_problem=token_file_changed)
+    tokens.readable()  # a file broken before the show began is said now, not at the first caller
     hub = EventHub(live)
     live.add_listener(hub)
     app = build_app(live, hub, tokens, settings)

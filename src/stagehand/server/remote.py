@@ -104,6 +104,15 @@ class RemoteError(Exception):
     """The show server cannot be used; the message says why and what to do."""
 
 
+class TokenRefused(RemoteError):
+    """The show refused this console's token (401): unknown, or revoked; trying again with it
+    cannot help."""
+
+
+class ShowUnavailable(RemoteError):
+    """The show cannot let anyone in now (503: its token file is unreadable); it may later."""
+
+
 @runtime_checkable
 class Reloadable(Protocol):
     """A listener that starts again from a fresh snapshot (the console's bridge).
@@ -164,6 +173,10 @@ class RemoteShow:
         self._ended_at: datetime | None = None
         #: When the show stopped before its end (a resumable `ShowEnded`), until it is back.
         self._stopped_at: datetime | None = None
+        #: Why the show lets nobody in now (its 503), while this console waits for it.
+        self._unavailable: str | None = None
+        #: Why the show refused this console's token, once it has (nothing reconnects then).
+        self._refused: str | None = None
 
     # -- connecting ------------------------------------------------------------------------------
 
@@ -191,9 +204,14 @@ class RemoteShow:
             )
         except aiohttp.WSServerHandshakeError as exc:
             if exc.status == 401:
-                raise RemoteError(
+                raise TokenRefused(
                     f"{self.url} refused the token (wrong, or revoked): ask the host for one "
                     "(stagehand token create --name NAME --role producer)"
+                ) from None
+            if exc.status == 503:
+                raise ShowUnavailable(
+                    f"{self.url} cannot check tokens now: the show's token file is unreadable "
+                    "on its machine; the host must fix it (stagehand doctor says how)"
                 ) from None
             raise RemoteError(
                 f"{self.url} is not a stagehand show server (HTTP {exc.status} on /api/events)"
@@ -204,6 +222,14 @@ class RemoteShow:
                 f"({exc.certificate_error}): if the show uses its own certificate, point "
                 "SSL_CERT_FILE at a copy of it (SSL_CERT_FILE=show-cert.pem stagehand attach "
                 "...), or reach the show through an SSH tunnel (docs/server.md)"
+            ) from None
+        except aiohttp.ClientSSLError as exc:
+            if "WRONG_VERSION_NUMBER" not in str(exc) and "wrong version number" not in str(exc):
+                raise RemoteError(f"cannot reach {self.url} securely ({_why(exc)})") from None
+            plain = "http://" + self.url.removeprefix("https://")
+            raise RemoteError(
+                f"{self.url} answered in plain HTTP, not HTTPS: this show serves http:// "
+                f"(try {plain})"
             ) from None
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise RemoteError(
@@ -255,12 +281,27 @@ class RemoteShow:
             attempt += 1
             try:
                 await self._open(since=self._seq)
-            except RemoteError as exc:
-                if "refused the token" in str(exc):
-                    self._link(ConnectionState.FAILED, str(exc))
-                    self._publish(Notice(str(exc), "error"))
-                    return False
+            except TokenRefused:
+                self._refused = (
+                    f"{self.url} no longer accepts this console's token (the host revoked it, "
+                    "or replaced the token file): nothing reaches the show from here; ask the "
+                    "host for a new token and attach again (stagehand attach URL --token NEW)"
+                )
+                self._link(ConnectionState.FAILED, self._refused)
+                self._publish(Notice(self._refused, "error"))
+                return False
+            except ShowUnavailable as exc:
+                if self._unavailable != str(exc):  # said once, not at every retry
+                    self._unavailable = str(exc)
+                    self._publish(
+                        Notice(f"{exc}; this console keeps trying and picks it up then", "warning")
+                    )
                 continue
+            except RemoteError:
+                continue
+            if self._unavailable is not None:
+                self._unavailable = None
+                self._publish(Notice("The show lets this console in again", "info"))
             self._link(ConnectionState.CONNECTED, f"as {self.name} ({self.role})")
             return True
         return False
@@ -495,6 +536,8 @@ class RemoteShow:
         """Why the show is not connected now, as the header's detail says it."""
         if self._stopped_at is not None:
             return f"the show stopped at {self._stopped_at:%H:%M}"
+        if self._unavailable is not None:
+            return "the show's token file is unreadable on its machine"
         return "lost the show"
 
     def _link(self, state: ConnectionState, detail: str) -> None:
@@ -817,6 +860,12 @@ class RemoteShow:
         back here, and the show answering may not be the one on screen (another on the port)."""
         if self._ended_at is not None:
             return f"The show ended at {self._ended_at:%H:%M}: nothing was done (q leaves)"
+        if self._refused is not None:
+            return (
+                "Nothing was done: the show no longer accepts this console's token (revoked, "
+                "or the token file replaced); ask the host for a new one and attach again "
+                "(stagehand attach URL --token NEW)"
+            )
         if self._stopped_at is not None or self._ws is None or self._ws.closed:
             return (
                 f"Not connected to the show ({self._why_away()}): nothing was done; press "

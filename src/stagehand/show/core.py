@@ -306,6 +306,10 @@ class ShowCore:
         else:  # the worker could not start: said with the other notices when the show runs
             self._startup_notices.append(notice)
 
+    def tell(self, notice: Notice) -> None:
+        """Say `notice` on every screen, from beside the show (its show server's problems)."""
+        self._publish_threadsafe(notice)
+
     def _publish_threadsafe(self, event: CoreEvent) -> None:
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._publish, event)

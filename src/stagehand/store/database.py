@@ -49,24 +49,35 @@ class StoreError(Exception):
 
 
 def connect(
-    path: Path | str, *, busy_timeout: float = 10.0, read_only: bool = False, create: bool = True
+    path: Path | str,
+    *,
+    busy_timeout: float = 10.0,
+    read_only: bool = False,
+    create: bool = True,
+    unshared: bool = False,
 ) -> Database:
     """A connection with the pragmas every stagehand connection uses (no migrations);
     `read_only`: one that never writes, nor creates a missing file; `create=False`: one that
     writes but never creates a missing file (a database moved away mid-show is not made again
-    empty where it was: opening it fails instead)."""
-    if read_only or not create:
-        mode = "ro" if read_only else "rw"
+    empty where it was: opening it fails instead); `unshared` (read-only too): one that does
+    not even make the shared-memory file (-shm) readers of a WAL database share with its
+    writer, for a file nobody writes now."""
+    if read_only or unshared or not create:
+        mode = "ro&immutable=1" if unshared else "ro" if read_only else "rw"
         target, uri = f"{Path(path).expanduser().resolve().as_uri()}?mode={mode}", True
     else:
         target, uri = str(path), False
     conn = sqlite3.connect(target, timeout=busy_timeout, check_same_thread=False, uri=uri)
     db = Database(conn)
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no committed batch
-    # A row updated or deleted is zeroed on the page SQLite rewrites anyway (no extra writes):
-    # an emptied comment leaves no old text beside it. Freed pages: store/purge.py.
-    db.execute("PRAGMA secure_delete = FAST")
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no batch
+        # A row updated or deleted is zeroed on the page SQLite rewrites anyway (no extra
+        # writes): an emptied comment leaves no old text beside it. Freed pages: store/purge.py.
+        db.execute("PRAGMA secure_delete = FAST")
+    except BaseException:
+        conn.close()
+        raise
     install_message_key(conn)  # `stagehand_message_key(platform, id)` for queries by key
     return db
 
@@ -108,23 +119,58 @@ def open_database(path: Path | str, *, create: bool = True, verify: bool = False
     return db
 
 
-def open_read_only(path: Path | str, *, verify: bool = False) -> Database:
+def open_read_only(
+    path: Path | str, *, verify: bool = False, stagehand_only: bool = False
+) -> Database:
     """An existing database opened only to read it, after the checks `open_database` makes (a
     folder, not SQLite, another program's, a newer stagehand's, and damage when `verify`),
-    worded the same; nothing is written (no migrations, no journal mode), nothing created."""
+    worded the same; nothing is written (no migrations, no journal mode), nothing created.
+    `stagehand_only`: a file with no stagehand schema yet (an empty file) is refused too, as a
+    reading command must (it has nothing to read, and must not make one)."""
     path = Path(path).expanduser()
     _check_path(path, create=False)
     with store_errors(path):
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        db = _reader(path)
         try:
-            db = Database(conn)
             check_format(db, path)
+            if stagehand_only and not migrations.applied(db):
+                raise _no_schema(path)
             if verify:
                 check_integrity(db, path)
         except BaseException:
-            conn.close()
+            db.conn.close()
             raise
     return db
+
+
+def _reader(path: Path) -> Database:
+    """A read-only connection. Reading a WAL database makes its -shm file (32 KiB); where that
+    cannot be written (a full disk, a file size limit) and no show is writing the database (no
+    -wal with content), it is read without one, so only what the command writes can fail."""
+    try:
+        return connect(path, busy_timeout=OPEN_BUSY_SECONDS, read_only=True)
+    except sqlite3.OperationalError as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        wal = path.with_name(path.name + "-wal")
+        if code is None or code & 0xFF != sqlite3.SQLITE_IOERR or _has_content(wal):
+            raise
+    return connect(path, busy_timeout=OPEN_BUSY_SECONDS, unshared=True)
+
+
+def _has_content(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:
+        return False
+
+
+def _no_schema(path: Path) -> StoreError:
+    """A reader's refusal of a file that holds no stagehand database (yet)."""
+    what = "empty file" if path.stat().st_size == 0 else "no stagehand tables in it"
+    return StoreError(
+        f"{path} is not a stagehand database ({what}): a show run with --db {path} makes one; or ",
+        ("pass --db with a stagehand database", "a stagehand database"),
+    )
 
 
 def _check_path(path: Path, *, create: bool) -> None:

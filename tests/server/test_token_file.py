@@ -1,0 +1,219 @@
+"""The show server's token file broken while a show runs, and an attached console's dead token.
+
+A token file that does not read (a bad edit, a half-copied backup) is not every token revoked:
+the show says so once (log and screens, never the file's content), callers get 503 saying the
+show's token file is unreadable, attached consoles wait for the show as for a show that went
+away, and all of them are back by themselves once the file is restored.
+"""
+
+from __future__ import annotations
+
+from showserver import call, serve, write_show
+from test_attach import attached, until
+
+from stagehand.events import Notice
+from stagehand.server.access import AccessTokens, Role, default_tokens_path
+
+BROKEN = "{broken"
+
+
+def break_token_file() -> str:
+    """The file as a bad edit leaves it; what it held (to restore it)."""
+    path = default_tokens_path()
+    kept = path.read_text("utf-8")
+    path.write_text(BROKEN, "utf-8")
+    return kept
+
+
+def restore_token_file(kept: str) -> None:
+    path = default_tokens_path()
+    path.write_text(kept, "utf-8")
+    path.chmod(0o600)
+
+
+async def test_an_unreadable_token_file_is_said_once_and_answered_503_not_revoked(
+    tmp_path,
+) -> None:
+    served = await serve(tmp_path)
+    said: list[Notice] = []
+    served.live.add_listener(lambda e: said.append(e) if isinstance(e, Notice) else None)
+    try:
+        await served.played()
+        kept = break_token_file()
+        for _ in range(3):  # a Stream Deck pressing, a console polling: said once
+            status, body = await call(served, "GET", "/api/state", served.tokens["alice"])
+            assert status == 503, body
+            assert "token file is unreadable" in body["message"]
+            assert "revoked" not in body["message"] and "broken" not in body["message"]
+            assert str(default_tokens_path()) not in body["message"]  # no paths to callers
+        await until(lambda: len(said) >= 1)
+        assert [n.level for n in said] == ["warning"]
+        assert "token file is unreadable" in said[0].text
+        assert str(default_tokens_path()) in said[0].here  # the host's own console: where
+        assert all(BROKEN not in n.text + n.here for n in said)
+        assert all(t not in n.text + n.here for n in said for t in served.tokens.values())
+
+        restore_token_file(kept)
+        status, body = await call(served, "GET", "/api/state", served.tokens["alice"])
+        assert status == 200, body
+        await until(lambda: len(said) == 2)
+        assert said[1].level == "info" and "reads again" in said[1].text
+        # A token unknown to a readable file is still refused as one.
+        status, body = await call(served, "GET", "/api/state", "shs_not-one-of-ours")
+        assert status == 401
+    finally:
+        await served.close()
+
+
+async def test_attached_consoles_wait_out_a_broken_token_file_and_come_back_by_themselves(
+    tmp_path,
+) -> None:
+    served = await serve(tmp_path)
+    await served.played()
+    remote, app = await attached(served, "alice")
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await until(lambda: app.state.connections["show"][0] == "connected", 3, pilot)
+            kept = break_token_file()
+            # Within the socket's token check (2 s): away, not refused for good.
+            await until(
+                lambda: app.state.connections["show"][0] == "reconnecting",
+                seconds=6,
+                pilot=pilot,
+                said=lambda: app.state.connections["show"],
+            )
+            await until(
+                lambda: "token file is unreadable" in app.state.connections["show"][1],
+                seconds=6,
+                pilot=pilot,
+                said=lambda: app.state.connections["show"],
+            )
+            assert app.state.connections["show"][0] != "failed"
+            assert not any("revoked" in n.text for n in app.state.notices)
+            restore_token_file(kept)
+            await until(
+                lambda: app.state.connections["show"][0] == "connected",
+                seconds=10,
+                pilot=pilot,
+                said=lambda: app.state.connections["show"],
+            )
+    finally:
+        await remote.close()
+        await served.close()
+
+
+async def test_a_key_on_a_console_whose_token_was_revoked_says_so_not_press_again(
+    tmp_path,
+) -> None:
+    served = await serve(tmp_path)
+    await served.played()
+    remote, app = await attached(served, "alice")
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await until(lambda: app.state.connections["show"][0] == "connected", 3, pilot)
+            AccessTokens().revoke("alice")
+            await until(lambda: app.state.connections["show"][0] == "failed", 8, pilot)
+            told = len(app.state.notices)
+            await pilot.press("home", "d")
+            await until(
+                lambda: len(app.state.notices) > told,
+                seconds=3,
+                pilot=pilot,
+            )
+            said = " ".join(n.text for n in list(app.state.notices)[told:])
+            assert "revoked" in said and "a new one and attach again" in said
+            assert "press again" not in said
+    finally:
+        await remote.close()
+        await served.close()
+
+
+def test_attach_over_https_to_a_plain_http_show_says_use_http(tmp_path) -> None:
+    """Typing https:// for a show served over http:// is named as such, with the address to
+    use, not blamed on the show not running."""
+    import asyncio
+    import subprocess
+    import sys
+
+    async def attach_https() -> tuple[int, str, str]:
+        served = await serve(tmp_path)
+        try:
+            https = served.url.replace("http://", "https://")
+            child = await asyncio.create_subprocess_exec(
+                *(sys.executable, "-m", "stagehand", "attach", https),
+                *("--token", served.tokens["alice"]),
+                stdin=subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            _, stderr = await asyncio.wait_for(child.communicate(), 60)
+            assert child.returncode is not None
+            return child.returncode, stderr.decode(), served.url
+        finally:
+            await served.close()
+
+    code, stderr, plain = asyncio.run(attach_https())
+    assert code == 2
+    assert "serves http://" in stderr and f"try {plain}" in stderr, stderr
+    assert "is the show running?" not in stderr and "WRONG_VERSION" not in stderr
+    assert "Traceback" not in stderr
+
+
+def test_doctor_checks_the_show_servers_token_file() -> None:
+    """Before, doctor looked only at the platforms' token store: a show server's token file
+    that did not read passed, and every console was refused on the night."""
+    import subprocess
+    import sys
+
+    from doctor_run import line
+
+    def doctor_line() -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "stagehand", "doctor", "--offline"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert "Traceback" not in done.stderr
+        found = line(done.stdout, "show server tokens")
+        after = done.stdout.split(found, 1)[1].lstrip("\n").split("\n", 1)[0]
+        return found + (f" {after.strip()}" if after.strip().startswith("->") else "")
+
+    path = default_tokens_path()
+    assert doctor_line().split()[0] == "ok"  # none made yet: nothing to fix
+    AccessTokens().create("alice", Role.PRODUCER)
+    found = doctor_line()
+    assert found.split()[0] == "ok" and "owner-only" in found and "1 live token" in found
+
+    kept = break_token_file()
+    found = doctor_line()
+    assert found.split()[0] == "FIX" and "unreadable" in found and str(path) in found
+    assert BROKEN not in found
+
+    restore_token_file(kept)
+    path.chmod(0o644)
+    found = doctor_line()
+    assert found.split()[0] == "FIX" and f"chmod 600 {path}" in found
+
+
+def test_a_show_started_with_an_unreadable_token_file_says_so_at_once(tmp_path) -> None:
+    """Not only at the first console's knock: the host reads it when the show starts."""
+    import subprocess
+    import sys
+
+    path = default_tokens_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(BROKEN, "utf-8")
+    transcript = write_show(tmp_path / "show.jsonl")
+    done = subprocess.run(
+        [sys.executable, "-m", "stagehand", "replay", str(transcript), "--instant", "--headless"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    warned = [x for x in done.stderr.splitlines() if "cannot check tokens" in x]
+    assert len(warned) == 1 and str(path) in warned[0] and BROKEN not in warned[0], done.stderr
