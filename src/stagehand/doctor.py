@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from stagehand.config import ConfigError, Settings, load_settings
@@ -20,10 +20,15 @@ from stagehand.tokens import TokenStore
 
 
 def run_checks(
-    config_path: Path | None, *, online: bool = True, server: Sequence[DoctorCheck] = ()
+    config_path: Path | None,
+    *,
+    online: bool = True,
+    server: Sequence[DoctorCheck] = (),
+    studio: Callable[[Settings, bool], Sequence[DoctorCheck]] | None = None,
 ) -> list[DoctorCheck]:
     """Every check in the order a user would fix things: config, database, tokens (`server`:
-    the show server's lines, made beside this layer), platforms."""
+    the show server's lines, made beside this layer), platforms, and what the show drives
+    besides (`studio`: OBS, from the settings and whether to ask it, made beside this layer)."""
     try:
         settings = load_settings(config_path, required=False)
     except ConfigError as exc:
@@ -34,8 +39,8 @@ def run_checks(
     checks.extend(server)
     checks.extend(_pseudonym_key_check(settings))
     checks.extend(_platform_checks(settings, tokens, online=online))
-    if settings.obs.enabled:
-        checks.append(_obs_check(settings, online=online))
+    if studio is not None:
+        checks.extend(studio(settings, online))
     return checks
 
 
@@ -198,39 +203,6 @@ def _platform_checks(settings: Settings, tokens: TokenStore, *, online: bool) ->
             )
         )
     return checks
-
-
-def _obs_check(settings: Settings, *, online: bool) -> DoctorCheck:
-    """OBS reached and the password taken, as the show will when a guest comes on stage."""
-    obs = settings.obs
-    if not online:
-        return DoctorCheck("obs", True, f"{obs.url} (not asked: --offline)")
-    import asyncio
-
-    from stagehand.server.obs import ObsClient, ObsError
-
-    password = obs.password.get_secret_value() if obs.password else None
-
-    async def ask() -> str | None:
-        client = ObsClient(obs.url, password, timeout=obs.timeout_seconds)
-        try:
-            await client.connect()
-        except ObsError as exc:
-            return str(exc)
-        finally:
-            await client.close()
-        return None
-
-    problem = asyncio.run(ask())
-    if problem is None:
-        return DoctorCheck("obs", True, f"OBS answers at {obs.url} and takes the password")
-    return DoctorCheck(
-        "obs",
-        False,
-        problem,
-        "start OBS with its WebSocket server on, or set [obs] enabled = false (the show goes "
-        "on without OBS; only the scene switches are lost)",
-    )
 
 
 def _youtube_quota_check(settings: Settings) -> DoctorCheck:

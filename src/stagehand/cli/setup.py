@@ -26,9 +26,12 @@ def doctor(config_path: Path | None, offline: bool) -> None:
     """Check the config, database, tokens and platform set-up; say how to fix what is missing."""
     from stagehand.doctor import format_check, run_checks
     from stagehand.logs import redact
+    from stagehand.server import obs
     from stagehand.server.access import doctor_check
 
-    checks = run_checks(config_path, online=not offline, server=[doctor_check()])
+    checks = run_checks(
+        config_path, online=not offline, server=[doctor_check()], studio=obs.doctor_checks
+    )
     for check in checks:
         click.echo(redact(format_check(check)))
     if not all(check.ok for check in checks):

@@ -27,8 +27,10 @@ from typing import Any
 
 import aiohttp
 
+from stagehand.config import Settings
 from stagehand.config.obs import ObsSettings
 from stagehand.events import CoreEvent, StageChanged
+from stagehand.platform import DoctorCheck
 from stagehand.show.live import LiveShow
 
 log = logging.getLogger(__name__)
@@ -259,3 +261,37 @@ class ObsStage:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         await self.client.close()
+
+
+def doctor_checks(settings: Settings, online: bool) -> list[DoctorCheck]:
+    """`stagehand doctor`'s OBS line, with `[obs] enabled`: OBS reached and the password taken,
+    as the show will when a guest comes on stage (not asked `--offline`)."""
+    obs = settings.obs
+    if not obs.enabled:
+        return []
+    if not online:
+        return [DoctorCheck("obs", True, f"{obs.url} (not asked: --offline)")]
+    password = obs.password.get_secret_value() if obs.password else None
+
+    async def ask() -> str | None:
+        client = ObsClient(obs.url, password, timeout=obs.timeout_seconds)
+        try:
+            await client.connect()
+        except ObsError as exc:
+            return str(exc)
+        finally:
+            await client.close()
+        return None
+
+    problem = asyncio.run(ask())
+    if problem is None:
+        return [DoctorCheck("obs", True, f"OBS answers at {obs.url} and takes the password")]
+    return [
+        DoctorCheck(
+            "obs",
+            False,
+            problem,
+            "start OBS with its WebSocket server on, or set [obs] enabled = false (the show goes "
+            "on without OBS; only the scene switches are lost)",
+        )
+    ]
