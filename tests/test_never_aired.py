@@ -246,7 +246,9 @@ async def test_a_resumed_show_whose_database_is_moved_away_keeps_its_chat(
 
     async def run(runs: int, *message_ids: str) -> subprocess.Popen[str]:
         show = start("run", "-c", str(config), "--db", str(db), "--headless", env=env)
-        await fake_twitch.wait_for_subscriptions(runs, timeout=20)
+        # This run's chat subscription: each run makes five (chat first; then deleted
+        # messages, /clear, bans, unbans).
+        await fake_twitch.wait_for_subscriptions(1 + 5 * (runs - 1), timeout=20)
         if runs > 1:
             db.rename(moved)
         for message_id in message_ids:

@@ -22,9 +22,31 @@ def test_a_database_deleted_while_the_show_runs_is_written_back(tmp_path: Path) 
     finally:
         if process.poll() is None:
             process.kill()
-    assert f"{db} was deleted or moved while the show ran" in err, err
+    assert f"{db} was deleted while the show ran" in err, err
     assert process.returncode == 0, out + err
-    assert f"in {db} (written back: its file was deleted or moved while the show ran)" in out
+    assert f"in {db} (written back: its file was deleted while the show ran)" in out
     assert count(db, "SELECT count(*) FROM comments") > 600
     listed = stagehand("shows", "--db", str(db))
     assert listed.returncode == 0 and "gone " in listed.stdout, listed.stderr
+
+
+def test_a_database_moved_while_the_show_runs_is_written_where_it_went(tmp_path: Path) -> None:
+    """A producer tidying folders moves the file mid-show: every row goes on into it where it is
+    now (nothing written over the old path, where a copy would be a second show file), and the
+    summary says where the show is."""
+    transcript = copy_to(demo_transcript_path(), tmp_path / "moved.jsonl")
+    db, moved = tmp_path / "moved.db", tmp_path / "archive" / "moved.db"
+    moved.parent.mkdir()
+    process = start("replay", str(transcript), "--db", str(db), "--headless", "--speed", "200")
+    try:
+        wait_for_comments(db, 20)
+        db.rename(moved)
+        out, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert f"{db} was moved to {moved} while the show ran" in err, err
+    assert process.returncode == 0, out + err
+    assert f"in {moved} (moved there from {db} while the show ran)" in out
+    assert not db.exists()
+    assert count(moved, "SELECT count(*) FROM comments") > 600

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
@@ -130,7 +131,23 @@ class TerminalEcho(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name == WRITER_LOGGER:
             return False  # the show's own "Storage problem" line says it, with the fix
+        if record.name == "asyncio" and str(record.msg).startswith("Unclosed "):
+            # A platform library's HTTP session left open as the show stops (twitchio, when
+            # the stop comes mid-request): nothing the host can act on; the file keeps it.
+            return False
         return record.name != CONNECTION_LOGGER or bool(getattr(record, ECHO, False))
+
+
+def _unraisable_to_the_log(unraisable: sys.UnraisableHookArgs) -> None:
+    """Python's "Exception ignored in ..." with its traceback (a library's object cleaned up
+    after the event loop closed, as the process ends): into the log, never on the terminal."""
+    exc = unraisable.exc_value
+    logging.getLogger("stagehand.unraisable").info(
+        "ignored while cleaning up %r: %s",
+        unraisable.object,
+        unraisable.err_msg or "",
+        exc_info=(unraisable.exc_type, exc, unraisable.exc_traceback) if exc else None,
+    )
 
 
 #: Set (`extra={ECHO: True}`) on a connection's record the terminal should still get: a notice.
@@ -186,6 +203,7 @@ def configure_logging(
     handler.addFilter(RedactSecrets())
     handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
+    sys.unraisablehook = _unraisable_to_the_log
     level = os.environ.get("STAGEHAND_LOG_LEVEL", "").upper()
     chosen = level in logging.getLevelNamesMapping()
     if path is not None and echo_warnings:

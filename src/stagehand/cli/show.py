@@ -477,11 +477,11 @@ def _summary(
 def _where_stored(live: LiveShow) -> str:
     """The database file the show is in now: its path, or where it was written back to when
     its file was deleted or moved while the show ran (the writer's `file_gone`)."""
+    if live.moved_to is not None:
+        return f"{live.moved_to} (moved there from {live.db_path} while the show ran)"
     if live.written_back_to is None:
         return str(live.db_path)
-    return (
-        f"{live.written_back_to} (written back: its file was deleted or moved while the show ran)"
-    )
+    return f"{live.written_back_to} (written back: its file was deleted while the show ran)"
 
 
 def _run_console(

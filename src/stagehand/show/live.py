@@ -209,10 +209,20 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         return self._writer.written_back_to
 
     @property
+    def moved_to(self) -> Path | None:
+        """Where the database file was moved to while the show ran (rows went on into it)."""
+        return self._writer.moved_to
+
+    @property
     def file_lost(self) -> bool:
         """The database file was deleted or moved while the show ran, and could not be
         written back: the show is stored nowhere."""
-        return self._writer.file_gone is not None and self._writer.written_back_to is None
+        writer = self._writer
+        return (
+            writer.file_gone is not None
+            and writer.written_back_to is None
+            and writer.moved_to is None
+        )
 
     @property
     def storage_error_at_exit(self) -> str | None:

@@ -16,10 +16,11 @@ and `close()` then says writing failed.
 host action: the events published while it is open) in one transaction, so a crash never leaves half of it stored: a resumed show that
 finds the comment stored knows all of it is.
 
-The database file deleted (or moved) while the show runs: SQLite goes on writing into the open,
-unlinked file, which vanishes with the process. The writer compares the path's file with the
-one it opened every `WATCH_SECONDS` (a `stat`, cheap); once they differ it tells the host, and
-as it stops it writes the whole database back to the path (`VACUUM INTO`, through the open
+The database file deleted (or moved) while the show runs: SQLite goes on writing into the open
+file; a deleted one vanishes with the process. The writer compares the path's file with the
+one it opened every `WATCH_SECONDS` (a `stat`, cheap); once they differ it tells the host. A
+moved file still has a name: every row goes on into it there, and nothing is written over the
+path. A deleted one, as the writer stops, it writes back to the path (`VACUUM INTO`, through the open
 connection, which still holds all of it), or beside it if something else is there now
 (`written_back_to`). Only if that fails is anything lost, and `close()` says so.
 
@@ -166,6 +167,9 @@ class StoreWriter:
         self._purging = False
         #: The opened file's (device, inode), to tell it from what the path holds later.
         self._opened: tuple[int, int] | None = None
+        self._file: int | None = None
+        #: Where the database file was moved to while the show ran (rows went on into it).
+        self.moved_to: Path | None = None
         self._watched_at = 0.0
         #: Why the path no longer holds the opened file (deleted or moved), once seen.
         self.file_gone: str | None = None
@@ -248,6 +252,10 @@ class StoreWriter:
         # A short busy timeout: if another program holds the lock, say so soon and retry.
         db = connect(self.path, busy_timeout=2.0)
         self._opened = _identity(self.path)
+        try:  # the file itself, to tell a move (it lives on elsewhere) from a deletion
+            self._file = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            self._file = None
         self._watched_at = time.monotonic()
         db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         recorder = self._recorder = Recorder(db, self.show_id, cached_authors=self.cached_authors)
@@ -291,9 +299,16 @@ class StoreWriter:
         if self.lost == 0:
             self._purge(db)
         self._watch_file()
-        if self.file_gone is not None:
+        if self.file_gone is not None and _identity(self.path) == self._opened:
+            self.file_gone = self.moved_to = None  # put back where it was
+        if self.file_gone is not None and self.moved_to is None:
             self._write_back(db)
+        if self.moved_to is not None:
+            self._into_moved_file(db)
         db.conn.close()
+        if self._file is not None:
+            os.close(self._file)
+            self._file = None
 
     def _watch_file(self) -> None:
         """Tell the host, once, if the path no longer holds the file the writer opened."""
@@ -302,13 +317,37 @@ class StoreWriter:
             return
         if _identity(self.path) == self._opened:
             return
-        self.file_gone = f"{self.path} was deleted or moved while the show ran"
+        moved_to = _now_at(self._file)
+        if moved_to is not None:
+            # Moved, not deleted: every row goes on into the file where it is now, and
+            # nothing is written back over the path (someone moved it on purpose).
+            self.moved_to = moved_to
+            self.file_gone = f"{self.path} was moved to {moved_to} while the show ran"
+            message = f"{self.file_gone}: the show goes on writing into it there"
+            log.warning("%s", message)
+            self._on_problem(message)
+            return
+        self.file_gone = f"{self.path} was deleted while the show ran"
         message = (
             f"{self.file_gone}: the show goes on in the open file, and is written back to "
             f"{self.path} when it closes (stop it as usual, not with kill -9)"
         )
         log.error("%s", message)
         self._on_problem(message)
+
+    def _into_moved_file(self, db: Database) -> None:
+        """Every row into the moved file itself: its log (-wal) stayed where the file was, under
+        the old name, and a reader still open could keep the last close from folding it in."""
+        for _ in range(20):
+            try:
+                busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.Error as exc:
+                log.warning("could not fold the log into %s: %s", self.moved_to, exc)
+                return
+            if not busy:
+                return
+            time.sleep(0.1)
+        log.warning("readers kept the log from being folded into %s", self.moved_to)
 
     def _write_back(self, db: Database) -> None:
         """The whole database, from the open connection, to its path (beside it if another
@@ -452,6 +491,19 @@ class StoreWriter:
             self._failing = True
             log.error("cannot write to the database: %s", message)
             self._on_problem(message)
+
+
+def _now_at(file: int | None) -> Path | None:
+    """Where the open `file` is now, when it was moved rather than deleted (it still has a
+    name: Linux's /proc says which; elsewhere, None, as for a deleted one)."""
+    if file is None:
+        return None
+    try:
+        if os.fstat(file).st_nlink == 0:
+            return None
+        return Path(os.readlink(f"/proc/self/fd/{file}"))
+    except OSError:
+        return None
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
