@@ -125,3 +125,33 @@ async def test_the_queue_row_keeps_its_askers_and_its_kind_while_the_queue_is_pr
                 assert row.asked_by == 4 and "copypasta" not in row.ranked.score.flags
             if row.ranked.comment.id.startswith("p"):
                 assert row.asked_by == 31 and "copypasta" in row.ranked.score.flags
+
+
+def test_one_question_many_viewers_asked_leaves_room_for_every_other_row() -> None:
+    """600 viewers asking "song?" (too short for a paste wave: one row) and 120 other comments:
+    trimming the queue by comments cut that row to the queue's size and dropped every other
+    row, leaving a queue of one (found by the last read: 260 askers did it). Rows count now,
+    a row keeps at most `queue_size` askers, and the queue at most about twice that."""
+    from stagehand.domain import Comment
+
+    def ranked(n: int, who: str, text: str, value: float, same: tuple[str, str] | None = None):
+        said = START + timedelta(seconds=n)
+        comment = Comment(
+            f"m{n}", "twitch", "ch", Author("twitch", who, who), text, said, clean_text=text
+        )
+        flags = frozenset({"question", *(["same_question"] if same else [])})
+        return RankedComment(
+            comment, Score(value, rank_key(value, said.timestamp(), 600.0), {}, flags, same), 1
+        )
+
+    queue = ShowQueue(queue_size=200)
+    for n in range(120):
+        queue.add_comment(ranked(n, f"r{n}", f"remark number {n}?", 1.5))
+    for n in range(600):
+        same = None if n == 0 else ("twitch", "m120")
+        queue.add_comment(ranked(120 + n, f"s{n}", "song?", 0.8, same))
+    rows = queue.queue_rows()
+    assert len(rows) == 121
+    song = next(row for row in rows if row.ranked.comment.text == "song?")
+    assert 200 <= song.asked_by < 600  # cut to queue_size askers at each trim
+    assert len(queue.queue) <= 2 * 200 + 50

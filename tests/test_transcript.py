@@ -218,3 +218,15 @@ def test_a_highlight_currency_and_shown_amount_are_inert_text() -> None:
     (event,) = iter_events([line])
     highlight = event.comment.highlight
     assert (highlight.currency, highlight.shown, highlight.amount) == ("USD", "$5", 5.0)
+
+
+def test_a_time_that_is_not_text_is_named_by_its_kind_not_printed_whole() -> None:
+    """A "ts" holding a list of 20,000 numbers was printed whole: a 60,110-character error line
+    on the terminal and in the log (found by the last read)."""
+    line = json.dumps({"kind": "end", "ts": [0] * 20_000})
+    skipped: list[TranscriptError] = []
+    assert list(iter_events([line], source="show.jsonl", on_error=skipped.append)) == []
+    assert [str(e) for e in skipped] == [
+        'show.jsonl:1: "ts" must be an ISO 8601 time such as "2026-11-20T19:00:05Z" (UTC '
+        "unless it says otherwise), not a JSON list"
+    ]

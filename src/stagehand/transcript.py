@@ -173,11 +173,20 @@ def _ts(record: dict[str, Any], key: str = "ts") -> datetime:
     except OutOfRange:
         raise  # a well-formed time, said as one
     except ValueError:
-        shown = ascii(value if not isinstance(value, str) else value[:40])
+        shown = ascii(value[:40]) if isinstance(value, str) else f"a JSON {_json_type(value)}"
         raise ValueError(
             f'"{key}" must be an ISO 8601 time such as "{TS_EXAMPLE}" (UTC unless it says '
             f"otherwise), not {shown}"
         ) from None
+
+
+def _json_type(value: object) -> str:
+    """What a JSON value is, in JSON's words (a transcript's value is never quoted whole)."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "number"
+    return "list" if isinstance(value, list) else "object" if isinstance(value, dict) else "value"
 
 
 #: The kinds of line this version reads (`event_from_dict`); any other kind is ignored.

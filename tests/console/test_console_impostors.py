@@ -130,3 +130,17 @@ async def test_a_viewer_going_by_the_hosts_name_never_looks_like_them(tmp_path) 
         assert " Pri… (priya_x) DC" in shown  # the queue's name column, cut before the login
         assert " Ｓ… (seveas_)  DC" in shown  # cut by the cells it takes, the login kept
         assert "Priya (priya_x) DC" in shown  # the detail pane, whole
+
+
+def test_someone_who_opted_out_wears_no_staff_mark() -> None:
+    """A moderator who opted out showed as "◇ a viewer who opted out": with few moderators, the
+    mark said who it was (found by the last read)."""
+    from stagehand.console.names import MODERATOR_MARK, StaffNames, name_of
+    from stagehand.domain import Author
+
+    staff = StaffNames()
+    mod = Author("twitch", "77", "mo", "Mo", roles=frozenset({"moderator"}))
+    staff.met(mod, MODERATOR_MARK)
+    assert name_of(mod, staff=staff).startswith(MODERATOR_MARK)
+    hidden = Author("twitch", "77", "", "a viewer who opted out", anonymous=True)
+    assert name_of(hidden, staff=staff) == "a viewer who opted out"

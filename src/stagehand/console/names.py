@@ -109,7 +109,8 @@ def name_of(author: Author, *, max_chars: int = 40, staff: StaffNames | None = N
     pass for another's (`shows_login`), kept whole when the display name is cut."""
     name = clean(author.shown_name, max_chars=200) or clean(author.id, max_chars=200) or "?"
     name = apart(name.translate(_MARKS)).strip() or "?"
-    mark = staff.marks.get(author.key, "") if staff is not None else ""
+    # Someone who opted out is nobody in particular: a mark would single out a moderator.
+    mark = staff.marks.get(author.key, "") if staff is not None and not author.anonymous else ""
     if mark:
         return _cut(f"{mark} {name}", max_chars)
     if not shows_login(author, staff):

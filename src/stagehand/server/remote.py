@@ -845,6 +845,8 @@ class RemoteShow:
             # on the way, as for a refusal answered 200; saying it here too would say it twice.
             await self._caught_up(int(told))
             return ActionResult.failed(message, already=True)
+        if status == 503:  # the show could not check tokens now: nothing was done
+            return self._failed(message or "the show cannot act now", "warning", reached=False)
         if status != 200:
             return self._failed(message or f"the show refused (HTTP {status})", "refused")
         await self._caught_up(int(data.get("seq", 0)))

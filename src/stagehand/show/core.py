@@ -307,8 +307,12 @@ class ShowCore:
             self._startup_notices.append(notice)
 
     def tell(self, notice: Notice) -> None:
-        """Say `notice` on every screen, from beside the show (its show server's problems)."""
-        self._publish_threadsafe(notice)
+        """Say `notice` on every screen, from beside the show (its show server's problems);
+        before the show runs (its server starts first), with the other notices when it does."""
+        if self._loop is None:
+            self._startup_notices.append(notice)
+        else:
+            self._publish_threadsafe(notice)
 
     def _publish_threadsafe(self, event: CoreEvent) -> None:
         if self._loop is not None and not self._loop.is_closed():

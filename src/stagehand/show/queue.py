@@ -198,14 +198,17 @@ class ShowQueue:
         if "raised_hand" in ranked.score.flags and comment.author.key not in self._hand_keys():
             ranked = with_hand_down(ranked, half_life=self.half_life_seconds)
         self.queue[key] = ranked
-        if len(self.queue) > self.queue_size + max(10, self.queue_size // 4):
+        if len(self.queue) > 2 * self.queue_size + max(10, self.queue_size // 4):
             self._prune()
 
     def _prune(self) -> None:
-        """Keep the best rows, up to `queue_size` comments, and the pinned ones (amortized: runs
-        once per queue_size/4 adds). A row is kept whole or not at all: keeping its best
-        comments alone dropped a wave's sunk pastes and left its first askers, and the row
-        read "pasted by 4" at first, "asked by 2" later (while the report said 4)."""
+        """Keep the best `queue_size` rows, each whole (up to `queue_size` askers), and the
+        pinned comments: at most twice `queue_size` comments in all (amortized: runs once per
+        queue_size/4 adds). A row is kept whole or not at all: keeping its best comments alone
+        dropped a wave's sunk pastes and left its first askers, and the row read "pasted by 4"
+        at first, "asked by 2" later (while the report said 4). Rows count against
+        `queue_size`, not their comments: one question 260 viewers asked left no room for any
+        other row when comments counted."""
         rows = queue_rows(
             self.queue.values(),
             live_segment=self._live_segment(),
@@ -214,14 +217,16 @@ class ShowQueue:
             asked_by_points=self.asked_by_points,
             pasted_points=self.pasted_points,
         )
+        most = 2 * self.queue_size
         kept: dict[CommentKey, RankedComment] = {}
+        taken = 0
         for row in rows:
-            if len(kept) + len(row.askers) > self.queue_size:
-                if kept:
-                    continue  # a smaller row further down may still fit
-                row = QueueRow(row.ranked, row.askers[: self.queue_size])  # one huge row
-            kept.update((key_of(r.comment), r) for r in row.askers)
-            if len(kept) >= self.queue_size:
+            askers = row.askers[: self.queue_size]  # one row never holds the whole budget
+            if len(kept) + len(askers) > most:
+                continue  # a smaller row further down may still fit
+            kept.update((key_of(r.comment), r) for r in askers)
+            taken += 1
+            if taken >= self.queue_size or len(kept) >= most:
                 break
         for key in self.pins:
             if key in self.queue:
