@@ -188,8 +188,9 @@ def test_doctor_checks_the_show_servers_token_file() -> None:
 
     kept = break_token_file()
     found = doctor_line()
-    assert found.split()[0] == "FIX" and "unreadable" in found and str(path) in found
-    assert BROKEN not in found
+    assert found.split()[0] == "FIX" and "unreadable (not valid JSON)" in found
+    assert str(path) in found and "move it aside" in found
+    assert BROKEN not in found and "Error" not in found  # plain words, no Python class name
 
     restore_token_file(kept)
     path.chmod(0o644)
@@ -217,3 +218,92 @@ def test_a_show_started_with_an_unreadable_token_file_says_so_at_once(tmp_path) 
     assert done.returncode == 0, done.stderr
     warned = [x for x in done.stderr.splitlines() if "cannot check tokens" in x]
     assert len(warned) == 1 and str(path) in warned[0] and BROKEN not in warned[0], done.stderr
+
+
+def test_a_token_file_the_system_will_not_read_is_named_in_plain_words_with_its_own_fix() -> None:
+    """It said "unreadable (IsADirectoryError)" or "(PermissionError)", a Python class name, and
+    advised moving a file aside that only needed its owner or mode put right."""
+    import subprocess
+    import sys
+
+    from doctor_run import line
+
+    path = default_tokens_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.mkdir()  # a copy that made a folder of it
+    done = subprocess.run(
+        [sys.executable, "-m", "stagehand", "doctor", "--offline"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    found = line(done.stdout, "show server tokens")
+    fix = done.stdout.split(found, 1)[1].lstrip("\n").split("\n", 1)[0]
+    assert (
+        found.split()[0] == "FIX"
+        and f"{path}: the token file is unreadable (Is a directory)" in found
+    )
+    assert "Error" not in found + fix
+    assert fix.strip() == f"-> {path} is a folder: move it aside and create the tokens again"
+
+
+def test_a_token_file_it_may_not_read_asks_for_its_owner_and_mode_not_a_new_file(
+    monkeypatch,
+) -> None:
+    """A file owned by another user (restored as root, say): the fix is chown and chmod. Made
+    as the system answers it (the tests run as root, who reads any file: this is the one way)."""
+    import getpass
+    from pathlib import Path
+
+    from stagehand.server.access import doctor_check
+
+    path = default_tokens_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"tokens": []}', "utf-8")
+    path.chmod(0o600)
+    read_text = Path.read_text
+
+    def refused(self: Path, *args: object, **kwargs: object) -> str:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_text(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", refused)
+    check = doctor_check()
+    assert not check.ok
+    assert check.detail.startswith(f"{path}: the token file is unreadable (Permission denied)")
+    user = getpass.getuser()
+    assert check.fix == (
+        f"let {user}, who runs the show, read it: chown {user} {path} && chmod 600 {path}"
+    )
+    assert "move it aside" not in check.fix and "Error" not in check.detail + check.fix
+
+
+def test_a_token_file_without_read_permission_is_named_so_by_doctor() -> None:
+    """The same as a user meets it (not as root, who reads any file)."""
+    import os
+    import subprocess
+    import sys
+
+    import pytest
+
+    from doctor_run import line
+
+    if os.geteuid() == 0:
+        pytest.skip("root reads a file whatever its mode")
+    path = default_tokens_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"tokens": []}', "utf-8")
+    path.chmod(0o000)
+    done = subprocess.run(
+        [sys.executable, "-m", "stagehand", "doctor", "--offline"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    path.chmod(0o600)
+    found = line(done.stdout, "show server tokens")
+    assert "unreadable (Permission denied)" in found and "Error" not in found
+    assert f"chmod 600 {path}" in done.stdout.split(found, 1)[1]

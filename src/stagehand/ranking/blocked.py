@@ -14,8 +14,10 @@ in `*` also holds back longer words that start with it ("motherfuck*": "motherfu
 
 Cheap for the many lines that hold nothing: each whitespace chunk of the text is looked up
 (cached: chat repeats its chunks), folded, for a word that could be a term's (its stand-ins read as
-letters, held letters once, a plural's "s" off); only a line with such a word is searched with
-the one regex of every term.
+letters, held letters once, a plural's "s" off, a mention's "@" off): a chunk's words are its parts
+between punctuation ("fuck_you", "onlyfans.com"), and a term is looked for by its longest part.
+Only a line with such a word is searched with the one regex of every term. Measured: the find of
+each line of #xqcow's 2019 capture (../shared/data/twitch-irc-raw), about 1.4 µs a line.
 """
 
 from __future__ import annotations
@@ -140,7 +142,9 @@ HELD_FLAG = "blocked_term"
 #: What stands in for a letter ("c0ck", "a$$", "sh1t", "5lut", "@ss").
 _STAND_INS = {"a": "a4@", "e": "e3", "i": "i1", "o": "o0", "s": "s5$", "t": "t7"}
 _AS_LETTERS = str.maketrans("4@3105$7", "aaeiosst")
-#: The parts of a chunk a term's word could be (stand-ins are no word characters).
+#: The parts of a chunk or a term a word could be: letters and digits, and the stand-ins that are
+#: no word characters ("@ss", "a$$"); "_" and other punctuation part them ("fuck_you",
+#: "onlyfans.com", "f*ck"), as a term's words may be apart by any of it (`_parts`).
 _PARTS = re.compile(r"[\w@$]+")
 #: Chunks whose answer is kept.
 CACHED_CHUNKS = 1 << 15
@@ -154,6 +158,12 @@ def _letter(char: str) -> str:
     if stand_ins is not None:
         return f"[{re.escape(stand_ins)}]+"
     return f"{re.escape(char)}+" if char.isalnum() else re.escape(char)
+
+
+def _parts(text: str) -> list[str]:
+    r"""The parts of folded text a term's word could be (`_PARTS`; "_" parts them too: a regex
+    without it, `(?:[^\W_]|[@$])+`, took twice as long)."""
+    return _PARTS.findall(text.replace("_", " "))
 
 
 def _key(word: str) -> str:
@@ -199,9 +209,12 @@ class BlockedTerms:
             by_first.setdefault(fold(term)[0], []).append(pattern)
             folded = fold(term).split()
             if folded[-1].endswith("*"):
-                starts.add(_key(folded[-1].rstrip("*") or folded[0]))
-            # A phrase is looked for by its longest word: "in the ass" by "ass", not "in".
-            words.add(_key(max(reversed([w.rstrip("*") for w in folded]), key=len)))
+                start = _parts(folded[-1].rstrip("*") or folded[0])
+                starts.add(_key(start[0]) if start else "")
+            # A phrase is looked for by its longest part: "in the ass" by "ass", not "in";
+            # "onlyfans.com" by "onlyfans", "f*ck" by "ck" (as a chunk is parted).
+            parts = _parts(" ".join(w.rstrip("*") for w in folded))
+            words.add(_key(max(reversed(parts), key=len)) if parts else "")
         self._words = frozenset(words - {""})
         self._starts = tuple(sorted(starts - {""}))
         self._may_hold = lru_cache(maxsize=CACHED_CHUNKS)(self._chunk_may_hold)
@@ -242,13 +255,24 @@ class BlockedTerms:
     def _chunk_may_hold(self, chunk: str) -> bool:
         """Whether a chunk has a word a term could start or be (never False for one that has)."""
         words, starts = self._words, self._starts
-        for part in _PARTS.findall(fold(chunk)):
+        for part in _parts(fold(chunk)):
             key = _key(part)
             if key in words or (starts and key.startswith(starts)):
                 return True
             if key.endswith("s") and (key[:-1] in words or key.removesuffix("es") in words):
                 return True
+            # "@cock", "$lut" as a mention or a price: the word after the sign (while "@ss"
+            # is "ass" as it stands, above).
+            if part[0] in "@$" and self._may_be(_key(part.lstrip("@$"))):
+                return True
         return False
+
+    def _may_be(self, key: str) -> bool:
+        """Whether a part's key is a term's word, starts a `*` term, or is a plural of one."""
+        words, starts = self._words, self._starts
+        if key in words or (starts and key.startswith(starts)):
+            return True
+        return key.endswith("s") and (key[:-1] in words or key.removesuffix("es") in words)
 
 
 def blocked_terms(extra: Iterable[str], *, defaults: bool = True) -> BlockedTerms:

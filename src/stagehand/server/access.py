@@ -16,6 +16,7 @@ Roles (docs/server.md):
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import hmac
 import json
@@ -103,6 +104,16 @@ class TokenEntry:
 
 class TokenError(Exception):
     """A token file problem or a refused change, worded for the person running the command."""
+
+
+class TokenFileUnreadable(TokenError):
+    """The token file does not read: `problem` says why in plain words (never its content),
+    `fix` what the host does about it (it depends on the cause)."""
+
+    def __init__(self, problem: str, fix: str) -> None:
+        super().__init__(f"{problem}; {fix}")
+        self.problem = problem
+        self.fix = fix
 
 
 class TokensUnreadable(TokenError):
@@ -238,10 +249,14 @@ class AccessTokens:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return []
-        except (OSError, ValueError, RecursionError) as exc:
-            raise TokenError(
-                f"{self.path}: the token file is unreadable ({type(exc).__name__}); "
-                "move it aside and create the tokens again"
+        except OSError as exc:
+            raise TokenFileUnreadable(
+                f"{self.path}: the token file is unreadable ({exc.strerror or 'cannot be read'})",
+                _fix_for(self.path, exc),
+            ) from None
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
+            raise TokenFileUnreadable(
+                f"{self.path}: the token file is unreadable (not valid JSON)", _REMAKE
             ) from None
         try:
             return [
@@ -255,10 +270,7 @@ class AccessTokens:
                 for item in data["tokens"]
             ]
         except (KeyError, TypeError, ValueError):
-            raise TokenError(
-                f"{self.path}: not a stagehand token file; move it aside and create the tokens "
-                "again"
-            ) from None
+            raise TokenFileUnreadable(f"{self.path}: not a stagehand token file", _REMAKE) from None
 
     def create(self, name: str, role: Role) -> str:
         """A new token for `name` (shown once: only its hash is kept)."""
@@ -308,6 +320,23 @@ class AccessTokens:
             raise TokenError(f"cannot write {self.path}: {exc.strerror or exc}") from None
 
 
+#: The fix for a token file that reads but holds no tokens (a bad edit, a half-copied backup).
+_REMAKE = "move it aside and create the tokens again"
+
+
+def _fix_for(path: Path, exc: OSError) -> str:
+    """What the host does about a token file the system does not let be read."""
+    if isinstance(exc, PermissionError):
+        try:
+            user = getpass.getuser()
+        except (OSError, KeyError):  # no name for this user id
+            user = f"user {os.getuid()}"
+        return f"let {user}, who runs the show, read it: chown {user} {path} && chmod 600 {path}"
+    if isinstance(exc, IsADirectoryError):
+        return f"{path} is a folder: move it aside and create the tokens again"
+    return f"check {path} and the disk it is on"
+
+
 def doctor_check(tokens: AccessTokens | None = None) -> DoctorCheck:
     """`stagehand doctor`'s line on the show server's token file: it reads, and it is the
     owner's alone. Never its content: a broken file is named by its path and the error's kind."""
@@ -318,15 +347,19 @@ def doctor_check(tokens: AccessTokens | None = None) -> DoctorCheck:
     try:
         live = sum(1 for entry in tokens.entries() if not entry.revoked_at)
         mode = path.stat().st_mode
-    except TokenError as exc:
+    except TokenFileUnreadable as exc:
+        fix = exc.fix
+        if fix == _REMAKE:
+            fix = (
+                f"restore {path} from a backup, or move it aside and create the tokens again "
+                "(stagehand token create --name NAME --role ROLE)"
+            )
         return DoctorCheck(
             name,
             False,
             # The problem only (its own advice is the fix below, said once).
-            f"{str(exc).partition(';')[0]}: a running show refuses every console and Stream "
-            "Deck until it reads",
-            f"restore {path} from a backup, or move it aside and create the tokens again "
-            "(stagehand token create --name NAME --role ROLE)",
+            f"{exc.problem}: a running show refuses every console and Stream Deck until it reads",
+            fix,
         )
     except OSError as exc:
         return DoctorCheck(name, False, f"{path}: cannot be read ({exc.strerror})", f"check {path}")

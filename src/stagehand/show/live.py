@@ -413,6 +413,10 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
 
     def comment_edited(self, platform: str, comment_id: str, text: str, ts: datetime) -> None:
         self._caught_up()
+        blocked = self._pipeline.kinds.blocked
+        if blocked is not None and blocked.find(text) is not None:
+            self._edited_into_blocked(platform, comment_id, text, ts)
+            return
         shown = clean(text)
         self._featured_edited(platform, comment_id, shown)
         self._publish(CommentEdited(platform, comment_id, shown, text, ts))
@@ -420,6 +424,23 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
     def comment_deleted(self, platform: str, comment_id: str, ts: datetime) -> None:
         self._caught_up()
         self._comment_deleted(platform, comment_id, ts)
+
+    def _edited_into_blocked(self, platform: str, comment_id: str, text: str, ts: datetime) -> None:
+        """An edit put a blocked term into a comment: its new text is never shown on a queue or
+        the stream; the comment goes as a deletion takes it (and is never put back), the record
+        keeps the edit (as it keeps a held line), and the hosts are told."""
+        comment = self.find_comment(platform, comment_id)
+        featured = self._state.featured
+        on_stream = featured is not None and (featured.comment.platform, featured.comment.id) == (
+            platform,
+            comment_id,
+        )
+        self._comment_deleted(platform, comment_id, ts)
+        self._publish(CommentEdited(platform, comment_id, clean(text), text, ts))
+        where = "off the stream and the queue" if on_stream else "off the queue"
+        said = f" edited their comment into a blocked term: {where}"
+        text_, names = named(comment.author, said) if comment else named(f"A comment{said}")
+        self._publish(Notice(text_, "warning", names=names, automatic=True))
 
     def hand_changed(self, author: Author, raised: bool) -> None:
         self._caught_up()
