@@ -164,13 +164,21 @@ def test_a_show_quit_with_a_comment_on_stream_comes_back_as_long(tmp_path: Path)
     show.send_signal(signal.SIGINT)
     _, stderr = show.communicate(timeout=60)
     assert show.returncode == 128 + signal.SIGINT, stderr
-    stored, replayed = round_trip(tmp_path, first)
-    assert stored["show"]["duration_seconds"] >= 30  # it ran on past c2, at 8 s
-    assert replayed["show"] == stored["show"]
+    # Stopped part-way, a replay is not closed (the same command resumes it): its export has
+    # no end line, and the replay of the export, played to its last line, is; the show's
+    # length and what was on stream, and for how long, come back the same.
+    stored = report(first)
+    assert stored["show"]["closed"] is False
+    exported = export(first, tmp_path / "first.jsonl")
+    assert json.loads(exported.splitlines()[-1])["kind"] == "off_stream"
+    second = tmp_path / "second.db"
+    played = stagehand(
+        "replay", str(tmp_path / "first.jsonl"), "--db", str(second), "--instant", "--headless"
+    )
+    assert played.returncode == 0, played.stderr
+    replayed = report(second)
+    assert replayed["show"]["duration_seconds"] >= 30  # it ran on past c2, at 8 s
     assert replayed["shown_on_stream"] == stored["shown_on_stream"]
-    assert replayed == stored
-    last = json.loads((tmp_path / "first.jsonl").read_text().splitlines()[-1])
-    assert last == {"kind": "end", "ts": stored["show"]["closed_at"]}
 
 
 def on_stream(db: Path) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 from commands.chat import FakePlatform, at, play, say
+from stagehand.adapters.replay import ReplayAdapter
 from stagehand.config import Settings
 from stagehand.domain import ModerationKind
 from stagehand.session import open_show
@@ -48,8 +49,10 @@ async def test_undo_after_forget_and_restart_knows_the_moderation_kind(tmp_path)
     assert "Synth Road" not in repr(played.db.execute("SELECT * FROM host_actions").fetchall())
 
     twitch = FakePlatform("twitch")
+    # The same replay run again (a live run under a replayed show's name is refused).
+    replay = ReplayAdapter(tmp_path / "show.jsonl", instant=True)
     again = open_show(
-        Settings(), db_path=tmp_path / "show.db", show_name="synth", adapters=[twitch]
+        Settings(), db_path=tmp_path / "show.db", show_name="synth", adapters=[twitch, replay]
     )
     try:
         assert again.resumed

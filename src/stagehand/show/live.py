@@ -360,8 +360,10 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
 
         Never on a connection that creates the file: a database moved away mid-show is not
         made again, empty, where it was."""
+        # Moved while the session waited: taken back where it went (its rows are there).
+        where = self._writer.moved_to or self._db_path
         try:
-            db = connect(self._db_path, create=False)
+            db = connect(where, create=False)
             try:
                 queries.forget_unaired_session(db, self._show.id, self._stored_before)
             finally:
@@ -369,9 +371,9 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         except sqlite3.Error as exc:
             why = str(exc)
             if "unable to open" in why.lower():
-                why = f"{self._db_path} is missing or moved"
+                why = f"{where} is missing or moved"
             else:
-                why = f"{why} ({self._db_path})"
+                why = f"{why} ({where})"
             said = (
                 f"show {self._show.name!r} never went on air, but could not be taken back: {why}"
                 "; the empty show left in it is not listed, and a run of that name that goes on"
