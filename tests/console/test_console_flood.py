@@ -55,7 +55,8 @@ def test_state_keeps_the_best_comments_and_bounded_chat() -> None:
     items = [ranked(n, (n * 7919) % 1000 / 100) for n in range(5_000)]
     for item in items:
         state.add_comment(item)
-    assert len(state.queue) <= 50 + 12
+    # at most twice queue_size comments (rows count: show/queue.py), plus a quarter between trims
+    assert len(state.queue) <= 2 * 50 + 12
     assert len(state.raw) == RAW_CHAT_LINES
     best = sorted(items, key=lambda r: r.score.rank_key, reverse=True)[:50]
     assert [r.comment.id for r in state.ranked_queue()] == [r.comment.id for r in best]
@@ -96,9 +97,9 @@ async def test_console_stays_responsive_and_bounded_in_a_flood(tmp_path) -> None
         await pilot.press("space")
         assert live.accepted == 6_000
         assert app.bridge.posted <= elapsed * 8 + 2
-        assert len(app.state.queue) <= 100 + 25 and len(app.state.raw) <= RAW_CHAT_LINES
-        # The queue keeps its 100 best comments; the same question from many viewers is one
-        # row of them ("asked by N"), so the screen shows the rows those comments make.
+        assert len(app.state.queue) <= 2 * 100 + 25 and len(app.state.raw) <= RAW_CHAT_LINES
+        # The queue keeps its 100 best rows (the same question from many viewers is one row,
+        # "asked by N"; rows, not comments, count: show/queue.py), and the screen shows them.
         rows = app.state.queue_rows()
         assert len(app.query_one("#queue").entries) == len(rows) <= 100
-        assert sum(len(row.askers) for row in rows) == len(app.state.queue)
+        assert sum(len(row.askers) for row in rows) <= len(app.state.queue)
