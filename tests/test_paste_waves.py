@@ -91,12 +91,12 @@ async def test_the_queue_row_keeps_its_askers_and_its_kind_while_the_queue_is_pr
     top = rows[0]
     assert top.ranked.comment.id == "d0" and top.asked_by == 4
     assert "copypasta" not in top.ranked.score.flags and top.ranked.score.reasons["asked_by"] > 0
-    assert asked_by_line(top.askers).plain == (
+    assert asked_by_line(top.askers, staff=None).plain == (
         "asked by 4: driver0 TW, driver1 DC, driver2 YT and 1 more"
     )
     wave = next(row for row in rows if row.ranked.comment.id == "p0")
     assert wave.asked_by == 31 and "copypasta" in wave.ranked.score.flags
-    assert asked_by_line(wave.askers).plain == (
+    assert asked_by_line(wave.askers, staff=None).plain == (
         "pasted by 31: paster0 TW, paster1 TW, paster2 TW and 28 more"
     )
     real = next(row for row in rows if row.ranked.comment.id == "q1")

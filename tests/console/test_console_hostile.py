@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from conftest import HOSTILE, open_console, played, screen_text
-from stagehand.console.text import name_of, plain
+from stagehand.console.names import name_of
+from stagehand.console.text import plain
 from stagehand.console.widgets.queue import QueueView
 from stagehand.domain import Author
 
@@ -93,5 +94,8 @@ def test_joined_emoji_are_drawn_apart_so_no_row_runs_into_the_next_panel() -> No
     drawn = plain(joined).plain
     assert drawn == "👨👩👧👦 ❤ 👍 🏳🌈 🏴"
     # (on Twitch a display name that is more than the login shows the login beside it)
-    assert name_of(Author("twitch", "1", "fam", "fam 👨\u200d👩\u200d👧")) == "fam 👨👩👧 (fam)"
+    assert (
+        name_of(Author("twitch", "1", "fam", "fam 👨\u200d👩\u200d👧"), staff=None)
+        == "fam 👨👩👧 (fam)"
+    )
     assert plain("no emoji, unchanged").plain == "no emoji, unchanged"

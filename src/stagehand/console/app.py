@@ -33,6 +33,7 @@ from stagehand.config import Settings
 from stagehand.console.actions import ACTIONS, bindings, palette_commands
 from stagehand.console.bridge import ConsoleBridge
 from stagehand.console.messages import ShowUpdated
+from stagehand.console.names import name_of
 from stagehand.console.over import ATTACHED, LINE_COLUMNS, MARK_COLUMNS, over_words
 from stagehand.console.screens.confirm import ConfirmScreen
 from stagehand.console.screens.docked import DockedScreen
@@ -46,7 +47,6 @@ from stagehand.console.screens.search import SearchChoice, SearchScreen
 from stagehand.console.screens.stage_row import StageRowScreen, Whom
 from stagehand.console.screens.topic import TopicScreen
 from stagehand.console.state import WHY_LEFT, ConsoleState, Handled, ShownNotice, key_of
-from stagehand.console.text import name_of
 from stagehand.console.widgets.detail import CommentDetail
 from stagehand.console.widgets.footer import KeysFooter
 from stagehand.console.widgets.hands import HandsPanel
@@ -146,6 +146,10 @@ class StagehandApp(App[None]):
         #: This console has done something `u` could take back (its stack may be empty since).
         self.acted_here = False
         self.hosts = host_accounts(settings.show.hosts)
+        # Known before they speak: a viewer taking a host's name shows their login at once.
+        self.state.staff.expect(self.hosts)
+        if settings.twitch.channel:
+            self.state.staff.expect([("twitch", settings.twitch.channel)])
         self.closed = False
         self._show_closing: asyncio.Future[bool] | None = None
         #: After the show is closed: False if not everything could be written (the CLI can say so).
@@ -177,12 +181,12 @@ class StagehandApp(App[None]):
         yield ShowHeader(id="header")
         with Horizontal(id="body"):
             with Vertical(id="main"):
-                yield QueueView(id="queue")
+                yield QueueView(staff=self.state.staff, id="queue")
                 yield CommentDetail(id="detail")
             with SideColumn(id="side"):
                 yield StagePanel(id="stage")
                 yield HandsPanel(id="hands")
-                yield RawChat(id="raw")
+                yield RawChat(staff=self.state.staff, id="raw")
         yield NoticeLine(id="notices")
         # ctrl+p (the palette) is in the help; the footer lists the keys that fit whole.
         yield KeysFooter()
@@ -397,9 +401,9 @@ class StagehandApp(App[None]):
         )
         self._draw_detail(now)
         self.query_one(StagePanel).show(
-            state.stage, state.stage_said, now=now, featured=state.featured
+            state.stage, state.stage_said, now=now, staff=state.staff, featured=state.featured
         )
-        self.query_one(HandsPanel).show(state.hands)
+        self.query_one(HandsPanel).show(state.hands, staff=state.staff)
         raw = self.query_one(RawChat)
         if raw.display:
             raw.show(state.raw, on_stage)
@@ -531,6 +535,7 @@ class StagehandApp(App[None]):
             lost=lost,
             lost_why=why,
             pin=self.state.pins.get(key_of(selected.comment)) if selected else None,
+            staff=self.state.staff,
         )
 
     def on_queue_view_moved(self, message: QueueView.Moved) -> None:
@@ -583,7 +588,7 @@ class StagehandApp(App[None]):
         if self.state.removed.get(key_of(ranked.comment)) in GONE_BY_NAME:
             return named("the selected")
         author = ranked.comment.author
-        return named(As(author, name_of(author)), "'s")
+        return named(As(author, name_of(author, staff=self.state.staff)), "'s")
 
     def _say(self, text: Content | str, level: str = "info", names: Namings = ()) -> None:
         """A notice; `names`: whom `text` names, and where (`stagehand.naming.named`)."""
@@ -689,7 +694,7 @@ class StagehandApp(App[None]):
             if note is not None and not self._left_since(mark, comment, "The pin was not made"):
                 self._perform(self.live.pin(comment, note), "pin", self._done_saying_result)
 
-        self.push_screen(PinScreen(comment), pin)
+        self.push_screen(PinScreen(comment, staff=self.state.staff), pin)
 
     def action_pull_on_stage(self) -> None:
         """Bring the selected comment's author on stage. A row standing for several viewers
@@ -721,7 +726,7 @@ class StagehandApp(App[None]):
             still = [c for c in also if c.author.key not in left]
             self._act(self.live.pull_on_stage(comment, also=still), "pull on stage")
 
-        self.push_screen(StageRowScreen(comment, people), bring)
+        self.push_screen(StageRowScreen(comment, people, staff=self.state.staff), bring)
 
     def action_stage_hand(self) -> None:
         if self._refused("stage_hand"):
@@ -759,7 +764,7 @@ class StagehandApp(App[None]):
             still = [c for c in also if c.author.key not in left]
             self._act(self.live.reply(comment, text, also=still), "reply")
 
-        self.push_screen(ReplyScreen(comment, also=also), send)
+        self.push_screen(ReplyScreen(comment, staff=self.state.staff, also=also), send)
 
     def action_moderate(self) -> None:
         if self._refused("moderate"):
@@ -781,7 +786,7 @@ class StagehandApp(App[None]):
                     "moderate",
                 )
 
-        self.push_screen(ModerateScreen(comment, hosts=self.hosts), apply)
+        self.push_screen(ModerateScreen(comment, staff=self.state.staff, hosts=self.hosts), apply)
 
     def action_next_segment(self) -> None:
         if self._refused("next_segment"):
@@ -882,7 +887,9 @@ class StagehandApp(App[None]):
                     self.undo_stack.remove(entry.key)
                 self._act(self._undo(entry.key), "restore")
 
-        self.push_screen(HandledScreen(self.state.handled_newest_first()), restore)
+        self.push_screen(
+            HandledScreen(self.state.handled_newest_first(), staff=self.state.staff), restore
+        )
 
     def action_notices(self) -> None:
         self.push_screen(NoticesScreen(self.state.notices))

@@ -6,6 +6,7 @@ as Textual counts it. console/text.py turns names into screen text; `ConsoleStat
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from stagehand.domain import Author, AuthorKey
@@ -34,13 +35,68 @@ MODERATOR_MARK = "◇"
 _MARKS = dict.fromkeys(map(ord, HOST_MARK + MODERATOR_MARK))
 
 
+#: Letters of other scripts drawn like Latin ones (lower case: names are casefolded first):
+#: "Рriya" with a Cyrillic Р, "Ρriya" with a Greek Ρ. Unicode's confusables, the common part.
+_LOOK_ALIKES = str.maketrans(
+    {
+        **dict(zip("авеёкмнорстухѕіїјԁһԛԝӏ", "abeekmhopctyxsiijdhqwl", strict=True)),
+        **dict(zip("αβεηικμνορτυχγωζ", "abenikmvoptuxywz", strict=True)),
+        **dict(zip("օսıɡ", "ouig", strict=True)),
+    }
+)
+#: A staff name this long (in letters and digits) is found as the first word(s) of a viewer's
+#: name ("Priya | host", "Seveas2"); a shorter one only as the whole name ("Al", not "Al Smith").
+LEADING_AT_LEAST = 3
+
+
+def _folded(word: str) -> str:
+    """`word` as compared: casefolded, accents off, look-alike letters as the Latin ones."""
+    if word.isascii():
+        return word.lower()
+    folded = unicodedata.normalize("NFKD", word.casefold()).translate(_LOOK_ALIKES)
+    return "".join(char for char in folded if char.isalnum())
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a name as compared: parted at anything not a letter or digit, where a
+    capital follows a small letter ("PriyaHost") and between letters and digits ("Seveas2");
+    each casefolded, without accents, with look-alike letters as the Latin ones."""
+    words: list[str] = []
+    word: list[str] = []
+    previous = ""
+    for char in unicodedata.normalize("NFKC", name):
+        if not char.isalnum():
+            previous = ""
+            if word:
+                words.append("".join(word))
+                word = []
+            continue
+        if word and (
+            (previous.islower() and char.isupper()) or previous.isdigit() != char.isdigit()
+        ):
+            words.append("".join(word))
+            word = []
+        word.append(char)
+        previous = char
+    if word:
+        words.append("".join(word))
+    return [folded for w in words if (folded := _folded(w))]
+
+
 def name_key(name: str) -> str:
-    """What a name says once case, width, accents-as-typed and separators are gone: "Priya",
-    "ＰＲＩＹＡ", "priya_", "P.r.i.y.a" and "Priya\u2028" are all "priya" (NFKC, casefold,
-    letters and digits only)."""
-    return "".join(
-        char for char in unicodedata.normalize("NFKC", name).casefold() if char.isalnum()
-    )
+    """What a name says once case, width, accents, look-alike letters and separators are gone:
+    "Priya", "ＰＲＩＹＡ", "priya_", "P.r.i.y.a", "Príya", "Рriya" (a Cyrillic Р) and
+    "Priya\u2028" are all "priya" (NFKC, casefold, letters and digits only)."""
+    return "".join(name_words(name))
+
+
+def leading_keys(name: str) -> list[str]:
+    """The keys of a name's first words, one more word each: "Priya | host" gives "priya" and
+    "priyahost" (the last is `name_key`)."""
+    keys: list[str] = []
+    for word in name_words(name):
+        keys.append(keys[-1] + word if keys else word)
+    return keys
 
 
 @dataclass
@@ -50,25 +106,51 @@ class StaffNames:
 
     marks: dict[AuthorKey, str] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)
+    #: The show's people known from its config before they speak (`[show] hosts`, the Twitch
+    #: channel's broadcaster), as (platform, casefolded login): their names are taken from the
+    #: start, and they never pass for themselves.
+    accounts: set[tuple[str, str]] = field(default_factory=set)
+    #: Goes up whenever someone is marked or a name is added: a screen that keeps lines it drew
+    #: draws them again (a viewer who took a host's name before the host spoke gets the login).
+    revision: int = 0
+
+    def expect(self, accounts: Iterable[tuple[str, str]]) -> None:
+        """The show's configured people, (platform, login): a viewer going by one of their
+        names shows their login from the first line on, before the host has said a word."""
+        for platform, login in accounts:
+            self.accounts.add((platform.casefold(), login.casefold()))
+            if (key := name_key(login)) and key not in self.names:
+                self.names.add(key)
+                self.revision += 1
 
     def met(self, author: Author, mark: str) -> None:
         """`author` said a line as one of the show's people (`HOST_MARK` or `MODERATOR_MARK`)."""
         if author.anonymous:
             return
-        if self.marks.get(author.key) != HOST_MARK:  # a host who moderates stays a host
+        if self.marks.get(author.key) not in (HOST_MARK, mark):  # a host who moderates stays one
             self.marks[author.key] = mark
+            self.revision += 1
         for name in (author.name, author.display_name):
-            if key := name_key(name):
+            if (key := name_key(name)) and key not in self.names:
                 self.names.add(key)
+                self.revision += 1
 
     def imitates(self, author: Author) -> bool:
-        """Whether `author`, not one of the show's people, goes by one of their names."""
+        """Whether `author`, not one of the show's people, goes by one of their names: their
+        login or display name is one, or their shown name begins with one of at least
+        `LEADING_AT_LEAST` letters as its first word(s) ("Priya(host)", "Priya | host")."""
         if not self.names or author.key in self.marks:
             return False
-        return any(
-            key in self.names
-            for key in (name_key(author.display_name), name_key(author.name))
-            if key
+        if (author.platform.casefold(), author.name.casefold()) in self.accounts:
+            return False
+        names = self.names
+        if name_key(author.name) in names:
+            return True
+        shown = leading_keys(author.display_name or author.name)
+        if not shown:
+            return False
+        return shown[-1] in names or any(
+            key in names for key in shown[:-1] if len(key) >= LEADING_AT_LEAST
         )
 
 
@@ -103,7 +185,7 @@ def _cut(name: str, max_chars: int) -> str:
     return "".join(kept) + "…"
 
 
-def name_of(author: Author, *, max_chars: int = 40, staff: StaffNames | None = None) -> str:
+def name_of(author: Author, *, staff: StaffNames | None, max_chars: int = 40) -> str:
     """The author's shown name, cleaned and cut to `max_chars` (with `…` when cut): a mark
     before one of the show's people (`staff`), a viewer's login beside a display name that could
     pass for another's (`shows_login`), kept whole when the display name is cut."""

@@ -10,24 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from textual._context import active_app
 from textual.content import Content
 
-from stagehand.console import names
 from stagehand.console.names import apart
-from stagehand.domain import Author, Highlight
+from stagehand.domain import Highlight
 from stagehand.sanitize import clean
-
-
-def name_of(author: Author, *, max_chars: int = 40) -> str:
-    """`names.name_of` with the show's own people the running console has met (`StaffNames`
-    on its state): every screen marks them, and shows the login of a viewer going by their name."""
-    try:
-        staff = getattr(getattr(active_app.get(), "state", None), "staff", None)
-    except LookupError:  # drawn outside a running app
-        staff = None
-    return names.name_of(author, max_chars=max_chars, staff=staff)
-
 
 #: Longest chat text put on screen in one piece (the detail pane wraps it).
 MAX_SHOWN_CHARS = 2000

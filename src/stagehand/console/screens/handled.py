@@ -15,16 +15,17 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from stagehand.console.names import StaffNames, name_of
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.state import HANDLED_WORDS, Handled
-from stagehand.console.text import name_of, plain, platform_tag
+from stagehand.console.text import plain, platform_tag
 from stagehand.domain import AuthorKey, HostActionKind
 
 #: How a segment or topic change is listed.
 STEERING_WORDS = {HostActionKind.SEGMENT: "new segment", HostActionKind.TOPIC: "topic edited"}
 
 
-def handled_line(entry: Handled) -> Content:
+def handled_line(entry: Handled, *, staff: StaffNames | None) -> Content:
     comment = entry.comment
     what = HANDLED_WORDS.get(entry.kind) or STEERING_WORDS.get(entry.kind, entry.kind.value)
     if comment is None:  # a segment or topic change: its title, and who made it
@@ -37,7 +38,7 @@ def handled_line(entry: Handled) -> Content:
         about = (
             platform_tag(comment.platform),
             " ",
-            plain(name_of(comment.author, max_chars=20), style="bold"),
+            plain(name_of(comment.author, max_chars=20, staff=staff), style="bold"),
             ": ",
             plain(comment.shown_text, max_chars=300),
         )
@@ -55,9 +56,10 @@ class HandledScreen(DockedScreen[Handled | None]):
         Binding("u", "restore", "Restore"),
     ]
 
-    def __init__(self, entries: Sequence[Handled]) -> None:
+    def __init__(self, entries: Sequence[Handled], *, staff: StaffNames) -> None:
         super().__init__()
         self.entries = list(entries)
+        self.staff = staff
 
     def compose_dock(self) -> ComposeResult:
         yield Static(self._title(), classes="dialog-title", id="handled-title")
@@ -86,7 +88,7 @@ class HandledScreen(DockedScreen[Handled | None]):
         options = self.query_one("#handled", OptionList)
         options.clear_options()
         options.add_options(
-            Option(handled_line(entry), id=entry.key, disabled=entry.undone)
+            Option(handled_line(entry, staff=self.staff), id=entry.key, disabled=entry.undone)
             for entry in self.entries
         )
         self.query_one("#handled-none").display = not self.entries

@@ -18,10 +18,11 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from stagehand.commands.people import may_steer
+from stagehand.console.names import StaffNames, name_of
 from stagehand.console.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.screens.quoted import closed_for, quoted_comment
-from stagehand.console.text import name_of, plain
+from stagehand.console.text import plain
 from stagehand.domain import Author, AuthorKey, Comment, ModerationKind, Role
 
 TIMEOUT_SECONDS = 600
@@ -75,14 +76,19 @@ class ModerateScreen(DockedScreen[ModerationChoice | None]):
     ]
 
     def __init__(
-        self, comment: Comment, *, hosts: frozenset[tuple[str, str]] = frozenset()
+        self,
+        comment: Comment,
+        *,
+        staff: StaffNames,
+        hosts: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         super().__init__()
         self.comment = comment
+        self.staff = staff
         self.hosts = hosts
 
     def compose_dock(self) -> ComposeResult:
-        yield from quoted_comment("Moderate", self.comment)
+        yield from quoted_comment("Moderate", self.comment, staff=self.staff)
         yield OptionList(
             *(
                 Option(Content.assemble((f"{index}  ", "bold"), label), id=name)
@@ -127,7 +133,7 @@ class ModerateScreen(DockedScreen[ModerationChoice | None]):
         if role is not None:
             warning = Content.assemble(
                 ("⚠ ", "bold $text-error"),
-                plain(name_of(author), style="bold $text-error"),
+                plain(name_of(author, staff=self.staff), style="bold $text-error"),
                 (f" is {role}.", "bold $text-error"),
                 "\n",
                 (label, "bold"),
@@ -141,7 +147,7 @@ class ModerateScreen(DockedScreen[ModerationChoice | None]):
             (label, "bold"),
             "\n",
             ("Author: ", "$text-muted"),
-            plain(name_of(author)),
+            plain(name_of(author, staff=self.staff)),
             "\n",
             (UNDO_HINT[name], "$text-muted"),
         )

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
 
+from stagehand.console.names import StaffNames
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.screens.quoted import closed_for, quoted_comment
 from stagehand.domain import AuthorKey, Comment
@@ -19,12 +20,13 @@ class PinScreen(DockedScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, comment: Comment) -> None:
+    def __init__(self, comment: Comment, *, staff: StaffNames) -> None:
         super().__init__()
         self.comment = comment
+        self.staff = staff
 
     def compose_dock(self) -> ComposeResult:
-        yield from quoted_comment("Pin for the hosts:", self.comment)
+        yield from quoted_comment("Pin for the hosts:", self.comment, staff=self.staff)
         yield Input(
             placeholder="A note for the hosts, or nothing (Enter pins, Escape cancels)",
             max_length=NOTE_CHARS,

@@ -7,13 +7,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from textual.content import Content
 from textual.widgets import Static
 
+from stagehand.console.names import StaffNames, name_of
 from stagehand.console.state import WHY_LEFT
-from stagehand.console.text import name_of, plain, platform_tag
+from stagehand.console.text import plain, platform_tag
 from stagehand.domain import AuthorKey, Comment
 
 
 def quoted_comment(
-    verb: str, comment: Comment, *, others: int = 0, platforms: Sequence[str] = ()
+    verb: str,
+    comment: Comment,
+    *,
+    staff: StaffNames | None,
+    others: int = 0,
+    platforms: Sequence[str] = (),
 ) -> Iterator[Static]:
     """A title ("Reply to ana on TW"; "Reply to ana and 30 others on TW, DC" for a row that
     stands for `others` more viewers, on `platforms`) and the comment's text, both plain."""
@@ -24,7 +30,7 @@ def quoted_comment(
     yield Static(
         Content.assemble(
             (f"{verb} ", "bold"),
-            plain(name_of(comment.author), style="bold"),
+            plain(name_of(comment.author, staff=staff), style="bold"),
             (more, "bold $text-warning"),
             " on ",
             *tags,

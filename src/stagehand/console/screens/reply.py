@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
 
+from stagehand.console.names import StaffNames
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.screens.quoted import closed_for, quoted_comment
 from stagehand.domain import AuthorKey, Comment
@@ -16,16 +17,23 @@ from stagehand.domain import AuthorKey, Comment
 class ReplyScreen(DockedScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, comment: Comment, *, also: Sequence[Comment] = ()) -> None:
+    def __init__(
+        self, comment: Comment, *, staff: StaffNames, also: Sequence[Comment] = ()
+    ) -> None:
         """`also`: the rest of the comment's row: the reply goes to them too (once a platform)."""
         super().__init__()
         self.comment = comment
+        self.staff = staff
         self.others = len({c.author.key for c in also} - {comment.author.key})
         self.platforms = [c.platform for c in also]
 
     def compose_dock(self) -> ComposeResult:
         yield from quoted_comment(
-            "Reply to", self.comment, others=self.others, platforms=self.platforms
+            "Reply to",
+            self.comment,
+            staff=self.staff,
+            others=self.others,
+            platforms=self.platforms,
         )
         yield Input(
             placeholder="Your reply (Enter sends, Escape cancels)", max_length=500, id="reply"

@@ -17,9 +17,10 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from stagehand.console.names import StaffNames, name_of
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.screens.quoted import closed_for, quoted_comment
-from stagehand.console.text import name_of, plain
+from stagehand.console.text import plain
 from stagehand.domain import Author, AuthorKey, Comment
 
 #: The host's choice: the comment's own author, or every viewer of the row.
@@ -28,14 +29,14 @@ Whom = Literal["one", "all"]
 NAMED = 3
 
 
-def row_people(people: list[Author]) -> Content:
+def row_people(people: list[Author], *, staff: StaffNames | None) -> Content:
     """ "paster0, paster1, paster2 and 28 more", plain (names are chat's text)."""
     shown = people if len(people) <= NAMED + 1 else people[:NAMED]
     pieces: list[Content] = []
     for index, person in enumerate(shown):
         if index:
             pieces.append(Content(" and " if index == len(people) - 1 else ", "))
-        pieces.append(plain(name_of(person), max_chars=40, style="bold"))
+        pieces.append(plain(name_of(person, staff=staff), max_chars=40, style="bold"))
     if len(people) > len(shown):
         pieces.append(Content(f" and {len(people) - len(shown)} more"))
     return Content.assemble(*pieces)
@@ -48,25 +49,26 @@ class StageRowScreen(DockedScreen[Whom | None]):
         Binding("escape,n", "choose(None)", "Cancel"),
     ]
 
-    def __init__(self, comment: Comment, people: list[Author]) -> None:
+    def __init__(self, comment: Comment, people: list[Author], *, staff: StaffNames) -> None:
         """`people`: every viewer of the row, the comment's author first, each once."""
         super().__init__()
         self.comment = comment
+        self.staff = staff
         self.people = people
 
     def compose_dock(self) -> ComposeResult:
         count = len(self.people)
-        yield from quoted_comment("Bring on stage from", self.comment)
+        yield from quoted_comment("Bring on stage from", self.comment, staff=self.staff)
         yield Static(
             Content.assemble(
                 (f"This row stands for {count} viewers: ", "bold $text-warning"),
-                row_people(self.people),
+                row_people(self.people, staff=self.staff),
                 ". Bring the comment's own author, or all of them?",
             ),
             classes="dialog-text",
         )
         with Horizontal(classes="dialog-buttons -three"):
-            author = plain(name_of(self.comment.author), max_chars=20)
+            author = plain(name_of(self.comment.author, staff=self.staff), max_chars=20)
             yield Button(Content.assemble("Just ", author, " (1)"), id="one", variant="primary")
             yield Button(f"All {count} (a)", id="all", variant="error")
             yield Button("Cancel", id="cancel")

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from textual.content import Content
 
+from stagehand.console.names import StaffNames, name_of
 from stagehand.console.state import FORGOTTEN, GONE_BY_NAME
-from stagehand.console.text import age, highlight_label, name_of, plain, platform_tag
+from stagehand.console.text import age, highlight_label, plain, platform_tag
 from stagehand.console.widgets.panel import Panel
 from stagehand.domain import CommentKind, Pin, RankedComment
 from stagehand.ranking.blocked import HELD_FLAG
@@ -56,7 +57,9 @@ def pinned_line(pin: Pin) -> Content:
 NAMED_ASKERS = 3
 
 
-def asked_by_line(askers: tuple[RankedComment, ...], width: int = 0) -> Content:
+def asked_by_line(
+    askers: tuple[RankedComment, ...], width: int = 0, *, staff: StaffNames | None
+) -> Content:
     """`asked by 3: fin TW, ben DC, eve TW`: who asked the row's question (or `pasted by 31:
     paster0 TW, paster1 TW, paster2 TW and 28 more` for a copypasta wave), as many by name as
     fit in `width` columns with the count of the rest (`NAMED_ASKERS` when the width is 0)."""
@@ -65,7 +68,7 @@ def asked_by_line(askers: tuple[RankedComment, ...], width: int = 0) -> Content:
     head = Content.styled(f"{verb} by {len(viewers)}: ", "bold $accent")
     names = [
         Content.assemble(
-            plain(name_of(asker.comment.author), style="bold"),
+            plain(name_of(asker.comment.author, staff=staff), style="bold"),
             " ",
             platform_tag(asker.comment.platform),
         )
@@ -117,13 +120,14 @@ class CommentDetail(Panel):
         lost: RankedComment | None = None,
         lost_why: str = "",
         pin: Pin | None = None,
+        staff: StaffNames,
     ) -> None:
         if ranked is None:
-            self.set_content(self._nothing_selected(lost, lost_why))
+            self.set_content(self._nothing_selected(lost, lost_why, staff))
             return
         comment = ranked.comment
         head = Content.assemble(
-            plain(name_of(comment.author), style="bold"),
+            plain(name_of(comment.author, staff=staff), style="bold"),
             " ",
             platform_tag(comment.platform),
             (f"  {_ago((now - comment.ts).total_seconds())}", "$text-muted"),
@@ -142,13 +146,13 @@ class CommentDetail(Panel):
         if pin is not None:
             lines.append(pinned_line(pin))
         if len(each_viewer(askers)) > 1:
-            lines.append(asked_by_line(askers, self.content_region.width))
+            lines.append(asked_by_line(askers, self.content_region.width, staff=staff))
         # The reasons take more room than the pane's few lines (app.tcss `#detail.-why`).
         self.set_class(reasons, "-why")
         self.set_content(Content("\n").join(lines))
 
     @staticmethod
-    def _nothing_selected(lost: RankedComment | None, why: str) -> Content:
+    def _nothing_selected(lost: RankedComment | None, why: str, staff: StaffNames) -> Content:
         if lost is None:
             return Content.styled(NOTHING_SELECTED, "$text-muted")
         if why in GONE_BY_NAME:  # not a word of theirs on screen, nor their name
@@ -164,7 +168,7 @@ class CommentDetail(Panel):
             "$text-muted",
         )
         gone = Content.assemble(
-            plain(name_of(lost.comment.author), style="bold"),
+            plain(name_of(lost.comment.author, staff=staff), style="bold"),
             ("'s comment left the queue", "bold $text-warning"),
             (f" ({why})" if why else "", "$text-warning"),
             (".", ""),

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from textual.content import Content
 
-from stagehand.console.text import name_of, plain, platform_tag
+from stagehand.console.names import StaffNames, name_of
+from stagehand.console.text import plain, platform_tag
 from stagehand.console.widgets.panel import Panel
 from stagehand.domain import Author
 
@@ -14,7 +15,7 @@ HANDS_SHOWN = 8
 
 
 class HandsPanel(Panel):
-    def show(self, hands: Sequence[Author]) -> None:
+    def show(self, hands: Sequence[Author], *, staff: StaffNames) -> None:
         self.set_title(f"Raised hands ({len(hands)})")
         if not hands:
             self.set_content(Content.styled("No raised hands (viewers type !hand).", "$text-muted"))
@@ -22,7 +23,7 @@ class HandsPanel(Panel):
         lines = [
             Content.assemble(
                 (f"{index}. ", "$text-muted"),
-                plain(name_of(author), style="bold"),
+                plain(name_of(author, staff=staff), style="bold"),
                 " ",
                 platform_tag(author.platform),
             )

@@ -32,8 +32,9 @@ from textual.strip import Strip
 from textual.visual import Visual
 from textual.widget import Widget
 
+from stagehand.console.names import StaffNames, name_of
 from stagehand.console.state import CommentKey, key_of
-from stagehand.console.text import age, name_of, plain, platform_tag
+from stagehand.console.text import age, plain, platform_tag
 from stagehand.domain import AuthorKey, RankedComment
 from stagehand.ranking.queue_order import each_viewer
 from stagehand.report.text import count
@@ -63,7 +64,7 @@ TITLE_MARGIN = 2
 #: Rows kept drawn for reuse (a few screens' worth; cleared when it fills).
 DRAWN_ROWS = 2_000
 
-RowKey = tuple[CommentKey, str, str, bool, bool, bool, int, str, bool, int, int]
+RowKey = tuple[CommentKey, str, str, bool, bool, bool, int, str, bool, int, int, int]
 
 
 def lines_per_row(width: int) -> int:
@@ -98,8 +99,10 @@ class QueueView(Widget, can_focus=True):
             super().__init__()
             self.ranked = ranked
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, staff: StaffNames, id: str | None = None) -> None:
+        """`staff`: the show's own people as the console met them (marked; not to pass for)."""
         super().__init__(id=id)
+        self.staff = staff
         self.entries: list[RankedComment] = []
         #: Rows of one question asked by several viewers: every asker's comment, the shown first.
         self.askers: dict[CommentKey, tuple[RankedComment, ...]] = {}
@@ -340,6 +343,7 @@ class QueueView(Widget, can_focus=True):
             pinned,
             asked_by,
             y % lines,
+            self.staff.revision,
         )
         strip = self._drawn.get(row_key)
         if strip is None:
@@ -404,9 +408,9 @@ class QueueView(Widget, can_focus=True):
         row = Content.assemble(
             markers(ranked, on_stage),
             " ",
-            plain(name_of(comment.author, max_chars=name_width), style="bold").truncate(
-                name_width, ellipsis=True, pad=True
-            ),
+            plain(
+                name_of(comment.author, max_chars=name_width, staff=self.staff), style="bold"
+            ).truncate(name_width, ellipsis=True, pad=True),
             *(() if short else (" ", platform_tag(comment.platform))),
             (f" {shown_age:>4} ", "bold $text-success" if pinned else "$text-muted"),
             (many, "bold $accent"),

@@ -14,8 +14,9 @@ from textual.strip import Strip
 from textual.visual import Visual
 from textual.widget import Widget
 
+from stagehand.console.names import StaffNames, name_of
 from stagehand.console.state import RawLine, key_of
-from stagehand.console.text import name_of, plain
+from stagehand.console.text import plain
 from stagehand.domain import AuthorKey
 
 #: Lines kept drawn for reuse (cleared when it fills).
@@ -24,8 +25,10 @@ EMPTY = Content.styled("Chat appears here as it arrives.", "$text-muted")
 
 
 class RawChat(Widget):
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, staff: StaffNames, id: str | None = None) -> None:
+        """`staff`: the show's own people as the console met them (marked; not to pass for)."""
         super().__init__(id=id)
+        self.staff = staff
         self._lines: Sequence[RawLine] = ()
         self._on_stage: frozenset[AuthorKey] = frozenset()
         self._drawn: dict[tuple[object, ...], Strip] = {}
@@ -50,31 +53,41 @@ class RawChat(Widget):
         comment = line.comment
         on_stage = comment.author.key in self._on_stage
         theme = self.app.theme
-        drawn_key = (key_of(comment), comment.shown_text, line.deleted, on_stage, width, theme)
+        staff = self.staff
+        drawn_key = (
+            key_of(comment),
+            comment.shown_text,
+            line.deleted,
+            on_stage,
+            width,
+            theme,
+            staff.revision,
+        )
         strip = self._drawn.get(drawn_key)
         if strip is None:
             if len(self._drawn) >= DRAWN_LINES:
                 self._drawn.clear()
-            strip = self._drawn[drawn_key] = self._strip(self._content(line, on_stage), width)
+            content = self._content(line, on_stage, staff)
+            strip = self._drawn[drawn_key] = self._strip(content, width)
         return strip
 
     @staticmethod
-    def _content(line: RawLine, on_stage: bool) -> Content:
+    def _content(line: RawLine, on_stage: bool, staff: StaffNames) -> Content:
         comment = line.comment
         if line.deleted:
             return Content.assemble(
-                plain(name_of(comment.author, max_chars=20), style="$text-muted"),
+                plain(name_of(comment.author, max_chars=20, staff=staff), style="$text-muted"),
                 (": ‹deleted›", "italic $text-muted"),
             )
         if line.held:  # a blocked term: said, never queued; the host sees that it was held
             return Content.assemble(
                 ("⊘ held ", "bold $text-error"),
-                plain(name_of(comment.author, max_chars=20), style="$text-muted"),
+                plain(name_of(comment.author, max_chars=20, staff=staff), style="$text-muted"),
                 (": ", "$text-muted"),
                 plain(comment.shown_text, max_chars=400, style="$text-muted"),
             )
         row = Content.assemble(
-            plain(name_of(comment.author, max_chars=20), style="bold $text-secondary"),
+            plain(name_of(comment.author, max_chars=20, staff=staff), style="bold $text-secondary"),
             ": ",
             plain(comment.shown_text, max_chars=400),
         )

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from textual.content import Content
 
-from stagehand.console.text import clock_time, name_of, plain, platform_tag
+from stagehand.console.names import StaffNames, name_of
+from stagehand.console.text import clock_time, plain, platform_tag
 from stagehand.console.widgets.panel import Panel
 from stagehand.domain import AuthorKey, Comment, Featured, StageSession
 
@@ -15,14 +16,14 @@ from stagehand.domain import AuthorKey, Comment, Featured, StageSession
 SAID_SHOWN = 4
 
 
-def on_stream_line(featured: Featured, now: datetime) -> Content:
+def on_stream_line(featured: Featured, now: datetime, *, staff: StaffNames | None) -> Content:
     """`▶ on stream 0:12  ben: which waveform…` (s takes it off)."""
     comment = featured.comment
     return Content.assemble(
         ("▶ on stream ", "bold $accent"),
         (clock_time((now - featured.since).total_seconds()), "bold $accent"),
         "  ",
-        plain(name_of(comment.author), style="bold"),
+        plain(name_of(comment.author, staff=staff), style="bold"),
         ": ",
         plain(comment.shown_text, max_chars=200, style="italic"),
     )
@@ -35,12 +36,13 @@ class StagePanel(Panel):
         said: Mapping[AuthorKey, Sequence[Comment]],
         *,
         now: datetime,
+        staff: StaffNames,
         featured: Featured | None = None,
     ) -> None:
         self.set_class(bool(sessions), "-live")
         lines: list[Content] = []
         if featured is not None:  # what the overlay shows, above who is on stage
-            lines.append(on_stream_line(featured, now))
+            lines.append(on_stream_line(featured, now, staff=staff))
         if not sessions:
             lines.append(
                 Content.styled("Nobody on stage. p brings the selected author on.", "$text-muted")
@@ -52,7 +54,7 @@ class StagePanel(Panel):
             lines.append(
                 Content.assemble(
                     ("★ ", "bold $warning"),
-                    plain(name_of(author), style="bold"),
+                    plain(name_of(author, staff=staff), style="bold"),
                     " ",
                     platform_tag(author.platform),
                     (f"  on stage {clock_time(session.seconds(now))}", "bold $text-warning"),
