@@ -262,6 +262,8 @@ class ConsoleState(ShowQueue):
             self._forget_the_show_before()
         before = dict(self.queue)
         self.queue = {}
+        self.cut = {}
+        self.cut_count = 0
         self.pins = OrderedDict()
         self.featured = None
         self.segment = None

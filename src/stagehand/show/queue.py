@@ -6,9 +6,11 @@ attached from another machine show the same comments in the same order. What may
 queue is the pipeline's decision (a line's `kind`); the order is `ranking.queue_order`'s, with
 pinned comments (a producer's `f`) on top in the order they were pinned.
 
-Bounded: at most `queue_size` comments are kept (the best ones; pinned ones always), and the
-keys of comments taken off (answered, dismissed, deleted, moderated) are remembered up to
-`REMOVED_KEYS`, so a redelivered or frozen comment stays off and an undo can put it back.
+Bounded: at most `queue_size` rows are kept (the best ones; pinned ones always), about twice
+`queue_size` comments, with the askers a trim cut from a big row beside them (`CUT_ASKERS` in
+all: the row counts and acts for every asker), and the keys of comments taken off (answered,
+dismissed, deleted, moderated) are remembered up to `REMOVED_KEYS`, so a redelivered or frozen
+comment stays off and an undo can put it back.
 """
 
 from __future__ import annotations
@@ -48,13 +50,16 @@ from stagehand.events import (
     SegmentChanged,
 )
 from stagehand.platform import only_recorded
-from stagehand.ranking.queue_order import QueueRow, queue_rows, with_hand_down
+from stagehand.ranking.queue_order import QueueRow, group_key, queue_rows, with_hand_down
 
 CommentKey = tuple[str, str]
 
 #: Keys of comments taken off the queue (answered, dismissed, deleted), remembered with why, so
 #: a frozen queue drops them too and an undo can put them back.
 REMOVED_KEYS = 5_000
+#: Askers cut from rows at a trim kept beside the queue, in all (older ones are counted only):
+#: a row asked by more viewers than `queue_size` keeps its count and answers them all.
+CUT_ASKERS = 5_000
 #: Why the comments of someone who asked to be forgotten left (nothing of them is shown).
 FORGOTTEN = "forgotten"
 #: Why the comments of someone who opted out left: from then on they are shown anonymized.
@@ -148,6 +153,11 @@ class ShowQueue:
     taken_off: OrderedDict[CommentKey, RankedComment] = field(default_factory=OrderedDict)
     #: Pinned comments, oldest pin first: on top of the queue in this order.
     pins: OrderedDict[CommentKey, Pin] = field(default_factory=OrderedDict)
+    #: Askers a trim cut from a big row (more than `queue_size` of them), by the row's key
+    #: (`group_key`): still in their row for its count and for what acts on it (an answer
+    #: answers them too), outside the queue's bound; `CUT_ASKERS` of them at most.
+    cut: dict[CommentKey, dict[CommentKey, RankedComment]] = field(default_factory=dict)
+    cut_count: int = 0
     segment: Segment | None = None
     hands: tuple[Author, ...] = ()
     #: The newest comment's time: the show's "now" for the queue's order (a replay's too).
@@ -202,11 +212,12 @@ class ShowQueue:
             self._prune()
 
     def _prune(self) -> None:
-        """Keep the best `queue_size` rows, each whole (up to `queue_size` askers), and the
-        pinned comments: at most twice `queue_size` comments in all (amortized: runs once per
-        queue_size/4 adds). A row is kept whole or not at all: keeping its best comments alone
-        dropped a wave's sunk pastes and left its first askers, and the row read "pasted by 4"
-        at first, "asked by 2" later (while the report said 4). Rows count against
+        """Keep the best `queue_size` rows, each whole (up to `queue_size` askers in the queue,
+        the rest beside it in `cut`: the row still counts them, and an answer to it answers
+        them), and the pinned comments: at most twice `queue_size` comments in all (amortized:
+        runs once per queue_size/4 adds). A row is kept whole or not at all: keeping its best
+        comments alone dropped a wave's sunk pastes and left its first askers, and the row read
+        "pasted by 4" at first, "asked by 2" later (while the report said 4). Rows count against
         `queue_size`, not their comments: one question 260 viewers asked left no room for any
         other row when comments counted."""
         rows = queue_rows(
@@ -219,12 +230,18 @@ class ShowQueue:
         )
         most = 2 * self.queue_size
         kept: dict[CommentKey, RankedComment] = {}
+        kept_rows: set[CommentKey] = set()
+        cut: list[tuple[CommentKey, tuple[RankedComment, ...]]] = []
         taken = 0
         for row in rows:
             askers = row.askers[: self.queue_size]  # one row never holds the whole budget
             if len(kept) + len(askers) > most:
                 continue  # a smaller row further down may still fit
             kept.update((key_of(r.comment), r) for r in askers)
+            row_key = group_key(row.ranked)
+            kept_rows.add(row_key)
+            if len(row.askers) > len(askers):
+                cut.append((row_key, row.askers[len(askers) :]))
             taken += 1
             if taken >= self.queue_size or len(kept) >= most:
                 break
@@ -232,6 +249,17 @@ class ShowQueue:
             if key in self.queue:
                 kept[key] = self.queue[key]
         self.queue = kept
+        # A row gone from the queue takes its cut askers with it; a kept one keeps them all.
+        for row_key in [k for k in self.cut if k not in kept_rows]:
+            self.cut_count -= len(self.cut.pop(row_key))
+        for row_key, askers in cut:
+            beside = self.cut.setdefault(row_key, {})
+            for ranked in askers:
+                if self.cut_count >= CUT_ASKERS:
+                    return
+                if (key := key_of(ranked.comment)) not in beside:
+                    beside[key] = ranked
+                    self.cut_count += 1
 
     def hands_changed(self, hands: tuple[Author, ...]) -> None:
         """A hand went down (lowered, or its owner is on stage now): their queued comments lose
@@ -267,6 +295,9 @@ class ShowQueue:
         """Banned or timed out: none of their comments stays in the queue (a frozen one too)."""
         for key in [k for k, r in self.queue.items() if r.comment.author.key == author]:
             self.take_off(key, why=why)
+        for beside in list(self.cut.values()):
+            for key in [k for k, r in beside.items() if r.comment.author.key == author]:
+                self.take_off(key, why=why)
 
     def author_restored(self, author: AuthorKey) -> None:
         """Their ban or timeout was undone: what it took off the queue is back."""
@@ -284,12 +315,25 @@ class ShowQueue:
 
     def take_off(self, key: CommentKey, *, deleted: bool = False, why: str = "deleted") -> None:
         ranked = self.queue.pop(key, None)
+        if ranked is None and self.cut:
+            ranked = self._uncut(key)
         self.pins.pop(key, None)
         if ranked is not None:
             self.taken_off[key] = ranked
             if len(self.taken_off) > REMOVED_KEYS:
                 self.taken_off.popitem(last=False)
         self._remember_removed(key, why)
+
+    def _uncut(self, key: CommentKey) -> RankedComment | None:
+        """A cut asker's comment out of its row's cut askers (None: not one of them)."""
+        for row_key, beside in self.cut.items():
+            ranked = beside.pop(key, None)
+            if ranked is not None:
+                self.cut_count -= 1
+                if not beside:
+                    del self.cut[row_key]
+                return ranked
+        return None
 
     def _remember_removed(self, key: CommentKey, why: str) -> None:
         self.removed[key] = why
@@ -344,6 +388,8 @@ class ShowQueue:
             pasted_points=self.pasted_points,
             limit=None if self.pins else self.queue_size,
         )
+        if self.cut:
+            rows = [self._whole(row) for row in rows]
         if not self.pins:
             return rows
         pin_keys = list(self.pins)
@@ -359,6 +405,13 @@ class ShowQueue:
                 pinned.append((first_pin, _showing(row, keys.index(pin_keys[first_pin]))))
         pinned.sort(key=lambda placed: placed[0])
         return [row for _, row in pinned] + rest[: max(0, self.queue_size - len(pinned))]
+
+    def _whole(self, row: QueueRow) -> QueueRow:
+        """The row with the askers a trim cut from it (`cut`), after those kept."""
+        beside = self.cut.get(group_key(row.ranked))
+        if not beside or len(row.askers) < 2:
+            return row
+        return QueueRow(row.ranked, (*row.askers, *beside.values()))
 
     def others_in_row(self, comment: Comment) -> list[Comment]:
         """The other askers' comments of the queue row `comment` is in (one question several
