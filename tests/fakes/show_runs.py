@@ -1,6 +1,7 @@
 """Running `stagehand` as a user does, a subprocess on real files, for the tests of a show's
 life in its database (test_show_identity.py, test_show_lock.py, test_show_stopped.py,
-test_show_file_gone.py)."""
+test_show_file_gone.py) and of the reports and exports of a show on a fake platform
+(tests/adapters/*/test_*_platform_moderation.py)."""
 
 from __future__ import annotations
 
