@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+
+import pytest
 
 from fakes.live_shows import Watched, running, until
 from fakes.show_runs import stagehand
@@ -334,3 +337,31 @@ async def test_an_unban_and_a_clear_on_twitch_are_logged_and_said_and_change_no_
         assert _queued(again) == ["a2", "b1"]
     finally:
         assert await resumed.close()
+
+
+async def test_a_ban_or_an_unban_of_nobody_is_one_line_in_the_log_and_bans_are_still_heard(
+    fake: FakeTwitch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A channel.ban and a channel.unban with the reference's keys but no viewer in them are
+    skipped, one warning line each naming which (no traceback, nothing logged as the hosts'),
+    and the next ban is heard as ever."""
+    nobody = {"id": "", "login": "", "display_name": ""}
+    caplog.set_level(logging.INFO)
+    async with _on_twitch(fake, tmp_path) as show:
+        assert await fake.ban_on_twitch(MOD, nobody, helix=False) == 1
+        assert await fake.unban_on_twitch(MOD, nobody, helix=False) == 1
+        assert await fake.ban_on_twitch(MOD, BEN) == 1
+        await until(lambda: any(isinstance(e, HostActionLogged) for e in show.seen))
+        await asyncio.sleep(0.1)
+    said = [r for r in caplog.records if "malformed" in r.getMessage()]
+    assert [(r.getMessage(), r.levelno, r.exc_info) for r in said] == [
+        ("Skipped a malformed Twitch ban notification (a ban of nobody)", logging.WARNING, None),
+        (
+            "Skipped a malformed Twitch unban notification (an unban of nobody)",
+            logging.WARNING,
+            None,
+        ),
+    ]
+    assert _rows(tmp_path, "SELECT action, text, actor FROM host_actions") == [
+        ("moderate", "ban", "twitch:mo")
+    ]
