@@ -10,18 +10,23 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 
-def stagehand(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def stagehand(
+    *args: str, timeout: float = 120, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`stagehand *args` run to its end with no terminal (and `env` for its environment, if
+    given): its exit code and what it printed."""
     return subprocess.run(
         [sys.executable, "-m", "stagehand", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         stdin=subprocess.DEVNULL,
+        env=env,
     )
 
 

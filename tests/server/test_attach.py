@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 from showserver import Served, act, call, comment, serve
 from textual.pilot import Pilot
 
+from fakes.show_runs import stagehand
 from stagehand.config import Settings
 from stagehand.console.app import StagehandApp, make_app
 from stagehand.server.remote import RemoteShow
@@ -277,15 +278,7 @@ async def test_a_console_that_drops_mid_show_loses_nothing_and_stops_nothing(tmp
 def test_attach_says_what_is_wrong_in_one_line(tmp_path) -> None:
     def attach(*args: str) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if k != "STAGEHAND_ATTACH_TOKEN"}
-        return subprocess.run(
-            [sys.executable, "-m", "stagehand", "attach", *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-            stdin=subprocess.DEVNULL,
-            env=env,
-        )
+        return stagehand("attach", *args, timeout=60, env=env)
 
     # No token, and no terminal to ask for one (a script, a pipe): said, not asked.
     done = attach("http://127.0.0.1:9")
