@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from fakes.big_show import write_big_show
+from fakes.show_runs import stagehand
 from fakes.transcripts import write_jsonl
 from test_resume_exactly_once import assert_exactly_once
 
@@ -417,23 +418,7 @@ def _read_some(fd: int) -> bytes:
 
 
 def _report(db: Path) -> dict:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "stagehand",
-            "report",
-            "crashy",
-            "--db",
-            str(db),
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = stagehand("report", "crashy", "--db", str(db), "--format", "json", timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

@@ -14,12 +14,11 @@ import os
 import signal
 import sqlite3
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from fakes.show_runs import stagehand
 from fakes.twitch_server import (
     CLIENT_SECRET,
     FakeTwitch,
@@ -56,14 +55,7 @@ def leaks(texts: dict[str, str], secrets: list[str]) -> list[str]:
 
 
 def cli(*args: str, env: dict[str, str]) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "stagehand", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
+    result = stagehand(*args, timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout + result.stderr
 

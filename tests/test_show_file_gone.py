@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fakes.show_runs import copy_to, count, stagehand, start, wait_for_comments
+from fakes.show_runs import copy_to, count, stagehand, started, wait_for_comments
 from stagehand.demo import demo_transcript_path
 
 
@@ -13,15 +13,13 @@ def test_a_database_deleted_while_the_show_runs_is_written_back(tmp_path: Path) 
     and nothing was on disk."""
     transcript = copy_to(demo_transcript_path(), tmp_path / "gone.jsonl")
     db = tmp_path / "gone.db"
-    process = start("replay", str(transcript), "--db", str(db), "--headless", "--speed", "200")
-    try:
+    with started(
+        "replay", str(transcript), "--db", str(db), "--headless", "--speed", "200"
+    ) as process:
         wait_for_comments(db, 20)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         out, err = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            process.kill()
     assert f"{db} was deleted while the show ran" in err, err
     assert process.returncode == 0, out + err
     assert f"in {db} (written back: its file was deleted while the show ran)" in out
@@ -37,14 +35,12 @@ def test_a_database_moved_while_the_show_runs_is_written_where_it_went(tmp_path:
     transcript = copy_to(demo_transcript_path(), tmp_path / "moved.jsonl")
     db, moved = tmp_path / "moved.db", tmp_path / "archive" / "moved.db"
     moved.parent.mkdir()
-    process = start("replay", str(transcript), "--db", str(db), "--headless", "--speed", "200")
-    try:
+    with started(
+        "replay", str(transcript), "--db", str(db), "--headless", "--speed", "200"
+    ) as process:
         wait_for_comments(db, 20)
         db.rename(moved)
         out, err = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            process.kill()
     assert f"{db} was moved to {moved} while the show ran" in err, err
     assert process.returncode == 0, out + err
     assert f"in {moved} (moved there from {db} while the show ran)" in out

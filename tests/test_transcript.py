@@ -131,6 +131,26 @@ def test_the_end_of_a_show_reads_and_writes_back_and_needs_its_time() -> None:
     assert buffer.getvalue() == '{"kind": "end", "ts": "2026-11-20T19:25:49.107Z"}\n'
 
 
+def test_every_kind_of_line_is_written_back_key_for_key_in_the_same_order() -> None:
+    """An export diffs cleanly against the transcript it came from: each kind of line (besides
+    comments and host actions, tested above) is written as it was read, its kind and time first."""
+    lines = [
+        '{"kind": "segment", "ts": "2026-11-20T19:00:00.000Z", "title": "Filters", '
+        '"keywords": ["filter", "cutoff"]}',
+        '{"kind": "topic", "ts": "2026-11-20T19:05:00.000Z", "title": "Resonance", '
+        '"keywords": ["resonance"]}',
+        '{"kind": "delete", "ts": "2026-11-20T19:06:00.000Z", "platform": "twitch", '
+        '"comment_id": "m1"}',
+        '{"kind": "off_stream", "ts": "2026-11-20T19:07:00.000Z", "shown_by": "alice"}',
+        '{"kind": "off_stage", "ts": "2026-11-20T19:08:00.000Z", "platform": "discord", '
+        '"author_id": "9001"}',
+        '{"kind": "end", "ts": "2026-11-20T19:25:49.107Z"}',
+    ]
+    buffer = io.StringIO()
+    assert write_events(iter_events(lines), buffer) == len(lines)
+    assert buffer.getvalue().splitlines() == lines
+
+
 def test_timestamps_without_zone_are_utc_and_written_with_z() -> None:
     line = json.dumps({"kind": "segment", "ts": "2026-01-01T10:00:00", "title": "a"})
     (event,) = iter_events([line])

@@ -546,45 +546,30 @@ def event_to_dict(event: TranscriptEvent) -> dict[str, Any]:
         record |= {"title": event.title, "description": event.description}
         return record
     if isinstance(event, SegmentEvent):
-        return {
-            "kind": "segment",
-            "ts": format_ts(event.ts),
-            "title": event.title,
-            "keywords": list(event.keywords),
-        }
+        return _stamped("segment", event.ts, title=event.title, keywords=list(event.keywords))
     if isinstance(event, CommentEvent):
         return comment_to_dict(event.comment)
     if isinstance(event, EndEvent):
-        return {"kind": "end", "ts": format_ts(event.ts)}
+        return _stamped("end", event.ts)
     if isinstance(event, TopicEvent):
-        return {
-            "kind": "topic",
-            "ts": format_ts(event.ts),
-            "title": event.title,
-            "keywords": list(event.keywords),
-        }
+        return _stamped("topic", event.ts, title=event.title, keywords=list(event.keywords))
     if isinstance(event, DeleteEvent):
-        return {
-            "kind": "delete",
-            "ts": format_ts(event.ts),
-            "platform": event.platform,
-            "comment_id": event.comment_id,
-        }
+        return _stamped("delete", event.ts, platform=event.platform, comment_id=event.comment_id)
     if isinstance(event, OffStreamEvent):
-        return {"kind": "off_stream", "ts": format_ts(event.ts), "shown_by": event.shown_by}
+        return _stamped("off_stream", event.ts, shown_by=event.shown_by)
     if isinstance(event, OffStageEvent):
-        return {
-            "kind": "off_stage",
-            "ts": format_ts(event.ts),
-            "platform": event.platform,
-            "author_id": event.author_id,
-        }
+        return _stamped("off_stage", event.ts, platform=event.platform, author_id=event.author_id)
     record = host_action_to_dict(event.action)
     if event.author is not None:
         record["author"] = event.author.name
         if event.author.display_name and event.author.display_name != event.author.name:
             record["display_name"] = event.author.display_name
     return record
+
+
+def _stamped(kind: str, ts: datetime, **fields: Any) -> dict[str, Any]:
+    """A line's record: its kind and its time first (as every line has them), then `fields`."""
+    return {"kind": kind, "ts": format_ts(ts), **fields}
 
 
 def comment_to_dict(comment: Comment) -> dict[str, Any]:

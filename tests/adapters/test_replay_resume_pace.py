@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import signal
-import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
+
+from fakes.show_runs import count, started
 
 
 def _line(id: str, second: int, text: str) -> dict:
@@ -30,14 +29,7 @@ def _line(id: str, second: int, text: str) -> dict:
 
 
 def _comments(db: Path) -> int:
-    try:
-        conn = sqlite3.connect(db)
-        try:
-            return conn.execute("SELECT count(*) FROM comments").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
+    return count(db, "SELECT count(*) FROM comments")
 
 
 def test_a_resumed_paced_replay_waits_for_its_next_line_as_if_never_stopped(
@@ -49,38 +41,26 @@ def test_a_resumed_paced_replay_waits_for_its_next_line_as_if_never_stopped(
     transcript = tmp_path / "paced.jsonl"
     transcript.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     db = tmp_path / "paced.db"
-    command = [sys.executable, "-m", "stagehand", "replay", str(transcript), "--db", str(db)]
+    command = ["replay", str(transcript), "--db", str(db)]
     command += ["--headless", "--speed", "10", "--listen", "127.0.0.1:0"]
 
-    first = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True
-    )
-    try:
+    with started(*command) as first:
         deadline = time.monotonic() + 60
         while _comments(db) < 4 and time.monotonic() < deadline:
             time.sleep(0.1)
         time.sleep(0.5)  # waiting for the late line (at 19:01:03, 5.9 s of wall time away)
         first.send_signal(signal.SIGINT)
         out, err = first.communicate(timeout=60)
-    finally:
-        if first.poll() is None:
-            first.kill()
     assert first.returncode == 130, err
     assert "Stopped before the end of the transcript" in out
     assert _comments(db) == 4
 
-    resumed = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True
-    )
-    try:
+    with started(*command) as resumed:
         assert resumed.stdout is not None
         assert resumed.stdout.readline().startswith("Show server:")  # open, and playing
-        started = time.monotonic()
+        resumed_at = time.monotonic()
         out, err = resumed.communicate(timeout=60)
-        took = time.monotonic() - started
-    finally:
-        if resumed.poll() is None:
-            resumed.kill()
+        took = time.monotonic() - resumed_at
     assert resumed.returncode == 0, err
     assert "Resumed show 'paced'" in out
     assert _comments(db) == 5

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from commands.chat import START, FakePlatform, play, say, write_transcript
+from fakes.show_runs import stagehand
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.config import Settings
 from stagehand.config.commands import CommandSettings
@@ -300,21 +301,7 @@ async def test_the_report_says_how_many_questions_are_hidden_by_opt_outs(tmp_pat
     )
 
     def report(fmt: str) -> str:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "stagehand",
-                "report",
-                "--db",
-                str(tmp_path / "show.db"),
-                "--format",
-                fmt,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        done = stagehand("report", "--db", str(tmp_path / "show.db"), "--format", fmt, timeout=60)
         assert done.returncode == 0, done.stderr
         return done.stdout
 

@@ -1,6 +1,7 @@
 """Running `stagehand` as a user does, a subprocess on real files, for the tests of a show's
 life in its database (test_show_identity.py, test_show_lock.py, test_show_stopped.py,
-test_show_file_gone.py)."""
+test_show_file_gone.py) and of the reports and exports of a show on a fake platform
+(tests/adapters/*/test_*_platform_moderation.py)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,23 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 
-def stagehand(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def stagehand(
+    *args: str, timeout: float = 120, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`stagehand *args` run to its end with no terminal (and `env` for its environment, if
+    given): its exit code and what it printed."""
     return subprocess.run(
         [sys.executable, "-m", "stagehand", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         stdin=subprocess.DEVNULL,
+        env=env,
     )
 
 
@@ -30,6 +38,18 @@ def start(*args: str) -> subprocess.Popen[str]:
         stdin=subprocess.DEVNULL,
         text=True,
     )
+
+
+@contextmanager
+def started(*args: str) -> Iterator[subprocess.Popen[str]]:
+    """`stagehand *args` running, as `start` runs it; killed on the way out if it still runs
+    (a test that failed before it ended leaves no show behind)."""
+    process = start(*args)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
 
 
 def count(db: Path, sql: str) -> int:

@@ -129,6 +129,22 @@ def chat_event(
     return event
 
 
+def _moderation_keys(moderator: dict[str, str], user: dict[str, str]) -> dict[str, str]:
+    """Who was (un)banned, in whose channel, by whom: the keys channel.ban and channel.unban
+    share in the EventSub reference."""
+    return {
+        "user_id": user["id"],
+        "user_login": user["login"],
+        "user_name": user["display_name"],
+        "broadcaster_user_id": BROADCASTER["id"],
+        "broadcaster_user_login": BROADCASTER["login"],
+        "broadcaster_user_name": BROADCASTER["display_name"],
+        "moderator_user_id": moderator["id"],
+        "moderator_user_login": moderator["login"],
+        "moderator_user_name": moderator["display_name"],
+    }
+
+
 def text_fragment(text: str) -> dict[str, Any]:
     return {"type": "text", "text": text, "cheermote": None, "emote": None, "mention": None}
 
@@ -848,15 +864,7 @@ class FakeTwitch:
         if helix:
             self.bans[user["id"]] = {"user_id": user["id"], "moderator_id": moderator["id"]}
         ban = {
-            "user_id": user["id"],
-            "user_login": user["login"],
-            "user_name": user["display_name"],
-            "broadcaster_user_id": BROADCASTER["id"],
-            "broadcaster_user_login": BROADCASTER["login"],
-            "broadcaster_user_name": BROADCASTER["display_name"],
-            "moderator_user_id": moderator["id"],
-            "moderator_user_login": moderator["login"],
-            "moderator_user_name": moderator["display_name"],
+            **_moderation_keys(moderator, user),
             "reason": reason,
             "banned_at": banned_at.strftime("%Y-%m-%dT%H:%M:%S.%f000Z"),
             "ends_at": (banned_at + timedelta(seconds=duration)).strftime(
@@ -885,20 +893,7 @@ class FakeTwitch:
         keys of the EventSub reference. Returns the notifications sent."""
         if helix:
             self.bans.pop(user["id"], None)
-        return await self._notify(
-            "channel.unban",
-            {
-                "user_id": user["id"],
-                "user_login": user["login"],
-                "user_name": user["display_name"],
-                "broadcaster_user_id": BROADCASTER["id"],
-                "broadcaster_user_login": BROADCASTER["login"],
-                "broadcaster_user_name": BROADCASTER["display_name"],
-                "moderator_user_id": moderator["id"],
-                "moderator_user_login": moderator["login"],
-                "moderator_user_name": moderator["display_name"],
-            },
-        )
+        return await self._notify("channel.unban", _moderation_keys(moderator, user))
 
     async def clear_on_twitch(self) -> int:
         """A moderator's /clear in Twitch's own chat: channel.chat.clear (the broadcaster only,

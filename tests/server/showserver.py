@@ -9,7 +9,8 @@ import json
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,17 @@ async def serve(
     server = await start_server(live, settings, listen=parse_listen(listen))
     runner = asyncio.ensure_future(live.run_adapters())
     return Served(live, server, replay, tokens, runner)
+
+
+@asynccontextmanager
+async def played(tmp_path: Path, **how: Any) -> AsyncIterator[Served]:
+    """The show `serve(tmp_path, **how)` serves, played through; closed on the way out."""
+    served = await serve(tmp_path, **how)
+    try:
+        await served.played()
+        yield served
+    finally:
+        await served.close()
 
 
 async def call(

@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 
 from showserver import act, call, serve
 
+from fakes.show_runs import stagehand
 from stagehand.config import Settings
 from stagehand.server.access import AccessTokens, default_tokens_path
 
@@ -119,16 +118,6 @@ async def test_the_config_token_is_a_host_named_script(tmp_path) -> None:
         assert actor == "script"
     finally:
         await served.close()
-
-
-def stagehand(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stagehand", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_token_commands_print_a_token_once_and_keep_only_its_hash() -> None:

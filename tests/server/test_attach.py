@@ -12,9 +12,13 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from showserver import act, call, comment, serve
+from showserver import Served, act, call, comment, serve
+from textual.pilot import Pilot
 
+from fakes.show_runs import stagehand
 from stagehand.config import Settings
 from stagehand.console.app import StagehandApp, make_app
 from stagehand.server.remote import RemoteShow
@@ -32,6 +36,34 @@ async def attached(served, who: str) -> tuple[RemoteShow, StagehandApp]:
         remote, Settings(), server_url=remote.url, attached_as=(remote.name, remote.role)
     )
     return remote, app
+
+
+@asynccontextmanager
+async def console_of(
+    served: Served, who: str, size: tuple[int, int] = (120, 35)
+) -> AsyncIterator[tuple[RemoteShow, StagehandApp, Pilot]]:
+    """`who`'s console attached to `served`, drawn headless (Pilot); detached on the way out,
+    whatever became of the show meanwhile."""
+    remote, app = await attached(served, who)
+    try:
+        async with app.run_test(size=size) as pilot:
+            yield remote, app, pilot
+    finally:
+        await remote.close()
+
+
+async def attach_in_a_child(url: str, token: str) -> tuple[int, bytes, bytes]:
+    """`stagehand attach URL --token TOKEN` run as a user runs it, with no terminal (stdin
+    closed): its exit code, stdout and stderr."""
+    child = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "stagehand", "attach", url, "--token", token),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(child.communicate(), 60)
+    assert child.returncode is not None
+    return child.returncode, stdout, stderr
 
 
 async def until(check, seconds: float = 1.0, pilot=None, said=None) -> float:
@@ -246,15 +278,7 @@ async def test_a_console_that_drops_mid_show_loses_nothing_and_stops_nothing(tmp
 def test_attach_says_what_is_wrong_in_one_line(tmp_path) -> None:
     def attach(*args: str) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if k != "STAGEHAND_ATTACH_TOKEN"}
-        return subprocess.run(
-            [sys.executable, "-m", "stagehand", "attach", *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-            stdin=subprocess.DEVNULL,
-            env=env,
-        )
+        return stagehand("attach", *args, timeout=60, env=env)
 
     # No token, and no terminal to ask for one (a script, a pipe): said, not asked.
     done = attach("http://127.0.0.1:9")
@@ -301,19 +325,8 @@ async def test_attach_to_a_self_signed_show_says_it_is_the_certificate(tmp_path)
     served = await serve(tmp_path, settings=Settings(server={"tls_cert": cert, "tls_key": key}))
     try:
         assert served.url.startswith("https://")
-        done = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "stagehand",
-            "attach",
-            served.url,
-            "--token",
-            served.tokens["alice"],
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        _, stderr = await asyncio.wait_for(done.communicate(), 60)
-        assert done.returncode == 2
+        code, _, stderr = await attach_in_a_child(served.url, served.tokens["alice"])
+        assert code == 2
         message = stderr.decode()
         assert "certificate" in message and "SSL_CERT_FILE" in message
         assert "is the show running?" not in message and "Traceback" not in message
@@ -324,19 +337,8 @@ async def test_attach_to_a_self_signed_show_says_it_is_the_certificate(tmp_path)
 async def test_attach_with_a_refused_token_says_so(tmp_path) -> None:
     served = await serve(tmp_path)
     try:
-        done = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "stagehand",
-            "attach",
-            served.url,
-            "--token",
-            "shs_revoked-or-wrong",
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        _, stderr = await asyncio.wait_for(done.communicate(), 60)
-        assert done.returncode == 2
+        code, _, stderr = await attach_in_a_child(served.url, "shs_revoked-or-wrong")
+        assert code == 2
         assert b"refused the token (wrong, or revoked)" in stderr
         assert b"shs_revoked-or-wrong" not in stderr
     finally:
@@ -475,20 +477,8 @@ async def test_attach_without_a_terminal_says_so_instead_of_drawing_into_a_file(
     console has nowhere to draw; said in one line, and the show goes on untouched."""
     served = await serve(tmp_path)
     try:
-        done = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "stagehand",
-            "attach",
-            served.url,
-            "--token",
-            served.tokens["alice"],
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        stdout, stderr = await asyncio.wait_for(done.communicate(), 60)
-        assert done.returncode == 2
+        code, stdout, stderr = await attach_in_a_child(served.url, served.tokens["alice"])
+        assert code == 2
         assert b"the console needs a terminal" in stderr
         assert b"\x1b[" not in stdout + stderr
         assert b"Traceback" not in stderr

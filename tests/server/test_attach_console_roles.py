@@ -13,7 +13,7 @@ import re
 
 from showserver import act, serve
 from test_attach import attached, screen_text, until
-from test_attach_restart import port_of
+from test_attach_restart import served_again
 
 from stagehand.console.actions import ACTIONS
 from stagehand.console.screens.notices import RESTARTED_HERE
@@ -85,12 +85,7 @@ async def test_the_notice_history_keeps_a_restarted_shows_notices_apart(tmp_path
             await pilot.pause()
             epoch = remote._epoch
             await before.server.stop()
-            after = await serve(
-                tmp_path / "b",
-                EARLIER,
-                listen=f"127.0.0.1:{port_of(before.url)}",
-                tokens=before.tokens,
-            )
+            after = await served_again(before, tmp_path / "b", EARLIER)
             await after.played()
             await until(lambda: remote._epoch != epoch, seconds=10, pilot=pilot)
             await until(

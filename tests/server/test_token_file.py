@@ -8,9 +8,16 @@ away, and all of them are back by themselves once the file is restored.
 
 from __future__ import annotations
 
-from showserver import call, serve, write_show
-from test_attach import attached, until
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 
+from showserver import call, played, serve, write_show
+from test_attach import attach_in_a_child, console_of, until
+from textual.pilot import Pilot
+
+from fakes.show_runs import stagehand
+from stagehand.console.app import StagehandApp
 from stagehand.events import Notice
 from stagehand.server.access import AccessTokens, Role, default_tokens_path
 
@@ -29,6 +36,14 @@ def restore_token_file(kept: str) -> None:
     path = default_tokens_path()
     path.write_text(kept, "utf-8")
     path.chmod(0o600)
+
+
+@asynccontextmanager
+async def connected_console(tmp_path: Path) -> AsyncIterator[tuple[StagehandApp, Pilot]]:
+    """alice's console (a producer) attached to a show played through, and connected."""
+    async with played(tmp_path) as served, console_of(served, "alice") as (_, app, pilot):
+        await until(lambda: app.state.connections["show"][0] == "connected", 3, pilot)
+        yield app, pilot
 
 
 async def test_an_unreadable_token_file_is_said_once_and_answered_503_not_revoked(
@@ -68,87 +83,61 @@ async def test_an_unreadable_token_file_is_said_once_and_answered_503_not_revoke
 async def test_attached_consoles_wait_out_a_broken_token_file_and_come_back_by_themselves(
     tmp_path,
 ) -> None:
-    served = await serve(tmp_path)
-    await served.played()
-    remote, app = await attached(served, "alice")
-    try:
-        async with app.run_test(size=(120, 35)) as pilot:
-            await until(lambda: app.state.connections["show"][0] == "connected", 3, pilot)
-            kept = break_token_file()
-            # Within the socket's token check (2 s): away, not refused for good.
-            await until(
-                lambda: app.state.connections["show"][0] == "reconnecting",
-                seconds=6,
-                pilot=pilot,
-                said=lambda: app.state.connections["show"],
-            )
-            await until(
-                lambda: "token file is unreadable" in app.state.connections["show"][1],
-                seconds=6,
-                pilot=pilot,
-                said=lambda: app.state.connections["show"],
-            )
-            assert app.state.connections["show"][0] != "failed"
-            assert not any("revoked" in n.text for n in app.state.notices)
-            restore_token_file(kept)
-            await until(
-                lambda: app.state.connections["show"][0] == "connected",
-                seconds=10,
-                pilot=pilot,
-                said=lambda: app.state.connections["show"],
-            )
-    finally:
-        await remote.close()
-        await served.close()
+    async with connected_console(tmp_path) as (app, pilot):
+        kept = break_token_file()
+        # Within the socket's token check (2 s): away, not refused for good.
+        await until(
+            lambda: app.state.connections["show"][0] == "reconnecting",
+            seconds=6,
+            pilot=pilot,
+            said=lambda: app.state.connections["show"],
+        )
+        await until(
+            lambda: "token file is unreadable" in app.state.connections["show"][1],
+            seconds=6,
+            pilot=pilot,
+            said=lambda: app.state.connections["show"],
+        )
+        assert app.state.connections["show"][0] != "failed"
+        assert not any("revoked" in n.text for n in app.state.notices)
+        restore_token_file(kept)
+        await until(
+            lambda: app.state.connections["show"][0] == "connected",
+            seconds=10,
+            pilot=pilot,
+            said=lambda: app.state.connections["show"],
+        )
 
 
 async def test_a_key_on_a_console_whose_token_was_revoked_says_so_not_press_again(
     tmp_path,
 ) -> None:
-    served = await serve(tmp_path)
-    await served.played()
-    remote, app = await attached(served, "alice")
-    try:
-        async with app.run_test(size=(120, 35)) as pilot:
-            await until(lambda: app.state.connections["show"][0] == "connected", 3, pilot)
-            AccessTokens().revoke("alice")
-            await until(lambda: app.state.connections["show"][0] == "failed", 8, pilot)
-            told = len(app.state.notices)
-            await pilot.press("home", "d")
-            await until(
-                lambda: len(app.state.notices) > told,
-                seconds=3,
-                pilot=pilot,
-            )
-            said = " ".join(n.text for n in list(app.state.notices)[told:])
-            assert "revoked" in said and "a new one and attach again" in said
-            assert "press again" not in said
-    finally:
-        await remote.close()
-        await served.close()
+    async with connected_console(tmp_path) as (app, pilot):
+        AccessTokens().revoke("alice")
+        await until(lambda: app.state.connections["show"][0] == "failed", 8, pilot)
+        told = len(app.state.notices)
+        await pilot.press("home", "d")
+        await until(
+            lambda: len(app.state.notices) > told,
+            seconds=3,
+            pilot=pilot,
+        )
+        said = " ".join(n.text for n in list(app.state.notices)[told:])
+        assert "revoked" in said and "a new one and attach again" in said
+        assert "press again" not in said
 
 
 def test_attach_over_https_to_a_plain_http_show_says_use_http(tmp_path) -> None:
     """Typing https:// for a show served over http:// is named as such, with the address to
     use, not blamed on the show not running."""
     import asyncio
-    import subprocess
-    import sys
 
     async def attach_https() -> tuple[int, str, str]:
         served = await serve(tmp_path)
         try:
             https = served.url.replace("http://", "https://")
-            child = await asyncio.create_subprocess_exec(
-                *(sys.executable, "-m", "stagehand", "attach", https),
-                *("--token", served.tokens["alice"]),
-                stdin=subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-            )
-            _, stderr = await asyncio.wait_for(child.communicate(), 60)
-            assert child.returncode is not None
-            return child.returncode, stderr.decode(), served.url
+            code, _, stderr = await attach_in_a_child(https, served.tokens["alice"])
+            return code, stderr.decode(), served.url
         finally:
             await served.close()
 
@@ -162,19 +151,10 @@ def test_attach_over_https_to_a_plain_http_show_says_use_http(tmp_path) -> None:
 def test_doctor_checks_the_show_servers_token_file() -> None:
     """Before, doctor looked only at the platforms' token store: a show server's token file
     that did not read passed, and every console was refused on the night."""
-    import subprocess
-    import sys
-
     from doctor_run import line
 
     def doctor_line() -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "stagehand", "doctor", "--offline"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = stagehand("doctor", "--offline", timeout=60)
         assert "Traceback" not in done.stderr
         found = line(done.stdout, "show server tokens")
         after = done.stdout.split(found, 1)[1].lstrip("\n").split("\n", 1)[0]
@@ -200,21 +180,11 @@ def test_doctor_checks_the_show_servers_token_file() -> None:
 
 def test_a_show_started_with_an_unreadable_token_file_says_so_at_once(tmp_path) -> None:
     """Not only at the first console's knock: the host reads it when the show starts."""
-    import subprocess
-    import sys
-
     path = default_tokens_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(BROKEN, "utf-8")
     transcript = write_show(tmp_path / "show.jsonl")
-    done = subprocess.run(
-        [sys.executable, "-m", "stagehand", "replay", str(transcript), "--instant", "--headless"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    done = stagehand("replay", str(transcript), "--instant", "--headless")
     assert done.returncode == 0, done.stderr
     warned = [x for x in done.stderr.splitlines() if "cannot check tokens" in x]
     assert len(warned) == 1 and str(path) in warned[0] and BROKEN not in warned[0], done.stderr
@@ -223,21 +193,12 @@ def test_a_show_started_with_an_unreadable_token_file_says_so_at_once(tmp_path) 
 def test_a_token_file_the_system_will_not_read_is_named_in_plain_words_with_its_own_fix() -> None:
     """It said "unreadable (IsADirectoryError)" or "(PermissionError)", a Python class name, and
     advised moving a file aside that only needed its owner or mode put right."""
-    import subprocess
-    import sys
-
     from doctor_run import line
 
     path = default_tokens_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.mkdir()  # a copy that made a folder of it
-    done = subprocess.run(
-        [sys.executable, "-m", "stagehand", "doctor", "--offline"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = stagehand("doctor", "--offline", timeout=60)
     found = line(done.stdout, "show server tokens")
     fix = done.stdout.split(found, 1)[1].lstrip("\n").split("\n", 1)[0]
     assert (
@@ -283,8 +244,6 @@ def test_a_token_file_it_may_not_read_asks_for_its_owner_and_mode_not_a_new_file
 def test_a_token_file_without_read_permission_is_named_so_by_doctor() -> None:
     """The same as a user meets it (not as root, who reads any file)."""
     import os
-    import subprocess
-    import sys
 
     import pytest
 
@@ -296,13 +255,7 @@ def test_a_token_file_without_read_permission_is_named_so_by_doctor() -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text('{"tokens": []}', "utf-8")
     path.chmod(0o000)
-    done = subprocess.run(
-        [sys.executable, "-m", "stagehand", "doctor", "--offline"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = stagehand("doctor", "--offline", timeout=60)
     path.chmod(0o600)
     found = line(done.stdout, "show server tokens")
     assert "unreadable (Permission denied)" in found and "Error" not in found

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 
 from showserver import act, call, serve, write_show
 
+from fakes.show_runs import stagehand
 from stagehand.events import CoreEvent
 from stagehand.server.wire import EVENT_TYPES, decode_event, dumps, encode_event
 from stagehand.show.queue import ShowQueue
@@ -53,16 +52,6 @@ async def test_the_api_queue_is_the_queue_every_screen_folds(tmp_path) -> None:
     assert state["queue"][0]["pinned"] == {"by": "alice", "note": "first"}
     assert "m3" not in {c["id"] for c in state["queue"]}
     await served.close()
-
-
-def stagehand(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stagehand", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def test_demo_prints_where_it_is_served_and_its_overlay(tmp_path) -> None:

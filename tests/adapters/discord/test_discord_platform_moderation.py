@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sqlite3
-import subprocess
-import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fakes.discord_server import (
@@ -25,10 +24,12 @@ from fakes.discord_server import (
     member_payload,
     user_payload,
 )
+from fakes.live_shows import Watched, running, until
+from fakes.show_runs import stagehand
 from stagehand.adapters.discord.adapter import DiscordAdapter
 from stagehand.config import Settings
 from stagehand.domain import ModerationKind
-from stagehand.events import CommentRanked, CoreEvent, Notice
+from stagehand.events import CommentRanked, Notice
 from stagehand.platform import ConnectionState
 from stagehand.session import open_show
 from stagehand.show.live import LiveShow
@@ -56,12 +57,6 @@ def _show(fake: FakeDiscord, tmp_path: Path) -> LiveShow:
     )
 
 
-async def _until(predicate, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.02)
-
-
 def _connected(live: LiveShow) -> bool:
     return live.connections.get("discord", (None,))[0] is ConnectionState.CONNECTED
 
@@ -70,18 +65,12 @@ def _queued(queue: ShowQueue) -> list[str]:
     return sorted(r.comment.text for row in queue.queue_rows() for r in row.askers)
 
 
-def _said(seen: list[CoreEvent]) -> list[str]:
-    return [e.text for e in seen if isinstance(e, Notice)]
-
-
-def _stagehand(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "stagehand", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=os.environ,
-    )
+@asynccontextmanager
+async def _on_discord(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Watched]:
+    """The show live on the fake Discord, its gateway connected."""
+    async with running(_show(fake, tmp_path)) as show:
+        await until(lambda: _connected(show.live))
+        yield show
 
 
 async def test_a_ban_and_a_deletion_made_in_discord_reach_the_show_and_its_report(
@@ -89,14 +78,8 @@ async def test_a_ban_and_a_deletion_made_in_discord_reach_the_show_and_its_repor
 ) -> None:
     async with FakeDiscord() as fake:
         fake.members[TROLL_ID] = member_payload(user_payload(TROLL_ID, "trollface", "Troll"), [])
-        live = _show(fake, tmp_path)
-        queue = ShowQueue(**live.queue_settings.fields())
-        live.add_listener(queue.apply)
-        seen: list[CoreEvent] = []
-        live.add_listener(seen.append)
-        running = asyncio.create_task(live.run_adapters())
-        try:
-            await _until(lambda: _connected(live))
+        async with _on_discord(fake, tmp_path) as show:
+            queue, seen = show.queue, show.seen
             deleted = fake.message(author_id=LISTENER_ID, content="is the vco analog?")
             for message in (
                 fake.message(content="which oscillator do you use for the bass?"),
@@ -105,7 +88,7 @@ async def test_a_ban_and_a_deletion_made_in_discord_reach_the_show_and_its_repor
                 fake.message(author_id=LISTENER_ID, content="does the sequencer swing?"),
             ):
                 await fake.dispatch("MESSAGE_CREATE", message)
-            await _until(lambda: sum(isinstance(e, CommentRanked) for e in seen) == 4)
+            await until(lambda: sum(isinstance(e, CommentRanked) for e in seen) == 4)
             assert len(_queued(queue)) == 4
 
             # A moderator bans Mason from the server in Discord, and one who never chatted in
@@ -113,31 +96,28 @@ async def test_a_ban_and_a_deletion_made_in_discord_reach_the_show_and_its_repor
             assert await fake.ban_in_discord(MASON_ID) == 1
             assert await fake.ban_in_discord(TROLL_ID) == 1
             await fake.delete_in_discord(deleted["id"])
-            await _until(lambda: _queued(queue) == ["does the sequencer swing?"])
-            await _until(
+            await until(lambda: _queued(queue) == ["does the sequencer swing?"])
+            await until(
                 lambda: sum("banned on Discord" in getattr(e, "text", "") for e in seen) == 2
             )
-            notices = _said(seen)
+            notices = show.notices()
             assert "Mase was banned on Discord" in notices
             assert "Troll was banned on Discord" in notices
             # Not the hosts' action: `u` does not lift a ban made in Discord.
-            assert not (await live.undo()).ok
+            assert not (await show.live.undo()).ok
             assert fake.bans == {MASON_ID, TROLL_ID}
             # A moderator lifts Mason's ban there: said and logged; what the ban took off the
             # queue stays off, what he writes from now on comes in.
             assert await fake.unban_in_discord(MASON_ID) == 1
-            await _until(lambda: "Mase was unbanned on Discord" in _said(seen))
+            await until(lambda: "Mase was unbanned on Discord" in show.notices())
             await fake.dispatch(
                 "MESSAGE_CREATE", fake.message(content="sorry! what about the lfo?")
             )
-            await _until(
+            await until(
                 lambda: (
                     _queued(queue) == ["does the sequencer swing?", "sorry! what about the lfo?"]
                 )
             )
-        finally:
-            assert await live.close()
-            await asyncio.wait_for(running, 5)
 
     with sqlite3.connect(tmp_path / "show.db") as conn:
         logged = conn.execute(
@@ -154,14 +134,14 @@ async def test_a_ban_and_a_deletion_made_in_discord_reach_the_show_and_its_repor
     ]
 
     db = str(tmp_path / "show.db")
-    report = _stagehand("report", "friday", "--db", db, "--format", "json")
+    report = stagehand("report", "friday", "--db", db, "--format", "json")
     assert report.returncode == 0, report.stderr
     assert json.loads(report.stdout)["moderation"]["on_platform"] == {
         "messages_deleted": 1,
         "viewers_timed_out": 0,
         "viewers_banned": 2,
     }
-    export = _stagehand("export", "friday", "--db", db)
+    export = stagehand("export", "friday", "--db", db)
     assert export.returncode == 0, export.stderr
     lines = [json.loads(line) for line in export.stdout.splitlines()]
     bans = [
@@ -177,26 +157,20 @@ async def test_a_ban_and_a_deletion_made_in_discord_reach_the_show_and_its_repor
 async def test_stagehands_own_ban_which_discord_announces_too_is_logged_once(
     tmp_path: Path,
 ) -> None:
-    async with FakeDiscord() as fake:
-        live = _show(fake, tmp_path)
-        running = asyncio.create_task(live.run_adapters())
-        try:
-            await _until(lambda: _connected(live))
-            message = fake.message(content="buy followers at spam.example")
-            await fake.dispatch("MESSAGE_CREATE", message)
-            await _until(lambda: live.find_comment("discord", message["id"]) is not None)
-            comment = live.find_comment("discord", message["id"])
-            assert comment is not None
-            result = await live.moderate(comment, ModerationKind.BAN)
-            assert result.ok, result.message
-            assert fake.bans == {MASON_ID}
-            undone = await live.undo()  # the hosts' u lifts it: GUILD_BAN_REMOVE comes back
-            assert undone.ok, undone.message
-            assert fake.bans == set()
-            await asyncio.sleep(0.5)  # room for Discord's announcements to (wrongly) be logged
-        finally:
-            assert await live.close()
-            await asyncio.wait_for(running, 5)
+    async with FakeDiscord() as fake, _on_discord(fake, tmp_path) as show:
+        live = show.live
+        message = fake.message(content="buy followers at spam.example")
+        await fake.dispatch("MESSAGE_CREATE", message)
+        await until(lambda: live.find_comment("discord", message["id"]) is not None)
+        comment = live.find_comment("discord", message["id"])
+        assert comment is not None
+        result = await live.moderate(comment, ModerationKind.BAN)
+        assert result.ok, result.message
+        assert fake.bans == {MASON_ID}
+        undone = await live.undo()  # the hosts' u lifts it: GUILD_BAN_REMOVE comes back
+        assert undone.ok, undone.message
+        assert fake.bans == set()
+        await asyncio.sleep(0.5)  # room for Discord's announcements to (wrongly) be logged
     with sqlite3.connect(tmp_path / "show.db") as conn:
         logged = conn.execute("SELECT action, text, outcome FROM host_actions").fetchall()
     conn.close()
@@ -213,25 +187,17 @@ async def test_a_bot_that_may_not_ban_says_once_that_bans_are_not_heard_and_read
     async with FakeDiscord() as fake:
         bot_role = next(r for r in fake.roles if r["id"] == BOT_ROLE_ID)
         bot_role["permissions"] = str(int(bot_role["permissions"]) & ~BAN_MEMBERS)
-        live = _show(fake, tmp_path)
-        seen: list[CoreEvent] = []
-        live.add_listener(seen.append)
-        running = asyncio.create_task(live.run_adapters())
-        try:
-            await _until(lambda: _connected(live))
+        async with _on_discord(fake, tmp_path) as show:
             assert await fake.ban_in_discord(MASON_ID) == 0  # Discord does not tell this bot
             await fake.dispatch("MESSAGE_CREATE", fake.message(author_id=ZEYLA_ID, content="hi"))
-            await _until(lambda: any(isinstance(e, CommentRanked) for e in seen))
+            await until(lambda: any(isinstance(e, CommentRanked) for e in show.seen))
             # A new session (the gateway asked for a reconnect that could not resume) is not
             # told again.
             fake.sessions.clear()
             await fake.request_reconnect()
-            await _until(lambda: len(fake.sent_ops(2)) == 2, timeout=10)
-            await _until(lambda: _connected(live))
-        finally:
-            assert await live.close()
-            await asyncio.wait_for(running, 5)
-    said = [e.text for e in seen if isinstance(e, Notice) and "not heard" in e.text]
+            await until(lambda: len(fake.sent_ops(2)) == 2, timeout=10)
+            await until(lambda: _connected(show.live))
+    said = [e.text for e in show.seen if isinstance(e, Notice) and "not heard" in e.text]
     assert said == [
         "Discord: bans made in Stagehand Test Server are not heard (chat is still read): the "
         "bot's role lacks Ban Members; grant it in Server Settings -> Roles (docs/discord.md)"

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
+
+from fakes.live_shows import Watched, running, until
+from fakes.show_runs import stagehand
 from fakes.twitch_server import FakeTwitch, chat_event, settings_for, store_credentials
 from stagehand.adapters.twitch.adapter import TwitchAdapter
 from stagehand.config import Settings
 from stagehand.console.state import ConsoleState
 from stagehand.domain import FORGOTTEN_NAME, OPTED_OUT_NAME, Author, ModerationKind
-from stagehand.events import CommentRanked, CoreEvent, HostActionLogged, Notice
+from stagehand.events import CommentRanked, CoreEvent, HostActionLogged
 from stagehand.session import open_show
 from stagehand.show.live import LiveShow
 from stagehand.show.queue import ShowQueue
@@ -43,10 +47,13 @@ def _show(fake: FakeTwitch, tmp_path: Path, *, connected: bool = True) -> LiveSh
     )
 
 
-async def _until(predicate, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.02)
+@asynccontextmanager
+async def _on_twitch(fake: FakeTwitch, tmp_path: Path) -> AsyncIterator[Watched]:
+    """Ana, Ben and Mo on the fake Twitch; the show live on it, every subscription made."""
+    fake.users |= {u["id"]: u for u in (ANA, BEN, MOD)}
+    async with running(_show(fake, tmp_path)) as show:
+        await fake.wait_for_subscriptions(SUBSCRIPTIONS)
+        yield show
 
 
 def _queued(queue: ShowQueue) -> list[str]:
@@ -65,15 +72,7 @@ def _rows(tmp_path: Path, sql: str) -> list[tuple]:
 async def test_a_timeout_and_a_deletion_on_twitch_take_the_comments_off_and_are_logged(
     fake: FakeTwitch, tmp_path: Path
 ) -> None:
-    fake.users |= {u["id"]: u for u in (ANA, BEN, MOD)}
-    live = _show(fake, tmp_path)
-    queue = ShowQueue(**live.queue_settings.fields())
-    live.add_listener(queue.apply)
-    seen: list[CoreEvent] = []
-    live.add_listener(seen.append)
-    running = asyncio.create_task(live.run_adapters())
-    try:
-        await fake.wait_for_subscriptions(SUBSCRIPTIONS)
+    async with _on_twitch(fake, tmp_path) as show:
         for message_id, who, text in (
             ("a1", ANA, "which oscillator do you use for the bass?"),
             ("a2", ANA, "and what about the filter cutoff?"),
@@ -81,23 +80,19 @@ async def test_a_timeout_and_a_deletion_on_twitch_take_the_comments_off_and_are_
             ("b2", BEN, "does the vco drift when it warms up?"),
         ):
             await fake.send_chat(chat_event(message_id=message_id, text=text, chatter=who))
-        await _until(lambda: sum(isinstance(e, CommentRanked) for e in seen) == 4)
-        assert _queued(queue) == ["a1", "a2", "b1", "b2"]
+        await until(lambda: sum(isinstance(e, CommentRanked) for e in show.seen) == 4)
+        assert _queued(show.queue) == ["a1", "a2", "b1", "b2"]
 
         # A Twitch moderator's /timeout ana 600, and a message of ben's deleted there.
         assert await fake.ban_on_twitch(MOD, ANA, duration=600, reason="spam") == 1  # channel.ban
         assert await fake.delete_on_twitch("b1", BEN) == 1
-        await _until(lambda: _queued(queue) == ["b2"])
-        notices = [getattr(e, "text", "") for e in seen]
+        await until(lambda: _queued(show.queue) == ["b2"])
+        notices = [getattr(e, "text", "") for e in show.seen]
         assert "Ana was timed out on Twitch for 600 s by mo" in notices
         # Not the hosts' action: their `u` does not lift a moderator's timeout on Twitch.
-        undone = await live.undo()
+        undone = await show.live.undo()
         assert not undone.ok
         assert fake.bans.get(ANA["id"]) is not None
-    finally:
-        assert await live.close()
-        async with asyncio.timeout(5):
-            await running
 
     assert _rows(
         tmp_path,
@@ -110,21 +105,7 @@ async def test_a_timeout_and_a_deletion_on_twitch_take_the_comments_off_and_are_
     ]
 
     # Exported as a host event that says it was done on Twitch, and by whom.
-    export = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "stagehand",
-            "export",
-            "synth-night",
-            "--db",
-            str(tmp_path / "show.db"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=os.environ,
-    )
+    export = stagehand("export", "synth-night", "--db", str(tmp_path / "show.db"))
     assert export.returncode == 0, export.stderr
     events = [json.loads(line) for line in export.stdout.splitlines()]
     moderations = [e for e in events if e.get("action") == "moderate"]
@@ -147,22 +128,13 @@ async def test_a_timeout_and_a_deletion_on_twitch_take_the_comments_off_and_are_
 async def test_stagehands_own_ban_which_twitch_announces_too_is_logged_once(
     fake: FakeTwitch, tmp_path: Path
 ) -> None:
-    fake.users |= {u["id"]: u for u in (ANA, BEN, MOD)}
-    live = _show(fake, tmp_path)
-    seen: list[CoreEvent] = []
-    live.add_listener(seen.append)
-    running = asyncio.create_task(live.run_adapters())
-    try:
-        await fake.wait_for_subscriptions(SUBSCRIPTIONS)
+    async with _on_twitch(fake, tmp_path) as show:
+        live = show.live
         await fake.send_chat(chat_event(message_id="a1", text="buy followers", chatter=ANA))
-        await _until(lambda: live.find_comment("twitch", "a1") is not None)
+        await until(lambda: live.find_comment("twitch", "a1") is not None)
         result = await live.moderate(live.find_comment("twitch", "a1"), ModerationKind.BAN)
         assert result.ok, result.message
         await asyncio.sleep(0.5)  # room for Twitch's announcement to (wrongly) be logged
-    finally:
-        assert await live.close()
-        async with asyncio.timeout(5):
-            await running
     assert _rows(tmp_path, "SELECT action, text, actor, outcome FROM host_actions") == [
         ("moderate", "ban", "", "ok: banned on Twitch")
     ]
@@ -180,15 +152,10 @@ async def test_a_broadcaster_token_from_before_channel_moderate_still_reads_chat
     for token in fake.tokens.values():
         if "channel:moderate" in token.scopes:
             token.scopes.remove("channel:moderate")
-    screen = ConsoleState()
-    live.add_listener(screen.apply)
-    seen: list[CoreEvent] = []
-    live.add_listener(seen.append)
-    running = asyncio.create_task(live.run_adapters())
-    try:
+    async with running(live) as show:
         await fake.wait_for_subscriptions(3)  # chat, deletions and /clear
         await fake.send_chat(chat_event(message_id="a1", text="hello", chatter=ANA))
-        await _until(lambda: any(isinstance(e, CommentRanked) for e in seen))
+        await until(lambda: any(isinstance(e, CommentRanked) for e in show.seen))
         # The connection drops and its re-subscription fails: Twitch closes the unused socket
         # and a new session subscribes again, refused again: said no more.
         fake.fail_next("POST", "eventsub/subscriptions", 500, "Internal Server Error")
@@ -196,17 +163,13 @@ async def test_a_broadcaster_token_from_before_channel_moderate_still_reads_chat
         await fake.wait_for_subscriptions(6, timeout=15)
         await fake.wait_for_chat(timeout=15)
         await fake.send_chat(chat_event(message_id="a2", text="hello again", chatter=ANA))
-        await _until(lambda: sum(isinstance(e, CommentRanked) for e in seen) == 2)
-    finally:
-        assert await live.close()
-        async with asyncio.timeout(5):
-            await running
+        await until(lambda: sum(isinstance(e, CommentRanked) for e in show.seen) == 2)
     refused = [r.getMessage() for r in caplog.records if "are not heard" in r.getMessage()]
     assert len(refused) == 1, refused
     assert refused[0].startswith("Bans and timeouts made on Twitch are not heard (chat goes on)")
     assert "the broadcaster needs channel:moderate" in refused[0]
     assert "stagehand auth twitch" in refused[0]
-    on_screen = [n for n in screen.notices if "not heard" in n.text]
+    on_screen = [n for n in show.screen.notices if "not heard" in n.text]
     assert [(n.text, n.level) for n in on_screen] == [
         (
             "Twitch: bans and timeouts made on Twitch are not heard: the broadcaster's token "
@@ -222,31 +185,20 @@ async def _ban_heard(
 ) -> tuple[LiveShow, ConsoleState, list[str]]:
     """Ana writes, `before_ban(live)` runs, then Mo times her out on Twitch (600 s), and with
     `then_ban` bans her after; what the console shows then."""
-    fake.users |= {u["id"]: u for u in (ANA, BEN, MOD)}
-    live = _show(fake, tmp_path)
-    screen = ConsoleState()
-    live.add_listener(screen.apply)
-    seen: list[CoreEvent] = []
-    live.add_listener(seen.append)
-    running = asyncio.create_task(live.run_adapters())
-    try:
-        await fake.wait_for_subscriptions(SUBSCRIPTIONS)
+    async with _on_twitch(fake, tmp_path) as show:
+        seen = show.seen
         await fake.send_chat(chat_event(message_id="m1", text="hi all", chatter=MOD))
         await fake.send_chat(chat_event(message_id="a1", text="which synth?", chatter=ANA))
-        await _until(lambda: sum(isinstance(e, CommentRanked) for e in seen) == 2)
-        before_ban(live)
+        await until(lambda: sum(isinstance(e, CommentRanked) for e in seen) == 2)
+        before_ban(show.live)
         assert await fake.ban_on_twitch(MOD, ANA, duration=600, reason="spam") == 1
         if then_ban:
-            await _until(lambda: any(isinstance(e, HostActionLogged) for e in seen))
+            await until(lambda: any(isinstance(e, HostActionLogged) for e in seen))
             assert await fake.ban_on_twitch(MOD, ANA, reason="spam again") == 1
         logged = 2 if then_ban else 1
-        await _until(lambda: sum(isinstance(e, HostActionLogged) for e in seen) == logged)
+        await until(lambda: sum(isinstance(e, HostActionLogged) for e in seen) == logged)
         await asyncio.sleep(0.1)
-    finally:
-        assert await live.close()
-        async with asyncio.timeout(5):
-            await running
-    return live, screen, [n.text for n in screen.notices]
+    return show.live, show.screen, [n.text for n in show.screen.notices]
 
 
 async def test_a_ban_by_a_moderator_who_opted_out_does_not_name_them(
@@ -303,51 +255,19 @@ async def test_a_ban_on_twitch_of_a_viewer_who_never_chatted_names_them_in_log_a
     """A moderator bans someone on Twitch before they said a word in this show: the log names
     them (their author row is made from the ban's login and display name), so the report counts
     them and the export says whom it was about."""
-    fake.users |= {u["id"]: u for u in (ANA, BEN, MOD)}
-    live = _show(fake, tmp_path)
-    seen: list[CoreEvent] = []
-    live.add_listener(seen.append)
-    running = asyncio.create_task(live.run_adapters())
-    try:
-        await fake.wait_for_subscriptions(SUBSCRIPTIONS)
+    async with _on_twitch(fake, tmp_path) as show:
         assert await fake.ban_on_twitch(MOD, BEN) == 1
-        await _until(lambda: any(isinstance(e, HostActionLogged) for e in seen))
-    finally:
-        assert await live.close()
-        async with asyncio.timeout(5):
-            await running
+        await until(lambda: any(isinstance(e, HostActionLogged) for e in show.seen))
     assert _rows(
         tmp_path,
         "SELECT host_actions.text, authors.platform_user_id, authors.name, authors.display_name"
         " FROM host_actions LEFT JOIN authors ON authors.id = host_actions.author_id",
     ) == [("ban", "7002", "ben", "ben")]  # twitchio gives the login only
     db = str(tmp_path / "show.db")
-    report = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "stagehand",
-            "report",
-            "synth-night",
-            "--db",
-            db,
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=os.environ,
-    )
+    report = stagehand("report", "synth-night", "--db", db, "--format", "json")
     assert report.returncode == 0, report.stderr
     assert json.loads(report.stdout)["moderation"]["on_platform"]["viewers_banned"] == 1
-    export = subprocess.run(
-        [sys.executable, "-m", "stagehand", "export", "synth-night", "--db", db],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=os.environ,
-    )
+    export = stagehand("export", "synth-night", "--db", db)
     assert export.returncode == 0, export.stderr
     moderations = [json.loads(line) for line in export.stdout.splitlines() if '"moderate"' in line]
     assert [(e["platform"], e["author_id"]) for e in moderations] == [("twitch", "7002")]
@@ -362,27 +282,20 @@ async def test_an_unban_and_a_clear_on_twitch_are_logged_and_said_and_change_no_
     writes from then on comes in. The /clear is said on the notices; nothing leaves the queue
     or the log. stagehand's own unban (the hosts' u), which Twitch announces too, is logged once:
     as the hosts' undo."""
-    fake.users |= {u["id"]: u for u in (ANA, BEN, MOD)}
-    live = _show(fake, tmp_path)
-    queue = ShowQueue(**live.queue_settings.fields())
-    live.add_listener(queue.apply)
-    seen: list[CoreEvent] = []
-    live.add_listener(seen.append)
-    running = asyncio.create_task(live.run_adapters())
-    try:
-        await fake.wait_for_subscriptions(SUBSCRIPTIONS)
+    async with _on_twitch(fake, tmp_path) as show:
+        live, queue = show.live, show.queue
         await fake.send_chat(chat_event(message_id="a1", text="is the vco analog?", chatter=ANA))
         await fake.send_chat(chat_event(message_id="b1", text="which filter is it?", chatter=BEN))
-        await _until(lambda: _queued(queue) == ["a1", "b1"])
+        await until(lambda: _queued(queue) == ["a1", "b1"])
         assert await fake.ban_on_twitch(MOD, ANA) == 1
-        await _until(lambda: _queued(queue) == ["b1"])
+        await until(lambda: _queued(queue) == ["b1"])
         assert await fake.unban_on_twitch(MOD, ANA) == 1
-        await _until(lambda: "Ana was unbanned on Twitch by mo" in _notices(seen))
+        await until(lambda: "Ana was unbanned on Twitch by mo" in show.notices())
         assert await fake.clear_on_twitch() == 1
-        await _until(lambda: any("cleared the chat" in n for n in _notices(seen)))
+        await until(lambda: any("cleared the chat" in n for n in show.notices()))
         assert _queued(queue) == ["b1"]  # the unban gave nothing back; the /clear took nothing
         await fake.send_chat(chat_event(message_id="a2", text="thanks, and the lfo?", chatter=ANA))
-        await _until(lambda: _queued(queue) == ["a2", "b1"])
+        await until(lambda: _queued(queue) == ["a2", "b1"])
         assert not (await live.undo()).ok  # neither is the hosts' to take back
 
         # The hosts ban ben through stagehand, and take it back with u: Twitch announces both.
@@ -391,10 +304,6 @@ async def test_an_unban_and_a_clear_on_twitch_are_logged_and_said_and_change_no_
         assert (await live.moderate(b1, ModerationKind.BAN)).ok
         assert (await live.undo()).ok
         await asyncio.sleep(0.5)  # room for Twitch's channel.unban to (wrongly) be logged
-    finally:
-        assert await live.close()
-        async with asyncio.timeout(5):
-            await running
     done_there = "ok: done on Twitch, not through stagehand"
     assert _rows(
         tmp_path,
@@ -413,7 +322,7 @@ async def test_an_unban_and_a_clear_on_twitch_are_logged_and_said_and_change_no_
             "7002",
         ),
     ]
-    notices = _notices(seen)
+    notices = show.notices()
     assert [n for n in notices if "cleared the chat" in n] == [
         "Twitch: a moderator cleared the chat on Twitch (/clear): viewers there no longer see "
         "the messages before it; the show keeps every comment, its queue and its log"
@@ -430,5 +339,29 @@ async def test_an_unban_and_a_clear_on_twitch_are_logged_and_said_and_change_no_
         assert await resumed.close()
 
 
-def _notices(seen: list[CoreEvent]) -> list[str]:
-    return [e.text for e in seen if isinstance(e, Notice)]
+async def test_a_ban_or_an_unban_of_nobody_is_one_line_in_the_log_and_bans_are_still_heard(
+    fake: FakeTwitch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A channel.ban and a channel.unban with the reference's keys but no viewer in them are
+    skipped, one warning line each naming which (no traceback, nothing logged as the hosts'),
+    and the next ban is heard as ever."""
+    nobody = {"id": "", "login": "", "display_name": ""}
+    caplog.set_level(logging.INFO)
+    async with _on_twitch(fake, tmp_path) as show:
+        assert await fake.ban_on_twitch(MOD, nobody, helix=False) == 1
+        assert await fake.unban_on_twitch(MOD, nobody, helix=False) == 1
+        assert await fake.ban_on_twitch(MOD, BEN) == 1
+        await until(lambda: any(isinstance(e, HostActionLogged) for e in show.seen))
+        await asyncio.sleep(0.1)
+    said = [r for r in caplog.records if "malformed" in r.getMessage()]
+    assert [(r.getMessage(), r.levelno, r.exc_info) for r in said] == [
+        ("Skipped a malformed Twitch ban notification (a ban of nobody)", logging.WARNING, None),
+        (
+            "Skipped a malformed Twitch unban notification (an unban of nobody)",
+            logging.WARNING,
+            None,
+        ),
+    ]
+    assert _rows(tmp_path, "SELECT action, text, actor FROM host_actions") == [
+        ("moderate", "ban", "twitch:mo")
+    ]

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +49,7 @@ from stagehand.adapters.twitch.errors import (
     mask_twitchio_logs,
 )
 from stagehand.adapters.twitch.limits import split_message
-from stagehand.adapters.twitch.moderation import heard_ban, heard_unban
+from stagehand.adapters.twitch.moderation import HeardBan, heard_ban, heard_unban
 from stagehand.adapters.twitch.normalize import (
     PLATFORM,
     MalformedChatMessage,
@@ -265,17 +266,8 @@ class TwitchAdapter(Adapter):
     def _ban(self, payload: Any) -> None:
         """A ban or timeout in Twitch's own chat: the show takes the viewer off its queue and
         logs it, unless stagehand made it (Twitch announces those too)."""
-        try:
-            ban = heard_ban(payload)
-            moderator_id = str(payload.moderator.id)
-        except (AttributeError, TypeError, ValueError) as exc:
-            log.warning("Skipped a malformed Twitch ban notification (%s)", exc)
-            return
-        link = self.connection.link
-        ours = link.ids.moderator_id if link is not None else None
-        if moderator_id == ours and self.own_bans.is_echo(ban.author.id):
-            return
-        if self._sink is not None:
+        ban = self._heard(payload, heard_ban, "ban", self.own_bans)
+        if ban is not None and self._sink is not None:
             self._sink.author_banned(
                 ban.author, ban.kind.value, ban.detail, by=ban.by, by_id=ban.by_id, key=ban.key
             )
@@ -283,20 +275,29 @@ class TwitchAdapter(Adapter):
     def _unban(self, payload: Any) -> None:
         """A ban or timeout lifted in Twitch's own chat (/unban, /untimeout, or the moderator
         view): logged, unless stagehand lifted it (an undo, which Twitch announces too)."""
-        try:
-            unban = heard_unban(payload)
-            moderator_id = str(payload.moderator.id)
-        except (AttributeError, TypeError, ValueError) as exc:
-            log.warning("Skipped a malformed Twitch unban notification (%s)", exc)
-            return
-        link = self.connection.link
-        ours = link.ids.moderator_id if link is not None else None
-        if moderator_id == ours and self.own_unbans.is_echo(unban.author.id):
-            return
-        if self._sink is not None:
+        unban = self._heard(payload, heard_unban, "unban", self.own_unbans)
+        if unban is not None and self._sink is not None:
             self._sink.author_unbanned(
                 unban.author, unban.detail, by=unban.by, by_id=unban.by_id, key=unban.key
             )
+
+    def _heard(
+        self, payload: Any, read: Callable[[Any], HeardBan], what: str, own: OwnActions
+    ) -> HeardBan | None:
+        """What a `channel.ban` or `channel.unban` notification (`what`) says, read by `read`;
+        None when it is malformed (said in the log) or announces stagehand's own action (`own`
+        knows those: the show logged them when it made them)."""
+        try:
+            heard = read(payload)
+            moderator_id = str(payload.moderator.id)
+        except (AttributeError, TypeError, ValueError) as exc:
+            log.warning("Skipped a malformed Twitch %s notification (%s)", what, exc)
+            return None
+        link = self.connection.link
+        ours = link.ids.moderator_id if link is not None else None
+        if moderator_id == ours and own.is_echo(heard.author.id):
+            return None
+        return heard
 
     def _chat_cleared(self, payload: Any) -> None:
         """A moderator's /clear in Twitch's own chat: said to the hosts; the show keeps every
