@@ -430,5 +430,60 @@ async def test_an_unban_and_a_clear_on_twitch_are_logged_and_said_and_change_no_
         assert await resumed.close()
 
 
+async def test_a_ban_and_an_unban_twitch_delivers_again_are_logged_and_said_once(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """Twitch delivers an EventSub notification at least once: a redelivery is the same frame,
+    with the same message id. An /unban delivered twice was logged twice (and said twice): two
+    unbans in the log of a viewer unbanned once. A second /unban (a new notification) is one
+    more."""
+    fake.users |= {u["id"]: u for u in (ANA, MOD)}
+    live = _show(fake, tmp_path)
+    seen: list[CoreEvent] = []
+    live.add_listener(seen.append)
+    running = asyncio.create_task(live.run_adapters())
+    try:
+        await fake.wait_for_subscriptions(SUBSCRIPTIONS)
+        await fake.send_chat(chat_event(message_id="a1", text="is the vco analog?", chatter=ANA))
+        assert await fake.ban_on_twitch(MOD, ANA) == 1
+        assert await fake.redeliver("channel.ban") == 1
+        assert await fake.unban_on_twitch(MOD, ANA) == 1
+        assert await fake.redeliver("channel.unban") == 1
+        await _until(lambda: "Ana was unbanned on Twitch by mo" in _notices(seen))
+        # The redeliveries arrive after the notifications they repeat: give them time to be
+        # (wrongly) logged, then a new /unban shows the log still takes a second one.
+        await asyncio.sleep(0.5)
+        assert await fake.unban_on_twitch(MOD, ANA) == 1
+        banned = fake.last_notification_of("channel.ban")
+        unbanned = fake.last_notification_of("channel.unban")
+        await _until(lambda: _notices(seen).count("Ana was unbanned on Twitch by mo") >= 2)
+
+        # The hosts' own ban and its undo, which Twitch announces back, each delivered twice:
+        # the show logged them when it made them, and logs no redelivery as a moderator's.
+        a1 = live.find_comment("twitch", "a1")
+        assert a1 is not None
+        assert (await live.moderate(a1, ModerationKind.BAN)).ok
+        await _until(lambda: fake.last_notification_of("channel.ban") != banned)
+        assert await fake.redeliver("channel.ban") == 1
+        assert (await live.undo()).ok
+        await _until(lambda: fake.last_notification_of("channel.unban") != unbanned)
+        assert await fake.redeliver("channel.unban") == 1
+        await asyncio.sleep(0.5)
+    finally:
+        assert await live.close()
+        async with asyncio.timeout(5):
+            await running
+    assert _rows(tmp_path, "SELECT action, text, outcome FROM host_actions ORDER BY id") == [
+        ("moderate", "ban", "ok: done on Twitch, not through stagehand"),
+        ("moderate", "unban", "ok: done on Twitch, not through stagehand"),
+        ("moderate", "unban", "ok: done on Twitch, not through stagehand"),
+        ("moderate", "ban", "ok: banned on Twitch"),
+        ("undo", "moderate", "ok: Undid the ban of Ana: their comments are back in the queue"),
+    ]
+    notices = _notices(seen)
+    assert notices.count("Ana was banned on Twitch by mo") == 1
+    assert notices.count("Ana was unbanned on Twitch by mo") == 2
+
+
 def _notices(seen: list[CoreEvent]) -> list[str]:
     return [e.text for e in seen if isinstance(e, Notice)]

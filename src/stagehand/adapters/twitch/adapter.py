@@ -273,7 +273,7 @@ class TwitchAdapter(Adapter):
             return
         link = self.connection.link
         ours = link.ids.moderator_id if link is not None else None
-        if moderator_id == ours and self.own_bans.is_echo(ban.author.id):
+        if moderator_id == ours and self.own_bans.is_echo(ban.author.id, ban.key):
             return
         if self._sink is not None:
             self._sink.author_banned(
@@ -291,7 +291,7 @@ class TwitchAdapter(Adapter):
             return
         link = self.connection.link
         ours = link.ids.moderator_id if link is not None else None
-        if moderator_id == ours and self.own_unbans.is_echo(unban.author.id):
+        if moderator_id == ours and self.own_unbans.is_echo(unban.author.id, unban.key):
             return
         if self._sink is not None:
             self._sink.author_unbanned(
