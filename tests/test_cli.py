@@ -181,7 +181,16 @@ def test_an_interrupted_demo_says_how_to_resume_it_and_that_resumes_it(tmp_path:
     [stopped] = [line for line in out.splitlines() if line.startswith("Stopped before the end")]
     name = sqlite3.connect(db).execute("SELECT name FROM shows").fetchone()[0]
     assert stopped.endswith(f"; run the same command with --show {name} to resume where it stopped")
+    # The report and `shows` say it alike: the same command again would start another demo.
+    report = stagehand("report", "--db", str(db))
+    assert report.returncode == 0, report.stderr
+    assert "the same command" not in report.stdout
+    resume = f"`stagehand demo --show {name} --db {db}` resumes it"
+    assert resume in report.stdout.splitlines()[1], report.stdout
+    listed = stagehand("shows", "--db", str(db))
+    assert "the same command" not in listed.stdout and resume in listed.stdout, listed.stdout
 
+    # The command named, as named (headless here: no terminal), resumes the demo.
     resumed = stagehand(*command[3:], "--show", name, "--speed", "1000", timeout=120)
     assert resumed.returncode == 0, resumed.stderr
     assert f"Resumed show {name!r}: " in resumed.stdout
