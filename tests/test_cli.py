@@ -181,7 +181,16 @@ def test_an_interrupted_demo_says_how_to_resume_it_and_that_resumes_it(tmp_path:
     [stopped] = [line for line in out.splitlines() if line.startswith("Stopped before the end")]
     name = sqlite3.connect(db).execute("SELECT name FROM shows").fetchone()[0]
     assert stopped.endswith(f"; run the same command with --show {name} to resume where it stopped")
+    # The report and `shows` say it alike: the same command again would start another demo.
+    report = stagehand("report", "--db", str(db))
+    assert report.returncode == 0, report.stderr
+    assert "the same command" not in report.stdout
+    resume = f"`stagehand demo --show {name} --db {db}` resumes it"
+    assert resume in report.stdout.splitlines()[1], report.stdout
+    listed = stagehand("shows", "--db", str(db))
+    assert "the same command" not in listed.stdout and resume in listed.stdout, listed.stdout
 
+    # The command named, as named (headless here: no terminal), resumes the demo.
     resumed = stagehand(*command[3:], "--show", name, "--speed", "1000", timeout=120)
     assert resumed.returncode == 0, resumed.stderr
     assert f"Resumed show {name!r}: " in resumed.stdout
@@ -472,6 +481,49 @@ def test_rank_lists_no_row_for_a_comment_with_no_text_to_show(tmp_path: Path) ->
     for done in (table, jsonl):
         assert done.stderr.startswith("3 comments are not listed: no text to show"), done.stderr
         assert set(done.stderr.rstrip().rpartition(": ")[2].split(", ")) == {"z1", "o1", "j1"}
+
+
+def test_rank_lists_a_held_back_line_as_held_with_its_blocked_term(tmp_path: Path) -> None:
+    """A producer checking a transcript tells a line held back for a blocked term from one
+    lost: every format lists it after the ranked rows, as held, with the term that held it (as
+    the console's `w` says it), and stderr counts them."""
+    records = [
+        {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "VCO", "keywords": ["vco"]},
+        {"kind": "comment", "id": "q1", "ts": "2026-11-20T19:00:01Z", "platform": "twitch",
+         "author_id": "1", "author": "alice", "text": "how do you tune the vco?"},
+        {"kind": "comment", "id": "h1", "ts": "2026-11-20T19:00:02Z", "platform": "twitch",
+         "author_id": "2", "author": "bob", "text": "how do you tune the vco you cunt"},
+        {"kind": "segment", "ts": "2026-11-20T19:10:00Z", "title": "Filters", "keywords": []},
+        {"kind": "comment", "id": "h2", "ts": "2026-11-20T19:10:01Z", "platform": "twitch",
+         "author_id": "3", "author": "carol", "text": "spoilers ahead: the vco dies"},
+    ]  # fmt: skip
+    transcript = tmp_path / "held.jsonl"
+    transcript.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    config = tmp_path / "stagehand.toml"
+    config.write_text('[ranking]\nblocked_terms = ["spoiler*"]\n', "utf-8")
+    jsonl = stagehand("rank", "-c", str(config), str(transcript))
+    assert jsonl.returncode == 0, jsonl.stderr
+    lines = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    assert [(line["id"], line["held"]) for line in lines] == [
+        ("q1", False),
+        ("h1", True),
+        ("h2", True),
+    ]
+    assert [(line["segment"], line["blocked_term"]) for line in lines[1:]] == [
+        (1, "cunt"),
+        (2, "spoiler*"),
+    ]
+    assert lines[1]["author"] == "bob" and lines[1]["text"] == "how do you tune the vco you cunt"
+    table = stagehand("rank", "-c", str(config), str(transcript), "--format", "table")
+    assert table.returncode == 0, table.stderr
+    ranked, _, held = table.stdout.partition("== held back from the queue")
+    assert "alice" in ranked and "bob" not in ranked and "carol" not in ranked
+    assert held.splitlines()[0].endswith(": 2")
+    bob = next(line for line in held.splitlines() if "bob" in line)
+    assert "how do you tune the vco you cunt" in bob and 'blocked term "cunt"' in bob
+    assert 'blocked term "spoiler*"' in next(line for line in held.splitlines() if "carol" in line)
+    for done in (table, jsonl):
+        assert done.stderr.startswith("2 comments are held back from the queue for a blocked term")
 
 
 def test_a_replay_stopped_before_its_last_line_never_says_it_played_100_percent(

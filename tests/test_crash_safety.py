@@ -346,7 +346,7 @@ def test_a_closed_terminal_closes_the_console_show_as_quitting_does(
     ).fetchone()[0]
     conn.close()
     # Everything received was written (scored); a replay stopped before its end is not closed,
-    # though: the same command resumes it (`stagehand shows` says `not closed`).
+    # though: the command that ran it resumes it (`stagehand shows` says `not closed`).
     assert ended is None and unscored == 0
     assert len(stored_ids(db)) >= 50
 

@@ -164,7 +164,7 @@ def test_a_show_quit_with_a_comment_on_stream_comes_back_as_long(tmp_path: Path)
     show.send_signal(signal.SIGINT)
     _, stderr = show.communicate(timeout=60)
     assert show.returncode == 128 + signal.SIGINT, stderr
-    # Stopped part-way, a replay is not closed (the same command resumes it): its export has
+    # Stopped part-way, a replay is not closed (the command that ran it resumes it): its export has
     # no end line, and the replay of the export, played to its last line, is; the show's
     # length and what was on stream, and for how long, come back the same.
     stored = report(first)
@@ -179,6 +179,10 @@ def test_a_show_quit_with_a_comment_on_stream_comes_back_as_long(tmp_path: Path)
     replayed = report(second)
     assert replayed["show"]["duration_seconds"] >= 30  # it ran on past c2, at 8 s
     assert replayed["shown_on_stream"] == stored["shown_on_stream"]
+    # Stopped, the show lasted until the stop (c1 on stream until then), not until its last
+    # comment (8 s): as long as the export played through, and as long as c1 was on stream.
+    assert stored["show"]["duration_seconds"] == replayed["show"]["duration_seconds"]
+    assert stored["show"]["last_known_at"] == replayed["show"]["closed_at"]
 
 
 def on_stream(db: Path) -> bool:

@@ -1,4 +1,4 @@
-"""A replay stopped part-way is not `closed`: the same command resumes it."""
+"""A replay stopped part-way is not `closed`: the command that ran it resumes it."""
 
 from __future__ import annotations
 
@@ -30,9 +30,10 @@ def test_a_replay_stopped_part_way_is_not_closed_and_resumes(tmp_path: Path) -> 
     [row] = [line for line in listed.stdout.splitlines() if line.startswith("term ")]
     assert "  not closed  " in row, row
     report = stagehand("report", "--db", str(db))
+    # The command that resumes it, named: a replay's, with its database (not the default).
     assert (
-        "not closed: stopped part-way, crashed or still running (the same command resumes it)"
-        in (report.stdout)
+        "not closed: stopped part-way, crashed or still running "
+        f"(`stagehand replay {transcript} --db {db}` resumes it)" in report.stdout
     )
     as_json = json.loads(stagehand("report", "--db", str(db), "--format", "json").stdout)
     assert as_json["show"]["closed"] is False

@@ -254,6 +254,9 @@ class FakeTwitch:
         self.echo_before_answer = False
         self.echoed: list[dict[str, Any]] = []
         self.delivered: dict[str, dict[str, Any]] = {}  # message id -> chat event, for replies
+        #: The last notification frame of each kind sent on each session, to deliver again as
+        #: Twitch does (at least once: the same frame, the same metadata message id).
+        self.last_notification: dict[tuple[str, str], dict[str, Any]] = {}
         self._failures: dict[tuple[str, str], list[tuple[int, str, RequestTest | None]]] = {}
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -845,7 +848,25 @@ class FakeTwitch:
                     subscription_version=sub["version"],
                 )
                 await session.ws.send_json(frame)
+                self.last_notification[(session.id, kind)] = frame
                 sent += 1
+        return sent
+
+    def last_notification_of(self, kind: str) -> str | None:
+        """The metadata message id of the last `kind` notification sent (None: none yet)."""
+        frames = [f for (_, k), f in self.last_notification.items() if k == kind]
+        return frames[-1]["metadata"]["message_id"] if frames else None
+
+    async def redeliver(self, kind: str) -> int:
+        """Send the last `kind` notification again, as Twitch redelivers one it is not sure
+        arrived: the very frame (same metadata `message_id`, same event). How many were sent."""
+        sent = 0
+        for session in list(self.sessions.values()):
+            frame = self.last_notification.get((session.id, kind))
+            if frame is None or session.ws is None or session.ws.closed:
+                continue
+            await session.ws.send_json(frame)
+            sent += 1
         return sent
 
     async def ban_on_twitch(

@@ -369,7 +369,7 @@ def test_a_crashed_show_lasts_as_long_in_stagehand_shows_as_in_the_report(tmp_pa
     # Never reported as if it had finished: it says it was not closed, and up to when it counts.
     assert (
         "\n2027-03-07 10:00 UTC · not closed: stopped part-way, crashed or still running "
-        "(the same command resumes it); "
+        f"(`stagehand replay {transcript} --db {db}` resumes it); "
         "figures are up to 10:08 (8 min 00 s)\n"
     ) in report(db, "crash", "term")
     show = json.loads(report(db, "crash", "json"))["show"]

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from showdb import build
 
-NOT_CLOSED = "not closed: stopped part-way, crashed or still running (the same command resumes it); figures are up to 19:06"
+NOT_CLOSED = "not closed: stopped part-way, crashed or still running ("
+UP_TO = "); figures are up to 19:06"
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,8 @@ def run(*args: str) -> str:
 @pytest.mark.parametrize("fmt", ["term", "md", "html"])
 def test_every_readable_format_says_the_show_was_not_closed(dbs, fmt) -> None:
     closed, crashed = dbs
-    assert NOT_CLOSED in run("report", "synth", "--db", str(crashed), "--format", fmt)
+    said = run("report", "synth", "--db", str(crashed), "--format", fmt)
+    assert NOT_CLOSED in said and UP_TO in said
     assert "not closed" not in run("report", "synth", "--db", str(closed), "--format", fmt)
 
 
@@ -77,3 +79,46 @@ def test_shows_has_a_state_column(dbs) -> None:
     pilot = next(line for line in lines if line.startswith("pilot"))
     assert "not closed" in synth
     assert "closed" in pilot and "not closed" not in pilot
+
+
+def _resume_said(db: Path, *args: str) -> str:
+    when = run("report", "synth", "--db", str(db), *args).splitlines()[1]
+    return when.partition(NOT_CLOSED)[2].partition(UP_TO)[0]
+
+
+def test_the_report_names_the_command_that_resumes_each_kind_of_show(dbs, tmp_path) -> None:
+    """Not "the same command resumes it": `stagehand demo` again starts another demo. What the
+    database knows of how the show ran names the command (its database too, not the default)."""
+    _, crashed = dbs
+    transcript = crashed.parent / "synth.jsonl"
+    assert _resume_said(crashed) == f"`stagehand replay {transcript} --db {crashed}` resumes it"
+    show = json.loads(run("report", "synth", "--db", str(crashed), "--format", "json"))["show"]
+    assert show["resume_with"] == f"stagehand replay {transcript} --db {crashed}"
+    from stagehand.demo import demo_transcript_path
+
+    kinds = {
+        "demo": (str(demo_transcript_path()), "`stagehand demo --show synth --db {db}` resumes it"),
+        "live": ("live", "`stagehand run --show synth --db {db}` resumes it, with its config"),
+        "other": (
+            "/shows/chat.jsonl",
+            "`stagehand replay /shows/chat.jsonl --show synth --db {db}` resumes it",
+        ),
+    }
+    for kind, (source, said) in kinds.items():
+        db = tmp_path / f"{kind}.db"
+        shutil.copy(crashed, db)
+        with sqlite3.connect(db) as conn:
+            (show_id,) = conn.execute("SELECT id FROM shows WHERE name = 'synth'").fetchone()
+            conn.execute(
+                "UPDATE shows SET source = ?, ended_at = NULL WHERE id = ?", [source, show_id]
+            )
+            if source == "live":
+                conn.execute("DELETE FROM replay_positions WHERE show_id = ?", [show_id])
+            else:
+                conn.execute(
+                    "UPDATE replay_positions SET source = ? WHERE show_id = ?", [source, show_id]
+                )
+        assert _resume_said(db) == said.format(db=db), kind
+    closed, _ = dbs
+    show = json.loads(run("report", "synth", "--db", str(closed), "--format", "json"))["show"]
+    assert show["resume_with"] is None  # closed: nothing to resume

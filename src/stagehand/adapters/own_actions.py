@@ -19,6 +19,9 @@ class OwnActions:
     def __init__(self, seconds: float = ECHO_SECONDS) -> None:
         self._seconds = seconds
         self._made: dict[str, float] = {}
+        #: The keys of the announcements taken as echoes: a platform that delivers one again
+        #: (Twitch's EventSub, at least once) sends the same key.
+        self._echoes: set[str] = set()
 
     def making(self, user_id: str) -> None:
         """About to act on `user_id` (the platform may announce it before its API answers)."""
@@ -27,8 +30,13 @@ class OwnActions:
     def failed(self, user_id: str) -> None:
         self._made.pop(user_id, None)
 
-    def is_echo(self, user_id: str) -> bool:
+    def is_echo(self, user_id: str, key: str = "") -> bool:
         """Whether an action on `user_id` the platform announces is the one stagehand made (each
-        is its echo once)."""
+        is its echo once; a delivery again of the announcement, by its `key`, is the echo too)."""
+        if key and key in self._echoes:
+            return True
         made = self._made.pop(user_id, None)
-        return made is not None and time.monotonic() - made <= self._seconds
+        echo = made is not None and time.monotonic() - made <= self._seconds
+        if echo and key:
+            self._echoes.add(key)
+        return echo

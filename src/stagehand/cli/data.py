@@ -46,8 +46,9 @@ def export(
 def shows(db_path: Path | None, config_path: Path | None) -> None:
     """The shows in a database, newest first, with their size and time."""
     from stagehand.metrics import show_counts
-    from stagehand.report.text import fit, pad
+    from stagehand.report.text import NOT_CLOSED, fit, pad, resumes
     from stagehand.store.queries import list_shows, show_span
+    from stagehand.store.resume_with import resume_with
 
     db = open_existing_database(db_path, config_path)
     rows = list_shows(db)
@@ -75,3 +76,9 @@ def shows(db_path: Path | None, config_path: Path | None) -> None:
             f"{minutes:>5} m {counts.comments:>9} {counts.participants:>7}  {state:<10}  "
             f"{fit(row.title, 40)}"
         )
+    # What resumes each show not closed, as its report says it: by the command that ran it.
+    unclosed = [row for row in rows if row.ended_at is None]
+    if unclosed:
+        click.echo(f"\n{NOT_CLOSED}:")
+    for row in unclosed:
+        click.echo(f"  {fit(row.name, 28)}: {resumes(resume_with(db, row.id))}")

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     type=click.Choice(["jsonl", "table"]),
     default="jsonl",
     show_default=True,
-    help="One JSON object per comment, or a table to read.",
+    help='One JSON object per row (lines held back for a blocked term last, "held": true), '
+    "or a table to read.",
 )
 @config_option
 def rank_command(
@@ -53,12 +54,15 @@ def rank_command(
     and the text. A comment the segment's words missed when it arrived is judged by the
     vocabulary the segment's chat taught by its end, as the comments after it were. One question asked by several viewers is one row, listing every asker's id.
     Only viewers' comments are ranked: commands, bots', hosts' and moderators' lines never
-    enter the queue. A bad line in TRANSCRIPT stops the ranking with one line naming it, and so
+    enter the queue; a viewer's line held back for a blocked term ([ranking] blocked_terms) is
+    listed after the rows, as held, with its term. A bad line in TRANSCRIPT stops the ranking with one line naming it, and so
     does a TRANSCRIPT with no events in it (empty, or only blank lines): exit status 2, as for
     an empty --topic or --keywords (leave the option out to use each segment's own). The
     config (-c) gives the ranking settings, the command prefix, the bots and `[show] hosts`.
     """
-    from stagehand.ranking.offline import Judging, rank_events
+    from stagehand.cli.rank_held import HeldLine, held_count, print_held
+    from stagehand.domain import CommentKind
+    from stagehand.ranking.offline import Judging, look_back_events, rows_of
     from stagehand.show.kinds import CommentKinds
     from stagehand.transcript import TranscriptError, read_transcript
 
@@ -86,17 +90,29 @@ def rank_command(
         classify=lambda comment: kinds.classify(comment).kind,
         hosts=settings.show.hosts,
     )
-    rows = rank_events(events, judging)
-    rows, blank = _readable(rows)
+    arrived, looked_back = look_back_events(events, judging)
+    rows, blank = _readable(rows_of(looked_back, judging.settings, arrived))
+    # A line held back for a blocked term is no queue row, but a producer checking the
+    # transcript must tell it from one lost: listed after the rows, with the term that held it.
+    held = [
+        HeldLine(r.comment, r.segment, kinds.classify(r.comment).blocked or "")
+        for r in arrived
+        if r.kind is CommentKind.HELD
+    ]
     if output_format == "jsonl":
         from stagehand.sanitize import inert_json
 
         for row in rows:
             # Safe to print: a name's bidi override or control character is escaped, and a
             # JSON reader gets the name back as the platform sent it.
-            click.echo(inert_json(row.to_json()))
+            click.echo(inert_json({**row.to_json(), "held": False}))
+        for line in held:
+            click.echo(inert_json(line.to_json()))
     else:
         _print_table(rows)
+        print_held(held)
+    if held:
+        click.echo(held_count(held, output_format), err=True)
     if blank:
         # On stderr, so a jsonl reader's stream stays one shape: every line a queue row.
         click.echo(_left_out(blank), err=True)

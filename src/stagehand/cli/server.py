@@ -163,7 +163,7 @@ async def _attach(url: str, secret: str, settings: Settings) -> tuple[str, str]:
         return (
             remote.show.name,
             f"the show had stopped at {remote.stopped_at:%H:%M} before its end (the command "
-            "that ran it resumes it)",
+            "that ran it resumes it, given --show and the show's name)",
         )
     return remote.show.name, "the show goes on"
 

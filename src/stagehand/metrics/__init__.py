@@ -90,6 +90,11 @@ def show_metrics(
     row = show if isinstance(show, ShowRow) else _find(db, show)
     facts = read_show_facts(db, row, now=now, follow_up_limit=follow_up_limit)
     metrics = show_metrics_from(facts)
+    if not metrics.show.closed:
+        from stagehand.store.resume_with import resume_with
+
+        resumable = dataclasses.replace(metrics.show, resume=resume_with(db, row.id))
+        metrics = dataclasses.replace(metrics, show=resumable)
     # Who did what, what the stream showed (metrics/team.py), and the moderation
     # (metrics/moderation.py): the report's, not the trend's.
     return dataclasses.replace(

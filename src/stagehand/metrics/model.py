@@ -15,6 +15,7 @@ from stagehand.times import format_ts
 
 if TYPE_CHECKING:
     from stagehand.metrics.team import ActorRow, OnStreamRow
+    from stagehand.store.resume_with import ResumeWith
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +250,8 @@ class ShowInfo:
     opened_at: datetime
     closed_at: datetime
     closed: bool = True
+    #: For a show not closed, what resumes it (the command that ran it, as the database knows it).
+    resume: ResumeWith | None = None
 
     @property
     def duration_seconds(self) -> float:
@@ -264,6 +267,9 @@ class ShowInfo:
             "closed": self.closed,
             "last_known_at": format_ts(self.closed_at),
             "duration_seconds": round(self.duration_seconds, 1),
+            # The shell command that resumes a show not closed (null when closed, or when its
+            # name or transcript's path could not be written as it runs).
+            "resume_with": self.resume.command or None if self.resume and not self.closed else None,
         }
 
 

@@ -115,7 +115,8 @@ def render_show(report: ShowMetrics) -> str:
     out = [
         f"# {md(title_of(report))}",
         "",
-        f"*{md(report.show.name)} · {when(report)}*",
+        # What resumes a show not closed names it and its transcript: inert, as chat is.
+        f"*{md(report.show.name)} · {md(when(report), limit=2000)}*",
         "",
         f"**{headline(m)}.** {subline(m)}",
         "",

@@ -19,6 +19,7 @@ from stagehand.metrics import (
     currency_digits,
 )
 from stagehand.sanitize import clean
+from stagehand.store.resume_with import LIVE, ResumeWith
 
 DASH = "—"
 #: What a platforms table says when no viewer took part on any platform (a hosts-only show).
@@ -63,24 +64,40 @@ def clock(ts: datetime | None) -> str:
 
 
 #: What a report says of a show never closed: a replay stopped part-way, a crash, or a show still
-#: running (nothing in the database tells which), so it says all three.
-NOT_CLOSED = "not closed: stopped part-way, crashed or still running (the same command resumes it)"
+#: running (nothing in the database tells which), so it says all three, and what resumes it.
+NOT_CLOSED = "not closed: stopped part-way, crashed or still running"
 
 
 def when(report: ShowMetrics) -> str:
     """'2026-11-20 19:00–19:25 UTC · 25 min 49 s', or for a show never closed
-    '2026-11-20 19:00 UTC · not closed: stopped part-way, crashed or still running (the same
-    command resumes it); figures are up to 19:25 (25 min 49 s)'."""
+    '2026-11-20 19:00 UTC · not closed: stopped part-way, crashed or still running
+    (`stagehand demo --show demo-20261120-190000` resumes it); figures are up to 19:25
+    (25 min 49 s)'."""
     show = report.show
     if not show.closed:
         return (
-            f"{show.opened_at:%Y-%m-%d %H:%M} UTC · {NOT_CLOSED}; figures are up to "
-            f"{_up_to(show.opened_at, show.closed_at)} ({duration(show.duration_seconds)})"
+            f"{show.opened_at:%Y-%m-%d %H:%M} UTC · {NOT_CLOSED} ({resumes(show.resume)}); "
+            f"figures are up to {_up_to(show.opened_at, show.closed_at)} "
+            f"({duration(show.duration_seconds)})"
         )
     return (
         f"{show.opened_at:%Y-%m-%d %H:%M}–{show.closed_at:%H:%M} UTC · "
         f"{duration(show.duration_seconds)}"
     )
+
+
+def resumes(resume: ResumeWith | None) -> str:
+    """What resumes a show not closed, said for its kind: `stagehand demo` again would start
+    another demo, so "the same command" is said of no show."""
+    if resume is None or not resume.command:
+        # Its name or transcript could not be written as it runs: said without them.
+        return "the command that ran it resumes it, given --show and the show's name"
+    said = f"`{resume.command}` resumes it"
+    if resume.relative:
+        said += ", run from the folder it ran in"
+    if resume.kind == LIVE:
+        said += ", with its config"
+    return said
 
 
 def _up_to(opened: datetime, last: datetime) -> str:

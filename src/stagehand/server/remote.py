@@ -14,7 +14,7 @@ fresh snapshot when too many were missed or the show restarted (a new epoch). A 
 replaces what the screens show (`Reloadable`): a console keeps nothing of the show from before
 it, so no key acts on a queue, a pin or an "on stream" the show no longer has. A show that
 ends says so (`show ■ finished`), its clock stops, and nothing reconnects. A show that stops
-before its end (a replay stopped short, which the same command resumes) says that instead: its
+before its end (a replay stopped short, which the command that ran it resumes) says that instead: its
 clock stops, and the console keeps reconnecting, as after a crash. While not connected (ended,
 stopped, reconnecting), a key sends nothing and says why: the show it would reach may not be
 the one on screen. Closing it (quitting this console) leaves the show running and recording.
@@ -462,7 +462,7 @@ class RemoteShow:
         elif isinstance(event, CommentUnpinned):
             self._pins.pop((event.platform, event.comment_id), None)
         elif isinstance(event, ShowEnded) and event.resumable:
-            # Stopped, not ended: the same command resumes it, and this console reconnects.
+            # Stopped, not ended: the command that ran it resumes it, and this console reconnects.
             self._stopped_at = event.ts
             self._link(ConnectionState.RECONNECTING, self._why_away())
             self._publish(

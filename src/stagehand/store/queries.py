@@ -181,14 +181,36 @@ def last_alive_at(db: Database, show_id: int) -> datetime | None:
     return parse_ts(last) if last else None
 
 
+#: Every moment a show's rows are stamped with, in show time: what it was doing and until when.
+_MOMENTS = (
+    "SELECT max(ts) FROM comments WHERE show_id = :show",
+    "SELECT max(ts) FROM host_actions WHERE show_id = :show",
+    "SELECT max(coalesce(ended_at, started_at)) FROM on_stream WHERE show_id = :show",
+    "SELECT max(coalesce(ended_at, started_at)) FROM stage_sessions WHERE show_id = :show",
+    "SELECT max(started_at) FROM segments WHERE show_id = :show",
+    "SELECT show_ts FROM replay_positions WHERE show_id = :show",
+)
+
+
+def last_known_at(db: Database, show_id: int) -> datetime | None:
+    """The last moment the database knows of the show: its last comment or host action
+    (`last_alive_at`), or later, where something went on until later (a comment on stream or a
+    guest on stage until the show stopped, a segment begun, how far a replay played)."""
+    # max() of the one-column rows: each value is an ISO 8601 UTC text, ordered as its time.
+    union = " UNION ALL ".join(f"SELECT ({query}) AS ts" for query in _MOMENTS)
+    last = db.execute(f"SELECT max(ts) FROM ({union})", {"show": show_id}).fetchone()[0]
+    return parse_ts(last) if last else None
+
+
 def show_span(db: Database, show: ShowRow) -> tuple[datetime, datetime]:
     """When the show began and ended, as the report and `stagehand shows` both say it.
 
     It began when it was opened (a replay: its transcript's first event), or earlier where a
     comment, host action or segment is stamped earlier (a replay opened without its
     transcript's time). It ended when it was closed, or later where activity is stamped later;
-    a show never closed (a crash, no clean stop) ended when it was last known to run
-    (`last_alive_at`: its last comment or host action), not the wall clock of a replay.
+    a show never closed (a crash, a replay stopped part-way) ended when it was last known to run
+    (`last_known_at`: its last comment or host action, or later where a comment stayed on
+    stream, a guest on stage, until the stop), not the wall clock of a replay.
     """
     first = db.execute(
         "SELECT min(ts) FROM (SELECT min(ts) AS ts FROM comments WHERE show_id = ?"
@@ -197,7 +219,7 @@ def show_span(db: Database, show: ShowRow) -> tuple[datetime, datetime]:
         [show.id, show.id, show.id],
     ).fetchone()[0]
     opened = min(show.started_at, parse_ts(first)) if first else show.started_at
-    ends = [at for at in (last_alive_at(db, show.id), show.ended_at) if at is not None]
+    ends = [at for at in (last_known_at(db, show.id), show.ended_at) if at is not None]
     return opened, max(ends) if ends else show.started_at
 
 

@@ -365,3 +365,49 @@ async def test_a_ban_or_an_unban_of_nobody_is_one_line_in_the_log_and_bans_are_s
     assert _rows(tmp_path, "SELECT action, text, actor FROM host_actions") == [
         ("moderate", "ban", "twitch:mo")
     ]
+
+
+async def test_a_ban_and_an_unban_twitch_delivers_again_are_logged_and_said_once(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """Twitch delivers an EventSub notification at least once: a redelivery is the same frame,
+    with the same message id. An /unban delivered twice was logged twice (and said twice): two
+    unbans in the log of a viewer unbanned once. A second /unban (a new notification) is one
+    more."""
+    async with _on_twitch(fake, tmp_path) as show:
+        live = show.live
+        await fake.send_chat(chat_event(message_id="a1", text="is the vco analog?", chatter=ANA))
+        assert await fake.ban_on_twitch(MOD, ANA) == 1
+        assert await fake.redeliver("channel.ban") == 1
+        assert await fake.unban_on_twitch(MOD, ANA) == 1
+        assert await fake.redeliver("channel.unban") == 1
+        await until(lambda: "Ana was unbanned on Twitch by mo" in show.notices())
+        # The redeliveries arrive after the notifications they repeat: give them time to be
+        # (wrongly) logged, then a new /unban shows the log still takes a second one.
+        await asyncio.sleep(0.5)
+        assert await fake.unban_on_twitch(MOD, ANA) == 1
+        banned = fake.last_notification_of("channel.ban")
+        unbanned = fake.last_notification_of("channel.unban")
+        await until(lambda: show.notices().count("Ana was unbanned on Twitch by mo") >= 2)
+
+        # The hosts' own ban and its undo, which Twitch announces back, each delivered twice:
+        # the show logged them when it made them, and logs no redelivery as a moderator's.
+        a1 = live.find_comment("twitch", "a1")
+        assert a1 is not None
+        assert (await live.moderate(a1, ModerationKind.BAN)).ok
+        await until(lambda: fake.last_notification_of("channel.ban") != banned)
+        assert await fake.redeliver("channel.ban") == 1
+        assert (await live.undo()).ok
+        await until(lambda: fake.last_notification_of("channel.unban") != unbanned)
+        assert await fake.redeliver("channel.unban") == 1
+        await asyncio.sleep(0.5)
+        notices = show.notices()
+    assert _rows(tmp_path, "SELECT action, text, outcome FROM host_actions ORDER BY id") == [
+        ("moderate", "ban", "ok: done on Twitch, not through stagehand"),
+        ("moderate", "unban", "ok: done on Twitch, not through stagehand"),
+        ("moderate", "unban", "ok: done on Twitch, not through stagehand"),
+        ("moderate", "ban", "ok: banned on Twitch"),
+        ("undo", "moderate", "ok: Undid the ban of Ana: their comments are back in the queue"),
+    ]
+    assert notices.count("Ana was banned on Twitch by mo") == 1
+    assert notices.count("Ana was unbanned on Twitch by mo") == 2

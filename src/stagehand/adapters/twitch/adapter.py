@@ -295,7 +295,7 @@ class TwitchAdapter(Adapter):
             return None
         link = self.connection.link
         ours = link.ids.moderator_id if link is not None else None
-        if moderator_id == ours and own.is_echo(heard.author.id):
+        if moderator_id == ours and own.is_echo(heard.author.id, heard.key):
             return None
         return heard
 

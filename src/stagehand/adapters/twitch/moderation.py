@@ -65,12 +65,16 @@ def heard_ban(payload: Any) -> HeardBan:
 
 def heard_unban(payload: Any) -> HeardBan:
     """The lifted ban or timeout a twitchio `ChannelUnban` carries (`kind` is BAN: Twitch does
-    not say which was lifted). Raises as `heard_ban` does. `key` is empty: the event has no
-    time of its own to tell a redelivery from a second unban."""
+    not say which was lifted). Raises as `heard_ban` does. The event has no time of its own to
+    tell a redelivery from a second unban: its notification's message id does (Twitch delivers
+    again with the same one), so `key` is made of it ("" when the notification has none)."""
     user, moderator = payload.user, payload.moderator
     user_id = str(user.id)
     if not user_id:
         raise ValueError("an unban of nobody")
+    message_id = notification_id(payload)
+    what = f"twitch unban|{user_id}|{message_id}"
+    key = hashlib.sha256(what.encode()).hexdigest()[:32] if message_id else ""
     by = str(getattr(moderator, "name", "") or "")
     by_id = str(getattr(moderator, "id", "") or "") if by else ""
     who = "" if by and by_id else " (by a moderator there)"
@@ -79,6 +83,13 @@ def heard_unban(payload: Any) -> HeardBan:
         ModerationKind.BAN,
         by if by_id else "",
         by_id,
-        "",
+        key,
         f"was unbanned on Twitch{who}",
     )
+
+
+def notification_id(payload: Any) -> str:
+    """The EventSub message id of the notification twitchio made `payload` from ("" when it
+    has none): the same for each delivery of one notification."""
+    metadata = getattr(payload, "metadata", None)
+    return str(getattr(metadata, "message_id", "") or "")
