@@ -12,7 +12,7 @@ import pytest
 from stagehand.config.ranking import RankingSettings
 from stagehand.domain import Segment
 from stagehand.ranking.ranker import Ranker
-from stagehand.ranking.text import normalize_for_repeat, said_once
+from stagehand.ranking.text import normalize_for_repeat, said_once, wall_phrase
 
 #: What a big channel's chat says between two real comments (each from its own viewer).
 REACTIONS = ["PogU", "LULW", "KEKW RUSH", "monkaW", "RUSH PogU", "Clap", "OMEGALUL", "NaM"]
@@ -40,6 +40,17 @@ def _chat(ranker: Ranker, make, lines: list[str], count: int = 80) -> None:
 )
 def test_a_wall_says_its_phrase_once(wall: str, phrase: str) -> None:
     assert said_once(normalize_for_repeat(wall)) == phrase
+
+
+@pytest.mark.parametrize(
+    ("wall", "phrase"),
+    [
+        ("PogU APEX PogU APEX PogU APEX PogU AP", "PogU APEX"),
+        ("GO GO go GO LULW GO LULW", "GO LULW"),  # the run collapsed as for `said_once`
+    ],
+)
+def test_a_wall_s_phrase_keeps_its_capitals_and_emotes(wall: str, phrase: str) -> None:
+    assert wall_phrase(wall, said_once(normalize_for_repeat(wall))) == phrase
 
 
 @pytest.mark.parametrize(
@@ -167,3 +178,75 @@ def test_where_everyone_writes_sentences_a_viewer_asking_again_still_asks(
     ranker.score(make("how do you tune the vco", "ana", seconds=41))
     again = ranker.score(make("how do you tune the vco", "ana", seconds=45))
     assert "repeat" in again.flags and again.reasons["question"] > 0
+
+
+def test_a_wall_of_the_title_said_back_keeps_none_of_the_topic(ranker: Ranker, make) -> None:
+    # "PogU APEX PogU APEX ..." under "Apex Legends esports" kept the topic's 2.8 points less
+    # the wall's 1.5 and held the queue's ninth row: it is the reaction it repeats.
+    wall = ranker.score(make(" ".join(["PogU VCO"] * 8), "fan"))
+    once = ranker.score(make("VCO PogU", "other", seconds=1))
+    claim = ranker.score(make("VCO DRIFTS LULW", "third", seconds=2))
+    assert wall.reasons["echo"] < 0 and wall.reasons["reaction"] < 0
+    assert wall.rank_key < once.rank_key < claim.rank_key
+
+
+def test_a_wall_of_a_reaction_with_a_word_of_its_own_ranks_as_that_reaction(
+    ranker: Ranker, make
+) -> None:
+    wall = ranker.score(make(" ".join(["POGGERS VCO 🔥 LIT"] * 5), "fan"))
+    assert "reaction" in wall.reasons and "echo" not in wall.reasons
+    # A wall that makes a claim is no reaction: the labels grade "XQC DOESNT HAVE A WORK VISA
+    # monkaW" posted three times in one comment 1.
+    claim = ranker.score(make(" ".join(["THE VCO DRIFTS WHEN THE ROOM WARMS monkaW"] * 3), "b"))
+    assert "reaction" not in claim.reasons and claim.reasons["topic"] > 0
+
+
+def test_in_a_stream_s_chat_a_question_pointing_at_the_thing_on_screen_rises(
+    ranker: Ranker, make
+) -> None:
+    # No host ever types in a big streamer's chat: "Is this game still relevant?" shares no word
+    # with the segment and sat 25th of 294, under "GAMER PEE GIRL 😎" and every topic echo.
+    _chat(ranker, make, REACTIONS)
+    pointing = ranker.score(make("Is this synth still relevant?", "asker", seconds=41))
+    other = ranker.score(make("anyone feeling extra fine?", "chatter", seconds=41))
+    echo = ranker.score(make("VCO DRIFTS LULW", "fan", seconds=41))
+    assert "to_show" in pointing.flags and pointing.reasons["to_show"] > 1.5
+    assert "to_show" not in other.flags
+    assert pointing.rank_key > echo.rank_key > other.rank_key
+
+
+def test_in_a_help_channel_a_question_pointing_at_a_thing_is_not_put_to_any_show(
+    make, synth_segment: Segment
+) -> None:
+    ranker = Ranker(RankingSettings(), show_description="We build a synthesizer from scratch")
+    ranker.set_segment(synth_segment)
+    _chat(ranker, make, SENTENCES)
+    pointing = ranker.score(make("is this driver still maintained?", "asker", seconds=41))
+    assert "to_show" not in pointing.flags
+
+
+def test_a_question_at_the_streamer_s_channel_is_put_to_the_show(ranker: Ranker, make) -> None:
+    # "@xQcOW so why dont you compete anymore": the streamer never typed in the capture, but on
+    # Twitch the channel is theirs.
+    _chat(ranker, make, REACTIONS)
+    to_streamer = ranker.score(
+        make("@fridaybuild so why dont you sell kits anymore", "asker", seconds=41)
+    )
+    to_viewer = ranker.score(make("@viewer3 so why dont you sell kits anymore", "b", seconds=41))
+    assert to_streamer.reasons["to_show"] > 2.5 and "to_show" not in to_viewer.flags
+    assert to_streamer.rank_key > to_viewer.rank_key
+
+
+def test_in_a_chat_of_emotes_a_question_posted_as_a_wall_is_not_lifted_as_one(
+    ranker: Ranker, make
+) -> None:
+    # "@xQcOW can i fuck you in the ass? gachiBASS" over and over in one comment held the Apex window's
+    # ninth row on `question` and `to_show`: a question asked again and again is spam there.
+    _chat(ranker, make, REACTIONS)
+    wall = ranker.score(
+        make(" ".join(["@fridaybuild can i borrow your vco? gachiBASS"] * 3), "a", seconds=41)
+    )
+    once = ranker.score(make("@fridaybuild can i borrow your vco? gachiBASS", "b", seconds=42))
+    assert "question" not in wall.reasons and "to_show" not in wall.reasons
+    assert once.reasons["question"] > 0
+    assert wall.rank_key < once.rank_key

@@ -33,6 +33,7 @@ from stagehand.ranking.text import (
     normalize_for_repeat,
     said_once,
     split_words,
+    wall_phrase,
 )
 from stagehand.ranking.topic import ANSWER_EVIDENCE, HOST_LINE_EVIDENCE, TopicProfile
 
@@ -66,6 +67,18 @@ TERSE_FADES_PENALTIES = True
 #: In a channel without hosts (a help channel) the conversations are the show: the topic a line
 #: carries from its thread counts this much more than in a show, where the hosts' segment is.
 HOSTLESS_THREAD_FACTOR = 1.2
+#: A wall is the reaction it repeats: "PogU APEX PogU APEX ..." is judged by "PogU APEX"
+#: (`reaction`, `echo`), as its phrase posted once would be.
+WALLS_REACT = True
+#: In a chat of emotes, a question posted as a wall takes no `question` or `to_show` points.
+WALLS_ASK_NOTHING = True
+#: Where no host has spoken, a question @-addressed to the channel (on Twitch, its streamer's)
+#: is put to the show.
+CHANNEL_IS_THE_SHOW = True
+#: Where no host has spoken, in a chat of emotes (a stream's, not a help channel's), a question
+#: pointing at a thing ("is this game still relevant?") is put to the show, as any question not
+#: put to the chat is in a show (IMPLICIT_TO_SHOW).
+POINTING_ASKS_THE_SHOW = True
 #: A repeated text this close (rapidfuzz ratio) to another author's was pasted, not typed again.
 PASTED_SIMILARITY = 99.0
 #: A question others posted word for word this many times among the recent texts is a wave of
@@ -368,7 +381,7 @@ class Ranker:
             and not broadcast
             and not roles & _HOST_ROLES
         ):
-            to_show = self._put_to_show(words, addressed, parent_key, to_guest)
+            to_show = self._put_to_show(words, addressed, parent_key, to_guest, comment)
             if to_show > 0:
                 flags.add("to_show")
                 reasons["to_show"] = weights.to_show * to_show * strength * (1 - relevance)
@@ -379,12 +392,18 @@ class Ranker:
         elif emote_only:
             flags.add("emote_only")
             reasons["emote"] = weights.emote_only
-        if not noise and strength == 0 and signals.is_reaction(words):
+        # A wall is the reaction it repeats ("POGGERS APEX 🔥 LIT POGGERS APEX 🔥 LIT ...").
+        once = (
+            words
+            if facts.said == facts.normalized or noise or strength or not WALLS_REACT
+            else split_words(wall_phrase(body, facts.said))
+        )
+        if not noise and strength == 0 and signals.is_reaction(once):
             # An emote reaction that echoes a topic word is the chat cheering, not a remark.
             gained = sum(reasons.get(n, 0.0) for n in ("topic", "learned_topic", "thread"))
             if gained > 0:
                 reasons["reaction"] = max(weights.reaction, -gained)
-                if topic is not None and topic.covers(words.content):
+                if topic is not None and topic.covers(once.content):
                     # Nothing but the topic's own words ("PRO GAMER LULW" under "A pro gamer
                     # refused a US work visa"): the chat saying the title back says nothing.
                     reasons["echo"] = max(weights.echo, -(gained + reasons["reaction"]))
@@ -458,6 +477,11 @@ class Ranker:
             # Words repeated within the comment ("VISA VISA VISA"), on top of any repeat above.
             flags.add("repeat")
             reasons["repeat"] = reasons.get("repeat", 0.0) + weights.repeat
+            if terse > 0 and WALLS_ASK_NOTHING:
+                # A question posted as a wall is the question asked again and again: in a chat
+                # of emotes, spam, as the same viewer asking again is (above).
+                reasons.pop("question", None)
+                reasons.pop("to_show", None)
         if facts.shouting:
             flags.add("shouting")
             reasons["shouting"] = weights.shouting * penalty_share
@@ -630,15 +654,31 @@ class Ranker:
         addressed: tuple[str, ...],
         parent_key: AuthorKey | None,
         to_guest: bool,
+        comment: Comment,
     ) -> float:
         """How surely a question (not put to the chat) is for the show: 1 when it speaks to a
         guest on stage, says "you", names a host or replies to one; IMPLICIT_TO_SHOW for any
-        other; 0 where there is no show (no hosts: `Audience.has_hosts`). While a guest is on
-        stage the segment is theirs: a question naming only a host is banter, not for it."""
+        other; 0 where there is no show (no hosts: `Audience.has_hosts`), but for a question
+        @-addressed to the channel (1) or, in a stream's chat, pointing at the thing on screen
+        (IMPLICIT_TO_SHOW). While a guest is on stage the segment is theirs: a question naming
+        only a host is banter, not for it."""
         audience = self._audience
         if to_guest:
             return 1.0
         if not audience.has_hosts:
+            # No host has spoken: a help channel, or a stream whose streamer never types. On
+            # Twitch the channel is its streamer's: "@xQcOW so why dont you compete anymore" is
+            # put to the show. In a stream's chat (`terse`: a help channel writes sentences) a
+            # question pointing at a thing ("is this game still relevant?") asks about what is
+            # on the screen, as any question not put to the chat does in a show.
+            if CHANNEL_IS_THE_SHOW and any(self._is_channel(n, comment) for n in addressed):
+                return 1.0
+            if (
+                POINTING_ASKS_THE_SHOW
+                and self._style.terse > 0
+                and signals.points_at_the_stream(words)
+            ):
+                return IMPLICIT_TO_SHOW
             return 0.0
         names_host = audience.names_a_host(words, addressed) or (
             parent_key is not None and parent_key in audience.host_keys

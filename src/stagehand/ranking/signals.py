@@ -486,6 +486,25 @@ def asks_the_chat(words: Words) -> bool:
     )
 
 
+#: Demonstratives that point at a thing ("this game", "ese mapa", "cette map", "dieses Spiel",
+#: "questo gioco"): in the six languages, those that are never a pronoun's other form.
+_DEMONSTRATIVES = frozenset(
+    {"this", "that", "these", "those", "este", "esta", "ese", "esa", "esse", "essa", "cette"}
+    | {"cet", "ces", "dieser", "diese", "dieses", "diesen", "questo", "questa", "quel"}
+)
+
+
+def points_at_the_stream(words: Words) -> bool:
+    """A demonstrative before a content word: "is this game still relevant?", "who tf still
+    plays this game". In a stream's chat that thing is on the screen: the stream's subject, as a
+    question to the show is (`Ranker._put_to_show`). "what is that" points at nothing named."""
+    tokens, stems, content = words.tokens, words.stems, words.content
+    return any(
+        token in _DEMONSTRATIVES and following in content
+        for token, following in zip(tokens, stems[1:], strict=False)
+    )
+
+
 #: What a highlight is worth, as a share of the `highlight` weight, before its amount counts.
 _HIGHLIGHT_SHARE = {
     HighlightKind.CHANNEL_POINTS: 1.0,

@@ -612,3 +612,21 @@ def said_once(normalized: str) -> str:
         ):
             return " ".join(words[:period])
     return normalized
+
+
+def wall_phrase(text: str, said: str) -> str:
+    """The phrase a wall says once, as the comment wrote it (its capitals and emotes kept):
+    `said` is `said_once` of the text's `normalize_for_repeat`, and the phrase is that many of
+    the text's words, runs of one word counted once as there."""
+    count = said.count(" ") + 1
+    out: list[str] = []
+    last = ""
+    for chunk in text.split():
+        lowered = chunk.lower()
+        if lowered == last:
+            continue
+        last = lowered
+        out.append(chunk)
+        if len(out) == count:
+            break
+    return " ".join(out)
