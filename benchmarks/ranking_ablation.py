@@ -55,8 +55,6 @@ And those of the eighteenth sitting, for the same chat:
   whole wall, never a reaction;
 - `wall_ask`: a question posted as a wall in a chat of emotes taking no `question` or
   `to_show` points (`ranker.WALLS_ASK_NOTHING`) -> kept, as before;
-- `channel`: a question @-addressed to the channel put to the show where no host has spoken
-  (`ranker.CHANNEL_IS_THE_SHOW`) -> nothing lifted there, as before;
 - `pointing`: a question pointing at a thing put to the show in a stream's chat without hosts
   (`ranker.POINTING_ASKS_THE_SHOW`) -> nothing lifted there, as before.
 
@@ -165,7 +163,6 @@ ABLATIONS: dict[str, Ablation] = {
     "hostless": lambda: _patched(ranker, "HOSTLESS_THREAD_FACTOR", 1.0),
     "wall_react": lambda: _patched(ranker, "WALLS_REACT", False),
     "wall_ask": lambda: _patched(ranker, "WALLS_ASK_NOTHING", False),
-    "channel": lambda: _patched(ranker, "CHANNEL_IS_THE_SHOW", False),
     "pointing": lambda: _patched(ranker, "POINTING_ASKS_THE_SHOW", False),
 }
 

@@ -225,18 +225,6 @@ def test_in_a_help_channel_a_question_pointing_at_a_thing_is_not_put_to_any_show
     assert "to_show" not in pointing.flags
 
 
-def test_a_question_at_the_streamer_s_channel_is_put_to_the_show(ranker: Ranker, make) -> None:
-    # "@xQcOW so why dont you compete anymore": the streamer never typed in the capture, but on
-    # Twitch the channel is theirs.
-    _chat(ranker, make, REACTIONS)
-    to_streamer = ranker.score(
-        make("@fridaybuild so why dont you sell kits anymore", "asker", seconds=41)
-    )
-    to_viewer = ranker.score(make("@viewer3 so why dont you sell kits anymore", "b", seconds=41))
-    assert to_streamer.reasons["to_show"] > 2.5 and "to_show" not in to_viewer.flags
-    assert to_streamer.rank_key > to_viewer.rank_key
-
-
 def test_in_a_chat_of_emotes_a_question_posted_as_a_wall_is_not_lifted_as_one(
     ranker: Ranker, make
 ) -> None:

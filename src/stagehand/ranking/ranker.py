@@ -72,9 +72,6 @@ HOSTLESS_THREAD_FACTOR = 1.2
 WALLS_REACT = True
 #: In a chat of emotes, a question posted as a wall takes no `question` or `to_show` points.
 WALLS_ASK_NOTHING = True
-#: Where no host has spoken, a question @-addressed to the channel (on Twitch, its streamer's)
-#: is put to the show.
-CHANNEL_IS_THE_SHOW = True
 #: Where no host has spoken, in a chat of emotes (a stream's, not a help channel's), a question
 #: pointing at a thing ("is this game still relevant?") is put to the show, as any question not
 #: put to the chat is in a show (IMPLICIT_TO_SHOW).
@@ -381,7 +378,7 @@ class Ranker:
             and not broadcast
             and not roles & _HOST_ROLES
         ):
-            to_show = self._put_to_show(words, addressed, parent_key, to_guest, comment)
+            to_show = self._put_to_show(words, addressed, parent_key, to_guest)
             if to_show > 0:
                 flags.add("to_show")
                 reasons["to_show"] = weights.to_show * to_show * strength * (1 - relevance)
@@ -654,25 +651,21 @@ class Ranker:
         addressed: tuple[str, ...],
         parent_key: AuthorKey | None,
         to_guest: bool,
-        comment: Comment,
     ) -> float:
         """How surely a question (not put to the chat) is for the show: 1 when it speaks to a
         guest on stage, says "you", names a host or replies to one; IMPLICIT_TO_SHOW for any
         other; 0 where there is no show (no hosts: `Audience.has_hosts`), but for a question
-        @-addressed to the channel (1) or, in a stream's chat, pointing at the thing on screen
-        (IMPLICIT_TO_SHOW). While a guest is on stage the segment is theirs: a question naming
+        that, in a stream's chat, points at the thing on screen (IMPLICIT_TO_SHOW). While a guest is on stage the segment is theirs: a question naming
         only a host is banter, not for it."""
         audience = self._audience
         if to_guest:
             return 1.0
         if not audience.has_hosts:
-            # No host has spoken: a help channel, or a stream whose streamer never types. On
-            # Twitch the channel is its streamer's: "@xQcOW so why dont you compete anymore" is
-            # put to the show. In a stream's chat (`terse`: a help channel writes sentences) a
-            # question pointing at a thing ("is this game still relevant?") asks about what is
-            # on the screen, as any question not put to the chat does in a show.
-            if CHANNEL_IS_THE_SHOW and any(self._is_channel(n, comment) for n in addressed):
-                return 1.0
+            # No host has spoken: a help channel, or a stream whose streamer never types. In a
+            # stream's chat (`terse`: a help channel writes sentences) a question pointing at a
+            # thing ("is this game still relevant?") asks about what is on the screen, as any
+            # question not put to the chat does in a show. (A question @-addressed to the
+            # channel put to the show lost the Twitch captures 0.059 held out: docs/ranking.md.)
             if (
                 POINTING_ASKS_THE_SHOW
                 and self._style.terse > 0
