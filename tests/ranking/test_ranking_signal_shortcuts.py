@@ -20,6 +20,7 @@ PIECES = [
     *("que me perdí", "o que eu perdi", "qu'est-ce que j'ai raté", "was habe ich verpasst"),
     *("cosa mi sono persa", "ＢＡＣＫ", "backstage", "example.com", "EXAMPLE.COM/x", "http://x"),
     *("www.x", "a.b", "::/", "hiii", "heyyyy", "soooo", "!!!", " ", ",", "?", "é", "İ", "ı"),
+    *("🎉", "⣿⣿", "K", "JUſT GOT HERE", "Bᴀck"),
 ]
 texts = st.lists(st.sampled_from(PIECES), max_size=6).map("".join) | st.text(max_size=40)
 
@@ -28,6 +29,19 @@ texts = st.lists(st.sampled_from(PIECES), max_size=6).map("".join) | st.text(max
 @given(texts)
 def test_catching_up_answers_what_its_regex_answers(text: str) -> None:
     assert signals.is_catching_up(text) == bool(signals._CATCHING_UP.search(text))
+
+
+def test_a_text_beyond_ascii_without_a_hint_is_not_searched_in_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An emoji or braille-art line holding no hint word is answered by the hints alone (the
+    full search cost such a line about thirty times as much); one holding a hint, in any case
+    `re` matches it in, is searched."""
+    monkeypatch.setattr(signals, "_CATCHING_UP", re.compile(""))  # would match every text
+    assert not signals.is_catching_up("🎉🎉 great stream 🎉")
+    assert not signals.is_catching_up("⣿⣿⣿⠿⠿⣿⣿ ⣿⡇⢸⣿")
+    assert signals.is_catching_up("MIſS 🎉")
+    assert signals.is_catching_up("🎉 JUST GOT HERE")
 
 
 @settings(max_examples=500, deadline=None)
