@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stagehand.ranking import questions, signals
-from stagehand.ranking.text import STOPWORDS, AnyCase
+from stagehand.ranking.text import STOPWORDS, AnyCase, split_words
 
 #: Pieces of what the regexes look for, in every case, with neighbours that make or break them.
 PIECES = [
@@ -114,6 +114,28 @@ ASKING = [
 def test_any_case_answers_what_the_case_insensitive_regex_answers(text: str) -> None:
     for pattern in (questions._QUESTION_PHRASES, signals._ANOTHER_SHOW):
         assert pattern.found_in(text) == bool(pattern.regex.search(text))
+
+
+CLAUSES = [
+    *(",", ";", ":", ".", "!", "…", "–", "—", " but ", " and ", " so ", " also ", "\t", " "),
+    *("\u00a0and\u00a0", "how did you cope", "did you try", "what about it", "ok", "sand", "bob"),
+    *("'how", "did", "you", "soup", "hmm"),
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(CLAUSES), max_size=6).map("".join) | st.text(max_size=30))
+def test_a_later_clause_asks_where_the_split_finds_one_asking(text: str) -> None:
+    in_full = any(questions._clause_asks(c.split()) for c in questions._CLAUSE.split(text)[1:])
+    assert questions._a_later_clause_asks(text) == in_full
+
+
+def test_a_text_of_one_clause_is_not_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text with none of the clause marks or words ("hey did you try the new patch") is
+    answered without the split (which cost it five times as much); one with them is split."""
+    monkeypatch.setattr(questions, "_CLAUSE", re.compile(r"\s+(?=did)"))  # splits before "did"
+    assert not questions._asks("ok well did you try it", split_words("ok well did you try it"))
+    assert questions._asks("ok so did you try it", split_words("ok so did you try it"))
 
 
 def test_any_case_refuses_a_pattern_not_in_lower_case() -> None:
