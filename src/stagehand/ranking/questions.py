@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from stagehand.ranking.alternation import by_first_character
 from stagehand.ranking.languages import (
     LANGUAGES,
     OR,
@@ -26,13 +27,17 @@ from stagehand.ranking.languages import (
 )
 from stagehand.ranking.text import AnyCase, Words, analyse_chunk, split_words
 
-_QUESTION_PHRASES = AnyCase(
-    r"\b(?:i wonder|i was wondering|wondering (?:if|whether|how|why|what)|any ?(?:one|body) know"
+#: Phrases that ask, as written.
+_ASKING_PHRASES = (
+    r"i wonder|i was wondering|wondering (?:if|whether|how|why|what)|any ?(?:one|body) know"
     r"|any idea|any tips|help me|can (?:some|any)(?:one|body)|is there (?:a|any) way|how to"
     r"|what about|thoughts on|question:|q:|do you (?:think|know|recommend)"
     r"|(?:is|was|are) (?:that|this|it|these|those) (?:normal|ok|okay|right|correct|expected|safe"
-    r"|fine|bad|a problem)|or not\b)"
+    r"|fine|bad|a problem)|or not\b"
 )
+#: Tried at every word of a fresh comment: grouped by their first letters (`by_first_character`),
+#: as `languages.REQUESTS` is.
+_QUESTION_PHRASES = AnyCase(r"\b(?:" + by_first_character([_ASKING_PHRASES]) + ")")
 _QUESTION_MARK = re.compile(r"[?？¿](?:\s|$|[)\"'!.,:;?？])|[?？]$|¿\w")
 
 #: Ambiguous openers (accents folded): what may follow them to ask, and each language's "you".
