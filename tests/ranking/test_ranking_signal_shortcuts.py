@@ -141,3 +141,22 @@ def test_a_text_of_one_clause_is_not_split(monkeypatch: pytest.MonkeyPatch) -> N
 def test_any_case_refuses_a_pattern_not_in_lower_case() -> None:
     with pytest.raises(ValueError, match="lower case"):
         AnyCase(r"\S+ yet")
+
+
+def test_a_letter_or_digit_is_what_isalnum_says_for_every_character() -> None:
+    """Whether a chunk is emote-shaped (emoji, kaomoji, symbols: no letter or digit) is read
+    with a regex: it finds a letter or digit exactly where `str.isalnum` does, in any script."""
+    from stagehand.ranking import text
+
+    differ = [
+        hex(c)
+        for c in range(0x110000)
+        if (text._ALNUM.search(chr(c)) is not None) != chr(c).isalnum()
+    ]
+    assert differ == []
+    for chunk in ("🎉", "(╯°□°)╯", "⣿⣿", "o7", "٣", "Ⅻ", "_", "ǅ", "KEKW!", "wow"):
+        assert text._emote_shaped(chunk) == (
+            not any(ch.isalnum() for ch in chunk.strip(".,!?"))
+            or chunk.strip(".,!?").lower() in text.KNOWN_EMOTES
+            or bool(text._CAMEL_HUMP.match(chunk.strip(".,!?")))
+        ), chunk
