@@ -62,3 +62,23 @@ def test_what_cannot_be_spelled_out_is_kept_as_written(patterns: list[str], text
     grouped = re.compile(by_first_character(patterns))
     as_written = re.compile("|".join(patterns))
     assert bool(grouped.search(text)) == bool(as_written.search(text))
+
+
+#: The question phrases as written ("i wonder", "any ?(?:one|body) know", "is that normal"), one
+#: alternation tried in turn, case-insensitive (what questions._QUESTION_PHRASES was).
+QUESTION_AS_WRITTEN = re.compile(r"\b(?:" + questions._ASKING_PHRASES + ")", re.IGNORECASE)
+QUESTION_PARTS = top_level(questions._ASKING_PHRASES)
+
+
+def question_phrase_texts() -> st.SearchStrategy[str]:
+    phrase = st.sampled_from(QUESTION_PARTS).flatmap(lambda p: st.from_regex(p, fullmatch=True))
+    cased = phrase.flatmap(lambda p: st.sampled_from([p, p.upper(), p.title(), p + "ſ"]))
+    piece = cased | st.sampled_from(NOISE) | st.text(alphabet="abdhiknoqstuwy '-:", max_size=6)
+    return st.lists(piece, max_size=5).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(question_phrase_texts() | st.text(max_size=30))
+def test_question_phrases_are_found_where_the_phrases_as_written_find_them(text: str) -> None:
+    """ "I wonder", "ANY ONE KNOW", "is that normal" ask as before, grouped by first letter."""
+    assert questions._QUESTION_PHRASES.found_in(text) == bool(QUESTION_AS_WRITTEN.search(text))

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stagehand.ranking import questions, signals
-from stagehand.ranking.text import STOPWORDS, AnyCase
+from stagehand.ranking.text import STOPWORDS, AnyCase, split_words
 
 #: Pieces of what the regexes look for, in every case, with neighbours that make or break them.
 PIECES = [
@@ -20,6 +20,7 @@ PIECES = [
     *("que me perdí", "o que eu perdi", "qu'est-ce que j'ai raté", "was habe ich verpasst"),
     *("cosa mi sono persa", "ＢＡＣＫ", "backstage", "example.com", "EXAMPLE.COM/x", "http://x"),
     *("www.x", "a.b", "::/", "hiii", "heyyyy", "soooo", "!!!", " ", ",", "?", "é", "İ", "ı"),
+    *("🎉", "⣿⣿", "K", "JUſT GOT HERE", "Bᴀck"),
 ]
 texts = st.lists(st.sampled_from(PIECES), max_size=6).map("".join) | st.text(max_size=40)
 
@@ -28,6 +29,19 @@ texts = st.lists(st.sampled_from(PIECES), max_size=6).map("".join) | st.text(max
 @given(texts)
 def test_catching_up_answers_what_its_regex_answers(text: str) -> None:
     assert signals.is_catching_up(text) == bool(signals._CATCHING_UP.search(text))
+
+
+def test_a_text_beyond_ascii_without_a_hint_is_not_searched_in_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An emoji or braille-art line holding no hint word is answered by the hints alone (the
+    full search cost such a line about thirty times as much); one holding a hint, in any case
+    `re` matches it in, is searched."""
+    monkeypatch.setattr(signals, "_CATCHING_UP", re.compile(""))  # would match every text
+    assert not signals.is_catching_up("🎉🎉 great stream 🎉")
+    assert not signals.is_catching_up("⣿⣿⣿⠿⠿⣿⣿ ⣿⡇⢸⣿")
+    assert signals.is_catching_up("MIſS 🎉")
+    assert signals.is_catching_up("🎉 JUST GOT HERE")
 
 
 @settings(max_examples=500, deadline=None)
@@ -102,6 +116,47 @@ def test_any_case_answers_what_the_case_insensitive_regex_answers(text: str) -> 
         assert pattern.found_in(text) == bool(pattern.regex.search(text))
 
 
+CLAUSES = [
+    *(",", ";", ":", ".", "!", "…", "–", "—", " but ", " and ", " so ", " also ", "\t", " "),
+    *("\u00a0and\u00a0", "how did you cope", "did you try", "what about it", "ok", "sand", "bob"),
+    *("'how", "did", "you", "soup", "hmm"),
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(CLAUSES), max_size=6).map("".join) | st.text(max_size=30))
+def test_a_later_clause_asks_where_the_split_finds_one_asking(text: str) -> None:
+    in_full = any(questions._clause_asks(c.split()) for c in questions._CLAUSE.split(text)[1:])
+    assert questions._a_later_clause_asks(text) == in_full
+
+
+def test_a_text_of_one_clause_is_not_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text with none of the clause marks or words ("hey did you try the new patch") is
+    answered without the split (which cost it five times as much); one with them is split."""
+    monkeypatch.setattr(questions, "_CLAUSE", re.compile(r"\s+(?=did)"))  # splits before "did"
+    assert not questions._asks("ok well did you try it", split_words("ok well did you try it"))
+    assert questions._asks("ok so did you try it", split_words("ok so did you try it"))
+
+
 def test_any_case_refuses_a_pattern_not_in_lower_case() -> None:
     with pytest.raises(ValueError, match="lower case"):
         AnyCase(r"\S+ yet")
+
+
+def test_a_letter_or_digit_is_what_isalnum_says_for_every_character() -> None:
+    """Whether a chunk is emote-shaped (emoji, kaomoji, symbols: no letter or digit) is read
+    with a regex: it finds a letter or digit exactly where `str.isalnum` does, in any script."""
+    from stagehand.ranking import text
+
+    differ = [
+        hex(c)
+        for c in range(0x110000)
+        if (text._ALNUM.search(chr(c)) is not None) != chr(c).isalnum()
+    ]
+    assert differ == []
+    for chunk in ("🎉", "(╯°□°)╯", "⣿⣿", "o7", "٣", "Ⅻ", "_", "ǅ", "KEKW!", "wow"):
+        assert text._emote_shaped(chunk) == (
+            not any(ch.isalnum() for ch in chunk.strip(".,!?"))
+            or chunk.strip(".,!?").lower() in text.KNOWN_EMOTES
+            or bool(text._CAMEL_HUMP.match(chunk.strip(".,!?")))
+        ), chunk

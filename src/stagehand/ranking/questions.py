@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from stagehand.ranking.alternation import by_first_character
 from stagehand.ranking.languages import (
     LANGUAGES,
     OR,
@@ -26,13 +27,17 @@ from stagehand.ranking.languages import (
 )
 from stagehand.ranking.text import AnyCase, Words, analyse_chunk, split_words
 
-_QUESTION_PHRASES = AnyCase(
-    r"\b(?:i wonder|i was wondering|wondering (?:if|whether|how|why|what)|any ?(?:one|body) know"
+#: Phrases that ask, as written.
+_ASKING_PHRASES = (
+    r"i wonder|i was wondering|wondering (?:if|whether|how|why|what)|any ?(?:one|body) know"
     r"|any idea|any tips|help me|can (?:some|any)(?:one|body)|is there (?:a|any) way|how to"
     r"|what about|thoughts on|question:|q:|do you (?:think|know|recommend)"
     r"|(?:is|was|are) (?:that|this|it|these|those) (?:normal|ok|okay|right|correct|expected|safe"
-    r"|fine|bad|a problem)|or not\b)"
+    r"|fine|bad|a problem)|or not\b"
 )
+#: Tried at every word of a fresh comment: grouped by their first letters (`by_first_character`),
+#: as `languages.REQUESTS` is.
+_QUESTION_PHRASES = AnyCase(r"\b(?:" + by_first_character([_ASKING_PHRASES]) + ")")
 _QUESTION_MARK = re.compile(r"[?？¿](?:\s|$|[)\"'!.,:;?？])|[?？]$|¿\w")
 
 #: Ambiguous openers (accents folded): what may follow them to ask, and each language's "you".
@@ -90,6 +95,10 @@ _AUX = frozenset(
 )
 _SUBJECTS = frozenset({"you", "u", "ya", "it", "there", "we", "they", "he", "she", "that", "this"})
 _CLAUSE = re.compile(r"[,;:.!…–—]+\s*|\s+(?:but|and|so|also)\s+")
+#: What a text `_CLAUSE` parts holds: one of its marks, or one of its words ("also" holds "so").
+#: Most chat holds neither (nine texts in ten) and is not split: the split costs such a text five
+#: times this look.
+_CLAUSE_MARKS = re.compile(r"[,;:.!…–—]")
 #: German yes/no questions open with the verb: "hast du …", "benutzt ihr …".
 _GERMAN_YOU = frozenset({"du", "ihr"})
 _NOT_VERBS = frozenset({"und", "oder", "aber", "weil", "dass", "wenn", "als", "ob", "ich", "wir"})
@@ -158,6 +167,18 @@ def _asks(text: str, words: Words) -> bool:
         return True
     if len(tokens) >= 4 and OR.intersection(tokens[2:]) and SECOND_PERSON.intersection(tokens):
         return True  # you with a choice: "tu les fais sécher ou tu les cuis"
+    return _a_later_clause_asks(lowered)
+
+
+def _a_later_clause_asks(lowered: str) -> bool:
+    """A clause after the first asks: "…, how did you cope" (`lowered`: the text, folded)."""
+    if (
+        _CLAUSE_MARKS.search(lowered) is None
+        and "so" not in lowered
+        and "and" not in lowered
+        and "but" not in lowered
+    ):
+        return False  # one clause, none after it (most chat: not split at all)
     return any(_clause_asks(clause.split()) for clause in _CLAUSE.split(lowered)[1:])
 
 

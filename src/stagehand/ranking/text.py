@@ -342,6 +342,9 @@ LAUGHTER = re.compile(
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 _CAMEL_HUMP = re.compile(r"^[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*$|^[A-Z]{2,}[a-z]+[A-Z]?$")
+#: A letter or a digit: what `str.isalnum` says of a character (`re`'s `\w` is exactly those
+#: and "_"), found without a Python generator stepping through the chunk.
+_ALNUM = re.compile(r"[^\W_]")
 _MENTION = re.compile(r"^@[\w.\-]+[,:]?$")
 
 
@@ -488,7 +491,7 @@ def _emote_shaped(chunk: str) -> bool:
     bare = chunk.strip(".,!?")
     if not bare:
         return not any(ch.isalnum() for ch in chunk) and not set(chunk) <= set(".,!?")
-    if not any(ch.isalnum() for ch in bare):
+    if _ALNUM.search(bare) is None:
         return True  # emoji, kaomoji, symbols
     if bare.lower() in KNOWN_EMOTES:
         return True
