@@ -404,3 +404,29 @@ async def test_a_segment_longer_than_any_kept_line_leaves_out_its_unfinished_key
     assert outcome.endswith(
         "; left out: the end of the line after 2000 characters, the title after 200 characters"
     )
+
+
+async def test_a_moderator_or_host_who_opts_out_keeps_steering_under_no_name(tmp_path) -> None:
+    # Opting out hides a moderator's name and words; it does not take their role away.
+    settings = Settings(show=ShowSettings(hosts=["twitch:cohost"]))
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "guest1", "hi can I come on?", t=1),
+            say("m2", "modbob", "!optout", t=2, roles=MOD),
+            say("m3", "cohost", "!optout", t=3),
+            say("m4", "modbob", "!stage @guest1", t=4, roles=MOD),
+            say("m5", "modbob", "!segment Next | z", t=6, roles=MOD),
+            say("m6", "cohost", "!topic After optout | x", t=8),
+        ],
+        settings=settings,
+    )
+    assert played.on_stage() == ["guest1"]
+    assert played.live.current_segment.title == "After optout"
+    outcomes = [outcome for _, _, _, outcome in played.commands()]
+    assert not [o for o in outcomes if "moderators only" in o or "text ignored" in o]
+    # and still under no name: neither the commands nor the host actions name them
+    names = {name for name, *_ in played.commands()[1:]}
+    assert "modbob" not in names and "cohost" not in names
+    actors = {a for (a,) in played.db.execute("SELECT actor FROM host_actions")}
+    assert not {"twitch:modbob", "twitch:cohost"} & actors
