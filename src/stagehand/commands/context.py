@@ -27,7 +27,7 @@ from stagehand.domain import (
     Segment,
     StageSession,
 )
-from stagehand.naming import Namings
+from stagehand.naming import Namings, Place
 from stagehand.platform import ActionResult
 from stagehand.pseudonyms import OptedOutViewers
 
@@ -96,8 +96,19 @@ class ShowControls(Protocol):
         `keyed_by` when given."""
         ...
 
-    def record_command(self, comment: Comment, name: str, args: str, outcome: str) -> ActionResult:
-        """Log a handled command (its `commands` row, the console's line)."""
+    def record_command(
+        self,
+        comment: Comment,
+        name: str,
+        args: str,
+        outcome: str,
+        *,
+        args_places: tuple[Place, ...] = (),
+        line_places: tuple[Place, ...] = (),
+    ) -> ActionResult:
+        """Log a handled command (its `commands` row, the console's line). `args_places` and
+        `line_places`: where `args` and the comment's `clean_text` name whom the command may act
+        on (`parse.target_places`); they name whomever it did act on."""
         ...
 
     async def answer_in_chat(self, comment: Comment, text: str) -> ActionResult:

@@ -28,9 +28,15 @@ from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from stagehand.commands.audience import ASK_OPTED_OUT
 from stagehand.commands.context import CommandContext, Done, ShowControls
 from stagehand.commands.limits import Cooldowns, KeyedWindows, SlidingWindow
-from stagehand.commands.parse import ParsedCommand, limit_argument, parse_command
+from stagehand.commands.parse import (
+    ParsedCommand,
+    limit_argument,
+    parse_command,
+    target_places,
+)
 from stagehand.commands.people import ForgetRequests, RecentChatters, host_accounts, may_steer
 from stagehand.commands.registry import COMMANDS, Command, Registry
 from stagehand.domain import AuthorKey, Comment, CommentKind, RankedComment
@@ -163,6 +169,9 @@ class CommandRouter:
         if cooldown_left is None:
             cooldown_left = self._cooldown_left(comment, command, moderator, now)
         if cooldown_left > 0:
+            if parsed.name == "ask" and comment.author.anonymous:  # never queued either way
+                self._record(comment, parsed, ASK_OPTED_OUT)
+                return None
             ignored = f"ignored: cooldown, {cooldown_left:.0f} s left"
             if parsed.name == "ask":  # its line is still a comment, only not lifted
                 ignored += f" (a plain comment: no {self.settings.prefix}ask lift)"
@@ -212,8 +221,9 @@ class CommandRouter:
             return 0.0
         key = (comment.author.key, command.cooldown_key)
         left = self.cooldowns.remaining(key, now)
-        if left <= 0:
+        if left <= 0 or command.never_waits:  # `!lower`: acts now, and `!hand` waits after it
             self.cooldowns.start(key, now)
+            return 0.0
         return left
 
     async def _finish(
@@ -263,9 +273,20 @@ class CommandRouter:
     # -- the record ------------------------------------------------------------------------
 
     def _record(self, comment: Comment, parsed: ParsedCommand, outcome: str) -> None:
-        """One `commands` row (no arguments kept for opted-out viewers) and a console line."""
+        """One `commands` row (no arguments kept for opted-out viewers) and a console line,
+        with where its words name whom it acted on (a moderator's `!stage @ana`)."""
         args = "" if comment.author.key in self.opted_out else parsed.args
-        self.show.record_command(comment, parsed.name, args, outcome)
+        first_word = len(args.split(" ", 1)[0])
+        self.show.record_command(
+            comment,
+            parsed.name,
+            args,
+            outcome,
+            args_places=((0, first_word),) if first_word else (),
+            line_places=target_places(
+                comment.clean_text, self.settings.prefix, is_reply=comment.reply_to is not None
+            ),
+        )
 
     def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
         task = asyncio.ensure_future(work)

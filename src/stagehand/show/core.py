@@ -361,8 +361,8 @@ class ShowCore:
             action = dataclasses.replace(action, actor=actor)
         author = author or (comment.author if comment else None)
         keyed = KEYED_BY.get()
-        if keyed is not None and author is not None and not author.anonymous:
-            keyed.about.append(author.key)
+        if keyed is not None and author is not None:
+            keyed.about.append(author.key)  # let go of, too: the store un-names them at once
         self._history.remember(Done(action, comment, author, **undo_context))
         self._publish(HostActionLogged(action, comment))
         return action
