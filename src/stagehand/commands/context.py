@@ -105,10 +105,13 @@ class ShowControls(Protocol):
         *,
         args_places: tuple[Place, ...] = (),
         line_places: tuple[Place, ...] = (),
+        answer: str = "",
+        answer_places: tuple[Place, ...] = (),
     ) -> ActionResult:
         """Log a handled command (its `commands` row, the console's line). `args_places` and
         `line_places`: where `args` and the comment's `clean_text` name whom the command may act
-        on (`parse.target_places`); they name whomever it did act on."""
+        on (`parse.target_places`); they name whomever it did act on. `answer`: what the bot
+        said in chat ("" for nothing), `answer_places` where it names them."""
         ...
 
     async def answer_in_chat(self, comment: Comment, text: str) -> ActionResult:
@@ -139,11 +142,13 @@ class Done:
     """What came of a command: its `outcome` for the log ("ok: ...", "ignored: ...",
     "refused: ...", "failed: ..."), and `answer`, what the bot says in chat, if anything.
     `unanswered`: the outcome instead, when the answer is all the command does and the send
-    budget dropped it (`!help`: "ignored: command list not sent")."""
+    budget dropped it (`!help`: "ignored: command list not sent"). `answer_names`: where the
+    answer names whom the command acted on ("Invited @ana on stage.")."""
 
     outcome: str
     answer: str | None = None
     unanswered: str = ""
+    answer_names: tuple[Place, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,7 +61,7 @@ async def _staged(ctx: CommandContext, target: Comment) -> Done:
     result = await ctx.show.pull_on_stage(target, author=target.author)
     who, said = _handle(target.author), _said(target.author)
     return _from_result(
-        result, who, f"Invited {said} on stage.", f"Could not bring {said} on stage"
+        result, who, said, ("Invited ", " on stage."), ("Could not bring ", " on stage")
     )
 
 
@@ -99,8 +99,9 @@ async def unstage(ctx: CommandContext) -> Done:
     return _from_result(
         result,
         _handle(who),
-        f"{said[0].upper()}{said[1:]} is off stage.",
-        f"Could not end {said}'s appearance",
+        said,
+        ("", " is off stage."),
+        ("Could not end ", "'s appearance"),
     )
 
 
@@ -145,13 +146,27 @@ def _on_stage(ctx: CommandContext, target: Target) -> Author | None:
     return None
 
 
-def _from_result(result: ActionResult, who: str, done: str, failed: str) -> Done:
+def _from_result(
+    result: ActionResult,
+    who: str,
+    said: str,
+    done: tuple[str, str],
+    failed: tuple[str, str],
+) -> Done:
     """The platform's own words go to the log (and the consoles' notices); chat reads a short
     sentence: why a platform refused can tell a viewer's settings ("does not accept whispers
-    from strangers") or how the bot's account is set up, and chat is public."""
-    if result.ok:
-        return Done(f"ok: {who}: {result.message}", done)
-    return Done(f"failed: {who}: {result.message}", f"{failed}: the hosts' console says why.")
+    from strangers") or how the bot's account is set up, and chat is public. `said` (how chat
+    names the guest) stands between the two parts of `done` or `failed`; where, is recorded
+    when it is their @name (`Done.answer_names`)."""
+    before, after = done if result.ok else failed
+    if not result.ok:
+        after += ": the hosts' console says why."
+    if not before:  # the sentence starts with it: "The guest is off stage."
+        said = said[:1].upper() + said[1:]
+    answer = before + said + after
+    places = ((len(before), len(before) + len(said)),) if said.startswith("@") else ()
+    outcome = f"ok: {who}: {result.message}" if result.ok else f"failed: {who}: {result.message}"
+    return Done(outcome, answer, answer_names=places)
 
 
 def _handle(author: Author) -> str:

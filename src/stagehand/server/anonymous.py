@@ -98,6 +98,7 @@ class ScreenIds:
                 names=names,
                 args_names=self._shown_names(event.args_names),
                 line_names=self._shown_names(event.line_names),
+                answer_names=self._shown_names(event.answer_names),
             )
         return dataclasses.replace(event, names=names)
 

@@ -332,6 +332,8 @@ class HostActions(ShowChanges):
         *,
         args_places: tuple[Place, ...] = (),
         line_places: tuple[Place, ...] = (),
+        answer: str = "",
+        answer_places: tuple[Place, ...] = (),
     ) -> ActionResult:
         """A chat command was handled (`outcome` starts with ok, ignored, refused or failed).
         `args_places`, `line_places`: where its arguments and its line name whom it may act on
@@ -355,6 +357,8 @@ class HostActions(ShowChanges):
                 names if detail < len(outcome) else (),
                 args_names=tuple(Naming(k, s, e) for k in acted_on for s, e in args_places),
                 line_names=tuple(Naming(k, s, e) for k in acted_on for s, e in line_places),
+                answer=answer,
+                answer_names=tuple(Naming(k, s, e) for k in acted_on for s, e in answer_places),
             )
         )
         return ActionResult(outcome.startswith("ok"), outcome)

@@ -25,6 +25,7 @@ from stagehand.naming import Naming, Namings, unnamed
 _TEXTS = {
     ("commands", "args"): "command_id",
     ("commands", "outcome"): "command_id",
+    ("commands", "answer"): "command_id",
     ("comments", "text"): "comment_id",
 }
 

@@ -605,8 +605,8 @@ class Recorder:
         # One row per comment: a command is applied once, however often its comment arrives.
         inserted = self.conn.execute(
             "INSERT OR IGNORE INTO commands"
-            " (show_id, comment_id, author_id, ts, name, args, outcome, key)"
-            " VALUES (?,?,?,?,?,?,?,?)",
+            " (show_id, comment_id, author_id, ts, name, args, outcome, key, answer)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
             (
                 self.show_id,
                 comment_row[0] if comment_row else None,
@@ -616,14 +616,17 @@ class Recorder:
                 event.args,
                 event.outcome,
                 event.key,
+                event.answer,
             ),
         )
-        if inserted.rowcount != 1 or not (event.names or event.args_names or event.line_names):
+        named_any = event.names or event.args_names or event.line_names or event.answer_names
+        if inserted.rowcount != 1 or not named_any:
             return
         command_id = cast(int, inserted.lastrowid)
         texts = [
             (names.Where("commands", command_id, "args"), event.args_names),
             (names.Where("commands", command_id, "outcome"), event.names),
+            (names.Where("commands", command_id, "answer"), event.answer_names),
         ]
         if comment_row is not None:
             texts.append((names.Where("comments", comment_row[0], "text"), event.line_names))

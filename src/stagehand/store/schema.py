@@ -513,3 +513,11 @@ def m240_text_names(db: Database) -> None:
     db.execute("CREATE INDEX text_names_author ON text_names (author_id)")
     db.execute("CREATE INDEX text_names_command ON text_names (command_id)")
     db.execute("CREATE INDEX text_names_comment ON text_names (comment_id)")
+
+
+@migrations()
+def m250_command_answers(db: Database) -> None:
+    """What the bot answered in chat to each command (`commands.answer`, "" for nothing, or
+    when the send budget dropped it): a host rehearsing with `stagehand replay` reads it there.
+    Whom it names is in `text_names` (field `answer`), un-named as the command's other texts."""
+    db.execute("ALTER TABLE commands ADD COLUMN answer TEXT NOT NULL DEFAULT ''")
