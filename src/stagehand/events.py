@@ -69,13 +69,21 @@ class CommentDeleted:
 class CommandHandled:
     """A chat command and its outcome: one `commands` row (its comment's platform and id are its
     key) and the console's log line. `args` is empty for a viewer who opted out. `names`: whom
-    `outcome` names, and where (the people the command acted on: `stagehand.naming`)."""
+    `outcome` names, and where (the people the command acted on: `stagehand.naming`);
+    `args_names` and `line_names` whom `args` and the command's line (`comment.clean_text`, as
+    stored) name, and where: the words the moderator named them by (`!stage @ana`), which stop
+    naming them in the database when they opt out or are forgotten (already gone: never stored).
+    `answer`: what the bot said in chat ("" for nothing), `answer_names` whom it names."""
 
     comment: Comment
     command: str
     outcome: str
     args: str = ""
     names: Namings = ()
+    args_names: Namings = ()
+    line_names: Namings = ()
+    answer: str = ""
+    answer_names: Namings = ()
 
     @property
     def key(self) -> str:

@@ -31,6 +31,10 @@ class Naming:
 
 Namings = tuple[Naming, ...]
 
+#: Where a text names someone not known yet (`text[start:end]`): a chat command's words that
+#: name whom it may act on (commands/parse.py `target_places`), a `Naming` once it acted.
+Place = tuple[int, int]
+
 
 @dataclass(frozen=True, slots=True)
 class As:

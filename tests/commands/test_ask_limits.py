@@ -99,3 +99,46 @@ def test_with_commands_off_an_ask_is_stored_as_a_command_and_never_queued(tmp_pa
     assert report.returncode == 0, report.stderr
     numbers = json.loads(report.stdout)
     assert (numbers["comments"], numbers["questions"]) == (1, 1)
+
+
+JSON = ("--format", "json")
+
+
+def report_of(tmp_path: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "stagehand", "report", "--db", str(tmp_path / "show.db"), *JSON],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_an_ask_is_a_question_for_the_show_even_opened_with_a_name_or_put_to_chat(
+    tmp_path,
+) -> None:
+    # `!ask` is the viewer saying it is for the show: neither an @mention first nor "anyone
+    # know" makes it chat between viewers. Emotes alone are no question, !ask or not.
+    db = replay(
+        tmp_path,
+        [
+            segment("DVD playback", ["dvd", "vlc", "libdvdcss"]),
+            say("m1", "nymnfan", "!ask @xqcow gachiBASS does VLC play dvds? gachiBASS", t=1),
+            say("m2", "wren", "!ask @ana is libdvdcss needed for vlc to play dvds?", t=2),
+            say("m3", "kit", "!ask anyone know if vlc plays encrypted dvds?", t=3),
+            say("m4", "emoter", "!ask gachiBASS gachiBASS", t=4),
+        ],
+    )
+    rows = stored(db)
+    for message in ("m1", "m2", "m3"):
+        assert "question" in rows[message][2] and "to_chat" not in rows[message][2], rows[message]
+    assert "question" not in rows["m4"][2]
+    numbers = report_of(tmp_path)
+    assert numbers["questions"] == 3
+    # On the follow-up list (the three ask alike: one line "asked by 3").
+    follow_ups = numbers["unanswered_questions"]
+    assert sum(q["questions"] for q in follow_ups) == 3
+    assert "gachiBASS gachiBASS" not in json.dumps(follow_ups)
+    assert outcomes(db, "ask")[3].startswith("ok: not a question")

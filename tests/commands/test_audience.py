@@ -153,3 +153,19 @@ async def test_other_bots_bang_commands_stay_out_of_the_queue_whatever_our_prefi
     assert kinds == [("m1", "command"), ("m2", "command"), ("m3", "command"), ("m4", "comment")]
     assert played.hands() == ["cleo"]
     assert [name for _, name, _, _ in played.commands()] == ["hand"]  # only ours is handled
+
+
+async def test_a_viewer_who_changed_their_mind_lowers_their_hand_at_once(tmp_path) -> None:
+    # Within the hand cooldown: the hand comes down (it must not stay up to be put on stage),
+    # and raising it again right after still waits for the cooldown.
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "handy", "!hand", t=1),
+            say("m2", "handy", "!lower", t=2),
+            say("m3", "handy", "!hand", t=3),
+        ],
+    )
+    assert played.hands() == []
+    assert played.outcomes("lower") == ["ok: hand lowered"]
+    assert played.outcomes("hand")[1].startswith("ignored: cooldown")

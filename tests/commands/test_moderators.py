@@ -404,3 +404,79 @@ async def test_a_segment_longer_than_any_kept_line_leaves_out_its_unfinished_key
     assert outcome.endswith(
         "; left out: the end of the line after 2000 characters, the title after 200 characters"
     )
+
+
+async def test_a_moderator_or_host_who_opts_out_keeps_steering_under_no_name(tmp_path) -> None:
+    # Opting out hides a moderator's name and words; it does not take their role away.
+    settings = Settings(show=ShowSettings(hosts=["twitch:cohost"]))
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "guest1", "hi can I come on?", t=1),
+            say("m2", "modbob", "!optout", t=2, roles=MOD),
+            say("m3", "cohost", "!optout", t=3),
+            say("m4", "modbob", "!stage @guest1", t=4, roles=MOD),
+            say("m5", "modbob", "!segment Next | z", t=6, roles=MOD),
+            say("m6", "cohost", "!topic After optout | x", t=8),
+        ],
+        settings=settings,
+    )
+    assert played.on_stage() == ["guest1"]
+    assert played.live.current_segment.title == "After optout"
+    outcomes = [outcome for _, _, _, outcome in played.commands()]
+    assert not [o for o in outcomes if "moderators only" in o or "text ignored" in o]
+    # and still under no name: neither the commands nor the host actions name them
+    names = {name for name, *_ in played.commands()[1:]}
+    assert "modbob" not in names and "cohost" not in names
+    actors = {a for (a,) in played.db.execute("SELECT actor FROM host_actions")}
+    assert not {"twitch:modbob", "twitch:cohost"} & actors
+
+
+async def test_a_guest_who_leaves_their_name_on_stage_is_ended_by_the_name_the_moderator_knew(
+    tmp_path,
+) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "cikilin", "hi", t=1),
+            say("m2", "ben", "hello", t=1),
+            say("m3", "mo", "!stage @cikilin", t=2, roles=MOD),
+            say("m4", "mo", "!stage @ben", t=3, roles=MOD),
+            say("m5", "cikilin", "!optout", t=4),
+            say("m6", "mo", "!unstage @cikilin", t=6, roles=MOD),
+            say("m7", "ben", "!forget", t=7),
+            say("m8", "ben", "!forget confirm", t=8),
+            say("m9", "mo", "!unstage @BEN", t=9, roles=MOD),
+        ],
+    )
+    assert played.on_stage() == []
+    answers = [a for a in played.answers() if a.startswith(("Invited", "The guest", "Nobody"))]
+    assert answers == [
+        "Invited @cikilin on stage.",
+        "Invited @ben on stage.",
+        "The guest is off stage.",
+        "The guest is off stage.",
+    ]
+    assert [o.split(":")[0] for o in played.outcomes("unstage")] == ["ok", "ok"]
+
+
+async def test_a_viewer_who_opted_out_is_not_staged_by_reply_and_chat_is_not_told(
+    tmp_path,
+) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "shy", "!optout", t=1),
+            say("m2", "shy", "how do I rip a dvd?", t=2),
+            say("m3", "mo", "@shy !stage", t=3, roles=MOD, reply_to="m2"),
+            say("m4", "mo", "!stage @shy", t=4, roles=MOD),
+        ],
+    )
+    assert played.on_stage() == []
+    said = played.answers()
+    assert said[-2:] == [
+        "I can't find that comment.",
+        "I can't find a recent comment from @shy here (I look for user names, not display names).",
+    ]
+    assert not [a for a in said if "opted out" in a]
+    assert played.db.execute("SELECT count(*) FROM stage_sessions").fetchone()[0] == 0

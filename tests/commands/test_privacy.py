@@ -496,3 +496,24 @@ async def test_an_opted_out_viewers_ask_is_not_reported_as_queued(tmp_path) -> N
     assert outcome == "ignored: opted out, so counted anonymously and not queued"
     [handled] = [e for e in played.handled() if e.command == "ask"]
     assert handled.outcome == outcome and handled.comment.author.name == ""  # nameless
+
+
+async def test_an_opted_out_viewers_ask_in_its_cooldown_is_logged_as_opted_out(tmp_path) -> None:
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "lee", "!optout", t=1),
+            say("m2", "lee", "!ask is a ladder filter better?", t=2),
+            say("m3", "lee", "!ask and a state variable one?", t=3),
+        ],
+    )
+    assert played.outcomes("ask") == [
+        "ignored: opted out, so counted anonymously and not queued",
+        "ignored: opted out, so counted anonymously and not queued",
+    ]
+
+
+async def test_optin_from_someone_who_never_opted_out_says_nothing_changed(tmp_path) -> None:
+    played = await play(tmp_path, [say("m1", "ana", "hello", t=1), say("m2", "ana", "!optin", t=2)])
+    assert played.outcomes("optin") == ["ignored: not opted out"]
+    assert played.answers() == ["Nothing to undo: your name and messages were kept all along."]

@@ -13,6 +13,9 @@ from stagehand.commands.registry import command
 from stagehand.commands.topics import describe, set_topic
 from stagehand.domain import Author, AuthorKey
 
+#: An `!ask` from a viewer who opted out, with or without its cooldown.
+ASK_OPTED_OUT = "ignored: opted out, so counted anonymously and not queued"
+
 
 @command(
     "ask",
@@ -26,9 +29,11 @@ def ask(ctx: CommandContext) -> Done:
     if not ctx.args:
         return Done("ignored: no question after the command")
     if ctx.author.anonymous:  # opted out: their lines are counted, never shown or queued
-        return Done("ignored: opted out, so counted anonymously and not queued")
+        return Done(ASK_OPTED_OUT)
     if not ctx.ranked.kind.may_queue:  # the hosts' and moderators' lines stay in raw chat
         return Done(f"ok: a question from {ctx.ranked.kind.value} (raw chat, not the queue)")
+    if "question" not in ctx.ranked.score.flags:  # emotes or laughter only: nothing to ask
+        return Done("ok: not a question (emotes or laughter only), a plain comment")
     return Done("ok: in the queue as a question")
 
 
@@ -45,7 +50,7 @@ def hand(ctx: CommandContext) -> Done:
     return Done(f"ok: hand raised, #{place} in the queue", answer)
 
 
-@command("lower", help="Lower your raised hand", cooldown_group="hand")
+@command("lower", help="Lower your raised hand", cooldown_group="hand", never_waits=True)
 def lower(ctx: CommandContext) -> Done:
     if not ctx.show.has_hand_up(ctx.author.key):
         return Done("ignored: no hand raised")

@@ -27,7 +27,7 @@ from stagehand.domain import (
     Segment,
     StageSession,
 )
-from stagehand.naming import Namings
+from stagehand.naming import Namings, Place
 from stagehand.platform import ActionResult
 from stagehand.pseudonyms import OptedOutViewers
 
@@ -96,8 +96,22 @@ class ShowControls(Protocol):
         `keyed_by` when given."""
         ...
 
-    def record_command(self, comment: Comment, name: str, args: str, outcome: str) -> ActionResult:
-        """Log a handled command (its `commands` row, the console's line)."""
+    def record_command(
+        self,
+        comment: Comment,
+        name: str,
+        args: str,
+        outcome: str,
+        *,
+        args_places: tuple[Place, ...] = (),
+        line_places: tuple[Place, ...] = (),
+        answer: str = "",
+        answer_places: tuple[Place, ...] = (),
+    ) -> ActionResult:
+        """Log a handled command (its `commands` row, the console's line). `args_places` and
+        `line_places`: where `args` and the comment's `clean_text` name whom the command may act
+        on (`parse.target_places`); they name whomever it did act on. `answer`: what the bot
+        said in chat ("" for nothing), `answer_places` where it names them."""
         ...
 
     async def answer_in_chat(self, comment: Comment, text: str) -> ActionResult:
@@ -128,11 +142,13 @@ class Done:
     """What came of a command: its `outcome` for the log ("ok: ...", "ignored: ...",
     "refused: ...", "failed: ..."), and `answer`, what the bot says in chat, if anything.
     `unanswered`: the outcome instead, when the answer is all the command does and the send
-    budget dropped it (`!help`: "ignored: command list not sent")."""
+    budget dropped it (`!help`: "ignored: command list not sent"). `answer_names`: where the
+    answer names whom the command acted on ("Invited @ana on stage.")."""
 
     outcome: str
     answer: str | None = None
     unanswered: str = ""
+    answer_names: tuple[Place, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,13 @@ def stage(ctx: CommandContext) -> Done | Awaitable[Done]:
             )
     elif comment.reply_to is not None:
         found = ctx.show.find_comment(comment.platform, comment.reply_to)
+        if found is not None and (found.author.anonymous or found.author.key in ctx.opted_out):
+            # As by name: someone who opted out is not brought on stage, and chat is not told
+            # that they opted out (nor which line was theirs).
+            return Done(
+                "failed: the comment replied to is by a viewer who opted out",
+                "I can't find that comment.",
+            )
         if found is None:
             return Done(
                 "failed: the comment replied to is not in memory", "I can't find that comment."
@@ -52,8 +59,10 @@ def stage(ctx: CommandContext) -> Done | Awaitable[Done]:
 
 async def _staged(ctx: CommandContext, target: Comment) -> Done:
     result = await ctx.show.pull_on_stage(target, author=target.author)
-    who = _handle(target.author)
-    return _from_result(result, who, f"Invited {who} on stage.", f"Could not bring {who} on stage")
+    who, said = _handle(target.author), _said(target.author)
+    return _from_result(
+        result, who, said, ("Invited ", " on stage."), ("Could not bring ", " on stage")
+    )
 
 
 @command(
@@ -86,8 +95,14 @@ async def unstage(ctx: CommandContext) -> Done:
             author = replied.author
     who = author or show.on_stage[-1].author
     result = await show.end_stage(who)
-    name = _handle(who)
-    return _from_result(result, name, f"{name} is off stage.", f"Could not end {name}'s appearance")
+    said = _said(who)
+    return _from_result(
+        result,
+        _handle(who),
+        said,
+        ("", " is off stage."),
+        ("Could not end ", "'s appearance"),
+    )
 
 
 @command(
@@ -122,19 +137,45 @@ def _on_stage(ctx: CommandContext, target: Target) -> Author | None:
             return guest
         if target.name is not None and guest.name.casefold() == target.name:
             return guest
+        if (
+            target.name is not None
+            and guest.anonymous
+            and ctx.chatters.guest_named(guest.platform, target.name) == guest.key
+        ):
+            return guest  # the name they had when they left it on stage
     return None
 
 
-def _from_result(result: ActionResult, who: str, done: str, failed: str) -> Done:
+def _from_result(
+    result: ActionResult,
+    who: str,
+    said: str,
+    done: tuple[str, str],
+    failed: tuple[str, str],
+) -> Done:
     """The platform's own words go to the log (and the consoles' notices); chat reads a short
     sentence: why a platform refused can tell a viewer's settings ("does not accept whispers
-    from strangers") or how the bot's account is set up, and chat is public."""
-    if result.ok:
-        return Done(f"ok: {who}: {result.message}", done)
-    return Done(f"failed: {who}: {result.message}", f"{failed}: the hosts' console says why.")
+    from strangers") or how the bot's account is set up, and chat is public. `said` (how chat
+    names the guest) stands between the two parts of `done` or `failed`; where, is recorded
+    when it is their @name (`Done.answer_names`)."""
+    before, after = done if result.ok else failed
+    if not result.ok:
+        after += ": the hosts' console says why."
+    if not before:  # the sentence starts with it: "The guest is off stage."
+        said = said[:1].upper() + said[1:]
+    answer = before + said + after
+    places = ((len(before), len(before) + len(said)),) if said.startswith("@") else ()
+    outcome = f"ok: {who}: {result.message}" if result.ok else f"failed: {who}: {result.message}"
+    return Done(outcome, answer, answer_names=places)
 
 
 def _handle(author: Author) -> str:
-    """How chat names a guest: @username, or as screens do when they have no name to show (a
+    """How the log names a guest: @username, or as screens do when they have no name to show (a
     viewer who opted out or was forgotten)."""
     return f"@{author.name}" if author.name else author.shown_name
+
+
+def _said(author: Author) -> str:
+    """How chat names a guest: @username, or "the guest" when they have no name to show; never
+    that they opted out or asked to be forgotten (chat is public)."""
+    return f"@{author.name}" if author.name else "the guest"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from stagehand.naming import Place
 from stagehand.sanitize import MAX_CHARS, TRUNCATION_MARKER, clean
 
 #: A command name: letters only, so "!!!" or "!1" never look like commands.
@@ -73,6 +74,31 @@ def split_command(text: str, prefix: str, *, is_reply: bool = False) -> tuple[st
     if not _NAME.fullmatch(name):
         return None
     return name, rest.strip()
+
+
+def target_places(text: str, prefix: str, *, is_reply: bool = False) -> tuple[Place, ...]:
+    """Where a command line names the person it may act on (`!stage @ana`, `!unstage <@123>`,
+    a reply's automatic "@ana " before `!stage`): the reply's leading @word and the first word
+    after the command, as `parse_target` reads them. Recorded with the command, so the words
+    stop naming that person when they opt out or are forgotten (`stagehand.naming`)."""
+    places: list[Place] = []
+    at = len(text) - len(text.lstrip())
+    if is_reply and text.startswith("@", at):
+        end = _word_end(text, at)
+        places.append((at, end))
+        at = len(text) - len(text[end:].lstrip())
+    if not text.startswith(prefix, at):
+        return tuple(places)
+    at = _word_end(text, at)  # past the command's name
+    start = len(text) - len(text[at:].lstrip())
+    if start < len(text):
+        places.append((start, _word_end(text, start)))
+    return tuple(places)
+
+
+def _word_end(text: str, start: int) -> int:
+    space = text.find(" ", start)
+    return len(text) if space < 0 else space
 
 
 def limit_argument(text: str, max_chars: int) -> str:

@@ -7,6 +7,9 @@ viewer who calls themselves "Ana" must not be pulled on stage when a moderator m
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from collections import OrderedDict
 from collections.abc import Iterable
 
@@ -23,13 +26,40 @@ def may_steer(author: Author, hosts: frozenset[tuple[str, str]]) -> bool:
     return author.can_steer or (author.platform.casefold(), author.name.casefold()) in hosts
 
 
+#: Guests who left their name on stage (`!optout`, `!forget confirm`) whose name is still matched.
+_GUESTS_KEPT = 1_000
+
+
 class RecentChatters:
-    """The latest comment of each recent chatter, findable by user name or user id per platform."""
+    """The latest comment of each recent chatter, findable by user name or user id per platform.
+
+    A guest who opts out or is forgotten on stage is still found by the name the moderators
+    knew (`!unstage @ana` ends the appearance the console shows): by a keyed hash of it, the
+    key made afresh each run and never stored, so the name itself is kept nowhere."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._by_key: OrderedDict[AuthorKey, Comment] = OrderedDict()
         self._by_name: dict[tuple[str, str], AuthorKey] = {}
+        self._secret = secrets.token_bytes(32)
+        self._guests: OrderedDict[bytes, AuthorKey] = OrderedDict()
+
+    def _hashed(self, platform: str, name: str) -> bytes:
+        message = f"{platform}\0{name.casefold()}".encode()
+        return hmac.new(self._secret, message, hashlib.sha256).digest()
+
+    def keep_guest_name(self, author: Author) -> None:
+        """`author`, on stage, leaves their name: `guest_named` still knows them by it."""
+        if author.name:
+            hashed = self._hashed(author.platform, author.name)
+            self._guests.pop(hashed, None)
+            self._guests[hashed] = author.key
+            while len(self._guests) > _GUESTS_KEPT:
+                self._guests.popitem(last=False)
+
+    def guest_named(self, platform: str, name: str) -> AuthorKey | None:
+        """Whom `keep_guest_name` knew by `name` on `platform`."""
+        return self._guests.get(self._hashed(platform, name)) if self._guests else None
 
     def __len__(self) -> int:
         return len(self._by_key)

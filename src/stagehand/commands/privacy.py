@@ -14,6 +14,7 @@ from stagehand.commands.registry import command
     "optout", help="Stop keeping your name and messages (they are still counted)", privacy=True
 )
 def optout(ctx: CommandContext) -> Done:
+    _keep_guest_name(ctx)
     ctx.show.set_opted_out(ctx.author, True)  # the show's `opted_out` (shared with the router)
     # `!stage @name` must not find them by the comment they wrote under their name before.
     ctx.chatters.forget(ctx.author.key)
@@ -26,6 +27,11 @@ def optout(ctx: CommandContext) -> Done:
 
 @command("optin", help="Keep your name and messages again", privacy=True)
 def optin(ctx: CommandContext) -> Done:
+    if not ctx.author.anonymous and ctx.author.key not in ctx.opted_out:
+        return Done(
+            "ignored: not opted out",
+            "Nothing to undo: your name and messages were kept all along.",
+        )
     ctx.show.set_opted_out(ctx.author, False)
     return Done("ok: opted in", "Done: your name and messages are kept again from now on.")
 
@@ -40,6 +46,7 @@ def optin(ctx: CommandContext) -> Done:
 def forget(ctx: CommandContext) -> Done:
     key = ctx.author.key
     if ctx.args.casefold() == "confirm" and ctx.forget_requests.confirm(key, ctx.now):
+        _keep_guest_name(ctx)
         ctx.show.forget_author(ctx.author)
         ctx.chatters.forget(key)
         return Done(
@@ -53,3 +60,10 @@ def forget(ctx: CommandContext) -> Done:
         "This deletes your name and messages stored by this show. To go ahead, type "
         f"{ctx.prefix}forget confirm within {ctx.forget_requests.window:.0f} s.",
     )
+
+
+def _keep_guest_name(ctx: CommandContext) -> None:
+    """On stage, they stay there under no name: the moderators still end it by the name they
+    knew (`!unstage @name`, commands/people.py)."""
+    if ctx.show.is_on_stage(ctx.author.key):
+        ctx.chatters.keep_guest_name(ctx.author)

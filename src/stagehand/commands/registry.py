@@ -41,6 +41,10 @@ class Command:
     """What a viewer says about their own data (`!optout`, `!forget`): never under a cooldown,
     and answered even with `[commands] enabled = false`, since ignoring or delaying it would keep
     what they asked not to be kept."""
+    never_waits: bool = False
+    """Acts at once even during its cooldown group's cooldown (which it starts): taking back
+    what you asked for (`!lower`) must always work, or a viewer who changed their mind stays
+    in line for the stage."""
 
     @property
     def spec(self) -> CommandSpec:
@@ -74,6 +78,7 @@ class Registry:
         moderator_usage: str = "",
         listed: bool = True,
         privacy: bool = False,
+        never_waits: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register the decorated function as the handler of `!name`."""
 
@@ -93,6 +98,7 @@ class Registry:
                 moderator_usage,
                 listed,
                 privacy,
+                never_waits,
             )
             return handler
 

@@ -28,13 +28,19 @@ from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from stagehand.commands.audience import ASK_OPTED_OUT
 from stagehand.commands.context import CommandContext, Done, ShowControls
 from stagehand.commands.limits import Cooldowns, KeyedWindows, SlidingWindow
-from stagehand.commands.parse import ParsedCommand, limit_argument, parse_command
+from stagehand.commands.parse import (
+    ParsedCommand,
+    limit_argument,
+    parse_command,
+    target_places,
+)
 from stagehand.commands.people import ForgetRequests, RecentChatters, host_accounts, may_steer
 from stagehand.commands.registry import COMMANDS, Command, Registry
 from stagehand.domain import AuthorKey, Comment, CommentKind, RankedComment
-from stagehand.naming import named, within
+from stagehand.naming import Place, named, within
 from stagehand.pseudonyms import OptedOutViewers
 from stagehand.sanitize import clean
 
@@ -163,6 +169,9 @@ class CommandRouter:
         if cooldown_left is None:
             cooldown_left = self._cooldown_left(comment, command, moderator, now)
         if cooldown_left > 0:
+            if parsed.name == "ask" and comment.author.anonymous:  # never queued either way
+                self._record(comment, parsed, ASK_OPTED_OUT)
+                return None
             ignored = f"ignored: cooldown, {cooldown_left:.0f} s left"
             if parsed.name == "ask":  # its line is still a comment, only not lifted
                 ignored += f" (a plain comment: no {self.settings.prefix}ask lift)"
@@ -188,9 +197,10 @@ class CommandRouter:
             done = command.handler(context)
             if isinstance(done, Done):
                 slot = self._answer_slot(comment, moderator, now) if done.answer else _Slot(True)
-                self._record(comment, parsed, _with_slot(done, slot))
-                if done.answer and slot.allowed:
-                    return self._spawn(self._deliver(comment, parsed.name, done.answer))
+                answer = _said(done, slot)
+                self._record(comment, parsed, _with_slot(done, slot), answer, done.answer_names)
+                if answer:
+                    return self._spawn(self._deliver(comment, parsed.name, answer))
                 return None
             # A platform action: the answer's slot is taken now, the outcome is known later. Its
             # changes are stored with the comment, in one transaction, once it is known.
@@ -212,8 +222,9 @@ class CommandRouter:
             return 0.0
         key = (comment.author.key, command.cooldown_key)
         left = self.cooldowns.remaining(key, now)
-        if left <= 0:
+        if left <= 0 or command.never_waits:  # `!lower`: acts now, and `!hand` waits after it
             self.cooldowns.start(key, now)
+            return 0.0
         return left
 
     async def _finish(
@@ -225,9 +236,11 @@ class CommandRouter:
         except Exception as exc:
             log.exception("command %s failed", parsed.name)
             done = Done(f"failed: {type(exc).__name__}")
-        self._record(comment, parsed, _with_slot(done, slot) if done.answer else done.outcome)
-        if done.answer and slot.allowed:
-            await self._deliver(comment, parsed.name, done.answer)
+        answer = _said(done, slot)
+        outcome = _with_slot(done, slot) if done.answer else done.outcome
+        self._record(comment, parsed, outcome, answer, done.answer_names)
+        if answer:
+            await self._deliver(comment, parsed.name, answer)
 
     # -- answers ---------------------------------------------------------------------------
 
@@ -252,7 +265,7 @@ class CommandRouter:
         would count as the hosts' replies); the `commands` row records them. A replay without
         that platform connected has nothing to send through: the answer is only recorded.
         """
-        result = await self.show.answer_in_chat(comment, clean(text, max_chars=MAX_ANSWER_CHARS))
+        result = await self.show.answer_in_chat(comment, text)
         if not result.ok:
             # The platform's words may name the viewer ("bob has blocked whispers"): the
             # notice stops naming them when they leave.
@@ -262,10 +275,32 @@ class CommandRouter:
 
     # -- the record ------------------------------------------------------------------------
 
-    def _record(self, comment: Comment, parsed: ParsedCommand, outcome: str) -> None:
-        """One `commands` row (no arguments kept for opted-out viewers) and a console line."""
+    def _record(
+        self,
+        comment: Comment,
+        parsed: ParsedCommand,
+        outcome: str,
+        answer: str = "",
+        answer_places: tuple[Place, ...] = (),
+    ) -> None:
+        """One `commands` row (no arguments kept for opted-out viewers) and a console line,
+        with where its words name whom it acted on (a moderator's `!stage @ana`)."""
         args = "" if comment.author.key in self.opted_out else parsed.args
-        self.show.record_command(comment, parsed.name, args, outcome)
+        first_word = len(args.split(" ", 1)[0])
+        self.show.record_command(
+            comment,
+            parsed.name,
+            args,
+            outcome,
+            args_places=((0, first_word),) if first_word else (),
+            line_places=target_places(
+                comment.clean_text, self.settings.prefix, is_reply=comment.reply_to is not None
+            ),
+            answer=answer,
+            answer_places=tuple(
+                (s, min(e, len(answer))) for s, e in answer_places if s < len(answer)
+            ),
+        )
 
     def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
         task = asyncio.ensure_future(work)
@@ -279,6 +314,14 @@ def actor_of(comment: Comment) -> str:
     `[show] hosts` (the user name, never the display name anyone can set)."""
     name = comment.author.name
     return f"{comment.platform}:{name}" if name else ""
+
+
+def _said(done: Done, slot: _Slot) -> str:
+    """What the bot says in chat for `done`: its answer, cleaned and cut as chat takes it, when
+    the send budgets had room ("" for nothing)."""
+    if not done.answer or not slot.allowed:
+        return ""
+    return clean(done.answer, max_chars=MAX_ANSWER_CHARS)
 
 
 def _with_slot(done: Done, slot: _Slot) -> str:

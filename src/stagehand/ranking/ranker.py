@@ -328,21 +328,29 @@ class Ranker:
         if relevance >= settings.on_topic_threshold:
             flags.add("on_topic")
 
-        # Questions.
-        strength = 1.0 if ask else facts.strength
+        # Questions. `!ask` is one, the viewer says so, unless there is nothing to ask in it
+        # (emotes or laughter only): then it is flagged `ask` (the command was heard) and
+        # neither a question nor lifted.
+        asked = ask and not (emote_only or laughter)
+        strength = 1.0 if asked else facts.strength
         if strength > 0 and not noise:
             flags.add("question")
             share = OFF_TOPIC_QUESTION_SHARE + (1 - OFF_TOPIC_QUESTION_SHARE) * relevance
             reasons["question"] = weights.question * strength * share
         if ask:
-            flags.update({"ask", "question"})
+            flags.add("ask")
+        if asked:
+            flags.add("question")
             reasons["ask"] = weights.ask
 
         # Said to other viewers, not to the show: never a question for the hosts' follow-up.
+        # An `!ask` is put to the show, whoever it names first or however it is worded.
         replying_to_viewer = (
             parent_key is not None and parent_key != key and not audience.is_show_key(parent_key)
         )
-        to_chat = bool(to_viewers or replying_to_viewer or self._to_chat(comment, words, strength))
+        to_chat = not asked and bool(
+            to_viewers or replying_to_viewer or self._to_chat(comment, words, strength)
+        )
         if to_chat:
             flags.add("to_chat")
 

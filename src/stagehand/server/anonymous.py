@@ -40,6 +40,7 @@ from stagehand.events import (
     HostActionLogged,
     Notice,
 )
+from stagehand.naming import Namings
 from stagehand.pseudonyms import PseudonymKey
 
 #: Events that name a person by key only.
@@ -88,10 +89,21 @@ class ScreenIds:
 
     def _named_for_screens(self, event: Notice | CommandHandled) -> Notice | CommandHandled:
         """Whom a notice names (`stagehand.naming`), by the key this stream shows them under."""
-        names = tuple(dataclasses.replace(n, author=self._shown_key(n.author)) for n in event.names)
+        names = self._shown_names(event.names)
         if isinstance(event, Notice) and event.actor_is is not None:
             return dataclasses.replace(event, names=names, actor_is=self._shown_key(event.actor_is))
+        if isinstance(event, CommandHandled):
+            return dataclasses.replace(
+                event,
+                names=names,
+                args_names=self._shown_names(event.args_names),
+                line_names=self._shown_names(event.line_names),
+                answer_names=self._shown_names(event.answer_names),
+            )
         return dataclasses.replace(event, names=names)
+
+    def _shown_names(self, names: Namings) -> Namings:
+        return tuple(dataclasses.replace(n, author=self._shown_key(n.author)) for n in names)
 
     def _shown_key(self, key: AuthorKey) -> AuthorKey:
         if key not in self._anonymous:

@@ -27,7 +27,7 @@ from stagehand.events import (
     CommandHandled,
     StageChanged,
 )
-from stagehand.naming import Naming, Namings, joined, named, shifted, within
+from stagehand.naming import Naming, Namings, Place, joined, named, shifted, within
 from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
 from stagehand.show.askers import (
@@ -323,17 +323,43 @@ class HostActions(ShowChanges):
         if self._state.rename_on_stage(key, anonymous):
             self._publish(StageChanged(self._state.on_stage))
 
-    def record_command(self, comment: Comment, name: str, args: str, outcome: str) -> ActionResult:
-        """A chat command was handled (`outcome` starts with ok, ignored, refused or failed)."""
+    def record_command(
+        self,
+        comment: Comment,
+        name: str,
+        args: str,
+        outcome: str,
+        *,
+        args_places: tuple[Place, ...] = (),
+        line_places: tuple[Place, ...] = (),
+        answer: str = "",
+        answer_places: tuple[Place, ...] = (),
+    ) -> ActionResult:
+        """A chat command was handled (`outcome` starts with ok, ignored, refused or failed).
+        `args_places`, `line_places`: where its arguments and its line name whom it may act on
+        (commands/parse.py `target_places`); they name whom it acted on, if anyone."""
         # What the outcome says past its level ("ok: @carol: guest link whispered") names
         # whom the command acted on: a moderator's !stage or !unstage.
         # (Not someone it let go of: no screen is given their key after that.)
         detail = outcome.find(": ") + 2 if ": " in outcome else len(outcome)
-        about = [key for key in self._command_about() if not self._let_go(key)]
+        acted_on = self._command_about()
+        about = [key for key in acted_on if not self._let_go(key)]
         names = tuple(Naming(key, detail, len(outcome)) for key in about)
         shown = self._command_line_shown(comment)
+        # The words the moderator named them by: someone let go of already is named too, so
+        # the store keeps their name nowhere (its screens know them by a pseudonym only).
         self._publish(
-            CommandHandled(shown, name, outcome, args, names if detail < len(outcome) else ())
+            CommandHandled(
+                shown,
+                name,
+                outcome,
+                args,
+                names if detail < len(outcome) else (),
+                args_names=tuple(Naming(k, s, e) for k in acted_on for s, e in args_places),
+                line_names=tuple(Naming(k, s, e) for k in acted_on for s, e in line_places),
+                answer=answer,
+                answer_names=tuple(Naming(k, s, e) for k in acted_on for s, e in answer_places),
+            )
         )
         return ActionResult(outcome.startswith("ok"), outcome)
 

@@ -35,6 +35,7 @@ from stagehand.domain import (
     HostAction,
     RankedComment,
     ReplayPosition,
+    host_account,
 )
 from stagehand.events import CommentRanked, CoreEvent, HostActionLogged, Listener, Notice
 from stagehand.naming import Naming, Namings, unnamed
@@ -108,6 +109,10 @@ class ShowCore:
         stored_before: ShowRow | None = None,
     ) -> None:
         self._settings = settings
+        #: `[show] hosts` as accounts: an opted-out host's commands still steer (opted_out.py).
+        self._host_accounts = frozenset(
+            account for entry in settings.show.hosts if (account := host_account(entry))
+        )
         #: Who opted out (`!optout`, in this show or an earlier one): every screen gets their
         #: comments with no name and no text (`show/opted_out.py`), as the database keeps them.
         self.opted_out = opted_out if opted_out is not None else OptedOutViewers()
@@ -248,7 +253,9 @@ class ShowCore:
                     # The commands read the line's text (`!optin` must still be heard), under
                     # the name screens show: a `!hand` raised by a viewer who opted out is
                     # anonymous on every screen too.
-                    heard = with_text_of(ranked, shown) if opted_out else ranked
+                    heard = (
+                        with_text_of(ranked, shown, self._host_accounts) if opted_out else ranked
+                    )
                     result = self._commands(heard)
                     if result is not None:
                         self._spawn(result)
@@ -354,8 +361,8 @@ class ShowCore:
             action = dataclasses.replace(action, actor=actor)
         author = author or (comment.author if comment else None)
         keyed = KEYED_BY.get()
-        if keyed is not None and author is not None and not author.anonymous:
-            keyed.about.append(author.key)
+        if keyed is not None and author is not None:
+            keyed.about.append(author.key)  # let go of, too: the store un-names them at once
         self._history.remember(Done(action, comment, author, **undo_context))
         self._publish(HostActionLogged(action, comment))
         return action

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from stagehand.domain import OPTED_OUT_NAME, Author, AuthorKey, RankedComment
+from stagehand.domain import OPTED_OUT_NAME, Author, AuthorKey, RankedComment, Role
 from stagehand.pseudonyms import OptedOutViewers, is_pseudonym
 
 __all__ = ["OPTED_OUT_NAME", "HeldByPseudonym", "anonymized", "with_text_of"]
@@ -57,13 +57,25 @@ def anonymized(ranked: RankedComment, held_as: AuthorKey | None = None) -> Ranke
     )
 
 
-def with_text_of(ranked: RankedComment, shown: RankedComment) -> RankedComment:
-    """`shown` (anonymized) with `ranked`'s text back: what the chat commands read of a viewer
-    who opted out (their commands work, under no name)."""
+def with_text_of(
+    ranked: RankedComment, shown: RankedComment, hosts: frozenset[tuple[str, str]] = frozenset()
+) -> RankedComment:
+    """`shown` (anonymized) with `ranked`'s text and roles back: what the chat commands read of
+    a viewer who opted out (their commands work, under no name). Opting out hides a moderator's
+    name, not their role: a moderator, or a `[show] hosts` account (`hosts`: (platform,
+    casefolded user name), matched on the name they have, which `shown` no longer holds),
+    still steers the show, as `host`."""
     comment = ranked.comment
+    author = comment.author
+    roles = author.roles
+    if (author.platform.casefold(), author.name.casefold()) in hosts:
+        roles |= {Role.HOST}
     return dataclasses.replace(
         shown,
         comment=dataclasses.replace(
-            shown.comment, text=comment.text, clean_text=comment.clean_text
+            shown.comment,
+            author=dataclasses.replace(shown.comment.author, roles=roles),
+            text=comment.text,
+            clean_text=comment.clean_text,
         ),
     )

@@ -21,7 +21,7 @@ from stagehand.times import format_ts
 log = logging.getLogger(__name__)
 
 #: Tables whose rows point at an author; a merge moves them all.
-AUTHOR_REFERENCES = ("comments", "commands", "stage_sessions", "host_actions")
+AUTHOR_REFERENCES = ("comments", "commands", "stage_sessions", "host_actions", "text_names")
 
 
 class Pseudonymizer:

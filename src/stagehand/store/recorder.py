@@ -24,6 +24,8 @@ from typing import cast
 from sqlite_utils import Database
 
 from stagehand.domain import (
+    FORGOTTEN_NAME,
+    OPTED_OUT_NAME,
     Author,
     AuthorKey,
     Comment,
@@ -51,8 +53,9 @@ from stagehand.events import (
     StageResumed,
     StageStarted,
 )
+from stagehand.naming import Naming, Namings
 from stagehand.pseudonyms import PseudonymKeyError, is_pseudonym
-from stagehand.store import purge
+from stagehand.store import names, purge
 from stagehand.store.keys import find_comment, message_key
 from stagehand.store.pseudonymize import Pseudonymizer, merge_author
 from stagehand.store.reasons import encode_reasons
@@ -600,10 +603,10 @@ class Recorder:
         comment = event.comment
         comment_row = self.comment_row(comment.platform, comment.id)
         # One row per comment: a command is applied once, however often its comment arrives.
-        self.conn.execute(
+        inserted = self.conn.execute(
             "INSERT OR IGNORE INTO commands"
-            " (show_id, comment_id, author_id, ts, name, args, outcome, key)"
-            " VALUES (?,?,?,?,?,?,?,?)",
+            " (show_id, comment_id, author_id, ts, name, args, outcome, key, answer)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
             (
                 self.show_id,
                 comment_row[0] if comment_row else None,
@@ -613,8 +616,39 @@ class Recorder:
                 event.args,
                 event.outcome,
                 event.key,
+                event.answer,
             ),
         )
+        named_any = event.names or event.args_names or event.line_names or event.answer_names
+        if inserted.rowcount != 1 or not named_any:
+            return
+        command_id = cast(int, inserted.lastrowid)
+        texts = [
+            (names.Where("commands", command_id, "args"), event.args_names),
+            (names.Where("commands", command_id, "outcome"), event.names),
+            (names.Where("commands", command_id, "answer"), event.answer_names),
+        ]
+        if comment_row is not None:
+            texts.append((names.Where("comments", comment_row[0], "text"), event.line_names))
+        for where, named in texts:
+            if named and self._record_names(where, named):
+                purge.request(self.conn)  # the name left the row: now the file
+
+    def _record_names(self, where: names.Where, named: Namings) -> bool:
+        """Whom a command's text names, by author row; someone let go of already (forgotten:
+        no row; opted out) is un-named at once. True when the text was changed."""
+        rows: list[tuple[Naming, int | None]] = []
+        gone: dict[AuthorKey, str] = {}
+        for naming in named:
+            row = self.existing_author_id(naming.author)
+            rows.append((naming, row))
+            if row is None:
+                gone[naming.author] = FORGOTTEN_NAME
+            elif self.conn.execute("SELECT opted_out FROM authors WHERE id = ?", (row,)).fetchone()[
+                0
+            ]:
+                gone[naming.author] = OPTED_OUT_NAME
+        return names.record(self.conn, where, rows, gone)
 
     @record.register
     def _opted_out(self, event: AuthorOptedOut) -> None:
@@ -662,6 +696,7 @@ class Recorder:
         if author_id is None:
             return
         self._unname_actor(author_id)
+        names.unname(self.conn, author_id, FORGOTTEN_NAME)
         anonymous_id = self.conn.execute(
             "INSERT INTO authors (platform, platform_user_id, name, display_name, roles,"
             " first_seen_at, opted_out)"
@@ -755,6 +790,7 @@ class Recorder:
         """
         anonymous = f"anonymous-{author_id}"
         self._unname_actor(author_id)
+        names.unname(self.conn, author_id, OPTED_OUT_NAME)
         self.conn.execute(
             "UPDATE authors SET name = ?, display_name = ?, roles = '[]' WHERE id = ?",
             (anonymous, anonymous, author_id),

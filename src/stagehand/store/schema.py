@@ -489,3 +489,35 @@ def m230_privacy_purges(db: Database) -> None:
     writer rewrites the search index, zeroes free pages and empties the log as the show closes
     (or as the next show starts, after a crash), and deletes the rows in that transaction."""
     db.execute("CREATE TABLE privacy_purges (id INTEGER PRIMARY KEY, requested_at TEXT NOT NULL)")
+
+
+@migrations()
+def m240_text_names(db: Database) -> None:
+    """Whom a stored text names, and where (`stagehand.naming`): a moderator's `!stage @ana`
+    names ana in its command's `args` and `outcome` and in its line (`comments.text`). When ana
+    opts out or is forgotten, exactly those characters are said as every screen says them now
+    ("a viewer who opted out", "a forgotten viewer"), and the rows here go (store/names.py)."""
+    db.execute(
+        """
+        CREATE TABLE text_names (
+            id INTEGER PRIMARY KEY,
+            author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE,
+            command_id INTEGER REFERENCES commands(id) ON DELETE CASCADE,
+            comment_id INTEGER REFERENCES comments(id) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            stop INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX text_names_author ON text_names (author_id)")
+    db.execute("CREATE INDEX text_names_command ON text_names (command_id)")
+    db.execute("CREATE INDEX text_names_comment ON text_names (comment_id)")
+
+
+@migrations()
+def m250_command_answers(db: Database) -> None:
+    """What the bot answered in chat to each command (`commands.answer`, "" for nothing, or
+    when the send budget dropped it): a host rehearsing with `stagehand replay` reads it there.
+    Whom it names is in `text_names` (field `answer`), un-named as the command's other texts."""
+    db.execute("ALTER TABLE commands ADD COLUMN answer TEXT NOT NULL DEFAULT ''")
