@@ -4,6 +4,7 @@ frozen, pickled and compared alike."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import inspect
 import pickle
@@ -74,6 +75,22 @@ def test_objects_are_the_same_made_by_position_by_keyword_or_by_replace() -> Non
     assert pickle.loads(pickle.dumps(by_keyword)) == by_keyword
     assert by_keyword.author.key == AuthorKey("twitch", "42")
     assert str(by_keyword.author.key) == "twitch:42"
+
+
+def test_every_kind_pickles_copies_and_compares_as_itself() -> None:
+    comment = _comment(clean_text="what mic is that?", attachments=("a.png",))
+    score = Score(1.5, 2.5, {"base": 1.0}, frozenset({"question"}), ("twitch", "m-0"))
+    ranked = RankedComment(comment, score, 2, CommentKind.COMMENT)
+    values = [comment.author.key, comment.author, comment, score, ranked, CommentRanked(ranked)]
+    values.append(Classified(CommentKind.COMMAND, command="hand"))
+    for value in values:
+        assert type(value) in QUICK
+        for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+            again = pickle.loads(pickle.dumps(value, protocol=protocol))
+            assert type(again) is type(value) and again == value
+        assert copy.copy(value) == value and copy.deepcopy(value) == value
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            object.__getattribute__(value, "__setattr__")(dataclasses.fields(value)[0].name, 1)
 
 
 def test_defaults_are_given_and_a_factory_makes_a_new_value_each_time() -> None:

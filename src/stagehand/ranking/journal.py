@@ -29,11 +29,13 @@ class RankerJournal:
         self._on_stage: dict[AuthorKey, tuple[str, ...]] = {}
         self._authors: OrderedDict[AuthorKey, int] = OrderedDict()
         self._max_authors = max_authors
-        self._recent: deque[tuple[Comment, bool | None]] = deque(maxlen=WARM_UP_COMMENTS)
+        #: The comments scored, newest last, with their `ask` (`scored` appends to it; the
+        #: worker's reading of scores appends itself, a Python call less for every comment).
+        self.recent: deque[tuple[Comment, bool | None]] = deque(maxlen=WARM_UP_COMMENTS)
         self._feedback: OrderedDict[int, tuple[Comment, bool]] = OrderedDict()
 
     def scored(self, comment: Comment, ask: bool | None) -> None:
-        self._recent.append((comment, ask))
+        self.recent.append((comment, ask))
 
     def set_segment(self, segment: Segment) -> None:
         self._segment = segment
@@ -81,7 +83,7 @@ class RankerJournal:
             ranker.set_on_stage(author, True, names=names)
         for author in self._hands:
             ranker.set_hand(author, True)
-        for comment, ask in self._recent:
+        for comment, ask in self.recent:
             ranker.score(comment, ask=ask)
         learned: dict[int, Feedback] = {}
         for ticket, (comment, positive) in self._feedback.items():

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stagehand.domain import Author, Comment, Score
+from stagehand.domain import Author, Comment
 from stagehand.ranking.ranker import ScoreParts
 
 START, SCORE, WARM, CALL, FEEDBACK, TAKE_BACK, RESET = range(7)
@@ -35,7 +35,8 @@ CALLS = frozenset(
 )
 
 EncodedComment = tuple[Any, ...]
-#: A score as the worker sends it back: its fields as `Ranker.score_parts` gives them.
+#: A score as the worker sends it back: its fields as `Ranker.score_parts` gives them, `Score`'s
+#: in order (the show makes it with `Score(*parts)`).
 EncodedScore = ScoreParts
 
 
@@ -77,8 +78,3 @@ def decode(values: EncodedComment) -> Comment:
         clean_text=text,
         highlight=highlight,
     )
-
-
-def decode_score(values: EncodedScore) -> Score:
-    value, key, reasons, flags, same_as = values
-    return Score(value, key, reasons, flags, same_as)

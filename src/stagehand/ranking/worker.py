@@ -71,28 +71,22 @@ WORKER_SILENCE = 10.0
 _Change = tuple[str, tuple[Any, ...], dict[str, Any]]
 
 
-class _Waiting:
-    """In arrival order: a comment waiting for its score (`seq` names it to the worker),
-    something that only waits its turn (`then`: a bot's line, a replay's checkpoint), or a
-    change the journal records in its turn (`change`: the journal then always describes the
-    ranker as the oldest waiting comment finds it, so a ranker rebuilt from it scores the waiting
-    comments as the worker would have)."""
+#: A comment waiting for its score: its sequence number (which names it to the worker), the
+#: comment, its `ask` and its `done`. A plain tuple: one is made for every comment.
+_Scoring = tuple[int, Comment, bool | None, ScoreDone]
 
-    __slots__ = ("ask", "change", "comment", "done", "seq", "then")
+
+class _InTurn:
+    """What waits among the comments only for its turn: a callback (`then`: a bot's line, a
+    replay's checkpoint), or a change the journal records in its turn (`change`: the journal then
+    always describes the ranker as the oldest waiting comment finds it, so a ranker rebuilt from
+    it scores the waiting comments as the worker would have)."""
+
+    __slots__ = ("change", "then")
 
     def __init__(
-        self,
-        seq: int = 0,
-        comment: Comment | None = None,
-        ask: bool | None = None,
-        done: ScoreDone | None = None,
-        then: Callable[[], None] | None = None,
-        change: _Change | None = None,
+        self, then: Callable[[], None] | None = None, change: _Change | None = None
     ) -> None:
-        self.seq = seq
-        self.comment = comment
-        self.ask = ask
-        self.done = done
         self.then = then
         self.change = change
 
@@ -117,7 +111,8 @@ class RankerWorker(RankingLink):
         self._outgoing: list[tuple[Any, ...]] = [
             (wire.START, settings, show_description, command_prefix)
         ]
-        self._waiting: deque[_Waiting] = deque()
+        #: In arrival order, what waits for the worker: comments and what waits for its turn.
+        self._waiting: deque[_Scoring | _InTurn] = deque()
         self._scores_waited = 0  # how many of `_waiting` wait for a score
         self._sequence = itertools.count(1)
         self._journal = RankerJournal(settings.spam.max_authors)
@@ -132,30 +127,40 @@ class RankerWorker(RankingLink):
     # -- scoring -------------------------------------------------------------------------------
 
     def submit(self, comment: Comment, ask: bool | None, done: ScoreDone) -> None:
-        self._here_if_closed()
-        if self._local is not None:
+        # Every comment of a show comes this way: the usual road is written out here, without
+        # the helpers' calls (`_here_if_closed`, `_running_loop`, `_send_soon`).
+        if self._local is not None or self._closed:
+            self._here_if_closed()
+            local = self._local
+            assert local is not None  # closed or fallen back: it ranks in this process
             self._journal.scored(comment, ask)
-            self._run_done(done, self._local.score(comment, ask=ask))
+            self._run_done(done, local.score(comment, ask=ask))
             return
         seq = next(self._sequence)
-        self._waiting.append(_Waiting(seq, comment, ask, done))
-        self._scores_waited += 1
-        self._outgoing.append((wire.SCORE, seq, wire.encode(comment), ask))
-        loop = self._running_loop()
+        self._waiting.append((seq, comment, ask, done))
+        scores_waited = self._scores_waited = self._scores_waited + 1
+        outgoing = self._outgoing
+        outgoing.append((wire.SCORE, seq, wire.encode(comment), ask))
+        loop = asyncio._get_running_loop()
+        if loop is not self._loop:
+            loop = self._running_loop()  # read the answers on this loop from now on
         if loop is None:
             self.catch_up()  # no event loop to read the answer later: wait for it now
-        elif len(self._outgoing) >= SEND_BATCH or self._worker_idle():
+        elif len(outgoing) >= SEND_BATCH or scores_waited - len(outgoing) < LOW_WATER:
+            # A full batch, or the worker about to run out of comments: it gets these now, not
+            # at the end of the loop's turn (a replay refills it right after waiting for it).
             self._send()
-        else:
-            self._send_soon(loop)
-        if self._scores_waited >= MAX_IN_FLIGHT:
+        elif not self._send_scheduled:
+            self._send_scheduled = True
+            loop.call_soon(self._send_when_scheduled)
+        if scores_waited >= MAX_IN_FLIGHT:
             self._receive(until=RESUME_AT)
 
     def then(self, callback: Callable[[], None]) -> None:
         if not self._waiting:
             callback()
         else:
-            self._waiting.append(_Waiting(then=callback))
+            self._waiting.append(_InTurn(then=callback))
 
     def catch_up(self) -> None:
         if self._waiting and not self._receiving:
@@ -238,11 +243,6 @@ class RankerWorker(RankingLink):
         if self._closed and self._local is None:
             self._rank_here()
 
-    def _worker_idle(self) -> bool:
-        """Whether the worker is about to run out of comments (it should get these now, not at
-        the end of the loop's turn: a replay refills it right after waiting for it)."""
-        return self._scores_waited - len(self._outgoing) < LOW_WATER
-
     def _tell(self, name: str, *args: Any, **kwargs: Any) -> None:
         """Tell the ranker `name(*args)` wherever it runs, and the journal (from which a ranker
         is rebuilt in this process if the worker dies)."""
@@ -253,7 +253,7 @@ class RankerWorker(RankingLink):
     def _journal_in_turn(self, name: str, *args: Any, **kwargs: Any) -> None:
         """Record a change in the journal once the comments before it have their scores."""
         if self._waiting and self._local is None:
-            self._waiting.append(_Waiting(change=(name, args, kwargs)))
+            self._waiting.append(_InTurn(change=(name, args, kwargs)))
         else:
             getattr(self._journal, name)(*args, **kwargs)
 
@@ -329,11 +329,14 @@ class RankerWorker(RankingLink):
         """Run what waits for the scores that came back: those there now (`until` None), or
         waiting for more until at most `until` things are left waiting."""
         self._receiving = True
+        waiting = self._waiting
+        # What `self._journal.scored` does, without a Python call for every comment.
+        journal_scored = self._journal.recent.append
         try:
             self._send()
             while self._local is None:
                 self._run_ready_callbacks()
-                if until is not None and len(self._waiting) <= until:
+                if until is not None and len(waiting) <= until:
                     return
                 try:
                     # With nothing waiting, what is there is a problem report: read it too.
@@ -343,28 +346,35 @@ class RankerWorker(RankingLink):
                 except WorkerGone as gone:
                     self._fall_back(str(gone))
                     return
-                for seq, score in scores:
+                for seq, parts in scores:
                     if seq == wire.PROBLEM:
-                        log.error("the ranking's worker process: %s", score)
+                        log.error("the ranking's worker process: %s", parts)
                         continue
-                    self._run_ready_callbacks()
-                    waiting = self._waiting.popleft()
-                    self._scores_waited -= 1
-                    if waiting.seq != seq or waiting.comment is None or waiting.done is None:
+                    if waiting and waiting[0].__class__ is _InTurn:
+                        self._run_ready_callbacks()
+                    if not waiting or waiting[0][0] != seq:  # type: ignore[index]
                         # Never expected: a score for another comment. Rank here instead.
-                        self._waiting.appendleft(waiting)
-                        self._scores_waited += 1
-                        self._fall_back(f"its answers went out of step ({seq} for {waiting.seq})")
+                        expected = waiting[0][0] if waiting else None  # type: ignore[index]
+                        self._fall_back(f"its answers went out of step ({seq} for {expected})")
                         return
-                    self._journal.scored(waiting.comment, waiting.ask)
-                    self._run_done(waiting.done, self._score_from(score, waiting.comment))
+                    _, comment, ask, done = waiting.popleft()  # type: ignore[misc]
+                    self._scores_waited -= 1
+                    journal_scored((comment, ask))
+                    # The score's parts are its fields in order; a string: the ranker failed.
+                    score = (
+                        Score(*parts) if parts.__class__ is tuple else self._failed(parts, comment)
+                    )
+                    try:  # `_run_done`, in place
+                        done(score)
+                    except Exception:  # the show's problem with one comment stops no other
+                        log.exception("handling a ranked comment failed")
         finally:
             self._receiving = False
 
     def _run_ready_callbacks(self) -> None:
         """What waits only for its turn, once everything before it is done."""
-        while self._waiting and self._waiting[0].comment is None:
-            entry = self._waiting.popleft()
+        while self._waiting and self._waiting[0].__class__ is _InTurn:
+            entry: _InTurn = self._waiting.popleft()  # type: ignore[assignment]
             if entry.then is not None:
                 self._run_then(entry.then)
             elif entry.change is not None:
@@ -385,13 +395,12 @@ class RankerWorker(RankingLink):
         except Exception:
             log.exception("handling a queued change failed")
 
-    def _score_from(self, score: wire.EncodedScore | str, comment: Comment) -> Score:
-        if isinstance(score, str):  # the ranker failed on it: kept, with the base score only
-            log.error("ranking failed on %s:%s: %s", comment.platform, comment.id, score)
-            base = self._settings.weights.base
-            half_life = self._settings.half_life_seconds
-            return Score(base, rank_key(base, comment.ts.timestamp(), half_life), {"base": base})
-        return wire.decode_score(score)
+    def _failed(self, why: str, comment: Comment) -> Score:
+        """The score of a comment the ranker failed on: kept, with the base score only."""
+        log.error("ranking failed on %s:%s: %s", comment.platform, comment.id, why)
+        base = self._settings.weights.base
+        half_life = self._settings.half_life_seconds
+        return Score(base, rank_key(base, comment.ts.timestamp(), half_life), {"base": base})
 
     def _fall_back(self, why: str) -> None:
         """The worker is gone (or stuck): rank in this process from now on, nothing lost."""
@@ -426,14 +435,15 @@ class RankerWorker(RankingLink):
         self._relearned = self._journal.rebuild(local)
         self._local = local
         for entry in waiting:
-            if entry.then is not None:
+            if isinstance(entry, tuple):
+                _, comment, ask, done = entry
+                self._journal.scored(comment, ask)
+                self._run_done(done, local.score(comment, ask=ask))
+            elif entry.then is not None:
                 self._run_then(entry.then)
             elif entry.change is not None:
                 self._change_here(local, *entry.change)
-            elif entry.comment is not None and entry.done is not None:
-                self._journal.scored(entry.comment, entry.ask)
-                self._run_done(entry.done, local.score(entry.comment, ask=entry.ask))
-        return sum(entry.comment is not None for entry in waiting)
+        return sum(isinstance(entry, tuple) for entry in waiting)
 
     def _change_here(
         self, local: Ranker, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
