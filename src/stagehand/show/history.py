@@ -92,7 +92,9 @@ class Done:
     #: segment/topic: what was live before, and what the action made live.
     before: Segment | None = None
     after: Segment | None = None
-    #: unfeature: what was on stream (an undo shows it again).
+    #: What was on stream and left because of it: unfeature, the card taken off; feature (an
+    #: answer with `feature_on_answer`), the card it replaced; a moderation, the card it took
+    #: off (a deleted comment, a banned author's). An undo shows it again, if it still may be.
     featured: Featured | None = None
     #: unpin: the pin that was taken off (an undo pins it again, note and all).
     pin: Pin | None = None
