@@ -395,11 +395,14 @@ class HostActions(ShowChanges):
             platform, lambda adapter: adapter.send(text), what="message"
         )
 
-    def say(self, text: str, level: str = "info", names: Namings = ()) -> None:
+    def say(
+        self, text: str, level: str = "info", names: Namings = (), *, elsewhere: bool = False
+    ) -> None:
         """Something every screen should show the hosts (`level` as in `Notice`; `names`: whom
         it names, and where), naming who acted when it was someone at another console
-        (`acting_as`)."""
-        self._notice(text, level, names)
+        (`acting_as`). `elsewhere`: for the other screens only (the console that acted said it
+        in its own words)."""
+        self._notice(text, level, names, elsewhere=elsewhere)
 
 
 def _same(a: Comment, b: Comment) -> bool:

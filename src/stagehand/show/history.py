@@ -133,7 +133,8 @@ class HandledAction:
     """What the handled list (`l`) offers to take back: the action's `key` (an undo names it),
     what was done, when, and whether it was undone since; to which comment (answered, dismissed,
     its author brought on stage), or, for a segment move or a topic edit, no comment: `text` is
-    what the action logged (the title), `actor` who did it (empty: the show's own console)."""
+    what the action logged (the title). `actor`: who did it (`THIS_CONSOLE` for the show's own
+    console; empty when restarted from a database that stores it so, or a transcript's)."""
 
     key: str
     kind: HostActionKind
@@ -199,7 +200,7 @@ class ActionHistory:
                 done.comment if done.kind in HANDLED_KINDS else None,
                 done.undone_by is not None,
                 done.action.text if done.kind in STEERING_KINDS else "",
-                done.action.actor if done.kind in STEERING_KINDS else "",
+                done.action.actor,
             )
             for done in self.newest_first()
             if (
