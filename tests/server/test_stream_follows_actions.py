@@ -93,3 +93,28 @@ async def test_undoing_a_feature_does_not_bring_back_a_card_since_deleted(tmp_pa
         assert await overlay_now(served.url) is None
     finally:
         await served.close()
+
+
+async def test_a_guest_who_opted_out_is_a_guest_on_the_overlays_stage_bar(tmp_path) -> None:
+    """The stage bar read "On stage: a viewer who opted out" to the audience (revB): the
+    hosts' words for why a guest has no name. The audience reads "a guest"."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        for comment_id in ("m2", "m4"):
+            status, body = await act(served, "hana", action="stage", comment_id=comment_id)
+            assert status == 200 and body["ok"], body
+        ben = served.live.find_comment(None, "m2")
+        assert ben is not None
+        served.live.set_opted_out(ben.author, True)
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(served.url + "/overlay/events") as ws,
+        ):
+            stage = (await ws.receive_json(timeout=5))["stage"]
+            async with session.get(served.url + "/overlay") as response:
+                page = await response.text()
+        assert [guest["author"] for guest in stage] == ["a guest", "dev"]
+        assert "opted out" not in page and "a guest, dev" in page
+    finally:
+        await served.close()
