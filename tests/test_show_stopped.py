@@ -43,3 +43,45 @@ def test_a_replay_stopped_part_way_is_not_closed_and_resumes(tmp_path: Path) -> 
     listed = stagehand("shows", "--db", str(db))
     [row] = [line for line in listed.stdout.splitlines() if line.startswith("term ")]
     assert "  closed  " in row, row
+
+
+def test_a_resumed_replays_clock_goes_on_from_where_it_stopped(tmp_path: Path) -> None:
+    """A resumed replay's clock read today's wall clock until its next line: the notice of the
+    restart was stamped 19:25 (wall) above the show's 19:02 in the notice history (revB). It
+    stands at the show's last known moment now."""
+    import asyncio
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from stagehand.adapters.replay import ReplayAdapter, transcript_start
+    from stagehand.config import Settings
+    from stagehand.session import open_show
+
+    transcript = copy_to(demo_transcript_path(), tmp_path / "term.jsonl")
+    db = tmp_path / "term.db"
+    process = start("replay", str(transcript), "--db", str(db), "--headless", "--speed", "50")
+    try:
+        wait_for_comments(db, 20)
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    with sqlite3.connect(db) as conn:
+        (latest,) = conn.execute("SELECT max(ts) FROM comments").fetchone()
+    last = datetime.fromisoformat(latest.replace("Z", "+00:00"))
+    live = open_show(
+        Settings(),
+        db_path=db,
+        show_name="term",
+        source=str(transcript),
+        transcript=transcript,
+        started_at=transcript_start(transcript),
+        adapters=[ReplayAdapter(transcript, instant=True)],
+    )
+    try:
+        now = live.now()
+        assert abs((now - last).total_seconds()) < 60, (now, last)
+        assert abs((datetime.now(UTC) - now).total_seconds()) > 3600
+    finally:
+        asyncio.run(live.close())

@@ -121,6 +121,11 @@ class AuthorKey:
 OPTED_OUT_NAME = "a viewer who opted out"
 FORGOTTEN_NAME = "a forgotten viewer"
 
+#: Who the console in the show's own process acts as: other screens read its actions as
+#: "host: Dismissed ana's comment", as they read a token's. No token may take this name
+#: (server/access.py); the database stores it as no actor ("this machine" in the report).
+THIS_CONSOLE = "host"
+
 
 @quick_init
 @dataclass(frozen=True, slots=True)

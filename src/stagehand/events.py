@@ -297,7 +297,7 @@ class Notice:
     same said with this machine's paths and programs, for the show's own console only (the
     show server never sends it: screens elsewhere read `text`). `automatic`: nobody acted, the
     show did it by itself (a featured comment's time ran out, a guest left the stage): it does
-    not take the notices line from what a host's own key did."""
+    not take the notices line from what a host's own key did. `elsewhere`: see below."""
 
     text: str
     level: str = "info"  # ok | info | ignored | warning | refused | failed | error
@@ -306,6 +306,9 @@ class Notice:
     actor_is: AuthorKey | None = None
     here: str = ""
     automatic: bool = False
+    #: For the other screens only: the console that acted has said it itself, in its own words
+    #: (the show's own console, `stagehand.show.this_console`).
+    elsewhere: bool = False
 
 
 CoreEvent = (

@@ -105,6 +105,11 @@ def open_show(
         # A replay killed before its first position was stored has none yet: its source says it.
         is_live = source == "live" and resume_reads.replay_position(db, show.id) is None
         last_alive = queries.last_alive_at(db, show.id) if resumed else None
+        if last_alive is not None and not is_live:
+            # A resumed replay's show time goes on where it stopped: until its next line sets
+            # the clock, it stands there (it read today's wall clock: a notice of the restart
+            # was stamped 19:25 above the show's 19:02).
+            clock.follow(last_alive, 0.0)
         if last_alive is not None:
             if is_live:
                 off_stage = resume_reads.end_open_stage(db, show.id, last_alive)

@@ -151,6 +151,19 @@ def test_token_commands_print_a_token_once_and_keep_only_its_hash() -> None:
     assert bad.returncode == 2 and "cannot be used" in bad.stderr
 
 
+def test_token_create_points_to_a_way_that_keeps_the_token_out_of_ps() -> None:
+    """A token on the command line shows in `ps` to everyone on the machine (revB): the hint
+    is the hidden prompt or the environment variable, never `--token TOKEN`."""
+    made = stagehand("token", "create", "--name", "pat", "--role", "producer")
+    assert made.returncode == 0, made.stderr
+    assert "--token" not in made.stderr, made.stderr
+    assert "stagehand attach http://HOST:PORT" in made.stderr
+    assert "STAGEHAND_ATTACH_TOKEN" in made.stderr
+    # The show's own console is "host" on every screen: no token takes its name.
+    host = stagehand("token", "create", "--name", "host")
+    assert host.returncode == 2 and "the show's own console" in host.stderr, host.stderr
+
+
 async def test_a_comment_already_handled_is_not_handled_twice(tmp_path) -> None:
     """Two consoles racing, or a button pressed twice: the second answer/dismiss/stage on one
     comment is refused (409), so the show records one answer and the ranking learns once."""

@@ -181,3 +181,24 @@ async def test_the_docs_theme_example_keeps_a_long_card_clear_of_the_edges(tmp_p
     finally:
         await page.close()
         await served.close()
+
+
+async def test_a_long_comment_ends_in_an_ellipsis_on_the_card(tmp_path) -> None:
+    """A long comment was cut after about four lines with nothing to say more was written
+    (revB, ov-long.png): its last shown line ends in "…" now."""
+    words = " ".join(["the filter sweeps from dark to bright and back"] * 30)
+    served = await serve(tmp_path, [*SHOW, comment("l1", "01:00", "ben", "102", words)])
+    await served.played()
+    page = await open_browser(tmp_path / "profile")
+    try:
+        assert (await act(served, "hana", action="feature", comment_id="l1"))[0] == 200
+        await page.open(served.url + "/overlay")
+        clamp, cut, lines = await page.evaluate(
+            "(t => [getComputedStyle(t).webkitLineClamp, t.scrollHeight > t.clientHeight,"
+            " Math.round(t.clientHeight / parseFloat(getComputedStyle(t).lineHeight))])"
+            "(document.querySelector('#featured .text'))"
+        )
+        assert clamp == "5" and cut and lines == 5, (clamp, cut, lines)
+    finally:
+        await page.close()
+        await served.close()

@@ -123,7 +123,7 @@ async def test_a_key_on_a_console_whose_token_was_revoked_says_so_not_press_agai
             pilot=pilot,
         )
         said = " ".join(n.text for n in list(app.state.notices)[told:])
-        assert "revoked" in said and "a new one and attach again" in said
+        assert "revoked" in said and "a new token and attach again" in said
         assert "press again" not in said
 
 

@@ -62,7 +62,8 @@ def token_create(role: str, name: str | None) -> None:
     click.echo(
         f"Created the {role} token {name!r}: shown once, kept hashed in {tokens.path} "
         f"(stagehand token revoke {name} ends it). Use it with:\n"
-        f"  stagehand attach http://HOST:PORT --token TOKEN",
+        "  stagehand attach http://HOST:PORT    (asks for the token, hidden; or set "
+        "STAGEHAND_ATTACH_TOKEN: a token on the command line shows in `ps`)",
         err=True,
     )
     click.echo(secret)
@@ -124,8 +125,8 @@ def attach(url: str, token_value: str | None, config_path: Path | None) -> None:
     if not secret and not sys.stdin.isatty():
         # Asking would read the token from a pipe or a script, echoed, and fail at its end.
         raise UserError(
-            "attach needs the token the host gave you: pass --token TOKEN or set "
-            "STAGEHAND_ATTACH_TOKEN (there is no terminal here to ask for it)"
+            "attach needs the token the host gave you: set STAGEHAND_ATTACH_TOKEN (or pass "
+            "--token TOKEN, which `ps` shows) (there is no terminal here to ask for it)"
         )
     if not secret:
         secret = click.prompt("Token", hide_input=True, show_default=False).strip()

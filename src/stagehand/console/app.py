@@ -20,6 +20,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
+from typing import cast
 
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -55,7 +56,7 @@ from stagehand.console.widgets.notices import NoticeLine
 from stagehand.console.widgets.queue import QueueView
 from stagehand.console.widgets.raw_chat import RawChat
 from stagehand.console.widgets.stage import StagePanel
-from stagehand.domain import Comment, RankedComment
+from stagehand.domain import THIS_CONSOLE, Comment, RankedComment
 from stagehand.heap import calm_garbage_collection
 from stagehand.logs import log_file_path, redact
 from stagehand.metrics import Metrics
@@ -64,8 +65,10 @@ from stagehand.platform import ActionResult
 from stagehand.sanitize import clean
 from stagehand.show.api import Outcome, ShowAPI
 from stagehand.show.history import HISTORY
+from stagehand.show.live import LiveShow
 from stagehand.show.queue import GONE_BY_NAME
 from stagehand.show.segments import TOPIC_UNCHANGED, same_topic
+from stagehand.show.this_console import ThisConsole
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +129,7 @@ class StagehandApp(App[None]):
         self.state = ConsoleState(
             **live.queue_settings.fields(),
             clock=self.notice_time,
-            me=attached_as[0] if attached_as else "",
+            me=attached_as[0] if attached_as else THIS_CONSOLE,
         )
         self.state.segment = live.current_segment
         self.state.stage_changed(live.on_stage)
@@ -398,6 +401,7 @@ class StagehandApp(App[None]):
             metrics=self.metrics,
             frozen=self.frozen,
             pending=self._pending_while_frozen(),
+            attached_as=self.attached_as,
         )
         self._draw_detail(now)
         self.query_one(StagePanel).show(
@@ -887,8 +891,14 @@ class StagehandApp(App[None]):
                     self.undo_stack.remove(entry.key)
                 self._act(self._undo(entry.key), "restore")
 
+        # A producer's token may undo only their own actions: only those are offered.
+        role = self.attached_as[1] if self.attached_as else "host"
+        only_by = self.state.me if role != "host" else None
         self.push_screen(
-            HandledScreen(self.state.handled_newest_first(), staff=self.state.staff), restore
+            HandledScreen(
+                self.state.handled_newest_first(), staff=self.state.staff, only_by=only_by
+            ),
+            restore,
         )
 
     def action_notices(self) -> None:
@@ -930,7 +940,14 @@ class StagehandApp(App[None]):
         self.query_one("#body").set_class(not shown, "-no-chat")
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.server_url))
+        self.push_screen(
+            HelpScreen(self.server_url, attached_as=self.attached_as, refusal=self.live.refusal)
+        )
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does what q does (asks first): a host's reflex, not Textual's "press ctrl+q"."""
+        if not isinstance(self.screen, ConfirmScreen):
+            self.run_worker(self.action_quit(), name="quit", group="quit")
 
     async def action_quit(self) -> None:
         if self.attached_as and self.live.show.ended_at is not None:
@@ -956,7 +973,11 @@ class StagehandApp(App[None]):
             question = Content.assemble(
                 ("Leave the show?", "bold"),
                 "\n",
-                ("The show goes on and keeps recording; this console disconnects.", "$text-muted"),
+                (
+                    "The show goes on and keeps recording, with anyone on stage; this console "
+                    "disconnects.",
+                    "$text-muted",
+                ),
             )
         else:
             question = Content.assemble(
@@ -1017,7 +1038,9 @@ def make_app(
 ) -> StagehandApp:
     """The console for a show: the one in this process (`stagehand demo`, `replay`, `run`), or
     one on another machine (`stagehand attach`; `attached_as`: this console's token's name and
-    role)."""
+    role). The show's own console acts as `THIS_CONSOLE` ("host": other screens name it)."""
+    if attached_as is None and isinstance(live, LiveShow):
+        live = cast(ShowAPI, ThisConsole(live))
     return StagehandApp(live, settings, server_url=server_url, attached_as=attached_as)
 
 

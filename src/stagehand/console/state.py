@@ -189,7 +189,8 @@ class ConsoleState(ShowQueue):
     queued: int = 0
     #: Show time, for the notice history (the app sets it to the show clock).
     clock: Callable[[], datetime] | None = None
-    #: This console's name on the show server ("" in the show's own process). Notices of its
+    #: This console's name on the show server (`THIS_CONSOLE`, "host", in the show's own
+    #: process: `stagehand.show.this_console`). Notices of its
     #: own actions read as they are; another console's are prefixed with its name, and its
     #: refusals ("Nothing to undo") stay on that console.
     me: str = ""
@@ -462,9 +463,14 @@ class ConsoleState(ShowQueue):
         if action.kind in HANDLED_WORDS and not failed:
             comment = comment or self._known_comment(key)
             if comment is not None:
-                self._list_handled(Handled(action.key, action.kind, action.ts, comment))
+                self._list_handled(
+                    Handled(action.key, action.kind, action.ts, comment, actor=action.actor)
+                )
         ShowQueue.host_acted(self, action)
-        others = action.actor and action.kind in (HostActionKind.ANSWER, HostActionKind.DISMISS)
+        others = action.actor not in ("", self.me) and action.kind in (
+            HostActionKind.ANSWER,
+            HostActionKind.DISMISS,
+        )
         if others and self.removed.get(key) not in GONE_BY_NAME:
             # Shown when the host had it selected: another console took it (docs/console.md).
             self.removed[key] = f"{HANDLED_WORDS[action.kind]} by {action.actor}"
@@ -502,6 +508,8 @@ class ConsoleState(ShowQueue):
             self.stage_said[key] = deque(maxlen=STAGE_LINES)
 
     def _notice(self, event: Notice) -> None:
+        if event.elsewhere and event.actor == self.me:
+            return  # this console said it itself, in its own words
         if event.here:  # the show's own console: this machine's wording (its paths, programs)
             self.notify(event.here, event.level)
         elif event.automatic:  # the show did it by itself: it does not take the host's line

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from stagehand.config import user_config_dir
+from stagehand.domain import THIS_CONSOLE
 from stagehand.platform import DoctorCheck
 
 #: How a generated token starts (so a leaked one is recognisable in a secret scanner).
@@ -281,6 +282,10 @@ class AccessTokens:
             )
         if name == CONFIG_TOKEN_NAME:
             raise TokenError(f"{name!r} is the name of [server] token; choose another")
+        if name == THIS_CONSOLE:
+            raise TokenError(
+                f"{name!r} is what every screen calls the show's own console; choose another"
+            )
         entries = self.entries()
         if any(entry.name == name and not entry.revoked_at for entry in entries):
             raise TokenError(

@@ -20,20 +20,26 @@ nothing to act on (nothing on stream to take off, nobody on stage, a comment not
 to undo) are refused by the show itself (`ActionResult.already`), in its words and with its
 notice to the console that asked. A button can tell "done already" from "done"; the answer's `Stagehand-Seq`
 header says the show told its screens (an attached console does not say it a second time).
+
+A button that picks its target when the request lands (`"comment_id": "top"`, an `end_stage`
+naming nobody) is refused 409 for `SETTLING_SECONDS` after another screen changed that target:
+it would act on what nobody looked at (docs/server.md, "Buttons that pick their target").
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from stagehand.domain import Author, Comment, ModerationKind
-from stagehand.naming import within
+from stagehand.naming import named as named_as
+from stagehand.naming import shifted, within
 from stagehand.platform import ActionResult
 from stagehand.server.access import ALLOWED, Caller, Role, may
 from stagehand.server.anonymous import ScreenIds
-from stagehand.server.hub import EventHub
+from stagehand.server.hub import SETTLING_SECONDS, EventHub
 from stagehand.show.live import LiveShow
 
 #: Actions that act on one comment (`comment_id`, optionally `platform`; "top" for the queue's).
@@ -91,12 +97,12 @@ async def perform(live: LiveShow, hub: EventHub, caller: Caller, body: Any) -> A
         return refused(403, not_allowed(caller, action))
     comment: Comment | None = None
     if action in ON_A_COMMENT or (action == "end_stage" and body.get("comment_id")):
-        found = _comment(live, hub, body)
+        found = _comment(live, hub, body, caller)
         if isinstance(found, Answer):
             return found
         comment = found
     also = hub.queue.others_in_row(comment) if comment is not None else []
-    run = _intent(live, hub.ids, caller, action, comment, body, also)
+    run = _intent(live, hub, caller, action, comment, body, also)
     if isinstance(run, Answer):
         return run
     with live.acting_as(caller.name):
@@ -125,7 +131,7 @@ Intent = Callable[[], ActionResult | Awaitable[ActionResult]]
 
 def _intent(
     live: LiveShow,
-    ids: ScreenIds,
+    hub: EventHub,
     caller: Caller,
     action: str,
     comment: Comment | None,
@@ -135,6 +141,7 @@ def _intent(
     """What to call for `action` (its arguments checked), or why not. `also`: the rest of the
     comment's queue row (one question several viewers asked): answered, dismissed, replied to
     or brought on stage with it, as the console does."""
+    ids = hub.ids
     text = body.get("text", "")
     if not isinstance(text, str):
         return refused(400, '"text" must be a string')
@@ -150,7 +157,7 @@ def _intent(
                     return refused(400, '"alone" must be true or false')
                 # `"alone": true`: the comment's own author, not the rest of its row.
                 row = [] if body.get("alone") else also
-                return lambda: live.pull_on_stage(c, also=row)
+                return lambda: _naming(c.author, live.pull_on_stage(c, also=row))
             case "feature":
                 return lambda: live.feature(c)
             case "pin":
@@ -164,7 +171,7 @@ def _intent(
             case "moderate":
                 return _moderation(live, c, body)
             case "end_stage":
-                return lambda: live.end_stage(c.author)
+                return lambda: _naming(c.author, live.end_stage(c.author))
     match action:
         case "stage_hand":
             hands = live.hands
@@ -174,12 +181,16 @@ def _intent(
             if isinstance(named, Answer):
                 return named
             guest = named or hands[0]
-            return lambda: live.pull_on_stage(author=guest)
+            return lambda: _naming(guest, live.pull_on_stage(author=guest))
         case "end_stage":
             named = _named(body, tuple(s.author for s in live.on_stage), ids)
             if isinstance(named, Answer):
                 return named
-            return lambda: live.end_stage(named)
+            stage = live.on_stage
+            if named is None and (moved := hub.moved_by_another("stage", caller.name)) is not None:
+                return refused(409, _settling("who is on stage", *moved))
+            ending = named or (stage[-1].author if stage else None)
+            return lambda: _naming(ending, live.end_stage(named))
         case "unfeature":
             return lambda: live.unfeature()
         case "next_segment":
@@ -201,6 +212,21 @@ def _intent(
         case "undo":
             return _undo(live, caller, body)
     return refused(400, f"{action} needs a comment_id")
+
+
+async def _naming(guest: Author | None, pending: Awaitable[ActionResult]) -> ActionResult:
+    """A stage action's answer led by whose appearance it was ("ben: stage end recorded; no
+    Twitch connection to act through"), as the hosts' notice says it: a deck button does not
+    say whom it brought on or took off otherwise. Not when the words say their name already."""
+    result = await pending
+    if guest is None or result.already or not result.message:
+        return result  # "Nobody is on stage": stagehand's own refusal names nobody
+    if guest.shown_name in result.message:
+        return result
+    lead, names = named_as(guest, ": ")
+    return dataclasses.replace(
+        result, message=lead + result.message, names=names + shifted(result.names, len(lead))
+    )
 
 
 def _topic(live: LiveShow, title: Any, body: dict[str, Any]) -> Intent | Answer:
@@ -277,7 +303,18 @@ def _undo(live: LiveShow, caller: Caller, body: dict[str, Any]) -> Intent | Answ
     return lambda: live.undo(key)
 
 
-def _comment(live: LiveShow, hub: EventHub, body: dict[str, Any]) -> Comment | Answer:
+def _settling(what: str, actor: str, ago: float) -> str:
+    """Why a button's `top` or `latest` did nothing: another screen just changed it."""
+    return (
+        f"nothing done: {what} changed {ago:.1f} s ago ({actor or 'the show'} acted): look "
+        f"at it again, then press again (a button waits {SETTLING_SECONDS:g} s after another "
+        "screen's action)"
+    )
+
+
+def _comment(
+    live: LiveShow, hub: EventHub, body: dict[str, Any], caller: Caller
+) -> Comment | Answer:
     comment_id = body.get("comment_id")
     platform = body.get("platform")
     if not isinstance(comment_id, str) or not comment_id:
@@ -288,6 +325,9 @@ def _comment(live: LiveShow, hub: EventHub, body: dict[str, Any]) -> Comment | A
         ranked = hub.queue.ranked_queue()
         if not ranked:
             return refused(409, "the queue is empty")
+        moved = hub.moved_by_another("queue", caller.name)
+        if moved is not None:
+            return refused(409, _settling("the queue's top", *moved))
         return ranked[0].comment
     found = _queued(hub, platform, comment_id) or live.find_comment(platform, comment_id)
     if found is None:

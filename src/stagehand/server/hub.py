@@ -24,8 +24,10 @@ import asyncio
 import dataclasses
 import functools
 import secrets
+import time
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from stagehand.domain import HostActionKind, RankedComment
@@ -37,7 +39,9 @@ from stagehand.events import (
     CoreEvent,
     FeatureEnded,
     FeatureStarted,
+    HostActionLogged,
     Notice,
+    ReplayReached,
     SegmentChanged,
     StageChanged,
 )
@@ -61,6 +65,14 @@ HANDLED = 500
 CLIENT_LIMIT = BACKLOG // 2
 #: What takes a handled comment off the queue (an undo gives it back).
 TAKEN_OFF = (HostActionKind.ANSWER, HostActionKind.DISMISS)
+#: How long after another screen changed the queue's top (or the stage) a button's `top` (or an
+#: `end_stage` naming nobody: the latest guest) is refused: what it would act on now is not what
+#: its presser saw (docs/server.md, "Buttons that pick their target").
+SETTLING_SECONDS = 2.0
+#: What changes the queue's top: a comment answered, dismissed, brought on stage or moderated.
+MOVES_THE_TOP = frozenset({*TAKEN_OFF, HostActionKind.STAGE_START, HostActionKind.MODERATE})
+#: How the overlay names a guest on stage who has no name to show (opted out, forgotten).
+AUDIENCE_GUEST = "a guest"
 #: The events that change what the overlay shows (an edit of the comment on stream too).
 OVERLAY_EVENTS = (FeatureStarted, FeatureEnded, StageChanged, SegmentChanged, CommentEdited)
 
@@ -146,6 +158,27 @@ class EventHub:
         self.clients: set[Subscriber] = set()
         self.overlays: set[OverlayWatcher] = set()
         self._overlay_text = dumps(self.overlay_state())
+        #: Who last changed the queue's top ("queue") and the stage ("stage"), and when
+        #: (`time.monotonic`): `moved_by_another`.
+        self._moved: dict[str, tuple[str, float]] = {}
+
+    def moved_by_another(self, what: str, caller: str) -> tuple[str, float] | None:
+        """Who other than `caller` changed `what` ("queue": its top; "stage") less than
+        `SETTLING_SECONDS` ago, and how long ago; None when nobody did."""
+        moved = self._moved.get(what)
+        if moved is None or moved[0] == caller:
+            return None
+        ago = time.monotonic() - moved[1]
+        return (moved[0], ago) if ago < SETTLING_SECONDS else None
+
+    def _note_moves(self, event: HostActionLogged) -> None:
+        action = event.action
+        if action.outcome.startswith("failed"):
+            return
+        if action.kind in MOVES_THE_TOP:
+            self._moved["queue"] = (action.actor, time.monotonic())
+        if action.kind in (HostActionKind.STAGE_START, HostActionKind.STAGE_END):
+            self._moved["stage"] = (action.actor, time.monotonic())
 
     # -- the listener --------------------------------------------------------------------------
 
@@ -155,6 +188,10 @@ class EventHub:
         shown = self.ids.for_screens(event)
         if isinstance(shown, Notice) and shown.here:  # this machine's paths stay on it
             shown = dataclasses.replace(shown, here="")
+        elif isinstance(shown, ReplayReached):  # so does where its transcript is: its name only
+            shown = dataclasses.replace(shown, source=Path(shown.source).name)
+        elif isinstance(event, HostActionLogged):
+            self._note_moves(event)
         kept = Kept(self.seq, shown)
         if isinstance(event, CommentRanked):
             self.recent.append(event.ranked)
@@ -269,8 +306,13 @@ class EventHub:
                 "text": featured.comment.shown_text,
                 "since": featured.since.isoformat(),
             },
+            # Someone who opted out or asked to be forgotten is "a guest" to the audience: the
+            # hosts' screens say why they have no name, the stream does not.
             "stage": [
-                {"author": s.author.shown_name, "platform": s.author.platform}
+                {
+                    "author": AUDIENCE_GUEST if s.author.anonymous else s.author.shown_name,
+                    "platform": s.author.platform,
+                }
                 for s in live.on_stage
             ],
             "segment": None

@@ -38,7 +38,8 @@ body { font: 600 28px/1.3 system-ui, "DejaVu Sans", sans-serif; color: #fff; }
 #featured .platform { font-size: 16px; color: rgb(190, 196, 214); margin-left: 8px;
   text-transform: uppercase; letter-spacing: 0.08em; }
 #featured .text { overflow-wrap: anywhere; white-space: pre-wrap; max-height: 6.5em;
-  overflow: hidden; }
+  overflow: hidden; display: -webkit-box; -webkit-box-orient: vertical;
+  -webkit-line-clamp: 5; line-clamp: 5; }
 .bar { background: rgba(20, 24, 38, 0.85); border-radius: 8px; padding: 6px 16px;
   font-size: 20px; }
 .bar .label { color: rgb(255, 176, 32); margin-right: 8px; }

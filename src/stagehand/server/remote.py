@@ -282,10 +282,11 @@ class RemoteShow:
             try:
                 await self._open(since=self._seq)
             except TokenRefused:
+                # The fix first: a notices line cut at the terminal's width keeps it.
                 self._refused = (
-                    f"{self.url} no longer accepts this console's token (the host revoked it, "
-                    "or replaced the token file): nothing reaches the show from here; ask the "
-                    "host for a new token and attach again (stagehand attach URL --token NEW)"
+                    "Ask the host for a new token and attach again (stagehand attach URL asks "
+                    f"for it): {self.url} no longer accepts this console's token (the host "
+                    "revoked it, or replaced the token file); nothing reaches the show from here"
                 )
                 self._link(ConnectionState.FAILED, self._refused)
                 self._publish(Notice(self._refused, "error"))
@@ -864,9 +865,8 @@ class RemoteShow:
             return f"The show ended at {self._ended_at:%H:%M}: nothing was done (q leaves)"
         if self._refused is not None:
             return (
-                "Nothing was done: the show no longer accepts this console's token (revoked, "
-                "or the token file replaced); ask the host for a new one and attach again "
-                "(stagehand attach URL --token NEW)"
+                "Nothing was done: ask the host for a new token and attach again (the show no "
+                "longer accepts this one: revoked, or the token file replaced)"
             )
         if self._stopped_at is not None or self._ws is None or self._ws.closed:
             return (

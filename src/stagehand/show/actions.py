@@ -16,6 +16,7 @@ from stagehand.domain import (
     OPTED_OUT_NAME,
     Author,
     Comment,
+    Featured,
     HostAction,
     HostActionKind,
     ModerationKind,
@@ -51,10 +52,13 @@ class HostActions(ShowChanges):
         `[overlay] feature_on_answer` the row's comment goes on stream too (undoing the answer
         takes it off)."""
         asked = askers(comment, also)
+        shown = self._state.featured
         action = self._react_for_all(asked, HostActionKind.ANSWER)
         if self._settings.overlay.feature_on_answer:
-            # The time on stream shares the answer's key: undoing the answer uncounts it too.
+            # The time on stream shares the answer's key: undoing the answer uncounts it too,
+            # and puts back the card it replaced.
             self._feature_started(comment, action.ts, key=action.key, actor=action.actor)
+            self._took_off_stream(action, shown)
         text, names = named("Answered ", who(asked), " on air")
         return ActionResult(True, text, key=action.key, names=names)
 
@@ -166,15 +170,30 @@ class HostActions(ShowChanges):
             comment,
             reached_chat=result.acted,
         )
+        shown = self._state.featured
         if result.ok and kind == ModerationKind.DELETE:
             if result.acted:
                 # Not every platform echoes our own deletions back (Twitch does not): record it.
                 self._comment_deleted(comment.platform, comment.id, self._clock.now())
-            # Only recorded (no connection: a replay, the demo): nothing was deleted anywhere;
-            # the comment leaves the queues as moderated, and an undo gives it back.
+            else:
+                # Only recorded (no connection: a replay, the demo): nothing was deleted
+                # anywhere; the comment leaves the queues as moderated, and the stream at once
+                # (the hosts deleted it: the audience does not read it a moment longer), and
+                # is not put on stream again. An undo gives it back to both.
+                self._state.deleted.add((comment.platform, comment.id))
+                self._off_stream_if(lambda c: _same(c, comment), self._clock.now(), "deleted")
         elif result.ok:
             self._author_removed(comment.author, kind)
+        self._took_off_stream(action, shown)
         return self._announce(dataclasses.replace(result, key=action.key))
+
+    def _took_off_stream(self, action: HostAction, shown: Featured | None) -> None:
+        """`action` took `shown` (the card on stream before it) off the stream: its undo puts
+        the card back (`Undoing`)."""
+        if shown is not None and self._state.featured is not shown:
+            done = self._history.get(action.key)
+            if done is not None:
+                done.featured = shown
 
     # -- the stage -------------------------------------------------------------------------
 
@@ -402,11 +421,18 @@ class HostActions(ShowChanges):
             platform, lambda adapter: adapter.send(text), what="message"
         )
 
-    def say(self, text: str, level: str = "info", names: Namings = ()) -> None:
+    def say(
+        self, text: str, level: str = "info", names: Namings = (), *, elsewhere: bool = False
+    ) -> None:
         """Something every screen should show the hosts (`level` as in `Notice`; `names`: whom
         it names, and where), naming who acted when it was someone at another console
-        (`acting_as`)."""
-        self._notice(text, level, names)
+        (`acting_as`). `elsewhere`: for the other screens only (the console that acted said it
+        in its own words)."""
+        self._notice(text, level, names, elsewhere=elsewhere)
+
+
+def _same(a: Comment, b: Comment) -> bool:
+    return (a.platform, a.id) == (b.platform, b.id)
 
 
 def _together(results: list[ActionResult]) -> ActionResult:

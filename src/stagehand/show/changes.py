@@ -47,6 +47,9 @@ from stagehand.show.history import Done
 REMOVED_WORDS = {ModerationKind.BAN: "is banned", ModerationKind.TIMEOUT: "is timed out"}
 #: A featured comment whose show time is this close to up when its timer fires leaves then.
 FEATURE_SLACK_SECONDS = 0.05
+#: A card an undo puts back on stream stays at least this long (or `feature_seconds`, if
+#: shorter), however little of its time was left when it went: long enough to read again.
+BACK_ON_STREAM_SECONDS = 5.0
 
 
 class ShowChanges(ShowCore):
@@ -200,11 +203,19 @@ class ShowChanges(ShowCore):
         return None
 
     def _feature_started(
-        self, comment: Comment, ts: datetime, *, key: str, actor: str, timed: bool = True
+        self,
+        comment: Comment,
+        ts: datetime,
+        *,
+        key: str,
+        actor: str,
+        timed: bool = True,
+        seconds: float | None = None,
     ) -> Featured | None:
         """`comment` is on stream from `ts`; the one before leaves ("replaced"). `key` is the host
         action that put it there (its `on_stream` row shares it). With `timed`, it leaves by
-        itself after `[overlay] feature_seconds` of show time. None (nothing changes) when the
+        itself after `[overlay] feature_seconds` of show time (or `seconds`: an undo gives a
+        card back the time it had left, `_back_on_stream`). None (nothing changes) when the
         comment may not be shown (`_why_not_on_stream`): every way onto the stream (a host's
         feature, an answer with `feature_on_answer`, an undo, a replay) passes here."""
         if self._why_not_on_stream(comment) is not None:
@@ -213,10 +224,25 @@ class ShowChanges(ShowCore):
         featured = Featured(comment, ts, key, actor)
         self._state.featured = featured
         self._publish(FeatureStarted(featured))
-        seconds = self._settings.overlay.feature_seconds
+        if seconds is None:
+            seconds = self._settings.overlay.feature_seconds
         if timed and seconds > 0:
             self._time_feature(seconds, key)
         return featured
+
+    def _back_on_stream(
+        self, card: Featured, left_at: datetime, ts: datetime, *, key: str, actor: str
+    ) -> Featured | None:
+        """An undo puts `card` back on stream at `ts`: it left at `left_at` (taken off, replaced
+        by the feature undone, deleted, its author banned). It stays the time it had left of
+        `[overlay] feature_seconds` (at least `BACK_ON_STREAM_SECONDS`). None when it may not be
+        shown any more (deleted since, its author opted out: `_why_not_on_stream`)."""
+        total = self._settings.overlay.feature_seconds
+        seconds = None
+        if total > 0:
+            shown = max(0.0, (left_at - card.since).total_seconds())
+            seconds = max(total - shown, min(total, BACK_ON_STREAM_SECONDS))
+        return self._feature_started(card.comment, ts, key=key, actor=actor, seconds=seconds)
 
     def _time_feature(self, seconds: float, key: str) -> None:
         """The featured comment leaves after `seconds` of show time, the time the stage panel

@@ -387,7 +387,13 @@ class ShowCore:
         return ActionResult.failed(message, already=already, names=names)
 
     def _notice(
-        self, text: str, level: str, names: Namings = (), *, automatic: bool = False
+        self,
+        text: str,
+        level: str,
+        names: Namings = (),
+        *,
+        automatic: bool = False,
+        elsewhere: bool = False,
     ) -> None:
         """A notice for every screen, naming who acted when it was another console (or a chat
         moderator: their key too), and whom `text` names, where (`names`). `automatic`: what
@@ -399,7 +405,9 @@ class ShowCore:
         for key in dict.fromkeys(n.author for n in names):
             if gone_as := self._said_as_now(key):
                 text, names = unnamed(text, names, key, gone_as)
-        self._publish(Notice(text, level, actor, names, acting, automatic=automatic))
+        self._publish(
+            Notice(text, level, actor, names, acting, automatic=automatic, elsewhere=elsewhere)
+        )
 
     def _let_go(self, key: AuthorKey) -> bool:
         """Whether `key` opted out or asked to be forgotten (`HostActions._let_go_of`)."""

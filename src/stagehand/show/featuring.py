@@ -48,7 +48,10 @@ class Featuring(ShowChanges):
         if why_not is not None:
             return self._refuse(*named("Not on stream: ", why_not))
         now = self._clock.now()
-        action = self._log_action(_acting_on(HostActionKind.FEATURE, comment, now), comment)
+        # The card it replaces: undoing this feature puts that one back (`Undoing`).
+        action = self._log_action(
+            _acting_on(HostActionKind.FEATURE, comment, now), comment, featured=featured
+        )
         self._feature_started(comment, now, key=action.key, actor=action.actor)
         text, names = named("On stream: ", who, "'s comment")
         return ActionResult(True, text, key=action.key, names=names)

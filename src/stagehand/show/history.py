@@ -92,7 +92,9 @@ class Done:
     #: segment/topic: what was live before, and what the action made live.
     before: Segment | None = None
     after: Segment | None = None
-    #: unfeature: what was on stream (an undo shows it again).
+    #: What was on stream and left because of it: unfeature, the card taken off; feature (an
+    #: answer with `feature_on_answer`), the card it replaced; a moderation, the card it took
+    #: off (a deleted comment, a banned author's). An undo shows it again, if it still may be.
     featured: Featured | None = None
     #: unpin: the pin that was taken off (an undo pins it again, note and all).
     pin: Pin | None = None
@@ -131,7 +133,8 @@ class HandledAction:
     """What the handled list (`l`) offers to take back: the action's `key` (an undo names it),
     what was done, when, and whether it was undone since; to which comment (answered, dismissed,
     its author brought on stage), or, for a segment move or a topic edit, no comment: `text` is
-    what the action logged (the title), `actor` who did it (empty: the show's own console)."""
+    what the action logged (the title). `actor`: who did it (`THIS_CONSOLE` for the show's own
+    console; empty when restarted from a database that stores it so, or a transcript's)."""
 
     key: str
     kind: HostActionKind
@@ -197,7 +200,7 @@ class ActionHistory:
                 done.comment if done.kind in HANDLED_KINDS else None,
                 done.undone_by is not None,
                 done.action.text if done.kind in STEERING_KINDS else "",
-                done.action.actor if done.kind in STEERING_KINDS else "",
+                done.action.actor,
             )
             for done in self.newest_first()
             if (

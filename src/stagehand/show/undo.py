@@ -7,14 +7,18 @@ that key. Nothing is edited or deleted in the log: metrics skip undone actions
 
 | undone | what happens |
 | --- | --- |
-| answer, dismiss | the comment is back in every queue (`CommentRestored`), at the place its score gives it; what the ranking learned from it is forgotten |
+| answer, dismiss | the comment is back in every queue (`CommentRestored`), at the place its score gives it; what the ranking learned from it is forgotten; an answer that put it on stream (`feature_on_answer`) takes it off, and the card it replaced is back |
 | stage start | the appearance ends (through the platform where it has a stage); a raised hand comes back; metrics do not count the appearance |
 | stage end | the guest is invited again and the same appearance goes on |
 | segment | the segment is gone: the one before is live again and its comments are counted there |
 | topic | the live segment's title and keywords are what they were |
-| timeout, ban | lifted on the platform (`Adapter.unban`); the comment is back in the queue |
-| feature | the comment leaves the stream (if still on it) and does not count as shown |
+| timeout, ban | lifted on the platform (`Adapter.unban`); the comment is back in the queue, and on stream if the ban took it off (and nothing went on since) |
+| delete only recorded (no connection to delete through) | the comment is back in the queue, and on stream if it was taken off (and nothing went on since) |
+| feature | the comment leaves the stream (if still on it) and does not count as shown; the card it replaced is back |
 | unfeature | the comment is on stream again |
+
+A card put back on stream stays the time it had left of `[overlay] feature_seconds` (at least
+5 s), and only if it still may be shown (not deleted since, its author not opted out).
 | pin, unpin | the pin is gone, or back with its note |
 | reply only recorded (no connection to send it through) | it no longer counts |
 | delete, reply sent | cannot be undone: a deleted message cannot be restored, a sent message cannot be unsent |
@@ -210,7 +214,7 @@ class Undoing(ShowChanges):
         # Known now: what an undo puts back (on stream, a pin) shares the undo's key.
         key = key or uuid.uuid4().hex
         if kind in (HostActionKind.ANSWER, HostActionKind.DISMISS, HostActionKind.MODERATE):
-            message = self._give_comment_back(done, ts, what)
+            message = self._give_comment_back(done, ts, what, key)
         elif kind is HostActionKind.STAGE_START:
             message = self._take_off_stage(done, ts, what)
         elif kind is HostActionKind.STAGE_END:
@@ -225,7 +229,7 @@ class Undoing(ShowChanges):
             message = self._segment_back(done, what)
         return message, self._log_undo(done, ts, outcome or f"ok: {message[0]}", key=key)
 
-    def _give_comment_back(self, done: Done, ts: datetime, what: Said) -> Said:
+    def _give_comment_back(self, done: Done, ts: datetime, what: Said, key: str) -> Said:
         if done.feedback is not None:
             self._ranker.take_back(done.feedback)
         featured = self._state.featured
@@ -236,11 +240,24 @@ class Undoing(ShowChanges):
             self._publish(CommentRestored(action.platform, action.comment_id))
         if done.kind is HostActionKind.MODERATE:
             self._moderation_undone(done)
+        # The card it took off the stream (deleted, banned) or replaced (an answer shown on
+        # stream) is back, unless another has gone on since.
+        back = done.featured is not None and self._state.featured is None
+        card = done.featured if back else None
+        again = card is not None and self._back_on_stream(
+            card, action.ts, ts, key=key, actor=ACTING.get()
+        )
         ban = done.kind is HostActionKind.MODERATE and action.text != ModerationKind.DELETE
         if ban and done.author is not None:
             self._publish(AuthorRestored(done.author.key))  # every comment the ban took off
-            return named("Undid ", what, ": their comments are back in the queue")
-        return named("Undid ", what, ": the comment is back in the queue")
+            said = named("Undid ", what, ": their comments are back in the queue")
+        else:
+            said = named("Undid ", what, ": the comment is back in the queue")
+        if not again or card is None:
+            return said
+        if done.comment is not None and card.comment.id == done.comment.id:
+            return named(said, " and on stream again")
+        return named(said, "; ", card.comment.author, "'s comment is on stream again")
 
     def _take_off_stage(self, done: Done, ts: datetime, what: Said) -> Said:
         author = done.author
@@ -268,18 +285,26 @@ class Undoing(ShowChanges):
 
     def _stream_back(self, done: Done, ts: datetime, what: Said, key: str) -> Said:
         featured = self._state.featured
+        before = done.featured
         if done.kind is HostActionKind.FEATURE:
-            if featured is not None and featured.key == done.action.key:
-                self._feature_ended(ts, "undone")
-                return named("Undid ", what, ": it is off stream and does not count as shown")
-            return named("Undid ", what, ": it does not count as shown")
-        if done.featured is None:  # a replayed transcript's: nothing known to show again
+            if featured is None or featured.key != done.action.key:
+                return named("Undid ", what, ": it does not count as shown")
+            self._feature_ended(ts, "undone")
+            # The card it replaced is what the audience saw before: back, if it still may be.
+            if before is not None and self._back_on_stream(
+                before, done.action.ts, ts, key=key, actor=ACTING.get()
+            ):
+                return named(
+                    "Undid ", what, ": ", before.comment.author, "'s comment is on stream again"
+                )
+            return named("Undid ", what, ": it is off stream and does not count as shown")
+        if before is None:  # a replayed transcript's: nothing known to show again
             return named("Undid ", what)
-        comment = done.featured.comment
+        comment = before.comment
         why_not = self._why_not_on_stream(comment)
         if why_not is not None:
             return named("Undid ", what, ": it stays off stream: ", why_not)
-        self._feature_started(comment, ts, key=key, actor=ACTING.get())
+        self._back_on_stream(before, done.action.ts, ts, key=key, actor=ACTING.get())
         return named("Undid ", what, ": ", comment.author, "'s comment is on stream again")
 
     def _pin_back(self, done: Done, ts: datetime, what: Said, key: str) -> Said:

@@ -3,6 +3,8 @@ and segment and topic changes (a moderator's `!segment` or `!topic` among them).
 
 Enter or `u` takes the highlighted one back: the action is undone through `LiveShow.undo` (and
 logged), so an answered or dismissed comment is back in the queue and a stage appearance ends.
+Each line says who did it; a console whose token may undo only its own actions (a producer's)
+offers only those (the others are listed, not offered).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def handled_line(entry: Handled, *, staff: StaffNames | None) -> Content:
             plain(name_of(comment.author, max_chars=20, staff=staff), style="bold"),
             ": ",
             plain(comment.shown_text, max_chars=300),
+            ("  by ", "$text-muted") if entry.actor else "",
+            plain(entry.actor, max_chars=60, style="$text-muted") if entry.actor else "",
         )
     return Content.assemble(
         (f"{entry.at:%H:%M:%S} ", "$text-muted"),
@@ -56,10 +60,19 @@ class HandledScreen(DockedScreen[Handled | None]):
         Binding("u", "restore", "Restore"),
     ]
 
-    def __init__(self, entries: Sequence[Handled], *, staff: StaffNames) -> None:
+    def __init__(
+        self, entries: Sequence[Handled], *, staff: StaffNames, only_by: str | None = None
+    ) -> None:
+        """`only_by`: this console may undo only the actions of this actor (a producer's
+        token: their own)."""
         super().__init__()
         self.entries = list(entries)
         self.staff = staff
+        self.only_by = only_by
+
+    def _offered(self, entry: Handled) -> bool:
+        """Whether Enter or `u` may take `entry` back from this console."""
+        return not entry.undone and self.only_by in (None, entry.actor)
 
     def compose_dock(self) -> ComposeResult:
         yield Static(self._title(), classes="dialog-title", id="handled-title")
@@ -78,9 +91,12 @@ class HandledScreen(DockedScreen[Handled | None]):
         self._list()
 
     def _title(self) -> Content:
+        offer = "Enter or u takes the highlighted one back"
+        if self.only_by is not None:
+            offer = "Enter or u takes back one of yours (your token may undo only your own)"
         return Content.assemble(
             (f"Handled ({len(self.entries)})", "bold"),
-            ("   Enter or u takes the highlighted one back · Escape closes", "$text-muted"),
+            (f"   {offer} · Escape closes", "$text-muted"),
         )
 
     def _list(self, keep: str | None = None) -> None:
@@ -88,11 +104,15 @@ class HandledScreen(DockedScreen[Handled | None]):
         options = self.query_one("#handled", OptionList)
         options.clear_options()
         options.add_options(
-            Option(handled_line(entry, staff=self.staff), id=entry.key, disabled=entry.undone)
+            Option(
+                handled_line(entry, staff=self.staff),
+                id=entry.key,
+                disabled=not self._offered(entry),
+            )
             for entry in self.entries
         )
         self.query_one("#handled-none").display = not self.entries
-        usable = [i for i, e in enumerate(self.entries) if not e.undone]
+        usable = [i for i, e in enumerate(self.entries) if self._offered(e)]
         kept = [i for i in usable if self.entries[i].key == keep]
         options.highlighted = kept[0] if kept else usable[0] if usable else None
 
@@ -116,7 +136,7 @@ class HandledScreen(DockedScreen[Handled | None]):
         index = self.query_one("#handled", OptionList).highlighted
         if index is not None and 0 <= index < len(self.entries):
             entry = self.entries[index]
-            if not entry.undone:
+            if self._offered(entry):
                 self.dismiss(entry)
 
     def action_close(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -9,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from stagehand.console.actions import KEYS
+from stagehand.console.actions import KEYS, ConsoleAction
 from stagehand.console.text import plain
 
 MARKERS_HELP = (
@@ -38,19 +40,49 @@ def server_lines(url: str) -> list[Content]:
     ]
 
 
-def help_content(server_url: str | None = None) -> Content:
+#: What `q` does on an attached console: the show is elsewhere, and goes on.
+QUIT_ATTACHED = "leave this console (asks first); the show goes on, and so does anyone on stage"
+
+
+def help_content(
+    server_url: str | None = None,
+    *,
+    attached_as: tuple[str, str] | None = None,
+    refusal: Callable[[str], str | None] | None = None,
+) -> Content:
+    """The help; for an attached console (`attached_as`: its token's name and role), who it is,
+    the keys its role may not use marked so (`refusal`: why not, `ShowAPI.refusal`), and what
+    `q` does there."""
     lines: list[Content] = server_lines(server_url) if server_url else []
+    if attached_as is not None:
+        name, role = attached_as
+        lines += [
+            Content.assemble(
+                ("You are ", "bold $accent"),
+                plain(name, max_chars=40, style="bold"),
+                (f" ({role} token)", "bold"),
+                ("   keys marked ✕ take a host token" if role != "host" else "", "$text-muted"),
+            ),
+            Content(""),
+        ]
     lines += [
         Content.assemble(
             ("Keys", "bold $accent"), ("   (→ what it records in the database)", "$text-muted")
         )
     ]
     for entry in KEYS:
+        description, records = entry.description, entry.records
+        refused = False
+        if isinstance(entry, ConsoleAction):
+            if attached_as is not None and entry.name == "quit":
+                description, records = QUIT_ATTACHED, None
+            refused = bool(entry.show_action and refusal and refusal(entry.show_action))
         lines.append(
             Content.assemble(
-                (f"{entry.shown_keys:>8}  ", "bold"),
-                (entry.description, ""),
-                (f"  → {entry.records}" if entry.records is not None else "", "$text-muted"),
+                (f"{entry.shown_keys:>8}  ", "bold $text-muted" if refused else "bold"),
+                ("✕ not with your token: " if refused else "", "$text-error"),
+                (description, "$text-muted strike" if refused else ""),
+                (f"  → {records}" if records is not None and not refused else "", "$text-muted"),
             )
         )
     lines.append(Content(""))
@@ -65,13 +97,22 @@ def help_content(server_url: str | None = None) -> Content:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 
-    def __init__(self, server_url: str | None = None) -> None:
+    def __init__(
+        self,
+        server_url: str | None = None,
+        *,
+        attached_as: tuple[str, str] | None = None,
+        refusal: Callable[[str], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.server_url = server_url
+        self.attached_as = attached_as
+        self.refusal = refusal
 
     def compose(self) -> ComposeResult:
+        content = help_content(self.server_url, attached_as=self.attached_as, refusal=self.refusal)
         with VerticalScroll(classes="dialog wide", id="help"):
-            yield Static(help_content(self.server_url))
+            yield Static(content)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -47,11 +47,12 @@ class ShowHeader(Panel):
         metrics: Metrics | None = None,
         frozen: bool,
         pending: int,
+        attached_as: tuple[str, str] | None = None,
     ) -> None:
-        top = Content.assemble(
-            ("stagehand ", "bold $accent"),
-            plain(title or "untitled show", max_chars=60, style="bold"),
-        )
+        top = Content.assemble(("stagehand ", "bold $accent"))
+        if attached_as is not None:
+            top = top + who_here(*attached_as) + Content(" ")
+        top = top + plain(title or "untitled show", max_chars=60, style="bold")
         if segment is not None:
             top = top + Content.assemble(
                 ("  │  ", "$text-muted"),
@@ -81,6 +82,16 @@ class ShowHeader(Panel):
             if not width or bottom.cell_length <= width:
                 break
         self.set_content(Content("\n").join([top, bottom]))
+
+
+def who_here(name: str, role: str) -> Content:
+    """Who an attached console is, first on the header where a producer looks: its token's
+    name and role ("alice · producer"); a viewer's says it only reads."""
+    said = f"{role}: reads only" if role == "viewer" else role
+    style = "bold reverse $warning" if role == "viewer" else "bold reverse $primary"
+    return Content.assemble(
+        (" ", style), plain(name, max_chars=32, style=style), (f" · {said} ", style)
+    )
 
 
 #: How the second line shortens when the terminal is too narrow for it, one step at a time,

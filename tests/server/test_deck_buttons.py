@@ -1,0 +1,71 @@
+"""Stream Deck buttons as a producer's deck meets them (a user review, revB): a button that
+picks its target when the request lands (`top`, or `end_stage` naming nobody: the latest guest)
+does nothing while another screen has just changed that target, and says so; a stage action's
+answer names the guest; a viewer's event stream does not carry the host's file paths."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from showserver import act, serve
+from test_anonymous_people import events_frame
+
+from stagehand.server.access import AccessTokens, Role
+
+
+async def test_top_waits_after_another_screen_changed_the_queue(tmp_path) -> None:
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        served.tokens["hank"] = AccessTokens().create("hank", Role.HOST)
+        # hana answers what she looks at; the deck's "answer top", pressed at the same moment,
+        # would answer whatever rose to the top: nobody looked at it.
+        status, body = await act(served, "hana", action="answer", comment_id="m2")
+        assert status == 200 and body["ok"], body
+        status, body = await act(served, "hank", action="answer", comment_id="top")
+        assert status == 409, body
+        assert body["message"].startswith("nothing done: the queue's top changed"), body
+        assert "(hana acted)" in body["message"]
+        # Its own presses do not hold it back: it knows what it did.
+        status, body = await act(served, "hana", action="dismiss", comment_id="top")
+        assert status == 200 and body["ok"], body
+        # Once the queue has been still a moment, top acts again.
+        await asyncio.sleep(2.1)
+        status, body = await act(served, "hank", action="dismiss", comment_id="top")
+        assert status == 200 and body["ok"], body
+    finally:
+        await served.close()
+
+
+async def test_a_stage_buttons_answer_names_the_guest_and_latest_waits(tmp_path) -> None:
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        served.tokens["hank"] = AccessTokens().create("hank", Role.HOST)
+        status, body = await act(served, "hana", action="stage", comment_id="m2")
+        assert status == 200 and body["ok"], body
+        assert body["message"].startswith("ben: stage start recorded"), body
+        status, body = await act(served, "hana", action="stage", comment_id="m4")
+        assert body["message"].startswith("dev: stage start"), body
+        # hank's "end latest", pressed as hana brings dev on: dev is not whom hank saw.
+        status, body = await act(served, "hank", action="end_stage")
+        assert status == 409 and "who is on stage changed" in body["message"], body
+        status, body = await act(served, "hana", action="end_stage")
+        assert status == 200 and body["message"].startswith("dev: stage end recorded"), body
+    finally:
+        await served.close()
+
+
+async def test_a_viewers_event_stream_has_no_path_of_the_hosts_machine(tmp_path) -> None:
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        epoch = (await events_frame(served, "vic"))["snapshot"]["epoch"]
+        frame = await events_frame(served, "vic", f"?since={epoch}:0")
+        reached = [e for e in frame["events"] if e["type"] == "ReplayReached"]
+        assert reached, [e["type"] for e in frame["events"]]
+        assert {e["source"] for e in reached} == {"show.jsonl"}
+        assert str(tmp_path) not in json.dumps(reached)
+    finally:
+        await served.close()

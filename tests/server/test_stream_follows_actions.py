@@ -1,0 +1,120 @@
+"""The overlay follows what the hosts do to the comment on it, as the audience sees it: a comment
+deleted while on stream leaves it at once (a host's delete through the show server or the
+console, or the platform's own deletion), and undoing the deletion puts it back; undoing a
+feature that replaced another card puts the card before back (a user review, revB: a deleted
+comment stayed on the overlay, and an undone feature left the overlay empty)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import aiohttp
+from showserver import act, call, serve
+
+
+async def overlay_now(url: str) -> dict | None:
+    """What a freshly opened overlay page is given: the card on stream (None: no card)."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(url + "/overlay/events") as ws,
+    ):
+        return (await ws.receive_json(timeout=5))["featured"]
+
+
+async def test_a_comment_deleted_while_on_stream_leaves_it_and_its_undo_puts_it_back(
+    tmp_path,
+) -> None:
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        status, body = await act(served, "hana", action="feature", comment_id="m2")
+        assert status == 200 and body["ok"], body
+        assert (await overlay_now(served.url) or {}).get("text", "").startswith("which waveform")
+
+        status, body = await act(served, "hana", action="moderate", comment_id="m2", kind="delete")
+        assert status == 200 and body["ok"], body
+        assert await overlay_now(served.url) is None
+        _, state = await call(served, "GET", "/api/state", served.tokens["vic"])
+        assert state["featured"] is None
+
+        # Only recorded (no Twitch connection): the undo gives it back, on stream too.
+        status, undone = await act(served, "hana", action="undo", key=body["key"])
+        assert status == 200 and undone["ok"], undone
+        assert "on stream again" in undone["message"]
+        card = await overlay_now(served.url)
+        assert card is not None and card["text"].startswith("which waveform")
+    finally:
+        await served.close()
+
+
+async def test_a_comment_the_platform_deletes_while_on_stream_leaves_it(tmp_path) -> None:
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        status, body = await act(served, "hana", action="feature", comment_id="m4")
+        assert status == 200 and body["ok"], body
+        served.live.comment_deleted("twitch", "m4", datetime.now(UTC))
+        assert await overlay_now(served.url) is None
+        status, body = await act(served, "hana", action="feature", comment_id="m4")
+        assert await overlay_now(served.url) is None
+    finally:
+        await served.close()
+
+
+async def test_undoing_a_feature_that_replaced_a_card_puts_that_card_back(tmp_path) -> None:
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        await act(served, "hana", action="feature", comment_id="m2")
+        status, body = await act(served, "hana", action="feature", comment_id="m4")
+        assert status == 200 and body["ok"], body
+        assert (await overlay_now(served.url) or {})["text"].startswith("how do you stop")
+
+        status, undone = await act(served, "hana", action="undo", key=body["key"])
+        assert status == 200 and undone["ok"], undone
+        assert "ben's comment is on stream again" in undone["message"], undone
+        card = await overlay_now(served.url)
+        assert card is not None and card["text"].startswith("which waveform")
+        _, state = await call(served, "GET", "/api/state", served.tokens["vic"])
+        assert state["featured"]["id"] == "m2"
+    finally:
+        await served.close()
+
+
+async def test_undoing_a_feature_does_not_bring_back_a_card_since_deleted(tmp_path) -> None:
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        await act(served, "hana", action="feature", comment_id="m2")
+        _, body = await act(served, "hana", action="feature", comment_id="m4")
+        served.live.comment_deleted("twitch", "m2", datetime.now(UTC))
+        status, undone = await act(served, "hana", action="undo", key=body["key"])
+        assert status == 200 and undone["ok"], undone
+        assert await overlay_now(served.url) is None
+    finally:
+        await served.close()
+
+
+async def test_a_guest_who_opted_out_is_a_guest_on_the_overlays_stage_bar(tmp_path) -> None:
+    """The stage bar read "On stage: a viewer who opted out" to the audience (revB): the
+    hosts' words for why a guest has no name. The audience reads "a guest"."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        for comment_id in ("m2", "m4"):
+            status, body = await act(served, "hana", action="stage", comment_id=comment_id)
+            assert status == 200 and body["ok"], body
+        ben = served.live.find_comment(None, "m2")
+        assert ben is not None
+        served.live.set_opted_out(ben.author, True)
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(served.url + "/overlay/events") as ws,
+        ):
+            stage = (await ws.receive_json(timeout=5))["stage"]
+            async with session.get(served.url + "/overlay") as response:
+                page = await response.text()
+        assert [guest["author"] for guest in stage] == ["a guest", "dev"]
+        assert "opted out" not in page and "a guest, dev" in page
+    finally:
+        await served.close()
