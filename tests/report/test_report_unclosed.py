@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -122,3 +123,30 @@ def test_the_report_names_the_command_that_resumes_each_kind_of_show(dbs, tmp_pa
     closed, _ = dbs
     show = json.loads(run("report", "synth", "--db", str(closed), "--format", "json"))["show"]
     assert show["resume_with"] is None  # closed: nothing to resume
+
+
+def test_the_markdown_report_gives_the_resume_command_as_it_runs(dbs, tmp_path) -> None:
+    """Markdown splits "@", "www." and "#37" in chat with an unseen word joiner (no mentions, no
+    links); done to the command that resumes the show, the copied command named another
+    database and transcript, and ran a new show instead of resuming this one."""
+    _, crashed = dbs
+    folder = tmp_path / "www.shows"
+    folder.mkdir()
+    db = folder / "x@y.db"
+    shutil.copy(crashed, db)
+    with sqlite3.connect(db) as conn:
+        (show_id,) = conn.execute("SELECT id FROM shows WHERE name = 'synth'").fetchone()
+        conn.execute(
+            "UPDATE shows SET source = '/shows/ep#37.jsonl', ended_at = NULL WHERE id = ?",
+            [show_id],
+        )
+        conn.execute(
+            "UPDATE replay_positions SET source = '/shows/ep#37.jsonl' WHERE show_id = ?",
+            [show_id],
+        )
+    report = run("report", "synth", "--db", str(db), "--format", "md")
+    command = shlex.join(
+        ["stagehand", "replay", "/shows/ep#37.jsonl", "--show", "synth", "--db", str(db)]
+    )
+    assert f"`{command}` resumes it" in report
+    assert "\u2060" not in report.split("resumes it")[0].split("·")[-1]

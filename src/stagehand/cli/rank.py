@@ -114,7 +114,7 @@ def rank_command(
     if held:
         click.echo(held_count(held, output_format), err=True)
     if blank:
-        # On stderr, so a jsonl reader's stream stays one shape: every line a queue row.
+        # On stderr: a jsonl line is a ranked row or a held one (`"held"`), never a blank one.
         click.echo(_left_out(blank), err=True)
 
 

@@ -110,13 +110,41 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     ]
 
 
+def _when(report: ShowMetrics) -> str:
+    """`when` as Markdown: the chat-safe words inert, the command that resumes the show in a code
+    span, so it is copied as it runs (`md` would split its "@", "www." or "#37" with an unseen
+    word joiner, and the copied command would name another show)."""
+    said = when(report)
+    resume = report.show.resume
+    if resume is None or not resume.command or f"`{resume.command}`" not in said:
+        return md(said, limit=2000)
+    before, _, after = said.partition(f"`{resume.command}`")
+    return _inert(before) + code_span(resume.command) + _inert(after)
+
+
+def _inert(words: str) -> str:
+    """`md` keeping the spaces at either end (they part the words from a code span)."""
+    inert = md(words, limit=2000).strip()
+    lead = " " if words[:1].isspace() else ""
+    trail = " " if words[-1:].isspace() else ""
+    return f"{lead}{inert}{trail}" if inert else lead or trail
+
+
+def code_span(text: str) -> str:
+    """`text` as a Markdown code span: fenced by more backticks than any run inside it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def render_show(report: ShowMetrics) -> str:
     m = report.totals
     out = [
         f"# {md(title_of(report))}",
         "",
         # What resumes a show not closed names it and its transcript: inert, as chat is.
-        f"*{md(report.show.name)} · {md(when(report), limit=2000)}*",
+        f"*{md(report.show.name)} · {_when(report)}*",
         "",
         f"**{headline(m)}.** {subline(m)}",
         "",

@@ -522,6 +522,8 @@ class RemoteShow:
         first: its handled list, `l`, is the show's), the queue and the chat lines that never
         enter one (commands, the hosts' lines), oldest first, then the pins."""
         queued = {(r.comment.platform, r.comment.id): r for r in self._queue.queue.values()}
+        for beside in self._queue.cut.values():  # a big row's askers kept aside: the row whole
+            queued |= {(r.comment.platform, r.comment.id): r for r in beside.values()}
         lines = dict(queued)
         for ranked in self._chat:
             if not ranked.kind.may_queue:

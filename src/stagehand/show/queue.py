@@ -207,6 +207,8 @@ class ShowQueue:
             return  # nothing to take on air: a command, a host's line, or no text left to show
         if "raised_hand" in ranked.score.flags and comment.author.key not in self._hand_keys():
             ranked = with_hand_down(ranked, half_life=self.half_life_seconds)
+        if self.cut:
+            self._uncut(key)  # a cut asker's comment again (a pin, a resend): one copy, queued
         self.queue[key] = ranked
         if len(self.queue) > 2 * self.queue_size + max(10, self.queue_size // 4):
             self._prune()
@@ -364,8 +366,9 @@ class ShowQueue:
         if key in self.removed:
             return
         if key not in self.queue:
+            cut = self._uncut(key) if self.cut else None  # a cut asker keeps its score
             live = self.segment.position if self.segment else 0
-            self.queue[key] = RankedComment(pin.comment, Score(0.0, 0.0), segment=live)
+            self.queue[key] = cut or RankedComment(pin.comment, Score(0.0, 0.0), segment=live)
         self.pins[key] = pin
 
     # -- reading ----------------------------------------------------------------------------
