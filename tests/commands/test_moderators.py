@@ -144,9 +144,14 @@ async def test_a_discord_mention_names_the_user_by_id(tmp_path) -> None:
         [
             say("m1", "cleo", "hi", t=1, platform="discord", author_id="9001"),
             say("m2", "dmod", "!stage <@9001>", t=2, roles=MOD, platform="discord"),
+            say("m3", "cleo", "!optout", t=3, platform="discord", author_id="9001"),
+            say("m4", "dmod", "!unstage <@9001>", t=4, roles=MOD, platform="discord"),
         ],
     )
-    assert played.on_stage() == ["cleo"]
+    assert played.on_stage() == []
+    # named back as the moderator named them (Discord shows the mention, pinging nobody),
+    # whether or not they opted out meanwhile
+    assert played.answers("discord")[-1] == "<@9001> is off stage."
 
 
 async def test_stage_without_anyone_named_explains_the_usage(tmp_path) -> None:
