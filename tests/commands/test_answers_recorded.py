@@ -32,6 +32,6 @@ async def test_each_command_row_says_what_the_bot_answered(tmp_path) -> None:
     assert said[1] == ("hand", "")  # nothing said (confirm_hands is off)
     assert said[2] == ("stage", "Invited a forgotten viewer on stage.")  # was "@ana"
     assert said[3][1].startswith("This deletes your name and messages")
-    assert said[5] == ("unstage", "The guest is off stage.")
+    assert said[5] == ("unstage", "a forgotten viewer is off stage.")  # "@ana" in chat
     assert len([a for _, a in said if a]) == len(played.answers())  # one row per answer sent
     assert not re.search(r"\bana\b", repr(said))

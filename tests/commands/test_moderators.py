@@ -144,9 +144,14 @@ async def test_a_discord_mention_names_the_user_by_id(tmp_path) -> None:
         [
             say("m1", "cleo", "hi", t=1, platform="discord", author_id="9001"),
             say("m2", "dmod", "!stage <@9001>", t=2, roles=MOD, platform="discord"),
+            say("m3", "cleo", "!optout", t=3, platform="discord", author_id="9001"),
+            say("m4", "dmod", "!unstage <@9001>", t=4, roles=MOD, platform="discord"),
         ],
     )
-    assert played.on_stage() == ["cleo"]
+    assert played.on_stage() == []
+    # named back as the moderator named them (Discord shows the mention, pinging nobody),
+    # whether or not they opted out meanwhile
+    assert played.answers("discord")[-1] == "<@9001> is off stage."
 
 
 async def test_stage_without_anyone_named_explains_the_usage(tmp_path) -> None:
@@ -450,14 +455,54 @@ async def test_a_guest_who_leaves_their_name_on_stage_is_ended_by_the_name_the_m
         ],
     )
     assert played.on_stage() == []
-    answers = [a for a in played.answers() if a.startswith(("Invited", "The guest", "Nobody"))]
+    answers = [a for a in played.answers() if a.startswith(("Invited", "@", "Nobody"))]
     assert answers == [
         "Invited @cikilin on stage.",
         "Invited @ben on stage.",
-        "The guest is off stage.",
-        "The guest is off stage.",
+        # as the moderator named them, as for anyone else: chat is not told who left
+        "@cikilin is off stage.",
+        "@ben is off stage.",
     ]
     assert [o.split(":")[0] for o in played.outcomes("unstage")] == ["ok", "ok"]
+    # and the answers stored stop naming them
+    stored = [a for (a,) in played.db.execute("SELECT answer FROM commands WHERE name = 'unstage'")]
+    assert stored == [
+        "a viewer who opted out is off stage.",
+        "a forgotten viewer is off stage.",
+    ]
+
+
+async def test_chat_reads_the_same_words_whether_the_guest_who_left_opted_out_or_not(
+    tmp_path,
+) -> None:
+    # "The guest is off stage." for the one who opted out and "@ana is off stage." for the one
+    # who did not told all of chat which guest had opted out.
+    played = await play(
+        tmp_path,
+        [
+            say("m1", "ana", "hi", t=1),
+            say("m2", "patquux", "hello", t=1),
+            say("m3", "mo", "!stage @ana", t=2, roles=MOD),
+            say("m4", "mo", "!stage @patquux", t=3, roles=MOD),
+            say("m5", "patquux", "!optout", t=4),
+            say("m6", "mo", "!unstage @patquux", t=5, roles=MOD),
+            say("m7", "mo", "!unstage @ana", t=6, roles=MOD),
+            say("m8", "mo", "!stage @ana", t=7, roles=MOD),
+            say("m10", "bo", "hi", t=8),
+            say("m11", "mo", "!stage @bo", t=9, roles=MOD),
+            say("m12", "bo", "!optout", t=10),
+            say("m13", "mo", "!unstage", t=11, roles=MOD),
+            say("m14", "mo", "!unstage", t=12, roles=MOD),
+        ],
+    )
+    assert played.on_stage() == []
+    off = [a for a in played.answers() if "off stage" in a]
+    assert off == [
+        "@patquux is off stage.",
+        "@ana is off stage.",
+        "The guest is off stage.",  # bo, who opted out on stage
+        "The guest is off stage.",  # ana
+    ]
 
 
 async def test_a_viewer_who_opted_out_is_not_staged_by_reply_and_chat_is_not_told(

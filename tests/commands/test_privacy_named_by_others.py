@@ -89,3 +89,23 @@ async def test_a_moderator_who_names_a_forgotten_guest_stores_no_name(tmp_path) 
     assert "handy" not in repr(rows).casefold()
     played.db.close()
     assert b"handy" not in bytes_of(tmp_path / "show.db").lower()
+
+
+async def test_a_refused_stage_by_reply_to_a_viewer_who_opted_out_stores_no_name(tmp_path) -> None:
+    # Twitch puts the replied-to viewer's login before a reply's text: "@patquux !stage". The
+    # show refuses to stage someone who opted out, and the line must not keep their login.
+    played = await play(
+        tmp_path,
+        [
+            say("p1", "patquux", "how do I rip a dvd safely?", t=1),
+            say("p2", "patquux", "!optout", t=2),
+            say("p3", "patquux", "can I come on stage?", t=3),
+            say("w3", "modbob", "@patquux !stage", t=4, roles=MOD, reply_to="p3"),
+        ],
+        platforms=RECORDED_ONLY,
+    )
+    assert played.on_stage() == []
+    assert played.stored("w3")[0] == "a viewer who opted out !stage"
+    assert "patquux" not in repr(played.commands()).casefold()
+    played.db.close()
+    assert b"patquux" not in bytes_of(tmp_path / "show.db").lower()

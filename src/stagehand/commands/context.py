@@ -107,11 +107,13 @@ class ShowControls(Protocol):
         line_places: tuple[Place, ...] = (),
         answer: str = "",
         answer_places: tuple[Place, ...] = (),
+        also_about: tuple[AuthorKey, ...] = (),
     ) -> ActionResult:
         """Log a handled command (its `commands` row, the console's line). `args_places` and
         `line_places`: where `args` and the comment's `clean_text` name whom the command may act
-        on (`parse.target_places`); they name whomever it did act on. `answer`: what the bot
-        said in chat ("" for nothing), `answer_places` where it names them."""
+        on (`parse.target_places`); they name whomever it did act on, and those in `also_about` (whom
+        it found but refused to act on). `answer`: what the bot said in chat ("" for nothing),
+        `answer_places` where it names them."""
         ...
 
     async def answer_in_chat(self, comment: Comment, text: str) -> ActionResult:
@@ -143,12 +145,15 @@ class Done:
     "refused: ...", "failed: ..."), and `answer`, what the bot says in chat, if anything.
     `unanswered`: the outcome instead, when the answer is all the command does and the send
     budget dropped it (`!help`: "ignored: command list not sent"). `answer_names`: where the
-    answer names whom the command acted on ("Invited @ana on stage.")."""
+    answer names whom the command acted on ("Invited @ana on stage."). `about`: whom it found
+    but did not act on (a `!stage` by reply to someone who opted out): the moderator's words
+    that named them are recorded as naming them all the same, so the store un-names them."""
 
     outcome: str
     answer: str | None = None
     unanswered: str = ""
     answer_names: tuple[Place, ...] = ()
+    about: tuple[AuthorKey, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

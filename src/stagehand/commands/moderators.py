@@ -43,10 +43,12 @@ def stage(ctx: CommandContext) -> Done | Awaitable[Done]:
         found = ctx.show.find_comment(comment.platform, comment.reply_to)
         if found is not None and (found.author.anonymous or found.author.key in ctx.opted_out):
             # As by name: someone who opted out is not brought on stage, and chat is not told
-            # that they opted out (nor which line was theirs).
+            # that they opted out (nor which line was theirs). The reply's "@login" before
+            # `!stage` names them: recorded as about them, so the store un-names it.
             return Done(
                 "failed: the comment replied to is by a viewer who opted out",
                 "I can't find that comment.",
+                about=(found.author.key,),
             )
         if found is None:
             return Done(
@@ -79,6 +81,7 @@ async def unstage(ctx: CommandContext) -> Done:
     if not show.on_stage:
         return Done("ignored: nobody is on stage", "Nobody is on stage.")
     author: Author | None = None
+    typed = ""  # how the moderator named the guest, if they did
     if ctx.args:
         target = parse_target(ctx.args)
         if target is None:
@@ -89,17 +92,20 @@ async def unstage(ctx: CommandContext) -> Done:
             if target.name is None:
                 return Done("failed: not on stage", "Nobody on stage has that user name.")
             return Done("failed: not on stage", f"Nobody on stage is called @{target.name}.")
+        typed = _typed(target)
     elif ctx.comment.reply_to is not None:
         replied = show.find_comment(ctx.comment.platform, ctx.comment.reply_to)
         if replied is not None and show.is_on_stage(replied.author.key):
             author = replied.author
     who = author or show.on_stage[-1].author
     result = await show.end_stage(who)
-    said = _said(who)
+    # Chat reads the guest as the moderator named them, else as "the guest", whoever it is: a
+    # guest who opted out or was forgotten on stage has no name to show, and "the guest" for
+    # them alone would tell chat who left.
     return _from_result(
         result,
         _handle(who),
-        said,
+        typed or "the guest",
         ("", " is off stage."),
         ("Could not end ", "'s appearance"),
     )
@@ -161,10 +167,11 @@ def _from_result(
     before, after = done if result.ok else failed
     if not result.ok:
         after += ": the hosts' console says why."
-    if not before:  # the sentence starts with it: "The guest is off stage."
+    names_them = said.startswith(("@", "<@"))
+    if not before and not names_them:  # the sentence starts with it: "The guest is off stage."
         said = said[:1].upper() + said[1:]
     answer = before + said + after
-    places = ((len(before), len(before) + len(said)),) if said.startswith("@") else ()
+    places = ((len(before), len(before) + len(said)),) if names_them else ()
     outcome = f"ok: {who}: {result.message}" if result.ok else f"failed: {who}: {result.message}"
     return Done(outcome, answer, answer_names=places)
 
@@ -173,6 +180,12 @@ def _handle(author: Author) -> str:
     """How the log names a guest: @username, or as screens do when they have no name to show (a
     viewer who opted out or was forgotten)."""
     return f"@{author.name}" if author.name else author.shown_name
+
+
+def _typed(target: Target) -> str:
+    """The guest as the moderator named them, as a platform writes it: `@name`, or a Discord
+    mention `<@id>` (sent with mentions off: it pings nobody)."""
+    return f"@{target.name}" if target.name is not None else f"<@{target.user_id}>"
 
 
 def _said(author: Author) -> str:

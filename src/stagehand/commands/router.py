@@ -40,7 +40,7 @@ from stagehand.commands.parse import (
 from stagehand.commands.people import ForgetRequests, RecentChatters, host_accounts, may_steer
 from stagehand.commands.registry import COMMANDS, Command, Registry
 from stagehand.domain import AuthorKey, Comment, CommentKind, RankedComment
-from stagehand.naming import Place, named, within
+from stagehand.naming import named, within
 from stagehand.pseudonyms import OptedOutViewers
 from stagehand.sanitize import clean
 
@@ -198,7 +198,7 @@ class CommandRouter:
             if isinstance(done, Done):
                 slot = self._answer_slot(comment, moderator, now) if done.answer else _Slot(True)
                 answer = _said(done, slot)
-                self._record(comment, parsed, _with_slot(done, slot), answer, done.answer_names)
+                self._record(comment, parsed, _with_slot(done, slot), answer, done)
                 if answer:
                     return self._spawn(self._deliver(comment, parsed.name, answer))
                 return None
@@ -238,7 +238,7 @@ class CommandRouter:
             done = Done(f"failed: {type(exc).__name__}")
         answer = _said(done, slot)
         outcome = _with_slot(done, slot) if done.answer else done.outcome
-        self._record(comment, parsed, outcome, answer, done.answer_names)
+        self._record(comment, parsed, outcome, answer, done)
         if answer:
             await self._deliver(comment, parsed.name, answer)
 
@@ -281,10 +281,12 @@ class CommandRouter:
         parsed: ParsedCommand,
         outcome: str,
         answer: str = "",
-        answer_places: tuple[Place, ...] = (),
+        done: Done | None = None,
     ) -> None:
         """One `commands` row (no arguments kept for opted-out viewers) and a console line,
-        with where its words name whom it acted on (a moderator's `!stage @ana`)."""
+        with where its words name whom it acted on (a moderator's `!stage @ana`), or whom `done`
+        says they name though it did not act on them."""
+        answer_places = done.answer_names if done is not None else ()
         args = "" if comment.author.key in self.opted_out else parsed.args
         first_word = len(args.split(" ", 1)[0])
         self.show.record_command(
@@ -300,6 +302,7 @@ class CommandRouter:
             answer_places=tuple(
                 (s, min(e, len(answer))) for s, e in answer_places if s < len(answer)
             ),
+            also_about=done.about if done is not None else (),
         )
 
     def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:

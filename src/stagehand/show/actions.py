@@ -15,6 +15,7 @@ from stagehand.domain import (
     FORGOTTEN_NAME,
     OPTED_OUT_NAME,
     Author,
+    AuthorKey,
     Comment,
     Featured,
     HostAction,
@@ -353,17 +354,19 @@ class HostActions(ShowChanges):
         line_places: tuple[Place, ...] = (),
         answer: str = "",
         answer_places: tuple[Place, ...] = (),
+        also_about: tuple[AuthorKey, ...] = (),
     ) -> ActionResult:
         """A chat command was handled (`outcome` starts with ok, ignored, refused or failed).
         `args_places`, `line_places`: where its arguments and its line name whom it may act on
-        (commands/parse.py `target_places`); they name whom it acted on, if anyone."""
+        (commands/parse.py `target_places`); they name whom it acted on, if anyone, and those
+        in `also_about` (found, and refused: someone who opted out)."""
         # What the outcome says past its level ("ok: @carol: guest link whispered") names
         # whom the command acted on: a moderator's !stage or !unstage.
         # (Not someone it let go of: no screen is given their key after that.)
         detail = outcome.find(": ") + 2 if ": " in outcome else len(outcome)
-        acted_on = self._command_about()
-        about = [key for key in acted_on if not self._let_go(key)]
-        names = tuple(Naming(key, detail, len(outcome)) for key in about)
+        acted_on = list(dict.fromkeys([*self._command_about(), *also_about]))
+        kept = [key for key in acted_on if not self._let_go(key)]
+        names = tuple(Naming(key, detail, len(outcome)) for key in kept)
         shown = self._command_line_shown(comment)
         # The words the moderator named them by: someone let go of already is named too, so
         # the store keeps their name nowhere (its screens know them by a pseudonym only).

@@ -6,7 +6,14 @@ A moderator's `!stage @ana` names ana in three stored texts that are not hers: i
 nothing is found by reading the text again), and when ana opts out or asks to be forgotten,
 exactly those characters are said as every screen says them now ("a viewer who opted out", "a
 forgotten viewer"), in the writer's transaction, like the rest of what she leaves behind. A
-text that names someone already let go of is stored so from the start.
+text that names someone already let go of is stored so from the start. An edit of the line
+moves its places to the edit's `previous_text`: the new text is the moderator's own new words.
+
+Only what the show recorded as it happened is covered: commands recorded from this version on
+(m240 fills in nothing for older rows); a name a moderator types after the person left is
+stored as typed (the show no longer knows whom it names); and the screens (the console's raw
+chat, an attached console's recent chat) keep the moderator's line as it was said until the
+show restarts.
 
 What other people wrote of her in their own words ("@ana welcome on stage!") is theirs and is
 kept: stagehand does not guess whom a chat line means (docs/schema.md).
@@ -27,6 +34,7 @@ _TEXTS = {
     ("commands", "outcome"): "command_id",
     ("commands", "answer"): "command_id",
     ("comments", "text"): "comment_id",
+    ("comment_edits", "previous_text"): "edit_id",
 }
 
 
@@ -112,14 +120,18 @@ def unname(conn: sqlite3.Connection, author_id: int, shown_as: str) -> bool:
     """Every stored text that names author row `author_id` says `shown_as` there instead; True
     when one was a comment's (its words wait in the search index for the purge)."""
     rows = conn.execute(
-        "SELECT DISTINCT command_id, comment_id, field FROM text_names WHERE author_id = ?",
+        "SELECT DISTINCT command_id, comment_id, edit_id, field FROM text_names"
+        " WHERE author_id = ?",
         (author_id,),
     ).fetchall()
     comments = False
-    for command_id, comment_id, field in rows:
-        table, row_id = (
-            ("commands", command_id) if command_id is not None else ("comments", comment_id)
-        )
+    for command_id, comment_id, edit_id, field in rows:
+        if command_id is not None:
+            table, row_id = "commands", command_id
+        elif edit_id is not None:
+            table, row_id = "comment_edits", edit_id
+        else:
+            table, row_id = "comments", comment_id
         if (table, field) not in _TEXTS or row_id is None:
             continue
         where = Where(table, row_id, field)
@@ -129,3 +141,14 @@ def unname(conn: sqlite3.Connection, author_id: int, shown_as: str) -> bool:
         comments |= table == "comments"
     conn.execute("DELETE FROM text_names WHERE author_id = ?", (author_id,))
     return comments
+
+
+def edited(conn: sqlite3.Connection, comment_id: int, edit_id: int) -> None:
+    """Comment `comment_id` was edited, its text before kept in `comment_edits` row `edit_id`:
+    whom that text names goes with it. The new text is the author's own new words: where it
+    names anyone is not known (nothing is guessed from the words)."""
+    conn.execute(
+        "UPDATE text_names SET comment_id = NULL, edit_id = ?, field = 'previous_text'"
+        " WHERE comment_id = ? AND field = 'text'",
+        (edit_id, comment_id),
+    )

@@ -582,10 +582,11 @@ class Recorder:
         )
         if row is None or row[2]:
             return
-        self.conn.execute(
+        edit = self.conn.execute(
             "INSERT INTO comment_edits (comment_id, ts, previous_text, text) VALUES (?,?,?,?)",
             (row[0], format_ts(event.ts), row[1], event.clean_text),
         )
+        names.edited(self.conn, row[0], cast(int, edit.lastrowid))
         self.conn.execute(
             "UPDATE comments SET text = ?, original_text = ?, edited_at = ? WHERE id = ?",
             (event.clean_text, event.original_text, format_ts(event.ts), row[0]),

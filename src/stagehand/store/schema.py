@@ -521,3 +521,15 @@ def m250_command_answers(db: Database) -> None:
     when the send budget dropped it): a host rehearsing with `stagehand replay` reads it there.
     Whom it names is in `text_names` (field `answer`), un-named as the command's other texts."""
     db.execute("ALTER TABLE commands ADD COLUMN answer TEXT NOT NULL DEFAULT ''")
+
+
+@migrations()
+def m260_text_names_in_edits(db: Database) -> None:
+    """Whom an edited line's earlier text names (`text_names.edit_id`, field `previous_text`):
+    when a moderator edits `!stage @ana`, the places the command recorded move with the old text
+    into its `comment_edits` row, and are un-named there when ana leaves (store/names.py)."""
+    db.execute(
+        "ALTER TABLE text_names ADD COLUMN edit_id INTEGER"
+        " REFERENCES comment_edits(id) ON DELETE CASCADE"
+    )
+    db.execute("CREATE INDEX text_names_edit ON text_names (edit_id)")
