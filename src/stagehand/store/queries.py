@@ -219,7 +219,10 @@ def show_span(db: Database, show: ShowRow) -> tuple[datetime, datetime]:
         [show.id, show.id, show.id],
     ).fetchone()[0]
     opened = min(show.started_at, parse_ts(first)) if first else show.started_at
-    ends = [at for at in (last_known_at(db, show.id), show.ended_at) if at is not None]
+    # A closed show's end is its close (or later stamped activity); the replay's clock runs on
+    # a little past its last event before the close, and that is no show time.
+    last = last_known_at(db, show.id) if show.ended_at is None else last_alive_at(db, show.id)
+    ends = [at for at in (last, show.ended_at) if at is not None]
     return opened, max(ends) if ends else show.started_at
 
 
