@@ -248,7 +248,12 @@ class Undoing(ShowChanges):
             card, action.ts, ts, key=key, actor=ACTING.get()
         )
         ban = done.kind is HostActionKind.MODERATE and action.text != ModerationKind.DELETE
-        if ban and done.author is not None:
+        if done.author is not None and self._let_go(done.author.key):
+            # Opted out or forgotten since: nothing of theirs comes back (`_moderation_undone`).
+            said = named(
+                "Undid ", what, ": they were let go of since, so nothing of theirs is back"
+            )
+        elif ban and done.author is not None:
             self._publish(AuthorRestored(done.author.key))  # every comment the ban took off
             said = named("Undid ", what, ": their comments are back in the queue")
         else:
@@ -358,6 +363,9 @@ class Undoing(ShowChanges):
         return undo
 
     def _undo_told(self, result: ActionResult) -> ActionResult:
+        # Whoever it was about may have been let go of since: the answer does not name them.
+        message, names = self._as_said_now(result.message, result.names)
+        result = dataclasses.replace(result, message=message, names=names)
         level = "ok" if result.ok else "failed" if result.retry else "refused"
         self._notice(result.message, level, result.names)
         return result
