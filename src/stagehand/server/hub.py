@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import re
 import secrets
 import time
 from collections import deque
@@ -36,6 +37,7 @@ from stagehand.events import (
     AuthorOptedOut,
     CommentEdited,
     CommentRanked,
+    ConnectionChanged,
     CoreEvent,
     FeatureEnded,
     FeatureStarted,
@@ -45,6 +47,7 @@ from stagehand.events import (
     SegmentChanged,
     StageChanged,
 )
+from stagehand.platform import ConnectionState
 from stagehand.server.access import Caller
 from stagehand.server.anonymous import ScreenIds
 from stagehand.server.wire import Pseudonym, dumps, encode, encode_event
@@ -75,6 +78,21 @@ MOVES_THE_TOP = frozenset({*TAKEN_OFF, HostActionKind.STAGE_START, HostActionKin
 AUDIENCE_GUEST = "a guest"
 #: The events that change what the overlay shows (an edit of the comment on stream too).
 OVERLAY_EVENTS = (FeatureStarted, FeatureEnded, StageChanged, SegmentChanged, CommentEdited)
+
+
+#: The replay's connection (adapters/replay.py `ReplayAdapter.platform`).
+REPLAY = "replay"
+#: An absolute path in a connection's detail (not a URL's): its last part is group 1.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w./:])(?:/[^\s/:]+)*/([^\s/:]+)")
+
+
+def file_names_only(detail: str, known: str = "") -> str:
+    """`detail` with every absolute path said by its file name (`known`, a path the show
+    said as a whole, even one with spaces in it): where the host keeps a transcript is this
+    machine's business, not a screen elsewhere's."""
+    if known and known in detail:
+        detail = detail.replace(known, Path(known).name)
+    return _ABSOLUTE_PATH.sub(r"\1", detail)
 
 
 @dataclass(slots=True)
@@ -161,6 +179,8 @@ class EventHub:
         #: Who last changed the queue's top ("queue") and the stage ("stage"), and when
         #: (`time.monotonic`): `moved_by_another`.
         self._moved: dict[str, tuple[str, float]] = {}
+        #: The transcript a replay plays, as its connection first said it (`file_names_only`).
+        self._transcript = ""
 
     def moved_by_another(self, what: str, caller: str) -> tuple[str, float] | None:
         """Who other than `caller` changed `what` ("queue": its top; "stage") less than
@@ -190,6 +210,12 @@ class EventHub:
             shown = dataclasses.replace(shown, here="")
         elif isinstance(shown, ReplayReached):  # so does where its transcript is: its name only
             shown = dataclasses.replace(shown, source=Path(shown.source).name)
+        elif isinstance(shown, ConnectionChanged):  # the replay's detail is its transcript too
+            if shown.platform == REPLAY and shown.state == ConnectionState.CONNECTED.value:
+                self._transcript = shown.detail  # its whole path, as the replay says it
+            shown = dataclasses.replace(
+                shown, detail=file_names_only(shown.detail, self._transcript)
+            )
         elif isinstance(event, HostActionLogged):
             self._note_moves(event)
         kept = Kept(self.seq, shown)
@@ -254,7 +280,10 @@ class EventHub:
             "segments": shown(live.segments),
             "on_stage": shown(live.on_stage),
             "hands": shown(live.hands),
-            "connections": {p: [s.value, d] for p, (s, d) in live.connections.items()},
+            "connections": {
+                p: [s.value, file_names_only(d, self._transcript)]
+                for p, (s, d) in live.connections.items()
+            },
             "platforms": list(live.platforms),
             "featured": shown(live.featured),
             "pins": shown(live.pins),
