@@ -128,8 +128,8 @@ def attach(url: str, token_value: str | None, config_path: Path | None) -> None:
     if not secret and not sys.stdin.isatty():
         # Asking would read the token from a pipe or a script, echoed, and fail at its end.
         raise UserError(
-            "attach needs the token the host gave you: set STAGEHAND_ATTACH_TOKEN (or pass "
-            "--token TOKEN, which `ps` shows) (there is no terminal here to ask for it)"
+            "attach needs the token the host gave you, and there is no terminal here to ask "
+            "for it: set STAGEHAND_ATTACH_TOKEN (or pass --token TOKEN, which `ps` shows)"
         )
     if not secret:
         secret = click.prompt("Token", hide_input=True, show_default=False).strip()
