@@ -229,6 +229,7 @@ class ShowChanges(ShowCore):
         self._feature_ended(ts, "replaced")
         featured = Featured(comment, ts, key, actor)
         self._state.featured = featured
+        self._state.last_on_stream = key
         self._publish(FeatureStarted(featured))
         if seconds is None:
             seconds = self._settings.overlay.feature_seconds

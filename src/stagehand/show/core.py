@@ -363,6 +363,7 @@ class ShowCore:
         keyed = KEYED_BY.get()
         if keyed is not None and author is not None:
             keyed.about.append(author.key)  # let go of, too: the store un-names them at once
+        undo_context.setdefault("on_stream_last", self._state.last_on_stream)
         self._history.remember(Done(action, comment, author, **undo_context))
         self._publish(HostActionLogged(action, comment))
         return action
