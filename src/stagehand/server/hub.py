@@ -69,11 +69,15 @@ CLIENT_LIMIT = BACKLOG // 2
 #: What takes a handled comment off the queue (an undo gives it back).
 TAKEN_OFF = (HostActionKind.ANSWER, HostActionKind.DISMISS)
 #: How long after another screen changed the queue's top (or the stage) a button's `top` (or an
-#: `end_stage` naming nobody: the latest guest) is refused: what it would act on now is not what
-#: its presser saw (docs/server.md, "Buttons that pick their target").
+#: `end_stage` or `stage_hand` naming nobody: the latest guest, the first raised hand) is
+#: refused: what it would act on now is not what its presser saw (docs/server.md, "Buttons
+#: that pick their target").
 SETTLING_SECONDS = 2.0
 #: What changes the queue's top: a comment answered, dismissed, brought on stage or moderated.
 MOVES_THE_TOP = frozenset({*TAKEN_OFF, HostActionKind.STAGE_START, HostActionKind.MODERATE})
+#: What changes the latest guest and the first raised hand: a stage start or end (an undo of
+#: one of these changes the same as the action it undid).
+MOVES_THE_STAGE = frozenset({HostActionKind.STAGE_START, HostActionKind.STAGE_END})
 #: How the overlay names a guest on stage who has no name to show (opted out, forgotten).
 AUDIENCE_GUEST = "a guest"
 #: The events that change what the overlay shows (an edit of the comment on stream too).
@@ -195,9 +199,12 @@ class EventHub:
         action = event.action
         if action.outcome.startswith("failed"):
             return
-        if action.kind in MOVES_THE_TOP:
+        kind = action.kind
+        if kind is HostActionKind.UNDO:  # it changes what the action it undid changed
+            kind = next((k for k in HostActionKind if k.value == action.text), kind)
+        if kind in MOVES_THE_TOP:
             self._moved["queue"] = (action.actor, time.monotonic())
-        if action.kind in (HostActionKind.STAGE_START, HostActionKind.STAGE_END):
+        if kind in MOVES_THE_STAGE:
             self._moved["stage"] = (action.actor, time.monotonic())
 
     # -- the listener --------------------------------------------------------------------------
