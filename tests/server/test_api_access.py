@@ -7,6 +7,7 @@ import json
 import os
 import stat
 
+import aiohttp
 from showserver import act, call, serve
 
 from fakes.show_runs import stagehand
@@ -524,5 +525,35 @@ async def test_a_topic_with_nothing_changed_is_refused_as_done_already(tmp_path)
             assert actions.fetchall() == [("topic",)]
         finally:
             db.close()
+    finally:
+        await served.close()
+
+
+async def test_no_screen_elsewhere_is_told_where_the_host_keeps_the_transcript(tmp_path) -> None:
+    """A last read, lr3: a viewer's token was given the replay's full transcript path (the
+    host's folders, their name in them) in the connection's detail."""
+    folder = tmp_path / "Jane Doe shows"
+    folder.mkdir()
+    served = await serve(folder)
+    try:
+        headers = {"Authorization": "Bearer " + served.tokens["vic"]}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(served.url + "/api/events", headers=headers) as ws,
+        ):
+            first = await ws.receive_json(timeout=5)
+            seen = [json.dumps(first)]
+            await served.played()
+            while '"finished"' not in seen[-1]:  # the replay's connection: played through
+                seen.append(json.dumps(await ws.receive_json(timeout=5)))
+        assert "show.jsonl" in seen[-1]
+        assert not [frame for frame in seen if "Jane" in frame or str(tmp_path) in frame]
+        # A screen attaching now starts from the snapshot: the same, its file name only.
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(served.url + "/api/events", headers=headers) as ws,
+        ):
+            snapshot = (await ws.receive_json(timeout=5))["snapshot"]
+        assert snapshot["connections"]["replay"] == ["finished", "show.jsonl"]
     finally:
         await served.close()

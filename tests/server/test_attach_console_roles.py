@@ -188,3 +188,31 @@ async def test_a_producers_undo_never_claims_the_console_did_nothing(tmp_path) -
         ("undo", "alice"),
     ]
     await served.close()
+
+
+async def test_a_producer_attaching_later_may_take_back_what_they_did_before(tmp_path) -> None:
+    """A last read, lr3: the snapshot an attached console starts from lost who handled each
+    comment, so a producer's `l` offered none of their own earlier actions to take back."""
+    from stagehand.console.screens.handled import HandledScreen
+
+    served = await serve(tmp_path)
+    await served.played()
+    try:
+        status, body = await act(served, "alice", action="dismiss", comment_id="m2")
+        assert status == 200 and body["ok"], body
+        remote, app = await attached(served, "alice")
+        try:
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.press("l")
+                await until(lambda: isinstance(app.screen, HandledScreen), 2, pilot)
+                screen = app.screen
+                assert isinstance(screen, HandledScreen)
+                assert [e.actor for e in screen.entries] == ["alice"]
+                await pilot.press("u")
+                # The show took it back and says so: `l` lists it as undone now.
+                handled = app.state.handled
+                await until(lambda: handled[body["key"]].undone, 3, pilot)
+        finally:
+            await remote.close()
+    finally:
+        await served.close()

@@ -118,3 +118,101 @@ async def test_a_guest_who_opted_out_is_a_guest_on_the_overlays_stage_bar(tmp_pa
         assert "opted out" not in page and "a guest, dev" in page
     finally:
         await served.close()
+
+
+async def test_undoing_a_timeout_of_someone_who_opted_out_since_shows_nothing_of_theirs(
+    tmp_path,
+) -> None:
+    """A last read, lr3: the undo put the opted-out viewer's comment back on the overlay."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        status, body = await act(served, "hana", action="feature", comment_id="m2")
+        assert status == 200 and body["ok"], body
+        status, timeout = await act(
+            served, "hana", action="moderate", comment_id="m2", kind="timeout"
+        )
+        assert status == 200 and timeout["ok"], timeout
+        ben = served.live.find_comment("twitch", "m2")
+        assert ben is not None
+        assert served.live.set_opted_out(ben.author, True).ok
+
+        status, undone = await act(served, "hana", action="undo", key=timeout["key"])
+        assert status == 200 and undone["ok"], undone
+        assert "ben" not in undone["message"] and "on stream again" not in undone["message"]
+        assert await overlay_now(served.url) is None
+        _, state = await call(served, "GET", "/api/state", served.tokens["hana"])
+        assert "fattest bass" not in str(state)
+    finally:
+        await served.close()
+
+
+async def test_undoing_a_ban_of_someone_forgotten_since_shows_nothing_of_theirs(tmp_path) -> None:
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        status, body = await act(served, "hana", action="feature", comment_id="m4")
+        assert status == 200 and body["ok"], body
+        status, ban = await act(served, "hana", action="moderate", comment_id="m4", kind="ban")
+        assert status == 200 and ban["ok"], ban
+        dev = served.live.find_comment("twitch", "m4")
+        assert dev is not None
+        assert served.live.forget_author(dev.author).ok
+
+        status, undone = await act(served, "hana", action="undo")
+        assert status == 200 and undone["ok"], undone
+        assert "dev" not in undone["message"] and "on stream again" not in undone["message"]
+        assert await overlay_now(served.url) is None
+        # Still let go of: featuring their comment by hand is refused as well.
+        status, again = await act(served, "hana", action="feature", comment_id="m4")
+        assert not again["ok"] and await overlay_now(served.url) is None
+        _, state = await call(served, "GET", "/api/state", served.tokens["hana"])
+        assert "oscillator from drifting" not in str(state)
+    finally:
+        await served.close()
+
+
+async def test_an_undo_does_not_bring_a_card_back_once_another_went_on_since(tmp_path) -> None:
+    """A last read, lr3: undoing a deletion put the deleted card back on stream although the
+    hosts had shown another comment since (and taken it off): the audience saw an old card
+    come back from nowhere."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        status, body = await act(served, "hana", action="feature", comment_id="m2")
+        assert status == 200 and body["ok"], body
+        status, deleted = await act(
+            served, "hana", action="moderate", comment_id="m2", kind="delete"
+        )
+        assert status == 200 and deleted["ok"], deleted
+        for action in ("feature", "unfeature"):  # another card on, and off again
+            status, body = await act(served, "hana", action=action, comment_id="m4")
+            assert status == 200 and body["ok"], body
+        assert await overlay_now(served.url) is None
+
+        status, undone = await act(served, "hana", action="undo", key=deleted["key"])
+        assert status == 200 and undone["ok"], undone
+        assert "back in the queue" in undone["message"]
+        assert "on stream again" not in undone["message"]
+        assert await overlay_now(served.url) is None
+    finally:
+        await served.close()
+
+
+async def test_undoing_a_take_off_keeps_the_card_that_went_on_since(tmp_path) -> None:
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        status, body = await act(served, "hana", action="feature", comment_id="m2")
+        status, off = await act(served, "hana", action="unfeature")
+        assert status == 200 and off["ok"], off
+        status, body = await act(served, "hana", action="feature", comment_id="m4")
+        assert status == 200 and body["ok"], body
+
+        status, undone = await act(served, "hana", action="undo", key=off["key"])
+        assert status == 200 and undone["ok"], undone
+        assert "another comment went on since" in undone["message"], undone
+        card = await overlay_now(served.url)
+        assert card is not None and card["text"].startswith("how do you stop the oscillator")
+    finally:
+        await served.close()

@@ -97,3 +97,34 @@ async def test_a_producer_reads_the_shows_own_console_by_name(tmp_path) -> None:
     # The database keeps the show's own console as it did: no actor ("this machine").
     rows = served.db().execute("SELECT action, actor FROM host_actions ORDER BY id").fetchall()
     assert rows and all(actor == "" for _, actor in rows), rows
+
+
+async def test_the_hosts_help_says_attach_without_putting_a_token_on_the_command_line(
+    tmp_path,
+) -> None:
+    """A token on the command line shows in `ps` to everyone on the machine: `?` told the host
+    to hand producers `stagehand attach URL --token T` all the same (a last read, lr3)."""
+    from stagehand.console.screens.help import HelpScreen
+
+    served = await served_here(tmp_path)
+    here = make_app(served.live, Settings(), server_url=served.url)
+    async with here.run_test(size=SIZE) as pilot:
+        await served.played()
+        await pilot.press("question_mark")
+        await until(lambda: isinstance(here.screen, HelpScreen), 2, pilot)
+        shown = str(here.screen.query_one("#help Static").render())
+        attach = " ".join(shown.split("stagehand attach", 1)[1].split()[:20])
+        assert "--token" not in attach and "STAGEHAND_ATTACH_TOKEN" in attach, attach
+        await pilot.press("escape", "q", "y")
+    await served.server.stop()
+
+
+def test_the_docs_never_put_an_attach_token_on_the_command_line() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for page in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        text = " ".join(page.read_text("utf-8").split())
+        for example in text.split("`stagehand attach ")[1:]:
+            shown = example.split("`", 1)[0]
+            assert "--token" not in shown, f"{page.name}: `stagehand attach {shown}`"

@@ -72,7 +72,8 @@ def token_create(role: str, name: str | None) -> None:
 @token.command("list", cls=StagehandCommand)
 def token_list() -> None:
     """The tokens made here: name, role, when, and whether revoked (never the tokens)."""
-    from stagehand.server.access import TokenError
+    from stagehand.domain import THIS_CONSOLE
+    from stagehand.server.access import TokenError, name_taken_message
 
     tokens = _tokens()
     try:
@@ -85,6 +86,8 @@ def token_list() -> None:
     width = max(len(entry.name) for entry in entries)
     for entry in entries:
         status = f"revoked {entry.revoked_at}" if entry.revoked_at else "live"
+        if not entry.revoked_at and entry.name == THIS_CONSOLE:
+            status = f"refused by the show: {name_taken_message(entry.name).split(': ', 1)[1]}"
         click.echo(
             f"{entry.name.ljust(width)}  {entry.role.value:<8}  {entry.created_at}  {status}"
         )
@@ -125,8 +128,8 @@ def attach(url: str, token_value: str | None, config_path: Path | None) -> None:
     if not secret and not sys.stdin.isatty():
         # Asking would read the token from a pipe or a script, echoed, and fail at its end.
         raise UserError(
-            "attach needs the token the host gave you: set STAGEHAND_ATTACH_TOKEN (or pass "
-            "--token TOKEN, which `ps` shows) (there is no terminal here to ask for it)"
+            "attach needs the token the host gave you, and there is no terminal here to ask "
+            "for it: set STAGEHAND_ATTACH_TOKEN (or pass --token TOKEN, which `ps` shows)"
         )
     if not secret:
         secret = click.prompt("Token", hide_input=True, show_default=False).strip()

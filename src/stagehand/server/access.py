@@ -117,6 +117,20 @@ class TokenFileUnreadable(TokenError):
         self.fix = fix
 
 
+class TokenNameTaken(TokenError):
+    """A token made before its name was refused (`host`, what every screen calls the show's
+    own console): the show lets nobody in on it, and says how to replace it."""
+
+
+def name_taken_message(name: str) -> str:
+    """Why a token named `name` (the show's own console's name) is refused, and the fix."""
+    return (
+        f"the token named {name!r} cannot be used any more: {name!r} is what every screen calls "
+        f"the show's own console; revoke it (stagehand token revoke {name}) and create one with "
+        "another name (stagehand token create --name NAME --role ROLE)"
+    )
+
+
 class TokensUnreadable(TokenError):
     """The show cannot tell who a token is: its token file cannot be read. Not the caller's
     fault, and not a revocation: the show answers 503, and clients try again later."""
@@ -169,8 +183,10 @@ class AccessTokens:
 
     def caller(self, token: str) -> Caller | None:
         """Who `token` is, or None: unknown or revoked. TokensUnreadable when the file cannot
-        be read (nobody is let in on it, and nobody is told their token was revoked). The file
-        is read again whenever it changed, so revoking takes effect now."""
+        be read (nobody is let in on it, and nobody is told their token was revoked);
+        TokenNameTaken for a token named as the show's own console (made before `create`
+        refused the name: its actions would read as the host's own). The file is read again
+        whenever it changed, so revoking takes effect now."""
         if not token:
             return None
         presented = digest(token)
@@ -178,7 +194,11 @@ class AccessTokens:
             return Caller(CONFIG_TOKEN_NAME, Role.HOST)
         for entry in self._fresh_entries():
             if hmac.compare_digest(presented, entry.sha256):
-                return None if entry.revoked_at else Caller(entry.name, entry.role)
+                if entry.revoked_at:
+                    return None
+                if entry.name == THIS_CONSOLE:
+                    raise TokenNameTaken(name_taken_message(entry.name))
+                return Caller(entry.name, entry.role)
         return None
 
     def readable(self) -> bool:
@@ -370,5 +390,14 @@ def doctor_check(tokens: AccessTokens | None = None) -> DoctorCheck:
         return DoctorCheck(name, False, f"{path}: cannot be read ({exc.strerror})", f"check {path}")
     if mode & 0o077:
         return DoctorCheck(name, False, f"{path} can be read by other users", f"chmod 600 {path}")
+    if any(entry.name == THIS_CONSOLE and not entry.revoked_at for entry in tokens.entries()):
+        return DoctorCheck(
+            name,
+            False,
+            f"a live token is named {THIS_CONSOLE!r}, what every screen calls the show's own "
+            "console: the show refuses it",
+            f"stagehand token revoke {THIS_CONSOLE}, then stagehand token create --name NAME "
+            "--role ROLE",
+        )
     tokens_word = "live token" if live == 1 else "live tokens"
     return DoctorCheck(name, True, f"{path} (owner-only; {live} {tokens_word})")

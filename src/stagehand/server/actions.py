@@ -180,6 +180,8 @@ def _intent(
             named = _named(body, hands, ids)
             if isinstance(named, Answer):
                 return named
+            if named is None and (moved := hub.moved_by_another("stage", caller.name)) is not None:
+                return refused(409, _settling("the raised hands", *moved))
             guest = named or hands[0]
             return lambda: _naming(guest, live.pull_on_stage(author=guest))
         case "end_stage":

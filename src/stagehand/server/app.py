@@ -35,7 +35,13 @@ from stagehand.events import Notice
 from stagehand.ranking.queue_order import QueueRow
 from stagehand.sanitize import clean_name
 from stagehand.server import actions, overlay
-from stagehand.server.access import AccessTokens, Caller, TokenFileProblem, TokensUnreadable
+from stagehand.server.access import (
+    AccessTokens,
+    Caller,
+    TokenFileProblem,
+    TokenNameTaken,
+    TokensUnreadable,
+)
 from stagehand.server.anonymous import ScreenIds
 from stagehand.server.connections import quiet_connections
 from stagehand.server.hub import EventHub
@@ -134,6 +140,8 @@ def build_app(
             caller = tokens.caller(token.strip())
         except TokensUnreadable as exc:
             return _unavailable(str(exc))
+        except TokenNameTaken as exc:
+            return _unauthorized(str(exc))
         if caller is None:
             return _unauthorized("this token is not valid here (unknown or revoked)")
         request[CALLER] = caller
@@ -381,6 +389,8 @@ async def events(request: web.Request) -> web.StreamResponse:
             except TokensUnreadable:
                 await ws.close(code=UNAVAILABLE, message=b"the show's token file is unreadable")
                 break
+            except TokenNameTaken:
+                still = None
             if still is None:
                 # Revoked while connected (the check is a stat of the token file).
                 await ws.close(code=REVOKED, message=b"this token was revoked")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import re
 import secrets
 import time
 from collections import deque
@@ -36,6 +37,7 @@ from stagehand.events import (
     AuthorOptedOut,
     CommentEdited,
     CommentRanked,
+    ConnectionChanged,
     CoreEvent,
     FeatureEnded,
     FeatureStarted,
@@ -45,6 +47,7 @@ from stagehand.events import (
     SegmentChanged,
     StageChanged,
 )
+from stagehand.platform import ConnectionState
 from stagehand.server.access import Caller
 from stagehand.server.anonymous import ScreenIds
 from stagehand.server.wire import Pseudonym, dumps, encode, encode_event
@@ -66,15 +69,34 @@ CLIENT_LIMIT = BACKLOG // 2
 #: What takes a handled comment off the queue (an undo gives it back).
 TAKEN_OFF = (HostActionKind.ANSWER, HostActionKind.DISMISS)
 #: How long after another screen changed the queue's top (or the stage) a button's `top` (or an
-#: `end_stage` naming nobody: the latest guest) is refused: what it would act on now is not what
-#: its presser saw (docs/server.md, "Buttons that pick their target").
+#: `end_stage` or `stage_hand` naming nobody: the latest guest, the first raised hand) is
+#: refused: what it would act on now is not what its presser saw (docs/server.md, "Buttons
+#: that pick their target").
 SETTLING_SECONDS = 2.0
 #: What changes the queue's top: a comment answered, dismissed, brought on stage or moderated.
 MOVES_THE_TOP = frozenset({*TAKEN_OFF, HostActionKind.STAGE_START, HostActionKind.MODERATE})
+#: What changes the latest guest and the first raised hand: a stage start or end (an undo of
+#: one of these changes the same as the action it undid).
+MOVES_THE_STAGE = frozenset({HostActionKind.STAGE_START, HostActionKind.STAGE_END})
 #: How the overlay names a guest on stage who has no name to show (opted out, forgotten).
 AUDIENCE_GUEST = "a guest"
 #: The events that change what the overlay shows (an edit of the comment on stream too).
 OVERLAY_EVENTS = (FeatureStarted, FeatureEnded, StageChanged, SegmentChanged, CommentEdited)
+
+
+#: The replay's connection (adapters/replay.py `ReplayAdapter.platform`).
+REPLAY = "replay"
+#: An absolute path in a connection's detail (not a URL's): its last part is group 1.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w./:])(?:/[^\s/:]+)*/([^\s/:]+)")
+
+
+def file_names_only(detail: str, known: str = "") -> str:
+    """`detail` with every absolute path said by its file name (`known`, a path the show
+    said as a whole, even one with spaces in it): where the host keeps a transcript is this
+    machine's business, not a screen elsewhere's."""
+    if known and known in detail:
+        detail = detail.replace(known, Path(known).name)
+    return _ABSOLUTE_PATH.sub(r"\1", detail)
 
 
 @dataclass(slots=True)
@@ -161,6 +183,8 @@ class EventHub:
         #: Who last changed the queue's top ("queue") and the stage ("stage"), and when
         #: (`time.monotonic`): `moved_by_another`.
         self._moved: dict[str, tuple[str, float]] = {}
+        #: The transcript a replay plays, as its connection first said it (`file_names_only`).
+        self._transcript = ""
 
     def moved_by_another(self, what: str, caller: str) -> tuple[str, float] | None:
         """Who other than `caller` changed `what` ("queue": its top; "stage") less than
@@ -175,9 +199,12 @@ class EventHub:
         action = event.action
         if action.outcome.startswith("failed"):
             return
-        if action.kind in MOVES_THE_TOP:
+        kind = action.kind
+        if kind is HostActionKind.UNDO:  # it changes what the action it undid changed
+            kind = next((k for k in HostActionKind if k.value == action.text), kind)
+        if kind in MOVES_THE_TOP:
             self._moved["queue"] = (action.actor, time.monotonic())
-        if action.kind in (HostActionKind.STAGE_START, HostActionKind.STAGE_END):
+        if kind in MOVES_THE_STAGE:
             self._moved["stage"] = (action.actor, time.monotonic())
 
     # -- the listener --------------------------------------------------------------------------
@@ -190,6 +217,12 @@ class EventHub:
             shown = dataclasses.replace(shown, here="")
         elif isinstance(shown, ReplayReached):  # so does where its transcript is: its name only
             shown = dataclasses.replace(shown, source=Path(shown.source).name)
+        elif isinstance(shown, ConnectionChanged):  # the replay's detail is its transcript too
+            if shown.platform == REPLAY and shown.state == ConnectionState.CONNECTED.value:
+                self._transcript = shown.detail  # its whole path, as the replay says it
+            shown = dataclasses.replace(
+                shown, detail=file_names_only(shown.detail, self._transcript)
+            )
         elif isinstance(event, HostActionLogged):
             self._note_moves(event)
         kept = Kept(self.seq, shown)
@@ -254,7 +287,10 @@ class EventHub:
             "segments": shown(live.segments),
             "on_stage": shown(live.on_stage),
             "hands": shown(live.hands),
-            "connections": {p: [s.value, d] for p, (s, d) in live.connections.items()},
+            "connections": {
+                p: [s.value, file_names_only(d, self._transcript)]
+                for p, (s, d) in live.connections.items()
+            },
             "platforms": list(live.platforms),
             "featured": shown(live.featured),
             "pins": shown(live.pins),

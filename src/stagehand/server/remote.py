@@ -968,6 +968,7 @@ def _events_of_handled(
             comment.author.id,
             outcome="ok",
             key=handled.key,
+            actor=handled.actor,
         ),
         comment,
     )

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from stagehand.domain import (
+    FORGOTTEN_NAME,
     Author,
     Comment,
     Featured,
@@ -40,7 +41,7 @@ from stagehand.events import (
     StageStarted,
 )
 from stagehand.naming import Namings, named
-from stagehand.show.core import ShowCore
+from stagehand.show.core import ASKED_TO_BE_FORGOTTEN, ShowCore
 from stagehand.show.history import Done
 
 #: How a removed author is described when the stream refuses their comment.
@@ -184,7 +185,9 @@ class ShowChanges(ShowCore):
         if action.text == ModerationKind.DELETE and comment is not None:
             self._state.deleted.discard((comment.platform, comment.id))
             self._state.recent.add(comment)
-        elif done.author is not None:
+        elif done.author is not None and not self._let_go(done.author.key):
+            # Someone let go of since (opted out, forgotten) stays so: the removal that says
+            # why is theirs now, not the ban's, and keeps their comments off the stream.
             self._state.removed_authors.pop(done.author.key, None)
 
     # -- on stream (the overlay) -------------------------------------------------------------
@@ -194,6 +197,9 @@ class ShowChanges(ShowCore):
         on the platform, or its author banned, timed out or forgotten since they wrote it."""
         if not comment.shown_text:
             return named("it has no text to show (nothing was left of it, or its author opted out)")
+        if self._let_go(comment.author.key):  # even after an undo of their ban (privacy first)
+            forgotten = self._said_as_now(comment.author.key) == FORGOTTEN_NAME
+            return named(f"its author {ASKED_TO_BE_FORGOTTEN if forgotten else 'opted out'}")
         if (comment.platform, comment.id) in self._state.deleted:
             return named(comment.author, "'s comment was deleted")
         removed = self._state.removed_authors.get(comment.author.key)
@@ -223,6 +229,7 @@ class ShowChanges(ShowCore):
         self._feature_ended(ts, "replaced")
         featured = Featured(comment, ts, key, actor)
         self._state.featured = featured
+        self._state.last_on_stream = key
         self._publish(FeatureStarted(featured))
         if seconds is None:
             seconds = self._settings.overlay.feature_seconds

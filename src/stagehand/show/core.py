@@ -363,6 +363,7 @@ class ShowCore:
         keyed = KEYED_BY.get()
         if keyed is not None and author is not None:
             keyed.about.append(author.key)  # let go of, too: the store un-names them at once
+        undo_context.setdefault("on_stream_last", self._state.last_on_stream)
         self._history.remember(Done(action, comment, author, **undo_context))
         self._publish(HostActionLogged(action, comment))
         return action
@@ -400,14 +401,18 @@ class ShowCore:
         the show heard or did by itself (a screen keeps the host's own notice over it)."""
         actor = ACTING.get()
         acting = self._acting_viewer() if actor else None
-        # Someone let go of since the text was made (a failed answer to their own !optout):
-        # said there as every screen says them now, and no screen is given their key.
-        for key in dict.fromkeys(n.author for n in names):
-            if gone_as := self._said_as_now(key):
-                text, names = unnamed(text, names, key, gone_as)
+        text, names = self._as_said_now(text, names)
         self._publish(
             Notice(text, level, actor, names, acting, automatic=automatic, elsewhere=elsewhere)
         )
+
+    def _as_said_now(self, text: str, names: Namings) -> tuple[str, Namings]:
+        """`text` with everyone let go of since it was made (a failed answer to their own
+        !optout, an undo about them) said as every screen says them now, and their keys gone."""
+        for key in dict.fromkeys(n.author for n in names):
+            if gone_as := self._said_as_now(key):
+                text, names = unnamed(text, names, key, gone_as)
+        return text, names
 
     def _let_go(self, key: AuthorKey) -> bool:
         """Whether `key` opted out or asked to be forgotten (`HostActions._let_go_of`)."""

@@ -96,6 +96,9 @@ class Done:
     #: answer with `feature_on_answer`), the card it replaced; a moderation, the card it took
     #: off (a deleted comment, a banned author's). An undo shows it again, if it still may be.
     featured: Featured | None = None
+    #: The last card put on stream when it was done (`ShowState.last_on_stream`): its undo
+    #: shows `featured` again only if no other card went on since.
+    on_stream_last: str | None = None
     #: unpin: the pin that was taken off (an undo pins it again, note and all).
     pin: Pin | None = None
     #: The key of the undo that took it back.

@@ -81,6 +81,9 @@ class ShowState:
         #: The comment the overlay shows (one at a time), and the comments pinned for the
         #: hosts, oldest pin first.
         self.featured: Featured | None = None
+        #: The key of the last card put on stream (`Featured.key`): an undo puts a card back
+        #: only when no other went on since (`Done.on_stream_last`).
+        self.last_on_stream: str | None = None
         self.pins: OrderedDict[tuple[str, str], Pin] = OrderedDict()
         #: Comments deleted on the platform, and authors banned, timed out or forgotten (when,
         #: and in the words a host reads): what the stream must never show (again).

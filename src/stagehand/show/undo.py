@@ -15,7 +15,7 @@ that key. Nothing is edited or deleted in the log: metrics skip undone actions
 | timeout, ban | lifted on the platform (`Adapter.unban`); the comment is back in the queue, and on stream if the ban took it off (and nothing went on since) |
 | delete only recorded (no connection to delete through) | the comment is back in the queue, and on stream if it was taken off (and nothing went on since) |
 | feature | the comment leaves the stream (if still on it) and does not count as shown; the card it replaced is back |
-| unfeature | the comment is on stream again |
+| unfeature | the comment is on stream again (unless another went on since) |
 
 A card put back on stream stays the time it had left of `[overlay] feature_seconds` (at least
 5 s), and only if it still may be shown (not deleted since, its author not opted out).
@@ -241,14 +241,20 @@ class Undoing(ShowChanges):
         if done.kind is HostActionKind.MODERATE:
             self._moderation_undone(done)
         # The card it took off the stream (deleted, banned) or replaced (an answer shown on
-        # stream) is back, unless another has gone on since.
+        # stream) is back, unless another has gone on since (even if it has left again).
         back = done.featured is not None and self._state.featured is None
+        back = back and not self._on_stream_since(done)
         card = done.featured if back else None
         again = card is not None and self._back_on_stream(
             card, action.ts, ts, key=key, actor=ACTING.get()
         )
         ban = done.kind is HostActionKind.MODERATE and action.text != ModerationKind.DELETE
-        if ban and done.author is not None:
+        if done.author is not None and self._let_go(done.author.key):
+            # Opted out or forgotten since: nothing of theirs comes back (`_moderation_undone`).
+            said = named(
+                "Undid ", what, ": they were let go of since, so nothing of theirs is back"
+            )
+        elif ban and done.author is not None:
             self._publish(AuthorRestored(done.author.key))  # every comment the ban took off
             said = named("Undid ", what, ": their comments are back in the queue")
         else:
@@ -304,8 +310,16 @@ class Undoing(ShowChanges):
         why_not = self._why_not_on_stream(comment)
         if why_not is not None:
             return named("Undid ", what, ": it stays off stream: ", why_not)
+        if self._on_stream_since(done):
+            return named("Undid ", what, ": it stays off stream: another comment went on since")
         self._back_on_stream(before, done.action.ts, ts, key=key, actor=ACTING.get())
         return named("Undid ", what, ": ", comment.author, "'s comment is on stream again")
+
+    def _on_stream_since(self, done: Done) -> bool:
+        """Whether another card went on stream after `done` (its own, an answer's shown with
+        `feature_on_answer`, does not count): then the audience has moved on, and an undo
+        does not bring back what it took off."""
+        return self._state.last_on_stream not in (done.on_stream_last, done.action.key)
 
     def _pin_back(self, done: Done, ts: datetime, what: Said, key: str) -> Said:
         action = done.action
@@ -358,6 +372,9 @@ class Undoing(ShowChanges):
         return undo
 
     def _undo_told(self, result: ActionResult) -> ActionResult:
+        # Whoever it was about may have been let go of since: the answer does not name them.
+        message, names = self._as_said_now(result.message, result.names)
+        result = dataclasses.replace(result, message=message, names=names)
         level = "ok" if result.ok else "failed" if result.retry else "refused"
         self._notice(result.message, level, result.names)
         return result

@@ -34,7 +34,9 @@ def server_lines(url: str) -> list[Content]:
             ("  (OBS: add a Browser source with this URL)", "$text-muted"),
         ),
         Content.styled(
-            "          stagehand attach URL --token T opens this console elsewhere", "$text-muted"
+            "          stagehand attach URL opens this console elsewhere (it asks for the "
+            "token, hidden; or set STAGEHAND_ATTACH_TOKEN)",
+            "$text-muted",
         ),
         Content(""),
     ]
