@@ -252,7 +252,9 @@ class Undoing(ShowChanges):
         if done.author is not None and self._let_go(done.author.key):
             # Opted out or forgotten since: nothing of theirs comes back (`_moderation_undone`).
             said = named(
-                "Undid ", what, ": they were let go of since, so nothing of theirs is back"
+                "Undid ",
+                what,
+                ": they opted out or asked to be forgotten since, so nothing of theirs is back",
             )
         elif ban and done.author is not None:
             self._publish(AuthorRestored(done.author.key))  # every comment the ban took off
