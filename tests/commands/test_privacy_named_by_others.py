@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from commands.chat import play, say
+from commands.chat import brought_on_stage, play, say
 
 MOD = ["moderator"]
 #: No Twitch connection, as in `stagehand replay`: stage changes are recorded only. (A platform's
@@ -48,8 +48,7 @@ async def test_a_viewer_who_leaves_is_not_named_in_a_moderators_command_rows(
     played = await play(
         tmp_path,
         [
-            say("w1", "handy", "hi dvd people", t=2),
-            say("w2", "modbob", "!stage @handy", t=4, roles=MOD),
+            *brought_on_stage("modbob", "handy", t=3),
             say("w3", "modbob", "!stage @nobodyhere", t=5, roles=MOD),
             *[say(f"x{i}", "handy", line, t=8 + i) for i, line in enumerate(leaving)],
             say("w6", "modbob", "!unstage @handy", t=12, roles=MOD),
@@ -76,8 +75,7 @@ async def test_a_moderator_who_names_a_forgotten_guest_stores_no_name(tmp_path) 
     played = await play(
         tmp_path,
         [
-            say("w1", "handy", "hi dvd people", t=2),
-            say("w2", "modbob", "!stage @handy", t=4, roles=MOD),
+            *brought_on_stage("modbob", "handy", t=3),
             say("w4", "handy", "!forget", t=8),
             say("w5", "handy", "!forget confirm", t=9),
             say("w6", "modbob", "!unstage @handy", t=12, roles=MOD),
