@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import signal
 from pathlib import Path
 
-from fakes.show_runs import copy_to, stagehand, start, wait_for_comments
+from fakes.show_runs import copy_to, replay_stopped_part_way, stagehand
 from stagehand.demo import demo_transcript_path
 
 
@@ -15,16 +14,9 @@ def test_a_replay_stopped_part_way_is_not_closed_and_resumes(tmp_path: Path) -> 
     `stagehand shows` said `closed` and the report lost its "not closed" line."""
     transcript = copy_to(demo_transcript_path(), tmp_path / "term.jsonl")
     db = tmp_path / "term.db"
-    process = start("replay", str(transcript), "--db", str(db), "--headless", "--speed", "50")
-    try:
-        wait_for_comments(db, 20)
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 143, err
-    assert "run the same command again to resume where it stopped" in out
+    stopped = replay_stopped_part_way(transcript, db)
+    assert stopped.returncode == 143, stopped.stderr
+    assert "run the same command again to resume where it stopped" in stopped.stdout
     listed = stagehand("shows", "--db", str(db))
     assert listed.returncode == 0, listed.stderr
     [row] = [line for line in listed.stdout.splitlines() if line.startswith("term ")]
@@ -59,14 +51,7 @@ def test_a_resumed_replays_clock_goes_on_from_where_it_stopped(tmp_path: Path) -
 
     transcript = copy_to(demo_transcript_path(), tmp_path / "term.jsonl")
     db = tmp_path / "term.db"
-    process = start("replay", str(transcript), "--db", str(db), "--headless", "--speed", "50")
-    try:
-        wait_for_comments(db, 20)
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
+    replay_stopped_part_way(transcript, db)
     with sqlite3.connect(db) as conn:
         (latest,) = conn.execute("SELECT max(ts) FROM comments").fetchone()
     last = datetime.fromisoformat(latest.replace("Z", "+00:00"))

@@ -64,6 +64,19 @@ def say(
     return record
 
 
+def brought_on_stage(moderator: str, *guests: str, t: float) -> list[dict[str, Any]]:
+    """Each of `guests` says "hi" at `t`, then `moderator` (a twitch moderator) brings them on
+    stage one by one with `!stage @guest`, a second apart from `t + 1`: how a show where a
+    moderator steers the stage starts. (The lines' ids do not name the guests: a test of what
+    is left of a forgotten guest looks for their name everywhere.)"""
+    greetings = [say(f"hi-{t:g}-{n}", guest, "hi", t=t) for n, guest in enumerate(guests)]
+    stagings = [
+        say(f"stage-{t:g}-{n}", moderator, f"!stage @{guest}", t=t + 1 + n, roles=["moderator"])
+        for n, guest in enumerate(guests)
+    ]
+    return greetings + stagings
+
+
 def segment(title: str, keywords: Iterable[str] = (), *, t: float = 0.0) -> dict[str, Any]:
     return {"kind": "segment", "ts": at(t), "title": title, "keywords": list(keywords)}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands.chat import play, say, segment
+from commands.chat import brought_on_stage, play, say, segment
 from stagehand.config import Settings, ShowSettings
 from stagehand.events import Notice, SegmentChanged
 
@@ -320,8 +320,7 @@ async def test_no_answer_starts_with_what_the_moderator_typed(tmp_path) -> None:
     played = await play(
         tmp_path,
         [
-            say("m1", "ana", "hi", t=1),
-            say("m2", "mo", "!stage @ana", t=2, roles=MOD),
+            *brought_on_stage("mo", "ana", t=1),
             say("m3", "mo", "!unstage .ban", t=3, roles=MOD),
             say("m4", "mo", "!unstage /ban", t=4, roles=MOD),
             say("m5", "mo", "!unstage ben", t=5, roles=MOD),
@@ -443,10 +442,7 @@ async def test_a_guest_who_leaves_their_name_on_stage_is_ended_by_the_name_the_m
     played = await play(
         tmp_path,
         [
-            say("m1", "cikilin", "hi", t=1),
-            say("m2", "ben", "hello", t=1),
-            say("m3", "mo", "!stage @cikilin", t=2, roles=MOD),
-            say("m4", "mo", "!stage @ben", t=3, roles=MOD),
+            *brought_on_stage("mo", "cikilin", "ben", t=1),
             say("m5", "cikilin", "!optout", t=4),
             say("m6", "mo", "!unstage @cikilin", t=6, roles=MOD),
             say("m7", "ben", "!forget", t=7),
@@ -480,10 +476,7 @@ async def test_chat_reads_the_same_words_whether_the_guest_who_left_opted_out_or
     played = await play(
         tmp_path,
         [
-            say("m1", "ana", "hi", t=1),
-            say("m2", "patquux", "hello", t=1),
-            say("m3", "mo", "!stage @ana", t=2, roles=MOD),
-            say("m4", "mo", "!stage @patquux", t=3, roles=MOD),
+            *brought_on_stage("mo", "ana", "patquux", t=1),
             say("m5", "patquux", "!optout", t=4),
             say("m6", "mo", "!unstage @patquux", t=5, roles=MOD),
             say("m7", "mo", "!unstage @ana", t=6, roles=MOD),

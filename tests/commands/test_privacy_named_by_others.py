@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from commands.chat import play, say
+from commands.chat import Played, brought_on_stage, play, say
 
 MOD = ["moderator"]
 #: No Twitch connection, as in `stagehand replay`: stage changes are recorded only. (A platform's
@@ -22,6 +22,14 @@ RECORDED_ONLY = ("discord",)
 def bytes_of(db: Path) -> bytes:
     """The database file and its log, as `strings` would read them."""
     return b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*") if p.is_file())
+
+
+def assert_no_trace_of(name: str, played: Played, db: Path) -> None:
+    """`name` is in none of the show's command rows, nor anywhere in its database file once
+    the show closed (`strings` included)."""
+    assert name not in repr(played.commands()).casefold()
+    played.db.close()
+    assert name.encode() not in bytes_of(db).lower()
 
 
 def export(db: Path) -> str:
@@ -48,8 +56,7 @@ async def test_a_viewer_who_leaves_is_not_named_in_a_moderators_command_rows(
     played = await play(
         tmp_path,
         [
-            say("w1", "handy", "hi dvd people", t=2),
-            say("w2", "modbob", "!stage @handy", t=4, roles=MOD),
+            *brought_on_stage("modbob", "handy", t=3),
             say("w3", "modbob", "!stage @nobodyhere", t=5, roles=MOD),
             *[say(f"x{i}", "handy", line, t=8 + i) for i, line in enumerate(leaving)],
             say("w6", "modbob", "!unstage @handy", t=12, roles=MOD),
@@ -76,8 +83,7 @@ async def test_a_moderator_who_names_a_forgotten_guest_stores_no_name(tmp_path) 
     played = await play(
         tmp_path,
         [
-            say("w1", "handy", "hi dvd people", t=2),
-            say("w2", "modbob", "!stage @handy", t=4, roles=MOD),
+            *brought_on_stage("modbob", "handy", t=3),
             say("w4", "handy", "!forget", t=8),
             say("w5", "handy", "!forget confirm", t=9),
             say("w6", "modbob", "!unstage @handy", t=12, roles=MOD),
@@ -85,10 +91,7 @@ async def test_a_moderator_who_names_a_forgotten_guest_stores_no_name(tmp_path) 
         platforms=RECORDED_ONLY,
     )
     assert played.on_stage() == []
-    rows = played.commands()
-    assert "handy" not in repr(rows).casefold()
-    played.db.close()
-    assert b"handy" not in bytes_of(tmp_path / "show.db").lower()
+    assert_no_trace_of("handy", played, tmp_path / "show.db")
 
 
 async def test_a_refused_stage_by_reply_to_a_viewer_who_opted_out_stores_no_name(tmp_path) -> None:
@@ -106,6 +109,4 @@ async def test_a_refused_stage_by_reply_to_a_viewer_who_opted_out_stores_no_name
     )
     assert played.on_stage() == []
     assert played.stored("w3")[0] == "a viewer who opted out !stage"
-    assert "patquux" not in repr(played.commands()).casefold()
-    played.db.close()
-    assert b"patquux" not in bytes_of(tmp_path / "show.db").lower()
+    assert_no_trace_of("patquux", played, tmp_path / "show.db")

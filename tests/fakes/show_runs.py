@@ -6,6 +6,7 @@ test_show_file_gone.py) and of the reports and exports of a show on a fake platf
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -68,6 +69,20 @@ def wait_for_comments(db: Path, at_least: int = 1, seconds: float = 60) -> None:
     while count(db, "SELECT count(*) FROM comments") < at_least:
         assert time.monotonic() < deadline, "the show stored no chat in time"
         time.sleep(0.1)
+
+
+def replay_stopped_part_way(
+    transcript: Path, db: Path, comments: int = 20
+) -> subprocess.CompletedProcess[str]:
+    """`stagehand replay TRANSCRIPT --db DB --headless --speed 50` stopped by SIGTERM (as a
+    service manager or `kill` stops it) once it has stored `comments` comments: its exit code
+    and what it printed."""
+    args = ("replay", str(transcript), "--db", str(db), "--headless", "--speed", "50")
+    with started(*args) as process:
+        wait_for_comments(db, comments)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 def next_week(source: Path, target: Path) -> Path:

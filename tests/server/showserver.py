@@ -182,6 +182,16 @@ async def played(tmp_path: Path, **how: Any) -> AsyncIterator[Served]:
         await served.close()
 
 
+@asynccontextmanager
+async def featuring(tmp_path: Path, comment_id: str, **how: Any) -> AsyncIterator[Served]:
+    """The show `played(tmp_path, **how)` plays, with comment `comment_id` put on stream by the
+    host (hana, through `POST /api/actions`, as a Stream Deck's feature button puts it there)."""
+    async with played(tmp_path, **how) as served:
+        status, body = await act(served, "hana", action="feature", comment_id=comment_id)
+        assert status == 200 and body["ok"], body
+        yield served
+
+
 async def call(
     served: Served, method: str, path: str, token: str | None = None, body: Any = None
 ) -> tuple[int, Any]:

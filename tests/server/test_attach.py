@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from showserver import Served, act, call, comment, serve
+from showserver import Served, act, call, comment, played, serve
 from textual.pilot import Pilot
 
 from fakes.show_runs import stagehand
@@ -78,14 +78,10 @@ async def until(check, seconds: float = 1.0, pilot=None, said=None) -> float:
 
 
 async def test_two_attached_consoles_see_each_other_within_a_second(tmp_path) -> None:
-    served = await serve(tmp_path)
-    await served.played()
-    host, host_app = await attached(served, "hana")
-    producer, producer_app = await attached(served, "alice")
-    try:
+    async with played(tmp_path) as served:
         async with (
-            host_app.run_test(size=(120, 35)) as host_pilot,
-            producer_app.run_test(size=(120, 35)) as producer_pilot,
+            console_of(served, "hana") as (_, host_app, host_pilot),
+            console_of(served, "alice") as (_, producer_app, producer_pilot),
         ):
             await host_pilot.pause()
             await producer_pilot.pause()
@@ -148,24 +144,17 @@ async def test_two_attached_consoles_see_each_other_within_a_second(tmp_path) ->
                 said=lambda: [n.text for n in producer_app.state.notices],
             )
             assert producer_app.state.notice.level == "refused"
-    finally:
-        await host.close()
-        await producer.close()
-    rows = (
-        served.db()
-        .execute("SELECT action, actor, text FROM host_actions WHERE actor != '' ORDER BY id")
-        .fetchall()
-    )
-    assert rows == [("pin", "alice", "ask this next"), ("answer", "hana", "")]
-    await served.close()
+        rows = (
+            served.db()
+            .execute("SELECT action, actor, text FROM host_actions WHERE actor != '' ORDER BY id")
+            .fetchall()
+        )
+        assert rows == [("pin", "alice", "ask this next"), ("answer", "hana", "")]
 
 
 async def test_an_api_action_reaches_the_console_and_the_store(tmp_path) -> None:
-    served = await serve(tmp_path)
-    await served.played()
-    remote, app = await attached(served, "hana")
-    try:
-        async with app.run_test(size=(120, 35)) as pilot:
+    async with played(tmp_path) as served:
+        async with console_of(served, "hana") as (_, app, pilot):
             await pilot.pause()
             # A Stream Deck button: show the top of the queue on stream.
             status, body = await act(served, "alice", action="feature", comment_id="top")
@@ -177,19 +166,18 @@ async def test_an_api_action_reaches_the_console_and_the_store(tmp_path) -> None
             # `s` on the host's console takes it off again.
             await pilot.press("s")
             await until(lambda: app.state.featured is None, pilot=pilot)
-    finally:
-        await remote.close()
-    status, state = await call(served, "GET", "/api/state", served.tokens["vic"])
-    assert state["featured"] is None
-    rows = (
-        served.db()
-        .execute("SELECT action, actor FROM host_actions WHERE action LIKE '%feature' ORDER BY id")
-        .fetchall()
-    )
-    assert rows == [("feature", "alice"), ("unfeature", "hana")]
-    (shown,) = served.db().execute("SELECT count(*) FROM on_stream WHERE ended_at IS NOT NULL")
-    assert shown == (1,)
-    await served.close()
+        status, state = await call(served, "GET", "/api/state", served.tokens["vic"])
+        assert state["featured"] is None
+        rows = (
+            served.db()
+            .execute(
+                "SELECT action, actor FROM host_actions WHERE action LIKE '%feature' ORDER BY id"
+            )
+            .fetchall()
+        )
+        assert rows == [("feature", "alice"), ("unfeature", "hana")]
+        (shown,) = served.db().execute("SELECT count(*) FROM on_stream WHERE ended_at IS NOT NULL")
+        assert shown == (1,)
 
 
 async def test_an_undo_done_already_elsewhere_is_said_once_on_the_console(tmp_path) -> None:
@@ -197,11 +185,8 @@ async def test_an_undo_done_already_elsewhere_is_said_once_on_the_console(tmp_pa
     the host presses `u` as well: the show refuses it as done already (409 to the console), and
     the console says so once, in the show's words, not once for the show's notice and once
     more for the 409."""
-    served = await serve(tmp_path)
-    await served.played()
-    remote, app = await attached(served, "hana")
-    try:
-        async with app.run_test(size=(120, 35)) as pilot:
+    async with played(tmp_path) as served:
+        async with console_of(served, "hana") as (_, app, pilot):
             await pilot.pause()
             await until(lambda: bool(app.query_one("QueueView").entries), pilot=pilot)
             await pilot.press("home", "a")  # the top of the queue: dev's question
@@ -223,11 +208,8 @@ async def test_an_undo_done_already_elsewhere_is_said_once_on_the_console(tmp_pa
             await pilot.pause(0.5)  # a second copy (the 409 said again) would be here by now
             assert said().count((refusal, "refused")) == 1, said()
             assert said()[-1] == (refusal, "refused")
-    finally:
-        await remote.close()
-    rows = served.db().execute("SELECT action, actor FROM host_actions ORDER BY id").fetchall()
-    assert rows == [("answer", "hana"), ("undo", "hana")]
-    await served.close()
+        rows = served.db().execute("SELECT action, actor FROM host_actions ORDER BY id").fetchall()
+        assert rows == [("answer", "hana"), ("undo", "hana")]
 
 
 def long_show(comments: int) -> list[dict]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import re
 
-from showserver import act, serve
-from test_attach import attached, screen_text, until
+from showserver import act, played, serve
+from test_attach import attached, console_of, screen_text, until
 from test_attach_restart import served_again
 
 from stagehand.console.actions import ACTIONS
@@ -23,12 +23,8 @@ SIZE = (120, 35)
 
 
 async def test_a_key_the_role_may_not_use_is_refused_before_its_dialog(tmp_path) -> None:
-    served = await serve(tmp_path)
-    await served.played()
-    viewer, viewer_app = await attached(served, "vic")
-    producer, producer_app = await attached(served, "alice")
-    try:
-        async with viewer_app.run_test(size=SIZE) as pilot:
+    async with played(tmp_path) as served:
+        async with console_of(served, "vic", SIZE) as (_, viewer_app, pilot):
             await pilot.press("j")
             # Every key that changes the show, reply's and moderation's dialogs first.
             keys = ["r", "m", "f", "t"] + [
@@ -46,7 +42,7 @@ async def test_a_key_the_role_may_not_use_is_refused_before_its_dialog(tmp_path)
                 )
             assert "! refused: vic has a viewer token" in screen_text(viewer_app)
 
-        async with producer_app.run_test(size=SIZE) as pilot:
+        async with console_of(served, "alice", SIZE) as (_, producer_app, pilot):
             await pilot.press("j", "m")  # moderation takes a host token
             await pilot.pause()
             assert len(producer_app.screen_stack) == 1
@@ -56,12 +52,8 @@ async def test_a_key_the_role_may_not_use_is_refused_before_its_dialog(tmp_path)
             await pilot.press("r")  # a producer may reply: the dialog opens
             await pilot.pause()
             assert isinstance(producer_app.screen, ReplyScreen)
-    finally:
-        await viewer.close()
-        await producer.close()
-    # Nothing was asked of the show.
-    assert served.db().execute("SELECT count(*) FROM host_actions").fetchone() == (0,)
-    await served.close()
+        # Nothing was asked of the show.
+        assert served.db().execute("SELECT count(*) FROM host_actions").fetchone() == (0,)
 
 
 #: Another show served on the same address after the first stopped: its clock starts earlier

@@ -7,8 +7,8 @@ Textual's "press ctrl+q" instead of doing what q does)."""
 
 from __future__ import annotations
 
-from showserver import serve
-from test_attach import attached, screen_text, until
+from showserver import played
+from test_attach import console_of, screen_text, until
 
 from stagehand.console.screens.confirm import ConfirmScreen
 from stagehand.console.screens.help import HelpScreen
@@ -24,15 +24,11 @@ def header_text(app) -> str:
 
 
 async def test_the_header_and_help_say_who_an_attached_console_is(tmp_path) -> None:
-    served = await serve(tmp_path)
-    await served.played()
-    viewer, viewer_app = await attached(served, "vic")
-    producer, producer_app = await attached(served, "alice")
-    try:
-        async with viewer_app.run_test(size=SIZE) as pilot:
+    async with played(tmp_path) as served:
+        async with console_of(served, "vic", SIZE) as (_, viewer_app, pilot):
             await pilot.pause()
             assert "vic · viewer: reads only" in header_text(viewer_app)
-        async with producer_app.run_test(size=SIZE) as pilot:
+        async with console_of(served, "alice", SIZE) as (_, producer_app, pilot):
             await pilot.pause()
             assert "alice · producer" in header_text(producer_app)
             await pilot.press("question_mark")
@@ -53,35 +49,24 @@ async def test_the_header_and_help_say_who_an_attached_console_is(tmp_path) -> N
             await pilot.pause()
             assert isinstance(producer_app.screen, ConfirmScreen)
             await pilot.press("escape")
-    finally:
-        await viewer.close()
-        await producer.close()
-        await served.close()
 
 
 async def test_a_revoked_tokens_notices_keep_the_fix_at_a_terminals_width(tmp_path) -> None:
-    served = await serve(tmp_path)
-    await served.played()
-    producer, app = await attached(served, "alice")
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            AccessTokens().revoke("alice")  # as `stagehand token revoke alice` does
-            await until(
-                lambda: any("no longer accepts" in n.text for n in app.state.notices),
-                seconds=15,
-                pilot=pilot,
-            )
-            said = [n.text for n in app.state.notices if "no longer accepts" in n.text][-1]
-            assert said.startswith("Ask the host for a new token and attach again"), said
-            assert "--token" not in said  # a token on the command line shows in `ps`
-            await pilot.press("j", "d")
-            await until(lambda: app.state.notice.level == "refused", pilot=pilot, seconds=5)
-            refused = app.state.notice.text
-            assert refused.startswith("Nothing was done: ask the host for a new token"), refused
-            # What the notices line shows at 100 columns keeps it.
-            lines = screen_text(app).splitlines()
-            assert "ask the host for a new token" in lines[-2], lines[-3:]
-    finally:
-        await producer.close()
-        await served.close()
+    async with played(tmp_path) as served, console_of(served, "alice", SIZE) as (_, app, pilot):
+        await pilot.pause()
+        AccessTokens().revoke("alice")  # as `stagehand token revoke alice` does
+        await until(
+            lambda: any("no longer accepts" in n.text for n in app.state.notices),
+            seconds=15,
+            pilot=pilot,
+        )
+        said = [n.text for n in app.state.notices if "no longer accepts" in n.text][-1]
+        assert said.startswith("Ask the host for a new token and attach again"), said
+        assert "--token" not in said  # a token on the command line shows in `ps`
+        await pilot.press("j", "d")
+        await until(lambda: app.state.notice.level == "refused", pilot=pilot, seconds=5)
+        refused = app.state.notice.text
+        assert refused.startswith("Nothing was done: ask the host for a new token"), refused
+        # What the notices line shows at 100 columns keeps it.
+        lines = screen_text(app).splitlines()
+        assert "ask the host for a new token" in lines[-2], lines[-3:]

@@ -8,16 +8,14 @@ from __future__ import annotations
 import asyncio
 import json
 
-from showserver import act, serve
+from showserver import act, played
 from test_anonymous_people import events_frame
 
 from stagehand.server.access import AccessTokens, Role
 
 
 async def test_top_waits_after_another_screen_changed_the_queue(tmp_path) -> None:
-    served = await serve(tmp_path)
-    try:
-        await served.played()
+    async with played(tmp_path) as served:
         served.tokens["hank"] = AccessTokens().create("hank", Role.HOST)
         # hana answers what she looks at; the deck's "answer top", pressed at the same moment,
         # would answer whatever rose to the top: nobody looked at it.
@@ -34,14 +32,10 @@ async def test_top_waits_after_another_screen_changed_the_queue(tmp_path) -> Non
         await asyncio.sleep(2.1)
         status, body = await act(served, "hank", action="dismiss", comment_id="top")
         assert status == 200 and body["ok"], body
-    finally:
-        await served.close()
 
 
 async def test_a_stage_buttons_answer_names_the_guest_and_latest_waits(tmp_path) -> None:
-    served = await serve(tmp_path)
-    try:
-        await served.played()
+    async with played(tmp_path) as served:
         served.tokens["hank"] = AccessTokens().create("hank", Role.HOST)
         status, body = await act(served, "hana", action="stage", comment_id="m2")
         assert status == 200 and body["ok"], body
@@ -53,22 +47,16 @@ async def test_a_stage_buttons_answer_names_the_guest_and_latest_waits(tmp_path)
         assert status == 409 and "who is on stage changed" in body["message"], body
         status, body = await act(served, "hana", action="end_stage")
         assert status == 200 and body["message"].startswith("dev: stage end recorded"), body
-    finally:
-        await served.close()
 
 
 async def test_a_viewers_event_stream_has_no_path_of_the_hosts_machine(tmp_path) -> None:
-    served = await serve(tmp_path)
-    try:
-        await served.played()
+    async with played(tmp_path) as served:
         epoch = (await events_frame(served, "vic"))["snapshot"]["epoch"]
         frame = await events_frame(served, "vic", f"?since={epoch}:0")
         reached = [e for e in frame["events"] if e["type"] == "ReplayReached"]
         assert reached, [e["type"] for e in frame["events"]]
         assert {e["source"] for e in reached} == {"show.jsonl"}
         assert str(tmp_path) not in json.dumps(reached)
-    finally:
-        await served.close()
 
 
 async def test_an_undo_on_another_screen_holds_the_buttons_back_too(tmp_path) -> None:
@@ -77,9 +65,7 @@ async def test_an_undo_on_another_screen_holds_the_buttons_back_too(tmp_path) ->
     top" back: pressed at that moment they acted on what nobody had looked at."""
     from stagehand.show.this_console import ThisConsole
 
-    served = await serve(tmp_path)
-    try:
-        await served.played()
+    async with played(tmp_path) as served:
         here = ThisConsole(served.live)
         for comment_id in ("m1", "m2"):
             found = served.live.find_comment("twitch", comment_id)
@@ -97,8 +83,6 @@ async def test_an_undo_on_another_screen_holds_the_buttons_back_too(tmp_path) ->
         assert (await here.undo(dismissed.key)).ok
         status, body = await act(served, "hana", action="answer", comment_id="top")
         assert status == 409 and "the queue's top changed" in body["message"], body
-    finally:
-        await served.close()
 
 
 async def test_stage_hand_waits_after_another_screen_brought_a_hand_on(tmp_path) -> None:
@@ -113,9 +97,7 @@ async def test_stage_hand_waits_after_another_screen_brought_a_hand_on(tmp_path)
         comment("h1", "00:50", "hal", "108", "!hand"),
         comment("h2", "00:51", "ivy", "109", "!hand"),
     ]
-    served = await serve(tmp_path, hands, commands=True)
-    try:
-        await served.played()
+    async with played(tmp_path, records=hands, commands=True) as served:
         here = ThisConsole(served.live)
         assert (await here.pull_on_stage(author=served.live.hands[0])).ok  # hal
         status, body = await act(served, "hana", action="stage_hand")
@@ -125,5 +107,3 @@ async def test_stage_hand_waits_after_another_screen_brought_a_hand_on(tmp_path)
         ivy = served.live.hands[0]
         status, body = await act(served, "hana", action="stage_hand", author_id=ivy.id)
         assert status == 200 and body["ok"], body
-    finally:
-        await served.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import aiohttp
-from showserver import act, call, serve
+from showserver import act, call, featuring, played
 
 
 async def overlay_now(url: str) -> dict | None:
@@ -24,11 +24,7 @@ async def overlay_now(url: str) -> dict | None:
 async def test_a_comment_deleted_while_on_stream_leaves_it_and_its_undo_puts_it_back(
     tmp_path,
 ) -> None:
-    served = await serve(tmp_path)
-    try:
-        await served.played()
-        status, body = await act(served, "hana", action="feature", comment_id="m2")
-        assert status == 200 and body["ok"], body
+    async with featuring(tmp_path, "m2") as served:
         assert (await overlay_now(served.url) or {}).get("text", "").startswith("which waveform")
 
         status, body = await act(served, "hana", action="moderate", comment_id="m2", kind="delete")
@@ -43,29 +39,18 @@ async def test_a_comment_deleted_while_on_stream_leaves_it_and_its_undo_puts_it_
         assert "on stream again" in undone["message"]
         card = await overlay_now(served.url)
         assert card is not None and card["text"].startswith("which waveform")
-    finally:
-        await served.close()
 
 
 async def test_a_comment_the_platform_deletes_while_on_stream_leaves_it(tmp_path) -> None:
-    served = await serve(tmp_path)
-    try:
-        await served.played()
-        status, body = await act(served, "hana", action="feature", comment_id="m4")
-        assert status == 200 and body["ok"], body
+    async with featuring(tmp_path, "m4") as served:
         served.live.comment_deleted("twitch", "m4", datetime.now(UTC))
         assert await overlay_now(served.url) is None
-        status, body = await act(served, "hana", action="feature", comment_id="m4")
+        await act(served, "hana", action="feature", comment_id="m4")
         assert await overlay_now(served.url) is None
-    finally:
-        await served.close()
 
 
 async def test_undoing_a_feature_that_replaced_a_card_puts_that_card_back(tmp_path) -> None:
-    served = await serve(tmp_path)
-    try:
-        await served.played()
-        await act(served, "hana", action="feature", comment_id="m2")
+    async with featuring(tmp_path, "m2") as served:
         status, body = await act(served, "hana", action="feature", comment_id="m4")
         assert status == 200 and body["ok"], body
         assert (await overlay_now(served.url) or {})["text"].startswith("how do you stop")
@@ -77,30 +62,21 @@ async def test_undoing_a_feature_that_replaced_a_card_puts_that_card_back(tmp_pa
         assert card is not None and card["text"].startswith("which waveform")
         _, state = await call(served, "GET", "/api/state", served.tokens["vic"])
         assert state["featured"]["id"] == "m2"
-    finally:
-        await served.close()
 
 
 async def test_undoing_a_feature_does_not_bring_back_a_card_since_deleted(tmp_path) -> None:
-    served = await serve(tmp_path)
-    try:
-        await served.played()
-        await act(served, "hana", action="feature", comment_id="m2")
+    async with featuring(tmp_path, "m2") as served:
         _, body = await act(served, "hana", action="feature", comment_id="m4")
         served.live.comment_deleted("twitch", "m2", datetime.now(UTC))
         status, undone = await act(served, "hana", action="undo", key=body["key"])
         assert status == 200 and undone["ok"], undone
         assert await overlay_now(served.url) is None
-    finally:
-        await served.close()
 
 
 async def test_a_guest_who_opted_out_is_a_guest_on_the_overlays_stage_bar(tmp_path) -> None:
     """The stage bar read "On stage: a viewer who opted out" to the audience (revB): the
     hosts' words for why a guest has no name. The audience reads "a guest"."""
-    served = await serve(tmp_path)
-    try:
-        await served.played()
+    async with played(tmp_path) as served:
         for comment_id in ("m2", "m4"):
             status, body = await act(served, "hana", action="stage", comment_id=comment_id)
             assert status == 200 and body["ok"], body
@@ -116,19 +92,13 @@ async def test_a_guest_who_opted_out_is_a_guest_on_the_overlays_stage_bar(tmp_pa
                 page = await response.text()
         assert [guest["author"] for guest in stage] == ["a guest", "dev"]
         assert "opted out" not in page and "a guest, dev" in page
-    finally:
-        await served.close()
 
 
 async def test_undoing_a_timeout_of_someone_who_opted_out_since_shows_nothing_of_theirs(
     tmp_path,
 ) -> None:
     """A last read, lr3: the undo put the opted-out viewer's comment back on the overlay."""
-    served = await serve(tmp_path)
-    try:
-        await served.played()
-        status, body = await act(served, "hana", action="feature", comment_id="m2")
-        assert status == 200 and body["ok"], body
+    async with featuring(tmp_path, "m2") as served:
         status, timeout = await act(
             served, "hana", action="moderate", comment_id="m2", kind="timeout"
         )
@@ -143,16 +113,10 @@ async def test_undoing_a_timeout_of_someone_who_opted_out_since_shows_nothing_of
         assert await overlay_now(served.url) is None
         _, state = await call(served, "GET", "/api/state", served.tokens["hana"])
         assert "fattest bass" not in str(state)
-    finally:
-        await served.close()
 
 
 async def test_undoing_a_ban_of_someone_forgotten_since_shows_nothing_of_theirs(tmp_path) -> None:
-    served = await serve(tmp_path)
-    try:
-        await served.played()
-        status, body = await act(served, "hana", action="feature", comment_id="m4")
-        assert status == 200 and body["ok"], body
+    async with featuring(tmp_path, "m4") as served:
         status, ban = await act(served, "hana", action="moderate", comment_id="m4", kind="ban")
         assert status == 200 and ban["ok"], ban
         dev = served.live.find_comment("twitch", "m4")
@@ -168,19 +132,13 @@ async def test_undoing_a_ban_of_someone_forgotten_since_shows_nothing_of_theirs(
         assert not again["ok"] and await overlay_now(served.url) is None
         _, state = await call(served, "GET", "/api/state", served.tokens["hana"])
         assert "oscillator from drifting" not in str(state)
-    finally:
-        await served.close()
 
 
 async def test_an_undo_does_not_bring_a_card_back_once_another_went_on_since(tmp_path) -> None:
     """A last read, lr3: undoing a deletion put the deleted card back on stream although the
     hosts had shown another comment since (and taken it off): the audience saw an old card
     come back from nowhere."""
-    served = await serve(tmp_path)
-    try:
-        await served.played()
-        status, body = await act(served, "hana", action="feature", comment_id="m2")
-        assert status == 200 and body["ok"], body
+    async with featuring(tmp_path, "m2") as served:
         status, deleted = await act(
             served, "hana", action="moderate", comment_id="m2", kind="delete"
         )
@@ -195,15 +153,10 @@ async def test_an_undo_does_not_bring_a_card_back_once_another_went_on_since(tmp
         assert "back in the queue" in undone["message"]
         assert "on stream again" not in undone["message"]
         assert await overlay_now(served.url) is None
-    finally:
-        await served.close()
 
 
 async def test_undoing_a_take_off_keeps_the_card_that_went_on_since(tmp_path) -> None:
-    served = await serve(tmp_path)
-    try:
-        await served.played()
-        status, body = await act(served, "hana", action="feature", comment_id="m2")
+    async with featuring(tmp_path, "m2") as served:
         status, off = await act(served, "hana", action="unfeature")
         assert status == 200 and off["ok"], off
         status, body = await act(served, "hana", action="feature", comment_id="m4")
@@ -214,5 +167,3 @@ async def test_undoing_a_take_off_keeps_the_card_that_went_on_since(tmp_path) ->
         assert "another comment went on since" in undone["message"], undone
         card = await overlay_now(served.url)
         assert card is not None and card["text"].startswith("how do you stop the oscillator")
-    finally:
-        await served.close()
