@@ -58,6 +58,11 @@ And those of the eighteenth sitting, for the same chat:
 - `pointing`: a question pointing at a thing put to the show in a stream's chat without hosts
   (`ranker.POINTING_ASKS_THE_SHOW`) -> nothing lifted there, as before.
 
+And that of the nineteenth sitting:
+
+- `help_desc`: in a help channel (no hosts, a chat of sentences) the show description counting
+  for nothing (`ranker.HELP_CHANNEL_UNDESCRIBED`) -> counting alone, as in a show.
+
 `--split dev` prints the dev means only (what tuning may read).
 """
 
@@ -164,6 +169,7 @@ ABLATIONS: dict[str, Ablation] = {
     "wall_react": lambda: _patched(ranker, "WALLS_REACT", False),
     "wall_ask": lambda: _patched(ranker, "WALLS_ASK_NOTHING", False),
     "pointing": lambda: _patched(ranker, "POINTING_ASKS_THE_SHOW", False),
+    "help_desc": lambda: _patched(ranker, "HELP_CHANNEL_UNDESCRIBED", False),
 }
 
 

@@ -1,5 +1,6 @@
 """A help channel (no hosts): its conversations are the show, and the show's description is
-every conversation's subject, not the segment's (docs/ranking.md, "Seventeenth sitting")."""
+every conversation's subject, not the segment's (docs/ranking.md, "Seventeenth sitting" and
+"Nineteenth sitting")."""
 
 from __future__ import annotations
 
@@ -33,9 +34,6 @@ def test_naming_the_show_s_subject_adds_nothing_to_a_line_on_the_segment(desk: R
     )
     assert ubuntu.reasons["topic"] == plain.reasons["topic"]
     assert ubuntu.value <= plain.value
-    # Alone, the show's subject still counts for something: the line is about the show.
-    other = say(desk, "does ubuntu install nvidia drivers on default?", "thomas", 120)
-    assert 0 < other.reasons["topic"] < plain.reasons["topic"]
 
 
 def test_the_asker_s_follow_up_outranks_a_stranger_naming_only_the_desk_s_subject(
@@ -62,3 +60,50 @@ def test_in_a_show_with_hosts_the_thread_counts_as_before() -> None:
     assert follow_up_thread(hosted=False) == pytest.approx(
         1.2 * follow_up_thread(hosted=True), abs=1e-3
     )
+
+
+def test_a_stranger_s_new_problem_naming_only_the_desk_s_subject_is_not_the_segment(
+    desk: Ranker,
+) -> None:
+    # The #ubuntu port-forwarding conversation (2005-07-06): `stagehand rank` listed other
+    # viewers' new problems second to fourth, on the description's "ubuntu" and "install" alone.
+    say(desk, "anyone recomend a script for setting up port forwarding?", "carlfk", 0)
+    say(
+        desk,
+        "oh oh.. I am intalling Hoary to a toshiba 4600 laptop - it just finished",
+        "carlfk",
+        225,
+    )
+    helper = say(desk, "CarlFK: ctrl-alt-F1 and login. then we'll look at some logs", "delire", 285)
+    stranger = say(
+        desk,
+        "does ubuntu install nvidia drivers on default ? or do I have to install them myself ?",
+        "thomas__",
+        780,
+    )
+    freepops = say(desk, 'Someone can help me for install "FreePops" on hoary ?', "arago", 870)
+    for other in (stranger, freepops):
+        assert "topic" not in other.reasons and "learned_topic" not in other.reasons
+        assert "off_topic" in other.flags  # what `w` says: nothing to do with this segment
+        assert other.value < helper.value
+
+
+def test_in_a_show_the_description_alone_still_makes_a_line_about_the_show() -> None:
+    ranker = Ranker(RankingSettings(), show_description=HELP_DESK)
+    ranker.set_segment(PORT_FORWARDING)
+    host = frozenset({Role.HOST.value})
+    say(ranker, "ok let's take the port forwarding one", "jorge", 0, roles=host)
+    plain = say(ranker, "a script for port forwarding is overkill, iptables does it", "juhaz", 60)
+    other = say(ranker, "does ubuntu install nvidia drivers on default?", "thomas", 120)
+    assert 0 < other.reasons["topic"] < plain.reasons["topic"]
+
+
+def test_in_a_stream_s_chat_of_emotes_the_description_alone_still_counts() -> None:
+    # No host types in a big Twitch chat either, but it is no help channel: its description
+    # names the streamer and what the stream is ("xQc reacts to esports news and clips").
+    ranker = Ranker(RankingSettings(), show_description="xQc reacts to esports news and clips")
+    ranker.set_segment(Segment(1, "A pro gamer refused a US work visa", ("visa",), START))
+    for i in range(60):
+        say(ranker, ("LULW", "KEKW", "OMEGALUL monkaW", "Pog")[i % 4], f"viewer{i}", i)
+    remark = say(ranker, "xqc always watches the esports drama", "late", 70)
+    assert remark.reasons["topic"] > 0

@@ -72,6 +72,13 @@ HOSTLESS_THREAD_FACTOR = 1.2
 WALLS_REACT = True
 #: In a chat of emotes, a question posted as a wall takes no `question` or `to_show` points.
 WALLS_ASK_NOTHING = True
+#: In a help channel (no host has spoken, and a chat of sentences: `terse` 0) the show's
+#: description is the channel's own subject ("Ubuntu help desk: installing, configuring and fixing
+#: Ubuntu"): every line there is about it, so it tells no line apart, and a comment none of the
+#: segment's words match gets nothing from it ("does ubuntu install nvidia drivers?" is another
+#: viewer's problem, not the port-forwarding conversation the segment is). In a show, and in a
+#: stream's chat of emotes, it still counts alone (`topic.DESCRIPTION_ONLY_ALONE`).
+HELP_CHANNEL_UNDESCRIBED = True
 #: Where no host has spoken, in a chat of emotes (a stream's, not a help channel's), a question
 #: pointing at a thing ("is this game still relevant?") is put to the show, as any question not
 #: put to the chat is in a show (IMPLICIT_TO_SHOW).
@@ -297,7 +304,16 @@ class Ranker:
         # Topic: direct relevance, and what the comment inherits from the thread it is part of.
         # A greeting or a farewell is about no topic, whatever words it shares with the show's
         # description: the hosts' names ("hey john hey priya"), "build" ("great build!").
-        topic = None if greeting else self.topic.match(words)
+        topic = (
+            None
+            if greeting
+            else self.topic.match(
+                words,
+                description=not HELP_CHANNEL_UNDESCRIBED
+                or self._style.terse > 0
+                or self._audience.has_hosts,
+            )
+        )
         direct = topic.relevance if topic is not None else 0.0
         addressed = signals.addressed_names(body, words, self._names_view)
         audience = self._audience

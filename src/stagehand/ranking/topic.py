@@ -214,7 +214,11 @@ class TopicProfile:
 
     # -- judging ----------------------------------------------------------------------------
 
-    def match(self, words: Words) -> TopicMatch:
+    def match(self, words: Words, *, description: bool = True) -> TopicMatch:
+        """How much `words` are about the segment. `description`: whether the show description
+        may count for a comment none of the segment's words match (`DESCRIPTION_ONLY_ALONE`);
+        not in a help channel, where it is the subject of every line
+        (`ranker.HELP_CHANNEL_UNDESCRIBED`)."""
         total = configured = described = 0.0
         used: list[str] = []
         show_words: list[str] = []
@@ -234,7 +238,7 @@ class TopicProfile:
                 total += weight
                 configured += weight
                 used.append(" ".join(phrase))
-        if not used and show_words:
+        if not used and show_words and description:
             total = configured = described
             used = show_words
         if not used and self._hindsight:
