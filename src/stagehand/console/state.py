@@ -40,6 +40,7 @@ from stagehand.events import (
     CommandHandled,
     CommentEdited,
     CommentRanked,
+    CommentUnnamed,
     ConnectionChanged,
     CoreEvent,
     FeatureEnded,
@@ -63,6 +64,7 @@ from stagehand.show.queue import (
     CommentKey,
     ShowQueue,
     key_of,
+    with_text,
 )
 
 __all__ = [
@@ -498,6 +500,22 @@ class ConsoleState(ShowQueue):
         line = self._raw_index.get(key)
         if line is not None:
             line.comment = dataclasses.replace(line.comment, clean_text=event.clean_text)
+
+    def unnamed(self, event: CommentUnnamed) -> None:
+        """A line stopped naming someone who left (a moderator's `!stage @ana`): raw chat, the
+        stage's lines, the handled list and the queue read it as the database stores it."""
+        ShowQueue.unnamed(self, event)
+        key = (event.platform, event.comment_id)
+        line = self._raw_index.get(key)
+        if line is not None:
+            line.comment = with_text(line.comment, event)
+        for lines in self.stage_said.values():
+            for index, comment in enumerate(lines):
+                if key_of(comment) == key:
+                    lines[index] = with_text(comment, event)
+        for entry in self.handled.values():
+            if entry.comment is not None and key_of(entry.comment) == key:
+                entry.comment = with_text(entry.comment, event)
 
     def stage_changed(self, on_stage: tuple[StageSession, ...]) -> None:
         self.stage = on_stage

@@ -54,6 +54,7 @@ from stagehand.events import (
     CommentPinned,
     CommentRanked,
     CommentRestored,
+    CommentUnnamed,
     CommentUnpinned,
     ConnectionChanged,
     CoreEvent,
@@ -74,7 +75,14 @@ from stagehand.server.access import Caller, Role, may
 from stagehand.server.actions import not_allowed
 from stagehand.server.wire import SEQ_HEADER, WireError, decode, decode_event
 from stagehand.show.history import STEERING_KINDS, HandledAction
-from stagehand.show.queue import HANDLED_WORDS, QueueSettings, ShowQueue, key_of, without_author
+from stagehand.show.queue import (
+    HANDLED_WORDS,
+    QueueSettings,
+    ShowQueue,
+    key_of,
+    unnamed_in,
+    without_author,
+)
 from stagehand.show.search import SearchError
 from stagehand.store.queries import SearchHit, ShowRow
 
@@ -432,6 +440,8 @@ class RemoteShow:
         self._queue.apply(event)
         if isinstance(event, CommentRanked):
             self._chat.append(event.ranked)
+        elif isinstance(event, CommentUnnamed):
+            unnamed_in(self._chat, event)
         elif isinstance(event, AuthorOptedOut | AuthorForgotten):
             self._chat = without_author(self._chat, event.author)
         elif isinstance(event, HostActionLogged):

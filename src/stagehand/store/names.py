@@ -10,10 +10,9 @@ text that names someone already let go of is stored so from the start. An edit o
 moves its places to the edit's `previous_text`: the new text is the moderator's own new words.
 
 Only what the show recorded as it happened is covered: commands recorded from this version on
-(m240 fills in nothing for older rows); a name a moderator types after the person left is
-stored as typed (the show no longer knows whom it names); and the screens (the console's raw
-chat, an attached console's recent chat) keep the moderator's line as it was said until the
-show restarts.
+(m240 fills in nothing for older rows); and a name a moderator types after the person left is
+stored as typed (the show no longer knows whom it names). The screens' chat follows the same
+un-naming from the show's memory (`RecentComments.unname`, the `CommentUnnamed` event).
 
 What other people wrote of her in their own words ("@ana welcome on stage!") is theirs and is
 kept: stagehand does not guess whom a chat line means (docs/schema.md).
