@@ -116,6 +116,9 @@ class HostActionLogged:
     action: HostAction
     comment: Comment | None = None
     author: Author | None = None
+    #: Whom `action.outcome` names, and where (a platform's words of a stage invitation: "ok:
+    #: ana: whispered the guest link"): the store stops naming them there when they leave.
+    outcome_names: Namings = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,7 @@ from stagehand.show.askers import (
     who,
 )
 from stagehand.show.changes import ShowChanges
-from stagehand.show.core import ASKED_TO_BE_FORGOTTEN, about, outcome_of
+from stagehand.show.core import ASKED_TO_BE_FORGOTTEN, about, outcome_names, outcome_of
 
 
 class HostActions(ShowChanges):
@@ -230,7 +230,11 @@ class HostActions(ShowChanges):
         result = about(answered, who)
         if result.ok:
             action = self._stage_started(
-                who, comment, self._clock.now(), outcome=outcome_of(result)
+                who,
+                comment,
+                self._clock.now(),
+                outcome=outcome_of(result),
+                outcome_names=outcome_names(result),
             )
         else:
             action = self._log_action(
@@ -245,6 +249,7 @@ class HostActions(ShowChanges):
                 ),
                 comment,
                 author=who,
+                outcome_names=outcome_names(result),
             )
         result = dataclasses.replace(result, key=action.key if action else "")
         if announce:
@@ -281,7 +286,12 @@ class HostActions(ShowChanges):
             what="stage end",
         )
         result = about(answered, session.author)
-        action = self._stage_ended(session.author, self._clock.now(), outcome=outcome_of(result))
+        action = self._stage_ended(
+            session.author,
+            self._clock.now(),
+            outcome=outcome_of(result),
+            outcome_names=outcome_names(result),
+        )
         result = dataclasses.replace(result, key=action.key if action else "")
         self._announce(_whose_stage(result, session.author, answered))
         return result
