@@ -27,6 +27,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import re
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Iterable, Iterator, Mapping, Sequence
@@ -106,6 +107,16 @@ RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)
 #: stopped or stuck may still act on it later).
 ACT_SECONDS = 5.0
 _T = TypeVar("_T")
+
+
+#: The show's own words for a refused token, in its 401's `WWW-Authenticate` (server/app.py).
+_ERROR_DESCRIPTION = re.compile(r'error_description="([^"]*)"')
+
+
+def _refusal_said(headers: Mapping[str, str] | None) -> str:
+    """What the show said of the token it refused (a token named `host`: the fix), or ""."""
+    found = _ERROR_DESCRIPTION.search((headers or {}).get("WWW-Authenticate", ""))
+    return found.group(1) if found else ""
 
 
 class RemoteError(Exception):
@@ -212,8 +223,11 @@ class RemoteShow:
             )
         except aiohttp.WSServerHandshakeError as exc:
             if exc.status == 401:
+                said = _refusal_said(exc.headers)
                 raise TokenRefused(
-                    f"{self.url} refused the token (wrong, or revoked): ask the host for one "
+                    f"{self.url} refused the token: {said}"
+                    if said
+                    else f"{self.url} refused the token (wrong, or revoked): ask the host for one "
                     "(stagehand token create --name NAME --role producer)"
                 ) from None
             if exc.status == 503:
