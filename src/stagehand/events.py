@@ -91,6 +91,18 @@ class CommandHandled:
         return f"{self.comment.platform}:{self.comment.id}"
 
 
+@dataclass(frozen=True, slots=True)
+class CommentUnnamed:
+    """A chat line that named someone who opted out or asked to be forgotten (a moderator's
+    `!stage @ana`: where the show recorded it, `CommandHandled.line_names`) reads `clean_text`
+    now ("!stage a forgotten viewer"): every screen shows it so, as the database stores it.
+    For screens only (the store un-names its rows itself: `text_names`)."""
+
+    platform: str
+    comment_id: str
+    clean_text: str
+
+
 # -- the hosts' actions and what they did ----------------------------------------------------------
 
 
@@ -104,6 +116,9 @@ class HostActionLogged:
     action: HostAction
     comment: Comment | None = None
     author: Author | None = None
+    #: Whom `action.outcome` names, and where (a platform's words of a stage invitation: "ok:
+    #: ana: whispered the guest link"): the store stops naming them there when they leave.
+    outcome_names: Namings = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +348,7 @@ CoreEvent = (
     | AuthorOptedOut
     | AuthorOptedIn
     | AuthorForgotten
+    | CommentUnnamed
     | ReplayReached
     | ShowEnded
     | QuotaSpent

@@ -257,3 +257,52 @@ async def test_discord_slash_and_chat_commands_go_through_the_same_handlers(tmp_
     log = logged(db)
     assert log[0][1:] == ("topic", "ok: told the topic")
     assert log[1][:2] == ("zeyla", "stage") and log[1][2].startswith("ok: @listener")
+
+
+@pytest.mark.usefixtures("twitch_capture")
+@pytest.mark.parametrize(
+    ("leaving", "shown_as"),
+    [
+        (["!forget", "!forget confirm"], "a forgotten viewer"),
+        (["!optout"], "a viewer who opted out"),
+    ],
+)
+async def test_a_live_twitch_invitation_stops_naming_a_guest_who_leaves(
+    fake_twitch: FakeTwitch, tmp_path: Path, leaving: list[str], shown_as: str
+) -> None:
+    """The stage start a moderator's `!stage @nerixyz` logs keeps Twitch's words of the
+    invitation ("nerixyz: whispered the guest link"); when nerixyz leaves, it says
+    `shown_as` where it named them, as the command's own row does."""
+    fake = fake_twitch
+    db = tmp_path / "show.db"
+    settings = Settings(show=ShowSettings(guest_link=GUEST_LINK))
+    moderator = {"id": "555", "login": "synthmod", "display_name": "SynthMod"}
+    async with twitch_show(fake, tmp_path, settings, guest_link=GUEST_LINK) as live:
+        await fake.send_chat(chat_event(message_id="h1", text="hi all"))
+        await fake.send_chat(
+            chat_event(
+                message_id="s1",
+                text=f"!stage @{CHATTER['login']}",
+                chatter=moderator,
+                badges=[("moderator", "1")],
+            )
+        )
+        await wait_for(lambda: fake.requests_to("POST", "whispers"))
+        await live.drain()
+        outcome = "SELECT outcome FROM host_actions WHERE action = 'stage_start'"
+
+        def invited() -> list[tuple[str]]:
+            assert live.flush()
+            return sqlite3.connect(db).execute(outcome).fetchall()
+
+        assert invited() == [(f"ok: {CHATTER['display_name']}: whispered the guest link",)]
+        for index, line in enumerate(leaving):
+            await fake.send_chat(chat_event(message_id=f"x{index}", text=line))
+            await asyncio.sleep(1.1 if index + 1 < len(leaving) else 0)  # past the cooldown
+        named = [(f"ok: {CHATTER['display_name']}: whispered the guest link",)]
+        await wait_for(lambda: invited() != named)
+        assert invited() == [(f"ok: {shown_as}: whispered the guest link",)]
+    every = sqlite3.connect(db).execute("SELECT * FROM host_actions").fetchall()
+    assert CHATTER["login"] not in repr(every).casefold()
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("show.db*") if p.is_file())
+    assert CHATTER["login"].encode() not in stored.lower()

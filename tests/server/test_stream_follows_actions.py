@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import aiohttp
-from showserver import act, call, featuring, played
+from showserver import SHOW, act, call, featuring, played, run_until_killed, serve
 
 
 async def overlay_now(url: str) -> dict | None:
@@ -167,3 +167,47 @@ async def test_undoing_a_take_off_keeps_the_card_that_went_on_since(tmp_path) ->
         assert "another comment went on since" in undone["message"], undone
         card = await overlay_now(served.url)
         assert card is not None and card["text"].startswith("how do you stop the oscillator")
+
+
+#: Before the kill: ben's comment on stream and taken off, dev's on and off again; SIGKILL.
+FEATURED_THEN_KILLED = """
+import asyncio, json, os, signal, sys
+from pathlib import Path
+from stagehand.adapters.replay import ReplayAdapter
+from stagehand.config import Settings
+from stagehand.session import open_show
+
+async def main(folder):
+    transcript = folder / "show.jsonl"
+    live = open_show(Settings(), db_path=folder / "show.db", show_name="synth",
+                     source=str(transcript), adapters=[ReplayAdapter(transcript, instant=True)])
+    await live.run_adapters()
+    find = lambda i: live.find_comment("twitch", i)
+    assert live.feature(find("m2")).ok
+    taken_off = live.unfeature()
+    assert taken_off.ok
+    assert live.feature(find("m4")).ok and live.unfeature().ok
+    assert live.flush(10)
+    print(taken_off.key, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+asyncio.run(main(Path(sys.argv[1])))
+"""
+
+
+async def test_after_a_restart_an_undo_still_knows_another_card_went_on_since(tmp_path) -> None:
+    """The show remembers the last card put on stream when each action was done, so an undo
+    does not bring back a card once another went on since: after kill -9 and resume it knew
+    nothing of it, and undoing ben's take-off put his old card back on the overlay although
+    dev's had been on since."""
+    key = run_until_killed(tmp_path, SHOW, FEATURED_THEN_KILLED)
+    resumed = await serve(tmp_path, SHOW)
+    try:
+        await resumed.played()
+        assert await overlay_now(resumed.url) is None
+        status, undone = await act(resumed, "hana", action="undo", key=key)
+        assert status == 200 and undone["ok"], undone
+        assert "another comment went on since" in undone["message"], undone
+        assert await overlay_now(resumed.url) is None
+    finally:
+        await resumed.close()

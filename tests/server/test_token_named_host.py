@@ -6,6 +6,7 @@ and its actions read as the host's in the log)."""
 from __future__ import annotations
 
 from showserver import act, call, serve
+from test_attach import attach_in_a_child
 
 from doctor_run import line
 from fakes.show_runs import stagehand
@@ -52,3 +53,20 @@ def test_token_list_and_doctor_say_a_token_named_host_is_refused() -> None:
     assert found.split()[0] == "FIX", found
     after = done.stdout.split(found, 1)[1]
     assert "stagehand token revoke host" in found + after
+
+
+async def test_attach_with_a_token_named_host_says_how_to_replace_it(tmp_path) -> None:
+    """`stagehand attach` with such a token printed the generic "refused the token (wrong, or
+    revoked)", while the API, `token list` and doctor give the fix: it gives the same fix."""
+    served = await serve(tmp_path)
+    try:
+        await served.played()
+        a_token_named_host_from_before()
+        code, _, err = await attach_in_a_child(served.url, OLD_SECRET)
+        said = err.decode().strip()
+        assert code != 0 and b"Traceback" not in err, said
+        assert len(said.splitlines()) == 1, said
+        assert "stagehand token revoke host" in said and "another name" in said, said
+        assert "wrong, or revoked" not in said
+    finally:
+        await served.close()

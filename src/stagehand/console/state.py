@@ -40,6 +40,7 @@ from stagehand.events import (
     CommandHandled,
     CommentEdited,
     CommentRanked,
+    CommentUnnamed,
     ConnectionChanged,
     CoreEvent,
     FeatureEnded,
@@ -63,6 +64,7 @@ from stagehand.show.queue import (
     CommentKey,
     ShowQueue,
     key_of,
+    with_text,
 )
 
 __all__ = [
@@ -284,6 +286,7 @@ class ConsoleState(ShowQueue):
                 self.taken_off.pop(key, None)
             if key in self._raw_index:
                 ShowQueue.add_comment(self, event.ranked)  # seen already: queued, not counted
+                self._said_on_stage(self._raw_index[key].comment)  # a guest's, as before
             else:
                 self.add_comment(event.ranked)
         gone = set(before) - set(self.queue)
@@ -329,9 +332,7 @@ class ConsoleState(ShowQueue):
             self._raw_index.pop(key_of(oldest.comment), None)
         self.raw.append(line)
         self._raw_index[key] = line
-        author = comment.author.key
-        if author in self.stage_said:
-            self.stage_said[author].append(comment)
+        self._said_on_stage(comment)
         queued_before = key in self.queue
         ShowQueue.add_comment(self, ranked)
         if not queued_before and key in self.queue:
@@ -498,6 +499,34 @@ class ConsoleState(ShowQueue):
         line = self._raw_index.get(key)
         if line is not None:
             line.comment = dataclasses.replace(line.comment, clean_text=event.clean_text)
+
+    def unnamed(self, event: CommentUnnamed) -> None:
+        """A line stopped naming someone who left (a moderator's `!stage @ana`): raw chat, the
+        stage's lines, the handled list and the queue read it as the database stores it."""
+        ShowQueue.unnamed(self, event)
+        key = (event.platform, event.comment_id)
+        line = self._raw_index.get(key)
+        if line is not None:
+            line.comment = with_text(line.comment, event)
+        for lines in self.stage_said.values():
+            for index, comment in enumerate(lines):
+                if key_of(comment) == key:
+                    lines[index] = with_text(comment, event)
+        for entry in self.handled.values():
+            if entry.comment is not None and key_of(entry.comment) == key:
+                entry.comment = with_text(entry.comment, event)
+
+    def _said_on_stage(self, comment: Comment) -> None:
+        """A guest's line goes under their name on stage when they said it since they came on:
+        the one rule for every screen, whatever it learns late (an attached console's first
+        chat lines, a resumed show's queue), so none shows what they said before."""
+        author = comment.author.key
+        lines = self.stage_said.get(author)
+        if lines is None:
+            return
+        since = next((s.started_at for s in self.stage if s.author.key == author), None)
+        if since is not None and comment.ts >= since:
+            lines.append(comment)
 
     def stage_changed(self, on_stage: tuple[StageSession, ...]) -> None:
         self.stage = on_stage

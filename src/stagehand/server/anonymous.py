@@ -82,8 +82,10 @@ class ScreenIds:
             action = event.action
             on, whose = action.platform, action.author_id
             if on and whose and AuthorKey(on, whose) in self._anonymous:
-                hidden = dataclasses.replace(action, author_id=self.pseudonym(on, whose))
-                shown = dataclasses.replace(event, action=hidden)
+                action = dataclasses.replace(action, author_id=self.pseudonym(on, whose))
+            shown = dataclasses.replace(
+                event, action=action, outcome_names=self._shown_names(event.outcome_names)
+            )
         self._note(event)
         return shown
 

@@ -92,9 +92,16 @@ def _json(status: int, body: dict[str, Any]) -> web.Response:
     )
 
 
-def _unauthorized(message: str) -> web.Response:
+def _unauthorized(message: str, *, said: bool = False) -> web.Response:
+    """401. `said`: the refusal's own words go in `WWW-Authenticate` too (RFC 6750's
+    `error_description`), where a client that cannot read the body (a WebSocket's handshake:
+    `stagehand attach`) finds them."""
     response = _json(401, {"ok": False, "message": message})
-    response.headers["WWW-Authenticate"] = 'Bearer realm="stagehand"'
+    challenge = 'Bearer realm="stagehand"'
+    if said:
+        description = "".join(c for c in message if c.isprintable() and c not in '"\\')
+        challenge += f', error="invalid_token", error_description="{description}"'
+    response.headers["WWW-Authenticate"] = challenge
     return response
 
 
@@ -141,7 +148,7 @@ def build_app(
         except TokensUnreadable as exc:
             return _unavailable(str(exc))
         except TokenNameTaken as exc:
-            return _unauthorized(str(exc))
+            return _unauthorized(str(exc), said=True)
         if caller is None:
             return _unauthorized("this token is not valid here (unknown or revoked)")
         request[CALLER] = caller

@@ -37,6 +37,7 @@ from stagehand.events import (
     AuthorOptedOut,
     CommentEdited,
     CommentRanked,
+    CommentUnnamed,
     ConnectionChanged,
     CoreEvent,
     FeatureEnded,
@@ -53,7 +54,7 @@ from stagehand.server.anonymous import ScreenIds
 from stagehand.server.wire import Pseudonym, dumps, encode, encode_event
 from stagehand.show.history import HandledAction
 from stagehand.show.live import LiveShow
-from stagehand.show.queue import ShowQueue, key_of, without_author
+from stagehand.show.queue import ShowQueue, key_of, unnamed_in, without_author
 
 #: Events kept for clients that reconnect (`?since=`): minutes of chat, seconds of a flood.
 BACKLOG = 10_000
@@ -228,6 +229,9 @@ class EventHub:
         kept = Kept(self.seq, shown)
         if isinstance(event, CommentRanked):
             self.recent.append(event.ranked)
+            self.backlog.append(kept)
+        elif isinstance(event, CommentUnnamed):  # a console attaching later reads it so
+            unnamed_in(self.recent, event)
             self.backlog.append(kept)
         elif isinstance(event, AuthorOptedOut | AuthorForgotten):
             self.recent = without_author(self.recent, event.author)

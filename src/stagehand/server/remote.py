@@ -27,6 +27,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import re
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Iterable, Iterator, Mapping, Sequence
@@ -54,6 +55,7 @@ from stagehand.events import (
     CommentPinned,
     CommentRanked,
     CommentRestored,
+    CommentUnnamed,
     CommentUnpinned,
     ConnectionChanged,
     CoreEvent,
@@ -74,7 +76,14 @@ from stagehand.server.access import Caller, Role, may
 from stagehand.server.actions import not_allowed
 from stagehand.server.wire import SEQ_HEADER, WireError, decode, decode_event
 from stagehand.show.history import STEERING_KINDS, HandledAction
-from stagehand.show.queue import HANDLED_WORDS, QueueSettings, ShowQueue, key_of, without_author
+from stagehand.show.queue import (
+    HANDLED_WORDS,
+    QueueSettings,
+    ShowQueue,
+    key_of,
+    unnamed_in,
+    without_author,
+)
 from stagehand.show.search import SearchError
 from stagehand.store.queries import SearchHit, ShowRow
 
@@ -98,6 +107,16 @@ RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)
 #: stopped or stuck may still act on it later).
 ACT_SECONDS = 5.0
 _T = TypeVar("_T")
+
+
+#: The show's own words for a refused token, in its 401's `WWW-Authenticate` (server/app.py).
+_ERROR_DESCRIPTION = re.compile(r'error_description="([^"]*)"')
+
+
+def _refusal_said(headers: Mapping[str, str] | None) -> str:
+    """What the show said of the token it refused (a token named `host`: the fix), or ""."""
+    found = _ERROR_DESCRIPTION.search((headers or {}).get("WWW-Authenticate", ""))
+    return found.group(1) if found else ""
 
 
 class RemoteError(Exception):
@@ -204,8 +223,11 @@ class RemoteShow:
             )
         except aiohttp.WSServerHandshakeError as exc:
             if exc.status == 401:
+                said = _refusal_said(exc.headers)
                 raise TokenRefused(
-                    f"{self.url} refused the token (wrong, or revoked): ask the host for one "
+                    f"{self.url} refused the token: {said}"
+                    if said
+                    else f"{self.url} refused the token (wrong, or revoked): ask the host for one "
                     "(stagehand token create --name NAME --role producer)"
                 ) from None
             if exc.status == 503:
@@ -432,6 +454,8 @@ class RemoteShow:
         self._queue.apply(event)
         if isinstance(event, CommentRanked):
             self._chat.append(event.ranked)
+        elif isinstance(event, CommentUnnamed):
+            unnamed_in(self._chat, event)
         elif isinstance(event, AuthorOptedOut | AuthorForgotten):
             self._chat = without_author(self._chat, event.author)
         elif isinstance(event, HostActionLogged):

@@ -27,6 +27,7 @@ from stagehand.events import (
     AuthorOptedIn,
     AuthorOptedOut,
     CommandHandled,
+    CommentUnnamed,
     StageChanged,
 )
 from stagehand.naming import Naming, Namings, Place, joined, named, shifted, within
@@ -41,7 +42,7 @@ from stagehand.show.askers import (
     who,
 )
 from stagehand.show.changes import ShowChanges
-from stagehand.show.core import ASKED_TO_BE_FORGOTTEN, about, outcome_of
+from stagehand.show.core import ASKED_TO_BE_FORGOTTEN, about, outcome_names, outcome_of
 
 
 class HostActions(ShowChanges):
@@ -229,7 +230,11 @@ class HostActions(ShowChanges):
         result = about(answered, who)
         if result.ok:
             action = self._stage_started(
-                who, comment, self._clock.now(), outcome=outcome_of(result)
+                who,
+                comment,
+                self._clock.now(),
+                outcome=outcome_of(result),
+                outcome_names=outcome_names(result),
             )
         else:
             action = self._log_action(
@@ -244,6 +249,7 @@ class HostActions(ShowChanges):
                 ),
                 comment,
                 author=who,
+                outcome_names=outcome_names(result),
             )
         result = dataclasses.replace(result, key=action.key if action else "")
         if announce:
@@ -280,7 +286,12 @@ class HostActions(ShowChanges):
             what="stage end",
         )
         result = about(answered, session.author)
-        action = self._stage_ended(session.author, self._clock.now(), outcome=outcome_of(result))
+        action = self._stage_ended(
+            session.author,
+            self._clock.now(),
+            outcome=outcome_of(result),
+            outcome_names=outcome_names(result),
+        )
         result = dataclasses.replace(result, key=action.key if action else "")
         self._announce(_whose_stage(result, session.author, answered))
         return result
@@ -332,6 +343,7 @@ class HostActions(ShowChanges):
         key = author.key
         self._state.removed_authors[key] = (self._clock.now(), why)
         self._state.recent.forget_author(key)
+        self._unnamed_in_chat(key, shown_as)
         # Who they acted as, if a moderator: `platform:username` (commands/router.py `actor_of`).
         self._history.forget_author(key, f"{author.platform}:{author.name}" if author.name else "")
         self._set_hand(author, False)
@@ -368,6 +380,7 @@ class HostActions(ShowChanges):
         kept = [key for key in acted_on if not self._let_go(key)]
         names = tuple(Naming(key, detail, len(outcome)) for key in kept)
         shown = self._command_line_shown(comment)
+        line_names = tuple(Naming(k, s, e) for k in acted_on for s, e in line_places)
         # The words the moderator named them by: someone let go of already is named too, so
         # the store keeps their name nowhere (its screens know them by a pseudonym only).
         self._publish(
@@ -378,12 +391,23 @@ class HostActions(ShowChanges):
                 args,
                 names if detail < len(outcome) else (),
                 args_names=tuple(Naming(k, s, e) for k in acted_on for s, e in args_places),
-                line_names=tuple(Naming(k, s, e) for k in acted_on for s, e in line_places),
+                line_names=line_names,
                 answer=answer,
                 answer_names=tuple(Naming(k, s, e) for k in acted_on for s, e in answer_places),
             )
         )
+        # The screens' chat follows: their line stops naming whoever leaves (now, if gone).
+        self._state.recent.named(shown, line_names)
+        for key in acted_on:
+            if shown_as := self._said_as_now(key):
+                self._unnamed_in_chat(key, shown_as)
         return ActionResult(outcome.startswith("ok"), outcome)
+
+    def _unnamed_in_chat(self, key: AuthorKey, shown_as: str) -> None:
+        """Chat lines that name `key` where the show recorded it (a moderator's `!stage @ana`)
+        say `shown_as` there on every screen, as in the database (store/names.py)."""
+        for line in self._state.recent.unname(key, shown_as):
+            self._publish(CommentUnnamed(line.platform, line.id, line.clean_text))
 
     def _command_line_shown(self, comment: Comment) -> Comment:
         """A command's line as every screen may be given it now: with no name and no text when

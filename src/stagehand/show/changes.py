@@ -69,7 +69,14 @@ class ShowChanges(ShowCore):
     # -- stage -----------------------------------------------------------------------------
 
     def _stage_started(
-        self, author: Author, comment: Comment | None, ts: datetime, *, outcome: str, key: str = ""
+        self,
+        author: Author,
+        comment: Comment | None,
+        ts: datetime,
+        *,
+        outcome: str,
+        key: str = "",
+        outcome_names: Namings = (),
     ) -> HostAction | None:
         session = self._state.start_stage(author, ts, comment.id if comment else None)
         if session is None:
@@ -95,13 +102,20 @@ class ShowChanges(ShowCore):
             ),
             comment,
             author=author,
+            outcome_names=outcome_names,
             hand_was_at=hand_was_at,
         )
         self._publish(StageChanged(self._state.on_stage))
         return action
 
     def _stage_ended(
-        self, author: Author | None, ts: datetime, *, outcome: str, key: str = ""
+        self,
+        author: Author | None,
+        ts: datetime,
+        *,
+        outcome: str,
+        key: str = "",
+        outcome_names: Namings = (),
     ) -> HostAction | None:
         if author is None:
             return None
@@ -116,6 +130,7 @@ class ShowChanges(ShowCore):
             ),
             self._state.recent.find(author.platform, ended.comment_id),
             author=author,
+            outcome_names=outcome_names,
             session=ended,
         )
         self._publish(StageChanged(self._state.on_stage))

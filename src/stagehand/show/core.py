@@ -38,7 +38,7 @@ from stagehand.domain import (
     host_account,
 )
 from stagehand.events import CommentRanked, CoreEvent, HostActionLogged, Listener, Notice
-from stagehand.naming import Naming, Namings, unnamed
+from stagehand.naming import Naming, Namings, shifted, unnamed
 from stagehand.platform import ActionResult
 from stagehand.pseudonyms import OptedOutViewers
 from stagehand.ranking.link import open_ranking
@@ -352,9 +352,11 @@ class ShowCore:
         comment: Comment | None = None,
         *,
         author: Author | None = None,
+        outcome_names: Namings = (),
         **undo_context: Any,
     ) -> HostAction:
-        """Publish a host action, and remember what it takes to undo it."""
+        """Publish a host action, and remember what it takes to undo it (`outcome_names`: whom
+        its outcome names, and where)."""
         if not action.key:
             action = dataclasses.replace(action, key=_new_key())
         if not action.actor and (actor := ACTING.get()):
@@ -365,7 +367,7 @@ class ShowCore:
             keyed.about.append(author.key)  # let go of, too: the store un-names them at once
         undo_context.setdefault("on_stream_last", self._state.last_on_stream)
         self._history.remember(Done(action, comment, author, **undo_context))
-        self._publish(HostActionLogged(action, comment))
+        self._publish(HostActionLogged(action, comment, outcome_names=outcome_names))
         return action
 
     def _announce(self, result: ActionResult) -> ActionResult:
@@ -462,6 +464,11 @@ def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
 def outcome_of(result: ActionResult) -> str:
     """How an action's result reads in the host-action log."""
     return ("ok: " if result.ok else "failed: ") + result.for_host
+
+
+def outcome_names(result: ActionResult) -> Namings:
+    """Whom `outcome_of(result)` names, and where (`result.names`, past its level)."""
+    return shifted(result.names, len(outcome_of(result)) - len(result.for_host))
 
 
 def _new_key() -> str:

@@ -420,6 +420,7 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
             self._edited_into_blocked(platform, comment_id, text, ts)
             return
         shown = clean(text)
+        self._state.recent.edited(platform, comment_id)  # its new words name nobody known
         self._featured_edited(platform, comment_id, shown)
         self._publish(CommentEdited(platform, comment_id, shown, text, ts))
 

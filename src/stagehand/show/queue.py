@@ -43,6 +43,7 @@ from stagehand.events import (
     CommentPinned,
     CommentRanked,
     CommentRestored,
+    CommentUnnamed,
     CommentUnpinned,
     CoreEvent,
     HandsChanged,
@@ -128,6 +129,18 @@ def key_of(comment: Comment) -> CommentKey:
     return (comment.platform, comment.id)
 
 
+def with_text(comment: Comment, event: CommentUnnamed) -> Comment:
+    """`comment` as it reads once it stopped naming someone who left (`CommentUnnamed`)."""
+    return dataclasses.replace(comment, text=event.clean_text, clean_text=event.clean_text)
+
+
+def unnamed_in(chat: deque[RankedComment], event: CommentUnnamed) -> None:
+    """`chat`'s line that `event` un-names reads as it does now (a screen given it later too)."""
+    for index, ranked in enumerate(chat):
+        if key_of(ranked.comment) == (event.platform, event.comment_id):
+            chat[index] = dataclasses.replace(ranked, comment=with_text(ranked.comment, event))
+
+
 def _showing(row: QueueRow, pinned: int) -> QueueRow:
     """The row showing its pinned comment (`askers[pinned]`, first among them): the pin is what
     every screen marks, and `f` on it takes it off. The rest of the row stays in it."""
@@ -178,6 +191,8 @@ class ShowQueue:
             self.take_off((event.platform, event.comment_id), deleted=True)
         elif isinstance(event, CommentEdited):
             self.edited(event)
+        elif isinstance(event, CommentUnnamed):
+            self.unnamed(event)
         elif isinstance(event, HandsChanged):
             self.hands_changed(event.hands)
         elif isinstance(event, AuthorRemoved):
@@ -358,6 +373,13 @@ class ShowQueue:
         if ranked is not None:
             comment = dataclasses.replace(ranked.comment, clean_text=event.clean_text)
             self.queue[key] = dataclasses.replace(ranked, comment=comment)
+
+    def unnamed(self, event: CommentUnnamed) -> None:
+        key = (event.platform, event.comment_id)
+        for rows in (self.queue, self.taken_off):
+            ranked = rows.get(key)
+            if ranked is not None:
+                rows[key] = dataclasses.replace(ranked, comment=with_text(ranked.comment, event))
 
     def pinned(self, pin: Pin) -> None:
         """On top of the queue until answered, dismissed or unpinned (a comment this screen

@@ -78,6 +78,9 @@ def remember_stored_actions(
         if done_on_platform(action.outcome):
             continue  # the platform's own moderators did it: not the hosts' to undo
         history.remember(rebuilt.done(action, author))
+    # The last card put on stream, as the show knew it: an undo of an action from before it
+    # does not bring back what it took off (`Done.on_stream_last`).
+    state.last_on_stream = rebuilt.last_on_stream
     rebuilt.check_openings()
     for keys in rebuilt.pressed_together():
         history.link(keys)
@@ -112,6 +115,8 @@ class _Rebuilding:
         self.topics: dict[int, Segment] = {}
         #: The first topic edit of each segment, whose undo puts back the topic it opened with.
         self.first_edits: dict[int, Done] = {}
+        #: The key of the last action that put a card on stream, so far in the walk.
+        self.last_on_stream: str | None = None
         #: Runs of one kind on one question (`pressed_together`), in order.
         self._runs: list[list[Done]] = []
 
@@ -119,7 +124,9 @@ class _Rebuilding:
         key = (action.platform or "", action.comment_id or "")
         comment = self.known.get(key) if action.comment_id else None
         author = comment.author if comment is not None else stored_author
-        done = Done(action, comment, author)
+        done = Done(action, comment, author, on_stream_last=self.last_on_stream)
+        if action.key in self.resumed.on_stream_keys:
+            self.last_on_stream = action.key
         # Nothing left of it to show (its author asked to be forgotten, or opted out).
         done.forgotten = comment is not None and not comment.shown_text
         kind = action.kind

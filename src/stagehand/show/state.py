@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from stagehand.domain import Author, AuthorKey, Comment, Featured, Pin, Segment, StageSession
+from stagehand.naming import Namings, unnamed
 from stagehand.sanitize import clean
 
 #: Comments kept in memory so host actions can find them by id (older ones are in the database).
@@ -25,6 +26,9 @@ class RecentComments:
     def __init__(self, size: int = RECENT_COMMENTS) -> None:
         self._size = size
         self._comments: OrderedDict[tuple[str, str], Comment] = OrderedDict()
+        #: Whom a comment's `clean_text` names, and where, when the show recorded it (a
+        #: moderator's `!stage @ana`: `CommandHandled.line_names`).
+        self._names: dict[tuple[str, str], Namings] = {}
 
     def __len__(self) -> int:
         return len(self._comments)
@@ -39,7 +43,36 @@ class RecentComments:
     def add(self, comment: Comment) -> None:
         self._comments[(comment.platform, comment.id)] = comment
         if len(self._comments) > self._size:
-            self._comments.popitem(last=False)
+            oldest, _ = self._comments.popitem(last=False)
+            self._names.pop(oldest, None)
+
+    def named(self, comment: Comment, names: Namings) -> None:
+        """`comment`'s text names these people there (a chat command's line)."""
+        key = (comment.platform, comment.id)
+        if names and key in self._comments:
+            self._names[key] = self._names.get(key, ()) + names
+
+    def edited(self, platform: str, comment_id: str) -> None:
+        """The comment's text is its author's new words: whom they name is not known."""
+        self._names.pop((platform, comment_id), None)
+
+    def unname(self, author: AuthorKey, shown_as: str) -> list[Comment]:
+        """Every comment whose text names `author` says `shown_as` there instead (as the
+        database says it: store/names.py); those comments as they read now."""
+        changed: list[Comment] = []
+        for key, names in list(self._names.items()):
+            comment = self._comments.get(key)
+            if comment is None or not any(n.author == author for n in names):
+                continue
+            text, left = unnamed(comment.clean_text, names, author, shown_as)
+            comment = dataclasses.replace(comment, text=text, clean_text=text)
+            self._comments[key] = comment
+            if left:
+                self._names[key] = left
+            else:
+                del self._names[key]
+            changed.append(comment)
+        return changed
 
     def find(self, platform: str | None, comment_id: str | None) -> Comment | None:
         """The comment with this id (on `platform`, or the latest on any platform)."""
@@ -62,10 +95,12 @@ class RecentComments:
     def drop(self, platform: str, comment_id: str) -> None:
         """Forget one comment (deleted on the platform: nothing may act on it by its id)."""
         self._comments.pop((platform, comment_id), None)
+        self._names.pop((platform, comment_id), None)
 
     def forget_author(self, key: AuthorKey) -> None:
         for comment_key in [k for k, c in self._comments.items() if c.author.key == key]:
             del self._comments[comment_key]
+            self._names.pop(comment_key, None)
 
 
 class ShowState:

@@ -2,7 +2,8 @@
 
 A moderator's `!stage @ana` names ana in three stored texts that are not hers: its command's
 `args` ("@ana") and `outcome` ("ok: @ana: invited ana"), and the moderator's line itself
-(`comments.text`, "!stage @ana"). The show records where (it knows whom the command acted on:
+(`comments.text`, "!stage @ana"); a live invitation's host action names her in its `outcome`
+(Twitch's "ok: ana: whispered the guest link"). The show records where (it knows whom the command acted on:
 nothing is found by reading the text again), and when ana opts out or asks to be forgotten,
 exactly those characters are said as every screen says them now ("a viewer who opted out", "a
 forgotten viewer"), in the writer's transaction, like the rest of what she leaves behind. A
@@ -10,10 +11,9 @@ text that names someone already let go of is stored so from the start. An edit o
 moves its places to the edit's `previous_text`: the new text is the moderator's own new words.
 
 Only what the show recorded as it happened is covered: commands recorded from this version on
-(m240 fills in nothing for older rows); a name a moderator types after the person left is
-stored as typed (the show no longer knows whom it names); and the screens (the console's raw
-chat, an attached console's recent chat) keep the moderator's line as it was said until the
-show restarts.
+(m240 fills in nothing for older rows); and a name a moderator types after the person left is
+stored as typed (the show no longer knows whom it names). The screens' chat follows the same
+un-naming from the show's memory (`RecentComments.unname`, the `CommentUnnamed` event).
 
 What other people wrote of her in their own words ("@ana welcome on stage!") is theirs and is
 kept: stagehand does not guess whom a chat line means (docs/schema.md).
@@ -35,6 +35,7 @@ _TEXTS = {
     ("commands", "answer"): "command_id",
     ("comments", "text"): "comment_id",
     ("comment_edits", "previous_text"): "edit_id",
+    ("host_actions", "outcome"): "host_action_id",
 }
 
 
@@ -120,16 +121,18 @@ def unname(conn: sqlite3.Connection, author_id: int, shown_as: str) -> bool:
     """Every stored text that names author row `author_id` says `shown_as` there instead; True
     when one was a comment's (its words wait in the search index for the purge)."""
     rows = conn.execute(
-        "SELECT DISTINCT command_id, comment_id, edit_id, field FROM text_names"
+        "SELECT DISTINCT command_id, comment_id, edit_id, host_action_id, field FROM text_names"
         " WHERE author_id = ?",
         (author_id,),
     ).fetchall()
     comments = False
-    for command_id, comment_id, edit_id, field in rows:
+    for command_id, comment_id, edit_id, host_action_id, field in rows:
         if command_id is not None:
             table, row_id = "commands", command_id
         elif edit_id is not None:
             table, row_id = "comment_edits", edit_id
+        elif host_action_id is not None:
+            table, row_id = "host_actions", host_action_id
         else:
             table, row_id = "comments", comment_id
         if (table, field) not in _TEXTS or row_id is None:

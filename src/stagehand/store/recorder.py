@@ -484,7 +484,7 @@ class Recorder:
         if author_id is None and who is not None and who.id == action.author_id:
             author_id, _ = self.author_id(who, action.ts)  # never seen in chat: named from now
         # The key makes it exactly once: a resumed show or a replayed transcript logs it again.
-        self.conn.execute(
+        inserted = self.conn.execute(
             "INSERT OR IGNORE INTO host_actions"
             " (show_id, ts, action, comment_id, author_id, text, outcome, key, undoes, actor)"
             " VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -501,6 +501,10 @@ class Recorder:
                 stored_actor(action.actor),
             ),
         )
+        if inserted.rowcount == 1 and event.outcome_names:
+            where = names.Where("host_actions", cast(int, inserted.lastrowid), "outcome")
+            if self._record_names(where, event.outcome_names):
+                purge.request(self.conn)  # the name left the row: now the file
 
     @record.register
     def _stage_start(self, event: StageStarted) -> None:

@@ -110,6 +110,9 @@ class ResumedState:
     #: The comment still on stream (a replay's: a live show's time on stream is ended first,
     #: `session.open_show`), to go on until the transcript takes it off.
     on_stream: Featured | None = None
+    #: The keys of the show's times on stream (each the host action that put a card on: a
+    #: feature, an answer shown with it, an undo that put one back).
+    on_stream_keys: frozenset[str] = frozenset()
 
 
 def resumed_state(
@@ -182,6 +185,11 @@ def resumed_state(
         appearances=appearances,
         hand_was_at=hand_was_at,
         on_stream=_on_stream(db, show_id),
+        on_stream_keys=frozenset(
+            key
+            for (key,) in db.execute("SELECT key FROM on_stream WHERE show_id = ?", [show_id])
+            if key
+        ),
     )
 
 

@@ -533,3 +533,15 @@ def m260_text_names_in_edits(db: Database) -> None:
         " REFERENCES comment_edits(id) ON DELETE CASCADE"
     )
     db.execute("CREATE INDEX text_names_edit ON text_names (edit_id)")
+
+
+@migrations()
+def m270_text_names_in_host_actions(db: Database) -> None:
+    """Whom a host action's `outcome` names (`text_names.host_action_id`, field `outcome`): a
+    live Twitch invitation logs "ok: ana: whispered the guest link", un-named when ana leaves
+    as a command's texts are (store/names.py)."""
+    db.execute(
+        "ALTER TABLE text_names ADD COLUMN host_action_id INTEGER"
+        " REFERENCES host_actions(id) ON DELETE CASCADE"
+    )
+    db.execute("CREATE INDEX text_names_host_action ON text_names (host_action_id)")
