@@ -160,3 +160,25 @@ def test_a_letter_or_digit_is_what_isalnum_says_for_every_character() -> None:
             or chunk.strip(".,!?").lower() in text.KNOWN_EMOTES
             or bool(text._CAMEL_HUMP.match(chunk.strip(".,!?")))
         ), chunk
+
+
+CHUNKS = [*("HELLO", "wOrLd", "K", "ÉTÉ", "ǅ", "Ⓐ", "ſ", "İ", "o7", "_", "a1B2", "!!", "'", "-")]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(CHUNKS), max_size=4).map("".join) | st.text(max_size=20))
+def test_a_chunk_s_letters_and_capitals_are_what_each_character_says(chunk: str) -> None:
+    """A chunk's letters and capitals (what `shouting` weighs) are counted without a loop over
+    an ASCII chunk: the counts are what `str.isalpha` and `str.isupper` say character by
+    character, in any script."""
+    from stagehand.ranking import text
+
+    analysed = text.analyse_chunk.__wrapped__(chunk)
+    letters = [ch for ch in chunk if ch.isalpha()]
+    if analysed.emote or analysed.mention is not None:
+        assert (analysed.letters, analysed.capitals) == (0, 0)
+    else:
+        assert (analysed.letters, analysed.capitals) == (
+            len(letters),
+            sum(ch.isupper() for ch in letters),
+        )
