@@ -20,7 +20,7 @@ PIECES = [
     *("que me perdí", "o que eu perdi", "qu'est-ce que j'ai raté", "was habe ich verpasst"),
     *("cosa mi sono persa", "ＢＡＣＫ", "backstage", "example.com", "EXAMPLE.COM/x", "http://x"),
     *("www.x", "a.b", "::/", "hiii", "heyyyy", "soooo", "!!!", " ", ",", "?", "é", "İ", "ı"),
-    *("🎉", "⣿⣿", "K", "JUſT GOT HERE", "Bᴀck"),
+    *("🎉", "⣿⣿", "K", "JUſT GOT HERE", "Bᴀck", "ba🎉ck", "⣿BACK⣿", "i'm back 🎉"),
 ]
 texts = st.lists(st.sampled_from(PIECES), max_size=6).map("".join) | st.text(max_size=40)
 
@@ -42,6 +42,16 @@ def test_a_text_beyond_ascii_without_a_hint_is_not_searched_in_full(
     assert not signals.is_catching_up("⣿⣿⣿⠿⠿⣿⣿ ⣿⡇⢸⣿")
     assert signals.is_catching_up("MIſS 🎉")
     assert signals.is_catching_up("🎉 JUST GOT HERE")
+
+
+def test_only_four_characters_beyond_ascii_match_an_ascii_letter_in_any_case() -> None:
+    """A text beyond ASCII without them is looked for hint words in its ASCII characters alone."""
+    ascii_letter = re.compile("[a-z]", re.IGNORECASE)
+    beyond = [chr(c) for c in range(128, 0x110000) if ascii_letter.fullmatch(chr(c))]
+    assert beyond == ["\u0130", "\u0131", "\u017f", "\u212a"]  # İ, ı, ſ, the Kelvin sign
+    assert all(signals._LIKE_ASCII_LETTERS.search(ch) for ch in beyond)
+    assert signals.is_catching_up("⣿⣿ JUST GOT HERE ⣿⣿")
+    assert not signals.is_catching_up("⣿ ba🎉ck ⣿")
 
 
 @settings(max_examples=500, deadline=None)
