@@ -516,11 +516,16 @@ def _analyse_chunk(chunk: str) -> Chunk:
     if len(words) > 1 and "-" in chunk:
         words.append("".join(words))  # wi-fi also matches wifi
     stems = tuple(stem(w) for w in words)
-    content = tuple(
-        s
-        for w, s in zip(words, stems, strict=True)
-        if not (
-            emote or len(w) < 2 or w in STOPWORDS or w.isdigit() or fold(w) in FOREIGN_STOPWORDS
+    # An emote has no content words (nothing to step through); the others: a list made in one go.
+    content = (
+        ()
+        if emote
+        else tuple(
+            [
+                s
+                for w, s in zip(words, stems, strict=True)
+                if not (len(w) < 2 or w in STOPWORDS or w.isdigit() or fold(w) in FOREIGN_STOPWORDS)
+            ]
         )
     )
     letters = capitals = 0
