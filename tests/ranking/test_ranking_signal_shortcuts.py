@@ -20,7 +20,7 @@ PIECES = [
     *("que me perdí", "o que eu perdi", "qu'est-ce que j'ai raté", "was habe ich verpasst"),
     *("cosa mi sono persa", "ＢＡＣＫ", "backstage", "example.com", "EXAMPLE.COM/x", "http://x"),
     *("www.x", "a.b", "::/", "hiii", "heyyyy", "soooo", "!!!", " ", ",", "?", "é", "İ", "ı"),
-    *("🎉", "⣿⣿", "K", "JUſT GOT HERE", "Bᴀck"),
+    *("🎉", "⣿⣿", "K", "JUſT GOT HERE", "Bᴀck", "ba🎉ck", "⣿BACK⣿", "i'm back 🎉"),
 ]
 texts = st.lists(st.sampled_from(PIECES), max_size=6).map("".join) | st.text(max_size=40)
 
@@ -42,6 +42,16 @@ def test_a_text_beyond_ascii_without_a_hint_is_not_searched_in_full(
     assert not signals.is_catching_up("⣿⣿⣿⠿⠿⣿⣿ ⣿⡇⢸⣿")
     assert signals.is_catching_up("MIſS 🎉")
     assert signals.is_catching_up("🎉 JUST GOT HERE")
+
+
+def test_only_four_characters_beyond_ascii_match_an_ascii_letter_in_any_case() -> None:
+    """A text beyond ASCII without them is looked for hint words in its ASCII characters alone."""
+    ascii_letter = re.compile("[a-z]", re.IGNORECASE)
+    beyond = [chr(c) for c in range(128, 0x110000) if ascii_letter.fullmatch(chr(c))]
+    assert beyond == ["\u0130", "\u0131", "\u017f", "\u212a"]  # İ, ı, ſ, the Kelvin sign
+    assert all(signals._LIKE_ASCII_LETTERS.search(ch) for ch in beyond)
+    assert signals.is_catching_up("⣿⣿ JUST GOT HERE ⣿⣿")
+    assert not signals.is_catching_up("⣿ ba🎉ck ⣿")
 
 
 @settings(max_examples=500, deadline=None)
@@ -160,3 +170,25 @@ def test_a_letter_or_digit_is_what_isalnum_says_for_every_character() -> None:
             or chunk.strip(".,!?").lower() in text.KNOWN_EMOTES
             or bool(text._CAMEL_HUMP.match(chunk.strip(".,!?")))
         ), chunk
+
+
+CHUNKS = [*("HELLO", "wOrLd", "K", "ÉTÉ", "ǅ", "Ⓐ", "ſ", "İ", "o7", "_", "a1B2", "!!", "'", "-")]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(CHUNKS), max_size=4).map("".join) | st.text(max_size=20))
+def test_a_chunk_s_letters_and_capitals_are_what_each_character_says(chunk: str) -> None:
+    """A chunk's letters and capitals (what `shouting` weighs) are counted without a loop over
+    an ASCII chunk: the counts are what `str.isalpha` and `str.isupper` say character by
+    character, in any script."""
+    from stagehand.ranking import text
+
+    analysed = text.analyse_chunk.__wrapped__(chunk)
+    letters = [ch for ch in chunk if ch.isalpha()]
+    if analysed.emote or analysed.mention is not None:
+        assert (analysed.letters, analysed.capitals) == (0, 0)
+    else:
+        assert (analysed.letters, analysed.capitals) == (
+            len(letters),
+            sum(ch.isupper() for ch in letters),
+        )

@@ -346,6 +346,13 @@ _CAMEL_HUMP = re.compile(r"^[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*$|^[A-Z]{2,}[a-z]+[A-
 #: and "_"), found without a Python generator stepping through the chunk.
 _ALNUM = re.compile(r"[^\W_]")
 _MENTION = re.compile(r"^@[\w.\-]+[,:]?$")
+#: Each byte's kind, for counting an ASCII chunk's letters and capitals with `bytes.translate`
+#: and `bytes.count` (what `str.isalpha` and `str.isupper` say of each character).
+_NOT_A_LETTER, _SMALL, _CAPITAL = b"\x00", b"\x01", b"\x02"
+_LETTER_KINDS = b"".join(
+    (_CAPITAL if chr(b).isupper() else _SMALL) if chr(b).isalpha() else _NOT_A_LETTER
+    for b in range(256)
+)
 
 
 @quick_init
@@ -509,15 +516,27 @@ def _analyse_chunk(chunk: str) -> Chunk:
     if len(words) > 1 and "-" in chunk:
         words.append("".join(words))  # wi-fi also matches wifi
     stems = tuple(stem(w) for w in words)
-    content = tuple(
-        s
-        for w, s in zip(words, stems, strict=True)
-        if not (
-            emote or len(w) < 2 or w in STOPWORDS or w.isdigit() or fold(w) in FOREIGN_STOPWORDS
+    # An emote has no content words (nothing to step through); the others: a list made in one go.
+    content = (
+        ()
+        if emote
+        else tuple(
+            [
+                s
+                for w, s in zip(words, stems, strict=True)
+                if not (len(w) < 2 or w in STOPWORDS or w.isdigit() or fold(w) in FOREIGN_STOPWORDS)
+            ]
         )
     )
     letters = capitals = 0
-    if not emote:
+    if not emote and chunk.isascii():  # counted in C: what the loop below counts
+        if chunk.isalpha() and chunk.islower():  # most chat words: "lol", "what"
+            letters = len(chunk)
+        else:
+            kinds = chunk.encode("ascii").translate(_LETTER_KINDS)
+            letters = len(kinds) - kinds.count(_NOT_A_LETTER)
+            capitals = kinds.count(_CAPITAL)
+    elif not emote:
         for ch in chunk:
             if ch.isalpha():
                 letters += 1
