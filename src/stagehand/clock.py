@@ -16,21 +16,26 @@ from stagehand.domain import utcnow
 class ShowClock:
     def __init__(self, wall: Callable[[], datetime] = utcnow) -> None:
         self._wall = wall
-        self._anchor: tuple[datetime, datetime] | None = None
+        self._anchor: tuple[datetime, datetime | None] | None = None
         self._speed = 1.0
         self._held: datetime | None = None
 
     def now(self) -> datetime:
         if self._held is not None:
             return self._held
-        if self._anchor is None:
+        anchor = self._anchor
+        if anchor is None:
             return self._wall()
-        show_at, wall_at = self._anchor
+        show_at, wall_at = anchor
+        if wall_at is None:  # stopped: show time stands at the anchor
+            return show_at
         return show_at + (self._wall() - wall_at) * self._speed
 
     def follow(self, show_ts: datetime, speed: float) -> None:
         """Anchor on a replayed event: show time `show_ts` is now; time runs at `speed` (0 stops it)."""
-        self._anchor = (show_ts, self._wall())
+        # Stopped (an instant replay follows every event so), show time needs no wall clock: not
+        # read, twice a comment.
+        self._anchor = (show_ts, self._wall() if speed else None)
         self._speed = speed
 
     def hold(self, at: datetime | None) -> datetime | None:

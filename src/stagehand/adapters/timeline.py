@@ -83,7 +83,8 @@ class Timeline:
         on_clamped: Callable[[T, datetime], None] | None = None,
     ) -> Generator[tuple[T, TranscriptEvent], None, None]:
         """Each item with its event placed on the show clock (looking `CONFIRM` events ahead)."""
-        ahead: deque[tuple[T, datetime | None]] = deque()
+        # Each item with its event and the event's time (`event_of` asked once an item).
+        ahead: deque[tuple[T, TranscriptEvent, datetime | None]] = deque()
         source = iter(items)
         exhausted = False
         while True:
@@ -92,15 +93,22 @@ class Timeline:
                 if item is None:
                     exhausted = True
                     break
-                ahead.append((item, event_ts(event_of(item))))
+                event = event_of(item)
+                ahead.append((item, event, event_ts(event)))
             if not ahead:
                 return
-            item, ts = ahead.popleft()
-            event = event_of(item)
+            item, event, ts = ahead.popleft()
             if ts is None:
                 yield item, event
                 continue
-            following = (other for _, other in islice(ahead, CONFIRM) if other is not None)
+            now = self.now
+            if now is not None and abs(ts - now) <= MAX_JUMP:
+                # `place`'s usual road, in place (once a comment on a replay): on the clock.
+                if ts > now:
+                    self.now = ts
+                yield item, event
+                continue
+            following = (other for _, _, other in islice(ahead, CONFIRM) if other is not None)
             placed = self.place(ts, following)
             if placed != ts:
                 event = retimed(event, placed)

@@ -46,7 +46,12 @@ def _written(item: tuple[str, float]) -> str | None:
     name, value = item
     if not (name.isascii() and name.isidentifier()):
         return None
-    part = _encode_sorted({name: value})[1:-1]
+    if type(value) is float and value - value == 0.0:  # finite: not inf, -inf or NaN
+        # What `json.dumps` writes: the name needs no escape, the float is its `repr` (without
+        # making an encoder and a dict for it, most of the cost: once in four comments).
+        part = f'"{name}": {value!r}'
+    else:
+        part = _encode_sorted({name: value})[1:-1]
     # Not 0.0 (it is the same key as -0.0, written differently), nor NaN (never found again).
     if type(value) is float and value and value == value and len(_PARTS) < PARTS_KEPT:
         _PARTS[item] = part
