@@ -227,6 +227,8 @@ class ShowFacts:
     returning_authors: frozenset[int] = field(default_factory=frozenset)
     #: Unanswered on-topic questions not listed because their authors opted out.
     hidden_follow_ups: int = 0
+    #: How many times a viewer started afresh (`!forget confirm`, `!optin`) in the show.
+    started_afresh: int = 0
     paid: tuple[Paid, ...] = ()
     #: The name each author goes by in the report (`report_names`).
     names: dict[int, str] = field(default_factory=dict)
