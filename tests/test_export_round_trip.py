@@ -326,6 +326,9 @@ def test_an_opted_out_and_a_forgotten_viewer_count_the_same_after_a_replay(
     assert replayed["host_comments"] == stored["host_comments"]
     assert replayed["segments"] == stored["segments"]
     assert replayed["people"] == stored["people"]
+    # The fresh starts (`!forget confirm`, `!optin`) are those viewers' commands, which are not
+    # exported (docs/transcript-format.md): the replayed show does not know of them.
+    assert (stored.pop("started_afresh"), replayed.pop("started_afresh")) == (2, 0)
     assert replayed == stored
     commands = {"c4", "c5", "c7", "c8", "c10", "c12", "c13"}
     in_segments = segments_of_comments(first)

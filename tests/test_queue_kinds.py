@@ -262,3 +262,57 @@ def test_a_prefix_inside_a_line_is_no_command_and_one_after_a_reply_mention_is()
     assert kind("@ben !hand") == ("comment", None)  # not a reply: the mention is the line
     assert kind("!ask why a ladder?") == ("comment", "why a ladder?")
     assert kind("no prefix here") == (CommentKind.COMMENT.value, None)
+
+
+#: Lines starting with `!` and a word that is no command of ours (revA, finding 7).
+VIEWERS_BANG_LINES = [
+    segment("DVD playback", ["dvd", "libdvdcss", "vlc"]),
+    say("q1", "icedc", "!aks would libdvdcss2 be illegal in the US?", t=1),  # a typo of !ask
+    say("q2", "tanaka", "!pregunta ¿cómo veo DVDs en Linux?", t=2),  # !ask in Spanish
+    say("q3", "wren", "!lol vlc just played it, thanks!", t=3),
+    say("o1", "ben", "!uptime", t=4),  # other bots' commands, as today
+    say("o2", "ben", "!so @ana", t=5),
+    say("o3", "cleo", "!sr never gonna give you up", t=6),
+    say("o4", "cleo", "!followage", t=7),
+    say("o5", "dan", "!hnad", t=8),  # a bare word: for some bot, nothing said to the hosts
+    say("o6", "dan", "!LURK", t=9),
+]
+
+
+async def test_a_viewer_talking_after_an_unknown_bang_word_reaches_the_queue(
+    tmp_path: Path,
+) -> None:
+    """`!aks would libdvdcss2 be illegal in the US?` and `!pregunta ¿cómo veo DVDs en Linux?`
+    were stored as commands: no command row, nothing queued, no answer; the viewer's question
+    vanished. A `!word` that is neither ours nor a known chat bot's command, with something said
+    after it, is a viewer talking: a comment, ranked like any other (a question as a question).
+    Other bots' commands (`!uptime`, `!so @ana`, `!sr ...`) and a bare unknown `!word` stay out."""
+    played = await play(tmp_path, VIEWERS_BANG_LINES)
+    state = console_state(played)
+    queued = {r.comment.id: r.comment.shown_text for r in state.ranked_queue()}
+    assert queued == {
+        "q1": "!aks would libdvdcss2 be illegal in the US?",
+        "q2": "!pregunta ¿cómo veo DVDs en Linux?",
+        "q3": "!lol vlc just played it, thanks!",
+    }
+    rows = played.db.execute("SELECT message_id, kind, is_question, flags FROM comments")
+    stored = {
+        message_id: (kind, is_question, flags) for message_id, kind, is_question, flags in rows
+    }
+    assert {key: stored[key][0] for key in stored} == {
+        "q1": "comment",
+        "q2": "comment",
+        "q3": "comment",
+        "o1": "command",
+        "o2": "command",
+        "o3": "command",
+        "o4": "command",
+        "o5": "command",
+        "o6": "command",
+    }
+    # Ranked like any other line: the questions as questions, nothing sunk as a command.
+    assert stored["q1"][1] == 1 and stored["q2"][1] == 1
+    assert not any("command" in stored[key][2].split() for key in ("q1", "q2", "q3"))
+    # No public answer to a typo (docs/commands.md), and no command row: it is no command.
+    assert played.answers() == []
+    assert played.commands() == []

@@ -180,3 +180,49 @@ def test_a_resumed_replay_counts_the_segments_it_stored_as_it_counts_comments(
         in done.stdout
     )
     assert sqlite3.connect(db).execute("SELECT count(*) FROM segments").fetchone()[0] == 3
+
+
+def test_a_transcript_with_no_playable_chat_line_is_an_error_not_a_stored_show(
+    tmp_path: Path,
+) -> None:
+    """Every chat line of it malformed: each was named (line skipped), then the replay said
+    "Stored show 's': 0 chat lines" and exited 0, as if the show had been played. It is an
+    error naming the file and the fix; fixed, the same command plays it."""
+    records = [dict(record) for record in SMALL_SHOW]
+    broken = [
+        {key: value for key, value in record.items() if key != "author"}
+        if record["kind"] == "comment"
+        else record
+        for record in records
+    ]
+    transcript = tmp_path / "s.jsonl"
+    transcript.write_text("".join(json.dumps(record) + "\n" for record in broken), "utf-8")
+    db = tmp_path / "s.db"
+    result = replay(transcript, db)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Stored show" not in result.stdout
+    assert result.stderr.count("(line skipped)") == 5
+    error = result.stderr.strip().splitlines()[-1]
+    assert error == (
+        f"Error: {transcript}: not one chat line of it could be played: 5 bad lines skipped "
+        "(named above); fix them (docs/transcript-format.md) and run the same command again"
+    )
+    assert "Traceback" not in result.stderr
+    small_show(transcript)
+    fixed = replay(transcript, db)
+    assert fixed.returncode == 0, fixed.stderr
+    # (The failed run stored the show's segments: the fixed transcript picks the show up.)
+    assert f"show 's': 5 chat lines {LINES_COUNTED}" in fixed.stdout
+
+
+def test_the_summary_says_how_many_bad_lines_were_skipped(tmp_path: Path) -> None:
+    """Some bad lines: the rest plays, and the closing line counts what was skipped (the
+    lines named above it are not all a reader sees when the first 20 scroll away)."""
+    records = [dict(record) for record in SMALL_SHOW]
+    text = "".join(json.dumps(record) + "\n" for record in records)
+    transcript = tmp_path / "s.jsonl"
+    transcript.write_text(text + 'not json\n{"kind": "comment"}\n', "utf-8")
+    result = replay(transcript, tmp_path / "s.db")
+    assert result.returncode == 0, result.stderr
+    assert "Stored show 's': 5 chat lines" in result.stdout
+    assert result.stdout.rstrip().endswith("; 2 bad lines skipped (named above)"), result.stdout

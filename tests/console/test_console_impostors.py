@@ -323,3 +323,27 @@ async def test_a_configured_host_is_known_before_they_speak(tmp_path) -> None:
         assert f"{HOST_MARK} Priya: welcome everyone" in shown
         assert "Priya (priya_x): Priya here" in shown
         assert "(priya)" not in shown
+
+
+async def test_a_login_mixing_look_alike_scripts_is_marked(tmp_path) -> None:
+    """revA, finding 14: logins `ana` and `аna` (a Cyrillic а; replay and YouTube can have such
+    names) were drawn alike in raw chat and the stage panel. A name that mixes letters of
+    different scripts that look alike wears a mark no viewer can type into their own name."""
+    records = [
+        IMPOSTORS[0],
+        IMPOSTORS[1],
+        comment_record("a1", "2026-11-20T19:00:01Z", "ana", "20", "hi from ana"),
+        comment_record("a2", "2026-11-20T19:00:02Z", "\u0430na", "21", "hi from the other"),
+        comment_record("a3", "2026-11-20T19:00:03Z", "≈ mallory", "22", "a mark in my name"),
+    ]
+    transcript = tmp_path / "alike.jsonl"
+    transcript.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    console = open_console(tmp_path / "show.db", transcript)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        shown = screen_text(console.app)
+        assert "\n" in shown
+        lines = shown.splitlines()
+        assert any("ana: hi from ana" in line and "≈" not in line for line in lines), shown
+        assert "≈ \u0430na: hi from the other" in shown
+        assert "mallory: a mark" in shown and "≈ mallory" not in shown  # nobody can type it

@@ -468,3 +468,46 @@ async def test_the_selected_pane_names_the_askers_that_fit_and_counts_the_rest(
         await pilot.press("a")
         await actions_done(pilot)
         assert queued_ids(console.app) == ["q1"]  # the real question still waits
+
+
+def raw_chat_text(app) -> list[str]:
+    """The raw chat panel's lines as the host reads them."""
+    from stagehand.console.widgets.raw_chat import RawChat
+
+    raw = app.query_one(RawChat)
+    lines = [raw.render_line(y).text.rstrip() for y in range(raw.size.height)]
+    return [line for line in lines if line]
+
+
+async def test_a_viewer_repeating_one_command_is_one_raw_chat_line_with_a_count(
+    tmp_path: Path,
+) -> None:
+    """revA, finding 12: 50 `!help` lines from one viewer filled the raw chat panel (nine
+    `NymnFan: !help` lines on end), pushing out what everyone else said. The same command
+    line again from the same viewer, right after their last, folds into that line with a count;
+    every one is still stored and counted."""
+    helps = [comment_record(f"h{n}", at(2 + n), "nymnfan", "201", "!help") for n in range(9)]
+    path = transcript(
+        tmp_path,
+        [
+            comment_record("v1", at(1), "ben", "102", "which cutoff?"),
+            *helps,
+            comment_record("c1", at(20), "cleo", "104", "!help"),
+            comment_record("h9", at(21), "nymnfan", "201", "!help"),
+            comment_record("v2", at(22), "fin", "108", "so warm"),
+        ],
+    )
+    console = open_console(tmp_path / "show.db", path, commands=True)
+    async with console.app.run_test(size=SIZE) as pilot:
+        await played(console, pilot)
+        lines = raw_chat_text(console.app)
+        assert lines == [
+            "ben: which cutoff?",
+            "nymnfan: !help ×9",
+            "cleo: !help",
+            "nymnfan: !help",  # not right after their last: a line of its own
+            "fin: so warm",
+        ], lines
+        assert console.app.state.comments_seen == 13
+        stored = console.db().execute("SELECT count(*) FROM comments WHERE original_text = '!help'")
+        assert stored.fetchone()[0] == 11

@@ -166,3 +166,25 @@ def test_a_platform_state_sent_again_after_the_show_was_away_is_not_said_again()
     state.apply(ConnectionChanged("youtube", "unknown", "lost the show"))
     state.apply(ConnectionChanged("youtube", "finished", "the live chat ended"))
     assert said()[-1] == ("youtube: finished: the live chat ended", "info")
+
+
+def test_a_repeated_command_folded_in_raw_chat_loses_one_when_one_is_deleted() -> None:
+    """A moderator deleting one `!help` of a viewer's nine leaves eight on the line, not the
+    whole line `‹deleted›`; the last one deleted marks it."""
+    from stagehand.domain import CommentKind
+
+    def help_line(id: str, seconds: int) -> CommentRanked:
+        c = Comment(id, "twitch", "show", ANA, "!help", START + timedelta(seconds=seconds))
+        return CommentRanked(RankedComment(c, Score(0.0, rank_key=0.0), kind=CommentKind.COMMAND))
+
+    state = ConsoleState()
+    for n in range(3):
+        state.apply(help_line(f"h{n}", n))
+    assert [(line.comment.id, len(line.again)) for line in state.raw] == [("h0", 2)]
+    state.apply(CommentDeleted("twitch", "h0", START))
+    state.apply(CommentDeleted("twitch", "h2", START))
+    assert [(line.comment.id, line.again, line.deleted) for line in state.raw] == [
+        ("h1", [], False)
+    ]
+    state.apply(CommentDeleted("twitch", "h1", START))
+    assert [(line.comment.id, line.deleted) for line in state.raw] == [("h1", True)]

@@ -155,3 +155,62 @@ def test_a_transcript_with_an_infinite_amount_is_refused_line_by_line(tmp_path: 
         assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 0
     conn.close()
     assert "Infinity" not in report(db, "--format", "json")
+
+
+def _replayed_with_commands(directory: Path, events: list[dict]) -> Path:
+    """`stagehand replay` as a user runs it (chat commands answered, as in a show)."""
+    import subprocess
+    import sys
+
+    transcript = write_transcript(directory / "again.jsonl", events)
+    db = directory / "again.db"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stagehand",
+            "replay",
+            str(transcript),
+            "--db",
+            str(db),
+            "--instant",
+            "--headless",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_a_viewer_who_started_afresh_is_not_claimed_as_two_people(tmp_path: Path) -> None:
+    """revA, finding 10: "20 comments from 12 people" with 10 distinct viewers. A viewer who
+    asks to be forgotten, or opts out and back in, and chats again is a new name to the show
+    (their earlier rows are anonymous and linked to nobody, by design), so the names are
+    counted, not people: the report says how many people that can be, and why."""
+    events = [
+        *EMPTY_SHOW,
+        _c("a1", "00:10", "ana", "1", "which filter is on the bass?"),
+        _c("a2", "00:20", "ana", "1", "!forget"),
+        _c("a3", "00:25", "ana", "1", "!forget confirm"),
+        _c("a4", "00:30", "ana", "1", "back again, is the filter a ladder?"),
+        _c("b1", "00:40", "ben", "2", "the filter sounds great"),
+        _c("b2", "00:45", "ben", "2", "!optout"),
+        _c("b3", "00:50", "ben", "2", "still here"),
+        _c("b4", "00:55", "ben", "2", "!optin"),
+        _c("b5", "01:00", "ben", "2", "what resonance do you use?"),
+        _c("c1", "01:10", "cleo", "3", "hi from Lisbon"),
+    ]
+    db = _replayed_with_commands(tmp_path, events)
+    term = report(db)
+    assert "6 comments from 3 to 5 people" in term, term
+    assert "from 5 people" not in term
+    details = next(line for line in term.splitlines() if "People taking part" in line)
+    assert "3 to 5" in details and "2 started afresh" in details, details
+    md = report(db, "--format", "md")
+    assert "6 comments from 3 to 5 people" in md and "from 5 people" not in md
+    html = report(db, "--format", "html")
+    assert "3 to 5 people" in html and ">5 people" not in html
+    data = json.loads(report(db, "--format", "json"))
+    assert data["participants"] == 5 and data["started_afresh"] == 2

@@ -55,3 +55,34 @@ def test_csv_has_the_login_and_platform_id_columns(db_path) -> None:
     rows = list(csv.DictReader(io.StringIO(report(db_path, "csv"))))
     sams = sorted((r["author"], r["login"], r["platform_id"]) for r in rows if "Sam" in r["author"])
     assert sams == [("Sam (@sam_k)", "sam_k", "107"), ("Sam (@samuel)", "samuel", "108")]
+
+
+def test_a_login_of_look_alike_letters_is_told_apart_from_the_one_it_copies(
+    tmp_path: Path,
+) -> None:
+    """revA, finding 14: `ana` and `аna` (a Cyrillic а) were shown alike in ON STAGE and MOST
+    ACTIVE. Names that read alike once look-alike letters are folded get their platform id,
+    and one that mixes scripts wears the console's mark for it."""
+    import asyncio
+
+    from showdb import _replay, write_transcript
+
+    events = [
+        {"kind": "segment", "ts": "2026-11-20T19:00:00Z", "title": "Filters", "keywords": []},
+        _c("x1", "00:10", "ana", "2010", "hi from the Latin ana"),
+        _c("x2", "00:20", "\u0430na", "2011", "hi from the other one"),
+    ]
+    db = tmp_path / "alike.db"
+    asyncio.run(_replay(db, write_transcript(tmp_path / "alike.jsonl", events), "alike"))
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "stagehand", "report", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "ana (twitch id 2010)" in out, out
+    assert "≈ \u0430na (twitch id 2011)" in out, out

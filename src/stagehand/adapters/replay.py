@@ -81,6 +81,9 @@ class ReplayAdapter(Adapter[ReplaySink]):
         #: Why the transcript could not be read to its end (a read error, an endless line).
         self.error: str | None = None
         self.played = 0
+        #: Chat lines (comment events) played, and bad lines skipped.
+        self.chat_played = 0
+        self.skipped = 0
         #: Events placed at the show's time because their own was far off it.
         self.clamped = 0
         #: The transcript line a resumed replay started after (0: from the start).
@@ -101,8 +104,7 @@ class ReplayAdapter(Adapter[ReplaySink]):
             return ((event, None) for event in self.source)
         start = self._resume_point(sink)
         self.resumed_after_line = start.line if start else 0
-        on_error = self.on_bad_line or _skipped_line
-        self.reader = TranscriptReader(self.source, start=start, on_error=on_error)
+        self.reader = TranscriptReader(self.source, start=start, on_error=self._bad_line)
         return self.reader.marked()
 
     def _resume_point(self, sink: ReplaySink) -> TranscriptPosition | None:
@@ -120,6 +122,16 @@ class ReplayAdapter(Adapter[ReplaySink]):
             self.source,
         )
         return None
+
+    def _bad_line(self, error: TranscriptError) -> None:
+        self.skipped += 1
+        (self.on_bad_line or _skipped_line)(error)
+
+    @property
+    def nothing_playable(self) -> bool:
+        """Played to its end with bad lines skipped and not one chat line played: nothing
+        happened that the transcript meant to happen (an error, not a stored show)."""
+        return self.played_through and self.skipped > 0 and self.chat_played == 0
 
     async def run(self, sink: ReplaySink) -> None:
         sink.connection_changed(self.platform, ConnectionState.CONNECTED, self.label)
@@ -198,6 +210,7 @@ class ReplayAdapter(Adapter[ReplaySink]):
                 sink.start_segment(event.title, event.keywords, ts=event.ts)
         elif isinstance(event, CommentEvent):
             sink.comment_received(event.comment)
+            self.chat_played += 1
         elif isinstance(event, HostEvent):
             sink.host_action_replayed(event.action, event.author)
         elif isinstance(event, TopicEvent):

@@ -179,10 +179,26 @@ def _replay(
         _run_headless(live, settings, serve, adapter, resume_hint=resume_hint)
     else:
         _run_console(live, settings, serve, resume_hint=resume_hint)
-    if summary := bad_lines.summary():
+    if not headless and (summary := bad_lines.summary()):  # (headless: the summary says it)
         click.echo(summary, err=True)
     if adapter.error:
         raise UserError(f"the replay stopped early: {adapter.error}")
+    if adapter.nothing_playable:
+        raise UserError(
+            f"{transcript}: not one chat line of it could be played: {_bad_lines(adapter)}; "
+            "fix them (docs/transcript-format.md) and run the same command again"
+        )
+
+
+def _bad_lines(replay: ReplayAdapter) -> str:
+    """How many bad lines the replay skipped, and where they were named."""
+    from stagehand.transcript import BAD_LINES_LISTED
+
+    count = replay.skipped
+    where = (
+        "named above" if count <= BAD_LINES_LISTED else f"the first {BAD_LINES_LISTED} named above"
+    )
+    return f"{count:,} bad line{'' if count == 1 else 's'} skipped ({where})"
 
 
 def _first_event(transcript: Path) -> TranscriptEvent:
@@ -350,8 +366,9 @@ def _run_headless(
     #: The stop came once every line was played, as the show was closing: it closed as usual.
     played_all = stopped_short and watch is not None and watch.played_to_the_end()
     stopped_short = stopped_short and not played_all
+    nothing_played = replay is not None and replay.nothing_playable  # an error: `_replay`
     if (
-        live.kept and not live.not_taken_back and not live.file_lost
+        live.kept and not live.not_taken_back and not live.file_lost and not nothing_played
     ):  # (else the error below says where it is not)
         line = _summary(live, watch, interrupted=stopped_short, resume_hint=resume_hint)
         if played_all:
@@ -466,6 +483,8 @@ def _summary(
             line += "; it was already stored to the end of the transcript"
         elif replay.resumed_after_line:
             line += f"; picked up after line {replay.resumed_after_line} of the transcript"
+        if replay.skipped:
+            line += f"; {_bad_lines(replay)}"
         if replay.clamped:
             line += (
                 f"; {replay.clamped} event(s) dated far off the show's clock were played "

@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from stagehand.confusables import LOOK_ALIKE_MARK, LOOK_ALIKES, mixes_scripts
 from stagehand.domain import Author, AuthorKey
 from stagehand.sanitize import clean
 
@@ -32,18 +33,12 @@ def apart(text: str) -> str:
 #: No viewer can wear one: they are taken out of every name a viewer chose.
 HOST_MARK = "◆"
 MODERATOR_MARK = "◇"
-_MARKS = dict.fromkeys(map(ord, HOST_MARK + MODERATOR_MARK))
+#: `LOOK_ALIKE_MARK` marks a name that mixes look-alike letters of different scripts ("аna" with
+#: a Cyrillic а, `confusables.mixes_scripts`): it is not the name it looks like. No viewer can
+#: type it into their name either.
+_MARKS = dict.fromkeys(map(ord, HOST_MARK + MODERATOR_MARK + LOOK_ALIKE_MARK))
 
 
-#: Letters of other scripts drawn like Latin ones (lower case: names are casefolded first):
-#: "Рriya" with a Cyrillic Р, "Ρriya" with a Greek Ρ. Unicode's confusables, the common part.
-_LOOK_ALIKES = str.maketrans(
-    {
-        **dict(zip("авеёкмнорстухѕіїјԁһԛԝӏ", "abeekmhopctyxsiijdhqwl", strict=True)),
-        **dict(zip("αβεηικμνορτυχγωζ", "abenikmvoptuxywz", strict=True)),
-        **dict(zip("օսıɡ", "ouig", strict=True)),
-    }
-)
 #: A staff name this long (in letters and digits) is found as the first word(s) of a viewer's
 #: name ("Priya | host", "Seveas2"); a shorter one only as the whole name ("Al", not "Al Smith").
 LEADING_AT_LEAST = 3
@@ -53,7 +48,7 @@ def _folded(word: str) -> str:
     """`word` as compared: casefolded, accents off, look-alike letters as the Latin ones."""
     if word.isascii():
         return word.lower()
-    folded = unicodedata.normalize("NFKD", word.casefold()).translate(_LOOK_ALIKES)
+    folded = unicodedata.normalize("NFKD", word.casefold()).translate(LOOK_ALIKES)
     return "".join(char for char in folded if char.isalnum())
 
 
@@ -188,17 +183,22 @@ def _cut(name: str, max_chars: int) -> str:
 def name_of(author: Author, *, staff: StaffNames | None, max_chars: int = 40) -> str:
     """The author's shown name, cleaned and cut to `max_chars` (with `…` when cut): a mark
     before one of the show's people (`staff`), a viewer's login beside a display name that could
-    pass for another's (`shows_login`), kept whole when the display name is cut."""
+    pass for another's (`shows_login`), kept whole when the display name is cut, and
+    `LOOK_ALIKE_MARK` before a viewer's name that mixes look-alike scripts."""
     name = clean(author.shown_name, max_chars=200) or clean(author.id, max_chars=200) or "?"
     name = apart(name.translate(_MARKS)).strip() or "?"
     # Someone who opted out is nobody in particular: a mark would single out a moderator.
     mark = staff.marks.get(author.key, "") if staff is not None and not author.anonymous else ""
     if mark:
         return _cut(f"{mark} {name}", max_chars)
+    if mixes_scripts(author.name) or mixes_scripts(author.shown_name):
+        before, max_chars = f"{LOOK_ALIKE_MARK} ", max(max_chars - 2, 1)
+    else:
+        before = ""
     if not shows_login(author, staff):
-        return _cut(name, max_chars)
+        return before + _cut(name, max_chars)
     login = apart(clean(author.name, max_chars=60).translate(_MARKS))
     room = max_chars - _cells(login) - 3
     if room < 2:  # too narrow for both: the login, which is who it is
-        return _cut(login, max_chars)
-    return f"{_cut(name, room)} ({login})"
+        return before + _cut(login, max_chars)
+    return f"{before}{_cut(name, room)} ({login})"

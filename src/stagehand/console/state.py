@@ -121,6 +121,26 @@ class RawLine:
     deleted: bool = False
     #: Held back from the queue (a blocked term, `CommentKind.HELD`): raw chat marks it.
     held: bool = False
+    #: The same command line again from the same viewer, right after it (`!help` ×9): the
+    #: keys of those folded into this line, which raw chat shows once, with a count.
+    again: list[CommentKey] = field(default_factory=list)
+
+    @property
+    def keys(self) -> list[CommentKey]:
+        """Every comment this line stands for, its own first."""
+        return [key_of(self.comment), *self.again]
+
+    def repeated_by(self, comment: Comment, kind: CommentKind) -> bool:
+        """Whether `comment` is this line said again: a command, from the same viewer, in the
+        same words, with nothing between them in raw chat (commands never queue, so nothing
+        but this line stands for it)."""
+        mine = self.comment
+        return (
+            kind is CommentKind.COMMAND
+            and not self.deleted
+            and mine.author.key == comment.author.key
+            and mine.shown_text == comment.shown_text
+        )
 
 
 @dataclass(slots=True)
@@ -326,11 +346,16 @@ class ConsoleState(ShowQueue):
             self.staff.met(
                 comment.author, HOST_MARK if kind is CommentKind.HOST else MODERATOR_MARK
             )
-        line = RawLine(comment, held=kind is CommentKind.HELD)
-        if len(self.raw) == self.raw.maxlen:
-            oldest = self.raw[0]
-            self._raw_index.pop(key_of(oldest.comment), None)
-        self.raw.append(line)
+        last = self.raw[-1] if self.raw else None
+        if last is not None and last.repeated_by(comment, kind):
+            last.again.append(key)  # a viewer repeating a command: one line, counted
+            line = last
+        else:
+            line = RawLine(comment, held=kind is CommentKind.HELD)
+            if len(self.raw) == self.raw.maxlen:
+                for gone in self.raw[0].keys:
+                    self._raw_index.pop(gone, None)
+            self.raw.append(line)
         self._raw_index[key] = line
         self._said_on_stage(comment)
         queued_before = key in self.queue
@@ -370,7 +395,7 @@ class ConsoleState(ShowQueue):
         kept = [line for line in self.raw if line.comment.author.key != author]
         if len(kept) != len(self.raw):
             self.raw = deque(kept, maxlen=self.raw_size)
-            self._raw_index = {key_of(line.comment): line for line in self.raw}
+            self._raw_index = {key: line for line in self.raw for key in line.keys}
         self.stage_said.pop(author, None)
         if self.featured is not None and self.featured.comment.author.key == author:
             self.featured = None
@@ -490,8 +515,15 @@ class ConsoleState(ShowQueue):
 
     def take_off(self, key: CommentKey, *, deleted: bool = False, why: str = "deleted") -> None:
         ShowQueue.take_off(self, key, deleted=deleted, why=why)
-        if deleted and key in self._raw_index:
-            self._raw_index[key].deleted = True
+        line = self._raw_index.get(key) if deleted else None
+        if line is not None and line.again:  # one of a repeated command's: one fewer
+            if key == key_of(line.comment):  # the line stands for the next of them now
+                line.comment = dataclasses.replace(line.comment, id=line.again.pop(0)[1])
+            else:
+                line.again.remove(key)
+            self._raw_index.pop(key, None)
+        elif line is not None:
+            line.deleted = True
 
     def edited(self, event: CommentEdited) -> None:
         ShowQueue.edited(self, event)

@@ -171,6 +171,7 @@ def show_metrics_from(facts: ShowFacts) -> ShowMetrics:
         - totals.answered_on_topic_questions,
         participants=participant_rows(facts),
         unanswered_hidden_opted_out=facts.hidden_follow_ups,
+        started_afresh=facts.started_afresh,
         paid=tuple(
             PaidMessage(
                 author=_name(facts, p.author_id),

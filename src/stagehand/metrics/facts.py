@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from stagehand.confusables import LOOK_ALIKE_MARK, mixes_scripts, skeleton
 from stagehand.pseudonyms import is_pseudonym
 from stagehand.sanitize import unbroken_name
 from stagehand.store.queries import ShowRow
@@ -60,28 +61,33 @@ def report_names(authors: Iterable[AuthorInfo]) -> dict[int, str]:
     """The name each author goes by in a report, no two people alike.
 
     Opted-out viewers keep their pseudonym (`anonymous-<n>`, nothing else about them is shown).
-    A viewer whose name two people share ("Sam" and "Sam"), or whose name reads like a pseudonym
-    (a display name `anonymous-1`), gets their login beside it, "Sam (@sam_k)"; where the login
-    is no help (the same, or shared too), their platform id, "Sam (twitch id 107)".
+    A viewer whose name two people share ("Sam" and "Sam", or "ana" and "аna" with a Cyrillic
+    а: names are compared as they read, `confusables.skeleton`), or whose name reads like a
+    pseudonym (a display name `anonymous-1`), gets their login beside it, "Sam (@sam_k)"; where
+    the login is no help (the same, or shared too), their platform id, "Sam (twitch id 107)".
+    A name that mixes look-alike letters of different scripts wears the console's mark for it:
+    "≈ аna (twitch id 2011)".
     """
     people = list(authors)
     base = {a.id: a.shown_name for a in people}
-    shared = Counter(name.casefold() for name in base.values())
+    shared = Counter(skeleton(name) for name in base.values())
     names = dict(base)
     for a in people:
         name = base[a.id]
-        if a.anonymous or (shared[name.casefold()] < 2 and not _LIKE_A_PSEUDONYM.match(name)):
+        if a.anonymous or (shared[skeleton(name)] < 2 and not _LIKE_A_PSEUDONYM.match(name)):
             continue
         if a.name and a.name.casefold() != name.casefold():
             names[a.id] = f"{name} (@{a.name})"
-    again = Counter(name.casefold() for name in names.values())
+    again = Counter(skeleton(name) for name in names.values())
     for a in people:
         if a.anonymous:
             continue
-        still_alike = again[names[a.id].casefold()] > 1
+        still_alike = again[skeleton(names[a.id])] > 1
         unmarked = names[a.id] == base[a.id] and _LIKE_A_PSEUDONYM.match(base[a.id])
         if still_alike or unmarked:
             names[a.id] = f"{base[a.id]} ({a.platform} id {a.platform_user_id})"
+        if mixes_scripts(a.name) or mixes_scripts(base[a.id]):
+            names[a.id] = f"{LOOK_ALIKE_MARK} {names[a.id]}"
     return names
 
 
@@ -227,6 +233,8 @@ class ShowFacts:
     returning_authors: frozenset[int] = field(default_factory=frozenset)
     #: Unanswered on-topic questions not listed because their authors opted out.
     hidden_follow_ups: int = 0
+    #: How many times a viewer started afresh (`!forget confirm`, `!optin`) in the show.
+    started_afresh: int = 0
     paid: tuple[Paid, ...] = ()
     #: The name each author goes by in the report (`report_names`).
     names: dict[int, str] = field(default_factory=dict)

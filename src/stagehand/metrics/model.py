@@ -285,6 +285,10 @@ class ShowMetrics:
     participants: tuple[ParticipantRow, ...]
     #: Of the unanswered on-topic questions, how many are not listed: their authors opted out.
     unanswered_hidden_opted_out: int = 0
+    #: How many times a viewer started afresh in the show (`!forget confirm`, `!optin`): their
+    #: earlier rows are anonymous and linked to nobody, so each may count one person twice among
+    #: the participants (the reports say "3 to 5 people").
+    started_afresh: int = 0
     #: Who did what, by token name (empty when nobody acted by name: metrics/team.py).
     answered_by: tuple[ActorRow, ...] = ()
     #: Each comment shown on stream (the overlay), in order.
@@ -320,6 +324,7 @@ class ShowMetrics:
             "unanswered_questions": [q.to_dict() for q in self.follow_ups],
             "unanswered_questions_total": self.unanswered_on_topic_questions,
             "unanswered_questions_hidden_opted_out": self.unanswered_hidden_opted_out,
+            "started_afresh": self.started_afresh,
             "people": [p.to_dict() for p in self.participants],
             "on_stage": [
                 {

@@ -144,6 +144,7 @@ def read_show_facts(
     minutes = _minutes(db, show, opened, hosts)
     follow_ups = _follow_ups(db, show, hosts, follow_up_limit)
     hidden = _hidden_follow_ups(db, show, hosts)
+    afresh = _started_afresh(db, show)
     paid = _paid(db, show)
     missing = {p.author_id for p in paid} - author_ids
     if missing:
@@ -167,6 +168,7 @@ def read_show_facts(
         follow_ups=follow_ups,
         returning_authors=frozenset(viewers & seen_before),
         hidden_follow_ups=hidden,
+        started_afresh=afresh,
         paid=paid,
         names=report_names(authors.values()),
     )
@@ -476,6 +478,20 @@ def _hidden_follow_ups(db: Database, show: ShowRow, hosts: Sequence[int]) -> int
     return db.conn.execute(
         f"SELECT count(*) FROM comments WHERE {_unanswered_questions(hosts)} AND {_ANONYMOUS}",
         (show.id,),
+    ).fetchone()[0]
+
+
+#: What `!forget confirm` and `!optin` record when they are done (commands/privacy.py): from
+#: then on the viewer is a new name to the show, linked to nothing they said before.
+_STARTED_AFRESH = ("ok: forgotten", "ok: opted in")
+
+
+def _started_afresh(db: Database, show: ShowRow) -> int:
+    """How many times a viewer started afresh in the show (`!forget confirm`, `!optin`): each
+    may have made one person two participants, which nothing can tell apart, by design."""
+    return db.conn.execute(
+        "SELECT count(*) FROM commands WHERE show_id = ? AND outcome IN (?, ?)",
+        (show.id, *_STARTED_AFRESH),
     ).fetchone()[0]
 
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from stagehand.domain import Highlight, HighlightKind
+from stagehand.ranking.bots import other_bots_command
 
 # The ranker asks every signal here; question detection is big enough for its own module.
 from stagehand.ranking.questions import question_strength as question_strength
@@ -233,12 +234,18 @@ def strip_ask(text: str, prefix: str = "!") -> str:
     return text[len(prefix) + 3 :].strip() if is_ask_command(text, prefix) else text
 
 
+#: A command's name, as the classifier reads it (`stagehand.commands.parse`): letters only.
+_COMMAND_NAME = re.compile(r"[a-z]{1,20}")
+
+
 def is_other_command(text: str, prefix: str = "!") -> bool:
-    """True for a chat command that is not !ask (those are for the bot, not the hosts)."""
+    """True for a chat bot's command (`!uptime`, `!so @ana`, a bare `!word`), which is for the
+    bot, not the hosts; a viewer talking after an unknown `!word` is not one (`ranking.bots`)."""
     if not text.startswith(prefix) or is_ask_command(text, prefix):
         return False
-    rest = text[len(prefix) :]
-    return bool(rest) and not rest[0].isspace() and rest[0] not in "!?"
+    head, _, rest = text[len(prefix) :].partition(" ")
+    name = head.casefold()
+    return bool(_COMMAND_NAME.fullmatch(name)) and other_bots_command(name, rest)
 
 
 _CATCHING_UP = re.compile(

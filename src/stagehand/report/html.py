@@ -29,6 +29,7 @@ from stagehand.report.team import (
 from stagehand.report.text import (
     DASH,
     NO_VIEWERS,
+    afresh_note,
     as_sentence,
     asked_by,
     clock,
@@ -37,6 +38,7 @@ from stagehand.report.text import (
     follow_up_count,
     headline,
     how_answered,
+    how_many_people,
     moderation_summary,
     nothing_to_follow_up,
     one_line,
@@ -89,13 +91,15 @@ def _card(value: str, label: str, accent: bool = False) -> str:
     return f'<div class="{kind}"><div class="value">{h(value)}</div><div class="label">{h(label)}</div></div>'
 
 
-def _cards(m: Metrics) -> str:
+def _cards(m: Metrics, afresh: int = 0) -> str:
+    """The headline numbers; `afresh`: how many times a viewer started afresh (`people`)."""
+    note = f"{m.participants:,} names, {afresh:,} started afresh" if afresh_note(m, afresh) else ""
     return (
         '<section class="cards">'
         + _card(f"{m.comments:,}", plural(m.comments, "comment"))
         + _card(
-            f"{m.participants:,}",
-            f"{plural(m.participants, 'person', 'people')} ({m.newcomers:,} new)",
+            how_many_people(m, afresh),
+            f"{plural(m.participants, 'person', 'people')} ({note or f'{m.newcomers:,} new'})",
         )
         + _card(
             f"{m.answered_on_topic_questions:,} / {m.on_topic_questions:,}",
@@ -180,8 +184,8 @@ def render_show(report: ShowMetrics) -> str:
     sections = [
         f'<header><p class="eyebrow">Post-show report · {h(report.show.name)}</p>'
         f'<h1>{h(title_of(report))}</h1><p class="when">{h(when(report))}</p></header>',
-        f'<p class="lead">{h(headline(m))}.</p><p class="sub">{h(subline(m))}</p>',
-        _cards(m),
+        f'<p class="lead">{h(headline(m, report.started_afresh))}.</p><p class="sub">{h(subline(m))}</p>',
+        _cards(m, report.started_afresh),
         '<section class="panel"><h2>Through the show</h2>'
         + _legend(
             ("comments", charts.SLATE),

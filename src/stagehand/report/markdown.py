@@ -146,11 +146,14 @@ def render_show(report: ShowMetrics) -> str:
         # What resumes a show not closed names it and its transcript: inert, as chat is.
         f"*{md(report.show.name)} · {_when(report)}*",
         "",
-        f"**{headline(m)}.** {subline(m)}",
+        f"**{headline(m, report.started_afresh)}.** {subline(m)}",
         "",
         "## Participation",
         "",
-        *_table(["Metric", "Value"], [[label, value] for label, value in _details(m)]),
+        *_table(
+            ["Metric", "Value"],
+            [[label, value] for label, value in _details(m, report.started_afresh)],
+        ),
     ]
     if report.on_stage:
         out += ["", "## On stage", "", on_stage_summary(report) + ":", ""]

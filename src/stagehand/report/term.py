@@ -21,6 +21,7 @@ from stagehand.report.team import (
 )
 from stagehand.report.text import (
     DASH,
+    afresh_note,
     asked_by,
     clock,
     count,
@@ -30,6 +31,7 @@ from stagehand.report.text import (
     follow_up_count,
     headline,
     how_answered,
+    how_many_people,
     moderation_summary,
     nothing_to_follow_up,
     number,
@@ -64,10 +66,14 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1)
     return ["  " + line(headers), *("  " + line(r) for r in rows)]
 
 
-def _details(m: Metrics) -> list[tuple[str, str]]:
+def _details(m: Metrics, afresh: int = 0) -> list[tuple[str, str]]:
+    """The participation rows; `afresh`: how many times a viewer started afresh (`people`)."""
+    taking_part = f"{m.newcomers:,} new, {m.returning:,} back"
+    if note := afresh_note(m, afresh):
+        taking_part = f"{note}; {taking_part}"
     return [
         ("Comments", f"{m.comments:,}  ({number(m.comments_per_participant)} per person)"),
-        ("People taking part", f"{m.participants:,}  ({m.newcomers:,} new, {m.returning:,} back)"),
+        ("People taking part", f"{how_many_people(m, afresh)}  ({taking_part})"),
         ("Top three wrote", top_three(m)),
         ("Questions", f"{m.questions:,}  ({m.on_topic_questions:,} on topic)"),
         ("On-topic comments", percent(m.on_topic_share)),
@@ -97,13 +103,14 @@ def render_show(report: ShowMetrics) -> str:
         fit(title_of(report), 100) + f"  [{fit(report.show.name, 40)}]",
         when(report),
         "",
-        headline(m) + ".",
+        headline(m, report.started_afresh) + ".",
     ]
     if subline(m):
         out.append(subline(m))
     out += ["", "PARTICIPATION"]
-    width = max(len(label) for label, _ in _details(m))
-    out += [f"  {label.ljust(width)}  {value}" for label, value in _details(m)]
+    details = _details(m, report.started_afresh)
+    width = max(len(label) for label, _ in details)
+    out += [f"  {label.ljust(width)}  {value}" for label, value in details]
     if report.on_stage:
         out += ["", f"ON STAGE ({on_stage_summary(report)})"]
         out += _table(

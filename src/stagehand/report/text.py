@@ -105,9 +105,36 @@ def _up_to(opened: datetime, last: datetime) -> str:
     return f"{last:%H:%M}" if last.date() == opened.date() else f"{last:%Y-%m-%d %H:%M}"
 
 
-def headline(m: Metrics) -> str:
-    """The one sentence that replaces the vanity count: who took part and who was answered."""
-    parts = [f"{count(m.comments, 'comment')} from {count(m.participants, 'person', 'people')}"]
+def how_many_people(m: Metrics, afresh: int = 0) -> str:
+    """'12'; '10 to 12' when viewers started afresh `afresh` times in the show (`!forget
+    confirm`, `!optin`): the participants are names, and each fresh start may have made one
+    person two of them (nothing links them, by design)."""
+    fewest = max(m.participants - afresh, 1)
+    if fewest >= m.participants:
+        return f"{m.participants:,}"
+    return f"{fewest:,} to {m.participants:,}"
+
+
+def people(m: Metrics, afresh: int = 0) -> str:
+    """'1 person', '12 people', '10 to 12 people' (`how_many_people`)."""
+    noun = "person" if m.participants == 1 else "people"
+    return f"{how_many_people(m, afresh)} {noun}"
+
+
+def afresh_note(m: Metrics, afresh: int) -> str:
+    """Why the people are a range ('5 names: 2 started afresh ...'), '' when they are not."""
+    if how_many_people(m, afresh) == f"{m.participants:,}":
+        return ""
+    return (
+        f"{m.participants:,} names: {afresh:,} started afresh after !forget confirm or !optin "
+        "and count again"
+    )
+
+
+def headline(m: Metrics, afresh: int = 0) -> str:
+    """The one sentence that replaces the vanity count: who took part and who was answered.
+    `afresh`: how many times a viewer started afresh in the show (`people`)."""
+    parts = [f"{count(m.comments, 'comment')} from {people(m, afresh)}"]
     if m.on_topic_questions:
         parts.append(
             f"{count(m.on_topic_questions, 'on-topic question')}, "

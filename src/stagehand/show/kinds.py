@@ -7,7 +7,9 @@ again, so they cannot disagree.
 
 In order, the first that fits:
 1. a known chat bot's account (`[ranking] bots`): `bot`;
-2. a chat command, ours or another bot's (`!hand`, `!uptime`, a bare `!ask`): `command`.
+2. a chat command, ours or another bot's (`!hand`, `!uptime`, `!so @ana`, a bare `!ask`, any bare
+   `!word`): `command`. An unknown `!word` with something said after it (`!aks is it legal?`)
+   is a viewer talking, not a command (`ranking.bots.other_bots_command`): it goes on below.
    `!ask <question>` is not a command here: it is the author's question, shown without `!ask `
    (unless `[commands] enabled = false`: then it is a command like another bot's, never queued).
    Other bots' commands start with `!` by convention: a `!word` line is one whatever our own
@@ -26,11 +28,12 @@ from dataclasses import dataclass
 
 from stagehand.commands.parse import split_command
 from stagehand.commands.people import host_accounts
+from stagehand.commands.registry import COMMANDS
 from stagehand.config import Settings
 from stagehand.domain import Comment, CommentKind, Role
 from stagehand.frozen import quick_init
 from stagehand.ranking.blocked import BlockedTerms, blocked_terms
-from stagehand.ranking.bots import BotAccounts
+from stagehand.ranking.bots import BotAccounts, other_bots_command
 
 _HOST_ROLES = frozenset({Role.BROADCASTER.value, Role.HOST.value})
 #: The role's text, read once: `Role.MODERATOR.value` is an enum property, a Python call.
@@ -98,17 +101,17 @@ class CommentKinds:
         if prefix in text or OTHER_BOTS_PREFIX in text:
             is_reply = comment.reply_to is not None
             command = split_command(text, prefix, is_reply=is_reply)
-            if (
-                command is None
-                and prefix != OTHER_BOTS_PREFIX
-                and split_command(text, OTHER_BOTS_PREFIX, is_reply=is_reply)
-            ):
-                return _OTHER_BOTS_COMMAND  # another bot's: none of ours
-            if command is not None:
+            if command is None and prefix != OTHER_BOTS_PREFIX:
+                other = split_command(text, OTHER_BOTS_PREFIX, is_reply=is_reply)
+                if other is not None and (other[0] in COMMANDS or other_bots_command(*other)):
+                    return _OTHER_BOTS_COMMAND  # another bot's: none of ours
+            elif command is not None:
                 name_of_command, rest = command
-                if name_of_command != _ASK or not rest or not self.asks:
+                if name_of_command == _ASK and rest and self.asks:
+                    question = rest
+                elif name_of_command in COMMANDS or other_bots_command(name_of_command, rest):
                     return Classified(CommentKind.COMMAND, command=name_of_command)
-                question = rest
+                # Else a viewer talking, who began with a `!word` (`!aks is it legal?`).
         hosts = self.hosts
         if author.roles & _HOST_ROLES or (
             hosts and (author.platform.casefold(), author.name.casefold()) in hosts

@@ -2,7 +2,9 @@
 
 Drawn line by line from the bounded deque in the state; a line already drawn is reused while
 its comment is unchanged, so a redraw renders only the lines that are new. Comments by whoever
-is on stage are highlighted; deleted ones show as `‹deleted›`.
+is on stage are highlighted; deleted ones show as `‹deleted›`. A viewer's command said again
+right after itself is one line with a count (`nymnfan: !help ×9`: `RawLine.again`), so one
+viewer's `!help` flood never pushes everyone else out of the panel.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class RawChat(Widget):
             key_of(comment),
             comment.shown_text,
             line.deleted,
+            len(line.again),
             on_stage,
             width,
             theme,
@@ -90,6 +93,7 @@ class RawChat(Widget):
             plain(name_of(comment.author, max_chars=20, staff=staff), style="bold $text-secondary"),
             ": ",
             plain(comment.shown_text, max_chars=400),
+            (f" ×{len(line.again) + 1}", "bold $text-muted") if line.again else "",
         )
         return row.stylize("bold $text-warning") if on_stage else row
 
