@@ -252,7 +252,7 @@ class StagehandClient(discord.Client):
     async def on_message(self, message: discord.Message) -> None:
         if not self.is_comment(message):
             return
-        comment = normalize.comment_from_message(message, self.map_roles)
+        comment = normalize.comment_from_message(message, self.map_roles, self.command_prefix)
         if not comment.text.strip() and not comment.attachments:
             return  # a poll or an embed alone: nothing a host could read out
         self.remember(comment.id, message.channel.id)
@@ -265,7 +265,7 @@ class StagehandClient(discord.Client):
             return
         if not self.is_comment(message):
             return
-        text = normalize.message_text(message)
+        text = normalize.message_text(message, self.command_prefix)
         self.sink.comment_edited(PLATFORM, str(message.id), text, message.edited_at)
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
