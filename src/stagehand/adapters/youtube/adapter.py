@@ -127,6 +127,7 @@ class YouTubeAdapter(Adapter):
         try:
             if self.chat is None:
                 self.chat = await self._find_chat(client)
+                await self._read_on_from_last_run(self.chat)
             self.connection.link = Link(client, self.chat)
             await self._read(client, self.chat)
         except YouTubeApiError as exc:
@@ -226,6 +227,17 @@ class YouTubeAdapter(Adapter):
                 self.connection.report(ConnectionState.CONNECTED, chat.title)
                 self._deliver(batch, chat)
 
+    async def _read_on_from_last_run(self, chat: ChatInfo) -> None:
+        """A show run again reads this chat on from where its last run stopped: YouTube's
+        backlog holds what that run already heard (bans, deletions), did (the hosts' bans,
+        echoed) and posted (replies, echoed from the hosts' own channel), and none of it is
+        news now. A position from another broadcast's chat is not used."""
+        if self._sink is None or self.page_token is not None:
+            return
+        saved = await self._sink.chat_position(PLATFORM)
+        if saved is not None and saved[0] == chat.live_chat_id:
+            self.page_token = saved[1]
+
     def _resume_from_newest(self) -> None:
         """YouTube refused the saved chat position: asking again with it would be refused
         again (and charged), so read on from the newest messages, and say once that what was
@@ -248,6 +260,8 @@ class YouTubeAdapter(Adapter):
         token = batch.get("nextPageToken")
         if isinstance(token, str) and token:
             self.page_token = token
+            if self._sink is not None:
+                self._sink.chat_position_reached(PLATFORM, chat.live_chat_id, token)
         if ended or batch.get("offlineAt"):
             raise chat_over("liveChatEnded")
 
