@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import math
 import time
@@ -29,14 +30,17 @@ from stagehand.adapters.connection import (
     Connection,
     ConnectionFinished,
     ConnectionRefused,
+    CredentialsRefused,
 )
 from stagehand.adapters.sending import SendLimiter
 from stagehand.adapters.youtube import actions
 from stagehand.adapters.youtube.client import YouTubeClient
+from stagehand.adapters.youtube.credentials import TOKEN_KEY as YOUTUBE_TOKEN_KEY
 from stagehand.adapters.youtube.errors import (
     PAGE_TOKEN_INVALID,
     NotLiveYet,
     YouTubeApiError,
+    YouTubeAuthError,
     chat_over,
     describe_error,
     refused_for_good,
@@ -130,12 +134,33 @@ class YouTubeAdapter(Adapter):
                 await self._read_on_from_last_run(self.chat)
             self.connection.link = Link(client, self.chat)
             await self._read(client, self.chat)
+        except YouTubeAuthError as exc:
+            raise self._authorization_refused(str(exc)) from None
         except YouTubeApiError as exc:
-            if (final := refused_for_good(exc)) is not None:
-                raise final from None
-            raise
+            final = refused_for_good(exc)
+            if final is None:
+                raise
+            if exc.status in (401, 403) and not exc.quota_exceeded and not exc.chat_over:
+                raise self._authorization_refused(str(final)) from None
+            raise final from None
         finally:
             self.connection.link = None
+
+    def _authorization_refused(self, why: str) -> CredentialsRefused:
+        """Google refused the stored authorization (or there is none): the YouTube side waits
+        for `stagehand auth youtube` to store another, then reads on where it stopped."""
+        refused = self._stored_authorization()
+
+        def renewed() -> bool:
+            now = self._stored_authorization()
+            return now is not None and now != refused
+
+        return CredentialsRefused(why, renewed)
+
+    def _stored_authorization(self) -> str | None:
+        """The token store's YouTube entry as text (kept in memory only, to compare)."""
+        stored = self.tokens.get(YOUTUBE_TOKEN_KEY)
+        return json.dumps(stored, sort_keys=True) if stored else None
 
     async def _find_chat(self, client: YouTubeClient) -> ChatInfo:
         """The live chat to read: the configured video's, or the account's live broadcast's."""
