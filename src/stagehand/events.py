@@ -297,6 +297,17 @@ class QuotaSpent:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatPositionReached:
+    """How far a platform's chat has been read (YouTube's page token `position` in the live
+    chat `chat_id`): a show run again reads on from there, not from the chat's backlog, so what
+    was heard, done and posted before is not heard again (docs/youtube.md). Stored only."""
+
+    platform: str
+    chat_id: str
+    position: str
+
+
+@dataclass(frozen=True, slots=True)
 class ConnectionChanged:
     platform: str
     state: str
@@ -352,6 +363,7 @@ CoreEvent = (
     | ReplayReached
     | ShowEnded
     | QuotaSpent
+    | ChatPositionReached
     | ConnectionChanged
     | Notice
 )

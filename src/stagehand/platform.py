@@ -193,6 +193,16 @@ class AdapterSink(Protocol):
         """Units of `platform`'s quota day `day` stored as spent (earlier runs the same day)."""
         ...
 
+    def chat_position_reached(self, platform: str, chat_id: str, position: str) -> None:
+        """Everything `platform` delivered so far from its chat `chat_id` was handed on, and
+        reading goes on from `position` (YouTube's page token): stored after what came before."""
+        ...
+
+    async def chat_position(self, platform: str) -> tuple[str, str] | None:
+        """(chat id, position) where an earlier run of this show stopped reading `platform`'s
+        chat, if it stored one: a run again reads on from there, not from the backlog."""
+        ...
+
 
 class ReplaySink(AdapterSink, Protocol):
     """Where a replay plays a recorded show (the live show implements it): what any adapter

@@ -11,6 +11,12 @@ deliver until `close`, or raise when the connection is lost; and puts a failure 
   after the `Backoff` delay, which starts afresh after an attempt that got connected;
 - `ConnectionRefused` (a rejected token, a missing setting, a refused intent): FAILED with the
   fix, and no retry, since waiting would not fix it;
+- `CredentialsRefused` (the platform refused the stored token or authorization): as
+  `ConnectionRefused` before the platform ever connected (a headless run still ends with the
+  fix); mid-show, FAILED with the fix, then the loop watches the token store, and once other
+  credentials are stored there (the host ran `stagehand auth <platform>` next to the running
+  show, as the notice says) it connects again with them, as the Twitch side picks up a new
+  token at its next call;
 - `ConnectionFinished` (the platform ended what was being read: a live chat that ended):
   FINISHED with the reason, and no retry, since there is nothing left to read;
 - `close()`: the attempt ends (the platform watches `closing`), then DISCONNECTED.
@@ -41,6 +47,25 @@ MAX_DOUBLINGS = 64
 
 class ConnectionRefused(Exception):
     """The platform refused for a reason waiting will not fix; the message says what to do."""
+
+
+class CredentialsRefused(ConnectionRefused):
+    """The platform refused the stored credentials. `renewed()` says whether other credentials
+    have been stored since (cheap: it reads the token store, never the network)."""
+
+    def __init__(self, message: str, renewed: Callable[[], bool]) -> None:
+        super().__init__(message)
+        self.renewed = renewed
+
+
+#: How often a connection whose credentials were refused looks for new ones in the token store.
+CREDENTIALS_CHECK_SECONDS = 2.0
+#: What the hosts read while the new credentials are tried.
+NEW_CREDENTIALS = "new credentials stored; connecting again"
+
+
+#: What a mid-show `CredentialsRefused` adds to its fix.
+RECONNECTS_ONCE_STORED = "it connects again by itself once they are stored (no restart needed)"
 
 
 class ConnectionFinished(Exception):
@@ -100,6 +125,7 @@ class Connection(Generic[LinkT]):
         backoff: Backoff,
         not_connected: str,
         usable: Callable[[LinkT], bool] | None = None,
+        credentials_check_seconds: float = CREDENTIALS_CHECK_SECONDS,
     ) -> None:
         self.platform = platform
         self.backoff = backoff
@@ -109,8 +135,11 @@ class Connection(Generic[LinkT]):
         self.state: ConnectionState | None = None
         self.detail = ""
         self._usable = usable
+        self.credentials_check_seconds = credentials_check_seconds
         self._sink: AdapterSink | None = None
         self._got_connected = False  # during the current attempt
+        #: Whether any attempt got connected (then refused credentials are waited out).
+        self.ever_connected = False
 
     # -- what actions ask ---------------------------------------------------------------------
 
@@ -136,7 +165,7 @@ class Connection(Generic[LinkT]):
             return
         self.state, self.detail = state, detail
         if state is ConnectionState.CONNECTED:
-            self._got_connected = True
+            self._got_connected = self.ever_connected = True
         if self._sink is not None:
             self._sink.connection_changed(self.platform, state, detail)
 
@@ -164,6 +193,17 @@ class Connection(Generic[LinkT]):
             self._got_connected = False
             try:
                 await attempt()
+            except CredentialsRefused as exc:
+                if not self.ever_connected:
+                    self.fail(str(exc))
+                    return
+                self.fail(f"{exc}; {RECONNECTS_ONCE_STORED}")
+                if not await self._until_renewed(exc.renewed):
+                    return  # closed while waiting: it stays FAILED, as it ended
+                log.info("%s: %s", self.platform, NEW_CREDENTIALS)
+                self.backoff.reset()
+                self.report(ConnectionState.CONNECTING, NEW_CREDENTIALS)
+                continue
             except ConnectionRefused as exc:
                 self.fail(str(exc))
                 return
@@ -187,6 +227,21 @@ class Connection(Generic[LinkT]):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.closing.wait(), timeout=delay)
         self.report(ConnectionState.DISCONNECTED)
+
+    async def _until_renewed(self, renewed: Callable[[], bool]) -> bool:
+        """Wait until `renewed()` (True) or `close` (False); a token store that cannot be read
+        just now (being written, say) counts as unchanged."""
+        while not self.closing.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.closing.wait(), self.credentials_check_seconds)
+            if self.closing.is_set():
+                return False
+            try:
+                if renewed():
+                    return True
+            except Exception:  # an unreadable store is no news
+                log.debug("%s: the token store could not be read", self.platform, exc_info=True)
+        return False
 
     def _describe(self, exc: Exception, describe: Describe) -> str:
         why = describe(exc)

@@ -37,6 +37,7 @@ from stagehand.domain import (
     StageSession,
 )
 from stagehand.events import (
+    ChatPositionReached,
     CommentEdited,
     ConnectionChanged,
     HostActionLogged,
@@ -544,6 +545,24 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         self._publish(QuotaSpent(platform, use))
         if use.warning:
             self._publish(Notice(f"{platform_name(platform)}: {use.warning}", "warning"))
+
+    def chat_position_reached(self, platform: str, chat_id: str, position: str) -> None:
+        """Stored after everything heard so far (no screen shows it)."""
+        self._caught_up()
+        self._writer.record(ChatPositionReached(platform, chat_id, position))
+
+    async def chat_position(self, platform: str) -> tuple[str, str] | None:
+        """Where an earlier run of this show stopped reading `platform`'s chat (None: nowhere)."""
+        show_id = self._show.id
+
+        def read() -> tuple[str, str] | None:
+            db = connect(self._db_path, read_only=True)
+            try:
+                return queries.chat_position(db, show_id, platform)
+            finally:
+                db.conn.close()
+
+        return await asyncio.to_thread(read)
 
     async def quota_used(self, platform: str, day: str) -> int:
         """What earlier runs stored as spent of `platform`'s quota on `day` (0 on a new file)."""

@@ -241,6 +241,15 @@ def segments_of(db: Database, show_id: int) -> list[SegmentRow]:
     ]
 
 
+def chat_position(db: Database, show_id: int, platform: str) -> tuple[str, str] | None:
+    """(live chat id, position) where the show's reading of `platform`'s chat got to, if kept."""
+    row = db.execute(
+        "SELECT chat_id, position FROM chat_positions WHERE show_id = ? AND platform = ?",
+        [show_id, platform],
+    ).fetchone()
+    return (str(row[0]), str(row[1])) if row else None
+
+
 def quota_spent(db: Database, platform: str, day: str) -> int:
     """Units stagehand spent of `platform`'s API quota on the quota day `day`, every show."""
     row = db.execute(

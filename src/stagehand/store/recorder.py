@@ -38,6 +38,7 @@ from stagehand.events import (
     AuthorForgotten,
     AuthorOptedIn,
     AuthorOptedOut,
+    ChatPositionReached,
     CommandHandled,
     CommentDeleted,
     CommentEdited,
@@ -752,6 +753,15 @@ class Recorder:
             return
         self.conn.execute(
             "UPDATE shows SET ended_at = ? WHERE id = ?", (format_ts(event.ts), self.show_id)
+        )
+
+    @record.register
+    def _chat_position(self, event: ChatPositionReached) -> None:
+        self.conn.execute(
+            "INSERT INTO chat_positions (show_id, platform, chat_id, position) VALUES (?,?,?,?)"
+            " ON CONFLICT (show_id, platform)"
+            " DO UPDATE SET chat_id = excluded.chat_id, position = excluded.position",
+            (self.show_id, event.platform, event.chat_id, event.position),
         )
 
     @record.register

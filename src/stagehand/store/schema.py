@@ -545,3 +545,20 @@ def m270_text_names_in_host_actions(db: Database) -> None:
         " REFERENCES host_actions(id) ON DELETE CASCADE"
     )
     db.execute("CREATE INDEX text_names_host_action ON text_names (host_action_id)")
+
+
+@migrations()
+def m280_chat_positions(db: Database) -> None:
+    """How far each platform's chat of a show was read (YouTube's page token, with the live
+    chat it belongs to): a show run again reads on from there instead of the chat's backlog."""
+    db.execute(
+        """
+        CREATE TABLE chat_positions (
+            show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            position TEXT NOT NULL,
+            PRIMARY KEY (show_id, platform)
+        )
+        """
+    )

@@ -86,6 +86,25 @@ async def test_a_malformed_dispatch_is_skipped_and_the_show_goes_on(fake, sink, 
     assert "skipped a malformed MESSAGE_CREATE event" in caplog.text
 
 
+async def test_a_frame_that_is_not_json_is_skipped_and_the_session_goes_on(
+    fake, sink, tokens, caplog
+):
+    """discord.py lets an undecodable gateway frame escape `Client.start`: a fresh login, and
+    what was said meanwhile lost. It costs one log line now; the same session reads on."""
+    async with running_adapter(fake, sink, tokens):
+        await fake.send_raw("garbage{")
+        for text in ("one", "two", "discord still reading after garbage?"):
+            await fake.dispatch("MESSAGE_CREATE", fake.message(content=text))
+        await sink.wait_until(lambda: len(sink.comments) == 3)
+
+    assert [c.text for c in sink.comments] == ["one", "two", "discord still reading after garbage?"]
+    assert len(fake.sent_ops(2)) == 1 and not fake.sent_ops(6)  # the connection never broke
+    assert len(fake.sessions) == 1
+    assert "skipped a gateway frame that is not JSON" in caplog.text
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
 async def test_a_refused_message_content_intent_is_a_clear_message(tokens, caplog):
     caplog.set_level(logging.DEBUG, logger="stagehand")
     sink = RecordingSink()

@@ -109,6 +109,39 @@ async def test_bot_and_broadcaster_authorize_with_exactly_the_needed_scopes(
         assert secret not in output
 
 
+async def test_after_only_the_bot_token_was_revoked_only_the_bot_logs_in_again(
+    fake: FakeTwitch, tmp_path: Path
+) -> None:
+    """doctor names only the bot; running the command again asks for the bot's login alone
+    while the stored broadcaster authorization still holds (no second login mid-show)."""
+    settings = settings_for(fake)
+    store = TokenStore(tmp_path / "config" / "tokens.json")
+    said: list[str] = []
+    first = await run_auth_flow(
+        settings,
+        store,
+        prompts_for(Browser(fake, [BOT["id"], BROADCASTER["id"]]), separate=True, said=said,
+                    asked=[]),
+    )  # fmt: skip
+    fake.revoke(BOT["id"])
+    browser = Browser(fake, [BOT["id"]])  # the host logs in once, as the bot
+    said.clear()
+    again = await run_auth_flow(
+        settings, store, prompts_for(browser, separate=True, said=said, asked=[])
+    )
+    assert len(browser.visited) == 1
+    assert again.broadcaster == first.broadcaster
+    assert again.bot is not None and again.bot.access_token != first.bot.access_token
+    assert again.bot.access_token in fake.tokens
+    assert TwitchCredentials.load(store) == again
+    assert any("Step 2: skipped" in line for line in said), said
+    # Once the broadcaster's is refused too, both log in again.
+    fake.revoke(BROADCASTER["id"])
+    both = Browser(fake, [BOT["id"], BROADCASTER["id"]])
+    await run_auth_flow(settings, store, prompts_for(both, separate=True, said=[], asked=[]))
+    assert len(both.visited) == 2
+
+
 async def test_a_broadcaster_who_is_the_bot_authorizes_once(
     fake: FakeTwitch, tmp_path: Path
 ) -> None:

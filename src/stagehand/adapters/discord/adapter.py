@@ -16,7 +16,12 @@ from collections.abc import Iterable, Sequence
 import discord
 from pydantic import SecretStr
 
-from stagehand.adapters.connection import Backoff, Connection, ConnectionRefused
+from stagehand.adapters.connection import (
+    Backoff,
+    Connection,
+    ConnectionRefused,
+    CredentialsRefused,
+)
 from stagehand.adapters.discord import actions, normalize, slash
 from stagehand.adapters.discord.client import StagehandClient
 from stagehand.adapters.discord.credentials import bot_token
@@ -102,10 +107,16 @@ class DiscordAdapter(Adapter):
         if self.settings.guild_id is None:
             return self.connection.fail("set [discord] guild_id to the server the show runs in")
         point_library_at(self.settings)
-        await self.connection.keep(sink, lambda: self._connect(sink, token), describe_error)
+        await self.connection.keep(sink, lambda: self._connect(sink), describe_error)
 
-    async def _connect(self, sink: AdapterSink, token: SecretStr) -> None:
-        """One gateway session with a new client, until it is closed or fails."""
+    async def _connect(self, sink: AdapterSink) -> None:
+        """One gateway session with a new client, until it is closed or fails. The token is
+        read again for each: one stored by `stagehand auth discord` during the show is used."""
+        token, source = bot_token(self.settings, self.tokens)
+        if token is None:
+            raise ConnectionRefused(
+                "no bot token: set STAGEHAND_DISCORD_TOKEN or run `stagehand auth discord`"
+            )
         client = StagehandClient(
             self.settings,
             sink,
@@ -124,15 +135,34 @@ class DiscordAdapter(Adapter):
         except discord.PrivilegedIntentsRequired:
             raise ConnectionRefused(intent_message(client.application_id)) from None
         except discord.LoginFailure:
-            raise ConnectionRefused(TOKEN_REFUSED) from None
+            raise self._token_refused(token, source) from None
         except discord.ConnectionClosed as exc:
             if exc.code == GATEWAY_AUTH_FAILED:
-                raise ConnectionRefused(TOKEN_REFUSED) from None
+                raise self._token_refused(token, source) from None
             raise
         finally:
             # Closed before reporting, so its own late "disconnect" event stays quiet.
             if not client.is_closed():
                 await client.close()
+
+    def _token_refused(self, token: SecretStr, source: str) -> ConnectionRefused:
+        """Discord refused `token`. One from the token store: the Discord side connects again
+        once another is stored there. One from the config or the environment wins over the
+        store, so storing another would change nothing: the host is told what to change."""
+        if source.startswith("token store"):
+
+            def renewed() -> bool:
+                now, _ = bot_token(self.settings, self.tokens)
+                return now is not None and now.get_secret_value() != token.get_secret_value()
+
+            return CredentialsRefused(TOKEN_REFUSED, renewed)
+        if not self.connection.ever_connected:
+            return ConnectionRefused(TOKEN_REFUSED)
+        return ConnectionRefused(
+            "Discord refused the bot token from [discord] token or STAGEHAND_DISCORD_TOKEN: "
+            "put a new one from the developer portal (Bot -> Reset Token) there, then quit "
+            "(q) and run `stagehand run` again: the show resumes"
+        )
 
     def _warn(self, problem: str) -> None:
         if problem not in self._warned:

@@ -7,12 +7,14 @@ notices are not comments.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import discord
+from discord.gateway import DiscordWebSocket
 
 from stagehand.adapters.discord import normalize, slash
 from stagehand.adapters.discord.online import STAGE_TYPE, TEXT_TYPES
@@ -92,6 +94,30 @@ def guard_parsers(client: discord.Client) -> None:
         parsers[event] = guarded(event, parse)
 
 
+def skip_undecodable_frames() -> None:
+    """Skip a gateway frame that is not JSON instead of losing the session on it.
+
+    discord.py 2.7.1 decodes each frame in `DiscordWebSocket.received_message` and lets the
+    decode error escape `Client.start`: the adapter would then log in afresh (IDENTIFY, not
+    RESUME) and whatever was said in between would be lost. The frame costs one log line now
+    and the session reads on (its sequence is untouched, so nothing after it is missed).
+    Installed once on the class, as `point_library_at` sets the library's URLs (checked
+    against 2.7.1; the undecodable-frame test fails if that changes).
+    """
+    original = DiscordWebSocket.received_message
+    if getattr(original, "_stagehand_skips_undecodable", False):
+        return
+
+    async def received_message(self: DiscordWebSocket, msg: Any, /) -> None:
+        try:
+            await original(self, msg)
+        except json.JSONDecodeError as exc:  # orjson's error is one too
+            log.warning("discord: skipped a gateway frame that is not JSON (%s)", exc)
+
+    received_message._stagehand_skips_undecodable = True  # type: ignore[attr-defined]
+    DiscordWebSocket.received_message = received_message  # type: ignore[method-assign]
+
+
 #: The longest rate-limit wait an action sits out before failing (discord.py allows no less).
 MAX_RATE_LIMIT_WAIT_SECONDS = 30.0
 
@@ -141,6 +167,7 @@ class StagehandClient(discord.Client):
         self.own_bans = own_bans if own_bans is not None else OwnActions()
         self.own_unbans = own_unbans if own_unbans is not None else OwnActions()
         guard_parsers(self)
+        skip_undecodable_frames()
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -252,7 +279,7 @@ class StagehandClient(discord.Client):
     async def on_message(self, message: discord.Message) -> None:
         if not self.is_comment(message):
             return
-        comment = normalize.comment_from_message(message, self.map_roles)
+        comment = normalize.comment_from_message(message, self.map_roles, self.command_prefix)
         if not comment.text.strip() and not comment.attachments:
             return  # a poll or an embed alone: nothing a host could read out
         self.remember(comment.id, message.channel.id)
@@ -265,7 +292,7 @@ class StagehandClient(discord.Client):
             return
         if not self.is_comment(message):
             return
-        text = normalize.message_text(message)
+        text = normalize.message_text(message, self.command_prefix)
         self.sink.comment_edited(PLATFORM, str(message.id), text, message.edited_at)
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:

@@ -40,14 +40,20 @@ def resolve_mentions(
     users: Mapping[int, str],
     roles: Mapping[int, str],
     channels: Mapping[int, str],
+    *,
+    keep_user_ids: bool = False,
 ) -> str:
     """Replace Discord's mention markup with the names people saw in their client.
 
     Unknown ids stay as written: guessing a name would put words in someone's mouth.
+    `keep_user_ids`: user mentions stay `<@id>` (a command line, where the mention names whom
+    the command acts on by id: a display name is neither unique nor one word).
     """
 
     def name_for(match: re.Match[str]) -> str:
         if (uid := match["user"]) is not None:
+            if keep_user_ids:
+                return match[0]
             name = users.get(int(uid))
             return f"@{name}" if name is not None else match[0]
         if (rid := match["role"]) is not None:
@@ -120,8 +126,10 @@ def channel_label(channel: object) -> str:
     return name if isinstance(name, str) and name else str(getattr(channel, "id", ""))
 
 
-def message_text(message: discord.Message) -> str:
-    """The message's text with user, role and channel mentions shown as names."""
+def message_text(message: discord.Message, command_prefix: str | None = None) -> str:
+    """The message's text with user, role and channel mentions shown as names; in a chat
+    command (the text starts with `command_prefix`) user mentions stay `<@id>`, which the
+    commands read as the user's id (docs/commands.md: `!stage <@123>`)."""
     users = {user.id: user.display_name for user in message.mentions}
     roles = {role.id: role.name for role in message.role_mentions}
     channels: dict[int, str] = {}
@@ -130,7 +138,8 @@ def message_text(message: discord.Message) -> str:
         found = guild.get_channel_or_thread(cid) if guild is not None else None
         if found is not None:
             channels[cid] = found.name
-    return resolve_mentions(message.content, users, roles, channels)
+    is_command = bool(command_prefix) and message.content.lstrip().startswith(command_prefix or "")
+    return resolve_mentions(message.content, users, roles, channels, keep_user_ids=is_command)
 
 
 def attachments_of(message: discord.Message) -> tuple[str, ...]:
@@ -150,13 +159,15 @@ def reply_target(message: discord.Message) -> str | None:
     return str(reference.message_id)
 
 
-def comment_from_message(message: discord.Message, map_roles: RoleMapper) -> Comment:
+def comment_from_message(
+    message: discord.Message, map_roles: RoleMapper, command_prefix: str | None = None
+) -> Comment:
     return Comment(
         id=str(message.id),
         platform=PLATFORM,
         channel=channel_label(message.channel),
         author=author_of(message.author, map_roles),
-        text=message_text(message),
+        text=message_text(message, command_prefix),
         ts=message.created_at,
         reply_to=reply_target(message),
         attachments=attachments_of(message),

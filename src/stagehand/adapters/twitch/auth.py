@@ -327,19 +327,27 @@ async def run_auth_flow(
         )
         say(f"   Bot authorized: {bot.login}")
         say("")
-        for line in scope_lines(
-            f"Step 2: now log in as the BROADCASTER ({channel}) and allow:",
-            broadcaster_scopes(settings),
-        ):
-            say(line)
-        broadcaster = await authorize_account(
-            settings,
-            client_id,
-            client_secret,
-            broadcaster_scopes(settings),
-            prompts,
-            the_channel,
-        )
+        kept = await still_valid_broadcaster(settings, stored, client_id, channel, bot)
+        if kept is not None:
+            say(
+                f"Step 2: skipped: the stored authorization of the broadcaster ({channel}) "
+                "still holds, with every scope needed (no second login)."
+            )
+            broadcaster = kept
+        else:
+            for line in scope_lines(
+                f"Step 2: now log in as the BROADCASTER ({channel}) and allow:",
+                broadcaster_scopes(settings),
+            ):
+                say(line)
+            broadcaster = await authorize_account(
+                settings,
+                client_id,
+                client_secret,
+                broadcaster_scopes(settings),
+                prompts,
+                the_channel,
+            )
     else:
         wanted = {**bot_scopes(settings), **broadcaster_scopes(settings)}
         say("")
@@ -356,6 +364,37 @@ async def run_auth_flow(
     if channel_asked:
         say(f'Put the channel in your config too: under [twitch], channel = "{channel}"')
     return creds
+
+
+async def still_valid_broadcaster(
+    settings: TwitchSettings,
+    stored: TwitchCredentials,
+    client_id: str,
+    channel: str,
+    bot: AccountToken,
+) -> AccountToken | None:
+    """The stored broadcaster token, when Twitch still accepts it for this app and `channel`
+    with every scope the broadcaster needs (only the bot's was refused, say): then re-running
+    the command asks for the bot's login alone. None: the broadcaster logs in again."""
+    held = stored.broadcaster
+    if (
+        held is None
+        or held.login != channel
+        or held.user_id == bot.user_id
+        or held.missing_scopes(broadcaster_scopes(settings))
+    ):
+        return None
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as http:
+            answer = await TwitchProbe(http, settings, client_id).validate(held.access_token)
+    except NETWORK_ERRORS:
+        return None
+    body = answer.body
+    if answer.status != 200 or str(body.get("user_id")) != held.user_id:
+        return None
+    if str(body.get("client_id") or client_id) != client_id:
+        return None
+    return held
 
 
 async def _checked_app(

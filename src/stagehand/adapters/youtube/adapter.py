@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import math
 import time
@@ -29,14 +30,17 @@ from stagehand.adapters.connection import (
     Connection,
     ConnectionFinished,
     ConnectionRefused,
+    CredentialsRefused,
 )
 from stagehand.adapters.sending import SendLimiter
 from stagehand.adapters.youtube import actions
 from stagehand.adapters.youtube.client import YouTubeClient
+from stagehand.adapters.youtube.credentials import TOKEN_KEY as YOUTUBE_TOKEN_KEY
 from stagehand.adapters.youtube.errors import (
     PAGE_TOKEN_INVALID,
     NotLiveYet,
     YouTubeApiError,
+    YouTubeAuthError,
     chat_over,
     describe_error,
     refused_for_good,
@@ -127,14 +131,36 @@ class YouTubeAdapter(Adapter):
         try:
             if self.chat is None:
                 self.chat = await self._find_chat(client)
+                await self._read_on_from_last_run(self.chat)
             self.connection.link = Link(client, self.chat)
             await self._read(client, self.chat)
+        except YouTubeAuthError as exc:
+            raise self._authorization_refused(str(exc)) from None
         except YouTubeApiError as exc:
-            if (final := refused_for_good(exc)) is not None:
-                raise final from None
-            raise
+            final = refused_for_good(exc)
+            if final is None:
+                raise
+            if exc.status in (401, 403) and not exc.quota_exceeded and not exc.chat_over:
+                raise self._authorization_refused(str(final)) from None
+            raise final from None
         finally:
             self.connection.link = None
+
+    def _authorization_refused(self, why: str) -> CredentialsRefused:
+        """Google refused the stored authorization (or there is none): the YouTube side waits
+        for `stagehand auth youtube` to store another, then reads on where it stopped."""
+        refused = self._stored_authorization()
+
+        def renewed() -> bool:
+            now = self._stored_authorization()
+            return now is not None and now != refused
+
+        return CredentialsRefused(why, renewed)
+
+    def _stored_authorization(self) -> str | None:
+        """The token store's YouTube entry as text (kept in memory only, to compare)."""
+        stored = self.tokens.get(YOUTUBE_TOKEN_KEY)
+        return json.dumps(stored, sort_keys=True) if stored else None
 
     async def _find_chat(self, client: YouTubeClient) -> ChatInfo:
         """The live chat to read: the configured video's, or the account's live broadcast's."""
@@ -226,6 +252,17 @@ class YouTubeAdapter(Adapter):
                 self.connection.report(ConnectionState.CONNECTED, chat.title)
                 self._deliver(batch, chat)
 
+    async def _read_on_from_last_run(self, chat: ChatInfo) -> None:
+        """A show run again reads this chat on from where its last run stopped: YouTube's
+        backlog holds what that run already heard (bans, deletions), did (the hosts' bans,
+        echoed) and posted (replies, echoed from the hosts' own channel), and none of it is
+        news now. A position from another broadcast's chat is not used."""
+        if self._sink is None or self.page_token is not None:
+            return
+        saved = await self._sink.chat_position(PLATFORM)
+        if saved is not None and saved[0] == chat.live_chat_id:
+            self.page_token = saved[1]
+
     def _resume_from_newest(self) -> None:
         """YouTube refused the saved chat position: asking again with it would be refused
         again (and charged), so read on from the newest messages, and say once that what was
@@ -248,6 +285,8 @@ class YouTubeAdapter(Adapter):
         token = batch.get("nextPageToken")
         if isinstance(token, str) and token:
             self.page_token = token
+            if self._sink is not None:
+                self._sink.chat_position_reached(PLATFORM, chat.live_chat_id, token)
         if ended or batch.get("offlineAt"):
             raise chat_over("liveChatEnded")
 

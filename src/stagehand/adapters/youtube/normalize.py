@@ -9,6 +9,7 @@ Polls, mode changes and the like are not comments and are skipped.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,7 +25,11 @@ from stagehand.domain import (
 )
 from stagehand.times import parse_ts
 
+log = logging.getLogger(__name__)
+
 PLATFORM = "youtube"
+#: What a Super Chat or Super Sticker whose amount YouTube did not give as a number shows.
+AMOUNT_NOT_GIVEN = "amount not given"
 #: Message types that carry something a viewer said (or paid to say).
 TEXT = "textMessageEvent"
 SUPER_CHAT = "superChatEvent"
@@ -110,6 +115,8 @@ def _comment(
     if not message_id or not channel_id:
         raise MalformedMessage("a chat message without an id or an author channel")
     text, highlight = _said(snippet, kind)
+    if kind == TEXT and not text.strip():
+        raise MalformedMessage("a text message without text")
     return Comment(
         id=message_id,
         platform=PLATFORM,
@@ -145,7 +152,7 @@ def _said(snippet: dict[str, Any], kind: str) -> tuple[str, Highlight | None]:
     shown = str(snippet.get("displayMessage") or "")
     if kind == TEXT:
         typed = _object(snippet.get("textMessageDetails")).get("messageText")
-        return str(typed if typed is not None else shown), None
+        return (typed if isinstance(typed, str) and typed.strip() else shown), None
     if kind == SUPER_CHAT:
         details = _object(snippet.get("superChatDetails"))
         return str(details.get("userComment") or shown), _paid(HighlightKind.SUPER_CHAT, details)
@@ -159,15 +166,23 @@ def _said(snippet: dict[str, Any], kind: str) -> tuple[str, Highlight | None]:
 
 
 def _paid(kind: HighlightKind, details: dict[str, Any]) -> Highlight:
+    """The amount paid. One YouTube did not give as a number counts nothing (it is in no
+    total) and shows as YouTube displayed it, else as "amount not given"; said in the log."""
+    shown = str(details.get("amountDisplayString") or "")[:40]
     try:
         micros = int(details.get("amountMicros") or 0)
     except (TypeError, ValueError):
-        micros = 0
+        log.warning(
+            "A YouTube %s has an amount YouTube did not give as a number (amountMicros): kept "
+            "without its amount",
+            kind.value.replace("_", " "),
+        )
+        micros, shown = 0, shown or AMOUNT_NOT_GIVEN
     return Highlight(
         kind,
         amount=max(0, micros) / 1_000_000,
         currency=str(details.get("currency") or "")[:8],
-        shown=str(details.get("amountDisplayString") or "")[:40],
+        shown=shown,
     )
 
 

@@ -1,0 +1,64 @@
+"""A YouTube show quit and run again (the same show name, the same SQLite file): YouTube's chat
+backlog is not read as news a second time. What the first run heard (a moderator's timeout
+there), did (the hosts' own ban, echoed by YouTube) and posted (a reply, echoed into the chat)
+is neither logged, said nor stored again; a message sent while the show was down still comes in.
+Our adapter against the fake YouTube, a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adapters.youtube.show import Running, start_show
+from fakes.youtube_server import MODERATOR, FakeYouTube
+from stagehand.domain import ModerationKind
+from stagehand.events import Notice
+
+TROLL = {"channelId": "UCtroll0000000000000000", "displayName": "@TrollFace"}
+
+
+async def test_a_restarted_show_does_not_hear_youtubes_backlog_again(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("which filter is that?")
+        fake.say("buy followers here", TROLL)
+        await show.wait_for_comments(2)
+        asked, troll = show.comments()
+        assert (await show.live.reply(asked, "a 24 dB ladder filter")).ok
+        assert (await show.live.moderate(troll, ModerationKind.BAN)).ok
+        fake.ban_event(MODERATOR, seconds=300)  # a moderator there times someone out
+        await show.wait_for(lambda: any("timed out on YouTube" in n for n in _said(show)))
+        started = fake.streams_started
+        await fake.wait_for(lambda: fake.streams_started > started)  # the echoes were read
+    finally:
+        await show.stop()
+    before = show.query("SELECT action, text, outcome FROM host_actions ORDER BY id")
+    assert [r["action"] for r in before].count("moderate") == 2, before
+
+    fake.say("missed while you were away?")  # said while the show is down
+    again = await start_show(fake, tmp_path, db_path=show.db_path)
+    try:
+        await again.wait_for(
+            lambda: any(c.text == "missed while you were away?" for c in again.comments())
+        )
+        fake.say("back now")
+        await again.wait_for(lambda: any(c.text == "back now" for c in again.comments()))
+    finally:
+        await again.stop()
+    after = again.query("SELECT action, text, outcome FROM host_actions ORDER BY id")
+    assert after == before
+    assert not any("timed out on YouTube" in n for n in _said(again)), _said(again)
+    hosts = again.query("SELECT text FROM comments WHERE kind = 'host'")
+    assert hosts == []
+    texts = [r["text"] for r in again.query("SELECT text FROM comments ORDER BY id")]
+    assert texts == [
+        "which filter is that?",
+        "buy followers here",
+        "missed while you were away?",
+        "back now",
+    ]
+
+
+def _said(show: Running) -> list[str]:
+    return [e.text for e in show.seen if isinstance(e, Notice)]
