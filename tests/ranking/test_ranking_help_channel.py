@@ -9,15 +9,30 @@ import pytest
 from conftest import START, make_comment
 from stagehand.config.ranking import RankingSettings
 from stagehand.domain import Role, Score, Segment
+from stagehand.ranking.chat_style import STYLE_MIN_COMMENTS
 from stagehand.ranking.ranker import Ranker
 
 HELP_DESK = "Ubuntu help desk: installing, configuring and fixing Ubuntu"
 PORT_FORWARDING = Segment(1, "anyone recomend a script for setting up port forwarding?", (), START)
 
 
+#: What a help channel said before the segment: sentences, so the ranker can tell its style
+#: (it does from `chat_style.STYLE_MIN_COMMENTS` comments on).
+EARLIER_CHAT = (
+    "my wifi card drops every few minutes since the upgrade",
+    "try the restricted drivers from the hardware tool first",
+    "how do i mount a second disk at boot time",
+    "add it to fstab with its uuid, blkid shows it",
+)
+
+
 @pytest.fixture
 def desk() -> Ranker:
     made = Ranker(RankingSettings(), show_description=HELP_DESK)
+    for i in range(STYLE_MIN_COMMENTS):
+        made.score(
+            make_comment(EARLIER_CHAT[i % 4], f"earlier{i}", seconds=i - 1800, channel="ubuntu")
+        )
     made.set_segment(PORT_FORWARDING)
     return made
 
@@ -107,3 +122,13 @@ def test_in_a_stream_s_chat_of_emotes_the_description_alone_still_counts() -> No
         say(ranker, ("LULW", "KEKW", "OMEGALUL monkaW", "Pog")[i % 4], f"viewer{i}", i)
     remark = say(ranker, "xqc always watches the esports drama", "late", 70)
     assert remark.reasons["topic"] > 0
+
+
+def test_before_the_chat_s_style_is_known_the_description_alone_still_counts() -> None:
+    """A last read: the first comments of any show without configured hosts were taken for a
+    help channel's (no host has spoken, and the chat's style reads "sentences" until it is
+    known), so an emote stream's first question on its description's subject sank as off topic."""
+    ranker = Ranker(RankingSettings(), show_description="xQc plays Elden Ring: bosses and builds")
+    ranker.set_segment(Segment(1, "Just chatting", (), START))
+    first = say(ranker, "what build is he going for on elden ring?", "viewer1", 5)
+    assert first.reasons["topic"] > 0 and "off_topic" not in first.flags

@@ -36,6 +36,11 @@ class ChatStyle:
         self._seen += 1
 
     @property
+    def settled(self) -> bool:
+        """Whether enough comments were seen (STYLE_MIN_COMMENTS) to tell the chat's style."""
+        return self._seen >= STYLE_MIN_COMMENTS
+
+    @property
     def terse(self) -> float:
         """0..1: how little this chat's comments say. 0 in a chat of sentences (or before
         STYLE_MIN_COMMENTS were seen), towards 1 in a chat of nothing but emotes."""

@@ -72,7 +72,8 @@ HOSTLESS_THREAD_FACTOR = 1.2
 WALLS_REACT = True
 #: In a chat of emotes, a question posted as a wall takes no `question` or `to_show` points.
 WALLS_ASK_NOTHING = True
-#: In a help channel (no host has spoken, and a chat of sentences: `terse` 0) the show's
+#: In a help channel (no host has spoken, and a chat of sentences: `terse` 0, once the chat's
+#: style is known, after `chat_style.STYLE_MIN_COMMENTS` comments) the show's
 #: description is the channel's own subject ("Ubuntu help desk: installing, configuring and fixing
 #: Ubuntu"): every line there is about it, so it tells no line apart, and a comment none of the
 #: segment's words match gets nothing from it ("does ubuntu install nvidia drivers?" is another
@@ -310,6 +311,7 @@ class Ranker:
             else self.topic.match(
                 words,
                 description=not HELP_CHANNEL_UNDESCRIBED
+                or not self._style.settled
                 or self._style.terse > 0
                 or self._audience.has_hosts,
             )
