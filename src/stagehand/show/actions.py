@@ -42,6 +42,7 @@ from stagehand.show.askers import (
 )
 from stagehand.show.changes import ShowChanges
 from stagehand.show.core import ASKED_TO_BE_FORGOTTEN, about, outcome_of
+from stagehand.show.resend import RESEND_SECONDS, chats, reached_already, spread
 
 
 class HostActions(ShowChanges):
@@ -102,16 +103,21 @@ class HostActions(ShowChanges):
         if not text:
             return ActionResult.failed("Nothing to send: the reply is empty")
         asked = askers(comment, also)
+        now = self._clock.now()
         keys: list[str] = []
-        results: list[ActionResult] = []
+        results: list[tuple[str, ActionResult]] = []
+        already: list[str] = []  # reached by this same reply a moment ago: not sent again
         mentioned = unnamed = 0
         for platform, comments in by_platform(asked).items():
             sent, left_out = naming_the_others(text, comments[0], comments[1:])
             unnamed += left_out
             mentioned += len({c.author.key for c in comments[1:]} - {comments[0].author.key})
             mentioned -= left_out
+            if reached_already(self._history, comments[0], sent, now):
+                already.append(platform)
+                continue
             result = about(await self._reply_once(platform, comments[0], sent), comments[0].author)
-            results.append(result)
+            results.append((platform, result))
             for replied in comments:
                 action = self._log_action(
                     HostAction(
@@ -127,8 +133,20 @@ class HostActions(ShowChanges):
                     reached_chat=result.acted,
                 )
                 keys.append(action.key)
+        if not results:
+            return self._refuse(
+                *named(
+                    "Not sent again: the same reply to ",
+                    who(asked),
+                    f" reached {chats(already)} in the last {RESEND_SECONDS / 60:.0f} minutes",
+                ),
+                already=True,
+            )
         self._history.link(keys)
-        result = dataclasses.replace(_together(results), key=keys[0])
+        if already or (len(results) > 1 and not all(r.ok for _, r in results)):
+            result = dataclasses.replace(spread(results, already), key=keys[0])
+        else:
+            result = dataclasses.replace(_together([r for _, r in results]), key=keys[0])
         if len({c.author.key for c in asked}) == 1:
             return self._announce(result)
         self._announce(_row_replied(result, asked, text, mentioned, unnamed))
@@ -510,13 +528,19 @@ def _row_replied(
     """The notice of a reply to a row of askers: to whom, what the host wrote, how many it
     @-names (at most `MAX_MENTIONS`), and what the platforms said."""
     if unnamed and not mentioned:
-        naming = f"@-naming none of them (a reply names at most {MAX_MENTIONS})"
+        naming = f", @-naming none of them (a reply names at most {MAX_MENTIONS})"
     elif unnamed:
-        naming = f"@-naming {mentioned}, not {unnamed} more"
-    else:
-        naming = f"@-naming the {mentioned} others" if mentioned != 1 else "@-naming the other"
+        naming = f", @-naming {mentioned}, not {unnamed} more"
+    elif mentioned:
+        naming = ", @-naming the other" if mentioned == 1 else f", @-naming the {mentioned} others"
+    else:  # each asker is the first on their platform: the reply threads to each, naming none
+        naming = ""
     words = clean(text, max_chars=60)
-    head = named("Reply to ", who(asked), f', {naming}: "{words}"')
+    head = named("Reply to ", who(asked), f'{naming}: "{words}"')
     outcome = (result.for_host, within(result.names, len(result.for_host)))
+    if result.hint:  # part of it went out: what reached chat, and what did not, first
+        lead = (result.message, within(result.names, len(result.message)))
+        said, names = joined([lead, head], "; ")  # (the hint, after it, names no one)
+        return dataclasses.replace(result, message=said, names=names)
     said, names = joined([head, outcome], "; ")
     return dataclasses.replace(result, message=said, hint="", names=names)
