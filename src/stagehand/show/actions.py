@@ -42,6 +42,7 @@ from stagehand.show.askers import (
 )
 from stagehand.show.changes import ShowChanges
 from stagehand.show.core import ASKED_TO_BE_FORGOTTEN, about, outcome_of
+from stagehand.show.fit import MAX_REPLY_CHARS
 from stagehand.show.resend import RESEND_SECONDS, chats, reached_already, spread
 
 
@@ -99,7 +100,7 @@ class HostActions(ShowChanges):
                 "not addressed in chat",
                 already=True,
             )
-        text = clean(text, max_chars=500)
+        text = clean(text, max_chars=MAX_REPLY_CHARS)
         if not text:
             return ActionResult.failed("Nothing to send: the reply is empty")
         asked = askers(comment, also)
