@@ -169,14 +169,14 @@ class HostActions(ShowChanges):
         """Delete the comment, time out or ban its author, through its platform: also when its
         author opted out or asked to be forgotten (unlike `reply`), on purpose: protecting the
         chat does not address them, and privacy must not shield abuse."""
-        result = await self._platforms.act(
+        answered = await self._platforms.act(
             comment.platform,
             lambda adapter: adapter.moderate(
                 comment, kind, duration_seconds=duration_seconds, reason=reason
             ),
             what=f"moderation ({kind.value})",
         )
-        result = about(result, comment.author)
+        result = about(answered, comment.author)
         action = self._log_action(
             HostAction(
                 HostActionKind.MODERATE,
@@ -205,7 +205,9 @@ class HostActions(ShowChanges):
         elif result.ok:
             self._author_removed(comment.author, kind)
         self._took_off_stream(action, shown)
-        return self._announce(dataclasses.replace(result, key=action.key))
+        result = dataclasses.replace(result, key=action.key)
+        self._announce(_whose(result, comment.author, answered))
+        return result
 
     def _took_off_stream(self, action: HostAction, shown: Featured | None) -> None:
         """`action` took `shown` (the card on stream before it) off the stream: its undo puts
@@ -266,7 +268,7 @@ class HostActions(ShowChanges):
             )
         result = dataclasses.replace(result, key=action.key if action else "")
         if announce:
-            self._announce(_whose_stage(result, who, answered))
+            self._announce(_whose(result, who, answered))
         return result
 
     async def _pull_askers_on_stage(self, asked: list[Comment]) -> ActionResult:
@@ -301,7 +303,7 @@ class HostActions(ShowChanges):
         result = about(answered, session.author)
         action = self._stage_ended(session.author, self._clock.now(), outcome=outcome_of(result))
         result = dataclasses.replace(result, key=action.key if action else "")
-        self._announce(_whose_stage(result, session.author, answered))
+        self._announce(_whose(result, session.author, answered))
         return result
 
     # -- viewers (chat commands) -------------------------------------------------------------
@@ -477,11 +479,12 @@ def _together(results: list[ActionResult]) -> ActionResult:
     return dataclasses.replace(together, names=names + whole)
 
 
-def _whose_stage(result: ActionResult, guest: Author, answered: ActionResult) -> ActionResult:
-    """A stage start's or end's result as the notice says it: led by the guest's name ("ben:
-    stage end recorded; no Twitch connection to act through"), unless the platform's words
-    said where they name them (`answered.names`): with several guests the host reads whose
-    appearance it was. Only the notice: the log's outcome keeps no name."""
+def _whose(result: ActionResult, guest: Author, answered: ActionResult) -> ActionResult:
+    """A platform action's result about one person (a stage start or end, a moderation) as
+    the notice says it: led by their name ("ben: stage end recorded; no Twitch connection to
+    act through", "eve: banned on Twitch"), unless the platform's words said where they name
+    them (`answered.names`): the host reads whom it was about, once. Only the notice: the
+    log's outcome keeps no name."""
     if answered.names:
         return result
     lead, names = named(guest, ": ")

@@ -15,6 +15,7 @@ from twitchio.http import Route
 from stagehand.adapters.twitch.credentials import AUTH_FIX
 from stagehand.adapters.twitch.errors import TwitchTokenRefused, describe_error, twitch_message
 from stagehand.domain import Author, ModerationKind
+from stagehand.naming import Naming, Namings, named
 from stagehand.platform import ActionResult
 
 DEFAULT_TIMEOUT_SECONDS = 600
@@ -137,12 +138,21 @@ def combine(guest: Author, results: list[ActionResult]) -> ActionResult:
     reached = [r for r in results if r.ok]
     missed = [r for r in results if not r.ok]
     if not reached:
-        return ActionResult.failed(
-            f"{guest.shown_name}: " + "; ".join(r.message for r in missed),
-            hint="; ".join(r.hint for r in missed if r.hint),
-        )
+        hint = "; ".join(r.hint for r in missed if r.hint)
+        text, names = _led_by(guest, "; ".join(r.message for r in missed), hint)
+        return ActionResult.failed(text, hint, names=names)
     hint = "; ".join(r.for_host for r in missed)
-    return ActionResult.done(f"{guest.shown_name}: " + "; ".join(r.message for r in reached), hint)
+    text, names = _led_by(guest, "; ".join(r.message for r in reached), hint)
+    return ActionResult.done(text, hint, names=names)
+
+
+def _led_by(guest: Author, said: str, hint: str) -> tuple[str, Namings]:
+    """ "ben: whispered the guest link", naming `guest` where it does (their name leads, and
+    the `hint` after it may name them too: "send ben the guest link another way")."""
+    text, names = named(guest, ": " + said)
+    if names and guest.shown_name in hint:
+        names += (Naming(guest.key, len(text) + 2, len(text) + 2 + len(hint)),)
+    return text, names
 
 
 async def moderate(
