@@ -37,7 +37,9 @@ def lines(app) -> tuple[str, str]:
 async def test_a_platform_down_shows_its_next_try_and_the_line_says_so_until_it_is_back(
     tmp_path, show_file, fake_youtube: FakeYouTube, monkeypatch
 ) -> None:
-    monkeypatch.setattr(notices, "PROBLEM_SECONDS", 0.3)  # the reason's notice fades sooner
+    # The notices (why it reconnects, the replay's end) fade sooner than a host's 6-12 s.
+    monkeypatch.setattr(notices, "PROBLEM_SECONDS", 0.3)
+    monkeypatch.setattr(notices, "NOTICE_SECONDS", 0.3)
     fake_youtube.live = False  # every attempt fails: YouTube is down for the show
     store, _ = store_credentials(fake_youtube, tmp_path / "tokens.json")
     adapter = YouTubeAdapter(settings_for(fake_youtube, reconnect_initial_seconds=0.2), store)
