@@ -29,7 +29,7 @@ from stagehand.domain import (
     Segment,
     TranscriptPosition,
 )
-from stagehand.naming import Namings
+from stagehand.naming import Namings, named
 
 
 class ConnectionState(StrEnum):
@@ -294,7 +294,8 @@ class Adapter(abc.ABC, Generic[SinkT]):
 
     async def end_stage(self, author: Author) -> ActionResult:
         """Take `author` off stage where the platform has a notion of it."""
-        return ActionResult.done(f"{author.shown_name} is off stage")
+        text, names = named(author, " is off stage")
+        return ActionResult.done(text, names=names)
 
     async def moderate(
         self,

@@ -52,7 +52,7 @@ from stagehand.console.widgets.detail import CommentDetail
 from stagehand.console.widgets.footer import KeysFooter
 from stagehand.console.widgets.hands import HandsPanel
 from stagehand.console.widgets.header import ShowHeader
-from stagehand.console.widgets.notices import NoticeLine
+from stagehand.console.widgets.notices import NoticeLine, troubled
 from stagehand.console.widgets.queue import QueueView
 from stagehand.console.widgets.raw_chat import RawChat
 from stagehand.console.widgets.stage import StagePanel
@@ -413,7 +413,9 @@ class StagehandApp(App[None]):
             raw.show(state.raw, on_stage)
         self._tell_if_over()
         self.query_one(NoticeLine).show(
-            state.notices, standing=self._too_small(), idle=self._over()
+            state.notices,
+            standing=self._too_small(),
+            idle=troubled(state.connections, state.retries()) or self._over(),
         )
         self._repaint_covered_dialogs()
 

@@ -160,6 +160,8 @@ class ShownNotice:
     ended: bool = False
     #: Whom `text` names, and where (`stagehand.naming`): said anonymous when they leave.
     names: Namings = ()
+    #: The platform whose connection it is about ("": not one): off the line once it is back.
+    connection: str = ""
 
 
 @dataclass(slots=True)
@@ -179,6 +181,9 @@ class Handled:
 
 #: Connection states after which a platform is not tried again (said as a notice).
 STOPPED_STATES = frozenset({"failed", "finished"})
+#: Connection states the notices line keeps saying while nothing else is on it, until the
+#: platform is connected again (which the line says then).
+TROUBLED_STATES = frozenset({"reconnecting", "limited", "failed", "disconnected"})
 
 
 @dataclass(slots=True)
@@ -606,15 +611,28 @@ class ConsoleState(ShowQueue):
             if self.reconnecting_why.get(platform) != why:
                 self.reconnecting_why[platform] = why
                 self.notify(
-                    f"{platform}: reconnecting: {event.detail or 'no reason given'}", "warning"
+                    f"{platform}: reconnecting: {event.detail or 'no reason given'}",
+                    "warning",
+                    connection=platform,
                 )
             return
         self.reconnecting_why.pop(platform, None)  # a later drop is news again
+        if event.state == "connected" and before is not None and before[0] in TROUBLED_STATES:
+            # What the line said of its trouble is no longer true: it leaves the line (`i`
+            # keeps it), and the line says it is back.
+            for notice in self.notices:
+                if notice.connection == platform:
+                    notice.ended = True
+            self.notify(f"{platform}: connected again", "ok", connection=platform)
         if event.state == "limited" and before != (event.state, event.detail):
-            self.notify(f"{platform}: {event.detail or 'some actions cannot work'}", "warning")
+            self.notify(
+                f"{platform}: {event.detail or 'some actions cannot work'}",
+                "warning",
+                connection=platform,
+            )
         if event.state in STOPPED_STATES and event.detail and before != (event.state, event.detail):
             level = "error" if event.state == "failed" else "info"
-            self.notify(f"{platform}: {event.state}: {event.detail}", level)
+            self.notify(f"{platform}: {event.state}: {event.detail}", level, connection=platform)
 
     def retries(self, now: float | None = None) -> dict[str, float]:
         """Seconds until each reconnecting platform tries again (0 once it is trying)."""
@@ -629,11 +647,17 @@ class ConsoleState(ShowQueue):
         *,
         holds: int = HOLDS_OWN,
         names: Namings = (),
+        connection: str = "",
     ) -> None:
-        """A notice for the line and the history; `names`: whom `text` names, and where."""
+        """A notice for the line and the history; `names`: whom `text` names, and where;
+        `connection`: the platform whose connection it is about."""
         if at is None and self.clock is not None:
             at = self.clock()
-        self.notices.append(ShownNotice(text, level, at, run=self.run, holds=holds, names=names))
+        self.notices.append(
+            ShownNotice(
+                text, level, at, run=self.run, holds=holds, names=names, connection=connection
+            )
+        )
 
     def handled_newest_first(self) -> list[Handled]:
         return list(reversed(self.handled.values()))

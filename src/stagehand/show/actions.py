@@ -43,6 +43,8 @@ from stagehand.show.askers import (
 )
 from stagehand.show.changes import ShowChanges
 from stagehand.show.core import ASKED_TO_BE_FORGOTTEN, about, outcome_names, outcome_of
+from stagehand.show.fit import MAX_REPLY_CHARS
+from stagehand.show.resend import RESEND_SECONDS, chats, reached_already, spread
 
 
 class HostActions(ShowChanges):
@@ -99,20 +101,25 @@ class HostActions(ShowChanges):
                 "not addressed in chat",
                 already=True,
             )
-        text = clean(text, max_chars=500)
+        text = clean(text, max_chars=MAX_REPLY_CHARS)
         if not text:
             return ActionResult.failed("Nothing to send: the reply is empty")
         asked = askers(comment, also)
+        now = self._clock.now()
         keys: list[str] = []
-        results: list[ActionResult] = []
+        results: list[tuple[str, ActionResult]] = []
+        already: list[str] = []  # reached by this same reply a moment ago: not sent again
         mentioned = unnamed = 0
         for platform, comments in by_platform(asked).items():
             sent, left_out = naming_the_others(text, comments[0], comments[1:])
             unnamed += left_out
             mentioned += len({c.author.key for c in comments[1:]} - {comments[0].author.key})
             mentioned -= left_out
+            if reached_already(self._history, comments[0], sent, now):
+                already.append(platform)
+                continue
             result = about(await self._reply_once(platform, comments[0], sent), comments[0].author)
-            results.append(result)
+            results.append((platform, result))
             for replied in comments:
                 action = self._log_action(
                     HostAction(
@@ -128,8 +135,20 @@ class HostActions(ShowChanges):
                     reached_chat=result.acted,
                 )
                 keys.append(action.key)
+        if not results:
+            return self._refuse(
+                *named(
+                    "Not sent again: the same reply to ",
+                    who(asked),
+                    f" reached {chats(already)} in the last {RESEND_SECONDS / 60:.0f} minutes",
+                ),
+                already=True,
+            )
         self._history.link(keys)
-        result = dataclasses.replace(_together(results), key=keys[0])
+        if already or (len(results) > 1 and not all(r.ok for _, r in results)):
+            result = dataclasses.replace(spread(results, already), key=keys[0])
+        else:
+            result = dataclasses.replace(_together([r for _, r in results]), key=keys[0])
         if len({c.author.key for c in asked}) == 1:
             return self._announce(result)
         self._announce(_row_replied(result, asked, text, mentioned, unnamed))
@@ -151,14 +170,14 @@ class HostActions(ShowChanges):
         """Delete the comment, time out or ban its author, through its platform: also when its
         author opted out or asked to be forgotten (unlike `reply`), on purpose: protecting the
         chat does not address them, and privacy must not shield abuse."""
-        result = await self._platforms.act(
+        answered = await self._platforms.act(
             comment.platform,
             lambda adapter: adapter.moderate(
                 comment, kind, duration_seconds=duration_seconds, reason=reason
             ),
             what=f"moderation ({kind.value})",
         )
-        result = about(result, comment.author)
+        result = about(answered, comment.author)
         action = self._log_action(
             HostAction(
                 HostActionKind.MODERATE,
@@ -187,7 +206,9 @@ class HostActions(ShowChanges):
         elif result.ok:
             self._author_removed(comment.author, kind)
         self._took_off_stream(action, shown)
-        return self._announce(dataclasses.replace(result, key=action.key))
+        result = dataclasses.replace(result, key=action.key)
+        self._announce(_whose(result, comment.author, answered))
+        return result
 
     def _took_off_stream(self, action: HostAction, shown: Featured | None) -> None:
         """`action` took `shown` (the card on stream before it) off the stream: its undo puts
@@ -253,7 +274,7 @@ class HostActions(ShowChanges):
             )
         result = dataclasses.replace(result, key=action.key if action else "")
         if announce:
-            self._announce(_whose_stage(result, who, answered))
+            self._announce(_whose(result, who, answered))
         return result
 
     async def _pull_askers_on_stage(self, asked: list[Comment]) -> ActionResult:
@@ -293,7 +314,7 @@ class HostActions(ShowChanges):
             outcome_names=outcome_names(result),
         )
         result = dataclasses.replace(result, key=action.key if action else "")
-        self._announce(_whose_stage(result, session.author, answered))
+        self._announce(_whose(result, session.author, answered))
         return result
 
     # -- viewers (chat commands) -------------------------------------------------------------
@@ -482,11 +503,12 @@ def _together(results: list[ActionResult]) -> ActionResult:
     return dataclasses.replace(together, names=names + whole)
 
 
-def _whose_stage(result: ActionResult, guest: Author, answered: ActionResult) -> ActionResult:
-    """A stage start's or end's result as the notice says it: led by the guest's name ("ben:
-    stage end recorded; no Twitch connection to act through"), unless the platform's words
-    said where they name them (`answered.names`): with several guests the host reads whose
-    appearance it was. Only the notice: the log's outcome keeps no name."""
+def _whose(result: ActionResult, guest: Author, answered: ActionResult) -> ActionResult:
+    """A platform action's result about one person (a stage start or end, a moderation) as
+    the notice says it: led by their name ("ben: stage end recorded; no Twitch connection to
+    act through", "eve: banned on Twitch"), unless the platform's words said where they name
+    them (`answered.names`): the host reads whom it was about, once. Only the notice: the
+    log's outcome keeps no name."""
     if answered.names:
         return result
     lead, names = named(guest, ": ")
@@ -534,13 +556,19 @@ def _row_replied(
     """The notice of a reply to a row of askers: to whom, what the host wrote, how many it
     @-names (at most `MAX_MENTIONS`), and what the platforms said."""
     if unnamed and not mentioned:
-        naming = f"@-naming none of them (a reply names at most {MAX_MENTIONS})"
+        naming = f", @-naming none of them (a reply names at most {MAX_MENTIONS})"
     elif unnamed:
-        naming = f"@-naming {mentioned}, not {unnamed} more"
-    else:
-        naming = f"@-naming the {mentioned} others" if mentioned != 1 else "@-naming the other"
+        naming = f", @-naming {mentioned}, not {unnamed} more"
+    elif mentioned:
+        naming = ", @-naming the other" if mentioned == 1 else f", @-naming the {mentioned} others"
+    else:  # each asker is the first on their platform: the reply threads to each, naming none
+        naming = ""
     words = clean(text, max_chars=60)
-    head = named("Reply to ", who(asked), f', {naming}: "{words}"')
+    head = named("Reply to ", who(asked), f'{naming}: "{words}"')
     outcome = (result.for_host, within(result.names, len(result.for_host)))
+    if result.hint:  # part of it went out: what reached chat, and what did not, first
+        lead = (result.message, within(result.names, len(result.message)))
+        said, names = joined([lead, head], "; ")  # (the hint, after it, names no one)
+        return dataclasses.replace(result, message=said, names=names)
     said, names = joined([head, outcome], "; ")
     return dataclasses.replace(result, message=said, hint="", names=names)

@@ -6,7 +6,6 @@ message the console shows as it is. The caller passes the ids; nothing here hold
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import twitchio
@@ -16,7 +15,7 @@ from twitchio.http import Route
 from stagehand.adapters.twitch.credentials import AUTH_FIX
 from stagehand.adapters.twitch.errors import TwitchTokenRefused, describe_error, twitch_message
 from stagehand.domain import Author, ModerationKind
-from stagehand.naming import Naming, Namings
+from stagehand.naming import Naming, Namings, named
 from stagehand.platform import ActionResult
 
 DEFAULT_TIMEOUT_SECONDS = 600
@@ -139,24 +138,23 @@ def combine(guest: Author, results: list[ActionResult]) -> ActionResult:
     reached = [r for r in results if r.ok]
     missed = [r for r in results if not r.ok]
     if not reached:
-        failed = ActionResult.failed(
-            f"{guest.shown_name}: " + "; ".join(r.message for r in missed),
-            hint="; ".join(r.hint for r in missed if r.hint),
-        )
-        return dataclasses.replace(failed, names=_naming(guest, failed))
+        hint = "; ".join(r.hint for r in missed if r.hint)
+        text, names = _led_by(guest, "; ".join(r.message for r in missed), hint)
+        return ActionResult.failed(text, hint, names=names)
     hint = "; ".join(r.for_host for r in missed)
-    done = ActionResult.done(f"{guest.shown_name}: " + "; ".join(r.message for r in reached), hint)
-    return dataclasses.replace(done, names=_naming(guest, done))
+    text, names = _led_by(guest, "; ".join(r.message for r in reached), hint)
+    return ActionResult.done(text, hint, names=names)
 
 
-def _naming(guest: Author, result: ActionResult) -> Namings:
-    """Where an invitation's result names `guest`: the name it starts with when nothing else
-    is said ("ana: whispered the guest link"); the whole of it when a refusal or a hint may
-    name them too ("ana does not accept whispers from strangers")."""
-    if guest.anonymous:
-        return ()
-    whole = result.hint or not result.ok
-    return (Naming(guest.key, 0, len(result.for_host if whole else guest.shown_name)),)
+def _led_by(guest: Author, said: str, hint: str) -> tuple[str, Namings]:
+    """ "ben: whispered the guest link", naming `guest` where it does (their name leads, and
+    the `hint` after it may name them too: "send ben the guest link another way")."""
+    text, names = named(guest, ": " + said)
+    if names and guest.shown_name in said:  # a refusal may name them again: all of it does
+        names = (Naming(guest.key, 0, len(text)),)
+    if names and guest.shown_name in hint:
+        names += (Naming(guest.key, len(text) + 2, len(text) + 2 + len(hint)),)
+    return text, names
 
 
 async def moderate(

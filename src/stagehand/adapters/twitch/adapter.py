@@ -48,7 +48,12 @@ from stagehand.adapters.twitch.errors import (
     describe_error,
     mask_twitchio_logs,
 )
-from stagehand.adapters.twitch.limits import split_message
+from stagehand.adapters.twitch.limits import (
+    MAX_MESSAGE_CHARS,
+    MAX_PARTS,
+    cut_short,
+    split_message,
+)
 from stagehand.adapters.twitch.moderation import HeardBan, heard_ban, heard_unban
 from stagehand.adapters.twitch.normalize import (
     PLATFORM,
@@ -462,6 +467,12 @@ class TwitchAdapter(Adapter):
         self._unfinished.finished(parts, reply_to)
         if first > 0:
             return rest_sent(first + 1, len(parts))
+        if cut_short(text):
+            return ActionResult.done(
+                f"sent to Twitch chat in {len(parts)} parts",
+                hint=f"cut to {MAX_PARTS} messages of {MAX_MESSAGE_CHARS} characters on Twitch "
+                "(the most stagehand sends at once): the end did not go out",
+            )
         if len(parts) > 1:
             return ActionResult.done(f"sent to Twitch chat in {len(parts)} parts")
         return result

@@ -46,3 +46,8 @@ def split_message(
         cut = last[: limit - len(ELLIPSIS)].rstrip()
         parts = [*parts[: max_parts - 1], cut + ELLIPSIS]
     return parts
+
+
+def cut_short(text: str, limit: int = MAX_MESSAGE_CHARS, max_parts: int = MAX_PARTS) -> bool:
+    """Whether `split_message` leaves the end of `text` out (it takes more than `max_parts`)."""
+    return len(split_message(text, limit, max_parts=max(len(text), 1))) > max_parts

@@ -18,7 +18,7 @@ from stagehand.adapters.youtube.errors import (
     describe,
     transient,
 )
-from stagehand.adapters.youtube.limits import fit_message
+from stagehand.adapters.youtube.limits import ELLIPSIS, MAX_MESSAGE_CHARS, fit_message
 from stagehand.adapters.youtube.oauth import OAuthUnavailable
 from stagehand.domain import Author, ModerationKind
 from stagehand.platform import ActionResult
@@ -45,7 +45,9 @@ def addressed(author: Author, text: str) -> str:
 
 
 async def send(client: YouTubeClient, live_chat_id: str, text: str) -> tuple[ActionResult, str]:
-    """Post `text` (cut to 200 characters); the result and the new message's id ("" if none)."""
+    """Post `text` (cut to 200 characters: the result's hint says so); the result and the new
+    message's id ("" if none)."""
+    whole = " ".join(text.split())
     text = fit_message(text)
     if not text:
         return ActionResult.failed("nothing to send: the message is empty"), ""
@@ -55,7 +57,15 @@ async def send(client: YouTubeClient, live_chat_id: str, text: str) -> tuple[Act
         return ActionResult.failed(str(exc), hint="reading stops before the last units"), ""
     except CALL_FAILURES as exc:
         return _failed("YouTube chat", exc), ""
-    return ActionResult.done("sent to YouTube chat"), str(sent.get("id") or "")
+    message_id = str(sent.get("id") or "")
+    if len(text) < len(whole):
+        left = len(whole) - len(text.removesuffix(ELLIPSIS))
+        return ActionResult.done(
+            "sent to YouTube chat",
+            hint=f"cut to {MAX_MESSAGE_CHARS} characters on YouTube (its limit): the last "
+            f"{left:,} did not go out",
+        ), message_id
+    return ActionResult.done("sent to YouTube chat"), message_id
 
 
 async def delete(client: YouTubeClient, message_id: str) -> ActionResult:

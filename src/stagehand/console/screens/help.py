@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from stagehand.console.actions import KEYS, ConsoleAction
 from stagehand.console.text import plain
+from stagehand.console.widgets.header import CONNECTION_STYLES
 
 MARKERS_HELP = (
     ("?", "a question"),
@@ -20,6 +21,16 @@ MARKERS_HELP = (
     ("N", "a newcomer (first message)"),
     ("S", "the author is on stage (their lines are highlighted)"),
     ("pin", "pinned for the hosts by a producer (on top, highlighted; the note is in Selected)"),
+)
+#: What each connection state's mark in the header means (by state: widgets/header.py marks).
+CONNECTIONS_HELP = (
+    ("connected", "connected: chat is read, actions work"),
+    ("reconnecting", "reconnecting (or connecting): the header counts down to the next try"),
+    ("limited", "limited: chat is read, but some actions cannot work (i has why and the fix)"),
+    ("failed", "failed: stopped for good (i has why and the fix)"),
+    ("disconnected", "disconnected"),
+    ("finished", "finished: a replay played to its end, or a chat that ended"),
+    ("unknown", "not known here: the show this console follows is away"),
 )
 
 
@@ -91,6 +102,11 @@ def help_content(
     lines.append(Content.styled("Queue markers", "bold $accent"))
     for mark, meaning in MARKERS_HELP:
         lines.append(Content.assemble((f"{mark:>8}  ", "bold"), meaning))
+    lines.append(Content(""))
+    lines.append(Content.styled("Connections (the header)", "bold $accent"))
+    for state, meaning in CONNECTIONS_HELP:
+        mark, style = CONNECTION_STYLES[state]
+        lines.append(Content.assemble((f"{mark:>8}  ", f"bold {style}"), meaning))
     lines.append(Content(""))
     lines.append(Content.styled("Escape or ? closes this help.", "$text-muted"))
     return Content("\n").join(lines)

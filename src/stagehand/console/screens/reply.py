@@ -6,12 +6,15 @@ from collections.abc import Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input
+from textual.content import Content
+from textual.widgets import Input, Static
 
 from stagehand.console.names import StaffNames
 from stagehand.console.screens.docked import DockedScreen
 from stagehand.console.screens.quoted import closed_for, quoted_comment
 from stagehand.domain import AuthorKey, Comment
+from stagehand.show.askers import askers
+from stagehand.show.fit import MAX_REPLY_CHARS, what_each_gets
 
 
 class ReplyScreen(DockedScreen[str | None]):
@@ -26,6 +29,7 @@ class ReplyScreen(DockedScreen[str | None]):
         self.staff = staff
         self.others = len({c.author.key for c in also} - {comment.author.key})
         self.platforms = [c.platform for c in also]
+        self.asked = askers(comment, also)
 
     def compose_dock(self) -> ComposeResult:
         yield from quoted_comment(
@@ -36,8 +40,22 @@ class ReplyScreen(DockedScreen[str | None]):
             platforms=self.platforms,
         )
         yield Input(
-            placeholder="Your reply (Enter sends, Escape cancels)", max_length=500, id="reply"
+            placeholder="Your reply (Enter sends, Escape cancels)",
+            max_length=MAX_REPLY_CHARS,
+            id="reply",
         )
+        # What a platform will split or cut, said as the host types (hidden while none does).
+        fit = Static("", id="reply-fit", classes="dialog-quote")
+        fit.display = False
+        yield fit
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        note = what_each_gets(event.value, self.asked)
+        if len(event.value) >= MAX_REPLY_CHARS:
+            note = "; ".join(filter(None, [f"the box takes {MAX_REPLY_CHARS:,}", note]))
+        fit = self.query_one("#reply-fit", Static)
+        fit.display = bool(note)
+        fit.update(Content(f"{len(event.value):,} characters: {note}" if note else ""))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()

@@ -125,10 +125,12 @@ def bottom_line(
             mark, style = CONNECTION_STYLES.get(state, ("?", ""))
             said = f" {mark} {state}" if tight < 2 else f" {mark}"
             bottom = bottom + Content.assemble(bar, plain(platform, max_chars=20), (said, style))
-            # The reason is the notices' (`i` keeps it): here only when the next try is.
+            # The reason is the notices' (`i` keeps it): here only when the next try is,
+            # kept by the mark when the state's word no longer fits ("twitch ◌ retry in 4 s").
             retry = retries.get(platform) if state == "reconnecting" else None
-            if retry is not None and tight < 2:
-                bottom = bottom + Content.styled(retry_text(retry), "$warning")
+            if retry is not None and tight < 4:
+                said = retry_text(retry)
+                bottom = bottom + Content.styled(said if tight < 2 else said[2:], "$warning")
             use = quotas.get(platform)
             if use is not None:
                 bottom = bottom + quota_content(use, short=tight >= 3, reading=state == "connected")
@@ -152,7 +154,8 @@ def bottom_line(
 
 
 def retry_text(seconds: float) -> str:
-    """When a reconnecting platform tries again: " · retry in 4 s", " · retrying"."""
+    """When a reconnecting platform tries again: " · retry in 4 s", " · retrying" (the
+    header's tighter line drops the " ·")."""
     if seconds < 0.5:
         return " · retrying"
     return f" · retry in {math.ceil(seconds)} s"

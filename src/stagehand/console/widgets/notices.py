@@ -13,12 +13,13 @@ host's own key did stays for its time however busy chat is, and a viewer's chat 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from textual.content import Content
 
-from stagehand.console.state import HOLDS_CHAT, HOLDS_OWN, ShownNotice
+from stagehand.console.state import HOLDS_CHAT, HOLDS_OWN, TROUBLED_STATES, ShownNotice
 from stagehand.console.text import plain
+from stagehand.console.widgets.header import retry_text
 from stagehand.console.widgets.panel import Panel
 
 #: How long a notice stays on the line, by whether it reports a problem.
@@ -36,6 +37,29 @@ LEVELS: dict[str, tuple[str, str, bool]] = {
     "failed": ("✕ failed: ", "bold $text-error", True),
     "error": ("✕ ", "bold $text-error", True),
 }
+
+
+def troubled(
+    connections: Mapping[str, tuple[str, str]], retries: Mapping[str, float]
+) -> ShownNotice | None:
+    """What the line says while nothing else is on it and a live platform is not connected
+    ("youtube: reconnecting · retry in 4 s; i has why"), instead of "Ready.": a platform down
+    is never missed once its notice faded."""
+    said: list[str] = []
+    for platform, (state, _detail) in sorted(connections.items()):
+        if platform == "replay" or state not in TROUBLED_STATES:
+            continue
+        if state == "reconnecting" and (retry := retries.get(platform)) is not None:
+            said.append(f"{platform}: reconnecting{retry_text(retry)}")
+        elif state == "limited":
+            said.append(f"{platform}: limited, some actions cannot work")
+        else:
+            said.append(f"{platform}: {state}")
+    if not said:
+        return None
+    needs_fix = any(s.endswith(("cannot work", ": failed")) for s in said)
+    fix = " and the fix" if needs_fix else ""
+    return ShownNotice("; ".join(said) + f"; i has why{fix}", "warning")
 
 
 def notice_content(notice: ShownNotice, *, max_chars: int = 300) -> Content:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from textual.content import Content
+from textual.widget import Widget
 
 from stagehand.console.names import StaffNames, name_of
 from stagehand.console.text import clock_time, plain, platform_tag
@@ -40,7 +41,9 @@ class StagePanel(Panel):
         featured: Featured | None = None,
     ) -> None:
         self.set_class(bool(sessions), "-live")
+        self.set_title(f"On stage ({len(sessions)})" if sessions else "On stage")
         lines: list[Content] = []
+        starts: list[int] = []  # where each guest's lines begin
         if featured is not None:  # what the overlay shows, above who is on stage
             lines.append(on_stream_line(featured, now, staff=staff))
         if not sessions:
@@ -51,6 +54,7 @@ class StagePanel(Panel):
             return
         for session in sessions:
             author = session.author
+            starts.append(len(lines))
             lines.append(
                 Content.assemble(
                     ("★ ", "bold $warning"),
@@ -70,4 +74,35 @@ class StagePanel(Panel):
                         plain(comment.shown_text, max_chars=300, style="$text-warning"),
                     )
                 )
-        self.set_content(Content("\n").join(lines))
+        self.set_content(Content("\n").join(self._fitted(lines, starts, sessions, staff)))
+
+    def _fitted(
+        self,
+        lines: list[Content],
+        starts: list[int],
+        sessions: Sequence[StageSession],
+        staff: StaffNames,
+    ) -> list[Content]:
+        """`lines` as the panel has room for them: whole guests, and the guests left out named
+        in a last line ("+1 more on stage: Knob Fan"), never dropped unsaid."""
+        room = self._room()
+        if room is None or len(lines) <= room:
+            return lines
+        kept = max(1, sum(1 for end in starts[1:] if end <= room))  # guests that fit whole
+        while kept > 1 and starts[kept] > room - 1:  # and the "+N more" line under them
+            kept -= 1
+        left_out = [name_of(s.author, staff=staff) for s in sessions[kept:]]
+        more = Content.assemble(
+            (f"+{len(left_out)} more on stage: ", "bold $text-warning"),
+            plain(", ".join(left_out), max_chars=200, style="bold"),
+        )
+        return [*lines[: min(starts[kept], room - 1)], more]
+
+    def _room(self) -> int | None:
+        """The lines the panel may grow to (its `max-height`, less its title), once laid out."""
+        max_height = self.styles.max_height
+        parent = self.parent
+        if max_height is None or not isinstance(parent, Widget) or not parent.size.height:
+            return None
+        box = int(max_height.resolve(parent.size, self.app.size))
+        return max(1, box - self.styles.gutter.height)
