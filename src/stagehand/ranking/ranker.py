@@ -620,7 +620,9 @@ class Ranker:
         return (
             value,
             rank_key(value, now, settings.half_life_seconds),
-            {name: _rounded(v) for name, v in reasons.items()},
+            # A rounding already remembered is looked up here, not in a call a reason (`or`: a
+            # value rounded to zero, or not yet remembered, takes the call, which says the same).
+            {name: _ROUNDED.get(v) or _rounded(v) for name, v in reasons.items()},
             frozenset(flags),
             same_as,
         )
