@@ -138,6 +138,8 @@ class _TextFacts:
     repeats_itself: bool
     shouting: bool
     for_later: bool
+    opener: str
+    """`signals.opener_name`: the name a "name: ..." opener speaks to ("" for none)."""
 
 
 class Ranker:
@@ -318,7 +320,7 @@ class Ranker:
             )
         )
         direct = topic.relevance if topic is not None else 0.0
-        addressed = signals.addressed_names(body, words, self._names_view)
+        addressed = signals.addressed_names(body, words, self._names_view, opener=facts.opener)
         audience = self._audience
         to_viewers = [
             n
@@ -786,6 +788,7 @@ def _text_facts(
             body, min_letters=spam.shouting_min_letters, ratio=spam.shouting_ratio, words=words
         ),
         for_later=signals.asks_for_another_show(body),
+        opener=signals.opener_name(body),
     )
 
 
