@@ -290,6 +290,7 @@ class Ranker:
             self._audience.learn_host(comment)
         reasons: dict[str, float] = {"base": weights.base}
         flags: set[str] = set()
+        terse = self._style.terse  # read once: the chat's style changes after the scoring
 
         # What kind of comment is it?
         command = not ask and facts.command
@@ -314,9 +315,7 @@ class Ranker:
             if greeting
             else self.topic.match(
                 words,
-                description=not HELP_CHANNEL_UNDESCRIBED
-                or self._style.terse > 0
-                or self._audience.has_hosts,
+                description=not HELP_CHANNEL_UNDESCRIBED or terse > 0 or self._audience.has_hosts,
             )
         )
         direct = topic.relevance if topic is not None else 0.0
@@ -444,7 +443,6 @@ class Ranker:
             flags.add("side_chatter")
             threshold = settings.on_topic_threshold
             reasons["side_chatter"] = weights.side_chatter * (1 - relevance / threshold)
-        terse = self._style.terse
         penalty_share = 1.0 - terse if TERSE_FADES_PENALTIES else 1.0
         if not noise and not words.content and strength == 0:
             reasons["short"] = weights.short
