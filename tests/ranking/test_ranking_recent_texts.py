@@ -89,3 +89,17 @@ def test_a_match_exactly_at_the_cutoff_is_found() -> None:
     match = ring.find("a" * 22, "cy")
 
     assert match == RepeatMatch(False, 88.0, 1, "a" * 28, None)
+
+
+def test_a_text_beyond_the_lengths_kept_is_scanned_and_its_window_not_kept() -> None:
+    """The scan's length windows are kept a length, for the lengths the bucket table holds: a
+    6,000-character paste is still matched, and the windows stay as many as those lengths."""
+    ring = RecentTexts(size=10, cutoff=88.0)
+    paste = "ab " * 2_000
+    ring.remember(paste, "ana")
+    ring.remember("hello chat", "bo")
+
+    for text in (paste + "a", paste + "a", "hello chat!", "hello chat!"):
+        assert ring.find(text, "cy") == scanned(ring, text, "cy")
+    assert ring.find(paste + "a", "cy") is not None
+    assert sorted(ring._windows) == [len("hello chat!")]

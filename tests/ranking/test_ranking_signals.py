@@ -105,6 +105,22 @@ def test_addressed_names_cover_at_mentions_and_irc_openers() -> None:
     assert signals.addressed_names("note: it works", words("note: it works"), set()) == ()
 
 
+def test_an_opener_read_once_a_text_addresses_whom_it_names_now() -> None:
+    """The ranker reads a text's "name: ..." opener once (chat repeats its texts) and asks who
+    has that name on every comment: a name met since counts, one never met does not."""
+    text = "@Bob: wren, you there?"
+    opener = signals.opener_name(text)
+
+    assert opener == "bob"
+    assert signals.opener_name("wren, you there?") == "wren"
+    assert signals.opener_name("hello there") == ""
+    assert signals.addressed_names(text, words(text), set(), opener=opener) == ("bob",)
+    assert signals.addressed_names("wren, hi", words("wren, hi"), set(), opener="wren") == ()
+    assert signals.addressed_names("wren, hi", words("wren, hi"), {"wren"}, opener="wren") == (
+        "wren",
+    )
+
+
 @pytest.mark.parametrize("text", ["PRO GAMER LULW", "ALIAN VISA PogU", "😎 PRO GAMER"])
 def test_short_emote_reactions(text: str) -> None:
     assert signals.is_reaction(words(text))

@@ -117,6 +117,9 @@ class RecentTexts:
         self._copies: dict[str, list[int]] = {}
         #: Length bucket -> its texts and their places in the ring, oldest first.
         self._by_length: dict[int, tuple[list[str], list[int]]] = {}
+        #: A text's length -> the length buckets its scan reads (`_window`): worked out once a
+        #: length, for the lengths `_BUCKETS` holds (so at most that many).
+        self._windows: dict[int, range] = {}
 
     def find(self, text: str, author: str) -> RepeatMatch | None:
         """The closest remembered text at or above the cutoff, preferring the same author's."""
@@ -152,12 +155,13 @@ class RecentTexts:
                 text, self._texts, scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=MATCHES
             )
         length = len(text)
-        shortest = math.floor(length * cutoff / (200 - cutoff))
-        longest = math.ceil(length * (200 - cutoff) / cutoff)
+        window = self._windows.get(length)
+        if window is None:
+            window = self._window(length, cutoff)
         choices: list[str] = []
         places: list[int] = []
         by_length = self._by_length
-        for bucket in range(_bucket(max(shortest, 1)), _bucket(longest) + 1):
+        for bucket in window:
             texts = by_length.get(bucket)
             if texts is not None:
                 choices += texts[0]
@@ -170,6 +174,15 @@ class RecentTexts:
         hits = [(choice, score, places[index]) for choice, score, index in found]
         hits.sort(key=_best_first)
         return hits[:MATCHES]
+
+    def _window(self, length: int, cutoff: float) -> range:
+        """The length buckets a text `length` long can match in (at `cutoff`, above 0)."""
+        shortest = math.floor(length * cutoff / (200 - cutoff))
+        longest = math.ceil(length * (200 - cutoff) / cutoff)
+        window = range(_bucket(max(shortest, 1)), _bucket(longest) + 1)
+        if length < len(_BUCKETS):
+            self._windows[length] = window
+        return window
 
     def remember(self, text: str, author: str, first: tuple[str, str] | None = None) -> None:
         """Remember `text`; `first`: the comment that first posted it (for a wave of pastes)."""

@@ -139,6 +139,8 @@ class _TextFacts:
     repeats_itself: bool
     shouting: bool
     for_later: bool
+    opener: str
+    """`signals.opener_name`: the name a "name: ..." opener speaks to ("" for none)."""
 
 
 class Ranker:
@@ -159,7 +161,10 @@ class Ranker:
         self.topic.set_description(show_description)
         self._recent = RecentTexts(spam.recent_texts, spam.near_duplicate_ratio)
         self._style = ChatStyle()
-        self._authors: LRU[AuthorKey, AuthorState] = LRU(spam.max_authors)
+        #: By (platform, user id), an `AuthorKey`'s fields: a tuple hashes and compares in C, where
+        #: an `AuthorKey` calls its Python `__hash__` and `__eq__` (twice a look-up: the LRU moves
+        #: what it finds to the end).
+        self._authors: LRU[tuple[str, str], AuthorState] = LRU(spam.max_authors)
         self._names: LRU[str, AuthorKey] = LRU(spam.max_authors)
         self._names_view = self._names.keys()  # `in` without touching the recency order
         # Recent comment id -> (its topic relevance, its author), for replies.
@@ -228,8 +233,8 @@ class Ranker:
 
     def recall_author(self, author: AuthorKey, comments: int) -> None:
         """A resumed show: `author` already wrote `comments` comments (no newcomer any more)."""
-        if comments > 0 and self._authors.get(author) is None:
-            self._authors.put(author, AuthorState(comments=comments))
+        if comments > 0 and self._authors.get(_account(author)) is None:
+            self._authors.put(_account(author), AuthorState(comments=comments))
 
     def feedback(self, comment: Comment, positive: bool) -> Feedback | None:
         """Answered or staged (positive) lifts similar comments; dismissed sinks them.
@@ -274,8 +279,8 @@ class Ranker:
         words = facts.words
         key = comment.author.key
         who = str(key)  # the author, as the text memories keep them
-        state = self._authors.get(key) or AuthorState()
         author = comment.author
+        state = self._authors.get((author.platform, author.id)) or AuthorState()
         roles = author.roles
         if (
             self._host_accounts
@@ -286,6 +291,7 @@ class Ranker:
             self._audience.learn_host(comment)
         reasons: dict[str, float] = {"base": weights.base}
         flags: set[str] = set()
+        terse = self._style.terse  # read once: the chat's style changes after the scoring
 
         # What kind of comment is it?
         command = not ask and facts.command
@@ -312,12 +318,12 @@ class Ranker:
                 words,
                 description=not HELP_CHANNEL_UNDESCRIBED
                 or not self._style.settled
-                or self._style.terse > 0
+                or terse > 0
                 or self._audience.has_hosts,
             )
         )
         direct = topic.relevance if topic is not None else 0.0
-        addressed = signals.addressed_names(body, words, self._names_view)
+        addressed = signals.addressed_names(body, words, self._names_view, opener=facts.opener)
         audience = self._audience
         to_viewers = [
             n
@@ -441,7 +447,6 @@ class Ranker:
             flags.add("side_chatter")
             threshold = settings.on_topic_threshold
             reasons["side_chatter"] = weights.side_chatter * (1 - relevance / threshold)
-        terse = self._style.terse
         penalty_share = 1.0 - terse if TERSE_FADES_PENALTIES else 1.0
         if not noise and not words.content and strength == 0:
             reasons["short"] = weights.short
@@ -622,7 +627,9 @@ class Ranker:
         return (
             value,
             rank_key(value, now, settings.half_life_seconds),
-            {name: _rounded(v) for name, v in reasons.items()},
+            # A rounding already remembered is looked up here, not in a call a reason (`or`: a
+            # value rounded to zero, or not yet remembered, takes the call, which says the same).
+            {name: _ROUNDED.get(v) or _rounded(v) for name, v in reasons.items()},
             frozenset(flags),
             same_as,
         )
@@ -659,12 +666,12 @@ class Ranker:
         if parent is not None:
             parent_topic, parent_key = parent
             carried = max(carried, REPLY_CARRY * parent_topic)
-            parent_state = self._authors.get(parent_key)
+            parent_state = self._authors.get(_account(parent_key))
             if parent_state is not None and parent_key != comment.author.key:
                 partners.append(parent_state)
         for name in addressed:
             other_key = self._names.get(name)
-            other = self._authors.get(other_key) if other_key is not None else None
+            other = self._authors.get(_account(other_key)) if other_key is not None else None
             if other is not None and other_key != comment.author.key:
                 affinity = decayed(other.topic, other.topic_ts, now, THREAD_HALF_LIFE)
                 carried = max(carried, MENTION_CARRY * affinity)
@@ -749,7 +756,8 @@ class Ranker:
         topic_now = decayed(state.topic, state.topic_ts, now, THREAD_HALF_LIFE)
         state.topic, state.topic_ts = max(topic_now, relevance), now
         if state.comments == 1:
-            self._authors.put(key, state)  # later comments: `get` already made it most recent
+            # Later comments: `get` already made it most recent.
+            self._authors.put((comment.author.platform, comment.author.id), state)
         name = comment.author.name.lower()
         self._names.put(name, key)
         shown = comment.author.display_name.lower() if comment.author.display_name else name
@@ -782,7 +790,13 @@ def _text_facts(
             body, min_letters=spam.shouting_min_letters, ratio=spam.shouting_ratio, words=words
         ),
         for_later=signals.asks_for_another_show(body),
+        opener=signals.opener_name(body),
     )
+
+
+def _account(key: AuthorKey) -> tuple[str, str]:
+    """What `Ranker._authors` keeps an author's state by: the key's fields, as a tuple."""
+    return key.platform, key.id
 
 
 def _about_the_setup(segment: Segment) -> bool:

@@ -463,15 +463,25 @@ def repeats_itself(words: Words) -> bool:
     return len(tokens) >= 6 and len(set(tokens)) / len(tokens) < 0.5
 
 
-def addressed_names(text: str, words: Words, known_names: Container[str]) -> tuple[str, ...]:
-    """Names the comment speaks to: @mentions, and IRC style "name: ..." / "name, ..." openers."""
-    names = list(words.mentions)
+def addressed_names(
+    text: str, words: Words, known_names: Container[str], *, opener: str | None = None
+) -> tuple[str, ...]:
+    """Names the comment speaks to: @mentions, and IRC style "name: ..." / "name, ..." openers.
+    `opener`: `opener_name(text)`, when the caller has it already (the ranker, once a text)."""
+    candidate = opener_name(text) if opener is None else opener
+    mentions = words.mentions
+    if candidate and candidate in known_names:
+        return tuple(dict.fromkeys([*mentions, candidate]))
+    return tuple(dict.fromkeys(mentions)) if mentions else ()
+
+
+def opener_name(text: str) -> str:
+    """The name an IRC style opener ("name: ...", "name, ...") speaks to, lower-cased, whether
+    or not anyone has it; "" when the text opens with none."""
     first = text.split(maxsplit=1)[0] if text.strip() else ""
     if len(first) > 1 and first[-1] in ":,":
-        candidate = first[:-1].lstrip("@").lower()
-        if candidate and candidate in known_names:
-            names.append(candidate)
-    return tuple(dict.fromkeys(names))
+        return first[:-1].lstrip("@").lower()
+    return ""
 
 
 def named_first(words: Words, known_names: Container[str]) -> str | None:
