@@ -299,3 +299,29 @@ def test_the_file_says_it_is_stagehands_and_which_schema(show_db, tmp_path: Path
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations._migrations)
     assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x53544748
+
+
+def test_a_comment_with_no_reply_highlight_or_wave_stores_nulls_without_adapting_them(
+    tmp_path: Path,
+) -> None:
+    """Most comments bind three Nones (no reply, no highlight, no wave of copies). The sqlite3
+    module looks each one up in its adapters, and with none there asks its protocol for
+    `__adapt__` (an AttributeError made and dropped: about 6k instructions a comment on the
+    writer's thread, which bounds a flood). The store gives None an adapter of its own, and a
+    None is still stored as NULL."""
+    db = open_database(tmp_path / "nulls.db")
+    show, _ = open_show(
+        db, "nulls", title="Nulls", description="", source="test", started_at=datetime.now(UTC)
+    )
+    author = Author("twitch", "u1", "ann", "Ann")
+    plain = sanitized(Comment("m1", "twitch", "chan", author, "hello", datetime.now(UTC)))
+    writer = StoreWriter(tmp_path / "nulls.db", show_id=show.id).start()
+    writer.record(CommentRanked(RankedComment(plain, Score(1.0, 1.0), 0)))
+    assert writer.close()
+    row = db.execute(
+        "SELECT typeof(reply_to), typeof(highlight_kind), typeof(same_as) FROM comments"
+    ).fetchone()
+    db.conn.close()
+
+    assert row == ("null", "null", "null")
+    assert (type(None), sqlite3.PrepareProtocol) in sqlite3.adapters

@@ -329,3 +329,36 @@ def test_a_long_flood_keeps_the_log_file_bounded(tmp_path: Path) -> None:
     # show's bottleneck): here about 3,300 pages, 1,400 at the default.
     assert CHECKPOINT_PAGES <= frames <= CHECKPOINT_PAGES + 1_500, frames
     assert sqlite3.connect(path).execute("SELECT count(*) FROM comments").fetchone() == (40_000,)
+
+
+def test_batches_of_any_size_share_a_few_compiled_statements(tmp_path: Path) -> None:
+    """A flood's batches come in every size. A multi-row INSERT of a size not met before is
+    parsed and compiled anew (about as dear as running it: some 30k instructions a comment on
+    the writer's thread, the show's slowest under a flood); a few sizes are compiled once and
+    then found in the connection's statement cache. Every comment is still stored, in order."""
+    path = tmp_path / "sizes.db"
+    show_id = new_show(path)
+    db = open_database(path)
+    rows_per_insert: list[int] = []
+
+    def traced(sql: str) -> None:
+        if sql.lstrip().startswith("INSERT OR IGNORE INTO comments"):
+            rows_per_insert.append(sql.count("), (") + 1)
+
+    db.conn.set_trace_callback(traced)
+    recorder = Recorder(db, show_id)
+    sizes = [1, 3, 7, 57, 130, 255, 256, 299, 313, 400, 401, 555, 777, 803, 1_000, 61, 9]
+    first = 1
+    for size in sizes:
+        with db.conn:
+            recorder.comments([ranked(n) for n in range(first, first + size)])
+        first += size
+    db.conn.set_trace_callback(None)
+    stored = [row[0] for row in db.execute("SELECT message_id FROM comments ORDER BY id")]
+    db.conn.close()
+
+    assert stored == [f"m-{n}" for n in range(1, first)]
+    assert sum(rows_per_insert) == first - 1
+    # 17 batches of 17 sizes: once compiled a statement a size (and one more for each
+    # batch's rest over 400), they now share ten: 400 rows, and the powers of two below it.
+    assert set(rows_per_insert) <= {400, 256, 128, 64, 32, 16, 8, 4, 2, 1}, rows_per_insert

@@ -98,6 +98,25 @@ CACHED_AUTHORS = 50_000
 ROWS_PER_STATEMENT = 400
 
 
+def _statement_sizes(rows: int) -> list[int]:
+    """How many rows each multi-row statement of a batch of `rows` takes: `ROWS_PER_STATEMENT`
+    each, and the rest in powers of two (at most eight more statements).
+
+    Only these few sizes are ever asked, so each one's statement is compiled once and then
+    found in the connection's statement cache: a statement of any other size would be parsed
+    and compiled anew (a batch's last chunk is a size seldom seen twice, and compiling a
+    multi-row INSERT costs about as much as running it: some 30k instructions a comment)."""
+    sizes = [ROWS_PER_STATEMENT] * (rows // ROWS_PER_STATEMENT)
+    rest = rows % ROWS_PER_STATEMENT
+    size = 1 << max(rest.bit_length() - 1, 0)
+    while rest:
+        if rest >= size:
+            sizes.append(size)
+            rest -= size
+        size >>= 1
+    return sizes
+
+
 @functools.lru_cache(maxsize=256)
 def _flag_columns(flags: frozenset[str]) -> tuple[str, int, int, int, int]:
     """A score's flags as their columns: the flags' text, is_question, on_topic, side_chatter
@@ -254,12 +273,11 @@ class Recorder:
         rows = [self._comment_row(r, author) for r, author in zip(ranked, authors, strict=True)]
         # Row ids only grow (no AUTOINCREMENT, one writer): what is new is above this.
         last_before = self.conn.execute("SELECT coalesce(max(id), 0) FROM comments").fetchone()[0]
-        inserted = 0
-        for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            chunk = rows[start : start + ROWS_PER_STATEMENT]
-            cursor = self.conn.execute(
-                _insert_comments_sql(len(chunk)), list(chain.from_iterable(chunk))
-            )
+        inserted = start = 0
+        for size in _statement_sizes(len(rows)):
+            chunk = rows[start : start + size]
+            start += size
+            cursor = self.conn.execute(_insert_comments_sql(size), list(chain.from_iterable(chunk)))
             inserted += cursor.rowcount  # rows SQLite inserted: the ignored repeats do not count
         if inserted < len(rows):
             inserted += self._store_collided(rows)
@@ -402,10 +420,12 @@ class Recorder:
             (a.platform, a.id, a.name, a.display_name, _roles_json(a.roles), format_ts(ts))
             for a, ts in changed.values()
         ]
-        for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            chunk = rows[start : start + ROWS_PER_STATEMENT]
+        start = 0
+        for size in _statement_sizes(len(rows)):
+            chunk = rows[start : start + size]
+            start += size
             found = self.conn.execute(
-                _upsert_authors_sql(len(chunk)), list(chain.from_iterable(chunk))
+                _upsert_authors_sql(size), list(chain.from_iterable(chunk))
             ).fetchall()
             for row_id, opted_out, platform, user_id in found:
                 key = AuthorKey(platform, user_id)
