@@ -139,7 +139,8 @@ class StagehandApp(App[None]):
         self.bridge = ConsoleBridge(
             self.state, self.post_message, redraw_per_second=console.redraw_per_second
         )
-        live.add_listener(self.bridge)
+        live.add_listener(self.bridge)  # what the show holds first, then what happens
+        self.state.hearing_from_now()
         self.frozen = False
         #: The state's `queued` count when the queue froze (the header counts what came since).
         self._queued_at_freeze = 0

@@ -195,6 +195,11 @@ class ConsoleState(ShowQueue):
     staff: StaffNames = field(default_factory=StaffNames)
     stage: tuple[StageSession, ...] = ()
     stage_said: dict[AuthorKey, deque[Comment]] = field(default_factory=dict)
+    #: The guests this console heard come on stage (a `StageChanged` as it happened, not a
+    #: snapshot's), or on stage already when it began hearing the show (`hearing_from_now`):
+    #: every line of theirs it hears since arrived after the start, whatever the platform's
+    #: clock dated it (`_said_on_stage`).
+    seen_coming_on: set[AuthorKey] = field(default_factory=set)
     connections: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: When each reconnecting platform tries next (`time.monotonic`), as its state said.
     retry_at: dict[str, float] = field(default_factory=dict)
@@ -243,7 +248,9 @@ class ConsoleState(ShowQueue):
         elif isinstance(event, HostActionLogged):
             self.host_acted(event.action, event.comment)
         elif isinstance(event, StageChanged):
+            before = {session.author.key for session in self.stage}
             self.stage_changed(event.on_stage)
+            self.seen_coming_on.update(set(self.stage_said) - before)
         elif isinstance(event, ConnectionChanged):
             self._connection_changed(event)
         elif isinstance(event, QuotaSpent):
@@ -297,11 +304,15 @@ class ConsoleState(ShowQueue):
         self.segment = None
         self.hands = ()
         self.stage_changed(())  # drops the old guests' chat lines too
+        self.seen_coming_on.clear()  # a snapshot's stage: its lines are judged by their time
         self.connections = {}
         self.retry_at = {}
         self.quotas = {}
         self.latest_comment_at = None
         for event in events:
+            if isinstance(event, StageChanged):
+                self.stage_changed(event.on_stage)  # not heard coming on: learned here
+                continue
             if not isinstance(event, CommentRanked):
                 self.apply(event)
                 continue
@@ -314,6 +325,7 @@ class ConsoleState(ShowQueue):
                 self._said_on_stage(self._raw_index[key].comment)  # a guest's, as before
             else:
                 self.add_comment(event.ranked)
+        self.hearing_from_now()
         gone = set(before) - set(self.queue)
         for key in gone:
             self.taken_off[key] = before[key]
@@ -553,13 +565,23 @@ class ConsoleState(ShowQueue):
             if entry.comment is not None and key_of(entry.comment) == key:
                 entry.comment = with_text(entry.comment, event)
 
+    def hearing_from_now(self) -> None:
+        """The show's snapshot is folded in: what this console hears from now on arrived after
+        every appearance on stage now began."""
+        self.seen_coming_on = set(self.stage_said)
+
     def _said_on_stage(self, comment: Comment) -> None:
         """A guest's line goes under their name on stage when they said it since they came on:
-        the one rule for every screen, whatever it learns late (an attached console's first
-        chat lines, a resumed show's queue), so none shows what they said before."""
+        by arrival when this console heard it after their appearance began (a live comment's
+        time is its platform's clock, which may run behind the show's), else (a line in the
+        show's snapshot: an attached console's first chat lines, a resumed show's queue) when
+        dated at or after the appearance began, so no screen shows what they said before."""
         author = comment.author.key
         lines = self.stage_said.get(author)
         if lines is None:
+            return
+        if author in self.seen_coming_on:
+            lines.append(comment)
             return
         since = next((s.started_at for s in self.stage if s.author.key == author), None)
         if since is not None and comment.ts >= since:
@@ -570,6 +592,7 @@ class ConsoleState(ShowQueue):
         keys = {session.author.key for session in on_stage}
         for gone in set(self.stage_said) - keys:
             del self.stage_said[gone]
+        self.seen_coming_on &= keys
         for key in keys - set(self.stage_said):
             self.stage_said[key] = deque(maxlen=STAGE_LINES)
 

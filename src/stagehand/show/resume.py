@@ -82,6 +82,9 @@ def restore(
     for recent in resumed.recent_comments:
         if key_of(recent.comment) not in resumed.deleted:
             state.recent.add(recent.comment)
+            # Where it names someone (a moderator's `!stage @ana`): un-named when they leave.
+            naming = resumed.recent_names.get(key_of(recent.comment), ())
+            state.recent.named(recent.comment, naming)
     # Deleted on its platform before the stop: never on stream, as before.
     state.deleted.update(resumed.deleted)
     for key, count in resumed.author_comments:

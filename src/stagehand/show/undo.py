@@ -44,7 +44,7 @@ from stagehand.events import (
     StageEnded,
     StageResumed,
 )
-from stagehand.naming import Namings, named, within
+from stagehand.naming import Namings, named, shifted, within
 from stagehand.platform import ActionResult, Adapter, ReplaySink
 from stagehand.show.changes import ShowChanges
 from stagehand.show.core import ACTING, about
@@ -92,7 +92,8 @@ class Undoing(ShowChanges):
         if platform is not None:
             said = (platform.message, within(platform.names, len(platform.message)))
         if platform is not None and not platform.ok and _platform_must_agree(done):
-            undo = self._log_undo(done, now, f"failed: {platform.message}")
+            failed = "failed: "
+            undo = self._log_undo(done, now, failed + said[0], names=shifted(said[1], len(failed)))
             message, names = named("Could not undo ", done.describe(), ": ", said)
             return ActionResult(False, message, key=undo.key, retry=True, names=names)
         undone, undo = self._apply_undo(done, now, "")
@@ -227,7 +228,11 @@ class Undoing(ShowChanges):
             message = named("Undid ", what, ": it was only recorded, and no longer counts")
         else:
             message = self._segment_back(done, what)
-        return message, self._log_undo(done, ts, outcome or f"ok: {message[0]}", key=key)
+        if outcome:  # a transcript's own words: whom they name is not known
+            return message, self._log_undo(done, ts, outcome, key=key)
+        ok = "ok: "
+        names = shifted(message[1], len(ok))
+        return message, self._log_undo(done, ts, ok + message[0], key=key, names=names)
 
     def _give_comment_back(self, done: Done, ts: datetime, what: Said, key: str) -> Said:
         if done.feedback is not None:
@@ -354,7 +359,11 @@ class Undoing(ShowChanges):
         keywords = ", ".join(before.keywords) or "no keywords"
         return named("Undid ", what, f": the topic is {before.title} ({keywords}) again")
 
-    def _log_undo(self, done: Done, ts: datetime, outcome: str, *, key: str = "") -> HostAction:
+    def _log_undo(
+        self, done: Done, ts: datetime, outcome: str, *, key: str = "", names: Namings = ()
+    ) -> HostAction:
+        """Log the undo of `done` (`names`: whom its `outcome` names, and where: un-named when
+        they leave, as the action's own outcome is)."""
         action = done.action
         undo = self._log_action(
             HostAction(
@@ -367,7 +376,8 @@ class Undoing(ShowChanges):
                 outcome,
                 key=key,
                 undoes=action.key,
-            )
+            ),
+            outcome_names=names,
         )
         if not outcome.startswith("failed"):
             done.undone_by = undo.key

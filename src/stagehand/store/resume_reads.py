@@ -39,6 +39,7 @@ from stagehand.domain import (
     ReplayPosition,
     TranscriptPosition,
 )
+from stagehand.naming import Naming, Namings
 from stagehand.store.queries import SegmentRow, last_alive_at, segments_of
 from stagehand.store.recorder import FORGOTTEN_ID_PREFIX
 from stagehand.store.rows import (
@@ -113,6 +114,9 @@ class ResumedState:
     #: The keys of the show's times on stream (each the host action that put a card on: a
     #: feature, an answer shown with it, an undo that put one back).
     on_stream_keys: frozenset[str] = frozenset()
+    #: Whom the text of each of `recent_comments` names, and where, by (platform, message id),
+    #: as the show recorded it (`text_names`: a moderator's `!stage @ana`).
+    recent_names: dict[tuple[str, str], Namings] = field(default_factory=dict)
 
 
 def resumed_state(
@@ -190,6 +194,7 @@ def resumed_state(
             for (key,) in db.execute("SELECT key FROM on_stream WHERE show_id = ?", [show_id])
             if key
         ),
+        recent_names=_names_in_comments(db, show_id, oldest_read),
     )
 
 
@@ -242,6 +247,27 @@ def _latest_comments(
     rows = older or newest
     oldest_read = rows[-1]["id"] if rows else 0
     return tuple(ranked), tuple(latest), deleted, oldest_read
+
+
+def _names_in_comments(
+    db: Database, show_id: int, oldest_read: int
+) -> dict[tuple[str, str], Namings]:
+    """Whom the stored texts of the comments from row `oldest_read` on name, and where."""
+    found: dict[tuple[str, str], Namings] = {}
+    for row in db.query(
+        """SELECT comments.platform, comments.message_id, authors.platform AS named_platform,
+                  authors.platform_user_id, text_names.start, text_names.stop
+           FROM text_names JOIN comments ON comments.id = text_names.comment_id
+           JOIN authors ON authors.id = text_names.author_id
+           WHERE text_names.comment_id >= ? AND text_names.field = 'text'
+             AND comments.show_id = ?
+           ORDER BY text_names.id""",
+        [oldest_read, show_id],
+    ):
+        key = (row["platform"], row["message_id"])
+        named = AuthorKey(row["named_platform"], row["platform_user_id"])
+        found[key] = (*found.get(key, ()), Naming(named, row["start"], row["stop"]))
+    return found
 
 
 def _host_actions(
