@@ -316,3 +316,42 @@ async def test_a_viewer_talking_after_an_unknown_bang_word_reaches_the_queue(
     # No public answer to a typo (docs/commands.md), and no command row: it is no command.
     assert played.answers() == []
     assert played.commands() == []
+
+
+#: Everyday lines for the chat bots channels run (Nightbot, StreamElements, Streamlabs, Moobot,
+#: Fossabot), beside two viewers who began with a `!word` and then talked (last read, sitting 19).
+OTHER_BOTS_EVERYDAY = [
+    segment("Filters", ["resonance", "cutoff", "ladder"]),
+    say("o1", "ana", "!songs request never gonna give you up", t=1),
+    say("o2", "ben", "!marker funny moment", t=2),
+    say("o3", "cleo", "!givepoints @ana 100", t=3),
+    say("o4", "cleo", "!top points", t=4),
+    say("o5", "dan", "!give @ana 500", t=5),
+    say("o6", "dan", "!tts hello streamer you suck", t=6),
+    say("o7", "eve", "!roll 2d6", t=7),
+    say("o8", "eve", "!love @ana", t=8),
+    say("o9", "fin", "!slap @ana", t=9),
+    say("o10", "fin", "!addpoints @ben 100", t=10),
+    say("o11", "gus", "!hydrate now", t=11),
+    # No bot's word we know, but its first argument is a person or a number: another bot's.
+    say("o12", "gus", "!yeet @ana into the sun", t=12),
+    say("o13", "hal", "!wager 250 on red", t=13),
+    say("q1", "icedc", "!aks would libdvdcss2 be illegal in the US?", t=14),
+    say("q2", "tanaka", "!pregunta ¿cómo veo DVDs en Linux?", t=15),
+]
+
+
+async def test_other_bots_everyday_commands_stay_out_of_the_queue(tmp_path: Path) -> None:
+    """`!songs request X`, `!marker X`, `!givepoints @ana 100`, `!tts ...`, `!roll 2d6` reached
+    the queue as comments (and the report counted them): they are for another chat bot. So is a
+    `!word` whose first argument is an `@name` or a number. A viewer talking after a `!word`
+    (`!aks would ...?`, `!pregunta ¿...?`) is still a comment."""
+    played = await play(tmp_path, OTHER_BOTS_EVERYDAY)
+    queued = {r.comment.id for r in console_state(played).ranked_queue()}
+    assert queued == {"q1", "q2"}
+    kinds = dict(played.db.execute("SELECT message_id, kind FROM comments"))
+    assert {key for key, kind in kinds.items() if kind == "comment"} == {"q1", "q2"}
+    assert {key for key, kind in kinds.items() if kind == "command"} == {
+        f"o{n}" for n in range(1, 14)
+    }
+    assert played.answers() == [] and played.commands() == []

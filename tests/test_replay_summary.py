@@ -226,3 +226,28 @@ def test_the_summary_says_how_many_bad_lines_were_skipped(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert "Stored show 's': 5 chat lines" in result.stdout
     assert result.stdout.rstrip().endswith("; 2 bad lines skipped (named above)"), result.stdout
+
+
+def test_the_same_replay_again_on_a_show_played_to_a_cut_short_last_line_says_it_is_stored(
+    tmp_path: Path,
+) -> None:
+    """The transcript's last line cut short (a recording stopped mid-write): the first run
+    stores the show and names the line. Run again, as the notice says, the show is resumed after
+    its last stored line, re-reads only that bad line and plays no chat line: that said "not one
+    chat line of it could be played", exit 2, of a show whose chat is all stored. It is the show
+    already stored to the end; the error is only for a show with no chat line stored at all."""
+    records = [dict(record) for record in SMALL_SHOW]
+    text = "".join(json.dumps(record) + "\n" for record in records)
+    transcript = tmp_path / "s.jsonl"
+    transcript.write_text(text + '{"kind": "comment", "id": "trunc', "utf-8")
+    db = tmp_path / "s.db"
+    first = replay(transcript, db)
+    assert first.returncode == 0, first.stderr
+    assert "Stored show 's': 5 chat lines" in first.stdout
+    again = replay(transcript, db)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "not one chat line" not in again.stderr
+    assert "Resumed show 's': 0 chat lines" in again.stdout
+    assert "it was already stored to the end of the transcript" in again.stdout
+    assert "Traceback" not in again.stderr
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM comments").fetchone()[0] == 5

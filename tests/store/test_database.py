@@ -325,3 +325,31 @@ def test_a_comment_with_no_reply_highlight_or_wave_stores_nulls_without_adapting
 
     assert row == ("null", "null", "null")
     assert (type(None), sqlite3.PrepareProtocol) in sqlite3.adapters
+
+
+def test_a_database_whose_chat_positions_came_from_another_build_still_opens(
+    show_db,
+) -> None:
+    """A database made by a build that recorded the chat positions table under another
+    migration name (m270_chat_positions) failed to open: "table chat_positions already
+    exists". The table is made only where it is missing; what it holds is kept."""
+    path, show_id = show_db
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO chat_positions (show_id, platform, chat_id, position) "
+        "VALUES (?, 'youtube', 'chat1', 'token1')",
+        (show_id,),
+    )
+    conn.execute(
+        "UPDATE _sqlite_migrations SET name = 'm270_chat_positions' "
+        "WHERE name = 'm280_chat_positions'"
+    )
+    conn.execute("PRAGMA user_version = 0")
+    conn.commit()
+    conn.close()
+    open_database(path).conn.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT chat_id, position FROM chat_positions").fetchall() == [
+        ("chat1", "token1")
+    ]
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations._migrations)

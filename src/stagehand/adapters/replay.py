@@ -88,6 +88,9 @@ class ReplayAdapter(Adapter[ReplaySink]):
         self.clamped = 0
         #: The transcript line a resumed replay started after (0: from the start).
         self.resumed_after_line = 0
+        #: The show held chat (or the hosts' actions on it) before this run: a run that plays
+        #: nothing new of it is a show already stored, not a transcript with nothing playable.
+        self.stored_before = False
         self.reader: TranscriptReader | None = None
         self.finished = asyncio.Event()
         #: Every event was played: the replay ended with its transcript, not stopped short.
@@ -102,6 +105,7 @@ class ReplayAdapter(Adapter[ReplaySink]):
     def _marked_events(self, sink: ReplaySink) -> Iterator[tuple[TranscriptEvent, Mark | None]]:
         if not isinstance(self.source, Path):
             return ((event, None) for event in self.source)
+        self.stored_before = sink.last_stored_at is not None
         start = self._resume_point(sink)
         self.resumed_after_line = start.line if start else 0
         self.reader = TranscriptReader(self.source, start=start, on_error=self._bad_line)
@@ -129,9 +133,15 @@ class ReplayAdapter(Adapter[ReplaySink]):
 
     @property
     def nothing_playable(self) -> bool:
-        """Played to its end with bad lines skipped and not one chat line played: nothing
-        happened that the transcript meant to happen (an error, not a stored show)."""
-        return self.played_through and self.skipped > 0 and self.chat_played == 0
+        """Played to its end with bad lines skipped, not one chat line played and none stored
+        before: nothing happened that the transcript meant to happen (an error, not a stored
+        show). A resumed run that re-reads a bad last line after the stored ones is not one."""
+        return (
+            self.played_through
+            and self.skipped > 0
+            and self.chat_played == 0
+            and not self.stored_before
+        )
 
     async def run(self, sink: ReplaySink) -> None:
         sink.connection_changed(self.platform, ConnectionState.CONNECTED, self.label)

@@ -10,6 +10,7 @@ Viewers' lines for those bots (`!uptime`, `!so @ana`) are told from a viewer tal
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from stagehand.domain import Author
@@ -36,24 +37,30 @@ class BotAccounts:
 
 
 #: Commands of the chat bots channels run (Nightbot, StreamElements, Streamlabs, Fossabot, Moobot,
-#: Wizebot, song request and points bots): for one of them, with whatever follows (`!so @ana`,
-#: `!sr a song`, `!quote 12`, `!bet 100`), never for the hosts.
+#: Wizebot, song request, points, text-to-speech and fun bots): for one of them, with whatever
+#: follows (`!so @ana`, `!sr a song`, `!songs request a song`, `!marker funny`, `!givepoints @ana
+#: 100`, `!top points`, `!tts hi`, `!roll 2d6`, `!slap @ana`), never for the hosts.
 OTHER_BOTS_COMMANDS = frozenset(
     [
         "accountage",
         "addcom",
+        "addpoints",
         "addquote",
         "age",
         "bet",
+        "bonk",
         "bttv",
         "build",
         "clip",
         "cmds",
+        "coinflip",
         "coins",
         "commands",
+        "cookie",
         "crosshair",
         "delcom",
         "delquote",
+        "dice",
         "discord",
         "donate",
         "duel",
@@ -62,14 +69,18 @@ OTHER_BOTS_COMMANDS = frozenset(
         "emotes",
         "enter",
         "ffz",
+        "flip",
         "followage",
         "followers",
         "gamble",
         "game",
-        "giveaway",
         "github",
+        "give",
+        "giveaway",
+        "givepoints",
         "heist",
         "hug",
+        "hydrate",
         "ign",
         "instagram",
         "join",
@@ -77,35 +88,46 @@ OTHER_BOTS_COMMANDS = frozenset(
         "leaderboard",
         "level",
         "links",
+        "love",
         "lurk",
+        "marker",
         "merch",
         "mods",
+        "pat",
         "patreon",
-        "permit",
         "pc",
+        "permit",
         "ping",
         "playlist",
         "points",
         "poll",
         "prime",
+        "queue",
         "quote",
         "quotes",
         "raffle",
         "rank",
         "record",
         "redeem",
+        "removepoints",
+        "roll",
         "roulette",
+        "rps",
         "rules",
         "schedule",
         "sens",
+        "setpoints",
         "setup",
         "shoutout",
         "skip",
+        "slap",
         "slots",
         "so",
         "socials",
         "song",
+        "songlist",
         "songrequest",
+        "songs",
         "specs",
         "sr",
         "stats",
@@ -117,6 +139,9 @@ OTHER_BOTS_COMMANDS = frozenset(
         "time",
         "tip",
         "title",
+        "top",
+        "toppoints",
+        "tts",
         "twitter",
         "unlurk",
         "uptime",
@@ -124,6 +149,7 @@ OTHER_BOTS_COMMANDS = frozenset(
         "voteskip",
         "watchtime",
         "website",
+        "winner",
         "winstreak",
         "wrongsong",
         "xp",
@@ -132,12 +158,20 @@ OTHER_BOTS_COMMANDS = frozenset(
 )
 
 
+#: A first argument that names a person (`@ana`, Discord's `<@4711>`) or is a number (`100`,
+#: `-5`, `2.5k`, `50%`): what a chat bot's command takes, not how a viewer starts to talk.
+_BOT_ARGUMENT = re.compile(r"@\S+|<@!?\d+>|[+-]?\d[\d.,]*[km]?%?", re.IGNORECASE)
+
+
 def other_bots_command(name: str, rest: str) -> bool:
     """Whether a `!name rest` line whose name is no command of ours is for a chat bot, not the
-    hosts: a known bot's command (`OTHER_BOTS_COMMANDS`), or a bare word with nothing said after
-    it (`!hnad`, a channel's own `!specs`). Else it is a viewer talking, who began with a `!word`
-    (`!aks is this legal?`, `!pregunta ¿...?`): a comment like any other.
+    hosts: a known bot's command (`OTHER_BOTS_COMMANDS`), a bare word with nothing said after
+    it (`!hnad`, a channel's own `!specs`), or a word whose first argument is a person or a
+    number (`!yeet @ana`, `!wager 250 on red`: a channel's own bot command). Else it is a viewer
+    talking, who began with a `!word` (`!aks is this legal?`, `!pregunta ¿...?`): a comment like
+    any other.
 
     `name` in lower case, without the prefix.
     """
-    return not rest.strip() or name in OTHER_BOTS_COMMANDS
+    words = rest.split(maxsplit=1)
+    return not words or name in OTHER_BOTS_COMMANDS or bool(_BOT_ARGUMENT.fullmatch(words[0]))

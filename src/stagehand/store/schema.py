@@ -550,10 +550,11 @@ def m270_text_names_in_host_actions(db: Database) -> None:
 @migrations()
 def m280_chat_positions(db: Database) -> None:
     """How far each platform's chat of a show was read (YouTube's page token, with the live
-    chat it belongs to): a show run again reads on from there instead of the chat's backlog."""
+    chat it belongs to): a show run again reads on from there instead of the chat's backlog.
+    Made only where missing: a build that recorded it as m270_chat_positions made it already."""
     db.execute(
         """
-        CREATE TABLE chat_positions (
+        CREATE TABLE IF NOT EXISTS chat_positions (
             show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,
             platform TEXT NOT NULL,
             chat_id TEXT NOT NULL,

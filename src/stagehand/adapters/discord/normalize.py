@@ -126,10 +126,25 @@ def channel_label(channel: object) -> str:
     return name if isinstance(name, str) and name else str(getattr(channel, "id", ""))
 
 
+#: The chat commands that act on a person they name (`stagehand.commands.moderators`, whose
+#: argument is "@username"): a mention picked from Discord's @ list names them by id.
+COMMANDS_NAMING_A_PERSON = frozenset({"stage", "unstage"})
+
+
+def names_a_person(content: str, command_prefix: str | None) -> bool:
+    """Whether the message is a command that reads a user mention as the user's id."""
+    text = content.lstrip()
+    if not command_prefix or not text.startswith(command_prefix):
+        return False
+    name = text[len(command_prefix) :].split(maxsplit=1)
+    return bool(name) and name[0].casefold() in COMMANDS_NAMING_A_PERSON
+
+
 def message_text(message: discord.Message, command_prefix: str | None = None) -> str:
-    """The message's text with user, role and channel mentions shown as names; in a chat
-    command (the text starts with `command_prefix`) user mentions stay `<@id>`, which the
-    commands read as the user's id (docs/commands.md: `!stage <@123>`)."""
+    """The message's text with user, role and channel mentions shown as names; in a command
+    that acts on a person (`!stage <@123>`, `!unstage <@123>`: docs/commands.md) user mentions
+    stay `<@id>`, which the command reads as the user's id. Any other line, `!ask <@123> ...`
+    too, reaches the queue, the overlay and the follow-ups with the name people saw."""
     users = {user.id: user.display_name for user in message.mentions}
     roles = {role.id: role.name for role in message.role_mentions}
     channels: dict[int, str] = {}
@@ -138,8 +153,8 @@ def message_text(message: discord.Message, command_prefix: str | None = None) ->
         found = guild.get_channel_or_thread(cid) if guild is not None else None
         if found is not None:
             channels[cid] = found.name
-    is_command = bool(command_prefix) and message.content.lstrip().startswith(command_prefix or "")
-    return resolve_mentions(message.content, users, roles, channels, keep_user_ids=is_command)
+    keep_ids = names_a_person(message.content, command_prefix)
+    return resolve_mentions(message.content, users, roles, channels, keep_user_ids=keep_ids)
 
 
 def attachments_of(message: discord.Message) -> tuple[str, ...]:

@@ -84,19 +84,26 @@ class StagePanel(Panel):
         staff: StaffNames,
     ) -> list[Content]:
         """`lines` as the panel has room for them: whole guests, and the guests left out named
-        in a last line ("+1 more on stage: Knob Fan"), never dropped unsaid."""
+        in a last line ("+1 more on stage: Knob Fan"), never dropped unsaid. With no room for
+        one whole guest the first is cut short under its name (the card on stream above it if
+        room is left), and with one line only it names them all."""
         room = self._room()
         if room is None or len(lines) <= room:
             return lines
-        kept = max(1, sum(1 for end in starts[1:] if end <= room))  # guests that fit whole
-        while kept > 1 and starts[kept] > room - 1:  # and the "+N more" line under them
+        names = [name_of(s.author, staff=staff) for s in sessions]
+        kept = len(sessions) - 1  # guests that fit whole above the "+N more" line
+        while kept > 0 and starts[kept] > room - 1:
             kept -= 1
-        left_out = [name_of(s.author, staff=staff) for s in sessions[kept:]]
-        more = Content.assemble(
-            (f"+{len(left_out)} more on stage: ", "bold $text-warning"),
-            plain(", ".join(left_out), max_chars=200, style="bold"),
-        )
-        return [*lines[: min(starts[kept], room - 1)], more]
+        if kept > 0:
+            return [*lines[: starts[kept]], _more(names[kept:], shown=True)]
+        if room < 2 and len(sessions) > 1:
+            return [_more(names, shown=False)]
+        # Not one whole guest fits: the first, cut short under its name, and the others named.
+        first = lines[starts[0] : starts[1] if len(starts) > 1 else len(lines)]
+        others = [_more(names[1:], shown=True)] if len(sessions) > 1 else []
+        first = first[: max(1, room - len(others))]
+        above = lines[: starts[0]][: max(0, room - len(first) - len(others))]
+        return [*above, *first, *others]
 
     def _room(self) -> int | None:
         """The lines the panel may grow to (its `max-height`, less its title), once laid out."""
@@ -106,3 +113,14 @@ class StagePanel(Panel):
             return None
         box = int(max_height.resolve(parent.size, self.app.size))
         return max(1, box - self.styles.gutter.height)
+
+
+def _more(names: Sequence[str], *, shown: bool) -> Content:
+    """The last line naming the guests the panel has no room for ("+2 more on stage: a, b")."""
+    return Content.assemble(
+        (
+            f"+{len(names)} more on stage: " if shown else f"{len(names)} on stage: ",
+            "bold $text-warning",
+        ),
+        plain(", ".join(names), max_chars=200, style="bold"),
+    )
