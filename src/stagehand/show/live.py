@@ -21,7 +21,9 @@ import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
 
 from stagehand.config import Settings
 from stagehand.domain import (
@@ -66,6 +68,8 @@ from stagehand.store.queries import SearchHit, ShowRow
 from stagehand.store.recorder import Stored
 
 log = logging.getLogger(__name__)
+
+_Read = TypeVar("_Read")
 
 
 class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
@@ -554,23 +558,19 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
     async def chat_position(self, platform: str) -> tuple[str, str] | None:
         """Where an earlier run of this show stopped reading `platform`'s chat (None: nowhere)."""
         show_id = self._show.id
-
-        def read() -> tuple[str, str] | None:
-            db = connect(self._db_path, read_only=True)
-            try:
-                return queries.chat_position(db, show_id, platform)
-            finally:
-                db.conn.close()
-
-        return await asyncio.to_thread(read)
+        return await self._read(lambda db: queries.chat_position(db, show_id, platform))
 
     async def quota_used(self, platform: str, day: str) -> int:
         """What earlier runs stored as spent of `platform`'s quota on `day` (0 on a new file)."""
+        return await self._read(lambda db: queries.quota_spent(db, platform, day))
 
-        def read() -> int:
+    async def _read(self, query: Callable[[Database], _Read]) -> _Read:
+        """`query` on a read-only connection of its own, in a thread (the writer's stays free)."""
+
+        def read() -> _Read:
             db = connect(self._db_path, read_only=True)
             try:
-                return queries.quota_spent(db, platform, day)
+                return query(db)
             finally:
                 db.conn.close()
 
