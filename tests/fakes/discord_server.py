@@ -922,6 +922,31 @@ def adapter_settings(fake: FakeDiscord, **overrides: Any) -> Any:
 
 
 @contextlib.asynccontextmanager
+async def live_show_on(fake: FakeDiscord, folder: Path) -> AsyncIterator[tuple[Any, Any]]:
+    """A live show (its chat commands on) whose one adapter is the real DiscordAdapter against
+    the fake, connected: `(live, watched)` until the block ends (`live_shows.running`)."""
+    from fakes.live_shows import running, until
+    from stagehand.adapters.discord.adapter import DiscordAdapter
+    from stagehand.config import Settings
+    from stagehand.platform import ConnectionState
+    from stagehand.session import open_show
+    from stagehand.tokens import TokenStore
+
+    adapter = DiscordAdapter(
+        adapter_settings(fake),
+        TokenStore(folder / "tokens.json"),
+        guild_ready_timeout=0.05,
+        retry_delays=(0.05,),
+    )
+    live = open_show(Settings(), db_path=folder / "show.db", show_name="friday", adapters=[adapter])
+    async with running(live) as watched:
+        await until(
+            lambda: live.connections.get("discord", (None,))[0] is ConnectionState.CONNECTED
+        )
+        yield live, watched
+
+
+@contextlib.asynccontextmanager
 async def running_adapter(
     fake: FakeDiscord,
     sink: RecordingSink,

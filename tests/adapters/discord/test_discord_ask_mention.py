@@ -11,59 +11,40 @@ from pathlib import Path
 from fakes.discord_server import (
     LISTENER_ID,
     FakeDiscord,
-    adapter_settings,
+    live_show_on,
 )
-from fakes.live_shows import running, until
-from stagehand.adapters.discord.adapter import DiscordAdapter
+from fakes.live_shows import until
 from stagehand.commands.registry import COMMANDS
-from stagehand.config import Settings
 from stagehand.events import CommentRanked
-from stagehand.platform import ConnectionState
-from stagehand.session import open_show
-from stagehand.tokens import TokenStore
 
 
 async def test_ask_naming_someone_by_the_at_list_reaches_the_queue_with_the_name(
     tmp_path: Path,
 ) -> None:
-    async with FakeDiscord() as fake:
-        adapter = DiscordAdapter(
-            adapter_settings(fake),
-            TokenStore(tmp_path / "tokens.json"),
-            guild_ready_timeout=0.05,
-            retry_delays=(0.05,),
-        )
-        live = open_show(
-            Settings(), db_path=tmp_path / "show.db", show_name="friday", adapters=[adapter]
-        )
-        async with running(live) as show:
-            await until(
-                lambda: live.connections.get("discord", (None,))[0] is ConnectionState.CONNECTED
+    async with FakeDiscord() as fake, live_show_on(fake, tmp_path) as (_live, show):
+        # A viewer (Mason) picks her from the @ list: Discord sends the raw mention.
+        for content in [
+            f"!ask <@{LISTENER_ID}> what mic do you use?",
+            f"!aks <@{LISTENER_ID}> is this legal?",
+        ]:
+            await fake.dispatch(
+                "MESSAGE_CREATE",
+                fake.message(
+                    content=content,
+                    mentions=[fake.mention(LISTENER_ID)],
+                ),
             )
-            # A viewer (Mason) picks her from the @ list: Discord sends the raw mention.
-            for content in [
-                f"!ask <@{LISTENER_ID}> what mic do you use?",
-                f"!aks <@{LISTENER_ID}> is this legal?",
-            ]:
-                await fake.dispatch(
-                    "MESSAGE_CREATE",
-                    fake.message(
-                        content=content,
-                        mentions=[fake.mention(LISTENER_ID)],
-                    ),
-                )
-            await until(
-                lambda: (
-                    len({e.ranked.comment.id for e in show.seen if isinstance(e, CommentRanked)})
-                    >= 2
-                )
+        await until(
+            lambda: (
+                len({e.ranked.comment.id for e in show.seen if isinstance(e, CommentRanked)}) >= 2
             )
-            shown = {e.ranked.comment.shown_text for e in show.seen if isinstance(e, CommentRanked)}
-            assert not any(f"<@{LISTENER_ID}>" in text for text in shown), shown
-            assert shown == {
-                "@Lis Tener what mic do you use?",  # the question `!ask` put
-                "!aks @Lis Tener is this legal?",
-            }, shown
+        )
+        shown = {e.ranked.comment.shown_text for e in show.seen if isinstance(e, CommentRanked)}
+        assert not any(f"<@{LISTENER_ID}>" in text for text in shown), shown
+        assert shown == {
+            "@Lis Tener what mic do you use?",  # the question `!ask` put
+            "!aks @Lis Tener is this legal?",
+        }, shown
 
 
 def test_every_command_that_takes_a_person_keeps_the_discord_mention_id() -> None:

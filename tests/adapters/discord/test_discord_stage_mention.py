@@ -12,15 +12,10 @@ from fakes.discord_server import (
     SHOW_CHANNEL_ID,
     ZEYLA_ID,
     FakeDiscord,
-    adapter_settings,
+    live_show_on,
 )
-from fakes.live_shows import running, until
-from stagehand.adapters.discord.adapter import DiscordAdapter
-from stagehand.config import Settings
+from fakes.live_shows import until
 from stagehand.events import CommentRanked
-from stagehand.platform import ConnectionState
-from stagehand.session import open_show
-from stagehand.tokens import TokenStore
 
 
 def _bot_lines(fake: FakeDiscord) -> list[str]:
@@ -31,40 +26,27 @@ def _bot_lines(fake: FakeDiscord) -> list[str]:
 
 
 async def test_stage_with_a_picked_mention_brings_that_viewer_on_stage(tmp_path: Path) -> None:
-    async with FakeDiscord() as fake:
-        adapter = DiscordAdapter(
-            adapter_settings(fake),
-            TokenStore(tmp_path / "tokens.json"),
-            guild_ready_timeout=0.05,
-            retry_delays=(0.05,),
+    async with FakeDiscord() as fake, live_show_on(fake, tmp_path) as (live, show):
+        # "Lis Tener" (user name `listener`, a display name with a space) asks something.
+        await fake.dispatch(
+            "MESSAGE_CREATE",
+            fake.message(author_id=LISTENER_ID, content="can I show my patch on stage?"),
         )
-        live = open_show(
-            Settings(), db_path=tmp_path / "show.db", show_name="friday", adapters=[adapter]
+        await until(lambda: any(isinstance(e, CommentRanked) for e in show.seen))
+        # The moderator picks her from the @ list: Discord sends the raw mention.
+        await fake.dispatch(
+            "MESSAGE_CREATE",
+            fake.message(
+                author_id=ZEYLA_ID,
+                content=f"!stage <@{LISTENER_ID}>",
+                mentions=[fake.mention(LISTENER_ID)],
+            ),
         )
-        async with running(live) as show:
-            await until(
-                lambda: live.connections.get("discord", (None,))[0] is ConnectionState.CONNECTED
-            )
-            # "Lis Tener" (user name `listener`, a display name with a space) asks something.
-            await fake.dispatch(
-                "MESSAGE_CREATE",
-                fake.message(author_id=LISTENER_ID, content="can I show my patch on stage?"),
-            )
-            await until(lambda: any(isinstance(e, CommentRanked) for e in show.seen))
-            # The moderator picks her from the @ list: Discord sends the raw mention.
-            await fake.dispatch(
-                "MESSAGE_CREATE",
-                fake.message(
-                    author_id=ZEYLA_ID,
-                    content=f"!stage <@{LISTENER_ID}>",
-                    mentions=[fake.mention(LISTENER_ID)],
-                ),
-            )
-            await until(lambda: len(_bot_lines(fake)) >= 1, timeout=10)
-            said = _bot_lines(fake)
-            assert not any("can't find" in line for line in said), said
-            assert any(line.startswith("Invited ") for line in said), said
-            # She is in the Stage audience: invited to speak there.
-            patches = fake.requests_to("PATCH", rf"/guilds/\d+/voice-states/{LISTENER_ID}")
-            assert [p.json.get("suppress") for p in patches] == [False]
-            assert [g.author.id for g in live.on_stage] == [LISTENER_ID]
+        await until(lambda: len(_bot_lines(fake)) >= 1, timeout=10)
+        said = _bot_lines(fake)
+        assert not any("can't find" in line for line in said), said
+        assert any(line.startswith("Invited ") for line in said), said
+        # She is in the Stage audience: invited to speak there.
+        patches = fake.requests_to("PATCH", rf"/guilds/\d+/voice-states/{LISTENER_ID}")
+        assert [p.json.get("suppress") for p in patches] == [False]
+        assert [g.author.id for g in live.on_stage] == [LISTENER_ID]
