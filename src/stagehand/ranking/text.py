@@ -671,14 +671,9 @@ analyse_chunk = BoundedCache(
 split_words = cached_per_text(_split_words)
 
 
-def phrase_stems(phrase: str) -> tuple[str, ...]:
-    """The stems of a keyword or phrase, every word kept (phrases match word for word)."""
-    return tuple(stem for word, _ in phrase_words(phrase) for stem in word)
-
-
 def phrase_words(phrase: str) -> list[tuple[tuple[str, ...], bool | None]]:
-    """The written words of a title, keyword or phrase, each as its stems, and whether it is
-    content: a word of a spaced script is one stem, judged as any word (None); one of Chinese or
+    """The written words of a title, keyword or phrase, each as its stems (every word kept:
+    phrases match word for word), and whether it is content: a word of a spaced script is one stem, judged as any word (None); one of Chinese or
     Japanese is the pieces a comment's text is cut into (`unspaced_words`)."""
     written = phrase if phrase.isascii() else phrase.translate(_ARABIC_MARKS)
     out: list[tuple[tuple[str, ...], bool | None]] = []
