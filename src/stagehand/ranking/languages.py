@@ -1,10 +1,11 @@
-"""What chat says in six languages: question words, requests, "you", and function words.
+"""What chat says in seven languages: question words, requests, "you", and function words.
 
 Data only, for `questions.py` (is it a question? is it put to the show?) and `text.py` (which
 words carry no content). Every word is lower-case with its accents folded away (`fold`): chat
 drops accents as often as it keeps them ("como" for "cómo"), so both spellings meet here.
 
-Languages: English, Spanish, Portuguese, French, German, Italian. A word that is also an
+Languages: English, Spanish, Portuguese, French, German, Italian, Arabic (Chinese and Japanese,
+written without spaces, are read in `questions.py`). A word that is also an
 everyday word of another language ("come" in English, "was" in English, "que" in a Spanish
 statement) is listed under `ambiguous`: it opens a question only when another word of its own
 language is in the comment.
@@ -80,6 +81,7 @@ SPANISH = Language(
     second_person=_words(
         "tú usted ustedes vos vosotros vosotras contigo tus vuestro vuestra vuestros tienes"
         " puedes usas haces hiciste usaste pusiste recomiendas prefieres piensas sabes"
+        " recomiendan usan tuyo tuya tuyos tuyas"
     ),
     stopwords=_words(
         "el la los las un una unos unas y o pero para por con sin del al lo se su sus muy"
@@ -171,14 +173,32 @@ ITALIAN = Language(
     ),
 )
 
-LANGUAGES = (ENGLISH, SPANISH, PORTUGUESE, FRENCH, GERMAN, ITALIAN)
+ARABIC = Language(
+    "ar",
+    # هل (yes or no), كيف how, ماذا what, لماذا why, متى when, أين where, كم how much; and the
+    # spoken ليش why, وين where, شو and ايش what
+    openers=_exact("هل كيف ماذا لماذا متى أين اين كم ليش وين شو ايش إيش"),
+    # ما is "not" too ("ما أعرف"), من "from" ("من مصر"): a question when one of these follows
+    ambiguous=_words("ما من"),
+    follows=_words("هو هي هم هذا هذه الفرق رأيك رأيكم أفضل افضل السبب اسم اللي الذي أين اين"),
+    second_person=_words(
+        "أنت انت أنتم انتم أنتي انتي عندك عندكم تستخدم تستخدمون تنصح تنصحون تعمل تعملون"
+    ),
+    stopwords=_words(
+        "في من على عن إلى الى و أو او ثم هذا هذه ذلك تلك التي الذي هو هي هم أنا انا نحن"
+        " أنت انت ما لا لم لن قد كان كانت مع كل بعض أي اي هل كيف ماذا لماذا متى أين اين كم"
+        " يا إن ان أن لكن بس"
+    ),
+)
+
+LANGUAGES = (ENGLISH, SPANISH, PORTUGUESE, FRENCH, GERMAN, ITALIAN, ARABIC)
 
 #: Every language's "you".
 SECOND_PERSON = frozenset().union(*(lang.second_person for lang in LANGUAGES))
 #: "or" in each language: "you" with a choice asks ("tu les fais sécher ou tu les cuis").
 OR = frozenset({"or", "o", "ou", "oder"})
 
-#: Function words of the other five languages. Words that are also English content words
+#: Function words of the other six languages. Words that are also English content words
 #: ("die", "pour", "hat", "fur", "comment", "todo", "ai", "os", "ci", "io") are left out.
 FOREIGN_STOPWORDS = frozenset().union(*(lang.stopwords for lang in LANGUAGES[1:])) - _words(
     "die man war pan pain son come sin fin den tie art hut mist gift rock also bald will pour"
@@ -212,8 +232,9 @@ _REQUESTS = {
         r"|forma|manera)|(?:tips|consejos) para|(?:me|nos)? ?(?:puedes|podes|puede|pueden|podrias"
         r"|podrian) (?:mostrar|explicar|decir|ensenar|hablar|repetir|compartir|contar)"
         r"|cuentanos|cuentame|explicanos|muestranos|ensenanos|dinos|que opinas|que piensas"
-        r"|se puede|hay (?:alguna|algun) (?:forma|manera|truco)|me pregunto|quisiera saber"
-        r"|quiero saber|por que"
+        r"|se puede|hay (?:alguna |algun |una )?(?:forma|manera|truco|modo)|me pregunto"
+        r"|quisiera saber|quiero saber|por que|sab(?:es|en|eis) si|(?:me|nos) (?:recomiendan"
+        r"|recomiendas|recomienda|recomendarias|recomendarian|aconsejan|aconsejas)"
     ),
     "pt": (
         r"alguem sabe|alguma (?:dica|sugestao|recomendacao|ideia)|algum conselho"
@@ -221,8 +242,9 @@ _REQUESTS = {
         r" (?:mostrar|explicar|falar|dizer|ensinar|repetir|compartilhar|contar)|tem como"
         r"|da (?:pra|para)|e possivel|me (?:conta|explica|mostra|diz|fala)|conta pra gente"
         r"|nos conta|explica (?:como|pra|para|de novo)|mostra (?:como|de novo)"
-        r"|o que (?:voces|voce|vc|vcs|tu) (?:acha|acham|usa|usam)|queria saber|quero saber"
-        r"|gostaria de saber|por que|o que e"
+        r"|(?:o que|oq|o q) (?:voces|voce|vc|vcs|tu) (?:acha|acham|usa|usam)|queria saber"
+        r"|quero saber|gostaria de saber|por que|o que e|(?:voce|vc|tu) sabe se"
+        r"|(?:voces|vcs) sabem se|(?:me|nos) (?:recomendam|recomenda|indica|indicam)"
     ),
     "fr": (
         r"quelqu'?un sait|des conseils|un conseil|une astuce|des astuces|(?:vous pouvez"

@@ -1,13 +1,15 @@
-"""Is a comment a question, and is it put to the show? In six languages, with or without `?`.
+"""Is a comment a question, and is it put to the show? In nine languages, with or without `?`.
 
 Chat drops question marks ("compile times tripled after that, how did you cope") and asks in
 many languages ("vocês usam fermento natural", "habt ihr das schon probiert"). A comment is a
-question when it has a question mark (`?`, `¿`, `？`), opens with a question word of any of the
-languages in `languages.py` (an ambiguous one only with another word of its language: "como
-siempre" is no question, "como hiciste la masa" and "como se hace" are), opens a later clause with one ("…, how did
+question when it has a question mark (`?`, `¿`, `？`, `؟`), opens with a question word of any of
+the languages in `languages.py` (an ambiguous one only with another word of its language: "como
+siempre" is no question, "como hiciste la masa", "donde compraste" and "como se hace" are), opens a later clause with one ("…, how did
 you cope"), asks in German word order ("hast du …", "ist das normal"), offers "you" a choice ("tu
 les fais sécher ou tu les cuis"), or makes a request ("any tips", "tell us
-about", "cuéntanos", "alguma dica", "est-ce que", "weiß jemand", "qualcuno sa").
+about", "cuéntanos", "alguma dica", "est-ce que", "weiß jemand", "qualcuno sa"). Japanese and
+Chinese, written without spaces, ask with a final か or 吗 or a question word inside the
+sentence (何, どこ, いつ, 什么, 怎么: `_UNSPACED_QUESTION`).
 
 Answers are cached per text: chat repeats itself.
 """
@@ -25,7 +27,7 @@ from stagehand.ranking.languages import (
     SECOND_PERSON,
     fold,
 )
-from stagehand.ranking.text import AnyCase, Words, analyse_chunk, split_words
+from stagehand.ranking.text import UNSPACED, AnyCase, Words, analyse_chunk, split_words
 
 #: Phrases that ask, as written.
 _ASKING_PHRASES = (
@@ -38,7 +40,20 @@ _ASKING_PHRASES = (
 #: Tried at every word of a fresh comment: grouped by their first letters (`by_first_character`),
 #: as `languages.REQUESTS` is.
 _QUESTION_PHRASES = AnyCase(r"\b(?:" + by_first_character([_ASKING_PHRASES]) + ")")
-_QUESTION_MARK = re.compile(r"[?？¿](?:\s|$|[)\"'!.,:;?？])|[?？]$|¿\w")
+#: A question mark: `¿`, the full-width `？` and the Arabic `؟` anywhere (Japanese and Chinese
+#: put no space after one: "これ何？笑"); `?` before a space, the end, punctuation, an emoji
+#: ("la sopa lleva ajo?😂") or Chinese or Japanese, not inside a word or a link ("?v=", "wh?t").
+_QUESTION_MARK = re.compile(r"[¿？؟]|\?(?:$|[^\w=&/%#+\-@~]|[\u3040-\u30ff\u3400-\u9fff])")
+#: Japanese asks with a final か ("…ですか", "…ますか", "…のか"; not "とか", "なんか", "確か")
+#: or かな, or a question word in the sentence (何, どこ, いつ, どう, なぜ, 誰, …; not "何か"
+#: something, "いつも" always, "どうも" thanks); Chinese with a final 吗 or 呢, or a question
+#: word (什么, 怎么, 为什么, 哪, 谁, 多少, 多久).
+_UNSPACED_QUESTION = re.compile(
+    r"(?<![とし確静ばバなん])か[ー〜~]*(?![^\W_])|かな(?![^\W_])"
+    r"|何(?!か|も|でも|とか)|(?:どこ|いつ|どれ|誰|だれ|どちら)(?!か|も|でも)|どう(?!も|ぞ|せ)"
+    r"|なぜ|なんで(?!も)|どの|どんな|いくら(?!でも)|どっち(?!も)"
+    r"|[吗嗎](?![^\W_])|呢(?![^\W_])|什么|甚麼|什麼|怎么|怎麼|怎样|为什么|為什麼|哪|谁|多少|多久|几[点个分次]"
+)
 
 #: Ambiguous openers (accents folded): what may follow them to ask, and each language's "you".
 _AMBIGUOUS: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
@@ -105,6 +120,31 @@ _NOT_VERBS = frozenset({"und", "oder", "aber", "weil", "dass", "wenn", "als", "o
 #: Portuguese and Spanish ask yes/no questions in the order of a statement; opened with the
 #: polite "you" and a verb ("vocês usam fermento natural"), a comment to the hosts asks.
 _YOU_FIRST = frozenset({"voce", "voces", "vc", "vcs", "usted", "ustedes"})
+#: "How" or "where" and "I" doing a thing ask how to do it ("como hago para afinar la guitarra",
+#: "donde compro las cuerdas", "onde compro"); after "cuando" it tells ("cuando hago pan…").
+_HOW_WHERE = frozenset({"como", "donde", "adonde", "onde"})
+_I_DO = frozenset(
+    {
+        *("hago", "hacer", "consigo", "conseguir", "aprendo", "aprender", "compro", "comprar"),
+        *("empiezo", "empezar", "puedo", "faço", "faco", "fazer", "começo", "comeco", "posso"),
+    }
+)
+#: "porque" (and "pq") is "because" and, typed without its space or accent, "why": followed
+#: straight by "you" or a verb saying "you" ("porque usas cuerdas de nylon", "pq vc usa"), it asks.
+_WHY_OR_BECAUSE = frozenset({"porque", "pq", "porq", "xq"})
+_YOU_VERBS = frozenset(
+    {"usas", "tienes", "haces", "prefieres", "elegiste", "hiciste", "usaste", "pusiste", "eliges"}
+)
+#: A Spanish verb saying "you did" (preterite "-aste", "-iste": "donde compraste", "como
+#: aprendiste"), where a question word may also be an everyday word; not these nouns and verbs.
+_DID_YOU = re.compile(r"\w{3,}(?:aste|iste)")
+_NOT_DID_YOU = frozenset({"consiste", "insiste", "resiste", "persiste", "contraste", "desgaste"})
+
+
+def _did_you(word: str) -> bool:
+    return _DID_YOU.fullmatch(word) is not None and word not in _NOT_DID_YOU
+
+
 #: ... unless the verb is "to be": "vocês são demais" praises.
 _COPULAS = frozenset({"sao", "e", "estao", "esta", "son", "es", "estan", "eres", "sois"})
 
@@ -157,6 +197,8 @@ def _emotes_aside(text: str) -> tuple[int, int]:
 
 def _asks(text: str, words: Words) -> bool:
     """A question form, question mark or not."""
+    if not text.isascii() and UNSPACED.search(text) and _UNSPACED_QUESTION.search(text):
+        return True  # Japanese or Chinese: "豚骨スープは何時間煮込みますか"
     tokens = tuple(fold(t) for t in words.tokens)
     if _opens_question(words.tokens, tokens):
         return True
@@ -198,10 +240,14 @@ def _opens_question(written: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
     ambiguous = _AMBIGUOUS.get(first)
     if ambiguous is not None:
         follows, you = ambiguous
-        if second in follows or you.intersection(tokens[1:]):
+        if second in follows or you.intersection(tokens[1:]) or _did_you(second):
             return True
     if first == "por" and second in ("que", "quê"):  # "por qué", "por que" (why)
         return True
+    if first in _HOW_WHERE and second in _I_DO:
+        return True  # "como hago para afinar", "donde compro", "como faço pra"
+    if first in _WHY_OR_BECAUSE and (second in _YOU_FIRST or second in _YOU_VERBS):
+        return tokens[2] not in _COPULAS  # "porque usas cuerdas", "pq vc usa"
     if first in _YOU_FIRST and second not in _COPULAS:
         return True
     return second in _GERMAN_YOU and first not in _NOT_VERBS and first.isalpha()

@@ -84,8 +84,11 @@ HELP_CHANNEL_UNDESCRIBED = True
 #: pointing at a thing ("is this game still relevant?") is put to the show, as any question not
 #: put to the chat is in a show (IMPLICIT_TO_SHOW).
 POINTING_ASKS_THE_SHOW = True
-#: A repeated text this close (rapidfuzz ratio) to another author's was pasted, not typed again.
-PASTED_SIMILARITY = 99.0
+#: A text nearly the same as (the repeat check's ratio) another viewer's question of this
+#: segment asks it again, in other spelling, whether or not the question detection reads it
+#: as one ("porque usas cuerdas de nylon en la guitarra" after "por qué usas cuerdas…"): a
+#: question asked again, one row "asked by N", never a paste (until `WAVE_COPIES`).
+ASKED_AGAIN_STRENGTH = 0.8
 #: A question others posted word for word this many times among the recent texts is a wave of
 #: pastes from then on; fewer copies are viewers asking the same question (one row "asked by N",
 #: lifted). Four viewers asking it on four platforms are askers; a sixth copy is where the
@@ -357,6 +360,16 @@ class Ranker:
         # neither a question nor lifted.
         asked = ask and not (emote_only or laughter)
         strength = 1.0 if asked else facts.strength
+        # Said before? (Asked again in other spelling, a paste, a repeat: below.)
+        match = self._recent.find(facts.said, who) if not emote_only else None
+        if (
+            not strength
+            and not noise
+            and match is not None
+            and not match.same_author
+            and self._same.is_question(match.other_text)
+        ):
+            strength = ASKED_AGAIN_STRENGTH
         if strength > 0 and not noise:
             flags.add("question")
             share = OFF_TOPIC_QUESTION_SHARE + (1 - OFF_TOPIC_QUESTION_SHARE) * relevance
@@ -474,7 +487,6 @@ class Ranker:
             flags.add("spam")
             reasons["spam"] = weights.spam
         normalized, said = facts.normalized, facts.said
-        match = self._recent.find(said, who) if not emote_only else None
         pasted_from: tuple[str, str] | None = None
         if match is not None and match.same_author:
             flags.add("repeat")

@@ -60,27 +60,31 @@ def _each(words: str, kind: str) -> dict[str, str]:
     return dict.fromkeys(words.split(), kind)
 
 
-#: The kind of answer a question's opening word asks for, in the six languages the question
-#: detection reads (ranking/languages.py), accented and folded. Words that open other sentences
+#: The kind of answer a question's opening word asks for, in the seven languages the question
+#: detection reads word by word (ranking/languages.py), accented and folded. Words that open other sentences
 #: as often ("was", "come", "ou", "por" alone) are left out: a question opening with none of
 #: these asks for nothing in particular, and may be merged as before.
 _ASKS = {
     **_each(
         "what whats what's which qué que cuál cual cuáles cuales qual quais quel quelle quels"
         " quelles quoi lequel laquelle lesquels welche welcher welches welchen welchem cosa"
-        " cosè quale quali",
+        " cosè quale quali ماذا ايش شو",
         "which",
     ),
-    **_each("why whys why's pourquoi warum wieso weshalb weswegen perché perche", "why"),
-    **_each("how hows how's cómo como comment wie", "how"),
+    **_each(
+        "why whys why's pourquoi warum wieso weshalb weswegen perché perche porque pq porquê"
+        " لماذا ليش",
+        "why",
+    ),
+    **_each("how hows how's cómo como comment wie كيف", "how"),
     **_each(
         "cuánto cuánta cuántos cuántas cuanto cuanta cuantos cuantas quanto quanta quantos"
-        " quantas quanti quante combien wieviel wievielen",
+        " quantas quanti quante combien wieviel wievielen كم",
         "how much",
     ),
-    **_each("when whens when's cuándo cuando quando quand wann", "when"),
+    **_each("when whens when's cuándo cuando quando quand wann متى", "when"),
     **_each(
-        "where wheres where's dónde donde adónde onde cadê où wo woher wohin dove",
+        "where wheres where's dónde donde adónde onde cadê où wo woher wohin dove أين اين وين",
         "where",
     ),
     **_each(
@@ -260,6 +264,12 @@ class SameQuestions:
             return None
         found = self._get(-best[1])
         return found.lead if found is not None else None
+
+    def is_question(self, text: str) -> bool:
+        """`text` (as the repeat check keeps it) is a question of this segment still held, and
+        no wave of pastes: a text nearly the same by another viewer asks it again."""
+        asked = self._get(self._by_text.get(text, -1)) if text else None
+        return asked is not None and asked.lead not in self._waves
 
     def wave(self, lead: CommentKey | None) -> None:
         """The row `lead` is a wave of pastes: a question sharing its words is not swallowed."""

@@ -129,6 +129,8 @@ _GREETING_OPENERS = frozenset(
             "bienvenue",
         ),
         *("willkommen", "benvenuta", "benvenuto", "benvenuti", "bem-vinda", "bem-vindo"),
+        # مرحبا, السلام (عليكم), سلام, أهلا, هلا, مساء / صباح (الخير): Arabic
+        *("مرحبا", "السلام", "سلام", "أهلا", "اهلا", "هلا", "مساء", "صباح", "وعليكم"),
     }
 )
 # ...and those that count as a greeting anywhere in a short line.
@@ -159,7 +161,15 @@ _GREETING_WORDS = _GREETING_OPENERS | frozenset(
         *("dia", "días", "dias", "tarde", "tardes", "noches", "noite", "pessoal", "gente"),
         *("todos", "tout", "monde", "tutti", "zusammen", "leute", "abend", "tag", "morgen"),
         *("crew", "squad", "checking", "first", "erster", "primero", "primeiro", "premier"),
+        *("عليكم", "الخير", "النور", "جميعا", "الجميع", "شباب", "يا", "بكم", "بالجميع"),
     }
+)
+#: Greetings in Japanese and Chinese, written without spaces: the text opens with one
+#: ("こんばんは〜", "初見です", "大家好"), and the rest is judged as a greeting's rest.
+_UNSPACED_GREETING = re.compile(
+    r"(?:こんばんは|こんばんわ|こんにちは|こんにちわ|おはよう(?:ございます)?|はじめまして|初見(?:です)?"
+    r"|ばんわ|やっほー?|おやすみ(?:なさい)?|またね|お疲れ様(?:です|でした)?|おつかれ(?:さま)?|乙"
+    r"|大家好|你们好|你好|晚上好|早上好|哈喽|拜拜|再见)"
 )
 #: Where a greeting comes from ("hello from the discord side", "boa tarde do Rio"): the place
 #: after these words is part of the hello.
@@ -344,10 +354,12 @@ def _greeting_shape(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None
     """What `is_greeting` reads of the text alone (cached per text): None when it does not open
     as a greeting or a farewell; else its words that are no greeting, farewell, thanks or common
     word, and the names it greets."""
+    stripped = text.strip()
+    if not stripped.isascii() and (hello := _UNSPACED_GREETING.match(stripped)) is not None:
+        return _greeting_rest(split_words(stripped[hello.end() :]).tokens), ()
     written = [t for t in split_words(text).tokens if t]
     if not written:
         return None
-    stripped = text.strip()
     first = _HELD.sub(_held_once, written[0])
     if not (
         first in _GREETING_OPENERS
@@ -366,15 +378,19 @@ def _greeting_shape(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None
     )
     if not opens:
         return None
-    rest = tuple(
+    return _greeting_rest(_without_origin(tokens)), greeted
+
+
+def _greeting_rest(tokens: Iterable[str]) -> tuple[str, ...]:
+    """The words of a greeting that are no greeting, farewell, thanks or common word."""
+    return tuple(
         t
-        for t in _without_origin(tokens)
+        for t in tokens
         if t not in _GREETING_WORDS
         and t not in _FAREWELL_WORDS
         and t not in _THANKS
         and t not in STOPWORDS
     )
-    return rest, greeted
 
 
 def _without_origin(tokens: list[str]) -> list[str]:

@@ -336,11 +336,41 @@ KNOWN_EMOTES = frozenset(
 
 LAUGHTER = re.compile(
     r"^(?:(?:a?ha){2,}h?|(?:he){2,}h?|(?:hi){3,}|l+o+l+[sz]*|lmf?a+o+|rofl+|xd+|kek\w*|lul\w*"
-    r"|omegalul\w*|ja(?:ja)+|ka(?:ka)+|jsjs\w*|ksks\w*|w{3,}|hah\w*|😂+|🤣+|😆+|😹+)$",
+    r"|omegalul\w*|ja(?:ja)+|ka(?:ka)+|jsjs\w*|ksks\w*|w{3,}|hah\w*|😂+|🤣+|😆+|😹+"
+    # kkkk and rsrs (Portuguese), jajsjs (Spanish typed fast), ｗｗｗ (full width), 草 and 笑
+    # (Japanese), 哈哈 (Chinese), ははは, ههههه (Arabic)
+    r"|k{3,}|(?:rs){2,}|j[ajsk]*s[ajsk]*j[ajsk]*|ｗ{2,}|[草笑]+|哈{2,}|[はハ]{3,}|ه{3,})$",
     re.IGNORECASE,
 )
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+#: Scripts written without spaces between words: Chinese and Japanese. Kanji (with 々 and 〇),
+#: katakana (with ー and the half-width forms) and hiragana.
+_HAN = "\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_KATAKANA = "\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_HIRAGANA = "\u3041-\u309f"
+UNSPACED = re.compile(f"[{_HAN}{_KATAKANA}{_HIRAGANA}]")
+#: A word's runs of one script: kanji or katakana (content), hiragana (particles and endings),
+#: anything else.
+_SCRIPT_RUN = re.compile(
+    f"([{_HAN}{_KATAKANA}]+)|([{_HIRAGANA}]+)|[^{_HAN}{_KATAKANA}{_HIRAGANA}]+"
+)
+_KANJI_KATAKANA_BREAK = re.compile(f"(?<=[{_HAN}])(?=[{_KATAKANA}])|(?<=[{_KATAKANA}])(?=[{_HAN}])")
+#: Arabic's vowel marks (tashkeel) and its stretching tatweel: optional in writing ("هَلْ" is
+#: "هل", "مـرحبا" is "مرحبا"), and each mark would cut a word in two.
+_ARABIC_MARKS = dict.fromkeys(
+    [
+        *range(0x610, 0x61B),
+        *range(0x64B, 0x660),
+        0x670,
+        0x640,
+        *range(0x6D6, 0x6DD),
+        *range(0x6DF, 0x6E5),
+        0x6E7,
+        0x6E8,
+        *range(0x6EA, 0x6EE),
+    ]
+)
 _CAMEL_HUMP = re.compile(r"^[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*$|^[A-Z]{2,}[a-z]+[A-Z]?$")
 #: A letter or a digit: what `str.isalnum` says of a character (`re`'s `\w` is exactly those
 #: and "_"), found without a Python generator stepping through the chunk.
@@ -512,9 +542,14 @@ def _analyse_chunk(chunk: str) -> Chunk:
     emote = _emote_shaped(chunk)
     bare = chunk.strip(".,!?")
     laughter = bool(bare) and bool(LAUGHTER.match(bare))
-    words = [w.lower().replace("'", "") for w in _WORD.findall(chunk)]
+    beyond_ascii = not chunk.isascii()
+    written = chunk.translate(_ARABIC_MARKS) if beyond_ascii else chunk
+    words = [w.lower().replace("'", "") for w in _WORD.findall(written)]
     if len(words) > 1 and "-" in chunk:
         words.append("".join(words))  # wi-fi also matches wifi
+    unspaced: dict[str, bool] = {}
+    if beyond_ascii and UNSPACED.search(written):
+        words, unspaced = _unspaced_pieces(words)
     stems = tuple(stem(w) for w in words)
     # An emote has no content words (nothing to step through); the others: a list made in one go.
     content = (
@@ -524,7 +559,13 @@ def _analyse_chunk(chunk: str) -> Chunk:
             [
                 s
                 for w, s in zip(words, stems, strict=True)
-                if not (len(w) < 2 or w in STOPWORDS or w.isdigit() or fold(w) in FOREIGN_STOPWORDS)
+                if (
+                    unspaced[w]
+                    if w in unspaced
+                    else not (
+                        len(w) < 2 or w in STOPWORDS or w.isdigit() or fold(w) in FOREIGN_STOPWORDS
+                    )
+                )
             ]
         )
     )
@@ -542,6 +583,45 @@ def _analyse_chunk(chunk: str) -> Chunk:
                 letters += 1
                 capitals += ch.isupper()
     return Chunk(None, emote, laughter, tuple(words), stems, content, letters, capitals)
+
+
+def unspaced_words(word: str) -> list[tuple[tuple[str, ...], bool | None]]:
+    """The words a written word of Chinese or Japanese may hold, each as its pieces, and whether
+    they are content: no space tells where a word ends, so each run of kanji, of katakana and
+    of hiragana is cut into its overlapping character pairs ("小麦粉" -> 小麦, 麦粉; one
+    character alone: "麺"), which find a word inside a longer run ("豚骨スープは" holds スープ)
+    and tell two questions in other words apart. Kanji and katakana pairs are content;
+    hiragana pairs (particles and endings: "は", "ですか", "ます") never are (False). Any
+    other run ("ａｂｃ" in "ａｂｃ全角") is a word of its own, judged as any word (None)."""
+    out: list[tuple[tuple[str, ...], bool | None]] = []
+    for run in _SCRIPT_RUN.finditer(word):
+        content_run, hiragana = run.group(1), run.group(2)
+        if content_run is None and hiragana is None:
+            out.append(((run.group(0),), None))
+            continue
+        for part in _KANJI_KATAKANA_BREAK.split(content_run or hiragana):
+            pieces = (
+                (part,) if len(part) == 1 else tuple(part[i : i + 2] for i in range(len(part) - 1))
+            )
+            out.append((pieces, content_run is not None))
+    return out
+
+
+def _unspaced_pieces(words: list[str]) -> tuple[list[str], dict[str, bool]]:
+    """`words` with each word of Chinese or Japanese cut into its pieces (`unspaced_words`),
+    and whether each piece is content."""
+    pieces: list[str] = []
+    content: dict[str, bool] = {}
+    for word in words:
+        if UNSPACED.search(word) is None:
+            pieces.append(word)
+            continue
+        for parts, is_content in unspaced_words(word):
+            pieces += parts
+            if is_content is not None:
+                for part in parts:
+                    content[part] = content.get(part, False) or is_content
+    return pieces, content
 
 
 def _split_words(text: str) -> Words:
@@ -591,9 +671,19 @@ analyse_chunk = BoundedCache(
 split_words = cached_per_text(_split_words)
 
 
-def phrase_stems(phrase: str) -> tuple[str, ...]:
-    """The stems of a keyword or phrase, every word kept (phrases match word for word)."""
-    return tuple(stem(w.lower().replace("'", "")) for w in _WORD.findall(phrase))
+def phrase_words(phrase: str) -> list[tuple[tuple[str, ...], bool | None]]:
+    """The written words of a title, keyword or phrase, each as its stems (every word kept:
+    phrases match word for word), and whether it is content: a word of a spaced script is one stem, judged as any word (None); one of Chinese or
+    Japanese is the pieces a comment's text is cut into (`unspaced_words`)."""
+    written = phrase if phrase.isascii() else phrase.translate(_ARABIC_MARKS)
+    out: list[tuple[tuple[str, ...], bool | None]] = []
+    for word in _WORD.findall(written):
+        word = word.lower().replace("'", "")
+        if word.isascii() or UNSPACED.search(word) is None:
+            out.append(((stem(word),), None))
+        else:
+            out += [(tuple(map(stem, parts)), c) for parts, c in unspaced_words(word)]
+    return out
 
 
 def normalize_for_repeat(text: str) -> str:

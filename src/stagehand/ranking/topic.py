@@ -28,7 +28,7 @@ from operator import itemgetter
 from rapidfuzz import fuzz, process
 
 from stagehand.frozen import quick_init
-from stagehand.ranking.text import STOPWORDS, Words, phrase_stems, stem
+from stagehand.ranking.text import STOPWORDS, Words, phrase_words, stem
 
 TITLE_WEIGHT = 0.7
 KEYWORD_WEIGHT = 1.0
@@ -125,7 +125,7 @@ class TopicProfile:
         self._explicit: dict[str, float] = {}
         self._phrases: dict[tuple[str, ...], float] = {}
         self._description: dict[str, float] = {}
-        self._description_stems: list[str] = []
+        self._description_stems: list[tuple[str, float]] = []
         self._feedback: dict[str, float] = {}
         self._near_keys: list[str] = []
         self._fuzzy: dict[str, float] = {}
@@ -148,9 +148,11 @@ class TopicProfile:
 
     def set_description(self, description: str) -> None:
         self._description_stems = [
-            s for s in _content_stems(description) if len(s) > 1 and s not in FRAMING_WORDS
+            (s, share) for s, share in _content_stems(description) if s not in FRAMING_WORDS
         ]
-        self._description = {s: self.description_weight for s in self._description_stems}
+        self._description = _heaviest(
+            (s, self.description_weight * share) for s, share in self._description_stems
+        )
         self._rebuild()
 
     def set_topic(self, title: str, keywords: Iterable[str]) -> None:
@@ -166,11 +168,12 @@ class TopicProfile:
         self._hindsight = {}
         # Words this chat already uses everywhere ("ubuntu" in #ubuntu) say little about the
         # segment: damp them by how common they were before it began (an IDF learned from chat).
-        self._description = {
-            s: self.description_weight * self.everyday_factor(s) for s in self._description_stems
-        }
-        for stem_ in _content_stems(title):
-            weight = TITLE_WEIGHT * self.everyday_factor(stem_)
+        self._description = _heaviest(
+            (s, self.description_weight * share * self.everyday_factor(s))
+            for s, share in self._description_stems
+        )
+        for stem_, share in _content_stems(title):
+            weight = TITLE_WEIGHT * share * self.everyday_factor(stem_)
             if stem_ in FRAMING_WORDS:
                 weight *= FRAMING_FACTOR
             self._explicit[stem_] = max(self._explicit.get(stem_, 0.0), weight)
@@ -190,18 +193,33 @@ class TopicProfile:
     def add_terms(self, terms: Iterable[str]) -> None:
         """Keywords or phrases the hosts add; a phrase also lifts its words a little."""
         for term in terms:
-            stems = phrase_stems(term)
+            words = phrase_words(term)
+            stems = tuple(stem_ for word, _ in words for stem_ in word)
             if not stems:
                 continue
             if len(stems) == 1:
                 self._explicit[stems[0]] = KEYWORD_WEIGHT
                 continue
-            self._phrases[stems] = KEYWORD_WEIGHT
-            for stem_ in stems:
-                if len(stem_) > 1 and stem_ not in STOPWORDS:
-                    weight = max(self._explicit.get(stem_, 0.0), PHRASE_WORD_WEIGHT)
-                    self._explicit[stem_] = weight
+            if len(words) == 1 and words[0][1]:
+                # One word of Chinese or Japanese (kanji, katakana): its character pairs
+                # share the word's weight, so the word counts once, as a word of a spaced
+                # script does, and part of it (小麦 of 小麦粉) for part of its weight.
+                self._add_pieces(stems, KEYWORD_WEIGHT)
+                continue
+            self._phrases[stems] = KEYWORD_WEIGHT  # a phrase, or a word in hiragana
+            for word, content in words:
+                if content:
+                    self._add_pieces(word, PHRASE_WORD_WEIGHT)
+                elif content is None and len(word[0]) > 1 and word[0] not in STOPWORDS:
+                    weight = max(self._explicit.get(word[0], 0.0), PHRASE_WORD_WEIGHT)
+                    self._explicit[word[0]] = weight
         self._rebuild()
+
+    def _add_pieces(self, pieces: tuple[str, ...], weight: float) -> None:
+        """The pieces of a word of Chinese or Japanese, sharing its weight."""
+        for piece in pieces:
+            share = weight / len(pieces)
+            self._explicit[piece] = max(self._explicit.get(piece, 0.0), share)
 
     @property
     def terms(self) -> dict[str, float]:
@@ -453,8 +471,27 @@ class TopicProfile:
         return sum(len(table) for table in tables)
 
 
-def _content_stems(text: str) -> list[str]:
-    return [s for s in phrase_stems(text) if s not in STOPWORDS and len(s) > 1]
+def _content_stems(text: str) -> list[tuple[str, float]]:
+    """The content stems of a title or description, each with its share of its written word:
+    1 for a word of a spaced script; a word of Chinese or Japanese shares it among its pieces
+    (`text.unspaced_words`: "スープ" is スー and ープ, half each), and hiragana is no content."""
+    out: list[tuple[str, float]] = []
+    for word, content in phrase_words(text):
+        if content is None:
+            if word[0] not in STOPWORDS and len(word[0]) > 1:
+                out.append((word[0], 1.0))
+        elif content:
+            out += [(piece, 1.0 / len(word)) for piece in word]
+    return out
+
+
+def _heaviest(weights: Iterable[tuple[str, float]]) -> dict[str, float]:
+    """Each stem's greatest weight."""
+    table: dict[str, float] = {}
+    for stem_, weight in weights:
+        if weight > table.get(stem_, 0.0):
+            table[stem_] = weight
+    return table
 
 
 def _short_form(word: str, topic_word: str) -> bool:
