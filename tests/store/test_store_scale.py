@@ -19,6 +19,8 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from stagehand.config.ranking import RankingSettings, SpamRules
 from stagehand.domain import Author, Comment, RankedComment, Score
 from stagehand.events import CommentRanked, CoreEvent
@@ -362,3 +364,47 @@ def test_batches_of_any_size_share_a_few_compiled_statements(tmp_path: Path) -> 
     # 17 batches of 17 sizes: once compiled a statement a size (and one more for each
     # batch's rest over 400), they now share ten: 400 rows, and the powers of two below it.
     assert set(rows_per_insert) <= {400, 256, 128, 64, 32, 16, 8, 4, 2, 1}, rows_per_insert
+
+
+def file_reads_a_comment(path: Path, show_id: int, first: int, count: int) -> float:
+    """Reads from the database's files (`read`/`pread` calls, counted by Linux for the writer's
+    own thread) per comment, while the real writer stores a flood of `count` comments of new
+    viewers in batches of 400, its first batch (a cold cache) left out."""
+    reads: list[int] = []
+
+    def count_reads(_: list[CoreEvent]) -> None:  # on the writer's thread, after each commit
+        io = Path(f"/proc/self/task/{threading.get_native_id()}/io").read_text()
+        reads.append(int(io.split("syscr:")[1].split()[0]))
+
+    writer = StoreWriter(path, show_id=show_id, on_committed=count_reads).start()
+    for start in range(first, first + count, 400):
+        with writer.atomic():
+            for number in range(start, start + 400):
+                writer.record(event(number))
+    assert writer.close()
+    stored = (
+        sqlite3.connect(path)
+        .execute("SELECT count(*) FROM comments WHERE message_id LIKE 'm-%'")
+        .fetchone()
+    )
+    assert stored == (count,)
+    return (reads[-1] - reads[0]) / (count - 400)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts reads through /proc")
+def test_a_long_show_reads_its_indexes_from_memory_not_the_file(tmp_path: Path) -> None:
+    """Each new comment lands on a random page of the message key index (and a returning
+    viewer's on one of `comments_author`). Once a show holds some 100,000 comments those pages
+    outgrow SQLite's default page cache (2 MiB): every insert read its index page from the file
+    again, a system call a page, and the writer's thread spent more of a comment's time in the
+    kernel the longer the show ran. Its cache holds a long show's index pages now: a comment
+    costs about as many reads at 150,000 stored comments as at 1,000."""
+    small, big = tmp_path / "small.db", tmp_path / "big.db"
+    small_id, big_id = new_show(small), new_show(big)
+    add_comments(small, small_id, 1_000)
+    add_comments(big, big_id, 150_000)
+
+    with_few = file_reads_a_comment(small, small_id, 1, 8_000)
+    with_many = file_reads_a_comment(big, big_id, 1, 8_000)
+
+    assert with_many < with_few + 0.25, (with_few, with_many)

@@ -72,6 +72,16 @@ BEHIND_BATCH = 50
 #: peaks at 26 MB over a 1M-comment flood in batches of `BATCH_SIZE` (18 MB in batches of 500): a
 #: batch's pages are all in the log before the checkpoint after its commit copies them back.
 CHECKPOINT_PAGES = 3_000
+#: The writer's page cache, in KiB (SQLite's default is 2 MiB). Each new comment lands on a
+#: random page of the message key index (and a returning viewer's on one of `comments_author`):
+#: past some 100,000 comments those pages no longer fit in 2 MiB, so nearly every insert read
+#: its page from the file again (a system call) and a batch bigger than the cache wrote pages
+#: to the log twice (spilled mid-transaction, then again once changed anew). 16 MiB holds a
+#: 1M-comment show's key index: on the realistic chat at 900,000 stored comments, reads and
+#: writes fell from 14.4 to 8.9 system calls a comment and the writer's thread from 68 to 59 µs
+#: (docs/performance.md, twentieth sitting). Memory: at most this much more, and only once the
+#: file outgrows it.
+CACHE_KIB = 16_384
 #: Most changes in one transaction (`[database] batch_size`). Only a flood fills a batch (a busy
 #: live show's batches hold a few comments): each comment lands on a random page of the message key
 #: index, and a bigger batch shares the pages its commit rewrites. Measured on the 1M replay
@@ -258,6 +268,7 @@ class StoreWriter:
             self._file = None
         self._watched_at = time.monotonic()
         db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
+        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         recorder = self._recorder = Recorder(db, self.show_id, cached_authors=self.cached_authors)
         # A show that crashed after a forget left the words in the file: they go before anything
         # new is written (the show's events wait in the queue meanwhile).
