@@ -213,8 +213,8 @@ async def test_a_dm_refused_by_the_member_is_explained(fake, sink, tokens):
         result = await adapter.invite_to_stage(Author("discord", ZEYLA_ID, "zeyla"), None)
     assert not result.ok
     assert result.message == (
-        "discord: guest link not sent: zeyla does not accept direct messages from this "
-        "server's members"
+        "discord: guest link not sent to zeyla: that member does not accept direct messages "
+        "from this server's members"
     )
     # The host is asked to send it some other way; the channel never gets the private link.
     assert "another way" in result.hint

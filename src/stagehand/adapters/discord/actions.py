@@ -15,7 +15,7 @@ from stagehand.adapters.discord import normalize
 from stagehand.adapters.discord.client import StagehandClient
 from stagehand.adapters.discord.errors import explain
 from stagehand.domain import Author, Comment, ModerationKind
-from stagehand.naming import As, named
+from stagehand.naming import As, named, shifted
 from stagehand.platform import ActionResult
 
 log = logging.getLogger(__name__)
@@ -137,24 +137,32 @@ async def invite_to_stage(client: StagehandClient, author: Author, guest_link: s
         try:
             await member.edit(suppress=False)
         except (discord.DiscordException, OSError) as exc:
-            why = explain(exc, who=who, needs="Mute Members in the Stage channel")
-            return ActionResult.failed(f"discord: {who} not invited to speak: {why}")
+            # Named where the words name them (`that member` in the reason): a guest who
+            # leaves is un-named there, and the rest of the outcome stays.
+            why = explain(exc, needs="Mute Members in the Stage channel")
+            return _failed("discord: ", As(author, who), f" not invited to speak: {why}")
         return _done(
             "discord: ", As(author, who), " invited to speak on the Stage (they must accept)"
         )
     if not guest_link:
         where = "not in the Stage audience" if stage_id is not None else "no Stage channel is set"
-        return ActionResult.failed(
-            f"discord: {who} not invited: {where} and [show] guest_link is empty"
+        return _failed(
+            "discord: ", As(author, who), f" not invited: {where} and [show] guest_link is empty"
         )
     text = f"You are invited to join the show on stage! Join here: {guest_link}"
     try:
         await member.send(text, allowed_mentions=NO_MENTIONS)
     except (discord.DiscordException, OSError) as exc:
         # As on Twitch: the private link is never posted in the channel instead.
+        message, names = named("discord: guest link not sent to ", As(author, who), ": ")
+        message += explain(exc)
+        hint, hint_names = named(
+            "send ",
+            As(author, who),
+            " the guest link another way (it was not posted in the channel)",
+        )
         return ActionResult.failed(
-            f"discord: guest link not sent: {explain(exc, who=who)}",
-            hint=f"send {who} the guest link another way (it was not posted in the channel)",
+            message, hint, names=names + shifted(hint_names, len(message) + 2)
         )
     return _done("discord: guest link sent to ", As(author, who), " by direct message")
 
@@ -251,6 +259,12 @@ def _duration(length: timedelta) -> str:
     if seconds % 60 == 0:
         return f"{seconds // 60} min"
     return f"{seconds} s"
+
+
+def _failed(*parts: str | Author | As) -> ActionResult:
+    """Failed, saying `parts` (whom they name, and where)."""
+    text, names = named(*parts)
+    return ActionResult.failed(text, names=names)
 
 
 def _done(*parts: str | Author | As) -> ActionResult:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import math
@@ -57,6 +58,7 @@ from stagehand.adapters.youtube.normalize import (
 from stagehand.adapters.youtube.quota import QuotaGovernor
 from stagehand.config.youtube import YouTubeSettings
 from stagehand.domain import Author, Comment, ModerationKind, QuotaUse
+from stagehand.naming import named, shifted
 from stagehand.platform import ActionResult, Adapter, AdapterSink, ConnectionState
 from stagehand.tokens import TokenStore
 
@@ -369,19 +371,22 @@ class YouTubeAdapter(Adapter):
             return refused
         text = self.settings.stage_invite_text.replace("{name}", author.name.lstrip("@"))
         if self.guest_link and self.guest_link in text:
-            return ActionResult.failed(
-                "not sent: [youtube] stage_invite_text contains the private guest link, and "
-                "YouTube chat is public",
-                hint="say where to find the link instead (the description, Discord)",
+            return _invitation(
+                author,
+                ActionResult.failed(
+                    "not sent: [youtube] stage_invite_text contains the private guest link, and "
+                    "YouTube chat is public",
+                    hint="say where to find the link instead (the description, Discord)",
+                ),
             )
         result = await self._post(text)
         if not result.ok:
-            return result
-        return ActionResult.done(
-            f"{author.shown_name}: invited in YouTube chat (public text; no link posted)",
-            hint=f"give {author.shown_name} the guest link another way: YouTube has no private "
-            "messages",
+            return _invitation(author, result)
+        message, names = named(author, ": invited in YouTube chat (public text; no link posted)")
+        hint, hint_names = named(
+            "give ", author, " the guest link another way: YouTube has no private messages"
         )
+        return ActionResult.done(message, hint, names=names + shifted(hint_names, len(message) + 2))
 
     async def moderate(
         self,
@@ -433,6 +438,14 @@ class YouTubeAdapter(Adapter):
 async def _wait(event: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(event.wait(), timeout=seconds)
+
+
+def _invitation(guest: Author, result: ActionResult) -> ActionResult:
+    """An invitation that did not go out, led by whom it was for ("@SynthFan: not invited:
+    ..."), naming them there only: YouTube's words of why name nobody, and when the guest
+    leaves the log keeps them (an outcome with no names would be un-named whole)."""
+    message, names = named(guest, ": not invited: " + result.message)
+    return dataclasses.replace(result, message=message, names=names)
 
 
 def _not_youtube(platform: str, what: str) -> ActionResult | None:
