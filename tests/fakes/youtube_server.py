@@ -217,6 +217,9 @@ class FakeYouTube:
         self._page_generation = 0
         self._cut_after: list[tuple[int, bool]] = []  # (batches, mid-element)
         self.redeliver_on_resume = False
+        #: Seconds before a message posted through the API shows in the chat (YouTube's own
+        #: delay: the insert answers first, the chat shows it a moment later).
+        self.echo_delay = 0.0
         self._new_message = asyncio.Event()
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -437,6 +440,8 @@ class FakeYouTube:
         moderator: bool,
         member: bool,
         message_id: str | None,
+        *,
+        delay: float = 0.0,
     ) -> dict[str, Any]:
         n = next(self._ids)
         message = {
@@ -461,9 +466,16 @@ class FakeYouTube:
                 "isChatModerator": moderator,
             },
         }
+        if delay > 0:
+            asyncio.get_running_loop().call_later(delay, self._shown, message)
+        else:
+            self._shown(message)
+        return message
+
+    def _shown(self, message: dict[str, Any]) -> None:
+        """`message` is in the chat from now on: streams read it."""
         self.log.append(message)
         self._new_message.set()
-        return message
 
     # -- the API's common checks ------------------------------------------------------------
 
@@ -645,6 +657,7 @@ class FakeYouTube:
             False,
             False,
             None,
+            delay=self.echo_delay,
         )
         return web.json_response(message)
 

@@ -47,6 +47,7 @@ from stagehand.events import (
     FeatureEnded,
     FeatureStarted,
     HostActionLogged,
+    OwnMessagePosted,
     QuotaSpent,
     ReplayReached,
     SegmentChanged,
@@ -778,10 +779,26 @@ class Recorder:
     @record.register
     def _chat_position(self, event: ChatPositionReached) -> None:
         self.conn.execute(
-            "INSERT INTO chat_positions (show_id, platform, chat_id, position) VALUES (?,?,?,?)"
-            " ON CONFLICT (show_id, platform)"
-            " DO UPDATE SET chat_id = excluded.chat_id, position = excluded.position",
-            (self.show_id, event.platform, event.chat_id, event.position),
+            "INSERT INTO chat_positions"
+            " (show_id, platform, chat_id, position, last_message, last_message_at)"
+            " VALUES (?,?,?,?,?,?) ON CONFLICT (show_id, platform)"
+            " DO UPDATE SET chat_id = excluded.chat_id, position = excluded.position,"
+            " last_message = excluded.last_message, last_message_at = excluded.last_message_at",
+            (
+                self.show_id,
+                event.platform,
+                event.chat_id,
+                event.position,
+                event.last_message,
+                event.last_message_at,
+            ),
+        )
+
+    @record.register
+    def _own_post(self, event: OwnMessagePosted) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO own_posts (show_id, platform, message_id) VALUES (?,?,?)",
+            (self.show_id, event.platform, event.message_id),
         )
 
     @record.register
