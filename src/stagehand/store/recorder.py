@@ -26,7 +26,6 @@ from sqlite_utils import Database
 from stagehand.domain import (
     FORGOTTEN_NAME,
     OPTED_OUT_NAME,
-    THIS_CONSOLE,
     Author,
     AuthorKey,
     Comment,
@@ -520,7 +519,7 @@ class Recorder:
                 action.outcome,
                 action.key or None,
                 action.undoes,
-                stored_actor(action.actor),
+                action.actor,
             ),
         )
         if inserted.rowcount == 1 and event.outcome_names:
@@ -585,7 +584,7 @@ class Recorder:
                 comment_row[0] if comment_row else None,
                 format_ts(featured.since),
                 featured.key,
-                stored_actor(featured.actor),
+                featured.actor,
             ),
         )
 
@@ -958,9 +957,3 @@ class Recorder:
 KEPT: frozenset[type] = frozenset(
     cls for cls in vars(Recorder)["record"].dispatcher.registry if cls is not object
 )
-
-
-def stored_actor(actor: str) -> str:
-    """Who acted, as the database keeps it: the show's own console (`THIS_CONSOLE` on every
-    screen) as no actor, as it always was ("this machine" in the report)."""
-    return "" if actor == THIS_CONSOLE else actor
