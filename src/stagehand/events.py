@@ -309,6 +309,8 @@ class ChatPositionReached:
     #: it: where a backlog YouTube sends again (after refusing `position`) is read on from.
     last_message: str = ""
     last_message_at: str = ""
+    #: The accounts stagehand banned whose ban the chat has not shown yet.
+    awaiting_bans: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,12 +138,15 @@ def only_recorded(outcome: str) -> bool:
 class ChatPosition:
     """How far a platform's chat was read: in live chat `chat_id`, up to `position` (YouTube's
     page token); the last message read before it is `last_message`, stamped `last_message_at`
-    by the platform (as it wrote it): where a backlog sent again is read on from."""
+    by the platform (as it wrote it): where a backlog sent again is read on from.
+    `awaiting_bans`: the accounts stagehand banned whose ban the chat has not shown yet (its
+    echo, when it comes, is stagehand's own ban, not a moderator's there)."""
 
     chat_id: str
     position: str
     last_message: str = ""
     last_message_at: str = ""
+    awaiting_bans: tuple[str, ...] = ()
 
 
 class AdapterSink(Protocol):

@@ -395,7 +395,9 @@ class FakeYouTube:
         }
         return self._post(snippet, MODERATOR, False, True, False, None)
 
-    def ban_event(self, who: dict[str, str], seconds: int | None = None) -> dict[str, Any]:
+    def ban_event(
+        self, who: dict[str, str], seconds: int | None = None, *, delay: float = 0.0
+    ) -> dict[str, Any]:
         """A moderator banned (or with `seconds`, timed out) `who` in YouTube itself."""
         details: dict[str, Any] = {
             "bannedUserDetails": {
@@ -409,7 +411,7 @@ class FakeYouTube:
         if seconds:
             details["banDurationSeconds"] = str(seconds)
         snippet = {"type": "userBannedEvent", "displayMessage": "", "userBannedDetails": details}
-        return self._post(snippet, MODERATOR, False, True, False, None)
+        return self._post(snippet, MODERATOR, False, True, False, None, delay=delay)
 
     def end_chat(self) -> None:
         """The broadcast goes offline: a chatEndedEvent, then every call is liveChatEnded."""
@@ -696,7 +698,8 @@ class FakeYouTube:
         ban_id = f"ban-{next(self._ids)}"
         ban = {"kind": "youtube#liveChatBan", "etag": "etag-ban", "id": ban_id, "snippet": snippet}
         self.bans[ban_id] = ban
-        self.ban_event({"channelId": channel, "displayName": self._name_of(channel)}, seconds)
+        who = {"channelId": channel, "displayName": self._name_of(channel)}
+        self.ban_event(who, seconds, delay=self.echo_delay)
         return web.json_response(ban)
 
     async def _unban(self, request: web.Request) -> web.Response:

@@ -567,6 +567,7 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
                 reached.position,
                 reached.last_message,
                 reached.last_message_at,
+                reached.awaiting_bans,
             )
         )
 

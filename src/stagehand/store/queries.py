@@ -245,11 +245,14 @@ def segments_of(db: Database, show_id: int) -> list[SegmentRow]:
 def chat_position(db: Database, show_id: int, platform: str) -> ChatPosition | None:
     """Where the show's reading of `platform`'s chat got to, if kept."""
     row = db.execute(
-        "SELECT chat_id, position, last_message, last_message_at FROM chat_positions"
-        " WHERE show_id = ? AND platform = ?",
+        "SELECT chat_id, position, last_message, last_message_at, awaiting_bans"
+        " FROM chat_positions WHERE show_id = ? AND platform = ?",
         [show_id, platform],
     ).fetchone()
-    return ChatPosition(*(str(value) for value in row)) if row else None
+    if row is None:
+        return None
+    chat_id, position, last_message, last_message_at, awaiting = (str(value) for value in row)
+    return ChatPosition(chat_id, position, last_message, last_message_at, tuple(awaiting.split()))
 
 
 def own_posts(db: Database, show_id: int, platform: str) -> frozenset[str]:

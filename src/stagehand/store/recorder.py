@@ -778,11 +778,12 @@ class Recorder:
     @record.register
     def _chat_position(self, event: ChatPositionReached) -> None:
         self.conn.execute(
-            "INSERT INTO chat_positions"
-            " (show_id, platform, chat_id, position, last_message, last_message_at)"
-            " VALUES (?,?,?,?,?,?) ON CONFLICT (show_id, platform)"
+            "INSERT INTO chat_positions (show_id, platform, chat_id, position, last_message,"
+            " last_message_at, awaiting_bans) VALUES (?,?,?,?,?,?,?)"
+            " ON CONFLICT (show_id, platform)"
             " DO UPDATE SET chat_id = excluded.chat_id, position = excluded.position,"
-            " last_message = excluded.last_message, last_message_at = excluded.last_message_at",
+            " last_message = excluded.last_message, last_message_at = excluded.last_message_at,"
+            " awaiting_bans = excluded.awaiting_bans",
             (
                 self.show_id,
                 event.platform,
@@ -790,6 +791,7 @@ class Recorder:
                 event.position,
                 event.last_message,
                 event.last_message_at,
+                " ".join(event.awaiting_bans),
             ),
         )
 

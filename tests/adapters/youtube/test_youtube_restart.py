@@ -148,3 +148,35 @@ async def test_a_reply_whose_echo_comes_after_quitting_is_not_a_host_line_when_r
         "which filter is that?",
         "thanks!",
     ]
+
+
+async def test_a_ban_whose_echo_comes_after_quitting_is_not_a_moderators_when_run_again(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    """The host bans a troll and quits at once: YouTube shows the ban in its chat a moment
+    later, after the show stopped reading. The run again reads it from the saved position: it
+    is the hosts' own ban (logged once, as theirs), not one "done on YouTube" by a moderator
+    there, and nothing is announced."""
+    fake.echo_delay = 0.5
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("buy followers here", TROLL)
+        [troll] = await show.wait_for_comments(1)
+        assert (await show.live.moderate(troll, ModerationKind.BAN)).ok
+    finally:
+        await show.stop()
+    await fake.wait_for(lambda: any(m["snippet"]["type"] == "userBannedEvent" for m in fake.log))
+
+    again = await start_show(fake, tmp_path, db_path=show.db_path)
+    try:
+        fake.say("hello")
+        await again.wait_for(lambda: any(c.text == "hello" for c in again.comments()))
+        fake.ban_event(TROLL, seconds=60)  # a moderator there times them out later: theirs
+        await again.wait_for(lambda: any("timed out on YouTube" in n for n in _said(again)))
+    finally:
+        await again.stop()
+    assert not any("was banned on YouTube" in n for n in _said(again)), _said(again)
+    assert again.query("SELECT text, outcome FROM host_actions ORDER BY id") == [
+        {"text": "ban", "outcome": "ok: banned on YouTube"},
+        {"text": "timeout", "outcome": "ok: done on YouTube, not through stagehand"},
+    ]

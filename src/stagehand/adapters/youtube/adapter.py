@@ -278,6 +278,7 @@ class YouTubeAdapter(Adapter):
             self.page_token = saved.position
             if saved.last_message and saved.last_message_at:
                 self._last_read = LastRead(saved.last_message, saved.last_message_at)
+            self._banned_here.update(saved.awaiting_bans)
 
     def _resume_from_newest(self) -> None:
         """YouTube refused the saved chat position: asking again with it would be refused
@@ -324,9 +325,15 @@ class YouTubeAdapter(Adapter):
     def _position(self, chat: ChatInfo, token: str) -> ChatPosition:
         """Where reading stands: `token`, after the last message read."""
         last = self._last_read
+        awaiting = tuple(sorted(self._banned_here))
         if last is None:
-            return ChatPosition(chat.live_chat_id, token)
-        return ChatPosition(chat.live_chat_id, token, last.message_id, last.published_at)
+            return ChatPosition(chat.live_chat_id, token, awaiting_bans=awaiting)
+        return ChatPosition(chat.live_chat_id, token, last.message_id, last.published_at, awaiting)
+
+    def _keep_position(self, chat: ChatInfo) -> None:
+        """Store where reading stands now (what it awaits changed), once it stands anywhere."""
+        if self._sink is not None and self.page_token is not None:
+            self._sink.chat_position_reached(PLATFORM, self._position(chat, self.page_token))
 
     def _hand_on(self, event: object, chat: ChatInfo, message_id: str) -> bool:
         """Pass on one event, message `message_id`; True when it says the chat ended."""
@@ -451,6 +458,7 @@ class YouTubeAdapter(Adapter):
             self._bans[comment.author.id] = ban_id
         if result.ok:
             self._banned_here.add(comment.author.id)
+            self._keep_position(link.chat)  # a run again knows the ban's echo as ours too
         return result
 
     async def unban(
