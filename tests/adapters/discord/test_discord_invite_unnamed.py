@@ -49,15 +49,15 @@ async def test_a_failed_discord_invitation_keeps_its_words_when_the_guest_leaves
 
         refused = (
             " not invited to speak: missing permission: the bot needs Mute Members in the Stage"
-            " channel (or that member has a role above the bot's)"
+            " channel (or {} has a role above the bot's)"
         )
         await until(lambda: logged() != [], timeout=10)
-        assert logged() == [(f"failed: discord: Lis Tener{refused}",)]
+        assert logged() == [(f"failed: discord: Lis Tener{refused.format('Lis Tener')}",)]
         for index, line in enumerate(leaving):
             await fake.dispatch("MESSAGE_CREATE", fake.message(author_id=LISTENER_ID, content=line))
             await asyncio.sleep(1.1 if index + 1 < len(leaving) else 0)
         first = logged()
         await until(lambda: logged() != first)
-        assert logged() == [(f"failed: discord: {shown_as}{refused}",)]
+        assert logged() == [(f"failed: discord: {shown_as}{refused.format(shown_as)}",)]
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("show.db*") if p.is_file())
     assert b"Lis Tener" not in stored
