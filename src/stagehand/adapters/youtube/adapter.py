@@ -5,8 +5,9 @@ the chat for about 10 s, then YouTube closes it and the next call resumes from t
 `nextPageToken`, so nothing is read twice and nothing is skipped. A position YouTube refuses
 (`pageTokenInvalid`) is dropped: reading goes on from the newest messages, the backlog they
 come with read on from the last message read before (backlog.py), and the host hears that some
-may have been missed. stagehand's own posts are known by the ids YouTube gave them, kept with
-the show, so their echo is never a host's line, in a run again either. Between calls the quota governor (quota.py) waits as long as it
+may have been missed. stagehand's own posts are known by the ids YouTube gave them, and its
+bans by whom they banned, kept with the show: their echo is never a host's line or a moderator's
+ban, in a run again either. Between calls the quota governor (quota.py) waits as long as it
 takes for the day's quota to last the planned show. The shared `Connection` loop
 (adapters/connection.py) reconnects after a network drop, a 5xx or a failure of Google's token
 endpoint, with backoff, from the same page token; a chat that ended ends the YouTube side
