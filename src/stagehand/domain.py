@@ -123,7 +123,7 @@ FORGOTTEN_NAME = "a forgotten viewer"
 
 #: Who the console in the show's own process acts as: other screens read its actions as
 #: "host: Dismissed ana's comment", as they read a token's. No token may take this name
-#: (server/access.py); the database stores it as no actor ("this machine" in the report).
+#: (server/access.py); the database stores it so too ("this machine" in the report).
 THIS_CONSOLE = "host"
 
 

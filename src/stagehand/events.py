@@ -305,6 +305,21 @@ class ChatPositionReached:
     platform: str
     chat_id: str
     position: str
+    #: The id of the last message read before `position`, and its time as the platform wrote
+    #: it: where a backlog YouTube sends again (after refusing `position`) is read on from.
+    last_message: str = ""
+    last_message_at: str = ""
+    #: The accounts stagehand banned whose ban the chat has not shown yet.
+    awaiting_bans: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OwnMessagePosted:
+    """stagehand posted message `message_id` in `platform`'s chat (a reply, an invitation, a
+    command's answer): its echo in the chat is stagehand's own, in a run again too. Stored only."""
+
+    platform: str
+    message_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,6 +379,7 @@ CoreEvent = (
     | ShowEnded
     | QuotaSpent
     | ChatPositionReached
+    | OwnMessagePosted
     | ConnectionChanged
     | Notice
 )

@@ -134,6 +134,21 @@ def only_recorded(outcome: str) -> bool:
     return outcome.startswith("ok: ") and ONLY_RECORDED in outcome
 
 
+@dataclass(frozen=True, slots=True)
+class ChatPosition:
+    """How far a platform's chat was read: in live chat `chat_id`, up to `position` (YouTube's
+    page token); the last message read before it is `last_message`, stamped `last_message_at`
+    by the platform (as it wrote it): where a backlog sent again is read on from.
+    `awaiting_bans`: the accounts stagehand banned whose ban the chat has not shown yet (its
+    echo, when it comes, is stagehand's own ban, not a moderator's there)."""
+
+    chat_id: str
+    position: str
+    last_message: str = ""
+    last_message_at: str = ""
+    awaiting_bans: tuple[str, ...] = ()
+
+
 class AdapterSink(Protocol):
     """Where adapters deliver what their platform tells them. All calls are on the event loop."""
 
@@ -193,14 +208,23 @@ class AdapterSink(Protocol):
         """Units of `platform`'s quota day `day` stored as spent (earlier runs the same day)."""
         ...
 
-    def chat_position_reached(self, platform: str, chat_id: str, position: str) -> None:
-        """Everything `platform` delivered so far from its chat `chat_id` was handed on, and
-        reading goes on from `position` (YouTube's page token): stored after what came before."""
+    def chat_position_reached(self, platform: str, reached: ChatPosition) -> None:
+        """Everything `platform` delivered so far from its chat was handed on, and reading goes
+        on from `reached`: stored after what came before."""
         ...
 
-    async def chat_position(self, platform: str) -> tuple[str, str] | None:
-        """(chat id, position) where an earlier run of this show stopped reading `platform`'s
-        chat, if it stored one: a run again reads on from there, not from the backlog."""
+    async def chat_position(self, platform: str) -> ChatPosition | None:
+        """Where an earlier run of this show stopped reading `platform`'s chat, if it stored
+        it: a run again reads on from there, not from the backlog."""
+        ...
+
+    def own_message_posted(self, platform: str, message_id: str) -> None:
+        """stagehand posted message `message_id` in `platform`'s chat (stored: its echo is
+        known as stagehand's own in a run again too)."""
+        ...
+
+    async def own_posts(self, platform: str) -> frozenset[str]:
+        """The ids of the messages this show posted in `platform`'s chat in earlier runs."""
         ...
 
 

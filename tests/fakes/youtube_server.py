@@ -217,6 +217,9 @@ class FakeYouTube:
         self._page_generation = 0
         self._cut_after: list[tuple[int, bool]] = []  # (batches, mid-element)
         self.redeliver_on_resume = False
+        #: Seconds before a message posted through the API shows in the chat (YouTube's own
+        #: delay: the insert answers first, the chat shows it a moment later).
+        self.echo_delay = 0.0
         self._new_message = asyncio.Event()
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -392,7 +395,9 @@ class FakeYouTube:
         }
         return self._post(snippet, MODERATOR, False, True, False, None)
 
-    def ban_event(self, who: dict[str, str], seconds: int | None = None) -> dict[str, Any]:
+    def ban_event(
+        self, who: dict[str, str], seconds: int | None = None, *, delay: float = 0.0
+    ) -> dict[str, Any]:
         """A moderator banned (or with `seconds`, timed out) `who` in YouTube itself."""
         details: dict[str, Any] = {
             "bannedUserDetails": {
@@ -406,7 +411,7 @@ class FakeYouTube:
         if seconds:
             details["banDurationSeconds"] = str(seconds)
         snippet = {"type": "userBannedEvent", "displayMessage": "", "userBannedDetails": details}
-        return self._post(snippet, MODERATOR, False, True, False, None)
+        return self._post(snippet, MODERATOR, False, True, False, None, delay=delay)
 
     def end_chat(self) -> None:
         """The broadcast goes offline: a chatEndedEvent, then every call is liveChatEnded."""
@@ -437,6 +442,8 @@ class FakeYouTube:
         moderator: bool,
         member: bool,
         message_id: str | None,
+        *,
+        delay: float = 0.0,
     ) -> dict[str, Any]:
         n = next(self._ids)
         message = {
@@ -461,9 +468,16 @@ class FakeYouTube:
                 "isChatModerator": moderator,
             },
         }
+        if delay > 0:
+            asyncio.get_running_loop().call_later(delay, self._shown, message)
+        else:
+            self._shown(message)
+        return message
+
+    def _shown(self, message: dict[str, Any]) -> None:
+        """`message` is in the chat from now on: streams read it."""
         self.log.append(message)
         self._new_message.set()
-        return message
 
     # -- the API's common checks ------------------------------------------------------------
 
@@ -645,6 +659,7 @@ class FakeYouTube:
             False,
             False,
             None,
+            delay=self.echo_delay,
         )
         return web.json_response(message)
 
@@ -683,7 +698,8 @@ class FakeYouTube:
         ban_id = f"ban-{next(self._ids)}"
         ban = {"kind": "youtube#liveChatBan", "etag": "etag-ban", "id": ban_id, "snippet": snippet}
         self.bans[ban_id] = ban
-        self.ban_event({"channelId": channel, "displayName": self._name_of(channel)}, seconds)
+        who = {"channelId": channel, "displayName": self._name_of(channel)}
+        self.ban_event(who, seconds, delay=self.echo_delay)
         return web.json_response(ban)
 
     async def _unban(self, request: web.Request) -> web.Response:

@@ -94,9 +94,10 @@ async def test_a_producer_reads_the_shows_own_console_by_name(tmp_path) -> None:
             await producer.close()
         await host_pilot.press("q", "y")
     await served.server.stop()
-    # The database keeps the show's own console as it did: no actor ("this machine").
+    # The database keeps the show's own console as every screen names it (so a restart still
+    # says who acted); the report calls it "this machine" (tests/test_metrics.py).
     rows = served.db().execute("SELECT action, actor FROM host_actions ORDER BY id").fetchall()
-    assert rows and all(actor == "" for _, actor in rows), rows
+    assert rows and all(actor == THIS_CONSOLE for _, actor in rows), rows
 
 
 async def test_the_hosts_help_says_attach_without_putting_a_token_on_the_command_line(

@@ -1,10 +1,10 @@
 """Who on the team did what ("answered by"), and what the stream showed ("shown on stream").
 
 Every host action records who took it (`host_actions.actor`: the show server token's name, or
-`platform:username` for a moderator's chat command; empty for the console on the show's own
-machine, counted as "this machine"; a replayed transcript's scripted actions that name nobody
-are "the transcript (replayed)"). Each time a comment was on the stream's overlay is an
-`on_stream` row. Undone actions count as never done, here as everywhere (docs/metrics.md): an
+`platform:username` for a moderator's chat command; `host` for the console on the show's own
+machine, empty in rows stored before migration m310, both counted as "this machine"; a replayed
+transcript's scripted actions that name nobody are "the transcript (replayed)"). Each time a
+comment was on the stream's overlay is an `on_stream` row. Undone actions count as never done, here as everywhere (docs/metrics.md): an
 undone feature was never shown, an undone answer never given.
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from stagehand.domain import THIS_CONSOLE
 from stagehand.metrics.read import _NOT_UNDONE, _authors
 from stagehand.store.queries import ShowRow
 from stagehand.times import format_ts, parse_ts
@@ -29,8 +30,8 @@ THIS_MACHINE = "this machine"
 FROM_TRANSCRIPT = "the transcript (replayed)"
 #: SQL: who a row of `host_actions` or `on_stream` is credited to ('' for this machine).
 _CREDITED = (
-    f"CASE WHEN {{t}}.actor != '' THEN {{t}}.actor WHEN {{t}}.key LIKE 't-%'"
-    f" THEN '{FROM_TRANSCRIPT}' ELSE '' END"
+    f"CASE WHEN {{t}}.actor = '{THIS_CONSOLE}' THEN '' WHEN {{t}}.actor != '' THEN {{t}}.actor"
+    f" WHEN {{t}}.key LIKE 't-%' THEN '{FROM_TRANSCRIPT}' ELSE '' END"
 )
 #: The host actions counted per person, by the words the report uses.
 COUNTED = {

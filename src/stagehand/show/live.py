@@ -44,6 +44,7 @@ from stagehand.events import (
     ConnectionChanged,
     HostActionLogged,
     Notice,
+    OwnMessagePosted,
     QuotaSpent,
     ShowEnded,
     StageEnded,
@@ -51,7 +52,13 @@ from stagehand.events import (
 from stagehand.logs import redact
 from stagehand.metrics import Metrics
 from stagehand.naming import As, Namings, named
-from stagehand.platform import DONE_ON_PLATFORM, Adapter, ConnectionState, ReplaySink
+from stagehand.platform import (
+    DONE_ON_PLATFORM,
+    Adapter,
+    ChatPosition,
+    ConnectionState,
+    ReplaySink,
+)
 from stagehand.sanitize import clean
 from stagehand.show.actions import HostActions
 from stagehand.show.core import CommandHandler
@@ -550,15 +557,33 @@ class LiveShow(HostActions, SegmentActions, Featuring, Replaying):
         if use.warning:
             self._publish(Notice(f"{platform_name(platform)}: {use.warning}", "warning"))
 
-    def chat_position_reached(self, platform: str, chat_id: str, position: str) -> None:
+    def chat_position_reached(self, platform: str, reached: ChatPosition) -> None:
         """Stored after everything heard so far (no screen shows it)."""
         self._caught_up()
-        self._writer.record(ChatPositionReached(platform, chat_id, position))
+        self._writer.record(
+            ChatPositionReached(
+                platform,
+                reached.chat_id,
+                reached.position,
+                reached.last_message,
+                reached.last_message_at,
+                reached.awaiting_bans,
+            )
+        )
 
-    async def chat_position(self, platform: str) -> tuple[str, str] | None:
+    async def chat_position(self, platform: str) -> ChatPosition | None:
         """Where an earlier run of this show stopped reading `platform`'s chat (None: nowhere)."""
         show_id = self._show.id
         return await self._read(lambda db: queries.chat_position(db, show_id, platform))
+
+    def own_message_posted(self, platform: str, message_id: str) -> None:
+        """Stored (no screen shows it): a run again knows the message's echo as its own."""
+        self._writer.record(OwnMessagePosted(platform, message_id))
+
+    async def own_posts(self, platform: str) -> frozenset[str]:
+        """What earlier runs of this show posted in `platform`'s chat (ids)."""
+        show_id = self._show.id
+        return await self._read(lambda db: queries.own_posts(db, show_id, platform))
 
     async def quota_used(self, platform: str, day: str) -> int:
         """What earlier runs stored as spent of `platform`'s quota on `day` (0 on a new file)."""

@@ -7,7 +7,8 @@ notices and events name "host" as a token's name them ("host: Undid the dismissa
 and what the show does not announce itself (an answer, a dismissal, a feature, a pin, a segment
 or topic change: the console says its own at once) is said to the other screens only
 (`Notice.elsewhere`), as the show server says an API call's (server/actions.py `UNANNOUNCED`).
-The database still stores it as no actor (`stored_actor`): "this machine" in the report.
+The database stores it so too (from migration m310 on), so after a restart every screen still
+says which actions were the show's own console's: "this machine" in the report.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from stagehand.domain import Author, Comment, RankedComment, Score
+from stagehand.platform import ChatPosition
 from stagehand.pseudonyms import KeyFile, OptedOutViewers, PseudonymKeyError
 from stagehand.sanitize import clean
 from stagehand.store.database import StoreError
@@ -241,13 +242,26 @@ def segments_of(db: Database, show_id: int) -> list[SegmentRow]:
     ]
 
 
-def chat_position(db: Database, show_id: int, platform: str) -> tuple[str, str] | None:
-    """(live chat id, position) where the show's reading of `platform`'s chat got to, if kept."""
+def chat_position(db: Database, show_id: int, platform: str) -> ChatPosition | None:
+    """Where the show's reading of `platform`'s chat got to, if kept."""
     row = db.execute(
-        "SELECT chat_id, position FROM chat_positions WHERE show_id = ? AND platform = ?",
+        "SELECT chat_id, position, last_message, last_message_at, awaiting_bans"
+        " FROM chat_positions WHERE show_id = ? AND platform = ?",
         [show_id, platform],
     ).fetchone()
-    return (str(row[0]), str(row[1])) if row else None
+    if row is None:
+        return None
+    chat_id, position, last_message, last_message_at, awaiting = (str(value) for value in row)
+    return ChatPosition(chat_id, position, last_message, last_message_at, tuple(awaiting.split()))
+
+
+def own_posts(db: Database, show_id: int, platform: str) -> frozenset[str]:
+    """The ids of the messages the show posted in `platform`'s chat (`own_posts`)."""
+    rows = db.execute(
+        "SELECT message_id FROM own_posts WHERE show_id = ? AND platform = ?",
+        [show_id, platform],
+    ).fetchall()
+    return frozenset(str(row[0]) for row in rows)
 
 
 def quota_spent(db: Database, platform: str, day: str) -> int:

@@ -26,7 +26,6 @@ from sqlite_utils import Database
 from stagehand.domain import (
     FORGOTTEN_NAME,
     OPTED_OUT_NAME,
-    THIS_CONSOLE,
     Author,
     AuthorKey,
     Comment,
@@ -47,6 +46,7 @@ from stagehand.events import (
     FeatureEnded,
     FeatureStarted,
     HostActionLogged,
+    OwnMessagePosted,
     QuotaSpent,
     ReplayReached,
     SegmentChanged,
@@ -519,7 +519,7 @@ class Recorder:
                 action.outcome,
                 action.key or None,
                 action.undoes,
-                stored_actor(action.actor),
+                action.actor,
             ),
         )
         if inserted.rowcount == 1 and event.outcome_names:
@@ -584,7 +584,7 @@ class Recorder:
                 comment_row[0] if comment_row else None,
                 format_ts(featured.since),
                 featured.key,
-                stored_actor(featured.actor),
+                featured.actor,
             ),
         )
 
@@ -778,10 +778,28 @@ class Recorder:
     @record.register
     def _chat_position(self, event: ChatPositionReached) -> None:
         self.conn.execute(
-            "INSERT INTO chat_positions (show_id, platform, chat_id, position) VALUES (?,?,?,?)"
+            "INSERT INTO chat_positions (show_id, platform, chat_id, position, last_message,"
+            " last_message_at, awaiting_bans) VALUES (?,?,?,?,?,?,?)"
             " ON CONFLICT (show_id, platform)"
-            " DO UPDATE SET chat_id = excluded.chat_id, position = excluded.position",
-            (self.show_id, event.platform, event.chat_id, event.position),
+            " DO UPDATE SET chat_id = excluded.chat_id, position = excluded.position,"
+            " last_message = excluded.last_message, last_message_at = excluded.last_message_at,"
+            " awaiting_bans = excluded.awaiting_bans",
+            (
+                self.show_id,
+                event.platform,
+                event.chat_id,
+                event.position,
+                event.last_message,
+                event.last_message_at,
+                " ".join(event.awaiting_bans),
+            ),
+        )
+
+    @record.register
+    def _own_post(self, event: OwnMessagePosted) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO own_posts (show_id, platform, message_id) VALUES (?,?,?)",
+            (self.show_id, event.platform, event.message_id),
         )
 
     @record.register
@@ -941,9 +959,3 @@ class Recorder:
 KEPT: frozenset[type] = frozenset(
     cls for cls in vars(Recorder)["record"].dispatcher.registry if cls is not object
 )
-
-
-def stored_actor(actor: str) -> str:
-    """Who acted, as the database keeps it: the show's own console (`THIS_CONSOLE` on every
-    screen) as no actor, as it always was ("this machine" in the report)."""
-    return "" if actor == THIS_CONSOLE else actor

@@ -563,3 +563,29 @@ def m280_chat_positions(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m310_chat_echoes_and_actors(db: Database) -> None:
+    """What YouTube's chat shows again that the show heard or did before: `chat_positions`
+    keeps the last message read (`last_message`, its id, and `last_message_at`, its time as
+    YouTube wrote it), so the backlog YouTube sends when it refuses the saved position is read
+    on from there, and `awaiting_bans` the accounts stagehand banned whose ban the chat had not
+    shown yet (its echo after a restart is stagehand's own ban); `own_posts` keeps the ids of the messages stagehand posted (replies,
+    invitations, command answers), so their echo is never a host line, after a restart too.
+    From here on the show's own console's host actions are stored with its name, `host`
+    (`host_actions.actor`, `on_stream.actor`), as every screen names it, so they say who did
+    them after a restart; rows stored before keep it empty (nothing tells them apart)."""
+    db.execute("ALTER TABLE chat_positions ADD COLUMN last_message TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE chat_positions ADD COLUMN last_message_at TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE chat_positions ADD COLUMN awaiting_bans TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        """
+        CREATE TABLE own_posts (
+            show_id INTEGER NOT NULL REFERENCES shows(id) ON DELETE CASCADE,
+            platform TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            PRIMARY KEY (show_id, platform, message_id)
+        ) WITHOUT ROWID
+        """
+    )

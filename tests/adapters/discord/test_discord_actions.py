@@ -218,6 +218,8 @@ async def test_a_dm_refused_by_the_member_is_explained(fake, sink, tokens):
     )
     # The host is asked to send it some other way; the channel never gets the private link.
     assert "another way" in result.hint
+    # Named where the words name them, and nowhere else (the hint after "; ").
+    assert [result.for_host[n.start : n.end] for n in result.names] == ["zeyla", "zeyla"]
     posted = [r for r in fake.requests if r.path == f"/channels/{SHOW_CHANNEL_ID}/messages"]
     assert not any(GUEST_LINK in (r.json or {}).get("content", "") for r in posted)
 
@@ -228,6 +230,8 @@ async def test_inviting_someone_who_left_the_server_is_explained(fake, sink, tok
         del fake.members[ZEYLA_ID]
         result = await adapter.invite_to_stage(comment.author, comment)
     assert (result.ok, result.message) == (False, "discord: zeyla has left the server")
+    # Named there only: when zeyla opts out, the log keeps "has left the server".
+    assert [result.message[n.start : n.end] for n in result.names] == ["zeyla"]
 
 
 # --- raised hands ------------------------------------------------------------------------

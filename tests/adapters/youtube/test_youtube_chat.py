@@ -14,7 +14,7 @@ from fakes.youtube_server import (
     decode_token,
 )
 from stagehand.domain import CommentKind, HighlightKind, Role
-from stagehand.events import AuthorRemoved, CommentDeleted, CommentRanked
+from stagehand.events import AuthorRemoved, CommentDeleted, CommentRanked, Notice
 
 
 async def test_text_super_chat_and_sticker_arrive_ranked_stored_and_shown(
@@ -157,3 +157,27 @@ async def test_deletions_and_bans_made_on_youtube_leave_the_queue(
     assert (str(removed.author), removed.why) == (f"youtube:{VIEWER['channelId']}", "timeout")
     rows = show.query("SELECT message_id FROM comments WHERE deleted_at IS NOT NULL")
     assert rows == [{"message_id": spam["id"]}]
+
+
+async def test_a_ban_youtube_sends_again_on_resuming_is_logged_and_said_once(
+    fake: FakeYouTube, tmp_path: Path
+) -> None:
+    """YouTube delivers at least once: a moderator's timeout there that was the last message
+    of a stream comes again at the start of the next one. The hosts hear of it once, and the
+    log has it once."""
+    fake.redeliver_on_resume = True
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("buy followers here")
+        await show.wait_for_comments(1)
+        started = fake.streams_started
+        fake.ban_event(VIEWER, seconds=300)  # the last message before the stream closes
+        await fake.wait_for(lambda: fake.streams_started > started + 1)  # read again since
+        fake.say("still here?", MODERATOR)
+        await show.wait_for(lambda: any(c.text == "still here?" for c in show.comments()))
+    finally:
+        await show.stop()
+    said = [e.text for e in show.seen if isinstance(e, Notice) and "timed out" in e.text]
+    assert len(said) == 1, said
+    logged = show.query("SELECT text, outcome FROM host_actions WHERE action = 'moderate'")
+    assert logged == [{"text": "timeout", "outcome": "ok: done on YouTube, not through stagehand"}]

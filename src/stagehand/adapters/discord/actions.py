@@ -15,7 +15,7 @@ from stagehand.adapters.discord import normalize
 from stagehand.adapters.discord.client import StagehandClient
 from stagehand.adapters.discord.errors import explain
 from stagehand.domain import Author, Comment, ModerationKind
-from stagehand.naming import As, named
+from stagehand.naming import As, Namings, named, shifted
 from stagehand.platform import ActionResult
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,9 @@ REPLY_MENTIONS = discord.AllowedMentions(
     everyone=False, users=False, roles=False, replied_user=True
 )
 NO_MENTIONS = discord.AllowedMentions.none()
+#: Where `explain` names the member acted on (`_explained` puts their name there): no name
+#: or reason holds it.
+_THEM = "\x00"
 
 
 def fit(text: str) -> tuple[str, str]:
@@ -104,25 +107,25 @@ async def reply(
     return _done("discord: replied to ", comment.author, note)
 
 
-async def member_of(client: StagehandClient, author: Author) -> discord.Member | str:
-    """The guild member behind `author`, or why there is none."""
+async def member_of(client: StagehandClient, author: Author) -> discord.Member | ActionResult:
+    """The guild member behind `author`, or why there is none (naming them where it does)."""
     guild = client.guild
     if guild is None:
-        return "discord: not connected to the server"
+        return ActionResult.failed("discord: not connected to the server")
     member = guild.get_member(int(author.id))
     if member is not None:
         return member
     try:
         return await guild.fetch_member(int(author.id))
     except (discord.DiscordException, OSError) as exc:
-        return f"discord: {explain(exc, who=author.shown_name)}"
+        return _failed("discord: ", _explained(exc, author, author.shown_name))
 
 
 async def invite_to_stage(client: StagehandClient, author: Author, guest_link: str) -> ActionResult:
     """Invite to speak when they are in the Stage audience; otherwise DM the guest link."""
     member = await member_of(client, author)
-    if isinstance(member, str):
-        return ActionResult.failed(member)
+    if isinstance(member, ActionResult):
+        return member
     who = member.display_name
     stage_id = client.settings.stage_channel_id
     voice = member.voice
@@ -137,24 +140,29 @@ async def invite_to_stage(client: StagehandClient, author: Author, guest_link: s
         try:
             await member.edit(suppress=False)
         except (discord.DiscordException, OSError) as exc:
-            why = explain(exc, who=who, needs="Mute Members in the Stage channel")
-            return ActionResult.failed(f"discord: {who} not invited to speak: {why}")
+            why = _explained(exc, author, who, needs="Mute Members in the Stage channel")
+            return _failed("discord: ", As(author, who), " not invited to speak: ", why)
         return _done(
             "discord: ", As(author, who), " invited to speak on the Stage (they must accept)"
         )
     if not guest_link:
         where = "not in the Stage audience" if stage_id is not None else "no Stage channel is set"
-        return ActionResult.failed(
-            f"discord: {who} not invited: {where} and [show] guest_link is empty"
+        return _failed(
+            "discord: ", As(author, who), f" not invited: {where} and [show] guest_link is empty"
         )
     text = f"You are invited to join the show on stage! Join here: {guest_link}"
     try:
         await member.send(text, allowed_mentions=NO_MENTIONS)
     except (discord.DiscordException, OSError) as exc:
         # As on Twitch: the private link is never posted in the channel instead.
+        message, names = named("discord: guest link not sent: ", _explained(exc, author, who))
+        hint, hint_names = named(
+            "send ",
+            As(author, who),
+            " the guest link another way (it was not posted in the channel)",
+        )
         return ActionResult.failed(
-            f"discord: guest link not sent: {explain(exc, who=who)}",
-            hint=f"send {who} the guest link another way (it was not posted in the channel)",
+            message, hint, names=names + shifted(hint_names, len(message) + 2)
         )
     return _done("discord: guest link sent to ", As(author, who), " by direct message")
 
@@ -251,6 +259,22 @@ def _duration(length: timedelta) -> str:
     if seconds % 60 == 0:
         return f"{seconds // 60} min"
     return f"{seconds} s"
+
+
+def _explained(exc: Exception, author: Author, who: str, *, needs: str = "") -> tuple[str, Namings]:
+    """Why an action on `author` failed (`explain`), naming them (as `who`) where its words do:
+    a guest who leaves is un-named there, and the rest of the reason stays."""
+    parts = explain(exc, who=_THEM, needs=needs).split(_THEM)
+    pieces: list[str | As] = [parts[0]]
+    for part in parts[1:]:
+        pieces += [As(author, who), part]
+    return named(*pieces)
+
+
+def _failed(*parts: str | Author | As | tuple[str, Namings]) -> ActionResult:
+    """Failed, saying `parts` (whom they name, and where)."""
+    text, names = named(*parts)
+    return ActionResult.failed(text, names=names)
 
 
 def _done(*parts: str | Author | As) -> ActionResult:

@@ -3,8 +3,11 @@
 Chat is read with `liveChatMessages.streamList` (docs/decisions.md says why): one call streams
 the chat for about 10 s, then YouTube closes it and the next call resumes from the last
 `nextPageToken`, so nothing is read twice and nothing is skipped. A position YouTube refuses
-(`pageTokenInvalid`) is dropped: reading goes on from the newest messages, and the host hears
-that some may have been missed. Between calls the quota governor (quota.py) waits as long as it
+(`pageTokenInvalid`) is dropped: reading goes on from the newest messages, the backlog they
+come with read on from the last message read before (backlog.py), and the host hears that some
+may have been missed. stagehand's own posts are known by the ids YouTube gave them, and its
+bans by whom they banned, kept with the show: their echo is never a host's line or a moderator's
+ban, in a run again either. Between calls the quota governor (quota.py) waits as long as it
 takes for the day's quota to last the planned show. The shared `Connection` loop
 (adapters/connection.py) reconnects after a network drop, a 5xx or a failure of Google's token
 endpoint, with backoff, from the same page token; a chat that ended ends the YouTube side
@@ -16,6 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import hashlib
 import json
 import logging
 import math
@@ -34,6 +39,7 @@ from stagehand.adapters.connection import (
 )
 from stagehand.adapters.sending import SendLimiter
 from stagehand.adapters.youtube import actions
+from stagehand.adapters.youtube.backlog import LastRead
 from stagehand.adapters.youtube.client import YouTubeClient
 from stagehand.adapters.youtube.credentials import TOKEN_KEY as YOUTUBE_TOKEN_KEY
 from stagehand.adapters.youtube.errors import (
@@ -57,7 +63,8 @@ from stagehand.adapters.youtube.normalize import (
 from stagehand.adapters.youtube.quota import QuotaGovernor
 from stagehand.config.youtube import YouTubeSettings
 from stagehand.domain import Author, Comment, ModerationKind, QuotaUse
-from stagehand.platform import ActionResult, Adapter, AdapterSink, ConnectionState
+from stagehand.naming import named, shifted
+from stagehand.platform import ActionResult, Adapter, AdapterSink, ChatPosition, ConnectionState
 from stagehand.tokens import TokenStore
 
 log = logging.getLogger(__name__)
@@ -104,6 +111,13 @@ class YouTubeAdapter(Adapter):
         self.chat: ChatInfo | None = None
         self._sink: AdapterSink | None = None
         self._seen: OrderedDict[str, None] = OrderedDict()
+        #: The last message read (from the last whole batch, or the last run's position).
+        self._last_read: LastRead | None = None
+        #: While reading the backlog YouTube sent after refusing the position: the last
+        #: message read before it, up to which the backlog is not news.
+        self._catching_up: LastRead | None = None
+        #: The ids of the messages stagehand posted here (this run's and, read from the show,
+        #: earlier runs'): their echo in the chat is stagehand's own.
         self._sent_ids: set[str] = set()
         self._sending: list[str] = []  # texts on their way out (their echo may come first)
         self._bans: dict[str, str] = {}  # author channel id -> ban id, for undoing a ban
@@ -259,54 +273,86 @@ class YouTubeAdapter(Adapter):
         news now. A position from another broadcast's chat is not used."""
         if self._sink is None or self.page_token is not None:
             return
+        self._sent_ids.update(await self._sink.own_posts(PLATFORM))
         saved = await self._sink.chat_position(PLATFORM)
-        if saved is not None and saved[0] == chat.live_chat_id:
-            self.page_token = saved[1]
+        if saved is not None and saved.chat_id == chat.live_chat_id:
+            self.page_token = saved.position
+            if saved.last_message and saved.last_message_at:
+                self._last_read = LastRead(saved.last_message, saved.last_message_at)
+            self._banned_here.update(saved.awaiting_bans)
 
     def _resume_from_newest(self) -> None:
         """YouTube refused the saved chat position: asking again with it would be refused
         again (and charged), so read on from the newest messages, and say once that what was
-        said in between may be missing (`_seen` drops what is read twice)."""
+        said in between may be missing. The backlog YouTube sends with them is read on from
+        the last message read before (`_catching_up`)."""
         self.page_token = None
+        self._catching_up = self._last_read
         self.connection.report(ConnectionState.RECONNECTING, POSITION_REFUSED)
         self.connection.notice(POSITION_REFUSED)  # kept where the hosts look back, logged
 
     def _deliver(self, batch: dict, chat: ChatInfo) -> None:
         """Hand one batch's messages to the show, then remember where the next read starts."""
         items = batch.get("items")
+        items = items if isinstance(items, list) else []
+        last_read = LastRead.of(items) or self._last_read
+        if self._catching_up is not None and items:
+            items, caught_up = self._catching_up.unread(items)
+            if caught_up:
+                self._catching_up = None
         ended = False
-        for item in items if isinstance(items, list) else ():
+        for item in items:
+            message_id = item.get("id") if isinstance(item, dict) else None
+            message_id = message_id if isinstance(message_id, str) else ""
+            if message_id in self._seen:  # delivered again (at least once): passed on already
+                continue
             try:
                 event = event_from_message(item, chat)
             except MalformedMessage as exc:
                 log.warning("Skipped a malformed YouTube chat message (%s)", exc)
                 continue
-            ended = self._hand_on(event, chat) or ended
+            if message_id:
+                self._remember(message_id)
+            ended = self._hand_on(event, chat, message_id) or ended
+        self._last_read = last_read
         token = batch.get("nextPageToken")
         if isinstance(token, str) and token:
             self.page_token = token
             if self._sink is not None:
-                self._sink.chat_position_reached(PLATFORM, chat.live_chat_id, token)
+                self._sink.chat_position_reached(PLATFORM, self._position(chat, token))
         if ended or batch.get("offlineAt"):
             raise chat_over("liveChatEnded")
 
-    def _hand_on(self, event: object, chat: ChatInfo) -> bool:
-        """Pass one event on; True when it says the chat ended."""
+    def _position(self, chat: ChatInfo, token: str) -> ChatPosition:
+        """Where reading stands: `token`, after the last message read."""
+        last = self._last_read
+        awaiting = tuple(sorted(self._banned_here))
+        if last is None:
+            return ChatPosition(chat.live_chat_id, token, awaiting_bans=awaiting)
+        return ChatPosition(chat.live_chat_id, token, last.message_id, last.published_at, awaiting)
+
+    def _keep_position(self, chat: ChatInfo) -> None:
+        """Store where reading stands now (what it awaits changed), once it stands anywhere."""
+        if self._sink is not None and self.page_token is not None:
+            self._sink.chat_position_reached(PLATFORM, self._position(chat, self.page_token))
+
+    def _hand_on(self, event: object, chat: ChatInfo, message_id: str) -> bool:
+        """Pass on one event, message `message_id`; True when it says the chat ended."""
         sink = self._sink
         if sink is None:
             return False
         if isinstance(event, Comment):
-            if event.id in self._seen or self._own_echo(event, chat):
-                return False
-            self._remember(event.id)
-            sink.comment_received(event)
+            if not self._own_echo(event, chat):
+                sink.comment_received(event)
         elif isinstance(event, MessageDeleted):
             sink.comment_deleted(PLATFORM, event.message_id, event.ts)
         elif isinstance(event, UserBanned):
             if event.author.id in self._banned_here:  # our own ban, coming back: already shown
                 self._banned_here.discard(event.author.id)
-            else:
-                sink.author_banned(event.author, event.kind.value, event.detail)
+            else:  # logged once, however often YouTube sends it (the show's key)
+                sink.author_banned(
+                    event.author, event.kind.value, event.detail, key=_heard_key(message_id)
+                )
         elif isinstance(event, ChatEnded):
             return True
         return False
@@ -353,6 +399,8 @@ class YouTubeAdapter(Adapter):
             self._sending.remove(shown)
         if message_id:
             self._sent_ids.add(message_id)
+            if self._sink is not None:  # kept with the show: a run again knows its echo too
+                self._sink.own_message_posted(PLATFORM, message_id)
         return result
 
     async def send(self, text: str) -> ActionResult:
@@ -369,19 +417,22 @@ class YouTubeAdapter(Adapter):
             return refused
         text = self.settings.stage_invite_text.replace("{name}", author.name.lstrip("@"))
         if self.guest_link and self.guest_link in text:
-            return ActionResult.failed(
-                "not sent: [youtube] stage_invite_text contains the private guest link, and "
-                "YouTube chat is public",
-                hint="say where to find the link instead (the description, Discord)",
+            return _invitation(
+                author,
+                ActionResult.failed(
+                    "not sent: [youtube] stage_invite_text contains the private guest link, and "
+                    "YouTube chat is public",
+                    hint="say where to find the link instead (the description, Discord)",
+                ),
             )
         result = await self._post(text)
         if not result.ok:
-            return result
-        return ActionResult.done(
-            f"{author.shown_name}: invited in YouTube chat (public text; no link posted)",
-            hint=f"give {author.shown_name} the guest link another way: YouTube has no private "
-            "messages",
+            return _invitation(author, result)
+        message, names = named(author, ": invited in YouTube chat (public text; no link posted)")
+        hint, hint_names = named(
+            "give ", author, " the guest link another way: YouTube has no private messages"
         )
+        return ActionResult.done(message, hint, names=names + shifted(hint_names, len(message) + 2))
 
     async def moderate(
         self,
@@ -408,6 +459,7 @@ class YouTubeAdapter(Adapter):
             self._bans[comment.author.id] = ban_id
         if result.ok:
             self._banned_here.add(comment.author.id)
+            self._keep_position(link.chat)  # a run again knows the ban's echo as ours too
         return result
 
     async def unban(
@@ -430,9 +482,25 @@ class YouTubeAdapter(Adapter):
         return result
 
 
+def _heard_key(message_id: str) -> str:
+    """The host-action key of a ban heard in YouTube's chat, made of its message's id (as
+    Twitch's are of their notification's): "" (a random one) when the message has none."""
+    if not message_id:
+        return ""
+    return hashlib.sha256(f"youtube:{message_id}".encode()).hexdigest()[:32]
+
+
 async def _wait(event: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(event.wait(), timeout=seconds)
+
+
+def _invitation(guest: Author, result: ActionResult) -> ActionResult:
+    """An invitation that did not go out, led by whom it was for ("@SynthFan: not invited:
+    ..."), naming them there only: YouTube's words of why name nobody, and when the guest
+    leaves the log keeps them (an outcome with no names would be un-named whole)."""
+    message, names = named(guest, ": not invited: " + result.message)
+    return dataclasses.replace(result, message=message, names=names)
 
 
 def _not_youtube(platform: str, what: str) -> ActionResult | None:
