@@ -286,9 +286,12 @@ class ShowMetrics:
     #: Of the unanswered on-topic questions, how many are not listed: their authors opted out.
     unanswered_hidden_opted_out: int = 0
     #: How many times a viewer started afresh in the show (`!forget confirm`, `!optin`): their
-    #: earlier rows are anonymous and linked to nobody, so each may count one person twice among
-    #: the participants (the reports say "3 to 5 people").
+    #: earlier rows are anonymous and linked to nobody, so one person may be two names.
     started_afresh: int = 0
+    #: Of the participants, how many names can be someone counted already: fresh starts each
+    #: followed by a new name on its platform (`metrics.fresh_starts`); the reports give the
+    #: people as a range, "3 to 5 people", from `fewest_people` to `participants`.
+    counted_twice: int = 0
     #: Who did what, by token name (empty when nobody acted by name: metrics/team.py).
     answered_by: tuple[ActorRow, ...] = ()
     #: Each comment shown on stream (the overlay), in order.
@@ -308,6 +311,13 @@ class ShowMetrics:
         return tuple(sorted(guests, key=lambda p: (-p.stage_seconds, p.author.lower())))
 
     @property
+    def fewest_people(self) -> int:
+        """The fewest people the participants can be (`counted_twice`): `participants` when no
+        name can be someone's second."""
+        participants = self.totals.participants
+        return max(participants - self.counted_twice, min(participants, 1))
+
+    @property
     def follow_ups_cover(self) -> int:
         """How many of the unanswered on-topic questions the follow-up list stands for (a line
         asked by several viewers stands for each of their questions)."""
@@ -325,6 +335,7 @@ class ShowMetrics:
             "unanswered_questions_total": self.unanswered_on_topic_questions,
             "unanswered_questions_hidden_opted_out": self.unanswered_hidden_opted_out,
             "started_afresh": self.started_afresh,
+            "fewest_people": self.fewest_people,
             "people": [p.to_dict() for p in self.participants],
             "on_stage": [
                 {
