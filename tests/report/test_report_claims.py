@@ -270,5 +270,32 @@ def test_a_viewer_who_started_afresh_and_never_came_back_is_counted_once(tmp_pat
     assert "6 comments from 3 to 4 people;" in md and "2 to 4" not in md
     html = report(db, "--format", "html")
     assert "3 to 4 people" in html and "2 to 4" not in html
+    assert "Took part: 3 to 4" in html  # the funnel reads as the headline
     data = json.loads(report(db, "--format", "json"))
     assert (data["participants"], data["fewest_people"], data["started_afresh"]) == (4, 3, 2)
+
+
+def test_the_trend_gives_a_show_the_same_people_as_its_own_report(tmp_path: Path) -> None:
+    """`report --trend` listed a show whose own report says "from 3 to 4 people" as 4 people in
+    every format: the same range in its table, and fewest_people beside participants in JSON
+    and CSV."""
+    events = [
+        *EMPTY_SHOW,
+        _c("a1", "00:10", "ana", "1", "which filter is on the bass?"),
+        _c("b1", "00:20", "ben", "2", "the filter sounds great"),
+        _c("c1", "00:30", "cleo", "3", "hi from Lisbon"),
+        _c("b2", "00:50", "ben", "2", "!optout"),
+        _c("b3", "00:55", "ben", "2", "still here"),
+        _c("b4", "01:00", "ben", "2", "!optin"),
+        _c("b5", "01:05", "ben", "2", "what resonance do you use?"),
+    ]
+    db = _replayed_with_commands(tmp_path, events)
+    assert "5 comments from 3 to 4 people;" in report(db)
+    for fmt in ("term", "md", "html"):
+        trend = report(db, "--trend", "--format", fmt)
+        assert "3 to 4" in trend, (fmt, trend)
+    [row] = json.loads(report(db, "--trend", "--format", "json"))["shows"]
+    assert (row["participants"], row["fewest_people"]) == (4, 3)
+    header, line = report(db, "--trend", "--format", "csv").splitlines()[:2]
+    cells = dict(zip(header.split(","), line.split(","), strict=True))
+    assert (cells["participants"], cells["fewest_people"]) == ("4", "3")

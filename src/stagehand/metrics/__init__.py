@@ -131,7 +131,7 @@ def trend(db: Database, *, on_show: Callable[[int, int], None] | None = None) ->
         facts = read_show_facts(db, show, follow_up_limit=0, seen_before=frozenset(seen))
         seen.update(cell.author_id for cell in facts.cells)
         metrics = show_metrics_from(facts)
-        rows.append(TrendRow(metrics.show, metrics.totals))
+        rows.append(TrendRow(metrics.show, metrics.totals, metrics.counted_twice))
     return rows
 
 

@@ -312,10 +312,7 @@ class ShowMetrics:
 
     @property
     def fewest_people(self) -> int:
-        """The fewest people the participants can be (`counted_twice`): `participants` when no
-        name can be someone's second."""
-        participants = self.totals.participants
-        return max(participants - self.counted_twice, min(participants, 1))
+        return fewest_people(self.totals.participants, self.counted_twice)
 
     @property
     def follow_ups_cover(self) -> int:
@@ -366,9 +363,27 @@ class ShowCounts:
 class TrendRow:
     show: ShowInfo
     metrics: Metrics
+    #: As the show's own report counts them (`ShowMetrics.counted_twice`).
+    counted_twice: int = 0
+
+    @property
+    def fewest_people(self) -> int:
+        return fewest_people(self.metrics.participants, self.counted_twice)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"show": self.show.to_dict(), **self.metrics.to_dict()}
+        """The show, then its metrics, `fewest_people` after `participants` as in its report."""
+        shaped: dict[str, Any] = {"show": self.show.to_dict()}
+        for key, value in self.metrics.to_dict().items():
+            shaped[key] = value
+            if key == "participants":
+                shaped["fewest_people"] = self.fewest_people
+        return shaped
+
+
+def fewest_people(participants: int, counted_twice: int) -> int:
+    """The fewest people `participants` names can be when `counted_twice` of them can be
+    someone counted already: `participants` when none can."""
+    return max(participants - counted_twice, min(participants, 1))
 
 
 def _rounded(value: Any) -> Any:

@@ -340,7 +340,7 @@ def trend_cells(row: TrendRow) -> list[str]:
     return [
         f"{row.show.opened_at:%Y-%m-%d}" + ("" if row.show.closed else " (not closed)"),
         f"{m.comments:,}",
-        f"{m.participants:,}",
+        how_many_people(m, row.counted_twice),
         f"{m.newcomers:,}",
         f"{m.on_topic_questions:,}",
         f"{m.answered_on_topic_questions:,}",
