@@ -17,6 +17,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from showdb import _c, _replay, write_transcript
 
+from stagehand.cli.data import shows
 from stagehand.cli.report import report_command
 
 EMPTY_SHOW = [
@@ -277,8 +278,8 @@ def test_a_viewer_who_started_afresh_and_never_came_back_is_counted_once(tmp_pat
 
 def test_the_trend_gives_a_show_the_same_people_as_its_own_report(tmp_path: Path) -> None:
     """`report --trend` listed a show whose own report says "from 3 to 4 people" as 4 people in
-    every format: the same range in its table, and fewest_people beside participants in JSON
-    and CSV."""
+    every format, and `stagehand shows` as 4 PEOPLE: the same range in their tables, and
+    fewest_people beside participants in JSON and CSV."""
     events = [
         *EMPTY_SHOW,
         _c("a1", "00:10", "ana", "1", "which filter is on the bass?"),
@@ -299,3 +300,7 @@ def test_the_trend_gives_a_show_the_same_people_as_its_own_report(tmp_path: Path
     header, line = report(db, "--trend", "--format", "csv").splitlines()[:2]
     cells = dict(zip(header.split(","), line.split(","), strict=True))
     assert (cells["participants"], cells["fewest_people"]) == ("4", "3")
+    listed = CliRunner().invoke(shows, ["--db", str(db)])
+    assert listed.exit_code == 0, listed.output
+    header, line = listed.output.splitlines()[:2]
+    assert line[: header.index("PEOPLE") + len("PEOPLE")].endswith(" 3 to 4"), listed.output

@@ -106,12 +106,13 @@ def measure(
     )
 
 
-def participant_ids(facts: ShowFacts) -> set[int]:
-    """The names `measure` counts as the show's participants: a viewer with a comment that
-    counts, or brought on stage."""
-    hosts = facts.host_ids
-    commented = {c.author_id for c in facts.cells if c.comments and c.author_id not in hosts}
-    return commented | {a.author_id for a in facts.appearances if a.author_id not in hosts}
+def participant_ids(
+    cells: Iterable[Cell], appearances: Iterable[Appearance], hosts: Collection[int]
+) -> set[int]:
+    """The names `measure` counts as participants: a viewer with a comment that counts, or
+    brought on stage."""
+    commented = {c.author_id for c in cells if c.comments and c.author_id not in hosts}
+    return commented | {a.author_id for a in appearances if a.author_id not in hosts}
 
 
 def measure_where(facts: ShowFacts, keep: Callable[[Placed], bool]) -> Metrics:
@@ -181,7 +182,12 @@ def show_metrics_from(facts: ShowFacts) -> ShowMetrics:
         participants=participant_rows(facts),
         unanswered_hidden_opted_out=facts.hidden_follow_ups,
         started_afresh=len(facts.fresh_starts),
-        counted_twice=names_counted_twice(facts, participant_ids(facts))
+        counted_twice=names_counted_twice(
+            facts.fresh_starts,
+            facts.first_seen,
+            {a.id: a.platform for a in facts.authors.values()},
+            participant_ids(facts.cells, facts.appearances, facts.host_ids),
+        )
         if facts.fresh_starts
         else 0,
         paid=tuple(

@@ -11,26 +11,31 @@ for the first time after it, and each such new name can be one person's second s
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 
-from stagehand.metrics.facts import ShowFacts
+from stagehand.metrics.facts import FreshStart
 
 
-def names_counted_twice(facts: ShowFacts, participants: Collection[int]) -> int:
+def names_counted_twice(
+    fresh_starts: Iterable[FreshStart],
+    first_seen: Mapping[int, datetime],
+    platform_of: Mapping[int, str],
+    participants: Collection[int],
+) -> int:
     """How many of `participants` (names) can be a second name of someone already counted: the
-    most fresh starts that can each be paired with a different new name that came after it."""
+    most fresh starts that can each be paired with a different new name that came after it
+    (`first_seen`: when each name first took part; `platform_of`: where)."""
     starts: defaultdict[str, list[datetime]] = defaultdict(list)
-    for start in facts.fresh_starts:
+    for start in fresh_starts:
         # The name left behind never took part (a `!forget confirm` as their only line): the
         # fresh start doubled nobody. Unknown (its line is gone): it may have.
         if start.author_id is None or start.author_id in participants:
             starts[start.platform].append(start.ts)
-    platform_of = {a.id: a.platform for a in facts.authors.values()}
     firsts: defaultdict[str, list[datetime]] = defaultdict(list)
     for author_id in participants:
-        if author_id in facts.first_seen and author_id in platform_of:
-            firsts[platform_of[author_id]].append(facts.first_seen[author_id])
+        if author_id in first_seen and author_id in platform_of:
+            firsts[platform_of[author_id]].append(first_seen[author_id])
     return sum(_most_pairs(starts[p], firsts[p]) for p in starts)
 
 

@@ -353,10 +353,12 @@ class ShowMetrics:
 
 @dataclass(frozen=True, slots=True)
 class ShowCounts:
-    """A show's `comments` and `participants`, as `Metrics` counts them (`stagehand shows`)."""
+    """A show's `comments` and `participants`, as `Metrics` counts them (`stagehand shows`),
+    and how many of the names can be someone counted already (`ShowMetrics.counted_twice`)."""
 
     comments: int
     participants: int
+    counted_twice: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,7 +145,7 @@ def read_show_facts(
     minutes = _minutes(db, show, opened, hosts)
     follow_ups = _follow_ups(db, show, hosts, follow_up_limit)
     hidden = _hidden_follow_ups(db, show, hosts)
-    fresh_starts = _fresh_starts(db, show)
+    fresh_starts = read_fresh_starts(db, show)
     paid = _paid(db, show)
     missing = {p.author_id for p in paid} - author_ids
     if missing:
@@ -170,7 +170,7 @@ def read_show_facts(
         returning_authors=frozenset(viewers & seen_before),
         hidden_follow_ups=hidden,
         fresh_starts=fresh_starts,
-        first_seen=_first_seen(db, show, appearances) if fresh_starts else {},
+        first_seen=read_first_seen(db, show, appearances) if fresh_starts else {},
         paid=paid,
         names=report_names(authors.values()),
     )
@@ -488,7 +488,7 @@ def _hidden_follow_ups(db: Database, show: ShowRow, hosts: Sequence[int]) -> int
 _STARTED_AFRESH = ("ok: forgotten", "ok: opted in")
 
 
-def _fresh_starts(db: Database, show: ShowRow) -> tuple[FreshStart, ...]:
+def read_fresh_starts(db: Database, show: ShowRow) -> tuple[FreshStart, ...]:
     """Each time a viewer started afresh in the show (`!forget confirm`, `!optin`), with the
     anonymous row their line was left under: each may have made one person two names, which
     nothing can tell apart, by design (`metrics.fresh_starts` says which can have)."""
@@ -506,7 +506,7 @@ def _fresh_starts(db: Database, show: ShowRow) -> tuple[FreshStart, ...]:
     )
 
 
-def _first_seen(
+def read_first_seen(
     db: Database, show: ShowRow, appearances: Iterable[Appearance]
 ) -> dict[int, datetime]:
     """When each name first took part: its first comment that counts (not deleted), or its

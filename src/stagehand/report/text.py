@@ -109,10 +109,15 @@ def how_many_people(m: Metrics, twice: int = 0) -> str:
     """'12'; '10 to 12' when `twice` of the names can be someone counted already (viewers who
     started afresh with `!forget confirm` or `!optin` and a new name after each: nothing links
     them, by design; `ShowMetrics.counted_twice`)."""
-    fewest = max(m.participants - twice, 1)
-    if fewest >= m.participants:
-        return f"{m.participants:,}"
-    return f"{fewest:,} to {m.participants:,}"
+    return people_range(m.participants, twice)
+
+
+def people_range(participants: int, twice: int) -> str:
+    """`how_many_people` for a count of names, `twice` of which can be someone's second."""
+    fewest = max(participants - twice, 1)
+    if fewest >= participants:
+        return f"{participants:,}"
+    return f"{fewest:,} to {participants:,}"
 
 
 def people(m: Metrics, twice: int = 0) -> str:
