@@ -329,6 +329,8 @@ def test_an_opted_out_and_a_forgotten_viewer_count_the_same_after_a_replay(
     # The fresh starts (`!forget confirm`, `!optin`) are those viewers' commands, which are not
     # exported (docs/transcript-format.md): the replayed show does not know of them.
     assert (stored.pop("started_afresh"), replayed.pop("started_afresh")) == (2, 0)
+    # mo's forgotten name first spoke after dan's fresh start, so it can be dan again.
+    assert (stored.pop("fewest_people"), replayed.pop("fewest_people")) == (3, 4)
     assert replayed == stored
     commands = {"c4", "c5", "c7", "c8", "c10", "c12", "c13"}
     in_segments = segments_of_comments(first)

@@ -84,7 +84,8 @@ def test_command_prints_json_lines_deterministically(transcript: Path) -> None:
     assert first.output == second.output
     lines = [json.loads(line) for line in first.output.splitlines()]
     assert set(lines[0]) == {
-        "id", "segment", "score", "reasons", "platform", "author", "text", "asked_by", "askers", "held"
+        "id", "segment", "score", "reasons", "platform", "author", "author_id", "login", "text",
+        "asked_by", "askers", "held"
     }  # fmt: skip
     assert (lines[0]["author"], lines[0]["text"]) == ("synthfan", "what waveform is best for bass?")
     assert lines[0]["askers"] == ["c1"] and lines[0]["asked_by"] == 1

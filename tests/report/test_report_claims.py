@@ -17,6 +17,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from showdb import _c, _replay, write_transcript
 
+from stagehand.cli.data import shows
 from stagehand.cli.report import report_command
 
 EMPTY_SHOW = [
@@ -214,3 +215,92 @@ def test_a_viewer_who_started_afresh_is_not_claimed_as_two_people(tmp_path: Path
     assert "3 to 5 people" in html and ">5 people" not in html
     data = json.loads(report(db, "--format", "json"))
     assert data["participants"] == 5 and data["started_afresh"] == 2
+
+
+def test_a_viewer_who_started_afresh_and_never_came_back_is_counted_once(tmp_path: Path) -> None:
+    """A fresh start can make one person two names only when a new name chatted after it:
+    ana asks to be forgotten once everyone else has spoken and says nothing more, so the show's
+    six names are six people, not "5 to 6". ben opts out and back in and chats again, so of the
+    two fresh starts in the second show one can have made a person two names: "3 to 4", never
+    "2 to 4" (three people cannot be two)."""
+    everyone = [
+        *EMPTY_SHOW,
+        *(
+            _c(f"{name}1", f"00:{10 + 5 * i}", name, str(i + 1), f"hi, {name} here")
+            for i, name in enumerate(["ana", "ben", "cleo", "dan", "eve", "fay"])
+        ),
+        _c("a2", "01:00", "ana", "1", "!forget"),
+        _c("a3", "01:05", "ana", "1", "!forget confirm"),
+        _c("b2", "01:10", "ben", "2", "what filter is that?"),
+        _c("c2", "01:20", "cleo", "3", "bye"),
+    ]
+    (tmp_path / "gone").mkdir()
+    db = _replayed_with_commands(tmp_path / "gone", everyone)
+    term = report(db)
+    assert "8 comments from 6 people;" in term, term
+    details = next(line for line in term.splitlines() if "People taking part" in line)
+    assert details.split()[3:5] == ["6", "(6"] and "afresh" not in details, details
+    md = report(db, "--format", "md")
+    assert "8 comments from 6 people;" in md and "5 to 6" not in md
+    html = report(db, "--format", "html")
+    assert "8 comments from 6 people;" in html and "5 to 6" not in html
+    data = json.loads(report(db, "--format", "json"))
+    assert (data["participants"], data["fewest_people"], data["started_afresh"]) == (6, 6, 1)
+
+    one_back = [
+        *EMPTY_SHOW,
+        _c("a1", "00:10", "ana", "1", "which filter is on the bass?"),
+        _c("b1", "00:20", "ben", "2", "the filter sounds great"),
+        _c("c1", "00:30", "cleo", "3", "hi from Lisbon"),
+        _c("a2", "00:40", "ana", "1", "!forget"),
+        _c("a3", "00:45", "ana", "1", "!forget confirm"),
+        _c("b2", "00:50", "ben", "2", "!optout"),
+        _c("b3", "00:55", "ben", "2", "still here"),
+        _c("b4", "01:00", "ben", "2", "!optin"),
+        _c("b5", "01:05", "ben", "2", "what resonance do you use?"),
+        _c("c2", "01:10", "cleo", "3", "bye"),
+    ]
+    (tmp_path / "back").mkdir()
+    db = _replayed_with_commands(tmp_path / "back", one_back)
+    term = report(db)
+    assert "6 comments from 3 to 4 people;" in term, term
+    details = next(line for line in term.splitlines() if "People taking part" in line)
+    assert "3 to 4" in details and "2 started afresh" in details, details
+    assert "1 may count twice" in details, details
+    md = report(db, "--format", "md")
+    assert "6 comments from 3 to 4 people;" in md and "2 to 4" not in md
+    html = report(db, "--format", "html")
+    assert "3 to 4 people" in html and "2 to 4" not in html
+    assert "Took part: 3 to 4" in html  # the funnel reads as the headline
+    data = json.loads(report(db, "--format", "json"))
+    assert (data["participants"], data["fewest_people"], data["started_afresh"]) == (4, 3, 2)
+
+
+def test_the_trend_gives_a_show_the_same_people_as_its_own_report(tmp_path: Path) -> None:
+    """`report --trend` listed a show whose own report says "from 3 to 4 people" as 4 people in
+    every format, and `stagehand shows` as 4 PEOPLE: the same range in their tables, and
+    fewest_people beside participants in JSON and CSV."""
+    events = [
+        *EMPTY_SHOW,
+        _c("a1", "00:10", "ana", "1", "which filter is on the bass?"),
+        _c("b1", "00:20", "ben", "2", "the filter sounds great"),
+        _c("c1", "00:30", "cleo", "3", "hi from Lisbon"),
+        _c("b2", "00:50", "ben", "2", "!optout"),
+        _c("b3", "00:55", "ben", "2", "still here"),
+        _c("b4", "01:00", "ben", "2", "!optin"),
+        _c("b5", "01:05", "ben", "2", "what resonance do you use?"),
+    ]
+    db = _replayed_with_commands(tmp_path, events)
+    assert "5 comments from 3 to 4 people;" in report(db)
+    for fmt in ("term", "md", "html"):
+        trend = report(db, "--trend", "--format", fmt)
+        assert "3 to 4" in trend, (fmt, trend)
+    [row] = json.loads(report(db, "--trend", "--format", "json"))["shows"]
+    assert (row["participants"], row["fewest_people"]) == (4, 3)
+    header, line = report(db, "--trend", "--format", "csv").splitlines()[:2]
+    cells = dict(zip(header.split(","), line.split(","), strict=True))
+    assert (cells["participants"], cells["fewest_people"]) == ("4", "3")
+    listed = CliRunner().invoke(shows, ["--db", str(db)])
+    assert listed.exit_code == 0, listed.output
+    header, line = listed.output.splitlines()[:2]
+    assert line[: header.index("PEOPLE") + len("PEOPLE")].endswith(" 3 to 4"), listed.output

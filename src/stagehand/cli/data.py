@@ -46,7 +46,7 @@ def export(
 def shows(db_path: Path | None, config_path: Path | None) -> None:
     """The shows in a database, newest first, with their size and time."""
     from stagehand.metrics import show_counts
-    from stagehand.report.text import NOT_CLOSED, fit, pad, resumes
+    from stagehand.report.text import NOT_CLOSED, fit, pad, people_range, resumes
     from stagehand.store.queries import list_shows, show_span
     from stagehand.store.resume_with import resume_with
 
@@ -56,7 +56,7 @@ def shows(db_path: Path | None, config_path: Path | None) -> None:
         click.echo("No shows yet. Run `stagehand demo` to make one.")
         return
     click.echo(
-        f"{'SHOW':<28} {'STARTED (UTC)':<17} {'LENGTH':>7} {'COMMENTS':>9} {'PEOPLE':>7}  "
+        f"{'SHOW':<28} {'STARTED (UTC)':<16} {'LENGTH':>7} {'COMMENTS':>9} {'PEOPLE':>7}  "
         f"{'STATE':<10}  TITLE"
     )
     for row in rows:
@@ -73,7 +73,8 @@ def shows(db_path: Path | None, config_path: Path | None) -> None:
         # like it (no escapes or bidi overrides) and padded by terminal columns.
         click.echo(
             f"{pad(fit(row.name, 28), 28, left=True)} {opened:%Y-%m-%d %H:%M} "
-            f"{minutes:>5} m {counts.comments:>9} {counts.participants:>7}  {state:<10}  "
+            f"{minutes:>5} m {counts.comments:>9} "
+            f"{people_range(counts.participants, counts.counted_twice):>7}  {state:<10}  "
             f"{fit(row.title, 40)}"
         )
     # What resumes each show not closed, as its report says it: by the command that ran it.

@@ -13,6 +13,7 @@ from stagehand.cli.transcripts import database_not_transcript, why_no_events
 
 if TYPE_CHECKING:
     from stagehand.config import Settings
+    from stagehand.domain import Author, AuthorKey
     from stagehand.ranking.offline import RankedRow
     from stagehand.transcript import TranscriptEvent
 
@@ -105,12 +106,25 @@ def rank_command(
         for row in rows:
             # Safe to print: a name's bidi override or control character is escaped, and a
             # JSON reader gets the name back as the platform sent it.
-            click.echo(inert_json({**row.to_json(), "held": False}))
+            click.echo(inert_json({**_who(row.to_json(), row.comment.author), "held": False}))
         for line in held:
-            click.echo(inert_json(line.to_json()))
+            click.echo(inert_json(_who(line.to_json(), line.comment.author)))
     else:
-        _print_table(rows)
-        print_held(held)
+        from stagehand.cli.rank_names import staff_of, table_names
+        from stagehand.console.names import HOST_MARK, MODERATOR_MARK
+
+        staff_marks = {CommentKind.HOST: HOST_MARK, CommentKind.MODERATOR: MODERATOR_MARK}
+        staff = staff_of(
+            settings.show.hosts,
+            settings.twitch.channel,
+            ((r.comment.author, staff_marks[r.kind]) for r in arrived if r.kind in staff_marks),
+        )
+        # Named together, so two people going by one name are told apart wherever they are.
+        names = table_names(
+            [r.comment.author for r in rows] + [line.comment.author for line in held], staff
+        )
+        _print_table(rows, names)
+        print_held(held, names)
     if held:
         click.echo(held_count(held, output_format), err=True)
     if blank:
@@ -187,8 +201,20 @@ def _settings(path: Path | None) -> Settings:
     return load_settings(path, required=False)
 
 
-def _print_table(rows: list[RankedRow]) -> None:
-    from stagehand.sanitize import clean
+def _who(row: dict[str, object], author: Author) -> dict[str, object]:
+    """A jsonl row with its author's platform id and login after their shown name: two viewers
+    going by one name ("Sam" and "Sam") are two people to a script too."""
+    shaped: dict[str, object] = {}
+    for key, value in row.items():
+        shaped[key] = value
+        if key == "author":
+            shaped.update(author_id=author.id, login=author.name)
+    return shaped
+
+
+def _print_table(rows: list[RankedRow], names: dict[AuthorKey, str]) -> None:
+    from stagehand.cli.rank_names import AUTHOR_CELLS
+    from stagehand.report.text import pad
 
     segment = None
     place = 0
@@ -196,7 +222,7 @@ def _print_table(rows: list[RankedRow]) -> None:
         if row.segment != segment:
             segment, place = row.segment, 0
             click.echo(f"\n== segment {segment}")
-            click.echo(f"{'#':>3} {'score':>7}  {'author':<16} {'text':<50}  reasons")
+            click.echo(f"{'#':>3} {'score':>7}  {'author':<{AUTHOR_CELLS}} {'text':<50}  reasons")
         place += 1
         text = row.comment.clean_text
         if row.asked_by > 1:
@@ -206,5 +232,5 @@ def _print_table(rows: list[RankedRow]) -> None:
         text = text if len(text) <= 50 else text[:49] + "…"
         top = sorted(row.reasons.items(), key=lambda item: -abs(item[1]))[:4]
         why = ", ".join(f"{name} {value:+.2f}" for name, value in top)
-        author = clean(row.comment.author.shown_name)[:16]
-        click.echo(f"{place:>3} {row.score:>7.3f}  {author:<16} {text:<50}  {why}")
+        author = pad(names[row.comment.author.key], AUTHOR_CELLS, left=True)
+        click.echo(f"{place:>3} {row.score:>7.3f}  {author} {text:<50}  {why}")

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import click
 
-from stagehand.domain import Comment
+from stagehand.cli.rank_names import AUTHOR_CELLS
+from stagehand.domain import AuthorKey, Comment
+from stagehand.report.text import pad
 from stagehand.sanitize import clean
 
 #: The longest term shown (the console's `w` caps it alike).
@@ -45,18 +47,19 @@ def term_shown(term: str) -> str:
     return f'blocked term "{clean(term, max_chars=_TERM_CHARS)}"'
 
 
-def print_held(held: list[HeldLine]) -> None:
-    """The table's part after every segment's rows: each held line, in arrival order."""
+def print_held(held: list[HeldLine], names: dict[AuthorKey, str]) -> None:
+    """The table's part after every segment's rows: each held line, in arrival order, its
+    author named as the rows name theirs (`names`, cli/rank_names.py)."""
     if not held:
         return
     click.echo(f"\n== held back from the queue ([ranking] blocked_terms): {len(held)}")
-    click.echo(f"{'seg':>3} {'':>7}  {'author':<16} {'text':<50}  why")
+    click.echo(f"{'seg':>3} {'':>7}  {'author':<{AUTHOR_CELLS}} {'text':<50}  why")
     for line in held:
         text = line.comment.clean_text
         text = text if len(text) <= 50 else text[:49] + "…"
-        author = clean(line.comment.author.shown_name)[:16]
+        author = pad(names[line.comment.author.key], AUTHOR_CELLS, left=True)
         why = term_shown(line.blocked_term)
-        click.echo(f"{line.segment:>3} {'held':>7}  {author:<16} {text:<50}  {why}")
+        click.echo(f"{line.segment:>3} {'held':>7}  {author} {text:<50}  {why}")
 
 
 def held_count(held: list[HeldLine], output_format: str) -> str:

@@ -17,7 +17,8 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from stagehand.metrics.compute import measure, share, show_metrics_from
+from stagehand.metrics.compute import measure, participant_ids, share, show_metrics_from
+from stagehand.metrics.fresh_starts import names_counted_twice
 from stagehand.metrics.model import (
     CURRENCY_DIGITS,
     FollowUpQuestion,
@@ -40,6 +41,8 @@ from stagehand.metrics.moderation import read_moderation
 from stagehand.metrics.read import (
     FOLLOW_UP_LIMIT,
     read_counting_facts,
+    read_first_seen,
+    read_fresh_starts,
     read_show_facts,
     show_openings,
 )
@@ -110,7 +113,18 @@ def show_counts(db: Database, show: ShowRow) -> ShowCounts:
     over the same rows), without the report's other passes: what `stagehand shows` lists."""
     cells, appearances, hosts = read_counting_facts(db, show)
     counted = measure(cells, (), (), appearances, hosts=hosts, returning_authors=())
-    return ShowCounts(counted.comments, counted.participants)
+    fresh_starts = read_fresh_starts(db, show)
+    if not fresh_starts:
+        return ShowCounts(counted.comments, counted.participants)
+    platform_of = {c.author_id: c.platform for c in cells}
+    platform_of.update((a.author_id, a.platform) for a in appearances)
+    twice = names_counted_twice(
+        fresh_starts,
+        read_first_seen(db, show, appearances),
+        platform_of,
+        participant_ids(cells, appearances, hosts),
+    )
+    return ShowCounts(counted.comments, counted.participants, twice)
 
 
 def trend(db: Database, *, on_show: Callable[[int, int], None] | None = None) -> list[TrendRow]:
@@ -131,7 +145,7 @@ def trend(db: Database, *, on_show: Callable[[int, int], None] | None = None) ->
         facts = read_show_facts(db, show, follow_up_limit=0, seen_before=frozenset(seen))
         seen.update(cell.author_id for cell in facts.cells)
         metrics = show_metrics_from(facts)
-        rows.append(TrendRow(metrics.show, metrics.totals))
+        rows.append(TrendRow(metrics.show, metrics.totals, metrics.counted_twice))
     return rows
 
 

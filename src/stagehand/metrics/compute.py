@@ -21,6 +21,7 @@ from stagehand.metrics.facts import (
     Reply,
     ShowFacts,
 )
+from stagehand.metrics.fresh_starts import names_counted_twice
 from stagehand.metrics.model import (
     FollowUpQuestion,
     Metrics,
@@ -105,6 +106,15 @@ def measure(
     )
 
 
+def participant_ids(
+    cells: Iterable[Cell], appearances: Iterable[Appearance], hosts: Collection[int]
+) -> set[int]:
+    """The names `measure` counts as participants: a viewer with a comment that counts, or
+    brought on stage."""
+    commented = {c.author_id for c in cells if c.comments and c.author_id not in hosts}
+    return commented | {a.author_id for a in appearances if a.author_id not in hosts}
+
+
 def measure_where(facts: ShowFacts, keep: Callable[[Placed], bool]) -> Metrics:
     """`measure` over the facts `keep` accepts (each fact has segment_id and platform)."""
     return measure(
@@ -171,7 +181,15 @@ def show_metrics_from(facts: ShowFacts) -> ShowMetrics:
         - totals.answered_on_topic_questions,
         participants=participant_rows(facts),
         unanswered_hidden_opted_out=facts.hidden_follow_ups,
-        started_afresh=facts.started_afresh,
+        started_afresh=len(facts.fresh_starts),
+        counted_twice=names_counted_twice(
+            facts.fresh_starts,
+            facts.first_seen,
+            {a.id: a.platform for a in facts.authors.values()},
+            participant_ids(facts.cells, facts.appearances, facts.host_ids),
+        )
+        if facts.fresh_starts
+        else 0,
         paid=tuple(
             PaidMessage(
                 author=_name(facts, p.author_id),

@@ -169,6 +169,16 @@ class Appearance:
 
 
 @dataclass(frozen=True, slots=True)
+class FreshStart:
+    """A viewer starting afresh (`!forget confirm`, `!optin`): from `ts` on they are a new name
+    on `platform`; `author_id` is the anonymous row left behind (None when its line is gone)."""
+
+    ts: datetime
+    platform: str
+    author_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Minute:
     """Viewer comments sent in one minute of the show (minute 0 is the show's first minute)."""
 
@@ -233,8 +243,11 @@ class ShowFacts:
     returning_authors: frozenset[int] = field(default_factory=frozenset)
     #: Unanswered on-topic questions not listed because their authors opted out.
     hidden_follow_ups: int = 0
-    #: How many times a viewer started afresh (`!forget confirm`, `!optin`) in the show.
-    started_afresh: int = 0
+    #: Each time a viewer started afresh (`!forget confirm`, `!optin`) in the show.
+    fresh_starts: tuple[FreshStart, ...] = ()
+    #: When each name first took part (a comment counted, or on stage): read only when someone
+    #: started afresh, to tell which names came after (`metrics.fresh_starts`).
+    first_seen: dict[int, datetime] = field(default_factory=dict)
     paid: tuple[Paid, ...] = ()
     #: The name each author goes by in the report (`report_names`).
     names: dict[int, str] = field(default_factory=dict)

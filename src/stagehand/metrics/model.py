@@ -286,9 +286,12 @@ class ShowMetrics:
     #: Of the unanswered on-topic questions, how many are not listed: their authors opted out.
     unanswered_hidden_opted_out: int = 0
     #: How many times a viewer started afresh in the show (`!forget confirm`, `!optin`): their
-    #: earlier rows are anonymous and linked to nobody, so each may count one person twice among
-    #: the participants (the reports say "3 to 5 people").
+    #: earlier rows are anonymous and linked to nobody, so one person may be two names.
     started_afresh: int = 0
+    #: Of the participants, how many names can be someone counted already: fresh starts each
+    #: followed by a new name on its platform (`metrics.fresh_starts`); the reports give the
+    #: people as a range, "3 to 5 people", from `fewest_people` to `participants`.
+    counted_twice: int = 0
     #: Who did what, by token name (empty when nobody acted by name: metrics/team.py).
     answered_by: tuple[ActorRow, ...] = ()
     #: Each comment shown on stream (the overlay), in order.
@@ -308,6 +311,10 @@ class ShowMetrics:
         return tuple(sorted(guests, key=lambda p: (-p.stage_seconds, p.author.lower())))
 
     @property
+    def fewest_people(self) -> int:
+        return fewest_people(self.totals.participants, self.counted_twice)
+
+    @property
     def follow_ups_cover(self) -> int:
         """How many of the unanswered on-topic questions the follow-up list stands for (a line
         asked by several viewers stands for each of their questions)."""
@@ -325,6 +332,7 @@ class ShowMetrics:
             "unanswered_questions_total": self.unanswered_on_topic_questions,
             "unanswered_questions_hidden_opted_out": self.unanswered_hidden_opted_out,
             "started_afresh": self.started_afresh,
+            "fewest_people": self.fewest_people,
             "people": [p.to_dict() for p in self.participants],
             "on_stage": [
                 {
@@ -345,19 +353,39 @@ class ShowMetrics:
 
 @dataclass(frozen=True, slots=True)
 class ShowCounts:
-    """A show's `comments` and `participants`, as `Metrics` counts them (`stagehand shows`)."""
+    """A show's `comments` and `participants`, as `Metrics` counts them (`stagehand shows`),
+    and how many of the names can be someone counted already (`ShowMetrics.counted_twice`)."""
 
     comments: int
     participants: int
+    counted_twice: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class TrendRow:
     show: ShowInfo
     metrics: Metrics
+    #: As the show's own report counts them (`ShowMetrics.counted_twice`).
+    counted_twice: int = 0
+
+    @property
+    def fewest_people(self) -> int:
+        return fewest_people(self.metrics.participants, self.counted_twice)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"show": self.show.to_dict(), **self.metrics.to_dict()}
+        """The show, then its metrics, `fewest_people` after `participants` as in its report."""
+        shaped: dict[str, Any] = {"show": self.show.to_dict()}
+        for key, value in self.metrics.to_dict().items():
+            shaped[key] = value
+            if key == "participants":
+                shaped["fewest_people"] = self.fewest_people
+        return shaped
+
+
+def fewest_people(participants: int, counted_twice: int) -> int:
+    """The fewest people `participants` names can be when `counted_twice` of them can be
+    someone counted already: `participants` when none can."""
+    return max(participants - counted_twice, min(participants, 1))
 
 
 def _rounded(value: Any) -> Any:

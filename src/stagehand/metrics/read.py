@@ -20,6 +20,7 @@ from stagehand.metrics.facts import (
     AuthorInfo,
     Cell,
     FollowUp,
+    FreshStart,
     Minute,
     Paid,
     Reply,
@@ -144,7 +145,7 @@ def read_show_facts(
     minutes = _minutes(db, show, opened, hosts)
     follow_ups = _follow_ups(db, show, hosts, follow_up_limit)
     hidden = _hidden_follow_ups(db, show, hosts)
-    afresh = _started_afresh(db, show)
+    fresh_starts = read_fresh_starts(db, show)
     paid = _paid(db, show)
     missing = {p.author_id for p in paid} - author_ids
     if missing:
@@ -168,7 +169,8 @@ def read_show_facts(
         follow_ups=follow_ups,
         returning_authors=frozenset(viewers & seen_before),
         hidden_follow_ups=hidden,
-        started_afresh=afresh,
+        fresh_starts=fresh_starts,
+        first_seen=read_first_seen(db, show, appearances) if fresh_starts else {},
         paid=paid,
         names=report_names(authors.values()),
     )
@@ -486,13 +488,42 @@ def _hidden_follow_ups(db: Database, show: ShowRow, hosts: Sequence[int]) -> int
 _STARTED_AFRESH = ("ok: forgotten", "ok: opted in")
 
 
-def _started_afresh(db: Database, show: ShowRow) -> int:
-    """How many times a viewer started afresh in the show (`!forget confirm`, `!optin`): each
-    may have made one person two participants, which nothing can tell apart, by design."""
-    return db.conn.execute(
-        "SELECT count(*) FROM commands WHERE show_id = ? AND outcome IN (?, ?)",
-        (show.id, *_STARTED_AFRESH),
-    ).fetchone()[0]
+def read_fresh_starts(db: Database, show: ShowRow) -> tuple[FreshStart, ...]:
+    """Each time a viewer started afresh in the show (`!forget confirm`, `!optin`), with the
+    anonymous row their line was left under: each may have made one person two names, which
+    nothing can tell apart, by design (`metrics.fresh_starts` says which can have)."""
+    return tuple(
+        FreshStart(parse_ts(ts), platform, author_id)
+        for ts, platform, author_id in db.conn.execute(
+            """SELECT commands.ts,
+                      coalesce(comments.platform,
+                               substr(commands.key, 1, instr(commands.key, ':') - 1)),
+                      comments.author_id
+               FROM commands LEFT JOIN comments ON comments.id = commands.comment_id
+               WHERE commands.show_id = ? AND commands.outcome IN (?, ?)""",
+            (show.id, *_STARTED_AFRESH),
+        )
+    )
+
+
+def read_first_seen(
+    db: Database, show: ShowRow, appearances: Iterable[Appearance]
+) -> dict[int, datetime]:
+    """When each name first took part: its first comment that counts (not deleted), or its
+    first time on stage, whichever came first."""
+    first = {
+        author_id: parse_ts(ts)
+        for author_id, ts in db.conn.execute(
+            f"""SELECT author_id, min(ts) FROM comments
+                WHERE show_id = ? AND {COUNTED} AND deleted_at IS NULL GROUP BY author_id""",
+            (show.id,),
+        )
+    }
+    for appearance in appearances:
+        seen = first.get(appearance.author_id)
+        if seen is None or appearance.started_at < seen:
+            first[appearance.author_id] = appearance.started_at
+    return first
 
 
 def authors_seen_before(db: Database, show: ShowRow) -> frozenset[int]:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from stagehand.metrics import ShowMetrics, TimelinePoint, TrendRow
-from stagehand.report.text import count, one_line
+from stagehand.report.text import count, how_many_people, one_line
 
 SLATE = "#94a3b8"  # all comments
 TEAL = "#0d9488"  # on topic / engaged
@@ -205,9 +205,11 @@ def people_chart(report: ShowMetrics) -> str:
         y = 16 + i * row
         body.append(_text(0, y, label, fill=INK, weight="600", size=12))
         w = (width - 96) * value / whole
-        body.append(_rect(0, y + 6, max(w, 2 if value else 0), 18, colour, f"{label}: {value}"))
+        # Who took part reads as the headline does: "3 to 4" where names may count twice.
+        said = how_many_people(m, report.counted_twice) if i == 0 else f"{value:,}"
+        body.append(_rect(0, y + 6, max(w, 2 if value else 0), 18, colour, f"{label}: {said}"))
         share = f" ({value / whole:.0%})" if i and m.participants else ""
-        body.append(_text(w + 8, y + 20, f"{value:,}{share}", fill=INK, size=12))
+        body.append(_text(w + 8, y + 20, f"{said}{share}", fill=INK, size=12))
     return _svg(
         width, height, "How many people took part, asked, were answered, came on stage", body
     )

@@ -92,19 +92,21 @@ def render_csv(report: ShowMetrics) -> str:
 def render_trend_csv(rows: Sequence[TrendRow]) -> str:
     if not rows:
         return _csv(["show"], [])
-    keys = list(rows[0].metrics.to_dict())
+    keys = [key for key in rows[0].to_dict() if key != "show"]
     return _csv(
         ["show", "title", "opened_at", *keys],
         [
-            [
-                r.show.name,
-                r.show.title,
-                r.show.to_dict()["opened_at"],
-                *r.metrics.to_dict().values(),
-            ]
+            [r.show.name, r.show.title, r.show.to_dict()["opened_at"], *_metrics_of(r).values()]
             for r in rows
         ],
     )
+
+
+def _metrics_of(row: TrendRow) -> dict[str, Any]:
+    """A trend row's cells after the show's: its JSON less the show."""
+    shaped = row.to_dict()
+    del shaped["show"]
+    return shaped
 
 
 __all__ = ["PARTICIPANT_COLUMNS", "ParticipantRow", "render_csv", "render_json"]

@@ -91,14 +91,18 @@ def _card(value: str, label: str, accent: bool = False) -> str:
     return f'<div class="{kind}"><div class="value">{h(value)}</div><div class="label">{h(label)}</div></div>'
 
 
-def _cards(m: Metrics, afresh: int = 0) -> str:
-    """The headline numbers; `afresh`: how many times a viewer started afresh (`people`)."""
-    note = f"{m.participants:,} names, {afresh:,} started afresh" if afresh_note(m, afresh) else ""
+def _cards(m: Metrics, afresh: int = 0, twice: int = 0) -> str:
+    """The headline numbers; `afresh`: how many times a viewer started afresh, `twice`: how
+    many names can be someone counted already (`people`)."""
+    note = ""
+    if afresh_note(m, afresh, twice):
+        note = f"{m.participants:,} names, {afresh:,} started afresh"
+        note += "" if twice >= afresh else f", {twice:,} may count twice"
     return (
         '<section class="cards">'
         + _card(f"{m.comments:,}", plural(m.comments, "comment"))
         + _card(
-            how_many_people(m, afresh),
+            how_many_people(m, twice),
             f"{plural(m.participants, 'person', 'people')} ({note or f'{m.newcomers:,} new'})",
         )
         + _card(
@@ -184,8 +188,8 @@ def render_show(report: ShowMetrics) -> str:
     sections = [
         f'<header><p class="eyebrow">Post-show report · {h(report.show.name)}</p>'
         f'<h1>{h(title_of(report))}</h1><p class="when">{h(when(report))}</p></header>',
-        f'<p class="lead">{h(headline(m, report.started_afresh))}.</p><p class="sub">{h(subline(m))}</p>',
-        _cards(m, report.started_afresh),
+        f'<p class="lead">{h(headline(m, report.counted_twice))}.</p><p class="sub">{h(subline(m))}</p>',
+        _cards(m, report.started_afresh, report.counted_twice),
         '<section class="panel"><h2>Through the show</h2>'
         + _legend(
             ("comments", charts.SLATE),

@@ -146,13 +146,16 @@ def render_show(report: ShowMetrics) -> str:
         # What resumes a show not closed names it and its transcript: inert, as chat is.
         f"*{md(report.show.name)} · {_when(report)}*",
         "",
-        f"**{headline(m, report.started_afresh)}.** {subline(m)}",
+        f"**{headline(m, report.counted_twice)}.** {subline(m)}",
         "",
         "## Participation",
         "",
         *_table(
             ["Metric", "Value"],
-            [[label, value] for label, value in _details(m, report.started_afresh)],
+            [
+                [label, value]
+                for label, value in _details(m, report.started_afresh, report.counted_twice)
+            ],
         ),
     ]
     if report.on_stage:

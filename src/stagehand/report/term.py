@@ -66,14 +66,15 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1)
     return ["  " + line(headers), *("  " + line(r) for r in rows)]
 
 
-def _details(m: Metrics, afresh: int = 0) -> list[tuple[str, str]]:
-    """The participation rows; `afresh`: how many times a viewer started afresh (`people`)."""
+def _details(m: Metrics, afresh: int = 0, twice: int = 0) -> list[tuple[str, str]]:
+    """The participation rows; `afresh`: how many times a viewer started afresh, `twice`: how
+    many names can be someone counted already (`people`)."""
     taking_part = f"{m.newcomers:,} new, {m.returning:,} back"
-    if note := afresh_note(m, afresh):
+    if note := afresh_note(m, afresh, twice):
         taking_part = f"{note}; {taking_part}"
     return [
         ("Comments", f"{m.comments:,}  ({number(m.comments_per_participant)} per person)"),
-        ("People taking part", f"{how_many_people(m, afresh)}  ({taking_part})"),
+        ("People taking part", f"{how_many_people(m, twice)}  ({taking_part})"),
         ("Top three wrote", top_three(m)),
         ("Questions", f"{m.questions:,}  ({m.on_topic_questions:,} on topic)"),
         ("On-topic comments", percent(m.on_topic_share)),
@@ -103,12 +104,12 @@ def render_show(report: ShowMetrics) -> str:
         fit(title_of(report), 100) + f"  [{fit(report.show.name, 40)}]",
         when(report),
         "",
-        headline(m, report.started_afresh) + ".",
+        headline(m, report.counted_twice) + ".",
     ]
     if subline(m):
         out.append(subline(m))
     out += ["", "PARTICIPATION"]
-    details = _details(m, report.started_afresh)
+    details = _details(m, report.started_afresh, report.counted_twice)
     width = max(len(label) for label, _ in details)
     out += [f"  {label.ljust(width)}  {value}" for label, value in details]
     if report.on_stage:

@@ -105,36 +105,42 @@ def _up_to(opened: datetime, last: datetime) -> str:
     return f"{last:%H:%M}" if last.date() == opened.date() else f"{last:%Y-%m-%d %H:%M}"
 
 
-def how_many_people(m: Metrics, afresh: int = 0) -> str:
-    """'12'; '10 to 12' when viewers started afresh `afresh` times in the show (`!forget
-    confirm`, `!optin`): the participants are names, and each fresh start may have made one
-    person two of them (nothing links them, by design)."""
-    fewest = max(m.participants - afresh, 1)
-    if fewest >= m.participants:
-        return f"{m.participants:,}"
-    return f"{fewest:,} to {m.participants:,}"
+def how_many_people(m: Metrics, twice: int = 0) -> str:
+    """'12'; '10 to 12' when `twice` of the names can be someone counted already (viewers who
+    started afresh with `!forget confirm` or `!optin` and a new name after each: nothing links
+    them, by design; `ShowMetrics.counted_twice`)."""
+    return people_range(m.participants, twice)
 
 
-def people(m: Metrics, afresh: int = 0) -> str:
+def people_range(participants: int, twice: int) -> str:
+    """`how_many_people` for a count of names, `twice` of which can be someone's second."""
+    fewest = max(participants - twice, 1)
+    if fewest >= participants:
+        return f"{participants:,}"
+    return f"{fewest:,} to {participants:,}"
+
+
+def people(m: Metrics, twice: int = 0) -> str:
     """'1 person', '12 people', '10 to 12 people' (`how_many_people`)."""
     noun = "person" if m.participants == 1 else "people"
-    return f"{how_many_people(m, afresh)} {noun}"
+    return f"{how_many_people(m, twice)} {noun}"
 
 
-def afresh_note(m: Metrics, afresh: int) -> str:
-    """Why the people are a range ('5 names: 2 started afresh ...'), '' when they are not."""
-    if how_many_people(m, afresh) == f"{m.participants:,}":
+def afresh_note(m: Metrics, afresh: int, twice: int) -> str:
+    """Why the people are a range ('5 names: 2 started afresh ... and may count twice'), ''
+    when they are not; `afresh`: how many times a viewer started afresh in the show."""
+    if how_many_people(m, twice) == f"{m.participants:,}":
         return ""
-    return (
-        f"{m.participants:,} names: {afresh:,} started afresh after !forget confirm or !optin "
-        "and count again"
-    )
+    note = f"{m.participants:,} names: {afresh:,} started afresh after !forget confirm or !optin"
+    if twice >= afresh:
+        return f"{note} and may count twice"
+    return f"{note}, {twice:,} may count twice"
 
 
-def headline(m: Metrics, afresh: int = 0) -> str:
+def headline(m: Metrics, twice: int = 0) -> str:
     """The one sentence that replaces the vanity count: who took part and who was answered.
-    `afresh`: how many times a viewer started afresh in the show (`people`)."""
-    parts = [f"{count(m.comments, 'comment')} from {people(m, afresh)}"]
+    `twice`: how many names can be someone counted already (`people`)."""
+    parts = [f"{count(m.comments, 'comment')} from {people(m, twice)}"]
     if m.on_topic_questions:
         parts.append(
             f"{count(m.on_topic_questions, 'on-topic question')}, "
@@ -339,7 +345,7 @@ def trend_cells(row: TrendRow) -> list[str]:
     return [
         f"{row.show.opened_at:%Y-%m-%d}" + ("" if row.show.closed else " (not closed)"),
         f"{m.comments:,}",
-        f"{m.participants:,}",
+        how_many_people(m, row.counted_twice),
         f"{m.newcomers:,}",
         f"{m.on_topic_questions:,}",
         f"{m.answered_on_topic_questions:,}",

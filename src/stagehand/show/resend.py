@@ -6,6 +6,9 @@ Twitch failed: ..."). Sending the same text to the same comment again within `RE
 goes only to the platforms it did not reach: a reply in chat cannot be taken back, and viewers
 who read it once must not read it twice. This is the design of Twitch's split messages
 (adapters/twitch/outbox.py), one level up: per platform, from the host-action log's reply rows.
+A show killed and run again remembers them from the database: its stored reply rows, with
+whether each reached chat (`only_recorded` of its outcome), are put back in its `ActionHistory`
+as it resumes (show/resume_history.py), so a retry after a restart skips the same platforms.
 """
 
 from __future__ import annotations
