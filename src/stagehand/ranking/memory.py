@@ -203,10 +203,21 @@ class RecentTexts:
             self._texts[index] = text
             self._authors[index] = author
             self._firsts[index] = first
-        self._copies.setdefault(text, []).append(index)
-        texts, places = self._by_length.setdefault(_bucket(len(text)), ([], []))
-        texts.append(text)
-        places.append(index)
+        # Looked up before anything is made: `setdefault` would make a list (and a bucket's
+        # two) for every text, to drop them for the texts already there.
+        copies = self._copies.get(text)
+        if copies is None:
+            self._copies[text] = [index]
+        else:
+            copies.append(index)
+        length = len(text)
+        bucket = _BUCKETS[length] if length < len(_BUCKETS) else _bucket_of(length)
+        kept = self._by_length.get(bucket)
+        if kept is None:
+            self._by_length[bucket] = ([text], [index])
+        else:
+            kept[0].append(text)
+            kept[1].append(index)
         self._next = (index + 1) % self.size
 
     def _forget_length(self, replaced: str) -> None:
