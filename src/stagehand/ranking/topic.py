@@ -247,6 +247,8 @@ class TopicProfile:
             used = show_words
         if not used and self._hindsight:
             return self._match_later(words)
+        if not used:
+            return _NO_MATCH  # most comments: no word counted (nothing summed, nothing learned)
         relevance = relevance_from_sum(total)
         learned = relevance - relevance_from_sum(configured) if total > configured else 0.0
         return TopicMatch(relevance, tuple(sorted(used)), learned)
