@@ -159,18 +159,22 @@ class RecentTexts:
         if window is None:
             window = self._window(length, cutoff)
         choices: list[str] = []
-        places: list[int] = []
+        # The buckets' places, joined only for a scan that finds something (most find nothing).
+        kept: list[list[int]] = []
         by_length = self._by_length
         for bucket in window:
             texts = by_length.get(bucket)
             if texts is not None:
                 choices += texts[0]
-                places += texts[1]
+                kept.append(texts[1])
         found = process.extract(
             text, choices, scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=None
         )
         if not found:
             return []
+        places: list[int] = []
+        for bucket_places in kept:
+            places += bucket_places
         hits = [(choice, score, places[index]) for choice, score, index in found]
         hits.sort(key=_best_first)
         return hits[:MATCHES]
