@@ -159,18 +159,22 @@ class RecentTexts:
         if window is None:
             window = self._window(length, cutoff)
         choices: list[str] = []
-        places: list[int] = []
+        # The buckets' places, joined only for a scan that finds something (most find nothing).
+        kept: list[list[int]] = []
         by_length = self._by_length
         for bucket in window:
             texts = by_length.get(bucket)
             if texts is not None:
                 choices += texts[0]
-                places += texts[1]
+                kept.append(texts[1])
         found = process.extract(
             text, choices, scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=None
         )
         if not found:
             return []
+        places: list[int] = []
+        for bucket_places in kept:
+            places += bucket_places
         hits = [(choice, score, places[index]) for choice, score, index in found]
         hits.sort(key=_best_first)
         return hits[:MATCHES]
@@ -203,10 +207,21 @@ class RecentTexts:
             self._texts[index] = text
             self._authors[index] = author
             self._firsts[index] = first
-        self._copies.setdefault(text, []).append(index)
-        texts, places = self._by_length.setdefault(_bucket(len(text)), ([], []))
-        texts.append(text)
-        places.append(index)
+        # Looked up before anything is made: `setdefault` would make a list (and a bucket's
+        # two) for every text, to drop them for the texts already there.
+        copies = self._copies.get(text)
+        if copies is None:
+            self._copies[text] = [index]
+        else:
+            copies.append(index)
+        length = len(text)
+        bucket = _BUCKETS[length] if length < len(_BUCKETS) else _bucket_of(length)
+        kept = self._by_length.get(bucket)
+        if kept is None:
+            self._by_length[bucket] = ([text], [index])
+        else:
+            kept[0].append(text)
+            kept[1].append(index)
         self._next = (index + 1) % self.size
 
     def _forget_length(self, replaced: str) -> None:

@@ -45,6 +45,10 @@ LEARNED_CAP = 0.4
 BURST_CAP = 0.3
 BURST_MIN_DOCS = 30
 BURST_AUTHORS = 6
+#: Below these counts a word is neither learned (its on-topic co-occurrence) nor bursting (its
+#: uses this segment): `_weight` asks no further.
+_LEARNED_MIN_CO = 1.5
+_BURST_MIN_USES = 3
 FEEDBACK_STEP = 0.35
 SATURATION = 1.2
 #: Direct relevance from which a comment teaches the profile its other words.
@@ -261,6 +265,8 @@ class TopicProfile:
             used = show_words
         if not used and self._hindsight:
             return self._match_later(words)
+        if not used:
+            return _NO_MATCH  # most comments: no word counted (nothing summed, nothing learned)
         relevance = relevance_from_sum(total)
         learned = relevance - relevance_from_sum(configured) if total > configured else 0.0
         return TopicMatch(relevance, tuple(sorted(used)), learned)
@@ -280,9 +286,11 @@ class TopicProfile:
         during the segment)."""
         weight = self._static.get(stem_, 0.0)
         own = self._configured.get(stem_, 0.0) if weight else 0.0
-        if self._co:
+        # Most words were never learned nor burst: the two look-ups below answer them without
+        # the calls (each of which would answer 0 for them, and the weight is never below 0).
+        if self._co and self._co.get(stem_, 0.0) >= _LEARNED_MIN_CO:
             weight = max(weight, self._learned_weight(stem_))
-        if self._seg_docs >= BURST_MIN_DOCS:
+        if self._seg_docs >= BURST_MIN_DOCS and self._seg_df.get(stem_, 0.0) >= _BURST_MIN_USES:
             weight = max(weight, self._burst_weight(stem_))
         if weight == 0.0 and len(stem_) >= SHORT_FORM_MIN and self._near_keys:
             weight = self._fuzzy.get(stem_, -1.0)
@@ -333,7 +341,7 @@ class TopicProfile:
         if not self.learn or self._rel_docs < 2:
             return 0.0
         co = self._co.get(stem_, 0.0)
-        if co < 1.5:
+        if co < _LEARNED_MIN_CO:
             return 0.0
         p_topic = co / self._rel_docs
         p_chat = self._df.get(stem_, 0.0) / max(self._docs, 1.0)
@@ -346,7 +354,7 @@ class TopicProfile:
         """Up to BURST_CAP for a word BURST_AUTHORS viewers took up during this segment: used at
         least 3 times, and at least 3x as often as in the chat before the segment began."""
         seg = self._seg_df.get(stem_, 0.0)
-        if seg < 3 or len(self._seg_users.get(stem_, ())) < BURST_AUTHORS:
+        if seg < _BURST_MIN_USES or len(self._seg_users.get(stem_, ())) < BURST_AUTHORS:
             return 0.0
         before = max(self._df.get(stem_, 0.0) - seg, 0.0)
         docs_before = max(self._docs - self._seg_docs, 1.0)
