@@ -304,3 +304,26 @@ def test_the_trend_gives_a_show_the_same_people_as_its_own_report(tmp_path: Path
     assert listed.exit_code == 0, listed.output
     header, line = listed.output.splitlines()[:2]
     assert line[: header.index("PEOPLE") + len("PEOPLE")].endswith(" 3 to 4"), listed.output
+
+
+def test_stagehand_shows_keeps_its_columns_under_a_wide_people_range(tmp_path: Path) -> None:
+    """ "12 to 13" is wider than the PEOPLE heading's seven columns: the STATE and TITLE of that
+    row were pushed right of their headings (last read, 2026-12-08)."""
+    viewers = [
+        _c(f"v{n}", f"00:{10 + n:02d}", f"viewer{n}", str(100 + n), "the filter sounds great")
+        for n in range(11)
+    ]
+    events = [
+        *EMPTY_SHOW,
+        *viewers,
+        _c("b1", "00:30", "ben", "2", "the filter sounds great"),
+        _c("b2", "00:50", "ben", "2", "!optout"),
+        _c("b4", "01:00", "ben", "2", "!optin"),
+        _c("b5", "01:05", "ben", "2", "what resonance do you use?"),
+    ]
+    db = _replayed_with_commands(tmp_path, events)
+    listed = CliRunner().invoke(shows, ["--db", str(db)])
+    assert listed.exit_code == 0, listed.output
+    header, line = listed.output.splitlines()[:2]
+    assert line[: header.index("PEOPLE") + len("PEOPLE")].endswith(" 12 to 13"), listed.output
+    assert line.index("closed") == header.index("STATE"), listed.output

@@ -55,10 +55,7 @@ def shows(db_path: Path | None, config_path: Path | None) -> None:
     if not rows:
         click.echo("No shows yet. Run `stagehand demo` to make one.")
         return
-    click.echo(
-        f"{'SHOW':<28} {'STARTED (UTC)':<16} {'LENGTH':>7} {'COMMENTS':>9} {'PEOPLE':>7}  "
-        f"{'STATE':<10}  TITLE"
-    )
+    lines = []
     for row in rows:
         # From when to when as the report says it (a crashed show: to its last comment or
         # host action).
@@ -69,12 +66,20 @@ def shows(db_path: Path | None, config_path: Path | None) -> None:
         # Never closed: it crashed, or it is still running (the database cannot tell which);
         # its length is then up to the last moment it was known to run.
         state = "closed" if row.ended_at is not None else "not closed"
+        people = people_range(counts.participants, counts.counted_twice)
+        lines.append((row, opened, minutes, counts.comments, people, state))
+    # "12 to 13 people" is wider than a count: the column is as wide as its widest entry.
+    width = max(7, *(len(line[4]) for line in lines))
+    click.echo(
+        f"{'SHOW':<28} {'STARTED (UTC)':<16} {'LENGTH':>7} {'COMMENTS':>9} {'PEOPLE':>{width}}  "
+        f"{'STATE':<10}  TITLE"
+    )
+    for row, opened, minutes, comments, people, state in lines:
         # A show's name can come from a transcript's file name: as untrusted as chat, cleaned
         # like it (no escapes or bidi overrides) and padded by terminal columns.
         click.echo(
             f"{pad(fit(row.name, 28), 28, left=True)} {opened:%Y-%m-%d %H:%M} "
-            f"{minutes:>5} m {counts.comments:>9} "
-            f"{people_range(counts.participants, counts.counted_twice):>7}  {state:<10}  "
+            f"{minutes:>5} m {comments:>9} {people:>{width}}  {state:<10}  "
             f"{fit(row.title, 40)}"
         )
     # What resumes each show not closed, as its report says it: by the command that ran it.

@@ -705,6 +705,7 @@ class Recorder:
                 self.conn.execute("UPDATE authors SET opted_out = 0 WHERE id = ?", (author_id,))
             return
         self.conn.execute("UPDATE authors SET opted_out = 1 WHERE id = ?", (author_id,))
+        self._drop_awaited_ban(key)
         self._anonymize(author_id)
         try:
             self.pseudonyms.hide_opted_out()
@@ -723,6 +724,7 @@ class Recorder:
         if author_id is None:
             return
         self._unname_actor(author_id)
+        self._drop_awaited_ban(event.author)
         names.unname(self.conn, author_id, FORGOTTEN_NAME)
         anonymous_id = self.conn.execute(
             "INSERT INTO authors (platform, platform_user_id, name, display_name, roles,"
@@ -791,8 +793,34 @@ class Recorder:
                 event.position,
                 event.last_message,
                 event.last_message_at,
-                " ".join(event.awaiting_bans),
+                " ".join(self._may_keep(event.platform, event.awaiting_bans)),
             ),
+        )
+
+    def _may_keep(self, platform: str, user_ids: tuple[str, ...]) -> list[str]:
+        """The platform ids of these people the file may hold: those of a viewer who opted out
+        or was forgotten (even a moment ago, their ban's echo not back yet) are left out."""
+        if not user_ids:
+            return []
+        marks = ",".join("?" * len(user_ids))
+        kept = {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT platform_user_id FROM authors WHERE platform = ? AND NOT opted_out"
+                f" AND platform_user_id IN ({marks})",
+                (platform, *user_ids),
+            )
+        }
+        return [user_id for user_id in user_ids if user_id in kept]
+
+    def _drop_awaited_ban(self, key: AuthorKey) -> None:
+        """A ban whose echo has not come back keeps the banned viewer's platform id (so the echo
+        is known as ours): once they opt out or are forgotten, it goes."""
+        self.conn.execute(
+            "UPDATE chat_positions SET awaiting_bans ="
+            " trim(replace(' ' || awaiting_bans || ' ', ' ' || ? || ' ', ' '))"
+            " WHERE platform = ? AND instr(' ' || awaiting_bans || ' ', ' ' || ? || ' ') > 0",
+            (key.id, key.platform, key.id),
         )
 
     @record.register

@@ -67,6 +67,7 @@ async def start_show(
     token_scopes: list[str] | None = None,
     wait: bool = True,
     db_path: Path | None = None,
+    show_name: str = "friday-build",
     **changes: Any,
 ) -> Running:
     store, _ = store_credentials(fake, tmp_path / "tokens.json", scopes=token_scopes)
@@ -75,7 +76,7 @@ async def start_show(
     live = open_show(
         settings or Settings(),
         db_path=db_path,
-        show_name="friday-build",
+        show_name=show_name,
         adapters=[adapter],
         commands=commands,
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from adapters.youtube.show import Running, start_show
 from fakes.youtube_server import MODERATOR, FakeYouTube
 from stagehand.domain import ModerationKind
@@ -180,3 +182,40 @@ async def test_a_ban_whose_echo_comes_after_quitting_is_not_a_moderators_when_ru
         {"text": "ban", "outcome": "ok: banned on YouTube"},
         {"text": "timeout", "outcome": "ok: done on YouTube, not through stagehand"},
     ]
+
+
+@pytest.mark.parametrize("leaving", [["!optout"], ["!forget", "!forget confirm"]])
+async def test_a_viewer_banned_just_before_quitting_who_then_leaves_keeps_no_id_in_the_file(
+    fake: FakeYouTube, tmp_path: Path, leaving: list[str]
+) -> None:
+    """The show keeps the channel id of someone it banned until YouTube echoes the ban (so the
+    echo is known as the hosts'). The host times a troll out and quits before the echo; in the
+    next show in the same file the troll opts out or asks to be forgotten: their channel id
+    leaves the file, as it leaves every other row (docs/commands.md)."""
+    fake.echo_delay = 30.0  # the echo never comes while either show reads
+    show = await start_show(fake, tmp_path)
+    try:
+        fake.say("buy followers here", TROLL)
+        [troll] = await show.wait_for_comments(1)
+        assert (await show.live.moderate(troll, ModerationKind.TIMEOUT)).ok
+    finally:
+        await show.stop()
+    positions = show.query("SELECT awaiting_bans FROM chat_positions")
+    assert positions == [{"awaiting_bans": TROLL["channelId"]}]  # what the feature keeps
+
+    later = await start_show(
+        fake, tmp_path, db_path=show.db_path, show_name="saturday-build", commands=True
+    )
+    try:
+        for line in leaving:
+            fake.say(line, TROLL)
+        await later.wait_for(lambda: len(later.query("SELECT 1 FROM commands")) == len(leaving))
+        await later.live.drain()
+    finally:
+        await later.stop()
+    assert all(
+        TROLL["channelId"] not in row["awaiting_bans"]
+        for row in later.query("SELECT awaiting_bans FROM chat_positions")
+    )
+    for stored in tmp_path.glob("show.db*"):  # the file and any log beside it
+        assert TROLL["channelId"].encode() not in stored.read_bytes(), stored.name
