@@ -188,6 +188,7 @@ def _settings(path: Path | None) -> Settings:
 
 
 def _print_table(rows: list[RankedRow]) -> None:
+    from stagehand.report.text import fit, pad
     from stagehand.sanitize import clean
 
     segment = None
@@ -203,8 +204,11 @@ def _print_table(rows: list[RankedRow]) -> None:
             # As the console says it: a copypasta wave is pasted by its viewers, not asked.
             verb = "pasted" if "copypasta" in row.reasons else "asked"
             text = f"({verb} by {row.asked_by}) {text}"
-        text = text if len(text) <= 50 else text[:49] + "…"
+        text = fit(text, 50)  # in terminal columns, as the terminal report cuts and pads
         top = sorted(row.reasons.items(), key=lambda item: -abs(item[1]))[:4]
         why = ", ".join(f"{name} {value:+.2f}" for name, value in top)
-        author = clean(row.comment.author.shown_name)[:16]
-        click.echo(f"{place:>3} {row.score:>7.3f}  {author:<16} {text:<50}  {why}")
+        author = fit(clean(row.comment.author.shown_name), 16)
+        click.echo(
+            f"{place:>3} {row.score:>7.3f}  {pad(author, 16, left=True)} "
+            f"{pad(text, 50, left=True)}  {why}"
+        )

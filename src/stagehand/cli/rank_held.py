@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import click
 
 from stagehand.domain import Comment
+from stagehand.report.text import fit, pad
 from stagehand.sanitize import clean
 
 #: The longest term shown (the console's `w` caps it alike).
@@ -53,10 +54,13 @@ def print_held(held: list[HeldLine]) -> None:
     click.echo(f"{'seg':>3} {'':>7}  {'author':<16} {'text':<50}  why")
     for line in held:
         text = line.comment.clean_text
-        text = text if len(text) <= 50 else text[:49] + "…"
-        author = clean(line.comment.author.shown_name)[:16]
+        text = fit(text, 50)  # in terminal columns, as the ranked rows above
+        author = fit(clean(line.comment.author.shown_name), 16)
         why = term_shown(line.blocked_term)
-        click.echo(f"{line.segment:>3} {'held':>7}  {author:<16} {text:<50}  {why}")
+        click.echo(
+            f"{line.segment:>3} {'held':>7}  {pad(author, 16, left=True)} "
+            f"{pad(text, 50, left=True)}  {why}"
+        )
 
 
 def held_count(held: list[HeldLine], output_format: str) -> str:
