@@ -40,8 +40,10 @@ def cut_to(content: Content, width: int) -> Content:
     accented letter never halved), unlike `Content.truncate`."""
     if content.cell_length <= width:
         return content
-    kept = prefix(content.plain, max(0, width - 1), cell_len)
-    return Content.assemble(content[: len(kept)], ELLIPSIS)
+    text = prefix(content.plain, max(0, width - 1), cell_len) + ELLIPSIS
+    # As `Content.truncate` keeps them: the styles that reach the cut go on over the `…`.
+    spans = content._trim_spans(text, content._spans)
+    return Content(text, spans, cell_len(text), strip_control_codes=False)
 
 
 def first_line_end(plain: str, width: int, *, words_from: int = 0) -> int:
