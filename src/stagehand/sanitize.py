@@ -18,6 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from stagehand.graphemes import prefix
+
 #: Longest text kept for display, ranking and search; the original is stored whole.
 MAX_CHARS = 2000
 TRUNCATION_MARKER = " […]"
@@ -100,7 +102,10 @@ def _sanitize(raw: str, max_chars: int) -> Sanitized:
     text = " ".join(text.split())  # newlines and tabs become single spaces: one comment, one line
     truncated = len(text) > max_chars
     if truncated:
-        text = text[: max_chars - len(TRUNCATION_MARKER)].rstrip() + TRUNCATION_MARKER
+        # Cut between whole characters: never half a flag, a joiner left dangling or an
+        # accent without its letter.
+        kept = prefix(text, max_chars - len(TRUNCATION_MARKER), len)
+        text = kept.rstrip() + TRUNCATION_MARKER
     return Sanitized(text=text, truncated=truncated, changed=text != raw)
 
 

@@ -214,7 +214,7 @@ def _who(row: dict[str, object], author: Author) -> dict[str, object]:
 
 def _print_table(rows: list[RankedRow], names: dict[AuthorKey, str]) -> None:
     from stagehand.cli.rank_names import AUTHOR_CELLS
-    from stagehand.report.text import pad
+    from stagehand.report.text import fit, pad
 
     segment = None
     place = 0
@@ -229,8 +229,8 @@ def _print_table(rows: list[RankedRow], names: dict[AuthorKey, str]) -> None:
             # As the console says it: a copypasta wave is pasted by its viewers, not asked.
             verb = "pasted" if "copypasta" in row.reasons else "asked"
             text = f"({verb} by {row.asked_by}) {text}"
-        text = text if len(text) <= 50 else text[:49] + "…"
+        text = fit(text, 50)  # in terminal columns, as the terminal report cuts and pads
         top = sorted(row.reasons.items(), key=lambda item: -abs(item[1]))[:4]
         why = ", ".join(f"{name} {value:+.2f}" for name, value in top)
         author = pad(names[row.comment.author.key], AUTHOR_CELLS, left=True)
-        click.echo(f"{place:>3} {row.score:>7.3f}  {author} {text:<50}  {why}")
+        click.echo(f"{place:>3} {row.score:>7.3f}  {author} {pad(text, 50, left=True)}  {why}")

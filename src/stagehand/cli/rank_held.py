@@ -13,7 +13,7 @@ import click
 
 from stagehand.cli.rank_names import AUTHOR_CELLS
 from stagehand.domain import AuthorKey, Comment
-from stagehand.report.text import pad
+from stagehand.report.text import fit, pad
 from stagehand.sanitize import clean
 
 #: The longest term shown (the console's `w` caps it alike).
@@ -56,10 +56,10 @@ def print_held(held: list[HeldLine], names: dict[AuthorKey, str]) -> None:
     click.echo(f"{'seg':>3} {'':>7}  {'author':<{AUTHOR_CELLS}} {'text':<50}  why")
     for line in held:
         text = line.comment.clean_text
-        text = text if len(text) <= 50 else text[:49] + "…"
+        text = fit(text, 50)  # in terminal columns, as the ranked rows above
         author = pad(names[line.comment.author.key], AUTHOR_CELLS, left=True)
         why = term_shown(line.blocked_term)
-        click.echo(f"{line.segment:>3} {'held':>7}  {author} {text:<50}  {why}")
+        click.echo(f"{line.segment:>3} {'held':>7}  {author} {pad(text, 50, left=True)}  {why}")
 
 
 def held_count(held: list[HeldLine], output_format: str) -> str:

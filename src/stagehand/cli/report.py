@@ -18,6 +18,9 @@ from stagehand.cli.errors import StagehandCommand, open_existing_database, write
 from stagehand.cli.options import config_option, db_option
 from stagehand.report import FORMATS
 
+#: Starts a CSV report written to a file: the UTF-8 byte-order mark (docs/reports.md).
+CSV_FILE_MARK = "\ufeff"
+
 
 @click.command("report", cls=StagehandCommand)
 @click.argument("show", required=False)
@@ -93,5 +96,9 @@ def report_command(
     if output is None:
         click.echo(text, nl=False)
         return
+    if fmt == "csv" and not (output.exists() and not output.is_file()):
+        # A CSV file is opened in Excel: on Windows it reads UTF-8 only after a byte-order mark
+        # (without one, "María José" reads "MarÃ­a JosÃ©"). Standard output stays without it.
+        text = CSV_FILE_MARK + text
     write_output(output, lambda handle: handle.write(text))
     click.echo(f"Wrote {what} to {output}", err=True)

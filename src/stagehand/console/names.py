@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from stagehand.confusables import LOOK_ALIKE_MARK, LOOK_ALIKES, mixes_scripts
 from stagehand.domain import Author, AuthorKey
+from stagehand.graphemes import cut, display_width
 from stagehand.sanitize import clean
 
 #: What joins or restyles emoji into one glyph: the zero-width joiner, the variation selectors,
@@ -160,26 +161,6 @@ def shows_login(author: Author, staff: StaffNames | None = None) -> bool:
     return staff is not None and staff.imitates(author)
 
 
-def _cells(text: str) -> int:
-    """How many terminal cells `text` takes: wide and fullwidth characters two ("ＳＥＶ")."""
-    if text.isascii():
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
-def _cut(name: str, max_chars: int) -> str:
-    """`name` in at most `max_chars` cells, with `…` when cut."""
-    if _cells(name) <= max_chars:
-        return name
-    kept, width = [], 1  # the `…`
-    for char in name:
-        width += _cells(char)
-        if width > max_chars:
-            break
-        kept.append(char)
-    return "".join(kept) + "…"
-
-
 def name_of(author: Author, *, staff: StaffNames | None, max_chars: int = 40) -> str:
     """The author's shown name, cleaned and cut to `max_chars` (with `…` when cut): a mark
     before one of the show's people (`staff`), a viewer's login beside a display name that could
@@ -190,15 +171,15 @@ def name_of(author: Author, *, staff: StaffNames | None, max_chars: int = 40) ->
     # Someone who opted out is nobody in particular: a mark would single out a moderator.
     mark = staff.marks.get(author.key, "") if staff is not None and not author.anonymous else ""
     if mark:
-        return _cut(f"{mark} {name}", max_chars)
+        return cut(f"{mark} {name}", max_chars)
     if mixes_scripts(author.name) or mixes_scripts(author.shown_name):
         before, max_chars = f"{LOOK_ALIKE_MARK} ", max(max_chars - 2, 1)
     else:
         before = ""
     if not shows_login(author, staff):
-        return before + _cut(name, max_chars)
+        return before + cut(name, max_chars)
     login = apart(clean(author.name, max_chars=60).translate(_MARKS))
-    room = max_chars - _cells(login) - 3
+    room = max_chars - display_width(login) - 3
     if room < 2:  # too narrow for both: the login, which is who it is
-        return before + _cut(login, max_chars)
-    return f"{before}{_cut(name, room)} ({login})"
+        return before + cut(login, max_chars)
+    return f"{before}{cut(name, room)} ({login})"

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.cells import cell_len
 from textual.content import Content
 
 from stagehand.console.names import apart
 from stagehand.domain import Highlight
+from stagehand.graphemes import ELLIPSIS, clusters, prefix
 from stagehand.sanitize import clean
 
 #: Longest chat text put on screen in one piece (the detail pane wraps it).
@@ -30,6 +32,35 @@ PLATFORM_STYLES: dict[str, str] = {
 def plain(text: str, *, max_chars: int = MAX_SHOWN_CHARS, style: str = "") -> Content:
     """Hostile text as inert screen text."""
     return Content.styled(apart(clean(text, max_chars=max_chars)), style)
+
+
+def cut_to(content: Content, width: int) -> Content:
+    """`content` in at most `width` cells, `…` last when some was cut: cut between whole
+    characters (a wide one at the edge goes to the cut, never turned into a blank; a flag or an
+    accented letter never halved), unlike `Content.truncate`."""
+    if content.cell_length <= width:
+        return content
+    text = prefix(content.plain, max(0, width - 1), cell_len) + ELLIPSIS
+    # As `Content.truncate` keeps them: the styles that reach the cut go on over the `…`.
+    spans = content._trim_spans(text, content._spans)
+    return Content(text, spans, cell_len(text), strip_control_codes=False)
+
+
+def first_line_end(plain: str, width: int, *, words_from: int = 0) -> int:
+    """Where the first of two lines ends in `plain` (an index): after the last space that leaves
+    at most a third of the line, and at most half of what follows cell `words_from`, blank;
+    else after the last whole character that fits in `width` cells (Japanese or Chinese have no
+    spaces to break at). Nothing is lost at the edge: the second line starts where this stops."""
+    blank_at_most = min(width // 3, max(0, width - words_from) // 2)
+    end = used = word_end = 0
+    for cluster in clusters(plain):
+        used += cell_len(cluster)
+        if used > width:
+            return word_end or end
+        end += len(cluster)
+        if cluster == " " and used > words_from and used >= width - blank_at_most:
+            word_end = end
+    return end
 
 
 def platform_tag(platform: str) -> Content:

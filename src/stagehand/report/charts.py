@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from datetime import timedelta
 
+from stagehand.graphemes import cut
 from stagehand.metrics import ShowMetrics, TimelinePoint, TrendRow
 from stagehand.report.text import count, how_many_people, one_line
 
@@ -163,7 +164,7 @@ def segments_chart(report: ShowMetrics) -> str:
     body: list[str] = []
     for i, s in enumerate(segments):
         y = 14 + i * row
-        title = s.title if len(s.title) <= 52 else s.title[:51] + "…"
+        title = cut(s.title, 52)  # in columns: a CJK title is as wide as twice its letters
         prefix = f"{s.position} · " if s.position else ""
         body.append(_text(label_w, y, prefix + title, fill=INK, weight="600", size=12))
         m = s.metrics
@@ -235,7 +236,7 @@ def trend_chart(rows: Sequence[TrendRow]) -> str:
             )
         )
         body.append(_rect(x + w, base - h_eng, w, h_eng, TEAL, f"{r.metrics.engaged_participants} answered or on stage"))  # fmt: skip
-        name = r.show.name if len(r.show.name) <= 14 else r.show.name[:13] + "…"
+        name = cut(r.show.name, 14)
         body.append(_text(x + w, base + 16, name, anchor="middle", size=10))
         body.append(_text(x + w, base + 30, f"{r.show.opened_at:%Y-%m-%d}", anchor="middle", size=9))  # fmt: skip
     return _svg(width, height, "People per show, and how many were answered or on stage", body)

@@ -74,6 +74,12 @@ def h(text: object, limit: int = 600) -> str:
     return html.escape(one_line(str(text), limit), quote=True)
 
 
+def said(text: str) -> str:
+    """A viewer's words on a line of their own, in their own direction (`dir="auto"`): an
+    Arabic question ending in "?" shows its "?" on the left, as Arabic is written."""
+    return f'<div class="said" dir="auto">{h(text)}</div>'
+
+
 def _page(title: str, body: str) -> str:
     package = files("stagehand.report")
     template = Template(package.joinpath("report.html").read_text("utf-8"))
@@ -163,9 +169,9 @@ def _follow_ups(report: ShowMetrics) -> str:
         where = f" · {q.segment}" if q.segment else ""
         many = f" · {asked_by(q)}" if q.asked_by > 1 else ""
         items.append(
-            f'<li><span class="who">{h(q.author, 80)}</span>{tag} '
+            f'<li><bdi class="who">{h(q.author, 80)}</bdi>{tag} '
             f'<span class="meta">{h(q.platform)} · {h(clock(q.ts))}{h(where)}{h(many)}</span>'
-            f"<br>{h(q.text)}</li>"
+            f"{said(q.text)}</li>"
         )
     return f'<p class="note">{h(intro)}.</p><ol class="follow">{"".join(items)}</ol>'
 
@@ -174,11 +180,11 @@ def _paid(report: ShowMetrics) -> str:
     items = []
     for paid in report.paid:
         tag = ' <span class="tag">answered</span>' if paid.answered else ""
-        said = f"<br>{h(paid.text)}" if paid.text else ""
+        text = said(paid.text) if paid.text else ""
         items.append(
             f'<li><span class="who">{h(paid_label(paid), 60)}</span> from '
-            f'<span class="who">{h(paid.author, 80)}</span>{tag} '
-            f'<span class="meta">{h(paid.platform)} · {h(clock(paid.ts))}</span>{said}</li>'
+            f'<bdi class="who">{h(paid.author, 80)}</bdi>{tag} '
+            f'<span class="meta">{h(paid.platform)} · {h(clock(paid.ts))}</span>{text}</li>'
         )
     return f'<p class="note">{h(paid_summary(report))}.</p><ol class="follow">{"".join(items)}</ol>'
 

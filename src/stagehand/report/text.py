@@ -6,9 +6,9 @@ Nothing here knows about markup. Renderers escape what these return for their ow
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 
+from stagehand.graphemes import cut, display_width
 from stagehand.metrics import (
     FollowUpQuestion,
     Metrics,
@@ -293,33 +293,10 @@ def one_line(text: str, limit: int = 300) -> str:
     return flat
 
 
-def display_width(text: str) -> int:
-    """Terminal columns `text` takes: two for wide and full-width characters (CJK, most emoji),
-    none for combining marks and format characters (ZWJ, variation selectors), one otherwise."""
-    if text.isascii():
-        return len(text)
-    return sum(_char_width(char) for char in text)
-
-
-def _char_width(char: str) -> int:
-    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
 def fit(text: str, width: int) -> str:
     """`text` made inert and cut to `width` terminal columns (a CJK character or an emoji
-    takes two)."""
-    text = one_line(text)
-    if display_width(text) <= width:
-        return text
-    kept, used = [], 0
-    for char in text:
-        used += display_width(char)
-        if used > width - 1:
-            break
-        kept.append(char)
-    return "".join(kept) + "…"
+    takes two), between whole characters: never half a flag or an emoji's joiner left dangling."""
+    return cut(one_line(text), width)
 
 
 def pad(text: str, width: int, *, left: bool) -> str:

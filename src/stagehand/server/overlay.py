@@ -12,6 +12,10 @@ images or stylesheets from anywhere, a theme (`[overlay] css`) included.
 
 Updates arrive over `/overlay/events` (a WebSocket) the moment the hosts act; the page
 reconnects by itself if the show server restarts.
+
+Chat text and names are shown in their own direction (`dir="auto"`, each guest's name a
+`<bdi>`): an Arabic question ending in "?" reads with its "?" on the left, as Arabic is written,
+and never reorders the page's own words around it.
 """
 
 from __future__ import annotations
@@ -62,7 +66,15 @@ SCRIPT = """\
     }
     var names = state.stage.map(function (guest) { return guest.author; });
     show("stage", names.length > 0);
-    put("#stage .names", names.join(", "));
+    var list = document.querySelector("#stage .names");
+    list.textContent = "";
+    names.forEach(function (name, i) {
+      // Each name its own isolate: an Arabic name never reorders its neighbours.
+      var one = document.createElement("bdi");
+      one.textContent = name;
+      if (i) { list.appendChild(document.createTextNode(", ")); }
+      list.appendChild(one);
+    });
     show("segment", !!state.segment);
     put("#segment .title", state.segment ? state.segment.title : "");
     document.body.setAttribute("data-updated", String(Date.now()));
@@ -94,11 +106,11 @@ PAGE = """\
 <body>
 <div id="overlay">
 <section id="featured" class="card"{featured_hidden}>
-<div class="author"><span class="name">{author}</span><span class="platform">{platform}</span></div>
-<div class="text">{text}</div>
+<div class="author"><span class="name" dir="auto">{author}</span><span class="platform">{platform}</span></div>
+<div class="text" dir="auto">{text}</div>
 </section>
 <div id="stage" class="bar"{stage_hidden}><span class="label">On stage</span><span class="names">{names}</span></div>
-<div id="segment" class="bar"{segment_hidden}><span class="title">{segment}</span></div>
+<div id="segment" class="bar"{segment_hidden}><span class="title" dir="auto">{segment}</span></div>
 </div>
 <script>{script}</script>
 </body>
@@ -126,7 +138,8 @@ def render_page(state: dict[str, Any], theme: str) -> str:
     """The page with `state` already in it (escaped), so the first paint is right."""
     featured = state.get("featured")
     segment = state.get("segment")
-    names = ", ".join(guest["author"] for guest in state.get("stage", []))
+    guests = [guest["author"] for guest in state.get("stage", [])]
+    names = ", ".join(f"<bdi>{html.escape(name)}</bdi>" for name in guests)
 
     def hidden(on: object) -> str:
         return "" if on else " hidden"
@@ -139,8 +152,8 @@ def render_page(state: dict[str, Any], theme: str) -> str:
         author=html.escape(featured["author"]) if featured else "",
         platform=html.escape(featured["platform"]) if featured else "",
         text=html.escape(featured["text"]) if featured else "",
-        stage_hidden=hidden(names),
-        names=html.escape(names),
+        stage_hidden=hidden(guests),
+        names=names,
         segment_hidden=hidden(segment),
         segment=html.escape(segment["title"]) if segment else "",
     )

@@ -34,7 +34,7 @@ from textual.widget import Widget
 
 from stagehand.console.names import StaffNames, name_of
 from stagehand.console.state import CommentKey, key_of
-from stagehand.console.text import age, plain, platform_tag
+from stagehand.console.text import age, cut_to, first_line_end, plain, platform_tag
 from stagehand.domain import AuthorKey, RankedComment
 from stagehand.ranking.queue_order import each_viewer
 from stagehand.report.text import count
@@ -364,20 +364,13 @@ class QueueView(Widget, can_focus=True):
     @staticmethod
     def _two_lines(row: Content, width: int) -> tuple[Content, Content]:
         """A one-line row (built long) as two: the first line cut after a word where one ends
-        in its last third, the text continued on the second, under the name."""
-        first = row.truncate(width)
-        cut = len(first.plain)
-        if cut < len(row.plain):
-            space = first.plain.rfind(" ", BEFORE_TEXT)
-            if space > max(BEFORE_TEXT, cut - width // 3):
-                cut = space + 1
+        in its last third, else at the last whole character that fits (Japanese or Chinese
+        have no spaces to cut at), the text continued on the second, under the name."""
+        cut = first_line_end(row.plain, width, words_from=BEFORE_TEXT)
         rest = row[cut:]
         rest = rest[len(rest.plain) - len(rest.plain.lstrip(" ")) :]
         second = Content.assemble(" " * SECOND_LINE_INDENT, rest)
-        return (
-            row[:cut].truncate(width, pad=True),
-            second.truncate(width, ellipsis=True, pad=True),
-        )
+        return row[:cut].truncate(width, pad=True), cut_to(second, width).truncate(width, pad=True)
 
     def on_focus(self) -> None:
         self.refresh()
@@ -417,7 +410,7 @@ class QueueView(Widget, can_focus=True):
             plain(comment.shown_text, max_chars=width * 3),
         )
         if lines_per_row(width) == 1:
-            row = row.truncate(width, ellipsis=True, pad=True)
+            row = cut_to(row, width).truncate(width, pad=True)
         else:
             row = self._two_lines(row, width)[part]
         if current:

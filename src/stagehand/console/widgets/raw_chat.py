@@ -18,7 +18,7 @@ from textual.widget import Widget
 
 from stagehand.console.names import StaffNames, name_of
 from stagehand.console.state import RawLine, key_of
-from stagehand.console.text import plain
+from stagehand.console.text import cut_to, plain
 from stagehand.domain import AuthorKey
 
 #: Lines kept drawn for reuse (cleared when it fills).
@@ -99,7 +99,7 @@ class RawChat(Widget):
 
     def _strip(self, content: Content, width: int) -> Strip:
         strips = Visual.to_strips(
-            self, content.truncate(width, ellipsis=True), width, 1, self.visual_style, pad=True
+            self, cut_to(content, width), width, 1, self.visual_style, pad=True
         )
         return strips[0] if strips else self._blank(width)
 
