@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from stagehand.command_word import fold_command_word
 from stagehand.naming import Place
 from stagehand.sanitize import MAX_CHARS, TRUNCATION_MARKER, clean
 
@@ -67,6 +68,7 @@ def split_command(text: str, prefix: str, *, is_reply: bool = False) -> tuple[st
     if is_reply and text.startswith("@"):
         _, _, text = text.partition(" ")
         text = text.lstrip()
+    text = fold_command_word(text)  # `！hand` typed with an input method is `!hand`
     if not text.startswith(prefix):
         return None
     head, _, rest = text[len(prefix) :].partition(" ")
@@ -87,7 +89,7 @@ def target_places(text: str, prefix: str, *, is_reply: bool = False) -> tuple[Pl
         end = _word_end(text, at)
         places.append((at, end))
         at = len(text) - len(text[end:].lstrip())
-    if not text.startswith(prefix, at):
+    if not fold_command_word(text[at:]).startswith(prefix):
         return tuple(places)
     at = _word_end(text, at)  # past the command's name
     start = len(text) - len(text[at:].lstrip())
