@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
+from stagehand.config.answers import AnswerSettings
 from stagehand.config.section import Section
 
 
@@ -81,6 +82,9 @@ class CommandSettings(Section):
 
     answers_per_viewer: SendBudget = SendBudget(messages=3, per_seconds=60.0)
     """Most answers one viewer gets, so that nobody can spend the whole budget alone."""
+
+    answers: AnswerSettings = AnswerSettings()
+    """What the bot answers in chat, in the show's language: [commands.answers] (docs/commands.md)."""
 
     recent_authors: int = Field(default=5000, ge=10, le=1_000_000)
     """How many recent chatters !stage @name can find (by user name, never by display name)."""
