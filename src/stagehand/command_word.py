@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-#: The characters a command prefix is made of (`config.commands`: `! ? ~ $ % & + = ^ -`).
+#: What a command prefix may be made of (`[commands] prefix`; `config.commands` says why these).
 PREFIX_CHARACTERS = "!?~$%&+=^-"
 #: The characters beyond ASCII that fold to a prefix character: full-width forms (`！`, `？`),
 #: small and vertical forms (`﹗`, `︕`), found once in the blocks that hold them.
