@@ -61,6 +61,7 @@ def rank_command(
     an empty --topic or --keywords (leave the option out to use each segment's own). The
     config (-c) gives the ranking settings, the command prefix, the bots and `[show] hosts`.
     """
+    from stagehand.cli.rank_chat_topics import with_chat_topics
     from stagehand.cli.rank_held import HeldLine, held_count, print_held
     from stagehand.domain import CommentKind
     from stagehand.ranking.offline import Judging, look_back_events, rows_of
@@ -83,6 +84,8 @@ def rank_command(
     if not events:
         # Most likely the wrong file, or one not written yet: say so, and fail a script.
         raise UserError(f"{transcript}: nothing to rank: {_why_no_events(transcript)}")
+    # A moderator's `!segment`/`!topic` in chat steers the topic, as `replay` plays it.
+    events = with_chat_topics(events, settings, kinds)
     judging = Judging(
         topic=topic,
         keywords=keywords,

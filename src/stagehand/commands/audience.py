@@ -46,7 +46,7 @@ def hand(ctx: CommandContext) -> Done:
         return Done(f"ignored: hand already raised, #{_place(show.hands, key)} in the queue")
     show.raise_hand(ctx.author)
     place = _place(show.hands, key)
-    answer = f"Hand raised: you are #{place} in the queue." if _confirm(ctx) else None
+    answer = ctx.settings.answers.say("hand_raised", place=place) if _confirm(ctx) else None
     return Done(f"ok: hand raised, #{place} in the queue", answer)
 
 
@@ -55,7 +55,8 @@ def lower(ctx: CommandContext) -> Done:
     if not ctx.show.has_hand_up(ctx.author.key):
         return Done("ignored: no hand raised")
     ctx.show.lower_hand(ctx.author)
-    return Done("ok: hand lowered", "Hand lowered." if _confirm(ctx) else None)
+    answer = ctx.settings.answers.say("hand_lowered") if _confirm(ctx) else None
+    return Done("ok: hand lowered", answer)
 
 
 @command(
@@ -72,12 +73,12 @@ def topic(ctx: CommandContext) -> Done:
     if segment is None:
         return Done(
             f"ok: no topic yet{ignored}",
-            "No topic is set yet.",
+            ctx.settings.answers.say("no_topic"),
             unanswered=f"ignored: not told there is no topic yet{ignored}",
         )
     return Done(
         f"ok: told the topic{ignored}",
-        f"Now on the show: {describe(segment)}",
+        ctx.settings.answers.say("topic", topic=describe(segment)),
         unanswered=f"ignored: topic not told{ignored}",
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from stagehand.command_word import fold_command_word
 from stagehand.naming import Place
 from stagehand.sanitize import MAX_CHARS, TRUNCATION_MARKER, clean
 
@@ -67,6 +68,7 @@ def split_command(text: str, prefix: str, *, is_reply: bool = False) -> tuple[st
     if is_reply and text.startswith("@"):
         _, _, text = text.partition(" ")
         text = text.lstrip()
+    text = fold_command_word(text)  # `！hand` typed with an input method is `!hand`
     if not text.startswith(prefix):
         return None
     head, _, rest = text[len(prefix) :].partition(" ")
@@ -87,7 +89,7 @@ def target_places(text: str, prefix: str, *, is_reply: bool = False) -> tuple[Pl
         end = _word_end(text, at)
         places.append((at, end))
         at = len(text) - len(text[end:].lstrip())
-    if not text.startswith(prefix, at):
+    if not fold_command_word(text[at:]).startswith(prefix):
         return tuple(places)
     at = _word_end(text, at)  # past the command's name
     start = len(text) - len(text[at:].lstrip())
@@ -120,6 +122,13 @@ def parse_target(args: str) -> Target | None:
     return Target()
 
 
+#: What ends a topic's title: `|`, or the full-width `｜` a Japanese or Chinese input method types.
+_TOPIC_BAR = re.compile("[|\uff5c]")
+#: What separates a topic's keywords: `,` and the commas of other scripts and input methods:
+#: full-width `，`, ideographic `、` (and its half-width and small forms), Arabic `،`.
+_KEYWORD_SEPARATOR = re.compile("[,\uff0c\u3001\uff64\ufe50\ufe51\u060c]")
+
+
 @dataclass(frozen=True, slots=True)
 class Topic:
     """A moderator's `Title | kw1, kw2`: `keywords` None when no `|` was given; `left_out`
@@ -138,7 +147,8 @@ def parse_topic(
     max_title_chars: int = 200,
     cut: bool = False,
 ) -> Topic:
-    """`Title | kw1, kw2` -> Topic("Title", ["kw1", "kw2"]).
+    """`Title | kw1, kw2` -> Topic("Title", ["kw1", "kw2"]); `｜` is a bar and `、` `，` `،`
+    are commas too (`麺の打ち方 ｜ 麺、小麦粉`).
 
     Nothing is cut inside a keyword (a cut one would be another word, matched as one): a
     keyword too long is left out, and so are those past `max_keywords`. A title too long ends
@@ -150,10 +160,10 @@ def parse_topic(
     if cut:
         args = args.removesuffix(TRUNCATION_MARKER).rstrip()
         left_out.append(f"the end of the line after {MAX_CHARS} characters")
-    title, bar, rest = args.partition("|")
+    title, bar, rest = _partition(args, _TOPIC_BAR)
     if cut:
         if bar:
-            rest = rest.rpartition(",")[0]
+            rest = _before_last(rest, _KEYWORD_SEPARATOR)
         else:
             title = title.rpartition(" ")[0] or title  # one word: cut to the title's limit
     title = clean(title).strip()
@@ -164,7 +174,7 @@ def parse_topic(
         return Topic(title, None, tuple(left_out))
     keywords: list[str] = []
     too_long = 0
-    for word in rest.split(","):
+    for word in _KEYWORD_SEPARATOR.split(rest):
         word = clean(word).strip()
         if len(word) > max_keyword_chars:
             too_long += 1
@@ -177,6 +187,20 @@ def parse_topic(
             f"{_keywords(len(keywords) - max_keywords)} past the {max_keywords} allowed"
         )
     return Topic(title, keywords[:max_keywords], tuple(left_out))
+
+
+def _partition(text: str, separator: re.Pattern[str]) -> tuple[str, str, str]:
+    """`str.partition` at the first match of `separator`."""
+    found = separator.search(text)
+    if found is None:
+        return text, "", ""
+    return text[: found.start()], found[0], text[found.end() :]
+
+
+def _before_last(text: str, separator: re.Pattern[str]) -> str:
+    """`text` before the last match of `separator` ("" without one), as `str.rpartition`."""
+    starts = [found.start() for found in separator.finditer(text)]
+    return text[: starts[-1]] if starts else ""
 
 
 def _cut_at_word(text: str, max_chars: int) -> str:

@@ -20,8 +20,7 @@ def optout(ctx: CommandContext) -> Done:
     ctx.chatters.forget(ctx.author.key)
     return Done(
         "ok: opted out",
-        "Done: from now on your name and messages are not kept (they are still counted, "
-        f"anonymously). {ctx.prefix}optin undoes it.",
+        ctx.settings.answers.say("opted_out", prefix=ctx.prefix),
     )
 
 
@@ -33,7 +32,7 @@ def optin(ctx: CommandContext) -> Done:
             "Nothing to undo: your name and messages were kept all along.",
         )
     ctx.show.set_opted_out(ctx.author, False)
-    return Done("ok: opted in", "Done: your name and messages are kept again from now on.")
+    return Done("ok: opted in", ctx.settings.answers.say("opted_in"))
 
 
 @command(
@@ -51,14 +50,14 @@ def forget(ctx: CommandContext) -> Done:
         ctx.chatters.forget(key)
         return Done(
             "ok: forgotten",
-            "Done: your name and messages stored by this show are deleted. "
-            f"{ctx.prefix}optout stops keeping new ones.",
+            ctx.settings.answers.say("forgotten", prefix=ctx.prefix),
         )
     ctx.forget_requests.ask(key, ctx.now)
     return Done(
         "ok: asked to confirm",
-        "This deletes your name and messages stored by this show. To go ahead, type "
-        f"{ctx.prefix}forget confirm within {ctx.forget_requests.window:.0f} s.",
+        ctx.settings.answers.say(
+            "forget_asked", prefix=ctx.prefix, seconds=f"{ctx.forget_requests.window:.0f}"
+        ),
     )
 
 

@@ -124,14 +124,20 @@ class Registry:
         audience = [c.spec for c in self if not c.moderators_only]
         return audience + ([c.spec for c in self if c.moderators_only] if moderators else [])
 
-    def help_text(self, prefix: str, *, moderator: bool) -> str:
-        """One chat line listing the commands this person may use."""
+    def help_words(self, prefix: str) -> tuple[str, str]:
+        """The commands anyone may use ("!ask !hand ..."), and the moderators' ("!stage @name,
+        ..."), as `!help` lists them."""
         words = [f"{prefix}{c.usage}" for c in self if c.listed and not c.moderators_only]
-        line = "Commands: " + " ".join(words)
+        theirs = [f"{prefix}{c.usage}" for c in self if c.moderators_only]
+        theirs += [f"{prefix}{c.moderator_usage}" for c in self if c.moderator_usage]
+        return " ".join(words), ", ".join(theirs)
+
+    def help_text(self, prefix: str, *, moderator: bool) -> str:
+        """One chat line listing the commands this person may use (the default answer)."""
+        words, theirs = self.help_words(prefix)
+        line = "Commands: " + words
         if moderator:
-            theirs = [f"{prefix}{c.usage}" for c in self if c.moderators_only]
-            theirs += [f"{prefix}{c.moderator_usage}" for c in self if c.moderator_usage]
-            line += ". Moderators: " + ", ".join(theirs)
+            line += ". Moderators: " + theirs
         return line + "."
 
 

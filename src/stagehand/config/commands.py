@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
+from stagehand.command_word import PREFIX_CHARACTERS
+from stagehand.config.answers import AnswerSettings
 from stagehand.config.section import Section
 
 
@@ -29,12 +31,12 @@ def _platform_budgets() -> dict[str, SendBudget]:
     }
 
 
-#: What a command prefix may be made of: symbols that begin no word, name, mention, emoticon or
-#: hashtag in chat, and that no platform takes for its own commands. Not letters or digits
-#: (prefix "a" would swallow every line starting with "a"), not whitespace, and not `@` (a
-#: mention), `#` (a hashtag), `:` and `;` (":D", ";p"), `<` (a Discord mention), `>` (quoting),
-#: `*` (emphasis), `.` and `/` (Twitch reads ".ban" and "/ban" as its own chat commands).
-PREFIX_CHARACTERS = "!?~$%&+=^-"
+# What a command prefix may be made of (`PREFIX_CHARACTERS`): symbols that begin no word, name,
+# mention, emoticon or hashtag in chat, and that no platform takes for its own commands. Not
+# letters or digits (prefix "a" would swallow every line starting with "a"), not whitespace, and
+# not `@` (a mention), `#` (a hashtag), `:` and `;` (":D", ";p"), `<` (a Discord mention), `>`
+# (quoting), `*` (emphasis), `.` and `/` (Twitch reads ".ban" and "/ban" as its own chat
+# commands). Kept with the folding of their full-width forms (`stagehand.command_word`).
 
 
 class CommandSettings(Section):
@@ -81,6 +83,9 @@ class CommandSettings(Section):
 
     answers_per_viewer: SendBudget = SendBudget(messages=3, per_seconds=60.0)
     """Most answers one viewer gets, so that nobody can spend the whole budget alone."""
+
+    answers: AnswerSettings = AnswerSettings()
+    """What the bot answers in chat, in the show's language: [commands.answers] (docs/commands.md)."""
 
     recent_authors: int = Field(default=5000, ge=10, le=1_000_000)
     """How many recent chatters !stage @name can find (by user name, never by display name)."""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Container, Iterable
 from functools import lru_cache
 from operator import itemgetter
 
+from stagehand.command_word import fold_command_word
 from stagehand.domain import Highlight, HighlightKind
 from stagehand.ranking.bots import other_bots_command
 
@@ -234,14 +235,18 @@ _LINK = re.compile(
 
 def is_ask_command(text: str, prefix: str = "!") -> bool:
     """True when the comment is an `!ask` with a question after it (the question the viewer
-    wants answered on air); a bare `!ask` is a command like any other, not a question."""
+    wants answered on air); a bare `!ask` is a command like any other, not a question. A
+    full-width `！ask` (an input method's) is one too (`stagehand.command_word`)."""
+    text = fold_command_word(text)
     head = text[: len(prefix) + 4].lower()
     return head.startswith(f"{prefix}ask ") and bool(text[len(prefix) + 4 :].strip())
 
 
 def strip_ask(text: str, prefix: str = "!") -> str:
     """The question of an `!ask` without the command word."""
-    return text[len(prefix) + 3 :].strip() if is_ask_command(text, prefix) else text
+    if not is_ask_command(text, prefix):
+        return text
+    return fold_command_word(text)[len(prefix) + 3 :].strip()
 
 
 #: A command's name, as the classifier reads it (`stagehand.commands.parse`): letters only.
@@ -251,6 +256,7 @@ _COMMAND_NAME = re.compile(r"[a-z]{1,20}")
 def is_other_command(text: str, prefix: str = "!") -> bool:
     """True for a chat bot's command (`!uptime`, `!so @ana`, a bare `!word`), which is for the
     bot, not the hosts; a viewer talking after an unknown `!word` is not one (`ranking.bots`)."""
+    text = fold_command_word(text)
     if not text.startswith(prefix) or is_ask_command(text, prefix):
         return False
     head, _, rest = text[len(prefix) :].partition(" ")

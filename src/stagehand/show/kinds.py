@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from stagehand.command_word import has_wide_mark
 from stagehand.commands.parse import split_command
 from stagehand.commands.people import host_accounts
 from stagehand.commands.registry import COMMANDS
@@ -98,7 +99,8 @@ class CommentKinds:
         text = comment.clean_text or comment.shown_text  # the property only when it must
         prefix = self.prefix
         # A line holding neither prefix is no command (most lines): nothing to split then.
-        if prefix in text or OTHER_BOTS_PREFIX in text:
+        # A full-width `！` (an input method's) is a prefix too (`stagehand.command_word`).
+        if prefix in text or OTHER_BOTS_PREFIX in text or has_wide_mark(text):
             is_reply = comment.reply_to is not None
             command = split_command(text, prefix, is_reply=is_reply)
             if command is None and prefix != OTHER_BOTS_PREFIX:

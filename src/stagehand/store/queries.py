@@ -7,6 +7,7 @@ These run on their own connection (the CLI's, or a console worker's), never the 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -330,25 +331,60 @@ def has_words(query: str) -> bool:
     return any(ch.isalnum() for word in search_words(query) for ch in word)
 
 
+#: Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer,
+#: Myanmar): the full-text index holds a whole sentence of them as one word, so a word inside
+#: it (`煮込み` in `豚骨スープは何時間煮込みますか`) is found by looking in the text itself.
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
+)
+_SEARCH_COLUMNS = """comments.platform, comments.message_id, authors.display_name, authors.name,
+                  authors.platform_user_id, authors.roles, comments.channel, comments.reply_to,
+                  comments.ts, comments.text, comments.score, comments.rank_key,
+                  comments.reasons, comments.flags, segments.position"""
+
+
 def search_comments(db: Database, show_id: int, query: str, *, limit: int = 50) -> list[SearchHit]:
     """Full-text search over a show's comments (words are matched as prefixes); a comment
-    deleted on its platform is never found (a moderator took it down)."""
+    deleted on its platform is never found (a moderator took it down).
+
+    A word in a script written without spaces (`煮込み`) is found anywhere in a comment's text,
+    as the index cannot (`_UNSPACED`): those comments are read newest first along the show's
+    (show_id, ts) index until `limit` are found, the other words still matched by the index."""
     words = search_words(query)
     if not words:
         return []
-    match = " ".join(f'"{word}"*' for word in words)
-    rows = db.query(
-        """SELECT comments.platform, comments.message_id, authors.display_name, authors.name,
-                  authors.platform_user_id, authors.roles, comments.channel, comments.reply_to,
-                  comments.ts, comments.text, comments.score, comments.rank_key,
-                  comments.reasons, comments.flags, segments.position
+    unspaced = [word for word in words if _UNSPACED.search(word)]
+    spaced = [word for word in words if word not in unspaced]
+    match = " ".join(f'"{word}"*' for word in spaced)
+    if not unspaced:
+        rows = db.query(
+            f"""SELECT {_SEARCH_COLUMNS}
            FROM comments_fts JOIN comments ON comments.id = comments_fts.rowid
            JOIN authors ON authors.id = comments.author_id
            LEFT JOIN segments ON segments.id = comments.segment_id
            WHERE comments_fts MATCH ? AND comments.show_id = ? AND comments.deleted_at IS NULL
            ORDER BY comments.ts DESC LIMIT ?""",
-        [match, show_id, limit],
-    )
+            [match, show_id, limit],
+        )
+    else:
+        inside = " AND ".join("comments.text LIKE ? ESCAPE '\\'" for _ in unspaced)
+        indexed = (
+            " AND comments.id IN (SELECT rowid FROM comments_fts WHERE comments_fts MATCH ?)"
+            if spaced
+            else ""
+        )
+        rows = db.query(
+            f"""SELECT {_SEARCH_COLUMNS}
+           FROM comments
+           JOIN authors ON authors.id = comments.author_id
+           LEFT JOIN segments ON segments.id = comments.segment_id
+           WHERE comments.show_id = ? AND comments.deleted_at IS NULL AND {inside}{indexed}
+           ORDER BY comments.ts DESC LIMIT ?""",
+            [show_id, *(f"%{_like_escaped(word)}%" for word in unspaced)]
+            + ([match] if spaced else [])
+            + [limit],
+        )
     return [
         SearchHit(
             platform=row["platform"],
@@ -370,6 +406,11 @@ def search_comments(db: Database, show_id: int, query: str, *, limit: int = 50) 
         )
         for row in rows
     ]
+
+
+def _like_escaped(word: str) -> str:
+    """`word` as a LIKE pattern matches it: its `%`, `_` and the escape itself escaped."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def opted_out_viewers(db: Database) -> OptedOutViewers:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 import discord
 
+from stagehand.command_word import fold_command_word
 from stagehand.domain import Author, Comment, Role
 
 PLATFORM = "discord"
@@ -133,7 +134,7 @@ COMMANDS_NAMING_A_PERSON = frozenset({"stage", "unstage"})
 
 def names_a_person(content: str, command_prefix: str | None) -> bool:
     """Whether the message is a command that reads a user mention as the user's id."""
-    text = content.lstrip()
+    text = fold_command_word(content.lstrip())  # `！stage` typed with an input method
     if not command_prefix or not text.startswith(command_prefix):
         return False
     name = text[len(command_prefix) :].split(maxsplit=1)
