@@ -243,6 +243,26 @@ def test_a_text_nearly_another_viewers_question_asks_it_again() -> None:
     assert "copypasta" in wave[2].flags
 
 
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("NOT TOS?", "not tos"),  # real #xqcow: one row "asked by 2", the answerer an asker
+        ("is this the final boss?", "this is the final boss"),
+        ("is he going to do the cloud skip?", "yes he is going to do the cloud skip"),
+    ],
+)
+def test_an_answer_that_repeats_a_question_is_not_asked_by_its_answerer(
+    question: str, answer: str
+) -> None:
+    """A viewer answering another's question in its own words (`not tos` after `NOT TOS?`) was
+    read as the question asked again: one row "asked by 2", `w` naming the answerer as asker.
+    Only a long text nearly word for word the question asks it again."""
+    ranker = _show("Speedrun practice", ("route", "practice"), host="hey chat welcome back")
+    (asked, _), (_, said) = _scored(ranker, question, answer)
+    assert "question" not in said.flags and "same_question" not in said.flags
+    assert said.same_as != ("twitch", asked.id)
+
+
 # -- laughter and greetings --------------------------------------------------------------------
 
 
