@@ -10,6 +10,7 @@ and reasons of the real ranker, or the rows `stagehand rank` prints.
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from stagehand.config.ranking import RankingSettings
 from stagehand.domain import Comment, Score, Segment
 from stagehand.ranking.questions import is_question
 from stagehand.ranking.ranker import Ranker
+from stagehand.ranking.same_question import SameQuestions
 from stagehand.ranking.text import split_words
 
 
@@ -261,6 +263,59 @@ def test_an_answer_that_repeats_a_question_is_not_asked_by_its_answerer(
     (asked, _), (_, said) = _scored(ranker, question, answer)
     assert "question" not in said.flags and "same_question" not in said.flags
     assert said.same_as != ("twitch", asked.id)
+
+
+# -- long lines of Chinese and Japanese -------------------------------------------------------
+
+
+def _long_japanese_question(seed: int, length: int = 180) -> str:
+    """豚骨スープ, then a run of kanji no other line has, then ですか: a long question that shares
+    its three opening pieces (豚骨, スー, ープ) with every other one and nothing else."""
+    rng = random.Random(seed)
+    return (
+        "豚骨スープ" + "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(length)) + "ですか"
+    )
+
+
+class _CountedWords(set[str]):
+    """The segment's topic words, counting how often a word is looked up in them."""
+
+    looked_up = 0
+
+    def __contains__(self, word: object) -> bool:
+        _CountedWords.looked_up += 1
+        return super().__contains__(word)
+
+
+def _lookups_for_one_more_question(held: int) -> int:
+    same = SameQuestions()
+    for n in range(held):
+        words = split_words(_long_japanese_question(n))
+        same.remember(("twitch", f"c{n}"), f"viewer{n}", words.content, "", tokens=frozenset())
+    topic = _CountedWords({"豚骨"})
+    _CountedWords.looked_up = 0
+    words = split_words(_long_japanese_question(held + 1))
+    assert same.find(words.content, "late", topic_words=topic) is None
+    return _CountedWords.looked_up
+
+
+def test_one_more_long_question_costs_the_same_however_many_are_held() -> None:
+    """A long line of kanji was compared word by word with every held question sharing two of
+    its pieces: 600 such questions took 76 s to rank (3.7 s before the cut into pairs). A held
+    question sharing too little of the new one's words is passed over before it is weighed."""
+    few, many = _lookups_for_one_more_question(20), _lookups_for_one_more_question(200)
+    assert many < 2 * few
+
+
+def test_a_very_long_line_of_kanji_brings_a_bounded_number_of_words() -> None:
+    """2,000-character lines (a Discord message) of kanji were 2,000 words each, every one
+    counted by the segment's topic: 150 of them took 431 MB. A comment brings at most
+    `MAX_UNSPACED_PIECES` pieces of Chinese or Japanese, and still finds a keyword near its
+    start."""
+    line = _long_japanese_question(7, length=2000)
+    words = split_words(line)
+    assert len(words.content) <= 100 and len(words.tokens) <= 110
+    assert {"豚骨", "スー", "ープ"} <= words.content
 
 
 # -- laughter and greetings --------------------------------------------------------------------
