@@ -535,9 +535,10 @@ class Ranker:
         if not noise and "repeat" not in flags and "copypasta" not in flags and terse > 0:
             # In a chat of emotes and one-word reactions, a comment that says several things
             # stands out: it is what a host can read out there (a long wall or a paste is not).
-            saying = len(words.content)
+            # Words as written: a run of Chinese or Japanese is one, not its pieces.
+            saying = min(len(words.content), words.written)
             if SUBSTANCE_COUNTS_WORDS:
-                saying = max(saying, len(words.tokens) - words.emote_like)
+                saying = max(saying, words.written - words.emote_like)
             said_more = saying - SUBSTANCE_FROM
             if said_more > 0:
                 share = min(said_more, SUBSTANCE_FULL - SUBSTANCE_FROM)
