@@ -196,6 +196,20 @@ def test_one_japanese_keyword_counts_as_one_keyword_of_a_spaced_language() -> No
     assert japanese.relevance == pytest.approx(english.relevance)
 
 
+def test_a_single_kanji_of_the_title_weighs_less_than_its_words() -> None:
+    """Title 豚骨ラーメンの作り方 ("how to make tonkotsu ramen"): 作 and 方 (of 作り方) each
+    weighed a whole word, ラーメン a third of one per piece, and "あの方は誰ですか" ("who is
+    that person?", 方 as "person") took topic +2.27 and the top of the queue (last read,
+    2026-12-08). A one-character piece of a longer written word weighs its share of that word."""
+    ranker = _show("豚骨ラーメンの作り方", (), host="今日は豚骨ラーメンを作ります")
+    who, soup = _scores(ranker, "あの方は誰ですか", "豚骨スープは何時間煮込みますか")
+    assert "on_topic" not in who.flags
+    assert who.reasons.get("topic", 0.0) < soup.reasons["topic"] / 3
+    assert soup.value > who.value
+    # a keyword of one character is still a whole keyword
+    assert _show("麺の打ち方", ("麺",)).topic.match(split_words("麺は太いですか")).relevance > 0.5
+
+
 def test_the_same_japanese_question_with_and_without_its_mark_is_one_row() -> None:
     ranker = _show("スープの作り方", ("スープ", "豚骨", "出汁"), host="今日は豚骨スープを作ります")
     (first, _), (_, again) = _scored(
