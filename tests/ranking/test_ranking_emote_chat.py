@@ -93,6 +93,18 @@ def test_in_a_chat_of_emotes_a_comment_that_says_several_things_rises_above_the_
     assert sentence.rank_key > cheer.rank_key
 
 
+def test_in_a_chat_of_emotes_a_run_of_chinese_spam_is_one_word_not_twenty(
+    ranker: Ranker, make
+) -> None:
+    """A run of Chinese is cut into its character pairs to find words in it, and every pair
+    counted as a word said: a 22-character advert ("add WeChat, free gifts, click the link")
+    in real #xqcow chat got `substance` +0.705 and rose from #40 to #7 (last read,
+    2026-12-08). Written as one word, it says one thing."""
+    _chat(ranker, make, REACTIONS)
+    spam = ranker.score(make("加微信领取免费福利点击链接马上领取现金红包", "advert", seconds=41))
+    assert "substance" not in spam.reasons
+
+
 def test_where_everyone_writes_sentences_a_long_one_gets_nothing_for_its_length(
     make, synth_segment: Segment
 ) -> None:

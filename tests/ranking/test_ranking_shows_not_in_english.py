@@ -10,6 +10,7 @@ and reasons of the real ranker, or the rows `stagehand rank` prints.
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from stagehand.config.ranking import RankingSettings
 from stagehand.domain import Comment, Score, Segment
 from stagehand.ranking.questions import is_question
 from stagehand.ranking.ranker import Ranker
+from stagehand.ranking.same_question import SameQuestions
 from stagehand.ranking.text import split_words
 
 
@@ -53,8 +55,19 @@ ASKS = {
         "これ何？笑",  # a full-width ？ with no space after it
         "替え玉はいつ頼めばいいかな",
         "どうやってチャーシューを柔らかくするの",
+        "何人で作ってるの",
+        "どうして泣いてるの",
+        "何年やってるの",
     ],
-    "zh": ["你们用什么面粉", "汤要煮多久", "这个好吃吗", "为什么要加碱水"],
+    "zh": [
+        "你们用什么面粉",
+        "汤要煮多久",
+        "这个好吃吗",
+        "为什么要加碱水",
+        "有多少人在看",
+        "这个多少钱",
+        "你在吃什么",
+    ],
     "ar": [
         "كيف أبدأ تعلم البرمجة بلغة بايثون؟",  # the Arabic question mark
         "كيف أبدأ تعلم البرمجة بلغة بايثون",
@@ -92,8 +105,22 @@ STATEMENTS = {
         "確かに美味しい",
         "いつも見てます",
         "どうもありがとう",
+        # a question word in a statement (last read, 2026-12-08): "however many times",
+        # "many times", "for years", "without a hitch", "no matter what", "any way you look"
+        "何回見ても泣ける",
+        "何度も作ったことある",
+        "何年も前から見てます",
+        "何事もなく完成",
+        "どうしても食べたい",
+        "どう見ても美味しい",
     ],
-    "zh": ["汤看起来很好吃", "我也喜欢拉面"],
+    "zh": [
+        "汤看起来很好吃",
+        "我也喜欢拉面",
+        "没什么",  # "nothing much"
+        "多少有点咸",  # "a bit salty"
+        "这个我也不知道为什么",  # "I don't know why either"
+    ],
     "ar": [
         "ما أعرف والله صراحة",  # ما: "not"
         "من مصر الحبيبة",  # من: "from"
@@ -169,6 +196,20 @@ def test_one_japanese_keyword_counts_as_one_keyword_of_a_spaced_language() -> No
     assert japanese.relevance == pytest.approx(english.relevance)
 
 
+def test_a_single_kanji_of_the_title_weighs_less_than_its_words() -> None:
+    """Title 豚骨ラーメンの作り方 ("how to make tonkotsu ramen"): 作 and 方 (of 作り方) each
+    weighed a whole word, ラーメン a third of one per piece, and "あの方は誰ですか" ("who is
+    that person?", 方 as "person") took topic +2.27 and the top of the queue (last read,
+    2026-12-08). A one-character piece of a longer written word weighs its share of that word."""
+    ranker = _show("豚骨ラーメンの作り方", (), host="今日は豚骨ラーメンを作ります")
+    who, soup = _scores(ranker, "あの方は誰ですか", "豚骨スープは何時間煮込みますか")
+    assert "on_topic" not in who.flags
+    assert who.reasons.get("topic", 0.0) < soup.reasons["topic"] / 3
+    assert soup.value > who.value
+    # a keyword of one character is still a whole keyword
+    assert _show("麺の打ち方", ("麺",)).topic.match(split_words("麺は太いですか")).relevance > 0.5
+
+
 def test_the_same_japanese_question_with_and_without_its_mark_is_one_row() -> None:
     ranker = _show("スープの作り方", ("スープ", "豚骨", "出汁"), host="今日は豚骨スープを作ります")
     (first, _), (_, again) = _scored(
@@ -241,6 +282,79 @@ def test_a_text_nearly_another_viewers_question_asks_it_again() -> None:
         *["BUY MY FILTER MIXTAPE NOW it is fire fire fire, follow me"] * 3,
     )
     assert "copypasta" in wave[2].flags
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("NOT TOS?", "not tos"),  # real #xqcow: one row "asked by 2", the answerer an asker
+        ("is this the final boss?", "this is the final boss"),
+        ("is he going to do the cloud skip?", "yes he is going to do the cloud skip"),
+    ],
+)
+def test_an_answer_that_repeats_a_question_is_not_asked_by_its_answerer(
+    question: str, answer: str
+) -> None:
+    """A viewer answering another's question in its own words (`not tos` after `NOT TOS?`) was
+    read as the question asked again: one row "asked by 2", `w` naming the answerer as asker.
+    Only a long text nearly word for word the question asks it again."""
+    ranker = _show("Speedrun practice", ("route", "practice"), host="hey chat welcome back")
+    (asked, _), (_, said) = _scored(ranker, question, answer)
+    assert "question" not in said.flags and "same_question" not in said.flags
+    assert said.same_as != ("twitch", asked.id)
+
+
+# -- long lines of Chinese and Japanese -------------------------------------------------------
+
+
+def _long_japanese_question(seed: int, length: int = 180) -> str:
+    """豚骨スープ, then a run of kanji no other line has, then ですか: a long question that shares
+    its three opening pieces (豚骨, スー, ープ) with every other one and nothing else."""
+    rng = random.Random(seed)
+    return (
+        "豚骨スープ" + "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(length)) + "ですか"
+    )
+
+
+class _CountedWords(set[str]):
+    """The segment's topic words, counting how often a word is looked up in them."""
+
+    looked_up = 0
+
+    def __contains__(self, word: object) -> bool:
+        _CountedWords.looked_up += 1
+        return super().__contains__(word)
+
+
+def _lookups_for_one_more_question(held: int) -> int:
+    same = SameQuestions()
+    for n in range(held):
+        words = split_words(_long_japanese_question(n))
+        same.remember(("twitch", f"c{n}"), f"viewer{n}", words.content, "", tokens=frozenset())
+    topic = _CountedWords({"豚骨"})
+    _CountedWords.looked_up = 0
+    words = split_words(_long_japanese_question(held + 1))
+    assert same.find(words.content, "late", topic_words=topic) is None
+    return _CountedWords.looked_up
+
+
+def test_one_more_long_question_costs_the_same_however_many_are_held() -> None:
+    """A long line of kanji was compared word by word with every held question sharing two of
+    its pieces: 600 such questions took 76 s to rank (3.7 s before the cut into pairs). A held
+    question sharing too little of the new one's words is passed over before it is weighed."""
+    few, many = _lookups_for_one_more_question(20), _lookups_for_one_more_question(200)
+    assert many < 2 * few
+
+
+def test_a_very_long_line_of_kanji_brings_a_bounded_number_of_words() -> None:
+    """2,000-character lines (a Discord message) of kanji were 2,000 words each, every one
+    counted by the segment's topic: 150 of them took 431 MB. A comment brings at most
+    `MAX_UNSPACED_PIECES` pieces of Chinese or Japanese, and still finds a keyword near its
+    start."""
+    line = _long_japanese_question(7, length=2000)
+    words = split_words(line)
+    assert len(words.content) <= 100 and len(words.tokens) <= 110
+    assert {"豚骨", "スー", "ープ"} <= words.content
 
 
 # -- laughter and greetings --------------------------------------------------------------------

@@ -232,8 +232,9 @@ class RankingSettings(Section):
     blocked_terms: list[str] = Field(default_factory=list)
     """Words and phrases that hold a viewer's comment back from the queue and the report's
     follow-ups (it stays in raw chat and the database, counted as held back), on top of the
-    bundled list of sexual remarks, slurs and abuse in six languages. Whole words, any case,
-    accents and digit stand-ins ("c0ck"); "word*" also holds back longer words starting with it."""
+    bundled list of sexual remarks, slurs and abuse in English, Spanish, Portuguese, French,
+    German and Italian (none yet in Arabic, Chinese or Japanese). Whole words, any case, accents
+    and digit stand-ins ("c0ck"); "word*" also holds back longer words starting with it."""
 
     blocked_defaults: bool = True
     """Hold back the bundled list too (false: only `blocked_terms`; both empty: nothing is)."""

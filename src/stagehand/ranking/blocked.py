@@ -28,10 +28,10 @@ from functools import lru_cache
 
 from stagehand.ranking.languages import fold
 
-#: The bundled list: sexual remarks, slurs and abuse aimed at someone, in the six languages the
-#: ranker knows. Swearing as such is not here ("what the fuck", "merde", "caralho", "cazzo"): a
+#: The bundled list: sexual remarks, slurs and abuse aimed at someone, in English, Spanish,
+#: Portuguese, French, German and Italian (none yet in Arabic, Chinese or Japanese). Swearing as such is not here ("what the fuck", "merde", "caralho", "cazzo"): a
 #: show decides that for itself, with `[ranking] blocked_terms`. Words that are also everyday
-#: words in one of the six languages are left out ("pede", "fica", "rola", "negro", "chink",
+#: words in one of these six languages are left out ("pede", "fica", "rola", "negro", "chink",
 #: "coño"/"cono", "bite"), and so is "cbt" (also a therapy).
 DEFAULT_BLOCKED_TERMS = (
     # English

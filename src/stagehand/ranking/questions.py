@@ -46,13 +46,19 @@ _QUESTION_PHRASES = AnyCase(r"\b(?:" + by_first_character([_ASKING_PHRASES]) + "
 _QUESTION_MARK = re.compile(r"[¿？؟]|\?(?:$|[^\w=&/%#+\-@~]|[\u3040-\u30ff\u3400-\u9fff])")
 #: Japanese asks with a final か ("…ですか", "…ますか", "…のか"; not "とか", "なんか", "確か")
 #: or かな, or a question word in the sentence (何, どこ, いつ, どう, なぜ, 誰, …; not "何か"
-#: something, "いつも" always, "どうも" thanks); Chinese with a final 吗 or 呢, or a question
-#: word (什么, 怎么, 为什么, 哪, 谁, 多少, 多久).
+#: something, "いつも" always, "どうも" thanks, "何度も" many times, "何事も" without a hitch,
+#: nor 何 or どう in "…ても", "no matter": "何回見ても泣ける", "どうしても食べたい"); Chinese
+#: with a final 吗 or 呢, or a question word (什么, 怎么, 为什么, 哪, 谁, 多少, 多久; not
+#: "没什么" nothing much, "多少有点咸" a bit salty, "不知道为什么" don't know why).
+_TE_MO = r"[^。、！？!?\s]*?[てで]も"  # "…ても" in the same clause: "no matter"
 _UNSPACED_QUESTION = re.compile(
     r"(?<![とし確静ばバなん])か[ー〜~]*(?![^\W_])|かな(?![^\W_])"
-    r"|何(?!か|も|でも|とか)|(?:どこ|いつ|どれ|誰|だれ|どちら)(?!か|も|でも)|どう(?!も|ぞ|せ)"
+    rf"|何(?!か|も|でも|とか|[回度年人日個時事]+[もか]|{_TE_MO})"
+    r"|(?:どこ|いつ|どれ|誰|だれ|どちら)(?!か|も|でも)"
+    rf"|どう(?!も|ぞ|せ|{_TE_MO})"
     r"|なぜ|なんで(?!も)|どの|どんな|いくら(?!でも)|どっち(?!も)"
-    r"|[吗嗎](?![^\W_])|呢(?![^\W_])|什么|甚麼|什麼|怎么|怎麼|怎样|为什么|為什麼|哪|谁|多少|多久|几[点个分次]"
+    r"|[吗嗎](?![^\W_])|呢(?![^\W_])|(?<![为為没沒])(?<![没沒]有)(?:什么|甚麼|什麼)|怎么|怎麼|怎样"
+    r"|(?<!不知道)(?:为什么|為什麼)|哪|谁|(?<!多)多少(?![有会會也还還都带帶点點少])|多久|几[点个分次]"
 )
 
 #: Ambiguous openers (accents folded): what may follow them to ask, and each language's "you".

@@ -89,6 +89,11 @@ POINTING_ASKS_THE_SHOW = True
 #: as one ("porque usas cuerdas de nylon en la guitarra" after "por qué usas cuerdas…"): a
 #: question asked again, one row "asked by N", never a paste (until `WAVE_COPIES`).
 ASKED_AGAIN_STRENGTH = 0.8
+#: ...but only a text as long as a paste (`copypasta_min_chars`) and this near the question
+#: (0-100): "not tos" after "NOT TOS?", "this is the final boss" after "is this the final
+#: boss?" (88.9) are answers, not the question asked again by its answerer; the three
+#: spellings of "por qué usas cuerdas de nylon en la guitarra" are 94.4 to 95.5.
+ASKED_AGAIN_SIMILARITY = 94.0
 #: A question others posted word for word this many times among the recent texts is a wave of
 #: pastes from then on; fewer copies are viewers asking the same question (one row "asked by N",
 #: lifted). Four viewers asking it on four platforms are askers; a sixth copy is where the
@@ -367,6 +372,8 @@ class Ranker:
             and not noise
             and match is not None
             and not match.same_author
+            and match.similarity >= ASKED_AGAIN_SIMILARITY
+            and len(facts.normalized) >= spam.copypasta_min_chars
             and self._same.is_question(match.other_text)
         ):
             strength = ASKED_AGAIN_STRENGTH
@@ -528,9 +535,10 @@ class Ranker:
         if not noise and "repeat" not in flags and "copypasta" not in flags and terse > 0:
             # In a chat of emotes and one-word reactions, a comment that says several things
             # stands out: it is what a host can read out there (a long wall or a paste is not).
-            saying = len(words.content)
+            # Words as written: a run of Chinese or Japanese is one, not its pieces.
+            saying = min(len(words.content), words.written)
             if SUBSTANCE_COUNTS_WORDS:
-                saying = max(saying, len(words.tokens) - words.emote_like)
+                saying = max(saying, words.written - words.emote_like)
             said_more = saying - SUBSTANCE_FROM
             if said_more > 0:
                 share = min(said_more, SUBSTANCE_FULL - SUBSTANCE_FROM)

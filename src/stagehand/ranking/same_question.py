@@ -246,6 +246,11 @@ class SameQuestions:
             if not earlier.asks_as(asks):
                 continue  # the same words, asking for another kind of answer
             if weight >= MIN_SHARED:
+                if weight < MIN_OVERLAP_OF_BOTH * own:
+                    # Too little of this one whatever the other weighs (max(own, theirs) >=
+                    # own): passed over before the other's words are weighed, or a long line
+                    # of kanji costs as many look-ups as the held questions have pieces.
+                    continue
                 theirs = sum(
                     TOPIC_WORD_WEIGHT if s in topic_words else 1.0 for s in earlier.content
                 )

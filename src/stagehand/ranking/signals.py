@@ -543,7 +543,8 @@ def asks_the_chat(words: Words) -> bool:
 
 
 #: Demonstratives that point at a thing ("this game", "ese mapa", "cette map", "dieses Spiel",
-#: "questo gioco"): in the six languages, those that are never a pronoun's other form.
+#: "questo gioco"): in English, Spanish, Portuguese, French, German and Italian (none in Arabic,
+#: Chinese or Japanese), those that are never a pronoun's other form.
 _DEMONSTRATIVES = frozenset(
     {"this", "that", "these", "those", "este", "esta", "ese", "esa", "esse", "essa", "cette"}
     | {"cet", "ces", "dieser", "diese", "dieses", "diesen", "questo", "questa", "quel"}
@@ -588,7 +589,7 @@ def highlight_points(highlight: Highlight, weight: float) -> float:
 
 #: What a question about the broadcast itself talks about: "is the audio quiet for anyone
 #: else", "what mic is she using", "is the camera lagging". Put to the show, but about no
-#: segment (the words as written, in the six languages). Only the broadcast's own sound and
+#: segment (the words as written, in English, Spanish, Portuguese, French, German and Italian). Only the broadcast's own sound and
 #: picture: the platforms ("did youtube bring you wishlists"), pets and things in the room ("is
 #: the keeper's cat based on yours") can be what a show talks about.
 _BROADCAST_WORDS = frozenset(

@@ -408,6 +408,9 @@ class Words:
     """Letters outside emotes (for shouting)."""
     capitals: int = 0
     """Capital letters among `letters`."""
+    written: int = 0
+    """Words as written, outside mentions: `tokens`, but a run of kanji, katakana or hiragana
+    one word, not its pieces (a 22-character advert in Chinese says one thing, not 21)."""
 
 
 T = TypeVar("T")
@@ -522,6 +525,8 @@ class Chunk:
     content: tuple[str, ...]
     letters: int
     capitals: int
+    written: int
+    """Its words as written (`Words.written`)."""
 
 
 def _emote_shaped(chunk: str) -> bool:
@@ -538,7 +543,7 @@ def _emote_shaped(chunk: str) -> bool:
 def _analyse_chunk(chunk: str) -> Chunk:
     """The chunk's kind, words, stems and letters; cached, so a busy chat pays once per chunk."""
     if _MENTION.match(chunk):
-        return Chunk(chunk[1:].rstrip(",:").lower(), False, False, (), (), (), 0, 0)
+        return Chunk(chunk[1:].rstrip(",:").lower(), False, False, (), (), (), 0, 0, 0)
     emote = _emote_shaped(chunk)
     bare = chunk.strip(".,!?")
     laughter = bool(bare) and bool(LAUGHTER.match(bare))
@@ -548,8 +553,9 @@ def _analyse_chunk(chunk: str) -> Chunk:
     if len(words) > 1 and "-" in chunk:
         words.append("".join(words))  # wi-fi also matches wifi
     unspaced: dict[str, bool] = {}
+    said = len(words)
     if beyond_ascii and UNSPACED.search(written):
-        words, unspaced = _unspaced_pieces(words)
+        words, unspaced, said = _unspaced_pieces(words)
     stems = tuple(stem(w) for w in words)
     # An emote has no content words (nothing to step through); the others: a list made in one go.
     content = (
@@ -582,7 +588,7 @@ def _analyse_chunk(chunk: str) -> Chunk:
             if ch.isalpha():
                 letters += 1
                 capitals += ch.isupper()
-    return Chunk(None, emote, laughter, tuple(words), stems, content, letters, capitals)
+    return Chunk(None, emote, laughter, tuple(words), stems, content, letters, capitals, said)
 
 
 def unspaced_words(word: str) -> list[tuple[tuple[str, ...], bool | None]]:
@@ -607,21 +613,36 @@ def unspaced_words(word: str) -> list[tuple[tuple[str, ...], bool | None]]:
     return out
 
 
-def _unspaced_pieces(words: list[str]) -> tuple[list[str], dict[str, bool]]:
+#: Pieces of Chinese or Japanese a whitespace chunk brings at most (about its first hundred
+#: characters), and content words a comment brings at most: a 2,000-character line of kanji
+#: was 2,000 words, each counted by the segment's topic (150 such lines took 431 MB).
+MAX_UNSPACED_PIECES = 100
+MAX_CONTENT_WORDS = 300
+
+
+def _unspaced_pieces(words: list[str]) -> tuple[list[str], dict[str, bool], int]:
     """`words` with each word of Chinese or Japanese cut into its pieces (`unspaced_words`),
-    and whether each piece is content."""
+    whether each piece is content (at most `MAX_UNSPACED_PIECES` pieces), and how many words
+    they were as written (a run of one script one word)."""
     pieces: list[str] = []
     content: dict[str, bool] = {}
+    written = 0
     for word in words:
         if UNSPACED.search(word) is None:
             pieces.append(word)
+            written += 1
             continue
         for parts, is_content in unspaced_words(word):
+            room = MAX_UNSPACED_PIECES - len(pieces)
+            if room <= 0:
+                break
+            written += 1
+            parts = parts[:room]
             pieces += parts
             if is_content is not None:
                 for part in parts:
                     content[part] = content.get(part, False) or is_content
-    return pieces, content
+    return pieces, content, written
 
 
 def _split_words(text: str) -> Words:
@@ -633,7 +654,7 @@ def _split_words(text: str) -> Words:
     stems: list[str] = []
     content: set[str] = set()
     mentions: list[str] = []
-    emote_like = letters = capitals = 0
+    emote_like = letters = capitals = written = 0
     laughing = True
     laughs = False
     chunks = text.split()
@@ -648,9 +669,11 @@ def _split_words(text: str) -> Words:
         laughing = laughing and (chunk.laughter or chunk.emote)
         tokens += chunk.tokens
         stems += chunk.stems
-        content.update(chunk.content)
+        if len(content) < MAX_CONTENT_WORDS:
+            content.update(chunk.content)
         letters += chunk.letters
         capitals += chunk.capitals
+        written += chunk.written
     return Words(
         tokens=tuple(tokens),
         stems=tuple(stems),
@@ -661,6 +684,7 @@ def _split_words(text: str) -> Words:
         laughter_only=bool(chunks) and laughing and laughs,
         letters=letters,
         capitals=capitals,
+        written=written,
     )
 
 

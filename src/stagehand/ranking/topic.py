@@ -482,14 +482,21 @@ class TopicProfile:
 def _content_stems(text: str) -> list[tuple[str, float]]:
     """The content stems of a title or description, each with its share of its written word:
     1 for a word of a spaced script; a word of Chinese or Japanese shares it among its pieces
-    (`text.unspaced_words`: "スープ" is スー and ープ, half each), and hiragana is no content."""
+    (`text.unspaced_words`: "スープ" is スー and ープ, half each), and hiragana is no content.
+    A run of one character in a longer written word weighs no more than one of its pieces:
+    作 and 方 of "豚骨ラーメンの作り方" are 1/6 each, not a word each ("あの方は誰ですか" is no
+    question about the ramen); a title of one kanji ("麺") is still a whole word."""
     out: list[tuple[str, float]] = []
-    for word, content in phrase_words(text):
-        if content is None:
-            if word[0] not in STOPWORDS and len(word[0]) > 1:
-                out.append((word[0], 1.0))
-        elif content:
-            out += [(piece, 1.0 / len(word)) for piece in word]
+    for written in text.split():
+        words = phrase_words(written)
+        pieces = sum(len(word) for word, content in words if content)
+        for word, content in words:
+            if content is None:
+                if word[0] not in STOPWORDS and len(word[0]) > 1:
+                    out.append((word[0], 1.0))
+            elif content:
+                share = 1.0 / pieces if len(word[0]) == 1 else 1.0 / len(word)
+                out += [(piece, share) for piece in word]
     return out
 
 
