@@ -70,3 +70,19 @@ def test_the_trend_chart_labels_each_gridline_with_the_value_drawn_there(db_path
     values = [int(label.replace(",", "")) for _, label in axis(chart)]
     steps = {b - a for a, b in pairwise(values)}
     assert values[0] == 0 and len(steps) == 1, values
+
+
+SEGMENT_BAR = re.compile(
+    r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="14.0" fill="#[0-9a-f]+">'
+    r"<title>([\d,]+) (?:comments?|on-topic Q|answered)</title>"
+)
+
+
+def test_the_segments_chart_draws_comments_and_questions_on_one_scale(db_path) -> None:
+    """One legend, one scale: a bar's length is its count on the same ruler for comments and
+    questions alike (a big show drew 1,775 on-topic questions longer than 25,151 comments)."""
+    (segments,) = [svg for svg in charts(db_path, "synth") if "per segment" in svg]
+    bars = [(float(w), int(n.replace(",", ""))) for w, n in SEGMENT_BAR.findall(segments)]
+    assert len(bars) >= 6  # both segments: comments, questions, answered
+    per_unit = [w / n for w, n in bars if n]  # widths are written to 0.1 px
+    assert max(per_unit) - min(per_unit) < 0.1, f"bars on different scales: {bars}"

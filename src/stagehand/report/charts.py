@@ -159,8 +159,9 @@ def segments_chart(report: ShowMetrics) -> str:
     width, row = 460, 64
     height = 20 + row * max(len(segments), 1)
     label_w, bar_w = 0, width - 175
-    most_comments = max((s.metrics.comments for s in segments), default=0) or 1
-    most_questions = max((s.metrics.on_topic_questions for s in segments), default=0) or 1
+    # One scale for the whole chart, as its one legend says: a segment's questions are never
+    # drawn longer than a bigger count of comments.
+    most = max((max(s.metrics.comments, s.metrics.on_topic_questions) for s in segments), default=0) or 1  # fmt: skip
     body: list[str] = []
     for i, s in enumerate(segments):
         y = 14 + i * row
@@ -168,11 +169,11 @@ def segments_chart(report: ShowMetrics) -> str:
         prefix = f"{s.position} · " if s.position else ""
         body.append(_text(label_w, y, prefix + title, fill=INK, weight="600", size=12))
         m = s.metrics
-        w = bar_w * m.comments / most_comments
+        w = bar_w * m.comments / most
         body.append(_rect(label_w, y + 6, w, 14, SLATE, count(m.comments, "comment")))
         body.append(_text(label_w + w + 6, y + 18, count(m.comments, "comment")))
-        wq = bar_w * m.on_topic_questions / most_questions
-        wa = bar_w * m.answered_on_topic_questions / most_questions
+        wq = bar_w * m.on_topic_questions / most
+        wa = bar_w * m.answered_on_topic_questions / most
         body.append(_rect(label_w, y + 24, wq, 14, INDIGO, f"{m.on_topic_questions} on-topic Q"))
         body.append(_rect(label_w, y + 24, wa, 14, ORANGE, f"{m.answered_on_topic_questions} answered"))  # fmt: skip
         body.append(
