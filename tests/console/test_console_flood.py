@@ -6,13 +6,15 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 
-from conftest import FIXED_WALL
+from conftest import FIXED_WALL, open_console, played
 from stagehand.adapters.replay import ReplayAdapter
 from stagehand.clock import ShowClock
 from stagehand.config import ConsoleSettings, Settings
 from stagehand.console.app import make_app
 from stagehand.console.bridge import ConsoleBridge
 from stagehand.console.state import RAW_CHAT_LINES, ConsoleState
+from stagehand.console.widgets.detail import CommentDetail
+from stagehand.console.widgets.queue import QueueView
 from stagehand.domain import Author, Comment, RankedComment, Score
 from stagehand.events import CommentRanked
 from stagehand.session import open_show
@@ -107,3 +109,21 @@ async def test_console_stays_responsive_and_bounded_in_a_flood(tmp_path) -> None
         # bounded on their own.
         assert sum(len(row.askers) for row in rows) <= len(app.state.queue) + app.state.cut_count
         assert app.state.cut_count <= CUT_ASKERS
+
+
+async def test_the_selected_pane_shows_the_highlighted_comment_in_the_same_frame(
+    tmp_path, show_file
+):
+    """During a flood the app's message queue is full of the show's updates: the pane must not
+    wait its turn behind them (it lagged the highlight by 0.3-0.7 s on a big channel), so the
+    key that moves the highlight redraws the pane before anything else is handled."""
+    console = open_console(tmp_path / "show.db", show_file)
+    async with console.app.run_test(size=(120, 36)) as pilot:
+        await played(console, pilot)
+        queue = console.app.query_one(QueueView)
+        detail = console.app.query_one(CommentDetail)
+        for _ in range(3):
+            queue.action_cursor(1)  # j, as the key's binding runs it: no await in between
+            shown = detail._shown[0] if detail._shown else ""
+            assert queue.selected is not None
+            assert queue.selected.comment.shown_text[:30] in shown, shown

@@ -85,6 +85,15 @@ def test_chat_rate_counts_the_last_minute_of_show_time() -> None:
     assert state.chat_rate(START + timedelta(seconds=600)) == 0
 
 
+def test_chat_rate_in_the_first_minute_is_over_the_seconds_since_the_first_comment() -> None:
+    """15 comments a second from the start: the header reads ~900/min at once, not the
+    15 s seen so far spread over a whole minute (213/min on a big channel's flood)."""
+    state = ConsoleState()
+    for n in range(15 * 15):
+        state.apply(comment(f"c{n}", n // 15, value=0.5))
+    assert state.chat_rate(START + timedelta(seconds=14)) == 900
+
+
 def said(*parts: str | Author, **more: Any) -> Notice:
     """A notice as the show makes it: its text, and whom it names where."""
     text, names = named(*parts)

@@ -185,7 +185,7 @@ class StagehandApp(App[None]):
         yield ShowHeader(id="header")
         with Horizontal(id="body"):
             with Vertical(id="main"):
-                yield QueueView(staff=self.state.staff, id="queue")
+                yield QueueView(staff=self.state.staff, on_moved=self._selection_moved, id="queue")
                 yield CommentDetail(id="detail")
             with SideColumn(id="side"):
                 yield StagePanel(id="stage")
@@ -545,7 +545,9 @@ class StagehandApp(App[None]):
             staff=self.state.staff,
         )
 
-    def on_queue_view_moved(self, message: QueueView.Moved) -> None:
+    def _selection_moved(self) -> None:
+        """Another comment is selected (or the selected one left): the Selected pane follows
+        in the same frame as the highlight, whatever the flood queued in the app before it."""
         self._draw_detail(self.now())
 
     # -- the selected comment --------------------------------------------------------------

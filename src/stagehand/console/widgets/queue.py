@@ -21,13 +21,12 @@ asker's comment and "asked by N"; `askers_of` gives every asker's comment of a r
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
-from textual.message import Message
 from textual.strip import Strip
 from textual.visual import Visual
 from textual.widget import Widget
@@ -92,17 +91,21 @@ class QueueView(Widget, can_focus=True):
         Binding("end", "last", "Bottom", show=False),
     ]
 
-    class Moved(Message):
-        """The host selected another comment (or the selected one left: `ranked` is None)."""
-
-        def __init__(self, ranked: RankedComment | None) -> None:
-            super().__init__()
-            self.ranked = ranked
-
-    def __init__(self, *, staff: StaffNames, id: str | None = None) -> None:
-        """`staff`: the show's own people as the console met them (marked; not to pass for)."""
+    def __init__(
+        self,
+        *,
+        staff: StaffNames,
+        on_moved: Callable[[], None] | None = None,
+        id: str | None = None,
+    ) -> None:
+        """`staff`: the show's own people as the console met them (marked; not to pass for).
+        `on_moved`: called at once when another comment is selected (or the selected one
+        left), before the key's handler returns: the Selected pane is redrawn with the
+        highlight, in the same frame. (A message posted for it waited behind the flood's
+        updates in the app's queue: the pane showed the comment before for 0.3-0.7 s.)"""
         super().__init__(id=id)
         self.staff = staff
+        self._on_moved = on_moved
         self.entries: list[RankedComment] = []
         #: Rows of one question asked by several viewers: every asker's comment, the shown first.
         self.askers: dict[CommentKey, tuple[RankedComment, ...]] = {}
@@ -171,8 +174,8 @@ class QueueView(Widget, can_focus=True):
         self.outside = outside and ranked is not None
         if ranked is not None:
             self.lost = None
-        if self.selected_key != before or ranked is None:
-            self.post_message(self.Moved(ranked))
+        if (self.selected_key != before or ranked is None) and self._on_moved is not None:
+            self._on_moved()
 
     # -- new entries ---------------------------------------------------------------------------
 
