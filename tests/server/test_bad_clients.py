@@ -233,6 +233,9 @@ async def test_a_search_the_show_cannot_do_is_a_503_that_names_no_path(tmp_path)
     kept = path.with_name("kept.db")
     try:
         await served.played()
+        # The comment is stored before the file moves: what is searched is the search, not the
+        # writer's way back once the file returns (the crash-safety tests have that).
+        assert await asyncio.to_thread(served.live.flush, 5)
         path.rename(kept)
         path.mkdir()
         status, body = await call(served, "GET", "/api/search?q=bass", served.tokens["vic"])
